@@ -1,0 +1,49 @@
+"""Run the quote detector over a project's articles and store the results as suggestions.
+
+Suggestions are tagged with the detector's version, so detection can be re-run after an
+upgrade without touching anybody's annotations.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+
+from annotator.store.project import Project
+
+#: Articles parsed per round trip to spaCy and per transaction.
+CHUNK = 16
+
+
+def detect_articles(
+    project: Project,
+    nlp: Any,
+    article_ids: Sequence[int],
+    progress: Callable[[int, int], None] | None = None,
+    cancel: Callable[[], bool] | None = None,
+    n_process: int = 1,
+) -> int:
+    """Detect quotes in ``article_ids`` and store them; return how many articles were done.
+
+    Each chunk of articles is stored in one transaction, so a cancel or a crash keeps every
+    article finished before it. ``cancel`` is polled between chunks.
+    """
+    from annotator.nlp.detect import DETECTOR_VERSION, detect_texts
+
+    total = len(article_ids)
+    done = 0
+    if progress is not None:
+        progress(0, total)
+    for start in range(0, total, CHUNK):
+        if cancel is not None and cancel():
+            break
+        ids = list(article_ids[start : start + CHUNK])
+        texts: Iterator[str] = (project.article(i).text for i in ids)
+        results = list(detect_texts(nlp, texts, n_process=n_process))
+        with project.batch():
+            for ident, quotes in zip(ids, results, strict=True):
+                project.set_suggestions(ident, DETECTOR_VERSION, quotes)
+        done += len(ids)
+        if progress is not None:
+            progress(done, total)
+    return done

@@ -1,0 +1,294 @@
+"""Import articles (and any quotes they carry) into a project, file by file.
+
+Each file gets one line in the report: imported, skipped (nothing new) or failed, with the
+reason. A bad file, or a bad line inside a file, never stops the others; what was already
+saved stays as it was. Articles are de-duplicated by content hash and quotes by
+(annotator, content spans), so importing the same files twice adds nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from itertools import islice
+from pathlib import Path
+
+from annotator.core.model import Article
+from annotator.io.csv_import import read_csv
+from annotator.io.decode import NotTextError
+from annotator.io.plaintext import read_txt
+from annotator.io.quote_jsonl import iter_jsonl
+from annotator.store.project import Project
+
+#: Annotator that owns imported quotes naming nobody when no --annotator is given.
+FALLBACK_ANNOTATOR = "imported"
+#: Articles written per transaction in a long import (speed; each batch is all-or-nothing).
+BATCH_SIZE = 500
+
+Progress = Callable[[int, int, str], None]
+# A reader gives the items of one file (articles, or anything else: a bad item, reported
+# by its str()) and a note on the file's encoding ("" when it was UTF-8).
+Reader = Callable[[Path], tuple[Iterable[object], str]]
+
+
+def _n(count: int, word: str) -> str:
+    """``3 articles``, ``1 article``."""
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+@dataclass
+class FileReport:
+    """What happened to one file."""
+
+    path: str
+    status: str = "imported"  # imported | skipped | failed
+    reason: str = ""
+    articles_added: int = 0
+    articles_present: int = 0
+    quotes_added: int = 0
+    quotes_present: int = 0
+    problems: list[str] = field(default_factory=list)
+    encoding_note: str = ""
+
+    def line(self) -> str:
+        """The report line for this file."""
+        if self.status == "failed":
+            return f"{self.path}: failed: {self.reason}"
+        quotes = f" and {_n(self.quotes_added, 'quote')}" if self.quotes_added else ""
+        present = ""
+        if self.articles_present or self.quotes_present:
+            present = _n(self.articles_present, "article")
+            if self.quotes_present:
+                present += f" and {_n(self.quotes_present, 'quote')}"
+        if self.status == "skipped":
+            return f"{self.path}: skipped: {present or 'nothing to import'} already in the project"
+        if present:
+            present = f" ({present} were already there)"
+        out = f"{self.path}: imported {_n(self.articles_added, 'article')}{quotes}{present}"
+        if self.encoding_note:
+            out += f" ({self.encoding_note})"
+        if self.problems:
+            out += f"; {_n(len(self.problems), 'bad entry')} skipped".replace("entrys", "entries")
+        return out
+
+
+@dataclass
+class ImportReport:
+    """The per-file lines of an import and its totals."""
+
+    files: list[FileReport] = field(default_factory=list)
+
+    @property
+    def articles_added(self) -> int:
+        return sum(f.articles_added for f in self.files)
+
+    @property
+    def quotes_added(self) -> int:
+        return sum(f.quotes_added for f in self.files)
+
+    @property
+    def failed(self) -> list[FileReport]:
+        return [f for f in self.files if f.status == "failed"]
+
+    def lines(self) -> list[str]:
+        """One line per file, with its bad entries indented underneath."""
+        out = []
+        for f in self.files:
+            out.append(f.line())
+            out.extend(f"    {p}" for p in f.problems)
+        return out
+
+    def summary(self) -> str:
+        n_failed = len(self.failed)
+        n_skipped = sum(1 for f in self.files if f.status == "skipped")
+        parts = [
+            f"Imported {_n(self.articles_added, 'article')} and "
+            f"{_n(self.quotes_added, 'quote')} from {_n(len(self.files), 'file')}"
+        ]
+        if n_skipped:
+            parts.append(f"{n_skipped} had nothing new")
+        if n_failed:
+            parts.append(f"{n_failed} failed")
+        return "; ".join(parts) + "."
+
+
+# -- readers -------------------------------------------------------------------------------
+
+
+def _read_txt(path: Path) -> tuple[Iterable[object], str]:
+    article, decoded = read_txt(path)
+    return [article], decoded.note
+
+
+def _read_jsonl(path: Path) -> tuple[Iterable[object], str]:
+    return iter_jsonl(path), ""
+
+
+def _read_csv(path: Path) -> tuple[Iterable[object], str]:
+    rows, decoded = read_csv(path)
+    return rows, decoded.note
+
+
+FORMATS: dict[str, Reader] = {
+    "txt": _read_txt,
+    "jsonl": _read_jsonl,
+    "csv": _read_csv,
+}
+
+_EXTENSIONS = {
+    ".txt": "txt",
+    ".text": "txt",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".json": "jsonl",
+    ".csv": "csv",
+    ".tsv": "csv",
+}
+
+
+def detect_format(path: Path) -> str | None:
+    """The format name of a file (a key of FORMATS), or None when we do not read it."""
+    return _EXTENSIONS.get(path.suffix.lower())
+
+
+def expand_paths(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path]:
+    """Files to import: given files as they are, folders walked recursively (sorted).
+
+    Inside folders only files of known formats are taken; hidden files are skipped.
+    """
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            for root, dirs, files in os.walk(p):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for name in sorted(files):
+                    f = Path(root) / name
+                    if not name.startswith(".") and detect_format(f):
+                        yield f
+        else:
+            yield p
+
+
+# -- the import ----------------------------------------------------------------------------
+
+
+class _QuoteIndex:
+    """Which (annotator, content spans) an article already has, to skip re-imported quotes."""
+
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        self._cache: dict[int, set[tuple[str, str]]] = {}
+
+    def seen(self, article_id: int) -> set[tuple[str, str]]:
+        if article_id not in self._cache:
+            rows = self.project.db.execute(
+                "SELECT an.name, a.content_spans FROM annotations a "
+                "JOIN annotators an ON an.id = a.annotator_id WHERE a.article_id = ?",
+                [article_id],
+            )
+            self._cache[article_id] = {(r[0], r[1]) for r in rows}
+        return self._cache[article_id]
+
+
+def _import_article(
+    project: Project,
+    article: Article,
+    source: str,
+    annotator: str | None,
+    index: _QuoteIndex,
+    report: FileReport,
+) -> None:
+    article_id, added = project.add_article(article, source=source, actor=annotator)
+    if added:
+        report.articles_added += 1
+    else:
+        report.articles_present += 1
+    if not article.quotes:
+        return
+    seen = index.seen(article_id)
+    for quote in article.quotes:
+        who = quote.annotator or annotator or FALLBACK_ANNOTATOR
+        key = (who, json.dumps([list(s) for s in quote.content_spans]))
+        if key in seen:
+            report.quotes_present += 1
+            continue
+        project.add_annotation(article_id, who, quote.with_(annotator=who))
+        seen.add(key)
+        report.quotes_added += 1
+
+
+def import_file(
+    project: Project,
+    path: Path,
+    annotator: str | None = None,
+    index: _QuoteIndex | None = None,
+) -> FileReport:
+    """Import one file; never raises for bad input, the report says what went wrong."""
+    report = FileReport(str(path))
+    index = index or _QuoteIndex(project)
+    fmt = detect_format(path)
+    if not path.exists():
+        report.status, report.reason = "failed", "no such file or folder"
+        return report
+    if fmt is None:
+        report.status = "failed"
+        report.reason = (
+            f"unsupported file type {path.suffix or '(no extension)'!r} "
+            "(use .txt, .jsonl or .csv files, or a folder of them)"
+        )
+        return report
+    try:
+        items, note = FORMATS[fmt](path)
+        report.encoding_note = note
+        stream = iter(items)
+        while chunk := list(islice(stream, BATCH_SIZE)):
+            with project.batch():
+                for item in chunk:
+                    if isinstance(item, Article):
+                        _import_article(project, item, str(path), annotator, index, report)
+                    else:
+                        report.problems.append(str(item))
+    except NotTextError as exc:
+        report.status, report.reason = "failed", str(exc)
+        return report
+    except (OSError, ValueError) as exc:
+        report.status, report.reason = "failed", str(exc)
+        return report
+    if report.articles_added == 0 and report.quotes_added == 0:
+        if report.problems and not (report.articles_present or report.quotes_present):
+            report.status = "failed"
+            report.reason = f"no readable article ({len(report.problems)} bad entries)"
+        else:
+            report.status = "skipped"
+    return report
+
+
+def import_paths(
+    project: Project,
+    paths: Iterable[str | os.PathLike[str]],
+    annotator: str | None = None,
+    progress: Progress | None = None,
+    cancel: Callable[[], bool] | None = None,
+) -> ImportReport:
+    """Import files and folders into ``project``; return the per-file report.
+
+    Args:
+        annotator: owner of imported quotes that name no annotator.
+        progress: called as progress(files_done, files_total, current_path).
+        cancel: polled between files; when it returns True the import stops there
+            (files already imported stay imported).
+    """
+    files = list(expand_paths(paths))
+    report = ImportReport()
+    index = _QuoteIndex(project)
+    for n, path in enumerate(files):
+        if cancel is not None and cancel():
+            break
+        if progress is not None:
+            progress(n, len(files), str(path))
+        report.files.append(import_file(project, path, annotator, index))
+    if progress is not None:
+        progress(len(report.files), len(files), "")
+    return report

@@ -1,0 +1,80 @@
+"""The ``annotator`` command: the composition root of the application.
+
+``annotator`` alone opens the window on the default project; ``annotator PROJECT.db``
+opens that project; ``annotator COMMAND ...`` runs a sub-command (see ``--help``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sqlite3
+import sys
+from collections.abc import Sequence
+
+from annotator import __version__
+from annotator.commands import CliError
+from annotator.core.errors import AnnotatorError
+
+# Each module registers one sub-command; order is the order shown by --help.
+COMMAND_MODULES = (
+    "annotator.commands.open_cmd",
+    "annotator.commands.import_cmd",
+    "annotator.commands.stats_cmd",
+    "annotator.commands.evaluate_cmd",
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every sub-command registered."""
+    parser = argparse.ArgumentParser(
+        prog="annotator",
+        description=(
+            "Quote Annotator: label quotes, speakers and stance in news articles. "
+            "Run without a command to open the window on your default project, or give "
+            "a PROJECT.db to open that project."
+        ),
+    )
+    parser.add_argument("--version", action="version", version=f"annotator {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the process exit code."""
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    commands = set(_command_names(parser))
+    # `annotator` and `annotator PROJECT.db [--model M]` mean `annotator open ...`
+    first = args_list[0] if args_list else ""
+    opens_window = not first or (first not in commands and not first.startswith("-"))
+    if opens_window or first in ("--model", "--annotator"):
+        args_list = ["open", *args_list]
+    args = parser.parse_args(args_list)
+    try:
+        return int(args.func(args) or 0)
+    except CliError as exc:
+        print(f"annotator: error: {exc}", file=sys.stderr)
+        return exc.code
+    except AnnotatorError as exc:
+        print(f"annotator: error: {exc}", file=sys.stderr)
+        return 1
+    except sqlite3.DatabaseError as exc:
+        print(f"annotator: error: database problem: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("annotator: interrupted", file=sys.stderr)
+        return 130
+
+
+def _command_names(parser: argparse.ArgumentParser) -> list[str]:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return list(action.choices)
+    return []
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

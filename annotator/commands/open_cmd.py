@@ -1,0 +1,55 @@
+"""``annotator [PROJECT.db]``: open the annotation window."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from annotator.app.importing import import_paths
+from annotator.app.locations import default_project_path, seeds_dir
+from annotator.commands import CliError
+from annotator.store.project import Project
+
+
+def register(sub: Any) -> None:
+    p: argparse.ArgumentParser = sub.add_parser(
+        "open",
+        help="open the annotation window (the default when no command is given)",
+        description=(
+            "Open the annotation window on PROJECT.db (created if missing). Without a "
+            "project, open your default project in the user data folder; the first time, "
+            "the bundled sample articles are imported so there is something to read."
+        ),
+    )
+    p.add_argument("project", nargs="?", help="the project file (.db)")
+    p.add_argument("--model", help="spaCy pipeline to load (default: en_core_web_sm)")
+    p.add_argument("--annotator", help="annotate as NAME (asked once otherwise)")
+    p.set_defaults(func=run)
+
+
+def prepare_project(path: Path | None) -> tuple[Path, str | None]:
+    """Create/upgrade the project (checking it), seeding the default one; return a message."""
+    message = None
+    if path is None:
+        path = default_project_path()
+        with Project.open(path) as project:
+            if project.count_articles() == 0 and not project.get_setting("seeded"):
+                report = import_paths(project, [seeds_dir()])
+                project.set_setting("seeded", True)
+                message = f"Welcome: {report.summary()} ({path})"
+        return path, message
+    with Project.open(path):
+        pass
+    return path, message
+
+
+def run(args: argparse.Namespace) -> int:
+    path, message = prepare_project(Path(args.project) if args.project else None)
+    try:
+        from annotator.ui.app import run_app
+    except ImportError as exc:
+        raise CliError(f"the window cannot start: {exc}") from None
+    print(f"annotator: opening {path}", file=sys.stderr)
+    return run_app(path, model=args.model, annotator=args.annotator, message=message)

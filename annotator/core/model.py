@@ -1,0 +1,241 @@
+"""Plain data types shared by every layer: articles, quotes and their spans.
+
+Offsets are Python code-point indices into the article text, end-exclusive (spaCy's
+``start_char``/``end_char``). Nothing here knows about Qt, spaCy or SQL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal
+
+Span = tuple[int, int]
+
+Kind = Literal["direct", "mixed", "indirect"]
+Status = Literal["accepted", "rejected", "pending"]
+Origin = Literal["model", "model-corrected", "manual"]
+
+KINDS: tuple[str, ...] = ("direct", "mixed", "indirect")
+STATUSES: tuple[str, ...] = ("accepted", "rejected", "pending")
+ORIGINS: tuple[str, ...] = ("model", "model-corrected", "manual")
+DEFAULT_STANCE_LABELS: tuple[str, ...] = ("support", "oppose", "neutral", "unclear")
+
+
+def normalise_spans(spans: Iterable[Sequence[int]] | None) -> tuple[Span, ...]:
+    """Return spans as sorted ``(start, end)`` tuples, dropping empty ones."""
+    if not spans:
+        return ()
+    out = []
+    for item in spans:
+        if len(item) != 2:
+            raise ValueError(f"a span needs a start and an end, got {list(item)!r}")
+        start, end = int(item[0]), int(item[1])
+        if start < 0 or end < start:
+            raise ValueError(f"invalid span [{start}, {end}]")
+        if end > start:
+            out.append((start, end))
+    return tuple(sorted(out))
+
+
+def spans_text(text: str, spans: Iterable[Span], sep: str = " … ") -> str:
+    """The text covered by ``spans``, fragments joined by ``sep``."""
+    return sep.join(text[a:b] for a, b in spans)
+
+
+def span_chars(spans: Iterable[Span]) -> set[int]:
+    """Spans as a set of character positions (the scorer's view of a quote)."""
+    out: set[int] = set()
+    for a, b in spans:
+        out.update(range(a, b))
+    return out
+
+
+def check_spans_inside(spans: Iterable[Span], length: int) -> None:
+    """Raise ValueError when a span reaches outside a text of ``length`` characters."""
+    for a, b in spans:
+        if b > length:
+            raise ValueError(f"span [{a}, {b}] reaches past the end of the text ({length})")
+
+
+@dataclass(frozen=True)
+class Quote:
+    """One attribution: content fragments, speaker mention, cue, kind, stance and provenance."""
+
+    content_spans: tuple[Span, ...]
+    speaker_spans: tuple[Span, ...] = ()
+    cue_spans: tuple[Span, ...] = ()
+    speaker_text: str | None = None
+    speaker_name: str | None = None
+    kind: str = "direct"
+    stance: str | None = None
+    annotator: str | None = None
+    status: str = "pending"
+    origin: str = "model"
+    confidence: float | None = None
+    note: str | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict, compare=False)
+
+    @property
+    def start(self) -> int:
+        return self.content_spans[0][0] if self.content_spans else 0
+
+    @property
+    def end(self) -> int:
+        return self.content_spans[-1][1] if self.content_spans else 0
+
+    def with_(self, **changes: Any) -> Quote:
+        """A copy with ``changes`` applied (dataclasses.replace, typed for callers)."""
+        return replace(self, **changes)
+
+    def to_json(self) -> dict[str, Any]:
+        """The quote as a quote-JSONL object (PRODUCT.md, version 1)."""
+        out: dict[str, Any] = {
+            "content_spans": [list(s) for s in self.content_spans],
+            "speaker_spans": [list(s) for s in self.speaker_spans],
+            "cue_spans": [list(s) for s in self.cue_spans],
+            "speaker_text": self.speaker_text,
+            "speaker_name": self.speaker_name,
+            "kind": self.kind,
+            "stance": self.stance,
+            "annotator": self.annotator,
+            "status": self.status,
+            "origin": self.origin,
+            "confidence": self.confidence,
+        }
+        if self.note:
+            out["note"] = self.note
+        for key, value in self.extra.items():
+            out.setdefault(key, value)
+        return out
+
+    @classmethod
+    def from_json(cls, obj: Mapping[str, Any], text_length: int | None = None) -> Quote:
+        """Build a quote from a quote-JSONL object; unknown keys are kept in ``extra``.
+
+        Raises ValueError when the object is not a valid quote.
+        """
+        if not isinstance(obj, Mapping):
+            raise ValueError("a quote must be a JSON object")
+        content = normalise_spans(obj.get("content_spans"))
+        if not content:
+            raise ValueError("a quote needs at least one non-empty content span")
+        speaker = normalise_spans(obj.get("speaker_spans"))
+        cue = normalise_spans(obj.get("cue_spans"))
+        if text_length is not None:
+            for spans in (content, speaker, cue):
+                check_spans_inside(spans, text_length)
+        kind = obj.get("kind") or "indirect"
+        if kind not in KINDS:
+            raise ValueError(f"unknown quote kind {kind!r}")
+        status = obj.get("status") or "accepted"
+        if status not in STATUSES:
+            raise ValueError(f"unknown status {status!r}")
+        origin = obj.get("origin") or "manual"
+        if origin not in ORIGINS:
+            raise ValueError(f"unknown origin {origin!r}")
+        confidence = obj.get("confidence")
+        known = {
+            "content_spans",
+            "speaker_spans",
+            "cue_spans",
+            "speaker_text",
+            "speaker_name",
+            "kind",
+            "stance",
+            "annotator",
+            "status",
+            "origin",
+            "confidence",
+            "note",
+        }
+        return cls(
+            content_spans=content,
+            speaker_spans=speaker,
+            cue_spans=cue,
+            speaker_text=obj.get("speaker_text"),
+            speaker_name=obj.get("speaker_name"),
+            kind=kind,
+            stance=obj.get("stance"),
+            annotator=obj.get("annotator"),
+            status=status,
+            origin=origin,
+            confidence=None if confidence is None else float(confidence),
+            note=obj.get("note"),
+            extra={k: v for k, v in obj.items() if k not in known},
+        )
+
+
+@dataclass
+class Article:
+    """An article as read from a file, before or after it enters a project."""
+
+    title: str
+    text: str
+    meta: dict[str, Any] = field(default_factory=dict)
+    ext_id: str | None = None
+    quotes: list[Quote] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class StoredArticle:
+    """An article as the project holds it."""
+
+    id: int
+    title: str
+    text: str
+    meta: dict[str, Any]
+    content_hash: str
+    ext_id: str | None = None
+    source: str | None = None
+    imported_at: str = ""
+
+    def as_article(self, quotes: Sequence[Quote] = ()) -> Article:
+        """The plain Article (for exporters), with ``quotes``."""
+        return Article(self.title, self.text, dict(self.meta), self.ext_id, list(quotes))
+
+
+@dataclass(frozen=True)
+class ArticleSummary:
+    """One row of the article list: enough to show and filter, without the text."""
+
+    id: int
+    title: str
+    publisher: str
+    date: str
+    status: str
+    n_suggestions: int
+    n_annotations: int
+    n_accepted: int
+
+
+@dataclass(frozen=True)
+class AnnotationRecord:
+    """One annotator's stored version of a quote."""
+
+    id: int
+    article_id: int
+    suggestion_id: int | None
+    quote: Quote
+    created_at: str = ""
+    updated_at: str = ""
+
+
+@dataclass(frozen=True)
+class SuggestionRecord:
+    """A quote proposed by the detector, stored with the detector's version."""
+
+    id: int
+    article_id: int
+    detector_version: str
+    quote: Quote
+
+
+@dataclass(frozen=True)
+class Speaker:
+    """An entry of the project's speaker registry."""
+
+    id: int
+    name: str
+    kind: str = "unknown"
+    aliases: tuple[str, ...] = ()

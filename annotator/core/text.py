@@ -1,0 +1,116 @@
+"""Text normalisation, content hashing and the code-point/UTF-16 offset helpers.
+
+Text is normalised once, at import: BOM removed, ``\\r\\n`` and ``\\r`` to ``\\n``, Unicode NFC.
+Stored offsets are Python code points; Qt counts UTF-16 code units, so the widget layer
+converts with :func:`to_utf16` / :func:`from_utf16` and nowhere else.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+from bisect import bisect_right
+
+
+def normalise_text(text: str) -> str:
+    """Normalise text the one way the project stores it (BOM off, LF line ends, NFC)."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return unicodedata.normalize("NFC", text)
+
+
+def content_hash(text: str) -> str:
+    """Stable hash of normalised text, used to recognise the same article twice."""
+    return hashlib.sha256(normalise_text(text).encode("utf-8")).hexdigest()
+
+
+def title_and_body(text: str) -> tuple[str, str]:
+    """Split a plain-text article: the first non-empty line is the title.
+
+    The body keeps the whole text (title line included), so offsets into the stored text
+    cover the headline too and quotes in the headline can be annotated.
+    """
+    for line in text.split("\n"):
+        if line.strip():
+            return line.strip(), text
+    return "", text
+
+
+class Utf16Map:
+    """Convert between code-point offsets and UTF-16 offsets for one text.
+
+    Only characters outside the Basic Multilingual Plane (emoji, for instance) take two
+    UTF-16 units, so the map keeps just their positions and converts in O(log n).
+    """
+
+    def __init__(self, text: str) -> None:
+        self._astral = [i for i, ch in enumerate(text) if ord(ch) > 0xFFFF]
+        # UTF-16 position of each astral character's first unit
+        self._astral16 = [i + k for k, i in enumerate(self._astral)]
+        self._length = len(text)
+
+    def to_utf16(self, offset: int) -> int:
+        """Code-point offset -> UTF-16 offset."""
+        return offset + bisect_right(self._astral, offset - 1)
+
+    def from_utf16(self, offset16: int) -> int:
+        """UTF-16 offset -> code-point offset (an offset inside a pair rounds down)."""
+        k = bisect_right(self._astral16, offset16 - 1)
+        # if offset16 points at the second unit of a surrogate pair, round down
+        if k and self._astral16[k - 1] + 1 == offset16:
+            return self._astral[k - 1]
+        return offset16 - k
+
+
+def to_utf16(text: str, offset: int) -> int:
+    """Code-point offset into ``text`` -> UTF-16 offset."""
+    return Utf16Map(text).to_utf16(offset)
+
+
+def from_utf16(text: str, offset16: int) -> int:
+    """UTF-16 offset into ``text`` -> code-point offset."""
+    return Utf16Map(text).from_utf16(offset16)
+
+
+def normalise_with_map(text: str) -> tuple[str, list[int]]:
+    """Normalise like :func:`normalise_text` and map every old offset to its new offset.
+
+    Returns ``(normalised, new_offset)`` where ``new_offset[i]`` is the position in the
+    normalised text of original offset ``i`` (``len(text) + 1`` entries), so spans of
+    annotated files that were not normalised keep pointing at the same characters.
+    NFC never composes across white space, so the text is normalised word by word and
+    only words that change pay for a per-character map.
+    """
+    mapping: list[int] = []
+    out: list[str] = []
+    pos = 0  # length of the output so far
+    i = 0
+    n = len(text)
+    if text.startswith("\ufeff"):
+        mapping.append(0)
+        i = 1
+    while i < n:
+        # a chunk runs from here up to (not including) the next white space character
+        j = i + 1
+        while j < n and not text[j].isspace():
+            j += 1
+        chunk = text[i:j]
+        if chunk == "\r" and j < n and text[j] == "\n":
+            mapping.append(pos)  # the \r of a \r\n disappears into the \n
+            i = j
+            continue
+        if chunk.startswith("\r"):
+            chunk = "\n" + chunk[1:]
+        norm = unicodedata.normalize("NFC", chunk)
+        if norm == chunk:
+            mapping.extend(range(pos, pos + len(chunk)))
+        else:
+            mapping.extend(
+                pos + len(unicodedata.normalize("NFC", chunk[:k])) for k in range(len(chunk))
+            )
+        out.append(norm)
+        pos += len(norm)
+        i = j
+    mapping.append(pos)
+    return "".join(out), mapping

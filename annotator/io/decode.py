@@ -1,0 +1,76 @@
+"""Turn the bytes of a file into text, or say clearly why they are not text.
+
+UTF-8 (with or without BOM) is taken as is; anything else is decoded by detection with
+charset-normalizer, and the caller is told which encoding was guessed so the import report
+can say so. Empty and binary files are refused with a reason naming what they look like.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from charset_normalizer import from_bytes
+
+# Signatures of binary formats people rename or drop into article folders by mistake.
+_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF87a", "a GIF image"),
+    (b"GIF89a", "a GIF image"),
+    (b"%PDF", "a PDF document"),
+    (b"PK\x03\x04", "a ZIP archive (or a Word/Excel file)"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"SQLite format 3\x00", "an SQLite database"),
+    (b"\xd0\xcf\x11\xe0", "an old Microsoft Office file"),
+    (b"\x7fELF", "a program (ELF)"),
+)
+
+
+class NotTextError(ValueError):
+    """The bytes are not a text we can read (empty, binary or undecodable)."""
+
+
+@dataclass(frozen=True)
+class Decoded:
+    """Text decoded from a file, with the encoding used and whether it was guessed."""
+
+    text: str
+    encoding: str
+    detected: bool
+
+    @property
+    def note(self) -> str:
+        """A phrase for the import report when the encoding was not UTF-8."""
+        return f"not UTF-8: decoded as {self.encoding} (detected)" if self.detected else ""
+
+
+def describe_binary(data: bytes) -> str | None:
+    """What a binary file looks like, or None when it may be text."""
+    for magic, what in _MAGIC:
+        if data.startswith(magic):
+            return what
+    head = data[:4096]
+    # UTF-16/32 text has NUL bytes too but starts with a BOM; anything else with NULs is binary
+    if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "a binary file"
+    return None
+
+
+def decode_bytes(data: bytes) -> Decoded:
+    """Decode file bytes to text; raise NotTextError with the reason when we cannot."""
+    if not data.strip():
+        raise NotTextError("the file is empty")
+    what = describe_binary(data)
+    if what:
+        raise NotTextError(f"the file is {what}, not text")
+    try:
+        return Decoded(data.decode("utf-8-sig"), "utf-8", False)
+    except UnicodeDecodeError:
+        pass
+    best = from_bytes(data).best()
+    if best is None or best.encoding is None:
+        raise NotTextError("the encoding could not be recognised")
+    text = str(best)
+    if "\x00" in text:
+        raise NotTextError("the file is a binary file, not text")
+    return Decoded(text, best.encoding, True)

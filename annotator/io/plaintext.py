@@ -1,0 +1,20 @@
+"""Plain-text articles: the first non-empty line is the title (as in the seed article)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from annotator.core.model import Article
+from annotator.core.text import normalise_text, title_and_body
+from annotator.io.decode import Decoded, NotTextError, decode_bytes
+
+
+def read_txt(path: str | Path) -> tuple[Article, Decoded]:
+    """Read one article from a text file; raise NotTextError (with the reason) if unusable."""
+    p = Path(path)
+    decoded = decode_bytes(p.read_bytes())
+    text = normalise_text(decoded.text)
+    title, body = title_and_body(text)
+    if not title:
+        raise NotTextError("the file holds only white space")
+    return Article(title=title, text=body, meta={"filename": p.name}, ext_id=p.stem), decoded

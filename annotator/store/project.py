@@ -1,0 +1,632 @@
+"""The project repository: every read and write of a project file goes through here.
+
+Each public write method is one user action: one transaction (``db.atomic()``) that also
+appends a row to the change log, so a crash leaves either the whole action or none of it.
+Methods nest (sqlite-utils uses savepoints inside an open transaction), so a batch import
+can wrap many actions in :meth:`Project.batch` for speed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from annotator.core.errors import ProjectError, ReadOnlyProjectError
+from annotator.core.model import (
+    DEFAULT_STANCE_LABELS,
+    AnnotationRecord,
+    Article,
+    ArticleSummary,
+    Quote,
+    Speaker,
+    StoredArticle,
+    SuggestionRecord,
+)
+from annotator.core.text import content_hash
+from annotator.store.db import now_iso, open_db, schema_version
+
+_ANNOTATION_SELECT = """
+    SELECT a.*, an.name AS annotator_name, s.name AS speaker_name
+    FROM annotations a
+    JOIN annotators an ON an.id = a.annotator_id
+    LEFT JOIN speakers s ON s.id = a.speaker_id
+"""
+
+
+def _spans(value: str | None) -> tuple[tuple[int, int], ...]:
+    if not value:
+        return ()
+    return tuple((int(a), int(b)) for a, b in json.loads(value))
+
+
+def _dump_spans(spans: Sequence[tuple[int, int]]) -> str:
+    return json.dumps([list(s) for s in spans])
+
+
+def quote_from_row(row: dict[str, Any]) -> Quote:
+    """Build a Quote from an annotations/suggestions/gold_quotes row (joined names included)."""
+    extra = json.loads(row["extra"]) if row.get("extra") else {}
+    return Quote(
+        content_spans=_spans(row["content_spans"]),
+        speaker_spans=_spans(row.get("speaker_spans")),
+        cue_spans=_spans(row.get("cue_spans")),
+        speaker_text=row.get("speaker_text"),
+        speaker_name=row.get("speaker_name"),
+        kind=row["kind"],
+        stance=row.get("stance"),
+        annotator=row.get("annotator_name"),
+        status=row.get("status") or "pending",
+        origin=row.get("origin") or "model",
+        confidence=row.get("confidence"),
+        note=row.get("note"),
+        extra=extra,
+    )
+
+
+class Project:
+    """A project file opened for reading and writing."""
+
+    def __init__(self, db: Database, path: Path, readonly: bool = False) -> None:
+        self.db = db
+        self.path = path
+        self.readonly = readonly
+        self._annotator_ids: dict[str, int] = {}
+
+    # -- opening ---------------------------------------------------------------------------
+
+    @classmethod
+    def open(
+        cls, path: str | os.PathLike[str], *, create: bool = True, readonly: bool = False
+    ) -> Project:
+        """Open ``path`` (creating it when ``create``); see :func:`open_db` for the checks."""
+        p = Path(path)
+        db = open_db(p, create=create, readonly=readonly)
+        ro = readonly or bool(db.execute("PRAGMA query_only").fetchone()[0])
+        return cls(db, p, ro)
+
+    def close(self) -> None:
+        """Close the connection (checkpointing the WAL when we are the last one)."""
+        self.db.close()
+
+    def __enter__(self) -> Project:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def schema_version(self) -> int:
+        return schema_version(self.db)
+
+    def batch(self) -> AbstractContextManager[Database]:
+        """A transaction around many actions (nested actions become savepoints)."""
+        self._writable()
+        return self.db.atomic()
+
+    def _writable(self) -> None:
+        if self.readonly:
+            raise ReadOnlyProjectError(f"{self.path}: is open read-only; nothing was changed")
+
+    def _action(self) -> AbstractContextManager[Database]:
+        self._writable()
+        return self.db.atomic()
+
+    def _log(
+        self,
+        action: str,
+        entity: str,
+        entity_id: int | None,
+        payload: dict[str, Any] | None = None,
+        actor: str | None = None,
+    ) -> None:
+        self.db.execute(
+            "INSERT INTO changelog (ts, actor, action, entity, entity_id, payload) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            [now_iso(), actor, action, entity, entity_id, json.dumps(payload or {})],
+        )
+
+    # -- settings ----------------------------------------------------------------------------
+
+    def get_setting(self, key: str, default: Any = None) -> Any:
+        row = self.db.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
+        return default if row is None else json.loads(row[0])
+
+    def set_setting(self, key: str, value: Any, actor: str | None = None) -> Any:
+        """Store a setting; return the previous value (for undo)."""
+        with self._action():
+            old = self.get_setting(key)
+            self.db.execute(
+                "INSERT INTO settings (key, value) VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                [key, json.dumps(value)],
+            )
+            self._log("set", "setting", None, {"key": key, "old": old, "new": value}, actor)
+        return old
+
+    def stance_labels(self) -> list[str]:
+        labels = self.get_setting("stance_labels")
+        return list(labels) if labels else list(DEFAULT_STANCE_LABELS)
+
+    def stance_target(self) -> str:
+        return str(self.get_setting("stance_target", "") or "")
+
+    def guidelines(self) -> str:
+        return str(self.get_setting("guidelines", "") or "")
+
+    # -- annotators and speakers ---------------------------------------------------------------
+
+    def annotator_id(self, name: str, create: bool = True) -> int | None:
+        """The id of annotator ``name``, creating the annotator when ``create``."""
+        name = name.strip()
+        if not name:
+            raise ValueError("an annotator needs a name")
+        if name in self._annotator_ids:
+            return self._annotator_ids[name]
+        row = self.db.execute("SELECT id FROM annotators WHERE name = ?", [name]).fetchone()
+        if row is None:
+            if not create:
+                return None
+            with self._action():
+                cur = self.db.execute(
+                    "INSERT INTO annotators (name, created_at) VALUES (?, ?)", [name, now_iso()]
+                )
+                ident = int(cur.lastrowid or 0)
+                self._log("add", "annotator", ident, {"name": name}, name)
+        else:
+            ident = int(row[0])
+        self._annotator_ids[name] = ident
+        return ident
+
+    def annotators(self) -> list[str]:
+        return [r[0] for r in self.db.execute("SELECT name FROM annotators ORDER BY name")]
+
+    def speaker_id(
+        self, name: str | None, kind: str = "unknown", create: bool = True
+    ) -> int | None:
+        """The registry id of speaker ``name`` (matched case-insensitively, aliases too)."""
+        if name is None or not name.strip():
+            return None
+        name = name.strip()
+        row = self.db.execute("SELECT id FROM speakers WHERE name = ?", [name]).fetchone()
+        if row is None:
+            row = self.db.execute(
+                "SELECT s.id FROM speakers s, json_each(s.aliases) j "
+                "WHERE lower(j.value) = lower(?) LIMIT 1",
+                [name],
+            ).fetchone()
+        if row is not None:
+            return int(row[0])
+        if not create:
+            return None
+        with self._action():
+            cur = self.db.execute(
+                "INSERT INTO speakers (name, kind, created_at) VALUES (?, ?, ?)",
+                [name, kind, now_iso()],
+            )
+            ident = int(cur.lastrowid or 0)
+            self._log("add", "speaker", ident, {"name": name, "kind": kind})
+        return ident
+
+    def speakers(self) -> list[Speaker]:
+        rows = self.db.query("SELECT * FROM speakers ORDER BY name COLLATE NOCASE")
+        return [
+            Speaker(r["id"], r["name"], r["kind"], tuple(json.loads(r["aliases"]))) for r in rows
+        ]
+
+    def add_speaker_alias(self, speaker_id: int, alias: str) -> None:
+        with self._action():
+            row = self.db.execute(
+                "SELECT aliases FROM speakers WHERE id = ?", [speaker_id]
+            ).fetchone()
+            if row is None:
+                raise KeyError(speaker_id)
+            aliases = json.loads(row[0])
+            if alias not in aliases:
+                aliases.append(alias)
+                self.db.execute(
+                    "UPDATE speakers SET aliases = ? WHERE id = ?",
+                    [json.dumps(aliases), speaker_id],
+                )
+                self._log("alias", "speaker", speaker_id, {"alias": alias})
+
+    # -- articles -----------------------------------------------------------------------------
+
+    def add_article(
+        self, article: Article, source: str | None = None, actor: str | None = None
+    ) -> tuple[int, bool]:
+        """Add ``article`` unless the same text is already here; return (id, added)."""
+        digest = content_hash(article.text)
+        row = self.db.execute("SELECT id FROM articles WHERE content_hash = ?", [digest]).fetchone()
+        if row is not None:
+            return int(row[0]), False
+        with self._action():
+            cur = self.db.execute(
+                "INSERT INTO articles (ext_id, title, text, meta, content_hash, source,"
+                " imported_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [
+                    article.ext_id,
+                    article.title,
+                    article.text,
+                    json.dumps(article.meta, ensure_ascii=False),
+                    digest,
+                    source,
+                    now_iso(),
+                ],
+            )
+            ident = int(cur.lastrowid or 0)
+            self._log("import", "article", ident, {"source": source, "hash": digest}, actor)
+        return ident, True
+
+    def article_id_by_hash(self, digest: str) -> int | None:
+        row = self.db.execute("SELECT id FROM articles WHERE content_hash = ?", [digest]).fetchone()
+        return None if row is None else int(row[0])
+
+    def article(self, article_id: int) -> StoredArticle:
+        rows = list(self.db.query("SELECT * FROM articles WHERE id = ?", [article_id]))
+        if not rows:
+            raise KeyError(f"no article {article_id}")
+        return self._article_from_row(rows[0])
+
+    @staticmethod
+    def _article_from_row(r: dict[str, Any]) -> StoredArticle:
+        return StoredArticle(
+            id=r["id"],
+            title=r["title"],
+            text=r["text"],
+            meta=json.loads(r["meta"]),
+            content_hash=r["content_hash"],
+            ext_id=r["ext_id"],
+            source=r["source"],
+            imported_at=r["imported_at"],
+        )
+
+    def iter_articles(self, ids: Sequence[int] | None = None) -> Iterator[StoredArticle]:
+        """Stream articles in id order (all, or those in ``ids``)."""
+        if ids is None:
+            for r in self.db.query("SELECT * FROM articles ORDER BY id"):
+                yield self._article_from_row(r)
+        else:
+            for ident in ids:
+                yield self.article(ident)
+
+    def article_ids(self) -> list[int]:
+        return [r[0] for r in self.db.execute("SELECT id FROM articles ORDER BY id")]
+
+    def count_articles(self) -> int:
+        return int(self.db.execute("SELECT count(*) FROM articles").fetchone()[0])
+
+    def search_articles(self, query: str) -> list[int]:
+        """Ids of articles whose title or text match ``query`` (FTS5, words ANDed)."""
+        words = [w for w in query.split() if w]
+        if not words:
+            return self.article_ids()
+        fts = " ".join('"' + w.replace('"', '""') + '"' for w in words)
+        try:
+            rows = self.db.execute(
+                "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? ORDER BY rowid", [fts]
+            )
+            return [int(r[0]) for r in rows]
+        except sqlite3.OperationalError:
+            return []
+
+    def article_summaries(self, annotator: str | None = None) -> list[ArticleSummary]:
+        """Rows for the article list, with status and counts for ``annotator``."""
+        ann_id = self.annotator_id(annotator, create=False) if annotator else None
+        sql = """
+            SELECT a.id, a.title,
+                   coalesce(json_extract(a.meta, '$.publisher'), '') AS publisher,
+                   coalesce(json_extract(a.meta, '$.date'), '') AS date,
+                   coalesce(p.status, 'new') AS status,
+                   (SELECT count(*) FROM suggestions s WHERE s.article_id = a.id) AS n_sugg,
+                   (SELECT count(*) FROM annotations x
+                      WHERE x.article_id = a.id AND x.annotator_id IS :ann) AS n_ann,
+                   (SELECT count(*) FROM annotations x WHERE x.article_id = a.id
+                      AND x.annotator_id IS :ann AND x.status = 'accepted') AS n_acc
+            FROM articles a
+            LEFT JOIN article_progress p ON p.article_id = a.id AND p.annotator_id IS :ann
+            ORDER BY a.id
+        """
+        return [
+            ArticleSummary(
+                r["id"],
+                r["title"],
+                str(r["publisher"]),
+                str(r["date"]),
+                r["status"],
+                r["n_sugg"],
+                r["n_ann"],
+                r["n_acc"],
+            )
+            for r in self.db.query(sql, {"ann": ann_id})
+        ]
+
+    # -- suggestions --------------------------------------------------------------------------
+
+    def set_suggestions(
+        self, article_id: int, detector_version: str, quotes: Sequence[Quote]
+    ) -> list[int]:
+        """Replace this detector version's suggestions for an article; annotations stay."""
+        with self._action():
+            self.db.execute(
+                "DELETE FROM suggestions WHERE article_id = ? AND detector_version = ?",
+                [article_id, detector_version],
+            )
+            ids = []
+            now = now_iso()
+            for q in quotes:
+                cur = self.db.execute(
+                    "INSERT INTO suggestions (article_id, detector_version, content_spans,"
+                    " speaker_spans, cue_spans, speaker_text, speaker_name, kind, confidence,"
+                    " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        article_id,
+                        detector_version,
+                        _dump_spans(q.content_spans),
+                        _dump_spans(q.speaker_spans),
+                        _dump_spans(q.cue_spans),
+                        q.speaker_text,
+                        q.speaker_name,
+                        q.kind,
+                        q.confidence,
+                        now,
+                    ],
+                )
+                ids.append(int(cur.lastrowid or 0))
+            self._log("detect", "article", article_id, {"version": detector_version, "n": len(ids)})
+        return ids
+
+    def suggestions(
+        self, article_id: int, detector_version: str | None = None
+    ) -> list[SuggestionRecord]:
+        """The article's suggestions from ``detector_version`` (default: the newest run)."""
+        if detector_version is None:
+            row = self.db.execute(
+                "SELECT detector_version FROM suggestions WHERE article_id = ? "
+                "ORDER BY id DESC LIMIT 1",
+                [article_id],
+            ).fetchone()
+            if row is None:
+                return []
+            detector_version = row[0]
+        rows = self.db.query(
+            "SELECT * FROM suggestions WHERE article_id = ? AND detector_version = ? ORDER BY id",
+            [article_id, detector_version],
+        )
+        return [
+            SuggestionRecord(r["id"], r["article_id"], r["detector_version"], quote_from_row(r))
+            for r in rows
+        ]
+
+    def articles_without_suggestions(self, detector_version: str) -> list[int]:
+        """Ids of articles this detector version has not run on yet."""
+        rows = self.db.execute(
+            "SELECT id FROM articles a WHERE NOT EXISTS (SELECT 1 FROM suggestions s "
+            "WHERE s.article_id = a.id AND s.detector_version = ?) AND NOT EXISTS "
+            "(SELECT 1 FROM changelog c WHERE c.action = 'detect' AND c.entity = 'article' "
+            "AND c.entity_id = a.id AND json_extract(c.payload, '$.version') = ?) ORDER BY id",
+            [detector_version, detector_version],
+        )
+        return [int(r[0]) for r in rows]
+
+    # -- annotations --------------------------------------------------------------------------
+
+    def _annotation_values(self, quote: Quote) -> dict[str, Any]:
+        return {
+            "content_spans": _dump_spans(quote.content_spans),
+            "speaker_spans": _dump_spans(quote.speaker_spans),
+            "cue_spans": _dump_spans(quote.cue_spans),
+            "speaker_text": quote.speaker_text,
+            "speaker_id": self.speaker_id(quote.speaker_name),
+            "kind": quote.kind,
+            "stance": quote.stance,
+            "status": quote.status,
+            "origin": quote.origin,
+            "confidence": quote.confidence,
+            "note": quote.note,
+            "extra": json.dumps(dict(quote.extra), ensure_ascii=False),
+        }
+
+    def add_annotation(
+        self,
+        article_id: int,
+        annotator: str,
+        quote: Quote,
+        suggestion_id: int | None = None,
+        annotation_id: int | None = None,
+    ) -> int:
+        """Store ``annotator``'s version of a quote; return its id.
+
+        ``annotation_id`` re-creates a deleted annotation under its old id (undo).
+        """
+        with self._action():
+            ann_id = self.annotator_id(annotator)
+            values = self._annotation_values(quote)
+            now = now_iso()
+            values.update(
+                article_id=article_id,
+                annotator_id=ann_id,
+                suggestion_id=suggestion_id,
+                created_at=now,
+                updated_at=now,
+            )
+            if annotation_id is not None:
+                values["id"] = annotation_id
+            cols = ", ".join(values)
+            marks = ", ".join("?" for _ in values)
+            cur = self.db.execute(
+                f"INSERT INTO annotations ({cols}) VALUES ({marks})", list(values.values())
+            )
+            ident = int(cur.lastrowid or 0)
+            self._log("add", "annotation", ident, quote.to_json(), annotator)
+            self._touch_progress(article_id, ann_id, ident)
+        return ident
+
+    def update_annotation(
+        self, annotation_id: int, quote: Quote, actor: str | None = None
+    ) -> Quote:
+        """Replace an annotation's content with ``quote``; return the previous version."""
+        with self._action():
+            old = self.annotation(annotation_id)
+            values = self._annotation_values(quote)
+            values["updated_at"] = now_iso()
+            sets = ", ".join(f"{k} = ?" for k in values)
+            self.db.execute(
+                f"UPDATE annotations SET {sets} WHERE id = ?", [*values.values(), annotation_id]
+            )
+            self._log(
+                "update",
+                "annotation",
+                annotation_id,
+                {"old": old.quote.to_json(), "new": quote.to_json()},
+                actor or old.quote.annotator,
+            )
+        return old.quote
+
+    def delete_annotation(self, annotation_id: int, actor: str | None = None) -> AnnotationRecord:
+        """Delete an annotation; return it as it was (for undo)."""
+        with self._action():
+            old = self.annotation(annotation_id)
+            self.db.execute("DELETE FROM annotations WHERE id = ?", [annotation_id])
+            self._log(
+                "delete",
+                "annotation",
+                annotation_id,
+                old.quote.to_json(),
+                actor or old.quote.annotator,
+            )
+        return old
+
+    def annotation(self, annotation_id: int) -> AnnotationRecord:
+        rows = list(self.db.query(_ANNOTATION_SELECT + " WHERE a.id = ?", [annotation_id]))
+        if not rows:
+            raise KeyError(f"no annotation {annotation_id}")
+        return self._annotation_from_row(rows[0])
+
+    @staticmethod
+    def _annotation_from_row(r: dict[str, Any]) -> AnnotationRecord:
+        return AnnotationRecord(
+            r["id"],
+            r["article_id"],
+            r["suggestion_id"],
+            quote_from_row(r),
+            r["created_at"],
+            r["updated_at"],
+        )
+
+    def annotations(self, article_id: int, annotator: str | None = None) -> list[AnnotationRecord]:
+        """Annotations of an article (of one annotator, or all), in text order."""
+        sql = _ANNOTATION_SELECT + " WHERE a.article_id = ?"
+        params: list[Any] = [article_id]
+        if annotator is not None:
+            sql += " AND an.name = ?"
+            params.append(annotator)
+        recs = [self._annotation_from_row(r) for r in self.db.query(sql, params)]
+        recs.sort(key=lambda r: (r.quote.start, r.quote.end, r.id))
+        return recs
+
+    def iter_annotation_rows(
+        self,
+        annotators: Sequence[str] | None = None,
+        statuses: Sequence[str] | None = None,
+        kinds: Sequence[str] | None = None,
+    ) -> Iterator[AnnotationRecord]:
+        """Stream annotations (filtered), ordered by article then position."""
+        sql = _ANNOTATION_SELECT + " WHERE 1"
+        params: list[Any] = []
+        for column, values in (("an.name", annotators), ("a.status", statuses), ("a.kind", kinds)):
+            if values:
+                sql += f" AND {column} IN ({', '.join('?' for _ in values)})"
+                params.extend(values)
+        sql += " ORDER BY a.article_id, json_extract(a.content_spans, '$[0][0]'), a.id"
+        for r in self.db.query(sql, params):
+            yield self._annotation_from_row(r)
+
+    # -- progress -----------------------------------------------------------------------------
+
+    def _touch_progress(self, article_id: int, annotator_id: int | None, quote: int | None) -> None:
+        self.db.execute(
+            "INSERT INTO article_progress (article_id, annotator_id, status, current_quote,"
+            " updated_at) VALUES (?, ?, 'in_progress', ?, ?) ON CONFLICT(article_id, annotator_id)"
+            " DO UPDATE SET status = CASE WHEN status = 'new' THEN 'in_progress' ELSE status END,"
+            " updated_at = excluded.updated_at",
+            [article_id, annotator_id, quote, now_iso()],
+        )
+
+    def set_progress(
+        self,
+        article_id: int,
+        annotator: str,
+        status: str | None = None,
+        current_quote: int | None = None,
+    ) -> str:
+        """Record an annotator's status on an article; return the previous status."""
+        with self._action():
+            ann_id = self.annotator_id(annotator)
+            old = self.progress(article_id, annotator)
+            self.db.execute(
+                "INSERT INTO article_progress (article_id, annotator_id, status, current_quote,"
+                " updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT(article_id, annotator_id) DO"
+                " UPDATE SET status = excluded.status, current_quote = excluded.current_quote,"
+                " updated_at = excluded.updated_at",
+                [article_id, ann_id, status or old, current_quote, now_iso()],
+            )
+            if status and status != old:
+                self._log("status", "article", article_id, {"old": old, "new": status}, annotator)
+        return old
+
+    def progress(self, article_id: int, annotator: str) -> str:
+        row = self.db.execute(
+            "SELECT p.status FROM article_progress p JOIN annotators a ON a.id = p.annotator_id"
+            " WHERE p.article_id = ? AND a.name = ?",
+            [article_id, annotator],
+        ).fetchone()
+        return "new" if row is None else str(row[0])
+
+    # -- overview -----------------------------------------------------------------------------
+
+    def stats(self) -> dict[str, Any]:
+        """Counts for `annotator stats`: articles, suggestions, annotations, speakers."""
+        by: dict[str, dict[str, int]] = {}
+        for name, status, n in self.db.execute(
+            "SELECT an.name, a.status, count(*) FROM annotations a "
+            "JOIN annotators an ON an.id = a.annotator_id GROUP BY an.name, a.status"
+        ):
+            by.setdefault(name, {"accepted": 0, "rejected": 0, "pending": 0})[status] = n
+        for name in self.annotators():
+            by.setdefault(name, {"accepted": 0, "rejected": 0, "pending": 0})
+
+        def count(sql: str) -> int:
+            return int(self.db.execute(sql).fetchone()[0])
+
+        return {
+            "project": str(self.path),
+            "schema_version": self.schema_version,
+            "articles": count("SELECT count(*) FROM articles"),
+            "suggestions": count("SELECT count(*) FROM suggestions"),
+            "annotations": count("SELECT count(*) FROM annotations"),
+            "annotations_by_status": {
+                s: count(f"SELECT count(*) FROM annotations WHERE status = '{s}'")
+                for s in ("accepted", "rejected", "pending")
+            },
+            "annotators": {name: {**v, "total": sum(v.values())} for name, v in sorted(by.items())},
+            "speakers": count("SELECT count(*) FROM speakers"),
+            "reviews": count("SELECT count(*) FROM reviews"),
+            "gold_quotes": count("SELECT count(*) FROM gold_quotes"),
+        }
+
+
+def ensure_project_error(path: Path, exc: sqlite3.Error) -> ProjectError:
+    """Turn a low-level SQLite failure into a message naming the project file."""
+    msg = str(exc)
+    if "locked" in msg or "busy" in msg:
+        return ProjectError(f"{path}: is locked by another program; nothing was changed")
+    if "readonly" in msg:
+        return ProjectError(f"{path}: cannot be written (read-only); nothing was changed")
+    return ProjectError(f"{path}: {msg}")

@@ -1,0 +1,284 @@
+"""Reviews and gold quotes: the reviewer's adjudicated version of each article.
+
+A review is one reviewer's pass over one article (``reviews``, unique per article and
+reviewer); its gold quotes (``gold_quotes``) are what the ``--gold`` export writes. Every
+write here is one transaction with a change-log row, like :class:`Project`'s own writes.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from annotator.core.model import Quote
+from annotator.store.db import now_iso
+from annotator.store.project import Project, quote_from_row
+
+DECISIONS: tuple[str, ...] = ("agreed", "picked", "edited", "added")
+REVIEW_STATUSES: tuple[str, ...] = ("in_progress", "done")
+
+_GOLD_SELECT = """
+    SELECT g.*, r.reviewer AS reviewer, s.name AS speaker_name
+    FROM gold_quotes g
+    JOIN reviews r ON r.id = g.review_id
+    LEFT JOIN speakers s ON s.id = g.speaker_id
+"""
+
+
+@dataclass(frozen=True)
+class GoldState:
+    """What one gold row holds: the quote, how it was decided, and the version it came from."""
+
+    quote: Quote
+    decision: str
+    source_annotation_id: int | None = None
+
+
+@dataclass(frozen=True)
+class GoldRecord:
+    """A stored gold quote with its review's reviewer."""
+
+    id: int
+    review_id: int
+    article_id: int
+    reviewer: str
+    state: GoldState
+    updated_at: str = ""
+
+    @property
+    def quote(self) -> Quote:
+        return self.state.quote
+
+    @property
+    def decision(self) -> str:
+        return self.state.decision
+
+
+@dataclass(frozen=True)
+class ReviewRecord:
+    """One reviewer's review of one article."""
+
+    id: int
+    article_id: int
+    reviewer: str
+    annotators: tuple[str, ...]
+    status: str
+    updated_at: str
+
+
+def _dump(spans: Sequence[tuple[int, int]]) -> str:
+    return json.dumps([list(s) for s in spans])
+
+
+class ReviewStore:
+    """Read and write reviews and gold quotes of a :class:`Project`."""
+
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        self.db = project.db
+
+    # -- reviews -------------------------------------------------------------------------------
+
+    def review(self, article_id: int, reviewer: str) -> ReviewRecord | None:
+        rows = list(
+            self.db.query(
+                "SELECT * FROM reviews WHERE article_id = ? AND reviewer = ?",
+                [article_id, reviewer],
+            )
+        )
+        return self._review_from_row(rows[0]) if rows else None
+
+    def reviews(self, reviewer: str | None = None) -> list[ReviewRecord]:
+        """All reviews (of one reviewer, or everybody's), by article."""
+        sql = "SELECT * FROM reviews"
+        params: list[Any] = []
+        if reviewer is not None:
+            sql += " WHERE reviewer = ?"
+            params.append(reviewer)
+        sql += " ORDER BY article_id, reviewer"
+        return [self._review_from_row(r) for r in self.db.query(sql, params)]
+
+    @staticmethod
+    def _review_from_row(r: dict[str, Any]) -> ReviewRecord:
+        return ReviewRecord(
+            r["id"],
+            r["article_id"],
+            r["reviewer"],
+            tuple(json.loads(r["annotators"])),
+            r["status"],
+            r["updated_at"],
+        )
+
+    def ensure_review(self, article_id: int, reviewer: str, annotators: Sequence[str]) -> int:
+        """The id of ``reviewer``'s review of the article, created (or its annotators updated)."""
+        reviewer = reviewer.strip()
+        if not reviewer:
+            raise ValueError("a review needs a reviewer's name")
+        names = json.dumps(list(annotators), ensure_ascii=False)
+        with self.project._action():
+            row = self.db.execute(
+                "SELECT id, annotators FROM reviews WHERE article_id = ? AND reviewer = ?",
+                [article_id, reviewer],
+            ).fetchone()
+            if row is not None:
+                ident = int(row[0])
+                if row[1] != names:
+                    self.db.execute(
+                        "UPDATE reviews SET annotators = ?, updated_at = ? WHERE id = ?",
+                        [names, now_iso(), ident],
+                    )
+                return ident
+            now = now_iso()
+            cur = self.db.execute(
+                "INSERT INTO reviews (article_id, reviewer, annotators, status, created_at,"
+                " updated_at) VALUES (?, ?, ?, 'in_progress', ?, ?)",
+                [article_id, reviewer, names, now, now],
+            )
+            ident = int(cur.lastrowid or 0)
+            self.project._log(
+                "add",
+                "review",
+                ident,
+                {"article": article_id, "annotators": list(annotators)},
+                reviewer,
+            )
+        return ident
+
+    def set_status(self, article_id: int, reviewer: str, status: str) -> str:
+        """Mark the review ``in_progress`` or ``done``; return the previous status."""
+        if status not in REVIEW_STATUSES:
+            raise ValueError(f"unknown review status {status!r}")
+        with self.project._action():
+            rec = self.review(article_id, reviewer)
+            if rec is None:
+                ident = self.ensure_review(article_id, reviewer, ())
+                old = "in_progress"
+            else:
+                ident, old = rec.id, rec.status
+            if old != status:
+                self.db.execute(
+                    "UPDATE reviews SET status = ?, updated_at = ? WHERE id = ?",
+                    [status, now_iso(), ident],
+                )
+                self.project._log("status", "review", ident, {"old": old, "new": status}, reviewer)
+        return old
+
+    # -- gold quotes ---------------------------------------------------------------------------
+
+    def gold(self, article_id: int, reviewer: str | None = None) -> list[GoldRecord]:
+        """Gold quotes of an article (of one reviewer, or all), in text order."""
+        sql = _GOLD_SELECT + " WHERE g.article_id = ?"
+        params: list[Any] = [article_id]
+        if reviewer is not None:
+            sql += " AND r.reviewer = ?"
+            params.append(reviewer)
+        recs = [self._gold_from_row(r) for r in self.db.query(sql, params)]
+        recs.sort(key=lambda g: (g.quote.start, g.quote.end, g.id))
+        return recs
+
+    def gold_quote(self, gold_id: int) -> GoldRecord | None:
+        rows = list(self.db.query(_GOLD_SELECT + " WHERE g.id = ?", [gold_id]))
+        return self._gold_from_row(rows[0]) if rows else None
+
+    def count_gold(self) -> int:
+        return int(self.db.execute("SELECT count(*) FROM gold_quotes").fetchone()[0])
+
+    @staticmethod
+    def _gold_from_row(r: dict[str, Any]) -> GoldRecord:
+        quote = quote_from_row(r).with_(annotator=r["reviewer"], status="accepted")
+        state = GoldState(quote, r["decision"], r["source_annotation_id"])
+        return GoldRecord(
+            r["id"], r["review_id"], r["article_id"], r["reviewer"], state, r["updated_at"]
+        )
+
+    def _values(self, state: GoldState) -> dict[str, Any]:
+        if state.decision not in DECISIONS:
+            raise ValueError(f"unknown gold decision {state.decision!r}")
+        q = state.quote
+        if not q.content_spans:
+            raise ValueError("a gold quote needs at least one content span")
+        return {
+            "source_annotation_id": state.source_annotation_id,
+            "decision": state.decision,
+            "content_spans": _dump(q.content_spans),
+            "speaker_spans": _dump(q.speaker_spans),
+            "cue_spans": _dump(q.cue_spans),
+            "speaker_text": q.speaker_text,
+            "kind": q.kind,
+            "confidence": None,
+            "speaker_id": self.project.speaker_id(q.speaker_name),
+            "stance": q.stance,
+            "note": q.note,
+        }
+
+    def put_gold(
+        self,
+        article_id: int,
+        reviewer: str,
+        annotators: Sequence[str],
+        state: GoldState,
+        gold_id: int | None = None,
+    ) -> int:
+        """Write a gold quote: insert (under ``gold_id`` if given and free) or replace.
+
+        Returns the gold quote's id. Re-using an id lets undo restore a deleted row as it was.
+        """
+        with self.project._action():
+            review_id = self.ensure_review(article_id, reviewer, annotators)
+            values = self._values(state)
+            now = now_iso()
+            existing = None if gold_id is None else self.gold_quote(gold_id)
+            if existing is not None:
+                if existing.article_id != article_id:
+                    raise ValueError(f"gold quote {gold_id} belongs to another article")
+                values["review_id"] = review_id
+                values["updated_at"] = now
+                sets = ", ".join(f"{k} = ?" for k in values)
+                self.db.execute(
+                    f"UPDATE gold_quotes SET {sets} WHERE id = ?", [*values.values(), gold_id]
+                )
+                ident = int(existing.id)
+                self.project._log(
+                    "update",
+                    "gold",
+                    ident,
+                    {"old": self._payload(existing.state), "new": self._payload(state)},
+                    reviewer,
+                )
+            else:
+                values.update(
+                    review_id=review_id, article_id=article_id, created_at=now, updated_at=now
+                )
+                if gold_id is not None:
+                    values["id"] = gold_id
+                cols = ", ".join(values)
+                marks = ", ".join("?" for _ in values)
+                cur = self.db.execute(
+                    f"INSERT INTO gold_quotes ({cols}) VALUES ({marks})", list(values.values())
+                )
+                ident = int(cur.lastrowid or 0)
+                self.project._log("add", "gold", ident, self._payload(state), reviewer)
+            self.db.execute("UPDATE reviews SET updated_at = ? WHERE id = ?", [now, review_id])
+        return ident
+
+    def delete_gold(self, gold_id: int, actor: str | None = None) -> GoldRecord:
+        """Delete a gold quote; return it as it was (for undo)."""
+        with self.project._action():
+            old = self.gold_quote(gold_id)
+            if old is None:
+                raise KeyError(f"no gold quote {gold_id}")
+            self.db.execute("DELETE FROM gold_quotes WHERE id = ?", [gold_id])
+            self.project._log(
+                "delete", "gold", gold_id, self._payload(old.state), actor or old.reviewer
+            )
+        return old
+
+    @staticmethod
+    def _payload(state: GoldState) -> dict[str, Any]:
+        return {
+            "decision": state.decision,
+            "source_annotation": state.source_annotation_id,
+            "quote": state.quote.to_json(),
+        }

@@ -1,0 +1,148 @@
+"""The project schema, as an ordered set of sqlite-utils migrations.
+
+Every migration is applied at open, inside its own transaction. Never edit a migration that
+has shipped: add a new one. ``SCHEMA_VERSION`` is the number of migrations this version of
+the program knows; a file with migrations we do not know was written by a newer version.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database, Migrations
+
+MIGRATION_SET = "quote_annotator"
+migrations = Migrations(MIGRATION_SET)
+
+_QUOTE_COLUMNS = """
+    content_spans TEXT NOT NULL CHECK (json_valid(content_spans) AND content_spans <> '[]'),
+    speaker_spans TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(speaker_spans)),
+    cue_spans TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(cue_spans)),
+    speaker_text TEXT,
+    kind TEXT NOT NULL CHECK (kind IN ('direct', 'mixed', 'indirect')),
+    confidence REAL CHECK (confidence IS NULL OR (confidence >= 0 AND confidence <= 1))
+"""
+
+
+@migrations(name="0001_initial")
+def _m0001_initial(db: Database) -> None:
+    db.executescript(
+        f"""
+        CREATE TABLE articles (
+            id INTEGER PRIMARY KEY,
+            ext_id TEXT,
+            title TEXT NOT NULL,
+            text TEXT NOT NULL,
+            meta TEXT NOT NULL DEFAULT '{{}}' CHECK (json_valid(meta)),
+            content_hash TEXT NOT NULL UNIQUE,
+            source TEXT,
+            imported_at TEXT NOT NULL
+        );
+        CREATE TABLE annotators (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE CHECK (length(trim(name)) > 0),
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE speakers (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE COLLATE NOCASE CHECK (length(trim(name)) > 0),
+            kind TEXT NOT NULL DEFAULT 'unknown'
+                CHECK (kind IN ('person', 'organisation', 'unknown')),
+            aliases TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(aliases)),
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE suggestions (
+            id INTEGER PRIMARY KEY,
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            detector_version TEXT NOT NULL,
+            {_QUOTE_COLUMNS},
+            speaker_name TEXT,
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX suggestions_article ON suggestions(article_id, detector_version);
+        CREATE TABLE annotations (
+            id INTEGER PRIMARY KEY,
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            annotator_id INTEGER NOT NULL REFERENCES annotators(id),
+            suggestion_id INTEGER REFERENCES suggestions(id) ON DELETE SET NULL,
+            {_QUOTE_COLUMNS},
+            speaker_id INTEGER REFERENCES speakers(id),
+            stance TEXT,
+            status TEXT NOT NULL CHECK (status IN ('accepted', 'rejected', 'pending')),
+            origin TEXT NOT NULL CHECK (origin IN ('model', 'model-corrected', 'manual')),
+            note TEXT,
+            extra TEXT NOT NULL DEFAULT '{{}}' CHECK (json_valid(extra)),
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            UNIQUE (annotator_id, suggestion_id)
+        );
+        CREATE INDEX annotations_article ON annotations(article_id, annotator_id);
+        CREATE TABLE reviews (
+            id INTEGER PRIMARY KEY,
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            reviewer TEXT NOT NULL CHECK (length(trim(reviewer)) > 0),
+            annotators TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(annotators)),
+            status TEXT NOT NULL DEFAULT 'in_progress' CHECK (status IN ('in_progress', 'done')),
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            UNIQUE (article_id, reviewer)
+        );
+        CREATE TABLE gold_quotes (
+            id INTEGER PRIMARY KEY,
+            review_id INTEGER NOT NULL REFERENCES reviews(id) ON DELETE CASCADE,
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            source_annotation_id INTEGER REFERENCES annotations(id) ON DELETE SET NULL,
+            decision TEXT NOT NULL CHECK (decision IN ('agreed', 'picked', 'edited', 'added')),
+            {_QUOTE_COLUMNS},
+            speaker_id INTEGER REFERENCES speakers(id),
+            stance TEXT,
+            note TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX gold_quotes_article ON gold_quotes(article_id);
+        CREATE TABLE settings (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL CHECK (json_valid(value))
+        );
+        CREATE TABLE changelog (
+            id INTEGER PRIMARY KEY,
+            ts TEXT NOT NULL,
+            actor TEXT,
+            action TEXT NOT NULL,
+            entity TEXT NOT NULL,
+            entity_id INTEGER,
+            payload TEXT NOT NULL DEFAULT '{{}}' CHECK (json_valid(payload))
+        );
+        CREATE TRIGGER changelog_no_update BEFORE UPDATE ON changelog
+            BEGIN SELECT RAISE(ABORT, 'the change log is append-only'); END;
+        CREATE TRIGGER changelog_no_delete BEFORE DELETE ON changelog
+            BEGIN SELECT RAISE(ABORT, 'the change log is append-only'); END;
+        """
+    )
+
+
+@migrations(name="0002_progress_and_search")
+def _m0002_progress_and_search(db: Database) -> None:
+    """Per-annotator article progress (for the article list) and full-text search."""
+    db.executescript(
+        """
+        CREATE TABLE article_progress (
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            annotator_id INTEGER NOT NULL REFERENCES annotators(id),
+            status TEXT NOT NULL DEFAULT 'new' CHECK (status IN ('new', 'in_progress', 'done')),
+            current_quote INTEGER,
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (article_id, annotator_id)
+        );
+        """
+    )
+    db.table("articles").enable_fts(
+        ["title", "text"], fts_version="FTS5", create_triggers=True, tokenize="unicode61"
+    )
+
+
+def known_migration_names() -> list[str]:
+    """Names of the migrations this program knows, in order."""
+    return [m.name for m in migrations._migrations]
+
+
+SCHEMA_VERSION = len(known_migration_names())
