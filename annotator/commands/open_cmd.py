@@ -52,4 +52,4 @@ def run(args: argparse.Namespace) -> int:
     except ImportError as exc:
         raise CliError(f"the window cannot start: {exc}") from None
     print(f"annotator: opening {path}", file=sys.stderr)
-    return run_app(path, model=args.model, annotator=args.annotator, message=message)
+    return int(run_app(path, model=args.model, annotator=args.annotator, message=message))

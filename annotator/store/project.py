@@ -12,7 +12,7 @@ import json
 import os
 import sqlite3
 from collections.abc import Iterator, Sequence
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -107,16 +107,34 @@ class Project:
 
     def batch(self) -> AbstractContextManager[Database]:
         """A transaction around many actions (nested actions become savepoints)."""
-        self._writable()
-        return self.db.atomic()
+        return self._action()
 
     def _writable(self) -> None:
         if self.readonly:
             raise ReadOnlyProjectError(f"{self.path}: is open read-only; nothing was changed")
 
-    def _action(self) -> AbstractContextManager[Database]:
+    @contextmanager
+    def _action(self) -> Iterator[Database]:
+        """One transaction (a savepoint when nested); a failure rolls all of it back."""
         self._writable()
-        return self.db.atomic()
+        try:
+            if self.db.conn.in_transaction:
+                with self.db.atomic() as db:
+                    yield db
+            else:
+                # IMMEDIATE takes the write lock up front, so a second process waits for
+                # it (busy timeout) instead of failing when its read snapshot goes stale.
+                self.db.execute("BEGIN IMMEDIATE")
+                try:
+                    yield self.db
+                except BaseException:
+                    self.db.conn.rollback()
+                    raise
+                self.db.execute("COMMIT")
+        except BaseException:
+            # ids cached inside the rolled-back transaction may no longer exist
+            self._annotator_ids.clear()
+            raise
 
     def _log(
         self,

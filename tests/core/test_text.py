@@ -1,0 +1,57 @@
+"""Normalisation and offset conversion: emoji, non-breaking space and CRLF in every case."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from annotator.core.text import (
+    Utf16Map,
+    content_hash,
+    normalise_text,
+    normalise_with_map,
+    title_and_body,
+)
+
+SAMPLE = "\ufeffHeadline \U0001f600\r\n\r\nShe said:\u00a0\u201cCafe\u0301 \U0001f44d\u201d\rEnd"
+
+
+def test_normalise_crlf_bom_nfc() -> None:
+    out = normalise_text(SAMPLE)
+    assert out == "Headline \U0001f600\n\nShe said:\u00a0\u201cCaf\u00e9 \U0001f44d\u201d\nEnd"
+    assert content_hash(SAMPLE) == content_hash(out)
+
+
+def test_title_is_first_non_empty_line() -> None:
+    title, body = title_and_body("\n\n  Title here \nbody")
+    assert title == "Title here"
+    assert body == "\n\n  Title here \nbody"
+
+
+def test_utf16_map_matches_qt_counting() -> None:
+    text = normalise_text(SAMPLE)
+    m = Utf16Map(text)
+    for i in range(len(text) + 1):
+        units = len(text[:i].encode("utf-16-le")) // 2
+        assert m.to_utf16(i) == units
+        assert m.from_utf16(units) == i
+    # a UTF-16 offset in the middle of the emoji's surrogate pair rounds down
+    emoji = text.index("\U0001f600")
+    assert m.from_utf16(m.to_utf16(emoji) + 1) == emoji
+
+
+def test_map_keeps_spans_on_the_same_characters() -> None:
+    norm, offsets = normalise_with_map(SAMPLE)
+    assert norm == normalise_text(SAMPLE)
+    start = SAMPLE.index("\u201c")
+    end = SAMPLE.index("\u201d") + 1
+    assert norm[offsets[start] : offsets[end]] == "\u201cCaf\u00e9 \U0001f44d\u201d"
+
+
+@given(st.text(alphabet=st.sampled_from("ab \r\n\u00a0\u0301e\U0001f600\ufeff")))
+def test_map_is_monotone_and_consistent(text: str) -> None:
+    norm, offsets = normalise_with_map(text)
+    assert norm == normalise_text(text)
+    assert len(offsets) == len(text) + 1
+    assert offsets[-1] == len(norm)
+    assert all(a <= b for a, b in zip(offsets, offsets[1:]))

@@ -1,0 +1,178 @@
+"""Opening project files: creation, migrations, refusal of foreign and newer files."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import stat
+from pathlib import Path
+
+import pytest
+from sqlite_utils import Database
+
+from annotator.core.errors import ProjectError, ReadOnlyProjectError
+from annotator.core.model import Article, Quote
+from annotator.store.db import APPLICATION_ID, open_db
+from annotator.store.project import Project
+from annotator.store.schema import SCHEMA_VERSION, known_migration_names, migrations
+
+
+def test_new_project_has_every_table_wal_and_foreign_keys(tmp_path: Path) -> None:
+    db = open_db(tmp_path / "p.db")
+    tables = set(db.table_names())
+    assert {
+        "articles",
+        "annotators",
+        "speakers",
+        "suggestions",
+        "annotations",
+        "reviews",
+        "gold_quotes",
+        "settings",
+        "changelog",
+        "article_progress",
+        "articles_fts",
+    } <= tables
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert db.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
+    db.close()
+
+
+@pytest.mark.parametrize("stop_before", known_migration_names()[1:])
+def test_every_earlier_schema_upgrades_and_keeps_data(tmp_path: Path, stop_before: str) -> None:
+    path = tmp_path / "old.db"
+    db = Database(path)
+    migrations.apply(db, stop_before=stop_before)
+    db.execute(
+        "INSERT INTO articles (title, text, meta, content_hash, imported_at) "
+        "VALUES ('Old', 'Old text', '{}', 'h1', '2020-01-01')"
+    )
+    db.close()
+    before = {p.name for p in tmp_path.iterdir()}
+
+    project = Project.open(path)
+    assert project.schema_version == SCHEMA_VERSION
+    assert project.article(1).text == "Old text"
+    # the upgraded file is fully usable: full-text search sees the old article
+    assert project.search_articles("old") == [1]
+    project.close()
+    backups = {p.name for p in tmp_path.iterdir()} - before
+    backups = {b for b in backups if b.endswith(".bak")}
+    assert len(backups) == 1, "a backup is made before migrating"
+    copy = sqlite3.connect(tmp_path / backups.pop())
+    assert copy.execute("SELECT title FROM articles").fetchall() == [("Old",)]
+    copy.close()
+
+
+def test_reopening_current_schema_makes_no_backup(tmp_path: Path) -> None:
+    Project.open(tmp_path / "p.db").close()
+    Project.open(tmp_path / "p.db").close()
+    assert not list(tmp_path.glob("*.bak"))
+
+
+def test_newer_schema_is_refused_and_left_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "p.db"
+    Project.open(path).close()
+    con = sqlite3.connect(path)
+    con.execute(
+        "INSERT INTO _sqlite_migrations (migration_set, name, applied_at) "
+        "VALUES ('quote_annotator', '9999_from_the_future', '2030-01-01')"
+    )
+    con.commit()
+    con.close()
+    before = path.read_bytes()
+    with pytest.raises(ProjectError, match="newer version") as err:
+        Project.open(path)
+    assert str(path) in str(err.value)
+    assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (b"hello, I am a text file\n", "not an SQLite database"),
+        (b"\x89PNG\r\n\x1a\n" + b"\x00" * 100, "not an SQLite database"),
+    ],
+)
+def test_non_database_files_are_refused(tmp_path: Path, content: bytes, reason: str) -> None:
+    path = tmp_path / "notes.db"
+    path.write_bytes(content)
+    with pytest.raises(ProjectError, match=reason):
+        Project.open(path)
+    assert path.read_bytes() == content
+
+
+def test_database_of_another_program_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "other.db"
+    con = sqlite3.connect(path)
+    con.execute("CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT)")
+    con.commit()
+    con.close()
+    with pytest.raises(ProjectError, match="another program"):
+        Project.open(path)
+    con = sqlite3.connect(path)
+    names = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+    assert names == ["customers"]
+
+
+def test_missing_project_without_create(tmp_path: Path) -> None:
+    with pytest.raises(ProjectError, match="no such project"):
+        Project.open(tmp_path / "none.db", create=False)
+    assert not (tmp_path / "none.db").exists()
+
+
+def test_read_only_file_opens_read_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "p.db"
+    Project.open(path).close()
+    path.chmod(stat.S_IRUSR)
+    if os.access(path, os.W_OK):  # root ignores permission bits: make the check see them
+        import annotator.store.db as dbmod
+
+        monkeypatch.setattr(dbmod.os, "access", lambda p, mode: mode != os.W_OK)
+    before = path.read_bytes()
+    project = Project.open(path)
+    assert project.readonly
+    assert project.count_articles() == 0
+    with pytest.raises(ReadOnlyProjectError, match="read-only"):
+        project.add_article(Article("T", "T body"))
+    project.close()
+    assert path.read_bytes() == before
+
+
+def test_readonly_open_refuses_writes_and_changes_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "p.db"
+    with Project.open(path) as project:
+        project.add_article(Article("T", "T body"))
+    before = path.read_bytes()
+    with Project.open(path, readonly=True) as project:
+        assert project.count_articles() == 1
+        with pytest.raises(ReadOnlyProjectError, match="read-only"):
+            project.add_annotation(1, "alice", Quote(((0, 1),)))
+    assert path.read_bytes() == before
+
+
+def test_locked_project_gives_a_clear_message(tmp_path: Path) -> None:
+    path = tmp_path / "p.db"
+    # an old file that needs migrating while another program holds a write lock
+    old_db = Database(path)
+    migrations.apply(old_db, stop_before=known_migration_names()[-1])
+    old_db.close()
+    con = sqlite3.connect(path)
+    con.execute("BEGIN EXCLUSIVE")
+    import annotator.store.db as dbmod
+
+    old = dbmod._BUSY_TIMEOUT_S
+    dbmod._BUSY_TIMEOUT_S = 0.2
+    try:
+        with pytest.raises(ProjectError, match="locked") as err:
+            Project.open(path)
+        assert str(path) in str(err.value)
+    finally:
+        dbmod._BUSY_TIMEOUT_S = old
+        con.rollback()
+        con.close()
+    # once released, the project opens and upgrades
+    with Project.open(path) as project:
+        assert project.schema_version == SCHEMA_VERSION

@@ -1,0 +1,72 @@
+"""The ``annotator`` command through a real subprocess: help, import, stats, failures."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "annotator", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
+
+
+@pytest.mark.parametrize("cmd", [[], ["import"], ["stats"], ["open"]])
+def test_help_everywhere(tmp_path: Path, cmd: list[str]) -> None:
+    res = run(*cmd, "--help", cwd=tmp_path)
+    assert res.returncode == 0
+    assert "usage: annotator" in res.stdout
+
+
+def test_import_then_stats(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("Title A\n\nThe mayor said it would rain.\n", "utf-8")
+    (tmp_path / "b.txt").write_bytes(b"")
+    res = run("import", "p.db", "a.txt", "b.txt", "--quiet", cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    assert "a.txt: imported 1 article" in res.stdout
+    assert "b.txt: failed: the file is empty" in res.stdout
+    res = run("stats", "p.db", "--json", cwd=tmp_path)
+    stats = json.loads(res.stdout)
+    assert {"articles", "annotations", "suggestions", "annotators"} <= set(stats)
+    assert stats["articles"] == 1
+    again = run("import", "p.db", "a.txt", "--quiet", cwd=tmp_path)
+    assert "skipped: 1 article already in the project" in again.stdout
+    assert json.loads(run("stats", "p.db", "--json", cwd=tmp_path).stdout) == stats
+
+
+def test_failures_are_one_line_with_nonzero_exit(tmp_path: Path) -> None:
+    res = run("stats", "missing.db", cwd=tmp_path)
+    assert res.returncode != 0
+    assert res.stderr.strip().splitlines() == ["annotator: error: missing.db: no such project"]
+    (tmp_path / "notes.db").write_text("just notes", "utf-8")
+    res = run("stats", "notes.db", cwd=tmp_path)
+    assert res.returncode != 0
+    assert "not a Quote Annotator project" in res.stderr
+    assert len(res.stderr.strip().splitlines()) == 1
+    res = run("import", "p.db", "nothing-here.txt", "--quiet", cwd=tmp_path)
+    assert res.returncode == 1
+    assert "nothing-here.txt: failed: no such file or folder" in res.stdout
+
+
+def test_polnear_dev_import_counts(tmp_path: Path, shared_dir: Path) -> None:
+    dev = shared_dir / "data" / "polnear" / "dev.jsonl"
+    res = run("import", "p.db", str(dev), "--quiet", cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    stats = json.loads(run("stats", "p.db", "--json", cwd=tmp_path).stdout)
+    assert (stats["articles"], stats["annotations"]) == (84, 2192)
+    again = run("import", "p.db", str(dev), "--quiet", cwd=tmp_path)
+    assert "skipped" in again.stdout
+    assert json.loads(run("stats", "p.db", "--json", cwd=tmp_path).stdout) == stats
