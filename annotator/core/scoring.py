@@ -1,0 +1,437 @@
+"""Quote-detection metrics, the same figures as the reference scorer ``score_quotes.py``.
+
+Definitions (PRODUCT.md, "Detector quality"): a quote is the *set* of character positions
+of its content fragments. For each gold article the predictions of the same id are compared
+with the gold quotes:
+
+- lenient: a prediction is right if it overlaps any gold quote, a gold quote is found if any
+  prediction overlaps it (not one-to-one);
+- Jaccard >= 0.5, strict (equal sets of ``\\w`` characters) and GGT-0.3/0.8 (share of the
+  gold quote covered > threshold): one-to-one, greedy, best score first, ties by gold then
+  prediction order;
+- speaker accuracy over gold quotes found by some prediction (the prediction overlapping it
+  most, ties to the later prediction): ``span`` = speaker mentions overlap; ``name`` = span,
+  or the mention strings are equal ignoring case, or they share a proper-noun word of the
+  gold mention (``propn_words``); gold quotes without a speaker are only counted;
+- end-to-end: one-to-one by overlap size, right when the speakers overlap or both are absent.
+
+The ``direct`` subset keeps gold quotes of kind ``direct`` and ignores predictions that
+overlap no direct gold quote but do overlap another gold quote. Pure Python: the proper-noun
+tagger is injected, so this module needs no spaCy.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, fields
+from typing import Any, Literal, TypeAlias
+
+from annotator.core.model import Article, Quote, Span
+
+Subset = Literal["all", "direct"]
+SUBSETS: tuple[Subset, ...] = ("all", "direct")
+
+PropnWords = Callable[[str, str, Sequence[Span]], set[str]]
+"""``propn_words(article_id, text, spans)``: proper-noun words whose first character lies in
+``spans`` of the gold article (surface forms; the scorer lower-cases them)."""
+
+_WORD_CHAR = re.compile(r"\w")
+_PRED_TOKEN = re.compile(r"[\w.\-’']+")
+_POSSESSIVE = re.compile(r"['’]s?$")
+_CAPITALISED = re.compile(r"[A-Z][\w.\-]+")
+# Capitalised words that are not names (sentence-initial pronouns and articles).
+_NOT_NAMES = frozenset(
+    {"he", "she", "they", "we", "i", "it", "the", "his", "her", "their", "a", "an"}
+)
+
+
+@dataclass(frozen=True)
+class ScoredQuote:
+    """The scorer's view of a quote: content and speaker spans, speaker string, directness."""
+
+    content: tuple[Span, ...]
+    speaker: tuple[Span, ...] = ()
+    speaker_text: str | None = None
+    direct: bool = False
+
+
+@dataclass(frozen=True)
+class ScoredArticle:
+    """The scorer's view of a gold article: id, text and gold quotes."""
+
+    id: str
+    text: str
+    quotes: tuple[ScoredQuote, ...]
+
+
+QuoteLike: TypeAlias = Quote | ScoredQuote | Mapping[str, Any]
+ArticleLike: TypeAlias = Article | ScoredArticle | Mapping[str, Any]
+
+
+def _spans(value: Any, what: str) -> tuple[Span, ...]:
+    """Spans given as ``[[s, e], ...]``, kept as written (empty or reversed spans cover nothing)."""
+    if not isinstance(value, (list, tuple)):
+        raise ValueError(f"{what} must be a list of [start, end] pairs")
+    out = []
+    for item in value:
+        if not isinstance(item, (list, tuple)) or len(item) != 2:
+            raise ValueError(f"{what} must be a list of [start, end] pairs")
+        start, end = item
+        if isinstance(start, bool) or isinstance(end, bool):
+            raise ValueError(f"{what} holds a non-integer offset")
+        if not isinstance(start, int) or not isinstance(end, int):
+            raise ValueError(f"{what} holds a non-integer offset")
+        if start < 0 or end < 0:
+            raise ValueError(f"{what} holds a negative offset")
+        out.append((start, end))
+    return tuple(out)
+
+
+def _json_spans(obj: Mapping[str, Any], keys: Sequence[str]) -> tuple[Span, ...]:
+    """First non-empty ``KEY_spans`` list, else a single ``[s, e]`` under ``KEY`` itself."""
+    for key in keys:
+        value = obj.get(key + "_spans")
+        if value:
+            return _spans(value, key + "_spans")
+    for key in keys:
+        single = obj.get(key)
+        if isinstance(single, str):
+            continue  # a speaker's name, not a span
+        if single is not None:
+            return _spans([single], key) if single else ()
+    return ()
+
+
+def scored_quote(quote: QuoteLike, *, gold: bool) -> ScoredQuote:
+    """Convert a Quote or quote-JSONL object; raise ValueError when its spans are malformed.
+
+    Gold quotes may name the speaker ``source`` (PolNeAR's word) as well as ``speaker``;
+    a ``direct`` key, when present, overrides ``kind`` as in the reference scorer.
+    """
+    if isinstance(quote, ScoredQuote):
+        return quote
+    if isinstance(quote, Quote):
+        direct = quote.extra.get("direct", quote.kind == "direct")
+        speaker = quote.speaker_spans
+        if not speaker and gold and quote.extra.get("source_spans"):
+            speaker = _spans(quote.extra["source_spans"], "source_spans")
+        return ScoredQuote(quote.content_spans, speaker, quote.speaker_text, bool(direct))
+    if not isinstance(quote, Mapping):
+        raise ValueError("a quote must be a JSON object")
+    speaker_keys = ("speaker", "source") if gold else ("speaker",)
+    text = quote.get("speaker_text")
+    direct = quote["direct"] if "direct" in quote else quote.get("kind") == "direct"
+    return ScoredQuote(
+        content=_json_spans(quote, ("content",)),
+        speaker=_json_spans(quote, speaker_keys),
+        speaker_text=text if isinstance(text, str) else None,
+        direct=bool(direct),
+    )
+
+
+def scored_article(article: ArticleLike) -> ScoredArticle:
+    """Convert an Article or quote-JSONL object to the scorer's view of a gold article."""
+    if isinstance(article, ScoredArticle):
+        return article
+    if isinstance(article, Article):
+        converted = tuple(scored_quote(q, gold=True) for q in article.quotes)
+        return ScoredArticle(article.ext_id or "", article.text, converted)
+    if not isinstance(article, Mapping):
+        raise ValueError("an article must be a JSON object")
+    text = article.get("text")
+    if not isinstance(text, str):
+        raise ValueError('no "text" string')
+    raw = article.get("quotes") or []
+    if not isinstance(raw, list):
+        raise ValueError('"quotes" is not a list')
+    quotes = []
+    for n, q in enumerate(raw, 1):
+        try:
+            quotes.append(scored_quote(q, gold=True))
+        except ValueError as exc:
+            raise ValueError(f"quote {n}: {exc}") from None
+    ident = article.get("id")
+    return ScoredArticle("" if ident is None else str(ident), text, tuple(quotes))
+
+
+def char_set(spans: Iterable[Span]) -> frozenset[int]:
+    """Spans as a set of character positions (union of fragments)."""
+    return frozenset(i for a, b in spans for i in range(a, b))
+
+
+def word_char_set(text: str, spans: Iterable[Span]) -> frozenset[int]:
+    """Positions in ``spans`` holding a word character (``\\w``): the strict criterion's view."""
+    n = len(text)
+    return frozenset(i for a, b in spans for i in range(a, min(b, n)) if _WORD_CHAR.match(text[i]))
+
+
+def normalise_word(word: str) -> str:
+    """Lower-case and drop a final possessive (``Trump's`` -> ``trump``) for name matching."""
+    return _POSSESSIVE.sub("", word.lower())
+
+
+def capitalised_words(article_id: str, text: str, spans: Sequence[Span]) -> set[str]:
+    """Proper nouns guessed by capitalisation, the scorer's ``--no-spacy`` fallback."""
+    del article_id  # the guess needs no per-article cache
+    return {
+        w.lower()
+        for a, b in spans
+        for w in _CAPITALISED.findall(text[a:b])
+        if w.lower() not in _NOT_NAMES
+    }
+
+
+def greedy_one_to_one(pairs: Sequence[tuple[float, int, int]]) -> dict[int, int]:
+    """Match ``(score, gold, pred)`` pairs one-to-one, best score first; ties keep list order."""
+    order = sorted(range(len(pairs)), key=lambda k: -pairs[k][0])
+    used_pred: set[int] = set()
+    out: dict[int, int] = {}
+    for k in order:
+        _, gi, pi = pairs[k]
+        if gi in out or pi in used_pred:
+            continue
+        out[gi] = pi
+        used_pred.add(pi)
+    return out
+
+
+def overlap_matching(a: Sequence[Sequence[Span]], b: Sequence[Sequence[Span]]) -> dict[int, int]:
+    """One-to-one matching of two lists of span lists by character overlap, largest first."""
+    a_sets = [char_set(s) for s in a]
+    b_sets = [char_set(s) for s in b]
+    pairs = [
+        (float(len(sa & sb)), i, j)
+        for i, sa in enumerate(a_sets)
+        for j, sb in enumerate(b_sets)
+        if sa & sb
+    ]
+    return greedy_one_to_one(pairs)
+
+
+def prf(tp_pred: int, n_pred: int, tp_gold: int, n_gold: int) -> tuple[float, float, float]:
+    """Precision, recall and F1 (0.0 where a denominator is zero)."""
+    p = tp_pred / n_pred if n_pred else 0.0
+    r = tp_gold / n_gold if n_gold else 0.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return p, r, f
+
+
+@dataclass
+class Scores:
+    """Counts of one scoring run; figures are properties so runs can be summed with ``+``."""
+
+    n_gold: int = 0
+    n_pred: int = 0
+    n_pred_ignored: int = 0
+    docs_with_error: int = 0
+    lenient_tp_pred: int = 0
+    lenient_tp_gold: int = 0
+    jaccard_tp: int = 0
+    strict_tp: int = 0
+    ggt30_tp: int = 0
+    ggt80_tp: int = 0
+    speaker_n: int = 0
+    speaker_span_ok: int = 0
+    speaker_name_ok: int = 0
+    gold_without_source: int = 0
+    e2e_tp: int = 0
+
+    def __add__(self, other: Scores) -> Scores:
+        return Scores(
+            **{f.name: getattr(self, f.name) + getattr(other, f.name) for f in fields(self)}
+        )
+
+    def _prf(self, tp: int) -> tuple[float, float, float]:
+        return prf(tp, self.n_pred, tp, self.n_gold)
+
+    @property
+    def lenient(self) -> tuple[float, float, float]:
+        return prf(self.lenient_tp_pred, self.n_pred, self.lenient_tp_gold, self.n_gold)
+
+    @property
+    def jaccard(self) -> tuple[float, float, float]:
+        return self._prf(self.jaccard_tp)
+
+    @property
+    def strict(self) -> tuple[float, float, float]:
+        return self._prf(self.strict_tp)
+
+    @property
+    def ggt30(self) -> tuple[float, float, float]:
+        return self._prf(self.ggt30_tp)
+
+    @property
+    def ggt80(self) -> tuple[float, float, float]:
+        return self._prf(self.ggt80_tp)
+
+    @property
+    def e2e(self) -> tuple[float, float, float]:
+        return self._prf(self.e2e_tp)
+
+    @property
+    def speaker_span_acc(self) -> float:
+        return self.speaker_span_ok / self.speaker_n if self.speaker_n else 0.0
+
+    @property
+    def speaker_name_acc(self) -> float:
+        return self.speaker_name_ok / self.speaker_n if self.speaker_n else 0.0
+
+    def as_dict(self) -> dict[str, float | int]:
+        """Every figure and count under a stable name (the ``--json`` output)."""
+        out: dict[str, float | int] = {}
+        for name in ("lenient", "jaccard", "strict", "ggt30", "ggt80", "e2e"):
+            p, r, f = getattr(self, name)
+            out.update({f"{name}_p": p, f"{name}_r": r, f"{name}_f1": f})
+        out["speaker_span_acc"] = self.speaker_span_acc
+        out["speaker_name_acc"] = self.speaker_name_acc
+        out.update({f.name: getattr(self, f.name) for f in fields(self)})
+        return out
+
+    def line(self) -> str:
+        """One line in the reference scorer's format."""
+
+        def t(x: tuple[float, float, float]) -> str:
+            return "/".join(f"{100 * v:.1f}" for v in x)
+
+        return (
+            f"gold={self.n_gold} pred={self.n_pred} | lenient P/R/F {t(self.lenient)} | "
+            f"jacc50 {t(self.jaccard)} | strict {t(self.strict)} | ggt30 {t(self.ggt30)} | "
+            f"ggt80 {t(self.ggt80)} | spk_span {100 * self.speaker_span_acc:.1f}% "
+            f"spk_name {100 * self.speaker_name_acc:.1f}% (n={self.speaker_n}, "
+            f"+{self.gold_without_source} matched gold w/o source) | e2e {t(self.e2e)} | "
+            f"ignored_pred={self.n_pred_ignored} docs_err={self.docs_with_error}"
+        )
+
+
+def _name_match(
+    article: ScoredArticle,
+    gold_speaker: Sequence[Span],
+    pred_text: str | None,
+    propn_words: PropnWords,
+) -> bool:
+    """Speaker strings equal ignoring case, or sharing a proper noun of the gold mention."""
+    if not pred_text:
+        return False
+    gold_text = " ".join(article.text[a:b] for a, b in gold_speaker)
+    if gold_text.strip().lower() == pred_text.strip().lower():
+        return True
+    gold_names = {normalise_word(w) for w in propn_words(article.id, article.text, gold_speaker)}
+    return bool(gold_names & {normalise_word(w) for w in _PRED_TOKEN.findall(pred_text)})
+
+
+def score_article(
+    article: ArticleLike,
+    predicted: Sequence[QuoteLike],
+    subset: Subset = "all",
+    propn_words: PropnWords = capitalised_words,
+    error: bool = False,
+) -> Scores:
+    """Counts for one gold article and the quotes predicted for it (``error``: the
+    prediction line reported an error)."""
+    art = scored_article(article)
+    text = art.text
+    preds = [scored_quote(q, gold=False) for q in predicted]
+    s = Scores(docs_with_error=int(error))
+    gold = [q for q in art.quotes if q.direct] if subset == "direct" else list(art.quotes)
+    others = [char_set(q.content) for q in art.quotes if not q.direct] if subset == "direct" else []
+    g_sets = [char_set(q.content) for q in gold]
+    p_sets = [char_set(q.content) for q in preds]
+    kept = []
+    for pi, ps in enumerate(p_sets):
+        ignored = (
+            subset == "direct" and not any(ps & gs for gs in g_sets) and any(ps & o for o in others)
+        )
+        if ignored:
+            s.n_pred_ignored += 1
+        else:
+            kept.append(pi)
+    s.n_gold = len(gold)
+    s.n_pred = len(kept)
+    # overlaps in gold-major, prediction-minor order: the tie order of every greedy matching
+    overlap: dict[tuple[int, int], int] = {}
+    for gi, gs in enumerate(g_sets):
+        for pi in kept:
+            n = len(gs & p_sets[pi])
+            if n:
+                overlap[(gi, pi)] = n
+    s.lenient_tp_pred = len({pi for _, pi in overlap})
+    s.lenient_tp_gold = len({gi for gi, _ in overlap})
+    jaccard = [(n / len(g_sets[gi] | p_sets[pi]), gi, pi) for (gi, pi), n in overlap.items()]
+    s.jaccard_tp = len(greedy_one_to_one([x for x in jaccard if x[0] >= 0.5]))
+    g_words = [word_char_set(text, q.content) for q in gold]
+    p_words = {pi: word_char_set(text, preds[pi].content) for pi in kept}
+    strict = [(1.0, gi, pi) for gi, pi in overlap if g_words[gi] and g_words[gi] == p_words[pi]]
+    s.strict_tp = len(greedy_one_to_one(strict))
+    coverage = [(n / len(g_sets[gi]), gi, pi) for (gi, pi), n in overlap.items()]
+    s.ggt30_tp = len(greedy_one_to_one([x for x in coverage if x[0] > 0.3]))
+    s.ggt80_tp = len(greedy_one_to_one([x for x in coverage if x[0] > 0.8]))
+    for gi, gq in enumerate(gold):
+        found = [(n, pi) for (g, pi), n in overlap.items() if g == gi]
+        if not found:
+            continue
+        best = max(found)[1]
+        if not gq.speaker:
+            s.gold_without_source += 1
+            continue
+        s.speaker_n += 1
+        pq = preds[best]
+        span_ok = bool(pq.speaker) and bool(char_set(pq.speaker) & char_set(gq.speaker))
+        pred_text = pq.speaker_text or (
+            " ".join(text[a:b] for a, b in pq.speaker) if pq.speaker else None
+        )
+        s.speaker_span_ok += span_ok
+        s.speaker_name_ok += span_ok or _name_match(art, gq.speaker, pred_text, propn_words)
+    by_size = [(float(n), gi, pi) for (gi, pi), n in overlap.items()]
+    for gi, pi in greedy_one_to_one(by_size).items():
+        g_spk, p_spk = gold[gi].speaker, preds[pi].speaker
+        if (g_spk and p_spk and char_set(g_spk) & char_set(p_spk)) or (not g_spk and not p_spk):
+            s.e2e_tp += 1
+    return s
+
+
+def score(
+    gold: Iterable[ArticleLike],
+    pred: Mapping[str, Sequence[QuoteLike]],
+    subset: Subset = "all",
+    propn_words: PropnWords = capitalised_words,
+    errors: Collection[str] = (),
+) -> Scores:
+    """Micro-averaged scores of ``pred`` (quotes by article id) against ``gold`` articles.
+
+    Gold articles without a prediction count as predicted empty; ``errors`` holds the ids
+    whose prediction line reported an error (counted, as the reference scorer does).
+    """
+    total = Scores()
+    for article in gold:
+        art = scored_article(article)
+        total += score_article(art, pred.get(art.id, ()), subset, propn_words, art.id in errors)
+    return total
+
+
+def predictions_from_json(
+    objects: Iterable[Mapping[str, Any]],
+) -> tuple[dict[str, list[ScoredQuote]], set[str]]:
+    """Quote-JSONL prediction objects -> (quotes by id, ids with an ``error``); last line wins.
+
+    Raises ValueError naming the quote when a line is malformed.
+    """
+    quotes: dict[str, list[ScoredQuote]] = {}
+    errors: set[str] = set()
+    for obj in objects:
+        ident = str(obj.get("id"))
+        raw = obj.get("quotes") or []
+        if not isinstance(raw, list):
+            raise ValueError('"quotes" is not a list')
+        parsed = []
+        for n, q in enumerate(raw, 1):
+            try:
+                parsed.append(scored_quote(q, gold=False))
+            except ValueError as exc:
+                raise ValueError(f"quote {n}: {exc}") from None
+        quotes[ident] = parsed
+        if obj.get("error"):
+            errors.add(ident)
+        else:
+            errors.discard(ident)
+    return quotes, errors

@@ -1,0 +1,241 @@
+"""Tests of ``annotator evaluate``: same figures as the reference scorer, clear input errors."""
+
+from __future__ import annotations
+
+import json
+import random
+import subprocess
+import sys
+import types
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from annotator.cli import main
+from annotator.core.model import Quote
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+REFERENCE = SHARED / "eval" / "score_quotes.py"
+DEV = SHARED / "data" / "polnear" / "dev.jsonl"
+needs_shared = pytest.mark.skipif(
+    not (REFERENCE.exists() and DEV.exists()), reason="../shared (reference scorer, data) absent"
+)
+
+TEXT = 'Lee said "we will talk soon." Kim said talks were possible.'
+GOLD = {
+    "id": "a1",
+    "text": TEXT,
+    "quotes": [
+        {"content_spans": [[9, 29]], "speaker_spans": [[0, 3]], "kind": "direct"},
+        {"content_spans": [[39, 58]], "speaker_spans": [[30, 33]], "kind": "indirect"},
+    ],
+}
+PRED = {
+    "id": "a1",
+    "quotes": [
+        {"content_spans": [[10, 28]], "speaker_spans": [[0, 3]], "speaker_text": "Lee"},
+        {"content_spans": [[39, 44]], "speaker_spans": [], "speaker_text": None},
+    ],
+}
+
+
+def write_jsonl(path: Path, objs: list[Any], extra_lines: tuple[str, ...] = ()) -> Path:
+    lines = [json.dumps(o) for o in objs] + list(extra_lines)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def perturbed_dev(seed: int = 5) -> list[dict[str, Any]]:
+    """Predictions from dev: dropped, shifted, re-attributed and invented quotes."""
+    rng = random.Random(seed)
+    out = []
+    gold = [json.loads(line) for line in DEV.read_text(encoding="utf-8").splitlines() if line]
+    spk = [q["speaker_spans"] for a in gold for q in a["quotes"] if q["speaker_spans"]]
+    for k, art in enumerate(gold):
+        n = len(art["text"])
+        quotes = []
+        for q in art["quotes"]:
+            if rng.random() < 0.15:
+                continue
+            a, b = q["content_spans"][0][0], q["content_spans"][-1][1]
+            a = min(max(0, a + rng.randint(-6, 6)), n)
+            b = min(max(a, b + rng.randint(-6, 6)), n)
+            s = q["speaker_spans"]
+            text_of = q["speaker_text"]
+            if rng.random() < 0.3:
+                s, text_of = rng.choice(spk), rng.choice([None, text_of, "the " + str(text_of)])
+            quotes.append({"content_spans": [[a, b]], "speaker_spans": s, "speaker_text": text_of})
+        for _ in range(rng.randint(0, 2)):
+            a = rng.randrange(0, max(1, n - 40))
+            quotes.append({"content_spans": [[a, a + 30]], "speaker_spans": []})
+        line: dict[str, Any] = {"id": art["id"], "quotes": quotes}
+        if k % 20 == 1:
+            line["error"] = "gave up"
+        out.append(line)
+    return out
+
+
+def reference(gold: Path, pred: Path, tmp: Path, no_spacy: bool) -> tuple[list[str], Any]:
+    out = tmp / "ref.json"
+    cmd = [sys.executable, str(REFERENCE), str(gold), str(pred), "--json", str(out)]
+    if no_spacy:
+        cmd.append("--no-spacy")
+    done = subprocess.run(cmd, check=True, capture_output=True, text=True)
+    return done.stdout.splitlines(), json.loads(out.read_text())[str(pred)]
+
+
+NAMES = {  # our --json name -> the reference scorer's (key, index in its P/R/F triple)
+    "lenient_p": ("lenient", 0),
+    "lenient_r": ("lenient", 1),
+    "lenient_f1": ("lenient", 2),
+    "jaccard_f1": ("j50", 2),
+    "strict_f1": ("strict", 2),
+    "ggt30_f1": ("ggt30", 2),
+    "ggt80_f1": ("ggt80", 2),
+    "e2e_f1": ("e2e", 2),
+    "speaker_span_acc": ("spk_span_acc", None),
+    "speaker_name_acc": ("spk_name_acc", None),
+    "n_gold": ("n_gold", None),
+    "n_pred": ("n_pred", None),
+    "n_pred_ignored": ("n_pred_ignored", None),
+    "gold_without_source": ("spk_gold_nosource", None),
+    "docs_with_error": ("docs_with_error", None),
+}
+
+
+def compare(cmd: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    pred = write_jsonl(tmp_path / "pred.jsonl", perturbed_dev())
+    no_spacy = "--no-spacy" in cmd
+    ref_lines, ref = reference(DEV, pred, tmp_path, no_spacy)
+    assert main(["evaluate", str(DEV), str(pred), *cmd]) == 0
+    assert capsys.readouterr().out.splitlines() == ref_lines
+    assert main(["evaluate", str(DEV), str(pred), "--json", *cmd]) == 0
+    ours = json.loads(capsys.readouterr().out)
+    assert set(ours) == {"all", "direct"}
+    for subset in ("all", "direct"):
+        for name, (key, idx) in NAMES.items():
+            want = ref[subset][key] if idx is None else ref[subset][key][idx]
+            assert ours[subset][name] == pytest.approx(want, abs=1e-9), (subset, name)
+    assert ref["direct"]["n_pred_ignored"] > 0 and ref["all"]["docs_with_error"] > 0
+
+
+@needs_shared
+def test_same_figures_as_reference_without_spacy(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    compare(["--no-spacy"], tmp_path, capsys)
+
+
+@needs_shared
+@pytest.mark.slow
+def test_same_figures_as_reference_with_spacy_tags(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    compare([], tmp_path, capsys)
+
+
+def test_json_figures_on_a_small_pair(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    gold = write_jsonl(tmp_path / "gold.jsonl", [GOLD])
+    pred = write_jsonl(tmp_path / "pred.jsonl", [PRED])
+    assert main(["evaluate", str(gold), str(pred), "--json", "--no-spacy"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["all"]["lenient_f1"] == 1.0
+    # pred 2 covers 5 of the 19 characters of gold 2: Jaccard and GGT-0.3 miss it
+    assert out["all"]["jaccard_f1"] == 0.5 and out["all"]["ggt30_f1"] == 0.5
+    assert out["all"]["speaker_span_acc"] == 0.5
+    assert out["direct"]["n_gold"] == 1 and out["direct"]["n_pred_ignored"] == 1
+    assert out["direct"]["lenient_f1"] == 1.0 and out["direct"]["speaker_span_acc"] == 1.0
+
+
+def test_broken_line_is_reported_and_skipped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    gold = write_jsonl(tmp_path / "gold.jsonl", [GOLD], ('{"id": "b", "text": ',))
+    pred = write_jsonl(tmp_path / "pred.jsonl", [PRED], ("not json", '{"id": "a1", "quotes": 3}'))
+    assert main(["evaluate", str(gold), str(pred), "--json", "--no-spacy"]) == 0
+    captured = capsys.readouterr()
+    assert f"{gold}, line 2: broken JSON" in captured.err
+    assert f"{pred}, line 2: broken JSON" in captured.err
+    assert f"{pred}, line 3: " in captured.err
+    assert json.loads(captured.out)["all"]["n_pred"] == 2
+
+
+@pytest.mark.parametrize(
+    "problem",
+    ["missing gold", "missing pred", "no quotes", "empty gold", "both", "neither", "model"],
+)
+def test_bad_input_is_one_clear_line(
+    problem: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    gold = write_jsonl(tmp_path / "gold.jsonl", [GOLD])
+    pred = write_jsonl(tmp_path / "pred.jsonl", [PRED])
+    args = {
+        "missing gold": [str(tmp_path / "nope.jsonl"), str(pred)],
+        "missing pred": [str(gold), str(tmp_path / "nope.jsonl")],
+        "no quotes": [str(write_jsonl(tmp_path / "g0.jsonl", [{**GOLD, "quotes": []}])), str(pred)],
+        "empty gold": [str(write_jsonl(tmp_path / "g1.jsonl", [], ("broken",))), str(pred)],
+        "both": [str(gold), str(pred), "--detect"],
+        "neither": [str(gold)],
+        "model": [str(gold), str(pred), "--model", "x"],
+    }[problem]
+    assert main(["evaluate", *args, "--no-spacy"]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[-1].startswith("annotator: error: ")
+    expected = {
+        "missing gold": "nope.jsonl: no such file",
+        "missing pred": "nope.jsonl: no such file",
+        "no quotes": "no quotes to score against",
+        "empty gold": "no gold articles",
+        "both": "not both",
+        "neither": "--detect",
+        "model": "--model only applies with --detect",
+    }[problem]
+    assert expected in err[-1]
+
+
+@pytest.fixture
+def fake_detector(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[Any]]:
+    """Stand-ins for annotator.nlp.pipeline/detect that record their calls."""
+    calls: list[Any] = []
+
+    def load_pipeline(name: str | None = None) -> tuple[str, Any]:
+        calls.append(("load", name))
+        return "NLP", types.SimpleNamespace(message="loaded fake")
+
+    def detect_texts(nlp: Any, texts: list[str], n_process: int = 1) -> Iterator[list[Quote]]:
+        calls.append(("detect", nlp, list(texts), n_process))
+        for _ in texts:
+            yield [Quote(content_spans=((10, 28),), speaker_spans=((0, 3),))]
+
+    pipeline = types.ModuleType("annotator.nlp.pipeline")
+    pipeline.load_pipeline = load_pipeline  # type: ignore[attr-defined]
+    detect = types.ModuleType("annotator.nlp.detect")
+    detect.detect_texts = detect_texts  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "annotator.nlp.pipeline", pipeline)
+    monkeypatch.setitem(sys.modules, "annotator.nlp.detect", detect)
+    yield calls
+
+
+def test_detect_scores_the_detector_on_gold_texts(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], fake_detector: list[Any]
+) -> None:
+    gold = write_jsonl(tmp_path / "gold.jsonl", [GOLD])
+    assert main(["evaluate", str(gold), "--detect", "--model", "m1", "--json", "--no-spacy"]) == 0
+    captured = capsys.readouterr()
+    assert fake_detector == [("load", "m1"), ("detect", "NLP", [TEXT], 1)]
+    assert "loaded fake" in captured.err
+    out = json.loads(captured.out)
+    assert out["all"]["n_pred"] == 1 and out["all"]["lenient_p"] == 1.0
+    assert out["all"]["lenient_r"] == 0.5 and out["direct"]["speaker_span_acc"] == 1.0
+
+
+@pytest.mark.slow
+def test_detect_with_the_real_detector(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    pytest.importorskip("annotator.nlp.detect", reason="the detector is not in this tree yet")
+    gold = write_jsonl(tmp_path / "gold.jsonl", [GOLD])
+    assert main(["evaluate", str(gold), "--detect", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["direct"]["n_gold"] == 1 and out["direct"]["lenient_r"] == 1.0
