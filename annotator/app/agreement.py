@@ -1,0 +1,282 @@
+"""Agreement figures of a project: load each annotator's quotes and hand them to core.
+
+The maths lives in :mod:`annotator.core.agreement` (and :mod:`annotator.core.scoring`, the
+reference scorer's definitions); this module decides what counts and gathers the figures for
+``annotator agreement`` and the dashboard:
+
+- an annotator's quotes on an article are their ``accepted`` annotations;
+- an article counts for an annotator when they have any annotation on it or marked it done
+  (so "I found no quote here" is an answer, not a gap);
+- a pair (A, B) is scored over the articles both annotated, A as gold and B as prediction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from itertools import combinations
+from typing import Any
+
+from annotator.core.agreement import (
+    AnnotatedArticle,
+    article_disagreements,
+    cluster_quotes,
+    compare_annotators,
+    describe_differences,
+    stance_alpha,
+)
+from annotator.core.errors import AnnotatorError
+from annotator.core.model import Quote
+from annotator.store.project import Project
+
+#: The annotation status that makes a quote part of an annotator's version.
+COUNTED_STATUS = "accepted"
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class PairFigures:
+    """Agreement of annotator ``a`` (as gold) with ``b`` (as prediction)."""
+
+    a: str
+    b: str
+    quote_f1_lenient: float
+    quote_f1_jaccard: float
+    #: the reference scorer's speaker accuracy (spk_span): over A's quotes that B overlaps,
+    #: B's speaker mention overlaps A's
+    speaker_agreement: float | None
+    #: PRODUCT.md's reading over one-to-one matches: same canonical speaker, else mentions
+    speaker_agreement_canonical: float | None
+    stance_kappa: float | None
+    articles: int
+    quotes_a: int
+    quotes_b: int
+    matched: int
+    disagreements: int
+
+
+@dataclass(frozen=True)
+class AnnotatorFigures:
+    """Counts and progress of one annotator."""
+
+    name: str
+    accepted: int
+    rejected: int
+    pending: int
+    articles_annotated: int
+    articles_done: int
+    articles_total: int
+
+    @property
+    def total(self) -> int:
+        return self.accepted + self.rejected + self.pending
+
+    @property
+    def progress(self) -> float:
+        """Share of the project's articles this annotator marked done."""
+        return self.articles_done / self.articles_total if self.articles_total else 0.0
+
+
+@dataclass(frozen=True)
+class ArticleFigures:
+    """How much the annotators disagree on one article."""
+
+    id: int
+    title: str
+    annotators: int
+    quotes: int
+    contested: int
+    disagreements: int
+
+
+@dataclass
+class AgreementReport:
+    """Every figure of ``annotator agreement`` and the dashboard."""
+
+    annotators: list[str]
+    pairs: list[PairFigures] = field(default_factory=list)
+    stance_alpha: float | None = None
+    per_annotator: list[AnnotatorFigures] = field(default_factory=list)
+    per_article: list[ArticleFigures] = field(default_factory=list)
+    gold_articles: int = 0
+    gold_quotes: int = 0
+
+    def pair(self, a: str, b: str) -> PairFigures | None:
+        return next((p for p in self.pairs if p.a == a and p.b == b), None)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The JSON of ``annotator agreement --json``."""
+        return {
+            "annotators": list(self.annotators),
+            "pairs": [asdict(p) for p in self.pairs],
+            "stance_alpha": self.stance_alpha,
+            "per_annotator": [
+                {**asdict(a), "total": a.total, "progress": a.progress} for a in self.per_annotator
+            ],
+            "per_article": [asdict(a) for a in self.per_article],
+            "gold": {"articles": self.gold_articles, "quotes": self.gold_quotes},
+        }
+
+
+@dataclass
+class _Loaded:
+    articles: list[AnnotatedArticle]
+    titles: dict[str, tuple[int, str]]
+
+
+def _annotated_by(project: Project, names: Sequence[str]) -> dict[int, set[str]]:
+    """Article id -> the chosen annotators who worked on it (an annotation, or marked done)."""
+    wanted = set(names)
+    out: dict[int, set[str]] = {}
+    rows = project.db.execute(
+        "SELECT DISTINCT a.article_id, an.name FROM annotations a"
+        " JOIN annotators an ON an.id = a.annotator_id"
+        " UNION SELECT p.article_id, an.name FROM article_progress p"
+        " JOIN annotators an ON an.id = p.annotator_id WHERE p.status = 'done'"
+    )
+    for article_id, name in rows:
+        if name in wanted:
+            out.setdefault(int(article_id), set()).add(name)
+    return out
+
+
+def load_versions(project: Project, annotators: Sequence[str]) -> _Loaded:
+    """Each article's text and the chosen annotators' accepted quotes (articles in id order)."""
+    worked = _annotated_by(project, annotators)
+    quotes: dict[int, dict[str, list[Quote]]] = {
+        aid: {n: [] for n in sorted(names)} for aid, names in worked.items()
+    }
+    for rec in project.iter_annotation_rows(annotators=list(annotators), statuses=[COUNTED_STATUS]):
+        name = rec.quote.annotator or ""
+        quotes.setdefault(rec.article_id, {}).setdefault(name, []).append(rec.quote)
+    articles = []
+    titles = {}
+    for art in project.iter_articles(sorted(quotes)):
+        versions = {n: quotes[art.id][n] for n in annotators if n in quotes[art.id]}
+        articles.append(AnnotatedArticle(str(art.id), art.text, versions))
+        titles[str(art.id)] = (art.id, art.title)
+    return _Loaded(articles, titles)
+
+
+def _annotator_figures(project: Project, names: Sequence[str]) -> list[AnnotatorFigures]:
+    total = project.count_articles()
+    counts = project.stats()["annotators"]
+    out = []
+    for name in names:
+        row = project.db.execute(
+            "SELECT count(DISTINCT a.article_id) FROM annotations a JOIN annotators an"
+            " ON an.id = a.annotator_id WHERE an.name = ?",
+            [name],
+        ).fetchone()
+        done = project.db.execute(
+            "SELECT count(*) FROM article_progress p JOIN annotators an ON an.id = p.annotator_id"
+            " WHERE an.name = ? AND p.status = 'done'",
+            [name],
+        ).fetchone()
+        c = counts.get(name, {})
+        out.append(
+            AnnotatorFigures(
+                name,
+                int(c.get("accepted", 0)),
+                int(c.get("rejected", 0)),
+                int(c.get("pending", 0)),
+                int(row[0]),
+                int(done[0]),
+                total,
+            )
+        )
+    return out
+
+
+def _contested(art: AnnotatedArticle) -> tuple[int, int]:
+    """(quote clusters, clusters where not every annotator has the same version)."""
+    clusters = cluster_quotes(art.versions)
+    n_annotators = len(art.versions)
+    contested = 0
+    for cluster in clusters:
+        if len(cluster) < n_annotators:
+            contested += 1
+            continue
+        items = [art.versions[n][k] for n, k in cluster.items()]
+        if any(describe_differences(items[0], q, art.text) for q in items[1:]):
+            contested += 1
+    return len(clusters), contested
+
+
+def compute_agreement(
+    project: Project,
+    annotators: Sequence[str] | None = None,
+    progress: Progress | None = None,
+) -> AgreementReport:
+    """Pairwise, overall, per-annotator and per-article figures for ``annotators``.
+
+    Args:
+        annotators: the annotators to compare (default: every annotator of the project),
+            in the order pairs are formed: each pair (A, B) has A earlier in this list.
+        progress: called as progress(pairs_done, pairs_total).
+
+    Raises:
+        AnnotatorError: a named annotator is not in the project, or fewer than two are given.
+    """
+    known = project.annotators()
+    names = list(dict.fromkeys(annotators)) if annotators else known
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise AnnotatorError(
+            f"no annotator named {', '.join(unknown)} in {project.path.name}"
+            f" (annotators: {', '.join(known) or 'none'})"
+        )
+    report = AgreementReport(names)
+    report.per_annotator = _annotator_figures(project, names)
+    report.gold_quotes = int(project.db.execute("SELECT count(*) FROM gold_quotes").fetchone()[0])
+    report.gold_articles = int(
+        project.db.execute("SELECT count(*) FROM reviews WHERE status = 'done'").fetchone()[0]
+    )
+    if len(names) < 2:
+        return report
+    loaded = load_versions(project, names)
+    pair_names = list(combinations(names, 2))
+    per_article: dict[str, int] = {a.id: 0 for a in loaded.articles}
+    for k, (a, b) in enumerate(pair_names, 1):
+        agg = compare_annotators(loaded.articles, a, b)
+        n_articles = 0
+        for art in loaded.articles:
+            if a in art.versions and b in art.versions:
+                n_articles += 1
+                per_article[art.id] += len(
+                    article_disagreements(art.text, art.versions[a], art.versions[b], a, b)
+                )
+        report.pairs.append(
+            PairFigures(
+                a=a,
+                b=b,
+                quote_f1_lenient=agg.lenient_f1,
+                quote_f1_jaccard=agg.jaccard_f1,
+                speaker_agreement=agg.speaker_span_acc if agg.scores.speaker_n else None,
+                speaker_agreement_canonical=agg.speaker_agreement,
+                stance_kappa=agg.stance_kappa,
+                articles=n_articles,
+                quotes_a=agg.scores.n_gold,
+                quotes_b=agg.scores.n_pred,
+                matched=agg.matched,
+                disagreements=agg.disagreements,
+            )
+        )
+        if progress is not None:
+            progress(k, len(pair_names))
+    report.stance_alpha = stance_alpha(loaded.articles)
+    rows = []
+    for art in loaded.articles:
+        if len(art.versions) < 2:
+            continue
+        n_quotes, contested = _contested(art)
+        ident, title = loaded.titles[art.id]
+        rows.append(
+            ArticleFigures(
+                ident, title, len(art.versions), n_quotes, contested, per_article[art.id]
+            )
+        )
+    rows.sort(key=lambda r: (-r.disagreements, -r.contested, r.id))
+    report.per_article = rows
+    return report

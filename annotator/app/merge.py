@@ -1,0 +1,236 @@
+"""Merge a colleague's project into this one: their annotators, speakers and annotations.
+
+Articles are matched by content hash; articles we do not have are added (with the detector
+suggestions they carry). An annotation's identity is (annotator, article hash, spans,
+fields), so merging the same file twice adds nothing. The other file is opened read-only and
+never changed; the whole merge is one transaction, so a failure leaves this project as it was.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Hashable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from annotator.core.errors import ProjectError
+from annotator.core.model import AnnotationRecord, Quote
+from annotator.store.project import Project
+
+_PROGRESS_RANK = {"new": 0, "in_progress": 1, "done": 2}
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class MergeReport:
+    """What a merge did, for the command line and the window."""
+
+    source: str
+    articles_matched: int = 0
+    articles_added: int = 0
+    annotators_added: list[str] = field(default_factory=list)
+    speakers_added: int = 0
+    suggestions_added: int = 0
+    annotations_added: int = 0
+    annotations_present: int = 0
+    conflicts: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(
+            self.articles_added
+            or self.annotators_added
+            or self.speakers_added
+            or self.annotations_added
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def lines(self) -> list[str]:
+        """The report as sentences for a person."""
+        out = [
+            f"merged {self.source}",
+            f"articles: {self.articles_matched} matched, {self.articles_added} added",
+            f"annotations: {self.annotations_added} added, {self.annotations_present} already here",
+        ]
+        if self.annotators_added:
+            out.append("new annotators: " + ", ".join(self.annotators_added))
+        if self.speakers_added:
+            out.append(f"new speakers: {self.speakers_added}")
+        if self.suggestions_added:
+            out.append(f"suggestions copied with new articles: {self.suggestions_added}")
+        if self.conflicts:
+            out.append(f"kept ours where the same annotator differs ({len(self.conflicts)}):")
+            out.extend("  " + c for c in self.conflicts)
+        if not self.changed:
+            out.append("nothing new: this project already had everything")
+        return out
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return a.resolve() == b.resolve()
+
+
+def annotation_identity(quote: Quote, speaker_id: int | None) -> Hashable:
+    """What makes two annotations of the same article the same (besides the annotator)."""
+    return (
+        quote.annotator,
+        quote.content_spans,
+        quote.speaker_spans,
+        quote.cue_spans,
+        quote.speaker_text or None,
+        speaker_id,
+        quote.kind,
+        quote.stance or None,
+        quote.status,
+        quote.origin,
+        quote.note or None,
+    )
+
+
+def merge_project(
+    project: Project, other_path: str | os.PathLike[str], progress: Progress | None = None
+) -> MergeReport:
+    """Bring the annotations of the project at ``other_path`` into ``project``.
+
+    Raises:
+        ProjectError: the other file is not a project, or is this project itself.
+    """
+    other_p = Path(other_path)
+    if _same_file(project.path, other_p):
+        raise ProjectError(f"{other_p}: is this project itself; nothing to merge")
+    with Project.open(other_p, create=False, readonly=True) as other:
+        report = MergeReport(str(other_p))
+        with project.batch():
+            _merge(project, other, report, progress)
+            project._log("merge", "project", None, report.as_dict())
+    return report
+
+
+def _merge(
+    project: Project, other: Project, report: MergeReport, progress: Progress | None
+) -> None:
+    ours_before = set(project.annotators())
+    for name in other.annotators():
+        if name not in ours_before:
+            project.annotator_id(name)
+            report.annotators_added.append(name)
+    for sp in other.speakers():
+        sid = project.speaker_id(sp.name, create=False)
+        if sid is None:
+            sid = project.speaker_id(sp.name, kind=sp.kind)
+            report.speakers_added += 1
+        assert sid is not None
+        for alias in sp.aliases:
+            project.add_speaker_alias(sid, alias)
+    total = other.count_articles()
+    for done, art in enumerate(other.iter_articles(), 1):
+        ours = project.article_id_by_hash(art.content_hash)
+        if ours is None:
+            ours, _ = project.add_article(art.as_article(), source=art.source or str(other.path))
+            report.articles_added += 1
+            suggestion_map = _copy_suggestions(project, other, art.id, ours, report)
+        else:
+            report.articles_matched += 1
+            suggestion_map = _match_suggestions(project, other, art.id, ours)
+        _merge_annotations(project, other, art.id, ours, suggestion_map, report)
+        _merge_progress(project, other, art.id, ours)
+        if progress is not None:
+            progress(done, total)
+
+
+def _versions(proj: Project, article_id: int) -> list[str]:
+    rows = proj.db.execute(
+        "SELECT DISTINCT detector_version FROM suggestions WHERE article_id = ? ORDER BY 1",
+        [article_id],
+    )
+    return [r[0] for r in rows]
+
+
+def _copy_suggestions(
+    project: Project, other: Project, their_article: int, our_article: int, report: MergeReport
+) -> dict[int, int]:
+    mapping: dict[int, int] = {}
+    for version in _versions(other, their_article):
+        theirs = other.suggestions(their_article, version)
+        ids = project.set_suggestions(our_article, version, [s.quote for s in theirs])
+        mapping.update({s.id: new for s, new in zip(theirs, ids)})
+        report.suggestions_added += len(ids)
+    return mapping
+
+
+def _match_suggestions(
+    project: Project, other: Project, their_article: int, our_article: int
+) -> dict[int, int]:
+    """Their suggestion ids -> ours, where the same detector proposed the same spans."""
+    mapping: dict[int, int] = {}
+    for version in _versions(other, their_article):
+        ours = {
+            (s.quote.content_spans, s.quote.speaker_spans): s.id
+            for s in project.suggestions(our_article, version)
+        }
+        for s in other.suggestions(their_article, version):
+            hit = ours.get((s.quote.content_spans, s.quote.speaker_spans))
+            if hit is not None:
+                mapping[s.id] = hit
+    return mapping
+
+
+def _merge_annotations(
+    project: Project,
+    other: Project,
+    their_article: int,
+    our_article: int,
+    suggestion_map: dict[int, int],
+    report: MergeReport,
+) -> None:
+    existing: set[Hashable] = set()
+    by_suggestion: dict[tuple[str | None, int], AnnotationRecord] = {}
+    speaker_ids: dict[str, int | None] = {}
+
+    def speaker(name: str | None) -> int | None:
+        if not name:
+            return None
+        if name not in speaker_ids:
+            speaker_ids[name] = project.speaker_id(name)
+        return speaker_ids[name]
+
+    for rec in project.annotations(our_article):
+        existing.add(annotation_identity(rec.quote, speaker(rec.quote.speaker_name)))
+        if rec.suggestion_id is not None:
+            by_suggestion[(rec.quote.annotator, rec.suggestion_id)] = rec
+    title = project.article(our_article).title
+    for rec in other.annotations(their_article):
+        q = rec.quote
+        key = annotation_identity(q, speaker(q.speaker_name))
+        if key in existing:
+            report.annotations_present += 1
+            continue
+        sugg = None if rec.suggestion_id is None else suggestion_map.get(rec.suggestion_id)
+        if sugg is not None and (q.annotator, sugg) in by_suggestion:
+            # the same annotator has another version of this suggested quote here: one
+            # version per annotator per quote, and ours is the one they last worked on here
+            a, b = q.content_spans[0] if q.content_spans else (0, 0)
+            report.conflicts.append(f"{q.annotator} on {title!r} at {a}-{b}")
+            continue
+        assert q.annotator is not None
+        project.add_annotation(our_article, q.annotator, q, suggestion_id=sugg)
+        existing.add(key)
+        report.annotations_added += 1
+
+
+def _merge_progress(project: Project, other: Project, their_article: int, our_article: int) -> None:
+    rows = other.db.execute(
+        "SELECT a.name, p.status FROM article_progress p JOIN annotators a ON a.id = p.annotator_id"
+        " WHERE p.article_id = ?",
+        [their_article],
+    ).fetchall()
+    for name, status in rows:
+        if _PROGRESS_RANK.get(status, 0) > _PROGRESS_RANK[project.progress(our_article, name)]:
+            project.set_progress(our_article, name, status)

@@ -1,0 +1,359 @@
+"""The review session: compare annotators' versions of an article and adjudicate a gold one.
+
+No Qt here. For each article the chosen annotators' accepted quotes are matched one-to-one
+by character overlap (largest first, PRODUCT.md "Agreement"); each match becomes a
+:class:`ReviewItem` whose differences are said in words by
+:func:`annotator.core.agreement.describe_differences`. Every decision (accept the
+agreements, pick a version, edit one, add or drop a quote, finish the article) is written at
+once and returns a :class:`ReviewEdit` that undoes it; applying that returns the redo.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from annotator.core.agreement import describe_differences
+from annotator.core.model import AnnotationRecord, Quote, StoredArticle
+from annotator.core.scoring import overlap_matching
+from annotator.store.project import Project
+from annotator.store.review import GoldRecord, GoldState, ReviewStore
+
+#: The status of an annotation that counts as that annotator's quote.
+COUNTED_STATUS = "accepted"
+
+
+@dataclass(frozen=True)
+class ReviewItem:
+    """One quote as the compared annotators have it (some may lack it), and its gold."""
+
+    annotators: tuple[str, ...]
+    versions: tuple[AnnotationRecord | None, ...]
+    differences: tuple[str, ...]
+    gold: GoldRecord | None = None
+
+    @property
+    def present(self) -> list[tuple[str, AnnotationRecord]]:
+        """(annotator, version) for the annotators who have this quote, in compare order."""
+        return [(n, v) for n, v in zip(self.annotators, self.versions) if v is not None]
+
+    @property
+    def agreed(self) -> bool:
+        """Two or more annotators compared, all have the quote and their versions agree."""
+        return len(self.versions) >= 2 and all(self.versions) and not self.differences
+
+    @property
+    def decided(self) -> bool:
+        return self.gold is not None
+
+    @property
+    def start(self) -> int:
+        starts = [v.quote.start for v in self.versions if v is not None]
+        if self.gold is not None:
+            starts.append(self.gold.quote.start)
+        return min(starts) if starts else 0
+
+    @property
+    def spans(self) -> tuple[tuple[int, int], ...]:
+        """Content spans of every version and the gold, merged (for highlighting)."""
+        out: set[tuple[int, int]] = set()
+        for v in self.versions:
+            if v is not None:
+                out.update(v.quote.content_spans)
+        if self.gold is not None:
+            out.update(self.gold.quote.content_spans)
+        return tuple(sorted(out))
+
+    def version(self, annotator: str) -> AnnotationRecord | None:
+        for name, v in zip(self.annotators, self.versions):
+            if name == annotator:
+                return v
+        return None
+
+    def summary(self) -> str:
+        """The differences in one line (or "agreed")."""
+        if self.agreed:
+            return "agreed"
+        if not any(self.versions):
+            return "added by the reviewer"
+        return "; ".join(self.differences)
+
+
+@dataclass(frozen=True)
+class GoldChange:
+    """One change to the gold table: ``gold_id`` goes from ``before`` to ``after``.
+
+    ``gold_id`` None means a new row; ``after`` None means the row is deleted.
+    """
+
+    gold_id: int | None
+    before: GoldState | None
+    after: GoldState | None
+
+
+@dataclass(frozen=True)
+class ReviewEdit:
+    """An undoable review action: gold changes and an optional review-status change."""
+
+    label: str
+    article_id: int
+    changes: tuple[GoldChange, ...] = ()
+    status: tuple[str, str] | None = None
+
+    @property
+    def empty(self) -> bool:
+        return not self.changes and self.status is None
+
+
+def match_versions(
+    annotators: Sequence[str], quotes: Sequence[Sequence[AnnotationRecord]]
+) -> list[list[AnnotationRecord | None]]:
+    """Group the annotators' quotes into rows, one-to-one by character overlap.
+
+    Two annotators: exactly the pairwise matching of the agreement figures (largest overlap
+    first). More: each further annotator is matched against the row's first version.
+    """
+    rows: list[list[AnnotationRecord | None]] = []
+    for k, mine in enumerate(quotes):
+        anchors = [next(v for v in row if v is not None) for row in rows]
+        matching = overlap_matching(
+            [a.quote.content_spans for a in anchors], [m.quote.content_spans for m in mine]
+        )
+        taken = set()
+        for row_i, mine_i in matching.items():
+            rows[row_i][k] = mine[mine_i]
+            taken.add(mine_i)
+        for i, rec in enumerate(mine):
+            if i not in taken:
+                row: list[AnnotationRecord | None] = [None] * len(annotators)
+                row[k] = rec
+                rows.append(row)
+    return rows
+
+
+def _only_in(names: Sequence[str]) -> str:
+    return "only in " + " and ".join(f"{n}'s" for n in names)
+
+
+def differences(
+    text: str, annotators: Sequence[str], versions: Sequence[AnnotationRecord | None]
+) -> tuple[str, ...]:
+    """The differences between the versions of one row, in words, without repeats."""
+    present = [(n, v) for n, v in zip(annotators, versions) if v is not None]
+    missing = [n for n, v in zip(annotators, versions) if v is None]
+    out: list[str] = []
+    if missing and present:
+        if len(present) == 1 or len(missing) == 1 and len(annotators) == 2:
+            out.append(_only_in([n for n, _ in present]))
+        else:
+            out.append("missing in " + ", ".join(f"{n}'s" for n in missing))
+    if len(present) >= 2:
+        first_name, first = present[0]
+        for name, other in present[1:]:
+            for d in describe_differences(first.quote, other.quote, text, first_name, name):
+                if len(present) > 2 and not d.startswith("only in"):
+                    d = f"{d} ({first_name} vs {name})"
+                if d not in out:
+                    out.append(d)
+    return tuple(out)
+
+
+class ReviewSession:
+    """A reviewer adjudicating the versions of chosen annotators, article by article."""
+
+    def __init__(self, project: Project, reviewer: str, annotators: Sequence[str] = ()) -> None:
+        reviewer = reviewer.strip()
+        if not reviewer:
+            raise ValueError("a review needs a reviewer's name")
+        self.project = project
+        self.store = ReviewStore(project)
+        self.reviewer = reviewer
+        self.annotators: tuple[str, ...] = tuple(annotators)
+
+    def set_annotators(self, annotators: Sequence[str]) -> None:
+        """Choose the annotators to compare (in the order their versions are shown)."""
+        self.annotators = tuple(dict.fromkeys(annotators))
+
+    def available_annotators(self) -> list[str]:
+        """Annotators with at least one counted quote, by name."""
+        rows = self.project.db.execute(
+            "SELECT DISTINCT an.name FROM annotations a JOIN annotators an"
+            " ON an.id = a.annotator_id WHERE a.status = ? ORDER BY an.name",
+            [COUNTED_STATUS],
+        )
+        return [r[0] for r in rows]
+
+    def article_ids(self) -> list[int]:
+        """Articles where at least one chosen annotator has a quote, or a gold exists."""
+        if not self.annotators:
+            return []
+        marks = ", ".join("?" for _ in self.annotators)
+        rows = self.project.db.execute(
+            "SELECT DISTINCT a.article_id FROM annotations a JOIN annotators an"
+            f" ON an.id = a.annotator_id WHERE a.status = ? AND an.name IN ({marks})"
+            " UNION SELECT g.article_id FROM gold_quotes g JOIN reviews r ON r.id = g.review_id"
+            " WHERE r.reviewer = ? ORDER BY 1",
+            [COUNTED_STATUS, *self.annotators, self.reviewer],
+        )
+        return [int(r[0]) for r in rows]
+
+    def article(self, article_id: int) -> StoredArticle:
+        return self.project.article(article_id)
+
+    def status(self, article_id: int) -> str:
+        """``new``, ``in_progress`` or ``done`` for this reviewer's review of the article."""
+        rec = self.store.review(article_id, self.reviewer)
+        return "new" if rec is None else rec.status
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def _versions(self, article_id: int) -> list[list[AnnotationRecord]]:
+        return [
+            [
+                r
+                for r in self.project.annotations(article_id, name)
+                if r.quote.status == COUNTED_STATUS
+            ]
+            for name in self.annotators
+        ]
+
+    def items(self, article_id: int, text: str | None = None) -> list[ReviewItem]:
+        """The article's quotes as matched rows with their differences and gold, in text order."""
+        if text is None:
+            text = self.project.article(article_id).text
+        rows = match_versions(self.annotators, self._versions(article_id))
+        golds = self.store.gold(article_id, self.reviewer)
+        by_source = {g.state.source_annotation_id: g for g in golds if g.state.source_annotation_id}
+        assigned: dict[int, GoldRecord] = {}
+        used: set[int] = set()
+        for i, row in enumerate(rows):
+            for v in row:
+                if v is not None and v.id in by_source and by_source[v.id].id not in used:
+                    assigned[i] = by_source[v.id]
+                    used.add(assigned[i].id)
+                    break
+        # gold rows whose source is gone (or never was): place them by overlap
+        loose = [g for g in golds if g.id not in used]
+        free = [i for i in range(len(rows)) if i not in assigned]
+        if loose and free:
+            row_spans = [
+                tuple(s for v in rows[i] if v is not None for s in v.quote.content_spans)
+                for i in free
+            ]
+            matching = overlap_matching(row_spans, [g.quote.content_spans for g in loose])
+            for fi, gi in matching.items():
+                assigned[free[fi]] = loose[gi]
+                used.add(loose[gi].id)
+        items = [
+            ReviewItem(
+                self.annotators,
+                tuple(row),
+                differences(text, self.annotators, row),
+                assigned.get(i),
+            )
+            for i, row in enumerate(rows)
+        ]
+        for g in golds:
+            if g.id not in used:
+                empty: tuple[AnnotationRecord | None, ...] = (None,) * len(self.annotators)
+                items.append(ReviewItem(self.annotators, empty, (), g))
+        items.sort(key=lambda it: (it.start, it.spans))
+        return items
+
+    def disagreements(self, article_id: int) -> int:
+        """How many rows of the article are not agreed."""
+        return sum(1 for it in self.items(article_id) if not it.agreed)
+
+    # -- writing -------------------------------------------------------------------------------
+
+    def apply(self, edit: ReviewEdit) -> ReviewEdit:
+        """Carry out ``edit`` in one transaction; return the edit that undoes it."""
+        inverse: list[GoldChange] = []
+        status: tuple[str, str] | None = None
+        with self.project.batch():
+            for ch in edit.changes:
+                if ch.after is None:
+                    if ch.gold_id is None:
+                        continue
+                    old = self.store.delete_gold(ch.gold_id, self.reviewer)
+                    inverse.append(GoldChange(ch.gold_id, None, old.state))
+                else:
+                    ident = self.store.put_gold(
+                        edit.article_id, self.reviewer, self.annotators, ch.after, ch.gold_id
+                    )
+                    inverse.append(GoldChange(ident, ch.after, ch.before))
+            if edit.status is not None:
+                old_status, new_status = edit.status
+                if new_status == "new":
+                    new_status = "in_progress"
+                prev = self.store.set_status(edit.article_id, self.reviewer, new_status)
+                status = (new_status, prev)
+        return ReviewEdit(edit.label, edit.article_id, tuple(reversed(inverse)), status)
+
+    def _gold_state(
+        self, item: ReviewItem, quote: Quote, decision: str, source: int | None
+    ) -> GoldState:
+        return GoldState(quote.with_(annotator=self.reviewer, status="accepted"), decision, source)
+
+    def _set(
+        self, article_id: int, label: str, item: ReviewItem, state: GoldState | None
+    ) -> ReviewEdit:
+        gid = None if item.gold is None else item.gold.id
+        before = None if item.gold is None else item.gold.state
+        if before == state:
+            return ReviewEdit(label, article_id)
+        return self.apply(ReviewEdit(label, article_id, (GoldChange(gid, before, state),)))
+
+    def accept_agreements(self, article_id: int) -> ReviewEdit:
+        """Make every agreed, undecided row gold (decision ``agreed``); return the undo."""
+        changes = []
+        for item in self.items(article_id):
+            if item.agreed and item.gold is None:
+                name, rec = item.present[0]
+                changes.append(
+                    GoldChange(None, None, self._gold_state(item, rec.quote, "agreed", rec.id))
+                )
+        if not changes:
+            return ReviewEdit("Accept agreements", article_id)
+        return self.apply(ReviewEdit("Accept agreements", article_id, tuple(changes)))
+
+    def pick(self, article_id: int, item: ReviewItem, annotator: str) -> ReviewEdit:
+        """Make ``annotator``'s version of the row gold; return the undo."""
+        rec = item.version(annotator)
+        if rec is None:
+            raise ValueError(f"{annotator} has no version of this quote")
+        decision = "agreed" if item.agreed else "picked"
+        state = self._gold_state(item, rec.quote, decision, rec.id)
+        return self._set(article_id, f"Pick {annotator}'s version", item, state)
+
+    def edit(
+        self, article_id: int, item: ReviewItem, quote: Quote, base: str | None = None
+    ) -> ReviewEdit:
+        """Make an edited quote gold (``base``: the annotator whose version was edited)."""
+        source = item.version(base) if base else None
+        if source is None and item.gold is not None:
+            source_id = item.gold.state.source_annotation_id
+        else:
+            source_id = None if source is None else source.id
+        decision = "edited" if any(item.versions) else "added"
+        state = self._gold_state(item, quote, decision, source_id)
+        return self._set(article_id, "Edit the gold version", item, state)
+
+    def add(self, article_id: int, quote: Quote) -> ReviewEdit:
+        """Add a quote no annotator had to the gold (decision ``added``)."""
+        state = GoldState(quote.with_(annotator=self.reviewer, status="accepted"), "added", None)
+        return self.apply(
+            ReviewEdit("Add a gold quote", article_id, (GoldChange(None, None, state),))
+        )
+
+    def drop(self, article_id: int, item: ReviewItem) -> ReviewEdit:
+        """Leave the row out of the gold (it is not a quote); return the undo."""
+        return self._set(article_id, "Leave out of the gold", item, None)
+
+    def set_done(self, article_id: int, done: bool = True) -> ReviewEdit:
+        """Mark this reviewer's review of the article finished (or not); return the undo."""
+        new = "done" if done else "in_progress"
+        old = self.status(article_id)
+        if old == new:
+            return ReviewEdit("Finish review", article_id)
+        return self.apply(ReviewEdit("Finish review", article_id, (), (old, new)))

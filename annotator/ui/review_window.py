@@ -1,0 +1,639 @@
+"""Review mode: compare annotators' versions article by article and record the gold version.
+
+A thin Qt adapter over :class:`annotator.app.review.ReviewSession`: every decision is a
+session call that returns its undo, wrapped here in a ``QUndoCommand``. Keyboard first, like
+the annotation window: J/K move between quotes, N/P between articles, 1-9 pick a version,
+A accepts every agreement of the article, E edits, X leaves a quote out of the gold,
+D finishes the article, Ctrl+Z / Ctrl+Shift+Z undo and redo.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QAction,
+    QBrush,
+    QColor,
+    QKeySequence,
+    QTextCharFormat,
+    QTextCursor,
+    QUndoCommand,
+    QUndoStack,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QPlainTextEdit,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.app.review import ReviewEdit, ReviewItem, ReviewSession
+from annotator.core.model import KINDS, Quote, spans_text
+from annotator.core.text import Utf16Map
+from annotator.store.project import Project
+
+# One colour per compared annotator (background of their version in the text).
+VERSION_COLOURS = ("#cfe3ff", "#ffd9b3", "#d5f5d0", "#f3d0f5", "#fff3b0", "#d0f0f5")
+_MARKS = {"agreed": "=", "picked": "✓", "edited": "✎", "added": "+"}
+
+
+class _ReviewCommand(QUndoCommand):
+    """An already-applied review edit; undo applies its inverse, redo re-applies it."""
+
+    def __init__(self, window: ReviewWindow, inverse: ReviewEdit) -> None:
+        super().__init__(inverse.label)
+        self._window = window
+        self._edit = inverse
+        self._first = True
+
+    def redo(self) -> None:
+        if self._first:  # QUndoStack.push calls redo; the edit is already done
+            self._first = False
+            return
+        self._edit = self._window.session.apply(self._edit)
+        self._window.after_change(self._edit.article_id)
+
+    def undo(self) -> None:
+        self._edit = self._window.session.apply(self._edit)
+        self._window.after_change(self._edit.article_id)
+
+
+class GoldEditDialog(QDialog):
+    """Edit the gold version of a quote: its span (from the text selection), speaker, stance."""
+
+    def __init__(
+        self,
+        quote: Quote,
+        text: str,
+        stance_labels: list[str],
+        selection: tuple[int, int] | None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Edit the gold version")
+        self._quote = quote
+        self._text = text
+        self._selection = selection
+        form = QFormLayout(self)
+        self.content = QComboBox()
+        self.content.addItem("as in the version: " + _clip(spans_text(text, quote.content_spans)))
+        if selection is not None:
+            self.content.addItem("the text selection: " + _clip(text[selection[0] : selection[1]]))
+            self.content.setCurrentIndex(1)
+        form.addRow("&Quote", self.content)
+        self.speaker_name = QLineEdit(quote.speaker_name or "")
+        form.addRow("Canonical &speaker", self.speaker_name)
+        self.speaker_text = QLineEdit(quote.speaker_text or "")
+        form.addRow("Speaker &mention", self.speaker_text)
+        self.stance = QComboBox()
+        self.stance.addItem("(none)", None)
+        for label in stance_labels:
+            self.stance.addItem(label, label)
+        if quote.stance in stance_labels:
+            self.stance.setCurrentIndex(stance_labels.index(quote.stance) + 1)
+        form.addRow("S&tance", self.stance)
+        self.kind = QComboBox()
+        self.kind.addItems(list(KINDS))
+        if quote.kind in KINDS:
+            self.kind.setCurrentIndex(KINDS.index(quote.kind))
+        form.addRow("&Kind", self.kind)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def result_quote(self) -> Quote:
+        """The quote as edited in the dialog."""
+        q = self._quote
+        if self.content.currentIndex() == 1 and self._selection is not None:
+            q = q.with_(content_spans=(self._selection,))
+        return q.with_(
+            speaker_name=self.speaker_name.text().strip() or None,
+            speaker_text=self.speaker_text.text().strip() or None,
+            stance=self.stance.currentData(),
+            kind=self.kind.currentText(),
+            origin="manual",
+        )
+
+
+def _clip(s: str, n: int = 70) -> str:
+    s = " ".join(s.split())
+    return s if len(s) <= n else s[: n - 1] + "…"
+
+
+class ReviewWindow(QMainWindow):
+    """Review annotators' work on a project and adjudicate the gold version."""
+
+    changed = Signal(int)  # article id whose gold changed
+
+    def __init__(self, project_path: Path, reviewer: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.project = Project.open(project_path, create=False)
+        self.session = ReviewSession(self.project, reviewer)
+        self.undo_stack = QUndoStack(self)
+        self._article_ids: list[int] = []
+        self._article_id: int | None = None
+        self._items: list[ReviewItem] = []
+        self._text = ""
+        self._u16 = Utf16Map("")
+        self._titles: dict[int, str] = {}
+        self._label_queue: list[int] = []
+        self._label_timer = QTimer(self)
+        self._label_timer.timeout.connect(self._label_some)
+        self._edit_dialog: GoldEditDialog | None = None
+        self.setWindowTitle(f"Review — {Path(project_path).name} — reviewer {reviewer}")
+        self.resize(1300, 740)
+        self._build()
+        self._build_actions()
+        available = self.session.available_annotators()
+        self.set_annotators(available[:2])
+
+    # -- layout --------------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        left = QWidget()
+        lv = QVBoxLayout(left)
+        lv.setContentsMargins(4, 4, 4, 4)
+        lv.addWidget(QLabel("Compare annotators (tick to choose)"))
+        self.annotator_list = QListWidget()
+        self.annotator_list.setMaximumHeight(130)
+        for name in self._all_annotators():
+            it = QListWidgetItem(name)
+            it.setFlags(it.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            it.setCheckState(Qt.CheckState.Unchecked)
+            self.annotator_list.addItem(it)
+        self.annotator_list.itemChanged.connect(self._annotators_ticked)
+        lv.addWidget(self.annotator_list)
+        lv.addWidget(QLabel("Articles (N / P)"))
+        self.article_list = QListWidget()
+        self.article_list.currentRowChanged.connect(self._article_row_changed)
+        lv.addWidget(self.article_list, 1)
+
+        self.text_view = QPlainTextEdit()
+        self.text_view.setReadOnly(True)
+        self.text_view.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+            | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
+        self.text_view.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+
+        right = QWidget()
+        rv = QVBoxLayout(right)
+        rv.setContentsMargins(4, 4, 4, 4)
+        self.header = QLabel()
+        self.header.setWordWrap(True)
+        rv.addWidget(self.header)
+        self.table = QTableWidget(0, 4)
+        self.table.setHorizontalHeaderLabels(["", "Quote", "Differences", "Gold"])
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        hh = self.table.horizontalHeader()
+        hh.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        hh.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        hh.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        hh.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.setWordWrap(True)
+        self.table.currentCellChanged.connect(self._row_changed)
+        rv.addWidget(self.table, 3)
+        self.detail = QTextEdit()
+        self.detail.setReadOnly(True)
+        self.detail.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        rv.addWidget(self.detail, 2)
+
+        split = QSplitter()
+        split.addWidget(left)
+        split.addWidget(self.text_view)
+        split.addWidget(right)
+        split.setSizes([230, 520, 550])
+        self.setCentralWidget(split)
+        self.statusBar().showMessage("Ready")
+
+    def _all_annotators(self) -> list[str]:
+        return self.session.available_annotators()
+
+    def _build_actions(self) -> None:
+        review = self.menuBar().addMenu("&Review")
+        edit = self.menuBar().addMenu("&Edit")
+        go = self.menuBar().addMenu("&Go")
+
+        def act(menu_name: str, text: str, keys: list[str], slot: Callable[[], object]) -> QAction:
+            menu = {"review": review, "edit": edit, "go": go}[menu_name]
+            a = QAction(text, self)
+            a.setShortcuts([QKeySequence(k) for k in keys])
+            a.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            a.triggered.connect(slot)
+            menu.addAction(a)
+            self.addAction(a)
+            return a
+
+        self.act_next = act("go", "Next quote", ["J"], lambda: self._move(1))
+        self.act_prev = act("go", "Previous quote", ["K"], lambda: self._move(-1))
+        self.act_next_undecided = act("go", "Next undecided quote", ["Space"], self.next_undecided)
+        self.act_next_article = act(
+            "go", "Next article", ["N", "Ctrl+Down"], lambda: self._move_article(1)
+        )
+        self.act_prev_article = act(
+            "go", "Previous article", ["P", "Ctrl+Up"], lambda: self._move_article(-1)
+        )
+        self.act_accept = act("review", "Accept all agreements", ["A"], self.accept_agreements)
+        self.pick_actions = []
+        for n in range(1, 10):
+            a = act("review", f"Pick version {n}", [str(n)], self._picker(n - 1))
+            self.pick_actions.append(a)
+        self.act_edit = act("review", "Edit the gold version…", ["E"], self.edit_gold)
+        self.act_drop = act("review", "Leave out of the gold", ["X", "Delete"], self.drop)
+        self.act_done = act("review", "Finish article", ["D"], self.finish_article)
+        review.addSeparator()
+        self.act_close = act("review", "Close", ["Ctrl+W"], self.close)
+        self.act_undo = self.undo_stack.createUndoAction(self, "&Undo")
+        self.act_undo.setShortcut(QKeySequence.StandardKey.Undo)
+        self.act_redo = self.undo_stack.createRedoAction(self, "&Redo")
+        self.act_redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        for a in (self.act_undo, self.act_redo):
+            edit.addAction(a)
+            self.addAction(a)
+        help_menu = self.menuBar().addMenu("&Help")
+        self.act_shortcuts = QAction("&Keyboard shortcuts", self)
+        self.act_shortcuts.setShortcut(QKeySequence("F1"))
+        self.act_shortcuts.triggered.connect(self.show_shortcuts)
+        help_menu.addAction(self.act_shortcuts)
+        self.addAction(self.act_shortcuts)
+
+    def shortcut_lines(self) -> list[str]:
+        """Every action of the window with its keys, menu by menu (for the help)."""
+        out = []
+        for menu_action in self.menuBar().actions():
+            menu = menu_action.menu()
+            if menu is None:
+                continue
+            for a in menu.actions():  # type: ignore[attr-defined]
+                keys = ", ".join(k.toString() for k in a.shortcuts())
+                if keys and not a.isSeparator():
+                    out.append(f"{keys}\t{a.text().replace('&', '')}")
+        return out
+
+    def show_shortcuts(self) -> None:
+        QMessageBox.information(
+            self, "Review: keyboard shortcuts", "\n".join(self.shortcut_lines())
+        )
+
+    def _picker(self, index: int) -> Callable[[], None]:
+        # a zero-argument slot: PySide would pass `checked` into a defaulted lambda argument
+        def pick() -> None:
+            self.pick(index)
+
+        return pick
+
+    # -- annotators and articles ---------------------------------------------------------------
+
+    def set_annotators(self, names: list[str]) -> None:
+        """Compare ``names`` (ticks them in the list and reloads the articles)."""
+        self.annotator_list.blockSignals(True)
+        for i in range(self.annotator_list.count()):
+            it = self.annotator_list.item(i)
+            it.setCheckState(
+                Qt.CheckState.Checked if it.text() in names else Qt.CheckState.Unchecked
+            )
+        self.annotator_list.blockSignals(False)
+        self.session.set_annotators([n for n in self._all_annotators() if n in names])
+        self._reload_articles()
+
+    def _annotators_ticked(self, _item: QListWidgetItem) -> None:
+        names = [
+            self.annotator_list.item(i).text()
+            for i in range(self.annotator_list.count())
+            if self.annotator_list.item(i).checkState() == Qt.CheckState.Checked
+        ]
+        self.session.set_annotators(names)
+        self.undo_stack.clear()  # edits were made against the other comparison
+        self._reload_articles()
+
+    def _reload_articles(self) -> None:
+        keep = self._article_id
+        self._article_ids = self.session.article_ids()
+        self._titles = {a.id: a.title for a in self.project.article_summaries()}
+        self.article_list.blockSignals(True)
+        self.article_list.clear()
+        for aid in self._article_ids:
+            self.article_list.addItem(QListWidgetItem(self._titles.get(aid, f"#{aid}")))
+        self.article_list.blockSignals(False)
+        # counts per article are filled in a few at a time, so a large project opens at once
+        self._label_queue = list(self._article_ids)
+        self._label_timer.start(0)
+        if not self._article_ids:
+            self._article_id = None
+            self._show_article(None)
+            return
+        row = self._article_ids.index(keep) if keep in self._article_ids else 0
+        self.article_list.setCurrentRow(row)
+        self._show_article(self._article_ids[row])
+
+    def _label_some(self) -> None:
+        batch, self._label_queue = self._label_queue[:25], self._label_queue[25:]
+        for aid in batch:
+            if aid in self._article_ids:
+                i = self._article_ids.index(aid)
+                self.article_list.item(i).setText(self._article_label(aid))
+        if not self._label_queue:
+            self._label_timer.stop()
+
+    def _article_label(self, article_id: int, items: list[ReviewItem] | None = None) -> str:
+        if items is None:
+            items = self.session.items(article_id)
+        open_ = sum(1 for it in items if not it.agreed)
+        gold = sum(1 for it in items if it.decided)
+        status = self.session.status(article_id)
+        mark = "✔ " if status == "done" else ""
+        title = _clip(self._titles.get(article_id, f"#{article_id}"), 48)
+        return f"{mark}{title}\n   {open_} differ · {gold}/{len(items)} gold"
+
+    def _article_row_changed(self, row: int) -> None:
+        if 0 <= row < len(self._article_ids) and self._article_ids[row] != self._article_id:
+            self._show_article(self._article_ids[row])
+
+    def _move_article(self, step: int) -> None:
+        if not self._article_ids:
+            return
+        row = self.article_list.currentRow() + step
+        if 0 <= row < len(self._article_ids):
+            self.article_list.setCurrentRow(row)
+
+    def _show_article(self, article_id: int | None, keep_row: int | None = None) -> None:
+        self._article_id = article_id
+        if article_id is None:
+            self._text = ""
+            self.text_view.setPlainText("")
+            self._items = []
+            self._fill_table(None)
+            self.header.setText(
+                "Tick two or more annotators to compare."
+                if len(self.session.annotators) < 2
+                else "No article has quotes from these annotators."
+            )
+            return
+        art = self.session.article(article_id)
+        if art.text != self._text:
+            self._text = art.text
+            self._u16 = Utf16Map(art.text)
+            self.text_view.setPlainText(art.text)
+        self._items = self.session.items(article_id, art.text)
+        self._fill_table(keep_row)
+        n_agree = sum(1 for it in self._items if it.agreed)
+        hint = ""
+        if len(self.session.annotators) < 2:
+            hint = "<br><i>Tick a second annotator to compare versions.</i>"
+        self.header.setText(
+            f"<b>{html.escape(art.title)}</b>{hint}<br>"
+            f"{len(self._items)} quotes: {n_agree} agreed, {len(self._items) - n_agree} differ · "
+            f"review {self.session.status(article_id).replace('_', ' ')} · comparing "
+            + ", ".join(
+                f"<span style='background:{VERSION_COLOURS[i % len(VERSION_COLOURS)]}'>"
+                f"&nbsp;{i + 1} {html.escape(n)}&nbsp;</span>"
+                for i, n in enumerate(self.session.annotators)
+            )
+        )
+
+    def _fill_table(self, keep_row: int | None) -> None:
+        self.table.blockSignals(True)
+        self.table.setRowCount(len(self._items))
+        for r, it in enumerate(self._items):
+            mark = _MARKS.get(it.gold.decision, "?") if it.gold else ("" if it.agreed else "≠")
+            quote_text = _clip(spans_text(self._text, it.spans), 90)
+            gold = (
+                f"{it.gold.decision}" if it.gold else ("agreed, not yet gold" if it.agreed else "—")
+            )
+            cells = [mark, quote_text, it.summary(), gold]
+            for c, value in enumerate(cells):
+                cell = QTableWidgetItem(value)
+                if it.agreed:
+                    cell.setForeground(QBrush(QColor("#2e7d32")))
+                elif it.gold is None:
+                    cell.setForeground(QBrush(QColor("#b71c1c")))
+                self.table.setItem(r, c, cell)
+        self.table.resizeRowsToContents()
+        self.table.blockSignals(False)
+        if self._items:
+            row = 0 if keep_row is None else min(keep_row, len(self._items) - 1)
+            self.table.setCurrentCell(row, 1)
+            self._row_changed(row, 1, -1, -1)
+        else:
+            self._row_changed(-1, -1, -1, -1)
+
+    # -- the current quote ---------------------------------------------------------------------
+
+    def current_row(self) -> int:
+        return self.table.currentRow()
+
+    def current_item(self) -> ReviewItem | None:
+        r = self.current_row()
+        return self._items[r] if 0 <= r < len(self._items) else None
+
+    def _move(self, step: int) -> None:
+        if not self._items:
+            return
+        r = max(0, min(len(self._items) - 1, self.current_row() + step))
+        self.table.setCurrentCell(r, 1)
+
+    def next_undecided(self) -> None:
+        """Go to the next quote without a gold version (wrapping to the next article)."""
+        start = self.current_row() + 1
+        for r in range(start, len(self._items)):
+            if not self._items[r].decided:
+                self.table.setCurrentCell(r, 1)
+                return
+        self.statusBar().showMessage("Every quote of this article has a decision", 4000)
+
+    def _row_changed(self, row: int, _col: int, _prow: int, _pcol: int) -> None:
+        item = self._items[row] if 0 <= row < len(self._items) else None
+        self._highlight(item)
+        self._describe(item)
+
+    def _highlight(self, item: ReviewItem | None) -> None:
+        sels = []
+        if item is not None:
+            for k, v in enumerate(item.versions):
+                if v is None:
+                    continue
+                colour = QColor(VERSION_COLOURS[k % len(VERSION_COLOURS)])
+                fmt = QTextCharFormat()
+                if k == 0:
+                    fmt.setBackground(colour)
+                else:  # underlined in its colour, so both boundaries stay visible
+                    fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
+                    fmt.setUnderlineColor(colour.darker(160))
+                for a, b in v.quote.content_spans:
+                    sels.append(self._selection(a, b, fmt))
+                sfmt = QTextCharFormat()
+                sfmt.setForeground(QColor("#8e1b1b"))
+                sfmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DotLine)
+                for a, b in v.quote.speaker_spans:
+                    sels.append(self._selection(a, b, sfmt))
+            if item.gold is not None:
+                gfmt = QTextCharFormat()
+                gfmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
+                gfmt.setUnderlineColor(QColor("#2e7d32"))
+                for a, b in item.gold.quote.content_spans:
+                    sels.append(self._selection(a, b, gfmt))
+        self.text_view.setExtraSelections(sels)
+        if sels:
+            cur = QTextCursor(self.text_view.document())
+            cur.setPosition(self._u16.to_utf16(item.start if item else 0))
+            self.text_view.setTextCursor(cur)
+            self.text_view.centerCursor()
+
+    def _selection(self, a: int, b: int, fmt: QTextCharFormat) -> QTextEdit.ExtraSelection:
+        sel = QTextEdit.ExtraSelection()
+        cur = QTextCursor(self.text_view.document())
+        cur.setPosition(self._u16.to_utf16(a))
+        cur.setPosition(self._u16.to_utf16(b), QTextCursor.MoveMode.KeepAnchor)
+        sel.cursor = cur  # type: ignore[attr-defined]
+        sel.format = fmt  # type: ignore[attr-defined]
+        return sel
+
+    def _describe(self, item: ReviewItem | None) -> None:
+        if item is None:
+            self.detail.setHtml("")
+            return
+        parts = [f"<p><b>{html.escape(item.summary())}</b></p>"]
+        for k, (name, v) in enumerate(zip(item.annotators, item.versions)):
+            colour = VERSION_COLOURS[k % len(VERSION_COLOURS)]
+            head = (
+                f"<span style='background:{colour}'>&nbsp;{k + 1}&nbsp;"
+                f"{html.escape(name)}&nbsp;</span>"
+            )
+            if v is None:
+                parts.append(f"<p>{head} <i>has no such quote</i></p>")
+            else:
+                parts.append(f"<p>{head} {self._quote_html(v.quote)}</p>")
+        if item.gold is not None:
+            g = item.gold
+            parts.append(
+                f"<p><b>Gold</b> ({g.decision} by {html.escape(g.reviewer)}): "
+                f"{self._quote_html(g.quote)}</p>"
+            )
+        else:
+            parts.append("<p><i>No gold version yet: 1-9 pick, E edit, X leave out.</i></p>")
+        self.detail.setHtml("".join(parts))
+
+    def _quote_html(self, q: Quote) -> str:
+        content = html.escape(_clip(spans_text(self._text, q.content_spans), 160))
+        mention = spans_text(self._text, q.speaker_spans, " ") if q.speaker_spans else ""
+        speaker = q.speaker_name or q.speaker_text or mention or "no speaker"
+        if mention and q.speaker_name and mention != q.speaker_name:
+            speaker = f"{q.speaker_name} (“{mention}”)"
+        return (
+            f"“{content}” — <b>{html.escape(speaker)}</b> · {q.kind} · "
+            f"stance: {html.escape(q.stance or '—')}"
+        )
+
+    # -- decisions -----------------------------------------------------------------------------
+
+    def _push(self, inverse: ReviewEdit) -> None:
+        if inverse.empty:
+            return
+        self.undo_stack.push(_ReviewCommand(self, inverse))
+        self.after_change(inverse.article_id)
+
+    def after_change(self, article_id: int) -> None:
+        """Refresh what a change to ``article_id``'s gold affects."""
+        row = self.current_row()
+        if article_id != self._article_id and article_id in self._article_ids:
+            self.article_list.setCurrentRow(self._article_ids.index(article_id))
+        self._show_article(article_id, keep_row=max(row, 0))
+        if article_id in self._article_ids:
+            i = self._article_ids.index(article_id)
+            self.article_list.item(i).setText(self._article_label(article_id, self._items))
+        self.changed.emit(article_id)
+
+    def accept_agreements(self) -> None:
+        if self._article_id is None:
+            return
+        inverse = self.session.accept_agreements(self._article_id)
+        n = len(inverse.changes)
+        self.statusBar().showMessage(f"{n} agreed quotes made gold", 4000)
+        self._push(inverse)
+
+    def pick(self, index: int) -> None:
+        item = self.current_item()
+        if item is None or self._article_id is None:
+            return
+        if index >= len(item.annotators):
+            return
+        name = item.annotators[index]
+        if item.versions[index] is None:
+            self.statusBar().showMessage(f"{name} has no version of this quote", 4000)
+            return
+        self._push(self.session.pick(self._article_id, item, name))
+        self.next_undecided()
+
+    def drop(self) -> None:
+        item = self.current_item()
+        if item is None or self._article_id is None:
+            return
+        self._push(self.session.drop(self._article_id, item))
+
+    def _text_selection(self) -> tuple[int, int] | None:
+        cur = self.text_view.textCursor()
+        if not cur.hasSelection():
+            return None
+        a = self._u16.from_utf16(cur.selectionStart())
+        b = self._u16.from_utf16(cur.selectionEnd())
+        return (a, b) if b > a else None
+
+    def edit_gold(self) -> None:
+        """Edit the gold version (starting from the gold, or the first version)."""
+        item = self.current_item()
+        if item is None or self._article_id is None:
+            return
+        base: str | None = None
+        if item.gold is not None:
+            quote = item.gold.quote
+        else:
+            base, rec = item.present[0]
+            quote = rec.quote
+        dlg = GoldEditDialog(
+            quote, self._text, self.project.stance_labels(), self._text_selection(), self
+        )
+        self._edit_dialog = dlg
+        if dlg.exec() == QDialog.DialogCode.Accepted:
+            self._push(self.session.edit(self._article_id, item, dlg.result_quote(), base))
+
+    def finish_article(self) -> None:
+        if self._article_id is None:
+            return
+        undecided = sum(1 for it in self._items if not it.decided)
+        self._push(self.session.set_done(self._article_id, True))
+        if undecided:
+            self.statusBar().showMessage(f"Finished, {undecided} quotes left out of the gold", 5000)
+        self._move_article(1)
+
+    def closeEvent(self, event: object) -> None:  # noqa: N802 (Qt name)
+        self._label_timer.stop()
+        try:
+            self.project.close()
+        except Exception as exc:  # closing must not lose the window's last word
+            QMessageBox.warning(self, "Review", f"Could not close the project: {exc}")
+        super().closeEvent(event)  # type: ignore[arg-type]
