@@ -1,15 +1,21 @@
-"""Merge a colleague's project into this one: their annotators, speakers and annotations.
+"""Merge a colleague's project into this one: annotators, speakers, annotations and reviews.
 
 Articles are matched by content hash; articles we do not have are added (with the detector
 suggestions they carry). An annotation's identity is (annotator, article hash, spans,
-fields), so merging the same file twice adds nothing. The other file is opened read-only and
-never changed; the whole merge is one transaction, so a failure leaves this project as it was.
+fields), so merging the same file twice adds nothing. A review is identified by (article
+hash, reviewer): a review we lack is copied with its gold quotes (speakers remapped by name,
+each gold quote's source annotation to our copy of it, else none); where we already have the
+same reviewer's review of the article, ours is kept and, unless both hold the same gold
+quotes, the difference is reported. The other file is opened read-only and never changed;
+the whole merge is one transaction, so a failure leaves this project as it was.
 """
 
 from __future__ import annotations
 
+import json
 import os
-from collections.abc import Callable, Hashable
+from collections import Counter
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,6 +23,7 @@ from typing import Any
 from annotator.core.errors import ProjectError
 from annotator.core.model import AnnotationRecord, Quote
 from annotator.store.project import Project
+from annotator.store.review import GoldRecord, GoldState, ReviewStore
 
 _PROGRESS_RANK = {"new": 0, "in_progress": 1, "done": 2}
 
@@ -36,6 +43,10 @@ class MergeReport:
     annotations_added: int = 0
     annotations_present: int = 0
     conflicts: list[str] = field(default_factory=list)
+    reviews_added: int = 0
+    gold_quotes_added: int = 0
+    reviews_present: int = 0
+    review_conflicts: list[str] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -44,6 +55,8 @@ class MergeReport:
             or self.annotators_added
             or self.speakers_added
             or self.annotations_added
+            or self.reviews_added
+            or self.gold_quotes_added
         )
 
     def as_dict(self) -> dict[str, Any]:
@@ -55,6 +68,8 @@ class MergeReport:
             f"merged {self.source}",
             f"articles: {self.articles_matched} matched, {self.articles_added} added",
             f"annotations: {self.annotations_added} added, {self.annotations_present} already here",
+            f"reviews: {self.reviews_added} added ({self.gold_quotes_added} gold quotes),"
+            f" {self.reviews_present} already here, {len(self.review_conflicts)} conflicting",
         ]
         if self.annotators_added:
             out.append("new annotators: " + ", ".join(self.annotators_added))
@@ -65,6 +80,12 @@ class MergeReport:
         if self.conflicts:
             out.append(f"kept ours where the same annotator differs ({len(self.conflicts)}):")
             out.extend("  " + c for c in self.conflicts)
+        if self.review_conflicts:
+            out.append(
+                "kept our review where the same reviewer's gold version differs"
+                f" ({len(self.review_conflicts)}):"
+            )
+            out.extend("  " + c for c in self.review_conflicts)
         if not self.changed:
             out.append("nothing new: this project already had everything")
         return out
@@ -139,8 +160,9 @@ def _merge(
         else:
             report.articles_matched += 1
             suggestion_map = _match_suggestions(project, other, art.id, ours)
-        _merge_annotations(project, other, art.id, ours, suggestion_map, report)
+        annotation_map = _merge_annotations(project, other, art.id, ours, suggestion_map, report)
         _merge_progress(project, other, art.id, ours)
+        _merge_reviews(project, other, art.id, ours, annotation_map, report)
         if progress is not None:
             progress(done, total)
 
@@ -189,8 +211,10 @@ def _merge_annotations(
     our_article: int,
     suggestion_map: dict[int, int],
     report: MergeReport,
-) -> None:
-    existing: set[Hashable] = set()
+) -> dict[int, int]:
+    """Merge one article's annotations; return their annotation ids -> ours (same identity)."""
+    existing: dict[Hashable, int] = {}
+    mapping: dict[int, int] = {}
     by_suggestion: dict[tuple[str | None, int], AnnotationRecord] = {}
     speaker_ids: dict[str, int | None] = {}
 
@@ -202,7 +226,7 @@ def _merge_annotations(
         return speaker_ids[name]
 
     for rec in project.annotations(our_article):
-        existing.add(annotation_identity(rec.quote, speaker(rec.quote.speaker_name)))
+        existing.setdefault(annotation_identity(rec.quote, speaker(rec.quote.speaker_name)), rec.id)
         if rec.suggestion_id is not None:
             by_suggestion[(rec.quote.annotator, rec.suggestion_id)] = rec
     title = project.article(our_article).title
@@ -210,6 +234,7 @@ def _merge_annotations(
         q = rec.quote
         key = annotation_identity(q, speaker(q.speaker_name))
         if key in existing:
+            mapping[rec.id] = existing[key]
             report.annotations_present += 1
             continue
         sugg = None if rec.suggestion_id is None else suggestion_map.get(rec.suggestion_id)
@@ -220,9 +245,10 @@ def _merge_annotations(
             report.conflicts.append(f"{q.annotator} on {title!r} at {a}-{b}")
             continue
         assert q.annotator is not None
-        project.add_annotation(our_article, q.annotator, q, suggestion_id=sugg)
-        existing.add(key)
+        new_id = project.add_annotation(our_article, q.annotator, q, suggestion_id=sugg)
+        existing[key] = mapping[rec.id] = new_id
         report.annotations_added += 1
+    return mapping
 
 
 def _merge_progress(project: Project, other: Project, their_article: int, our_article: int) -> None:
@@ -234,3 +260,146 @@ def _merge_progress(project: Project, other: Project, their_article: int, our_ar
     for name, status in rows:
         if _PROGRESS_RANK.get(status, 0) > _PROGRESS_RANK[project.progress(our_article, name)]:
             project.set_progress(our_article, name, status)
+
+
+def _gold_identity(gold: GoldRecord, speaker_id: int | None) -> Hashable:
+    """What makes two gold quotes of the same article the same (the source link aside)."""
+    q = gold.quote
+    return (
+        gold.decision,
+        q.content_spans,
+        q.speaker_spans,
+        q.cue_spans,
+        q.speaker_text or None,
+        speaker_id,
+        q.kind,
+        q.stance or None,
+        q.note or None,
+    )
+
+
+def _dump_spans(spans: Sequence[tuple[int, int]]) -> str:
+    return json.dumps([list(s) for s in spans])
+
+
+def _merge_reviews(
+    project: Project,
+    other: Project,
+    their_article: int,
+    our_article: int,
+    annotation_map: dict[int, int],
+    report: MergeReport,
+) -> None:
+    """Copy the reviews (with gold quotes) of one article that we lack; report differing ones."""
+    reviewers = [
+        str(r[0])
+        for r in other.db.execute(
+            "SELECT reviewer FROM reviews WHERE article_id = ? ORDER BY reviewer", [their_article]
+        )
+    ]
+    if not reviewers:
+        return
+    theirs_store, ours_store = ReviewStore(other), ReviewStore(project)
+    speaker_ids: dict[str, int | None] = {}
+
+    def speaker(name: str | None) -> int | None:
+        if not name:
+            return None
+        if name not in speaker_ids:
+            speaker_ids[name] = project.speaker_id(name)
+        return speaker_ids[name]
+
+    for name in reviewers:
+        review = theirs_store.review(their_article, name)
+        assert review is not None
+        their_gold = theirs_store.gold(their_article, review.reviewer)
+        ours = ours_store.review(our_article, review.reviewer)
+        if ours is not None:
+            our_gold = ours_store.gold(our_article, review.reviewer)
+            same = Counter(_gold_identity(g, speaker(g.quote.speaker_name)) for g in our_gold) == (
+                Counter(_gold_identity(g, speaker(g.quote.speaker_name)) for g in their_gold)
+            )
+            if same:
+                report.reviews_present += 1
+            else:
+                title = project.article(our_article).title
+                report.review_conflicts.append(
+                    f"{review.reviewer} on {title!r}: ours has {len(our_gold)} gold quotes"
+                    f" ({ours.status}), theirs {len(their_gold)} ({review.status})"
+                )
+            continue
+        with project._action():
+            created = _created_at(other, "reviews", review.id)
+            cur = project.db.execute(
+                "INSERT INTO reviews (article_id, reviewer, annotators, status, created_at,"
+                " updated_at) VALUES (?, ?, ?, ?, ?, ?)",
+                [
+                    our_article,
+                    review.reviewer,
+                    json.dumps(list(review.annotators), ensure_ascii=False),
+                    review.status,
+                    created,
+                    review.updated_at,
+                ],
+            )
+            review_id = int(cur.lastrowid or 0)
+            project._log(
+                "add",
+                "review",
+                review_id,
+                {
+                    "article": our_article,
+                    "annotators": list(review.annotators),
+                    "status": review.status,
+                    "merged_from": str(other.path),
+                },
+                review.reviewer,
+            )
+            for gold in their_gold:
+                _copy_gold(project, other, gold, review_id, our_article, annotation_map, speaker)
+                report.gold_quotes_added += 1
+        report.reviews_added += 1
+
+
+def _created_at(other: Project, table: str, ident: int) -> str:
+    row = other.db.execute(f"SELECT created_at FROM {table} WHERE id = ?", [ident]).fetchone()
+    return str(row[0])
+
+
+def _copy_gold(
+    project: Project,
+    other: Project,
+    gold: GoldRecord,
+    review_id: int,
+    our_article: int,
+    annotation_map: dict[int, int],
+    speaker: Callable[[str | None], int | None],
+) -> None:
+    q = gold.quote
+    source = gold.state.source_annotation_id
+    our_source = None if source is None else annotation_map.get(source)
+    values = {
+        "review_id": review_id,
+        "article_id": our_article,
+        "source_annotation_id": our_source,
+        "decision": gold.decision,
+        "content_spans": _dump_spans(q.content_spans),
+        "speaker_spans": _dump_spans(q.speaker_spans),
+        "cue_spans": _dump_spans(q.cue_spans),
+        "speaker_text": q.speaker_text,
+        "kind": q.kind,
+        "confidence": None,
+        "speaker_id": speaker(q.speaker_name),
+        "stance": q.stance,
+        "note": q.note,
+        "created_at": _created_at(other, "gold_quotes", gold.id),
+        "updated_at": gold.updated_at,
+    }
+    cols = ", ".join(values)
+    marks = ", ".join("?" for _ in values)
+    cur = project.db.execute(
+        f"INSERT INTO gold_quotes ({cols}) VALUES ({marks})", list(values.values())
+    )
+    payload = ReviewStore._payload(GoldState(q, gold.decision, our_source))
+    payload["merged_from"] = str(other.path)
+    project._log("add", "gold", int(cur.lastrowid or 0), payload, gold.reviewer)

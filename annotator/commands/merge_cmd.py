@@ -1,4 +1,7 @@
-"""``annotator merge PROJECT.db OTHER.db [--json]``: bring in a colleague's annotations."""
+"""``annotator merge PROJECT.db OTHER.db [--json]``.
+
+Bring in a colleague's annotations and reviews (with their gold quotes).
+"""
 
 from __future__ import annotations
 
@@ -13,12 +16,18 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``merge`` sub-command."""
     p = sub.add_parser(
         "merge",
-        help="merge a colleague's project (annotators, annotations, new articles) into this one",
+        help=(
+            "merge a colleague's project (annotators, annotations, reviews, new articles) "
+            "into this one"
+        ),
         description=(
-            "Bring the annotations of OTHER.db into PROJECT.db: articles are matched by their "
-            "text (content hash), articles PROJECT.db lacks are added, annotators and speakers "
-            "are copied, and annotations already present are never duplicated, so merging "
-            "twice adds nothing. OTHER.db is only read."
+            "Bring the annotations and reviews of OTHER.db into PROJECT.db: articles are "
+            "matched by their text (content hash), articles PROJECT.db lacks are added, "
+            "annotators and speakers are copied, and annotations already present are never "
+            "duplicated, so merging twice adds nothing. A reviewer's review (with its gold "
+            "quotes) is copied when PROJECT.db has no review by that reviewer of the article; "
+            "when it has one, PROJECT.db's is kept and a differing one is reported. "
+            "OTHER.db is only read."
         ),
     )
     p.add_argument("project", metavar="PROJECT.db", help="the project to merge into")
