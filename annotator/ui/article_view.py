@@ -1,0 +1,339 @@
+"""The article view: readable text, quotes highlighted by state, the current quote outlined.
+
+Persistent highlights come from a QSyntaxHighlighter fed by a block -> spans index built
+from the session's items (HOUSE_STYLE "Qt"); the current quote is an extra selection plus
+an outline painted over the viewport. Offsets arrive as code points and are converted to
+Qt's UTF-16 with the text's one :class:`Utf16Map`; text is never read back from the widget.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Sequence
+
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QMouseEvent,
+    QPainter,
+    QPainterPath,
+    QPaintEvent,
+    QPen,
+    QResizeEvent,
+    QSyntaxHighlighter,
+    QTextBlockFormat,
+    QTextCharFormat,
+    QTextCursor,
+    QTextDocument,
+)
+from PySide6.QtWidgets import QTextEdit, QWidget
+
+from annotator.app.session import ACCEPTED, MANUAL, REJECTED, SUGGESTED, Item
+from annotator.core.text import Utf16Map
+
+#: Background and underline colours per state (colour-blind safe-ish: hue and pattern differ).
+STATE_COLOURS: dict[str, tuple[str, str]] = {
+    SUGGESTED: ("#fff1b8", "#c99a00"),
+    ACCEPTED: ("#d4f2d6", "#2e7d32"),
+    REJECTED: ("#eceff1", "#9e9e9e"),
+    MANUAL: ("#d6e8ff", "#1565c0"),
+}
+SPEAKER_COLOUR = "#6a1b9a"
+CUE_COLOUR = "#00695c"
+OUTLINE_COLOUR = "#d84315"
+MAX_TEXT_WIDTH = 760
+
+# (start16 within block, length16, format key)
+Entry = tuple[int, int, str]
+
+
+def _formats() -> dict[str, QTextCharFormat]:
+    out: dict[str, QTextCharFormat] = {}
+    for state, (bg, line) in STATE_COLOURS.items():
+        f = QTextCharFormat()
+        f.setBackground(QColor(bg))
+        f.setUnderlineColor(QColor(line))
+        f.setUnderlineStyle(
+            QTextCharFormat.UnderlineStyle.DotLine
+            if state == SUGGESTED
+            else QTextCharFormat.UnderlineStyle.SingleUnderline
+        )
+        if state == REJECTED:
+            f.setForeground(QColor("#757575"))
+            f.setFontStrikeOut(True)
+        out[state] = f
+    sp = QTextCharFormat()
+    sp.setFontWeight(QFont.Weight.Bold)
+    sp.setForeground(QColor(SPEAKER_COLOUR))
+    sp.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
+    sp.setUnderlineColor(QColor(SPEAKER_COLOUR))
+    out["speaker"] = sp
+    cue = QTextCharFormat()
+    cue.setFontItalic(True)
+    cue.setForeground(QColor(CUE_COLOUR))
+    out["cue"] = cue
+    return out
+
+
+class SpanIndex:
+    """Code-point spans of the items, cut into per-block UTF-16 pieces."""
+
+    def __init__(self, text: str) -> None:
+        self.map = Utf16Map(text)
+        starts = [0]
+        pos = text.find("\n")
+        while pos >= 0:
+            starts.append(pos + 1)
+            pos = text.find("\n", pos + 1)
+        self.block_starts16 = [self.map.to_utf16(s) for s in starts]
+        self.length16 = self.map.to_utf16(len(text))
+
+    def pieces(self, a: int, b: int) -> list[tuple[int, int, int]]:
+        """(block, start16 in block, length16) pieces of code-point span [a, b)."""
+        a16, b16 = self.map.to_utf16(a), self.map.to_utf16(b)
+        out = []
+        blk = max(0, bisect_right(self.block_starts16, a16) - 1)
+        while blk < len(self.block_starts16) and self.block_starts16[blk] < b16:
+            bs = self.block_starts16[blk]
+            be = (
+                self.block_starts16[blk + 1] - 1
+                if blk + 1 < len(self.block_starts16)
+                else self.length16
+            )
+            s, e = max(a16, bs), min(b16, be)
+            if e > s:
+                out.append((blk, s - bs, e - s))
+            blk += 1
+        return out
+
+    def build(self, items: Sequence[Item]) -> dict[int, list[Entry]]:
+        index: dict[int, list[Entry]] = {}
+        # rejected first so live quotes paint over them where they overlap
+        ordered = sorted(items, key=lambda it: it.state != REJECTED)
+        for it in ordered:
+            q = it.quote
+            for spans, key in (
+                (q.content_spans, it.state),
+                (q.cue_spans, "cue"),
+                (q.speaker_spans, "speaker"),
+            ):
+                if it.state == REJECTED and key != it.state:
+                    continue
+                for a, b in spans:
+                    for blk, s, n in self.pieces(a, b):
+                        index.setdefault(blk, []).append((s, n, key))
+        return index
+
+
+class QuoteHighlighter(QSyntaxHighlighter):
+    """Paints quote states, speakers and cues from a block -> entries index."""
+
+    def __init__(self, document: QTextDocument) -> None:
+        super().__init__(document)
+        self.index: dict[int, list[Entry]] = {}
+        self._formats = _formats()
+
+    def highlightBlock(self, text: str) -> None:  # noqa: N802  (Qt override)
+        for start, length, key in self.index.get(self.currentBlock().blockNumber(), ()):
+            fmt = self._formats[key]
+            if key in ("speaker", "cue"):
+                # keep the quote's background under a speaker or cue inside it
+                merged = QTextCharFormat(self.format(start))
+                merged.merge(fmt)
+                fmt = merged
+            self.setFormat(start, length, fmt)
+
+    def update_index(self, index: dict[int, list[Entry]]) -> None:
+        """Swap the index and repaint only the blocks whose entries changed."""
+        old = self.index
+        self.index = index
+        doc = self.document()
+        for blk in set(old) | set(index):
+            if old.get(blk) != index.get(blk):
+                block = doc.findBlockByNumber(blk)
+                if block.isValid():
+                    self.rehighlightBlock(block)
+
+
+class ArticleView(QTextEdit):
+    """Read-only article text with quote highlights; emits clicks as code-point offsets."""
+
+    clicked = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("articleView")
+        self.setReadOnly(True)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setUndoRedoEnabled(False)
+        doc = self.document()
+        doc.setUndoRedoEnabled(False)
+        doc.setDocumentMargin(28)
+        font = QFont()
+        font.setFamilies(["Noto Serif", "DejaVu Serif", "Georgia", "Times New Roman", "serif"])
+        font.setPointSizeF(12.5)
+        doc.setDefaultFont(font)
+        self.highlighter = QuoteHighlighter(doc)
+        self._index: SpanIndex | None = None
+        self._current: Item | None = None
+        self._text = ""
+
+    # -- content ---------------------------------------------------------------------------
+
+    def set_article(self, text: str, items: Sequence[Item], current: Item | None) -> None:
+        """Show a new article (``text`` as stored) with its items."""
+        self._text = text
+        self._index = SpanIndex(text)
+        self.highlighter.index = self._index.build(items)
+        self._current = None
+        doc = self.document()
+        self.highlighter.blockSignals(True)
+        self.setPlainText(text)
+        cursor = QTextCursor(doc)
+        cursor.select(QTextCursor.SelectionType.Document)
+        fmt = QTextBlockFormat()
+        fmt.setLineHeight(145.0, QTextBlockFormat.LineHeightTypes.ProportionalHeight.value)
+        fmt.setBottomMargin(6.0)
+        cursor.mergeBlockFormat(fmt)
+        self.highlighter.blockSignals(False)
+        self.set_current(current, scroll=True)
+
+    def set_items(self, items: Sequence[Item], current: Item | None) -> None:
+        """Refresh highlights after a change (only changed blocks repaint)."""
+        if self._index is None:
+            return
+        self.highlighter.update_index(self._index.build(items))
+        self.set_current(current, scroll=True)
+
+    def set_current(self, item: Item | None, scroll: bool = True) -> None:
+        """Outline ``item`` (extra selections + painted outline) and bring it into view."""
+        self._current = item
+        sels = []
+        if item is not None and self._index is not None:
+            m = self._index.map
+            bg = QColor(STATE_COLOURS[item.state][0]).darker(112)
+            for a, b in item.quote.content_spans:
+                sel = QTextEdit.ExtraSelection()
+                cur = QTextCursor(self.document())
+                cur.setPosition(m.to_utf16(a))
+                cur.setPosition(m.to_utf16(b), QTextCursor.MoveMode.KeepAnchor)
+                sel.cursor = cur  # type: ignore[misc]
+                fmt = QTextCharFormat()
+                fmt.setBackground(bg)
+                sel.format = fmt  # type: ignore[misc]
+                sels.append(sel)
+            if scroll:
+                self._scroll_to(m.to_utf16(item.quote.start), m.to_utf16(item.quote.end))
+        self.setExtraSelections(sels)
+        self.viewport().update()
+
+    def _scroll_to(self, start16: int, end16: int) -> None:
+        cur = QTextCursor(self.document())
+        cur.setPosition(start16)
+        top = self.cursorRect(cur)
+        cur.setPosition(end16)
+        bottom = self.cursorRect(cur)
+        h = self.viewport().height()
+        if top.top() >= 40 and bottom.bottom() <= h - 40:
+            return
+        bar = self.verticalScrollBar()
+        bar.setValue(bar.value() + top.top() - h // 3)
+
+    # -- selection and clicks ----------------------------------------------------------------
+
+    def selected_span(self) -> tuple[int, int] | None:
+        """The selected text as a code-point span of the stored text, or None."""
+        cur = self.textCursor()
+        if not cur.hasSelection() or self._index is None:
+            return None
+        m = self._index.map
+        return m.from_utf16(cur.selectionStart()), m.from_utf16(cur.selectionEnd())
+
+    def select_span(self, a: int, b: int) -> None:
+        """Select code-point span [a, b) (used by tests and the search-in-article feature)."""
+        if self._index is None:
+            return
+        m = self._index.map
+        cur = QTextCursor(self.document())
+        cur.setPosition(m.to_utf16(a))
+        cur.setPosition(m.to_utf16(b), QTextCursor.MoveMode.KeepAnchor)
+        self.setTextCursor(cur)
+
+    def clear_selection(self) -> None:
+        cur = self.textCursor()
+        cur.clearSelection()
+        self.setTextCursor(cur)
+
+    def mouseReleaseEvent(self, e: QMouseEvent) -> None:  # noqa: N802
+        super().mouseReleaseEvent(e)
+        if e.button() == Qt.MouseButton.LeftButton and not self.textCursor().hasSelection():
+            if self._index is None:
+                return
+            pos16 = self.cursorForPosition(e.position().toPoint()).position()
+            self.clicked.emit(self._index.map.from_utf16(pos16))
+
+    # -- layout and painting -------------------------------------------------------------------
+
+    def resizeEvent(self, e: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(e)
+        # keep a readable measure: centre a column of at most MAX_TEXT_WIDTH pixels
+        spare = max(0, self.width() - MAX_TEXT_WIDTH)
+        side = spare // 2
+        if self.viewportMargins().left() != side:
+            self.setViewportMargins(side, 0, side, 0)
+
+    def paintEvent(self, e: QPaintEvent) -> None:  # noqa: N802
+        super().paintEvent(e)
+        item = self._current
+        if item is None or self._index is None:
+            return
+        painter = QPainter(self.viewport())
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        pen = QPen(QColor(OUTLINE_COLOUR))
+        pen.setWidthF(2.0)
+        painter.setPen(pen)
+        dx = -self.horizontalScrollBar().value()
+        dy = -self.verticalScrollBar().value()
+        m = self._index.map
+        path = QPainterPath()
+        for a, b in item.quote.content_spans:
+            for rect in self._line_rects(m.to_utf16(a), m.to_utf16(b)):
+                path.addRoundedRect(rect.translated(dx, dy).adjusted(-2, -1, 2, 1), 3, 3)
+        painter.drawPath(path.simplified())
+        pen.setColor(QColor(SPEAKER_COLOUR))
+        pen.setStyle(Qt.PenStyle.DashLine)
+        painter.setPen(pen)
+        for a, b in item.quote.speaker_spans:
+            for rect in self._line_rects(m.to_utf16(a), m.to_utf16(b)):
+                painter.drawRoundedRect(rect.translated(dx, dy).adjusted(-2, -1, 2, 1), 3, 3)
+        painter.end()
+
+    def _line_rects(self, start16: int, end16: int) -> list[QRectF]:
+        """Document-coordinate rectangles covering [start16, end16), one per visual line."""
+        doc = self.document()
+        layout = doc.documentLayout()
+        out: list[QRectF] = []
+        block = doc.findBlock(start16)
+        while block.isValid() and block.position() < end16:
+            tl = block.layout()
+            origin = layout.blockBoundingRect(block).topLeft()
+            bpos = block.position()
+            s = max(start16, bpos) - bpos
+            e = min(end16, bpos + block.length() - 1) - bpos
+            for i in range(tl.lineCount()):
+                line = tl.lineAt(i)
+                ls, le = line.textStart(), line.textStart() + line.textLength()
+                if le <= s or ls >= e:
+                    continue
+                x1 = float(line.cursorToX(max(s, ls))[0])  # type: ignore[index]
+                x2 = float(line.cursorToX(min(e, le))[0])  # type: ignore[index]
+                out.append(
+                    QRectF(
+                        QPointF(origin.x() + x1, origin.y() + line.y()),
+                        QPointF(origin.x() + x2, origin.y() + line.y() + line.height()),
+                    )
+                )
+            block = block.next()
+        return out

@@ -1,0 +1,152 @@
+"""Small dialogs: project settings, the shortcut sheet, the annotator's name."""
+
+from __future__ import annotations
+
+import getpass
+from collections.abc import Sequence
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+
+class SettingsDialog(QDialog):
+    """Edit the project's stance labels, stance target and annotation guidelines."""
+
+    def __init__(
+        self, labels: Sequence[str], target: str, guidelines: str, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Project settings")
+        self.resize(620, 560)
+        lay = QVBoxLayout(self)
+        form = QFormLayout()
+        self.labels_edit = QPlainTextEdit("\n".join(labels))
+        self.labels_edit.setObjectName("stanceLabels")
+        self.labels_edit.setFixedHeight(110)
+        self.labels_edit.setToolTip("One label per line; keys 1-9 follow this order.")
+        form.addRow("Stance labels\n(one per line)", self.labels_edit)
+        self.target_edit = QLineEdit(target)
+        self.target_edit.setObjectName("stanceTarget")
+        self.target_edit.setPlaceholderText("e.g. inter-Korean dialogue")
+        form.addRow("Stance target", self.target_edit)
+        lay.addLayout(form)
+        lay.addWidget(QLabel("Annotation guidelines (Markdown):"))
+        self.guidelines_edit = QPlainTextEdit(guidelines)
+        self.guidelines_edit.setObjectName("guidelines")
+        lay.addWidget(self.guidelines_edit, 1)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.accepted.connect(self._check_and_accept)
+        self.buttons.rejected.connect(self.reject)
+        self.error_label = QLabel()
+        self.error_label.setStyleSheet("color: #b71c1c")
+        lay.addWidget(self.error_label)
+        lay.addWidget(self.buttons)
+
+    def labels(self) -> list[str]:
+        out = [s.strip() for s in self.labels_edit.toPlainText().splitlines()]
+        return list(dict.fromkeys(s for s in out if s))
+
+    def target(self) -> str:
+        return self.target_edit.text().strip()
+
+    def guidelines(self) -> str:
+        return self.guidelines_edit.toPlainText()
+
+    def _check_and_accept(self) -> None:
+        if not self.labels():
+            self.error_label.setText("Give at least one stance label.")
+            return
+        self.accept()
+
+
+def shortcut_sheet_html(groups: Sequence[tuple[str, Sequence[QAction]]]) -> str:
+    """An HTML table of every action with a shortcut, by menu."""
+    parts = ["<h2>Keyboard shortcuts</h2>"]
+    for title, actions in groups:
+        rows = []
+        for a in actions:
+            keys = ", ".join(
+                s.toString(s.SequenceFormat.NativeText) for s in a.shortcuts() if not s.isEmpty()
+            )
+            if not keys or a.isSeparator():
+                continue
+            name = a.text().replace("&", "").replace("…", "")
+            rows.append(f"<tr><td><b><code>{keys}</code></b></td><td>{name}</td></tr>")
+        if rows:
+            parts.append(f"<h3>{title}</h3><table cellspacing=4>{''.join(rows)}</table>")
+    return "".join(parts)
+
+
+class ShortcutSheet(QDialog):
+    """F1: every command and its key, generated from the actions so it cannot drift."""
+
+    def __init__(self, html: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Keyboard shortcuts")
+        self.resize(560, 640)
+        lay = QVBoxLayout(self)
+        view = QTextBrowser()
+        view.setObjectName("shortcutSheet")
+        view.setHtml(html)
+        lay.addWidget(view)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        lay.addWidget(buttons)
+
+
+class AnnotatorDialog(QDialog):
+    """Ask who is annotating (an existing annotator or a new name)."""
+
+    def __init__(
+        self, known: Sequence[str], current: str | None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Who is annotating?")
+        lay = QVBoxLayout(self)
+        lay.addWidget(
+            QLabel(
+                "Your name is stored with every annotation you make, so colleagues' "
+                "versions stay apart.\nIt is remembered on this computer."
+            )
+        )
+        self.combo = QComboBox()
+        self.combo.setEditable(True)
+        self.combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.combo.addItems(list(known))
+        default = current or (known[0] if known else _login_name())
+        self.combo.setCurrentText(default)
+        edit = self.combo.lineEdit()
+        if edit is not None:
+            edit.selectAll()
+        lay.addWidget(self.combo)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        lay.addWidget(buttons)
+        self.setWindowModality(Qt.WindowModality.ApplicationModal)
+
+    def name(self) -> str:
+        return self.combo.currentText().strip()
+
+
+def _login_name() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:
+        return "annotator"

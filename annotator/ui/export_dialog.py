@@ -1,0 +1,369 @@
+"""The Export dialog: format, output, filters and split, run in a pool worker with progress.
+
+The dialog only turns widgets into :class:`ExportOptions` and the report into text; the
+export itself is :func:`annotator.app.export.export_project`, run by :class:`ExportTask` on
+a connection of its own (SQLite connections never cross threads).
+"""
+
+from __future__ import annotations
+
+import threading
+import traceback
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QProgressBar,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.app.export import (
+    EXTENSIONS,
+    FORMAT_NAMES,
+    FORMATS,
+    ExportError,
+    ExportOptions,
+    ExportReport,
+    check_split,
+    export_project,
+)
+from annotator.core.model import KINDS, STATUSES
+from annotator.store.project import Project
+
+
+class ExportSignals(QObject):
+    """progress(done, total), finished(ExportReport), failed(message)."""
+
+    progress = Signal(int, int)
+    finished = Signal(object)
+    failed = Signal(str)
+
+
+class ExportTask(QRunnable):
+    """Run one export on its own read-only connection; cancellable between articles."""
+
+    def __init__(self, project_path: Path, options: ExportOptions) -> None:
+        super().__init__()
+        self.setAutoDelete(False)
+        self.project_path = project_path
+        self.options = options
+        self.signals = ExportSignals()
+        self._cancel = threading.Event()
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    def run(self) -> None:
+        try:
+            with Project.open(self.project_path, create=False, readonly=True) as project:
+                report = export_project(
+                    project, self.options, self.signals.progress.emit, self._cancel.is_set
+                )
+        except ExportError as exc:
+            self.signals.failed.emit(str(exc))
+            return
+        except Exception as exc:  # reported in the dialog, never lost in the thread
+            traceback.print_exc()
+            self.signals.failed.emit(f"{type(exc).__name__}: {exc}")
+            return
+        self.signals.finished.emit(report)
+
+
+class ExportDialog(QDialog):
+    """Export the project's quotes as training data."""
+
+    exported = Signal(object)  # the ExportReport of a finished (or cancelled) export
+    failed = Signal(str)
+
+    def __init__(self, project_path: Path, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.project_path = Path(project_path)
+        self.setWindowTitle(f"Export — {self.project_path.name}")
+        self.pool = QThreadPool(self)
+        self.task: ExportTask | None = None
+        self.report: ExportReport | None = None
+        with Project.open(self.project_path, create=False, readonly=True) as project:
+            annotators = project.annotators()
+            reviewers = [
+                r[0]
+                for r in project.db.execute(
+                    "SELECT DISTINCT r.reviewer FROM gold_quotes g"
+                    " JOIN reviews r ON r.id = g.review_id ORDER BY r.reviewer"
+                )
+            ]
+        self._annotators = annotators
+        self._reviewers = reviewers
+        self._build()
+        self._format_changed()
+
+    # -- widgets -------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.format_combo = QComboBox()
+        for key in FORMATS:
+            self.format_combo.addItem(FORMAT_NAMES[key], key)
+        self.format_combo.currentIndexChanged.connect(self._format_changed)
+        self.output_edit = QLineEdit()
+        self.output_edit.setPlaceholderText("file to write (a folder for brat)")
+        self.browse_button = QPushButton("&Browse…")
+        self.browse_button.clicked.connect(self._browse)
+        out_row = QHBoxLayout()
+        out_row.addWidget(self.output_edit, 1)
+        out_row.addWidget(self.browse_button)
+        self.bom_check = QCheckBox("Start with a UTF-8 byte order mark (for Excel)")
+
+        form = QFormLayout()
+        form.addRow("&Format:", self.format_combo)
+        form.addRow("&Output:", out_row)
+        form.addRow("", self.bom_check)
+
+        filters = QGroupBox("Which quotes")
+        fl = QFormLayout(filters)
+        self.annotator_list = QListWidget()
+        self.annotator_list.setToolTip("None ticked: every annotator (or reviewer, for gold)")
+        self.annotator_list.setMaximumHeight(96)
+        self._fill_people(self._annotators)
+        fl.addRow("Annotators:", self.annotator_list)
+        self.status_checks: dict[str, QCheckBox] = {}
+        srow = QHBoxLayout()
+        for status in STATUSES:
+            box = QCheckBox(status)
+            box.setChecked(status == "accepted")
+            if status == "rejected":
+                box.setToolTip("rejected suggestions, exported as negatives")
+            self.status_checks[status] = box
+            srow.addWidget(box)
+        fl.addRow("Status:", srow)
+        self.kind_checks: dict[str, QCheckBox] = {}
+        krow = QHBoxLayout()
+        for kind in KINDS:
+            box = QCheckBox(kind)
+            box.setChecked(True)
+            self.kind_checks[kind] = box
+            krow.addWidget(box)
+        fl.addRow("Kinds:", krow)
+        self.gold_check = QCheckBox("Reviewed (gold) versions only")
+        if not self._reviewers:
+            self.gold_check.setEnabled(False)
+            self.gold_check.setToolTip("No article has been reviewed yet")
+        self.gold_check.toggled.connect(self._gold_toggled)
+        fl.addRow("", self.gold_check)
+
+        split = QGroupBox("Split by article")
+        split.setCheckable(True)
+        split.setChecked(False)
+        self.split_group = split
+        sl = QHBoxLayout(split)
+        self.split_spins: list[QDoubleSpinBox] = []
+        for name, value in (("train", 0.8), ("dev", 0.1), ("test", 0.1)):
+            spin = QDoubleSpinBox()
+            spin.setRange(0.0, 1.0)
+            spin.setSingleStep(0.05)
+            spin.setDecimals(2)
+            spin.setValue(value)
+            spin.setAccessibleName(name)
+            sl.addWidget(QLabel(name))
+            sl.addWidget(spin)
+            self.split_spins.append(spin)
+        self.seed_spin = QSpinBox()
+        self.seed_spin.setRange(0, 2**31 - 1)
+        sl.addWidget(QLabel("seed"))
+        sl.addWidget(self.seed_spin)
+
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 1)
+        self.progress.setValue(0)
+        self.status_label = QLabel("")
+        self.status_label.setWordWrap(True)
+        self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        self.export_button = QPushButton("&Export")
+        self.export_button.setDefault(True)
+        self.export_button.clicked.connect(self.start)
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.clicked.connect(self._cancel_clicked)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.export_button)
+        buttons.addWidget(self.cancel_button)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(filters)
+        layout.addWidget(split)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.status_label)
+        layout.addLayout(buttons)
+
+    def _fill_people(self, names: list[str]) -> None:
+        self.annotator_list.clear()
+        for name in names:
+            item = QListWidgetItem(name)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Unchecked)
+            self.annotator_list.addItem(item)
+
+    def _gold_toggled(self, on: bool) -> None:
+        self._fill_people(self._reviewers if on else self._annotators)
+        for box in self.status_checks.values():
+            box.setEnabled(not on)
+
+    @property
+    def format(self) -> str:
+        return str(self.format_combo.currentData())
+
+    def _default_output(self, fmt: str) -> Path:
+        stem = f"{self.project_path.stem}-export"
+        if fmt == "prodigy":
+            stem += "-prodigy"
+        return self.project_path.parent / f"{stem}{EXTENSIONS[fmt]}"
+
+    def _format_changed(self) -> None:
+        fmt = self.format
+        self.bom_check.setEnabled(fmt == "csv")
+        current = self.output_edit.text().strip()
+        defaults = {str(self._default_output(f)) for f in FORMATS}
+        if not current or current in defaults:
+            self.output_edit.setText(str(self._default_output(fmt)))
+
+    def _browse(self) -> None:
+        if self.format == "brat":
+            path = QFileDialog.getExistingDirectory(
+                self, "Folder for the brat files", self.output_edit.text()
+            )
+        else:
+            ext = EXTENSIONS[self.format]
+            path, _ = QFileDialog.getSaveFileName(
+                self, "Export to", self.output_edit.text(), f"{FORMAT_NAMES[self.format]} (*{ext})"
+            )
+        if path:
+            self.output_edit.setText(path)
+
+    # -- running -------------------------------------------------------------------------
+
+    def options(self) -> ExportOptions:
+        """The options the widgets say; raise ExportError when they do not make sense."""
+        out = self.output_edit.text().strip()
+        if not out:
+            raise ExportError("choose where to write the export")
+        people = tuple(
+            self.annotator_list.item(i).text()
+            for i in range(self.annotator_list.count())
+            if self.annotator_list.item(i).checkState() == Qt.CheckState.Checked
+        )
+        gold = self.gold_check.isChecked()
+        statuses = tuple(s for s, box in self.status_checks.items() if box.isChecked())
+        if not gold and not statuses:
+            raise ExportError("tick at least one status")
+        kinds = tuple(k for k, box in self.kind_checks.items() if box.isChecked())
+        if not kinds:
+            raise ExportError("tick at least one kind")
+        split = None
+        if self.split_group.isChecked():
+            values = [round(s.value(), 4) for s in self.split_spins]
+            if values[2] == 0:
+                values = values[:2]
+            check_split(values)
+            split = tuple(values)
+        return ExportOptions(
+            format=self.format,
+            output=Path(out),
+            annotators=people,
+            statuses=("accepted",) if gold else statuses,
+            kinds=() if len(kinds) == len(KINDS) else kinds,
+            gold=gold,
+            split=split,
+            seed=self.seed_spin.value(),
+            bom=self.bom_check.isChecked() and self.format == "csv",
+        )
+
+    @property
+    def running(self) -> bool:
+        return self.task is not None
+
+    def start(self) -> None:
+        """Start the export in the pool (does nothing while one is running)."""
+        if self.running:
+            return
+        try:
+            options = self.options()
+        except ExportError as exc:
+            self._show_error(str(exc))
+            return
+        self.report = None
+        self.task = ExportTask(self.project_path, options)
+        self.task.signals.progress.connect(self._on_progress)
+        self.task.signals.finished.connect(self._on_finished)
+        self.task.signals.failed.connect(self._on_failed)
+        self.progress.setRange(0, 0)  # busy until the first count arrives
+        self.status_label.setStyleSheet("")
+        self.status_label.setText("Exporting…")
+        self.export_button.setEnabled(False)
+        self.cancel_button.setText("Cancel")
+        self.pool.start(self.task)
+
+    def cancel_export(self) -> None:
+        if self.task is not None:
+            self.task.cancel()
+            self.status_label.setText("Cancelling…")
+
+    def _cancel_clicked(self) -> None:
+        if self.running:
+            self.cancel_export()
+        else:
+            self.reject()
+
+    def _on_progress(self, done: int, total: int) -> None:
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(done)
+
+    def _done(self) -> None:
+        self.task = None
+        self.export_button.setEnabled(True)
+        self.cancel_button.setText("Close")
+
+    def _on_finished(self, report: ExportReport) -> None:
+        self._done()
+        self.report = report
+        if report.cancelled:
+            self.progress.setRange(0, 1)
+            self.progress.setValue(0)
+        self.status_label.setText("\n".join(report.lines()))
+        self.exported.emit(report)
+
+    def _on_failed(self, message: str) -> None:
+        self._done()
+        self.progress.setRange(0, 1)
+        self.progress.setValue(0)
+        self._show_error(message)
+        self.failed.emit(message)
+
+    def _show_error(self, message: str) -> None:
+        self.status_label.setStyleSheet("color: #b00020;")
+        self.status_label.setText(f"Cannot export: {message}")
+
+    def reject(self) -> None:
+        self.cancel_export()
+        self.pool.waitForDone()
+        super().reject()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt name)
+        self.cancel_export()
+        self.pool.waitForDone()
+        super().closeEvent(event)

@@ -1,0 +1,226 @@
+"""The quote panel: the current quote, its kind, speaker, canonical speaker, stance and note.
+
+It only shows an item and reports edits as signals; the window turns them into session ops.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import QStringListModel, Qt, Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QComboBox,
+    QCompleter,
+    QFormLayout,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSizePolicy,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.app.session import Item
+from annotator.core.model import KINDS
+
+_MAX_QUOTE_CHARS = 700
+_STATE_BACKGROUND = {
+    "suggested": "#fff1b8",
+    "accepted": "#d4f2d6",
+    "rejected": "#eceff1",
+    "manual": "#d6e8ff",
+}
+_STATE_TEXT = {
+    "suggested": "Suggested",
+    "accepted": "Accepted",
+    "rejected": "Rejected",
+    "manual": "Added by hand",
+}
+
+
+class QuotePanel(QWidget):
+    """Shows one item; emits what the annotator changed."""
+
+    stance_clicked = Signal(str)
+    kind_chosen = Signal(str)
+    speaker_name_edited = Signal(str)
+    note_edited = Signal(str)
+    done_editing = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("quotePanel")
+        self.setMinimumWidth(280)
+        self._item: Item | None = None
+        self._header_state = ""
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(10, 10, 10, 10)
+
+        self.header = QLabel("No quote")
+        self.header.setObjectName("quoteHeader")
+        self.header.setWordWrap(True)
+        outer.addWidget(self.header)
+
+        self.quote_label = QLabel()
+        self.quote_label.setObjectName("quoteText")
+        self.quote_label.setWordWrap(True)
+        self.quote_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.quote_label.setFrameShape(QFrame.Shape.StyledPanel)
+        outer.addWidget(self.quote_label)
+
+        buttons = QHBoxLayout()
+        self.accept_button = QToolButton()
+        self.reject_button = QToolButton()
+        for b in (self.accept_button, self.reject_button):
+            b.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+            b.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+            buttons.addWidget(b)
+        self.accept_button.setObjectName("acceptButton")
+        self.reject_button.setObjectName("rejectButton")
+        outer.addLayout(buttons)
+
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.kind_combo = QComboBox()
+        self.kind_combo.addItems(list(KINDS))
+        self.kind_combo.activated.connect(
+            lambda i: self.kind_chosen.emit(self.kind_combo.itemText(i))
+        )
+        form.addRow("Kind", self.kind_combo)
+        self.mention_label = QLabel("—")
+        self.mention_label.setWordWrap(True)
+        self.mention_label.setObjectName("mention")
+        form.addRow("Speaker mention", self.mention_label)
+        self.speaker_edit = QLineEdit()
+        self.speaker_edit.setPlaceholderText("Canonical speaker (type to search)")
+        self._names = QStringListModel(self)
+        completer = QCompleter(self._names, self)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        self.speaker_edit.setCompleter(completer)
+        self.speaker_edit.editingFinished.connect(self._speaker_done)
+        form.addRow("Speaker", self.speaker_edit)
+        outer.addLayout(form)
+
+        self.target_label = QLabel()
+        self.target_label.setObjectName("stanceTarget")
+        self.target_label.setWordWrap(True)
+        outer.addWidget(self.target_label)
+        self.stance_box = QGridLayout()
+        self.stance_box.setSpacing(4)
+        outer.addLayout(self.stance_box)
+        self._stance_buttons: dict[str, QPushButton] = {}
+
+        self.note_edit = QLineEdit()
+        self.note_edit.setPlaceholderText("Note")
+        self.note_edit.editingFinished.connect(self._note_done)
+        note_row = QFormLayout()
+        note_row.addRow("Note", self.note_edit)
+        outer.addLayout(note_row)
+
+        self.meta_label = QLabel()
+        self.meta_label.setObjectName("quoteMeta")
+        self.meta_label.setWordWrap(True)
+        outer.addWidget(self.meta_label)
+        outer.addStretch(1)
+        self.show_item(None, "", 0, 0)
+
+    # -- configuration -----------------------------------------------------------------------
+
+    def set_actions(self, accept: QAction, reject: QAction) -> None:
+        self.accept_button.setDefaultAction(accept)
+        self.reject_button.setDefaultAction(reject)
+
+    def set_stance_labels(self, labels: Sequence[str], target: str) -> None:
+        for b in self._stance_buttons.values():
+            self.stance_box.removeWidget(b)
+            b.deleteLater()
+        self._stance_buttons = {}
+        for i, label in enumerate(labels):
+            key = f"{i + 1}  " if i < 9 else ""
+            b = QPushButton(f"{key}{label}")
+            b.setCheckable(True)
+            b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            b.setObjectName("stanceButton")
+            b.clicked.connect(lambda _=False, lab=label: self.stance_clicked.emit(lab))
+            self.stance_box.addWidget(b, i // 2, i % 2)
+            self._stance_buttons[label] = b
+        self.target_label.setText(f"Stance on: <b>{target}</b>" if target else "Stance")
+        self._refresh_stance()
+
+    def set_names(self, names: Sequence[str]) -> None:
+        self._names.setStringList(list(names))
+
+    # -- showing ------------------------------------------------------------------------------
+
+    def show_item(self, item: Item | None, quote_text: str, number: int, total: int) -> None:
+        self._item = item
+        enabled = item is not None
+        for w in (self.kind_combo, self.speaker_edit, self.note_edit):
+            w.setEnabled(enabled)
+        for b in self._stance_buttons.values():
+            b.setEnabled(enabled)
+        if item is None:
+            self.header.setText("No quote" if total == 0 else f"{total} quotes")
+            self.quote_label.setText("Select text and press Q to add a quote.")
+            self.mention_label.setText("—")
+            self.speaker_edit.setText("")
+            self.note_edit.setText("")
+            self.meta_label.setText("")
+            self._refresh_stance()
+            return
+        q = item.quote
+        state = _STATE_TEXT.get(item.state, item.state)
+        if q.status == "pending" and item.annotation_id is not None:
+            state = "Edited, not yet accepted"
+        self.header.setText(f"<b>Quote {number} of {total}</b> · {state}")
+        if self._header_state != item.state:
+            self._header_state = item.state
+            bg = _STATE_BACKGROUND.get(item.state, "#ffffff")
+            self.header.setStyleSheet(f"background: {bg};")
+        shown = quote_text
+        if len(shown) > _MAX_QUOTE_CHARS:
+            shown = shown[: _MAX_QUOTE_CHARS - 1] + "…"
+        self.quote_label.setText(shown)
+        self.kind_combo.setCurrentText(q.kind)
+        self.mention_label.setText(q.speaker_text or "— (select text, press S)")
+        if not self.speaker_edit.hasFocus():
+            self.speaker_edit.setText(q.speaker_name or "")
+            self.speaker_edit.setCursorPosition(0)
+        if not self.note_edit.hasFocus():
+            self.note_edit.setText(q.note or "")
+        bits = [f"origin {q.origin}"]
+        if q.confidence is not None:
+            bits.append(f"confidence {q.confidence:.2f}")
+        if len(q.content_spans) > 1:
+            bits.append(f"{len(q.content_spans)} fragments")
+        self.meta_label.setText(" · ".join(bits))
+        self._refresh_stance()
+
+    def _refresh_stance(self) -> None:
+        current = self._item.quote.stance if self._item else None
+        for label, b in self._stance_buttons.items():
+            b.setChecked(label == current)
+
+    # -- edits ---------------------------------------------------------------------------------
+
+    def _speaker_done(self) -> None:
+        if self._item is None:
+            return
+        text = self.speaker_edit.text().strip()
+        if text != (self._item.quote.speaker_name or ""):
+            self.speaker_name_edited.emit(text)
+        self.done_editing.emit()
+
+    def _note_done(self) -> None:
+        if self._item is None:
+            return
+        text = self.note_edit.text().strip()
+        if text != (self._item.quote.note or ""):
+            self.note_edited.emit(text)
+        self.done_editing.emit()

@@ -1,0 +1,92 @@
+"""Pool workers: load the spaCy pipeline and run detection off the GUI thread.
+
+Each worker reports through a signals object living on the GUI thread (queued delivery);
+detection opens its own :class:`Project` because SQLite connections never cross threads.
+"""
+
+from __future__ import annotations
+
+import threading
+import traceback
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, Signal
+
+
+class WorkerSignals(QObject):
+    """progress(done, total), finished(result), failed(message)."""
+
+    progress = Signal(int, int)
+    finished = Signal(object)
+    failed = Signal(str)
+
+
+def default_loader(model: str | None) -> Callable[[], tuple[Any, Any]]:
+    """A loader for ``model`` through the product's pipeline factory (imported lazily)."""
+
+    def load() -> tuple[Any, Any]:
+        from annotator.nlp.pipeline import load_pipeline
+
+        return load_pipeline(model)
+
+    return load
+
+
+class ModelLoadTask(QRunnable):
+    """Load the pipeline; finished((nlp, info))."""
+
+    def __init__(self, loader: Callable[[], tuple[Any, Any]]) -> None:
+        super().__init__()
+        self.setAutoDelete(False)
+        self.loader = loader
+        self.signals = WorkerSignals()
+
+    def run(self) -> None:
+        try:
+            result = self.loader()
+        except Exception as exc:  # a broken model must not take the window down
+            traceback.print_exc()
+            self.signals.failed.emit(f"{type(exc).__name__}: {exc}")
+            return
+        self.signals.finished.emit(result)
+
+
+class DetectTask(QRunnable):
+    """Detect quotes in ``article_ids`` of the project at ``path``; finished(n_done)."""
+
+    def __init__(self, path: Path, nlp: Any, article_ids: Sequence[int]) -> None:
+        super().__init__()
+        self.setAutoDelete(False)
+        self.path = path
+        self.nlp = nlp
+        self.article_ids = list(article_ids)
+        self.signals = WorkerSignals()
+        self._cancel = threading.Event()
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+    def run(self) -> None:
+        try:
+            from annotator.app.detection import detect_articles
+            from annotator.store.project import Project
+
+            with Project.open(self.path, create=False) as project:
+                n = detect_articles(
+                    project,
+                    self.nlp,
+                    self.article_ids,
+                    progress=self.signals.progress.emit,
+                    cancel=self._cancel.is_set,
+                )
+        except Exception as exc:
+            traceback.print_exc()
+            self.signals.failed.emit(f"{type(exc).__name__}: {exc}")
+            return
+        self.signals.finished.emit(n)

@@ -1,0 +1,261 @@
+"""Benchmark the annotation window against the budgets of PRODUCT.md.
+
+    python bench/bench_window.py [--articles 10000] [--keep]
+
+Prints, against each budget: window visible after start, opening a 15,000-character
+article with 60 quotes (painted), moving to the next article in a 10,000-article project
+(p50/p95), confirming a quote (the durable write, and the whole key handling), and paint
+times while scrolling a 30,000-character article with 100 quotes. The synthetic project is
+cached in bench/_out/ (``--keep`` reuses it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+T_START = time.perf_counter()
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from annotator.core.model import Article, Quote  # noqa: E402
+from annotator.store.project import Project  # noqa: E402
+
+OUT = REPO / "bench" / "_out"
+WORDS = [
+    "the",
+    "minister",
+    "government",
+    "policy",
+    "talks",
+    "peace",
+    "region",
+    "council",
+    "budget",
+    "vote",
+    "members",
+    "officials",
+    "said",
+    "would",
+    "could",
+    "should",
+    "people",
+    "city",
+    "report",
+    "week",
+    "plan",
+    "support",
+    "oppose",
+    "economy",
+    "trade",
+    "border",
+    "security",
+    "cooperation",
+    "dialogue",
+    "agreement",
+    "future",
+    "meeting",
+]
+NAMES = ["Lee In-young", "Andrey Kulik", "Maria Lopez", "John Smith", "Aiko Tanaka"]
+
+
+def _sentence(rng: random.Random, n: int) -> str:
+    words = [rng.choice(WORDS) for _ in range(n)]
+    return " ".join(words).capitalize()
+
+
+def make_article(rng: random.Random, n_chars: int, n_quotes: int) -> tuple[str, list[Quote]]:
+    """Paragraphs of filler with ``n_quotes`` direct quotes ('"…," NAME said.')."""
+    parts: list[str] = []
+    quotes: list[Quote] = []
+    pos = 0
+    per_quote = max(1, n_chars // max(n_quotes, 1))
+    for _ in range(n_quotes):
+        filler = _sentence(rng, rng.randint(10, 25)) + ". "
+        if rng.random() < 0.1:
+            filler += "🙂\u00a0"  # an emoji and a non-breaking space keep offsets honest
+        body = _sentence(rng, rng.randint(8, 20))
+        name = rng.choice(NAMES)
+        start = pos + len(filler) + 1
+        para = f'{filler}"{body}," {name} said.'
+        pad = max(0, per_quote - len(para) - 2)
+        if pad:
+            para += " " + _sentence(rng, pad // 7 + 1)[:pad] + "."
+        parts.append(para)
+        q_start = start
+        q_end = q_start + len(body)
+        sp_start = q_end + 3
+        quotes.append(
+            Quote(
+                content_spans=((q_start, q_end),),
+                speaker_spans=((sp_start, sp_start + len(name)),),
+                cue_spans=((sp_start + len(name) + 1, sp_start + len(name) + 5),),
+                speaker_text=name,
+                speaker_name=name,
+                kind="direct",
+                confidence=0.8,
+            )
+        )
+        pos += len(para) + 2
+    text = "\n\n".join(parts)
+    for q in quotes:
+        a, b = q.content_spans[0]
+        assert text[a - 1] == '"', "synthetic offsets drifted"
+    return text, quotes
+
+
+def build_project(path: Path, n_articles: int) -> dict[str, int]:
+    rng = random.Random(7)
+    path.unlink(missing_ok=True)
+    ids: dict[str, int] = {}
+    with Project.open(path) as p, p.batch():
+        for i in range(n_articles):
+            n_chars = rng.randint(2000, 8000)
+            text, quotes = make_article(rng, n_chars, rng.randint(5, 25))
+            aid, _ = p.add_article(
+                Article(f"Article {i}: {text[:40]}", text, {"publisher": "Wire", "date": "2020"})
+            )
+            p.set_suggestions(aid, "bench 1", quotes)
+        for name, (n_chars, n_quotes) in {"a15k": (15000, 60), "a30k": (30000, 100)}.items():
+            text, quotes = make_article(rng, n_chars, n_quotes)
+            aid, _ = p.add_article(Article(name, text, {"publisher": "Bench"}))
+            p.set_suggestions(aid, "bench 1", quotes)
+            ids[name] = aid
+    return ids
+
+
+def pct(values: list[float], q: float) -> float:
+    s = sorted(values)
+    return s[min(len(s) - 1, int(round(q * (len(s) - 1))))]
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--articles", type=int, default=10000)
+    ap.add_argument("--keep", action="store_true", help="reuse the cached project")
+    args = ap.parse_args()
+    OUT.mkdir(parents=True, exist_ok=True)
+    path = OUT / f"bench_{args.articles}.db"
+    t0 = time.perf_counter()
+    if args.keep and path.exists():
+        with Project.open(path) as p:
+            rows = p.db.execute("SELECT id, title FROM articles WHERE title IN ('a15k','a30k')")
+            ids = {t: i for i, t in rows}
+        print(f"project: {path} (cached)")
+    else:
+        ids = build_project(path, args.articles)
+        print(f"project: {args.articles} articles built in {time.perf_counter() - t0:.1f} s")
+
+    t_launch = time.perf_counter()
+    from PySide6.QtCore import QCoreApplication, QSettings
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication([])
+    QCoreApplication.setOrganizationName("quote-annotator-bench")
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(OUT / "qs"))
+    from annotator.ui.main_window import MainWindow
+
+    w = MainWindow(path, annotator="bench", load_model=False)
+    w.show()
+    app.processEvents()
+    w.view.viewport().repaint()
+    visible = time.perf_counter() - t_launch
+    print(
+        f"window visible (imports + list of {args.articles + 2} articles): "
+        f"{visible * 1000:7.1f} ms   budget 2000 ms"
+    )
+
+    def painted() -> None:
+        app.processEvents()
+        w.view.viewport().repaint()
+
+    # open a 15,000-character article with 60 quotes, painted
+    times = []
+    for _ in range(15):
+        w.open_article(ids["a15k"] - 3)
+        painted()
+        t = time.perf_counter()
+        w.open_article(ids["a15k"])
+        painted()
+        times.append(time.perf_counter() - t)
+    print(
+        f"open 15k-char article, 60 quotes, painted: median {statistics.median(times) * 1000:6.1f}"
+        f" ms, max {max(times) * 1000:6.1f} ms   budget 100 ms"
+    )
+
+    # next article, through the list order
+    w.open_article(1)
+    painted()
+    steps = []
+    for _ in range(300):
+        t = time.perf_counter()
+        w.next_article()
+        painted()
+        steps.append(time.perf_counter() - t)
+    print(
+        f"next article (10,000-article project): p50 {pct(steps, 0.5) * 1000:6.1f} ms, "
+        f"p95 {pct(steps, 0.95) * 1000:6.1f} ms   budget 100 ms at p95"
+    )
+
+    # confirm a quote: the durable write alone, then the whole key handling
+    writes, keys = [], []
+    for _ in range(40):
+        w.next_article()
+        painted()
+        op = w.session.plan_accept()
+        assert op is not None
+        t = time.perf_counter()
+        inverse = op.apply(w.project)
+        writes.append(time.perf_counter() - t)
+        inverse.apply(w.project)
+        w.session.reload()
+        t = time.perf_counter()
+        w.accept_quote()
+        painted()
+        keys.append(time.perf_counter() - t)
+    print(
+        f"confirm a quote, durable write (synchronous=FULL): median "
+        f"{statistics.median(writes) * 1000:5.1f} ms, p95 {pct(writes, 0.95) * 1000:5.1f} ms"
+        "   budget 10 ms"
+    )
+    print(
+        f"confirm a quote, whole key (write + repaint + list row): median "
+        f"{statistics.median(keys) * 1000:5.1f} ms, p95 {pct(keys, 0.95) * 1000:5.1f} ms"
+    )
+
+    # scrolling a 30,000-character article with 100 quotes
+    w.open_article(ids["a30k"])
+    painted()
+    bar = w.view.verticalScrollBar()
+    frames = []
+    for v in range(bar.minimum(), bar.maximum() + 1, max(1, bar.pageStep() // 4)):
+        t = time.perf_counter()
+        bar.setValue(v)
+        painted()
+        frames.append(time.perf_counter() - t)
+    moves = []
+    for _ in range(99):
+        t = time.perf_counter()
+        w.next_quote()
+        painted()
+        moves.append(time.perf_counter() - t)
+    print(
+        f"30k-char article, 100 quotes: scroll frame p95 {pct(frames, 0.95) * 1000:5.1f} ms "
+        f"(max {max(frames) * 1000:5.1f}), next quote p95 {pct(moves, 0.95) * 1000:5.1f} ms"
+        "   (smooth: < 16 ms)"
+    )
+    w.close()
+    if not args.keep:
+        print(f"(rerun with --keep to reuse {path})")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

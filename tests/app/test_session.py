@@ -1,0 +1,199 @@
+"""The annotation session without Qt: navigation, decisions, edits and their inverses."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from annotator.app.session import (
+    Session,
+    grow_end,
+    grow_start,
+    keys_of,
+    name_candidates,
+    shrink_end,
+    shrink_start,
+)
+from annotator.core.model import Article, Quote
+from annotator.core.text import normalise_text
+from annotator.store import queries
+from annotator.store.project import Project
+
+# CRLF input, an emoji and a non-breaking space before the quotes (HOUSE_STYLE "offsets").
+RAW = (
+    "Talks 🇰🇷 resume\r\n\r\n"
+    '"We will talk," Minister\u00a0Lee In-young said. "Peace first."\r\n'
+    "The ministry said it hoped for progress, according to Andrey Kulik.\r\n"
+)
+TEXT = normalise_text(RAW)
+
+
+def _span(sub: str, text: str = TEXT) -> tuple[int, int]:
+    i = text.index(sub)
+    return i, i + len(sub)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Project:
+    p = Project.open(tmp_path / "p.db")
+    aid, _ = p.add_article(Article("Talks", TEXT, {"publisher": "Wire", "date": "2020-09-21"}))
+    p.add_article(Article("Second", "Nobody said anything at all here.", {}))
+    q1 = Quote(
+        content_spans=(_span("We will talk,"), _span("Peace first.")),
+        speaker_spans=(_span("Minister\u00a0Lee In-young"),),
+        cue_spans=(_span("said"),),
+        speaker_text="Minister\u00a0Lee In-young",
+        speaker_name="Lee In-young",
+        kind="direct",
+        confidence=0.9,
+    )
+    q2 = Quote(
+        content_spans=(_span("it hoped for progress"),),
+        speaker_spans=(_span("The ministry"),),
+        kind="indirect",
+        confidence=0.5,
+    )
+    p.set_suggestions(aid, "test 1", [q1, q2])
+    return p
+
+
+def _session(project: Project, who: str = "alice") -> Session:
+    s = Session(project, who)
+    s.open_article(project.article_ids()[0])
+    return s
+
+
+def test_items_merge_suggestions_in_text_order(project: Project) -> None:
+    s = _session(project)
+    assert [it.state for it in s.items] == ["suggested", "suggested"]
+    assert s.current is not None and s.current.quote.kind == "direct"
+    assert s.quote_text() == "We will talk, … Peace first."
+
+
+def test_accept_creates_model_annotation_and_undo_redo(project: Project) -> None:
+    s = _session(project)
+    sid = s.current.suggestion_id if s.current else None
+    undo = s.run(s.plan_accept())
+    assert undo is not None
+    (rec,) = project.annotations(project.article_ids()[0], "alice")
+    assert (rec.suggestion_id, rec.quote.status, rec.quote.origin) == (sid, "accepted", "model")
+    assert s.current is not None and s.current.key == f"a:{rec.id}"
+    redo = s.apply(undo)
+    assert project.annotations(project.article_ids()[0], "alice") == []
+    assert s.current is not None and s.current.key == f"s:{sid}"
+    s.apply(redo)
+    (again,) = project.annotations(project.article_ids()[0], "alice")
+    assert again.id == rec.id and again.quote.status == "accepted"
+
+
+def test_reject_and_edits_mark_origin(project: Project) -> None:
+    s = _session(project)
+    s.next_quote()
+    s.run(s.plan_reject())
+    (rec,) = project.annotations(project.article_ids()[0], "alice")
+    assert (rec.quote.status, rec.quote.origin) == ("rejected", "model")
+    s.previous_quote()
+    s.run(s.plan_stance("support"))  # stance alone is not a correction of the model
+    s.run(s.plan_speaker_span(*_span("Lee In-young")))
+    s.run(s.plan_accept())
+    first = project.annotations(project.article_ids()[0], "alice")[0]
+    assert first.quote.stance == "support"
+    assert first.quote.speaker_spans == (_span("Lee In-young"),)
+    assert (first.quote.status, first.quote.origin) == ("accepted", "model-corrected")
+
+
+def test_stance_toggles_and_speaker_name_joins_registry(project: Project) -> None:
+    s = _session(project)
+    s.run(s.plan_stance("oppose"))
+    s.run(s.plan_stance("oppose"))
+    assert s.current is not None and s.current.quote.stance is None
+    s.run(s.plan_speaker_name("Lee In-young (minister)"))
+    assert "Lee In-young (minister)" in [sp.name for sp in project.speakers()]
+    # a registry name typed in another case resolves to the registry spelling
+    s.run(s.plan_speaker_name("lee in-young (MINISTER)"))
+    assert s.current is not None and s.current.quote.speaker_name == "Lee In-young (minister)"
+
+
+def test_add_manual_quote_and_reject_deletes_it(project: Project) -> None:
+    s = _session(project)
+    a, b = _span("Talks 🇰🇷 resume")
+    undo = s.run(s.plan_add(a, b + 1))  # the trailing newline is trimmed
+    assert undo is not None
+    assert s.current is not None and s.current.state == "manual"
+    assert s.current.quote.content_spans == ((a, b),)
+    assert TEXT[a:b] == "Talks 🇰🇷 resume"
+    s.run(s.plan_reject())
+    assert project.annotations(project.article_ids()[0], "alice") == []
+
+
+def test_grow_and_shrink_by_word() -> None:
+    text = 'He said "we will win the vote" today.'
+    q = (_span("will win", text),)
+    assert text[slice(*grow_end(text, q)[0])] == "will win the"  # type: ignore[index]
+    assert text[slice(*grow_start(text, q)[0])] == "we will win"  # type: ignore[index]
+    assert text[slice(*shrink_end(text, q)[0])] == "will"  # type: ignore[index]
+    assert text[slice(*shrink_start(text, q)[0])] == "win"  # type: ignore[index]
+    assert shrink_end(text, (_span("win", text),)) is None
+    two = (_span("we", text), _span("vote", text))
+    assert shrink_end(text, two) == two[:1]
+
+
+def test_resize_with_emoji_offsets(project: Project) -> None:
+    s = _session(project)
+    s.run(s.plan_add(*_span("resume")))
+    s.run(s.plan_resize("grow_start"))
+    assert s.current is not None
+    (sp,) = s.current.quote.content_spans
+    assert TEXT[sp[0] : sp[1]] == "🇰🇷 resume"
+
+
+def test_other_annotators_versions_are_untouched(project: Project) -> None:
+    alice = _session(project, "alice")
+    alice.run(alice.plan_accept())
+    bob = _session(project, "bob")
+    assert [it.state for it in bob.items] == ["suggested", "suggested"]
+    bob.run(bob.plan_reject())
+    aid = project.article_ids()[0]
+    assert project.annotations(aid, "alice")[0].quote.status == "accepted"
+    assert project.annotations(aid, "bob")[0].quote.status == "rejected"
+
+
+def test_progress_totals_follow_actions(project: Project) -> None:
+    s = _session(project)
+    t = s.totals(refresh=True)
+    assert (t.quotes_done, t.quotes, t.articles_done, t.articles) == (0, 2, 0, 2)
+    s.run(s.plan_accept())
+    s.next_undecided()
+    s.run(s.plan_reject())
+    s.run(s.plan_done())
+    t = s.totals()
+    assert (t.quotes_done, t.quotes, t.articles_done) == (2, 2, 1)
+    assert s.totals(refresh=True) == t
+    assert queries.totals(project, "alice") == t
+    s.open_article(project.article_ids()[1])
+    assert s.totals() == t
+
+
+def test_select_at_and_keys(project: Project) -> None:
+    s = _session(project)
+    assert s.select_at(_span("Peace")[0])
+    assert s.current is not None and s.current.quote.kind == "direct"
+    assert s.select_at(_span("hoped")[0])
+    assert s.current is not None and s.current.quote.kind == "indirect"
+    assert not s.select_at(0)
+    assert len(keys_of(s.items)) == 2
+
+
+def test_name_candidates() -> None:
+    names = name_candidates("Earlier, Unification Minister Lee In-young met Andrey Kulik.")
+    assert "Andrey Kulik" in names
+    assert any("Lee In-young" in n for n in names)
+
+
+def test_article_rows_counts(project: Project) -> None:
+    s = _session(project)
+    s.run(s.plan_accept())
+    rows = queries.article_rows(project, "alice")
+    assert (rows[0].quotes_done, rows[0].quotes_total, rows[0].status) == (1, 2, "in_progress")
+    assert queries.article_row(project, rows[0].id, "alice") == rows[0]

@@ -1,0 +1,75 @@
+"""Qt fixtures: isolated QSettings, a small project, and the main window on it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QCoreApplication, QSettings
+
+from annotator.core.model import Article, Quote
+from annotator.core.text import normalise_text
+from annotator.store.project import Project
+
+# CRLF input, an emoji and a non-breaking space ahead of the quotes (HOUSE_STYLE).
+RAW = (
+    "Talks 🇰🇷 resume in Seoul\r\n\r\n"
+    '"We will talk," Minister\u00a0Lee In-young said. "Peace comes first."\r\n\r\n'
+    "The ministry said it hoped for progress, according to Andrey Kulik.\r\n\r\n"
+    "Critics were unimpressed by the announcement on Monday.\r\n"
+)
+TEXT = normalise_text(RAW)
+DETECTOR = "test-detector 1"
+
+
+def span(sub: str, text: str = TEXT) -> tuple[int, int]:
+    i = text.index(sub)
+    return i, i + len(sub)
+
+
+@pytest.fixture(autouse=True)
+def isolated_settings(tmp_path: Path, qapp: QCoreApplication) -> Iterator[None]:
+    """QSettings in a per-test folder, so tests never see the user's or each other's."""
+    QCoreApplication.setOrganizationName("quote-annotator-tests")
+    QCoreApplication.setApplicationName("Quote Annotator tests")
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "qs"))
+    yield
+
+
+def make_project(path: Path) -> Path:
+    """A project with two articles; the first has two suggestions."""
+    with Project.open(path) as p:
+        aid, _ = p.add_article(
+            Article("Talks resume", TEXT, {"publisher": "Wire", "date": "2020-09-21"})
+        )
+        p.add_article(
+            Article(
+                "Second article",
+                'Officials said nothing. "It is fine," said Kim.',
+                {"publisher": "Daily", "date": "2020-09-22"},
+            )
+        )
+        q1 = Quote(
+            content_spans=(span("We will talk,"), span("Peace comes first.")),
+            speaker_spans=(span("Minister\u00a0Lee In-young"),),
+            cue_spans=(span("said"),),
+            speaker_text="Minister\u00a0Lee In-young",
+            speaker_name="Lee In-young",
+            kind="direct",
+            confidence=0.9,
+        )
+        q2 = Quote(
+            content_spans=(span("it hoped for progress"),),
+            speaker_spans=(span("The ministry"),),
+            kind="indirect",
+            confidence=0.5,
+        )
+        p.set_suggestions(aid, DETECTOR, [q1, q2])
+    return path
+
+
+@pytest.fixture
+def project_path(tmp_path: Path) -> Path:
+    return make_project(tmp_path / "p.db")

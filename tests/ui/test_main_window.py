@@ -1,0 +1,356 @@
+"""The annotation window driven by keys, as an analyst would, asserting on the project file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QTextCursor
+from PySide6.QtWidgets import QApplication
+
+from annotator.core.model import Quote
+from annotator.store.project import Project
+from annotator.ui.main_window import MainWindow
+from tests.ui.conftest import TEXT, span
+
+
+def _open(qtbot: Any, path: Path, who: str = "alice") -> MainWindow:
+    w = MainWindow(path, annotator=who, load_model=False)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    w.activateWindow()
+    w.view.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is w.view)
+    return w
+
+
+def _key(qtbot: Any, w: MainWindow, key: Any, mod: Any = Qt.KeyboardModifier.NoModifier) -> None:
+    target = QApplication.focusWidget() or w.view
+    qtbot.keyClick(target, key, mod)
+
+
+def _mine(path: Path, who: str = "alice") -> list[Quote]:
+    with Project.open(path) as p:
+        return [r.quote for r in p.annotations(p.article_ids()[0], who)]
+
+
+def test_whole_session_with_keys(qtbot: Any, project_path: Path) -> None:
+    w = _open(qtbot, project_path)
+    assert "alice" in w.windowTitle()
+    assert w.session.current is not None and w.session.current.state == "suggested"
+
+    # A accepts the first suggestion (unchanged: origin model) and moves on
+    _key(qtbot, w, Qt.Key.Key_A)
+    (first,) = _mine(project_path)
+    assert (first.status, first.origin) == ("accepted", "model")
+    assert w.session.current is not None and w.session.current.quote.kind == "indirect"
+
+    # R rejects the second one
+    _key(qtbot, w, Qt.Key.Key_R)
+    assert [q.status for q in _mine(project_path)] == ["accepted", "rejected"]
+
+    # P goes back; S makes the selection the speaker mention (a fix: model-corrected)
+    _key(qtbot, w, Qt.Key.Key_P)
+    w.view.select_span(*span("Lee In-young"))
+    _key(qtbot, w, Qt.Key.Key_S)
+    first = _mine(project_path)[0]
+    assert first.speaker_spans == (span("Lee In-young"),)
+    assert TEXT[slice(*first.speaker_spans[0])] == "Lee In-young"
+    assert first.origin == "model-corrected"
+
+    # 2 sets the project's second stance label
+    _key(qtbot, w, Qt.Key.Key_2)
+    assert _mine(project_path)[0].stance == "oppose"
+
+    # E edits the canonical speaker: a new name joins the registry
+    _key(qtbot, w, Qt.Key.Key_E)
+    assert QApplication.focusWidget() is w.panel.speaker_edit
+    qtbot.keyClicks(w.panel.speaker_edit, "Lee In-young (Unification Minister)")
+    _key(qtbot, w, Qt.Key.Key_Return)
+    _key(qtbot, w, Qt.Key.Key_Escape)
+    assert _mine(project_path)[0].speaker_name == "Lee In-young (Unification Minister)"
+    with Project.open(project_path) as p:
+        assert "Lee In-young (Unification Minister)" in [s.name for s in p.speakers()]
+
+    # Q makes the selected text a new quote, by hand
+    w.view.select_span(*span("Critics were unimpressed by the announcement"))
+    _key(qtbot, w, Qt.Key.Key_Q)
+    manual = [q for q in _mine(project_path) if q.origin == "manual"]
+    assert [q.content_spans for q in manual] == [
+        (span("Critics were unimpressed by the announcement"),)
+    ]
+
+    # Ctrl+Right grows it by a word, Ctrl+Shift+Right shrinks its start
+    _key(qtbot, w, Qt.Key.Key_Right, Qt.KeyboardModifier.ControlModifier)
+    _key(
+        qtbot,
+        w,
+        Qt.Key.Key_Right,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    (manual_q,) = [q for q in _mine(project_path) if q.origin == "manual"]
+    assert TEXT[slice(*manual_q.content_spans[0])] == "were unimpressed by the announcement on"
+
+    # Ctrl+Z three times: back to the quote as added; Ctrl+Shift+Z redoes one step
+    for _ in range(3):
+        _key(qtbot, w, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert not [q for q in _mine(project_path) if q.origin == "manual"]
+    _key(
+        qtbot,
+        w,
+        Qt.Key.Key_Z,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    (manual_q,) = [q for q in _mine(project_path) if q.origin == "manual"]
+    assert TEXT[slice(*manual_q.content_spans[0])] == "Critics were unimpressed by the announcement"
+    # the undo of the speaker name is still there, further back
+    assert _mine(project_path)[0].speaker_name == "Lee In-young (Unification Minister)"
+
+    # Go to the first quote and remember where we are; quit with Ctrl+Q
+    _key(qtbot, w, Qt.Key.Key_P)
+    _key(qtbot, w, Qt.Key.Key_P)
+    key = w.session.current.key if w.session.current else None
+    article = w.session.article.id if w.session.article else None
+    _key(qtbot, w, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
+    assert not w.isVisible()
+
+    # Reopen: same article, same quote, and the work is all there
+    w2 = _open(qtbot, project_path)
+    assert w2.session.article is not None and w2.session.article.id == article
+    assert w2.session.current is not None and w2.session.current.key == key
+    assert [q.status for q in _mine(project_path)] == ["accepted", "rejected", "accepted"]
+    w2.close()
+
+
+def test_next_article_and_done(qtbot: Any, project_path: Path) -> None:
+    w = _open(qtbot, project_path)
+    first = w.session.article.id if w.session.article else None
+    _key(qtbot, w, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
+    with Project.open(project_path) as p:
+        assert p.progress(first or 0, "alice") == "done"
+    _key(qtbot, w, Qt.Key.Key_Down, Qt.KeyboardModifier.ControlModifier)
+    assert w.session.article is not None and w.session.article.id != first
+    assert "articles done 1/2" in w.progress_label.text()
+    # undo of "done" goes back to that article
+    _key(qtbot, w, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert w.session.article is not None and w.session.article.id == first
+    _key(qtbot, w, Qt.Key.Key_Up, Qt.KeyboardModifier.ControlModifier)
+    assert w.session.article.id == first  # already the first one
+    w.close()
+
+
+def test_click_selects_quote(qtbot: Any, project_path: Path) -> None:
+    w = _open(qtbot, project_path)
+    index = w.view._index
+    assert index is not None
+    cur = QTextCursor(w.view.document())
+    cur.setPosition(index.map.to_utf16(span("hoped")[0]) + 1)
+    qtbot.mouseClick(
+        w.view.viewport(), Qt.MouseButton.LeftButton, pos=w.view.cursorRect(cur).center()
+    )
+    assert w.session.current is not None and w.session.current.quote.kind == "indirect"
+    assert "Quote 2 of 2" in w.panel.header.text()
+    w.close()
+
+
+def test_every_command_is_in_a_menu_with_a_shortcut(qtbot: Any, project_path: Path) -> None:
+    w = _open(qtbot, project_path)
+    in_menus: set[QAction] = set()
+    for menu in w._menus:
+        in_menus.update(menu.actions())
+    for act in w.actions():
+        assert act in in_menus, act.text()
+    for act in (
+        w.act_accept,
+        w.act_reject,
+        w.act_add,
+        w.act_speaker_span,
+        w.act_undo,
+        w.act_redo,
+        w.act_next,
+        w.act_prev,
+        w.act_next_article,
+        w.act_prev_article,
+        w.act_grow_end,
+        w.act_shrink_end,
+        w.act_grow_start,
+        w.act_shrink_start,
+        w.act_shortcuts,
+    ):
+        assert not act.shortcut().isEmpty(), act.text()
+    for act in (w.act_review, w.act_dashboard, w.act_export):
+        assert act in in_menus
+    keys = [s.toString() for a in w.actions() for s in a.shortcuts()]
+    assert len(keys) == len(set(keys)), "two commands share a key"
+    w.close()
+
+
+def test_shortcut_sheet_lists_keys(qtbot: Any, project_path: Path) -> None:
+    w = _open(qtbot, project_path)
+    _key(qtbot, w, Qt.Key.Key_F1)
+    sheet = w._shortcut_sheet
+    qtbot.waitExposed(sheet)
+    html = sheet.findChild(type(w.guidelines_view), "shortcutSheet").toPlainText()
+    assert "Accept and next" in html and "Ctrl+Z" in html
+    sheet.close()
+    w.close()
+
+
+def test_search_and_status_filter(qtbot: Any, project_path: Path) -> None:
+    w = _open(qtbot, project_path)
+    lst = w.article_list
+    assert lst.proxy.rowCount() == 2
+    w._search("Kim")
+    assert lst.proxy.rowCount() == 1
+    w._search("")
+    lst.status_combo.setCurrentIndex(lst.status_combo.findData("new"))
+    assert lst.proxy.rowCount() == 2
+    _key(qtbot, w, Qt.Key.Key_A)
+    lst.status_combo.setCurrentIndex(lst.status_combo.findData("in_progress"))
+    assert lst.proxy.rowCount() == 1
+    w.close()
+
+
+def test_settings_dialog_changes_labels(qtbot: Any, project_path: Path, monkeypatch: Any) -> None:
+    from annotator.ui import dialogs
+
+    def fake_exec(self: dialogs.SettingsDialog) -> int:
+        self.labels_edit.setPlainText("pro\ncontra")
+        self.target_edit.setText("dialogue")
+        self.guidelines_edit.setPlainText("# Rules\nBe kind.")
+        return 1
+
+    monkeypatch.setattr(dialogs.SettingsDialog, "exec", fake_exec)
+    w = _open(qtbot, project_path)
+    w.edit_settings()
+    with Project.open(project_path) as p:
+        assert p.stance_labels() == ["pro", "contra"]
+        assert p.stance_target() == "dialogue"
+    assert "Be kind." in w.guidelines_view.toPlainText()
+    _key(qtbot, w, Qt.Key.Key_2)
+    assert _mine(project_path)[0].stance == "contra"
+    w.close()
+
+
+@pytest.mark.parametrize("who", ["bob"])
+def test_switch_annotator_keeps_versions_apart(qtbot: Any, project_path: Path, who: str) -> None:
+    w = _open(qtbot, project_path)
+    _key(qtbot, w, Qt.Key.Key_A)
+    w.switch_annotator(who)
+    assert who in w.windowTitle()
+    assert w.session.current is not None and w.session.current.state == "suggested"
+    _key(qtbot, w, Qt.Key.Key_R)
+    assert _mine(project_path, "alice")[0].status == "accepted"
+    assert _mine(project_path, who)[0].status == "rejected"
+    w.close()
+
+
+def test_offsets_survive_emoji_nbsp_and_crlf(qtbot: Any, project_path: Path) -> None:
+    """Every highlighted span covers, in the widget, exactly the stored characters."""
+    w = _open(qtbot, project_path)
+    index = w.view._index
+    assert index is not None
+    for item in w.session.items:
+        for a, b in (*item.quote.content_spans, *item.quote.speaker_spans):
+            # read back from the widget only to check the mapping
+            cur = QTextCursor(w.view.document())
+            cur.setPosition(index.map.to_utf16(a))
+            cur.setPosition(index.map.to_utf16(b), QTextCursor.MoveMode.KeepAnchor)
+            assert cur.selectedText().replace("\u2029", "\n") == TEXT[a:b]
+    # a selection made in the widget comes back as code points of the stored text
+    w.view.select_span(*span("Peace comes first."))
+    assert w.view.selected_span() == span("Peace comes first.")
+    w.close()
+
+
+def test_background_detection_with_rules_only_pipeline(qtbot: Any, project_path: Path) -> None:
+    from annotator.nlp.detect import DETECTOR_VERSION
+    from annotator.nlp.pipeline import ModelInfo, rules_only_pipeline
+
+    def loader() -> tuple[Any, Any]:
+        return rules_only_pipeline(), ModelInfo("rules-only", True, "rules only, for tests")
+
+    w = MainWindow(project_path, annotator="alice", pipeline_loader=loader)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitUntil(lambda: w.nlp is not None, timeout=20000)
+    assert "rules-only" in w.model_label.text()
+    qtbot.waitUntil(lambda: w.detect_task is None, timeout=20000)
+    with Project.open(project_path) as p:
+        assert p.articles_without_suggestions(DETECTOR_VERSION) == []
+        # the second article's direct quote was found by the rules
+        second = p.article_ids()[1]
+        assert p.suggestions(second, DETECTOR_VERSION)
+    assert w.detect_bar.isHidden()
+    w.close()
+
+
+def test_detection_cancel_stops_before_work(qtbot: Any, project_path: Path) -> None:
+    from annotator.ui.workers import DetectTask
+
+    task = DetectTask(project_path, object(), [1, 2])
+    task.cancel()
+    with qtbot.waitSignal(task.signals.finished, timeout=5000) as blocker:
+        task.run()
+    assert blocker.args == [0]
+
+
+def test_annotator_asked_once_then_remembered(
+    qtbot: Any, project_path: Path, monkeypatch: Any
+) -> None:
+    from annotator.ui import dialogs
+
+    asked: list[int] = []
+
+    def fake_exec(self: dialogs.AnnotatorDialog) -> int:
+        asked.append(1)
+        self.combo.setCurrentText("carol")
+        return 1
+
+    monkeypatch.setattr(dialogs.AnnotatorDialog, "exec", fake_exec)
+    w = MainWindow(project_path, load_model=False)
+    qtbot.addWidget(w)
+    assert w.session.annotator == "carol" and "carol" in w.windowTitle()
+    w.close()
+    w2 = MainWindow(project_path, load_model=False)
+    qtbot.addWidget(w2)
+    assert w2.session.annotator == "carol"
+    assert len(asked) == 1
+    w2.close()
+
+
+def test_missing_window_module_disables_its_action(qtbot: Any, project_path: Path) -> None:
+    w = _open(qtbot, project_path)
+    menu = w.menuBar().addMenu("Test")
+    act = w._lazy_action(menu, "Nothing", "annotator.ui.no_such_window", "X", lambda c: c())
+    assert not act.isEnabled()
+    assert "Not available" in act.toolTip()
+    w.close()
+
+
+def test_run_app_shows_message_and_returns(
+    qtbot: Any, project_path: Path, monkeypatch: Any
+) -> None:
+    from PySide6.QtCore import QTimer
+
+    from annotator.ui import app as app_module
+    from annotator.ui import main_window
+
+    seen: list[str] = []
+
+    def close_soon() -> None:
+        for top in QApplication.topLevelWidgets():
+            if isinstance(top, MainWindow):
+                seen.append(top.info_label.text())
+                top.close()
+
+    monkeypatch.setattr(
+        main_window, "default_loader", lambda model: lambda: (_ for _ in ()).throw(OSError("no"))
+    )
+    QTimer.singleShot(300, close_soon)
+    rc = app_module.run_app(project_path, annotator="dave", message="Imported 2 articles")
+    assert rc == 0
+    assert seen == ["Imported 2 articles"]
