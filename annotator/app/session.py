@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Union
 
@@ -109,6 +109,14 @@ class Item:
     def decided(self) -> bool:
         return self.annotation_id is not None and self.quote.status in ("accepted", "rejected")
 
+    @property
+    def ref(self) -> int:
+        """The key as one integer for ``article_progress.current_quote``: an annotation id,
+        or minus the suggestion id for an open suggestion (ids are positive)."""
+        if self.annotation_id is not None:
+            return self.annotation_id
+        return -(self.suggestion_id or 0)
+
     def matches(self, key: str) -> bool:
         """True for this item's key, and for ``s:ID`` of the suggestion it decides."""
         return key == self.key or (
@@ -195,7 +203,9 @@ class ProgressOp:
     status: str
 
     def apply(self, project: Project) -> ProgressOp:
-        old = project.set_progress(self.article_id, self.annotator, self.status)
+        # set_progress replaces current_quote too: keep the resume position recorded there
+        here = queries.current_quote(project, self.article_id, self.annotator)
+        old = project.set_progress(self.article_id, self.annotator, self.status, here)
         return ProgressOp(self.label, self.article_id, self.annotator, old)
 
     @property
@@ -204,6 +214,13 @@ class ProgressOp:
 
 
 Op = Union[AnnotationOp, ProgressOp]  # noqa: UP007  (a runtime alias on Python 3.10)
+
+
+def key_of_ref(ref: int | None) -> str | None:
+    """The item key an :attr:`Item.ref` stands for (None for no quote)."""
+    if not ref:
+        return None
+    return f"a:{ref}" if ref > 0 else f"s:{-ref}"
 
 
 # -- word-boundary editing ------------------------------------------------------------------
@@ -649,12 +666,43 @@ class Session:
             return ""
         return spans_text(self.article.text, item.quote.content_spans)
 
-    def name_suggestions(self) -> list[str]:
-        """Names for the canonical-speaker completer: registry first, then the article's."""
+    def name_suggestions(self, entities: Sequence[str] | None = None) -> list[str]:
+        """Names for the canonical-speaker completer: registry first, then the article's.
+
+        Args:
+            entities: the article's PERSON/ORG names from a trained model (see
+                :mod:`annotator.app.names`); None falls back to a scan of capitalised words.
+        """
         names = queries.speaker_names(self.project)
-        if self.article is not None:
+        if entities is not None:
+            names += entities
+        elif self.article is not None:
             names += name_candidates(self.article.text)
         return list(dict.fromkeys(names))
+
+    # -- resume position --------------------------------------------------------------------
+
+    def record_position(self) -> bool:
+        """Write the open article and current quote into the project (no change-log entry).
+
+        Cheap enough for every article change, too costly for every quote move (one
+        transaction each): callers write on article change, on quit, and after a pause.
+        Returns False when nothing was written (no article, or a read-only project).
+        """
+        if self.article is None or self.project.readonly:
+            return False
+        cur = self.current
+        self.project.set_progress(
+            self.article.id, self.annotator, None, cur.ref if cur is not None else None
+        )
+        return True
+
+    def resume_position(self) -> tuple[int, str | None] | None:
+        """The article id and item key the annotator last recorded in the project, or None."""
+        point = queries.resume_point(self.project, self.annotator)
+        if point is None:
+            return None
+        return point[0], key_of_ref(point[1])
 
 
 def _quoted(text: str, start: int, end: int) -> bool:

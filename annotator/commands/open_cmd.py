@@ -10,6 +10,7 @@ from typing import Any
 from annotator.app.importing import import_paths
 from annotator.app.locations import default_project_path, seeds_dir
 from annotator.commands import CliError
+from annotator.core.errors import ProjectError
 from annotator.store.project import Project
 
 
@@ -45,8 +46,21 @@ def prepare_project(path: Path | None) -> tuple[Path, str | None]:
     return path, message
 
 
+def _show_in_window(message: str) -> None:
+    """cli.main prints the refusal as one line; a launch from a desktop icon needs a box."""
+    try:
+        from annotator.ui.app import show_project_error
+    except ImportError:  # no Qt: the line on stderr is all there is
+        return
+    show_project_error(message)
+
+
 def run(args: argparse.Namespace) -> int:
-    path, message = prepare_project(Path(args.project) if args.project else None)
+    try:
+        path, message = prepare_project(Path(args.project) if args.project else None)
+    except ProjectError as exc:
+        _show_in_window(str(exc))
+        raise
     try:
         from annotator.ui.app import run_app
     except ImportError as exc:

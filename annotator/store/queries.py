@@ -185,3 +185,33 @@ def speaker_names(project: Project) -> list[str]:
 def article_status(project: Project, article_id: int, annotator: str) -> str:
     """The annotator's status on an article (new, in_progress, done)."""
     return project.progress(article_id, annotator)
+
+
+def resume_point(project: Project, annotator: str) -> tuple[int, int | None] | None:
+    """The article ``annotator`` was on last and the quote recorded there, or None.
+
+    "Last" is the newest ``article_progress`` row of the annotator: the window writes one
+    when the annotator moves to an article and when they quit, and every new annotation
+    touches the row of its article.
+    """
+    ann = project.annotator_id(annotator, create=False)
+    if ann is None:
+        return None
+    row = project.db.execute(
+        "SELECT article_id, current_quote FROM article_progress WHERE annotator_id = ?"
+        " ORDER BY updated_at DESC, rowid DESC LIMIT 1",
+        [ann],
+    ).fetchone()
+    if row is None:
+        return None
+    return int(row[0]), None if row[1] is None else int(row[1])
+
+
+def current_quote(project: Project, article_id: int, annotator: str) -> int | None:
+    """The quote recorded as the annotator's position in one article (see :func:`resume_point`)."""
+    row = project.db.execute(
+        "SELECT p.current_quote FROM article_progress p JOIN annotators a ON a.id = p.annotator_id"
+        " WHERE p.article_id = ? AND a.name = ?",
+        [article_id, annotator],
+    ).fetchone()
+    return None if row is None or row[0] is None else int(row[0])

@@ -2,14 +2,52 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QApplication
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from annotator.core.errors import ProjectError
 
 ORGANISATION = "quote-annotator"
 APPLICATION = "Quote Annotator"
+#: Qt platforms with no screen: a modal box there would wait for a click that never comes.
+HEADLESS_PLATFORMS = frozenset({"offscreen", "minimal", "minimalegl"})
+
+
+def can_show_windows() -> bool:
+    """True when a message box would reach a person (a screen; not offscreen tests, not ssh)."""
+    app = QGuiApplication.instance()
+    if isinstance(app, QGuiApplication):
+        return QGuiApplication.platformName() not in HEADLESS_PLATFORMS
+    platform = os.environ.get("QT_QPA_PLATFORM", "")
+    if platform:
+        return platform.split(":")[0] not in HEADLESS_PLATFORMS
+    if sys.platform.startswith("linux"):
+        return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+    return True
+
+
+def show_project_error(message: str) -> bool:
+    """Tell the person who launched the window why the project cannot be opened.
+
+    The command line prints the same sentence; this box is for a launch from a desktop
+    icon, where nobody reads stderr. Returns False when there is no screen to show it on.
+    """
+    if not can_show_windows():
+        return False
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        app = QApplication(sys.argv[:1])
+        configure_application(app)
+    box = QMessageBox(QMessageBox.Icon.Critical, APPLICATION, "The project cannot be opened.")
+    box.setInformativeText(message)
+    box.setStandardButtons(QMessageBox.StandardButton.Ok)
+    box.exec()
+    return True
 
 
 def configure_application(app: QCoreApplication) -> None:
@@ -44,7 +82,12 @@ def run_app(
     style = read_resource("style.qss")
     if style:
         app.setStyleSheet(style)
-    window = MainWindow(Path(project_path), model=model, annotator=annotator)
+    try:
+        window = MainWindow(Path(project_path), model=model, annotator=annotator)
+    except ProjectError as exc:  # refused (newer schema, locked…): a sentence, no traceback
+        print(f"annotator: error: {exc}", file=sys.stderr)
+        show_project_error(str(exc))
+        return 1
     if message:
         window.show_info(message)
     window.show()

@@ -10,6 +10,8 @@ from __future__ import annotations
 import hashlib
 import importlib
 import importlib.util
+import sys
+from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -33,10 +35,12 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QTextBrowser,
+    QVBoxLayout,
     QWidget,
 )
 
 from annotator.app.locations import resources_dir
+from annotator.app.names import entities_only, has_entities
 from annotator.app.session import Op, Session
 from annotator.store import queries
 from annotator.store.project import Project
@@ -44,10 +48,16 @@ from annotator.ui.article_list import ArticleList
 from annotator.ui.article_view import ArticleView
 from annotator.ui.dialogs import AnnotatorDialog, SettingsDialog, ShortcutSheet, shortcut_sheet_html
 from annotator.ui.quote_panel import QuotePanel
-from annotator.ui.workers import DetectTask, ModelLoadTask, default_loader
+from annotator.ui.workers import DetectTask, ModelLoadTask, NamesTask, default_loader
 
 APP_TITLE = "Quote Annotator"
 SETTINGS_ANNOTATOR = "annotator"
+#: After the last quote move, write the position into the project this much later (ms):
+#: moving between quotes costs no transaction, yet a crash loses only a few seconds.
+POSITION_WRITE_DELAY_MS = 4000
+#: Articles whose entity names are kept (a parse of a long article takes ~0.1-0.3 s).
+NAMES_CACHE_SIZE = 200
+READ_ONLY_NOTE = "Read-only: changes are not saved"
 
 
 def read_resource(name: str) -> str:
@@ -101,6 +111,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.project_path = Path(project_path)
         self.project = Project.open(self.project_path)
+        self.readonly = self.project.readonly
         self.settings = QSettings()
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(2)
@@ -112,6 +123,13 @@ class MainWindow(QMainWindow):
         self._windows: list[QWidget] = []
         self._stance_actions: list[QAction] = []
         self._closing = False
+        self._names_cache: OrderedDict[int, list[str]] = OrderedDict()
+        self._names_task: NamesTask | None = None
+        self._names_parse: Callable[[str], Any] | None = None
+        self._position_timer = QTimer(self)
+        self._position_timer.setSingleShot(True)
+        self._position_timer.setInterval(POSITION_WRITE_DELAY_MS)
+        self._position_timer.timeout.connect(self.record_position)
 
         name = annotator or str(self.settings.value(SETTINGS_ANNOTATOR, "") or "")
         if not name:
@@ -123,6 +141,8 @@ class MainWindow(QMainWindow):
         self._build_widgets()
         self._build_actions()
         self._build_status_bar()
+        if self.readonly:
+            self._enter_read_only()
         self._initial_geometry()
         self._apply_project_settings()
         self._load_article_list()
@@ -158,7 +178,21 @@ class MainWindow(QMainWindow):
         splitter.setSizes([330, 700, 320])
         splitter.setChildrenCollapsible(False)
         self.splitter = splitter
-        self.setCentralWidget(splitter)
+        self.read_only_banner = QLabel()
+        self.read_only_banner.setObjectName("readOnlyBanner")
+        self.read_only_banner.setWordWrap(True)
+        self.read_only_banner.setStyleSheet(
+            "background: #fff3cd; color: #5d4200; padding: 6px 10px;"
+            " border-bottom: 1px solid #e0c870;"
+        )
+        self.read_only_banner.hide()
+        central = QWidget()
+        box = QVBoxLayout(central)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.setSpacing(0)
+        box.addWidget(self.read_only_banner)
+        box.addWidget(splitter, 1)
+        self.setCentralWidget(central)
         self.guidelines_view = QTextBrowser()
         self.guidelines_view.setObjectName("guidelinesView")
         self.guidelines_view.setOpenExternalLinks(True)
@@ -309,7 +343,7 @@ class MainWindow(QMainWindow):
             "&Review annotators…",
             "annotator.ui.review_window",
             "ReviewWindow",
-            lambda cls: cls(self.project_path, self.session.annotator, self),
+            lambda cls: self._watch_review(cls(self.project_path, self.session.annotator, self)),
         )
         self.act_dashboard = self._lazy_action(
             m_review,
@@ -367,6 +401,33 @@ class MainWindow(QMainWindow):
         menu.setToolTipsVisible(True)
         return act
 
+    def _watch_review(self, win: QWidget) -> QWidget:
+        """Refresh from the store whenever the review window changes something."""
+        changed = getattr(win, "changed", None)
+        if changed is not None:
+            changed.connect(self.refresh_from_store)
+        return win
+
+    def refresh_from_store(self, article_id: int | None = None) -> None:
+        """Re-read what another window (or process) may have written: the list row(s), the
+        open article's quotes and highlights, the totals. The current quote stays current.
+
+        Args:
+            article_id: the article that changed (None: any of them; the whole list).
+        """
+        if self._closing:
+            return
+        if article_id is None:
+            self._load_article_list()
+        else:
+            self._update_list_row(article_id)
+        art = self.session.article
+        if art is not None and article_id in (None, art.id):
+            self.session.reload()
+            self.view.set_items(self.session.items, self.session.current)
+        self.session.totals(refresh=True)
+        self._show_current(scroll=False)
+
     def _forget_window(self, win: QWidget) -> None:
         if win in self._windows:
             self._windows.remove(win)
@@ -387,8 +448,12 @@ class MainWindow(QMainWindow):
         self.detect_cancel = QPushButton("Cancel")
         self.detect_cancel.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.detect_cancel.clicked.connect(self.cancel_detection)
+        # said for as long as the window is open, whatever message shows over the rest
+        self.read_only_label = QLabel(READ_ONLY_NOTE)
+        self.read_only_label.setObjectName("readOnlyStatus")
+        self.read_only_label.setStyleSheet("color: #8a5a00; font-weight: bold;")
         w: QWidget
-        for w in (self.detect_bar, self.detect_cancel):
+        for w in (self.read_only_label, self.detect_bar, self.detect_cancel):
             w.hide()
             sb.addPermanentWidget(w)
         for w in (self.model_label, self.annotator_label, self.progress_label):
@@ -430,6 +495,8 @@ class MainWindow(QMainWindow):
         self._stance_actions.append(clear)
         text = self.project.guidelines() or read_resource("guidelines.md")
         self.guidelines_view.setMarkdown(text)
+        if self.readonly:
+            self._disable_editing()
 
     def _load_article_list(self) -> None:
         rows = queries.article_rows(self.project, self.session.annotator)
@@ -449,31 +516,96 @@ class MainWindow(QMainWindow):
         ids = set(self.project.search_articles(text)) if text else None
         self.article_list.set_search_ids(ids)
 
+    # -- read-only projects ------------------------------------------------------------------
+
+    def editing_actions(self) -> list[QAction]:
+        """Every action that writes to the project (disabled when it is read-only)."""
+        return [
+            self.act_accept,
+            self.act_reject,
+            self.act_add,
+            self.act_speaker_span,
+            self.act_speaker_name,
+            self.act_note,
+            self.act_kind,
+            self.act_grow_end,
+            self.act_shrink_end,
+            self.act_grow_start,
+            self.act_shrink_start,
+            self.act_done,
+            self.act_undo,
+            self.act_redo,
+            self.act_settings,
+            self.act_detect,
+            self.act_review,
+            *self._stance_actions,
+        ]
+
+    def _enter_read_only(self) -> None:
+        """A file we may not write: say so once in a box, and for good in a banner."""
+        why = f"{self.project_path} cannot be written (the file is read-only)"
+        self.read_only_banner.setText(
+            f"<b>{READ_ONLY_NOTE}.</b> {why}. You can read and move around; to annotate, "
+            "make the file writable or open a writable copy."
+        )
+        self.read_only_banner.show()
+        self.read_only_label.show()
+        self._disable_editing()
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            APP_TITLE,
+            f"{self.project_path.name} is read-only: changes are not saved.",
+            QMessageBox.StandardButton.Ok,
+            self,
+        )
+        box.setInformativeText(
+            f"{why}. Articles and quotes can be read and navigated; every editing command "
+            "is switched off."
+        )
+        self.read_only_box = box
+        QTimer.singleShot(0, box.open)
+
+    def _disable_editing(self) -> None:
+        for act in self.editing_actions():
+            act.setEnabled(False)
+            act.setToolTip(f"{READ_ONLY_NOTE} ({self.project_path.name})")
+        self.panel.set_read_only(True)
+
     # -- position memory ---------------------------------------------------------------------
 
     def _position_key(self) -> str:
         digest = hashlib.sha1(str(self.project_path.resolve()).encode()).hexdigest()[:16]
         return f"position/{digest}/{self.session.annotator}"
 
-    def _restore_position(self) -> None:
+    def _settings_position(self) -> tuple[int, str | None] | None:
         key = self._position_key()
         article = self.settings.value(f"{key}/article")
         quote = self.settings.value(f"{key}/quote")
-        ids = self.project.article_ids()
-        target: int | None = None
         try:
-            if article is not None and int(str(article)) in ids:
-                target = int(str(article))
+            return int(str(article)), (str(quote) if quote else None)
         except ValueError:
-            target = None
-        if target is None:
-            target = self.article_list.neighbour(-1, 1) if ids else None
+            return None
+
+    def _restore_position(self) -> None:
+        """Open where the annotator stopped: the project's record (it travels with the file),
+        else this machine's QSettings (the only record kept for a read-only file)."""
+        ids = set(self.project.article_ids())
+        found = [self.session.resume_position(), self._settings_position()]
+        if self.readonly:
+            found.reverse()
+        target: tuple[int, str | None] | None = next(
+            (p for p in found if p is not None and p[0] in ids), None
+        )
+        if target is None and ids:
+            first = self.article_list.neighbour(-1, 1)
+            target = (first, None) if first is not None else None
         if target is not None:
-            self.open_article(target, str(quote) if quote else None)
+            self.open_article(*target)
         else:
             self._show_article()
 
     def save_position(self) -> None:
+        """Remember the position in QSettings now, and in the project after a pause."""
         art = self.session.article
         if art is None:
             return
@@ -481,6 +613,16 @@ class MainWindow(QMainWindow):
         self.settings.setValue(f"{key}/article", art.id)
         cur = self.session.current
         self.settings.setValue(f"{key}/quote", cur.key if cur else "")
+        if not self.readonly:
+            self._position_timer.start()
+
+    def record_position(self) -> None:
+        """Write the position into the project (article change, quit, a pause after moves)."""
+        self._position_timer.stop()
+        try:
+            self.session.record_position()
+        except Exception as exc:  # a busy or vanished file must not stop the annotator
+            self.statusBar().showMessage(f"The position was not saved in the project: {exc}", 8000)
 
     # -- showing ------------------------------------------------------------------------------
 
@@ -489,6 +631,7 @@ class MainWindow(QMainWindow):
         self.session.open_article(article_id, focus)
         self._show_article()
         self.save_position()
+        self.record_position()
 
     def _show_article(self) -> None:
         art = self.session.article
@@ -501,7 +644,7 @@ class MainWindow(QMainWindow):
             self._update_status()
             return
         self.view.set_article(art.text, self.session.items, self.session.current)
-        self.panel.set_names(self.session.name_suggestions())
+        self._update_names()
         self.article_list.show_current(art.id)
         self._show_current(scroll=False)
 
@@ -529,12 +672,18 @@ class MainWindow(QMainWindow):
         self.info_label.setToolTip(text)
 
     def _update_title(self) -> None:
-        self.setWindowTitle(f"{self.project_path.name} — {self.session.annotator} — {APP_TITLE}")
+        ro = " [read-only]" if self.readonly else ""
+        self.setWindowTitle(
+            f"{self.project_path.name}{ro} — {self.session.annotator} — {APP_TITLE}"
+        )
 
     # -- applying ops -------------------------------------------------------------------------
 
     def _push(self, op: Op | None) -> bool:
         if op is None:
+            return False
+        if self.readonly:
+            self.statusBar().showMessage(f"{READ_ONLY_NOTE}.", 5000)
             return False
         self.undo_stack.push(OpCommand(self, op))
         return True
@@ -714,6 +863,7 @@ class MainWindow(QMainWindow):
         if not name or name == self.session.annotator:
             return
         self.save_position()
+        self.record_position()
         self.settings.setValue(SETTINGS_ANNOTATOR, name)
         self.session = Session(self.project, name)
         self.undo_stack.clear()
@@ -758,22 +908,92 @@ class MainWindow(QMainWindow):
         self.pool.start(task)
 
     def _model_loaded(self, result: object) -> None:
+        if self._closing:  # delivered after closeEvent closed the project
+            return
         pair: tuple[Any, Any] = result  # type: ignore[assignment]
         nlp, info = pair
         self.nlp = nlp
         self.model_info = info
         name = getattr(info, "name", "model")
         rules = bool(getattr(info, "rules_only", False))
-        self.model_label.setText("Model: rules-only mode" if rules else f"Model: {name}")
-        self.model_label.setToolTip(str(getattr(info, "message", "")))
-        self.act_detect.setEnabled(True)
-        if not self._closing:
-            self.start_detection(auto=True)
+        message = str(getattr(info, "message", ""))
+        self.model_label.setText(
+            "Model: rules-only mode (no trained English model installed)"
+            if rules
+            else f"Model: {name}"
+        )
+        self.model_label.setToolTip(message)
+        if rules:
+            # the brief: say so in the window and on the command line
+            note = message or "No trained English model is installed: rules-only mode"
+            self.statusBar().showMessage(note, 15000)
+            print(f"annotator: {note}", file=sys.stderr)
+        elif has_entities(nlp):
+            self._names_parse = entities_only(nlp)
+            self._update_names()
+        self.act_detect.setEnabled(not self.readonly)
+        self.start_detection(auto=True)
 
     def _model_failed(self, message: str) -> None:
         self.model_label.setText("Model: none")
         self.model_label.setToolTip(message)
         self.statusBar().showMessage(f"The model could not be loaded: {message}", 15000)
+        print(f"annotator: the model could not be loaded: {message}", file=sys.stderr)
+
+    # -- speaker names -------------------------------------------------------------------------
+
+    def _update_names(self) -> None:
+        """Fill the speaker completer: registry plus the article's names.
+
+        With a trained model the names are its PERSON/ORG entities, parsed in the pool
+        and cached per article; until they arrive (and in rules-only mode) a scan of
+        capitalised words stands in.
+        """
+        art = self.session.article
+        if art is None:
+            return
+        cached = self._names_cache.get(art.id)
+        if cached is not None:
+            self._names_cache.move_to_end(art.id)
+        self.panel.set_names(self.session.name_suggestions(cached))
+        self._parse_names()
+
+    def _parse_names(self) -> None:
+        """Parse the open article for names unless cached; one parse at a time, so paging
+        quickly through articles parses only where the annotator stops."""
+        art = self.session.article
+        if (
+            art is None
+            or self._names_parse is None
+            or self._names_task is not None
+            or art.id in self._names_cache
+            or self._closing
+        ):
+            return
+        task = NamesTask(self._names_parse, art.id, art.text)
+        task.signals.finished.connect(self._names_found)
+        task.signals.failed.connect(self._names_failed)
+        self._names_task = task
+        self.pool.start(task)
+
+    def _names_found(self, result: object) -> None:
+        self._names_task = None
+        if self._closing:
+            return
+        found: tuple[int, list[str]] = result  # type: ignore[assignment]
+        article_id, names = found
+        self._names_cache[article_id] = names
+        while len(self._names_cache) > NAMES_CACHE_SIZE:
+            self._names_cache.popitem(last=False)
+        art = self.session.article
+        if art is not None and art.id == article_id:
+            self.panel.set_names(self.session.name_suggestions(names))
+        self._parse_names()  # the annotator may have moved on meanwhile
+
+    def _names_failed(self, message: str) -> None:
+        # the scan of capitalised words stays; the next article change tries again
+        self._names_task = None
+        self.statusBar().showMessage(f"Names from the model are not available: {message}", 5000)
 
     def articles_to_detect(self) -> list[int]:
         try:
@@ -783,7 +1003,7 @@ class MainWindow(QMainWindow):
         return self.project.articles_without_suggestions(DETECTOR_VERSION)
 
     def start_detection(self, auto: bool = False) -> None:
-        if self.nlp is None or self.detect_task is not None or self._closing:
+        if self.nlp is None or self.detect_task is not None or self._closing or self.readonly:
             return
         ids = self.articles_to_detect()
         if not ids:
@@ -841,7 +1061,7 @@ class MainWindow(QMainWindow):
         self.detect_cancel.hide()
         self.detect_cancel.setEnabled(True)
         self.act_cancel.setEnabled(False)
-        self.act_detect.setEnabled(self.nlp is not None)
+        self.act_detect.setEnabled(self.nlp is not None and not self.readonly)
 
     def _detect_finished(self, n: object) -> None:
         cancelled = self.detect_task is not None and self.detect_task.cancelled
@@ -877,6 +1097,7 @@ class MainWindow(QMainWindow):
         if focus in (self.panel.speaker_edit, self.panel.note_edit):
             self.view.setFocus()
         self.save_position()
+        self.record_position()
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/splitter", self.splitter.saveState())
         self.settings.sync()

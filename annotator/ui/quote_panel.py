@@ -58,6 +58,7 @@ class QuotePanel(QWidget):
         self.setMinimumWidth(280)
         self._item: Item | None = None
         self._header_state = ""
+        self._read_only = False
         outer = QVBoxLayout(self)
         outer.setContentsMargins(10, 10, 10, 10)
 
@@ -151,20 +152,26 @@ class QuotePanel(QWidget):
             self.stance_box.addWidget(b, i // 2, i % 2)
             self._stance_buttons[label] = b
         self.target_label.setText(f"Stance on: <b>{target}</b>" if target else "Stance")
+        self._set_enabled(self._item is not None and not self._read_only)
         self._refresh_stance()
 
     def set_names(self, names: Sequence[str]) -> None:
         self._names.setStringList(list(names))
 
+    def names(self) -> list[str]:
+        """What the speaker completer offers now."""
+        return list(self._names.stringList())
+
+    def set_read_only(self, read_only: bool) -> None:
+        """Show quotes without letting anything be edited (a project that cannot be written)."""
+        self._read_only = read_only
+        self._set_enabled(self._item is not None and not read_only)
+
     # -- showing ------------------------------------------------------------------------------
 
     def show_item(self, item: Item | None, quote_text: str, number: int, total: int) -> None:
         self._item = item
-        enabled = item is not None
-        for w in (self.kind_combo, self.speaker_edit, self.note_edit):
-            w.setEnabled(enabled)
-        for b in self._stance_buttons.values():
-            b.setEnabled(enabled)
+        self._set_enabled(item is not None and not self._read_only)
         if item is None:
             self.header.setText("No quote" if total == 0 else f"{total} quotes")
             self.quote_label.setText("Select text and press Q to add a quote.")
@@ -201,6 +208,12 @@ class QuotePanel(QWidget):
             bits.append(f"{len(q.content_spans)} fragments")
         self.meta_label.setText(" · ".join(bits))
         self._refresh_stance()
+
+    def _set_enabled(self, enabled: bool) -> None:
+        for w in (self.kind_combo, self.speaker_edit, self.note_edit):
+            w.setEnabled(enabled)
+        for b in self._stance_buttons.values():
+            b.setEnabled(enabled)
 
     def _refresh_stance(self) -> None:
         current = self._item.quote.stance if self._item else None

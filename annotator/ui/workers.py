@@ -90,3 +90,30 @@ class DetectTask(QRunnable):
             self.signals.failed.emit(f"{type(exc).__name__}: {exc}")
             return
         self.signals.finished.emit(n)
+
+
+class NamesTask(QRunnable):
+    """Find an article's PERSON/ORG names with ``parse``; finished((article_id, names)).
+
+    The parse is the slow part (a trained pipeline over a long article), so it runs here,
+    never on the GUI thread; the window caches the result per article.
+    """
+
+    def __init__(self, parse: Callable[[str], Any], article_id: int, text: str) -> None:
+        super().__init__()
+        self.setAutoDelete(False)
+        self.parse = parse
+        self.article_id = article_id
+        self.text = text
+        self.signals = WorkerSignals()
+
+    def run(self) -> None:
+        try:
+            from annotator.app.names import entity_names
+
+            names = entity_names(self.text, self.parse)
+        except Exception as exc:
+            traceback.print_exc()
+            self.signals.failed.emit(f"{type(exc).__name__}: {exc}")
+            return
+        self.signals.finished.emit((self.article_id, names))

@@ -6,10 +6,12 @@ from pathlib import Path
 
 import pytest
 
+from annotator.app.names import entities_only, entity_names, has_entities
 from annotator.app.session import (
     Session,
     grow_end,
     grow_start,
+    key_of_ref,
     keys_of,
     name_candidates,
     shrink_end,
@@ -197,3 +199,93 @@ def test_article_rows_counts(project: Project) -> None:
     rows = queries.article_rows(project, "alice")
     assert (rows[0].quotes_done, rows[0].quotes_total, rows[0].status) == (1, 2, "in_progress")
     assert queries.article_row(project, rows[0].id, "alice") == rows[0]
+
+
+def test_position_is_recorded_in_the_project_without_log_entries(project: Project) -> None:
+    s = _session(project)
+    s.next_quote()
+    assert s.current is not None and s.current.annotation_id is None
+    key = s.current.key
+    s.record_position()  # creates alice: one log entry, once
+    logged = project.db.execute("SELECT count(*) FROM changelog").fetchone()[0]
+    s.record_position()
+    assert project.db.execute("SELECT count(*) FROM changelog").fetchone()[0] == logged
+    # a second session (another machine: nothing but the project) resumes there
+    again = Session(project, "alice")
+    assert again.resume_position() == (project.article_ids()[0], key)
+    assert Session(project, "nobody").resume_position() is None
+    # an accepted suggestion is found by its old key; its own key is recorded from then on
+    s.run(s.plan_accept())
+    assert s.current is not None and s.current.matches(key)
+    s.record_position()
+    assert again.resume_position() == (project.article_ids()[0], s.current.key)
+    assert s.current.key.startswith("a:")
+    # the newest article wins; marking done keeps the recorded quote
+    s.open_article(project.article_ids()[1])
+    s.record_position()
+    assert again.resume_position() == (project.article_ids()[1], None)
+    s.open_article(project.article_ids()[0])
+    s.record_position()
+    here = s.current.key if s.current else None
+    s.run(s.plan_done())
+    assert again.resume_position() == (project.article_ids()[0], here)
+
+
+def test_key_of_ref_round_trip(project: Project) -> None:
+    s = _session(project)
+    for it in s.items:
+        assert key_of_ref(it.ref) == it.key
+    assert key_of_ref(None) is None and key_of_ref(0) is None
+
+
+class _Ent:
+    def __init__(self, text: str, label: str) -> None:
+        self.text, self.label_ = text, label
+
+
+class _Doc:
+    def __init__(self, ents: list[_Ent]) -> None:
+        self.ents = ents
+
+
+def test_entity_names_keep_people_and_organisations_once() -> None:
+    ents = [
+        _Ent("Lee In-young", "PERSON"),
+        _Ent("Seoul", "GPE"),
+        _Ent("the Unification Ministry", "ORG"),
+        _Ent("Lee In-young's", "PERSON"),
+        _Ent("Mr. Kulik", "PERSON"),
+        _Ent("the ministry", "ORG"),
+    ]
+    seen: list[str] = []
+
+    def nlp(text: str) -> _Doc:
+        seen.append(text)
+        return _Doc(ents)
+
+    assert entity_names("some text", nlp) == ["Lee In-young", "Unification Ministry", "Kulik"]
+    assert seen == ["some text"]
+
+
+def test_entity_names_with_a_spacy_pipeline_runs_only_entity_pipes() -> None:
+    import spacy
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    ruler = nlp.add_pipe("entity_ruler")
+    ruler.add_patterns(  # type: ignore[attr-defined]
+        [{"label": "PERSON", "pattern": "Andrey Kulik"}, {"label": "ORG", "pattern": "NATO"}]
+    )
+    assert has_entities(nlp) and not has_entities(spacy.blank("en"))
+    parse = entities_only(nlp)
+    doc = parse("NATO met Andrey Kulik. Then he left.")
+    assert not doc.has_annotation("SENT_START")  # the sentencizer was skipped
+    assert entity_names(TEXT, parse) == ["Andrey Kulik"]
+
+
+def test_name_suggestions_prefer_entities_to_the_scan(project: Project) -> None:
+    s = _session(project)
+    project.speaker_id("Kim Jong-un")
+    scanned = s.name_suggestions()
+    assert scanned[0] == "Kim Jong-un" and "Andrey Kulik" in scanned
+    assert s.name_suggestions(["Lee In-young", "Kim Jong-un"]) == ["Kim Jong-un", "Lee In-young"]
