@@ -205,22 +205,34 @@ class Project:
     def annotators(self) -> list[str]:
         return [r[0] for r in self.db.execute("SELECT name FROM annotators ORDER BY name")]
 
+    def find_speaker(self, name: str | None) -> Speaker | None:
+        """The registry entry called ``name``: by name or alias, case-insensitively."""
+        if name is None or not name.strip():
+            return None
+        rows = list(self.db.query("SELECT * FROM speakers WHERE name = ?", [name.strip()]))
+        if not rows:
+            rows = list(
+                self.db.query(
+                    "SELECT s.* FROM speakers s, json_each(s.aliases) j "
+                    "WHERE lower(j.value) = lower(?) LIMIT 1",
+                    [name.strip()],
+                )
+            )
+        if not rows:
+            return None
+        r = rows[0]
+        return Speaker(r["id"], r["name"], r["kind"], tuple(json.loads(r["aliases"])))
+
     def speaker_id(
         self, name: str | None, kind: str = "unknown", create: bool = True
     ) -> int | None:
-        """The registry id of speaker ``name`` (matched case-insensitively, aliases too)."""
+        """The registry id of speaker ``name`` (see :meth:`find_speaker`), created if needed."""
         if name is None or not name.strip():
             return None
         name = name.strip()
-        row = self.db.execute("SELECT id FROM speakers WHERE name = ?", [name]).fetchone()
-        if row is None:
-            row = self.db.execute(
-                "SELECT s.id FROM speakers s, json_each(s.aliases) j "
-                "WHERE lower(j.value) = lower(?) LIMIT 1",
-                [name],
-            ).fetchone()
-        if row is not None:
-            return int(row[0])
+        found = self.find_speaker(name)
+        if found is not None:
+            return found.id
         if not create:
             return None
         with self._action():

@@ -158,19 +158,8 @@ def suggestion_quote(project: Project, suggestion_id: int) -> Quote | None:
 
 def find_speaker(project: Project, name: str) -> str | None:
     """The registry name of the speaker called ``name`` (name or alias, any case), or None."""
-    name = name.strip()
-    if not name:
-        return None
-    row = project.db.execute(
-        "SELECT name FROM speakers WHERE name = ? COLLATE NOCASE", [name]
-    ).fetchone()
-    if row is None:
-        row = project.db.execute(
-            "SELECT s.name FROM speakers s, json_each(s.aliases) j "
-            "WHERE lower(j.value) = lower(?) LIMIT 1",
-            [name],
-        ).fetchone()
-    return None if row is None else str(row[0])
+    found = project.find_speaker(name)
+    return None if found is None else found.name
 
 
 def speaker_names(project: Project) -> list[str]:
