@@ -1,0 +1,117 @@
+"""``annotator detect IN.jsonl -o OUT.jsonl``: pre-highlight quotes in quote JSONL.
+
+Every readable input line gives one output line with the same ``id`` and the detected
+quotes (origin ``model``, status ``pending``). Bad lines are reported on stderr, naming
+file and line, and skipped. Progress goes to stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import deque
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from annotator.commands import CliError
+
+
+def register(sub: Any) -> None:
+    """Add the ``detect`` sub-command to ``sub`` (an argparse sub-parsers action)."""
+    parser = sub.add_parser(
+        "detect",
+        help="detect quotes, speakers and cues in a quote-JSONL file",
+        description=(
+            "Read quote JSONL (articles with or without quotes) and write quote JSONL with "
+            "the quotes the detector finds, one output line per input article."
+        ),
+    )
+    parser.add_argument("input", metavar="IN.jsonl", help="articles to read")
+    parser.add_argument("-o", "--output", metavar="OUT.jsonl", required=True)
+    parser.add_argument("--model", help="spaCy pipeline to load first (package name or path)")
+    parser.add_argument(
+        "--n-process", type=int, default=1, metavar="N", help="worker processes (default 1)"
+    )
+    parser.add_argument("--batch-size", type=int, default=16, metavar="N")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    parser.set_defaults(func=run)
+
+
+def _count_lines(path: Path) -> int:
+    with open(path, "rb") as fh:
+        return sum(1 for line in fh if line.strip())
+
+
+def _raw_texts(path: Path) -> Iterator[str | None]:
+    """The ``text`` of every non-blank line exactly as written (None if unreadable).
+
+    Detection runs on the text as given, and the output keeps it, so the offsets of the
+    output refer to the input's own text (the reference scorer compares them with it).
+    """
+    with open(path, "rb") as fh:
+        for raw in fh:
+            if not raw.strip():
+                continue
+            try:
+                obj = json.loads(raw.decode("utf-8"))
+            except (UnicodeDecodeError, json.JSONDecodeError):
+                yield None
+                continue
+            text = obj.get("text") if isinstance(obj, dict) else None
+            yield text if isinstance(text, str) else None
+
+
+def run(args: argparse.Namespace) -> int:
+    """Detect quotes in every article of ``args.input``; write ``args.output``."""
+    from tqdm import tqdm
+
+    from annotator.core.model import Article
+    from annotator.io.quote_jsonl import LineError, article_to_json, iter_jsonl, write_jsonl_line
+    from annotator.nlp.detect import detect_texts
+    from annotator.nlp.pipeline import load_pipeline
+
+    src = Path(args.input)
+    if not src.is_file():
+        raise CliError(f"{src}: no such file")
+    if args.n_process < 1:
+        raise CliError("--n-process must be at least 1")
+    if Path(args.output).resolve() == src.resolve():
+        raise CliError("the output file must not be the input file")
+    nlp, info = load_pipeline(args.model)
+    print(f"annotator detect: {info.message}", file=sys.stderr)
+    total = _count_lines(src)
+    pending: deque[tuple[Article, str]] = deque()
+    bad = 0
+
+    def texts() -> Iterator[str]:
+        nonlocal bad
+        for item, original in zip(iter_jsonl(src), _raw_texts(src)):
+            if isinstance(item, LineError):
+                bad += 1
+                tqdm.write(f"annotator detect: skipped {item}", file=sys.stderr)
+                bar.update(1)
+                continue
+            text = item.text if original is None else original
+            pending.append((item, text))
+            yield text
+
+    written = 0
+    with (
+        tqdm(total=total, unit="article", file=sys.stderr, disable=args.quiet) as bar,
+        open(args.output, "w", encoding="utf-8", newline="\n") as out,
+    ):
+        for quotes in detect_texts(nlp, texts(), args.n_process, args.batch_size):
+            article, text = pending.popleft()
+            row = article_to_json(article, quotes)
+            row["text"] = text
+            write_jsonl_line(out, row)
+            written += 1
+            bar.update(1)
+    print(
+        f"annotator detect: {written} articles written to {args.output}"
+        + (f", {bad} bad lines skipped" if bad else ""),
+        file=sys.stderr,
+    )
+    return 0

