@@ -21,7 +21,11 @@ COMMAND_MODULES = (
     "annotator.commands.open_cmd",
     "annotator.commands.import_cmd",
     "annotator.commands.stats_cmd",
+    "annotator.commands.detect_cmd",
     "annotator.commands.evaluate_cmd",
+    "annotator.commands.merge_cmd",
+    "annotator.commands.agreement_cmd",
+    "annotator.commands.export_cmd",
 )
 
 

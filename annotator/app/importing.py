@@ -18,9 +18,11 @@ from itertools import islice
 from pathlib import Path
 
 from annotator.core.model import Article
+from annotator.io.brat import is_brat_folder, iter_brat
 from annotator.io.csv_import import read_csv
 from annotator.io.decode import NotTextError
 from annotator.io.plaintext import read_txt
+from annotator.io.prodigy import is_prodigy_file, iter_prodigy
 from annotator.io.quote_jsonl import iter_jsonl
 from annotator.store.project import Project
 
@@ -150,9 +152,33 @@ _EXTENSIONS = {
 }
 
 
+# -- Prodigy task JSONL and brat folders (readers in annotator.io.prodigy / .brat) ----------
+
+
+def _read_prodigy(path: Path) -> tuple[Iterable[object], str]:
+    return iter_prodigy(path), ""
+
+
+def _read_brat(path: Path) -> tuple[Iterable[object], str]:
+    return iter_brat(path), ""
+
+
+FORMATS["prodigy"] = _read_prodigy
+FORMATS["brat"] = _read_brat
+
+
 def detect_format(path: Path) -> str | None:
-    """The format name of a file (a key of FORMATS), or None when we do not read it."""
-    return _EXTENSIONS.get(path.suffix.lower())
+    """The format name of a file (a key of FORMATS), or None when we do not read it.
+
+    A folder holding .ann files is a brat folder; a .jsonl whose first object has
+    "spans"/"tokens" and no "quotes" is Prodigy task JSONL.
+    """
+    if path.is_dir():
+        return "brat" if is_brat_folder(path) else None
+    fmt = _EXTENSIONS.get(path.suffix.lower())
+    if fmt == "jsonl" and is_prodigy_file(path):
+        return "prodigy"
+    return fmt
 
 
 def expand_paths(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path]:
@@ -162,9 +188,13 @@ def expand_paths(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path]:
     """
     for raw in paths:
         p = Path(raw)
-        if p.is_dir():
+        if p.is_dir() and not is_brat_folder(p):
             for root, dirs, files in os.walk(p):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                if any(n.endswith(".ann") for n in files):  # a brat folder inside
+                    dirs[:] = []
+                    yield Path(root)
+                    continue
                 for name in sorted(files):
                     f = Path(root) / name
                     if not name.startswith(".") and detect_format(f):
@@ -177,20 +207,24 @@ def expand_paths(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path]:
 
 
 class _QuoteIndex:
-    """Which (annotator, content spans) an article already has, to skip re-imported quotes."""
+    """Which (annotator, content, speaker and cue spans) an article already has.
+
+    Re-imported quotes are skipped by this key; two attributions of the same words to two
+    sources (PolNeAR has them) are different quotes.
+    """
 
     def __init__(self, project: Project) -> None:
         self.project = project
-        self._cache: dict[int, set[tuple[str, str]]] = {}
+        self._cache: dict[int, set[tuple[str, ...]]] = {}
 
-    def seen(self, article_id: int) -> set[tuple[str, str]]:
+    def seen(self, article_id: int) -> set[tuple[str, ...]]:
         if article_id not in self._cache:
             rows = self.project.db.execute(
-                "SELECT an.name, a.content_spans FROM annotations a "
+                "SELECT an.name, a.content_spans, a.speaker_spans, a.cue_spans FROM annotations a "
                 "JOIN annotators an ON an.id = a.annotator_id WHERE a.article_id = ?",
                 [article_id],
             )
-            self._cache[article_id] = {(r[0], r[1]) for r in rows}
+            self._cache[article_id] = {(r[0], r[1], r[2], r[3]) for r in rows}
         return self._cache[article_id]
 
 
@@ -212,7 +246,13 @@ def _import_article(
     seen = index.seen(article_id)
     for quote in article.quotes:
         who = quote.annotator or annotator or FALLBACK_ANNOTATOR
-        key = (who, json.dumps([list(s) for s in quote.content_spans]))
+        key = (
+            who,
+            *(
+                json.dumps([list(s) for s in spans])
+                for spans in (quote.content_spans, quote.speaker_spans, quote.cue_spans)
+            ),
+        )
         if key in seen:
             report.quotes_present += 1
             continue
@@ -238,7 +278,7 @@ def import_file(
         report.status = "failed"
         report.reason = (
             f"unsupported file type {path.suffix or '(no extension)'!r} "
-            "(use .txt, .jsonl or .csv files, or a folder of them)"
+            "(use .txt, .jsonl or .csv files, brat folders, or a folder of them)"
         )
         return report
     try:

@@ -14,12 +14,13 @@ from annotator.store.project import Project
 def register(sub: Any) -> None:
     p: argparse.ArgumentParser = sub.add_parser(
         "import",
-        help="import articles (.txt, .jsonl, .csv, folders) into a project",
+        help="import articles (.txt, quote or Prodigy .jsonl, .csv, brat folders) into a project",
         description=(
             "Import articles into PROJECT.db (created if missing): .txt files (first "
-            "non-empty line is the title), quote JSONL (with or without quotes), CSV with a "
-            "text column, and folders of them, recursively. Articles already in the project "
-            "are skipped; each file gets a line in the report."
+            "non-empty line is the title), quote JSONL (with or without quotes), Prodigy task "
+            "JSONL, CSV with a text column, brat standoff folders (PolNeAR convention), and "
+            "folders of them, recursively. Articles already in the project are skipped; "
+            "each file gets a line in the report."
         ),
     )
     p.add_argument("project", help="the project file (.db)")
@@ -52,7 +53,9 @@ def run(args: argparse.Namespace) -> int:
         print(line)
     print(report.summary())
     if not report.files:
-        raise CliError("no file to import (folders are searched for .txt, .jsonl and .csv)")
+        raise CliError(
+            "no file to import (folders are searched for .txt, .jsonl, .csv and brat .ann files)"
+        )
     if len(report.failed) == len(report.files):
         return 1
     return 0

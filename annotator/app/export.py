@@ -1,0 +1,528 @@
+"""Export a project's quotes as training data: CSV, quote JSONL, Prodigy, spaCy DocBin, brat.
+
+No Qt here: the ``export`` command and the Export dialog both call :func:`export_project`.
+The export streams: quotes come out of the database ordered by article, each article's
+text is read once when the article changes, and each article goes straight to the writer
+of its part, so memory does not grow with the project (the DocBin writer is the exception:
+spaCy's format is one object, written at the end).
+
+Outputs are written under a temporary name beside the target and moved into place only
+when complete, so a failed or cancelled export never leaves half a file, nor clobbers an
+earlier export.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import json
+import os
+import random
+import shutil
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from annotator.core.errors import AnnotatorError
+from annotator.core.model import KINDS, STATUSES, StoredArticle
+from annotator.io.brat import CONF_MARKER, BratWriter
+from annotator.io.csv_export import CsvWriter
+from annotator.io.docbin import LABEL_MODES, DocBinWriter
+from annotator.io.export_records import ArticleWriter, ExportQuote
+from annotator.io.jsonl_export import QuoteJsonlWriter
+from annotator.io.prodigy import ProdigyWriter
+from annotator.store.project import Project, quote_from_row
+
+FORMATS: tuple[str, ...] = ("csv", "jsonl", "prodigy", "spacy", "brat")
+#: File extension of each format ("" for brat, which writes a folder).
+EXTENSIONS = {"csv": ".csv", "jsonl": ".jsonl", "prodigy": ".jsonl", "spacy": ".spacy", "brat": ""}
+FORMAT_NAMES = {
+    "csv": "CSV (one row per quote)",
+    "jsonl": "Quote JSONL",
+    "prodigy": "Prodigy task JSONL",
+    "spacy": "spaCy DocBin (.spacy)",
+    "brat": "brat standoff folder",
+}
+SPLIT_NAMES: tuple[str, ...] = ("train", "dev", "test")
+#: Review decision written for an accepted quote the reviewer left out of the gold version.
+DROPPED = "dropped"
+
+#: progress(quotes_done, quotes_total)
+Progress = Callable[[int, int], None]
+
+
+class ExportError(AnnotatorError):
+    """The export cannot run as asked (no gold yet, unknown annotator, bad split...)."""
+
+
+@dataclass(frozen=True)
+class ExportOptions:
+    """What to export, where, and how to cut it."""
+
+    format: str
+    output: Path
+    annotators: tuple[str, ...] = ()
+    statuses: tuple[str, ...] = ("accepted",)
+    kinds: tuple[str, ...] = ()
+    gold: bool = False
+    split: tuple[float, ...] | None = None
+    seed: int = 0
+    bom: bool = False
+    spacy_labels: str = "quote"
+
+
+@dataclass
+class PartReport:
+    """One output (the whole export, or one part of a split)."""
+
+    name: str
+    path: Path
+    articles: int = 0
+    quotes: int = 0
+
+    def line(self) -> str:
+        label = f"{self.name}: " if self.name else ""
+        return f"{label}{self.articles} articles, {self.quotes} quotes -> {self.path}"
+
+
+@dataclass
+class ExportReport:
+    """What an export wrote."""
+
+    format: str
+    parts: list[PartReport] = field(default_factory=list)
+    cancelled: bool = False
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def articles(self) -> int:
+        return sum(p.articles for p in self.parts)
+
+    @property
+    def quotes(self) -> int:
+        return sum(p.quotes for p in self.parts)
+
+    def lines(self) -> list[str]:
+        if self.cancelled:
+            return ["Export cancelled; nothing was written."]
+        out = [p.line() for p in self.parts]
+        out.append(
+            f"Exported {self.quotes} quotes from {self.articles} articles "
+            f"as {FORMAT_NAMES[self.format]}."
+        )
+        out.extend(f"warning: {w}" for w in self.warnings)
+        return out
+
+
+# -- options -------------------------------------------------------------------------------
+
+
+def parse_split(text: str) -> tuple[float, ...]:
+    """``"0.8,0.1,0.1"`` -> fractions; raise ExportError unless 2 or 3 add up to 1."""
+    try:
+        parts = tuple(float(x) for x in text.split(",") if x.strip())
+    except ValueError:
+        raise ExportError(f"--split takes fractions like 0.8,0.1,0.1, not {text!r}") from None
+    check_split(parts)
+    return parts
+
+
+def check_split(parts: Sequence[float]) -> None:
+    if len(parts) not in (2, 3):
+        raise ExportError("--split takes two or three fractions (train,dev[,test])")
+    if any(p < 0 for p in parts):
+        raise ExportError("--split fractions cannot be negative")
+    if abs(sum(parts) - 1.0) > 1e-6:
+        raise ExportError(f"--split fractions must add up to 1 (these add up to {sum(parts):g})")
+
+
+def split_articles(
+    article_ids: Sequence[int], fractions: Sequence[float], seed: int
+) -> dict[int, int]:
+    """Article id -> part index: ids sorted, shuffled with ``random.Random(seed)``, cut."""
+    ids = sorted(article_ids)
+    random.Random(seed).shuffle(ids)
+    n = len(ids)
+    cuts = [round(n * sum(fractions[: i + 1])) for i in range(len(fractions))]
+    cuts[-1] = n
+    out: dict[int, int] = {}
+    start = 0
+    for part, end in enumerate(cuts):
+        for ident in ids[start:end]:
+            out[ident] = part
+        start = max(start, end)
+    return out
+
+
+def part_paths(options: ExportOptions) -> list[tuple[str, Path]]:
+    """(part name, output path) for each output: ``out.train.jsonl`` or ``out/train``."""
+    out = Path(options.output)
+    if not options.split:
+        return [("", out)]
+    names = SPLIT_NAMES[: len(options.split)]
+    if options.format == "brat":
+        return [(name, out / name) for name in names]
+    suffix = out.suffix or EXTENSIONS[options.format]
+    stem = out.name[: -len(out.suffix)] if out.suffix else out.name
+    return [(name, out.with_name(f"{stem}.{name}{suffix}")) for name in names]
+
+
+def _validate(project: Project, options: ExportOptions) -> None:
+    if options.format not in FORMATS:
+        raise ExportError(f"unknown format {options.format!r} (use {', '.join(FORMATS)})")
+    bad = [s for s in options.statuses if s not in STATUSES]
+    if bad:
+        raise ExportError(f"unknown status {bad[0]!r} (use {', '.join(STATUSES)})")
+    bad = [k for k in options.kinds if k not in KINDS]
+    if bad:
+        raise ExportError(f"unknown kind {bad[0]!r} (use {', '.join(KINDS)})")
+    if options.spacy_labels not in LABEL_MODES:
+        raise ExportError(f"spaCy labels must be one of {', '.join(LABEL_MODES)}")
+    if options.split is not None:
+        check_split(options.split)
+    if options.gold:
+        if set(options.statuses) - {"accepted"}:
+            raise ExportError(
+                "gold quotes have no status (every reviewed quote is accepted): "
+                "leave out --status with --gold"
+            )
+        known = _reviewers(project)
+        if not known:
+            raise ExportError(
+                "this project has no reviewed (gold) quotes yet: review some articles first, "
+                "or export the annotators' versions without --gold"
+            )
+        unknown = [a for a in options.annotators if a not in known]
+        if unknown:
+            raise ExportError(
+                f"no gold quotes by reviewer {unknown[0]!r} (reviewers: {', '.join(known)})"
+            )
+    else:
+        known = project.annotators()
+        unknown = [a for a in options.annotators if a not in known]
+        if unknown:
+            listed = ", ".join(known) if known else "none yet"
+            raise ExportError(f"no annotator {unknown[0]!r} in this project (annotators: {listed})")
+    project_file = Path(project.path).resolve()
+    for _name, path in part_paths(options):
+        if path.resolve() == project_file or options.output.resolve() == project_file:
+            raise ExportError(f"{path}: is the project file itself; choose another name")
+        _check_target(path, options.format == "brat")
+
+
+def _check_target(path: Path, folder: bool) -> None:
+    parent = path.parent
+    if not parent.exists() and not (folder and parent.parent.exists()):
+        raise ExportError(f"{path}: the folder {parent} does not exist")
+    if folder:
+        if path.exists() and not path.is_dir():
+            raise ExportError(f"{path}: is a file; brat export writes a folder")
+        if path.is_dir() and any(path.iterdir()) and not _ours(path):
+            raise ExportError(
+                f"{path}: the folder is not empty; choose a new or empty folder for brat export"
+            )
+    elif path.is_dir():
+        raise ExportError(f"{path}: is a folder; give a file name")
+
+
+def _ours(folder: Path) -> bool:
+    """A folder an earlier brat export wrote (its annotation.conf carries our marker)."""
+    conf = folder / "annotation.conf"
+    if conf.is_file():
+        with open(conf, encoding="utf-8", errors="replace") as fh:
+            return fh.readline().strip() == CONF_MARKER
+    # a split export: parts below
+    subs = [p for p in folder.iterdir()]
+    return bool(subs) and all(p.is_dir() and p.name in SPLIT_NAMES and _ours(p) for p in subs)
+
+
+# -- reading the project -------------------------------------------------------------------
+
+
+def _reviewers(project: Project) -> list[str]:
+    rows = project.db.execute(
+        "SELECT DISTINCT r.reviewer FROM gold_quotes g JOIN reviews r ON r.id = g.review_id "
+        "ORDER BY r.reviewer"
+    )
+    return [r[0] for r in rows]
+
+
+def _in(column: str, values: Sequence[str], params: list[Any]) -> str:
+    if not values:
+        return ""
+    params.extend(values)
+    return f" AND {column} IN ({', '.join('?' for _ in values)})"
+
+
+def _filtered(options: ExportOptions) -> tuple[str, list[Any]]:
+    """FROM ... WHERE ... selecting the exported quotes (annotations or gold)."""
+    params: list[Any] = []
+    if options.gold:
+        sql = " FROM gold_quotes g JOIN reviews r ON r.id = g.review_id WHERE 1"
+        sql += _in("r.reviewer", options.annotators, params)
+        sql += _in("g.kind", options.kinds, params)
+    else:
+        sql = " FROM annotations a JOIN annotators an ON an.id = a.annotator_id WHERE 1"
+        sql += _in("an.name", options.annotators, params)
+        sql += _in("a.status", options.statuses, params)
+        sql += _in("a.kind", options.kinds, params)
+    return sql, params
+
+
+def _count(project: Project, options: ExportOptions) -> tuple[int, list[int]]:
+    """Number of quotes to export and the ids of their articles."""
+    sql, params = _filtered(options)
+    alias = "g" if options.gold else "a"
+    total = int(project.db.execute("SELECT count(*)" + sql, params).fetchone()[0])
+    ids = [
+        int(r[0]) for r in project.db.execute(f"SELECT DISTINCT {alias}.article_id" + sql, params)
+    ]
+    return total, ids
+
+
+class _Speakers:
+    """Canonical speaker name -> registry id, looked up once per name."""
+
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        self._ids: dict[str, int | None] = {}
+
+    def id(self, name: str | None) -> int | None:
+        if not name:
+            return None
+        if name not in self._ids:
+            self._ids[name] = self.project.speaker_id(name, create=False)
+        return self._ids[name]
+
+
+class _Decisions:
+    """Review decisions of an article's annotations (fetched once per article)."""
+
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        self.enabled = bool(project.db.execute("SELECT 1 FROM reviews LIMIT 1").fetchone())
+        self._article: int | None = None
+        self._by_source: dict[int, tuple[str, str]] = {}
+        self._done: dict[str, set[str]] = {}
+
+    def _load(self, article_id: int) -> None:
+        self._article = article_id
+        self._by_source = {}
+        for source, decision, reviewer in self.project.db.execute(
+            "SELECT g.source_annotation_id, g.decision, r.reviewer FROM gold_quotes g "
+            "JOIN reviews r ON r.id = g.review_id "
+            "WHERE g.article_id = ? AND g.source_annotation_id IS NOT NULL ORDER BY g.id",
+            [article_id],
+        ):
+            self._by_source.setdefault(int(source), (decision, reviewer))
+        self._done = {}
+        for reviewer, annotators in self.project.db.execute(
+            "SELECT reviewer, annotators FROM reviews WHERE article_id = ? AND status = 'done'",
+            [article_id],
+        ):
+            self._done[reviewer] = set(json.loads(annotators))
+
+    def of(
+        self, article_id: int, annotation_id: int, annotator: str | None, status: str
+    ) -> tuple[str | None, str | None]:
+        """(decision, reviewer) of one annotation; ``dropped`` when a finished review left
+        out an accepted quote of an annotator it compared."""
+        if not self.enabled:
+            return None, None
+        if article_id != self._article:
+            self._load(article_id)
+        if annotation_id in self._by_source:
+            return self._by_source[annotation_id]
+        if status == "accepted":
+            for reviewer, annotators in sorted(self._done.items()):
+                if annotator in annotators:
+                    return DROPPED, reviewer
+        return None, None
+
+
+def iter_export_quotes(
+    project: Project, options: ExportOptions
+) -> Iterator[tuple[int, ExportQuote]]:
+    """(article id, quote) for every exported quote, ordered by article then position."""
+    speakers = _Speakers(project)
+    if options.gold:
+        sql, params = _filtered(options)
+        select = (
+            "SELECT g.*, r.reviewer AS annotator_name, r.reviewer AS reviewer,"
+            " s.name AS speaker_name, 'accepted' AS status,"
+            " coalesce(src.origin, 'manual') AS origin"
+        )
+        sql = sql.replace(
+            " WHERE 1",
+            " LEFT JOIN speakers s ON s.id = g.speaker_id"
+            " LEFT JOIN annotations src ON src.id = g.source_annotation_id WHERE 1",
+            1,
+        )
+        sql += " ORDER BY g.article_id, json_extract(g.content_spans, '$[0][0]'), g.id"
+        for row in project.db.query(select + sql, params):
+            quote = quote_from_row(row)
+            quote = quote.with_(extra={**quote.extra, "review_decision": row["decision"]})
+            yield (
+                row["article_id"],
+                ExportQuote(
+                    id=f"g{row['id']}",
+                    quote=quote,
+                    speaker_id=row["speaker_id"],
+                    review_decision=row["decision"],
+                    reviewer=row["reviewer"],
+                    created_at=row["created_at"],
+                    updated_at=row["updated_at"],
+                ),
+            )
+        return
+    decisions = _Decisions(project)
+    for rec in project.iter_annotation_rows(
+        options.annotators or None, options.statuses or None, options.kinds or None
+    ):
+        decision, reviewer = decisions.of(
+            rec.article_id, rec.id, rec.quote.annotator, rec.quote.status
+        )
+        yield (
+            rec.article_id,
+            ExportQuote(
+                id=str(rec.id),
+                quote=rec.quote,
+                speaker_id=speakers.id(rec.quote.speaker_name),
+                review_decision=decision,
+                reviewer=reviewer,
+                created_at=rec.created_at,
+                updated_at=rec.updated_at,
+            ),
+        )
+
+
+# -- writing -------------------------------------------------------------------------------
+
+
+def _partial(path: Path) -> Path:
+    return path.with_name(f".{path.name}.partial")
+
+
+def _make_writer(options: ExportOptions, path: Path) -> ArticleWriter:
+    if options.format == "csv":
+        return CsvWriter(path, bom=options.bom)
+    if options.format == "jsonl":
+        return QuoteJsonlWriter(path)
+    if options.format == "prodigy":
+        return ProdigyWriter(path)
+    if options.format == "spacy":
+        return DocBinWriter(path, labels=options.spacy_labels)
+    return BratWriter(path)
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir():
+        shutil.rmtree(path, ignore_errors=True)
+    elif path.exists():
+        path.unlink()
+
+
+def export_project(
+    project: Project,
+    options: ExportOptions,
+    progress: Progress | None = None,
+    cancel: Callable[[], bool] | None = None,
+) -> ExportReport:
+    """Export the quotes ``options`` select; return what was written.
+
+    Args:
+        progress: called as progress(quotes_done, quotes_total), about 200 times at most.
+        cancel: polled between articles; when it returns True the export stops and
+            removes what it wrote (the report says ``cancelled``).
+
+    Raises:
+        ExportError: the options cannot be honoured (nothing is written then).
+    """
+    options = ExportOptions(**{**options.__dict__, "output": Path(options.output)})
+    _validate(project, options)
+    total, article_ids = _count(project, options)
+    report = ExportReport(options.format)
+    targets = part_paths(options)
+    assign = split_articles(article_ids, options.split, options.seed) if options.split else {}
+    brat = options.format == "brat"
+    # brat: the whole folder (with its split parts) is built aside, then moved in place
+    root_tmp = _partial(options.output) if brat else None
+    if root_tmp is not None:
+        _remove(root_tmp)
+        root_tmp.mkdir(parents=True)
+    writers: list[ArticleWriter] = []
+    tmp_paths: list[Path] = []
+    try:
+        for name, path in targets:
+            if root_tmp is not None:
+                tmp = root_tmp / name if name else root_tmp
+            else:
+                tmp = _partial(path)
+            tmp_paths.append(tmp)
+            writers.append(_make_writer(options, tmp))
+            report.parts.append(PartReport(name, path))
+        done = 0
+        step = max(1, total // 200)
+        last = 0
+        if progress is not None:
+            progress(0, total)
+        for article_id, group in itertools.groupby(
+            iter_export_quotes(project, options), key=lambda item: item[0]
+        ):
+            if cancel is not None and cancel():
+                report.cancelled = True
+                break
+            quotes = [q for _, q in group]
+            article: StoredArticle = project.article(article_id)
+            part = assign.get(article_id, 0)
+            writers[part].write(article, quotes)
+            report.parts[part].articles += 1
+            report.parts[part].quotes += len(quotes)
+            done += len(quotes)
+            if progress is not None and done - last >= step:
+                progress(done, total)
+                last = done
+        for writer in writers:
+            writer.close()
+    except BaseException:
+        for writer in writers:  # release the files (Windows cannot delete open ones)
+            with contextlib.suppress(Exception):
+                writer.close()
+        for tmp in tmp_paths:
+            _remove(tmp)
+        if root_tmp is not None:
+            _remove(root_tmp)
+        raise
+    if report.cancelled:
+        for tmp in tmp_paths:
+            _remove(tmp)
+        if root_tmp is not None:
+            _remove(root_tmp)
+        return report
+    if root_tmp is not None:
+        _remove(options.output)  # checked in _validate: absent, empty or an earlier export
+        os.replace(root_tmp, options.output)
+    else:
+        for tmp, (_name, path) in zip(tmp_paths, targets):
+            os.replace(tmp, path)
+    if progress is not None:
+        progress(done, total)
+    if total == 0:
+        report.warnings.append("no quote matched the filters; the output is empty")
+    for part_report in report.parts:
+        if part_report.name and part_report.articles == 0 and total:
+            report.warnings.append(
+                f"the {part_report.name} part is empty (too few articles to split)"
+            )
+    if options.gold:
+        open_reviews = project.db.execute(
+            "SELECT count(DISTINCT r.id) FROM reviews r JOIN gold_quotes g ON g.review_id = r.id"
+            " WHERE r.status <> 'done'"
+        ).fetchone()[0]
+        if open_reviews:
+            report.warnings.append(
+                f"{open_reviews} of the exported reviews are not finished yet; "
+                "their gold versions may be incomplete"
+            )
+    return report

@@ -1,0 +1,459 @@
+"""brat standoff in the PolNeAR convention: export one ``.txt`` + ``.ann`` per article, import.
+
+PolNeAR (Newell, Margolin, Ruths, LREC 2018) writes each attribution as three text-bound
+annotations and an event whose trigger is a fourth text-bound annotation over the cue::
+
+    T1  Source 89 106       The New York Post
+    T2  Cue 107 114         reports
+    T3  Content 115 290     that Hillary Clinton's team avoided ...
+    T4  Attribution 107 114 reports
+    E1  Attribution:T4 Source:T1 Cue:T2 Content:T3
+
+What we write (and read back):
+
+- ``Source``, ``Cue``, ``Content`` text-bound annotations; a split quote is one annotation
+  with fragments ``start end;start end`` and, as in brat, the fragments' texts joined by a
+  space. A fragment that crosses a line break is cut there (brat does not allow a span over
+  a newline); the exact spans are then kept in the note, see below.
+- ``Attribution`` trigger (over the cue; over the content when a quote has no cue) and the
+  event ``E1  Attribution:T4 Source:T1 Cue:T2 Content:T3``. Every quote is an
+  ``Attribution`` event, with no ``Source`` role when it has no speaker mention (PolNeAR
+  calls those ``Attribution-no-source``; import reads both).
+- Attributes on the event: ``A1  Kind E1 direct``, ``A2  Stance E1 support`` (when set),
+  ``A3  Status E1 rejected`` (when not accepted).
+- A note on the event, ``#1  AnnotatorNotes E1  {...}``: a JSON object with the rest
+  (annotator, origin, speaker_name, confidence, note, extra keys, and speaker_text or exact
+  spans when they differ from what the text-bound annotations say).
+- ``NAME.json`` beside each ``NAME.txt``: the article's id, title and metadata, and an
+  ``annotation.conf`` so the folder opens in brat as it is.
+
+Import also reads PolNeAR's own layout, where ``attributions/NAME_ANNOTATOR.ann`` goes with
+``text/NAME.txt``: the annotator is then the file-name suffix. ``Discard``/``Discuss`` and
+any other annotation types are ignored.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from annotator.core.model import Article, Quote, StoredArticle
+from annotator.core.text import normalise_text, normalise_with_map
+from annotator.io.export_records import ExportQuote, safe_name
+
+#: First line of the annotation.conf we write; marks a folder an export may replace.
+CONF_MARKER = "# written by Quote Annotator (brat export, PolNeAR convention)"
+SOURCE, CUE, CONTENT, ATTRIBUTION = "Source", "Cue", "Content", "Attribution"
+
+_OPENING = ('"', "“", "„", "‟", "«", "''", "``")
+_CLOSING = ('"', "”", "»", "''")
+_MARKS = re.compile(r"''|``|[\"“”„‟«»]")
+
+
+def guess_kind(text: str, spans: Sequence[tuple[int, int]]) -> str:
+    """The quote kind from its quotation marks (PolNeAR's rule, see data/polnear/README.md).
+
+    ``direct`` when every fragment opens and closes with a double quotation mark (NYT's
+    ``''`` counts), ``mixed`` when marks appear only inside or at one end, else ``indirect``.
+    """
+    frags = [text[a:b].strip().rstrip(".,;:") for a, b in spans]
+    frags = [f for f in frags if f]
+    if not frags:
+        return "indirect"
+    if all(f.startswith(_OPENING) and f.endswith(_CLOSING) and len(f) > 1 for f in frags):
+        return "direct"
+    if any(_MARKS.search(f) for f in frags):
+        return "mixed"
+    return "indirect"
+
+
+def _split_lines(text: str, spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Spans cut at line breaks (brat's rule), empty and newline-only pieces dropped."""
+    out = []
+    for a, b in spans:
+        start = a
+        while start < b:
+            nl = text.find("\n", start, b)
+            end = b if nl < 0 else nl
+            if end > start:
+                out.append((start, end))
+            start = end + 1 if nl >= 0 else b
+    return out
+
+
+def _fmt_spans(spans: Sequence[tuple[int, int]]) -> str:
+    return ";".join(f"{a} {b}" for a, b in spans)
+
+
+def _clean(s: str) -> str:
+    return s.replace("\t", " ").replace("\n", " ").replace("\r", " ")
+
+
+# -- export --------------------------------------------------------------------------------
+
+
+def ann_lines(text: str, quotes: Sequence[Quote]) -> list[str]:
+    """The lines of the ``.ann`` file for ``quotes`` of ``text``."""
+    lines: list[str] = []
+    t = a = n = 0
+
+    def textbound(label: str, spans: Sequence[tuple[int, int]]) -> str:
+        nonlocal t
+        t += 1
+        covered = " ".join(_clean(text[x:y]) for x, y in spans)
+        lines.append(f"T{t}\t{label} {_fmt_spans(spans)}\t{covered}")
+        return f"T{t}"
+
+    for e, quote in enumerate(quotes, 1):
+        content = _split_lines(text, quote.content_spans)
+        speaker = _split_lines(text, quote.speaker_spans)
+        cue = _split_lines(text, quote.cue_spans)
+        if not content:  # a quote made of line breaks only cannot be drawn in brat
+            content = list(quote.content_spans)
+        roles = []
+        if speaker:
+            roles.append(f"Source:{textbound(SOURCE, speaker)}")
+        if cue:
+            roles.append(f"Cue:{textbound(CUE, cue)}")
+        roles.append(f"Content:{textbound(CONTENT, content)}")
+        trigger = textbound(ATTRIBUTION, cue or content[:1])
+        lines.append(f"E{e}\t{ATTRIBUTION}:{trigger} {' '.join(roles)}")
+        attrs = [("Kind", quote.kind)]
+        if quote.stance:
+            attrs.append(("Stance", quote.stance))
+        if quote.status != "accepted":
+            attrs.append(("Status", quote.status))
+        for name, value in attrs:
+            a += 1
+            lines.append(f"A{a}\t{name} E{e} {_clean(value).replace(' ', '_')}")
+        note = _note(text, quote, content, speaker, cue)
+        if note:
+            n += 1
+            lines.append(f"#{n}\tAnnotatorNotes E{e}\t{json.dumps(note, ensure_ascii=False)}")
+    return lines
+
+
+def _note(
+    text: str,
+    quote: Quote,
+    content: list[tuple[int, int]],
+    speaker: list[tuple[int, int]],
+    cue: list[tuple[int, int]],
+) -> dict[str, Any]:
+    """What the text-bound annotations and attributes do not say about ``quote``."""
+    note: dict[str, Any] = {}
+    for key, value in quote.to_json().items():
+        if key in ("content_spans", "speaker_spans", "cue_spans", "kind", "stance", "status"):
+            continue
+        if key == "speaker_text" and value == _default_speaker_text(text, speaker):
+            continue
+        if value is not None:
+            note[key] = value
+    for key, exact, drawn in (
+        ("content_spans", quote.content_spans, content),
+        ("speaker_spans", quote.speaker_spans, speaker),
+        ("cue_spans", quote.cue_spans, cue),
+    ):
+        if list(exact) != drawn:
+            note[key] = [list(s) for s in exact]
+    # stances with spaces are written with underscores in the attribute
+    if quote.stance and " " in quote.stance:
+        note["stance"] = quote.stance
+    return note
+
+
+def _default_speaker_text(text: str, speaker: Sequence[tuple[int, int]]) -> str | None:
+    return " ".join(text[a:b] for a, b in speaker) or None
+
+
+def annotation_conf(stances: Sequence[str], statuses: Sequence[str]) -> str:
+    """brat's annotation.conf for our types (so the folder opens in brat as it is)."""
+    lines = [
+        CONF_MARKER,
+        "[entities]",
+        SOURCE,
+        CUE,
+        CONTENT,
+        "[relations]",
+        "<OVERLAP>\tArg1:<ANY>, Arg2:<ANY>, <OVL-TYPE>:<ANY>",
+        "[events]",
+        f"{ATTRIBUTION}\tSource?:{SOURCE}, Cue?:{CUE}, Content+:{CONTENT}",
+        "[attributes]",
+        f"Kind\tArg:{ATTRIBUTION}, Value:direct|mixed|indirect",
+    ]
+    if stances:
+        lines.append(f"Stance\tArg:{ATTRIBUTION}, Value:{'|'.join(stances)}")
+    if statuses:
+        lines.append(f"Status\tArg:{ATTRIBUTION}, Value:{'|'.join(statuses)}")
+    return "\n".join(lines) + "\n"
+
+
+class BratWriter:
+    """Streaming brat writer: one .txt, .ann and .json per article in ``folder``."""
+
+    def __init__(self, folder: str | Path) -> None:
+        self.folder = Path(folder)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self._names: set[str] = set()
+        self._stances: set[str] = set()
+        self._statuses: set[str] = set()
+        self.events = 0
+
+    def _name(self, article: StoredArticle) -> str:
+        name = safe_name(article.ext_id) if article.ext_id else f"article-{article.id}"
+        if name.lower() in self._names or name.lower() == "annotation":
+            name = f"{name}-{article.id}"
+        self._names.add(name.lower())
+        return name
+
+    def write(self, article: StoredArticle, quotes: Sequence[ExportQuote]) -> None:
+        name = self._name(article)
+        plain = [q.quote for q in quotes]
+        for q in plain:
+            if q.stance:
+                self._stances.add(_clean(q.stance).replace(" ", "_"))
+            if q.status != "accepted":
+                self._statuses.add(q.status)
+        with open(self.folder / f"{name}.txt", "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(article.text)
+        lines = ann_lines(article.text, plain)
+        with open(self.folder / f"{name}.ann", "w", encoding="utf-8", newline="\n") as fh:
+            fh.writelines(line + "\n" for line in lines)
+        info = {"id": article.ext_id, "title": article.title, "meta": article.meta}
+        with open(self.folder / f"{name}.json", "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(json.dumps(info, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
+        self.events += len(plain)
+
+    def close(self) -> None:
+        conf = annotation_conf(sorted(self._stances), sorted(self._statuses))
+        with open(self.folder / "annotation.conf", "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(conf)
+
+
+# -- import --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FileError:
+    """A brat file that could not be read (or a part of it that was skipped)."""
+
+    path: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.reason}"
+
+
+@dataclass
+class _Ann:
+    textbounds: dict[str, tuple[str, list[tuple[int, int]]]]
+    events: list[tuple[str, str, list[tuple[str, str]]]]  # id, type, [(role, target)]
+    attributes: dict[str, dict[str, str]]  # target -> name -> value
+    notes: dict[str, list[str]]  # target -> texts
+
+
+_ROLE_DIGITS = re.compile(r"\d+$")
+
+
+def parse_ann(content: str) -> _Ann:
+    """Parse the lines of a .ann file we use (T, E, A/M, #); raise ValueError on bad ones."""
+    ann = _Ann({}, [], {}, {})
+    for lineno, line in enumerate(content.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            ident, _, rest = line.partition("\t")
+            kind = ident[:1]
+            if kind == "T":
+                head, _, _covered = rest.partition("\t")
+                label, _, locs = head.partition(" ")
+                spans = []
+                for loc in locs.split(";"):
+                    a, b = loc.split()
+                    spans.append((int(a), int(b)))
+                ann.textbounds[ident] = (label, spans)
+            elif kind == "E":
+                parts = rest.split()
+                etype, _, trigger = parts[0].partition(":")
+                args = [tuple(p.split(":", 1)) for p in parts[1:] if ":" in p]
+                ann.events.append((ident, etype, [(r, t) for r, t in args]))
+            elif kind in ("A", "M"):
+                parts = rest.split()
+                value = parts[2] if len(parts) > 2 else "true"
+                ann.attributes.setdefault(parts[1], {})[parts[0]] = value
+            elif kind == "#":
+                head, _, text = rest.partition("\t")
+                parts = head.split()
+                if len(parts) >= 2:
+                    ann.notes.setdefault(parts[1], []).append(text)
+        except (ValueError, IndexError):
+            raise ValueError(f"line {lineno} is not brat standoff: {line[:60]!r}") from None
+    return ann
+
+
+def _text_for(ann_path: Path) -> tuple[Path | None, str | None]:
+    """The .txt of an .ann (same name, or PolNeAR's text/NAME.txt), and the annotator suffix."""
+    same = ann_path.with_suffix(".txt")
+    if same.exists():
+        return same, None
+    stem = ann_path.stem
+    if "_" in stem:
+        base, _, suffix = stem.rpartition("_")
+        for folder in (ann_path.parent, ann_path.parent.parent / "text"):
+            cand = folder / f"{base}.txt"
+            if cand.exists():
+                return cand, suffix
+    return None, None
+
+
+def _normalised(raw: str) -> tuple[str, list[int] | None]:
+    """Normalised text and, when normalising moves offsets, the old -> new offset map."""
+    norm = normalise_text(raw)
+    if norm == raw:
+        return norm, None
+    return normalise_with_map(raw)
+
+
+def _quotes_from_ann(
+    ann: _Ann, text: str, omap: list[int] | None, annotator: str | None
+) -> tuple[list[Quote], list[str]]:
+    quotes: list[Quote] = []
+    problems: list[str] = []
+
+    def spans_of(target: str) -> list[tuple[int, int]]:
+        label_spans = ann.textbounds.get(target)
+        if label_spans is None:
+            raise ValueError(f"refers to a missing annotation {target}")
+        spans = label_spans[1]
+        if omap is not None:
+            spans = [(omap[a], omap[b]) for a, b in spans]
+        return spans
+
+    for ident, etype, args in ann.events:
+        if not etype.startswith(ATTRIBUTION):
+            continue
+        try:
+            roles: dict[str, list[tuple[int, int]]] = {SOURCE: [], CUE: [], CONTENT: []}
+            for role, target in args:
+                base = _ROLE_DIGITS.sub("", role)
+                if base in ("Speaker",):
+                    base = SOURCE
+                if base in roles:
+                    roles[base].extend(spans_of(target))
+            if not roles[CONTENT]:
+                problems.append(f"event {ident} has no Content; skipped")
+                continue
+            attrs = ann.attributes.get(ident, {})
+            note: dict[str, Any] = {}
+            free_notes = []
+            for raw in ann.notes.get(ident, []):
+                try:
+                    parsed = json.loads(raw)
+                except json.JSONDecodeError:
+                    parsed = None
+                if isinstance(parsed, dict):
+                    note.update(parsed)
+                elif raw.strip():
+                    free_notes.append(raw.strip())
+            content = sorted(set(roles[CONTENT]))
+            speaker = sorted(set(roles[SOURCE]))
+            cue = sorted(set(roles[CUE]))
+            data: dict[str, Any] = {
+                "speaker_text": _default_speaker_text(text, speaker),
+                "kind": attrs.get("Kind") or guess_kind(text, content),
+                "stance": attrs.get("Stance") or None,
+                "status": attrs.get("Status", "accepted"),
+                "annotator": annotator,
+                "origin": "manual",
+            }
+            if free_notes:
+                data["note"] = "\n".join(free_notes)
+            drawn = {"content_spans": content, "speaker_spans": speaker, "cue_spans": cue}
+            for key, value in note.items():
+                if key in drawn:
+                    # exact spans are kept only while the drawn ones are untouched
+                    exact = [(int(a), int(b)) for a, b in value]
+                    if _split_lines(text, exact) == drawn[key]:
+                        drawn[key] = exact
+                else:
+                    data[key] = value
+            data.update({k: [list(s) for s in v] for k, v in drawn.items()})
+            quotes.append(Quote.from_json(data, len(text)))
+        except (ValueError, TypeError) as exc:
+            problems.append(f"event {ident}: {exc}")
+    return quotes, problems
+
+
+def read_brat_file(ann_path: Path) -> tuple[Article, list[str]]:
+    """One article from an .ann file and its text; raise ValueError when it cannot be read.
+
+    Returns the article and the problems of single events that were skipped.
+    """
+    txt_path, suffix = _text_for(ann_path)
+    if txt_path is None:
+        raise ValueError("no .txt file with the same name")
+    try:
+        raw = txt_path.read_bytes().decode("utf-8")
+        content = ann_path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"not UTF-8 ({exc.reason} at byte {exc.start})") from None
+    text, omap = _normalised(raw)
+    ann = parse_ann(content)
+    quotes, problems = _quotes_from_ann(ann, text, omap, suffix)
+    meta: dict[str, Any] = {}
+    title: Any = None
+    ext_id: Any = txt_path.stem
+    info_path = txt_path.with_suffix(".json")
+    if info_path.exists():
+        try:
+            info = json.loads(info_path.read_text(encoding="utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise ValueError(f"{info_path.name} is not valid JSON ({exc})") from None
+        if isinstance(info, dict):
+            raw_meta = info.get("meta")
+            meta = raw_meta if isinstance(raw_meta, dict) else {}
+            title = info.get("title")
+            ext_id = info.get("id", ext_id)
+    if not isinstance(title, str) or not title.strip():
+        title = next((ln.strip() for ln in text.split("\n") if ln.strip()), "")
+    article = Article(
+        title=title.strip(),
+        text=text,
+        meta=dict(meta),
+        ext_id=None if ext_id is None else str(ext_id),
+        quotes=quotes,
+    )
+    return article, problems
+
+
+def iter_ann_files(folder: str | Path) -> Iterator[Path]:
+    """The .ann files under ``folder``, walked recursively in name order (hidden skipped)."""
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            if name.endswith(".ann") and not name.startswith("."):
+                yield Path(root) / name
+
+
+def iter_brat(folder: str | Path) -> Iterator[Article | FileError]:
+    """Stream the articles of a brat folder; unreadable files come back as FileError."""
+    for ann_path in iter_ann_files(folder):
+        try:
+            article, problems = read_brat_file(ann_path)
+        except (OSError, ValueError) as exc:
+            yield FileError(str(ann_path), str(exc))
+            continue
+        for problem in problems:
+            yield FileError(str(ann_path), problem)
+        yield article
+
+
+def is_brat_folder(path: str | Path) -> bool:
+    """True when ``path`` is a folder holding .ann files (at any depth)."""
+    p = Path(path)
+    return p.is_dir() and next(iter_ann_files(p), None) is not None

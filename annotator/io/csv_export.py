@@ -1,0 +1,131 @@
+"""CSV export: one row per quote, written so a spreadsheet opens it cleanly.
+
+RFC 4180: comma separated, CRLF between records, every field that holds a comma, a quote
+or a line break is wrapped in double quotes (inner quotes doubled). Line breaks inside a
+quote's text stay as they are (``\\n``) inside the quoted field, which Excel, LibreOffice
+and Python's csv module all read back as one cell. An optional UTF-8 byte order mark makes
+Excel on Windows pick UTF-8 instead of the local code page.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from annotator.core.model import StoredArticle, spans_text
+from annotator.io.export_records import ExportQuote
+
+#: Article metadata keys that get a column of their own; the rest go to ``article_meta``.
+META_COLUMNS: tuple[str, ...] = ("publisher", "date", "url", "author")
+
+COLUMNS: tuple[str, ...] = (
+    "quote_id",
+    "article_id",
+    "article_ext_id",
+    "title",
+    *META_COLUMNS,
+    "article_meta",
+    "quote_text",
+    "content_spans",
+    "start",
+    "end",
+    "kind",
+    "cue_text",
+    "cue_spans",
+    "speaker_text",
+    "speaker_spans",
+    "speaker_name",
+    "speaker_id",
+    "stance",
+    "confidence",
+    "annotator",
+    "status",
+    "origin",
+    "review_decision",
+    "reviewer",
+    "note",
+    "created_at",
+    "updated_at",
+)
+
+#: How the fragments of a split quote are joined in ``quote_text``.
+FRAGMENT_SEPARATOR = " … "
+
+
+def _json_spans(spans: Sequence[tuple[int, int]]) -> str:
+    return json.dumps([list(s) for s in spans])
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    return str(value)
+
+
+def quote_row(article: StoredArticle, q: ExportQuote) -> list[str]:
+    """The CSV cells of one quote, in :data:`COLUMNS` order."""
+    quote = q.quote
+    text = article.text
+    other_meta = {k: v for k, v in article.meta.items() if k not in META_COLUMNS}
+    values: list[Any] = [
+        q.id,
+        article.id,
+        article.ext_id,
+        article.title,
+        *(
+            json.dumps(article.meta[k], ensure_ascii=False)
+            if isinstance(article.meta.get(k), (list, dict))
+            else article.meta.get(k)
+            for k in META_COLUMNS
+        ),
+        json.dumps(other_meta, ensure_ascii=False) if other_meta else "",
+        spans_text(text, quote.content_spans, FRAGMENT_SEPARATOR),
+        _json_spans(quote.content_spans),
+        quote.start,
+        quote.end,
+        quote.kind,
+        spans_text(text, quote.cue_spans, FRAGMENT_SEPARATOR),
+        _json_spans(quote.cue_spans),
+        quote.speaker_text,
+        _json_spans(quote.speaker_spans),
+        quote.speaker_name,
+        q.speaker_id,
+        quote.stance,
+        quote.confidence,
+        quote.annotator,
+        quote.status,
+        quote.origin,
+        q.review_decision,
+        q.reviewer,
+        quote.note,
+        q.created_at,
+        q.updated_at,
+    ]
+    return [_cell(v) for v in values]
+
+
+class CsvWriter:
+    """Streaming CSV writer (see the module docstring for the dialect)."""
+
+    def __init__(self, path: str | Path, bom: bool = False) -> None:
+        self.path = Path(path)
+        # newline="" so the csv module's own CRLF and the \n inside fields pass unchanged
+        encoding = "utf-8-sig" if bom else "utf-8"
+        self._fh = open(self.path, "w", encoding=encoding, newline="")  # noqa: SIM115 (see close())
+        self._csv = csv.writer(
+            self._fh, dialect="excel", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL
+        )
+        self._csv.writerow(COLUMNS)
+        self.rows = 0
+
+    def write(self, article: StoredArticle, quotes: Sequence[ExportQuote]) -> None:
+        self._csv.writerows(quote_row(article, q) for q in quotes)
+        self.rows += len(quotes)
+
+    def close(self) -> None:
+        self._fh.close()

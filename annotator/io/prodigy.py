@@ -1,0 +1,449 @@
+"""Prodigy-style task JSONL: export and streaming import.
+
+Export writes one task per article, annotator and status (Prodigy's answer is per task:
+accepted quotes go in an ``accept`` task, rejected ones, the negatives, in a ``reject`` task,
+pending ones in an ``ignore`` task). A task holds:
+
+- ``text``, ``tokens`` (spaCy's blank English tokenizer: text, start, end, id, ws);
+- ``spans``: every content fragment as ``QUOTE``, speaker mentions as ``SPEAKER``, cues as
+  ``CUE``; ``start``/``end`` are the exact character offsets, ``token_start``/``token_end``
+  (inclusive) the tokens they touch;
+- ``relations`` (head -> child, Prodigy's ``head``/``child`` are the spans' last tokens):
+  ``SAID_BY`` quote fragment -> speaker, ``CUED_BY`` quote fragment -> cue, and
+  ``CONTINUES`` fragment -> next fragment of the same quote (``"A," she said, "B."``);
+- ``answer``; ``meta``: the article (``id``, ``title``, ``article_meta``), the task's
+  ``annotator`` and ``status``, and ``quotes``: each quote's attributes (kind, stance,
+  speaker name, origin...) with its ``content_spans`` and ``seq``, its position in the
+  article, so that importing the file again restores everything in the same order.
+
+Import rebuilds quotes from the spans and relations (so edits made in Prodigy count) and
+takes each quote's attributes from ``meta.quotes`` when its content spans match; tasks
+written elsewhere (no such meta) become quotes with their answer as status. Consecutive
+tasks with the same text are one article.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from bisect import bisect_left, bisect_right
+from collections import defaultdict, deque
+from collections.abc import Iterator, Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from annotator.core.model import Article, Quote, StoredArticle
+from annotator.core.text import normalise_text, normalise_with_map
+from annotator.io.brat import guess_kind
+from annotator.io.export_records import ExportQuote
+from annotator.io.quote_jsonl import LineError, write_jsonl_line
+
+QUOTE, SPEAKER, CUE = "QUOTE", "SPEAKER", "CUE"
+SAID_BY, CUED_BY, CONTINUES = "SAID_BY", "CUED_BY", "CONTINUES"
+ANSWERS = {"accepted": "accept", "rejected": "reject", "pending": "ignore"}
+STATUS_OF_ANSWER = {v: k for k, v in ANSWERS.items()}
+#: Span labels read on import (upper-cased), by role.
+_ROLE_OF_LABEL = {
+    "QUOTE": QUOTE,
+    "CONTENT": QUOTE,
+    "SPEAKER": SPEAKER,
+    "SOURCE": SPEAKER,
+    "CUE": CUE,
+}
+_STRUCTURE_KEYS = ("content_spans", "speaker_spans", "cue_spans")
+
+
+@lru_cache(maxsize=1)
+def _tokenizer() -> Any:
+    import spacy
+
+    return spacy.blank("en").tokenizer
+
+
+def _hash(*parts: str) -> int:
+    """A stable signed 32-bit hash (Prodigy's ``_input_hash``/``_task_hash`` are ints)."""
+    digest = hashlib.sha1("\x1f".join(parts).encode("utf-8")).digest()
+    return int.from_bytes(digest[:4], "big", signed=True)
+
+
+class _Tokens:
+    """The tokens of one text, and the token range a character span touches."""
+
+    def __init__(self, text: str) -> None:
+        doc = _tokenizer()(text)
+        self.json = [
+            {
+                "text": t.text,
+                "start": t.idx,
+                "end": t.idx + len(t.text),
+                "id": t.i,
+                "ws": bool(t.whitespace_),
+            }
+            for t in doc
+        ]
+        self._starts = [t["start"] for t in self.json]
+        self._ends = [t["end"] for t in self.json]
+
+    def bounds(self, start: int, end: int) -> tuple[int, int]:
+        """First and last (inclusive) token overlapping ``[start, end)`` (nearest if none)."""
+        if not self._starts:
+            return 0, 0
+        first = bisect_right(self._ends, start)  # first token ending after start
+        last = bisect_left(self._starts, end) - 1  # last token starting before end
+        first = min(first, len(self._starts) - 1)
+        return first, max(first, last)
+
+
+def _span(tokens: _Tokens, a: int, b: int, label: str) -> dict[str, Any]:
+    ts, te = tokens.bounds(a, b)
+    return {"start": a, "end": b, "token_start": ts, "token_end": te, "label": label}
+
+
+def _relation(head: dict[str, Any], child: dict[str, Any], label: str) -> dict[str, Any]:
+    return {
+        "head": head["token_end"],
+        "child": child["token_end"],
+        "head_span": head,
+        "child_span": child,
+        "label": label,
+    }
+
+
+def _meta_entry(seq: int, quote: Quote) -> dict[str, Any]:
+    entry: dict[str, Any] = {"seq": seq}
+    for key, value in quote.to_json().items():
+        if key not in ("speaker_spans", "cue_spans"):
+            entry[key] = value
+    return entry
+
+
+def prodigy_tasks(
+    article: StoredArticle, quotes: Sequence[ExportQuote], tokens: _Tokens | None = None
+) -> list[dict[str, Any]]:
+    """The tasks of one article: one per (annotator, status), in order of first quote."""
+    tokens = tokens or _Tokens(article.text)
+    groups: dict[tuple[str, str], list[tuple[int, Quote]]] = {}
+    for seq, q in enumerate(quotes):
+        key = (q.quote.annotator or "", q.quote.status)
+        groups.setdefault(key, []).append((seq, q.quote))
+    tasks = []
+    for (annotator, status), members in groups.items():
+        spans: list[dict[str, Any]] = []
+        # a speaker or cue shared by several quotes is one span with several relations
+        shared: dict[tuple[int, int, str], dict[str, Any]] = {}
+        relations: list[dict[str, Any]] = []
+        for _seq, quote in members:
+            frags = [_span(tokens, a, b, QUOTE) for a, b in quote.content_spans]
+            spans.extend(frags)
+            speakers: list[dict[str, Any]] = []
+            cues: list[dict[str, Any]] = []
+            for label, quote_spans, out in (
+                (SPEAKER, quote.speaker_spans, speakers),
+                (CUE, quote.cue_spans, cues),
+            ):
+                for a, b in quote_spans:
+                    if (a, b, label) not in shared:
+                        shared[(a, b, label)] = _span(tokens, a, b, label)
+                        spans.append(shared[(a, b, label)])
+                    out.append(shared[(a, b, label)])
+            for i, frag in enumerate(frags):
+                relations.extend(_relation(frag, s, SAID_BY) for s in speakers)
+                relations.extend(_relation(frag, c, CUED_BY) for c in cues)
+                if i + 1 < len(frags):
+                    relations.append(_relation(frag, frags[i + 1], CONTINUES))
+        order = {QUOTE: 0, SPEAKER: 1, CUE: 2}
+        spans.sort(key=lambda s: (s["start"], s["end"], order[s["label"]]))
+        answer = ANSWERS.get(status, "accept")
+        meta = {
+            "id": article.ext_id,
+            "title": article.title,
+            "article_meta": article.meta,
+            "annotator": annotator or None,
+            "status": status,
+            "quotes": [_meta_entry(seq, quote) for seq, quote in members],
+        }
+        task: dict[str, Any] = {
+            "text": article.text,
+            "tokens": tokens.json,
+            "spans": spans,
+            "relations": relations,
+            "answer": answer,
+            "meta": meta,
+            "_input_hash": _hash(article.text),
+        }
+        task["_task_hash"] = _hash(
+            article.text, json.dumps(spans), json.dumps(relations), annotator, answer
+        )
+        if annotator:
+            task["_annotator_id"] = annotator
+        tasks.append(task)
+    return tasks
+
+
+class ProdigyWriter:
+    """Streaming writer of Prodigy task JSONL."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self._fh = open(self.path, "w", encoding="utf-8", newline="\n")  # noqa: SIM115 (closed by close())
+        self.tasks = 0
+
+    def write(self, article: StoredArticle, quotes: Sequence[ExportQuote]) -> None:
+        for task in prodigy_tasks(article, quotes):
+            write_jsonl_line(self._fh, task)
+            self.tasks += 1
+
+    def close(self) -> None:
+        self._fh.close()
+
+
+# -- import --------------------------------------------------------------------------------
+
+
+def _span_key(span: Any) -> tuple[int, int, str] | None:
+    if not isinstance(span, dict):
+        return None
+    try:
+        role = _ROLE_OF_LABEL.get(str(span.get("label", "")).upper())
+        if role is None:
+            return None
+        return int(span["start"]), int(span["end"]), role
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+class _Groups:
+    """Union-find over the quote fragments of one task."""
+
+    def __init__(self, n: int) -> None:
+        self.parent = list(range(n))
+
+    def find(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def union(self, i: int, j: int) -> None:
+        a, b = self.find(i), self.find(j)
+        if a != b:
+            self.parent[max(a, b)] = min(a, b)
+
+
+def _task_quotes(obj: dict[str, Any], text: str) -> list[tuple[float, Quote]]:
+    """The quotes of one task, each with its sort key (``seq`` from meta when known)."""
+    raw_spans = obj.get("spans") or []
+    if not isinstance(raw_spans, list):
+        raise ValueError('"spans" is not a list')
+    fragments: list[tuple[int, int]] = []
+    frag_index: dict[tuple[int, int], int] = {}
+    by_token_end: dict[tuple[int, str], tuple[int, int, str]] = {}
+    for raw in raw_spans:
+        key = _span_key(raw)
+        if key is None:
+            continue
+        a, b, role = key
+        if not 0 <= a < b <= len(text):
+            raise ValueError(f"span [{a}, {b}] is outside the text ({len(text)} characters)")
+        if isinstance(raw.get("token_end"), int):
+            by_token_end.setdefault((raw["token_end"], role), key)
+        if role == QUOTE:
+            frag_index.setdefault((a, b), len(fragments))
+            fragments.append((a, b))
+    groups = _Groups(len(fragments))
+    speakers: dict[int, set[tuple[int, int]]] = defaultdict(set)
+    cues: dict[int, set[tuple[int, int]]] = defaultdict(set)
+
+    def resolve(rel: dict[str, Any], end: str) -> tuple[int, int, str] | None:
+        key = _span_key(rel.get(f"{end}_span"))
+        if key is None and isinstance(rel.get(end), int):
+            for role in (QUOTE, SPEAKER, CUE):
+                key = by_token_end.get((rel[end], role))
+                if key is not None:
+                    break
+        return key
+
+    for rel in obj.get("relations") or []:
+        if not isinstance(rel, dict):
+            continue
+        head, child = resolve(rel, "head"), resolve(rel, "child")
+        if head is None or child is None:
+            continue
+        if head[2] != QUOTE:  # a relation drawn from the speaker or cue to the quote
+            head, child = child, head
+        if head[2] != QUOTE or (head[0], head[1]) not in frag_index:
+            continue
+        i = frag_index[(head[0], head[1])]
+        if child[2] == QUOTE and (child[0], child[1]) in frag_index:
+            groups.union(i, frag_index[(child[0], child[1])])
+        elif child[2] == SPEAKER:
+            speakers[i].add((child[0], child[1]))
+        elif child[2] == CUE:
+            cues[i].add((child[0], child[1]))
+    members: dict[int, list[int]] = defaultdict(list)
+    for i in range(len(fragments)):
+        members[groups.find(i)].append(i)
+
+    meta = obj.get("meta") if isinstance(obj.get("meta"), dict) else {}
+    assert isinstance(meta, dict)
+    entries: dict[tuple[tuple[int, int], ...], deque[dict[str, Any]]] = defaultdict(deque)
+    for entry in meta.get("quotes") or []:
+        if isinstance(entry, dict):
+            try:
+                spans = tuple(sorted((int(a), int(b)) for a, b in entry.get("content_spans", [])))
+            except (TypeError, ValueError):
+                continue
+            entries[spans].append(entry)
+    default_status = STATUS_OF_ANSWER.get(str(obj.get("answer", "accept")), "accepted")
+    default_annotator = meta.get("annotator") or obj.get("_annotator_id")
+    out: list[tuple[float, Quote]] = []
+    for root in sorted(members):
+        idx = members[root]
+        content = sorted({fragments[i] for i in idx})
+        speaker = sorted(set().union(*(speakers[i] for i in idx)))
+        cue = sorted(set().union(*(cues[i] for i in idx)))
+        matched = entries.get(tuple(content))
+        entry = matched.popleft() if matched else None
+        if entry is not None:
+            data = {k: v for k, v in entry.items() if k != "seq" and k not in _STRUCTURE_KEYS}
+            order_key = float(entry.get("seq", 0))
+        else:
+            data = {
+                "speaker_text": " ".join(text[a:b] for a, b in speaker) or None,
+                "kind": guess_kind(text, content),
+                "annotator": default_annotator,
+                "status": default_status,
+                "origin": "manual",
+            }
+            order_key = 1e12 + len(out)
+        data.update(
+            content_spans=[list(s) for s in content],
+            speaker_spans=[list(s) for s in speaker],
+            cue_spans=[list(s) for s in cue],
+        )
+        data.setdefault("status", default_status)
+        out.append((order_key, Quote.from_json(data, len(text))))
+    return out
+
+
+def _shifted(span: Any, offsets: list[int]) -> Any:
+    if not isinstance(span, dict):
+        return span
+    out = dict(span)
+    for key in ("start", "end"):
+        value = span.get(key)
+        if isinstance(value, int) and 0 <= value < len(offsets):
+            out[key] = offsets[value]
+    return out
+
+
+def _shifted_entry(entry: Any, offsets: list[int]) -> Any:
+    if not isinstance(entry, dict) or not isinstance(entry.get("content_spans"), list):
+        return entry
+    try:
+        spans = [[offsets[int(a)], offsets[int(b)]] for a, b in entry["content_spans"]]
+    except (IndexError, TypeError, ValueError):
+        return entry
+    return {**entry, "content_spans": spans}
+
+
+def _task_article(obj: Any) -> tuple[Article, list[tuple[float, Quote]]]:
+    if not isinstance(obj, dict):
+        raise ValueError("the line is not a JSON object")
+    text = obj.get("text")
+    if not isinstance(text, str):
+        raise ValueError('no "text" string')
+    norm = normalise_text(text)
+    if norm != text:
+        # move every span with the text, so they keep pointing at the same characters
+        norm, offsets = normalise_with_map(text)
+        obj = {**obj, "spans": [_shifted(s, offsets) for s in obj.get("spans") or []]}
+        obj["relations"] = [
+            {**r, **{k: _shifted(r[k], offsets) for k in ("head_span", "child_span") if k in r}}
+            for r in obj.get("relations") or []
+            if isinstance(r, dict)
+        ]
+        if isinstance(obj.get("meta"), dict) and isinstance(obj["meta"].get("quotes"), list):
+            obj["meta"] = {
+                **obj["meta"],
+                "quotes": [_shifted_entry(e, offsets) for e in obj["meta"]["quotes"]],
+            }
+    meta = obj.get("meta") if isinstance(obj.get("meta"), dict) else {}
+    assert isinstance(meta, dict)
+    quotes = _task_quotes(obj, norm)
+    if "article_meta" in meta or "quotes" in meta:
+        art_meta = meta.get("article_meta") if isinstance(meta.get("article_meta"), dict) else {}
+        assert isinstance(art_meta, dict)
+        title = meta.get("title")
+        ext_id = meta.get("id")
+    else:  # a task written by another tool: its meta describes the article
+        art_meta = {k: v for k, v in meta.items() if k not in ("title", "id")}
+        title = meta.get("title")
+        ext_id = meta.get("id")
+    if not isinstance(title, str) or not title.strip():
+        title = next((ln.strip() for ln in norm.split("\n") if ln.strip()), "")
+    article = Article(
+        title=title.strip(),
+        text=norm,
+        meta=dict(art_meta),
+        ext_id=None if ext_id is None else str(ext_id),
+    )
+    return article, quotes
+
+
+def _finish(article: Article, quotes: list[tuple[float, Quote]]) -> Article:
+    quotes.sort(key=lambda kq: kq[0])  # stable: tasks' own order among equal keys
+    article.quotes = [q for _, q in quotes]
+    return article
+
+
+def iter_prodigy(path: str | Path) -> Iterator[Article | LineError]:
+    """Stream the articles of a Prodigy task file; bad lines come back as LineError."""
+    name = str(path)
+    current: Article | None = None
+    pending: list[tuple[float, Quote]] = []
+    with open(path, "rb") as fh:
+        for lineno, raw in enumerate(fh, 1):
+            if not raw.strip():
+                continue
+            try:
+                obj = json.loads(raw.decode("utf-8"))
+                article, quotes = _task_article(obj)
+            except UnicodeDecodeError as exc:
+                yield LineError(name, lineno, f"not UTF-8 ({exc.reason} at byte {exc.start})")
+                continue
+            except json.JSONDecodeError as exc:
+                yield LineError(name, lineno, f"broken JSON ({exc.msg}, column {exc.colno})")
+                continue
+            except (ValueError, TypeError) as exc:
+                yield LineError(name, lineno, str(exc))
+                continue
+            if current is not None and current.text == article.text:
+                pending.extend(quotes)
+                continue
+            if current is not None:
+                yield _finish(current, pending)
+            current, pending = article, list(quotes)
+    if current is not None:
+        yield _finish(current, pending)
+
+
+def is_prodigy_file(path: str | Path) -> bool:
+    """True when the first object of a .jsonl file looks like a Prodigy task.
+
+    A task has ``spans`` or ``tokens`` and no ``quotes`` (which would make it quote JSONL).
+    """
+    try:
+        with open(path, "rb") as fh:
+            for raw in fh:
+                if raw.strip():
+                    obj = json.loads(raw.decode("utf-8"))
+                    return (
+                        isinstance(obj, dict)
+                        and ("spans" in obj or "tokens" in obj)
+                        and "quotes" not in obj
+                    )
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return False
+    return False

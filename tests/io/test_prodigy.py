@@ -1,0 +1,235 @@
+"""Prodigy task JSONL: the task shape, and reading tasks back (ours and other tools')."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from annotator.core.model import Article, Quote, StoredArticle
+from annotator.core.text import normalise_text
+from annotator.io.export_records import ExportQuote
+from annotator.io.prodigy import (
+    ProdigyWriter,
+    is_prodigy_file,
+    iter_prodigy,
+    prodigy_tasks,
+)
+from annotator.io.quote_jsonl import LineError
+
+RAW = (
+    "Port reopens 🚢\r\n\r\n"
+    '"The harbour is safe," the minister said on Monday, "and ships can dock."\r\n'
+    "Unions\u00a0warned that pay talks had stalled, according to Ana Ruiz."
+)
+TEXT = normalise_text(RAW)
+
+
+def sp(sub: str, start: int = 0) -> tuple[int, int]:
+    i = TEXT.index(sub, start)
+    return i, i + len(sub)
+
+
+SPLIT = Quote(
+    content_spans=(sp('"The harbour is safe,"'), sp('"and ships can dock."')),
+    speaker_spans=(sp("the minister"),),
+    cue_spans=(sp("said"),),
+    speaker_text="the minister",
+    speaker_name="Lee Min",
+    kind="direct",
+    stance="support",
+    annotator="alice",
+    status="accepted",
+    origin="model-corrected",
+    confidence=0.8,
+    note="check the date",
+    extra={"topic": "ports"},
+)
+INDIRECT = Quote(
+    content_spans=(sp("pay talks had stalled"),),
+    speaker_spans=(sp("Ana Ruiz"),),
+    cue_spans=(sp("according to"),),
+    speaker_text="Ana Ruiz",
+    kind="indirect",
+    annotator="alice",
+    status="accepted",
+    origin="manual",
+)
+NEGATIVE = Quote(
+    content_spans=(sp("Unions"),),
+    kind="indirect",
+    annotator="alice",
+    status="rejected",
+    origin="model",
+    confidence=0.2,
+)
+BOB = INDIRECT.with_(annotator="bob", stance="oppose")
+
+
+def stored() -> StoredArticle:
+    return StoredArticle(3, "Port reopens 🚢", TEXT, {"publisher": "Test Post"}, "h", "port-1")
+
+
+def exported(*quotes: Quote) -> list[ExportQuote]:
+    return [ExportQuote(str(i), q) for i, q in enumerate(quotes, 1)]
+
+
+def test_task_shape() -> None:
+    tasks = prodigy_tasks(stored(), exported(SPLIT, NEGATIVE, INDIRECT, BOB))
+    # one task per annotator and status, in order of their first quote
+    assert [(t["meta"]["annotator"], t["answer"]) for t in tasks] == [
+        ("alice", "accept"),
+        ("alice", "reject"),
+        ("bob", "accept"),
+    ]
+    task = tasks[0]
+    assert task["text"] == TEXT
+    assert task["_annotator_id"] == "alice"
+    assert isinstance(task["_input_hash"], int) and isinstance(task["_task_hash"], int)
+    tokens = task["tokens"]
+    assert all(TEXT[t["start"] : t["end"]] == t["text"] for t in tokens)
+    labels = [(s["label"], TEXT[s["start"] : s["end"]]) for s in task["spans"]]
+    assert labels == [
+        ("QUOTE", '"The harbour is safe,"'),
+        ("SPEAKER", "the minister"),
+        ("CUE", "said"),
+        ("QUOTE", '"and ships can dock."'),
+        ("QUOTE", "pay talks had stalled"),
+        ("CUE", "according to"),
+        ("SPEAKER", "Ana Ruiz"),
+    ]
+    for s in task["spans"]:  # token_end is inclusive
+        assert tokens[s["token_start"]]["start"] == s["start"]
+        assert tokens[s["token_end"]]["end"] == s["end"]
+    rels = [
+        (
+            r["label"],
+            TEXT[r["head_span"]["start"] : r["head_span"]["end"]],
+            TEXT[r["child_span"]["start"] : r["child_span"]["end"]],
+        )
+        for r in task["relations"]
+    ]
+    assert ("SAID_BY", '"The harbour is safe,"', "the minister") in rels
+    assert ("SAID_BY", '"and ships can dock."', "the minister") in rels
+    assert ("CONTINUES", '"The harbour is safe,"', '"and ships can dock."') in rels
+    assert ("CUED_BY", "pay talks had stalled", "according to") in rels
+    assert ("SAID_BY", "pay talks had stalled", "Ana Ruiz") in rels
+    assert all(r["head"] == r["head_span"]["token_end"] for r in task["relations"])
+    meta = task["meta"]
+    assert meta["id"] == "port-1" and meta["title"] == "Port reopens 🚢"
+    assert meta["article_meta"] == {"publisher": "Test Post"}
+    first = meta["quotes"][0]
+    assert (first["seq"], first["kind"], first["stance"], first["speaker_name"]) == (
+        0,
+        "direct",
+        "support",
+        "Lee Min",
+    )
+    assert (first["annotator"], first["status"], first["origin"]) == (
+        "alice",
+        "accepted",
+        "model-corrected",
+    )
+
+
+def test_round_trip_restores_every_quote_in_order(tmp_path: Path) -> None:
+    out = tmp_path / "tasks.jsonl"
+    w = ProdigyWriter(out)
+    w.write(stored(), exported(SPLIT, NEGATIVE, INDIRECT, BOB))
+    w.close()
+    assert is_prodigy_file(out)
+    items = list(iter_prodigy(out))
+    assert len(items) == 1  # the three tasks share one text: one article
+    art = items[0]
+    assert isinstance(art, Article)
+    assert (art.title, art.text, art.ext_id, art.meta) == (
+        "Port reopens 🚢",
+        TEXT,
+        "port-1",
+        {"publisher": "Test Post"},
+    )
+    assert art.quotes == [SPLIT, NEGATIVE, INDIRECT, BOB]
+    assert art.quotes[0].extra == {"topic": "ports"}
+
+
+def test_tasks_from_another_tool(tmp_path: Path) -> None:
+    """No meta of ours: quotes come from spans and relations, status from the answer."""
+    text = 'He said: "Go home." She thinks it is late. 🌙'
+
+    def s(sub: str, label: str) -> dict[str, object]:
+        i = text.index(sub)
+        return {"start": i, "end": i + len(sub), "label": label}
+
+    quote, speaker, cue = s('"Go home."', "QUOTE"), s("He", "SPEAKER"), s("said", "CUE")
+    tasks = [
+        {
+            "text": text,
+            "spans": [speaker, cue, quote, s("it is late", "quote")],
+            "relations": [
+                {
+                    "head": 0,
+                    "child": 0,
+                    "head_span": speaker,
+                    "child_span": quote,
+                    "label": "SAID_BY",
+                },
+                {"head": 0, "child": 0, "head_span": quote, "child_span": cue, "label": "CUE"},
+            ],
+            "answer": "accept",
+            "meta": {"source": "feed"},
+            "_annotator_id": "news-dana",
+        },
+        {"text": "Nothing here.", "spans": [], "answer": "reject"},
+    ]
+    path = tmp_path / "db-out.jsonl"
+    path.write_text("\n".join(json.dumps(t) for t in tasks) + "\n", encoding="utf-8")
+    first, second = list(iter_prodigy(path))
+    assert isinstance(first, Article) and isinstance(second, Article)
+    assert first.meta == {"source": "feed"} and first.title == text
+    q1, q2 = first.quotes
+    assert q1.content_spans == ((9, 19),) and q1.speaker_spans == ((0, 2),)
+    assert q1.cue_spans == ((3, 7),) and q1.speaker_text == "He"
+    assert (q1.kind, q1.status, q1.annotator, q1.origin) == (
+        "direct",
+        "accepted",
+        "news-dana",
+        "manual",
+    )
+    assert q2.speaker_spans == () and q2.kind == "indirect"
+    assert second.quotes == []
+
+
+def test_crlf_text_moves_the_spans(tmp_path: Path) -> None:
+    raw = 'Title\r\n\r\n"Hi," said Al 😀.\u00a0Bye.'
+    i = raw.index('"Hi,"')
+    task = {"text": raw, "spans": [{"start": i, "end": i + 5, "label": "QUOTE"}]}
+    path = tmp_path / "t.jsonl"
+    path.write_text(json.dumps(task) + "\n", encoding="utf-8")
+    (art,) = list(iter_prodigy(path))
+    assert isinstance(art, Article)
+    (q,) = art.quotes
+    a, b = q.content_spans[0]
+    assert art.text[a:b] == '"Hi,"'
+
+
+def test_bad_lines_are_reported_and_skipped(tmp_path: Path) -> None:
+    good = {"text": "Fine text.", "spans": [{"start": 0, "end": 4, "label": "QUOTE"}]}
+    path = tmp_path / "t.jsonl"
+    path.write_bytes(
+        b"{broken\n"
+        + json.dumps({"text": "x", "spans": [{"start": 0, "end": 9, "label": "QUOTE"}]}).encode()
+        + b"\n\xff\xfe\n"
+        + json.dumps(good).encode()
+        + b"\n"
+    )
+    items = list(iter_prodigy(path))
+    errors = [i for i in items if isinstance(i, LineError)]
+    assert [e.line for e in errors] == [1, 2, 3]
+    assert "outside the text" in errors[1].reason
+    arts = [i for i in items if isinstance(i, Article)]
+    assert len(arts) == 1 and arts[0].quotes[0].content_spans == ((0, 4),)
+
+
+def test_quote_jsonl_is_not_taken_for_prodigy(tmp_path: Path) -> None:
+    p = tmp_path / "q.jsonl"
+    p.write_text(json.dumps({"text": "a", "quotes": [], "spans": []}) + "\n", encoding="utf-8")
+    assert not is_prodigy_file(p)

@@ -1,0 +1,157 @@
+"""The Export dialog: fill it in with clicks and keys, run, check the bytes written."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from annotator.core.model import Article, Quote
+from annotator.core.text import normalise_text
+from annotator.store.project import Project
+from annotator.ui.export_dialog import ExportDialog
+
+RAW = (
+    "Rail strike {n} 🚆\r\n\r\n"
+    '"Trains will run," the operator said, "on Sunday."\r\n'
+    "Workers\u00a0said the offer was too low."
+)
+
+
+def sp(text: str, sub: str) -> tuple[int, int]:
+    i = text.index(sub)
+    return i, i + len(sub)
+
+
+@pytest.fixture
+def export_db(tmp_path: Path) -> Path:
+    path = tmp_path / "rail.db"
+    with Project.open(path) as p:
+        for n in range(1, 7):
+            text = normalise_text(RAW.replace("{n}", str(n)))
+            aid, _ = p.add_article(
+                Article(f"Rail strike {n}", text, {"publisher": "Wire"}, f"r{n}")
+            )
+            direct = Quote(
+                content_spans=(sp(text, '"Trains will run,"'), sp(text, '"on Sunday."')),
+                speaker_spans=(sp(text, "the operator"),),
+                cue_spans=(sp(text, "said"),),
+                speaker_text="the operator",
+                kind="direct",
+                status="accepted",
+            )
+            negative = Quote(
+                content_spans=(sp(text, "Workers"),), kind="indirect", status="rejected"
+            )
+            p.add_annotation(aid, "alice", direct)
+            p.add_annotation(aid, "alice", negative)
+            p.add_annotation(aid, "bob", direct.with_(stance="neutral"))
+    return path
+
+
+def dialog(qtbot: QtBot, path: Path) -> ExportDialog:
+    d = ExportDialog(path)
+    qtbot.addWidget(d)
+    d.show()
+    qtbot.waitExposed(d)
+    return d
+
+
+def set_output(qtbot: QtBot, d: ExportDialog, path: Path) -> None:
+    d.output_edit.clear()
+    qtbot.keyClicks(d.output_edit, str(path))
+
+
+def choose_format(d: ExportDialog, key: str) -> None:
+    d.format_combo.setCurrentIndex(d.format_combo.findData(key))
+
+
+def run(qtbot: QtBot, d: ExportDialog) -> object:
+    with qtbot.waitSignal(d.exported, timeout=20000) as blocker:
+        qtbot.mouseClick(d.export_button, Qt.MouseButton.LeftButton)
+    return blocker.args[0]
+
+
+def test_csv_with_bom_negatives_and_one_annotator(
+    qtbot: QtBot, export_db: Path, tmp_path: Path
+) -> None:
+    d = dialog(qtbot, export_db)
+    assert d.format == "csv" and d.output_edit.text().endswith("rail-export.csv")
+    out = tmp_path / "alice.csv"
+    set_output(qtbot, d, out)
+    qtbot.mouseClick(d.bom_check, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(d.status_checks["rejected"], Qt.MouseButton.LeftButton)
+    alice = d.annotator_list.findItems("alice", Qt.MatchFlag.MatchExactly)[0]
+    alice.setCheckState(Qt.CheckState.Checked)
+    report = run(qtbot, d)
+    assert report.quotes == 12  # type: ignore[attr-defined]
+    data = out.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbfquote_id,")
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+    assert len(rows) == 12
+    assert {r["annotator"] for r in rows} == {"alice"}
+    assert sorted({r["status"] for r in rows}) == ["accepted", "rejected"]
+    assert rows[0]["quote_text"] == '"Trains will run," … "on Sunday."'
+    assert "12 quotes from 6 articles" in d.status_label.text()
+    assert d.progress.value() == d.progress.maximum() == 12
+    assert d.cancel_button.text() == "Close" and d.export_button.isEnabled()
+
+
+def test_jsonl_split(qtbot: QtBot, export_db: Path, tmp_path: Path) -> None:
+    d = dialog(qtbot, export_db)
+    choose_format(d, "jsonl")
+    assert d.output_edit.text().endswith("rail-export.jsonl") and not d.bom_check.isEnabled()
+    set_output(qtbot, d, tmp_path / "data.jsonl")
+    d.split_group.setChecked(True)
+    train, dev, test = d.split_spins
+    train.setValue(0.5)
+    dev.setValue(0.5)
+    test.setValue(0.0)
+    d.seed_spin.setValue(4)
+    report = run(qtbot, d)
+    assert [(p.name, p.articles) for p in report.parts] == [("train", 3), ("dev", 3)]  # type: ignore[attr-defined]
+    ids = []
+    for part in ("train", "dev"):
+        lines = (tmp_path / f"data.{part}.jsonl").read_text(encoding="utf-8").splitlines()
+        assert len(lines) == 3
+        for line in lines:
+            obj = json.loads(line)
+            ids.append(obj["id"])
+            assert [q["annotator"] for q in obj["quotes"]] == ["alice", "bob"]
+            assert {q["status"] for q in obj["quotes"]} == {"accepted"}
+    assert sorted(ids) == [f"r{n}" for n in range(1, 7)]
+    assert not (tmp_path / "data.test.jsonl").exists()
+    assert "train: 3 articles" in d.status_label.text()
+
+
+def test_gold_is_offered_only_when_reviews_exist(qtbot: QtBot, export_db: Path) -> None:
+    d = dialog(qtbot, export_db)
+    assert not d.gold_check.isEnabled()
+    assert "reviewed" in d.gold_check.toolTip()
+
+
+def test_a_refused_export_says_why(qtbot: QtBot, export_db: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "busy"
+    folder.mkdir()
+    (folder / "keep.txt").write_text("mine", encoding="utf-8")
+    d = dialog(qtbot, export_db)
+    choose_format(d, "brat")
+    set_output(qtbot, d, folder)
+    with qtbot.waitSignal(d.failed, timeout=20000) as blocker:
+        qtbot.mouseClick(d.export_button, Qt.MouseButton.LeftButton)
+    assert "not empty" in blocker.args[0]
+    assert "Cannot export" in d.status_label.text()
+    assert sorted(p.name for p in folder.iterdir()) == ["keep.txt"]
+    # a bad split is caught before anything runs
+    choose_format(d, "csv")
+    set_output(qtbot, d, tmp_path / "x.csv")
+    d.split_group.setChecked(True)
+    d.split_spins[0].setValue(0.9)
+    qtbot.mouseClick(d.export_button, Qt.MouseButton.LeftButton)
+    assert "add up to 1" in d.status_label.text() and not d.running
+    assert not (tmp_path / "x.csv").exists()
