@@ -19,15 +19,16 @@ from typing import Any
 
 from annotator.core.agreement import (
     AnnotatedArticle,
-    article_disagreements,
+    PairAgreement,
     cluster_quotes,
-    compare_annotators,
     describe_differences,
+    iter_pair_agreements,
     stance_alpha,
 )
 from annotator.core.errors import AnnotatorError
 from annotator.core.model import Quote
 from annotator.store.project import Project
+from annotator.store.review import ReviewStore
 
 #: The annotation status that makes a quote part of an annotator's version.
 COUNTED_STATUS = "accepted"
@@ -229,7 +230,7 @@ def compute_agreement(
         )
     report = AgreementReport(names)
     report.per_annotator = _annotator_figures(project, names)
-    report.gold_quotes = int(project.db.execute("SELECT count(*) FROM gold_quotes").fetchone()[0])
+    report.gold_quotes = ReviewStore(project).count_gold()
     report.gold_articles = int(
         project.db.execute("SELECT count(*) FROM reviews WHERE status = 'done'").fetchone()[0]
     )
@@ -239,14 +240,13 @@ def compute_agreement(
     pair_names = list(combinations(names, 2))
     per_article: dict[str, int] = {a.id: 0 for a in loaded.articles}
     for k, (a, b) in enumerate(pair_names, 1):
-        agg = compare_annotators(loaded.articles, a, b)
+        # one comparison per article serves both the pair's totals and the article's count
+        agg = PairAgreement()
         n_articles = 0
-        for art in loaded.articles:
-            if a in art.versions and b in art.versions:
-                n_articles += 1
-                per_article[art.id] += len(
-                    article_disagreements(art.text, art.versions[a], art.versions[b], a, b)
-                )
+        for art_id, pair in iter_pair_agreements(loaded.articles, a, b):
+            agg += pair
+            n_articles += 1
+            per_article[art_id] += pair.disagreements
         report.pairs.append(
             PairFigures(
                 a=a,

@@ -38,7 +38,7 @@ def detect_articles(
         if cancel is not None and cancel():
             break
         ids = list(article_ids[start : start + CHUNK])
-        texts: Iterator[str] = (project.article(i).text for i in ids)
+        texts: Iterator[str] = (a.text for a in project.iter_articles(ids))
         results = list(detect_texts(nlp, texts, n_process=n_process))
         with project.batch():
             for ident, quotes in zip(ids, results, strict=True):

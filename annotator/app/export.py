@@ -32,7 +32,8 @@ from annotator.io.docbin import LABEL_MODES, DocBinWriter
 from annotator.io.export_records import ArticleWriter, ExportQuote
 from annotator.io.jsonl_export import QuoteJsonlWriter
 from annotator.io.prodigy import ProdigyWriter
-from annotator.store.project import Project, quote_from_row
+from annotator.store.db import in_filter
+from annotator.store.project import Project, SpeakerIds, quote_from_row
 
 FORMATS: tuple[str, ...] = ("csv", "jsonl", "prodigy", "spacy", "brat")
 #: File extension of each format ("" for brat, which writes a folder).
@@ -187,7 +188,7 @@ def _validate(project: Project, options: ExportOptions) -> None:
                 "gold quotes have no status (every reviewed quote is accepted): "
                 "leave out --status with --gold"
             )
-        known = _reviewers(project)
+        known = gold_reviewers(project)
         if not known:
             raise ExportError(
                 "this project has no reviewed (gold) quotes yet: review some articles first, "
@@ -240,7 +241,8 @@ def _ours(folder: Path) -> bool:
 # -- reading the project -------------------------------------------------------------------
 
 
-def _reviewers(project: Project) -> list[str]:
+def gold_reviewers(project: Project) -> list[str]:
+    """Reviewers with at least one gold quote, by name (the people a gold export can pick)."""
     rows = project.db.execute(
         "SELECT DISTINCT r.reviewer FROM gold_quotes g JOIN reviews r ON r.id = g.review_id "
         "ORDER BY r.reviewer"
@@ -248,25 +250,18 @@ def _reviewers(project: Project) -> list[str]:
     return [r[0] for r in rows]
 
 
-def _in(column: str, values: Sequence[str], params: list[Any]) -> str:
-    if not values:
-        return ""
-    params.extend(values)
-    return f" AND {column} IN ({', '.join('?' for _ in values)})"
-
-
 def _filtered(options: ExportOptions) -> tuple[str, list[Any]]:
     """FROM ... WHERE ... selecting the exported quotes (annotations or gold)."""
     params: list[Any] = []
     if options.gold:
         sql = " FROM gold_quotes g JOIN reviews r ON r.id = g.review_id WHERE 1"
-        sql += _in("r.reviewer", options.annotators, params)
-        sql += _in("g.kind", options.kinds, params)
+        sql += in_filter("r.reviewer", options.annotators, params)
+        sql += in_filter("g.kind", options.kinds, params)
     else:
         sql = " FROM annotations a JOIN annotators an ON an.id = a.annotator_id WHERE 1"
-        sql += _in("an.name", options.annotators, params)
-        sql += _in("a.status", options.statuses, params)
-        sql += _in("a.kind", options.kinds, params)
+        sql += in_filter("an.name", options.annotators, params)
+        sql += in_filter("a.status", options.statuses, params)
+        sql += in_filter("a.kind", options.kinds, params)
     return sql, params
 
 
@@ -279,21 +274,6 @@ def _count(project: Project, options: ExportOptions) -> tuple[int, list[int]]:
         int(r[0]) for r in project.db.execute(f"SELECT DISTINCT {alias}.article_id" + sql, params)
     ]
     return total, ids
-
-
-class _Speakers:
-    """Canonical speaker name -> registry id, looked up once per name."""
-
-    def __init__(self, project: Project) -> None:
-        self.project = project
-        self._ids: dict[str, int | None] = {}
-
-    def id(self, name: str | None) -> int | None:
-        if not name:
-            return None
-        if name not in self._ids:
-            self._ids[name] = self.project.speaker_id(name, create=False)
-        return self._ids[name]
 
 
 class _Decisions:
@@ -345,7 +325,7 @@ def iter_export_quotes(
     project: Project, options: ExportOptions
 ) -> Iterator[tuple[int, ExportQuote]]:
     """(article id, quote) for every exported quote, ordered by article then position."""
-    speakers = _Speakers(project)
+    speakers = SpeakerIds(project)
     if options.gold:
         sql, params = _filtered(options)
         select = (
@@ -388,7 +368,7 @@ def iter_export_quotes(
             ExportQuote(
                 id=str(rec.id),
                 quote=rec.quote,
-                speaker_id=speakers.id(rec.quote.speaker_name),
+                speaker_id=speakers(rec.quote.speaker_name),
                 review_decision=decision,
                 reviewer=reviewer,
                 created_at=rec.created_at,

@@ -22,7 +22,7 @@ from typing import Any
 
 from annotator.core.errors import ProjectError
 from annotator.core.model import AnnotationRecord, Quote
-from annotator.store.project import Project
+from annotator.store.project import Project, SpeakerIds
 from annotator.store.review import GoldRecord, GoldState, ReviewStore
 
 _PROGRESS_RANK = {"new": 0, "in_progress": 1, "done": 2}
@@ -216,15 +216,7 @@ def _merge_annotations(
     existing: dict[Hashable, int] = {}
     mapping: dict[int, int] = {}
     by_suggestion: dict[tuple[str | None, int], AnnotationRecord] = {}
-    speaker_ids: dict[str, int | None] = {}
-
-    def speaker(name: str | None) -> int | None:
-        if not name:
-            return None
-        if name not in speaker_ids:
-            speaker_ids[name] = project.speaker_id(name)
-        return speaker_ids[name]
-
+    speaker = SpeakerIds(project, create=True)
     for rec in project.annotations(our_article):
         existing.setdefault(annotation_identity(rec.quote, speaker(rec.quote.speaker_name)), rec.id)
         if rec.suggestion_id is not None:
@@ -300,15 +292,7 @@ def _merge_reviews(
     if not reviewers:
         return
     theirs_store, ours_store = ReviewStore(other), ReviewStore(project)
-    speaker_ids: dict[str, int | None] = {}
-
-    def speaker(name: str | None) -> int | None:
-        if not name:
-            return None
-        if name not in speaker_ids:
-            speaker_ids[name] = project.speaker_id(name)
-        return speaker_ids[name]
-
+    speaker = SpeakerIds(project, create=True)
     for name in reviewers:
         review = theirs_store.review(their_article, name)
         assert review is not None

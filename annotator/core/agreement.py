@@ -13,7 +13,7 @@ annotators over clusters of overlapping quotes, with missing values.
 from __future__ import annotations
 
 import re
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from annotator.core.model import Article, Quote, spans_text
@@ -139,6 +139,22 @@ def compare_pair(
     return PairAgreement(scores, len(pairs), speaker, stance, differing + unmatched)
 
 
+def iter_pair_agreements(
+    articles: Iterable[AnnotatedArticle],
+    name_a: str,
+    name_b: str,
+    propn_words: PropnWords = capitalised_words,
+) -> Iterator[tuple[str, PairAgreement]]:
+    """(article id, agreement of ``name_a`` with ``name_b``) for each article both annotated.
+
+    An article's ``disagreements`` equals ``len(article_disagreements(...))`` for it.
+    """
+    for art in articles:
+        if name_a in art.versions and name_b in art.versions:
+            a, b = art.versions[name_a], art.versions[name_b]
+            yield art.id, compare_pair(art.id, art.text, a, b, propn_words)
+
+
 def compare_annotators(
     articles: Iterable[AnnotatedArticle],
     name_a: str,
@@ -147,11 +163,8 @@ def compare_annotators(
 ) -> PairAgreement:
     """Agreement of ``name_a`` (as gold) with ``name_b`` over the articles both annotated."""
     total = PairAgreement()
-    for art in articles:
-        if name_a in art.versions and name_b in art.versions:
-            total += compare_pair(
-                art.id, art.text, art.versions[name_a], art.versions[name_b], propn_words
-            )
+    for _, pair in iter_pair_agreements(articles, name_a, name_b, propn_words):
+        total += pair
     return total
 
 

@@ -43,14 +43,6 @@ def spans_text(text: str, spans: Iterable[Span], sep: str = " … ") -> str:
     return sep.join(text[a:b] for a, b in spans)
 
 
-def span_chars(spans: Iterable[Span]) -> set[int]:
-    """Spans as a set of character positions (the scorer's view of a quote)."""
-    out: set[int] = set()
-    for a, b in spans:
-        out.update(range(a, b))
-    return out
-
-
 def check_spans_inside(spans: Iterable[Span], length: int) -> None:
     """Raise ValueError when a span reaches outside a text of ``length`` characters."""
     for a, b in spans:

@@ -43,7 +43,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.core.model import Article, Quote, StoredArticle
-from annotator.core.text import normalise_text, normalise_with_map
+from annotator.core.text import normalise_text, normalise_with_map, title_and_body
 from annotator.io.export_records import ExportQuote, safe_name
 
 #: First line of the annotation.conf we write; marks a folder an export may replace.
@@ -420,7 +420,7 @@ def read_brat_file(ann_path: Path) -> tuple[Article, list[str]]:
             title = info.get("title")
             ext_id = info.get("id", ext_id)
     if not isinstance(title, str) or not title.strip():
-        title = next((ln.strip() for ln in text.split("\n") if ln.strip()), "")
+        title = title_and_body(text)[0]
     article = Article(
         title=title.strip(),
         text=text,

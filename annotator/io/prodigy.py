@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.core.model import Article, Quote, StoredArticle
-from annotator.core.text import normalise_text, normalise_with_map
+from annotator.core.text import normalise_text, normalise_with_map, title_and_body
 from annotator.io.brat import guess_kind
 from annotator.io.export_records import ExportQuote
 from annotator.io.quote_jsonl import LineError, write_jsonl_line
@@ -382,7 +382,7 @@ def _task_article(obj: Any) -> tuple[Article, list[tuple[float, Quote]]]:
         title = meta.get("title")
         ext_id = meta.get("id")
     if not isinstance(title, str) or not title.strip():
-        title = next((ln.strip() for ln in norm.split("\n") if ln.strip()), "")
+        title = title_and_body(norm)[0]
     article = Article(
         title=title.strip(),
         text=norm,

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from annotator.core.model import Article, Quote
-from annotator.core.text import normalise_with_map
+from annotator.core.text import normalise_with_map, title_and_body
 
 _ARTICLE_KEYS = {"id", "title", "text", "meta", "quotes"}
 
@@ -63,7 +63,7 @@ def article_from_json(obj: Any) -> Article:
             raise ValueError(f"quote {n}: {exc}") from None
     title = obj.get("title")
     if not isinstance(title, str) or not title.strip():
-        title = next((ln.strip() for ln in norm.split("\n") if ln.strip()), "")
+        title = title_and_body(norm)[0]
     ext_id = obj.get("id")
     return Article(
         title=title.strip(),

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from datetime import datetime, timezone
+import threading
+from collections.abc import Sequence
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 from sqlite_utils import Database
 
@@ -23,9 +26,31 @@ _SQLITE_MAGIC = b"SQLite format 3\x00"
 _BUSY_TIMEOUT_S = 10.0
 
 
+_last_stamp = datetime.min.replace(tzinfo=timezone.utc)
+_stamp_lock = threading.Lock()
+
+
 def now_iso() -> str:
-    """The current UTC time as an ISO 8601 string (stored in every timestamp column)."""
-    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+    """The current UTC time as an ISO 8601 string (stored in every timestamp column).
+
+    Microseconds, and strictly increasing within the process, so "the newest row" (e.g.
+    where an annotator stopped) is well defined even for writes in the same millisecond.
+    """
+    global _last_stamp
+    with _stamp_lock:
+        stamp = datetime.now(timezone.utc)
+        if stamp <= _last_stamp:
+            stamp = _last_stamp + timedelta(microseconds=1)
+        _last_stamp = stamp
+    return stamp.isoformat(timespec="microseconds")
+
+
+def in_filter(column: str, values: Sequence[Any] | None, params: list[Any]) -> str:
+    """`` AND column IN (?, ...)`` for a non-empty ``values`` (appended to ``params``), else ""."""
+    if not values:
+        return ""
+    params.extend(values)
+    return f" AND {column} IN ({', '.join('?' for _ in values)})"
 
 
 def _check_file(path: Path) -> bool:

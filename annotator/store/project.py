@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from annotator.core.errors import ProjectError, ReadOnlyProjectError
+from annotator.core.errors import ReadOnlyProjectError
 from annotator.core.model import (
     DEFAULT_STANCE_LABELS,
     AnnotationRecord,
@@ -30,7 +30,10 @@ from annotator.core.model import (
     SuggestionRecord,
 )
 from annotator.core.text import content_hash
-from annotator.store.db import now_iso, open_db, schema_version
+from annotator.store.db import in_filter, now_iso, open_db, schema_version
+
+#: Ids per ``IN (...)`` query when fetching many rows by id.
+_ID_CHUNK = 500
 
 _ANNOTATION_SELECT = """
     SELECT a.*, an.name AS annotator_name, s.name AS speaker_name
@@ -323,8 +326,19 @@ class Project:
             for r in self.db.query("SELECT * FROM articles ORDER BY id"):
                 yield self._article_from_row(r)
         else:
-            for ident in ids:
-                yield self.article(ident)
+            # one query per chunk, not per article (SQLite caps the number of parameters)
+            ids = list(ids)
+            for start in range(0, len(ids), _ID_CHUNK):
+                chunk = ids[start : start + _ID_CHUNK]
+                marks = ", ".join("?" for _ in chunk)
+                rows = {
+                    r["id"]: r
+                    for r in self.db.query(f"SELECT * FROM articles WHERE id IN ({marks})", chunk)
+                }
+                for ident in chunk:
+                    if ident not in rows:
+                        raise KeyError(f"no article {ident}")
+                    yield self._article_from_row(rows[ident])
 
     def article_ids(self) -> list[int]:
         return [r[0] for r in self.db.execute("SELECT id FROM articles ORDER BY id")]
@@ -571,9 +585,7 @@ class Project:
         sql = _ANNOTATION_SELECT + " WHERE 1"
         params: list[Any] = []
         for column, values in (("an.name", annotators), ("a.status", statuses), ("a.kind", kinds)):
-            if values:
-                sql += f" AND {column} IN ({', '.join('?' for _ in values)})"
-                params.extend(values)
+            sql += in_filter(column, values, params)
         sql += " ORDER BY a.article_id, json_extract(a.content_spans, '$[0][0]'), a.id"
         for r in self.db.query(sql, params):
             yield self._annotation_from_row(r)
@@ -652,11 +664,20 @@ class Project:
         }
 
 
-def ensure_project_error(path: Path, exc: sqlite3.Error) -> ProjectError:
-    """Turn a low-level SQLite failure into a message naming the project file."""
-    msg = str(exc)
-    if "locked" in msg or "busy" in msg:
-        return ProjectError(f"{path}: is locked by another program; nothing was changed")
-    if "readonly" in msg:
-        return ProjectError(f"{path}: cannot be written (read-only); nothing was changed")
-    return ProjectError(f"{path}: {msg}")
+class SpeakerIds:
+    """Speaker name -> registry id, looked up once per name (for loops over many quotes).
+
+    With ``create`` a name missing from the registry is added (see :meth:`Project.speaker_id`).
+    """
+
+    def __init__(self, project: Project, create: bool = False) -> None:
+        self.project = project
+        self.create = create
+        self._ids: dict[str, int | None] = {}
+
+    def __call__(self, name: str | None) -> int | None:
+        if not name:
+            return None
+        if name not in self._ids:
+            self._ids[name] = self.project.speaker_id(name, create=self.create)
+        return self._ids[name]

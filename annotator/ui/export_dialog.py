@@ -42,6 +42,7 @@ from annotator.app.export import (
     ExportReport,
     check_split,
     export_project,
+    gold_reviewers,
 )
 from annotator.core.model import KINDS, STATUSES
 from annotator.store.project import Project
@@ -100,13 +101,7 @@ class ExportDialog(QDialog):
         self.report: ExportReport | None = None
         with Project.open(self.project_path, create=False, readonly=True) as project:
             annotators = project.annotators()
-            reviewers = [
-                r[0]
-                for r in project.db.execute(
-                    "SELECT DISTINCT r.reviewer FROM gold_quotes g"
-                    " JOIN reviews r ON r.id = g.review_id ORDER BY r.reviewer"
-                )
-            ]
+            reviewers = gold_reviewers(project)
         self._annotators = annotators
         self._reviewers = reviewers
         self._build()
