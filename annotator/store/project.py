@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from annotator.core.errors import ReadOnlyProjectError
+from annotator.core.errors import ProjectError, ReadOnlyProjectError
 from annotator.core.model import (
     DEFAULT_STANCE_LABELS,
     AnnotationRecord,
@@ -127,7 +127,10 @@ class Project:
             else:
                 # IMMEDIATE takes the write lock up front, so a second process waits for
                 # it (busy timeout) instead of failing when its read snapshot goes stale.
-                self.db.execute("BEGIN IMMEDIATE")
+                try:
+                    self.db.execute("BEGIN IMMEDIATE")
+                except sqlite3.OperationalError as exc:
+                    raise self._write_error(exc) from None
                 try:
                     yield self.db
                 except BaseException:
@@ -138,6 +141,19 @@ class Project:
             # ids cached inside the rolled-back transaction may no longer exist
             self._annotator_ids.clear()
             raise
+
+    def _write_error(self, exc: sqlite3.OperationalError) -> ProjectError:
+        """A failure to start a write, as a sentence naming the project file."""
+        msg = str(exc)
+        if "locked" in msg or "busy" in msg:
+            return ProjectError(
+                f"{self.path}: is locked by another program (waited "
+                f"{self.db.execute('PRAGMA busy_timeout').fetchone()[0] / 1000:g} s); "
+                "nothing was changed"
+            )
+        if "readonly" in msg or "read-only" in msg:
+            return ProjectError(f"{self.path}: cannot be written (read-only); nothing was changed")
+        return ProjectError(f"{self.path}: cannot be written ({msg}); nothing was changed")
 
     def _log(
         self,

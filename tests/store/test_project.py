@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from annotator.core.errors import ProjectError
 from annotator.core.model import Article, Quote
 from annotator.store.project import Project
 
@@ -193,3 +194,25 @@ def test_sigkill_loses_nothing_committed(tmp_path: Path) -> None:
         }
     assert set(confirmed) <= stored
     assert stored == logged, "every stored action has its change-log row and vice versa"
+
+
+def test_write_while_another_program_holds_the_lock(tmp_path: Path) -> None:
+    path = tmp_path / "p.db"
+    with Project.open(path) as p:
+        p.add_article(Article("Rain ahead", TEXT))
+    holder = sqlite3.connect(path)
+    holder.execute("BEGIN IMMEDIATE")
+    project = Project.open(path)
+    project.db.execute("PRAGMA busy_timeout = 200")
+    try:
+        with pytest.raises(ProjectError, match="locked by another program") as err:
+            project.add_annotation(1, "alice", _quote())
+        assert str(path) in str(err.value)
+    finally:
+        holder.rollback()
+        holder.close()
+    # once the lock is gone the same action goes through, and nothing half-done was left
+    assert project.db.execute("SELECT count(*) FROM annotations").fetchone()[0] == 0
+    project.add_annotation(1, "alice", _quote())
+    assert project.db.execute("SELECT count(*) FROM annotations").fetchone()[0] == 1
+    project.close()
