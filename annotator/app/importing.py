@@ -261,13 +261,32 @@ def _import_article(
         report.quotes_added += 1
 
 
+#: Formats read one article per line: their progress is counted in lines, not files.
+_LINE_FORMATS = ("jsonl", "prodigy")
+
+
+def progress_units(path: Path) -> int:
+    """How many progress steps importing ``path`` takes: its lines for JSONL, else 1."""
+    if detect_format(path) in _LINE_FORMATS:
+        try:
+            with open(path, "rb") as fh:
+                return max(1, sum(1 for line in fh if line.strip()))
+        except OSError:
+            return 1
+    return 1
+
+
 def import_file(
     project: Project,
     path: Path,
     annotator: str | None = None,
     index: _QuoteIndex | None = None,
+    on_item: Callable[[], None] | None = None,
 ) -> FileReport:
-    """Import one file; never raises for bad input, the report says what went wrong."""
+    """Import one file; never raises for bad input, the report says what went wrong.
+
+    ``on_item`` is called after each line of a line-per-article file (progress).
+    """
     report = FileReport(str(path))
     index = index or _QuoteIndex(project)
     fmt = detect_format(path)
@@ -292,6 +311,8 @@ def import_file(
                         _import_article(project, item, str(path), annotator, index, report)
                     else:
                         report.problems.append(str(item))
+                    if on_item is not None and fmt in _LINE_FORMATS:
+                        on_item()
     except NotTextError as exc:
         report.status, report.reason = "failed", str(exc)
         return report
@@ -318,11 +339,15 @@ def import_paths(
 
     Args:
         annotator: owner of imported quotes that name no annotator.
-        progress: called as progress(files_done, files_total, current_path).
+        progress: called as progress(done, total, current_path), in steps of one file,
+            or one line for JSONL files (so a single large file still moves the bar).
         cancel: polled between files; when it returns True the import stops there
             (files already imported stay imported).
     """
     files = list(expand_paths(paths))
+    units = [progress_units(f) for f in files] if progress is not None else [1] * len(files)
+    total = sum(units)
+    done = 0
     report = ImportReport()
     index = _QuoteIndex(project)
     # Many small files share one transaction (one disk sync per group instead of per
@@ -330,12 +355,22 @@ def import_paths(
     with ExitStack() as group:
         group.enter_context(project.batch())
         in_group = 0
-        for n, path in enumerate(files):
+        for path, steps in zip(files, units):
             if cancel is not None and cancel():
                 break
+            start = done
+            label = str(path)
+
+            def step(label: str = label) -> None:
+                nonlocal done
+                done += 1
+                if progress is not None:
+                    progress(done, total, label)
+
             if progress is not None:
-                progress(n, len(files), str(path))
-            file_report = import_file(project, path, annotator, index)
+                progress(done, total, label)
+            file_report = import_file(project, path, annotator, index, step)
+            done = start + steps
             report.files.append(file_report)
             in_group += file_report.articles_added + file_report.quotes_added
             if in_group >= BATCH_SIZE:
@@ -343,5 +378,5 @@ def import_paths(
                 group.enter_context(project.batch())
                 in_group = 0
     if progress is not None:
-        progress(len(report.files), len(files), "")
+        progress(done, total, "")
     return report

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import Any
 
 from annotator.app.importing import import_paths
@@ -37,13 +38,13 @@ def run(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     with Project.open(args.project) as project:
-        bar = tqdm(total=0, unit="file", disable=args.quiet or None, file=sys.stderr, leave=False)
+        bar = tqdm(total=0, unit="step", disable=args.quiet or None, file=sys.stderr, leave=False)
 
         def progress(done: int, total: int, current: str) -> None:
             bar.total = total
-            bar.n = done
-            bar.set_postfix_str(current[-40:], refresh=False)
-            bar.refresh()
+            if current:
+                bar.set_postfix_str(Path(current).name[-40:], refresh=False)
+            bar.update(done - bar.n)  # tqdm redraws at most every 0.1 s
 
         try:
             report = import_paths(project, args.paths, args.annotator, progress)

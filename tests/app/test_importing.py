@@ -107,3 +107,22 @@ def test_quotes_keep_their_annotator(project: Project, tmp_path: Path) -> None:
     assert project.count_articles() == 1
     assert sorted(project.annotators()) == ["ann", "bob", "eve"]
     assert [r.quote.annotator for r in project.annotations(1)] == ["ann", "eve", "bob"]
+
+
+def test_progress_moves_line_by_line_through_jsonl(project: Project, tmp_path: Path) -> None:
+    f = tmp_path / "many.jsonl"
+    lines = [
+        json.dumps({"id": f"n{i}", "text": f"Story {i}\n\nThe mayor spoke {i}."}) for i in range(5)
+    ]
+    f.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (tmp_path / "one.txt").write_text("Single\n\nA short article.", encoding="utf-8")
+    calls: list[tuple[int, int]] = []
+    report = import_paths(
+        project, [f, tmp_path / "one.txt"], progress=lambda d, t, _: calls.append((d, t))
+    )
+    assert report.articles_added == 6
+    assert {t for _, t in calls} == {6}
+    done = [d for d, _ in calls]
+    assert done == sorted(done)
+    assert {1, 2, 3, 4, 5} <= set(done)
+    assert done[-1] == 6
