@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSettings, Qt, QThreadPool, QTimer
+from PySide6.QtCore import QSettings, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -27,6 +27,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QDockWidget,
+    QFileDialog,
     QLabel,
     QMainWindow,
     QMenu,
@@ -44,11 +45,18 @@ from annotator.app.names import entities_only, has_entities
 from annotator.app.session import Op, Session
 from annotator.store import queries
 from annotator.store.project import Project
+from annotator.ui.app import can_show_windows
 from annotator.ui.article_list import ArticleList
 from annotator.ui.article_view import ArticleView
 from annotator.ui.dialogs import AnnotatorDialog, SettingsDialog, ShortcutSheet, shortcut_sheet_html
 from annotator.ui.quote_panel import QuotePanel
-from annotator.ui.workers import DetectTask, ModelLoadTask, NamesTask, default_loader
+from annotator.ui.workers import (
+    DetectTask,
+    ImportTask,
+    ModelLoadTask,
+    NamesTask,
+    default_loader,
+)
 
 APP_TITLE = "Quote Annotator"
 SETTINGS_ANNOTATOR = "annotator"
@@ -58,6 +66,8 @@ POSITION_WRITE_DELAY_MS = 4000
 #: Articles whose entity names are kept (a parse of a long article takes ~0.1-0.3 s).
 NAMES_CACHE_SIZE = 200
 READ_ONLY_NOTE = "Read-only: changes are not saved"
+#: The file dialog's filters for File > Import files….
+IMPORT_FILTERS = "Articles (*.txt *.jsonl *.csv *.tsv);;All files (*)"
 
 
 def read_resource(name: str) -> str:
@@ -100,6 +110,10 @@ class MainWindow(QMainWindow):
         pipeline_loader: replaces the pipeline factory (tests use a blank pipeline).
     """
 
+    #: An import from the File menu ended and the window shows its result (the report, or
+    #: None when the import stopped on an error).
+    import_finished = Signal(object)
+
     def __init__(
         self,
         project_path: Path | str,
@@ -119,6 +133,10 @@ class MainWindow(QMainWindow):
         self.model_info: Any = None
         self._model_task: ModelLoadTask | None = None
         self.detect_task: DetectTask | None = None
+        self.import_task: ImportTask | None = None
+        self.last_import_report: Any = None
+        self.import_report_box: QMessageBox | None = None
+        self._detect_again = False
         self._loader = pipeline_loader or default_loader(model)
         self._windows: list[QWidget] = []
         self._stance_actions: list[QAction] = []
@@ -232,6 +250,24 @@ class MainWindow(QMainWindow):
             m_file, "Switch &annotator…", self.switch_annotator, "Ctrl+Shift+U"
         )
         self.act_settings = self._action(m_file, "Project &settings…", self.edit_settings, "Ctrl+,")
+        m_file.addSeparator()
+        self.act_import_files = self._action(
+            m_file,
+            "&Import files…",
+            self.import_files,
+            "Ctrl+I",
+            "Add articles (and their quotes) from .txt, .jsonl, .csv or .tsv files",
+        )
+        self.act_import_folder = self._action(
+            m_file,
+            "Import &folder…",
+            self.import_folder,
+            None,
+            "Add the articles of every readable file in a folder",
+        )
+        self.act_cancel_import = self._action(m_file, "Cancel i&mport", self.cancel_import)
+        self.act_cancel_import.setEnabled(False)
+        m_file.addSeparator()
         self.act_detect = self._action(
             m_file,
             "&Detect quotes in new articles",
@@ -452,8 +488,20 @@ class MainWindow(QMainWindow):
         self.read_only_label = QLabel(READ_ONLY_NOTE)
         self.read_only_label.setObjectName("readOnlyStatus")
         self.read_only_label.setStyleSheet("color: #8a5a00; font-weight: bold;")
+        self.import_bar = QProgressBar()
+        self.import_bar.setFixedWidth(200)
+        self.import_bar.setFormat("Importing: %p%")
+        self.import_cancel = QPushButton("Cancel import")
+        self.import_cancel.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.import_cancel.clicked.connect(self.cancel_import)
         w: QWidget
-        for w in (self.read_only_label, self.detect_bar, self.detect_cancel):
+        for w in (
+            self.read_only_label,
+            self.import_bar,
+            self.import_cancel,
+            self.detect_bar,
+            self.detect_cancel,
+        ):
             w.hide()
             sb.addPermanentWidget(w)
         for w in (self.model_label, self.annotator_label, self.progress_label):
@@ -537,6 +585,8 @@ class MainWindow(QMainWindow):
             self.act_redo,
             self.act_settings,
             self.act_detect,
+            self.act_import_files,
+            self.act_import_folder,
             self.act_review,
             *self._stance_actions,
         ]
@@ -637,7 +687,9 @@ class MainWindow(QMainWindow):
         art = self.session.article
         if art is None:
             self.view.setPlainText(
-                "This project has no articles yet.\n\nImport some with:\n"
+                "This project has no articles yet.\n\n"
+                "Import some with File > Import files… (Ctrl+I) or File > Import folder…,\n"
+                "or from a terminal:\n"
                 "    annotator import PROJECT.db FILES…"
             )
             self.panel.show_item(None, "", 0, 0)
@@ -1071,9 +1123,14 @@ class MainWindow(QMainWindow):
         verb = "cancelled after" if cancelled else "finished:"
         self.statusBar().showMessage(f"Detection {verb} {n} articles.", 8000)
         self._refresh_after_detection()
+        if self._detect_again and not cancelled:
+            # articles imported while this run was busy
+            self._detect_again = False
+            self.start_detection(auto=True)
 
     def _detect_failed(self, message: str) -> None:
         self._detect_done()
+        self._detect_again = False
         self.statusBar().showMessage(f"Detection stopped: {message}", 15000)
         if not self._closing:
             self._refresh_after_detection()
@@ -1087,6 +1144,137 @@ class MainWindow(QMainWindow):
             self._show_article()
         else:
             self._update_status()
+
+    # -- importing --------------------------------------------------------------------------------
+
+    def ask_import_files(self) -> list[str]:
+        """The files to import, from a file dialog ([]: cancelled). Tests replace this."""
+        files, _filter = QFileDialog.getOpenFileNames(
+            self, "Import files", str(self.project_path.parent), IMPORT_FILTERS
+        )
+        return list(files)
+
+    def ask_import_folder(self) -> str:
+        """The folder to import, from a folder dialog ("": cancelled). Tests replace this."""
+        return QFileDialog.getExistingDirectory(
+            self, "Import folder", str(self.project_path.parent)
+        )
+
+    def import_files(self) -> None:
+        """File > Import files…: pick files, import them in the background."""
+        if self._can_import():
+            self.start_import(self.ask_import_files())
+
+    def import_folder(self) -> None:
+        """File > Import folder…: pick a folder, import its files in the background."""
+        if self._can_import():
+            folder = self.ask_import_folder()
+            self.start_import([folder] if folder else [])
+
+    def _can_import(self) -> bool:
+        if self.readonly:
+            self.statusBar().showMessage(f"{READ_ONLY_NOTE}.", 5000)
+            return False
+        if self.import_task is not None:
+            self.statusBar().showMessage("An import is already running.", 5000)
+            return False
+        return not self._closing
+
+    def start_import(self, paths: list[str]) -> None:
+        """Import ``paths`` (files and folders) in a pool worker with its own project."""
+        if not paths or not self._can_import():
+            return
+        task = ImportTask(self.project_path, paths, self.session.annotator)
+        task.signals.progress.connect(self._import_progress)
+        task.signals.finished.connect(self._import_finished)
+        task.signals.failed.connect(self._import_failed)
+        self.import_task = task
+        self.import_bar.setRange(0, 0)  # busy until the first progress call
+        self.import_bar.show()
+        self.import_cancel.setEnabled(True)
+        self.import_cancel.show()
+        self.act_cancel_import.setEnabled(True)
+        self.act_import_files.setEnabled(False)
+        self.act_import_folder.setEnabled(False)
+        self.statusBar().showMessage("Importing…")
+        self.pool.start(task)
+
+    def cancel_import(self) -> None:
+        if self.import_task is not None:
+            self.import_task.cancel()
+            self.import_cancel.setEnabled(False)
+            self.statusBar().showMessage("Cancelling the import…", 3000)
+
+    def _import_progress(self, done: int, total: int, label: str) -> None:
+        # abstract units (files, or lines of a JSONL file): only the ratio means anything
+        self.import_bar.setRange(0, max(total, 1))
+        self.import_bar.setValue(min(done, max(total, 1)))
+        if label and self.import_task is not None and not self.import_task.cancelled:
+            self.statusBar().showMessage(f"Importing {Path(label).name}…")
+
+    def _import_done(self) -> bool:
+        """Put the status bar back; True when the import was cancelled."""
+        cancelled = self.import_task is not None and self.import_task.cancelled
+        self.import_task = None
+        self.import_bar.hide()
+        self.import_cancel.hide()
+        self.act_cancel_import.setEnabled(False)
+        self.act_import_files.setEnabled(not self.readonly)
+        self.act_import_folder.setEnabled(not self.readonly)
+        self.statusBar().clearMessage()
+        return cancelled
+
+    def _import_finished(self, result: object) -> None:
+        cancelled = self._import_done()
+        if self._closing:
+            return
+        report: Any = result
+        self.last_import_report = report
+        summary = str(report.summary())
+        if cancelled:
+            summary = f"Import cancelled. {summary}"
+        self.show_info(summary)
+        self.statusBar().showMessage(summary, 10000)
+        self._refresh_after_import()
+        problems = bool(report.failed) or any(f.problems for f in report.files)
+        if problems:
+            self._show_import_report(summary, report.lines())
+        if report.articles_added:
+            if self.detect_task is not None:
+                self._detect_again = True
+            else:
+                self.start_detection(auto=True)
+        self.import_finished.emit(report)
+
+    def _import_failed(self, message: str) -> None:
+        self._import_done()
+        if self._closing:
+            return
+        self.statusBar().showMessage(f"The import stopped: {message}", 15000)
+        self._refresh_after_import()
+        self.import_finished.emit(None)
+
+    def _refresh_after_import(self) -> None:
+        self.refresh_from_store()
+        if self.session.article is None:
+            first = self.article_list.neighbour(-1, 1)
+            if first is not None:
+                self.open_article(first)
+
+    def _show_import_report(self, summary: str, lines: list[str]) -> None:
+        """Some file failed or had bad entries: the per-file lines in a box (on a screen)."""
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            APP_TITLE,
+            summary,
+            QMessageBox.StandardButton.Ok,
+            self,
+        )
+        box.setInformativeText("Some files or entries could not be imported; see the details.")
+        box.setDetailedText("\n".join(lines))
+        self.import_report_box = box
+        if can_show_windows():
+            box.open()
 
     # -- closing ----------------------------------------------------------------------------------
 
@@ -1103,6 +1291,8 @@ class MainWindow(QMainWindow):
         self.settings.sync()
         if self.detect_task is not None:
             self.detect_task.cancel()
+        if self.import_task is not None:
+            self.import_task.cancel()
         self.pool.waitForDone(30000)
         for w in list(self._windows):
             w.close()

@@ -117,3 +117,54 @@ class NamesTask(QRunnable):
             self.signals.failed.emit(f"{type(exc).__name__}: {exc}")
             return
         self.signals.finished.emit((self.article_id, names))
+
+
+class ImportSignals(QObject):
+    """progress(done, total, label) in abstract units, finished(report), failed(message)."""
+
+    progress = Signal(int, int, str)
+    finished = Signal(object)
+    failed = Signal(str)
+
+
+class ImportTask(QRunnable):
+    """Import ``paths`` into the project at ``path``; finished(ImportReport).
+
+    Opens its own :class:`Project` (SQLite connections never cross threads); imported
+    quotes naming nobody belong to ``annotator``.
+    """
+
+    def __init__(self, path: Path, paths: Sequence[str], annotator: str | None) -> None:
+        super().__init__()
+        self.setAutoDelete(False)
+        self.path = path
+        self.paths = list(paths)
+        self.annotator = annotator
+        self.signals = ImportSignals()
+        self._cancel = threading.Event()
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+    def run(self) -> None:
+        try:
+            from annotator.app.importing import import_paths
+            from annotator.store.project import Project
+
+            with Project.open(self.path, create=False) as project:
+                report = import_paths(
+                    project,
+                    self.paths,
+                    annotator=self.annotator,
+                    progress=self.signals.progress.emit,
+                    cancel=self._cancel.is_set,
+                )
+        except Exception as exc:
+            traceback.print_exc()
+            self.signals.failed.emit(f"{type(exc).__name__}: {exc}")
+            return
+        self.signals.finished.emit(report)
