@@ -34,35 +34,18 @@ def default_loader(model: str | None) -> Callable[[], tuple[Any, Any]]:
     return load
 
 
-class ModelLoadTask(QRunnable):
-    """Load the pipeline; finished((nlp, info))."""
+class _Task(QRunnable):
+    """A pool task: ``work()`` runs off the GUI thread; its result goes to ``finished``.
 
-    def __init__(self, loader: Callable[[], tuple[Any, Any]]) -> None:
+    A failure is printed and reported through ``failed`` so a broken model, file or
+    project never takes the window down.
+    """
+
+    signals: WorkerSignals | ImportSignals
+
+    def __init__(self) -> None:
         super().__init__()
         self.setAutoDelete(False)
-        self.loader = loader
-        self.signals = WorkerSignals()
-
-    def run(self) -> None:
-        try:
-            result = self.loader()
-        except Exception as exc:  # a broken model must not take the window down
-            traceback.print_exc()
-            self.signals.failed.emit(f"{type(exc).__name__}: {exc}")
-            return
-        self.signals.finished.emit(result)
-
-
-class DetectTask(QRunnable):
-    """Detect quotes in ``article_ids`` of the project at ``path``; finished(n_done)."""
-
-    def __init__(self, path: Path, nlp: Any, article_ids: Sequence[int]) -> None:
-        super().__init__()
-        self.setAutoDelete(False)
-        self.path = path
-        self.nlp = nlp
-        self.article_ids = list(article_ids)
-        self.signals = WorkerSignals()
         self._cancel = threading.Event()
 
     def cancel(self) -> None:
@@ -72,27 +55,56 @@ class DetectTask(QRunnable):
     def cancelled(self) -> bool:
         return self._cancel.is_set()
 
+    def work(self) -> object:
+        raise NotImplementedError
+
     def run(self) -> None:
         try:
-            from annotator.app.detection import detect_articles
-            from annotator.store.project import Project
-
-            with Project.open(self.path, create=False) as project:
-                n = detect_articles(
-                    project,
-                    self.nlp,
-                    self.article_ids,
-                    progress=self.signals.progress.emit,
-                    cancel=self._cancel.is_set,
-                )
+            result = self.work()
         except Exception as exc:
             traceback.print_exc()
             self.signals.failed.emit(f"{type(exc).__name__}: {exc}")
             return
-        self.signals.finished.emit(n)
+        self.signals.finished.emit(result)
 
 
-class NamesTask(QRunnable):
+class ModelLoadTask(_Task):
+    """Load the pipeline; finished((nlp, info))."""
+
+    def __init__(self, loader: Callable[[], tuple[Any, Any]]) -> None:
+        super().__init__()
+        self.loader = loader
+        self.signals = WorkerSignals()
+
+    def work(self) -> object:
+        return self.loader()
+
+
+class DetectTask(_Task):
+    """Detect quotes in ``article_ids`` of the project at ``path``; finished(n_done)."""
+
+    def __init__(self, path: Path, nlp: Any, article_ids: Sequence[int]) -> None:
+        super().__init__()
+        self.path = path
+        self.nlp = nlp
+        self.article_ids = list(article_ids)
+        self.signals = WorkerSignals()
+
+    def work(self) -> object:
+        from annotator.app.detection import detect_articles
+        from annotator.store.project import Project
+
+        with Project.open(self.path, create=False) as project:
+            return detect_articles(
+                project,
+                self.nlp,
+                self.article_ids,
+                progress=self.signals.progress.emit,
+                cancel=self._cancel.is_set,
+            )
+
+
+class NamesTask(_Task):
     """Find an article's PERSON/ORG names with ``parse``; finished((article_id, names)).
 
     The parse is the slow part (a trained pipeline over a long article), so it runs here,
@@ -101,22 +113,15 @@ class NamesTask(QRunnable):
 
     def __init__(self, parse: Callable[[str], Any], article_id: int, text: str) -> None:
         super().__init__()
-        self.setAutoDelete(False)
         self.parse = parse
         self.article_id = article_id
         self.text = text
         self.signals = WorkerSignals()
 
-    def run(self) -> None:
-        try:
-            from annotator.app.names import entity_names
+    def work(self) -> object:
+        from annotator.app.names import entity_names
 
-            names = entity_names(self.text, self.parse)
-        except Exception as exc:
-            traceback.print_exc()
-            self.signals.failed.emit(f"{type(exc).__name__}: {exc}")
-            return
-        self.signals.finished.emit((self.article_id, names))
+        return (self.article_id, entity_names(self.text, self.parse))
 
 
 class ImportSignals(QObject):
@@ -127,7 +132,7 @@ class ImportSignals(QObject):
     failed = Signal(str)
 
 
-class ImportTask(QRunnable):
+class ImportTask(_Task):
     """Import ``paths`` into the project at ``path``; finished(ImportReport).
 
     Opens its own :class:`Project` (SQLite connections never cross threads); imported
@@ -136,35 +141,20 @@ class ImportTask(QRunnable):
 
     def __init__(self, path: Path, paths: Sequence[str], annotator: str | None) -> None:
         super().__init__()
-        self.setAutoDelete(False)
         self.path = path
         self.paths = list(paths)
         self.annotator = annotator
         self.signals = ImportSignals()
-        self._cancel = threading.Event()
 
-    def cancel(self) -> None:
-        self._cancel.set()
+    def work(self) -> object:
+        from annotator.app.importing import import_paths
+        from annotator.store.project import Project
 
-    @property
-    def cancelled(self) -> bool:
-        return self._cancel.is_set()
-
-    def run(self) -> None:
-        try:
-            from annotator.app.importing import import_paths
-            from annotator.store.project import Project
-
-            with Project.open(self.path, create=False) as project:
-                report = import_paths(
-                    project,
-                    self.paths,
-                    annotator=self.annotator,
-                    progress=self.signals.progress.emit,
-                    cancel=self._cancel.is_set,
-                )
-        except Exception as exc:
-            traceback.print_exc()
-            self.signals.failed.emit(f"{type(exc).__name__}: {exc}")
-            return
-        self.signals.finished.emit(report)
+        with Project.open(self.path, create=False) as project:
+            return import_paths(
+                project,
+                self.paths,
+                annotator=self.annotator,
+                progress=self.signals.progress.emit,
+                cancel=self._cancel.is_set,
+            )
