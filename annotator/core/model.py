@@ -10,6 +10,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
+from annotator.core.text import title_and_body
+
 Span = tuple[int, int]
 
 Kind = Literal["direct", "mixed", "indirect"]
@@ -167,6 +169,30 @@ class Article:
     meta: dict[str, Any] = field(default_factory=dict)
     ext_id: str | None = None
     quotes: list[Quote] = field(default_factory=list)
+
+    @classmethod
+    def from_parts(
+        cls,
+        text: str,
+        title: Any = None,
+        meta: Mapping[str, Any] | None = None,
+        ext_id: Any = None,
+        quotes: Sequence[Quote] = (),
+    ) -> Article:
+        """An article from a reader's loosely typed fields.
+
+        A missing or blank title falls back to the first non-empty line of the text (the
+        rule for plain-text articles); any id becomes a string.
+        """
+        if not isinstance(title, str) or not title.strip():
+            title = title_and_body(text)[0]
+        return cls(
+            title=title.strip(),
+            text=text,
+            meta=dict(meta or {}),
+            ext_id=None if ext_id is None else str(ext_id),
+            quotes=list(quotes),
+        )
 
 
 @dataclass(frozen=True)

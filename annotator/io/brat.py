@@ -43,7 +43,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.core.model import Article, Quote, StoredArticle
-from annotator.core.text import normalise_text, normalise_with_map, title_and_body
+from annotator.core.text import normalise_text, normalise_with_map
 from annotator.io.export_records import ExportQuote, safe_name
 
 #: First line of the annotation.conf we write; marks a folder an export may replace.
@@ -419,15 +419,7 @@ def read_brat_file(ann_path: Path) -> tuple[Article, list[str]]:
             meta = raw_meta if isinstance(raw_meta, dict) else {}
             title = info.get("title")
             ext_id = info.get("id", ext_id)
-    if not isinstance(title, str) or not title.strip():
-        title = title_and_body(text)[0]
-    article = Article(
-        title=title.strip(),
-        text=text,
-        meta=dict(meta),
-        ext_id=None if ext_id is None else str(ext_id),
-        quotes=quotes,
-    )
+    article = Article.from_parts(text, title, meta, ext_id, quotes)
     return article, problems
 
 

@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.core.model import Article, Quote, StoredArticle
-from annotator.core.text import normalise_text, normalise_with_map, title_and_body
+from annotator.core.text import normalise_text, normalise_with_map
 from annotator.io.brat import guess_kind
 from annotator.io.export_records import ExportQuote
 from annotator.io.quote_jsonl import LineError, write_jsonl_line
@@ -381,14 +381,7 @@ def _task_article(obj: Any) -> tuple[Article, list[tuple[float, Quote]]]:
         art_meta = {k: v for k, v in meta.items() if k not in ("title", "id")}
         title = meta.get("title")
         ext_id = meta.get("id")
-    if not isinstance(title, str) or not title.strip():
-        title = title_and_body(norm)[0]
-    article = Article(
-        title=title.strip(),
-        text=norm,
-        meta=dict(art_meta),
-        ext_id=None if ext_id is None else str(ext_id),
-    )
+    article = Article.from_parts(norm, title, art_meta, ext_id)
     return article, quotes
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from annotator.core.model import Article, Quote
-from annotator.core.text import normalise_with_map, title_and_body
+from annotator.core.text import normalise_with_map
 
 _ARTICLE_KEYS = {"id", "title", "text", "meta", "quotes"}
 
@@ -61,17 +61,7 @@ def article_from_json(obj: Any) -> Article:
             quotes.append(Quote.from_json(q, len(norm)))
         except (ValueError, TypeError) as exc:
             raise ValueError(f"quote {n}: {exc}") from None
-    title = obj.get("title")
-    if not isinstance(title, str) or not title.strip():
-        title = title_and_body(norm)[0]
-    ext_id = obj.get("id")
-    return Article(
-        title=title.strip(),
-        text=norm,
-        meta=meta,
-        ext_id=None if ext_id is None else str(ext_id),
-        quotes=quotes,
-    )
+    return Article.from_parts(norm, obj.get("title"), meta, obj.get("id"), quotes)
 
 
 def _shift_quote(q: Any, offsets: list[int]) -> Any:
