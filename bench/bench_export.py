@@ -108,7 +108,7 @@ def build(db: Path, n_quotes: int, per_article: int) -> None:
 
 def run_export(db: Path, fmt: str, out: Path) -> None:
     """Child process: one export, then print seconds, quotes, RSS before and peak (kB)."""
-    from annotator.app.export import ExportOptions, export_project
+    from annotator.services.export import ExportOptions, export_project
     from annotator.store.project import Project
 
     with Project.open(db, create=False, readonly=True) as project:

@@ -14,7 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from annotator.app.importing import import_paths
+from annotator.services.importing import import_paths
 from annotator.store.project import Project
 
 WORDS = [

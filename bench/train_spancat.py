@@ -189,8 +189,8 @@ spans_sc_r = null
 def export_split(split: str) -> Path:
     """Import PolNeAR ``split`` into a fresh project and export its DocBin."""
     sys.path.insert(0, str(ROOT))
-    from annotator.app.export import ExportOptions, export_project
-    from annotator.app.importing import import_paths
+    from annotator.services.export import ExportOptions, export_project
+    from annotator.services.importing import import_paths
     from annotator.store.project import Project
 
     db = OUT / f"{split}.db"

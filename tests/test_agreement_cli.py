@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from annotator.app.importing import import_paths
 from annotator.core.model import Article, Quote
+from annotator.services.importing import import_paths
 from annotator.store.project import Project
 
 ROOT = Path(__file__).resolve().parents[1]

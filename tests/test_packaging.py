@@ -10,7 +10,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-from annotator.app.locations import resources_dir, seeds_dir
+from annotator.services.locations import resources_dir, seeds_dir
 
 REPO = Path(__file__).resolve().parents[1]
 

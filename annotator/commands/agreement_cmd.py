@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from annotator.app.agreement import AgreementReport, compute_agreement
+from annotator.services.agreement import AgreementReport, compute_agreement
 from annotator.store.project import Project
 
 

@@ -7,15 +7,15 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from annotator.app.export import (
+from annotator.commands import CliError
+from annotator.core.model import KINDS, STATUSES
+from annotator.services.export import (
     FORMATS,
     ExportError,
     ExportOptions,
     export_project,
     parse_split,
 )
-from annotator.commands import CliError
-from annotator.core.model import KINDS, STATUSES
 from annotator.store.project import Project
 
 

@@ -7,8 +7,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from annotator.app.importing import import_paths
 from annotator.commands import CliError
+from annotator.services.importing import import_paths
 from annotator.store.project import Project
 
 

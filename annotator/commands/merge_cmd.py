@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from annotator.app.merge import merge_project
+from annotator.services.merge import merge_project
 from annotator.store.project import Project
 
 

@@ -7,10 +7,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from annotator.app.importing import import_paths
-from annotator.app.locations import default_project_path, seeds_dir
 from annotator.commands import CliError
 from annotator.core.errors import ProjectError
+from annotator.services.importing import import_paths
+from annotator.services.locations import default_project_path, seeds_dir
 from annotator.store.project import Project
 
 
@@ -49,7 +49,7 @@ def prepare_project(path: Path | None) -> tuple[Path, str | None]:
 def _show_in_window(message: str) -> None:
     """cli.main prints the refusal as one line; a launch from a desktop icon needs a box."""
     try:
-        from annotator.ui.app import show_project_error
+        from annotator.ui.application import show_project_error
     except ImportError:  # no Qt: the line on stderr is all there is
         return
     show_project_error(message)
@@ -62,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
         _show_in_window(str(exc))
         raise
     try:
-        from annotator.ui.app import run_app
+        from annotator.ui.application import run_app
     except ImportError as exc:
         raise CliError(f"the window cannot start: {exc}") from None
     print(f"annotator: opening {path}", file=sys.stderr)

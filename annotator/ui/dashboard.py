@@ -2,7 +2,7 @@
 
 PySide6-Essentials has no QtCharts, so :class:`PairChart` paints grouped bars with QPainter
 and :class:`BarDelegate` draws bars inside table cells. The figures come from
-:func:`annotator.app.agreement.compute_agreement`, run in a pool worker with its own
+:func:`annotator.services.agreement.compute_agreement`, run in a pool worker with its own
 connection (connections never cross threads).
 """
 
@@ -41,7 +41,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.app.agreement import AgreementReport, compute_agreement
+from annotator.services.agreement import AgreementReport, compute_agreement
 from annotator.store.project import Project
 
 METRICS: tuple[tuple[str, str, str], ...] = (

@@ -1,7 +1,7 @@
 """The Export dialog: format, output, filters and split, run in a pool worker with progress.
 
 The dialog only turns widgets into :class:`ExportOptions` and the report into text; the
-export itself is :func:`annotator.app.export.export_project`, run by :class:`ExportTask` on
+export itself is :func:`annotator.services.export.export_project`, run by :class:`ExportTask` on
 a connection of its own (SQLite connections never cross threads).
 """
 
@@ -33,7 +33,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.app.export import (
+from annotator.core.model import KINDS, STATUSES
+from annotator.services.export import (
     EXTENSIONS,
     FORMAT_NAMES,
     FORMATS,
@@ -44,7 +45,6 @@ from annotator.app.export import (
     export_project,
     gold_reviewers,
 )
-from annotator.core.model import KINDS, STATUSES
 from annotator.store.project import Project
 
 

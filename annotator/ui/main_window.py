@@ -40,12 +40,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.app.locations import resources_dir
-from annotator.app.names import entities_only, has_entities
-from annotator.app.session import Op, Session
+from annotator.services.locations import resources_dir
+from annotator.services.names import entities_only, has_entities
+from annotator.services.session import Op, Session
 from annotator.store import queries
 from annotator.store.project import Project
-from annotator.ui.app import can_show_windows
+from annotator.ui.application import can_show_windows
 from annotator.ui.article_list import ArticleList
 from annotator.ui.article_view import ArticleView
 from annotator.ui.dialogs import AnnotatorDialog, SettingsDialog, ShortcutSheet, shortcut_sheet_html

@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.app.session import Item
 from annotator.core.model import KINDS
+from annotator.services.session import Item
 
 _MAX_QUOTE_CHARS = 700
 _STATE_BACKGROUND = {

@@ -1,6 +1,6 @@
 """Review mode: compare annotators' versions article by article and record the gold version.
 
-A thin Qt adapter over :class:`annotator.app.review.ReviewSession`: every decision is a
+A thin Qt adapter over :class:`annotator.services.adjudication.ReviewSession`: every decision is a
 session call that returns its undo, wrapped here in a ``QUndoCommand``. Keyboard first, like
 the annotation window: J/K move between quotes, N/P between articles, 1-9 pick a version,
 A accepts every agreement of the article, E edits, X leaves a quote out of the gold,
@@ -46,9 +46,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.app.review import ReviewEdit, ReviewItem, ReviewSession
 from annotator.core.model import KINDS, Quote, spans_text
 from annotator.core.text import Utf16Map
+from annotator.services.adjudication import ReviewEdit, ReviewItem, ReviewSession
 from annotator.store.project import Project
 
 # One colour per compared annotator (background of their version in the text).

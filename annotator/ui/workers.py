@@ -91,7 +91,7 @@ class DetectTask(_Task):
         self.signals = WorkerSignals()
 
     def work(self) -> object:
-        from annotator.app.detection import detect_articles
+        from annotator.services.detection import detect_articles
         from annotator.store.project import Project
 
         with Project.open(self.path, create=False) as project:
@@ -119,7 +119,7 @@ class NamesTask(_Task):
         self.signals = WorkerSignals()
 
     def work(self) -> object:
-        from annotator.app.names import entity_names
+        from annotator.services.names import entity_names
 
         return (self.article_id, entity_names(self.text, self.parse))
 
@@ -147,7 +147,7 @@ class ImportTask(_Task):
         self.signals = ImportSignals()
 
     def work(self) -> object:
-        from annotator.app.importing import import_paths
+        from annotator.services.importing import import_paths
         from annotator.store.project import Project
 
         with Project.open(self.path, create=False) as project:

@@ -336,7 +336,7 @@ def test_run_app_shows_message_and_returns(
 ) -> None:
     from PySide6.QtCore import QTimer
 
-    from annotator.ui import app as app_module
+    from annotator.ui import application as app_module
     from annotator.ui import main_window
 
     seen: list[str] = []

@@ -294,7 +294,7 @@ def _newer(path: Path) -> Path:
 @pytest.fixture
 def boxes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Message boxes shown by the app module (offscreen: recorded instead of waiting)."""
-    from annotator.ui import app as app_module
+    from annotator.ui import application as app_module
 
     shown: list[str] = []
 
@@ -310,7 +310,7 @@ def boxes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 def test_newer_project_is_refused_with_a_box_not_a_traceback(
     qtbot: Any, tmp_path: Path, boxes: list[str], capsys: Any
 ) -> None:
-    from annotator.ui.app import run_app
+    from annotator.ui.application import run_app
 
     path = _newer(tmp_path / "future.db")
     before = path.read_bytes()
@@ -335,7 +335,7 @@ def test_locked_project_is_refused_with_a_box(
     qtbot: Any, project_path: Path, boxes: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import annotator.store.db as dbmod
-    from annotator.ui.app import run_app
+    from annotator.ui.application import run_app
 
     monkeypatch.setattr(dbmod, "_BUSY_TIMEOUT_S", 0.2)
     holder = sqlite3.connect(project_path)
@@ -350,7 +350,7 @@ def test_locked_project_is_refused_with_a_box(
 
 
 def test_headless_refusal_only_prints(monkeypatch: pytest.MonkeyPatch) -> None:
-    from annotator.ui import app as app_module
+    from annotator.ui import application as app_module
 
     shown: list[str] = []
     monkeypatch.setattr(QMessageBox, "exec", lambda box: shown.append(box.text()))

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from annotator.app.importing import import_paths
+from annotator.services.importing import import_paths
 from annotator.store.project import Project
 
 SEED = Path(__file__).resolve().parents[2] / "seeds" / "000_7cec7f8eb39a43a7.txt"

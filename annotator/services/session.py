@@ -671,7 +671,7 @@ class Session:
 
         Args:
             entities: the article's PERSON/ORG names from a trained model (see
-                :mod:`annotator.app.names`); None falls back to a scan of capitalised words.
+                :mod:`annotator.services.names`); None falls back to a scan of capitalised words.
         """
         names = queries.speaker_names(self.project)
         if entities is not None:

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from annotator.app.agreement import compute_agreement, load_versions
 from annotator.core.errors import AnnotatorError
 from annotator.core.model import Article, Quote
+from annotator.services.agreement import compute_agreement, load_versions
 from annotator.store.project import Project
 
 T1 = "“Taxes will fall,” the minister said. “Not this year,” replied Ms Okafor. Markets rose."

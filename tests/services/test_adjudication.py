@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from annotator.app.review import ReviewSession
 from annotator.core.model import Article, Quote
+from annotator.services.adjudication import ReviewSession
 from annotator.store.project import Project
 from annotator.store.review import ReviewStore
 

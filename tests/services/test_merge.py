@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
-from annotator.app.export import ExportOptions, export_project
-from annotator.app.merge import merge_project
 from annotator.core.errors import ProjectError
 from annotator.core.model import Article, Quote
+from annotator.services.export import ExportOptions, export_project
+from annotator.services.merge import merge_project
 from annotator.store.project import Project
 from annotator.store.review import GoldState, ReviewStore
 

@@ -11,7 +11,10 @@ import pytest
 import spacy
 from spacy.tokens import DocBin
 
-from annotator.app.export import (
+from annotator.cli import main
+from annotator.core.model import Article, Quote
+from annotator.core.text import normalise_text
+from annotator.services.export import (
     ExportError,
     ExportOptions,
     export_project,
@@ -19,10 +22,7 @@ from annotator.app.export import (
     part_paths,
     split_articles,
 )
-from annotator.app.importing import import_paths
-from annotator.cli import main
-from annotator.core.model import Article, Quote
-from annotator.core.text import normalise_text
+from annotator.services.importing import import_paths
 from annotator.store.project import Project
 from annotator.store.review import GoldState, ReviewStore
 

@@ -6,8 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from annotator.app.names import entities_only, entity_names, has_entities
-from annotator.app.session import (
+from annotator.core.model import Article, Quote
+from annotator.core.text import normalise_text
+from annotator.services.names import entities_only, entity_names, has_entities
+from annotator.services.session import (
     Session,
     grow_end,
     grow_start,
@@ -17,8 +19,6 @@ from annotator.app.session import (
     shrink_end,
     shrink_start,
 )
-from annotator.core.model import Article, Quote
-from annotator.core.text import normalise_text
 from annotator.store import queries
 from annotator.store.project import Project
 
