@@ -56,6 +56,8 @@ def decode_spans(value: str | None) -> tuple[Span, ...]:
         return ()
     try:
         items = json.loads(value)
+        if not isinstance(items, list):
+            raise TypeError(type(items).__name__)
         return tuple((int(a), int(b)) for a, b in items)
     except (TypeError, ValueError) as exc:
         raise ValueError(f"not a list of [start, end] spans: {value[:60]!r}") from exc
