@@ -37,14 +37,14 @@ def normalise_spans(spans: Iterable[Sequence[int]] | None) -> tuple[Span, ...]:
     return tuple(sorted(out))
 
 
-def encode_spans(spans: Iterable[Sequence[int]]) -> str:
+def encode_spans(spans: Iterable[Span]) -> str:
     """Spans as the JSON text stored in the project and written in CSV cells.
 
     ``((0, 5), (9, 12))`` -> ``"[[0, 5], [9, 12]]"`` (offsets in code points, as given: no
     sorting or checking, so equal span tuples always give equal text, which the store's
     duplicate checks compare). The one encoder; :func:`decode_spans` reads it back.
     """
-    return json.dumps([[int(a), int(b)] for a, b in spans])
+    return json.dumps([list(s) for s in spans])
 
 
 def decode_spans(value: str | None) -> tuple[Span, ...]:
