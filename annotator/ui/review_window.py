@@ -42,16 +42,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.core.model import Quote, spans_text
+from annotator.core.model import spans_text
 from annotator.core.text import Utf16Map
 from annotator.services.adjudication import ReviewEdit, ReviewItem, ReviewSession
 from annotator.store.project import Project
 from annotator.ui.dialogs import shortcut_rows
-from annotator.ui.review_dialogs import GoldEditDialog, clip
+from annotator.ui.review_dialogs import (
+    VERSION_COLOURS,
+    GoldEditDialog,
+    clip,
+    describe_html,
+    version_marks,
+)
 from annotator.ui.undo import ApplyCommand
 
 # One colour per compared annotator (background of their version in the text).
-VERSION_COLOURS = ("#cfe3ff", "#ffd9b3", "#d5f5d0", "#f3d0f5", "#fff3b0", "#d0f0f5")
 _MARKS = {"agreed": "=", "picked": "✓", "edited": "✎", "added": "+"}
 
 
@@ -378,31 +383,7 @@ class ReviewWindow(QMainWindow):
         self._describe(item)
 
     def _highlight(self, item: ReviewItem | None) -> None:
-        sels = []
-        if item is not None:
-            for k, v in enumerate(item.versions):
-                if v is None:
-                    continue
-                colour = QColor(VERSION_COLOURS[k % len(VERSION_COLOURS)])
-                fmt = QTextCharFormat()
-                if k == 0:
-                    fmt.setBackground(colour)
-                else:  # underlined in its colour, so both boundaries stay visible
-                    fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
-                    fmt.setUnderlineColor(colour.darker(160))
-                for a, b in v.quote.content_spans:
-                    sels.append(self._selection(a, b, fmt))
-                sfmt = QTextCharFormat()
-                sfmt.setForeground(QColor("#8e1b1b"))
-                sfmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DotLine)
-                for a, b in v.quote.speaker_spans:
-                    sels.append(self._selection(a, b, sfmt))
-            if item.gold is not None:
-                gfmt = QTextCharFormat()
-                gfmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
-                gfmt.setUnderlineColor(QColor("#2e7d32"))
-                for a, b in item.gold.quote.content_spans:
-                    sels.append(self._selection(a, b, gfmt))
+        sels = [self._selection(a, b, fmt) for a, b, fmt in version_marks(item)]
         self.text_view.setExtraSelections(sels)
         if sels:
             cur = QTextCursor(self.text_view.document())
@@ -420,40 +401,7 @@ class ReviewWindow(QMainWindow):
         return sel
 
     def _describe(self, item: ReviewItem | None) -> None:
-        if item is None:
-            self.detail.setHtml("")
-            return
-        parts = [f"<p><b>{html.escape(item.summary())}</b></p>"]
-        for k, (name, v) in enumerate(zip(item.annotators, item.versions)):
-            colour = VERSION_COLOURS[k % len(VERSION_COLOURS)]
-            head = (
-                f"<span style='background:{colour}'>&nbsp;{k + 1}&nbsp;"
-                f"{html.escape(name)}&nbsp;</span>"
-            )
-            if v is None:
-                parts.append(f"<p>{head} <i>has no such quote</i></p>")
-            else:
-                parts.append(f"<p>{head} {self._quote_html(v.quote)}</p>")
-        if item.gold is not None:
-            g = item.gold
-            parts.append(
-                f"<p><b>Gold</b> ({g.decision} by {html.escape(g.reviewer)}): "
-                f"{self._quote_html(g.quote)}</p>"
-            )
-        else:
-            parts.append("<p><i>No gold version yet: 1-9 pick, E edit, X leave out.</i></p>")
-        self.detail.setHtml("".join(parts))
-
-    def _quote_html(self, q: Quote) -> str:
-        content = html.escape(clip(spans_text(self._text, q.content_spans), 160))
-        mention = spans_text(self._text, q.speaker_spans, " ") if q.speaker_spans else ""
-        speaker = q.speaker_name or q.speaker_text or mention or "no speaker"
-        if mention and q.speaker_name and mention != q.speaker_name:
-            speaker = f"{q.speaker_name} (“{mention}”)"
-        return (
-            f"“{content}” — <b>{html.escape(speaker)}</b> · {q.kind} · "
-            f"stance: {html.escape(q.stance or '—')}"
-        )
+        self.detail.setHtml(describe_html(item, self._text))
 
     # -- decisions -----------------------------------------------------------------------------
 
