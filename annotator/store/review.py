@@ -210,6 +210,7 @@ class ReviewStore:
             "confidence": None,
             "speaker_id": self.project.speaker_id(q.speaker_name),
             "stance": q.stance,
+            "stance_target": q.stance_target,
             "note": q.note,
         }
 
