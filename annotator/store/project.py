@@ -28,6 +28,7 @@ from annotator.core.model import (
     Speaker,
     StoredArticle,
     SuggestionRecord,
+    clean_target,
 )
 from annotator.core.text import content_hash
 from annotator.store.db import in_filter, now_iso, open_db, schema_version
@@ -202,7 +203,7 @@ class Project:
 
         Raises KeyError for an unknown article.
         """
-        target = (target or "").strip() or None
+        target = clean_target(target)
         with self._action():
             old = self.article(article_id).stance_target
             self.db.execute(
@@ -524,7 +525,7 @@ class Project:
             "speaker_id": self.speaker_id(quote.speaker_name),
             "kind": quote.kind,
             "stance": quote.stance,
-            "stance_target": quote.stance_target,
+            "stance_target": clean_target(quote.stance_target),
             "status": quote.status,
             "origin": quote.origin,
             "confidence": quote.confidence,

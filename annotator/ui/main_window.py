@@ -143,6 +143,7 @@ class MainWindow(ProjectCommands):
             lambda s: self._push(self.session.plan_speaker_name(s))
         )
         self.panel.stance_target_edited.connect(self.set_quote_target)
+        self.panel.target_left.connect(self.focus_text)
         self.panel.note_edited.connect(lambda s: self._push(self.session.plan_note(s)))
         splitter = QSplitter(Qt.Orientation.Horizontal)
         for i, (w, stretch) in enumerate(((self.article_list, 0), (self.view, 1), (self.panel, 0))):

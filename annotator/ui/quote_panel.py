@@ -8,8 +8,8 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 
-from PySide6.QtCore import QStringListModel, Qt, Signal
-from PySide6.QtGui import QAction
+from PySide6.QtCore import QEvent, QObject, QStringListModel, Qt, Signal
+from PySide6.QtGui import QAction, QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
@@ -52,6 +52,8 @@ class QuotePanel(QWidget):
     speaker_name_edited = Signal(str)
     note_edited = Signal(str)
     stance_target_edited = Signal(str)
+    #: Enter or Esc in the stance-target field: the keyboard goes back to the article.
+    target_left = Signal()
     done_editing = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -126,6 +128,8 @@ class QuotePanel(QWidget):
         target_completer.setFilterMode(Qt.MatchFlag.MatchContains)
         self.target_edit.setCompleter(target_completer)
         self.target_edit.editingFinished.connect(self._target_done)
+        self.target_edit.returnPressed.connect(self.target_left.emit)
+        self.target_edit.installEventFilter(self)
         target_row = QFormLayout()
         target_row.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         target_row.addRow("Target", self.target_edit)
@@ -204,6 +208,21 @@ class QuotePanel(QWidget):
         if not self.target_edit.hasFocus():
             self.target_edit.setText(own or "")
             self.target_edit.setCursorPosition(0)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        """Esc in the stance-target field drops what was typed and leaves the field."""
+        if (
+            watched is self.target_edit
+            and event.type() in (QEvent.Type.KeyPress, QEvent.Type.ShortcutOverride)
+            and isinstance(event, QKeyEvent)
+            and event.key() == Qt.Key.Key_Escape
+        ):
+            own = self._item.quote.stance_target if self._item else None
+            self.target_edit.setText(own or "")
+            if event.type() == QEvent.Type.KeyPress:
+                self.target_left.emit()
+                return True
+        return super().eventFilter(watched, event)
 
     def set_names(self, names: Sequence[str]) -> None:
         self._names.setStringList(list(names))
