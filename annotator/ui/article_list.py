@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import (
@@ -222,7 +222,8 @@ class ArticleList(QWidget):
         second.addWidget(self.filter_combo, 1)
         second.addWidget(self.filter_value, 1)
         lay.addLayout(second)
-        self._speakers: list[str] = []
+        #: Gives the names the speaker filter offers (set by the window; read when chosen).
+        self.speaker_source: Callable[[], list[str]] = list
         self._filter_ids: set[int] | None = None
         self.table = QTableView()
         self.table.setObjectName("articleTable")
@@ -287,12 +288,6 @@ class ArticleList(QWidget):
         self._ids = ids
         self._apply_filter()
 
-    def set_speakers(self, names: list[str]) -> None:
-        """The names the speaker filter offers."""
-        self._speakers = list(names)
-        if self.filter_combo.currentData() == "speaker":
-            self._fill_values("speaker")
-
     def filter(self) -> tuple[str, str]:
         """The "Show" filter as (name, value); ("", "") shows every article."""
         name = self.filter_combo.currentData() or ""
@@ -305,7 +300,7 @@ class ArticleList(QWidget):
 
     def _fill_values(self, name: str) -> None:
         values = {
-            "speaker": self._speakers,
+            "speaker": self.speaker_source() if name == "speaker" else [],
             "kind": ["direct", "mixed", "indirect"],
             "confidence_below": ["0.5", "0.3", "0.7", "0.9"],
         }.get(name)

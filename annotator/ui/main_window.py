@@ -134,6 +134,7 @@ class MainWindow(ProjectCommands):
         self.article_list.article_chosen.connect(self.open_article)
         self.article_list.search_changed.connect(self._search)
         self.article_list.filter_changed.connect(self.apply_list_filter)
+        self.article_list.speaker_source = lambda: queries.speaker_names(self.project)
         self.view = ArticleView()
         self.view.clicked.connect(lambda pos: self.session.select_at(pos))
         self.panel = QuotePanel()
@@ -275,7 +276,6 @@ class MainWindow(ProjectCommands):
     def _load_article_list(self) -> None:
         rows = queries.article_rows(self.project, self.session.annotator)
         self.article_list.model.set_rows(rows)
-        self.article_list.set_speakers(queries.speaker_names(self.project))
         self.refresh_list_filter()
         if self.session.article is not None:
             self.article_list.show_current(self.session.article.id)
