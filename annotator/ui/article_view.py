@@ -77,9 +77,9 @@ LEGEND: tuple[tuple[str, str, str], ...] = (
     ),
     (
         "Current",
-        f"border:2px solid {OUTLINE_COLOUR};background-color:"
+        f"background-color:"
         f"{QColor(STATE_COLOURS[SUGGESTED][0]).darker(CURRENT_DARKER).name()};color:#000",
-        f"the quote the keys act on: outlined in {OUTLINE_COLOUR} and a shade darker",
+        "the quote the keys act on: outlined in orange, a shade darker",
     ),
     (
         "Speaker mention",
@@ -90,10 +90,22 @@ LEGEND: tuple[tuple[str, str, str], ...] = (
 )
 
 
+def _swatch(name: str, css: str) -> str:
+    # Qt's rich text draws no border around inline text: the current quote's outline is a
+    # one-cell table with a border in the outline colour
+    sample = f"<span style='{css}'>&nbsp;{name}&nbsp;</span>"
+    if name != "Current":
+        return sample
+    return (
+        f"<table cellspacing=0 cellpadding=0 border=2 style='border-style:solid;"
+        f"border-color:{OUTLINE_COLOUR}'><tr><td>{sample}</td></tr></table>"
+    )
+
+
 def legend_html() -> str:
     """The colour legend as an HTML table (for the View menu's dialog and the F1 sheet)."""
     rows = "".join(
-        f"<tr><td style='padding:4px 10px'><span style='{css}'>&nbsp;{name}&nbsp;</span></td>"
+        f"<tr><td style='padding:4px 10px'>{_swatch(name, css)}</td>"
         f"<td style='padding:4px 10px'>{meaning}</td></tr>"
         for name, css, meaning in LEGEND
     )

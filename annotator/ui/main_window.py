@@ -114,6 +114,7 @@ class MainWindow(ProjectCommands):
         self.recent_menu.aboutToShow.connect(self.fill_recent_menu)
         self.setAcceptDrops(True)
         self._apply_project_settings()
+        self.refresh_targets()
         self._load_article_list()
         self._restore_position()
         self._update_title()
@@ -374,7 +375,6 @@ class MainWindow(ProjectCommands):
             self._update_status()
             return
         self.view.set_article(art.text, self.session.items, self.session.current)
-        self.refresh_targets()
         self.panel.set_names(self.session.name_suggestions(self.names.cached(art.id)))
         self.names.request(art.id, art.text)
         self.article_list.show_current(art.id)
@@ -444,6 +444,7 @@ class MainWindow(ProjectCommands):
 
     def _settings_changed(self, _written: list[str]) -> None:
         self._apply_project_settings()
+        self.refresh_targets()
         self._show_current(scroll=False)
 
     # -- background work: what the controllers report -----------------------------------------
