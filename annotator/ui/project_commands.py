@@ -8,7 +8,6 @@ A mixin of :class:`~annotator.ui.main_window.MainWindow` (between it and
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
@@ -28,6 +27,7 @@ from PySide6.QtWidgets import (
 import annotator
 from annotator.core.errors import ProjectError
 from annotator.store import queries
+from annotator.store.db import StoreDatabaseError
 from annotator.store.project import Project
 from annotator.ui.article_view import legend_html
 from annotator.ui.commands import APP_TITLE, QuoteCommands
@@ -230,7 +230,7 @@ class ProjectCommands(QuoteCommands):
         except ProjectError as exc:
             QMessageBox.warning(self, APP_TITLE, str(exc))
             return None
-        except sqlite3.DatabaseError as exc:
+        except StoreDatabaseError as exc:
             QMessageBox.warning(self, APP_TITLE, f"{path}: cannot be opened ({exc})")
             return None
         _OPENED.append(win)
