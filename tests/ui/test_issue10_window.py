@@ -363,3 +363,21 @@ def test_disagreement_filter(qtbot: Any, tmp_path: Path) -> None:
     assert w.session.article is not None and w.session.article.id == 1
     assert isinstance(w.recent_menu, QMenu)
     w.close()
+
+
+def test_review_shows_and_edits_the_stance_target(qtbot: Any) -> None:
+    from annotator.core.model import Quote
+    from annotator.ui.review_dialogs import GoldEditDialog, quote_html
+
+    text = 'Toll row. "The toll must go," the mayor said.'
+    q = Quote(((10, 30),), kind="direct", stance="oppose", stance_target="bridge toll")
+    assert "stance: oppose on bridge toll" in quote_html(q, text)
+    assert " on " not in quote_html(q.with_(stance=None), text).split("stance:")[1]
+    dlg = GoldEditDialog(q, text, ["support", "oppose"], None)
+    qtbot.addWidget(dlg)
+    assert dlg.stance_target.text() == "bridge toll"
+    dlg.stance_target.clear()
+    qtbot.keyClicks(dlg.stance_target, " ferry fares ")
+    assert dlg.result_quote().stance_target == "ferry fares"
+    dlg.stance_target.clear()
+    assert dlg.result_quote().stance_target is None
