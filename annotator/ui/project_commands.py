@@ -236,6 +236,9 @@ class ProjectCommands(QuoteCommands):
         _OPENED.append(win)
         win.destroyed.connect(lambda _o=None, w=win: _OPENED.remove(w) if w in _OPENED else None)
         win.show()
+        # this window goes for good: its project connection is closed in closeEvent and
+        # the widget is deleted, so switching projects all day does not pile windows up
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.close()
         return win
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import shiboken6
 from PySide6.QtCore import QMimeData, QPointF, QSettings, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QApplication, QMenu
@@ -212,7 +213,9 @@ def test_zoom_keys_keep_the_typeface_and_are_remembered(qtbot: Any, project_path
 def test_new_open_and_recent_projects_repoint_cleanly(
     qtbot: Any, project_path: Path, tmp_path: Path, monkeypatch: Any
 ) -> None:
-    w = _open(qtbot, project_path)
+    # not given to qtbot: a window switched away from is deleted, which is checked here
+    w = MainWindow(project_path, annotator="alice", load_model=False)
+    w.show()
     old_db = w.project.db
     new_path = tmp_path / "fresh.db"
     monkeypatch.setattr(MainWindow, "ask_new_project_path", lambda self: str(new_path))
@@ -220,10 +223,10 @@ def test_new_open_and_recent_projects_repoint_cleanly(
     assert not w.isVisible()
     with pytest.raises(sqlite3.ProgrammingError):  # the old connection is closed
         old_db.execute("SELECT 1")
+    qtbot.waitUntil(lambda: not shiboken6.isValid(w))  # and the old window is gone
     new = next(
         x for x in QApplication.topLevelWidgets() if isinstance(x, MainWindow) and x.isVisible()
     )
-    qtbot.addWidget(new)
     assert new.project_path == new_path and new.session.annotator == "alice"
     assert new.project.count_articles() == 0
     assert recent_projects(QSettings())[:2] == [
@@ -241,7 +244,8 @@ def test_new_open_and_recent_projects_repoint_cleanly(
         if isinstance(x, MainWindow) and x.isVisible() and x is not new
     )
     qtbot.addWidget(back)
-    assert back.project_path == project_path and not new.isVisible()
+    qtbot.waitUntil(lambda: not shiboken6.isValid(new))
+    assert back.project_path == project_path
     assert back.project.count_articles() == 2
     # Open project… on something that is not a project: a message, and this window stays
     junk = tmp_path / "junk.db"
