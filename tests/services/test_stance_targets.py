@@ -276,3 +276,32 @@ def test_earlier_schemas_gain_target_columns_and_keep_rows(
     assert con.execute("SELECT stance_target FROM annotations").fetchall() == [("levees",)]
     assert con.execute("SELECT stance_target FROM articles").fetchall() == [("dams",)]
     con.close()
+
+
+def test_merge_keeps_targets_and_tells_versions_apart_by_target(tmp_path: Path) -> None:
+    from annotator.services.merge import merge_project
+
+    mine, theirs = tmp_path / "mine.db", tmp_path / "theirs.db"
+    q = Quote((sp('"The toll must go,"'),), kind="direct", stance="oppose", status="accepted")
+    with Project.open(mine) as p:
+        aid, _ = p.add_article(Article("Toll row", TEXT))
+        p.add_annotation(aid, "alice", q.with_(stance_target="bridge toll"))
+    with Project.open(theirs) as p:
+        aid, _ = p.add_article(Article("Toll row", TEXT))
+        bid, _ = p.add_article(Article("Talks", OTHER))
+        p.set_article_target(aid, "bridge toll")
+        p.set_article_target(bid, "peace talks")
+        # the same quote by alice, but on another target: a different version, not a copy
+        p.add_annotation(aid, "alice", q.with_(stance_target="ferry fares"))
+    with Project.open(mine) as p:
+        report = merge_project(p, theirs)
+        assert report.annotations_added == 1
+        rows = p.db.execute(
+            "SELECT stance_target FROM annotations ORDER BY stance_target"
+        ).fetchall()
+        assert rows == [("bridge toll",), ("ferry fares",)]
+        assert [p.article(i).stance_target for i in p.article_ids()] == [
+            "bridge toll",
+            "peace talks",
+        ]
+        assert merge_project(p, theirs).annotations_added == 0
