@@ -303,6 +303,12 @@ class Session:
         art = self.article.stance_target if self.article is not None else None
         return effective_target(None, art, self.project.stance_target())
 
+    def inherited_source(self) -> str:
+        """Where :meth:`inherited_target` comes from: "article", "project" or "" (none)."""
+        if self.article is not None and self.article.stance_target:
+            return "article"
+        return "project" if self.project.stance_target().strip() else ""
+
     def stance_target(self, item: Item | None = None) -> str | None:
         """What the stance of ``item`` (default: the current quote) is about."""
         item = item or self.current

@@ -390,7 +390,7 @@ class MainWindow(ProjectCommands):
         cur = s.current
         if scroll:
             self.view.set_current(cur, scroll=True)
-        self.panel.set_inherited_target(s.inherited_target())
+        self.panel.set_inherited_target(s.inherited_target(), s.inherited_source())
         self.panel.show_item(cur, s.quote_text(cur), s.index + 1, len(s.items))
         self._update_status()
 

@@ -135,6 +135,7 @@ class QuotePanel(QWidget):
         target_row.addRow("Target", self.target_edit)
         outer.addLayout(target_row)
         self._inherited_target = ""
+        self._inherited_source = "article/project"
         self.stance_box = QGridLayout()
         self.stance_box.setSpacing(4)
         outer.addLayout(self.stance_box)
@@ -179,10 +180,12 @@ class QuotePanel(QWidget):
         self._set_enabled(self._item is not None and not self._read_only)
         self._refresh_stance()
 
-    def set_inherited_target(self, target: str | None) -> None:
-        """The target a quote of this article has unless it sets its own (article, else
-        project default)."""
+    def set_inherited_target(self, target: str | None, source: str = "") -> None:
+        """The target a quote of this article has unless it sets its own, and where it
+        comes from ("article" or "project")."""
         self._inherited_target = target or ""
+        names = {"article": "this article's", "project": "project default"}
+        self._inherited_source = names.get(source, "article/project")
         self._show_target()
 
     def set_targets(self, targets: Sequence[str]) -> None:
@@ -196,12 +199,16 @@ class QuotePanel(QWidget):
         own = self._item.quote.stance_target if self._item else None
         target = own or self._inherited_target
         if target:
-            mark = "" if own is None or own == self._inherited_target else " (this quote)"
+            mark = (
+                f" ({self._inherited_source})"
+                if own is None or own == self._inherited_target
+                else " (this quote's)"
+            )
             self.target_label.setText(f"Stance on: <b>{html.escape(target)}</b>{mark}")
         else:
             self.target_label.setText("Stance (no target set)")
         self.target_edit.setPlaceholderText(
-            f"{self._inherited_target} (article/project)"
+            f"{self._inherited_target} ({self._inherited_source})"
             if self._inherited_target
             else "Stance target of this quote"
         )

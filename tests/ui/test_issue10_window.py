@@ -67,7 +67,7 @@ def test_quote_target_typed_with_completion_then_stance_by_key(
         p.set_setting("stance_target", "inter-Korean dialogue")
         p.set_article_target(2, "bridge toll")  # a target used before, offered by completion
     w = _open(qtbot, project_path)
-    assert "inter-Korean dialogue" in w.panel.target_label.text()
+    assert "inter-Korean dialogue</b> (project default)" in w.panel.target_label.text()
     assert w.panel.targets()[:2] == ["inter-Korean dialogue", "bridge toll"]
 
     _key(qtbot, Qt.Key.Key_G)  # G: into the quote's target field
@@ -78,6 +78,7 @@ def test_quote_target_typed_with_completion_then_stance_by_key(
     w.panel.target_edit.setText("")
     qtbot.keyClicks(w.panel.target_edit, "peace talks")
     _key(qtbot, Qt.Key.Key_Return)
+    assert "peace talks</b> (this quote's)" in w.panel.target_label.text()
     # Enter stored the target and gave the keyboard back: 1 is a stance, A accepts
     assert QApplication.focusWidget() is w.view
     _key(qtbot, Qt.Key.Key_1)
@@ -126,8 +127,8 @@ def test_article_target_from_the_quote_menu_and_undo(
         ("bridge toll",),
         (None,),
     ]
-    assert "bridge toll" in w.panel.target_label.text()
-    assert w.panel.target_edit.placeholderText().startswith("bridge toll")
+    assert "bridge toll</b> (this article's)" in w.panel.target_label.text()
+    assert w.panel.target_edit.placeholderText() == "bridge toll (this article's)"
     _key(qtbot, Qt.Key.Key_3)  # neutral, on the article's target
     assert _rows(project_path, "SELECT stance, stance_target FROM annotations") == [
         ("neutral", "bridge toll")
