@@ -51,8 +51,9 @@ def extract_quotes(doc: Doc, use_parse: bool = True) -> list[QuoteRecord]:
     quotes, speakers by position and capitalisation). Never raises on odd text; the cost
     is linear in the length of the document.
     """
-    segments = find_segments(doc.text)
-    idx = DocIndex(doc, segments, use_parse)
+    text = doc.text  # Doc.text joins every token: read it once
+    segments = find_segments(text)
+    idx = DocIndex(doc, segments, use_parse, text)
     records = direct_quotes(idx, group_runs(segments))
     if idx.has_dep:
         taken = _charset(records)
