@@ -12,6 +12,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -186,3 +188,22 @@ def test_marks_inside_many_markup_tags_are_not_quotes() -> None:
     assert [(s.start, s.end) for s in segments] == [
         (k * len(unit) + first, k * len(unit) + first + len('"Go,"')) for k in range(n)
     ]
+
+
+ANY_CHARS = st.text(
+    alphabet=st.one_of(st.characters(), st.characters(categories=["Cs"]), st.sampled_from('"“”')),
+    max_size=80,
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(ANY_CHARS, min_size=1, max_size=5))
+def test_any_texts_give_one_answer_each_and_never_raise(
+    rules_nlp: Language, texts: list[str]
+) -> None:
+    errors: list[tuple[int, str]] = []
+    found = list(detect_texts(rules_nlp, texts, batch_size=2, on_error=lambda *e: errors.append(e)))
+    assert len(found) == len(texts)
+    assert [pos for pos, _m in errors] == [i for i, t in enumerate(texts) if text_problem(t)]
+    for text, quotes in zip(texts, found):
+        check_quotes(text, quotes)
