@@ -65,6 +65,7 @@ def test_odd_texts_in_forked_workers(rules_nlp: Language) -> None:
     assert found[1:-1] == [[], [], [], []]
 
 
+@pytest.mark.slow
 def test_odd_texts_with_the_english_model(en_nlp: Language) -> None:
     found, errors = _run(en_nlp, [ODD_TEXTS[0], GOOD_B])
     assert [pos for pos, _msg in errors] == [0]
@@ -160,24 +161,31 @@ def test_a_paragraph_of_many_quotes_gives_each_of_them(rules_nlp: Language, unit
     assert _shifted(many, 0) == expected
 
 
-def test_text_without_spaces_and_mark_storms_stay_sane(
-    rules_nlp: Language, en_nlp: Language
-) -> None:
-    texts = [
-        'Quote:"abc,"said-Lee.Xyz' * 100,
-        '"' * 2000,
-        "“”" * 500 + "„" * 500,
-        "''" * 1000 + " said Lee.",
-        "x" * 5000,
-        "😀" * 1000 + '"Hi," Ann said.',
-    ]
-    for nlp in (rules_nlp, en_nlp):
-        found, errors = _run(nlp, texts)
-        assert errors == []
-        for text, quotes in zip(texts, found):
-            check_quotes(text, quotes)
-    (emoji_tail,) = detect_texts(rules_nlp, [texts[-1]])
-    assert [q.speaker_text for q in emoji_tail] == ["Ann"]
+STORMS = [
+    'Quote:"abc,"said-Lee.Xyz' * 100,
+    '"' * 2000,
+    "“”" * 500 + "„" * 500,
+    "''" * 1000 + " said Lee.",
+    "x" * 5000,
+    "😀" * 1000 + '"Hi," Ann said.',
+]
+
+
+def _storms_stay_sane(nlp: Language) -> None:
+    found, errors = _run(nlp, STORMS)
+    assert errors == []
+    for text, quotes in zip(STORMS, found):
+        check_quotes(text, quotes)
+    assert [q.speaker_text for q in found[-1]] == ["Ann"]
+
+
+def test_text_without_spaces_and_mark_storms_stay_sane(rules_nlp: Language) -> None:
+    _storms_stay_sane(rules_nlp)
+
+
+@pytest.mark.slow
+def test_storms_with_the_english_model(en_nlp: Language) -> None:
+    _storms_stay_sane(en_nlp)
 
 
 def test_marks_inside_many_markup_tags_are_not_quotes() -> None:
