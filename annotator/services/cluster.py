@@ -96,8 +96,7 @@ def parse_scheduler(spec: str) -> Scheduler:
     if sep and scheme and rest and ":" in rest:
         return Scheduler(address=text)
     raise ClusterError(
-        f"--scheduler {spec}: expected local, local:N or a scheduler address like "
-        "tcp://HOST:8786"
+        f"--scheduler {spec}: expected local, local:N or a scheduler address like tcp://HOST:8786"
     )
 
 
@@ -184,9 +183,7 @@ def iter_articles(inputs: Sequence[InputFile]) -> Iterator[Article]:
             raise ClusterError(f"{entry.path} changed while it was being read; run again")
 
 
-def partitions(
-    inputs: Sequence[InputFile], size: int
-) -> Iterator[tuple[int, int, list[Article]]]:
+def partitions(inputs: Sequence[InputFile], size: int) -> Iterator[tuple[int, int, list[Article]]]:
     """(partition number, index of its first article, its articles), in input order."""
     batch: list[Article] = []
     index = 0
@@ -301,7 +298,9 @@ def _connect(scheduler: Scheduler) -> tuple[Any, Any]:
     try:
         return Client(scheduler.address, timeout="30s"), None
     except (OSError, TimeoutError, ValueError) as exc:
-        raise ClusterError(f"cannot reach the Dask scheduler at {scheduler.address}: {exc}") from None
+        raise ClusterError(
+            f"cannot reach the Dask scheduler at {scheduler.address}: {exc}"
+        ) from None
 
 
 def detect_on_cluster(
