@@ -146,7 +146,9 @@ def run_on_cluster(args: argparse.Namespace) -> int:
             args.input,
             out,
             scheduler,
-            partition_size=args.partition_size or DEFAULT_PARTITION_SIZE,
+            partition_size=(
+                DEFAULT_PARTITION_SIZE if args.partition_size is None else args.partition_size
+            ),
             model=args.model,
             batch_size=args.batch_size,
             progress=progress,

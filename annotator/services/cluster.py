@@ -277,14 +277,21 @@ def _prepare_folder(out_dir: Path, manifest: Manifest) -> Manifest:
 # -- the run --------------------------------------------------------------------------------
 
 
-def _connect(scheduler: Scheduler) -> tuple[Any, Any]:
-    """A Dask client (and the local cluster it owns, if any)."""
+def _require_dask() -> None:
+    """Raise ClusterError, saying how to install it, when Dask's distributed is missing."""
     try:
-        from distributed import Client, LocalCluster
+        import distributed  # noqa: F401
     except ImportError:
         raise ClusterError(
             'detection on a cluster needs Dask: pip install "quote-annotator[cluster]"'
         ) from None
+
+
+def _connect(scheduler: Scheduler) -> tuple[Any, Any]:
+    """A Dask client (and the local cluster it owns, if any)."""
+    _require_dask()
+    from distributed import Client, LocalCluster
+
     if scheduler.is_local:
         n = scheduler.workers or os.cpu_count() or 1
         cluster = LocalCluster(
@@ -337,6 +344,7 @@ def detect_on_cluster(
 
     if partition_size < 1:
         raise ClusterError("--partition-size must be at least 1")
+    _require_dask()  # before anything is written
     say = notice or (lambda _line: None)
     out = Path(out_dir)
     inputs = scan_inputs(paths, say)

@@ -267,10 +267,8 @@ def _import_article(
         report.articles_added += 1
     else:
         report.articles_present += 1
-    if not article.quotes:
-        return
     suggestions, quotes = split_suggestions(article.quotes)
-    if suggestions:
+    if suggestions or detector_version is not None:
         new, old = store_suggestions(project, article_id, suggestions, detector_version)
         report.suggestions_added += new
         report.suggestions_present += old

@@ -49,11 +49,19 @@ def store_suggestions(
 ) -> tuple[int, int]:
     """Store ``quotes`` as the article's suggestions; return (added, already there).
 
-    Grouped by detector version. A version whose suggestions for the article are already
+    Grouped by detector version. With no quote and a ``default_version`` (a detection
+    folder's article where nothing was found), the run is recorded without suggestions. A
+    version whose suggestions for the article are already
     exactly these is left alone (importing twice adds nothing, and decisions stay linked to
     their suggestion); otherwise that version's suggestions are replaced, as a new
     detection run replaces them.
     """
+    if not quotes:
+        # detector output with no quote for this article: record that the detector ran, so
+        # the window does not detect the article again (as after its own run)
+        if default_version and not project.detector_ran(article_id, default_version):
+            project.set_suggestions(article_id, default_version, [])
+        return 0, 0
     by_version: dict[str, list[Quote]] = {}
     for q in quotes:
         version = _version(q, default_version or IMPORTED_DETECTOR)
