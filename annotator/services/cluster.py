@@ -136,8 +136,13 @@ def _read(path: Path, fmt: str) -> Iterator[object]:
     yield from items
 
 
-def scan_inputs(paths: Sequence[str | os.PathLike[str]], notice: Notice) -> list[InputFile]:
+def scan_inputs(
+    paths: Sequence[str | os.PathLike[str]], notice: Notice, skip: Path | None = None
+) -> list[InputFile]:
     """Every input file with its hash, format and article count (first pass over the input).
+
+    Files inside the folder ``skip`` (the output folder, when it sits inside an input
+    folder) are left out.
 
     Raises ClusterError for a path that does not exist or has a format import cannot read.
     Bad entries inside a file, and files that turn out unreadable, are reported through
@@ -147,7 +152,10 @@ def scan_inputs(paths: Sequence[str | os.PathLike[str]], notice: Notice) -> list
         if not Path(raw).exists():
             raise ClusterError(f"{raw}: no such file or folder")
     inputs = []
+    skip = None if skip is None else skip.resolve()
     for path in expand_paths(paths):
+        if skip is not None and path.resolve().is_relative_to(skip):
+            continue
         fmt = detect_format(path)
         if fmt is None:
             raise ClusterError(
@@ -347,7 +355,7 @@ def detect_on_cluster(
     _require_dask()  # before anything is written
     say = notice or (lambda _line: None)
     out = Path(out_dir)
-    inputs = scan_inputs(paths, say)
+    inputs = scan_inputs(paths, say, skip=out)
     n_articles = sum(i.articles for i in inputs)
     manifest = Manifest(
         detector_version=DETECTOR_VERSION,

@@ -230,12 +230,14 @@ def test_rerun_after_lost_workers_finishes_without_duplicates(cluster: str, tmp_
         model="rules-only",
         task=partial(_kill_always, TEXTS[5]),  # partition 2: its workers die every time
     )
-    assert len(first.failed) == 1 and first.failed[0].startswith("partition 2 ")
-    assert "died" in first.failed[0]
-    assert not (out / shard_name(2)).exists()
+    # partition 2 fails; a partition queued on a dying worker may go down with it
+    failed = sorted(int(f.split()[1]) for f in first.failed)
+    assert 2 in failed and all("died" in f for f in first.failed)
     manifest = read_manifest(out)
     assert manifest is not None and not manifest.complete
-    assert sorted(s.partition for s in manifest.shards) == [0, 1, 3, 4, 5, 6]
+    done = sorted(s.partition for s in manifest.shards)
+    assert done == [p for p in range(7) if p not in failed]
+    assert sorted(p.name for p in out.glob("part-*.jsonl")) == [shard_name(p) for p in done]
     kept = {p.name: p.stat().st_mtime_ns for p in out.glob("part-*.jsonl")}
 
     # the same command again: only the missing partition is run
@@ -283,10 +285,10 @@ def test_rerun_of_a_finished_run_does_nothing_and_a_changed_input_is_refused(
 def test_import_of_the_output_folder_gives_suggestions_not_annotations(
     cluster: str, tmp_path: Path
 ) -> None:
-    inputs = _write_inputs(tmp_path / "in")
-    out = tmp_path / "out"
+    _write_inputs(tmp_path / "in")
+    out = tmp_path / "in" / "detected"  # inside the input folder: not read as input
     report = detect_on_cluster(
-        inputs, out, Scheduler(address=cluster), partition_size=4, model="rules-only"
+        [tmp_path / "in"], out, Scheduler(address=cluster), partition_size=4, model="rules-only"
     )
     assert report.failed == []
     with Project.open(tmp_path / "p.db") as project:
@@ -315,6 +317,10 @@ def test_import_of_the_output_folder_gives_suggestions_not_annotations(
         again = import_paths(project, [out, out / shard_name(1)])
         assert again.articles_added == again.quotes_added == again.suggestions_added == 0
         assert len(again.files) == 5
+    rerun = detect_on_cluster(
+        [tmp_path / "in"], out, Scheduler(address=cluster), partition_size=4, model="rules-only"
+    )
+    assert (rerun.already_done, rerun.written, rerun.manifest.articles) == (4, 0, 14)
 
 
 # -- without a cluster -------------------------------------------------------------------------
