@@ -35,6 +35,9 @@ class DetectorPlugin(WorkerPlugin):
     def __init__(self, model: str | None, batch_size: int = 16) -> None:
         self.model = model
         self.batch_size = batch_size
+        self._reset()
+
+    def _reset(self) -> None:
         self.nlp: Any = None
         self.model_name = ""
         self.problem = ""
@@ -45,7 +48,9 @@ class DetectorPlugin(WorkerPlugin):
         return {"model": self.model, "batch_size": self.batch_size}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__init__(state["model"], state["batch_size"])  # type: ignore[misc]
+        self.model = state["model"]
+        self.batch_size = state["batch_size"]
+        self._reset()
 
     def setup(self, worker: Any) -> None:
         global _LOADS

@@ -257,6 +257,44 @@ def test_rerun_after_lost_workers_finishes_without_duplicates(cluster: str, tmp_
     assert manifest is not None and manifest.complete and len(manifest.shards) == 7
 
 
+def test_rerun_after_the_command_itself_died(cluster: str, tmp_path: Path) -> None:
+    """As after a kill -9 of the command: manifest not updated, a temporary file, a shard cut."""
+    inputs = _write_inputs(tmp_path / "in")
+    out = tmp_path / "out"
+    run = partial(
+        detect_on_cluster,
+        inputs,
+        out,
+        Scheduler(address=cluster),
+        partition_size=3,
+        model="rules-only",
+    )
+    assert run().failed == []
+    complete = json.loads((out / MANIFEST_NAME).read_text(encoding="utf-8"))
+    died = dict(complete, shards=complete["shards"][:1], complete=False)
+    (out / MANIFEST_NAME).write_text(json.dumps(died), encoding="utf-8")
+    (out / shard_name(4)).unlink()  # never written
+    cut = (out / shard_name(2)).read_text(encoding="utf-8").splitlines(keepends=True)
+    (out / shard_name(2)).write_text("".join(cut[:1]), encoding="utf-8")  # damaged
+    (out / f".{shard_name(4)}.tmp-99999").write_text(cut[0], encoding="utf-8")
+    kept = {n: (out / n).stat().st_mtime_ns for n in map(shard_name, (0, 1, 3))}
+
+    report = run()
+    assert (report.already_done, report.written, report.failed) == (3, 2, [])
+    assert {n: (out / n).stat().st_mtime_ns for n in kept} == kept
+    assert not list(out.glob(".*"))
+    articles = _read_inputs(inputs)
+    rows = _shard_rows(out)
+    assert [a.ext_id for a in rows] == [a.ext_id for a in articles]
+    assert [[q.to_json() for q in a.quotes] for a in rows] == _expected(articles)
+    again = json.loads((out / MANIFEST_NAME).read_text(encoding="utf-8"))
+    strip = ("worker", "pipeline_loads")
+    assert [{k: v for k, v in s.items() if k not in strip} for s in again["shards"]] == [
+        {k: v for k, v in s.items() if k not in strip} for s in complete["shards"]
+    ]
+    assert again["complete"] and again["quotes"] == complete["quotes"]
+
+
 def test_rerun_of_a_finished_run_does_nothing_and_a_changed_input_is_refused(
     cluster: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -404,3 +442,19 @@ def test_the_base_install_runs_without_dask(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 1, done.stderr
     assert 'pip install "quote-annotator[cluster]"' in done.stderr
+
+
+def test_a_model_missing_on_the_workers_fails_every_partition_clearly(
+    cluster: str, tmp_path: Path
+) -> None:
+    inputs = _write_inputs(tmp_path / "in")
+    out = tmp_path / "out"
+    report = detect_on_cluster(
+        inputs, out, Scheduler(address=cluster), partition_size=7, model="no_such_model_x"
+    )
+    assert len(report.failed) == 2
+    for line in report.failed:
+        assert "cannot load the model 'no_such_model_x': install it on every worker" in line
+    assert not list(out.glob("part-*"))
+    manifest = read_manifest(out)
+    assert manifest is not None and not manifest.complete and manifest.shards == []
