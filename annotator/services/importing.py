@@ -269,7 +269,9 @@ def _import_article(
         report.articles_present += 1
     suggestions, quotes = split_suggestions(article.quotes)
     if suggestions or detector_version is not None:
-        new, old = store_suggestions(project, article_id, suggestions, detector_version)
+        new, old = store_suggestions(
+            project, article_id, suggestions, detector_version, new_article=added
+        )
         report.suggestions_added += new
         report.suggestions_present += old
     if not quotes:

@@ -45,21 +45,24 @@ def _key(q: Quote) -> tuple[object, ...]:
 
 
 def store_suggestions(
-    project: Project, article_id: int, quotes: Sequence[Quote], default_version: str | None
+    project: Project,
+    article_id: int,
+    quotes: Sequence[Quote],
+    default_version: str | None,
+    new_article: bool = False,
 ) -> tuple[int, int]:
     """Store ``quotes`` as the article's suggestions; return (added, already there).
 
-    Grouped by detector version. With no quote and a ``default_version`` (a detection
-    folder's article where nothing was found), the run is recorded without suggestions. A
+    Grouped by detector version. With no quote, a ``default_version`` (a detection
+    folder's article where nothing was found) and an article this import just added, the
+    run is recorded without suggestions, so the window does not detect it again. A
     version whose suggestions for the article are already
     exactly these is left alone (importing twice adds nothing, and decisions stay linked to
     their suggestion); otherwise that version's suggestions are replaced, as a new
     detection run replaces them.
     """
     if not quotes:
-        # detector output with no quote for this article: record that the detector ran, so
-        # the window does not detect the article again (as after its own run)
-        if default_version and not project.detector_ran(article_id, default_version):
+        if default_version and new_article:
             project.set_suggestions(article_id, default_version, [])
         return 0, 0
     by_version: dict[str, list[Quote]] = {}
@@ -68,6 +71,10 @@ def store_suggestions(
         by_version.setdefault(version, []).append(q.with_(status="pending"))
     added = present = 0
     for version, group in by_version.items():
+        if new_article:  # nothing to compare with
+            project.set_suggestions(article_id, version, group)
+            added += len(group)
+            continue
         have = {_key(s.quote) for s in project.suggestions(article_id, version)}
         new = {_key(q) for q in group}
         if have == new:

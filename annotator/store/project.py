@@ -464,16 +464,6 @@ class Project:
             for r in rows
         ]
 
-    def detector_ran(self, article_id: int, detector_version: str) -> bool:
-        """True when ``detector_version`` has run on the article (with or without results)."""
-        row = self.db.execute(
-            "SELECT 1 WHERE EXISTS (SELECT 1 FROM suggestions WHERE article_id = ? AND "
-            "detector_version = ?) OR EXISTS (SELECT 1 FROM changelog WHERE action = 'detect' "
-            "AND entity = 'article' AND entity_id = ? AND json_extract(payload, '$.version') = ?)",
-            [article_id, detector_version, article_id, detector_version],
-        ).fetchone()
-        return row is not None
-
     def articles_without_suggestions(self, detector_version: str) -> list[int]:
         """Ids of articles this detector version has not run on yet."""
         rows = self.db.execute(
