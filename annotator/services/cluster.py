@@ -23,6 +23,8 @@ import logging
 import math
 import os
 import time
+import uuid
+from asyncio import CancelledError
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -390,6 +392,8 @@ def detect_on_cluster(
         threads = sum(w.get("nthreads", 1) for w in client.scheduler_info()["workers"].values())
         window = max(4, 2 * threads)
         run = task or detect_partition
+        # task keys unique to this run: a shared scheduler may serve other runs at once
+        token = uuid.uuid4().hex[:12]
         running: dict[Any, tuple[int, int, list[Article]]] = {}
         finished = as_completed()
         last_save = time.monotonic()
@@ -414,7 +418,10 @@ def detect_on_cluster(
             if part in done:
                 continue
             future = client.submit(
-                run, [a.text for a in articles], key=f"annotator-detect-{part:05d}", pure=False
+                run,
+                [a.text for a in articles],
+                key=f"annotator-detect-{token}-{part:05d}",
+                pure=False,
             )
             running[future] = (part, first, articles)
             finished.add(future)
@@ -440,7 +447,8 @@ def _store(
     where = f"partition {part} (articles {first + 1} to {first + len(articles)})"
     try:
         result: PartitionResult = future.result()
-    except Exception as exc:  # a worker died, a task raised: the partition is redone next time
+    except (Exception, CancelledError) as exc:  # a worker died, a task raised, the scheduler
+        # went away: the partition is redone next time
         name = type(exc).__name__
         if name == "KilledWorker":
             return f"{where}: the workers running it died ({exc})"
