@@ -1,8 +1,9 @@
 """``annotator detect --scheduler``: detection on a local Dask cluster of worker processes.
 
-The cluster tests start real worker processes (2, as on the CI machine's 2 cores) and use
-the rules-only pipeline so that each worker is up in seconds. Timeouts are generous: the
-machine may be shared. Texts are our own.
+The cluster tests (marked ``slow`` and ``cluster``: ``pytest -m slow`` runs them) start real
+worker processes (2, as on the CI machine's 2 cores) and use the rules-only pipeline so that
+each worker is up in seconds. Timeouts are generous: the machine may be shared. Texts are
+our own.
 """
 
 from __future__ import annotations
@@ -40,8 +41,6 @@ from annotator.services.cluster import (  # noqa: E402
 from annotator.services.cluster_worker import PartitionResult, detect_partition  # noqa: E402
 from annotator.services.importing import import_paths  # noqa: E402
 from annotator.store.project import Project  # noqa: E402
-
-pytestmark = [pytest.mark.slow, pytest.mark.cluster]
 
 # the functions below run inside the workers: ship them by value, the test module is not
 # importable there
@@ -164,6 +163,8 @@ def _kill_always(trigger: str, texts: list[str]) -> PartitionResult:
 # -- the tests ---------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
+@pytest.mark.cluster
 def test_two_local_workers_find_exactly_the_quotes_of_one_process(tmp_path: Path) -> None:
     inputs = _write_inputs(tmp_path / "in")
     out = tmp_path / "out"
@@ -197,6 +198,8 @@ def test_two_local_workers_find_exactly_the_quotes_of_one_process(tmp_path: Path
     assert not list(out.glob(".*"))  # no temporary file left
 
 
+@pytest.mark.slow
+@pytest.mark.cluster
 def test_a_worker_killed_mid_run_is_replaced_and_nothing_is_lost(
     cluster: str, tmp_path: Path
 ) -> None:
@@ -219,6 +222,8 @@ def test_a_worker_killed_mid_run_is_replaced_and_nothing_is_lost(
     assert [[q.to_json() for q in a.quotes] for a in rows] == _expected(articles)
 
 
+@pytest.mark.slow
+@pytest.mark.cluster
 def test_rerun_after_lost_workers_finishes_without_duplicates(cluster: str, tmp_path: Path) -> None:
     inputs = _write_inputs(tmp_path / "in")
     out = tmp_path / "out"
@@ -257,6 +262,8 @@ def test_rerun_after_lost_workers_finishes_without_duplicates(cluster: str, tmp_
     assert manifest is not None and manifest.complete and len(manifest.shards) == 7
 
 
+@pytest.mark.slow
+@pytest.mark.cluster
 def test_rerun_after_the_command_itself_died(cluster: str, tmp_path: Path) -> None:
     """As after a kill -9 of the command: manifest not updated, a temporary file, a shard cut."""
     inputs = _write_inputs(tmp_path / "in")
@@ -295,6 +302,8 @@ def test_rerun_after_the_command_itself_died(cluster: str, tmp_path: Path) -> No
     assert again["complete"] and again["quotes"] == complete["quotes"]
 
 
+@pytest.mark.slow
+@pytest.mark.cluster
 def test_rerun_of_a_finished_run_does_nothing_and_a_changed_input_is_refused(
     cluster: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -320,6 +329,8 @@ def test_rerun_of_a_finished_run_does_nothing_and_a_changed_input_is_refused(
     assert {p.name: p.stat().st_mtime_ns for p in out.glob("part-*.jsonl")} == before
 
 
+@pytest.mark.slow
+@pytest.mark.cluster
 def test_import_of_the_output_folder_gives_suggestions_not_annotations(
     cluster: str, tmp_path: Path
 ) -> None:
@@ -444,6 +455,8 @@ def test_the_base_install_runs_without_dask(tmp_path: Path) -> None:
     assert 'pip install "quote-annotator[cluster]"' in done.stderr
 
 
+@pytest.mark.slow
+@pytest.mark.cluster
 def test_a_model_missing_on_the_workers_fails_every_partition_clearly(
     cluster: str, tmp_path: Path
 ) -> None:
