@@ -357,7 +357,7 @@ def test_import_of_the_output_folder_gives_suggestions_not_annotations(
         # every annotator sees them; nothing is anybody's yet
         for who in ("alice", "bob"):
             summaries = project.article_summaries(who)
-            assert sum(s.n_suggestions for s in summaries) == report.manifest.quotes
+            assert sum(s.quotes_total for s in summaries) == report.manifest.quotes
             assert sum(s.n_annotations for s in summaries) == 0
         # the window's detector sees these articles as done by this detector version
         # (articles without quotes too: the run is recorded for them)

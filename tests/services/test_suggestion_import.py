@@ -75,10 +75,13 @@ def test_model_quotes_without_annotator_become_suggestions(
     # only the quotes that name an annotator, or were made by hand, are annotations
     owners = sorted((r.quote.annotator, r.quote.origin) for r in project.annotations(aid))
     assert owners == [("alice", "model"), (annotator or FALLBACK_ANNOTATOR, "manual")]
-    # suggestions are nobody's: every annotator sees both as open
-    for who in ("alice", "bob"):
+    # suggestions are nobody's: an annotator without quotes of their own has those of the
+    # newest detector run open (the window shows one run)
+    newest = project.suggestions(aid)
+    assert [s.detector_version for s in newest] == ["other 2.0"]
+    for who in ("bob", "zoe"):
         (summary,) = project.article_summaries(who)
-        assert summary.n_suggestions == 2
+        assert (summary.quotes_total, summary.n_annotations, summary.quotes_done) == (1, 0, 0)
 
 
 def test_importing_suggestions_twice_adds_nothing_and_keeps_decisions_linked(
