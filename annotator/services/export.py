@@ -19,11 +19,11 @@ import os
 import random
 import shutil
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from annotator.core.errors import AnnotatorError
-from annotator.core.model import KINDS, STATUSES, StoredArticle
+from annotator.core.model import KINDS, STATUSES, StoredArticle, with_target
 from annotator.io.brat import CONF_MARKER, BratWriter
 from annotator.io.csv_export import CsvWriter
 from annotator.io.docbin import LABEL_MODES, DocBinWriter
@@ -290,6 +290,8 @@ def iter_export_quotes(
 ) -> Iterator[tuple[int, ExportQuote]]:
     """(article id, quote) for every exported quote, ordered by article then position."""
     speakers = SpeakerIds(project)
+    # the registry is small next to the quotes: read once, looked up per quote
+    registry = {sp.id: sp for sp in project.speakers()}
     if options.gold:
         for gold in iter_gold_rows(project, _selection(options)):
             yield (
@@ -298,6 +300,7 @@ def iter_export_quotes(
                     id=f"g{gold.id}",
                     quote=gold.quote,
                     speaker_id=gold.speaker_id,
+                    speaker=registry.get(gold.speaker_id) if gold.speaker_id else None,
                     review_decision=gold.decision,
                     reviewer=gold.reviewer,
                     created_at=gold.created_at,
@@ -312,12 +315,14 @@ def iter_export_quotes(
         decision, reviewer = decisions.of(
             rec.article_id, rec.id, rec.quote.annotator, rec.quote.status
         )
+        speaker_id = speakers(rec.quote.speaker_name)
         yield (
             rec.article_id,
             ExportQuote(
                 id=str(rec.id),
                 quote=rec.quote,
-                speaker_id=speakers(rec.quote.speaker_name),
+                speaker_id=speaker_id,
+                speaker=registry.get(speaker_id) if speaker_id else None,
                 review_decision=decision,
                 reviewer=reviewer,
                 created_at=rec.created_at,
@@ -393,6 +398,7 @@ def export_project(
             report.parts.append(PartReport(name, path))
         done = 0
         step = max(1, total // 200)
+        project_target = project.stance_target()
         last = 0
         if progress is not None:
             progress(0, total)
@@ -402,8 +408,11 @@ def export_project(
             if cancel is not None and cancel():
                 report.cancelled = True
                 break
-            quotes = [q for _, q in group]
             article: StoredArticle = project.article(article_id)
+            quotes = [
+                replace(q, quote=with_target(q.quote, article.stance_target, project_target))
+                for _, q in group
+            ]
             part = assign.get(article_id, 0)
             writers[part].write(article, quotes)
             report.parts[part].articles += 1

@@ -22,7 +22,7 @@ from annotator.store.reports import (
     QuoteSource,
     count_by,
     count_quotes,
-    stance_by_speaker,
+    stance_by,
 )
 
 FORMATS = ("csv", "json", "html")
@@ -34,6 +34,7 @@ _TITLES = {
     "kind": "Direct, mixed and reported speech",
     "gender": "Quoted people by gender",
     "stance": "Stance",
+    "target": "Stance targets",
 }
 
 
@@ -46,12 +47,14 @@ class Report:
         total: quotes counted.
         tables: dimension -> rows (see :func:`annotator.store.reports.count_by`).
         stance_by_speaker: (speaker, stance) rows.
+        stance_by_target: (target, stance) rows.
     """
 
     source: QuoteSource
     total: int
     tables: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     stance_by_speaker: list[dict[str, Any]] = field(default_factory=list)
+    stance_by_target: list[dict[str, Any]] = field(default_factory=list)
 
 
 def choose_source(project: Project, annotator: str | None, gold: bool) -> QuoteSource:
@@ -85,7 +88,8 @@ def build_report(project: Project, source: QuoteSource) -> Report:
     report = Report(source, count_quotes(project, source))
     for dim in DIMENSIONS:
         report.tables[dim] = count_by(project, source, dim)
-    report.stance_by_speaker = stance_by_speaker(project, source)
+    report.stance_by_speaker = stance_by(project, source, "speaker")
+    report.stance_by_target = stance_by(project, source, "target")
     return report
 
 
@@ -140,6 +144,7 @@ def report_json(report: Report, by: str | None = None) -> str:
         "total_quotes": report.total,
         "tables": tables,
         "stance_by_speaker": report.stance_by_speaker,
+        "stance_by_target": report.stance_by_target,
     }
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
@@ -228,12 +233,14 @@ def report_html(report: Report, by: str | None = None) -> str:
                 ]
             parts.append("<tr>" + "".join(cells) + "</tr>")
         parts.append("</table>")
-    parts.append("<h2>Stance by speaker</h2><table><tr><th>speaker</th><th>stance</th>")
-    parts.append("<th>quotes</th></tr>")
-    for r in report.stance_by_speaker:
-        parts.append(
-            f"<tr><td>{html.escape(label(r['speaker']))}</td>"
-            f"<td>{html.escape(label(r['stance']))}</td><td class=n>{r['quotes']}</td></tr>"
-        )
-    parts.append("</table></body></html>\n")
+    for key, rows in (("speaker", report.stance_by_speaker), ("target", report.stance_by_target)):
+        parts.append(f"<h2>Stance by {key}</h2><table><tr><th>{key}</th><th>stance</th>")
+        parts.append("<th>quotes</th></tr>")
+        for r in rows:
+            parts.append(
+                f"<tr><td>{html.escape(label(r[key]))}</td>"
+                f"<td>{html.escape(label(r['stance']))}</td><td class=n>{r['quotes']}</td></tr>"
+            )
+        parts.append("</table>")
+    parts.append("</body></html>\n")
     return "".join(parts)

@@ -13,7 +13,7 @@ from typing import Any
 from annotator.store.project import Project
 
 #: Report dimensions: the column each one groups by.
-DIMENSIONS = ("speaker", "publisher", "month", "kind", "gender", "stance")
+DIMENSIONS = ("speaker", "publisher", "month", "kind", "gender", "stance", "target")
 
 
 @dataclass(frozen=True)
@@ -30,11 +30,13 @@ class QuoteSource:
 def _quotes_cte(source: QuoteSource) -> tuple[str, list[Any]]:
     if source.gold:
         return (
-            "q AS (SELECT g.article_id, g.speaker_id, g.kind, g.stance FROM gold_quotes g)",
+            "q AS (SELECT g.article_id, g.speaker_id, g.kind, g.stance, g.stance_target "
+            "FROM gold_quotes g)",
             [],
         )
     return (
-        "q AS (SELECT a.article_id, a.speaker_id, a.kind, a.stance FROM annotations a "
+        "q AS (SELECT a.article_id, a.speaker_id, a.kind, a.stance, a.stance_target "
+        "FROM annotations a "
         "JOIN annotators n ON n.id = a.annotator_id "
         "WHERE a.status = 'accepted' AND n.name = ?)",
         [source.annotator],
@@ -48,6 +50,7 @@ _GROUP = {
     "kind": ("q.kind", None),
     "gender": ("CASE WHEN s.id IS NULL THEN NULL ELSE s.gender END", None),
     "stance": ("q.stance", None),
+    "target": ("q.stance_target", None),
 }
 
 
@@ -91,24 +94,34 @@ def count_by(project: Project, source: QuoteSource, by: str) -> list[dict[str, A
     return rows
 
 
-def stance_by_speaker(project: Project, source: QuoteSource) -> list[dict[str, Any]]:
-    """Quotes per (speaker, stance), speakers in order of how often they are quoted.
+def stance_by(project: Project, source: QuoteSource, by: str) -> list[dict[str, Any]]:
+    """Quotes per (speaker or stance target, stance), most quoted first.
+
+    Args:
+        by: ``speaker`` or ``target``.
 
     Returns:
-        Rows ``{"speaker", "stance", "quotes"}``; a quote without a stance counts under
-        stance None.
+        Rows ``{by, "stance", "quotes"}``; a quote without a stance (or target) counts
+        under None.
+
+    Raises:
+        ValueError: ``by`` is neither.
     """
+    if by not in ("speaker", "target"):
+        raise ValueError(f"stance is reported by speaker or target, not {by!r}")
     cte, params = _quotes_cte(source)
+    key = "s.name" if by == "speaker" else "q.stance_target"
+    group = "s.id" if by == "speaker" else "q.stance_target"
     sql = f"""
         WITH {cte}
-        SELECT s.name AS speaker, q.stance AS stance, count(*) AS quotes,
-               sum(count(*)) OVER (PARTITION BY s.id) AS speaker_total
+        SELECT {key} AS key, q.stance AS stance, count(*) AS quotes,
+               sum(count(*)) OVER (PARTITION BY {group}) AS key_total
           FROM q LEFT JOIN speakers s ON s.id = q.speaker_id
-         GROUP BY s.id, q.stance
-         ORDER BY speaker_total DESC, s.name, quotes DESC
+         GROUP BY {group}, q.stance
+         ORDER BY key_total DESC, key, quotes DESC
     """
     return [
-        {"speaker": r["speaker"], "stance": r["stance"], "quotes": int(r["quotes"])}
+        {by: r["key"], "stance": r["stance"], "quotes": int(r["quotes"])}
         for r in project.db.query(sql, params)
     ]
 

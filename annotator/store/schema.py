@@ -140,8 +140,27 @@ def _m0002_progress_and_search(db: Database) -> None:
     )
 
 
-@migrations(name="0003_speaker_registry", transactional=False)
-def _m0003_speaker_registry(db: Database) -> None:
+@migrations(name="0003_stance_targets_and_filters")
+def _m0003_stance_targets_and_filters(db: Database) -> None:
+    """Stance targets per annotation, gold quote and article; indexes for the list filters.
+
+    A quote's ``stance_target`` is what its stance is about (issue 10: one target per
+    project does not fit); an article's overrides the project default for its quotes.
+    """
+    db.executescript(
+        """
+        ALTER TABLE annotations ADD COLUMN stance_target TEXT;
+        ALTER TABLE gold_quotes ADD COLUMN stance_target TEXT;
+        ALTER TABLE articles ADD COLUMN stance_target TEXT;
+        CREATE INDEX annotations_speaker ON annotations(speaker_id, article_id);
+        CREATE INDEX annotations_target ON annotations(stance_target);
+        CREATE INDEX suggestions_confidence ON suggestions(confidence, article_id);
+        """
+    )
+
+
+@migrations(name="0004_speaker_registry", transactional=False)
+def _m0004_speaker_registry(db: Database) -> None:
     """Speaker registry fields: type ``group``, gender (set or guessed) and role.
 
     SQLite cannot change a CHECK constraint in place, so the table is rebuilt (SQLite's
@@ -183,7 +202,6 @@ _SPEAKERS_REBUILD = (
     "SELECT id, name, kind, aliases, created_at FROM speakers",
     "DROP TABLE speakers",
     "ALTER TABLE speakers_new RENAME TO speakers",
-    "CREATE INDEX annotations_speaker ON annotations(speaker_id)",
     "CREATE INDEX gold_quotes_speaker ON gold_quotes(speaker_id)",
 )
 

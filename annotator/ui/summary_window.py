@@ -45,6 +45,7 @@ TITLES = {
     "kind": "Kinds",
     "gender": "Gender",
     "stance": "Stance",
+    "target": "Targets",
 }
 GOLD = "Gold (reviewed versions)"
 

@@ -30,9 +30,18 @@ ARTICLES = [
 ]
 
 
-def _q(text: str, piece: str, who: str, name: str | None, kind: str, stance: str | None) -> Quote:
+def _q(
+    text: str,
+    piece: str,
+    who: str,
+    name: str | None,
+    kind: str,
+    stance: str | None,
+    target: str | None = None,
+) -> Quote:
     start = text.index(piece)
     return Quote(
+        stance_target=target,
         content_spans=((start, start + len(piece)),),
         speaker_name=name,
         annotator=who,
@@ -49,8 +58,11 @@ def project(tmp_path: Path) -> Iterator[Project]:
     (t1, m1, x1), (t2, m2, x2) = ARTICLES
     a1, _ = p.add_article(Article(t1, x1, meta=m1))
     a2, _ = p.add_article(Article(t2, x2, meta=m2))
-    p.add_annotation(a1, "ann", _q(x1, "Tolls must go", "ann", "Marcus Obi", "direct", "oppose"))
-    p.add_annotation(a1, "ann", _q(x1, "No", "ann", "Helen Brandt", "direct", "support"))
+    tolls = "bridge tolls"
+    p.add_annotation(
+        a1, "ann", _q(x1, "Tolls must go", "ann", "Marcus Obi", "direct", "oppose", tolls)
+    )
+    p.add_annotation(a1, "ann", _q(x1, "No", "ann", "Helen Brandt", "direct", "support", tolls))
     p.add_annotation(a2, "ann", _q(x2, "We will not sell", "ann", "Iain Ross", "direct", None))
     p.add_annotation(a2, "ann", _q(x2, "it would strike", "ann", "Port union", "indirect", None))
     p.add_annotation(a2, "bob", _q(x2, "We will not sell", "bob", "Iain Ross", "direct", None))
@@ -92,6 +104,9 @@ def test_publisher_month_kind_gender_stance(project: Project) -> None:
     assert by["stance"] == {"oppose": 1, "support": 1, None: 2}
     obi = [r for r in report.stance_by_speaker if r["speaker"] == "Marcus Obi"]
     assert obi == [{"speaker": "Marcus Obi", "stance": "oppose", "quotes": 1}]
+    assert by["target"] == {"bridge tolls": 2, None: 2}
+    tolls = [r for r in report.stance_by_target if r["target"] == "bridge tolls"]
+    assert sorted((r["stance"], r["quotes"]) for r in tolls) == [("oppose", 1), ("support", 1)]
 
 
 def test_choose_source(project: Project) -> None:
@@ -121,7 +136,8 @@ def test_report_cli_writes_html_json_csv(project: Project, tmp_path: Path, run_c
     res = run_cli("report", path, "--annotator", "ann", "-o", str(html_out))
     assert res.returncode == 0, res.stderr
     page = html_out.read_text(encoding="utf-8")
-    assert page.count("<svg") == 6 and "Marcus Obi" in page and "<script" not in page
+    assert page.count("<svg") == 7 and "bridge tolls" in page
+    assert "Marcus Obi" in page and "<script" not in page
     js = tmp_path / "r.json"
     assert (
         run_cli("report", path, "--annotator", "ann", "--by", "kind", "-o", str(js)).returncode == 0
@@ -143,3 +159,31 @@ def test_speakers_cli(project: Project, run_cli) -> None:  # type: ignore[no-unt
     assert rows["Helen Brandt"]["gender"] == "female" and rows["Helen Brandt"]["gender_guessed"]
     text = run_cli("speakers", str(project.path)).stdout
     assert "female (guessed)" in text
+
+
+def test_csv_export_carries_the_registry_type_and_gender(
+    project: Project, tmp_path: Path, run_cli
+) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / "q.csv"
+    res = run_cli("export", str(project.path), "-f", "csv", "--annotator", "ann", "-o", str(out))
+    assert res.returncode == 0, res.stderr
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
+    got = {
+        r["speaker_name"]: (r["speaker_type"], r["speaker_gender"], r["speaker_gender_guessed"])
+        for r in rows
+    }
+    assert got["Port union"] == ("group", "unknown", "0")
+    assert got["Helen Brandt"] == ("unknown", "female", "1")
+    # a merge shows at once in the export: the canonical name follows the registry
+    from annotator.services.speakers import plan_merge
+
+    ids = {sp.name: sp.id for sp in project.speakers()}
+    plan_merge(project, ids["Iain Ross"], [ids["Port union"]]).apply(project)
+    res = run_cli("export", str(project.path), "-f", "csv", "--annotator", "ann", "-o", str(out))
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
+    assert sorted(r["speaker_name"] for r in rows) == [
+        "Helen Brandt",
+        "Iain Ross",
+        "Iain Ross",
+        "Marcus Obi",
+    ]

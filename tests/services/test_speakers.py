@@ -230,7 +230,7 @@ def test_name_keys() -> None:
     assert name_tokens("Councillor Marcus Obi") == ("marcus", "obi")
 
 
-def test_migration_from_schema_2_keeps_speakers_and_references(tmp_path: Path) -> None:
+def test_migration_from_schema_3_keeps_speakers_and_references(tmp_path: Path) -> None:
     """A project written before the registry fields opens with its speakers and links."""
     path = tmp_path / "old.db"
     p = Project.open(path)
@@ -238,7 +238,7 @@ def test_migration_from_schema_2_keeps_speakers_and_references(tmp_path: Path) -
     first = TEXT.index("The bridge")
     p.add_annotation(aid, "alice", _q(first, first + 16, "alice", "Marcus Obi", "Obi"))
     p.close()
-    # turn it back into a schema-2 file: the speakers table as 0001 made it
+    # turn it back into a schema-3 file: the speakers table as 0001 made it
     con = sqlite3.connect(path)
     con.execute("PRAGMA foreign_keys = OFF")
     con.executescript(
@@ -253,15 +253,14 @@ def test_migration_from_schema_2_keeps_speakers_and_references(tmp_path: Path) -
             created_at TEXT NOT NULL
         );
         INSERT INTO old_speakers SELECT id, name, kind, aliases, created_at FROM speakers;
-        DROP INDEX annotations_speaker;
         DROP INDEX gold_quotes_speaker;
         DROP TABLE speakers;
         ALTER TABLE old_speakers RENAME TO speakers;
-        DELETE FROM _sqlite_migrations WHERE name = '0003_speaker_registry';
+        DELETE FROM _sqlite_migrations WHERE name = '0004_speaker_registry';
         COMMIT;
         """
     )
-    con.execute("PRAGMA user_version = 2")
+    con.execute("PRAGMA user_version = 3")
     con.commit()
     con.close()
     p = Project.open(path)
@@ -276,4 +275,4 @@ def test_migration_from_schema_2_keeps_speakers_and_references(tmp_path: Path) -
         assert group is not None
     finally:
         p.close()
-    assert list(tmp_path.glob("old.db.v2-*.bak"))
+    assert list(tmp_path.glob("old.db.v3-*.bak"))

@@ -107,7 +107,7 @@ def test_summary_counts_the_chosen_annotator(qtbot: Any, two_annotators: Path) -
     _w, win = _open_window(qtbot, two_annotators, SummaryWindow)
     assert win.source_box.currentText() == "alice"
     assert win.report is not None and win.report.total == 2
-    assert win.tabs.count() == 6
+    assert win.tabs.count() == 7
     table = win.tabs.widget(0).widget(1)
     got = {table.item(r, 0).text(): table.item(r, 1).text() for r in range(table.rowCount())}
     assert got == {"Obi": "1", "Marcus Obi": "1"}
