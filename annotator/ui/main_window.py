@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.core.errors import ProjectError
 from annotator.services.locations import resources_dir
 from annotator.services.names import entities_only, has_entities
 from annotator.services.session import Op, Session
@@ -63,6 +64,8 @@ SETTINGS_ANNOTATOR = "annotator"
 #: After the last quote move, write the position into the project this much later (ms):
 #: moving between quotes costs no transaction, yet a crash loses only a few seconds.
 POSITION_WRITE_DELAY_MS = 4000
+#: How often the window looks for written but not yet checkpointed changes (ms).
+CHECKPOINT_POLL_MS = 250
 #: Articles whose entity names are kept (a parse of a long article takes ~0.1-0.3 s).
 NAMES_CACHE_SIZE = 200
 READ_ONLY_NOTE = "Read-only: changes are not saved"
@@ -148,6 +151,11 @@ class MainWindow(QMainWindow):
         self._position_timer.setSingleShot(True)
         self._position_timer.setInterval(POSITION_WRITE_DELAY_MS)
         self._position_timer.timeout.connect(self.record_position)
+        # the .db alone stays whole: a burst of writes is checkpointed once it is over
+        self._checkpoint_timer = QTimer(self)
+        self._checkpoint_timer.setInterval(CHECKPOINT_POLL_MS)
+        self._checkpoint_timer.timeout.connect(lambda: self.project.checkpoint_if_due())
+        self._checkpoint_timer.start()
 
         name = annotator or str(self.settings.value(SETTINGS_ANNOTATOR, "") or "")
         if not name:
@@ -288,6 +296,13 @@ class MainWindow(QMainWindow):
             "ExportDialog",
             lambda cls: cls(self.project_path, self),
             "Ctrl+E",
+        )
+        self.act_save_copy = self._action(
+            m_file,
+            "Save a &copy…",
+            self.save_copy,
+            None,
+            "Write the whole project to one file (safe to mail or back up)",
         )
         m_file.addSeparator()
         self.act_quit = self._action(m_file, "&Quit", self.close, "Ctrl+Q")
@@ -1159,6 +1174,27 @@ class MainWindow(QMainWindow):
         return QFileDialog.getExistingDirectory(
             self, "Import folder", str(self.project_path.parent)
         )
+
+    def ask_copy_path(self) -> str:
+        """The file File > Save a copy writes ("" when the user cancels)."""
+        default = self.project_path.with_name(f"{self.project_path.stem}-copy.db")
+        path, _filter = QFileDialog.getSaveFileName(
+            self, "Save a copy of the project", str(default), "Project files (*.db)"
+        )
+        return path
+
+    def save_copy(self, path: str | None = None) -> Path | None:
+        """File > Save a copy…: one consistent file written with SQLite's backup API."""
+        target = path if path is not None else self.ask_copy_path()
+        if not target:
+            return None
+        try:
+            written = self.project.save_copy(target)
+        except (ProjectError, OSError) as exc:
+            QMessageBox.warning(self, "Save a copy", f"The copy was not written: {exc}")
+            return None
+        self.statusBar().showMessage(f"Saved a copy of the project to {written}", 8000)
+        return written
 
     def import_files(self) -> None:
         """File > Import files…: pick files, import them in the background."""
