@@ -682,6 +682,23 @@ class Project:
         for r in self.db.query(sql, params):
             yield self._annotation_from_row(r)
 
+    def annotators_sharing_articles(
+        self, statuses: Sequence[str] | None = None, kinds: Sequence[str] | None = None
+    ) -> list[str]:
+        """Annotators with annotations (of these statuses and kinds) on an article that
+        another annotator also annotated, sorted; empty when no article has two versions."""
+        params: list[Any] = []
+        where = in_filter("a.status", statuses, params) + in_filter("a.kind", kinds, params)
+        sql = (
+            "WITH chosen AS (SELECT a.article_id, a.annotator_id FROM annotations a"
+            f" WHERE 1{where}),"
+            " shared AS (SELECT article_id FROM chosen GROUP BY article_id"
+            " HAVING count(DISTINCT annotator_id) > 1)"
+            " SELECT DISTINCT an.name FROM chosen c JOIN annotators an ON an.id = c.annotator_id"
+            " WHERE c.article_id IN (SELECT article_id FROM shared) ORDER BY an.name"
+        )
+        return [str(r[0]) for r in self.db.execute(sql, params)]
+
     # -- progress -----------------------------------------------------------------------------
 
     def _touch_progress(self, article_id: int, annotator_id: int | None, quote: int | None) -> None:
