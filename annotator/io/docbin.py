@@ -50,6 +50,8 @@ class DocBinWriter:
         self.docs = 0
         self.spans = {QUOTES_KEY: 0, SPEAKERS_KEY: 0, CUES_KEY: 0}
         self.unaligned = 0
+        #: spans grown to whole tokens (they started or ended inside one)
+        self.moved = 0
         # fail now (not after a long export) when the file cannot be written
         self.path.touch()
 
@@ -82,6 +84,8 @@ class DocBinWriter:
                     if span is None or len(span) == 0:
                         self.unaligned += 1
                         continue
+                    if (span.start_char, span.end_char) != (a, b):
+                        self.moved += 1
                     groups[key].append(span)
         for key, spans_ in groups.items():
             doc.spans[key] = spans_

@@ -514,6 +514,12 @@ def export_project(
             os.replace(tmp, path)
     if progress is not None:
         progress(done, total)
+    moved = sum(int(getattr(w, "moved", 0)) for w in writers)
+    if moved:
+        report.warnings.append(
+            f"{moved} span{'s' if moved != 1 else ''} started or ended inside a word and "
+            "were widened to whole tokens, as the format requires"
+        )
     if total == 0:
         report.warnings.append("no quote matched the filters; the output is empty")
     for part_report in report.parts:
