@@ -21,10 +21,14 @@ import pytest
 
 from annotator import cli
 from annotator.core.model import Article, Quote
-from annotator.store.db import is_wal_file
 from annotator.store.project import Project
 
 TEXT = 'The mayor said the bridge would open. "It is safe," Ana Ruiz told reporters.'
+
+
+def is_wal_file(path: Path) -> bool:
+    """The SQLite header's file format bytes (18, 19) say WAL."""
+    return path.read_bytes()[18:20] == b"\x02\x02"
 
 
 def _sidecars(path: Path) -> list[str]:
