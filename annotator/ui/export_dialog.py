@@ -7,12 +7,10 @@ a connection of its own (SQLite connections never cross threads).
 
 from __future__ import annotations
 
-import threading
-import traceback
 from pathlib import Path
 
 from platformdirs import user_documents_path
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtCore import Qt, QThreadPool, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -49,6 +47,7 @@ from annotator.services.export import (
     part_paths,
 )
 from annotator.store.project import Project
+from annotator.ui.workers import Task, WorkerSignals
 
 #: Extensions an export output may carry that a change of format replaces.
 _EXPORT_SUFFIXES = frozenset(e for e in EXTENSIONS.values() if e) | {".tsv", ".json", ".txt"}
@@ -67,42 +66,25 @@ def with_format_extension(path: Path, fmt: str) -> Path:
     return base if fmt == "brat" else base.with_name(base.name + EXTENSIONS[fmt])
 
 
-class ExportSignals(QObject):
-    """progress(done, total), finished(ExportReport), failed(message)."""
+class ExportTask(Task):
+    """Run one export on its own read-only connection; cancellable between articles.
 
-    progress = Signal(int, int)
-    finished = Signal(object)
-    failed = Signal(str)
+    progress(done, total), finished(ExportReport), failed(message).
+    """
 
-
-class ExportTask(QRunnable):
-    """Run one export on its own read-only connection; cancellable between articles."""
+    expected = (ExportError,)
 
     def __init__(self, project_path: Path, options: ExportOptions) -> None:
         super().__init__()
-        self.setAutoDelete(False)
         self.project_path = project_path
         self.options = options
-        self.signals = ExportSignals()
-        self._cancel = threading.Event()
+        self.signals = WorkerSignals()
 
-    def cancel(self) -> None:
-        self._cancel.set()
-
-    def run(self) -> None:
-        try:
-            with Project.open(self.project_path, create=False, readonly=True) as project:
-                report = export_project(
-                    project, self.options, self.signals.progress.emit, self._cancel.is_set
-                )
-        except ExportError as exc:
-            self.signals.failed.emit(str(exc))
-            return
-        except Exception as exc:  # reported in the dialog, never lost in the thread
-            traceback.print_exc()
-            self.signals.failed.emit(f"{type(exc).__name__}: {exc}")
-            return
-        self.signals.finished.emit(report)
+    def work(self) -> object:
+        with Project.open(self.project_path, create=False, readonly=True) as project:
+            return export_project(
+                project, self.options, self.signals.progress.emit, self._cancel.is_set
+            )
 
 
 class ExportDialog(QDialog):
