@@ -31,6 +31,7 @@ from annotator.core.model import (
 )
 from annotator.core.text import content_hash
 from annotator.store.db import in_filter, now_iso, open_db, schema_version
+from annotator.store.turns import TurnTimeout, write_turn
 
 #: Ids per ``IN (...)`` query when fetching many rows by id.
 _ID_CHUNK = 500
@@ -125,22 +126,35 @@ class Project:
                 with self.db.atomic() as db:
                     yield db
             else:
-                # IMMEDIATE takes the write lock up front, so a second process waits for
-                # it (busy timeout) instead of failing when its read snapshot goes stale.
-                try:
-                    self.db.execute("BEGIN IMMEDIATE")
-                except sqlite3.OperationalError as exc:
-                    raise self._write_error(exc) from None
-                try:
-                    yield self.db
-                except BaseException:
-                    self.db.conn.rollback()
-                    raise
-                self.db.execute("COMMIT")
+                # writers of this file in this process take turns first (a background
+                # import must not starve the window's accept, see store/turns.py)
+                with self._turn():
+                    # IMMEDIATE takes the write lock up front, so a second process waits for
+                    # it (busy timeout) instead of failing when its read snapshot goes stale.
+                    try:
+                        self.db.execute("BEGIN IMMEDIATE")
+                    except sqlite3.OperationalError as exc:
+                        raise self._write_error(exc) from None
+                    try:
+                        yield self.db
+                    except BaseException:
+                        self.db.conn.rollback()
+                        raise
+                    self.db.execute("COMMIT")
         except BaseException:
             # ids cached inside the rolled-back transaction may no longer exist
             self._annotator_ids.clear()
             raise
+
+    @contextmanager
+    def _turn(self) -> Iterator[None]:
+        """This process's write turn for the file, waiting at most the busy timeout."""
+        timeout = self.db.execute("PRAGMA busy_timeout").fetchone()[0] / 1000
+        try:
+            with write_turn(self.path, timeout):
+                yield
+        except TurnTimeout:
+            raise self._write_error(sqlite3.OperationalError("database is locked")) from None
 
     def _write_error(self, exc: sqlite3.OperationalError) -> ProjectError:
         """A failure to start a write, as a sentence naming the project file."""

@@ -176,11 +176,12 @@ def test_polnear_layout(tmp_path: Path) -> None:
     assert q2.speaker_spans == () and q2.kind == "direct"
 
 
-def test_bad_ann_line_is_a_file_error(tmp_path: Path) -> None:
+def test_bad_ann_line_costs_only_itself(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text("Some text here.", encoding="utf-8")
     (tmp_path / "a.ann").write_text("T1\tSource one two\tSome\n", encoding="utf-8")
-    (err,) = list(iter_brat(tmp_path))
+    err, article = list(iter_brat(tmp_path))
     assert isinstance(err, FileError) and "line 1" in err.reason
+    assert isinstance(article, Article) and article.text == "Some text here."
 
 
 def test_guess_kind() -> None:
