@@ -11,10 +11,10 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlite_utils import Database
 
@@ -44,10 +44,42 @@ _ANNOTATION_SELECT = """
 """
 
 
+R = TypeVar("R")
+
+
 def _spans(value: str | None) -> tuple[tuple[int, int], ...]:
+    """Stored spans as int pairs; raise ValueError on anything else (a foreign file's row)."""
     if not value:
         return ()
-    return tuple((int(a), int(b)) for a, b in json.loads(value))
+    out = []
+    for item in json.loads(value):
+        if not (
+            isinstance(item, list)
+            and len(item) == 2
+            and all(isinstance(x, int) and not isinstance(x, bool) for x in item)
+        ):
+            raise ValueError(f"stored span {item!r:.40} is not a pair of integers")
+        out.append((item[0], item[1]))
+    return tuple(out)
+
+
+def rows_to_records(
+    rows: Iterable[dict[str, Any]],
+    build: Callable[[dict[str, Any]], R],
+    problems: list[str] | None,
+    table: str,
+) -> list[R]:
+    """``build`` each row; with ``problems`` given, a row that cannot be read is skipped and
+    named there (a foreign file being merged), else its error is raised."""
+    out = []
+    for r in rows:
+        try:
+            out.append(build(r))
+        except (ValueError, TypeError, KeyError) as exc:
+            if problems is None:
+                raise
+            problems.append(f"{table} row {r.get('id')}: {exc}; skipped")
+    return out
 
 
 def _dump_spans(spans: Sequence[tuple[int, int]]) -> str:
@@ -457,9 +489,15 @@ class Project:
         return ids
 
     def suggestions(
-        self, article_id: int, detector_version: str | None = None
+        self,
+        article_id: int,
+        detector_version: str | None = None,
+        problems: list[str] | None = None,
     ) -> list[SuggestionRecord]:
-        """The article's suggestions from ``detector_version`` (default: the newest run)."""
+        """The article's suggestions from ``detector_version`` (default: the newest run).
+
+        With ``problems``, unreadable rows are skipped and named there instead of raising.
+        """
         if detector_version is None:
             row = self.db.execute(
                 "SELECT detector_version FROM suggestions WHERE article_id = ? "
@@ -473,10 +511,14 @@ class Project:
             "SELECT * FROM suggestions WHERE article_id = ? AND detector_version = ? ORDER BY id",
             [article_id, detector_version],
         )
-        return [
-            SuggestionRecord(r["id"], r["article_id"], r["detector_version"], quote_from_row(r))
-            for r in rows
-        ]
+        return rows_to_records(
+            rows,
+            lambda r: SuggestionRecord(
+                r["id"], r["article_id"], r["detector_version"], quote_from_row(r)
+            ),
+            problems,
+            "suggestions",
+        )
 
     def articles_without_suggestions(self, detector_version: str) -> list[int]:
         """Ids of articles this detector version has not run on yet."""
@@ -594,14 +636,21 @@ class Project:
             r["updated_at"],
         )
 
-    def annotations(self, article_id: int, annotator: str | None = None) -> list[AnnotationRecord]:
-        """Annotations of an article (of one annotator, or all), in text order."""
+    def annotations(
+        self, article_id: int, annotator: str | None = None, problems: list[str] | None = None
+    ) -> list[AnnotationRecord]:
+        """Annotations of an article (of one annotator, or all), in text order.
+
+        With ``problems``, unreadable rows are skipped and named there instead of raising.
+        """
         sql = _ANNOTATION_SELECT + " WHERE a.article_id = ?"
         params: list[Any] = [article_id]
         if annotator is not None:
             sql += " AND an.name = ?"
             params.append(annotator)
-        recs = [self._annotation_from_row(r) for r in self.db.query(sql, params)]
+        recs = rows_to_records(
+            self.db.query(sql, params), self._annotation_from_row, problems, "annotations"
+        )
         recs.sort(key=lambda r: (r.quote.start, r.quote.end, r.id))
         return recs
 
