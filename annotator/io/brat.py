@@ -34,9 +34,12 @@ any other annotation types are ignored.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import json
 import os
 import re
+import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -195,12 +198,23 @@ def annotation_conf(stances: Sequence[str], statuses: Sequence[str]) -> str:
     return "\n".join(lines) + "\n"
 
 
+#: The list of files a brat export wrote, kept in the folder: a later export replaces the
+#: folder only when nothing else is in it, and deletes only the files listed here.
+MANIFEST = ".quote-annotator-export.json"
+#: Sub-folders of a split export.
+PART_FOLDERS = ("train", "dev", "test")
+
+
 class BratWriter:
-    """Streaming brat writer: one .txt, .ann and .json per article in ``folder``."""
+    """Streaming brat writer: one .txt, .ann and .json per article in ``folder``.
+
+    ``close()`` writes ``annotation.conf`` and the :data:`MANIFEST` naming every file written.
+    """
 
     def __init__(self, folder: str | Path) -> None:
         self.folder = Path(folder)
         self.folder.mkdir(parents=True, exist_ok=True)
+        self.written: list[str] = []
         self._names: set[str] = set()
         self._stances: set[str] = set()
         self._statuses: set[str] = set()
@@ -226,6 +240,7 @@ class BratWriter:
         lines = ann_lines(article.text, plain)
         with open(self.folder / f"{name}.ann", "w", encoding="utf-8", newline="\n") as fh:
             fh.writelines(line + "\n" for line in lines)
+        self.written += [f"{name}.txt", f"{name}.ann", f"{name}.json"]
         info = {"id": article.ext_id, "title": article.title, "meta": article.meta}
         with open(self.folder / f"{name}.json", "w", encoding="utf-8", newline="\n") as fh:
             fh.write(json.dumps(info, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
@@ -235,6 +250,118 @@ class BratWriter:
         conf = annotation_conf(sorted(self._stances), sorted(self._statuses))
         with open(self.folder / "annotation.conf", "w", encoding="utf-8", newline="\n") as fh:
             fh.write(conf)
+        self.written.append("annotation.conf")
+        with open(self.folder / MANIFEST, "w", encoding="utf-8", newline="\n") as fh:
+            json.dump({"files": sorted(self.written)}, fh, ensure_ascii=False, indent=0)
+
+
+def _written(folder: Path) -> set[str]:
+    """Names of the files an earlier export wrote in ``folder`` (empty when none)."""
+    manifest = folder / MANIFEST
+    if manifest.is_file():
+        try:
+            data = load_json(read_limited(manifest).decode("utf-8"))
+        except (ValueError, OSError):
+            return set()
+        files = data.get("files") if isinstance(data, dict) else None
+        if isinstance(files, list):
+            return {
+                f for f in files if isinstance(f, str) and "/" not in f and f not in ("..", ".")
+            }
+        return set()
+    conf = folder / "annotation.conf"
+    if not conf.is_file():
+        return set()
+    with open(conf, encoding="utf-8", errors="replace") as fh:
+        if fh.readline().strip() != CONF_MARKER:
+            return set()
+    # an export from before the manifest: annotation.conf and complete .txt/.ann pairs
+    out = {"annotation.conf"}
+    for ann in folder.glob("*.ann"):
+        if ann.with_suffix(".txt").is_file():
+            out |= {ann.name, ann.with_suffix(".txt").name, ann.with_suffix(".json").name}
+    return out
+
+
+def foreign_files(folder: str | Path) -> list[Path]:
+    """Entries of ``folder`` (and its split part folders) that no brat export wrote.
+
+    An export may replace a folder only when this is empty: it never deletes what is not
+    its own.
+    """
+    root = Path(folder)
+    written = _written(root)
+    out: list[Path] = []
+    for entry in sorted(root.iterdir()):
+        if entry.name == MANIFEST and (entry.is_file() and not entry.is_symlink()):
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            if entry.name in PART_FOLDERS:
+                out += foreign_files(entry)
+            else:
+                out.append(entry)
+        elif entry.name not in written or entry.is_symlink() or not entry.is_file():
+            out.append(entry)
+    return out
+
+
+def _remove_written(folder: Path) -> None:
+    """Delete the files an export wrote in ``folder`` (and part folders), then the empty
+    folders; anything else is left where it is."""
+    written = _written(folder)
+    for entry in list(folder.iterdir()):
+        if entry.is_dir() and not entry.is_symlink() and entry.name in PART_FOLDERS:
+            _remove_written(entry)
+        elif entry.name in written and entry.is_file() and not entry.is_symlink():
+            entry.unlink()
+    manifest = folder / MANIFEST
+    if manifest.is_file() and not manifest.is_symlink():
+        manifest.unlink()
+    with contextlib.suppress(OSError):
+        folder.rmdir()  # only when empty
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one step (Linux renameat2 RENAME_EXCHANGE); False if unavailable."""
+    if sys.platform != "linux":
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    res = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
+    return bool(res == 0)
+
+
+def swap_in(new: str | Path, target: str | Path) -> None:
+    """Put the finished export folder ``new`` at ``target``, replacing an earlier export.
+
+    The swap is one atomic rename where the system offers it (Linux), else two renames (a
+    kill between them leaves the earlier export complete beside the target, never half a
+    folder). Afterwards only the files the earlier export wrote are deleted.
+
+    Raises:
+        FileExistsError: ``target`` holds files no export wrote (they are named).
+    """
+    new_p, target_p = Path(new), Path(target)
+    if not target_p.exists() and not target_p.is_symlink():
+        os.rename(new_p, target_p)
+        return
+    foreign = foreign_files(target_p) if target_p.is_dir() else [target_p]
+    if foreign:
+        raise FileExistsError(
+            f"{target_p}: holds files a brat export did not write: "
+            + ", ".join(str(f) for f in foreign[:5])
+        )
+    if _exchange(new_p, target_p):
+        old = new_p  # the earlier export is now where the new one was built
+    else:
+        old = new_p.with_name(new_p.name + ".old")
+        os.rename(target_p, old)
+        os.rename(new_p, target_p)
+    _remove_written(old)
 
 
 # -- import --------------------------------------------------------------------------------

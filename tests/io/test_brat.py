@@ -109,7 +109,13 @@ def test_folder_round_trip(tmp_path: Path) -> None:
     w.write(art, [ExportQuote(str(i), q) for i, q in enumerate([SPLIT, NO_SOURCE, ACROSS_LINES])])
     w.close()
     names = sorted(p.name for p in (tmp_path / "out").iterdir())
-    assert names == ["annotation.conf", "dam_1.ann", "dam_1.json", "dam_1.txt"]
+    assert names == [
+        ".quote-annotator-export.json",
+        "annotation.conf",
+        "dam_1.ann",
+        "dam_1.json",
+        "dam_1.txt",
+    ]
     assert (tmp_path / "out" / "dam_1.txt").read_bytes() == TEXT.encode("utf-8")
     conf = (tmp_path / "out" / "annotation.conf").read_text(encoding="utf-8")
     assert (
