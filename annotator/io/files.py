@@ -2,7 +2,7 @@
 
 A FIFO named ``.txt`` would block the import forever, a link to ``/dev/zero`` would fill
 memory, a device or socket is not an article: they are refused with a reason. Files are
-read whole up to :func:`max_file_bytes` (64 MiB by default, set ``ANNOTATOR_MAX_FILE_MB``
+read whole up to :func:`max_file_bytes` (64 MB by default, set ``ANNOTATOR_MAX_FILE_MB``
 to change it); line-per-article files (JSONL) are streamed and the limit applies to each
 line instead.
 """
@@ -16,19 +16,21 @@ from pathlib import Path
 
 from annotator.io.decode import NotTextError
 
+#: Bytes in a megabyte, as the limit is stated (decimal, like file managers show sizes).
+MB = 1_000_000
 #: Default size limit for one file read whole, or one line of a JSONL file (bytes).
-DEFAULT_MAX_FILE_BYTES = 64 * 1024 * 1024
+DEFAULT_MAX_FILE_BYTES = 64 * MB
 _ENV = "ANNOTATOR_MAX_FILE_MB"
 
 
 def max_file_bytes() -> int:
-    """The size limit in bytes: ``ANNOTATOR_MAX_FILE_MB`` (a positive number) or 64 MiB."""
+    """The size limit in bytes: ``ANNOTATOR_MAX_FILE_MB`` (a positive number) or 64 MB."""
     raw = os.environ.get(_ENV, "").strip()
     try:
         mb = float(raw)
     except ValueError:
         return DEFAULT_MAX_FILE_BYTES
-    return int(mb * 1024 * 1024) if mb > 0 else DEFAULT_MAX_FILE_BYTES
+    return int(mb * MB) if mb > 0 else DEFAULT_MAX_FILE_BYTES
 
 
 def _kind(mode: int) -> str:
@@ -77,8 +79,7 @@ def read_limited(path: str | os.PathLike[str], limit: int | None = None) -> byte
         data = fh.read(limit + 1)
     if len(data) > limit:
         raise NotTextError(
-            f"is larger than the limit of {limit / 1048576:g} MB "
-            f"(set {_ENV} to import bigger files)"
+            f"is larger than the limit of {limit / MB:g} MB (set {_ENV} to import bigger files)"
         )
     return data
 
@@ -111,9 +112,7 @@ def iter_lines(
                         break
                 yield (
                     lineno,
-                    LineTooLong(
-                        f"line {lineno} is longer than the limit of {limit / 1048576:g} MB"
-                    ),
+                    LineTooLong(f"line {lineno} is longer than the limit of {limit / MB:g} MB"),
                 )
                 continue
             yield lineno, raw
