@@ -360,7 +360,11 @@ def swap_in(new: str | Path, target: str | Path) -> None:
     else:
         old = new_p.with_name(new_p.name + ".old")
         os.rename(target_p, old)
-        os.rename(new_p, target_p)
+        try:
+            os.rename(new_p, target_p)
+        except OSError:
+            os.rename(old, target_p)  # put the earlier export back as it was
+            raise
     _remove_written(old)
 
 

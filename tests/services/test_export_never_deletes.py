@@ -6,11 +6,13 @@ import csv
 import io
 import os
 import sqlite3
+import sys
 from pathlib import Path
 
 import pytest
 
 from annotator.core.model import Article, Quote
+from annotator.io import brat
 from annotator.io.brat import MANIFEST, swap_in
 from annotator.services.export import ExportError, ExportOptions, export_project
 from annotator.store.project import Project
@@ -153,3 +155,45 @@ def test_legacy_export_without_manifest_is_replaced_but_extra_files_are_kept(
     with pytest.raises(ExportError, match="readme.txt"):
         export_project(project, ExportOptions("brat", out))
     assert (out / "readme.txt").read_text(encoding="utf-8") == "mine"
+
+
+def test_swap_uses_one_atomic_rename(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No moment where the target is missing or half written (Linux RENAME_EXCHANGE)."""
+    old, new = tmp_path / "target", tmp_path / "new"
+    for folder, word in ((old, "old"), (new, "new")):
+        folder.mkdir()
+        (folder / "a.txt").write_text(word, encoding="utf-8")
+        (folder / MANIFEST).write_text('{"files": ["a.txt"]}', encoding="utf-8")
+    renames: list[tuple[str, str]] = []
+    real_rename = os.rename
+    monkeypatch.setattr(os, "rename", lambda a, b: renames.append((a, b)) or real_rename(a, b))
+    swap_in(new, old)
+    if sys.platform == "linux":
+        assert renames == []  # one renameat2 call, no remove-then-rename
+    assert (old / "a.txt").read_text(encoding="utf-8") == "new"
+    assert not new.exists()
+
+
+def test_swap_fallback_puts_the_old_export_back_on_failure(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    old, new = tmp_path / "target", tmp_path / "new"
+    for folder, word in ((old, "old"), (new, "new")):
+        folder.mkdir()
+        (folder / "a.txt").write_text(word, encoding="utf-8")
+        (folder / MANIFEST).write_text('{"files": ["a.txt"]}', encoding="utf-8")
+    monkeypatch.setattr(brat, "_exchange", lambda a, b: False)
+    real_rename = os.rename
+    calls = []
+
+    def flaky(a: object, b: object) -> None:
+        calls.append(a)
+        if len(calls) == 2:
+            raise OSError(28, "No space left on device")
+        real_rename(a, b)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "rename", flaky)
+    with pytest.raises(OSError):
+        swap_in(new, old)
+    assert (old / "a.txt").read_text(encoding="utf-8") == "old"
+    assert (new / "a.txt").read_text(encoding="utf-8") == "new"
