@@ -8,7 +8,6 @@ file and line, and skipped. Progress goes to stderr.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections import deque
 from collections.abc import Iterator
@@ -16,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.commands import CliError
+from annotator.io.jsonload import load_json
 
 
 def register(sub: Any) -> None:
@@ -55,8 +55,8 @@ def _raw_texts(path: Path) -> Iterator[str | None]:
             if not raw.strip():
                 continue
             try:
-                obj = json.loads(raw.decode("utf-8"))
-            except (UnicodeDecodeError, json.JSONDecodeError):
+                obj = load_json(raw.decode("utf-8-sig"))
+            except ValueError:  # not UTF-8, or bad JSON (the reader reports the line)
                 yield None
                 continue
             text = obj.get("text") if isinstance(obj, dict) else None

@@ -1236,7 +1236,7 @@ class MainWindow(QMainWindow):
         self.show_info(summary)
         self.statusBar().showMessage(summary, 10000)
         self._refresh_after_import()
-        problems = bool(report.failed) or any(f.problems for f in report.files)
+        problems = bool(report.failed) or any(f.problems or f.notes for f in report.files)
         if problems:
             self._show_import_report(summary, report.lines())
         if report.articles_added:
