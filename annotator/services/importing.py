@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from annotator.core.model import Article
+from annotator.core.text import content_hash
 from annotator.io.brat import is_brat_folder, iter_brat
 from annotator.io.csv_import import RowNote, read_csv
 from annotator.io.decode import NotTextError
@@ -246,6 +247,9 @@ def _import_article(
     The report's counts and the quote index change only once the article is stored, so a
     failure (raised to the caller) leaves no trace in either.
     """
+    if not article.quotes and project.article_id_by_hash(content_hash(article.text)) is not None:
+        report.articles_present += 1  # nothing to write: no savepoint needed
+        return
     with project.batch():
         article_id, added = project.add_article(article, source=source, actor=annotator)
         seen = index.seen(article_id) if article.quotes else set()
