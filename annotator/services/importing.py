@@ -8,16 +8,14 @@ saved stays as it was. Articles are de-duplicated by content hash and quotes by
 
 from __future__ import annotations
 
-import json
 import os
-import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from annotator.core.model import Article
+from annotator.core.model import Article, encode_spans
 from annotator.core.text import content_hash
 from annotator.io.brat import is_brat_folder, iter_brat
 from annotator.io.csv_import import RowNote, read_csv
@@ -26,6 +24,7 @@ from annotator.io.files import check_regular, is_regular_file
 from annotator.io.plaintext import read_txt
 from annotator.io.prodigy import is_prodigy_file, iter_prodigy
 from annotator.io.quote_jsonl import iter_jsonl
+from annotator.store.db import StoreDatabaseError, StoreIntegrityError
 from annotator.store.project import Project
 
 #: Annotator that owns imported quotes naming nobody when no --annotator is given.
@@ -221,16 +220,11 @@ class _QuoteIndex:
 
     def __init__(self, project: Project) -> None:
         self.project = project
-        self._cache: dict[int, set[tuple[str, ...]]] = {}
+        self._cache: dict[int, set[tuple[str, str, str, str]]] = {}
 
-    def seen(self, article_id: int) -> set[tuple[str, ...]]:
+    def seen(self, article_id: int) -> set[tuple[str, str, str, str]]:
         if article_id not in self._cache:
-            rows = self.project.db.execute(
-                "SELECT an.name, a.content_spans, a.speaker_spans, a.cue_spans FROM annotations a "
-                "JOIN annotators an ON an.id = a.annotator_id WHERE a.article_id = ?",
-                [article_id],
-            )
-            self._cache[article_id] = {(r[0], r[1], r[2], r[3]) for r in rows}
+            self._cache[article_id] = self.project.annotation_span_keys(article_id)
         return self._cache[article_id]
 
 
@@ -253,16 +247,15 @@ def _import_article(
     with project.batch():
         article_id, added = project.add_article(article, source=source, actor=annotator)
         seen = index.seen(article_id) if article.quotes else set()
-        new_keys: set[tuple[str, ...]] = set()
+        new_keys: set[tuple[str, str, str, str]] = set()
         quotes_added = quotes_present = 0
         for quote in article.quotes:
             who = quote.annotator or annotator or FALLBACK_ANNOTATOR
             key = (
                 who,
-                *(
-                    json.dumps([list(s) for s in spans])
-                    for spans in (quote.content_spans, quote.speaker_spans, quote.cue_spans)
-                ),
+                encode_spans(quote.content_spans),
+                encode_spans(quote.speaker_spans),
+                encode_spans(quote.cue_spans),
             )
             if key in seen or key in new_keys:
                 quotes_present += 1
@@ -371,7 +364,7 @@ def import_file(
                 steps.open()
                 try:
                     _import_article(project, item, str(path), annotator, index, report)
-                except (sqlite3.IntegrityError, ValueError, TypeError) as exc:
+                except (StoreIntegrityError, ValueError, TypeError) as exc:
                     report.problems.append(f"{path}: article {item.title[:40]!r}: {exc}")
                 steps.tick()
             elif isinstance(item, RowNote):
@@ -382,7 +375,7 @@ def import_file(
                 on_item()
     except NotTextError as exc:
         report.status, report.reason = "failed", str(exc)
-    except (OSError, ValueError, sqlite3.DatabaseError) as exc:
+    except (OSError, ValueError, StoreDatabaseError) as exc:
         report.status, report.reason = "failed", str(exc) or type(exc).__name__
     finally:
         if own:
