@@ -69,7 +69,9 @@ def decode_spans(value: str | None) -> tuple[Span, ...]:
                 raise TypeError(f"{item!r:.40} is not a pair of integers")
         return tuple((a, b) for a, b in items)
     except (TypeError, ValueError, RecursionError) as exc:
-        raise ValueError(f"not a list of [start, end] pairs of integers: {value[:60]!r}") from exc
+        raise ValueError(
+            f"not a list of [start, end] spans, each a pair of integers: {value[:60]!r}"
+        ) from exc
 
 
 def spans_text(text: str, spans: Iterable[Span], sep: str = " … ") -> str:

@@ -6,11 +6,14 @@ import json
 import threading
 from pathlib import Path
 
+import pytest
+
 from annotator.core.model import Article, Quote
 from annotator.services.importing import import_paths
 from annotator.store.project import Project
 
 
+@pytest.mark.slow  # about 15 s: 4,000 articles imported while another connection writes
 def test_user_writes_succeed_while_a_big_import_runs(tmp_path: Path) -> None:
     db = tmp_path / "p.db"
     with Project.open(db) as p:
