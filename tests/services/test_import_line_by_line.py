@@ -150,7 +150,7 @@ def test_good_quote_keeps_every_field(tmp_path: Path) -> None:
         q = rec.quote
         assert q.content_spans == ((8, 31),) and q.speaker_spans == ((32, 44),)
         assert (q.annotator, q.stance, q.confidence, q.kind) == ("alice", "support", 0.5, "direct")
-        assert q.extra["stance_target"] == "the budget"
+        assert q.stance_target == "the budget"
 
 
 def test_bom_keeps_the_first_line(tmp_path: Path) -> None:
