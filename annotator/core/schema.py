@@ -86,7 +86,7 @@ class QuoteSchema(BaseModel):
     speaker_name: StrictStr | None = None
     kind: KindName | None = None
     stance: StrictStr | None = None
-    stance_target: StrictStr | None = None
+    stance_target: Any = None
     annotator: StrictStr | None = None
     status: StatusName | None = None
     origin: OriginName | None = None
@@ -94,6 +94,13 @@ class QuoteSchema(BaseModel):
     note: StrictStr | None = None
 
     _spans_inside = field_validator("content_spans", "speaker_spans", "cue_spans")(_check_spans)
+
+    @field_validator("stance_target")
+    @classmethod
+    def _target_is_text(cls, value: Any) -> str | None:
+        if value is not None and not isinstance(value, str):
+            raise ValueError(f"a stance target must be text, got {value!r:.40}")
+        return value
 
     @field_validator("annotator")
     @classmethod
