@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -72,6 +73,14 @@ class FileReport:
     problems: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     encoding_note: str = ""
+    #: quotes added, by the annotator they went to
+    quotes_by_annotator: Counter[str] = field(default_factory=Counter)
+    #: names the file gave its quotes that the fallback or override did not keep
+    names_overridden: Counter[str] = field(default_factory=Counter)
+
+    def owners(self) -> str:
+        """``"alice (3), carol (2)"``: who the added quotes went to, most first."""
+        return ", ".join(f"{n} ({c})" for n, c in self.quotes_by_annotator.most_common())
 
     def line(self) -> str:
         """The report line for this file."""
@@ -92,6 +101,11 @@ class FileReport:
         if present:
             present = f" ({present} were already there)"
         out = f"{self.path}: imported {_n(self.articles_added, 'article')}{quotes}{present}"
+        if self.quotes_by_annotator:
+            out += f"; quotes went to {self.owners()}"
+        if self.names_overridden:
+            named = ", ".join(sorted(self.names_overridden))
+            out += f" (the file named {named}; --annotator-override put them there)"
         if self.encoding_note:
             out += f" ({self.encoding_note})"
         if self.problems:
@@ -261,6 +275,7 @@ def _import_article(
     index: _QuoteIndex,
     report: FileReport,
     detector_version: str | None = None,
+    override: bool = False,
 ) -> None:
     """Store one article, its suggestions and quotes as one savepoint: all of it, or nothing.
 
@@ -285,8 +300,13 @@ def _import_article(
         seen = index.seen(article_id) if quotes else set()
         new_keys: set[tuple[str, str, str, str]] = set()
         quotes_added = quotes_present = 0
+        by_annotator: Counter[str] = Counter()
+        overridden: Counter[str] = Counter()
         for quote in quotes:
-            who = quote.annotator or annotator or FALLBACK_ANNOTATOR
+            if override and annotator:
+                who = annotator
+            else:
+                who = quote.annotator or annotator or FALLBACK_ANNOTATOR
             key = (
                 who,
                 encode_spans(quote.content_spans),
@@ -299,6 +319,9 @@ def _import_article(
             project.add_annotation(article_id, who, quote.with_(annotator=who))
             new_keys.add(key)
             quotes_added += 1
+            by_annotator[who] += 1
+            if quote.annotator and quote.annotator != who:
+                overridden[quote.annotator] += 1
     seen |= new_keys
     if added:
         report.articles_added += 1
@@ -308,6 +331,8 @@ def _import_article(
     report.suggestions_present += sugg_old
     report.quotes_added += quotes_added
     report.quotes_present += quotes_present
+    report.quotes_by_annotator.update(by_annotator)
+    report.names_overridden.update(overridden)
 
 
 class _Steps:
@@ -369,6 +394,7 @@ def import_file(
     index: _QuoteIndex | None = None,
     on_item: Callable[[], None] | None = None,
     steps: _Steps | None = None,
+    override: bool = False,
 ) -> FileReport:
     """Import one file; never raises for bad input, the report says what went wrong.
 
@@ -376,6 +402,7 @@ def import_file(
     reported with its place and reason and costs only itself; the counts are what was
     really stored. ``on_item`` is called after each line of a line-per-article file
     (progress). ``steps`` is the caller's time-bounded transaction (one is made if None).
+    ``override``: every quote goes to ``annotator``, even one naming its own.
     """
     report = FileReport(str(path))
     index = index or _QuoteIndex(project)
@@ -402,7 +429,16 @@ def import_file(
             if isinstance(item, Article):
                 steps.open()
                 try:
-                    _import_article(project, item, str(path), annotator, index, report, version)
+                    _import_article(
+                        project,
+                        item,
+                        str(path),
+                        annotator,
+                        index,
+                        report,
+                        version,
+                        override=override,
+                    )
                 except (StoreIntegrityError, ValueError, TypeError) as exc:
                     report.problems.append(f"{path}: article {item.title[:40]!r}: {exc}")
                 steps.tick()
@@ -444,11 +480,13 @@ def import_paths(
     annotator: str | None = None,
     progress: Progress | None = None,
     cancel: Callable[[], bool] | None = None,
+    override: bool = False,
 ) -> ImportReport:
     """Import files and folders into ``project``; return the per-file report.
 
     Args:
-        annotator: owner of imported quotes that name no annotator.
+        annotator: owner of imported quotes that name no annotator (of every quote, with
+            ``override``); each file's report line says whom its quotes went to.
         progress: called as progress(done, total, current_path), in steps of one file,
             or one line for JSONL files (so a single large file still moves the bar).
         cancel: polled between files; when it returns True the import stops there
@@ -480,7 +518,7 @@ def import_paths(
 
             if progress is not None:
                 progress(done, total, label)
-            report.files.append(import_file(project, path, annotator, index, step, steps))
+            report.files.append(import_file(project, path, annotator, index, step, steps, override))
             done = start + units_of_file
         steps.commit()
     if progress is not None:
