@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.commands import CliError
+from annotator.core.model import MARKS_INSIDE_DEFAULT
 
 
 def register(sub: Any) -> None:
@@ -35,6 +36,13 @@ def register(sub: Any) -> None:
         "--n-process", type=int, default=1, metavar="N", help="worker processes (default 1)"
     )
     parser.add_argument("--batch-size", type=int, default=16, metavar="N")
+    parser.add_argument(
+        "--marks-inside",
+        action=argparse.BooleanOptionalAction,
+        default=MARKS_INSIDE_DEFAULT,
+        help="direct quotes include their quotation marks and the comma before the closing "
+        "mark (default: no, as the default guidelines say)",
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     parser.set_defaults(func=run)
 
@@ -102,7 +110,9 @@ def run(args: argparse.Namespace) -> int:
         tqdm(total=total, unit="article", file=sys.stderr, disable=args.quiet) as bar,
         open(args.output, "w", encoding="utf-8", newline="\n") as out,
     ):
-        for quotes in detect_texts(nlp, texts(), args.n_process, args.batch_size):
+        for quotes in detect_texts(
+            nlp, texts(), args.n_process, args.batch_size, marks_inside=args.marks_inside
+        ):
             article, text = pending.popleft()
             row = article_to_json(article, quotes)
             row["text"] = text

@@ -39,6 +39,14 @@ CONFIDENCE = MappingProxyType(
         "direct_headline": 0.5,
         # a whole quoted sentence or paragraph with no frame and no earlier speaker
         "direct_standalone": 0.45,
+        # a short whole sentence in marks standing alone, no frame ("Nobody told us.")
+        "direct_standalone_short": 0.35,
+        # words in marks inside a sentence, no frame: mostly a scare quote
+        "direct_scare": 0.2,
+        # Title Case words in marks: mostly the title of a work
+        "direct_title": 0.15,
+        # a quote after a colon that names nobody: mostly a cited document
+        "direct_cited": 0.3,
         # mixed quote: reporting verb, words, then marks ('said fraud is "a problem"')
         "mixed_frame": 0.7,
         # clause complement of a speech verb ("she said the plan failed")

@@ -12,19 +12,30 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from annotator.core.model import Quote
-from annotator.nlp.component import CUES, QUOTES, SPEAKERS
+from annotator.nlp.component import CUES, QUOTES, SPEAKERS, QuoteDetector
 
 DETECTOR_VERSION = "annotator_quotes 1.1"
 
 
 def detect_texts(
-    nlp: Language, texts: Iterable[str], n_process: int = 1, batch_size: int = 16
+    nlp: Language,
+    texts: Iterable[str],
+    n_process: int = 1,
+    batch_size: int = 16,
+    marks_inside: bool | None = None,
 ) -> Iterator[list[Quote]]:
     """One list of detected quotes per text, in the order of ``texts``.
 
     A text longer than ``nlp.max_length`` is searched up to that length only (spaCy
     refuses longer ones, and one huge article must not stop a whole batch).
+    ``marks_inside`` (the project setting): direct quotes include their quotation marks
+    and the comma before the closing mark; None keeps the pipeline's configured value,
+    anything else sets it on the pipeline's ``annotator_quotes`` component.
     """
+    if marks_inside is not None and "annotator_quotes" in nlp.pipe_names:
+        component = nlp.get_pipe("annotator_quotes")
+        if isinstance(component, QuoteDetector):
+            component.marks_inside = marks_inside
     limit = nlp.max_length
     capped = (text if len(text) <= limit else text[:limit] for text in texts)
     if n_process > 1 and sys.platform == "linux":

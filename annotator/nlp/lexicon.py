@@ -142,6 +142,7 @@ TITLES = words(
     speaker leader sheriff officer inspector bishop pope rev father sister brother
     king queen prince princess sheikh ayatollah unification foreign defense defence
     interior finance trade health energy education justice clerk detective sergeant deputy
+    alderman alderwoman skipper
     """
 )
 
