@@ -14,7 +14,7 @@ from spacy.tokens import Doc
 from annotator.core.model import Quote
 from annotator.nlp.component import CUES, QUOTES, SPEAKERS, QuoteDetector
 
-DETECTOR_VERSION = "annotator_quotes 1.1"
+DETECTOR_VERSION = "annotator_quotes 1.2"
 
 
 def detect_texts(

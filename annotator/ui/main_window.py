@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.core.model import MARKS_INSIDE_SETTING
 from annotator.services.locations import resources_dir
 from annotator.services.names import entities_only, has_entities
 from annotator.services.session import Op, Session
@@ -932,6 +933,7 @@ class MainWindow(QMainWindow):
             self.project.stance_target(),
             self.project.guidelines() or read_resource("guidelines.md"),
             self,
+            marks_inside=self.project.marks_inside(),
         )
         self._settings_dialog = dlg
         if not dlg.exec():
@@ -944,6 +946,8 @@ class MainWindow(QMainWindow):
                 self.project.set_setting("stance_target", dlg.target(), actor=who)
             if dlg.guidelines() != (self.project.guidelines() or read_resource("guidelines.md")):
                 self.project.set_setting("guidelines", dlg.guidelines(), actor=who)
+            if dlg.marks_inside() != self.project.marks_inside():
+                self.project.set_setting(MARKS_INSIDE_SETTING, dlg.marks_inside(), actor=who)
         self._apply_project_settings()
         self._show_current(scroll=False)
 

@@ -221,6 +221,8 @@ def test_settings_dialog_changes_labels(qtbot: Any, project_path: Path, monkeypa
         self.labels_edit.setPlainText("pro\ncontra")
         self.target_edit.setText("dialogue")
         self.guidelines_edit.setPlainText("# Rules\nBe kind.")
+        assert not self.marks_box.isChecked()  # the guidelines' default: marks left out
+        self.marks_box.setChecked(True)
         return 1
 
     monkeypatch.setattr(dialogs.SettingsDialog, "exec", fake_exec)
@@ -229,6 +231,7 @@ def test_settings_dialog_changes_labels(qtbot: Any, project_path: Path, monkeypa
     with Project.open(project_path) as p:
         assert p.stance_labels() == ["pro", "contra"]
         assert p.stance_target() == "dialogue"
+        assert p.marks_inside() is True
     assert "Be kind." in w.guidelines_view.toPlainText()
     _key(qtbot, w, Qt.Key.Key_2)
     assert _mine(project_path)[0].stance == "contra"
