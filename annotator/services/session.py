@@ -335,6 +335,8 @@ class Session:
     _base: Totals | None = None
     _open_counts: ArticleCounts = field(default_factory=ArticleCounts)
     _status: str = "new"
+    #: suggestions (undecided model quotes) below this confidence are hidden; 0 shows all
+    min_confidence: float = 0.0
 
     # -- opening and navigation ------------------------------------------------------------
 
@@ -365,7 +367,9 @@ class Session:
         items += [
             Item(s.quote, None, s.id)
             for s in suggestions
-            if s.id not in handled and s.quote.content_spans not in spans
+            if s.id not in handled
+            and s.quote.content_spans not in spans
+            and (s.quote.confidence is None or s.quote.confidence >= self.min_confidence)
         ]
         items.sort(key=lambda it: (it.quote.start, it.quote.end, it.key))
         self.items = items
@@ -383,6 +387,17 @@ class Session:
             self.select(key)
         if self.index < 0 and self.items:
             self.index = self._nearest(pos)
+
+    def set_min_confidence(self, value: float) -> None:
+        """Hide the open suggestions below ``value`` (0..1; 0 shows all) and reload.
+
+        Decided quotes always stay. The project totals (:meth:`totals`) still count every
+        suggestion; the open article's counts follow what is shown.
+        """
+        if not 0.0 <= value <= 1.0:
+            raise ValueError(f"a confidence threshold lies between 0 and 1, not {value}")
+        self.min_confidence = value
+        self.reload()
 
     def _nearest(self, pos: int) -> int:
         starts = [it.quote.start for it in self.items]

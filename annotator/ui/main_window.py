@@ -28,6 +28,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
+    QInputDialog,
     QLabel,
     QMainWindow,
     QMenu,
@@ -61,6 +62,7 @@ from annotator.ui.workers import (
 
 APP_TITLE = "Quote Annotator"
 SETTINGS_ANNOTATOR = "annotator"
+SETTINGS_MIN_CONFIDENCE = "view/min_confidence"
 #: After the last quote move, write the position into the project this much later (ms):
 #: moving between quotes costs no transaction, yet a crash loses only a few seconds.
 POSITION_WRITE_DELAY_MS = 4000
@@ -155,6 +157,7 @@ class MainWindow(QMainWindow):
             name = self._ask_annotator(None) or "annotator"
         self.settings.setValue(SETTINGS_ANNOTATOR, name)
         self.session = Session(self.project, name)
+        self.session.min_confidence = self._min_confidence()
         self.undo_stack = QUndoStack(self)
 
         self._build_widgets()
@@ -373,6 +376,12 @@ class MainWindow(QMainWindow):
         self.addAction(toggle)
         self.act_guidelines = toggle
         self.act_list = self._action(m_view, "Article &list", self._toggle_list, "F4")
+        self.act_min_confidence = self._action(
+            m_view,
+            "Hide suggestions &below confidence…",
+            self.ask_min_confidence,
+            tip="Hide the detector's suggestions below a confidence you choose",
+        )
 
         m_review = bar.addMenu("&Review")
         self.act_review = self._lazy_action(
@@ -919,6 +928,7 @@ class MainWindow(QMainWindow):
         self.record_position()
         self.settings.setValue(SETTINGS_ANNOTATOR, name)
         self.session = Session(self.project, name)
+        self.session.min_confidence = self._min_confidence()
         self.undo_stack.clear()
         self._load_article_list()
         self._restore_position()
@@ -926,6 +936,30 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Now annotating as {name}.", 5000)
 
     # -- settings dialog --------------------------------------------------------------------------
+
+    def _min_confidence(self) -> float:
+        try:
+            value = float(str(self.settings.value(SETTINGS_MIN_CONFIDENCE, 0.0) or 0.0))
+        except (TypeError, ValueError):
+            return 0.0
+        return min(max(value, 0.0), 1.0)
+
+    def ask_min_confidence(self) -> None:
+        """View > Hide suggestions below confidence: a threshold kept in QSettings."""
+        value, ok = QInputDialog.getDouble(
+            self,
+            "Hide suggestions",
+            "Hide the detector's suggestions below this confidence (0 shows all):",
+            self.session.min_confidence,
+            0.0,
+            1.0,
+            2,
+        )
+        if not ok:
+            return
+        self.settings.setValue(SETTINGS_MIN_CONFIDENCE, value)
+        self.session.set_min_confidence(value)
+        self._show_current(scroll=False)
 
     def edit_settings(self) -> None:
         dlg = SettingsDialog(

@@ -343,3 +343,16 @@ def test_session_resize_reads_the_project_setting(
 
 def test_marks_inside_defaults_to_the_guidelines(project: Project) -> None:
     assert project.marks_inside() is False
+
+
+def test_threshold_hides_open_suggestions_but_never_decided_quotes(project: Project) -> None:
+    s = _session(project)
+    assert [it.quote.confidence for it in s.items] == [0.9, 0.5]
+    s.index = 1
+    s.run(s.plan_accept())  # the 0.5 suggestion is now alice's accepted quote
+    s.set_min_confidence(0.95)
+    assert [it.state for it in s.items] == ["accepted"]
+    s.set_min_confidence(0.0)
+    assert len(s.items) == 2
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        s.set_min_confidence(1.5)

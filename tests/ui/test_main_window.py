@@ -357,3 +357,24 @@ def test_run_app_shows_message_and_returns(
     rc = app_module.run_app(project_path, annotator="dave", message="Imported 2 articles")
     assert rc == 0
     assert seen == ["Imported 2 articles"]
+
+
+def test_view_menu_hides_suggestions_below_a_threshold(
+    qtbot: Any, project_path: Path, monkeypatch: Any
+) -> None:
+    from PySide6.QtWidgets import QInputDialog
+
+    w = _open(qtbot, project_path)
+    assert [it.quote.confidence for it in w.session.items] == [0.9, 0.5]
+    monkeypatch.setattr(QInputDialog, "getDouble", lambda *a, **k: (0.6, True))
+    w.act_min_confidence.trigger()
+    assert [it.quote.confidence for it in w.session.items] == [0.9]
+    assert w.session.article_counts.total == 1
+    w.close()
+    # the threshold is the analyst's: a new window on the project keeps it
+    w2 = _open(qtbot, project_path)
+    assert [it.quote.confidence for it in w2.session.items] == [0.9]
+    monkeypatch.setattr(QInputDialog, "getDouble", lambda *a, **k: (0.0, True))
+    w2.act_min_confidence.trigger()
+    assert [it.quote.confidence for it in w2.session.items] == [0.9, 0.5]
+    w2.close()
