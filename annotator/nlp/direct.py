@@ -124,6 +124,8 @@ def direct_quotes(idx: DocIndex, runs: list[list[Segment]]) -> list[QuoteRecord]
                 continue
 
         rule = "direct_framed" if frame.speaker is not None else "direct_cue_only"
+        if frame.label:
+            rule = "direct_colon_label"
         if governed:
             rule = "direct_governed"  # the quote hangs off a verb that is not a reporting verb
         if words < 4 and not _ends_sentence(text, run[-1]):
@@ -211,6 +213,7 @@ def _inherit_speakers(records: list[QuoteRecord]) -> list[QuoteRecord]:
             and rec.kind == "direct"
             and last is not None
             and rec.rule not in WEAK_RULES
+            and rec.rule != "direct_standalone_short"  # a section heading, mostly
         ):
             rec = QuoteRecord(
                 rec.content, last.speaker, last.cue, rec.kind, conf, rule="direct_inherited"

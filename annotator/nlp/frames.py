@@ -36,6 +36,7 @@ class Frame:
     speaker: Span | None
     side: str  # "after" or "before"
     mixed_from: int | None = None  # start of a mixed quote's content, before the run
+    label: bool = False  # a name before a colon without any verb ("From Carla Mendes:")
 
 
 def frame_after(idx: DocIndex, end: int, para_end: int) -> tuple[int, int]:
@@ -272,12 +273,14 @@ def label_before_colon(idx: DocIndex, lo: int, colon: int) -> Frame | None:
         spk = idx.span_of(i + 1, colon - 1)
         if spk is not None and doc[i + 1].text[:1].isupper():
             return Frame(None, spk, "before")
-    if i < colon - 2 and not _has_verb(idx, lo, colon):
+    by_line = any(doc[j].lower_ == "by" for j in range(lo, colon))
+    if i < colon - 2 and not by_line and not _has_verb(idx, lo, colon):
         # "And from union secretary Carla Mendes:" -- a name (two capitalised words at
-        # least) ends a line without a verb: it introduces the quote
+        # least) ends a line without a verb: it introduces the quote. Not "..., by
+        # DNAinfo's Nicole Levy:", the author of an excerpt (PolNeAR train).
         spk = idx.span_of(i + 1, colon - 1)
         if spk is not None and doc[i + 1].lower_ not in lx.NOT_NAMES:
-            return Frame(None, spk, "before")
+            return Frame(None, spk, "before", label=True)
     return None
 
 

@@ -236,3 +236,70 @@ def test_mixed_quote_keeps_its_inner_marks_either_way(en_nlp: Language) -> None:
         (rec,) = extract_quotes(doc, marks_inside=inside)
         assert rec.kind == "mixed"
         assert '"a step backwards"' in text[rec.content[0][0] : rec.content[0][1]]
+
+
+# -- 5. more reported speech: position, intention and call-for verbs -----------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "words", "who", "rule_conf"),
+    [
+        (
+            "Senator Ruth Alvarez dismissed the audit of the harbour accounts on Tuesday.",
+            "the audit of the harbour accounts",
+            "Senator Ruth Alvarez",
+            0.75,
+        ),
+        (
+            "The union slammed the new shift rota at the depot.",
+            "the new shift rota",  # "at the depot" hangs on the verb: where, not what
+            "The union",
+            0.75,
+        ),
+        (
+            "Mayor Ines Lobo announced a freeze on parking fees in the old town.",
+            "a freeze on parking fees in the old town",
+            "Mayor Ines Lobo",
+            0.75,
+        ),
+        (
+            "The landlords threatened to sue the council over the new rent cap.",
+            "to sue the council over the new rent cap",
+            "The landlords",
+            0.7,
+        ),
+        (
+            "Opposition leader Tom Reed called for an inquiry into the contracts.",
+            "an inquiry into the contracts",
+            "Opposition leader Tom Reed",
+            0.75,
+        ),
+        (
+            "Campaigners called on the minister to publish the report before the vote.",
+            "the minister to publish the report before the vote",
+            "Campaigners",
+            0.75,
+        ),
+    ],
+)
+def test_position_intention_and_call_for_verbs(
+    detect: Detect, text: str, words: str, who: str, rule_conf: float
+) -> None:
+    (q,) = detect(text)
+    assert q.kind == "indirect"
+    assert content(text, q) == [words]
+    assert speaker(text, q) == who
+    assert q.confidence == rule_conf
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The senator did not dismiss the audit of the harbour accounts.",  # negated
+        "It highlighted the need for better roads in the north.",  # no source
+        "Voters want lower taxes and better schools in the region.",  # want: left out
+        "The report was released on Monday after a long delay.",  # not a cue at all
+    ],
+)
+def test_verbs_left_out_or_negated_give_no_reported_speech(detect: Detect, text: str) -> None:
+    assert [q for q in detect(text) if q.kind == "indirect"] == []
