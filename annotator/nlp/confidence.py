@@ -69,5 +69,9 @@ CONFIDENCE = MappingProxyType(
         "indirect_intention": 0.7,  # 29, 89.7%, 75.9%
         # "called for a recount", "called on Congress to act"
         "indirect_call_for": 0.75,  # 58, 98.3%, 81.0%
+        # object of a support verb ("endorsed Smith", "opposes the plan")
+        "indirect_support_object": 0.45,  # 181, 85.1%, 43.6%
+        # infinitive of a wish verb ("wants to raise taxes", "plans to appeal")
+        "indirect_wish": 0.45,  # 148, 81.8%, 39.9%
     }
 )

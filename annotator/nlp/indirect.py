@@ -194,12 +194,20 @@ def _family_quote(idx: DocIndex, verb: Token) -> QuoteRecord | None:
             comp, rule = child, "indirect_call_for"
             left_of = child.i + 1
             break
-        if lemma in lx.INTENTION_VERBS and child.dep_ == "xcomp" and child.pos_ in ("VERB", "AUX"):
-            comp, rule = child, "indirect_intention"
-            break
-        if lemma in lx.POSITION_VERBS and child.dep_ == "dobj":
-            comp, rule = child, "indirect_position_object"
-            break
+        if child.dep_ == "xcomp" and child.pos_ in ("VERB", "AUX"):
+            if lemma in lx.INTENTION_VERBS:
+                comp, rule = child, "indirect_intention"
+                break
+            if lemma in lx.WISH_VERBS:
+                comp, rule = child, "indirect_wish"
+                break
+        if child.dep_ == "dobj":
+            if lemma in lx.POSITION_VERBS:
+                comp, rule = child, "indirect_position_object"
+                break
+            if lemma in lx.SUPPORT_VERBS:
+                comp, rule = child, "indirect_support_object"
+                break
     if comp is None:
         return None
     lo, hi = idx.line_lo[verb.i], idx.line_hi[verb.i]

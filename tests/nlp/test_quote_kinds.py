@@ -280,6 +280,18 @@ def test_mixed_quote_keeps_its_inner_marks_either_way(en_nlp: Language) -> None:
             "Campaigners",
             0.75,
         ),
+        (
+            "Councillor Amy Hart opposes the new bypass around the village.",
+            "the new bypass around the village",
+            "Councillor Amy Hart",
+            0.45,
+        ),
+        (
+            "The mayor wants to close the old bridge next year.",
+            "to close the old bridge next year",
+            "The mayor",
+            0.45,
+        ),
     ],
 )
 def test_position_intention_and_call_for_verbs(
