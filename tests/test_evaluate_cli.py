@@ -205,8 +205,11 @@ def fake_detector(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[Any]]:
         calls.append(("load", name))
         return "NLP", types.SimpleNamespace(message="loaded fake")
 
-    def detect_texts(nlp: Any, texts: list[str], n_process: int = 1) -> Iterator[list[Quote]]:
+    def detect_texts(
+        nlp: Any, texts: list[str], n_process: int = 1, marks_inside: bool | None = None
+    ) -> Iterator[list[Quote]]:
         calls.append(("detect", nlp, list(texts), n_process))
+        calls.extend([("marks_inside", marks_inside)] if marks_inside is not None else [])
         for _ in texts:
             yield [Quote(content_spans=((10, 28),), speaker_spans=((0, 3),))]
 

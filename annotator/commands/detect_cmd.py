@@ -2,7 +2,9 @@
 
 Every readable input line gives one output line with the same ``id`` and the detected
 quotes (origin ``model``, status ``pending``). Bad lines are reported on stderr, naming
-file and line, and skipped. Progress goes to stderr.
+file and line, and skipped. An article the detector cannot take (a lone surrogate in its
+text) is reported the same way and written without quotes, with an ``error`` field that
+the reference scorer counts. Progress goes to stderr.
 """
 
 from __future__ import annotations
@@ -52,23 +54,23 @@ def _count_lines(path: Path) -> int:
         return sum(1 for line in fh if line.strip())
 
 
-def _raw_texts(path: Path) -> Iterator[str | None]:
-    """The ``text`` of every non-blank line exactly as written (None if unreadable).
+def _raw_texts(path: Path) -> Iterator[tuple[int, str | None]]:
+    """Line number and ``text`` of every non-blank line exactly as written (None if unreadable).
 
     Detection runs on the text as given, and the output keeps it, so the offsets of the
     output refer to the input's own text (the reference scorer compares them with it).
     """
     with open(path, "rb") as fh:
-        for raw in fh:
+        for lineno, raw in enumerate(fh, 1):
             if not raw.strip():
                 continue
             try:
                 obj = json.loads(raw.decode("utf-8"))
             except (UnicodeDecodeError, json.JSONDecodeError):
-                yield None
+                yield lineno, None
                 continue
             text = obj.get("text") if isinstance(obj, dict) else None
-            yield text if isinstance(text, str) else None
+            yield lineno, text if isinstance(text, str) else None
 
 
 def run(args: argparse.Namespace) -> int:
@@ -77,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
 
     from annotator.core.model import Article
     from annotator.io.quote_jsonl import LineError, article_to_json, iter_jsonl, write_jsonl_line
-    from annotator.nlp.detect import detect_texts
+    from annotator.nlp.detect import detect_texts, text_problem
     from annotator.nlp.pipeline import load_pipeline
 
     src = Path(args.input)
@@ -90,37 +92,60 @@ def run(args: argparse.Namespace) -> int:
     nlp, info = load_pipeline(args.model)
     print(f"annotator detect: {info.message}", file=sys.stderr)
     total = _count_lines(src)
-    pending: deque[tuple[Article, str]] = deque()
+    pending: deque[tuple[Article, str, int]] = deque()
     bad = 0
+    failed: dict[int, str] = {}
 
     def texts() -> Iterator[str]:
         nonlocal bad
-        for item, original in zip(iter_jsonl(src), _raw_texts(src)):
+        for item, (lineno, original) in zip(iter_jsonl(src), _raw_texts(src)):
             if isinstance(item, LineError):
                 bad += 1
                 tqdm.write(f"annotator detect: skipped {item}", file=sys.stderr)
                 bar.update(1)
                 continue
             text = item.text if original is None else original
-            pending.append((item, text))
+            pending.append((item, text, lineno))
             yield text
 
-    written = 0
+    def on_error(position: int, message: str) -> None:
+        failed[position] = message
+
+    written = undetected = 0
     with (
         tqdm(total=total, unit="article", file=sys.stderr, disable=args.quiet) as bar,
         open(args.output, "w", encoding="utf-8", newline="\n") as out,
     ):
-        for quotes in detect_texts(
-            nlp, texts(), args.n_process, args.batch_size, marks_inside=args.marks_inside
-        ):
-            article, text = pending.popleft()
+        found = detect_texts(
+            nlp,
+            texts(),
+            args.n_process,
+            args.batch_size,
+            on_error,
+            marks_inside=args.marks_inside,
+        )
+        for position, quotes in enumerate(found):
+            article, text, lineno = pending.popleft()
             row = article_to_json(article, quotes)
             row["text"] = text
-            write_jsonl_line(out, row)
+            error = failed.pop(position, None)
+            if error is not None:
+                undetected += 1
+                ident = row.get("id")
+                tqdm.write(
+                    f"annotator detect: {src}:{lineno}: article {ident!r} not detected: {error}",
+                    file=sys.stderr,
+                )
+                row["error"] = f"not detected: {error}"
+            if text_problem(text) is None:
+                write_jsonl_line(out, row)
+            else:  # escaped, so that the text comes back exactly as it was read
+                out.write(json.dumps(row, ensure_ascii=True) + "\n")
             written += 1
             bar.update(1)
     print(
         f"annotator detect: {written} articles written to {args.output}"
+        + (f", {undetected} of them not detected" if undetected else "")
         + (f", {bad} bad lines skipped" if bad else ""),
         file=sys.stderr,
     )

@@ -171,8 +171,7 @@ def detect_predictions(
     if message:
         print(message, file=sys.stderr)
     out: dict[str, list[ScoredQuote]] = {}
-    options = {} if marks_inside is None else {"marks_inside": marks_inside}
-    found = detect_texts(nlp, [a.text for a in gold], n_process=1, **options)
+    found = detect_texts(nlp, [a.text for a in gold], n_process=1, marks_inside=marks_inside)
     for article, quotes in zip(gold, found, strict=False):
         out[article.id] = [scored_quote(q, gold=False) for q in quotes]
     return out

@@ -13,10 +13,11 @@ PolNeAR attribution guidelines (speech, writing, belief and intention verbs, wor
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from spacy.attrs import IDX, LENGTH
 from spacy.tokens import Doc, Token
 
 from annotator.nlp import lexicon as lx
@@ -64,15 +65,23 @@ class DocIndex:
     when the Doc has them.
     """
 
-    def __init__(self, doc: Doc, segments: Sequence[Segment], use_parse: bool = True) -> None:
+    def __init__(
+        self,
+        doc: Doc,
+        segments: Sequence[Segment],
+        use_parse: bool = True,
+        text: str | None = None,
+    ) -> None:
         self.doc = doc
-        self.text = doc.text
-        self.n = len(doc)
-        self.starts = [t.idx for t in doc]
+        self.text = doc.text if text is None else text  # ``Doc.text`` joins every token
+        self.n = n = len(doc)
+        # token offsets and lengths from spaCy's arrays: no Token object per token
+        cols = doc.to_array([IDX, LENGTH]).reshape((n, 2))
+        self.starts: list[int] = cols[:, 0].tolist()
+        ends: list[int] = (cols[:, 0] + cols[:, 1]).tolist()
         self.has_dep = use_parse and doc.has_annotation("DEP")
         self.has_lemma = use_parse and doc.has_annotation("LEMMA")
         self.has_pos = use_parse and doc.has_annotation("POS")
-        n = self.n
         self.in_quote = [False] * n
         si = 0
         segs = list(segments)
@@ -83,25 +92,39 @@ class DocIndex:
                 si += 1
             if si < len(segs) and segs[si].start <= start < segs[si].end:
                 self.in_quote[i] = True
-        # first and last token of each token's line (paragraph), for clipping clauses
+        # first and last token of each token's line (paragraph), for clipping clauses;
+        # a token holding a newline is a line of its own
         self.line_lo = [0] * n
         self.line_hi = [n - 1] * n
         lo = 0
-        for i, tok in enumerate(doc):
-            if "\n" in tok.text:
-                for k in range(lo, i):
-                    self.line_hi[k] = i - 1
-                lo = i + 1
-                self.line_lo[i] = i
-                self.line_hi[i] = i
-            else:
-                self.line_lo[i] = lo
+        for i in self._newline_tokens(ends):
+            for k in range(lo, i):
+                self.line_lo[k] = lo
+                self.line_hi[k] = i - 1
+            self.line_lo[i] = i
+            self.line_hi[i] = i
+            lo = i + 1
+        for k in range(lo, n):
+            self.line_lo[k] = lo
         self.ents = [
             (e.start_char, e.end_char, e.label_, e.text)
             for e in (doc.ents if use_parse else ())
             if e.label_ in NAME_LABELS
         ]
         self.ent_starts = [e[0] for e in self.ents]
+
+    def _newline_tokens(self, ends: list[int]) -> list[int]:
+        """Indices of the tokens whose text holds a newline (``ends``: their end offsets)."""
+        out: list[int] = []
+        pos = self.text.find("\n")
+        while pos >= 0:
+            i = bisect_right(self.starts, pos) - 1
+            if i >= 0 and pos < ends[i]:
+                out.append(i)
+                pos = self.text.find("\n", ends[i])
+            else:
+                pos = self.text.find("\n", pos + 1)
+        return out
 
     def char_in_quote(self, char: int) -> bool:
         """Is the character at ``char`` inside a quoted segment?"""

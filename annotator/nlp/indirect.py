@@ -17,6 +17,9 @@ Heuristic sources: the PolNeAR annotation guidelines (Newell, Margolin and Ruths
 
 from __future__ import annotations
 
+import numpy
+from spacy.attrs import LOWER, POS
+from spacy.symbols import VERB
 from spacy.tokens import Token
 
 from annotator.nlp import lexicon as lx
@@ -32,8 +35,9 @@ def indirect_quotes(idx: DocIndex, taken: list[Span], used_cues: set[int]) -> li
     """
     doc = idx.doc
     out: list[QuoteRecord] = []
-    for tok in doc:
-        if idx.in_quote[tok.i] or tok.idx in used_cues:
+    for i in _candidates(idx):
+        tok = doc[i]
+        if tok.idx in used_cues:
             continue
         if tok.lower_ == "according" and is_according(doc, tok.i):
             rec = _according_to(idx, tok)
@@ -59,6 +63,17 @@ def indirect_quotes(idx: DocIndex, taken: list[Span], used_cues: set[int]) -> li
             continue  # a clause inside quotation marks belongs to the quote
         out.append(rec)
     return out
+
+
+def _candidates(idx: DocIndex) -> list[int]:
+    """Tokens outside quotation marks that may carry reported speech: verbs and "according".
+
+    Read from spaCy's token arrays, so that no Token object is made for the other tokens.
+    """
+    cols = idx.doc.to_array([POS, LOWER]).reshape((idx.n, 2))
+    according = idx.doc.vocab.strings["according"]
+    found = numpy.flatnonzero((cols[:, 0] == VERB) | (cols[:, 1] == according)).tolist()
+    return [i for i in found if not idx.in_quote[i]]
 
 
 def _clause_quote(idx: DocIndex, verb: Token) -> QuoteRecord | None:

@@ -56,7 +56,7 @@ OBJECT_VERBS = words(
 
 # Verbs of position and stance whose direct object is what the source holds or says
 # ("Smith dismissed the report", "slammed the deal"); rule ``indirect_position_object``.
-# Pruned on PolNeAR train lines 1-400 (bench/rule_precision.py --by-cue): kept when the
+# Pruned on PolNeAR train lines 1-400 (bench/rule_cues.py --by-cue): kept when the
 # object overlapped a gold attribution in at least 88% of cases and the subject was its
 # source in at least 60%. Left out for that reason: support (90% / 30%), offer, back,
 # endorse, oppose, defend, reject, urge, echo, favor, challenge, welcome, blame, accuse,

@@ -60,8 +60,9 @@ def extract_quotes(
     quotes, speakers by position and capitalisation). Never raises on odd text; the cost
     is linear in the length of the document.
     """
-    segments = find_segments(doc.text)
-    idx = DocIndex(doc, segments, use_parse)
+    text = doc.text  # Doc.text joins every token: read it once
+    segments = find_segments(text)
+    idx = DocIndex(doc, segments, use_parse, text)
     found = direct_quotes(idx, group_runs(segments))
     records = [r for r in found if r.rule not in WEAK_RULES]
     weak = [r for r in found if r.rule in WEAK_RULES]

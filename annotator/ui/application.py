@@ -2,33 +2,20 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from annotator.core.errors import ProjectError
+from annotator.services.project_settings import read_resource
+from annotator.ui.screen import can_show_windows
+
+__all__ = ["can_show_windows", "configure_application", "run_app", "show_project_error"]
 
 ORGANISATION = "quote-annotator"
 APPLICATION = "Quote Annotator"
-#: Qt platforms with no screen: a modal box there would wait for a click that never comes.
-HEADLESS_PLATFORMS = frozenset({"offscreen", "minimal", "minimalegl"})
-
-
-def can_show_windows() -> bool:
-    """True when a message box would reach a person (a screen; not offscreen tests, not ssh)."""
-    app = QGuiApplication.instance()
-    if isinstance(app, QGuiApplication):
-        return QGuiApplication.platformName() not in HEADLESS_PLATFORMS
-    platform = os.environ.get("QT_QPA_PLATFORM", "")
-    if platform:
-        return platform.split(":")[0] not in HEADLESS_PLATFORMS
-    if sys.platform.startswith("linux"):
-        return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
-    return True
 
 
 def show_project_error(message: str) -> bool:
@@ -77,7 +64,7 @@ def run_app(
     if not isinstance(app, QApplication):
         app = QApplication(sys.argv[:1])
     configure_application(app)
-    from annotator.ui.main_window import MainWindow, read_resource
+    from annotator.ui.main_window import MainWindow
 
     style = read_resource("style.qss")
     if style:

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.store.queries import ArticleRow
+from annotator.store.queries import ArticleRow, Totals
 
 COLUMNS = ("Title", "Publisher", "Date", "Status", "Quotes")
 STATUS_TEXT = {"new": "new", "in_progress": "in progress", "done": "done"}
@@ -46,19 +46,39 @@ class ArticleListModel(QAbstractTableModel):
         super().__init__(parent)
         self._rows: list[ArticleRow] = []
         self._pos: dict[int, int] = {}
+        self._sums = [0, 0, 0]  # articles done, quotes done, quotes
 
     def set_rows(self, rows: Sequence[ArticleRow]) -> None:
+        """Show ``rows`` (from :func:`queries.article_rows`, in that order)."""
         self.beginResetModel()
         self._rows = list(rows)
         self._pos = {r.id: i for i, r in enumerate(self._rows)}
+        self._sums = [0, 0, 0]
+        for r in self._rows:
+            self._count(r, 1)
         self.endResetModel()
 
+    def _count(self, r: ArticleRow, sign: int) -> None:
+        self._sums[0] += sign * (r.status == "done")
+        self._sums[1] += sign * r.quotes_done
+        self._sums[2] += sign * r.quotes_total
+
     def update_row(self, row: ArticleRow) -> None:
+        """Replace the row of ``row.id`` (from :func:`queries.article_row`); unknown ids
+        are ignored."""
         i = self._pos.get(row.id)
         if i is None or self._rows[i] == row:
             return
+        self._count(self._rows[i], -1)
+        self._count(row, 1)
         self._rows[i] = row
         self.dataChanged.emit(self.index(i, 0), self.index(i, len(COLUMNS) - 1))
+
+    def totals(self) -> Totals:
+        """The annotator's progress over every row (the same figures as
+        :func:`queries.totals`, without its ~0.4 s query on 10,000 articles)."""
+        done, quotes_done, quotes = self._sums
+        return Totals(done, len(self._rows), quotes_done, quotes)
 
     def row_of(self, article_id: int) -> int | None:
         return self._pos.get(article_id)

@@ -30,7 +30,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QTextEdit, QWidget
 
 from annotator.core.text import Utf16Map
-from annotator.services.session import ACCEPTED, MANUAL, REJECTED, SUGGESTED, Item
+from annotator.services.items import ACCEPTED, MANUAL, REJECTED, SUGGESTED, Item
 
 #: Background and underline colours per state (colour-blind safe-ish: hue and pattern differ).
 STATE_COLOURS: dict[str, tuple[str, str]] = {

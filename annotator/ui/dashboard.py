@@ -17,7 +17,6 @@ from PySide6.QtCore import (
     QObject,
     QPersistentModelIndex,
     QRect,
-    QRunnable,
     QSize,
     Qt,
     QThreadPool,
@@ -43,6 +42,7 @@ from PySide6.QtWidgets import (
 
 from annotator.services.agreement import AgreementReport, compute_agreement
 from annotator.store.project import Project
+from annotator.ui.workers import Task, WorkerSignals
 
 METRICS: tuple[tuple[str, str, str], ...] = (
     ("quote_f1_lenient", "Quote F1 (lenient)", "#1f77b4"),
@@ -167,28 +167,20 @@ class BarDelegate(QStyledItemDelegate):
         super().paint(painter, option, index)
 
 
-class _Signals(QObject):
-    done = Signal(object)
-    failed = Signal(str)
+class _AgreementJob(Task):
+    """Compute the figures on a connection of its own; finished(AgreementReport)."""
 
-
-class _AgreementJob(QRunnable):
-    """Compute the figures on a connection of its own."""
+    expected = (Exception,)  # every failure is shown in the window as its message
 
     def __init__(self, path: Path, annotators: list[str] | None) -> None:
         super().__init__()
         self.path = path
         self.annotators = annotators
-        self.signals = _Signals()
+        self.signals = WorkerSignals()
 
-    def run(self) -> None:
-        try:
-            with Project.open(self.path, create=False, readonly=True) as project:
-                report = compute_agreement(project, self.annotators)
-        except Exception as exc:  # reported in the window, never lost in the thread
-            self.signals.failed.emit(str(exc))
-            return
-        self.signals.done.emit(report)
+    def work(self) -> object:
+        with Project.open(self.path, create=False, readonly=True) as project:
+            return compute_agreement(project, self.annotators)
 
 
 def _item(text: str, align_right: bool = False) -> QTableWidgetItem:
@@ -306,7 +298,7 @@ class DashboardWindow(QMainWindow):
         """Recompute the figures in the background for the ticked annotators."""
         self.summary.setText("Computing agreement…")
         job = _AgreementJob(self.project_path, self.chosen_annotators())
-        job.signals.done.connect(self._show)
+        job.signals.finished.connect(self._show)
         job.signals.failed.connect(self._failed)
         job.setAutoDelete(False)
         self._jobs.append(job)  # keep it (and its signals) alive until it reports

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import getpass
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -15,6 +14,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
+    QMenu,
     QPlainTextEdit,
     QTextBrowser,
     QVBoxLayout,
@@ -90,21 +90,32 @@ class SettingsDialog(QDialog):
         self.accept()
 
 
-def shortcut_sheet_html(groups: Sequence[tuple[str, Sequence[QAction]]]) -> str:
-    """An HTML table of every action with a shortcut, by menu."""
-    parts = ["<h2>Keyboard shortcuts</h2>"]
-    for title, actions in groups:
+def shortcut_rows(menus: Iterable[QMenu]) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Every action with a shortcut, menu by menu: [(menu title, [(keys, command)])].
+
+    The one source of every window's shortcut sheet: built from the actions themselves,
+    so the sheet cannot drift from the keys.
+    """
+    out = []
+    for menu in menus:
         rows = []
-        for a in actions:
+        for a in menu.actions():
             keys = ", ".join(
                 s.toString(s.SequenceFormat.NativeText) for s in a.shortcuts() if not s.isEmpty()
             )
-            if not keys or a.isSeparator():
-                continue
-            name = a.text().replace("&", "").replace("…", "")
-            rows.append(f"<tr><td><b><code>{keys}</code></b></td><td>{name}</td></tr>")
+            if keys and not a.isSeparator():
+                rows.append((keys, a.text().replace("&", "").replace("…", "")))
         if rows:
-            parts.append(f"<h3>{title}</h3><table cellspacing=4>{''.join(rows)}</table>")
+            out.append((menu.title().replace("&", ""), rows))
+    return out
+
+
+def shortcut_sheet_html(menus: Iterable[QMenu]) -> str:
+    """An HTML table of :func:`shortcut_rows`."""
+    parts = ["<h2>Keyboard shortcuts</h2>"]
+    for title, rows in shortcut_rows(menus):
+        cells = "".join(f"<tr><td><b><code>{k}</code></b></td><td>{n}</td></tr>" for k, n in rows)
+        parts.append(f"<h3>{title}</h3><table cellspacing=4>{cells}</table>")
     return "".join(parts)
 
 

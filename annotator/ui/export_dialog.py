@@ -7,11 +7,9 @@ a connection of its own (SQLite connections never cross threads).
 
 from __future__ import annotations
 
-import threading
-import traceback
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtCore import Qt, QThreadPool, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -46,44 +44,28 @@ from annotator.services.export import (
     gold_reviewers,
 )
 from annotator.store.project import Project
+from annotator.ui.workers import Task, WorkerSignals
 
 
-class ExportSignals(QObject):
-    """progress(done, total), finished(ExportReport), failed(message)."""
+class ExportTask(Task):
+    """Run one export on its own read-only connection; cancellable between articles.
 
-    progress = Signal(int, int)
-    finished = Signal(object)
-    failed = Signal(str)
+    progress(done, total), finished(ExportReport), failed(message).
+    """
 
-
-class ExportTask(QRunnable):
-    """Run one export on its own read-only connection; cancellable between articles."""
+    expected = (ExportError,)
 
     def __init__(self, project_path: Path, options: ExportOptions) -> None:
         super().__init__()
-        self.setAutoDelete(False)
         self.project_path = project_path
         self.options = options
-        self.signals = ExportSignals()
-        self._cancel = threading.Event()
+        self.signals = WorkerSignals()
 
-    def cancel(self) -> None:
-        self._cancel.set()
-
-    def run(self) -> None:
-        try:
-            with Project.open(self.project_path, create=False, readonly=True) as project:
-                report = export_project(
-                    project, self.options, self.signals.progress.emit, self._cancel.is_set
-                )
-        except ExportError as exc:
-            self.signals.failed.emit(str(exc))
-            return
-        except Exception as exc:  # reported in the dialog, never lost in the thread
-            traceback.print_exc()
-            self.signals.failed.emit(f"{type(exc).__name__}: {exc}")
-            return
-        self.signals.finished.emit(report)
+    def work(self) -> object:
+        with Project.open(self.project_path, create=False, readonly=True) as project:
+            return export_project(
+                project, self.options, self.signals.progress.emit, self._cancel.is_set
+            )
 
 
 class ExportDialog(QDialog):

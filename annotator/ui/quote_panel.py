@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.model import KINDS
-from annotator.services.session import Item
+from annotator.services.items import Item
 
 _MAX_QUOTE_CHARS = 700
 _STATE_BACKGROUND = {

@@ -21,21 +21,17 @@ from PySide6.QtGui import (
     QKeySequence,
     QTextCharFormat,
     QTextCursor,
-    QUndoCommand,
     QUndoStack,
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
     QDialog,
-    QDialogButtonBox,
-    QFormLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QPlainTextEdit,
     QSplitter,
@@ -46,100 +42,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.core.model import KINDS, Quote, spans_text
+from annotator.core.model import spans_text
 from annotator.core.text import Utf16Map
 from annotator.services.adjudication import ReviewEdit, ReviewItem, ReviewSession
 from annotator.store.project import Project
+from annotator.ui.dialogs import shortcut_rows
+from annotator.ui.review_dialogs import (
+    VERSION_COLOURS,
+    GoldEditDialog,
+    clip,
+    describe_html,
+    version_marks,
+)
+from annotator.ui.undo import ApplyCommand
 
 # One colour per compared annotator (background of their version in the text).
-VERSION_COLOURS = ("#cfe3ff", "#ffd9b3", "#d5f5d0", "#f3d0f5", "#fff3b0", "#d0f0f5")
 _MARKS = {"agreed": "=", "picked": "✓", "edited": "✎", "added": "+"}
-
-
-class _ReviewCommand(QUndoCommand):
-    """An already-applied review edit; undo applies its inverse, redo re-applies it."""
-
-    def __init__(self, window: ReviewWindow, inverse: ReviewEdit) -> None:
-        super().__init__(inverse.label)
-        self._window = window
-        self._edit = inverse
-        self._first = True
-
-    def redo(self) -> None:
-        if self._first:  # QUndoStack.push calls redo; the edit is already done
-            self._first = False
-            return
-        self._edit = self._window.session.apply(self._edit)
-        self._window.after_change(self._edit.article_id)
-
-    def undo(self) -> None:
-        self._edit = self._window.session.apply(self._edit)
-        self._window.after_change(self._edit.article_id)
-
-
-class GoldEditDialog(QDialog):
-    """Edit the gold version of a quote: its span (from the text selection), speaker, stance."""
-
-    def __init__(
-        self,
-        quote: Quote,
-        text: str,
-        stance_labels: list[str],
-        selection: tuple[int, int] | None,
-        parent: QWidget | None = None,
-    ) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("Edit the gold version")
-        self._quote = quote
-        self._text = text
-        self._selection = selection
-        form = QFormLayout(self)
-        self.content = QComboBox()
-        self.content.addItem("as in the version: " + _clip(spans_text(text, quote.content_spans)))
-        if selection is not None:
-            self.content.addItem("the text selection: " + _clip(text[selection[0] : selection[1]]))
-            self.content.setCurrentIndex(1)
-        form.addRow("&Quote", self.content)
-        self.speaker_name = QLineEdit(quote.speaker_name or "")
-        form.addRow("Canonical &speaker", self.speaker_name)
-        self.speaker_text = QLineEdit(quote.speaker_text or "")
-        form.addRow("Speaker &mention", self.speaker_text)
-        self.stance = QComboBox()
-        self.stance.addItem("(none)", None)
-        for label in stance_labels:
-            self.stance.addItem(label, label)
-        if quote.stance in stance_labels:
-            self.stance.setCurrentIndex(stance_labels.index(quote.stance) + 1)
-        form.addRow("S&tance", self.stance)
-        self.kind = QComboBox()
-        self.kind.addItems(list(KINDS))
-        if quote.kind in KINDS:
-            self.kind.setCurrentIndex(KINDS.index(quote.kind))
-        form.addRow("&Kind", self.kind)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
-
-    def result_quote(self) -> Quote:
-        """The quote as edited in the dialog."""
-        q = self._quote
-        if self.content.currentIndex() == 1 and self._selection is not None:
-            q = q.with_(content_spans=(self._selection,))
-        return q.with_(
-            speaker_name=self.speaker_name.text().strip() or None,
-            speaker_text=self.speaker_text.text().strip() or None,
-            stance=self.stance.currentData(),
-            kind=self.kind.currentText(),
-            origin="manual",
-        )
-
-
-def _clip(s: str, n: int = 70) -> str:
-    s = " ".join(s.split())
-    return s if len(s) <= n else s[: n - 1] + "…"
 
 
 class ReviewWindow(QMainWindow):
@@ -284,16 +202,9 @@ class ReviewWindow(QMainWindow):
 
     def shortcut_lines(self) -> list[str]:
         """Every action of the window with its keys, menu by menu (for the help)."""
-        out = []
-        for menu_action in self.menuBar().actions():
-            menu = menu_action.menu()
-            if menu is None:
-                continue
-            for a in menu.actions():  # type: ignore[attr-defined]
-                keys = ", ".join(k.toString() for k in a.shortcuts())
-                if keys and not a.isSeparator():
-                    out.append(f"{keys}\t{a.text().replace('&', '')}")
-        return out
+        menus = [a.menu() for a in self.menuBar().actions() if a.menu() is not None]
+        rows = shortcut_rows(m for m in menus if isinstance(m, QMenu))
+        return [f"{keys}\t{name}" for _title, group in rows for keys, name in group]
 
     def show_shortcuts(self) -> None:
         QMessageBox.information(
@@ -367,7 +278,7 @@ class ReviewWindow(QMainWindow):
         gold = sum(1 for it in items if it.decided)
         status = self.session.status(article_id)
         mark = "✔ " if status == "done" else ""
-        title = _clip(self._titles.get(article_id, f"#{article_id}"), 48)
+        title = clip(self._titles.get(article_id, f"#{article_id}"), 48)
         return f"{mark}{title}\n   {open_} differ · {gold}/{len(items)} gold"
 
     def _article_row_changed(self, row: int) -> None:
@@ -421,7 +332,7 @@ class ReviewWindow(QMainWindow):
         self.table.setRowCount(len(self._items))
         for r, it in enumerate(self._items):
             mark = _MARKS.get(it.gold.decision, "?") if it.gold else ("" if it.agreed else "≠")
-            quote_text = _clip(spans_text(self._text, it.spans), 90)
+            quote_text = clip(spans_text(self._text, it.spans), 90)
             gold = (
                 f"{it.gold.decision}" if it.gold else ("agreed, not yet gold" if it.agreed else "—")
             )
@@ -472,31 +383,7 @@ class ReviewWindow(QMainWindow):
         self._describe(item)
 
     def _highlight(self, item: ReviewItem | None) -> None:
-        sels = []
-        if item is not None:
-            for k, v in enumerate(item.versions):
-                if v is None:
-                    continue
-                colour = QColor(VERSION_COLOURS[k % len(VERSION_COLOURS)])
-                fmt = QTextCharFormat()
-                if k == 0:
-                    fmt.setBackground(colour)
-                else:  # underlined in its colour, so both boundaries stay visible
-                    fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
-                    fmt.setUnderlineColor(colour.darker(160))
-                for a, b in v.quote.content_spans:
-                    sels.append(self._selection(a, b, fmt))
-                sfmt = QTextCharFormat()
-                sfmt.setForeground(QColor("#8e1b1b"))
-                sfmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DotLine)
-                for a, b in v.quote.speaker_spans:
-                    sels.append(self._selection(a, b, sfmt))
-            if item.gold is not None:
-                gfmt = QTextCharFormat()
-                gfmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
-                gfmt.setUnderlineColor(QColor("#2e7d32"))
-                for a, b in item.gold.quote.content_spans:
-                    sels.append(self._selection(a, b, gfmt))
+        sels = [self._selection(a, b, fmt) for a, b, fmt in version_marks(item)]
         self.text_view.setExtraSelections(sels)
         if sels:
             cur = QTextCursor(self.text_view.document())
@@ -514,48 +401,21 @@ class ReviewWindow(QMainWindow):
         return sel
 
     def _describe(self, item: ReviewItem | None) -> None:
-        if item is None:
-            self.detail.setHtml("")
-            return
-        parts = [f"<p><b>{html.escape(item.summary())}</b></p>"]
-        for k, (name, v) in enumerate(zip(item.annotators, item.versions)):
-            colour = VERSION_COLOURS[k % len(VERSION_COLOURS)]
-            head = (
-                f"<span style='background:{colour}'>&nbsp;{k + 1}&nbsp;"
-                f"{html.escape(name)}&nbsp;</span>"
-            )
-            if v is None:
-                parts.append(f"<p>{head} <i>has no such quote</i></p>")
-            else:
-                parts.append(f"<p>{head} {self._quote_html(v.quote)}</p>")
-        if item.gold is not None:
-            g = item.gold
-            parts.append(
-                f"<p><b>Gold</b> ({g.decision} by {html.escape(g.reviewer)}): "
-                f"{self._quote_html(g.quote)}</p>"
-            )
-        else:
-            parts.append("<p><i>No gold version yet: 1-9 pick, E edit, X leave out.</i></p>")
-        self.detail.setHtml("".join(parts))
-
-    def _quote_html(self, q: Quote) -> str:
-        content = html.escape(_clip(spans_text(self._text, q.content_spans), 160))
-        mention = spans_text(self._text, q.speaker_spans, " ") if q.speaker_spans else ""
-        speaker = q.speaker_name or q.speaker_text or mention or "no speaker"
-        if mention and q.speaker_name and mention != q.speaker_name:
-            speaker = f"{q.speaker_name} (“{mention}”)"
-        return (
-            f"“{content}” — <b>{html.escape(speaker)}</b> · {q.kind} · "
-            f"stance: {html.escape(q.stance or '—')}"
-        )
+        self.detail.setHtml(describe_html(item, self._text))
 
     # -- decisions -----------------------------------------------------------------------------
 
     def _push(self, inverse: ReviewEdit) -> None:
         if inverse.empty:
             return
-        self.undo_stack.push(_ReviewCommand(self, inverse))
+        self.undo_stack.push(ApplyCommand(inverse, self._apply, applied=True))
         self.after_change(inverse.article_id)
+
+    def _apply(self, edit: ReviewEdit) -> ReviewEdit:
+        """Undo/redo: apply ``edit`` and show the article it changed; the inverse."""
+        inverse = self.session.apply(edit)
+        self.after_change(inverse.article_id)
+        return inverse
 
     def after_change(self, article_id: int) -> None:
         """Refresh what a change to ``article_id``'s gold affects."""

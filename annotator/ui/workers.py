@@ -34,14 +34,18 @@ def default_loader(model: str | None) -> Callable[[], tuple[Any, Any]]:
     return load
 
 
-class _Task(QRunnable):
-    """A pool task: ``work()`` runs off the GUI thread; its result goes to ``finished``.
+class Task(QRunnable):
+    """The one base of every pool task (detection, import, names, export, agreement).
 
-    A failure is printed and reported through ``failed`` so a broken model, file or
-    project never takes the window down.
+    ``work()`` runs off the GUI thread; its result goes to ``signals.finished``. A failure
+    is reported through ``signals.failed`` so a broken model, file or project never takes
+    a window down: an exception of a type in ``expected`` (bad input the user can fix)
+    as its message alone, any other one as ``Type: message`` with the traceback printed.
+    ``cancel()`` sets an event that ``work()`` polls between units.
     """
 
     signals: WorkerSignals | ImportSignals
+    expected: tuple[type[Exception], ...] = ()
 
     def __init__(self) -> None:
         super().__init__()
@@ -61,6 +65,9 @@ class _Task(QRunnable):
     def run(self) -> None:
         try:
             result = self.work()
+        except self.expected as exc:
+            self.signals.failed.emit(str(exc))
+            return
         except Exception as exc:
             traceback.print_exc()
             self.signals.failed.emit(f"{type(exc).__name__}: {exc}")
@@ -68,7 +75,7 @@ class _Task(QRunnable):
         self.signals.finished.emit(result)
 
 
-class ModelLoadTask(_Task):
+class ModelLoadTask(Task):
     """Load the pipeline; finished((nlp, info))."""
 
     def __init__(self, loader: Callable[[], tuple[Any, Any]]) -> None:
@@ -80,7 +87,7 @@ class ModelLoadTask(_Task):
         return self.loader()
 
 
-class DetectTask(_Task):
+class DetectTask(Task):
     """Detect quotes in ``article_ids`` of the project at ``path``; finished(n_done)."""
 
     def __init__(self, path: Path, nlp: Any, article_ids: Sequence[int]) -> None:
@@ -104,7 +111,7 @@ class DetectTask(_Task):
             )
 
 
-class NamesTask(_Task):
+class NamesTask(Task):
     """Find an article's PERSON/ORG names with ``parse``; finished((article_id, names)).
 
     The parse is the slow part (a trained pipeline over a long article), so it runs here,
@@ -132,7 +139,7 @@ class ImportSignals(QObject):
     failed = Signal(str)
 
 
-class ImportTask(_Task):
+class ImportTask(Task):
     """Import ``paths`` into the project at ``path``; finished(ImportReport).
 
     Opens its own :class:`Project` (SQLite connections never cross threads); imported

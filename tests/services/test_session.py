@@ -9,17 +9,16 @@ import pytest
 
 from annotator.core.model import Article, Quote
 from annotator.core.text import normalise_text
-from annotator.services.names import entities_only, entity_names, has_entities
-from annotator.services.session import (
-    Session,
+from annotator.services.editing import (
     grow_end,
     grow_start,
-    key_of_ref,
-    keys_of,
     name_candidates,
     shrink_end,
     shrink_start,
 )
+from annotator.services.items import ItemKey, keys_of
+from annotator.services.names import entities_only, entity_names, has_entities
+from annotator.services.session import Session
 from annotator.store import queries
 from annotator.store.project import Project
 
@@ -81,10 +80,10 @@ def test_accept_creates_model_annotation_and_undo_redo(project: Project) -> None
     assert undo is not None
     (rec,) = project.annotations(project.article_ids()[0], "alice")
     assert (rec.suggestion_id, rec.quote.status, rec.quote.origin) == (sid, "accepted", "model")
-    assert s.current is not None and s.current.key == f"a:{rec.id}"
+    assert s.current is not None and s.current.key == ItemKey("annotation", rec.id)
     redo = s.apply(undo)
     assert project.annotations(project.article_ids()[0], "alice") == []
-    assert s.current is not None and s.current.key == f"s:{sid}"
+    assert s.current is not None and s.current.key == ItemKey("suggestion", sid)
     s.apply(redo)
     (again,) = project.annotations(project.article_ids()[0], "alice")
     assert again.id == rec.id and again.quote.status == "accepted"
@@ -164,7 +163,7 @@ def test_other_annotators_versions_are_untouched(project: Project) -> None:
 
 def test_progress_totals_follow_actions(project: Project) -> None:
     s = _session(project)
-    t = s.totals(refresh=True)
+    t = s.totals()
     assert (t.quotes_done, t.quotes, t.articles_done, t.articles) == (0, 2, 0, 2)
     s.run(s.plan_accept())
     s.next_undecided()
@@ -172,7 +171,7 @@ def test_progress_totals_follow_actions(project: Project) -> None:
     s.run(s.plan_done())
     t = s.totals()
     assert (t.quotes_done, t.quotes, t.articles_done) == (2, 2, 1)
-    assert s.totals(refresh=True) == t
+    assert s.totals() == t
     assert queries.totals(project, "alice") == t
     s.open_article(project.article_ids()[1])
     assert s.totals() == t
@@ -220,7 +219,7 @@ def test_position_is_recorded_in_the_project_without_log_entries(project: Projec
     assert s.current is not None and s.current.matches(key)
     s.record_position()
     assert again.resume_position() == (project.article_ids()[0], s.current.key)
-    assert s.current.key.startswith("a:")
+    assert s.current.key.kind == "annotation"
     # the newest article wins; marking done keeps the recorded quote
     s.open_article(project.article_ids()[1])
     s.record_position()
@@ -235,8 +234,9 @@ def test_position_is_recorded_in_the_project_without_log_entries(project: Projec
 def test_key_of_ref_round_trip(project: Project) -> None:
     s = _session(project)
     for it in s.items:
-        assert key_of_ref(it.ref) == it.key
-    assert key_of_ref(None) is None and key_of_ref(0) is None
+        assert ItemKey.from_stored(it.key.stored()) == it.key
+        assert ItemKey.parse(str(it.key)) == it.key
+    assert ItemKey.from_stored(None) is None and ItemKey.from_stored(0) is None
 
 
 class _Ent:

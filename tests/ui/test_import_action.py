@@ -40,7 +40,7 @@ def test_import_folder_adds_articles_and_reports_the_empty_file(
 
     with qtbot.waitSignal(w.import_finished, timeout=20000):
         w.act_import_folder.trigger()
-    qtbot.waitUntil(lambda: w.import_task is None)
+    qtbot.waitUntil(lambda: w.importer.task is None)
 
     # the project file has the two new articles
     with Project.open(project_path) as p:
@@ -57,12 +57,12 @@ def test_import_folder_adds_articles_and_reports_the_empty_file(
         assert model.row_of(ident) is not None
 
     # the report names the empty file as failed, and the status bar has the summary
-    report = w.last_import_report
+    report = w.importer.last_report
     assert report is not None and report.articles_added == 2
     assert any("blank.txt" in line and "failed" in line for line in report.lines())
     assert "1 failed" in w.info_label.text()
-    assert w.import_report_box is not None
-    assert "blank.txt" in w.import_report_box.detailedText()
+    assert w.importer.report_box is not None
+    assert "blank.txt" in w.importer.report_box.detailedText()
     assert not w.import_bar.isVisible()
     assert w.act_import_folder.isEnabled()
 
@@ -79,7 +79,7 @@ def test_import_is_off_in_read_only_mode(qtbot: Any, project_path: Path, monkeyp
     called: list[bool] = []
     monkeypatch.setattr(w, "ask_import_files", lambda: called.append(True) or [])
     w.import_files()
-    assert called == [] and w.import_task is None
+    assert called == [] and w.importer.task is None
 
 
 def test_imported_articles_are_detected_when_the_model_is_loaded(
@@ -96,12 +96,12 @@ def test_imported_articles_are_detected_when_the_model_is_loaded(
     w = MainWindow(project_path, annotator="alice", pipeline_loader=loader)
     qtbot.addWidget(w)
     w.show()
-    qtbot.waitUntil(lambda: w.nlp is not None and w.detect_task is None, timeout=20000)
+    qtbot.waitUntil(lambda: w.detection.nlp is not None and w.detection.task is None, timeout=20000)
     monkeypatch.setattr(w, "ask_import_files", lambda: [str(new)])
     with qtbot.waitSignal(w.import_finished, timeout=20000):
         w.act_import_files.trigger()
-    assert w.import_report_box is None  # nothing failed: no box
-    qtbot.waitUntil(lambda: w.detect_task is None, timeout=20000)
+    assert w.importer.report_box is None  # nothing failed: no box
+    qtbot.waitUntil(lambda: w.detection.task is None, timeout=20000)
     with Project.open(project_path) as p:
         assert p.articles_without_suggestions(DETECTOR_VERSION) == []
     w.close()

@@ -279,9 +279,9 @@ def test_background_detection_with_rules_only_pipeline(qtbot: Any, project_path:
     w = MainWindow(project_path, annotator="alice", pipeline_loader=loader)
     qtbot.addWidget(w)
     w.show()
-    qtbot.waitUntil(lambda: w.nlp is not None, timeout=20000)
+    qtbot.waitUntil(lambda: w.detection.nlp is not None, timeout=20000)
     assert "rules-only" in w.model_label.text()
-    qtbot.waitUntil(lambda: w.detect_task is None, timeout=20000)
+    qtbot.waitUntil(lambda: w.detection.task is None, timeout=20000)
     with Project.open(project_path) as p:
         assert p.articles_without_suggestions(DETECTOR_VERSION) == []
         # the second article's direct quote was found by the rules

@@ -17,7 +17,8 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from annotator.store import queries
 from annotator.store.project import Project
 from annotator.store.schema import MIGRATION_SET
-from annotator.ui.main_window import READ_ONLY_NOTE, MainWindow
+from annotator.ui.controllers.read_only import READ_ONLY_NOTE
+from annotator.ui.main_window import MainWindow
 from annotator.ui.review_window import ReviewWindow
 from tests.ui.conftest import span
 
@@ -86,24 +87,24 @@ def test_copied_project_reopens_where_the_annotator_stopped(
 
 def test_quote_moves_write_nothing_until_a_pause(qtbot: Any, project_path: Path) -> None:
     w = _open(qtbot, project_path)
-    w._position_timer.setInterval(200)
+    w.position.timer.setInterval(200)
     first = w.session.current
     assert first is not None and w.session.article is not None
     aid = w.session.article.id
     logged = _changelog(project_path)
     with Project.open(project_path) as p:
-        assert queries.current_quote(p, aid, "alice") == first.ref
+        assert queries.current_quote(p, aid, "alice") == first.key.stored()
     for k in (Qt.Key.Key_N, Qt.Key.Key_P, Qt.Key.Key_N):
         _key(qtbot, k)
     second = w.session.current
     assert second is not None and second.key != first.key
     with Project.open(project_path) as p:
-        assert queries.current_quote(p, aid, "alice") == first.ref  # not yet
-    assert w._position_timer.isActive()
+        assert queries.current_quote(p, aid, "alice") == first.key.stored()  # not yet
+    assert w.position.timer.isActive()
 
     def written() -> None:
         with Project.open(project_path) as p:
-            assert queries.current_quote(p, aid, "alice") == second.ref
+            assert queries.current_quote(p, aid, "alice") == second.key.stored()
 
     qtbot.waitUntil(written, timeout=3000)
     assert _changelog(project_path) == logged  # positions are no change-log noise
@@ -111,7 +112,7 @@ def test_quote_moves_write_nothing_until_a_pause(qtbot: Any, project_path: Path)
     _key(qtbot, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
     with Project.open(project_path) as p:
         assert p.progress(aid, "alice") == "done"
-        assert queries.current_quote(p, aid, "alice") == second.ref
+        assert queries.current_quote(p, aid, "alice") == second.key.stored()
     w.close()
 
 
@@ -199,9 +200,9 @@ def test_speaker_completion_offers_the_models_people(qtbot: Any, project_path: P
     _key(qtbot, Qt.Key.Key_Down, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: "Kim" in w.panel.names(), timeout=20000)
     _key(qtbot, Qt.Key.Key_Up, Qt.KeyboardModifier.ControlModifier)
-    assert "Lee In-young" in w.panel.names() and w._names_task is None
-    assert len(w._names_cache) == 2
-    qtbot.waitUntil(lambda: w.detect_task is None, timeout=20000)
+    assert "Lee In-young" in w.panel.names() and w.names.task is None
+    assert len(w.names.cache) == 2
+    qtbot.waitUntil(lambda: w.detection.task is None, timeout=20000)
     w.close()
 
 
@@ -212,7 +213,7 @@ def test_rules_only_mode_is_said_on_stderr_and_in_the_window(
     qtbot: Any, project_path: Path, capsys: Any
 ) -> None:
     w = _open(qtbot, project_path, load_model=True, pipeline_loader=_ner_loader(False))
-    qtbot.waitUntil(lambda: w.nlp is not None, timeout=20000)
+    qtbot.waitUntil(lambda: w.detection.nlp is not None, timeout=20000)
     # the status bar keeps saying it (a passing message would be gone after detection)
     assert "no trained English model" in w.model_label.text()
     assert "rules-only" in w.model_label.text() and w.model_label.isVisible()
@@ -220,8 +221,8 @@ def test_rules_only_mode_is_said_on_stderr_and_in_the_window(
     assert err == ["annotator: No trained English model is installed"]
     # no entities in rules-only mode: the scan stays
     assert "Minister Lee In-young" in w.panel.names()
-    assert w._names_parse is None
-    qtbot.waitUntil(lambda: w.detect_task is None, timeout=20000)
+    assert w.names.parse is None
+    qtbot.waitUntil(lambda: w.detection.task is None, timeout=20000)
     w.close()
 
 
@@ -246,10 +247,10 @@ def test_read_only_project_can_be_read_but_not_changed(qtbot: Any, read_only: Pa
     w = MainWindow(read_only, annotator="alice", load_model=False)
     qtbot.addWidget(w)
     w.show()
-    qtbot.waitUntil(lambda: w.read_only_box.isVisible())
-    assert read_only.name in w.read_only_box.text()
-    assert "read-only" in w.read_only_box.text()
-    w.read_only_box.accept()
+    qtbot.waitUntil(lambda: w.read_only.box.isVisible())
+    assert read_only.name in w.read_only.box.text()
+    assert "read-only" in w.read_only.box.text()
+    w.read_only.box.accept()
     _show(qtbot, w)
     assert w.read_only_banner.isVisible()
     assert READ_ONLY_NOTE in w.read_only_banner.text()

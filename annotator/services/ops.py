@@ -1,0 +1,146 @@
+"""Undoable operations of the annotation session, and the :class:`Change` notice.
+
+``op.apply(project)`` writes an op in one transaction and returns the op that undoes it,
+so an undo stack just applies ops back and forth (HOUSE_STYLE "Undo"). Whatever changed
+(an op, a move, another window's write) is announced as one :class:`Change`, from which
+every view refreshes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Union
+
+from annotator.core.model import Quote
+from annotator.services.items import ItemKey, annotation_key, suggestion_key
+from annotator.store import queries
+from annotator.store.project import Project
+
+
+@dataclass(frozen=True)
+class Change:
+    """What an operation changed, for the views to refresh from.
+
+    Attributes:
+        article_ids: articles whose stored quotes or status changed (their list rows and
+            the status-bar counts are re-read from the store).
+        all_articles: any article may have changed (an import, another window): re-read
+            the whole list.
+        quote_keys: the quotes of the open article the operation wrote.
+        counts_changed: quote or article counts may differ (re-read the totals).
+        opened: another article is open: show its text.
+        items_changed: the open article's quotes changed: redraw its highlights.
+        moved: the current quote moved: bring it into view.
+    """
+
+    article_ids: tuple[int, ...] = ()
+    all_articles: bool = False
+    quote_keys: tuple[ItemKey, ...] = ()
+    counts_changed: bool = False
+    opened: bool = False
+    items_changed: bool = False
+    moved: bool = False
+
+
+@dataclass(frozen=True)
+class AnnotationOp:
+    """Turn one annotation from ``before`` into ``after`` (None: absent); one transaction."""
+
+    label: str
+    article_id: int
+    annotator: str
+    annotation_id: int | None
+    suggestion_id: int | None
+    before: Quote | None
+    after: Quote | None
+
+    def apply(self, project: Project) -> AnnotationOp:
+        """Write the change; return the op that undoes it."""
+        if self.after is None:
+            if self.annotation_id is None:
+                raise ValueError("nothing to delete")
+            rec = project.delete_annotation(self.annotation_id, actor=self.annotator)
+            return AnnotationOp(
+                self.label,
+                self.article_id,
+                self.annotator,
+                rec.id,
+                rec.suggestion_id,
+                None,
+                rec.quote,
+            )
+        if self.before is None:
+            new_id = project.add_annotation(
+                self.article_id,
+                self.annotator,
+                self.after,
+                suggestion_id=self.suggestion_id,
+                annotation_id=self.annotation_id,
+            )
+            return AnnotationOp(
+                self.label,
+                self.article_id,
+                self.annotator,
+                new_id,
+                self.suggestion_id,
+                self.after,
+                None,
+            )
+        if self.annotation_id is None:
+            raise ValueError("nothing to update")
+        old = project.update_annotation(self.annotation_id, self.after, actor=self.annotator)
+        return AnnotationOp(
+            self.label,
+            self.article_id,
+            self.annotator,
+            self.annotation_id,
+            self.suggestion_id,
+            self.after,
+            old,
+        )
+
+    @property
+    def focus(self) -> ItemKey | None:
+        """The key of the item this op is about (for selecting it after apply)."""
+        if self.annotation_id is not None and self.after is not None and self.before is not None:
+            return annotation_key(self.annotation_id)
+        if self.suggestion_id is not None:
+            return suggestion_key(self.suggestion_id)
+        return None
+
+    @property
+    def keys(self) -> tuple[ItemKey, ...]:
+        """Every key this op touches (the annotation and the suggestion it decides)."""
+        out = []
+        if self.annotation_id is not None:
+            out.append(annotation_key(self.annotation_id))
+        if self.suggestion_id is not None:
+            out.append(suggestion_key(self.suggestion_id))
+        return tuple(out)
+
+
+@dataclass(frozen=True)
+class ProgressOp:
+    """Set the annotator's status on an article (new, in_progress, done)."""
+
+    label: str
+    article_id: int
+    annotator: str
+    status: str
+
+    def apply(self, project: Project) -> ProgressOp:
+        # set_progress replaces current_quote too: keep the resume position recorded there
+        here = queries.current_quote(project, self.article_id, self.annotator)
+        old = project.set_progress(self.article_id, self.annotator, self.status, here)
+        return ProgressOp(self.label, self.article_id, self.annotator, old)
+
+    @property
+    def focus(self) -> ItemKey | None:
+        return None
+
+    @property
+    def keys(self) -> tuple[ItemKey, ...]:
+        return ()
+
+
+Op = Union[AnnotationOp, ProgressOp]  # noqa: UP007  (a runtime alias on Python 3.10)

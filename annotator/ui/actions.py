@@ -1,0 +1,349 @@
+"""The annotation window's action table: every command, its menu, keys and tip, in one list.
+
+:class:`ActionWindow` builds the menus from :data:`ACTIONS`; the F1 sheet is generated from
+those menus (:func:`annotator.ui.dialogs.shortcut_sheet_html`), so keys are written once.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtGui import QAction, QKeySequence, QUndoStack
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QWidget
+
+from annotator.ui.quote_panel import QuotePanel
+
+Keys = str | list[str] | QKeySequence.StandardKey | None
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    """One row of the action table: menu title, attribute name, text, slot name, keys, tip,
+    and whether it writes to the project (then it is off in a read-only project)."""
+
+    menu: str
+    attr: str
+    text: str
+    slot: str
+    keys: Keys = None
+    tip: str = ""
+    edits: bool = False
+
+
+#: Every command of the window, menu by menu (the F1 sheet is built from the menus).
+ACTIONS: tuple[ActionSpec, ...] = (
+    ActionSpec("&File", "act_switch", "Switch &annotator…", "switch_annotator", "Ctrl+Shift+U"),
+    ActionSpec(
+        "&File", "act_settings", "Project &settings…", "edit_settings", "Ctrl+,", edits=True
+    ),
+    ActionSpec("&File", "", "", ""),
+    ActionSpec(
+        "&File",
+        "act_import_files",
+        "&Import files…",
+        "import_files",
+        "Ctrl+I",
+        "Add articles (and their quotes) from .txt, .jsonl, .csv or .tsv files",
+        True,
+    ),
+    ActionSpec(
+        "&File",
+        "act_import_folder",
+        "Import &folder…",
+        "import_folder",
+        None,
+        "Add the articles of every readable file in a folder",
+        True,
+    ),
+    ActionSpec("&File", "act_cancel_import", "Cancel i&mport", "cancel_import"),
+    ActionSpec("&File", "", "", ""),
+    ActionSpec(
+        "&File",
+        "act_detect",
+        "&Detect quotes in new articles",
+        "start_detection",
+        "Ctrl+Shift+D",
+        "Run the detector on articles that have no suggestions yet",
+        True,
+    ),
+    ActionSpec("&File", "act_cancel", "&Cancel detection", "cancel_detection", "Ctrl+Shift+X"),
+    ActionSpec("&File", "", "", ""),
+    ActionSpec("&File", "act_export", "&Export…", "lazy:export", "Ctrl+E"),
+    ActionSpec("&File", "", "", ""),
+    ActionSpec("&File", "act_quit", "&Quit", "close", "Ctrl+Q"),
+    ActionSpec("&Edit", "act_undo", "&Undo", "undo", "Ctrl+Z", edits=True),
+    ActionSpec("&Edit", "act_redo", "&Redo", "redo", ["Ctrl+Shift+Z", "Ctrl+Y"], edits=True),
+    ActionSpec("&Edit", "", "", ""),
+    ActionSpec("&Edit", "act_find", "&Find articles…", "focus_search", "Ctrl+F"),
+    ActionSpec("&Edit", "act_focus_text", "Back to the article &text", "focus_text", "Esc"),
+    ActionSpec(
+        "&Quote",
+        "act_accept",
+        "&Accept and next",
+        "accept_quote",
+        "A",
+        "Accept the quote (A)",
+        True,
+    ),
+    ActionSpec(
+        "&Quote",
+        "act_reject",
+        "&Reject and next",
+        "reject_quote",
+        ["R", "Del"],
+        "Reject the suggestion, or delete a quote added by hand (R)",
+        True,
+    ),
+    ActionSpec("&Quote", "stance_menu", "S&tance", "menu"),
+    ActionSpec("&Quote", "", "", ""),
+    ActionSpec("&Quote", "act_add", "&New quote from selection", "add_quote", "Q", edits=True),
+    ActionSpec(
+        "&Quote",
+        "act_speaker_span",
+        "Selection is the &speaker",
+        "speaker_from_selection",
+        "S",
+        edits=True,
+    ),
+    ActionSpec(
+        "&Quote", "act_speaker_name", "&Edit canonical speaker", "focus_speaker", "E", edits=True
+    ),
+    ActionSpec("&Quote", "act_note", "Edit &note", "focus_note", "M", edits=True),
+    ActionSpec(
+        "&Quote",
+        "act_kind",
+        "Change quote &type (direct, mixed, indirect)",
+        "cycle_kind",
+        "T",
+        edits=True,
+    ),
+    ActionSpec("&Quote", "", "", ""),
+    ActionSpec(
+        "&Quote", "act_grow_end", "Grow end by a word", "grow_end", "Ctrl+Right", edits=True
+    ),
+    ActionSpec(
+        "&Quote", "act_shrink_end", "Shrink end by a word", "shrink_end", "Ctrl+Left", edits=True
+    ),
+    ActionSpec(
+        "&Quote",
+        "act_grow_start",
+        "Grow start by a word",
+        "grow_start",
+        "Ctrl+Shift+Left",
+        edits=True,
+    ),
+    ActionSpec(
+        "&Quote",
+        "act_shrink_start",
+        "Shrink start by a word",
+        "shrink_start",
+        "Ctrl+Shift+Right",
+        edits=True,
+    ),
+    ActionSpec("&Navigate", "act_next", "&Next quote", "next_quote", ["N", "J"]),
+    ActionSpec("&Navigate", "act_prev", "&Previous quote", "previous_quote", ["P", "K"]),
+    ActionSpec(
+        "&Navigate",
+        "act_next_article",
+        "Next &article",
+        "next_article",
+        ["Ctrl+Down", "Ctrl+PgDown"],
+    ),
+    ActionSpec(
+        "&Navigate",
+        "act_prev_article",
+        "Previous a&rticle",
+        "previous_article",
+        ["Ctrl+Up", "Ctrl+PgUp"],
+    ),
+    ActionSpec(
+        "&Navigate", "act_done", "Mark article &done / reopen", "toggle_done", "Ctrl+D", edits=True
+    ),
+    ActionSpec("&View", "act_guidelines", "&Guidelines panel", "dock", "F3"),
+    ActionSpec("&View", "act_list", "Article &list", "toggle_list", "F4"),
+    ActionSpec(
+        "&View",
+        "act_min_confidence",
+        "Hide suggestions &below confidence…",
+        "ask_min_confidence",
+        tip="Hide the detector's suggestions below a confidence you choose",
+    ),
+    ActionSpec("&Review", "act_review", "&Review annotators…", "lazy:review", edits=True),
+    ActionSpec("&Review", "act_dashboard", "Agreement &dashboard…", "lazy:dashboard"),
+    ActionSpec("&Help", "act_shortcuts", "&Keyboard shortcuts", "show_shortcuts", "F1"),
+    ActionSpec("&Help", "act_about", "&About Quote Annotator", "about"),
+)
+
+#: Windows opened from a menu: imported only when asked for (module, class, maker).
+LAZY: dict[str, tuple[str, str, Callable[[Any, Any], QWidget]]] = {
+    "export": (
+        "annotator.ui.export_dialog",
+        "ExportDialog",
+        lambda w, cls: cls(w.project_path, w),
+    ),
+    "review": (
+        "annotator.ui.review_window",
+        "ReviewWindow",
+        lambda w, cls: w.watch_review(cls(w.project_path, w.session.annotator, w)),
+    ),
+    "dashboard": (
+        "annotator.ui.dashboard",
+        "DashboardWindow",
+        lambda w, cls: cls(w.project_path, w),
+    ),
+}
+
+
+class ActionWindow(QMainWindow):
+    """A main window whose menus and actions come from :data:`ACTIONS`.
+
+    A spec's ``slot`` names a method of the window, or: ``undo``/``redo`` (the undo
+    stack's actions), ``dock`` (the guidelines panel's toggle), ``menu`` (a submenu),
+    ``lazy:NAME`` (a window of :data:`LAZY`, imported when first asked for).
+    """
+
+    act_switch: QAction
+    act_settings: QAction
+    act_import_files: QAction
+    act_import_folder: QAction
+    act_cancel_import: QAction
+    act_detect: QAction
+    act_cancel: QAction
+    act_export: QAction
+    act_quit: QAction
+    act_undo: QAction
+    act_redo: QAction
+    act_find: QAction
+    act_focus_text: QAction
+    act_accept: QAction
+    act_reject: QAction
+    stance_menu: QMenu
+    act_add: QAction
+    act_speaker_span: QAction
+    act_speaker_name: QAction
+    act_note: QAction
+    act_kind: QAction
+    act_grow_end: QAction
+    act_shrink_end: QAction
+    act_grow_start: QAction
+    act_shrink_start: QAction
+    act_next: QAction
+    act_prev: QAction
+    act_next_article: QAction
+    act_prev_article: QAction
+    act_done: QAction
+    act_guidelines: QAction
+    act_list: QAction
+    act_review: QAction
+    act_dashboard: QAction
+    act_shortcuts: QAction
+    act_about: QAction
+    undo_stack: QUndoStack
+    guidelines_dock: QDockWidget
+    panel: QuotePanel
+    _windows: list[QWidget]
+    _editing: list[QAction]
+    _menus: list[QMenu]
+
+    def _action(
+        self, menu: QMenu, text: str, slot: Callable[[], Any], keys: Keys = None, tip: str = ""
+    ) -> QAction:
+        act = QAction(text, self)
+        act.triggered.connect(lambda _checked=False: slot())
+        return self._place(menu, act, keys, tip)
+
+    def _place(self, menu: QMenu, act: QAction, keys: Keys, tip: str = "") -> QAction:
+        if isinstance(keys, list):
+            act.setShortcuts([QKeySequence(k) for k in keys])
+        elif keys is not None:
+            act.setShortcut(QKeySequence(keys))
+        if tip:
+            act.setStatusTip(tip)
+            act.setToolTip(tip)
+        menu.addAction(act)
+        self.addAction(act)
+        return act
+
+    def _build_actions(self) -> None:
+        """Build the menus and actions from :data:`ACTIONS`."""
+        menus: dict[str, QMenu] = {}
+        self._editing: list[QAction] = []
+        for spec in ACTIONS:
+            menu = menus.get(spec.menu)
+            if menu is None:
+                menu = menus[spec.menu] = self.menuBar().addMenu(spec.menu)
+            act: QAction
+            if not spec.attr:
+                menu.addSeparator()
+                continue
+            if spec.slot == "menu":
+                setattr(self, spec.attr, menu.addMenu(spec.text))
+                continue
+            if spec.slot in ("undo", "redo"):
+                make = self.undo_stack.createUndoAction
+                if spec.slot == "redo":
+                    make = self.undo_stack.createRedoAction
+                act = self._place(menu, make(self, spec.text), spec.keys)
+            elif spec.slot == "dock":
+                act = self.guidelines_dock.toggleViewAction()
+                act.setText(spec.text)
+                act = self._place(menu, act, spec.keys)
+            elif spec.slot.startswith("lazy:"):
+                act = self._lazy_action(menu, spec.text, *LAZY[spec.slot[5:]], keys=spec.keys)
+            else:
+                act = self._action(menu, spec.text, getattr(self, spec.slot), spec.keys, spec.tip)
+            setattr(self, spec.attr, act)
+            if spec.edits:
+                self._editing.append(act)
+        for act in (self.act_cancel_import, self.act_detect, self.act_cancel):
+            act.setEnabled(False)
+        self.panel.set_actions(self.act_accept, self.act_reject)
+        self._menus = [*menus.values()]
+        self._menus.insert(3, self.stance_menu)
+
+    def _lazy_action(
+        self,
+        menu: QMenu,
+        text: str,
+        module: str,
+        attr: str,
+        make: Callable[[Any, Any], QWidget],
+        keys: Keys = None,
+    ) -> QAction:
+        """An action that imports ``module`` when triggered; disabled when it is missing."""
+        act = QAction(text, self)
+        try:
+            found = importlib.util.find_spec(module) is not None
+        except (ImportError, ValueError):
+            found = False
+        if not found:
+            act.setEnabled(False)
+            act.setToolTip(f"Not available: {module} is not part of this build")
+            act.setStatusTip(act.toolTip())
+
+        def trigger() -> None:
+            try:
+                cls = getattr(importlib.import_module(module), attr)
+                win = make(self, cls)
+            except Exception as exc:  # show why, and keep working
+                act.setEnabled(False)
+                act.setToolTip(f"Not available: {exc}")
+                self.statusBar().showMessage(
+                    f"{text.replace('&', '')} is not available: {exc}", 15000
+                )
+                return
+            self._windows.append(win)
+            win.destroyed.connect(lambda _o=None, w=win: self._forget_window(w))
+            win.show()
+
+        act.triggered.connect(lambda _c=False: trigger())
+        menu.setToolTipsVisible(True)
+        return self._place(menu, act, keys)
+
+    def _forget_window(self, win: QWidget) -> None:
+        if win in self._windows:
+            self._windows.remove(win)

@@ -1,0 +1,251 @@
+"""The annotation window's commands: each asks the session to plan an op and dispatches it.
+
+Every op goes on the undo stack as an :class:`ApplyCommand`; the session's
+:class:`~annotator.services.ops.Change` notice then refreshes the views (see
+:meth:`annotator.ui.main_window.MainWindow.on_change`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
+
+from annotator.services.items import ItemKey
+from annotator.services.ops import Op
+from annotator.services.session import Session
+from annotator.ui.actions import ActionWindow
+from annotator.ui.article_list import ArticleList
+from annotator.ui.article_view import ArticleView
+from annotator.ui.controllers.importing import ImportController
+from annotator.ui.controllers.read_only import ReadOnlyController
+from annotator.ui.status import StatusArea
+from annotator.ui.undo import ApplyCommand
+
+#: QSettings key of the View menu's confidence threshold (per analyst, not per project).
+SETTINGS_MIN_CONFIDENCE = "view/min_confidence"
+
+APP_TITLE = "Quote Annotator"
+#: The file dialog's filters for File > Import files….
+IMPORT_FILTERS = "Articles (*.txt *.jsonl *.csv *.tsv);;All files (*)"
+
+
+class QuoteCommands(ActionWindow):
+    """The slots of the action table that edit or move through quotes and articles."""
+
+    session: Session
+    view: ArticleView
+    article_list: ArticleList
+    read_only: ReadOnlyController
+
+    importer: ImportController
+    status: StatusArea
+    project_path: Path
+    settings: QSettings
+
+    def open_article(self, article_id: int, focus: ItemKey | None = None) -> None:
+        raise NotImplementedError
+
+    def _show_current(self, scroll: bool = True) -> None:
+        raise NotImplementedError
+
+    # -- importing -------------------------------------------------------------------------
+
+    def ask_import_files(self) -> list[str]:
+        """The files to import, from a file dialog ([]: cancelled). Tests replace this."""
+        files, _filter = QFileDialog.getOpenFileNames(
+            self, "Import files", str(self.project_path.parent), IMPORT_FILTERS
+        )
+        return list(files)
+
+    def ask_import_folder(self) -> str:
+        """The folder to import, from a folder dialog ("": cancelled). Tests replace this."""
+        return QFileDialog.getExistingDirectory(
+            self, "Import folder", str(self.project_path.parent)
+        )
+
+    def import_files(self) -> None:
+        """File > Import files…: pick files, import them in the background."""
+        if not self.read_only.refuse() and not self.importer.busy():
+            self.start_import(self.ask_import_files())
+
+    def import_folder(self) -> None:
+        """File > Import folder…: pick a folder, import its files in the background."""
+        if not self.read_only.refuse() and not self.importer.busy():
+            folder = self.ask_import_folder()
+            self.start_import([folder] if folder else [])
+
+    def start_import(self, paths: list[str]) -> None:
+        """Import ``paths`` (files and folders) in the background."""
+        if not self.read_only.refuse():
+            self.importer.start(paths, self.session.annotator)
+
+    def cancel_import(self) -> None:
+        if self.importer.task is not None:
+            self.status.import_cancel.setEnabled(False)
+        self.importer.cancel()
+
+    # -- op dispatch --------------------------------------------------------------------------
+
+    def _push(self, op: Op | None) -> bool:
+        if op is None or self.read_only.refuse():
+            return False
+        self.undo_stack.push(ApplyCommand(op, self.apply_op))
+        return True
+
+    def apply_op(self, op: Op) -> Op | None:
+        """Apply ``op`` through the session (its Change refreshes the views); the inverse."""
+        try:
+            return self.session.apply(op)
+        except Exception as exc:
+            QMessageBox.warning(self, APP_TITLE, f"The change was not saved:\n{exc}")
+            return None
+
+    # -- commands ------------------------------------------------------------------------------
+
+    def accept_quote(self) -> None:
+        if self.session.current is None:
+            self._nothing_here()
+            return
+        self._push(self.session.plan_accept())
+        self._advance()
+
+    def reject_quote(self) -> None:
+        cur = self.session.current
+        if cur is None:
+            self._nothing_here()
+            return
+        manual = cur.state == "manual"
+        if self._push(self.session.plan_reject()) and manual:
+            return  # the hand-made quote is gone; the nearest one is already current
+        self._advance()
+
+    def _advance(self) -> None:
+        """After a decision: the next undecided quote, or a hint when the article is done."""
+        if not self.session.next_undecided():
+            self._show_current()
+        c = self.session.article_counts
+        if c.total and c.done == c.total and c.status != "done":
+            self.statusBar().showMessage(
+                "Every quote here is decided: Ctrl+D marks the article done, "
+                "Ctrl+Down opens the next one.",
+                8000,
+            )
+
+    def _nothing_here(self) -> None:
+        self.statusBar().showMessage(
+            "No quote here: select text and press Q to add one, or Ctrl+Down for the next article.",
+            5000,
+        )
+
+    def set_stance(self, label: str | None) -> None:
+        self._push(self.session.plan_stance(label))
+
+    def cycle_kind(self) -> None:
+        self._push(self.session.plan_cycle_kind())
+
+    def resize_quote(self, which: str) -> None:
+        self._push(self.session.plan_resize(which))
+
+    def grow_end(self) -> None:
+        self.resize_quote("grow_end")
+
+    def shrink_end(self) -> None:
+        self.resize_quote("shrink_end")
+
+    def grow_start(self) -> None:
+        self.resize_quote("grow_start")
+
+    def shrink_start(self) -> None:
+        self.resize_quote("shrink_start")
+
+    def add_quote(self) -> None:
+        span = self.view.selected_span()
+        if span is None:
+            self.statusBar().showMessage("Select the words of the quote first, then press Q.", 5000)
+            return
+        if self._push(self.session.plan_add(*span)):
+            self.view.clear_selection()
+
+    def speaker_from_selection(self) -> None:
+        span = self.view.selected_span()
+        if span is None:
+            self.statusBar().showMessage("Select the speaker's words first, then press S.", 5000)
+            return
+        if self.session.current is None:
+            self.statusBar().showMessage("There is no quote to give a speaker to.", 5000)
+            return
+        if self._push(self.session.plan_speaker_span(*span)):
+            self.view.clear_selection()
+
+    def toggle_done(self) -> None:
+        done = self.session.article_counts.status != "done"
+        self._push(self.session.plan_done(done))
+        if done:
+            self.statusBar().showMessage("Article marked done.", 3000)
+
+    def next_quote(self) -> None:
+        self.session.next_quote()
+
+    def previous_quote(self) -> None:
+        self.session.previous_quote()
+
+    def next_article(self) -> None:
+        self._step_article(1)
+
+    def previous_article(self) -> None:
+        self._step_article(-1)
+
+    def _step_article(self, step: int) -> None:
+        art = self.session.article
+        target = self.article_list.neighbour(art.id if art else -1, step)
+        if target is None:
+            last = "last" if step > 0 else "first"
+            self.statusBar().showMessage(f"This is the {last} article in the list.", 3000)
+            return
+        self.open_article(target)
+
+    def focus_text(self) -> None:
+        self.view.setFocus()
+
+    def focus_search(self) -> None:
+        if not self.article_list.isVisible():
+            self.article_list.show()
+        self.article_list.search.setFocus()
+        self.article_list.search.selectAll()
+
+    def focus_speaker(self) -> None:
+        if self.session.current is not None:
+            self.panel.speaker_edit.setFocus()
+            self.panel.speaker_edit.selectAll()
+
+    def focus_note(self) -> None:
+        if self.session.current is not None:
+            self.panel.note_edit.setFocus()
+
+    def toggle_list(self) -> None:
+        self.article_list.setVisible(not self.article_list.isVisible())
+
+    def min_confidence_setting(self) -> float:
+        """The analyst's threshold (QSettings ``view/min_confidence``), 0..1."""
+        try:
+            value = float(str(self.settings.value(SETTINGS_MIN_CONFIDENCE, 0.0) or 0.0))
+        except (TypeError, ValueError):
+            return 0.0
+        return min(max(value, 0.0), 1.0)
+
+    def ask_min_confidence(self) -> None:
+        """View > Hide suggestions below confidence: ask, keep in QSettings, apply."""
+        value, ok = QInputDialog.getDouble(
+            self,
+            "Hide suggestions",
+            "Hide the detector's suggestions below this confidence (0 shows all):",
+            self.session.min_confidence,
+            0.0,
+            1.0,
+            2,
+        )
+        if ok:
+            self.settings.setValue(SETTINGS_MIN_CONFIDENCE, value)
+            self.session.set_min_confidence(value)

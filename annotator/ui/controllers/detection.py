@@ -1,0 +1,180 @@
+"""Load the spaCy pipeline and detect quotes in new articles, off the GUI thread."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QThreadPool, Signal
+
+from annotator.services.names import entities_only, has_entities
+from annotator.store.project import Project
+from annotator.ui.workers import DetectTask, ModelLoadTask
+
+
+class DetectionController(QObject):
+    """Owns the pipeline and the detection task; the window shows what its signals say.
+
+    Signals:
+        model_state(text, tooltip): the status-bar text for the model.
+        message(text, ms): a passing status-bar message.
+        names_parser(parse): the model can find PERSON/ORG names with ``parse``.
+        running(total): detection started on ``total`` articles (0: it stopped).
+        progress(done, total): articles detected so far.
+        articles_detected(ids): these articles now have suggestions.
+        finished(): a run ended (done, cancelled or failed); anything may have changed.
+        can_detect(enabled): whether "Detect quotes in new articles" may be offered.
+    """
+
+    model_state = Signal(str, str)
+    message = Signal(str, int)
+    names_parser = Signal(object)
+    running = Signal(int)
+    progress = Signal(int, int)
+    articles_detected = Signal(list)
+    finished = Signal()
+    can_detect = Signal(bool)
+
+    def __init__(
+        self,
+        project: Project,
+        project_path: Path,
+        pool: QThreadPool,
+        loader: Callable[[], tuple[Any, Any]],
+        readonly: bool,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.project = project
+        self.project_path = project_path
+        self.pool = pool
+        self.readonly = readonly
+        self.nlp: Any = None
+        self.model_info: Any = None
+        self.task: DetectTask | None = None
+        self._loader = loader
+        self._model_task: ModelLoadTask | None = None
+        self._seen = 0
+        self._again = False
+        self.closing = False
+
+    # -- the model ---------------------------------------------------------------------------
+
+    def load_model(self) -> None:
+        """Load the pipeline in the pool; then detect new articles."""
+        if self._model_task is not None or self.closing:
+            return
+        self.model_state.emit("Model: loading…", "")
+        task = ModelLoadTask(self._loader)
+        task.signals.finished.connect(self._model_loaded)
+        task.signals.failed.connect(self._model_failed)
+        self._model_task = task
+        self.pool.start(task)
+
+    def _model_loaded(self, result: object) -> None:
+        if self.closing:  # delivered after the window closed the project
+            return
+        pair: tuple[Any, Any] = result  # type: ignore[assignment]
+        self.nlp, self.model_info = pair
+        info = self.model_info
+        rules = bool(getattr(info, "rules_only", False))
+        message = str(getattr(info, "message", ""))
+        name = getattr(info, "name", "model")
+        text = "Model: rules-only mode (no trained English model installed)"
+        self.model_state.emit(text if rules else f"Model: {name}", message)
+        if rules:
+            # the brief: say so in the window and on the command line
+            note = message or "No trained English model is installed: rules-only mode"
+            self.message.emit(note, 15000)
+            print(f"annotator: {note}", file=sys.stderr)
+        elif has_entities(self.nlp):
+            self.names_parser.emit(entities_only(self.nlp))
+        self.can_detect.emit(not self.readonly)
+        self.start(auto=True)
+
+    def _model_failed(self, message: str) -> None:
+        self.model_state.emit("Model: none", message)
+        self.message.emit(f"The model could not be loaded: {message}", 15000)
+        print(f"annotator: the model could not be loaded: {message}", file=sys.stderr)
+
+    # -- detection ---------------------------------------------------------------------------
+
+    def articles_to_detect(self) -> list[int]:
+        """Articles without suggestions of the current detector version ([] without nlp)."""
+        try:
+            from annotator.nlp.detect import DETECTOR_VERSION
+        except ImportError:
+            return []
+        return self.project.articles_without_suggestions(DETECTOR_VERSION)
+
+    def start(self, auto: bool = False) -> None:
+        """Detect the articles that need it (``auto``: say nothing when there are none)."""
+        if self.nlp is None or self.task is not None or self.closing or self.readonly:
+            return
+        ids = self.articles_to_detect()
+        if not ids:
+            if not auto:
+                self.message.emit("Every article already has suggestions.", 4000)
+            return
+        task = DetectTask(self.project_path, self.nlp, ids)
+        task.signals.progress.connect(self._progress)
+        task.signals.finished.connect(self._finished)
+        task.signals.failed.connect(self._failed)
+        self.task = task
+        self._seen = 0
+        self.running.emit(len(ids))
+        self.can_detect.emit(False)
+        self.pool.start(task)
+
+    def start_after_import(self) -> None:
+        """New articles arrived: detect them now, or when the running detection ends."""
+        if self.task is not None:
+            self._again = True
+        else:
+            self.start(auto=True)
+
+    def cancel(self) -> None:
+        if self.task is not None:
+            self.task.cancel()
+            self.message.emit("Cancelling detection…", 3000)
+
+    def _progress(self, done: int, total: int) -> None:
+        self.progress.emit(done, total)
+        task = self.task
+        if task is not None and done > self._seen:
+            fresh = task.article_ids[self._seen : done]
+            self._seen = done
+            self.articles_detected.emit(fresh)
+
+    def _stop(self) -> None:
+        self.task = None
+        self.running.emit(0)
+        self.can_detect.emit(self.nlp is not None and not self.readonly)
+
+    def _finished(self, n: object) -> None:
+        cancelled = self.task is not None and self.task.cancelled
+        self._stop()
+        if self.closing:
+            return
+        verb = "cancelled after" if cancelled else "finished:"
+        self.message.emit(f"Detection {verb} {n} articles.", 8000)
+        self.finished.emit()
+        if self._again and not cancelled:
+            # articles imported while this run was busy
+            self._again = False
+            self.start(auto=True)
+
+    def _failed(self, message: str) -> None:
+        self._stop()
+        self._again = False
+        self.message.emit(f"Detection stopped: {message}", 15000)
+        if not self.closing:
+            self.finished.emit()
+
+    def shutdown(self) -> None:
+        """The window closes: ignore late results and stop the running task."""
+        self.closing = True
+        if self.task is not None:
+            self.task.cancel()

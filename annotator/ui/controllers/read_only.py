@@ -1,0 +1,63 @@
+"""A project file that cannot be written: say so once in a box, and for good in a banner."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+APP_TITLE = "Quote Annotator"
+READ_ONLY_NOTE = "Read-only: changes are not saved"
+
+
+class ReadOnlyController(QObject):
+    """Decides what a read-only project means for the window.
+
+    Signals:
+        entered(banner_html, tooltip): show the banner and switch editing off, with this
+            tooltip on every editing action.
+        message(text, ms): a passing status-bar message (an edit was refused).
+    """
+
+    entered = Signal(str, str)
+    message = Signal(str, int)
+
+    def __init__(self, project_path: Path, readonly: bool, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.project_path = project_path
+        self.readonly = readonly
+        self.box: QMessageBox | None = None
+
+    def enter(self, box_parent: QWidget) -> None:
+        """Announce the mode (nothing when the project is writable)."""
+        if not self.readonly:
+            return
+        why = f"{self.project_path} cannot be written (the file is read-only)"
+        self.entered.emit(
+            f"<b>{READ_ONLY_NOTE}.</b> {why}. You can read and move around; to annotate, "
+            "make the file writable or open a writable copy.",
+            self.tooltip(),
+        )
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            APP_TITLE,
+            f"{self.project_path.name} is read-only: changes are not saved.",
+            QMessageBox.StandardButton.Ok,
+            box_parent,
+        )
+        box.setInformativeText(
+            f"{why}. Articles and quotes can be read and navigated; every editing command "
+            "is switched off."
+        )
+        self.box = box
+        QTimer.singleShot(0, box.open)
+
+    def tooltip(self) -> str:
+        return f"{READ_ONLY_NOTE} ({self.project_path.name})"
+
+    def refuse(self) -> bool:
+        """True (and says so) when an edit must not happen."""
+        if self.readonly:
+            self.message.emit(f"{READ_ONLY_NOTE}.", 5000)
+        return self.readonly

@@ -1,0 +1,101 @@
+"""The annotation window's status bar: notes, model, annotator, progress, task bars."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton, QStatusBar, QWidget
+
+from annotator.services.session import ArticleCounts
+from annotator.store.queries import Totals
+from annotator.ui.controllers.read_only import READ_ONLY_NOTE
+
+
+class StatusArea(QObject):
+    """The widgets of the status bar and what they show; slots for the controllers' signals."""
+
+    def __init__(self, bar: QStatusBar) -> None:
+        super().__init__(bar)
+        self.bar = bar
+        # a lasting note (e.g. the first import's report); hints come and go over it
+        self.info_label = QLabel()
+        self.info_label.setObjectName("infoLabel")
+        bar.addWidget(self.info_label, 1)
+        self.model_label = QLabel("Model: loading…")
+        self.annotator_label = QLabel()
+        self.progress_label = QLabel()
+        self.detect_bar = QProgressBar()
+        self.detect_bar.setFixedWidth(230)
+        self.detect_bar.setFormat("Detecting quotes: %v/%m articles")
+        self.detect_cancel = QPushButton("Cancel")
+        self.detect_cancel.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        # said for as long as the window is open, whatever message shows over the rest
+        self.read_only_label = QLabel(READ_ONLY_NOTE)
+        self.read_only_label.setObjectName("readOnlyStatus")
+        self.read_only_label.setStyleSheet("color: #8a5a00; font-weight: bold;")
+        self.import_bar = QProgressBar()
+        self.import_bar.setFixedWidth(200)
+        self.import_bar.setFormat("Importing: %p%")
+        self.import_cancel = QPushButton("Cancel import")
+        self.import_cancel.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        w: QWidget
+        for w in (
+            self.read_only_label,
+            self.import_bar,
+            self.import_cancel,
+            self.detect_bar,
+            self.detect_cancel,
+        ):
+            w.hide()
+            bar.addPermanentWidget(w)
+        for w in (self.model_label, self.annotator_label, self.progress_label):
+            bar.addPermanentWidget(w)
+
+    def say(self, text: str, ms: int = 0) -> None:
+        """A passing message (``ms`` 0: until replaced)."""
+        self.bar.showMessage(text, ms)
+
+    def show_info(self, text: str) -> None:
+        """A lasting note (temporary hints show over it, then it returns)."""
+        self.info_label.setText(text)
+        self.info_label.setToolTip(text)
+
+    def show_progress(self, totals: Totals, here: ArticleCounts | None, annotator: str) -> None:
+        """The annotator's progress: the open article (``here``) and the project."""
+        t = totals
+        article = f"this article {here.done}/{here.total} · " if here is not None else ""
+        self.progress_label.setText(
+            f"{article}articles done {t.articles_done}/{t.articles} · quotes done "
+            f"{t.quotes_done}/{t.quotes}"
+        )
+        self.annotator_label.setText(f"Annotator: {annotator}")
+
+    def show_model_state(self, text: str, tooltip: str) -> None:
+        self.model_label.setText(text)
+        self.model_label.setToolTip(tooltip)
+
+    def show_detection_running(self, total: int) -> None:
+        """Detection started on ``total`` articles (0: it stopped)."""
+        if total:
+            self.detect_bar.setRange(0, total)
+            self.detect_bar.setValue(0)
+        self.detect_bar.setVisible(bool(total))
+        self.detect_cancel.setVisible(bool(total))
+        self.detect_cancel.setEnabled(True)
+
+    def show_detection_progress(self, done: int, total: int) -> None:
+        self.detect_bar.setRange(0, max(total, 1))
+        self.detect_bar.setValue(done)
+
+    def show_import_running(self, on: bool) -> None:
+        if on:
+            self.import_bar.setRange(0, 0)  # busy until the first progress call
+        self.import_bar.setVisible(on)
+        self.import_cancel.setEnabled(on)
+        self.import_cancel.setVisible(on)
+        if not on:
+            self.bar.clearMessage()
+
+    def show_import_progress(self, done: int, total: int, _label: str) -> None:
+        # abstract units (files, or lines of a JSONL file): only the ratio means anything
+        self.import_bar.setRange(0, max(total, 1))
+        self.import_bar.setValue(min(done, max(total, 1)))
