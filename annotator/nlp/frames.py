@@ -178,6 +178,8 @@ def slot_for_quote(idx: DocIndex, verb: Token, lo: int, hi: int) -> bool:
     if not idx.has_dep:
         return True
     lemma = verb.lemma_.lower()
+    if any(c.dep_ in ("ccomp", "dobj", "parataxis") and idx.in_quote[c.i] for c in verb.children):
+        return True  # the parser hangs the quote on the verb: it fills the slot
     for child in verb.children:
         if child.i <= verb.i or child.i > hi:
             continue

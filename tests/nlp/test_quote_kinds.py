@@ -152,10 +152,23 @@ def test_sentence_after_a_quote_is_not_its_frame(detect: Detect, after: str) -> 
     assert q.speaker_name in (None, "Maria Santos")
 
 
-def test_short_said_after_a_quote_is_still_its_frame(detect: Detect) -> None:
-    text = 'The match ended in a draw. "We were beaten by a better side." Officials told reporters.'
+@pytest.mark.parametrize(
+    ("after", "who"),
+    [
+        ("Officials told reporters.", "Officials"),
+        ("Mr. Obama told the lawmakers in the chamber and millions watching at home.", "Mr. Obama"),
+        ("said Dr. Amara Obi, the club doctor.", "Dr. Amara Obi, the club doctor"),
+    ],
+)
+def test_reporting_verb_after_a_quote_is_still_its_frame(
+    detect: Detect, after: str, who: str
+) -> None:
+    text = f'The match ended in a draw. "We were beaten by a better side," {after}'
+    if after.startswith("Officials"):
+        text = text.replace('side,"', 'side."')
     q = find(text, detect(text), "beaten by a better side")
-    assert speaker(text, q) == "Officials"
+    assert speaker(text, q) == who
+    assert q.confidence == 0.9
 
 
 @pytest.mark.parametrize(
