@@ -5,6 +5,10 @@ quotes (origin ``model``, status ``pending``). Bad lines are reported on stderr,
 file and line, and skipped. An article the detector cannot take (a lone surrogate in its
 text) is reported the same way and written without quotes, with an ``error`` field that
 the reference scorer counts. Progress goes to stderr.
+
+``annotator detect IN... -o OUT_DIR --scheduler local[:N] | tcp://HOST:PORT`` runs on a
+Dask cluster instead (:mod:`annotator.services.cluster`): any input ``import`` reads, one
+shard per partition in OUT_DIR plus ``manifest.json``, resumable by running it again.
 """
 
 from __future__ import annotations
@@ -28,12 +32,44 @@ def register(sub: Any) -> None:
         help="detect quotes, speakers and cues in a quote-JSONL file",
         description=(
             "Read quote JSONL (articles with or without quotes) and write quote JSONL with "
-            "the quotes the detector finds, one output line per input article."
+            "the quotes the detector finds, one output line per input article. With "
+            "--scheduler, run on a Dask cluster: read any files or folders import reads, and "
+            "write one quote-JSONL shard per partition and manifest.json into the output "
+            "folder; running the same command again finishes an interrupted run."
         ),
     )
-    parser.add_argument("input", metavar="IN.jsonl", help="articles to read")
-    parser.add_argument("-o", "--output", metavar="OUT.jsonl", required=True)
-    parser.add_argument("--model", help="spaCy pipeline to load first (package name or path)")
+    parser.add_argument(
+        "input",
+        nargs="+",
+        metavar="IN",
+        help="articles to read: one quote-JSONL file; with --scheduler, any files and folders "
+        "that import reads (quote JSONL, .txt, CSV, Prodigy, brat)",
+    )
+    parser.add_argument(
+        "-o",
+        "--output",
+        metavar="OUT",
+        required=True,
+        help="the output quote-JSONL file; with --scheduler, the output folder (shards and "
+        "manifest.json)",
+    )
+    parser.add_argument(
+        "--model",
+        help="spaCy pipeline to load first (package name or path; 'rules-only' for the "
+        "rules alone); with --scheduler it is loaded on every worker",
+    )
+    parser.add_argument(
+        "--scheduler",
+        metavar="local[:N]|tcp://HOST:PORT",
+        help="run on a Dask cluster: a local one of N worker processes (default: one per "
+        'CPU), or an existing scheduler (needs pip install "quote-annotator[cluster]")',
+    )
+    parser.add_argument(
+        "--partition-size",
+        type=int,
+        metavar="K",
+        help="with --scheduler: articles per partition and per output shard (default 200)",
+    )
     parser.add_argument(
         "--n-process", type=int, default=1, metavar="N", help="worker processes (default 1)"
     )
@@ -75,6 +111,73 @@ def _raw_texts(path: Path) -> Iterator[tuple[int, str | None]]:
 
 def run(args: argparse.Namespace) -> int:
     """Detect quotes in every article of ``args.input``; write ``args.output``."""
+    if args.scheduler is not None:
+        return run_on_cluster(args)
+    if args.partition_size is not None:
+        raise CliError("--partition-size applies only with --scheduler")
+    if len(args.input) != 1:
+        raise CliError("several inputs need --scheduler (without it, detect reads one JSONL file)")
+    args.input = args.input[0]
+    return run_single(args)
+
+
+def run_on_cluster(args: argparse.Namespace) -> int:
+    """``detect --scheduler``: partitions on a Dask cluster, shards and a manifest in OUT_DIR."""
+    from tqdm import tqdm
+
+    from annotator.services.cluster import (
+        DEFAULT_PARTITION_SIZE,
+        detect_on_cluster,
+        parse_scheduler,
+    )
+
+    if args.n_process != 1:
+        raise CliError(
+            "--n-process does not apply with --scheduler (use local:N, or start more workers)"
+        )
+    scheduler = parse_scheduler(args.scheduler)
+    out = Path(args.output)
+    for raw in args.input:
+        if Path(raw).resolve() == out.resolve():
+            raise CliError("the output folder must not be an input")
+
+    def progress(done: int, total: int) -> None:
+        bar.total = total
+        bar.update(done - bar.n)
+
+    def notice(line: str) -> None:
+        tqdm.write(f"annotator detect: {line}", file=sys.stderr)
+
+    where = "a local cluster" if scheduler.is_local else f"the scheduler at {scheduler.address}"
+    print(f"annotator detect: running on {where}", file=sys.stderr)
+    bar = tqdm(total=0, unit="partition", file=sys.stderr, disable=args.quiet)
+    try:
+        report = detect_on_cluster(
+            args.input,
+            out,
+            scheduler,
+            partition_size=(
+                DEFAULT_PARTITION_SIZE if args.partition_size is None else args.partition_size
+            ),
+            model=args.model,
+            batch_size=args.batch_size,
+            progress=progress,
+            notice=notice,
+        )
+    finally:
+        bar.close()
+    for line in report.problems:
+        print(f"annotator detect: skipped {line}", file=sys.stderr)
+    for line in report.failed[:20]:
+        print(f"annotator detect: failed {line}", file=sys.stderr)
+    if len(report.failed) > 20:
+        print(f"annotator detect: ... and {len(report.failed) - 20} more", file=sys.stderr)
+    print(f"annotator detect: {report.summary()}", file=sys.stderr)
+    return 1 if report.failed else 0
+
+
+def run_single(args: argparse.Namespace) -> int:
+    """Detection in this process (or ``--n-process`` forked ones): one JSONL in, one out."""
     from tqdm import tqdm
 
     from annotator.core.model import Article

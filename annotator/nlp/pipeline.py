@@ -38,7 +38,15 @@ def candidate_models(model: str | None = None) -> list[str]:
 
 
 def load_pipeline(model: str | None = None) -> tuple[Language, ModelInfo]:
-    """The English pipeline with ``annotator_quotes`` added, and what was loaded."""
+    """The English pipeline with ``annotator_quotes`` added, and what was loaded.
+
+    ``model`` ``"rules-only"`` asks for the rules-only pipeline even when a trained model
+    is installed (quick runs, tests, and workers that must all run the same pipeline).
+    """
+    if model == RULES_ONLY:
+        return rules_only_pipeline(), ModelInfo(
+            RULES_ONLY, True, "Rules-only mode (asked for): direct quotes and named speakers only"
+        )
     tried = candidate_models(model)
     for name in tried:
         try:
