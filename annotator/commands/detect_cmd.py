@@ -135,6 +135,11 @@ def run_on_cluster(args: argparse.Namespace) -> int:
         raise CliError(
             "--n-process does not apply with --scheduler (use local:N, or start more workers)"
         )
+    if args.marks_inside != MARKS_INSIDE_DEFAULT:
+        raise CliError(
+            "--marks-inside is not available with --scheduler yet (the workers' detectors "
+            "follow the default: marks left out)"
+        )
     scheduler = parse_scheduler(args.scheduler)
     out = Path(args.output)
     for raw in args.input:

@@ -171,3 +171,20 @@ def test_cli_detect_refuses_to_overwrite_its_input(
     assert main(["detect", str(src), "-o", str(src)]) == 1
     assert "must not be the input" in capsys.readouterr().err
     assert json.loads(src.read_text(encoding="utf-8"))["id"] == "a1"
+
+
+def test_cli_detect_marks_inside_flag(tmp_path: Path) -> None:
+    text = "“Rents are too high,” said Ana Lima."
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps({"id": "c1", "text": text}) + "\n", encoding="utf-8")
+    got = {}
+    for flag in ("--marks-inside", "--no-marks-inside"):
+        out = tmp_path / f"out{flag}.jsonl"
+        assert main(["detect", str(src), "-o", str(out), "--quiet", flag]) == 0
+        (row,) = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+        ((a, b),) = row["quotes"][0]["content_spans"]
+        got[flag] = text[a:b]
+    assert got == {
+        "--marks-inside": "“Rents are too high,”",
+        "--no-marks-inside": "Rents are too high",
+    }
