@@ -209,6 +209,20 @@ def _family_quote(idx: DocIndex, verb: Token) -> QuoteRecord | None:
             comp, rule = child, "indirect_call_for"
             left_of = child.i + 1
             break
+        if (
+            lemma in lx.REQUEST_VERBS
+            and child.dep_ in ("xcomp", "ccomp")
+            and child.pos_ in ("VERB", "AUX")
+            and any(g.dep_ == "aux" and g.lower_ == "to" for g in child.children)
+        ):
+            # "asked residents to boil their water": addressee and infinitive
+            obj = next((c for c in verb.children if c.dep_ == "dobj" and c.i < child.i), None)
+            subj = next((g for g in child.children if g.dep_ == "nsubj"), None)
+            addressee = obj or subj
+            if addressee is not None:
+                comp, rule = child, "indirect_request"
+                left_of = addressee.left_edge.i
+                break
         if child.dep_ == "xcomp" and child.pos_ in ("VERB", "AUX"):
             if lemma in lx.INTENTION_VERBS:
                 comp, rule = child, "indirect_intention"

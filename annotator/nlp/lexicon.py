@@ -83,6 +83,11 @@ WISH_VERBS = words("want plan seek agree")
 # pledge (43%), agree (100% / 56%), expect, hope.
 INTENTION_VERBS = words("propose threaten prefer promise")
 
+# "asked residents to boil their water": a verb, its addressee and an infinitive; rule
+# ``indirect_request``. Same pruning on PolNeAR train 1-400; left out: instruct (100% /
+# 33%), invite (67%), tell (75%), order (n=2, 50% speaker).
+REQUEST_VERBS = words("ask urge encourage warn")
+
 # "called for a recount", "called on Congress to act": a verb, a particle or preposition,
 # the content; rule ``indirect_call_for``. Same pruning; left out: speak out, advocate for.
 CALL_FOR = {

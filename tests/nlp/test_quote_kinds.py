@@ -328,3 +328,35 @@ def test_position_intention_and_call_for_verbs(
 )
 def test_verbs_left_out_or_negated_give_no_reported_speech(detect: Detect, text: str) -> None:
     assert [q for q in detect(text) if q.kind == "indirect"] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "words", "who"),
+    [
+        (
+            "The council asked residents to boil their water until Friday.",
+            "residents to boil their water until Friday",
+            "The council",
+        ),
+        (
+            "Doctors urged parents to vaccinate their children before the winter.",
+            "parents to vaccinate their children before the winter",
+            "Doctors",
+        ),
+        (
+            "Reporters asked whether the mayor would resign before the election.",
+            "whether the mayor would resign before the election",
+            "Reporters",
+        ),
+    ],
+)
+def test_requests_and_questions(detect: Detect, text: str, words: str, who: str) -> None:
+    (q,) = detect(text)
+    assert q.kind == "indirect"
+    assert content(text, q) == [words]
+    assert speaker(text, q) == who
+
+
+def test_request_verb_left_out_gives_nothing(detect: Detect) -> None:
+    text = "The school invited parents to visit the new library on Saturday."
+    assert [q for q in detect(text) if q.kind == "indirect"] == []
