@@ -75,6 +75,14 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("&File", "act_cancel", "&Cancel detection", "cancel_detection", "Ctrl+Shift+X"),
     ActionSpec("&File", "", "", ""),
     ActionSpec("&File", "act_export", "&Export…", "lazy:export", "Ctrl+E"),
+    ActionSpec(
+        "&File",
+        "act_save_copy",
+        "Save a &copy…",
+        "save_copy",
+        None,
+        "Write the whole project to one file (safe to mail or back up)",
+    ),
     ActionSpec("&File", "", "", ""),
     ActionSpec("&File", "act_quit", "&Quit", "close", "Ctrl+Q"),
     ActionSpec("&Edit", "act_undo", "&Undo", "undo", "Ctrl+Z", edits=True),
@@ -258,6 +266,7 @@ class ActionWindow(QMainWindow):
     act_detect: QAction
     act_cancel: QAction
     act_export: QAction
+    act_save_copy: QAction
     act_quit: QAction
     act_undo: QAction
     act_redo: QAction
