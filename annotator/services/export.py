@@ -316,6 +316,8 @@ def iter_export_quotes(
 ) -> Iterator[tuple[int, ExportQuote]]:
     """(article id, quote) for every exported quote, ordered by article then position."""
     speakers = SpeakerIds(project)
+    # the registry is small next to the quotes: read once, looked up per quote
+    registry = {sp.id: sp for sp in project.speakers()}
     if options.gold:
         for gold in iter_gold_rows(project, _selection(options)):
             yield (
@@ -324,6 +326,7 @@ def iter_export_quotes(
                     id=f"g{gold.id}",
                     quote=gold.quote,
                     speaker_id=gold.speaker_id,
+                    speaker=registry.get(gold.speaker_id) if gold.speaker_id else None,
                     review_decision=gold.decision,
                     reviewer=gold.reviewer,
                     created_at=gold.created_at,
@@ -338,12 +341,14 @@ def iter_export_quotes(
         decision, reviewer = decisions.of(
             rec.article_id, rec.id, rec.quote.annotator, rec.quote.status
         )
+        speaker_id = speakers(rec.quote.speaker_name)
         yield (
             rec.article_id,
             ExportQuote(
                 id=str(rec.id),
                 quote=rec.quote,
-                speaker_id=speakers(rec.quote.speaker_name),
+                speaker_id=speaker_id,
+                speaker=registry.get(speaker_id) if speaker_id else None,
                 review_decision=decision,
                 reviewer=reviewer,
                 created_at=rec.created_at,

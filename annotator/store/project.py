@@ -35,6 +35,7 @@ from annotator.core.model import (
     decode_spans,
     encode_spans,
 )
+from annotator.core.speakers import guess_gender
 from annotator.core.text import content_hash
 from annotator.store.db import (
     backup_file,
@@ -77,6 +78,19 @@ class Change:
     entity_id: int | None = None
     payload: dict[str, Any] = field(default_factory=dict)
     actor: str | None = None
+
+
+def speaker_from_row(row: dict[str, Any]) -> Speaker:
+    """Build a registry entry from a ``speakers`` row."""
+    return Speaker(
+        id=row["id"],
+        name=row["name"],
+        kind=row["kind"],
+        aliases=tuple(json.loads(row["aliases"])),
+        gender=row.get("gender") or "unknown",
+        gender_guessed=bool(row.get("gender_guessed")),
+        role=row.get("role"),
+    )
 
 
 def quote_from_row(row: dict[str, Any]) -> Quote:
@@ -403,8 +417,7 @@ class Project:
             )
         if not rows:
             return None
-        r = rows[0]
-        return Speaker(r["id"], r["name"], r["kind"], tuple(json.loads(r["aliases"])))
+        return speaker_from_row(rows[0])
 
     def speaker_id(
         self, name: str | None, kind: str = "unknown", create: bool = True
@@ -419,9 +432,12 @@ class Project:
         if not create:
             return None
         with self._action():
+            # A person's gender is pre-filled as a guess (marked so) for the registry.
+            gender = "unknown" if kind in ("organisation", "group") else guess_gender(name)
             cur = self.db.execute(
-                "INSERT INTO speakers (name, kind, created_at) VALUES (?, ?, ?)",
-                [name, kind, now_iso()],
+                "INSERT INTO speakers (name, kind, gender, gender_guessed, created_at) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [name, kind, gender, int(gender != "unknown"), now_iso()],
             )
             ident = int(cur.lastrowid or 0)
             self._log("add", "speaker", ident, {"name": name, "kind": kind})
@@ -429,9 +445,7 @@ class Project:
 
     def speakers(self) -> list[Speaker]:
         rows = self.db.query("SELECT * FROM speakers ORDER BY name COLLATE NOCASE")
-        return [
-            Speaker(r["id"], r["name"], r["kind"], tuple(json.loads(r["aliases"]))) for r in rows
-        ]
+        return [speaker_from_row(r) for r in rows]
 
     def add_speaker_alias(self, speaker_id: int, alias: str) -> None:
         with self._action():

@@ -184,6 +184,9 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ),
     ActionSpec("&Review", "act_review", "&Review annotators…", "lazy:review", edits=True),
     ActionSpec("&Review", "act_dashboard", "Agreement &dashboard…", "lazy:dashboard"),
+    ActionSpec("&Review", "", "", ""),
+    ActionSpec("&Review", "act_speakers", "&Speakers…", "lazy:speakers", "Ctrl+Shift+P"),
+    ActionSpec("&Review", "act_summary", "Quote &summary…", "lazy:summary"),
     ActionSpec("&Help", "act_shortcuts", "&Keyboard shortcuts", "show_shortcuts", "F1"),
     ActionSpec("&Help", "act_about", "&About Quote Annotator", "about"),
     # -- issue 10: stance targets, legend, zoom, projects (placed with ``before``) ----------
@@ -247,6 +250,8 @@ LAZY: dict[str, tuple[str, str, Callable[[Any, Any], QWidget]]] = {
         "DashboardWindow",
         lambda w, cls: cls(w.project_path, w),
     ),
+    "speakers": ("annotator.ui.speakers_window", "SpeakersWindow", lambda w, cls: cls(w)),
+    "summary": ("annotator.ui.summary_window", "SummaryWindow", lambda w, cls: cls(w)),
 }
 
 
