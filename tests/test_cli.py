@@ -88,3 +88,28 @@ def test_polnear_dev_import_counts(tmp_path: Path, shared_dir: Path, run_cli: Cl
     again = run_cli("import", "p.db", str(dev), "--quiet", cwd=tmp_path)
     assert "skipped" in again.stdout
     assert json.loads(run_cli("stats", "p.db", "--json", cwd=tmp_path).stdout) == stats
+
+
+def test_a_closed_pipe_ends_the_command_quietly(tmp_path: Path) -> None:
+    """``annotator stats P.db | head -1``: no traceback when the reader goes away."""
+    import subprocess
+    import sys
+
+    project = tmp_path / "p.db"
+    (tmp_path / "a.txt").write_text("Title\n\nSome text.\n", encoding="utf-8")
+    subprocess.run(
+        [sys.executable, "-m", "annotator", "import", str(project), str(tmp_path / "a.txt")],
+        check=True,
+        capture_output=True,
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "annotator", "stats", str(project)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.readline()
+    proc.stdout.close()  # like `head -1`: the reader is gone before the rest is written
+    err = proc.stderr.read().decode()
+    proc.wait(timeout=60)
+    assert "Traceback" not in err and "BrokenPipeError" not in err

@@ -9,9 +9,11 @@ line instead.
 
 from __future__ import annotations
 
+import logging
 import os
 import stat
 from collections.abc import Iterator
+from functools import lru_cache
 from pathlib import Path
 
 from annotator.io.decode import NotTextError
@@ -21,16 +23,33 @@ MB = 1_000_000
 #: Default size limit for one file read whole, or one line of a JSONL file (bytes).
 DEFAULT_MAX_FILE_BYTES = 64 * MB
 _ENV = "ANNOTATOR_MAX_FILE_MB"
+_log = logging.getLogger(__name__)
 
 
 def max_file_bytes() -> int:
     """The size limit in bytes: ``ANNOTATOR_MAX_FILE_MB`` (a positive number) or 64 MB."""
     raw = os.environ.get(_ENV, "").strip()
+    if not raw:
+        return DEFAULT_MAX_FILE_BYTES
     try:
         mb = float(raw)
     except ValueError:
+        mb = -1.0
+    if not mb > 0 or mb == float("inf"):
+        _warn_bad_limit(raw)
         return DEFAULT_MAX_FILE_BYTES
-    return int(mb * MB) if mb > 0 else DEFAULT_MAX_FILE_BYTES
+    return int(mb * MB)
+
+
+@lru_cache(maxsize=8)
+def _warn_bad_limit(raw: str) -> None:
+    """Say once per value that a size limit was not understood (it is not silently ignored)."""
+    _log.warning(
+        "%s=%r is not a positive number of megabytes; using the default %d MB",
+        _ENV,
+        raw,
+        DEFAULT_MAX_FILE_BYTES // MB,
+    )
 
 
 def _kind(mode: int) -> str:

@@ -149,7 +149,13 @@ class SpeakersWindow(QDialog):
         redo = window.undo_stack.createRedoAction(self, "Redo")
         redo.setShortcut(QKeySequence("Ctrl+Shift+Z"))
         self.addActions([undo, redo])
+        self.empty_hint = QLabel(
+            "No speakers yet: a canonical speaker enters the registry when a quote naming it "
+            "is accepted or edited (detector suggestions alone do not add one)."
+        )
+        self.empty_hint.setWordWrap(True)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.empty_hint)
         layout.addWidget(self.table, 3)
         layout.addLayout(buttons)
         layout.addWidget(QLabel("Probable duplicates (Enter merges the selected one):"))
@@ -162,6 +168,7 @@ class SpeakersWindow(QDialog):
         """Re-read the registry and the merge suggestions, keeping the selection by id."""
         chosen = set(self.selected_ids())
         self.model.set_rows(speaker_stats(self.project))
+        self.empty_hint.setVisible(not self.model.rows)
         sel = self.table.selectionModel()
         for row, st in enumerate(self.model.rows):
             if st.speaker.id in chosen:

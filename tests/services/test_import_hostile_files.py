@@ -334,3 +334,18 @@ def test_brat_offsets_follow_the_crlf_convention_of_the_ann(
     assert report.quotes_added == 2 and not report.files[0].problems, report.lines()
     got = sorted(norm[slice(*r.quote.content_spans[0])] for r in project.annotations(1))
     assert got == ['"No,"', '"Yes,"']
+
+
+def test_a_size_limit_that_is_not_a_number_is_reported_not_ignored(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from annotator.io import files
+
+    files._warn_bad_limit.cache_clear()
+    for bad in ("abc", "-5", "0", "inf"):
+        monkeypatch.setenv("ANNOTATOR_MAX_FILE_MB", bad)
+        with caplog.at_level("WARNING", logger="annotator.io.files"):
+            assert files.max_file_bytes() == files.DEFAULT_MAX_FILE_BYTES
+        assert f"ANNOTATOR_MAX_FILE_MB={bad!r}" in caplog.text
+    monkeypatch.setenv("ANNOTATOR_MAX_FILE_MB", "2.5")
+    assert files.max_file_bytes() == 2_500_000
