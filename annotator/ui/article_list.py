@@ -173,6 +173,8 @@ class ArticleList(QWidget):
 
     article_chosen = Signal(int)
     search_changed = Signal(str)
+    #: Enter in the search box (the window opens the first hit).
+    search_entered = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -232,6 +234,7 @@ class ArticleList(QWidget):
         self._search_timer.setInterval(250)
         self._search_timer.timeout.connect(lambda: self.search_changed.emit(self.search.text()))
         self.search.textChanged.connect(lambda _t: self._search_timer.start())
+        self.search.returnPressed.connect(self.search_entered)
         self.status_combo.currentIndexChanged.connect(lambda _i: self._apply_filter())
         self._ids: set[int] | None = None
 
@@ -249,6 +252,12 @@ class ArticleList(QWidget):
         ident = index.data(ID_ROLE)
         if ident is not None:
             self.article_chosen.emit(int(ident))
+
+    def flush_search(self) -> None:
+        """Search now for text still waiting for the typing pause."""
+        if self._search_timer.isActive():
+            self._search_timer.stop()
+            self.search_changed.emit(self.search.text())
 
     def set_search_ids(self, ids: set[int] | None) -> None:
         self._ids = ids

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.services.editing import search_hits
 from annotator.services.items import ItemKey
 from annotator.services.ops import Change
 from annotator.services.project_settings import load_settings
@@ -33,7 +34,7 @@ from annotator.store import queries
 from annotator.store.project import Project
 from annotator.ui.article_list import ArticleList
 from annotator.ui.article_view import ArticleView
-from annotator.ui.commands import APP_TITLE, QuoteCommands
+from annotator.ui.commands import ALL_DECIDED, APP_TITLE, QuoteCommands
 from annotator.ui.controllers.detection import DetectionController
 from annotator.ui.controllers.importing import ImportController
 from annotator.ui.controllers.names import NamesController
@@ -81,6 +82,9 @@ class MainWindow(QuoteCommands):
         self._windows: list[QWidget] = []
         self._stance_actions: list[QAction] = []
         self._closing = False
+        self._query = ""
+        self._hits: list[tuple[int, int]] = []
+        self._hit = -1
 
         name = annotator or str(self.settings.value(SETTINGS_ANNOTATOR, "") or "")
         if not name:
@@ -124,10 +128,12 @@ class MainWindow(QuoteCommands):
 
     def _build_widgets(self) -> None:
         self.article_list = ArticleList()
-        self.article_list.article_chosen.connect(self.open_article)
+        self.article_list.article_chosen.connect(self.choose_article)
         self.article_list.search_changed.connect(self._search)
+        self.article_list.search_entered.connect(self.search_enter)
         self.view = ArticleView()
         self.view.clicked.connect(lambda pos: self.session.select_at(pos))
+        self.view.edge_dragged.connect(self.move_edge)
         self.panel = QuotePanel()
         self.panel.stance_clicked.connect(self.set_stance)
         self.panel.kind_chosen.connect(lambda k: self._push(self.session.plan_kind(k)))
@@ -135,6 +141,7 @@ class MainWindow(QuoteCommands):
             lambda s: self._push(self.session.plan_speaker_name(s))
         )
         self.panel.note_edited.connect(lambda s: self._push(self.session.plan_note(s)))
+        self.panel.done_editing.connect(self.focus_text)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         for i, (w, stretch) in enumerate(((self.article_list, 0), (self.view, 1), (self.panel, 0))):
             splitter.addWidget(w)
@@ -276,9 +283,63 @@ class MainWindow(QuoteCommands):
         self.article_list.model.update_row(row)
 
     def _search(self, text: str) -> None:
+        """The search text changed: filter the list, mark the hits in the shown article, and
+        open the first hit when the shown article is not among them (the list selection
+        always equals the shown article)."""
         text = text.strip()
+        self._query = text
         ids = set(self.project.search_articles(text)) if text else None
         self.article_list.set_search_ids(ids)
+        art = self.session.article
+        if ids is not None and (art is None or art.id not in ids):
+            first = self.article_list.neighbour(-1, 1)
+            if first is not None:
+                self.open_article(first)
+                return
+        if art is not None:
+            self.article_list.show_current(art.id)
+        self._show_hits(None)
+
+    def search_enter(self) -> None:
+        """Enter in the search box: search now, go to the first hit and back to the text."""
+        self.article_list.flush_search()
+        self._show_hits(0)
+        self.focus_text()
+
+    def _show_hits(self, index: int | None) -> None:
+        """Mark the search hits in the shown article; scroll to hit ``index`` (None: none)."""
+        art = self.session.article
+        self._hits = search_hits(art.text, self._query) if art is not None and self._query else []
+        self._hit = index % len(self._hits) if index is not None and self._hits else -1
+        self.view.set_hits(self._hits, self._hit)
+
+    def find_next(self) -> None:
+        """F3: the next search hit, in this article and then in the next listed ones."""
+        self._find(1)
+
+    def find_previous(self) -> None:
+        """Shift+F3: the previous search hit."""
+        self._find(-1)
+
+    def _find(self, step: int) -> None:
+        if not self._query:
+            self.status.say("Nothing to find: Ctrl+F, type words, Enter; then F3.", 5000)
+            return
+        art = self.session.article
+        nxt = self._hit + step
+        if self._hits and self._hit < 0:
+            self._show_hits(0 if step > 0 else -1)
+            return
+        if 0 <= nxt < len(self._hits):
+            self._show_hits(nxt)
+            return
+        target = self.article_list.neighbour(art.id if art else -1, step)
+        if target is None:
+            where = "last" if step > 0 else "first"
+            self.status.say(f"No more hits: this is the {where} article found.", 5000)
+            return
+        self.choose_article(target)
+        self._show_hits(0 if step > 0 else -1)
 
     # -- read-only projects ------------------------------------------------------------------
 
@@ -297,6 +358,7 @@ class MainWindow(QuoteCommands):
             act.setEnabled(False)
             act.setToolTip(tooltip)
         self.panel.set_read_only(True)
+        self.view.editable = False
 
     # -- position memory ---------------------------------------------------------------------
 
@@ -326,6 +388,11 @@ class MainWindow(QuoteCommands):
         self.session.open_article(article_id, focus)
         self.position.record()
 
+    def choose_article(self, article_id: int) -> None:
+        """The analyst opens an article (list, keys, search): the welcome note goes."""
+        self.status.clear_info()
+        self.open_article(article_id)
+
     def session_refresh(self, article_ids: list[int] | None) -> None:
         """Background work wrote these articles (None: any): re-read and show them."""
         if not self._closing:
@@ -340,6 +407,10 @@ class MainWindow(QuoteCommands):
         elif change.counts_changed:
             for aid in change.article_ids:
                 self._update_list_row(aid)
+        if change.opened or change.items_changed:
+            c = self.session.article_counts
+            if change.opened or not (c.total and c.done == c.total):
+                self.status.drop(ALL_DECIDED)
         if change.opened:
             self._show_article()
         else:
@@ -365,6 +436,7 @@ class MainWindow(QuoteCommands):
         self.names.request(art.id, art.text)
         self.article_list.show_current(art.id)
         self._show_current(scroll=False)
+        self._show_hits(None)
 
     def _names_found(self, article_id: int, names: list[str]) -> None:
         art = self.session.article
@@ -374,9 +446,9 @@ class MainWindow(QuoteCommands):
     def _show_current(self, scroll: bool = True) -> None:
         s = self.session
         cur = s.current
-        if scroll:
-            self.view.set_current(cur, scroll=True)
-        self.panel.show_item(cur, s.quote_text(cur), s.index + 1, len(s.items))
+        # the outline follows every move (click, key, undo, search jump); scroll only on a move
+        self.view.set_current(cur, scroll=scroll)
+        self.panel.show_item(cur, s.quote_text(cur), s.index + 1, len(s.items), s.cue_text(cur))
         self._update_status()
 
     def _update_status(self) -> None:
