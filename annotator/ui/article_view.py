@@ -195,7 +195,7 @@ class ArticleView(QTextEdit):
         self._hit = -1
         self._drag: str | None = None  # the edge being dragged: "start", "end" or None
         self._drag_pos16 = -1
-        self.setMouseTracking(True)
+        self.viewport().setMouseTracking(True)  # hover over an edge changes the cursor
         #: False in a read-only project: quote edges cannot be dragged.
         self.editable = True
 
@@ -207,6 +207,7 @@ class ArticleView(QTextEdit):
         self._index = SpanIndex(text)
         self.highlighter.index = self._index.build(items)
         self._current = None
+        self._hits, self._hit = [], -1  # hits belong to the text they were found in
         doc = self.document()
         self.highlighter.blockSignals(True)
         self.setPlainText(text)
@@ -243,6 +244,14 @@ class ArticleView(QTextEdit):
             a, b = self._hits[index]
             self._scroll_to(m.to_utf16(a), m.to_utf16(b))
         self._refresh_extras()
+
+    def outlined(self) -> Item | None:
+        """The item outlined as current now (what the keys act on)."""
+        return self._current
+
+    def current_hit(self) -> int:
+        """The index of the search hit last jumped to (-1: none)."""
+        return self._hit
 
     def hits(self) -> list[tuple[int, int]]:
         """The search hits marked now (code points)."""
