@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import sqlite3
 import sys
 from collections.abc import Sequence
 
 from annotator import __version__
 from annotator.commands import CliError
 from annotator.core.errors import AnnotatorError
+from annotator.store.db import StoreDatabaseError
 
 # Each module registers one sub-command; order is the order shown by --help.
 COMMAND_MODULES = (
@@ -65,7 +65,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except AnnotatorError as exc:
         print(f"annotator: error: {exc}", file=sys.stderr)
         return 1
-    except sqlite3.DatabaseError as exc:
+    except StoreDatabaseError as exc:
         print(f"annotator: error: database problem: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Callable
 from itertools import combinations
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -23,10 +25,8 @@ needs_shared = pytest.mark.skipif(
 )
 
 
-def _cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "annotator", *args], capture_output=True, text=True, cwd=ROOT
-    )
+#: the ``run_cli`` fixture of conftest.py (``annotator`` run in process)
+CliRunner = Callable[..., Any]
 
 
 def _write_version(project: Project, annotator: str, path: Path) -> None:
@@ -42,7 +42,7 @@ def _write_version(project: Project, annotator: str, path: Path) -> None:
 
 
 @needs_shared
-def test_fifteen_pairs_equal_reference_scorer(tmp_path: Path) -> None:
+def test_fifteen_pairs_equal_reference_scorer(tmp_path: Path, run_cli: CliRunner) -> None:
     db = tmp_path / "multi.db"
     with Project.open(db) as project:
         report = import_paths(project, [MULTI])
@@ -52,7 +52,7 @@ def test_fifteen_pairs_equal_reference_scorer(tmp_path: Path) -> None:
         assert len(names) == 6
         for name in names:
             _write_version(project, name, tmp_path / f"{name}.jsonl")
-    done = _cli("agreement", str(db), "--json")
+    done = run_cli("agreement", str(db), "--json")
     assert done.returncode == 0, done.stderr
     figures = json.loads(done.stdout)
     pairs = {(p["a"], p["b"]): p for p in figures["pairs"]}
@@ -109,7 +109,7 @@ def _q(a: int, b: int, who: str, stance: str, spk: tuple[int, int] | None = None
     )
 
 
-def test_cli_text_json_and_errors(tmp_path: Path) -> None:
+def test_cli_text_json_and_errors(tmp_path: Path, run_cli: CliRunner) -> None:
     db = tmp_path / "p.db"
     with Project.open(db) as p:
         aid, _ = p.add_article(Article("Plan", TEXT))
@@ -117,10 +117,10 @@ def test_cli_text_json_and_errors(tmp_path: Path) -> None:
         p.add_annotation(aid, "ann", _q(53, 72, "ann", "oppose", (35, 42)))
         p.add_annotation(aid, "bob", _q(1, 16, "bob", "support", (28, 33)))
         p.add_annotation(aid, "cy", _q(0, 17, "cy", "neutral", (23, 33)))
-    text = _cli("agreement", str(db))
+    text = run_cli("agreement", str(db))
     assert text.returncode == 0, text.stderr
     assert "ann" in text.stdout and "Krippendorff" in text.stdout and "worst first" in text.stdout
-    only = _cli("agreement", str(db), "--annotators", "bob", "ann", "--json")
+    only = run_cli("agreement", str(db), "--annotators", "bob", "ann", "--json")
     figures = json.loads(only.stdout)
     [pair] = figures["pairs"]
     assert (pair["a"], pair["b"]) == ("bob", "ann")
@@ -135,7 +135,7 @@ def test_cli_text_json_and_errors(tmp_path: Path) -> None:
     # bob (gold) has 1 quote, ann 2: lenient P = 1/2, R = 1 -> F1 2/3
     assert pair["quote_f1_lenient"] == pytest.approx(2 / 3)
     assert pair["speaker_agreement"] == 1.0
-    bad = _cli("agreement", str(db), "--annotators", "ann", "zoe")
+    bad = run_cli("agreement", str(db), "--annotators", "ann", "zoe")
     assert bad.returncode == 1 and "zoe" in bad.stderr and "Traceback" not in bad.stderr
-    missing = _cli("agreement", str(tmp_path / "none.db"))
+    missing = run_cli("agreement", str(tmp_path / "none.db"))
     assert missing.returncode == 1 and "none.db" in missing.stderr

@@ -1,4 +1,8 @@
-"""The ``annotator`` command through a real subprocess: help, import, stats, failures."""
+"""The ``annotator`` command: help, import, stats, failures.
+
+One test starts the real ``python -m annotator`` process (the entry point works); the
+others call ``cli.main`` in process through the ``run_cli`` fixture (conftest.py).
+"""
 
 from __future__ import annotations
 
@@ -6,9 +10,14 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
+
+#: the ``run_cli`` fixture of conftest.py: run_cli(*args, cwd=..., check=...) -> CliResult
+CliRunner = Callable[..., Any]
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -24,49 +33,58 @@ def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
+def test_the_module_runs_as_a_program(tmp_path: Path) -> None:
+    res = run("--help", cwd=tmp_path)
+    assert res.returncode == 0
+    assert "usage: annotator" in res.stdout
+    res = run("stats", "missing.db", cwd=tmp_path)
+    assert res.returncode != 0
+    assert res.stderr.strip().splitlines() == ["annotator: error: missing.db: no such project"]
+
+
 @pytest.mark.parametrize("cmd", [[], ["import"], ["stats"], ["open"]])
-def test_help_everywhere(tmp_path: Path, cmd: list[str]) -> None:
-    res = run(*cmd, "--help", cwd=tmp_path)
+def test_help_everywhere(tmp_path: Path, cmd: list[str], run_cli: CliRunner) -> None:
+    res = run_cli(*cmd, "--help", cwd=tmp_path)
     assert res.returncode == 0
     assert "usage: annotator" in res.stdout
 
 
-def test_import_then_stats(tmp_path: Path) -> None:
+def test_import_then_stats(tmp_path: Path, run_cli: CliRunner) -> None:
     (tmp_path / "a.txt").write_text("Title A\n\nThe mayor said it would rain.\n", "utf-8")
     (tmp_path / "b.txt").write_bytes(b"")
-    res = run("import", "p.db", "a.txt", "b.txt", "--quiet", cwd=tmp_path)
+    res = run_cli("import", "p.db", "a.txt", "b.txt", "--quiet", cwd=tmp_path)
     assert res.returncode == 0, res.stderr
     assert "a.txt: imported 1 article" in res.stdout
     assert "b.txt: failed: the file is empty" in res.stdout
-    res = run("stats", "p.db", "--json", cwd=tmp_path)
+    res = run_cli("stats", "p.db", "--json", cwd=tmp_path)
     stats = json.loads(res.stdout)
     assert {"articles", "annotations", "suggestions", "annotators"} <= set(stats)
     assert stats["articles"] == 1
-    again = run("import", "p.db", "a.txt", "--quiet", cwd=tmp_path)
+    again = run_cli("import", "p.db", "a.txt", "--quiet", cwd=tmp_path)
     assert "skipped: 1 article already in the project" in again.stdout
-    assert json.loads(run("stats", "p.db", "--json", cwd=tmp_path).stdout) == stats
+    assert json.loads(run_cli("stats", "p.db", "--json", cwd=tmp_path).stdout) == stats
 
 
-def test_failures_are_one_line_with_nonzero_exit(tmp_path: Path) -> None:
-    res = run("stats", "missing.db", cwd=tmp_path)
+def test_failures_are_one_line_with_nonzero_exit(tmp_path: Path, run_cli: CliRunner) -> None:
+    res = run_cli("stats", "missing.db", cwd=tmp_path)
     assert res.returncode != 0
     assert res.stderr.strip().splitlines() == ["annotator: error: missing.db: no such project"]
     (tmp_path / "notes.db").write_text("just notes", "utf-8")
-    res = run("stats", "notes.db", cwd=tmp_path)
+    res = run_cli("stats", "notes.db", cwd=tmp_path)
     assert res.returncode != 0
     assert "not a Quote Annotator project" in res.stderr
     assert len(res.stderr.strip().splitlines()) == 1
-    res = run("import", "p.db", "nothing-here.txt", "--quiet", cwd=tmp_path)
+    res = run_cli("import", "p.db", "nothing-here.txt", "--quiet", cwd=tmp_path)
     assert res.returncode == 1
     assert "nothing-here.txt: failed: no such file or folder" in res.stdout
 
 
-def test_polnear_dev_import_counts(tmp_path: Path, shared_dir: Path) -> None:
+def test_polnear_dev_import_counts(tmp_path: Path, shared_dir: Path, run_cli: CliRunner) -> None:
     dev = shared_dir / "data" / "polnear" / "dev.jsonl"
-    res = run("import", "p.db", str(dev), "--quiet", cwd=tmp_path)
+    res = run_cli("import", "p.db", str(dev), "--quiet", cwd=tmp_path)
     assert res.returncode == 0, res.stderr
-    stats = json.loads(run("stats", "p.db", "--json", cwd=tmp_path).stdout)
+    stats = json.loads(run_cli("stats", "p.db", "--json", cwd=tmp_path).stdout)
     assert (stats["articles"], stats["annotations"]) == (84, 2192)
-    again = run("import", "p.db", str(dev), "--quiet", cwd=tmp_path)
+    again = run_cli("import", "p.db", str(dev), "--quiet", cwd=tmp_path)
     assert "skipped" in again.stdout
-    assert json.loads(run("stats", "p.db", "--json", cwd=tmp_path).stdout) == stats
+    assert json.loads(run_cli("stats", "p.db", "--json", cwd=tmp_path).stdout) == stats

@@ -6,17 +6,14 @@ Offsets are Python code-point indices into the article text, end-exclusive (spaC
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any, Literal
+from typing import Any
 
 from annotator.core.text import title_and_body
 
 Span = tuple[int, int]
-
-Kind = Literal["direct", "mixed", "indirect"]
-Status = Literal["accepted", "rejected", "pending"]
-Origin = Literal["model", "model-corrected", "manual"]
 
 KINDS: tuple[str, ...] = ("direct", "mixed", "indirect")
 STATUSES: tuple[str, ...] = ("accepted", "rejected", "pending")
@@ -38,6 +35,32 @@ def normalise_spans(spans: Iterable[Sequence[int]] | None) -> tuple[Span, ...]:
         if end > start:
             out.append((start, end))
     return tuple(sorted(out))
+
+
+def encode_spans(spans: Iterable[Span]) -> str:
+    """Spans as the JSON text stored in the project and written in CSV cells.
+
+    ``((0, 5), (9, 12))`` -> ``"[[0, 5], [9, 12]]"`` (offsets in code points, as given: no
+    sorting or checking, so equal span tuples always give equal text, which the store's
+    duplicate checks compare). The one encoder; :func:`decode_spans` reads it back.
+    """
+    return json.dumps([list(s) for s in spans])
+
+
+def decode_spans(value: str | None) -> tuple[Span, ...]:
+    """The spans :func:`encode_spans` wrote; ``None`` or ``""`` gives ``()``.
+
+    Raises ValueError when ``value`` is not a JSON list of ``[start, end]`` pairs.
+    """
+    if not value:
+        return ()
+    try:
+        items = json.loads(value)
+        if not isinstance(items, list):
+            raise TypeError(type(items).__name__)
+        return tuple((int(a), int(b)) for a, b in items)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"not a list of [start, end] spans: {value[:60]!r}") from exc
 
 
 def spans_text(text: str, spans: Iterable[Span], sep: str = " … ") -> str:
@@ -211,20 +234,6 @@ class StoredArticle:
     def as_article(self, quotes: Sequence[Quote] = ()) -> Article:
         """The plain Article (for exporters), with ``quotes``."""
         return Article(self.title, self.text, dict(self.meta), self.ext_id, list(quotes))
-
-
-@dataclass(frozen=True)
-class ArticleSummary:
-    """One row of the article list: enough to show and filter, without the text."""
-
-    id: int
-    title: str
-    publisher: str
-    date: str
-    status: str
-    n_suggestions: int
-    n_annotations: int
-    n_accepted: int
 
 
 @dataclass(frozen=True)

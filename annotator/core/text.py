@@ -2,7 +2,7 @@
 
 Text is normalised once, at import: BOM removed, ``\\r\\n`` and ``\\r`` to ``\\n``, Unicode NFC.
 Stored offsets are Python code points; Qt counts UTF-16 code units, so the widget layer
-converts with :func:`to_utf16` / :func:`from_utf16` and nowhere else.
+converts with :class:`Utf16Map` (its ``to_utf16``/``from_utf16``) and nowhere else.
 """
 
 from __future__ import annotations
@@ -61,16 +61,6 @@ class Utf16Map:
         if k and self._astral16[k - 1] + 1 == offset16:
             return self._astral[k - 1]
         return offset16 - k
-
-
-def to_utf16(text: str, offset: int) -> int:
-    """Code-point offset into ``text`` -> UTF-16 offset."""
-    return Utf16Map(text).to_utf16(offset)
-
-
-def from_utf16(text: str, offset16: int) -> int:
-    """UTF-16 offset into ``text`` -> code-point offset."""
-    return Utf16Map(text).from_utf16(offset16)
 
 
 def normalise_with_map(text: str) -> tuple[str, list[int]]:

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from annotator.core.model import StoredArticle, spans_text
+from annotator.core.model import StoredArticle, encode_spans, spans_text
 from annotator.io.export_records import ExportQuote
 
 #: Article metadata keys that get a column of their own; the rest go to ``article_meta``.
@@ -55,10 +55,6 @@ COLUMNS: tuple[str, ...] = (
 FRAGMENT_SEPARATOR = " … "
 
 
-def _json_spans(spans: Sequence[tuple[int, int]]) -> str:
-    return json.dumps([list(s) for s in spans])
-
-
 def _cell(value: Any) -> str:
     if value is None:
         return ""
@@ -85,14 +81,14 @@ def quote_row(article: StoredArticle, q: ExportQuote) -> list[str]:
         ),
         json.dumps(other_meta, ensure_ascii=False) if other_meta else "",
         spans_text(text, quote.content_spans, FRAGMENT_SEPARATOR),
-        _json_spans(quote.content_spans),
+        encode_spans(quote.content_spans),
         quote.start,
         quote.end,
         quote.kind,
         spans_text(text, quote.cue_spans, FRAGMENT_SEPARATOR),
-        _json_spans(quote.cue_spans),
+        encode_spans(quote.cue_spans),
         quote.speaker_text,
-        _json_spans(quote.speaker_spans),
+        encode_spans(quote.speaker_spans),
         quote.speaker_name,
         q.speaker_id,
         quote.stance,

@@ -176,26 +176,11 @@ class ReviewSession:
 
     def available_annotators(self) -> list[str]:
         """Annotators with at least one counted quote, by name."""
-        rows = self.project.db.execute(
-            "SELECT DISTINCT an.name FROM annotations a JOIN annotators an"
-            " ON an.id = a.annotator_id WHERE a.status = ? ORDER BY an.name",
-            [COUNTED_STATUS],
-        )
-        return [r[0] for r in rows]
+        return self.project.annotators_with_status(COUNTED_STATUS)
 
     def article_ids(self) -> list[int]:
         """Articles where at least one chosen annotator has a quote, or a gold exists."""
-        if not self.annotators:
-            return []
-        marks = ", ".join("?" for _ in self.annotators)
-        rows = self.project.db.execute(
-            "SELECT DISTINCT a.article_id FROM annotations a JOIN annotators an"
-            f" ON an.id = a.annotator_id WHERE a.status = ? AND an.name IN ({marks})"
-            " UNION SELECT g.article_id FROM gold_quotes g JOIN reviews r ON r.id = g.review_id"
-            " WHERE r.reviewer = ? ORDER BY 1",
-            [COUNTED_STATUS, *self.annotators, self.reviewer],
-        )
-        return [int(r[0]) for r in rows]
+        return self.store.article_ids_to_review(self.reviewer, self.annotators, COUNTED_STATUS)
 
     def article(self, article_id: int) -> StoredArticle:
         return self.project.article(article_id)

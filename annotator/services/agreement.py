@@ -130,15 +130,9 @@ def _annotated_by(project: Project, names: Sequence[str]) -> dict[int, set[str]]
     """Article id -> the chosen annotators who worked on it (an annotation, or marked done)."""
     wanted = set(names)
     out: dict[int, set[str]] = {}
-    rows = project.db.execute(
-        "SELECT DISTINCT a.article_id, an.name FROM annotations a"
-        " JOIN annotators an ON an.id = a.annotator_id"
-        " UNION SELECT p.article_id, an.name FROM article_progress p"
-        " JOIN annotators an ON an.id = p.annotator_id WHERE p.status = 'done'"
-    )
-    for article_id, name in rows:
-        if name in wanted:
-            out.setdefault(int(article_id), set()).add(name)
+    for article_id, workers in project.workers_by_article().items():
+        if workers & wanted:
+            out[article_id] = workers & wanted
     return out
 
 
@@ -165,16 +159,6 @@ def _annotator_figures(project: Project, names: Sequence[str]) -> list[Annotator
     counts = project.stats()["annotators"]
     out = []
     for name in names:
-        row = project.db.execute(
-            "SELECT count(DISTINCT a.article_id) FROM annotations a JOIN annotators an"
-            " ON an.id = a.annotator_id WHERE an.name = ?",
-            [name],
-        ).fetchone()
-        done = project.db.execute(
-            "SELECT count(*) FROM article_progress p JOIN annotators an ON an.id = p.annotator_id"
-            " WHERE an.name = ? AND p.status = 'done'",
-            [name],
-        ).fetchone()
         c = counts.get(name, {})
         out.append(
             AnnotatorFigures(
@@ -182,8 +166,8 @@ def _annotator_figures(project: Project, names: Sequence[str]) -> list[Annotator
                 int(c.get("accepted", 0)),
                 int(c.get("rejected", 0)),
                 int(c.get("pending", 0)),
-                int(row[0]),
-                int(done[0]),
+                project.count_articles_annotated(name),
+                project.count_articles_done(name),
                 total,
             )
         )
@@ -231,9 +215,7 @@ def compute_agreement(
     report = AgreementReport(names)
     report.per_annotator = _annotator_figures(project, names)
     report.gold_quotes = ReviewStore(project).count_gold()
-    report.gold_articles = int(
-        project.db.execute("SELECT count(*) FROM reviews WHERE status = 'done'").fetchone()[0]
-    )
+    report.gold_articles = ReviewStore(project).count_reviews(status="done")
     if len(names) < 2:
         return report
     loaded = load_versions(project, names)

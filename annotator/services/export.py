@@ -15,14 +15,12 @@ from __future__ import annotations
 
 import contextlib
 import itertools
-import json
 import os
 import random
 import shutil
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from annotator.core.errors import AnnotatorError
 from annotator.core.model import KINDS, STATUSES, StoredArticle
@@ -32,8 +30,17 @@ from annotator.io.docbin import LABEL_MODES, DocBinWriter
 from annotator.io.export_records import ArticleWriter, ExportQuote
 from annotator.io.jsonl_export import QuoteJsonlWriter
 from annotator.io.prodigy import ProdigyWriter
-from annotator.store.db import in_filter
-from annotator.store.project import Project, SpeakerIds, quote_from_row
+from annotator.store.project import Project, SpeakerIds
+from annotator.store.selection import (
+    Selection,
+    count_selected,
+    count_unfinished_gold_reviews,
+    finished_reviews,
+    gold_decisions,
+    has_reviews,
+    iter_gold_rows,
+)
+from annotator.store.selection import gold_reviewers as gold_reviewers  # the Export dialog's
 
 FORMATS: tuple[str, ...] = ("csv", "jsonl", "prodigy", "spacy", "brat")
 #: File extension of each format ("" for brat, which writes a folder).
@@ -241,39 +248,8 @@ def _ours(folder: Path) -> bool:
 # -- reading the project -------------------------------------------------------------------
 
 
-def gold_reviewers(project: Project) -> list[str]:
-    """Reviewers with at least one gold quote, by name (the people a gold export can pick)."""
-    rows = project.db.execute(
-        "SELECT DISTINCT r.reviewer FROM gold_quotes g JOIN reviews r ON r.id = g.review_id "
-        "ORDER BY r.reviewer"
-    )
-    return [r[0] for r in rows]
-
-
-def _filtered(options: ExportOptions) -> tuple[str, list[Any]]:
-    """FROM ... WHERE ... selecting the exported quotes (annotations or gold)."""
-    params: list[Any] = []
-    if options.gold:
-        sql = " FROM gold_quotes g JOIN reviews r ON r.id = g.review_id WHERE 1"
-        sql += in_filter("r.reviewer", options.annotators, params)
-        sql += in_filter("g.kind", options.kinds, params)
-    else:
-        sql = " FROM annotations a JOIN annotators an ON an.id = a.annotator_id WHERE 1"
-        sql += in_filter("an.name", options.annotators, params)
-        sql += in_filter("a.status", options.statuses, params)
-        sql += in_filter("a.kind", options.kinds, params)
-    return sql, params
-
-
-def _count(project: Project, options: ExportOptions) -> tuple[int, list[int]]:
-    """Number of quotes to export and the ids of their articles."""
-    sql, params = _filtered(options)
-    alias = "g" if options.gold else "a"
-    total = int(project.db.execute("SELECT count(*)" + sql, params).fetchone()[0])
-    ids = [
-        int(r[0]) for r in project.db.execute(f"SELECT DISTINCT {alias}.article_id" + sql, params)
-    ]
-    return total, ids
+def _selection(options: ExportOptions) -> Selection:
+    return Selection(options.gold, options.annotators, options.statuses, options.kinds)
 
 
 class _Decisions:
@@ -281,27 +257,15 @@ class _Decisions:
 
     def __init__(self, project: Project) -> None:
         self.project = project
-        self.enabled = bool(project.db.execute("SELECT 1 FROM reviews LIMIT 1").fetchone())
+        self.enabled = has_reviews(project)
         self._article: int | None = None
         self._by_source: dict[int, tuple[str, str]] = {}
         self._done: dict[str, set[str]] = {}
 
     def _load(self, article_id: int) -> None:
         self._article = article_id
-        self._by_source = {}
-        for source, decision, reviewer in self.project.db.execute(
-            "SELECT g.source_annotation_id, g.decision, r.reviewer FROM gold_quotes g "
-            "JOIN reviews r ON r.id = g.review_id "
-            "WHERE g.article_id = ? AND g.source_annotation_id IS NOT NULL ORDER BY g.id",
-            [article_id],
-        ):
-            self._by_source.setdefault(int(source), (decision, reviewer))
-        self._done = {}
-        for reviewer, annotators in self.project.db.execute(
-            "SELECT reviewer, annotators FROM reviews WHERE article_id = ? AND status = 'done'",
-            [article_id],
-        ):
-            self._done[reviewer] = set(json.loads(annotators))
+        self._by_source = gold_decisions(self.project, article_id)
+        self._done = finished_reviews(self.project, article_id)
 
     def of(
         self, article_id: int, annotation_id: int, annotator: str | None, status: str
@@ -327,32 +291,17 @@ def iter_export_quotes(
     """(article id, quote) for every exported quote, ordered by article then position."""
     speakers = SpeakerIds(project)
     if options.gold:
-        sql, params = _filtered(options)
-        select = (
-            "SELECT g.*, r.reviewer AS annotator_name, r.reviewer AS reviewer,"
-            " s.name AS speaker_name, 'accepted' AS status,"
-            " coalesce(src.origin, 'manual') AS origin"
-        )
-        sql = sql.replace(
-            " WHERE 1",
-            " LEFT JOIN speakers s ON s.id = g.speaker_id"
-            " LEFT JOIN annotations src ON src.id = g.source_annotation_id WHERE 1",
-            1,
-        )
-        sql += " ORDER BY g.article_id, json_extract(g.content_spans, '$[0][0]'), g.id"
-        for row in project.db.query(select + sql, params):
-            quote = quote_from_row(row)
-            quote = quote.with_(extra={**quote.extra, "review_decision": row["decision"]})
+        for gold in iter_gold_rows(project, _selection(options)):
             yield (
-                row["article_id"],
+                gold.article_id,
                 ExportQuote(
-                    id=f"g{row['id']}",
-                    quote=quote,
-                    speaker_id=row["speaker_id"],
-                    review_decision=row["decision"],
-                    reviewer=row["reviewer"],
-                    created_at=row["created_at"],
-                    updated_at=row["updated_at"],
+                    id=f"g{gold.id}",
+                    quote=gold.quote,
+                    speaker_id=gold.speaker_id,
+                    review_decision=gold.decision,
+                    reviewer=gold.reviewer,
+                    created_at=gold.created_at,
+                    updated_at=gold.updated_at,
                 ),
             )
         return
@@ -421,7 +370,7 @@ def export_project(
     """
     options = ExportOptions(**{**options.__dict__, "output": Path(options.output)})
     _validate(project, options)
-    total, article_ids = _count(project, options)
+    total, article_ids = count_selected(project, _selection(options))
     report = ExportReport(options.format)
     targets = part_paths(options)
     assign = split_articles(article_ids, options.split, options.seed) if options.split else {}
@@ -496,10 +445,7 @@ def export_project(
                 f"the {part_report.name} part is empty (too few articles to split)"
             )
     if options.gold:
-        open_reviews = project.db.execute(
-            "SELECT count(DISTINCT r.id) FROM reviews r JOIN gold_quotes g ON g.review_id = r.id"
-            " WHERE r.status <> 'done'"
-        ).fetchone()[0]
+        open_reviews = count_unfinished_gold_reviews(project)
         if open_reviews:
             report.warnings.append(
                 f"{open_reviews} of the exported reviews are not finished yet; "

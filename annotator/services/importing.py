@@ -8,22 +8,21 @@ saved stays as it was. Articles are de-duplicated by content hash and quotes by
 
 from __future__ import annotations
 
-import json
 import os
-import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
 
-from annotator.core.model import Article
+from annotator.core.model import Article, encode_spans
 from annotator.io.brat import is_brat_folder, iter_brat
 from annotator.io.csv_import import read_csv
 from annotator.io.decode import NotTextError
 from annotator.io.plaintext import read_txt
 from annotator.io.prodigy import is_prodigy_file, iter_prodigy
 from annotator.io.quote_jsonl import iter_jsonl
+from annotator.store.db import StoreIntegrityError
 from annotator.store.project import Project
 
 #: Annotator that owns imported quotes naming nobody when no --annotator is given.
@@ -215,16 +214,11 @@ class _QuoteIndex:
 
     def __init__(self, project: Project) -> None:
         self.project = project
-        self._cache: dict[int, set[tuple[str, ...]]] = {}
+        self._cache: dict[int, set[tuple[str, str, str, str]]] = {}
 
-    def seen(self, article_id: int) -> set[tuple[str, ...]]:
+    def seen(self, article_id: int) -> set[tuple[str, str, str, str]]:
         if article_id not in self._cache:
-            rows = self.project.db.execute(
-                "SELECT an.name, a.content_spans, a.speaker_spans, a.cue_spans FROM annotations a "
-                "JOIN annotators an ON an.id = a.annotator_id WHERE a.article_id = ?",
-                [article_id],
-            )
-            self._cache[article_id] = {(r[0], r[1], r[2], r[3]) for r in rows}
+            self._cache[article_id] = self.project.annotation_span_keys(article_id)
         return self._cache[article_id]
 
 
@@ -248,10 +242,9 @@ def _import_article(
         who = quote.annotator or annotator or FALLBACK_ANNOTATOR
         key = (
             who,
-            *(
-                json.dumps([list(s) for s in spans])
-                for spans in (quote.content_spans, quote.speaker_spans, quote.cue_spans)
-            ),
+            encode_spans(quote.content_spans),
+            encode_spans(quote.speaker_spans),
+            encode_spans(quote.cue_spans),
         )
         if key in seen:
             report.quotes_present += 1
@@ -316,7 +309,7 @@ def import_file(
     except NotTextError as exc:
         report.status, report.reason = "failed", str(exc)
         return report
-    except (OSError, ValueError, sqlite3.IntegrityError) as exc:
+    except (OSError, ValueError, StoreIntegrityError) as exc:
         report.status, report.reason = "failed", str(exc)
         return report
     if report.articles_added == 0 and report.quotes_added == 0:

@@ -12,10 +12,9 @@ the whole merge is one transaction, so a failure leaves this project as it was.
 
 from __future__ import annotations
 
-import json
 import os
 from collections import Counter
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,7 +22,7 @@ from typing import Any
 from annotator.core.errors import ProjectError
 from annotator.core.model import AnnotationRecord, Quote
 from annotator.store.project import Project, SpeakerIds
-from annotator.store.review import GoldRecord, GoldState, ReviewStore
+from annotator.store.review import GoldRecord, ReviewStore
 
 _PROGRESS_RANK = {"new": 0, "in_progress": 1, "done": 2}
 
@@ -128,9 +127,9 @@ def merge_project(
         raise ProjectError(f"{other_p}: is this project itself; nothing to merge")
     with Project.open(other_p, create=False, readonly=True) as other:
         report = MergeReport(str(other_p))
-        with project.batch():
+        with project.action("merge", "project") as change:
             _merge(project, other, report, progress)
-            project._log("merge", "project", None, report.as_dict())
+            change.payload = report.as_dict()
     return report
 
 
@@ -167,19 +166,11 @@ def _merge(
             progress(done, total)
 
 
-def _versions(proj: Project, article_id: int) -> list[str]:
-    rows = proj.db.execute(
-        "SELECT DISTINCT detector_version FROM suggestions WHERE article_id = ? ORDER BY 1",
-        [article_id],
-    )
-    return [r[0] for r in rows]
-
-
 def _copy_suggestions(
     project: Project, other: Project, their_article: int, our_article: int, report: MergeReport
 ) -> dict[int, int]:
     mapping: dict[int, int] = {}
-    for version in _versions(other, their_article):
+    for version in other.detector_versions(their_article):
         theirs = other.suggestions(their_article, version)
         ids = project.set_suggestions(our_article, version, [s.quote for s in theirs])
         mapping.update({s.id: new for s, new in zip(theirs, ids)})
@@ -192,7 +183,7 @@ def _match_suggestions(
 ) -> dict[int, int]:
     """Their suggestion ids -> ours, where the same detector proposed the same spans."""
     mapping: dict[int, int] = {}
-    for version in _versions(other, their_article):
+    for version in other.detector_versions(their_article):
         ours = {
             (s.quote.content_spans, s.quote.speaker_spans): s.id
             for s in project.suggestions(our_article, version)
@@ -244,12 +235,7 @@ def _merge_annotations(
 
 
 def _merge_progress(project: Project, other: Project, their_article: int, our_article: int) -> None:
-    rows = other.db.execute(
-        "SELECT a.name, p.status FROM article_progress p JOIN annotators a ON a.id = p.annotator_id"
-        " WHERE p.article_id = ?",
-        [their_article],
-    ).fetchall()
-    for name, status in rows:
+    for name, status in other.progress_by_annotator(their_article).items():
         if _PROGRESS_RANK.get(status, 0) > _PROGRESS_RANK[project.progress(our_article, name)]:
             project.set_progress(our_article, name, status)
 
@@ -270,10 +256,6 @@ def _gold_identity(gold: GoldRecord, speaker_id: int | None) -> Hashable:
     )
 
 
-def _dump_spans(spans: Sequence[tuple[int, int]]) -> str:
-    return json.dumps([list(s) for s in spans])
-
-
 def _merge_reviews(
     project: Project,
     other: Project,
@@ -283,15 +265,10 @@ def _merge_reviews(
     report: MergeReport,
 ) -> None:
     """Copy the reviews (with gold quotes) of one article that we lack; report differing ones."""
-    reviewers = [
-        str(r[0])
-        for r in other.db.execute(
-            "SELECT reviewer FROM reviews WHERE article_id = ? ORDER BY reviewer", [their_article]
-        )
-    ]
+    theirs_store, ours_store = ReviewStore(other), ReviewStore(project)
+    reviewers = theirs_store.reviewers(their_article)
     if not reviewers:
         return
-    theirs_store, ours_store = ReviewStore(other), ReviewStore(project)
     speaker = SpeakerIds(project, create=True)
     for name in reviewers:
         review = theirs_store.review(their_article, name)
@@ -312,78 +289,6 @@ def _merge_reviews(
                     f" ({ours.status}), theirs {len(their_gold)} ({review.status})"
                 )
             continue
-        with project._action():
-            created = _created_at(other, "reviews", review.id)
-            cur = project.db.execute(
-                "INSERT INTO reviews (article_id, reviewer, annotators, status, created_at,"
-                " updated_at) VALUES (?, ?, ?, ?, ?, ?)",
-                [
-                    our_article,
-                    review.reviewer,
-                    json.dumps(list(review.annotators), ensure_ascii=False),
-                    review.status,
-                    created,
-                    review.updated_at,
-                ],
-            )
-            review_id = int(cur.lastrowid or 0)
-            project._log(
-                "add",
-                "review",
-                review_id,
-                {
-                    "article": our_article,
-                    "annotators": list(review.annotators),
-                    "status": review.status,
-                    "merged_from": str(other.path),
-                },
-                review.reviewer,
-            )
-            for gold in their_gold:
-                _copy_gold(project, other, gold, review_id, our_article, annotation_map, speaker)
-                report.gold_quotes_added += 1
+        ours_store.copy_review(our_article, review, their_gold, annotation_map, str(other.path))
+        report.gold_quotes_added += len(their_gold)
         report.reviews_added += 1
-
-
-def _created_at(other: Project, table: str, ident: int) -> str:
-    row = other.db.execute(f"SELECT created_at FROM {table} WHERE id = ?", [ident]).fetchone()
-    return str(row[0])
-
-
-def _copy_gold(
-    project: Project,
-    other: Project,
-    gold: GoldRecord,
-    review_id: int,
-    our_article: int,
-    annotation_map: dict[int, int],
-    speaker: Callable[[str | None], int | None],
-) -> None:
-    q = gold.quote
-    source = gold.state.source_annotation_id
-    our_source = None if source is None else annotation_map.get(source)
-    values = {
-        "review_id": review_id,
-        "article_id": our_article,
-        "source_annotation_id": our_source,
-        "decision": gold.decision,
-        "content_spans": _dump_spans(q.content_spans),
-        "speaker_spans": _dump_spans(q.speaker_spans),
-        "cue_spans": _dump_spans(q.cue_spans),
-        "speaker_text": q.speaker_text,
-        "kind": q.kind,
-        "confidence": None,
-        "speaker_id": speaker(q.speaker_name),
-        "stance": q.stance,
-        "note": q.note,
-        "created_at": _created_at(other, "gold_quotes", gold.id),
-        "updated_at": gold.updated_at,
-    }
-    cols = ", ".join(values)
-    marks = ", ".join("?" for _ in values)
-    cur = project.db.execute(
-        f"INSERT INTO gold_quotes ({cols}) VALUES ({marks})", list(values.values())
-    )
-    payload = ReviewStore._payload(GoldState(q, gold.decision, our_source))
-    payload["merged_from"] = str(other.path)
-    project._log("add", "gold", int(cur.lastrowid or 0), payload, gold.reviewer)

@@ -26,6 +26,13 @@ _SQLITE_MAGIC = b"SQLite format 3\x00"
 _BUSY_TIMEOUT_S = 10.0
 
 
+#: What a write raises when it breaks a constraint of the schema (a foreign key, a unique or
+#: CHECK column): callers outside the store catch it by this name, without importing sqlite3.
+StoreIntegrityError = sqlite3.IntegrityError
+#: The base of every database failure (corrupt file, disk I/O, constraint): what the command
+#: line turns into "database problem" instead of a traceback.
+StoreDatabaseError = sqlite3.DatabaseError
+
 _last_stamp = datetime.min.replace(tzinfo=timezone.utc)
 _stamp_lock = threading.Lock()
 

@@ -13,8 +13,9 @@ import os
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlite_utils import Database
 
@@ -23,14 +24,18 @@ from annotator.core.model import (
     DEFAULT_STANCE_LABELS,
     AnnotationRecord,
     Article,
-    ArticleSummary,
     Quote,
     Speaker,
     StoredArticle,
     SuggestionRecord,
+    decode_spans,
+    encode_spans,
 )
 from annotator.core.text import content_hash
 from annotator.store.db import in_filter, now_iso, open_db, schema_version
+
+if TYPE_CHECKING:
+    from annotator.store.counts import ArticleRow, Totals
 
 #: Ids per ``IN (...)`` query when fetching many rows by id.
 _ID_CHUNK = 500
@@ -43,23 +48,28 @@ _ANNOTATION_SELECT = """
 """
 
 
-def _spans(value: str | None) -> tuple[tuple[int, int], ...]:
-    if not value:
-        return ()
-    return tuple((int(a), int(b)) for a, b in json.loads(value))
+@dataclass
+class Change:
+    """The change-log row one :meth:`Project.action` writes when its transaction commits.
 
+    The body of the ``with`` may fill in ``entity_id`` (e.g. the id of the row it inserted)
+    and add to ``payload``; the row is written last, inside the same transaction.
+    """
 
-def _dump_spans(spans: Sequence[tuple[int, int]]) -> str:
-    return json.dumps([list(s) for s in spans])
+    action: str
+    entity: str
+    entity_id: int | None = None
+    payload: dict[str, Any] = field(default_factory=dict)
+    actor: str | None = None
 
 
 def quote_from_row(row: dict[str, Any]) -> Quote:
     """Build a Quote from an annotations/suggestions/gold_quotes row (joined names included)."""
     extra = json.loads(row["extra"]) if row.get("extra") else {}
     return Quote(
-        content_spans=_spans(row["content_spans"]),
-        speaker_spans=_spans(row.get("speaker_spans")),
-        cue_spans=_spans(row.get("cue_spans")),
+        content_spans=decode_spans(row["content_spans"]),
+        speaker_spans=decode_spans(row.get("speaker_spans")),
+        cue_spans=decode_spans(row.get("cue_spans")),
         speaker_text=row.get("speaker_text"),
         speaker_name=row.get("speaker_name"),
         kind=row["kind"],
@@ -111,6 +121,40 @@ class Project:
     def batch(self) -> AbstractContextManager[Database]:
         """A transaction around many actions (nested actions become savepoints)."""
         return self._action()
+
+    def transaction(self) -> AbstractContextManager[Database]:
+        """One transaction (a savepoint when nested) with no change-log row of its own:
+        for a write made of several logged actions. A failure rolls all of it back.
+
+        Raises ReadOnlyProjectError or ProjectError as :meth:`action` does.
+        """
+        return self._action()
+
+    @contextmanager
+    def action(
+        self,
+        action: str,
+        entity: str,
+        entity_id: int | None = None,
+        payload: dict[str, Any] | None = None,
+        actor: str | None = None,
+    ) -> Iterator[Change]:
+        """One user action: a transaction that ends with its change-log row.
+
+        ``with project.action("merge", "project") as change: ...`` runs the body in one
+        transaction (a savepoint when nested in another action or :meth:`batch`); the body
+        may set ``change.entity_id`` and extend ``change.payload``, and the row
+        ``(action, entity, entity_id, payload, actor)`` is appended to ``changelog`` when
+        the body returns. An exception rolls back the body and writes no row.
+
+        Raises:
+            ReadOnlyProjectError: the project is open read-only.
+            ProjectError: another program holds the write lock past the busy timeout.
+        """
+        change = Change(action, entity, entity_id, dict(payload or {}), actor)
+        with self._action():
+            yield change
+            self._log(change.action, change.entity, change.entity_id, change.payload, change.actor)
 
     def _writable(self) -> None:
         if self.readonly:
@@ -376,36 +420,26 @@ class Project:
         except sqlite3.OperationalError:
             return []
 
-    def article_summaries(self, annotator: str | None = None) -> list[ArticleSummary]:
-        """Rows for the article list, with status and counts for ``annotator``."""
-        ann_id = self.annotator_id(annotator, create=False) if annotator else None
-        sql = """
-            SELECT a.id, a.title,
-                   coalesce(json_extract(a.meta, '$.publisher'), '') AS publisher,
-                   coalesce(json_extract(a.meta, '$.date'), '') AS date,
-                   coalesce(p.status, 'new') AS status,
-                   (SELECT count(*) FROM suggestions s WHERE s.article_id = a.id) AS n_sugg,
-                   (SELECT count(*) FROM annotations x
-                      WHERE x.article_id = a.id AND x.annotator_id IS :ann) AS n_ann,
-                   (SELECT count(*) FROM annotations x WHERE x.article_id = a.id
-                      AND x.annotator_id IS :ann AND x.status = 'accepted') AS n_acc
-            FROM articles a
-            LEFT JOIN article_progress p ON p.article_id = a.id AND p.annotator_id IS :ann
-            ORDER BY a.id
+    def article_summaries(self, annotator: str | None = None) -> list[ArticleRow]:
+        """Rows for the article list (id order), with status and counts for ``annotator``.
+
+        See :mod:`annotator.store.counts` for what the counts mean.
         """
-        return [
-            ArticleSummary(
-                r["id"],
-                r["title"],
-                str(r["publisher"]),
-                str(r["date"]),
-                r["status"],
-                r["n_sugg"],
-                r["n_ann"],
-                r["n_acc"],
-            )
-            for r in self.db.query(sql, {"ann": ann_id})
-        ]
+        from annotator.store import counts
+
+        return counts.article_rows(self, annotator)
+
+    def article_row(self, article_id: int, annotator: str | None = None) -> ArticleRow:
+        """The article-list row of one article (KeyError when there is no such article)."""
+        from annotator.store import counts
+
+        return counts.article_row(self, article_id, annotator)
+
+    def totals(self, annotator: str | None = None) -> Totals:
+        """The annotator's done/total articles and quotes over the project."""
+        from annotator.store import counts
+
+        return counts.totals(self, annotator)
 
     # -- suggestions --------------------------------------------------------------------------
 
@@ -428,9 +462,9 @@ class Project:
                     [
                         article_id,
                         detector_version,
-                        _dump_spans(q.content_spans),
-                        _dump_spans(q.speaker_spans),
-                        _dump_spans(q.cue_spans),
+                        encode_spans(q.content_spans),
+                        encode_spans(q.speaker_spans),
+                        encode_spans(q.cue_spans),
                         q.speaker_text,
                         q.speaker_name,
                         q.kind,
@@ -464,6 +498,14 @@ class Project:
             for r in rows
         ]
 
+    def detector_versions(self, article_id: int) -> list[str]:
+        """The detector versions with suggestions for the article, sorted by name."""
+        rows = self.db.execute(
+            "SELECT DISTINCT detector_version FROM suggestions WHERE article_id = ? ORDER BY 1",
+            [article_id],
+        )
+        return [str(r[0]) for r in rows]
+
     def articles_without_suggestions(self, detector_version: str) -> list[int]:
         """Ids of articles this detector version has not run on yet."""
         rows = self.db.execute(
@@ -479,9 +521,9 @@ class Project:
 
     def _annotation_values(self, quote: Quote) -> dict[str, Any]:
         return {
-            "content_spans": _dump_spans(quote.content_spans),
-            "speaker_spans": _dump_spans(quote.speaker_spans),
-            "cue_spans": _dump_spans(quote.cue_spans),
+            "content_spans": encode_spans(quote.content_spans),
+            "speaker_spans": encode_spans(quote.speaker_spans),
+            "cue_spans": encode_spans(quote.cue_spans),
             "speaker_text": quote.speaker_text,
             "speaker_id": self.speaker_id(quote.speaker_name),
             "kind": quote.kind,
@@ -606,6 +648,57 @@ class Project:
         for r in self.db.query(sql, params):
             yield self._annotation_from_row(r)
 
+    def annotation_span_keys(self, article_id: int) -> set[tuple[str, str, str, str]]:
+        """(annotator, content, speaker and cue spans as :func:`encode_spans` text) of
+        every annotation of the article: what an import compares to skip a quote it has."""
+        rows = self.db.execute(
+            "SELECT an.name, a.content_spans, a.speaker_spans, a.cue_spans FROM annotations a "
+            "JOIN annotators an ON an.id = a.annotator_id WHERE a.article_id = ?",
+            [article_id],
+        )
+        return {(str(r[0]), str(r[1]), str(r[2]), str(r[3])) for r in rows}
+
+    def annotators_with_status(self, status: str) -> list[str]:
+        """Names of the annotators with at least one annotation of ``status``, sorted."""
+        rows = self.db.execute(
+            "SELECT DISTINCT an.name FROM annotations a JOIN annotators an"
+            " ON an.id = a.annotator_id WHERE a.status = ? ORDER BY an.name",
+            [status],
+        )
+        return [str(r[0]) for r in rows]
+
+    def workers_by_article(self) -> dict[int, set[str]]:
+        """Article id -> the annotators who worked on it: have an annotation there, or
+        marked it done. Articles nobody worked on are absent."""
+        out: dict[int, set[str]] = {}
+        rows = self.db.execute(
+            "SELECT DISTINCT a.article_id, an.name FROM annotations a"
+            " JOIN annotators an ON an.id = a.annotator_id"
+            " UNION SELECT p.article_id, an.name FROM article_progress p"
+            " JOIN annotators an ON an.id = p.annotator_id WHERE p.status = 'done'"
+        )
+        for article_id, name in rows:
+            out.setdefault(int(article_id), set()).add(str(name))
+        return out
+
+    def count_articles_annotated(self, annotator: str) -> int:
+        """How many articles hold at least one annotation of ``annotator`` (any status)."""
+        row = self.db.execute(
+            "SELECT count(DISTINCT a.article_id) FROM annotations a JOIN annotators an"
+            " ON an.id = a.annotator_id WHERE an.name = ?",
+            [annotator],
+        ).fetchone()
+        return int(row[0])
+
+    def count_articles_done(self, annotator: str) -> int:
+        """How many articles ``annotator`` has marked done."""
+        row = self.db.execute(
+            "SELECT count(*) FROM article_progress p JOIN annotators an"
+            " ON an.id = p.annotator_id WHERE an.name = ? AND p.status = 'done'",
+            [annotator],
+        ).fetchone()
+        return int(row[0])
+
     # -- progress -----------------------------------------------------------------------------
 
     def _touch_progress(self, article_id: int, annotator_id: int | None, quote: int | None) -> None:
@@ -638,6 +731,16 @@ class Project:
             if status and status != old:
                 self._log("status", "article", article_id, {"old": old, "new": status}, annotator)
         return old
+
+    def progress_by_annotator(self, article_id: int) -> dict[str, str]:
+        """Annotator name -> their status (new, in_progress, done) on the article, for the
+        annotators with a progress row there."""
+        rows = self.db.execute(
+            "SELECT a.name, p.status FROM article_progress p"
+            " JOIN annotators a ON a.id = p.annotator_id WHERE p.article_id = ?",
+            [article_id],
+        )
+        return {str(name): str(status) for name, status in rows}
 
     def progress(self, article_id: int, annotator: str) -> str:
         row = self.db.execute(

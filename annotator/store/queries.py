@@ -1,153 +1,32 @@
 """Read queries the annotation window needs beyond :class:`Project` (lists, counts, lookups).
 
-Functions take an open :class:`Project` and only read. "Latest suggestions" of an article
-are those of the detector version of its newest suggestion row, as
-:meth:`Project.suggestions` picks them; a suggestion counts as handled by an annotator when
-one of their annotations points at it or has exactly the same content spans.
+Functions take an open :class:`Project` and only read. The quote counts are computed in
+:mod:`annotator.store.counts` (this module hands them on, for the callers that import them
+from here).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from annotator.core.model import Quote
+from annotator.store import counts
+from annotator.store.counts import ArticleRow as ArticleRow
+from annotator.store.counts import Totals as Totals
 from annotator.store.project import Project, quote_from_row
-
-# The suggestions of an article's newest detector run that `:ann` has not handled yet.
-_OPEN_SUGGESTIONS = """
-    SELECT count(*) FROM suggestions s
-    WHERE s.article_id = {article}
-      AND s.detector_version = (SELECT s2.detector_version FROM suggestions s2
-                                WHERE s2.article_id = s.article_id ORDER BY s2.id DESC LIMIT 1)
-      AND NOT EXISTS (SELECT 1 FROM annotations x
-                      WHERE x.annotator_id IS :ann AND x.article_id = s.article_id
-                        AND (x.suggestion_id = s.id OR x.content_spans = s.content_spans))
-"""
-
-
-# Per-article counts for one annotator (`:ann`): their annotations (mine) and the open
-# suggestions of each article's newest detector run (open_sugg).
-_COUNTS_CTE = """
-        WITH latest AS (
-            SELECT s.article_id, s.detector_version FROM suggestions s
-            WHERE s.id IN (SELECT max(id) FROM suggestions GROUP BY article_id)
-        ),
-        open_sugg AS (
-            SELECT s.article_id, count(*) AS n FROM suggestions s
-            JOIN latest l ON l.article_id = s.article_id
-                         AND l.detector_version = s.detector_version
-            WHERE NOT EXISTS (SELECT 1 FROM annotations x
-                              WHERE x.annotator_id IS :ann AND x.article_id = s.article_id
-                                AND (x.suggestion_id = s.id
-                                     OR x.content_spans = s.content_spans))
-            GROUP BY s.article_id
-        ),
-        mine AS (
-            SELECT article_id, count(*) AS n,
-                   sum(status IN ('accepted', 'rejected')) AS done
-            FROM annotations WHERE annotator_id IS :ann GROUP BY article_id
-        )
-"""
-
-
-@dataclass(frozen=True)
-class ArticleRow:
-    """One row of the article list for one annotator."""
-
-    id: int
-    title: str
-    publisher: str
-    date: str
-    status: str  # new | in_progress | done
-    quotes_done: int  # the annotator's accepted or rejected quotes
-    quotes_total: int  # the annotator's quotes plus suggestions they have not handled
-
-
-@dataclass(frozen=True)
-class Totals:
-    """Progress of one annotator over the whole project."""
-
-    articles_done: int
-    articles: int
-    quotes_done: int
-    quotes: int
 
 
 def article_rows(project: Project, annotator: str | None) -> list[ArticleRow]:
-    """Rows for the article list: metadata, the annotator's status and quote counts.
-
-    Grouped aggregates instead of per-row subqueries: 10,000 articles in well under a second.
-    """
-    ann = project.annotator_id(annotator, create=False) if annotator else None
-    sql = (
-        _COUNTS_CTE
-        + """
-        SELECT a.id, a.title,
-               coalesce(json_extract(a.meta, '$.publisher'), '') AS publisher,
-               coalesce(json_extract(a.meta, '$.date'), '') AS date,
-               coalesce(p.status, 'new') AS status,
-               coalesce(m.done, 0) AS done,
-               coalesce(m.n, 0) + coalesce(o.n, 0) AS total
-        FROM articles a
-        LEFT JOIN article_progress p ON p.article_id = a.id AND p.annotator_id IS :ann
-        LEFT JOIN mine m ON m.article_id = a.id
-        LEFT JOIN open_sugg o ON o.article_id = a.id
-        ORDER BY a.id
-    """
-    )
-    return [
-        ArticleRow(int(r[0]), str(r[1]), str(r[2]), str(r[3]), str(r[4]), int(r[5]), int(r[6]))
-        for r in project.db.execute(sql, {"ann": ann})
-    ]
+    """Rows for the article list (see :func:`annotator.store.counts.article_rows`)."""
+    return counts.article_rows(project, annotator)
 
 
 def article_row(project: Project, article_id: int, annotator: str | None) -> ArticleRow:
     """The list row of one article (after a change to it)."""
-    ann = project.annotator_id(annotator, create=False) if annotator else None
-    sql = f"""
-        SELECT a.id, a.title,
-               coalesce(json_extract(a.meta, '$.publisher'), '') AS publisher,
-               coalesce(json_extract(a.meta, '$.date'), '') AS date,
-               coalesce((SELECT p.status FROM article_progress p WHERE p.article_id = a.id
-                         AND p.annotator_id IS :ann), 'new') AS status,
-               (SELECT count(*) FROM annotations x WHERE x.article_id = a.id
-                  AND x.annotator_id IS :ann AND x.status IN ('accepted', 'rejected')) AS done,
-               (SELECT count(*) FROM annotations x WHERE x.article_id = a.id
-                  AND x.annotator_id IS :ann) AS n_ann,
-               ({_OPEN_SUGGESTIONS.format(article=":article")}) AS n_open
-        FROM articles a WHERE a.id = :article
-    """
-    rows = list(project.db.query(sql, {"ann": ann, "article": article_id}))
-    if not rows:
-        raise KeyError(f"no article {article_id}")
-    r = rows[0]
-    return ArticleRow(
-        int(r["id"]),
-        str(r["title"]),
-        str(r["publisher"]),
-        str(r["date"]),
-        str(r["status"]),
-        int(r["done"]),
-        int(r["n_ann"]) + int(r["n_open"]),
-    )
+    return counts.article_row(project, article_id, annotator)
 
 
 def totals(project: Project, annotator: str | None) -> Totals:
     """Articles and quotes the annotator has done, out of the project's totals."""
-    ann = project.annotator_id(annotator, create=False) if annotator else None
-    sql = (
-        _COUNTS_CTE
-        + """
-        SELECT
-          (SELECT count(*) FROM article_progress
-             WHERE annotator_id IS :ann AND status = 'done'),
-          (SELECT count(*) FROM articles),
-          (SELECT coalesce(sum(done), 0) FROM mine),
-          (SELECT coalesce(sum(n), 0) FROM mine) + (SELECT coalesce(sum(n), 0) FROM open_sugg)
-    """
-    )
-    row = project.db.execute(sql, {"ann": ann}).fetchone()
-    return Totals(int(row[0]), int(row[1]), int(row[2]), int(row[3]))
+    return counts.totals(project, annotator)
 
 
 def suggestion_quote(project: Project, suggestion_id: int) -> Quote | None:

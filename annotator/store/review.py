@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from annotator.core.model import Quote
+from annotator.core.model import Quote, encode_spans
 from annotator.store.db import now_iso
 from annotator.store.project import Project, quote_from_row
 
@@ -46,6 +46,7 @@ class GoldRecord:
     reviewer: str
     state: GoldState
     updated_at: str = ""
+    created_at: str = ""
 
     @property
     def quote(self) -> Quote:
@@ -66,10 +67,7 @@ class ReviewRecord:
     annotators: tuple[str, ...]
     status: str
     updated_at: str
-
-
-def _dump(spans: Sequence[tuple[int, int]]) -> str:
-    return json.dumps([list(s) for s in spans])
+    created_at: str = ""
 
 
 class ReviewStore:
@@ -100,6 +98,37 @@ class ReviewStore:
         sql += " ORDER BY article_id, reviewer"
         return [self._review_from_row(r) for r in self.db.query(sql, params)]
 
+    def reviewers(self, article_id: int) -> list[str]:
+        """Names of the reviewers with a review of the article, sorted."""
+        rows = self.db.execute(
+            "SELECT reviewer FROM reviews WHERE article_id = ? ORDER BY reviewer", [article_id]
+        )
+        return [str(r[0]) for r in rows]
+
+    def count_reviews(self, status: str | None = None) -> int:
+        """How many reviews there are (with ``status``, when given)."""
+        if status is None:
+            return int(self.db.execute("SELECT count(*) FROM reviews").fetchone()[0])
+        row = self.db.execute("SELECT count(*) FROM reviews WHERE status = ?", [status])
+        return int(row.fetchone()[0])
+
+    def article_ids_to_review(
+        self, reviewer: str, annotators: Sequence[str], status: str
+    ) -> list[int]:
+        """Ids (ascending) of the articles where one of ``annotators`` has a quote of
+        ``status``, or where ``reviewer`` already wrote a gold quote."""
+        if not annotators:
+            return []
+        marks = ", ".join("?" for _ in annotators)
+        rows = self.db.execute(
+            "SELECT DISTINCT a.article_id FROM annotations a JOIN annotators an"
+            f" ON an.id = a.annotator_id WHERE a.status = ? AND an.name IN ({marks})"
+            " UNION SELECT g.article_id FROM gold_quotes g JOIN reviews r ON r.id = g.review_id"
+            " WHERE r.reviewer = ? ORDER BY 1",
+            [status, *annotators, reviewer],
+        )
+        return [int(r[0]) for r in rows]
+
     @staticmethod
     def _review_from_row(r: dict[str, Any]) -> ReviewRecord:
         return ReviewRecord(
@@ -109,6 +138,7 @@ class ReviewStore:
             tuple(json.loads(r["annotators"])),
             r["status"],
             r["updated_at"],
+            r["created_at"],
         )
 
     def ensure_review(self, article_id: int, reviewer: str, annotators: Sequence[str]) -> int:
@@ -117,7 +147,7 @@ class ReviewStore:
         if not reviewer:
             raise ValueError("a review needs a reviewer's name")
         names = json.dumps(list(annotators), ensure_ascii=False)
-        with self.project._action():
+        with self.project.transaction():
             row = self.db.execute(
                 "SELECT id, annotators FROM reviews WHERE article_id = ? AND reviewer = ?",
                 [article_id, reviewer],
@@ -131,26 +161,43 @@ class ReviewStore:
                     )
                 return ident
             now = now_iso()
+            payload = {"article": article_id, "annotators": list(annotators)}
+            return self._insert_review(
+                article_id, reviewer, annotators, "in_progress", now, now, payload
+            )
+
+    def _insert_review(
+        self,
+        article_id: int,
+        reviewer: str,
+        annotators: Sequence[str],
+        status: str,
+        created_at: str,
+        updated_at: str,
+        payload: dict[str, Any],
+    ) -> int:
+        """Insert one reviews row and its change-log row ``add review``; return its id."""
+        with self.project.action("add", "review", payload=payload, actor=reviewer) as change:
             cur = self.db.execute(
                 "INSERT INTO reviews (article_id, reviewer, annotators, status, created_at,"
-                " updated_at) VALUES (?, ?, ?, 'in_progress', ?, ?)",
-                [article_id, reviewer, names, now, now],
+                " updated_at) VALUES (?, ?, ?, ?, ?, ?)",
+                [
+                    article_id,
+                    reviewer,
+                    json.dumps(list(annotators), ensure_ascii=False),
+                    status,
+                    created_at,
+                    updated_at,
+                ],
             )
-            ident = int(cur.lastrowid or 0)
-            self.project._log(
-                "add",
-                "review",
-                ident,
-                {"article": article_id, "annotators": list(annotators)},
-                reviewer,
-            )
-        return ident
+            change.entity_id = int(cur.lastrowid or 0)
+        return change.entity_id
 
     def set_status(self, article_id: int, reviewer: str, status: str) -> str:
         """Mark the review ``in_progress`` or ``done``; return the previous status."""
         if status not in REVIEW_STATUSES:
             raise ValueError(f"unknown review status {status!r}")
-        with self.project._action():
+        with self.project.transaction():
             rec = self.review(article_id, reviewer)
             if rec is None:
                 ident = self.ensure_review(article_id, reviewer, ())
@@ -158,11 +205,12 @@ class ReviewStore:
             else:
                 ident, old = rec.id, rec.status
             if old != status:
-                self.db.execute(
-                    "UPDATE reviews SET status = ?, updated_at = ? WHERE id = ?",
-                    [status, now_iso(), ident],
-                )
-                self.project._log("status", "review", ident, {"old": old, "new": status}, reviewer)
+                payload = {"old": old, "new": status}
+                with self.project.action("status", "review", ident, payload, reviewer):
+                    self.db.execute(
+                        "UPDATE reviews SET status = ?, updated_at = ? WHERE id = ?",
+                        [status, now_iso(), ident],
+                    )
         return old
 
     # -- gold quotes ---------------------------------------------------------------------------
@@ -190,21 +238,24 @@ class ReviewStore:
         quote = quote_from_row(r).with_(annotator=r["reviewer"], status="accepted")
         state = GoldState(quote, r["decision"], r["source_annotation_id"])
         return GoldRecord(
-            r["id"], r["review_id"], r["article_id"], r["reviewer"], state, r["updated_at"]
+            r["id"],
+            r["review_id"],
+            r["article_id"],
+            r["reviewer"],
+            state,
+            r["updated_at"],
+            r["created_at"],
         )
 
     def _values(self, state: GoldState) -> dict[str, Any]:
-        if state.decision not in DECISIONS:
-            raise ValueError(f"unknown gold decision {state.decision!r}")
+        """The gold_quotes columns for ``state`` (the speaker looked up, or added, by name)."""
         q = state.quote
-        if not q.content_spans:
-            raise ValueError("a gold quote needs at least one content span")
         return {
             "source_annotation_id": state.source_annotation_id,
             "decision": state.decision,
-            "content_spans": _dump(q.content_spans),
-            "speaker_spans": _dump(q.speaker_spans),
-            "cue_spans": _dump(q.cue_spans),
+            "content_spans": encode_spans(q.content_spans),
+            "speaker_spans": encode_spans(q.speaker_spans),
+            "cue_spans": encode_spans(q.cue_spans),
             "speaker_text": q.speaker_text,
             "kind": q.kind,
             "confidence": None,
@@ -225,54 +276,122 @@ class ReviewStore:
 
         Returns the gold quote's id. Re-using an id lets undo restore a deleted row as it was.
         """
-        with self.project._action():
+        if state.decision not in DECISIONS:
+            raise ValueError(f"unknown gold decision {state.decision!r}")
+        if not state.quote.content_spans:
+            raise ValueError("a gold quote needs at least one content span")
+        with self.project.transaction():
             review_id = self.ensure_review(article_id, reviewer, annotators)
-            values = self._values(state)
             now = now_iso()
             existing = None if gold_id is None else self.gold_quote(gold_id)
             if existing is not None:
                 if existing.article_id != article_id:
                     raise ValueError(f"gold quote {gold_id} belongs to another article")
+                values = self._values(state)
                 values["review_id"] = review_id
                 values["updated_at"] = now
                 sets = ", ".join(f"{k} = ?" for k in values)
-                self.db.execute(
-                    f"UPDATE gold_quotes SET {sets} WHERE id = ?", [*values.values(), gold_id]
-                )
                 ident = int(existing.id)
-                self.project._log(
-                    "update",
-                    "gold",
-                    ident,
-                    {"old": self._payload(existing.state), "new": self._payload(state)},
-                    reviewer,
-                )
+                payload = {"old": self._payload(existing.state), "new": self._payload(state)}
+                with self.project.action("update", "gold", ident, payload, reviewer):
+                    self.db.execute(
+                        f"UPDATE gold_quotes SET {sets} WHERE id = ?", [*values.values(), gold_id]
+                    )
             else:
-                values.update(
-                    review_id=review_id, article_id=article_id, created_at=now, updated_at=now
+                ident = self._insert_gold(
+                    review_id, article_id, reviewer, state, now, now, gold_id=gold_id
                 )
-                if gold_id is not None:
-                    values["id"] = gold_id
-                cols = ", ".join(values)
-                marks = ", ".join("?" for _ in values)
-                cur = self.db.execute(
-                    f"INSERT INTO gold_quotes ({cols}) VALUES ({marks})", list(values.values())
-                )
-                ident = int(cur.lastrowid or 0)
-                self.project._log("add", "gold", ident, self._payload(state), reviewer)
             self.db.execute("UPDATE reviews SET updated_at = ? WHERE id = ?", [now, review_id])
         return ident
 
+    def _insert_gold(
+        self,
+        review_id: int,
+        article_id: int,
+        reviewer: str,
+        state: GoldState,
+        created_at: str,
+        updated_at: str,
+        gold_id: int | None = None,
+        log_extra: dict[str, Any] | None = None,
+    ) -> int:
+        """Insert one gold_quotes row (under ``gold_id`` when given) with its ``add gold``
+        change-log row (the quote's payload plus ``log_extra``); return its id.
+
+        The only insert into gold_quotes: :meth:`put_gold` and :meth:`copy_review` use it.
+        """
+        values = self._values(state)
+        values.update(
+            review_id=review_id,
+            article_id=article_id,
+            created_at=created_at,
+            updated_at=updated_at,
+        )
+        if gold_id is not None:
+            values["id"] = gold_id
+        cols = ", ".join(values)
+        marks = ", ".join("?" for _ in values)
+        payload = {**self._payload(state), **(log_extra or {})}
+        with self.project.action("add", "gold", payload=payload, actor=reviewer) as change:
+            cur = self.db.execute(
+                f"INSERT INTO gold_quotes ({cols}) VALUES ({marks})", list(values.values())
+            )
+            change.entity_id = int(cur.lastrowid or 0)
+        return change.entity_id
+
+    def copy_review(
+        self,
+        article_id: int,
+        review: ReviewRecord,
+        gold: Sequence[GoldRecord],
+        source_map: dict[int, int],
+        merged_from: str,
+    ) -> int:
+        """Copy another project's review of an article, with its gold quotes, to ``article_id``.
+
+        The review keeps its reviewer, annotators, status and timestamps; each gold quote
+        keeps its decision and timestamps, its speaker is looked up (or added) here by name,
+        and its source annotation becomes ``source_map[their id]`` (None when unmapped).
+        Every row logs ``merged_from`` (the other project's path). Returns the new review id.
+        """
+        with self.project.transaction():
+            payload = {
+                "article": article_id,
+                "annotators": list(review.annotators),
+                "status": review.status,
+                "merged_from": merged_from,
+            }
+            review_id = self._insert_review(
+                article_id,
+                review.reviewer,
+                review.annotators,
+                review.status,
+                review.created_at,
+                review.updated_at,
+                payload,
+            )
+            for g in gold:
+                source = g.state.source_annotation_id
+                ours = None if source is None else source_map.get(source)
+                self._insert_gold(
+                    review_id,
+                    article_id,
+                    g.reviewer,
+                    GoldState(g.quote, g.decision, ours),
+                    g.created_at,
+                    g.updated_at,
+                    log_extra={"merged_from": merged_from},
+                )
+        return review_id
+
     def delete_gold(self, gold_id: int, actor: str | None = None) -> GoldRecord:
         """Delete a gold quote; return it as it was (for undo)."""
-        with self.project._action():
+        with self.project.action("delete", "gold", gold_id) as change:
             old = self.gold_quote(gold_id)
             if old is None:
                 raise KeyError(f"no gold quote {gold_id}")
             self.db.execute("DELETE FROM gold_quotes WHERE id = ?", [gold_id])
-            self.project._log(
-                "delete", "gold", gold_id, self._payload(old.state), actor or old.reviewer
-            )
+            change.payload, change.actor = self._payload(old.state), actor or old.reviewer
         return old
 
     @staticmethod

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +18,9 @@ from annotator.store.review import GoldState, ReviewStore
 
 SHARED = "The council voted on Tuesday. “We have no money left,” said treasurer Ana Pol."
 MINE_ONLY = "Schools reopen next week, the ministry said in a statement."
+#: the ``run_cli`` fixture of conftest.py (``annotator`` run in process)
+CliRunner = Callable[..., Any]
+
 THEIRS_ONLY = "“Prices will fall,” the governor promised, though few believed him."
 
 
@@ -107,14 +109,14 @@ def test_conflicting_version_of_same_suggestion_keeps_ours(tmp_path: Path) -> No
         assert rec.quote.stance == "support"
 
 
-def test_merge_command(tmp_path: Path) -> None:
+def test_merge_command(tmp_path: Path, run_cli: CliRunner) -> None:
     mine, theirs = _make(tmp_path)
-    cmd = [sys.executable, "-m", "annotator", "merge", str(mine), str(theirs)]
-    out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+    cmd = ["merge", str(mine), str(theirs)]
+    out = run_cli(*cmd, check=True).stdout
     assert "1 added" in out and "annotations: 2 added, 1 already here" in out
-    out2 = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+    out2 = run_cli(*cmd, check=True).stdout
     assert "nothing new" in out2
-    bad = subprocess.run(cmd[:-1] + [str(tmp_path / "nope.db")], capture_output=True, text=True)
+    bad = run_cli(*cmd[:-1], str(tmp_path / "nope.db"))
     assert bad.returncode == 1 and "nope.db" in bad.stderr
 
 
@@ -261,12 +263,12 @@ def test_export_gold_after_merge(tmp_path: Path) -> None:
     assert prices_gold["speaker_name"] == "Governor Lee" and prices_gold["stance"] == "support"
 
 
-def test_merge_command_reports_reviews(tmp_path: Path) -> None:
+def test_merge_command_reports_reviews(tmp_path: Path, run_cli: CliRunner) -> None:
     mine, theirs = _make_reviewed(tmp_path)
-    cmd = [sys.executable, "-m", "annotator", "merge", str(mine), str(theirs)]
-    out = subprocess.run(cmd + ["--json"], capture_output=True, text=True, check=True).stdout
+    cmd = ["merge", str(mine), str(theirs)]
+    out = run_cli(*cmd, "--json", check=True).stdout
     data = json.loads(out)
     assert data["reviews_added"] == 2 and data["gold_quotes_added"] == 4
     assert data["review_conflicts"] == [] and data["reviews_present"] == 0
-    text = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+    text = run_cli(*cmd, check=True).stdout
     assert "reviews: 0 added (0 gold quotes), 2 already here, 0 conflicting" in text
