@@ -286,9 +286,7 @@ def test_welcome_note_goes_once_the_analyst_acts(qtbot: Any, project_path: Path)
     assert w.info_label.text() == ""
 
 
-def test_all_decided_message_goes_when_it_stops_being_true(
-    qtbot: Any, project_path: Path
-) -> None:
+def test_all_decided_message_goes_when_it_stops_being_true(qtbot: Any, project_path: Path) -> None:
     w = _open(qtbot, project_path)
     _key(qtbot, Qt.Key.Key_A)
     _key(qtbot, Qt.Key.Key_A)

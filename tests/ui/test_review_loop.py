@@ -142,9 +142,7 @@ def test_missing_version_says_rejected_or_never_opened(qtbot: Any, path: Path) -
     assert w.statusBar().currentMessage() == "carol never opened this article"
 
 
-def test_every_quote_decided_message_does_not_outlive_its_article(
-    qtbot: Any, path: Path
-) -> None:
+def test_every_quote_decided_message_does_not_outlive_its_article(qtbot: Any, path: Path) -> None:
     w = _window(qtbot, path, ["alice", "carol"])
     # article 2 (Rates): one agreed quote; make it gold, then ask for the next undecided
     w.article_list.setCurrentRow(1)
