@@ -43,8 +43,8 @@ STATE_COLOURS: dict[str, tuple[str, str]] = {
 SPEAKER_COLOUR = "#6a1b9a"
 CUE_COLOUR = "#00695c"
 OUTLINE_COLOUR = "#d84315"
-HIT_COLOUR = "#ffe082"
-CURRENT_HIT_COLOUR = "#ffab40"
+HIT_COLOUR = "#ffd54f"
+CURRENT_HIT_COLOUR = "#ff9100"
 #: How near (pixels) the mouse must be to a quote's edge to grab it.
 EDGE_GRAB = 5
 MAX_TEXT_WIDTH = 760

@@ -311,6 +311,9 @@ class MainWindow(QuoteCommands):
         art = self.session.article
         self._hits = search_hits(art.text, self._query) if art is not None and self._query else []
         self._hit = index % len(self._hits) if index is not None and self._hits else -1
+        if self._hit >= 0:
+            # a hit inside a quote makes it current: what is outlined is what the keys act on
+            self.session.select_at(self._hits[self._hit][0])
         self.view.set_hits(self._hits, self._hit)
 
     def find_next(self) -> None:

@@ -242,6 +242,9 @@ def test_search_enter_opens_first_hit_and_f3_walks_hits(qtbot: Any, project_path
     assert w.session.article.id == a1 and _listed(w) == a1
     n1 = len(w.view.hits())
     assert n1 == TEXT.count(" said") and w.view.current_hit() == n1 - 1
+    # the hit "said" in "The ministry said it hoped..." is no quote's; "Lee In-young said"
+    # neither; the jump keeps the outline on the quote the keys act on
+    assert _outlined(w) == w.session.current.key  # type: ignore[union-attr]
     _key(qtbot, Qt.Key.Key_F3)
     assert w.session.article.id == a2 and _listed(w) == a2 and w.view.current_hit() == 0
     _key(qtbot, Qt.Key.Key_F3)
@@ -404,3 +407,18 @@ def test_respan_a_suggestion_from_a_mouse_selection(
     _key(qtbot, Qt.Key.Key_A)
     rec = json.loads(_export(project_path, tmp_path).decode().splitlines()[0])
     assert [[a, b]] in [x["content_spans"] for x in rec["quotes"]]
+
+
+def test_a_hit_inside_a_quote_makes_it_current(qtbot: Any, project_path: Path) -> None:
+    w = _open(qtbot, project_path)
+    assert w.session.current is not None
+    assert w.session.current.quote.content_spans[0] == span("We will talk,")
+    _key(qtbot, Qt.Key.Key_F, CTRL)
+    qtbot.keyClicks(w.article_list.search, "progress")
+    _key(qtbot, Qt.Key.Key_Return)
+    cur = w.session.current
+    assert cur is not None and cur.quote.content_spans == (span("it hoped for progress"),)
+    assert _outlined(w) == cur.key
+    _key(qtbot, Qt.Key.Key_A)
+    (q,) = _mine(project_path)
+    assert q.content_spans == (span("it hoped for progress"),)
