@@ -175,6 +175,8 @@ class ArticleList(QWidget):
     search_changed = Signal(str)
     #: Enter in the search box (the window opens the first hit).
     search_entered = Signal()
+    #: The rows shown changed (search or filter): the window keeps the shown article listed.
+    filter_changed = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -265,6 +267,12 @@ class ArticleList(QWidget):
 
     def _apply_filter(self) -> None:
         self.proxy.set_filter(self.status_combo.currentData(), self._ids)
+        self.filter_changed.emit()
+
+    def shows(self, article_id: int) -> bool:
+        """True when the article's row passes the search and filters."""
+        row = self.model.row_of(article_id)
+        return row is not None and self.proxy.mapFromSource(self.model.index(row, 0)).isValid()
 
     def show_current(self, article_id: int) -> None:
         """Select the article's row without emitting article_chosen."""

@@ -131,6 +131,7 @@ class MainWindow(QuoteCommands):
         self.article_list.article_chosen.connect(self.choose_article)
         self.article_list.search_changed.connect(self._search)
         self.article_list.search_entered.connect(self.search_enter)
+        self.article_list.filter_changed.connect(self._list_filtered)
         self.view = ArticleView()
         self.view.clicked.connect(lambda pos: self.session.select_at(pos))
         self.view.edge_dragged.connect(self.move_edge)
@@ -289,16 +290,20 @@ class MainWindow(QuoteCommands):
         text = text.strip()
         self._query = text
         ids = set(self.project.search_articles(text)) if text else None
-        self.article_list.set_search_ids(ids)
-        art = self.session.article
-        if ids is not None and (art is None or art.id not in ids):
-            first = self.article_list.neighbour(-1, 1)
-            if first is not None:
-                self.open_article(first)
-                return
-        if art is not None:
-            self.article_list.show_current(art.id)
+        self.article_list.set_search_ids(ids)  # then _list_filtered
         self._show_hits(None)
+
+    def _list_filtered(self) -> None:
+        """The list shows other rows: keep the shown article selected in it, or open the
+        first row listed when the shown article is filtered out (the list selection always
+        equals the shown article)."""
+        art = self.session.article
+        if art is not None and self.article_list.shows(art.id):
+            self.article_list.show_current(art.id)
+            return
+        first = self.article_list.neighbour(-1, 1)
+        if first is not None:
+            self.open_article(first)
 
     def search_enter(self) -> None:
         """Enter in the search box: search now, go to the first hit and back to the text."""

@@ -422,3 +422,18 @@ def test_a_hit_inside_a_quote_makes_it_current(qtbot: Any, project_path: Path) -
     _key(qtbot, Qt.Key.Key_A)
     (q,) = _mine(project_path)
     assert q.content_spans == (span("it hoped for progress"),)
+
+
+def test_a_filter_that_hides_the_shown_article_opens_a_listed_one(
+    qtbot: Any, project_path: Path
+) -> None:
+    w = _open(qtbot, project_path)
+    with Project.open(project_path) as p:
+        a1, a2 = p.article_ids()
+    _key(qtbot, Qt.Key.Key_A)  # article 1 is now in progress
+    lst = w.article_list
+    lst.status_combo.setCurrentIndex(lst.status_combo.findData("new"))
+    assert w.session.article is not None and w.session.article.id == a2
+    assert _listed(w) == a2
+    lst.status_combo.setCurrentIndex(lst.status_combo.findData(None))
+    assert w.session.article.id == a2 and _listed(w) == a2
