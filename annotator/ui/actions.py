@@ -185,7 +185,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec(
         "&Quote",
         "act_mouse_help",
-        "Mouse: drag selects whole words (Alt: exact characters); drag a quote's edge to move it",
+        "Mouse: whole words (Alt: exact); drag an edge to move it",
         "mouse_help",
     ),
     ActionSpec("&Edit", "act_find_next", "Find &next hit", "find_next", "F3"),
