@@ -237,6 +237,8 @@ class ArticleView(QTextEdit):
 
     def set_hits(self, hits: Sequence[tuple[int, int]], index: int = -1) -> None:
         """Mark search hits (code-point spans); scroll to hit ``index`` (-1: none)."""
+        if not hits and not self._hits:
+            return  # nothing marked before or now (every article change without a search)
         self._hits = list(hits)
         self._hit = index
         if 0 <= index < len(self._hits) and self._index is not None:
