@@ -184,3 +184,13 @@ def search_hits(text: str, query: str) -> list[Span]:
         return []
     pattern = re.compile(r"(?<!\w)(?:" + "|".join(words) + r")(?!\w)", re.IGNORECASE)
     return [(m.start(), m.end()) for m in pattern.finditer(text) if m.end() > m.start()]
+
+
+def word_step(text: str, pos: int, step: int) -> int:
+    """The caret after one word step from code point ``pos``: ``step`` 1 goes to the end of
+    the next word, -1 to the start of the previous one (clamped to the text)."""
+    if step > 0:
+        m = WORD_RE.search(text, pos)
+        return m.end() if m is not None else len(text)
+    words = _words(text, max(0, pos - 400), pos) or _words(text, 0, pos)
+    return words[-1][0] if words else 0

@@ -185,7 +185,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec(
         "&Quote",
         "act_mouse_help",
-        "Mouse: whole words (Alt: exact); drag an edge to move it",
+        "Selecting: drag (Alt: exact letters) or Shift+Right/Left; drag an edge",
         "mouse_help",
     ),
     ActionSpec("&Edit", "act_find_next", "Find &next hit", "find_next", "F3"),

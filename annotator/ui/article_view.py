@@ -15,6 +15,7 @@ from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
+    QKeyEvent,
     QMouseEvent,
     QPainter,
     QPainterPath,
@@ -30,7 +31,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QTextEdit, QWidget
 
 from annotator.core.text import Utf16Map
-from annotator.services.editing import snap_to_words
+from annotator.services.editing import snap_to_words, word_step
 from annotator.services.items import ACCEPTED, MANUAL, REJECTED, SUGGESTED, Item
 
 #: Background and underline colours per state (colour-blind safe-ish: hue and pattern differ).
@@ -228,8 +229,18 @@ class ArticleView(QTextEdit):
         self.set_current(current, scroll=True)
 
     def set_current(self, item: Item | None, scroll: bool = True) -> None:
-        """Outline ``item`` (extra selections + painted outline) and bring it into view."""
+        """Outline ``item`` (extra selections + painted outline) and bring it into view.
+
+        When another quote becomes current the caret moves to its end, so a keyboard
+        selection (Shift+Right) starts there.
+        """
+        moved = item is not None and (self._current is None or self._current.key != item.key)
         self._current = item
+        if moved and item is not None and self._index is not None:
+            cur = self.textCursor()
+            if not cur.hasSelection():
+                cur.setPosition(self._index.map.to_utf16(item.quote.end))
+                self.setTextCursor(cur)
         if item is not None and self._index is not None and scroll:
             m = self._index.map
             self._scroll_to(m.to_utf16(item.quote.start), m.to_utf16(item.quote.end))
@@ -324,6 +335,33 @@ class ArticleView(QTextEdit):
         cur.clearSelection()
         self.setTextCursor(cur)
 
+    def keyPressEvent(self, e: QKeyEvent) -> None:  # noqa: N802
+        """Right/Left move the caret by a word; with Shift they select word by word."""
+        mods = e.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        step = {Qt.Key.Key_Right: 1, Qt.Key.Key_Left: -1}.get(Qt.Key(e.key()))
+        if (
+            step is None
+            or self._index is None
+            or mods
+            not in (
+                Qt.KeyboardModifier.NoModifier,
+                Qt.KeyboardModifier.ShiftModifier,
+            )
+        ):
+            super().keyPressEvent(e)
+            return
+        m = self._index.map
+        cur = self.textCursor()
+        pos = word_step(self._text, m.from_utf16(cur.position()), step)
+        mode = QTextCursor.MoveMode.MoveAnchor
+        if mods == Qt.KeyboardModifier.ShiftModifier:
+            mode = QTextCursor.MoveMode.KeepAnchor
+        cur.setPosition(m.to_utf16(pos), mode)
+        self.setTextCursor(cur)
+        self.ensureCursorVisible()
+        self.viewport().update()
+        e.accept()
+
     def caret(self) -> int:
         """Where the text cursor is (the last click), as a code point of the stored text."""
         if self._index is None:
@@ -404,6 +442,12 @@ class ArticleView(QTextEdit):
 
     def paintEvent(self, e: QPaintEvent) -> None:  # noqa: N802
         super().paintEvent(e)
+        if self.hasFocus() and not self.textCursor().hasSelection() and self._index is not None:
+            # a read-only QTextEdit draws no caret; the word keys need to show where it is
+            r = self.cursorRect()
+            caret = QPainter(self.viewport())
+            caret.fillRect(QRectF(r.center().x() - 0.5, r.top(), 1.5, r.height()), QColor("#333"))
+            caret.end()
         item = self._current
         if item is None or self._index is None:
             return

@@ -228,8 +228,9 @@ class QuoteCommands(ActionWindow):
 
     def mouse_help(self) -> None:
         self.status.say(
-            "A mouse drag selects whole words; hold Alt for exact characters. Drag the start or "
-            "end edge of the outlined quote to move it.",
+            "A mouse drag selects whole words (hold Alt for exact characters); Right/Left move "
+            "the caret by a word, Shift+Right/Left select word by word. Drag the start or end "
+            "edge of the outlined quote to move it.",
             10000,
         )
 

@@ -16,6 +16,7 @@ from annotator.services.editing import (
     move_edge,
     search_hits,
     snap_to_words,
+    word_step,
 )
 from annotator.services.session import Session
 from annotator.store.project import Project
@@ -131,3 +132,14 @@ def test_next_undecided_wraps_and_stops_when_none_left(session: Session) -> None
     assert s.current is not None and s.current.quote.content_spans == (_span("We will talk,"),)
     s.run(s.plan_accept())
     assert not s.next_undecided()
+
+
+def test_word_step_moves_by_words_and_stays_inside_the_text() -> None:
+    end = _span("it hoped for progress")[1]
+    assert word_step(TEXT, end, 1) == end + 1  # the comma is a word
+    assert word_step(TEXT, end + 1, 1) == _span("according")[1]
+    assert word_step(TEXT, end, -1) == _span("progress")[0]
+    assert word_step(TEXT, 0, -1) == 0
+    assert word_step(TEXT, len(TEXT), 1) == len(TEXT)
+    flag = _span("🇰🇷")
+    assert word_step(TEXT, flag[0], 1) == flag[1]  # the flag is one word of two code points

@@ -437,3 +437,25 @@ def test_a_filter_that_hides_the_shown_article_opens_a_listed_one(
     assert _listed(w) == a2
     lst.status_combo.setCurrentIndex(lst.status_combo.findData(None))
     assert w.session.article.id == a2 and _listed(w) == a2
+
+
+def test_keyboard_selection_word_by_word_then_add_fragment(
+    qtbot: Any, project_path: Path, tmp_path: Path
+) -> None:
+    w = _open(qtbot, project_path)
+    _key(qtbot, Qt.Key.Key_N)  # "it hoped for progress": the caret goes to its end
+    assert w.view.caret() == span("it hoped for progress")[1]
+    _key(qtbot, Qt.Key.Key_Right)  # past ","
+    _key(qtbot, Qt.Key.Key_Right)  # past "according"
+    _key(qtbot, Qt.Key.Key_Right, SHIFT)
+    _key(qtbot, Qt.Key.Key_Right, SHIFT)
+    assert w.view.selected_span() == (span("according")[1], span("to Andrey")[1])
+    _key(qtbot, Qt.Key.Key_Left, SHIFT)  # back one word: " to"
+    _key(qtbot, Qt.Key.Key_Right, SHIFT)
+    _key(qtbot, Qt.Key.Key_F)
+    (q,) = _mine(project_path)
+    assert q.content_spans == (span("it hoped for progress"), span("to Andrey"))
+    rec = json.loads(_export(project_path, tmp_path).decode().splitlines()[0])
+    assert [list(span("it hoped for progress")), list(span("to Andrey"))] in [
+        x["content_spans"] for x in rec["quotes"]
+    ]
