@@ -459,3 +459,21 @@ def test_keyboard_selection_word_by_word_then_add_fragment(
     assert [list(span("it hoped for progress")), list(span("to Andrey"))] in [
         x["content_spans"] for x in rec["quotes"]
     ]
+
+
+def test_enter_on_a_completion_commits_and_returns_the_keyboard(
+    qtbot: Any, project_path: Path
+) -> None:
+    w = _open(qtbot, project_path)
+    w.panel.set_names(["Jane Doe", "John Roe"])
+    _key(qtbot, Qt.Key.Key_E)
+    w.panel.speaker_edit.clear()
+    qtbot.keyClicks(w.panel.speaker_edit, "Jan")
+    popup = w.panel.speaker_edit.completer().popup()
+    qtbot.waitUntil(popup.isVisible)
+    qtbot.keyClick(popup, Qt.Key.Key_Down)
+    qtbot.keyClick(popup, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is w.view)
+    _key(qtbot, Qt.Key.Key_A)
+    (q,) = _mine(project_path)
+    assert (q.speaker_name, q.status) == ("Jane Doe", "accepted")
