@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.services.editing import search_hits
 from annotator.services.items import ItemKey
 from annotator.services.ops import Change
 from annotator.services.project_settings import load_settings
@@ -40,6 +39,7 @@ from annotator.ui.controllers.importing import ImportController
 from annotator.ui.controllers.names import NamesController
 from annotator.ui.controllers.position import PositionController
 from annotator.ui.controllers.read_only import ReadOnlyController
+from annotator.ui.controllers.search import SearchController
 from annotator.ui.controllers.settings import SettingsController
 from annotator.ui.dialogs import AnnotatorDialog, ShortcutSheet, shortcut_sheet_html
 from annotator.ui.quote_panel import QuotePanel
@@ -82,9 +82,6 @@ class MainWindow(QuoteCommands):
         self._windows: list[QWidget] = []
         self._stance_actions: list[QAction] = []
         self._closing = False
-        self._query = ""
-        self._hits: list[tuple[int, int]] = []
-        self._hit = -1
 
         name = annotator or str(self.settings.value(SETTINGS_ANNOTATOR, "") or "")
         if not name:
@@ -129,9 +126,7 @@ class MainWindow(QuoteCommands):
     def _build_widgets(self) -> None:
         self.article_list = ArticleList()
         self.article_list.article_chosen.connect(self.choose_article)
-        self.article_list.search_changed.connect(self._search)
         self.article_list.search_entered.connect(self.search_enter)
-        self.article_list.filter_changed.connect(self._list_filtered)
         self.view = ArticleView()
         self.view.clicked.connect(lambda pos: self.session.select_at(pos))
         self.view.edge_dragged.connect(self.move_edge)
@@ -231,6 +226,12 @@ class MainWindow(QuoteCommands):
         pos.annotator = self.session.annotator
         pos.failed.connect(lambda text: say(text, 8000))
 
+        search = self.search = SearchController(
+            self.project, lambda: self.session, self.article_list, self.view, self
+        )
+        search.open_article.connect(self.choose_article)
+        search.message.connect(say)
+
         st = self.settings_ctl = SettingsController(self.project, self)
         st.changed.connect(self._settings_changed)
         st.message.connect(say)
@@ -283,71 +284,18 @@ class MainWindow(QuoteCommands):
             return
         self.article_list.model.update_row(row)
 
-    def _search(self, text: str) -> None:
-        """The search text changed: filter the list, mark the hits in the shown article, and
-        open the first hit when the shown article is not among them (the list selection
-        always equals the shown article)."""
-        text = text.strip()
-        self._query = text
-        ids = set(self.project.search_articles(text)) if text else None
-        self.article_list.set_search_ids(ids)  # then _list_filtered
-        self._show_hits(None)
-
-    def _list_filtered(self) -> None:
-        """The list shows other rows: keep the shown article selected in it, or open the
-        first row listed when the shown article is filtered out (the list selection always
-        equals the shown article)."""
-        art = self.session.article
-        if art is not None and self.article_list.shows(art.id):
-            self.article_list.show_current(art.id)
-            return
-        first = self.article_list.neighbour(-1, 1)
-        if first is not None:
-            self.open_article(first)
-
     def search_enter(self) -> None:
-        """Enter in the search box: search now, go to the first hit and back to the text."""
-        self.article_list.flush_search()
-        self._show_hits(0)
+        """Enter in the search box: go to the first hit, back in the text."""
+        self.search.enter()
         self.focus_text()
-
-    def _show_hits(self, index: int | None) -> None:
-        """Mark the search hits in the shown article; scroll to hit ``index`` (None: none)."""
-        art = self.session.article
-        self._hits = search_hits(art.text, self._query) if art is not None and self._query else []
-        self._hit = index % len(self._hits) if index is not None and self._hits else -1
-        if self._hit >= 0:
-            # a hit inside a quote makes it current: what is outlined is what the keys act on
-            self.session.select_at(self._hits[self._hit][0])
-        self.view.set_hits(self._hits, self._hit)
 
     def find_next(self) -> None:
         """F3: the next search hit, in this article and then in the next listed ones."""
-        self._find(1)
+        self.search.find(1)
 
     def find_previous(self) -> None:
         """Shift+F3: the previous search hit."""
-        self._find(-1)
-
-    def _find(self, step: int) -> None:
-        if not self._query:
-            self.status.say("Nothing to find: Ctrl+F, type words, Enter; then F3.", 5000)
-            return
-        art = self.session.article
-        nxt = self._hit + step
-        if self._hits and self._hit < 0:
-            self._show_hits(0 if step > 0 else -1)
-            return
-        if 0 <= nxt < len(self._hits):
-            self._show_hits(nxt)
-            return
-        target = self.article_list.neighbour(art.id if art else -1, step)
-        if target is None:
-            where = "last" if step > 0 else "first"
-            self.status.say(f"No more hits: this is the {where} article found.", 5000)
-            return
-        self.choose_article(target)
-        self._show_hits(0 if step > 0 else -1)
+        self.search.find(-1)
 
     # -- read-only projects ------------------------------------------------------------------
 
@@ -444,7 +392,7 @@ class MainWindow(QuoteCommands):
         self.names.request(art.id, art.text)
         self.article_list.show_current(art.id)
         self._show_current(scroll=False)
-        self._show_hits(None)
+        self.search.show_hits(None)
 
     def _names_found(self, article_id: int, names: list[str]) -> None:
         art = self.session.article

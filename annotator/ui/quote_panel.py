@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QEvent, QObject, QStringListModel, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QStringListModel, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -127,6 +127,11 @@ class QuotePanel(QWidget):
         # Enter commits and Esc cancels, and both give the keyboard back to the article
         for edit in (self.speaker_edit, self.note_edit):
             edit.installEventFilter(self)
+        # Enter on a completion reaches the field past the filter: it commits, then the
+        # keyboard goes back once the popup has closed (closing gives the field the focus)
+        self.speaker_edit.returnPressed.connect(
+            lambda: QTimer.singleShot(0, self.done_editing.emit)
+        )
         note_row = QFormLayout()
         note_row.addRow("Note", self.note_edit)
         outer.addLayout(note_row)
