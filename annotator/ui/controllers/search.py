@@ -44,7 +44,7 @@ class SearchController(QObject):
         self._session = session
         self.list = article_list
         self.view = view
-        self.query = ""
+        self.words = ""
         self.hits: list[Span] = []
         self.hit = -1
         article_list.search_changed.connect(self.search)
@@ -53,8 +53,8 @@ class SearchController(QObject):
     def search(self, text: str) -> None:
         """The search text changed: filter the list (then :meth:`list_filtered`), mark the
         hits in the shown article."""
-        self.query = text.strip()
-        ids = set(self.project.search_articles(self.query)) if self.query else None
+        self.words = text.strip()
+        ids = set(self.project.search_articles(self.words)) if self.words else None
         self.list.set_search_ids(ids)
         self.show_hits(None)
 
@@ -79,7 +79,7 @@ class SearchController(QObject):
         counts from the end)."""
         session = self._session()
         art = session.article
-        self.hits = search_hits(art.text, self.query) if art is not None and self.query else []
+        self.hits = search_hits(art.text, self.words) if art is not None and self.words else []
         self.hit = index % len(self.hits) if index is not None and self.hits else -1
         if self.hit >= 0:
             # a hit inside a quote makes it current: what is outlined is what the keys act on
@@ -88,7 +88,7 @@ class SearchController(QObject):
 
     def find(self, step: int) -> None:
         """F3 (``step`` 1) / Shift+F3 (-1): the next or previous hit."""
-        if not self.query:
+        if not self.words:
             self.message.emit("Nothing to find: Ctrl+F, type words, Enter; then F3.", 5000)
             return
         if self.hits and self.hit < 0:
