@@ -140,8 +140,27 @@ def _m0002_progress_and_search(db: Database) -> None:
     )
 
 
-@migrations(name="0003_review_left_out")
-def _m0003_review_left_out(db: Database) -> None:
+@migrations(name="0003_stance_targets_and_filters")
+def _m0003_stance_targets_and_filters(db: Database) -> None:
+    """Stance targets per annotation, gold quote and article; indexes for the list filters.
+
+    A quote's ``stance_target`` is what its stance is about (issue 10: one target per
+    project does not fit); an article's overrides the project default for its quotes.
+    """
+    db.executescript(
+        """
+        ALTER TABLE annotations ADD COLUMN stance_target TEXT;
+        ALTER TABLE gold_quotes ADD COLUMN stance_target TEXT;
+        ALTER TABLE articles ADD COLUMN stance_target TEXT;
+        CREATE INDEX annotations_speaker ON annotations(speaker_id, article_id);
+        CREATE INDEX annotations_target ON annotations(stance_target);
+        CREATE INDEX suggestions_confidence ON suggestions(confidence, article_id);
+        """
+    )
+
+
+@migrations(name="0004_review_left_out")
+def _m0004_review_left_out(db: Database) -> None:
     """Quotes a reviewer left out of the gold on purpose (review key X), by annotation, so an
     undecided row and a row decided "not a quote" differ (issue 10)."""
     db.executescript(

@@ -44,11 +44,79 @@ STATE_COLOURS: dict[str, tuple[str, str]] = {
 SPEAKER_COLOUR = "#6a1b9a"
 CUE_COLOUR = "#00695c"
 OUTLINE_COLOUR = "#d84315"
+#: How much darker the current quote's background is (QColor.darker factor, percent).
+CURRENT_DARKER = 112
 HIT_COLOUR = "#ffd54f"
 CURRENT_HIT_COLOUR = "#ff9100"
 #: How near (pixels) the mouse must be to a quote's edge to grab it.
 EDGE_GRAB = 5
 MAX_TEXT_WIDTH = 760
+#: The article's typeface (first installed one wins) and size at zoom 0, in points.
+TEXT_FAMILIES = ["Noto Serif", "DejaVu Serif", "Georgia", "Times New Roman", "serif"]
+BASE_POINT_SIZE = 12.5
+#: Zoom steps: each one scales the text by ZOOM_FACTOR; the range keeps it readable.
+ZOOM_FACTOR = 1.12
+ZOOM_MIN, ZOOM_MAX = -4, 8
+
+#: The colour legend: (what, how it looks as inline CSS, what it means), built from the
+#: constants the view paints with so it cannot drift from the article.
+LEGEND: tuple[tuple[str, str, str], ...] = (
+    (
+        "Suggested",
+        f"background-color:{STATE_COLOURS[SUGGESTED][0]};text-decoration:underline;color:#000",
+        "proposed by the detector, not decided yet (dotted underline)",
+    ),
+    (
+        "Accepted",
+        f"background-color:{STATE_COLOURS[ACCEPTED][0]};text-decoration:underline;color:#000",
+        "you accepted it (A)",
+    ),
+    (
+        "Hand-added",
+        f"background-color:{STATE_COLOURS[MANUAL][0]};text-decoration:underline;color:#000",
+        "you added it from a selection (Q)",
+    ),
+    (
+        "Rejected",
+        f"background-color:{STATE_COLOURS[REJECTED][0]};text-decoration:line-through;color:#757575",
+        "you rejected it (R): struck through, kept for the record",
+    ),
+    (
+        "Current",
+        f"background-color:"
+        f"{QColor(STATE_COLOURS[SUGGESTED][0]).darker(CURRENT_DARKER).name()};color:#000",
+        "the quote the keys act on: outlined in orange, a shade darker",
+    ),
+    (
+        "Speaker mention",
+        f"color:{SPEAKER_COLOUR};font-weight:bold;text-decoration:underline",
+        "who is quoted, as written in the text (S)",
+    ),
+    ("Cue", f"color:{CUE_COLOUR};font-style:italic", "the reporting verb or phrase"),
+)
+
+
+def _swatch(name: str, css: str) -> str:
+    # Qt's rich text draws no border around inline text: the current quote's outline is a
+    # one-cell table with a border in the outline colour
+    sample = f"<span style='{css}'>&nbsp;{name}&nbsp;</span>"
+    if name != "Current":
+        return sample
+    return (
+        f"<table cellspacing=0 cellpadding=0 border=2 style='border-style:solid;"
+        f"border-color:{OUTLINE_COLOUR}'><tr><td>{sample}</td></tr></table>"
+    )
+
+
+def legend_html() -> str:
+    """The colour legend as an HTML table (for the View menu's dialog and the F1 sheet)."""
+    rows = "".join(
+        f"<tr><td style='padding:4px 10px'>{_swatch(name, css)}</td>"
+        f"<td style='padding:4px 10px'>{meaning}</td></tr>"
+        for name, css, meaning in LEGEND
+    )
+    return f"<h2>Colour legend</h2><table cellspacing=2>{rows}</table>"
+
 
 # (start16 within block, length16, format key)
 Entry = tuple[int, int, str]
@@ -184,10 +252,8 @@ class ArticleView(QTextEdit):
         doc = self.document()
         doc.setUndoRedoEnabled(False)
         doc.setDocumentMargin(28)
-        font = QFont()
-        font.setFamilies(["Noto Serif", "DejaVu Serif", "Georgia", "Times New Roman", "serif"])
-        font.setPointSizeF(12.5)
-        doc.setDefaultFont(font)
+        self.zoom_steps = 0
+        self._apply_zoom()
         self.highlighter = QuoteHighlighter(doc)
         self._index: SpanIndex | None = None
         self._current: Item | None = None
@@ -199,6 +265,26 @@ class ArticleView(QTextEdit):
         self.viewport().setMouseTracking(True)  # hover over an edge changes the cursor
         #: False in a read-only project: quote edges cannot be dragged.
         self.editable = True
+
+    # -- zoom --------------------------------------------------------------------------------
+
+    def set_zoom(self, steps: int) -> int:
+        """Show the text ``steps`` zoom steps from the base size (clamped to the range);
+        the typeface stays. Returns the steps applied."""
+        self.zoom_steps = max(ZOOM_MIN, min(ZOOM_MAX, int(steps)))
+        self._apply_zoom()
+        return self.zoom_steps
+
+    def point_size(self) -> float:
+        """The text's size now, in points."""
+        return self.document().defaultFont().pointSizeF()
+
+    def _apply_zoom(self) -> None:
+        font = QFont()
+        font.setFamilies(TEXT_FAMILIES)
+        font.setPointSizeF(round(BASE_POINT_SIZE * ZOOM_FACTOR**self.zoom_steps, 2))
+        self.document().setDefaultFont(font)
+        self.viewport().update()
 
     # -- content ---------------------------------------------------------------------------
 
@@ -288,7 +374,7 @@ class ArticleView(QTextEdit):
         if self._index is not None:
             if item is not None:
                 fmt = QTextCharFormat()
-                fmt.setBackground(QColor(STATE_COLOURS[item.state][0]).darker(112))
+                fmt.setBackground(QColor(STATE_COLOURS[item.state][0]).darker(CURRENT_DARKER))
                 sels += [self._selection_of(a, b, fmt) for a, b in item.quote.content_spans]
             for i, (a, b) in enumerate(self._hits):
                 fmt = QTextCharFormat()

@@ -48,12 +48,13 @@ class SearchController(QObject):
         self.hits: list[Span] = []
         self.hit = -1
         article_list.search_changed.connect(self.search)
-        article_list.filter_changed.connect(self.list_filtered)
+        article_list.rows_changed.connect(self.list_filtered)
 
     def search(self, text: str) -> None:
         """The search text changed: filter the list (then :meth:`list_filtered`), mark the
         hits in the shown article."""
         self.words = text.strip()
+        self.list.proxy.keep = None  # the analyst's own change: filter the shown article too
         ids = set(self.project.search_articles(self.words)) if self.words else None
         self.list.set_search_ids(ids)
         self.show_hits(None)
