@@ -61,6 +61,7 @@ class QuotePanel(QWidget):
         self.setObjectName("quotePanel")
         self.setMinimumWidth(280)
         self._item: Item | None = None
+        self._committing: tuple[QLineEdit, ...] = ()  # fields where Enter/Esc commit/cancel
         self._header_state = ""
         self._read_only = False
         outer = QVBoxLayout(self)
@@ -149,7 +150,8 @@ class QuotePanel(QWidget):
         self.note_edit.setPlaceholderText("Note")
         self.note_edit.editingFinished.connect(self._note_done)
         # Enter commits and Esc cancels, and both give the keyboard back to the article
-        for edit in (self.speaker_edit, self.note_edit):
+        self._committing = (self.speaker_edit, self.note_edit)
+        for edit in self._committing:
             edit.installEventFilter(self)
         # Enter on a completion reaches the field past the filter: it commits, then the
         # keyboard goes back once the popup has closed (closing gives the field the focus)
@@ -323,7 +325,7 @@ class QuotePanel(QWidget):
         (the window gives the keyboard back to the article, so the next key is a command)."""
         if self._target_key(obj, event):
             return True
-        if obj in (self.speaker_edit, self.note_edit) and isinstance(event, QKeyEvent):
+        if obj in self._committing and isinstance(event, QKeyEvent):
             key = event.key()
             if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Escape):
                 if event.type() == QEvent.Type.ShortcutOverride:
