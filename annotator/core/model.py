@@ -308,3 +308,9 @@ class Speaker:
     name: str
     kind: str = "unknown"
     aliases: tuple[str, ...] = ()
+    #: ``unknown``, ``female``, ``male`` or ``other``: as the analyst set it, or a guess
+    #: (``gender_guessed``) from honorifics, pronouns or first names until confirmed.
+    gender: str = "unknown"
+    gender_guessed: bool = False
+    #: Role or title ("Unification Minister"), kept apart from the name.
+    role: str | None = None

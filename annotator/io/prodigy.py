@@ -6,8 +6,11 @@ pending ones in an ``ignore`` task). A task holds:
 
 - ``text``, ``tokens`` (spaCy's blank English tokenizer: text, start, end, id, ws);
 - ``spans``: every content fragment as ``QUOTE``, speaker mentions as ``SPEAKER``, cues as
-  ``CUE``; ``start``/``end`` are the exact character offsets, ``token_start``/``token_end``
-  (inclusive) the tokens they touch;
+  ``CUE``; ``start``/``end`` are character offsets on token boundaries and
+  ``token_start``/``token_end`` (inclusive) their tokens. Prodigy skips a span whose offsets
+  end inside a token, so a span that starts or ends inside one grows to the whole token
+  (``the U.S`` of ``the U.S.``, ``AnaRuiz`` of ``@AnaRuiz``), as the DocBin export's
+  ``alignment_mode="expand"`` does; :attr:`ProdigyWriter.moved` counts such spans;
 - ``relations`` (head -> child, Prodigy's ``head``/``child`` are the spans' last tokens):
   ``SAID_BY`` quote fragment -> speaker, ``CUED_BY`` quote fragment -> cue, and
   ``CONTINUES`` fragment -> next fragment of the same quote (``"A," she said, "B."``);
@@ -84,6 +87,8 @@ class _Tokens:
         ]
         self._starts = [t["start"] for t in self.json]
         self._ends = [t["end"] for t in self.json]
+        #: spans moved to token boundaries by :meth:`align`
+        self.moved = 0
 
     def bounds(self, start: int, end: int) -> tuple[int, int]:
         """First and last (inclusive) token overlapping ``[start, end)`` (nearest if none)."""
@@ -93,6 +98,38 @@ class _Tokens:
         last = bisect_left(self._starts, end) - 1  # last token starting before end
         first = min(first, len(self._starts) - 1)
         return first, max(first, last)
+
+    def align(self, spans: Sequence[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
+        """``spans`` grown to whole tokens (overlaps merged, in order); counts moved spans.
+
+        Each span becomes [start of its first token, end of its last token] as
+        :meth:`bounds` finds them; a span already on token boundaries is unchanged.
+        """
+        if not self._starts:
+            return tuple(spans)
+        out: list[tuple[int, int]] = []
+        for a, b in spans:
+            first, last = self.bounds(a, b)
+            new = (min(a, self._starts[first]), max(b, self._ends[last]))
+            if new != (a, b):
+                self.moved += 1
+            out.append(new)
+        out.sort()
+        merged: list[tuple[int, int]] = []
+        for a, b in out:
+            if merged and a < merged[-1][1]:
+                merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
+            else:
+                merged.append((a, b))
+        return tuple(merged)
+
+    def align_quote(self, quote: Quote) -> Quote:
+        """The quote with content, speaker and cue spans on token boundaries."""
+        return quote.with_(
+            content_spans=self.align(quote.content_spans),
+            speaker_spans=self.align(quote.speaker_spans),
+            cue_spans=self.align(quote.cue_spans),
+        )
 
 
 def _span(tokens: _Tokens, a: int, b: int, label: str) -> dict[str, Any]:
@@ -126,7 +163,7 @@ def prodigy_tasks(
     groups: dict[tuple[str, str], list[tuple[int, Quote]]] = {}
     for seq, q in enumerate(quotes):
         key = (q.quote.annotator or "", q.quote.status)
-        groups.setdefault(key, []).append((seq, q.quote))
+        groups.setdefault(key, []).append((seq, tokens.align_quote(q.quote)))
     tasks = []
     for (annotator, status), members in groups.items():
         spans: list[dict[str, Any]] = []
@@ -188,11 +225,15 @@ class ProdigyWriter:
         self.path = Path(path)
         self._fh = open(self.path, "w", encoding="utf-8", newline="\n")  # noqa: SIM115 (closed by close())
         self.tasks = 0
+        #: spans moved to token boundaries (see the module docstring)
+        self.moved = 0
 
     def write(self, article: StoredArticle, quotes: Sequence[ExportQuote]) -> None:
-        for task in prodigy_tasks(article, quotes):
+        tokens = _Tokens(article.text)
+        for task in prodigy_tasks(article, quotes, tokens):
             write_jsonl_line(self._fh, task)
             self.tasks += 1
+        self.moved += tokens.moved
 
     def close(self) -> None:
         self._fh.close()

@@ -117,9 +117,28 @@ def iter_jsonl(path: str | Path) -> Iterator[Article | LineError]:
                 yield LineError(name, lineno, str(exc))
 
 
+#: Line breaks to Python's ``str.splitlines`` (and many JSON-lines tools) that JSON allows
+#: raw inside strings: NEL, LINE SEPARATOR, PARAGRAPH SEPARATOR. (json.dumps already escapes
+#: the C0 controls \v, \f and \x1c-\x1e that splitlines also breaks on.)
+_RAW_LINE_BREAKS = {"\u0085": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+
+
+def jsonl_line(obj: Any) -> str:
+    """``obj`` as one compact UTF-8 JSON line (no newline), safe for line-splitting readers.
+
+    U+0085, U+2028 and U+2029 inside strings are written as ``\\u`` escapes (the only
+    characters outside JSON's syntax that are line breaks to such readers).
+    """
+    line = json.dumps(obj, ensure_ascii=False)
+    for raw, escaped in _RAW_LINE_BREAKS.items():
+        if raw in line:
+            line = line.replace(raw, escaped)
+    return line
+
+
 def write_jsonl_line(fh: IO[str], obj: dict[str, Any]) -> None:
-    """Write one object as a compact UTF-8 JSON line."""
-    fh.write(json.dumps(obj, ensure_ascii=False))
+    """Write one object as a compact UTF-8 JSON line (see :func:`jsonl_line`)."""
+    fh.write(jsonl_line(obj))
     fh.write("\n")
 
 

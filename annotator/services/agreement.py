@@ -20,10 +20,12 @@ from typing import Any
 from annotator.core.agreement import (
     AnnotatedArticle,
     PairAgreement,
+    alpha_undefined_reason,
     cluster_quotes,
     describe_differences,
     iter_pair_agreements,
-    stance_alpha,
+    krippendorff_alpha_nominal,
+    stance_units,
 )
 from annotator.core.errors import AnnotatorError
 from annotator.core.model import Quote
@@ -42,8 +44,9 @@ class PairFigures:
 
     a: str
     b: str
-    quote_f1_lenient: float
-    quote_f1_jaccard: float
+    #: None (printed n/a) when the pair shares no article: there is nothing to compare
+    quote_f1_lenient: float | None
+    quote_f1_jaccard: float | None
     #: the reference scorer's speaker accuracy (spk_span): over A's quotes that B overlaps,
     #: B's speaker mention overlaps A's
     speaker_agreement: float | None
@@ -98,6 +101,8 @@ class AgreementReport:
     annotators: list[str]
     pairs: list[PairFigures] = field(default_factory=list)
     stance_alpha: float | None = None
+    #: why stance_alpha is None, in words ("all 6 stance labels in one category (support)")
+    stance_alpha_note: str | None = None
     per_annotator: list[AnnotatorFigures] = field(default_factory=list)
     per_article: list[ArticleFigures] = field(default_factory=list)
     gold_articles: int = 0
@@ -110,8 +115,9 @@ class AgreementReport:
         """The JSON of ``annotator agreement --json``."""
         return {
             "annotators": list(self.annotators),
-            "pairs": [asdict(p) for p in self.pairs],
+            "pairs": [{**asdict(p), "shared_articles": p.articles} for p in self.pairs],
             "stance_alpha": self.stance_alpha,
+            "stance_alpha_note": self.stance_alpha_note,
             "per_annotator": [
                 {**asdict(a), "total": a.total, "progress": a.progress} for a in self.per_annotator
             ],
@@ -233,8 +239,8 @@ def compute_agreement(
             PairFigures(
                 a=a,
                 b=b,
-                quote_f1_lenient=agg.lenient_f1,
-                quote_f1_jaccard=agg.jaccard_f1,
+                quote_f1_lenient=agg.lenient_f1 if n_articles else None,
+                quote_f1_jaccard=agg.jaccard_f1 if n_articles else None,
                 speaker_agreement=agg.speaker_span_acc if agg.scores.speaker_n else None,
                 speaker_agreement_canonical=agg.speaker_agreement,
                 stance_kappa=agg.stance_kappa,
@@ -247,7 +253,10 @@ def compute_agreement(
         )
         if progress is not None:
             progress(k, len(pair_names))
-    report.stance_alpha = stance_alpha(loaded.articles)
+    units = stance_units(loaded.articles)  # the clusters are costly: once for both
+    report.stance_alpha = krippendorff_alpha_nominal(units)
+    if report.stance_alpha is None:
+        report.stance_alpha_note = alpha_undefined_reason(units)
     rows = []
     for art in loaded.articles:
         if len(art.versions) < 2:

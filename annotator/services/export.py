@@ -64,6 +64,23 @@ class ExportError(AnnotatorError):
     """The export cannot run as asked (no gold yet, unknown annotator, bad split...)."""
 
 
+class AnnotatorChoiceNeeded(ExportError):
+    """Several annotators' versions of one article would go out together: say which.
+
+    ``annotators`` are those with quotes (matching the filters) on such shared articles.
+    """
+
+    def __init__(self, annotators: Sequence[str]) -> None:
+        self.annotators = list(annotators)
+        super().__init__(
+            f"articles of this project have versions by {len(self.annotators)} "
+            f"annotators ({', '.join(self.annotators)}); exporting them together would "
+            "repeat each quote: choose --gold (the reviewed versions), --annotator NAME "
+            "(one annotator's), or --all-annotators (every version, each record naming its "
+            "annotator; spaCy and Prodigy get one document per annotator)"
+        )
+
+
 @dataclass(frozen=True)
 class ExportOptions:
     """What to export, where, and how to cut it."""
@@ -78,6 +95,9 @@ class ExportOptions:
     seed: int = 0
     bom: bool = False
     spacy_labels: str = "quote"
+    #: export every annotator's version together, each record naming its annotator (needed
+    #: when more than one annotator has quotes and neither ``gold`` nor ``annotators`` is set)
+    all_annotators: bool = False
 
 
 @dataclass
@@ -217,6 +237,12 @@ def _validate(project: Project, options: ExportOptions) -> None:
         if path.resolve() == project_file or options.output.resolve() == project_file:
             raise ExportError(f"{path}: is the project file itself; choose another name")
         _check_target(path, options.format == "brat")
+    if not options.gold and not options.annotators and not options.all_annotators:
+        shared = project.annotators_sharing_articles(
+            options.statuses or None, options.kinds or None
+        )
+        if shared:
+            raise AnnotatorChoiceNeeded(shared)
 
 
 def _check_target(path: Path, folder: bool) -> None:
@@ -290,6 +316,8 @@ def iter_export_quotes(
 ) -> Iterator[tuple[int, ExportQuote]]:
     """(article id, quote) for every exported quote, ordered by article then position."""
     speakers = SpeakerIds(project)
+    # the registry is small next to the quotes: read once, looked up per quote
+    registry = {sp.id: sp for sp in project.speakers()}
     if options.gold:
         for gold in iter_gold_rows(project, _selection(options)):
             yield (
@@ -298,6 +326,7 @@ def iter_export_quotes(
                     id=f"g{gold.id}",
                     quote=gold.quote,
                     speaker_id=gold.speaker_id,
+                    speaker=registry.get(gold.speaker_id) if gold.speaker_id else None,
                     review_decision=gold.decision,
                     reviewer=gold.reviewer,
                     created_at=gold.created_at,
@@ -312,12 +341,14 @@ def iter_export_quotes(
         decision, reviewer = decisions.of(
             rec.article_id, rec.id, rec.quote.annotator, rec.quote.status
         )
+        speaker_id = speakers(rec.quote.speaker_name)
         yield (
             rec.article_id,
             ExportQuote(
                 id=str(rec.id),
                 quote=rec.quote,
-                speaker_id=speakers(rec.quote.speaker_name),
+                speaker_id=speaker_id,
+                speaker=registry.get(speaker_id) if speaker_id else None,
                 review_decision=decision,
                 reviewer=reviewer,
                 created_at=rec.created_at,
@@ -441,6 +472,12 @@ def export_project(
             os.replace(tmp, path)
     if progress is not None:
         progress(done, total)
+    moved = sum(int(getattr(w, "moved", 0)) for w in writers)
+    if moved:
+        report.warnings.append(
+            f"{moved} span{'s' if moved != 1 else ''} started or ended inside a word and "
+            "were widened to whole tokens, as the format requires"
+        )
     if total == 0:
         report.warnings.append("no quote matched the filters; the output is empty")
     for part_report in report.parts:

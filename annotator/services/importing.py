@@ -13,6 +13,7 @@ Quotes with origin ``model`` and no annotator become suggestions, not annotation
 from __future__ import annotations
 
 import os
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -67,6 +68,14 @@ class FileReport:
     suggestions_present: int = 0
     problems: list[str] = field(default_factory=list)
     encoding_note: str = ""
+    #: quotes added, by the annotator they went to
+    quotes_by_annotator: Counter[str] = field(default_factory=Counter)
+    #: names the file gave its quotes that the fallback or override did not keep
+    names_overridden: Counter[str] = field(default_factory=Counter)
+
+    def owners(self) -> str:
+        """``"alice (3), carol (2)"``: who the added quotes went to, most first."""
+        return ", ".join(f"{n} ({c})" for n, c in self.quotes_by_annotator.most_common())
 
     def line(self) -> str:
         """The report line for this file."""
@@ -87,6 +96,11 @@ class FileReport:
         if present:
             present = f" ({present} were already there)"
         out = f"{self.path}: imported {_n(self.articles_added, 'article')}{quotes}{present}"
+        if self.quotes_by_annotator:
+            out += f"; quotes went to {self.owners()}"
+        if self.names_overridden:
+            named = ", ".join(sorted(self.names_overridden))
+            out += f" (the file named {named}; --annotator-override put them there)"
         if self.encoding_note:
             out += f" ({self.encoding_note})"
         if self.problems:
@@ -255,6 +269,7 @@ def _import_article(
     index: _QuoteIndex,
     report: FileReport,
     detector_version: str | None = None,
+    override: bool = False,
 ) -> None:
     article_id, added = project.add_article(article, source=source, actor=annotator)
     if added:
@@ -272,7 +287,10 @@ def _import_article(
         return
     seen = index.seen(article_id)
     for quote in quotes:
-        who = quote.annotator or annotator or FALLBACK_ANNOTATOR
+        if override and annotator:
+            who = annotator
+        else:
+            who = quote.annotator or annotator or FALLBACK_ANNOTATOR
         key = (
             who,
             encode_spans(quote.content_spans),
@@ -285,6 +303,9 @@ def _import_article(
         project.add_annotation(article_id, who, quote.with_(annotator=who))
         seen.add(key)
         report.quotes_added += 1
+        report.quotes_by_annotator[who] += 1
+        if quote.annotator and quote.annotator != who:
+            report.names_overridden[quote.annotator] += 1
 
 
 #: Formats read one article per line: their progress is counted in lines, not files.
@@ -308,10 +329,12 @@ def import_file(
     annotator: str | None = None,
     index: _QuoteIndex | None = None,
     on_item: Callable[[], None] | None = None,
+    override: bool = False,
 ) -> FileReport:
     """Import one file; never raises for bad input, the report says what went wrong.
 
     ``on_item`` is called after each line of a line-per-article file (progress).
+    ``override``: every quote goes to ``annotator``, even one naming its own.
     """
     report = FileReport(str(path))
     index = index or _QuoteIndex(project)
@@ -335,7 +358,16 @@ def import_file(
             with project.batch():
                 for item in chunk:
                     if isinstance(item, Article):
-                        _import_article(project, item, str(path), annotator, index, report, version)
+                        _import_article(
+                            project,
+                            item,
+                            str(path),
+                            annotator,
+                            index,
+                            report,
+                            version,
+                            override=override,
+                        )
                     else:
                         report.problems.append(str(item))
                     if on_item is not None and fmt in _LINE_FORMATS:
@@ -363,11 +395,13 @@ def import_paths(
     annotator: str | None = None,
     progress: Progress | None = None,
     cancel: Callable[[], bool] | None = None,
+    override: bool = False,
 ) -> ImportReport:
     """Import files and folders into ``project``; return the per-file report.
 
     Args:
-        annotator: owner of imported quotes that name no annotator.
+        annotator: owner of imported quotes that name no annotator (of every quote, with
+            ``override``); each file's report line says whom its quotes went to.
         progress: called as progress(done, total, current_path), in steps of one file,
             or one line for JSONL files (so a single large file still moves the bar).
         cancel: polled between files; when it returns True the import stops there
@@ -398,7 +432,7 @@ def import_paths(
 
             if progress is not None:
                 progress(done, total, label)
-            file_report = import_file(project, path, annotator, index, step)
+            file_report = import_file(project, path, annotator, index, step, override)
             done = start + steps
             report.files.append(file_report)
             in_group += file_report.articles_added + file_report.quotes_added

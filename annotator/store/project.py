@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
@@ -32,14 +33,27 @@ from annotator.core.model import (
     decode_spans,
     encode_spans,
 )
+from annotator.core.speakers import guess_gender
 from annotator.core.text import content_hash
-from annotator.store.db import in_filter, now_iso, open_db, schema_version
+from annotator.store.db import (
+    backup_file,
+    checkpoint,
+    in_filter,
+    now_iso,
+    open_db,
+    schema_version,
+)
 
 if TYPE_CHECKING:
     from annotator.store.counts import ArticleRow, Totals
 
 #: Ids per ``IN (...)`` query when fetching many rows by id.
 _ID_CHUNK = 500
+#: Seconds the project file (the ``.db`` without its ``-wal``) may lag behind while writes
+#: keep coming: a commit later than this after the last checkpoint checkpoints at once.
+MAX_CHECKPOINT_LAG_S = 2.0
+#: Seconds without a write that end a burst; :meth:`Project.checkpoint_if_due` then copies it.
+BURST_QUIET_S = 0.3
 
 _ANNOTATION_SELECT = """
     SELECT a.*, an.name AS annotator_name, s.name AS speaker_name
@@ -62,6 +76,19 @@ class Change:
     entity_id: int | None = None
     payload: dict[str, Any] = field(default_factory=dict)
     actor: str | None = None
+
+
+def speaker_from_row(row: dict[str, Any]) -> Speaker:
+    """Build a registry entry from a ``speakers`` row."""
+    return Speaker(
+        id=row["id"],
+        name=row["name"],
+        kind=row["kind"],
+        aliases=tuple(json.loads(row["aliases"])),
+        gender=row.get("gender") or "unknown",
+        gender_guessed=bool(row.get("gender_guessed")),
+        role=row.get("role"),
+    )
 
 
 def quote_from_row(row: dict[str, Any]) -> Quote:
@@ -93,6 +120,10 @@ class Project:
         self.path = path
         self.readonly = readonly
         self._annotator_ids: dict[str, int] = {}
+        # WAL bookkeeping (time.monotonic() seconds): see _written and checkpoint_if_due
+        self._wal_dirty = False
+        self._last_write = 0.0
+        self._last_checkpoint = 0.0
 
     # -- opening ---------------------------------------------------------------------------
 
@@ -107,8 +138,66 @@ class Project:
         return cls(db, p, ro)
 
     def close(self) -> None:
-        """Close the connection (checkpointing the WAL when we are the last one)."""
+        """Close the connection, checkpointing first (SQLite also removes the WAL files
+        when this is the last connection)."""
+        if not self.readonly and self._wal_dirty:
+            self.checkpoint()
         self.db.close()
+
+    # -- the project file stays whole: WAL checkpoints and copies ---------------------------
+
+    @property
+    def wal_pending(self) -> bool:
+        """True while writes of this connection may be only in the ``-wal`` file."""
+        return self._wal_dirty
+
+    def _written(self) -> None:
+        """After each committed action: checkpoint when the file lags more than the limit."""
+        self._wal_dirty = True
+        self._last_write = time.monotonic()
+        if self._last_write - self._last_checkpoint >= MAX_CHECKPOINT_LAG_S:
+            self.checkpoint()
+
+    def checkpoint(self) -> bool:
+        """Copy committed writes into the ``.db`` file now (PASSIVE: never waits).
+
+        Returns True when the file holds everything committed so far, so a copy of the
+        ``.db`` alone is complete.
+        """
+        if self.readonly or self.db.conn.in_transaction:
+            return False
+        done = checkpoint(self.db.conn, "PASSIVE")
+        self._last_checkpoint = time.monotonic()
+        if done:
+            self._wal_dirty = False
+        return done
+
+    def checkpoint_if_due(self, quiet_s: float = BURST_QUIET_S) -> bool:
+        """Checkpoint when a burst of writes is over (``quiet_s`` seconds without one) or
+        the file lags more than :data:`MAX_CHECKPOINT_LAG_S`; for idle timers, cheap
+        otherwise. Returns True when a checkpoint ran and completed."""
+        if not self._wal_dirty:
+            return False
+        now = time.monotonic()
+        quiet = now - self._last_write >= quiet_s
+        if not quiet and now - self._last_checkpoint < MAX_CHECKPOINT_LAG_S:
+            return False
+        return self.checkpoint()
+
+    def save_copy(self, dest: str | os.PathLike[str]) -> Path:
+        """Write a consistent single-file copy of the project to ``dest`` (SQLite backup).
+
+        Raises:
+            ProjectError: ``dest`` is this project's file (or its -wal/-shm), a folder, or
+                in a missing folder.
+            OSError: the copy cannot be written.
+        """
+        target = Path(dest)
+        own = self.path.resolve()
+        mine = {own, own.with_name(own.name + "-wal"), own.with_name(own.name + "-shm")}
+        if target.resolve() in mine:
+            raise ProjectError(f"{target}: is the project file itself; choose another name")
+        return backup_file(self.db.conn, target)
 
     def __enter__(self) -> Project:
         return self
@@ -183,6 +272,7 @@ class Project:
                     self.db.conn.rollback()
                     raise
                 self.db.execute("COMMIT")
+                self._written()
         except BaseException:
             # ids cached inside the rolled-back transaction may no longer exist
             self._annotator_ids.clear()
@@ -321,8 +411,7 @@ class Project:
             )
         if not rows:
             return None
-        r = rows[0]
-        return Speaker(r["id"], r["name"], r["kind"], tuple(json.loads(r["aliases"])))
+        return speaker_from_row(rows[0])
 
     def speaker_id(
         self, name: str | None, kind: str = "unknown", create: bool = True
@@ -337,9 +426,12 @@ class Project:
         if not create:
             return None
         with self._action():
+            # A person's gender is pre-filled as a guess (marked so) for the registry.
+            gender = "unknown" if kind in ("organisation", "group") else guess_gender(name)
             cur = self.db.execute(
-                "INSERT INTO speakers (name, kind, created_at) VALUES (?, ?, ?)",
-                [name, kind, now_iso()],
+                "INSERT INTO speakers (name, kind, gender, gender_guessed, created_at) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [name, kind, gender, int(gender != "unknown"), now_iso()],
             )
             ident = int(cur.lastrowid or 0)
             self._log("add", "speaker", ident, {"name": name, "kind": kind})
@@ -347,9 +439,7 @@ class Project:
 
     def speakers(self) -> list[Speaker]:
         rows = self.db.query("SELECT * FROM speakers ORDER BY name COLLATE NOCASE")
-        return [
-            Speaker(r["id"], r["name"], r["kind"], tuple(json.loads(r["aliases"]))) for r in rows
-        ]
+        return [speaker_from_row(r) for r in rows]
 
     def add_speaker_alias(self, speaker_id: int, alias: str) -> None:
         with self._action():
@@ -687,6 +777,23 @@ class Project:
         sql += " ORDER BY a.article_id, json_extract(a.content_spans, '$[0][0]'), a.id"
         for r in self.db.query(sql, params):
             yield self._annotation_from_row(r)
+
+    def annotators_sharing_articles(
+        self, statuses: Sequence[str] | None = None, kinds: Sequence[str] | None = None
+    ) -> list[str]:
+        """Annotators with annotations (of these statuses and kinds) on an article that
+        another annotator also annotated, sorted; empty when no article has two versions."""
+        params: list[Any] = []
+        where = in_filter("a.status", statuses, params) + in_filter("a.kind", kinds, params)
+        sql = (
+            "WITH chosen AS (SELECT a.article_id, a.annotator_id FROM annotations a"
+            f" WHERE 1{where}),"
+            " shared AS (SELECT article_id FROM chosen GROUP BY article_id"
+            " HAVING count(DISTINCT annotator_id) > 1)"
+            " SELECT DISTINCT an.name FROM chosen c JOIN annotators an ON an.id = c.annotator_id"
+            " WHERE c.article_id IN (SELECT article_id FROM shared) ORDER BY an.name"
+        )
+        return [str(r[0]) for r in self.db.execute(sql, params)]
 
     def annotation_span_keys(self, article_id: int) -> set[tuple[str, str, str, str]]:
         """(annotator, content, speaker and cue spans as :func:`encode_spans` text) of
