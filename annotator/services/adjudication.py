@@ -10,12 +10,13 @@ once and returns a :class:`ReviewEdit` that undoes it; applying that returns the
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from annotator.core.agreement import describe_differences
 from annotator.core.model import AnnotationRecord, Quote, StoredArticle
 from annotator.core.scoring import overlap_matching
+from annotator.store import queries
 from annotator.store.project import Project
 from annotator.store.review import GoldRecord, GoldState, ReviewStore
 
@@ -31,6 +32,19 @@ class ReviewItem:
     versions: tuple[AnnotationRecord | None, ...]
     differences: tuple[str, ...]
     gold: GoldRecord | None = None
+    #: The reviewer left the quote out of the gold on purpose (X): decided, not a quote.
+    left_out: bool = False
+    #: Why each compared annotator has no version, in compare order ("" when they have
+    #: one): "rejected" (they rejected it), "not marked" (they opened the article but did
+    #: not mark it), "never opened" (they never opened the article).
+    absent: tuple[str, ...] = ()
+
+    def absence(self, annotator: str) -> str:
+        """Why ``annotator`` has no version of this quote ("" when they have one)."""
+        for name, why in zip(self.annotators, self.absent):
+            if name == annotator:
+                return why
+        return ""
 
     @property
     def present(self) -> list[tuple[str, AnnotationRecord]]:
@@ -44,7 +58,13 @@ class ReviewItem:
 
     @property
     def decided(self) -> bool:
-        return self.gold is not None
+        """A gold version exists, or the reviewer left the quote out of the gold."""
+        return self.gold is not None or self.left_out
+
+    @property
+    def version_ids(self) -> tuple[int, ...]:
+        """The annotation ids of the versions present."""
+        return tuple(v.id for v in self.versions if v is not None)
 
     @property
     def start(self) -> int:
@@ -99,10 +119,13 @@ class ReviewEdit:
     article_id: int
     changes: tuple[GoldChange, ...] = ()
     status: tuple[str, str] | None = None
+    #: (annotation ids, True to mark them left out of the gold / False to take them back)
+    left_out: tuple[tuple[int, ...], bool] | None = None
 
     @property
     def empty(self) -> bool:
-        return not self.changes and self.status is None
+        marks = self.left_out[0] if self.left_out is not None else ()
+        return not self.changes and self.status is None and not marks
 
 
 def match_versions(
@@ -229,12 +252,18 @@ class ReviewSession:
             for fi, gi in matching.items():
                 assigned[free[fi]] = loose[gi]
                 used.add(loose[gi].id)
+        left = self.store.left_out(article_id, self.reviewer)
+        why = self._absence(article_id)
         items = [
             ReviewItem(
                 self.annotators,
                 tuple(row),
                 differences(text, self.annotators, row),
                 assigned.get(i),
+                left_out=i not in assigned and any(v is not None and v.id in left for v in row),
+                absent=tuple(
+                    "" if v is not None else why(name, row) for name, v in zip(self.annotators, row)
+                ),
             )
             for i, row in enumerate(rows)
         ]
@@ -244,6 +273,28 @@ class ReviewSession:
                 items.append(ReviewItem(self.annotators, empty, (), g))
         items.sort(key=lambda it: (it.start, it.spans))
         return items
+
+    def _absence(self, article_id: int) -> Callable[[str, Sequence[AnnotationRecord | None]], str]:
+        """A function telling why an annotator lacks a row's quote (see ReviewItem.absent);
+        it reads the annotator's rejected quotes and progress on first need only."""
+        known: dict[str, tuple[list[tuple[tuple[int, int], ...]], bool]] = {}
+
+        def why(name: str, row: Sequence[AnnotationRecord | None]) -> str:
+            if name not in known:
+                rejected = [
+                    r.quote.content_spans
+                    for r in self.project.annotations(article_id, name)
+                    if r.quote.status == "rejected"
+                ]
+                known[name] = (rejected, queries.has_opened(self.project, article_id, name))
+            rejected, opened = known[name]
+            spans = [s for v in row if v is not None for s in v.quote.content_spans]
+            for theirs in rejected:
+                if any(a < d and c < b for a, b in spans for c, d in theirs):
+                    return "rejected"
+            return "not marked" if opened else "never opened"
+
+        return why
 
     def disagreements(self, article_id: int) -> int:
         """How many rows of the article are not agreed."""
@@ -273,7 +324,14 @@ class ReviewSession:
                     new_status = "in_progress"
                 prev = self.store.set_status(edit.article_id, self.reviewer, new_status)
                 status = (new_status, prev)
-        return ReviewEdit(edit.label, edit.article_id, tuple(reversed(inverse)), status)
+            left_out = None
+            if edit.left_out is not None and edit.left_out[0]:
+                ids, on = edit.left_out
+                changed = self.store.set_left_out(
+                    edit.article_id, self.reviewer, self.annotators, ids, on
+                )
+                left_out = (changed, not on)
+        return ReviewEdit(edit.label, edit.article_id, tuple(reversed(inverse)), status, left_out)
 
     def _gold_state(
         self, item: ReviewItem, quote: Quote, decision: str, source: int | None
@@ -285,9 +343,16 @@ class ReviewSession:
     ) -> ReviewEdit:
         gid = None if item.gold is None else item.gold.id
         before = None if item.gold is None else item.gold.state
+        # a quote given a gold version is no longer left out
+        back = (item.version_ids, False) if item.left_out and state is not None else None
         if before == state:
-            return ReviewEdit(label, article_id)
-        return self.apply(ReviewEdit(label, article_id, (GoldChange(gid, before, state),)))
+            return (
+                ReviewEdit(label, article_id)
+                if back is None
+                else self.apply(ReviewEdit(label, article_id, (), None, back))
+            )
+        change = GoldChange(gid, before, state)
+        return self.apply(ReviewEdit(label, article_id, (change,), None, back))
 
     def accept_agreements(self, article_id: int) -> ReviewEdit:
         """Make every agreed, undecided row gold (decision ``agreed``); return the undo."""
@@ -332,8 +397,16 @@ class ReviewSession:
         )
 
     def drop(self, article_id: int, item: ReviewItem) -> ReviewEdit:
-        """Leave the row out of the gold (it is not a quote); return the undo."""
-        return self._set(article_id, "Leave out of the gold", item, None)
+        """Leave the row out of the gold (it is not a quote): its gold version, if any, is
+        deleted and the annotators' versions are marked left out, so the row counts as
+        decided. Returns the undo (empty when the row was already left out)."""
+        changes: tuple[GoldChange, ...] = ()
+        if item.gold is not None:
+            changes = (GoldChange(item.gold.id, item.gold.state, None),)
+        mark = (item.version_ids, True) if item.version_ids and not item.left_out else None
+        if not changes and mark is None:
+            return ReviewEdit("Leave out of the gold", article_id)
+        return self.apply(ReviewEdit("Leave out of the gold", article_id, changes, None, mark))
 
     def set_done(self, article_id: int, done: bool = True) -> ReviewEdit:
         """Mark this reviewer's review of the article finished (or not); return the undo."""

@@ -128,3 +128,90 @@ def quoted(text: str, start: int, end: int) -> bool:
     return (any(c in marks for c in before) and any(c in marks for c in after)) or (
         len(inside) > 1 and inside[0] in marks and inside[-1] in marks
     )
+
+
+def snap_to_words(text: str, start: int, end: int) -> Span:
+    """Widen ``[start, end)`` to whole words: an end inside a word moves to that word's edge.
+
+    A mouse drag that starts one letter late or stops one letter short still takes the word
+    (issue 10). Words are :data:`WORD_RE` matches (a run of punctuation counts as a word);
+    white space at either end is dropped. Offsets are code points; returns ``(start, end)``
+    with ``start <= end``.
+    """
+    start, end = max(0, min(start, end)), min(len(text), max(start, end))
+    if start < end:
+        for m in WORD_RE.finditer(text, max(0, start - 200), start + 1):
+            if m.start() < start < m.end():
+                start = m.start()
+                break
+        for m in WORD_RE.finditer(text, max(0, end - 200), min(len(text), end + 200)):
+            if m.start() < end < m.end():
+                end = m.end()
+                break
+    return trim_span(text, start, end)
+
+
+def merge_spans(spans: tuple[Span, ...], extra: Span) -> tuple[Span, ...]:
+    """``spans`` plus ``extra``, sorted, overlapping or touching fragments joined."""
+    out: list[Span] = []
+    for a, b in sorted((*spans, extra)):
+        if out and a <= out[-1][1]:
+            out[-1] = (out[-1][0], max(b, out[-1][1]))
+        else:
+            out.append((a, b))
+    return tuple(out)
+
+
+def fragment_at(spans: tuple[Span, ...], pos: int) -> int | None:
+    """Index of the fragment holding code point ``pos`` (its end counts too), or None."""
+    for i, (a, b) in enumerate(spans):
+        if a <= pos <= b:
+            return i
+    return None
+
+
+def move_edge(text: str, spans: tuple[Span, ...], which: str, pos: int) -> tuple[Span, ...] | None:
+    """The quote with its ``which`` edge (``start`` or ``end``) moved to code point ``pos``.
+
+    ``pos`` snaps out to the edge of the word it falls in (:func:`snap_to_words`). Returns
+    None when the move would empty or turn over the first (or last) fragment. Raises
+    ValueError for another ``which``.
+    """
+    if not spans:
+        return None
+    if which == "start":
+        first_a, first_b = spans[0]
+        if pos >= first_b:
+            return None
+        a = snap_to_words(text, pos, first_b)[0]
+        return ((a, first_b), *spans[1:]) if a < first_b else None
+    if which == "end":
+        last_a, last_b = spans[-1]
+        if pos <= last_a:
+            return None
+        b = snap_to_words(text, last_a, pos)[1]
+        return (*spans[:-1], (last_a, b)) if b > last_a else None
+    raise ValueError(f"unknown edge {which!r} (start or end)")
+
+
+def search_hits(text: str, query: str) -> list[Span]:
+    """Where the words of ``query`` occur in ``text``, as code-point spans in text order.
+
+    Matches whole words, ignoring case, like the article list's full-text search (SQLite
+    FTS5's ``unicode61`` tokenizer matches whole tokens, case-folded).
+    """
+    words = [re.escape(w.strip('"')) for w in query.split() if w.strip('"')]
+    if not words:
+        return []
+    pattern = re.compile(r"(?<!\w)(?:" + "|".join(words) + r")(?!\w)", re.IGNORECASE)
+    return [(m.start(), m.end()) for m in pattern.finditer(text) if m.end() > m.start()]
+
+
+def word_step(text: str, pos: int, step: int) -> int:
+    """The caret after one word step from code point ``pos``: ``step`` 1 goes to the end of
+    the next word, -1 to the start of the previous one (clamped to the text)."""
+    if step > 0:
+        m = WORD_RE.search(text, pos)
+        return m.end() if m is not None else len(text)
+    words = _words(text, max(0, pos - 400), pos) or _words(text, 0, pos)
+    return words[-1][0] if words else 0

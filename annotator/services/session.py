@@ -20,7 +20,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from annotator.core.model import Quote, StoredArticle, clean_target, effective_target, spans_text
-from annotator.services.editing import RESIZERS, name_candidates, quoted, trim_span
+from annotator.services.editing import (
+    RESIZERS,
+    fragment_at,
+    merge_spans,
+    move_edge,
+    name_candidates,
+    quoted,
+    trim_span,
+)
 from annotator.services.items import Item, ItemKey, annotation_key
 from annotator.services.ops import AnnotationOp, ArticleTargetOp, Change, Op, ProgressOp
 from annotator.store import queries
@@ -215,12 +223,18 @@ class Session:
         return False
 
     def next_undecided(self) -> bool:
-        """Move to the next quote not yet accepted or rejected (else just the next one)."""
-        for i in range(self.index + 1, len(self.items)):
+        """Move to the next quote not yet accepted or rejected, wrapping around to the
+        article's first; announces ``Change(moved=True)``. False when none is left (the
+        current quote stays)."""
+        n = len(self.items)
+        for step in range(1, n + 1):
+            i = (self.index + step) % n
             if not self.items[i].decided:
+                if i == self.index:
+                    return True
                 self.index = i
                 return self._moved(True)
-        return self.next_quote()
+        return False
 
     # -- planning ops (nothing is written until the op is applied) ----------------------------
 
@@ -434,6 +448,64 @@ class Session:
         label = which.replace("_", " ").capitalize()
         return self._edited(label, content_spans=spans)
 
+    # -- hand annotation: spans from the selection and the mouse (issue 10) -------------------
+
+    def _selection(self, start: int, end: int) -> tuple[int, int] | None:
+        if self.article is None or self.current is None:
+            return None
+        start, end = trim_span(self.article.text, start, end)
+        return (start, end) if end > start else None
+
+    def plan_respan(self, start: int, end: int) -> AnnotationOp | None:
+        """Make ``[start, end)`` (code points) the current quote's only fragment."""
+        span = self._selection(start, end)
+        if span is None or self.current is None or self.current.quote.content_spans == (span,):
+            return None
+        return self._edited("Re-span quote", content_spans=(span,))
+
+    def plan_add_fragment(self, start: int, end: int) -> AnnotationOp | None:
+        """Add ``[start, end)`` as another fragment of the current quote (overlapping or
+        touching fragments join), as in ``"A," she said, "B."``."""
+        span = self._selection(start, end)
+        if span is None or self.current is None:
+            return None
+        spans = merge_spans(self.current.quote.content_spans, span)
+        if spans == self.current.quote.content_spans:
+            return None
+        return self._edited("Add fragment", content_spans=spans)
+
+    def plan_remove_fragment(self, pos: int) -> AnnotationOp | None:
+        """Remove the current quote's fragment holding code point ``pos``.
+
+        None when no fragment holds it, or when it is the only one (R removes a quote).
+        """
+        cur = self.current
+        if cur is None or len(cur.quote.content_spans) < 2:
+            return None
+        i = fragment_at(cur.quote.content_spans, pos)
+        if i is None:
+            return None
+        spans = cur.quote.content_spans[:i] + cur.quote.content_spans[i + 1 :]
+        return self._edited("Remove fragment", content_spans=spans)
+
+    def plan_cue(self, start: int, end: int) -> AnnotationOp | None:
+        """Make ``[start, end)`` the current quote's cue (the verb or phrase of saying)."""
+        span = self._selection(start, end)
+        if span is None or self.current is None or self.current.quote.cue_spans == (span,):
+            return None
+        return self._edited("Set cue", cue_spans=(span,))
+
+    def plan_move_edge(self, which: str, pos: int) -> AnnotationOp | None:
+        """Move the current quote's ``start`` or ``end`` edge to code point ``pos`` (snapped
+        out to a word edge, see :func:`annotator.services.editing.move_edge`)."""
+        cur = self.current
+        if cur is None or self.article is None:
+            return None
+        spans = move_edge(self.article.text, cur.quote.content_spans, which, pos)
+        if spans is None or spans == cur.quote.content_spans:
+            return None
+        return self._edited(f"Move {which}", content_spans=spans)
+
     def plan_done(self, done: bool = True) -> ProgressOp | None:
         if self.article is None:
             return None
@@ -506,6 +578,13 @@ class Session:
         if item is None or self.article is None:
             return ""
         return spans_text(self.article.text, item.quote.content_spans)
+
+    def cue_text(self, item: Item | None = None) -> str:
+        """The words of the quote's cue ("" when it has none)."""
+        item = item or self.current
+        if item is None or self.article is None:
+            return ""
+        return spans_text(self.article.text, item.quote.cue_spans)
 
     def name_suggestions(self, entities: Sequence[str] | None = None) -> list[str]:
         """Names for the canonical-speaker completer: registry first, then the article's.

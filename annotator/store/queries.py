@@ -85,6 +85,18 @@ def current_quote(project: Project, article_id: int, annotator: str) -> int | No
     return None if row is None or row[0] is None else int(row[0])
 
 
+def has_opened(project: Project, article_id: int, annotator: str) -> bool:
+    """True when ``annotator`` opened the article (a progress row) or annotated it."""
+    row = project.db.execute(
+        "SELECT EXISTS (SELECT 1 FROM article_progress p JOIN annotators a"
+        " ON a.id = p.annotator_id WHERE p.article_id = ? AND a.name = ?)"
+        " OR EXISTS (SELECT 1 FROM annotations x JOIN annotators a ON a.id = x.annotator_id"
+        " WHERE x.article_id = ? AND a.name = ?)",
+        [article_id, annotator, article_id, annotator],
+    ).fetchone()
+    return bool(row[0])
+
+
 # -- article list filters (issue 10) ---------------------------------------------------------
 
 #: The filters :func:`filter_article_ids` knows, with the value each needs.

@@ -392,6 +392,50 @@ class ReviewStore:
                 )
         return review_id
 
+    # -- quotes left out of the gold ---------------------------------------------------------
+
+    def left_out(self, article_id: int, reviewer: str) -> set[int]:
+        """Ids of the annotations ``reviewer`` left out of the article's gold."""
+        rows = self.db.execute(
+            "SELECT l.annotation_id FROM left_out l JOIN reviews r ON r.id = l.review_id"
+            " WHERE r.article_id = ? AND r.reviewer = ?",
+            [article_id, reviewer],
+        )
+        return {int(r[0]) for r in rows}
+
+    def set_left_out(
+        self,
+        article_id: int,
+        reviewer: str,
+        annotators: Sequence[str],
+        annotation_ids: Sequence[int],
+        on: bool,
+    ) -> tuple[int, ...]:
+        """Mark (``on``) or unmark annotations as left out of the gold; one transaction.
+
+        Returns the ids whose mark changed (for undo).
+        """
+        before = self.left_out(article_id, reviewer)
+        ids = [i for i in dict.fromkeys(annotation_ids) if (i in before) != on]
+        if not ids:
+            return ()
+        verb = "leave out" if on else "take back"
+        with self.project.action(verb, "gold", payload={"annotations": ids}, actor=reviewer):
+            review_id = self.ensure_review(article_id, reviewer, annotators)
+            for ident in ids:
+                if on:
+                    self.db.execute(
+                        "INSERT INTO left_out (review_id, annotation_id, created_at)"
+                        " VALUES (?, ?, ?)",
+                        [review_id, ident, now_iso()],
+                    )
+                else:
+                    self.db.execute(
+                        "DELETE FROM left_out WHERE review_id = ? AND annotation_id = ?",
+                        [review_id, ident],
+                    )
+        return tuple(ids)
+
     def delete_gold(self, gold_id: int, actor: str | None = None) -> GoldRecord:
         """Delete a gold quote; return it as it was (for undo)."""
         with self.project.action("delete", "gold", gold_id) as change:

@@ -206,6 +206,22 @@ _SPEAKERS_REBUILD = (
 )
 
 
+@migrations(name="0005_review_left_out")
+def _m0005_review_left_out(db: Database) -> None:
+    """Quotes a reviewer left out of the gold on purpose (review key X), by annotation, so an
+    undecided row and a row decided "not a quote" differ (issue 10)."""
+    db.executescript(
+        """
+        CREATE TABLE left_out (
+            review_id INTEGER NOT NULL REFERENCES reviews(id) ON DELETE CASCADE,
+            annotation_id INTEGER NOT NULL REFERENCES annotations(id) ON DELETE CASCADE,
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (review_id, annotation_id)
+        );
+        """
+    )
+
+
 def known_migration_names() -> list[str]:
     """Names of the migrations this program knows, in order."""
     return [m.name for m in migrations._migrations]

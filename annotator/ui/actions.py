@@ -154,6 +154,52 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "Ctrl+Shift+Right",
         edits=True,
     ),
+    # -- issue 10: hand annotation from the selection and the mouse; search hits ------------
+    ActionSpec("&Quote", "", "", ""),
+    ActionSpec(
+        "&Quote",
+        "act_respan",
+        "Re-span quote to the selection",
+        "respan_quote",
+        "Shift+Q",
+        "The selected words become the current quote's only fragment",
+        True,
+    ),
+    ActionSpec(
+        "&Quote",
+        "act_add_fragment",
+        "Add selection as a &fragment",
+        "add_fragment",
+        "F",
+        "The selected words become another fragment of the current quote",
+        True,
+    ),
+    ActionSpec(
+        "&Quote",
+        "act_remove_fragment",
+        "Remove the fragment under the cursor",
+        "remove_fragment",
+        "Shift+F",
+        "Click inside a fragment of the current quote, then Shift+F",
+        True,
+    ),
+    ActionSpec(
+        "&Quote",
+        "act_cue",
+        "Selection is the &cue",
+        "cue_from_selection",
+        "C",
+        "The selected words are the verb or phrase of saying",
+        True,
+    ),
+    ActionSpec(
+        "&Quote",
+        "act_mouse_help",
+        "Selecting: drag (Alt: exact letters) or Shift+Right/Left; drag an edge",
+        "mouse_help",
+    ),
+    ActionSpec("&Edit", "act_find_next", "Find &next hit", "find_next", "F3"),
+    ActionSpec("&Edit", "act_find_prev", "Find pre&vious hit", "find_previous", "Shift+F3"),
     ActionSpec("&Navigate", "act_next", "&Next quote", "next_quote", ["N", "J"]),
     ActionSpec("&Navigate", "act_prev", "&Previous quote", "previous_quote", ["P", "K"]),
     ActionSpec(
@@ -173,7 +219,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec(
         "&Navigate", "act_done", "Mark article &done / reopen", "toggle_done", "Ctrl+D", edits=True
     ),
-    ActionSpec("&View", "act_guidelines", "&Guidelines panel", "dock", "F3"),
+    ActionSpec("&View", "act_guidelines", "&Guidelines panel", "dock", "F2"),
     ActionSpec("&View", "act_list", "Article &list", "toggle_list", "F4"),
     ActionSpec(
         "&View",
@@ -289,6 +335,13 @@ class ActionWindow(QMainWindow):
     act_shrink_end: QAction
     act_grow_start: QAction
     act_shrink_start: QAction
+    act_respan: QAction
+    act_add_fragment: QAction
+    act_remove_fragment: QAction
+    act_cue: QAction
+    act_mouse_help: QAction
+    act_find_next: QAction
+    act_find_prev: QAction
     act_next: QAction
     act_prev: QAction
     act_next_article: QAction

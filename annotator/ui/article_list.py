@@ -158,6 +158,9 @@ class ArticleFilter(QSortFilterProxyModel):
         super().__init__(parent)
         self.status: str | None = None
         self.ids: set[int] | None = None
+        #: An article listed whatever the filters say: the one being worked on, until the
+        #: analyst changes the search or a filter (a decision must not hide it mid-work).
+        self.keep: int | None = None
         self.setSortRole(SORT_ROLE)
         # re-sorting 10,000 rows on every status change would cost tens of milliseconds
         # per key press; the list re-sorts and re-filters when the user asks
@@ -174,6 +177,8 @@ class ArticleFilter(QSortFilterProxyModel):
         if not isinstance(model, ArticleListModel):
             return True
         r = model.article(source_row)
+        if r.id == self.keep:
+            return True
         if self.status is not None and r.status != self.status:
             return False
         return self.ids is None or r.id in self.ids
@@ -186,6 +191,10 @@ class ArticleList(QWidget):
     search_changed = Signal(str)
     #: (filter name, value): the "Show" filter changed ("" name: every article).
     filter_changed = Signal(str, str)
+    #: Enter in the search box (the window opens the first hit).
+    search_entered = Signal()
+    #: The rows shown changed (search or filter): the window keeps the shown article listed.
+    rows_changed = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -261,7 +270,8 @@ class ArticleList(QWidget):
         self._search_timer.setInterval(250)
         self._search_timer.timeout.connect(lambda: self.search_changed.emit(self.search.text()))
         self.search.textChanged.connect(lambda _t: self._search_timer.start())
-        self.status_combo.currentIndexChanged.connect(lambda _i: self._apply_filter())
+        self.search.returnPressed.connect(self.search_entered)
+        self.status_combo.currentIndexChanged.connect(lambda _i: self._user_filter())
         self.filter_combo.currentIndexChanged.connect(lambda _i: self._filter_chosen())
         self.filter_value.activated.connect(lambda _i: self._emit_filter())
         line = self.filter_value.lineEdit()
@@ -283,6 +293,12 @@ class ArticleList(QWidget):
         ident = index.data(ID_ROLE)
         if ident is not None:
             self.article_chosen.emit(int(ident))
+
+    def flush_search(self) -> None:
+        """Search now for text still waiting for the typing pause."""
+        if self._search_timer.isActive():
+            self._search_timer.stop()
+            self.search_changed.emit(self.search.text())
 
     def set_search_ids(self, ids: set[int] | None) -> None:
         self._ids = ids
@@ -317,16 +333,29 @@ class ArticleList(QWidget):
         self._emit_filter()
 
     def _emit_filter(self) -> None:
+        self.proxy.keep = None  # the analyst's own change: filter the shown article too
         self.filter_changed.emit(*self.filter())
+
+    def _user_filter(self) -> None:
+        self.proxy.keep = None
+        self._apply_filter()
 
     def _apply_filter(self) -> None:
         ids = self._ids
         if self._filter_ids is not None:
             ids = self._filter_ids if ids is None else ids & self._filter_ids
         self.proxy.set_filter(self.status_combo.currentData(), ids)
+        self.rows_changed.emit()
+
+    def shows(self, article_id: int) -> bool:
+        """True when the article's row passes the search and filters."""
+        row = self.model.row_of(article_id)
+        return row is not None and self.proxy.mapFromSource(self.model.index(row, 0)).isValid()
 
     def show_current(self, article_id: int) -> None:
-        """Select the article's row without emitting article_chosen."""
+        """Select the article's row without emitting article_chosen; it stays listed when a
+        refresh of the filters would drop it (see ``ArticleFilter.keep``)."""
+        self.proxy.keep = article_id
         row = self.model.row_of(article_id)
         if row is None:
             return

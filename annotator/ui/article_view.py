@@ -11,10 +11,11 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Sequence
 
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
+    QKeyEvent,
     QMouseEvent,
     QPainter,
     QPainterPath,
@@ -30,6 +31,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QTextEdit, QWidget
 
 from annotator.core.text import Utf16Map
+from annotator.services.editing import snap_to_words, word_step
 from annotator.services.items import ACCEPTED, MANUAL, REJECTED, SUGGESTED, Item
 
 #: Background and underline colours per state (colour-blind safe-ish: hue and pattern differ).
@@ -44,6 +46,10 @@ CUE_COLOUR = "#00695c"
 OUTLINE_COLOUR = "#d84315"
 #: How much darker the current quote's background is (QColor.darker factor, percent).
 CURRENT_DARKER = 112
+HIT_COLOUR = "#ffd54f"
+CURRENT_HIT_COLOUR = "#ff9100"
+#: How near (pixels) the mouse must be to a quote's edge to grab it.
+EDGE_GRAB = 5
 MAX_TEXT_WIDTH = 760
 #: The article's typeface (first installed one wins) and size at zoom 0, in points.
 TEXT_FAMILIES = ["Noto Serif", "DejaVu Serif", "Georgia", "Times New Roman", "serif"]
@@ -225,9 +231,16 @@ class QuoteHighlighter(QSyntaxHighlighter):
 
 
 class ArticleView(QTextEdit):
-    """Read-only article text with quote highlights; emits clicks as code-point offsets."""
+    """Read-only article text with quote highlights; emits clicks as code-point offsets.
+
+    A mouse selection snaps out to whole words on release (hold Alt for exact characters).
+    The current quote's start and end edges can be dragged: the cursor turns into a
+    horizontal-resize arrow over them and the drop emits :attr:`edge_dragged`.
+    """
 
     clicked = Signal(int)
+    #: ("start" or "end", code point where the mouse let go of the current quote's edge)
+    edge_dragged = Signal(str, int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -245,6 +258,13 @@ class ArticleView(QTextEdit):
         self._index: SpanIndex | None = None
         self._current: Item | None = None
         self._text = ""
+        self._hits: list[tuple[int, int]] = []
+        self._hit = -1
+        self._drag: str | None = None  # the edge being dragged: "start", "end" or None
+        self._drag_pos16 = -1
+        self.viewport().setMouseTracking(True)  # hover over an edge changes the cursor
+        #: False in a read-only project: quote edges cannot be dragged.
+        self.editable = True
 
     # -- zoom --------------------------------------------------------------------------------
 
@@ -274,6 +294,7 @@ class ArticleView(QTextEdit):
         self._index = SpanIndex(text)
         self.highlighter.index = self._index.build(items)
         self._current = None
+        self._hits, self._hit = [], -1  # hits belong to the text they were found in
         doc = self.document()
         self.highlighter.blockSignals(True)
         self.setPlainText(text)
@@ -294,24 +315,72 @@ class ArticleView(QTextEdit):
         self.set_current(current, scroll=True)
 
     def set_current(self, item: Item | None, scroll: bool = True) -> None:
-        """Outline ``item`` (extra selections + painted outline) and bring it into view."""
+        """Outline ``item`` (extra selections + painted outline) and bring it into view.
+
+        When another quote becomes current the caret moves to its end, so a keyboard
+        selection (Shift+Right) starts there.
+        """
+        moved = item is not None and (self._current is None or self._current.key != item.key)
         self._current = item
-        sels = []
-        if item is not None and self._index is not None:
+        if moved and item is not None and self._index is not None:
+            cur = self.textCursor()
+            if not cur.hasSelection():
+                cur.setPosition(self._index.map.to_utf16(item.quote.end))
+                self.setTextCursor(cur)
+        if item is not None and self._index is not None and scroll:
             m = self._index.map
-            bg = QColor(STATE_COLOURS[item.state][0]).darker(CURRENT_DARKER)
-            for a, b in item.quote.content_spans:
-                sel = QTextEdit.ExtraSelection()
-                cur = QTextCursor(self.document())
-                cur.setPosition(m.to_utf16(a))
-                cur.setPosition(m.to_utf16(b), QTextCursor.MoveMode.KeepAnchor)
-                sel.cursor = cur  # type: ignore[misc]
+            self._scroll_to(m.to_utf16(item.quote.start), m.to_utf16(item.quote.end))
+        self._refresh_extras()
+
+    def set_hits(self, hits: Sequence[tuple[int, int]], index: int = -1) -> None:
+        """Mark search hits (code-point spans); scroll to hit ``index`` (-1: none)."""
+        if not hits and not self._hits:
+            return  # nothing marked before or now (every article change without a search)
+        self._hits = list(hits)
+        self._hit = index
+        if 0 <= index < len(self._hits) and self._index is not None:
+            m = self._index.map
+            a, b = self._hits[index]
+            self._scroll_to(m.to_utf16(a), m.to_utf16(b))
+        self._refresh_extras()
+
+    def outlined(self) -> Item | None:
+        """The item outlined as current now (what the keys act on)."""
+        return self._current
+
+    def current_hit(self) -> int:
+        """The index of the search hit last jumped to (-1: none)."""
+        return self._hit
+
+    def hits(self) -> list[tuple[int, int]]:
+        """The search hits marked now (code points)."""
+        return list(self._hits)
+
+    def _selection_of(self, a: int, b: int, fmt: QTextCharFormat) -> QTextEdit.ExtraSelection:
+        assert self._index is not None
+        m = self._index.map
+        sel = QTextEdit.ExtraSelection()
+        cur = QTextCursor(self.document())
+        cur.setPosition(m.to_utf16(a))
+        cur.setPosition(m.to_utf16(b), QTextCursor.MoveMode.KeepAnchor)
+        sel.cursor = cur  # type: ignore[misc]
+        sel.format = fmt  # type: ignore[misc]
+        return sel
+
+    def _refresh_extras(self) -> None:
+        """Extra selections: the current quote's fragments, then the search hits."""
+        sels = []
+        item = self._current
+        if self._index is not None:
+            if item is not None:
                 fmt = QTextCharFormat()
-                fmt.setBackground(bg)
-                sel.format = fmt  # type: ignore[misc]
-                sels.append(sel)
-            if scroll:
-                self._scroll_to(m.to_utf16(item.quote.start), m.to_utf16(item.quote.end))
+                fmt.setBackground(QColor(STATE_COLOURS[item.state][0]).darker(CURRENT_DARKER))
+                sels += [self._selection_of(a, b, fmt) for a, b in item.quote.content_spans]
+            for i, (a, b) in enumerate(self._hits):
+                fmt = QTextCharFormat()
+                fmt.setBackground(QColor(HIT_COLOUR if i != self._hit else CURRENT_HIT_COLOUR))
+                fmt.setForeground(QColor("#000000"))
+                sels.append(self._selection_of(a, b, fmt))
         self.setExtraSelections(sels)
         self.viewport().update()
 
@@ -352,13 +421,100 @@ class ArticleView(QTextEdit):
         cur.clearSelection()
         self.setTextCursor(cur)
 
-    def mouseReleaseEvent(self, e: QMouseEvent) -> None:  # noqa: N802
-        super().mouseReleaseEvent(e)
-        if e.button() == Qt.MouseButton.LeftButton and not self.textCursor().hasSelection():
-            if self._index is None:
+    def keyPressEvent(self, e: QKeyEvent) -> None:  # noqa: N802
+        """Right/Left move the caret by a word; with Shift they select word by word."""
+        mods = e.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        step = {Qt.Key.Key_Right: 1, Qt.Key.Key_Left: -1}.get(Qt.Key(e.key()))
+        if (
+            step is None
+            or self._index is None
+            or mods
+            not in (
+                Qt.KeyboardModifier.NoModifier,
+                Qt.KeyboardModifier.ShiftModifier,
+            )
+        ):
+            super().keyPressEvent(e)
+            return
+        m = self._index.map
+        cur = self.textCursor()
+        pos = word_step(self._text, m.from_utf16(cur.position()), step)
+        mode = QTextCursor.MoveMode.MoveAnchor
+        if mods == Qt.KeyboardModifier.ShiftModifier:
+            mode = QTextCursor.MoveMode.KeepAnchor
+        cur.setPosition(m.to_utf16(pos), mode)
+        self.setTextCursor(cur)
+        self.ensureCursorVisible()
+        self.viewport().update()
+        e.accept()
+
+    def caret(self) -> int:
+        """Where the text cursor is (the last click), as a code point of the stored text."""
+        if self._index is None:
+            return 0
+        return self._index.map.from_utf16(self.textCursor().position())
+
+    def edge_at(self, point: QPoint) -> str | None:
+        """``start`` or ``end`` when ``point`` (viewport pixels) is on that edge of the
+        current quote, else None."""
+        item = self._current
+        if item is None or self._index is None or not item.quote.content_spans:
+            return None
+        m = self._index.map
+        for which, pos in (("start", item.quote.start), ("end", item.quote.end)):
+            cur = QTextCursor(self.document())
+            cur.setPosition(m.to_utf16(pos))
+            r = self.cursorRect(cur)
+            if abs(point.x() - r.center().x()) <= EDGE_GRAB and r.top() <= point.y() <= r.bottom():
+                return which
+        return None
+
+    def mousePressEvent(self, e: QMouseEvent) -> None:  # noqa: N802
+        if e.button() == Qt.MouseButton.LeftButton and self.editable:
+            which = self.edge_at(e.position().toPoint())
+            if which is not None:
+                self._drag = which
+                self._drag_pos16 = self.cursorForPosition(e.position().toPoint()).position()
+                e.accept()
                 return
+        super().mousePressEvent(e)
+
+    def mouseMoveEvent(self, e: QMouseEvent) -> None:  # noqa: N802
+        point = e.position().toPoint()
+        if self._drag is not None:
+            self._drag_pos16 = self.cursorForPosition(point).position()
+            self.viewport().update()
+            e.accept()
+            return
+        super().mouseMoveEvent(e)
+        if e.buttons() == Qt.MouseButton.NoButton:
+            grab = self.editable and self.edge_at(point) is not None
+            self.viewport().setCursor(
+                Qt.CursorShape.SizeHorCursor if grab else Qt.CursorShape.IBeamCursor
+            )
+
+    def mouseReleaseEvent(self, e: QMouseEvent) -> None:  # noqa: N802
+        if self._drag is not None and e.button() == Qt.MouseButton.LeftButton:
+            which, self._drag = self._drag, None
             pos16 = self.cursorForPosition(e.position().toPoint()).position()
-            self.clicked.emit(self._index.map.from_utf16(pos16))
+            self.viewport().update()
+            if self._index is not None:
+                self.edge_dragged.emit(which, self._index.map.from_utf16(pos16))
+            e.accept()
+            return
+        super().mouseReleaseEvent(e)
+        if e.button() != Qt.MouseButton.LeftButton or self._index is None:
+            return
+        if self.textCursor().hasSelection():
+            if not e.modifiers() & Qt.KeyboardModifier.AltModifier:
+                span = self.selected_span()
+                if span is not None:
+                    a, b = snap_to_words(self._text, *span)
+                    if b > a and (a, b) != span:
+                        self.select_span(a, b)
+            return
+        pos16 = self.cursorForPosition(e.position().toPoint()).position()
+        self.clicked.emit(self._index.map.from_utf16(pos16))
 
     # -- layout and painting -------------------------------------------------------------------
 
@@ -372,6 +528,12 @@ class ArticleView(QTextEdit):
 
     def paintEvent(self, e: QPaintEvent) -> None:  # noqa: N802
         super().paintEvent(e)
+        if self.hasFocus() and not self.textCursor().hasSelection() and self._index is not None:
+            # a read-only QTextEdit draws no caret; the word keys need to show where it is
+            r = self.cursorRect()
+            caret = QPainter(self.viewport())
+            caret.fillRect(QRectF(r.center().x() - 0.5, r.top(), 1.5, r.height()), QColor("#333"))
+            caret.end()
         item = self._current
         if item is None or self._index is None:
             return
@@ -388,6 +550,11 @@ class ArticleView(QTextEdit):
             for rect in self._line_rects(m.to_utf16(a), m.to_utf16(b)):
                 path.addRoundedRect(rect.translated(dx, dy).adjusted(-2, -1, 2, 1), 3, 3)
         painter.drawPath(path.simplified())
+        if self._drag is not None and self._drag_pos16 >= 0:
+            cur = QTextCursor(self.document())
+            cur.setPosition(self._drag_pos16)
+            r = self.cursorRect(cur)
+            painter.fillRect(QRectF(r.center().x() - 1.5, r.top(), 3.0, r.height()), pen.color())
         pen.setColor(QColor(SPEAKER_COLOUR))
         pen.setStyle(Qt.PenStyle.DashLine)
         painter.setPen(pen)

@@ -29,6 +29,8 @@ from annotator.ui.undo import ApplyCommand
 SETTINGS_MIN_CONFIDENCE = "view/min_confidence"
 
 APP_TITLE = "Quote Annotator"
+#: The status-bar message tied to "every quote of the open article is decided".
+ALL_DECIDED = "all-decided"
 #: The file dialog's filters for File > Import files….
 IMPORT_FILTERS = "Articles (*.txt *.jsonl *.csv *.tsv);;All files (*)"
 
@@ -47,6 +49,9 @@ class QuoteCommands(ActionWindow):
     settings: QSettings
 
     def open_article(self, article_id: int, focus: ItemKey | None = None) -> None:
+        raise NotImplementedError
+
+    def choose_article(self, article_id: int) -> None:
         raise NotImplementedError
 
     def _show_current(self, scroll: bool = True) -> None:
@@ -118,6 +123,7 @@ class QuoteCommands(ActionWindow):
     def _push(self, op: Op | None) -> bool:
         if op is None or self.read_only.refuse():
             return False
+        self.status.clear_info()  # the welcome or import note is about the state before
         self.undo_stack.push(ApplyCommand(op, self.apply_op))
         return True
 
@@ -149,15 +155,17 @@ class QuoteCommands(ActionWindow):
         self._advance()
 
     def _advance(self) -> None:
-        """After a decision: the next undecided quote, or a hint when the article is done."""
-        if not self.session.next_undecided():
-            self._show_current()
+        """After a decision: the next undecided quote (wrapping around), or say that none is
+        left and how to finish the article."""
+        if self.session.next_undecided():
+            return
+        self._show_current()
         c = self.session.article_counts
-        if c.total and c.done == c.total and c.status != "done":
-            self.statusBar().showMessage(
-                "Every quote here is decided: Ctrl+D marks the article done, "
-                "Ctrl+Down opens the next one.",
-                8000,
+        if c.total and c.done == c.total:
+            done = "Ctrl+D reopens it" if c.status == "done" else "Ctrl+D marks the article done"
+            self.status.say_while(
+                f"No undecided quote left in this article: {done}, Ctrl+Down opens the next one.",
+                ALL_DECIDED,
             )
 
     def _nothing_here(self) -> None:
@@ -196,15 +204,67 @@ class QuoteCommands(ActionWindow):
             self.view.clear_selection()
 
     def speaker_from_selection(self) -> None:
+        span = self._with_selection("the speaker mention", "S")
+        if span is not None:
+            self._push_and_clear(self.session.plan_speaker_span(*span))
+
+    # -- hand annotation from the selection (issue 10) -----------------------------------------
+
+    def _with_selection(self, what: str, key: str) -> tuple[int, int] | None:
         span = self.view.selected_span()
         if span is None:
-            self.statusBar().showMessage("Select the speaker's words first, then press S.", 5000)
-            return
+            self.status.say(f"Select the words of {what} first, then press {key}.", 5000)
+            return None
         if self.session.current is None:
-            self.statusBar().showMessage("There is no quote to give a speaker to.", 5000)
-            return
-        if self._push(self.session.plan_speaker_span(*span)):
+            self.status.say("There is no current quote: select text and press Q first.", 5000)
+            return None
+        return span
+
+    def _push_and_clear(self, op: Op | None) -> None:
+        if self._push(op):
             self.view.clear_selection()
+
+    def respan_quote(self) -> None:
+        """Quote > Re-span: the selection becomes the current quote's only fragment."""
+        span = self._with_selection("the quote", "Shift+Q")
+        if span is not None:
+            self._push_and_clear(self.session.plan_respan(*span))
+
+    def add_fragment(self) -> None:
+        """Quote > Add fragment: the selection joins the current quote as a fragment."""
+        span = self._with_selection("the new fragment", "F")
+        if span is not None:
+            self._push_and_clear(self.session.plan_add_fragment(*span))
+
+    def remove_fragment(self) -> None:
+        """Quote > Remove fragment: drop the current quote's fragment under the text cursor."""
+        cur = self.session.current
+        if cur is None:
+            self._nothing_here()
+            return
+        if len(cur.quote.content_spans) < 2:
+            self.status.say("This quote has one fragment: R rejects or deletes the quote.", 5000)
+            return
+        if not self._push(self.session.plan_remove_fragment(self.view.caret())):
+            self.status.say("Click inside the fragment to remove, then press Shift+F.", 5000)
+
+    def cue_from_selection(self) -> None:
+        """Quote > Selection is the cue."""
+        span = self._with_selection("the cue (the verb of saying)", "C")
+        if span is not None:
+            self._push_and_clear(self.session.plan_cue(*span))
+
+    def move_edge(self, which: str, pos: int) -> None:
+        """The mouse dragged the current quote's ``which`` edge to code point ``pos``."""
+        self._push(self.session.plan_move_edge(which, pos))
+
+    def mouse_help(self) -> None:
+        self.status.say(
+            "A mouse drag selects whole words (hold Alt for exact characters); Right/Left move "
+            "the caret by a word, Shift+Right/Left select word by word. Drag the start or end "
+            "edge of the outlined quote to move it.",
+            10000,
+        )
 
     def toggle_done(self) -> None:
         done = self.session.article_counts.status != "done"
@@ -231,7 +291,7 @@ class QuoteCommands(ActionWindow):
             last = "last" if step > 0 else "first"
             self.statusBar().showMessage(f"This is the {last} article in the list.", 3000)
             return
-        self.open_article(target)
+        self.choose_article(target)
 
     def focus_text(self) -> None:
         self.view.setFocus()

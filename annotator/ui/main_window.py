@@ -32,12 +32,13 @@ from annotator.store import queries
 from annotator.store.project import Project
 from annotator.ui.article_list import ArticleList
 from annotator.ui.article_view import ArticleView, legend_html
-from annotator.ui.commands import APP_TITLE
+from annotator.ui.commands import ALL_DECIDED, APP_TITLE
 from annotator.ui.controllers.detection import DetectionController
 from annotator.ui.controllers.importing import ImportController
 from annotator.ui.controllers.names import NamesController
 from annotator.ui.controllers.position import PositionController
 from annotator.ui.controllers.read_only import ReadOnlyController
+from annotator.ui.controllers.search import SearchController
 from annotator.ui.controllers.settings import SettingsController
 from annotator.ui.dialogs import AnnotatorDialog, ShortcutSheet, shortcut_sheet_html
 from annotator.ui.project_commands import ProjectCommands, remember_project
@@ -140,12 +141,13 @@ class MainWindow(ProjectCommands):
 
     def _build_widgets(self) -> None:
         self.article_list = ArticleList()
-        self.article_list.article_chosen.connect(self.open_article)
-        self.article_list.search_changed.connect(self._search)
+        self.article_list.article_chosen.connect(self.choose_article)
+        self.article_list.search_entered.connect(self.search_enter)
         self.article_list.filter_changed.connect(self.apply_list_filter)
         self.article_list.speaker_source = lambda: queries.speaker_names(self.project)
         self.view = ArticleView()
         self.view.clicked.connect(lambda pos: self.session.select_at(pos))
+        self.view.edge_dragged.connect(self.move_edge)
         self.panel = QuotePanel()
         self.panel.stance_clicked.connect(self.set_stance)
         self.panel.kind_chosen.connect(lambda k: self._push(self.session.plan_kind(k)))
@@ -155,6 +157,7 @@ class MainWindow(ProjectCommands):
         self.panel.stance_target_edited.connect(self.set_quote_target)
         self.panel.target_left.connect(self.focus_text)
         self.panel.note_edited.connect(lambda s: self._push(self.session.plan_note(s)))
+        self.panel.done_editing.connect(self.focus_text)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         for i, (w, stretch) in enumerate(((self.article_list, 0), (self.view, 1), (self.panel, 0))):
             splitter.addWidget(w)
@@ -243,6 +246,12 @@ class MainWindow(ProjectCommands):
         pos.annotator = self.session.annotator
         pos.failed.connect(lambda text: say(text, 8000))
 
+        search = self.search = SearchController(
+            self.project, lambda: self.session, self.article_list, self.view, self
+        )
+        search.open_article.connect(self.choose_article)
+        search.message.connect(say)
+
         st = self.settings_ctl = SettingsController(self.project, self)
         st.changed.connect(self._settings_changed)
         st.message.connect(say)
@@ -296,10 +305,18 @@ class MainWindow(ProjectCommands):
             return
         self.article_list.model.update_row(row)
 
-    def _search(self, text: str) -> None:
-        text = text.strip()
-        ids = set(self.project.search_articles(text)) if text else None
-        self.article_list.set_search_ids(ids)
+    def search_enter(self) -> None:
+        """Enter in the search box: go to the first hit, back in the text."""
+        self.search.enter()
+        self.focus_text()
+
+    def find_next(self) -> None:
+        """F3: the next search hit, in this article and then in the next listed ones."""
+        self.search.find(1)
+
+    def find_previous(self) -> None:
+        """Shift+F3: the previous search hit."""
+        self.search.find(-1)
 
     # -- read-only projects ------------------------------------------------------------------
 
@@ -318,6 +335,7 @@ class MainWindow(ProjectCommands):
             act.setEnabled(False)
             act.setToolTip(tooltip)
         self.panel.set_read_only(True)
+        self.view.editable = False
 
     # -- position memory ---------------------------------------------------------------------
 
@@ -347,6 +365,11 @@ class MainWindow(ProjectCommands):
         self.session.open_article(article_id, focus)
         self.position.record()
 
+    def choose_article(self, article_id: int) -> None:
+        """The analyst opens an article (list, keys, search): the welcome note goes."""
+        self.status.clear_info()
+        self.open_article(article_id)
+
     def session_refresh(self, article_ids: list[int] | None) -> None:
         """Background work wrote these articles (None: any): re-read and show them."""
         if not self._closing:
@@ -362,6 +385,10 @@ class MainWindow(ProjectCommands):
             for aid in change.article_ids:
                 self._update_list_row(aid)
             self.refresh_list_filter()
+        if change.opened or change.items_changed:
+            c = self.session.article_counts
+            if change.opened or not (c.total and c.done == c.total):
+                self.status.drop(ALL_DECIDED)
         if change.opened:
             self._show_article()
         else:
@@ -387,6 +414,7 @@ class MainWindow(ProjectCommands):
         self.names.request(art.id, art.text)
         self.article_list.show_current(art.id)
         self._show_current(scroll=False)
+        self.search.show_hits(None)
 
     def _names_found(self, article_id: int, names: list[str]) -> None:
         art = self.session.article
@@ -396,10 +424,10 @@ class MainWindow(ProjectCommands):
     def _show_current(self, scroll: bool = True) -> None:
         s = self.session
         cur = s.current
-        if scroll:
-            self.view.set_current(cur, scroll=True)
+        # the outline follows every move (click, key, undo, search jump); scroll only on a move
+        self.view.set_current(cur, scroll=scroll)
         self.panel.set_inherited_target(s.inherited_target(), s.inherited_source())
-        self.panel.show_item(cur, s.quote_text(cur), s.index + 1, len(s.items))
+        self.panel.show_item(cur, s.quote_text(cur), s.index + 1, len(s.items), s.cue_text(cur))
         self._update_status()
 
     def _update_status(self) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 
-from PySide6.QtCore import QEvent, QObject, QStringListModel, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QStringListModel, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -61,6 +61,7 @@ class QuotePanel(QWidget):
         self.setObjectName("quotePanel")
         self.setMinimumWidth(280)
         self._item: Item | None = None
+        self._committing: tuple[QLineEdit, ...] = ()  # fields where Enter/Esc commit/cancel
         self._header_state = ""
         self._read_only = False
         outer = QVBoxLayout(self)
@@ -101,6 +102,10 @@ class QuotePanel(QWidget):
         self.mention_label.setWordWrap(True)
         self.mention_label.setObjectName("mention")
         form.addRow("Speaker mention", self.mention_label)
+        self.cue_label = QLabel("—")
+        self.cue_label.setWordWrap(True)
+        self.cue_label.setObjectName("cue")
+        form.addRow("Cue", self.cue_label)
         self.speaker_edit = QLineEdit()
         self.speaker_edit.setPlaceholderText("Canonical speaker (type to search)")
         self._names = QStringListModel(self)
@@ -144,6 +149,15 @@ class QuotePanel(QWidget):
         self.note_edit = QLineEdit()
         self.note_edit.setPlaceholderText("Note")
         self.note_edit.editingFinished.connect(self._note_done)
+        # Enter commits and Esc cancels, and both give the keyboard back to the article
+        self._committing = (self.speaker_edit, self.note_edit)
+        for edit in self._committing:
+            edit.installEventFilter(self)
+        # Enter on a completion reaches the field past the filter: it commits, then the
+        # keyboard goes back once the popup has closed (closing gives the field the focus)
+        self.speaker_edit.returnPressed.connect(
+            lambda: QTimer.singleShot(0, self.done_editing.emit)
+        )
         note_row = QFormLayout()
         note_row.addRow("Note", self.note_edit)
         outer.addLayout(note_row)
@@ -216,7 +230,7 @@ class QuotePanel(QWidget):
             self.target_edit.setText(own or "")
             self.target_edit.setCursorPosition(0)
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+    def _target_key(self, watched: QObject, event: QEvent) -> bool:
         """Esc in the stance-target field drops what was typed and leaves the field."""
         if (
             watched is self.target_edit
@@ -229,7 +243,7 @@ class QuotePanel(QWidget):
             if event.type() == QEvent.Type.KeyPress:
                 self.target_left.emit()
                 return True
-        return super().eventFilter(watched, event)
+        return False
 
     def set_names(self, names: Sequence[str]) -> None:
         self._names.setStringList(list(names))
@@ -245,13 +259,17 @@ class QuotePanel(QWidget):
 
     # -- showing ------------------------------------------------------------------------------
 
-    def show_item(self, item: Item | None, quote_text: str, number: int, total: int) -> None:
+    def show_item(
+        self, item: Item | None, quote_text: str, number: int, total: int, cue_text: str = ""
+    ) -> None:
+        """Show ``item`` (quote ``number`` of ``total``); ``cue_text``: its cue's words."""
         self._item = item
         self._set_enabled(item is not None and not self._read_only)
         if item is None:
             self.header.setText("No quote" if total == 0 else f"{total} quotes")
             self.quote_label.setText("Select text and press Q to add a quote.")
             self.mention_label.setText("—")
+            self.cue_label.setText("—")
             self.speaker_edit.setText("")
             self.note_edit.setText("")
             self.meta_label.setText("")
@@ -273,6 +291,7 @@ class QuotePanel(QWidget):
         self.quote_label.setText(shown)
         self.kind_combo.setCurrentText(q.kind)
         self.mention_label.setText(q.speaker_text or "— (select text, press S)")
+        self.cue_label.setText(cue_text or "— (select text, press C)")
         if not self.speaker_edit.hasFocus():
             self.speaker_edit.setText(q.speaker_name or "")
             self.speaker_edit.setCursorPosition(0)
@@ -300,13 +319,41 @@ class QuotePanel(QWidget):
 
     # -- edits ---------------------------------------------------------------------------------
 
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802
+        """Enter/Esc in the speaker or note field: commit/cancel, then :attr:`done_editing`
+        (Esc in the stance-target field: see :meth:`_target_key`)
+        (the window gives the keyboard back to the article, so the next key is a command)."""
+        if self._target_key(obj, event):
+            return True
+        if obj in self._committing and isinstance(event, QKeyEvent):
+            key = event.key()
+            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Escape):
+                if event.type() == QEvent.Type.ShortcutOverride:
+                    event.accept()  # the key is ours, not the window's Esc shortcut
+                    return True
+                if event.type() == QEvent.Type.KeyPress:
+                    edit = self.speaker_edit if obj is self.speaker_edit else self.note_edit
+                    if key == Qt.Key.Key_Escape:
+                        self._revert(edit)
+                    elif edit is self.speaker_edit:
+                        self._speaker_done()
+                    else:
+                        self._note_done()
+                    self.done_editing.emit()
+                    return True
+        return super().eventFilter(obj, event)
+
+    def _revert(self, edit: QLineEdit) -> None:
+        q = self._item.quote if self._item is not None else None
+        old = (q.speaker_name if edit is self.speaker_edit else q.note) if q else None
+        edit.setText(old or "")
+
     def _speaker_done(self) -> None:
         if self._item is None:
             return
         text = self.speaker_edit.text().strip()
         if text != (self._item.quote.speaker_name or ""):
             self.speaker_name_edited.emit(text)
-        self.done_editing.emit()
 
     def _note_done(self) -> None:
         if self._item is None:
@@ -314,7 +361,6 @@ class QuotePanel(QWidget):
         text = self.note_edit.text().strip()
         if text != (self._item.quote.note or ""):
             self.note_edited.emit(text)
-        self.done_editing.emit()
 
     def _target_done(self) -> None:
         if self._item is None:
@@ -322,4 +368,3 @@ class QuotePanel(QWidget):
         text = self.target_edit.text().strip()
         if text != (self._item.quote.stance_target or ""):
             self.stance_target_edited.emit(text)
-        self.done_editing.emit()

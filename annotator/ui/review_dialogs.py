@@ -127,6 +127,19 @@ def quote_html(q: Quote, text: str) -> str:
     )
 
 
+#: What the review says when an annotator has no version of a quote, by reason.
+ABSENCE_TEXT = {
+    "rejected": "rejected this quote",
+    "not marked": "opened the article but did not mark this quote",
+    "never opened": "never opened this article",
+}
+
+
+def absence_text(reason: str) -> str:
+    """The words for an annotator's missing version (see ReviewItem.absent)."""
+    return ABSENCE_TEXT.get(reason, "has no such quote")
+
+
 def describe_html(item: ReviewItem | None, text: str) -> str:
     """Every annotator's version of ``item`` and its gold version ("" for no item)."""
     if item is None:
@@ -138,10 +151,15 @@ def describe_html(item: ReviewItem | None, text: str) -> str:
             f"<span style='background:{colour}'>&nbsp;{k + 1}&nbsp;{html.escape(name)}&nbsp;</span>"
         )
         if v is None:
-            parts.append(f"<p>{head} <i>has no such quote</i></p>")
+            parts.append(f"<p>{head} <i>{html.escape(absence_text(item.absence(name)))}</i></p>")
         else:
             parts.append(f"<p>{head} {quote_html(v.quote, text)}</p>")
-    if item.gold is not None:
+    if item.left_out:
+        parts.append(
+            "<p><b>Left out of the gold</b> (not a quote): 1-9 or E give it a gold version,"
+            " Ctrl+Z undoes.</p>"
+        )
+    elif item.gold is not None:
         g = item.gold
         parts.append(
             f"<p><b>Gold</b> ({g.decision} by {html.escape(g.reviewer)}): "

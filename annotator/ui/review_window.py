@@ -50,6 +50,7 @@ from annotator.ui.dialogs import shortcut_rows
 from annotator.ui.review_dialogs import (
     VERSION_COLOURS,
     GoldEditDialog,
+    absence_text,
     clip,
     describe_html,
     version_marks,
@@ -80,6 +81,8 @@ class ReviewWindow(QMainWindow):
         self._label_timer = QTimer(self)
         self._label_timer.timeout.connect(self._label_some)
         self._edit_dialog: GoldEditDialog | None = None
+        self._all_decided_said = False  # the status bar says every quote here is decided
+        self._said_about: int | None = None
         self.setWindowTitle(f"Review — {Path(project_path).name} — reviewer {reviewer}")
         self.resize(1300, 740)
         self._build()
@@ -298,6 +301,7 @@ class ReviewWindow(QMainWindow):
             self._text = ""
             self.text_view.setPlainText("")
             self._items = []
+            self._drop_all_decided(None)
             self._fill_table(None)
             self.header.setText(
                 "Tick two or more annotators to compare."
@@ -311,6 +315,7 @@ class ReviewWindow(QMainWindow):
             self._u16 = Utf16Map(art.text)
             self.text_view.setPlainText(art.text)
         self._items = self.session.items(article_id, art.text)
+        self._drop_all_decided(article_id)
         self._fill_table(keep_row)
         n_agree = sum(1 for it in self._items if it.agreed)
         hint = ""
@@ -327,6 +332,15 @@ class ReviewWindow(QMainWindow):
             )
         )
 
+    def _drop_all_decided(self, article_id: int | None) -> None:
+        """Clear "every quote has a decision" once it is no longer about what is shown."""
+        if not self._all_decided_said:
+            return
+        same = article_id is not None and article_id == self._said_about
+        if not same or any(not it.decided for it in self._items):
+            self._all_decided_said = False
+            self.statusBar().clearMessage()
+
     def _fill_table(self, keep_row: int | None) -> None:
         self.table.blockSignals(True)
         self.table.setRowCount(len(self._items))
@@ -336,12 +350,14 @@ class ReviewWindow(QMainWindow):
             gold = (
                 f"{it.gold.decision}" if it.gold else ("agreed, not yet gold" if it.agreed else "—")
             )
+            if it.left_out:
+                mark, gold = "✗", "left out"
             cells = [mark, quote_text, it.summary(), gold]
             for c, value in enumerate(cells):
                 cell = QTableWidgetItem(value)
                 if it.agreed:
                     cell.setForeground(QBrush(QColor("#2e7d32")))
-                elif it.gold is None:
+                elif not it.decided:
                     cell.setForeground(QBrush(QColor("#b71c1c")))
                 self.table.setItem(r, c, cell)
         self.table.resizeRowsToContents()
@@ -376,6 +392,7 @@ class ReviewWindow(QMainWindow):
                 self.table.setCurrentCell(r, 1)
                 return
         self.statusBar().showMessage("Every quote of this article has a decision", 4000)
+        self._all_decided_said, self._said_about = True, self._article_id
 
     def _row_changed(self, row: int, _col: int, _prow: int, _pcol: int) -> None:
         item = self._items[row] if 0 <= row < len(self._items) else None
@@ -444,7 +461,7 @@ class ReviewWindow(QMainWindow):
             return
         name = item.annotators[index]
         if item.versions[index] is None:
-            self.statusBar().showMessage(f"{name} has no version of this quote", 4000)
+            self.statusBar().showMessage(f"{name} {absence_text(item.absence(name))}", 4000)
             return
         self._push(self.session.pick(self._article_id, item, name))
         self.next_undecided()
@@ -453,7 +470,11 @@ class ReviewWindow(QMainWindow):
         item = self.current_item()
         if item is None or self._article_id is None:
             return
+        if item.left_out:
+            self.statusBar().showMessage("This quote is already left out of the gold", 4000)
+            return
         self._push(self.session.drop(self._article_id, item))
+        self.next_undecided()
 
     def _text_selection(self) -> tuple[int, int] | None:
         cur = self.text_view.textCursor()

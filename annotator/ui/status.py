@@ -16,6 +16,7 @@ class StatusArea(QObject):
     def __init__(self, bar: QStatusBar) -> None:
         super().__init__(bar)
         self.bar = bar
+        self._tied: str | None = None
         # a lasting note (e.g. the first import's report); hints come and go over it
         self.info_label = QLabel()
         self.info_label.setObjectName("infoLabel")
@@ -52,12 +53,34 @@ class StatusArea(QObject):
 
     def say(self, text: str, ms: int = 0) -> None:
         """A passing message (``ms`` 0: until replaced)."""
+        self._tied = None
         self.bar.showMessage(text, ms)
 
+    def say_while(self, text: str, state: str, ms: int = 15000) -> None:
+        """A message true only while ``state`` holds: :meth:`drop` (``state``) clears it."""
+        self.bar.showMessage(text, ms)
+        self._tied = state
+
+    def drop(self, state: str) -> None:
+        """The state a message was tied to no longer holds: clear that message."""
+        if self._tied == state:
+            self._tied = None
+            self.bar.clearMessage()
+
+    def tied(self) -> str | None:
+        """The state the message shown now is tied to (None: none, or no message)."""
+        return self._tied if self.bar.currentMessage() else None
+
     def show_info(self, text: str) -> None:
-        """A lasting note (temporary hints show over it, then it returns)."""
+        """A lasting note (temporary hints show over it, then it returns) until
+        :meth:`clear_info`: the window clears it once the analyst opens or edits something."""
         self.info_label.setText(text)
         self.info_label.setToolTip(text)
+
+    def clear_info(self) -> None:
+        if self.info_label.text():
+            self.info_label.clear()
+            self.info_label.setToolTip("")
 
     def show_progress(self, totals: Totals, here: ArticleCounts | None, annotator: str) -> None:
         """The annotator's progress: the open article (``here``) and the project."""

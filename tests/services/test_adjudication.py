@@ -104,7 +104,10 @@ def test_accept_pick_edit_drop_with_undo(project: Project) -> None:
     assert s.items(aid)[1].gold.decision == "edited"  # type: ignore[union-attr]
     # leave bob's lone quote out, alice's lone quote in
     undo_drop = s.drop(aid, s.items(aid)[3])
-    assert undo_drop.empty  # it had no gold: nothing to do
+    # it had no gold: it is marked left out, so the row counts as decided (issue 10)
+    assert not undo_drop.empty
+    assert s.items(aid)[3].left_out and s.items(aid)[3].decided
+    assert s.drop(aid, s.items(aid)[3]).empty  # already left out
     s.pick(aid, s.items(aid)[2], "alice")
     assert [g.decision for g in store.gold(aid, "rita")] == ["agreed", "edited", "picked"]
     redo_pick = s.apply(undo_pick)  # the pick created the row: undoing it deletes it

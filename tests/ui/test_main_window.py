@@ -203,9 +203,13 @@ def test_search_and_status_filter(qtbot: Any, project_path: Path) -> None:
     w = _open(qtbot, project_path)
     lst = w.article_list
     assert lst.proxy.rowCount() == 2
-    w._search("Kim")
+    first = w.session.article.id if w.session.article else -1
+    w.search.search("Kim")
     assert lst.proxy.rowCount() == 1
-    w._search("")
+    # the shown article follows the search (the list selection equals the shown article)
+    assert w.session.article is not None and w.session.article.title == "Second article"
+    w.search.search("")
+    w.choose_article(first)
     lst.status_combo.setCurrentIndex(lst.status_combo.findData("new"))
     assert lst.proxy.rowCount() == 2
     _key(qtbot, w, Qt.Key.Key_A)

@@ -1,0 +1,108 @@
+"""Search: the list follows the words typed, the shown article marks their hits, F3 walks them.
+
+Issue 10: Enter opens the first hit, the hit words are marked (extra selections) and
+scrolled into view, F3/Shift+F3 go to the next/previous hit (on into the next or previous
+listed article), a hit inside a quote makes that quote current, and the list selection
+always equals the shown article.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, Signal
+
+from annotator.core.model import Span
+from annotator.services.editing import search_hits
+from annotator.services.session import Session
+from annotator.store.project import Project
+from annotator.ui.article_list import ArticleList
+from annotator.ui.article_view import ArticleView
+
+
+class SearchController(QObject):
+    """Keeps the article list, the shown article and the search hits in step.
+
+    Signals:
+        open_article(article_id): show this article (the window opens it).
+        message(text, ms): a passing status-bar message.
+    """
+
+    open_article = Signal(int)
+    message = Signal(str, int)
+
+    def __init__(
+        self,
+        project: Project,
+        session: Callable[[], Session],
+        article_list: ArticleList,
+        view: ArticleView,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.project = project
+        self._session = session
+        self.list = article_list
+        self.view = view
+        self.words = ""
+        self.hits: list[Span] = []
+        self.hit = -1
+        article_list.search_changed.connect(self.search)
+        article_list.rows_changed.connect(self.list_filtered)
+
+    def search(self, text: str) -> None:
+        """The search text changed: filter the list (then :meth:`list_filtered`), mark the
+        hits in the shown article."""
+        self.words = text.strip()
+        self.list.proxy.keep = None  # the analyst's own change: filter the shown article too
+        ids = set(self.project.search_articles(self.words)) if self.words else None
+        self.list.set_search_ids(ids)
+        self.show_hits(None)
+
+    def list_filtered(self) -> None:
+        """The list shows other rows: keep the shown article selected, or open the first
+        listed article when the shown one is filtered out."""
+        art = self._session().article
+        if art is not None and self.list.shows(art.id):
+            self.list.show_current(art.id)
+            return
+        first = self.list.neighbour(-1, 1)
+        if first is not None:
+            self.open_article.emit(first)
+
+    def enter(self) -> None:
+        """Enter in the search box: search now and go to the first hit."""
+        self.list.flush_search()
+        self.show_hits(0)
+
+    def show_hits(self, index: int | None) -> None:
+        """Mark the hits in the shown article; go to hit ``index`` (None: none; negative
+        counts from the end)."""
+        session = self._session()
+        art = session.article
+        self.hits = search_hits(art.text, self.words) if art is not None and self.words else []
+        self.hit = index % len(self.hits) if index is not None and self.hits else -1
+        if self.hit >= 0:
+            # a hit inside a quote makes it current: what is outlined is what the keys act on
+            session.select_at(self.hits[self.hit][0])
+        self.view.set_hits(self.hits, self.hit)
+
+    def find(self, step: int) -> None:
+        """F3 (``step`` 1) / Shift+F3 (-1): the next or previous hit."""
+        if not self.words:
+            self.message.emit("Nothing to find: Ctrl+F, type words, Enter; then F3.", 5000)
+            return
+        if self.hits and self.hit < 0:
+            self.show_hits(0 if step > 0 else -1)
+            return
+        if 0 <= self.hit + step < len(self.hits):
+            self.show_hits(self.hit + step)
+            return
+        art = self._session().article
+        target = self.list.neighbour(art.id if art else -1, step)
+        if target is None:
+            where = "last" if step > 0 else "first"
+            self.message.emit(f"No more hits: this is the {where} article found.", 5000)
+            return
+        self.open_article.emit(target)
+        self.show_hits(0 if step > 0 else -1)
