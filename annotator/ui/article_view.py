@@ -129,8 +129,10 @@ class SpanIndex:
 class QuoteHighlighter(QSyntaxHighlighter):
     """Paints quote states, speakers and cues from a block -> entries index."""
 
-    def __init__(self, document: QTextDocument) -> None:
-        super().__init__(document)
+    def __init__(self, document: QTextDocument, parent: QWidget) -> None:
+        # owned by the view, not the document: the view swaps documents per article
+        super().__init__(parent)
+        self.setDocument(document)
         self.index: dict[int, list[Entry]] = {}
         self._formats = _formats()
 
@@ -168,19 +170,38 @@ class ArticleView(QTextEdit):
         self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setUndoRedoEnabled(False)
-        doc = self.document()
+        doc = self._new_document("")
+        self.setDocument(doc)
+        self.highlighter = QuoteHighlighter(doc, self)
+        self._index: SpanIndex | None = None
+        self._current: Item | None = None
+        self._text = ""
+
+    # -- content ---------------------------------------------------------------------------
+
+    def _new_document(self, text: str) -> QTextDocument:
+        """A document holding ``text`` with the view's font, margins and block format.
+
+        Filled before it is shown: every block takes the line height and paragraph gap
+        from the cursor's block format as it is inserted, so no pass over the blocks (and
+        no second layout of the whole text) follows, which was most of the time to open a
+        long article.
+        """
+        doc = QTextDocument(self)
         doc.setUndoRedoEnabled(False)
         doc.setDocumentMargin(28)
         font = QFont()
         font.setFamilies(["Noto Serif", "DejaVu Serif", "Georgia", "Times New Roman", "serif"])
         font.setPointSizeF(12.5)
         doc.setDefaultFont(font)
-        self.highlighter = QuoteHighlighter(doc)
-        self._index: SpanIndex | None = None
-        self._current: Item | None = None
-        self._text = ""
-
-    # -- content ---------------------------------------------------------------------------
+        fmt = QTextBlockFormat()
+        fmt.setLineHeight(145.0, QTextBlockFormat.LineHeightTypes.ProportionalHeight.value)
+        fmt.setBottomMargin(6.0)
+        cursor = QTextCursor(doc)
+        cursor.setBlockFormat(fmt)
+        if text:
+            cursor.insertText(text)
+        return doc
 
     def set_article(self, text: str, items: Sequence[Item], current: Item | None) -> None:
         """Show a new article (``text`` as stored) with its items."""
@@ -188,16 +209,11 @@ class ArticleView(QTextEdit):
         self._index = SpanIndex(text)
         self.highlighter.index = self._index.build(items)
         self._current = None
-        doc = self.document()
-        self.highlighter.blockSignals(True)
-        self.setPlainText(text)
-        cursor = QTextCursor(doc)
-        cursor.select(QTextCursor.SelectionType.Document)
-        fmt = QTextBlockFormat()
-        fmt.setLineHeight(145.0, QTextBlockFormat.LineHeightTypes.ProportionalHeight.value)
-        fmt.setBottomMargin(6.0)
-        cursor.mergeBlockFormat(fmt)
-        self.highlighter.blockSignals(False)
+        old = self.document()
+        doc = self._new_document(text)
+        self.highlighter.setDocument(doc)
+        self.setDocument(doc)
+        old.deleteLater()
         self.set_current(current, scroll=True)
 
     def set_items(self, items: Sequence[Item], current: Item | None) -> None:
