@@ -171,7 +171,7 @@ def _m0003_detections_and_scale_indexes(db: Database) -> None:
             GROUP BY c.entity_id, json_extract(c.payload, '$.version');
         CREATE INDEX article_progress_recent
             ON article_progress(annotator_id, updated_at);
-        CREATE INDEX annotations_suggestion ON annotations(suggestion_id);
+        CREATE INDEX annotations_spans ON annotations(article_id, annotator_id, content_spans);
         CREATE INDEX annotations_annotator ON annotations(annotator_id, article_id);
         """
     )

@@ -88,9 +88,19 @@ class SpanIndex:
             pos = text.find("\n", pos + 1)
         self.block_starts16 = [self.map.to_utf16(s) for s in starts]
         self.length16 = self.map.to_utf16(len(text))
+        self._pieces: dict[tuple[int, int], list[tuple[int, int, int]]] = {}
 
     def pieces(self, a: int, b: int) -> list[tuple[int, int, int]]:
-        """(block, start16 in block, length16) pieces of code-point span [a, b)."""
+        """(block, start16 in block, length16) pieces of code-point span [a, b).
+
+        Remembered per span for the life of the index (one article), so rebuilding the
+        index after one quote changed costs a lookup per unchanged span."""
+        got = self._pieces.get((a, b))
+        if got is None:
+            got = self._pieces[(a, b)] = self._cut(a, b)
+        return got
+
+    def _cut(self, a: int, b: int) -> list[tuple[int, int, int]]:
         a16, b16 = self.map.to_utf16(a), self.map.to_utf16(b)
         out = []
         blk = max(0, bisect_right(self.block_starts16, a16) - 1)
