@@ -657,10 +657,13 @@ class Project:
         annotators: Sequence[str] | None = None,
         statuses: Sequence[str] | None = None,
         kinds: Sequence[str] | None = None,
+        article_ids: Sequence[int] | None = None,
     ) -> Iterator[AnnotationRecord]:
-        """Stream annotations (filtered), ordered by article then position."""
+        """Stream annotations (filtered; ``article_ids``: of those articles only, at most a
+        few hundred), ordered by article then position."""
         sql = _ANNOTATION_SELECT + " WHERE 1"
         params: list[Any] = []
+        sql += in_filter("a.article_id", article_ids, params)
         for column, values in (("an.name", annotators), ("a.status", statuses), ("a.kind", kinds)):
             sql += in_filter(column, values, params)
         sql += " ORDER BY a.article_id, json_extract(a.content_spans, '$[0][0]'), a.id"
