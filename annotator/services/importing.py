@@ -298,7 +298,8 @@ def import_file(
         report.encoding_note = note
         stream = iter(items)
         while chunk := list(islice(stream, BATCH_SIZE)):
-            with project.batch():
+            # one change-log row per batch, listing the ids (issue 16: not one per quote)
+            with project.logged_batch("import", "file", {"source": str(path)}, annotator):
                 for item in chunk:
                     if isinstance(item, Article):
                         _import_article(project, item, str(path), annotator, index, report)

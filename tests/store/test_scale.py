@@ -258,3 +258,81 @@ def test_undetected_articles_probe_the_detections_index(project: Project) -> Non
     # and no change log at all
     assert any("detections" in p or "PRIMARY KEY" in p for p in plan if p.startswith("SEARCH"))
     assert not any("changelog" in p for p in plan)
+
+
+# -- one change-log row per import batch --------------------------------------------------------
+
+
+def _log_rows(p: Project) -> list[tuple[str, str, dict[str, object]]]:
+    import json
+
+    return [
+        (a, e, json.loads(pl))
+        for a, e, pl in p.db.execute("SELECT action, entity, payload FROM changelog ORDER BY id")
+    ]
+
+
+def test_logged_batch_writes_one_row_with_the_ids(project: Project) -> None:
+    with project.logged_batch("import", "file", {"source": "x.jsonl"}, "imp"):
+        a, _ = project.add_article(Article("One", TEXT))
+        b, _ = project.add_article(Article("Two", TEXT + " More."))
+        n1 = project.add_annotation(a, "alice", _q("roads may close"))
+        n2 = project.add_annotation(b, "bob", _q("roads may close"))
+    rows = _log_rows(project)
+    assert len(rows) == 1
+    action, entity, payload = rows[0]
+    assert (action, entity, payload["source"]) == ("import", "file", "x.jsonl")
+    assert payload["import article"] == [a, b]
+    assert payload["add annotation"] == [n1, n2]
+    alice, bob = project.annotator_id("alice"), project.annotator_id("bob")
+    assert payload["add annotator"] == [alice, bob]
+    # outside a batch every action logs its own row again
+    project.add_annotation(a, "alice", _q("Bring an umbrella,"))
+    assert len(_log_rows(project)) == 2
+
+
+def test_a_failed_action_inside_a_batch_leaves_no_id(project: Project) -> None:
+    with project.logged_batch("import", "file"):
+        a, _ = project.add_article(Article("One", TEXT))
+        with pytest.raises(sqlite3.IntegrityError):
+            # a new annotator, then a broken row: both roll back
+            project.add_annotation(a, "carol", _q("roads may close"), suggestion_id=999)
+        kept = project.add_annotation(a, "alice", _q("roads may close"))
+    [(_, _, payload)] = _log_rows(project)
+    assert payload["add annotation"] == [kept]
+    assert payload["add annotator"] == [project.annotator_id("alice")]
+    assert project.annotators() == ["alice"]
+
+
+def test_a_failed_batch_logs_nothing(project: Project) -> None:
+    with pytest.raises(RuntimeError), project.logged_batch("import", "file"):
+        project.add_article(Article("One", TEXT))
+        raise RuntimeError("disk full")
+    assert _log_rows(project) == []
+    assert project.count_articles() == 0
+    # and the next batch starts clean
+    with project.logged_batch("import", "file"):
+        a, _ = project.add_article(Article("Two", TEXT))
+    assert [r[2]["import article"] for r in _log_rows(project)] == [[a]]
+
+
+def test_jsonl_import_logs_per_batch_not_per_quote(project: Project, tmp_path: Path) -> None:
+    import json
+
+    from annotator.services.importing import import_paths
+
+    src = tmp_path / "in.jsonl"
+    with open(src, "w", encoding="utf-8") as fh:
+        for i in range(3):
+            a = TEXT.index("Bring")
+            quotes = [{"content_spans": [[a, a + 18]], "kind": "direct", "annotator": "ann"}]
+            fh.write(json.dumps({"title": f"T{i}", "text": f"{TEXT} {i}", "quotes": quotes}))
+            fh.write("\n")
+    report = import_paths(project, [src], annotator="imp")
+    assert report.files[0].articles_added == 3 and report.files[0].quotes_added == 3
+    rows = _log_rows(project)
+    assert len(rows) == 1
+    payload = rows[0][2]
+    assert sorted(payload["import article"]) == project.article_ids()  # type: ignore[arg-type]
+    stored = [r[0] for r in project.db.execute("SELECT id FROM annotations ORDER BY id")]
+    assert payload["add annotation"] == stored
