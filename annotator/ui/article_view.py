@@ -89,6 +89,7 @@ class SpanIndex:
         self.block_starts16 = [self.map.to_utf16(s) for s in starts]
         self.length16 = self.map.to_utf16(len(text))
         self._pieces: dict[tuple[int, int], list[tuple[int, int, int]]] = {}
+        self._entries: dict[tuple[object, ...], list[tuple[int, Entry]]] = {}
 
     def pieces(self, a: int, b: int) -> list[tuple[int, int, int]]:
         """(block, start16 in block, length16) pieces of code-point span [a, b).
@@ -118,22 +119,42 @@ class SpanIndex:
         return out
 
     def build(self, items: Sequence[Item]) -> dict[int, list[Entry]]:
+        """Block number -> the entries painted there, for ``items``.
+
+        Each item's entries are remembered by its state and spans, so after one decision
+        only the changed item is cut again; the rest is list appends.
+        """
         index: dict[int, list[Entry]] = {}
         # rejected first so live quotes paint over them where they overlap
         ordered = sorted(items, key=lambda it: it.state != REJECTED)
         for it in ordered:
-            q = it.quote
-            for spans, key in (
-                (q.content_spans, it.state),
-                (q.cue_spans, "cue"),
-                (q.speaker_spans, "speaker"),
-            ):
-                if it.state == REJECTED and key != it.state:
-                    continue
-                for a, b in spans:
-                    for blk, s, n in self.pieces(a, b):
-                        index.setdefault(blk, []).append((s, n, key))
+            for blk, entry in self._item_entries(it):
+                got = index.get(blk)
+                if got is None:
+                    index[blk] = [entry]
+                else:
+                    got.append(entry)
         return index
+
+    def _item_entries(self, it: Item) -> list[tuple[int, Entry]]:
+        q = it.quote
+        memo_key = (it.state, q.content_spans, q.cue_spans, q.speaker_spans)
+        got = self._entries.get(memo_key)
+        if got is not None:
+            return got
+        out: list[tuple[int, Entry]] = []
+        for spans, key in (
+            (q.content_spans, it.state),
+            (q.cue_spans, "cue"),
+            (q.speaker_spans, "speaker"),
+        ):
+            if it.state == REJECTED and key != it.state:
+                continue
+            for a, b in spans:
+                for blk, s, n in self.pieces(a, b):
+                    out.append((blk, (s, n, key)))
+        self._entries[memo_key] = out
+        return out
 
 
 class QuoteHighlighter(QSyntaxHighlighter):
@@ -210,6 +231,10 @@ class ArticleView(QTextEdit):
         cursor = QTextCursor(doc)
         cursor.setBlockFormat(fmt)
         if text:
+            # attach the highlighter while the document is empty (no delayed full
+            # rehighlight is queued then): it paints each block as the text goes in,
+            # before the document has a layout
+            self.highlighter.setDocument(doc)
             cursor.insertText(text)
         return doc
 
@@ -221,7 +246,6 @@ class ArticleView(QTextEdit):
         self._current = None
         old = self.document()
         doc = self._new_document(text)
-        self.highlighter.setDocument(doc)
         self.setDocument(doc)
         old.deleteLater()
         self.set_current(current, scroll=True)
