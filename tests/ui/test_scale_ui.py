@@ -135,3 +135,41 @@ def test_long_article_every_paragraph_has_the_block_format(
     # the highlighter follows the document of the article shown
     assert w.view.highlighter.document() is doc
     w.close()
+
+
+@pytest.mark.parametrize("where", [0, 29, 59])
+def test_opened_article_is_highlighted_and_one_decision_repaints_its_block(
+    qtbot: Any, where: int
+) -> None:
+    from annotator.services.items import ACCEPTED, SUGGESTED, Item
+    from annotator.ui.article_view import STATE_COLOURS, ArticleView
+
+    paras = [f"Line {i}: the mayor said “all is well {i}” today." for i in range(60)]
+    text = "\n".join(paras)
+    start = sum(len(p) + 1 for p in paras[:where]) + paras[where].index("all")
+    quote = Quote(content_spans=((start, start + 11),), kind="direct")
+    other = Quote(content_spans=((0, 4),), kind="direct")
+    view = ArticleView()
+    qtbot.addWidget(view)
+    items = [Item(other, None, 1), Item(quote, None, 2)]
+    view.set_article(text, items, None)
+    view.show()
+
+    def backgrounds(block_no: int) -> set[str]:
+        block = view.document().findBlockByNumber(block_no)
+        return {r.format.background().color().name() for r in block.layout().formats()}
+
+    assert STATE_COLOURS[SUGGESTED][0] in backgrounds(where)
+    neighbour = where + 1 if where < 59 else 58
+    assert STATE_COLOURS[SUGGESTED][0] not in backgrounds(neighbour)
+    repainted: list[int] = []
+    real = view.highlighter.rehighlightBlock
+    view.highlighter.rehighlightBlock = lambda b: (  # type: ignore[method-assign]
+        repainted.append(b.blockNumber()),
+        real(b),
+    )
+    accepted = Item(quote.with_(status="accepted", origin="model"), 5, 2)
+    assert accepted.state == ACCEPTED
+    view.set_items([Item(other, None, 1), accepted], None)
+    assert repainted == [where]
+    assert STATE_COLOURS[ACCEPTED][0] in backgrounds(where)
