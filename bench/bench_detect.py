@@ -2,7 +2,8 @@
 
 Prints the bare spaCy parse time of the texts, the extra time of quote extraction (the
 budget is 10% of the parse, PRODUCT.md) and the wall time of detection with one and two
-processes.
+processes. ``bench_detect_scale.py`` does the same for single long and odd articles
+(10k, 100k and 1M characters), and ``rule_precision.py`` prints each rule's precision.
 
 Usage: python bench/bench_detect.py [DATA.jsonl] [--model NAME]
 """

@@ -85,7 +85,7 @@ def build(path: Path, n: int) -> float:
     rng = random.Random(16)
     with Project.open(path) as p:
         p.db.execute("PRAGMA synchronous = OFF")
-        with p.batch():
+        with p.logged_batch("bench", "build"):
             for i in range(n):
                 d = docs[i % len(docs)]
                 text = f"{d['text']}\n\n(Copy {i}.)"

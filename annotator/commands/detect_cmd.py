@@ -2,7 +2,13 @@
 
 Every readable input line gives one output line with the same ``id`` and the detected
 quotes (origin ``model``, status ``pending``). Bad lines are reported on stderr, naming
-file and line, and skipped. Progress goes to stderr.
+file and line, and skipped. An article the detector cannot take (a lone surrogate in its
+text) is reported the same way and written without quotes, with an ``error`` field that
+the reference scorer counts. Progress goes to stderr.
+
+``annotator detect IN... -o OUT_DIR --scheduler local[:N] | tcp://HOST:PORT`` runs on a
+Dask cluster instead (:mod:`annotator.services.cluster`): any input ``import`` reads, one
+shard per partition in OUT_DIR plus ``manifest.json``, resumable by running it again.
 """
 
 from __future__ import annotations
@@ -25,12 +31,44 @@ def register(sub: Any) -> None:
         help="detect quotes, speakers and cues in a quote-JSONL file",
         description=(
             "Read quote JSONL (articles with or without quotes) and write quote JSONL with "
-            "the quotes the detector finds, one output line per input article."
+            "the quotes the detector finds, one output line per input article. With "
+            "--scheduler, run on a Dask cluster: read any files or folders import reads, and "
+            "write one quote-JSONL shard per partition and manifest.json into the output "
+            "folder; running the same command again finishes an interrupted run."
         ),
     )
-    parser.add_argument("input", metavar="IN.jsonl", help="articles to read")
-    parser.add_argument("-o", "--output", metavar="OUT.jsonl", required=True)
-    parser.add_argument("--model", help="spaCy pipeline to load first (package name or path)")
+    parser.add_argument(
+        "input",
+        nargs="+",
+        metavar="IN",
+        help="articles to read: one quote-JSONL file; with --scheduler, any files and folders "
+        "that import reads (quote JSONL, .txt, CSV, Prodigy, brat)",
+    )
+    parser.add_argument(
+        "-o",
+        "--output",
+        metavar="OUT",
+        required=True,
+        help="the output quote-JSONL file; with --scheduler, the output folder (shards and "
+        "manifest.json)",
+    )
+    parser.add_argument(
+        "--model",
+        help="spaCy pipeline to load first (package name or path; 'rules-only' for the "
+        "rules alone); with --scheduler it is loaded on every worker",
+    )
+    parser.add_argument(
+        "--scheduler",
+        metavar="local[:N]|tcp://HOST:PORT",
+        help="run on a Dask cluster: a local one of N worker processes (default: one per "
+        'CPU), or an existing scheduler (needs pip install "quote-annotator[cluster]")',
+    )
+    parser.add_argument(
+        "--partition-size",
+        type=int,
+        metavar="K",
+        help="with --scheduler: articles per partition and per output shard (default 200)",
+    )
     parser.add_argument(
         "--n-process", type=int, default=1, metavar="N", help="worker processes (default 1)"
     )
@@ -44,32 +82,99 @@ def _count_lines(path: Path) -> int:
         return sum(1 for line in fh if line.strip())
 
 
-def _raw_texts(path: Path) -> Iterator[str | None]:
-    """The ``text`` of every non-blank line exactly as written (None if unreadable).
+def _raw_texts(path: Path) -> Iterator[tuple[int, str | None]]:
+    """Line number and ``text`` of every non-blank line exactly as written (None if unreadable).
 
     Detection runs on the text as given, and the output keeps it, so the offsets of the
     output refer to the input's own text (the reference scorer compares them with it).
     """
     with open(path, "rb") as fh:
-        for raw in fh:
+        for lineno, raw in enumerate(fh, 1):
             if not raw.strip():
                 continue
             try:
                 obj = json.loads(raw.decode("utf-8"))
             except (UnicodeDecodeError, json.JSONDecodeError):
-                yield None
+                yield lineno, None
                 continue
             text = obj.get("text") if isinstance(obj, dict) else None
-            yield text if isinstance(text, str) else None
+            yield lineno, text if isinstance(text, str) else None
 
 
 def run(args: argparse.Namespace) -> int:
     """Detect quotes in every article of ``args.input``; write ``args.output``."""
+    if args.scheduler is not None:
+        return run_on_cluster(args)
+    if args.partition_size is not None:
+        raise CliError("--partition-size applies only with --scheduler")
+    if len(args.input) != 1:
+        raise CliError("several inputs need --scheduler (without it, detect reads one JSONL file)")
+    args.input = args.input[0]
+    return run_single(args)
+
+
+def run_on_cluster(args: argparse.Namespace) -> int:
+    """``detect --scheduler``: partitions on a Dask cluster, shards and a manifest in OUT_DIR."""
+    from tqdm import tqdm
+
+    from annotator.services.cluster import (
+        DEFAULT_PARTITION_SIZE,
+        detect_on_cluster,
+        parse_scheduler,
+    )
+
+    if args.n_process != 1:
+        raise CliError(
+            "--n-process does not apply with --scheduler (use local:N, or start more workers)"
+        )
+    scheduler = parse_scheduler(args.scheduler)
+    out = Path(args.output)
+    for raw in args.input:
+        if Path(raw).resolve() == out.resolve():
+            raise CliError("the output folder must not be an input")
+
+    def progress(done: int, total: int) -> None:
+        bar.total = total
+        bar.update(done - bar.n)
+
+    def notice(line: str) -> None:
+        tqdm.write(f"annotator detect: {line}", file=sys.stderr)
+
+    where = "a local cluster" if scheduler.is_local else f"the scheduler at {scheduler.address}"
+    print(f"annotator detect: running on {where}", file=sys.stderr)
+    bar = tqdm(total=0, unit="partition", file=sys.stderr, disable=args.quiet)
+    try:
+        report = detect_on_cluster(
+            args.input,
+            out,
+            scheduler,
+            partition_size=(
+                DEFAULT_PARTITION_SIZE if args.partition_size is None else args.partition_size
+            ),
+            model=args.model,
+            batch_size=args.batch_size,
+            progress=progress,
+            notice=notice,
+        )
+    finally:
+        bar.close()
+    for line in report.problems:
+        print(f"annotator detect: skipped {line}", file=sys.stderr)
+    for line in report.failed[:20]:
+        print(f"annotator detect: failed {line}", file=sys.stderr)
+    if len(report.failed) > 20:
+        print(f"annotator detect: ... and {len(report.failed) - 20} more", file=sys.stderr)
+    print(f"annotator detect: {report.summary()}", file=sys.stderr)
+    return 1 if report.failed else 0
+
+
+def run_single(args: argparse.Namespace) -> int:
+    """Detection in this process (or ``--n-process`` forked ones): one JSONL in, one out."""
     from tqdm import tqdm
 
     from annotator.core.model import Article
     from annotator.io.quote_jsonl import LineError, article_to_json, iter_jsonl, write_jsonl_line
-    from annotator.nlp.detect import detect_texts
+    from annotator.nlp.detect import detect_texts, text_problem
     from annotator.nlp.pipeline import load_pipeline
 
     src = Path(args.input)
@@ -82,35 +187,53 @@ def run(args: argparse.Namespace) -> int:
     nlp, info = load_pipeline(args.model)
     print(f"annotator detect: {info.message}", file=sys.stderr)
     total = _count_lines(src)
-    pending: deque[tuple[Article, str]] = deque()
+    pending: deque[tuple[Article, str, int]] = deque()
     bad = 0
+    failed: dict[int, str] = {}
 
     def texts() -> Iterator[str]:
         nonlocal bad
-        for item, original in zip(iter_jsonl(src), _raw_texts(src)):
+        for item, (lineno, original) in zip(iter_jsonl(src), _raw_texts(src)):
             if isinstance(item, LineError):
                 bad += 1
                 tqdm.write(f"annotator detect: skipped {item}", file=sys.stderr)
                 bar.update(1)
                 continue
             text = item.text if original is None else original
-            pending.append((item, text))
+            pending.append((item, text, lineno))
             yield text
 
-    written = 0
+    def on_error(position: int, message: str) -> None:
+        failed[position] = message
+
+    written = undetected = 0
     with (
         tqdm(total=total, unit="article", file=sys.stderr, disable=args.quiet) as bar,
         open(args.output, "w", encoding="utf-8", newline="\n") as out,
     ):
-        for quotes in detect_texts(nlp, texts(), args.n_process, args.batch_size):
-            article, text = pending.popleft()
+        found = detect_texts(nlp, texts(), args.n_process, args.batch_size, on_error)
+        for position, quotes in enumerate(found):
+            article, text, lineno = pending.popleft()
             row = article_to_json(article, quotes)
             row["text"] = text
-            write_jsonl_line(out, row)
+            error = failed.pop(position, None)
+            if error is not None:
+                undetected += 1
+                ident = row.get("id")
+                tqdm.write(
+                    f"annotator detect: {src}:{lineno}: article {ident!r} not detected: {error}",
+                    file=sys.stderr,
+                )
+                row["error"] = f"not detected: {error}"
+            if text_problem(text) is None:
+                write_jsonl_line(out, row)
+            else:  # escaped, so that the text comes back exactly as it was read
+                out.write(json.dumps(row, ensure_ascii=True) + "\n")
             written += 1
             bar.update(1)
     print(
         f"annotator detect: {written} articles written to {args.output}"
+        + (f", {undetected} of them not detected" if undetected else "")
         + (f", {bad} bad lines skipped" if bad else ""),
         file=sys.stderr,
     )

@@ -20,8 +20,10 @@ def register(sub: Any) -> None:
             "Import articles into PROJECT.db (created if missing): .txt files (first "
             "non-empty line is the title), quote JSONL (with or without quotes), Prodigy task "
             "JSONL, CSV with a text column, brat standoff folders (PolNeAR convention), and "
-            "folders of them, recursively. Articles already in the project are skipped; "
-            "each file gets a line in the report."
+            "folders of them, recursively. Quotes with origin 'model' and no annotator, and "
+            "the output folder of 'annotator detect --scheduler', become suggestions for "
+            "every annotator, not anybody's annotations. Articles already in the project are "
+            "skipped; each file gets a line in the report."
         ),
     )
     p.add_argument("project", help="the project file (.db)")

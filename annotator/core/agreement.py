@@ -304,8 +304,14 @@ def describe_differences(
         out.append("different cue")
     if a.kind != b.kind:
         out.append(f"kind {a.kind} vs {b.kind}")
+    ta, tb = a.stance_target or "", b.stance_target or ""
+    target_differs = ta != tb and (a.stance is not None or b.stance is not None)
+    on = f" ({ta or 'no target'} vs {tb or 'no target'})"
     if a.stance != b.stance:
-        out.append(f"stance {a.stance or 'none'} vs {b.stance or 'none'}")
+        where = f" on different targets{on}" if target_differs else ""
+        out.append(f"stance {a.stance or 'none'} vs {b.stance or 'none'}{where}")
+    elif target_differs:
+        out.append(f"same stance {a.stance} on different targets{on}")
     return out
 
 

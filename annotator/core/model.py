@@ -68,6 +68,43 @@ def spans_text(text: str, spans: Iterable[Span], sep: str = " … ") -> str:
     return sep.join(text[a:b] for a, b in spans)
 
 
+def clean_target(value: Any) -> str | None:
+    """A stance target as stored: stripped text, or None for a missing or blank one.
+
+    Raises ValueError when ``value`` is neither a string nor None.
+    """
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ValueError(f"a stance target must be text, got {value!r}")
+    return value.strip() or None
+
+
+def effective_target(
+    quote_target: str | None, article_target: str | None, project_target: str | None
+) -> str | None:
+    """What a stance is about: the quote's own target, else the article's, else the project's.
+
+    Blank values count as unset (PRODUCT.md "Stance": default, per article, per quote).
+    """
+    for t in (quote_target, article_target, project_target):
+        if t and t.strip():
+            return t.strip()
+    return None
+
+
+def with_target(quote: Quote, article_target: str | None, project_target: str | None) -> Quote:
+    """``quote`` with the target its stance is on filled in (for exports).
+
+    A quote without a stance keeps its stored target (None stays None), so a file that is
+    imported and exported again comes back unchanged.
+    """
+    if quote.stance is None or quote.stance_target:
+        return quote
+    target = effective_target(None, article_target, project_target)
+    return quote if target is None else quote.with_(stance_target=target)
+
+
 def check_spans_inside(spans: Iterable[Span], length: int) -> None:
     """Raise ValueError when a span reaches outside a text of ``length`` characters."""
     for a, b in spans:
@@ -86,6 +123,7 @@ class Quote:
     speaker_name: str | None = None
     kind: str = "direct"
     stance: str | None = None
+    stance_target: str | None = None
     annotator: str | None = None
     status: str = "pending"
     origin: str = "model"
@@ -115,6 +153,7 @@ class Quote:
             "speaker_name": self.speaker_name,
             "kind": self.kind,
             "stance": self.stance,
+            "stance_target": self.stance_target,
             "annotator": self.annotator,
             "status": self.status,
             "origin": self.origin,
@@ -160,6 +199,7 @@ class Quote:
             "speaker_name",
             "kind",
             "stance",
+            "stance_target",
             "annotator",
             "status",
             "origin",
@@ -174,6 +214,7 @@ class Quote:
             speaker_name=obj.get("speaker_name"),
             kind=kind,
             stance=obj.get("stance"),
+            stance_target=clean_target(obj.get("stance_target")),
             annotator=obj.get("annotator"),
             status=status,
             origin=origin,
@@ -230,6 +271,7 @@ class StoredArticle:
     ext_id: str | None = None
     source: str | None = None
     imported_at: str = ""
+    stance_target: str | None = None
 
     def as_article(self, quotes: Sequence[Quote] = ()) -> Article:
         """The plain Article (for exporters), with ``quotes``."""

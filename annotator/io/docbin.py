@@ -13,7 +13,8 @@ and its cue can be put back together) and the canonical speaker's registry id in
 ``Span.kb_id_`` (empty when the quote names none). Spans are aligned with
 ``char_span(alignment_mode="expand")``: a span that starts or ends inside a token grows to
 the whole token. ``doc.user_data["quote_annotator"]`` keeps the article id, title and each
-quote's attributes (kind, stance, annotator, status, origin).
+quote's attributes (kind, stance, stance target, annotator, status, origin); the stance
+target is also set on every span of the quote as the ``stance_target`` extension.
 
 A DocBin is one serialised object, so the docs are held (compactly) until :meth:`close`.
 """
@@ -29,6 +30,8 @@ from annotator.io.export_records import ExportQuote
 
 QUOTES_KEY, SPEAKERS_KEY, CUES_KEY = "quotes", "speakers", "cues"
 LABEL_MODES = ("quote", "kind")
+#: The Span extension holding a quote's stance target (kept by ``DocBin(store_user_data=True)``).
+TARGET_ATTR = "stance_target"
 
 
 class DocBinWriter:
@@ -36,7 +39,10 @@ class DocBinWriter:
 
     def __init__(self, path: str | Path, labels: str = "quote") -> None:
         import spacy
-        from spacy.tokens import DocBin
+        from spacy.tokens import DocBin, Span
+
+        if not Span.has_extension(TARGET_ATTR):
+            Span.set_extension(TARGET_ATTR, default=None)
 
         if labels not in LABEL_MODES:
             raise ValueError(f"labels must be one of {', '.join(LABEL_MODES)}")
@@ -69,6 +75,8 @@ class DocBinWriter:
                     if span is None or len(span) == 0:
                         self.unaligned += 1
                         continue
+                    if quote.stance_target:
+                        span._.set(TARGET_ATTR, quote.stance_target)
                     groups[key].append(span)
         for key, spans_ in groups.items():
             doc.spans[key] = spans_

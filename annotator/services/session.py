@@ -19,15 +19,31 @@ from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from annotator.core.model import Quote, StoredArticle, SuggestionRecord, spans_text
+from annotator.core.model import (
+    Quote,
+    StoredArticle,
+    SuggestionRecord,
+    clean_target,
+    effective_target,
+    spans_text,
+)
 from annotator.services.editing import RESIZERS, name_candidates, quoted, trim_span
 from annotator.services.items import Item, ItemKey, annotation_key
-from annotator.services.ops import AnnotationOp, Change, Op, ProgressOp
+from annotator.services.ops import AnnotationOp, ArticleTargetOp, Change, Op, ProgressOp
 from annotator.store import queries
 from annotator.store.project import Project
 from annotator.store.queries import Totals
 
-__all__ = ["AnnotationOp", "Change", "Item", "ItemKey", "Op", "ProgressOp", "Session"]
+__all__ = [
+    "AnnotationOp",
+    "ArticleTargetOp",
+    "Change",
+    "Item",
+    "ItemKey",
+    "Op",
+    "ProgressOp",
+    "Session",
+]
 
 # -- the session ----------------------------------------------------------------------------
 
@@ -288,7 +304,54 @@ class Session:
             return None
         if label is not None and item.quote.stance == label:
             label = None
+        if label is not None and item.quote.stance_target is None:
+            # the target shown when the stance is given is stored with it, so a later
+            # change of the article's or project's default does not re-aim this stance
+            return self._edited(
+                f"Stance {label}", stance=label, stance_target=self.inherited_target()
+            )
         return self._edited(f"Stance {label or 'cleared'}", stance=label)
+
+    def inherited_target(self) -> str | None:
+        """The stance target a quote of the open article has unless it sets its own:
+        the article's, else the project's default (None: neither is set)."""
+        art = self.article.stance_target if self.article is not None else None
+        return effective_target(None, art, self.project.stance_target())
+
+    def inherited_source(self) -> str:
+        """Where :meth:`inherited_target` comes from: "article", "project" or "" (none)."""
+        if self.article is not None and self.article.stance_target:
+            return "article"
+        return "project" if self.project.stance_target().strip() else ""
+
+    def stance_target(self, item: Item | None = None) -> str | None:
+        """What the stance of ``item`` (default: the current quote) is about."""
+        item = item or self.current
+        own = item.quote.stance_target if item is not None else None
+        return own or self.inherited_target()
+
+    def plan_stance_target(self, target: str | None) -> AnnotationOp | None:
+        """Give the current quote its own stance target (blank: inherit the article's or
+        the project's again)."""
+        item = self.current
+        if item is None:
+            return None
+        value = clean_target(target)
+        if value == item.quote.stance_target:
+            return None
+        return self._edited(
+            "Set stance target" if value else "Clear stance target", stance_target=value
+        )
+
+    def plan_article_target(self, target: str | None) -> ArticleTargetOp | None:
+        """Set the open article's stance target (blank: the project's default again)."""
+        if self.article is None:
+            return None
+        value = clean_target(target)
+        if value == self.article.stance_target:
+            return None
+        label = "Set article stance target" if value else "Clear article stance target"
+        return ArticleTargetOp(label, self.article.id, self.annotator, value)
 
     def plan_speaker_name(self, name: str | None) -> AnnotationOp | None:
         """Set the canonical speaker (a new name joins the registry when written)."""
@@ -394,6 +457,8 @@ class Session:
         if opened:
             self._open(op.article_id)
         inverse = op.apply(self.project)
+        if isinstance(op, ArticleTargetOp):
+            self.article = self.project.article(op.article_id)
         old_pos = self.current.quote.start if self.current else 0
         self._status = self.project.progress(op.article_id, self.annotator)
         self._load_items(suggestions_too=False)

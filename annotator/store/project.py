@@ -28,6 +28,7 @@ from annotator.core.model import (
     Speaker,
     StoredArticle,
     SuggestionRecord,
+    clean_target,
     decode_spans,
     encode_spans,
 )
@@ -74,6 +75,7 @@ def quote_from_row(row: dict[str, Any]) -> Quote:
         speaker_name=row.get("speaker_name"),
         kind=row["kind"],
         stance=row.get("stance"),
+        stance_target=row.get("stance_target"),
         annotator=row.get("annotator_name"),
         status=row.get("status") or "pending",
         origin=row.get("origin") or "model",
@@ -280,6 +282,42 @@ class Project:
     def stance_target(self) -> str:
         return str(self.get_setting("stance_target", "") or "")
 
+    def set_article_target(
+        self, article_id: int, target: str | None, actor: str | None = None
+    ) -> str | None:
+        """Set (None: clear) the stance target of one article; return the previous one.
+
+        Raises KeyError for an unknown article.
+        """
+        target = clean_target(target)
+        with self._action():
+            old = self.article(article_id).stance_target
+            self.db.execute(
+                "UPDATE articles SET stance_target = ? WHERE id = ?", [target, article_id]
+            )
+            self._log("set", "article_target", article_id, {"old": old, "new": target}, actor)
+        return old
+
+    def stance_targets_used(self) -> list[str]:
+        """Every stance target in the project (default, articles, annotations, gold), by use."""
+        rows = self.db.execute(
+            """
+            SELECT t, sum(n) AS n FROM (
+                SELECT stance_target AS t, count(*) AS n FROM annotations
+                  WHERE stance_target IS NOT NULL GROUP BY stance_target
+                UNION ALL
+                SELECT stance_target, count(*) FROM gold_quotes
+                  WHERE stance_target IS NOT NULL GROUP BY stance_target
+                UNION ALL
+                SELECT stance_target, count(*) FROM articles
+                  WHERE stance_target IS NOT NULL GROUP BY stance_target
+            ) GROUP BY t ORDER BY n DESC, t
+            """
+        )
+        found = [str(r[0]) for r in rows]
+        default = self.stance_target()
+        return list(dict.fromkeys(([default] if default else []) + found))
+
     def guidelines(self) -> str:
         return str(self.get_setting("guidelines", "") or "")
 
@@ -420,6 +458,7 @@ class Project:
             ext_id=r["ext_id"],
             source=r["source"],
             imported_at=r["imported_at"],
+            stance_target=r.get("stance_target"),
         )
 
     def iter_articles(self, ids: Sequence[int] | None = None) -> Iterator[StoredArticle]:
@@ -589,6 +628,7 @@ class Project:
             "speaker_id": self.speaker_id(quote.speaker_name),
             "kind": quote.kind,
             "stance": quote.stance,
+            "stance_target": clean_target(quote.stance_target),
             "status": quote.status,
             "origin": quote.origin,
             "confidence": quote.confidence,

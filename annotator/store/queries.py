@@ -92,3 +92,101 @@ def current_quote(project: Project, article_id: int, annotator: str) -> int | No
         [article_id, annotator],
     ).fetchone()
     return None if row is None or row[0] is None else int(row[0])
+
+
+# -- article list filters (issue 10) ---------------------------------------------------------
+
+#: The filters :func:`filter_article_ids` knows, with the value each needs.
+ARTICLE_FILTERS: dict[str, str] = {
+    "undecided": "",
+    "speaker": "a speaker name (or alias)",
+    "kind": "direct, mixed or indirect",
+    "confidence_below": "a number between 0 and 1",
+    "disagreement": "",
+}
+
+# The quotes an annotator sees in an article: their annotations plus the suggestions of the
+# newest detector run they have not handled (as in the list counts), one row each.
+_SEEN = """
+    WITH latest AS (
+        SELECT s.article_id, s.detector_version FROM suggestions s
+        WHERE s.id IN (SELECT max(id) FROM suggestions GROUP BY article_id)
+    ),
+    seen AS (
+        SELECT x.article_id, x.kind, x.confidence, x.speaker_id, NULL AS speaker_name,
+               x.status
+        FROM annotations x WHERE x.annotator_id IS :ann
+        UNION ALL
+        SELECT s.article_id, s.kind, s.confidence, NULL, s.speaker_name, 'open'
+        FROM suggestions s
+        JOIN latest l ON l.article_id = s.article_id AND l.detector_version = s.detector_version
+        WHERE NOT EXISTS (SELECT 1 FROM annotations x
+                          WHERE x.annotator_id IS :ann AND x.article_id = s.article_id
+                            AND (x.suggestion_id = s.id OR x.content_spans = s.content_spans))
+    )
+"""
+
+# Two annotators disagree on an article when one has an accepted quote the other (who also
+# annotated it) has not accepted with the same spans, kind, speaker, stance and target.
+_DISAGREEMENT = """
+    SELECT DISTINCT a.article_id FROM annotations a
+    JOIN annotations o ON o.article_id = a.article_id AND o.annotator_id <> a.annotator_id
+    WHERE a.status = 'accepted'
+      AND NOT EXISTS (
+        SELECT 1 FROM annotations b
+        WHERE b.article_id = a.article_id AND b.annotator_id = o.annotator_id
+          AND b.status = 'accepted' AND b.content_spans = a.content_spans
+          AND b.kind = a.kind AND b.speaker_spans = a.speaker_spans
+          AND b.speaker_id IS a.speaker_id AND b.stance IS a.stance
+          AND b.stance_target IS a.stance_target)
+"""
+
+
+def filter_article_ids(
+    project: Project, annotator: str | None, name: str, value: str = ""
+) -> set[int]:
+    """Ids of the articles one list filter keeps, for ``annotator``'s view of the project.
+
+    Args:
+        name: one of :data:`ARTICLE_FILTERS`: ``undecided`` (a quote neither accepted nor
+            rejected: an open suggestion or a pending annotation), ``speaker`` (a quote whose
+            canonical speaker is ``value``, by registry name or alias, or a suggestion naming
+            it), ``kind`` (a quote of kind ``value``), ``confidence_below`` (a detector
+            confidence under ``value``), ``disagreement`` (annotators' accepted versions
+            differ; any annotator, see ``_DISAGREEMENT``).
+        value: the filter's value (ignored by ``undecided`` and ``disagreement``).
+
+    Raises:
+        ValueError: an unknown filter, or a value it cannot use (the message says why).
+    """
+    ann = project.annotator_id(annotator, create=False) if annotator else None
+    params: dict[str, object] = {"ann": ann}
+    if name == "undecided":
+        where = "status IN ('open', 'pending')"
+    elif name == "speaker":
+        speaker = project.find_speaker(value)
+        params["sid"] = speaker.id if speaker else -1
+        params["name"] = speaker.name if speaker else value.strip()
+        where = "(speaker_id = :sid OR speaker_name = :name COLLATE NOCASE)"
+        if not value.strip():
+            raise ValueError("give a speaker's name to filter by")
+    elif name == "kind":
+        if value not in ("direct", "mixed", "indirect"):
+            raise ValueError(f"unknown quote kind {value!r}: use direct, mixed or indirect")
+        params["kind"] = value
+        where = "kind = :kind"
+    elif name == "confidence_below":
+        try:
+            limit = float(value)
+        except ValueError:
+            raise ValueError(f"confidence {value!r} is not a number between 0 and 1") from None
+        if not 0.0 <= limit <= 1.0:
+            raise ValueError(f"confidence {value!r} is not between 0 and 1")
+        params["limit"] = limit
+        where = "confidence IS NOT NULL AND confidence < :limit"
+    elif name == "disagreement":
+        return {int(r[0]) for r in project.db.execute(_DISAGREEMENT)}
+    else:
+        raise ValueError(f"unknown article filter {name!r}")
+    sql = _SEEN + f" SELECT DISTINCT article_id FROM seen WHERE {where}"
+    return {int(r[0]) for r in project.db.execute(sql, params)}

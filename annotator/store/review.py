@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from annotator.core.model import Quote, encode_spans
+from annotator.core.model import Quote, clean_target, encode_spans
 from annotator.store.db import now_iso
 from annotator.store.project import Project, quote_from_row
 
@@ -261,6 +261,7 @@ class ReviewStore:
             "confidence": None,
             "speaker_id": self.project.speaker_id(q.speaker_name),
             "stance": q.stance,
+            "stance_target": clean_target(q.stance_target),
             "note": q.note,
         }
 

@@ -23,7 +23,8 @@ Keys = str | list[str] | QKeySequence.StandardKey | None
 @dataclass(frozen=True)
 class ActionSpec:
     """One row of the action table: menu title, attribute name, text, slot name, keys, tip,
-    and whether it writes to the project (then it is off in a read-only project)."""
+    whether it writes to the project (then it is off in a read-only project), and the
+    attribute of an earlier action to place it before (default: the end of its menu)."""
 
     menu: str
     attr: str
@@ -32,6 +33,7 @@ class ActionSpec:
     keys: Keys = None
     tip: str = ""
     edits: bool = False
+    before: str = ""
 
 
 #: Every command of the window, menu by menu (the F1 sheet is built from the menus).
@@ -169,6 +171,48 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("&Review", "act_dashboard", "Agreement &dashboard…", "lazy:dashboard"),
     ActionSpec("&Help", "act_shortcuts", "&Keyboard shortcuts", "show_shortcuts", "F1"),
     ActionSpec("&Help", "act_about", "&About Quote Annotator", "about"),
+    # -- issue 10: stance targets, legend, zoom, projects (placed with ``before``) ----------
+    ActionSpec(
+        "&File", "act_new_project", "&New project…", "new_project", "Ctrl+N", before="act_switch"
+    ),
+    ActionSpec(
+        "&File", "act_open_project", "&Open project…", "open_project", "Ctrl+O", before="act_switch"
+    ),
+    ActionSpec("&File", "recent_menu", "Open &recent", "menu", before="act_switch"),
+    ActionSpec("&File", "", "", "", before="act_switch"),
+    ActionSpec(
+        "&Quote",
+        "act_quote_target",
+        "Stance tar&get of this quote",
+        "focus_target",
+        "G",
+        "Type what this quote's stance is about (Enter keeps it, empty: the article's)",
+        True,
+        before="act_add",
+    ),
+    ActionSpec(
+        "&Quote",
+        "act_article_target",
+        "Stance target of this a&rticle…",
+        "edit_article_target",
+        "Shift+G",
+        "What the stances of this article's quotes are about, unless a quote says otherwise",
+        True,
+        before="act_add",
+    ),
+    ActionSpec("&View", "", "", ""),
+    ActionSpec("&View", "act_zoom_in", "Zoom &in", "zoom_in", ["Ctrl++", "Ctrl+="]),
+    ActionSpec("&View", "act_zoom_out", "Zoom &out", "zoom_out", "Ctrl+-"),
+    ActionSpec("&View", "act_zoom_reset", "&Actual size", "zoom_reset", "Ctrl+0"),
+    ActionSpec("&View", "", "", ""),
+    ActionSpec(
+        "&View",
+        "act_legend",
+        "Colour &legend",
+        "show_legend",
+        "Shift+F1",
+        "What each highlight colour in the article means",
+    ),
 )
 
 #: Windows opened from a menu: imported only when asked for (module, class, maker).
@@ -235,6 +279,15 @@ class ActionWindow(QMainWindow):
     act_dashboard: QAction
     act_shortcuts: QAction
     act_about: QAction
+    act_new_project: QAction
+    act_open_project: QAction
+    recent_menu: QMenu
+    act_quote_target: QAction
+    act_article_target: QAction
+    act_zoom_in: QAction
+    act_zoom_out: QAction
+    act_zoom_reset: QAction
+    act_legend: QAction
     undo_stack: QUndoStack
     guidelines_dock: QDockWidget
     panel: QuotePanel
@@ -249,7 +302,9 @@ class ActionWindow(QMainWindow):
         act.triggered.connect(lambda _checked=False: slot())
         return self._place(menu, act, keys, tip)
 
-    def _place(self, menu: QMenu, act: QAction, keys: Keys, tip: str = "") -> QAction:
+    def _place(
+        self, menu: QMenu, act: QAction, keys: Keys, tip: str = "", before: str = ""
+    ) -> QAction:
         if isinstance(keys, list):
             act.setShortcuts([QKeySequence(k) for k in keys])
         elif keys is not None:
@@ -257,7 +312,11 @@ class ActionWindow(QMainWindow):
         if tip:
             act.setStatusTip(tip)
             act.setToolTip(tip)
-        menu.addAction(act)
+        anchor = self._anchor(before)
+        if anchor is not None:
+            menu.insertAction(anchor, act)
+        else:
+            menu.addAction(act)
         self.addAction(act)
         return act
 
@@ -270,11 +329,20 @@ class ActionWindow(QMainWindow):
             if menu is None:
                 menu = menus[spec.menu] = self.menuBar().addMenu(spec.menu)
             act: QAction
+            anchor = self._anchor(spec.before)
             if not spec.attr:
-                menu.addSeparator()
+                if anchor is not None:
+                    menu.insertSeparator(anchor)
+                else:
+                    menu.addSeparator()
                 continue
             if spec.slot == "menu":
-                setattr(self, spec.attr, menu.addMenu(spec.text))
+                sub = QMenu(spec.text, self)
+                if anchor is not None:
+                    menu.insertMenu(anchor, sub)
+                else:
+                    menu.addMenu(sub)
+                setattr(self, spec.attr, sub)
                 continue
             if spec.slot in ("undo", "redo"):
                 make = self.undo_stack.createUndoAction
@@ -288,7 +356,10 @@ class ActionWindow(QMainWindow):
             elif spec.slot.startswith("lazy:"):
                 act = self._lazy_action(menu, spec.text, *LAZY[spec.slot[5:]], keys=spec.keys)
             else:
-                act = self._action(menu, spec.text, getattr(self, spec.slot), spec.keys, spec.tip)
+                act = QAction(spec.text, self)
+                slot = getattr(self, spec.slot)
+                act.triggered.connect(lambda _c=False, f=slot: f())
+                act = self._place(menu, act, spec.keys, spec.tip, spec.before)
             setattr(self, spec.attr, act)
             if spec.edits:
                 self._editing.append(act)
@@ -297,6 +368,15 @@ class ActionWindow(QMainWindow):
         self.panel.set_actions(self.act_accept, self.act_reject)
         self._menus = [*menus.values()]
         self._menus.insert(3, self.stance_menu)
+
+    def _anchor(self, before: str) -> QAction | None:
+        """The action (or submenu's action) named ``before``, to insert ahead of it."""
+        if not before:
+            return None
+        found = getattr(self, before, None)
+        if isinstance(found, QMenu):
+            return found.menuAction()
+        return found if isinstance(found, QAction) else None
 
     def _lazy_action(
         self,

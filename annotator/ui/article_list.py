@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import (
@@ -153,6 +153,17 @@ class ArticleListModel(QAbstractTableModel):
         return None
 
 
+#: The "Show" filter's choices: (text, name of :data:`annotator.store.queries.ARTICLE_FILTERS`).
+FILTER_CHOICES: tuple[tuple[str, str | None], ...] = (
+    ("Show: every article", None),
+    ("Has undecided quotes", "undecided"),
+    ("Quotes by speaker…", "speaker"),
+    ("Quotes of kind…", "kind"),
+    ("Confidence below…", "confidence_below"),
+    ("Annotators disagree", "disagreement"),
+)
+
+
 class ArticleFilter(QSortFilterProxyModel):
     """Filters by status and by a set of ids (the full-text search hits)."""
 
@@ -186,6 +197,8 @@ class ArticleList(QWidget):
 
     article_chosen = Signal(int)
     search_changed = Signal(str)
+    #: (filter name, value): the "Show" filter changed ("" name: every article).
+    filter_changed = Signal(str, str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -209,6 +222,22 @@ class ArticleList(QWidget):
         top.addWidget(self.search, 1)
         top.addWidget(self.status_combo)
         lay.addLayout(top)
+        second = QHBoxLayout()
+        self.filter_combo = QComboBox()
+        self.filter_combo.setObjectName("articleFilter")
+        for text, value in FILTER_CHOICES:
+            self.filter_combo.addItem(text, value)
+        self.filter_value = QComboBox()
+        self.filter_value.setObjectName("articleFilterValue")
+        self.filter_value.setEditable(True)
+        self.filter_value.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.filter_value.hide()
+        second.addWidget(self.filter_combo, 1)
+        second.addWidget(self.filter_value, 1)
+        lay.addLayout(second)
+        #: Gives the names the speaker filter offers (set by the window; read when chosen).
+        self.speaker_source: Callable[[], list[str]] = list
+        self._filter_ids: set[int] | None = None
         self.table = QTableView()
         self.table.setObjectName("articleTable")
         self.table.setModel(self.proxy)
@@ -246,6 +275,11 @@ class ArticleList(QWidget):
         self._search_timer.timeout.connect(lambda: self.search_changed.emit(self.search.text()))
         self.search.textChanged.connect(lambda _t: self._search_timer.start())
         self.status_combo.currentIndexChanged.connect(lambda _i: self._apply_filter())
+        self.filter_combo.currentIndexChanged.connect(lambda _i: self._filter_chosen())
+        self.filter_value.activated.connect(lambda _i: self._emit_filter())
+        line = self.filter_value.lineEdit()
+        if line is not None:
+            line.returnPressed.connect(self._emit_filter)
         self._ids: set[int] | None = None
 
     def _header_menu(self, pos: QPoint) -> None:
@@ -267,8 +301,42 @@ class ArticleList(QWidget):
         self._ids = ids
         self._apply_filter()
 
+    def filter(self) -> tuple[str, str]:
+        """The "Show" filter as (name, value); ("", "") shows every article."""
+        name = self.filter_combo.currentData() or ""
+        return name, self.filter_value.currentText().strip() if name else ""
+
+    def set_filter_ids(self, ids: set[int] | None) -> None:
+        """The articles the "Show" filter keeps (None: all)."""
+        self._filter_ids = ids
+        self._apply_filter()
+
+    def _fill_values(self, name: str) -> None:
+        values = {
+            "speaker": self.speaker_source() if name == "speaker" else [],
+            "kind": ["direct", "mixed", "indirect"],
+            "confidence_below": ["0.5", "0.3", "0.7", "0.9"],
+        }.get(name)
+        self.filter_value.blockSignals(True)
+        self.filter_value.clear()
+        if values is not None:
+            self.filter_value.addItems(values)
+            self.filter_value.setCurrentIndex(0 if values else -1)
+        self.filter_value.blockSignals(False)
+        self.filter_value.setVisible(values is not None)
+
+    def _filter_chosen(self) -> None:
+        self._fill_values(self.filter_combo.currentData() or "")
+        self._emit_filter()
+
+    def _emit_filter(self) -> None:
+        self.filter_changed.emit(*self.filter())
+
     def _apply_filter(self) -> None:
-        self.proxy.set_filter(self.status_combo.currentData(), self._ids)
+        ids = self._ids
+        if self._filter_ids is not None:
+            ids = self._filter_ids if ids is None else ids & self._filter_ids
+        self.proxy.set_filter(self.status_combo.currentData(), ids)
 
     def show_current(self, article_id: int) -> None:
         """Select the article's row without emitting article_chosen."""

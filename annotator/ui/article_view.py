@@ -42,7 +42,75 @@ STATE_COLOURS: dict[str, tuple[str, str]] = {
 SPEAKER_COLOUR = "#6a1b9a"
 CUE_COLOUR = "#00695c"
 OUTLINE_COLOUR = "#d84315"
+#: How much darker the current quote's background is (QColor.darker factor, percent).
+CURRENT_DARKER = 112
 MAX_TEXT_WIDTH = 760
+#: The article's typeface (first installed one wins) and size at zoom 0, in points.
+TEXT_FAMILIES = ["Noto Serif", "DejaVu Serif", "Georgia", "Times New Roman", "serif"]
+BASE_POINT_SIZE = 12.5
+#: Zoom steps: each one scales the text by ZOOM_FACTOR; the range keeps it readable.
+ZOOM_FACTOR = 1.12
+ZOOM_MIN, ZOOM_MAX = -4, 8
+
+#: The colour legend: (what, how it looks as inline CSS, what it means), built from the
+#: constants the view paints with so it cannot drift from the article.
+LEGEND: tuple[tuple[str, str, str], ...] = (
+    (
+        "Suggested",
+        f"background-color:{STATE_COLOURS[SUGGESTED][0]};text-decoration:underline;color:#000",
+        "proposed by the detector, not decided yet (dotted underline)",
+    ),
+    (
+        "Accepted",
+        f"background-color:{STATE_COLOURS[ACCEPTED][0]};text-decoration:underline;color:#000",
+        "you accepted it (A)",
+    ),
+    (
+        "Hand-added",
+        f"background-color:{STATE_COLOURS[MANUAL][0]};text-decoration:underline;color:#000",
+        "you added it from a selection (Q)",
+    ),
+    (
+        "Rejected",
+        f"background-color:{STATE_COLOURS[REJECTED][0]};text-decoration:line-through;color:#757575",
+        "you rejected it (R): struck through, kept for the record",
+    ),
+    (
+        "Current",
+        f"background-color:"
+        f"{QColor(STATE_COLOURS[SUGGESTED][0]).darker(CURRENT_DARKER).name()};color:#000",
+        "the quote the keys act on: outlined in orange, a shade darker",
+    ),
+    (
+        "Speaker mention",
+        f"color:{SPEAKER_COLOUR};font-weight:bold;text-decoration:underline",
+        "who is quoted, as written in the text (S)",
+    ),
+    ("Cue", f"color:{CUE_COLOUR};font-style:italic", "the reporting verb or phrase"),
+)
+
+
+def _swatch(name: str, css: str) -> str:
+    # Qt's rich text draws no border around inline text: the current quote's outline is a
+    # one-cell table with a border in the outline colour
+    sample = f"<span style='{css}'>&nbsp;{name}&nbsp;</span>"
+    if name != "Current":
+        return sample
+    return (
+        f"<table cellspacing=0 cellpadding=0 border=2 style='border-style:solid;"
+        f"border-color:{OUTLINE_COLOUR}'><tr><td>{sample}</td></tr></table>"
+    )
+
+
+def legend_html() -> str:
+    """The colour legend as an HTML table (for the View menu's dialog and the F1 sheet)."""
+    rows = "".join(
+        f"<tr><td style='padding:4px 10px'>{_swatch(name, css)}</td>"
+        f"<td style='padding:4px 10px'>{meaning}</td></tr>"
+        for name, css, meaning in LEGEND
+    )
+    return f"<h2>Colour legend</h2><table cellspacing=2>{rows}</table>"
+
 
 # (start16 within block, length16, format key)
 Entry = tuple[int, int, str]
@@ -201,6 +269,7 @@ class ArticleView(QTextEdit):
         self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setUndoRedoEnabled(False)
+        self.zoom_steps = 0
         doc = self._new_document("")
         self.setDocument(doc)
         self.highlighter = QuoteHighlighter(doc, self)
@@ -221,10 +290,7 @@ class ArticleView(QTextEdit):
         doc = QTextDocument(self)
         doc.setUndoRedoEnabled(False)
         doc.setDocumentMargin(28)
-        font = QFont()
-        font.setFamilies(["Noto Serif", "DejaVu Serif", "Georgia", "Times New Roman", "serif"])
-        font.setPointSizeF(12.5)
-        doc.setDefaultFont(font)
+        doc.setDefaultFont(self._zoom_font())
         fmt = QTextBlockFormat()
         fmt.setLineHeight(145.0, QTextBlockFormat.LineHeightTypes.ProportionalHeight.value)
         fmt.setBottomMargin(6.0)
@@ -237,6 +303,29 @@ class ArticleView(QTextEdit):
             self.highlighter.setDocument(doc)
             cursor.insertText(text)
         return doc
+
+    # -- zoom --------------------------------------------------------------------------------
+
+    def set_zoom(self, steps: int) -> int:
+        """Show the text ``steps`` zoom steps from the base size (clamped to the range);
+        the typeface stays. Returns the steps applied."""
+        self.zoom_steps = max(ZOOM_MIN, min(ZOOM_MAX, int(steps)))
+        self._apply_zoom()
+        return self.zoom_steps
+
+    def point_size(self) -> float:
+        """The text's size now, in points."""
+        return self.document().defaultFont().pointSizeF()
+
+    def _zoom_font(self) -> QFont:
+        font = QFont()
+        font.setFamilies(TEXT_FAMILIES)
+        font.setPointSizeF(round(BASE_POINT_SIZE * ZOOM_FACTOR**self.zoom_steps, 2))
+        return font
+
+    def _apply_zoom(self) -> None:
+        self.document().setDefaultFont(self._zoom_font())
+        self.viewport().update()
 
     def set_article(self, text: str, items: Sequence[Item], current: Item | None) -> None:
         """Show a new article (``text`` as stored) with its items."""
@@ -263,7 +352,7 @@ class ArticleView(QTextEdit):
         sels = []
         if item is not None and self._index is not None:
             m = self._index.map
-            bg = QColor(STATE_COLOURS[item.state][0]).darker(112)
+            bg = QColor(STATE_COLOURS[item.state][0]).darker(CURRENT_DARKER)
             for a, b in item.quote.content_spans:
                 sel = QTextEdit.ExtraSelection()
                 cur = QTextCursor(self.document())

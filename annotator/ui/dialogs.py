@@ -40,7 +40,10 @@ class SettingsDialog(QDialog):
         self.target_edit = QLineEdit(target)
         self.target_edit.setObjectName("stanceTarget")
         self.target_edit.setPlaceholderText("e.g. inter-Korean dialogue")
-        form.addRow("Stance target", self.target_edit)
+        self.target_edit.setToolTip(
+            "What stances are about unless an article (Shift+G) or a quote (G) sets its own."
+        )
+        form.addRow("Default stance target", self.target_edit)
         lay.addLayout(form)
         lay.addWidget(QLabel("Annotation guidelines (Markdown):"))
         self.guidelines_edit = QPlainTextEdit(guidelines)

@@ -18,7 +18,6 @@ from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QUndoStack
 from PySide6.QtWidgets import (
     QDockWidget,
     QLabel,
-    QMessageBox,
     QSplitter,
     QTextBrowser,
     QVBoxLayout,
@@ -32,8 +31,8 @@ from annotator.services.session import Session
 from annotator.store import queries
 from annotator.store.project import Project
 from annotator.ui.article_list import ArticleList
-from annotator.ui.article_view import ArticleView
-from annotator.ui.commands import APP_TITLE, QuoteCommands
+from annotator.ui.article_view import ArticleView, legend_html
+from annotator.ui.commands import APP_TITLE
 from annotator.ui.controllers.detection import DetectionController
 from annotator.ui.controllers.importing import ImportController
 from annotator.ui.controllers.names import NamesController
@@ -41,6 +40,7 @@ from annotator.ui.controllers.position import PositionController
 from annotator.ui.controllers.read_only import ReadOnlyController
 from annotator.ui.controllers.settings import SettingsController
 from annotator.ui.dialogs import AnnotatorDialog, ShortcutSheet, shortcut_sheet_html
+from annotator.ui.project_commands import ProjectCommands, remember_project
 from annotator.ui.quote_panel import QuotePanel
 from annotator.ui.status import StatusArea
 from annotator.ui.workers import default_loader
@@ -50,7 +50,7 @@ SETTINGS_ANNOTATOR = "annotator"
 LIST_PAGE = 500
 
 
-class MainWindow(QuoteCommands):
+class MainWindow(ProjectCommands):
     """The window an analyst spends the day in.
 
     Args:
@@ -76,6 +76,9 @@ class MainWindow(QuoteCommands):
         super().__init__()
         self.project_path = Path(project_path)
         self.project = Project.open(self.project_path)
+        self._open_window = lambda path: MainWindow(
+            path, model, self.session.annotator, load_model, pipeline_loader
+        )
         self.readonly = self.project.readonly
         self.settings = QSettings()
         self.pool = QThreadPool(self)
@@ -109,7 +112,12 @@ class MainWindow(QuoteCommands):
         self._build_controllers(pipeline_loader or default_loader(model))
         self.read_only.enter(self)
         self._initial_geometry()
+        self.restore_zoom()
+        remember_project(self.settings, self.project_path)
+        self.recent_menu.aboutToShow.connect(self.fill_recent_menu)
+        self.setAcceptDrops(True)
         self._apply_project_settings()
+        self.refresh_targets()
         self._load_article_list()
         self._restore_position()
         self._update_title()
@@ -129,6 +137,8 @@ class MainWindow(QuoteCommands):
         self.article_list = ArticleList()
         self.article_list.article_chosen.connect(self.open_article)
         self.article_list.search_changed.connect(self._search)
+        self.article_list.filter_changed.connect(self.apply_list_filter)
+        self.article_list.speaker_source = lambda: queries.speaker_names(self.project)
         self.view = ArticleView()
         self.view.clicked.connect(lambda pos: self.session.select_at(pos))
         self.panel = QuotePanel()
@@ -137,6 +147,8 @@ class MainWindow(QuoteCommands):
         self.panel.speaker_name_edited.connect(
             lambda s: self._push(self.session.plan_speaker_name(s))
         )
+        self.panel.stance_target_edited.connect(self.set_quote_target)
+        self.panel.target_left.connect(self.focus_text)
         self.panel.note_edited.connect(lambda s: self._push(self.session.plan_note(s)))
         splitter = QSplitter(Qt.Orientation.Horizontal)
         for i, (w, stretch) in enumerate(((self.article_list, 0), (self.view, 1), (self.panel, 0))):
@@ -273,6 +285,7 @@ class MainWindow(QuoteCommands):
         self._list_generation += 1
         rows = queries.article_page(self.project, self.session.annotator, -1, LIST_PAGE)
         self.article_list.model.set_rows(rows)
+        self.refresh_list_filter()
         if self.session.article is not None:
             self.article_list.show_current(self.session.article.id)
         if len(rows) == LIST_PAGE:
@@ -367,6 +380,7 @@ class MainWindow(QuoteCommands):
         elif change.counts_changed:
             for aid in change.article_ids:
                 self._update_list_row(aid)
+            self.refresh_list_filter()
         if change.opened:
             self._show_article()
         else:
@@ -403,6 +417,7 @@ class MainWindow(QuoteCommands):
         cur = s.current
         if scroll:
             self.view.set_current(cur, scroll=True)
+        self.panel.set_inherited_target(s.inherited_target(), s.inherited_source())
         self.panel.show_item(cur, s.quote_text(cur), s.index + 1, len(s.items))
         self._update_status()
 
@@ -421,18 +436,10 @@ class MainWindow(QuoteCommands):
         )
 
     def show_shortcuts(self) -> None:
-        dlg = ShortcutSheet(shortcut_sheet_html(self._menus), self)
+        dlg = ShortcutSheet(shortcut_sheet_html(self._menus) + legend_html(), self)
         dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dlg.show()
         self._shortcut_sheet = dlg
-
-    def about(self) -> None:
-        QMessageBox.about(
-            self,
-            APP_TITLE,
-            f"<b>{APP_TITLE}</b><br>Confirm and fix quotes, speakers and stance in news "
-            "articles.<br>Every action is saved as it happens.",
-        )
 
     # -- annotator and settings ----------------------------------------------------------------
 
@@ -464,6 +471,7 @@ class MainWindow(QuoteCommands):
 
     def _settings_changed(self, _written: list[str]) -> None:
         self._apply_project_settings()
+        self.refresh_targets()
         self._show_current(scroll=False)
 
     # -- background work: what the controllers report -----------------------------------------

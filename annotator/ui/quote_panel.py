@@ -5,10 +5,11 @@ It only shows an item and reports edits as signals; the window turns them into s
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
 
-from PySide6.QtCore import QStringListModel, Qt, Signal
-from PySide6.QtGui import QAction
+from PySide6.QtCore import QEvent, QObject, QStringListModel, Qt, Signal
+from PySide6.QtGui import QAction, QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
@@ -50,6 +51,9 @@ class QuotePanel(QWidget):
     kind_chosen = Signal(str)
     speaker_name_edited = Signal(str)
     note_edited = Signal(str)
+    stance_target_edited = Signal(str)
+    #: Enter or Esc in the stance-target field: the keyboard goes back to the article.
+    target_left = Signal()
     done_editing = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -112,6 +116,26 @@ class QuotePanel(QWidget):
         self.target_label.setObjectName("stanceTarget")
         self.target_label.setWordWrap(True)
         outer.addWidget(self.target_label)
+        self.target_edit = QLineEdit()
+        self.target_edit.setObjectName("quoteStanceTarget")
+        self.target_edit.setToolTip(
+            "What this quote's stance is about, when it differs from the article's target "
+            "(G). Empty: the article's or project's target."
+        )
+        self._targets = QStringListModel(self)
+        target_completer = QCompleter(self._targets, self)
+        target_completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        target_completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        self.target_edit.setCompleter(target_completer)
+        self.target_edit.editingFinished.connect(self._target_done)
+        self.target_edit.returnPressed.connect(self.target_left.emit)
+        self.target_edit.installEventFilter(self)
+        target_row = QFormLayout()
+        target_row.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        target_row.addRow("Target", self.target_edit)
+        outer.addLayout(target_row)
+        self._inherited_target = ""
+        self._inherited_source = "article/project"
         self.stance_box = QGridLayout()
         self.stance_box.setSpacing(4)
         outer.addLayout(self.stance_box)
@@ -151,9 +175,61 @@ class QuotePanel(QWidget):
             b.clicked.connect(lambda _=False, lab=label: self.stance_clicked.emit(lab))
             self.stance_box.addWidget(b, i // 2, i % 2)
             self._stance_buttons[label] = b
-        self.target_label.setText(f"Stance on: <b>{target}</b>" if target else "Stance")
+        self._inherited_target = target
+        self._show_target()
         self._set_enabled(self._item is not None and not self._read_only)
         self._refresh_stance()
+
+    def set_inherited_target(self, target: str | None, source: str = "") -> None:
+        """The target a quote of this article has unless it sets its own, and where it
+        comes from ("article" or "project")."""
+        self._inherited_target = target or ""
+        names = {"article": "this article's", "project": "project default"}
+        self._inherited_source = names.get(source, "article/project")
+        self._show_target()
+
+    def set_targets(self, targets: Sequence[str]) -> None:
+        """The stance targets the completer offers (those used before in the project)."""
+        self._targets.setStringList(list(targets))
+
+    def targets(self) -> list[str]:
+        return list(self._targets.stringList())
+
+    def _show_target(self) -> None:
+        own = self._item.quote.stance_target if self._item else None
+        target = own or self._inherited_target
+        if target:
+            mark = (
+                f" ({self._inherited_source})"
+                if own is None or own == self._inherited_target
+                else " (this quote's)"
+            )
+            self.target_label.setText(f"Stance on: <b>{html.escape(target)}</b>{mark}")
+        else:
+            self.target_label.setText("Stance (no target set)")
+        self.target_edit.setPlaceholderText(
+            f"{self._inherited_target} ({self._inherited_source})"
+            if self._inherited_target
+            else "Stance target of this quote"
+        )
+        if not self.target_edit.hasFocus():
+            self.target_edit.setText(own or "")
+            self.target_edit.setCursorPosition(0)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        """Esc in the stance-target field drops what was typed and leaves the field."""
+        if (
+            watched is self.target_edit
+            and event.type() in (QEvent.Type.KeyPress, QEvent.Type.ShortcutOverride)
+            and isinstance(event, QKeyEvent)
+            and event.key() == Qt.Key.Key_Escape
+        ):
+            own = self._item.quote.stance_target if self._item else None
+            self.target_edit.setText(own or "")
+            if event.type() == QEvent.Type.KeyPress:
+                self.target_left.emit()
+                return True
+        return super().eventFilter(watched, event)
 
     def set_names(self, names: Sequence[str]) -> None:
         self._names.setStringList(list(names))
@@ -180,6 +256,7 @@ class QuotePanel(QWidget):
             self.note_edit.setText("")
             self.meta_label.setText("")
             self._refresh_stance()
+            self._show_target()
             return
         q = item.quote
         state = _STATE_TEXT.get(item.state, item.state)
@@ -208,9 +285,10 @@ class QuotePanel(QWidget):
             bits.append(f"{len(q.content_spans)} fragments")
         self.meta_label.setText(" · ".join(bits))
         self._refresh_stance()
+        self._show_target()
 
     def _set_enabled(self, enabled: bool) -> None:
-        for w in (self.kind_combo, self.speaker_edit, self.note_edit):
+        for w in (self.kind_combo, self.speaker_edit, self.note_edit, self.target_edit):
             w.setEnabled(enabled)
         for b in self._stance_buttons.values():
             b.setEnabled(enabled)
@@ -236,4 +314,12 @@ class QuotePanel(QWidget):
         text = self.note_edit.text().strip()
         if text != (self._item.quote.note or ""):
             self.note_edited.emit(text)
+        self.done_editing.emit()
+
+    def _target_done(self) -> None:
+        if self._item is None:
+            return
+        text = self.target_edit.text().strip()
+        if text != (self._item.quote.stance_target or ""):
+            self.stance_target_edited.emit(text)
         self.done_editing.emit()

@@ -54,6 +54,10 @@ class GoldEditDialog(QDialog):
         if quote.stance in stance_labels:
             self.stance.setCurrentIndex(stance_labels.index(quote.stance) + 1)
         form.addRow("S&tance", self.stance)
+        self.stance_target = QLineEdit(quote.stance_target or "")
+        self.stance_target.setObjectName("goldStanceTarget")
+        self.stance_target.setPlaceholderText("what the stance is about")
+        form.addRow("Stance tar&get", self.stance_target)
         self.kind = QComboBox()
         self.kind.addItems(list(KINDS))
         if quote.kind in KINDS:
@@ -75,6 +79,7 @@ class GoldEditDialog(QDialog):
             speaker_name=self.speaker_name.text().strip() or None,
             speaker_text=self.speaker_text.text().strip() or None,
             stance=self.stance.currentData(),
+            stance_target=self.stance_target.text().strip() or None,
             kind=self.kind.currentText(),
             origin="manual",
         )
@@ -109,7 +114,7 @@ def version_marks(item: ReviewItem | None) -> list[tuple[int, int, QTextCharForm
 
 
 def quote_html(q: Quote, text: str) -> str:
-    """One version in a line: the quote, its speaker, kind and stance."""
+    """One version in a line: the quote, its speaker, kind, stance and stance target."""
     content = html.escape(clip(spans_text(text, q.content_spans), 160))
     mention = spans_text(text, q.speaker_spans, " ") if q.speaker_spans else ""
     speaker = q.speaker_name or q.speaker_text or mention or "no speaker"
@@ -118,6 +123,7 @@ def quote_html(q: Quote, text: str) -> str:
     return (
         f"“{content}” — <b>{html.escape(speaker)}</b> · {q.kind} · "
         f"stance: {html.escape(q.stance or '—')}"
+        + (f" on {html.escape(q.stance_target)}" if q.stance and q.stance_target else "")
     )
 
 

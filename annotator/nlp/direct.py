@@ -1,0 +1,286 @@
+"""Direct and mixed quotes: quoted runs, their frames, titles and split quotes.
+
+Each run of paired quotation marks (:mod:`annotator.nlp.quotemarks`) becomes a direct quote
+attributed from its frame (:mod:`annotator.nlp.frames`), or a mixed quote when the frame's
+cue has words between it and the marks. A run that follows another in the same paragraph
+with only the first run's frame between them (``"A," she said, "B."``) joins it as a second
+fragment. Runs that are titles (``"The Art of the Deal"``), scare quotes or cited documents
+are dropped; a framed run without a speaker inherits the previous quote's speaker.
+
+Heuristic sources: the print conventions for split and multi-paragraph quotes (AP
+Stylebook, "quotation marks"); the PolNeAR guideline that titles and scare quotes are not
+attributions; the thresholds (word counts, distances) were tuned on PolNeAR train.
+
+Every text look-up here reads a bounded window around a run, never the text from the
+paragraph start, so that a paragraph with thousands of quotes stays linear (issue 14).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from spacy.tokens import Token
+
+from annotator.nlp import lexicon as lx
+from annotator.nlp.confidence import CONFIDENCE
+from annotator.nlp.docindex import EDGE_PUNCT, DocIndex, QuoteRecord, Span
+from annotator.nlp.frames import Frame, find_frame, frame_after, governing_frame
+from annotator.nlp.quotemarks import Segment, paragraphs
+
+
+@dataclass
+class _Open:
+    """A direct quote being built; later runs may still join it."""
+
+    fragments: list[Span]
+    speaker: Span | None
+    cue: Span | None
+    rule: str
+    words: int
+    paragraph: int
+    after_end: int | None = None  # last token of its "..., she said" frame
+
+    def record(self) -> QuoteRecord:
+        conf = CONFIDENCE[self.rule]
+        return QuoteRecord(
+            tuple(self.fragments), self.speaker, self.cue, "direct", conf, rule=self.rule
+        )
+
+
+def direct_quotes(idx: DocIndex, runs: list[list[Segment]]) -> list[QuoteRecord]:
+    """Direct and mixed quotes from the quoted runs, split quotes joined."""
+    text = idx.text
+    paras = paragraphs(text)
+    headline_text = _is_headline(text, paras)  # one look at the first line per document
+    out: list[QuoteRecord] = []
+    prev: _Open | None = None
+    for run in runs:
+        para = paras[run[0].paragraph]
+        last_para = paras[run[-1].paragraph]
+        frame = find_frame(idx, run, (para[0], last_para[1]))
+        fragments = [(s.start, s.end) for s in run]
+        words = _word_count(text, fragments)
+        if prev is not None and _continues(idx, prev, run, frame):
+            prev.fragments.extend(fragments)
+            prev.words += words
+            if frame is not None and frame.side == "after":
+                prev.after_end = frame_after(idx, run[-1].end, last_para[1])[1]
+            continue
+        if prev is not None:
+            out.append(prev.record())
+        prev = None
+        headline = run[0].paragraph == 0 and words >= 3 and headline_text
+        if frame is None and headline:
+            prev = _Open(fragments, None, None, "direct_headline", words, run[-1].paragraph)
+            continue
+        last_char, prev_word = _before_run(text, para[0], run[0].start)
+        mid_sentence = last_char != "" and last_char not in ".?!:\"”'’"
+        adjacent = (
+            frame is not None
+            and frame.cue is not None
+            and frame.mixed_from is None
+            and frame.speaker is not None
+            and _next_to_run(idx, frame, run)
+        )
+        names_a_work = prev_word in _BEFORE_TITLES or prev_word.endswith(("'s", "’s"))
+        if (
+            words <= 10
+            and not headline
+            and (names_a_work or not adjacent)
+            and _is_title(text, fragments, mid_sentence)
+        ):
+            continue  # "The Art of the Deal," ''This Week'': a title, not a quote
+        governed = False
+        if frame is None and words >= 4 and idx.has_dep:
+            frame = governing_frame(idx, run)
+            governed = frame is not None
+        if frame is None:
+            if last_char == ":" or _after_colon_paragraph(text, para):
+                continue  # introduced by a colon that names nobody: a cited document
+            if words < 6 or not _stands_alone(text, run, last_char):
+                continue  # a title or scare quote, not a quote of somebody
+            prev = _Open(fragments, None, None, "direct_standalone", words, run[-1].paragraph)
+            continue
+        cue_span = (frame.cue.idx, frame.cue.idx + len(frame.cue.text)) if frame.cue else None
+        if frame.mixed_from is not None:
+            bounds: Span | None = (frame.mixed_from, run[-1].end)
+            if frame.cue is not None:
+                bounds = _mixed_bounds(idx, frame.cue, frame.mixed_from, run[0].start, run[-1].end)
+            if bounds is None and words < 4:
+                # a few words in marks: the object phrase around them is the content
+                bounds = (frame.mixed_from, run[-1].end)
+            if bounds is not None:
+                conf = CONFIDENCE["mixed_frame"]
+                spk = frame.speaker
+                out.append(QuoteRecord((bounds,), spk, cue_span, "mixed", conf, rule="mixed_frame"))
+                continue
+
+        rule = "direct_framed" if frame.speaker is not None else "direct_cue_only"
+        if governed:
+            rule = "direct_governed"  # the quote hangs off a verb that is not a reporting verb
+        if words < 4 and not _ends_sentence(text, run[-1]):
+            # a short phrase in marks is a title or a scare quote unless "X said" follows
+            first_after = idx.token_at(run[-1].end)
+            close = frame.cue is not None and frame.cue.i - first_after <= 3
+            if frame.speaker is not None and first_after < idx.n:
+                # '"Carson is cratering," Texas-based Matt Mackowiak said.'
+                close = close or frame.speaker[0] <= idx.starts[first_after] + 2
+            if not (frame.side == "after" and close and frame.speaker is not None):
+                continue
+            rule = "direct_short"
+        prev = _Open(fragments, frame.speaker, cue_span, rule, words, run[-1].paragraph)
+        if frame.side == "after":
+            prev.after_end = frame_after(idx, run[-1].end, last_para[1])[1]
+    if prev is not None:
+        out.append(prev.record())
+    return _inherit_speakers(out)
+
+
+def _before_run(text: str, lo: int, pos: int) -> tuple[str, str]:
+    """The last non-space character of ``text[lo:pos]`` and its last word, lower-cased.
+
+    The word is stripped of ``,;:(`` and dashes (``"... (on ''This Week''"``). Reads only
+    back to the previous space, and at most 64 characters of a longer word (such a word
+    cannot be one of the short title words, and only its ending is looked at).
+    """
+    end = pos
+    while end > lo and text[end - 1].isspace():
+        end -= 1
+    if end == lo:
+        return "", ""
+    start = end - 1
+    while start > lo and not text[start - 1].isspace() and end - start < 64:
+        start -= 1
+    return text[end - 1], text[start:end].lower().strip(",;:(—–-")
+
+
+def _after_colon_paragraph(text: str, para: Span) -> bool:
+    """The paragraph before ``para`` ends with a colon."""
+    k = para[0]
+    while k > 0 and text[k - 1].isspace():
+        k -= 1
+    return k > 0 and text[k - 1] == ":"
+
+
+def _next_to_run(idx: DocIndex, frame: Frame, run: list[Segment]) -> bool:
+    """Cue or speaker touch the quoted run: ``"...," X said`` or ``X said: "..."``."""
+    assert frame.cue is not None and frame.speaker is not None
+    if frame.side == "after":
+        first = idx.token_at(run[-1].end)
+        start = idx.starts[first] if first < idx.n else len(idx.text)
+        return frame.cue.i - first <= 2 or frame.speaker[0] <= start + 2
+    last = idx.token_at(run[0].start) - 1
+    return last - frame.cue.i <= 2 or frame.speaker[1] >= idx.starts[max(last - 2, 0)]
+
+
+def _is_headline(text: str, paras: list[Span]) -> bool:
+    """The first line is a headline: more lines follow and it does not end a sentence."""
+    if len(paras) < 2:
+        return False
+    first = text[paras[0][0] : paras[0][1]].rstrip("\"'”» ")
+    return not first.endswith(".") and len(first) < 200
+
+
+def _inherit_speakers(records: list[QuoteRecord]) -> list[QuoteRecord]:
+    """A direct quote without a frame belongs to the speaker of the quote just before it."""
+    out = []
+    last: QuoteRecord | None = None
+    conf = CONFIDENCE["direct_inherited"]
+    for rec in records:
+        if rec.speaker is None and rec.kind == "direct" and last is not None:
+            rec = QuoteRecord(
+                rec.content, last.speaker, last.cue, rec.kind, conf, rule="direct_inherited"
+            )
+        out.append(rec)
+        if rec.speaker is not None:
+            last = rec
+    return out
+
+
+def _continues(idx: DocIndex, prev: _Open, run: list[Segment], frame: Frame | None) -> bool:
+    """Does ``run`` go on with ``prev`` ("A," she said, "B.") rather than start a quote?"""
+    if run[0].paragraph != prev.paragraph:
+        return False
+    gap_start = prev.fragments[-1][1]
+    if prev.after_end is not None:
+        after_tok = idx.doc[prev.after_end]
+        gap_start = max(gap_start, after_tok.idx + len(after_tok.text))
+    gap = idx.text[gap_start : run[0].start]
+    if gap.strip(" ,.;:—–-\u00a0") != "":
+        return False
+    # a run with its own "..., he added" frame is a new quote
+    return frame is None or frame.side != "after" or frame.speaker is None
+
+
+def _mixed_bounds(
+    idx: DocIndex, cue: Token, start: int, run_start: int, run_end: int
+) -> Span | None:
+    """A mixed quote's content: the cue's complement clause around the quoted run.
+
+    None when the run is not inside a clause of the cue (``called his actions "..."``,
+    ``described the damage as "..."``): PolNeAR then takes the quoted words alone.
+    """
+    if not idx.has_dep:
+        return (start, run_end)
+    lo, hi = idx.line_lo[cue.i], idx.line_hi[cue.i]
+    for child in cue.children:
+        if child.dep_ not in ("ccomp", "xcomp", "advcl"):
+            continue
+        left = idx.doc[max(child.left_edge.i, lo)]
+        right = idx.doc[min(child.right_edge.i, hi)]
+        begin, end = left.idx, right.idx + len(right.text)
+        if begin <= run_start and end >= run_end and begin > cue.idx:
+            while end > run_end and idx.text[end - 1] in EDGE_PUNCT:
+                end -= 1
+            return (begin, end)
+        if child.dep_ == "ccomp" and cue.idx < begin < run_start:
+            # the parser hung the quoted words elsewhere; the clause still opens here
+            return (begin, max(end, run_end))
+    return None
+
+
+# Words after which Title Case words in marks name a work ("on ''This Week''").
+_BEFORE_TITLES = lx.words(
+    """
+    on of in with to from for the his her their its about called titled entitled named
+    headlined book books film movie show series novel memoir autobiography song album
+    program programme column play musical documentary slogan hashtag
+    """
+)
+_SMALL_WORDS = lx.words("a an the of for and or in on to at with by from as is my")
+
+
+def _is_title(text: str, fragments: Sequence[Span], mid_sentence: bool = False) -> bool:
+    """Title Case words in marks: a book, show or film, not a quote.
+
+    A final full stop counts against a title unless the marks sit inside a sentence
+    (``according to his book ''The Art of the Deal.''``).
+    """
+    inner = " ".join(text[a:b] for a, b in fragments).strip("\"'“”„«» ,")
+    if not inner or (inner[-1] in ".?!" and not mid_sentence):
+        return False
+    words = [w for w in inner.split() if w[:1].isalpha()]
+    if not words or not words[0][:1].isupper() or (mid_sentence and len(words) < 2):
+        return False
+    return all(w[:1].isupper() or w.lower() in _SMALL_WORDS for w in words)
+
+
+def _word_count(text: str, fragments: Sequence[Span]) -> int:
+    return sum(len(text[a:b].split()) for a, b in fragments)
+
+
+def _ends_sentence(text: str, seg: Segment) -> bool:
+    tail = text[max(seg.start, seg.end - 3) : seg.end]
+    return any(ch in tail for ch in ".?!")
+
+
+def _stands_alone(text: str, run: list[Segment], last_char: str) -> bool:
+    """A run that is a whole sentence or paragraph, not a phrase inside a sentence.
+
+    ``last_char`` is the last non-space character before the run in its paragraph.
+    """
+    after = text[run[-1].end : min(len(text), run[-1].end + 2)].strip()
+    starts_ok = not last_char or last_char in ".?!:\"”'"
+    ends_ok = _ends_sentence(text, run[-1]) or not after or after[0] in ".?!"
+    return starts_ok and ends_ok

@@ -1,0 +1,215 @@
+"""Reported speech (indirect and mixed quotes without their own marks); needs a parse.
+
+Four patterns, each over the dependency parse:
+
+- a reporting, belief or intention verb governing a clause (``ccomp``): ``She said the
+  plan failed``, also inverted (``The plan failed, the ministry said``);
+- an aside inside the reported sentence (``Otherwise, she said, countries may ...``),
+  which the parser hangs on the main verb as ``parataxis``;
+- ``according to X``: the rest of the sentence is what X says;
+- a stance or intention verb with its object (``criticized the plan``, ``urged voters
+  to ...``, ``called for a recount``).
+
+Heuristic sources: the PolNeAR annotation guidelines (Newell, Margolin and Ruths, LREC
+2018), which count beliefs, intentions and stances as attributions; the verb lists
+(:mod:`annotator.nlp.lexicon`) and filters were measured on PolNeAR train.
+"""
+
+from __future__ import annotations
+
+import numpy
+from spacy.attrs import LOWER, POS
+from spacy.symbols import VERB
+from spacy.tokens import Token
+
+from annotator.nlp import lexicon as lx
+from annotator.nlp.confidence import CONFIDENCE
+from annotator.nlp.docindex import DocIndex, QuoteRecord, Span, kind_of, overlaps
+from annotator.nlp.speakers import clip_subtree, is_according, subject
+
+
+def indirect_quotes(idx: DocIndex, taken: list[Span], used_cues: set[int]) -> list[QuoteRecord]:
+    """Reported speech outside ``taken`` (sorted content spans of the direct quotes).
+
+    ``used_cues`` are the start offsets of the direct quotes' cues, not reused here.
+    """
+    doc = idx.doc
+    out: list[QuoteRecord] = []
+    for i in _candidates(idx):
+        tok = doc[i]
+        if tok.idx in used_cues:
+            continue
+        if tok.lower_ == "according" and is_according(doc, tok.i):
+            rec = _according_to(idx, tok)
+        elif tok.pos_ == "VERB" and tok.lemma_.lower() in lx.CLAUSE_VERBS:
+            rec = _clause_quote(idx, tok)
+            if rec is None and tok.dep_ == "parataxis":
+                rec = _parenthetical_quote(idx, tok)
+            if rec is None and tok.lemma_.lower() in lx.OBJECT_VERBS:
+                rec = _object_quote(idx, tok)
+        elif tok.pos_ == "VERB" and tok.lemma_.lower() in lx.OBJECT_VERBS:
+            rec = _object_quote(idx, tok)
+        else:
+            continue
+        if rec is None or overlaps(rec.content, taken):
+            continue
+        if all(idx.char_in_quote(a) and idx.char_in_quote(b - 1) for a, b in rec.content):
+            continue  # a clause inside quotation marks belongs to the quote
+        out.append(rec)
+    return out
+
+
+def _candidates(idx: DocIndex) -> list[int]:
+    """Tokens outside quotation marks that may carry reported speech: verbs and "according".
+
+    Read from spaCy's token arrays, so that no Token object is made for the other tokens.
+    """
+    cols = idx.doc.to_array([POS, LOWER]).reshape((idx.n, 2))
+    according = idx.doc.vocab.strings["according"]
+    found = numpy.flatnonzero((cols[:, 0] == VERB) | (cols[:, 1] == according)).tolist()
+    return [i for i in found if not idx.in_quote[i]]
+
+
+def _clause_quote(idx: DocIndex, verb: Token) -> QuoteRecord | None:
+    """``She said the plan failed``: the verb's clause complement is the content."""
+    comps = [c for c in verb.children if c.dep_ == "ccomp"]
+    if not comps or any(c.dep_ == "neg" for c in verb.children):
+        return None  # "did not say that ...": nothing was said
+    comp = comps[-1]  # "In a statement, Cruz said he ...": the clause after the verb
+    if comp.i < verb.i and not _inverted_report(idx, comp, verb):
+        return None
+    left = max(comp.left_edge.i, idx.line_lo[verb.i])
+    right = min(comp.right_edge.i, idx.line_hi[verb.i])
+    if left <= verb.i <= right:
+        return None
+    content = idx.span_of(left, right)
+    if content is None or content[1] - content[0] < 8:
+        return None
+    sent = verb.sent
+    lo, hi = sent.start, sent.end - 1
+    speaker = subject(idx, verb, lo, hi)
+    if speaker is None or overlaps((speaker,), [content]):
+        return None  # without a source, PolNeAR rarely sees an attribution
+    if idx.text[speaker[0] : speaker[1]].lower() in ("it", "which", "this", "that"):
+        return None
+    if verb.dep_ == "relcl" and verb.head.lemma_.lower() in lx.POLL_GROUPS:
+        return None  # "those who said the economy was their top issue": a poll group
+    if len(idx.text[content[0] : content[1]].split()) < 3:
+        return None
+    if idx.doc[left].lower_ in ("himself", "herself", "itself", "themselves", "myself"):
+        return None  # "found himself embroiled": a state, not a report
+    kind = kind_of(idx.text[content[0] : content[1]])
+    speech = verb.lemma_.lower() in lx.SPEECH_VERBS
+    rule = "indirect_speech_clause" if speech else "indirect_belief_clause"
+    cue = (verb.idx, verb.idx + len(verb.text))
+    return QuoteRecord((content,), speaker, cue, kind, CONFIDENCE[rule], rule=rule)
+
+
+def _parenthetical_quote(idx: DocIndex, verb: Token) -> QuoteRecord | None:
+    """``Otherwise, she said, countries may steal growth``: the sentence around the aside.
+
+    The parser hangs the aside on the main verb (``parataxis``); the content is the main
+    clause without it, in two fragments as PolNeAR annotates it.
+    """
+    if verb.lemma_.lower() not in lx.SPEECH_VERBS or any(c.dep_ == "neg" for c in verb.children):
+        return None
+    subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    if subj is None or any(c.dep_ in ("ccomp", "dobj", "xcomp") for c in verb.children):
+        return None
+    head = verb.head
+    lo, hi = idx.line_lo[verb.i], idx.line_hi[verb.i]
+    left, right = max(head.left_edge.i, lo), min(head.right_edge.i, hi)
+    aside_lo, aside_hi = verb.left_edge.i, verb.right_edge.i
+    if not left < aside_lo or idx.in_quote[head.i]:
+        return None
+    fragments = tuple(
+        f
+        for f in (idx.span_of(left, aside_lo - 1), idx.span_of(aside_hi + 1, right))
+        if f is not None and any(ch.isalnum() for ch in idx.text[f[0] : f[1]])
+    )
+    words = sum(len(idx.text[a:b].split()) for a, b in fragments)
+    if not fragments or words < 3:
+        return None
+    speaker = clip_subtree(idx, subj, lo, hi)
+    if speaker is None or idx.text[speaker[0] : speaker[1]].lower() in ("it", "which", "that"):
+        return None
+    kind = kind_of(" ".join(idx.text[a:b] for a, b in fragments))
+    cue = (verb.idx, verb.idx + len(verb.text))
+    conf = CONFIDENCE["indirect_aside"]
+    return QuoteRecord(fragments, speaker, cue, kind, conf, rule="indirect_aside")
+
+
+def _object_quote(idx: DocIndex, verb: Token) -> QuoteRecord | None:
+    """``Smith criticized the plan``, ``urged voters to ...``, ``called for a recount``.
+
+    PolNeAR counts stances and intentions as attributions: the object (or the infinitive)
+    of such a verb is the content, its subject the source.
+    """
+    comp = None
+    for child in verb.children:
+        if child.dep_ in ("dobj", "xcomp") and child.i > verb.i:
+            comp = child
+            break
+        if child.dep_ == "prep" and child.lower_ == "for" and child.i == verb.i + 1:
+            comp = child
+            break
+    if comp is None:
+        return None
+    left = max(comp.left_edge.i, idx.line_lo[verb.i])
+    if comp.dep_ == "prep":
+        left = comp.i + 1
+    right = min(comp.right_edge.i, idx.line_hi[verb.i])
+    content = idx.span_of(left, right)
+    if content is None or len(idx.text[content[0] : content[1]].split()) < 2:
+        return None
+    sent = verb.sent
+    speaker = subject(idx, verb, sent.start, sent.end - 1)
+    if speaker is None or overlaps((speaker,), [content]):
+        return None
+    if idx.text[speaker[0] : speaker[1]].lower() in ("it", "which", "this", "that", "who"):
+        return None
+    kind = kind_of(idx.text[content[0] : content[1]])
+    cue = (verb.idx, verb.idx + len(verb.text))
+    conf = CONFIDENCE["indirect_stance_object"]
+    return QuoteRecord((content,), speaker, cue, kind, conf, rule="indirect_stance_object")
+
+
+def _inverted_report(idx: DocIndex, comp: Token, verb: Token) -> bool:
+    """``Cooperation is important, the ministry said``: a whole clause, then a comma."""
+    if not any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in comp.children):
+        return False
+    nxt = comp.right_edge.i + 1
+    while nxt < verb.i and idx.doc[nxt].text in ("'", "’", "”", '"', "''"):
+        nxt += 1
+    return nxt < verb.i and idx.doc[nxt].text == ","
+
+
+def _according_to(idx: DocIndex, tok: Token) -> QuoteRecord | None:
+    """``According to the agency, exports fell``: the sentence without the phrase."""
+    to = idx.doc[tok.i + 1]
+    pobj = next((c for c in to.children if c.dep_ == "pobj"), None)
+    if pobj is None:
+        pobj = next((c for c in tok.children if c.dep_ == "pobj"), None)
+    if pobj is None:
+        return None
+    sent = tok.sent
+    pp_first = tok.i
+    pp_last = max(pobj.right_edge.i, to.i)
+    sent_first = max(sent.start, idx.line_lo[tok.i])
+    sent_last = min(sent.end - 1, idx.line_hi[tok.i])
+    # the sentence without the "according to X" phrase; a short opener before it
+    # ("In addition, according to ...") is not part of what X says
+    left = idx.span_of(sent_first, pp_first - 1) if pp_first - sent_first > 2 else None
+    right = idx.span_of(pp_last + 1, sent_last) if sent_last - pp_last > 2 else None
+    if left is not None and right is not None and pp_first - sent_first < 5:
+        left = None
+    fragments = tuple(
+        f for f in (left, right) if f is not None and len(idx.text[f[0] : f[1]].split()) >= 3
+    )
+    if not fragments:
+        return None
+    speaker = idx.span_of(pobj.left_edge.i, pobj.right_edge.i)
+    kind = kind_of(" ".join(idx.text[a:b] for a, b in fragments), with_nyt_marks=False)
+    cue = (tok.idx, to.idx + len(to.text))
+    conf = CONFIDENCE["according_to"]
+    return QuoteRecord(fragments, speaker, cue, kind, conf, rule="according_to")

@@ -1,0 +1,136 @@
+"""Speaker mentions: which words of a frame name the source of a quote.
+
+With a parse the speaker is the cue's subject with its modifiers and appositions
+(``nsubj``), the agent of a passive (``by ...``) or the object of ``according to``; a
+relative pronoun (``who said``) stands for the noun it hangs on. Without a parse the
+speaker is found by position: the words just before the cue (``Smith, a spokesman,
+said``), or after it in inverted order (``, said Smith``).
+
+Heuristic sources: the source roles of the PARC 3.0 / PolNeAR attribution guidelines
+(source = the subject or agent of the cue); the position rules and the word lists
+(:mod:`annotator.nlp.lexicon`) were tuned on PolNeAR train.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Token
+
+from annotator.nlp import lexicon as lx
+from annotator.nlp.docindex import DocIndex, Span
+
+#: A speaker mention longer than this is cut down around its head.
+MAX_SPEAKER_TOKENS = 30
+
+
+def subject(idx: DocIndex, cue: Token, lo: int, hi: int) -> Span | None:
+    """The speaker span of ``cue`` from the parse, inside tokens ``lo..hi``."""
+    tok: Token | None = cue
+    for _ in range(3):
+        if tok is None:
+            break
+        if tok.lower_ == "according":
+            for child in tok.children:
+                for grand in [child, *child.children]:
+                    if grand.dep_ == "pobj":
+                        return clip_subtree(idx, grand, lo, hi)
+            return None
+        for child in tok.children:
+            if child.dep_ == "nsubj":
+                if child.lower_ in ("who", "that", "which") and tok.dep_ == "relcl":
+                    return clip_subtree(idx, tok.head, lo, hi, head_only=True)
+                return clip_subtree(idx, child, lo, hi)
+            if child.dep_ == "agent":
+                for grand in child.children:
+                    if grand.dep_ == "pobj":
+                        return clip_subtree(idx, grand, lo, hi)
+        if tok.dep_ in ("advcl", "xcomp", "conj", "pcomp", "acl") and tok.head is not tok:
+            tok = tok.head
+        else:
+            break
+    return None
+
+
+def clip_subtree(
+    idx: DocIndex, tok: Token, lo: int, hi: int, head_only: bool = False
+) -> Span | None:
+    """The subtree of ``tok`` clipped to tokens ``lo..hi`` (None inside quotation marks)."""
+    if idx.in_quote[tok.i] or not lo <= tok.i <= hi:
+        return None
+    if head_only:
+        left, right = tok.i, tok.i
+        # keep the compound names and titles in front of the head ("Minister Lee")
+        while (
+            left - 1 >= lo
+            and idx.doc[left - 1].head.i == tok.i
+            and idx.doc[left - 1].dep_ in ("compound", "det", "amod", "poss")
+        ):
+            left -= 1
+    else:
+        left = max(tok.left_edge.i, lo)
+        right = min(tok.right_edge.i, hi)
+    if right - left >= MAX_SPEAKER_TOKENS:
+        right = min(right, tok.i + 3)
+        left = max(left, tok.i - 6)
+    return idx.span_of(left, right)
+
+
+def speaker_by_position(idx: DocIndex, cue: int, lo: int, hi: int, side: str) -> Span | None:
+    """Speaker without a parse: the words next to the cue in its frame."""
+    doc = idx.doc
+    if side == "after" and (cue - 1 < lo or only_punct(idx, lo, cue - 1)):
+        # inverted order: ", said Smith, a spokesman."
+        j = cue + 1
+        while j <= hi and j - cue <= 8 and not doc[j].is_punct:
+            j += 1
+        return idx.span_of(cue + 1, j - 1)
+    j = cue - 1
+    while j >= lo and (doc[j].lower_ in lx.ADVERBS_BEFORE_CUE or doc[j].text == ","):
+        j -= 1
+    for _ in range(2):
+        end = j
+        while j >= lo and end - j < 8 and not doc[j].is_punct and "\n" not in doc[j].text:
+            j -= 1
+        first = j + 1
+        if first <= end and doc[first].lower_ in ("who", "which") and j > lo:
+            j -= 1  # "Smith, who toured the valley, said": the name before the clause
+            continue
+        break
+    while first <= end and doc[first].lower_ in lx.CLAUSE_OPENERS:
+        first += 1
+    return idx.span_of(first, end)
+
+
+def only_punct(idx: DocIndex, lo: int, hi: int) -> bool:
+    """Are tokens ``lo..hi`` all punctuation or space?"""
+    return all(idx.doc[k].is_punct or idx.doc[k].is_space for k in range(lo, hi + 1))
+
+
+def is_according(doc: Doc, i: int) -> bool:
+    """Do tokens ``i, i+1`` read ``according to``?"""
+    return doc[i].lower_ == "according" and i + 1 < len(doc) and doc[i + 1].lower_ == "to"
+
+
+def speaker(idx: DocIndex, cue: Token, lo: int, hi: int, side: str = "before") -> Span | None:
+    """The speaker of ``cue`` within tokens ``lo..hi``: from the parse, else by position."""
+    if idx.has_dep:
+        spk = subject(idx, cue, lo, hi)
+        if spk is not None and idx.text[spk[0] : spk[1]].lower() not in lx.CLAUSE_OPENERS:
+            return spk
+    if cue.lower_ == "according":
+        return idx.span_of(cue.i + 2, min(hi, cue.i + 8))
+    spk = speaker_by_position(idx, cue.i, lo, hi, side)
+    if spk is not None and not plausible_speaker(idx.text[spk[0] : spk[1]]):
+        return None
+    return spk
+
+
+def plausible_speaker(mention: str) -> bool:
+    """A mention found by position must look like a name, a pronoun or "the ..."."""
+    first = mention.split()[0] if mention.split() else ""
+    if not first:
+        return False
+    if first.lower() in ("who", "which", "that"):
+        return False
+    if any(w[:1].isupper() for w in mention.split()[:4]):
+        return True
+    return first.lower() in lx.PRONOUNS or first.lower() in ("the", "a", "an", "one", "his", "her")

@@ -1,0 +1,311 @@
+"""Window commands of issue 10 that are not about one quote's spans: stance targets, the
+colour legend, zoom, opening other projects, About, dropping files to import, and the
+article list's "Show" filter.
+
+A mixin of :class:`~annotator.ui.main_window.MainWindow` (between it and
+:class:`~annotator.ui.commands.QuoteCommands`), so main_window.py stays a layout.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt, QUrl
+from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QInputDialog,
+    QMessageBox,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+import annotator
+from annotator.core.errors import ProjectError
+from annotator.store import queries
+from annotator.store.db import StoreDatabaseError
+from annotator.store.project import Project
+from annotator.ui.article_view import legend_html
+from annotator.ui.commands import APP_TITLE, QuoteCommands
+from annotator.ui.controllers.detection import DetectionController
+from annotator.ui.quote_panel import QuotePanel
+
+SETTINGS_ZOOM = "view/zoom"
+SETTINGS_RECENT = "recent_projects"
+#: How many projects File > Open recent lists.
+RECENT_MAX = 8
+PROJECT_FILTERS = "Quote Annotator projects (*.db *.sqlite *.qa);;All files (*)"
+
+#: Windows opened from File > Open/New: kept referenced until they are destroyed.
+_OPENED: list[QWidget] = []
+
+
+class LegendDialog(QDialog):
+    """View > Colour legend: what each highlight in the article means."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Colour legend")
+        self.resize(560, 360)
+        lay = QVBoxLayout(self)
+        self.view = QTextBrowser()
+        self.view.setObjectName("colourLegend")
+        self.view.setHtml(legend_html())
+        lay.addWidget(self.view)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        lay.addWidget(buttons)
+
+
+def recent_projects(settings: QSettings) -> list[str]:
+    """The remembered project paths, newest first."""
+    value = settings.value(SETTINGS_RECENT, [])
+    if isinstance(value, str):  # QSettings gives a lone string for a one-item list
+        return [value] if value else []
+    if not isinstance(value, (list, tuple)):
+        return []
+    return [str(v) for v in value if v]
+
+
+def remember_project(settings: QSettings, path: Path) -> list[str]:
+    """Put ``path`` first in the recent list (at most :data:`RECENT_MAX`); return the list."""
+    resolved = str(path.resolve())
+    paths = [resolved, *(p for p in recent_projects(settings) if p != resolved)][:RECENT_MAX]
+    settings.setValue(SETTINGS_RECENT, paths)
+    return paths
+
+
+class ProjectCommands(QuoteCommands):
+    """Slots of the issue-10 actions (see :data:`annotator.ui.actions.ACTIONS`)."""
+
+    settings: QSettings
+    project: Project
+    panel: QuotePanel
+    detection: DetectionController
+    readonly: bool
+    _open_window: Callable[[Path], QWidget]
+
+    # -- stance targets -----------------------------------------------------------------------
+
+    def focus_target(self) -> None:
+        """G: type the current quote's own stance target (Enter keeps it)."""
+        if self.session.current is not None:
+            self.panel.target_edit.setFocus()
+            self.panel.target_edit.selectAll()
+
+    def set_quote_target(self, text: str) -> None:
+        if self._push(self.session.plan_stance_target(text)):
+            self.refresh_targets()
+
+    def ask_article_target(self, current: str, targets: list[str]) -> str | None:
+        """The article's new stance target from a dialog (None: cancelled). Tests replace it."""
+        items = list(dict.fromkeys([current, *targets]))
+        text, ok = QInputDialog.getItem(
+            self,
+            "Stance target of this article",
+            "What the stances in this article are about (empty: the project's default):",
+            items,
+            0,
+            True,
+        )
+        return text if ok else None
+
+    def edit_article_target(self) -> None:
+        """Shift+G: set the open article's stance target."""
+        art = self.session.article
+        if art is None or self.read_only.refuse():
+            return
+        text = self.ask_article_target(art.stance_target or "", self.project.stance_targets_used())
+        if text is not None and self._push(self.session.plan_article_target(text)):
+            self.refresh_targets()
+            self._show_current(scroll=False)
+
+    def refresh_targets(self) -> None:
+        """Offer every target used in the project in the quote panel's completer."""
+        self.panel.set_targets(self.project.stance_targets_used())
+
+    # -- legend and zoom -----------------------------------------------------------------------
+
+    def show_legend(self) -> None:
+        dlg = LegendDialog(self)
+        dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dlg.show()
+        self._legend = dlg
+
+    def zoom_in(self) -> None:
+        self._zoom(self.view.zoom_steps + 1)
+
+    def zoom_out(self) -> None:
+        self._zoom(self.view.zoom_steps - 1)
+
+    def zoom_reset(self) -> None:
+        self._zoom(0)
+
+    def _zoom(self, steps: int) -> None:
+        applied = self.view.set_zoom(steps)
+        self.settings.setValue(SETTINGS_ZOOM, applied)
+        self.view.set_current(self.session.current, scroll=True)
+        self.statusBar().showMessage(f"Text size {self.view.point_size():g} pt.", 3000)
+
+    def restore_zoom(self) -> None:
+        """Apply the zoom remembered in QSettings."""
+        try:
+            steps = int(self.settings.value(SETTINGS_ZOOM, 0))  # type: ignore[call-overload]
+        except (TypeError, ValueError):
+            steps = 0
+        self.view.set_zoom(steps)
+
+    # -- projects -------------------------------------------------------------------------------
+
+    def ask_new_project_path(self) -> str:
+        """Where to create a project ("" cancelled). Tests replace this."""
+        path, _f = QFileDialog.getSaveFileName(
+            self, "New project", str(self.project_path.parent), PROJECT_FILTERS
+        )
+        return path
+
+    def ask_open_project_path(self) -> str:
+        """Which project to open ("" cancelled). Tests replace this."""
+        path, _f = QFileDialog.getOpenFileName(
+            self, "Open project", str(self.project_path.parent), PROJECT_FILTERS
+        )
+        return path
+
+    def new_project(self) -> None:
+        """File > New project…: create an empty project and open it in this window's place."""
+        raw = self.ask_new_project_path()
+        if not raw:
+            return
+        path = Path(raw)
+        if path.exists() and path.stat().st_size > 0:
+            self.statusBar().showMessage(f"{path.name} exists already: opening it.", 5000)
+        else:
+            try:
+                Project.open(path, create=True).close()
+            except ProjectError as exc:
+                QMessageBox.warning(self, APP_TITLE, str(exc))
+                return
+        self.switch_project(path)
+
+    def open_project(self) -> None:
+        """File > Open project…"""
+        raw = self.ask_open_project_path()
+        if raw:
+            self.switch_project(Path(raw))
+
+    def fill_recent_menu(self) -> None:
+        """Rebuild File > Open recent from QSettings (a missing file is listed, disabled)."""
+        menu = self.recent_menu
+        menu.clear()
+        here = str(self.project_path.resolve())
+        for raw in recent_projects(self.settings):
+            if raw == here:
+                continue
+            path = Path(raw)
+            act = QAction(f"{path.name}  —  {path.parent}", menu)
+            act.setData(raw)
+            if not path.exists():
+                act.setEnabled(False)
+                act.setToolTip("The file is no longer there")
+            act.triggered.connect(lambda _c=False, p=path: self.switch_project(p))
+            menu.addAction(act)
+        if menu.isEmpty():
+            none = menu.addAction("(no other project yet)")
+            none.setEnabled(False)
+
+    def switch_project(self, path: Path) -> QWidget | None:
+        """Open ``path`` in a new window and close this one (its connection with it).
+
+        Returns the new window, or None when it could not be opened (this one stays).
+        """
+        if path.resolve() == self.project_path.resolve():
+            self.statusBar().showMessage(f"{path.name} is the project open here.", 5000)
+            return None
+        try:
+            win = self._open_window(path)
+        except ProjectError as exc:
+            QMessageBox.warning(self, APP_TITLE, str(exc))
+            return None
+        except StoreDatabaseError as exc:
+            QMessageBox.warning(self, APP_TITLE, f"{path}: cannot be opened ({exc})")
+            return None
+        _OPENED.append(win)
+        win.destroyed.connect(lambda _o=None, w=win: _OPENED.remove(w) if w in _OPENED else None)
+        win.show()
+        # this window goes for good: its project connection is closed in closeEvent and
+        # the widget is deleted, so switching projects all day does not pile windows up
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.close()
+        return win
+
+    def about_text(self) -> str:
+        """Help > About: the version, the project file and the detector in use."""
+        info = self.detection.model_info
+        if info is None:
+            detector = "not loaded (yet)"
+        else:
+            detector = str(getattr(info, "message", "") or getattr(info, "name", "model"))
+        from annotator.nlp.detect import DETECTOR_VERSION
+
+        return (
+            f"<b>{APP_TITLE} {annotator.__version__}</b><br>"
+            "Confirm and fix quotes, speakers and stance in news articles.<br>"
+            "Every action is saved as it happens.<br><br>"
+            f"Project: <code>{self.project_path.resolve()}</code><br>"
+            f"Detector: {DETECTOR_VERSION}; pipeline: {detector}"
+        )
+
+    def about(self) -> None:
+        QMessageBox.about(self, APP_TITLE, self.about_text())
+
+    # -- drag and drop ------------------------------------------------------------------------
+
+    @staticmethod
+    def _dropped_paths(urls: list[QUrl]) -> list[str]:
+        return [u.toLocalFile() for u in urls if u.isLocalFile() and u.toLocalFile()]
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
+        data = event.mimeData()
+        if not self.readonly and data.hasUrls() and self._dropped_paths(data.urls()):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
+        """Files or folders dropped on the window: the same import as File > Import."""
+        paths = self._dropped_paths(event.mimeData().urls())
+        if not paths:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        if self.importer.busy():
+            self.statusBar().showMessage("An import is running; drop again when it ends.", 5000)
+            return
+        self.start_import(paths)
+
+    # -- the article list's "Show" filter ---------------------------------------------------
+
+    def apply_list_filter(self, name: str = "", value: str = "") -> None:
+        """Keep only the articles filter ``name`` selects (see ``queries.filter_article_ids``)."""
+        if not name:
+            self.article_list.set_filter_ids(None)
+            return
+        try:
+            ids = queries.filter_article_ids(self.project, self.session.annotator, name, value)
+        except ValueError as exc:
+            self.statusBar().showMessage(f"Filter not applied: {exc}.", 8000)
+            return
+        self.article_list.set_filter_ids(ids)
+        self.statusBar().showMessage(
+            f"{len(ids)} article{'s' if len(ids) != 1 else ''} match the filter.", 4000
+        )
+
+    def refresh_list_filter(self) -> None:
+        """Re-run the active filter (decisions change which articles it keeps)."""
+        name, value = self.article_list.filter()
+        if name:
+            self.apply_list_filter(name, value)
