@@ -26,6 +26,9 @@ COMMAND_MODULES = (
     "annotator.commands.merge_cmd",
     "annotator.commands.agreement_cmd",
     "annotator.commands.export_cmd",
+    "annotator.commands.backup_cmd",
+    "annotator.commands.speakers_cmd",
+    "annotator.commands.report_cmd",
 )
 
 

@@ -57,6 +57,12 @@ def format_report(report: AgreementReport, n_articles: int = 10) -> list[str]:
             "speaker(canon.)  stance kappa  articles  A quotes  B quotes"
         )
         for p in report.pairs:
+            if not p.articles:
+                out.append(
+                    f"{p.a:<{width}}  {p.b:<{width}}  n/a: no shared article "
+                    f"(0 shared articles; {p.quotes_a} and {p.quotes_b} quotes elsewhere)"
+                )
+                continue
             out.append(
                 f"{p.a:<{width}}  {p.b:<{width}}  {_f(p.quote_f1_lenient):>10}  "
                 f"{_f(p.quote_f1_jaccard):>9}  {_f(p.speaker_agreement):>7}  "
@@ -67,7 +73,7 @@ def format_report(report: AgreementReport, n_articles: int = 10) -> list[str]:
         out.append(
             f"Stance, Krippendorff's alpha (nominal) over {len(report.annotators)} annotators: "
             + (
-                "n/a (fewer than two stance labels given)"
+                f"n/a ({report.stance_alpha_note or 'fewer than two stance labels given'})"
                 if report.stance_alpha is None
                 else f"{report.stance_alpha:.3f}"
             )

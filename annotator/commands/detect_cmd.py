@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.commands import CliError
+from annotator.io.jsonload import load_json
 
 
 def register(sub: Any) -> None:
@@ -93,8 +94,8 @@ def _raw_texts(path: Path) -> Iterator[tuple[int, str | None]]:
             if not raw.strip():
                 continue
             try:
-                obj = json.loads(raw.decode("utf-8"))
-            except (UnicodeDecodeError, json.JSONDecodeError):
+                obj = load_json(raw.decode("utf-8-sig"))
+            except ValueError:  # not UTF-8, or bad JSON (the reader reports the line)
                 yield lineno, None
                 continue
             text = obj.get("text") if isinstance(obj, dict) else None

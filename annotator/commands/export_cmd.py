@@ -11,6 +11,7 @@ from annotator.commands import CliError
 from annotator.core.model import KINDS, STATUSES
 from annotator.services.export import (
     FORMATS,
+    AnnotatorChoiceNeeded,
     ExportError,
     ExportOptions,
     export_project,
@@ -38,8 +39,9 @@ def register(sub: Any) -> None:
             "Export the quotes of PROJECT.db. Formats: csv (one row per quote), jsonl (quote "
             "JSONL, one article per line), prodigy (Prodigy task JSONL with spans and "
             "relations), spacy (DocBin with span groups quotes/speakers/cues, for spacy "
-            "train), brat (a folder of .txt/.ann in the PolNeAR convention). By default the "
-            "accepted quotes of every annotator are exported."
+            "train), brat (a folder of .txt/.ann in the PolNeAR convention). Accepted quotes "
+            "are exported; when several annotators have quotes, say whose: --gold, "
+            "--annotator NAME or --all-annotators."
         ),
     )
     p.add_argument("project", help="the project file (.db)")
@@ -77,6 +79,13 @@ def register(sub: Any) -> None:
         help="export the reviewed (gold) versions instead of the annotators' versions",
     )
     p.add_argument(
+        "--all-annotators",
+        action="store_true",
+        help="export every annotator's version, each record naming its annotator (spacy, "
+        "prodigy: one document per annotator); needed when several annotators have quotes "
+        "and neither --gold nor --annotator is given",
+    )
+    p.add_argument(
         "--split",
         metavar="TRAIN,DEV[,TEST]",
         help="split by article, e.g. 0.8,0.1,0.1 (fractions adding up to 1)",
@@ -112,6 +121,7 @@ def options_from_args(args: argparse.Namespace) -> ExportOptions:
         seed=args.seed,
         bom=args.bom,
         spacy_labels=args.spacy_labels,
+        all_annotators=args.all_annotators,
     )
 
 
@@ -134,6 +144,8 @@ def run(args: argparse.Namespace) -> int:
 
         try:
             report = export_project(project, options, progress)
+        except AnnotatorChoiceNeeded as exc:
+            raise CliError(str(exc), code=2) from None
         except ExportError as exc:
             raise CliError(str(exc)) from None
         except OSError as exc:  # disk full, no permission...: nothing was left half-written

@@ -1,4 +1,4 @@
-"""``annotator import PROJECT.db PATH... [--annotator NAME]``."""
+"""``annotator import PROJECT.db PATH... [--annotator NAME | --annotator-override NAME]``."""
 
 from __future__ import annotations
 
@@ -28,18 +28,35 @@ def register(sub: Any) -> None:
     )
     p.add_argument("project", help="the project file (.db)")
     p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders to import")
-    p.add_argument(
+    who = p.add_mutually_exclusive_group()
+    who.add_argument(
         "--annotator",
-        help="owner of imported quotes that name no annotator (default: 'imported')",
+        metavar="NAME",
+        help="owner of imported quotes that name no annotator (default: 'imported'); "
+        "quotes that name their annotator keep it (the report says whose they became)",
+    )
+    who.add_argument(
+        "--annotator-override",
+        metavar="NAME",
+        help="owner of every imported quote, also of those that name another annotator",
     )
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=run)
 
 
+def _remove_project(path: Path) -> None:
+    """Remove a project file this command created (and SQLite's companions of it)."""
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        path.with_name(path.name + suffix).unlink(missing_ok=True)
+
+
 def run(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    with Project.open(args.project) as project:
+    target = Path(args.project)
+    new_project = not target.exists()
+    annotator = args.annotator_override or args.annotator
+    with Project.open(target) as project:
         bar = tqdm(total=0, unit="step", disable=args.quiet or None, file=sys.stderr, leave=False)
 
         def progress(done: int, total: int, current: str) -> None:
@@ -49,16 +66,28 @@ def run(args: argparse.Namespace) -> int:
             bar.update(done - bar.n)  # tqdm redraws at most every 0.1 s
 
         try:
-            report = import_paths(project, args.paths, args.annotator, progress)
+            report = import_paths(
+                project,
+                args.paths,
+                annotator,
+                progress,
+                override=bool(args.annotator_override),
+            )
         finally:
             bar.close()
+    created_nothing = new_project and report.articles_added == 0 and report.quotes_added == 0
+    if created_nothing:  # a new project holding nothing is not worth a file
+        _remove_project(target)
     for line in report.lines():
         print(line)
     print(report.summary())
     if not report.files:
         raise CliError(
-            "no file to import (folders are searched for .txt, .jsonl, .csv and brat .ann files)"
+            "no file to import (folders are searched for .txt, .jsonl, .csv and brat .ann "
+            f"files){'; no project was created' if created_nothing else ''}"
         )
+    if created_nothing:
+        print(f"Nothing was imported, so {target} was not created.")
     if len(report.failed) == len(report.files):
         return 1
     return 0

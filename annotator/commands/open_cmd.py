@@ -56,6 +56,13 @@ def _show_in_window(message: str) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from annotator.ui.platform_check import window_problem  # no Qt: safe before the checks
+
+    # before anything is created: Qt would abort the process (exit 134) after we had
+    # made the project file, with a message that often names the wrong library
+    problem = window_problem()
+    if problem:
+        raise CliError(f"{problem}; nothing was created")
     try:
         path, message = prepare_project(Path(args.project) if args.project else None)
     except ProjectError as exc:

@@ -256,6 +256,23 @@ def stance_alpha(articles: Iterable[AnnotatedArticle]) -> float | None:
     return krippendorff_alpha_nominal(stance_units(articles))
 
 
+def alpha_undefined_reason(units: Sequence[Mapping[str, Hashable | None]]) -> str | None:
+    """Why :func:`krippendorff_alpha_nominal` gives None for ``units``, in words; None when
+    it is defined. Alpha needs units labelled by two annotators and two categories in use
+    (Krippendorff 2011, "Computing Krippendorff's alpha-reliability")."""
+    pairable = [u for u in units if sum(v is not None for v in u.values()) >= 2]
+    labels = {v for unit in pairable for v in unit.values() if v is not None}
+    if not pairable:
+        given = sum(v is not None for unit in units for v in unit.values())
+        if given == 0:
+            return "no stance labels given"
+        return f"no quote has stance labels from two annotators ({given} given)"
+    if len(labels) == 1:
+        n = sum(v is not None for unit in pairable for v in unit.values())
+        return f"all {n} stance labels in one category ({next(iter(labels))})"
+    return None
+
+
 def _speaker_label(q: Quote, text: str) -> str:
     if q.speaker_name:
         return q.speaker_name

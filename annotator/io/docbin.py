@@ -12,9 +12,13 @@ Every span carries the quote id in ``Span.id_`` (so the fragments of one quote, 
 and its cue can be put back together) and the canonical speaker's registry id in
 ``Span.kb_id_`` (empty when the quote names none). Spans are aligned with
 ``char_span(alignment_mode="expand")``: a span that starts or ends inside a token grows to
-the whole token. ``doc.user_data["quote_annotator"]`` keeps the article id, title and each
-quote's attributes (kind, stance, stance target, annotator, status, origin); the stance
-target is also set on every span of the quote as the ``stance_target`` extension.
+the whole token. ``doc.user_data["quote_annotator"]`` keeps the article id, title, the
+annotator and each quote's attributes (kind, stance, stance target, annotator, status,
+origin); the stance target is also set on every span of the quote as the ``stance_target``
+extension.
+
+An article annotated by several annotators (an ``--all-annotators`` export) gives one Doc
+per annotator, so no Doc holds two versions of the same quote.
 
 A DocBin is one serialised object, so the docs are held (compactly) until :meth:`close`.
 """
@@ -53,10 +57,22 @@ class DocBinWriter:
         self.docs = 0
         self.spans = {QUOTES_KEY: 0, SPEAKERS_KEY: 0, CUES_KEY: 0}
         self.unaligned = 0
+        #: spans grown to whole tokens (they started or ended inside one)
+        self.moved = 0
         # fail now (not after a long export) when the file cannot be written
         self.path.touch()
 
     def write(self, article: StoredArticle, quotes: Sequence[ExportQuote]) -> None:
+        """Add one Doc per annotator of ``quotes`` (in order of their first quote)."""
+        groups: dict[str, list[ExportQuote]] = {}
+        for q in quotes:
+            groups.setdefault(q.quote.annotator or "", []).append(q)
+        for annotator, members in groups.items():
+            self._write_doc(article, members, annotator or None)
+
+    def _write_doc(
+        self, article: StoredArticle, quotes: Sequence[ExportQuote], annotator: str | None
+    ) -> None:
         doc = self._nlp.make_doc(article.text)
         groups: dict[str, list[Any]] = {QUOTES_KEY: [], SPEAKERS_KEY: [], CUES_KEY: []}
         for q in quotes:
@@ -75,6 +91,8 @@ class DocBinWriter:
                     if span is None or len(span) == 0:
                         self.unaligned += 1
                         continue
+                    if (span.start_char, span.end_char) != (a, b):
+                        self.moved += 1
                     if quote.stance_target:
                         span._.set(TARGET_ATTR, quote.stance_target)
                     groups[key].append(span)
@@ -85,6 +103,7 @@ class DocBinWriter:
             "article_id": article.id,
             "ext_id": article.ext_id,
             "title": article.title,
+            "annotator": annotator,
             "quotes": [{"id": q.id, **q.quote.to_json()} for q in quotes],
         }
         self._docbin.add(doc)

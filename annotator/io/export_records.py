@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from annotator.core.model import Quote, StoredArticle
+from annotator.core.model import Quote, Speaker, StoredArticle
 
 
 @dataclass(frozen=True)
@@ -25,6 +25,8 @@ class ExportQuote:
     id: str
     quote: Quote
     speaker_id: int | None = None
+    #: the canonical speaker's registry entry (type, gender), when the quote names one
+    speaker: Speaker | None = None
     review_decision: str | None = None
     reviewer: str | None = None
     created_at: str = ""

@@ -6,8 +6,11 @@ pending ones in an ``ignore`` task). A task holds:
 
 - ``text``, ``tokens`` (spaCy's blank English tokenizer: text, start, end, id, ws);
 - ``spans``: every content fragment as ``QUOTE``, speaker mentions as ``SPEAKER``, cues as
-  ``CUE``; ``start``/``end`` are the exact character offsets, ``token_start``/``token_end``
-  (inclusive) the tokens they touch;
+  ``CUE``; ``start``/``end`` are character offsets on token boundaries and
+  ``token_start``/``token_end`` (inclusive) their tokens. Prodigy skips a span whose offsets
+  end inside a token, so a span that starts or ends inside one grows to the whole token
+  (``the U.S`` of ``the U.S.``, ``AnaRuiz`` of ``@AnaRuiz``), as the DocBin export's
+  ``alignment_mode="expand"`` does; :attr:`ProdigyWriter.moved` counts such spans;
 - ``relations`` (head -> child, Prodigy's ``head``/``child`` are the spans' last tokens):
   ``SAID_BY`` quote fragment -> speaker, ``CUED_BY`` quote fragment -> cue, and
   ``CONTINUES`` fragment -> next fragment of the same quote (``"A," she said, "B."``);
@@ -37,6 +40,8 @@ from annotator.core.model import Article, Quote, StoredArticle
 from annotator.core.text import normalise_text, normalise_with_map
 from annotator.io.brat import guess_kind
 from annotator.io.export_records import ExportQuote
+from annotator.io.files import LineTooLong, is_regular_file, iter_lines
+from annotator.io.jsonload import load_json
 from annotator.io.quote_jsonl import LineError, write_jsonl_line
 
 QUOTE, SPEAKER, CUE = "QUOTE", "SPEAKER", "CUE"
@@ -84,6 +89,8 @@ class _Tokens:
         ]
         self._starts = [t["start"] for t in self.json]
         self._ends = [t["end"] for t in self.json]
+        #: spans moved to token boundaries by :meth:`align`
+        self.moved = 0
 
     def bounds(self, start: int, end: int) -> tuple[int, int]:
         """First and last (inclusive) token overlapping ``[start, end)`` (nearest if none)."""
@@ -93,6 +100,38 @@ class _Tokens:
         last = bisect_left(self._starts, end) - 1  # last token starting before end
         first = min(first, len(self._starts) - 1)
         return first, max(first, last)
+
+    def align(self, spans: Sequence[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
+        """``spans`` grown to whole tokens (overlaps merged, in order); counts moved spans.
+
+        Each span becomes [start of its first token, end of its last token] as
+        :meth:`bounds` finds them; a span already on token boundaries is unchanged.
+        """
+        if not self._starts:
+            return tuple(spans)
+        out: list[tuple[int, int]] = []
+        for a, b in spans:
+            first, last = self.bounds(a, b)
+            new = (min(a, self._starts[first]), max(b, self._ends[last]))
+            if new != (a, b):
+                self.moved += 1
+            out.append(new)
+        out.sort()
+        merged: list[tuple[int, int]] = []
+        for a, b in out:
+            if merged and a < merged[-1][1]:
+                merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
+            else:
+                merged.append((a, b))
+        return tuple(merged)
+
+    def align_quote(self, quote: Quote) -> Quote:
+        """The quote with content, speaker and cue spans on token boundaries."""
+        return quote.with_(
+            content_spans=self.align(quote.content_spans),
+            speaker_spans=self.align(quote.speaker_spans),
+            cue_spans=self.align(quote.cue_spans),
+        )
 
 
 def _span(tokens: _Tokens, a: int, b: int, label: str) -> dict[str, Any]:
@@ -126,7 +165,7 @@ def prodigy_tasks(
     groups: dict[tuple[str, str], list[tuple[int, Quote]]] = {}
     for seq, q in enumerate(quotes):
         key = (q.quote.annotator or "", q.quote.status)
-        groups.setdefault(key, []).append((seq, q.quote))
+        groups.setdefault(key, []).append((seq, tokens.align_quote(q.quote)))
     tasks = []
     for (annotator, status), members in groups.items():
         spans: list[dict[str, Any]] = []
@@ -188,11 +227,15 @@ class ProdigyWriter:
         self.path = Path(path)
         self._fh = open(self.path, "w", encoding="utf-8", newline="\n")  # noqa: SIM115 (closed by close())
         self.tasks = 0
+        #: spans moved to token boundaries (see the module docstring)
+        self.moved = 0
 
     def write(self, article: StoredArticle, quotes: Sequence[ExportQuote]) -> None:
-        for task in prodigy_tasks(article, quotes):
+        tokens = _Tokens(article.text)
+        for task in prodigy_tasks(article, quotes, tokens):
             write_jsonl_line(self._fh, task)
             self.tasks += 1
+        self.moved += tokens.moved
 
     def close(self) -> None:
         self._fh.close()
@@ -327,7 +370,7 @@ def _task_quotes(obj: dict[str, Any], text: str) -> list[tuple[float, Quote]]:
     return out
 
 
-def _shifted(span: Any, offsets: list[int]) -> Any:
+def _shifted(span: Any, offsets: Sequence[int]) -> Any:
     if not isinstance(span, dict):
         return span
     out = dict(span)
@@ -338,7 +381,7 @@ def _shifted(span: Any, offsets: list[int]) -> Any:
     return out
 
 
-def _shifted_entry(entry: Any, offsets: list[int]) -> Any:
+def _shifted_entry(entry: Any, offsets: Sequence[int]) -> Any:
     if not isinstance(entry, dict) or not isinstance(entry.get("content_spans"), list):
         return entry
     try:
@@ -396,28 +439,28 @@ def iter_prodigy(path: str | Path) -> Iterator[Article | LineError]:
     name = str(path)
     current: Article | None = None
     pending: list[tuple[float, Quote]] = []
-    with open(path, "rb") as fh:
-        for lineno, raw in enumerate(fh, 1):
-            if not raw.strip():
-                continue
-            try:
-                obj = json.loads(raw.decode("utf-8"))
-                article, quotes = _task_article(obj)
-            except UnicodeDecodeError as exc:
-                yield LineError(name, lineno, f"not UTF-8 ({exc.reason} at byte {exc.start})")
-                continue
-            except json.JSONDecodeError as exc:
-                yield LineError(name, lineno, f"broken JSON ({exc.msg}, column {exc.colno})")
-                continue
-            except (ValueError, TypeError) as exc:
-                yield LineError(name, lineno, str(exc))
-                continue
-            if current is not None and current.text == article.text:
-                pending.extend(quotes)
-                continue
-            if current is not None:
-                yield _finish(current, pending)
-            current, pending = article, list(quotes)
+    for lineno, raw in iter_lines(path):
+        if isinstance(raw, LineTooLong):
+            yield LineError(name, lineno, str(raw))
+            continue
+        if not raw.strip():
+            continue
+        try:
+            obj = load_json(raw.decode("utf-8-sig" if lineno == 1 else "utf-8"))
+            article, quotes = _task_article(obj)
+        except UnicodeDecodeError as exc:
+            yield LineError(name, lineno, f"not UTF-8 ({exc.reason} at byte {exc.start})")
+            continue
+        except (ValueError, TypeError, KeyError, IndexError, AttributeError) as exc:
+            # BadJson and SchemaError are ValueErrors: one bad task costs only itself
+            yield LineError(name, lineno, str(exc) or type(exc).__name__)
+            continue
+        if current is not None and current.text == article.text:
+            pending.extend(quotes)
+            continue
+        if current is not None:
+            yield _finish(current, pending)
+        current, pending = article, list(quotes)
     if current is not None:
         yield _finish(current, pending)
 
@@ -427,16 +470,19 @@ def is_prodigy_file(path: str | Path) -> bool:
 
     A task has ``spans`` or ``tokens`` and no ``quotes`` (which would make it quote JSONL).
     """
+    if not is_regular_file(Path(path)):
+        return False
     try:
-        with open(path, "rb") as fh:
-            for raw in fh:
-                if raw.strip():
-                    obj = json.loads(raw.decode("utf-8"))
-                    return (
-                        isinstance(obj, dict)
-                        and ("spans" in obj or "tokens" in obj)
-                        and "quotes" not in obj
-                    )
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        for lineno, raw in iter_lines(path):
+            if isinstance(raw, LineTooLong):
+                return False
+            if raw.strip():
+                obj = load_json(raw.decode("utf-8-sig" if lineno == 1 else "utf-8"))
+                return (
+                    isinstance(obj, dict)
+                    and ("spans" in obj or "tokens" in obj)
+                    and "quotes" not in obj
+                )
+    except (OSError, UnicodeDecodeError, ValueError):
         return False
     return False

@@ -20,6 +20,7 @@ from typing import Any
 from annotator.core.agreement import (
     AnnotatedArticle,
     PairAgreement,
+    alpha_undefined_reason,
     cluster_quotes,
     describe_differences,
     iter_pair_agreements,
@@ -43,8 +44,9 @@ class PairFigures:
 
     a: str
     b: str
-    quote_f1_lenient: float
-    quote_f1_jaccard: float
+    #: None (printed n/a) when the pair shares no article: there is nothing to compare
+    quote_f1_lenient: float | None
+    quote_f1_jaccard: float | None
     #: the reference scorer's speaker accuracy (spk_span): over A's quotes that B overlaps,
     #: B's speaker mention overlaps A's
     speaker_agreement: float | None
@@ -99,6 +101,8 @@ class AgreementReport:
     annotators: list[str]
     pairs: list[PairFigures] = field(default_factory=list)
     stance_alpha: float | None = None
+    #: why stance_alpha is None, in words ("all 6 stance labels in one category (support)")
+    stance_alpha_note: str | None = None
     per_annotator: list[AnnotatorFigures] = field(default_factory=list)
     per_article: list[ArticleFigures] = field(default_factory=list)
     gold_articles: int = 0
@@ -111,8 +115,9 @@ class AgreementReport:
         """The JSON of ``annotator agreement --json``."""
         return {
             "annotators": list(self.annotators),
-            "pairs": [asdict(p) for p in self.pairs],
+            "pairs": [{**asdict(p), "shared_articles": p.articles} for p in self.pairs],
             "stance_alpha": self.stance_alpha,
+            "stance_alpha_note": self.stance_alpha_note,
             "per_annotator": [
                 {**asdict(a), "total": a.total, "progress": a.progress} for a in self.per_annotator
             ],
@@ -274,8 +279,8 @@ def compute_agreement(
             PairFigures(
                 a=a,
                 b=b,
-                quote_f1_lenient=agg.lenient_f1,
-                quote_f1_jaccard=agg.jaccard_f1,
+                quote_f1_lenient=agg.lenient_f1 if n_articles[(a, b)] else None,
+                quote_f1_jaccard=agg.jaccard_f1 if n_articles[(a, b)] else None,
                 speaker_agreement=agg.speaker_span_acc if agg.scores.speaker_n else None,
                 speaker_agreement_canonical=agg.speaker_agreement,
                 stance_kappa=agg.stance_kappa,
@@ -289,6 +294,8 @@ def compute_agreement(
         if progress is not None:
             progress(k, len(pair_names))
     report.stance_alpha = krippendorff_alpha_nominal(units)
+    if report.stance_alpha is None:
+        report.stance_alpha_note = alpha_undefined_reason(units)
     rows.sort(key=lambda r: (-r.disagreements, -r.contested, r.id))
     report.per_article = rows
     return report

@@ -24,10 +24,11 @@ from pathlib import Path
 
 from annotator.core.errors import AnnotatorError
 from annotator.core.model import KINDS, STATUSES, StoredArticle, with_target
-from annotator.io.brat import CONF_MARKER, BratWriter
+from annotator.io.brat import BratWriter, foreign_files, swap_in
 from annotator.io.csv_export import CsvWriter
 from annotator.io.docbin import LABEL_MODES, DocBinWriter
 from annotator.io.export_records import ArticleWriter, ExportQuote
+from annotator.io.export_target import refusal
 from annotator.io.jsonl_export import QuoteJsonlWriter
 from annotator.io.prodigy import ProdigyWriter
 from annotator.store.project import Project, SpeakerIds
@@ -64,6 +65,23 @@ class ExportError(AnnotatorError):
     """The export cannot run as asked (no gold yet, unknown annotator, bad split...)."""
 
 
+class AnnotatorChoiceNeeded(ExportError):
+    """Several annotators' versions of one article would go out together: say which.
+
+    ``annotators`` are those with quotes (matching the filters) on such shared articles.
+    """
+
+    def __init__(self, annotators: Sequence[str]) -> None:
+        self.annotators = list(annotators)
+        super().__init__(
+            f"articles of this project have versions by {len(self.annotators)} "
+            f"annotators ({', '.join(self.annotators)}); exporting them together would "
+            "repeat each quote: choose --gold (the reviewed versions), --annotator NAME "
+            "(one annotator's), or --all-annotators (every version, each record naming its "
+            "annotator; spaCy and Prodigy get one document per annotator)"
+        )
+
+
 @dataclass(frozen=True)
 class ExportOptions:
     """What to export, where, and how to cut it."""
@@ -78,6 +96,9 @@ class ExportOptions:
     seed: int = 0
     bom: bool = False
     spacy_labels: str = "quote"
+    #: export every annotator's version together, each record naming its annotator (needed
+    #: when more than one annotator has quotes and neither ``gold`` nor ``annotators`` is set)
+    all_annotators: bool = False
 
 
 @dataclass
@@ -212,11 +233,19 @@ def _validate(project: Project, options: ExportOptions) -> None:
         if unknown:
             listed = ", ".join(known) if known else "none yet"
             raise ExportError(f"no annotator {unknown[0]!r} in this project (annotators: {listed})")
-    project_file = Path(project.path).resolve()
+    project_file = Path(project.path)
     for _name, path in part_paths(options):
-        if path.resolve() == project_file or options.output.resolve() == project_file:
-            raise ExportError(f"{path}: is the project file itself; choose another name")
+        for target in dict.fromkeys((path, options.output)):
+            why = refusal(target, project_file)
+            if why:
+                raise ExportError(f"{target}: {why}; nothing was written, choose another name")
         _check_target(path, options.format == "brat")
+    if not options.gold and not options.annotators and not options.all_annotators:
+        shared = project.annotators_sharing_articles(
+            options.statuses or None, options.kinds or None
+        )
+        if shared:
+            raise AnnotatorChoiceNeeded(shared)
 
 
 def _check_target(path: Path, folder: bool) -> None:
@@ -226,23 +255,16 @@ def _check_target(path: Path, folder: bool) -> None:
     if folder:
         if path.exists() and not path.is_dir():
             raise ExportError(f"{path}: is a file; brat export writes a folder")
-        if path.is_dir() and any(path.iterdir()) and not _ours(path):
+        foreign = foreign_files(path) if path.is_dir() else []
+        if foreign:
+            shown = ", ".join(str(f.relative_to(path)) for f in foreign[:5])
+            more = f" and {len(foreign) - 5} more" if len(foreign) > 5 else ""
             raise ExportError(
-                f"{path}: the folder is not empty; choose a new or empty folder for brat export"
+                f"{path}: holds files a brat export did not write ({shown}{more}); they are "
+                "never deleted: choose a new or empty folder, or move them away"
             )
     elif path.is_dir():
         raise ExportError(f"{path}: is a folder; give a file name")
-
-
-def _ours(folder: Path) -> bool:
-    """A folder an earlier brat export wrote (its annotation.conf carries our marker)."""
-    conf = folder / "annotation.conf"
-    if conf.is_file():
-        with open(conf, encoding="utf-8", errors="replace") as fh:
-            return fh.readline().strip() == CONF_MARKER
-    # a split export: parts below
-    subs = [p for p in folder.iterdir()]
-    return bool(subs) and all(p.is_dir() and p.name in SPLIT_NAMES and _ours(p) for p in subs)
 
 
 # -- reading the project -------------------------------------------------------------------
@@ -290,6 +312,8 @@ def iter_export_quotes(
 ) -> Iterator[tuple[int, ExportQuote]]:
     """(article id, quote) for every exported quote, ordered by article then position."""
     speakers = SpeakerIds(project)
+    # the registry is small next to the quotes: read once, looked up per quote
+    registry = {sp.id: sp for sp in project.speakers()}
     if options.gold:
         for gold in iter_gold_rows(project, _selection(options)):
             yield (
@@ -298,6 +322,7 @@ def iter_export_quotes(
                     id=f"g{gold.id}",
                     quote=gold.quote,
                     speaker_id=gold.speaker_id,
+                    speaker=registry.get(gold.speaker_id) if gold.speaker_id else None,
                     review_decision=gold.decision,
                     reviewer=gold.reviewer,
                     created_at=gold.created_at,
@@ -312,12 +337,14 @@ def iter_export_quotes(
         decision, reviewer = decisions.of(
             rec.article_id, rec.id, rec.quote.annotator, rec.quote.status
         )
+        speaker_id = speakers(rec.quote.speaker_name)
         yield (
             rec.article_id,
             ExportQuote(
                 id=str(rec.id),
                 quote=rec.quote,
-                speaker_id=speakers(rec.quote.speaker_name),
+                speaker_id=speaker_id,
+                speaker=registry.get(speaker_id) if speaker_id else None,
                 review_decision=decision,
                 reviewer=reviewer,
                 created_at=rec.created_at,
@@ -434,13 +461,18 @@ def export_project(
             _remove(root_tmp)
         return report
     if root_tmp is not None:
-        _remove(options.output)  # checked in _validate: absent, empty or an earlier export
-        os.replace(root_tmp, options.output)
+        swap_in(root_tmp, options.output)  # atomic; deletes only what an export wrote
     else:
         for tmp, (_name, path) in zip(tmp_paths, targets):
             os.replace(tmp, path)
     if progress is not None:
         progress(done, total)
+    moved = sum(int(getattr(w, "moved", 0)) for w in writers)
+    if moved:
+        report.warnings.append(
+            f"{moved} span{'s' if moved != 1 else ''} started or ended inside a word and "
+            "were widened to whole tokens, as the format requires"
+        )
     if total == 0:
         report.warnings.append("no quote matched the filters; the output is empty")
     for part_report in report.parts:

@@ -19,6 +19,7 @@ from sqlite_utils import Database
 
 from annotator.core.errors import ProjectError
 from annotator.store.schema import MIGRATION_SET, SCHEMA_VERSION, known_migration_names, migrations
+from annotator.store.schema_check import foreign_before_reading, schema_differences
 
 #: PRAGMA application_id marking a Quote Annotator project ("QAnn").
 APPLICATION_ID = 0x51416E6E
@@ -90,6 +91,20 @@ def _applied(conn: sqlite3.Connection) -> list[str] | None:
     return [r[0] for r in rows]
 
 
+def _has_migrations(conn: sqlite3.Connection) -> bool:
+    row = conn.execute("SELECT 1 FROM sqlite_master WHERE name = '_sqlite_migrations'").fetchone()
+    return row is not None
+
+
+def _refusal(p: Path, what: str) -> str:
+    """The message for a project file whose schema is not the one we create."""
+    return (
+        f"{p}: is not opened because it {what}. Triggers and views stored in a project run "
+        "when it is read or written, so only files with Quote Annotator's own schema are "
+        "opened. The file was not changed."
+    )
+
+
 def _user_tables(conn: sqlite3.Connection) -> list[str]:
     rows = conn.execute(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
@@ -112,11 +127,53 @@ def _backup(conn: sqlite3.Connection, dest: Path) -> None:
         target.close()
 
 
+def is_wal_file(path: Path) -> bool:
+    """True when the SQLite header of ``path`` says WAL mode (file format bytes 18-19 = 2).
+
+    Source: https://www.sqlite.org/fileformat2.html#the_database_header
+    """
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(20)
+    except OSError:
+        return False
+    return len(head) == 20 and head[18] == 2 and head[19] == 2
+
+
+def location_writable(path: Path) -> bool:
+    """True when both ``path`` and its folder can be written (WAL needs both: -wal, -shm)."""
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+
+
+def _wal_sidecars(path: Path) -> bool:
+    return any(path.with_name(path.name + s).exists() for s in ("-wal", "-shm"))
+
+
 def _connect(path: Path, readonly: bool) -> sqlite3.Connection:
-    if readonly:
-        uri = f"{path.resolve().as_uri()}?mode=ro"
-        return sqlite3.connect(uri, uri=True, timeout=_BUSY_TIMEOUT_S)
-    return sqlite3.connect(str(path), timeout=_BUSY_TIMEOUT_S)
+    """A connection to ``path``; ``readonly`` ones never write the data and leave no files.
+
+    Read-only opens of a WAL project, by where the file is:
+
+    - writable file and folder: an ordinary handle with ``PRAGMA query_only``. SQLite's
+      ``mode=ro`` would create ``-wal``/``-shm`` and, unable to checkpoint, leave them
+      behind; an ordinary handle removes them when it is the last one to close.
+    - read-only file or folder (a locked folder, a CD, a read-only mount), no ``-wal``:
+      ``immutable=1``, the only way to read a WAL file without creating its ``-shm``.
+      Nobody can be writing it: a WAL writer needs the ``-wal`` file next to it.
+    - otherwise ``mode=ro`` (another program's ``-wal`` holds data we must read).
+    """
+    if not readonly:
+        return sqlite3.connect(str(path), timeout=_BUSY_TIMEOUT_S)
+    if is_wal_file(path):
+        if location_writable(path):
+            conn = sqlite3.connect(str(path), timeout=_BUSY_TIMEOUT_S)
+            conn.execute("PRAGMA query_only = ON")
+            return conn
+        if not _wal_sidecars(path):
+            uri = f"{path.resolve().as_uri()}?immutable=1"
+            return sqlite3.connect(uri, uri=True, timeout=_BUSY_TIMEOUT_S)
+    uri = f"{path.resolve().as_uri()}?mode=ro"
+    return sqlite3.connect(uri, uri=True, timeout=_BUSY_TIMEOUT_S)
 
 
 def open_db(
@@ -139,10 +196,14 @@ def open_db(
         raise ProjectError(f"{p}: no such project")
     if not has_data and not readonly and not p.parent.exists():
         raise ProjectError(f"{p}: the folder {p.parent} does not exist")
+    readonly_reason = ""
     if not readonly and p.exists() and not os.access(p, os.W_OK):
         readonly_reason = "the file is read-only"
-    else:
-        readonly_reason = ""
+    elif not readonly and has_data and not os.access(p.parent, os.W_OK):
+        # WAL keeps its -wal and -shm files beside the project: no folder, no writing
+        readonly_reason = "its folder is read-only"
+    elif not readonly and not has_data and p.parent.exists() and not os.access(p.parent, os.W_OK):
+        raise ProjectError(f"{p}: cannot be created: the folder {p.parent} is read-only")
     try:
         conn = _connect(p, readonly or bool(readonly_reason))
     except sqlite3.OperationalError as exc:
@@ -158,9 +219,17 @@ def _prepare(
     p: Path, conn: sqlite3.Connection, has_data: bool, readonly: bool, readonly_reason: str
 ) -> Database:
     try:
-        applied = _applied(conn) if has_data else None
-        if has_data and applied is None and _user_tables(conn):
+        foreign = foreign_before_reading(conn) if has_data else ""
+        applied = _applied(conn) if has_data and not foreign else None
+        if has_data and applied is None and _user_tables(conn) and not foreign:
             raise ProjectError(f"{p}: is an SQLite database of another program, not a project")
+        if foreign and applied is None and not _has_migrations(conn):
+            raise ProjectError(f"{p}: is an SQLite database of another program, not a project")
+        if foreign:
+            raise ProjectError(_refusal(p, "holds " + foreign))
+        different = schema_differences(conn, len(applied)) if has_data and applied else ""
+        if different:
+            raise ProjectError(_refusal(p, "has " + different))
     except sqlite3.DatabaseError as exc:
         raise ProjectError(f"{p}: cannot read the database ({exc})") from None
     applied = applied or []
@@ -196,6 +265,7 @@ def _prepare(
                 db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
             migrations.apply(db)
             db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            checkpoint(conn)  # a copy of the .db alone is a whole project from the start
     except sqlite3.OperationalError as exc:
         msg = str(exc)
         if "locked" in msg or "busy" in msg:
@@ -209,3 +279,53 @@ def _prepare(
 def schema_version(db: Database) -> int:
     """How many of our migrations the open database has."""
     return len(_applied(db.conn) or [])
+
+
+def checkpoint(conn: sqlite3.Connection, mode: str = "PASSIVE") -> bool:
+    """Copy the WAL's committed pages into the database file; True when all were copied.
+
+    PASSIVE never waits for readers or writers (a reader still on an older snapshot can
+    hold some pages back: False then, and the next checkpoint takes them); TRUNCATE, used
+    on close, also empties the ``-wal`` file. See https://www.sqlite.org/pragma.html#pragma_wal_checkpoint
+    """
+    if mode not in ("PASSIVE", "FULL", "RESTART", "TRUNCATE"):
+        raise ValueError(f"unknown checkpoint mode {mode!r}")
+    try:
+        busy, log, done = conn.execute(f"PRAGMA wal_checkpoint({mode})").fetchone()
+    except sqlite3.OperationalError:  # locked by a writer of another program: next time
+        return False
+    return bool(busy == 0 and (log == -1 or log == done))
+
+
+def backup_file(conn: sqlite3.Connection, dest: str | os.PathLike[str]) -> Path:
+    """Write a consistent copy of the open database to ``dest`` as one self-contained file.
+
+    Uses SQLite's online backup (a snapshot, even while other programs write), writes under
+    a temporary name beside ``dest`` and moves it into place, so ``dest`` is never half
+    written; the copy is switched out of WAL mode so it has no ``-wal``/``-shm`` companions.
+
+    Raises:
+        ProjectError: ``dest`` is a folder or its folder does not exist.
+        OSError: the copy cannot be written (disk full, no permission).
+    """
+    target = Path(dest)
+    if target.is_dir():
+        raise ProjectError(f"{target}: is a folder; give a file name for the copy")
+    if not target.parent.exists():
+        raise ProjectError(f"{target}: the folder {target.parent} does not exist")
+    tmp = target.with_name(f".{target.name}.partial")
+    for leftover in (tmp, tmp.with_name(tmp.name + "-journal")):
+        leftover.unlink(missing_ok=True)
+    try:
+        out = sqlite3.connect(str(tmp))
+        try:
+            conn.backup(out)
+            out.execute("PRAGMA journal_mode = DELETE")
+            out.commit()
+        finally:
+            out.close()
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return target

@@ -11,11 +11,12 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from collections.abc import Iterator, Sequence
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlite_utils import Database
 
@@ -32,14 +33,28 @@ from annotator.core.model import (
     decode_spans,
     encode_spans,
 )
+from annotator.core.speakers import guess_gender
 from annotator.core.text import content_hash
-from annotator.store.db import in_filter, now_iso, open_db, schema_version
+from annotator.store.db import (
+    backup_file,
+    checkpoint,
+    in_filter,
+    now_iso,
+    open_db,
+    schema_version,
+)
+from annotator.store.turns import TurnTimeout, write_turn
 
 if TYPE_CHECKING:
     from annotator.store.counts import ArticleRow, Totals
 
 #: Ids per ``IN (...)`` query when fetching many rows by id.
 _ID_CHUNK = 500
+#: Seconds the project file (the ``.db`` without its ``-wal``) may lag behind while writes
+#: keep coming: a commit later than this after the last checkpoint checkpoints at once.
+MAX_CHECKPOINT_LAG_S = 2.0
+#: Seconds without a write that end a burst; :meth:`Project.checkpoint_if_due` then copies it.
+BURST_QUIET_S = 0.3
 
 _ANNOTATION_SELECT = """
     SELECT a.*, an.name AS annotator_name, s.name AS speaker_name
@@ -47,6 +62,28 @@ _ANNOTATION_SELECT = """
     JOIN annotators an ON an.id = a.annotator_id
     LEFT JOIN speakers s ON s.id = a.speaker_id
 """
+
+
+R = TypeVar("R")
+
+
+def rows_to_records(
+    rows: Iterable[dict[str, Any]],
+    build: Callable[[dict[str, Any]], R],
+    problems: list[str] | None,
+    table: str,
+) -> list[R]:
+    """``build`` each row; with ``problems`` given, a row that cannot be read is skipped and
+    named there (a foreign file being merged), else its error is raised."""
+    out = []
+    for r in rows:
+        try:
+            out.append(build(r))
+        except (ValueError, TypeError, KeyError) as exc:
+            if problems is None:
+                raise
+            problems.append(f"{table} row {r.get('id')}: {exc}; skipped")
+    return out
 
 
 @dataclass
@@ -62,6 +99,19 @@ class Change:
     entity_id: int | None = None
     payload: dict[str, Any] = field(default_factory=dict)
     actor: str | None = None
+
+
+def speaker_from_row(row: dict[str, Any]) -> Speaker:
+    """Build a registry entry from a ``speakers`` row."""
+    return Speaker(
+        id=row["id"],
+        name=row["name"],
+        kind=row["kind"],
+        aliases=tuple(json.loads(row["aliases"])),
+        gender=row.get("gender") or "unknown",
+        gender_guessed=bool(row.get("gender_guessed")),
+        role=row.get("role"),
+    )
 
 
 def quote_from_row(row: dict[str, Any]) -> Quote:
@@ -95,6 +145,10 @@ class Project:
         self._annotator_ids: dict[str, int] = {}
         # while a logged_batch is open: "action entity" -> ids its actions would have logged
         self._batch_log: dict[str, list[int | None]] | None = None
+        # WAL bookkeeping (time.monotonic() seconds): see _written and checkpoint_if_due
+        self._wal_dirty = False
+        self._last_write = 0.0
+        self._last_checkpoint = 0.0
 
     # -- opening ---------------------------------------------------------------------------
 
@@ -109,8 +163,66 @@ class Project:
         return cls(db, p, ro)
 
     def close(self) -> None:
-        """Close the connection (checkpointing the WAL when we are the last one)."""
+        """Close the connection, checkpointing first (SQLite also removes the WAL files
+        when this is the last connection)."""
+        if not self.readonly and self._wal_dirty:
+            self.checkpoint()
         self.db.close()
+
+    # -- the project file stays whole: WAL checkpoints and copies ---------------------------
+
+    @property
+    def wal_pending(self) -> bool:
+        """True while writes of this connection may be only in the ``-wal`` file."""
+        return self._wal_dirty
+
+    def _written(self) -> None:
+        """After each committed action: checkpoint when the file lags more than the limit."""
+        self._wal_dirty = True
+        self._last_write = time.monotonic()
+        if self._last_write - self._last_checkpoint >= MAX_CHECKPOINT_LAG_S:
+            self.checkpoint()
+
+    def checkpoint(self) -> bool:
+        """Copy committed writes into the ``.db`` file now (PASSIVE: never waits).
+
+        Returns True when the file holds everything committed so far, so a copy of the
+        ``.db`` alone is complete.
+        """
+        if self.readonly or self.db.conn.in_transaction:
+            return False
+        done = checkpoint(self.db.conn, "PASSIVE")
+        self._last_checkpoint = time.monotonic()
+        if done:
+            self._wal_dirty = False
+        return done
+
+    def checkpoint_if_due(self, quiet_s: float = BURST_QUIET_S) -> bool:
+        """Checkpoint when a burst of writes is over (``quiet_s`` seconds without one) or
+        the file lags more than :data:`MAX_CHECKPOINT_LAG_S`; for idle timers, cheap
+        otherwise. Returns True when a checkpoint ran and completed."""
+        if not self._wal_dirty:
+            return False
+        now = time.monotonic()
+        quiet = now - self._last_write >= quiet_s
+        if not quiet and now - self._last_checkpoint < MAX_CHECKPOINT_LAG_S:
+            return False
+        return self.checkpoint()
+
+    def save_copy(self, dest: str | os.PathLike[str]) -> Path:
+        """Write a consistent single-file copy of the project to ``dest`` (SQLite backup).
+
+        Raises:
+            ProjectError: ``dest`` is this project's file (or its -wal/-shm), a folder, or
+                in a missing folder.
+            OSError: the copy cannot be written.
+        """
+        target = Path(dest)
+        own = self.path.resolve()
+        mine = {own, own.with_name(own.name + "-wal"), own.with_name(own.name + "-shm")}
+        if target.resolve() in mine:
+            raise ProjectError(f"{target}: is the project file itself; choose another name")
+        return backup_file(self.db.conn, target)
 
     def __enter__(self) -> Project:
         return self
@@ -205,18 +317,22 @@ class Project:
                 with self.db.atomic() as db:
                     yield db
             else:
-                # IMMEDIATE takes the write lock up front, so a second process waits for
-                # it (busy timeout) instead of failing when its read snapshot goes stale.
-                try:
-                    self.db.execute("BEGIN IMMEDIATE")
-                except sqlite3.OperationalError as exc:
-                    raise self._write_error(exc) from None
-                try:
-                    yield self.db
-                except BaseException:
-                    self.db.conn.rollback()
-                    raise
-                self.db.execute("COMMIT")
+                # writers of this file in this process take turns first (a background
+                # import must not starve the window's accept, see store/turns.py)
+                with self._turn():
+                    # IMMEDIATE takes the write lock up front, so a second process waits for
+                    # it (busy timeout) instead of failing when its read snapshot goes stale.
+                    try:
+                        self.db.execute("BEGIN IMMEDIATE")
+                    except sqlite3.OperationalError as exc:
+                        raise self._write_error(exc) from None
+                    try:
+                        yield self.db
+                    except BaseException:
+                        self.db.conn.rollback()
+                        raise
+                    self.db.execute("COMMIT")
+                self._written()
         except BaseException:
             # ids cached inside the rolled-back transaction may no longer exist
             self._annotator_ids.clear()
@@ -226,6 +342,16 @@ class Project:
                     if not log[key]:
                         del log[key]
             raise
+
+    @contextmanager
+    def _turn(self) -> Iterator[None]:
+        """This process's write turn for the file, waiting at most the busy timeout."""
+        timeout = self.db.execute("PRAGMA busy_timeout").fetchone()[0] / 1000
+        try:
+            with write_turn(self.path, timeout):
+                yield
+        except TurnTimeout:
+            raise self._write_error(sqlite3.OperationalError("database is locked")) from None
 
     def _write_error(self, exc: sqlite3.OperationalError) -> ProjectError:
         """A failure to start a write, as a sentence naming the project file."""
@@ -363,8 +489,7 @@ class Project:
             )
         if not rows:
             return None
-        r = rows[0]
-        return Speaker(r["id"], r["name"], r["kind"], tuple(json.loads(r["aliases"])))
+        return speaker_from_row(rows[0])
 
     def speaker_id(
         self, name: str | None, kind: str = "unknown", create: bool = True
@@ -379,9 +504,12 @@ class Project:
         if not create:
             return None
         with self._action():
+            # A person's gender is pre-filled as a guess (marked so) for the registry.
+            gender = "unknown" if kind in ("organisation", "group") else guess_gender(name)
             cur = self.db.execute(
-                "INSERT INTO speakers (name, kind, created_at) VALUES (?, ?, ?)",
-                [name, kind, now_iso()],
+                "INSERT INTO speakers (name, kind, gender, gender_guessed, created_at) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [name, kind, gender, int(gender != "unknown"), now_iso()],
             )
             ident = int(cur.lastrowid or 0)
             self._log("add", "speaker", ident, {"name": name, "kind": kind})
@@ -389,9 +517,7 @@ class Project:
 
     def speakers(self) -> list[Speaker]:
         rows = self.db.query("SELECT * FROM speakers ORDER BY name COLLATE NOCASE")
-        return [
-            Speaker(r["id"], r["name"], r["kind"], tuple(json.loads(r["aliases"]))) for r in rows
-        ]
+        return [speaker_from_row(r) for r in rows]
 
     def add_speaker_alias(self, speaker_id: int, alias: str) -> None:
         with self._action():
@@ -564,9 +690,15 @@ class Project:
         return ids
 
     def suggestions(
-        self, article_id: int, detector_version: str | None = None
+        self,
+        article_id: int,
+        detector_version: str | None = None,
+        problems: list[str] | None = None,
     ) -> list[SuggestionRecord]:
-        """The article's suggestions from ``detector_version`` (default: the newest run)."""
+        """The article's suggestions from ``detector_version`` (default: the newest run).
+
+        With ``problems``, unreadable rows are skipped and named there instead of raising.
+        """
         if detector_version is None:
             row = self.db.execute(
                 "SELECT detector_version FROM suggestions WHERE article_id = ? "
@@ -580,10 +712,14 @@ class Project:
             "SELECT * FROM suggestions WHERE article_id = ? AND detector_version = ? ORDER BY id",
             [article_id, detector_version],
         )
-        return [
-            SuggestionRecord(r["id"], r["article_id"], r["detector_version"], quote_from_row(r))
-            for r in rows
-        ]
+        return rows_to_records(
+            rows,
+            lambda r: SuggestionRecord(
+                r["id"], r["article_id"], r["detector_version"], quote_from_row(r)
+            ),
+            problems,
+            "suggestions",
+        )
 
     def detector_versions(self, article_id: int) -> list[str]:
         """The detector versions with suggestions for the article, sorted by name."""
@@ -723,14 +859,21 @@ class Project:
             r["updated_at"],
         )
 
-    def annotations(self, article_id: int, annotator: str | None = None) -> list[AnnotationRecord]:
-        """Annotations of an article (of one annotator, or all), in text order."""
+    def annotations(
+        self, article_id: int, annotator: str | None = None, problems: list[str] | None = None
+    ) -> list[AnnotationRecord]:
+        """Annotations of an article (of one annotator, or all), in text order.
+
+        With ``problems``, unreadable rows are skipped and named there instead of raising.
+        """
         sql = _ANNOTATION_SELECT + " WHERE a.article_id = ?"
         params: list[Any] = [article_id]
         if annotator is not None:
             sql += " AND an.name = ?"
             params.append(annotator)
-        recs = [self._annotation_from_row(r) for r in self.db.query(sql, params)]
+        recs = rows_to_records(
+            self.db.query(sql, params), self._annotation_from_row, problems, "annotations"
+        )
         recs.sort(key=lambda r: (r.quote.start, r.quote.end, r.id))
         return recs
 
@@ -751,6 +894,23 @@ class Project:
         sql += " ORDER BY a.article_id, json_extract(a.content_spans, '$[0][0]'), a.id"
         for r in self.db.query(sql, params):
             yield self._annotation_from_row(r)
+
+    def annotators_sharing_articles(
+        self, statuses: Sequence[str] | None = None, kinds: Sequence[str] | None = None
+    ) -> list[str]:
+        """Annotators with annotations (of these statuses and kinds) on an article that
+        another annotator also annotated, sorted; empty when no article has two versions."""
+        params: list[Any] = []
+        where = in_filter("a.status", statuses, params) + in_filter("a.kind", kinds, params)
+        sql = (
+            "WITH chosen AS (SELECT a.article_id, a.annotator_id FROM annotations a"
+            f" WHERE 1{where}),"
+            " shared AS (SELECT article_id FROM chosen GROUP BY article_id"
+            " HAVING count(DISTINCT annotator_id) > 1)"
+            " SELECT DISTINCT an.name FROM chosen c JOIN annotators an ON an.id = c.annotator_id"
+            " WHERE c.article_id IN (SELECT article_id FROM shared) ORDER BY an.name"
+        )
+        return [str(r[0]) for r in self.db.execute(sql, params)]
 
     def annotation_span_keys(self, article_id: int) -> set[tuple[str, str, str, str]]:
         """(annotator, content, speaker and cue spans as :func:`encode_spans` text) of

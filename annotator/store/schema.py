@@ -159,8 +159,55 @@ def _m0003_stance_targets_and_filters(db: Database) -> None:
     )
 
 
-@migrations(name="0004_detections_and_scale_indexes")
-def _m0004_detections_and_scale_indexes(db: Database) -> None:
+@migrations(name="0004_speaker_registry", transactional=False)
+def _m0004_speaker_registry(db: Database) -> None:
+    """Speaker registry fields: type ``group``, gender (set or guessed) and role.
+
+    SQLite cannot change a CHECK constraint in place, so the table is rebuilt (SQLite's
+    documented procedure, https://www.sqlite.org/lang_altertable.html#otheralter): foreign
+    keys off, copy, drop, rename, ``foreign_key_check``, foreign keys on. It runs outside
+    sqlite-utils' transaction (PRAGMA foreign_keys is a no-op inside one) in one transaction
+    of its own, and skips itself when the columns are already there (a crash between the
+    commit and the migration's record).
+    """
+    if "gender" in {c.name for c in db.table("speakers").columns}:
+        return
+    db.execute("PRAGMA foreign_keys = OFF")
+    try:
+        with db.atomic():
+            for statement in _SPEAKERS_REBUILD:
+                db.execute(statement)
+            bad = db.execute("PRAGMA foreign_key_check").fetchall()
+            if bad:
+                raise RuntimeError(f"speaker registry migration broke references: {bad[:3]}")
+    finally:
+        db.execute("PRAGMA foreign_keys = ON")
+
+
+SPEAKER_KINDS = ("person", "organisation", "group", "unknown")
+GENDERS = ("unknown", "female", "male", "other")
+
+_SPEAKERS_REBUILD = (
+    f"""CREATE TABLE speakers_new (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE COLLATE NOCASE CHECK (length(trim(name)) > 0),
+        kind TEXT NOT NULL DEFAULT 'unknown' CHECK (kind IN {SPEAKER_KINDS!r}),
+        aliases TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(aliases)),
+        created_at TEXT NOT NULL,
+        gender TEXT NOT NULL DEFAULT 'unknown' CHECK (gender IN {GENDERS!r}),
+        gender_guessed INTEGER NOT NULL DEFAULT 0 CHECK (gender_guessed IN (0, 1)),
+        role TEXT
+    )""",
+    "INSERT INTO speakers_new (id, name, kind, aliases, created_at) "
+    "SELECT id, name, kind, aliases, created_at FROM speakers",
+    "DROP TABLE speakers",
+    "ALTER TABLE speakers_new RENAME TO speakers",
+    "CREATE INDEX gold_quotes_speaker ON gold_quotes(speaker_id)",
+)
+
+
+@migrations(name="0005_detections_and_scale_indexes")
+def _m0005_detections_and_scale_indexes(db: Database) -> None:
     """What each detector version has run on, and the indexes the hot paths of a large
     project need (issue 16: 100,000 articles must open like 100).
 

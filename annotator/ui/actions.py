@@ -75,6 +75,14 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("&File", "act_cancel", "&Cancel detection", "cancel_detection", "Ctrl+Shift+X"),
     ActionSpec("&File", "", "", ""),
     ActionSpec("&File", "act_export", "&Export…", "lazy:export", "Ctrl+E"),
+    ActionSpec(
+        "&File",
+        "act_save_copy",
+        "Save a &copy…",
+        "save_copy",
+        None,
+        "Write the whole project to one file (safe to mail or back up)",
+    ),
     ActionSpec("&File", "", "", ""),
     ActionSpec("&File", "act_quit", "&Quit", "close", "Ctrl+Q"),
     ActionSpec("&Edit", "act_undo", "&Undo", "undo", "Ctrl+Z", edits=True),
@@ -169,6 +177,9 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("&View", "act_list", "Article &list", "toggle_list", "F4"),
     ActionSpec("&Review", "act_review", "&Review annotators…", "lazy:review", edits=True),
     ActionSpec("&Review", "act_dashboard", "Agreement &dashboard…", "lazy:dashboard"),
+    ActionSpec("&Review", "", "", ""),
+    ActionSpec("&Review", "act_speakers", "&Speakers…", "lazy:speakers", "Ctrl+Shift+P"),
+    ActionSpec("&Review", "act_summary", "Quote &summary…", "lazy:summary"),
     ActionSpec("&Help", "act_shortcuts", "&Keyboard shortcuts", "show_shortcuts", "F1"),
     ActionSpec("&Help", "act_about", "&About Quote Annotator", "about"),
     # -- issue 10: stance targets, legend, zoom, projects (placed with ``before``) ----------
@@ -232,6 +243,8 @@ LAZY: dict[str, tuple[str, str, Callable[[Any, Any], QWidget]]] = {
         "DashboardWindow",
         lambda w, cls: cls(w.project_path, w),
     ),
+    "speakers": ("annotator.ui.speakers_window", "SpeakersWindow", lambda w, cls: cls(w)),
+    "summary": ("annotator.ui.summary_window", "SummaryWindow", lambda w, cls: cls(w)),
 }
 
 
@@ -251,6 +264,7 @@ class ActionWindow(QMainWindow):
     act_detect: QAction
     act_cancel: QAction
     act_export: QAction
+    act_save_copy: QAction
     act_quit: QAction
     act_undo: QAction
     act_redo: QAction

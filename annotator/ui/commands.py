@@ -11,9 +11,11 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
+from annotator.core.errors import ProjectError
 from annotator.services.items import ItemKey
 from annotator.services.ops import Op
 from annotator.services.session import Session
+from annotator.store.project import Project
 from annotator.ui.actions import ActionWindow
 from annotator.ui.article_list import ArticleList
 from annotator.ui.article_view import ArticleView
@@ -44,6 +46,31 @@ class QuoteCommands(ActionWindow):
 
     def _show_current(self, scroll: bool = True) -> None:
         raise NotImplementedError
+
+    project: Project
+
+    # -- a copy of the project ---------------------------------------------------------------
+
+    def ask_copy_path(self) -> str:
+        """The file File > Save a copy writes ("" when cancelled). Tests replace this."""
+        default = self.project_path.with_name(f"{self.project_path.stem}-copy.db")
+        path, _filter = QFileDialog.getSaveFileName(
+            self, "Save a copy of the project", str(default), "Project files (*.db)"
+        )
+        return path
+
+    def save_copy(self, path: str | None = None) -> Path | None:
+        """File > Save a copy…: one consistent file written with SQLite's backup API."""
+        target = path if path is not None else self.ask_copy_path()
+        if not target:
+            return None
+        try:
+            written = self.project.save_copy(target)
+        except (ProjectError, OSError) as exc:
+            QMessageBox.warning(self, "Save a copy", f"The copy was not written: {exc}")
+            return None
+        self.statusBar().showMessage(f"Saved a copy of the project to {written}", 8000)
+        return written
 
     # -- importing -------------------------------------------------------------------------
 

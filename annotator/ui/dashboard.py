@@ -316,7 +316,7 @@ class DashboardWindow(QMainWindow):
         self.report = report
         n = len(report.annotators)
         alpha = (
-            "n/a (fewer than two stance labels in use)"
+            f"n/a ({report.stance_alpha_note or 'fewer than two stance labels in use'})"
             if report.stance_alpha is None
             else f"{report.stance_alpha:.3f}"
         )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from platformdirs import user_documents_path
 from PySide6.QtCore import Qt, QThreadPool, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QProgressBar,
     QPushButton,
     QSpinBox,
@@ -42,9 +44,26 @@ from annotator.services.export import (
     check_split,
     export_project,
     gold_reviewers,
+    part_paths,
 )
 from annotator.store.project import Project
 from annotator.ui.workers import Task, WorkerSignals
+
+#: Extensions an export output may carry that a change of format replaces.
+_EXPORT_SUFFIXES = frozenset(e for e in EXTENSIONS.values() if e) | {".tsv", ".json", ".txt"}
+
+
+def with_format_extension(path: Path, fmt: str) -> Path:
+    """``path`` with the extension of ``fmt`` (none for brat, which writes a folder).
+
+    Only a missing extension or one of another export format is replaced, so a name the
+    user chose (``data.v2``) keeps its dots.
+    """
+    suffix = path.suffix.lower()
+    if suffix and suffix not in _EXPORT_SUFFIXES:
+        return path if fmt == "brat" else path.with_name(path.name + EXTENSIONS[fmt])
+    base = path.with_suffix("") if suffix else path
+    return base if fmt == "brat" else base.with_name(base.name + EXTENSIONS[fmt])
 
 
 class ExportTask(Task):
@@ -107,7 +126,10 @@ class ExportDialog(QDialog):
 
         form = QFormLayout()
         form.addRow("&Format:", self.format_combo)
-        form.addRow("&Output:", out_row)
+        # a row label given as text next to a layout gets no buddy and would show its "&"
+        output_label = QLabel("&Output:")
+        output_label.setBuddy(self.output_edit)
+        form.addRow(output_label, out_row)
         form.addRow("", self.bom_check)
 
         filters = QGroupBox("Which quotes")
@@ -117,6 +139,14 @@ class ExportDialog(QDialog):
         self.annotator_list.setMaximumHeight(96)
         self._fill_people(self._annotators)
         fl.addRow("Annotators:", self.annotator_list)
+        self.all_annotators_check = QCheckBox(
+            "Every annotator's &versions, each record naming its annotator"
+        )
+        self.all_annotators_check.setToolTip(
+            "Needed when articles have several annotators' versions and no annotator is "
+            "ticked; spaCy and Prodigy get one document per annotator"
+        )
+        fl.addRow("", self.all_annotators_check)
         self.status_checks: dict[str, QCheckBox] = {}
         srow = QHBoxLayout()
         for status in STATUSES:
@@ -200,16 +230,24 @@ class ExportDialog(QDialog):
         self._fill_people(self._reviewers if on else self._annotators)
         for box in self.status_checks.values():
             box.setEnabled(not on)
+        self.all_annotators_check.setEnabled(not on)
 
     @property
     def format(self) -> str:
         return str(self.format_combo.currentData())
 
+    @staticmethod
+    def default_folder() -> Path:
+        """Where exports go unless the user picks a place: their documents folder
+        (platformdirs; ``~/Documents`` on most systems), else their home folder."""
+        docs = user_documents_path()
+        return docs if docs.is_dir() else Path.home()
+
     def _default_output(self, fmt: str) -> Path:
         stem = f"{self.project_path.stem}-export"
         if fmt == "prodigy":
             stem += "-prodigy"
-        return self.project_path.parent / f"{stem}{EXTENSIONS[fmt]}"
+        return self.default_folder() / f"{stem}{EXTENSIONS[fmt]}"
 
     def _format_changed(self) -> None:
         fmt = self.format
@@ -218,6 +256,8 @@ class ExportDialog(QDialog):
         defaults = {str(self._default_output(f)) for f in FORMATS}
         if not current or current in defaults:
             self.output_edit.setText(str(self._default_output(fmt)))
+        else:
+            self.output_edit.setText(str(with_format_extension(Path(current), fmt)))
 
     def _browse(self) -> None:
         if self.format == "brat":
@@ -260,7 +300,7 @@ class ExportDialog(QDialog):
             split = tuple(values)
         return ExportOptions(
             format=self.format,
-            output=Path(out),
+            output=with_format_extension(Path(out), self.format),
             annotators=people,
             statuses=("accepted",) if gold else statuses,
             kinds=() if len(kinds) == len(KINDS) else kinds,
@@ -268,7 +308,50 @@ class ExportDialog(QDialog):
             split=split,
             seed=self.seed_spin.value(),
             bom=self.bom_check.isChecked() and self.format == "csv",
+            all_annotators=self.all_annotators_check.isChecked() and not gold,
         )
+
+    def whose_versions_missing(self, options: ExportOptions) -> str | None:
+        """The question to ask when several annotators' versions of an article would go
+        out together and the user has not said whose (None when nothing is missing)."""
+        if options.gold or options.annotators or options.all_annotators:
+            return None
+        with Project.open(self.project_path, create=False, readonly=True) as project:
+            shared = project.annotators_sharing_articles(
+                options.statuses or None, options.kinds or None
+            )
+        if not shared:
+            return None
+        gold = " “Reviewed (gold) versions only”," if self._reviewers else ""
+        return (
+            f"articles have versions by {len(shared)} annotators ({', '.join(shared)}), so "
+            "each quote would be exported several times. Choose whose:"
+            f"{gold} tick one annotator, or tick “Every annotator's versions” (spaCy and "
+            "Prodigy then get one document per annotator)."
+        )
+
+    def ask_replace(self, paths: list[Path]) -> bool:
+        """Ask before an export replaces existing files; True to go ahead."""
+        names = "\n".join(str(p) for p in paths)
+        answer = QMessageBox.question(
+            self,
+            "Replace existing files?",
+            f"These already exist and would be replaced:\n{names}\n\nReplace them?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    @staticmethod
+    def existing_targets(options: ExportOptions) -> list[Path]:
+        """Outputs of ``options`` that exist: files, or brat folders of an earlier export."""
+        out = []
+        for _name, path in part_paths(options):
+            # a brat folder of an earlier export (the export refuses any other folder)
+            folder = options.format == "brat" and (path / "annotation.conf").is_file()
+            if path.is_file() or folder:
+                out.append(path)
+        return out
 
     @property
     def running(self) -> bool:
@@ -282,6 +365,17 @@ class ExportDialog(QDialog):
             options = self.options()
         except ExportError as exc:
             self._show_error(str(exc))
+            return
+        question = self.whose_versions_missing(options)
+        if question:
+            self._show_error(question)
+            self.failed.emit(question)
+            return
+        self.output_edit.setText(str(options.output))
+        existing = self.existing_targets(options)
+        if existing and not self.ask_replace(existing):
+            self.status_label.setStyleSheet("")
+            self.status_label.setText("Nothing was exported; the existing files were kept.")
             return
         self.report = None
         self.task = ExportTask(self.project_path, options)

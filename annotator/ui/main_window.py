@@ -48,6 +48,8 @@ from annotator.ui.workers import default_loader
 SETTINGS_ANNOTATOR = "annotator"
 #: Article-list rows read per page (one indexed query of a few tens of milliseconds).
 LIST_PAGE = 500
+#: How often the window looks for written but not yet checkpointed changes (ms).
+CHECKPOINT_POLL_MS = 250
 
 
 class MainWindow(ProjectCommands):
@@ -110,6 +112,11 @@ class MainWindow(ProjectCommands):
             st.read_only_label,
         )
         self._build_controllers(pipeline_loader or default_loader(model))
+        # the .db alone stays whole: a burst of writes is checkpointed once it is over
+        self._checkpoint_timer = QTimer(self)
+        self._checkpoint_timer.setInterval(CHECKPOINT_POLL_MS)
+        self._checkpoint_timer.timeout.connect(lambda: self.project.checkpoint_if_due())
+        self._checkpoint_timer.start()
         self.read_only.enter(self)
         self._initial_geometry()
         self.restore_zoom()

@@ -99,6 +99,9 @@ def project(tmp_path: Path) -> Project:
 
 
 def opts(tmp_path: Path, fmt: str, name: str, **kw: object) -> ExportOptions:
+    """Options for these tests: alice and bob share articles, so every version goes out
+    (``all_annotators``) unless a test says otherwise."""
+    kw.setdefault("all_annotators", True)
     return ExportOptions(format=fmt, output=tmp_path / name, **kw)  # type: ignore[arg-type]
 
 
@@ -253,7 +256,7 @@ def test_brat_refuses_a_foreign_folder_but_replaces_its_own(
     foreign = tmp_path / "mine"
     foreign.mkdir()
     (foreign / "notes.txt").write_text("do not touch", encoding="utf-8")
-    with pytest.raises(ExportError, match="not empty"):
+    with pytest.raises(ExportError, match="did not write .notes.txt."):
         export_project(project, opts(tmp_path, "brat", "mine"))
     assert (foreign / "notes.txt").read_text(encoding="utf-8") == "do not touch"
     export_project(project, opts(tmp_path, "brat", "b"))
@@ -273,17 +276,17 @@ def test_round_trip_gives_identical_files(
     statuses = ("accepted", "rejected", "pending")
     first = tmp_path / "one" / name
     first.parent.mkdir()
-    export_project(project, ExportOptions(fmt, first, statuses=statuses))
+    export_project(project, ExportOptions(fmt, first, statuses=statuses, all_annotators=True))
     with Project.open(tmp_path / "new.db") as fresh:
         report = import_paths(fresh, [first])
         assert not report.failed, report.lines()
         assert report.quotes_added == 20
         second = tmp_path / "two" / name
         second.parent.mkdir()
-        export_project(fresh, ExportOptions(fmt, second, statuses=statuses))
+        export_project(fresh, ExportOptions(fmt, second, statuses=statuses, all_annotators=True))
     if fmt == "brat":
         files = sorted(p.name for p in first.iterdir())
-        assert files == sorted(p.name for p in second.iterdir()) and len(files) == 13
+        assert files == sorted(p.name for p in second.iterdir()) and len(files) == 14
         for f in files:
             assert (first / f).read_bytes() == (second / f).read_bytes(), f
     else:
@@ -325,6 +328,7 @@ def test_command_line(project: Project, tmp_path: Path, capsys: pytest.CaptureFi
             "0.5,0.5",
             "--seed",
             "1",
+            "--all-annotators",
             "--quiet",
         ]
     )

@@ -113,6 +113,7 @@ def test_jsonl_split(qtbot: QtBot, export_db: Path, tmp_path: Path) -> None:
     dev.setValue(0.5)
     test.setValue(0.0)
     d.seed_spin.setValue(4)
+    qtbot.mouseClick(d.all_annotators_check, Qt.MouseButton.LeftButton)  # alice and bob
     report = run(qtbot, d)
     assert [(p.name, p.articles) for p in report.parts] == [("train", 3), ("dev", 3)]  # type: ignore[attr-defined]
     ids = []
@@ -142,9 +143,10 @@ def test_a_refused_export_says_why(qtbot: QtBot, export_db: Path, tmp_path: Path
     d = dialog(qtbot, export_db)
     choose_format(d, "brat")
     set_output(qtbot, d, folder)
+    qtbot.mouseClick(d.all_annotators_check, Qt.MouseButton.LeftButton)
     with qtbot.waitSignal(d.failed, timeout=20000) as blocker:
         qtbot.mouseClick(d.export_button, Qt.MouseButton.LeftButton)
-    assert "not empty" in blocker.args[0]
+    assert "did not write (keep.txt)" in blocker.args[0]
     assert "Cannot export" in d.status_label.text()
     assert sorted(p.name for p in folder.iterdir()) == ["keep.txt"]
     # a bad split is caught before anything runs

@@ -1,0 +1,205 @@
+"""Speaker-registry rules without storage: name keys, merge suggestions, gender guesses.
+
+Merge suggestions follow what analysts found splitting their counts (issue 11: "Lee" /
+"Lee In-young", "Post" / "New York Post", "Kulik" / "Andrey Kulik"): a name whose words are
+a subset of another's, the same surname within one article, and case or accent variants.
+Gender guesses come from honorifics and from a first-name list (the ``gender-guesser``
+package: Jörg Michael's list of about 40,000 first names by country, offline); a guess is
+always marked as such until the analyst confirms it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from annotator.core.model import Speaker
+
+#: Honorifics and titles that tell a person's gender (English news usage, plus the
+#: German/French forms seen in wire copy).
+HONORIFIC_GENDER: dict[str, str] = {
+    "mr": "male",
+    "mister": "male",
+    "sir": "male",
+    "lord": "male",
+    "king": "male",
+    "prince": "male",
+    "herr": "male",
+    "monsieur": "male",
+    "m.": "male",
+    "mrs": "female",
+    "ms": "female",
+    "miss": "female",
+    "madam": "female",
+    "madame": "female",
+    "mme": "female",
+    "mlle": "female",
+    "dame": "female",
+    "lady": "female",
+    "queen": "female",
+    "princess": "female",
+    "frau": "female",
+}
+
+#: Words that are roles or titles, never part of a person's name (for name keys).
+TITLE_WORDS = frozenset(
+    {
+        *HONORIFIC_GENDER,
+        "dr",
+        "prof",
+        "professor",
+        "president",
+        "minister",
+        "senator",
+        "sen",
+        "rep",
+        "gov",
+        "governor",
+        "mayor",
+        "judge",
+        "councillor",
+        "councilor",
+        "ambassador",
+        "secretary",
+        "chancellor",
+        "general",
+        "gen",
+        "col",
+        "capt",
+        "rev",
+        "the",
+    }
+)
+
+_WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*", re.UNICODE)
+
+
+def fold(text: str) -> str:
+    """Case- and accent-insensitive form of a name (``"Ángela  MERKEL"`` -> ``"angela merkel"``)."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(bare.casefold().split())
+
+
+def name_tokens(name: str) -> tuple[str, ...]:
+    """The folded words of a name without titles and honorifics (``"Mr. Lee In-young"`` ->
+    ``("lee", "in-young")``)."""
+    words = [w for w in _WORD.findall(fold(name))]
+    return tuple(w for w in words if w.rstrip(".") not in TITLE_WORDS)
+
+
+@dataclass(frozen=True)
+class MergeSuggestion:
+    """Merge ``other`` into ``keep`` (the fuller name), and why."""
+
+    keep: int
+    other: int
+    reason: str
+
+
+def merge_suggestions(
+    speakers: Iterable[Speaker], articles: Mapping[int, set[int]] | None = None
+) -> list[MergeSuggestion]:
+    """Pairs of registry entries that are probably one speaker, most certain first.
+
+    Args:
+        speakers: the registry.
+        articles: speaker id -> articles where quotes name it (for "same surname in one
+            article"); None skips that rule.
+
+    Returns:
+        One suggestion per pair: case/accent variants first, then a name whose words all
+        occur in exactly one longer name, then a shared surname in a shared article.
+        Organisations are only paired with organisations or unknowns, people with people
+        or unknowns.
+    """
+    entries = list(speakers)
+    out: list[MergeSuggestion] = []
+    seen: set[tuple[int, int]] = set()
+
+    def add(keep: Speaker, other: Speaker, reason: str) -> None:
+        pair = (min(keep.id, other.id), max(keep.id, other.id))
+        if pair in seen or not _kinds_fit(keep, other):
+            return
+        seen.add(pair)
+        out.append(MergeSuggestion(keep.id, other.id, reason))
+
+    by_fold: dict[str, list[Speaker]] = {}
+    for sp in entries:
+        by_fold.setdefault(fold(sp.name), []).append(sp)
+    for group in by_fold.values():
+        for other in group[1:]:
+            add(
+                group[0],
+                other,
+                f"“{other.name}” differs from “{group[0].name}” only in case or accents",
+            )
+
+    tokens = {sp.id: set(name_tokens(sp.name)) for sp in entries}
+    for short in entries:
+        st = tokens[short.id]
+        if not st:
+            continue
+        fuller = [sp for sp in entries if sp.id != short.id and st < tokens[sp.id]]
+        if len(fuller) == 1:
+            add(fuller[0], short, f"every word of “{short.name}” is in “{fuller[0].name}”")
+
+    if articles is not None:
+        # A surname shared by several fuller names is ambiguous project-wide ("Obi": Marcus
+        # Obi, Grace Obi) but not inside the one article where both are quoted.
+        for short in entries:
+            st = tokens[short.id]
+            if not st:
+                continue
+            for full in entries:
+                ft = tokens[full.id]
+                if full.id == short.id or not st < ft:
+                    continue
+                if name_tokens(short.name)[-1] != name_tokens(full.name)[-1]:
+                    continue
+                if articles.get(short.id, set()) & articles.get(full.id, set()):
+                    add(full, short, f"same surname as “{full.name}” in the same article")
+    return out
+
+
+def _kinds_fit(a: Speaker, b: Speaker) -> bool:
+    kinds = {a.kind, b.kind} - {"unknown"}
+    return len(kinds) <= 1
+
+
+@lru_cache(maxsize=1)
+def _first_name_detector() -> Any:
+    try:
+        import gender_guesser.detector as gd  # type: ignore[import-untyped]
+    except ImportError:  # pragma: no cover - a dependency of the package
+        return None
+    return gd.Detector(case_sensitive=False)
+
+
+def guess_gender(name: str, role: str | None = None) -> str:
+    """``female``, ``male`` or ``unknown`` for a speaker name (a guess, never a fact).
+
+    An honorific in the name or role decides ("Ms Adeyemi", "Sir Keir"); otherwise the
+    first word of the name is looked up in the first-name list, where only "female",
+    "mostly_female", "male" and "mostly_male" count ("andy", "unknown" give unknown).
+    """
+    words = [w.rstrip(".") for w in _WORD.findall(fold(f"{role or ''} {name}"))]
+    for w in words:
+        if w in HONORIFIC_GENDER:
+            return HONORIFIC_GENDER[w]
+    first = next((w for w in name_tokens(name)), None)
+    if first is None or len(first) < 2:
+        return "unknown"
+    detector = _first_name_detector()
+    if detector is None:
+        return "unknown"
+    verdict = detector.get_gender(first.capitalize())
+    if verdict in ("female", "mostly_female"):
+        return "female"
+    if verdict in ("male", "mostly_male"):
+        return "male"
+    return "unknown"

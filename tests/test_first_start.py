@@ -1,0 +1,132 @@
+"""First start explains itself (issue 15): no display or missing Qt xcb libraries give one
+``annotator: error:`` line with the fix, exit 1, and no project file."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from annotator import cli
+from annotator.ui import platform_check
+from annotator.ui.platform_check import (
+    DEBIAN_PACKAGES,
+    RUNTIME_LIBRARIES,
+    XCB_PACKAGES,
+    parse_ldd,
+    qt_xcb_files,
+    window_problem,
+)
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _headless_env(tmp_path: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    env.pop("QT_QPA_PLATFORM", None)
+    env["XDG_DATA_HOME"] = str(tmp_path / "data")
+    env["XDG_CONFIG_HOME"] = str(tmp_path / "config")
+    env["HOME"] = str(tmp_path / "home")
+    return env
+
+
+@pytest.mark.parametrize("with_project", [False, True])
+def test_no_display_one_line_exit_1_and_nothing_created(tmp_path: Path, with_project: bool) -> None:
+    project = tmp_path / "work" / "p.db"
+    project.parent.mkdir()
+    argv = [sys.executable, "-m", "annotator"] + ([str(project)] if with_project else [])
+    out = subprocess.run(
+        argv, env=_headless_env(tmp_path), capture_output=True, text=True, timeout=120, cwd=REPO
+    )
+    assert out.returncode == 1, out.stderr
+    lines = out.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("annotator: error: "), out.stderr
+    assert "no display" in lines[0] and "DISPLAY" in lines[0] and "xvfb" in lines[0]
+    assert not project.exists()
+    assert list(project.parent.iterdir()) == []
+    created = list((tmp_path / "data").rglob("*")) if (tmp_path / "data").exists() else []
+    assert created == []
+
+
+FAKE_LDD = """\
+\tlinux-vdso.so.1 (0x00007ffd)
+\tlibQt6Gui.so.6 => /opt/PySide6/Qt/lib/libQt6Gui.so.6 (0x00007f)
+\tlibxcb-cursor.so.0 => /lib/x86_64-linux-gnu/libxcb-cursor.so.0 (0x00007f)
+\tlibxcb-icccm.so.4 => not found
+\tlibxcb-keysyms.so.1 => not found
+\tlibxcb-icccm.so.4 => not found
+\tlibc.so.6 => /lib/x86_64-linux-gnu/libc.so.6 (0x00007f)
+"""
+
+
+def test_missing_libraries_are_named_with_the_apt_command(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("DISPLAY", ":99")
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    monkeypatch.delenv("QT_QPA_PLATFORM", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.setattr(platform_check, "_run_ldd", lambda path: FAKE_LDD)
+    monkeypatch.setattr(platform_check.shutil, "which", lambda name: "/usr/bin/ldd")
+    monkeypatch.setattr(platform_check, "qt_xcb_files", lambda: [Path("libqxcb.so")])
+    monkeypatch.setattr(platform_check.sys, "platform", "linux")
+    for argv in ([], [str(tmp_path / "p.db")]):
+        assert cli.main(argv) == 1
+        (line,) = capsys.readouterr().err.strip().splitlines()
+        assert line.startswith("annotator: error: ")
+        assert "libxcb-icccm.so.4, libxcb-keysyms.so.1" in line
+        assert "sudo apt install libxcb-icccm4 libxcb-keysyms1" in line
+        assert "cursor" not in line  # Qt's own message would blame xcb-cursor0
+    assert not (tmp_path / "p.db").exists() and not (tmp_path / "data").exists()
+
+
+@pytest.mark.parametrize(
+    ("env", "expect"),
+    [
+        ({"QT_QPA_PLATFORM": "offscreen"}, None),
+        ({"QT_QPA_PLATFORM": "minimal"}, None),
+        ({"WAYLAND_DISPLAY": "wayland-0"}, None),
+        ({}, "no display"),
+        ({"QT_QPA_PLATFORM": "xcb"}, "no display"),
+        ({"DISPLAY": ":1"}, "libxcb-icccm.so.4"),
+        ({"DISPLAY": ":1", "QT_QPA_PLATFORM": "xcb"}, "libxcb-icccm.so.4"),
+    ],
+)
+def test_which_platforms_are_checked(env: dict[str, str], expect: str | None) -> None:
+    problem = window_problem(env, ldd=lambda path: FAKE_LDD, platform="linux")
+    if expect is None:
+        assert problem is None
+    else:
+        assert problem is not None and expect in problem
+    assert window_problem({}, platform="darwin") is None
+
+
+def test_known_packages_cover_the_real_xcb_plugin() -> None:
+    """Every library the installed plugin loads (per ldd) maps to a package in the list."""
+    files = qt_xcb_files()
+    if not files or shutil.which("ldd") is None:
+        pytest.skip("no PySide6 xcb plugin or no ldd on this machine")
+    named: set[str] = set()
+    for f in files:
+        out = subprocess.run(["ldd", str(f)], capture_output=True, text=True, check=True)
+        for line in out.stdout.splitlines():
+            if "PySide6" in line or "/Qt/lib" in line:
+                continue  # Qt's own, shipped in the wheel
+            names, _missing = parse_ldd(line)
+            named.update(names)
+    outside = named - RUNTIME_LIBRARIES - {n for n in named if n.startswith("ld-linux")}
+    assert outside, "ldd named no system library"
+    unknown = sorted(n for n in outside if n not in DEBIAN_PACKAGES)
+    assert unknown == []
+    assert {DEBIAN_PACKAGES[n] for n in outside} <= set(XCB_PACKAGES)
+    assert {"libxcb-icccm4", "libxcb-keysyms1", "libxcb-cursor0"} <= set(XCB_PACKAGES)
+
+
+def test_readme_lists_every_package() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    missing = [p for p in XCB_PACKAGES if p not in readme]
+    assert missing == []

@@ -1,0 +1,115 @@
+"""The Speakers and Summary windows, driven by keys and clicks; asserting on the project."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from annotator.core.model import Article, Quote
+from annotator.services.agreement import compute_agreement
+from annotator.store.project import Project
+from annotator.ui.main_window import MainWindow
+from annotator.ui.speakers_window import SpeakersWindow
+from annotator.ui.summary_window import SummaryWindow
+
+TEXT = (
+    "Councillor Marcus Obi spoke first. “The bridge is safe,” Obi said. "
+    "“Tolls must go,” said Marcus Obi. Judge Helen Brandt disagreed."
+)
+
+
+def _q(piece: str, who: str, name: str, mention: str) -> Quote:
+    start = TEXT.index(piece)
+    return Quote(
+        content_spans=((start, start + len(piece)),),
+        speaker_text=mention,
+        speaker_name=name,
+        annotator=who,
+        status="accepted",
+        origin="manual",
+        kind="direct",
+    )
+
+
+@pytest.fixture
+def two_annotators(tmp_path: Path) -> Path:
+    path = tmp_path / "p.db"
+    with Project.open(path) as p:
+        aid, _ = p.add_article(Article("Bridge", TEXT))
+        p.add_annotation(aid, "alice", _q("The bridge is safe", "alice", "Obi", "Obi"))
+        p.add_annotation(aid, "alice", _q("Tolls must go", "alice", "Marcus Obi", "Marcus Obi"))
+        p.add_annotation(aid, "bob", _q("The bridge is safe", "bob", "Marcus Obi", "Obi"))
+        p.add_annotation(aid, "bob", _q("Tolls must go", "bob", "Marcus Obi", "Marcus Obi"))
+    return path
+
+
+def _canonical(path: Path) -> float | None:
+    with Project.open(path, readonly=True) as p:
+        return compute_agreement(p, ["alice", "bob"]).pairs[0].speaker_agreement_canonical
+
+
+def _open_window(qtbot: Any, path: Path, cls: type) -> tuple[MainWindow, Any]:
+    w = MainWindow(path, annotator="alice", load_model=False)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    act = w.act_speakers if cls is SpeakersWindow else w.act_summary
+    act.trigger()
+    win = next(x for x in w._windows if isinstance(x, cls))
+    qtbot.waitExposed(win)
+    win.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is win)
+    return w, win
+
+
+def test_merge_in_the_panel_then_undo_moves_the_agreement_and_back(
+    qtbot: Any, two_annotators: Path
+) -> None:
+    assert _canonical(two_annotators) == pytest.approx(0.5)
+    w, win = _open_window(qtbot, two_annotators, SpeakersWindow)
+    names = [st.speaker.name for st in win.model.rows]
+    assert set(names) == {"Marcus Obi", "Obi"}
+    win.table.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is win.table)
+    win.table.selectAll()
+    qtbot.keyClick(win.table, Qt.Key.Key_M, Qt.KeyboardModifier.ControlModifier)
+    assert [st.speaker.name for st in win.model.rows] == ["Marcus Obi"]
+    assert win.model.rows[0].quotes == 4
+    assert _canonical(two_annotators) == pytest.approx(1.0)
+    with Project.open(two_annotators, readonly=True) as p:
+        sp = p.find_speaker("Marcus Obi")
+        assert sp is not None and sp.aliases == ("Obi",)
+    qtbot.keyClick(win.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert {st.speaker.name for st in win.model.rows} == {"Marcus Obi", "Obi"}
+    assert _canonical(two_annotators) == pytest.approx(0.5)
+    # the same undo stack as the annotation window: redo there merges again
+    w.undo_stack.redo()
+    assert _canonical(two_annotators) == pytest.approx(1.0)
+
+
+def test_a_suggestion_is_accepted_with_enter(qtbot: Any, two_annotators: Path) -> None:
+    _w, win = _open_window(qtbot, two_annotators, SpeakersWindow)
+    assert win.suggestions.count() == 1
+    assert "Obi" in win.suggestions.item(0).text()
+    win.suggestions.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is win.suggestions)
+    qtbot.keyClick(win.suggestions, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: win.suggestions.count() == 0)
+    with Project.open(two_annotators, readonly=True) as p:
+        assert [s.name for s in p.speakers()] == ["Marcus Obi"]
+
+
+def test_summary_counts_the_chosen_annotator(qtbot: Any, two_annotators: Path) -> None:
+    _w, win = _open_window(qtbot, two_annotators, SummaryWindow)
+    assert win.source_box.currentText() == "alice"
+    assert win.report is not None and win.report.total == 2
+    assert win.tabs.count() == 7
+    table = win.tabs.widget(0).widget(1)
+    got = {table.item(r, 0).text(): table.item(r, 1).text() for r in range(table.rowCount())}
+    assert got == {"Obi": "1", "Marcus Obi": "1"}
+    chart = win.tabs.widget(0).widget(0).widget()
+    assert not chart.pixmap().isNull()
