@@ -20,6 +20,11 @@ KINDS: tuple[str, ...] = ("direct", "mixed", "indirect")
 STATUSES: tuple[str, ...] = ("accepted", "rejected", "pending")
 ORIGINS: tuple[str, ...] = ("model", "model-corrected", "manual")
 DEFAULT_STANCE_LABELS: tuple[str, ...] = ("support", "oppose", "neutral", "unclear")
+#: Project setting: do a direct quote's content spans include its quotation marks and the
+#: punctuation before the closing mark (``"We won,"``) or not (``We won``)? The default
+#: follows the default guidelines (resources/guidelines.md: "Leave out the quotation marks").
+MARKS_INSIDE_SETTING = "quote_marks_inside"
+MARKS_INSIDE_DEFAULT = False
 
 
 def normalise_spans(spans: Iterable[Sequence[int]] | None) -> tuple[Span, ...]:

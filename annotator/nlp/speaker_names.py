@@ -65,7 +65,7 @@ class NameIndex:
 
         Titles (``Minister``), ``the`` and a possessive ``'s`` are dropped first.
         """
-        text = _strip_possessive(text)
+        text = _strip_possessive(text).lstrip("-–—―~")  # "--Councillor Rosa Lind" (byline)
         if text.lower().startswith("the "):
             text = text[4:]
         if label == "PERSON":
@@ -205,7 +205,10 @@ def _name_in(idx: DocIndex, names: NameIndex, span: Span) -> tuple[str | None, s
         if label in ("PERSON", "ORG"):
             found.append((start, label, text))
         k += 1
-    for start, label, text in sorted(found, key=lambda f: f[1] != "PERSON"):
+    # a PERSON first, and a capitalised one ("harbour master Iain Ross": not the role)
+    for start, label, text in sorted(found, key=lambda f: (f[1] != "PERSON", f[2][:1].islower())):
+        if label == "PERSON":
+            text = _whole_name(idx.text, start, start + len(text), b)
         return names.full_name(text, label, start), label
     if not idx.ents and not idx.has_dep:
         # rules-only: a capitalised mention is a name
@@ -220,6 +223,25 @@ def _name_in(idx: DocIndex, names: NameIndex, span: Span) -> tuple[str | None, s
         if caps and caps[0].lower() not in lx.PRONOUNS:
             return names.full_name(" ".join(caps), "PERSON", a), "PERSON"
     return None, None
+
+
+def _whole_name(text: str, start: int, end: int, limit: int) -> str:
+    """A PERSON entity with the capitalised words that follow it up to ``limit``.
+
+    The tagger sometimes stops early (``Dr. Amara Obi`` -> ``Amara``); a byline or
+    speaker span that goes on in capitals still names the same person.
+    """
+    while end < limit:
+        k = end
+        while k < limit and text[k] == " ":
+            k += 1
+        j = k
+        while j < limit and (text[j].isalpha() or text[j] in "’'-"):
+            j += 1
+        if k == end or j == k or not text[k].isupper():
+            break
+        end = j
+    return text[start:end]
 
 
 def _resolve_reference(
@@ -251,7 +273,7 @@ def _resolve_reference(
             start, _end, lab, text = names.idx.ents[k]
             return names.full_name(text, lab, start), lab
         if len(mention.split()) <= 4 and all(w[:1].isupper() for w in mention.split()):
-            return _strip_possessive(mention), "PERSON"
+            return names.full_name(mention, "PERSON", at), "PERSON"
         return None, None
     if words[0] not in ("the", "a", "an", "this", "that"):
         return None, None

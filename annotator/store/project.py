@@ -23,6 +23,8 @@ from sqlite_utils import Database
 from annotator.core.errors import ProjectError, ReadOnlyProjectError
 from annotator.core.model import (
     DEFAULT_STANCE_LABELS,
+    MARKS_INSIDE_DEFAULT,
+    MARKS_INSIDE_SETTING,
     AnnotationRecord,
     Article,
     Quote,
@@ -446,6 +448,10 @@ class Project:
 
     def guidelines(self) -> str:
         return str(self.get_setting("guidelines", "") or "")
+
+    def marks_inside(self) -> bool:
+        """Do direct quotes include their quotation marks (setting ``quote_marks_inside``)?"""
+        return bool(self.get_setting(MARKS_INSIDE_SETTING, MARKS_INSIDE_DEFAULT))
 
     # -- annotators and speakers ---------------------------------------------------------------
 
