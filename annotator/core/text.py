@@ -8,10 +8,13 @@ converts with :class:`Utf16Map` (its ``to_utf16``/``from_utf16``) and nowhere el
 from __future__ import annotations
 
 import hashlib
+import re
 import unicodedata
 from bisect import bisect_right
 from collections.abc import Sequence
 from typing import overload
+
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 
 
 def normalise_text(text: str) -> str:
@@ -43,11 +46,14 @@ class Utf16Map:
     """Convert between code-point offsets and UTF-16 offsets for one text.
 
     Only characters outside the Basic Multilingual Plane (emoji, for instance) take two
-    UTF-16 units, so the map keeps just their positions and converts in O(log n).
+    UTF-16 units, so the map keeps just their positions and converts in O(log n). Finding
+    them is one regular-expression scan (C speed, no Python loop over the characters); a
+    text without any (almost every news article) gets empty lists, so both conversions
+    are the identity.
     """
 
     def __init__(self, text: str) -> None:
-        self._astral = [i for i, ch in enumerate(text) if ord(ch) > 0xFFFF]
+        self._astral = [m.start() for m in _ASTRAL.finditer(text)]
         # UTF-16 position of each astral character's first unit
         self._astral16 = [i + k for k, i in enumerate(self._astral)]
         self._length = len(text)

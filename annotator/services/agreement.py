@@ -12,7 +12,7 @@ reference scorer's definitions); this module decides what counts and gathers the
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from itertools import combinations
 from typing import Any
@@ -142,21 +142,49 @@ def _annotated_by(project: Project, names: Sequence[str]) -> dict[int, set[str]]
     return out
 
 
-def load_versions(project: Project, annotators: Sequence[str]) -> _Loaded:
-    """Each article's text and the chosen annotators' accepted quotes (articles in id order)."""
-    worked = _annotated_by(project, annotators)
-    quotes: dict[int, dict[str, list[Quote]]] = {
-        aid: {n: [] for n in sorted(names)} for aid, names in worked.items()
+#: Articles read per round trip when streaming versions (texts and quotes of one chunk).
+_CHUNK = 200
+
+
+def iter_versions(
+    project: Project, annotators: Sequence[str], min_versions: int = 1
+) -> Iterator[tuple[AnnotatedArticle, str]]:
+    """(article with the chosen annotators' accepted quotes, its title), in id order, for
+    the articles at least ``min_versions`` of them worked on.
+
+    Streams: texts and quotes are read ``_CHUNK`` articles at a time and nothing is kept,
+    so memory stays that of one chunk however large the project (with ``min_versions=2``
+    the articles only one annotator touched are never read at all).
+    """
+    worked = {
+        aid: names
+        for aid, names in _annotated_by(project, annotators).items()
+        if len(names) >= min_versions
     }
-    for rec in project.iter_annotation_rows(annotators=list(annotators), statuses=[COUNTED_STATUS]):
-        name = rec.quote.annotator or ""
-        quotes.setdefault(rec.article_id, {}).setdefault(name, []).append(rec.quote)
+    ids = sorted(worked)
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start : start + _CHUNK]
+        quotes: dict[int, dict[str, list[Quote]]] = {
+            aid: {n: [] for n in sorted(worked[aid])} for aid in chunk
+        }
+        for rec in project.iter_annotation_rows(
+            annotators=list(annotators), statuses=[COUNTED_STATUS], article_ids=chunk
+        ):
+            name = rec.quote.annotator or ""
+            quotes[rec.article_id].setdefault(name, []).append(rec.quote)
+        for art in project.iter_articles(chunk):
+            versions = {n: quotes[art.id][n] for n in annotators if n in quotes[art.id]}
+            yield AnnotatedArticle(str(art.id), art.text, versions), art.title
+
+
+def load_versions(project: Project, annotators: Sequence[str]) -> _Loaded:
+    """Each article's text and the chosen annotators' accepted quotes (articles in id
+    order), all in memory: for small selections; :func:`compute_agreement` streams."""
     articles = []
     titles = {}
-    for art in project.iter_articles(sorted(quotes)):
-        versions = {n: quotes[art.id][n] for n in annotators if n in quotes[art.id]}
-        articles.append(AnnotatedArticle(str(art.id), art.text, versions))
-        titles[str(art.id)] = (art.id, art.title)
+    for art, title in iter_versions(project, annotators):
+        articles.append(art)
+        titles[art.id] = (int(art.id), title)
     return _Loaded(articles, titles)
 
 
@@ -224,27 +252,39 @@ def compute_agreement(
     report.gold_articles = ReviewStore(project).count_reviews(status="done")
     if len(names) < 2:
         return report
-    loaded = load_versions(project, names)
     pair_names = list(combinations(names, 2))
-    per_article: dict[str, int] = {a.id: 0 for a in loaded.articles}
+    aggs = {pair: PairAgreement() for pair in pair_names}
+    n_articles = dict.fromkeys(pair_names, 0)
+    units: list[dict[str, str | None]] = []
+    rows = []
+    # one article at a time: only articles with two or more versions can disagree, and
+    # every figure below is a sum over them (stance units of one annotator are unpairable)
+    for art, title in iter_versions(project, names, min_versions=2):
+        disagreements = 0
+        for a, b in pair_names:
+            for _, pair in iter_pair_agreements([art], a, b):
+                aggs[(a, b)] += pair
+                n_articles[(a, b)] += 1
+                disagreements += pair.disagreements
+        units.extend(stance_units([art]))
+        n_quotes, contested = _contested(art)
+        rows.append(
+            ArticleFigures(
+                int(art.id), title, len(art.versions), n_quotes, contested, disagreements
+            )
+        )
     for k, (a, b) in enumerate(pair_names, 1):
-        # one comparison per article serves both the pair's totals and the article's count
-        agg = PairAgreement()
-        n_articles = 0
-        for art_id, pair in iter_pair_agreements(loaded.articles, a, b):
-            agg += pair
-            n_articles += 1
-            per_article[art_id] += pair.disagreements
+        agg = aggs[(a, b)]
         report.pairs.append(
             PairFigures(
                 a=a,
                 b=b,
-                quote_f1_lenient=agg.lenient_f1 if n_articles else None,
-                quote_f1_jaccard=agg.jaccard_f1 if n_articles else None,
+                quote_f1_lenient=agg.lenient_f1 if n_articles[(a, b)] else None,
+                quote_f1_jaccard=agg.jaccard_f1 if n_articles[(a, b)] else None,
                 speaker_agreement=agg.speaker_span_acc if agg.scores.speaker_n else None,
                 speaker_agreement_canonical=agg.speaker_agreement,
                 stance_kappa=agg.stance_kappa,
-                articles=n_articles,
+                articles=n_articles[(a, b)],
                 quotes_a=agg.scores.n_gold,
                 quotes_b=agg.scores.n_pred,
                 matched=agg.matched,
@@ -253,21 +293,9 @@ def compute_agreement(
         )
         if progress is not None:
             progress(k, len(pair_names))
-    units = stance_units(loaded.articles)  # the clusters are costly: once for both
     report.stance_alpha = krippendorff_alpha_nominal(units)
     if report.stance_alpha is None:
         report.stance_alpha_note = alpha_undefined_reason(units)
-    rows = []
-    for art in loaded.articles:
-        if len(art.versions) < 2:
-            continue
-        n_quotes, contested = _contested(art)
-        ident, title = loaded.titles[art.id]
-        rows.append(
-            ArticleFigures(
-                ident, title, len(art.versions), n_quotes, contested, per_article[art.id]
-            )
-        )
     rows.sort(key=lambda r: (-r.disagreements, -r.contested, r.id))
     report.per_article = rows
     return report

@@ -18,6 +18,16 @@ CHUNK = 16
 _log = logging.getLogger(__name__)
 
 
+def articles_to_detect(project: Project) -> list[int]:
+    """Ids of the articles the installed detector version has not run on ([] when the
+    detector cannot be imported). A project-wide read: call it off the GUI thread."""
+    try:
+        from annotator.nlp.detect import DETECTOR_VERSION
+    except ImportError:
+        return []
+    return project.articles_without_suggestions(DETECTOR_VERSION)
+
+
 def detect_articles(
     project: Project,
     nlp: Any,

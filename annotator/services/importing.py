@@ -350,7 +350,8 @@ class _Steps:
 
     def open(self) -> None:
         if self._opened is None:
-            self._stack.enter_context(self.project.batch())
+            # one change-log row per commit, listing the ids (issue 16: not one per quote)
+            self._stack.enter_context(self.project.logged_batch("import", "batch"))
             self._opened = time.monotonic()
 
     def tick(self) -> None:

@@ -19,7 +19,14 @@ from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from annotator.core.model import Quote, StoredArticle, clean_target, effective_target, spans_text
+from annotator.core.model import (
+    Quote,
+    StoredArticle,
+    SuggestionRecord,
+    clean_target,
+    effective_target,
+    spans_text,
+)
 from annotator.services.editing import (
     RESIZERS,
     fragment_at,
@@ -68,6 +75,8 @@ class Session:
     items: list[Item] = field(default_factory=list)
     index: int = -1
     _suggested: dict[int, Quote] = field(default_factory=dict)
+    _suggestions: list[SuggestionRecord] = field(default_factory=list)
+    _suggestions_of: int | None = None
     _status: str = "new"
     _listeners: list[Callable[[Change], None]] = field(default_factory=list)
     #: suggestions (undecided model quotes) below this confidence are hidden; 0 shows all
@@ -110,11 +119,17 @@ class Session:
             undecided = [i for i, it in enumerate(self.items) if not it.decided]
             self.index = undecided[0] if undecided else 0
 
-    def _load_items(self) -> None:
+    def _load_items(self, suggestions_too: bool = True) -> None:
+        """Re-read the open article's items. ``suggestions_too=False`` keeps the article's
+        suggestions as read before (an annotation op never writes suggestions), so a key
+        press reads only the annotator's annotations again."""
         assert self.article is not None
         aid = self.article.id
-        suggestions = self.project.suggestions(aid)
-        self._suggested = {s.id: s.quote for s in suggestions}
+        if suggestions_too or self._suggestions_of != aid:
+            self._suggestions = self.project.suggestions(aid)
+            self._suggestions_of = aid
+            self._suggested = {s.id: s.quote for s in self._suggestions}
+        suggestions = self._suggestions
         mine = self.project.annotations(aid, self.annotator)
         handled = {r.suggestion_id for r in mine if r.suggestion_id is not None}
         spans = {r.quote.content_spans for r in mine}
@@ -535,7 +550,7 @@ class Session:
             self.article = self.project.article(op.article_id)
         old_pos = self.current.quote.start if self.current else 0
         self._status = self.project.progress(op.article_id, self.annotator)
-        self._load_items()
+        self._load_items(suggestions_too=False)
         focus = inverse.focus
         if isinstance(inverse, AnnotationOp) and inverse.after is None and inverse.annotation_id:
             focus = annotation_key(inverse.annotation_id)

@@ -145,6 +145,8 @@ class Project:
         self.path = path
         self.readonly = readonly
         self._annotator_ids: dict[str, int] = {}
+        # while a logged_batch is open: "action entity" -> ids its actions would have logged
+        self._batch_log: dict[str, list[int | None]] | None = None
         # WAL bookkeeping (time.monotonic() seconds): see _written and checkpoint_if_due
         self._wal_dirty = False
         self._last_write = 0.0
@@ -272,6 +274,36 @@ class Project:
             yield change
             self._log(change.action, change.entity, change.entity_id, change.payload, change.actor)
 
+    @contextmanager
+    def logged_batch(
+        self,
+        action: str,
+        entity: str = "batch",
+        payload: dict[str, Any] | None = None,
+        actor: str | None = None,
+    ) -> Iterator[Change]:
+        """Many actions as one transaction and ONE change-log row (a bulk import).
+
+        Inside, each action appends its id to the batch instead of writing a row of its
+        own; the batch's row is ``(action, entity, payload)`` with ``payload`` extended by
+        ``{"<action> <entity>": [ids...]}`` (e.g. ``"import article"``, ``"add annotation"``),
+        so 100,000 imported quotes cost one small row per batch instead of one with the whole
+        quote each. A failure rolls back the batch and logs nothing. Nested inside another
+        logged batch it joins that one. Raises as :meth:`action` does.
+        """
+        if self._batch_log is not None:
+            with self._action():
+                yield Change(action, entity, None, dict(payload or {}), actor)
+            return
+        self._batch_log = {}
+        try:
+            with self.action(action, entity, None, payload, actor) as change:
+                yield change
+                change.payload.update(self._batch_log)
+                self._batch_log = None
+        finally:
+            self._batch_log = None
+
     def _writable(self) -> None:
         if self.readonly:
             raise ReadOnlyProjectError(f"{self.path}: is open read-only; nothing was changed")
@@ -280,6 +312,8 @@ class Project:
     def _action(self) -> Iterator[Database]:
         """One transaction (a savepoint when nested); a failure rolls all of it back."""
         self._writable()
+        log = self._batch_log
+        marks = {k: len(v) for k, v in log.items()} if log is not None else {}
         try:
             if self.db.conn.in_transaction:
                 with self.db.atomic() as db:
@@ -304,6 +338,11 @@ class Project:
         except BaseException:
             # ids cached inside the rolled-back transaction may no longer exist
             self._annotator_ids.clear()
+            if log is not None:  # nor may the ids a logged batch collected meanwhile
+                for key in list(log):
+                    del log[key][marks.get(key, 0) :]
+                    if not log[key]:
+                        del log[key]
             raise
 
     @contextmanager
@@ -337,6 +376,9 @@ class Project:
         payload: dict[str, Any] | None = None,
         actor: str | None = None,
     ) -> None:
+        if self._batch_log is not None:
+            self._batch_log.setdefault(f"{action} {entity}", []).append(entity_id)
+            return
         self.db.execute(
             "INSERT INTO changelog (ts, actor, action, entity, entity_id, payload) "
             "VALUES (?, ?, ?, ?, ?, ?)",
@@ -644,6 +686,12 @@ class Project:
                     ],
                 )
                 ids.append(int(cur.lastrowid or 0))
+            self.db.execute(
+                "INSERT INTO detections (article_id, detector_version, detected_at)"
+                " VALUES (?, ?, ?) ON CONFLICT(article_id, detector_version)"
+                " DO UPDATE SET detected_at = excluded.detected_at",
+                [article_id, detector_version, now],
+            )
             self._log("detect", "article", article_id, {"version": detector_version, "n": len(ids)})
         return ids
 
@@ -688,15 +736,28 @@ class Project:
         return [str(r[0]) for r in rows]
 
     def articles_without_suggestions(self, detector_version: str) -> list[int]:
-        """Ids of articles this detector version has not run on yet."""
+        """Ids of articles this detector version has not run on yet, in id order.
+
+        Reads the ``detections`` table (one row per article and version that has run, even
+        with no quote found): one pass over the articles' primary key with an index probe
+        each, so 100,000 articles take well under a second instead of the quadratic scan of
+        the change log this replaced.
+        """
         rows = self.db.execute(
-            "SELECT id FROM articles a WHERE NOT EXISTS (SELECT 1 FROM suggestions s "
-            "WHERE s.article_id = a.id AND s.detector_version = ?) AND NOT EXISTS "
-            "(SELECT 1 FROM changelog c WHERE c.action = 'detect' AND c.entity = 'article' "
-            "AND c.entity_id = a.id AND json_extract(c.payload, '$.version') = ?) ORDER BY id",
-            [detector_version, detector_version],
+            "SELECT a.id FROM articles a WHERE NOT EXISTS (SELECT 1 FROM detections d"
+            " WHERE d.article_id = a.id AND d.detector_version = ?) ORDER BY a.id",
+            [detector_version],
         )
         return [int(r[0]) for r in rows]
+
+    def detections(self, article_id: int) -> dict[str, str]:
+        """Detector version -> when it ran on the article (ISO 8601 UTC), for the versions
+        that have run there (with or without quotes found)."""
+        rows = self.db.execute(
+            "SELECT detector_version, detected_at FROM detections WHERE article_id = ?",
+            [article_id],
+        )
+        return {str(v): str(t) for v, t in rows}
 
     # -- annotations --------------------------------------------------------------------------
 
@@ -827,10 +888,13 @@ class Project:
         annotators: Sequence[str] | None = None,
         statuses: Sequence[str] | None = None,
         kinds: Sequence[str] | None = None,
+        article_ids: Sequence[int] | None = None,
     ) -> Iterator[AnnotationRecord]:
-        """Stream annotations (filtered), ordered by article then position."""
+        """Stream annotations (filtered; ``article_ids``: of those articles only, at most a
+        few hundred), ordered by article then position."""
         sql = _ANNOTATION_SELECT + " WHERE 1"
         params: list[Any] = []
+        sql += in_filter("a.article_id", article_ids, params)
         for column, values in (("an.name", annotators), ("a.status", statuses), ("a.kind", kinds)):
             sql += in_filter(column, values, params)
         sql += " ORDER BY a.article_id, json_extract(a.content_spans, '$[0][0]'), a.id"

@@ -19,6 +19,15 @@ def article_rows(project: Project, annotator: str | None) -> list[ArticleRow]:
     return counts.article_rows(project, annotator)
 
 
+def article_page(
+    project: Project, annotator: str | None, after_id: int, limit: int
+) -> list[ArticleRow]:
+    """The next ``limit`` rows of the article list after article ``after_id`` (id order;
+    [] at the end): one indexed read of that id range whatever the project's size."""
+    bounds = counts.article_page_bounds(project, after_id, limit)
+    return [] if bounds is None else counts.article_rows(project, annotator, bounds)
+
+
 def article_row(project: Project, article_id: int, annotator: str | None) -> ArticleRow:
     """The list row of one article (after a change to it)."""
     return counts.article_row(project, article_id, annotator)

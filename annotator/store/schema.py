@@ -222,6 +222,43 @@ def _m0005_review_left_out(db: Database) -> None:
     )
 
 
+@migrations(name="0006_detections_and_scale_indexes")
+def _m0006_detections_and_scale_indexes(db: Database) -> None:
+    """What each detector version has run on, and the indexes the hot paths of a large
+    project need (issue 16: 100,000 articles must open like 100).
+
+    ``detections`` holds one row per (article, detector version) that has run, even when
+    it found no quote; it is filled once here from the suggestions and the change log's
+    ``detect`` rows (one pass over each), and from then on by
+    :meth:`Project.set_suggestions`.
+    """
+    db.executescript(
+        """
+        CREATE TABLE detections (
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            detector_version TEXT NOT NULL,
+            detected_at TEXT NOT NULL,
+            PRIMARY KEY (article_id, detector_version)
+        ) WITHOUT ROWID;
+        CREATE INDEX detections_version ON detections(detector_version, article_id);
+        INSERT OR IGNORE INTO detections (article_id, detector_version, detected_at)
+            SELECT article_id, detector_version, min(created_at) FROM suggestions
+            GROUP BY article_id, detector_version;
+        INSERT OR IGNORE INTO detections (article_id, detector_version, detected_at)
+            SELECT c.entity_id, json_extract(c.payload, '$.version'), min(c.ts)
+            FROM changelog c
+            WHERE c.action = 'detect' AND c.entity = 'article'
+              AND json_extract(c.payload, '$.version') IS NOT NULL
+              AND c.entity_id IN (SELECT id FROM articles)
+            GROUP BY c.entity_id, json_extract(c.payload, '$.version');
+        CREATE INDEX article_progress_recent
+            ON article_progress(annotator_id, updated_at);
+        CREATE INDEX annotations_spans ON annotations(article_id, annotator_id, content_spans);
+        CREATE INDEX annotations_annotator ON annotations(annotator_id, article_id);
+        """
+    )
+
+
 def known_migration_names() -> list[str]:
     """Names of the migrations this program knows, in order."""
     return [m.name for m in migrations._migrations]

@@ -58,6 +58,19 @@ class ArticleListModel(QAbstractTableModel):
             self._count(r, 1)
         self.endResetModel()
 
+    def append_rows(self, rows: Sequence[ArticleRow]) -> None:
+        """Add ``rows`` (the next page of :func:`queries.article_rows`, ids above every row
+        shown) at the end, as inserted rows: views and proxies keep their state."""
+        if not rows:
+            return
+        first = len(self._rows)
+        self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
+        for i, r in enumerate(rows, first):
+            self._rows.append(r)
+            self._pos[r.id] = i
+            self._count(r, 1)
+        self.endInsertRows()
+
     def _count(self, r: ArticleRow, sign: int) -> None:
         self._sums[0] += sign * (r.status == "done")
         self._sums[1] += sign * r.quotes_done

@@ -162,9 +162,20 @@ class SpanIndex:
             pos = text.find("\n", pos + 1)
         self.block_starts16 = [self.map.to_utf16(s) for s in starts]
         self.length16 = self.map.to_utf16(len(text))
+        self._pieces: dict[tuple[int, int], list[tuple[int, int, int]]] = {}
+        self._entries: dict[tuple[object, ...], list[tuple[int, Entry]]] = {}
 
     def pieces(self, a: int, b: int) -> list[tuple[int, int, int]]:
-        """(block, start16 in block, length16) pieces of code-point span [a, b)."""
+        """(block, start16 in block, length16) pieces of code-point span [a, b).
+
+        Remembered per span for the life of the index (one article), so rebuilding the
+        index after one quote changed costs a lookup per unchanged span."""
+        got = self._pieces.get((a, b))
+        if got is None:
+            got = self._pieces[(a, b)] = self._cut(a, b)
+        return got
+
+    def _cut(self, a: int, b: int) -> list[tuple[int, int, int]]:
         a16, b16 = self.map.to_utf16(a), self.map.to_utf16(b)
         out = []
         blk = max(0, bisect_right(self.block_starts16, a16) - 1)
@@ -182,29 +193,51 @@ class SpanIndex:
         return out
 
     def build(self, items: Sequence[Item]) -> dict[int, list[Entry]]:
+        """Block number -> the entries painted there, for ``items``.
+
+        Each item's entries are remembered by its state and spans, so after one decision
+        only the changed item is cut again; the rest is list appends.
+        """
         index: dict[int, list[Entry]] = {}
         # rejected first so live quotes paint over them where they overlap
         ordered = sorted(items, key=lambda it: it.state != REJECTED)
         for it in ordered:
-            q = it.quote
-            for spans, key in (
-                (q.content_spans, it.state),
-                (q.cue_spans, "cue"),
-                (q.speaker_spans, "speaker"),
-            ):
-                if it.state == REJECTED and key != it.state:
-                    continue
-                for a, b in spans:
-                    for blk, s, n in self.pieces(a, b):
-                        index.setdefault(blk, []).append((s, n, key))
+            for blk, entry in self._item_entries(it):
+                got = index.get(blk)
+                if got is None:
+                    index[blk] = [entry]
+                else:
+                    got.append(entry)
         return index
+
+    def _item_entries(self, it: Item) -> list[tuple[int, Entry]]:
+        q = it.quote
+        memo_key = (it.state, q.content_spans, q.cue_spans, q.speaker_spans)
+        got = self._entries.get(memo_key)
+        if got is not None:
+            return got
+        out: list[tuple[int, Entry]] = []
+        for spans, key in (
+            (q.content_spans, it.state),
+            (q.cue_spans, "cue"),
+            (q.speaker_spans, "speaker"),
+        ):
+            if it.state == REJECTED and key != it.state:
+                continue
+            for a, b in spans:
+                for blk, s, n in self.pieces(a, b):
+                    out.append((blk, (s, n, key)))
+        self._entries[memo_key] = out
+        return out
 
 
 class QuoteHighlighter(QSyntaxHighlighter):
     """Paints quote states, speakers and cues from a block -> entries index."""
 
-    def __init__(self, document: QTextDocument) -> None:
-        super().__init__(document)
+    def __init__(self, document: QTextDocument, parent: QWidget) -> None:
+        # owned by the view, not the document: the view swaps documents per article
+        super().__init__(parent)
+        self.setDocument(document)
         self.index: dict[int, list[Entry]] = {}
         self._formats = _formats()
 
@@ -249,12 +282,10 @@ class ArticleView(QTextEdit):
         self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setUndoRedoEnabled(False)
-        doc = self.document()
-        doc.setUndoRedoEnabled(False)
-        doc.setDocumentMargin(28)
         self.zoom_steps = 0
-        self._apply_zoom()
-        self.highlighter = QuoteHighlighter(doc)
+        doc = self._new_document("")
+        self.setDocument(doc)
+        self.highlighter = QuoteHighlighter(doc, self)
         self._index: SpanIndex | None = None
         self._current: Item | None = None
         self._text = ""
@@ -265,6 +296,33 @@ class ArticleView(QTextEdit):
         self.viewport().setMouseTracking(True)  # hover over an edge changes the cursor
         #: False in a read-only project: quote edges cannot be dragged.
         self.editable = True
+
+    # -- content ---------------------------------------------------------------------------
+
+    def _new_document(self, text: str) -> QTextDocument:
+        """A document holding ``text`` with the view's font, margins and block format.
+
+        Filled before it is shown: every block takes the line height and paragraph gap
+        from the cursor's block format as it is inserted, so no pass over the blocks (and
+        no second layout of the whole text) follows, which was most of the time to open a
+        long article.
+        """
+        doc = QTextDocument(self)
+        doc.setUndoRedoEnabled(False)
+        doc.setDocumentMargin(28)
+        doc.setDefaultFont(self._zoom_font())
+        fmt = QTextBlockFormat()
+        fmt.setLineHeight(145.0, QTextBlockFormat.LineHeightTypes.ProportionalHeight.value)
+        fmt.setBottomMargin(6.0)
+        cursor = QTextCursor(doc)
+        cursor.setBlockFormat(fmt)
+        if text:
+            # attach the highlighter while the document is empty (no delayed full
+            # rehighlight is queued then): it paints each block as the text goes in,
+            # before the document has a layout
+            self.highlighter.setDocument(doc)
+            cursor.insertText(text)
+        return doc
 
     # -- zoom --------------------------------------------------------------------------------
 
@@ -279,14 +337,15 @@ class ArticleView(QTextEdit):
         """The text's size now, in points."""
         return self.document().defaultFont().pointSizeF()
 
-    def _apply_zoom(self) -> None:
+    def _zoom_font(self) -> QFont:
         font = QFont()
         font.setFamilies(TEXT_FAMILIES)
         font.setPointSizeF(round(BASE_POINT_SIZE * ZOOM_FACTOR**self.zoom_steps, 2))
-        self.document().setDefaultFont(font)
-        self.viewport().update()
+        return font
 
-    # -- content ---------------------------------------------------------------------------
+    def _apply_zoom(self) -> None:
+        self.document().setDefaultFont(self._zoom_font())
+        self.viewport().update()
 
     def set_article(self, text: str, items: Sequence[Item], current: Item | None) -> None:
         """Show a new article (``text`` as stored) with its items."""
@@ -295,16 +354,10 @@ class ArticleView(QTextEdit):
         self.highlighter.index = self._index.build(items)
         self._current = None
         self._hits, self._hit = [], -1  # hits belong to the text they were found in
-        doc = self.document()
-        self.highlighter.blockSignals(True)
-        self.setPlainText(text)
-        cursor = QTextCursor(doc)
-        cursor.select(QTextCursor.SelectionType.Document)
-        fmt = QTextBlockFormat()
-        fmt.setLineHeight(145.0, QTextBlockFormat.LineHeightTypes.ProportionalHeight.value)
-        fmt.setBottomMargin(6.0)
-        cursor.mergeBlockFormat(fmt)
-        self.highlighter.blockSignals(False)
+        old = self.document()
+        doc = self._new_document(text)
+        self.setDocument(doc)
+        old.deleteLater()
         self.set_current(current, scroll=True)
 
     def set_items(self, items: Sequence[Item], current: Item | None) -> None:

@@ -47,6 +47,8 @@ from annotator.ui.status import StatusArea
 from annotator.ui.workers import default_loader
 
 SETTINGS_ANNOTATOR = "annotator"
+#: Article-list rows read per page (one indexed query of a few tens of milliseconds).
+LIST_PAGE = 500
 #: How often the window looks for written but not yet checkpointed changes (ms).
 CHECKPOINT_POLL_MS = 250
 
@@ -87,6 +89,7 @@ class MainWindow(ProjectCommands):
         self._windows: list[QWidget] = []
         self._stance_actions: list[QAction] = []
         self._closing = False
+        self._list_generation = 0
 
         name = annotator or str(self.settings.value(SETTINGS_ANNOTATOR, "") or "")
         if not name:
@@ -292,11 +295,35 @@ class MainWindow(ProjectCommands):
             self._disable_editing(self.read_only.tooltip())
 
     def _load_article_list(self) -> None:
-        rows = queries.article_rows(self.project, self.session.annotator)
+        """Show the first page of the list now and the rest page by page from the event
+        loop (each page one indexed query of ~LIST_PAGE rows), so a project of 100,000
+        articles opens as fast as one of 500 and the window never waits for the whole
+        list. The totals in the status bar are complete once the last page is in."""
+        self._list_generation += 1
+        rows = queries.article_page(self.project, self.session.annotator, -1, LIST_PAGE)
         self.article_list.model.set_rows(rows)
         self.refresh_list_filter()
         if self.session.article is not None:
             self.article_list.show_current(self.session.article.id)
+        if len(rows) == LIST_PAGE:
+            self._schedule_page(rows[-1].id)
+
+    def _schedule_page(self, after_id: int) -> None:
+        generation = self._list_generation
+        QTimer.singleShot(0, lambda: self._next_page(generation, after_id))
+
+    def _next_page(self, generation: int, after_id: int) -> None:
+        if generation != self._list_generation or self._closing:
+            return  # the list was reloaded (or the window closed) since
+        rows = queries.article_page(self.project, self.session.annotator, after_id, LIST_PAGE)
+        self.article_list.model.append_rows(rows)
+        art = self.session.article
+        if art is not None and rows and rows[0].id <= art.id <= rows[-1].id:
+            self.article_list.show_current(art.id)
+        if len(rows) == LIST_PAGE:
+            self._schedule_page(rows[-1].id)
+        else:
+            self._update_status()
 
     def _update_list_row(self, article_id: int) -> None:
         try:

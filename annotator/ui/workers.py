@@ -88,20 +88,28 @@ class ModelLoadTask(Task):
 
 
 class DetectTask(Task):
-    """Detect quotes in ``article_ids`` of the project at ``path``; finished(n_done)."""
+    """Detect quotes in ``article_ids`` of the project at ``path``; finished(n_done).
 
-    def __init__(self, path: Path, nlp: Any, article_ids: Sequence[int]) -> None:
+    With ``article_ids`` None the task itself asks the project which articles the current
+    detector version has not run on (a project-wide query, so never on the GUI thread);
+    ``article_ids`` is set before the first ``progress(0, total)`` is emitted.
+    """
+
+    def __init__(self, path: Path, nlp: Any, article_ids: Sequence[int] | None = None) -> None:
         super().__init__()
         self.path = path
         self.nlp = nlp
-        self.article_ids = list(article_ids)
+        self.article_ids: list[int] = [] if article_ids is None else list(article_ids)
+        self._find = article_ids is None
         self.signals = WorkerSignals()
 
     def work(self) -> object:
-        from annotator.services.detection import detect_articles
+        from annotator.services.detection import articles_to_detect, detect_articles
         from annotator.store.project import Project
 
         with Project.open(self.path, create=False) as project:
+            if self._find:
+                self.article_ids = articles_to_detect(project)
             return detect_articles(
                 project,
                 self.nlp,

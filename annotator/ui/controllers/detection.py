@@ -57,6 +57,8 @@ class DetectionController(QObject):
         self._loader = loader
         self._model_task: ModelLoadTask | None = None
         self._seen = 0
+        self._total = 0
+        self._auto = False
         self._again = False
         self.closing = False
 
@@ -101,30 +103,22 @@ class DetectionController(QObject):
 
     # -- detection ---------------------------------------------------------------------------
 
-    def articles_to_detect(self) -> list[int]:
-        """Articles without suggestions of the current detector version ([] without nlp)."""
-        try:
-            from annotator.nlp.detect import DETECTOR_VERSION
-        except ImportError:
-            return []
-        return self.project.articles_without_suggestions(DETECTOR_VERSION)
-
     def start(self, auto: bool = False) -> None:
-        """Detect the articles that need it (``auto``: say nothing when there are none)."""
+        """Detect the articles that need it (``auto``: say nothing when there are none).
+
+        Which articles need it is asked by the task, in the pool: on a large project that
+        query reads every article, and the window must not wait for it.
+        """
         if self.nlp is None or self.task is not None or self.closing or self.readonly:
             return
-        ids = self.articles_to_detect()
-        if not ids:
-            if not auto:
-                self.message.emit("Every article already has suggestions.", 4000)
-            return
-        task = DetectTask(self.project_path, self.nlp, ids)
+        task = DetectTask(self.project_path, self.nlp)
         task.signals.progress.connect(self._progress)
         task.signals.finished.connect(self._finished)
         task.signals.failed.connect(self._failed)
         self.task = task
         self._seen = 0
-        self.running.emit(len(ids))
+        self._total = 0
+        self._auto = auto
         self.can_detect.emit(False)
         self.pool.start(task)
 
@@ -141,6 +135,10 @@ class DetectionController(QObject):
             self.message.emit("Cancelling detection…", 3000)
 
     def _progress(self, done: int, total: int) -> None:
+        if total and not self._total:
+            # the task has found what to detect: show the bar
+            self._total = total
+            self.running.emit(total)
         self.progress.emit(done, total)
         task = self.task
         if task is not None and done > self._seen:
@@ -150,17 +148,24 @@ class DetectionController(QObject):
 
     def _stop(self) -> None:
         self.task = None
+        self._total = 0
         self.running.emit(0)
         self.can_detect.emit(self.nlp is not None and not self.readonly)
 
     def _finished(self, n: object) -> None:
         cancelled = self.task is not None and self.task.cancelled
+        total = self._total
         self._stop()
         if self.closing:
             return
-        verb = "cancelled after" if cancelled else "finished:"
-        self.message.emit(f"Detection {verb} {n} articles.", 8000)
-        self.finished.emit()
+        if not total and not cancelled:
+            # nothing needed detecting
+            if not self._auto:
+                self.message.emit("Every article already has suggestions.", 4000)
+        else:
+            verb = "cancelled after" if cancelled else "finished:"
+            self.message.emit(f"Detection {verb} {n} articles.", 8000)
+            self.finished.emit()
         if self._again and not cancelled:
             # articles imported while this run was busy
             self._again = False

@@ -1,0 +1,399 @@
+"""Scale benchmark (issue 16): the same figures on projects of 1k, 10k and 100k articles.
+
+    python bench/bench_scale.py [--sizes 1000,10000,100000] [--keep] [--freeze-seconds 30]
+                                [--skip NAME,...]
+
+Projects are built from ../shared/data/polnear/train.jsonl (840 news articles, texts
+repeated with a one-line change so every copy is a new article), with the PolNeAR quotes
+as detector suggestions, two annotators (alice on 2 of 5 articles, bob on 2 of 5, so a
+fifth of the articles are doubly annotated) and four extra articles: one with 1,000 quotes
+and ones of 15,000, 60,000 and 250,000 characters. Built projects are cached in
+bench/_out/ (``--keep`` reuses them) and measured on copies.
+
+Each figure is measured in a child process (so peak memory is that of one task); what
+could not be measured (a size not built, a step skipped or over its time limit) prints
+"not measured". Budgets (issue 16): window visible < 2 s and no freeze > 200 ms at 100k;
+next article p95 < 100 ms; accept p95 < 50 ms on a 1000-quote article; open of 250k
+characters < 300 ms; agreement at 100k < 1 GB; import of 100k JSONL with quotes < 5 min.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import resource
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "bench"))
+
+OUT = REPO / "bench" / "_out"
+TRAIN = REPO.parent / "shared" / "data" / "polnear" / "train.jsonl"
+VERSION = "bench 1"
+EXTRA = {
+    "q1000": (120_000, 1000),
+    "c15k": (15_000, 60),
+    "c60k": (60_000, 200),
+    "c250k": (250_000, 800),
+}
+
+
+def _docs() -> list[dict[str, Any]]:
+    with open(TRAIN, encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+def _quote(q: dict[str, Any], **over: Any) -> Any:
+    from annotator.core.model import Quote
+
+    spans = {
+        k: tuple(tuple(s) for s in q.get(k) or ())
+        for k in ("content_spans", "speaker_spans", "cue_spans")
+    }
+    return Quote(
+        content_spans=spans["content_spans"],
+        speaker_spans=spans["speaker_spans"],
+        cue_spans=spans["cue_spans"],
+        speaker_text=q.get("speaker_text"),
+        kind=q.get("kind") or "indirect",
+        **over,
+    )
+
+
+def build(path: Path, n: int) -> float:
+    """Build the n-article project at ``path`` in one transaction; return seconds."""
+    from bench_window import make_article
+
+    from annotator.core.model import Article
+    from annotator.store.project import Project
+
+    t0 = time.perf_counter()
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    docs = _docs()
+    rng = random.Random(16)
+    with Project.open(path) as p:
+        p.db.execute("PRAGMA synchronous = OFF")
+        with p.logged_batch("bench", "build"):
+            for i in range(n):
+                d = docs[i % len(docs)]
+                text = f"{d['text']}\n\n(Copy {i}.)"
+                aid, _ = p.add_article(Article(f"{d['title']} #{i}", text, d.get("meta") or {}))
+                quotes = [_quote(q) for q in d.get("quotes") or [] if q.get("content_spans")]
+                sids = p.set_suggestions(aid, VERSION, quotes)
+                for name, slots in (("alice", (0, 1)), ("bob", (1, 2))):
+                    if i % 5 not in slots:
+                        continue
+                    for sid, q in zip(sids, quotes, strict=True):
+                        status = "rejected" if name == "bob" and rng.random() < 0.25 else "accepted"
+                        p.add_annotation(aid, name, _quote_with(q, status), suggestion_id=sid)
+                    p.set_progress(aid, name, "done" if i % 2 else "in_progress")
+            rng2 = random.Random(7)
+            for name, (chars, nq) in EXTRA.items():
+                text, quotes = make_article(rng2, chars, nq)
+                aid, _ = p.add_article(Article(name, text, {"publisher": "Bench"}))
+                p.set_suggestions(aid, VERSION, quotes)
+    return time.perf_counter() - t0
+
+
+def _quote_with(q: Any, status: str) -> Any:
+    from dataclasses import replace
+
+    return replace(q, status=status, origin="model")
+
+
+def _copy(src: Path, dst: Path) -> Path:
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{dst}{suffix}").unlink(missing_ok=True)
+    with sqlite3.connect(src) as a, sqlite3.connect(dst) as b:
+        a.backup(b)
+    return dst
+
+
+def pct(values: list[float], q: float) -> float:
+    s = sorted(values)
+    return s[min(len(s) - 1, int(round(q * (len(s) - 1))))]
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+# -- the measurements, each run in a child: python bench_scale.py --child NAME PATH ------------
+
+
+def child_gui(path: Path) -> dict[str, Any]:
+    t0 = time.perf_counter()
+    from PySide6.QtCore import QCoreApplication, QSettings
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication([])
+    QCoreApplication.setOrganizationName("quote-annotator-bench")
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(OUT / "qs"))
+    from annotator.store.project import Project
+    from annotator.ui.main_window import MainWindow
+
+    w = MainWindow(path, annotator="alice", load_model=False)
+    w.show()
+    app.processEvents()
+    w.view.viewport().repaint()
+    out: dict[str, Any] = {"visible_s": time.perf_counter() - t0}
+
+    def painted() -> None:
+        app.processEvents()
+        w.view.viewport().repaint()
+
+    with Project.open(path, readonly=True) as p:
+        marks = ", ".join("?" * len(EXTRA))
+        sql = f"SELECT title, id FROM articles WHERE title IN ({marks})"
+        ids = dict(p.db.execute(sql, list(EXTRA)).fetchall())
+    for name in ("c15k", "c60k", "c250k"):
+        times = []
+        for _ in range(5):
+            w.open_article(1)
+            painted()
+            t = time.perf_counter()
+            w.open_article(ids[name])
+            painted()
+            times.append(time.perf_counter() - t)
+        out[f"open_{name}_s"] = statistics.median(times)
+    w.open_article(1)
+    painted()
+    steps = []
+    for _ in range(100):
+        t = time.perf_counter()
+        w.next_article()
+        painted()
+        steps.append(time.perf_counter() - t)
+    out["next_p95_s"] = pct(steps, 0.95)
+    w.open_article(ids["q1000"])
+    painted()
+    keys = []
+    for _ in range(60):
+        t = time.perf_counter()
+        w.accept_quote()
+        painted()
+        keys.append(time.perf_counter() - t)
+    out["accept_p95_s"] = pct(keys, 0.95)
+    w.close()
+    return out
+
+
+def child_search(path: Path) -> dict[str, Any]:
+    from annotator.store.project import Project
+
+    with Project.open(path, readonly=True) as p:
+        times = []
+        for word in ("president", "senate tax", "Trump said", "immigration reform", "zzzz"):
+            t = time.perf_counter()
+            p.search_articles(word)
+            times.append(time.perf_counter() - t)
+        t = time.perf_counter()
+        p.stats()
+        stats = time.perf_counter() - t
+    return {"search_median_s": statistics.median(times), "stats_s": stats}
+
+
+def child_agreement(path: Path) -> dict[str, Any]:
+    from annotator.services.agreement import compute_agreement
+    from annotator.store.project import Project
+
+    with Project.open(path, readonly=True) as p:
+        t = time.perf_counter()
+        compute_agreement(p, ["alice", "bob"])
+        return {"agreement_s": time.perf_counter() - t, "agreement_peak_mb": _peak_mb()}
+
+
+def child_export(path: Path) -> dict[str, Any]:
+    from annotator.services.export import ExportOptions, export_project
+    from annotator.store.project import Project
+
+    dest = OUT / f"{path.stem}.export.jsonl"
+    dest.unlink(missing_ok=True)
+    with Project.open(path, readonly=True) as p:
+        t = time.perf_counter()
+        export_project(
+            p, ExportOptions("jsonl", dest, statuses=("accepted", "rejected", "pending"))
+        )
+        return {"export_s": time.perf_counter() - t}
+
+
+def child_merge(path: Path) -> dict[str, Any]:
+    from annotator.services.merge import merge_project
+    from annotator.store.project import Project
+
+    other = _copy(path, OUT / f"{path.stem}.other.db")
+    # the other side has a third annotator's work
+    with Project.open(other) as o, o.batch():
+        for aid in o.db.execute("SELECT id FROM articles WHERE id % 7 = 0").fetchall():
+            for s in o.suggestions(int(aid[0]))[:3]:
+                o.add_annotation(int(aid[0]), "carol", _quote_with(s.quote, "accepted"), s.id)
+    with Project.open(path) as p:
+        t = time.perf_counter()
+        merge_project(p, other)
+        return {"merge_s": time.perf_counter() - t}
+
+
+def child_import(path: Path) -> dict[str, Any]:
+    from annotator.services.importing import import_paths
+    from annotator.store.project import Project
+
+    n = int(path.stem.split("_")[-1])
+    src = OUT / f"import_{n}.jsonl"
+    if not src.exists():
+        docs = _docs()
+        with open(src, "w", encoding="utf-8") as fh:
+            for i in range(n):
+                d = dict(docs[i % len(docs)])
+                d["id"] = f"{d['id']}-{i}"
+                d["text"] = f"{d['text']}\n\n(Copy {i}.)"
+                fh.write(json.dumps(d, ensure_ascii=False) + "\n")
+    dest = OUT / f"import_{n}.db"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{dest}{suffix}").unlink(missing_ok=True)
+    with Project.open(dest) as p:
+        t = time.perf_counter()
+        import_paths(p, [src], annotator="importer")
+        return {"import_s": time.perf_counter() - t}
+
+
+def child_freeze(path: Path, seconds: float) -> dict[str, Any]:
+    """The real app (model loading, background detection) under the heartbeat tool; the
+    app is killed once the tool has printed (a running detection may delay its exit)."""
+    tool = REPO.parent / "shared" / "tools" / "heartbeat.py"
+    proc = subprocess.Popen(
+        [sys.executable, str(tool), str(path), str(seconds)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        cwd=str(REPO),
+    )
+    out: dict[str, Any] = {}
+    assert proc.stdout is not None
+    deadline = time.monotonic() + seconds + 600
+    for line in proc.stdout:
+        if line.startswith("max_gap_ms="):
+            parts = dict(x.split("=") for x in line.split())
+            out["freeze_ms"] = float(parts["max_gap_ms"])
+            if parts.get("visible_s") not in (None, "None"):
+                out["hb_visible_s"] = float(parts["visible_s"])
+            break
+        if time.monotonic() > deadline:
+            break
+    proc.kill()
+    proc.wait()
+    return out
+
+
+CHILDREN = {
+    "gui": child_gui,
+    "search": child_search,
+    "agreement": child_agreement,
+    "export": child_export,
+    "merge": child_merge,
+    "import": child_import,
+}
+
+ROWS = [
+    ("build (s)", "build_s", 1, "-"),
+    ("window visible (s)", "visible_s", 1, "< 2"),
+    ("window visible, real app under heartbeat (s)", "hb_visible_s", 1, "< 2"),
+    ("longest GUI freeze, heartbeat (ms)", "freeze_ms", 1, "< 200"),
+    ("next article p95 (ms)", "next_p95_s", 1000, "< 100"),
+    ("accept key p95, 1000-quote article (ms)", "accept_p95_s", 1000, "< 50"),
+    ("open 15k chars (ms)", "open_c15k_s", 1000, "-"),
+    ("open 60k chars (ms)", "open_c60k_s", 1000, "-"),
+    ("open 250k chars (ms)", "open_c250k_s", 1000, "< 300"),
+    ("search, median of 5 (ms)", "search_median_s", 1000, "-"),
+    ("stats (ms)", "stats_s", 1000, "-"),
+    ("agreement alice/bob (s)", "agreement_s", 1, "-"),
+    ("agreement peak memory (MB)", "agreement_peak_mb", 1, "< 1024"),
+    ("merge with a copy + 3rd annotator (s)", "merge_s", 1, "-"),
+    ("export all quotes, JSONL (s)", "export_s", 1, "-"),
+    ("import JSONL with quotes (s)", "import_s", 1, "< 300 at 100k"),
+]
+
+
+def run_child(
+    name: str, path: Path, limit: float, extra: list[str] | None = None
+) -> dict[str, Any]:
+    cmd = [sys.executable, __file__, "--child", name, str(path), *(extra or [])]
+    try:
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=limit, cwd=str(REPO))
+    except subprocess.TimeoutExpired:
+        print(f"  {name}: over its {limit:.0f} s limit", file=sys.stderr)
+        return {}
+    if proc.returncode != 0:
+        print(f"  {name} failed:\n{proc.stderr[-2000:]}", file=sys.stderr)
+        return {}
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--sizes", default="1000,10000,100000")
+    ap.add_argument("--keep", action="store_true", help="reuse projects built before")
+    ap.add_argument("--freeze-seconds", type=float, default=30.0)
+    ap.add_argument("--skip", default="", help="comma-separated steps to skip")
+    ap.add_argument("--limit", type=float, default=1800.0, help="seconds per step")
+    ap.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.child:
+        name, path = args.child[0], Path(args.child[1])
+        if name == "freeze":
+            result = child_freeze(path, float(args.child[2]))
+        else:
+            result = CHILDREN[name](path)
+        print(json.dumps(result))
+        return 0
+    OUT.mkdir(parents=True, exist_ok=True)
+    sizes = [int(s) for s in args.sizes.split(",") if s]
+    skip = set(filter(None, args.skip.split(",")))
+    results: dict[int, dict[str, Any]] = {}
+    for n in sizes:
+        res: dict[str, Any] = {}
+        results[n] = res
+        path = OUT / f"scale_{n}.db"
+        if not (args.keep and path.exists()):
+            if "build" in skip:
+                continue
+            print(f"building {n} articles…", file=sys.stderr, flush=True)
+            res["build_s"] = build(path, n)
+            print(f"  built in {res['build_s']:.1f} s", file=sys.stderr, flush=True)
+        for name in ("gui", "search", "agreement", "export", "merge", "import", "freeze"):
+            if name in skip:
+                continue
+            print(f"  {n}: {name}…", file=sys.stderr, flush=True)
+            run = _copy(path, OUT / f"run_{n}.db")
+            if name == "freeze":
+                res.update(run_child(name, run, args.limit, [str(args.freeze_seconds)]))
+            elif name == "import":
+                res.update(run_child(name, OUT / f"import_{n}", args.limit))
+            else:
+                res.update(run_child(name, run, args.limit))
+        shutil.rmtree(OUT / "qs", ignore_errors=True)
+    width = 14
+    print(f"{'figure':44}" + "".join(f"{n:>{width},}" for n in sizes) + f"{'budget':>16}")
+    for label, key, scale, budget in ROWS:
+        cells = []
+        for n in sizes:
+            v = results[n].get(key)
+            cells.append(f"{'not measured':>{width}}" if v is None else f"{v * scale:>{width}.1f}")
+        print(f"{label:44}" + "".join(cells) + f"{budget:>16}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
