@@ -87,14 +87,20 @@ def _mention_end(tok: Token) -> int:
     if tok.pos_ != "PROPN":
         return right  # "a study that appeared in the BMJ": the clause names the source
     # a name in apposition may be the speaker ("the real Dred Scott, Chief Justice Roberts")
-    named = any(c.dep_ == "appos" and c.pos_ == "PROPN" for c in tok.rights)
+    doc = tok.doc
+    named = any(
+        c.dep_ == "appos" and c.pos_ == "PROPN" and doc[c.left_edge.i - 1].text != "("
+        for c in tok.rights
+    )
     for child in tok.rights:
-        if child.dep_ in _CLAUSES or (
-            not named and (child.dep_ == "appos" or child.text in (",", "("))
+        bracket = child.text == "(" or doc[child.left_edge.i - 1].text == "("
+        if (
+            child.dep_ in _CLAUSES
+            or bracket
+            or (not named and (child.dep_ == "appos" or child.text == ","))
         ):
             right = min(right, child.left_edge.i - 1)
             break
-    doc = tok.doc
     while right > tok.i and (doc[right].is_punct or doc[right].is_space):
         right -= 1
     return max(right, tok.i)
