@@ -92,6 +92,8 @@ def _mention_end(tok: Token) -> int:
         c.dep_ == "appos" and c.pos_ == "PROPN" and doc[c.left_edge.i - 1].text != "("
         for c in tok.rights
     )
+    if any(c.dep_ == "relcl" and c.lemma_.lower() in lx.SPEECH_VERBS for c in tok.rights):
+        return right  # "Beck, who said ...": an attribution of its own, whose source is "who"
     for child in tok.rights:
         bracket = child.text == "(" or doc[child.left_edge.i - 1].text == "("
         if (

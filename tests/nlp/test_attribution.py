@@ -203,6 +203,18 @@ def test_mention_ends_at_the_name(detect: Detect, subject: str) -> None:
 
 
 @pytest.mark.slow
+def test_a_relative_clause_that_reports_speech_stays(detect: Detect) -> None:
+    # PolNeAR takes the "who" of "who said" as a source: the clause is not cut off
+    text = (
+        "Priya Raman, who said last week that the tolls were unfair, warned that shops "
+        "would close."
+    )
+    quotes = detect(text)
+    q = find(text, quotes, "shops would close")
+    assert (speaker(text, q) or "").startswith("Priya Raman, who said")
+
+
+@pytest.mark.slow
 def test_description_keeps_its_clause(detect: Detect) -> None:
     text = "A study that appeared in the Harbour Medical Journal said tolls raise stress."
     (q,) = detect(text)
