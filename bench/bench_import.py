@@ -1,14 +1,21 @@
-"""Import 10,000 plain-text articles into a new project and print the time (budget: 30 s).
+"""Import benchmarks: 10,000 plain-text articles (budget: 30 s), or one huge JSONL line.
 
-Usage: python bench/bench_import.py [N]
-The articles are generated here (varied sentences with quotes), written as .txt files in a
-temporary folder, then imported through the same service as `annotator import`.
+Usage:
+    python bench/bench_import.py [N]            N plain-text articles (default 10,000)
+    python bench/bench_import.py --line [MB]    one quote-JSONL line of MB megabytes of text
+                                                (default 50), with quotes; time and peak RSS
+                                                of the importing process
+The articles are generated here (varied sentences with quotes), written to a temporary
+folder, then imported through the same service as `annotator import`. For --line the import
+runs in a child process, so its peak RSS is the import's alone.
 """
 
 from __future__ import annotations
 
+import json
 import random
 import resource
+import subprocess
 import sys
 import tempfile
 import time
@@ -51,7 +58,54 @@ def make_article(rng: random.Random, n: int) -> str:
     return title + "\n\n" + "\n\n".join(paras) + "\n"
 
 
+def write_long_line(path: Path, megabytes: float, rng: random.Random) -> int:
+    """One JSONL article of about ``megabytes`` MB of ASCII text with 100 quotes."""
+    chunks: list[str] = ["Long article\n\n"]
+    size = len(chunks[0])
+    quotes = []
+    while size < megabytes * 1e6:
+        para = " ".join(rng.choice(WORDS) for _ in range(200)) + "\n\n"
+        if len(quotes) < 100 and rng.random() < 0.01:
+            quotes.append({"content_spans": [[size, size + 40]], "annotator": "bench"})
+        chunks.append(para)
+        size += len(para)
+    text = "".join(chunks)
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write(json.dumps({"id": "long", "text": text, "quotes": quotes}) + "\n")
+    return len(text)
+
+
+def _child_import(src: str, db: str) -> None:
+    t0 = time.perf_counter()
+    with Project.open(db) as project:
+        report = import_paths(project, [src])
+    elapsed = time.perf_counter() - t0
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"s": elapsed, "rss": rss, "lines": report.lines()}))
+
+
+def bench_line(megabytes: float) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp) / "long.jsonl"
+        n_chars = write_long_line(src, megabytes, random.Random(7))
+        out = subprocess.run(
+            [sys.executable, __file__, "--child", str(src), str(Path(tmp) / "b.db")],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        res = json.loads(out.stdout.strip().splitlines()[-1])
+    print(f"one JSONL line: {n_chars / 1e6:.1f} M characters, {res['lines'][0]}")
+    print(f"import: {res['s']:.2f} s; peak RSS of the importing process: {res['rss']:.0f} MB")
+
+
 def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "--child":
+        _child_import(sys.argv[2], sys.argv[3])
+        return
+    if len(sys.argv) > 1 and sys.argv[1] == "--line":
+        bench_line(float(sys.argv[2]) if len(sys.argv) > 2 else 50)
+        return
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
     rng = random.Random(7)
     with tempfile.TemporaryDirectory() as tmp:

@@ -12,9 +12,11 @@ scorer's definitions (``annotator.core.scoring``, the same figures as
 These are the figures quoted beside each confidence in ``annotator/nlp/confidence.py``.
 
 Usage: python bench/rule_precision.py [GOLD.jsonl] [--model NAME] [--parsed DOCS.spacy]
+       [--lines A-B]
 
 ``--parsed`` reads the texts already parsed (a spaCy DocBin of the same texts in the same
-order, made with the detector disabled) instead of parsing them again.
+order, made with the detector disabled, e.g. by ``bench/cache_docs.py``) instead of
+parsing them again; ``--lines 1-400`` scores the tuning half of train only.
 """
 
 from __future__ import annotations
@@ -43,9 +45,13 @@ def main() -> int:
     ap.add_argument("gold", nargs="?", default=str(DEFAULT_DATA))
     ap.add_argument("--model")
     ap.add_argument("--parsed", help="DocBin of the gold texts parsed without the detector")
+    ap.add_argument("--lines", help="only gold lines A-B (1-based, inclusive), e.g. 1-400")
     args = ap.parse_args()
     with open(args.gold, encoding="utf-8") as fh:
         gold = [scored_article(json.loads(line)) for line in fh if line.strip()]
+    first, last = 1, len(gold)
+    if args.lines:
+        first, last = (int(x) for x in args.lines.split("-"))
     nlp, info = load_pipeline(args.model)
     print(f"{info.message}; {len(gold)} gold articles from {args.gold}")
     t0 = time.perf_counter()
@@ -58,6 +64,7 @@ def main() -> int:
             docs = list(nlp.pipe((a.text for a in gold), batch_size=16))
     print(f"parsed in {time.perf_counter() - t0:.1f} s")
     totals: dict[str, Scores] = defaultdict(Scores)
+    gold, docs = gold[first - 1 : last], docs[first - 1 : last]
     for article, doc in zip(gold, docs, strict=True):
         if doc.text != article.text:
             raise SystemExit(f"{args.parsed}: the parsed texts are not those of {args.gold}")

@@ -205,8 +205,11 @@ def fake_detector(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[Any]]:
         calls.append(("load", name))
         return "NLP", types.SimpleNamespace(message="loaded fake")
 
-    def detect_texts(nlp: Any, texts: list[str], n_process: int = 1) -> Iterator[list[Quote]]:
+    def detect_texts(
+        nlp: Any, texts: list[str], n_process: int = 1, marks_inside: bool | None = None
+    ) -> Iterator[list[Quote]]:
         calls.append(("detect", nlp, list(texts), n_process))
+        calls.extend([("marks_inside", marks_inside)] if marks_inside is not None else [])
         for _ in texts:
             yield [Quote(content_spans=((10, 28),), speaker_spans=((0, 3),))]
 
@@ -239,3 +242,53 @@ def test_detect_with_the_real_detector(tmp_path: Path, capsys: pytest.CaptureFix
     assert main(["evaluate", str(gold), "--detect", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["direct"]["n_gold"] == 1 and out["direct"]["lenient_r"] == 1.0
+
+
+def test_precision_per_confidence_band(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    gold = write_jsonl(tmp_path / "gold.jsonl", [GOLD])
+    pred_obj = {
+        "id": "a1",
+        "quotes": [
+            {"content_spans": [[10, 28]], "speaker_spans": [[0, 3]], "confidence": 0.9},
+            {"content_spans": [[39, 44]], "speaker_spans": [], "confidence": 0.6},
+            {"content_spans": [[0, 3]], "speaker_spans": [], "confidence": 0.2},  # wrong
+            {"content_spans": [[30, 33]], "speaker_spans": [], "confidence": 0.25},  # wrong
+        ],
+    }
+    pred = write_jsonl(tmp_path / "pred.jsonl", [pred_obj])
+    assert main(["evaluate", str(gold), str(pred), "--no-spacy"]) == 0
+    out = capsys.readouterr().out
+    assert "confidence 0.00-0.30: 2 predicted, lenient precision 0.0%" in out
+    assert "confidence 0.50-0.70: 1 predicted, lenient precision 100.0%" in out
+    assert "confidence 0.90-1.00: 1 predicted, lenient precision 100.0%" in out
+    assert "confidence 0.30-0.50: none predicted" in out
+    assert main(["evaluate", str(gold), str(pred), "--no-spacy", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["all"]["n_pred"] == 4 and data["all"]["lenient_p"] == 0.5
+    assert [b["predicted"] for b in data["confidence_bands"]] == [2, 0, 1, 0, 1]
+    # the threshold scores only what the window would show; the bands still count all
+    cmd = ["evaluate", str(gold), str(pred), "--no-spacy", "--json", "--min-confidence", "0.3"]
+    assert main(cmd) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["all"]["n_pred"] == 2 and data["all"]["lenient_p"] == 1.0
+    assert [b["predicted"] for b in data["confidence_bands"]] == [2, 0, 1, 0, 1]
+
+
+@pytest.mark.parametrize("value", ["1.5", "-0.1"])
+def test_min_confidence_out_of_range_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], value: str
+) -> None:
+    gold = write_jsonl(tmp_path / "gold.jsonl", [GOLD])
+    pred = write_jsonl(tmp_path / "pred.jsonl", [PRED])
+    assert main(["evaluate", str(gold), str(pred), "--min-confidence", value]) != 0
+    assert "--min-confidence must be between 0 and 1" in capsys.readouterr().err
+
+
+def test_non_numeric_confidence_names_the_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    gold = write_jsonl(tmp_path / "gold.jsonl", [GOLD])
+    bad = {"id": "a1", "quotes": [{"content_spans": [[10, 28]], "confidence": "high"}]}
+    pred = write_jsonl(tmp_path / "pred.jsonl", [bad])
+    assert main(["evaluate", str(gold), str(pred), "--no-spacy"]) == 0
+    assert f'{pred}, line 1: quote 1: "confidence" must be a number' in capsys.readouterr().err

@@ -22,6 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from annotator.commands import CliError
+from annotator.core.model import MARKS_INSIDE_DEFAULT
+from annotator.io.jsonload import load_json
 
 
 def register(sub: Any) -> None:
@@ -73,6 +75,13 @@ def register(sub: Any) -> None:
         "--n-process", type=int, default=1, metavar="N", help="worker processes (default 1)"
     )
     parser.add_argument("--batch-size", type=int, default=16, metavar="N")
+    parser.add_argument(
+        "--marks-inside",
+        action=argparse.BooleanOptionalAction,
+        default=MARKS_INSIDE_DEFAULT,
+        help="direct quotes include their quotation marks and the comma before the closing "
+        "mark (default: no, as the default guidelines say)",
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     parser.set_defaults(func=run)
 
@@ -93,8 +102,8 @@ def _raw_texts(path: Path) -> Iterator[tuple[int, str | None]]:
             if not raw.strip():
                 continue
             try:
-                obj = json.loads(raw.decode("utf-8"))
-            except (UnicodeDecodeError, json.JSONDecodeError):
+                obj = load_json(raw.decode("utf-8-sig"))
+            except ValueError:  # not UTF-8, or bad JSON (the reader reports the line)
                 yield lineno, None
                 continue
             text = obj.get("text") if isinstance(obj, dict) else None
@@ -126,6 +135,11 @@ def run_on_cluster(args: argparse.Namespace) -> int:
     if args.n_process != 1:
         raise CliError(
             "--n-process does not apply with --scheduler (use local:N, or start more workers)"
+        )
+    if args.marks_inside != MARKS_INSIDE_DEFAULT:
+        raise CliError(
+            "--marks-inside is not available with --scheduler yet (the workers' detectors "
+            "follow the default: marks left out)"
         )
     scheduler = parse_scheduler(args.scheduler)
     out = Path(args.output)
@@ -211,7 +225,14 @@ def run_single(args: argparse.Namespace) -> int:
         tqdm(total=total, unit="article", file=sys.stderr, disable=args.quiet) as bar,
         open(args.output, "w", encoding="utf-8", newline="\n") as out,
     ):
-        found = detect_texts(nlp, texts(), args.n_process, args.batch_size, on_error)
+        found = detect_texts(
+            nlp,
+            texts(),
+            args.n_process,
+            args.batch_size,
+            on_error,
+            marks_inside=args.marks_inside,
+        )
         for position, quotes in enumerate(found):
             article, text, lineno = pending.popleft()
             row = article_to_json(article, quotes)

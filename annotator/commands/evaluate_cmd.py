@@ -2,7 +2,9 @@
 
 ``annotator evaluate GOLD.jsonl PRED.jsonl`` scores a prediction file; ``--detect`` runs the
 detector on the gold texts instead. Both print one line for all attributions and one for
-direct quotes (the format of ``score_quotes.py``), or a JSON object with ``--json``.
+direct quotes (the format of ``score_quotes.py``), then the lenient precision of the
+predictions per confidence band, or a JSON object with ``--json``. ``--min-confidence X``
+scores only the predictions the window shows at that threshold.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from annotator.core.scoring import (
     ScoredQuote,
     Scores,
     capitalised_words,
+    precision_by_band,
     predictions_from_json,
     score,
     scored_article,
@@ -57,6 +60,21 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "--detect", action="store_true", help="run the detector on the gold texts and score it"
     )
     parser.add_argument("--model", metavar="NAME", help="spaCy pipeline for --detect")
+    parser.add_argument(
+        "--min-confidence",
+        type=float,
+        default=0.0,
+        metavar="X",
+        help="score only predictions with a confidence of at least X (0..1; predictions "
+        "without a confidence are kept); the bands are printed for all of them",
+    )
+    parser.add_argument(
+        "--marks-inside",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="with --detect: direct quotes include their quotation marks (default: the "
+        "detector's default, marks left out as the guidelines say)",
+    )
     parser.set_defaults(func=run)
 
 
@@ -139,7 +157,7 @@ def read_predictions(path: Path) -> tuple[dict[str, list[ScoredQuote]], set[str]
 
 
 def detect_predictions(
-    gold: Sequence[ScoredArticle], model: str | None
+    gold: Sequence[ScoredArticle], model: str | None, marks_inside: bool | None = None
 ) -> dict[str, list[ScoredQuote]]:
     """Run the detector on the gold texts; its quotes by article id."""
     from annotator.nlp.detect import detect_texts
@@ -153,7 +171,7 @@ def detect_predictions(
     if message:
         print(message, file=sys.stderr)
     out: dict[str, list[ScoredQuote]] = {}
-    found = detect_texts(nlp, [a.text for a in gold], n_process=1)
+    found = detect_texts(nlp, [a.text for a in gold], n_process=1, marks_inside=marks_inside)
     for article, quotes in zip(gold, found, strict=False):
         out[article.id] = [scored_quote(q, gold=False) for q in quotes]
     return out
@@ -180,10 +198,14 @@ def run(args: argparse.Namespace) -> int:
         raise CliError("give PRED.jsonl, or --detect to score the detector")
     if args.model and not args.detect:
         raise CliError("--model only applies with --detect")
+    if args.marks_inside is not None and not args.detect:
+        raise CliError("--marks-inside only applies with --detect")
+    if not 0.0 <= args.min_confidence <= 1.0:
+        raise CliError(f"--min-confidence must be between 0 and 1, not {args.min_confidence}")
     gold = read_gold(Path(args.gold))
     errors: set[str] = set()
     if args.detect:
-        pred = detect_predictions(gold, args.model)
+        pred = detect_predictions(gold, args.model, args.marks_inside)
         label = f"detector ({args.model})" if args.model else "detector"
     else:
         pred, errors = read_predictions(Path(args.pred))
@@ -191,13 +213,34 @@ def run(args: argparse.Namespace) -> int:
         missing = sum(1 for a in gold if a.id not in pred)
         if missing:
             _warn(f"{args.pred}: {missing} gold articles have no prediction line")
+    bands, without = precision_by_band(gold, pred)
+    has_bands = any(b.n_pred for b in bands)  # only when predictions carry a confidence
+    if args.min_confidence > 0:
+        pred = {
+            k: [q for q in v if q.confidence is None or q.confidence >= args.min_confidence]
+            for k, v in pred.items()
+        }
+        label += f" conf>={args.min_confidence:g}"
     propn = _propn(args.no_spacy)
     results: dict[str, Scores] = {
         subset: score(gold, pred, subset, propn, errors) for subset in SUBSETS
     }
     if args.json:
-        print(json.dumps({k: v.as_dict() for k, v in results.items()}, indent=1))
+        out: dict[str, Any] = {k: v.as_dict() for k, v in results.items()}
+        if has_bands:
+            out["confidence_bands"] = [
+                {"low": b.low, "high": b.high, "predicted": b.n_pred, "precision": b.precision}
+                for b in bands
+            ]
+            out["without_confidence"] = without
+        print(json.dumps(out, indent=1))
     else:
         for subset, scores in results.items():
             print(f"{label:<40} {subset:<6} {scores.line()}")
+        if has_bands:
+            print("precision per confidence band (all attributions, lenient):")
+            for band in bands:
+                print(f"  {band.line()}")
+            if without:
+                print(f"  {without} predictions without a confidence")
     return 0

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from annotator.core.schema import QUOTE_KEYS, check_quote
 from annotator.core.text import title_and_body
 
 Span = tuple[int, int]
@@ -19,6 +20,11 @@ KINDS: tuple[str, ...] = ("direct", "mixed", "indirect")
 STATUSES: tuple[str, ...] = ("accepted", "rejected", "pending")
 ORIGINS: tuple[str, ...] = ("model", "model-corrected", "manual")
 DEFAULT_STANCE_LABELS: tuple[str, ...] = ("support", "oppose", "neutral", "unclear")
+#: Project setting: do a direct quote's content spans include its quotation marks and the
+#: punctuation before the closing mark (``"We won,"``) or not (``We won``)? The default
+#: follows the default guidelines (resources/guidelines.md: "Leave out the quotation marks").
+MARKS_INSIDE_SETTING = "quote_marks_inside"
+MARKS_INSIDE_DEFAULT = False
 
 
 def normalise_spans(spans: Iterable[Sequence[int]] | None) -> tuple[Span, ...]:
@@ -50,7 +56,8 @@ def encode_spans(spans: Iterable[Span]) -> str:
 def decode_spans(value: str | None) -> tuple[Span, ...]:
     """The spans :func:`encode_spans` wrote; ``None`` or ``""`` gives ``()``.
 
-    Raises ValueError when ``value`` is not a JSON list of ``[start, end]`` pairs.
+    Raises ValueError when ``value`` is not a JSON list of ``[start, end]`` pairs of
+    integers (no strings, floats or booleans: a row of someone else's file may hold them).
     """
     if not value:
         return ()
@@ -58,9 +65,18 @@ def decode_spans(value: str | None) -> tuple[Span, ...]:
         items = json.loads(value)
         if not isinstance(items, list):
             raise TypeError(type(items).__name__)
-        return tuple((int(a), int(b)) for a, b in items)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"not a list of [start, end] spans: {value[:60]!r}") from exc
+        for item in items:
+            if not (
+                isinstance(item, list)
+                and len(item) == 2
+                and all(isinstance(x, int) and not isinstance(x, bool) for x in item)
+            ):
+                raise TypeError(f"{item!r:.40} is not a pair of integers")
+        return tuple((a, b) for a, b in items)
+    except (TypeError, ValueError, RecursionError) as exc:
+        raise ValueError(
+            f"not a list of [start, end] spans, each a pair of integers: {value[:60]!r}"
+        ) from exc
 
 
 def spans_text(text: str, spans: Iterable[Span], sep: str = " … ") -> str:
@@ -169,57 +185,33 @@ class Quote:
     def from_json(cls, obj: Mapping[str, Any], text_length: int | None = None) -> Quote:
         """Build a quote from a quote-JSONL object; unknown keys are kept in ``extra``.
 
-        Raises ValueError when the object is not a valid quote.
+        The object is checked against the quote JSONL schema (:mod:`annotator.core.schema`),
+        spans against ``text_length`` when given. Raises SchemaError (a ValueError) naming
+        the field when the object is not a valid quote.
         """
-        if not isinstance(obj, Mapping):
-            raise ValueError("a quote must be a JSON object")
-        content = normalise_spans(obj.get("content_spans"))
-        if not content:
-            raise ValueError("a quote needs at least one non-empty content span")
-        speaker = normalise_spans(obj.get("speaker_spans"))
-        cue = normalise_spans(obj.get("cue_spans"))
-        if text_length is not None:
-            for spans in (content, speaker, cue):
-                check_spans_inside(spans, text_length)
-        kind = obj.get("kind") or "indirect"
-        if kind not in KINDS:
-            raise ValueError(f"unknown quote kind {kind!r}")
-        status = obj.get("status") or "accepted"
-        if status not in STATUSES:
-            raise ValueError(f"unknown status {status!r}")
-        origin = obj.get("origin") or "manual"
-        if origin not in ORIGINS:
-            raise ValueError(f"unknown origin {origin!r}")
-        confidence = obj.get("confidence")
-        known = {
-            "content_spans",
-            "speaker_spans",
-            "cue_spans",
-            "speaker_text",
-            "speaker_name",
-            "kind",
-            "stance",
-            "stance_target",
-            "annotator",
-            "status",
-            "origin",
-            "confidence",
-            "note",
-        }
+        checked = check_quote(obj, text_length)
+        content = normalise_spans(checked.content_spans)
+        speaker = normalise_spans(checked.speaker_spans)
+        cue = normalise_spans(checked.cue_spans)
+        kind = checked.kind or "indirect"
+        status = checked.status or "accepted"
+        origin = checked.origin or "manual"
+        confidence = checked.confidence
+        known = QUOTE_KEYS
         return cls(
             content_spans=content,
             speaker_spans=speaker,
             cue_spans=cue,
-            speaker_text=obj.get("speaker_text"),
-            speaker_name=obj.get("speaker_name"),
+            speaker_text=checked.speaker_text,
+            speaker_name=checked.speaker_name,
             kind=kind,
-            stance=obj.get("stance"),
-            stance_target=clean_target(obj.get("stance_target")),
-            annotator=obj.get("annotator"),
+            stance=checked.stance,
+            stance_target=clean_target(checked.stance_target),
+            annotator=checked.annotator,
             status=status,
             origin=origin,
             confidence=None if confidence is None else float(confidence),
-            note=obj.get("note"),
+            note=checked.note,
             extra={k: v for k, v in obj.items() if k not in known},
         )
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 import hashlib
 import unicodedata
 from bisect import bisect_right
+from collections.abc import Sequence
+from typing import overload
 
 
 def normalise_text(text: str) -> str:
@@ -63,21 +65,77 @@ class Utf16Map:
         return offset16 - k
 
 
-def normalise_with_map(text: str) -> tuple[str, list[int]]:
+class OffsetMap(Sequence[int]):
+    """Old offset -> new offset for a text whose normalisation only dropped characters.
+
+    Piecewise: from ``starts[k]`` on, offsets move by ``shifts[k]`` (a negative number, the
+    characters dropped so far: a BOM, the ``\\r`` of each ``\\r\\n``). Memory is one entry
+    per dropped character, not one per character of the text; lookup is O(log n).
+    """
+
+    def __init__(self, length: int, starts: list[int], shifts: list[int]) -> None:
+        self._length = length  # number of old offsets (len(old text) + 1)
+        self._starts = starts
+        self._shifts = shifts
+
+    def __len__(self) -> int:
+        return self._length
+
+    @overload
+    def __getitem__(self, index: int) -> int: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[int]: ...
+
+    def __getitem__(self, index: int | slice) -> int | list[int]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(self._length))]
+        if index < 0:
+            index += self._length
+        if not 0 <= index < self._length:
+            raise IndexError(index)
+        k = bisect_right(self._starts, index) - 1
+        return index + (self._shifts[k] if k >= 0 else 0)
+
+
+def _cr_map(text: str, bom: int) -> tuple[str, OffsetMap]:
+    """Normalise an NFC text that only needs its BOM and CRs handled (no per-char map)."""
+    starts, shifts = [0], [0]
+    if bom:
+        starts.append(1)
+        shifts.append(-1)
+    dropped = bom
+    pos = text.find("\r\n", bom)
+    while pos != -1:
+        dropped += 1
+        starts.append(pos + 1)  # the \n takes the place of the dropped \r
+        shifts.append(-dropped)
+        pos = text.find("\r\n", pos + 2)
+    out = text[bom:].replace("\r\n", "\n").replace("\r", "\n")
+    return out, OffsetMap(len(text) + 1, starts, shifts)
+
+
+def normalise_with_map(text: str) -> tuple[str, Sequence[int]]:
     """Normalise like :func:`normalise_text` and map every old offset to its new offset.
 
     Returns ``(normalised, new_offset)`` where ``new_offset[i]`` is the position in the
     normalised text of original offset ``i`` (``len(text) + 1`` entries), so spans of
     annotated files that were not normalised keep pointing at the same characters.
-    NFC never composes across white space, so the text is normalised word by word and
-    only words that change pay for a per-character map.
+
+    A text already in NFC (the usual case) costs one C-level check and, for a BOM or CRLF
+    line ends, one map entry per dropped character (:class:`OffsetMap`). Only texts that
+    NFC changes are walked word by word (NFC never composes across white space), and only
+    words that change pay for a per-character map.
     """
+    bom = 1 if text.startswith("\ufeff") else 0
+    if unicodedata.is_normalized("NFC", text):
+        return _cr_map(text, bom)
     mapping: list[int] = []
     out: list[str] = []
     pos = 0  # length of the output so far
     i = 0
     n = len(text)
-    if text.startswith("\ufeff"):
+    if bom:
         mapping.append(0)
         i = 1
     while i < n:

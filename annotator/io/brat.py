@@ -34,17 +34,22 @@ any other annotation types are ignored.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import json
 import os
 import re
+import sys
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from annotator.core.model import Article, Quote, StoredArticle
 from annotator.core.text import normalise_text, normalise_with_map
 from annotator.io.export_records import ExportQuote, safe_name
+from annotator.io.files import read_limited
+from annotator.io.jsonload import BadJson, load_json
 
 #: First line of the annotation.conf we write; marks a folder an export may replace.
 CONF_MARKER = "# written by Quote Annotator (brat export, PolNeAR convention)"
@@ -193,12 +198,23 @@ def annotation_conf(stances: Sequence[str], statuses: Sequence[str]) -> str:
     return "\n".join(lines) + "\n"
 
 
+#: The list of files a brat export wrote, kept in the folder: a later export replaces the
+#: folder only when nothing else is in it, and deletes only the files listed here.
+MANIFEST = ".quote-annotator-export.json"
+#: Sub-folders of a split export.
+PART_FOLDERS = ("train", "dev", "test")
+
+
 class BratWriter:
-    """Streaming brat writer: one .txt, .ann and .json per article in ``folder``."""
+    """Streaming brat writer: one .txt, .ann and .json per article in ``folder``.
+
+    ``close()`` writes ``annotation.conf`` and the :data:`MANIFEST` naming every file written.
+    """
 
     def __init__(self, folder: str | Path) -> None:
         self.folder = Path(folder)
         self.folder.mkdir(parents=True, exist_ok=True)
+        self.written: list[str] = []
         self._names: set[str] = set()
         self._stances: set[str] = set()
         self._statuses: set[str] = set()
@@ -224,6 +240,7 @@ class BratWriter:
         lines = ann_lines(article.text, plain)
         with open(self.folder / f"{name}.ann", "w", encoding="utf-8", newline="\n") as fh:
             fh.writelines(line + "\n" for line in lines)
+        self.written += [f"{name}.txt", f"{name}.ann", f"{name}.json"]
         info = {"id": article.ext_id, "title": article.title, "meta": article.meta}
         with open(self.folder / f"{name}.json", "w", encoding="utf-8", newline="\n") as fh:
             fh.write(json.dumps(info, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
@@ -233,6 +250,122 @@ class BratWriter:
         conf = annotation_conf(sorted(self._stances), sorted(self._statuses))
         with open(self.folder / "annotation.conf", "w", encoding="utf-8", newline="\n") as fh:
             fh.write(conf)
+        self.written.append("annotation.conf")
+        with open(self.folder / MANIFEST, "w", encoding="utf-8", newline="\n") as fh:
+            json.dump({"files": sorted(self.written)}, fh, ensure_ascii=False, indent=0)
+
+
+def _written(folder: Path) -> set[str]:
+    """Names of the files an earlier export wrote in ``folder`` (empty when none)."""
+    manifest = folder / MANIFEST
+    if manifest.is_file():
+        try:
+            data = load_json(read_limited(manifest).decode("utf-8"))
+        except (ValueError, OSError):
+            return set()
+        files = data.get("files") if isinstance(data, dict) else None
+        if isinstance(files, list):
+            return {
+                f for f in files if isinstance(f, str) and "/" not in f and f not in ("..", ".")
+            }
+        return set()
+    conf = folder / "annotation.conf"
+    if not conf.is_file():
+        return set()
+    with open(conf, encoding="utf-8", errors="replace") as fh:
+        if fh.readline().strip() != CONF_MARKER:
+            return set()
+    # an export from before the manifest: annotation.conf and complete .txt/.ann pairs
+    out = {"annotation.conf"}
+    for ann in folder.glob("*.ann"):
+        if ann.with_suffix(".txt").is_file():
+            out |= {ann.name, ann.with_suffix(".txt").name, ann.with_suffix(".json").name}
+    return out
+
+
+def foreign_files(folder: str | Path) -> list[Path]:
+    """Entries of ``folder`` (and its split part folders) that no brat export wrote.
+
+    An export may replace a folder only when this is empty: it never deletes what is not
+    its own.
+    """
+    root = Path(folder)
+    written = _written(root)
+    out: list[Path] = []
+    for entry in sorted(root.iterdir()):
+        if entry.name == MANIFEST and (entry.is_file() and not entry.is_symlink()):
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            if entry.name in PART_FOLDERS:
+                out += foreign_files(entry)
+            else:
+                out.append(entry)
+        elif entry.name not in written or entry.is_symlink() or not entry.is_file():
+            out.append(entry)
+    return out
+
+
+def _remove_written(folder: Path) -> None:
+    """Delete the files an export wrote in ``folder`` (and part folders), then the empty
+    folders; anything else is left where it is."""
+    written = _written(folder)
+    for entry in list(folder.iterdir()):
+        if entry.is_dir() and not entry.is_symlink() and entry.name in PART_FOLDERS:
+            _remove_written(entry)
+        elif entry.name in written and entry.is_file() and not entry.is_symlink():
+            entry.unlink()
+    manifest = folder / MANIFEST
+    if manifest.is_file() and not manifest.is_symlink():
+        manifest.unlink()
+    with contextlib.suppress(OSError):
+        folder.rmdir()  # only when empty
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one step (Linux renameat2 RENAME_EXCHANGE); False if unavailable."""
+    if sys.platform != "linux":
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    res = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
+    return bool(res == 0)
+
+
+def swap_in(new: str | Path, target: str | Path) -> None:
+    """Put the finished export folder ``new`` at ``target``, replacing an earlier export.
+
+    The swap is one atomic rename where the system offers it (Linux), else two renames (a
+    kill between them leaves the earlier export complete beside the target, never half a
+    folder). Afterwards only the files the earlier export wrote are deleted.
+
+    Raises:
+        FileExistsError: ``target`` holds files no export wrote (they are named).
+    """
+    new_p, target_p = Path(new), Path(target)
+    if not target_p.exists() and not target_p.is_symlink():
+        os.rename(new_p, target_p)
+        return
+    foreign = foreign_files(target_p) if target_p.is_dir() else [target_p]
+    if foreign:
+        raise FileExistsError(
+            f"{target_p}: holds files a brat export did not write: "
+            + ", ".join(str(f) for f in foreign[:5])
+        )
+    if _exchange(new_p, target_p):
+        old = new_p  # the earlier export is now where the new one was built
+    else:
+        old = new_p.with_name(new_p.name + ".old")
+        os.rename(target_p, old)
+        try:
+            os.rename(new_p, target_p)
+        except OSError:
+            os.rename(old, target_p)  # put the earlier export back as it was
+            raise
+    _remove_written(old)
 
 
 # -- import --------------------------------------------------------------------------------
@@ -255,14 +388,22 @@ class _Ann:
     events: list[tuple[str, str, list[tuple[str, str]]]]  # id, type, [(role, target)]
     attributes: dict[str, dict[str, str]]  # target -> name -> value
     notes: dict[str, list[str]]  # target -> texts
+    covered: dict[str, str | None] = field(default_factory=dict)  # T id -> text column
+    lines: dict[str, int] = field(default_factory=dict)  # T id -> line number
 
 
 _ROLE_DIGITS = re.compile(r"\d+$")
 
 
-def parse_ann(content: str) -> _Ann:
-    """Parse the lines of a .ann file we use (T, E, A/M, #); raise ValueError on bad ones."""
+def parse_ann(content: str) -> tuple[_Ann, list[str]]:
+    """Parse the lines of a .ann file we use (T, E, A/M, #).
+
+    Returns the annotations and one problem per line that is not brat standoff (such a
+    line is skipped, the others are kept). Offsets are not checked here; see
+    :func:`_check_textbounds`.
+    """
     ann = _Ann({}, [], {}, {})
+    problems: list[str] = []
     for lineno, line in enumerate(content.splitlines(), 1):
         if not line.strip():
             continue
@@ -270,13 +411,15 @@ def parse_ann(content: str) -> _Ann:
             ident, _, rest = line.partition("\t")
             kind = ident[:1]
             if kind == "T":
-                head, _, _covered = rest.partition("\t")
+                head, tab, covered = rest.partition("\t")
                 label, _, locs = head.partition(" ")
                 spans = []
                 for loc in locs.split(";"):
                     a, b = loc.split()
                     spans.append((int(a), int(b)))
                 ann.textbounds[ident] = (label, spans)
+                ann.covered[ident] = covered if tab else None
+                ann.lines[ident] = lineno
             elif kind == "E":
                 parts = rest.split()
                 etype, _, trigger = parts[0].partition(":")
@@ -292,8 +435,63 @@ def parse_ann(content: str) -> _Ann:
                 if len(parts) >= 2:
                     ann.notes.setdefault(parts[1], []).append(text)
         except (ValueError, IndexError):
-            raise ValueError(f"line {lineno} is not brat standoff: {line[:60]!r}") from None
-    return ann
+            problems.append(f"line {lineno} is not brat standoff: {line[:60]!r}; skipped")
+    return ann, problems
+
+
+def _squash(s: str) -> str:
+    return " ".join(s.split())
+
+
+def _fits(text: str, spans: Sequence[tuple[int, int]], covered: str | None) -> str:
+    """Why ``spans`` do not fit ``text`` (with brat's text column ``covered``), or ""."""
+    for a, b in spans:
+        if a < 0 or b < 0:
+            return f"negative offset in [{a}, {b}]"
+        if b <= a:
+            return f"empty or reversed span [{a}, {b}]"
+        if b > len(text):
+            return f"span [{a}, {b}] reaches past the end of the text ({len(text)} characters)"
+    if covered is not None and _squash(covered) != _squash(" ".join(text[a:b] for a, b in spans)):
+        shown = " ".join(text[a:b] for a, b in spans)
+        return f"its text {covered[:40]!r} is not what the .txt has there ({shown[:40]!r})"
+    return ""
+
+
+def _check_textbounds(
+    ann: _Ann, raw: str, norm: str, omap: Sequence[int] | None
+) -> tuple[str, list[str]]:
+    """Keep the text-bound annotations that fit the text; return the convention and problems.
+
+    brat counts offsets in the ``.txt`` as it is (``\\r\\n`` is two characters), but some
+    tools count them after turning CRLF into LF. Each T line's text column is compared with
+    both readings; the one more lines agree with is the file's convention ("raw" or
+    "normalised"). T lines that do not fit it (offsets outside the text, negative, or a text
+    column that differs) are dropped with a problem, so events using them are skipped too.
+    Offsets are left in normalised-text coordinates.
+    """
+    convention = "raw"
+    if omap is not None:
+        raw_votes = norm_votes = 0
+        for ident, (_label, spans) in ann.textbounds.items():
+            covered = ann.covered.get(ident)
+            if covered is None:
+                continue
+            raw_votes += not _fits(raw, spans, covered)
+            norm_votes += not _fits(norm, spans, covered)
+        if norm_votes > raw_votes:
+            convention = "normalised"
+    base = norm if convention == "normalised" or omap is None else raw
+    problems = []
+    for ident in list(ann.textbounds):
+        label, spans = ann.textbounds[ident]
+        why = _fits(base, spans, ann.covered.get(ident))
+        if why:
+            del ann.textbounds[ident]
+            problems.append(f"line {ann.lines.get(ident, '?')} ({ident}): {why}; skipped")
+        elif omap is not None and convention == "raw":
+            ann.textbounds[ident] = (label, [(omap[a], omap[b]) for a, b in spans])
+    return convention, problems
 
 
 def _text_for(ann_path: Path) -> tuple[Path | None, str | None]:
@@ -311,7 +509,7 @@ def _text_for(ann_path: Path) -> tuple[Path | None, str | None]:
     return None, None
 
 
-def _normalised(raw: str) -> tuple[str, list[int] | None]:
+def _normalised(raw: str) -> tuple[str, Sequence[int] | None]:
     """Normalised text and, when normalising moves offsets, the old -> new offset map."""
     norm = normalise_text(raw)
     if norm == raw:
@@ -319,20 +517,15 @@ def _normalised(raw: str) -> tuple[str, list[int] | None]:
     return normalise_with_map(raw)
 
 
-def _quotes_from_ann(
-    ann: _Ann, text: str, omap: list[int] | None, annotator: str | None
-) -> tuple[list[Quote], list[str]]:
+def _quotes_from_ann(ann: _Ann, text: str, annotator: str | None) -> tuple[list[Quote], list[str]]:
     quotes: list[Quote] = []
     problems: list[str] = []
 
     def spans_of(target: str) -> list[tuple[int, int]]:
         label_spans = ann.textbounds.get(target)
         if label_spans is None:
-            raise ValueError(f"refers to a missing annotation {target}")
-        spans = label_spans[1]
-        if omap is not None:
-            spans = [(omap[a], omap[b]) for a, b in spans]
-        return spans
+            raise ValueError(f"refers to a missing or skipped annotation {target}")
+        return label_spans[1]
 
     for ident, etype, args in ann.events:
         if not etype.startswith(ATTRIBUTION):
@@ -353,8 +546,8 @@ def _quotes_from_ann(
             free_notes = []
             for raw in ann.notes.get(ident, []):
                 try:
-                    parsed = json.loads(raw)
-                except json.JSONDecodeError:
+                    parsed = load_json(raw)
+                except BadJson:
                     parsed = None
                 if isinstance(parsed, dict):
                     note.update(parsed)
@@ -384,8 +577,9 @@ def _quotes_from_ann(
                     data[key] = value
             data.update({k: [list(s) for s in v] for k, v in drawn.items()})
             quotes.append(Quote.from_json(data, len(text)))
-        except (ValueError, TypeError) as exc:
-            problems.append(f"event {ident}: {exc}")
+        except (ValueError, TypeError, IndexError, KeyError, AttributeError) as exc:
+            # one bad event (or note) costs only itself
+            problems.append(f"event {ident}: {exc or type(exc).__name__}; skipped")
     return quotes, problems
 
 
@@ -398,21 +592,26 @@ def read_brat_file(ann_path: Path) -> tuple[Article, list[str]]:
     if txt_path is None:
         raise ValueError("no .txt file with the same name")
     try:
-        raw = txt_path.read_bytes().decode("utf-8")
-        content = ann_path.read_bytes().decode("utf-8")
+        raw = read_limited(txt_path).decode("utf-8")
+        content = read_limited(ann_path).decode("utf-8")
     except UnicodeDecodeError as exc:
         raise ValueError(f"not UTF-8 ({exc.reason} at byte {exc.start})") from None
+    if raw.startswith("\ufeff"):  # a BOM is not part of the text brat counts offsets in
+        raw = raw[1:]
     text, omap = _normalised(raw)
-    ann = parse_ann(content)
-    quotes, problems = _quotes_from_ann(ann, text, omap, suffix)
+    ann, problems = parse_ann(content)
+    _convention, bad_spans = _check_textbounds(ann, raw, text, omap)
+    problems += bad_spans
+    quotes, event_problems = _quotes_from_ann(ann, text, suffix)
+    problems += event_problems
     meta: dict[str, Any] = {}
     title: Any = None
     ext_id: Any = txt_path.stem
     info_path = txt_path.with_suffix(".json")
     if info_path.exists():
         try:
-            info = json.loads(info_path.read_text(encoding="utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            info = load_json(read_limited(info_path).decode("utf-8"))
+        except (UnicodeDecodeError, BadJson) as exc:
             raise ValueError(f"{info_path.name} is not valid JSON ({exc})") from None
         if isinstance(info, dict):
             raw_meta = info.get("meta")

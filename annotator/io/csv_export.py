@@ -5,6 +5,12 @@ or a line break is wrapped in double quotes (inner quotes doubled). Line breaks 
 quote's text stay as they are (``\\n``) inside the quoted field, which Excel, LibreOffice
 and Python's csv module all read back as one cell. An optional UTF-8 byte order mark makes
 Excel on Windows pick UTF-8 instead of the local code page.
+
+Formula injection: a spreadsheet runs a cell starting with ``=``, ``+``, ``-`` or ``@`` as a
+formula (OWASP, "CSV Injection"), and scraped article text is untrusted. With ``bom`` (the
+spreadsheet mode) such text cells are written with a leading apostrophe (``'=1+2``), which
+spreadsheets show as text. Plain CSV (no ``bom``) is data for programs and keeps every cell
+exactly as stored, so it must not be opened in a spreadsheet as is.
 """
 
 from __future__ import annotations
@@ -67,8 +73,21 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def quote_row(article: StoredArticle, q: ExportQuote) -> list[str]:
-    """The CSV cells of one quote, in :data:`COLUMNS` order."""
+#: First characters that make a spreadsheet read a cell as a formula (tab and CR too).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(cell: str) -> str:
+    """``cell`` with an apostrophe in front when a spreadsheet would run it as a formula."""
+    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
+
+
+def quote_row(article: StoredArticle, q: ExportQuote, spreadsheet: bool = False) -> list[str]:
+    """The CSV cells of one quote, in :data:`COLUMNS` order.
+
+    With ``spreadsheet``, text cells that would start a formula are neutralised
+    (:func:`neutralise`); numbers (offsets, ids, confidence) are left as they are.
+    """
     quote = q.quote
     text = article.text
     other_meta = {k: v for k, v in article.meta.items() if k not in META_COLUMNS}
@@ -110,6 +129,8 @@ def quote_row(article: StoredArticle, q: ExportQuote) -> list[str]:
         q.created_at,
         q.updated_at,
     ]
+    if spreadsheet:
+        return [neutralise(_cell(v)) if isinstance(v, str) else _cell(v) for v in values]
     return [_cell(v) for v in values]
 
 
@@ -126,9 +147,10 @@ class CsvWriter:
         )
         self._csv.writerow(COLUMNS)
         self.rows = 0
+        self.spreadsheet = bom
 
     def write(self, article: StoredArticle, quotes: Sequence[ExportQuote]) -> None:
-        self._csv.writerows(quote_row(article, q) for q in quotes)
+        self._csv.writerows(quote_row(article, q, self.spreadsheet) for q in quotes)
         self.rows += len(quotes)
 
     def close(self) -> None:

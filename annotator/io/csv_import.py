@@ -16,6 +16,7 @@ from pathlib import Path
 from annotator.core.model import Article
 from annotator.core.text import normalise_text, title_and_body
 from annotator.io.decode import Decoded, NotTextError, decode_bytes
+from annotator.io.files import read_limited
 
 TEXT_COLUMNS = (
     "text",
@@ -59,14 +60,78 @@ def _find(columns: list[str], names: tuple[str, ...]) -> str | None:
     return None
 
 
-def read_csv(path: str | Path) -> tuple[Iterator[Article | RowError], Decoded]:
+@dataclass(frozen=True)
+class RowNote:
+    """Something the report must say about a CSV row or column that was still imported."""
+
+    path: str
+    row: int  # 1 is the header
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}, row {self.row}: {self.message}"
+
+
+def _records(
+    text: str, delimiter: str
+) -> Iterator[tuple[int, int, list[str]] | tuple[int, int, csv.Error]]:
+    """``(row number, first line, cells)`` for each CSV record, recovering from bad quotes.
+
+    Parsed in strict mode, so an unclosed quotation mark (which would swallow every row
+    after it into one cell) is an error, not a silent merge: the record starting at that
+    line is reported (as a ``csv.Error``) and reading starts again on the next line.
+    """
+    lines = text.splitlines(keepends=True)
+    first = 0  # index in ``lines`` where the current reader starts
+    row = 0
+    while first < len(lines):
+        reader = csv.reader(
+            io.StringIO("".join(lines[first:]), newline=""), delimiter=delimiter, strict=True
+        )
+        start_line = first + 1
+        try:
+            for cells in reader:
+                row += 1
+                yield row, start_line, cells
+                start_line = first + reader.line_num + 1
+            return
+        except csv.Error as exc:
+            row += 1
+            yield row, start_line, exc
+            first = start_line  # skip the physical line where the bad record began
+
+
+def _swallowed_lines(cells: list[str], width: int, delimiter: str) -> int:
+    """How many lines inside the cells would, alone, be a full row of ``width`` cells."""
+    if width < 2:
+        return 0
+    count = 0
+    for cell in cells:
+        if "\n" not in cell:
+            continue
+        for inner in cell.split("\n")[1:]:
+            if inner.count(delimiter) >= width - 1:
+                count += 1
+    return count
+
+
+def read_csv(
+    path: str | Path,
+) -> tuple[Iterator[Article | RowError | RowNote], Decoded]:
     """Open a CSV of articles; raise NotTextError if the file or its header is unusable.
 
-    Returns an iterator over the rows (bad rows come back as RowError) and the decoding.
+    Returns an iterator over the rows and the decoding. A row that cannot become an article
+    comes back as a RowError (an unclosed quotation mark names the lines it would have
+    swallowed; the rows after it are still read); a RowNote names what was imported but
+    dropped or renamed: cells beyond the header's columns, and a column name used twice
+    (the first such column is read as that field, later ones are kept in the metadata as
+    ``NAME (column N)``).
     """
     p = Path(path)
-    decoded = decode_bytes(p.read_bytes())
+    decoded = decode_bytes(read_limited(p))
     text = decoded.text
+    if text.startswith("\ufeff"):
+        text = text[1:]
     sample = text[:8192]
     delimiter = "\t" if p.suffix.lower() == ".tsv" else ","
     if p.suffix.lower() != ".tsv":
@@ -75,9 +140,30 @@ def read_csv(path: str | Path) -> tuple[Iterator[Article | RowError], Decoded]:
         except csv.Error:
             delimiter = ","
     csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
-    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
-    columns = list(reader.fieldnames or [])
-    if not columns:
+    records = _records(text, delimiter)
+    header: list[str] = []
+    for _row, _line, cells in records:
+        if isinstance(cells, csv.Error):
+            raise NotTextError(f"the header row is not CSV ({cells})")
+        header = cells
+        break
+    notes: list[RowNote] = []
+    columns: list[str] = []
+    for n, name in enumerate(header, 1):
+        if name in columns:
+            first = columns.index(name) + 1
+            renamed = f"{name} (column {n})"
+            notes.append(
+                RowNote(
+                    str(p),
+                    1,
+                    f"column {n} is named {name!r} like column {first}; column {first} is "
+                    f"used, column {n} is kept in the metadata as {renamed!r}",
+                )
+            )
+            name = renamed
+        columns.append(name)
+    if not any(c.strip() for c in columns):
         raise NotTextError("the CSV has no header row")
     text_col = _find(columns, TEXT_COLUMNS)
     if text_col is None:
@@ -89,9 +175,39 @@ def read_csv(path: str | Path) -> tuple[Iterator[Article | RowError], Decoded]:
             + ")"
         )
     mapped = {key: _find(columns, names) for key, names in FIELD_COLUMNS.items()}
+    used = {c for c in mapped.values() if c} | {text_col}
 
-    def rows() -> Iterator[Article | RowError]:
-        for n, row in enumerate(reader, 2):
+    def rows() -> Iterator[Article | RowError | RowNote]:
+        yield from notes
+        for n, line, cells in records:
+            if isinstance(cells, csv.Error):
+                yield RowError(
+                    str(p),
+                    n,
+                    f"starts at line {line} and is not valid CSV ({cells}): most likely an "
+                    "unclosed quotation mark; the row was skipped and reading went on "
+                    f"from line {line + 1}",
+                )
+                continue
+            if not any(c.strip() for c in cells) and len(cells) <= 1:
+                continue  # a blank line
+            if len(cells) > len(columns):
+                extra = cells[len(columns) :]
+                yield RowNote(
+                    str(p),
+                    n,
+                    f"{len(extra)} cell(s) beyond the {len(columns)} columns of the header "
+                    f"were dropped: {', '.join(repr(c[:30]) for c in extra[:3])}",
+                )
+            swallowed = _swallowed_lines(cells, len(columns), delimiter)
+            if swallowed:
+                yield RowNote(
+                    str(p),
+                    n,
+                    f"a quoted cell starting at line {line} runs over {swallowed} line(s) that "
+                    "look like rows of their own: check for an unclosed quotation mark",
+                )
+            row = dict(zip(columns, cells))
             body = row.get(text_col) or ""
             if not body.strip():
                 yield RowError(str(p), n, f'the "{text_col}" cell is empty')
@@ -105,7 +221,6 @@ def read_csv(path: str | Path) -> tuple[Iterator[Article | RowError], Decoded]:
             for key, col in mapped.items():
                 if col and key not in ("title", "id") and (row.get(col) or "").strip():
                     meta[key] = row[col].strip()
-            used = {c for c in mapped.values() if c} | {text_col}
             for col in columns:
                 if col not in used and col and (row.get(col) or "").strip():
                     meta[col] = row[col]

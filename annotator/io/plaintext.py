@@ -7,12 +7,13 @@ from pathlib import Path
 from annotator.core.model import Article
 from annotator.core.text import normalise_text, title_and_body
 from annotator.io.decode import Decoded, NotTextError, decode_bytes
+from annotator.io.files import read_limited
 
 
 def read_txt(path: str | Path) -> tuple[Article, Decoded]:
     """Read one article from a text file; raise NotTextError (with the reason) if unusable."""
     p = Path(path)
-    decoded = decode_bytes(p.read_bytes())
+    decoded = decode_bytes(read_limited(p))
     text = normalise_text(decoded.text)
     title, body = title_and_body(text)
     if not title:

@@ -40,6 +40,8 @@ from annotator.core.model import Article, Quote, StoredArticle
 from annotator.core.text import normalise_text, normalise_with_map
 from annotator.io.brat import guess_kind
 from annotator.io.export_records import ExportQuote
+from annotator.io.files import LineTooLong, is_regular_file, iter_lines
+from annotator.io.jsonload import load_json
 from annotator.io.quote_jsonl import LineError, write_jsonl_line
 
 QUOTE, SPEAKER, CUE = "QUOTE", "SPEAKER", "CUE"
@@ -368,7 +370,7 @@ def _task_quotes(obj: dict[str, Any], text: str) -> list[tuple[float, Quote]]:
     return out
 
 
-def _shifted(span: Any, offsets: list[int]) -> Any:
+def _shifted(span: Any, offsets: Sequence[int]) -> Any:
     if not isinstance(span, dict):
         return span
     out = dict(span)
@@ -379,7 +381,7 @@ def _shifted(span: Any, offsets: list[int]) -> Any:
     return out
 
 
-def _shifted_entry(entry: Any, offsets: list[int]) -> Any:
+def _shifted_entry(entry: Any, offsets: Sequence[int]) -> Any:
     if not isinstance(entry, dict) or not isinstance(entry.get("content_spans"), list):
         return entry
     try:
@@ -437,28 +439,28 @@ def iter_prodigy(path: str | Path) -> Iterator[Article | LineError]:
     name = str(path)
     current: Article | None = None
     pending: list[tuple[float, Quote]] = []
-    with open(path, "rb") as fh:
-        for lineno, raw in enumerate(fh, 1):
-            if not raw.strip():
-                continue
-            try:
-                obj = json.loads(raw.decode("utf-8"))
-                article, quotes = _task_article(obj)
-            except UnicodeDecodeError as exc:
-                yield LineError(name, lineno, f"not UTF-8 ({exc.reason} at byte {exc.start})")
-                continue
-            except json.JSONDecodeError as exc:
-                yield LineError(name, lineno, f"broken JSON ({exc.msg}, column {exc.colno})")
-                continue
-            except (ValueError, TypeError) as exc:
-                yield LineError(name, lineno, str(exc))
-                continue
-            if current is not None and current.text == article.text:
-                pending.extend(quotes)
-                continue
-            if current is not None:
-                yield _finish(current, pending)
-            current, pending = article, list(quotes)
+    for lineno, raw in iter_lines(path):
+        if isinstance(raw, LineTooLong):
+            yield LineError(name, lineno, str(raw))
+            continue
+        if not raw.strip():
+            continue
+        try:
+            obj = load_json(raw.decode("utf-8-sig" if lineno == 1 else "utf-8"))
+            article, quotes = _task_article(obj)
+        except UnicodeDecodeError as exc:
+            yield LineError(name, lineno, f"not UTF-8 ({exc.reason} at byte {exc.start})")
+            continue
+        except (ValueError, TypeError, KeyError, IndexError, AttributeError) as exc:
+            # BadJson and SchemaError are ValueErrors: one bad task costs only itself
+            yield LineError(name, lineno, str(exc) or type(exc).__name__)
+            continue
+        if current is not None and current.text == article.text:
+            pending.extend(quotes)
+            continue
+        if current is not None:
+            yield _finish(current, pending)
+        current, pending = article, list(quotes)
     if current is not None:
         yield _finish(current, pending)
 
@@ -468,16 +470,19 @@ def is_prodigy_file(path: str | Path) -> bool:
 
     A task has ``spans`` or ``tokens`` and no ``quotes`` (which would make it quote JSONL).
     """
+    if not is_regular_file(Path(path)):
+        return False
     try:
-        with open(path, "rb") as fh:
-            for raw in fh:
-                if raw.strip():
-                    obj = json.loads(raw.decode("utf-8"))
-                    return (
-                        isinstance(obj, dict)
-                        and ("spans" in obj or "tokens" in obj)
-                        and "quotes" not in obj
-                    )
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        for lineno, raw in iter_lines(path):
+            if isinstance(raw, LineTooLong):
+                return False
+            if raw.strip():
+                obj = load_json(raw.decode("utf-8-sig" if lineno == 1 else "utf-8"))
+                return (
+                    isinstance(obj, dict)
+                    and ("spans" in obj or "tokens" in obj)
+                    and "quotes" not in obj
+                )
+    except (OSError, UnicodeDecodeError, ValueError):
         return False
     return False

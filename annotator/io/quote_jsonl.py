@@ -7,13 +7,16 @@ naming the line and the problem, and goes on with the next one.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
 from annotator.core.model import Article, Quote
+from annotator.core.schema import SchemaError, check_article
 from annotator.core.text import normalise_with_map
+from annotator.io.files import LineTooLong, iter_lines
+from annotator.io.jsonload import BadJson, load_json
 
 _ARTICLE_KEYS = {"id", "title", "text", "meta", "quotes"}
 
@@ -33,53 +36,40 @@ class LineError:
 def article_from_json(obj: Any) -> Article:
     """Build an Article from one decoded JSONL object; raise ValueError if it is not one.
 
-    Unknown top-level keys are kept in ``meta`` (never an error). The text is normalised
-    (CRLF, BOM, NFC) and the quotes' offsets are moved with it, so they keep pointing at
-    the same characters.
+    The object is checked against the quote JSONL schema (:mod:`annotator.core.schema`):
+    a wrong type anywhere, a span outside the text, a confidence outside [0, 1] or a blank
+    annotator raises SchemaError (a ValueError) naming the quote and field. Unknown
+    top-level keys are kept in ``meta`` (never an error). The text is normalised (CRLF,
+    BOM, NFC) and the quotes' offsets are moved with it, so they keep pointing at the same
+    characters.
     """
-    if not isinstance(obj, dict):
-        raise ValueError("the line is not a JSON object")
-    text = obj.get("text")
-    if not isinstance(text, str):
-        raise ValueError('no "text" string')
-    raw_quotes = obj.get("quotes") or []
-    if not isinstance(raw_quotes, list):
-        raise ValueError('"quotes" is not a list')
+    checked = check_article(obj)
+    text = checked.text
+    raw_quotes: list[Any] = list(checked.quotes or [])
     norm, offsets = normalise_with_map(text)
-    if raw_quotes and norm != text:
-        raw_quotes = [_shift_quote(q, offsets) for q in raw_quotes]
-    meta = obj.get("meta") or {}
-    if not isinstance(meta, dict):
-        meta = {"meta": meta}
-    meta = dict(meta)
-    for key, value in obj.items():
-        if key not in _ARTICLE_KEYS:
-            meta.setdefault(key, value)
     quotes = []
     for n, q in enumerate(raw_quotes, 1):
         try:
-            quotes.append(Quote.from_json(q, len(norm)))
-        except (ValueError, TypeError) as exc:
-            raise ValueError(f"quote {n}: {exc}") from None
-    return Article.from_parts(norm, obj.get("title"), meta, obj.get("id"), quotes)
+            # the spans are checked against the file's own text, then moved
+            Quote.from_json(q, len(text))
+            moved = _shift_quote(q, offsets) if norm != text else q
+            quotes.append(Quote.from_json(moved, len(norm)))
+        except ValueError as exc:
+            raise SchemaError(f"quote {n}: {exc}") from None
+    meta: dict[str, Any] = dict(checked.meta or {})
+    for key, value in obj.items():
+        if key not in _ARTICLE_KEYS:
+            meta.setdefault(key, value)
+    return Article.from_parts(norm, checked.title, meta, checked.id, quotes)
 
 
-def _shift_quote(q: Any, offsets: list[int]) -> Any:
-    """A copy of a raw quote object with its spans mapped through ``offsets``."""
-    if not isinstance(q, dict):
-        return q
+def _shift_quote(q: Any, offsets: Sequence[int]) -> Any:
+    """A copy of a (valid) raw quote object with its spans mapped through ``offsets``."""
     out = dict(q)
     for key in ("content_spans", "speaker_spans", "cue_spans"):
         spans = q.get(key)
         if isinstance(spans, list):
-            out[key] = [
-                [offsets[s[0]], offsets[s[1]]]
-                if isinstance(s, list)
-                and len(s) == 2
-                and all(isinstance(x, int) and 0 <= x < len(offsets) for x in s)
-                else s
-                for s in spans
-            ]
+            out[key] = [[offsets[s[0]], offsets[s[1]]] for s in spans]
     return out
 
 
@@ -95,26 +85,33 @@ def article_to_json(article: Article, quotes: Iterable[Quote] | None = None) -> 
 
 
 def iter_jsonl(path: str | Path) -> Iterator[Article | LineError]:
-    """Stream the articles of a quote-JSONL file; bad lines come back as LineError."""
+    """Stream the articles of a quote-JSONL file; bad lines come back as LineError.
+
+    A BOM at the start of the file is dropped (the first line is kept). Raises NotTextError
+    when the path is not a regular file (FIFO, device); lines over the size limit of
+    :func:`annotator.io.files.max_file_bytes` are LineErrors.
+    """
     name = str(path)
-    with open(path, "rb") as fh:
-        for lineno, raw in enumerate(fh, 1):
-            if not raw.strip():
-                continue
-            try:
-                line = raw.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                yield LineError(name, lineno, f"not UTF-8 ({exc.reason} at byte {exc.start})")
-                continue
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as exc:
-                yield LineError(name, lineno, f"broken JSON ({exc.msg}, column {exc.colno})")
-                continue
-            try:
-                yield article_from_json(obj)
-            except ValueError as exc:
-                yield LineError(name, lineno, str(exc))
+    for lineno, raw in iter_lines(path):
+        if isinstance(raw, LineTooLong):
+            yield LineError(name, lineno, str(raw))
+            continue
+        if not raw.strip():
+            continue
+        try:
+            line = raw.decode("utf-8-sig" if lineno == 1 else "utf-8")
+        except UnicodeDecodeError as exc:
+            yield LineError(name, lineno, f"not UTF-8 ({exc.reason} at byte {exc.start})")
+            continue
+        try:
+            obj = load_json(line)
+        except BadJson as exc:
+            yield LineError(name, lineno, str(exc))
+            continue
+        try:
+            yield article_from_json(obj)
+        except ValueError as exc:
+            yield LineError(name, lineno, str(exc))
 
 
 #: Line breaks to Python's ``str.splitlines`` (and many JSON-lines tools) that JSON allows

@@ -15,6 +15,7 @@ import numpy
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from annotator.core.model import MARKS_INSIDE_DEFAULT
 from annotator.nlp.quotes import QuoteRecord, extract_quotes
 
 QUOTES, SPEAKERS, CUES = "quotes", "speakers", "cues"
@@ -26,12 +27,19 @@ if not Doc.has_extension("quote_records"):
 class QuoteDetector:
     """Finds quotes, speakers and cues; see :func:`annotator.nlp.quotes.extract_quotes`."""
 
-    def __init__(self, name: str = "annotator_quotes", rules_only: bool = False) -> None:
+    def __init__(
+        self,
+        name: str = "annotator_quotes",
+        rules_only: bool = False,
+        marks_inside: bool = MARKS_INSIDE_DEFAULT,
+    ) -> None:
         self.name = name
         self.rules_only = rules_only
+        #: the project setting: direct quotes include their quotation marks (True) or not
+        self.marks_inside = marks_inside
 
     def __call__(self, doc: Doc) -> Doc:
-        records = extract_quotes(doc, use_parse=not self.rules_only)
+        records = extract_quotes(doc, use_parse=not self.rules_only, marks_inside=self.marks_inside)
         write_records(doc, records)
         # The tok2vec tensor is not needed after the parse; dropping it makes docs much
         # cheaper to send back from worker processes (nlp.pipe with n_process > 1).
@@ -39,10 +47,20 @@ class QuoteDetector:
         return doc
 
 
-@Language.factory("annotator_quotes", default_config={"rules_only": False})
-def make_quote_detector(nlp: Language, name: str, rules_only: bool) -> QuoteDetector:
-    """Factory registered with spaCy (``nlp.add_pipe("annotator_quotes")``)."""
-    return QuoteDetector(name, rules_only)
+@Language.factory(
+    "annotator_quotes",
+    default_config={"rules_only": False, "marks_inside": MARKS_INSIDE_DEFAULT},
+)
+def make_quote_detector(
+    nlp: Language, name: str, rules_only: bool, marks_inside: bool
+) -> QuoteDetector:
+    """Factory registered with spaCy (``nlp.add_pipe("annotator_quotes")``).
+
+    ``marks_inside``: direct quotes include their quotation marks and the comma before the
+    closing mark (the project setting ``quote_marks_inside``; default False, as the
+    default guidelines say).
+    """
+    return QuoteDetector(name, rules_only, marks_inside)
 
 
 def _snap(doc: Doc, span: tuple[int, int] | None, label: str, qid: str, kb: str) -> Span | None:

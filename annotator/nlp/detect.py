@@ -19,9 +19,9 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from annotator.core.model import Quote
-from annotator.nlp.component import CUES, QUOTES, SPEAKERS
+from annotator.nlp.component import CUES, QUOTES, SPEAKERS, QuoteDetector
 
-DETECTOR_VERSION = "annotator_quotes 1.1"
+DETECTOR_VERSION = "annotator_quotes 1.2"
 
 #: ``on_error(position, message)``: text number ``position`` (0-based, in input order) was
 #: skipped for the reason ``message``.
@@ -61,6 +61,7 @@ def detect_texts(
     n_process: int = 1,
     batch_size: int = 16,
     on_error: OnError | None = None,
+    marks_inside: bool | None = None,
 ) -> Iterator[list[Quote]]:
     """One list of detected quotes per text, in the order of ``texts``; never raises for a text.
 
@@ -69,9 +70,15 @@ def detect_texts(
     cannot be parsed (:func:`text_problem`) or whose processing fails gives an empty list
     and a call ``on_error(position, message)`` (default: a logged warning). With
     ``n_process`` > 1 on Linux, batches run in forked worker processes; elsewhere in this
-    process.
+    process. ``marks_inside`` (the project setting): direct quotes include their quotation
+    marks and the comma before the closing mark; None keeps the pipeline's configured
+    value, anything else sets it on the pipeline's ``annotator_quotes`` component.
     """
     report = on_error or _log_error
+    if marks_inside is not None and "annotator_quotes" in nlp.pipe_names:
+        component = nlp.get_pipe("annotator_quotes")
+        if isinstance(component, QuoteDetector):
+            component.marks_inside = marks_inside
     limit = nlp.max_length
     capped = (text if len(text) <= limit else text[:limit] for text in texts)
     batches = _chunks(capped, max(1, batch_size))

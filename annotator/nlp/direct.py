@@ -5,7 +5,8 @@ attributed from its frame (:mod:`annotator.nlp.frames`), or a mixed quote when t
 cue has words between it and the marks. A run that follows another in the same paragraph
 with only the first run's frame between them (``"A," she said, "B."``) joins it as a second
 fragment. Runs that are titles (``"The Art of the Deal"``), scare quotes or cited documents
-are dropped; a framed run without a speaker inherits the previous quote's speaker.
+are kept with a low confidence (the annotator decides); a framed run without a speaker
+inherits the previous quote's speaker.
 
 Heuristic sources: the print conventions for split and multi-paragraph quotes (AP
 Stylebook, "quotation marks"); the PolNeAR guideline that titles and scare quotes are not
@@ -90,17 +91,23 @@ def direct_quotes(idx: DocIndex, runs: list[list[Segment]]) -> list[QuoteRecord]
             and (names_a_work or not adjacent)
             and _is_title(text, fragments, mid_sentence)
         ):
-            continue  # "The Art of the Deal," ''This Week'': a title, not a quote
+            # "The Art of the Deal," ''This Week'': a title; kept, the annotator decides
+            out.append(_weak(fragments, "direct_title"))
+            continue
         governed = False
         if frame is None and words >= 4 and idx.has_dep:
             frame = governing_frame(idx, run)
             governed = frame is not None
         if frame is None:
             if last_char == ":" or _after_colon_paragraph(text, para):
-                continue  # introduced by a colon that names nobody: a cited document
-            if words < 6 or not _stands_alone(text, run, last_char):
-                continue  # a title or scare quote, not a quote of somebody
-            prev = _Open(fragments, None, None, "direct_standalone", words, run[-1].paragraph)
+                # introduced by a colon that names nobody: mostly a cited document
+                out.append(_weak(fragments, "direct_cited"))
+                continue
+            if not _stands_alone(text, run, last_char):
+                out.append(_weak(fragments, "direct_scare"))  # a phrase in marks
+                continue
+            rule = "direct_standalone" if words >= 6 else "direct_standalone_short"
+            prev = _Open(fragments, None, None, rule, words, run[-1].paragraph)
             continue
         cue_span = (frame.cue.idx, frame.cue.idx + len(frame.cue.text)) if frame.cue else None
         if frame.mixed_from is not None:
@@ -117,6 +124,8 @@ def direct_quotes(idx: DocIndex, runs: list[list[Segment]]) -> list[QuoteRecord]
                 continue
 
         rule = "direct_framed" if frame.speaker is not None else "direct_cue_only"
+        if frame.label:
+            rule = "direct_colon_label"
         if governed:
             rule = "direct_governed"  # the quote hangs off a verb that is not a reporting verb
         if words < 4 and not _ends_sentence(text, run[-1]):
@@ -127,6 +136,7 @@ def direct_quotes(idx: DocIndex, runs: list[list[Segment]]) -> list[QuoteRecord]
                 # '"Carson is cratering," Texas-based Matt Mackowiak said.'
                 close = close or frame.speaker[0] <= idx.starts[first_after] + 2
             if not (frame.side == "after" and close and frame.speaker is not None):
+                out.append(_weak(fragments, "direct_scare"))  # a short phrase in marks
                 continue
             rule = "direct_short"
         prev = _Open(fragments, frame.speaker, cue_span, rule, words, run[-1].paragraph)
@@ -135,6 +145,16 @@ def direct_quotes(idx: DocIndex, runs: list[list[Segment]]) -> list[QuoteRecord]
     if prev is not None:
         out.append(prev.record())
     return _inherit_speakers(out)
+
+
+#: Rules of runs that look like titles, scare quotes or cited documents: kept with a low
+#: confidence (the annotator decides), never given an inherited speaker, and dropped by
+#: :func:`annotator.nlp.quotes.extract_quotes` when reported speech around them holds them.
+WEAK_RULES = frozenset({"direct_title", "direct_scare", "direct_cited"})
+
+
+def _weak(fragments: list[Span], rule: str) -> QuoteRecord:
+    return QuoteRecord(tuple(fragments), None, None, "direct", CONFIDENCE[rule], rule=rule)
 
 
 def _before_run(text: str, lo: int, pos: int) -> tuple[str, str]:
@@ -188,7 +208,13 @@ def _inherit_speakers(records: list[QuoteRecord]) -> list[QuoteRecord]:
     last: QuoteRecord | None = None
     conf = CONFIDENCE["direct_inherited"]
     for rec in records:
-        if rec.speaker is None and rec.kind == "direct" and last is not None:
+        if (
+            rec.speaker is None
+            and rec.kind == "direct"
+            and last is not None
+            and rec.rule not in WEAK_RULES
+            and rec.rule != "direct_standalone_short"  # a section heading, mostly
+        ):
             rec = QuoteRecord(
                 rec.content, last.speaker, last.cue, rec.kind, conf, rule="direct_inherited"
             )

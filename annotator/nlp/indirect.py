@@ -47,8 +47,14 @@ def indirect_quotes(idx: DocIndex, taken: list[Span], used_cues: set[int]) -> li
                 rec = _parenthetical_quote(idx, tok)
             if rec is None and tok.lemma_.lower() in lx.OBJECT_VERBS:
                 rec = _object_quote(idx, tok)
+            if rec is None:
+                rec = _family_quote(idx, tok)
         elif tok.pos_ == "VERB" and tok.lemma_.lower() in lx.OBJECT_VERBS:
             rec = _object_quote(idx, tok)
+        elif tok.pos_ == "VERB":
+            rec = _family_quote(idx, tok)
+            if rec is None:
+                continue
         else:
             continue
         if rec is None or overlaps(rec.content, taken):
@@ -172,6 +178,89 @@ def _object_quote(idx: DocIndex, verb: Token) -> QuoteRecord | None:
     cue = (verb.idx, verb.idx + len(verb.text))
     conf = CONFIDENCE["indirect_stance_object"]
     return QuoteRecord((content,), speaker, cue, kind, conf, rule="indirect_stance_object")
+
+
+_NOT_SOURCES = frozenset({"it", "which", "this", "that", "who", "there", "what"})
+
+
+def _family_quote(idx: DocIndex, verb: Token) -> QuoteRecord | None:
+    """Position, intention and call-for verbs with their object, infinitive or ``for``.
+
+    ``Smith opposes the plan`` (``indirect_position_object``), ``wants to raise taxes``
+    (``indirect_intention``), ``called for a recount`` / ``called on Congress to act``
+    (``indirect_call_for``). PolNeAR counts these as attributions (beliefs, intentions and
+    stances); each family's verb list was pruned by precision on PolNeAR train 1-400.
+    """
+    lemma = verb.lemma_.lower()
+    if any(c.dep_ == "neg" for c in verb.children):
+        return None
+    comp: Token | None = None
+    rule = ""
+    left_of: int | None = None
+    for child in verb.children:
+        if child.i <= verb.i:
+            continue
+        if (
+            lemma in lx.CALL_FOR
+            and child.dep_ in ("prep", "prt")
+            and child.lower_ in lx.CALL_FOR[lemma]
+            and child.i <= verb.i + 2
+        ):
+            comp, rule = child, "indirect_call_for"
+            left_of = child.i + 1
+            break
+        if (
+            lemma in lx.REQUEST_VERBS
+            and child.dep_ in ("xcomp", "ccomp")
+            and child.pos_ in ("VERB", "AUX")
+            and any(g.dep_ == "aux" and g.lower_ == "to" for g in child.children)
+        ):
+            # "asked residents to boil their water": addressee and infinitive
+            obj = next((c for c in verb.children if c.dep_ == "dobj" and c.i < child.i), None)
+            subj = next((g for g in child.children if g.dep_ == "nsubj"), None)
+            addressee = obj or subj
+            if addressee is not None:
+                comp, rule = child, "indirect_request"
+                left_of = addressee.left_edge.i
+                break
+        if child.dep_ == "xcomp" and child.pos_ in ("VERB", "AUX"):
+            if lemma in lx.INTENTION_VERBS:
+                comp, rule = child, "indirect_intention"
+                break
+            if lemma in lx.WISH_VERBS:
+                comp, rule = child, "indirect_wish"
+                break
+        if child.dep_ == "dobj":
+            if lemma in lx.POSITION_VERBS:
+                comp, rule = child, "indirect_position_object"
+                break
+            if lemma in lx.SUPPORT_VERBS:
+                comp, rule = child, "indirect_support_object"
+                break
+    if comp is None:
+        return None
+    lo, hi = idx.line_lo[verb.i], idx.line_hi[verb.i]
+    if rule == "indirect_call_for":
+        # the preposition's object and whatever follows it in the verb's phrase
+        last = max(
+            (c.right_edge.i for c in verb.children if c.i > comp.i), default=comp.right_edge.i
+        )
+        right = min(max(comp.right_edge.i, last), hi)
+    else:
+        right = min(comp.right_edge.i, hi)
+    left = max(comp.left_edge.i if left_of is None else left_of, lo)
+    content = idx.span_of(left, right)
+    if content is None or len(idx.text[content[0] : content[1]].split()) < 2:
+        return None
+    sent = verb.sent
+    speaker = subject(idx, verb, sent.start, sent.end - 1)
+    if speaker is None or overlaps((speaker,), [content]):
+        return None
+    if idx.text[speaker[0] : speaker[1]].lower() in _NOT_SOURCES:
+        return None
+    kind = kind_of(idx.text[content[0] : content[1]])
+    cue = (verb.idx, verb.idx + len(verb.text))
+    return QuoteRecord((content,), speaker, cue, kind, CONFIDENCE[rule], rule=rule)
 
 
 def _inverted_report(idx: DocIndex, comp: Token, verb: Token) -> bool:

@@ -2,10 +2,14 @@
 
 Pure text functions, no spaCy. The scanner pairs double quotation marks (straight, curly,
 low-9, guillemets and the NYT's two apostrophes ``''``) inside each paragraph. Single quotes
-are left alone: inside a double quote they are nested quotes, elsewhere they are mostly
-apostrophes. A paragraph whose marks do not pair degrades on its own (its stray mark is
-dropped); the rest of the article is unaffected, unlike extractors that give up on the
-whole text (PRODUCT.md, lessons from textacy).
+(``‘…’`` and straight ``'…'``) are quotation marks only in a paragraph without double
+marks (British and Australian style puts them outside); inside a double quote they are
+nested quotes. Apostrophes are told apart from them by their letters: a mark between two
+letters (``it’s``, ``O’Neill``), before a decade (``’90s``) or in a short elision
+(``rock 'n' roll``, ``'em``) never opens or closes a quote, and a possessive ``workers’``
+closes one only when no better closing mark follows. A paragraph whose marks do not pair
+degrades on its own (its stray mark is dropped); the rest of the article is unaffected,
+unlike extractors that give up on the whole text (PRODUCT.md, lessons from textacy).
 
 A quote that runs over several paragraphs follows the print convention: each continuation
 paragraph opens with a quotation mark and the previous paragraph does not close.
@@ -113,7 +117,92 @@ def find_marks(text: str, start: int = 0, end: int | None = None) -> list[Mark]:
 
 def _opens_with_mark(text: str, para: tuple[int, int]) -> bool:
     start = para[0]
-    return bool(_MARK_RE.match(text, start)) and _role(text, start, start + 1) != "close"
+    if _MARK_RE.match(text, start):
+        return _role(text, start, start + 1) != "close"
+    return _single_opens(text, start, para[1]) and not find_marks(text, start, para[1])
+
+
+_SINGLE = frozenset("‘’'")
+# elisions written with a leading apostrophe: 'em, 'til, 'cause, 'n', '90s
+_ELISION_RE = re.compile(r"(?:em|til|till|cause|tis|twas|n|round|bout|\d0s|\d\d)\b", re.I)
+_WEAK_AFTER = frozenset(" \u00a0")
+
+
+def _single_opens(text: str, i: int, end: int) -> bool:
+    """Can the single mark at ``i`` open a quote (not an apostrophe or elision)?"""
+    if text[i] not in "‘'":
+        return False
+    before = text[i - 1] if i > 0 else " "
+    after = text[i + 1] if i + 1 < end else " "
+    if not (before.isspace() or before in '([{—–-/"“„«:'):
+        return False
+    if after.isspace() or not (after.isalnum() or after in '“"(…'):
+        return False
+    return not _ELISION_RE.match(text, i + 1, end)
+
+
+def _single_closes(text: str, i: int, end: int) -> str:
+    """How the single mark at ``i`` closes a quote: "strong", "weak" (``workers’``) or ""."""
+    if text[i] not in "’'" or i == 0:
+        return ""
+    before = text[i - 1]
+    after = text[i + 1] if i + 1 < end else " "
+    if before.isspace() or after.isalnum():
+        return ""  # it’s, O’Neill, ’90s: inside or in front of a word
+    if before in ',.?!;:—–-…”")':
+        return "strong"
+    if before in "sS" and after in _WEAK_AFTER and i + 2 < end and text[i + 2].isalnum():
+        return "weak"  # "the workers’ union": most likely a possessive
+    return "strong"
+
+
+def find_single_marks(text: str, start: int, end: int) -> list[Mark]:
+    """Single quotation marks used as the outer marks of ``text[start:end]``, paired.
+
+    Returns alternating open and close marks (a final open mark when the quote goes on in
+    the next paragraph). A possessive closes a quote only when no other closing mark
+    follows before the next opening one; a pair with fewer than two letters inside
+    (``'n'``) is an elision, not a quote.
+    """
+    out: list[Mark] = []
+    i = start
+    while i < end:
+        if text[i] not in _SINGLE or not _single_opens(text, i, end):
+            i += 1
+            continue
+        opener = i
+        weak: int | None = None
+        close: int | None = None
+        j = i + 1
+        while j < end:
+            ch = text[j]
+            if ch in _SINGLE and text[j - 1].isspace():
+                elision = _ELISION_RE.match(text, j + 1, end)
+                if elision is not None:  # "rock 'n' roll", "the '90s" inside the quote
+                    j = elision.end()
+                    if j < end and text[j] in _SINGLE and text[j - 1] == "n":
+                        j += 1
+                    continue
+            if ch in _SINGLE:
+                kind = _single_closes(text, j, end)
+                if kind == "strong":
+                    close = j
+                    break
+                if kind == "weak" and weak is None:
+                    weak = j
+                elif not kind and _single_opens(text, j, end) and weak is not None:
+                    break  # a new quote opens: the possessive closed this one
+            j += 1
+        if close is None:
+            close = weak
+        if close is None:
+            out.append(Mark(opener, opener + 1, "open"))
+            break
+        inner = text[opener + 1 : close]
+        if sum(ch.isalpha() for ch in inner) >= 2:
+            out.extend((Mark(opener, opener + 1, "open"), Mark(close, close + 1, "close")))
+        i = close + 1
+    return out
 
 
 def find_segments(text: str) -> list[Segment]:
@@ -124,14 +213,12 @@ def find_segments(text: str) -> list[Segment]:
     for pi, (pstart, pend) in enumerate(paras):
         open_at: int | None = None
         continued = False
+        marks = find_marks(text, pstart, pend) or find_single_marks(text, pstart, pend)
         if carried:
-            marks = find_marks(text, pstart, pend)
             # the continuation paragraph's own opening mark restarts the quote
             open_at = marks[0].start if marks else pstart
             marks = marks[1:]
             continued = True
-        else:
-            marks = find_marks(text, pstart, pend)
         carried = False
         for mark in marks:
             if open_at is None:
@@ -166,3 +253,34 @@ def group_runs(segments: list[Segment]) -> list[list[Segment]]:
         else:
             runs.append([seg])
     return runs
+
+
+#: Characters a direct quote's edge loses when marks are left out: the marks themselves
+#: and the punctuation the print convention puts before a closing mark (``,`` ``;`` ``:``
+#: and dashes). A final ``.``, ``?``, ``!`` or ``…`` belongs to the quoted sentence and stays.
+_EDGE_MARKS = "\"“”„‟«»‘’'"
+_TRAILING = ",;:—–-"
+
+
+def strip_marks(text: str, start: int, end: int) -> tuple[int, int]:
+    """``text[start:end]`` (a quoted fragment) without its quotation marks.
+
+    Removes one opening mark (``''`` counts as one) and the white space after it, one
+    closing mark and the ``,;:`` or dash before it. Only marks at the very edges go: a
+    nested quote inside (``“He said ‘no’ twice”``) stays. Returns the new range, never
+    empty (a fragment that would vanish is returned unchanged).
+    """
+    a, b = start, end
+    if text.startswith("''", a) and b - a > 2:
+        a += 2
+    elif a < b and text[a] in _EDGE_MARKS:
+        a += 1
+    if b - 2 >= a and text[b - 2 : b] == "''":
+        b -= 2
+    elif b > a and text[b - 1] in _EDGE_MARKS:
+        b -= 1
+    while a < b and text[a].isspace():
+        a += 1
+    while b > a and (text[b - 1].isspace() or text[b - 1] in _TRAILING):
+        b -= 1
+    return (a, b) if b > a else (start, end)

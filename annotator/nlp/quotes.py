@@ -31,20 +31,29 @@ indirect quotes are proposed.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from spacy.tokens import Doc
 
-from annotator.nlp.direct import direct_quotes
-from annotator.nlp.docindex import DocIndex, QuoteRecord, Span
+from annotator.core.model import MARKS_INSIDE_DEFAULT
+from annotator.nlp.direct import WEAK_RULES, direct_quotes
+from annotator.nlp.docindex import DocIndex, QuoteRecord, Span, overlaps
 from annotator.nlp.indirect import indirect_quotes
-from annotator.nlp.quotemarks import find_segments, group_runs
+from annotator.nlp.quotemarks import find_segments, group_runs, strip_marks
 from annotator.nlp.speaker_names import resolve_names
 
 __all__ = ["QuoteRecord", "Span", "extract_quotes"]
 
 
-def extract_quotes(doc: Doc, use_parse: bool = True) -> list[QuoteRecord]:
+def extract_quotes(
+    doc: Doc, use_parse: bool = True, marks_inside: bool = MARKS_INSIDE_DEFAULT
+) -> list[QuoteRecord]:
     """All quotes of ``doc`` (direct, mixed, indirect), ordered by their first fragment.
+
+    ``marks_inside`` is the project setting of the same name: when False (the default
+    guidelines' rule), a direct quote's fragments leave out their quotation marks and the
+    comma before the closing mark (:func:`~annotator.nlp.quotemarks.strip_marks`); mixed
+    quotes keep theirs, as their marks sit inside the content.
 
     Spans are character offsets (code points) into ``doc.text``. With ``use_parse`` False,
     or on a doc without a parse, only the rules that need no trained model run (direct
@@ -54,13 +63,25 @@ def extract_quotes(doc: Doc, use_parse: bool = True) -> list[QuoteRecord]:
     text = doc.text  # Doc.text joins every token: read it once
     segments = find_segments(text)
     idx = DocIndex(doc, segments, use_parse, text)
-    records = direct_quotes(idx, group_runs(segments))
+    found = direct_quotes(idx, group_runs(segments))
+    records = [r for r in found if r.rule not in WEAK_RULES]
+    weak = [r for r in found if r.rule in WEAK_RULES]
     if idx.has_dep:
         taken = _charset(records)
         used_cues = {r.cue[0] for r in records if r.cue is not None}
         records.extend(indirect_quotes(idx, taken, used_cues))
+    # a title or scare quote inside reported speech belongs to it; elsewhere it stays
+    held = _charset(records)
+    records.extend(r for r in weak if not overlaps(r.content, held))
+    if not marks_inside:
+        records = [_without_marks(doc.text, r) if r.kind == "direct" else r for r in records]
     records.sort(key=lambda r: (r.start, r.end))
     return resolve_names(idx, records)
+
+
+def _without_marks(text: str, rec: QuoteRecord) -> QuoteRecord:
+    content = tuple(strip_marks(text, a, b) for a, b in rec.content)
+    return replace(rec, content=content)
 
 
 def _charset(records: Sequence[QuoteRecord]) -> list[Span]:

@@ -145,7 +145,7 @@ class NameIndex:
 
         Titles (``Minister``), ``the`` and a possessive ``'s`` are dropped first.
         """
-        text = _strip_possessive(text)
+        text = _strip_possessive(text).lstrip("-–—―~")  # "--Councillor Rosa Lind" (byline)
         if text.lower().startswith("the "):
             text = text[4:]
         if label == "PERSON":
@@ -407,7 +407,7 @@ def _name_in(idx: DocIndex, names: NameIndex, span: Span) -> tuple[str | None, s
     """The first named entity inside ``span``, expanded to its full name in the article."""
     a, b = span
     k = bisect_left(idx.ent_starts, a)
-    found: list[tuple[int, str, str]] = []
+    found: list[tuple[int, str, str, int]] = []
     modifiers = 0
     while k < len(idx.ents) and idx.ents[k][0] < b:
         start, end, _label, _text = idx.ents[k]
@@ -419,9 +419,16 @@ def _name_in(idx: DocIndex, names: NameIndex, span: Span) -> tuple[str | None, s
         if label == "ORG" and " " not in text and names.person_with(_strip_possessive(text)):
             label = "PERSON"  # "Kulik" tagged ORG, "Andrey Kulik" a person
         if label in ("PERSON", "ORG"):
-            found.append((start, label, text))
+            found.append((start, label, text, end))
         k += 1
-    for start, label, text in sorted(found, key=lambda f: f[1] != "PERSON"):
+    # a PERSON first, and a capitalised one ("harbour master Iain Ross": not the role)
+    for start, label, text, end in sorted(
+        found, key=lambda f: (f[1] != "PERSON", f[2][:1].islower())
+    ):
+        if label == "PERSON":
+            whole = _whole_name(idx.text, start, end, b)
+            if len(whole) > end - start:  # the tagger stopped early: "Dr. Amara Obi"
+                text = clean_person_name(whole)
         return names.canonical(text, label, start), label
     if modifiers:
         return None, "someone else"
@@ -450,6 +457,25 @@ def _modifies_a_noun(idx: DocIndex, start: int, end: int) -> bool:
         if not first <= head.i <= last:
             return tok.dep_ in ("poss", "compound") and head.pos_ == "NOUN"
     return False
+
+
+def _whole_name(text: str, start: int, end: int, limit: int) -> str:
+    """A PERSON entity with the capitalised words that follow it up to ``limit``.
+
+    The tagger sometimes stops early (``Dr. Amara Obi`` -> ``Amara``); a byline or
+    speaker span that goes on in capitals still names the same person.
+    """
+    while end < limit:
+        k = end
+        while k < limit and text[k] == " ":
+            k += 1
+        j = k
+        while j < limit and (text[j].isalpha() or text[j] in "’'-"):
+            j += 1
+        if k == end or j == k or not text[k].isupper():
+            break
+        end = j
+    return text[start:end]
 
 
 def _resolve_reference(
@@ -490,7 +516,7 @@ def _resolve_reference(
             start = names.idx.ents[k][0]
             return names.canonical(names.texts[k], names.labels[k], start), names.labels[k]
         if len(mention.split()) <= 4 and all(w[:1].isupper() for w in mention.split()):
-            return names.canonical(_strip_possessive(mention), "PERSON", at), "PERSON"
+            return names.canonical(mention, "PERSON", at), "PERSON"
         return None, None
     if words[0] not in ("the", "a", "an", "this", "that"):
         return None, None

@@ -29,10 +29,12 @@ def detect_articles(
     """Detect quotes in ``article_ids`` and store them; return how many articles were done.
 
     Each chunk of articles is stored in one transaction, so a cancel or a crash keeps every
-    article finished before it. ``cancel`` is polled between chunks.
+    article finished before it. ``cancel`` is polled between chunks. Direct quotes follow
+    the project's ``quote_marks_inside`` setting.
     """
     from annotator.nlp.detect import DETECTOR_VERSION, detect_texts
 
+    marks_inside = project.marks_inside()
     total = len(article_ids)
     done = 0
     if progress is not None:
@@ -47,7 +49,11 @@ def detect_articles(
             # the article keeps no suggestions; the others of the chunk are stored
             _log.warning("article %d: quote detection skipped: %s", ids[position], message)
 
-        results = list(detect_texts(nlp, texts, n_process=n_process, on_error=skipped))
+        results = list(
+            detect_texts(
+                nlp, texts, n_process=n_process, on_error=skipped, marks_inside=marks_inside
+            )
+        )
         with project.batch():
             for ident, quotes in zip(ids, results, strict=True):
                 project.set_suggestions(ident, DETECTOR_VERSION, quotes)

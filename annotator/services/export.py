@@ -24,10 +24,11 @@ from pathlib import Path
 
 from annotator.core.errors import AnnotatorError
 from annotator.core.model import KINDS, STATUSES, StoredArticle, with_target
-from annotator.io.brat import CONF_MARKER, BratWriter
+from annotator.io.brat import BratWriter, foreign_files, swap_in
 from annotator.io.csv_export import CsvWriter
 from annotator.io.docbin import LABEL_MODES, DocBinWriter
 from annotator.io.export_records import ArticleWriter, ExportQuote
+from annotator.io.export_target import refusal
 from annotator.io.jsonl_export import QuoteJsonlWriter
 from annotator.io.prodigy import ProdigyWriter
 from annotator.store.project import Project, SpeakerIds
@@ -232,10 +233,12 @@ def _validate(project: Project, options: ExportOptions) -> None:
         if unknown:
             listed = ", ".join(known) if known else "none yet"
             raise ExportError(f"no annotator {unknown[0]!r} in this project (annotators: {listed})")
-    project_file = Path(project.path).resolve()
+    project_file = Path(project.path)
     for _name, path in part_paths(options):
-        if path.resolve() == project_file or options.output.resolve() == project_file:
-            raise ExportError(f"{path}: is the project file itself; choose another name")
+        for target in dict.fromkeys((path, options.output)):
+            why = refusal(target, project_file)
+            if why:
+                raise ExportError(f"{target}: {why}; nothing was written, choose another name")
         _check_target(path, options.format == "brat")
     if not options.gold and not options.annotators and not options.all_annotators:
         shared = project.annotators_sharing_articles(
@@ -252,23 +255,16 @@ def _check_target(path: Path, folder: bool) -> None:
     if folder:
         if path.exists() and not path.is_dir():
             raise ExportError(f"{path}: is a file; brat export writes a folder")
-        if path.is_dir() and any(path.iterdir()) and not _ours(path):
+        foreign = foreign_files(path) if path.is_dir() else []
+        if foreign:
+            shown = ", ".join(str(f.relative_to(path)) for f in foreign[:5])
+            more = f" and {len(foreign) - 5} more" if len(foreign) > 5 else ""
             raise ExportError(
-                f"{path}: the folder is not empty; choose a new or empty folder for brat export"
+                f"{path}: holds files a brat export did not write ({shown}{more}); they are "
+                "never deleted: choose a new or empty folder, or move them away"
             )
     elif path.is_dir():
         raise ExportError(f"{path}: is a folder; give a file name")
-
-
-def _ours(folder: Path) -> bool:
-    """A folder an earlier brat export wrote (its annotation.conf carries our marker)."""
-    conf = folder / "annotation.conf"
-    if conf.is_file():
-        with open(conf, encoding="utf-8", errors="replace") as fh:
-            return fh.readline().strip() == CONF_MARKER
-    # a split export: parts below
-    subs = [p for p in folder.iterdir()]
-    return bool(subs) and all(p.is_dir() and p.name in SPLIT_NAMES and _ours(p) for p in subs)
 
 
 # -- reading the project -------------------------------------------------------------------
@@ -465,8 +461,7 @@ def export_project(
             _remove(root_tmp)
         return report
     if root_tmp is not None:
-        _remove(options.output)  # checked in _validate: absent, empty or an earlier export
-        os.replace(root_tmp, options.output)
+        swap_in(root_tmp, options.output)  # atomic; deletes only what an export wrote
     else:
         for tmp, (_name, path) in zip(tmp_paths, targets):
             os.replace(tmp, path)

@@ -20,7 +20,9 @@ from pathlib import Path
 from typing import Any
 
 from annotator.core.errors import ProjectError
-from annotator.core.model import AnnotationRecord, Quote
+from annotator.core.model import AnnotationRecord, Quote, StoredArticle
+from annotator.core.schema import SchemaError, check_aliases, check_quote
+from annotator.core.text import content_hash, normalise_text
 from annotator.store.project import Project, SpeakerIds
 from annotator.store.review import GoldRecord, ReviewStore
 
@@ -46,6 +48,7 @@ class MergeReport:
     gold_quotes_added: int = 0
     reviews_present: int = 0
     review_conflicts: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -85,6 +88,9 @@ class MergeReport:
                 f" ({len(self.review_conflicts)}):"
             )
             out.extend("  " + c for c in self.review_conflicts)
+        if self.skipped:
+            out.append(f"skipped as invalid in the other file ({len(self.skipped)}):")
+            out.extend("  " + c for c in self.skipped)
         if not self.changed:
             out.append("nothing new: this project already had everything")
         return out
@@ -139,20 +145,36 @@ def _merge(
 ) -> None:
     ours_before = set(project.annotators())
     for name in other.annotators():
+        if not isinstance(name, str) or not name.strip():
+            report.skipped.append(f"annotator name {name!r:.40} is not a name; skipped")
+            continue
         if name not in ours_before:
             project.annotator_id(name)
             report.annotators_added.append(name)
     for sp in other.speakers():
+        if not isinstance(sp.name, str) or not sp.name.strip():
+            report.skipped.append(f"speaker {sp.id}: name {sp.name!r:.40} is not a name; skipped")
+            continue
         sid = project.speaker_id(sp.name, create=False)
         if sid is None:
             sid = project.speaker_id(sp.name, kind=sp.kind)
             report.speakers_added += 1
         assert sid is not None
         for alias in sp.aliases:
+            try:
+                check_aliases([alias])
+            except SchemaError as exc:
+                report.skipped.append(f"speaker {sp.name!r}: {exc}; skipped")
+                continue
             project.add_speaker_alias(sid, alias)
     total = other.count_articles()
     for done, art in enumerate(other.iter_articles(), 1):
-        ours = project.article_id_by_hash(art.content_hash)
+        why = _bad_article(art)
+        if why:
+            report.skipped.append(f"article {art.id}: {why}; skipped with its annotations")
+            continue
+        # matched by a hash of the text itself: the stored hash may be forged or stale
+        ours = project.article_id_by_hash(content_hash(art.text))
         if ours is None:
             ours, _ = project.add_article(art.as_article(), source=art.source or str(other.path))
             report.articles_added += 1
@@ -171,12 +193,40 @@ def _merge(
             progress(done, total)
 
 
+def _bad_article(art: StoredArticle) -> str:
+    """Why an article of the other file may not enter this project, or ""."""
+    if not isinstance(art.text, str) or not art.text.strip():
+        return "its text is not a text"
+    if normalise_text(art.text) != art.text:
+        return "its text is not normalised (CRLF, BOM or not NFC), so its offsets are unsure"
+    if not isinstance(art.title, str):
+        return f"its title {art.title!r:.40} is not a string"
+    if not isinstance(art.meta, dict):
+        return "its metadata is not a JSON object"
+    return ""
+
+
+def _valid(quote: Quote, text: str, what: str, report: MergeReport) -> bool:
+    """Check a quote of the other file with the import's validator; report it if bad."""
+    try:
+        check_quote(quote.to_json(), len(text))
+    except SchemaError as exc:
+        report.skipped.append(f"{what}: {exc}; skipped")
+        return False
+    return True
+
+
 def _copy_suggestions(
     project: Project, other: Project, their_article: int, our_article: int, report: MergeReport
 ) -> dict[int, int]:
     mapping: dict[int, int] = {}
+    text = project.article(our_article).text
     for version in other.detector_versions(their_article):
-        theirs = other.suggestions(their_article, version)
+        theirs = [
+            s
+            for s in other.suggestions(their_article, version, problems=report.skipped)
+            if _valid(s.quote, text, f"suggestion {s.id}", report)
+        ]
         ids = project.set_suggestions(our_article, version, [s.quote for s in theirs])
         mapping.update({s.id: new for s, new in zip(theirs, ids)})
         report.suggestions_added += len(ids)
@@ -193,7 +243,7 @@ def _match_suggestions(
             (s.quote.content_spans, s.quote.speaker_spans): s.id
             for s in project.suggestions(our_article, version)
         }
-        for s in other.suggestions(their_article, version):
+        for s in other.suggestions(their_article, version, problems=[]):
             hit = ours.get((s.quote.content_spans, s.quote.speaker_spans))
             if hit is not None:
                 mapping[s.id] = hit
@@ -218,8 +268,11 @@ def _merge_annotations(
         if rec.suggestion_id is not None:
             by_suggestion[(rec.quote.annotator, rec.suggestion_id)] = rec
     title = project.article(our_article).title
-    for rec in other.annotations(their_article):
+    text = project.article(our_article).text
+    for rec in other.annotations(their_article, problems=report.skipped):
         q = rec.quote
+        if not _valid(q, text, f"annotation {rec.id}", report):
+            continue
         key = annotation_identity(q, speaker(q.speaker_name))
         if key in existing:
             mapping[rec.id] = existing[key]
@@ -279,7 +332,11 @@ def _merge_reviews(
     for name in reviewers:
         review = theirs_store.review(their_article, name)
         assert review is not None
-        their_gold = theirs_store.gold(their_article, review.reviewer)
+        their_gold = [
+            g
+            for g in theirs_store.gold(their_article, review.reviewer, problems=report.skipped)
+            if _valid(g.quote, project.article(our_article).text, f"gold quote {g.id}", report)
+        ]
         ours = ours_store.review(our_article, review.reviewer)
         if ours is not None:
             our_gold = ours_store.gold(our_article, review.reviewer)

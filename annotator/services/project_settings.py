@@ -1,9 +1,11 @@
-"""A project's settings as the settings dialog edits them: stance labels, target, guidelines."""
+"""A project's settings as the settings dialog edits them: stance labels, target, guidelines,
+quote boundaries."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from annotator.core.model import MARKS_INSIDE_DEFAULT, MARKS_INSIDE_SETTING
 from annotator.services.locations import resources_dir
 from annotator.store.project import Project
 
@@ -26,6 +28,9 @@ class ProjectSettings:
     stance_labels: tuple[str, ...]
     stance_target: str
     guidelines: str
+    #: direct quotes include their quotation marks and trailing comma (setting
+    #: ``quote_marks_inside``; default off, as the default guidelines say)
+    marks_inside: bool = MARKS_INSIDE_DEFAULT
 
 
 def load_settings(project: Project) -> ProjectSettings:
@@ -34,6 +39,7 @@ def load_settings(project: Project) -> ProjectSettings:
         tuple(project.stance_labels()),
         project.stance_target(),
         project.guidelines() or read_resource(DEFAULT_GUIDELINES),
+        project.marks_inside(),
     )
 
 
@@ -55,4 +61,7 @@ def save_settings(project: Project, new: ProjectSettings, actor: str) -> list[st
         if new.guidelines != old.guidelines:
             project.set_setting("guidelines", new.guidelines, actor=actor)
             written.append("guidelines")
+        if new.marks_inside != old.marks_inside:
+            project.set_setting(MARKS_INSIDE_SETTING, new.marks_inside, actor=actor)
+            written.append(MARKS_INSIDE_SETTING)
     return written

@@ -62,6 +62,8 @@ class Session:
     _suggested: dict[int, Quote] = field(default_factory=dict)
     _status: str = "new"
     _listeners: list[Callable[[Change], None]] = field(default_factory=list)
+    #: suggestions (undecided model quotes) below this confidence are hidden; 0 shows all
+    min_confidence: float = 0.0
 
     # -- change notices --------------------------------------------------------------------
 
@@ -112,7 +114,9 @@ class Session:
         items += [
             Item(s.quote, None, s.id)
             for s in suggestions
-            if s.id not in handled and s.quote.content_spans not in spans
+            if s.id not in handled
+            and s.quote.content_spans not in spans
+            and (s.quote.confidence is None or s.quote.confidence >= self.min_confidence)
         ]
         items.sort(key=lambda it: (it.quote.start, it.quote.end, it.key))
         self.items = items
@@ -150,6 +154,18 @@ class Session:
             self.select(key)
         if self.index < 0 and self.items:
             self.index = self._nearest(pos)
+
+    def set_min_confidence(self, value: float) -> None:
+        """Hide the open suggestions below ``value`` (0..1; 0 shows all), reload, announce.
+
+        Decided quotes always stay. The project totals still count every suggestion; the
+        open article's counts follow what is shown. Raises ValueError outside 0..1.
+        """
+        if not 0.0 <= value <= 1.0:
+            raise ValueError(f"a confidence threshold lies between 0 and 1, not {value}")
+        self.min_confidence = value
+        self.reload()
+        self.announce(Change(items_changed=True))
 
     def _nearest(self, pos: int) -> int:
         starts = [it.quote.start for it in self.items]
@@ -406,12 +422,13 @@ class Session:
 
     def plan_resize(self, which: str) -> AnnotationOp | None:
         """Grow or shrink the current quote by a word: ``which`` is one of
-        ``grow_end``, ``shrink_end``, ``grow_start``, ``shrink_start``."""
+        ``grow_end``, ``shrink_end``, ``grow_start``, ``shrink_start``. Words follow the
+        project's ``quote_marks_inside`` setting (marks and trailing commas skipped when off)."""
         item = self.current
         if item is None or self.article is None:
             return None
         fn = RESIZERS[which]
-        spans = fn(self.article.text, item.quote.content_spans)
+        spans = fn(self.article.text, item.quote.content_spans, self.project.marks_inside())
         if not spans or spans == item.quote.content_spans:
             return None
         label = which.replace("_", " ").capitalize()

@@ -19,6 +19,7 @@ from sqlite_utils import Database
 
 from annotator.core.errors import ProjectError
 from annotator.store.schema import MIGRATION_SET, SCHEMA_VERSION, known_migration_names, migrations
+from annotator.store.schema_check import foreign_before_reading, schema_differences
 
 #: PRAGMA application_id marking a Quote Annotator project ("QAnn").
 APPLICATION_ID = 0x51416E6E
@@ -88,6 +89,20 @@ def _applied(conn: sqlite3.Connection) -> list[str] | None:
         [MIGRATION_SET],
     ).fetchall()
     return [r[0] for r in rows]
+
+
+def _has_migrations(conn: sqlite3.Connection) -> bool:
+    row = conn.execute("SELECT 1 FROM sqlite_master WHERE name = '_sqlite_migrations'").fetchone()
+    return row is not None
+
+
+def _refusal(p: Path, what: str) -> str:
+    """The message for a project file whose schema is not the one we create."""
+    return (
+        f"{p}: is not opened because it {what}. Triggers and views stored in a project run "
+        "when it is read or written, so only files with Quote Annotator's own schema are "
+        "opened. The file was not changed."
+    )
 
 
 def _user_tables(conn: sqlite3.Connection) -> list[str]:
@@ -204,9 +219,17 @@ def _prepare(
     p: Path, conn: sqlite3.Connection, has_data: bool, readonly: bool, readonly_reason: str
 ) -> Database:
     try:
-        applied = _applied(conn) if has_data else None
-        if has_data and applied is None and _user_tables(conn):
+        foreign = foreign_before_reading(conn) if has_data else ""
+        applied = _applied(conn) if has_data and not foreign else None
+        if has_data and applied is None and _user_tables(conn) and not foreign:
             raise ProjectError(f"{p}: is an SQLite database of another program, not a project")
+        if foreign and applied is None and not _has_migrations(conn):
+            raise ProjectError(f"{p}: is an SQLite database of another program, not a project")
+        if foreign:
+            raise ProjectError(_refusal(p, "holds " + foreign))
+        different = schema_differences(conn, len(applied)) if has_data and applied else ""
+        if different:
+            raise ProjectError(_refusal(p, "has " + different))
     except sqlite3.DatabaseError as exc:
         raise ProjectError(f"{p}: cannot read the database ({exc})") from None
     applied = applied or []

@@ -12,17 +12,19 @@ import json
 import os
 import sqlite3
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlite_utils import Database
 
 from annotator.core.errors import ProjectError, ReadOnlyProjectError
 from annotator.core.model import (
     DEFAULT_STANCE_LABELS,
+    MARKS_INSIDE_DEFAULT,
+    MARKS_INSIDE_SETTING,
     AnnotationRecord,
     Article,
     Quote,
@@ -43,6 +45,7 @@ from annotator.store.db import (
     open_db,
     schema_version,
 )
+from annotator.store.turns import TurnTimeout, write_turn
 
 if TYPE_CHECKING:
     from annotator.store.counts import ArticleRow, Totals
@@ -61,6 +64,28 @@ _ANNOTATION_SELECT = """
     JOIN annotators an ON an.id = a.annotator_id
     LEFT JOIN speakers s ON s.id = a.speaker_id
 """
+
+
+R = TypeVar("R")
+
+
+def rows_to_records(
+    rows: Iterable[dict[str, Any]],
+    build: Callable[[dict[str, Any]], R],
+    problems: list[str] | None,
+    table: str,
+) -> list[R]:
+    """``build`` each row; with ``problems`` given, a row that cannot be read is skipped and
+    named there (a foreign file being merged), else its error is raised."""
+    out = []
+    for r in rows:
+        try:
+            out.append(build(r))
+        except (ValueError, TypeError, KeyError) as exc:
+            if problems is None:
+                raise
+            problems.append(f"{table} row {r.get('id')}: {exc}; skipped")
+    return out
 
 
 @dataclass
@@ -260,23 +285,36 @@ class Project:
                 with self.db.atomic() as db:
                     yield db
             else:
-                # IMMEDIATE takes the write lock up front, so a second process waits for
-                # it (busy timeout) instead of failing when its read snapshot goes stale.
-                try:
-                    self.db.execute("BEGIN IMMEDIATE")
-                except sqlite3.OperationalError as exc:
-                    raise self._write_error(exc) from None
-                try:
-                    yield self.db
-                except BaseException:
-                    self.db.conn.rollback()
-                    raise
-                self.db.execute("COMMIT")
+                # writers of this file in this process take turns first (a background
+                # import must not starve the window's accept, see store/turns.py)
+                with self._turn():
+                    # IMMEDIATE takes the write lock up front, so a second process waits for
+                    # it (busy timeout) instead of failing when its read snapshot goes stale.
+                    try:
+                        self.db.execute("BEGIN IMMEDIATE")
+                    except sqlite3.OperationalError as exc:
+                        raise self._write_error(exc) from None
+                    try:
+                        yield self.db
+                    except BaseException:
+                        self.db.conn.rollback()
+                        raise
+                    self.db.execute("COMMIT")
                 self._written()
         except BaseException:
             # ids cached inside the rolled-back transaction may no longer exist
             self._annotator_ids.clear()
             raise
+
+    @contextmanager
+    def _turn(self) -> Iterator[None]:
+        """This process's write turn for the file, waiting at most the busy timeout."""
+        timeout = self.db.execute("PRAGMA busy_timeout").fetchone()[0] / 1000
+        try:
+            with write_turn(self.path, timeout):
+                yield
+        except TurnTimeout:
+            raise self._write_error(sqlite3.OperationalError("database is locked")) from None
 
     def _write_error(self, exc: sqlite3.OperationalError) -> ProjectError:
         """A failure to start a write, as a sentence naming the project file."""
@@ -368,6 +406,10 @@ class Project:
 
     def guidelines(self) -> str:
         return str(self.get_setting("guidelines", "") or "")
+
+    def marks_inside(self) -> bool:
+        """Do direct quotes include their quotation marks (setting ``quote_marks_inside``)?"""
+        return bool(self.get_setting(MARKS_INSIDE_SETTING, MARKS_INSIDE_DEFAULT))
 
     # -- annotators and speakers ---------------------------------------------------------------
 
@@ -606,9 +648,15 @@ class Project:
         return ids
 
     def suggestions(
-        self, article_id: int, detector_version: str | None = None
+        self,
+        article_id: int,
+        detector_version: str | None = None,
+        problems: list[str] | None = None,
     ) -> list[SuggestionRecord]:
-        """The article's suggestions from ``detector_version`` (default: the newest run)."""
+        """The article's suggestions from ``detector_version`` (default: the newest run).
+
+        With ``problems``, unreadable rows are skipped and named there instead of raising.
+        """
         if detector_version is None:
             row = self.db.execute(
                 "SELECT detector_version FROM suggestions WHERE article_id = ? "
@@ -622,10 +670,14 @@ class Project:
             "SELECT * FROM suggestions WHERE article_id = ? AND detector_version = ? ORDER BY id",
             [article_id, detector_version],
         )
-        return [
-            SuggestionRecord(r["id"], r["article_id"], r["detector_version"], quote_from_row(r))
-            for r in rows
-        ]
+        return rows_to_records(
+            rows,
+            lambda r: SuggestionRecord(
+                r["id"], r["article_id"], r["detector_version"], quote_from_row(r)
+            ),
+            problems,
+            "suggestions",
+        )
 
     def detector_versions(self, article_id: int) -> list[str]:
         """The detector versions with suggestions for the article, sorted by name."""
@@ -752,14 +804,21 @@ class Project:
             r["updated_at"],
         )
 
-    def annotations(self, article_id: int, annotator: str | None = None) -> list[AnnotationRecord]:
-        """Annotations of an article (of one annotator, or all), in text order."""
+    def annotations(
+        self, article_id: int, annotator: str | None = None, problems: list[str] | None = None
+    ) -> list[AnnotationRecord]:
+        """Annotations of an article (of one annotator, or all), in text order.
+
+        With ``problems``, unreadable rows are skipped and named there instead of raising.
+        """
         sql = _ANNOTATION_SELECT + " WHERE a.article_id = ?"
         params: list[Any] = [article_id]
         if annotator is not None:
             sql += " AND an.name = ?"
             params.append(annotator)
-        recs = [self._annotation_from_row(r) for r in self.db.query(sql, params)]
+        recs = rows_to_records(
+            self.db.query(sql, params), self._annotation_from_row, problems, "annotations"
+        )
         recs.sort(key=lambda r: (r.quote.start, r.quote.end, r.id))
         return recs
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from annotator.core.model import Quote, clean_target, encode_spans
 from annotator.store.db import now_iso
-from annotator.store.project import Project, quote_from_row
+from annotator.store.project import Project, quote_from_row, rows_to_records
 
 DECISIONS: tuple[str, ...] = ("agreed", "picked", "edited", "added")
 REVIEW_STATUSES: tuple[str, ...] = ("in_progress", "done")
@@ -215,14 +215,21 @@ class ReviewStore:
 
     # -- gold quotes ---------------------------------------------------------------------------
 
-    def gold(self, article_id: int, reviewer: str | None = None) -> list[GoldRecord]:
-        """Gold quotes of an article (of one reviewer, or all), in text order."""
+    def gold(
+        self, article_id: int, reviewer: str | None = None, problems: list[str] | None = None
+    ) -> list[GoldRecord]:
+        """Gold quotes of an article (of one reviewer, or all), in text order.
+
+        With ``problems``, unreadable rows are skipped and named there instead of raising.
+        """
         sql = _GOLD_SELECT + " WHERE g.article_id = ?"
         params: list[Any] = [article_id]
         if reviewer is not None:
             sql += " AND r.reviewer = ?"
             params.append(reviewer)
-        recs = [self._gold_from_row(r) for r in self.db.query(sql, params)]
+        recs = rows_to_records(
+            self.db.query(sql, params), self._gold_from_row, problems, "gold_quotes"
+        )
         recs.sort(key=lambda g: (g.quote.start, g.quote.end, g.id))
         return recs
 

@@ -175,6 +175,13 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ),
     ActionSpec("&View", "act_guidelines", "&Guidelines panel", "dock", "F3"),
     ActionSpec("&View", "act_list", "Article &list", "toggle_list", "F4"),
+    ActionSpec(
+        "&View",
+        "act_min_confidence",
+        "Hide suggestions &below confidence…",
+        "ask_min_confidence",
+        tip="Hide the detector's suggestions below a confidence you choose",
+    ),
     ActionSpec("&Review", "act_review", "&Review annotators…", "lazy:review", edits=True),
     ActionSpec("&Review", "act_dashboard", "Agreement &dashboard…", "lazy:dashboard"),
     ActionSpec("&Review", "", "", ""),

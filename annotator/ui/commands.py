@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 
 from annotator.core.errors import ProjectError
 from annotator.services.items import ItemKey
@@ -23,6 +24,9 @@ from annotator.ui.controllers.importing import ImportController
 from annotator.ui.controllers.read_only import ReadOnlyController
 from annotator.ui.status import StatusArea
 from annotator.ui.undo import ApplyCommand
+
+#: QSettings key of the View menu's confidence threshold (per analyst, not per project).
+SETTINGS_MIN_CONFIDENCE = "view/min_confidence"
 
 APP_TITLE = "Quote Annotator"
 #: The file dialog's filters for File > Import files….
@@ -40,6 +44,7 @@ class QuoteCommands(ActionWindow):
     importer: ImportController
     status: StatusArea
     project_path: Path
+    settings: QSettings
 
     def open_article(self, article_id: int, focus: ItemKey | None = None) -> None:
         raise NotImplementedError
@@ -248,3 +253,26 @@ class QuoteCommands(ActionWindow):
 
     def toggle_list(self) -> None:
         self.article_list.setVisible(not self.article_list.isVisible())
+
+    def min_confidence_setting(self) -> float:
+        """The analyst's threshold (QSettings ``view/min_confidence``), 0..1."""
+        try:
+            value = float(str(self.settings.value(SETTINGS_MIN_CONFIDENCE, 0.0) or 0.0))
+        except (TypeError, ValueError):
+            return 0.0
+        return min(max(value, 0.0), 1.0)
+
+    def ask_min_confidence(self) -> None:
+        """View > Hide suggestions below confidence: ask, keep in QSettings, apply."""
+        value, ok = QInputDialog.getDouble(
+            self,
+            "Hide suggestions",
+            "Hide the detector's suggestions below this confidence (0 shows all):",
+            self.session.min_confidence,
+            0.0,
+            1.0,
+            2,
+        )
+        if ok:
+            self.settings.setValue(SETTINGS_MIN_CONFIDENCE, value)
+            self.session.set_min_confidence(value)

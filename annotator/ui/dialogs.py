@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -22,10 +23,15 @@ from PySide6.QtWidgets import (
 
 
 class SettingsDialog(QDialog):
-    """Edit the project's stance labels, stance target and annotation guidelines."""
+    """Edit the project's stance labels, stance target, quote boundaries and guidelines."""
 
     def __init__(
-        self, labels: Sequence[str], target: str, guidelines: str, parent: QWidget | None = None
+        self,
+        labels: Sequence[str],
+        target: str,
+        guidelines: str,
+        parent: QWidget | None = None,
+        marks_inside: bool = False,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Project settings")
@@ -44,6 +50,14 @@ class SettingsDialog(QDialog):
             "What stances are about unless an article (Shift+G) or a quote (G) sets its own."
         )
         form.addRow("Default stance target", self.target_edit)
+        self.marks_box = QCheckBox("Quotation marks and trailing punctuation inside the quote")
+        self.marks_box.setObjectName("marksInside")
+        self.marks_box.setChecked(marks_inside)
+        self.marks_box.setToolTip(
+            "Off: a direct quote is the words between its marks (as the default guidelines "
+            "say). Used by the detector and by growing or shrinking a quote by words."
+        )
+        form.addRow("Quote boundaries", self.marks_box)
         lay.addLayout(form)
         lay.addWidget(QLabel("Annotation guidelines (Markdown):"))
         self.guidelines_edit = QPlainTextEdit(guidelines)
@@ -68,6 +82,9 @@ class SettingsDialog(QDialog):
 
     def guidelines(self) -> str:
         return self.guidelines_edit.toPlainText()
+
+    def marks_inside(self) -> bool:
+        return self.marks_box.isChecked()
 
     def _check_and_accept(self) -> None:
         if not self.labels():

@@ -134,6 +134,7 @@ class MainWindow(ProjectCommands):
 
     def _new_session(self, annotator: str) -> Session:
         session = Session(self.project, annotator)
+        session.min_confidence = self.min_confidence_setting()
         session.subscribe(self.on_change)
         return session
 

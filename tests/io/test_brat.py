@@ -109,7 +109,13 @@ def test_folder_round_trip(tmp_path: Path) -> None:
     w.write(art, [ExportQuote(str(i), q) for i, q in enumerate([SPLIT, NO_SOURCE, ACROSS_LINES])])
     w.close()
     names = sorted(p.name for p in (tmp_path / "out").iterdir())
-    assert names == ["annotation.conf", "dam_1.ann", "dam_1.json", "dam_1.txt"]
+    assert names == [
+        ".quote-annotator-export.json",
+        "annotation.conf",
+        "dam_1.ann",
+        "dam_1.json",
+        "dam_1.txt",
+    ]
     assert (tmp_path / "out" / "dam_1.txt").read_bytes() == TEXT.encode("utf-8")
     conf = (tmp_path / "out" / "annotation.conf").read_text(encoding="utf-8")
     assert (
@@ -176,11 +182,12 @@ def test_polnear_layout(tmp_path: Path) -> None:
     assert q2.speaker_spans == () and q2.kind == "direct"
 
 
-def test_bad_ann_line_is_a_file_error(tmp_path: Path) -> None:
+def test_bad_ann_line_costs_only_itself(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text("Some text here.", encoding="utf-8")
     (tmp_path / "a.ann").write_text("T1\tSource one two\tSome\n", encoding="utf-8")
-    (err,) = list(iter_brat(tmp_path))
+    err, article = list(iter_brat(tmp_path))
     assert isinstance(err, FileError) and "line 1" in err.reason
+    assert isinstance(article, Article) and article.text == "Some text here."
 
 
 def test_guess_kind() -> None:

@@ -206,8 +206,7 @@ def test_mention_ends_at_the_name(detect: Detect, subject: str) -> None:
 def test_a_relative_clause_that_reports_speech_stays(detect: Detect) -> None:
     # PolNeAR takes the "who" of "who said" as a source: the clause is not cut off
     text = (
-        "Priya Raman, who said last week that the tolls were unfair, warned that shops "
-        "would close."
+        "Priya Raman, who said last week that the tolls were unfair, warned that shops would close."
     )
     quotes = detect(text)
     q = find(text, quotes, "shops would close")

@@ -53,7 +53,7 @@ def test_a_text_with_a_lone_surrogate_is_reported_and_the_others_detected(
     assert found[1] == [] and found[3] == []
     assert [pos for pos, _msg in errors] == [1, 3]
     assert all("lone surrogate" in msg for _pos, msg in errors)
-    assert [GOOD_A[a:b] for a, b in found[0][0].content_spans] == ["“We will rebuild the bridge,”"]
+    assert [GOOD_A[a:b] for a, b in found[0][0].content_spans] == ["We will rebuild the bridge"]
     assert found[2][0].speaker_text == "Tom Okafor"
 
 

@@ -55,8 +55,8 @@ def test_span_groups_tie_fragments_speaker_and_cue(rules_nlp: Language) -> None:
     doc = rules_nlp(SPLIT)
     frags = list(doc.spans["quotes"])
     assert [s.text for s in frags] == [
-        "“The roads are closed,”",
-        "“and they will stay closed tonight.”",
+        "The roads are closed",
+        "and they will stay closed tonight.",
     ]
     assert {s.id_ for s in frags} == {"q0"}
     assert [s.label_ for s in frags] == ["direct", "direct"]
@@ -140,7 +140,7 @@ def test_cli_detect_offsets_refer_to_the_input_text(tmp_path: Path) -> None:
     assert row["text"] == text
     (quote,) = row["quotes"]
     (frag,) = quote["content_spans"]
-    assert text[frag[0] : frag[1]] == "“Rents are too high,”"
+    assert text[frag[0] : frag[1]] == "Rents are too high"
     (spk,) = quote["speaker_spans"]
     assert text[spk[0] : spk[1]] == "Ana Lima"
 
@@ -160,7 +160,7 @@ def test_text_longer_than_max_length_is_cut_not_fatal() -> None:
     text = '"We are ready," said Mayor Ines Lobo.' + " Filler words." * 20
     (quotes,) = list(detect_texts(nlp, [text]))
     (q,) = quotes
-    assert text[q.content_spans[0][0] : q.content_spans[0][1]] == '"We are ready,"'
+    assert text[q.content_spans[0][0] : q.content_spans[0][1]] == "We are ready"
 
 
 def test_cli_detect_refuses_to_overwrite_its_input(
@@ -171,3 +171,20 @@ def test_cli_detect_refuses_to_overwrite_its_input(
     assert main(["detect", str(src), "-o", str(src)]) == 1
     assert "must not be the input" in capsys.readouterr().err
     assert json.loads(src.read_text(encoding="utf-8"))["id"] == "a1"
+
+
+def test_cli_detect_marks_inside_flag(tmp_path: Path) -> None:
+    text = "“Rents are too high,” said Ana Lima."
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps({"id": "c1", "text": text}) + "\n", encoding="utf-8")
+    got = {}
+    for flag in ("--marks-inside", "--no-marks-inside"):
+        out = tmp_path / f"out{flag}.jsonl"
+        assert main(["detect", str(src), "-o", str(out), "--quiet", flag]) == 0
+        (row,) = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+        ((a, b),) = row["quotes"][0]["content_spans"]
+        got[flag] = text[a:b]
+    assert got == {
+        "--marks-inside": "“Rents are too high,”",
+        "--no-marks-inside": "Rents are too high",
+    }

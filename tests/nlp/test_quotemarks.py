@@ -73,3 +73,42 @@ def test_paragraphs_skip_blank_lines_and_trim() -> None:
 def test_inch_mark_is_not_a_quote() -> None:
     text = 'The letter says he is 6\'3" tall and "in excellent health," his doctor wrote.'
     assert quoted(text) == ['"in excellent health,"']
+
+
+def test_single_outer_marks_pair_when_the_paragraph_has_no_double_marks() -> None:
+    text = "‘We will not sell,’ said Iain Ross. ‘Not this year.’\n\n'Fine,' she said."
+    assert quoted(text) == ["‘We will not sell,’", "‘Not this year.’", "'Fine,'"]
+
+
+def test_apostrophes_are_not_single_marks() -> None:
+    assert quoted("It’s O’Neill’s view that the ’90s were kind to rock 'n' roll.") == []
+    assert quoted("The workers’ union and the bosses’ club met.") == []
+
+
+def test_possessive_closes_only_without_a_better_closing_mark() -> None:
+    text = "‘The workers’ union will fight,’ she said. ‘We are the workers’ he added."
+    assert quoted(text) == ["‘The workers’ union will fight,’", "‘We are the workers’"]
+
+
+def test_single_marks_over_several_paragraphs() -> None:
+    text = "‘First part goes on.\n\n‘Second part ends,’ he said."
+    runs = group_runs(find_segments(text))
+    assert [[text[s.start : s.end] for s in run] for run in runs] == [
+        ["‘First part goes on.", "‘Second part ends,’"]
+    ]
+
+
+def test_strip_marks_keeps_nested_marks_and_final_stop() -> None:
+    from annotator.nlp.quotemarks import strip_marks
+
+    text = "“He said ‘no’ twice.” and “Go,” and ''Now,'' and « Oui »"
+    spans = [
+        (text.index(m), text.index(e) + len(e))
+        for m, e in [("“He", "”"), ("“Go", ",”"), ("''Now", ",''"), ("«", "»")]
+    ]
+    assert [text[slice(*strip_marks(text, a, b))] for a, b in spans] == [
+        "He said ‘no’ twice.",
+        "Go",
+        "Now",
+        "Oui",
+    ]

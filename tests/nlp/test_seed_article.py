@@ -26,8 +26,8 @@ def test_ministry_statement_is_a_direct_quote_of_the_ministry(
     q = find(seed_text, detect(seed_text), "Minister Lee In-young has mentioned")
     assert q.kind == "direct"
     (frag,) = content(seed_text, q)
-    assert frag.startswith('"Minister Lee In-young has mentioned')
-    assert frag.endswith('all of Eurasia,"')
+    assert frag.startswith("Minister Lee In-young has mentioned")
+    assert frag.endswith("all of Eurasia")
     assert speaker(seed_text, q) == "the ministry"
     assert q.speaker_name is not None and "Unification Ministry" in q.speaker_name
     assert [seed_text[a:b] for a, b in q.cue_spans] == ["said"]

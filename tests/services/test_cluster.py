@@ -405,6 +405,7 @@ def _cli_error(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
         (["--partition-size", "5"], "--partition-size applies only with --scheduler"),
         (["SECOND"], "several inputs need --scheduler"),
         (["--scheduler", "local:2", "--n-process", "2"], "--n-process does not apply"),
+        (["--scheduler", "local:2", "--marks-inside"], "--marks-inside is not available"),
         (["--scheduler", "local:2", "--partition-size", "0"], "at least 1"),
         (["--scheduler", "somewhere"], "expected local, local:N"),
     ],

@@ -256,7 +256,7 @@ def test_brat_refuses_a_foreign_folder_but_replaces_its_own(
     foreign = tmp_path / "mine"
     foreign.mkdir()
     (foreign / "notes.txt").write_text("do not touch", encoding="utf-8")
-    with pytest.raises(ExportError, match="not empty"):
+    with pytest.raises(ExportError, match="did not write .notes.txt."):
         export_project(project, opts(tmp_path, "brat", "mine"))
     assert (foreign / "notes.txt").read_text(encoding="utf-8") == "do not touch"
     export_project(project, opts(tmp_path, "brat", "b"))
@@ -286,7 +286,7 @@ def test_round_trip_gives_identical_files(
         export_project(fresh, ExportOptions(fmt, second, statuses=statuses, all_annotators=True))
     if fmt == "brat":
         files = sorted(p.name for p in first.iterdir())
-        assert files == sorted(p.name for p in second.iterdir()) and len(files) == 13
+        assert files == sorted(p.name for p in second.iterdir()) and len(files) == 14
         for f in files:
             assert (first / f).read_bytes() == (second / f).read_bytes(), f
     else:

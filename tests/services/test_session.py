@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -289,3 +290,69 @@ def test_name_suggestions_prefer_entities_to_the_scan(project: Project) -> None:
     scanned = s.name_suggestions()
     assert scanned[0] == "Kim Jong-un" and "Andrey Kulik" in scanned
     assert s.name_suggestions(["Lee In-young", "Kim Jong-un"]) == ["Kim Jong-un", "Lee In-young"]
+
+
+@pytest.mark.parametrize(
+    ("fn", "start", "inside", "outside"),
+    [
+        (
+            grow_end,
+            "we will win the vote",
+            'we will win the vote"',
+            'we will win the vote" today.',
+        ),
+        (grow_start, "we will win", '"we will win', 'said "we will win'),
+        (shrink_end, '"we will win the vote"', '"we will win the vote', '"we will win the'),
+        (shrink_start, '"we will win', "we will win", "will win"),
+    ],
+)
+def test_words_follow_the_marks_inside_setting(
+    fn: Any, start: str, inside: str, outside: str
+) -> None:
+    text = 'He said "we will win the vote" today.'
+    q = (_span(start, text),)
+    assert text[slice(*fn(text, q, True)[0])] == inside
+    assert text[slice(*fn(text, q, False)[0])] == outside
+
+
+def test_grow_end_skips_mark_and_comma_when_marks_are_left_out() -> None:
+    text = "“We will win,” she said, “and soon.”"
+    q = (_span("We will", text),)
+    grown = grow_end(text, q, False)
+    assert grown is not None and text[slice(*grown[0])] == "We will win"
+    again = grow_end(text, grown, False)
+    assert again is not None and text[slice(*again[0])] == "We will win,” she"
+
+
+@pytest.mark.parametrize(
+    ("setting", "expected"), [(True, '"We will talk'), (False, 'resume\n\n"We will talk')]
+)
+def test_session_resize_reads_the_project_setting(
+    project: Project, setting: bool, expected: str
+) -> None:
+    project.set_setting("quote_marks_inside", setting)
+    assert project.marks_inside() is setting
+    s = _session(project)
+    s.run(s.plan_add(*_span("We will talk")))
+    s.run(s.plan_resize("grow_start"))
+    assert s.current is not None
+    (sp,) = s.current.quote.content_spans
+    # with marks inside, the opening mark is the word before; without, "resume" is
+    assert TEXT[sp[0] : sp[1]] == expected
+
+
+def test_marks_inside_defaults_to_the_guidelines(project: Project) -> None:
+    assert project.marks_inside() is False
+
+
+def test_threshold_hides_open_suggestions_but_never_decided_quotes(project: Project) -> None:
+    s = _session(project)
+    assert [it.quote.confidence for it in s.items] == [0.9, 0.5]
+    s.index = 1
+    s.run(s.plan_accept())  # the 0.5 suggestion is now alice's accepted quote
+    s.set_min_confidence(0.95)
+    assert [it.state for it in s.items] == ["accepted"]
+    s.set_min_confidence(0.0)
+    assert len(s.items) == 2
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        s.set_min_confidence(1.5)

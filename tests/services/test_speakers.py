@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlite_utils import Database
 
 from annotator.core.errors import AnnotatorError
 from annotator.core.model import Article, Quote
@@ -23,6 +23,7 @@ from annotator.services.speakers import (
     suggest_merges,
 )
 from annotator.store.project import Project
+from annotator.store.schema import migrations
 
 TEXT = (
     "Councillor Marcus Obi spoke first. “The bridge is safe,” Obi said. "
@@ -233,46 +234,43 @@ def test_name_keys() -> None:
 def test_migration_from_schema_3_keeps_speakers_and_references(tmp_path: Path) -> None:
     """A project written before the registry fields opens with its speakers and links."""
     path = tmp_path / "old.db"
-    p = Project.open(path)
-    aid, _ = p.add_article(Article("Bridge", TEXT))
-    first = TEXT.index("The bridge")
-    p.add_annotation(aid, "alice", _q(first, first + 16, "alice", "Marcus Obi", "Obi"))
-    p.close()
-    # turn it back into a schema-3 file: the speakers table as 0001 made it
-    con = sqlite3.connect(path)
-    con.execute("PRAGMA foreign_keys = OFF")
-    con.executescript(
-        """
-        BEGIN;
-        CREATE TABLE old_speakers (
-            id INTEGER PRIMARY KEY,
-            name TEXT NOT NULL UNIQUE COLLATE NOCASE CHECK (length(trim(name)) > 0),
-            kind TEXT NOT NULL DEFAULT 'unknown'
-                CHECK (kind IN ('person', 'organisation', 'unknown')),
-            aliases TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(aliases)),
-            created_at TEXT NOT NULL
-        );
-        INSERT INTO old_speakers SELECT id, name, kind, aliases, created_at FROM speakers;
-        DROP INDEX gold_quotes_speaker;
-        DROP TABLE speakers;
-        ALTER TABLE old_speakers RENAME TO speakers;
-        DELETE FROM _sqlite_migrations WHERE name = '0004_speaker_registry';
-        COMMIT;
-        """
+    db = Database(path)
+    migrations.apply(db, stop_before="0004_speaker_registry")
+    db.execute(
+        "INSERT INTO articles (id, title, text, meta, content_hash, imported_at) "
+        "VALUES (1, 'Bridge', ?, '{}', 'h1', '2024-01-01')",
+        [TEXT],
     )
-    con.execute("PRAGMA user_version = 3")
-    con.commit()
-    con.close()
+    db.execute("INSERT INTO annotators (id, name, created_at) VALUES (1, 'alice', 'x')")
+    db.execute(
+        "INSERT INTO speakers (id, name, kind, aliases, created_at) "
+        "VALUES (7, 'Marcus Obi', 'person', '[\"Obi\"]', 'x')"
+    )
+    db.execute(
+        "INSERT INTO annotations (article_id, annotator_id, content_spans, kind, speaker_id, "
+        "status, origin, created_at, updated_at) "
+        "VALUES (1, 1, '[[35, 51]]', 'direct', 7, 'accepted', 'manual', 'x', 'x')"
+    )
+    db.conn.commit()
+    db.close()
     p = Project.open(path)
     try:
-        sp = p.find_speaker("Marcus Obi")
-        assert sp is not None and sp.gender == "unknown" and not sp.gender_guessed
-        assert p.db.execute("SELECT speaker_id FROM annotations").fetchone()[0] == sp.id
+        sp = p.find_speaker("Obi")
+        assert sp is not None and sp.id == 7 and sp.name == "Marcus Obi"
+        assert (sp.kind, sp.gender, sp.gender_guessed, sp.role) == (
+            "person",
+            "unknown",
+            False,
+            None,
+        )
+        assert p.db.execute("SELECT speaker_id FROM annotations").fetchone()[0] == 7
         assert p.db.execute("PRAGMA foreign_key_check").fetchall() == []
         assert p.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
-        # the new type is accepted now
-        group = p.speaker_id("The protesters", kind="group")
-        assert group is not None
+        # the new type is accepted now, and the old speaker still counts its quote
+        assert p.speaker_id("The protesters", kind="group") is not None
+        assert {st.speaker.name: st.quotes for st in speaker_stats(p)}["Marcus Obi"] == 1
     finally:
         p.close()
-    assert list(tmp_path.glob("old.db.v3-*.bak"))
+    assert len(list(tmp_path.glob("old.db.v3-*.bak"))) == 1
+    # and the upgraded file passes the schema check on the next open
+    Project.open(path).close()

@@ -146,7 +146,7 @@ def test_a_refused_export_says_why(qtbot: QtBot, export_db: Path, tmp_path: Path
     qtbot.mouseClick(d.all_annotators_check, Qt.MouseButton.LeftButton)
     with qtbot.waitSignal(d.failed, timeout=20000) as blocker:
         qtbot.mouseClick(d.export_button, Qt.MouseButton.LeftButton)
-    assert "not empty" in blocker.args[0]
+    assert "did not write (keep.txt)" in blocker.args[0]
     assert "Cannot export" in d.status_label.text()
     assert sorted(p.name for p in folder.iterdir()) == ["keep.txt"]
     # a bad split is caught before anything runs

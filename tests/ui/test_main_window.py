@@ -221,6 +221,8 @@ def test_settings_dialog_changes_labels(qtbot: Any, project_path: Path, monkeypa
         self.labels_edit.setPlainText("pro\ncontra")
         self.target_edit.setText("dialogue")
         self.guidelines_edit.setPlainText("# Rules\nBe kind.")
+        assert not self.marks_box.isChecked()  # the guidelines' default: marks left out
+        self.marks_box.setChecked(True)
         return 1
 
     monkeypatch.setattr(dialogs.SettingsDialog, "exec", fake_exec)
@@ -229,6 +231,7 @@ def test_settings_dialog_changes_labels(qtbot: Any, project_path: Path, monkeypa
     with Project.open(project_path) as p:
         assert p.stance_labels() == ["pro", "contra"]
         assert p.stance_target() == "dialogue"
+        assert p.marks_inside() is True
     assert "Be kind." in w.guidelines_view.toPlainText()
     _key(qtbot, w, Qt.Key.Key_2)
     assert _mine(project_path)[0].stance == "contra"
@@ -354,3 +357,24 @@ def test_run_app_shows_message_and_returns(
     rc = app_module.run_app(project_path, annotator="dave", message="Imported 2 articles")
     assert rc == 0
     assert seen == ["Imported 2 articles"]
+
+
+def test_view_menu_hides_suggestions_below_a_threshold(
+    qtbot: Any, project_path: Path, monkeypatch: Any
+) -> None:
+    from PySide6.QtWidgets import QInputDialog
+
+    w = _open(qtbot, project_path)
+    assert [it.quote.confidence for it in w.session.items] == [0.9, 0.5]
+    monkeypatch.setattr(QInputDialog, "getDouble", lambda *a, **k: (0.6, True))
+    w.act_min_confidence.trigger()
+    assert [it.quote.confidence for it in w.session.items] == [0.9]
+    assert w.session.article_counts.total == 1
+    w.close()
+    # the threshold is the analyst's: a new window on the project keeps it
+    w2 = _open(qtbot, project_path)
+    assert [it.quote.confidence for it in w2.session.items] == [0.9]
+    monkeypatch.setattr(QInputDialog, "getDouble", lambda *a, **k: (0.0, True))
+    w2.act_min_confidence.trigger()
+    assert [it.quote.confidence for it in w2.session.items] == [0.9, 0.5]
+    w2.close()

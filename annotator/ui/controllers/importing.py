@@ -95,7 +95,7 @@ class ImportController(QObject):
             summary = f"Import cancelled. {summary}"
         self.info.emit(summary)
         self.message.emit(summary, 10000)
-        if report.failed or any(f.problems for f in report.files):
+        if report.failed or any(f.problems or f.notes for f in report.files):
             self._show_report(summary, report.lines())
         self.finished.emit(report)
 

@@ -14,7 +14,8 @@ class SettingsController(QObject):
     """Shows :class:`SettingsDialog` and saves through :func:`save_settings`.
 
     Signals:
-        changed(names): these settings were written (stance_labels, stance_target, guidelines).
+        changed(names): these settings were written (stance_labels, stance_target, guidelines,
+            quote_marks_inside).
         message(text, ms): a passing status-bar message.
     """
 
@@ -29,11 +30,19 @@ class SettingsController(QObject):
     def edit(self, parent: QWidget, actor: str) -> None:
         """Show the dialog; on OK write what differs as ``actor``."""
         now = load_settings(self.project)
-        dlg = SettingsDialog(list(now.stance_labels), now.stance_target, now.guidelines, parent)
+        dlg = SettingsDialog(
+            list(now.stance_labels),
+            now.stance_target,
+            now.guidelines,
+            parent,
+            marks_inside=now.marks_inside,
+        )
         self.dialog = dlg
         if not dlg.exec():
             return
-        new = ProjectSettings(tuple(dlg.labels()), dlg.target(), dlg.guidelines())
+        new = ProjectSettings(
+            tuple(dlg.labels()), dlg.target(), dlg.guidelines(), dlg.marks_inside()
+        )
         try:
             written = save_settings(self.project, new, actor)
         except Exception as exc:

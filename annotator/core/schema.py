@@ -1,0 +1,177 @@
+"""The quote JSONL schema (PRODUCT.md, "Quote JSONL", version 1) as pydantic v2 models.
+
+Every reader of annotated data (quote JSONL, Prodigy, brat, CSV) and ``merge`` check quotes
+here, so one validator decides what may enter a project:
+
+- spans are ``[start, end]`` pairs of integers (not booleans, not floats) with
+  ``0 <= start < end <= len(text)``, counted in code points;
+- ``kind``, ``status`` and ``origin`` are one of their enum values (null means the default);
+- ``speaker_text``, ``speaker_name``, ``stance``, ``stance_target`` and ``note`` are strings
+  or null; ``annotator`` is a non-blank string or null;
+- ``confidence`` is a finite number in ``[0, 1]`` or null.
+
+Unknown keys are allowed (kept by the caller). :func:`check_quote` returns the clean values
+or raises :class:`SchemaError` with a one-line reason naming the field.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictFloat,
+    StrictInt,
+    StrictStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
+
+KindName = Literal["direct", "mixed", "indirect"]
+StatusName = Literal["accepted", "rejected", "pending"]
+OriginName = Literal["model", "model-corrected", "manual"]
+
+SpanPair = Annotated[list[StrictInt], Field(min_length=2, max_length=2)]
+
+#: Keys of a quote object the schema knows; any other key is kept as extra data.
+QUOTE_KEYS = frozenset(
+    {
+        "content_spans",
+        "speaker_spans",
+        "cue_spans",
+        "speaker_text",
+        "speaker_name",
+        "kind",
+        "stance",
+        "stance_target",
+        "annotator",
+        "status",
+        "origin",
+        "confidence",
+        "note",
+    }
+)
+
+
+class SchemaError(ValueError):
+    """A quote or article object does not follow the quote JSONL schema (one-line reason)."""
+
+
+def _check_spans(spans: list[list[int]], info: ValidationInfo) -> list[list[int]]:
+    length = (info.context or {}).get("text_length")
+    for start, end in spans:
+        if start < 0:
+            raise ValueError(f"span [{start}, {end}] starts before the text (negative offset)")
+        if end <= start:
+            raise ValueError(f"span [{start}, {end}] is empty or reversed (start must be < end)")
+        if length is not None and end > length:
+            raise ValueError(f"span [{start}, {end}] reaches past the end of the text ({length})")
+    return spans
+
+
+class QuoteSchema(BaseModel):
+    """One quote object of a quote JSONL line (unknown keys allowed)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    content_spans: Annotated[list[SpanPair], Field(min_length=1)]
+    speaker_spans: list[SpanPair] | None = None
+    cue_spans: list[SpanPair] | None = None
+    speaker_text: StrictStr | None = None
+    speaker_name: StrictStr | None = None
+    kind: KindName | None = None
+    stance: StrictStr | None = None
+    stance_target: Any = None
+    annotator: StrictStr | None = None
+    status: StatusName | None = None
+    origin: OriginName | None = None
+    confidence: StrictFloat | StrictInt | None = None
+    note: StrictStr | None = None
+
+    _spans_inside = field_validator("content_spans", "speaker_spans", "cue_spans")(_check_spans)
+
+    @field_validator("stance_target")
+    @classmethod
+    def _target_is_text(cls, value: Any) -> str | None:
+        if value is not None and not isinstance(value, str):
+            raise ValueError(f"a stance target must be text, got {value!r:.40}")
+        return value
+
+    @field_validator("annotator")
+    @classmethod
+    def _annotator_not_blank(cls, value: str | None) -> str | None:
+        if value is not None and not value.strip():
+            raise ValueError("the annotator is blank (give a name or null)")
+        return value
+
+    @field_validator("confidence")
+    @classmethod
+    def _confidence_in_range(cls, value: float | None) -> float | None:
+        if value is None:
+            return None
+        if not math.isfinite(value) or not 0 <= value <= 1:
+            raise ValueError(f"confidence {value!r} is not a number between 0 and 1")
+        return float(value)
+
+
+class ArticleSchema(BaseModel):
+    """The top level of a quote JSONL line (unknown keys allowed, kept in ``meta``)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    text: StrictStr
+    id: StrictStr | StrictInt | None = None
+    title: StrictStr | None = None
+    meta: dict[str, Any] | None = None
+    quotes: list[dict[str, Any]] | None = None
+
+
+def _reason(exc: ValidationError, prefix: str = "") -> str:
+    """The first problems of a ValidationError as one line: ``field: message; ...``."""
+    parts = []
+    for err in exc.errors(include_url=False)[:3]:
+        loc = ".".join(str(x) for x in err["loc"])
+        msg = str(err["msg"]).removeprefix("Value error, ")
+        parts.append(f"{prefix}{loc}: {msg}" if loc else f"{prefix}{msg}")
+    more = exc.error_count() - len(parts)
+    if more > 0:
+        parts.append(f"and {more} more")
+    return "; ".join(parts)
+
+
+def check_article(obj: Any) -> ArticleSchema:
+    """Validate the top level of one decoded JSONL line; raise SchemaError with the reason."""
+    if not isinstance(obj, Mapping):
+        raise SchemaError("the line is not a JSON object")
+    try:
+        return ArticleSchema.model_validate(obj)
+    except ValidationError as exc:
+        raise SchemaError(_reason(exc)) from None
+
+
+def check_quote(obj: Any, text_length: int | None = None) -> QuoteSchema:
+    """Validate one quote object (spans checked against ``text_length`` code points).
+
+    Raises:
+        SchemaError: the object breaks the schema; the message names the field.
+    """
+    if not isinstance(obj, Mapping):
+        raise SchemaError("a quote must be a JSON object")
+    try:
+        return QuoteSchema.model_validate(obj, context={"text_length": text_length})
+    except ValidationError as exc:
+        raise SchemaError(_reason(exc)) from None
+
+
+def check_aliases(value: Any) -> list[str]:
+    """A speaker's aliases: a list of non-blank strings; raise SchemaError otherwise."""
+    if not isinstance(value, list | tuple) or not all(
+        isinstance(a, str) and a.strip() for a in value
+    ):
+        raise SchemaError(f"aliases must be a list of names, got {value!r:.80}")
+    return list(value)

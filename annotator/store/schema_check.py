@@ -1,0 +1,100 @@
+"""Compare a project file's schema objects with the ones this program creates.
+
+A project file can come from anyone. SQLite runs the triggers stored in a file on every
+write, and evaluates a view whenever it is read, so a colleague's file could hold a trigger
+that deletes gold quotes when you annotate, or a view (even a recursive one that never
+ends) in place of one of our tables. Before anything else reads or writes a file, its
+``sqlite_master`` is compared with the objects our own migrations create (tables, indexes,
+triggers, views, the FTS shadow tables), up to the migrations the file says it has: any
+other object, or one of ours with different SQL, and the file is refused with the objects
+named. Only ``sqlite_master`` is read for that, so nothing stored in the file runs.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from functools import lru_cache
+
+from sqlite_utils import Database
+
+from annotator.store.schema import known_migration_names, migrations
+
+_MIGRATIONS_TABLE = "_sqlite_migrations"
+Obj = tuple[str, str, str]  # type, name, normalised SQL
+
+
+def _norm_sql(sql: str | None) -> str:
+    return re.sub(r"\s+", " ", sql or "").strip()
+
+
+def _objects(conn: sqlite3.Connection) -> set[Obj]:
+    rows = conn.execute("SELECT type, name, sql FROM sqlite_master").fetchall()
+    out = set()
+    for kind, name, sql in rows:
+        # SQLite's own objects: statistics tables and the indexes behind UNIQUE constraints
+        if str(name).startswith("sqlite_") and (kind == "table" or sql is None):
+            continue
+        out.add((str(kind), str(name), _norm_sql(sql)))
+    return out
+
+
+@lru_cache(maxsize=1)
+def expected_objects() -> tuple[frozenset[Obj], ...]:
+    """The objects of a project after 0, 1, ... n of our migrations (built in memory)."""
+    names = known_migration_names()
+    out = []
+    for k in range(len(names) + 1):
+        conn = sqlite3.connect(":memory:")
+        try:
+            db = Database(conn)
+            if k:
+                if k < len(names):
+                    migrations.apply(db, stop_before=names[k])
+                else:
+                    migrations.apply(db)
+            out.append(frozenset(_objects(conn)))
+        finally:
+            conn.close()
+    return tuple(out)
+
+
+def _all_names() -> set[tuple[str, str]]:
+    return {(kind, name) for objs in expected_objects() for kind, name, _sql in objs}
+
+
+def _describe(objs: set[Obj]) -> str:
+    return ", ".join(f"{kind} {name!r}" for kind, name, _ in sorted(objs)[:8]) + (
+        f" and {len(objs) - 8} more" if len(objs) > 8 else ""
+    )
+
+
+def foreign_before_reading(conn: sqlite3.Connection) -> str:
+    """Objects that are never ours (any view, unknown names or types), or "" when none.
+
+    Checked before the migrations table is read, since that too could be a view.
+    """
+    known = _all_names()
+    foreign = {o for o in _objects(conn) if (o[0], o[1]) not in known}
+    return _describe(foreign) if foreign else ""
+
+
+def schema_differences(conn: sqlite3.Connection, applied: int) -> str:
+    """How the file's objects differ from ours after ``applied`` migrations, or ""."""
+    expected_sets = expected_objects()
+    if applied >= len(expected_sets):
+        return ""  # a newer file: refused elsewhere
+    if applied == 0 and not _objects(conn):
+        return ""
+    expected = set(expected_sets[applied])
+    if applied == 0:
+        expected = set()
+    actual = _objects(conn)
+    extra = actual - expected
+    missing = {o for o in expected - actual if (o[0], o[1]) not in {(a[0], a[1]) for a in extra}}
+    parts = []
+    if extra:
+        parts.append("objects not made by Quote Annotator (or changed): " + _describe(extra))
+    if missing:
+        parts.append("missing: " + _describe(missing))
+    return "; ".join(parts)

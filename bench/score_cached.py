@@ -1,0 +1,107 @@
+"""Score the detector on a gold JSONL using the cached parses of ``bench/cache_docs.py``.
+
+Runs only quote extraction over the cached Docs, writes the predictions (and the gold lines
+of the chosen range) under ``bench/_out`` and prints the figures of
+``annotator.core.scoring`` (the reference scorer's; speaker names compared by
+capitalisation unless ``--spacy``), plus the number of proposals and their lenient
+precision per rule. For the reference figures run ``../shared/eval/score_quotes.py`` on the
+two files it names.
+
+Usage: python bench/score_cached.py DATA.jsonl [--lines 401-840] [--spacy]
+       [--marks in|out] [--min-confidence X]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "bench"))
+
+from cache_docs import OUT, load_docs  # noqa: E402
+
+from annotator.core.scoring import (  # noqa: E402
+    SUBSETS,
+    capitalised_words,
+    score,
+    scored_article,
+    scored_quote,
+)
+from annotator.nlp.component import write_records  # noqa: E402
+from annotator.nlp.detect import detect_doc  # noqa: E402
+from annotator.nlp.quotes import extract_quotes  # noqa: E402
+
+
+def line_range(spec: str | None, n: int) -> range:
+    """``"401-840"`` (1-based, inclusive) as a range of 0-based indexes."""
+    if not spec:
+        return range(n)
+    a, b = spec.split("-")
+    return range(int(a) - 1, min(int(b), n))
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("data")
+    ap.add_argument("--lines")
+    ap.add_argument("--spacy", action="store_true", help="PROPN by the spaCy tagger")
+    ap.add_argument("--marks", choices=("in", "out"), default=None)
+    ap.add_argument("--min-confidence", type=float, default=0.0)
+    args = ap.parse_args()
+    articles, docs = load_docs(args.data)
+    chosen = line_range(args.lines, len(articles))
+    tag = Path(args.data).stem + (f"_{args.lines}" if args.lines else "")
+    tag += f"_c{args.min_confidence}" if args.min_confidence else ""
+    gold_path, pred_path = OUT / f"{tag}.gold.jsonl", OUT / f"{tag}.pred.jsonl"
+    gold, pred = [], {}
+    per_rule: Counter[str] = Counter()
+    good_rule: Counter[str] = Counter()
+    kwargs = {} if args.marks is None else {"marks_inside": args.marks == "in"}
+    with open(gold_path, "w", encoding="utf-8") as gf, open(pred_path, "w", encoding="utf-8") as pf:
+        for i in chosen:
+            art, doc = articles[i], docs[i]
+            records = extract_quotes(doc, **kwargs)
+            records = [r for r in records if r.confidence >= args.min_confidence]
+            write_records(doc, records)
+            quotes = detect_doc(doc)
+            g = scored_article(art)
+            gold.append(g)
+            pred[g.id] = [scored_quote(q, gold=False) for q in quotes]
+            gf.write(json.dumps(art) + "\n")
+            row = {
+                "id": art["id"],
+                "quotes": [
+                    {
+                        "content_spans": [list(s) for s in q.content_spans],
+                        "speaker_spans": [list(s) for s in q.speaker_spans],
+                        "speaker_text": q.speaker_text,
+                    }
+                    for q in quotes
+                ],
+            }
+            pf.write(json.dumps(row) + "\n")
+            gsets = [set().union(*(range(a, b) for a, b in gq.content)) for gq in g.quotes]
+            for rec in records:
+                chars = set().union(*(range(a, b) for a, b in rec.content))
+                per_rule[rec.rule] += 1
+                good_rule[rec.rule] += any(chars & s for s in gsets)
+    propn = capitalised_words
+    if args.spacy:
+        from annotator.nlp.propn import SpacyPropn, load_tagger
+
+        propn = SpacyPropn(load_tagger())
+    for subset in SUBSETS:
+        print(f"{tag:<22} {subset:<6} {score(gold, pred, subset, propn, set()).line()}")
+    for rule, n in per_rule.most_common():
+        print(f"  {rule:<26} {n:5d} proposed, lenient P {100 * good_rule[rule] / n:5.1f}%")
+    print(f"files: {gold_path} {pred_path}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
