@@ -1,15 +1,26 @@
 """Speaker names: from the mention a quote's speaker span holds to the person it names.
 
-A mention that contains a PERSON (or ORG) entity names it, expanded to its fullest earlier
-form (``Lee`` -> ``Lee In-young``). A pronoun (``he``, ``she``) refers to the nearest
-person named before it outside quotation marks, or else the last named speaker; ``it`` and
-``they`` to the last named organisation; a description (``the minister``, ``the agency``)
-to the nearest earlier entity it names or that follows that noun (``Minister Lee``); a
+A mention that contains a PERSON (or ORG) entity names it, as its full name in the article
+(``Lee`` -> ``Lee In-young``; ``Kulik`` -> ``Andrey Kulik`` even when the full form comes
+later, provided the article gives only one); titles and glued place words are role, not
+name (``Ambassador to Seoul Andrey Kulik``). A name that only modifies a common noun
+(``X's lawyer``, ``the Trump campaign``) and a description of someone's representative
+(``a spokeswoman for X``) do not make X the speaker.
+
+A pronoun (``he``, ``she``) refers to the nearest person named before it outside
+quotation marks, or else the last named speaker, among those whose gender agrees: gender
+from an honorific in the article (``Ms. Brandt``), from a pronoun already resolved to the
+person, else from the first-name list of ``gender-guesser`` (offline, via
+:func:`annotator.core.speakers.guess_gender`); unknown agrees with both. ``it`` and
+``they`` refer to the last named organisation; a description (``the minister``, ``the
+agency``) to the nearest earlier entity it names or that carries that noun as a title
+(``Minister Lee``), or, for a title, one named just after in the same paragraph; a
 capitalised mention the tagger missed (``Obi``) to the last person whose name holds it.
 
 Heuristic sources: the recency preference of pronoun resolution in news (the nearest
 compatible antecedent, as in Hobbs-style and rule-based coreference resolvers such as
-Stanford's multi-pass sieve); the title abbreviations follow AP style (``Gov.``, ``Sen.``).
+Stanford's multi-pass sieve, whose number and gender agreement filters this follows); the
+title abbreviations follow AP style (``Gov.``, ``Sen.``).
 
 Every look-up goes through :class:`NameIndex`, built once per document: word -> entities,
 label -> entities outside quotation marks, so that a quote costs a binary search, not a
