@@ -67,11 +67,45 @@ def clip_subtree(
             left -= 1
     else:
         left = max(tok.left_edge.i, lo)
-        right = min(tok.right_edge.i, hi)
+        right = min(_mention_end(tok), hi)
     if right - left >= MAX_SPEAKER_TOKENS:
         right = min(right, tok.i + 3)
         left = max(left, tok.i - 6)
     return idx.span_of(left, right)
+
+
+#: Dependents after a mention's head that are not part of the mention.
+_CLAUSES = frozenset({"relcl", "acl", "advcl", "parataxis"})
+
+
+def _mention_end(tok: Token) -> int:
+    """Last token of the mention headed by ``tok``: for a name, the subtree without
+    relative clauses (``Priya Raman, who drives ...``), appositions (``Priya Raman, 41, a
+    baker``) and brackets (``Rep. Gwen Moore (D-Wis.)``). A description keeps them: they
+    name its source (``the minister, Lee In-young``, ``a study that appeared in ...``)."""
+    right = tok.right_edge.i
+    if tok.pos_ != "PROPN":
+        return right  # "a study that appeared in the BMJ": the clause names the source
+    # a name in apposition may be the speaker ("the real Dred Scott, Chief Justice Roberts")
+    doc = tok.doc
+    named = any(
+        c.dep_ == "appos" and c.pos_ == "PROPN" and doc[c.left_edge.i - 1].text != "("
+        for c in tok.rights
+    )
+    if any(c.dep_ == "relcl" and c.lemma_.lower() in lx.SPEECH_VERBS for c in tok.rights):
+        return right  # "Beck, who said ...": an attribution of its own, whose source is "who"
+    for child in tok.rights:
+        bracket = child.text == "(" or doc[child.left_edge.i - 1].text == "("
+        if (
+            child.dep_ in _CLAUSES
+            or bracket
+            or (not named and (child.dep_ == "appos" or child.text == ","))
+        ):
+            right = min(right, child.left_edge.i - 1)
+            break
+    while right > tok.i and (doc[right].is_punct or doc[right].is_space):
+        right -= 1
+    return max(right, tok.i)
 
 
 def speaker_by_position(idx: DocIndex, cue: int, lo: int, hi: int, side: str) -> Span | None:

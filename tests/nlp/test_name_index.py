@@ -40,8 +40,10 @@ def _doc(words: list[str], ents: list[tuple[int, int, str]]) -> DocIndex:
 
 
 def _walk_full_name(idx: DocIndex, text: str, before: int) -> str:
+    names = NameIndex(idx)  # entity labels and texts as names (titles, places cut off)
     best = text
-    for start, _end, lab, other in idx.ents:
+    for k, (start, _end, _lab, _text) in enumerate(idx.ents):
+        lab, other = names.labels[k], names.texts[k]
         if start >= before:
             break
         if lab == "PERSON" and len(other) > len(best) and text in other.split():
@@ -56,7 +58,8 @@ def _walk_nearest(
     k = bisect_left(idx.ent_starts, at) - 1
     fallback = None
     while k >= 0:
-        start, _end, lab, text = idx.ents[k]
+        start = idx.ents[k][0]
+        lab, text = names.labels[k], names.texts[k]
         if start < not_before:
             break
         if idx.char_in_quote(start):
@@ -72,9 +75,10 @@ def _walk_nearest(
 
 
 def _walk_last_person_with(idx: DocIndex, word: str, at: int) -> int | None:
+    names = NameIndex(idx)
     k = bisect_left(idx.ent_starts, at) - 1
     while k >= 0:
-        if idx.ents[k][2] == "PERSON" and word in idx.ents[k][3].split():
+        if names.labels[k] == "PERSON" and word in names.texts[k].split():
             return k
         k -= 1
     return None
