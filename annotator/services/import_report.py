@@ -1,0 +1,112 @@
+"""The import report: one line per file (imported, skipped or failed) and the summary."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+
+def _n(count: int, word: str) -> str:
+    """``3 articles``, ``1 article``."""
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+@dataclass
+class FileReport:
+    """What happened to one file."""
+
+    path: str
+    status: str = "imported"  # imported | skipped | failed
+    reason: str = ""
+    articles_added: int = 0
+    articles_present: int = 0
+    quotes_added: int = 0
+    quotes_present: int = 0
+    suggestions_added: int = 0
+    suggestions_present: int = 0
+    problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    encoding_note: str = ""
+    #: quotes added, by the annotator they went to
+    quotes_by_annotator: Counter[str] = field(default_factory=Counter)
+    #: names the file gave its quotes that the fallback or override did not keep
+    names_overridden: Counter[str] = field(default_factory=Counter)
+
+    def owners(self) -> str:
+        """``"alice (3), carol (2)"``: who the added quotes went to, most first."""
+        return ", ".join(f"{n} ({c})" for n, c in self.quotes_by_annotator.most_common())
+
+    def line(self) -> str:
+        """The report line for this file."""
+        if self.status == "failed":
+            return f"{self.path}: failed: {self.reason}"
+        quotes = f" and {_n(self.quotes_added, 'quote')}" if self.quotes_added else ""
+        if self.suggestions_added:
+            quotes += f" and {_n(self.suggestions_added, 'suggestion')}"
+        present = ""
+        if self.articles_present or self.quotes_present or self.suggestions_present:
+            present = _n(self.articles_present, "article")
+            if self.quotes_present:
+                present += f" and {_n(self.quotes_present, 'quote')}"
+            if self.suggestions_present:
+                present += f" and {_n(self.suggestions_present, 'suggestion')}"
+        if self.status == "skipped":
+            return f"{self.path}: skipped: {present or 'nothing to import'} already in the project"
+        if present:
+            present = f" ({present} were already there)"
+        out = f"{self.path}: imported {_n(self.articles_added, 'article')}{quotes}{present}"
+        if self.quotes_by_annotator:
+            out += f"; quotes went to {self.owners()}"
+        if self.names_overridden:
+            named = ", ".join(sorted(self.names_overridden))
+            out += f" (the file named {named}; --annotator-override put them there)"
+        if self.encoding_note:
+            out += f" ({self.encoding_note})"
+        if self.problems:
+            out += f"; {_n(len(self.problems), 'bad entry')} skipped".replace("entrys", "entries")
+        return out
+
+
+@dataclass
+class ImportReport:
+    """The per-file lines of an import and its totals."""
+
+    files: list[FileReport] = field(default_factory=list)
+
+    @property
+    def articles_added(self) -> int:
+        return sum(f.articles_added for f in self.files)
+
+    @property
+    def quotes_added(self) -> int:
+        return sum(f.quotes_added for f in self.files)
+
+    @property
+    def suggestions_added(self) -> int:
+        return sum(f.suggestions_added for f in self.files)
+
+    @property
+    def failed(self) -> list[FileReport]:
+        return [f for f in self.files if f.status == "failed"]
+
+    def lines(self) -> list[str]:
+        """One line per file, with its bad entries indented underneath."""
+        out = []
+        for f in self.files:
+            out.append(f.line())
+            out.extend(f"    {p}" for p in f.problems)
+            out.extend(f"    note: {n}" for n in f.notes)
+        return out
+
+    def summary(self) -> str:
+        n_failed = len(self.failed)
+        n_skipped = sum(1 for f in self.files if f.status == "skipped")
+        what = f"{_n(self.articles_added, 'article')} and {_n(self.quotes_added, 'quote')}"
+        if self.suggestions_added:
+            what = what.replace(" and ", ", ") + f" and {_n(self.suggestions_added, 'suggestion')}"
+        parts = [f"Imported {what} from {_n(len(self.files), 'file')}"]
+        if n_skipped:
+            parts.append(f"{n_skipped} had nothing new")
+        if n_failed:
+            parts.append(f"{n_failed} failed")
+        return "; ".join(parts) + "."

@@ -1,0 +1,237 @@
+"""The article view's quote highlighting: state colours, legend, span index, highlighter."""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Sequence
+
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QSyntaxHighlighter,
+    QTextCharFormat,
+    QTextDocument,
+)
+from PySide6.QtWidgets import QWidget
+
+from annotator.core.text import Utf16Map
+from annotator.services.items import ACCEPTED, MANUAL, REJECTED, SUGGESTED, Item
+
+#: Background and underline colours per state (colour-blind safe-ish: hue and pattern differ).
+STATE_COLOURS: dict[str, tuple[str, str]] = {
+    SUGGESTED: ("#fff1b8", "#c99a00"),
+    ACCEPTED: ("#d4f2d6", "#2e7d32"),
+    REJECTED: ("#eceff1", "#9e9e9e"),
+    MANUAL: ("#d6e8ff", "#1565c0"),
+}
+SPEAKER_COLOUR = "#6a1b9a"
+CUE_COLOUR = "#00695c"
+OUTLINE_COLOUR = "#d84315"
+#: How much darker the current quote's background is (QColor.darker factor, percent).
+CURRENT_DARKER = 112
+HIT_COLOUR = "#ffd54f"
+CURRENT_HIT_COLOUR = "#ff9100"
+
+#: The colour legend: (what, how it looks as inline CSS, what it means), built from the
+#: constants the view paints with so it cannot drift from the article.
+LEGEND: tuple[tuple[str, str, str], ...] = (
+    (
+        "Suggested",
+        f"background-color:{STATE_COLOURS[SUGGESTED][0]};text-decoration:underline;color:#000",
+        "proposed by the detector, not decided yet (dotted underline)",
+    ),
+    (
+        "Accepted",
+        f"background-color:{STATE_COLOURS[ACCEPTED][0]};text-decoration:underline;color:#000",
+        "you accepted it (A)",
+    ),
+    (
+        "Hand-added",
+        f"background-color:{STATE_COLOURS[MANUAL][0]};text-decoration:underline;color:#000",
+        "you added it from a selection (Q)",
+    ),
+    (
+        "Rejected",
+        f"background-color:{STATE_COLOURS[REJECTED][0]};text-decoration:line-through;color:#757575",
+        "you rejected it (R): struck through, kept for the record",
+    ),
+    (
+        "Current",
+        f"background-color:"
+        f"{QColor(STATE_COLOURS[SUGGESTED][0]).darker(CURRENT_DARKER).name()};color:#000",
+        "the quote the keys act on: outlined in orange, a shade darker",
+    ),
+    (
+        "Speaker mention",
+        f"color:{SPEAKER_COLOUR};font-weight:bold;text-decoration:underline",
+        "who is quoted, as written in the text (S)",
+    ),
+    ("Cue", f"color:{CUE_COLOUR};font-style:italic", "the reporting verb or phrase"),
+)
+
+
+def _swatch(name: str, css: str) -> str:
+    # Qt's rich text draws no border around inline text: the current quote's outline is a
+    # one-cell table with a border in the outline colour
+    sample = f"<span style='{css}'>&nbsp;{name}&nbsp;</span>"
+    if name != "Current":
+        return sample
+    return (
+        f"<table cellspacing=0 cellpadding=0 border=2 style='border-style:solid;"
+        f"border-color:{OUTLINE_COLOUR}'><tr><td>{sample}</td></tr></table>"
+    )
+
+
+def legend_html() -> str:
+    """The colour legend as an HTML table (for the View menu's dialog and the F1 sheet)."""
+    rows = "".join(
+        f"<tr><td style='padding:4px 10px'>{_swatch(name, css)}</td>"
+        f"<td style='padding:4px 10px'>{meaning}</td></tr>"
+        for name, css, meaning in LEGEND
+    )
+    return f"<h2>Colour legend</h2><table cellspacing=2>{rows}</table>"
+
+
+# (start16 within block, length16, format key)
+Entry = tuple[int, int, str]
+
+
+def _formats() -> dict[str, QTextCharFormat]:
+    out: dict[str, QTextCharFormat] = {}
+    for state, (bg, line) in STATE_COLOURS.items():
+        f = QTextCharFormat()
+        f.setBackground(QColor(bg))
+        f.setUnderlineColor(QColor(line))
+        f.setUnderlineStyle(
+            QTextCharFormat.UnderlineStyle.DotLine
+            if state == SUGGESTED
+            else QTextCharFormat.UnderlineStyle.SingleUnderline
+        )
+        if state == REJECTED:
+            f.setForeground(QColor("#757575"))
+            f.setFontStrikeOut(True)
+        out[state] = f
+    sp = QTextCharFormat()
+    sp.setFontWeight(QFont.Weight.Bold)
+    sp.setForeground(QColor(SPEAKER_COLOUR))
+    sp.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
+    sp.setUnderlineColor(QColor(SPEAKER_COLOUR))
+    out["speaker"] = sp
+    cue = QTextCharFormat()
+    cue.setFontItalic(True)
+    cue.setForeground(QColor(CUE_COLOUR))
+    out["cue"] = cue
+    return out
+
+
+class SpanIndex:
+    """Code-point spans of the items, cut into per-block UTF-16 pieces."""
+
+    def __init__(self, text: str) -> None:
+        self.map = Utf16Map(text)
+        starts = [0]
+        pos = text.find("\n")
+        while pos >= 0:
+            starts.append(pos + 1)
+            pos = text.find("\n", pos + 1)
+        self.block_starts16 = [self.map.to_utf16(s) for s in starts]
+        self.length16 = self.map.to_utf16(len(text))
+        self._pieces: dict[tuple[int, int], list[tuple[int, int, int]]] = {}
+        self._entries: dict[tuple[object, ...], list[tuple[int, Entry]]] = {}
+
+    def pieces(self, a: int, b: int) -> list[tuple[int, int, int]]:
+        """(block, start16 in block, length16) pieces of code-point span [a, b).
+
+        Remembered per span for the life of the index (one article), so rebuilding the
+        index after one quote changed costs a lookup per unchanged span."""
+        got = self._pieces.get((a, b))
+        if got is None:
+            got = self._pieces[(a, b)] = self._cut(a, b)
+        return got
+
+    def _cut(self, a: int, b: int) -> list[tuple[int, int, int]]:
+        a16, b16 = self.map.to_utf16(a), self.map.to_utf16(b)
+        out = []
+        blk = max(0, bisect_right(self.block_starts16, a16) - 1)
+        while blk < len(self.block_starts16) and self.block_starts16[blk] < b16:
+            bs = self.block_starts16[blk]
+            be = (
+                self.block_starts16[blk + 1] - 1
+                if blk + 1 < len(self.block_starts16)
+                else self.length16
+            )
+            s, e = max(a16, bs), min(b16, be)
+            if e > s:
+                out.append((blk, s - bs, e - s))
+            blk += 1
+        return out
+
+    def build(self, items: Sequence[Item]) -> dict[int, list[Entry]]:
+        """Block number -> the entries painted there, for ``items``.
+
+        Each item's entries are remembered by its state and spans, so after one decision
+        only the changed item is cut again; the rest is list appends.
+        """
+        index: dict[int, list[Entry]] = {}
+        # rejected first so live quotes paint over them where they overlap
+        ordered = sorted(items, key=lambda it: it.state != REJECTED)
+        for it in ordered:
+            for blk, entry in self._item_entries(it):
+                got = index.get(blk)
+                if got is None:
+                    index[blk] = [entry]
+                else:
+                    got.append(entry)
+        return index
+
+    def _item_entries(self, it: Item) -> list[tuple[int, Entry]]:
+        q = it.quote
+        memo_key = (it.state, q.content_spans, q.cue_spans, q.speaker_spans)
+        got = self._entries.get(memo_key)
+        if got is not None:
+            return got
+        out: list[tuple[int, Entry]] = []
+        for spans, key in (
+            (q.content_spans, it.state),
+            (q.cue_spans, "cue"),
+            (q.speaker_spans, "speaker"),
+        ):
+            if it.state == REJECTED and key != it.state:
+                continue
+            for a, b in spans:
+                for blk, s, n in self.pieces(a, b):
+                    out.append((blk, (s, n, key)))
+        self._entries[memo_key] = out
+        return out
+
+
+class QuoteHighlighter(QSyntaxHighlighter):
+    """Paints quote states, speakers and cues from a block -> entries index."""
+
+    def __init__(self, document: QTextDocument, parent: QWidget) -> None:
+        # owned by the view, not the document: the view swaps documents per article
+        super().__init__(parent)
+        self.setDocument(document)
+        self.index: dict[int, list[Entry]] = {}
+        self._formats = _formats()
+
+    def highlightBlock(self, text: str) -> None:  # noqa: N802  (Qt override)
+        for start, length, key in self.index.get(self.currentBlock().blockNumber(), ()):
+            fmt = self._formats[key]
+            if key in ("speaker", "cue"):
+                # keep the quote's background under a speaker or cue inside it
+                merged = QTextCharFormat(self.format(start))
+                merged.merge(fmt)
+                fmt = merged
+            self.setFormat(start, length, fmt)
+
+    def update_index(self, index: dict[int, list[Entry]]) -> None:
+        """Swap the index and repaint only the blocks whose entries changed."""
+        old = self.index
+        self.index = index
+        doc = self.document()
+        for blk in set(old) | set(index):
+            if old.get(blk) != index.get(blk):
+                block = doc.findBlockByNumber(blk)
+                if block.isValid():
+                    self.rehighlightBlock(block)
