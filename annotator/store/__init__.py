@@ -5,7 +5,10 @@ Public API, by module:
 - :mod:`~annotator.store.project`: :class:`Project` (articles, suggestions, annotations,
   speakers, settings, progress, stats); :meth:`Project.action` (one transaction plus its
   change-log row), :meth:`Project.transaction` and :meth:`Project.batch` (several actions
-  as one); :class:`SpeakerIds`; :func:`quote_from_row`.
+  as one); :class:`SpeakerIds`. Its suggestion and detection methods live in the
+  :class:`~annotator.store.project_suggestions.ProjectSuggestions` mixin.
+- :mod:`~annotator.store.rows`: :func:`quote_from_row`, :func:`speaker_from_row`,
+  :func:`rows_to_records` (rows to model objects).
 - :mod:`~annotator.store.counts`: :class:`ArticleRow` (the one article-list row type),
   :class:`Totals`; the quote counts, reached as :meth:`Project.article_summaries`,
   :meth:`Project.article_row` and :meth:`Project.totals`.

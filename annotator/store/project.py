@@ -12,11 +12,11 @@ import json
 import os
 import sqlite3
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from sqlite_utils import Database
 
@@ -30,9 +30,7 @@ from annotator.core.model import (
     Quote,
     Speaker,
     StoredArticle,
-    SuggestionRecord,
     clean_target,
-    decode_spans,
     encode_spans,
 )
 from annotator.core.speakers import guess_gender
@@ -45,6 +43,8 @@ from annotator.store.db import (
     open_db,
     schema_version,
 )
+from annotator.store.project_suggestions import ProjectSuggestions
+from annotator.store.rows import quote_from_row, rows_to_records, speaker_from_row
 from annotator.store.turns import TurnTimeout, write_turn
 
 if TYPE_CHECKING:
@@ -66,28 +66,6 @@ _ANNOTATION_SELECT = """
 """
 
 
-R = TypeVar("R")
-
-
-def rows_to_records(
-    rows: Iterable[dict[str, Any]],
-    build: Callable[[dict[str, Any]], R],
-    problems: list[str] | None,
-    table: str,
-) -> list[R]:
-    """``build`` each row; with ``problems`` given, a row that cannot be read is skipped and
-    named there (a foreign file being merged), else its error is raised."""
-    out = []
-    for r in rows:
-        try:
-            out.append(build(r))
-        except (ValueError, TypeError, KeyError) as exc:
-            if problems is None:
-                raise
-            problems.append(f"{table} row {r.get('id')}: {exc}; skipped")
-    return out
-
-
 @dataclass
 class Change:
     """The change-log row one :meth:`Project.action` writes when its transaction commits.
@@ -103,41 +81,7 @@ class Change:
     actor: str | None = None
 
 
-def speaker_from_row(row: dict[str, Any]) -> Speaker:
-    """Build a registry entry from a ``speakers`` row."""
-    return Speaker(
-        id=row["id"],
-        name=row["name"],
-        kind=row["kind"],
-        aliases=tuple(json.loads(row["aliases"])),
-        gender=row.get("gender") or "unknown",
-        gender_guessed=bool(row.get("gender_guessed")),
-        role=row.get("role"),
-    )
-
-
-def quote_from_row(row: dict[str, Any]) -> Quote:
-    """Build a Quote from an annotations/suggestions/gold_quotes row (joined names included)."""
-    extra = json.loads(row["extra"]) if row.get("extra") else {}
-    return Quote(
-        content_spans=decode_spans(row["content_spans"]),
-        speaker_spans=decode_spans(row.get("speaker_spans")),
-        cue_spans=decode_spans(row.get("cue_spans")),
-        speaker_text=row.get("speaker_text"),
-        speaker_name=row.get("speaker_name"),
-        kind=row["kind"],
-        stance=row.get("stance"),
-        stance_target=row.get("stance_target"),
-        annotator=row.get("annotator_name"),
-        status=row.get("status") or "pending",
-        origin=row.get("origin") or "model",
-        confidence=row.get("confidence"),
-        note=row.get("note"),
-        extra=extra,
-    )
-
-
-class Project:
+class Project(ProjectSuggestions):
     """A project file opened for reading and writing."""
 
     def __init__(self, db: Database, path: Path, readonly: bool = False) -> None:
@@ -653,111 +597,6 @@ class Project:
         from annotator.store import counts
 
         return counts.totals(self, annotator)
-
-    # -- suggestions --------------------------------------------------------------------------
-
-    def set_suggestions(
-        self, article_id: int, detector_version: str, quotes: Sequence[Quote]
-    ) -> list[int]:
-        """Replace this detector version's suggestions for an article; annotations stay."""
-        with self._action():
-            self.db.execute(
-                "DELETE FROM suggestions WHERE article_id = ? AND detector_version = ?",
-                [article_id, detector_version],
-            )
-            ids = []
-            now = now_iso()
-            for q in quotes:
-                cur = self.db.execute(
-                    "INSERT INTO suggestions (article_id, detector_version, content_spans,"
-                    " speaker_spans, cue_spans, speaker_text, speaker_name, kind, confidence,"
-                    " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [
-                        article_id,
-                        detector_version,
-                        encode_spans(q.content_spans),
-                        encode_spans(q.speaker_spans),
-                        encode_spans(q.cue_spans),
-                        q.speaker_text,
-                        q.speaker_name,
-                        q.kind,
-                        q.confidence,
-                        now,
-                    ],
-                )
-                ids.append(int(cur.lastrowid or 0))
-            self.db.execute(
-                "INSERT INTO detections (article_id, detector_version, detected_at)"
-                " VALUES (?, ?, ?) ON CONFLICT(article_id, detector_version)"
-                " DO UPDATE SET detected_at = excluded.detected_at",
-                [article_id, detector_version, now],
-            )
-            self._log("detect", "article", article_id, {"version": detector_version, "n": len(ids)})
-        return ids
-
-    def suggestions(
-        self,
-        article_id: int,
-        detector_version: str | None = None,
-        problems: list[str] | None = None,
-    ) -> list[SuggestionRecord]:
-        """The article's suggestions from ``detector_version`` (default: the newest run).
-
-        With ``problems``, unreadable rows are skipped and named there instead of raising.
-        """
-        if detector_version is None:
-            row = self.db.execute(
-                "SELECT detector_version FROM suggestions WHERE article_id = ? "
-                "ORDER BY id DESC LIMIT 1",
-                [article_id],
-            ).fetchone()
-            if row is None:
-                return []
-            detector_version = row[0]
-        rows = self.db.query(
-            "SELECT * FROM suggestions WHERE article_id = ? AND detector_version = ? ORDER BY id",
-            [article_id, detector_version],
-        )
-        return rows_to_records(
-            rows,
-            lambda r: SuggestionRecord(
-                r["id"], r["article_id"], r["detector_version"], quote_from_row(r)
-            ),
-            problems,
-            "suggestions",
-        )
-
-    def detector_versions(self, article_id: int) -> list[str]:
-        """The detector versions with suggestions for the article, sorted by name."""
-        rows = self.db.execute(
-            "SELECT DISTINCT detector_version FROM suggestions WHERE article_id = ? ORDER BY 1",
-            [article_id],
-        )
-        return [str(r[0]) for r in rows]
-
-    def articles_without_suggestions(self, detector_version: str) -> list[int]:
-        """Ids of articles this detector version has not run on yet, in id order.
-
-        Reads the ``detections`` table (one row per article and version that has run, even
-        with no quote found): one pass over the articles' primary key with an index probe
-        each, so 100,000 articles take well under a second instead of the quadratic scan of
-        the change log this replaced.
-        """
-        rows = self.db.execute(
-            "SELECT a.id FROM articles a WHERE NOT EXISTS (SELECT 1 FROM detections d"
-            " WHERE d.article_id = a.id AND d.detector_version = ?) ORDER BY a.id",
-            [detector_version],
-        )
-        return [int(r[0]) for r in rows]
-
-    def detections(self, article_id: int) -> dict[str, str]:
-        """Detector version -> when it ran on the article (ISO 8601 UTC), for the versions
-        that have run there (with or without quotes found)."""
-        rows = self.db.execute(
-            "SELECT detector_version, detected_at FROM detections WHERE article_id = ?",
-            [article_id],
-        )
-        return {str(v): str(t) for v, t in rows}
 
     # -- annotations --------------------------------------------------------------------------
 

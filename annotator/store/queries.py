@@ -11,7 +11,8 @@ from annotator.core.model import Quote
 from annotator.store import counts
 from annotator.store.counts import ArticleRow as ArticleRow
 from annotator.store.counts import Totals as Totals
-from annotator.store.project import Project, quote_from_row
+from annotator.store.project import Project
+from annotator.store.rows import quote_from_row
 
 
 def article_rows(project: Project, annotator: str | None) -> list[ArticleRow]:

@@ -14,7 +14,8 @@ from typing import Any
 
 from annotator.core.model import Quote, clean_target, encode_spans
 from annotator.store.db import now_iso
-from annotator.store.project import Project, quote_from_row, rows_to_records
+from annotator.store.project import Project
+from annotator.store.rows import quote_from_row, rows_to_records
 
 DECISIONS: tuple[str, ...] = ("agreed", "picked", "edited", "added")
 REVIEW_STATUSES: tuple[str, ...] = ("in_progress", "done")

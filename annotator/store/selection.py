@@ -14,7 +14,8 @@ from typing import Any
 
 from annotator.core.model import Quote
 from annotator.store.db import in_filter
-from annotator.store.project import Project, quote_from_row
+from annotator.store.project import Project
+from annotator.store.rows import quote_from_row
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,8 @@ from typing import Any
 
 from annotator.core.model import Speaker
 from annotator.store.db import now_iso
-from annotator.store.project import Project, speaker_from_row
+from annotator.store.project import Project
+from annotator.store.rows import speaker_from_row
 
 
 @dataclass(frozen=True)

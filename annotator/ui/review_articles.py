@@ -5,20 +5,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import (
-    QUndoStack,
-)
-from PySide6.QtWidgets import (
-    QListWidget,
-    QListWidgetItem,
-    QMainWindow,
-)
+from PySide6.QtGui import QUndoStack
+from PySide6.QtWidgets import QListWidget, QListWidgetItem, QMainWindow
 
 from annotator.services.adjudication import ReviewItem, ReviewSession
 from annotator.store.project import Project
-from annotator.ui.review_dialogs import (
-    clip,
-)
+from annotator.ui.review_dialogs import clip
 
 
 class ReviewArticles(QMainWindow):

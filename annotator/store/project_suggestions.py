@@ -1,0 +1,137 @@
+"""The project's detector suggestions and detection runs (a Project mixin)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from contextlib import AbstractContextManager
+from typing import TYPE_CHECKING, Any
+
+from sqlite_utils import Database
+
+from annotator.core.model import Quote, SuggestionRecord, encode_spans
+from annotator.store.db import now_iso
+from annotator.store.rows import quote_from_row, rows_to_records
+
+
+class ProjectSuggestions:
+    """Mixin of :class:`annotator.store.project.Project`: suggestions and detections."""
+
+    db: Database
+
+    if TYPE_CHECKING:
+
+        def _action(self) -> AbstractContextManager[Database]: ...
+
+        def _log(
+            self,
+            action: str,
+            entity: str,
+            entity_id: int | None,
+            payload: dict[str, Any] | None = None,
+            actor: str | None = None,
+        ) -> None: ...
+
+    # -- suggestions --------------------------------------------------------------------------
+
+    def set_suggestions(
+        self, article_id: int, detector_version: str, quotes: Sequence[Quote]
+    ) -> list[int]:
+        """Replace this detector version's suggestions for an article; annotations stay."""
+        with self._action():
+            self.db.execute(
+                "DELETE FROM suggestions WHERE article_id = ? AND detector_version = ?",
+                [article_id, detector_version],
+            )
+            ids = []
+            now = now_iso()
+            for q in quotes:
+                cur = self.db.execute(
+                    "INSERT INTO suggestions (article_id, detector_version, content_spans,"
+                    " speaker_spans, cue_spans, speaker_text, speaker_name, kind, confidence,"
+                    " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        article_id,
+                        detector_version,
+                        encode_spans(q.content_spans),
+                        encode_spans(q.speaker_spans),
+                        encode_spans(q.cue_spans),
+                        q.speaker_text,
+                        q.speaker_name,
+                        q.kind,
+                        q.confidence,
+                        now,
+                    ],
+                )
+                ids.append(int(cur.lastrowid or 0))
+            self.db.execute(
+                "INSERT INTO detections (article_id, detector_version, detected_at)"
+                " VALUES (?, ?, ?) ON CONFLICT(article_id, detector_version)"
+                " DO UPDATE SET detected_at = excluded.detected_at",
+                [article_id, detector_version, now],
+            )
+            self._log("detect", "article", article_id, {"version": detector_version, "n": len(ids)})
+        return ids
+
+    def suggestions(
+        self,
+        article_id: int,
+        detector_version: str | None = None,
+        problems: list[str] | None = None,
+    ) -> list[SuggestionRecord]:
+        """The article's suggestions from ``detector_version`` (default: the newest run).
+
+        With ``problems``, unreadable rows are skipped and named there instead of raising.
+        """
+        if detector_version is None:
+            row = self.db.execute(
+                "SELECT detector_version FROM suggestions WHERE article_id = ? "
+                "ORDER BY id DESC LIMIT 1",
+                [article_id],
+            ).fetchone()
+            if row is None:
+                return []
+            detector_version = row[0]
+        rows = self.db.query(
+            "SELECT * FROM suggestions WHERE article_id = ? AND detector_version = ? ORDER BY id",
+            [article_id, detector_version],
+        )
+        return rows_to_records(
+            rows,
+            lambda r: SuggestionRecord(
+                r["id"], r["article_id"], r["detector_version"], quote_from_row(r)
+            ),
+            problems,
+            "suggestions",
+        )
+
+    def detector_versions(self, article_id: int) -> list[str]:
+        """The detector versions with suggestions for the article, sorted by name."""
+        rows = self.db.execute(
+            "SELECT DISTINCT detector_version FROM suggestions WHERE article_id = ? ORDER BY 1",
+            [article_id],
+        )
+        return [str(r[0]) for r in rows]
+
+    def articles_without_suggestions(self, detector_version: str) -> list[int]:
+        """Ids of articles this detector version has not run on yet, in id order.
+
+        Reads the ``detections`` table (one row per article and version that has run, even
+        with no quote found): one pass over the articles' primary key with an index probe
+        each, so 100,000 articles take well under a second instead of the quadratic scan of
+        the change log this replaced.
+        """
+        rows = self.db.execute(
+            "SELECT a.id FROM articles a WHERE NOT EXISTS (SELECT 1 FROM detections d"
+            " WHERE d.article_id = a.id AND d.detector_version = ?) ORDER BY a.id",
+            [detector_version],
+        )
+        return [int(r[0]) for r in rows]
+
+    def detections(self, article_id: int) -> dict[str, str]:
+        """Detector version -> when it ran on the article (ISO 8601 UTC), for the versions
+        that have run there (with or without quotes found)."""
+        rows = self.db.execute(
+            "SELECT detector_version, detected_at FROM detections WHERE article_id = ?",
+            [article_id],
+        )
+        return {str(v): str(t) for v, t in rows}
