@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QSettings, Qt, QThreadPool, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QShowEvent, QUndoStack
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QUndoStack
 from PySide6.QtWidgets import (
     QDockWidget,
     QLabel,
@@ -270,41 +270,6 @@ class MainWindow(WindowCommands):
         screen = QGuiApplication.primaryScreen()
         g = screen.availableGeometry() if screen is not None else None
         self.resize(min(1366, g.width()) if g else 1366, min(768, g.height()) if g else 768)
-
-    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
-        super().showEvent(event)
-        if getattr(self, "_fit_pending", False):
-            self._fit_pending = False
-            # The window manager adds its title bar a moment after the window is shown.
-            QTimer.singleShot(0, lambda: self.fit_to_screen(tries=10))
-
-    def fit_to_screen(self, tries: int = 0) -> None:
-        """Shrink the window so its frame (title bar included) fits the screen's free area:
-        on a 1366x768 laptop the status bar must not end up below the screen's edge.
-
-        Args:
-            tries: how many more times (100 ms apart) to wait for the window manager's
-                frame when none is there yet.
-        """
-        screen = self.screen()
-        if screen is None or self.isMaximized() or self.isFullScreen():
-            return
-        avail = screen.availableGeometry()
-        frame = self.frameGeometry()
-        extra_w = frame.width() - self.width()
-        extra_h = frame.height() - self.height()
-        if extra_h == 0 and tries > 0:
-            QTimer.singleShot(100, lambda: self.fit_to_screen(tries - 1))
-            return
-        width = min(self.width(), avail.width() - extra_w)
-        height = min(self.height(), avail.height() - extra_h)
-        if (width, height) != (self.width(), self.height()):
-            self.resize(width, height)
-        if not avail.contains(self.frameGeometry()):
-            self.move(
-                max(avail.left(), min(frame.left(), avail.right() - width - extra_w)),
-                max(avail.top(), min(frame.top(), avail.bottom() - height - extra_h)),
-            )
 
     # -- project settings and list --------------------------------------------------------
 

@@ -1,10 +1,12 @@
-"""The main window's search keys, read-only state, position memory and annotator switch."""
+"""The main window's search keys, read-only state, position memory, annotator switch, and
+fitting its frame to the screen."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtGui import QAction
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QAction, QShowEvent
 from PySide6.QtWidgets import QLabel
 
 from annotator.services.session import Session
@@ -26,6 +28,7 @@ class WindowCommands(ProjectCommands):
     read_only_banner: QLabel
     read_only_label: QLabel
     _stance_actions: list[QAction]
+    _fit_pending: bool
 
     if TYPE_CHECKING:
 
@@ -126,3 +129,38 @@ class WindowCommands(ProjectCommands):
         self._apply_project_settings()
         self.refresh_targets()
         self._show_current(scroll=False)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        super().showEvent(event)
+        if getattr(self, "_fit_pending", False):
+            self._fit_pending = False
+            # The window manager adds its title bar a moment after the window is shown.
+            QTimer.singleShot(0, lambda: self.fit_to_screen(tries=10))
+
+    def fit_to_screen(self, tries: int = 0) -> None:
+        """Shrink the window so its frame (title bar included) fits the screen's free area:
+        on a 1366x768 laptop the status bar must not end up below the screen's edge.
+
+        Args:
+            tries: how many more times (100 ms apart) to wait for the window manager's
+                frame when none is there yet.
+        """
+        screen = self.screen()
+        if screen is None or self.isMaximized() or self.isFullScreen():
+            return
+        avail = screen.availableGeometry()
+        frame = self.frameGeometry()
+        extra_w = frame.width() - self.width()
+        extra_h = frame.height() - self.height()
+        if extra_h == 0 and tries > 0:
+            QTimer.singleShot(100, lambda: self.fit_to_screen(tries - 1))
+            return
+        width = min(self.width(), avail.width() - extra_w)
+        height = min(self.height(), avail.height() - extra_h)
+        if (width, height) != (self.width(), self.height()):
+            self.resize(width, height)
+        if not avail.contains(self.frameGeometry()):
+            self.move(
+                max(avail.left(), min(frame.left(), avail.right() - width - extra_w)),
+                max(avail.top(), min(frame.top(), avail.bottom() - height - extra_h)),
+            )
