@@ -11,6 +11,7 @@ always marked as such until the analyst confirms it.
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -171,8 +172,24 @@ def _kinds_fit(a: Speaker, b: Speaker) -> bool:
     return len(kinds) <= 1
 
 
-@lru_cache(maxsize=1)
+_DETECTOR_LOCK = threading.Lock()
+
+
+def warm_up() -> None:
+    """Load the first-name list now (about 0.75 s of parsing), e.g. in a background thread at
+    start, so the first new speaker never waits for it on the GUI thread."""
+    _first_name_detector()
+
+
 def _first_name_detector() -> Any:
+    # One load, whichever thread asks first; a second caller waits for it instead of
+    # parsing the list again.
+    with _DETECTOR_LOCK:
+        return _load_first_name_detector()
+
+
+@lru_cache(maxsize=1)
+def _load_first_name_detector() -> Any:
     try:
         import gender_guesser.detector as gd  # type: ignore[import-untyped]
     except ImportError:  # pragma: no cover - a dependency of the package

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.core.speakers import warm_up as warm_up_first_names
 from annotator.services.items import ItemKey
 from annotator.services.ops import Change
 from annotator.services.project_settings import load_settings
@@ -133,6 +134,8 @@ class MainWindow(WindowCommands):
             QTimer.singleShot(0, self.detection.load_model)
         else:
             self.model_label.setText("Model: not loaded")
+        # the first new speaker's gender guess must not parse the name list on this thread
+        QThreadPool.globalInstance().start(warm_up_first_names)
 
     # -- construction ------------------------------------------------------------------------
 
