@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import QCoreApplication, QSettings
@@ -73,3 +74,19 @@ def make_project(path: Path) -> Path:
 @pytest.fixture
 def project_path(tmp_path: Path) -> Path:
     return make_project(tmp_path / "p.db")
+
+
+def open_window(qtbot: Any, path: Path, who: str = "alice") -> Any:
+    """The annotation window on ``path`` (no model), shown, with the keyboard in the text."""
+    from PySide6.QtWidgets import QApplication
+
+    from annotator.ui.main_window import MainWindow
+
+    w = MainWindow(path, annotator=who, load_model=False)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    w.activateWindow()
+    w.view.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is w.view)
+    return w

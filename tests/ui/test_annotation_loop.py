@@ -19,7 +19,7 @@ from annotator.core.model import Article, Quote
 from annotator.services.export import ExportOptions, export_project
 from annotator.store.project import Project
 from annotator.ui.main_window import MainWindow
-from tests.ui.conftest import TEXT, span
+from tests.ui.conftest import TEXT, open_window, span
 
 NO = Qt.KeyboardModifier.NoModifier
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -29,13 +29,7 @@ LEFT = Qt.MouseButton.LeftButton
 
 
 def _open(qtbot: Any, path: Path, who: str = "alice") -> MainWindow:
-    w = MainWindow(path, annotator=who, load_model=False)
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    w.activateWindow()
-    w.view.setFocus()
-    qtbot.waitUntil(lambda: QApplication.focusWidget() is w.view)
+    w: MainWindow = open_window(qtbot, path, who)
     return w
 
 

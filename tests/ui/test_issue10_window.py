@@ -22,17 +22,11 @@ from annotator.store.project import Project
 from annotator.ui.article_view import CUE_COLOUR, OUTLINE_COLOUR, SPEAKER_COLOUR, STATE_COLOURS
 from annotator.ui.main_window import MainWindow
 from annotator.ui.project_commands import LegendDialog, recent_projects
-from tests.ui.conftest import make_project, span
+from tests.ui.conftest import make_project, open_window, span
 
 
 def _open(qtbot: Any, path: Path, who: str = "alice") -> MainWindow:
-    w = MainWindow(path, annotator=who, load_model=False)
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    w.activateWindow()
-    w.view.setFocus()
-    qtbot.waitUntil(lambda: QApplication.focusWidget() is w.view)
+    w: MainWindow = open_window(qtbot, path, who)
     return w
 
 
