@@ -92,7 +92,7 @@ def direct_quotes(idx: DocIndex, runs: list[list[Segment]]) -> list[QuoteRecord]
             and _is_title(text, fragments, mid_sentence)
         ):
             # "The Art of the Deal," ''This Week'': a title; kept, the annotator decides
-            out.append(_weak(fragments, "direct_title"))
+            out.append(_weak(idx, run, "direct_title"))
             continue
         governed = False
         if frame is None and words >= 4 and idx.has_dep:
@@ -101,10 +101,10 @@ def direct_quotes(idx: DocIndex, runs: list[list[Segment]]) -> list[QuoteRecord]
         if frame is None:
             if last_char == ":" or _after_colon_paragraph(text, para):
                 # introduced by a colon that names nobody: mostly a cited document
-                out.append(_weak(fragments, "direct_cited"))
+                out.append(_weak(idx, run, "direct_cited"))
                 continue
             if not _stands_alone(text, run, last_char):
-                out.append(_weak(fragments, "direct_scare"))  # a phrase in marks
+                out.append(_weak(idx, run, "direct_scare"))  # a phrase in marks
                 continue
             rule = "direct_standalone" if words >= 6 else "direct_standalone_short"
             prev = _Open(fragments, None, None, rule, words, run[-1].paragraph)
@@ -136,7 +136,7 @@ def direct_quotes(idx: DocIndex, runs: list[list[Segment]]) -> list[QuoteRecord]
                 # '"Carson is cratering," Texas-based Matt Mackowiak said.'
                 close = close or frame.speaker[0] <= idx.starts[first_after] + 2
             if not (frame.side == "after" and close and frame.speaker is not None):
-                out.append(_weak(fragments, "direct_scare"))  # a short phrase in marks
+                out.append(_weak(idx, run, "direct_scare"))  # a short phrase in marks
                 continue
             rule = "direct_short"
         prev = _Open(fragments, frame.speaker, cue_span, rule, words, run[-1].paragraph)
@@ -153,8 +153,22 @@ def direct_quotes(idx: DocIndex, runs: list[list[Segment]]) -> list[QuoteRecord]
 WEAK_RULES = frozenset({"direct_title", "direct_scare", "direct_cited"})
 
 
-def _weak(fragments: list[Span], rule: str) -> QuoteRecord:
-    return QuoteRecord(tuple(fragments), None, None, "direct", CONFIDENCE[rule], rule=rule)
+def _weak(idx: DocIndex, run: list[Segment], rule: str) -> QuoteRecord:
+    """A title, scare quote or cited document, kept with the low confidence of ``rule``.
+
+    When the words in marks hang on a verb with a subject (``she called the ruling
+    "outrageous"``, ``he described Putin as a "strong leader"``), that subject is given
+    as the speaker: PolNeAR annotates such runs as mixed quotes of the verb's subject, and
+    an annotator who accepts the suggestion gets the speaker with it.
+    """
+    fragments = tuple((s.start, s.end) for s in run)
+    speaker: Span | None = None
+    cue: Span | None = None
+    if idx.has_dep:
+        frame = governing_frame(idx, run)
+        if frame is not None and frame.cue is not None:
+            speaker, cue = frame.speaker, (frame.cue.idx, frame.cue.idx + len(frame.cue.text))
+    return QuoteRecord(fragments, speaker, cue, "direct", CONFIDENCE[rule], rule=rule)
 
 
 def _before_run(text: str, lo: int, pos: int) -> tuple[str, str]:
@@ -219,8 +233,8 @@ def _inherit_speakers(records: list[QuoteRecord]) -> list[QuoteRecord]:
                 rec.content, last.speaker, last.cue, rec.kind, conf, rule="direct_inherited"
             )
         out.append(rec)
-        if rec.speaker is not None:
-            last = rec
+        if rec.speaker is not None and rec.rule not in WEAK_RULES:
+            last = rec  # a scare quote's speaker is a guess: not handed on
     return out
 
 

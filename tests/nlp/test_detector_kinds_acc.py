@@ -1,0 +1,60 @@
+"""Detector kinds fixed for the speaker-accuracy drop of issues 11/12 (our own texts).
+
+- Words in marks that hang on a verb (``called the ruling "outrageous"``) are kept as
+  low-confidence suggestions, and now carry that verb's subject as their speaker; a
+  guessed speaker is never handed on to a later quote without a frame.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from annotator.nlp.confidence import CONFIDENCE
+from tests.nlp.conftest import Detect, find, speaker
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.mark.parametrize(
+    ("text", "words", "who"),
+    [
+        (
+            'The senator called the merger "a disgrace" during a hearing on Tuesday.',
+            "a disgrace",
+            "The senator",
+        ),
+        (
+            'Mayor Ines Duarte described the new stadium as a "money pit" for the city.',
+            "money pit",
+            "Mayor Ines Duarte",
+        ),
+        (
+            'Critics dismissed the plan as "wishful thinking" and asked for a vote.',
+            "wishful thinking",
+            "Critics",
+        ),
+        (
+            'The union branded the offer "insulting" in a letter to members.',
+            "insulting",
+            "The union",
+        ),
+    ],
+)
+def test_words_in_marks_on_a_verb_get_its_subject(
+    detect: Detect, text: str, words: str, who: str
+) -> None:
+    q = find(text, detect(text), words)
+    assert speaker(text, q) == who
+    assert q.confidence is not None and q.confidence < CONFIDENCE["direct_framed"]
+
+
+def test_scare_quote_speaker_is_not_inherited(detect: Detect) -> None:
+    text = (
+        'Councillor Ravi Menon said on Monday: "We will vote against it."\n\n'
+        'The mayor called the budget "balanced" at the meeting.\n\n'
+        '"Nobody in this chamber believes the figures add up, not one member."'
+    )
+    quotes = detect(text)
+    last = find(text, quotes, "Nobody in this chamber")
+    assert last.speaker_name == "Ravi Menon"
+    assert find(text, quotes, "balanced").speaker_name != "Ravi Menon"
