@@ -166,9 +166,23 @@ def _weak(idx: DocIndex, run: list[Segment], rule: str) -> QuoteRecord:
     cue: Span | None = None
     if idx.has_dep:
         frame = governing_frame(idx, run)
-        if frame is not None and frame.cue is not None:
+        if (
+            frame is not None
+            and frame.cue is not None
+            and (rule != "direct_title" or _names_words(frame.cue))
+        ):
             speaker, cue = frame.speaker, (frame.cue.idx, frame.cue.idx + len(frame.cue.text))
     return QuoteRecord(fragments, speaker, cue, "direct", CONFIDENCE[rule], rule=rule)
+
+
+#: Verbs whose subject a title in marks hanging on them belongs to (see :func:`_weak`).
+_WORDS_OF_SUBJECT = lx.SPEECH_VERBS | lx.NAMING_VERBS
+
+
+def _names_words(verb: Token) -> bool:
+    """Is ``verb`` one whose subject says or names the words in marks that hang on it
+    (``called it "Miss Piggy"``), not one that only reads, watches or appears on them?"""
+    return verb.lemma_.lower() in _WORDS_OF_SUBJECT
 
 
 def _before_run(text: str, lo: int, pos: int) -> tuple[str, str]:

@@ -35,6 +35,7 @@ from collections.abc import Callable
 from annotator.core.speakers import HONORIFIC_GENDER, guess_gender
 from annotator.nlp import lexicon as lx
 from annotator.nlp.docindex import DocIndex, QuoteRecord, Span
+from annotator.nlp.speakers import is_relative_source
 
 #: How many earlier people a pronoun looks back over for one that agrees in gender.
 MAX_PRONOUN_CANDIDATES = 8
@@ -358,13 +359,16 @@ def resolve_names(idx: DocIndex, records: list[QuoteRecord]) -> list[QuoteRecord
             continue
         a, b = rec.speaker
         mention = idx.text[a:b]
-        if for_someone_else(mention):
+        # "Kamin, who said": the noun the relative clause hangs on names the speaker
+        named = _relative_antecedent(idx, rec.speaker) or rec.speaker
+        named_text = idx.text[named[0] : named[1]]
+        if for_someone_else(named_text):
             name, label = None, None
         else:
-            name, label = _name_in(idx, names, rec.speaker)
+            name, label = _name_in(idx, names, named)
             if name is None and label is None:
                 name, label = _resolve_reference(
-                    names, mention, a, last_person, last_org, last_person_at
+                    names, named_text, named[0], last_person, last_org, last_person_at
                 )
         if name is not None:
             if label == "PERSON":
@@ -387,6 +391,28 @@ def resolve_names(idx: DocIndex, records: list[QuoteRecord]) -> list[QuoteRecord
             )
         )
     return out
+
+
+def _relative_antecedent(idx: DocIndex, span: Span) -> Span | None:
+    """For a relative pronoun mention (``who`` in ``Mr. Kamin, who said``), the noun its
+    clause hangs on with the names and titles before it; None for any other mention."""
+    if not is_relative_source(idx, span):
+        return None
+    noun = idx.doc[idx.token_at(span[0])].head.head
+    left = noun.i
+    while (
+        left - 1 >= 0
+        and idx.doc[left - 1].head.i == noun.i
+        and idx.doc[left - 1].dep_
+        in (
+            "compound",
+            "det",
+            "amod",
+            "poss",
+        )
+    ):
+        left -= 1
+    return idx.span_of(left, noun.i)
 
 
 def for_someone_else(mention: str) -> bool:

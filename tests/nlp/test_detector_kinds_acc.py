@@ -58,3 +58,50 @@ def test_scare_quote_speaker_is_not_inherited(detect: Detect) -> None:
     last = find(text, quotes, "Nobody in this chamber")
     assert last.speaker_name == "Ravi Menon"
     assert find(text, quotes, "balanced").speaker_name != "Ravi Menon"
+
+
+# --- a relative clause's source is its pronoun, named by the noun it hangs on --------
+
+
+@pytest.mark.parametrize(
+    ("text", "pronoun", "name"),
+    [
+        (
+            "The plan was backed by economist Tomas Herrera, who said the tax would raise "
+            "little money.",
+            "who",
+            "Tomas Herrera",
+        ),
+        (
+            "Reporters then asked Senator Alma Quist, who argued that the bill was rushed.",
+            "who",
+            "Alma Quist",
+        ),
+        (
+            "The report came from the Harbor Authority, which said the port would close "
+            "for a week.",
+            "which",
+            "Harbor Authority",
+        ),
+    ],
+)
+def test_relative_pronoun_is_the_mention_and_its_noun_the_name(
+    detect: Detect, text: str, pronoun: str, name: str
+) -> None:
+    quotes = [q for q in detect(text) if q.kind == "indirect"]
+    assert len(quotes) == 1
+    (q,) = quotes
+    assert speaker(text, q) == pronoun
+    assert q.speaker_name is not None and name in q.speaker_name
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'She appeared on "Good Morning Britain" twice last year.',
+        'He read "The Old Man and the Sea" on the train to Leeds.',
+    ],
+)
+def test_a_title_after_a_preposition_gets_no_speaker(detect: Detect, text: str) -> None:
+    (q,) = detect(text)
+    assert q.speaker_spans == ()
