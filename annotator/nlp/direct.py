@@ -28,6 +28,7 @@ from annotator.nlp.confidence import CONFIDENCE
 from annotator.nlp.docindex import EDGE_PUNCT, DocIndex, QuoteRecord, Span
 from annotator.nlp.frames import Frame, find_frame, frame_after, governing_frame
 from annotator.nlp.quotemarks import Segment, paragraphs
+from annotator.nlp.speakers import subject
 
 
 @dataclass
@@ -106,6 +107,14 @@ def direct_quotes(idx: DocIndex, runs: list[list[Segment]]) -> list[QuoteRecord]
             if not _stands_alone(text, run, last_char):
                 out.append(_weak(idx, run, "direct_scare"))  # a phrase in marks
                 continue
+            introduced = _introducing_subject(idx, run, para[0]) if words >= 4 else None
+            if introduced is not None:
+                # 'Dana Whit agreed. "We are out of time."': the sentence before speaks
+                # no cue: that sentence's verb keeps its own reported speech
+                prev = _Open(
+                    fragments, introduced, None, "direct_introduced", words, run[-1].paragraph
+                )
+                continue
             rule = "direct_standalone" if words >= 6 else "direct_standalone_short"
             prev = _Open(fragments, None, None, rule, words, run[-1].paragraph)
             continue
@@ -183,6 +192,37 @@ def _names_words(verb: Token) -> bool:
     """Is ``verb`` one whose subject says or names the words in marks that hang on it
     (``called it "Miss Piggy"``), not one that only reads, watches or appears on them?"""
     return verb.lemma_.lower() in _WORDS_OF_SUBJECT
+
+
+#: Subjects that name no speaker ("It was late.", "There were cheers.").
+_NO_SPEAKER = lx.words("it this that there which what these those")
+
+
+def _introducing_subject(idx: DocIndex, run: list[Segment], para_start: int) -> Span | None:
+    """The subject of the sentence just before ``run`` in its paragraph.
+
+    A quote without a frame that follows a sentence about someone (``Iowa's Dana Whit
+    agreed. "..."``, ``She says people should vote. "..."``) is, in news prose, that
+    person's (PolNeAR train: the quote's source is that subject far more often than the
+    previous quote's speaker). None without a parse, at a paragraph start, or when the
+    sentence has no nominal subject or one that names nobody (``it``, ``there``).
+    """
+    if not idx.has_dep:
+        return None
+    k = idx.token_at(run[0].start) - 1
+    while k >= 0 and idx.doc[k].is_space:
+        k -= 1
+    if k < 0 or idx.doc[k].idx < para_start or idx.in_quote[k]:
+        return None
+    sent = idx.doc[k].sent
+    root = sent.root
+    if root.pos_ not in ("VERB", "AUX") or idx.in_quote[root.i]:
+        return None
+    lo = max(sent.start, idx.token_at(para_start))
+    spk = subject(idx, root, lo, k)
+    if spk is None or idx.text[spk[0] : spk[1]].lower() in _NO_SPEAKER:
+        return None
+    return spk
 
 
 def _before_run(text: str, lo: int, pos: int) -> tuple[str, str]:

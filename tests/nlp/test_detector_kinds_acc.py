@@ -105,3 +105,42 @@ def test_relative_pronoun_is_the_mention_and_its_noun_the_name(
 def test_a_title_after_a_preposition_gets_no_speaker(detect: Detect, text: str) -> None:
     (q,) = detect(text)
     assert q.speaker_spans == ()
+
+
+# --- a quote without a frame after a sentence about someone is that person's ----------
+
+
+@pytest.mark.parametrize(
+    ("text", "who"),
+    [
+        (
+            'Councillor Ravi Menon spoke first. "We will vote against it."\n\n'
+            'Professor Lena Ortiz agreed. "The budget leaves the libraries with nothing."',
+            "Professor Lena Ortiz",
+        ),
+        (
+            '"The tram is late again," said Ravi Menon.\n\n'
+            'The new head of the transit board disagrees. "Most trams arrive on time now."',
+            "The new head of the transit board",
+        ),
+        (
+            '"We lost the vote," said Ravi Menon.\n\n'
+            'She says the hall should stay open. "It is the only warm room on the street."',
+            "She",
+        ),
+    ],
+)
+def test_frameless_quote_takes_the_subject_of_the_sentence_before(
+    detect: Detect, text: str, who: str
+) -> None:
+    q = find(text, detect(text), text.rsplit('"', 2)[1][:20])
+    assert speaker(text, q) == who
+
+
+def test_sentence_with_no_person_does_not_introduce_a_quote(detect: Detect) -> None:
+    text = (
+        '"The tram is late again," said Ravi Menon.\n\n'
+        'It was raining all week. "Nobody wants to wait outside for forty minutes."'
+    )
+    q = find(text, detect(text), "Nobody wants to wait")
+    assert q.speaker_name == "Ravi Menon"  # inherited from the quote before, as before
