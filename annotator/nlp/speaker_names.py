@@ -322,6 +322,25 @@ class NameIndex:
         """
         return self.honorific_gender(name) or self.learned_gender.get(name) or guess_gender(name)
 
+    def nearest_group(self, at: int, labels: tuple[str, ...], not_before: int = -1) -> str | None:
+        """The text of the nearest organisation or group (entity labels ``labels``) named
+        outside quotes before ``at`` and not before ``not_before``, or None."""
+        ents = self.idx.ents
+        limit = bisect_left(self.idx.ent_starts, at)
+        best: int | None = None
+        for label in labels:
+            hits = self._matching(label, lambda k, label=label: self.labels[k] == label)
+            j = bisect_left(hits, limit)
+            if (
+                j > 0
+                and ents[hits[j - 1]][0] >= not_before
+                and (best is None or hits[j - 1] > best)
+            ):
+                best = hits[j - 1]
+        if best is None:
+            return None
+        return _strip_possessive(self.texts[best]).removeprefix("the ").removeprefix("The ")
+
     def nearest_agreeing(self, at: int, gender: str, not_before: int = -1) -> str | None:
         """The nearest person named outside quotes before ``at`` whose gender agrees.
 
@@ -353,6 +372,7 @@ def resolve_names(idx: DocIndex, records: list[QuoteRecord]) -> list[QuoteRecord
     last_person: str | None = None
     last_person_at = -1
     last_org: str | None = None
+    last_org_at = -1
     for rec in records:
         if rec.speaker is None:
             out.append(rec)
@@ -368,7 +388,7 @@ def resolve_names(idx: DocIndex, records: list[QuoteRecord]) -> list[QuoteRecord
             name, label = _name_in(idx, names, named)
             if name is None and label is None:
                 name, label = _resolve_reference(
-                    names, named_text, named[0], last_person, last_org, last_person_at
+                    names, named_text, named[0], last_person, last_org, last_person_at, last_org_at
                 )
         if name is not None:
             if label == "PERSON":
@@ -377,7 +397,7 @@ def resolve_names(idx: DocIndex, records: list[QuoteRecord]) -> list[QuoteRecord
                 if pronoun is not None and names.gender(name) == "unknown":
                     names.learned_gender[name] = pronoun
             elif label == "ORG":
-                last_org = name
+                last_org, last_org_at = name, a
         out.append(
             QuoteRecord(
                 rec.content,
@@ -522,6 +542,7 @@ def _resolve_reference(
     last_person: str | None,
     last_org: str | None,
     last_person_at: int = -1,
+    last_org_at: int = -1,
 ) -> tuple[str | None, str | None]:
     """A pronoun or description ("he", "the minister") -> the nearest compatible name.
 
@@ -543,7 +564,13 @@ def _resolve_reference(
             return last_person, "PERSON"
         name = names.nearest_agreeing(at, want)
         return (name, "PERSON") if name is not None else (None, None)
-    if head in ("it", "they"):
+    if head in ("it", "they", "them"):
+        # organisations and groups first: the nearer of the last organisation speaker and
+        # the last organisation (or, for "they", group: NORP) named outside quotes
+        labels = ("ORG", "NORP") if head != "it" else ("ORG",)
+        near = names.nearest_group(at, labels, not_before=last_org_at)
+        if near is not None:
+            return near, "ORG"
         return (last_org, "ORG") if last_org else (None, None)
     if mention[:1].isupper() and words[0] not in ("the", "a", "an", "this", "that"):
         # a name the tagger missed: "Obi" after "Councillor Marcus Obi"

@@ -144,3 +144,46 @@ def test_sentence_with_no_person_does_not_introduce_a_quote(detect: Detect) -> N
     )
     q = find(text, detect(text), "Nobody wants to wait")
     assert q.speaker_name == "Ravi Menon"  # inherited from the quote before, as before
+
+
+# --- "it" and "they" prefer organisations and groups (issue 11) ----------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "words", "name"),
+    [
+        (
+            "Greenpeace filed a complaint against the port on Monday. Judge Anna Holt "
+            'heard the case.\n\n"We will appeal the ruling," they said.',
+            "We will appeal",
+            "Greenpeace",
+        ),
+        (
+            "The World Health Organization published new figures on Friday. Its adviser "
+            'Dr. Peter Lund presented them.\n\n"The outbreak is slowing," it said.',
+            "The outbreak is slowing",
+            "World Health Organization",
+        ),
+        (
+            "Republicans blocked the bill on Tuesday. Governor Tom Reyes signed "
+            'another one.\n\n"This fight is not over," they said.',
+            "This fight is not over",
+            "Republicans",
+        ),
+    ],
+)
+def test_it_and_they_prefer_organisations_and_groups(
+    detect: Detect, text: str, words: str, name: str
+) -> None:
+    q = find(text, detect(text), words)
+    assert q.speaker_name == name
+
+
+def test_they_takes_the_nearer_organisation(detect: Detect) -> None:
+    text = (
+        'Greenpeace said on Monday: "The port is dirty."\n\n'
+        "Later, Shell announced a new terminal.\n\n"
+        '"The terminal creates jobs," they said.'
+    )
+    q = find(text, detect(text), "creates jobs")
+    assert q.speaker_name == "Shell"
