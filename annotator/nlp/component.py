@@ -37,9 +37,16 @@ class QuoteDetector:
         self.rules_only = rules_only
         #: the project setting: direct quotes include their quotation marks (True) or not
         self.marks_inside = marks_inside
+        #: speaker registry genders set by the analyst (name or alias -> female/male)
+        self.genders: dict[str, str] = {}
 
     def __call__(self, doc: Doc) -> Doc:
-        records = extract_quotes(doc, use_parse=not self.rules_only, marks_inside=self.marks_inside)
+        records = extract_quotes(
+            doc,
+            use_parse=not self.rules_only,
+            marks_inside=self.marks_inside,
+            genders=self.genders,
+        )
         write_records(doc, records)
         # The tok2vec tensor is not needed after the parse; dropping it makes docs much
         # cheaper to send back from worker processes (nlp.pipe with n_process > 1).

@@ -12,7 +12,7 @@ import logging
 import multiprocessing
 import sys
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from multiprocessing.pool import AsyncResult
 
 from spacy.language import Language
@@ -62,6 +62,7 @@ def detect_texts(
     batch_size: int = 16,
     on_error: OnError | None = None,
     marks_inside: bool | None = None,
+    genders: Mapping[str, str] | None = None,
 ) -> Iterator[list[Quote]]:
     """One list of detected quotes per text, in the order of ``texts``; never raises for a text.
 
@@ -73,12 +74,18 @@ def detect_texts(
     process. ``marks_inside`` (the project setting): direct quotes include their quotation
     marks and the comma before the closing mark; None keeps the pipeline's configured
     value, anything else sets it on the pipeline's ``annotator_quotes`` component.
+    ``genders`` (speaker name or alias -> ``female``/``male``, from the project's speaker
+    registry as the analyst set it) is given to pronoun resolution; None leaves the
+    component's as it is.
     """
     report = on_error or _log_error
-    if marks_inside is not None and "annotator_quotes" in nlp.pipe_names:
+    if "annotator_quotes" in nlp.pipe_names:
         component = nlp.get_pipe("annotator_quotes")
         if isinstance(component, QuoteDetector):
-            component.marks_inside = marks_inside
+            if marks_inside is not None:
+                component.marks_inside = marks_inside
+            if genders is not None:
+                component.genders = dict(genders)
     limit = nlp.max_length
     capped = (text if len(text) <= limit else text[:limit] for text in texts)
     batches = _chunks(capped, max(1, batch_size))

@@ -30,7 +30,7 @@ indirect quotes are proposed.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 from spacy.tokens import Doc
@@ -46,14 +46,19 @@ __all__ = ["QuoteRecord", "Span", "extract_quotes"]
 
 
 def extract_quotes(
-    doc: Doc, use_parse: bool = True, marks_inside: bool = MARKS_INSIDE_DEFAULT
+    doc: Doc,
+    use_parse: bool = True,
+    marks_inside: bool = MARKS_INSIDE_DEFAULT,
+    genders: Mapping[str, str] | None = None,
 ) -> list[QuoteRecord]:
     """All quotes of ``doc`` (direct, mixed, indirect), ordered by their first fragment.
 
     ``marks_inside`` is the project setting of the same name: when False (the default
     guidelines' rule), a direct quote's fragments leave out their quotation marks and the
     comma before the closing mark (:func:`~annotator.nlp.quotemarks.strip_marks`); mixed
-    quotes keep theirs, as their marks sit inside the content.
+    quotes keep theirs, as their marks sit inside the content. ``genders`` maps speaker
+    names (and aliases) of the project's registry to the gender the analyst set
+    (``female``/``male``), used by pronoun resolution before the article's own signals.
 
     Spans are character offsets (code points) into ``doc.text``. With ``use_parse`` False,
     or on a doc without a parse, only the rules that need no trained model run (direct
@@ -76,7 +81,7 @@ def extract_quotes(
     if not marks_inside:
         records = [_without_marks(doc.text, r) if r.kind == "direct" else r for r in records]
     records.sort(key=lambda r: (r.start, r.end))
-    return resolve_names(idx, records)
+    return resolve_names(idx, records, genders)
 
 
 def _without_marks(text: str, rec: QuoteRecord) -> QuoteRecord:

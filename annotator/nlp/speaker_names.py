@@ -30,7 +30,8 @@ walk back over all earlier entities (issue 16). Results are the same as that wal
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from functools import partial
 
 from annotator.core.speakers import HONORIFIC_GENDER, guess_gender
 from annotator.nlp import lexicon as lx
@@ -106,8 +107,13 @@ class NameIndex:
     words (:func:`clean_person_name`).
     """
 
-    def __init__(self, idx: DocIndex) -> None:
+    def __init__(self, idx: DocIndex, genders: Mapping[str, str] | None = None) -> None:
         self.idx = idx
+        #: canonical name or alias -> ``female``/``male``, as the analyst set it in the
+        #: project's speaker registry (compared case-insensitively)
+        self.registry_gender = {
+            k.casefold(): v for k, v in (genders or {}).items() if v in ("female", "male")
+        }
         ents = idx.ents
         self.labels: list[str] = []
         self.texts: list[str] = []
@@ -317,10 +323,20 @@ class NameIndex:
     def gender(self, name: str) -> str:
         """``female``/``male``/``unknown`` for a canonical person name of this article.
 
-        An honorific in the article decides, then a pronoun already resolved to the name,
-        then the first-name list (:func:`annotator.core.speakers.guess_gender`).
+        The analyst's gender in the project's speaker registry decides (``genders`` given
+        to :func:`resolve_names`), then an honorific in the article, then a pronoun already
+        resolved to the name, then the first-name list
+        (:func:`annotator.core.speakers.guess_gender`).
         """
-        return self.honorific_gender(name) or self.learned_gender.get(name) or guess_gender(name)
+        return (
+            self.registry_gender.get(name.casefold())
+            or self.honorific_gender(name)
+            or self.learned_gender.get(name)
+            or guess_gender(name)
+        )
+
+    def _has_label(self, label: str, k: int) -> bool:
+        return self.labels[k] == label
 
     def nearest_group(self, at: int, labels: tuple[str, ...], not_before: int = -1) -> str | None:
         """The text of the nearest organisation or group (entity labels ``labels``) named
@@ -329,7 +345,7 @@ class NameIndex:
         limit = bisect_left(self.idx.ent_starts, at)
         best: int | None = None
         for label in labels:
-            hits = self._matching(label, lambda k, label=label: self.labels[k] == label)
+            hits = self._matching(label, partial(self._has_label, label))
             j = bisect_left(hits, limit)
             if (
                 j > 0
@@ -365,9 +381,16 @@ def agrees(have: str, want: str) -> bool:
     return "unknown" in (have, want) or have == want
 
 
-def resolve_names(idx: DocIndex, records: list[QuoteRecord]) -> list[QuoteRecord]:
-    """Fill speaker_text and speaker_name: the mention, and the named speaker it refers to."""
-    names = NameIndex(idx)
+def resolve_names(
+    idx: DocIndex, records: list[QuoteRecord], genders: Mapping[str, str] | None = None
+) -> list[QuoteRecord]:
+    """Fill speaker_text and speaker_name: the mention, and the named speaker it refers to.
+
+    ``genders``: canonical speaker name or alias -> ``female``/``male`` from the project's
+    speaker registry (set by the analyst); it overrides the article's own gender signals
+    when a pronoun is resolved (:meth:`NameIndex.gender`).
+    """
+    names = NameIndex(idx, genders)
     out = []
     last_person: str | None = None
     last_person_at = -1

@@ -28,6 +28,18 @@ def articles_to_detect(project: Project) -> list[int]:
     return project.articles_without_suggestions(DETECTOR_VERSION)
 
 
+def registry_genders(project: Project) -> dict[str, str]:
+    """Name and alias -> ``female``/``male`` of every registry speaker whose gender the
+    analyst set (guesses are left out: the detector makes its own)."""
+    out: dict[str, str] = {}
+    for sp in project.speakers():
+        if sp.gender_guessed or sp.gender not in ("female", "male"):
+            continue
+        for name in (sp.name, *sp.aliases):
+            out[name] = sp.gender
+    return out
+
+
 def detect_articles(
     project: Project,
     nlp: Any,
@@ -40,11 +52,13 @@ def detect_articles(
 
     Each chunk of articles is stored in one transaction, so a cancel or a crash keeps every
     article finished before it. ``cancel`` is polled between chunks. Direct quotes follow
-    the project's ``quote_marks_inside`` setting.
+    the project's ``quote_marks_inside`` setting; pronouns agree with the genders the
+    analyst set in the speaker registry (:func:`registry_genders`).
     """
     from annotator.nlp.detect import DETECTOR_VERSION, detect_texts
 
     marks_inside = project.marks_inside()
+    genders = registry_genders(project)
     total = len(article_ids)
     done = 0
     if progress is not None:
@@ -61,7 +75,12 @@ def detect_articles(
 
         results = list(
             detect_texts(
-                nlp, texts, n_process=n_process, on_error=skipped, marks_inside=marks_inside
+                nlp,
+                texts,
+                n_process=n_process,
+                on_error=skipped,
+                marks_inside=marks_inside,
+                genders=genders,
             )
         )
         with project.batch():
