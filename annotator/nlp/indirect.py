@@ -241,6 +241,8 @@ def _family_quote(idx: DocIndex, verb: Token) -> QuoteRecord | None:
                 break
     if comp is None:
         return None
+    if rule == "indirect_position_object" and _agenda(verb):
+        rule = "indirect_agenda"
     lo, hi = idx.line_lo[verb.i], idx.line_hi[verb.i]
     if rule == "indirect_call_for":
         # the preposition's object and whatever follows it in the verb's phrase
@@ -263,6 +265,25 @@ def _family_quote(idx: DocIndex, verb: Token) -> QuoteRecord | None:
     kind = kind_of(idx.text[content[0] : content[1]])
     cue = (verb.idx, verb.idx + len(verb.text))
     return QuoteRecord((content,), speaker, cue, kind, CONFIDENCE[rule], rule=rule)
+
+
+#: Verbs whose object is a topic talked over, not a position held ("to discuss the
+#: situation in the region").
+_TOPIC_VERBS = lx.words("discuss")
+
+
+def _agenda(verb: Token) -> bool:
+    """``met Kulik to discuss the situation in the region``: the purpose of a meeting.
+
+    A topic verb as a ``to`` infinitive hanging on another verb names what a meeting was
+    for, not what anyone said or holds: kept with a low confidence (``indirect_agenda``),
+    the annotator decides.
+    """
+    return (
+        verb.lemma_.lower() in _TOPIC_VERBS
+        and verb.dep_ in ("advcl", "xcomp", "acl", "relcl")
+        and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
+    )
 
 
 def _not_a_source(idx: DocIndex, speaker: Span, words: Collection[str]) -> bool:

@@ -187,3 +187,27 @@ def test_they_takes_the_nearer_organisation(detect: Detect) -> None:
     )
     q = find(text, detect(text), "creates jobs")
     assert q.speaker_name == "Shell"
+
+
+# --- a meeting's agenda ("met to discuss X") is kept with a low confidence ------------
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("The two mayors met on Friday to discuss the bus routes.", "the bus routes"),
+        ("Fishing ministers gathered in Oslo to discuss the cod quotas.", "the cod quotas"),
+        ("Ms Haddad flew to Cairo to discuss the water treaty with officials.", "water treaty"),
+    ],
+)
+def test_meeting_purpose_is_kept_with_a_low_confidence(
+    detect: Detect, text: str, words: str
+) -> None:
+    q = find(text, detect(text), words)
+    assert q.confidence == CONFIDENCE["indirect_agenda"] < 0.4
+
+
+def test_discussed_as_the_main_verb_keeps_its_confidence(detect: Detect) -> None:
+    text = "Ms Haddad discussed the water treaty with reporters on Monday."
+    q = find(text, detect(text), "water treaty")
+    assert q.confidence == CONFIDENCE["indirect_position_object"]
