@@ -211,3 +211,30 @@ def test_discussed_as_the_main_verb_keeps_its_confidence(detect: Detect) -> None
     text = "Ms Haddad discussed the water treaty with reporters on Monday."
     q = find(text, detect(text), "water treaty")
     assert q.confidence == CONFIDENCE["indirect_position_object"]
+
+
+# --- a cue after an earlier quote of its sentence still finds its subject -------------
+
+
+@pytest.mark.parametrize(
+    ("text", "words", "who"),
+    [
+        (
+            'Coach Dana Reyes thanked the players, calling them "family" and telling them, '
+            '"You played the best game of the season."',
+            "best game of the season",
+            "Coach Dana Reyes",
+        ),
+        (
+            'The mayor wrote to residents, quoting the charter\'s "open doors" clause and '
+            'adding, "This hall belongs to all of you."',
+            "This hall belongs",
+            "The mayor",
+        ),
+    ],
+)
+def test_cue_after_an_earlier_quote_finds_the_sentence_subject(
+    detect: Detect, text: str, words: str, who: str
+) -> None:
+    q = find(text, [q for q in detect(text) if q.kind == "direct"], words)
+    assert speaker(text, q) == who
