@@ -221,6 +221,8 @@ class LearnedQuotes:
         self.model_bytes = b""
         self.model_hash = ""
         self.info: dict[str, Any] = {}
+        #: fragments below this confidence are dropped (chosen on the dev part in training)
+        self.min_confidence = 0.0
         self._tagger: Any = None
 
     # -- the model -----------------------------------------------------------------------
@@ -233,6 +235,7 @@ class LearnedQuotes:
         self.model_hash = hashlib.sha1(data).hexdigest()[:12] if data else ""
         if info is not None:
             self.info = dict(info)
+            self.min_confidence = float(self.info.get("min_confidence", 0.0))
         self._tagger = None
         if data:
             tagger = pycrfsuite.Tagger()
@@ -243,6 +246,9 @@ class LearnedQuotes:
 
     def __call__(self, doc: Doc) -> Doc:
         spans, confidence, uncertainty = self.predict(doc)
+        kept = [k for k, c in enumerate(confidence) if c >= self.min_confidence]
+        spans = [spans[k] for k in kept]
+        confidence = [confidence[k] for k in kept]
         group = [doc[a:b] for a, b in spans]
         for span in group:
             span.label_ = "CONTENT"
