@@ -73,13 +73,15 @@ def _is_cue(idx: DocIndex, tok: Token) -> bool:
     return idx.is_cue(tok)
 
 
-def token_features(doc: Doc) -> list[list[str]]:
+def token_features(doc: Doc, use_parse: bool = True) -> list[list[str]]:
     """One list of string features per token of ``doc`` (the CRF's input).
 
-    Linear in the tokens, apart from the walk up each token's heads (at most 8 steps).
+    ``use_parse`` False leaves out the tagger's and parser's features even when the Doc
+    has them (the surface-only variant measured in ``bench/bench_train.py``). Linear in
+    the tokens, apart from the walk up each token's heads (at most 8 steps).
     """
     text = doc.text
-    idx = DocIndex(doc, find_segments(text), True, text)
+    idx = DocIndex(doc, find_segments(text), use_parse, text)
     n = len(doc)
     has_dep, has_pos = idx.has_dep, idx.has_pos
     cues = [_is_cue(idx, tok) for tok in doc]

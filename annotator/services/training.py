@@ -431,7 +431,6 @@ def train_from_project(
     def over() -> bool:
         return stop() or (deadline is not None and time.perf_counter() > deadline)
 
-    from annotator.nlp.learned import FACTORY, token_features, token_labels
     from annotator.nlp.pipeline import load_pipeline
 
     nlp, loaded = load_pipeline(options.base_model)
@@ -442,6 +441,48 @@ def train_from_project(
         if over():
             raise TrainingCancelled("training was stopped while parsing; nothing was written")
     train_docs, dev_docs = docs[: len(train)], docs[len(train) :]
+    return train_parsed(
+        nlp,
+        TrainingSet(train, train_docs, dev, dev_docs, marks_inside, loaded.name),
+        out_dir,
+        options,
+        progress=progress,
+        over=over,
+        started=t0,
+    )
+
+
+@dataclass(frozen=True)
+class TrainingSet:
+    """Parsed articles to learn from (``train``) and to choose the round by (``dev``)."""
+
+    train: Sequence[_Article]
+    train_docs: Sequence[Any]
+    dev: Sequence[_Article]
+    dev_docs: Sequence[Any]
+    marks_inside: bool = False
+    base_model: str = ""
+
+
+def train_parsed(
+    nlp: Any,
+    data: TrainingSet,
+    out_dir: Path,
+    options: TrainOptions,
+    *,
+    progress: Callable[[EpochReport], None] | None = None,
+    over: Callable[[], bool] = lambda: False,
+    started: float | None = None,
+) -> TrainResult:
+    """The rounds of :func:`train_from_project` on articles already parsed by ``nlp`` (the
+    base pipeline without ``annotator_quotes``; the trained component is added to it).
+    ``over()`` is polled after every iteration: True ends training. For benches that keep
+    their parses (``bench/bench_train.py``)."""
+    from annotator.nlp.learned import FACTORY, token_features, token_labels
+
+    t0 = time.perf_counter() if started is None else started
+    train, train_docs, dev, dev_docs = data.train, data.train_docs, data.dev, data.dev_docs
+    marks_inside = data.marks_inside
     nlp.add_pipe(FACTORY, config={"model_name": out_dir.name})
     # one trainer for every round: CRFsuite keeps the appended sequences (as attribute ids)
     trainer = _trainer_class()(verbose=False)
@@ -473,9 +514,9 @@ def train_from_project(
             except _Stop:
                 stopped = True
                 break
-            data = with_model.read_bytes()
+            crf = with_model.read_bytes()
             tagger = pycrfsuite.Tagger()
-            tagger.open_inmemory(data)
+            tagger.open_inmemory(crf)
             figures = _dev_figures(tagger, dev_docs, dev, marks_inside)
             epochs = epoch
             is_best = _better(figures, best)
@@ -483,7 +524,7 @@ def train_from_project(
                 best = figures
                 info = {
                     "trained_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-                    "base_model": loaded.name,
+                    "base_model": data.base_model,
                     "train_articles": len(train),
                     "dev_articles": len(dev),
                     "round": epoch,
@@ -493,7 +534,7 @@ def train_from_project(
                     "annotators": list(options.annotators),
                     "gold": options.gold,
                 }
-                _write_model(nlp, out_dir, data, info)
+                _write_model(nlp, out_dir, crf, info)
             if progress is not None:
                 progress(
                     EpochReport(

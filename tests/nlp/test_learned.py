@@ -125,3 +125,14 @@ def test_a_model_from_other_features_is_refused(tmp_path: Path, tiny_model: Path
     meta_path.write_text(json.dumps(meta))
     with pytest.raises(ValueError, match="train the model again"):
         spacy.load(copy)
+
+
+def test_text_uncertainties(tiny_model: Path) -> None:
+    from annotator.nlp.detect import text_uncertainties
+
+    nlp, _ = load_pipeline(str(tiny_model))
+    texts = [HELD_OUT, "bad \ud800 text", "Rain fell. Water rose."]
+    values = list(text_uncertainties(nlp, texts, batch_size=2))
+    assert len(values) == 3 and values[1] is None
+    assert all(v is not None and 0.0 <= v <= 0.5 for v in (values[0], values[2]))
+    assert list(text_uncertainties(rules_only_pipeline(), texts)) == [None, None, None]
