@@ -141,7 +141,7 @@ def main() -> int:
             ),
             out,
             options,
-            progress=lambda r: print(
+            progress=lambda r, n=n: print(
                 f"  N={n} round {r.epoch}: {r.seconds:.0f} s, internal dev all lenient F1 "
                 f"{100 * r.dev['all_lenient_f1']:.1f}{' *' if r.best else ''}",
                 flush=True,
