@@ -16,8 +16,8 @@ The component ``annotator_learned_quotes`` writes the tagged fragments to
 marginal probability of its tokens' labels) in ``doc.spans["learned"].attrs["confidence"]``
 (a list, one float in 0..1 per span), and the article's uncertainty in
 ``doc._.quote_uncertainty`` (see :func:`article_uncertainty`).
-:func:`learned_records` turns those fragments into quotes next to the rules' ones (the
-overlap rule is there).
+:func:`merge_learned` merges those fragments with the rules' quotes (the overlap rule is
+there).
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -356,24 +357,51 @@ def learned_spans(doc: Doc) -> list[tuple[int, int, float]]:
     return out
 
 
-def learned_records(
+#: The overlap rule's variant: learned bounds replace those of the rules' reported speech.
+REPLACE_INDIRECT_BOUNDS = True
+
+
+def merge_learned(
     idx: DocIndex, learned: Sequence[tuple[int, int, float]], records: Sequence[QuoteRecord]
 ) -> list[QuoteRecord]:
-    """Quotes from the trained fragments ``learned`` that the rules' ``records`` miss.
+    """The rules' ``records`` with the trained fragments ``learned`` merged in.
 
-    The overlap rule: a trained fragment that shares a character with any rule quote's
-    content is dropped (the rules keep direct quotes, their speakers and their bounds).
-    Every other fragment becomes an ``indirect`` quote (``mixed`` when it holds quotation
+    The overlap rule: a trained fragment that overlaps exactly one rule quote, an
+    ``indirect`` one (reported speech, whose bounds the rules guess from the parse), and
+    not that quote's speaker, gives that quote its content bounds; the rule keeps its cue,
+    speaker and confidence. A fragment that overlaps any other rule quote (direct or
+    mixed: the quotation marks fix their bounds) or several is dropped. Every other
+    fragment becomes a quote of its own, ``indirect`` (``mixed`` when it holds quotation
     marks), rule ``learned``, with the model's confidence; its cue is the reporting verb
     it hangs under (the fragment's head's nearest head outside it, or a reporting verb or
     ``according`` attached to it), and its speaker that cue's subject as the rules find it
     (:func:`annotator.nlp.speakers.subject`), resolved to a name with the rules' quotes.
+    Fragments are character offsets (start, end, confidence in 0..1).
     """
+    out = list(records)
+    replaced: set[int] = set()
     taken = sorted(span for r in records for span in r.content)
-    out: list[QuoteRecord] = []
     for a, b, conf in learned:
         got = idx.span_of(idx.token_at(a), _last_token(idx, b))
-        if got is None or overlaps([got], taken):
+        if got is None:
+            continue
+        hits = [k for k, r in enumerate(records) if overlaps([got], sorted(r.content))]
+        if hits:
+            if not REPLACE_INDIRECT_BOUNDS or len(hits) > 1:
+                continue
+            k = hits[0]
+            rec = out[k]
+            if k in replaced or rec.kind != "indirect" or rec.rule == "learned":
+                continue
+            if rec.speaker is not None and overlaps([got], [rec.speaker]):
+                continue
+            others = sorted(s for j, r in enumerate(out) if j != k for s in r.content)
+            if overlaps([got], others):
+                continue
+            out[k] = replace(rec, content=(got,))
+            replaced.add(k)
+            continue
+        if overlaps([got], taken) or overlaps([got], sorted(s for r in out for s in r.content)):
             continue
         first, last = idx.token_at(got[0]), _last_token(idx, got[1])
         cue = _cue_of(idx, first, last) if idx.has_dep else None
@@ -395,7 +423,6 @@ def learned_records(
                 rule="learned",
             )
         )
-        taken = sorted([*taken, got])
     return out
 
 

@@ -52,7 +52,7 @@ from annotator.store.selection import Selection, gold_reviewers, iter_gold_rows
 
 #: L-BFGS iterations of each training round (the rounds restart from zero: CRFsuite keeps
 #: no state between runs, and a short run is a regularised model of its own).
-ROUNDS: tuple[int, ...] = (20, 40, 70, 110, 160)
+ROUNDS: tuple[int, ...] = (30, 60, 100)
 #: CRFsuite's L1 and L2 penalties (c1, c2); L1 keeps the model small (a few MB at most).
 C1, C2 = 0.05, 0.01
 #: Fewer annotated articles than this cannot give both a training and a dev part.
@@ -303,7 +303,7 @@ def _trainer_class() -> Any:
 
 
 #: Confidence floors tried for the learned fragments on the dev part each round.
-THRESHOLDS: tuple[float, ...] = (0.0, 0.5, 0.6, 0.7, 0.8, 0.9)
+THRESHOLDS: tuple[float, ...] = (0.0, 0.5, 0.7, 0.85)
 
 
 def _objective(figures: dict[str, float]) -> float:

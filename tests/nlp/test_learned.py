@@ -12,7 +12,7 @@ from annotator.nlp.detect import DETECTOR_VERSION, detect_texts, detector_versio
 from annotator.nlp.docindex import DocIndex, QuoteRecord
 from annotator.nlp.learned import (
     article_uncertainty,
-    learned_records,
+    merge_learned,
     token_features,
     token_labels,
 )
@@ -65,35 +65,58 @@ def _idx(text: str) -> DocIndex:
     return DocIndex(doc, find_segments(text), False, text)
 
 
-def test_overlap_rule_the_rules_quote_wins() -> None:
+def _texts(text: str, records: list[QuoteRecord]) -> list[list[str]]:
+    return [[text[a:b] for a, b in r.content] for r in records]
+
+
+def test_overlap_rule_direct_quotes_keep_their_bounds() -> None:
     text = '"We will win," said Ann Lee. The mayor hopes the rain stops soon.'
     idx = _idx(text)
     rule = QuoteRecord(((1, 12),), (19, 26), (14, 18), "direct", 0.9, rule="direct_after")
     inside = (4, 11, 0.99)  # "will win" inside the direct quote
     across = (8, 40, 0.99)  # from inside the quote into the next sentence
     apart = (text.index("the rain"), text.index(" soon") + 5, 0.7)
-    out = learned_records(idx, [inside, across, apart], [rule])
-    assert [[text[a:b] for a, b in r.content] for r in out] == [["the rain stops soon"]]
-    (rec,) = out
-    assert (rec.kind, rec.rule, rec.confidence) == ("indirect", "learned", 0.7)
+    out = merge_learned(idx, [inside, across, apart], [rule])
+    assert out[0] == rule
+    assert _texts(text, out[1:]) == [["the rain stops soon"]]
+    assert (out[1].kind, out[1].rule, out[1].confidence) == ("indirect", "learned", 0.7)
+
+
+def test_overlap_rule_learned_bounds_for_reported_speech() -> None:
+    text = "Ann Lee said that the dam holds, and the town cheered."
+    idx = _idx(text)
+    rule = QuoteRecord(
+        ((text.index("that"), text.index(", and")),),
+        (0, 7),
+        (8, 12),
+        "indirect",
+        0.8,
+        rule="indirect_speech_clause",
+    )
+    learned = (text.index("the dam"), text.index(" holds") + 6, 0.9)
+    (out,) = merge_learned(idx, [learned], [rule])
+    assert _texts(text, [out]) == [["the dam holds"]]
+    assert (out.speaker, out.cue, out.rule, out.confidence) == ((0, 7), (8, 12), rule.rule, 0.8)
+    # a fragment over the speaker, or over two rule quotes, changes nothing
+    assert merge_learned(idx, [(0, 30, 0.9)], [rule]) == [rule]
+    second = QuoteRecord(((text.index("the town"), len(text) - 1),), None, None, "indirect", 0.5)
+    both = (text.index("the dam"), len(text) - 1, 0.9)
+    assert merge_learned(idx, [both], [rule, second]) == [rule, second]
 
 
 def test_learned_fragments_do_not_overlap_each_other() -> None:
     text = "The chief believes that the river will flood the lower town."
     idx = _idx(text)
     a = text.index("the river")
-    out = learned_records(idx, [(a, len(text) - 1, 0.8), (a + 4, a + 20, 0.6)], [])
-    assert len(out) == 1
-    assert (
-        text[out[0].content[0][0] : out[0].content[0][1]] == "the river will flood the lower town"
-    )
+    out = merge_learned(idx, [(a, len(text) - 1, 0.8), (a + 4, a + 20, 0.6)], [])
+    assert _texts(text, out) == [["the river will flood the lower town"]]
 
 
 def test_a_fragment_with_quotation_marks_is_mixed() -> None:
     text = 'The chief said the plan was "a disaster" for the town.'
     idx = _idx(text)
     a = text.index("the plan")
-    (rec,) = learned_records(idx, [(a, len(text) - 1, 0.8)], [])
+    (rec,) = merge_learned(idx, [(a, len(text) - 1, 0.8)], [])
     assert rec.kind == "mixed"
 
 
