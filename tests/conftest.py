@@ -83,7 +83,14 @@ _SUBJECTS = (
     "The treasurer",
     "The ferry operator",
 )
-_VERBS = ("believes that", "argued that", "warned that", "insisted that", "thinks that")
+_VERBS = (
+    "believes that",
+    "argued that",
+    "warned that",
+    "grumbled that",
+    "insisted that",
+    "thinks that",
+)
 _CONTENTS = (
     "the new bridge will cut traffic by half",
     "the budget leaves nothing for the libraries",

@@ -159,3 +159,24 @@ def test_text_uncertainties(tiny_model: Path) -> None:
     assert len(values) == 3 and values[1] is None
     assert all(v is not None and 0.0 <= v <= 0.5 for v in (values[0], values[2]))
     assert list(text_uncertainties(rules_only_pipeline(), texts)) == [None, None, None]
+
+
+@pytest.mark.slow
+def test_with_the_english_parse_the_speaker_comes_from_the_cue(tmp_path: Path) -> None:
+    from annotator.services.training import TrainOptions, train_from_project
+    from tests.conftest import make_training_project
+
+    db = make_training_project(tmp_path / "p.db")
+    out = tmp_path / "en"
+    result = train_from_project(db, out, TrainOptions(base_model="en_core_web_sm", rounds=(40,)))
+    assert result.epochs == 1
+    nlp, info = load_pipeline(str(out))
+    assert "parser" in nlp.pipe_names and not info.rules_only
+    # "grumbled" is in none of the rules' verb lists; the project taught it
+    text = "Councillor Maya Brandt grumbled that the canal will dry up by August."
+    assert list(detect_texts(load_pipeline("en_core_web_sm")[0], [text])) == [[]]
+    (quotes,) = detect_texts(nlp, [text])
+    found = {tuple(text[a:b] for a, b in q.content_spans): q for q in quotes}
+    quote = found[("the canal will dry up by August",)]
+    assert quote.speaker_text == "Councillor Maya Brandt"
+    assert quote.speaker_name == "Maya Brandt"
