@@ -14,8 +14,9 @@ only the word, shape and quotation-mark features are there.
 The component ``annotator_learned_quotes`` writes the tagged fragments to
 ``doc.spans["learned"]`` (label ``CONTENT``) with each fragment's confidence (the mean
 marginal probability of its tokens' labels) in ``doc.spans["learned"].attrs["confidence"]``
-(a list, one float in 0..1 per span), and the article's uncertainty in
-``doc._.quote_uncertainty`` (see :func:`article_uncertainty`).
+(a list, one float in 0..1 per span; fragments under the model's ``min_confidence``, chosen
+on the dev part in training, are left out), and the article's uncertainty in
+``doc._.quote_uncertainty`` (a float in 0..0.5, see :func:`article_uncertainty`).
 :func:`merge_learned` merges those fragments with the rules' quotes (the overlap rule is
 there).
 """

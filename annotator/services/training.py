@@ -24,8 +24,9 @@ negative (``O``): the tokens of rejected suggestions among them.
 Training is a series of rounds ("epochs") of L-BFGS over the whole training part, each
 with more iterations than the last (:data:`ROUNDS`), each scored on the dev part with the
 full detector (rules + learned fragments, the product's own overlap rule) by
-:mod:`annotator.core.scoring`. The best round so far (all-attribution lenient F1, then
-strict F1) is written to ``out_dir`` at once, atomically (a temporary folder beside it,
+:mod:`annotator.core.scoring`, at each confidence floor of :data:`THRESHOLDS`. The best
+round and floor so far (by :func:`_objective`: the mean of the all-attribution lenient
+and strict F1 and the direct lenient F1) are written to ``out_dir`` at once, atomically (a temporary folder beside it,
 then a rename), so a cancel, a Ctrl+C or a crash leaves the best model so far.
 """
 
