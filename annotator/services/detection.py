@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
+from annotator.store import learning
 from annotator.store.project import Project
 
 #: Articles parsed per round trip to spaCy and per transaction.
@@ -71,3 +73,113 @@ def detect_articles(
         if progress is not None:
             progress(done, total)
     return done
+
+
+# -- re-detection with the chosen detector and the next most useful article (issue 13) -----
+
+
+def detector_version(model_name: str | None) -> str:
+    """The version suggestions are stored under: the rules' :data:`DETECTOR_VERSION`, with
+    ``+ NAME`` for a trained model (so every suggestion says which model proposed it)."""
+    from annotator.nlp.detect import DETECTOR_VERSION
+
+    return DETECTOR_VERSION if not model_name else f"{DETECTOR_VERSION} + {model_name}"
+
+
+@dataclass(frozen=True)
+class RedetectReport:
+    """Articles re-detected, open suggestions removed and added, and decided suggestions
+    kept (an annotation points at them), over a whole run."""
+
+    articles: int = 0
+    removed: int = 0
+    added: int = 0
+    kept: int = 0
+
+
+def undecided_articles(project: Project) -> list[int]:
+    """Ids of the articles nobody has decided anything in yet (see
+    :mod:`annotator.store.learning`). A project-wide read: call it off the GUI thread."""
+    return learning.undecided_article_ids(project)
+
+
+def redetect_undecided(
+    project: Project,
+    nlp: Any,
+    model_name: str | None,
+    article_ids: Sequence[int] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    cancel: Callable[[], bool] | None = None,
+) -> RedetectReport:
+    """Run ``nlp`` over ``article_ids`` (None: :func:`undecided_articles`) and replace each
+    article's open suggestions by what it finds, stored under
+    :func:`detector_version` (``model_name``). Decided suggestions and every annotation
+    stay; there is no undo (the old open suggestions are gone). Each article is its own
+    transaction, so a cancel (polled between chunks of :data:`CHUNK` articles) or a crash
+    keeps the articles done before it; ``progress(done, total)`` in articles.
+    """
+    from annotator.nlp.detect import DETECTOR_VERSION, detect_texts
+
+    ids = undecided_articles(project) if article_ids is None else list(article_ids)
+    version = detector_version(model_name)
+    marks_inside = project.marks_inside()
+    total = len(ids)
+    done = removed = added = kept = 0
+    if progress is not None:
+        progress(0, total)
+    for start in range(0, total, CHUNK):
+        if cancel is not None and cancel():
+            break
+        chunk = ids[start : start + CHUNK]
+        texts = [a.text for a in project.iter_articles(chunk)]
+        failed: set[int] = set()
+
+        def skipped(
+            position: int, message: str, chunk: list[int] = chunk, failed: set[int] = failed
+        ) -> None:
+            failed.add(position)
+            _log.warning("article %d: re-detection skipped: %s", chunk[position], message)
+
+        results = list(detect_texts(nlp, texts, on_error=skipped, marks_inside=marks_inside))
+        for position, (ident, quotes) in enumerate(zip(chunk, results, strict=True)):
+            if position in failed:
+                continue  # its old suggestions stay rather than vanish for nothing
+            r = learning.replace_open_suggestions(
+                project, ident, version, quotes, also_ran=(DETECTOR_VERSION,)
+            )
+            removed += r.removed
+            added += len(r.added)
+            kept += r.kept
+        done += len(chunk)
+        if progress is not None:
+            progress(done, total)
+    return RedetectReport(done, removed, added, kept)
+
+
+@dataclass(frozen=True)
+class UsefulArticle:
+    """The article "Next most useful article" goes to, and why (one sentence for the
+    status bar)."""
+
+    article_id: int
+    title: str
+    reason: str
+    doubt: learning.ArticleDoubt
+
+
+def next_most_useful(project: Project, exclude: int | None = None) -> UsefulArticle | None:
+    """The undecided article (not ``exclude``) where the detector is least sure of its
+    open suggestions, or None when no undecided article has a suggestion with a
+    confidence. Ranked by :func:`annotator.store.learning.most_doubtful` (expected number
+    of the detector's mistakes there); a project-wide read, so off the GUI thread."""
+    found = learning.most_doubtful(project, exclude=exclude, limit=1)
+    if not found:
+        return None
+    d = found[0]
+    s = "" if d.suggestions == 1 else "s"
+    near = f"{d.near_half} near 0.5, " if d.near_half else ""
+    reason = (
+        f"the detector is least sure here: {d.suggestions} open suggestion{s} ({near}"
+        f"closest {d.least:.2f}), about {d.doubt:.1f} expected mistakes"
+    )
+    return UsefulArticle(d.article_id, d.title, reason, d)

@@ -259,6 +259,15 @@ def _m0006_detections_and_scale_indexes(db: Database) -> None:
     )
 
 
+@migrations(name="0007_annotation_suggestion_index")
+def _m0007_annotation_suggestion_index(db: Database) -> None:
+    """Annotations by the suggestion they decide (issue 13). Re-detection deletes the open
+    suggestions of many articles: without this index every deleted suggestion makes SQLite
+    scan all annotations for the ``ON DELETE SET NULL`` link, and the "is it decided"
+    probe of the ranking of undecided articles scans them too."""
+    db.execute("CREATE INDEX IF NOT EXISTS annotations_suggestion ON annotations(suggestion_id)")
+
+
 def known_migration_names() -> list[str]:
     """Names of the migrations this program knows, in order."""
     return [m.name for m in migrations._migrations]
