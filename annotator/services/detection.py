@@ -114,8 +114,8 @@ def redetect_undecided(
     """Run ``nlp`` over ``article_ids`` (None: :func:`undecided_articles`) and replace each
     article's open suggestions by what it finds, stored under
     :func:`detector_version` (``model_name``). Decided suggestions and every annotation
-    stay; there is no undo (the old open suggestions are gone). Each article is its own
-    transaction, so a cancel (polled between chunks of :data:`CHUNK` articles) or a crash
+    stay; there is no undo (the old open suggestions are gone). Each chunk of articles is
+    one transaction, so a cancel (polled between chunks of :data:`CHUNK` articles) or a crash
     keeps the articles done before it; ``progress(done, total)`` in articles.
     """
     from annotator.nlp.detect import DETECTOR_VERSION, detect_texts
@@ -141,15 +141,16 @@ def redetect_undecided(
             _log.warning("article %d: re-detection skipped: %s", chunk[position], message)
 
         results = list(detect_texts(nlp, texts, on_error=skipped, marks_inside=marks_inside))
-        for position, (ident, quotes) in enumerate(zip(chunk, results, strict=True)):
-            if position in failed:
-                continue  # its old suggestions stay rather than vanish for nothing
-            r = learning.replace_open_suggestions(
-                project, ident, version, quotes, also_ran=(DETECTOR_VERSION,)
-            )
-            removed += r.removed
-            added += len(r.added)
-            kept += r.kept
+        with project.batch():  # one commit per chunk; each article its own savepoint
+            for position, (ident, quotes) in enumerate(zip(chunk, results, strict=True)):
+                if position in failed:
+                    continue  # its old suggestions stay rather than vanish for nothing
+                r = learning.replace_open_suggestions(
+                    project, ident, version, quotes, also_ran=(DETECTOR_VERSION,)
+                )
+                removed += r.removed
+                added += len(r.added)
+                kept += r.kept
         done += len(chunk)
         if progress is not None:
             progress(done, total)

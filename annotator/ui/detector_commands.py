@@ -82,6 +82,7 @@ class DetectorCommands(WindowCommands):
         self.redetect_bar.hide()
         self.redetect_cancel.hide()
         tr.detector_named.connect(self._show_detector)
+        det.model_state.connect(lambda *_: self._base_pipeline_loaded())
         tr.message.connect(self.status.say)
         tr.redetect_running.connect(self._redetect_running)
         tr.redetect_progress.connect(self._redetect_progress)
@@ -96,6 +97,12 @@ class DetectorCommands(WindowCommands):
             self.act_train.setEnabled(False)
             self.act_train.setToolTip("Not available: this build has no training")
         tr.announce()
+
+    def _base_pipeline_loaded(self) -> None:
+        """Training parses with the pipeline the window detects with."""
+        info = self.detection.model_info
+        if info is not None:
+            self.trainer.base_model = str(getattr(info, "name", "")) or None
 
     def _show_detector(self, text: str, tip: str) -> None:
         self.detector_label.setText(text)
@@ -205,7 +212,7 @@ class DetectorCommands(WindowCommands):
         if not dlg.exec():
             return
         name = dlg.model_name()
-        options = mod.TrainOptions(
+        options = self.trainer.options(
             annotators=dlg.annotators(), gold=dlg.gold(), dev_fraction=dlg.dev_fraction()
         )
         self.start_training(name, options)

@@ -9,6 +9,7 @@ None is the rules on the window's base pipeline, a name is a trained model of
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -179,6 +180,8 @@ class TrainingController(QObject):
         self.useful_task: UsefulTask | None = None
         self._redetect_wanted = False
         self.closing = False
+        #: the spaCy pipeline training parses with (None: the training module's default)
+        self.base_model: str | None = None
 
     # -- the choice ---------------------------------------------------------------------------
 
@@ -347,6 +350,16 @@ class TrainingController(QObject):
         self.message.emit(f"No next article: {message}", 10000)
 
     # -- training ------------------------------------------------------------------------------
+
+    def options(self, **chosen: Any) -> Any:
+        """``TrainOptions`` of what the dialog chose, on the window's base pipeline
+        (:attr:`base_model`, when set: the model's features come from the same parse the
+        window detects with)."""
+        mod = training_module()
+        known = {f.name for f in dataclasses.fields(mod.TrainOptions)}
+        if self.base_model is not None and "base_model" in known:
+            chosen["base_model"] = self.base_model
+        return mod.TrainOptions(**{k: v for k, v in chosen.items() if k in known})
 
     def train(self, out_dir: Path, options: Any) -> bool:
         """Start training into ``out_dir``; False when training is running or missing."""
