@@ -16,6 +16,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from annotator.core.model import MARKS_INSIDE_DEFAULT
+from annotator.nlp.learned import learned_spans
 from annotator.nlp.quotes import QuoteRecord, extract_quotes
 
 QUOTES, SPEAKERS, CUES = "quotes", "speakers", "cues"
@@ -39,7 +40,12 @@ class QuoteDetector:
         self.marks_inside = marks_inside
 
     def __call__(self, doc: Doc) -> Doc:
-        records = extract_quotes(doc, use_parse=not self.rules_only, marks_inside=self.marks_inside)
+        records = extract_quotes(
+            doc,
+            use_parse=not self.rules_only,
+            marks_inside=self.marks_inside,
+            learned=learned_spans(doc),
+        )
         write_records(doc, records)
         # The tok2vec tensor is not needed after the parse; dropping it makes docs much
         # cheaper to send back from worker processes (nlp.pipe with n_process > 1).

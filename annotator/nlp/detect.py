@@ -20,8 +20,26 @@ from spacy.tokens import Doc
 
 from annotator.core.model import Quote
 from annotator.nlp.component import CUES, QUOTES, SPEAKERS, QuoteDetector
+from annotator.nlp.learned import FACTORY, LearnedQuotes
 
 DETECTOR_VERSION = "annotator_quotes 1.2"
+
+
+def detector_version(nlp: Language | None = None) -> str:
+    """The version string stored with the suggestions ``nlp`` makes.
+
+    The rules' :data:`DETECTOR_VERSION`; with a trained component in ``nlp``, followed by
+    the model's name and the first 8 hex digits of its hash, e.g.
+    ``annotator_quotes 1.2 + mymodel@1a2b3c4d``, so a project knows which detector made
+    which suggestions.
+    """
+    if nlp is None or FACTORY not in nlp.pipe_names:
+        return DETECTOR_VERSION
+    component = nlp.get_pipe(FACTORY)
+    if not isinstance(component, LearnedQuotes) or not component.model_hash:
+        return DETECTOR_VERSION
+    return f"{DETECTOR_VERSION} + {component.model_name or 'model'}@{component.model_hash[:8]}"
+
 
 #: ``on_error(position, message)``: text number ``position`` (0-based, in input order) was
 #: skipped for the reason ``message``.

@@ -39,6 +39,7 @@ from annotator.core.model import MARKS_INSIDE_DEFAULT
 from annotator.nlp.direct import WEAK_RULES, direct_quotes
 from annotator.nlp.docindex import DocIndex, QuoteRecord, Span, overlaps
 from annotator.nlp.indirect import indirect_quotes
+from annotator.nlp.learned import learned_records
 from annotator.nlp.quotemarks import find_segments, group_runs, strip_marks
 from annotator.nlp.speaker_names import resolve_names
 
@@ -46,7 +47,10 @@ __all__ = ["QuoteRecord", "Span", "extract_quotes"]
 
 
 def extract_quotes(
-    doc: Doc, use_parse: bool = True, marks_inside: bool = MARKS_INSIDE_DEFAULT
+    doc: Doc,
+    use_parse: bool = True,
+    marks_inside: bool = MARKS_INSIDE_DEFAULT,
+    learned: Sequence[tuple[int, int, float]] = (),
 ) -> list[QuoteRecord]:
     """All quotes of ``doc`` (direct, mixed, indirect), ordered by their first fragment.
 
@@ -54,6 +58,10 @@ def extract_quotes(
     guidelines' rule), a direct quote's fragments leave out their quotation marks and the
     comma before the closing mark (:func:`~annotator.nlp.quotemarks.strip_marks`); mixed
     quotes keep theirs, as their marks sit inside the content.
+
+    ``learned``: content fragments of a trained model (start, end, confidence), added
+    where the rules found nothing (:func:`~annotator.nlp.learned.learned_records` holds
+    the overlap rule).
 
     Spans are character offsets (code points) into ``doc.text``. With ``use_parse`` False,
     or on a doc without a parse, only the rules that need no trained model run (direct
@@ -73,6 +81,8 @@ def extract_quotes(
     # a title or scare quote inside reported speech belongs to it; elsewhere it stays
     held = _charset(records)
     records.extend(r for r in weak if not overlaps(r.content, held))
+    if learned:
+        records.extend(learned_records(idx, learned, records))
     if not marks_inside:
         records = [_without_marks(doc.text, r) if r.kind == "direct" else r for r in records]
     records.sort(key=lambda r: (r.start, r.end))

@@ -20,14 +20,15 @@ CHUNK = 16
 _log = logging.getLogger(__name__)
 
 
-def articles_to_detect(project: Project) -> list[int]:
-    """Ids of the articles the installed detector version has not run on ([] when the
-    detector cannot be imported). A project-wide read: call it off the GUI thread."""
+def articles_to_detect(project: Project, nlp: Any = None) -> list[int]:
+    """Ids of the articles the detector (that of pipeline ``nlp``; None: the rules') has
+    not run on ([] when the detector cannot be imported). A project-wide read: call it off
+    the GUI thread."""
     try:
-        from annotator.nlp.detect import DETECTOR_VERSION
+        from annotator.nlp.detect import detector_version
     except ImportError:
         return []
-    return project.articles_without_suggestions(DETECTOR_VERSION)
+    return project.articles_without_suggestions(detector_version(nlp))
 
 
 def detect_articles(
@@ -42,10 +43,13 @@ def detect_articles(
 
     Each chunk of articles is stored in one transaction, so a cancel or a crash keeps every
     article finished before it. ``cancel`` is polled between chunks. Direct quotes follow
-    the project's ``quote_marks_inside`` setting.
+    the project's ``quote_marks_inside`` setting. The suggestions are stored under
+    :func:`annotator.nlp.detect.detector_version` of ``nlp`` (a trained model's name and
+    hash included).
     """
-    from annotator.nlp.detect import DETECTOR_VERSION, detect_texts
+    from annotator.nlp.detect import detect_texts, detector_version
 
+    version = detector_version(nlp)
     marks_inside = project.marks_inside()
     total = len(article_ids)
     done = 0
@@ -68,7 +72,7 @@ def detect_articles(
         )
         with project.batch():
             for ident, quotes in zip(ids, results, strict=True):
-                project.set_suggestions(ident, DETECTOR_VERSION, quotes)
+                project.set_suggestions(ident, version, quotes)
         done += len(ids)
         if progress is not None:
             progress(done, total)
