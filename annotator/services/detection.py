@@ -82,14 +82,6 @@ def detect_articles(
 # -- re-detection with the chosen detector and the next most useful article (issue 13) -----
 
 
-def detector_version(model_name: str | None) -> str:
-    """The version suggestions are stored under: the rules' :data:`DETECTOR_VERSION`, with
-    ``+ NAME`` for a trained model (so every suggestion says which model proposed it)."""
-    from annotator.nlp.detect import DETECTOR_VERSION
-
-    return DETECTOR_VERSION if not model_name else f"{DETECTOR_VERSION} + {model_name}"
-
-
 @dataclass(frozen=True)
 class RedetectReport:
     """Articles re-detected, open suggestions removed and added, and decided suggestions
@@ -110,22 +102,22 @@ def undecided_articles(project: Project) -> list[int]:
 def redetect_undecided(
     project: Project,
     nlp: Any,
-    model_name: str | None,
     article_ids: Sequence[int] | None = None,
     progress: Callable[[int, int], None] | None = None,
     cancel: Callable[[], bool] | None = None,
 ) -> RedetectReport:
     """Run ``nlp`` over ``article_ids`` (None: :func:`undecided_articles`) and replace each
     article's open suggestions by what it finds, stored under
-    :func:`detector_version` (``model_name``). Decided suggestions and every annotation
+    :func:`annotator.nlp.detect.detector_version` of ``nlp`` (a trained model's name and
+    hash included). Decided suggestions and every annotation
     stay; there is no undo (the old open suggestions are gone). Each chunk of articles is
     one transaction, so a cancel (polled between chunks of :data:`CHUNK` articles) or a crash
     keeps the articles done before it; ``progress(done, total)`` in articles.
     """
-    from annotator.nlp.detect import DETECTOR_VERSION, detect_texts
+    from annotator.nlp.detect import DETECTOR_VERSION, detect_texts, detector_version
 
     ids = undecided_articles(project) if article_ids is None else list(article_ids)
-    version = detector_version(model_name)
+    version = detector_version(nlp)
     marks_inside = project.marks_inside()
     total = len(ids)
     done = removed = added = kept = 0

@@ -14,7 +14,6 @@ from annotator.nlp.detect import DETECTOR_VERSION
 from annotator.nlp.pipeline import rules_only_pipeline
 from annotator.services.detection import (
     articles_to_detect,
-    detector_version,
     next_most_useful,
     redetect_undecided,
     undecided_articles,
@@ -79,7 +78,7 @@ def test_only_undecided_articles_get_new_suggestions(project: Project) -> None:
     before_ann = rows(project, "annotations")
     before_sugg = {r["id"]: r for r in rows(project, "suggestions")}
 
-    report = redetect_undecided(project, rules_only_pipeline(), "tiny")
+    report = redetect_undecided(project, rules_only_pipeline())
 
     assert report.articles == 2
     after = rows(project, "suggestions")
@@ -89,7 +88,7 @@ def test_only_undecided_articles_get_new_suggestions(project: Project) -> None:
         assert [r for r in after if r["article_id"] == ids[key]] == old
     # undecided: the old open suggestions are gone, the new ones carry the model's version
     fresh = [r for r in after if r["article_id"] == ids["fresh"]]
-    assert {r["detector_version"] for r in fresh} == {f"{DETECTOR_VERSION} + tiny"}
+    assert {r["detector_version"] for r in fresh} == {DETECTOR_VERSION}
     text = TEXTS["fresh"]
     assert [text[a:b] for r in fresh for a, b in _spans(r)] == ["The bridge will reopen in May"]
     # the suggestion bob's pending annotation points at stays, unduplicated; the other goes
@@ -111,20 +110,19 @@ def _spans(row: dict[str, Any]) -> list[list[int]]:
 
 def test_redetect_twice_replaces_its_own_suggestions(project: Project) -> None:
     ids = build(project)
-    redetect_undecided(project, rules_only_pipeline(), None, [ids["fresh"]])
+    redetect_undecided(project, rules_only_pipeline(), [ids["fresh"]])
     first = [r for r in rows(project, "suggestions") if r["article_id"] == ids["fresh"]]
-    redetect_undecided(project, rules_only_pipeline(), "tiny", [ids["fresh"]])
+    redetect_undecided(project, rules_only_pipeline(), [ids["fresh"]])
     second = [r for r in rows(project, "suggestions") if r["article_id"] == ids["fresh"]]
     assert len(first) == len(second) == 1
-    assert first[0]["detector_version"] == DETECTOR_VERSION
-    assert second[0]["detector_version"] == detector_version("tiny")
-    assert detector_version(None) == DETECTOR_VERSION
+    assert first[0]["detector_version"] == second[0]["detector_version"] == DETECTOR_VERSION
+    assert first[0]["created_at"] <= second[0]["created_at"]
 
 
 def test_cancel_keeps_the_articles_done(project: Project) -> None:
     ids = build(project)
     before = rows(project, "suggestions")
-    report = redetect_undecided(project, rules_only_pipeline(), "tiny", cancel=lambda: True)
+    report = redetect_undecided(project, rules_only_pipeline(), cancel=lambda: True)
     assert report.articles == 0
     assert rows(project, "suggestions") == before
     assert ids

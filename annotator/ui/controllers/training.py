@@ -95,11 +95,10 @@ class RedetectTask(Task):
     """Re-detect the undecided articles of the project at ``path`` with ``nlp``;
     finished(RedetectReport), progress(done, total) in articles."""
 
-    def __init__(self, path: Path, nlp: Any, model_name: str | None) -> None:
+    def __init__(self, path: Path, nlp: Any) -> None:
         super().__init__()
         self.path = path
         self.nlp = nlp
-        self.model_name = model_name
         self.signals = WorkerSignals()
 
     def work(self) -> object:
@@ -109,7 +108,6 @@ class RedetectTask(Task):
             return redetect_undecided(
                 project,
                 self.nlp,
-                self.model_name,
                 progress=self.signals.progress.emit,
                 cancel=self._cancel.is_set,
             )
@@ -292,7 +290,7 @@ class TrainingController(QObject):
         if not self._with_pipeline():
             self._redetect_wanted = self._load is not None
             return
-        task = RedetectTask(self.project_path, self.nlp, self.choice)
+        task = RedetectTask(self.project_path, self.nlp)
         task.signals.progress.connect(self._redetect_progress)
         task.signals.finished.connect(self._redetect_done)
         task.signals.failed.connect(self._redetect_failed)
