@@ -155,8 +155,8 @@ def redetect_undecided(
 
 @dataclass(frozen=True)
 class UsefulArticle:
-    """The article "Next most useful article" goes to, and why (one sentence for the
-    status bar)."""
+    """The article "Next most useful article" goes to, and why (a short phrase for the
+    status bar; the figures are in ``doubt``)."""
 
     article_id: int
     title: str
@@ -174,9 +174,6 @@ def next_most_useful(project: Project, exclude: int | None = None) -> UsefulArti
         return None
     d = found[0]
     s = "" if d.suggestions == 1 else "s"
-    near = f"{d.near_half} near 0.5, " if d.near_half else ""
-    reason = (
-        f"the detector is least sure here: {d.suggestions} open suggestion{s} ({near}"
-        f"closest {d.least:.2f}), about {d.doubt:.1f} expected mistakes"
-    )
+    near = f", {d.near_half} near 0.5" if d.near_half else f", closest {d.least:.2f}"
+    reason = f"least sure here: {d.suggestions} open suggestion{s}{near}"
     return UsefulArticle(d.article_id, d.title, reason, d)

@@ -183,13 +183,10 @@ class DetectorCommands(WindowCommands):
 
     def _useful_found(self, found: Any) -> None:
         if found is None:
-            self.status.say(
-                "No undecided article has suggestions with a confidence: nothing to rank.",
-                8000,
-            )
+            self.status.say("No undecided article with scored suggestions.", 8000)
             return
         self.choose_article(found.article_id)
-        self.status.say(f"Most useful next: “{found.title}”: {found.reason}.", 20000)
+        self.status.say(f"Most useful: {found.reason}.", 20000)
 
     # -- training ------------------------------------------------------------------------------
 

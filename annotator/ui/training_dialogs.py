@@ -51,6 +51,7 @@ class TrainDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Train the detector on this project")
+        self.setMinimumWidth(480)
         self.taken = list(taken)
         lay = QVBoxLayout(self)
         intro = QLabel(

@@ -311,10 +311,12 @@ class TrainingController(QObject):
         self.redetect_running.emit(0)
         if self.closing:
             return
-        verb = "cancelled after" if task is not None and task.cancelled else "finished:"
+        cancelled = task is not None and task.cancelled
+        verb = "Re-detection cancelled after" if cancelled else "Re-detected"
+        s = "" if report.added == 1 else "s"
+        n = report.articles
         self.message.emit(
-            f"Re-detection {verb} {report.articles} undecided articles ({self.label()}): "
-            f"{report.added} suggestions now, {report.removed} old ones replaced.",
+            f"{verb} {n} undecided article{'' if n == 1 else 's'}: {report.added} suggestion{s}.",
             15000,
         )
         self.redetected.emit(report)
