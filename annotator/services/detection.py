@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from annotator.core.model import Quote
 from annotator.store import learning
 from annotator.store.project import Project
 
@@ -99,6 +100,46 @@ def undecided_articles(project: Project) -> list[int]:
     return learning.undecided_article_ids(project)
 
 
+#: One text's result in :func:`_detect_measured`: its quotes and the trained model's
+#: uncertainty about it (None without a trained component), or why it was skipped.
+_Measured = tuple[list[Quote], float | None] | str
+
+
+def _detect_measured(nlp: Any, texts: list[str], marks_inside: bool) -> list[_Measured]:
+    """Quotes and the trained model's article uncertainty (``doc._.quote_uncertainty``,
+    set by :mod:`annotator.nlp.learned`) of each text, parsed as one batch; a text that
+    cannot be parsed, or that fails in the pipeline when redone alone, gives its reason."""
+    from spacy.tokens import Doc
+
+    from annotator.nlp.component import QuoteDetector
+    from annotator.nlp.detect import detect_doc, text_problem
+
+    if "annotator_quotes" in nlp.pipe_names:
+        component = nlp.get_pipe("annotator_quotes")
+        if isinstance(component, QuoteDetector):
+            component.marks_inside = marks_inside  # the project's setting, as detect_texts
+    measured = Doc.has_extension("quote_uncertainty")
+
+    def result(doc: Any) -> _Measured:
+        value = doc._.quote_uncertainty if measured else None
+        return detect_doc(doc), (None if value is None else float(value))
+
+    limit = nlp.max_length
+    out: list[_Measured | None] = [text_problem(t) for t in texts]
+    todo = [i for i, problem in enumerate(out) if problem is None]
+    try:
+        for i, doc in zip(todo, nlp.pipe([texts[i][:limit] for i in todo]), strict=True):
+            out[i] = result(doc)
+    except Exception:  # find the text that fails, one by one
+        for i in todo:
+            if out[i] is None:
+                try:
+                    out[i] = result(nlp(texts[i][:limit]))
+                except Exception as exc:  # one text must not stop the others
+                    out[i] = f"detection failed: {type(exc).__name__}: {exc}"
+    return [r if r is not None else ([], None) for r in out]
+
+
 def redetect_undecided(
     project: Project,
     nlp: Any,
@@ -109,12 +150,14 @@ def redetect_undecided(
     """Run ``nlp`` over ``article_ids`` (None: :func:`undecided_articles`) and replace each
     article's open suggestions by what it finds, stored under
     :func:`annotator.nlp.detect.detector_version` of ``nlp`` (a trained model's name and
-    hash included). Decided suggestions and every annotation
-    stay; there is no undo (the old open suggestions are gone). Each chunk of articles is
-    one transaction, so a cancel (polled between chunks of :data:`CHUNK` articles) or a crash
-    keeps the articles done before it; ``progress(done, total)`` in articles.
+    hash included), with the model's uncertainty about each article
+    (:func:`annotator.store.learning.replace_open_suggestions`). Decided suggestions and
+    every annotation stay; there is no undo (the old open suggestions are gone). Each
+    chunk of :data:`CHUNK` articles is one transaction, so a cancel (polled between
+    chunks) or a crash keeps the articles done before it; ``progress(done, total)`` in
+    articles. A text the pipeline cannot take keeps its old suggestions (logged).
     """
-    from annotator.nlp.detect import DETECTOR_VERSION, detect_texts, detector_version
+    from annotator.nlp.detect import DETECTOR_VERSION, detector_version
 
     ids = undecided_articles(project) if article_ids is None else list(article_ids)
     version = detector_version(nlp)
@@ -128,21 +171,21 @@ def redetect_undecided(
             break
         chunk = ids[start : start + CHUNK]
         texts = [a.text for a in project.iter_articles(chunk)]
-        failed: set[int] = set()
-
-        def skipped(
-            position: int, message: str, chunk: list[int] = chunk, failed: set[int] = failed
-        ) -> None:
-            failed.add(position)
-            _log.warning("article %d: re-detection skipped: %s", chunk[position], message)
-
-        results = list(detect_texts(nlp, texts, on_error=skipped, marks_inside=marks_inside))
+        results = _detect_measured(nlp, texts, marks_inside)
         with project.batch():  # one commit per chunk; each article its own savepoint
-            for position, (ident, quotes) in enumerate(zip(chunk, results, strict=True)):
-                if position in failed:
-                    continue  # its old suggestions stay rather than vanish for nothing
+            for ident, found in zip(chunk, results, strict=True):
+                if isinstance(found, str):
+                    # its old suggestions stay rather than vanish for nothing
+                    _log.warning("article %d: re-detection skipped: %s", ident, found)
+                    continue
+                quotes, uncertainty = found
                 r = learning.replace_open_suggestions(
-                    project, ident, version, quotes, also_ran=(DETECTOR_VERSION,)
+                    project,
+                    ident,
+                    version,
+                    quotes,
+                    also_ran=(DETECTOR_VERSION,),
+                    uncertainty=uncertainty,
                 )
                 removed += r.removed
                 added += len(r.added)
@@ -156,19 +199,33 @@ def redetect_undecided(
 @dataclass(frozen=True)
 class UsefulArticle:
     """The article "Next most useful article" goes to, and why (a short phrase for the
-    status bar; the figures are in ``doubt``)."""
+    status bar). ``uncertainty``: the trained model's figure when it ranked the article
+    (0..0.5), else None and ``doubt`` holds the figures from the suggestions."""
 
     article_id: int
     title: str
     reason: str
-    doubt: learning.ArticleDoubt
+    uncertainty: float | None = None
+    doubt: learning.ArticleDoubt | None = None
 
 
 def next_most_useful(project: Project, exclude: int | None = None) -> UsefulArticle | None:
-    """The undecided article (not ``exclude``) where the detector is least sure of its
-    open suggestions, or None when no undecided article has a suggestion with a
-    confidence. Ranked by :func:`annotator.store.learning.most_doubtful` (expected number
-    of the detector's mistakes there); a project-wide read, so off the GUI thread."""
+    """The undecided article (not ``exclude``) where the detector is least sure, or None
+    when there is nothing to rank. A project-wide read, so off the GUI thread.
+
+    First the articles a trained model has re-detected, by the model's own uncertainty
+    over the article's tokens (:func:`annotator.nlp.learned.article_uncertainty`: it sees
+    the places where the model almost tagged a quote, too); then, when none is left, the
+    others by their open suggestions' confidences
+    (:func:`annotator.store.learning.most_doubtful`: the expected number of the
+    detector's mistakes there). Uncertainty sampling, Lewis and Gale (SIGIR 1994).
+    """
+    model = learning.most_uncertain(project, exclude=exclude, limit=1)
+    if model:
+        m = model[0]
+        name = m.detector_version.rpartition(" + ")[2].partition("@")[0] or "model"
+        reason = f"{name} is least sure here (uncertainty {m.uncertainty:.3f} of 0.5)"
+        return UsefulArticle(m.article_id, m.title, reason, uncertainty=m.uncertainty)
     found = learning.most_doubtful(project, exclude=exclude, limit=1)
     if not found:
         return None
@@ -176,4 +233,4 @@ def next_most_useful(project: Project, exclude: int | None = None) -> UsefulArti
     s = "" if d.suggestions == 1 else "s"
     near = f", {d.near_half} near 0.5" if d.near_half else f", closest {d.least:.2f}"
     reason = f"least sure here: {d.suggestions} open suggestion{s}{near}"
-    return UsefulArticle(d.article_id, d.title, reason, d)
+    return UsefulArticle(d.article_id, d.title, reason, doubt=d)

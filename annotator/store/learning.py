@@ -100,20 +100,53 @@ def most_doubtful(
     ]
 
 
+@dataclass(frozen=True)
+class ModelDoubt:
+    """A trained model's uncertainty about one undecided article (0..0.5: the mean over
+    its tokens of ``min(p, 1 - p)``), as measured at its latest re-detection."""
+
+    article_id: int
+    title: str
+    uncertainty: float
+    detector_version: str
+
+
+def most_uncertain(
+    project: Project, exclude: int | None = None, limit: int = 1
+) -> list[ModelDoubt]:
+    """The undecided articles a trained model was least sure about when it last re-detected
+    them, most uncertain first (ties: lower id); article ``exclude`` left out. Walks the
+    ``article_uncertainty_rank`` index from the top and stops at ``limit`` undecided ones."""
+    sql = (
+        "SELECT u.article_id, a.title, u.uncertainty, u.detector_version"
+        " FROM article_uncertainty u JOIN articles a ON a.id = u.article_id"
+        " WHERE u.article_id IS NOT ? AND "
+        + _UNDECIDED.format(a="u.article_id")
+        + " ORDER BY u.uncertainty DESC, u.article_id LIMIT ?"
+    )
+    return [
+        ModelDoubt(int(aid), str(title), float(unc), str(version))
+        for aid, title, unc, version in project.db.execute(sql, [exclude, limit])
+    ]
+
+
 def replace_open_suggestions(
     project: Project,
     article_id: int,
     detector_version: str,
     quotes: Sequence[Quote],
     also_ran: Sequence[str] = (),
+    uncertainty: float | None = None,
 ) -> Replaced:
     """Replace the article's open suggestions (every detector version) by ``quotes``.
 
     Suggestions an annotation points at stay, and so do all annotations; a new quote whose
     content spans equal a kept suggestion's or an annotation's is not added again. The
-    run is recorded in ``detections`` for ``detector_version`` and each of ``also_ran``.
-    One transaction with its change-log row (``redetect``). Raises what
-    :meth:`Project.action` raises (read-only or busy project: nothing changes).
+    run is recorded in ``detections`` for ``detector_version`` and each of ``also_ran``,
+    and the article's ``uncertainty`` (a trained model's figure, 0..0.5; None: the
+    detector gave none) replaces the one stored from an earlier run. One transaction with
+    its change-log row (``redetect``). Raises what :meth:`Project.action` raises
+    (read-only or busy project: nothing changes).
     """
     with project.action("redetect", "article", article_id, {"version": detector_version}) as ch:
         db = project.db
@@ -167,6 +200,13 @@ def replace_open_suggestions(
                 " VALUES (?, ?, ?) ON CONFLICT(article_id, detector_version)"
                 " DO UPDATE SET detected_at = excluded.detected_at",
                 [article_id, version, now],
+            )
+        db.execute("DELETE FROM article_uncertainty WHERE article_id = ?", [article_id])
+        if uncertainty is not None:
+            db.execute(
+                "INSERT INTO article_uncertainty (article_id, detector_version, uncertainty,"
+                " measured_at) VALUES (?, ?, ?, ?)",
+                [article_id, detector_version, min(0.5, max(0.0, float(uncertainty))), now],
             )
         ch.payload.update(removed=removed, added=len(added), kept=int(kept))
     return Replaced(int(removed), added, int(kept))

@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from spacy.language import Language
+from spacy.tokens import Doc
 
 from annotator.core.model import Article, Quote
 from annotator.nlp.detect import DETECTOR_VERSION
@@ -19,7 +21,7 @@ from annotator.services.detection import (
     undecided_articles,
 )
 from annotator.services.project_settings import detector_choice, set_detector_choice
-from annotator.store.learning import most_doubtful
+from annotator.store.learning import most_doubtful, most_uncertain, replace_open_suggestions
 from annotator.store.project import Project
 
 OLD = "old detector 0.1"
@@ -196,3 +198,53 @@ def test_decided_suggestions_and_older_runs_do_not_count(project: Project) -> No
 def test_no_useful_article_without_confidences(project: Project) -> None:
     doubt_project(project, {"x": [None]})
     assert next_most_useful(project) is None
+
+
+@Language.component("test_boom")
+def _boom(doc: Doc) -> Doc:
+    if "BOOM" in doc.text:
+        raise RuntimeError("this text breaks the pipeline")
+    return doc
+
+
+def test_a_text_the_pipeline_fails_on_keeps_its_suggestions(project: Project) -> None:
+    ids = build(project)
+    broken = "“Fine,” said Al. BOOM."
+    bad, _ = project.add_article(Article("broken", broken, {}))
+    (old,) = project.set_suggestions(bad, OLD, [q(broken, "Fine")])
+    nlp = rules_only_pipeline()
+    nlp.add_pipe("test_boom", first=True)
+    report = redetect_undecided(project, nlp, [ids["fresh"], bad])
+    assert report.articles == 2
+    assert [s.id for s in project.suggestions(bad)] == [old]
+    (fresh,) = project.suggestions(ids["fresh"])
+    assert fresh.detector_version == DETECTOR_VERSION
+
+
+def test_the_models_uncertainty_ranks_first_and_is_replaced(project: Project) -> None:
+    ids = doubt_project(project, {"a": [0.5, 0.5], "b": [0.9], "c": [0.8], "d": [0.7]})
+    text = {k: project.article(v).text for k, v in ids.items()}
+    model = "annotator_quotes 1.2 + tiny@0123abcd"
+    # b and c were re-detected by a model: its figures rank them ahead of a's doubt
+    for key, unc in (("b", 0.05), ("c", 0.2)):
+        replace_open_suggestions(
+            project, ids[key], model, [q(text[key], "Clause 0 is here", 0.9)], uncertainty=unc
+        )
+    best = next_most_useful(project)
+    assert best is not None and best.article_id == ids["c"]
+    assert best.reason == "tiny is least sure here (uncertainty 0.200 of 0.5)"
+    assert [m.article_id for m in most_uncertain(project, limit=5)] == [ids["c"], ids["b"]]
+    # c decided: b next; b excluded (open): back to the suggestions' doubt, a first
+    t = text["c"]
+    project.add_annotation(ids["c"], "alice", accepted(q(t, "Clause 0 is here")))
+    nxt = next_most_useful(project)
+    assert nxt is not None and nxt.article_id == ids["b"] and nxt.uncertainty == 0.05
+    fallback = next_most_useful(project, exclude=ids["b"])
+    assert fallback is not None and fallback.article_id == ids["a"]
+    assert fallback.uncertainty is None and fallback.reason.startswith("least sure here")
+    # a later run without a model's figure (the rules) drops b's old figure
+    replace_open_suggestions(project, ids["b"], DETECTOR_VERSION, [])
+    assert most_uncertain(project, limit=5) == []
+    # out-of-range figures are clamped into 0..0.5, never refused
+    replace_open_suggestions(project, ids["d"], model, [], uncertainty=0.7)
+    assert most_uncertain(project)[0].uncertainty == 0.5

@@ -131,6 +131,16 @@ def test_train_from_the_window_then_redetect_with_the_model(
     assert any(a < content[1] and content[0] < b for a, b in found), (found, content)
     assert all(r["confidence"] is not None for r in rows)
     assert _rows(path, "annotations") == before
+    # the model measured its uncertainty there: Ctrl+U goes there and says so
+    (unc,) = _rows_by(path, "SELECT * FROM article_uncertainty")
+    assert unc["article_id"] == open_id and 0.0 <= unc["uncertainty"] <= 0.5
+    w.open_article(1)
+    w.activateWindow()
+    w.view.setFocus()
+    qtbot.waitUntil(lambda: w.isActiveWindow())
+    qtbot.keyClick(w.view, Qt.Key.Key_U, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: w.session.article.id == open_id)
+    assert w.statusBar().currentMessage().startswith("Most useful: tiny is least sure here")
 
 
 def test_cancel_keeps_the_window_working(
@@ -182,6 +192,11 @@ def test_model_names_are_checked_in_the_dialog(qtbot: Any) -> None:
     dlg.from_gold.setChecked(True)
     assert dlg.ok.isEnabled() and dlg.gold() and dlg.annotators() == ()
     assert dlg.dev_fraction() == 0.2
+
+
+def _rows_by(path: Path, sql: str) -> list[dict[str, Any]]:
+    with Project.open(path) as p:
+        return list(p.db.query(sql))
 
 
 def _rows(path: Path, table: str) -> list[dict[str, Any]]:
