@@ -94,6 +94,15 @@ class RedetectReport:
     kept: int = 0
 
 
+def record_rules_run(project: Project, article_ids: Sequence[int]) -> None:
+    """Record that the rules' :data:`DETECTOR_VERSION` has run on ``article_ids`` (a
+    trained pipeline, which includes the rules, detected them), so detecting new articles
+    with the rules alone leaves them. One transaction."""
+    from annotator.nlp.detect import DETECTOR_VERSION
+
+    learning.record_detections(project, article_ids, DETECTOR_VERSION)
+
+
 def undecided_articles(project: Project) -> list[int]:
     """Ids of the articles nobody has decided anything in yet (see
     :mod:`annotator.store.learning`). A project-wide read: call it off the GUI thread."""

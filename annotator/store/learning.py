@@ -210,3 +210,16 @@ def replace_open_suggestions(
             )
         ch.payload.update(removed=removed, added=len(added), kept=int(kept))
     return Replaced(int(removed), added, int(kept))
+
+
+def record_detections(project: Project, article_ids: Sequence[int], detector_version: str) -> None:
+    """Record that ``detector_version`` has run on ``article_ids`` (now), in one
+    transaction; the suggestions stay as they are."""
+    now = now_iso()
+    with project.transaction():
+        project.db.conn.executemany(
+            "INSERT INTO detections (article_id, detector_version, detected_at)"
+            " VALUES (?, ?, ?) ON CONFLICT(article_id, detector_version)"
+            " DO UPDATE SET detected_at = excluded.detected_at",
+            [(i, detector_version, now) for i in article_ids],
+        )

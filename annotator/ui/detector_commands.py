@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.services.detection import record_rules_run
 from annotator.ui.controllers.training import (
     RULES_LABEL,
     TrainingController,
@@ -56,8 +57,14 @@ class DetectorCommands(WindowCommands):
     def _build_detector(self) -> None:
         """The controller, the status-bar widgets and the detector submenu."""
         det = self.detection
+        self._base_nlp: Any = None
         tr = self.trainer = TrainingController(
-            self.project, self.project_path, self.pool, lambda: det.nlp, self.readonly, self
+            self.project,
+            self.project_path,
+            self.pool,
+            lambda: self._base_nlp if self._base_nlp is not None else det.nlp,
+            self.readonly,
+            self,
         )
         self.train_dialog = None
         bar = self.statusBar()
@@ -89,6 +96,8 @@ class DetectorCommands(WindowCommands):
         tr.redetected.connect(lambda _r: self.session_refresh(None))
         tr.useful.connect(self._useful_found)
         tr.trained.connect(self._trained)
+        tr.pipeline_ready.connect(self._detect_new_with)
+        det.articles_detected.connect(self._detected)
         tr.train_failed.connect(lambda m: self.status.say(f"Training stopped: {m}", 15000))
         self.detector_menu.aboutToShow.connect(self.fill_detector_menu)
         self.detector_menu.setToolTipsVisible(True)
@@ -99,10 +108,34 @@ class DetectorCommands(WindowCommands):
         tr.announce()
 
     def _base_pipeline_loaded(self) -> None:
-        """Training parses with the pipeline the window detects with."""
-        info = self.detection.model_info
+        """Training parses with the pipeline the window detects with; a chosen trained
+        model loads next, and then detects the new articles."""
+        det = self.detection
+        info = det.model_info
         if info is not None:
             self.trainer.base_model = str(getattr(info, "name", "")) or None
+        if det.nlp is not None and self._base_nlp is None:
+            self._base_nlp = det.nlp
+            self.trainer.preload()
+
+    def _detect_new_with(self, nlp: Any, _name: object) -> None:
+        """The chosen detector also detects the articles imported from now on."""
+        base = self._base_nlp
+        if nlp is None and base is None:
+            return
+        self.detection.nlp = nlp if nlp is not None else base
+
+    def _detected(self, ids: list[int]) -> None:
+        """A trained model detected new articles: the rules (part of it) count as run there,
+        so the next start does not detect them again with the rules alone."""
+        det = self.detection
+        nlp = det.task.nlp if det.task is not None else det.nlp
+        if self.readonly or nlp is None or nlp is self._base_nlp or self.trainer.choice is None:
+            return
+        try:
+            record_rules_run(self.project, ids)
+        except Exception as exc:  # a busy project: they are detected again next time
+            self.status.say(f"Could not record the detection: {exc}", 8000)
 
     def _show_detector(self, text: str, tip: str) -> None:
         self.detector_label.setText(text)

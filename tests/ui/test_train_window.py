@@ -12,7 +12,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from annotator.core.model import Article, Quote
+from annotator.nlp.pipeline import ModelInfo, rules_only_pipeline
 from annotator.services import training
+from annotator.services.detection import articles_to_detect
 from annotator.store.project import Project
 from annotator.ui.training_dialogs import TrainDialog, model_name_problem
 from tests.ui.conftest import open_window
@@ -101,7 +103,12 @@ def test_train_from_the_window_then_redetect_with_the_model(
     open_id = build(path)
     before = [r for r in _rows(path, "annotations")]
     w = open_window(qtbot, path)
-    w.trainer.base_model = "rules-only"  # no English model needed: the test stays fast
+    # the window's base pipeline, as loaded at start (no English model: the test stays fast)
+    base = rules_only_pipeline()
+    w.detection.nlp = base
+    w.detection.model_info = ModelInfo("rules-only", True, "")
+    w._base_pipeline_loaded()
+    assert w.trainer.base_model == "rules-only"
     monkeypatch.setattr(TrainDialog, "exec", fill_dialog("tiny"))
     with qtbot.waitSignal(w.trainer.trained, timeout=120000):
         w.act_train.trigger()
@@ -141,6 +148,24 @@ def test_train_from_the_window_then_redetect_with_the_model(
     qtbot.keyClick(w.view, Qt.Key.Key_U, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: w.session.article.id == open_id)
     assert w.statusBar().currentMessage().startswith("Most useful: tiny is least sure here")
+    # articles imported from now on are detected with the chosen model too, once
+    qtbot.waitUntil(lambda: w.detection.nlp is w.trainer.nlp)
+    text, _ = article_text(0)
+    with Project.open(path) as p:
+        new_id, _ = p.add_article(Article("Imported later", text + " More news.", {}))
+    with qtbot.waitSignal(w.detection.finished, timeout=60000):
+        w.detection.start()
+    new_rows = _rows_by(
+        path, f"SELECT detector_version FROM suggestions WHERE article_id = {new_id}"
+    )
+    assert new_rows and all("+ tiny@" in r["detector_version"] for r in new_rows)
+    with Project.open(path) as p:
+        assert articles_to_detect(p) == []  # the rules count as run: not detected again
+    # back to the rules: new articles are detected with the base pipeline again
+    w.detector_menu.aboutToShow.emit()
+    (rules,) = [a for a in w.detector_menu.actions() if a.text() == "Rules only"]
+    rules.trigger()
+    assert w.detection.nlp is base and w.detector_label.text() == "Detector: Rules only"
 
 
 def test_cancel_keeps_the_window_working(

@@ -142,6 +142,8 @@ class TrainingController(QObject):
         redetect_progress(done, total): articles re-detected so far.
         redetected(report): re-detection ended (``RedetectReport``); articles changed.
         useful(found): the next most useful article (``UsefulArticle``) or None.
+        pipeline_ready(nlp, name): the chosen detector's pipeline is loaded (``name`` None:
+            the rules, ``nlp`` then None: the window's base pipeline), for new articles too.
     """
 
     detector_named = Signal(str, str)
@@ -153,6 +155,7 @@ class TrainingController(QObject):
     redetect_progress = Signal(int, int)
     redetected = Signal(object)
     useful = Signal(object)
+    pipeline_ready = Signal(object, object)
 
     def __init__(
         self,
@@ -220,6 +223,10 @@ class TrainingController(QObject):
         if changed:
             self.nlp = None
             self._nlp_for = None
+            if self.choice is None:
+                self.pipeline_ready.emit(None, None)
+            else:
+                self.preload()
             self.message.emit(
                 f"{self.label()}. Re-detect undecided articles to use it on them.", 8000
             )
@@ -228,7 +235,13 @@ class TrainingController(QObject):
 
     # -- the chosen pipeline -------------------------------------------------------------------
 
-    def _with_pipeline(self) -> bool:
+    def preload(self) -> None:
+        """Load the chosen trained model now (in the pool), so new articles are detected
+        with it too; nothing for the rules."""
+        if self.choice is not None and not self.closing:
+            self._with_pipeline(quiet=True)
+
+    def _with_pipeline(self, quiet: bool = False) -> bool:
         """True when the chosen pipeline is loaded; else start loading it (then the wanted
         re-detection starts) and return False."""
         want = self.choice
@@ -246,6 +259,8 @@ class TrainingController(QObject):
             return False
         path = self.model_path(want)
         if path is None:
+            if quiet:
+                return False
             self.message.emit(
                 f"The model {want!r} is not in the models folder; choose another detector.",
                 10000,
@@ -272,6 +287,7 @@ class TrainingController(QObject):
         self.nlp = pair[0]  # type: ignore[index]
         self._nlp_for = name
         self.message.emit(f"Model {name} loaded.", 3000)
+        self.pipeline_ready.emit(self.nlp, name)
         if self._redetect_wanted:
             self._redetect_wanted = False
             self.redetect()
