@@ -5,6 +5,9 @@ It writes three span groups, ``quotes`` (one span per content fragment, label = 
 ``Span.id_`` (``q0``, ``q1``...); the canonical speaker name is in ``Span.kb_id_``; each
 quote's confidence is in ``doc.spans["quotes"].attrs["confidence"][id]``. The full records
 are also kept, as plain data that survives ``Doc.to_bytes``, in ``doc._.quote_records``.
+When a trained component (:mod:`annotator.nlp.learned`) ran before it, its fragments are
+merged with the rules' quotes by the overlap rule of
+:func:`annotator.nlp.learned.merge_learned`.
 """
 
 from __future__ import annotations

@@ -233,3 +233,36 @@ def _by_id(doc: Doc, key: str) -> dict[str, list[tuple[int, int]]]:
         for span in doc.spans[key]:
             out.setdefault(span.id_, []).append((span.start_char, span.end_char))
     return out
+
+
+def text_uncertainties(
+    nlp: Language, texts: Iterable[str], batch_size: int = 16
+) -> Iterator[float | None]:
+    """The trained model's uncertainty about each text, in input order (for "next most
+    useful article": highest first).
+
+    Each value is :func:`annotator.nlp.learned.article_uncertainty` of the text's tokens,
+    a float in 0..0.5; None for every text when ``nlp`` has no trained component, and for
+    a text spaCy cannot take (:func:`text_problem`). Runs the whole pipeline, so it costs
+    what detection costs.
+    """
+    if FACTORY not in nlp.pipe_names:
+        for _ in texts:
+            yield None
+        return
+    limit = nlp.max_length
+    batch: list[str] = []
+    for text in [*texts, None]:
+        if text is not None:
+            batch.append(text[:limit])
+            if len(batch) < batch_size:
+                continue
+        ok = [t for t in batch if text_problem(t) is None]
+        docs = iter(nlp.pipe(ok, batch_size=max(1, len(ok))))
+        for t in batch:
+            if text_problem(t) is None:
+                value = next(docs)._.quote_uncertainty
+                yield None if value is None else float(value)
+            else:
+                yield None
+        batch = []

@@ -14,10 +14,11 @@ only the word, shape and quotation-mark features are there.
 The component ``annotator_learned_quotes`` writes the tagged fragments to
 ``doc.spans["learned"]`` (label ``CONTENT``) with each fragment's confidence (the mean
 marginal probability of its tokens' labels) in ``doc.spans["learned"].attrs["confidence"]``
-(a list, one float in 0..1 per span), and the article's uncertainty in
-``doc._.quote_uncertainty`` (see :func:`article_uncertainty`).
-:func:`learned_records` turns those fragments into quotes next to the rules' ones (the
-overlap rule is there).
+(a list, one float in 0..1 per span; fragments under the model's ``min_confidence``, chosen
+on the dev part in training, are left out), and the article's uncertainty in
+``doc._.quote_uncertainty`` (a float in 0..0.5, see :func:`article_uncertainty`).
+:func:`merge_learned` merges those fragments with the rules' quotes (the overlap rule is
+there).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -73,13 +75,15 @@ def _is_cue(idx: DocIndex, tok: Token) -> bool:
     return idx.is_cue(tok)
 
 
-def token_features(doc: Doc) -> list[list[str]]:
+def token_features(doc: Doc, use_parse: bool = True) -> list[list[str]]:
     """One list of string features per token of ``doc`` (the CRF's input).
 
-    Linear in the tokens, apart from the walk up each token's heads (at most 8 steps).
+    ``use_parse`` False leaves out the tagger's and parser's features even when the Doc
+    has them (the surface-only variant measured in ``bench/bench_train.py``). Linear in
+    the tokens, apart from the walk up each token's heads (at most 8 steps).
     """
     text = doc.text
-    idx = DocIndex(doc, find_segments(text), True, text)
+    idx = DocIndex(doc, find_segments(text), use_parse, text)
     n = len(doc)
     has_dep, has_pos = idx.has_dep, idx.has_pos
     cues = [_is_cue(idx, tok) for tok in doc]
@@ -221,6 +225,8 @@ class LearnedQuotes:
         self.model_bytes = b""
         self.model_hash = ""
         self.info: dict[str, Any] = {}
+        #: fragments below this confidence are dropped (chosen on the dev part in training)
+        self.min_confidence = 0.0
         self._tagger: Any = None
 
     # -- the model -----------------------------------------------------------------------
@@ -233,6 +239,7 @@ class LearnedQuotes:
         self.model_hash = hashlib.sha1(data).hexdigest()[:12] if data else ""
         if info is not None:
             self.info = dict(info)
+            self.min_confidence = float(self.info.get("min_confidence", 0.0))
         self._tagger = None
         if data:
             tagger = pycrfsuite.Tagger()
@@ -243,6 +250,9 @@ class LearnedQuotes:
 
     def __call__(self, doc: Doc) -> Doc:
         spans, confidence, uncertainty = self.predict(doc)
+        kept = [k for k, c in enumerate(confidence) if c >= self.min_confidence]
+        spans = [spans[k] for k in kept]
+        confidence = [confidence[k] for k in kept]
         group = [doc[a:b] for a, b in spans]
         for span in group:
             span.label_ = "CONTENT"
@@ -348,24 +358,51 @@ def learned_spans(doc: Doc) -> list[tuple[int, int, float]]:
     return out
 
 
-def learned_records(
+#: The overlap rule's variant: learned bounds replace those of the rules' reported speech.
+REPLACE_INDIRECT_BOUNDS = True
+
+
+def merge_learned(
     idx: DocIndex, learned: Sequence[tuple[int, int, float]], records: Sequence[QuoteRecord]
 ) -> list[QuoteRecord]:
-    """Quotes from the trained fragments ``learned`` that the rules' ``records`` miss.
+    """The rules' ``records`` with the trained fragments ``learned`` merged in.
 
-    The overlap rule: a trained fragment that shares a character with any rule quote's
-    content is dropped (the rules keep direct quotes, their speakers and their bounds).
-    Every other fragment becomes an ``indirect`` quote (``mixed`` when it holds quotation
+    The overlap rule: a trained fragment that overlaps exactly one rule quote, an
+    ``indirect`` one (reported speech, whose bounds the rules guess from the parse), and
+    not that quote's speaker, gives that quote its content bounds; the rule keeps its cue,
+    speaker and confidence. A fragment that overlaps any other rule quote (direct or
+    mixed: the quotation marks fix their bounds) or several is dropped. Every other
+    fragment becomes a quote of its own, ``indirect`` (``mixed`` when it holds quotation
     marks), rule ``learned``, with the model's confidence; its cue is the reporting verb
     it hangs under (the fragment's head's nearest head outside it, or a reporting verb or
     ``according`` attached to it), and its speaker that cue's subject as the rules find it
     (:func:`annotator.nlp.speakers.subject`), resolved to a name with the rules' quotes.
+    Fragments are character offsets (start, end, confidence in 0..1).
     """
+    out = list(records)
+    replaced: set[int] = set()
     taken = sorted(span for r in records for span in r.content)
-    out: list[QuoteRecord] = []
     for a, b, conf in learned:
         got = idx.span_of(idx.token_at(a), _last_token(idx, b))
-        if got is None or overlaps([got], taken):
+        if got is None:
+            continue
+        hits = [k for k, r in enumerate(records) if overlaps([got], sorted(r.content))]
+        if hits:
+            if not REPLACE_INDIRECT_BOUNDS or len(hits) > 1:
+                continue
+            k = hits[0]
+            rec = out[k]
+            if k in replaced or rec.kind != "indirect" or rec.rule == "learned":
+                continue
+            if rec.speaker is not None and overlaps([got], [rec.speaker]):
+                continue
+            others = sorted(s for j, r in enumerate(out) if j != k for s in r.content)
+            if overlaps([got], others):
+                continue
+            out[k] = replace(rec, content=(got,))
+            replaced.add(k)
+            continue
+        if overlaps([got], taken) or overlaps([got], sorted(s for r in out for s in r.content)):
             continue
         first, last = idx.token_at(got[0]), _last_token(idx, got[1])
         cue = _cue_of(idx, first, last) if idx.has_dep else None
@@ -387,7 +424,6 @@ def learned_records(
                 rule="learned",
             )
         )
-        taken = sorted([*taken, got])
     return out
 
 

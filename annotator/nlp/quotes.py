@@ -39,7 +39,7 @@ from annotator.core.model import MARKS_INSIDE_DEFAULT
 from annotator.nlp.direct import WEAK_RULES, direct_quotes
 from annotator.nlp.docindex import DocIndex, QuoteRecord, Span, overlaps
 from annotator.nlp.indirect import indirect_quotes
-from annotator.nlp.learned import learned_records
+from annotator.nlp.learned import merge_learned
 from annotator.nlp.quotemarks import find_segments, group_runs, strip_marks
 from annotator.nlp.speaker_names import resolve_names
 
@@ -60,7 +60,7 @@ def extract_quotes(
     quotes keep theirs, as their marks sit inside the content.
 
     ``learned``: content fragments of a trained model (start, end, confidence), added
-    where the rules found nothing (:func:`~annotator.nlp.learned.learned_records` holds
+    where the rules found nothing (:func:`~annotator.nlp.learned.merge_learned` holds
     the overlap rule).
 
     Spans are character offsets (code points) into ``doc.text``. With ``use_parse`` False,
@@ -82,7 +82,7 @@ def extract_quotes(
     held = _charset(records)
     records.extend(r for r in weak if not overlaps(r.content, held))
     if learned:
-        records.extend(learned_records(idx, learned, records))
+        records = merge_learned(idx, learned, records)
     if not marks_inside:
         records = [_without_marks(doc.text, r) if r.kind == "direct" else r for r in records]
     records.sort(key=lambda r: (r.start, r.end))

@@ -24,8 +24,9 @@ negative (``O``): the tokens of rejected suggestions among them.
 Training is a series of rounds ("epochs") of L-BFGS over the whole training part, each
 with more iterations than the last (:data:`ROUNDS`), each scored on the dev part with the
 full detector (rules + learned fragments, the product's own overlap rule) by
-:mod:`annotator.core.scoring`. The best round so far (all-attribution lenient F1, then
-strict F1) is written to ``out_dir`` at once, atomically (a temporary folder beside it,
+:mod:`annotator.core.scoring`, at each confidence floor of :data:`THRESHOLDS`. The best
+round and floor so far (by :func:`_objective`: the mean of the all-attribution lenient
+and strict F1 and the direct lenient F1) are written to ``out_dir`` at once, atomically (a temporary folder beside it,
 then a rename), so a cancel, a Ctrl+C or a crash leaves the best model so far.
 """
 
@@ -52,7 +53,7 @@ from annotator.store.selection import Selection, gold_reviewers, iter_gold_rows
 
 #: L-BFGS iterations of each training round (the rounds restart from zero: CRFsuite keeps
 #: no state between runs, and a short run is a regularised model of its own).
-ROUNDS: tuple[int, ...] = (20, 40, 70, 110, 160)
+ROUNDS: tuple[int, ...] = (30, 60, 100)
 #: CRFsuite's L1 and L2 penalties (c1, c2); L1 keeps the model small (a few MB at most).
 C1, C2 = 0.05, 0.01
 #: Fewer annotated articles than this cannot give both a training and a dev part.
@@ -302,29 +303,37 @@ def _trainer_class() -> Any:
     return Trainer
 
 
+#: Confidence floors tried for the learned fragments on the dev part each round.
+THRESHOLDS: tuple[float, ...] = (0.0, 0.5, 0.7, 0.85)
+
+
+def _objective(figures: dict[str, float]) -> float:
+    """What a round and a confidence floor are chosen by: the mean of the all-attribution
+    lenient and strict F1 and the direct lenient F1 (the three targets of issue 13)."""
+    return (figures["all_lenient_f1"] + figures["all_strict_f1"] + figures["direct_lenient_f1"]) / 3
+
+
 def _dev_figures(
-    nlp: Any, tagger: Any, dev_docs: Sequence[Any], dev: Sequence[_Article], marks_inside: bool
+    tagger: Any, dev_docs: Sequence[Any], dev: Sequence[_Article], marks_inside: bool
 ) -> dict[str, float]:
-    from annotator.nlp.learned import learned_spans, tag_doc, token_features
+    """The dev figures of the full detector (rules + learned fragments) at the best
+    confidence floor of :data:`THRESHOLDS`, that floor as ``min_confidence``."""
+    from annotator.nlp.learned import tag_doc, token_features
     from annotator.nlp.quotes import extract_quotes
 
-    pred: dict[str, list[ScoredQuote]] = {}
     gold: list[ScoredArticle] = []
+    tagged: list[list[tuple[int, int, float]]] = []
     for art, doc in zip(dev, dev_docs, strict=True):
         spans, conf, _ = tag_doc(tagger, doc, token_features(doc))
-        doc.spans["learned"] = [doc[a:b] for a, b in spans]
-        doc.spans["learned"].attrs["confidence"] = conf
-        records = extract_quotes(doc, marks_inside=marks_inside, learned=learned_spans(doc))
-        key = str(art.ident)
-        pred[key] = [
-            ScoredQuote(
-                r.content, (r.speaker,) if r.speaker else (), r.speaker_text, r.kind == "direct"
-            )
-            for r in records
-        ]
+        tagged.append(
+            [
+                (doc[a].idx, doc[b - 1].idx + len(doc[b - 1].text), c)
+                for (a, b), c in zip(spans, conf)
+            ]
+        )
         gold.append(
             ScoredArticle(
-                key,
+                str(art.ident),
                 art.text,
                 tuple(
                     ScoredQuote(
@@ -334,23 +343,37 @@ def _dev_figures(
                 ),
             )
         )
-    figures: dict[str, float] = {}
-    for subset in ("all", "direct"):
-        s = score(gold, pred, subset)  # type: ignore[arg-type]
-        p, r, f = s.lenient
-        figures[f"{subset}_lenient_p"] = p
-        figures[f"{subset}_lenient_r"] = r
-        figures[f"{subset}_lenient_f1"] = f
-        figures[f"{subset}_strict_f1"] = s.strict[2]
-        if subset == "all":
-            figures["speaker_name_acc"] = s.speaker_name_acc
-    return figures
+    best: dict[str, float] | None = None
+    for floor in THRESHOLDS:
+        pred: dict[str, list[ScoredQuote]] = {}
+        for art, doc, frags in zip(dev, dev_docs, tagged, strict=True):
+            learned = [f for f in frags if f[2] >= floor]
+            records = extract_quotes(doc, marks_inside=marks_inside, learned=learned)
+            pred[str(art.ident)] = [
+                ScoredQuote(
+                    r.content, (r.speaker,) if r.speaker else (), r.speaker_text, r.kind == "direct"
+                )
+                for r in records
+            ]
+        figures: dict[str, float] = {"min_confidence": floor}
+        for subset in ("all", "direct"):
+            s = score(gold, pred, subset)  # type: ignore[arg-type]
+            p, r, f = s.lenient
+            figures[f"{subset}_lenient_p"] = p
+            figures[f"{subset}_lenient_r"] = r
+            figures[f"{subset}_lenient_f1"] = f
+            figures[f"{subset}_strict_f1"] = s.strict[2]
+            if subset == "all":
+                figures["speaker_name_acc"] = s.speaker_name_acc
+        figures["objective"] = _objective(figures)
+        if best is None or figures["objective"] > best["objective"]:
+            best = figures
+    assert best is not None
+    return best
 
 
 def _better(a: dict[str, float], b: dict[str, float] | None) -> bool:
-    if b is None:
-        return True
-    return (a["all_lenient_f1"], a["all_strict_f1"]) > (b["all_lenient_f1"], b["all_strict_f1"])
+    return b is None or a["objective"] > b["objective"]
 
 
 def _write_model(nlp: Any, out_dir: Path, data: bytes, info: dict[str, Any]) -> None:
@@ -409,7 +432,6 @@ def train_from_project(
     def over() -> bool:
         return stop() or (deadline is not None and time.perf_counter() > deadline)
 
-    from annotator.nlp.learned import FACTORY, token_features, token_labels
     from annotator.nlp.pipeline import load_pipeline
 
     nlp, loaded = load_pipeline(options.base_model)
@@ -420,6 +442,48 @@ def train_from_project(
         if over():
             raise TrainingCancelled("training was stopped while parsing; nothing was written")
     train_docs, dev_docs = docs[: len(train)], docs[len(train) :]
+    return train_parsed(
+        nlp,
+        TrainingSet(train, train_docs, dev, dev_docs, marks_inside, loaded.name),
+        out_dir,
+        options,
+        progress=progress,
+        over=over,
+        started=t0,
+    )
+
+
+@dataclass(frozen=True)
+class TrainingSet:
+    """Parsed articles to learn from (``train``) and to choose the round by (``dev``)."""
+
+    train: Sequence[_Article]
+    train_docs: Sequence[Any]
+    dev: Sequence[_Article]
+    dev_docs: Sequence[Any]
+    marks_inside: bool = False
+    base_model: str = ""
+
+
+def train_parsed(
+    nlp: Any,
+    data: TrainingSet,
+    out_dir: Path,
+    options: TrainOptions,
+    *,
+    progress: Callable[[EpochReport], None] | None = None,
+    over: Callable[[], bool] = lambda: False,
+    started: float | None = None,
+) -> TrainResult:
+    """The rounds of :func:`train_from_project` on articles already parsed by ``nlp`` (the
+    base pipeline without ``annotator_quotes``; the trained component is added to it).
+    ``over()`` is polled after every iteration: True ends training. For benches that keep
+    their parses (``bench/bench_train.py``)."""
+    from annotator.nlp.learned import FACTORY, token_features, token_labels
+
+    t0 = time.perf_counter() if started is None else started
+    train, train_docs, dev, dev_docs = data.train, data.train_docs, data.dev, data.dev_docs
+    marks_inside = data.marks_inside
     nlp.add_pipe(FACTORY, config={"model_name": out_dir.name})
     # one trainer for every round: CRFsuite keeps the appended sequences (as attribute ids)
     trainer = _trainer_class()(verbose=False)
@@ -451,26 +515,27 @@ def train_from_project(
             except _Stop:
                 stopped = True
                 break
-            data = with_model.read_bytes()
+            crf = with_model.read_bytes()
             tagger = pycrfsuite.Tagger()
-            tagger.open_inmemory(data)
-            figures = _dev_figures(nlp, tagger, dev_docs, dev, marks_inside)
+            tagger.open_inmemory(crf)
+            figures = _dev_figures(tagger, dev_docs, dev, marks_inside)
             epochs = epoch
             is_best = _better(figures, best)
             if is_best:
                 best = figures
                 info = {
                     "trained_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-                    "base_model": loaded.name,
+                    "base_model": data.base_model,
                     "train_articles": len(train),
                     "dev_articles": len(dev),
                     "round": epoch,
                     "iterations": iterations,
                     "best_dev": figures,
+                    "min_confidence": figures["min_confidence"],
                     "annotators": list(options.annotators),
                     "gold": options.gold,
                 }
-                _write_model(nlp, out_dir, data, info)
+                _write_model(nlp, out_dir, crf, info)
             if progress is not None:
                 progress(
                     EpochReport(
