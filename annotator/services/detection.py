@@ -50,7 +50,7 @@ def detect_articles(
     """
     from annotator.nlp.detect import detect_texts, detector_version
 
-    version = detector_version(nlp)
+    version = None  # asked of the pipeline once there is work (a cancel comes first)
     marks_inside = project.marks_inside()
     total = len(article_ids)
     done = 0
@@ -73,6 +73,7 @@ def detect_articles(
         )
         with project.batch():
             for ident, quotes in zip(ids, results, strict=True):
+                version = version or detector_version(nlp)
                 project.set_suggestions(ident, version, quotes)
         done += len(ids)
         if progress is not None:
