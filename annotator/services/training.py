@@ -27,8 +27,8 @@ full detector (rules + learned fragments, the product's own overlap rule) by
 :mod:`annotator.core.scoring`, at each confidence floor of :data:`THRESHOLDS`. The best
 round and floor so far (by :func:`_objective`: the mean of the all-attribution lenient
 and strict F1 and the direct lenient F1) are written to ``out_dir`` at once, atomically
-(a temporary folder beside it, then a rename), so a cancel, a Ctrl+C or a crash leaves the
-best model so far.
+(a temporary folder beside it, then a rename), so a cancel, a Ctrl+C or a crash leaves
+the best model so far.
 """
 
 from __future__ import annotations
