@@ -134,10 +134,13 @@ def undecided_articles(project: Project) -> list[int]:
 _Measured = tuple[list[Quote], float | None] | str
 
 
-def _detect_measured(nlp: Any, texts: list[str], marks_inside: bool) -> list[_Measured]:
+def _detect_measured(
+    nlp: Any, texts: list[str], marks_inside: bool, genders: dict[str, str]
+) -> list[_Measured]:
     """Quotes and the trained model's article uncertainty (``doc._.quote_uncertainty``,
     set by :mod:`annotator.nlp.learned`) of each text, parsed as one batch; a text that
-    cannot be parsed, or that fails in the pipeline when redone alone, gives its reason."""
+    cannot be parsed, or that fails in the pipeline when redone alone, gives its reason.
+    ``marks_inside`` and ``genders`` as in :func:`detect_articles`."""
     from spacy.tokens import Doc
 
     from annotator.nlp.component import QuoteDetector
@@ -147,6 +150,7 @@ def _detect_measured(nlp: Any, texts: list[str], marks_inside: bool) -> list[_Me
         component = nlp.get_pipe("annotator_quotes")
         if isinstance(component, QuoteDetector):
             component.marks_inside = marks_inside  # the project's setting, as detect_texts
+            component.genders = genders
     measured = Doc.has_extension("quote_uncertainty")
 
     def result(doc: Any) -> _Measured:
@@ -191,6 +195,7 @@ def redetect_undecided(
     ids = undecided_articles(project) if article_ids is None else list(article_ids)
     version = detector_version(nlp)
     marks_inside = project.marks_inside()
+    genders = registry_genders(project)
     total = len(ids)
     done = removed = added = kept = 0
     if progress is not None:
@@ -200,7 +205,7 @@ def redetect_undecided(
             break
         chunk = ids[start : start + CHUNK]
         texts = [a.text for a in project.iter_articles(chunk)]
-        results = _detect_measured(nlp, texts, marks_inside)
+        results = _detect_measured(nlp, texts, marks_inside, genders)
         with project.batch():  # one commit per chunk; each article its own savepoint
             for ident, found in zip(chunk, results, strict=True):
                 if isinstance(found, str):

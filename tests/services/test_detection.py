@@ -87,3 +87,27 @@ def test_detection_in_a_project_uses_the_registry_gender(tmp_path: Path) -> None
             nlp.get_pipe("annotator_quotes").genders = {}
         (after,) = project.suggestions(aid)
         assert after.quote.speaker_name == "Jordan Pike"
+
+
+@pytest.mark.slow
+def test_redetection_uses_the_registry_gender_too(tmp_path: Path) -> None:
+    """Detector > Re-detect undecided articles passes the analyst's genders as well."""
+    from annotator.nlp.pipeline import load_pipeline
+    from annotator.services.detection import redetect_undecided
+    from annotator.services.speakers import plan_edit
+
+    nlp, info = load_pipeline()
+    if info.rules_only:
+        pytest.skip(info.message)
+    text = GENDER_TEXT.replace("Jordan Pike", "Robin Vale").replace("Sam Okafor", "Alex Moor")
+    with Project.open(tmp_path / "p.db") as project:
+        aid, _ = project.add_article(Article("Council", text, {}))
+        ids = _speaker_ids(project, "Robin Vale", "Alex Moor")
+        plan_edit(project, ids["Robin Vale"], gender="male").apply(project)
+        plan_edit(project, ids["Alex Moor"], gender="female").apply(project)
+        try:
+            redetect_undecided(project, nlp, [aid])
+        finally:  # the pipeline is shared with other tests
+            nlp.get_pipe("annotator_quotes").genders = {}
+        (quote,) = project.suggestions(aid)
+        assert quote.quote.speaker_name == "Alex Moor"
