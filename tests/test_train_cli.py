@@ -20,6 +20,14 @@ def test_train_prints_rounds_and_the_result(tmp_path: Path, run_cli: CliRunner) 
     assert "dev all lenient F1" in rounds[0] and "best, saved" in rounds[0]
     assert f"Model: {out}" in r.stdout and "Trained on 10 articles (2 held out)" in r.stdout
     assert model_info(out) is not None
+    # the tiny corpus holds out reported speech only: no direct figure to give
+    assert "direct lenient F1 n/a (no direct quote held out)" in rounds[0]
+
+
+def test_direct_f1_is_none_only_without_direct_gold() -> None:
+    assert training.direct_f1({"direct_lenient_f1": 0.0, "direct_gold": 0.0}) is None
+    assert training.direct_f1({"direct_lenient_f1": 0.0, "direct_gold": 3.0}) == 0.0
+    assert training.direct_f1({"direct_lenient_f1": 0.5}) == 0.5
 
 
 def test_ctrl_c_keeps_the_best_model_so_far(

@@ -9,7 +9,12 @@ from pathlib import Path
 from typing import Any
 
 from annotator.commands import CliError
-from annotator.services.training import EpochReport, TrainOptions, train_from_project
+from annotator.services.training import (
+    EpochReport,
+    TrainOptions,
+    direct_f1,
+    train_from_project,
+)
 
 
 def register(sub: Any) -> None:
@@ -58,6 +63,11 @@ def register(sub: Any) -> None:
     p.set_defaults(func=run)
 
 
+def _direct(dev: dict[str, float]) -> str:
+    value = direct_f1(dev)
+    return "n/a (no direct quote held out)" if value is None else f"{100 * value:.1f}"
+
+
 def _line(report: EpochReport) -> str:
     d = report.dev
     mark = "  * best, saved" if report.best else ""
@@ -65,7 +75,7 @@ def _line(report: EpochReport) -> str:
         f"round {report.epoch}: {report.seconds:.0f} s, loss {report.loss:.0f} | dev all "
         f"lenient F1 {100 * d['all_lenient_f1']:.1f} (P {100 * d['all_lenient_p']:.1f} "
         f"R {100 * d['all_lenient_r']:.1f}), strict F1 {100 * d['all_strict_f1']:.1f} | "
-        f"direct lenient F1 {100 * d['direct_lenient_f1']:.1f}{mark}"
+        f"direct lenient F1 {_direct(d)}{mark}"
     )
 
 
@@ -108,7 +118,7 @@ def run(args: argparse.Namespace) -> int:
         f"Trained on {result.train_articles} articles ({result.dev_articles} held out) in "
         f"{result.seconds / 60:.1f} min ({how}); best dev: all lenient F1 "
         f"{100 * d['all_lenient_f1']:.1f}, strict F1 {100 * d['all_strict_f1']:.1f}, direct "
-        f"lenient F1 {100 * d['direct_lenient_f1']:.1f}. Model: {result.model_dir}",
+        f"lenient F1 {_direct(d)}. Model: {result.model_dir}",
         flush=True,
     )
     return 0

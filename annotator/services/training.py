@@ -102,13 +102,21 @@ class TrainOptions:
     rounds: tuple[int, ...] = ROUNDS
 
 
+def direct_f1(dev: dict[str, float]) -> float | None:
+    """The direct lenient F1 of dev figures, or None when no direct quote was held out."""
+    if dev.get("direct_gold", 1.0) == 0:
+        return None
+    return dev.get("direct_lenient_f1")
+
+
 @dataclass(frozen=True)
 class EpochReport:
     """One finished round: its number (1-based), seconds it took, the final training loss
     (CRFsuite's negative log-likelihood plus penalty), the dev figures (``dev``: fractions
     0..1 keyed ``all_lenient_f1``, ``all_strict_f1``, ``all_lenient_p``, ``all_lenient_r``,
-    ``direct_lenient_f1``, ``direct_strict_f1``, ``speaker_name_acc``) and whether it is
-    the best so far (then it is in ``out_dir``)."""
+    ``direct_lenient_f1``, ``direct_strict_f1``, ``speaker_name_acc``; ``direct_gold``: the
+    number of direct quotes held out, 0 making the direct figures meaningless, see
+    :func:`direct_f1`) and whether it is the best so far (then it is in ``out_dir``)."""
 
     epoch: int
     seconds: float
@@ -346,6 +354,8 @@ def _dev_figures(
                 ),
             )
         )
+    # with no direct quote held out, the direct F1 is 0 by definition: say n/a instead
+    direct_gold = float(sum(q.direct for a in gold for q in a.quotes))
     best: dict[str, float] | None = None
     for floor in THRESHOLDS:
         pred: dict[str, list[ScoredQuote]] = {}
@@ -358,7 +368,7 @@ def _dev_figures(
                 )
                 for r in records
             ]
-        figures: dict[str, float] = {"min_confidence": floor}
+        figures: dict[str, float] = {"min_confidence": floor, "direct_gold": direct_gold}
         for subset in ("all", "direct"):
             s = score(gold, pred, subset)  # type: ignore[arg-type]
             p, r, f = s.lenient

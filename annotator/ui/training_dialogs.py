@@ -134,6 +134,13 @@ def _pct(value: float | None) -> str:
     return "–" if value is None else f"{value:.2f}"
 
 
+def _direct(dev: dict[str, float]) -> str:
+    from annotator.services.training import direct_f1
+
+    value = direct_f1(dev)
+    return "n/a (none held out)" if value is None else _pct(value)
+
+
 class TrainProgressDialog(QDialog):
     """Training as it runs: round, dev scores, Cancel (keeps the best model so far), and at
     the end the best dev score and a button to detect with the new model.
@@ -200,7 +207,7 @@ class TrainProgressDialog(QDialog):
         line = (
             f"Round {report.epoch}: dev F1 all {_pct(dev.get('all_lenient_f1'))} "
             f"(strict {_pct(dev.get('all_strict_f1'))}), direct "
-            f"{_pct(dev.get('direct_lenient_f1'))} · {report.seconds:.1f} s{best}"
+            f"{_direct(dev)} · {report.seconds:.1f} s{best}"
         )
         self.rounds.addItem(line)
         self.rounds.scrollToBottom()
@@ -218,7 +225,7 @@ class TrainProgressDialog(QDialog):
             f"({result.train_articles} articles to learn from, {result.dev_articles} held "
             f"out). Best dev F1: all quotes {_pct(dev.get('all_lenient_f1'))} lenient, "
             f"{_pct(dev.get('all_strict_f1'))} strict; direct quotes "
-            f"{_pct(dev.get('direct_lenient_f1'))}. Saved as {self.name}."
+            f"{_direct(dev)}. Saved as {self.name}."
         )
         self._ended(True)
 
