@@ -50,6 +50,14 @@ def encode_spans(spans: Iterable[Span]) -> str:
     sorting or checking, so equal span tuples always give equal text, which the store's
     duplicate checks compare). The one encoder; :func:`decode_spans` reads it back.
     """
+    spans = tuple(spans)
+    try:
+        # the usual case without a JSON encoder call (bulk writes encode millions); the
+        # same text json.dumps gives for pairs of ints
+        if all(type(a) is int and type(b) is int for a, b in spans):
+            return "[" + ", ".join(f"[{a}, {b}]" for a, b in spans) + "]"
+    except (TypeError, ValueError):  # not pairs: the encoder says what it makes of them
+        pass
     return json.dumps([list(s) for s in spans])
 
 

@@ -12,7 +12,7 @@ import json
 import os
 import sqlite3
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -600,13 +600,17 @@ class Project(ProjectSuggestions):
 
     # -- annotations --------------------------------------------------------------------------
 
-    def _annotation_values(self, quote: Quote) -> dict[str, Any]:
+    def _annotation_values(
+        self, quote: Quote, speaker_id: Callable[[str | None], int | None] | None = None
+    ) -> dict[str, Any]:
+        """The annotation columns of ``quote``; ``speaker_id`` resolves its speaker name
+        (default :meth:`speaker_id`; a :class:`SpeakerIds` for loops over many quotes)."""
         return {
             "content_spans": encode_spans(quote.content_spans),
             "speaker_spans": encode_spans(quote.speaker_spans),
             "cue_spans": encode_spans(quote.cue_spans),
             "speaker_text": quote.speaker_text,
-            "speaker_id": self.speaker_id(quote.speaker_name),
+            "speaker_id": (speaker_id or self.speaker_id)(quote.speaker_name),
             "kind": quote.kind,
             "stance": quote.stance,
             "stance_target": clean_target(quote.stance_target),
@@ -614,7 +618,7 @@ class Project(ProjectSuggestions):
             "origin": quote.origin,
             "confidence": quote.confidence,
             "note": quote.note,
-            "extra": json.dumps(dict(quote.extra), ensure_ascii=False),
+            "extra": json.dumps(dict(quote.extra), ensure_ascii=False) if quote.extra else "{}",
         }
 
     def add_annotation(
@@ -811,12 +815,18 @@ class Project(ProjectSuggestions):
     # -- progress -----------------------------------------------------------------------------
 
     def _touch_progress(self, article_id: int, annotator_id: int | None, quote: int | None) -> None:
-        self.db.execute(
+        self._touch_progress_many([(article_id, annotator_id, quote)])
+
+    def _touch_progress_many(self, rows: Sequence[tuple[int, int | None, int | None]]) -> None:
+        """Mark each (article id, annotator id, first quote id) in progress (new rows start
+        at that quote; existing ones keep theirs and a done status)."""
+        now = now_iso()
+        self.db.conn.executemany(
             "INSERT INTO article_progress (article_id, annotator_id, status, current_quote,"
             " updated_at) VALUES (?, ?, 'in_progress', ?, ?) ON CONFLICT(article_id, annotator_id)"
             " DO UPDATE SET status = CASE WHEN status = 'new' THEN 'in_progress' ELSE status END,"
             " updated_at = excluded.updated_at",
-            [article_id, annotator_id, quote, now_iso()],
+            [(aid, ann, quote, now) for aid, ann, quote in rows],
         )
 
     def set_progress(
