@@ -370,7 +370,11 @@ class MainWindow(WindowCommands):
         if change.opened:
             self._show_article()
         else:
-            if change.items_changed:
+            if change.items_delta:
+                self.view.update_items(
+                    change.items_removed, change.items_added, self.session.current
+                )
+            elif change.items_changed:
                 self.view.set_items(self.session.items, self.session.current)
             self._show_current(scroll=change.moved)
         self.save_position()
