@@ -560,6 +560,17 @@ class Project(ProjectSuggestions):
     def article_ids(self) -> list[int]:
         return [r[0] for r in self.db.execute("SELECT id FROM articles ORDER BY id")]
 
+    def existing_article_ids(self, ids: Sequence[int]) -> set[int]:
+        """Those of ``ids`` that are articles of the project (one primary-key probe each)."""
+        out: set[int] = set()
+        ids = list(dict.fromkeys(ids))
+        for start in range(0, len(ids), _ID_CHUNK):
+            chunk = ids[start : start + _ID_CHUNK]
+            marks = ", ".join("?" for _ in chunk)
+            rows = self.db.execute(f"SELECT id FROM articles WHERE id IN ({marks})", chunk)
+            out.update(int(r[0]) for r in rows)
+        return out
+
     def count_articles(self) -> int:
         return int(self.db.execute("SELECT count(*) FROM articles").fetchone()[0])
 

@@ -151,3 +151,11 @@ def test_empty_calls_write_nothing(tmp_path: Path) -> None:
 )
 def test_encode_spans_is_the_json_text(spans: Any) -> None:
     assert encode_spans(spans) == json.dumps([list(s) for s in spans])
+
+
+def test_existing_article_ids_names_only_articles(tmp_path: Path) -> None:
+    with Project.open(tmp_path / "p.db") as p:
+        ids = [aid for aid, _ in bulk.add_articles(p, ARTICLES)]
+        assert p.existing_article_ids([ids[1], 999, ids[0], ids[1], -4]) == {ids[0], ids[1]}
+        assert p.existing_article_ids([]) == set()
+        assert p.existing_article_ids(list(range(2000))) == set(ids)  # more than one chunk
