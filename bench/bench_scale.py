@@ -173,7 +173,10 @@ def child_export(path: Path) -> dict[str, Any]:
     with Project.open(path, readonly=True) as p:
         t = time.perf_counter()
         export_project(
-            p, ExportOptions("jsonl", dest, statuses=("accepted", "rejected", "pending"))
+            p,
+            ExportOptions(
+                "jsonl", dest, statuses=("accepted", "rejected", "pending"), all_annotators=True
+            ),
         )
         return {"export_s": time.perf_counter() - t}
 
