@@ -67,7 +67,7 @@ def decode_spans(value: str | None) -> tuple[Span, ...]:
     Raises ValueError when ``value`` is not a JSON list of ``[start, end]`` pairs of
     integers (no strings, floats or booleans: a row of someone else's file may hold them).
     """
-    if not value:
+    if not value or value == "[]":  # no spans (most speaker and cue columns)
         return ()
     try:
         items = json.loads(value)

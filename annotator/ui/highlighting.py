@@ -148,17 +148,19 @@ class SpanIndex:
         return got
 
     def _cut(self, a: int, b: int) -> list[tuple[int, int, int]]:
-        a16, b16 = self.map.to_utf16(a), self.map.to_utf16(b)
+        to16 = self.map.to_utf16
+        a16, b16 = to16(a), to16(b)
+        starts = self.block_starts16
+        n = len(starts)
         out = []
-        blk = max(0, bisect_right(self.block_starts16, a16) - 1)
-        while blk < len(self.block_starts16) and self.block_starts16[blk] < b16:
-            bs = self.block_starts16[blk]
-            be = (
-                self.block_starts16[blk + 1] - 1
-                if blk + 1 < len(self.block_starts16)
-                else self.length16
-            )
-            s, e = max(a16, bs), min(b16, be)
+        blk = max(0, bisect_right(starts, a16) - 1)
+        while blk < n:
+            bs = starts[blk]
+            if bs >= b16:
+                break
+            be = starts[blk + 1] - 1 if blk + 1 < n else self.length16
+            s = a16 if a16 > bs else bs
+            e = b16 if b16 < be else be
             if e > s:
                 out.append((blk, s - bs, e - s))
             blk += 1
