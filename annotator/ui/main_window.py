@@ -503,6 +503,7 @@ class MainWindow(WindowCommands):
         if self._list_task is not None:
             self._list_task.cancel()
         self.list_pool.waitForDone(30000)
+        QThreadPool.globalInstance().waitForDone(30000)  # the stance targets task
         self.names.closing = True
         self.pool.waitForDone(30000)
         for w in list(self._windows):

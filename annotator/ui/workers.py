@@ -224,3 +224,25 @@ class ListPagesTask(Task):
                 if len(rows) < self.limit:
                     break
         return self.generation
+
+
+class TargetsTask(Task):
+    """Every stance target used in the project at ``path``; finished((generation, targets)).
+
+    The article part of that query reads every article row (no index on the column), a
+    few seconds at 100,000 articles, so the window asks it here (issue 16).
+    """
+
+    expected = (OSError,)
+
+    def __init__(self, path: Path, generation: int) -> None:
+        super().__init__()
+        self.path = path
+        self.generation = generation
+        self.signals = WorkerSignals()
+
+    def work(self) -> object:
+        from annotator.store.project import Project
+
+        with Project.open(self.path, create=False, readonly=True) as project:
+            return self.generation, project.stance_targets_used()
