@@ -51,6 +51,9 @@ from annotator.ui.workers import ListPagesTask, default_loader
 
 #: Article-list rows read per page (one indexed query of a few tens of milliseconds).
 LIST_PAGE = 500
+#: Rows the window reads itself before it shows (a screenful and more); the pool reads the
+#: rest in pages of LIST_PAGE.
+FIRST_PAGE = 100
 #: How often the window looks for written but not yet checkpointed changes (ms).
 CHECKPOINT_POLL_MS = 250
 
@@ -315,12 +318,13 @@ class MainWindow(WindowCommands):
             self._list_task.cancel()
             self._list_task = None
         self._list_dirty.clear()
-        rows = queries.article_page(self.project, self.session.annotator, -1, LIST_PAGE)
+        first = min(FIRST_PAGE, LIST_PAGE)
+        rows = queries.article_page(self.project, self.session.annotator, -1, first)
         self.article_list.model.set_rows(rows)
         self.refresh_list_filter()
         if self.session.article is not None:
             self.article_list.show_current(self.session.article.id)
-        if len(rows) == LIST_PAGE:
+        if len(rows) == first:
             task = ListPagesTask(
                 self.project_path,
                 self.session.annotator,

@@ -58,3 +58,17 @@ def test_closing_mid_fill_stops_the_reader(qtbot: Any, tmp_path: Path, monkeypat
     w.close()
     assert task.cancelled
     assert w.list_pool.activeThreadCount() == 0
+
+
+def test_a_short_first_page_then_full_pages(qtbot: Any, tmp_path: Path, monkeypatch: Any) -> None:
+    monkeypatch.setattr(main_window, "FIRST_PAGE", 2)
+    monkeypatch.setattr(main_window, "LIST_PAGE", 4)
+    path = _many(tmp_path / "p.db", 11)
+    w = main_window.MainWindow(path, annotator="alice", load_model=False)
+    qtbot.addWidget(w)
+    assert w.article_list.model.rowCount() == 2  # what the window read itself
+    qtbot.waitUntil(lambda: w.article_list.model.rowCount() == 11 and w._list_task is None)
+    model = w.article_list.model
+    with Project.open(path) as p:
+        assert [model.article(i) for i in range(11)] == queries.article_rows(p, "alice")
+    w.close()
