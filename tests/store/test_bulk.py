@@ -159,3 +159,18 @@ def test_existing_article_ids_names_only_articles(tmp_path: Path) -> None:
         assert p.existing_article_ids([ids[1], 999, ids[0], ids[1], -4]) == {ids[0], ids[1]}
         assert p.existing_article_ids([]) == set()
         assert p.existing_article_ids(list(range(2000))) == set(ids)  # more than one chunk
+
+
+def test_stats_counts_every_annotation_once(tmp_path: Path) -> None:
+    with Project.open(tmp_path / "p.db") as p:
+        _in_bulk(p)
+        st = p.stats()
+        rows = p.db.execute("SELECT status, count(*) FROM annotations GROUP BY status")
+        by = dict(rows.fetchall())
+        assert st["annotations"] == 4 == sum(by.values())
+        assert st["annotations_by_status"] == {
+            "accepted": by.get("accepted", 0),
+            "rejected": by.get("rejected", 0),
+            "pending": by.get("pending", 0),
+        }
+        assert st["annotators"]["alice"]["total"] == 3 and st["annotators"]["bob"]["rejected"] == 1
