@@ -97,7 +97,10 @@ def child_gui(path: Path) -> dict[str, Any]:
     w.show()
     app.processEvents()
     w.view.viewport().repaint()
-    out: dict[str, Any] = {"visible_s": time.perf_counter() - t0}
+    out: dict[str, Any] = {
+        "visible_s": time.perf_counter() - t0,
+        "visible_cpu_s": time.process_time(),
+    }
 
     def painted() -> None:
         app.processEvents()
@@ -107,34 +110,42 @@ def child_gui(path: Path) -> dict[str, Any]:
         marks = ", ".join("?" * len(EXTRA))
         sql = f"SELECT title, id FROM articles WHERE title IN ({marks})"
         ids = dict(p.db.execute(sql, list(EXTRA)).fetchall())
+    # wall time, and the process's CPU time (what the step cost when other programs share
+    # the cores: on a loaded machine the wall time also counts waiting for a core)
     for name in ("c15k", "c60k", "c250k"):
-        times = []
+        times, cpus = [], []
         for _ in range(5):
             w.open_article(1)
             painted()
-            t = time.perf_counter()
+            t, c = time.perf_counter(), time.process_time()
             w.open_article(ids[name])
             painted()
             times.append(time.perf_counter() - t)
+            cpus.append(time.process_time() - c)
         out[f"open_{name}_s"] = statistics.median(times)
+        out[f"open_{name}_cpu_s"] = statistics.median(cpus)
     w.open_article(1)
     painted()
-    steps = []
+    steps, cpus = [], []
     for _ in range(100):
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         w.next_article()
         painted()
         steps.append(time.perf_counter() - t)
+        cpus.append(time.process_time() - c)
     out["next_p95_s"] = pct(steps, 0.95)
+    out["next_p95_cpu_s"] = pct(cpus, 0.95)
     w.open_article(ids["q1000"])
     painted()
-    keys = []
+    keys, cpus = [], []
     for _ in range(60):
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         w.accept_quote()
         painted()
         keys.append(time.perf_counter() - t)
+        cpus.append(time.process_time() - c)
     out["accept_p95_s"] = pct(keys, 0.95)
+    out["accept_p95_cpu_s"] = pct(cpus, 0.95)
     w.close()
     return out
 
@@ -261,13 +272,17 @@ CHILDREN = {
 ROWS = [
     ("build (s)", "build_s", 1, "-"),
     ("window visible (s)", "visible_s", 1, "< 2"),
+    ("window visible, CPU (s)", "visible_cpu_s", 1, "-"),
     ("window visible, real app under heartbeat (s)", "hb_visible_s", 1, "< 2"),
     ("longest GUI freeze, heartbeat (ms)", "freeze_ms", 1, "< 200"),
     ("next article p95 (ms)", "next_p95_s", 1000, "< 100"),
+    ("next article p95, CPU (ms)", "next_p95_cpu_s", 1000, "-"),
     ("accept key p95, 1000-quote article (ms)", "accept_p95_s", 1000, "< 50"),
+    ("accept key p95, CPU (ms)", "accept_p95_cpu_s", 1000, "-"),
     ("open 15k chars (ms)", "open_c15k_s", 1000, "-"),
     ("open 60k chars (ms)", "open_c60k_s", 1000, "-"),
     ("open 250k chars (ms)", "open_c250k_s", 1000, "< 300"),
+    ("open 250k chars, CPU (ms)", "open_c250k_cpu_s", 1000, "-"),
     ("search, median of 5 (ms)", "search_median_s", 1000, "-"),
     ("stats (ms)", "stats_s", 1000, "-"),
     ("agreement alice/bob (s)", "agreement_s", 1, "-"),
