@@ -137,6 +137,19 @@ def check_spans_inside(spans: Iterable[Span], length: int) -> None:
 
 
 @dataclass(frozen=True)
+class SpeakerFacts:
+    """What a quote-JSONL file says about its canonical speaker's registry entry.
+
+    Read from ``speaker_type``, ``speaker_gender`` and ``speaker_gender_guessed``
+    (:mod:`annotator.io.jsonl_export`); None where the file gives null.
+    """
+
+    kind: str | None = None
+    gender: str | None = None
+    gender_guessed: bool | None = None
+
+
+@dataclass(frozen=True)
 class Quote:
     """One attribution: content fragments, speaker mention, cue, kind, stance and provenance."""
 
@@ -154,6 +167,9 @@ class Quote:
     confidence: float | None = None
     note: str | None = None
     extra: Mapping[str, Any] = field(default_factory=dict, compare=False)
+    #: The file's registry entry for ``speaker_name`` (import only; never written by
+    #: :meth:`to_json`, the export takes it from the project's registry).
+    speaker_facts: SpeakerFacts | None = field(default=None, compare=False)
 
     @property
     def start(self) -> int:
@@ -206,6 +222,9 @@ class Quote:
         origin = checked.origin or "manual"
         confidence = checked.confidence
         known = QUOTE_KEYS
+        facts = SpeakerFacts(
+            checked.speaker_type, checked.speaker_gender, checked.speaker_gender_guessed
+        )
         return cls(
             content_spans=content,
             speaker_spans=speaker,
@@ -221,6 +240,7 @@ class Quote:
             confidence=None if confidence is None else float(confidence),
             note=checked.note,
             extra={k: v for k, v in obj.items() if k not in known},
+            speaker_facts=None if facts == SpeakerFacts() else facts,
         )
 
 

@@ -8,7 +8,11 @@ here, so one validator decides what may enter a project:
 - ``kind``, ``status`` and ``origin`` are one of their enum values (null means the default);
 - ``speaker_text``, ``speaker_name``, ``stance``, ``stance_target`` and ``note`` are strings
   or null; ``annotator`` is a non-blank string or null;
-- ``confidence`` is a finite number in ``[0, 1]`` or null.
+- ``confidence`` is a finite number in ``[0, 1]`` or null;
+- the speaker registry keys the JSONL export writes (:mod:`annotator.io.jsonl_export`):
+  ``speaker_type`` is ``person``, ``organisation``, ``group``, ``unknown`` or null,
+  ``speaker_gender`` is ``female``, ``male``, ``other``, ``unknown`` or null and
+  ``speaker_gender_guessed`` is a JSON boolean or null.
 
 Unknown keys are allowed (kept by the caller). :func:`check_quote` returns the clean values
 or raises :class:`SchemaError` with a one-line reason naming the field.
@@ -24,6 +28,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    StrictBool,
     StrictFloat,
     StrictInt,
     StrictStr,
@@ -35,6 +40,8 @@ from pydantic import (
 KindName = Literal["direct", "mixed", "indirect"]
 StatusName = Literal["accepted", "rejected", "pending"]
 OriginName = Literal["model", "model-corrected", "manual"]
+SpeakerTypeName = Literal["person", "organisation", "group", "unknown"]
+GenderName = Literal["female", "male", "other", "unknown"]
 
 SpanPair = Annotated[list[StrictInt], Field(min_length=2, max_length=2)]
 
@@ -54,6 +61,9 @@ QUOTE_KEYS = frozenset(
         "origin",
         "confidence",
         "note",
+        "speaker_type",
+        "speaker_gender",
+        "speaker_gender_guessed",
     }
 )
 
@@ -92,6 +102,9 @@ class QuoteSchema(BaseModel):
     origin: OriginName | None = None
     confidence: StrictFloat | StrictInt | None = None
     note: StrictStr | None = None
+    speaker_type: SpeakerTypeName | None = None
+    speaker_gender: GenderName | None = None
+    speaker_gender_guessed: StrictBool | None = None
 
     _spans_inside = field_validator("content_spans", "speaker_spans", "cue_spans")(_check_spans)
 

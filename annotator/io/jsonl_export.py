@@ -10,8 +10,10 @@ Each quote also carries its canonical speaker's registry entry, as the CSV expor
 ``organisation``, ``group`` or ``unknown``), ``speaker_gender`` (``female``, ``male``,
 ``other`` or ``unknown``) and ``speaker_gender_guessed`` (true while the gender is the
 detector's guess, false once the analyst set it); the three registry keys are null when
-the quote names no registry speaker. They describe the project's registry, not the quote:
-import reads past them (:data:`annotator.io.quote_jsonl.REGISTRY_KEYS`).
+the quote names no registry speaker. Import gives a speaker new to the project these
+values; an entry the analyst already set keeps its own (see
+:meth:`annotator.store.project.Project.speaker_id`), so export -> import into a new project
+-> export gives the same bytes.
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ import json
 import os
 import sqlite3
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +29,7 @@ from annotator.core.model import (
     Article,
     Quote,
     Speaker,
+    SpeakerFacts,
     StoredArticle,
     clean_target,
     encode_spans,
@@ -442,28 +443,78 @@ class Project(ProjectSuggestions):
         return speaker_from_row(rows[0])
 
     def speaker_id(
-        self, name: str | None, kind: str = "unknown", create: bool = True
+        self,
+        name: str | None,
+        kind: str = "unknown",
+        create: bool = True,
+        facts: SpeakerFacts | None = None,
     ) -> int | None:
-        """The registry id of speaker ``name`` (see :meth:`find_speaker`), created if needed."""
+        """The registry id of speaker ``name`` (see :meth:`find_speaker`), created if needed.
+
+        ``facts`` (from an imported file) give a new speaker its type and gender with its
+        guessed flag; without them a person's gender is pre-filled as a guess. An existing
+        entry takes from ``facts`` only what it lacks (:meth:`_apply_speaker_facts`).
+        """
         if name is None or not name.strip():
             return None
         name = name.strip()
         found = self.find_speaker(name)
         if found is not None:
+            if facts is not None and create:
+                self._apply_speaker_facts(found, facts)
             return found.id
         if not create:
             return None
         with self._action():
+            kind = facts.kind if facts is not None and facts.kind is not None else kind
             # A person's gender is pre-filled as a guess (marked so) for the registry.
             gender = "unknown" if kind in ("organisation", "group") else guess_gender(name)
+            guessed = gender != "unknown"
+            if facts is not None and facts.gender is not None:
+                gender = facts.gender
+                guessed = bool(facts.gender_guessed) and gender != "unknown"
             cur = self.db.execute(
                 "INSERT INTO speakers (name, kind, gender, gender_guessed, created_at) "
                 "VALUES (?, ?, ?, ?, ?)",
-                [name, kind, gender, int(gender != "unknown"), now_iso()],
+                [name, kind, gender, int(guessed), now_iso()],
             )
             ident = int(cur.lastrowid or 0)
-            self._log("add", "speaker", ident, {"name": name, "kind": kind})
+            self._log("add", "speaker", ident, {"name": name, "kind": kind, "gender": gender})
         return ident
+
+    def _apply_speaker_facts(self, speaker: Speaker, facts: SpeakerFacts) -> None:
+        """Fill what the registry entry lacks from an imported file's ``facts`` (logged).
+
+        The analyst's values win: a type other than ``unknown`` is kept, and so is a gender
+        that is not ``unknown`` and not guessed. A guessed gender is replaced only by one the
+        file marks as set (``gender_guessed`` false); an ``unknown`` one by any known gender,
+        with the file's guessed flag.
+        """
+        changes: dict[str, Any] = {}
+        if speaker.kind == "unknown" and facts.kind not in (None, "unknown"):
+            changes["kind"] = facts.kind
+        file_set = facts.gender_guessed is False
+        takes = speaker.gender == "unknown" or (speaker.gender_guessed and file_set)
+        new = (facts.gender, not file_set)
+        if (
+            facts.gender not in (None, "unknown")
+            and takes
+            and new
+            != (
+                speaker.gender,
+                speaker.gender_guessed,
+            )
+        ):
+            changes["gender"] = facts.gender
+            changes["gender_guessed"] = int(not file_set)
+        if not changes:
+            return
+        with self._action():
+            sets = ", ".join(f"{col} = ?" for col in changes)
+            self.db.execute(
+                f"UPDATE speakers SET {sets} WHERE id = ?", [*changes.values(), speaker.id]
+            )
+            self._log("set", "speaker", speaker.id, {"name": speaker.name, **changes})
 
     def speakers(self) -> list[Speaker]:
         rows = self.db.query("SELECT * FROM speakers ORDER BY name COLLATE NOCASE")
@@ -612,16 +663,21 @@ class Project(ProjectSuggestions):
     # -- annotations --------------------------------------------------------------------------
 
     def _annotation_values(
-        self, quote: Quote, speaker_id: Callable[[str | None], int | None] | None = None
+        self, quote: Quote, speaker_ids: SpeakerIds | None = None
     ) -> dict[str, Any]:
-        """The annotation columns of ``quote``; ``speaker_id`` resolves its speaker name
-        (default :meth:`speaker_id`; a :class:`SpeakerIds` for loops over many quotes)."""
+        """The annotation columns of ``quote``; ``speaker_ids`` resolves its speaker name
+        and applies its ``speaker_facts`` (default :meth:`speaker_id`; a
+        :class:`SpeakerIds` for loops over many quotes)."""
+        if speaker_ids is None:
+            speaker = self.speaker_id(quote.speaker_name, facts=quote.speaker_facts)
+        else:
+            speaker = speaker_ids(quote.speaker_name, quote.speaker_facts)
         return {
             "content_spans": encode_spans(quote.content_spans),
             "speaker_spans": encode_spans(quote.speaker_spans),
             "cue_spans": encode_spans(quote.cue_spans),
             "speaker_text": quote.speaker_text,
-            "speaker_id": (speaker_id or self.speaker_id)(quote.speaker_name),
+            "speaker_id": speaker,
             "kind": quote.kind,
             "stance": quote.stance,
             "stance_target": clean_target(quote.stance_target),
@@ -924,10 +980,14 @@ class SpeakerIds:
         self.project = project
         self.create = create
         self._ids: dict[str, int | None] = {}
+        self._facts: set[tuple[str, SpeakerFacts]] = set()
 
-    def __call__(self, name: str | None) -> int | None:
+    def __call__(self, name: str | None, facts: SpeakerFacts | None = None) -> int | None:
+        """The id of ``name``; ``facts`` as :meth:`Project.speaker_id` (once per name and facts)."""
         if not name:
             return None
-        if name not in self._ids:
-            self._ids[name] = self.project.speaker_id(name, create=self.create)
+        if name not in self._ids or (facts is not None and (name, facts) not in self._facts):
+            self._ids[name] = self.project.speaker_id(name, create=self.create, facts=facts)
+            if facts is not None:
+                self._facts.add((name, facts))
         return self._ids[name]

@@ -1,12 +1,12 @@
 """Quote JSONL export carries the canonical speaker's name, type and gender (issue 11),
-as the CSV does; import reads past those registry keys."""
+as the CSV does; import reads them as the quote's speaker facts, never as extra keys."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
-from annotator.core.model import Quote, Speaker, StoredArticle
+from annotator.core.model import Quote, Speaker, SpeakerFacts, StoredArticle
 from annotator.io.export_records import ExportQuote
 from annotator.io.jsonl_export import QuoteJsonlWriter
 from annotator.io.quote_jsonl import iter_jsonl
@@ -77,7 +77,7 @@ def test_quote_without_registry_speaker_has_null_registry_keys(tmp_path: Path) -
     assert only["speaker_name"] is None
 
 
-def test_import_reads_past_the_registry_keys(tmp_path: Path) -> None:
+def test_import_reads_the_registry_keys_as_speaker_facts(tmp_path: Path) -> None:
     ross = Speaker(7, "Iain Ross", kind="person", gender="male")
     quote = _quote("The cranes are back", "harbour master Iain Ross", "Iain Ross")
     _write(tmp_path, [ExportQuote("1", quote, 7, ross)])
@@ -86,6 +86,7 @@ def test_import_reads_past_the_registry_keys(tmp_path: Path) -> None:
     (back,) = article.quotes
     assert back.speaker_name == "Iain Ross"
     assert back.content_spans == quote.content_spans
+    assert back.speaker_facts == SpeakerFacts("person", "male", False)
     for key in ("speaker_type", "speaker_gender", "speaker_gender_guessed"):
         assert key not in back.extra
     # written again, the same keys come from the registry entry, not from the import
