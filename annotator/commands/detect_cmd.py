@@ -198,7 +198,7 @@ def run_single(args: argparse.Namespace) -> int:
         raise CliError("--n-process must be at least 1")
     if Path(args.output).resolve() == src.resolve():
         raise CliError("the output file must not be the input file")
-    nlp, info = load_pipeline(args.model)
+    nlp, info = load_pipeline(args.model, strict=bool(args.model))
     print(f"annotator detect: {info.message}", file=sys.stderr)
     total = _count_lines(src)
     pending: deque[tuple[Article, str, int]] = deque()

@@ -164,7 +164,7 @@ def detect_predictions(
     from annotator.nlp.pipeline import load_pipeline
 
     try:
-        nlp, info = load_pipeline(model) if model else load_pipeline()
+        nlp, info = load_pipeline(model, strict=True) if model else load_pipeline()
     except OSError as exc:
         raise CliError(f"cannot load the detector pipeline: {exc}") from None
     message = getattr(info, "message", "")

@@ -14,6 +14,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, Signal
 
+from annotator.core.errors import AnnotatorError
+
 
 class WorkerSignals(QObject):
     """progress(done, total), finished(result), failed(message)."""
@@ -86,7 +88,10 @@ class Task(QRunnable):
 
 
 class ModelLoadTask(Task):
-    """Load the pipeline; finished((nlp, info))."""
+    """Load the pipeline; finished((nlp, info)). A model the user chose that cannot be
+    loaded (:class:`~annotator.core.errors.AnnotatorError`) fails with its message alone."""
+
+    expected = (AnnotatorError,)
 
     def __init__(self, loader: Callable[[], tuple[Any, Any]]) -> None:
         super().__init__()
