@@ -35,12 +35,15 @@ def detect_articles(
     progress: Callable[[int, int], None] | None = None,
     cancel: Callable[[], bool] | None = None,
     n_process: int = 1,
+    on_skip: Callable[[int, str], None] | None = None,
 ) -> int:
     """Detect quotes in ``article_ids`` and store them; return how many articles were done.
 
     Each chunk of articles is stored in one transaction, so a cancel or a crash keeps every
     article finished before it. ``cancel`` is polled between chunks. Direct quotes follow
-    the project's ``quote_marks_inside`` setting.
+    the project's ``quote_marks_inside`` setting. An article the detector fails on (e.g. a
+    lone surrogate in its text) keeps no suggestions, is logged and given to
+    ``on_skip(article_id, reason)``; the others are detected.
     """
     from annotator.nlp.detect import DETECTOR_VERSION, detect_texts
 
@@ -58,6 +61,8 @@ def detect_articles(
         def skipped(position: int, message: str, ids: list[int] = ids) -> None:
             # the article keeps no suggestions; the others of the chunk are stored
             _log.warning("article %d: quote detection skipped: %s", ids[position], message)
+            if on_skip is not None:
+                on_skip(ids[position], message)
 
         results = list(
             detect_texts(
