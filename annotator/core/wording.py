@@ -8,6 +8,7 @@ _IRREGULAR = {
     "copy": "copies",
     "match": "matches",
     "process": "processes",
+    "status": "statuses",
     "this": "these",
     "was": "were",
     "has": "have",

@@ -33,6 +33,7 @@ from annotator.core.schema import (
     check_row,
 )
 from annotator.core.text import content_hash, normalise_text
+from annotator.core.wording import count_noun
 from annotator.store.foreign import dangling_rows, left_out_rows, progress_rows, review_rows
 from annotator.store.project import Project, SpeakerIds
 from annotator.store.review import GoldRecord, ReviewRecord, ReviewStore
@@ -85,13 +86,18 @@ class MergeReport:
             f"merged {self.source}",
             f"articles: {self.articles_matched} matched, {self.articles_added} added",
             f"annotations: {self.annotations_added} added, {self.annotations_present} already here",
-            f"reviews: {self.reviews_added} added ({self.gold_quotes_added} gold quotes),"
+            f"reviews: {self.reviews_added} added "
+            f"({count_noun(self.gold_quotes_added, 'gold quote')}),"
             f" {self.reviews_present} already here, {len(self.review_conflicts)} conflicting",
         ]
         if self.left_out_added:
-            out.append(f"quotes left out of the gold: {self.left_out_added} marks copied")
+            out.append(
+                f"quotes left out of the gold: {count_noun(self.left_out_added, 'mark')} copied"
+            )
         if self.progress_updated:
-            out.append(f"article progress: {self.progress_updated} statuses moved forward")
+            out.append(
+                f"article progress: {count_noun(self.progress_updated, 'status')} moved forward"
+            )
         if self.annotators_added:
             out.append("new annotators: " + ", ".join(self.annotators_added))
         if self.speakers_added:
@@ -466,7 +472,8 @@ def _merge_reviews(
             else:
                 title = project.article(our_article).title
                 report.review_conflicts.append(
-                    f"{review.reviewer} on {title!r}: ours has {len(our_gold)} gold quotes"
+                    f"{review.reviewer} on {title!r}: ours has "
+                    f"{count_noun(len(our_gold), 'gold quote')}"
                     f" ({ours.status}), theirs {len(their_gold)} ({review.status})"
                 )
             continue
