@@ -96,7 +96,9 @@ def test_cli_messages_count_one_in_the_singular(tmp_path: Path, run_cli: CliRunn
     _one_of_each(db)
     outputs = [
         run_cli("backup", str(db), str(tmp_path / "copy.db"), check=True).stdout,
-        run_cli("export", str(db), "--format", "jsonl", "-o", str(tmp_path / "o.jsonl"), check=True).stdout,
+        run_cli(
+            "export", str(db), "--format", "jsonl", "-o", str(tmp_path / "o.jsonl"), check=True
+        ).stdout,
         run_cli("report", str(db), "-o", str(tmp_path / "r.csv"), check=True).stdout,
         run_cli("stats", str(db), check=True).stdout,
     ]
