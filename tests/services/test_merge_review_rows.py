@@ -292,3 +292,23 @@ def test_many_dangling_rows_are_counted_not_listed(tmp_path: Path) -> None:
     assert len(ghosts) == 10
     assert "reviews: 490 more rows whose article_id names no article; skipped" in report.skipped
     assert _reviewers(tmp_path / "mine.db") == {"me", "rita", "victor"}
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "CREATE TRIGGER t AFTER INSERT ON left_out BEGIN DELETE FROM gold_quotes; END",
+        "CREATE TRIGGER t AFTER UPDATE ON article_progress BEGIN DELETE FROM reviews; END",
+        "CREATE VIEW review_rows AS SELECT * FROM reviews",
+    ],
+)
+def test_nothing_stored_in_the_other_file_runs(tmp_path: Path, sql: str) -> None:
+    from annotator.core.errors import ProjectError
+
+    theirs = _theirs(tmp_path)
+    _write(theirs, sql)
+    mine = _mine(tmp_path)
+    before = _tables(mine)
+    with Project.open(mine) as p, pytest.raises(ProjectError, match="only files with Quote Annotator.s own schema"):
+        merge_project(p, theirs)
+    assert _tables(mine) == before
