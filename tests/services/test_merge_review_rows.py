@@ -309,6 +309,9 @@ def test_nothing_stored_in_the_other_file_runs(tmp_path: Path, sql: str) -> None
     _write(theirs, sql)
     mine = _mine(tmp_path)
     before = _tables(mine)
-    with Project.open(mine) as p, pytest.raises(ProjectError, match="only files with Quote Annotator.s own schema"):
+    with (
+        Project.open(mine) as p,
+        pytest.raises(ProjectError, match="only files with Quote Annotator.s own schema"),
+    ):
         merge_project(p, theirs)
     assert _tables(mine) == before
