@@ -389,11 +389,11 @@ def _their_reviews(
 
 
 def _their_gold(
-    theirs_store: ReviewStore, review: ReviewRecord, text: str, report: MergeReport
+    article_gold: list[GoldRecord], review: ReviewRecord, text: str, report: MergeReport
 ) -> list[GoldRecord]:
     """The review's gold quotes that pass the row and quote checks (the rest reported)."""
     out = []
-    for g in theirs_store.gold(review.article_id, problems=report.skipped):
+    for g in article_gold:
         if g.review_id != review.id:
             continue
         row = {
@@ -456,11 +456,12 @@ def _merge_reviews(
     reviews = _their_reviews(other, their_article, annotators, report)
     if not reviews:
         return
-    theirs_store, ours_store = ReviewStore(other), ReviewStore(project)
+    ours_store = ReviewStore(project)
+    article_gold = ReviewStore(other).gold(their_article, problems=report.skipped)
     speaker = SpeakerIds(project, create=True)
     text = project.article(our_article).text
     for review in reviews:
-        their_gold = _their_gold(theirs_store, review, text, report)
+        their_gold = _their_gold(article_gold, review, text, report)
         ours = ours_store.review(our_article, review.reviewer)
         if ours is not None:
             our_gold = ours_store.gold(our_article, review.reviewer)

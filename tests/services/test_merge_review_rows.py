@@ -315,3 +315,13 @@ def test_nothing_stored_in_the_other_file_runs(tmp_path: Path, sql: str) -> None
     ):
         merge_project(p, theirs)
     assert _tables(mine) == before
+
+
+def test_an_unreadable_gold_row_is_named_once(tmp_path: Path) -> None:
+    theirs = _theirs(tmp_path)
+    _write(theirs, f"UPDATE gold_quotes SET content_spans = '[[1, 2' WHERE id = {VICTOR_GOLD}")
+    report, before, after = _merge(tmp_path, theirs)
+    _kept(before, after)
+    assert report.reviews_added == 2 and report.gold_quotes_added == 1
+    bad = [s for s in report.skipped if s.startswith("gold_quotes row")]
+    assert len(bad) == 1, report.skipped
