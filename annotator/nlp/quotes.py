@@ -74,7 +74,7 @@ def extract_quotes(
     held = _charset(records)
     records.extend(r for r in weak if not overlaps(r.content, held))
     if not marks_inside:
-        records = [_without_marks(doc.text, r) if r.kind == "direct" else r for r in records]
+        records = [_without_marks(text, r) if r.kind == "direct" else r for r in records]
     records.sort(key=lambda r: (r.start, r.end))
     return resolve_names(idx, records)
 
