@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "annotator.commands.stats_cmd",
     "annotator.commands.detect_cmd",
     "annotator.commands.evaluate_cmd",
+    "annotator.commands.train_cmd",
     "annotator.commands.merge_cmd",
     "annotator.commands.agreement_cmd",
     "annotator.commands.export_cmd",

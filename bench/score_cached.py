@@ -8,7 +8,7 @@ precision per rule. For the reference figures run ``../shared/eval/score_quotes.
 two files it names.
 
 Usage: python bench/score_cached.py DATA.jsonl [--lines 401-840] [--spacy]
-       [--marks in|out] [--min-confidence X]
+       [--marks in|out] [--min-confidence X] [--names]
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import argparse
 import json
 import sys
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -52,11 +53,18 @@ def main() -> int:
     ap.add_argument("--spacy", action="store_true", help="PROPN by the spaCy tagger")
     ap.add_argument("--marks", choices=("in", "out"), default=None)
     ap.add_argument("--min-confidence", type=float, default=0.0)
+    ap.add_argument(
+        "--names",
+        action="store_true",
+        help="speaker_text = the canonical speaker name (when found): spk_name then "
+        "measures canonical-name accuracy instead of the mention's",
+    )
     args = ap.parse_args()
     articles, docs = load_docs(args.data)
     chosen = line_range(args.lines, len(articles))
     tag = Path(args.data).stem + (f"_{args.lines}" if args.lines else "")
     tag += f"_c{args.min_confidence}" if args.min_confidence else ""
+    tag += "_names" if args.names else ""
     gold_path, pred_path = OUT / f"{tag}.gold.jsonl", OUT / f"{tag}.pred.jsonl"
     gold, pred = [], {}
     per_rule: Counter[str] = Counter()
@@ -71,6 +79,8 @@ def main() -> int:
             quotes = detect_doc(doc)
             g = scored_article(art)
             gold.append(g)
+            if args.names:
+                quotes = [replace(q, speaker_text=q.speaker_name or q.speaker_text) for q in quotes]
             pred[g.id] = [scored_quote(q, gold=False) for q in quotes]
             gf.write(json.dumps(art) + "\n")
             row = {

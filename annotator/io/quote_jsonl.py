@@ -19,6 +19,10 @@ from annotator.io.files import LineTooLong, iter_lines
 from annotator.io.jsonload import BadJson, load_json
 
 _ARTICLE_KEYS = {"id", "title", "text", "meta", "quotes"}
+#: Quote keys the JSONL export adds from the speaker registry (type and gender of the
+#: canonical speaker, :mod:`annotator.io.jsonl_export`): read past on import, since they
+#: describe the exporting project's registry, not the quote.
+REGISTRY_KEYS = frozenset({"speaker_type", "speaker_gender", "speaker_gender_guessed"})
 
 
 @dataclass(frozen=True)
@@ -49,6 +53,8 @@ def article_from_json(obj: Any) -> Article:
     norm, offsets = normalise_with_map(text)
     quotes = []
     for n, q in enumerate(raw_quotes, 1):
+        if isinstance(q, dict) and not REGISTRY_KEYS.isdisjoint(q):
+            q = {k: v for k, v in q.items() if k not in REGISTRY_KEYS}
         try:
             # the spans are checked against the file's own text, then moved
             Quote.from_json(q, len(text))

@@ -5,6 +5,9 @@ It writes three span groups, ``quotes`` (one span per content fragment, label = 
 ``Span.id_`` (``q0``, ``q1``...); the canonical speaker name is in ``Span.kb_id_``; each
 quote's confidence is in ``doc.spans["quotes"].attrs["confidence"][id]``. The full records
 are also kept, as plain data that survives ``Doc.to_bytes``, in ``doc._.quote_records``.
+When a trained component (:mod:`annotator.nlp.learned`) ran before it, its fragments are
+merged with the rules' quotes by the overlap rule of
+:func:`annotator.nlp.learned.merge_learned`.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from annotator.core.model import MARKS_INSIDE_DEFAULT
+from annotator.nlp.learned import learned_spans
 from annotator.nlp.quotes import QuoteRecord, extract_quotes
 
 QUOTES, SPEAKERS, CUES = "quotes", "speakers", "cues"
@@ -37,9 +41,17 @@ class QuoteDetector:
         self.rules_only = rules_only
         #: the project setting: direct quotes include their quotation marks (True) or not
         self.marks_inside = marks_inside
+        #: speaker registry genders set by the analyst (name or alias -> female/male)
+        self.genders: dict[str, str] = {}
 
     def __call__(self, doc: Doc) -> Doc:
-        records = extract_quotes(doc, use_parse=not self.rules_only, marks_inside=self.marks_inside)
+        records = extract_quotes(
+            doc,
+            use_parse=not self.rules_only,
+            marks_inside=self.marks_inside,
+            genders=self.genders,
+            learned=learned_spans(doc),
+        )
         write_records(doc, records)
         # The tok2vec tensor is not needed after the parse; dropping it makes docs much
         # cheaper to send back from worker processes (nlp.pipe with n_process > 1).

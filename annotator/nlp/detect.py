@@ -12,7 +12,7 @@ import logging
 import multiprocessing
 import sys
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from multiprocessing.pool import AsyncResult
 
 from spacy.language import Language
@@ -20,8 +20,27 @@ from spacy.tokens import Doc
 
 from annotator.core.model import Quote
 from annotator.nlp.component import CUES, QUOTES, SPEAKERS, QuoteDetector
+from annotator.nlp.learned import FACTORY, LearnedQuotes
 
 DETECTOR_VERSION = "annotator_quotes 1.2"
+
+
+def detector_version(nlp: Language | None = None) -> str:
+    """The version string stored with the suggestions ``nlp`` makes.
+
+    The rules' :data:`DETECTOR_VERSION`; with a trained component in ``nlp``, followed by
+    the model's name and the first 8 hex digits of its hash, e.g.
+    ``annotator_quotes 1.2 + mymodel@1a2b3c4d``, so a project knows which detector made
+    which suggestions.
+    """
+    if FACTORY not in getattr(nlp, "pipe_names", ()):  # None, or a stand-in in tests
+        return DETECTOR_VERSION
+    assert nlp is not None
+    component = nlp.get_pipe(FACTORY)
+    if not isinstance(component, LearnedQuotes) or not component.model_hash:
+        return DETECTOR_VERSION
+    return f"{DETECTOR_VERSION} + {component.model_name or 'model'}@{component.model_hash[:8]}"
+
 
 #: ``on_error(position, message)``: text number ``position`` (0-based, in input order) was
 #: skipped for the reason ``message``.
@@ -62,6 +81,7 @@ def detect_texts(
     batch_size: int = 16,
     on_error: OnError | None = None,
     marks_inside: bool | None = None,
+    genders: Mapping[str, str] | None = None,
 ) -> Iterator[list[Quote]]:
     """One list of detected quotes per text, in the order of ``texts``; never raises for a text.
 
@@ -73,12 +93,18 @@ def detect_texts(
     process. ``marks_inside`` (the project setting): direct quotes include their quotation
     marks and the comma before the closing mark; None keeps the pipeline's configured
     value, anything else sets it on the pipeline's ``annotator_quotes`` component.
+    ``genders`` (speaker name or alias -> ``female``/``male``, from the project's speaker
+    registry as the analyst set it) is given to pronoun resolution; None leaves the
+    component's as it is.
     """
     report = on_error or _log_error
-    if marks_inside is not None and "annotator_quotes" in nlp.pipe_names:
+    if "annotator_quotes" in nlp.pipe_names:
         component = nlp.get_pipe("annotator_quotes")
         if isinstance(component, QuoteDetector):
-            component.marks_inside = marks_inside
+            if marks_inside is not None:
+                component.marks_inside = marks_inside
+            if genders is not None:
+                component.genders = dict(genders)
     limit = nlp.max_length
     capped = (text if len(text) <= limit else text[:limit] for text in texts)
     batches = _chunks(capped, max(1, batch_size))
@@ -215,3 +241,36 @@ def _by_id(doc: Doc, key: str) -> dict[str, list[tuple[int, int]]]:
         for span in doc.spans[key]:
             out.setdefault(span.id_, []).append((span.start_char, span.end_char))
     return out
+
+
+def text_uncertainties(
+    nlp: Language, texts: Iterable[str], batch_size: int = 16
+) -> Iterator[float | None]:
+    """The trained model's uncertainty about each text, in input order (for "next most
+    useful article": highest first).
+
+    Each value is :func:`annotator.nlp.learned.article_uncertainty` of the text's tokens,
+    a float in 0..0.5; None for every text when ``nlp`` has no trained component, and for
+    a text spaCy cannot take (:func:`text_problem`). Runs the whole pipeline, so it costs
+    what detection costs.
+    """
+    if FACTORY not in nlp.pipe_names:
+        for _ in texts:
+            yield None
+        return
+    limit = nlp.max_length
+    batch: list[str] = []
+    for text in [*texts, None]:
+        if text is not None:
+            batch.append(text[:limit])
+            if len(batch) < batch_size:
+                continue
+        ok = [t for t in batch if text_problem(t) is None]
+        docs = iter(nlp.pipe(ok, batch_size=max(1, len(ok))))
+        for t in batch:
+            if text_problem(t) is None:
+                value = next(docs)._.quote_uncertainty
+                yield None if value is None else float(value)
+            else:
+                yield None
+        batch = []

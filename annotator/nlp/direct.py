@@ -28,6 +28,7 @@ from annotator.nlp.confidence import CONFIDENCE
 from annotator.nlp.docindex import EDGE_PUNCT, DocIndex, QuoteRecord, Span
 from annotator.nlp.frames import Frame, find_frame, frame_after, governing_frame
 from annotator.nlp.quotemarks import Segment, paragraphs
+from annotator.nlp.speakers import subject
 
 
 @dataclass
@@ -92,7 +93,7 @@ def direct_quotes(idx: DocIndex, runs: list[list[Segment]]) -> list[QuoteRecord]
             and _is_title(text, fragments, mid_sentence)
         ):
             # "The Art of the Deal," ''This Week'': a title; kept, the annotator decides
-            out.append(_weak(fragments, "direct_title"))
+            out.append(_weak(idx, run, "direct_title"))
             continue
         governed = False
         if frame is None and words >= 4 and idx.has_dep:
@@ -101,10 +102,18 @@ def direct_quotes(idx: DocIndex, runs: list[list[Segment]]) -> list[QuoteRecord]
         if frame is None:
             if last_char == ":" or _after_colon_paragraph(text, para):
                 # introduced by a colon that names nobody: mostly a cited document
-                out.append(_weak(fragments, "direct_cited"))
+                out.append(_weak(idx, run, "direct_cited"))
                 continue
             if not _stands_alone(text, run, last_char):
-                out.append(_weak(fragments, "direct_scare"))  # a phrase in marks
+                out.append(_weak(idx, run, "direct_scare"))  # a phrase in marks
+                continue
+            introduced = _introducing_subject(idx, run, para[0]) if words >= 4 else None
+            if introduced is not None:
+                # 'Dana Whit agreed. "We are out of time."': the sentence before speaks
+                # no cue: that sentence's verb keeps its own reported speech
+                prev = _Open(
+                    fragments, introduced, None, "direct_introduced", words, run[-1].paragraph
+                )
                 continue
             rule = "direct_standalone" if words >= 6 else "direct_standalone_short"
             prev = _Open(fragments, None, None, rule, words, run[-1].paragraph)
@@ -136,7 +145,7 @@ def direct_quotes(idx: DocIndex, runs: list[list[Segment]]) -> list[QuoteRecord]
                 # '"Carson is cratering," Texas-based Matt Mackowiak said.'
                 close = close or frame.speaker[0] <= idx.starts[first_after] + 2
             if not (frame.side == "after" and close and frame.speaker is not None):
-                out.append(_weak(fragments, "direct_scare"))  # a short phrase in marks
+                out.append(_weak(idx, run, "direct_scare"))  # a short phrase in marks
                 continue
             rule = "direct_short"
         prev = _Open(fragments, frame.speaker, cue_span, rule, words, run[-1].paragraph)
@@ -153,8 +162,67 @@ def direct_quotes(idx: DocIndex, runs: list[list[Segment]]) -> list[QuoteRecord]
 WEAK_RULES = frozenset({"direct_title", "direct_scare", "direct_cited"})
 
 
-def _weak(fragments: list[Span], rule: str) -> QuoteRecord:
-    return QuoteRecord(tuple(fragments), None, None, "direct", CONFIDENCE[rule], rule=rule)
+def _weak(idx: DocIndex, run: list[Segment], rule: str) -> QuoteRecord:
+    """A title, scare quote or cited document, kept with the low confidence of ``rule``.
+
+    When the words in marks hang on a verb with a subject (``she called the ruling
+    "outrageous"``, ``he described Putin as a "strong leader"``), that subject is given
+    as the speaker: PolNeAR annotates such runs as mixed quotes of the verb's subject, and
+    an annotator who accepts the suggestion gets the speaker with it.
+    """
+    fragments = tuple((s.start, s.end) for s in run)
+    speaker: Span | None = None
+    cue: Span | None = None
+    if idx.has_dep:
+        frame = governing_frame(idx, run)
+        if (
+            frame is not None
+            and frame.cue is not None
+            and (rule != "direct_title" or _names_words(frame.cue))
+        ):
+            speaker, cue = frame.speaker, (frame.cue.idx, frame.cue.idx + len(frame.cue.text))
+    return QuoteRecord(fragments, speaker, cue, "direct", CONFIDENCE[rule], rule=rule)
+
+
+#: Verbs whose subject a title in marks hanging on them belongs to (see :func:`_weak`).
+_WORDS_OF_SUBJECT = lx.SPEECH_VERBS | lx.NAMING_VERBS
+
+
+def _names_words(verb: Token) -> bool:
+    """Is ``verb`` one whose subject says or names the words in marks that hang on it
+    (``called it "Miss Piggy"``), not one that only reads, watches or appears on them?"""
+    return verb.lemma_.lower() in _WORDS_OF_SUBJECT
+
+
+#: Subjects that name no speaker ("It was late.", "There were cheers.").
+_NO_SPEAKER = lx.words("it this that there which what these those")
+
+
+def _introducing_subject(idx: DocIndex, run: list[Segment], para_start: int) -> Span | None:
+    """The subject of the sentence just before ``run`` in its paragraph.
+
+    A quote without a frame that follows a sentence about someone (``Iowa's Dana Whit
+    agreed. "..."``, ``She says people should vote. "..."``) is, in news prose, that
+    person's (PolNeAR train: the quote's source is that subject far more often than the
+    previous quote's speaker). None without a parse, at a paragraph start, or when the
+    sentence has no nominal subject or one that names nobody (``it``, ``there``).
+    """
+    if not idx.has_dep:
+        return None
+    k = idx.token_at(run[0].start) - 1
+    while k >= 0 and idx.doc[k].is_space:
+        k -= 1
+    if k < 0 or idx.doc[k].idx < para_start or idx.in_quote[k]:
+        return None
+    sent = idx.doc[k].sent
+    root = sent.root
+    if root.pos_ not in ("VERB", "AUX") or idx.in_quote[root.i]:
+        return None
+    lo = max(sent.start, idx.token_at(para_start))
+    spk = subject(idx, root, lo, k)
+    if spk is None or idx.text[spk[0] : spk[1]].lower() in _NO_SPEAKER:
+        return None
+    return spk
 
 
 def _before_run(text: str, lo: int, pos: int) -> tuple[str, str]:
@@ -219,8 +287,8 @@ def _inherit_speakers(records: list[QuoteRecord]) -> list[QuoteRecord]:
                 rec.content, last.speaker, last.cue, rec.kind, conf, rule="direct_inherited"
             )
         out.append(rec)
-        if rec.speaker is not None:
-            last = rec
+        if rec.speaker is not None and rec.rule not in WEAK_RULES:
+            last = rec  # a scare quote's speaker is a guess: not handed on
     return out
 
 

@@ -139,6 +139,10 @@ def find_frame(idx: DocIndex, run: list[Segment], para: Span) -> Frame | None:
     if before_cue is not None:
         cue = doc[before_cue]
         spk = speaker(idx, cue, b_lo, b_hi, "before")
+        if spk is None and idx.has_dep:
+            # 'Axelrod emailed her, calling her "Hillary" and telling her, "..."': the
+            # subject sits before an earlier quote of the same sentence
+            spk = subject(idx, cue, max(cue.sent.start, idx.line_lo[cue.i]), b_hi)
         between = [t for t in doc[before_cue + 1 : b_hi + 1] if not (t.is_punct or t.is_space)]
         if cue.lower_ == "according":
             between = []

@@ -17,6 +17,8 @@ Heuristic sources: the PolNeAR annotation guidelines (Newell, Margolin and Ruths
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 import numpy
 from spacy.attrs import LOWER, POS
 from spacy.symbols import VERB
@@ -25,7 +27,7 @@ from spacy.tokens import Token
 from annotator.nlp import lexicon as lx
 from annotator.nlp.confidence import CONFIDENCE
 from annotator.nlp.docindex import DocIndex, QuoteRecord, Span, kind_of, overlaps
-from annotator.nlp.speakers import clip_subtree, is_according, subject
+from annotator.nlp.speakers import clip_subtree, is_according, is_relative_source, subject
 
 
 def indirect_quotes(idx: DocIndex, taken: list[Span], used_cues: set[int]) -> list[QuoteRecord]:
@@ -96,7 +98,7 @@ def _clause_quote(idx: DocIndex, verb: Token) -> QuoteRecord | None:
     speaker = subject(idx, verb, lo, hi)
     if speaker is None or overlaps((speaker,), [content]):
         return None  # without a source, PolNeAR rarely sees an attribution
-    if idx.text[speaker[0] : speaker[1]].lower() in ("it", "which", "this", "that"):
+    if _not_a_source(idx, speaker, ("it", "which", "this", "that")):
         return None
     if verb.dep_ == "relcl" and verb.head.lemma_.lower() in lx.POLL_GROUPS:
         return None  # "those who said the economy was their top issue": a poll group
@@ -137,7 +139,7 @@ def _parenthetical_quote(idx: DocIndex, verb: Token) -> QuoteRecord | None:
     if not fragments or words < 3:
         return None
     speaker = clip_subtree(idx, subj, lo, hi)
-    if speaker is None or idx.text[speaker[0] : speaker[1]].lower() in ("it", "which", "that"):
+    if speaker is None or _not_a_source(idx, speaker, ("it", "which", "that")):
         return None
     kind = kind_of(" ".join(idx.text[a:b] for a, b in fragments))
     cue = (verb.idx, verb.idx + len(verb.text))
@@ -172,7 +174,7 @@ def _object_quote(idx: DocIndex, verb: Token) -> QuoteRecord | None:
     speaker = subject(idx, verb, sent.start, sent.end - 1)
     if speaker is None or overlaps((speaker,), [content]):
         return None
-    if idx.text[speaker[0] : speaker[1]].lower() in ("it", "which", "this", "that", "who"):
+    if _not_a_source(idx, speaker, ("it", "which", "this", "that", "who")):
         return None
     kind = kind_of(idx.text[content[0] : content[1]])
     cue = (verb.idx, verb.idx + len(verb.text))
@@ -239,6 +241,8 @@ def _family_quote(idx: DocIndex, verb: Token) -> QuoteRecord | None:
                 break
     if comp is None:
         return None
+    if rule == "indirect_position_object" and _agenda(verb):
+        rule = "indirect_agenda"
     lo, hi = idx.line_lo[verb.i], idx.line_hi[verb.i]
     if rule == "indirect_call_for":
         # the preposition's object and whatever follows it in the verb's phrase
@@ -256,11 +260,42 @@ def _family_quote(idx: DocIndex, verb: Token) -> QuoteRecord | None:
     speaker = subject(idx, verb, sent.start, sent.end - 1)
     if speaker is None or overlaps((speaker,), [content]):
         return None
-    if idx.text[speaker[0] : speaker[1]].lower() in _NOT_SOURCES:
+    if _not_a_source(idx, speaker, _NOT_SOURCES):
         return None
     kind = kind_of(idx.text[content[0] : content[1]])
     cue = (verb.idx, verb.idx + len(verb.text))
     return QuoteRecord((content,), speaker, cue, kind, CONFIDENCE[rule], rule=rule)
+
+
+#: Verbs whose object is a topic talked over, not a position held ("to discuss the
+#: situation in the region").
+_TOPIC_VERBS = lx.words("discuss")
+
+
+def _agenda(verb: Token) -> bool:
+    """``met Kulik to discuss the situation in the region``: the purpose of a meeting.
+
+    A topic verb as a ``to`` infinitive hanging on another verb names what a meeting was
+    for, not what anyone said or holds: kept with a low confidence (``indirect_agenda``),
+    the annotator decides.
+    """
+    return (
+        verb.lemma_.lower() in _TOPIC_VERBS
+        and verb.dep_ in ("advcl", "xcomp", "acl", "relcl")
+        and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
+    )
+
+
+def _not_a_source(idx: DocIndex, speaker: Span, words: Collection[str]) -> bool:
+    """Is the speaker mention one of ``words`` (``it``, ``which``...) that names no source?
+
+    A relative pronoun subject of a relative clause (``Kamin, who said ...``) is a source:
+    it stands for the noun the clause hangs on (:func:`annotator.nlp.speakers.subject`).
+    """
+    mention = idx.text[speaker[0] : speaker[1]].lower()
+    if mention not in words:
+        return False
+    return not is_relative_source(idx, speaker)
 
 
 def _inverted_report(idx: DocIndex, comp: Token, verb: Token) -> bool:

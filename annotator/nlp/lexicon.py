@@ -75,6 +75,16 @@ POSITION_VERBS = words(
 # ``indirect_wish``). On train 1-400 they add 2.1 points of all-attribution recall for 0.8
 # points of precision (bench/score_cached.py --min-confidence 0.4).
 SUPPORT_VERBS = words("support endorse oppose back defend reject")
+
+# Verbs that name or label something in someone's own words ("called the plan a
+# "gimmick"", "described him as a "con artist""): words in marks that hang on one of these
+# (or on a verb of the lists above) are the verb's subject's words (PolNeAR mixed quotes).
+NAMING_VERBS = words(
+    """
+    call describe label brand dub term refer characterize characterise deem consider
+    name nickname portray depict liken compare hail
+    """
+)
 WISH_VERBS = words("want plan seek agree")
 
 # Verbs of intention whose infinitive complement is what the source intends ("threatened

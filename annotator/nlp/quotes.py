@@ -30,7 +30,7 @@ indirect quotes are proposed.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 from spacy.tokens import Doc
@@ -39,6 +39,7 @@ from annotator.core.model import MARKS_INSIDE_DEFAULT
 from annotator.nlp.direct import WEAK_RULES, direct_quotes
 from annotator.nlp.docindex import DocIndex, QuoteRecord, Span, overlaps
 from annotator.nlp.indirect import indirect_quotes
+from annotator.nlp.learned import merge_learned
 from annotator.nlp.quotemarks import find_segments, group_runs, strip_marks
 from annotator.nlp.speaker_names import resolve_names
 
@@ -46,14 +47,24 @@ __all__ = ["QuoteRecord", "Span", "extract_quotes"]
 
 
 def extract_quotes(
-    doc: Doc, use_parse: bool = True, marks_inside: bool = MARKS_INSIDE_DEFAULT
+    doc: Doc,
+    use_parse: bool = True,
+    marks_inside: bool = MARKS_INSIDE_DEFAULT,
+    genders: Mapping[str, str] | None = None,
+    learned: Sequence[tuple[int, int, float]] = (),
 ) -> list[QuoteRecord]:
     """All quotes of ``doc`` (direct, mixed, indirect), ordered by their first fragment.
 
     ``marks_inside`` is the project setting of the same name: when False (the default
     guidelines' rule), a direct quote's fragments leave out their quotation marks and the
     comma before the closing mark (:func:`~annotator.nlp.quotemarks.strip_marks`); mixed
-    quotes keep theirs, as their marks sit inside the content.
+    quotes keep theirs, as their marks sit inside the content. ``genders`` maps speaker
+    names (and aliases) of the project's registry to the gender the analyst set
+    (``female``/``male``), used by pronoun resolution before the article's own signals.
+
+    ``learned``: content fragments of a trained model (start, end, confidence), added
+    where the rules found nothing (:func:`~annotator.nlp.learned.merge_learned` holds
+    the overlap rule).
 
     Spans are character offsets (code points) into ``doc.text``. With ``use_parse`` False,
     or on a doc without a parse, only the rules that need no trained model run (direct
@@ -73,10 +84,12 @@ def extract_quotes(
     # a title or scare quote inside reported speech belongs to it; elsewhere it stays
     held = _charset(records)
     records.extend(r for r in weak if not overlaps(r.content, held))
+    if learned:
+        records = merge_learned(idx, learned, records)
     if not marks_inside:
         records = [_without_marks(text, r) if r.kind == "direct" else r for r in records]
     records.sort(key=lambda r: (r.start, r.end))
-    return resolve_names(idx, records)
+    return resolve_names(idx, records, genders)
 
 
 def _without_marks(text: str, rec: QuoteRecord) -> QuoteRecord:

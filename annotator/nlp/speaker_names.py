@@ -30,11 +30,13 @@ walk back over all earlier entities (issue 16). Results are the same as that wal
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from functools import partial
 
 from annotator.core.speakers import HONORIFIC_GENDER, guess_gender
 from annotator.nlp import lexicon as lx
 from annotator.nlp.docindex import DocIndex, QuoteRecord, Span
+from annotator.nlp.speakers import is_relative_source
 
 #: How many earlier people a pronoun looks back over for one that agrees in gender.
 MAX_PRONOUN_CANDIDATES = 8
@@ -105,8 +107,13 @@ class NameIndex:
     words (:func:`clean_person_name`).
     """
 
-    def __init__(self, idx: DocIndex) -> None:
+    def __init__(self, idx: DocIndex, genders: Mapping[str, str] | None = None) -> None:
         self.idx = idx
+        #: canonical name or alias -> ``female``/``male``, as the analyst set it in the
+        #: project's speaker registry (compared case-insensitively)
+        self.registry_gender = {
+            k.casefold(): v for k, v in (genders or {}).items() if v in ("female", "male")
+        }
         ents = idx.ents
         self.labels: list[str] = []
         self.texts: list[str] = []
@@ -316,10 +323,39 @@ class NameIndex:
     def gender(self, name: str) -> str:
         """``female``/``male``/``unknown`` for a canonical person name of this article.
 
-        An honorific in the article decides, then a pronoun already resolved to the name,
-        then the first-name list (:func:`annotator.core.speakers.guess_gender`).
+        The analyst's gender in the project's speaker registry decides (``genders`` given
+        to :func:`resolve_names`), then an honorific in the article, then a pronoun already
+        resolved to the name, then the first-name list
+        (:func:`annotator.core.speakers.guess_gender`).
         """
-        return self.honorific_gender(name) or self.learned_gender.get(name) or guess_gender(name)
+        return (
+            self.registry_gender.get(name.casefold())
+            or self.honorific_gender(name)
+            or self.learned_gender.get(name)
+            or guess_gender(name)
+        )
+
+    def _has_label(self, label: str, k: int) -> bool:
+        return self.labels[k] == label
+
+    def nearest_group(self, at: int, labels: tuple[str, ...], not_before: int = -1) -> str | None:
+        """The text of the nearest organisation or group (entity labels ``labels``) named
+        outside quotes before ``at`` and not before ``not_before``, or None."""
+        ents = self.idx.ents
+        limit = bisect_left(self.idx.ent_starts, at)
+        best: int | None = None
+        for label in labels:
+            hits = self._matching(label, partial(self._has_label, label))
+            j = bisect_left(hits, limit)
+            if (
+                j > 0
+                and ents[hits[j - 1]][0] >= not_before
+                and (best is None or hits[j - 1] > best)
+            ):
+                best = hits[j - 1]
+        if best is None:
+            return None
+        return _strip_possessive(self.texts[best]).removeprefix("the ").removeprefix("The ")
 
     def nearest_agreeing(self, at: int, gender: str, not_before: int = -1) -> str | None:
         """The nearest person named outside quotes before ``at`` whose gender agrees.
@@ -345,26 +381,37 @@ def agrees(have: str, want: str) -> bool:
     return "unknown" in (have, want) or have == want
 
 
-def resolve_names(idx: DocIndex, records: list[QuoteRecord]) -> list[QuoteRecord]:
-    """Fill speaker_text and speaker_name: the mention, and the named speaker it refers to."""
-    names = NameIndex(idx)
+def resolve_names(
+    idx: DocIndex, records: list[QuoteRecord], genders: Mapping[str, str] | None = None
+) -> list[QuoteRecord]:
+    """Fill speaker_text and speaker_name: the mention, and the named speaker it refers to.
+
+    ``genders``: canonical speaker name or alias -> ``female``/``male`` from the project's
+    speaker registry (set by the analyst); it overrides the article's own gender signals
+    when a pronoun is resolved (:meth:`NameIndex.gender`).
+    """
+    names = NameIndex(idx, genders)
     out = []
     last_person: str | None = None
     last_person_at = -1
     last_org: str | None = None
+    last_org_at = -1
     for rec in records:
         if rec.speaker is None:
             out.append(rec)
             continue
         a, b = rec.speaker
         mention = idx.text[a:b]
-        if for_someone_else(mention):
+        # "Kamin, who said": the noun the relative clause hangs on names the speaker
+        named = _relative_antecedent(idx, rec.speaker) or rec.speaker
+        named_text = idx.text[named[0] : named[1]]
+        if for_someone_else(named_text):
             name, label = None, None
         else:
-            name, label = _name_in(idx, names, rec.speaker)
+            name, label = _name_in(idx, names, named)
             if name is None and label is None:
                 name, label = _resolve_reference(
-                    names, mention, a, last_person, last_org, last_person_at
+                    names, named_text, named[0], last_person, last_org, last_person_at, last_org_at
                 )
         if name is not None:
             if label == "PERSON":
@@ -373,7 +420,7 @@ def resolve_names(idx: DocIndex, records: list[QuoteRecord]) -> list[QuoteRecord
                 if pronoun is not None and names.gender(name) == "unknown":
                     names.learned_gender[name] = pronoun
             elif label == "ORG":
-                last_org = name
+                last_org, last_org_at = name, a
         out.append(
             QuoteRecord(
                 rec.content,
@@ -387,6 +434,28 @@ def resolve_names(idx: DocIndex, records: list[QuoteRecord]) -> list[QuoteRecord
             )
         )
     return out
+
+
+def _relative_antecedent(idx: DocIndex, span: Span) -> Span | None:
+    """For a relative pronoun mention (``who`` in ``Mr. Kamin, who said``), the noun its
+    clause hangs on with the names and titles before it; None for any other mention."""
+    if not is_relative_source(idx, span):
+        return None
+    noun = idx.doc[idx.token_at(span[0])].head.head
+    left = noun.i
+    while (
+        left - 1 >= 0
+        and idx.doc[left - 1].head.i == noun.i
+        and idx.doc[left - 1].dep_
+        in (
+            "compound",
+            "det",
+            "amod",
+            "poss",
+        )
+    ):
+        left -= 1
+    return idx.span_of(left, noun.i)
 
 
 def for_someone_else(mention: str) -> bool:
@@ -496,6 +565,7 @@ def _resolve_reference(
     last_person: str | None,
     last_org: str | None,
     last_person_at: int = -1,
+    last_org_at: int = -1,
 ) -> tuple[str | None, str | None]:
     """A pronoun or description ("he", "the minister") -> the nearest compatible name.
 
@@ -517,7 +587,13 @@ def _resolve_reference(
             return last_person, "PERSON"
         name = names.nearest_agreeing(at, want)
         return (name, "PERSON") if name is not None else (None, None)
-    if head in ("it", "they"):
+    if head in ("it", "they", "them"):
+        # organisations and groups first: the nearer of the last organisation speaker and
+        # the last organisation (or, for "they", group: NORP) named outside quotes
+        labels = ("ORG", "NORP") if head != "it" else ("ORG",)
+        near = names.nearest_group(at, labels, not_before=last_org_at)
+        if near is not None:
+            return near, "ORG"
         return (last_org, "ORG") if last_org else (None, None)
     if mention[:1].isupper() and words[0] not in ("the", "a", "an", "this", "that"):
         # a name the tagger missed: "Obi" after "Councillor Marcus Obi"

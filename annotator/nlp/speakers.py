@@ -18,6 +18,8 @@ from spacy.tokens import Doc, Token
 from annotator.nlp import lexicon as lx
 from annotator.nlp.docindex import DocIndex, Span
 
+#: Relative pronouns that stand for the noun their clause hangs on ("Kamin, who said").
+RELATIVE_PRONOUNS = frozenset({"who", "that", "which"})
 #: A speaker mention longer than this is cut down around its head.
 MAX_SPEAKER_TOKENS = 30
 
@@ -36,8 +38,10 @@ def subject(idx: DocIndex, cue: Token, lo: int, hi: int) -> Span | None:
             return None
         for child in tok.children:
             if child.dep_ == "nsubj":
-                if child.lower_ in ("who", "that", "which") and tok.dep_ == "relcl":
-                    return clip_subtree(idx, tok.head, lo, hi, head_only=True)
+                if child.lower_ in RELATIVE_PRONOUNS and tok.dep_ == "relcl":
+                    # "Kamin, who said ...": the relative pronoun is the source mention
+                    # (PolNeAR), its noun gives the name (speaker_names.resolve_names)
+                    return clip_subtree(idx, child, lo, hi, head_only=True)
                 return clip_subtree(idx, child, lo, hi)
             if child.dep_ == "agent":
                 for grand in child.children:
@@ -132,6 +136,16 @@ def speaker_by_position(idx: DocIndex, cue: int, lo: int, hi: int, side: str) ->
     while first <= end and doc[first].lower_ in lx.CLAUSE_OPENERS:
         first += 1
     return idx.span_of(first, end)
+
+
+def is_relative_source(idx: DocIndex, span: Span) -> bool:
+    """Is ``span`` the relative pronoun subject of a relative clause (``who`` in ``Kamin,
+    who said``), which stands for the noun the clause hangs on?"""
+    i = idx.token_at(span[0])
+    if i >= idx.n or not idx.has_dep:
+        return False
+    tok = idx.doc[i]
+    return tok.lower_ in RELATIVE_PRONOUNS and tok.dep_ == "nsubj" and tok.head.dep_ == "relcl"
 
 
 def only_punct(idx: DocIndex, lo: int, hi: int) -> bool:

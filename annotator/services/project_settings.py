@@ -11,6 +11,10 @@ from annotator.store.project import Project
 
 #: The bundled guidelines shown while a project has none of its own.
 DEFAULT_GUIDELINES = "guidelines.md"
+#: The project setting naming the detector the window uses: null for the rules alone, else
+#: the name of a trained model (a folder of :func:`annotator.services.training
+#: .default_models_dir`), so a project mailed to a colleague names the same model.
+DETECTOR_SETTING = "detector_model"
 
 
 def read_resource(name: str) -> str:
@@ -65,3 +69,20 @@ def save_settings(project: Project, new: ProjectSettings, actor: str) -> list[st
             project.set_setting(MARKS_INSIDE_SETTING, new.marks_inside, actor=actor)
             written.append(MARKS_INSIDE_SETTING)
     return written
+
+
+def detector_choice(project: Project) -> str | None:
+    """The trained model this project detects with (its name), or None for the rules alone
+    (also for a stored value that is not a non-empty string)."""
+    value = project.get_setting(DETECTOR_SETTING)
+    return value if isinstance(value, str) and value.strip() else None
+
+
+def set_detector_choice(project: Project, name: str | None, actor: str) -> bool:
+    """Store the detector choice (``name`` of a trained model, None: rules alone); return
+    whether it changed. Raises what the store raises for a read-only or busy project."""
+    name = name.strip() if name and name.strip() else None
+    if name == detector_choice(project):
+        return False
+    project.set_setting(DETECTOR_SETTING, name, actor=actor)
+    return True

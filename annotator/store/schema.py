@@ -259,6 +259,34 @@ def _m0006_detections_and_scale_indexes(db: Database) -> None:
     )
 
 
+@migrations(name="0007_learning")
+def _m0007_learning(db: Database) -> None:
+    """What learning from the analysts needs (issue 13).
+
+    ``annotations_suggestion``: annotations by the suggestion they decide. Re-detection
+    deletes the open suggestions of many articles: without this index every deleted
+    suggestion makes SQLite scan all annotations for the ``ON DELETE SET NULL`` link, and
+    the "is it still open" probe of the next-most-useful ranking scans them too.
+
+    ``article_uncertainty``: a trained model's uncertainty about an article (0..0.5, see
+    :func:`annotator.nlp.learned.article_uncertainty`) from the latest re-detection of
+    that article, one row per article, so "Next most useful article" can rank by it.
+    """
+    db.executescript(
+        """
+        CREATE INDEX IF NOT EXISTS annotations_suggestion ON annotations(suggestion_id);
+        CREATE TABLE IF NOT EXISTS article_uncertainty (
+            article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+            detector_version TEXT NOT NULL,
+            uncertainty REAL NOT NULL CHECK (uncertainty >= 0 AND uncertainty <= 0.5),
+            measured_at TEXT NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS article_uncertainty_rank
+            ON article_uncertainty(uncertainty DESC, article_id);
+        """
+    )
+
+
 def known_migration_names() -> list[str]:
     """Names of the migrations this program knows, in order."""
     return [m.name for m in migrations._migrations]

@@ -41,11 +41,12 @@ from annotator.ui.controllers.position import PositionController
 from annotator.ui.controllers.read_only import ReadOnlyController
 from annotator.ui.controllers.search import SearchController
 from annotator.ui.controllers.settings import SettingsController
+from annotator.ui.detector_commands import DetectorCommands
 from annotator.ui.dialogs import ShortcutSheet, shortcut_sheet_html
 from annotator.ui.project_commands import remember_project
 from annotator.ui.quote_panel import QuotePanel
 from annotator.ui.status import StatusArea
-from annotator.ui.window_commands import SETTINGS_ANNOTATOR, WindowCommands
+from annotator.ui.window_commands import SETTINGS_ANNOTATOR
 from annotator.ui.workers import default_loader
 
 #: Article-list rows read per page (one indexed query of a few tens of milliseconds).
@@ -54,7 +55,7 @@ LIST_PAGE = 500
 CHECKPOINT_POLL_MS = 250
 
 
-class MainWindow(WindowCommands):
+class MainWindow(DetectorCommands):
     """The window an analyst spends the day in.
 
     Args:
@@ -114,6 +115,7 @@ class MainWindow(WindowCommands):
             st.read_only_label,
         )
         self._build_controllers(pipeline_loader or default_loader(model))
+        self._build_detector()
         # the .db alone stays whole: a burst of writes is checkpointed once it is over
         self._checkpoint_timer = QTimer(self)
         self._checkpoint_timer.setInterval(CHECKPOINT_POLL_MS)
@@ -470,7 +472,7 @@ class MainWindow(WindowCommands):
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/splitter", self.splitter.saveState())
         self.settings.sync()
-        for ctl in (self.detection, self.importer):
+        for ctl in (self.detection, self.importer, self.trainer):
             ctl.shutdown()
         self.names.closing = True
         self.pool.waitForDone(30000)

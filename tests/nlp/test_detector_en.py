@@ -216,7 +216,9 @@ def test_titles_and_scare_quotes_are_kept_with_a_low_confidence(detect: Detect) 
     assert [content(text, q) for q in quotes] == [["Good Morning Britain"], ["gimmick."]]
     for q in quotes:
         assert q.confidence is not None and q.confidence <= 0.3
-        assert q.speaker_spans == ()
+    # a title after "appeared on" has no speaker; the scare quote is the hosts' word
+    assert quotes[0].speaker_spans == ()
+    assert speaker(text, quotes[1]) == "the hosts"
 
 
 def test_every_quote_has_kind_and_confidence(detect: Detect) -> None:

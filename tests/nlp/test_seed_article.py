@@ -69,3 +69,9 @@ def test_seed_article_in_rules_only_mode(detect_rules: Detect, seed_text: str) -
     quotes = detect_rules(seed_text)
     assert [q.kind for q in quotes] == ["direct", "direct"]
     assert [speaker(seed_text, q) for q in quotes] == ["the ministry", "the minister"]
+
+
+def test_meeting_agenda_is_a_low_confidence_suggestion(detect: Detect, seed_text: str) -> None:
+    # "met with ... Kulik to discuss the situation in the region": a meeting's purpose
+    q = find(seed_text, detect(seed_text), "the situation in the region")
+    assert q.confidence is not None and q.confidence < 0.4

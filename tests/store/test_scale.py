@@ -91,14 +91,18 @@ def test_deleting_an_article_drops_its_detections(project: Project) -> None:
 
 
 def _downgrade(path: Path) -> None:
-    """Make ``path`` look like a file written before the detections migration."""
-    name = next(n for n in known_migration_names() if "detections" in n)
+    """Make ``path`` look like a file written before the detections migration (and the
+    ones after it)."""
+    names = known_migration_names()
+    later = names[next(i for i, n in enumerate(names) if "detections" in n) :]
     con = sqlite3.connect(path)
     con.executescript(
         "DROP TABLE detections; DROP INDEX article_progress_recent;"
         " DROP INDEX annotations_spans; DROP INDEX annotations_annotator;"
+        # 0007_learning
+        " DROP TABLE article_uncertainty; DROP INDEX annotations_suggestion;"
     )
-    con.execute("DELETE FROM _sqlite_migrations WHERE name = ?", [name])
+    con.executemany("DELETE FROM _sqlite_migrations WHERE name = ?", [(n,) for n in later])
     con.commit()
     con.close()
 

@@ -1,0 +1,124 @@
+"""``annotator train PROJECT.db -o MODEL_DIR [--annotator NAME ... | --gold] [...]``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import threading
+from pathlib import Path
+from typing import Any
+
+from annotator.commands import CliError
+from annotator.services.training import (
+    EpochReport,
+    TrainOptions,
+    direct_f1,
+    train_from_project,
+)
+
+
+def register(sub: Any) -> None:
+    p: argparse.ArgumentParser = sub.add_parser(
+        "train",
+        help="train the detector on a project's accepted quotes (a spaCy model folder)",
+        description=(
+            "Train the detector's learned part (a CRF over the parse) on the accepted quotes "
+            "of PROJECT.db; tokens outside them, rejected suggestions included, are "
+            "negatives. Writes a spaCy pipeline folder that `annotator detect --model DIR` "
+            "and the window use with the rules. A line per training round gives the dev "
+            "scores; Ctrl+C stops and keeps the best model so far. The project is only read."
+        ),
+    )
+    p.add_argument("project", help="the project file (.db)")
+    p.add_argument("-o", "--output", required=True, metavar="MODEL_DIR", help="model folder")
+    who = p.add_mutually_exclusive_group()
+    who.add_argument(
+        "--annotator",
+        action="append",
+        metavar="NAME",
+        help="learn from this annotator's quotes (repeat for several); default: everybody's, "
+        "when each article has one annotator",
+    )
+    who.add_argument("--gold", action="store_true", help="learn from the reviewed (gold) quotes")
+    p.add_argument(
+        "--dev-fraction",
+        type=float,
+        default=0.2,
+        metavar="F",
+        help="share of the annotated articles held out to score each round (default 0.2)",
+    )
+    p.add_argument("--seed", type=int, default=0, help="seed of the train/dev split (default 0)")
+    p.add_argument(
+        "--max-minutes",
+        type=float,
+        metavar="M",
+        help="stop after the round running at M minutes (the best model so far stays)",
+    )
+    p.add_argument(
+        "--base-model",
+        metavar="NAME",
+        help="the English pipeline whose parse the model reads (default: the installed one; "
+        "rules-only: none)",
+    )
+    p.set_defaults(func=run)
+
+
+def _direct(dev: dict[str, float]) -> str:
+    value = direct_f1(dev)
+    return "n/a (no direct quote held out)" if value is None else f"{100 * value:.1f}"
+
+
+def _line(report: EpochReport) -> str:
+    d = report.dev
+    mark = "  * best, saved" if report.best else ""
+    return (
+        f"round {report.epoch}: {report.seconds:.0f} s, loss {report.loss:.0f} | dev all "
+        f"lenient F1 {100 * d['all_lenient_f1']:.1f} (P {100 * d['all_lenient_p']:.1f} "
+        f"R {100 * d['all_lenient_r']:.1f}), strict F1 {100 * d['all_strict_f1']:.1f} | "
+        f"direct lenient F1 {_direct(d)}{mark}"
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    names: list[str] = []
+    for value in args.annotator or []:
+        names.extend(n.strip() for n in value.split(",") if n.strip())
+    options = TrainOptions(
+        annotators=tuple(dict.fromkeys(names)),
+        gold=bool(args.gold),
+        dev_fraction=args.dev_fraction,
+        seed=args.seed,
+        max_minutes=args.max_minutes,
+        base_model=args.base_model,
+    )
+    out = Path(args.output)
+    interrupted = threading.Event()
+
+    def progress(report: EpochReport) -> None:
+        print(_line(report), file=sys.stderr, flush=True)
+
+    print(f"annotator: training on {args.project} -> {out}", file=sys.stderr, flush=True)
+    try:
+        result = train_from_project(
+            Path(args.project), out, options, progress=progress, should_stop=interrupted.is_set
+        )
+    except KeyboardInterrupt:
+        # Ctrl+C outside CRFsuite's loop (parsing, scoring, writing): the best model so
+        # far is whole (written by rename), or there is none
+        from annotator.services.training import model_info
+
+        if model_info(out) is not None:
+            raise CliError(f"interrupted; the best model so far is in {out}", 130) from None
+        raise CliError(
+            "interrupted before the first model was saved; nothing was written", 130
+        ) from None
+    d = result.best_dev
+    how = "stopped early" if result.stopped_early else f"{result.epochs} rounds"
+    print(
+        f"Trained on {result.train_articles} articles ({result.dev_articles} held out) in "
+        f"{result.seconds / 60:.1f} min ({how}); best dev: all lenient F1 "
+        f"{100 * d['all_lenient_f1']:.1f}, strict F1 {100 * d['all_strict_f1']:.1f}, direct "
+        f"lenient F1 {_direct(d)}. Model: {result.model_dir}",
+        flush=True,
+    )
+    return 0

@@ -1,0 +1,457 @@
+"""The trained part of the detector: a linear-chain CRF that tags quote content per token.
+
+A project's accepted quotes teach a CRF (CRFsuite through ``python-crfsuite``) to label
+every token ``B`` (first token of a content fragment), ``I`` (inside one) or ``O``. The
+features (:func:`token_features`) are the word and its neighbours, the tagger's and the
+parser's labels, and what the parse says about the token's place in reported speech: the
+reporting verb it hangs under and by which relation (``ccomp`` of ``say``), whether it is
+in that verb's subject, the distance to the nearest reporting verb of its sentence,
+whether it is inside quotation marks, whether the sentence holds ``according to``. These
+follow the feature sets of the CRF attribution extractors for PARC 3.0 (Pareti, 2015;
+Scheible et al., 2016), on spaCy's parse. On a Doc without a parse (the rules-only base)
+only the word, shape and quotation-mark features are there.
+
+The component ``annotator_learned_quotes`` writes the tagged fragments to
+``doc.spans["learned"]`` (label ``CONTENT``) with each fragment's confidence (the mean
+marginal probability of its tokens' labels) in ``doc.spans["learned"].attrs["confidence"]``
+(a list, one float in 0..1 per span; fragments under the model's ``min_confidence``, chosen
+on the dev part in training, are left out), and the article's uncertainty in
+``doc._.quote_uncertainty`` (a float in 0..0.5, see :func:`article_uncertainty`).
+:func:`merge_learned` merges those fragments with the rules' quotes (the overlap rule is
+there).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from spacy.language import Language
+from spacy.tokens import Doc, Token
+
+from annotator.nlp import lexicon as lx
+from annotator.nlp.docindex import DocIndex, QuoteRecord, kind_of, overlaps
+from annotator.nlp.quotemarks import find_segments
+from annotator.nlp.speakers import subject
+
+LEARNED = "learned"
+FACTORY = "annotator_learned_quotes"
+MODEL_FILE = "model.crfsuite"
+#: Bumped when :func:`token_features` changes: a model trained on other features is refused.
+FEATURES_VERSION = 1
+LABELS = ("B", "I", "O")
+
+if not Doc.has_extension("quote_uncertainty"):
+    Doc.set_extension("quote_uncertainty", default=None)
+
+_CUE_LEMMAS = lx.SPEECH_VERBS | lx.CLAUSE_VERBS | lx.OBJECT_VERBS | lx.POSITION_VERBS
+_QUOTE_CHARS = frozenset("\"“”«»‘’'")
+
+
+def _bucket(n: int) -> str:
+    """A distance in tokens as a coarse bucket (0, 1, 2, 3-4, 5-8, 9-16, far)."""
+    if n <= 2:
+        return str(n)
+    if n <= 4:
+        return "3-4"
+    if n <= 8:
+        return "5-8"
+    if n <= 16:
+        return "9-16"
+    return "far"
+
+
+def _word(tok: Token) -> str:
+    return tok.lower_ if len(tok.lower_) <= 20 else tok.shape_
+
+
+def _is_cue(idx: DocIndex, tok: Token) -> bool:
+    if idx.has_lemma and idx.has_pos:
+        return tok.pos_ in ("VERB", "AUX") and tok.lemma_.lower() in _CUE_LEMMAS
+    return idx.is_cue(tok)
+
+
+def token_features(doc: Doc, use_parse: bool = True) -> list[list[str]]:
+    """One list of string features per token of ``doc`` (the CRF's input).
+
+    ``use_parse`` False leaves out the tagger's and parser's features even when the Doc
+    has them (the surface-only variant measured in ``bench/bench_train.py``). Linear in
+    the tokens, apart from the walk up each token's heads (at most 8 steps).
+    """
+    text = doc.text
+    idx = DocIndex(doc, find_segments(text), use_parse, text)
+    n = len(doc)
+    has_dep, has_pos = idx.has_dep, idx.has_pos
+    cues = [_is_cue(idx, tok) for tok in doc]
+    # sentence of each token, sentence-level flags, nearest cue before / after
+    sent_of = [0] * n
+    sent_flags: list[list[str]] = []
+    sents = list(doc.sents) if (has_dep or doc.has_annotation("SENT_START")) else [doc[:]]
+    for k, sent in enumerate(sents):
+        flags = []
+        lowered = {t.lower_ for t in sent}
+        if any(cues[t.i] for t in sent):
+            flags.append("s_cue")
+        if "according" in lowered:
+            flags.append("s_according")
+        if any(t.text in _QUOTE_CHARS or t.is_quote for t in sent):
+            flags.append("s_mark")
+        if any(idx.in_quote[t.i] for t in sent):
+            flags.append("s_inquote")
+        sent_flags.append(flags)
+        for t in sent:
+            sent_of[t.i] = k
+    prev_cue = [-1] * n
+    last = -1
+    for i in range(n):
+        prev_cue[i] = last
+        if cues[i]:
+            last = i
+    next_cue = [-1] * n
+    last = -1
+    for i in range(n - 1, -1, -1):
+        next_cue[i] = last
+        if cues[i]:
+            last = i
+    words = [_word(t) for t in doc]
+    pos = [t.pos_ if has_pos else "" for t in doc]
+    out: list[list[str]] = []
+    for i, tok in enumerate(doc):
+        k = sent_of[i]
+        f = [
+            "bias",
+            "w=" + words[i],
+            "suf=" + words[i][-3:],
+            "shape=" + tok.shape_[:4],
+        ]
+        if tok.is_punct:
+            f.append("punct")
+        if "\n" in tok.text:
+            f.append("newline")
+        if tok.is_quote or tok.text in _QUOTE_CHARS:
+            f.append("mark")
+        if idx.in_quote[i]:
+            f.append("inquote")
+        if tok.is_sent_start:
+            f.append("sent_start")
+        if i + 1 == n or doc[i + 1].is_sent_start:
+            f.append("sent_end")
+        for d in (-2, -1, 1, 2):
+            j = i + d
+            if 0 <= j < n:
+                f.append(f"w{d}={words[j]}")
+                if has_pos:
+                    f.append(f"p{d}={pos[j]}")
+            else:
+                f.append(f"w{d}=<edge>")
+        f.extend(sent_flags[k])
+        for name, j in (("prevcue", prev_cue[i]), ("nextcue", next_cue[i])):
+            if j >= 0 and sent_of[j] == k:
+                f.append(f"{name}={_bucket(abs(i - j))}")
+        if cues[i]:
+            f.append("cue")
+        if has_pos:
+            f.append("pos=" + pos[i])
+            f.append("tag=" + tok.tag_)
+        if has_dep:
+            f.extend(_dep_features(tok, cues))
+        out.append(f)
+    return out
+
+
+def _dep_features(tok: Token, cues: Sequence[bool]) -> list[str]:
+    """Where ``tok`` hangs in the parse: its relation, its head, the governing cue."""
+    head = tok.head
+    f = ["dep=" + tok.dep_, "hpos=" + head.pos_, "hdep=" + head.dep_]
+    if head.pos_ in ("VERB", "AUX"):
+        f.append("hlemma=" + head.lemma_.lower())
+    child = tok
+    cur = tok
+    for depth in range(8):
+        parent = cur.head
+        if parent is cur:
+            f.append("no_cue_above")
+            break
+        child, cur = cur, parent
+        if cues[cur.i]:
+            rel = child.dep_
+            f.append("gov_rel=" + rel)
+            f.append("gov=" + cur.lemma_.lower() + "|" + rel)
+            f.append("gov_depth=" + _bucket(depth))
+            if rel in ("nsubj", "nsubjpass", "agent"):
+                f.append("in_cue_subject")
+            break
+        if cur.lower_ == "according":
+            f.append("under_according")
+            break
+    return f
+
+
+def _labels_from_spans(doc: Doc, spans: Iterable[tuple[int, int]]) -> list[str]:
+    """``B``/``I``/``O`` per token of ``doc`` from content fragments (character offsets)."""
+    labels = ["O"] * len(doc)
+    for a, b in sorted(spans):
+        span = doc.char_span(a, b, alignment_mode="expand")
+        if span is None or len(span) == 0:
+            continue
+        for j, t in enumerate(span):
+            if labels[t.i] == "O":
+                labels[t.i] = "B" if j == 0 else "I"
+    return labels
+
+
+def token_labels(doc: Doc, content: Iterable[tuple[int, int]]) -> list[str]:
+    """The training labels of ``doc``: ``B``/``I`` for the tokens of the accepted quotes'
+    content fragments ``content`` (character offsets), ``O`` for every other token (the
+    tokens of rejected suggestions included: they are the negatives)."""
+    return _labels_from_spans(doc, content)
+
+
+class LearnedQuotes:
+    """The ``annotator_learned_quotes`` component: CRF tags to ``doc.spans["learned"]``.
+
+    ``model_bytes`` is a CRFsuite model file's content (empty: the component tags nothing,
+    as before training). ``model_name`` and ``model_hash`` (the first 12 hex digits of the
+    SHA-1 of the bytes) name the detector in the suggestions' version string.
+    """
+
+    def __init__(self, name: str = FACTORY, model_name: str = "") -> None:
+        self.name = name
+        self.model_name = model_name
+        self.model_bytes = b""
+        self.model_hash = ""
+        self.info: dict[str, Any] = {}
+        #: fragments below this confidence are dropped (chosen on the dev part in training)
+        self.min_confidence = 0.0
+        self._tagger: Any = None
+
+    # -- the model -----------------------------------------------------------------------
+
+    def set_model(self, data: bytes, info: dict[str, Any] | None = None) -> None:
+        """Use the CRFsuite model ``data`` (the bytes of a model file)."""
+        import pycrfsuite
+
+        self.model_bytes = data
+        self.model_hash = hashlib.sha1(data).hexdigest()[:12] if data else ""
+        if info is not None:
+            self.info = dict(info)
+            self.min_confidence = float(self.info.get("min_confidence", 0.0))
+        self._tagger = None
+        if data:
+            tagger = pycrfsuite.Tagger()
+            tagger.open_inmemory(data)
+            self._tagger = tagger
+
+    # -- tagging -------------------------------------------------------------------------
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans, confidence, uncertainty = self.predict(doc)
+        kept = [k for k, c in enumerate(confidence) if c >= self.min_confidence]
+        spans = [spans[k] for k in kept]
+        confidence = [confidence[k] for k in kept]
+        group = [doc[a:b] for a, b in spans]
+        for span in group:
+            span.label_ = "CONTENT"
+        doc.spans[LEARNED] = group
+        doc.spans[LEARNED].attrs["confidence"] = confidence
+        doc._.quote_uncertainty = uncertainty
+        return doc
+
+    def predict(self, doc: Doc) -> tuple[list[tuple[int, int]], list[float], float]:
+        """(token ranges of the tagged fragments, their confidences, the uncertainty)."""
+        if self._tagger is None or len(doc) == 0:
+            return [], [], 0.0
+        return tag_doc(self._tagger, doc, token_features(doc))
+
+    # -- serialisation (spaCy calls these for nlp.to_disk / spacy.load) ------------------
+
+    def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
+        p = Path(path)
+        p.mkdir(parents=True, exist_ok=True)
+        (p / MODEL_FILE).write_bytes(self.model_bytes)
+        meta = {
+            "model_name": self.model_name,
+            "model_hash": self.model_hash,
+            "features_version": FEATURES_VERSION,
+            "info": self.info,
+        }
+        (p / "learned.json").write_text(json.dumps(meta, indent=1), encoding="utf-8")
+
+    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> LearnedQuotes:
+        p = Path(path)
+        meta = json.loads((p / "learned.json").read_text(encoding="utf-8"))
+        if meta.get("features_version") != FEATURES_VERSION:
+            raise ValueError(
+                f"{p}: trained with features version {meta.get('features_version')}, this "
+                f"program reads version {FEATURES_VERSION}: train the model again"
+            )
+        self.model_name = str(meta.get("model_name") or self.model_name)
+        self.set_model((p / MODEL_FILE).read_bytes(), meta.get("info") or {})
+        return self
+
+
+def tag_doc(
+    tagger: Any, doc: Doc, features: list[list[str]]
+) -> tuple[list[tuple[int, int]], list[float], float]:
+    """Tag ``doc`` with a CRFsuite ``tagger``: fragments (token ranges, end exclusive, at
+    least 2 tokens with a word character), their confidences, and the article uncertainty
+    (:func:`article_uncertainty` of the per-token probability of ``O``)."""
+    labels = tagger.tag(features)
+    p_out = [tagger.marginal("O", i) for i in range(len(labels))]
+    spans: list[tuple[int, int]] = []
+    confidence: list[float] = []
+    start = -1
+    for i, lab in enumerate([*labels, "O"]):
+        if start >= 0 and lab != "I":
+            if _worth(doc, start, i):
+                spans.append((start, i))
+                confidence.append(sum(1.0 - p for p in p_out[start:i]) / (i - start))
+            start = -1
+        if lab == "B" or (lab == "I" and start < 0):
+            start = i
+    return spans, confidence, article_uncertainty(p_out)
+
+
+def _worth(doc: Doc, a: int, b: int) -> bool:
+    words = [t for t in doc[a:b] if not (t.is_punct or t.is_space or t.is_quote)]
+    return len(words) >= 2
+
+
+def article_uncertainty(p_outside: Sequence[float]) -> float:
+    """How unsure the model is about an article: the mean over its tokens of
+    ``min(p, 1 - p)``, ``p`` being the probability that the token is outside every quote.
+
+    A float in 0..0.5 (0: every token certain; 0.5: every token a coin flip); 0.0 for an
+    empty article. Higher first is the "next most useful article" order (uncertainty
+    sampling, Lewis and Gale, 1994).
+    """
+    if not p_outside:
+        return 0.0
+    return sum(min(p, 1.0 - p) for p in p_outside) / len(p_outside)
+
+
+@Language.factory(FACTORY, default_config={"model_name": ""})
+def make_learned_quotes(nlp: Language, name: str, model_name: str) -> LearnedQuotes:
+    """Factory registered with spaCy (also through the ``spacy_factories`` entry point, so
+    ``spacy.load(MODEL_DIR)`` finds it in a fresh process)."""
+    return LearnedQuotes(name, model_name)
+
+
+# -- from tagged fragments to quotes ----------------------------------------------------------
+
+
+def learned_spans(doc: Doc) -> list[tuple[int, int, float]]:
+    """The fragments the trained component wrote on ``doc``: (start char, end char,
+    confidence); empty when the pipeline has no trained component."""
+    if LEARNED not in doc.spans:
+        return []
+    group = doc.spans[LEARNED]
+    conf = list(group.attrs.get("confidence", []))
+    out = []
+    for k, span in enumerate(group):
+        c = float(conf[k]) if k < len(conf) else 0.5
+        out.append((span.start_char, span.end_char, c))
+    return out
+
+
+#: The overlap rule's variant: learned bounds replace those of the rules' reported speech.
+REPLACE_INDIRECT_BOUNDS = True
+
+
+def merge_learned(
+    idx: DocIndex, learned: Sequence[tuple[int, int, float]], records: Sequence[QuoteRecord]
+) -> list[QuoteRecord]:
+    """The rules' ``records`` with the trained fragments ``learned`` merged in.
+
+    The overlap rule: a trained fragment that overlaps exactly one rule quote, an
+    ``indirect`` one (reported speech, whose bounds the rules guess from the parse), and
+    not that quote's speaker, gives that quote its content bounds; the rule keeps its cue,
+    speaker and confidence. A fragment that overlaps any other rule quote (direct or
+    mixed: the quotation marks fix their bounds) or several is dropped. Every other
+    fragment becomes a quote of its own, ``indirect`` (``mixed`` when it holds quotation
+    marks), rule ``learned``, with the model's confidence; its cue is the reporting verb
+    it hangs under (the fragment's head's nearest head outside it, or a reporting verb or
+    ``according`` attached to it), and its speaker that cue's subject as the rules find it
+    (:func:`annotator.nlp.speakers.subject`), resolved to a name with the rules' quotes.
+    Fragments are character offsets (start, end, confidence in 0..1).
+    """
+    out = list(records)
+    replaced: set[int] = set()
+    taken = sorted(span for r in records for span in r.content)
+    for a, b, conf in learned:
+        got = idx.span_of(idx.token_at(a), _last_token(idx, b))
+        if got is None:
+            continue
+        hits = [k for k, r in enumerate(records) if overlaps([got], sorted(r.content))]
+        if hits:
+            if not REPLACE_INDIRECT_BOUNDS or len(hits) > 1:
+                continue
+            k = hits[0]
+            rec = out[k]
+            if k in replaced or rec.kind != "indirect" or rec.rule == "learned":
+                continue
+            if rec.speaker is not None and overlaps([got], [rec.speaker]):
+                continue
+            others = sorted(s for j, r in enumerate(out) if j != k for s in r.content)
+            if overlaps([got], others):
+                continue
+            out[k] = replace(rec, content=(got,))
+            replaced.add(k)
+            continue
+        if overlaps([got], taken) or overlaps([got], sorted(s for r in out for s in r.content)):
+            continue
+        first, last = idx.token_at(got[0]), _last_token(idx, got[1])
+        cue = _cue_of(idx, first, last) if idx.has_dep else None
+        speaker = None
+        cue_span = None
+        if cue is not None:
+            lo, hi = idx.line_lo[cue.i], idx.line_hi[cue.i]
+            speaker = subject(idx, cue, lo, hi)
+            if speaker is not None and overlaps([speaker], [got]):
+                speaker = None
+            cue_span = (cue.idx, cue.idx + len(cue.text))
+        out.append(
+            QuoteRecord(
+                (got,),
+                speaker,
+                cue_span,
+                kind_of(idx.text[got[0] : got[1]]),
+                round(float(conf), 3),
+                rule="learned",
+            )
+        )
+    return out
+
+
+def _last_token(idx: DocIndex, end: int) -> int:
+    """Index of the last token starting before character ``end``."""
+    return max(0, idx.token_at(end) - 1)
+
+
+def _cue_of(idx: DocIndex, first: int, last: int) -> Token | None:
+    doc = idx.doc
+    inside = range(first, last + 1)
+    roots = [doc[i] for i in inside if not first <= doc[i].head.i <= last or doc[i].head.i == i]
+    fallback: Token | None = None
+    for root in roots:
+        cur = root
+        for _ in range(4):
+            if cur.head is cur:
+                break
+            cur = cur.head
+            if first <= cur.i <= last:
+                continue
+            if cur.lower_ == "according" or _is_cue(idx, cur):
+                return cur
+            if fallback is None and cur.pos_ == "VERB":
+                fallback = cur
+        for child in root.children:
+            if first <= child.i <= last:
+                continue
+            if child.lower_ == "according" or (_is_cue(idx, child) and child.dep_ == "parataxis"):
+                return child
+    return fallback

@@ -1,0 +1,572 @@
+"""Train the detector's learned part on a project's own annotations (issue 13). No Qt.
+
+:func:`train_from_project` reads a project (its own read-only connection: it may run in a
+worker thread while the window keeps writing), parses the annotated articles with the
+base English pipeline, and trains the CRF of :mod:`annotator.nlp.learned` on them. The
+result is a spaCy pipeline directory (the base pipeline's components plus
+``annotator_learned_quotes``) that ``spacy.load`` opens and ``annotator detect --model
+DIR`` uses with the rules (:func:`annotator.nlp.pipeline.load_pipeline`).
+
+What it learns from:
+
+- ``TrainOptions.annotators`` named: those annotators' accepted quotes; when several of
+  them annotated one article, the article's quotes are their union (each content token
+  labelled once).
+- ``gold``: the reviewed (gold) quotes, of the reviewers named in ``annotators`` if any.
+- neither: every annotator's accepted quotes, which needs one version per article, as
+  export does: when two annotators annotated one article, :class:`TrainingError` asks to
+  choose (``--annotator`` or ``--gold``).
+
+An article counts as annotated when it has at least one accepted or rejected quote of the
+chosen people (gold: at least one gold quote). Every token outside an accepted quote is a
+negative (``O``): the tokens of rejected suggestions among them.
+
+Training is a series of rounds ("epochs") of L-BFGS over the whole training part, each
+with more iterations than the last (:data:`ROUNDS`), each scored on the dev part with the
+full detector (rules + learned fragments, the product's own overlap rule) by
+:mod:`annotator.core.scoring`, at each confidence floor of :data:`THRESHOLDS`. The best
+round and floor so far (by :func:`_objective`: the mean of the all-attribution lenient
+and strict F1 and the direct lenient F1) are written to ``out_dir`` at once, atomically
+(a temporary folder beside it, then a rename), so a cancel, a Ctrl+C or a crash leaves
+the best model so far.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+import shutil
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from platformdirs import user_data_path
+
+from annotator.core.errors import AnnotatorError
+from annotator.core.model import Quote
+from annotator.core.scoring import ScoredArticle, ScoredQuote, score
+from annotator.services.locations import APP_NAME
+from annotator.store.project import Project
+from annotator.store.selection import Selection, gold_reviewers, iter_gold_rows
+
+#: L-BFGS iterations of each training round (the rounds restart from zero: CRFsuite keeps
+#: no state between runs, and a short run is a regularised model of its own). On PolNeAR
+#: (bench/bench_train.py, 50 to 840 articles) the 30-iteration round was chosen every
+#: time and a third round of 100 never; two rounds keep the full set under 30 minutes.
+ROUNDS: tuple[int, ...] = (30, 60)
+#: CRFsuite's L1 and L2 penalties (c1, c2); L1 keeps the model small (a few MB at most).
+C1, C2 = 0.05, 0.01
+#: Fewer annotated articles than this cannot give both a training and a dev part.
+MIN_ARTICLES = 4
+#: The name of the trained component's marker in a model directory's meta.json.
+META_KEY = "quote_annotator"
+
+
+class TrainingError(AnnotatorError, ValueError):
+    """Training cannot run as asked (no project, too few annotated articles, bad option,
+    an output folder that is not a model); the message is one line."""
+
+
+class TooFewArticles(TrainingError):
+    """Fewer annotated articles than :data:`MIN_ARTICLES` (or none in one of the parts)."""
+
+
+class TrainingCancelled(TrainingError):
+    """Stopped before the first model was written: nothing is in ``out_dir``."""
+
+
+@dataclass(frozen=True)
+class TrainOptions:
+    """What to train on and how long.
+
+    ``annotators``: whose accepted quotes (with ``gold``: which reviewers' gold quotes);
+    empty: everybody's (see the module doc for articles with several versions).
+    ``dev_fraction``: share of the annotated articles held out to score each round
+    (0 < f < 1; at least one article each side). ``seed``: the article shuffle.
+    ``max_minutes``: stop after the round running when this much time has passed (the best
+    model so far stays). ``base_model``: the pipeline whose parse the features read (None:
+    the installed English model as :func:`annotator.nlp.pipeline.load_pipeline` picks it;
+    ``"rules-only"``: a blank English pipeline, for tests and machines without a model).
+    ``rounds``: L-BFGS iterations per round (default :data:`ROUNDS`).
+    """
+
+    annotators: tuple[str, ...] = ()
+    gold: bool = False
+    dev_fraction: float = 0.2
+    seed: int = 0
+    max_minutes: float | None = None
+    base_model: str | None = None
+    rounds: tuple[int, ...] = ROUNDS
+
+
+def direct_f1(dev: dict[str, float]) -> float | None:
+    """The direct lenient F1 of dev figures, or None when no direct quote was held out."""
+    if dev.get("direct_gold", 1.0) == 0:
+        return None
+    return dev.get("direct_lenient_f1")
+
+
+@dataclass(frozen=True)
+class EpochReport:
+    """One finished round: its number (1-based), seconds it took, the final training loss
+    (CRFsuite's negative log-likelihood plus penalty), the dev figures (``dev``: fractions
+    0..1 keyed ``all_lenient_f1``, ``all_strict_f1``, ``all_lenient_p``, ``all_lenient_r``,
+    ``direct_lenient_f1``, ``direct_strict_f1``, ``speaker_name_acc``; ``direct_gold``: the
+    number of direct quotes held out, 0 making the direct figures meaningless, see
+    :func:`direct_f1`) and whether it is the best so far (then it is in ``out_dir``)."""
+
+    epoch: int
+    seconds: float
+    loss: float
+    dev: dict[str, float]
+    best: bool
+
+
+@dataclass(frozen=True)
+class TrainResult:
+    """The training run: where the model is, rounds run, the best round's dev figures,
+    the articles of each part, the run's seconds, and whether it ended before its last
+    round (cancel, Ctrl+C or ``max_minutes``)."""
+
+    model_dir: Path
+    epochs: int
+    best_dev: dict[str, float]
+    train_articles: int
+    dev_articles: int
+    seconds: float
+    stopped_early: bool
+
+
+@dataclass(frozen=True)
+class TrainedModel:
+    """A model directory written by :func:`train_from_project`."""
+
+    name: str
+    path: Path
+    trained_at: str
+    best_dev: dict[str, float] = field(default_factory=dict)
+
+
+def default_models_dir() -> Path:
+    """Where the window keeps trained models: ``<user data dir>/quote-annotator/models``
+    (on Linux ``~/.local/share/quote-annotator/models``); created when missing."""
+    path = user_data_path(APP_NAME, appauthor=False) / "models"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def model_info(path: Path) -> TrainedModel | None:
+    """The model in ``path``, or None when ``path`` is not a trained model directory."""
+    try:
+        meta = json.loads((path / "meta.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    info = meta.get(META_KEY) if isinstance(meta, dict) else None
+    if not isinstance(info, dict):
+        return None
+    dev = info.get("best_dev") or {}
+    return TrainedModel(
+        name=path.name,
+        path=path,
+        trained_at=str(info.get("trained_at", "")),
+        best_dev={str(k): float(v) for k, v in dev.items()},
+    )
+
+
+def list_trained_models(folder: Path | None = None) -> list[TrainedModel]:
+    """The trained models in ``folder`` (default :func:`default_models_dir`), by name."""
+    base = default_models_dir() if folder is None else folder
+    if not base.is_dir():
+        return []
+    found = (model_info(p) for p in sorted(base.iterdir()) if p.is_dir())
+    return [m for m in found if m is not None]
+
+
+# -- reading the project -------------------------------------------------------------------
+
+
+@dataclass
+class _Article:
+    ident: int
+    text: str
+    content: list[tuple[int, int]] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
+
+
+def _check_options(out_dir: Path, options: TrainOptions) -> None:
+    if not 0.0 < options.dev_fraction < 1.0:
+        raise TrainingError(
+            f"--dev-fraction must be between 0 and 1 (exclusive), not {options.dev_fraction:g}"
+        )
+    if options.max_minutes is not None and not options.max_minutes > 0:
+        raise TrainingError(f"--max-minutes must be positive, not {options.max_minutes:g}")
+    if not options.rounds or any(r < 1 for r in options.rounds):
+        raise TrainingError("every training round needs at least one iteration")
+    if out_dir.exists():
+        if not out_dir.is_dir():
+            raise TrainingError(f"{out_dir}: is a file; give a new folder for the model")
+        if any(out_dir.iterdir()) and model_info(out_dir) is None:
+            raise TrainingError(
+                f"{out_dir}: exists and is not a trained model; nothing was written, "
+                "choose a new folder"
+            )
+    if not out_dir.parent.is_dir():
+        raise TrainingError(f"{out_dir}: the folder {out_dir.parent} does not exist")
+
+
+def _read_articles(project: Project, options: TrainOptions) -> list[_Article]:
+    by_id: dict[int, _Article] = {}
+    if options.gold:
+        known = gold_reviewers(project)
+        if not known:
+            raise TrainingError(
+                "this project has no reviewed (gold) quotes yet: review some articles first, "
+                "or train on the annotators' quotes without --gold"
+            )
+        unknown = [a for a in options.annotators if a not in known]
+        if unknown:
+            raise TrainingError(
+                f"no gold quotes by reviewer {unknown[0]!r} (reviewers: {', '.join(known)})"
+            )
+        rows = (
+            (g.article_id, g.quote)
+            for g in iter_gold_rows(project, Selection(True, options.annotators))
+        )
+    else:
+        known = project.annotators()
+        unknown = [a for a in options.annotators if a not in known]
+        if unknown:
+            listed = ", ".join(known) if known else "none yet"
+            raise TrainingError(
+                f"no annotator {unknown[0]!r} in this project (annotators: {listed})"
+            )
+        if not options.annotators:
+            shared = project.annotators_sharing_articles(("accepted", "rejected"))
+            if shared:
+                raise TrainingError(
+                    f"articles of this project have versions by {len(shared)} annotators "
+                    f"({', '.join(shared)}): choose --annotator NAME (repeatable) or --gold"
+                )
+        rows = (
+            (r.article_id, r.quote)
+            for r in project.iter_annotation_rows(
+                options.annotators or None, ("accepted", "rejected")
+            )
+        )
+    for article_id, quote in rows:
+        art = by_id.get(article_id)
+        if art is None:
+            art = by_id[article_id] = _Article(article_id, "")
+        if quote.status == "accepted":
+            art.content.extend(quote.content_spans)
+            art.quotes.append(quote)
+    for stored in project.iter_articles(sorted(by_id)):
+        by_id[stored.id].text = stored.text
+    return [by_id[k] for k in sorted(by_id)]
+
+
+def _split(
+    articles: list[_Article], options: TrainOptions
+) -> tuple[list[_Article], list[_Article]]:
+    n = len(articles)
+    if n < MIN_ARTICLES:
+        who = "gold" if options.gold else "annotated"
+        raise TooFewArticles(
+            f"only {n} {who} article{'s' if n != 1 else ''} to learn from; training needs at "
+            f"least {MIN_ARTICLES} (accept or reject the suggestions of a few more articles)"
+        )
+    order = list(articles)
+    random.Random(options.seed).shuffle(order)
+    n_dev = min(n - 1, max(1, round(n * options.dev_fraction)))
+    dev, train = order[:n_dev], order[n_dev:]
+    if not any(a.content for a in train):
+        raise TooFewArticles("no accepted quote in the training part: accept a few quotes first")
+    return train, dev
+
+
+# -- training ------------------------------------------------------------------------------
+
+
+class _Stop(Exception):
+    """Raised inside CRFsuite's iteration callback to end a round."""
+
+
+def _trainer_class() -> Any:
+    import pycrfsuite
+
+    class Trainer(pycrfsuite.Trainer):  # type: ignore[misc]
+        """CRFsuite's trainer, quiet, calling ``tick(loss)`` after each iteration."""
+
+        tick: Callable[[float], bool] = staticmethod(lambda loss: False)
+        loss = math.nan
+
+        def message(self, message: str) -> None:
+            event = self.logparser.feed(message)
+            if event == "iteration":
+                info = self.logparser.last_iteration
+                self.loss = float(info.get("loss", math.nan))
+                if self.tick(self.loss):
+                    raise _Stop()
+
+    return Trainer
+
+
+#: Confidence floors tried for the learned fragments on the dev part each round.
+THRESHOLDS: tuple[float, ...] = (0.0, 0.5, 0.7, 0.85)
+
+
+def _objective(figures: dict[str, float]) -> float:
+    """What a round and a confidence floor are chosen by: the mean of the all-attribution
+    lenient and strict F1 and the direct lenient F1 (the three targets of issue 13)."""
+    return (figures["all_lenient_f1"] + figures["all_strict_f1"] + figures["direct_lenient_f1"]) / 3
+
+
+def _dev_figures(
+    tagger: Any, dev_docs: Sequence[Any], dev: Sequence[_Article], marks_inside: bool
+) -> dict[str, float]:
+    """The dev figures of the full detector (rules + learned fragments) at the best
+    confidence floor of :data:`THRESHOLDS`, that floor as ``min_confidence``."""
+    from annotator.nlp.learned import tag_doc, token_features
+    from annotator.nlp.quotes import extract_quotes
+
+    gold: list[ScoredArticle] = []
+    tagged: list[list[tuple[int, int, float]]] = []
+    for art, doc in zip(dev, dev_docs, strict=True):
+        spans, conf, _ = tag_doc(tagger, doc, token_features(doc))
+        tagged.append(
+            [
+                (doc[a].idx, doc[b - 1].idx + len(doc[b - 1].text), c)
+                for (a, b), c in zip(spans, conf)
+            ]
+        )
+        gold.append(
+            ScoredArticle(
+                str(art.ident),
+                art.text,
+                tuple(
+                    ScoredQuote(
+                        q.content_spans, q.speaker_spans, q.speaker_text, q.kind == "direct"
+                    )
+                    for q in art.quotes
+                ),
+            )
+        )
+    # with no direct quote held out, the direct F1 is 0 by definition: say n/a instead
+    direct_gold = float(sum(q.direct for a in gold for q in a.quotes))
+    best: dict[str, float] | None = None
+    for floor in THRESHOLDS:
+        pred: dict[str, list[ScoredQuote]] = {}
+        for art, doc, frags in zip(dev, dev_docs, tagged, strict=True):
+            learned = [f for f in frags if f[2] >= floor]
+            records = extract_quotes(doc, marks_inside=marks_inside, learned=learned)
+            pred[str(art.ident)] = [
+                ScoredQuote(
+                    r.content, (r.speaker,) if r.speaker else (), r.speaker_text, r.kind == "direct"
+                )
+                for r in records
+            ]
+        figures: dict[str, float] = {"min_confidence": floor, "direct_gold": direct_gold}
+        for subset in ("all", "direct"):
+            s = score(gold, pred, subset)  # type: ignore[arg-type]
+            p, r, f = s.lenient
+            figures[f"{subset}_lenient_p"] = p
+            figures[f"{subset}_lenient_r"] = r
+            figures[f"{subset}_lenient_f1"] = f
+            figures[f"{subset}_strict_f1"] = s.strict[2]
+            if subset == "all":
+                figures["speaker_name_acc"] = s.speaker_name_acc
+        figures["objective"] = _objective(figures)
+        if best is None or figures["objective"] > best["objective"]:
+            best = figures
+    assert best is not None
+    return best
+
+
+def _better(a: dict[str, float], b: dict[str, float] | None) -> bool:
+    return b is None or a["objective"] > b["objective"]
+
+
+def _write_model(nlp: Any, out_dir: Path, data: bytes, info: dict[str, Any]) -> None:
+    """Write ``nlp`` with the CRF ``data`` to ``out_dir``: a temporary folder, then renames."""
+    component = nlp.get_pipe("annotator_learned_quotes")
+    component.set_model(data, info)
+    nlp.meta[META_KEY] = info
+    tmp = out_dir.with_name(f".{out_dir.name}.partial")
+    old = out_dir.with_name(f".{out_dir.name}.old")
+    shutil.rmtree(tmp, ignore_errors=True)
+    shutil.rmtree(old, ignore_errors=True)
+    nlp.to_disk(tmp)
+    if out_dir.exists():
+        out_dir.rename(old)
+    tmp.rename(out_dir)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def train_from_project(
+    db_path: Path,
+    out_dir: Path,
+    options: TrainOptions,
+    *,
+    progress: Callable[[EpochReport], None] | None = None,
+    should_stop: Callable[[], bool] | None = None,
+) -> TrainResult:
+    """Train on the project at ``db_path`` and write the model directory ``out_dir``.
+
+    ``progress`` gets an :class:`EpochReport` after each round; ``should_stop()`` is polled
+    after every L-BFGS iteration and between articles while parsing: True ends training
+    there, leaving the best model so far in ``out_dir``. The project is opened read-only
+    and never written.
+
+    Raises:
+        TrainingError: no project at ``db_path``, a bad option, an ``out_dir`` that exists
+            and is not a trained model, annotators that are not in the project, or several
+            annotators' versions of one article with no choice made.
+        TooFewArticles: fewer than :data:`MIN_ARTICLES` annotated articles, or no accepted
+            quote among the training part.
+        TrainingCancelled: ``should_stop`` (or ``max_minutes``) ended training before the
+            first round was written.
+    """
+    t0 = time.perf_counter()
+    stop = should_stop or (lambda: False)
+    out_dir = Path(out_dir)
+    _check_options(out_dir, options)
+    db_path = Path(db_path)
+    if not db_path.is_file():
+        raise TrainingError(f"{db_path}: no such project")
+    with Project.open(db_path, create=False, readonly=True) as project:
+        articles = _read_articles(project, options)
+        marks_inside = project.marks_inside()
+    train, dev = _split(articles, options)
+    deadline = None if options.max_minutes is None else t0 + 60.0 * options.max_minutes
+
+    def over() -> bool:
+        return stop() or (deadline is not None and time.perf_counter() > deadline)
+
+    from annotator.nlp.pipeline import load_pipeline
+
+    nlp, loaded = load_pipeline(options.base_model)
+    nlp.remove_pipe("annotator_quotes")
+    docs = []
+    for doc in nlp.pipe((a.text for a in (*train, *dev)), batch_size=16):
+        docs.append(doc)
+        if over():
+            raise TrainingCancelled("training was stopped while parsing; nothing was written")
+    train_docs, dev_docs = docs[: len(train)], docs[len(train) :]
+    return train_parsed(
+        nlp,
+        TrainingSet(train, train_docs, dev, dev_docs, marks_inside, loaded.name),
+        out_dir,
+        options,
+        progress=progress,
+        over=over,
+        started=t0,
+    )
+
+
+@dataclass(frozen=True)
+class TrainingSet:
+    """Parsed articles to learn from (``train``) and to choose the round by (``dev``)."""
+
+    train: Sequence[_Article]
+    train_docs: Sequence[Any]
+    dev: Sequence[_Article]
+    dev_docs: Sequence[Any]
+    marks_inside: bool = False
+    base_model: str = ""
+
+
+def train_parsed(
+    nlp: Any,
+    data: TrainingSet,
+    out_dir: Path,
+    options: TrainOptions,
+    *,
+    progress: Callable[[EpochReport], None] | None = None,
+    over: Callable[[], bool] = lambda: False,
+    started: float | None = None,
+) -> TrainResult:
+    """The rounds of :func:`train_from_project` on articles already parsed by ``nlp`` (the
+    base pipeline without ``annotator_quotes``; the trained component is added to it).
+    ``over()`` is polled after every iteration: True ends training. For benches that keep
+    their parses (``bench/bench_train.py``)."""
+    from annotator.nlp.learned import FACTORY, token_features, token_labels
+
+    t0 = time.perf_counter() if started is None else started
+    train, train_docs, dev, dev_docs = data.train, data.train_docs, data.dev, data.dev_docs
+    marks_inside = data.marks_inside
+    nlp.add_pipe(FACTORY, config={"model_name": out_dir.name})
+    # one trainer for every round: CRFsuite keeps the appended sequences (as attribute ids)
+    trainer = _trainer_class()(verbose=False)
+    trainer.tick = lambda loss: over()
+    for doc, art in zip(train_docs, train, strict=True):
+        trainer.append(token_features(doc), token_labels(doc, art.content))
+    best: dict[str, float] | None = None
+    epochs = 0
+    stopped = False
+    import pycrfsuite
+
+    with_model = Path(out_dir.parent) / f".{out_dir.name}.crfsuite"
+    try:
+        for epoch, iterations in enumerate(options.rounds, 1):
+            if over():
+                stopped = True
+                break
+            started = time.perf_counter()
+            trainer.set_params(
+                {
+                    "c1": C1,
+                    "c2": C2,
+                    "max_iterations": iterations,
+                    "feature.possible_transitions": True,
+                }
+            )
+            try:
+                trainer.train(str(with_model))
+            except _Stop:
+                stopped = True
+                break
+            crf = with_model.read_bytes()
+            tagger = pycrfsuite.Tagger()
+            tagger.open_inmemory(crf)
+            figures = _dev_figures(tagger, dev_docs, dev, marks_inside)
+            epochs = epoch
+            is_best = _better(figures, best)
+            if is_best:
+                best = figures
+                info = {
+                    "trained_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                    "base_model": data.base_model,
+                    "train_articles": len(train),
+                    "dev_articles": len(dev),
+                    "round": epoch,
+                    "iterations": iterations,
+                    "best_dev": figures,
+                    "min_confidence": figures["min_confidence"],
+                    "annotators": list(options.annotators),
+                    "gold": options.gold,
+                }
+                _write_model(nlp, out_dir, crf, info)
+            if progress is not None:
+                progress(
+                    EpochReport(
+                        epoch, time.perf_counter() - started, trainer.loss, figures, is_best
+                    )
+                )
+    finally:
+        with_model.unlink(missing_ok=True)
+    if best is None:
+        raise TrainingCancelled(
+            "training was stopped before the first round ended; nothing was written"
+        )
+    return TrainResult(
+        model_dir=out_dir,
+        epochs=epochs,
+        best_dev=best,
+        train_articles=len(train),
+        dev_articles=len(dev),
+        seconds=time.perf_counter() - t0,
+        stopped_early=stopped,
+    )

@@ -1,0 +1,413 @@
+"""The Detector menu's jobs (issue 13): train on the project, choose the detector, re-detect
+undecided articles, find the next most useful article. All of it off the GUI thread.
+
+The choice of detector lives in the project (:mod:`annotator.services.project_settings`):
+None is the rules on the window's base pipeline, a name is a trained model of
+:func:`annotator.services.training.default_models_dir`, loaded with
+:func:`annotator.nlp.pipeline.load_pipeline` in the pool when first needed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QThreadPool, Signal
+
+from annotator.services.project_settings import detector_choice, set_detector_choice
+from annotator.store.project import Project
+from annotator.ui.workers import ModelLoadTask, Task, WorkerSignals
+
+#: How the status bar and the menu call the rules alone.
+RULES_LABEL = "Rules only"
+
+
+def training_module() -> Any:
+    """:mod:`annotator.services.training`, or None when this build has no training."""
+    try:
+        return importlib.import_module("annotator.services.training")
+    except ImportError:
+        return None
+
+
+@dataclass(frozen=True)
+class ModelEntry:
+    """A trained model the menu offers: its name and folder."""
+
+    name: str
+    path: Path
+
+
+def trained_models() -> list[ModelEntry]:
+    """The trained models of the user's models folder, by name ([] without training)."""
+    mod = training_module()
+    if mod is None:
+        return []
+    try:
+        return [ModelEntry(m.name, Path(m.path)) for m in mod.list_trained_models()]
+    except OSError:
+        return []
+
+
+class TrainSignals(QObject):
+    """epoch(EpochReport), finished(TrainResult), failed(message)."""
+
+    epoch = Signal(object)
+    finished = Signal(object)
+    failed = Signal(str)
+    progress = Signal(int, int)
+
+
+class TrainTask(Task):
+    """Train a model on the project at ``path`` into ``out_dir``; finished(TrainResult).
+
+    ``cancel()`` makes training stop after the step running (the best model so far stays).
+    """
+
+    def __init__(self, path: Path, out_dir: Path, options: Any) -> None:
+        super().__init__()
+        self.path = path
+        self.out_dir = out_dir
+        self.options = options
+        self.signals = TrainSignals()  # type: ignore[assignment]
+        mod = training_module()
+        self.expected = (mod.TrainingError,) if mod is not None else ()
+
+    def work(self) -> object:
+        mod = training_module()
+        return mod.train_from_project(
+            self.path,
+            self.out_dir,
+            self.options,
+            progress=self._epoch,
+            should_stop=self._cancel.is_set,
+        )
+
+    def _epoch(self, report: Any) -> None:
+        self.signals.epoch.emit(report)  # type: ignore[union-attr]
+
+
+class RedetectTask(Task):
+    """Re-detect the undecided articles of the project at ``path`` with ``nlp``;
+    finished(RedetectReport), progress(done, total) in articles."""
+
+    def __init__(self, path: Path, nlp: Any) -> None:
+        super().__init__()
+        self.path = path
+        self.nlp = nlp
+        self.signals = WorkerSignals()
+
+    def work(self) -> object:
+        from annotator.services.detection import redetect_undecided
+
+        with Project.open(self.path, create=False) as project:
+            return redetect_undecided(
+                project,
+                self.nlp,
+                progress=self.signals.progress.emit,
+                cancel=self._cancel.is_set,
+            )
+
+
+class UsefulTask(Task):
+    """Find the next most useful article (not ``exclude``); finished(UsefulArticle | None)."""
+
+    def __init__(self, path: Path, exclude: int | None) -> None:
+        super().__init__()
+        self.path = path
+        self.exclude = exclude
+        self.signals = WorkerSignals()
+
+    def work(self) -> object:
+        from annotator.services.detection import next_most_useful
+
+        with Project.open(self.path, create=False) as project:
+            return next_most_useful(project, self.exclude)
+
+
+class TrainingController(QObject):
+    """Owns the detector choice, its pipeline, and the train / re-detect / next tasks.
+
+    Signals:
+        detector_named(text, tooltip): the status-bar text for the detector in use.
+        message(text, ms): a passing status-bar message.
+        epoch(report): a training round ended (``EpochReport``).
+        trained(result): training ended with a model (``TrainResult``).
+        train_failed(message): training stopped without a model.
+        redetect_running(total): re-detection started on ``total`` articles (0: stopped).
+        redetect_progress(done, total): articles re-detected so far.
+        redetected(report): re-detection ended (``RedetectReport``); articles changed.
+        useful(found): the next most useful article (``UsefulArticle``) or None.
+        pipeline_ready(nlp, name): the chosen detector's pipeline is loaded (``name`` None:
+            the rules, ``nlp`` then None: the window's base pipeline), for new articles too.
+    """
+
+    detector_named = Signal(str, str)
+    message = Signal(str, int)
+    epoch = Signal(object)
+    trained = Signal(object)
+    train_failed = Signal(str)
+    redetect_running = Signal(int)
+    redetect_progress = Signal(int, int)
+    redetected = Signal(object)
+    useful = Signal(object)
+    pipeline_ready = Signal(object, object)
+
+    def __init__(
+        self,
+        project: Project,
+        project_path: Path,
+        pool: QThreadPool,
+        rules_pipeline: Callable[[], Any],
+        readonly: bool,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.project = project
+        self.project_path = project_path
+        self.pool = pool
+        self.readonly = readonly
+        self._rules_pipeline = rules_pipeline
+        self.choice: str | None = detector_choice(project)
+        self.nlp: Any = None
+        self._nlp_for: str | None = None
+        self._load: ModelLoadTask | None = None
+        self.train_task: TrainTask | None = None
+        self.redetect_task: RedetectTask | None = None
+        self.useful_task: UsefulTask | None = None
+        self._redetect_wanted = False
+        self.closing = False
+        #: the spaCy pipeline training parses with (None: the training module's default)
+        self.base_model: str | None = None
+
+    # -- the choice ---------------------------------------------------------------------------
+
+    def label(self) -> str:
+        """The detector in use as the status bar names it."""
+        return f"Detector: {self.choice or RULES_LABEL}"
+
+    def announce(self) -> None:
+        missing = self.choice is not None and self.model_path(self.choice) is None
+        tip = (
+            "Suggestions come from the rules (direct quotes, reporting verbs)"
+            if self.choice is None
+            else f"Rules plus the model trained in {self.model_path(self.choice)}"
+        )
+        if missing:
+            tip = f"The model {self.choice!r} is not in this computer's models folder"
+        self.detector_named.emit(self.label() + (" (missing)" if missing else ""), tip)
+
+    def models(self) -> list[ModelEntry]:
+        """The trained models the menu offers (see :func:`trained_models`)."""
+        return trained_models()
+
+    def model_path(self, name: str) -> Path | None:
+        for m in self.models():
+            if m.name == name:
+                return m.path
+        return None
+
+    def choose(self, name: str | None, actor: str) -> bool:
+        """Detect with the trained model ``name`` (None: the rules) from now on, in this
+        project; return whether the choice changed."""
+        try:
+            changed = set_detector_choice(self.project, name, actor)
+        except Exception as exc:  # read-only or busy project: say why, keep the old choice
+            self.message.emit(f"The detector was not changed: {exc}", 10000)
+            return False
+        self.choice = name or None
+        if changed:
+            self.nlp = None
+            self._nlp_for = None
+            if self.choice is None:
+                self.pipeline_ready.emit(None, None)
+            else:
+                self.preload()
+            self.message.emit(
+                f"{self.label()}. Re-detect undecided articles to use it on them.", 8000
+            )
+        self.announce()
+        return changed
+
+    # -- the chosen pipeline -------------------------------------------------------------------
+
+    def preload(self) -> None:
+        """Load the chosen trained model now (in the pool), so new articles are detected
+        with it too; nothing for the rules."""
+        if self.choice is not None and not self.closing:
+            self._with_pipeline(quiet=True)
+
+    def _with_pipeline(self, quiet: bool = False) -> bool:
+        """True when the chosen pipeline is loaded; else start loading it (then the wanted
+        re-detection starts) and return False."""
+        want = self.choice
+        if self.nlp is not None and self._nlp_for == want:
+            return True
+        if want is None:
+            nlp = self._rules_pipeline()
+            if nlp is not None:
+                self.nlp, self._nlp_for = nlp, None
+                return True
+        if self._load is not None:
+            return False
+        if want is None:
+            self.message.emit("The base pipeline is still loading; try again shortly.", 5000)
+            return False
+        path = self.model_path(want)
+        if path is None:
+            if quiet:
+                return False
+            self.message.emit(
+                f"The model {want!r} is not in the models folder; choose another detector.",
+                10000,
+            )
+            return False
+
+        def load() -> Any:
+            from annotator.nlp.pipeline import load_pipeline
+
+            return load_pipeline(str(path))
+
+        task = ModelLoadTask(load)
+        task.signals.finished.connect(lambda pair, w=want: self._loaded(w, pair))
+        task.signals.failed.connect(self._load_failed)
+        self._load = task
+        self.message.emit(f"Loading the model {want}…", 0)
+        self.pool.start(task)
+        return False
+
+    def _loaded(self, name: str | None, pair: object) -> None:
+        self._load = None
+        if self.closing or name != self.choice:
+            return
+        self.nlp = pair[0]  # type: ignore[index]
+        self._nlp_for = name
+        self.message.emit(f"Model {name} loaded.", 3000)
+        self.pipeline_ready.emit(self.nlp, name)
+        if self._redetect_wanted:
+            self._redetect_wanted = False
+            self.redetect()
+
+    def _load_failed(self, message: str) -> None:
+        self._load = None
+        self._redetect_wanted = False
+        self.message.emit(f"The model could not be loaded: {message}", 15000)
+
+    # -- re-detection --------------------------------------------------------------------------
+
+    def redetect(self) -> None:
+        """Re-detect the undecided articles with the chosen detector, in the pool."""
+        if self.readonly or self.closing or self.redetect_task is not None:
+            return
+        if not self._with_pipeline():
+            self._redetect_wanted = self._load is not None
+            return
+        task = RedetectTask(self.project_path, self.nlp)
+        task.signals.progress.connect(self._redetect_progress)
+        task.signals.finished.connect(self._redetect_done)
+        task.signals.failed.connect(self._redetect_failed)
+        self.redetect_task = task
+        self.pool.start(task)
+
+    def cancel_redetect(self) -> None:
+        if self.redetect_task is not None:
+            self.redetect_task.cancel()
+
+    def _redetect_progress(self, done: int, total: int) -> None:
+        if done == 0:
+            self.redetect_running.emit(total)
+        self.redetect_progress.emit(done, total)
+
+    def _redetect_done(self, report: Any) -> None:
+        task, self.redetect_task = self.redetect_task, None
+        self.redetect_running.emit(0)
+        if self.closing:
+            return
+        cancelled = task is not None and task.cancelled
+        verb = "Re-detection cancelled after" if cancelled else "Re-detected"
+        s = "" if report.added == 1 else "s"
+        n = report.articles
+        self.message.emit(
+            f"{verb} {n} undecided article{'' if n == 1 else 's'}: {report.added} suggestion{s}.",
+            15000,
+        )
+        self.redetected.emit(report)
+
+    def _redetect_failed(self, message: str) -> None:
+        self.redetect_task = None
+        self.redetect_running.emit(0)
+        self.message.emit(f"Re-detection stopped: {message}", 15000)
+        if not self.closing:
+            self.redetected.emit(None)
+
+    # -- the next most useful article ------------------------------------------------------------
+
+    def find_useful(self, exclude: int | None) -> None:
+        """Look for the next most useful article (off the GUI thread); then ``useful``."""
+        if self.useful_task is not None or self.closing:
+            return
+        task = UsefulTask(self.project_path, exclude)
+        task.signals.finished.connect(self._useful_found)
+        task.signals.failed.connect(self._useful_failed)
+        self.useful_task = task
+        self.pool.start(task)
+
+    def _useful_found(self, found: object) -> None:
+        self.useful_task = None
+        if not self.closing:
+            self.useful.emit(found)
+
+    def _useful_failed(self, message: str) -> None:
+        self.useful_task = None
+        self.message.emit(f"No next article: {message}", 10000)
+
+    # -- training ------------------------------------------------------------------------------
+
+    def options(self, **chosen: Any) -> Any:
+        """``TrainOptions`` of what the dialog chose, on the window's base pipeline
+        (:attr:`base_model`, when set: the model's features come from the same parse the
+        window detects with)."""
+        mod = training_module()
+        known = {f.name for f in dataclasses.fields(mod.TrainOptions)}
+        if self.base_model is not None and "base_model" in known:
+            chosen["base_model"] = self.base_model
+        return mod.TrainOptions(**{k: v for k, v in chosen.items() if k in known})
+
+    def train(self, out_dir: Path, options: Any) -> bool:
+        """Start training into ``out_dir``; False when training is running or missing."""
+        if self.train_task is not None or self.closing or training_module() is None:
+            return False
+        task = TrainTask(self.project_path, out_dir, options)
+        signals: TrainSignals = task.signals  # type: ignore[assignment]
+        signals.epoch.connect(self.epoch)
+        signals.finished.connect(self._trained)
+        signals.failed.connect(self._train_failed)
+        self.train_task = task
+        self.pool.start(task)
+        return True
+
+    def cancel_training(self) -> None:
+        """Stop after the step running; the best model so far stays."""
+        if self.train_task is not None:
+            self.train_task.cancel()
+
+    def _trained(self, result: object) -> None:
+        self.train_task = None
+        if not self.closing:
+            self.trained.emit(result)
+
+    def _train_failed(self, message: str) -> None:
+        self.train_task = None
+        if not self.closing:
+            self.train_failed.emit(message)
+
+    def shutdown(self) -> None:
+        """The window closes: stop what runs and ignore late results."""
+        self.closing = True
+        for task in (self.train_task, self.redetect_task):
+            if task is not None:
+                task.cancel()

@@ -1,0 +1,282 @@
+"""The main window's Detector menu (issue 13): train, choose the detector, re-detect the
+undecided articles, go to the next most useful article; the detector in the status bar."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt, QThreadPool
+from PySide6.QtGui import QAction, QActionGroup
+from PySide6.QtWidgets import (
+    QLabel,
+    QMenu,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QWidget,
+)
+
+from annotator.services.detection import record_rules_run
+from annotator.ui.controllers.training import (
+    RULES_LABEL,
+    TrainingController,
+    training_module,
+)
+from annotator.ui.training_dialogs import TrainDialog, TrainProgressDialog
+from annotator.ui.window_commands import WindowCommands
+
+#: What the re-detect confirmation says (also the menu item's tip).
+REDETECT_NOTE = (
+    "Runs the chosen detector over every article nobody has decided anything in yet and "
+    "replaces their open suggestions. Decided quotes and all annotations stay. "
+    "This cannot be undone."
+)
+
+
+class DetectorCommands(WindowCommands):
+    """Mixin of :class:`annotator.ui.main_window.MainWindow`: the Detector menu's slots."""
+
+    act_train: QAction
+    act_redetect: QAction
+    act_next_useful: QAction
+    detector_menu: QMenu
+    trainer: TrainingController
+    detector_label: QLabel
+    redetect_bar: QProgressBar
+    redetect_cancel: QPushButton
+    train_dialog: TrainProgressDialog | None
+    pool: QThreadPool
+    model_label: QLabel
+    progress_label: QLabel
+
+    if TYPE_CHECKING:
+
+        def session_refresh(self, article_ids: list[int] | None) -> None: ...
+
+    def _build_detector(self) -> None:
+        """The controller, the status-bar widgets and the detector submenu."""
+        det = self.detection
+        self._base_nlp: Any = None
+        tr = self.trainer = TrainingController(
+            self.project,
+            self.project_path,
+            self.pool,
+            lambda: self._base_nlp if self._base_nlp is not None else det.nlp,
+            self.readonly,
+            self,
+        )
+        self.train_dialog = None
+        bar = self.statusBar()
+        self.detector_label = QLabel()
+        self.detector_label.setObjectName("detectorLabel")
+        self.redetect_bar = QProgressBar()
+        self.redetect_bar.setFixedWidth(210)
+        self.redetect_bar.setFormat("Re-detecting: %v/%m articles")
+        self.redetect_cancel = QPushButton("Cancel")
+        self.redetect_cancel.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.redetect_cancel.clicked.connect(tr.cancel_redetect)
+        # right of the model's name (the rules run on that base pipeline): the labels after
+        # it are taken out and put back behind the new widgets
+        after = (self.status.annotator_label, self.progress_label)
+        for w in after:
+            bar.removeWidget(w)
+        widgets: tuple[QWidget, ...] = (self.redetect_bar, self.redetect_cancel)
+        for widget in (*widgets, self.detector_label, *after):
+            bar.addPermanentWidget(widget)
+        for label in after:
+            label.show()
+        self.redetect_bar.hide()
+        self.redetect_cancel.hide()
+        tr.detector_named.connect(self._show_detector)
+        det.model_state.connect(lambda *_: self._base_pipeline_loaded())
+        tr.message.connect(self.status.say)
+        tr.redetect_running.connect(self._redetect_running)
+        tr.redetect_progress.connect(self._redetect_progress)
+        tr.redetected.connect(lambda _r: self.session_refresh(None))
+        tr.useful.connect(self._useful_found)
+        tr.trained.connect(self._trained)
+        tr.pipeline_ready.connect(self._detect_new_with)
+        det.articles_detected.connect(self._detected)
+        tr.train_failed.connect(lambda m: self.status.say(f"Training stopped: {m}", 15000))
+        self.detector_menu.aboutToShow.connect(self.fill_detector_menu)
+        self.detector_menu.setToolTipsVisible(True)
+        self.fill_detector_menu()
+        if training_module() is None:
+            self.act_train.setEnabled(False)
+            self.act_train.setToolTip("Not available: this build has no training")
+        tr.announce()
+
+    def _base_pipeline_loaded(self) -> None:
+        """Training parses with the pipeline the window detects with; a chosen trained
+        model loads next, and then detects the new articles."""
+        det = self.detection
+        info = det.model_info
+        if info is not None:
+            self.trainer.base_model = str(getattr(info, "name", "")) or None
+        if det.nlp is not None and self._base_nlp is None:
+            self._base_nlp = det.nlp
+            self.trainer.preload()
+
+    def _detect_new_with(self, nlp: Any, _name: object) -> None:
+        """The chosen detector also detects the articles imported from now on."""
+        base = self._base_nlp
+        if nlp is None and base is None:
+            return
+        self.detection.nlp = nlp if nlp is not None else base
+
+    def _detected(self, ids: list[int]) -> None:
+        """A trained model detected new articles: the rules (part of it) count as run there,
+        so the next start does not detect them again with the rules alone."""
+        det = self.detection
+        nlp = det.task.nlp if det.task is not None else det.nlp
+        if self.readonly or nlp is None or nlp is self._base_nlp or self.trainer.choice is None:
+            return
+        try:
+            record_rules_run(self.project, ids)
+        except Exception as exc:  # a busy project: they are detected again next time
+            self.status.say(f"Could not record the detection: {exc}", 8000)
+
+    def _show_detector(self, text: str, tip: str) -> None:
+        self.detector_label.setText(text)
+        self.detector_label.setToolTip(tip)
+
+    # -- choosing ------------------------------------------------------------------------------
+
+    def fill_detector_menu(self) -> None:
+        """Rules only, then every trained model; the project's choice is ticked."""
+        menu = self.detector_menu
+        menu.clear()
+        group = QActionGroup(menu)
+        group.setExclusive(True)
+        choice = self.trainer.choice
+        entries: list[tuple[str | None, str, str]] = [
+            (None, RULES_LABEL, "The rules alone: direct quotes and reporting verbs")
+        ]
+        names = []
+        for m in self.trainer.models():
+            names.append(m.name)
+            entries.append((m.name, m.name, f"Rules plus the model in {m.path}"))
+        if choice is not None and choice not in names:
+            entries.append((choice, f"{choice} (missing)", "Not in this computer's models folder"))
+        for name, text, tip in entries:
+            act = QAction(text.replace("&", "&&"), menu)
+            act.setCheckable(True)
+            act.setChecked(name == choice)
+            act.setToolTip(tip)
+            act.setEnabled(not self.readonly)
+            act.setData(name)
+            act.triggered.connect(lambda _c=False, n=name: self.choose_detector(n))
+            group.addAction(act)
+            menu.addAction(act)
+        if len(entries) == 1:
+            hint = menu.addAction("(no trained model yet: Train from this project…)")
+            hint.setEnabled(False)
+
+    def choose_detector(self, name: str | None) -> None:
+        """Detect with the trained model ``name`` (None: rules only) in this project."""
+        self.trainer.choose(name, self.session.annotator)
+        self.fill_detector_menu()
+
+    # -- re-detecting --------------------------------------------------------------------------
+
+    def redetect_undecided(self) -> None:
+        """Ask, then re-detect the undecided articles with the chosen detector."""
+        if self.trainer.redetect_task is not None:
+            self.status.say("Re-detection is already running.", 4000)
+            return
+        answer = QMessageBox.question(
+            self,
+            "Re-detect undecided articles",
+            f"{self.trainer.label()}.\n\n{REDETECT_NOTE}",
+            QMessageBox.StandardButton.Ok | QMessageBox.StandardButton.Cancel,
+        )
+        if answer == QMessageBox.StandardButton.Ok:
+            self.trainer.redetect()
+
+    def _redetect_running(self, total: int) -> None:
+        if total:
+            self.redetect_bar.setRange(0, total)
+            self.redetect_bar.setValue(0)
+        self.redetect_bar.setVisible(bool(total))
+        self.redetect_cancel.setVisible(bool(total))
+        self.act_redetect.setEnabled(not total and not self.readonly)
+
+    def _redetect_progress(self, done: int, total: int) -> None:
+        self.redetect_bar.setRange(0, max(total, 1))
+        self.redetect_bar.setValue(done)
+
+    # -- the next most useful article ------------------------------------------------------------
+
+    def next_useful_article(self) -> None:
+        """Ctrl+U: the undecided article where the detector is least sure."""
+        art = self.session.article
+        self.status.say("Looking for the most useful article…", 0)
+        self.trainer.find_useful(art.id if art is not None else None)
+
+    def _useful_found(self, found: Any) -> None:
+        if found is None:
+            self.status.say("No undecided article with scored suggestions.", 8000)
+            return
+        self.choose_article(found.article_id)
+        self.status.say(f"Most useful: {found.reason}.", 20000)
+
+    # -- training ------------------------------------------------------------------------------
+
+    def train_detector(self) -> None:
+        """Ask what to train on, then train in the background with a progress dialog."""
+        mod = training_module()
+        if mod is None or self.trainer.train_task is not None:
+            if self.train_dialog is not None:
+                self.train_dialog.raise_()
+            return
+        taken = [m.name for m in self.trainer.models()]
+        stamp = _dt.datetime.now().strftime("%Y-%m-%d-%H%M")
+        dlg = TrainDialog(
+            self.project.annotators(),
+            self.session.annotator,
+            f"{self.project_path.stem}-{stamp}",
+            taken,
+            self,
+        )
+        if not dlg.exec():
+            return
+        name = dlg.model_name()
+        options = self.trainer.options(
+            annotators=dlg.annotators(), gold=dlg.gold(), dev_fraction=dlg.dev_fraction()
+        )
+        self.start_training(name, options)
+
+    def start_training(self, name: str, options: Any) -> TrainProgressDialog | None:
+        """Train ``options`` into the models folder as ``name``; show the progress dialog."""
+        mod = training_module()
+        if mod is None:
+            return None
+        rounds = getattr(options, "rounds", None)
+        prog = TrainProgressDialog(name, len(rounds) if rounds else None, self)
+        prog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        tr = self.trainer
+        prog.cancel_requested.connect(tr.cancel_training)
+        prog.use_model.connect(self.choose_detector)
+        tr.epoch.connect(prog.show_epoch)
+        tr.trained.connect(prog.show_result)
+        tr.train_failed.connect(prog.show_failure)
+        prog.destroyed.connect(lambda _o=None: self._forget_train_dialog())
+        if not tr.train(mod.default_models_dir() / name, options):
+            prog.close()
+            return None
+        self.train_dialog = prog
+        prog.show()
+        return prog
+
+    def _forget_train_dialog(self) -> None:
+        self.train_dialog = None  # Qt drops the closed dialog's connections itself
+
+    def _trained(self, result: Any) -> None:
+        self.fill_detector_menu()
+        f1 = dict(result.best_dev).get("all_lenient_f1")
+        score = "" if f1 is None else f" (best dev F1 {f1:.2f})"
+        self.status.say(
+            f"Trained {result.model_dir.name}{score}: choose it in Detector > Detector in use.",
+            15000,
+        )

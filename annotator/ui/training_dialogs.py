@@ -1,0 +1,243 @@
+"""Detector > Train from this project: what to train on, then the running training."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QProgressBar,
+    QPushButton,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+#: Characters a model name (a folder name) may not hold on any of the desktop systems.
+_BAD_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
+
+
+def model_name_problem(name: str, taken: Sequence[str]) -> str:
+    """Why ``name`` cannot name a new model folder ("" when it can)."""
+    if not name.strip():
+        return "Give the model a name."
+    if _BAD_NAME.search(name) or name.strip() in (".", ".."):
+        return 'A model name cannot hold / \\ : * ? " < > |.'
+    if name.strip() in taken:
+        return f"A model called {name.strip()!r} exists; it will be replaced."
+    return ""
+
+
+class TrainDialog(QDialog):
+    """Choose whose quotes to learn from, the dev share and the model's name."""
+
+    def __init__(
+        self,
+        annotators: Sequence[str],
+        me: str,
+        default_name: str,
+        taken: Sequence[str],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Train the detector on this project")
+        self.setMinimumWidth(480)
+        self.taken = list(taken)
+        lay = QVBoxLayout(self)
+        intro = QLabel(
+            "The detector learns from the accepted quotes (rejected suggestions teach it what "
+            "is not a quote). Training reads the project and never changes it."
+        )
+        intro.setWordWrap(True)
+        lay.addWidget(intro)
+        self.from_annotators = QRadioButton("Quotes accepted by these annotators:")
+        self.from_annotators.setChecked(True)
+        lay.addWidget(self.from_annotators)
+        self.who = QListWidget()
+        self.who.setObjectName("trainAnnotators")
+        self.who.setMaximumHeight(110)
+        for name in annotators:
+            item = QListWidgetItem(name)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if name == me else Qt.CheckState.Unchecked)
+            self.who.addItem(item)
+        lay.addWidget(self.who)
+        self.from_gold = QRadioButton("Reviewed (gold) quotes")
+        lay.addWidget(self.from_gold)
+        self.from_gold.toggled.connect(lambda on: self.who.setEnabled(not on))
+        form = QFormLayout()
+        self.dev = QDoubleSpinBox()
+        self.dev.setObjectName("devFraction")
+        self.dev.setRange(0.05, 0.5)
+        self.dev.setSingleStep(0.05)
+        self.dev.setValue(0.2)
+        self.dev.setToolTip(
+            "Share of the annotated articles held out to score each round (the dev score)"
+        )
+        form.addRow("Held out for the dev score", self.dev)
+        self.name = QLineEdit(default_name)
+        self.name.setObjectName("modelName")
+        form.addRow("Model name", self.name)
+        lay.addLayout(form)
+        self.problem = QLabel()
+        self.problem.setStyleSheet("color: #a04000;")
+        lay.addWidget(self.problem)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok.setText("Train")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        lay.addWidget(buttons)
+        self.name.textChanged.connect(self._check)
+        self.who.itemChanged.connect(lambda _i: self._check())
+        self.from_gold.toggled.connect(lambda _on: self._check())
+        self._check()
+
+    def annotators(self) -> tuple[str, ...]:
+        """The checked annotators (empty with gold chosen)."""
+        if self.from_gold.isChecked():
+            return ()
+        items = (self.who.item(i) for i in range(self.who.count()))
+        return tuple(i.text() for i in items if i.checkState() == Qt.CheckState.Checked)
+
+    def gold(self) -> bool:
+        return self.from_gold.isChecked()
+
+    def dev_fraction(self) -> float:
+        return round(self.dev.value(), 2)
+
+    def model_name(self) -> str:
+        return self.name.text().strip()
+
+    def _check(self) -> None:
+        problem = model_name_problem(self.name.text(), self.taken)
+        blocking = bool(problem) and not problem.endswith("replaced.")
+        if not problem and not self.gold() and not self.annotators():
+            problem, blocking = "Tick at least one annotator, or choose the gold quotes.", True
+        self.problem.setText(problem)
+        self.ok.setEnabled(not blocking)
+
+
+def _pct(value: float | None) -> str:
+    return "–" if value is None else f"{value:.2f}"
+
+
+def _direct(dev: dict[str, float]) -> str:
+    from annotator.services.training import direct_f1
+
+    value = direct_f1(dev)
+    return "n/a (none held out)" if value is None else _pct(value)
+
+
+class TrainProgressDialog(QDialog):
+    """Training as it runs: round, dev scores, Cancel (keeps the best model so far), and at
+    the end the best dev score and a button to detect with the new model.
+
+    Signals:
+        cancel_requested(): stop after the step running.
+        use_model(name): the analyst wants this model as the project's detector.
+    """
+
+    cancel_requested = Signal()
+    use_model = Signal(str)
+
+    def __init__(self, name: str, rounds: int | None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"Training {name}")
+        self.setObjectName("trainProgress")
+        self.name = name
+        self.resize(520, 300)
+        lay = QVBoxLayout(self)
+        self.state = QLabel(f"Training {name} on this project… (reading the annotations)")
+        self.state.setObjectName("trainState")
+        self.state.setWordWrap(True)
+        lay.addWidget(self.state)
+        self.bar = QProgressBar()
+        if rounds:
+            self.bar.setRange(0, rounds)
+            self.bar.setFormat("Round %v of %m")
+        else:
+            self.bar.setRange(0, 0)
+        self.bar.setValue(0)
+        lay.addWidget(self.bar)
+        self.rounds = QListWidget()
+        self.rounds.setObjectName("trainRounds")
+        lay.addWidget(self.rounds, 1)
+        buttons = QDialogButtonBox()
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setToolTip("Stop after the step running; the best model so far stays")
+        self.use_button = QPushButton("Detect with this model")
+        self.use_button.hide()
+        self.close_button = QPushButton("Close")
+        self.close_button.hide()
+        buttons.addButton(self.use_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.addButton(self.cancel_button, QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.addButton(self.close_button, QDialogButtonBox.ButtonRole.RejectRole)
+        lay.addWidget(buttons)
+        self.cancel_button.clicked.connect(self._cancel)
+        self.close_button.clicked.connect(self.close)
+        self.use_button.clicked.connect(self._use)
+        self.finished_ok = False
+
+    def _cancel(self) -> None:
+        self.cancel_button.setEnabled(False)
+        self.state.setText("Stopping after the step running; the best model so far stays…")
+        self.cancel_requested.emit()
+
+    def _use(self) -> None:
+        self.use_model.emit(self.name)
+        self.close()
+
+    def show_epoch(self, report: Any) -> None:
+        """A round ended (an ``EpochReport``)."""
+        dev = dict(report.dev)
+        best = " — best so far" if report.best else ""
+        line = (
+            f"Round {report.epoch}: dev F1 all {_pct(dev.get('all_lenient_f1'))} "
+            f"(strict {_pct(dev.get('all_strict_f1'))}), direct "
+            f"{_direct(dev)} · {report.seconds:.1f} s{best}"
+        )
+        self.rounds.addItem(line)
+        self.rounds.scrollToBottom()
+        if self.bar.maximum():
+            self.bar.setValue(min(report.epoch, self.bar.maximum()))
+        if self.cancel_button.isEnabled():
+            self.state.setText(f"Training {self.name}: round {report.epoch} done.")
+
+    def show_result(self, result: Any) -> None:
+        """Training ended with a model (a ``TrainResult``)."""
+        dev = dict(result.best_dev)
+        how = "stopped early" if result.stopped_early else "finished"
+        self.state.setText(
+            f"Training {how} after {result.epochs} rounds in {result.seconds:.0f} s "
+            f"({result.train_articles} articles to learn from, {result.dev_articles} held "
+            f"out). Best dev F1: all quotes {_pct(dev.get('all_lenient_f1'))} lenient, "
+            f"{_pct(dev.get('all_strict_f1'))} strict; direct quotes "
+            f"{_direct(dev)}. Saved as {self.name}."
+        )
+        self._ended(True)
+
+    def show_failure(self, message: str) -> None:
+        self.state.setText(f"Training stopped: {message}")
+        self._ended(False)
+
+    def _ended(self, ok: bool) -> None:
+        self.finished_ok = ok
+        self.bar.setRange(0, 1)
+        self.bar.setValue(1)
+        self.bar.setFormat("Done" if ok else "Stopped")
+        self.cancel_button.hide()
+        self.close_button.show()
+        self.use_button.setVisible(ok)

@@ -1,0 +1,182 @@
+"""The trained part of the detector (annotator.nlp.learned) inside the quote detector."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import spacy
+
+from annotator.nlp.detect import DETECTOR_VERSION, detect_texts, detector_version
+from annotator.nlp.docindex import DocIndex, QuoteRecord
+from annotator.nlp.learned import (
+    article_uncertainty,
+    merge_learned,
+    token_features,
+    token_labels,
+)
+from annotator.nlp.pipeline import load_pipeline, rules_only_pipeline
+from annotator.nlp.quotemarks import find_segments
+from tests.conftest import HELD_OUT, HELD_OUT_CONTENT
+
+
+def test_a_trained_model_adds_what_the_rules_miss(tiny_model: Path) -> None:
+    (rules,) = detect_texts(rules_only_pipeline(), [HELD_OUT])
+    assert rules == []
+    nlp, info = load_pipeline(str(tiny_model))
+    assert not info.rules_only
+    assert nlp.pipe_names[-2:] == ["annotator_learned_quotes", "annotator_quotes"]
+    (quotes,) = detect_texts(nlp, [HELD_OUT])
+    assert [[HELD_OUT[a:b] for a, b in q.content_spans] for q in quotes] == [[HELD_OUT_CONTENT]]
+    (quote,) = quotes
+    assert quote.kind == "indirect" and quote.origin == "model"
+    assert quote.confidence is not None and 0.5 < quote.confidence <= 1.0
+
+
+def test_the_detector_version_names_the_model(tiny_model: Path) -> None:
+    nlp, _ = load_pipeline(str(tiny_model))
+    version = detector_version(nlp)
+    assert version.startswith(DETECTOR_VERSION + " + tiny@")
+    digest = version.rsplit("@", 1)[1]
+    assert len(digest) == 8 and int(digest, 16) >= 0
+    assert detector_version(rules_only_pipeline()) == DETECTOR_VERSION
+    assert detector_version(None) == DETECTOR_VERSION
+
+
+def test_uncertainty_is_on_the_doc(tiny_model: Path) -> None:
+    nlp, _ = load_pipeline(str(tiny_model))
+    sure = nlp(HELD_OUT)._.quote_uncertainty
+    odd = nlp("Zebras juggle quietly that whether that.")._.quote_uncertainty
+    assert 0.0 <= sure <= 0.5 and 0.0 <= odd <= 0.5
+    assert nlp("")._.quote_uncertainty == 0.0
+
+
+@pytest.mark.parametrize(
+    ("p_outside", "expected"),
+    [([], 0.0), ([1.0, 0.0], 0.0), ([0.5], 0.5), ([0.9, 0.7], 0.2), ([0.2, 1.0, 0.6], 0.2)],
+)
+def test_article_uncertainty(p_outside: list[float], expected: float) -> None:
+    assert article_uncertainty(p_outside) == pytest.approx(expected)
+
+
+def _idx(text: str) -> DocIndex:
+    doc = rules_only_pipeline().make_doc(text)
+    return DocIndex(doc, find_segments(text), False, text)
+
+
+def _texts(text: str, records: list[QuoteRecord]) -> list[list[str]]:
+    return [[text[a:b] for a, b in r.content] for r in records]
+
+
+def test_overlap_rule_direct_quotes_keep_their_bounds() -> None:
+    text = '"We will win," said Ann Lee. The mayor hopes the rain stops soon.'
+    idx = _idx(text)
+    rule = QuoteRecord(((1, 12),), (19, 26), (14, 18), "direct", 0.9, rule="direct_after")
+    inside = (4, 11, 0.99)  # "will win" inside the direct quote
+    across = (8, 40, 0.99)  # from inside the quote into the next sentence
+    apart = (text.index("the rain"), text.index(" soon") + 5, 0.7)
+    out = merge_learned(idx, [inside, across, apart], [rule])
+    assert out[0] == rule
+    assert _texts(text, out[1:]) == [["the rain stops soon"]]
+    assert (out[1].kind, out[1].rule, out[1].confidence) == ("indirect", "learned", 0.7)
+
+
+def test_overlap_rule_learned_bounds_for_reported_speech() -> None:
+    text = "Ann Lee said that the dam holds, and the town cheered."
+    idx = _idx(text)
+    rule = QuoteRecord(
+        ((text.index("that"), text.index(", and")),),
+        (0, 7),
+        (8, 12),
+        "indirect",
+        0.8,
+        rule="indirect_speech_clause",
+    )
+    learned = (text.index("the dam"), text.index(" holds") + 6, 0.9)
+    (out,) = merge_learned(idx, [learned], [rule])
+    assert _texts(text, [out]) == [["the dam holds"]]
+    assert (out.speaker, out.cue, out.rule, out.confidence) == ((0, 7), (8, 12), rule.rule, 0.8)
+    # a fragment over the speaker, or over two rule quotes, changes nothing
+    assert merge_learned(idx, [(0, 30, 0.9)], [rule]) == [rule]
+    second = QuoteRecord(((text.index("the town"), len(text) - 1),), None, None, "indirect", 0.5)
+    both = (text.index("the dam"), len(text) - 1, 0.9)
+    assert merge_learned(idx, [both], [rule, second]) == [rule, second]
+
+
+def test_learned_fragments_do_not_overlap_each_other() -> None:
+    text = "The chief believes that the river will flood the lower town."
+    idx = _idx(text)
+    a = text.index("the river")
+    out = merge_learned(idx, [(a, len(text) - 1, 0.8), (a + 4, a + 20, 0.6)], [])
+    assert _texts(text, out) == [["the river will flood the lower town"]]
+
+
+def test_a_fragment_with_quotation_marks_is_mixed() -> None:
+    text = 'The chief said the plan was "a disaster" for the town.'
+    idx = _idx(text)
+    a = text.index("the plan")
+    (rec,) = merge_learned(idx, [(a, len(text) - 1, 0.8)], [])
+    assert rec.kind == "mixed"
+
+
+def test_labels_mark_only_accepted_content() -> None:
+    nlp = spacy.blank("en")
+    doc = nlp.make_doc("Ann said the dam holds. Bob disagrees.")
+    assert token_labels(doc, [(9, 22)]) == ["O", "O", "B", "I", "I", "O", "O", "O", "O"]
+    assert token_labels(doc, []) == ["O"] * len(doc)
+    # a span cut inside a word takes the whole word
+    assert token_labels(doc, [(10, 14)])[2:4] == ["B", "I"]
+
+
+def test_features_without_a_parse() -> None:
+    doc = spacy.blank("en").make_doc('He warned that "the dam" fails.')
+    feats = token_features(doc)
+    assert len(feats) == len(doc)
+    assert "cue" in feats[1] and "w=warned" in feats[1]
+    assert "inquote" in feats[5] and not any(f.startswith("dep=") for f in feats[1])
+
+
+def test_a_model_from_other_features_is_refused(tmp_path: Path, tiny_model: Path) -> None:
+    import shutil
+
+    copy = tmp_path / "old"
+    shutil.copytree(tiny_model, copy)
+    meta_path = copy / "annotator_learned_quotes" / "learned.json"
+    meta = json.loads(meta_path.read_text())
+    meta["features_version"] = 0
+    meta_path.write_text(json.dumps(meta))
+    with pytest.raises(ValueError, match="train the model again"):
+        spacy.load(copy)
+
+
+def test_text_uncertainties(tiny_model: Path) -> None:
+    from annotator.nlp.detect import text_uncertainties
+
+    nlp, _ = load_pipeline(str(tiny_model))
+    texts = [HELD_OUT, "bad \ud800 text", "Rain fell. Water rose."]
+    values = list(text_uncertainties(nlp, texts, batch_size=2))
+    assert len(values) == 3 and values[1] is None
+    assert all(v is not None and 0.0 <= v <= 0.5 for v in (values[0], values[2]))
+    assert list(text_uncertainties(rules_only_pipeline(), texts)) == [None, None, None]
+
+
+@pytest.mark.slow
+def test_with_the_english_parse_the_speaker_comes_from_the_cue(tmp_path: Path) -> None:
+    from annotator.services.training import TrainOptions, train_from_project
+    from tests.conftest import make_training_project
+
+    db = make_training_project(tmp_path / "p.db")
+    out = tmp_path / "en"
+    result = train_from_project(db, out, TrainOptions(base_model="en_core_web_sm", rounds=(40,)))
+    assert result.epochs == 1
+    nlp, info = load_pipeline(str(out))
+    assert "parser" in nlp.pipe_names and not info.rules_only
+    # "grumbled" is in none of the rules' verb lists; the project taught it
+    text = "Councillor Maya Brandt grumbled that the canal will dry up by August."
+    assert list(detect_texts(load_pipeline("en_core_web_sm")[0], [text])) == [[]]
+    (quotes,) = detect_texts(nlp, [text])
+    found = {tuple(text[a:b] for a, b in q.content_spans): q for q in quotes}
+    quote = found[("the canal will dry up by August",)]
+    assert quote.speaker_text == "Councillor Maya Brandt"
+    assert quote.speaker_name == "Maya Brandt"

@@ -1,0 +1,198 @@
+"""Training the detector on a project's own annotations (issue 13): services.training."""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from annotator.core.model import Article, Quote
+from annotator.services.training import (
+    EpochReport,
+    TooFewArticles,
+    TrainingCancelled,
+    TrainingError,
+    TrainOptions,
+    list_trained_models,
+    model_info,
+    train_from_project,
+)
+from annotator.store.project import Project
+from tests.conftest import make_training_project, tiny_training_articles
+
+FAST = TrainOptions(base_model="rules-only", rounds=(20, 40))
+
+
+def _rows(db: Path) -> list[tuple[int, int, dict[str, object]]]:
+    with Project.open(db, create=False, readonly=True) as project:
+        return [(r.id, r.article_id, r.quote.to_json()) for r in project.iter_annotation_rows()]
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_training_writes_a_model_and_never_writes_the_project(tmp_path: Path) -> None:
+    db = make_training_project(tmp_path / "p.db")
+    rows, digest = _rows(db), _digest(db)
+    reports: list[EpochReport] = []
+    result = train_from_project(db, tmp_path / "m", FAST, progress=reports.append)
+    assert _rows(db) == rows
+    assert _digest(db) == digest
+    assert not list(tmp_path.glob("p.db-*"))  # no WAL or journal left behind
+    assert (result.train_articles, result.dev_articles) == (10, 2)
+    assert result.epochs == 2 and not result.stopped_early
+    assert [r.epoch for r in reports] == [1, 2]
+    assert reports[0].best
+    for key in ("all_lenient_f1", "all_strict_f1", "direct_lenient_f1"):
+        assert 0.0 <= reports[0].dev[key] <= 1.0
+    # the tiny model finds the held-out dev contents
+    assert result.best_dev["all_lenient_f1"] > 0.5
+    info = model_info(tmp_path / "m")
+    assert info is not None and info.best_dev == pytest.approx(result.best_dev)
+    assert [m.name for m in list_trained_models(tmp_path)] == ["m"]
+
+
+def test_the_model_opens_with_spacy_load_in_a_fresh_process(tiny_model: Path) -> None:
+    code = (
+        "import spacy, sys; nlp = spacy.load(sys.argv[1]); "
+        "print(','.join(nlp.pipe_names)); "
+        "doc = nlp('The mayor warned that the bridge will close for a month.'); "
+        "print([s.text for s in doc.spans['learned']])"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(tiny_model)],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
+    ).stdout.splitlines()
+    assert out[0] == "sentencizer,annotator_learned_quotes"
+    assert "the bridge will close for a month" in out[1]
+
+
+def test_should_stop_after_the_first_round_keeps_that_model(tmp_path: Path) -> None:
+    db = make_training_project(tmp_path / "p.db")
+    reports: list[EpochReport] = []
+    result = train_from_project(
+        db,
+        tmp_path / "m",
+        TrainOptions(base_model="rules-only", rounds=(20, 40, 60)),
+        progress=reports.append,
+        should_stop=lambda: bool(reports),
+    )
+    assert result.stopped_early and result.epochs == 1 and len(reports) == 1
+    assert model_info(tmp_path / "m") is not None
+    assert not list(tmp_path.glob(".m*"))  # no temporary folder or file left
+    import spacy
+
+    assert "annotator_learned_quotes" in spacy.load(tmp_path / "m").pipe_names
+
+
+def test_should_stop_at_once_writes_nothing(tmp_path: Path) -> None:
+    db = make_training_project(tmp_path / "p.db")
+    with pytest.raises(TrainingCancelled, match="nothing was written"):
+        train_from_project(db, tmp_path / "m", FAST, should_stop=lambda: True)
+    assert not (tmp_path / "m").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["p.db"]
+
+
+def test_a_new_training_replaces_an_old_model(tmp_path: Path) -> None:
+    db = make_training_project(tmp_path / "p.db")
+    train_from_project(db, tmp_path / "m", FAST)
+    first = (tmp_path / "m" / "meta.json").read_text()
+    train_from_project(
+        db, tmp_path / "m", TrainOptions(base_model="rules-only", seed=3, rounds=(15,))
+    )
+    assert (tmp_path / "m" / "meta.json").read_text() != first
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["m", "p.db"]
+
+
+def test_rejected_suggestions_are_negatives_and_their_articles_count(tmp_path: Path) -> None:
+    db = make_training_project(tmp_path / "p.db", n=10)
+    with Project.open(db) as project:
+        text = "The weather was mild. The town clock struck noon twice."
+        aid, _ = project.add_article(Article("Rejected", text, {}))
+        project.add_annotation(aid, "ann", Quote(content_spans=((22, 55),), status="rejected"))
+    result = train_from_project(db, tmp_path / "m", FAST)
+    assert result.train_articles + result.dev_articles == 11
+
+
+def _error(tmp_path: Path, db: Path, out: Path, options: TrainOptions) -> str:
+    with pytest.raises(TrainingError) as info:
+        train_from_project(db, out, options)
+    assert isinstance(info.value, ValueError)
+    message = str(info.value)
+    assert "\n" not in message and message
+    return message
+
+
+@pytest.mark.parametrize(
+    ("options", "expected"),
+    [
+        (TrainOptions(dev_fraction=0.0), "--dev-fraction"),
+        (TrainOptions(dev_fraction=1.0), "--dev-fraction"),
+        (TrainOptions(dev_fraction=-0.2), "--dev-fraction"),
+        (TrainOptions(max_minutes=0), "--max-minutes"),
+        (TrainOptions(max_minutes=-3), "--max-minutes"),
+        (TrainOptions(annotators=("nobody",)), "no annotator 'nobody'"),
+        (TrainOptions(gold=True), "no reviewed (gold) quotes"),
+        (TrainOptions(rounds=()), "iteration"),
+    ],
+)
+def test_bad_options_give_one_line_errors(
+    tmp_path: Path, options: TrainOptions, expected: str
+) -> None:
+    db = make_training_project(tmp_path / "p.db")
+    assert expected in _error(tmp_path, db, tmp_path / "m", options)
+    assert not (tmp_path / "m").exists()
+
+
+def test_missing_project(tmp_path: Path) -> None:
+    message = _error(tmp_path, tmp_path / "none.db", tmp_path / "m", FAST)
+    assert "no such project" in message
+    assert not (tmp_path / "none.db").exists()
+
+
+@pytest.mark.parametrize("n", [0, 1, 3])
+def test_too_few_articles(tmp_path: Path, n: int) -> None:
+    db = make_training_project(tmp_path / "p.db", n=n)
+    with pytest.raises(TooFewArticles, match=f"only {n} annotated article"):
+        train_from_project(db, tmp_path / "m", FAST)
+
+
+def test_only_rejections_is_too_little(tmp_path: Path) -> None:
+    db = make_training_project(tmp_path / "p.db", status="rejected")
+    assert "no accepted quote" in _error(tmp_path, db, tmp_path / "m", FAST)
+
+
+def test_an_output_that_is_not_a_model_is_never_touched(tmp_path: Path) -> None:
+    db = make_training_project(tmp_path / "p.db")
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    (folder / "keep.txt").write_text("mine")
+    assert "is not a trained model" in _error(tmp_path, db, folder, FAST)
+    assert [p.name for p in folder.iterdir()] == ["keep.txt"]
+    afile = tmp_path / "file"
+    afile.write_text("x")
+    assert "is a file" in _error(tmp_path, db, afile, FAST)
+    assert "does not exist" in _error(tmp_path, db, tmp_path / "no" / "m", FAST)
+
+
+def test_two_annotators_on_one_article_need_a_choice(tmp_path: Path) -> None:
+    db = make_training_project(tmp_path / "p.db")
+    text, spans = tiny_training_articles(1)[0]
+    with Project.open(db) as project:
+        aid = project.article_ids()[0]
+        project.add_annotation(aid, "other", Quote(content_spans=(spans[0],), status="accepted"))
+    message = _error(tmp_path, db, tmp_path / "m", FAST)
+    assert "2 annotators (ann, other)" in message and "--annotator" in message
+    # naming them trains on both (their quotes together)
+    both = TrainOptions(annotators=("ann", "other"), base_model="rules-only", rounds=(10,))
+    assert train_from_project(db, tmp_path / "m", both).epochs == 1
+    one = TrainOptions(annotators=("other",), base_model="rules-only", rounds=(10,))
+    with pytest.raises(TooFewArticles, match="only 1 annotated article"):
+        train_from_project(db, tmp_path / "m2", one)

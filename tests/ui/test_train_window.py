@@ -1,0 +1,229 @@
+"""Detector > Train from this project (issue 13): a tiny model trained from the window on
+texts written for this test, then used to re-detect an undecided article (rows checked)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
+
+from annotator.core.model import Article, Quote
+from annotator.nlp.pipeline import ModelInfo, rules_only_pipeline
+from annotator.services import training
+from annotator.services.detection import articles_to_detect
+from annotator.store.project import Project
+from annotator.ui.training_dialogs import TrainDialog, model_name_problem
+from tests.ui.conftest import open_window
+
+SPEAKERS = [
+    "The mayor",
+    "A spokeswoman for the port",
+    "The union leader",
+    "Local farmers",
+    "The health minister",
+    "Two economists",
+    "The head teacher",
+    "A police officer",
+    "The ferry company",
+    "Shop owners",
+    "The opposition",
+    "A hospital doctor",
+    "The weather office",
+]
+CLAIMS = [
+    "the new bridge would open before the winter",
+    "ticket prices had doubled since March",
+    "the strike could last for several weeks",
+    "the rain had ruined most of the harvest",
+    "waiting lists would shrink by next year",
+    "inflation was likely to fall slowly",
+    "the school needed more teachers",
+    "the road would stay closed until Friday",
+    "sailings were cancelled because of the storm",
+    "the parking rules were driving customers away",
+    "the budget left out the poorest families",
+    "the ward was short of nurses every night",
+    "the heat would break at the weekend",
+]
+FILLER = "The meeting ended early. Nobody else spoke to reporters."
+
+
+def article_text(i: int) -> tuple[str, tuple[int, int]]:
+    """An article with one piece of reported speech (no quotation marks) and its span."""
+    lead = f"{SPEAKERS[i]} said on Tuesday that "
+    text = f"{lead}{CLAIMS[i]}. {FILLER}"
+    return text, (len(lead), len(lead) + len(CLAIMS[i]))
+
+
+def build(path: Path, n_annotated: int = 12) -> int:
+    """``n_annotated`` articles with alice's accepted quote each, and one undecided one
+    (returned) with only the rules' empty run on it."""
+    with Project.open(path) as p:
+        for i in range(n_annotated):
+            text, content = article_text(i)
+            aid, _ = p.add_article(Article(f"Article {i}", text, {}))
+            quote = Quote(
+                content_spans=(content,),
+                speaker_spans=((0, len(SPEAKERS[i])),),
+                kind="indirect",
+                status="accepted",
+                origin="manual",
+            )
+            p.add_annotation(aid, "alice", quote)
+            p.set_progress(aid, "alice", "done")
+        text, _ = article_text(n_annotated)
+        open_id, _ = p.add_article(Article("Undecided", text, {}))
+    return open_id
+
+
+@pytest.fixture
+def models_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The user's models folder in the test's own folder."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    return training.default_models_dir()
+
+
+def fill_dialog(name: str) -> Any:
+    def exec_(dlg: TrainDialog) -> int:
+        dlg.name.setText(name)
+        assert dlg.ok.isEnabled()
+        return 1
+
+    return exec_
+
+
+def test_train_from_the_window_then_redetect_with_the_model(
+    qtbot: Any, tmp_path: Path, models_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "p.db"
+    open_id = build(path)
+    before = [r for r in _rows(path, "annotations")]
+    w = open_window(qtbot, path)
+    # the window's base pipeline, as loaded at start (no English model: the test stays fast)
+    base = rules_only_pipeline()
+    w.detection.nlp = base
+    w.detection.model_info = ModelInfo("rules-only", True, "")
+    w._base_pipeline_loaded()
+    assert w.trainer.base_model == "rules-only"
+    monkeypatch.setattr(TrainDialog, "exec", fill_dialog("tiny"))
+    with qtbot.waitSignal(w.trainer.trained, timeout=120000):
+        w.act_train.trigger()
+        prog = w.train_dialog
+        assert prog is not None and prog.isVisible()
+    # the dialog listed the rounds with their dev scores, and ends with the best one
+    assert prog.rounds.count() >= 1
+    assert "dev F1 all" in prog.rounds.item(0).text()
+    assert "Best dev F1" in prog.state.text() and "Saved as tiny" in prog.state.text()
+    assert (models_home / "tiny" / "meta.json").is_file()
+    assert _rows(path, "annotations") == before  # training never changes the project
+    # the new model is offered and, once chosen, named in the status bar
+    qtbot.mouseClick(prog.use_button, Qt.MouseButton.LeftButton)
+    assert w.detector_label.text() == "Detector: tiny"
+    w.detector_menu.aboutToShow.emit()
+    assert [a.text() for a in w.detector_menu.actions() if a.isChecked()] == ["tiny"]
+
+    monkeypatch.setattr(QMessageBox, "question", lambda *_a: QMessageBox.StandardButton.Ok)
+    with qtbot.waitSignal(w.trainer.redetected, timeout=120000):
+        w.act_redetect.trigger()
+    rows = [r for r in _rows(path, "suggestions") if r["article_id"] == open_id]
+    assert rows, "the trained model found nothing in the undecided article"
+    assert all("+ tiny" in r["detector_version"] for r in rows)
+    text, content = article_text(12)
+    found = [tuple(s) for r in rows for s in json.loads(r["content_spans"])]
+    # the reported clause (no quotation marks: the rules alone find nothing there)
+    assert any(a < content[1] and content[0] < b for a, b in found), (found, content)
+    assert all(r["confidence"] is not None for r in rows)
+    assert _rows(path, "annotations") == before
+    # the model measured its uncertainty there: Ctrl+U goes there and says so
+    (unc,) = _rows_by(path, "SELECT * FROM article_uncertainty")
+    assert unc["article_id"] == open_id and 0.0 <= unc["uncertainty"] <= 0.5
+    w.open_article(1)
+    w.activateWindow()
+    w.view.setFocus()
+    qtbot.waitUntil(lambda: w.isActiveWindow())
+    qtbot.keyClick(w.view, Qt.Key.Key_U, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: w.session.article.id == open_id)
+    assert w.statusBar().currentMessage().startswith("Most useful: tiny is least sure here")
+    # articles imported from now on are detected with the chosen model too, once
+    qtbot.waitUntil(lambda: w.detection.nlp is w.trainer.nlp)
+    text, _ = article_text(0)
+    with Project.open(path) as p:
+        new_id, _ = p.add_article(Article("Imported later", text + " More news.", {}))
+    with qtbot.waitSignal(w.detection.finished, timeout=60000):
+        w.detection.start()
+    new_rows = _rows_by(
+        path, f"SELECT detector_version FROM suggestions WHERE article_id = {new_id}"
+    )
+    assert new_rows and all("+ tiny@" in r["detector_version"] for r in new_rows)
+    with Project.open(path) as p:
+        assert articles_to_detect(p) == []  # the rules count as run: not detected again
+    # back to the rules: new articles are detected with the base pipeline again
+    w.detector_menu.aboutToShow.emit()
+    (rules,) = [a for a in w.detector_menu.actions() if a.text() == "Rules only"]
+    rules.trigger()
+    assert w.detection.nlp is base and w.detector_label.text() == "Detector: Rules only"
+
+
+def test_cancel_keeps_the_window_working(
+    qtbot: Any, tmp_path: Path, models_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "p.db"
+    build(path)
+    w = open_window(qtbot, path)
+    w.trainer.base_model = "rules-only"
+    options = w.trainer.options(annotators=("alice",), rounds=(5, 5, 5, 5, 5, 5, 5, 5))
+    prog = w.start_training("stopped", options)
+    assert prog is not None
+    # the window answers while training runs: the keys move between articles
+    first = w.session.article.id
+    w.activateWindow()
+    w.view.setFocus()
+    qtbot.waitUntil(lambda: w.isActiveWindow())
+    qtbot.keyClick(w.view, Qt.Key.Key_Up, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: w.session.article.id != first)
+    qtbot.mouseClick(prog.cancel_button, Qt.MouseButton.LeftButton)
+    assert not prog.cancel_button.isEnabled()
+    qtbot.waitUntil(lambda: w.trainer.train_task is None, timeout=120000)
+    # stopped: with the best model so far, or with nothing written before the first one
+    assert prog.close_button.isVisible()
+    model = models_home / "stopped"
+    if prog.finished_ok:
+        assert (model / "meta.json").is_file()
+        assert "Best dev F1" in prog.state.text()
+    else:
+        assert "Training stopped" in prog.state.text()
+        assert not (model / "meta.json").exists()
+
+
+def test_model_names_are_checked_in_the_dialog(qtbot: Any) -> None:
+    assert model_name_problem("", []) == "Give the model a name."
+    assert "cannot hold" in model_name_problem("a/b", [])
+    assert "cannot hold" in model_name_problem("..", [])
+    assert model_name_problem("ok name", []) == ""
+    assert model_name_problem("tiny", ["tiny"]).endswith("replaced.")
+    dlg = TrainDialog(["alice", "bob"], "bob", "p-2026", ["p-2026"])
+    qtbot.addWidget(dlg)
+    assert dlg.annotators() == ("bob",)
+    assert dlg.ok.isEnabled() and "replaced" in dlg.problem.text()
+    dlg.name.setText("x:y")
+    assert not dlg.ok.isEnabled()
+    dlg.name.setText("fine")
+    dlg.who.item(1).setCheckState(Qt.CheckState.Unchecked)
+    assert not dlg.ok.isEnabled()  # nobody to learn from
+    dlg.from_gold.setChecked(True)
+    assert dlg.ok.isEnabled() and dlg.gold() and dlg.annotators() == ()
+    assert dlg.dev_fraction() == 0.2
+
+
+def _rows_by(path: Path, sql: str) -> list[dict[str, Any]]:
+    with Project.open(path) as p:
+        return list(p.db.query(sql))
+
+
+def _rows(path: Path, table: str) -> list[dict[str, Any]]:
+    with Project.open(path) as p:
+        return list(p.db.query(f"SELECT * FROM {table} ORDER BY id"))
