@@ -50,6 +50,14 @@ def encode_spans(spans: Iterable[Span]) -> str:
     sorting or checking, so equal span tuples always give equal text, which the store's
     duplicate checks compare). The one encoder; :func:`decode_spans` reads it back.
     """
+    spans = tuple(spans)
+    try:
+        # the usual case without a JSON encoder call (bulk writes encode millions); the
+        # same text json.dumps gives for pairs of ints
+        if all(type(a) is int and type(b) is int for a, b in spans):
+            return "[" + ", ".join(f"[{a}, {b}]" for a, b in spans) + "]"
+    except (TypeError, ValueError):  # not pairs: the encoder says what it makes of them
+        pass
     return json.dumps([list(s) for s in spans])
 
 
@@ -59,7 +67,7 @@ def decode_spans(value: str | None) -> tuple[Span, ...]:
     Raises ValueError when ``value`` is not a JSON list of ``[start, end]`` pairs of
     integers (no strings, floats or booleans: a row of someone else's file may hold them).
     """
-    if not value:
+    if not value or value == "[]":  # no spans (most speaker and cue columns)
         return ()
     try:
         items = json.loads(value)

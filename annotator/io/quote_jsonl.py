@@ -57,9 +57,10 @@ def article_from_json(obj: Any) -> Article:
             q = {k: v for k, v in q.items() if k not in REGISTRY_KEYS}
         try:
             # the spans are checked against the file's own text, then moved
-            Quote.from_json(q, len(text))
-            moved = _shift_quote(q, offsets) if norm != text else q
-            quotes.append(Quote.from_json(moved, len(norm)))
+            quote = Quote.from_json(q, len(text))
+            if norm != text:
+                quote = Quote.from_json(_shift_quote(q, offsets), len(norm))
+            quotes.append(quote)
         except ValueError as exc:
             raise SchemaError(f"quote {n}: {exc}") from None
     meta: dict[str, Any] = dict(checked.meta or {})

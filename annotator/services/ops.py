@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Union
 
 from annotator.core.model import Quote
-from annotator.services.items import ItemKey, annotation_key, suggestion_key
+from annotator.services.items import Item, ItemKey, annotation_key, suggestion_key
 from annotator.store import queries
 from annotator.store.project import Project
 
@@ -31,6 +31,10 @@ class Change:
         opened: another article is open: show its text.
         items_changed: the open article's quotes changed: redraw its highlights.
         moved: the current quote moved: bring it into view.
+        items_delta: ``items_removed`` and ``items_added`` are the whole change to the open
+            article's items (one annotation written): a view may patch just those.
+        items_removed: items that left the open article's list (old versions).
+        items_added: items that came into it (new versions; a changed item is in both).
     """
 
     article_ids: tuple[int, ...] = ()
@@ -40,6 +44,9 @@ class Change:
     opened: bool = False
     items_changed: bool = False
     moved: bool = False
+    items_delta: bool = False
+    items_removed: tuple[Item, ...] = ()
+    items_added: tuple[Item, ...] = ()
 
 
 @dataclass(frozen=True)

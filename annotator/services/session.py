@@ -20,6 +20,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from annotator.core.model import (
+    AnnotationRecord,
     Quote,
     StoredArticle,
     SuggestionRecord,
@@ -28,7 +29,7 @@ from annotator.core.model import (
 from annotator.services.editing import (
     name_candidates,
 )
-from annotator.services.items import Item, ItemKey, annotation_key
+from annotator.services.items import Item, ItemKey, ItemSet, annotation_key
 from annotator.services.ops import AnnotationOp, ArticleTargetOp, Change, Op, ProgressOp
 from annotator.services.session_plans import SessionPlans
 from annotator.store import queries
@@ -70,6 +71,7 @@ class Session(SessionPlans):
     _suggested: dict[int, Quote] = field(default_factory=dict)
     _suggestions: list[SuggestionRecord] = field(default_factory=list)
     _suggestions_of: int | None = None
+    _item_set: ItemSet | None = None
     _status: str = "new"
     _listeners: list[Callable[[Change], None]] = field(default_factory=list)
     #: suggestions (undecided model quotes) below this confidence are hidden; 0 shows all
@@ -114,28 +116,31 @@ class Session(SessionPlans):
 
     def _load_items(self, suggestions_too: bool = True) -> None:
         """Re-read the open article's items. ``suggestions_too=False`` keeps the article's
-        suggestions as read before (an annotation op never writes suggestions), so a key
-        press reads only the annotator's annotations again."""
+        suggestions as read before (an annotation op never writes suggestions), so only
+        the annotator's annotations are read again."""
         assert self.article is not None
         aid = self.article.id
         if suggestions_too or self._suggestions_of != aid:
             self._suggestions = self.project.suggestions(aid)
             self._suggestions_of = aid
             self._suggested = {s.id: s.quote for s in self._suggestions}
-        suggestions = self._suggestions
         mine = self.project.annotations(aid, self.annotator)
-        handled = {r.suggestion_id for r in mine if r.suggestion_id is not None}
-        spans = {r.quote.content_spans for r in mine}
-        items = [Item(r.quote, r.id, r.suggestion_id) for r in mine]
-        items += [
-            Item(s.quote, None, s.id)
-            for s in suggestions
-            if s.id not in handled
-            and s.quote.content_spans not in spans
-            and (s.quote.confidence is None or s.quote.confidence >= self.min_confidence)
-        ]
-        items.sort(key=lambda it: (it.quote.start, it.quote.end, it.key))
-        self.items = items
+        self._item_set = ItemSet(mine, self._suggestions, self.min_confidence)
+        self.items = self._item_set.items
+
+    def _replace_annotation(self, annotation_id: int) -> tuple[list[Item], list[Item]]:
+        """Re-read one annotation of the open article and update the items from it alone;
+        return the items that left and came (see :meth:`ItemSet.replace`)."""
+        assert self.article is not None and self._item_set is not None
+        try:
+            rec: AnnotationRecord | None = self.project.annotation(annotation_id)
+        except KeyError:
+            rec = None
+        if rec is not None and (
+            rec.article_id != self.article.id or rec.quote.annotator != self.annotator
+        ):
+            rec = None
+        return self._item_set.replace(annotation_id, rec)
 
     def refresh(self, article_ids: Sequence[int] | None = None) -> None:
         """Another window or a background task wrote ``article_ids`` (None: any article):
@@ -260,7 +265,15 @@ class Session(SessionPlans):
             self.article = self.project.article(op.article_id)
         old_pos = self.current.quote.start if self.current else 0
         self._status = self.project.progress(op.article_id, self.annotator)
-        self._load_items(suggestions_too=False)
+        removed: list[Item] = []
+        added: list[Item] = []
+        # one annotation changed: update its items only (an article op changes none)
+        delta = not opened and self._item_set is not None and self.items is self._item_set.items
+        if delta and isinstance(inverse, AnnotationOp) and inverse.annotation_id is not None:
+            removed, added = self._replace_annotation(inverse.annotation_id)
+        elif not delta or isinstance(inverse, AnnotationOp):
+            delta = False
+            self._load_items(suggestions_too=False)
         focus = inverse.focus
         if isinstance(inverse, AnnotationOp) and inverse.after is None and inverse.annotation_id:
             focus = annotation_key(inverse.annotation_id)
@@ -274,6 +287,9 @@ class Session(SessionPlans):
                 counts_changed=True,
                 opened=opened,
                 items_changed=True,
+                items_delta=delta,
+                items_removed=tuple(removed),
+                items_added=tuple(added),
             )
         )
         return inverse
@@ -287,8 +303,13 @@ class Session(SessionPlans):
     @property
     def article_counts(self) -> ArticleCounts:
         """Decided and total quotes of the open article, and its status."""
+        kept = self._item_set
+        if kept is not None and self.items is kept.items:
+            done = kept.done  # kept up to date by every change
+        else:
+            done = sum(1 for it in self.items if it.decided)
         return ArticleCounts(
-            done=sum(1 for it in self.items if it.decided),
+            done=done,
             total=len(self.items),
             status=self._status,
         )

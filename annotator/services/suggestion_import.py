@@ -44,6 +44,20 @@ def _key(q: Quote) -> tuple[object, ...]:
     return (q.content_spans, q.speaker_spans, q.cue_spans, q.kind, q.speaker_name)
 
 
+def suggestion_runs(quotes: Sequence[Quote], default_version: str | None) -> dict[str, list[Quote]]:
+    """Detector version -> its suggestions (pending) among ``quotes``, for an article that
+    has none yet. With no quote and a ``default_version`` (a detection folder's article
+    where nothing was found): that version with no suggestion, so the run is recorded and
+    the window does not detect the article again."""
+    if not quotes:
+        return {default_version: []} if default_version else {}
+    by_version: dict[str, list[Quote]] = {}
+    for q in quotes:
+        version = _version(q, default_version or IMPORTED_DETECTOR)
+        by_version.setdefault(version, []).append(q.with_(status="pending"))
+    return by_version
+
+
 def store_suggestions(
     project: Project,
     article_id: int,
@@ -61,16 +75,10 @@ def store_suggestions(
     their suggestion); otherwise that version's suggestions are replaced, as a new
     detection run replaces them.
     """
-    if not quotes:
-        if default_version and new_article:
-            project.set_suggestions(article_id, default_version, [])
+    if not quotes and not new_article:
         return 0, 0
-    by_version: dict[str, list[Quote]] = {}
-    for q in quotes:
-        version = _version(q, default_version or IMPORTED_DETECTOR)
-        by_version.setdefault(version, []).append(q.with_(status="pending"))
     added = present = 0
-    for version, group in by_version.items():
+    for version, group in suggestion_runs(quotes, default_version).items():
         if new_article:  # nothing to compare with
             project.set_suggestions(article_id, version, group)
             added += len(group)

@@ -12,7 +12,7 @@ import json
 import os
 import sqlite3
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -560,6 +560,17 @@ class Project(ProjectSuggestions):
     def article_ids(self) -> list[int]:
         return [r[0] for r in self.db.execute("SELECT id FROM articles ORDER BY id")]
 
+    def existing_article_ids(self, ids: Sequence[int]) -> set[int]:
+        """Those of ``ids`` that are articles of the project (one primary-key probe each)."""
+        out: set[int] = set()
+        ids = list(dict.fromkeys(ids))
+        for start in range(0, len(ids), _ID_CHUNK):
+            chunk = ids[start : start + _ID_CHUNK]
+            marks = ", ".join("?" for _ in chunk)
+            rows = self.db.execute(f"SELECT id FROM articles WHERE id IN ({marks})", chunk)
+            out.update(int(r[0]) for r in rows)
+        return out
+
     def count_articles(self) -> int:
         return int(self.db.execute("SELECT count(*) FROM articles").fetchone()[0])
 
@@ -600,13 +611,17 @@ class Project(ProjectSuggestions):
 
     # -- annotations --------------------------------------------------------------------------
 
-    def _annotation_values(self, quote: Quote) -> dict[str, Any]:
+    def _annotation_values(
+        self, quote: Quote, speaker_id: Callable[[str | None], int | None] | None = None
+    ) -> dict[str, Any]:
+        """The annotation columns of ``quote``; ``speaker_id`` resolves its speaker name
+        (default :meth:`speaker_id`; a :class:`SpeakerIds` for loops over many quotes)."""
         return {
             "content_spans": encode_spans(quote.content_spans),
             "speaker_spans": encode_spans(quote.speaker_spans),
             "cue_spans": encode_spans(quote.cue_spans),
             "speaker_text": quote.speaker_text,
-            "speaker_id": self.speaker_id(quote.speaker_name),
+            "speaker_id": (speaker_id or self.speaker_id)(quote.speaker_name),
             "kind": quote.kind,
             "stance": quote.stance,
             "stance_target": clean_target(quote.stance_target),
@@ -614,7 +629,7 @@ class Project(ProjectSuggestions):
             "origin": quote.origin,
             "confidence": quote.confidence,
             "note": quote.note,
-            "extra": json.dumps(dict(quote.extra), ensure_ascii=False),
+            "extra": json.dumps(dict(quote.extra), ensure_ascii=False) if quote.extra else "{}",
         }
 
     def add_annotation(
@@ -811,12 +826,18 @@ class Project(ProjectSuggestions):
     # -- progress -----------------------------------------------------------------------------
 
     def _touch_progress(self, article_id: int, annotator_id: int | None, quote: int | None) -> None:
-        self.db.execute(
+        self._touch_progress_many([(article_id, annotator_id, quote)])
+
+    def _touch_progress_many(self, rows: Sequence[tuple[int, int | None, int | None]]) -> None:
+        """Mark each (article id, annotator id, first quote id) in progress (new rows start
+        at that quote; existing ones keep theirs and a done status)."""
+        now = now_iso()
+        self.db.conn.executemany(
             "INSERT INTO article_progress (article_id, annotator_id, status, current_quote,"
             " updated_at) VALUES (?, ?, 'in_progress', ?, ?) ON CONFLICT(article_id, annotator_id)"
             " DO UPDATE SET status = CASE WHEN status = 'new' THEN 'in_progress' ELSE status END,"
             " updated_at = excluded.updated_at",
-            [article_id, annotator_id, quote, now_iso()],
+            [(aid, ann, quote, now) for aid, ann, quote in rows],
         )
 
     def set_progress(
@@ -880,9 +901,10 @@ class Project(ProjectSuggestions):
             "schema_version": self.schema_version,
             "articles": count("SELECT count(*) FROM articles"),
             "suggestions": count("SELECT count(*) FROM suggestions"),
-            "annotations": count("SELECT count(*) FROM annotations"),
+            # from the one grouped pass above (each further count read every annotation)
+            "annotations": sum(sum(v.values()) for v in by.values()),
             "annotations_by_status": {
-                s: count(f"SELECT count(*) FROM annotations WHERE status = '{s}'")
+                s: sum(v.get(s, 0) for v in by.values())
                 for s in ("accepted", "rejected", "pending")
             },
             "annotators": {name: {**v, "total": sum(v.values())} for name, v in sorted(by.items())},

@@ -176,6 +176,17 @@ class ArticleView(QTextEdit):
         self.highlighter.update_index(self._index.build(items))
         self.set_current(current, scroll=True)
 
+    def update_items(
+        self, removed: Sequence[Item], added: Sequence[Item], current: Item | None
+    ) -> None:
+        """Patch the highlights after one change: ``removed`` items left, ``added`` came
+        (a changed item is in both); only the blocks they touch are repainted."""
+        if self._index is None:
+            return
+        blocks = self._index.replace(removed, added, self.highlighter.index)
+        self.highlighter.repaint_blocks(blocks)
+        self.set_current(current, scroll=True)
+
     def set_current(self, item: Item | None, scroll: bool = True) -> None:
         """Outline ``item`` (extra selections + painted outline) and bring it into view.
 

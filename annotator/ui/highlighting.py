@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_right, insort
 from collections.abc import Sequence
 
 from PySide6.QtGui import QColor, QFont, QSyntaxHighlighter, QTextCharFormat, QTextDocument
 from PySide6.QtWidgets import QWidget
 
 from annotator.core.text import Utf16Map
-from annotator.services.items import ACCEPTED, MANUAL, REJECTED, SUGGESTED, Item
+from annotator.services.items import ACCEPTED, MANUAL, REJECTED, SUGGESTED, Item, ItemKey
 
 #: Background and underline colours per state (colour-blind safe-ish: hue and pattern differ).
 STATE_COLOURS: dict[str, tuple[str, str]] = {
@@ -88,6 +88,8 @@ def legend_html() -> str:
 
 # (start16 within block, length16, format key)
 Entry = tuple[int, int, str]
+# the order entries are painted in a block: (not rejected, start, end, item key, piece)
+_Order = tuple[bool, int, int, ItemKey, int]
 
 
 def _formats() -> dict[str, QTextCharFormat]:
@@ -132,6 +134,8 @@ class SpanIndex:
         self.length16 = self.map.to_utf16(len(text))
         self._pieces: dict[tuple[int, int], list[tuple[int, int, int]]] = {}
         self._entries: dict[tuple[object, ...], list[tuple[int, Entry]]] = {}
+        # block -> (paint order, entry), sorted: what build and replace keep
+        self._ordered: dict[int, list[tuple[_Order, Entry]]] = {}
 
     def pieces(self, a: int, b: int) -> list[tuple[int, int, int]]:
         """(block, start16 in block, length16) pieces of code-point span [a, b).
@@ -144,17 +148,19 @@ class SpanIndex:
         return got
 
     def _cut(self, a: int, b: int) -> list[tuple[int, int, int]]:
-        a16, b16 = self.map.to_utf16(a), self.map.to_utf16(b)
+        to16 = self.map.to_utf16
+        a16, b16 = to16(a), to16(b)
+        starts = self.block_starts16
+        n = len(starts)
         out = []
-        blk = max(0, bisect_right(self.block_starts16, a16) - 1)
-        while blk < len(self.block_starts16) and self.block_starts16[blk] < b16:
-            bs = self.block_starts16[blk]
-            be = (
-                self.block_starts16[blk + 1] - 1
-                if blk + 1 < len(self.block_starts16)
-                else self.length16
-            )
-            s, e = max(a16, bs), min(b16, be)
+        blk = max(0, bisect_right(starts, a16) - 1)
+        while blk < n:
+            bs = starts[blk]
+            if bs >= b16:
+                break
+            be = starts[blk + 1] - 1 if blk + 1 < n else self.length16
+            s = a16 if a16 > bs else bs
+            e = b16 if b16 < be else be
             if e > s:
                 out.append((blk, s - bs, e - s))
             blk += 1
@@ -163,20 +169,56 @@ class SpanIndex:
     def build(self, items: Sequence[Item]) -> dict[int, list[Entry]]:
         """Block number -> the entries painted there, for ``items``.
 
-        Each item's entries are remembered by its state and spans, so after one decision
-        only the changed item is cut again; the rest is list appends.
+        Rejected items come first in each block so live quotes paint over them where they
+        overlap; otherwise text order. Each item's entries are remembered by its state and
+        spans, so rebuilding after a change cuts only the changed items again. The index
+        is kept: :meth:`replace` then patches it.
         """
-        index: dict[int, list[Entry]] = {}
-        # rejected first so live quotes paint over them where they overlap
-        ordered = sorted(items, key=lambda it: it.state != REJECTED)
-        for it in ordered:
-            for blk, entry in self._item_entries(it):
-                got = index.get(blk)
+        self._ordered = {}
+        for it in items:
+            for blk, placed in self._placed(it):
+                got = self._ordered.get(blk)
                 if got is None:
-                    index[blk] = [entry]
+                    self._ordered[blk] = [placed]
                 else:
-                    got.append(entry)
-        return index
+                    got.append(placed)
+        for entries in self._ordered.values():
+            entries.sort()
+        return {blk: [e for _, e in got] for blk, got in self._ordered.items()}
+
+    def replace(
+        self, removed: Sequence[Item], added: Sequence[Item], index: dict[int, list[Entry]]
+    ) -> set[int]:
+        """Take ``removed`` items out of the index :meth:`build` made and put ``added`` in;
+        update ``index`` (the highlighter's) for the blocks they touch and return those.
+
+        Costs the blocks of the changed items, not the article's other quotes.
+        """
+        touched: set[int] = set()
+        for it in removed:
+            for blk, placed in self._placed(it):
+                got = self._ordered.get(blk)
+                if got is not None and placed in got:
+                    got.remove(placed)
+                    touched.add(blk)
+        for it in added:
+            for blk, placed in self._placed(it):
+                insort(self._ordered.setdefault(blk, []), placed)
+                touched.add(blk)
+        for blk in touched:
+            got = self._ordered.get(blk)
+            if got:
+                index[blk] = [e for _, e in got]
+            else:
+                self._ordered.pop(blk, None)
+                index.pop(blk, None)
+        return touched
+
+    def _placed(self, it: Item) -> list[tuple[int, tuple[_Order, Entry]]]:
+        """(block, (paint order, entry)) of the item's pieces."""
+        q = it.quote
+        base = (it.state != REJECTED, q.start, q.end, it.key)
+        return [(blk, ((*base, n), entry)) for n, (blk, entry) in enumerate(self._item_entries(it))]
 
     def _item_entries(self, it: Item) -> list[tuple[int, Entry]]:
         q = it.quote
@@ -218,6 +260,14 @@ class QuoteHighlighter(QSyntaxHighlighter):
                 merged.merge(fmt)
                 fmt = merged
             self.setFormat(start, length, fmt)
+
+    def repaint_blocks(self, blocks: set[int]) -> None:
+        """Repaint these blocks (their entries in :attr:`index` changed)."""
+        doc = self.document()
+        for blk in sorted(blocks):
+            block = doc.findBlockByNumber(blk)
+            if block.isValid():
+                self.rehighlightBlock(block)
 
     def update_index(self, index: dict[int, list[Entry]]) -> None:
         """Swap the index and repaint only the blocks whose entries changed."""

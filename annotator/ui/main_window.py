@@ -31,6 +31,7 @@ from annotator.services.project_settings import load_settings
 from annotator.services.session import Session
 from annotator.store import queries
 from annotator.store.project import Project
+from annotator.store.queries import ArticleRow
 from annotator.ui.article_list import ArticleList
 from annotator.ui.article_view import ArticleView, legend_html
 from annotator.ui.commands import ALL_DECIDED, APP_TITLE
@@ -47,10 +48,13 @@ from annotator.ui.project_commands import remember_project
 from annotator.ui.quote_panel import QuotePanel
 from annotator.ui.status import StatusArea
 from annotator.ui.window_commands import SETTINGS_ANNOTATOR
-from annotator.ui.workers import default_loader
+from annotator.ui.workers import ListPagesTask, default_loader
 
 #: Article-list rows read per page (one indexed query of a few tens of milliseconds).
 LIST_PAGE = 500
+#: Rows the window reads itself before it shows (a screenful and more); the pool reads the
+#: rest in pages of LIST_PAGE.
+FIRST_PAGE = 100
 #: How often the window looks for written but not yet checkpointed changes (ms).
 CHECKPOINT_POLL_MS = 250
 
@@ -92,6 +96,11 @@ class MainWindow(DetectorCommands):
         self._stance_actions: list[QAction] = []
         self._closing = False
         self._list_generation = 0
+        self._list_task: ListPagesTask | None = None
+        self._list_dirty: set[int] = set()  # changed articles whose list page is on its way
+        # the article list's pages are read here (one thread: pages arrive in order)
+        self.list_pool = QThreadPool(self)
+        self.list_pool.setMaxThreadCount(1)
 
         name = annotator or str(self.settings.value(SETTINGS_ANNOTATOR, "") or "")
         if not name:
@@ -302,37 +311,60 @@ class MainWindow(DetectorCommands):
             self._disable_editing(self.read_only.tooltip())
 
     def _load_article_list(self) -> None:
-        """Show the first page of the list now and the rest page by page from the event
-        loop (each page one indexed query of ~LIST_PAGE rows), so a project of 100,000
-        articles opens as fast as one of 500 and the window never waits for the whole
-        list. The totals in the status bar are complete once the last page is in."""
+        """Show the first page of the list now; a pool thread reads the rest page by page
+        (each one indexed query of ~LIST_PAGE rows) and the GUI thread only appends them,
+        so a project of 100,000 articles opens as fast as one of 500 and no list query
+        runs on the GUI thread after the first page. The totals in the status bar are
+        complete once the last page is in."""
         self._list_generation += 1
-        rows = queries.article_page(self.project, self.session.annotator, -1, LIST_PAGE)
+        if self._list_task is not None:
+            self._list_task.cancel()
+            self._list_task = None
+        self._list_dirty.clear()
+        first = min(FIRST_PAGE, LIST_PAGE)
+        rows = queries.article_page(self.project, self.session.annotator, -1, first)
         self.article_list.model.set_rows(rows)
         self.refresh_list_filter()
         if self.session.article is not None:
             self.article_list.show_current(self.session.article.id)
-        if len(rows) == LIST_PAGE:
-            self._schedule_page(rows[-1].id)
+        if len(rows) == first:
+            task = ListPagesTask(
+                self.project_path,
+                self.session.annotator,
+                rows[-1].id,
+                LIST_PAGE,
+                self._list_generation,
+            )
+            task.list_signals.page.connect(self._page_read)
+            task.list_signals.finished.connect(self._pages_read)
+            task.list_signals.failed.connect(lambda msg: self.status.say(f"Article list: {msg}"))
+            self._list_task = task
+            self.list_pool.start(task)
 
-    def _schedule_page(self, after_id: int) -> None:
-        generation = self._list_generation
-        QTimer.singleShot(0, lambda: self._next_page(generation, after_id))
-
-    def _next_page(self, generation: int, after_id: int) -> None:
+    def _page_read(self, generation: int, rows: list[ArticleRow]) -> None:
         if generation != self._list_generation or self._closing:
             return  # the list was reloaded (or the window closed) since
-        rows = queries.article_page(self.project, self.session.annotator, after_id, LIST_PAGE)
         self.article_list.model.append_rows(rows)
+        # rows this window changed while the page was on its way are read again
+        for r in rows:
+            if r.id in self._list_dirty:
+                self._list_dirty.discard(r.id)
+                self._update_list_row(r.id)
         art = self.session.article
         if art is not None and rows and rows[0].id <= art.id <= rows[-1].id:
             self.article_list.show_current(art.id)
-        if len(rows) == LIST_PAGE:
-            self._schedule_page(rows[-1].id)
-        else:
+
+    def _pages_read(self, generation: object) -> None:
+        if generation == self._list_generation and not self._closing:
+            self._list_task = None
+            self._list_dirty.clear()
             self._update_status()
 
     def _update_list_row(self, article_id: int) -> None:
+        if self.article_list.model.row_of(article_id) is None:
+            if self._list_task is not None:  # its page is still to come: read it then
+                self._list_dirty.add(article_id)
+            return
         try:
             row = queries.article_row(self.project, article_id, self.session.annotator)
         except KeyError:
@@ -373,7 +405,11 @@ class MainWindow(DetectorCommands):
         if change.opened:
             self._show_article()
         else:
-            if change.items_changed:
+            if change.items_delta:
+                self.view.update_items(
+                    change.items_removed, change.items_added, self.session.current
+                )
+            elif change.items_changed:
                 self.view.set_items(self.session.items, self.session.current)
             self._show_current(scroll=change.moved)
         self.save_position()
@@ -474,6 +510,10 @@ class MainWindow(DetectorCommands):
         self.settings.sync()
         for ctl in (self.detection, self.importer, self.trainer):
             ctl.shutdown()
+        if self._list_task is not None:
+            self._list_task.cancel()
+        self.list_pool.waitForDone(30000)
+        QThreadPool.globalInstance().waitForDone(30000)  # the stance targets task
         self.names.closing = True
         self.pool.waitForDone(30000)
         for w in list(self._windows):

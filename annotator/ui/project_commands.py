@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt, QUrl
+from PySide6.QtCore import QSettings, Qt, QThreadPool, QUrl
 from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QDialog,
@@ -33,6 +33,7 @@ from annotator.ui.article_view import legend_html
 from annotator.ui.commands import APP_TITLE, QuoteCommands
 from annotator.ui.controllers.detection import DetectionController
 from annotator.ui.quote_panel import QuotePanel
+from annotator.ui.workers import TargetsTask
 
 SETTINGS_ZOOM = "view/zoom"
 SETTINGS_RECENT = "recent_projects"
@@ -87,7 +88,11 @@ class ProjectCommands(QuoteCommands):
     panel: QuotePanel
     detection: DetectionController
     readonly: bool
+    project_path: Path
     _open_window: Callable[[Path], QWidget]
+    #: the pool task reading the project's stance targets, while it runs
+    targets_task: TargetsTask | None = None
+    _targets_generation = 0
 
     # -- stance targets -----------------------------------------------------------------------
 
@@ -99,7 +104,13 @@ class ProjectCommands(QuoteCommands):
 
     def set_quote_target(self, text: str) -> None:
         if self._push(self.session.plan_stance_target(text)):
+            self._offer_target(text)
             self.refresh_targets()
+
+    def _offer_target(self, text: str | None) -> None:
+        """Offer a target just used at once (the pool's full list follows)."""
+        if text and text.strip() and text.strip() not in self.panel.targets():
+            self.panel.set_targets([*self.panel.targets(), text.strip()])
 
     def ask_article_target(self, current: str, targets: list[str]) -> str | None:
         """The article's new stance target from a dialog (None: cancelled). Tests replace it."""
@@ -119,14 +130,35 @@ class ProjectCommands(QuoteCommands):
         art = self.session.article
         if art is None or self.read_only.refuse():
             return
-        text = self.ask_article_target(art.stance_target or "", self.project.stance_targets_used())
+        text = self.ask_article_target(art.stance_target or "", self.panel.targets())
         if text is not None and self._push(self.session.plan_article_target(text)):
+            self._offer_target(text)
             self.refresh_targets()
             self._show_current(scroll=False)
 
     def refresh_targets(self) -> None:
-        """Offer every target used in the project in the quote panel's completer."""
-        self.panel.set_targets(self.project.stance_targets_used())
+        """Offer every target used in the project in the quote panel's completer.
+
+        The targets are read by a pool task (the query reads every article: seconds on a
+        large project) and set when it ends; until then the completer keeps what it had.
+        ``targets_task`` is the task while it runs (None after).
+        """
+        self._targets_generation += 1
+        task = TargetsTask(self.project_path, self._targets_generation)
+        task.signals.finished.connect(self._targets_read)
+        task.signals.failed.connect(lambda _msg: self._targets_read(None))
+        self.targets_task = task
+        QThreadPool.globalInstance().start(task)
+
+    def _targets_read(self, result: object) -> None:
+        if result is None:  # unreadable: the completer keeps what it had
+            self.targets_task = None
+            return
+        read: tuple[int, list[str]] = result  # type: ignore[assignment]
+        generation, targets = read
+        if generation == self._targets_generation:
+            self.targets_task = None
+            self.panel.set_targets(targets)
 
     # -- legend and zoom -----------------------------------------------------------------------
 

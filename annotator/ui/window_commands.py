@@ -80,9 +80,12 @@ class WindowCommands(ProjectCommands):
 
     def _restore_position(self) -> None:
         """Open where the annotator stopped (see :meth:`PositionController.choose`)."""
-        ids = set(self.project.article_ids())
-        target = self.position.choose(self.session.resume_position(), ids)
-        if target is None and ids:
+        resume = self.session.resume_position()
+        # only the two remembered articles are looked up (not every id of the project)
+        wanted = [p[0] for p in (resume, self.position.saved()) if p is not None]
+        ids = self.project.existing_article_ids(wanted)
+        target = self.position.choose(resume, ids)
+        if target is None:
             first = self.article_list.neighbour(-1, 1)
             target = (first, None) if first is not None else None
         if target is not None:

@@ -23,6 +23,16 @@ class WorkerSignals(QObject):
     failed = Signal(str)
 
 
+class ListSignals(QObject):
+    """page(generation, rows) for each page read, progress(rows read, 0), finished(generation)
+    after the last, failed(message)."""
+
+    page = Signal(int, object)
+    progress = Signal(int, int)
+    finished = Signal(object)
+    failed = Signal(str)
+
+
 def default_loader(model: str | None) -> Callable[[], tuple[Any, Any]]:
     """A loader for ``model`` through the product's pipeline factory (imported lazily)."""
 
@@ -44,7 +54,7 @@ class Task(QRunnable):
     ``cancel()`` sets an event that ``work()`` polls between units.
     """
 
-    signals: WorkerSignals | ImportSignals
+    signals: WorkerSignals | ImportSignals | ListSignals
     expected: tuple[type[Exception], ...] = ()
 
     def __init__(self) -> None:
@@ -180,3 +190,66 @@ class ImportTask(Task):
                 progress=self.signals.progress.emit,
                 cancel=self._cancel.is_set,
             )
+
+
+class ListPagesTask(Task):
+    """Read the article list's pages after ``after_id``, ``limit`` rows each, for
+    ``annotator``; each page goes to the window by ``signals.page`` as it is read.
+
+    The window shows the first page itself and fills the rest from here, so no list query
+    runs on the GUI thread while 100,000 articles come in (issue 16). Opens its own
+    read-only :class:`Project`; ``cancel()`` stops it between pages.
+    """
+
+    expected = (OSError,)
+
+    def __init__(
+        self, path: Path, annotator: str, after_id: int, limit: int, generation: int
+    ) -> None:
+        super().__init__()
+        self.path = path
+        self.annotator = annotator
+        self.after_id = after_id
+        self.limit = limit
+        self.generation = generation
+        self.list_signals = self.signals = ListSignals()
+
+    def work(self) -> object:
+        from annotator.store import queries
+        from annotator.store.project import Project
+
+        after, read = self.after_id, 0
+        with Project.open(self.path, create=False, readonly=True) as project:
+            while not self.cancelled:
+                rows = queries.article_page(project, self.annotator, after, self.limit)
+                if not rows:
+                    break
+                self.list_signals.page.emit(self.generation, rows)
+                read += len(rows)
+                self.list_signals.progress.emit(read, 0)
+                after = rows[-1].id
+                if len(rows) < self.limit:
+                    break
+        return self.generation
+
+
+class TargetsTask(Task):
+    """Every stance target used in the project at ``path``; finished((generation, targets)).
+
+    The article part of that query reads every article row (no index on the column), a
+    few seconds at 100,000 articles, so the window asks it here (issue 16).
+    """
+
+    expected = (OSError,)
+
+    def __init__(self, path: Path, generation: int) -> None:
+        super().__init__()
+        self.path = path
+        self.generation = generation
+        self.signals = WorkerSignals()
+
+    def work(self) -> object:
+        from annotator.store.project import Project
+
+        with Project.open(self.path, create=False, readonly=True) as project:
+            return self.generation, project.stance_targets_used()

@@ -214,6 +214,7 @@ def test_hot_paths_use_indexes(project: Project) -> None:
         queries.article_page(project, "alice", ids[9], 10)
         point = queries.resume_point(project, "alice")
         assert point is not None
+        assert project.existing_article_ids([point[0], 10**6]) == {point[0]}
         session.open_article(point[0])
 
     def next_article() -> None:

@@ -89,4 +89,5 @@ def open_window(qtbot: Any, path: Path, who: str = "alice") -> Any:
     w.activateWindow()
     w.view.setFocus()
     qtbot.waitUntil(lambda: QApplication.focusWidget() is w.view)
+    qtbot.waitUntil(lambda: w.targets_task is None)  # the stance targets are read in the pool
     return w

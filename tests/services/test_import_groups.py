@@ -1,0 +1,132 @@
+"""Quote JSONL is imported in groups of bulk inserts (issue 16), with every guarantee of
+one-article-at-a-time: a refused article costs only itself, repeated texts and quotes are
+found, the report follows the file's order and counts only what was stored."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from annotator.services import importing
+from annotator.services.importing import import_paths
+from annotator.store.project import Project
+
+TEXT = 'Budget\n\n"We will balance it," the minister said on Tuesday.'
+QUOTE: dict[str, Any] = {"content_spans": [[8, 31]], "annotator": "alice", "status": "accepted"}
+OTHER: dict[str, Any] = {"content_spans": [[33, 45]], "annotator": "bob", "kind": "indirect"}
+
+
+def _line(n: int, quotes: list[dict[str, Any]], text: str | None = None, **kw: Any) -> str:
+    return json.dumps({"id": f"a{n}", "title": f"T{n}", "text": text or f"{TEXT} ({n})",
+                       "quotes": quotes, **kw})  # fmt: skip
+
+
+def _write(tmp_path: Path, lines: list[str]) -> Path:
+    path = tmp_path / "in.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture(params=[3, 1000], ids=["small groups", "one group"])
+def flush_rows(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> int:
+    monkeypatch.setattr(importing, "FLUSH_ROWS", request.param)
+    return int(request.param)
+
+
+def test_a_refused_article_in_a_group_costs_only_itself(tmp_path: Path, flush_rows: int) -> None:
+    lines = [_line(n, [QUOTE | {"note": "refuse" if n == 7 else None}]) for n in range(20)]
+    path = _write(tmp_path, lines)
+    with Project.open(tmp_path / "p.db") as p:
+        p.db.execute(
+            "CREATE TEMP TRIGGER refuse BEFORE INSERT ON main.annotations"
+            " WHEN NEW.note = 'refuse' BEGIN SELECT RAISE(ABORT, 'refused by the test'); END"
+        )
+        report = import_paths(p, [path])
+        (f,) = report.files
+        assert (f.articles_added, f.quotes_added) == (19, 19)
+        assert len(f.problems) == 1 and "'T7'" in f.problems[0]
+        assert "refused by the test" in f.problems[0]
+        titles = [r[0] for r in p.db.execute("SELECT title FROM articles ORDER BY id")]
+        assert titles == [f"T{n}" for n in range(20) if n != 7]
+        assert p.db.execute("SELECT count(*) FROM annotations").fetchone()[0] == 19
+        # the refused article left no suggestion, detection or progress row either
+        assert (
+            p.db.execute("SELECT count(DISTINCT article_id) FROM article_progress").fetchone()[0]
+            == 19
+        )
+
+
+def test_a_text_repeated_in_a_group_is_one_article(tmp_path: Path, flush_rows: int) -> None:
+    lines = [
+        _line(0, [QUOTE], text=TEXT),
+        _line(1, [QUOTE]),
+        _line(2, [QUOTE, OTHER], text=TEXT),  # same text: QUOTE is there, OTHER is new
+        _line(3, [QUOTE | {"origin": "model", "annotator": None}], text=TEXT),
+    ]
+    with Project.open(tmp_path / "p.db") as p:
+        (f,) = import_paths(p, [_write(tmp_path, lines)]).files
+        assert (f.articles_added, f.articles_present) == (2, 2)
+        assert (f.quotes_added, f.quotes_present) == (3, 1)
+        assert f.suggestions_added == 1
+        assert [(r.quote.annotator, r.quote.start) for r in p.annotations(1)] == [
+            ("alice", 8),
+            ("bob", 33),
+        ]
+        assert len(p.suggestions(1)) == 1
+        # importing the file again adds nothing
+        (again,) = import_paths(p, [_write(tmp_path, lines)]).files
+        assert (again.articles_added, again.quotes_added, again.suggestions_added) == (0, 0, 0)
+        assert again.status == "skipped"
+
+
+def test_problems_keep_the_file_order(tmp_path: Path, flush_rows: int) -> None:
+    lines = [
+        _line(0, [QUOTE]),
+        "{broken",
+        _line(2, [QUOTE | {"note": "refuse"}]),
+        _line(3, [QUOTE]),
+        '"not an object"',
+    ]
+    path = _write(tmp_path, lines)
+    with Project.open(tmp_path / "p.db") as p:
+        p.db.execute(
+            "CREATE TEMP TRIGGER refuse BEFORE INSERT ON main.annotations"
+            " WHEN NEW.note = 'refuse' BEGIN SELECT RAISE(ABORT, 'refused'); END"
+        )
+        (f,) = import_paths(p, [path]).files
+        where = [re.search(r"line \d+|'T\d+'", x).group(0) for x in f.problems]  # type: ignore[union-attr]
+        assert where == ["line 2", "'T2'", "line 5"]
+        assert f.articles_added == 2
+
+
+def test_groups_write_suggestions_by_detector_version(tmp_path: Path, flush_rows: int) -> None:
+    model = {"origin": "model", "annotator": None, "confidence": 0.5}
+    lines = [
+        _line(0, [QUOTE | model | {"detector_version": "d1"}, OTHER | model]),
+        _line(1, [QUOTE | model | {"detector_version": "d2"}]),
+        _line(2, []),
+    ]
+    with Project.open(tmp_path / "p.db") as p:
+        (f,) = import_paths(p, [_write(tmp_path, lines)]).files
+        assert (f.articles_added, f.suggestions_added, f.quotes_added) == (3, 3, 0)
+        assert p.detections(1).keys() == {"d1", "imported"}
+        assert p.detections(2).keys() == {"d2"}
+        assert p.detections(3) == {}
+        assert [s.quote.confidence for s in p.suggestions(1, "d1")] == [0.5]
+        assert [s.quote.status for s in p.suggestions(1, "imported")] == ["pending"]
+        assert p.db.execute("SELECT count(*) FROM annotations").fetchone()[0] == 0
+
+
+def test_a_group_is_logged_in_the_batch_row_not_per_quote(tmp_path: Path) -> None:
+    lines = [_line(n, [QUOTE, OTHER]) for n in range(50)]
+    with Project.open(tmp_path / "p.db") as p:
+        import_paths(p, [_write(tmp_path, lines)])
+        rows = p.db.execute("SELECT action, entity, payload FROM changelog").fetchall()
+        batches = [json.loads(r[2]) for r in rows if r[:2] == ("import", "batch")]
+        assert sum(len(b.get("import article", [])) for b in batches) == 50
+        assert sum(len(b.get("add annotation", [])) for b in batches) == 100
+        assert all(r[:2] != ("add", "annotation") for r in rows)

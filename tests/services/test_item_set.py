@@ -1,0 +1,133 @@
+"""A key press updates the open article's items from the one annotation it wrote (issue 16);
+the result must always be what a fresh read of the article gives."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+
+from annotator.core.model import Article, Quote
+from annotator.services.items import ItemSet
+from annotator.services.session import Session
+from annotator.store.project import Project
+
+WORDS = [
+    "the",
+    "minister",
+    "said",
+    "we",
+    "will",
+    "win",
+    "and",
+    "they",
+    "replied",
+    "not",
+    "so",
+    "today",
+    "in",
+    "the",
+    "city",
+]
+
+
+def _project(path: Path, seed: int) -> tuple[Project, int]:
+    rng = random.Random(seed)
+    text = " ".join(rng.choice(WORDS) for _ in range(120))
+    p = Project.open(path)
+    aid, _ = p.add_article(Article("Random", text))
+    quotes = []
+    for _ in range(25):
+        a = rng.randrange(0, len(text) - 30)
+        # a few suggestions share spans, so one annotation hides several
+        b = a + rng.choice((5, 5, 12, 20))
+        quotes.append(Quote(((a, b),), kind="direct", confidence=rng.choice((None, 0.2, 0.9))))
+    p.set_suggestions(aid, "v1", quotes)
+    # another annotator's work on the same spans must never show
+    p.add_annotation(aid, "bob", quotes[0].with_(status="accepted", annotator="bob"))
+    return p, aid
+
+
+def _fresh(p: Project, aid: int, min_confidence: float) -> list[tuple[object, str, object]]:
+    s = Session(p, "alice")
+    s.min_confidence = min_confidence
+    s.open_article(aid)
+    return [(it.key, it.state, it.quote) for it in s.items]
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_random_decisions_and_undos_keep_the_items_of_a_fresh_read(
+    tmp_path: Path, seed: int
+) -> None:
+    p, aid = _project(tmp_path / "p.db", seed)
+    rng = random.Random(seed)
+    s = Session(p, "alice")
+    s.min_confidence = rng.choice((0.0, 0.5))
+    s.open_article(aid)
+    undo: list[object] = []
+    text_len = len(s.article.text)  # type: ignore[union-attr]
+    for _ in range(40):
+        move = rng.random()
+        for _ in range(rng.randrange(3)):
+            s.next_quote()
+        if move < 0.25:
+            op = s.plan_accept()
+        elif move < 0.45:
+            op = s.plan_reject()
+        elif move < 0.6 and s.current is not None and s.current.annotation_id is not None:
+            op = s._op("delete", s.current, None)
+        elif move < 0.75:  # a hand-made quote, sometimes on a suggestion's spans
+            if rng.random() < 0.5 and s._suggestions:
+                spans = rng.choice(s._suggestions).quote.content_spans
+            else:
+                a = rng.randrange(0, text_len - 10)
+                spans = ((a, a + 7),)
+            op = s._op("add", None, Quote(spans, origin="manual", status="accepted"))
+        elif move < 0.85 and s._suggestions:  # move a quote onto a suggestion's spans, or off
+            (a, b), *_ = rng.choice(s._suggestions).quote.content_spans
+            op = s.plan_respan(a, b) if rng.random() < 0.7 else s.plan_respan(a, b + 3)
+        elif move < 0.9:
+            op = s.plan_done(rng.random() < 0.5)  # type: ignore[assignment]
+        elif undo:
+            op = undo.pop()  # type: ignore[assignment]
+        else:
+            op = None
+        if op is None:
+            continue
+        inverse = s.apply(op)  # type: ignore[arg-type]
+        undo.append(inverse)
+        assert [(it.key, it.state, it.quote) for it in s.items] == _fresh(p, aid, s.min_confidence)
+        counts = s.article_counts
+        assert counts.done == sum(1 for it in s.items if it.decided)
+        assert counts.total == len(s.items)
+    p.close()
+
+
+def test_an_accept_announces_exactly_the_items_that_changed(tmp_path: Path) -> None:
+    p, aid = _project(tmp_path / "p.db", 99)
+    s = Session(p, "alice")
+    s.open_article(aid)
+    seen = []
+    s.subscribe(seen.append)
+    before = {it.key: it for it in s.items}
+    target = s.current
+    assert target is not None and target.annotation_id is None
+    s.run(s.plan_accept())
+    change = seen[-1]
+    assert change.items_delta
+    after = {it.key: it for it in s.items}
+    gone = {k for k in before if k not in after or after[k] != before[k]}
+    came = {k for k in after if k not in before or before[k] != after[k]}
+    assert {it.key for it in change.items_removed} == gone
+    assert {it.key for it in change.items_added} == came
+    assert target.key in gone and any(
+        it.suggestion_id == target.suggestion_id for it in change.items_added
+    )
+    p.close()
+
+
+def test_an_item_set_of_nothing_is_empty() -> None:
+    items = ItemSet([], [])
+    assert items.items == [] and items.done == 0
+    assert items.replace(5, None) == ([], [])
