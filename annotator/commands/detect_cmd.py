@@ -23,6 +23,7 @@ from typing import Any
 
 from annotator.commands import CliError
 from annotator.core.model import MARKS_INSIDE_DEFAULT
+from annotator.core.wording import count_noun
 from annotator.io.jsonload import load_json
 
 
@@ -253,9 +254,9 @@ def run_single(args: argparse.Namespace) -> int:
             written += 1
             bar.update(1)
     print(
-        f"annotator detect: {written} articles written to {args.output}"
+        f"annotator detect: {count_noun(written, 'article')} written to {args.output}"
         + (f", {undetected} of them not detected" if undetected else "")
-        + (f", {bad} bad lines skipped" if bad else ""),
+        + (f", {count_noun(bad, 'bad line')} skipped" if bad else ""),
         file=sys.stderr,
     )
     return 0
