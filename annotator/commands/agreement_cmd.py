@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
+from annotator.core.wording import count_noun
 from annotator.services.agreement import AgreementReport, compute_agreement
 from annotator.store.project import Project
 
@@ -71,7 +72,8 @@ def format_report(report: AgreementReport, n_articles: int = 10) -> list[str]:
             )
         out.append("")
         out.append(
-            f"Stance, Krippendorff's alpha (nominal) over {len(report.annotators)} annotators: "
+            f"Stance, Krippendorff's alpha (nominal) over "
+            f"{count_noun(len(report.annotators), 'annotator')}: "
             + (
                 f"n/a ({report.stance_alpha_note or 'fewer than two stance labels given'})"
                 if report.stance_alpha is None
@@ -97,7 +99,10 @@ def format_report(report: AgreementReport, n_articles: int = 10) -> list[str]:
         if len(shown) < len(report.per_article):
             out.append(f"  … {len(report.per_article) - len(shown)} more (--articles 0 for all)")
     out.append("")
-    out.append(f"Gold: {report.gold_quotes} quotes, {report.gold_articles} reviews finished")
+    out.append(
+        f"Gold: {count_noun(report.gold_quotes, 'quote')},"
+        f" {count_noun(report.gold_articles, 'review')} finished"
+    )
     return out
 
 

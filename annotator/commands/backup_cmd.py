@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.commands import CliError
+from annotator.core.wording import count_noun
 from annotator.store.project import Project
 
 
@@ -37,5 +38,5 @@ def run(args: argparse.Namespace) -> int:
             why = exc.strerror or exc
             raise CliError(f"{out}: cannot write ({why}); nothing was written") from None
         articles = project.count_articles()
-    print(f"Copied {args.project} ({articles} articles) to {out}")
+    print(f"Copied {args.project} ({count_noun(articles, 'article')}) to {out}")
     return 0

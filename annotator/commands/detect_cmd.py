@@ -23,6 +23,7 @@ from typing import Any
 
 from annotator.commands import CliError
 from annotator.core.model import MARKS_INSIDE_DEFAULT
+from annotator.core.wording import count_noun
 from annotator.io.jsonload import load_json
 
 
@@ -198,7 +199,7 @@ def run_single(args: argparse.Namespace) -> int:
         raise CliError("--n-process must be at least 1")
     if Path(args.output).resolve() == src.resolve():
         raise CliError("the output file must not be the input file")
-    nlp, info = load_pipeline(args.model)
+    nlp, info = load_pipeline(args.model, strict=bool(args.model))
     print(f"annotator detect: {info.message}", file=sys.stderr)
     total = _count_lines(src)
     pending: deque[tuple[Article, str, int]] = deque()
@@ -253,9 +254,9 @@ def run_single(args: argparse.Namespace) -> int:
             written += 1
             bar.update(1)
     print(
-        f"annotator detect: {written} articles written to {args.output}"
+        f"annotator detect: {count_noun(written, 'article')} written to {args.output}"
         + (f", {undetected} of them not detected" if undetected else "")
-        + (f", {bad} bad lines skipped" if bad else ""),
+        + (f", {count_noun(bad, 'bad line')} skipped" if bad else ""),
         file=sys.stderr,
     )
     return 0

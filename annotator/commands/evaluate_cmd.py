@@ -30,6 +30,7 @@ from annotator.core.scoring import (
     scored_article,
     scored_quote,
 )
+from annotator.core.wording import count_noun, plural
 from annotator.io.quote_jsonl import LineError
 
 NO_ID = 'no "id"'
@@ -164,7 +165,7 @@ def detect_predictions(
     from annotator.nlp.pipeline import load_pipeline
 
     try:
-        nlp, info = load_pipeline(model) if model else load_pipeline()
+        nlp, info = load_pipeline(model, strict=True) if model else load_pipeline()
     except OSError as exc:
         raise CliError(f"cannot load the detector pipeline: {exc}") from None
     message = getattr(info, "message", "")
@@ -212,7 +213,10 @@ def run(args: argparse.Namespace) -> int:
         label = args.pred
         missing = sum(1 for a in gold if a.id not in pred)
         if missing:
-            _warn(f"{args.pred}: {missing} gold articles have no prediction line")
+            _warn(
+                f"{args.pred}: {count_noun(missing, 'gold article')} {plural(missing, 'has')}"
+                " no prediction line"
+            )
     bands, without = precision_by_band(gold, pred)
     has_bands = any(b.n_pred for b in bands)  # only when predictions carry a confidence
     if args.min_confidence > 0:

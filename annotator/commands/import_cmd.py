@@ -15,7 +15,8 @@ from annotator.store.project import Project
 def register(sub: Any) -> None:
     p: argparse.ArgumentParser = sub.add_parser(
         "import",
-        help="import articles (.txt, quote or Prodigy .jsonl, .csv, brat folders) into a project",
+        help="import articles (.txt, quote or Prodigy .jsonl, .prodigy, .csv, brat folders)"
+        " into a project",
         description=(
             "Import articles into PROJECT.db (created if missing): .txt files (first "
             "non-empty line is the title), quote JSONL (with or without quotes), Prodigy task "
@@ -83,7 +84,8 @@ def run(args: argparse.Namespace) -> int:
     print(report.summary())
     if not report.files:
         raise CliError(
-            "no file to import (folders are searched for .txt, .jsonl, .csv and brat .ann "
+            "no file to import (folders are searched for .txt, .jsonl, .csv, .tsv, .prodigy and"
+            " brat .ann "
             f"files){'; no project was created' if created_nothing else ''}"
         )
     if created_nothing:

@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from annotator.core.wording import count_noun
 from annotator.services.report import FORMATS, build_report, choose_source, write_report
 from annotator.store.project import Project
 from annotator.store.reports import DIMENSIONS
@@ -45,5 +46,5 @@ def run(args: argparse.Namespace) -> int:
         source = choose_source(project, args.annotator, args.gold)
         report = build_report(project, source)
     write_report(report, fmt, out, args.by)
-    print(f"{report.total} quotes ({source.describe()}) -> {out}")
+    print(f"{count_noun(report.total, 'quote')} ({source.describe()}) -> {out}")
     return 0

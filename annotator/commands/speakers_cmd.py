@@ -8,6 +8,7 @@ import json
 import sys
 from typing import Any
 
+from annotator.core.wording import count_noun
 from annotator.services.speakers import fill_gender_guesses, speaker_stats, suggest_merges
 from annotator.store.project import Project
 
@@ -37,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
     with Project.open(args.project, create=False, readonly=not args.guess_genders) as project:
         if args.guess_genders:
             n = fill_gender_guesses(project)
-            print(f"guessed the gender of {n} speaker(s)", file=sys.stderr)
+            print(f"guessed the gender of {count_noun(n, 'speaker')}", file=sys.stderr)
         if args.suggest:
             names = {sp.id: sp.name for sp in project.speakers()}
             rows: list[dict[str, Any]] = [

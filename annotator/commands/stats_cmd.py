@@ -6,6 +6,7 @@ import argparse
 import json
 from typing import Any
 
+from annotator.core.wording import count_noun
 from annotator.store.project import Project
 
 
@@ -41,5 +42,5 @@ def run(args: argparse.Namespace) -> int:
             f"rejected {counts['rejected']}, pending {counts['pending']})"
         )
     print(f"Speakers     {stats['speakers']}")
-    print(f"Reviews      {stats['reviews']} ({stats['gold_quotes']} gold quotes)")
+    print(f"Reviews      {stats['reviews']} ({count_noun(stats['gold_quotes'], 'gold quote')})")
     return 0

@@ -10,17 +10,23 @@ here, so one validator decides what may enter a project:
   or null; ``annotator`` is a non-blank string or null;
 - ``confidence`` is a finite number in ``[0, 1]`` or null.
 
+The rows ``merge`` reads from another project file (reviews, gold decisions, progress,
+left-out marks) are checked here too, by :func:`check_row`.
+
 Unknown keys are allowed (kept by the caller). :func:`check_quote` returns the clean values
 or raises :class:`SchemaError` with a one-line reason naming the field.
 """
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Mapping
-from typing import Annotated, Any, Literal
+from datetime import datetime
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -56,6 +62,9 @@ QUOTE_KEYS = frozenset(
         "note",
     }
 )
+
+
+M = TypeVar("M", bound=BaseModel)
 
 
 class SchemaError(ValueError):
@@ -175,3 +184,133 @@ def check_aliases(value: Any) -> list[str]:
     ):
         raise SchemaError(f"aliases must be a list of names, got {value!r:.80}")
     return list(value)
+
+
+# -- rows of another project file (``annotator merge``) ------------------------------------
+
+#: The longest annotator or reviewer name taken from another project file, in code points
+#: (our own bound: far above any real name, small enough for a status bar and a report).
+MAX_NAME = 200
+#: The most annotator names one review may list (our own bound, as above).
+MAX_REVIEW_ANNOTATORS = 100
+#: The longest timestamp text taken from another file (ISO 8601 with microseconds and an
+#: offset is 32 characters).
+MAX_TIMESTAMP = 40
+
+
+def _name(value: str) -> str:
+    if not value.strip():
+        raise ValueError("the name is blank")
+    return value
+
+
+def _timestamp(value: str) -> str:
+    try:
+        datetime.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"{value!r:.40} is not an ISO 8601 time") from None
+    return value
+
+
+NameText = Annotated[StrictStr, Field(max_length=MAX_NAME), AfterValidator(_name)]
+TimeText = Annotated[StrictStr, Field(max_length=MAX_TIMESTAMP), AfterValidator(_timestamp)]
+
+
+def _known(name: str, info: ValidationInfo) -> str:
+    known = (info.context or {}).get("annotators")
+    if known is not None and name not in known:
+        raise ValueError(f"annotator {name!r:.40} is not one of the file's annotators")
+    return name
+
+
+KnownName = Annotated[NameText, AfterValidator(_known)]
+
+
+class ReviewRowSchema(BaseModel):
+    """A ``reviews`` row of another project file (the ``annotators`` column is JSON text)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    id: StrictInt
+    article_id: StrictInt
+    reviewer: NameText
+    annotators: Annotated[list[KnownName], Field(max_length=MAX_REVIEW_ANNOTATORS)]
+    status: Literal["in_progress", "done"]
+    created_at: TimeText
+    updated_at: TimeText
+
+    @field_validator("annotators", mode="before")
+    @classmethod
+    def _decode(cls, value: Any) -> Any:
+        if not isinstance(value, str):
+            raise ValueError(f"must be JSON text, got {type(value).__name__}")
+        if len(value) > MAX_REVIEW_ANNOTATORS * (MAX_NAME + 8):
+            raise ValueError(f"is {len(value)} characters long; too long for a list of names")
+        try:
+            decoded = json.loads(value)
+        except ValueError:
+            raise ValueError("is not valid JSON") from None
+        if not isinstance(decoded, list):
+            raise ValueError(f"must be a JSON list of names, got {value!r:.40}")
+        return decoded
+
+
+class GoldRowSchema(BaseModel):
+    """The non-quote columns of a ``gold_quotes`` row of another project file."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    id: StrictInt
+    review_id: StrictInt
+    article_id: StrictInt
+    source_annotation_id: StrictInt | None = None
+    decision: Literal["agreed", "picked", "edited", "added"]
+    created_at: TimeText
+    updated_at: TimeText
+
+
+class ProgressRowSchema(BaseModel):
+    """An ``article_progress`` row of another project file, its annotator's name joined."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    article_id: StrictInt
+    annotator: KnownName
+    status: Literal["new", "in_progress", "done"]
+
+
+class LeftOutRowSchema(BaseModel):
+    """A ``left_out`` row of another project file, its annotation's article joined."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    review_id: StrictInt
+    annotation_id: StrictInt
+    created_at: TimeText
+
+
+def check_row(model: type[M], row: Mapping[str, Any], annotators: Any = None) -> M:
+    """Validate one row of another project's table with ``model``.
+
+    Args:
+        row: column name -> value, as SQLite gave it (any type: the file may be forged).
+        annotators: the names an annotator column may hold (None: any valid name).
+
+    Raises:
+        SchemaError: the row breaks the model; the message names the column and problem.
+    """
+    try:
+        return model.model_validate(dict(row), context={"annotators": annotators})
+    except ValidationError as exc:
+        raise SchemaError(_reason(exc)) from None
+
+
+def check_name(value: Any) -> str:
+    """An annotator's or reviewer's name from another file; raise SchemaError if not one."""
+    if not isinstance(value, str):
+        raise SchemaError(f"the name {value!r:.40} is not text")
+    if not value.strip():
+        raise SchemaError("the name is blank")
+    if len(value) > MAX_NAME:
+        raise SchemaError(f"the name is {len(value)} characters long (at most {MAX_NAME})")
+    return value

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from annotator.core.model import Article
 from annotator.core.text import normalise_text, title_and_body
+from annotator.core.wording import count_noun
 from annotator.io.decode import Decoded, NotTextError, decode_bytes
 from annotator.io.files import read_limited
 
@@ -196,7 +197,8 @@ def read_csv(
                 yield RowNote(
                     str(p),
                     n,
-                    f"{len(extra)} cell(s) beyond the {len(columns)} columns of the header "
+                    f"{count_noun(len(extra), 'cell')} beyond "
+                    f"the {len(columns)} columns of the header "
                     f"were dropped: {', '.join(repr(c[:30]) for c in extra[:3])}",
                 )
             swallowed = _swallowed_lines(cells, len(columns), delimiter)
@@ -204,7 +206,8 @@ def read_csv(
                 yield RowNote(
                     str(p),
                     n,
-                    f"a quoted cell starting at line {line} runs over {swallowed} line(s) that "
+                    f"a quoted cell starting at line {line} runs over "
+                    f"{count_noun(swallowed, 'line')} that "
                     "look like rows of their own: check for an unclosed quotation mark",
                 )
             row = dict(zip(columns, cells))

@@ -87,7 +87,7 @@ def extract_quotes(
     if learned:
         records = merge_learned(idx, learned, records)
     if not marks_inside:
-        records = [_without_marks(doc.text, r) if r.kind == "direct" else r for r in records]
+        records = [_without_marks(text, r) if r.kind == "direct" else r for r in records]
     records.sort(key=lambda r: (r.start, r.end))
     return resolve_names(idx, records, genders)
 

@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 from annotator.core.errors import AnnotatorError
 from annotator.core.model import Article
+from annotator.core.wording import count_noun
 from annotator.io.decode import NotTextError
 from annotator.io.detect_output import (
     InputFile,
@@ -118,8 +119,8 @@ class ClusterReport:
         parts = [
             f"{len(m.shards)} of {m.partitions} partitions done ({self.written} now, "
             f"{self.already_done} from an earlier run)",
-            f"{sum(s.articles for s in m.shards)} of {m.articles} articles",
-            f"{m.quotes} quotes",
+            f"{sum(s.articles for s in m.shards)} of {count_noun(m.articles, 'article')}",
+            count_noun(m.quotes, "quote"),
         ]
         if self.failed:
             parts.append(f"{len(self.failed)} partitions failed: run the same command again")
@@ -454,7 +455,10 @@ def _store(
             return f"{where}: the workers running it died ({exc})"
         return f"{where}: {name}: {exc}"
     if len(result.quotes) != len(articles):
-        return f"{where}: {len(result.quotes)} results came back for {len(articles)} articles"
+        return (
+            f"{where}: {count_noun(len(result.quotes), 'result')} came back"
+            f" for {count_noun(len(articles), 'article')}"
+        )
     if manifest.model_loaded is None:
         manifest.model_loaded = result.model
     elif result.model != manifest.model_loaded:

@@ -51,6 +51,7 @@ def detect_articles(
     progress: Callable[[int, int], None] | None = None,
     cancel: Callable[[], bool] | None = None,
     n_process: int = 1,
+    on_skip: Callable[[int, str], None] | None = None,
 ) -> int:
     """Detect quotes in ``article_ids`` and store them; return how many articles were done.
 
@@ -59,7 +60,9 @@ def detect_articles(
     the project's ``quote_marks_inside`` setting; pronouns agree with the genders the
     analyst set in the speaker registry (:func:`registry_genders`). The suggestions are
     stored under :func:`annotator.nlp.detect.detector_version` of ``nlp`` (a trained
-    model's name and hash included).
+    model's name and hash included). An article the detector fails on (e.g. a lone
+    surrogate in its text) keeps no suggestions, is logged and given to
+    ``on_skip(article_id, reason)``; the others are detected.
     """
     from annotator.nlp.detect import detect_texts, detector_version
 
@@ -79,6 +82,8 @@ def detect_articles(
         def skipped(position: int, message: str, ids: list[int] = ids) -> None:
             # the article keeps no suggestions; the others of the chunk are stored
             _log.warning("article %d: quote detection skipped: %s", ids[position], message)
+            if on_skip is not None:
+                on_skip(ids[position], message)
 
         results = list(
             detect_texts(

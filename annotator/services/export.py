@@ -24,6 +24,7 @@ from pathlib import Path
 
 from annotator.core.errors import AnnotatorError
 from annotator.core.model import KINDS, STATUSES, StoredArticle, with_target
+from annotator.core.wording import count_noun, plural
 from annotator.io.brat import BratWriter, foreign_files, swap_in
 from annotator.io.csv_export import CsvWriter
 from annotator.io.docbin import LABEL_MODES, DocBinWriter
@@ -112,7 +113,8 @@ class PartReport:
 
     def line(self) -> str:
         label = f"{self.name}: " if self.name else ""
-        return f"{label}{self.articles} articles, {self.quotes} quotes -> {self.path}"
+        counts = f"{count_noun(self.articles, 'article')}, {count_noun(self.quotes, 'quote')}"
+        return f"{label}{counts} -> {self.path}"
 
 
 @dataclass
@@ -137,7 +139,8 @@ class ExportReport:
             return ["Export cancelled; nothing was written."]
         out = [p.line() for p in self.parts]
         out.append(
-            f"Exported {self.quotes} quotes from {self.articles} articles "
+            f"Exported {count_noun(self.quotes, 'quote')} from "
+            f"{count_noun(self.articles, 'article')} "
             f"as {FORMAT_NAMES[self.format]}."
         )
         out.extend(f"warning: {w}" for w in self.warnings)
@@ -484,7 +487,8 @@ def export_project(
         open_reviews = count_unfinished_gold_reviews(project)
         if open_reviews:
             report.warnings.append(
-                f"{open_reviews} of the exported reviews are not finished yet; "
+                f"{open_reviews} of the exported reviews "
+                f"{plural(open_reviews, 'is')} not finished yet; "
                 "their gold versions may be incomplete"
             )
     return report

@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
+from annotator.core.wording import count_noun
 
-def _n(count: int, word: str) -> str:
-    """``3 articles``, ``1 article``."""
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+_n = count_noun
 
 
 @dataclass

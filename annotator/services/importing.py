@@ -22,6 +22,7 @@ from pathlib import Path
 
 from annotator.core.model import Article, Quote, encode_spans
 from annotator.core.text import content_hash
+from annotator.core.wording import count_noun
 from annotator.io.brat import is_brat_folder, iter_brat
 from annotator.io.csv_import import RowNote, read_csv
 from annotator.io.decode import NotTextError
@@ -90,6 +91,8 @@ _EXTENSIONS = {
     ".text": "txt",
     ".jsonl": "jsonl",
     ".ndjson": "jsonl",
+    # Prodigy writes its exports (db-out) as .jsonl; some people name them .prodigy
+    ".prodigy": "prodigy",
     ".json": "jsonl",
     ".csv": "csv",
     ".tsv": "csv",
@@ -115,7 +118,8 @@ def detect_format(path: Path) -> str | None:
     """The format name of a file (a key of FORMATS), or None when we do not read it.
 
     A folder holding .ann files is a brat folder; a .jsonl whose first object has
-    "spans"/"tokens" and no "quotes" is Prodigy task JSONL.
+    "spans"/"tokens" and no "quotes" is Prodigy task JSONL, and so is any ``.prodigy``
+    file (the import says so when its first line is not a Prodigy task).
     """
     if path.is_dir():
         return "brat" if is_brat_folder(path) else None
@@ -413,7 +417,15 @@ def import_file(
         report.status = "failed"
         report.reason = (
             f"unsupported file type {path.suffix or '(no extension)'!r} "
-            "(use .txt, .jsonl or .csv files, brat folders, or a folder of them)"
+            "(use .txt, .jsonl, .csv, .tsv or .prodigy files, brat folders, or a folder of them)"
+        )
+        return report
+    if fmt == "prodigy" and path.suffix.lower() == ".prodigy" and not is_prodigy_file(path):
+        report.status = "failed"
+        report.reason = (
+            'a .prodigy file is read as Prodigy task JSONL (one task a line, with "text" and'
+            ' "spans"), and its first line is not a Prodigy task; if it is quote JSONL,'
+            " name it .jsonl"
         )
         return report
     own = steps is None
@@ -467,7 +479,7 @@ def import_file(
             report.articles_present or report.quotes_present or report.suggestions_present
         ):
             report.status = "failed"
-            report.reason = f"no readable article ({len(report.problems)} bad entries)"
+            report.reason = f"no readable article ({count_noun(len(report.problems), 'bad entry')})"
         else:
             report.status = "skipped"
     return report

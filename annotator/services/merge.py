@@ -21,10 +21,22 @@ from typing import Any
 
 from annotator.core.errors import ProjectError
 from annotator.core.model import AnnotationRecord, Quote, StoredArticle
-from annotator.core.schema import SchemaError, check_aliases, check_quote
+from annotator.core.schema import (
+    GoldRowSchema,
+    LeftOutRowSchema,
+    ProgressRowSchema,
+    ReviewRowSchema,
+    SchemaError,
+    check_aliases,
+    check_name,
+    check_quote,
+    check_row,
+)
 from annotator.core.text import content_hash, normalise_text
+from annotator.core.wording import count_noun
+from annotator.store.foreign import dangling_rows, left_out_rows, progress_rows, review_rows
 from annotator.store.project import Project, SpeakerIds
-from annotator.store.review import GoldRecord, ReviewStore
+from annotator.store.review import GoldRecord, ReviewRecord, ReviewStore
 
 _PROGRESS_RANK = {"new": 0, "in_progress": 1, "done": 2}
 
@@ -48,6 +60,8 @@ class MergeReport:
     gold_quotes_added: int = 0
     reviews_present: int = 0
     review_conflicts: list[str] = field(default_factory=list)
+    left_out_added: int = 0
+    progress_updated: int = 0
     skipped: list[str] = field(default_factory=list)
 
     @property
@@ -59,6 +73,8 @@ class MergeReport:
             or self.annotations_added
             or self.reviews_added
             or self.gold_quotes_added
+            or self.left_out_added
+            or self.progress_updated
         )
 
     def as_dict(self) -> dict[str, Any]:
@@ -70,9 +86,18 @@ class MergeReport:
             f"merged {self.source}",
             f"articles: {self.articles_matched} matched, {self.articles_added} added",
             f"annotations: {self.annotations_added} added, {self.annotations_present} already here",
-            f"reviews: {self.reviews_added} added ({self.gold_quotes_added} gold quotes),"
+            f"reviews: {self.reviews_added} added "
+            f"({count_noun(self.gold_quotes_added, 'gold quote')}),"
             f" {self.reviews_present} already here, {len(self.review_conflicts)} conflicting",
         ]
+        if self.left_out_added:
+            out.append(
+                f"quotes left out of the gold: {count_noun(self.left_out_added, 'mark')} copied"
+            )
+        if self.progress_updated:
+            out.append(
+                f"article progress: {count_noun(self.progress_updated, 'status')} moved forward"
+            )
         if self.annotators_added:
             out.append("new annotators: " + ", ".join(self.annotators_added))
         if self.speakers_added:
@@ -89,7 +114,7 @@ class MergeReport:
             )
             out.extend("  " + c for c in self.review_conflicts)
         if self.skipped:
-            out.append(f"skipped as invalid in the other file ({len(self.skipped)}):")
+            out.append(f"skipped as invalid in the other file {self.source} ({len(self.skipped)}):")
             out.extend("  " + c for c in self.skipped)
         if not self.changed:
             out.append("nothing new: this project already had everything")
@@ -143,11 +168,16 @@ def merge_project(
 def _merge(
     project: Project, other: Project, report: MergeReport, progress: Progress | None
 ) -> None:
+    report.skipped.extend(dangling_rows(other))
     ours_before = set(project.annotators())
+    theirs: set[str] = set()
     for name in other.annotators():
-        if not isinstance(name, str) or not name.strip():
-            report.skipped.append(f"annotator name {name!r:.40} is not a name; skipped")
+        try:
+            check_name(name)
+        except SchemaError as exc:
+            report.skipped.append(f"annotators row {name!r:.40}: {exc}; skipped")
             continue
+        theirs.add(name)
         if name not in ours_before:
             project.annotator_id(name)
             report.annotators_added.append(name)
@@ -186,9 +216,11 @@ def _merge(
             if art.stance_target and project.article(ours).stance_target is None:
                 project.set_article_target(ours, art.stance_target)
             suggestion_map = _match_suggestions(project, other, art.id, ours)
-        annotation_map = _merge_annotations(project, other, art.id, ours, suggestion_map, report)
-        _merge_progress(project, other, art.id, ours)
-        _merge_reviews(project, other, art.id, ours, annotation_map, report)
+        annotation_map = _merge_annotations(
+            project, other, art.id, ours, suggestion_map, theirs, report
+        )
+        _merge_progress(project, other, art.id, ours, theirs, report)
+        _merge_reviews(project, other, art.id, ours, annotation_map, theirs, report)
         if progress is not None:
             progress(done, total)
 
@@ -225,7 +257,7 @@ def _copy_suggestions(
         theirs = [
             s
             for s in other.suggestions(their_article, version, problems=report.skipped)
-            if _valid(s.quote, text, f"suggestion {s.id}", report)
+            if _valid(s.quote, text, f"suggestions row {s.id}", report)
         ]
         ids = project.set_suggestions(our_article, version, [s.quote for s in theirs])
         mapping.update({s.id: new for s, new in zip(theirs, ids)})
@@ -256,6 +288,7 @@ def _merge_annotations(
     their_article: int,
     our_article: int,
     suggestion_map: dict[int, int],
+    annotators: set[str],
     report: MergeReport,
 ) -> dict[int, int]:
     """Merge one article's annotations; return their annotation ids -> ours (same identity)."""
@@ -271,7 +304,10 @@ def _merge_annotations(
     text = project.article(our_article).text
     for rec in other.annotations(their_article, problems=report.skipped):
         q = rec.quote
-        if not _valid(q, text, f"annotation {rec.id}", report):
+        if not _valid(q, text, f"annotations row {rec.id}", report):
+            continue
+        if q.annotator not in annotators:
+            report.skipped.append(f"annotations row {rec.id}: its annotator was skipped; skipped")
             continue
         key = annotation_identity(q, speaker(q.speaker_name))
         if key in existing:
@@ -292,10 +328,27 @@ def _merge_annotations(
     return mapping
 
 
-def _merge_progress(project: Project, other: Project, their_article: int, our_article: int) -> None:
-    for name, status in other.progress_by_annotator(their_article).items():
-        if _PROGRESS_RANK.get(status, 0) > _PROGRESS_RANK[project.progress(our_article, name)]:
-            project.set_progress(our_article, name, status)
+def _merge_progress(
+    project: Project,
+    other: Project,
+    their_article: int,
+    our_article: int,
+    annotators: set[str],
+    report: MergeReport,
+) -> None:
+    """Move each annotator's status on the article forward to theirs (never back)."""
+    for row in progress_rows(other, their_article):
+        where = f"(article {their_article}, annotator {row.get('annotator_id')!r:.20})"
+        try:
+            if row.get("annotator") is None:
+                raise SchemaError("its annotator_id names no annotator")
+            p = check_row(ProgressRowSchema, row, annotators)
+        except SchemaError as exc:
+            report.skipped.append(f"article_progress row {where}: {exc}; skipped")
+            continue
+        if _PROGRESS_RANK[p.status] > _PROGRESS_RANK[project.progress(our_article, p.annotator)]:
+            project.set_progress(our_article, p.annotator, p.status)
+            report.progress_updated += 1
 
 
 def _gold_identity(gold: GoldRecord, speaker_id: int | None) -> Hashable:
@@ -315,28 +368,100 @@ def _gold_identity(gold: GoldRecord, speaker_id: int | None) -> Hashable:
     )
 
 
+def _their_reviews(
+    other: Project, their_article: int, annotators: set[str], report: MergeReport
+) -> list[ReviewRecord]:
+    """The article's reviews in the other file that pass the row check (the rest reported)."""
+    out = []
+    for row in review_rows(other, their_article):
+        try:
+            r = check_row(ReviewRowSchema, row, annotators)
+        except SchemaError as exc:
+            report.skipped.append(
+                f"reviews row {row.get('id')!r:.20}: {exc}; skipped with its gold quotes"
+            )
+            continue
+        status, times = r.status, (r.updated_at, r.created_at)
+        out.append(
+            ReviewRecord(r.id, r.article_id, r.reviewer, tuple(r.annotators), status, *times)
+        )
+    return out
+
+
+def _their_gold(
+    article_gold: list[GoldRecord], review: ReviewRecord, text: str, report: MergeReport
+) -> list[GoldRecord]:
+    """The review's gold quotes that pass the row and quote checks (the rest reported)."""
+    out = []
+    for g in article_gold:
+        if g.review_id != review.id:
+            continue
+        row = {
+            "id": g.id,
+            "review_id": g.review_id,
+            "article_id": g.article_id,
+            "source_annotation_id": g.state.source_annotation_id,
+            "decision": g.decision,
+            "created_at": g.created_at,
+            "updated_at": g.updated_at,
+        }
+        try:
+            check_row(GoldRowSchema, row)
+        except SchemaError as exc:
+            report.skipped.append(f"gold_quotes row {g.id}: {exc}; skipped")
+            continue
+        if _valid(g.quote, text, f"gold_quotes row {g.id}", report):
+            out.append(g)
+    return out
+
+
+def _their_left_out(
+    other: Project, review: ReviewRecord, annotation_map: dict[int, int], report: MergeReport
+) -> list[int]:
+    """Our ids of the annotations the review left out of the gold (bad marks reported)."""
+    out = []
+    for row in left_out_rows(other, review.id):
+        where = f"(review {review.id}, annotation {row.get('annotation_id')!r:.20})"
+        try:
+            mark = check_row(LeftOutRowSchema, row)
+        except SchemaError as exc:
+            report.skipped.append(f"left_out row {where}: {exc}; skipped")
+            continue
+        if row.get("annotation_article") is None:
+            report.skipped.append(
+                f"left_out row {where}: its annotation_id names no annotation; skipped"
+            )
+        elif row.get("annotation_article") != review.article_id:
+            report.skipped.append(
+                f"left_out row {where}: its annotation is not of the review's article; skipped"
+            )
+        elif mark.annotation_id not in annotation_map:
+            report.skipped.append(f"left_out row {where}: its annotation was not merged; skipped")
+        else:
+            out.append(annotation_map[mark.annotation_id])
+    return out
+
+
 def _merge_reviews(
     project: Project,
     other: Project,
     their_article: int,
     our_article: int,
     annotation_map: dict[int, int],
+    annotators: set[str],
     report: MergeReport,
 ) -> None:
-    """Copy the reviews (with gold quotes) of one article that we lack; report differing ones."""
-    theirs_store, ours_store = ReviewStore(other), ReviewStore(project)
-    reviewers = theirs_store.reviewers(their_article)
-    if not reviewers:
+    """Copy the reviews (with gold quotes and left-out marks) of one article that we lack;
+    report differing ones."""
+    reviews = _their_reviews(other, their_article, annotators, report)
+    if not reviews:
         return
+    ours_store = ReviewStore(project)
+    article_gold = ReviewStore(other).gold(their_article, problems=report.skipped)
     speaker = SpeakerIds(project, create=True)
-    for name in reviewers:
-        review = theirs_store.review(their_article, name)
-        assert review is not None
-        their_gold = [
-            g
-            for g in theirs_store.gold(their_article, review.reviewer, problems=report.skipped)
-            if _valid(g.quote, project.article(our_article).text, f"gold quote {g.id}", report)
-        ]
+    text = project.article(our_article).text
+    for review in reviews:
+        their_gold = _their_gold(article_gold, review, text, report)
         ours = ours_store.review(our_article, review.reviewer)
         if ours is not None:
             our_gold = ours_store.gold(our_article, review.reviewer)
@@ -348,10 +473,15 @@ def _merge_reviews(
             else:
                 title = project.article(our_article).title
                 report.review_conflicts.append(
-                    f"{review.reviewer} on {title!r}: ours has {len(our_gold)} gold quotes"
+                    f"{review.reviewer} on {title!r}: ours has "
+                    f"{count_noun(len(our_gold), 'gold quote')}"
                     f" ({ours.status}), theirs {len(their_gold)} ({review.status})"
                 )
             continue
-        ours_store.copy_review(our_article, review, their_gold, annotation_map, str(other.path))
+        left_out = _their_left_out(other, review, annotation_map, report)
+        ours_store.copy_review(
+            our_article, review, their_gold, annotation_map, str(other.path), left_out
+        )
         report.gold_quotes_added += len(their_gold)
+        report.left_out_added += len(left_out)
         report.reviews_added += 1

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.core.errors import AnnotatorError
+from annotator.core.wording import count_noun
 from annotator.store.project import Project
 from annotator.store.reports import (
     DIMENSIONS,
@@ -24,6 +25,7 @@ from annotator.store.reports import (
     count_quotes,
     stance_by,
 )
+from annotator.store.review import ReviewStore
 
 FORMATS = ("csv", "json", "html")
 
@@ -61,9 +63,16 @@ def choose_source(project: Project, annotator: str | None, gold: bool) -> QuoteS
     """The quotes to count: the given annotator's, gold, or the only annotator's.
 
     Raises:
-        AnnotatorError: several annotators and no choice made, or an unknown annotator.
+        AnnotatorError: several annotators and no choice made, an unknown annotator, or
+            ``gold`` in a project nobody has reviewed (a report of nothing, said instead).
     """
     if gold:
+        if not ReviewStore(project).count_reviews():
+            raise AnnotatorError(
+                f"{project.path} has no reviews, so there are no gold versions to count;"
+                " review articles first (Review > Review annotators), or count one"
+                " annotator's quotes with --annotator NAME"
+            )
         return QuoteSource(gold=True)
     names = project.annotators()
     if annotator is not None:
@@ -203,7 +212,8 @@ def report_html(report: Report, by: str | None = None) -> str:
         "padding:.2em .6em;text-align:left}td.n{text-align:right}svg{max-width:100%;height:auto}",
         "</style></head><body>",
         "<h1>Quote report</h1>",
-        f"<p>{report.total} quotes counted: {html.escape(report.source.describe())}.</p>",
+        f"<p>{count_noun(report.total, 'quote')} counted: "
+        f"{html.escape(report.source.describe())}.</p>",
     ]
     for dim in order:
         rows = report.tables[dim]

@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from annotator.core.errors import AnnotatorError
 from annotator.core.model import Speaker
 from annotator.core.speakers import MergeSuggestion, fold, guess_gender, merge_suggestions
+from annotator.core.wording import count_noun
 from annotator.store.db import StoreIntegrityError
 from annotator.store.project import Project
 from annotator.store.schema import GENDERS, SPEAKER_KINDS
@@ -230,7 +231,8 @@ def plan_delete(project: Project, speaker_id: int, actor: str | None = None) -> 
     used = len(before.annotations) + len(before.gold)
     if used:
         raise AnnotatorError(
-            f"“{sp.name}” is the speaker of {used} quote(s): merge it into another speaker "
+            f"“{sp.name}” is the speaker of {count_noun(used, 'quote')}"
+            f": merge it into another speaker "
             "instead of deleting it"
         )
     return RegistryOp(f"Delete “{sp.name}”", before, RegistryState({speaker_id: None}), actor)

@@ -447,7 +447,8 @@ def train_from_project(
 
     from annotator.nlp.pipeline import load_pipeline
 
-    nlp, loaded = load_pipeline(options.base_model)
+    # a base model named on purpose must be the one used (ModelLoadError otherwise)
+    nlp, loaded = load_pipeline(options.base_model, strict=options.base_model is not None)
     nlp.remove_pipe("annotator_quotes")
     docs = []
     for doc in nlp.pipe((a.text for a in (*train, *dev)), batch_size=16):

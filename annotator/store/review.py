@@ -355,12 +355,14 @@ class ReviewStore:
         gold: Sequence[GoldRecord],
         source_map: dict[int, int],
         merged_from: str,
+        left_out: Sequence[int] = (),
     ) -> int:
         """Copy another project's review of an article, with its gold quotes, to ``article_id``.
 
         The review keeps its reviewer, annotators, status and timestamps; each gold quote
         keeps its decision and timestamps, its speaker is looked up (or added) here by name,
         and its source annotation becomes ``source_map[their id]`` (None when unmapped).
+        ``left_out`` are our ids of the annotations the reviewer left out of the gold.
         Every row logs ``merged_from`` (the other project's path). Returns the new review id.
         """
         with self.project.transaction():
@@ -391,6 +393,17 @@ class ReviewStore:
                     g.updated_at,
                     log_extra={"merged_from": merged_from},
                 )
+            ids = list(dict.fromkeys(left_out))
+            if ids:
+                payload = {"annotations": ids, "merged_from": merged_from}
+                with self.project.action(
+                    "leave out", "gold", payload=payload, actor=review.reviewer
+                ):
+                    self.db.conn.executemany(
+                        "INSERT INTO left_out (review_id, annotation_id, created_at)"
+                        " VALUES (?, ?, ?)",
+                        [(review_id, ident, now_iso()) for ident in ids],
+                    )
         return review_id
 
     # -- quotes left out of the gold ---------------------------------------------------------

@@ -8,6 +8,13 @@ ends) in place of one of our tables. Before anything else reads or writes a file
 triggers, views, the FTS shadow tables), up to the migrations the file says it has: any
 other object, or one of ours with different SQL, and the file is refused with the objects
 named. Only ``sqlite_master`` is read for that, so nothing stored in the file runs.
+
+The SQL text is compared as tokens (:func:`sql_tokens`), not as characters: SQLite keeps
+each statement as it was written, and other SQLite versions (and tools) write the same
+schema with other whitespace, identifier quoting (``"x"``, ``[x]``, `` `x` ``, ``'x'`` in
+a name's place) or keyword case, and ``ALTER TABLE ... RENAME`` adds quotes. Those
+differences are dropped; anything else (a column, a constraint, a literal, a trigger's
+body) still makes a difference.
 """
 
 from __future__ import annotations
@@ -24,8 +31,70 @@ _MIGRATIONS_TABLE = "_sqlite_migrations"
 Obj = tuple[str, str, str]  # type, name, normalised SQL
 
 
+_TOKEN = re.compile(
+    r"""
+      (?P<space>\s+|--[^\n]*(?:\n|$)|/\*.*?(?:\*/|$))
+    | (?P<string>'(?:[^']|'')*'?)
+    | (?P<quoted>"(?:[^"]|"")*"?|`(?:[^`]|``)*`?|\[[^\]]*\]?)
+    | (?P<number>\d+(?:\.\d*)?(?:[eE][+-]?\d+)?)
+    | (?P<word>[A-Za-z_\u0080-\U0010ffff][A-Za-z0-9_$\u0080-\U0010ffff]*)
+    | (?P<other>.)
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+#: SQLite's keywords (https://www.sqlite.org/lang_keywords.html), then the type and
+#: function names of our schema: compared in any case.
+#: Other words are names, compared exactly: a column ``ID`` is not our ``id`` to
+#: ``row["id"]``, but ``"id"``, ``[id]`` and `` `id` `` are.
+_WORDS = """
+    abort action add after all alter always analyze and as asc attach autoincrement before
+    begin between by cascade case cast check collate column commit conflict constraint create
+    cross current current_date current_time current_timestamp database default deferrable
+    deferred delete desc detach distinct do drop each else end escape except exclude
+    exclusive exists explain fail filter first following for foreign from full generated
+    glob group groups having if ignore immediate in index indexed initially inner insert
+    instead intersect into is isnull join key last left like limit match materialized
+    natural no not nothing notnull null nulls of offset on or order others outer over
+    partition plan pragma preceding primary query raise range recursive references regexp
+    reindex release rename replace restrict returning right rollback row rows savepoint
+    select set table temp temporary then ties to transaction trigger unbounded union unique
+    update using vacuum values view virtual when where window with without
+    text integer real blob numeric json_valid json_extract length trim min
+"""
+SQL_KEYWORDS = frozenset(_WORDS.split())
+#: Words after which a single-quoted string is a name (SQLite's legacy leniency; the FTS5
+#: shadow tables are written ``CREATE TABLE 'articles_fts_data'(...)``).
+_NAME_PLACE = frozenset({"table", "index", "view", "trigger", "exists", "on", "references"})
+
+
+def sql_tokens(sql: str | None) -> tuple[str, ...]:
+    """The tokens of a CREATE statement with the differences that change nothing dropped.
+
+    Whitespace and comments go; keywords become lower case; names lose their quotes (any of
+    SQLite's four ways) and keep their case; string literals stay exactly as written,
+    except in a name's place.
+    """
+    out: list[str] = []
+    for m in _TOKEN.finditer(sql or ""):
+        kind, text = m.lastgroup, m.group()
+        if kind == "space":
+            continue
+        if kind == "word":
+            out.append(text.lower() if text.lower() in SQL_KEYWORDS else text)
+        elif kind == "quoted":
+            inner = text[1:-1] if len(text) > 1 else ""
+            if text[0] != "[":
+                inner = inner.replace(text[0] * 2, text[0])
+            out.append(inner)
+        elif kind == "string" and out and out[-1] in _NAME_PLACE:
+            out.append(text[1:-1].replace("''", "'"))
+        else:
+            out.append(text)
+    return tuple(out)
+
+
 def _norm_sql(sql: str | None) -> str:
-    return re.sub(r"\s+", " ", sql or "").strip()
+    return "\x1f".join(sql_tokens(sql))
 
 
 def _objects(conn: sqlite3.Connection) -> set[Obj]:

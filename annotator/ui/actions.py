@@ -73,6 +73,14 @@ ACTIONS: tuple[ActionSpec, ...] = (
         True,
     ),
     ActionSpec("&File", "act_cancel", "&Cancel detection", "cancel_detection", "Ctrl+Shift+X"),
+    ActionSpec(
+        "&File",
+        "act_detect_report",
+        "Detection re&port…",
+        "show_detection_report",
+        None,
+        "The articles the detector skipped in this session, and why",
+    ),
     ActionSpec("&File", "", "", ""),
     ActionSpec("&File", "act_export", "&Export…", "lazy:export", "Ctrl+E"),
     ActionSpec(
@@ -344,6 +352,7 @@ class ActionWindow(QMainWindow):
     act_cancel_import: QAction
     act_detect: QAction
     act_cancel: QAction
+    act_detect_report: QAction
     act_export: QAction
     act_save_copy: QAction
     act_quit: QAction

@@ -32,7 +32,7 @@ APP_TITLE = "Quote Annotator"
 #: The status-bar message tied to "every quote of the open article is decided".
 ALL_DECIDED = "all-decided"
 #: The file dialog's filters for File > Import files….
-IMPORT_FILTERS = "Articles (*.txt *.jsonl *.csv *.tsv);;All files (*)"
+IMPORT_FILTERS = "Articles (*.txt *.jsonl *.csv *.tsv *.prodigy);;All files (*)"
 
 
 class QuoteCommands(ActionWindow):

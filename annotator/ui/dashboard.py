@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.core.wording import count_noun
 from annotator.services.agreement import AgreementReport, compute_agreement
 from annotator.store.project import Project
 from annotator.ui.workers import Task, WorkerSignals
@@ -321,9 +322,10 @@ class DashboardWindow(QMainWindow):
             else f"{report.stance_alpha:.3f}"
         )
         self.summary.setText(
-            f"<b>{n} annotators</b>, {len(report.pairs)} pairs · "
+            f"<b>{count_noun(n, 'annotator')}</b>, {count_noun(len(report.pairs), 'pair')} · "
             f"Krippendorff's α (stance, nominal) over all: <b>{alpha}</b> · "
-            f"gold: {report.gold_quotes} quotes, {report.gold_articles} reviews finished · "
+            f"gold: {count_noun(report.gold_quotes, 'quote')},"
+            f" {count_noun(report.gold_articles, 'review')} finished · "
             "A is gold and B the prediction, as in the reference scorer"
         )
         self.chart.set_rows(

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.model import KINDS, STATUSES
+from annotator.core.wording import count_noun
 from annotator.services.export import (
     EXTENSIONS,
     FORMAT_NAMES,
@@ -324,7 +325,8 @@ class ExportDialog(QDialog):
             return None
         gold = " “Reviewed (gold) versions only”," if self._reviewers else ""
         return (
-            f"articles have versions by {len(shared)} annotators ({', '.join(shared)}), so "
+            f"articles have versions by {count_noun(len(shared), 'annotator')} "
+            f"({', '.join(shared)}), so "
             "each quote would be exported several times. Choose whose:"
             f"{gold} tick one annotator, or tick “Every annotator's versions” (spaCy and "
             "Prodigy then get one document per annotator)."

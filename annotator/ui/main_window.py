@@ -233,6 +233,7 @@ class MainWindow(DetectorCommands):
         )
         det.model_state.connect(st_.show_model_state)
         det.message.connect(say)
+        det.info.connect(st_.show_info)
         det.running.connect(st_.show_detection_running)
         det.running.connect(lambda total: self.act_cancel.setEnabled(bool(total)))
         det.progress.connect(st_.show_detection_progress)
@@ -470,6 +471,9 @@ class MainWindow(DetectorCommands):
 
     def start_detection(self) -> None:
         self.detection.start()
+
+    def show_detection_report(self) -> None:
+        self.detection.show_report()
 
     def cancel_detection(self) -> None:
         if self.detection.task is not None:

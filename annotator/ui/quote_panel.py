@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.model import KINDS
+from annotator.core.wording import count_noun
 from annotator.services.items import Item
 
 _MAX_QUOTE_CHARS = 700
@@ -266,7 +267,7 @@ class QuotePanel(QWidget):
         self._item = item
         self._set_enabled(item is not None and not self._read_only)
         if item is None:
-            self.header.setText("No quote" if total == 0 else f"{total} quotes")
+            self.header.setText("No quote" if total == 0 else count_noun(total, "quote"))
             self.quote_label.setText("Select text and press Q to add a quote.")
             self.mention_label.setText("—")
             self.cue_label.setText("—")

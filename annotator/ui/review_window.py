@@ -43,6 +43,7 @@ from PySide6.QtWidgets import (
 
 from annotator.core.model import spans_text
 from annotator.core.text import Utf16Map
+from annotator.core.wording import count_noun
 from annotator.services.adjudication import ReviewEdit, ReviewItem, ReviewSession
 from annotator.store.project import Project
 from annotator.ui.dialogs import shortcut_rows
@@ -251,7 +252,8 @@ class ReviewWindow(ReviewArticles):
             hint = "<br><i>Tick a second annotator to compare versions.</i>"
         self.header.setText(
             f"<b>{html.escape(art.title)}</b>{hint}<br>"
-            f"{len(self._items)} quotes: {n_agree} agreed, {len(self._items) - n_agree} differ · "
+            f"{count_noun(len(self._items), 'quote')}: {n_agree} agreed, "
+            f"{len(self._items) - n_agree} differ · "
             f"review {self.session.status(article_id).replace('_', ' ')} · comparing "
             + ", ".join(
                 f"<span style='background:{VERSION_COLOURS[i % len(VERSION_COLOURS)]}'>"
@@ -378,7 +380,7 @@ class ReviewWindow(ReviewArticles):
             return
         inverse = self.session.accept_agreements(self._article_id)
         n = len(inverse.changes)
-        self.statusBar().showMessage(f"{n} agreed quotes made gold", 4000)
+        self.statusBar().showMessage(f"{count_noun(n, 'agreed quote')} made gold", 4000)
         self._push(inverse)
 
     def pick(self, index: int) -> None:
@@ -436,7 +438,9 @@ class ReviewWindow(ReviewArticles):
         undecided = sum(1 for it in self._items if not it.decided)
         self._push(self.session.set_done(self._article_id, True))
         if undecided:
-            self.statusBar().showMessage(f"Finished, {undecided} quotes left out of the gold", 5000)
+            self.statusBar().showMessage(
+                f"Finished, {count_noun(undecided, 'quote')} left out of the gold", 5000
+            )
         self._move_article(1)
 
     def closeEvent(self, event: object) -> None:  # noqa: N802 (Qt name)

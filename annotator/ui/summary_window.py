@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.errors import AnnotatorError
+from annotator.core.wording import count_noun
 from annotator.services.report import (
     Report,
     build_report,
@@ -88,7 +89,9 @@ class SummaryWindow(QDialog):
     def reload(self) -> None:
         """Count again and rebuild the tabs."""
         self.report = build_report(self.project, self.source())
-        self.total.setText(f"{self.report.total} quotes: {self.report.source.describe()}")
+        self.total.setText(
+            f"{count_noun(self.report.total, 'quote')}: {self.report.source.describe()}"
+        )
         current = self.tabs.currentIndex()
         self.tabs.clear()
         for dim in DIMENSIONS:

@@ -14,6 +14,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, Signal
 
+from annotator.core.errors import AnnotatorError
+
 
 class WorkerSignals(QObject):
     """progress(done, total), finished(result), failed(message)."""
@@ -86,7 +88,10 @@ class Task(QRunnable):
 
 
 class ModelLoadTask(Task):
-    """Load the pipeline; finished((nlp, info))."""
+    """Load the pipeline; finished((nlp, info)). A model the user chose that cannot be
+    loaded (:class:`~annotator.core.errors.AnnotatorError`) fails with its message alone."""
+
+    expected = (AnnotatorError,)
 
     def __init__(self, loader: Callable[[], tuple[Any, Any]]) -> None:
         super().__init__()
@@ -102,7 +107,8 @@ class DetectTask(Task):
 
     With ``article_ids`` None the task itself asks the project which articles the current
     detector version has not run on (a project-wide query, so never on the GUI thread);
-    ``article_ids`` is set before the first ``progress(0, total)`` is emitted.
+    ``article_ids`` is set before the first ``progress(0, total)`` is emitted. The articles
+    the detector skipped are in ``skipped`` ((article id, title, reason)) once it finished.
     """
 
     def __init__(self, path: Path, nlp: Any, article_ids: Sequence[int] | None = None) -> None:
@@ -111,6 +117,7 @@ class DetectTask(Task):
         self.nlp = nlp
         self.article_ids: list[int] = [] if article_ids is None else list(article_ids)
         self._find = article_ids is None
+        self.skipped: list[tuple[int, str, str]] = []
         self.signals = WorkerSignals()
 
     def work(self) -> object:
@@ -120,12 +127,17 @@ class DetectTask(Task):
         with Project.open(self.path, create=False) as project:
             if self._find:
                 self.article_ids = articles_to_detect(project)
+
+            def skip(article_id: int, reason: str) -> None:
+                self.skipped.append((article_id, project.article(article_id).title, reason))
+
             return detect_articles(
                 project,
                 self.nlp,
                 self.article_ids,
                 progress=self.signals.progress.emit,
                 cancel=self._cancel.is_set,
+                on_skip=skip,
             )
 
 

@@ -215,3 +215,26 @@ def test_any_texts_give_one_answer_each_and_never_raise(
     assert [pos for pos, _m in errors] == [i for i, t in enumerate(texts) if text_problem(t)]
     for text, quotes in zip(texts, found):
         check_quotes(text, quotes)
+
+
+def test_marks_are_stripped_against_one_copy_of_the_text(
+    rules_nlp: Language, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Doc.text joins every token: read per quote it made extraction quotes x tokens
+    (a 100k-character article of short quotes took 10x its parse; bench_detect_scale)."""
+    from annotator.nlp import quotes as quotes_mod
+
+    seen: list[str] = []
+    strip = quotes_mod._without_marks
+
+    def spy(text: str, rec: object) -> object:
+        seen.append(text)  # kept alive, so a fresh copy per quote would be a new object
+        return strip(text, rec)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(quotes_mod, "_without_marks", spy)
+    text = " ".join(f'"Point {i} stands," she said.' for i in range(5))
+    with rules_nlp.select_pipes(disable=["annotator_quotes"]):
+        doc = rules_nlp(text)
+    found = quotes_mod.extract_quotes(doc, marks_inside=False)
+    assert len(found) == 5 and len(seen) == 5
+    assert all(t is seen[0] for t in seen)

@@ -188,7 +188,7 @@ def test_csv_extra_cells_and_duplicate_text_column_are_named(
     report = import_paths(project, [f])
     notes = "\n".join(report.files[0].notes)
     assert "column 4 is named 'text' like column 2" in notes
-    assert "row 3: 2 cell(s) beyond the 4 columns" in notes and "EXTRA1" in notes
+    assert "row 3: 2 cells beyond the 4 columns" in notes and "EXTRA1" in notes
     assert _texts(project) == ["first", "second"]
     meta = json.loads(project.db.execute("SELECT meta FROM articles").fetchone()[0])
     assert meta["text (column 4)"] == "other"

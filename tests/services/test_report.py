@@ -115,7 +115,9 @@ def test_choose_source(project: Project) -> None:
     with pytest.raises(AnnotatorError, match="no annotator 'zed'"):
         choose_source(project, "zed", False)
     assert choose_source(project, "bob", False) == QuoteSource(annotator="bob")
-    assert choose_source(project, None, True) == QuoteSource(gold=True)
+    # nobody has reviewed: --gold would count nothing, and says so instead
+    with pytest.raises(AnnotatorError, match="no reviews"):
+        choose_source(project, None, True)
 
 
 def test_csv_table(project: Project) -> None:

@@ -8,10 +8,15 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, QThreadPool, Signal
+from PySide6.QtWidgets import QMessageBox, QWidget
 
+from annotator.core.wording import count_noun
 from annotator.services.names import entities_only, has_entities
 from annotator.store.project import Project
+from annotator.ui.screen import can_show_windows
 from annotator.ui.workers import DetectTask, ModelLoadTask
+
+REPORT_TITLE = "Detection report"
 
 
 class DetectionController(QObject):
@@ -20,6 +25,7 @@ class DetectionController(QObject):
     Signals:
         model_state(text, tooltip): the status-bar text for the model.
         message(text, ms): a passing status-bar message.
+        info(text): a lasting status-bar note (articles the detector skipped).
         names_parser(parse): the model can find PERSON/ORG names with ``parse``.
         running(total): detection started on ``total`` articles (0: it stopped).
         progress(done, total): articles detected so far.
@@ -30,6 +36,7 @@ class DetectionController(QObject):
 
     model_state = Signal(str, str)
     message = Signal(str, int)
+    info = Signal(str)
     names_parser = Signal(object)
     running = Signal(int)
     progress = Signal(int, int)
@@ -61,6 +68,9 @@ class DetectionController(QObject):
         self._auto = False
         self._again = False
         self.closing = False
+        #: (article id, title, reason) of every article the detector skipped this session
+        self.skipped: list[tuple[int, str, str]] = []
+        self.report_box: QMessageBox | None = None
 
     # -- the model ---------------------------------------------------------------------------
 
@@ -152,9 +162,23 @@ class DetectionController(QObject):
         self.running.emit(0)
         self.can_detect.emit(self.nlp is not None and not self.readonly)
 
+    def _take_skipped(self) -> str:
+        """Keep the running task's skipped articles; the sentence saying so, or ""."""
+        fresh = list(self.task.skipped) if self.task is not None else []
+        self.skipped.extend(fresh)
+        if not fresh:
+            return ""
+        note = (
+            f"{count_noun(len(fresh), 'article')} skipped: the detector failed on"
+            f" {'it' if len(fresh) == 1 else 'them'} (File > {REPORT_TITLE} says why)."
+        )
+        self.info.emit(note)
+        return " " + note
+
     def _finished(self, n: object) -> None:
         cancelled = self.task is not None and self.task.cancelled
         total = self._total
+        skipped = self._take_skipped()
         self._stop()
         if self.closing:
             return
@@ -164,7 +188,8 @@ class DetectionController(QObject):
                 self.message.emit("Every article already has suggestions.", 4000)
         else:
             verb = "cancelled after" if cancelled else "finished:"
-            self.message.emit(f"Detection {verb} {n} articles.", 8000)
+            done = count_noun(int(n), "article") if isinstance(n, int) else str(n)
+            self.message.emit(f"Detection {verb} {done}.{skipped}", 15000 if skipped else 8000)
             self.finished.emit()
         if self._again and not cancelled:
             # articles imported while this run was busy
@@ -172,11 +197,45 @@ class DetectionController(QObject):
             self.start(auto=True)
 
     def _failed(self, message: str) -> None:
+        skipped = self._take_skipped()
         self._stop()
         self._again = False
-        self.message.emit(f"Detection stopped: {message}", 15000)
+        self.message.emit(f"Detection stopped: {message}{skipped}", 15000)
         if not self.closing:
             self.finished.emit()
+
+    def report_lines(self) -> list[str]:
+        """One line per article the detector skipped this session: id, title, reason."""
+        out = []
+        for ident, title, reason in self.skipped:
+            short = title if len(title) <= 60 else title[:59] + "…"
+            out.append(f"article {ident} “{short}”: {reason}")
+        return out
+
+    def show_report(self) -> QMessageBox:
+        """File > Detection report: the articles skipped this session, and why."""
+        lines = self.report_lines()
+        if lines:
+            head = f"The detector skipped {count_noun(len(lines), 'article')} in this session."
+            info = "They keep no suggestions; mark their quotes by hand. Details below."
+        else:
+            head = "The detector has skipped no article in this session."
+            info = ""
+        parent = self.parent()
+        box = QMessageBox(
+            QMessageBox.Icon.Warning if lines else QMessageBox.Icon.Information,
+            REPORT_TITLE,
+            head,
+            QMessageBox.StandardButton.Ok,
+            parent if isinstance(parent, QWidget) else None,
+        )
+        box.setInformativeText(info)
+        if lines:
+            box.setDetailedText("\n".join(lines))
+        self.report_box = box
+        if can_show_windows():
+            box.open()
+        return box
 
     def shutdown(self) -> None:
         """The window closes: ignore late results and stop the running task."""

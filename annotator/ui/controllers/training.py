@@ -282,7 +282,8 @@ class TrainingController(QObject):
         def load() -> Any:
             from annotator.nlp.pipeline import load_pipeline
 
-            return load_pipeline(str(path))
+            # strict: a broken model must not be replaced by the base pipeline unseen
+            return load_pipeline(str(path), strict=True)
 
         task = ModelLoadTask(load)
         task.signals.finished.connect(lambda pair, w=want: self._loaded(w, pair))
