@@ -201,8 +201,8 @@ def fake_detector(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[Any]]:
     """Stand-ins for annotator.nlp.pipeline/detect that record their calls."""
     calls: list[Any] = []
 
-    def load_pipeline(name: str | None = None) -> tuple[str, Any]:
-        calls.append(("load", name))
+    def load_pipeline(name: str | None = None, strict: bool = False) -> tuple[str, Any]:
+        calls.append(("load", name) if not strict else ("load", name, "strict"))
         return "NLP", types.SimpleNamespace(message="loaded fake")
 
     def detect_texts(
@@ -228,7 +228,7 @@ def test_detect_scores_the_detector_on_gold_texts(
     gold = write_jsonl(tmp_path / "gold.jsonl", [GOLD])
     assert main(["evaluate", str(gold), "--detect", "--model", "m1", "--json", "--no-spacy"]) == 0
     captured = capsys.readouterr()
-    assert fake_detector == [("load", "m1"), ("detect", "NLP", [TEXT], 1)]
+    assert fake_detector == [("load", "m1", "strict"), ("detect", "NLP", [TEXT], 1)]
     assert "loaded fake" in captured.err
     out = json.loads(captured.out)
     assert out["all"]["n_pred"] == 1 and out["all"]["lenient_p"] == 1.0

@@ -295,11 +295,14 @@ def _merge_annotations(
     existing: dict[Hashable, int] = {}
     mapping: dict[int, int] = {}
     by_suggestion: dict[tuple[str | None, int], AnnotationRecord] = {}
+    # one version per annotator per quote: the same content spans are the same quote
+    by_content: set[tuple[str | None, tuple[tuple[int, int], ...]]] = set()
     speaker = SpeakerIds(project, create=True)
     for rec in project.annotations(our_article):
         existing.setdefault(annotation_identity(rec.quote, speaker(rec.quote.speaker_name)), rec.id)
         if rec.suggestion_id is not None:
             by_suggestion[(rec.quote.annotator, rec.suggestion_id)] = rec
+        by_content.add((rec.quote.annotator, tuple(rec.quote.content_spans)))
     title = project.article(our_article).title
     text = project.article(our_article).text
     for rec in other.annotations(their_article, problems=report.skipped):
@@ -315,8 +318,10 @@ def _merge_annotations(
             report.annotations_present += 1
             continue
         sugg = None if rec.suggestion_id is None else suggestion_map.get(rec.suggestion_id)
-        if sugg is not None and (q.annotator, sugg) in by_suggestion:
-            # the same annotator has another version of this suggested quote here: one
+        same_suggestion = sugg is not None and (q.annotator, sugg) in by_suggestion
+        if same_suggestion or (q.annotator, tuple(q.content_spans)) in by_content:
+            # the same annotator has another version of this quote here (the same
+            # suggestion, or the same content with another speaker, kind or stance): one
             # version per annotator per quote, and ours is the one they last worked on here
             a, b = q.content_spans[0] if q.content_spans else (0, 0)
             report.conflicts.append(f"{q.annotator} on {title!r} at {a}-{b}")
@@ -324,6 +329,7 @@ def _merge_annotations(
         assert q.annotator is not None
         new_id = project.add_annotation(our_article, q.annotator, q, suggestion_id=sugg)
         existing[key] = mapping[rec.id] = new_id
+        by_content.add((q.annotator, tuple(q.content_spans)))
         report.annotations_added += 1
     return mapping
 

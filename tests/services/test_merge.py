@@ -109,6 +109,37 @@ def test_conflicting_version_of_same_suggestion_keeps_ours(tmp_path: Path) -> No
         assert rec.quote.stance == "support"
 
 
+@pytest.mark.parametrize(
+    ("ours", "theirs_kw"),
+    [
+        ({}, {"speaker_name": "the governor"}),  # theirs names the speaker, ours did not
+        ({"speaker_name": "Governor Lee"}, {"speaker_name": "the governor"}),
+        ({"kind": "direct"}, {"kind": "mixed"}),
+        ({"stance": "support"}, {"stance": None}),
+    ],
+)
+def test_another_version_of_the_same_hand_made_quote_keeps_ours(
+    tmp_path: Path, ours: dict[str, Any], theirs_kw: dict[str, Any]
+) -> None:
+    """No suggestion links them: the same annotator and content spans make them one quote."""
+    mine, theirs = tmp_path / "mine.db", tmp_path / "theirs.db"
+    for path, kw in ((mine, ours), (theirs, theirs_kw)):
+        with Project.open(path) as p:
+            aid, _ = p.add_article(Article("Prices", THEIRS_ONLY))
+            p.add_annotation(aid, "bob", _q(1, 17, "bob", **kw))
+            if path == theirs:  # and one quote of theirs that is new here
+                p.add_annotation(aid, "bob", _q(39, 67, "bob"))
+    with Project.open(mine) as p:
+        report = merge_project(p, theirs)
+        assert report.annotations_added == 1 and len(report.conflicts) == 1
+        assert "bob on 'Prices' at 1-17" in report.conflicts[0]
+        recs = p.annotations(1)
+        assert sorted(r.quote.content_spans for r in recs) == [((1, 17),), ((39, 67),)]
+        [kept] = [r for r in recs if r.quote.content_spans == ((1, 17),)]
+        for field, value in ours.items():
+            assert getattr(kept.quote, field) == value
+
+
 def test_merge_command(tmp_path: Path, run_cli: CliRunner) -> None:
     mine, theirs = _make(tmp_path)
     cmd = ["merge", str(mine), str(theirs)]
