@@ -106,7 +106,7 @@ def main() -> int:
 
         propn = SpacyPropn(load_tagger())
     for subset in SUBSETS:
-        print(f"{tag:<22} {subset:<6} {score(gold, pred, subset, propn, set()).line()}")
+        print(f"{tag:<22} {subset:<6} {score(gold, pred, subset, propn, set()).line(subset)}")
     for rule, n in per_rule.most_common():
         print(f"  {rule:<26} {n:5d} proposed, lenient P {100 * good_rule[rule] / n:5.1f}%")
     print(f"files: {gold_path} {pred_path}")

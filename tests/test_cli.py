@@ -113,3 +113,30 @@ def test_a_closed_pipe_ends_the_command_quietly(tmp_path: Path) -> None:
     err = proc.stderr.read().decode()
     proc.wait(timeout=60)
     assert "Traceback" not in err and "BrokenPipeError" not in err
+
+
+@pytest.mark.parametrize(
+    "cmd",
+    [
+        ["stats"],
+        ["report", "-o", "out.jsonl"],
+        ["export", "--format", "jsonl", "-o", "out.jsonl"],
+        ["backup", "copy.db"],
+        ["merge", "other.db"],
+        ["agreement"],
+        ["speakers"],
+        ["train", "-o", "model"],
+    ],
+)
+def test_an_empty_file_is_named_for_what_it_is(
+    tmp_path: Path, run_cli: CliRunner, cmd: list[str]
+) -> None:
+    (tmp_path / "e2.db").write_bytes(b"")
+    (tmp_path / "other.db").write_bytes(b"")
+    res = run_cli(cmd[0], "e2.db", *cmd[1:], cwd=tmp_path)
+    assert res.returncode != 0
+    assert "no such project" not in res.stderr
+    assert "e2.db: empty file, not a Quote Annotator project" in res.stderr
+    assert (tmp_path / "e2.db").stat().st_size == 0  # left as it was
+    for made in ("out.jsonl", "copy.db", "model"):
+        assert not (tmp_path / made).exists()

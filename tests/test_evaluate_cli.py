@@ -292,3 +292,42 @@ def test_non_numeric_confidence_names_the_line(
     pred = write_jsonl(tmp_path / "pred.jsonl", [bad])
     assert main(["evaluate", str(gold), str(pred), "--no-spacy"]) == 0
     assert f'{pred}, line 1: quote 1: "confidence" must be a number' in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "pred_quotes",
+    [
+        [],  # nothing predicted
+        [{"content_spans": [[39, 58]], "speaker_spans": [[30, 33]], "kind": "indirect"}],
+        [{"content_spans": [[10, 28]], "speaker_spans": [[0, 3]], "kind": "direct"}],
+    ],
+)
+def test_no_direct_quote_in_the_gold_reads_n_a(
+    pred_quotes: list[Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    indirect_only = {**GOLD, "quotes": [GOLD["quotes"][1]]}  # type: ignore[index]
+    gold = write_jsonl(tmp_path / "gold.jsonl", [indirect_only])
+    pred = write_jsonl(tmp_path / "pred.jsonl", [{"id": "a1", "quotes": pred_quotes}])
+    assert main(["evaluate", str(gold), str(pred), "--no-spacy"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    direct = [line for line in lines if " direct " in line]
+    assert len(direct) == 1
+    assert "n/a (no direct quote in the gold)" in direct[0]
+    assert "0.0/0.0/0.0" not in direct[0] and "gold=0" in direct[0]
+    everything = [line for line in lines if " all " in line]
+    assert "lenient P/R/F" in everything[0] and "n/a" not in everything[0]
+    assert main(["evaluate", str(gold), str(pred), "--no-spacy", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["direct"]["lenient_f1"] is None and out["direct"]["e2e_p"] is None
+    assert out["direct"]["speaker_span_acc"] is None and out["direct"]["n_gold"] == 0
+    assert out["all"]["lenient_f1"] is not None and out["all"]["n_gold"] == 1
+
+
+def test_a_subset_with_gold_quotes_still_prints_figures(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    gold = write_jsonl(tmp_path / "gold.jsonl", [GOLD])
+    pred = write_jsonl(tmp_path / "pred.jsonl", [{"id": "a1", "quotes": []}])
+    assert main(["evaluate", str(gold), str(pred), "--no-spacy", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["direct"]["lenient_r"] == 0.0 and out["direct"]["n_gold"] == 1

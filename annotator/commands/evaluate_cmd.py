@@ -239,8 +239,8 @@ def run(args: argparse.Namespace) -> int:
             out["without_confidence"] = without
         print(json.dumps(out, indent=1))
     else:
-        for subset, scores in results.items():
-            print(f"{label:<40} {subset:<6} {scores.line()}")
+        for subset in SUBSETS:
+            print(f"{label:<40} {subset:<6} {results[subset].line(subset)}")
         if has_bands:
             print("precision per confidence band (all attributions, lenient):")
             for band in bands:

@@ -284,23 +284,39 @@ class Scores:
     def speaker_name_acc(self) -> float:
         return self.speaker_name_ok / self.speaker_n if self.speaker_n else 0.0
 
-    def as_dict(self) -> dict[str, float | int]:
-        """Every figure and count under a stable name (the ``--json`` output)."""
-        out: dict[str, float | int] = {}
+    def as_dict(self) -> dict[str, float | int | None]:
+        """Every figure and count under a stable name (the ``--json`` output).
+
+        The figures (fractions 0..1) are None when the gold holds no quote of the subset
+        (``n_gold`` 0): there is nothing to score against, so 0.0 would be a false reading.
+        The counts are always given.
+        """
+        out: dict[str, float | int | None] = {}
+        scored = self.n_gold > 0
         for name in ("lenient", "jaccard", "strict", "ggt30", "ggt80", "e2e"):
-            p, r, f = getattr(self, name)
+            p, r, f = getattr(self, name) if scored else (None, None, None)
             out.update({f"{name}_p": p, f"{name}_r": r, f"{name}_f1": f})
-        out["speaker_span_acc"] = self.speaker_span_acc
-        out["speaker_name_acc"] = self.speaker_name_acc
+        out["speaker_span_acc"] = self.speaker_span_acc if scored else None
+        out["speaker_name_acc"] = self.speaker_name_acc if scored else None
         out.update({f.name: getattr(self, f.name) for f in fields(self)})
         return out
 
-    def line(self) -> str:
-        """One line in the reference scorer's format."""
+    def line(self, subset: Subset = "all") -> str:
+        """One line in the reference scorer's format (percentages with one decimal).
+
+        With no gold quote of ``subset`` the figures read "n/a (no direct quote in the
+        gold)" (or "no quote" for ``all``) after the counts, instead of 0.0 everywhere.
+        """
 
         def t(x: tuple[float, float, float]) -> str:
             return "/".join(f"{100 * v:.1f}" for v in x)
 
+        if not self.n_gold:
+            kind = "quote" if subset == "all" else f"{subset} quote"
+            return (
+                f"gold=0 pred={self.n_pred} | n/a (no {kind} in the gold) | "
+                f"ignored_pred={self.n_pred_ignored} docs_err={self.docs_with_error}"
+            )
         return (
             f"gold={self.n_gold} pred={self.n_pred} | lenient P/R/F {t(self.lenient)} | "
             f"jacc50 {t(self.jaccard)} | strict {t(self.strict)} | ggt30 {t(self.ggt30)} | "

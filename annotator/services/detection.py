@@ -246,6 +246,8 @@ class UsefulArticle:
     reason: str
     uncertainty: float | None = None
     doubt: learning.ArticleDoubt | None = None
+    short: str = ""
+    """The reason in a few words for a narrow status bar, e.g. "least sure here (0.312)"."""
 
 
 def next_most_useful(project: Project, exclude: int | None = None) -> UsefulArticle | None:
@@ -264,7 +266,8 @@ def next_most_useful(project: Project, exclude: int | None = None) -> UsefulArti
         m = model[0]
         name = m.detector_version.rpartition(" + ")[2].partition("@")[0] or "model"
         reason = f"{name} is least sure here (uncertainty {m.uncertainty:.3f} of 0.5)"
-        return UsefulArticle(m.article_id, m.title, reason, uncertainty=m.uncertainty)
+        short = f"least sure here ({m.uncertainty:.3f})"
+        return UsefulArticle(m.article_id, m.title, reason, uncertainty=m.uncertainty, short=short)
     found = learning.most_doubtful(project, exclude=exclude, limit=1)
     if not found:
         return None
@@ -272,4 +275,6 @@ def next_most_useful(project: Project, exclude: int | None = None) -> UsefulArti
     s = "" if d.suggestions == 1 else "s"
     near = f", {d.near_half} near 0.5" if d.near_half else f", closest {d.least:.2f}"
     reason = f"least sure here: {d.suggestions} open suggestion{s}{near}"
-    return UsefulArticle(d.article_id, d.title, reason, doubt=d)
+    brief = f"{d.near_half} near 0.5" if d.near_half else f"closest {d.least:.2f}"
+    short = f"least sure here ({brief})"
+    return UsefulArticle(d.article_id, d.title, reason, doubt=d, short=short)

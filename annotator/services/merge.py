@@ -146,6 +146,11 @@ def annotation_identity(quote: Quote, speaker_id: int | None) -> Hashable:
     )
 
 
+def _content_key(quote: Quote) -> tuple[str | None, tuple[tuple[int, int], ...], str | None]:
+    """Annotator, content spans and stance target: one quote of one annotator."""
+    return (quote.annotator, tuple(quote.content_spans), quote.stance_target or None)
+
+
 def merge_project(
     project: Project, other_path: str | os.PathLike[str], progress: Progress | None = None
 ) -> MergeReport:
@@ -295,14 +300,15 @@ def _merge_annotations(
     existing: dict[Hashable, int] = {}
     mapping: dict[int, int] = {}
     by_suggestion: dict[tuple[str | None, int], AnnotationRecord] = {}
-    # one version per annotator per quote: the same content spans are the same quote
-    by_content: set[tuple[str | None, tuple[tuple[int, int], ...]]] = set()
+    # one version per annotator per quote and stance target: the same content spans on
+    # the same target are the same quote (another target is a version of its own)
+    by_content: set[tuple[str | None, tuple[tuple[int, int], ...], str | None]] = set()
     speaker = SpeakerIds(project, create=True)
     for rec in project.annotations(our_article):
         existing.setdefault(annotation_identity(rec.quote, speaker(rec.quote.speaker_name)), rec.id)
         if rec.suggestion_id is not None:
             by_suggestion[(rec.quote.annotator, rec.suggestion_id)] = rec
-        by_content.add((rec.quote.annotator, tuple(rec.quote.content_spans)))
+        by_content.add(_content_key(rec.quote))
     title = project.article(our_article).title
     text = project.article(our_article).text
     for rec in other.annotations(their_article, problems=report.skipped):
@@ -319,7 +325,7 @@ def _merge_annotations(
             continue
         sugg = None if rec.suggestion_id is None else suggestion_map.get(rec.suggestion_id)
         same_suggestion = sugg is not None and (q.annotator, sugg) in by_suggestion
-        if same_suggestion or (q.annotator, tuple(q.content_spans)) in by_content:
+        if same_suggestion or _content_key(q) in by_content:
             # the same annotator has another version of this quote here (the same
             # suggestion, or the same content with another speaker, kind or stance): one
             # version per annotator per quote, and ours is the one they last worked on here
@@ -329,7 +335,7 @@ def _merge_annotations(
         assert q.annotator is not None
         new_id = project.add_annotation(our_article, q.annotator, q, suggestion_id=sugg)
         existing[key] = mapping[rec.id] = new_id
-        by_content.add((q.annotator, tuple(q.content_spans)))
+        by_content.add(_content_key(q))
         report.annotations_added += 1
     return mapping
 

@@ -187,12 +187,15 @@ def open_db(
         readonly: open without writing anything (no migration, no WAL switch).
 
     Raises:
-        ProjectError: the file is not a project, is from a newer version, is read-only
+        ProjectError: the file is not a project (an empty file included when ``create`` is
+            False), is from a newer version, is read-only
             while a write was needed, or is locked by another program.
     """
     p = Path(path)
     has_data = _check_file(p)
     if not has_data and not create:
+        if p.is_file():
+            raise ProjectError(f"{p}: empty file, not a Quote Annotator project")
         raise ProjectError(f"{p}: no such project")
     if not has_data and not readonly and not p.parent.exists():
         raise ProjectError(f"{p}: the folder {p.parent} does not exist")

@@ -185,6 +185,12 @@ class DetectorCommands(WindowCommands):
         if self.trainer.redetect_task is not None:
             self.status.say("Re-detection is already running.", 4000)
             return
+        if self.trainer.missing():
+            # refused at once: the confirmation would promise what cannot be done
+            note = self.trainer.missing_note()
+            self.status.say(f"Re-detection refused: model {self.trainer.choice!r} is missing.")
+            QMessageBox.warning(self, "Re-detect undecided articles", note)
+            return
         answer = QMessageBox.question(
             self,
             "Re-detect undecided articles",
@@ -219,7 +225,8 @@ class DetectorCommands(WindowCommands):
             self.status.say("No undecided article with scored suggestions.", 8000)
             return
         self.choose_article(found.article_id)
-        self.status.say(f"Most useful: {found.reason}.", 20000)
+        # the short reason fits beside the permanent labels; the whole one is the tooltip
+        self.status.say(f"Most useful: {found.short or found.reason}", 20000, found.reason)
 
     # -- training ------------------------------------------------------------------------------
 
@@ -275,7 +282,7 @@ class DetectorCommands(WindowCommands):
     def _trained(self, result: Any) -> None:
         self.fill_detector_menu()
         f1 = dict(result.best_dev).get("all_lenient_f1")
-        score = "" if f1 is None else f" (best dev F1 {f1:.2f})"
+        score = "" if f1 is None else f" (best dev F1 {100 * f1:.1f})"  # as `annotator train`
         self.status.say(
             f"Trained {result.model_dir.name}{score}: choose it in Detector > Detector in use.",
             15000,

@@ -9,6 +9,9 @@ from annotator.services.session import ArticleCounts
 from annotator.store.queries import Totals
 from annotator.ui.controllers.read_only import READ_ONLY_NOTE
 
+# QStatusBar leaves a few pixels of margin left of a message and between it and the widgets
+_MESSAGE_MARGIN_PX = 12
+
 
 class StatusArea(QObject):
     """The widgets of the status bar and what they show; slots for the controllers' signals."""
@@ -17,6 +20,8 @@ class StatusArea(QObject):
         super().__init__(bar)
         self.bar = bar
         self._tied: str | None = None
+        self._detail_for: str | None = None  # the message whose detail is the tooltip
+        bar.messageChanged.connect(self._message_changed)
         # a lasting note (e.g. the first import's report); hints come and go over it
         self.info_label = QLabel()
         self.info_label.setObjectName("infoLabel")
@@ -51,10 +56,29 @@ class StatusArea(QObject):
         for w in (self.model_label, self.annotator_label, self.progress_label):
             bar.addPermanentWidget(w)
 
-    def say(self, text: str, ms: int = 0) -> None:
-        """A passing message (``ms`` 0: until replaced)."""
+    def say(self, text: str, ms: int = 0, detail: str = "") -> None:
+        """A passing message (``ms`` 0: until replaced); ``detail``, the longer story, is
+        the status bar's tooltip while the message shows."""
         self._tied = None
+        self._detail_for = text if detail else None
+        self.bar.setToolTip(detail)
         self.bar.showMessage(text, ms)
+
+    def message_room(self) -> int:
+        """Pixels a passing message has: from the bar's left edge to the first permanent
+        widget shown (QStatusBar draws messages there), less the margins Qt keeps."""
+        lefts = [
+            w.geometry().left()
+            for w in self.bar.findChildren(QWidget)
+            if w.isVisible() and w.parentWidget() is self.bar and w is not self.info_label
+        ]
+        right = min(lefts, default=self.bar.width())
+        return max(0, right - _MESSAGE_MARGIN_PX)
+
+    def _message_changed(self, text: str) -> None:
+        if self._detail_for is not None and text != self._detail_for:
+            self._detail_for = None
+            self.bar.setToolTip("")
 
     def say_while(self, text: str, state: str, ms: int = 15000) -> None:
         """A message true only while ``state`` holds: :meth:`drop` (``state``) clears it."""

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
+    QListView,
     QListWidget,
     QListWidgetItem,
     QProgressBar,
@@ -131,14 +132,16 @@ class TrainDialog(QDialog):
 
 
 def _pct(value: float | None) -> str:
-    return "–" if value is None else f"{value:.2f}"
+    """A fraction 0..1 as a percentage with one decimal, as ``annotator train`` prints it
+    (0.667 -> "66.7"); "–" for None."""
+    return "–" if value is None else f"{100 * value:.1f}"
 
 
 def _direct(dev: dict[str, float]) -> str:
     from annotator.services.training import direct_f1
 
     value = direct_f1(dev)
-    return "n/a (none held out)" if value is None else _pct(value)
+    return "n/a (no direct quote held out)" if value is None else _pct(value)
 
 
 class TrainProgressDialog(QDialog):
@@ -174,6 +177,11 @@ class TrainProgressDialog(QDialog):
         lay.addWidget(self.bar)
         self.rounds = QListWidget()
         self.rounds.setObjectName("trainRounds")
+        # long round lines wrap inside the list: never a sideways scroll to read a score
+        self.rounds.setWordWrap(True)
+        self.rounds.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.rounds.setResizeMode(QListView.ResizeMode.Adjust)
+        self.rounds.setTextElideMode(Qt.TextElideMode.ElideNone)
         lay.addWidget(self.rounds, 1)
         buttons = QDialogButtonBox()
         self.cancel_button = QPushButton("Cancel")

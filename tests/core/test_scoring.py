@@ -413,3 +413,14 @@ def test_source_spans_and_speaker_names_in_odd_places() -> None:
     assert scored_quote({"content": [0, 5], "speaker": [6, 9]}, gold=False) == ScoredQuote(
         ((0, 5),), ((6, 9),)
     )
+
+
+def test_scores_without_gold_quotes_read_n_a() -> None:
+    empty = Scores(n_pred=2)
+    assert "n/a (no direct quote in the gold)" in empty.line("direct")
+    assert "n/a (no quote in the gold)" in empty.line()
+    assert "pred=2" in empty.line("direct")
+    figures = empty.as_dict()
+    assert figures["lenient_p"] is None and figures["speaker_name_acc"] is None
+    assert figures["n_pred"] == 2
+    assert Scores(n_gold=1).as_dict()["lenient_r"] == 0.0

@@ -176,3 +176,14 @@ def test_locked_project_gives_a_clear_message(tmp_path: Path) -> None:
     # once released, the project opens and upgrades
     with Project.open(path) as project:
         assert project.schema_version == SCHEMA_VERSION
+
+
+@pytest.mark.parametrize("readonly", [True, False])
+def test_an_empty_file_is_not_called_missing(tmp_path: Path, readonly: bool) -> None:
+    empty = tmp_path / "e2.db"
+    empty.write_bytes(b"")
+    with pytest.raises(ProjectError, match=r"e2\.db: empty file, not a Quote Annotator project"):
+        open_db(empty, create=False, readonly=readonly)
+    assert empty.stat().st_size == 0
+    with pytest.raises(ProjectError, match="no such project"):
+        open_db(tmp_path / "absent.db", create=False)

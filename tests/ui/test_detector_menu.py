@@ -11,11 +11,13 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QMessageBox
 
 from annotator.core.model import Article, Quote
 from annotator.nlp.detect import DETECTOR_VERSION
 from annotator.nlp.pipeline import rules_only_pipeline
+from annotator.store import learning
 from annotator.store.project import Project
 from annotator.ui.article_list import ID_ROLE
 from annotator.ui.controllers import training as training_ctl
@@ -186,9 +188,85 @@ def test_ctrl_u_goes_to_the_least_certain_undecided_article(qtbot: Any, tmp_path
     qtbot.keyClick(w.view, Qt.Key.Key_U, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: w.session.article.id == ids["unsure"])
     said = w.statusBar().currentMessage()
-    assert said == "Most useful: least sure here: 3 open suggestions, 3 near 0.5."
+    assert said == "Most useful: least sure here (3 near 0.5)"
+    assert w.statusBar().toolTip() == "least sure here: 3 open suggestions, 3 near 0.5"
     qtbot.keyClick(w.view, Qt.Key.Key_U, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: w.session.article.id == ids["one"])
     # the list shows where the window went
     (selected,) = w.article_list.table.selectionModel().selectedRows()
     assert selected.data(ID_ROLE) == ids["one"]
+
+
+@pytest.mark.parametrize(
+    ("model", "uncertainty", "expected"),
+    [
+        ("p_gui-2026-12-01-0512", 0.3123, "Most useful: least sure here (0.312)"),
+        ("a-very-long-model-name-" * 4, 0.0449, "Most useful: least sure here (0.045)"),
+    ],
+)
+def test_ctrl_u_message_fits_beside_the_permanent_labels(
+    qtbot: Any,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    model: str,
+    uncertainty: float,
+    expected: str,
+) -> None:
+    path = tmp_path / "p.db"
+    ids = build(path)
+    ranked = learning.ModelDoubt(ids["fresh"], "fresh", uncertainty, f"rules + {model}@1")
+    monkeypatch.setattr(learning, "most_uncertain", lambda *_a, **_k: [ranked])
+    w = open_window(qtbot, path)
+    w.resize(1366, 768)
+    qtbot.waitUntil(lambda: w.width() == 1366)
+    w.open_article(ids["pending"])
+    qtbot.keyClick(w.view, Qt.Key.Key_U, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: w.session.article.id == ids["fresh"])
+    bar = w.statusBar()
+    assert bar.currentMessage() == expected
+    assert model in bar.toolTip() and f"uncertainty {uncertainty:.3f} of 0.5" in bar.toolTip()
+    room = w.status.message_room()
+    assert 0 < room < 1366
+    assert QFontMetrics(bar.font()).horizontalAdvance(expected) <= room
+    # the tooltip goes with the message it explains
+    w.status.say("Something else.", 1000)
+    assert bar.toolTip() == ""
+
+
+@pytest.mark.parametrize("chosen", ["wide", "gone-model"])
+def test_redetect_with_a_missing_model_is_refused_at_once(
+    qtbot: Any,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    models: list[ModelEntry],
+    chosen: str,
+) -> None:
+    path = tmp_path / "p.db"
+    build(path)
+    before = rows(path, "suggestions")
+    with Project.open(path) as p:
+        p.set_setting("detector_model", chosen)
+    models[:] = [m for m in models if m.name != "wide"]  # "wide" was deleted
+    w = open_window(qtbot, path)
+    asked: list[str] = []
+    warned: list[str] = []
+    monkeypatch.setattr(
+        QMessageBox, "question", lambda *a: asked.append(a[2]) or QMessageBox.StandardButton.Cancel
+    )
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a: warned.append(a[2]))
+    w.act_redetect.trigger()
+    assert asked == []  # no confirmation that promises a re-detection
+    assert len(warned) == 1
+    assert f"'{chosen}' is missing" in warned[0]
+    assert "Rules only" in warned[0] and "another detector" in warned[0]
+    assert w.statusBar().currentMessage() == (f"Re-detection refused: model '{chosen}' is missing.")
+    assert w.trainer.redetect_task is None
+    # the controller refuses too, and says so, when asked without the menu
+    w.trainer.redetect()
+    assert w.trainer.redetect_task is None
+    assert "is missing" in w.statusBar().currentMessage()
+    assert rows(path, "suggestions") == before
+    # a model that is there is still offered for confirmation
+    pick(w, "tiny")
+    w.act_redetect.trigger()
+    assert len(asked) == 1 and "Detector: tiny" in asked[0]

@@ -16,7 +16,7 @@ from annotator.nlp.pipeline import ModelInfo, rules_only_pipeline
 from annotator.services import training
 from annotator.services.detection import articles_to_detect
 from annotator.store.project import Project
-from annotator.ui.training_dialogs import TrainDialog, model_name_problem
+from annotator.ui.training_dialogs import TrainDialog, TrainProgressDialog, model_name_problem
 from tests.ui.conftest import open_window
 
 SPEAKERS = [
@@ -147,7 +147,8 @@ def test_train_from_the_window_then_redetect_with_the_model(
     qtbot.waitUntil(lambda: w.isActiveWindow())
     qtbot.keyClick(w.view, Qt.Key.Key_U, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: w.session.article.id == open_id)
-    assert w.statusBar().currentMessage().startswith("Most useful: tiny is least sure here")
+    assert w.statusBar().currentMessage().startswith("Most useful: least sure here (0.")
+    assert w.statusBar().toolTip().startswith("tiny is least sure here")
     # articles imported from now on are detected with the chosen model too, once
     qtbot.waitUntil(lambda: w.detection.nlp is w.trainer.nlp)
     text, _ = article_text(0)
@@ -227,3 +228,63 @@ def _rows_by(path: Path, sql: str) -> list[dict[str, Any]]:
 def _rows(path: Path, table: str) -> list[dict[str, Any]]:
     with Project.open(path) as p:
         return list(p.db.query(f"SELECT * FROM {table} ORDER BY id"))
+
+
+FIGURES = {
+    "all_lenient_f1": 2 / 3,
+    "all_strict_f1": 0.5,
+    "all_lenient_p": 0.75,
+    "all_lenient_r": 0.6,
+    "direct_lenient_f1": 0.4,
+    "direct_strict_f1": 0.25,
+    "speaker_name_acc": 0.8,
+}
+
+
+@pytest.mark.parametrize(
+    ("epoch", "dev", "seconds", "best", "expected"),
+    [
+        (
+            1,
+            {**FIGURES, "direct_gold": 3},
+            1.2,
+            True,
+            "Round 1: dev F1 all 66.7 (strict 50.0), direct 40.0 · 1.2 s — best so far",
+        ),
+        (
+            12,
+            {**FIGURES, "direct_gold": 0},
+            1234.5,
+            True,
+            "Round 12: dev F1 all 66.7 (strict 50.0), direct n/a (no direct quote held out)"
+            " · 1234.5 s — best so far",
+        ),
+        (
+            100,
+            {**FIGURES, "all_lenient_f1": 1.0, "all_strict_f1": 0.0},
+            0.04,
+            False,
+            "Round 100: dev F1 all 100.0 (strict 0.0), direct 40.0 · 0.0 s",
+        ),
+    ],
+)
+def test_round_lines_read_as_the_cli_and_fit_without_a_sideways_scroll(
+    qtbot: Any, epoch: int, dev: dict[str, float], seconds: float, best: bool, expected: str
+) -> None:
+    prog = TrainProgressDialog("p_gui-2026-12-01-0512", 8)
+    qtbot.addWidget(prog)
+    prog.show()
+    qtbot.waitExposed(prog)
+    for _ in range(3):  # several lines, the last one the one checked
+        prog.show_epoch(training.EpochReport(epoch, seconds, 1.0, dev, best))
+    assert prog.rounds.item(2).text() == expected
+    qtbot.wait(50)  # the list lays its items out
+    bar = prog.rounds.horizontalScrollBar()
+    assert not bar.isVisible() and bar.maximum() == 0
+    room = prog.rounds.viewport().width()
+    for row in range(prog.rounds.count()):
+        rect = prog.rounds.visualItemRect(prog.rounds.item(row))
+        assert rect.left() >= 0 and rect.right() < room, (rect, room)
+        # a line wider than the list wraps onto more lines rather than being cut
+        lines = -(-prog.rounds.fontMetrics().horizontalAdvance(expected) // room)
+        assert rect.height() >= lines * prog.rounds.fontMetrics().lineSpacing()

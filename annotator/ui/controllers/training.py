@@ -190,8 +190,20 @@ class TrainingController(QObject):
         """The detector in use as the status bar names it."""
         return f"Detector: {self.choice or RULES_LABEL}"
 
+    def missing(self) -> bool:
+        """True when the chosen trained model is no longer in the models folder."""
+        return self.choice is not None and self.model_path(self.choice) is None
+
+    def missing_note(self) -> str:
+        """What to tell the analyst when the chosen model is missing (see :meth:`missing`)."""
+        return (
+            f"The detector model {self.choice!r} is missing: it is no longer in this "
+            "computer's models folder. Choose another detector or Rules only in "
+            "Detector > Detector in use, then re-detect."
+        )
+
     def announce(self) -> None:
-        missing = self.choice is not None and self.model_path(self.choice) is None
+        missing = self.missing()
         tip = (
             "Suggestions come from the rules (direct quotes, reporting verbs)"
             if self.choice is None
@@ -303,6 +315,9 @@ class TrainingController(QObject):
     def redetect(self) -> None:
         """Re-detect the undecided articles with the chosen detector, in the pool."""
         if self.readonly or self.closing or self.redetect_task is not None:
+            return
+        if self.missing():
+            self.message.emit(self.missing_note(), 15000)
             return
         if not self._with_pipeline():
             self._redetect_wanted = self._load is not None
