@@ -120,12 +120,95 @@ def detect_texts(
             yield result
 
 
+#: Texts longer than this many code points are parsed in pieces cut at paragraph breaks
+#: (:func:`parse_long`): spaCy's parse of one 1M-character text peaks at about 3.3 GB
+#: (bench/bench_detect_scale.py), while pieces of this size keep it near that of one
+#: piece. The quote rules still run once over the whole text, so speakers and pronouns
+#: resolve across pieces.
+PIECE_CHARS = 100_000
+
+
+def cut_pieces(text: str, size: int | None = None) -> list[str]:
+    """``text`` cut into consecutive pieces of at most about ``size`` code points (default
+    :data:`PIECE_CHARS`), each ending after a paragraph break, else a line break, else a
+    sentence end, else a space, else at ``size`` exactly; ``"".join(pieces) == text``."""
+    size = PIECE_CHARS if size is None else max(1, size)
+    pieces: list[str] = []
+    start = 0
+    while len(text) - start > size:
+        window = text[start : start + size]
+        cut = -1
+        for sep in ("\n\n", "\n", ". ", " "):
+            at = window.rfind(sep)
+            if at > size // 4:  # a piece far shorter than size only for a hard cut
+                cut = at + len(sep)
+                break
+        if cut <= 0:
+            cut = size
+        pieces.append(text[start : start + cut])
+        start += cut
+    pieces.append(text[start:])
+    return pieces
+
+
+def parse_long(nlp: Language, text: str) -> Doc:
+    """``nlp(text)`` for a long text: every component but the quote rules runs on the
+    pieces of :func:`cut_pieces`, the pieces are joined into one Doc (the same text), and
+    the quote rules (``annotator_quotes``) run once on it. A trained component's fragments
+    and uncertainty (:mod:`annotator.nlp.learned`) are carried over to the joined Doc."""
+    from annotator.nlp.learned import LEARNED, learned_spans
+
+    docs: list[Doc] = []
+    fragments: list[tuple[int, int, float]] = []
+    weighted = 0.0
+    measured = 0
+    offset = 0
+    for piece in cut_pieces(text):
+        doc = nlp.make_doc(piece)
+        for name, proc in nlp.pipeline:
+            if name != "annotator_quotes":
+                doc = proc(doc)
+        fragments.extend((a + offset, b + offset, c) for a, b, c in learned_spans(doc))
+        value = doc._.quote_uncertainty if Doc.has_extension("quote_uncertainty") else None
+        if value is not None:
+            weighted += float(value) * len(doc)
+            measured += len(doc)
+        docs.append(doc)
+        offset += len(piece)
+    joined = Doc.from_docs(docs, ensure_whitespace=False, exclude=["spans", "user_data"])  # type: ignore[call-arg]
+    if fragments:
+        spans = [joined.char_span(a, b, label="CONTENT") for a, b, _ in fragments]
+        kept = [(span, c) for span, (_, _, c) in zip(spans, fragments, strict=True) if span]
+        joined.spans[LEARNED] = [span for span, _ in kept]
+        joined.spans[LEARNED].attrs["confidence"] = [c for _, c in kept]
+    if measured:
+        joined._.quote_uncertainty = weighted / measured
+    if "annotator_quotes" in nlp.pipe_names:
+        joined = nlp.get_pipe("annotator_quotes")(joined)
+    return joined
+
+
+def parse_texts(nlp: Language, texts: list[str]) -> Iterator[Doc]:
+    """The processed Doc of each text, in order: short texts through ``nlp.pipe`` in one
+    batch, texts over :data:`PIECE_CHARS` through :func:`parse_long`."""
+    if all(len(t) <= PIECE_CHARS for t in texts):
+        yield from nlp.pipe(texts, batch_size=max(1, len(texts)))
+        return
+    for text in texts:
+        yield nlp(text) if len(text) <= PIECE_CHARS else parse_long(nlp, text)
+
+
+def parse_text(nlp: Language, text: str) -> Doc:
+    """:func:`parse_texts` of one text."""
+    return nlp(text) if len(text) <= PIECE_CHARS else parse_long(nlp, text)
+
+
 def _detect_batch(nlp: Language, texts: list[str]) -> list[_Result]:
     """Quotes of each text, parsed as one batch; a failing batch is redone text by text."""
     out: list[_Result | None] = [text_problem(text) for text in texts]
     todo = [i for i, problem in enumerate(out) if problem is None]
     try:
-        docs = nlp.pipe([texts[i] for i in todo], batch_size=max(1, len(todo)))
+        docs = parse_texts(nlp, [texts[i] for i in todo])
         for i, doc in zip(todo, docs):
             out[i] = detect_doc(doc)
     except Exception:  # isolate the text that fails, below
@@ -137,7 +220,7 @@ def _detect_batch(nlp: Language, texts: list[str]) -> list[_Result]:
 
 def _detect_one(nlp: Language, text: str) -> _Result:
     try:
-        return detect_doc(nlp(text))
+        return detect_doc(parse_text(nlp, text))
     except Exception as exc:  # one text must not stop the others
         return f"detection failed: {type(exc).__name__}: {exc}"
 
@@ -266,7 +349,7 @@ def text_uncertainties(
             if len(batch) < batch_size:
                 continue
         ok = [t for t in batch if text_problem(t) is None]
-        docs = iter(nlp.pipe(ok, batch_size=max(1, len(ok))))
+        docs = parse_texts(nlp, ok)
         for t in batch:
             if text_problem(t) is None:
                 value = next(docs)._.quote_uncertainty

@@ -149,7 +149,7 @@ def _detect_measured(
     from spacy.tokens import Doc
 
     from annotator.nlp.component import QuoteDetector
-    from annotator.nlp.detect import detect_doc, text_problem
+    from annotator.nlp.detect import detect_doc, parse_text, parse_texts, text_problem
 
     if "annotator_quotes" in nlp.pipe_names:
         component = nlp.get_pipe("annotator_quotes")
@@ -166,13 +166,13 @@ def _detect_measured(
     out: list[_Measured | None] = [text_problem(t) for t in texts]
     todo = [i for i, problem in enumerate(out) if problem is None]
     try:
-        for i, doc in zip(todo, nlp.pipe([texts[i][:limit] for i in todo]), strict=True):
+        for i, doc in zip(todo, parse_texts(nlp, [texts[i][:limit] for i in todo]), strict=True):
             out[i] = result(doc)
     except Exception:  # find the text that fails, one by one
         for i in todo:
             if out[i] is None:
                 try:
-                    out[i] = result(nlp(texts[i][:limit]))
+                    out[i] = result(parse_text(nlp, texts[i][:limit]))
                 except Exception as exc:  # one text must not stop the others
                     out[i] = f"detection failed: {type(exc).__name__}: {exc}"
     return [r if r is not None else ([], None) for r in out]
