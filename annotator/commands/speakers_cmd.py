@@ -38,7 +38,9 @@ def run(args: argparse.Namespace) -> int:
     with Project.open(args.project, create=False, readonly=not args.guess_genders) as project:
         if args.guess_genders:
             n = fill_gender_guesses(project)
-            print(f"guessed the gender of {count_noun(n, 'speaker')}", file=sys.stderr)
+            before = sum(1 for sp in project.speakers() if sp.gender_guessed) - n
+            already = f"; {count_noun(before, 'speaker')} already had one" if before else ""
+            print(f"guessed the gender of {count_noun(n, 'speaker')}{already}", file=sys.stderr)
         if args.suggest:
             names = {sp.id: sp.name for sp in project.speakers()}
             rows: list[dict[str, Any]] = [
