@@ -23,9 +23,10 @@ import json
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from annotator.core.model import Article, Quote, encode_spans
+from annotator.core.model import Article, Quote
 from annotator.core.text import content_hash
 from annotator.store.db import now_iso
+from annotator.store.rows import suggestion_values
 
 if TYPE_CHECKING:
     from annotator.store.project import Project
@@ -153,21 +154,7 @@ def set_suggestions(
         for aid, version, quotes in runs:
             ids = []
             for q in quotes:
-                rows.append(
-                    (
-                        ident,
-                        aid,
-                        version,
-                        encode_spans(q.content_spans),
-                        encode_spans(q.speaker_spans),
-                        encode_spans(q.cue_spans),
-                        q.speaker_text,
-                        q.speaker_name,
-                        q.kind,
-                        q.confidence,
-                        now,
-                    )
-                )
+                rows.append((ident, aid, version, *suggestion_values(q), now))
                 ids.append(ident)
                 ident += 1
             out.append(ids)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from annotator.core.model import Quote, encode_spans
 from annotator.store.db import now_iso
 from annotator.store.project import Project
+from annotator.store.rows import INSERT_SUGGESTION, suggestion_values
 
 #: A confidence this close to 0.5 (or closer) counts as "near 0.5" in the explanations.
 NEAR_HALF = 0.15
@@ -176,23 +177,8 @@ def replace_open_suggestions(
             if spans in kept_spans:
                 continue
             kept_spans.add(spans)
-            cur = db.execute(
-                "INSERT INTO suggestions (article_id, detector_version, content_spans,"
-                " speaker_spans, cue_spans, speaker_text, speaker_name, kind, confidence,"
-                " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    article_id,
-                    detector_version,
-                    spans,
-                    encode_spans(q.speaker_spans),
-                    encode_spans(q.cue_spans),
-                    q.speaker_text,
-                    q.speaker_name,
-                    q.kind,
-                    q.confidence,
-                    now,
-                ],
-            )
+            values = [article_id, detector_version, *suggestion_values(q), now]
+            cur = db.execute(INSERT_SUGGESTION, values)
             added.append(int(cur.lastrowid or 0))
         for version in dict.fromkeys([detector_version, *also_ran]):
             db.execute(

@@ -8,9 +8,14 @@ from typing import TYPE_CHECKING, Any
 
 from sqlite_utils import Database
 
-from annotator.core.model import Quote, SuggestionRecord, encode_spans
+from annotator.core.model import Quote, SuggestionRecord
 from annotator.store.db import now_iso
-from annotator.store.rows import quote_from_row, rows_to_records
+from annotator.store.rows import (
+    INSERT_SUGGESTION,
+    quote_from_row,
+    rows_to_records,
+    suggestion_values,
+)
 
 
 class ProjectSuggestions:
@@ -45,23 +50,8 @@ class ProjectSuggestions:
             ids = []
             now = now_iso()
             for q in quotes:
-                cur = self.db.execute(
-                    "INSERT INTO suggestions (article_id, detector_version, content_spans,"
-                    " speaker_spans, cue_spans, speaker_text, speaker_name, kind, confidence,"
-                    " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [
-                        article_id,
-                        detector_version,
-                        encode_spans(q.content_spans),
-                        encode_spans(q.speaker_spans),
-                        encode_spans(q.cue_spans),
-                        q.speaker_text,
-                        q.speaker_name,
-                        q.kind,
-                        q.confidence,
-                        now,
-                    ],
-                )
+                values = [article_id, detector_version, *suggestion_values(q), now]
+                cur = self.db.execute(INSERT_SUGGESTION, values)
                 ids.append(int(cur.lastrowid or 0))
             self.db.execute(
                 "INSERT INTO detections (article_id, detector_version, detected_at)"

@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
-from annotator.core.model import Quote, Speaker, decode_spans
+from annotator.core.model import Quote, Speaker, decode_spans, encode_spans
 
 R = TypeVar("R")
 
@@ -40,6 +40,29 @@ def speaker_from_row(row: dict[str, Any]) -> Speaker:
         gender=row.get("gender") or "unknown",
         gender_guessed=bool(row.get("gender_guessed")),
         role=row.get("role"),
+    )
+
+
+#: One suggestion row of one detector run: the article, the detector version,
+#: :func:`suggestion_values` and the time it was stored.
+INSERT_SUGGESTION = (
+    "INSERT INTO suggestions (article_id, detector_version, content_spans,"
+    " speaker_spans, cue_spans, speaker_text, speaker_name, kind, confidence,"
+    " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+def suggestion_values(q: Quote) -> tuple[Any, ...]:
+    """The quote's columns of a ``suggestions`` row, in table order: content, speaker and
+    cue spans (encoded), speaker text and name, kind, confidence."""
+    return (
+        encode_spans(q.content_spans),
+        encode_spans(q.speaker_spans),
+        encode_spans(q.cue_spans),
+        q.speaker_text,
+        q.speaker_name,
+        q.kind,
+        q.confidence,
     )
 
 
