@@ -167,6 +167,16 @@ def _object_quote(idx: DocIndex, verb: Token) -> QuoteRecord | None:
     if comp.dep_ == "prep":
         left = comp.i + 1
     right = min(comp.right_edge.i, idx.line_hi[verb.i])
+    not_sources = ("it", "which", "this", "that", "who")
+    return _object_record(idx, verb, left, right, not_sources, "indirect_stance_object")
+
+
+def _object_record(
+    idx: DocIndex, verb: Token, left: int, right: int, not_sources: Collection[str], rule: str
+) -> QuoteRecord | None:
+    """The quote of ``rule`` whose content is tokens ``left``..``right`` (at least two
+    words), whose source is ``verb``'s subject (not overlapping the content, not one of
+    ``not_sources``) and whose cue is ``verb``; None when any of these is missing."""
     content = idx.span_of(left, right)
     if content is None or len(idx.text[content[0] : content[1]].split()) < 2:
         return None
@@ -174,12 +184,11 @@ def _object_quote(idx: DocIndex, verb: Token) -> QuoteRecord | None:
     speaker = subject(idx, verb, sent.start, sent.end - 1)
     if speaker is None or overlaps((speaker,), [content]):
         return None
-    if _not_a_source(idx, speaker, ("it", "which", "this", "that", "who")):
+    if _not_a_source(idx, speaker, not_sources):
         return None
     kind = kind_of(idx.text[content[0] : content[1]])
     cue = (verb.idx, verb.idx + len(verb.text))
-    conf = CONFIDENCE["indirect_stance_object"]
-    return QuoteRecord((content,), speaker, cue, kind, conf, rule="indirect_stance_object")
+    return QuoteRecord((content,), speaker, cue, kind, CONFIDENCE[rule], rule=rule)
 
 
 _NOT_SOURCES = frozenset({"it", "which", "this", "that", "who", "there", "what"})
@@ -253,18 +262,7 @@ def _family_quote(idx: DocIndex, verb: Token) -> QuoteRecord | None:
     else:
         right = min(comp.right_edge.i, hi)
     left = max(comp.left_edge.i if left_of is None else left_of, lo)
-    content = idx.span_of(left, right)
-    if content is None or len(idx.text[content[0] : content[1]].split()) < 2:
-        return None
-    sent = verb.sent
-    speaker = subject(idx, verb, sent.start, sent.end - 1)
-    if speaker is None or overlaps((speaker,), [content]):
-        return None
-    if _not_a_source(idx, speaker, _NOT_SOURCES):
-        return None
-    kind = kind_of(idx.text[content[0] : content[1]])
-    cue = (verb.idx, verb.idx + len(verb.text))
-    return QuoteRecord((content,), speaker, cue, kind, CONFIDENCE[rule], rule=rule)
+    return _object_record(idx, verb, left, right, _NOT_SOURCES, rule)
 
 
 #: Verbs whose object is a topic talked over, not a position held ("to discuss the
