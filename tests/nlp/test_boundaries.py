@@ -113,3 +113,37 @@ def test_split_quote_still_joins(detect: Detect, text: str) -> None:
     frags = content(text, q)
     assert frags[0] == "The bridge is safe"
     assert len(frags) == 2 and "repairs are finished" in frags[1]
+
+
+# -- 3. a quoted run hanging off a verb that is not a reporting verb -----------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "who"),
+    [
+        (
+            "Carson took the stage in Baltimore and called the political system “rotten to "
+            "the core and beyond repair.”",
+            ["the political system “rotten to the core and beyond repair.”"],
+            "Carson",
+        ),
+        (
+            "Mayor Ann Ruiz branded the new stadium deal “a gift to billionaires and their "
+            "lawyers.”",
+            ["the new stadium deal “a gift to billionaires and their lawyers.”"],
+            "Mayor Ann Ruiz",
+        ),
+        (
+            "The group backs what it calls “sensible rules for safer streets and parks.”",
+            ["what", "“sensible rules for safer streets and parks.”"],
+            "it",
+        ),
+    ],
+)
+def test_governed_run_takes_the_verbs_object_words(
+    detect: Detect, text: str, expected: list[str], who: str
+) -> None:
+    q = find(text, detect(text), expected[-1].strip("“”.")[:20])
+    assert q.kind == "mixed"
+    assert content(text, q) == expected
+    assert speaker(text, q) == who
