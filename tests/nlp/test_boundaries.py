@@ -147,3 +147,40 @@ def test_governed_run_takes_the_verbs_object_words(
     assert q.kind == "mixed"
     assert content(text, q) == expected
     assert speaker(text, q) == who
+
+
+# -- 4. a stance verb's object with the speaker's description of it -----------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "words", "who"),
+    [
+        (
+            "Senator Ruth Alvarez slammed the harbour plan as reckless and expensive.",
+            "the harbour plan as reckless and expensive",
+            "Senator Ruth Alvarez",
+        ),
+        (
+            "The council dismissed the report as a whitewash.",
+            "the report as a whitewash",
+            "The council",
+        ),
+        (
+            "Opposition leader Tom Reed denounced the new tax as unfair to pensioners.",
+            "the new tax as unfair to pensioners",
+            "Opposition leader Tom Reed",
+        ),
+        (
+            "Harbour master Iain Ross rejected the claims as nonsense, and the board agreed.",
+            "the claims as nonsense",  # the next clause is not part of it
+            "Harbour master Iain Ross",
+        ),
+    ],
+)
+def test_object_with_its_description_is_the_content(
+    detect: Detect, text: str, words: str, who: str
+) -> None:
+    (q,) = detect(text)
+    assert q.kind == "indirect"
+    assert content(text, q) == [words]
+    assert speaker(text, q) == who
