@@ -294,6 +294,21 @@ class LearnedQuotes:
         return self
 
 
+def model_identity(path: Path) -> tuple[str, str] | None:
+    """(model name, SHA-1 hex digest of the CRF bytes) of the trained component saved in
+    ``path`` (the ``annotator_learned_quotes`` folder of a model), as :meth:`LearnedQuotes.
+    from_disk` would set them; None when ``path`` holds no readable trained component or
+    an empty (untrained) one."""
+    try:
+        meta = json.loads((path / "learned.json").read_text(encoding="utf-8"))
+        data = (path / MODEL_FILE).read_bytes()
+    except (OSError, ValueError):
+        return None
+    if not data or not isinstance(meta, dict):
+        return None
+    return str(meta.get("model_name") or ""), hashlib.sha1(data).hexdigest()
+
+
 def tag_doc(
     tagger: Any, doc: Doc, features: list[list[str]]
 ) -> tuple[list[tuple[int, int]], list[float], float]:

@@ -44,6 +44,28 @@ def test_the_detector_version_names_the_model(tiny_model: Path) -> None:
     assert detector_version(None) == DETECTOR_VERSION
 
 
+def test_the_version_of_a_model_folder_is_read_without_loading_it(
+    tiny_model: Path, tmp_path: Path
+) -> None:
+    from annotator.nlp.detect import model_detector_version
+
+    loaded = detector_version(spacy.load(tiny_model))
+    assert loaded != DETECTOR_VERSION
+    assert model_detector_version(str(tiny_model)) == loaded
+    # no model, the rules alone, a package name, a folder that is no trained model
+    for model in (None, "", "rules-only", "en_core_web_sm", str(tmp_path)):
+        assert model_detector_version(model) == DETECTOR_VERSION
+    # an untrained component (empty CRF) and an unreadable one are the rules'
+    broken = tmp_path / "broken" / "annotator_learned_quotes"
+    broken.mkdir(parents=True)
+    (broken / "model.crfsuite").write_bytes(b"")
+    (broken / "learned.json").write_text("{}", encoding="utf-8")
+    assert model_detector_version(str(tmp_path / "broken")) == DETECTOR_VERSION
+    (broken / "learned.json").write_text("{not json", encoding="utf-8")
+    (broken / "model.crfsuite").write_bytes(b"x")
+    assert model_detector_version(str(tmp_path / "broken")) == DETECTOR_VERSION
+
+
 def test_uncertainty_is_on_the_doc(tiny_model: Path) -> None:
     nlp, _ = load_pipeline(str(tiny_model))
     sure = nlp(HELD_OUT)._.quote_uncertainty
