@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.nlp.conftest import Detect, find, speaker
+from tests.nlp.conftest import Detect, content, find, speaker
 
 # --- scare quotes and titles: the subject of the clause that uses the words ----------
 
@@ -58,3 +58,38 @@ def test_scare_quote_under_an_empty_subject_has_no_speaker(detect: Detect) -> No
     text = 'There were "difficult" moments at the meeting.'
     q = find(text, detect(text), "difficult")
     assert speaker(text, q) is None
+
+
+# --- transcript turns: "HOST: ..." lines belong to the label -----------------------
+
+TRANSCRIPT = (
+    "Partial transcript of the radio debate:\n\n"
+    "MORALES: I think the council said the bridge would reopen in May. Will it?\n\n"
+    "DR. KEMP: We believe the repairs will take longer. The engineers told me the steel "
+    "was weaker than expected.\n\n"
+    '"LINDQVIST: You know the budget is gone," the host said.\n\n'
+)
+
+
+@pytest.mark.slow
+def test_transcript_turn_label_speaks_for_first_person(detect: Detect) -> None:
+    text = TRANSCRIPT
+    said = {content(text, q)[0]: speaker(text, q) for q in detect(text)}
+    # "I think ...": Morales's turn; "the council said ...": a speaker of its own, kept
+    assert said["the council said the bridge would reopen in May"] == "MORALES"
+    assert said["the bridge would reopen in May"] == "the council"
+    assert said["the repairs will take longer"] == "DR. KEMP"  # "We" in Kemp's turn
+    assert said["the steel was weaker than expected"] == "The engineers"
+    assert said["LINDQVIST: You know the budget is gone"] == "the host"
+
+
+def test_turn_label_reads_the_line_opening() -> None:
+    from annotator.nlp.speakers import turn_label
+
+    text = 'Intro line.\nSEN. OKAFOR: We will vote.\n"BANJO: No," he said.\nNote: none.\n'
+    text += "UPDATE: I think so.\n"
+    assert turn_label(text, text.index("We")) == (12, 23)
+    assert text[slice(*turn_label(text, text.index("BANJO")) or (0, 0))] == "BANJO"
+    assert turn_label(text, text.index("none")) is None  # not in capitals
+    assert turn_label(text, text.index("Intro")) is None
+    assert turn_label(text, text.index("I think")) is None  # a heading word
