@@ -272,11 +272,13 @@ _BORROWED_RULES = frozenset(
 )
 
 
-def turn_label(text: str, pos: int) -> Span | None:
+def turn_label(text: str, pos: int, start: int | None = None) -> Span | None:
     """The speaker label of the transcript turn that holds character ``pos``: the capitals
     before the colon opening its line (``TAPPER: ...``), or None when the line opens with
-    no such label (or with a heading word such as ``UPDATE:``)."""
-    start = text.rfind("\n", 0, pos) + 1
+    no such label (or with a heading word such as ``UPDATE:``). ``start``: where the line
+    of ``pos`` starts, when known (else searched back from ``pos``)."""
+    if start is None:
+        start = text.rfind("\n", 0, pos) + 1
     m = _TURN_LABEL.match(text, start, min(len(text), start + 60))
     if m is None or m.start("label") > pos + 2:  # the quote may open just before the label
         return None
@@ -297,7 +299,15 @@ def transcript_turns(idx: DocIndex, records: Sequence[QuoteRecord]) -> list[Quot
     """
     out = []
     for rec in records:
-        label = turn_label(idx.text, rec.start)
+        first = idx.token_at(rec.start)
+        if first >= idx.n:
+            out.append(rec)
+            continue
+        # the line's first token from the index: no search back over a long paragraph
+        line_start = idx.starts[idx.line_lo[first]]
+        if idx.text[line_start] == "\n":  # a newline token opens the line
+            line_start += 1
+        label = turn_label(idx.text, rec.start, min(line_start, rec.start))
         if label is not None and _borrowed(idx, rec, label):
             rec = replace(rec, speaker=label)
         out.append(rec)
