@@ -36,7 +36,7 @@ from spacy.tokens import Doc, Token
 from annotator.nlp import lexicon as lx
 from annotator.nlp.docindex import DocIndex, QuoteRecord, kind_of, overlaps
 from annotator.nlp.quotemarks import find_segments
-from annotator.nlp.speakers import subject
+from annotator.nlp.speakers import fragment_speaker, subject
 
 LEARNED = "learned"
 FACTORY = "annotator_learned_quotes"
@@ -414,6 +414,8 @@ def merge_learned(
             if speaker is not None and overlaps([speaker], [got]):
                 speaker = None
             cue_span = (cue.idx, cue.idx + len(cue.text))
+        if speaker is None:  # the subject further up, or of the clause it hangs on
+            speaker = fragment_speaker(idx, first, last, cue)
         out.append(
             QuoteRecord(
                 (got,),

@@ -318,3 +318,34 @@ def _borrowed(idx: DocIndex, rec: QuoteRecord, label: Span) -> bool:
     if rec.speaker is None or rec.rule in _BORROWED_RULES or rec.speaker[1] <= label[0]:
         return True
     return idx.text[rec.speaker[0] : rec.speaker[1]].lower() in _TURN_PRONOUNS
+
+
+def fragment_speaker(idx: DocIndex, first: int, last: int, cue: Token | None) -> Span | None:
+    """Speaker of a trained model's fragment (tokens ``first..last``) whose cue gave none.
+
+    :func:`governing_subject` from the cue (``Trump unleashed tweets criticizing X``: the
+    participle's clause has no subject of its own), or, without a cue, from the head of
+    the fragment's top token (``Many Democrats are afraid that ...``); within the cue's
+    (or fragment's) line, and never a span inside the fragment. None without a parse.
+    """
+    if not idx.has_dep:
+        return None
+    doc = idx.doc
+    if cue is None:
+        top = next(
+            (doc[i] for i in range(first, last + 1) if not first <= doc[i].head.i <= last), None
+        )
+        if top is None or top.head is top:
+            return None
+        cue = top.head
+    lo, hi = idx.line_lo[cue.i], idx.line_hi[cue.i]
+    spk = governing_subject(idx, cue, lo, hi)
+    if spk is None and cue.i < first:
+        # a parse without the verb's subject ("... of the Post Trump said that ..."): the
+        # words before the cue, as without a parse
+        spk = speaker_by_position(idx, cue.i, lo, hi, "before")
+        if spk is not None and not plausible_speaker(idx.text[spk[0] : spk[1]]):
+            spk = None
+    if spk is None or (spk[1] > idx.starts[first] and spk[0] < idx.starts[last] + 1):
+        return None
+    return spk

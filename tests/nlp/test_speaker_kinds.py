@@ -5,7 +5,9 @@ verb of their own, ... Texts are our own; each kind has several wordings.
 from __future__ import annotations
 
 import pytest
+from spacy.language import Language
 
+from annotator.nlp.quotes import extract_quotes
 from tests.nlp.conftest import Detect, content, find, speaker
 
 # --- scare quotes and titles: the subject of the clause that uses the words ----------
@@ -93,3 +95,37 @@ def test_turn_label_reads_the_line_opening() -> None:
     assert turn_label(text, text.index("none")) is None  # not in capitals
     assert turn_label(text, text.index("Intro")) is None
     assert turn_label(text, text.index("I think")) is None  # a heading word
+
+
+# --- a trained model's fragments: the subject further up the parse ------------------
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "fragment", "who"),
+    [
+        (
+            "The union released a new video attacking the council for closing the depot.",
+            "the council for closing the depot",
+            "The union",
+        ),
+        (
+            "Many farmers are afraid that the river will flood again this spring.",
+            "that the river will flood again this spring",
+            "Many farmers",
+        ),
+        (
+            "Mayor Ines Duarte spent the evening mocking the new stadium plans.",
+            "the new stadium plans",
+            "Mayor Ines Duarte",
+        ),
+    ],
+)
+def test_learned_fragment_speaker_is_the_subject_further_up(
+    en_nlp: Language, text: str, fragment: str, who: str
+) -> None:
+    doc = en_nlp(text)
+    a = text.index(fragment)
+    records = extract_quotes(doc, learned=[(a, a + len(fragment), 0.9)])
+    (rec,) = [r for r in records if r.rule == "learned"]
+    assert rec.speaker is not None and text[slice(*rec.speaker)] == who
