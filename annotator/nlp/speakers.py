@@ -30,7 +30,11 @@ MAX_SPEAKER_TOKENS = 30
 
 
 def subject(idx: DocIndex, cue: Token, lo: int, hi: int) -> Span | None:
-    """The speaker span of ``cue`` from the parse, inside tokens ``lo..hi``."""
+    """The speaker span of ``cue`` from the parse, inside tokens ``lo..hi`` and never
+    before the start of the cue's line: a parse that runs a sentence over a line break
+    (``12:15 p.m.`` then ``President Barack Obama says ...``) must not put the heading in
+    the mention."""
+    lo = max(lo, idx.line_lo[cue.i])
     tok: Token | None = cue
     for _ in range(3):
         if tok is None:
@@ -47,6 +51,10 @@ def subject(idx: DocIndex, cue: Token, lo: int, hi: int) -> Span | None:
                     # "Kamin, who said ...": the relative pronoun is the source mention
                     # (PolNeAR), its noun gives the name (speaker_names.resolve_names)
                     return clip_subtree(idx, child, lo, hi, head_only=True)
+                if child.i < lo <= tok.i:
+                    # the parse ran a heading into the sentence ("12:15 p.m.\n\nObama
+                    # says"): the words of the cue's line before it
+                    return _line_part(idx, lo, tok.i - 1)
                 return clip_subtree(idx, child, lo, hi)
             if child.dep_ == "agent":
                 for grand in child.children:
@@ -57,6 +65,16 @@ def subject(idx: DocIndex, cue: Token, lo: int, hi: int) -> Span | None:
         else:
             break
     return None
+
+
+def _line_part(idx: DocIndex, first: int, last: int) -> Span | None:
+    """Tokens ``first..last`` without the spaces and punctuation at their edges."""
+    doc = idx.doc
+    while first <= last and (doc[first].is_space or doc[first].is_punct):
+        first += 1
+    while last >= first and (doc[last].is_space or doc[last].is_punct):
+        last -= 1
+    return idx.span_of(first, last) if first <= last else None
 
 
 def clip_subtree(

@@ -129,3 +129,31 @@ def test_learned_fragment_speaker_is_the_subject_further_up(
     records = extract_quotes(doc, learned=[(a, a + len(fragment), 0.9)])
     (rec,) = [r for r in records if r.rule == "learned"]
     assert rec.speaker is not None and text[slice(*rec.speaker)] == who
+
+
+# --- a heading line never joins the speaker mention ---------------------------------
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("heading", "sentence", "who"),
+    [
+        ("4:40 p.m.", "Governor Amara Lutz says the ferry fares will stay frozen.", "Lutz"),
+        ("9 a.m.:", "The port authority says the night shipments will resume.", "port authority"),
+        (
+            "Okafor: Harbour Plan ‘A Fantasy’",
+            "Senator Olu Okafor says the harbour plan cannot be paid for.",
+            "Okafor",
+        ),
+    ],
+)
+def test_speaker_mention_stays_on_the_cue_line(
+    detect: Detect, heading: str, sentence: str, who: str
+) -> None:
+    text = f"Earlier news.\n\n___.\n\n{heading}\n\n{sentence}\n\nMore follows."
+    quotes = [q for q in detect(text) if q.kind == "indirect"]
+    assert quotes
+    for q in quotes:
+        got = speaker(text, q)
+        assert got is not None and who in got and "\n" not in got, got
+        assert q.speaker_spans[0][0] >= text.index(sentence)
