@@ -28,7 +28,7 @@ from annotator.nlp.confidence import CONFIDENCE
 from annotator.nlp.docindex import EDGE_PUNCT, DocIndex, QuoteRecord, Span
 from annotator.nlp.frames import Frame, find_frame, frame_after, frame_before, governing_frame
 from annotator.nlp.quotemarks import Segment, paragraphs
-from annotator.nlp.speakers import subject
+from annotator.nlp.speakers import run_subject, subject
 
 
 @dataclass
@@ -193,6 +193,11 @@ def _weak(idx: DocIndex, run: list[Segment], rule: str) -> QuoteRecord:
             and (rule != "direct_title" or _names_words(frame.cue))
         ):
             speaker, cue = frame.speaker, (frame.cue.idx, frame.cue.idx + len(frame.cue.text))
+        if speaker is None and frame is None:
+            # no verb with a subject near (a title read or appeared on keeps none): the
+            # nearest subject or possessor up the parse
+            # ("Reid has been pounding Trump as a "con artist"", speakers.governing_subject)
+            speaker = run_subject(idx, run)
     return QuoteRecord(fragments, speaker, cue, "direct", CONFIDENCE[rule], rule=rule)
 
 

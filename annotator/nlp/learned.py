@@ -41,7 +41,7 @@ from annotator.nlp import lexicon as lx
 from annotator.nlp.direct import WEAK_RULES
 from annotator.nlp.docindex import DocIndex, QuoteRecord, kind_of, overlaps
 from annotator.nlp.quotemarks import find_segments
-from annotator.nlp.speakers import subject
+from annotator.nlp.speakers import fragment_speaker, subject
 
 LEARNED = "learned"
 FACTORY = "annotator_learned_quotes"
@@ -556,6 +556,8 @@ def merge_learned(
             if speaker is not None and overlaps([speaker], [got]):
                 speaker = None
             cue_span = (cue.idx, cue.idx + len(cue.text))
+        if speaker is None:  # the subject further up, or of the clause it hangs on
+            speaker = fragment_speaker(idx, first, last, cue)
         out.append(
             QuoteRecord(
                 (got,),

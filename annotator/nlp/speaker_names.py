@@ -36,7 +36,7 @@ from functools import partial
 from annotator.core.speakers import HONORIFIC_GENDER, guess_gender
 from annotator.nlp import lexicon as lx
 from annotator.nlp.docindex import DocIndex, QuoteRecord, Span
-from annotator.nlp.speakers import is_relative_source
+from annotator.nlp.speakers import is_relative_source, transcript_turns
 
 #: How many earlier people a pronoun looks back over for one that agrees in gender.
 MAX_PRONOUN_CANDIDATES = 8
@@ -139,6 +139,7 @@ class NameIndex:
                     self._person_by_word.setdefault(word, []).append(k)
         # the fullest form of a one-word name after each entity that holds it
         self._fullest: dict[str, tuple[list[int], list[str]]] = {}
+        self._only_full: dict[str, str | None] = {}
         self._outside: dict[str, list[int]] = {}  # label -> entities outside quotes
         self._noun_hits: dict[tuple[str, str], list[int]] = {}
         #: gender of a canonical name, learned from pronouns resolved to it
@@ -182,16 +183,26 @@ class NameIndex:
         form anywhere in the article (``Kulik`` -> ``Andrey Kulik`` named later)."""
         name = self.full_name(text, label, at)
         if label == "PERSON" and " " not in name:
-            fuller = {
-                self.texts[k]
-                for k in self._person_by_word.get(name, ())
-                if " " in self.texts[k] and self.labels[k] == "PERSON"
-            }
-            # only when the article gives one full name ("Obama": Barack or Michelle?)
-            longest = max(fuller, key=len, default=None)
-            if longest is not None and all(set(f.split()) <= set(longest.split()) for f in fuller):
-                return longest
+            return self._only_full_name(name) or name
         return name
+
+    def _only_full_name(self, word: str) -> str | None:
+        """The one full name of the article holding ``word`` (the longest, when every other
+        is a part of it), else None; computed once per word per article (issue 16: a
+        quote-dense article repeats a surname thousands of times)."""
+        if word in self._only_full:
+            return self._only_full[word]
+        fuller = {
+            self.texts[k]
+            for k in self._person_by_word.get(word, ())
+            if " " in self.texts[k] and self.labels[k] == "PERSON"
+        }
+        # only when the article gives one full name ("Obama": Barack or Michelle?)
+        longest = max(fuller, key=len, default=None)
+        if longest is not None and not all(set(f.split()) <= set(longest.split()) for f in fuller):
+            longest = None
+        self._only_full[word] = longest
+        return longest
 
     def _fullest_forms(self, word: str) -> tuple[list[int], list[str]]:
         """For ``word``: entity starts, and the longest form seen up to each of them.
@@ -391,6 +402,7 @@ def resolve_names(
     when a pronoun is resolved (:meth:`NameIndex.gender`).
     """
     names = NameIndex(idx, genders)
+    records = transcript_turns(idx, records)  # "TAPPER: ... I think ...": the label
     out = []
     last_person: str | None = None
     last_person_at = -1

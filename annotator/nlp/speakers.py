@@ -13,10 +13,15 @@ Heuristic sources: the source roles of the PARC 3.0 / PolNeAR attribution guidel
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+
 from spacy.tokens import Doc, Token
 
 from annotator.nlp import lexicon as lx
-from annotator.nlp.docindex import DocIndex, Span
+from annotator.nlp.docindex import DocIndex, QuoteRecord, Span
+from annotator.nlp.quotemarks import Segment
 
 #: Relative pronouns that stand for the noun their clause hangs on ("Kamin, who said").
 RELATIVE_PRONOUNS = frozenset({"who", "that", "which"})
@@ -25,7 +30,11 @@ MAX_SPEAKER_TOKENS = 30
 
 
 def subject(idx: DocIndex, cue: Token, lo: int, hi: int) -> Span | None:
-    """The speaker span of ``cue`` from the parse, inside tokens ``lo..hi``."""
+    """The speaker span of ``cue`` from the parse, inside tokens ``lo..hi`` and never
+    before the start of the cue's line: a parse that runs a sentence over a line break
+    (``12:15 p.m.`` then ``President Barack Obama says ...``) must not put the heading in
+    the mention."""
+    lo = max(lo, idx.line_lo[cue.i])
     tok: Token | None = cue
     for _ in range(3):
         if tok is None:
@@ -42,6 +51,10 @@ def subject(idx: DocIndex, cue: Token, lo: int, hi: int) -> Span | None:
                     # "Kamin, who said ...": the relative pronoun is the source mention
                     # (PolNeAR), its noun gives the name (speaker_names.resolve_names)
                     return clip_subtree(idx, child, lo, hi, head_only=True)
+                if child.i < lo <= tok.i:
+                    # the parse ran a heading into the sentence ("12:15 p.m.\n\nObama
+                    # says"): the words of the cue's line before it
+                    return _line_part(idx, lo, tok.i - 1)
                 return clip_subtree(idx, child, lo, hi)
             if child.dep_ == "agent":
                 for grand in child.children:
@@ -52,6 +65,16 @@ def subject(idx: DocIndex, cue: Token, lo: int, hi: int) -> Span | None:
         else:
             break
     return None
+
+
+def _line_part(idx: DocIndex, first: int, last: int) -> Span | None:
+    """Tokens ``first..last`` without the spaces and punctuation at their edges."""
+    doc = idx.doc
+    while first <= last and (doc[first].is_space or doc[first].is_punct):
+        first += 1
+    while last >= first and (doc[last].is_space or doc[last].is_punct):
+        last -= 1
+    return idx.span_of(first, last) if first <= last else None
 
 
 def clip_subtree(
@@ -182,3 +205,165 @@ def plausible_speaker(mention: str) -> bool:
     if any(w[:1].isupper() for w in mention.split()[:4]):
         return True
     return first.lower() in lx.PRONOUNS or first.lower() in ("the", "a", "an", "one", "his", "her")
+
+
+#: Subjects that name nobody (``It was late``, ``There were cheers``).
+_EMPTY_SUBJECTS = frozenset({"it", "there", "this", "that", "what", "which"})
+#: How far up the parse :func:`governing_subject` climbs from the words in marks.
+_GOVERNING_HOPS = 8
+
+
+def governing_subject(idx: DocIndex, tok: Token, lo: int, hi: int) -> Span | None:
+    """The speaker of words in marks that hang on ``tok`` with no reporting verb of their own.
+
+    Climbs from ``tok`` towards the root of its sentence (at most
+    :data:`_GOVERNING_HOPS` steps) and gives the first of: the subject (or passive agent) of
+    a verb outside quotation marks (``Reid has been pounding Trump as a "con artist"``,
+    ``he blasted the media for being "dishonest"``, ``his operatives forced a change ...
+    calling for "appropriate assistance"``); the possessor of a noun (``Trump's claim that
+    there were "thousands of shootings"``, ``his claim that people would "learn
+    nothing"``). A verb whose subject names nobody (``it``, ``there``) is passed over.
+    None when the climb leaves tokens ``lo..hi`` or finds nothing.
+
+    Heuristic source: PolNeAR train, where a scare quote's source is the subject of the
+    clause that uses the words in marks (issue 12's "scare quotes with no verb to attach
+    to", 122 speaker errors on train).
+    """
+    cur: Token = tok
+    for _ in range(_GOVERNING_HOPS):
+        if not lo <= cur.i <= hi:
+            return None
+        if not idx.in_quote[cur.i]:
+            if cur.pos_ in ("VERB", "AUX"):
+                spk = subject(idx, cur, lo, hi)
+                if spk is not None and idx.text[spk[0] : spk[1]].lower() not in _EMPTY_SUBJECTS:
+                    return spk
+            elif cur.pos_ in ("NOUN", "PROPN"):
+                for child in cur.children:
+                    if child.dep_ == "poss" and child.pos_ in ("PRON", "PROPN"):
+                        return clip_subtree(idx, child, lo, hi)
+        if cur.head is cur:
+            return None
+        cur = cur.head
+    return None
+
+
+def run_subject(idx: DocIndex, run: Sequence[Segment]) -> Span | None:
+    """:func:`governing_subject` of a quoted run (one paragraph): the climb starts at the
+    head of the run's highest token, within the run's line."""
+    lo, hi = idx.token_at(run[0].start), idx.token_at(run[-1].end) - 1
+    if not idx.has_dep or hi < lo or run[0].paragraph != run[-1].paragraph:
+        return None
+    doc = idx.doc
+    top = next((doc[i] for i in range(lo, hi + 1) if not lo <= doc[i].head.i <= hi), None)
+    if top is None or top.head is top:
+        return None
+    return governing_subject(idx, top.head, idx.line_lo[lo], idx.line_hi[lo])
+
+
+#: A transcript turn: a line opening with a speaker label in capitals and a colon
+#: (``TAPPER: ...``, ``"SEN. KAINE: ...``), optionally after an opening quotation mark.
+_TURN_LABEL = re.compile(
+    r"[ \t]*[\"“‘'«]?[ \t]*(?P<label>[A-Z][A-Z.'’\-]*(?: [A-Z][A-Z.'’\-]*){0,3}):[ \t]"
+)
+#: Capitalised line openers that are no speaker's name.
+_NOT_LABELS = frozenset(
+    {
+        *lx.words(
+            "UPDATE UPDATED WATCH NOTE READ RELATED PHOTOS VIDEO BREAKING CORRECTION SEE "
+            "ABSTRACT SOURCE SOURCES TRANSCRIPT WASHINGTON LONDON PS P.S."
+        ),
+        "EDITOR'S NOTE",
+        "EDITOR’S NOTE",
+        "READ MORE",
+        "CLICK HERE",
+        "ALSO READ",
+        "NEW YORK",
+        "FACT CHECK",
+    }
+)
+#: Mentions that, inside a transcript turn, stand for the person whose turn it is.
+_TURN_PRONOUNS = frozenset({"i", "we", "me", "us", "my", "our", "you"})
+#: Rules whose speaker is a guess from elsewhere in the text, not from a frame.
+_BORROWED_RULES = frozenset(
+    {"direct_inherited", "direct_standalone", "direct_standalone_short", "direct_headline"}
+)
+
+
+def turn_label(text: str, pos: int, start: int | None = None) -> Span | None:
+    """The speaker label of the transcript turn that holds character ``pos``: the capitals
+    before the colon opening its line (``TAPPER: ...``), or None when the line opens with
+    no such label (or with a heading word such as ``UPDATE:``). ``start``: where the line
+    of ``pos`` starts, when known (else searched back from ``pos``)."""
+    if start is None:
+        start = text.rfind("\n", 0, pos) + 1
+    m = _TURN_LABEL.match(text, start, min(len(text), start + 60))
+    if m is None or m.start("label") > pos + 2:  # the quote may open just before the label
+        return None
+    label = m.group("label")
+    if len(label.replace(".", "")) < 3 or label in _NOT_LABELS:
+        return None
+    return m.span("label")
+
+
+def transcript_turns(idx: DocIndex, records: Sequence[QuoteRecord]) -> list[QuoteRecord]:
+    """Quotes inside a transcript turn (``TAPPER: ... I think ...``) belong to the turn's
+    speaker when their own speaker is missing, borrowed from an earlier quote, or a first-
+    or second-person pronoun (``I``, ``we``, ``you``), which in a transcript stands for
+    whoever holds the turn. Other speakers (``TAPPER: Trump said ...``) are kept.
+
+    Heuristic source: PolNeAR train and dev, whose interview transcripts mark the label
+    as the source of every attribution in the turn.
+    """
+    out = []
+    for rec in records:
+        first = idx.token_at(rec.start)
+        if first >= idx.n:
+            out.append(rec)
+            continue
+        # the line's first token from the index: no search back over a long paragraph
+        line_start = idx.starts[idx.line_lo[first]]
+        if idx.text[line_start] == "\n":  # a newline token opens the line
+            line_start += 1
+        label = turn_label(idx.text, rec.start, min(line_start, rec.start))
+        if label is not None and _borrowed(idx, rec, label):
+            rec = replace(rec, speaker=label)
+        out.append(rec)
+    return out
+
+
+def _borrowed(idx: DocIndex, rec: QuoteRecord, label: Span) -> bool:
+    if rec.speaker is None or rec.rule in _BORROWED_RULES or rec.speaker[1] <= label[0]:
+        return True
+    return idx.text[rec.speaker[0] : rec.speaker[1]].lower() in _TURN_PRONOUNS
+
+
+def fragment_speaker(idx: DocIndex, first: int, last: int, cue: Token | None) -> Span | None:
+    """Speaker of a trained model's fragment (tokens ``first..last``) whose cue gave none.
+
+    :func:`governing_subject` from the cue (``Trump unleashed tweets criticizing X``: the
+    participle's clause has no subject of its own), or, without a cue, from the head of
+    the fragment's top token (``Many Democrats are afraid that ...``); within the cue's
+    (or fragment's) line, and never a span inside the fragment. None without a parse.
+    """
+    if not idx.has_dep:
+        return None
+    doc = idx.doc
+    if cue is None:
+        top = next(
+            (doc[i] for i in range(first, last + 1) if not first <= doc[i].head.i <= last), None
+        )
+        if top is None or top.head is top:
+            return None
+        cue = top.head
+    lo, hi = idx.line_lo[cue.i], idx.line_hi[cue.i]
+    spk = governing_subject(idx, cue, lo, hi)
+    if spk is None and cue.i < first:
+        # a parse without the verb's subject ("... of the Post Trump said that ..."): the
+        # words before the cue, as without a parse
+        spk = speaker_by_position(idx, cue.i, lo, hi, "before")
+        if spk is not None and not plausible_speaker(idx.text[spk[0] : spk[1]]):
+            spk = None
+    if spk is None or (spk[1] > idx.starts[first] and spk[0] < idx.starts[last] + 1):
+        return None
+    return spk
