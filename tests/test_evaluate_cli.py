@@ -331,3 +331,61 @@ def test_a_subset_with_gold_quotes_still_prints_figures(
     assert main(["evaluate", str(gold), str(pred), "--no-spacy", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["direct"]["lenient_r"] == 0.0 and out["direct"]["n_gold"] == 1
+
+
+@pytest.mark.parametrize(
+    ("mention", "canonical", "expected"),
+    [
+        ("The minister", "Lee In-young", 1.0),  # the description's registry name matches
+        ("she", "Lee In-young", 1.0),  # a pronoun resolved to the name
+        ("The minister", "Kim Soo", 0.0),  # resolved to the wrong person: still wrong
+    ],
+)
+def test_canonical_speaker_name_is_scored_beside_the_mention(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    mention: str,
+    canonical: str,
+    expected: float,
+) -> None:
+    text = 'Lee In-young arrived. Kim Soo waited. The minister said "we will act."'
+    start = text.index('"')
+    gold = {
+        "id": "a1",
+        "text": text,
+        "quotes": [
+            {"content_spans": [[start, len(text) - 1]], "speaker_spans": [[0, 12]], "direct": True}
+        ],
+    }
+    spk = text.index("The minister")
+    pred = {
+        "id": "a1",
+        "quotes": [
+            {
+                "content_spans": [[start, len(text) - 1]],
+                "speaker_spans": [[spk, spk + 12]],
+                "speaker_text": mention,
+                "speaker_name": canonical,
+                "kind": "direct",
+            }
+        ],
+    }
+    g = write_jsonl(tmp_path / "gold.jsonl", [gold])
+    p = write_jsonl(tmp_path / "pred.jsonl", [pred])
+    assert main(["evaluate", str(g), str(p), "--json", "--no-spacy"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["all"]["speaker_name_acc"] == 0.0  # the mention shares no name with the gold
+    assert out["speaker_name_acc_canonical"] == {"all": expected, "direct": expected}
+    assert main(["evaluate", str(g), str(p), "--no-spacy"]) == 0
+    line = capsys.readouterr().out.splitlines()[-1]
+    assert line.startswith("spk_name with the canonical speaker")
+    assert f"all {100 * expected:.1f}%" in line
+
+
+def test_no_canonical_figure_without_canonical_names(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    gold = write_jsonl(tmp_path / "gold.jsonl", [GOLD])
+    pred = write_jsonl(tmp_path / "pred.jsonl", [PRED])
+    assert main(["evaluate", str(gold), str(pred), "--json", "--no-spacy"]) == 0
+    assert "speaker_name_acc_canonical" not in json.loads(capsys.readouterr().out)

@@ -191,6 +191,29 @@ def _propn(no_spacy: bool) -> PropnWords:
         return capitalised_words
 
 
+def canonical_name_accuracy(
+    gold: Sequence[ScoredArticle],
+    pred: Mapping[str, Sequence[ScoredQuote]],
+    propn: PropnWords,
+    errors: set[str],
+) -> dict[str, float | None]:
+    """The scorer's ``spk_name`` (fraction 0..1 per subset, None without gold quotes of the
+    subset) with each prediction's canonical speaker (``speaker_name``) compared instead of
+    its mention (``speaker_text``); empty when no prediction names a canonical speaker.
+
+    The mention ("the minister") is what the reference scorer compares; the canonical name
+    ("Lee In-young") is what a registry and the speaker reports count, so both are printed.
+    """
+    if not any(q.speaker_name for quotes in pred.values() for q in quotes):
+        return {}
+    named = {k: [q.with_canonical_name() for q in v] for k, v in pred.items()}
+    out: dict[str, float | None] = {}
+    for subset in SUBSETS:
+        scores = score(gold, named, subset, propn, errors)
+        out[subset] = scores.speaker_name_acc if scores.n_gold else None
+    return out
+
+
 def run(args: argparse.Namespace) -> int:
     """Score and print; exit code 0, or a CliError for unusable input."""
     if args.detect and args.pred:
@@ -229,6 +252,7 @@ def run(args: argparse.Namespace) -> int:
     results: dict[str, Scores] = {
         subset: score(gold, pred, subset, propn, errors) for subset in SUBSETS
     }
+    canonical = canonical_name_accuracy(gold, pred, propn, errors)
     if args.json:
         out: dict[str, Any] = {k: v.as_dict() for k, v in results.items()}
         if has_bands:
@@ -237,10 +261,17 @@ def run(args: argparse.Namespace) -> int:
                 for b in bands
             ]
             out["without_confidence"] = without
+        if canonical:
+            out["speaker_name_acc_canonical"] = canonical
         print(json.dumps(out, indent=1))
     else:
         for subset in SUBSETS:
             print(f"{label:<40} {subset:<6} {results[subset].line(subset)}")
+        if canonical:
+            figures = ", ".join(
+                f"{subset} {100 * acc:.1f}%" for subset, acc in canonical.items() if acc is not None
+            )
+            print(f"spk_name with the canonical speaker instead of the mention: {figures}")
         if has_bands:
             print("precision per confidence band (all attributions, lenient):")
             for band in bands:

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from typing import Any, Literal, TypeAlias
 
 from annotator.core.model import Article, Quote, Span
@@ -55,6 +55,12 @@ class ScoredQuote:
     speaker_text: str | None = None
     direct: bool = False
     confidence: float | None = None  # a prediction's confidence, 0..1, when it has one
+    speaker_name: str | None = None  # the canonical speaker (registry name), when known
+
+    def with_canonical_name(self) -> ScoredQuote:
+        """This quote with its canonical speaker name as the speaker string, for the
+        canonical-name figure (``spk_name`` of the canonical speaker, not of the mention)."""
+        return replace(self, speaker_text=self.speaker_name or self.speaker_text)
 
 
 @dataclass(frozen=True)
@@ -118,12 +124,18 @@ def scored_quote(quote: QuoteLike, *, gold: bool) -> ScoredQuote:
         if not speaker and gold and quote.extra.get("source_spans"):
             speaker = _spans(quote.extra["source_spans"], "source_spans")
         return ScoredQuote(
-            quote.content_spans, speaker, quote.speaker_text, bool(direct), quote.confidence
+            quote.content_spans,
+            speaker,
+            quote.speaker_text,
+            bool(direct),
+            quote.confidence,
+            quote.speaker_name,
         )
     if not isinstance(quote, Mapping):
         raise ValueError("a quote must be a JSON object")
     speaker_keys = ("speaker", "source") if gold else ("speaker",)
     text = quote.get("speaker_text")
+    name = quote.get("speaker_name")
     direct = quote["direct"] if "direct" in quote else quote.get("kind") == "direct"
     conf = quote.get("confidence")
     if conf is not None and (isinstance(conf, bool) or not isinstance(conf, (int, float))):
@@ -134,6 +146,7 @@ def scored_quote(quote: QuoteLike, *, gold: bool) -> ScoredQuote:
         speaker_text=text if isinstance(text, str) else None,
         direct=bool(direct),
         confidence=None if conf is None else float(conf),
+        speaker_name=name if isinstance(name, str) and name.strip() else None,
     )
 
 
