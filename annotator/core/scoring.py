@@ -172,9 +172,7 @@ def word_char_set(text: str, spans: Iterable[Span]) -> frozenset[int]:
     """Positions in ``spans`` holding a word character (``\\w``): the strict criterion's view."""
     n = len(text)
     # one regex scan per span, not a match per character (same positions: \w is one char)
-    return frozenset(
-        m.start() for a, b in spans for m in _WORD_CHAR.finditer(text, a, min(b, n))
-    )
+    return frozenset(m.start() for a, b in spans for m in _WORD_CHAR.finditer(text, a, min(b, n)))
 
 
 def normalise_word(word: str) -> str:
