@@ -38,6 +38,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Token
 
 from annotator.nlp import lexicon as lx
+from annotator.nlp.direct import WEAK_RULES
 from annotator.nlp.docindex import DocIndex, QuoteRecord, kind_of, overlaps
 from annotator.nlp.quotemarks import find_segments
 from annotator.nlp.speakers import subject
@@ -509,13 +510,24 @@ def merge_learned(
     """
     out = list(records)
     replaced: set[int] = set()
+    absorbed: set[int] = set()
     taken = sorted(span for r in records for span in r.content)
     for a, b, conf in learned:
         got = idx.span_of(idx.token_at(a), _last_token(idx, b))
         if got is None:
             continue
         hits = [k for k, r in enumerate(records) if overlaps([got], sorted(r.content))]
-        if hits:
+        kind = kind_of(idx.text[got[0] : got[1]])
+        if hits and all(_holds_weak(got, out[k]) for k in hits):
+            # 'the cause of "immigration reform"': the trained fragment is the mixed
+            # quote around a scare quote or title, which it replaces
+            gone = absorbed | set(hits)
+            held = sorted(s for j, r in enumerate(out) if j not in gone for s in r.content)
+            if overlaps([got], held):
+                continue
+            absorbed.update(hits)
+            kind = "mixed"  # words in quotation marks inside reported words
+        elif hits:
             if not REPLACE_INDIRECT_BOUNDS or len(hits) > 1:
                 continue
             k = hits[0]
@@ -530,7 +542,9 @@ def merge_learned(
             out[k] = replace(rec, content=(got,))
             replaced.add(k)
             continue
-        if overlaps([got], taken) or overlaps([got], sorted(s for r in out for s in r.content)):
+        elif overlaps([got], taken) or overlaps(
+            [got], sorted(s for j, r in enumerate(out) if j not in absorbed for s in r.content)
+        ):
             continue
         first, last = idx.token_at(got[0]), _last_token(idx, got[1])
         cue = _cue_of(idx, first, last) if idx.has_dep else None
@@ -547,12 +561,18 @@ def merge_learned(
                 (got,),
                 speaker,
                 cue_span,
-                kind_of(idx.text[got[0] : got[1]]),
+                kind,
                 round(float(conf), 3),
                 rule="learned",
             )
         )
-    return out
+    return [r for k, r in enumerate(out) if k not in absorbed]
+
+
+def _holds_weak(got: tuple[int, int], rec: QuoteRecord) -> bool:
+    """Is ``rec`` a title, scare quote or cited run (low confidence, no frame) lying wholly
+    inside the trained fragment ``got``?"""
+    return rec.rule in WEAK_RULES and got[0] <= rec.start and rec.end <= got[1]
 
 
 def _last_token(idx: DocIndex, end: int) -> int:

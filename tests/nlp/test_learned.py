@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -211,6 +212,58 @@ def test_with_the_english_parse_the_speaker_comes_from_the_cue(tmp_path: Path) -
     quote = found[("the canal will dry up by August",)]
     assert quote.speaker_text == "Councillor Maya Brandt"
     assert quote.speaker_name == "Maya Brandt"
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "marked", "rule"),
+    [
+        (
+            "The senator backed the cause of “fair pay for all” in her speech.",
+            "the cause of “fair pay for all”",
+            "fair pay for all",
+            "direct_scare",
+        ),
+        (
+            "Critics said the film ‘Lost Harbour’ was a waste of public money.",
+            "the film ‘Lost Harbour’ was a waste of public money",
+            "Lost Harbour",
+            "direct_title",
+        ),
+        (
+            "Reports call the deal a “workplace” and a “budget” issue for the town.",
+            "the deal a “workplace” and a “budget” issue",
+            "workplace",
+            "direct_scare",
+        ),
+    ],
+)
+def test_a_trained_fragment_around_a_scare_quote_or_title_replaces_it(
+    text: str, phrase: str, marked: str, rule: str
+) -> None:
+    idx = _idx(text)
+    weak = []
+    for word in ("fair pay for all", "Lost Harbour", "workplace", "budget"):
+        if word in text:
+            a = text.index(word)
+            weak.append(QuoteRecord(((a, a + len(word)),), None, None, "direct", 0.2, rule=rule))
+    a = text.index(phrase)
+    (out,) = merge_learned(idx, [(a, a + len(phrase), 0.8)], weak)
+    assert _texts(text, [out]) == [[phrase]]
+    assert (out.kind, out.rule, out.confidence) == ("mixed", "learned", 0.8)
+    assert marked in text[out.start : out.end]
+
+
+def test_a_trained_fragment_around_a_framed_quote_changes_nothing() -> None:
+    text = "The coach said the game was “a disgrace to the league” on Sunday."
+    idx = _idx(text)
+    a = text.index("a disgrace")
+    framed = QuoteRecord(((a, a + 26),), (0, 9), (10, 14), "direct", 0.9, rule="direct_framed")
+    scare = replace(framed, rule="direct_scare", confidence=0.2)
+    b = text.index("the game")
+    frag = (b, text.index(" on Sunday"), 0.8)
+    assert merge_learned(idx, [frag], [framed]) == [framed]
+    # a scare quote only partly inside the fragment stays as it is too
+    assert merge_learned(idx, [(b, a + 5, 0.8)], [scare]) == [scare]
 
 
 def _parsed(words: list[str], heads: list[int], deps: list[str], pos: list[str]) -> Doc:
