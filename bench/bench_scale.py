@@ -1,7 +1,11 @@
 """Scale benchmark (issue 16): the same figures on projects of 1k, 10k and 100k articles.
 
     python bench/bench_scale.py [--sizes 1000,10000,100000] [--keep] [--freeze-seconds 30]
-                                [--skip NAME,...]
+                                [--skip NAME,...] [--batch]
+
+``--batch`` measures only the batch paths (stats, agreement, merge, export of all quotes as
+JSONL and CSV, import of JSONL with quotes), each with wall time, CPU time and the peak
+memory of its child process (``ru_maxrss``).
 
 Projects are built by bench/build_scale.py from ../shared/data/polnear/train.jsonl (840
 news articles, texts repeated with a one-line change so every copy is a new article), with
@@ -260,6 +264,161 @@ def child_freeze(path: Path, seconds: float) -> dict[str, Any]:
     return out
 
 
+# -- batch paths (issue 16): each child reports wall, CPU and its own peak memory -----------
+
+
+def _timed(key: str, fn: Any) -> dict[str, Any]:
+    """Run ``fn()``; ``key``_s (wall), ``key``_cpu_s (this process's CPU, seconds) and
+    ``key``_mb (peak resident memory of this child, ru_maxrss, MB)."""
+    t, c = time.perf_counter(), time.process_time()
+    fn()
+    return {
+        f"{key}_s": time.perf_counter() - t,
+        f"{key}_cpu_s": time.process_time() - c,
+        f"{key}_mb": _peak_mb(),
+    }
+
+
+def batch_stats(path: Path) -> dict[str, Any]:
+    from annotator.store.project import Project
+
+    with Project.open(path) as p:
+        return _timed("b_stats", p.stats)
+
+
+def batch_agreement(path: Path) -> dict[str, Any]:
+    from annotator.services.agreement import compute_agreement
+    from annotator.store.project import Project
+
+    with Project.open(path) as p:
+        return _timed("b_agreement", lambda: compute_agreement(p, ["alice", "bob"]))
+
+
+def _batch_export(path: Path, fmt: str) -> dict[str, Any]:
+    from annotator.services.export import ExportOptions, export_project
+    from annotator.store.project import Project
+
+    dest = OUT / f"{path.stem}.export.{fmt}"
+    statuses = ("accepted", "rejected", "pending")
+    options = ExportOptions(fmt, dest, statuses=statuses, all_annotators=True)
+    with Project.open(path) as p:
+        out = _timed(f"b_export_{fmt}", lambda: export_project(p, options))
+    out[f"b_export_{fmt}_bytes"] = dest.stat().st_size
+    dest.unlink()
+    return out
+
+
+def batch_export_jsonl(path: Path) -> dict[str, Any]:
+    return _batch_export(path, "jsonl")
+
+
+def batch_export_csv(path: Path) -> dict[str, Any]:
+    return _batch_export(path, "csv")
+
+
+def batch_merge(path: Path) -> dict[str, Any]:
+    """Merge a copy of the project holding a third annotator's work (on 1 article in 7)."""
+    from annotator.services.merge import merge_project
+    from annotator.store.project import Project
+
+    other = _copy(path, OUT / f"{path.stem}.other.db")
+    with Project.open(other) as o, o.batch():
+        for aid in o.db.execute("SELECT id FROM articles WHERE id % 7 = 0").fetchall():
+            for s in o.suggestions(int(aid[0]))[:3]:
+                o.add_annotation(int(aid[0]), "carol", _quote_with(s.quote, "accepted"), s.id)
+    try:
+        with Project.open(path) as p:
+            return _timed("b_merge", lambda: merge_project(p, other))
+    finally:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{other}{suffix}").unlink(missing_ok=True)
+
+
+def batch_import(path: Path) -> dict[str, Any]:
+    """Import import_<n>.jsonl (the bench's JSONL with quotes) into a new project."""
+    from annotator.services.importing import import_paths
+    from annotator.store.project import Project
+
+    n = int(path.stem.split("_")[-1])
+    src = OUT / f"import_{n}.jsonl"
+    if not src.exists():
+        child_import(OUT / f"import_{n}")  # writes the JSONL (and imports it once)
+    dest = OUT / f"bimport_{n}.db"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{dest}{suffix}").unlink(missing_ok=True)
+    try:
+        with Project.open(dest) as p:
+            return _timed("b_import", lambda: import_paths(p, [src], annotator="importer"))
+    finally:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{dest}{suffix}").unlink(missing_ok=True)
+
+
+BATCH_CHILDREN = {
+    "b_stats": batch_stats,
+    "b_agreement": batch_agreement,
+    "b_merge": batch_merge,
+    "b_export_jsonl": batch_export_jsonl,
+    "b_export_csv": batch_export_csv,
+    "b_import": batch_import,
+}
+
+BATCH_LABELS = {
+    "b_stats": "stats",
+    "b_agreement": "agreement alice/bob",
+    "b_merge": "merge with a copy + 3rd annotator",
+    "b_export_jsonl": "export all quotes, JSONL",
+    "b_export_csv": "export all quotes, CSV",
+    "b_import": "import JSONL with quotes",
+}
+
+
+def batch_rows() -> list[tuple[str, str, float, str]]:
+    """The batch rows of the table: wall, CPU and peak memory of each batch step."""
+    rows: list[tuple[str, str, float, str]] = []
+    for key, label in BATCH_LABELS.items():
+        budget = "< 300 at 100k" if key == "b_import" else "-"
+        rows.append((f"{label} (s)", f"{key}_s", 1, budget))
+        rows.append((f"{label}, CPU (s)", f"{key}_cpu_s", 1, "-"))
+        mem_budget = "< 1024" if key == "b_agreement" else "-"
+        rows.append((f"{label}, peak memory (MB)", f"{key}_mb", 1, mem_budget))
+    return rows
+
+
+def run_batch(sizes: list[int], skip: set[str], limit: float) -> dict[int, dict[str, Any]]:
+    """Measure the batch steps (each in a child, on a fresh copy) for every size."""
+    import build_scale
+
+    results: dict[int, dict[str, Any]] = {}
+    for n in sizes:
+        res: dict[str, Any] = {}
+        results[n] = res
+        path, res["build_s"], _ = build_scale.project(n, False)
+        for name in BATCH_CHILDREN:
+            if name in skip:
+                continue
+            print(f"  {n}: {name}…", file=sys.stderr, flush=True)
+            run = _copy(path, OUT / f"run_{n}.db")
+            res.update(run_child(name, run, limit))
+            load = Path("/proc/loadavg").read_text().split()[:3]
+            print(f"    {res.get(name + '_s')} s, load {load}", file=sys.stderr, flush=True)
+    return results
+
+
+def print_table(
+    sizes: list[int], results: dict[int, dict[str, Any]], rows: list[tuple[str, str, float, str]]
+) -> None:
+    """Print ``rows`` (label, key, scale, budget) with one column per size."""
+    width = 14
+    print(f"{'figure':48}" + "".join(f"{n:>{width},}" for n in sizes) + f"{'budget':>16}")
+    for label, key, scale, budget in rows:
+        cells = []
+        for n in sizes:
+            v = results[n].get(key)
+            cells.append(f"{'not measured':>{width}}" if v is None else f"{v * scale:>{width}.1f}")
+        print(f"{label:48}" + "".join(cells) + f"{budget:>16}")
+
+
 CHILDREN = {
     "gui": child_gui,
     "search": child_search,
@@ -318,13 +477,14 @@ def main() -> int:
     ap.add_argument("--skip", default="", help="comma-separated steps to skip")
     ap.add_argument("--limit", type=float, default=1800.0, help="seconds per step")
     ap.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
+    ap.add_argument("--batch", action="store_true", help="only the batch rows (issue 16)")
     args = ap.parse_args()
     if args.child:
         name, path = args.child[0], Path(args.child[1])
         if name == "freeze":
             result = child_freeze(path, float(args.child[2]))
         else:
-            result = CHILDREN[name](path)
+            result = {**CHILDREN, **BATCH_CHILDREN}[name](path)
         print(json.dumps(result))
         return 0
     import build_scale
@@ -335,6 +495,9 @@ def main() -> int:
     )
     sizes = [int(s) for s in args.sizes.split(",") if s]
     skip = set(filter(None, args.skip.split(",")))
+    if args.batch:
+        print_table(sizes, run_batch(sizes, skip, args.limit), batch_rows())
+        return 0
     results: dict[int, dict[str, Any]] = {}
     for n in sizes:
         res: dict[str, Any] = {}

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from annotator.core.schema import QUOTE_KEYS, check_quote
+from annotator.core.schema import QUOTE_KEYS, QuoteFast, QuoteSchema, check_quote
 from annotator.core.text import title_and_body
 
 Span = tuple[int, int]
@@ -213,7 +213,13 @@ class Quote:
         spans against ``text_length`` when given. Raises SchemaError (a ValueError) naming
         the field when the object is not a valid quote.
         """
-        checked = check_quote(obj, text_length)
+        return cls.from_checked(check_quote(obj, text_length), obj)
+
+    @classmethod
+    def from_checked(cls, checked: QuoteSchema | QuoteFast, obj: Mapping[str, Any]) -> Quote:
+        """The quote of ``obj`` once the schema has checked it (``checked``: what
+        :func:`~annotator.core.schema.check_quote` or
+        :func:`~annotator.core.schema.check_article_fast` made of it)."""
         content = normalise_spans(checked.content_spans)
         speaker = normalise_spans(checked.speaker_spans)
         cue = normalise_spans(checked.cue_spans)
@@ -221,10 +227,8 @@ class Quote:
         status = checked.status or "accepted"
         origin = checked.origin or "manual"
         confidence = checked.confidence
-        known = QUOTE_KEYS
-        facts = SpeakerFacts(
-            checked.speaker_type, checked.speaker_gender, checked.speaker_gender_guessed
-        )
+        given = (checked.speaker_type, checked.speaker_gender, checked.speaker_gender_guessed)
+        facts = None if given == (None, None, None) else SpeakerFacts(*given)
         return cls(
             content_spans=content,
             speaker_spans=speaker,
@@ -239,8 +243,8 @@ class Quote:
             origin=origin,
             confidence=None if confidence is None else float(confidence),
             note=checked.note,
-            extra={k: v for k, v in obj.items() if k not in known},
-            speaker_facts=None if facts == SpeakerFacts() else facts,
+            extra={k: v for k, v in obj.items() if k not in QUOTE_KEYS},
+            speaker_facts=facts,
         )
 
 

@@ -38,6 +38,7 @@ from pydantic import (
     StrictFloat,
     StrictInt,
     StrictStr,
+    TypeAdapter,
     ValidationError,
     ValidationInfo,
     field_validator,
@@ -83,7 +84,7 @@ class SchemaError(ValueError):
 
 def _check_spans(spans: list[list[int]], info: ValidationInfo) -> list[list[int]]:
     length = (info.context or {}).get("text_length")
-    for start, end in spans:
+    for start, end in spans or ():  # null: no spans (a validator runs on None too)
         if start < 0:
             raise ValueError(f"span [{start}, {end}] starts before the text (negative offset)")
         if end <= start:
@@ -151,6 +152,78 @@ class ArticleSchema(BaseModel):
     title: StrictStr | None = None
     meta: dict[str, Any] | None = None
     quotes: list[dict[str, Any]] | None = None
+
+
+class QuoteFast(BaseModel):
+    """:class:`QuoteSchema` with every rule pydantic can check natively and no Python
+    validator, for :func:`check_article_fast`; the span rules that need the text length
+    and the blank-annotator rule are checked after it, in one loop."""
+
+    model_config = ConfigDict(extra="allow")
+
+    content_spans: Annotated[list[SpanPair], Field(min_length=1)]
+    speaker_spans: list[SpanPair] | None = None
+    cue_spans: list[SpanPair] | None = None
+    speaker_text: StrictStr | None = None
+    speaker_name: StrictStr | None = None
+    kind: KindName | None = None
+    stance: StrictStr | None = None
+    stance_target: StrictStr | None = None
+    annotator: StrictStr | None = None
+    status: StatusName | None = None
+    origin: OriginName | None = None
+    confidence: (
+        Annotated[StrictFloat | StrictInt, Field(ge=0, le=1, allow_inf_nan=False)] | None
+    ) = None
+    note: StrictStr | None = None
+    speaker_type: SpeakerTypeName | None = None
+    speaker_gender: GenderName | None = None
+    speaker_gender_guessed: StrictBool | None = None
+
+
+class ArticleFast(BaseModel):
+    """:class:`ArticleSchema` with the quotes left to :data:`_QUOTES_FAST`."""
+
+    model_config = ConfigDict(extra="allow")
+
+    text: StrictStr
+    id: StrictStr | StrictInt | None = None
+    title: StrictStr | None = None
+    meta: dict[str, Any] | None = None
+    quotes: list[Any] | None = None
+
+
+#: One compiled validator call for all the quotes of a line (issue 16: the per-quote
+#: ``model_validate`` with Python field validators was most of the import's validation).
+_QUOTES_FAST = TypeAdapter(list[QuoteFast])
+
+
+def check_article_fast(obj: Any) -> tuple[ArticleFast, list[QuoteFast]] | None:
+    """The top level and the quotes of one decoded JSONL line, validated in two compiled
+    pydantic calls, spans checked against the line's own text; None when anything breaks
+    a rule (or is unusual: a quote that is not an object). The caller then validates with
+    :func:`check_article` and :func:`check_quote`, which accept exactly the same objects
+    and give the reason; this path never accepts what they refuse (test:
+    tests/core/test_schema_fast.py)."""
+    if not isinstance(obj, dict):
+        return None
+    try:
+        top = ArticleFast.model_validate(obj)
+        raw = top.quotes or []
+        if not all(type(q) is dict for q in raw):
+            return None
+        quotes = _QUOTES_FAST.validate_python(raw)
+    except ValidationError:
+        return None
+    length = len(top.text)
+    for q in quotes:
+        for spans in (q.content_spans, q.speaker_spans, q.cue_spans):
+            for start, end in spans or ():
+                if start < 0 or end <= start or end > length:
+                    return None
+        if q.annotator is not None and not q.annotator.strip():
+            return None
+    return top, quotes
 
 
 def _reason(exc: ValidationError, prefix: str = "") -> str:

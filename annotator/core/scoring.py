@@ -177,13 +177,15 @@ def scored_article(article: ArticleLike) -> ScoredArticle:
 
 def char_set(spans: Iterable[Span]) -> frozenset[int]:
     """Spans as a set of character positions (union of fragments)."""
-    return frozenset(i for a, b in spans for i in range(a, b))
+    # the ranges are unioned in C: agreement calls this for every quote pair (issue 16)
+    return frozenset().union(*[range(a, b) for a, b in spans])
 
 
 def word_char_set(text: str, spans: Iterable[Span]) -> frozenset[int]:
     """Positions in ``spans`` holding a word character (``\\w``): the strict criterion's view."""
     n = len(text)
-    return frozenset(i for a, b in spans for i in range(a, min(b, n)) if _WORD_CHAR.match(text[i]))
+    # one regex scan per span, not a match per character (same positions: \w is one char)
+    return frozenset(m.start() for a, b in spans for m in _WORD_CHAR.finditer(text, a, min(b, n)))
 
 
 def normalise_word(word: str) -> str:

@@ -15,6 +15,8 @@ from collections.abc import Sequence
 from typing import overload
 
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+#: One character and the non-white-space run after it (:func:`normalise_with_map`'s unit).
+_CHUNK = re.compile(r".\S*", re.DOTALL)
 
 
 def normalise_text(text: str) -> str:
@@ -144,15 +146,13 @@ def normalise_with_map(text: str) -> tuple[str, Sequence[int]]:
     if bom:
         mapping.append(0)
         i = 1
-    while i < n:
-        # a chunk runs from here up to (not including) the next white space character
-        j = i + 1
-        while j < n and not text[j].isspace():
-            j += 1
-        chunk = text[i:j]
+    # a chunk is one character and the run of non-white-space characters after it, up to
+    # (not including) the next white space character (regex \s is str.isspace)
+    for match in _CHUNK.finditer(text, i):
+        chunk = match.group()
+        j = match.end()
         if chunk == "\r" and j < n and text[j] == "\n":
             mapping.append(pos)  # the \r of a \r\n disappears into the \n
-            i = j
             continue
         if chunk.startswith("\r"):
             chunk = "\n" + chunk[1:]
@@ -165,6 +165,5 @@ def normalise_with_map(text: str) -> tuple[str, Sequence[int]]:
             )
         out.append(norm)
         pos += len(norm)
-        i = j
     mapping.append(pos)
     return "".join(out), mapping

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from annotator.core.model import Article, Quote
-from annotator.core.schema import SchemaError, check_article
+from annotator.core.schema import SchemaError, check_article, check_article_fast
 from annotator.core.text import normalise_with_map
 from annotator.io.files import LineTooLong, iter_lines
 from annotator.io.jsonload import BadJson, load_json
@@ -48,6 +48,13 @@ def article_from_json(obj: Any) -> Article:
     BOM, NFC) and the quotes' offsets are moved with it, so they keep pointing at the same
     characters.
     """
+    fast = check_article_fast(obj)
+    if fast is not None:  # the usual case: every rule holds, checked in two calls
+        top, checked_quotes = fast
+        norm, offsets = normalise_with_map(top.text)
+        if norm == top.text:
+            quotes = [Quote.from_checked(c, q) for c, q in zip(checked_quotes, top.quotes or ())]
+            return _article(obj, norm, top.title, top.meta, top.id, quotes)
     checked = check_article(obj)
     text = checked.text
     raw_quotes: list[Any] = list(checked.quotes or [])
@@ -62,11 +69,18 @@ def article_from_json(obj: Any) -> Article:
             quotes.append(quote)
         except ValueError as exc:
             raise SchemaError(f"quote {n}: {exc}") from None
-    meta: dict[str, Any] = dict(checked.meta or {})
+    return _article(obj, norm, checked.title, checked.meta, checked.id, quotes)
+
+
+def _article(
+    obj: Any, text: str, title: Any, meta: Any, ident: Any, quotes: list[Quote]
+) -> Article:
+    """The Article of a checked line: unknown top-level keys go into ``meta``."""
+    merged: dict[str, Any] = dict(meta or {})
     for key, value in obj.items():
         if key not in _ARTICLE_KEYS:
-            meta.setdefault(key, value)
-    return Article.from_parts(norm, checked.title, meta, checked.id, quotes)
+            merged.setdefault(key, value)
+    return Article.from_parts(text, title, merged, ident, quotes)
 
 
 def _shift_quote(q: Any, offsets: Sequence[int]) -> Any:

@@ -55,3 +55,48 @@ def test_map_is_monotone_and_consistent(text: str) -> None:
     assert len(offsets) == len(text) + 1
     assert offsets[-1] == len(norm)
     assert all(a <= b for a, b in zip(offsets, offsets[1:]))
+
+
+def _chunked_reference(text: str) -> tuple[str, list[int]]:
+    """The character-by-character walk normalise_with_map used before its regex (issue 16)."""
+    import unicodedata
+
+    bom = 1 if text.startswith("\ufeff") else 0
+    mapping: list[int] = [0] if bom else []
+    out: list[str] = []
+    pos, i, n = 0, bom, len(text)
+    while i < n:
+        j = i + 1
+        while j < n and not text[j].isspace():
+            j += 1
+        chunk = text[i:j]
+        if chunk == "\r" and j < n and text[j] == "\n":
+            mapping.append(pos)
+            i = j
+            continue
+        if chunk.startswith("\r"):
+            chunk = "\n" + chunk[1:]
+        norm = unicodedata.normalize("NFC", chunk)
+        if norm == chunk:
+            mapping.extend(range(pos, pos + len(chunk)))
+        else:
+            mapping.extend(
+                pos + len(unicodedata.normalize("NFC", chunk[:k])) for k in range(len(chunk))
+            )
+        out.append(norm)
+        pos += len(norm)
+        i = j
+    mapping.append(pos)
+    return "".join(out), mapping
+
+
+_PIECES = ["a", " ", "\r", "\n", "\r\n", "e\u0301", "\u0301", "\u2028", "\u00a0", "\u3000"]
+_PIECES += ["\x1c", "\u0085", "\t", "\ufeff", "A\u030a", "\U0001f600", "\u1100\u1161"]
+
+
+@given(st.lists(st.sampled_from(_PIECES), max_size=30).map("".join))
+def test_map_of_non_nfc_text_is_the_per_character_walk(text: str) -> None:
+    text = "e\u0301" + text  # never NFC: the chunked path
+    norm, offsets = normalise_with_map(text)
+    ref_norm, ref_offsets = _chunked_reference(text)
+    assert norm == ref_norm and list(offsets) == ref_offsets

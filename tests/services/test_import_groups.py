@@ -130,3 +130,34 @@ def test_a_group_is_logged_in_the_batch_row_not_per_quote(tmp_path: Path) -> Non
         assert sum(len(b.get("import article", [])) for b in batches) == 50
         assert sum(len(b.get("add annotation", [])) for b in batches) == 100
         assert all(r[:2] != ("add", "annotation") for r in rows)
+
+
+@pytest.mark.parametrize("limit", [1, 2, 1000])
+def test_duplicate_quotes_found_after_the_index_dropped_their_article(
+    tmp_path: Path, flush_rows: int, limit: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The quote index keeps only the last INDEX_ARTICLES articles (bounded memory at 100k
+    articles); an article coming back after it was dropped is read from the store again,
+    so its known quotes are still skipped and its new ones added."""
+    monkeypatch.setattr(importing, "INDEX_ARTICLES", limit)
+    first = [_line(n, [QUOTE, OTHER]) for n in range(6)]
+    again = [
+        _line(0, [QUOTE, OTHER, QUOTE | {"annotator": "carol"}]),
+        _line(3, [OTHER]),
+        _line(0, [QUOTE | {"annotator": "carol"}]),
+    ]
+    path = _write(tmp_path, first + again)
+    with Project.open(tmp_path / "p.db") as p:
+        index = importing._QuoteIndex(p)
+        report = importing.import_file(p, path, index=index)
+        assert len(index._cache) <= limit
+        assert (report.articles_added, report.articles_present) == (6, 3)
+        assert (report.quotes_added, report.quotes_present) == (13, 4)
+        rows = p.db.execute(
+            "SELECT ar.ext_id, an.name FROM annotations a JOIN articles ar ON ar.id = a.article_id"
+            " JOIN annotators an ON an.id = a.annotator_id ORDER BY ar.ext_id, an.name"
+        ).fetchall()
+        assert [tuple(r) for r in rows if r[0] == "a0"] == [
+            ("a0", "alice"), ("a0", "bob"), ("a0", "carol")
+        ]  # fmt: skip
+        assert len(rows) == 13
