@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.commands import CliError
-from annotator.services.importing import import_paths
+from annotator.services.importing import CLI_COMMIT_INTERVAL_S, import_paths
 from annotator.store.project import Project
 
 
@@ -73,6 +73,7 @@ def run(args: argparse.Namespace) -> int:
                 annotator,
                 progress,
                 override=bool(args.annotator_override),
+                commit_interval=CLI_COMMIT_INTERVAL_S,
             )
         finally:
             bar.close()

@@ -7,14 +7,18 @@ naming the line and the problem, and goes on with the next one.
 from __future__ import annotations
 
 import json
+import os
+import pickle
+import subprocess
+import sys
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from annotator.core.model import Article, Quote
+from annotator.core.model import Article, Quote, encode_spans
 from annotator.core.schema import SchemaError, check_article, check_article_fast
-from annotator.core.text import normalise_with_map
+from annotator.core.text import content_hash, normalise_with_map
 from annotator.io.files import LineTooLong, iter_lines
 from annotator.io.jsonload import BadJson, load_json
 
@@ -132,6 +136,129 @@ def iter_jsonl(path: str | Path) -> Iterator[Article | LineError]:
             yield article_from_json(obj)
         except ValueError as exc:
             yield LineError(name, lineno, str(exc))
+
+
+#: Files at least this large (bytes) are read in a worker process by
+#: :func:`iter_jsonl_hashed`: about 700 PolNeAR articles with quotes (11 kB a line in the
+#: scale bench's import file). Smaller ones are read in the caller's process, which then
+#: does not pay the worker's start (a fresh interpreter importing the schema, about 0.5 s).
+PARALLEL_MIN_BYTES = 8 * 2**20
+#: Lines the worker sends at a time. The pipe between the processes holds 64 kB, so the
+#: worker is at most about one chunk (100 x 30 kB of articles) ahead of the reader.
+CHUNK_LINES = 100
+
+#: An article with its content hash and the encoded (content, speaker, cue) spans of each
+#: of its quotes, in order (:func:`~annotator.core.model.encode_spans`: what the store
+#: keeps and its duplicate checks compare).
+Hashed = tuple[Article, str, tuple[tuple[str, str, str], ...]]
+
+
+def _hashed(item: Article | LineError) -> Hashed | LineError:
+    if isinstance(item, LineError):
+        return item
+    spans = tuple(
+        (encode_spans(q.content_spans), encode_spans(q.speaker_spans), encode_spans(q.cue_spans))
+        for q in item.quotes
+    )
+    return item, content_hash(item.text), spans
+
+
+def _send(out: IO[bytes], obj: object) -> None:
+    """One frame: its length (8 bytes, big-endian), then ``obj`` pickled."""
+    data = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
+    out.write(len(data).to_bytes(8, "big"))
+    out.write(data)
+
+
+def _receive(src: IO[bytes]) -> object:
+    """The next frame :func:`_send` wrote; EOFError when the stream ends inside one."""
+    head = src.read(8)
+    size = int.from_bytes(head, "big") if len(head) == 8 else -1
+    data = src.read(size) if size >= 0 else b""
+    if size < 0 or len(data) != size:
+        raise EOFError
+    return pickle.loads(data)
+
+
+def _worker_main(path: str) -> None:
+    """The worker process of :func:`iter_jsonl_hashed`: writes pickled chunks of items to
+    stdout, then None (or the exception that stopped the reading)."""
+    out = sys.stdout.buffer
+    try:
+        batch: list[Hashed | LineError] = []
+        for item in iter_jsonl(path):
+            batch.append(_hashed(item))
+            if len(batch) >= CHUNK_LINES:
+                _send(out, batch)
+                batch = []
+        if batch:
+            _send(out, batch)
+        end: object = None
+    except BrokenPipeError:  # the reader stopped listening
+        return
+    except Exception as exc:  # handed to the reader, which raises it
+        end = exc
+        try:
+            pickle.dumps(exc)
+        except Exception:
+            end = OSError(f"{type(exc).__name__}: {exc}")
+    _send(out, end)
+    out.flush()
+
+
+def iter_jsonl_hashed(
+    path: str | Path, parallel: bool | None = None
+) -> Iterator[Hashed | LineError]:
+    """:func:`iter_jsonl` with each article's :func:`~annotator.core.text.content_hash` and
+    encoded quote spans: ``(article, digest, spans)`` (see :data:`Hashed`) and LineErrors,
+    in the file's order, with the same messages.
+
+    ``parallel`` (default: the file has at least PARALLEL_MIN_BYTES): decode and check the
+    lines in a worker process (a fresh ``python`` running :func:`_worker_main`, so it is
+    safe from a thread and never re-runs the caller's script) while the caller stores
+    what came before, so a large import uses two cores (issue 16: JSON, schema checks and
+    building the objects were half of a 100,000-article import). Closing the iterator
+    early stops the worker. Raises what :func:`iter_jsonl` raises (NotTextError, OSError),
+    and OSError when the worker ends without saying why.
+    """
+    if parallel is None:
+        try:
+            parallel = os.path.getsize(path) >= PARALLEL_MIN_BYTES
+        except OSError:
+            parallel = False
+    if not parallel:
+        for item in iter_jsonl(path):
+            yield _hashed(item)
+        return
+    env = dict(os.environ)
+    # the worker imports this package from where the caller did
+    root = str(Path(__file__).resolve().parents[2])
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
+    code = "import sys; from annotator.io.quote_jsonl import _worker_main as m; m(sys.argv[1])"
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code, str(path)], stdout=subprocess.PIPE, env=env
+    )
+    assert proc.stdout is not None
+    try:
+        while True:
+            try:
+                got = _receive(proc.stdout)
+            except EOFError:
+                raise OSError(
+                    f"the process reading {path} stopped (exit code {proc.wait()})"
+                ) from None
+            if got is None:
+                return
+            if isinstance(got, BaseException):
+                raise got
+            if not isinstance(got, list):
+                raise OSError(f"the process reading {path} sent {type(got).__name__}")
+            yield from got
+    finally:
+        proc.stdout.close()
+        if proc.poll() is None:
+            proc.terminate()
+        proc.wait()
 
 
 #: Line breaks to Python's ``str.splitlines`` (and many JSON-lines tools) that JSON allows

@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 import time
 from collections import Counter, OrderedDict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,7 +35,7 @@ from annotator.io.detect_output import (
 from annotator.io.files import check_regular, is_regular_file
 from annotator.io.plaintext import read_txt
 from annotator.io.prodigy import is_prodigy_file, iter_prodigy
-from annotator.io.quote_jsonl import iter_jsonl
+from annotator.io.quote_jsonl import iter_jsonl_hashed
 from annotator.services.import_report import FileReport, ImportReport, _n
 from annotator.services.suggestion_import import (
     split_suggestions,
@@ -52,6 +52,13 @@ FALLBACK_ANNOTATOR = "imported"
 #: cost a disk sync each, so small files share one; but the window's own writes (an accept)
 #: wait for the open one, so it must stay short (PRODUCT.md: confirming under 10 ms of work).
 COMMIT_INTERVAL_S = 0.05
+#: The interval the command-line import uses (``annotator import``): a commit costs a disk
+#: sync (about 7 ms here), so the 0.05 s above spent 18 s of a 100,000-article import in
+#: 2,400 commits (issue 16). The trade-off: a window open on the same project meanwhile
+#: waits up to this long for WAL's one writer lock before an accept is saved (a visible
+#: pause, but never an error: the store's busy timeout is longer), and readers see the
+#: import in steps of this size. The window's own import keeps COMMIT_INTERVAL_S.
+CLI_COMMIT_INTERVAL_S = 1.0
 #: Rows (articles and their quotes) read before they are written as one group: a few
 #: milliseconds of bulk inserts (about 40 PolNeAR articles), so the open transaction stays
 #: near COMMIT_INTERVAL_S, while 100,000 articles with quotes import in minutes (issue 16).
@@ -75,7 +82,8 @@ def _read_txt(path: Path) -> tuple[Iterable[object], str]:
 
 
 def _read_jsonl(path: Path) -> tuple[Iterable[object], str]:
-    return iter_jsonl(path), ""
+    # (article, content hash) pairs, read in a worker process when the file is large
+    return iter_jsonl_hashed(path), ""
 
 
 def _read_csv(path: Path) -> tuple[Iterable[object], str]:
@@ -162,6 +170,10 @@ def expand_paths(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path]:
 
 
 _Key = tuple[str, str, str, str]
+# encoded (content, speaker, cue) spans of each quote of an article, in order
+_Encoded = tuple[tuple[str, str, str], ...]
+# an article read, its content hash and (when the reader made them) its encoded spans
+_Item = tuple[Article, str, _Encoded | None]
 
 
 class _QuoteIndex:
@@ -231,8 +243,7 @@ class _Stored:
 
 def _store_articles(
     project: Project,
-    articles: Sequence[Article],
-    digests: Sequence[str],
+    items: Sequence[_Item],
     source: str,
     annotator: str | None,
     index: _QuoteIndex,
@@ -246,9 +257,10 @@ def _store_articles(
     out: list[_Stored] = []
     runs: list[tuple[int, str, Sequence[Quote]]] = []
     rows: list[tuple[int, str, Quote, int | None]] = []
-    for article, (article_id, added) in zip(
-        articles, bulk.add_articles(project, articles, source, annotator, digests), strict=True
-    ):
+    encoded: list[tuple[str, str, str]] = []
+    articles = [a for a, _, _ in items]
+    stored = bulk.add_articles(project, articles, source, annotator, [d for _, d, _ in items])
+    for (article, _, spans), (article_id, added) in zip(items, stored, strict=True):
         done = _Stored(article_id, added)
         out.append(done)
         suggestions, quotes = split_suggestions(article.quotes)
@@ -262,31 +274,34 @@ def _store_articles(
             )
         # a new article has no quotes yet: no need to ask the store
         seen = index.seen(article_id) if quotes and not added else set()
+        # the reader's encodings, by quote (suggestions were split off)
+        given = dict(zip(map(id, article.quotes), spans)) if spans is not None else {}
         for quote in quotes:
             who = annotator if override and annotator else None
             who = who or quote.annotator or annotator or FALLBACK_ANNOTATOR
-            key = (
-                who,
+            enc = given.get(id(quote)) or (
                 encode_spans(quote.content_spans),
                 encode_spans(quote.speaker_spans),
                 encode_spans(quote.cue_spans),
             )
+            key = (who, *enc)
             if key in seen or key in done.new_keys:
                 done.quotes_present += 1
                 continue
             rows.append((article_id, who, quote, None))
+            encoded.append(enc)
             done.new_keys.add(key)
             done.by_annotator[who] += 1
             if quote.annotator and quote.annotator != who:
                 done.overridden[quote.annotator] += 1
     bulk.set_suggestions(project, runs)
-    bulk.add_annotations(project, rows)
+    bulk.add_annotations(project, rows, encoded)
     return out
 
 
 def _import_articles(
     project: Project,
-    articles: Sequence[tuple[Article, str]],
+    articles: Sequence[_Item],
     source: str,
     annotator: str | None,
     index: _QuoteIndex,
@@ -303,8 +318,7 @@ def _import_articles(
         with project.batch():
             stored = _store_articles(
                 project,
-                [a for a, _ in articles],
-                [d for _, d in articles],
+                articles,
                 source,
                 annotator,
                 index,
@@ -329,17 +343,21 @@ class _Pending:
     (articles and quotes) are waiting, before a text already waiting comes again (its
     duplicate check needs the first one stored), and at the end of the file."""
 
-    def __init__(self, write: Callable[[list[tuple[Article, str]]], None]) -> None:
+    def __init__(self, write: Callable[[list[_Item]], None]) -> None:
         self.write = write
-        self.items: list[tuple[Article, str]] = []
+        self.items: list[_Item] = []
         self.hashes: set[str] = set()
         self.rows = 0
 
-    def add(self, article: Article) -> None:
-        digest = content_hash(article.text)
+    def add(
+        self, article: Article, digest: str | None = None, spans: _Encoded | None = None
+    ) -> None:
+        """Queue ``article`` (``digest``: its content hash, ``spans``: its quotes' encoded
+        spans, when the reader made them)."""
+        digest = digest or content_hash(article.text)
         if digest in self.hashes:
             self.flush()
-        self.items.append((article, digest))
+        self.items.append((article, digest, spans))
         self.hashes.add(digest)
         self.rows += 1 + len(article.quotes)
         if self.rows >= FLUSH_ROWS:
@@ -447,14 +465,17 @@ def import_file(
         return report
     own = steps is None
     steps = steps or _Steps(project)
+    stack = ExitStack()
     try:
         if fmt != "brat":
             check_regular(path)
         items, note = FORMATS[fmt](path)
+        if isinstance(items, Generator):  # a reader's worker stops with the import
+            stack.callback(items.close)
         report.encoding_note = note
         version = shard_detector_version(path)
 
-        def write(articles: list[tuple[Article, str]]) -> None:
+        def write(articles: list[_Item]) -> None:
             steps.open()
             _import_articles(
                 project, articles, str(path), annotator, index, report, version, override
@@ -464,7 +485,9 @@ def import_file(
         pending = _Pending(write)
         try:
             for item in items:
-                if isinstance(item, Article):
+                if isinstance(item, tuple):
+                    pending.add(*item)
+                elif isinstance(item, Article):
                     pending.add(item)
                 else:
                     pending.flush()  # the report keeps the file's order
@@ -481,6 +504,7 @@ def import_file(
     except (OSError, ValueError, StoreDatabaseError) as exc:
         report.status, report.reason = "failed", str(exc) or type(exc).__name__
     finally:
+        stack.close()
         if own:
             steps.commit()
     if report.status == "failed":
@@ -509,6 +533,7 @@ def import_paths(
     progress: Progress | None = None,
     cancel: Callable[[], bool] | None = None,
     override: bool = False,
+    commit_interval: float = COMMIT_INTERVAL_S,
 ) -> ImportReport:
     """Import files and folders into ``project``; return the per-file report.
 
@@ -519,8 +544,10 @@ def import_paths(
             or one line for JSONL files (so a single large file still moves the bar).
         cancel: polled between files; when it returns True the import stops there
             (files already imported stay imported).
+        commit_interval: seconds between commits (COMMIT_INTERVAL_S; the command line
+            uses CLI_COMMIT_INTERVAL_S, which see for the trade-off).
 
-    Writes are committed at least every COMMIT_INTERVAL_S seconds (many small files share a
+    Writes are committed at least every ``commit_interval`` seconds (many small files share a
     transaction, one disk sync per group), so other writers of the project wait one such
     step at most; every article is a savepoint of its own, so a failing file or article
     leaves no trace and never undoes another.
@@ -531,7 +558,7 @@ def import_paths(
     done = 0
     report = ImportReport()
     index = _QuoteIndex(project)
-    with _Steps(project) as steps:
+    with _Steps(project, commit_interval) as steps:
         for path, units_of_file in zip(files, units):
             if cancel is not None and cancel():
                 break

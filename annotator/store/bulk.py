@@ -181,10 +181,16 @@ def set_suggestions(
 
 
 def add_annotations(
-    project: Project, items: Sequence[tuple[int, str, Quote, int | None]]
+    project: Project,
+    items: Sequence[tuple[int, str, Quote, int | None]],
+    encoded: Sequence[tuple[str, str, str]] | None = None,
 ) -> list[int]:
     """Store each (article id, annotator, quote, suggestion id) as that annotator's
     annotation, as :meth:`Project.add_annotation` does; return the new ids in order.
+
+    ``encoded``: each quote's (content, speaker, cue) spans as
+    :func:`~annotator.core.model.encode_spans` writes them, when the caller has them
+    (the import computes them for its duplicate check), in the order of ``items``.
 
     Speakers named by the quotes are found or added once per name; each (article,
     annotator) gets its progress touched once. Change log: ``add annotation`` per quote.
@@ -199,9 +205,11 @@ def add_annotations(
         rows: list[list[Any]] = []
         cols: list[str] = []
         first: dict[tuple[int, int | None], int] = {}
-        for article_id, annotator, quote, suggestion_id in items:
+        for n, (article_id, annotator, quote, suggestion_id) in enumerate(items):
             ann_id = project.annotator_id(annotator)
-            values = project._annotation_values(quote, speaker_ids)
+            values = project._annotation_values(
+                quote, speaker_ids, encoded[n] if encoded is not None else None
+            )
             if not cols:
                 cols = [*values, "id", "article_id", "annotator_id", "suggestion_id"]
                 cols += ["created_at", "updated_at"]

@@ -663,19 +663,28 @@ class Project(ProjectSuggestions):
     # -- annotations --------------------------------------------------------------------------
 
     def _annotation_values(
-        self, quote: Quote, speaker_ids: SpeakerIds | None = None
+        self,
+        quote: Quote,
+        speaker_ids: SpeakerIds | None = None,
+        encoded: tuple[str, str, str] | None = None,
     ) -> dict[str, Any]:
         """The annotation columns of ``quote``; ``speaker_ids`` resolves its speaker name
         and applies its ``speaker_facts`` (default :meth:`speaker_id`; a
-        :class:`SpeakerIds` for loops over many quotes)."""
+        :class:`SpeakerIds` for loops over many quotes); ``encoded``: its (content,
+        speaker, cue) spans already encoded (:func:`encode_spans`), when the caller has them."""
+        content, spk, cue = encoded or (
+            encode_spans(quote.content_spans),
+            encode_spans(quote.speaker_spans),
+            encode_spans(quote.cue_spans),
+        )
         if speaker_ids is None:
             speaker = self.speaker_id(quote.speaker_name, facts=quote.speaker_facts)
         else:
             speaker = speaker_ids(quote.speaker_name, quote.speaker_facts)
         return {
-            "content_spans": encode_spans(quote.content_spans),
-            "speaker_spans": encode_spans(quote.speaker_spans),
-            "cue_spans": encode_spans(quote.cue_spans),
+            "content_spans": content,
+            "speaker_spans": spk,
+            "cue_spans": cue,
             "speaker_text": quote.speaker_text,
             "speaker_id": speaker,
             "kind": quote.kind,
