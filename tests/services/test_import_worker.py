@@ -1,0 +1,164 @@
+"""Large quote-JSONL files are read in a worker process (issue 16): same items, same
+messages, same rows as reading them in the importing process.
+
+The worker is forced on small files here (``parallel=True``, or PARALLEL_MIN_BYTES set to
+0); every file mixes good lines with bad ones of several kinds.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from annotator.core.model import encode_spans
+from annotator.core.text import content_hash
+from annotator.io import quote_jsonl
+from annotator.io.decode import NotTextError
+from annotator.io.quote_jsonl import LineError, iter_jsonl_hashed
+from annotator.services.importing import import_paths
+from annotator.store.project import Project
+
+TEXT = 'Harbour\n\n"The pier will reopen in May," the mayor said. Fishers doubt it.'
+
+
+def _quote(**over: Any) -> dict[str, Any]:
+    quote = {
+        "content_spans": [[10, 38]],
+        "speaker_spans": [[40, 49]],
+        "cue_spans": [[50, 54]],
+        "speaker_text": "the mayor",
+        "kind": "direct",
+        "annotator": "alice",
+    }
+    quote.update(over)
+    return quote
+
+
+def _line(n: int, **over: Any) -> bytes:
+    obj: dict[str, Any] = {
+        "id": f"a{n}",
+        "title": f"Harbour {n}",
+        "text": TEXT + f" ({n})",
+        "quotes": [_quote(), _quote(annotator="bob", speaker_spans=[])],
+    }
+    obj.update(over)
+    return json.dumps(obj, ensure_ascii=False).encode("utf-8")
+
+
+def _mixed(path: Path, good: int = 250) -> Path:
+    """``good`` good lines (more than a worker's chunk) with bad lines of each kind among
+    them: broken JSON, not UTF-8, a span past the text, a wrong type, a blank line, a CRLF
+    text (normalised, offsets moved), a repeated text, and a BOM at the start."""
+    lines = [b"\xef\xbb\xbf" + _line(0)]
+    for n in range(1, good):
+        lines.append(_line(n))
+        if n == 7:
+            lines.append(b'{"text": "unfinished')
+        if n == 120:
+            lines.append(b'{"text": "caf\xe9 au lait"}')
+        if n == 121:
+            lines.append(_line(n, quotes=[_quote(content_spans=[[10, 9999]])]))
+        if n == 160:
+            lines.append(b"   ")
+            lines.append(_line(n, title=["not", "a", "title"]))
+        if n == 200:
+            crlf = TEXT.replace("\n", "\r\n")
+            lines.append(_line(n, text=crlf, quotes=[_quote(content_spans=[[12, 40]])]))
+        if n == 230:
+            lines.append(_line(5))  # the same text again: stored once
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    return path
+
+
+def test_worker_gives_the_same_items_as_the_caller(tmp_path: Path) -> None:
+    path = _mixed(tmp_path / "mixed.jsonl")
+    here = list(iter_jsonl_hashed(path, parallel=False))
+    there = list(iter_jsonl_hashed(path, parallel=True))
+    assert there == here
+    errors = [item for item in there if isinstance(item, LineError)]
+    assert [(e.line, e.path) for e in errors] == [
+        (9, str(path)),
+        (123, str(path)),
+        (125, str(path)),
+        (166, str(path)),
+    ]
+    articles = [item for item in there if not isinstance(item, LineError)]
+    assert len(articles) == 250 + 2  # the CRLF text and the repeated one
+    for article, digest, spans in articles:
+        assert digest == content_hash(article.text)
+        assert spans == tuple(
+            (
+                encode_spans(q.content_spans),
+                encode_spans(q.speaker_spans),
+                encode_spans(q.cue_spans),
+            )
+            for q in article.quotes
+        )
+
+
+def _rows(project: Project) -> list[tuple[Any, ...]]:
+    return project.db.execute(
+        "SELECT ar.ext_id, ar.title, ar.text, an.name, a.content_spans, a.speaker_spans,"
+        " a.cue_spans, a.kind FROM annotations a JOIN articles ar ON ar.id = a.article_id"
+        " JOIN annotators an ON an.id = a.annotator_id ORDER BY a.id"
+    ).fetchall()
+
+
+@pytest.mark.parametrize("interval", [0.05, 0.0, 60.0])
+def test_import_through_the_worker_stores_what_the_caller_would(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, interval: float
+) -> None:
+    path = _mixed(tmp_path / "mixed.jsonl")
+    with Project.open(tmp_path / "here.db") as here:
+        report_here = import_paths(here, [path], commit_interval=interval)
+        rows_here = _rows(here)
+    monkeypatch.setattr(quote_jsonl, "PARALLEL_MIN_BYTES", 0)
+    with Project.open(tmp_path / "there.db") as there:
+        report_there = import_paths(there, [path], commit_interval=interval)
+        rows_there = _rows(there)
+        again = import_paths(there, [path], commit_interval=interval)  # adds nothing
+        assert _rows(there) == rows_there
+    assert rows_there == rows_here
+    assert len(rows_there) == 2 * 250 + 1  # two per good text, one in the CRLF one
+    got = report_there.files[0]
+    assert got.problems == report_here.files[0].problems
+    assert [p.split(": ")[0] for p in got.problems] == [
+        f"{path}, line {n}" for n in (9, 123, 125, 166)
+    ]
+    assert (got.articles_added, got.quotes_added, got.quotes_present) == (251, 501, 2)
+    assert again.files[0].status == "skipped"
+    assert again.files[0].quotes_present == 501 + 2
+
+
+def _children() -> set[int]:
+    out: set[int] = set()
+    for task in Path(f"/proc/{os.getpid()}/task").iterdir():
+        out.update(int(p) for p in (task / "children").read_text().split())
+    return out
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads /proc (Linux)")
+def test_stopping_early_ends_the_worker(tmp_path: Path) -> None:
+    path = _mixed(tmp_path / "mixed.jsonl", good=2000)
+    before = _children()
+    items = iter_jsonl_hashed(path, parallel=True)
+    assert not isinstance(next(items), LineError)
+    assert _children() - before  # the worker runs
+    items.close()
+    assert _children() == before
+
+
+@pytest.mark.parametrize("parallel", [False, True])
+def test_a_file_that_cannot_be_read_raises_the_same_in_both(tmp_path: Path, parallel: bool) -> None:
+    folder = tmp_path / "folder.jsonl"
+    folder.mkdir()
+    with pytest.raises(NotTextError) as caught:
+        list(iter_jsonl_hashed(folder, parallel=parallel))
+    with pytest.raises(NotTextError) as expected:
+        list(iter_jsonl_hashed(folder, parallel=False))
+    assert type(caught.value) is type(expected.value)
+    assert str(caught.value) == str(expected.value)
