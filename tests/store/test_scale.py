@@ -101,6 +101,8 @@ def _downgrade(path: Path) -> None:
         " DROP INDEX annotations_spans; DROP INDEX annotations_annotator;"
         # 0007_learning
         " DROP TABLE article_uncertainty; DROP INDEX annotations_suggestion;"
+        # 0008_one_article_index
+        " CREATE INDEX annotations_article ON annotations(article_id, annotator_id);"
     )
     con.executemany("DELETE FROM _sqlite_migrations WHERE name = ?", [(n,) for n in later])
     con.commit()
@@ -232,6 +234,43 @@ def test_hot_paths_use_indexes(project: Project) -> None:
         assert statements, name
         for sql in statements:
             assert _scans(project, sql) == [], f"{name}: {sql}"
+
+
+def _plan(project: Project, sql: str, *args: object) -> list[str]:
+    return [str(r[3]) for r in project.db.execute("EXPLAIN QUERY PLAN " + sql, args)]
+
+
+def test_article_queries_use_the_spans_index_once_the_short_one_is_gone(
+    project: Project,
+) -> None:
+    """``annotations_article`` was dropped (0008): its columns lead ``annotations_spans``,
+    which the per-article reads now search (import duplicate check, the article's quotes,
+    one annotator's quotes of an article, the article list's counts)."""
+    ids = _fill(project, 5)
+    names = {r[0] for r in project.db.execute("SELECT name FROM sqlite_master")}
+    assert "annotations_article" not in names and "annotations_spans" in names
+    statements = _capture(project, lambda: project.annotation_span_keys(ids[1]))
+    statements += _capture(project, lambda: queries.article_row(project, ids[1], "alice"))
+    statements += [
+        "SELECT id FROM annotations WHERE article_id = ?",
+        "SELECT id, content_spans FROM annotations WHERE article_id = ? AND annotator_id = ?",
+        "SELECT count(*) FROM annotations WHERE article_id = ? AND annotator_id = ?"
+        " AND content_spans = ?",
+    ]
+    searched = 0
+    for sql in statements:
+        if "annotations" not in sql or sql.lstrip().upper().startswith(("INSERT", "UPDATE")):
+            continue
+        args = [ids[1], 1, "[]"][: sql.count("?")]
+        plan = _plan(project, sql, *args)
+        assert not any("annotations_article" in line for line in plan), sql
+        assert _scans(project, sql.replace("?", "1")) == [], sql
+        if any(
+            re.match(r"SEARCH a(nnotations)? USING (COVERING )?INDEX annotations_spans", p)
+            for p in plan
+        ):
+            searched += 1
+    assert searched >= 4
 
 
 def test_plan_checker_sees_a_full_scan(project: Project) -> None:

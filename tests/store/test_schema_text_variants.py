@@ -99,7 +99,7 @@ HARMLESS: list[tuple[str, str, Callable[[str], str]]] = [
     ("trigger spacing", "changelog_no_update", lambda s: _upper(_spaced(s))),
     (
         "index quoting",
-        "annotations_article",
+        "annotations_spans",
         lambda s: s.replace("annotations(", '"annotations" ('),
     ),
     (
@@ -170,9 +170,9 @@ HARMFUL: list[tuple[str, str, Callable[[str], str], str]] = [
     ),
     (
         "index columns",
-        "annotations_article",
+        "annotations_spans",
         lambda s: s.replace("article_id, annotator_id", "annotator_id, article_id"),
-        "index 'annotations_article'",
+        "index 'annotations_spans'",
     ),
 ]
 
