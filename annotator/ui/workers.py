@@ -35,15 +35,24 @@ class ListSignals(QObject):
     failed = Signal(str)
 
 
-def default_loader(model: str | None) -> Callable[[], tuple[Any, Any]]:
-    """A loader for ``model`` through the product's pipeline factory (imported lazily)."""
+class PipelineLoader:
+    """Loads ``model`` through the product's pipeline factory (imported lazily); calling it
+    gives (nlp, info). Unlike any other loader, what it loads can be loaded again by name
+    in a child process, so the window runs the pipeline there
+    (:class:`~annotator.ui.controllers.model_process.ModelProcess`)."""
 
-    def load() -> tuple[Any, Any]:
+    def __init__(self, model: str | None) -> None:
+        self.model = model
+
+    def __call__(self) -> tuple[Any, Any]:
         from annotator.nlp.pipeline import load_pipeline
 
-        return load_pipeline(model)
+        return load_pipeline(self.model)
 
-    return load
+
+def default_loader(model: str | None) -> Callable[[], tuple[Any, Any]]:
+    """A loader for ``model`` through the product's pipeline factory (imported lazily)."""
+    return PipelineLoader(model)
 
 
 class Task(QRunnable):
