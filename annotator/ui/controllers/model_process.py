@@ -11,8 +11,10 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QProcess, Signal
 
-#: Milliseconds the window waits for the child to end at close before killing it.
-STOP_WAIT_MS = 1000
+#: Milliseconds the window waits at close for an idle child to end by itself (end of its
+#: input) before killing it: a child in the middle of a chunk would take seconds, and the
+#: window must close at once (the chunk's transaction is rolled back, nothing half-stored).
+STOP_WAIT_MS = 100
 
 
 class ModelProcess(QObject):
@@ -79,7 +81,7 @@ class ModelProcess(QObject):
         self.proc.closeWriteChannel()
         if not self.proc.waitForFinished(STOP_WAIT_MS):
             self.proc.kill()
-            self.proc.waitForFinished(STOP_WAIT_MS)
+            self.proc.waitForFinished(-1)
 
     def _read(self) -> None:
         self._buffer += bytes(self.proc.readAllStandardOutput().data())
