@@ -55,6 +55,8 @@ LIST_PAGE = 500
 #: Rows the window reads itself before it shows (a screenful and more); the pool reads the
 #: rest in pages of LIST_PAGE.
 FIRST_PAGE = 100
+#: Delay before the first-name list is parsed in the pool (ms): after the window's start.
+WARM_UP_DELAY_MS = 3000
 #: How often the window looks for written but not yet checkpointed changes (ms).
 CHECKPOINT_POLL_MS = 250
 
@@ -145,8 +147,11 @@ class MainWindow(DetectorCommands):
             QTimer.singleShot(0, self.detection.load_model)
         else:
             self.model_label.setText("Model: not loaded")
-        # the first new speaker's gender guess must not parse the name list on this thread
-        QThreadPool.globalInstance().start(warm_up_first_names)
+        # the first new speaker's gender guess must not parse the name list on this thread;
+        # parsed a little later, so its 0.75 s of Python does not slow the first paint
+        QTimer.singleShot(
+            WARM_UP_DELAY_MS, lambda: QThreadPool.globalInstance().start(warm_up_first_names)
+        )
 
     # -- construction ------------------------------------------------------------------------
 
@@ -345,6 +350,8 @@ class MainWindow(DetectorCommands):
         if generation != self._list_generation or self._closing:
             return  # the list was reloaded (or the window closed) since
         self.article_list.model.append_rows(rows)
+        if self._list_task is not None:
+            self._list_task.page_taken()
         # rows this window changed while the page was on its way are read again
         for r in rows:
             if r.id in self._list_dirty:
