@@ -21,7 +21,9 @@ commands
 events
     ``{"model": {"name": ..., "rules_only": ..., "message": ..., "entities": ...}}`` once
     the pipeline is loaded, or ``{"error": message}`` (then the process ends);
-    ``{"ids": [...]}``, ``{"progress": [done, total]}`` after each stored chunk,
+    ``{"total": n}`` (articles to detect), ``{"progress": [done, total], "stored": [ids]}``
+    after each stored chunk (the ids of that chunk: the window never parses one list of
+    100,000 ids at once),
     ``{"skip": [article_id, title, reason]}``, ``{"done": n}`` or
     ``{"detect_error": message}`` for a detection; ``{"names": [article_id, [names]]}``.
 
@@ -47,12 +49,19 @@ class _Out:
     def __init__(self, stream: TextIO) -> None:
         self.stream = stream
         self.lock = threading.Lock()
+        #: The window's end of the pipe is closed (it went away): nothing more is written.
+        self.closed = False
 
     def say(self, **event: Any) -> None:
         line = json.dumps(event) + "\n"
         with self.lock:
-            self.stream.write(line)
-            self.stream.flush()
+            if self.closed:
+                return
+            try:
+                self.stream.write(line)
+                self.stream.flush()
+            except BrokenPipeError:
+                self.closed = True
 
 
 class Server:
@@ -93,7 +102,13 @@ class Server:
         try:
             with Project.open(self.project_path, create=False) as project:
                 ids = articles_to_detect(project)
-                self.out.say(ids=ids)
+                self.out.say(total=len(ids))
+
+                sent = [0]  # articles already said stored
+
+                def progress(done: int, total: int) -> None:
+                    self.out.say(progress=[done, total], stored=ids[sent[0] : done])
+                    sent[0] = done
 
                 def skip(article_id: int, reason: str) -> None:
                     title = project.article(article_id).title
@@ -103,8 +118,8 @@ class Server:
                     project,
                     self.nlp,
                     ids,
-                    progress=lambda d, t: self.out.say(progress=[d, t]),
-                    cancel=self.cancel.is_set,
+                    progress=progress,
+                    cancel=lambda: self.cancel.is_set() or self.out.closed,
                     on_skip=skip,
                 )
             self.out.say(done=done)
@@ -147,14 +162,20 @@ def serve(project_path: Path, model: str, stdin: TextIO, stdout: TextIO) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point: ``PROJECT MODEL``; 2 on bad arguments."""
+    """Entry point: ``PROJECT MODEL``; 2 on bad arguments, 3 when the window went away
+    (its end of the pipe closed) while the process was writing to it."""
     args = sys.argv[1:] if argv is None else argv
     if len(args) != 2:
         print("usage: python -m annotator.services.model_process PROJECT MODEL", file=sys.stderr)
         return 2
     if hasattr(os, "nice"):
         os.nice(NICENESS)
-    return serve(Path(args[0]), args[1], sys.stdin, sys.stdout)
+    try:
+        return serve(Path(args[0]), args[1], sys.stdin, sys.stdout)
+    except BrokenPipeError:
+        # nobody to tell: end quietly (stdout is closed, so keep Python from flushing it)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 3
 
 
 if __name__ == "__main__":

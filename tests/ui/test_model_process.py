@@ -96,6 +96,7 @@ def test_closing_the_window_ends_a_running_detection(qtbot: Any, tmp_path: Path)
     w = _open(qtbot, path, "rules-only")
     det = w.detection
     qtbot.waitUntil(lambda: det.task is not None and bool(det.task.article_ids), timeout=60000)
+    assert det.task is not None and det.task.article_ids[:3] == [1, 2, 3]
     proc = det.process
     assert proc is not None
     w.close()
@@ -138,14 +139,23 @@ def test_the_protocol_detects_stores_and_reports(tmp_path: Path) -> None:
     assert loaded["model"]["name"] == "rules-only" and loaded["model"]["rules_only"] is True
     _ask(child, detect=True)
     events = _events(child, "done")
-    ids = events[0]["ids"]
-    assert new in ids
-    assert events[-1] == {"done": len(ids)}
-    assert [e["progress"] for e in events if "progress" in e][-1] == [len(ids), len(ids)]
+    total = events[0]["total"]
+    with Project.open(path, readonly=True) as p:
+        every = p.article_ids()
+    assert total == len(every) == 3
+    assert events[-1] == {"done": total}
+    # each chunk says which articles it stored, every article once, in order
+    stored = [i for e in events if "progress" in e for i in e["stored"]]
+    assert stored == every and new in stored
+    assert [e["progress"] for e in events if "progress" in e][-1] == [total, total]
     assert _suggestion_count(path, new) > 0
     # a second run finds nothing left to do
     _ask(child, detect=True)
-    assert _events(child, "done") == [{"ids": []}, {"progress": [0, 0]}, {"done": 0}]
+    assert _events(child, "done") == [
+        {"total": 0},
+        {"progress": [0, 0], "stored": []},
+        {"done": 0},
+    ]
     assert child.stdin is not None
     child.stdin.close()
     assert child.wait(60) == 0

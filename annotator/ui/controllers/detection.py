@@ -32,8 +32,8 @@ class LoadedModel:
 
 
 class ProcessRun:
-    """A detection running in the model process, seen as a task: the ids it does (known
-    once the process says them), the articles it skipped, whether it was cancelled."""
+    """A detection running in the model process, seen as a task: the ids it has stored so
+    far (chunk by chunk), the articles it skipped, whether it was cancelled."""
 
     nlp: Any = None
 
@@ -150,7 +150,7 @@ class DetectionController(QObject):
         proc = self.process = ModelProcess(self.project_path, model, self)
         proc.loaded.connect(self._process_loaded)
         proc.failed.connect(self._process_failed)
-        proc.ids.connect(self._process_ids)
+        proc.stored.connect(self._process_stored)
         proc.progress.connect(self._progress)
         proc.skipped.connect(self._process_skipped)
         proc.detected.connect(self._finished)
@@ -178,9 +178,9 @@ class DetectionController(QObject):
             self.process = None
             self._model_failed(message)
 
-    def _process_ids(self, ids: list[int]) -> None:
+    def _process_stored(self, ids: list[int]) -> None:
         if isinstance(self.task, ProcessRun):
-            self.task.article_ids = [int(i) for i in ids]
+            self.task.article_ids.extend(ids)
 
     def _process_skipped(self, ident: int, title: str, reason: str) -> None:
         if isinstance(self.task, ProcessRun):

@@ -23,7 +23,7 @@ class ModelProcess(QObject):
     Signals:
         loaded(info): a dict with ``name``, ``rules_only``, ``message``, ``entities``.
         failed(message): the pipeline could not be loaded, or the process died.
-        ids(list): the articles the running detection will do, in order.
+        stored(list): the articles of a chunk just stored (before its ``progress``).
         progress(done, total): articles detected and stored so far.
         skipped(article_id, title, reason): the detector failed on an article.
         detected(n): the detection ended (done or cancelled) after ``n`` articles.
@@ -33,7 +33,7 @@ class ModelProcess(QObject):
 
     loaded = Signal(dict)
     failed = Signal(str)
-    ids = Signal(list)
+    stored = Signal(list)
     progress = Signal(int, int)
     skipped = Signal(int, str, str)
     detected = Signal(int)
@@ -96,10 +96,9 @@ class ModelProcess(QObject):
             self.loaded.emit(event["model"])
         elif "error" in event:
             self.failed.emit(str(event["error"]))
-        elif "ids" in event:
-            self.ids.emit(list(event["ids"]))
         elif "progress" in event:
             done, total = event["progress"]
+            self.stored.emit([int(i) for i in event.get("stored", ())])
             self.progress.emit(int(done), int(total))
         elif "skip" in event:
             ident, title, reason = event["skip"]
