@@ -183,3 +183,22 @@ def test_the_process_says_how_to_call_it(argv: list[str], capsys: Any) -> None:
 
     assert main(argv) == 2
     assert "usage:" in capsys.readouterr().err
+
+
+def test_a_window_gone_mid_detection_ends_the_child_quietly(tmp_path: Path) -> None:
+    path = make_project(tmp_path / "p.db")
+    child = subprocess.Popen(
+        [sys.executable, "-m", "annotator.services.model_process", str(path), "rules-only"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    _events(child, "model")
+    assert child.stdout is not None and child.stdin is not None
+    child.stdout.close()  # the window's end of the pipe goes away
+    _ask(child, detect=True)
+    child.stdin.close()
+    assert child.wait(60) == 0
+    assert child.stderr is not None
+    assert "Traceback" not in child.stderr.read()
