@@ -32,6 +32,7 @@ from annotator.io.export_records import ArticleWriter, ExportQuote
 from annotator.io.export_target import refusal
 from annotator.io.jsonl_export import QuoteJsonlWriter
 from annotator.io.prodigy import ProdigyWriter
+from annotator.services.people import selection_problem
 from annotator.store.project import Project, SpeakerIds
 from annotator.store.selection import (
     Selection,
@@ -213,29 +214,16 @@ def _validate(project: Project, options: ExportOptions) -> None:
         raise ExportError(f"spaCy labels must be one of {', '.join(LABEL_MODES)}")
     if options.split is not None:
         check_split(options.split)
-    if options.gold:
-        if set(options.statuses) - {"accepted"}:
-            raise ExportError(
-                "gold quotes have no status (every reviewed quote is accepted): "
-                "leave out --status with --gold"
-            )
-        known = gold_reviewers(project)
-        if not known:
-            raise ExportError(
-                "this project has no reviewed (gold) quotes yet: review some articles first, "
-                "or export the annotators' versions without --gold"
-            )
-        unknown = [a for a in options.annotators if a not in known]
-        if unknown:
-            raise ExportError(
-                f"no gold quotes by reviewer {unknown[0]!r} (reviewers: {', '.join(known)})"
-            )
-    else:
-        known = project.annotators()
-        unknown = [a for a in options.annotators if a not in known]
-        if unknown:
-            listed = ", ".join(known) if known else "none yet"
-            raise ExportError(f"no annotator {unknown[0]!r} in this project (annotators: {listed})")
+    if options.gold and set(options.statuses) - {"accepted"}:
+        raise ExportError(
+            "gold quotes have no status (every reviewed quote is accepted): "
+            "leave out --status with --gold"
+        )
+    why = selection_problem(
+        project, options.annotators, options.gold, "export the annotators' versions"
+    )
+    if why:
+        raise ExportError(why)
     project_file = Path(project.path)
     for _name, path in part_paths(options):
         for target in dict.fromkeys((path, options.output)):

@@ -49,8 +49,9 @@ from annotator.core.errors import AnnotatorError
 from annotator.core.model import Quote
 from annotator.core.scoring import ScoredArticle, ScoredQuote, score
 from annotator.services.locations import APP_NAME
+from annotator.services.people import selection_problem
 from annotator.store.project import Project
-from annotator.store.selection import Selection, gold_reviewers, iter_gold_rows
+from annotator.store.selection import Selection, iter_gold_rows
 
 #: L-BFGS iterations of each training round (the rounds restart from zero: CRFsuite keeps
 #: no state between runs, and a short run is a regularised model of its own). On PolNeAR
@@ -219,30 +220,17 @@ def _check_options(out_dir: Path, options: TrainOptions) -> None:
 
 def _read_articles(project: Project, options: TrainOptions) -> list[_Article]:
     by_id: dict[int, _Article] = {}
+    why = selection_problem(
+        project, options.annotators, options.gold, "train on the annotators' quotes"
+    )
+    if why:
+        raise TrainingError(why)
     if options.gold:
-        known = gold_reviewers(project)
-        if not known:
-            raise TrainingError(
-                "this project has no reviewed (gold) quotes yet: review some articles first, "
-                "or train on the annotators' quotes without --gold"
-            )
-        unknown = [a for a in options.annotators if a not in known]
-        if unknown:
-            raise TrainingError(
-                f"no gold quotes by reviewer {unknown[0]!r} (reviewers: {', '.join(known)})"
-            )
         rows = (
             (g.article_id, g.quote)
             for g in iter_gold_rows(project, Selection(True, options.annotators))
         )
     else:
-        known = project.annotators()
-        unknown = [a for a in options.annotators if a not in known]
-        if unknown:
-            listed = ", ".join(known) if known else "none yet"
-            raise TrainingError(
-                f"no annotator {unknown[0]!r} in this project (annotators: {listed})"
-            )
         if not options.annotators:
             shared = project.annotators_sharing_articles(("accepted", "rejected"))
             if shared:

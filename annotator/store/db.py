@@ -245,11 +245,17 @@ def _prepare(
             "to open it. The file was not changed."
         )
     pending = [name for name in known if name not in applied]
-    if pending and (readonly or readonly_reason):
-        why = readonly_reason or "it was opened read-only"
+    if pending and readonly_reason:
         raise ProjectError(
-            f"{p}: needs an upgrade to schema {SCHEMA_VERSION} but {why}; "
-            "open a writable copy. The file was not changed."
+            f"{p}: needs an upgrade to schema {SCHEMA_VERSION} but {readonly_reason}; "
+            "copy it to a writable folder and open the copy. The file was not changed."
+        )
+    if pending and readonly:
+        raise ProjectError(
+            f"{p}: needs an upgrade to schema {SCHEMA_VERSION} before this command can read "
+            f"it; open it once with `annotator open {p}` (or any command that writes), which "
+            f"upgrades it and keeps the old version beside it as {p.name}.v{len(applied)}-"
+            "<time>.bak. The file was not changed."
         )
     db = Database(conn)
     db.execute("PRAGMA foreign_keys = ON")

@@ -187,3 +187,50 @@ def test_an_empty_file_is_not_called_missing(tmp_path: Path, readonly: bool) -> 
     assert empty.stat().st_size == 0
     with pytest.raises(ProjectError, match="no such project"):
         open_db(tmp_path / "absent.db", create=False)
+
+
+def _old_project(path: Path) -> bytes:
+    db = Database(path)
+    migrations.apply(db, stop_before=known_migration_names()[-1])
+    db.execute(
+        "INSERT INTO articles (title, text, meta, content_hash, imported_at) "
+        "VALUES ('Old', 'Old text', '{}', 'h1', '2020-01-01')"
+    )
+    db.close()
+    return path.read_bytes()
+
+
+def test_reading_command_on_older_schema_names_the_upgrade(tmp_path: Path) -> None:
+    from annotator.cli import main
+
+    path = tmp_path / "old.db"
+    before = _old_project(path)
+    with pytest.raises(ProjectError, match="needs an upgrade") as err:
+        Project.open(path, readonly=True)
+    message = str(err.value)
+    assert f"annotator open {path}" in message and ".bak" in message
+    assert "not changed" in message
+    assert path.read_bytes() == before
+    assert main(["stats", str(path)]) != 0  # a reading command says the same and writes nothing
+    assert path.read_bytes() == before
+    # the named path works: a writable open upgrades it and keeps the old version beside it
+    with Project.open(path) as project:
+        assert project.article(1).text == "Old text"
+    assert [p.name for p in tmp_path.glob("old.db.v*.bak")]
+    with Project.open(path, readonly=True) as project:
+        assert project.count_articles() == 1
+
+
+def test_older_schema_on_read_only_file_says_to_copy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "old.db"
+    before = _old_project(path)
+    path.chmod(stat.S_IRUSR)
+    import annotator.store.db as dbmod
+
+    monkeypatch.setattr(dbmod.os, "access", lambda p, mode: mode != os.W_OK)
+    with pytest.raises(ProjectError, match="the file is read-only; copy it") as err:
+        Project.open(path)
+    assert "annotator open" not in str(err.value)
+    assert path.read_bytes() == before
