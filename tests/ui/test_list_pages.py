@@ -115,3 +115,30 @@ def test_a_cancel_frees_a_reader_waiting_for_the_window(qtbot: Any, tmp_path: Pa
     task.cancel()
     runner.join(10)
     assert not runner.is_alive() and len(pages) == 1
+
+
+def test_the_next_page_waits_until_the_analyst_pauses(
+    qtbot: Any, tmp_path: Path, monkeypatch: Any
+) -> None:
+    monkeypatch.setattr(main_window, "LIST_PAGE", 3)
+    monkeypatch.setattr(main_window, "LIST_IDLE_MS", 60_000)
+    path = _many(tmp_path / "p.db", 10)
+    w = main_window.MainWindow(path, annotator="alice", load_model=False)
+    qtbot.addWidget(w)
+    model = w.article_list.model
+    # the window's own page, then the reader's first; the next waits for a quiet minute
+    qtbot.waitUntil(lambda: model.rowCount() == 6)
+    qtbot.waitUntil(w._list_idle.isActive)
+    qtbot.wait(300)
+    assert model.rowCount() == 6
+    with Project.open(path) as p:
+        w.open_article(p.article_ids()[1])
+    w.accept_quote()
+    qtbot.wait(300)
+    assert w._list_idle.isActive() and model.rowCount() == 6  # work puts the reading off
+    w._list_idle.setInterval(0)  # the analyst pauses: the rest comes in
+    w._list_idle.start()
+    qtbot.waitUntil(lambda: model.rowCount() == 10 and w._list_task is None)
+    with Project.open(path) as p:
+        assert model.totals() == queries.totals(p, "alice")
+    w.close()
