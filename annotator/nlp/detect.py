@@ -39,7 +39,33 @@ def detector_version(nlp: Language | None = None) -> str:
     component = nlp.get_pipe(FACTORY)
     if not isinstance(component, LearnedQuotes) or not component.model_hash:
         return DETECTOR_VERSION
-    return f"{DETECTOR_VERSION} + {component.model_name or 'model'}@{component.model_hash[:8]}"
+    return _with_model(component.model_name, component.model_hash)
+
+
+def _with_model(model_name: str, model_hash: str) -> str:
+    return f"{DETECTOR_VERSION} + {model_name or 'model'}@{model_hash[:8]}"
+
+
+def model_detector_version(model: str | None) -> str:
+    """The version string :func:`detector_version` gives once ``model`` is loaded, read
+    from the model folder's files without loading spaCy (``annotator detect --scheduler``
+    records it in its manifest before any worker has loaded the model).
+
+    ``model`` is what ``--model`` takes: None, ``"rules-only"`` or an installed package
+    name give :data:`DETECTOR_VERSION`; the path of a trained model folder gives the
+    rules' version followed by the model's name and hash. A folder whose trained part
+    cannot be read gives :data:`DETECTOR_VERSION` (loading it reports the problem).
+    """
+    from pathlib import Path
+
+    from annotator.nlp.learned import model_identity
+
+    if not model:
+        return DETECTOR_VERSION
+    found = model_identity(Path(model) / FACTORY)
+    if found is None:
+        return DETECTOR_VERSION
+    return _with_model(*found)
 
 
 #: ``on_error(position, message)``: text number ``position`` (0-based, in input order) was

@@ -259,10 +259,29 @@ def _family_quote(idx: DocIndex, verb: Token) -> QuoteRecord | None:
             (c.right_edge.i for c in verb.children if c.i > comp.i), default=comp.right_edge.i
         )
         right = min(max(comp.right_edge.i, last), hi)
+    elif rule in _OBJECT_RULES:
+        # "slammed the plan as reckless": the description is part of the content
+        last = max(
+            (c.right_edge.i for c in verb.children if c.i > comp.i and _describes(c)),
+            default=comp.right_edge.i,
+        )
+        right = min(max(comp.right_edge.i, last), hi)
     else:
         right = min(comp.right_edge.i, hi)
     left = max(comp.left_edge.i if left_of is None else left_of, lo)
     return _object_record(idx, verb, left, right, _NOT_SOURCES, rule)
+
+
+#: Rules whose object may be followed by what the speaker says it is ("slammed the plan as
+#: reckless", "called the deal a disaster"), part of the content in PolNeAR.
+_OBJECT_RULES = frozenset({"indirect_position_object", "indirect_support_object"})
+
+
+def _describes(child: Token) -> bool:
+    """Is ``child`` (a dependent of the verb after its object) the speaker's description
+    of the object: ``as`` + phrase, an object predicate or an adjective complement? Time and
+    place (``on Tuesday``, ``at the depot``) are not: where, not what."""
+    return (child.dep_ == "prep" and child.lower_ == "as") or child.dep_ in ("oprd", "acomp")
 
 
 #: Verbs whose object is a topic talked over, not a position held ("to discuss the

@@ -351,7 +351,7 @@ def detect_on_cluster(
     Returns the report; failed partitions are listed in it (the shards of the others are
     written). Raises ClusterError when the run cannot start.
     """
-    from annotator.nlp.detect import DETECTOR_VERSION
+    from annotator.nlp.detect import model_detector_version
 
     if partition_size < 1:
         raise ClusterError("--partition-size must be at least 1")
@@ -361,7 +361,8 @@ def detect_on_cluster(
     inputs = scan_inputs(paths, say, skip=out)
     n_articles = sum(i.articles for i in inputs)
     manifest = Manifest(
-        detector_version=DETECTOR_VERSION,
+        # a trained model's name and hash too, as the workers will report them
+        detector_version=model_detector_version(model),
         model_requested=model,
         partition_size=partition_size,
         inputs=inputs,
@@ -465,6 +466,11 @@ def _store(
         return (
             f"{where}: worker {result.worker} ran {result.model!r} but this run uses "
             f"{manifest.model_loaded!r}; install the same model on every worker"
+        )
+    if result.detector_version != manifest.detector_version:
+        return (
+            f"{where}: worker {result.worker} ran the detector {result.detector_version!r} but "
+            f"this run records {manifest.detector_version!r}; give every worker the same model"
         )
     rows = [article_to_json(a, q) for a, q in zip(articles, result.quotes, strict=True)]
     path = write_shard(out, part, rows)

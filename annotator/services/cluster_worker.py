@@ -40,6 +40,7 @@ class DetectorPlugin(WorkerPlugin):
     def _reset(self) -> None:
         self.nlp: Any = None
         self.model_name = ""
+        self.detector_version = ""
         self.problem = ""
         self.lock = threading.Lock()
 
@@ -54,12 +55,14 @@ class DetectorPlugin(WorkerPlugin):
 
     def setup(self, worker: Any) -> None:
         global _LOADS
+        from annotator.nlp.detect import detector_version
         from annotator.nlp.pipeline import RULES_ONLY, load_pipeline
 
         self.nlp, info = load_pipeline(self.model)
         _LOADS += 1
         version = "" if info.rules_only else str(self.nlp.meta.get("version", ""))
         self.model_name = f"{info.name} {version}".strip()
+        self.detector_version = detector_version(self.nlp)
         if self.model and info.name != self.model and self.model != RULES_ONLY:
             self.problem = (
                 f"worker {worker.address} (host {os.uname().nodename}) cannot load the model "
@@ -75,6 +78,7 @@ class PartitionResult:
     model: str
     worker: str
     pipeline_loads: int  # pipelines loaded by that worker process so far (1 when loaded once)
+    detector_version: str = ""  # :func:`annotator.nlp.detect.detector_version` of its pipeline
 
 
 class WorkerSetupError(RuntimeError):
@@ -97,4 +101,6 @@ def detect_partition(texts: list[str]) -> PartitionResult:
     # a worker started with several threads shares one pipeline: one partition at a time
     with plugin.lock:
         quotes = list(detect_texts(plugin.nlp, texts, batch_size=plugin.batch_size))
-    return PartitionResult(quotes, plugin.model_name, str(worker.address), _LOADS)
+    return PartitionResult(
+        quotes, plugin.model_name, str(worker.address), _LOADS, plugin.detector_version
+    )

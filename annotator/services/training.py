@@ -24,7 +24,9 @@ negative (``O``): the tokens of rejected suggestions among them.
 Training is a series of rounds ("epochs") of L-BFGS over the whole training part, each
 with more iterations than the last (:data:`ROUNDS`), each scored on the dev part with the
 full detector (rules + learned fragments, the product's own overlap rule) by
-:mod:`annotator.core.scoring`, at each confidence floor of :data:`THRESHOLDS`. The best
+:mod:`annotator.core.scoring`, at each confidence floor of :data:`THRESHOLDS` on the
+fragments' confidence as calibrated on that dev part (:class:`annotator.nlp.learned.
+Calibration`, fitted on the fragments that overlap no rule quote). The best
 round and floor so far (by :func:`_objective`: the mean of the all-attribution lenient
 and strict F1 and the direct lenient F1) are written to ``out_dir`` at once, atomically
 (a temporary folder beside it, then a rename), so a cancel, a Ctrl+C or a crash leaves
@@ -302,8 +304,9 @@ def _trainer_class() -> Any:
     return Trainer
 
 
-#: Confidence floors tried for the learned fragments on the dev part each round.
-THRESHOLDS: tuple[float, ...] = (0.0, 0.5, 0.7, 0.85)
+#: Confidence floors tried for the learned fragments on the dev part each round (on the
+#: calibrated confidence, :class:`annotator.nlp.learned.Calibration`).
+THRESHOLDS: tuple[float, ...] = (0.0, 0.5, 0.6, 0.7, 0.8, 0.9)
 
 
 def _objective(figures: dict[str, float]) -> float:
@@ -312,24 +315,40 @@ def _objective(figures: dict[str, float]) -> float:
     return (figures["all_lenient_f1"] + figures["all_strict_f1"] + figures["direct_lenient_f1"]) / 3
 
 
+def _charset(spans: Sequence[tuple[int, int]]) -> set[int]:
+    return {i for a, b in spans for i in range(a, b)}
+
+
 def _dev_figures(
     tagger: Any, dev_docs: Sequence[Any], dev: Sequence[_Article], marks_inside: bool
-) -> dict[str, float]:
+) -> tuple[dict[str, float], Any]:
     """The dev figures of the full detector (rules + learned fragments) at the best
-    confidence floor of :data:`THRESHOLDS`, that floor as ``min_confidence``."""
-    from annotator.nlp.learned import tag_doc, token_features
+    confidence floor of :data:`THRESHOLDS` (that floor as ``min_confidence``), and the
+    :class:`~annotator.nlp.learned.Calibration` fitted on the dev fragments that become
+    quotes of their own (those overlapping no rule quote), which the floors apply to."""
+    from annotator.nlp.learned import Calibration, fragment_cues, tag_doc, token_features
     from annotator.nlp.quotes import extract_quotes
 
     gold: list[ScoredArticle] = []
-    tagged: list[list[tuple[int, int, float]]] = []
+    tagged: list[list[tuple[int, int, float, int]]] = []
+    samples: list[tuple[float, int, bool]] = []
     for art, doc in zip(dev, dev_docs, strict=True):
         spans, conf, _ = tag_doc(tagger, doc, token_features(doc))
-        tagged.append(
-            [
-                (doc[a].idx, doc[b - 1].idx + len(doc[b - 1].text), c)
-                for (a, b), c in zip(spans, conf)
-            ]
-        )
+        cued = fragment_cues(doc, spans)
+        frags = [
+            (doc[a].idx, doc[b - 1].idx + len(doc[b - 1].text), c, q)
+            for (a, b), c, q in zip(spans, conf, cued, strict=True)
+        ]
+        tagged.append(frags)
+        if frags:
+            ruled = _charset(
+                [s for r in extract_quotes(doc, marks_inside=marks_inside) for s in r.content]
+            )
+            accepted = _charset(art.content)
+            for a, b, c, q in frags:
+                here = set(range(a, b))
+                if not here & ruled:
+                    samples.append((c, q, bool(here & accepted)))
         gold.append(
             ScoredArticle(
                 str(art.ident),
@@ -342,13 +361,14 @@ def _dev_figures(
                 ),
             )
         )
+    calibration = Calibration.fit(samples)
     # with no direct quote held out, the direct F1 is 0 by definition: say n/a instead
     direct_gold = float(sum(q.direct for a in gold for q in a.quotes))
     best: dict[str, float] | None = None
     for floor in THRESHOLDS:
         pred: dict[str, list[ScoredQuote]] = {}
         for art, doc, frags in zip(dev, dev_docs, tagged, strict=True):
-            learned = [f for f in frags if f[2] >= floor]
+            learned = [(a, b, p) for a, b, c, q in frags if (p := calibration.apply(c, q)) >= floor]
             records = extract_quotes(doc, marks_inside=marks_inside, learned=learned)
             pred[str(art.ident)] = [
                 ScoredQuote(
@@ -370,7 +390,7 @@ def _dev_figures(
         if best is None or figures["objective"] > best["objective"]:
             best = figures
     assert best is not None
-    return best
+    return best, calibration
 
 
 def _better(a: dict[str, float], b: dict[str, float] | None) -> bool:
@@ -520,7 +540,7 @@ def train_parsed(
             crf = with_model.read_bytes()
             tagger = pycrfsuite.Tagger()
             tagger.open_inmemory(crf)
-            figures = _dev_figures(tagger, dev_docs, dev, marks_inside)
+            figures, calibration = _dev_figures(tagger, dev_docs, dev, marks_inside)
             epochs = epoch
             is_best = _better(figures, best)
             if is_best:
@@ -534,6 +554,7 @@ def train_parsed(
                     "iterations": iterations,
                     "best_dev": figures,
                     "min_confidence": figures["min_confidence"],
+                    "calibration": calibration.to_json(),
                     "annotators": list(options.annotators),
                     "gold": options.gold,
                 }

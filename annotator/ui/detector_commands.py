@@ -4,6 +4,7 @@ undecided articles, go to the next most useful article; the detector in the stat
 from __future__ import annotations
 
 import datetime as _dt
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QThreadPool
@@ -160,7 +161,13 @@ class DetectorCommands(WindowCommands):
             names.append(m.name)
             entries.append((m.name, m.name, f"Rules plus the model in {m.path}"))
         if choice is not None and choice not in names:
-            entries.append((choice, f"{choice} (missing)", "Not in this computer's models folder"))
+            path = self.trainer.model_path(choice)
+            if path is not None:  # a model trained outside the models folder
+                entries.append((choice, path.name, f"Rules plus the model in {path}"))
+            else:
+                entries.append(
+                    (choice, f"{choice} (missing)", "Not in this computer's models folder")
+                )
         for name, text, tip in entries:
             act = QAction(text.replace("&", "&&"), menu)
             act.setCheckable(True)
@@ -247,6 +254,8 @@ class DetectorCommands(WindowCommands):
             f"{self.project_path.stem}-{stamp}",
             taken,
             self,
+            folder=mod.default_models_dir(),
+            taken_in=lambda folder: [m.name for m in mod.list_trained_models(folder)],
         )
         if not dlg.exec():
             return
@@ -254,24 +263,31 @@ class DetectorCommands(WindowCommands):
         options = self.trainer.options(
             annotators=dlg.annotators(), gold=dlg.gold(), dev_fraction=dlg.dev_fraction()
         )
-        self.start_training(name, options)
+        self.start_training(name, options, dlg.folder())
 
-    def start_training(self, name: str, options: Any) -> TrainProgressDialog | None:
-        """Train ``options`` into the models folder as ``name``; show the progress dialog."""
+    def start_training(
+        self, name: str, options: Any, folder: Path | None = None
+    ) -> TrainProgressDialog | None:
+        """Train ``options`` into ``folder`` (default: the user's models folder) as ``name``;
+        show the progress dialog. A model outside the models folder is chosen as the
+        project's detector by its folder's path (see :meth:`TrainingController.model_path`)."""
         mod = training_module()
         if mod is None:
             return None
+        home = mod.default_models_dir()
+        out_dir = (folder or home) / name
+        choice = name if out_dir.parent.resolve() == home.resolve() else str(out_dir.resolve())
         rounds = getattr(options, "rounds", None)
         prog = TrainProgressDialog(name, len(rounds) if rounds else None, self)
         prog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         tr = self.trainer
         prog.cancel_requested.connect(tr.cancel_training)
-        prog.use_model.connect(self.choose_detector)
+        prog.use_model.connect(lambda _name, c=choice: self.choose_detector(c))
         tr.epoch.connect(prog.show_epoch)
         tr.trained.connect(prog.show_result)
         tr.train_failed.connect(prog.show_failure)
         prog.destroyed.connect(lambda _o=None: self._forget_train_dialog())
-        if not tr.train(mod.default_models_dir() / name, options):
+        if not tr.train(out_dir, options):
             prog.close()
             return None
         self.train_dialog = prog

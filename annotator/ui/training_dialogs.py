@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -11,7 +13,9 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
+    QFileDialog,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QListView,
@@ -39,8 +43,25 @@ def model_name_problem(name: str, taken: Sequence[str]) -> str:
     return ""
 
 
+def folder_problem(folder: Path) -> str:
+    """Why a new model cannot be written in ``folder`` ("" when it can)."""
+    if not folder.is_dir():
+        return f"The folder {folder} does not exist."
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return f"The folder {folder} cannot be written to."
+    return ""
+
+
 class TrainDialog(QDialog):
-    """Choose whose quotes to learn from, the dev share and the model's name."""
+    """Choose whose quotes to learn from, the dev share, the model's name and the folder it
+    goes in.
+
+    ``taken``: the model names already in ``folder`` (the user's models folder when None:
+    :func:`annotator.services.training.default_models_dir`); ``taken_in(folder)``: the
+    model names in another folder the analyst picks (None: no names are known there).
+    Only models in the user's models folder are listed in Detector > Detector in use by
+    name; one trained elsewhere is chosen by its folder.
+    """
 
     def __init__(
         self,
@@ -49,11 +70,21 @@ class TrainDialog(QDialog):
         default_name: str,
         taken: Sequence[str],
         parent: QWidget | None = None,
+        *,
+        folder: Path | None = None,
+        taken_in: Callable[[Path], Sequence[str]] | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Train the detector on this project")
         self.setMinimumWidth(480)
         self.taken = list(taken)
+        self._default_taken = list(taken)
+        self._taken_in = taken_in
+        if folder is None:
+            from annotator.services.training import default_models_dir
+
+            folder = default_models_dir()
+        self.default_folder = Path(folder)
         lay = QVBoxLayout(self)
         intro = QLabel(
             "The detector learns from the accepted quotes (rejected suggestions teach it what "
@@ -89,6 +120,18 @@ class TrainDialog(QDialog):
         self.name = QLineEdit(default_name)
         self.name.setObjectName("modelName")
         form.addRow("Model name", self.name)
+        place = QHBoxLayout()
+        self.folder_edit = QLineEdit(str(self.default_folder))
+        self.folder_edit.setObjectName("modelFolder")
+        self.folder_edit.setToolTip(
+            "The model is written in a new folder of this name inside this folder"
+        )
+        self.folder_button = QPushButton("Choose…")
+        self.folder_button.setObjectName("chooseModelFolder")
+        self.folder_button.clicked.connect(self.choose_folder)
+        place.addWidget(self.folder_edit, 1)
+        place.addWidget(self.folder_button)
+        form.addRow("Save in", place)
         lay.addLayout(form)
         self.problem = QLabel()
         self.problem.setStyleSheet("color: #a04000;")
@@ -102,6 +145,7 @@ class TrainDialog(QDialog):
         buttons.rejected.connect(self.reject)
         lay.addWidget(buttons)
         self.name.textChanged.connect(self._check)
+        self.folder_edit.textChanged.connect(lambda _t: self._folder_changed())
         self.who.itemChanged.connect(lambda _i: self._check())
         self.from_gold.toggled.connect(lambda _on: self._check())
         self._check()
@@ -122,9 +166,38 @@ class TrainDialog(QDialog):
     def model_name(self) -> str:
         return self.name.text().strip()
 
+    def folder(self) -> Path:
+        """The folder the model's folder goes in (the user's models folder by default)."""
+        return Path(self.folder_edit.text().strip()).expanduser()
+
+    def model_dir(self) -> Path:
+        """Where the model will be written: :meth:`folder` / :meth:`model_name`."""
+        return self.folder() / self.model_name()
+
+    def choose_folder(self) -> None:
+        """Pick the folder with the system's folder dialog, starting at the current one."""
+        start = self.folder() if self.folder().is_dir() else self.default_folder
+        path = QFileDialog.getExistingDirectory(self, "Folder for the trained model", str(start))
+        if path:
+            self.folder_edit.setText(path)
+
+    def _folder_changed(self) -> None:
+        folder = self.folder()
+        if folder == self.default_folder:
+            self.taken = list(self._default_taken)
+        elif self._taken_in is not None and folder.is_dir():
+            self.taken = list(self._taken_in(folder))
+        else:
+            self.taken = []
+        self._check()
+
     def _check(self) -> None:
-        problem = model_name_problem(self.name.text(), self.taken)
+        problem = folder_problem(self.folder())
+        if not problem:
+            problem = model_name_problem(self.name.text(), self.taken)
         blocking = bool(problem) and not problem.endswith("replaced.")
+        if not blocking and self.model_dir().exists() and self.model_name() not in self.taken:
+            problem, blocking = f"{self.model_dir()} exists and is not a trained model.", True
         if not problem and not self.gold() and not self.annotators():
             problem, blocking = "Tick at least one annotator, or choose the gold quotes.", True
         self.problem.setText(problem)

@@ -3,16 +3,26 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 import spacy
+from spacy.tokens import Doc
 
 from annotator.nlp.detect import DETECTOR_VERSION, detect_texts, detector_version
 from annotator.nlp.docindex import DocIndex, QuoteRecord
 from annotator.nlp.learned import (
+    CALIBRATION_EDGES,
+    CALIBRATION_PRIOR,
+    NO_CUE,
+    OTHER_VERB,
+    REPORTING_CUE,
+    Calibration,
     article_uncertainty,
+    fragment_cues,
     merge_learned,
+    tag_doc,
     token_features,
     token_labels,
 )
@@ -42,6 +52,28 @@ def test_the_detector_version_names_the_model(tiny_model: Path) -> None:
     assert len(digest) == 8 and int(digest, 16) >= 0
     assert detector_version(rules_only_pipeline()) == DETECTOR_VERSION
     assert detector_version(None) == DETECTOR_VERSION
+
+
+def test_the_version_of_a_model_folder_is_read_without_loading_it(
+    tiny_model: Path, tmp_path: Path
+) -> None:
+    from annotator.nlp.detect import model_detector_version
+
+    loaded = detector_version(spacy.load(tiny_model))
+    assert loaded != DETECTOR_VERSION
+    assert model_detector_version(str(tiny_model)) == loaded
+    # no model, the rules alone, a package name, a folder that is no trained model
+    for model in (None, "", "rules-only", "en_core_web_sm", str(tmp_path)):
+        assert model_detector_version(model) == DETECTOR_VERSION
+    # an untrained component (empty CRF) and an unreadable one are the rules'
+    broken = tmp_path / "broken" / "annotator_learned_quotes"
+    broken.mkdir(parents=True)
+    (broken / "model.crfsuite").write_bytes(b"")
+    (broken / "learned.json").write_text("{}", encoding="utf-8")
+    assert model_detector_version(str(tmp_path / "broken")) == DETECTOR_VERSION
+    (broken / "learned.json").write_text("{not json", encoding="utf-8")
+    (broken / "model.crfsuite").write_bytes(b"x")
+    assert model_detector_version(str(tmp_path / "broken")) == DETECTOR_VERSION
 
 
 def test_uncertainty_is_on_the_doc(tiny_model: Path) -> None:
@@ -180,3 +212,132 @@ def test_with_the_english_parse_the_speaker_comes_from_the_cue(tmp_path: Path) -
     quote = found[("the canal will dry up by August",)]
     assert quote.speaker_text == "Councillor Maya Brandt"
     assert quote.speaker_name == "Maya Brandt"
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "marked", "rule"),
+    [
+        (
+            "The senator backed the cause of “fair pay for all” in her speech.",
+            "the cause of “fair pay for all”",
+            "fair pay for all",
+            "direct_scare",
+        ),
+        (
+            "Critics said the film ‘Lost Harbour’ was a waste of public money.",
+            "the film ‘Lost Harbour’ was a waste of public money",
+            "Lost Harbour",
+            "direct_title",
+        ),
+        (
+            "Reports call the deal a “workplace” and a “budget” issue for the town.",
+            "the deal a “workplace” and a “budget” issue",
+            "workplace",
+            "direct_scare",
+        ),
+    ],
+)
+def test_a_trained_fragment_around_a_scare_quote_or_title_replaces_it(
+    text: str, phrase: str, marked: str, rule: str
+) -> None:
+    idx = _idx(text)
+    weak = []
+    for word in ("fair pay for all", "Lost Harbour", "workplace", "budget"):
+        if word in text:
+            a = text.index(word)
+            weak.append(QuoteRecord(((a, a + len(word)),), None, None, "direct", 0.2, rule=rule))
+    a = text.index(phrase)
+    (out,) = merge_learned(idx, [(a, a + len(phrase), 0.8)], weak)
+    assert _texts(text, [out]) == [[phrase]]
+    assert (out.kind, out.rule, out.confidence) == ("mixed", "learned", 0.8)
+    assert marked in text[out.start : out.end]
+
+
+def test_a_trained_fragment_around_a_framed_quote_changes_nothing() -> None:
+    text = "The coach said the game was “a disgrace to the league” on Sunday."
+    idx = _idx(text)
+    a = text.index("a disgrace")
+    framed = QuoteRecord(((a, a + 26),), (0, 9), (10, 14), "direct", 0.9, rule="direct_framed")
+    scare = replace(framed, rule="direct_scare", confidence=0.2)
+    b = text.index("the game")
+    frag = (b, text.index(" on Sunday"), 0.8)
+    assert merge_learned(idx, [frag], [framed]) == [framed]
+    # a scare quote only partly inside the fragment stays as it is too
+    assert merge_learned(idx, [(b, a + 5, 0.8)], [scare]) == [scare]
+
+
+def _parsed(words: list[str], heads: list[int], deps: list[str], pos: list[str]) -> Doc:
+    """A Doc with a hand-written parse (lemmas: the lower-cased words, a final "ed" off)."""
+    vocab = rules_only_pipeline().vocab
+    return Doc(
+        vocab,
+        words=words,
+        heads=heads,
+        deps=deps,
+        pos=pos,
+        lemmas=[w.lower().removesuffix("ed") for w in words],
+        sent_starts=[True] + [False] * (len(words) - 1),
+    )
+
+
+def test_fragment_cues_say_what_governs_a_fragment() -> None:
+    # "Mayors warned prices rise" / "Mayors painted houses red" / "Prices rise"
+    said = _parsed(
+        ["Mayors", "warned", "prices", "rise"],  # lemma "warn"
+        [1, 1, 3, 1],
+        ["nsubj", "ROOT", "nsubj", "ccomp"],
+        ["NOUN", "VERB", "NOUN", "VERB"],
+    )
+    painted = _parsed(
+        ["Mayors", "painted", "houses", "red"],  # lemma "paint"
+        [1, 1, 1, 1],
+        ["nsubj", "ROOT", "dobj", "oprd"],
+        ["NOUN", "VERB", "NOUN", "ADJ"],
+    )
+    alone = _parsed(["Prices", "rise"], [1, 1], ["nsubj", "ROOT"], ["NOUN", "VERB"])
+    assert fragment_cues(said, [(2, 4)]) == [REPORTING_CUE]
+    assert fragment_cues(painted, [(2, 4)]) == [OTHER_VERB]
+    assert fragment_cues(alone, [(0, 2)]) == [NO_CUE]
+    assert fragment_cues(said, []) == []
+    # without a parse nothing is known to govern a fragment
+    flat = rules_only_pipeline()("Mayors warned prices rise")
+    assert fragment_cues(flat, [(2, 4), (0, 1)]) == [NO_CUE, NO_CUE]
+
+
+def test_calibration_bins_by_confidence_and_cue() -> None:
+    # under a reporting verb always right, under nothing always wrong, same raw figure
+    samples = [(0.8, REPORTING_CUE, True)] * 15 + [(0.8, NO_CUE, False)] * 15
+    cal = Calibration.fit(samples)
+    w = CALIBRATION_PRIOR
+    assert cal.apply(0.8, REPORTING_CUE) == pytest.approx((15 + w * 0.8) / (15 + w))
+    assert cal.apply(0.8, NO_CUE) == pytest.approx(w * 0.8 / (15 + w))
+    assert cal.apply(0.8, REPORTING_CUE) > 0.9 > 0.3 > cal.apply(0.8, NO_CUE)
+    # a bin with no dev fragment keeps the raw figure; so does no calibration at all
+    assert cal.apply(0.55, OTHER_VERB) == 0.55
+    assert Calibration().apply_all([0.3, 0.95], [NO_CUE, REPORTING_CUE]) == [0.3, 0.95]
+    # stored and read back; other bin edges or junk read as no calibration
+    again = Calibration.from_json(json.loads(json.dumps(cal.to_json())))
+    assert again.cells == cal.cells
+    for junk in (None, [], {"edges": [0.1], "cells": cal.cells}, {"edges": [0.6, 0.75, 0.9]}):
+        assert Calibration.from_json(junk).cells == Calibration().cells
+
+
+def test_training_stores_the_calibration_and_the_model_applies_it(tiny_model: Path) -> None:
+    meta = json.loads((tiny_model / "annotator_learned_quotes" / "learned.json").read_text())
+    stored = meta["info"]["calibration"]
+    assert stored["edges"] == list(CALIBRATION_EDGES)
+    nlp = spacy.load(tiny_model)
+    component = nlp.get_pipe("annotator_learned_quotes")
+    assert component.calibration.cells == Calibration.from_json(stored).cells
+    # the confidence written on the doc is the calibrated one: a table of known values
+    component.calibration = Calibration([0.11 * (k + 1) for k in range(3 * 4)])
+    component.min_confidence = 0.0
+    doc = nlp(HELD_OUT)
+    spans, raw, _ = tag_doc(component._tagger, doc, token_features(doc))
+    assert spans
+    expected = [component.calibration.apply(r, c) for r, c in zip(raw, fragment_cues(doc, spans))]
+    assert list(doc.spans["learned"].attrs["confidence"]) == pytest.approx(expected)
+    assert all(any(abs(e - 0.11 * (k + 1)) < 1e-9 for k in range(12)) for e in expected)
+    # a floor above every calibrated value leaves nothing
+    component.min_confidence = 2.0
+    assert list(nlp(HELD_OUT).spans["learned"]) == []

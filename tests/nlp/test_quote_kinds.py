@@ -12,6 +12,7 @@ import pytest
 import spacy
 from spacy.language import Language
 
+from annotator.nlp.confidence import CONFIDENCE
 from annotator.nlp.detect import detect_texts
 from annotator.nlp.pipeline import rules_only_pipeline
 from annotator.nlp.quotes import extract_quotes
@@ -256,66 +257,66 @@ def test_mixed_quote_keeps_its_inner_marks_either_way(en_nlp: Language) -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "words", "who", "rule_conf"),
+    ("text", "words", "who", "rule"),
     [
         (
             "Senator Ruth Alvarez dismissed the audit of the harbour accounts on Tuesday.",
             "the audit of the harbour accounts",
             "Senator Ruth Alvarez",
-            0.75,
+            "indirect_position_object",
         ),
         (
             "The union slammed the new shift rota at the depot.",
             "the new shift rota",  # "at the depot" hangs on the verb: where, not what
             "The union",
-            0.75,
+            "indirect_position_object",
         ),
         (
             "Mayor Ines Lobo announced a freeze on parking fees in the old town.",
             "a freeze on parking fees in the old town",
             "Mayor Ines Lobo",
-            0.75,
+            "indirect_position_object",
         ),
         (
             "The landlords threatened to sue the council over the new rent cap.",
             "to sue the council over the new rent cap",
             "The landlords",
-            0.7,
+            "indirect_intention",
         ),
         (
             "Opposition leader Tom Reed called for an inquiry into the contracts.",
             "an inquiry into the contracts",
             "Opposition leader Tom Reed",
-            0.75,
+            "indirect_call_for",
         ),
         (
             "Campaigners called on the minister to publish the report before the vote.",
             "the minister to publish the report before the vote",
             "Campaigners",
-            0.75,
+            "indirect_call_for",
         ),
         (
             "Councillor Amy Hart opposes the new bypass around the village.",
             "the new bypass around the village",
             "Councillor Amy Hart",
-            0.45,
+            "indirect_support_object",
         ),
         (
             "The mayor wants to close the old bridge next year.",
             "to close the old bridge next year",
             "The mayor",
-            0.45,
+            "indirect_wish",
         ),
     ],
 )
 def test_position_intention_and_call_for_verbs(
-    detect: Detect, text: str, words: str, who: str, rule_conf: float
+    detect: Detect, text: str, words: str, who: str, rule: str
 ) -> None:
     (q,) = detect(text)
     assert q.kind == "indirect"
     assert content(text, q) == [words]
     assert speaker(text, q) == who
-    assert q.confidence == rule_conf
+    assert q.confidence == CONFIDENCE[rule]
 
 
 @pytest.mark.parametrize(

@@ -472,3 +472,66 @@ def test_a_model_missing_on_the_workers_fails_every_partition_clearly(
     assert not list(out.glob("part-*"))
     manifest = read_manifest(out)
     assert manifest is not None and not manifest.complete and manifest.shards == []
+
+
+@pytest.mark.slow
+@pytest.mark.cluster
+def test_a_trained_model_is_recorded_as_the_detector_of_the_run_and_its_suggestions(
+    cluster: str, tmp_path: Path, tiny_model: Path
+) -> None:
+    from annotator.nlp.detect import detector_version
+    from annotator.nlp.pipeline import load_pipeline
+
+    nlp, _ = load_pipeline(str(tiny_model), strict=True)
+    version = detector_version(nlp)
+    assert version.startswith(DETECTOR_VERSION + " + tiny@")
+    inputs = _write_inputs(tmp_path / "in")
+    out = tmp_path / "out"
+    report = detect_on_cluster(
+        inputs, out, Scheduler(address=cluster), partition_size=5, model=str(tiny_model)
+    )
+    assert report.failed == []
+    assert report.manifest.detector_version == version
+    manifest = read_manifest(out)
+    assert manifest is not None and manifest.complete and manifest.detector_version == version
+    rows = _shard_rows(out)
+    articles = _read_inputs(inputs)
+    expected = [[q.to_json() for q in qs] for qs in detect_texts(nlp, [a.text for a in articles])]
+    assert [[q.to_json() for q in a.quotes] for a in rows] == expected
+    with Project.open(tmp_path / "p.db") as project:
+        import_paths(project, [out])
+        arts = list(project.iter_articles())
+        versions = {s.detector_version for art in arts for s in project.suggestions(art.id)}
+        assert versions == {version}
+        assert project.articles_without_suggestions(version) == []
+        assert len(project.articles_without_suggestions(DETECTOR_VERSION)) == len(articles)
+
+
+def _other_detector(texts: list[str]) -> PartitionResult:
+    """A worker whose pipeline is another detector than the one the run records."""
+    result = detect_partition(texts)
+    return PartitionResult(
+        result.quotes, result.model, result.worker, result.pipeline_loads, "something else 9"
+    )
+
+
+@pytest.mark.slow
+@pytest.mark.cluster
+def test_a_worker_running_another_detector_fails_its_partitions(
+    cluster: str, tmp_path: Path
+) -> None:
+    inputs = _write_inputs(tmp_path / "in")
+    out = tmp_path / "out"
+    report = detect_on_cluster(
+        inputs,
+        out,
+        Scheduler(address=cluster),
+        partition_size=7,
+        model="rules-only",
+        task=_other_detector,
+    )
+    assert len(report.failed) == 2
+    for line in report.failed:
+        assert "ran the detector 'something else 9'" in line
+        assert f"this run records {DETECTOR_VERSION!r}" in line
+    assert not list(out.glob("part-*"))

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from annotator.core.model import Article, Quote
 from annotator.nlp.pipeline import ModelInfo, rules_only_pipeline
@@ -200,7 +200,7 @@ def test_cancel_keeps_the_window_working(
         assert not (model / "meta.json").exists()
 
 
-def test_model_names_are_checked_in_the_dialog(qtbot: Any) -> None:
+def test_model_names_are_checked_in_the_dialog(qtbot: Any, models_home: Path) -> None:
     assert model_name_problem("", []) == "Give the model a name."
     assert "cannot hold" in model_name_problem("a/b", [])
     assert "cannot hold" in model_name_problem("..", [])
@@ -218,6 +218,92 @@ def test_model_names_are_checked_in_the_dialog(qtbot: Any) -> None:
     dlg.from_gold.setChecked(True)
     assert dlg.ok.isEnabled() and dlg.gold() and dlg.annotators() == ()
     assert dlg.dev_fraction() == 0.2
+
+
+def test_the_model_folder_is_picked_in_the_dialog(
+    qtbot: Any, tmp_path: Path, models_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    elsewhere = tmp_path / "my models"
+    (elsewhere / "old").mkdir(parents=True)
+    (elsewhere / "old" / "meta.json").write_text(
+        json.dumps({"quote_annotator": {"trained_at": "x"}}), encoding="utf-8"
+    )
+    (elsewhere / "notes").mkdir()
+    asked: list[str] = []
+
+    def pick(_parent: Any, _title: str, start: str) -> str:
+        asked.append(start)
+        return str(elsewhere)
+
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", pick)
+    dlg = TrainDialog(
+        ["alice"],
+        "alice",
+        "new",
+        [],
+        taken_in=lambda folder: [m.name for m in training.list_trained_models(folder)],
+    )
+    qtbot.addWidget(dlg)
+    # the user's models folder by default, and the picker opens there
+    assert dlg.folder() == models_home and dlg.model_dir() == models_home / "new"
+    qtbot.mouseClick(dlg.folder_button, Qt.MouseButton.LeftButton)
+    assert asked == [str(models_home)]
+    assert dlg.folder() == elsewhere and dlg.model_dir() == elsewhere / "new"
+    assert dlg.ok.isEnabled() and dlg.problem.text() == ""
+    # the names of that folder are checked: a model is replaced, anything else refused
+    dlg.name.setText("old")
+    assert dlg.ok.isEnabled() and "replaced" in dlg.problem.text()
+    dlg.name.setText("notes")
+    assert not dlg.ok.isEnabled() and "is not a trained model" in dlg.problem.text()
+    dlg.name.setText("new")
+    dlg.folder_edit.setText(str(tmp_path / "no such folder"))
+    assert not dlg.ok.isEnabled() and "does not exist" in dlg.problem.text()
+    # a second pick starts where the last one went
+    dlg.folder_edit.setText(str(elsewhere))
+    qtbot.mouseClick(dlg.folder_button, Qt.MouseButton.LeftButton)
+    assert asked[-1] == str(elsewhere) and dlg.ok.isEnabled()
+
+
+def test_a_model_trained_into_another_folder_is_used_from_there(
+    qtbot: Any, tmp_path: Path, models_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "p.db"
+    open_id = build(path)
+    elsewhere = tmp_path / "shared models"
+    elsewhere.mkdir()
+    w = open_window(qtbot, path)
+    w.detection.nlp = rules_only_pipeline()
+    w.detection.model_info = ModelInfo("rules-only", True, "")
+    w._base_pipeline_loaded()
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *_a: str(elsewhere))
+
+    def exec_(dlg: TrainDialog) -> int:
+        dlg.name.setText("team")
+        dlg.folder_button.click()
+        assert dlg.ok.isEnabled()
+        return 1
+
+    monkeypatch.setattr(TrainDialog, "exec", exec_)
+    with qtbot.waitSignal(w.trainer.trained, timeout=120000):
+        w.act_train.trigger()
+        prog = w.train_dialog
+        assert prog is not None
+    assert (elsewhere / "team" / "meta.json").is_file()
+    assert not (models_home / "team").exists()
+    qtbot.mouseClick(prog.use_button, Qt.MouseButton.LeftButton)
+    # chosen by its folder: named in the status bar and ticked in the menu
+    assert w.detector_label.text() == "Detector: team"
+    w.detector_menu.aboutToShow.emit()
+    assert [a.text() for a in w.detector_menu.actions() if a.isChecked()] == ["team"]
+    with Project.open(path) as p:
+        from annotator.services.project_settings import detector_choice
+
+        assert detector_choice(p) == str((elsewhere / "team").resolve())
+    monkeypatch.setattr(QMessageBox, "question", lambda *_a: QMessageBox.StandardButton.Ok)
+    with qtbot.waitSignal(w.trainer.redetected, timeout=120000):
+        w.act_redetect.trigger()
+    rows = [r for r in _rows(path, "suggestions") if r["article_id"] == open_id]
+    assert rows and all("+ team@" in r["detector_version"] for r in rows)
 
 
 def _rows_by(path: Path, sql: str) -> list[dict[str, Any]]:

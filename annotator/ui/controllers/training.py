@@ -53,6 +53,11 @@ def trained_models() -> list[ModelEntry]:
         return []
 
 
+def _is_path(choice: str) -> bool:
+    """True when a detector choice names a model by its folder's path, not by name."""
+    return Path(choice).is_absolute()
+
+
 class TrainSignals(QObject):
     """epoch(EpochReport), finished(TrainResult), failed(message)."""
 
@@ -187,8 +192,11 @@ class TrainingController(QObject):
     # -- the choice ---------------------------------------------------------------------------
 
     def label(self) -> str:
-        """The detector in use as the status bar names it."""
-        return f"Detector: {self.choice or RULES_LABEL}"
+        """The detector in use as the status bar names it (a model chosen by its folder's
+        path: the folder's name)."""
+        if self.choice is None:
+            return f"Detector: {RULES_LABEL}"
+        return f"Detector: {Path(self.choice).name if _is_path(self.choice) else self.choice}"
 
     def missing(self) -> bool:
         """True when the chosen trained model is no longer in the models folder."""
@@ -218,6 +226,13 @@ class TrainingController(QObject):
         return trained_models()
 
     def model_path(self, name: str) -> Path | None:
+        """The folder of the trained model ``name``: a model of the user's models folder by
+        name, or one trained elsewhere by its folder's absolute path; None when missing."""
+        if _is_path(name):
+            mod = training_module()
+            path = Path(name)
+            found = mod.model_info(path) if mod is not None else None
+            return path if found is not None else None
         for m in self.models():
             if m.name == name:
                 return m.path
