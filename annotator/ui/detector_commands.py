@@ -63,7 +63,7 @@ class DetectorCommands(WindowCommands):
             self.project,
             self.project_path,
             self.pool,
-            lambda: self._base_nlp if self._base_nlp is not None else det.nlp,
+            lambda: self._base_nlp if self._base_nlp is not None else det.base_pipeline(),
             self.readonly,
             self,
         )
@@ -118,6 +118,8 @@ class DetectorCommands(WindowCommands):
         if det.nlp is not None and self._base_nlp is None:
             self._base_nlp = det.nlp
             self.trainer.preload()
+        elif det.process is not None:
+            self.trainer.preload()  # a chosen trained model loads here, as before
 
     def _detect_new_with(self, nlp: Any, _name: object) -> None:
         """The chosen detector also detects the articles imported from now on."""

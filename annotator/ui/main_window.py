@@ -55,6 +55,10 @@ LIST_PAGE = 500
 #: Rows the window reads itself before it shows (a screenful and more); the pool reads the
 #: rest in pages of LIST_PAGE.
 FIRST_PAGE = 100
+#: Quiet time (ms) after the last change before the article list's next page is read.
+LIST_IDLE_MS = 40
+#: Delay before the first-name list is parsed in the pool (ms): after the window's start.
+WARM_UP_DELAY_MS = 3000
 #: How often the window looks for written but not yet checkpointed changes (ms).
 CHECKPOINT_POLL_MS = 250
 
@@ -101,6 +105,12 @@ class MainWindow(DetectorCommands):
         # the article list's pages are read here (one thread: pages arrive in order)
         self.list_pool = QThreadPool(self)
         self.list_pool.setMaxThreadCount(1)
+        # the list's next page is read when the window has had no change for LIST_IDLE_MS:
+        # the reader's ~25 ms a page (100,000 articles: 200 pages) never lands on a key
+        self._list_idle = QTimer(self)
+        self._list_idle.setSingleShot(True)
+        self._list_idle.setInterval(LIST_IDLE_MS)
+        self._list_idle.timeout.connect(self._next_list_page)
 
         name = annotator or str(self.settings.value(SETTINGS_ANNOTATOR, "") or "")
         if not name:
@@ -145,8 +155,11 @@ class MainWindow(DetectorCommands):
             QTimer.singleShot(0, self.detection.load_model)
         else:
             self.model_label.setText("Model: not loaded")
-        # the first new speaker's gender guess must not parse the name list on this thread
-        QThreadPool.globalInstance().start(warm_up_first_names)
+        # the first new speaker's gender guess must not parse the name list on this thread;
+        # parsed a little later, so its 0.75 s of Python does not slow the first paint
+        QTimer.singleShot(
+            WARM_UP_DELAY_MS, lambda: QThreadPool.globalInstance().start(warm_up_first_names)
+        )
 
     # -- construction ------------------------------------------------------------------------
 
@@ -345,6 +358,8 @@ class MainWindow(DetectorCommands):
         if generation != self._list_generation or self._closing:
             return  # the list was reloaded (or the window closed) since
         self.article_list.model.append_rows(rows)
+        if self._list_task is not None:
+            self._list_idle.start()  # the next page once the analyst pauses
         # rows this window changed while the page was on its way are read again
         for r in rows:
             if r.id in self._list_dirty:
@@ -353,6 +368,10 @@ class MainWindow(DetectorCommands):
         art = self.session.article
         if art is not None and rows and rows[0].id <= art.id <= rows[-1].id:
             self.article_list.show_current(art.id)
+
+    def _next_list_page(self) -> None:
+        if self._list_task is not None:
+            self._list_task.page_taken()
 
     def _pages_read(self, generation: object) -> None:
         if generation == self._list_generation and not self._closing:
@@ -392,6 +411,8 @@ class MainWindow(DetectorCommands):
         """Refresh the list rows, article view, quote panel and status bar from ``change``."""
         if self._closing:
             return
+        if self._list_idle.isActive():
+            self._list_idle.start()  # the analyst is at work: the list's next page waits
         if change.all_articles:
             self._load_article_list()
         elif change.counts_changed:

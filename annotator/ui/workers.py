@@ -35,15 +35,24 @@ class ListSignals(QObject):
     failed = Signal(str)
 
 
-def default_loader(model: str | None) -> Callable[[], tuple[Any, Any]]:
-    """A loader for ``model`` through the product's pipeline factory (imported lazily)."""
+class PipelineLoader:
+    """Loads ``model`` through the product's pipeline factory (imported lazily); calling it
+    gives (nlp, info). Unlike any other loader, what it loads can be loaded again by name
+    in a child process, so the window runs the pipeline there
+    (:class:`~annotator.ui.controllers.model_process.ModelProcess`)."""
 
-    def load() -> tuple[Any, Any]:
+    def __init__(self, model: str | None) -> None:
+        self.model = model
+
+    def __call__(self) -> tuple[Any, Any]:
         from annotator.nlp.pipeline import load_pipeline
 
-        return load_pipeline(model)
+        return load_pipeline(self.model)
 
-    return load
+
+def default_loader(model: str | None) -> Callable[[], tuple[Any, Any]]:
+    """A loader for ``model`` through the product's pipeline factory (imported lazily)."""
+    return PipelineLoader(model)
 
 
 class Task(QRunnable):
@@ -218,6 +227,17 @@ class ListPagesTask(Task):
         self.limit = limit
         self.generation = generation
         self.list_signals = self.signals = ListSignals()
+        self._taken = threading.Semaphore(0)
+
+    def page_taken(self) -> None:
+        """The window has shown the last page sent: the next one may be read. One page at a
+        time is in flight, so the GUI thread never has a queue of pages to append while
+        the analyst works (at 100,000 articles: 200 pages)."""
+        self._taken.release()
+
+    def cancel(self) -> None:
+        super().cancel()
+        self._taken.release()
 
     def work(self) -> object:
         from annotator.store import queries
@@ -226,6 +246,10 @@ class ListPagesTask(Task):
         after, read = self.after_id, 0
         with Project.open(self.path, create=False, readonly=True) as project:
             while not self.cancelled:
+                if read:
+                    self._taken.acquire()
+                    if self.cancelled:
+                        break
                 rows = queries.article_page(project, self.annotator, after, self.limit)
                 if not rows:
                     break

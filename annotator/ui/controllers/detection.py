@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -13,10 +14,38 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from annotator.core.wording import count_noun
 from annotator.services.names import entities_only, has_entities
 from annotator.store.project import Project
+from annotator.ui.controllers.model_process import ModelProcess
 from annotator.ui.screen import can_show_windows
-from annotator.ui.workers import DetectTask, ModelLoadTask
+from annotator.ui.workers import DetectTask, ModelLoadTask, PipelineLoader
 
 REPORT_TITLE = "Detection report"
+
+
+@dataclass(frozen=True)
+class LoadedModel:
+    """What the model process loaded (the fields of :class:`annotator.nlp.pipeline.ModelInfo`,
+    without importing that module: it imports spaCy, seconds of work on the GUI thread)."""
+
+    name: str
+    rules_only: bool
+    message: str
+
+
+class ProcessRun:
+    """A detection running in the model process, seen as a task: the ids it has stored so
+    far (chunk by chunk), the articles it skipped, whether it was cancelled."""
+
+    nlp: Any = None
+
+    def __init__(self, process: ModelProcess) -> None:
+        self.process = process
+        self.article_ids: list[int] = []
+        self.skipped: list[tuple[int, str, str]] = []
+        self.cancelled = False
+
+    def cancel(self) -> None:
+        self.cancelled = True
+        self.process.cancel()
 
 
 class DetectionController(QObject):
@@ -60,8 +89,13 @@ class DetectionController(QObject):
         self.readonly = readonly
         self.nlp: Any = None
         self.model_info: Any = None
-        self.task: DetectTask | None = None
+        self.task: DetectTask | ProcessRun | None = None
         self._loader = loader
+        #: The pipeline in a child process (with the product's loader): it detects and
+        #: finds names there, so spaCy never holds this process's interpreter lock.
+        self.process: ModelProcess | None = None
+        self._local_task: ModelLoadTask | None = None
+        self._local_nlp: Any = None
         self._model_task: ModelLoadTask | None = None
         self._seen = 0
         self._total = 0
@@ -75,10 +109,14 @@ class DetectionController(QObject):
     # -- the model ---------------------------------------------------------------------------
 
     def load_model(self) -> None:
-        """Load the pipeline in the pool; then detect new articles."""
-        if self._model_task is not None or self.closing:
+        """Load the pipeline (in a child process with the product's loader, else in the
+        pool); then detect new articles."""
+        if self._model_task is not None or self.process is not None or self.closing:
             return
         self.model_state.emit("Model: loading…", "")
+        if isinstance(self._loader, PipelineLoader):
+            self._start_process(self._loader.model or "")
+            return
         task = ModelLoadTask(self._loader)
         task.signals.finished.connect(self._model_loaded)
         task.signals.failed.connect(self._model_failed)
@@ -90,7 +128,13 @@ class DetectionController(QObject):
             return
         pair: tuple[Any, Any] = result  # type: ignore[assignment]
         self.nlp, self.model_info = pair
-        info = self.model_info
+        self._announce_model(self.model_info)
+        if not bool(getattr(self.model_info, "rules_only", False)) and has_entities(self.nlp):
+            self.names_parser.emit(entities_only(self.nlp))
+        self.can_detect.emit(not self.readonly)
+        self.start(auto=True)
+
+    def _announce_model(self, info: Any) -> None:
         rules = bool(getattr(info, "rules_only", False))
         message = str(getattr(info, "message", ""))
         name = getattr(info, "name", "model")
@@ -101,10 +145,62 @@ class DetectionController(QObject):
             note = message or "No trained English model is installed: rules-only mode"
             self.message.emit(note, 15000)
             print(f"annotator: {note}", file=sys.stderr)
-        elif has_entities(self.nlp):
-            self.names_parser.emit(entities_only(self.nlp))
+
+    def _start_process(self, model: str) -> None:
+        proc = self.process = ModelProcess(self.project_path, model, self)
+        proc.loaded.connect(self._process_loaded)
+        proc.failed.connect(self._process_failed)
+        proc.stored.connect(self._process_stored)
+        proc.progress.connect(self._progress)
+        proc.skipped.connect(self._process_skipped)
+        proc.detected.connect(self._finished)
+        proc.detect_failed.connect(self._failed)
+        proc.start()
+
+    def _process_loaded(self, info: dict[str, Any]) -> None:
+        if self.closing:
+            return
+        self.model_info = LoadedModel(
+            str(info.get("name", "")), bool(info.get("rules_only")), str(info.get("message", ""))
+        )
+        self._announce_model(self.model_info)
+        if not self.model_info.rules_only and info.get("entities") and self.process:
+            self.names_parser.emit(self.process)
         self.can_detect.emit(not self.readonly)
         self.start(auto=True)
+
+    def _process_failed(self, message: str) -> None:
+        if self.closing:
+            return
+        if self.task is not None and isinstance(self.task, ProcessRun):
+            self._failed(message)
+        if self.process is not None and not self.process.ready:
+            self.process = None
+            self._model_failed(message)
+
+    def _process_stored(self, ids: list[int]) -> None:
+        if isinstance(self.task, ProcessRun):
+            self.task.article_ids.extend(ids)
+
+    def _process_skipped(self, ident: int, title: str, reason: str) -> None:
+        if isinstance(self.task, ProcessRun):
+            self.task.skipped.append((ident, title, reason))
+
+    def base_pipeline(self) -> Any:
+        """The base pipeline in this process, for training (None while it loads: with the
+        model process it is loaded here only when first asked for)."""
+        if self.nlp is not None or self.process is None:
+            return self.nlp
+        if self._local_nlp is None and self._local_task is None and not self.closing:
+            task = self._local_task = ModelLoadTask(self._loader)
+            task.signals.finished.connect(self._local_loaded)
+            task.signals.failed.connect(lambda m: self.message.emit(m, 8000))
+            self.pool.start(task)
+        return self._local_nlp
+
+    def _local_loaded(self, result: object) -> None:
+        pair: tuple[Any, Any] = result  # type: ignore[assignment]
+        self._local_nlp = pair[0]
 
     def _model_failed(self, message: str) -> None:
         self.model_state.emit("Model: none", message)
@@ -119,7 +215,16 @@ class DetectionController(QObject):
         Which articles need it is asked by the task, in the pool: on a large project that
         query reads every article, and the window must not wait for it.
         """
-        if self.nlp is None or self.task is not None or self.closing or self.readonly:
+        if self.task is not None or self.closing or self.readonly:
+            return
+        if self.nlp is None:
+            if self.process is None or not self.process.ready:
+                return
+            self.task = ProcessRun(self.process)
+            self._seen = self._total = 0
+            self._auto = auto
+            self.can_detect.emit(False)
+            self.process.detect()
             return
         task = DetectTask(self.project_path, self.nlp)
         task.signals.progress.connect(self._progress)
@@ -160,7 +265,8 @@ class DetectionController(QObject):
         self.task = None
         self._total = 0
         self.running.emit(0)
-        self.can_detect.emit(self.nlp is not None and not self.readonly)
+        ready = self.nlp is not None or (self.process is not None and self.process.ready)
+        self.can_detect.emit(ready and not self.readonly)
 
     def _take_skipped(self) -> str:
         """Keep the running task's skipped articles; the sentence saying so, or ""."""
@@ -242,3 +348,5 @@ class DetectionController(QObject):
         self.closing = True
         if self.task is not None:
             self.task.cancel()
+        if self.process is not None:
+            self.process.stop()

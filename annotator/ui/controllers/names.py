@@ -8,6 +8,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QThreadPool, Signal
 
+from annotator.ui.controllers.model_process import ModelProcess
 from annotator.ui.workers import NamesTask
 
 #: Articles whose entity names are kept (a parse of a long article takes ~0.1-0.3 s).
@@ -31,14 +32,22 @@ class NamesController(QObject):
         super().__init__(parent)
         self.pool = pool
         self.parse: Callable[[str], Any] | None = None
-        self.task: NamesTask | None = None
+        #: The model process finding the names (instead of ``parse`` in the pool).
+        self.remote: ModelProcess | None = None
+        self.task: NamesTask | int | None = None  # an int: the article asked of ``remote``
         self.cache: OrderedDict[int, list[str]] = OrderedDict()
         self.closing = False
         self._wanted: tuple[int, str] | None = None
 
     def set_parser(self, parse: object) -> None:
-        """Parse with ``parse`` from now on (a callable text -> spaCy Doc)."""
-        self.parse = parse  # type: ignore[assignment]
+        """Parse with ``parse`` from now on (a callable text -> spaCy Doc), or ask a
+        :class:`ModelProcess` for the names."""
+        if isinstance(parse, ModelProcess):
+            self.remote = parse
+            parse.names.connect(lambda ident, names: self._found((ident, names)))
+            parse.failed.connect(self._failed)
+        else:
+            self.parse = parse  # type: ignore[assignment]
         if self._wanted is not None:
             self.request(*self._wanted)
 
@@ -52,10 +61,16 @@ class NamesController(QObject):
     def request(self, article_id: int, text: str) -> None:
         """The annotator is on this article: parse it unless cached or a parse is running."""
         self._wanted = (article_id, text)
-        if self.parse is None or self.task is not None or article_id in self.cache:
+        ready = self.parse is not None or self.remote is not None
+        if not ready or self.task is not None or article_id in self.cache:
             return
         if self.closing:
             return
+        if self.remote is not None:
+            self.task = article_id
+            self.remote.request_names(article_id, text)
+            return
+        assert self.parse is not None
         task = NamesTask(self.parse, article_id, text)
         task.signals.finished.connect(self._found)
         task.signals.failed.connect(self._failed)

@@ -1,0 +1,182 @@
+"""The spaCy pipeline in a process of its own, for the window (issue 16).
+
+The window must not load or run spaCy in its own process: loading a pipeline and parsing
+hold Python's global interpreter lock through long stretches of compiled code, and while
+they do the window's thread cannot run at all. Measured with a 20 ms heartbeat in the real
+window on a 1,000-article project: ``spacy.load`` in a pool thread stopped the window for up
+to 0.3 s at a time, detection in a pool thread for up to 0.6 s. So the window starts::
+
+    python -m annotator.services.model_process PROJECT.db MODEL
+
+``MODEL`` is what :func:`annotator.nlp.pipeline.load_pipeline` takes (a package name, a
+model folder, ``rules-only``), or ``""`` for the product's default order. The process runs
+at a lower CPU priority (the window comes first), reads commands on stdin and writes events
+on stdout, one JSON object per line:
+
+commands
+    ``{"detect": true}``: detect the articles the detector has not run on (in a thread;
+    one at a time); ``{"cancel": true}``: stop that detection after its chunk;
+    ``{"names": [article_id, text]}``: the PERSON/ORG names of a text. End of input ends
+    the process.
+events
+    ``{"model": {"name": ..., "rules_only": ..., "message": ..., "entities": ...}}`` once
+    the pipeline is loaded, or ``{"error": message}`` (then the process ends);
+    ``{"total": n}`` (articles to detect), ``{"progress": [done, total], "stored": [ids]}``
+    after each stored chunk (the ids of that chunk: the window never parses one list of
+    100,000 ids at once),
+    ``{"skip": [article_id, title, reason]}``, ``{"done": n}`` or
+    ``{"detect_error": message}`` for a detection; ``{"names": [article_id, [names]]}``.
+
+A kill loses at most the chunk in progress: SQLite rolls back the open transaction.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import threading
+from pathlib import Path
+from typing import Any, TextIO
+
+#: Added to the process's nice value: the window's process gets the CPU first.
+NICENESS = 10
+
+
+class _Out:
+    """One JSON event per line; the detection thread and the reader write through it."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.lock = threading.Lock()
+        #: The window's end of the pipe is closed (it went away): nothing more is written.
+        self.closed = False
+
+    def say(self, **event: Any) -> None:
+        line = json.dumps(event) + "\n"
+        with self.lock:
+            if self.closed:
+                return
+            try:
+                self.stream.write(line)
+                self.stream.flush()
+            except BrokenPipeError:
+                self.closed = True
+
+
+class Server:
+    """Serves one project with one loaded pipeline (see the module's protocol)."""
+
+    def __init__(self, project_path: Path, nlp: Any, out: _Out) -> None:
+        from annotator.services.names import entities_only, has_entities
+
+        self.project_path = project_path
+        self.nlp = nlp
+        self.out = out
+        self.parse = entities_only(nlp) if has_entities(nlp) else None
+        self.cancel = threading.Event()
+        self.detecting: threading.Thread | None = None
+
+    def handle(self, command: dict[str, Any]) -> None:
+        """Do one command (unknown ones are ignored, so older windows keep working)."""
+        if command.get("detect"):
+            if self.detecting is None or not self.detecting.is_alive():
+                self.cancel.clear()
+                self.detecting = threading.Thread(target=self._detect, daemon=True)
+                self.detecting.start()
+        elif command.get("cancel"):
+            self.cancel.set()
+        elif "names" in command:
+            article_id, text = command["names"]
+            self.out.say(names=[article_id, self.names(str(text))])
+
+    def names(self, text: str) -> list[str]:
+        from annotator.services.names import entity_names
+
+        return [] if self.parse is None else entity_names(text, self.parse)
+
+    def _detect(self) -> None:
+        from annotator.services.detection import articles_to_detect, detect_articles
+        from annotator.store.project import Project
+
+        try:
+            with Project.open(self.project_path, create=False) as project:
+                ids = articles_to_detect(project)
+                self.out.say(total=len(ids))
+
+                sent = [0]  # articles already said stored
+
+                def progress(done: int, total: int) -> None:
+                    self.out.say(progress=[done, total], stored=ids[sent[0] : done])
+                    sent[0] = done
+
+                def skip(article_id: int, reason: str) -> None:
+                    title = project.article(article_id).title
+                    self.out.say(skip=[article_id, title, reason])
+
+                done = detect_articles(
+                    project,
+                    self.nlp,
+                    ids,
+                    progress=progress,
+                    cancel=lambda: self.cancel.is_set() or self.out.closed,
+                    on_skip=skip,
+                )
+            self.out.say(done=done)
+        except Exception as exc:  # shown in the window's status bar
+            self.out.say(detect_error=f"{type(exc).__name__}: {exc}")
+
+    def wait(self) -> None:
+        """Let a running detection finish its chunk after a cancel."""
+        if self.detecting is not None:
+            self.detecting.join()
+
+
+def serve(project_path: Path, model: str, stdin: TextIO, stdout: TextIO) -> int:
+    """Load ``model`` ("" for the default order) and serve ``stdin`` until it ends;
+    return the exit status (0; 1 when the pipeline could not be loaded)."""
+    out = _Out(stdout)
+    try:
+        from annotator.nlp.pipeline import load_pipeline
+        from annotator.services.names import has_entities
+
+        nlp, info = load_pipeline(model or None)
+    except Exception as exc:  # the window says the model could not be loaded, and why
+        out.say(error=f"{type(exc).__name__}: {exc}")
+        return 1
+    out.say(
+        model={
+            "name": info.name,
+            "rules_only": info.rules_only,
+            "message": info.message,
+            "entities": has_entities(nlp),
+        }
+    )
+    server = Server(project_path, nlp, out)
+    for line in stdin:
+        if line.strip():
+            server.handle(json.loads(line))
+    server.cancel.set()
+    server.wait()
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: ``PROJECT MODEL``; 2 on bad arguments, 3 when the window went away
+    (its end of the pipe closed) while the process was writing to it."""
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) != 2:
+        print("usage: python -m annotator.services.model_process PROJECT MODEL", file=sys.stderr)
+        return 2
+    if hasattr(os, "nice"):
+        os.nice(NICENESS)
+    try:
+        return serve(Path(args[0]), args[1], sys.stdin, sys.stdout)
+    except BrokenPipeError:
+        # nobody to tell: end quietly (stdout is closed, so keep Python from flushing it)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 3
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

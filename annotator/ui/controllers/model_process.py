@@ -1,0 +1,121 @@
+"""The window's side of :mod:`annotator.services.model_process`: the pipeline in a child
+process, driven through a :class:`QProcess` (its output arrives on the GUI thread as
+signals; nothing here blocks or holds the interpreter lock for long)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QProcess, Signal
+
+#: Milliseconds the window waits at close for an idle child to end by itself (end of its
+#: input) before killing it: a child in the middle of a chunk would take seconds, and the
+#: window must close at once (the chunk's transaction is rolled back, nothing half-stored).
+STOP_WAIT_MS = 100
+
+
+class ModelProcess(QObject):
+    """One child process with the pipeline ``model`` ("" : the default order).
+
+    Signals:
+        loaded(info): a dict with ``name``, ``rules_only``, ``message``, ``entities``.
+        failed(message): the pipeline could not be loaded, or the process died.
+        stored(list): the articles of a chunk just stored (before its ``progress``).
+        progress(done, total): articles detected and stored so far.
+        skipped(article_id, title, reason): the detector failed on an article.
+        detected(n): the detection ended (done or cancelled) after ``n`` articles.
+        detect_failed(message): the detection stopped on an error.
+        names(article_id, names): the PERSON/ORG names of a text asked for.
+    """
+
+    loaded = Signal(dict)
+    failed = Signal(str)
+    stored = Signal(list)
+    progress = Signal(int, int)
+    skipped = Signal(int, str, str)
+    detected = Signal(int)
+    detect_failed = Signal(str)
+    names = Signal(int, list)
+
+    def __init__(self, project_path: Path, model: str, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.project_path = project_path
+        self.model = model
+        self.ready = False
+        self.proc = QProcess(self)
+        self.proc.setProcessChannelMode(QProcess.ProcessChannelMode.ForwardedErrorChannel)
+        self.proc.readyReadStandardOutput.connect(self._read)
+        self.proc.finished.connect(self._ended)
+        self.proc.errorOccurred.connect(self._error)
+        self._buffer = b""
+        self._stopping = False
+
+    def start(self) -> None:
+        """Start the child (it loads the pipeline, then says ``loaded``)."""
+        args = ["-m", "annotator.services.model_process", str(self.project_path), self.model]
+        self.proc.start(sys.executable, args)
+
+    def send(self, **command: object) -> None:
+        """Write one command (see :mod:`annotator.services.model_process`)."""
+        if self.proc.state() == QProcess.ProcessState.Running:
+            self.proc.write((json.dumps(command) + "\n").encode("utf-8"))
+
+    def detect(self) -> None:
+        self.send(detect=True)
+
+    def cancel(self) -> None:
+        self.send(cancel=True)
+
+    def request_names(self, article_id: int, text: str) -> None:
+        self.send(names=[article_id, text])
+
+    def stop(self) -> None:
+        """The window closes: end the child (a detection loses its chunk in progress)."""
+        self._stopping = True
+        if self.proc.state() == QProcess.ProcessState.NotRunning:
+            return
+        self.send(cancel=True)
+        self.proc.closeWriteChannel()
+        if not self.proc.waitForFinished(STOP_WAIT_MS):
+            self.proc.kill()
+            self.proc.waitForFinished(-1)
+
+    def _read(self) -> None:
+        self._buffer += bytes(self.proc.readAllStandardOutput().data())
+        *lines, self._buffer = self._buffer.split(b"\n")
+        for line in lines:
+            if line.strip():
+                self._event(json.loads(line))
+
+    def _event(self, event: dict[str, Any]) -> None:
+        if "model" in event:
+            self.ready = True
+            self.loaded.emit(event["model"])
+        elif "error" in event:
+            self.failed.emit(str(event["error"]))
+        elif "progress" in event:
+            done, total = event["progress"]
+            self.stored.emit([int(i) for i in event.get("stored", ())])
+            self.progress.emit(int(done), int(total))
+        elif "skip" in event:
+            ident, title, reason = event["skip"]
+            self.skipped.emit(int(ident), str(title), str(reason))
+        elif "done" in event:
+            self.detected.emit(int(event["done"]))
+        elif "detect_error" in event:
+            self.detect_failed.emit(str(event["detect_error"]))
+        elif "names" in event:
+            ident, names = event["names"]
+            self.names.emit(int(ident), [str(n) for n in names])
+
+    def _ended(self, code: int, _status: object) -> None:
+        self.ready = False
+        if not self._stopping and code != 1:  # 1: it said why (``error``)
+            self.failed.emit(f"the model process ended (status {code})")
+
+    def _error(self, error: QProcess.ProcessError) -> None:
+        if not self._stopping and error == QProcess.ProcessError.FailedToStart:
+            self.failed.emit("the model process could not be started")

@@ -1,0 +1,204 @@
+"""The pipeline in a child process (issue 16): the window detects and finds names there,
+so spaCy never holds the window's interpreter lock; the child stores what it detects."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QProcess
+
+from annotator.core.model import Article
+from annotator.store.project import Project
+from annotator.ui.main_window import MainWindow
+
+from .conftest import make_project
+
+NEW_TEXT = 'The mayor spoke on Friday. "We will rebuild the bridge," said Kim.'
+
+
+def _ner_model(folder: Path) -> Path:
+    """A tiny pipeline on disk that knows one PERSON, loadable by name in a child."""
+    import spacy
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    ruler = nlp.add_pipe("entity_ruler")
+    ruler.add_patterns([{"label": "PERSON", "pattern": "Kim"}])  # type: ignore[attr-defined]
+    nlp.to_disk(folder)
+    return folder
+
+
+def _suggestion_count(path: Path, article_id: int) -> int:
+    with Project.open(path, readonly=True) as p:
+        return len(p.suggestions(article_id))
+
+
+def _with_new_article(path: Path) -> int:
+    with Project.open(path) as p:
+        aid, _ = p.add_article(Article("New one", NEW_TEXT, {"publisher": "Wire"}))
+    return aid
+
+
+def _open(qtbot: Any, path: Path, model: str) -> MainWindow:
+    w = MainWindow(path, model=model, annotator="alice", load_model=True)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    return w
+
+
+def test_the_window_detects_new_articles_in_a_child_process(qtbot: Any, tmp_path: Path) -> None:
+    path = make_project(tmp_path / "p.db")
+    new = _with_new_article(path)
+    assert _suggestion_count(path, new) == 0
+    w = _open(qtbot, path, "rules-only")
+    det = w.detection
+    qtbot.waitUntil(lambda: det.process is not None and det.process.ready, timeout=60000)
+    proc = det.process
+    assert proc is not None
+    assert proc.proc.processId() not in (0, os.getpid())
+    # the pipeline lives in the child only
+    assert det.nlp is None and "rules-only" in w.model_label.text()
+    qtbot.waitUntil(lambda: det.task is None and _suggestion_count(path, new) > 0, timeout=60000)
+    # the child stored the quote; the window shows it when the article is opened
+    w.open_article(new)
+    texts = [w.session.quote_text(it) for it in w.session.items]
+    assert any("We will rebuild the bridge" in t for t in texts)
+    w.close()
+    assert proc.proc.state() == QProcess.ProcessState.NotRunning
+
+
+def test_names_come_from_the_child_and_are_cached(qtbot: Any, tmp_path: Path) -> None:
+    model = _ner_model(tmp_path / "ner")
+    path = make_project(tmp_path / "p.db")
+    new = _with_new_article(path)
+    w = _open(qtbot, path, str(model))
+    qtbot.waitUntil(lambda: w.names.remote is not None, timeout=60000)
+    w.open_article(new)
+    qtbot.waitUntil(lambda: w.names.cached(new) == ["Kim"], timeout=30000)
+    assert "Kim" in w.panel.names()
+    assert w.names.parse is None  # nothing parsed in this process
+    qtbot.waitUntil(lambda: w.detection.task is None, timeout=60000)
+    w.close()
+
+
+def test_closing_the_window_ends_a_running_detection(qtbot: Any, tmp_path: Path) -> None:
+    path = make_project(tmp_path / "p.db")
+    with Project.open(path) as p, p.batch():
+        for i in range(300):
+            p.add_article(Article(f"Copy {i}", f"{NEW_TEXT} ({i})" * 20, {}))
+    w = _open(qtbot, path, "rules-only")
+    det = w.detection
+    qtbot.waitUntil(lambda: det.task is not None and bool(det.task.article_ids), timeout=60000)
+    assert det.task is not None and det.task.article_ids[:3] == [1, 2, 3]
+    proc = det.process
+    assert proc is not None
+    w.close()
+    assert proc.proc.state() == QProcess.ProcessState.NotRunning
+    # whatever was stored is whole: each stored article has its detection recorded
+    with Project.open(path, readonly=True) as p:
+        assert p.articles_without_suggestions("no such version")  # the project still opens
+
+
+def _serve(path: Path, model: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "annotator.services.model_process", str(path), model],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+
+
+def _ask(child: subprocess.Popen[str], **command: object) -> None:
+    assert child.stdin is not None
+    child.stdin.write(json.dumps(command) + "\n")
+    child.stdin.flush()
+
+
+def _events(child: subprocess.Popen[str], until: str) -> list[dict[str, Any]]:
+    assert child.stdout is not None
+    out = []
+    for line in child.stdout:
+        out.append(json.loads(line))
+        if until in out[-1]:
+            break
+    return out
+
+
+def test_the_protocol_detects_stores_and_reports(tmp_path: Path) -> None:
+    path = make_project(tmp_path / "p.db")
+    new = _with_new_article(path)
+    child = _serve(path, "rules-only")
+    (loaded,) = _events(child, "model")
+    assert loaded["model"]["name"] == "rules-only" and loaded["model"]["rules_only"] is True
+    _ask(child, detect=True)
+    events = _events(child, "done")
+    total = events[0]["total"]
+    with Project.open(path, readonly=True) as p:
+        every = p.article_ids()
+    assert total == len(every) == 3
+    assert events[-1] == {"done": total}
+    # each chunk says which articles it stored, every article once, in order
+    stored = [i for e in events if "progress" in e for i in e["stored"]]
+    assert stored == every and new in stored
+    assert [e["progress"] for e in events if "progress" in e][-1] == [total, total]
+    assert _suggestion_count(path, new) > 0
+    # a second run finds nothing left to do
+    _ask(child, detect=True)
+    assert _events(child, "done") == [
+        {"total": 0},
+        {"progress": [0, 0], "stored": []},
+        {"done": 0},
+    ]
+    assert child.stdin is not None
+    child.stdin.close()
+    assert child.wait(60) == 0
+
+
+def test_the_protocol_reports_a_missing_project_and_names(tmp_path: Path) -> None:
+    model = _ner_model(tmp_path / "ner")
+    child = _serve(tmp_path / "missing.db", str(model))
+    (loaded,) = _events(child, "model")
+    assert loaded["model"]["entities"] is True
+    _ask(child, names=[7, NEW_TEXT])
+    assert _events(child, "names") == [{"names": [7, ["Kim"]]}]
+    _ask(child, detect=True)
+    (err,) = _events(child, "detect_error")
+    assert "missing.db" in err["detect_error"]
+    assert not (tmp_path / "missing.db").exists()  # nothing created
+    assert child.stdin is not None
+    child.stdin.close()
+    assert child.wait(60) == 0
+
+
+@pytest.mark.parametrize("argv", [[], ["only-one"], ["a", "b", "c"]])
+def test_the_process_says_how_to_call_it(argv: list[str], capsys: Any) -> None:
+    from annotator.services.model_process import main
+
+    assert main(argv) == 2
+    assert "usage:" in capsys.readouterr().err
+
+
+def test_a_window_gone_mid_detection_ends_the_child_quietly(tmp_path: Path) -> None:
+    path = make_project(tmp_path / "p.db")
+    child = subprocess.Popen(
+        [sys.executable, "-m", "annotator.services.model_process", str(path), "rules-only"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    _events(child, "model")
+    assert child.stdout is not None and child.stdin is not None
+    child.stdout.close()  # the window's end of the pipe goes away
+    _ask(child, detect=True)
+    child.stdin.close()
+    assert child.wait(60) == 0
+    assert child.stderr is not None
+    assert "Traceback" not in child.stderr.read()
