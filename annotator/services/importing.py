@@ -441,6 +441,9 @@ def import_file(
     line-per-article file (progress). ``steps`` is the caller's time-bounded transaction
     (one is made if None).
     ``override``: every quote goes to ``annotator``, even one naming its own.
+    A large quote-JSONL file is read, checked and hashed by a worker process while this
+    one writes (:func:`~annotator.io.quote_jsonl.iter_jsonl_hashed`); the worker stops
+    with the import, however it ends.
     """
     report = FileReport(str(path))
     index = index or _QuoteIndex(project)
