@@ -139,10 +139,11 @@ def iter_jsonl(path: str | Path) -> Iterator[Article | LineError]:
 
 
 #: Files at least this large (bytes) are read in a worker process by
-#: :func:`iter_jsonl_hashed`: about 700 PolNeAR articles with quotes (11 kB a line in the
-#: scale bench's import file). Smaller ones are read in the caller's process, which then
-#: does not pay the worker's start (a fresh interpreter importing the schema, about 0.5 s).
-PARALLEL_MIN_BYTES = 8 * 2**20
+#: :func:`iter_jsonl_hashed`: about 3,000 PolNeAR articles with quotes (11 kB a line in
+#: the scale bench's import file). Smaller ones are read in the caller's process: the
+#: worker's start (a fresh interpreter importing the schema, about 0.5 s) and passing the
+#: articles over a pipe ate the gain at 1,000 such articles (2.7 s against 2.5 s wall).
+PARALLEL_MIN_BYTES = 32 * 2**20
 #: Lines the worker sends at a time. The pipe between the processes holds 64 kB, so the
 #: worker is at most about one chunk (100 x 30 kB of articles) ahead of the reader.
 CHUNK_LINES = 100
