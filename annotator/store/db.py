@@ -37,6 +37,63 @@ StoreDatabaseError = sqlite3.DatabaseError
 _last_stamp = datetime.min.replace(tzinfo=timezone.utc)
 _stamp_lock = threading.Lock()
 
+# Project files this process has open through SQLite: (st_dev, st_ino) -> [connections, WAL].
+# POSIX advisory locks belong to the process and one close() of ANY descriptor on the file
+# drops them all, also those SQLite holds for a live connection. Another process closing
+# the project then believes it is the last one, checkpoints and deletes the -wal file
+# under our feet, and the file is corrupted (https://www.sqlite.org/howtocorrupt.html,
+# section 2.2). So the file is never opened by Python code while it is registered here:
+# its header facts are taken from the registry instead.
+_open_files: dict[tuple[int, int], list[int | bool]] = {}
+_open_lock = threading.Lock()
+
+
+def _file_key(path: Path) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)  # stat() opens no descriptor
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino)
+
+
+def _registered_wal(path: Path) -> bool | None:
+    """For a file this process has open through SQLite, whether it is in WAL mode; None
+    when it is not open here (then its header may be read)."""
+    key = _file_key(path)
+    if key is None:
+        return None
+    with _open_lock:
+        entry = _open_files.get(key)
+        return None if entry is None else bool(entry[1])
+
+
+class _ProjectConnection(sqlite3.Connection):
+    """A connection that keeps the process-wide registry of open project files."""
+
+    _key: tuple[int, int] | None = None
+
+    def register(self, path: Path, wal: bool) -> None:
+        key = _file_key(path)
+        if key is None or self._key is not None:
+            return
+        with _open_lock:
+            entry = _open_files.setdefault(key, [0, wal])
+            entry[0] = int(entry[0]) + 1
+            entry[1] = bool(entry[1]) or wal
+        self._key = key
+
+    def close(self) -> None:
+        key, self._key = self._key, None
+        super().close()
+        if key is None:
+            return
+        with _open_lock:
+            entry = _open_files.get(key)
+            if entry is not None:
+                entry[0] = int(entry[0]) - 1
+                if int(entry[0]) <= 0:
+                    del _open_files[key]
+
 
 def now_iso() -> str:
     """The current UTC time as an ISO 8601 string (stored in every timestamp column).
@@ -70,6 +127,8 @@ def _check_file(path: Path) -> bool:
     size = path.stat().st_size
     if size == 0:
         return False
+    if _registered_wal(path) is not None:
+        return True  # open here already: checked then, and must not be opened by Python now
     with open(path, "rb") as fh:
         head = fh.read(len(_SQLITE_MAGIC))
     if head != _SQLITE_MAGIC:
@@ -130,8 +189,12 @@ def _backup(conn: sqlite3.Connection, dest: Path) -> None:
 def is_wal_file(path: Path) -> bool:
     """True when the SQLite header of ``path`` says WAL mode (file format bytes 18-19 = 2).
 
-    Source: https://www.sqlite.org/fileformat2.html#the_database_header
+    Source: https://www.sqlite.org/fileformat2.html#the_database_header. A file this
+    process has open through SQLite is not read (see ``_open_files``): the mode it had then.
     """
+    known = _registered_wal(path)
+    if known is not None:
+        return known
     try:
         with open(path, "rb") as fh:
             head = fh.read(20)
@@ -149,7 +212,7 @@ def _wal_sidecars(path: Path) -> bool:
     return any(path.with_name(path.name + s).exists() for s in ("-wal", "-shm"))
 
 
-def _connect(path: Path, readonly: bool) -> sqlite3.Connection:
+def _connect(path: Path, readonly: bool) -> _ProjectConnection:
     """A connection to ``path``; ``readonly`` ones never write the data and leave no files.
 
     Read-only opens of a WAL project, by where the file is:
@@ -163,17 +226,21 @@ def _connect(path: Path, readonly: bool) -> sqlite3.Connection:
     - otherwise ``mode=ro`` (another program's ``-wal`` holds data we must read).
     """
     if not readonly:
-        return sqlite3.connect(str(path), timeout=_BUSY_TIMEOUT_S)
+        return _open_connection(str(path), False)
     if is_wal_file(path):
         if location_writable(path):
-            conn = sqlite3.connect(str(path), timeout=_BUSY_TIMEOUT_S)
+            conn = _open_connection(str(path), False)
             conn.execute("PRAGMA query_only = ON")
             return conn
         if not _wal_sidecars(path):
-            uri = f"{path.resolve().as_uri()}?immutable=1"
-            return sqlite3.connect(uri, uri=True, timeout=_BUSY_TIMEOUT_S)
-    uri = f"{path.resolve().as_uri()}?mode=ro"
-    return sqlite3.connect(uri, uri=True, timeout=_BUSY_TIMEOUT_S)
+            return _open_connection(f"{path.resolve().as_uri()}?immutable=1", True)
+    return _open_connection(f"{path.resolve().as_uri()}?mode=ro", True)
+
+
+def _open_connection(target: str, uri: bool) -> _ProjectConnection:
+    conn = sqlite3.connect(target, uri=uri, timeout=_BUSY_TIMEOUT_S, factory=_ProjectConnection)
+    assert isinstance(conn, _ProjectConnection)
+    return conn
 
 
 def open_db(
@@ -208,14 +275,19 @@ def open_db(
     elif not readonly and not has_data and p.parent.exists() and not os.access(p.parent, os.W_OK):
         raise ProjectError(f"{p}: cannot be created: the folder {p.parent} is read-only")
     try:
+        # the header is read before this process connects, never while it is connected
+        wal_at_open = has_data and is_wal_file(p)
         conn = _connect(p, readonly or bool(readonly_reason))
     except sqlite3.OperationalError as exc:
         raise ProjectError(f"{p}: cannot open ({exc})") from None
     try:
-        return _prepare(p, conn, has_data, readonly, readonly_reason)
+        db = _prepare(p, conn, has_data, readonly, readonly_reason)
     except BaseException:
         conn.close()
         raise
+    # a writable project is in WAL mode from here on (_prepare enables it)
+    conn.register(p, wal_at_open if readonly or readonly_reason else True)
+    return db
 
 
 def _prepare(
@@ -253,7 +325,7 @@ def _prepare(
     if pending and readonly:
         raise ProjectError(
             f"{p}: needs an upgrade to schema {SCHEMA_VERSION} before this command can read "
-            f"it; open it once with `annotator open {p}` (or any command that writes), which "
+            f"it; run `annotator upgrade {p}` (or open it once in the window), which "
             f"upgrades it and keeps the old version beside it as {p.name}.v{len(applied)}-"
             "<time>.bak. The file was not changed."
         )
