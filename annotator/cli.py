@@ -29,6 +29,7 @@ COMMAND_MODULES = (
     "annotator.commands.agreement_cmd",
     "annotator.commands.export_cmd",
     "annotator.commands.backup_cmd",
+    "annotator.commands.upgrade_cmd",
     "annotator.commands.speakers_cmd",
     "annotator.commands.report_cmd",
 )

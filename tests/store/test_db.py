@@ -208,17 +208,26 @@ def test_reading_command_on_older_schema_names_the_upgrade(tmp_path: Path) -> No
     with pytest.raises(ProjectError, match="needs an upgrade") as err:
         Project.open(path, readonly=True)
     message = str(err.value)
-    assert f"annotator open {path}" in message and ".bak" in message
+    assert f"annotator upgrade {path}" in message and ".bak" in message
     assert "not changed" in message
     assert path.read_bytes() == before
     assert main(["stats", str(path)]) != 0  # a reading command says the same and writes nothing
     assert path.read_bytes() == before
-    # the named path works: a writable open upgrades it and keeps the old version beside it
-    with Project.open(path) as project:
-        assert project.article(1).text == "Old text"
-    assert [p.name for p in tmp_path.glob("old.db.v*.bak")]
+    # the named command works without a display: it upgrades and keeps the old version
+    assert main(["upgrade", str(path)]) == 0
+    backups = list(tmp_path.glob("old.db.v*.bak"))
+    assert len(backups) == 1
+    copy = sqlite3.connect(backups[0])
+    assert copy.execute("SELECT text FROM articles").fetchall() == [("Old text",)]
+    copy.close()
     with Project.open(path, readonly=True) as project:
         assert project.count_articles() == 1
+        assert project.schema_version == SCHEMA_VERSION
+        assert project.article(1).text == "Old text"
+    assert main(["upgrade", str(path)]) == 0  # up to date: nothing to do, no second backup
+    assert len(list(tmp_path.glob("old.db.v*.bak"))) == 1
+    assert main(["upgrade", str(tmp_path / "missing.db")]) != 0
+    assert not (tmp_path / "missing.db").exists()
 
 
 def test_older_schema_on_read_only_file_says_to_copy(
@@ -234,3 +243,54 @@ def test_older_schema_on_read_only_file_says_to_copy(
         Project.open(path)
     assert "annotator open" not in str(err.value)
     assert path.read_bytes() == before
+
+
+def _other_process_opens_and_closes(path: Path) -> None:
+    code = (
+        "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); "
+        "c.execute('SELECT count(*) FROM articles').fetchall(); c.close()"
+    )
+    import subprocess
+    import sys
+
+    subprocess.run([sys.executable, "-c", code, str(path)], check=True, timeout=60)
+
+
+@pytest.mark.parametrize("second", ["writable", "readonly", "readonly-twice"])
+def test_a_second_open_in_one_process_keeps_the_locks_of_the_first(
+    tmp_path: Path, second: str
+) -> None:
+    """Reading the project's header with Python while this process holds a connection would
+    drop all of its POSIX locks; another program closing the project then deletes the -wal
+    file under the open window and the project is corrupted (two windows on one project)."""
+    path = tmp_path / "p.db"
+    first = Project.open(path)
+    first.add_article(Article("One", "First text."))
+    wal = path.with_name(path.name + "-wal")
+    assert wal.exists() and wal.stat().st_size > 0
+    for _ in range(2 if second == "readonly-twice" else 1):
+        Project.open(path, readonly=second != "writable").close()
+    _other_process_opens_and_closes(path)
+    assert wal.exists(), "another process took the -wal file of a live connection"
+    first.add_article(Article("Two", "Second text."))
+    first.close()
+    with Project.open(path, readonly=True) as again:
+        assert again.count_articles() == 2
+        assert again.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_the_registry_forgets_a_closed_project(tmp_path: Path) -> None:
+    import annotator.store.db as dbmod
+
+    path = tmp_path / "p.db"
+    project = Project.open(path)
+    other = Project.open(path, readonly=True)
+    assert dbmod._registered_wal(path) is True
+    project.close()
+    assert dbmod._registered_wal(path) is True  # still open read-only here
+    other.close()
+    assert dbmod._registered_wal(path) is None
+    # once closed, a file put in its place is checked by its header again
+    path.write_bytes(b"not a database at all, just some bytes of text......")
+    with pytest.raises(ProjectError, match="not an SQLite database"):
+        Project.open(path)
