@@ -35,7 +35,7 @@ from annotator.io.detect_output import (
 from annotator.io.files import check_regular, is_regular_file
 from annotator.io.plaintext import read_txt
 from annotator.io.prodigy import is_prodigy_file, iter_prodigy
-from annotator.io.quote_jsonl import iter_jsonl_hashed
+from annotator.io.quote_jsonl import iter_jsonl, iter_jsonl_hashed
 from annotator.services.import_report import FileReport, ImportReport, _n
 from annotator.services.suggestion_import import (
     split_suggestions,
@@ -82,8 +82,16 @@ def _read_txt(path: Path) -> tuple[Iterable[object], str]:
 
 
 def _read_jsonl(path: Path) -> tuple[Iterable[object], str]:
-    # (article, content hash) pairs, read in a worker process when the file is large
-    return iter_jsonl_hashed(path), ""
+    return iter_jsonl(path), ""
+
+
+def _read_for_import(path: Path, fmt: str) -> tuple[Iterable[object], str]:
+    """What the import writer reads: for quote JSONL, (article, content hash, encoded spans)
+    tuples read in a worker process when the file is large; else the FORMATS reader's
+    articles and errors (the contract other readers of FORMATS, e.g. the cluster, rely on)."""
+    if fmt == "jsonl":
+        return iter_jsonl_hashed(path), ""
+    return FORMATS[fmt](path)
 
 
 def _read_csv(path: Path) -> tuple[Iterable[object], str]:
@@ -472,7 +480,7 @@ def import_file(
     try:
         if fmt != "brat":
             check_regular(path)
-        items, note = FORMATS[fmt](path)
+        items, note = _read_for_import(path, fmt)
         if isinstance(items, Generator):  # a reader's worker stops with the import
             stack.callback(items.close)
         report.encoding_note = note

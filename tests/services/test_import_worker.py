@@ -162,3 +162,18 @@ def test_a_file_that_cannot_be_read_raises_the_same_in_both(tmp_path: Path, para
         list(iter_jsonl_hashed(folder, parallel=False))
     assert type(caught.value) is type(expected.value)
     assert str(caught.value) == str(expected.value)
+
+
+def test_every_import_reader_gives_articles_or_line_errors(tmp_path: Path) -> None:
+    """FORMATS is also read by the cluster and by tools: its JSONL reader gives articles and
+    LineErrors, not the import writer's (article, hash, spans) tuples."""
+    from annotator.core.model import Article
+    from annotator.services.importing import FORMATS
+
+    src = tmp_path / "a.jsonl"
+    src.write_text(
+        '{"id": "a", "text": "Ann said \\"yes.\\"", "quotes": []}\n{broken\n', encoding="utf-8"
+    )
+    items = list(FORMATS["jsonl"](src)[0])
+    assert [type(i).__name__ for i in items] == ["Article", "LineError"]
+    assert isinstance(items[0], Article) and items[0].text == 'Ann said "yes."'
