@@ -94,66 +94,6 @@ def _check_spans(spans: list[list[int]], info: ValidationInfo) -> list[list[int]
     return spans
 
 
-class QuoteSchema(BaseModel):
-    """One quote object of a quote JSONL line (unknown keys allowed)."""
-
-    model_config = ConfigDict(extra="allow")
-
-    content_spans: Annotated[list[SpanPair], Field(min_length=1)]
-    speaker_spans: list[SpanPair] | None = None
-    cue_spans: list[SpanPair] | None = None
-    speaker_text: StrictStr | None = None
-    speaker_name: StrictStr | None = None
-    kind: KindName | None = None
-    stance: StrictStr | None = None
-    stance_target: Any = None
-    annotator: StrictStr | None = None
-    status: StatusName | None = None
-    origin: OriginName | None = None
-    confidence: StrictFloat | StrictInt | None = None
-    note: StrictStr | None = None
-    speaker_type: SpeakerTypeName | None = None
-    speaker_gender: GenderName | None = None
-    speaker_gender_guessed: StrictBool | None = None
-
-    _spans_inside = field_validator("content_spans", "speaker_spans", "cue_spans")(_check_spans)
-
-    @field_validator("stance_target")
-    @classmethod
-    def _target_is_text(cls, value: Any) -> str | None:
-        if value is not None and not isinstance(value, str):
-            raise ValueError(f"a stance target must be text, got {value!r:.40}")
-        return value
-
-    @field_validator("annotator")
-    @classmethod
-    def _annotator_not_blank(cls, value: str | None) -> str | None:
-        if value is not None and not value.strip():
-            raise ValueError("the annotator is blank (give a name or null)")
-        return value
-
-    @field_validator("confidence")
-    @classmethod
-    def _confidence_in_range(cls, value: float | None) -> float | None:
-        if value is None:
-            return None
-        if not math.isfinite(value) or not 0 <= value <= 1:
-            raise ValueError(f"confidence {value!r} is not a number between 0 and 1")
-        return float(value)
-
-
-class ArticleSchema(BaseModel):
-    """The top level of a quote JSONL line (unknown keys allowed, kept in ``meta``)."""
-
-    model_config = ConfigDict(extra="allow")
-
-    text: StrictStr
-    id: StrictStr | StrictInt | None = None
-    title: StrictStr | None = None
-    meta: dict[str, Any] | None = None
-    quotes: list[dict[str, Any]] | None = None
-
-
 class QuoteFast(BaseModel):
     """:class:`QuoteSchema` with every rule pydantic can check natively and no Python
     validator, for :func:`check_article_fast`; the span rules that need the text length
@@ -191,6 +131,45 @@ class ArticleFast(BaseModel):
     title: StrictStr | None = None
     meta: dict[str, Any] | None = None
     quotes: list[Any] | None = None
+
+
+class QuoteSchema(QuoteFast):
+    """One quote object of a quote JSONL line (unknown keys allowed): the fields of
+    :class:`QuoteFast`, with the rules that need Python and give the reader's messages."""
+
+    stance_target: Any = None
+    confidence: StrictFloat | StrictInt | None = None
+
+    _spans_inside = field_validator("content_spans", "speaker_spans", "cue_spans")(_check_spans)
+
+    @field_validator("stance_target")
+    @classmethod
+    def _target_is_text(cls, value: Any) -> str | None:
+        if value is not None and not isinstance(value, str):
+            raise ValueError(f"a stance target must be text, got {value!r:.40}")
+        return value
+
+    @field_validator("annotator")
+    @classmethod
+    def _annotator_not_blank(cls, value: str | None) -> str | None:
+        if value is not None and not value.strip():
+            raise ValueError("the annotator is blank (give a name or null)")
+        return value
+
+    @field_validator("confidence")
+    @classmethod
+    def _confidence_in_range(cls, value: float | None) -> float | None:
+        if value is None:
+            return None
+        if not math.isfinite(value) or not 0 <= value <= 1:
+            raise ValueError(f"confidence {value!r} is not a number between 0 and 1")
+        return float(value)
+
+
+class ArticleSchema(ArticleFast):
+    """The top level of a quote JSONL line (unknown keys allowed, kept in ``meta``)."""
+
+    quotes: list[dict[str, Any]] | None = None
 
 
 #: One compiled validator call for all the quotes of a line (issue 16: the per-quote
