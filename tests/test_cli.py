@@ -53,7 +53,7 @@ def test_import_then_stats(tmp_path: Path, run_cli: CliRunner) -> None:
     (tmp_path / "a.txt").write_text("Title A\n\nThe mayor said it would rain.\n", "utf-8")
     (tmp_path / "b.txt").write_bytes(b"")
     res = run_cli("import", "p.db", "a.txt", "b.txt", "--quiet", cwd=tmp_path)
-    assert res.returncode == 0, res.stderr
+    assert res.returncode == 1, res.stderr  # b.txt failed (a.txt went in all the same)
     assert "a.txt: imported 1 article" in res.stdout
     assert "b.txt: failed: the file is empty" in res.stdout
     res = run_cli("stats", "p.db", "--json", cwd=tmp_path)
@@ -61,6 +61,7 @@ def test_import_then_stats(tmp_path: Path, run_cli: CliRunner) -> None:
     assert {"articles", "annotations", "suggestions", "annotators"} <= set(stats)
     assert stats["articles"] == 1
     again = run_cli("import", "p.db", "a.txt", "--quiet", cwd=tmp_path)
+    assert again.returncode == 0  # nothing new is not a failure
     assert "skipped: 1 article already in the project" in again.stdout
     assert json.loads(run_cli("stats", "p.db", "--json", cwd=tmp_path).stdout) == stats
 

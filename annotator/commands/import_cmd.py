@@ -24,7 +24,14 @@ def register(sub: Any) -> None:
             "folders of them, recursively. Quotes with origin 'model' and no annotator, and "
             "the output folder of 'annotator detect --scheduler', become suggestions for "
             "every annotator, not anybody's annotations. Articles already in the project are "
-            "skipped; each file gets a line in the report."
+            "skipped; each file gets a line in the report, and each bad line or row one more "
+            "line naming the file, the line and the problem (the good entries next to it are "
+            "imported)."
+        ),
+        epilog=(
+            "Exit code: 0 when every file and entry was imported or was already in the "
+            "project; 1 when some file, line or row could not be imported (the rest was); "
+            "also 1 when the project cannot be opened or written."
         ),
     )
     p.add_argument("project", help="the project file (.db)")
@@ -91,6 +98,6 @@ def run(args: argparse.Namespace) -> int:
         )
     if created_nothing:
         print(f"Nothing was imported, so {target} was not created.")
-    if len(report.failed) == len(report.files):
-        return 1
+    if report.failed or any(f.problems for f in report.files):
+        return 1  # the good entries went in; the lines above say what did not
     return 0

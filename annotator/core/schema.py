@@ -205,12 +205,39 @@ def check_article_fast(obj: Any) -> tuple[ArticleFast, list[QuoteFast]] | None:
     return top, quotes
 
 
+def json_kind(value: Any) -> str:
+    """What a decoded JSON value is, in words: ``"an array"``, ``"a number (42)"``..."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return f"{str(value).lower()}"
+    if isinstance(value, int | float):
+        return f"a number ({value!r:.20})"
+    if isinstance(value, str):
+        return f"a string ({value!r:.30})"
+    if isinstance(value, list | tuple):
+        return "an array"
+    if isinstance(value, Mapping):
+        return "an object"
+    return type(value).__name__
+
+
 def _reason(exc: ValidationError, prefix: str = "") -> str:
-    """The first problems of a ValidationError as one line: ``field: message; ...``."""
+    """The first problems of a ValidationError as one line: ``field: message; ...``.
+
+    A wrong type says what was given: ``text: Input should be a valid string, not a number
+    (42)``.
+    """
     parts = []
     for err in exc.errors(include_url=False)[:3]:
-        loc = ".".join(str(x) for x in err["loc"])
+        where = list(err["loc"])
+        if len(where) >= 2 and where[0] == "quotes" and isinstance(where[1], int):
+            where[:2] = [f"quote {where[1] + 1}"]  # as the other quote messages count them
+        loc = ".".join(str(x) for x in where)
         msg = str(err["msg"]).removeprefix("Value error, ")
+        msg = msg.replace("valid dictionary", "JSON object").replace("valid list", "JSON array")
+        if str(err.get("type", "")).endswith("_type") and "input" in err:
+            msg += f", not {json_kind(err['input'])}"
         parts.append(f"{prefix}{loc}: {msg}" if loc else f"{prefix}{msg}")
     more = exc.error_count() - len(parts)
     if more > 0:
@@ -221,7 +248,10 @@ def _reason(exc: ValidationError, prefix: str = "") -> str:
 def check_article(obj: Any) -> ArticleSchema:
     """Validate the top level of one decoded JSONL line; raise SchemaError with the reason."""
     if not isinstance(obj, Mapping):
-        raise SchemaError("the line is not a JSON object")
+        raise SchemaError(
+            f"the line is {json_kind(obj)}, not a JSON object (one article per line: "
+            '{"text": ...})'
+        )
     try:
         return ArticleSchema.model_validate(obj)
     except ValidationError as exc:
@@ -235,7 +265,7 @@ def check_quote(obj: Any, text_length: int | None = None) -> QuoteSchema:
         SchemaError: the object breaks the schema; the message names the field.
     """
     if not isinstance(obj, Mapping):
-        raise SchemaError("a quote must be a JSON object")
+        raise SchemaError(f"a quote must be a JSON object, not {json_kind(obj)}")
     try:
         return QuoteSchema.model_validate(obj, context={"text_length": text_length})
     except ValidationError as exc:

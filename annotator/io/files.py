@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 
-from annotator.io.decode import NotTextError
+from annotator.io.decode import NotTextError, describe_binary
 
 #: Bytes in a megabyte, as the limit is stated (decimal, like file managers show sizes).
 MB = 1_000_000
@@ -78,7 +78,10 @@ def check_regular(path: str | os.PathLike[str]) -> os.stat_result:
 def _open(path: str | os.PathLike[str]) -> int:
     """Open for reading without blocking on a FIFO swapped in after the check."""
     check_regular(path)
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:  # no permission, or gone since the check
+        raise NotTextError(f"cannot be read ({exc.strerror or exc})") from None
     st = os.fstat(fd)
     if not stat.S_ISREG(st.st_mode):
         os.close(fd)
@@ -103,6 +106,49 @@ def read_limited(path: str | os.PathLike[str], limit: int | None = None) -> byte
     return data
 
 
+#: Byte-order marks of the Unicode encodings that are not UTF-8 (longest first).
+_OTHER_UNICODE = (
+    (b"\x00\x00\xfe\xff", "UTF-32"),
+    (b"\xff\xfe\x00\x00", "UTF-32"),
+    (b"\xff\xfe", "UTF-16"),
+    (b"\xfe\xff", "UTF-16"),
+)
+#: Bytes looked at by :func:`check_line_file` (the start of the file).
+HEAD_BYTES = 4096
+
+
+def check_line_file(head: bytes, size: int) -> None:
+    """Refuse a line-per-article (UTF-8 JSONL) file by its first bytes, with the reason.
+
+    ``head`` is the start of the file (up to HEAD_BYTES), ``size`` its length in bytes.
+
+    Raises:
+        NotTextError: the file is empty or only white space, a binary file (an image, an
+            archive, a database...), or UTF-16/UTF-32 text (JSONL is UTF-8).
+    """
+    if size == 0 or (size <= len(head) and not head.strip()):
+        raise NotTextError("the file is empty")
+    for bom, name in _OTHER_UNICODE:
+        if head.startswith(bom):
+            raise NotTextError(
+                f"the file is {name} text; JSONL files must be UTF-8 (save it as UTF-8)"
+            )
+    what = describe_binary(head)
+    if what:
+        raise NotTextError(f"the file is {what}, not text")
+
+
+def check_line_path(path: str | os.PathLike[str]) -> None:
+    """:func:`check_line_file` on the file at ``path`` (a regular file, read up to HEAD_BYTES).
+
+    Raises:
+        NotTextError: not a regular file, unreadable, empty, binary or UTF-16/32.
+    """
+    fd = _open(path)
+    with os.fdopen(fd, "rb") as fh:
+        check_line_file(fh.read(HEAD_BYTES), os.fstat(fd).st_size)
+
+
 class LineTooLong(NotTextError):
     """One line of a streamed file is over the size limit."""
 
@@ -114,10 +160,15 @@ def iter_lines(
 
     A line longer than ``limit`` bytes comes back as a LineTooLong (its rest is skipped),
     so one huge line never costs the others.
+
+    Raises:
+        NotTextError: (on the first ``next()``) not a regular file, unreadable, or refused
+            by :func:`check_line_file` (empty, binary, UTF-16).
     """
     limit = max_file_bytes() if limit is None else limit
     fd = _open(path)
     with os.fdopen(fd, "rb") as fh:
+        check_line_file(fh.peek(HEAD_BYTES)[:HEAD_BYTES], os.fstat(fd).st_size)
         lineno = 0
         while True:
             raw = fh.readline(limit + 1)

@@ -36,7 +36,9 @@ def load_json(text: str | bytes) -> Any:
     except BadJson:
         raise
     except json.JSONDecodeError as exc:
-        raise BadJson(f"broken JSON ({exc.msg}, column {exc.colno})") from None
+        # "Unterminated string starting at" reads on into the column, the others take a comma
+        sep = " " if exc.msg.endswith(" at") else ", "
+        raise BadJson(f"broken JSON ({exc.msg}{sep}column {exc.colno})") from None
     except RecursionError:
         raise BadJson("the JSON is nested too deeply") from None
     except ValueError as exc:  # e.g. an integer with more digits than Python converts

@@ -112,7 +112,8 @@ def iter_jsonl(path: str | Path) -> Iterator[Article | LineError]:
     """Stream the articles of a quote-JSONL file; bad lines come back as LineError.
 
     A BOM at the start of the file is dropped (the first line is kept). Raises NotTextError
-    when the path is not a regular file (FIFO, device); lines over the size limit of
+    when the path is not a regular file (FIFO, device), cannot be read, is empty, binary or
+    UTF-16 (:func:`~annotator.io.files.check_line_file`); lines over the size limit of
     :func:`annotator.io.files.max_file_bytes` are LineErrors.
     """
     name = str(path)
@@ -125,10 +126,14 @@ def iter_jsonl(path: str | Path) -> Iterator[Article | LineError]:
         try:
             line = raw.decode("utf-8-sig" if lineno == 1 else "utf-8")
         except UnicodeDecodeError as exc:
-            yield LineError(name, lineno, f"not UTF-8 ({exc.reason} at byte {exc.start})")
+            yield LineError(
+                name,
+                lineno,
+                f"not UTF-8 ({exc.reason} at byte {exc.start}); JSONL files must be UTF-8",
+            )
             continue
-        try:
-            obj = load_json(line)
+        try:  # without its line end, which a cut-off string would report as its error
+            obj = load_json(line.rstrip("\r\n"))
         except BadJson as exc:
             yield LineError(name, lineno, str(exc))
             continue

@@ -134,8 +134,12 @@ def _now() -> str:
 # -- inputs ---------------------------------------------------------------------------------
 
 
-def _read(path: Path, fmt: str) -> Iterator[object]:
-    items, _note = FORMATS[fmt](path)
+def _read(path: Path, fmt: str, notice: Notice | None = None) -> Iterator[object]:
+    """The items of one input; ``notice`` is told the encoding guessed for a file that is
+    not UTF-8 (the detector reads the text as decoded, so the user must know the guess)."""
+    items, note = FORMATS[fmt](path)
+    if note and notice is not None:
+        notice(f"{path}: {note}")
     yield from items
 
 
@@ -149,7 +153,8 @@ def scan_inputs(
 
     Raises ClusterError for a path that does not exist or has a format import cannot read.
     Bad entries inside a file, and files that turn out unreadable, are reported through
-    ``notice`` (naming file and line) and counted, never fatal.
+    ``notice`` (naming file and line) and counted, never fatal; so are the encoding guessed
+    for a file that is not UTF-8 and a folder with no file to read.
     """
     for raw in paths:
         if not Path(raw).exists():
@@ -160,6 +165,9 @@ def scan_inputs(
         if skip is not None and path.resolve().is_relative_to(skip):
             continue
         fmt = detect_format(path)
+        if fmt is None and path.is_dir():  # a folder with nothing to read
+            notice(f"skipped {path}: is a folder with no files to read in it")
+            continue
         if fmt is None:
             raise ClusterError(
                 f"{path}: unsupported input {path.suffix or '(no extension)'!r} "
@@ -167,7 +175,7 @@ def scan_inputs(
             )
         entry = InputFile(str(path.resolve()), input_sha256(path), fmt)
         try:
-            for item in _read(path, fmt):
+            for item in _read(path, fmt, notice):
                 if isinstance(item, Article):
                     entry.articles += 1
                 else:

@@ -32,7 +32,7 @@ from annotator.io.detect_output import (
     is_detect_folder,
     shard_detector_version,
 )
-from annotator.io.files import check_regular, is_regular_file
+from annotator.io.files import check_line_path, check_regular, is_regular_file
 from annotator.io.plaintext import read_txt
 from annotator.io.prodigy import is_prodigy_file, iter_prodigy
 from annotator.io.quote_jsonl import iter_jsonl, iter_jsonl_hashed
@@ -105,6 +105,14 @@ FORMATS: dict[str, Reader] = {
     "csv": _read_csv,
 }
 
+#: Why a readable file of a format gave no article and no bad entry.
+_NO_ENTRIES = {
+    "csv": "the CSV has a header row but no rows of articles",
+    "jsonl": "no articles: every line is blank",
+    "prodigy": "no tasks: every line is blank",
+    "brat": "the folder holds no .ann files with their .txt",
+}
+
 _EXTENSIONS = {
     ".txt": "txt",
     ".text": "txt",
@@ -151,25 +159,32 @@ def detect_format(path: Path) -> str | None:
 def expand_paths(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path]:
     """Files to import: given files as they are, folders walked recursively (sorted).
 
-    Inside folders only files of known formats are taken; hidden files are skipped.
+    Inside folders only files of known formats are taken; hidden files are skipped. A
+    folder with none is yielded itself, so that the import reports it.
     """
     for raw in paths:
         p = Path(raw)
         if p.is_dir() and not is_brat_folder(p):
+            found = False
             for root, dirs, files in os.walk(p):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 if MANIFEST_NAME in files and is_detect_folder(root):  # detect --scheduler
                     dirs[:] = []
+                    found = True
                     yield from detect_folder_shards(root)
                     continue
                 if any(n.endswith(".ann") for n in files):  # a brat folder inside
                     dirs[:] = []
+                    found = True
                     yield Path(root)
                     continue
                 for name in sorted(files):
                     f = Path(root) / name
                     if not name.startswith(".") and detect_format(f):
+                        found = True
                         yield f
+            if not found:  # the report says so (import_file names the folder)
+                yield p
         else:
             yield p
 
@@ -416,6 +431,8 @@ class _Steps:
         self._stack.__exit__(*exc)  # type: ignore[arg-type]
 
 
+#: The inputs import reads, for messages.
+_READABLE = ".txt, .jsonl, .csv, .tsv or .prodigy files, brat folders"
 #: Formats read one article per line: their progress is counted in lines, not files.
 _LINE_FORMATS = ("jsonl", "prodigy")
 
@@ -459,13 +476,23 @@ def import_file(
         report.status, report.reason = "failed", "no such file or folder"
         return report
     fmt = detect_format(path)
+    if fmt is None and path.is_dir():
+        report.status = "failed"
+        report.reason = f"is a folder with no files to import in it ({_READABLE})"
+        return report
     if fmt is None:
         report.status = "failed"
         report.reason = (
             f"unsupported file type {path.suffix or '(no extension)'!r} "
-            "(use .txt, .jsonl, .csv, .tsv or .prodigy files, brat folders, or a folder of them)"
+            f"(use {_READABLE}, or a folder of them)"
         )
         return report
+    if fmt in _LINE_FORMATS:
+        try:  # an empty or binary file says so, before any guess about its lines
+            check_line_path(path)
+        except NotTextError as exc:
+            report.status, report.reason = "failed", str(exc)
+            return report
     if fmt == "prodigy" and path.suffix.lower() == ".prodigy" and not is_prodigy_file(path):
         report.status = "failed"
         report.reason = (
@@ -494,8 +521,11 @@ def import_file(
             steps.tick()
 
         pending = _Pending(write)
+        entries = 0  # articles and bad entries read (notes on a CSV's columns not counted)
         try:
             for item in items:
+                if not isinstance(item, RowNote):
+                    entries += 1
                 if isinstance(item, tuple):
                     pending.add(*item)
                 elif isinstance(item, Article):
@@ -510,6 +540,8 @@ def import_file(
                     on_item()
         finally:
             pending.flush()  # what was read before a failure is still stored
+        if not entries:
+            raise NotTextError(_NO_ENTRIES.get(fmt, "the file holds no articles"))
     except NotTextError as exc:
         report.status, report.reason = "failed", str(exc)
     except (OSError, ValueError, StoreDatabaseError) as exc:
