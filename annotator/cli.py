@@ -83,6 +83,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 141
+    except OSError as exc:  # a file a command writes or reads: its name and why, no traceback
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"annotator: error: {where}{exc.strerror or exc}", file=sys.stderr)
+        return 1
 
 
 def _command_names(parser: argparse.ArgumentParser) -> list[str]:

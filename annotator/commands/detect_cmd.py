@@ -188,6 +188,8 @@ def run_single(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     from annotator.core.model import Article
+    from annotator.io.decode import NotTextError
+    from annotator.io.files import check_line_path
     from annotator.io.quote_jsonl import LineError, article_to_json, iter_jsonl, write_jsonl_line
     from annotator.nlp.detect import detect_texts, text_problem
     from annotator.nlp.pipeline import load_pipeline
@@ -199,6 +201,16 @@ def run_single(args: argparse.Namespace) -> int:
         raise CliError("--n-process must be at least 1")
     if Path(args.output).resolve() == src.resolve():
         raise CliError("the output file must not be the input file")
+    try:  # empty, binary (a project file, an image) or UTF-16: say so before the model loads
+        check_line_path(src)
+    except NotTextError as exc:
+        hint = ""
+        if "SQLite" in str(exc):
+            hint = (
+                "; detect reads quote JSONL: write a project's articles out with `annotator "
+                f"export {src} --format jsonl -o OUT.jsonl` first"
+            )
+        raise CliError(f"{src}: {exc}{hint}") from None
     nlp, info = load_pipeline(args.model, strict=bool(args.model))
     print(f"annotator detect: {info.message}", file=sys.stderr)
     total = _count_lines(src)
@@ -222,10 +234,13 @@ def run_single(args: argparse.Namespace) -> int:
         failed[position] = message
 
     written = undetected = 0
-    with (
-        tqdm(total=total, unit="article", file=sys.stderr, disable=args.quiet) as bar,
-        open(args.output, "w", encoding="utf-8", newline="\n") as out,
-    ):
+    try:
+        out = open(args.output, "w", encoding="utf-8", newline="\n")  # noqa: SIM115
+    except OSError as exc:
+        raise CliError(
+            f"{args.output}: cannot be written ({exc.strerror or exc}); choose another output"
+        ) from None
+    with tqdm(total=total, unit="article", file=sys.stderr, disable=args.quiet) as bar, out:
         found = detect_texts(
             nlp,
             texts(),

@@ -9,6 +9,7 @@ from typing import Any
 
 from annotator.commands import CliError
 from annotator.services.importing import CLI_COMMIT_INTERVAL_S, import_paths
+from annotator.store.db import read_only_message
 from annotator.store.project import Project
 
 
@@ -65,6 +66,10 @@ def run(args: argparse.Namespace) -> int:
     new_project = not target.exists()
     annotator = args.annotator_override or args.annotator
     with Project.open(target) as project:
+        if project.read_only_why:
+            raise CliError(
+                read_only_message(target, project.read_only_why, "Nothing was imported.")
+            )
         bar = tqdm(total=0, unit="step", disable=args.quiet or None, file=sys.stderr, leave=False)
 
         def progress(done: int, total: int, current: str) -> None:

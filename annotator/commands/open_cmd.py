@@ -11,6 +11,7 @@ from annotator.commands import CliError
 from annotator.core.errors import ProjectError
 from annotator.services.importing import import_paths
 from annotator.services.locations import default_project_path, seeds_dir
+from annotator.store.db import read_only_message, read_only_reason
 from annotator.store.project import Project
 
 
@@ -36,6 +37,8 @@ def prepare_project(path: Path | None) -> tuple[Path, str | None]:
     if path is None:
         path = default_project_path()
         with Project.open(path) as project:
+            if project.readonly:  # nothing can be seeded; the window says why
+                return path, message
             if project.count_articles() == 0 and not project.get_setting("seeded"):
                 report = import_paths(project, [seeds_dir()])
                 project.set_setting("seeded", True)
@@ -73,4 +76,8 @@ def run(args: argparse.Namespace) -> int:
     except ImportError as exc:
         raise CliError(f"the window cannot start: {exc}") from None
     print(f"annotator: opening {path}", file=sys.stderr)
+    why = read_only_reason(path)
+    if why:  # the window says so too, in a box and a banner
+        done = "The window opens it for reading only."
+        print(f"annotator: {read_only_message(path, why, done)}", file=sys.stderr)
     return int(run_app(path, model=args.model, annotator=args.annotator, message=message))

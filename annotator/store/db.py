@@ -208,6 +208,49 @@ def location_writable(path: Path) -> bool:
     return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
 
 
+def read_only_reason(path: Path, folder_too: bool = True) -> str:
+    """Why the project at ``path`` cannot be written, in a few words; "" when it can.
+
+    ``"it is on a read-only disk or mount"``, ``"the file is read-only"`` or ``"its folder
+    DIR is read-only"`` (WAL writes ``-wal``/``-shm`` files beside the project, so a locked
+    folder is enough; ``folder_too=False`` leaves the folder out).
+    """
+    if hasattr(os, "statvfs"):
+        try:
+            if os.statvfs(path if path.exists() else path.parent).f_flag & os.ST_RDONLY:
+                return "it is on a read-only disk or mount"
+        except OSError:
+            pass
+    if path.exists() and not os.access(path, os.W_OK):
+        return "the file is read-only"
+    if folder_too and not os.access(path.parent, os.W_OK):
+        return f"its folder {path.parent} is read-only"
+    return ""
+
+
+def read_only_message(path: Path, reason: str, done: str = "Nothing was changed.") -> str:
+    """The sentence for a project that cannot be written: what still works, what to do.
+
+    ``reason`` comes from :func:`read_only_reason`; ``done`` says what the refused command
+    did (default: nothing changed).
+    """
+    return (
+        f"{path} is read-only: {reason}. It can still be read: the window opens it for "
+        "reading, and stats, export, report, agreement and backup work on it. To change it, "
+        f"{read_only_fix(path, reason)}. {done}"
+    )
+
+
+def read_only_fix(path: Path, reason: str) -> str:
+    """What to do about a read-only project (``reason`` from :func:`read_only_reason`)."""
+    copy = f"copy it with `annotator backup {path} COPY.db` and work on the copy"
+    if reason == "the file is read-only":
+        return f"make the file writable (chmod u+w {path}), or {copy}"
+    if reason.startswith("its folder"):
+        return f"make the folder writable (chmod u+w {path.parent}), or {copy}"
+    return f"{copy} (COPY.db on a writable disk)"
+
+
 def _wal_sidecars(path: Path) -> bool:
     return any(path.with_name(path.name + s).exists() for s in ("-wal", "-shm"))
 
@@ -267,13 +310,15 @@ def open_db(
     if not has_data and not readonly and not p.parent.exists():
         raise ProjectError(f"{p}: the folder {p.parent} does not exist")
     readonly_reason = ""
-    if not readonly and p.exists() and not os.access(p, os.W_OK):
-        readonly_reason = "the file is read-only"
-    elif not readonly and has_data and not os.access(p.parent, os.W_OK):
+    if not readonly and p.exists():
         # WAL keeps its -wal and -shm files beside the project: no folder, no writing
-        readonly_reason = "its folder is read-only"
-    elif not readonly and not has_data and p.parent.exists() and not os.access(p.parent, os.W_OK):
-        raise ProjectError(f"{p}: cannot be created: the folder {p.parent} is read-only")
+        readonly_reason = read_only_reason(p, folder_too=has_data)
+    creating = not readonly and not has_data and not readonly_reason and p.parent.exists()
+    if creating and not os.access(p.parent, os.W_OK):
+        raise ProjectError(
+            f"{p}: cannot be created: the folder {p.parent} is read-only; choose a writable "
+            "folder. Nothing was created."
+        )
     try:
         # the header is read before this process connects, never while it is connected
         wal_at_open = has_data and is_wal_file(p)
@@ -319,8 +364,9 @@ def _prepare(
     pending = [name for name in known if name not in applied]
     if pending and readonly_reason:
         raise ProjectError(
-            f"{p}: needs an upgrade to schema {SCHEMA_VERSION} but {readonly_reason}; "
-            "copy it to a writable folder and open the copy. The file was not changed."
+            f"{p} is read-only: {readonly_reason}; copy it to a writable folder and open the "
+            f"copy: it needs an upgrade to schema {SCHEMA_VERSION}, which writes to it, "
+            "before it can be opened. The file was not changed."
         )
     if pending and readonly:
         raise ProjectError(

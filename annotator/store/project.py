@@ -42,6 +42,8 @@ from annotator.store.db import (
     in_filter,
     now_iso,
     open_db,
+    read_only_message,
+    read_only_reason,
     schema_version,
 )
 from annotator.store.project_suggestions import ProjectSuggestions
@@ -85,10 +87,15 @@ class Change:
 class Project(ProjectSuggestions):
     """A project file opened for reading and writing."""
 
-    def __init__(self, db: Database, path: Path, readonly: bool = False) -> None:
+    def __init__(
+        self, db: Database, path: Path, readonly: bool = False, read_only_why: str = ""
+    ) -> None:
         self.db = db
         self.path = path
         self.readonly = readonly
+        #: why the project could not be opened for writing ("" when it was, or when it was
+        #: opened read-only on purpose): :func:`~annotator.store.db.read_only_reason`
+        self.read_only_why = read_only_why
         self._annotator_ids: dict[str, int] = {}
         # while a logged_batch is open: "action entity" -> ids its actions would have logged
         self._batch_log: dict[str, list[int | None]] | None = None
@@ -106,8 +113,9 @@ class Project(ProjectSuggestions):
         """Open ``path`` (creating it when ``create``); see :func:`open_db` for the checks."""
         p = Path(path)
         db = open_db(p, create=create, readonly=readonly)
-        ro = readonly or bool(db.execute("PRAGMA query_only").fetchone()[0])
-        return cls(db, p, ro)
+        forced = not readonly and bool(db.execute("PRAGMA query_only").fetchone()[0])
+        why = (read_only_reason(p) or "it cannot be written") if forced else ""
+        return cls(db, p, readonly or forced, why)
 
     def close(self) -> None:
         """Close the connection, checkpointing first (SQLite also removes the WAL files
@@ -250,6 +258,8 @@ class Project(ProjectSuggestions):
             self._batch_log = None
 
     def _writable(self) -> None:
+        if self.read_only_why:
+            raise ReadOnlyProjectError(read_only_message(self.path, self.read_only_why))
         if self.readonly:
             raise ReadOnlyProjectError(f"{self.path}: is open read-only; nothing was changed")
 
@@ -310,7 +320,8 @@ class Project(ProjectSuggestions):
                 "nothing was changed"
             )
         if "readonly" in msg or "read-only" in msg:
-            return ProjectError(f"{self.path}: cannot be written (read-only); nothing was changed")
+            why = read_only_reason(self.path) or f"SQLite says: {msg}"
+            return ReadOnlyProjectError(read_only_message(self.path, why))
         return ProjectError(f"{self.path}: cannot be written ({msg}); nothing was changed")
 
     def _log(

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
+
+from annotator.store.db import read_only_fix, read_only_reason
 
 APP_TITLE = "Quote Annotator"
 READ_ONLY_NOTE = "Read-only: changes are not saved"
@@ -33,10 +36,12 @@ class ReadOnlyController(QObject):
         """Announce the mode (nothing when the project is writable)."""
         if not self.readonly:
             return
-        why = f"{self.project_path} cannot be written (the file is read-only)"
+        reason = read_only_reason(self.project_path) or "it cannot be written"
+        why = f"{self.project_path} is read-only: {reason}"
+        fix = read_only_fix(self.project_path, reason)
         self.entered.emit(
-            f"<b>{READ_ONLY_NOTE}.</b> {why}. You can read and move around; to annotate, "
-            "make the file writable or open a writable copy.",
+            f"<b>{READ_ONLY_NOTE}.</b> {html.escape(why)}. You can read and move around; to "
+            f"annotate, {html.escape(fix)}.",
             self.tooltip(),
         )
         box = QMessageBox(
@@ -48,7 +53,7 @@ class ReadOnlyController(QObject):
         )
         box.setInformativeText(
             f"{why}. Articles and quotes can be read and navigated; every editing command "
-            "is switched off."
+            f"is switched off. To annotate, {fix}."
         )
         self.box = box
         QTimer.singleShot(0, box.open)
