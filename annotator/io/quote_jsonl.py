@@ -15,10 +15,18 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
+from unicodedata import is_normalized
 
-from annotator.core.model import Article, Quote, encode_spans
-from annotator.core.schema import SchemaError, check_article, check_article_fast
-from annotator.core.text import content_hash, normalise_with_map
+from annotator.core.model import Article, Quote, SpeakerFacts, encode_spans, normalise_spans
+from annotator.core.quote_rows import ArticleRow, QuoteRow, article_row, extra_json, meta_json
+from annotator.core.schema import (
+    QUOTE_KEYS,
+    QuoteFast,
+    SchemaError,
+    check_article,
+    check_article_fast,
+)
+from annotator.core.text import content_hash, normalise_with_map, title_and_body
 from annotator.io.files import LineTooLong, iter_lines
 from annotator.io.jsonload import BadJson, load_json
 
@@ -153,20 +161,98 @@ PARALLEL_MIN_BYTES = 32 * 2**20
 #: worker is at most about one chunk (100 x 30 kB of articles) ahead of the reader.
 CHUNK_LINES = 100
 
-#: An article with its content hash and the encoded (content, speaker, cue) spans of each
-#: of its quotes, in order (:func:`~annotator.core.model.encode_spans`: what the store
-#: keeps and its duplicate checks compare).
-Hashed = tuple[Article, str, tuple[tuple[str, str, str], ...]]
+
+def _spans_text(spans: Any) -> str:
+    """Checked spans (lists of two ints, start < end) encoded as the store keeps them:
+    sorted, as :func:`~annotator.core.model.normalise_spans` sorts them."""
+    if not spans:
+        return "[]"
+    if len(spans) == 1:
+        start, end = spans[0]
+        return f"[[{start}, {end}]]"
+    return encode_spans(normalise_spans(spans))
 
 
-def _hashed(item: Article | LineError) -> Hashed | LineError:
-    if isinstance(item, LineError):
-        return item
-    spans = tuple(
-        (encode_spans(q.content_spans), encode_spans(q.speaker_spans), encode_spans(q.cue_spans))
-        for q in item.quotes
+def _fast_quote_row(c: QuoteFast, obj: dict[str, Any]) -> QuoteRow:
+    """The row :func:`~annotator.core.quote_rows.quote_row` makes of
+    ``Quote.from_checked(c, obj)``, without the Quote (a test holds them equal)."""
+    given = (c.speaker_type, c.speaker_gender, c.speaker_gender_guessed)
+    target = c.stance_target
+    return (
+        c.annotator,
+        _spans_text(c.content_spans),
+        _spans_text(c.speaker_spans),
+        _spans_text(c.cue_spans),
+        c.speaker_text,
+        c.speaker_name,
+        None if given == (None, None, None) else SpeakerFacts(*given),
+        c.kind or "indirect",
+        c.stance,
+        None if target is None else (target.strip() or None),
+        c.status or "accepted",
+        c.origin or "manual",
+        None if c.confidence is None else float(c.confidence),
+        c.note,
+        extra_json({k: v for k, v in obj.items() if k not in QUOTE_KEYS}),
     )
-    return item, content_hash(item.text), spans
+
+
+def article_row_from_json(obj: Any) -> ArticleRow:
+    """:func:`article_from_json` as the plain row the import writes
+    (:func:`~annotator.core.quote_rows.article_row`, content hash included): the same
+    checks, messages and stored values. The usual line (valid, text already normalised)
+    never builds Article or Quote objects. Raises ValueError (SchemaError) as
+    :func:`article_from_json` does."""
+    fast = check_article_fast(obj)
+    if fast is not None:
+        top, checked_quotes = fast
+        text = top.text
+        if "\r" not in text and not text.startswith("\ufeff") and is_normalized("NFC", text):
+            title = top.title
+            if not isinstance(title, str) or not title.strip():
+                title = title_and_body(text)[0]
+            merged: dict[str, Any] = dict(top.meta or {})
+            for key, value in obj.items():
+                if key not in _ARTICLE_KEYS:
+                    merged.setdefault(key, value)
+            quotes = tuple(_fast_quote_row(c, q) for c, q in zip(checked_quotes, top.quotes or ()))
+            ident = top.id
+            return (
+                content_hash(text),
+                None if ident is None else str(ident),
+                title.strip(),
+                text,
+                meta_json(merged),
+                quotes,
+            )
+    article = article_from_json(obj)
+    return article_row(article, content_hash(article.text))
+
+
+def iter_jsonl_rows_here(path: str | Path) -> Iterator[ArticleRow | LineError]:
+    """:func:`iter_jsonl` with each article as its row (:func:`article_row_from_json`):
+    the same lines, LineErrors and messages, in this process."""
+    name = str(path)
+    for lineno, raw in iter_lines(path):
+        if isinstance(raw, LineTooLong):
+            yield LineError(name, lineno, str(raw))
+            continue
+        if not raw.strip():
+            continue
+        try:
+            line = raw.decode("utf-8-sig" if lineno == 1 else "utf-8")
+        except UnicodeDecodeError as exc:
+            yield LineError(name, lineno, f"not UTF-8 ({exc.reason} at byte {exc.start})")
+            continue
+        try:
+            obj = load_json(line)
+        except BadJson as exc:
+            yield LineError(name, lineno, str(exc))
+            continue
+        try:
+            yield article_row_from_json(obj)
+        except ValueError as exc:
+            yield LineError(name, lineno, str(exc))
 
 
 def _send(out: IO[bytes], obj: object) -> None:
@@ -191,9 +277,9 @@ def _worker_main(path: str) -> None:
     stdout, then None (or the exception that stopped the reading)."""
     out = sys.stdout.buffer
     try:
-        batch: list[Hashed | LineError] = []
-        for item in iter_jsonl(path):
-            batch.append(_hashed(item))
+        batch: list[ArticleRow | LineError] = []
+        for item in iter_jsonl_rows_here(path):
+            batch.append(item)
             if len(batch) >= CHUNK_LINES:
                 _send(out, batch)
                 batch = []
@@ -212,12 +298,13 @@ def _worker_main(path: str) -> None:
     out.flush()
 
 
-def iter_jsonl_hashed(
+def iter_jsonl_rows(
     path: str | Path, parallel: bool | None = None
-) -> Iterator[Hashed | LineError]:
-    """:func:`iter_jsonl` with each article's :func:`~annotator.core.text.content_hash` and
-    encoded quote spans: ``(article, digest, spans)`` (see :data:`Hashed`) and LineErrors,
-    in the file's order, with the same messages.
+) -> Iterator[ArticleRow | LineError]:
+    """:func:`iter_jsonl` with each article as the plain row the import writes
+    (:data:`~annotator.core.quote_rows.ArticleRow`, content hash included; see
+    :func:`article_row_from_json`) and LineErrors, in the file's order, with the same
+    messages.
 
     ``parallel`` (default: the file has at least PARALLEL_MIN_BYTES): decode and check the
     lines in a worker process (a fresh ``python`` running :func:`_worker_main`, so it is
@@ -233,8 +320,7 @@ def iter_jsonl_hashed(
         except OSError:
             parallel = False
     if not parallel:
-        for item in iter_jsonl(path):
-            yield _hashed(item)
+        yield from iter_jsonl_rows_here(path)
         return
     env = dict(os.environ)
     # the worker imports this package from where the caller did

@@ -139,10 +139,11 @@ def find_frame(idx: DocIndex, run: list[Segment], para: Span) -> Frame | None:
     if before_cue is not None:
         cue = doc[before_cue]
         spk = speaker(idx, cue, b_lo, b_hi, "before")
-        if spk is None and idx.has_dep:
+        if idx.has_dep and (spk is None or subject(idx, cue, b_lo, b_hi) is None):
             # 'Axelrod emailed her, calling her "Hillary" and telling her, "..."': the
-            # subject sits before an earlier quote of the same sentence
-            spk = subject(idx, cue, max(cue.sent.start, idx.line_lo[cue.i]), b_hi)
+            # subject sits before an earlier quote of the same sentence; it beats the
+            # words found by position ("-- and, when asked again, insisting, ...")
+            spk = subject(idx, cue, max(cue.sent.start, idx.line_lo[cue.i]), b_hi) or spk
         between = [t for t in doc[before_cue + 1 : b_hi + 1] if not (t.is_punct or t.is_space)]
         if cue.lower_ == "according":
             between = []
@@ -223,6 +224,10 @@ def dash_byline(idx: DocIndex, lo: int, hi: int) -> Frame | None:
     if not words or not all(
         t.text.lstrip("―—–-~")[:1].isupper() or t.lower_ in ("of", "and", "de") for t in words
     ):
+        return None
+    if not words[0].text.lstrip("―—–-~")[:1].isupper():
+        # "'...' -- and, when asked, ...": a sentence going on after a dashed aside,
+        # not a signature
         return None
     spk = idx.span_of(first, last - 1)
     return Frame(None, spk, "after") if spk is not None else None

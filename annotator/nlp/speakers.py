@@ -35,18 +35,33 @@ def subject(idx: DocIndex, cue: Token, lo: int, hi: int) -> Span | None:
     (``12:15 p.m.`` then ``President Barack Obama says ...``) must not put the heading in
     the mention."""
     lo = max(lo, idx.line_lo[cue.i])
+    recorded = _recorded_name(idx, cue)
+    if recorded is not None:
+        return clip_subtree(idx, recorded, lo, hi)
     tok: Token | None = cue
     for _ in range(3):
         if tok is None:
             break
+        if tok is not cue and idx.in_quote[tok.i] and not idx.in_quote[cue.i]:
+            # the parse hung the cue on a verb of the quoted words ("treating it as a
+            # compliment -- ''...'' -- and, when asked, asserting, ''...''")
+            return _participle_subject(idx, cue, lo, hi) if cue.tag_ == "VBG" else None
         if tok.lower_ == "according":
             for child in tok.children:
                 for grand in [child, *child.children]:
                     if grand.dep_ == "pobj":
                         return clip_subtree(idx, grand, lo, hi)
             return None
+        # a parse may give a verb two subjects, one of them a dash ("made public ―
+        # Trump boasted"): the word nearest the verb that has letters or digits
+        nsubjs = [c for c in tok.children if c.dep_ == "nsubj"]
+        if len(nsubjs) > 1 and any(not _has_word(c.text) for c in nsubjs):
+            named = [c for c in nsubjs if _has_word(c.text)]
+            skip = {c.i for c in nsubjs if c not in named[-1:]}
+        else:
+            skip = set()
         for child in tok.children:
-            if child.dep_ == "nsubj":
+            if child.dep_ == "nsubj" and child.i not in skip:
                 if child.lower_ in RELATIVE_PRONOUNS and tok.dep_ == "relcl":
                     # "Kamin, who said ...": the relative pronoun is the source mention
                     # (PolNeAR), its noun gives the name (speaker_names.resolve_names)
@@ -62,9 +77,69 @@ def subject(idx: DocIndex, cue: Token, lo: int, hi: int) -> Span | None:
                         return clip_subtree(idx, grand, lo, hi)
         if tok.dep_ in ("advcl", "xcomp", "conj", "pcomp", "acl") and tok.head is not tok:
             tok = tok.head
+            if (
+                tok.dep_ == "prep"
+                and tok.lower_ in _BY_PREPS
+                and tok.head.pos_ == "VERB"
+                and cue.lemma_.lower() in _BY_CUES
+            ):
+                tok = tok.head  # "began by saying ...": the verb the preposition hangs on
         else:
             break
     return None
+
+
+#: Nouns of a recording that shows someone speaking ("footage of Ana Ruiz asking").
+_RECORDINGS = frozenset(
+    {"footage", "clip", "video", "recording", "tape", "audio", "film", "image", "excerpt"}
+)
+
+
+def _recorded_name(idx: DocIndex, cue: Token) -> Token | None:
+    """The name a participle cue hangs on (``footage of Ana Ruiz asking, "..."``, ``a clip
+    of Dario Feliciano saying``): the parse makes it the name's clause (``acl``) or, as
+    often, a clause of the main verb (``The ad shows footage ...``), whose subject is not
+    the speaker. None for other cues."""
+    if cue.tag_ != "VBG" or cue.i == 0:
+        return None
+    name = idx.doc[cue.i - 1]
+    if name.pos_ != "PROPN" or idx.in_quote[name.i]:
+        return None
+    if cue.dep_ == "acl" and cue.head.i == name.i:
+        return name
+    prep = name.head
+    if name.dep_ == "pobj" and prep.lower_ == "of" and prep.head.lemma_.lower() in _RECORDINGS:
+        return name
+    return None
+
+
+def _participle_subject(idx: DocIndex, cue: Token, lo: int, hi: int) -> Span | None:
+    """The subject of a participle cue whose parse climbs into quoted words: the nearest
+    subject before it in its sentence, of a verb outside quotation marks."""
+    for i in range(cue.i - 1, max(lo, cue.sent.start) - 1, -1):
+        tok = idx.doc[i]
+        if (
+            tok.dep_ == "nsubj"
+            and not idx.in_quote[i]
+            and not idx.in_quote[tok.head.i]
+            and tok.head.i < cue.i
+            and tok.lower_ not in RELATIVE_PRONOUNS
+        ):
+            return clip_subtree(idx, tok, lo, hi)
+    return None
+
+
+#: Prepositions that hang a participle cue on a verb whose subject speaks ("began by
+#: saying", "responded by asking").
+_BY_PREPS = frozenset({"by"})
+#: Participles that report words after such a preposition (not "by telling them that
+#: ...", "by asking prosecutors to ...", which PolNeAR mostly leaves unmarked).
+_BY_CUES = frozenset({"say", "add", "note", "declare", "argue", "insist", "claim"})
+
+
+def _has_word(text: str) -> bool:
+    """Does ``text`` hold a letter or a digit (not a dash or other punctuation)?"""
+    return any(ch.isalnum() for ch in text)
 
 
 def _line_part(idx: DocIndex, first: int, last: int) -> Span | None:

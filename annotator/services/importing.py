@@ -20,7 +20,20 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from annotator.core.model import Article, Quote, encode_spans
+from annotator.core.model import Article, Quote
+from annotator.core.quote_rows import (
+    A_QUOTES,
+    A_TITLE,
+    Q_ANNOTATOR,
+    Q_CONTENT,
+    Q_CUE,
+    Q_ORIGIN,
+    Q_SPEAKER,
+    ArticleRow,
+    QuoteRow,
+    article_row,
+    quote_of_row,
+)
 from annotator.core.text import content_hash
 from annotator.core.wording import count_noun
 from annotator.io.brat import is_brat_folder, iter_brat
@@ -35,10 +48,10 @@ from annotator.io.detect_output import (
 from annotator.io.files import check_line_path, check_regular, is_regular_file
 from annotator.io.plaintext import read_txt
 from annotator.io.prodigy import is_prodigy_file, iter_prodigy
-from annotator.io.quote_jsonl import iter_jsonl, iter_jsonl_hashed
+from annotator.io.quote_jsonl import iter_jsonl, iter_jsonl_rows
 from annotator.services.import_report import FileReport, ImportReport, _n
 from annotator.services.suggestion_import import (
-    split_suggestions,
+    is_suggestion,
     store_suggestions,
     suggestion_runs,
 )
@@ -86,11 +99,12 @@ def _read_jsonl(path: Path) -> tuple[Iterable[object], str]:
 
 
 def _read_for_import(path: Path, fmt: str) -> tuple[Iterable[object], str]:
-    """What the import writer reads: for quote JSONL, (article, content hash, encoded spans)
-    tuples read in a worker process when the file is large; else the FORMATS reader's
-    articles and errors (the contract other readers of FORMATS, e.g. the cluster, rely on)."""
+    """What the import writer reads: for quote JSONL, plain article rows
+    (:data:`~annotator.core.quote_rows.ArticleRow`, checked and hashed; in a worker process
+    when the file is large) and line errors; else the FORMATS reader's articles and errors
+    (the contract other readers of FORMATS, e.g. the cluster, rely on)."""
     if fmt == "jsonl":
-        return iter_jsonl_hashed(path), ""
+        return iter_jsonl_rows(path), ""
     return FORMATS[fmt](path)
 
 
@@ -193,10 +207,8 @@ def expand_paths(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path]:
 
 
 _Key = tuple[str, str, str, str]
-# encoded (content, speaker, cue) spans of each quote of an article, in order
-_Encoded = tuple[tuple[str, str, str], ...]
-# an article read, its content hash and (when the reader made them) its encoded spans
-_Item = tuple[Article, str, _Encoded | None]
+# an article as its plain row (content hash, fields, quote rows)
+_Item = ArticleRow
 
 
 class _QuoteIndex:
@@ -264,6 +276,22 @@ class _Stored:
         report.names_overridden.update(self.overridden)
 
 
+def _split(quotes: Sequence[QuoteRow]) -> tuple[list[Quote], list[QuoteRow]]:
+    """(suggestions as Quotes, annotation rows) among an article's quote rows, each in the
+    given order (:func:`~annotator.services.suggestion_import.is_suggestion` decides;
+    only a quote of origin ``model`` can be one, so only those are rebuilt to ask)."""
+    suggestions: list[Quote] = []
+    annotations: list[QuoteRow] = []
+    for q in quotes:
+        if q[Q_ORIGIN] == "model":
+            quote = quote_of_row(q)
+            if is_suggestion(quote):
+                suggestions.append(quote)
+                continue
+        annotations.append(q)
+    return suggestions, annotations
+
+
 def _store_articles(
     project: Project,
     items: Sequence[_Item],
@@ -273,20 +301,19 @@ def _store_articles(
     detector_version: str | None,
     override: bool,
 ) -> list[_Stored]:
-    """Write ``articles`` (distinct texts), their suggestions and quotes with a few bulk
-    statements (:mod:`annotator.store.bulk`); return what each did. Raises the store's or
-    the quotes' error; the caller's savepoint then rolls all of it back.
+    """Write ``items`` (article rows of distinct texts), their suggestions and quotes with a
+    few bulk statements (:mod:`annotator.store.bulk`); return what each did. Raises the
+    store's or the quotes' error; the caller's savepoint then rolls all of it back.
     """
     out: list[_Stored] = []
     runs: list[tuple[int, str, Sequence[Quote]]] = []
-    rows: list[tuple[int, str, Quote, int | None]] = []
-    encoded: list[tuple[str, str, str]] = []
-    articles = [a for a, _, _ in items]
-    stored = bulk.add_articles(project, articles, source, annotator, [d for _, d, _ in items])
-    for (article, _, spans), (article_id, added) in zip(items, stored, strict=True):
+    rows: list[tuple[int, str, QuoteRow]] = []
+    stored = bulk.add_article_rows(project, [item[:A_QUOTES] for item in items], source, annotator)
+    forced = annotator if override and annotator else None
+    for item, (article_id, added) in zip(items, stored, strict=True):
         done = _Stored(article_id, added)
         out.append(done)
-        suggestions, quotes = split_suggestions(article.quotes)
+        suggestions, quotes = _split(item[A_QUOTES])
         if added:  # nothing to compare with: one bulk run per detector version
             for version, group in suggestion_runs(suggestions, detector_version).items():
                 runs.append((article_id, version, group))
@@ -297,28 +324,21 @@ def _store_articles(
             )
         # a new article has no quotes yet: no need to ask the store
         seen = index.seen(article_id) if quotes and not added else set()
-        # the reader's encodings, by quote (suggestions were split off)
-        given = dict(zip(map(id, article.quotes), spans)) if spans is not None else {}
-        for quote in quotes:
-            who = annotator if override and annotator else None
-            who = who or quote.annotator or annotator or FALLBACK_ANNOTATOR
-            enc = given.get(id(quote)) or (
-                encode_spans(quote.content_spans),
-                encode_spans(quote.speaker_spans),
-                encode_spans(quote.cue_spans),
-            )
-            key = (who, *enc)
-            if key in seen or key in done.new_keys:
+        new_keys = done.new_keys
+        for q in quotes:
+            named = q[Q_ANNOTATOR]
+            who = forced or named or annotator or FALLBACK_ANNOTATOR
+            key = (who, q[Q_CONTENT], q[Q_SPEAKER], q[Q_CUE])
+            if key in seen or key in new_keys:
                 done.quotes_present += 1
                 continue
-            rows.append((article_id, who, quote, None))
-            encoded.append(enc)
-            done.new_keys.add(key)
+            rows.append((article_id, who, q))
+            new_keys.add(key)
             done.by_annotator[who] += 1
-            if quote.annotator and quote.annotator != who:
-                done.overridden[quote.annotator] += 1
+            if named and named != who:
+                done.overridden[named] += 1
     bulk.set_suggestions(project, runs)
-    bulk.add_annotations(project, rows, encoded)
+    bulk.add_quote_rows(project, rows)
     return out
 
 
@@ -350,7 +370,8 @@ def _import_articles(
             )
     except (StoreIntegrityError, ValueError, TypeError) as exc:
         if len(articles) == 1:
-            report.problems.append(f"{source}: article {articles[0][0].title[:40]!r}: {exc}")
+            title = articles[0][A_TITLE]
+            report.problems.append(f"{source}: article {title[:40]!r}: {exc}")
             return
         for one in articles:
             _import_articles(
@@ -372,17 +393,14 @@ class _Pending:
         self.hashes: set[str] = set()
         self.rows = 0
 
-    def add(
-        self, article: Article, digest: str | None = None, spans: _Encoded | None = None
-    ) -> None:
-        """Queue ``article`` (``digest``: its content hash, ``spans``: its quotes' encoded
-        spans, when the reader made them)."""
-        digest = digest or content_hash(article.text)
+    def add(self, item: _Item) -> None:
+        """Queue the article row ``item``."""
+        digest = item[0]
         if digest in self.hashes:
             self.flush()
-        self.items.append((article, digest, spans))
+        self.items.append(item)
         self.hashes.add(digest)
-        self.rows += 1 + len(article.quotes)
+        self.rows += 1 + len(item[A_QUOTES])
         if self.rows >= FLUSH_ROWS:
             self.flush()
 
@@ -467,7 +485,7 @@ def import_file(
     (one is made if None).
     ``override``: every quote goes to ``annotator``, even one naming its own.
     A large quote-JSONL file is read, checked and hashed by a worker process while this
-    one writes (:func:`~annotator.io.quote_jsonl.iter_jsonl_hashed`); the worker stops
+    one writes (:func:`~annotator.io.quote_jsonl.iter_jsonl_rows`); the worker stops
     with the import, however it ends.
     """
     report = FileReport(str(path))
@@ -527,9 +545,9 @@ def import_file(
                 if not isinstance(item, RowNote):
                     entries += 1
                 if isinstance(item, tuple):
-                    pending.add(*item)
-                elif isinstance(item, Article):
                     pending.add(item)
+                elif isinstance(item, Article):
+                    pending.add(article_row(item, content_hash(item.text)))
                 else:
                     pending.flush()  # the report keeps the file's order
                     if isinstance(item, RowNote):

@@ -24,9 +24,29 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from annotator.core.model import Article, Quote
+from annotator.core.quote_rows import (
+    Q_CONFIDENCE,
+    Q_CONTENT,
+    Q_CUE,
+    Q_EXTRA,
+    Q_FACTS,
+    Q_KIND,
+    Q_NOTE,
+    Q_ORIGIN,
+    Q_SPEAKER,
+    Q_SPEAKER_NAME,
+    Q_SPEAKER_TEXT,
+    Q_STANCE,
+    Q_STATUS,
+    Q_TARGET,
+    QuoteRow,
+    meta_json,
+    quote_of_row,
+)
 from annotator.core.text import content_hash
 from annotator.store.db import now_iso
 from annotator.store.rows import suggestion_values
+from annotator.store.schema import annotation_checks_hold
 
 if TYPE_CHECKING:
     from annotator.store.project import Project
@@ -79,6 +99,14 @@ def existing_hashes(project: Project, digests: Sequence[str]) -> dict[str, int]:
     return out
 
 
+#: Rows of :func:`add_article_rows`: content hash, external id, title, text, meta (JSON).
+ArticleValues = tuple[str, str | None, str, str, str]
+
+_ARTICLE_COLUMNS = "id, ext_id, title, text, meta, content_hash, source, imported_at"
+# The staging table of add_article_rows (this connection's own, gone when it closes)
+_STAGE = "import_articles_stage"
+
+
 def add_articles(
     project: Project,
     articles: Sequence[Article],
@@ -93,36 +121,59 @@ def add_articles(
     Change log: ``import article`` per added article, as :meth:`Project.add_article`.
     """
     hashes = list(digests) if digests is not None else [content_hash(a.text) for a in articles]
+    rows = [
+        (digest, a.ext_id, a.title, a.text, meta_json(a.meta))
+        for a, digest in zip(articles, hashes, strict=True)
+    ]
+    return add_article_rows(project, rows, source, actor)
+
+
+def add_article_rows(
+    project: Project,
+    articles: Sequence[ArticleValues],
+    source: str | None = None,
+    actor: str | None = None,
+) -> list[tuple[int, bool]]:
+    """:func:`add_articles` for plain rows (:data:`ArticleValues`, e.g. the first five
+    fields of an :data:`~annotator.core.quote_rows.ArticleRow`): the same rows, ids and
+    change log.
+
+    The new rows go into a TEMP staging table first and then into ``articles`` with one
+    ``INSERT ... SELECT``: the full-text index's trigger then runs inside one statement,
+    which keeps the index's pending terms in memory for the whole group, where one
+    ``INSERT`` per row made SQLite's full-text index write its pending terms at every row
+    (a statement savepoint each).
+    """
     out: list[tuple[int, bool]] = []
     with project._action():
-        known = existing_hashes(project, hashes)
+        known = existing_hashes(project, [a[0] for a in articles])
         ident = _next_id(project, "articles")
         now = now_iso()
-        rows: list[list[Any]] = []
-        for article, digest in zip(articles, hashes, strict=True):
+        rows: list[tuple[Any, ...]] = []
+        for digest, ext_id, title, text, meta in articles:
             if digest in known:
                 out.append((known[digest], False))
                 continue
             known[digest] = ident
             out.append((ident, True))
-            rows.append(
-                [
-                    ident,
-                    article.ext_id,
-                    article.title,
-                    article.text,
-                    json.dumps(article.meta, ensure_ascii=False),
-                    digest,
-                    source,
-                    now,
-                ]
-            )
+            rows.append((ident, ext_id, title, text, meta, digest, source, now))
             ident += 1
-        project.db.conn.executemany(
-            "INSERT INTO articles (id, ext_id, title, text, meta, content_hash, source,"
-            " imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            rows,
-        )
+        if rows:
+            conn = project.db.conn
+            conn.execute(
+                f"CREATE TEMP TABLE IF NOT EXISTS {_STAGE} (id INTEGER PRIMARY KEY, ext_id,"
+                " title, text, meta, content_hash, source, imported_at)"
+            )
+            conn.execute(f"DELETE FROM temp.{_STAGE}")
+            conn.executemany(
+                f"INSERT INTO temp.{_STAGE} ({_ARTICLE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                rows,
+            )
+            conn.execute(
+                f"INSERT INTO articles ({_ARTICLE_COLUMNS})"
+                f" SELECT {_ARTICLE_COLUMNS} FROM temp.{_STAGE} ORDER BY id"
+            )
+            conn.execute(f"DELETE FROM temp.{_STAGE}")
         _log_many(
             project,
             "import",
@@ -231,6 +282,79 @@ def add_annotations(
             "annotation",
             out,
             lambda n: {**items[n][2].to_json(), "annotator": items[n][1]},
+            lambda n: items[n][1],
+        )
+        project._touch_progress_many([(aid, ann, q) for (aid, ann), q in first.items()])
+    return out
+
+
+_ANNOTATION_INSERT = (
+    "INSERT INTO annotations (id, article_id, annotator_id, suggestion_id, content_spans,"
+    " speaker_spans, cue_spans, speaker_text, speaker_id, kind, stance, stance_target, status,"
+    " origin, confidence, note, extra, created_at, updated_at)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+def add_quote_rows(project: Project, items: Sequence[tuple[int, str, QuoteRow]]) -> list[int]:
+    """:func:`add_annotations` for plain rows: store each (article id, annotator, quote
+    row) (:data:`~annotator.core.quote_rows.QuoteRow`; its own annotator field is not
+    read) as that annotator's annotation with no suggestion; return the new ids in order.
+    The same rows, speakers, progress and change log as :func:`add_annotations`.
+
+    Rows whose values pass :func:`~annotator.store.schema.annotation_checks_hold` (the
+    table's CHECKs, evaluated here) are inserted in one statement with SQLite's CHECKs
+    off (``PRAGMA ignore_check_constraints``, back on at once); any other row is inserted
+    with them on, so SQLite refuses a bad one (StoreIntegrityError, the whole call rolled
+    back) as before.
+    """
+    from annotator.store.project import SpeakerIds
+
+    out: list[int] = []
+    with project._action():
+        speaker_ids = SpeakerIds(project, create=True)
+        ident = _next_id(project, "annotations")
+        now = now_iso()
+        checked: list[tuple[Any, ...]] = []
+        unchecked: list[tuple[Any, ...]] = []
+        first: dict[tuple[int, int | None], int] = {}
+        for article_id, annotator, q in items:
+            ann_id = project.annotator_id(annotator)
+            speaker = speaker_ids(q[Q_SPEAKER_NAME], q[Q_FACTS])
+            content, spk, cue, kind = q[Q_CONTENT], q[Q_SPEAKER], q[Q_CUE], q[Q_KIND]
+            status, origin, confidence, extra = (
+                q[Q_STATUS],
+                q[Q_ORIGIN],
+                q[Q_CONFIDENCE],
+                q[Q_EXTRA],
+            )
+            row = (
+                ident, article_id, ann_id, None, content, spk, cue, q[Q_SPEAKER_TEXT], speaker,
+                kind, q[Q_STANCE], q[Q_TARGET], status, origin, confidence, q[Q_NOTE], extra,
+                now, now,
+            )  # fmt: skip
+            if annotation_checks_hold(content, spk, cue, kind, status, origin, confidence, extra):
+                checked.append(row)
+            else:
+                unchecked.append(row)
+            first.setdefault((article_id, ann_id), ident)
+            out.append(ident)
+            ident += 1
+        conn = project.db.conn
+        if checked:
+            conn.execute("PRAGMA ignore_check_constraints = 1")
+            try:
+                conn.executemany(_ANNOTATION_INSERT, checked)
+            finally:
+                conn.execute("PRAGMA ignore_check_constraints = 0")
+        if unchecked:
+            conn.executemany(_ANNOTATION_INSERT, unchecked)
+        _log_many(
+            project,
+            "add",
+            "annotation",
+            out,
+            lambda n: {**quote_of_row(items[n][2]).to_json(), "annotator": items[n][1]},
             lambda n: items[n][1],
         )
         project._touch_progress_many([(aid, ann, q) for (aid, ann), q in first.items()])

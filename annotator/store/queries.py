@@ -29,6 +29,29 @@ def article_page(
     return [] if bounds is None else counts.article_rows(project, annotator, bounds)
 
 
+def article_ids(project: Project) -> list[int]:
+    """Every article id in id order (see :func:`annotator.store.counts.article_ids`)."""
+    return counts.article_ids(project)
+
+
+def article_rows_for(project: Project, annotator: str | None, ids: list[int]) -> list[ArticleRow]:
+    """The list rows of ``ids``, in that order (see :func:`counts.article_rows_for`)."""
+    return counts.article_rows_for(project, annotator, ids)
+
+
+def article_order(
+    project: Project, annotator: str | None, column: int, descending: bool
+) -> list[int]:
+    """Every article id in the list's order by ``column`` (see :func:`counts.article_order`)."""
+    return counts.article_order(project, annotator, column, descending)
+
+
+def article_statuses(project: Project, annotator: str | None) -> dict[int, str]:
+    """Article id -> the annotator's status where not ``new`` (see
+    :func:`counts.article_statuses`)."""
+    return counts.article_statuses(project, annotator)
+
+
 def article_row(project: Project, article_id: int, annotator: str | None) -> ArticleRow:
     """The list row of one article (after a change to it)."""
     return counts.article_row(project, article_id, annotator)

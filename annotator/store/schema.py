@@ -7,6 +7,10 @@ the program knows; a file with migrations we do not know was written by a newer 
 
 from __future__ import annotations
 
+import json
+import re
+from typing import Any
+
 from sqlite_utils import Database, Migrations
 
 MIGRATION_SET = "quote_annotator"
@@ -20,6 +24,73 @@ _QUOTE_COLUMNS = """
     kind TEXT NOT NULL CHECK (kind IN ('direct', 'mixed', 'indirect')),
     confidence REAL CHECK (confidence IS NULL OR (confidence >= 0 AND confidence <= 1))
 """
+
+
+#: The values the CHECKs of :data:`_QUOTE_COLUMNS` and of ``annotations`` allow.
+CHECKED_KINDS = frozenset({"direct", "mixed", "indirect"})
+CHECKED_STATUSES = frozenset({"accepted", "rejected", "pending"})
+CHECKED_ORIGINS = frozenset({"model", "model-corrected", "manual"})
+#: The columns of ``annotations`` that have a CHECK, each mirrored by
+#: :func:`annotation_checks_hold` (a test compares this with the live schema).
+ANNOTATION_CHECKED_COLUMNS = frozenset(
+    {"content_spans", "speaker_spans", "cue_spans", "kind", "confidence", "status", "origin",
+     "extra"}
+)  # fmt: skip
+# encode_spans's output for int pairs: valid JSON (no leading zeros, no sign, ASCII digits)
+_SPANS_JSON = re.compile(r"\[(?:\[(?:0|[1-9][0-9]*), (?:0|[1-9][0-9]*)\](?:, (?=\[)|(?=\])))*\]\Z")
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(name)
+
+
+def _json_valid(value: Any) -> bool:
+    """True only for text SQLite's ``json_valid`` accepts (conservative: JSON Python reads
+    but SQLite may not, NaN and Infinity, or nesting deeper than Python reads, is False)."""
+    if not isinstance(value, str):
+        return False
+    if value in ("{}", "[]") or _SPANS_JSON.match(value):
+        return True
+    try:
+        json.loads(value, parse_constant=_no_constant)
+    except (ValueError, RecursionError):
+        return False
+    return True
+
+
+def annotation_checks_hold(
+    content: Any,
+    speaker: Any,
+    cue: Any,
+    kind: Any,
+    status: Any,
+    origin: Any,
+    confidence: Any,
+    extra: Any,
+) -> bool:
+    """True only when every CHECK of the ``annotations`` table accepts these column values
+    (the spans, kind, status, origin, confidence and extra columns), so a bulk writer may
+    insert the row with ``PRAGMA ignore_check_constraints`` on; False when any might fail
+    (the row is then inserted with the CHECKs on, and SQLite refuses it with its reason).
+    Kept next to the CHECKs it mirrors; tests/store/test_check_mirror.py compares the two
+    on good and bad rows and the checked columns with the live schema.
+    """
+    if confidence is not None and (
+        type(confidence) not in (float, int) or not 0 <= confidence <= 1
+    ):
+        return False
+    if not (type(kind) is str and type(status) is str and type(origin) is str):
+        return False
+    return (
+        kind in CHECKED_KINDS
+        and status in CHECKED_STATUSES
+        and origin in CHECKED_ORIGINS
+        and content != "[]"
+        and _json_valid(content)
+        and _json_valid(speaker)
+        and _json_valid(cue)
+        and _json_valid(extra)
+    )
 
 
 @migrations(name="0001_initial")

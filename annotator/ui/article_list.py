@@ -1,4 +1,5 @@
-"""The article list: a table model over :class:`ArticleRow`, a sort/filter proxy, the widget."""
+"""The article list: a lazy table model over article ids (rows read a page at a time as
+they scroll into view), the widget with its search box, status and "Show" filters."""
 
 from __future__ import annotations
 
@@ -10,7 +11,6 @@ from PySide6.QtCore import (
     QModelIndex,
     QPersistentModelIndex,
     QPoint,
-    QSortFilterProxyModel,
     Qt,
     QTimer,
     Signal,
@@ -33,74 +33,139 @@ from annotator.store.queries import ArticleRow, Totals
 COLUMNS = ("Title", "Publisher", "Date", "Status", "Quotes")
 STATUS_TEXT = {"new": "new", "in_progress": "in progress", "done": "done"}
 STATUS_COLOUR = {"new": "#546e7a", "in_progress": "#ef6c00", "done": "#2e7d32"}
-SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 ID_ROLE = Qt.ItemDataRole.UserRole + 2
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 
 
+#: Rows read at once when a row not yet read scrolls into view (one indexed query).
+PAGE = 100
+#: Rows kept read; beyond this the oldest pages are forgotten (read again when shown).
+CACHE_ROWS = 5000
+
+
 class ArticleListModel(QAbstractTableModel):
-    """Articles with the annotator's status and quote counts."""
+    """The articles as listed (sorted and filtered), read lazily.
+
+    The model holds only the ids in their shown order; a row's title, status and counts are
+    read through ``fetch`` (ids -> rows, one indexed query) a page of :data:`PAGE` rows at
+    a time when a view first asks for one of them, and kept in a bounded cache. Sorting
+    asks the window for a new order through :attr:`sort_requested` (the window reads it on
+    a pool thread); the progress totals are set by the window from a pool thread too and
+    kept current from the rows it updates.
+    """
+
+    #: (column, descending): a view asked for this order (column -1: id order).
+    sort_requested = Signal(int, bool)
+    #: The totals no longer match (a change to a row not read): the window counts again.
+    totals_stale = Signal()
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._rows: list[ArticleRow] = []
+        self._ids: list[int] = []
         self._pos: dict[int, int] = {}
-        self._sums = [0, 0, 0]  # articles done, quotes done, quotes
+        self._rows: dict[int, ArticleRow] = {}
+        self._totals: Totals | None = None
+        #: Reads the rows of some ids (set by the window; the default reads nothing).
+        self.fetch: Callable[[list[int]], list[ArticleRow]] = lambda _ids: []
+        #: Pages read so far (tests and the bench count them).
+        self.pages_read = 0
 
-    def set_rows(self, rows: Sequence[ArticleRow]) -> None:
-        """Show ``rows`` (from :func:`queries.article_rows`, in that order)."""
+    def set_ids(self, ids: Sequence[int]) -> None:
+        """List ``ids`` in this order; rows already read stay read."""
         self.beginResetModel()
-        self._rows = list(rows)
-        self._pos = {r.id: i for i, r in enumerate(self._rows)}
-        self._sums = [0, 0, 0]
-        for r in self._rows:
-            self._count(r, 1)
+        self._ids = list(ids)
+        self._pos = {a: i for i, a in enumerate(self._ids)}
         self.endResetModel()
 
-    def append_rows(self, rows: Sequence[ArticleRow]) -> None:
-        """Add ``rows`` (the next page of :func:`queries.article_rows`, ids above every row
-        shown) at the end, as inserted rows: views and proxies keep their state."""
-        if not rows:
-            return
-        first = len(self._rows)
-        self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
-        for i, r in enumerate(rows, first):
-            self._rows.append(r)
-            self._pos[r.id] = i
-            self._count(r, 1)
-        self.endInsertRows()
+    def forget_rows(self) -> None:
+        """Drop every row read (the project changed as a whole); shown rows are read again."""
+        self._rows.clear()
+        if self._ids:
+            last = self.index(len(self._ids) - 1, len(COLUMNS) - 1)
+            self.dataChanged.emit(self.index(0, 0), last)
 
-    def _count(self, r: ArticleRow, sign: int) -> None:
-        self._sums[0] += sign * (r.status == "done")
-        self._sums[1] += sign * r.quotes_done
-        self._sums[2] += sign * r.quotes_total
+    def ids(self) -> list[int]:
+        """The ids as listed."""
+        return list(self._ids)
+
+    def set_totals(self, totals: Totals | None) -> None:
+        """The annotator's progress over the project (None: not counted yet)."""
+        self._totals = totals
+
+    def totals(self) -> Totals | None:
+        """The last totals set, kept current by :meth:`update_row`; None until counted."""
+        return self._totals
 
     def update_row(self, row: ArticleRow) -> None:
-        """Replace the row of ``row.id`` (from :func:`queries.article_row`); unknown ids
-        are ignored."""
-        i = self._pos.get(row.id)
-        if i is None or self._rows[i] == row:
+        """A changed row (from :func:`queries.article_row`): shown at once if read, and
+        the totals moved by the difference; a row never read makes the totals stale."""
+        old = self._rows.get(row.id)
+        if old == row:
             return
-        self._count(self._rows[i], -1)
-        self._count(row, 1)
-        self._rows[i] = row
-        self.dataChanged.emit(self.index(i, 0), self.index(i, len(COLUMNS) - 1))
+        if self._totals is not None:
+            if old is None:
+                self.totals_stale.emit()
+            else:
+                t = self._totals
+                self._totals = Totals(
+                    t.articles_done + (row.status == "done") - (old.status == "done"),
+                    t.articles,
+                    t.quotes_done + row.quotes_done - old.quotes_done,
+                    t.quotes + row.quotes_total - old.quotes_total,
+                )
+        i = self._pos.get(row.id)
+        if i is not None or old is not None:
+            self._rows[row.id] = row
+        if i is not None:
+            self.dataChanged.emit(self.index(i, 0), self.index(i, len(COLUMNS) - 1))
 
-    def totals(self) -> Totals:
-        """The annotator's progress over every row (the same figures as
-        :func:`queries.totals`, without its ~0.4 s query on 10,000 articles)."""
-        done, quotes_done, quotes = self._sums
-        return Totals(done, len(self._rows), quotes_done, quotes)
+    def remember(self, article_id: int) -> None:
+        """Read the row of ``article_id`` now if it is not (one indexed query): the row
+        being worked on is always read, so its changes move the totals at once."""
+        if article_id not in self._rows:
+            for r in self.fetch([article_id]):
+                self._rows[r.id] = r
+
+    def cached(self, article_id: int) -> ArticleRow | None:
+        """The row of ``article_id`` if read, else None (nothing is read)."""
+        return self._rows.get(article_id)
 
     def row_of(self, article_id: int) -> int | None:
+        """The listed row of ``article_id`` (None: not listed)."""
         return self._pos.get(article_id)
 
+    def id_at(self, row: int) -> int:
+        return self._ids[row]
+
     def article(self, row: int) -> ArticleRow:
-        return self._rows[row]
+        """The row at ``row``, reading its page if needed; IndexError out of range."""
+        ident = self._ids[row]
+        found = self._rows.get(ident)
+        if found is None:
+            self._read_page(row // PAGE)
+            found = self._rows.get(ident)
+        if found is None:  # deleted since the ids were read
+            return ArticleRow(ident, "", "", "", "new", 0, 0)
+        return found
+
+    def _read_page(self, page: int) -> None:
+        want = [a for a in self._ids[page * PAGE : (page + 1) * PAGE] if a not in self._rows]
+        if not want:
+            return
+        rows = self.fetch(want)
+        self.pages_read += 1
+        if len(self._rows) + len(rows) > CACHE_ROWS:
+            for old in list(self._rows)[: len(self._rows) + len(rows) - CACHE_ROWS]:
+                del self._rows[old]
+        for r in rows:
+            self._rows[r.id] = r
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self.sort_requested.emit(column, order == Qt.SortOrder.DescendingOrder)
 
     def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self._rows)
+        return 0 if parent.isValid() else len(self._ids)
 
     def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
         return 0 if parent.isValid() else len(COLUMNS)
@@ -117,10 +182,14 @@ class ArticleListModel(QAbstractTableModel):
         return None
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not (0 <= index.row() < len(self._rows)):
+        if not index.isValid() or not (0 <= index.row() < len(self._ids)):
             return None
-        r = self._rows[index.row()]
+        if role == ID_ROLE:
+            return self._ids[index.row()]
         col = index.column()
+        if role not in _ROW_ROLES or (role == Qt.ItemDataRole.ForegroundRole and col != 3):
+            return None
+        r = self.article(index.row())
         if role == Qt.ItemDataRole.DisplayRole:
             if col == 0:
                 sub = " · ".join(x for x in (r.publisher, r.date) if x)
@@ -134,23 +203,21 @@ class ArticleListModel(QAbstractTableModel):
                 return STATUS_TEXT.get(r.status, r.status)
             if col == 4:
                 return f"{r.quotes_done}/{r.quotes_total}"
-        elif role == SORT_ROLE:
-            return (
-                (r.title or "").lower(),
-                r.publisher.lower(),
-                r.date,
-                ("new", "in_progress", "done").index(r.status) if r.status in STATUS_TEXT else 3,
-                r.quotes_total,
-            )[col]
-        elif role == ID_ROLE:
-            return r.id
         elif role == Qt.ItemDataRole.ToolTipRole and col == 0:
             return "\n".join(x for x in (r.title, r.publisher, r.date) if x)
-        elif role == Qt.ItemDataRole.ForegroundRole and col == 3:
+        elif role == Qt.ItemDataRole.ForegroundRole:
             return QColor(STATUS_COLOUR.get(r.status, "#000000"))
         elif role == Qt.ItemDataRole.TextAlignmentRole and col == 4:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
+
+
+_ROW_ROLES = {
+    Qt.ItemDataRole.DisplayRole,
+    Qt.ItemDataRole.ToolTipRole,
+    Qt.ItemDataRole.ForegroundRole,
+    Qt.ItemDataRole.TextAlignmentRole,
+}
 
 
 #: The "Show" filter's choices: (text, name of :data:`annotator.store.queries.ARTICLE_FILTERS`).
@@ -164,39 +231,6 @@ FILTER_CHOICES: tuple[tuple[str, str | None], ...] = (
 )
 
 
-class ArticleFilter(QSortFilterProxyModel):
-    """Filters by status and by a set of ids (the full-text search hits)."""
-
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self.status: str | None = None
-        self.ids: set[int] | None = None
-        #: An article listed whatever the filters say: the one being worked on, until the
-        #: analyst changes the search or a filter (a decision must not hide it mid-work).
-        self.keep: int | None = None
-        self.setSortRole(SORT_ROLE)
-        # re-sorting 10,000 rows on every status change would cost tens of milliseconds
-        # per key press; the list re-sorts and re-filters when the user asks
-        self.setDynamicSortFilter(False)
-
-    def set_filter(self, status: str | None, ids: set[int] | None) -> None:
-        self.beginFilterChange()
-        self.status = status
-        self.ids = ids
-        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-
-    def filterAcceptsRow(self, source_row: int, source_parent: ModelIndex) -> bool:  # noqa: N802
-        model = self.sourceModel()
-        if not isinstance(model, ArticleListModel):
-            return True
-        r = model.article(source_row)
-        if r.id == self.keep:
-            return True
-        if self.status is not None and r.status != self.status:
-            return False
-        return self.ids is None or r.id in self.ids
-
-
 class ArticleList(QWidget):
     """Search box, status filter and the sortable table; emits the chosen article id."""
 
@@ -208,12 +242,26 @@ class ArticleList(QWidget):
     search_entered = Signal()
     #: The rows shown changed (search or filter): the window keeps the shown article listed.
     rows_changed = Signal()
+    #: (column, descending): the list needs every id in this order and the annotator's
+    #: statuses (a project-wide read: the window runs it on a pool thread, then
+    #: :meth:`set_order`).
+    order_needed = Signal(int, bool)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = ArticleListModel(self)
-        self.proxy = ArticleFilter(self)
-        self.proxy.setSourceModel(self.model)
+        self.model.sort_requested.connect(self._sort_requested)
+        #: Every id in the order asked for (sort_key), before search and filters.
+        self._order: list[int] = []
+        #: (column, descending) of ``_order``; (-1, False) is id order.
+        self.sort_key: tuple[int, bool] = (-1, False)
+        #: The annotator's statuses where not new (None: not read yet).
+        self._statuses: dict[int, str] | None = None
+        #: An order asked for and not yet set (the status filter waits for it).
+        self.pending_order: tuple[int, bool] | None = None
+        #: An article listed whatever the filters say: the one being worked on, until the
+        #: analyst changes the search or a filter (a decision must not hide it mid-work).
+        self.keep: int | None = None
         lay = QVBoxLayout(self)
         lay.setContentsMargins(6, 6, 0, 6)
         top = QHBoxLayout()
@@ -249,7 +297,7 @@ class ArticleList(QWidget):
         self._filter_ids: set[int] | None = None
         self.table = QTableView()
         self.table.setObjectName("articleTable")
-        self.table.setModel(self.proxy)
+        self.table.setModel(self.model)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -346,50 +394,110 @@ class ArticleList(QWidget):
         self._emit_filter()
 
     def _emit_filter(self) -> None:
-        self.proxy.keep = None  # the analyst's own change: filter the shown article too
+        self.keep = None  # the analyst's own change: filter the shown article too
         self.filter_changed.emit(*self.filter())
 
     def _user_filter(self) -> None:
-        self.proxy.keep = None
+        self.keep = None
         self._apply_filter()
 
-    def _apply_filter(self) -> None:
+    def _sort_requested(self, column: int, descending: bool) -> None:
+        if (column, descending) == self.sort_key and self.pending_order is None:
+            return
+        self.ask_order(column, descending)
+
+    def ask_order(self, column: int, descending: bool) -> None:
+        self.pending_order = (column, descending)
+        self.order_needed.emit(column, descending)
+
+    def set_order(
+        self,
+        ids: Sequence[int],
+        sort_key: tuple[int, bool],
+        statuses: dict[int, str] | None,
+        announce: bool = True,
+    ) -> None:
+        """Every article id in the order ``sort_key`` and, when read with them, the
+        annotator's statuses (None: keep those known); then search and filters apply
+        (``rows_changed`` is emitted when ``announce``)."""
+        if self.pending_order is not None and sort_key != self.pending_order:
+            return  # an older answer: the newer one is on its way
+        self.pending_order = None
+        self._order = list(ids)
+        self.sort_key = sort_key
+        if statuses is not None:
+            self._statuses = dict(statuses)
+        self._apply_filter(announce)
+
+    def note_row(self, row: ArticleRow) -> None:
+        """A row changed (its status may have): the status filter uses the new status
+        next time it applies (the list does not re-filter while the analyst works)."""
+        if self._statuses is not None:
+            if row.status == "new":
+                self._statuses.pop(row.id, None)
+            else:
+                self._statuses[row.id] = row.status
+        self.model.update_row(row)
+
+    def forget_statuses(self) -> None:
+        """The statuses may be another annotator's or out of date: read them again when
+        the status filter needs them."""
+        self._statuses = None
+
+    def statuses_known(self) -> bool:
+        return self._statuses is not None
+
+    def _apply_filter(self, announce: bool = True) -> None:
         ids = self._ids
         if self._filter_ids is not None:
             ids = self._filter_ids if ids is None else ids & self._filter_ids
-        self.proxy.set_filter(self.status_combo.currentData(), ids)
-        self.rows_changed.emit()
+        status = self.status_combo.currentData()
+        if status is not None and self._statuses is None:
+            if self.pending_order is None:
+                self.ask_order(*self.sort_key)
+            return  # set_order applies the filter once the statuses are read
+        keep, statuses = self.keep, self._statuses or {}
+        if ids is None and status is None:
+            shown = self._order
+        else:
+            shown = [
+                a
+                for a in self._order
+                if a == keep
+                or (
+                    (ids is None or a in ids)
+                    and (status is None or statuses.get(a, "new") == status)
+                )
+            ]
+        self.model.set_ids(shown)
+        if announce:
+            self.rows_changed.emit()
 
     def shows(self, article_id: int) -> bool:
         """True when the article's row passes the search and filters."""
-        row = self.model.row_of(article_id)
-        return row is not None and self.proxy.mapFromSource(self.model.index(row, 0)).isValid()
+        return self.model.row_of(article_id) is not None
 
     def show_current(self, article_id: int) -> None:
         """Select the article's row without emitting article_chosen; it stays listed when a
-        refresh of the filters would drop it (see ``ArticleFilter.keep``)."""
-        self.proxy.keep = article_id
+        refresh of the filters would drop it (see :attr:`keep`)."""
+        self.keep = article_id
+        self.model.remember(article_id)
         row = self.model.row_of(article_id)
         if row is None:
-            return
-        pidx = self.proxy.mapFromSource(self.model.index(row, 0))
-        if not pidx.isValid():
             self.table.clearSelection()
             return
-        self.table.selectRow(pidx.row())
-        self.table.scrollTo(pidx)
+        idx = self.model.index(row, 0)
+        self.table.selectRow(row)
+        self.table.scrollTo(idx)
 
     def neighbour(self, article_id: int, step: int) -> int | None:
-        """The id ``step`` rows away from ``article_id`` in the list as shown (sorted, filtered)."""
-        n = self.proxy.rowCount()
+        """The id ``step`` rows away from ``article_id`` in the list as shown (sorted,
+        filtered); no row is read."""
+        n = self.model.rowCount()
         if n == 0:
             return None
         row = self.model.row_of(article_id)
-        pidx = self.proxy.mapFromSource(self.model.index(row, 0)) if row is not None else None
-        if pidx is None or not pidx.isValid():
-            target = 0 if step > 0 else n - 1
-        else:
-            target = pidx.row() + step
+        target = (0 if step > 0 else n - 1) if row is None else row + step
         if not 0 <= target < n:
             return None
-        return int(self.proxy.index(target, 0).data(ID_ROLE))
+        return self.model.id_at(target)

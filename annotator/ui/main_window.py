@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from PySide6.QtCore import QSettings, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QUndoStack
@@ -31,7 +31,7 @@ from annotator.services.project_settings import load_settings
 from annotator.services.session import Session
 from annotator.store import queries
 from annotator.store.project import Project
-from annotator.store.queries import ArticleRow
+from annotator.store.queries import Totals
 from annotator.ui.article_list import ArticleList
 from annotator.ui.article_view import ArticleView, legend_html
 from annotator.ui.commands import ALL_DECIDED, APP_TITLE
@@ -48,15 +48,13 @@ from annotator.ui.project_commands import remember_project
 from annotator.ui.quote_panel import QuotePanel
 from annotator.ui.status import StatusArea
 from annotator.ui.window_commands import SETTINGS_ANNOTATOR
-from annotator.ui.workers import ListPagesTask, default_loader
+from annotator.ui.workers import (
+    ListOrderTask,
+    Task,
+    TotalsTask,
+    default_loader,
+)
 
-#: Article-list rows read per page (one indexed query of a few tens of milliseconds).
-LIST_PAGE = 500
-#: Rows the window reads itself before it shows (a screenful and more); the pool reads the
-#: rest in pages of LIST_PAGE.
-FIRST_PAGE = 100
-#: Quiet time (ms) after the last change before the article list's next page is read.
-LIST_IDLE_MS = 40
 #: Delay before the first-name list is parsed in the pool (ms): after the window's start.
 WARM_UP_DELAY_MS = 3000
 #: How often the window looks for written but not yet checkpointed changes (ms).
@@ -100,17 +98,14 @@ class MainWindow(DetectorCommands):
         self._stance_actions: list[QAction] = []
         self._closing = False
         self._list_generation = 0
-        self._list_task: ListPagesTask | None = None
-        self._list_dirty: set[int] = set()  # changed articles whose list page is on its way
-        # the article list's pages are read here (one thread: pages arrive in order)
+        # the article list's orders, filters and totals are read here (one thread)
         self.list_pool = QThreadPool(self)
         self.list_pool.setMaxThreadCount(1)
-        # the list's next page is read when the window has had no change for LIST_IDLE_MS:
-        # the reader's ~25 ms a page (100,000 articles: 200 pages) never lands on a key
-        self._list_idle = QTimer(self)
-        self._list_idle.setSingleShot(True)
-        self._list_idle.setInterval(LIST_IDLE_MS)
-        self._list_idle.timeout.connect(self._next_list_page)
+        self._list_tasks: list[Task] = []
+        self._totals_task: TotalsTask | None = None
+        self._totals_again = False
+        self._list_changes = 0  # list rows changed so far (totals counted before go stale)
+        self._totals_changes = 0
 
         name = annotator or str(self.settings.value(SETTINGS_ANNOTATOR, "") or "")
         if not name:
@@ -174,6 +169,11 @@ class MainWindow(DetectorCommands):
         self.article_list.article_chosen.connect(self.choose_article)
         self.article_list.search_entered.connect(self.search_enter)
         self.article_list.filter_changed.connect(self.apply_list_filter)
+        self.article_list.order_needed.connect(self._read_order)
+        self.article_list.model.fetch = lambda ids: queries.article_rows_for(
+            self.project, self.session.annotator, ids
+        )
+        self.article_list.model.totals_stale.connect(self._count_totals)
         self.article_list.speaker_source = lambda: queries.speaker_names(self.project)
         self.view = ArticleView()
         self.view.clicked.connect(lambda pos: self.session.select_at(pos))
@@ -324,71 +324,104 @@ class MainWindow(DetectorCommands):
             self._disable_editing(self.read_only.tooltip())
 
     def _load_article_list(self) -> None:
-        """Show the first page of the list now; a pool thread reads the rest page by page
-        (each one indexed query of ~LIST_PAGE rows) and the GUI thread only appends them,
-        so a project of 100,000 articles opens as fast as one of 500 and no list query
-        runs on the GUI thread after the first page. The totals in the status bar are
-        complete once the last page is in."""
+        """List every article at once from its id (one scan of the primary key); rows are
+        read a page at a time as they scroll into view (:class:`ArticleListModel`). The
+        order of a sort, the statuses of the status filter and the totals in the status
+        bar are read on a pool thread (project-wide queries never run on this one)."""
         self._list_generation += 1
-        if self._list_task is not None:
-            self._list_task.cancel()
-            self._list_task = None
-        self._list_dirty.clear()
-        first = min(FIRST_PAGE, LIST_PAGE)
-        rows = queries.article_page(self.project, self.session.annotator, -1, first)
-        self.article_list.model.set_rows(rows)
+        lst = self.article_list
+        lst.model.forget_rows()
+        lst.forget_statuses()
+        ids = queries.article_ids(self.project)
+        key = lst.sort_key
+        lst.pending_order = None
+        # listed in id order until the order of a sort is read
+        lst.set_order(ids, key, None, announce=False)
+        if key != (-1, False):
+            lst.ask_order(*key)
         self.refresh_list_filter()
         if self.session.article is not None:
-            self.article_list.show_current(self.session.article.id)
-        if len(rows) == first:
-            task = ListPagesTask(
-                self.project_path,
-                self.session.annotator,
-                rows[-1].id,
-                LIST_PAGE,
-                self._list_generation,
-            )
-            task.list_signals.page.connect(self._page_read)
-            task.list_signals.finished.connect(self._pages_read)
-            task.list_signals.failed.connect(lambda msg: self.status.say(f"Article list: {msg}"))
-            self._list_task = task
-            self.list_pool.start(task)
+            lst.show_current(self.session.article.id)
+        self._count_totals()
 
-    def _page_read(self, generation: int, rows: list[ArticleRow]) -> None:
-        if generation != self._list_generation or self._closing:
-            return  # the list was reloaded (or the window closed) since
-        self.article_list.model.append_rows(rows)
-        if self._list_task is not None:
-            self._list_idle.start()  # the next page once the analyst pauses
-        # rows this window changed while the page was on its way are read again
-        for r in rows:
-            if r.id in self._list_dirty:
-                self._list_dirty.discard(r.id)
-                self._update_list_row(r.id)
-        art = self.session.article
-        if art is not None and rows and rows[0].id <= art.id <= rows[-1].id:
-            self.article_list.show_current(art.id)
+    def start_list_task(
+        self, task: Task, done: Callable[[object], None], failed: Callable[[str], None]
+    ) -> None:
+        """Run a list read (order, filter) on the list's pool thread; ``done(result)`` or
+        ``failed(message)`` on this thread when it ends (not after the window closed)."""
 
-    def _next_list_page(self) -> None:
-        if self._list_task is not None:
-            self._list_task.page_taken()
+        def finish(result: object) -> None:
+            if task in self._list_tasks:
+                self._list_tasks.remove(task)
+            if not self._closing:
+                done(result)
 
-    def _pages_read(self, generation: object) -> None:
-        if generation == self._list_generation and not self._closing:
-            self._list_task = None
-            self._list_dirty.clear()
-            self._update_status()
+        def fail(message: str) -> None:
+            if task in self._list_tasks:
+                self._list_tasks.remove(task)
+            if not self._closing:
+                failed(message)
+
+        task.signals.finished.connect(finish)
+        task.signals.failed.connect(fail)
+        self._list_tasks.append(task)
+        self.list_pool.start(task)
+
+    def list_busy(self) -> bool:
+        """True while an order, a filter or the totals of the list are being read."""
+        return bool(self._list_tasks) or self._totals_task is not None
+
+    def _read_order(self, column: int, descending: bool) -> None:
+        """The list asked for every id in a new order (and the statuses): read on a pool
+        thread, set when it arrives (an answer to an older question is dropped)."""
+        task = ListOrderTask(
+            self.project_path, self.session.annotator, column, descending, self._list_generation
+        )
+        self.start_list_task(
+            task, self._order_read, lambda msg: self.status.say(f"Article list: {msg}")
+        )
+
+    def _order_read(self, result: object) -> None:
+        generation, key, ids, statuses = cast(
+            tuple[int, tuple[int, bool], list[int], dict[int, str]], result
+        )
+        if generation == self._list_generation:
+            self.article_list.set_order(ids, key, statuses)
+
+    def _count_totals(self) -> None:
+        """Count the annotator's progress over the project on a pool thread; changes made
+        meanwhile count it again when it arrives (their rows may not be in it)."""
+        self._totals_changes = self._list_changes
+        if self._totals_task is not None:
+            self._totals_again = True
+            return
+        self._totals_again = False
+        task = TotalsTask(self.project_path, self.session.annotator, self._list_generation)
+        task.signals.finished.connect(self._totals_read)
+        task.signals.failed.connect(lambda msg: self.status.say(f"Article list: {msg}"))
+        self._totals_task = task
+        self.list_pool.start(task)
+
+    def _totals_read(self, result: object) -> None:
+        generation, totals = cast(tuple[int, Totals], result)
+        self._totals_task = None
+        if self._closing:
+            return
+        if self._totals_again or generation != self._list_generation:
+            self._count_totals()
+            return
+        self.article_list.model.set_totals(totals)
+        if self._totals_changes != self._list_changes:
+            self._count_totals()  # a change came in while counting
+        self._update_status()
 
     def _update_list_row(self, article_id: int) -> None:
-        if self.article_list.model.row_of(article_id) is None:
-            if self._list_task is not None:  # its page is still to come: read it then
-                self._list_dirty.add(article_id)
-            return
+        self._list_changes += 1
         try:
             row = queries.article_row(self.project, article_id, self.session.annotator)
         except KeyError:
             return
-        self.article_list.model.update_row(row)
+        self.article_list.note_row(row)
 
     # -- showing: one handler for every change ----------------------------------------------
 
@@ -411,8 +444,6 @@ class MainWindow(DetectorCommands):
         """Refresh the list rows, article view, quote panel and status bar from ``change``."""
         if self._closing:
             return
-        if self._list_idle.isActive():
-            self._list_idle.start()  # the analyst is at work: the list's next page waits
         if change.all_articles:
             self._load_article_list()
         elif change.counts_changed:
@@ -531,8 +562,8 @@ class MainWindow(DetectorCommands):
         self.settings.sync()
         for ctl in (self.detection, self.importer, self.trainer):
             ctl.shutdown()
-        if self._list_task is not None:
-            self._list_task.cancel()
+        for task in self._list_tasks:
+            task.cancel()
         self.list_pool.waitForDone(30000)
         QThreadPool.globalInstance().waitForDone(30000)  # the stance targets task
         self.names.closing = True

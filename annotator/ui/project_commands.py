@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import cast
 
 from PySide6.QtCore import QSettings, Qt, QThreadPool, QUrl
 from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent
@@ -26,14 +27,13 @@ from PySide6.QtWidgets import (
 
 import annotator
 from annotator.core.errors import ProjectError
-from annotator.store import queries
 from annotator.store.db import StoreDatabaseError
 from annotator.store.project import Project
 from annotator.ui.article_view import legend_html
 from annotator.ui.commands import APP_TITLE, QuoteCommands
 from annotator.ui.controllers.detection import DetectionController
 from annotator.ui.quote_panel import QuotePanel
-from annotator.ui.workers import TargetsTask
+from annotator.ui.workers import ListFilterTask, TargetsTask, Task
 
 SETTINGS_ZOOM = "view/zoom"
 SETTINGS_RECENT = "recent_projects"
@@ -93,6 +93,8 @@ class ProjectCommands(QuoteCommands):
     #: the pool task reading the project's stance targets, while it runs
     targets_task: TargetsTask | None = None
     _targets_generation = 0
+    start_list_task: Callable[[Task, Callable[[object], None], Callable[[str], None]], None]
+    _filter_generation = 0
 
     # -- stance targets -----------------------------------------------------------------------
 
@@ -322,19 +324,28 @@ class ProjectCommands(QuoteCommands):
     # -- the article list's "Show" filter ---------------------------------------------------
 
     def apply_list_filter(self, name: str = "", value: str = "") -> None:
-        """Keep only the articles filter ``name`` selects (see ``queries.filter_article_ids``)."""
+        """Keep only the articles filter ``name`` selects (see ``queries.filter_article_ids``),
+        read on a pool thread (a project-wide query); the list changes when it arrives."""
+        self._filter_generation += 1
         if not name:
             self.article_list.set_filter_ids(None)
             return
-        try:
-            ids = queries.filter_article_ids(self.project, self.session.annotator, name, value)
-        except ValueError as exc:
-            self.statusBar().showMessage(f"Filter not applied: {exc}.", 8000)
-            return
+        task = ListFilterTask(
+            self.project_path, self.session.annotator, name, value, self._filter_generation
+        )
+        self.start_list_task(task, self._filter_read, self._filter_failed)
+
+    def _filter_read(self, result: object) -> None:
+        generation, ids = cast(tuple[int, set[int]], result)
+        if generation != self._filter_generation:
+            return  # the analyst chose another filter since
         self.article_list.set_filter_ids(ids)
         self.statusBar().showMessage(
             f"{len(ids)} article{'s' if len(ids) != 1 else ''} match the filter.", 4000
         )
+
+    def _filter_failed(self, message: str) -> None:
+        self.statusBar().showMessage(f"Filter not applied: {message}.", 8000)
 
     def refresh_list_filter(self) -> None:
         """Re-run the active filter (decisions change which articles it keeps)."""

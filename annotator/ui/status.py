@@ -106,14 +106,20 @@ class StatusArea(QObject):
             self.info_label.clear()
             self.info_label.setToolTip("")
 
-    def show_progress(self, totals: Totals, here: ArticleCounts | None, annotator: str) -> None:
-        """The annotator's progress: the open article (``here``) and the project."""
+    def show_progress(
+        self, totals: Totals | None, here: ArticleCounts | None, annotator: str
+    ) -> None:
+        """The annotator's progress: the open article (``here``) and the project (None:
+        still being counted on a pool thread)."""
         t = totals
         article = f"this article {here.done}/{here.total} · " if here is not None else ""
-        self.progress_label.setText(
-            f"{article}articles done {t.articles_done}/{t.articles} · quotes done "
+        project = (
+            "counting the project's progress…"
+            if t is None
+            else f"articles done {t.articles_done}/{t.articles} · quotes done "
             f"{t.quotes_done}/{t.quotes}"
         )
+        self.progress_label.setText(article + project)
         self.annotator_label.setText(f"Annotator: {annotator}")
 
     def show_model_state(self, text: str, tooltip: str) -> None:

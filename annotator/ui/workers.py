@@ -25,16 +25,6 @@ class WorkerSignals(QObject):
     failed = Signal(str)
 
 
-class ListSignals(QObject):
-    """page(generation, rows) for each page read, progress(rows read, 0), finished(generation)
-    after the last, failed(message)."""
-
-    page = Signal(int, object)
-    progress = Signal(int, int)
-    finished = Signal(object)
-    failed = Signal(str)
-
-
 class PipelineLoader:
     """Loads ``model`` through the product's pipeline factory (imported lazily); calling it
     gives (nlp, info). Unlike any other loader, what it loads can be loaded again by name
@@ -65,7 +55,7 @@ class Task(QRunnable):
     ``cancel()`` sets an event that ``work()`` polls between units.
     """
 
-    signals: WorkerSignals | ImportSignals | ListSignals
+    signals: WorkerSignals | ImportSignals
     expected: tuple[type[Exception], ...] = ()
 
     def __init__(self) -> None:
@@ -206,60 +196,72 @@ class ImportTask(Task):
             )
 
 
-class ListPagesTask(Task):
-    """Read the article list's pages after ``after_id``, ``limit`` rows each, for
-    ``annotator``; each page goes to the window by ``signals.page`` as it is read.
-
-    The window shows the first page itself and fills the rest from here, so no list query
-    runs on the GUI thread while 100,000 articles come in (issue 16). Opens its own
-    read-only :class:`Project`; ``cancel()`` stops it between pages.
-    """
+class ListOrderTask(Task):
+    """Every article id in the list's order by ``column`` (see
+    :func:`annotator.store.queries.article_order`) and the annotator's statuses;
+    finished((generation, (column, descending), ids, statuses)). A project-wide read, so
+    the window asks it here (issue 16); opens its own read-only :class:`Project`."""
 
     expected = (OSError,)
 
     def __init__(
-        self, path: Path, annotator: str, after_id: int, limit: int, generation: int
+        self, path: Path, annotator: str, column: int, descending: bool, generation: int
     ) -> None:
         super().__init__()
-        self.path = path
-        self.annotator = annotator
-        self.after_id = after_id
-        self.limit = limit
+        self.path, self.annotator = path, annotator
+        self.key = (column, descending)
         self.generation = generation
-        self.list_signals = self.signals = ListSignals()
-        self._taken = threading.Semaphore(0)
-
-    def page_taken(self) -> None:
-        """The window has shown the last page sent: the next one may be read. One page at a
-        time is in flight, so the GUI thread never has a queue of pages to append while
-        the analyst works (at 100,000 articles: 200 pages)."""
-        self._taken.release()
-
-    def cancel(self) -> None:
-        super().cancel()
-        self._taken.release()
+        self.signals = WorkerSignals()
 
     def work(self) -> object:
         from annotator.store import queries
         from annotator.store.project import Project
 
-        after, read = self.after_id, 0
         with Project.open(self.path, create=False, readonly=True) as project:
-            while not self.cancelled:
-                if read:
-                    self._taken.acquire()
-                    if self.cancelled:
-                        break
-                rows = queries.article_page(project, self.annotator, after, self.limit)
-                if not rows:
-                    break
-                self.list_signals.page.emit(self.generation, rows)
-                read += len(rows)
-                self.list_signals.progress.emit(read, 0)
-                after = rows[-1].id
-                if len(rows) < self.limit:
-                    break
-        return self.generation
+            ids = queries.article_order(project, self.annotator, *self.key)
+            statuses = queries.article_statuses(project, self.annotator)
+        return self.generation, self.key, ids, statuses
+
+
+class TotalsTask(Task):
+    """The annotator's progress over the project (:func:`queries.totals`, about a second
+    at 100,000 articles); finished((generation, Totals))."""
+
+    expected = (OSError,)
+
+    def __init__(self, path: Path, annotator: str, generation: int) -> None:
+        super().__init__()
+        self.path, self.annotator, self.generation = path, annotator, generation
+        self.signals = WorkerSignals()
+
+    def work(self) -> object:
+        from annotator.store import queries
+        from annotator.store.project import Project
+
+        with Project.open(self.path, create=False, readonly=True) as project:
+            return self.generation, queries.totals(project, self.annotator)
+
+
+class ListFilterTask(Task):
+    """The ids one "Show" filter keeps (:func:`queries.filter_article_ids`, a project-wide
+    query); finished((generation, ids)). A value the filter cannot use fails with the
+    message alone."""
+
+    expected = (OSError, ValueError)
+
+    def __init__(self, path: Path, annotator: str, name: str, value: str, generation: int) -> None:
+        super().__init__()
+        self.path, self.annotator = path, annotator
+        self.name, self.value, self.generation = name, value, generation
+        self.signals = WorkerSignals()
+
+    def work(self) -> object:
+        from annotator.store import queries
+        from annotator.store.project import Project
+
+        with Project.open(self.path, create=False, readonly=True) as project:
+            ids = queries.filter_article_ids(project, self.annotator, self.name, self.value)
+        return self.generation, ids
 
 
 class TargetsTask(Task):

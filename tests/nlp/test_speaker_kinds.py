@@ -5,8 +5,11 @@ verb of their own, ... Texts are our own; each kind has several wordings.
 from __future__ import annotations
 
 import pytest
+import spacy
 from spacy.language import Language
+from spacy.tokens import Doc
 
+from annotator.nlp.docindex import DocIndex
 from annotator.nlp.quotes import extract_quotes
 from tests.nlp.conftest import Detect, content, find, speaker
 
@@ -157,3 +160,221 @@ def test_speaker_mention_stays_on_the_cue_line(
         got = speaker(text, q)
         assert got is not None and who in got and "\n" not in got, got
         assert q.speaker_spans[0][0] >= text.index(sentence)
+
+
+# --- participle cues: the speaker is found further up the sentence ------------------
+
+
+def _said_by(detect: Detect, text: str, words: str) -> tuple[str | None, str | None]:
+    q = find(text, detect(text), words)
+    return speaker(text, q), q.speaker_name
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "words", "who", "name"),
+    [
+        (
+            "The mayor, Tomasz Wierzba, opened the hearing by saying, "
+            '"Nobody in this room wants the depot closed."',
+            "Nobody in this room",
+            "Tomasz Wierzba",
+            "Tomasz Wierzba",
+        ),
+        (
+            "Councillor Hana Mbeki answered the critics by declaring, "
+            '"The budget was balanced before I arrived."',
+            "The budget was balanced",
+            "Councillor Hana Mbeki",
+            "Hana Mbeki",
+        ),
+        (
+            "Ruben Ostrova closed his speech on Friday by saying the harbour plan "
+            '"will pay for itself within a decade."',
+            "will pay for itself",
+            "Ruben Ostrova",
+            "Ruben Ostrova",
+        ),
+    ],
+)
+def test_participle_after_by_speaks_for_the_verbs_subject(
+    detect: Detect, text: str, words: str, who: str, name: str
+) -> None:
+    got, canonical = _said_by(detect, text, words)
+    assert got is not None and who in got, got
+    assert canonical == name
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "words", "who"),
+    [
+        (
+            "The campaign's new advert shows footage of Ingrid Solheim asking, "
+            '"Why would anyone trust the council with more money?"',
+            "Why would anyone trust",
+            "Ingrid Solheim",
+        ),
+        (
+            "The film ends with a clip of Dario Feliciano saying, "
+            '"We built this town with our own hands."',
+            "We built this town",
+            "Dario Feliciano",
+        ),
+        (
+            "Viewers then heard a recording of Marta Kowalczyk telling the crowd, "
+            '"I will not resign over a parking fine."',
+            "I will not resign",
+            "Marta Kowalczyk",
+        ),
+    ],
+)
+def test_participle_on_a_name_speaks_for_that_name(
+    detect: Detect, text: str, words: str, who: str
+) -> None:
+    got, canonical = _said_by(detect, text, words)
+    assert got is not None and who in got, got
+    assert canonical == who
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "words", "who"),
+    [
+        (
+            "As was plain for the years his accounts were published ― Ortega boasted, "
+            '"That is called good planning."',
+            "That is called good planning",
+            "Ortega",
+        ),
+        (
+            "Whenever the accounts were made public ― Lindqvist complained, "
+            '"Nobody reads the footnotes."',
+            "Nobody reads the footnotes",
+            "Lindqvist",
+        ),
+    ],
+)
+def test_a_dash_is_never_the_subject(detect: Detect, text: str, words: str, who: str) -> None:
+    got, canonical = _said_by(detect, text, words)
+    assert got == who
+    assert canonical == who
+
+
+# --- a dashed aside is not a signature ----------------------------------------------
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "first", "second", "who"),
+    [
+        (
+            "Mr. Abernathy hardly settled the matter, treating the auditor's remark first "
+            "as praise -- ''That shows I am careful'' -- and, when pressed after the "
+            "hearing, asserting, ''Of course, I pay every bill on time.''",
+            "That shows I am careful",
+            "I pay every bill",
+            "Mr. Abernathy",
+        ),
+        (
+            "Ms. Varga brushed off the question, calling the audit a formality -- ''a "
+            "routine check'' -- and, when asked again on Tuesday, insisting, ''The "
+            "ministry found nothing at all.''",
+            "a routine check",
+            "The ministry found nothing",
+            "Ms. Varga",
+        ),
+    ],
+)
+def test_dash_then_and_is_no_byline(
+    detect: Detect, text: str, first: str, second: str, who: str
+) -> None:
+    quotes = detect(text)
+    q = find(text, quotes, second)
+    assert speaker(text, q) == who
+    assert q.speaker_name is not None and who.split()[-1] in q.speaker_name
+    # "-- and" never signs the first quote
+    assert speaker(text, find(text, quotes, first)) != "and"
+
+
+# --- the same kinds on hand-made parses (the faults the parser makes on real texts) ---
+
+
+def _parsed(words: list[str], parse: list[tuple[int, str, str, str]]) -> tuple[Doc, DocIndex]:
+    """A Doc of ``words`` (one space between) with (head, dep, pos, tag) per word."""
+    from annotator.nlp.quotemarks import find_segments
+
+    doc = Doc(
+        spacy.blank("en").vocab,
+        words=words,
+        heads=[h for h, *_ in parse],
+        deps=[d for _, d, _, _ in parse],
+        pos=[p for _, _, p, _ in parse],
+        tags=[t for *_, t in parse],
+    )
+    return doc, DocIndex(doc, find_segments(doc.text), use_parse=True)
+
+
+@pytest.mark.parametrize("dash", ["―", "—", "--"])
+def test_a_dash_parsed_as_subject_gives_way_to_the_name(dash: str) -> None:
+    from annotator.nlp.speakers import subject
+
+    words = ["The", "files", "went", "public", dash, "Ortega", "boasted", ",", "“", "Fine", "”"]
+    parse = [
+        (1, "det", "DET", "DT"),
+        (2, "nsubj", "NOUN", "NN"),
+        (2, "ROOT", "VERB", "VBD"),
+        (4, "amod", "ADJ", "JJ"),
+        (6, "nsubj", "NOUN", "NN"),  # the dash, taken for a noun
+        (6, "nsubj", "PROPN", "NNP"),
+        (2, "ccomp", "VERB", "VBD"),
+        (2, "punct", "PUNCT", ","),
+        (9, "punct", "PUNCT", "``"),
+        (6, "ccomp", "ADJ", "JJ"),
+        (9, "punct", "PUNCT", "''"),
+    ]
+    doc, idx = _parsed(words, parse)
+    spk = subject(idx, doc[6], 0, 7)
+    assert spk is not None and doc.text[slice(*spk)] == "Ortega"
+
+
+@pytest.mark.parametrize("cue", ["asserting", "insisting", "adding"])
+def test_participle_hung_on_quoted_words_takes_the_subject_before(cue: str) -> None:
+    from annotator.nlp.speakers import subject
+
+    words = [
+        "Ms.",
+        "Varga",
+        "shrugged",
+        ",",
+        "“",
+        "It",
+        "works",
+        "”",
+        "and",
+        cue,
+        ",",
+        "“",
+        "Yes",
+        "”",
+    ]
+    parse = [
+        (1, "compound", "PROPN", "NNP"),
+        (2, "nsubj", "PROPN", "NNP"),
+        (6, "ccomp", "VERB", "VBD"),
+        (6, "punct", "PUNCT", ","),
+        (6, "punct", "PUNCT", "``"),
+        (6, "nsubj", "PRON", "PRP"),
+        (6, "ROOT", "VERB", "VBZ"),  # the quoted verb, made the sentence root
+        (6, "punct", "PUNCT", "''"),
+        (6, "cc", "CCONJ", "CC"),
+        (6, "conj", "VERB", "VBG"),
+        (9, "punct", "PUNCT", ","),
+        (12, "punct", "PUNCT", "``"),
+        (9, "ccomp", "INTJ", "UH"),
+        (12, "punct", "PUNCT", "''"),
+    ]
+    doc, idx = _parsed(words, parse)
+    assert idx.in_quote[6] and not idx.in_quote[9]
+    spk = subject(idx, doc[9], 0, 10)
+    assert spk is not None and doc.text[slice(*spk)] == "Ms. Varga"

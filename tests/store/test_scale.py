@@ -214,6 +214,12 @@ def test_hot_paths_use_indexes(project: Project) -> None:
     def window_start() -> None:
         queries.article_page(project, "alice", -1, 10)
         queries.article_page(project, "alice", ids[9], 10)
+        # the lazy list's pages, in any order (a sort or filter gives ids out of id order)
+        assert [r.id for r in queries.article_rows_for(project, "alice", ids[:10])] == ids[:10]
+        assert [r.id for r in queries.article_rows_for(project, "alice", [ids[20], ids[3]])] == [
+            ids[20],
+            ids[3],
+        ]
         point = queries.resume_point(project, "alice")
         assert point is not None
         assert project.existing_article_ids([point[0], 10**6]) == {point[0]}

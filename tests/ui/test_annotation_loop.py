@@ -427,6 +427,7 @@ def test_a_filter_that_hides_the_shown_article_opens_a_listed_one(
     _key(qtbot, Qt.Key.Key_A)  # article 1 is now in progress
     lst = w.article_list
     lst.status_combo.setCurrentIndex(lst.status_combo.findData("new"))
+    qtbot.waitUntil(lambda: not w.list_busy())  # the statuses are read on a pool thread
     assert w.session.article is not None and w.session.article.id == a2
     assert _listed(w) == a2
     lst.status_combo.setCurrentIndex(lst.status_combo.findData(None))

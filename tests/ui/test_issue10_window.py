@@ -304,21 +304,29 @@ def test_dropping_files_and_folders_imports_them(
 # -- list filters -----------------------------------------------------------------------------
 
 
+def _settled(qtbot: Any, w: Any) -> None:
+    """Wait for the list's filters, which run on a pool thread, to come back."""
+    qtbot.waitUntil(lambda: not w.list_busy())
+
+
 def test_list_filters_follow_the_store(qtbot: Any, project_path: Path) -> None:
     w = _open(qtbot, project_path)
     combo = w.article_list.filter_combo
 
     combo.setCurrentIndex(combo.findData("undecided"))
-    assert w.article_list.proxy.rowCount() == 1  # only the first article has suggestions
+    _settled(qtbot, w)
+    assert w.article_list.model.rowCount() == 1  # only the first article has suggestions
     # decide both quotes of the first article: the filter is re-run, yet the open article
     # stays listed (the list selection equals the shown article) until the filter is chosen
     # again, when it drops out
     _key(qtbot, Qt.Key.Key_A)
     _key(qtbot, Qt.Key.Key_A)
-    assert w.article_list.proxy.rowCount() == 1
+    _settled(qtbot, w)
+    assert w.article_list.model.rowCount() == 1
     combo.setCurrentIndex(combo.findData(""))
     combo.setCurrentIndex(combo.findData("undecided"))
-    assert w.article_list.proxy.rowCount() == 0
+    _settled(qtbot, w)
+    assert w.article_list.model.rowCount() == 0
     combo.setCurrentIndex(combo.findData("speaker"))
     assert w.article_list.filter_value.isVisible()
     assert "Lee In-young" in [
@@ -326,23 +334,29 @@ def test_list_filters_follow_the_store(qtbot: Any, project_path: Path) -> None:
     ]
     w.article_list.filter_value.setCurrentText("Lee In-young")
     qtbot.keyClick(w.article_list.filter_value, Qt.Key.Key_Return)
-    assert w.article_list.proxy.rowCount() == 1
+    _settled(qtbot, w)
+    assert w.article_list.model.rowCount() == 1
     combo.setCurrentIndex(combo.findData("confidence_below"))
     w.article_list.filter_value.setCurrentText("0.6")
     qtbot.keyClick(w.article_list.filter_value, Qt.Key.Key_Return)
-    assert w.article_list.proxy.rowCount() == 1  # the accepted quote keeps its 0.5
+    _settled(qtbot, w)
+    assert w.article_list.model.rowCount() == 1  # the accepted quote keeps its 0.5
     w.article_list.filter_value.setCurrentText("0.4")
     qtbot.keyClick(w.article_list.filter_value, Qt.Key.Key_Return)
-    assert w.article_list.proxy.rowCount() == 0
+    _settled(qtbot, w)
+    assert w.article_list.model.rowCount() == 0
     w.article_list.filter_value.setCurrentText("high")
     qtbot.keyClick(w.article_list.filter_value, Qt.Key.Key_Return)
+    _settled(qtbot, w)
     assert "between 0 and 1" in w.statusBar().currentMessage()
     combo.setCurrentIndex(combo.findData("kind"))
     w.article_list.filter_value.setCurrentText("indirect")
     qtbot.keyClick(w.article_list.filter_value, Qt.Key.Key_Return)
-    assert w.article_list.proxy.rowCount() == 1
+    _settled(qtbot, w)
+    assert w.article_list.model.rowCount() == 1
     combo.setCurrentIndex(0)
-    assert w.article_list.proxy.rowCount() == 2
+    _settled(qtbot, w)
+    assert w.article_list.model.rowCount() == 2
     w.close()
 
 
@@ -359,7 +373,8 @@ def test_disagreement_filter(qtbot: Any, tmp_path: Path) -> None:
     w = _open(qtbot, path)
     combo = w.article_list.filter_combo
     combo.setCurrentIndex(combo.findData("disagreement"))
-    proxy = w.article_list.proxy
+    _settled(qtbot, w)
+    proxy = w.article_list.model
     assert proxy.rowCount() == 1
     assert proxy.index(0, 0).data().startswith("Talks resume")
     # Ctrl+Down moves within the filtered list only

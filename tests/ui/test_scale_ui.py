@@ -1,5 +1,5 @@
-"""Scale (issue 16) in the window: the article list fills page by page, a decision re-reads
-only annotations, a long article opens with the view's block format on every paragraph."""
+"""Scale (issue 16) in the window: a decision re-reads only annotations, a long article
+opens with the view's block format on every paragraph."""
 
 from __future__ import annotations
 
@@ -7,84 +7,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtWidgets import QApplication
 
 from annotator.core.model import Article, Quote
 from annotator.services.session import Session
-from annotator.store import queries
 from annotator.store.project import Project
-from annotator.ui import main_window
-from annotator.ui.article_list import ArticleListModel
-from tests.ui.conftest import DETECTOR
 from tests.ui.test_main_window import _open
-
-
-def _many(path: Path, n: int) -> Path:
-    with Project.open(path) as p, p.batch():
-        for i in range(n):
-            text = f'Headline {i}\n\n"We will see," Kim said of item {i}.'
-            aid, _ = p.add_article(Article(f"Article {i}", text, {"publisher": "Wire"}))
-            a = text.index("We will")
-            p.set_suggestions(aid, DETECTOR, [Quote(content_spans=((a, a + 12),), kind="direct")])
-            if i % 4 == 0:
-                p.set_progress(aid, "alice", "done")
-    return path
-
-
-def test_appended_pages_pass_the_model_tester(qtmodeltester: Any, tmp_path: Path) -> None:
-    with Project.open(_many(tmp_path / "p.db", 11)) as p:
-        model = ArticleListModel()
-        qtmodeltester.check(model)
-        model.set_rows(queries.article_page(p, "alice", -1, 4))
-        after = model.article(model.rowCount() - 1).id
-        while rows := queries.article_page(p, "alice", after, 4):
-            model.append_rows(rows)
-            qtmodeltester.check(model)
-            after = rows[-1].id
-        assert [model.article(i) for i in range(model.rowCount())] == queries.article_rows(
-            p, "alice"
-        )
-        assert model.totals() == queries.totals(p, "alice")
-
-
-@pytest.mark.parametrize("n", [7, 12, 15])
-def test_window_list_comes_up_with_a_page_and_fills_from_the_event_loop(
-    qtbot: Any, tmp_path: Path, monkeypatch: Any, n: int
-) -> None:
-    monkeypatch.setattr(main_window, "LIST_PAGE", 5)
-    path = _many(tmp_path / "p.db", n)
-    w = main_window.MainWindow(path, annotator="alice", load_model=False)
-    qtbot.addWidget(w)
-    # the constructor read one page only
-    assert w.article_list.model.rowCount() == 5
-    w.show()
-    qtbot.waitUntil(lambda: w.article_list.model.rowCount() == n)
-    with Project.open(path) as p:
-        assert w.article_list.model.totals() == queries.totals(p, "alice")
-        ids = p.article_ids()
-    # next article walks past the first page
-    w.open_article(ids[3])
-    for want in ids[4:8]:
-        w.next_article()
-        assert w.session.article is not None and w.session.article.id == want
-    w.close()
-
-
-def test_reloading_the_list_mid_fill_drops_the_old_pages(
-    qtbot: Any, tmp_path: Path, monkeypatch: Any
-) -> None:
-    monkeypatch.setattr(main_window, "LIST_PAGE", 3)
-    path = _many(tmp_path / "p.db", 10)
-    w = main_window.MainWindow(path, annotator="alice", load_model=False)
-    qtbot.addWidget(w)
-    w._load_article_list()  # a second load before the first one's pages arrived
-    w.show()
-    qtbot.waitUntil(lambda: w.article_list.model.rowCount() == 10)
-    for _ in range(5):
-        QApplication.processEvents()
-    model = w.article_list.model
-    assert [model.article(i).id for i in range(model.rowCount())] == list(range(1, 11))
-    w.close()
 
 
 def test_a_decision_rereads_annotations_not_suggestions(

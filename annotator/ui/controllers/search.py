@@ -54,7 +54,7 @@ class SearchController(QObject):
         """The search text changed: filter the list (then :meth:`list_filtered`), mark the
         hits in the shown article."""
         self.words = text.strip()
-        self.list.proxy.keep = None  # the analyst's own change: filter the shown article too
+        self.list.keep = None  # the analyst's own change: filter the shown article too
         ids = set(self.project.search_articles(self.words)) if self.words else None
         self.list.set_search_ids(ids)
         self.show_hits(None)

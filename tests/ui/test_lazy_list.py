@@ -1,0 +1,238 @@
+"""The article list is lazy (issue 16): the window knows every id at once, reads display
+rows a page at a time as they scroll into view, and reads sort orders, status filters and
+totals on a pool thread, never on the window's."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+
+from annotator.core.model import Article, Quote
+from annotator.store import queries
+from annotator.store.project import Project
+from annotator.ui import article_list
+from annotator.ui.article_list import ID_ROLE, ArticleListModel
+from annotator.ui.main_window import MainWindow
+from tests.ui.conftest import DETECTOR
+
+N = 300
+WORDS = ("Zinc", "apple", "Mango", "bridge", "Kettle", "orchard", "ferry")
+
+
+def _project(path: Path, n: int = N) -> Path:
+    """``n`` short articles whose titles, publishers and dates do not follow their ids;
+    alice is done with every fourth, in progress on every fifth; every third has a
+    suggestion."""
+    with Project.open(path) as p, p.batch():
+        for i in range(n):
+            text = f'Item {i}\n\n"We will see," Kim said of number {i}.'
+            meta = {"publisher": WORDS[(i * 3) % 7] + " Post", "date": f"2024-{1 + i % 12:02d}-01"}
+            aid, _ = p.add_article(Article(f"{WORDS[i % 7]} story {i}", text, meta))
+            if i % 3 == 0:
+                a = text.index("We will")
+                quote = Quote(content_spans=((a, a + 12),), kind="direct")
+                p.set_suggestions(aid, DETECTOR, [quote])
+            if i % 4 == 0:
+                p.set_progress(aid, "alice", "done")
+            elif i % 5 == 0:
+                p.set_progress(aid, "alice", "in_progress")
+    return path
+
+
+def _window(qtbot: Any, path: Path) -> MainWindow:
+    w = MainWindow(path, annotator="alice", load_model=False)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    return w
+
+
+def _shown_ids(w: MainWindow) -> list[int]:
+    m = w.article_list.model
+    return [int(m.index(r, 0).data(ID_ROLE)) for r in range(m.rowCount())]
+
+
+@pytest.fixture
+def off_thread(monkeypatch: Any) -> list[str]:
+    """Record the project-wide list queries; fail any that runs on the window's thread."""
+    calls: list[str] = []
+    for name in ("article_order", "article_statuses", "totals", "filter_article_ids"):
+        real = getattr(queries, name)
+
+        def spy(*args: Any, _real: Any = real, _name: str = name, **kw: Any) -> Any:
+            assert threading.current_thread() is not threading.main_thread(), _name
+            calls.append(_name)
+            return _real(*args, **kw)
+
+        monkeypatch.setattr(queries, name, spy)
+    return calls
+
+
+def test_rows_appear_at_once_and_only_the_visible_pages_are_read(
+    qtbot: Any, tmp_path: Path, off_thread: list[str]
+) -> None:
+    path = _project(tmp_path / "p.db")
+    w = _window(qtbot, path)
+    model = w.article_list.model
+    assert model.rowCount() == N  # every id is known from the start
+    with Project.open(path) as p:
+        ids = p.article_ids()
+        assert _shown_ids(w) == ids
+        # what the first rows show is what the store says
+        first = queries.article_rows_for(p, "alice", ids[:3])
+    assert [model.article(i) for i in range(3)] == first
+    assert model.index(0, 0).data().startswith(first[0].title)
+    # a screenful was read, not the project
+    assert 1 <= model.pages_read <= 3
+    assert sum(model.cached(i) is not None for i in ids) <= 3 * article_list.PAGE
+    w.close()
+
+
+def test_scrolling_to_the_end_reads_the_last_article(qtbot: Any, tmp_path: Path) -> None:
+    path = _project(tmp_path / "p.db")
+    w = _window(qtbot, path)
+    model, table = w.article_list.model, w.article_list.table
+    with Project.open(path) as p:
+        last = p.article_ids()[-1]
+        want = queries.article_row(p, last, "alice")
+    assert model.cached(last) is None
+    table.scrollToBottom()
+    qtbot.waitUntil(lambda: model.cached(last) is not None)
+    assert model.cached(last) == want
+    # the last row on screen is the last article, drawn from its row
+    bottom = table.indexAt(QPoint(5, table.viewport().height() - 5))
+    assert bottom.data(ID_ROLE) == last
+    assert bottom.data().startswith(want.title)
+    assert model.pages_read < N // article_list.PAGE  # the middle pages were never read
+    w.close()
+
+
+def test_sorting_by_a_header_click_reads_the_order_off_the_window_thread(
+    qtbot: Any, tmp_path: Path, off_thread: list[str]
+) -> None:
+    path = _project(tmp_path / "p.db")
+    w = _window(qtbot, path)
+    lst = w.article_list
+    header = lst.table.horizontalHeader()
+    with Project.open(path) as p:
+        rows = queries.article_rows(p, "alice")
+    by_title = [r.id for r in sorted(rows, key=lambda r: (r.title.lower(), r.id))]
+    qtbot.mouseClick(
+        header.viewport(),
+        Qt.MouseButton.LeftButton,
+        pos=QPoint(header.sectionViewportPosition(0) + 5, header.height() // 2),
+    )
+    qtbot.waitUntil(lambda: not w.list_busy() and lst.sort_key == (0, False))
+    assert "article_order" in off_thread
+    assert _shown_ids(w) == by_title
+    assert lst.model.index(0, 0).data().startswith(rows[by_title[0] - 1].title)
+    # quotes, most first (ties by id, newest first)
+    lst.table.sortByColumn(4, Qt.SortOrder.DescendingOrder)
+    qtbot.waitUntil(lambda: not w.list_busy() and lst.sort_key == (4, True))
+    by_quotes = [r.id for r in sorted(rows, key=lambda r: (r.quotes_total, r.id), reverse=True)]
+    assert _shown_ids(w) == by_quotes
+    assert lst.model.article(0).quotes_total == 1
+    # Ctrl+Down follows the sorted order
+    w.open_article(by_quotes[10])
+    w.next_article()
+    assert w.session.article is not None and w.session.article.id == by_quotes[11]
+    w.close()
+
+
+def test_status_and_show_filters_give_the_right_articles(
+    qtbot: Any, tmp_path: Path, off_thread: list[str]
+) -> None:
+    path = _project(tmp_path / "p.db")
+    w = _window(qtbot, path)
+    lst = w.article_list
+    with Project.open(path) as p:
+        ids = p.article_ids()
+    done = [a for i, a in enumerate(ids) if i % 4 == 0]
+    in_progress = [a for i, a in enumerate(ids) if i % 4 and i % 5 == 0]
+    lst.status_combo.setCurrentIndex(lst.status_combo.findData("done"))
+    qtbot.waitUntil(lambda: not w.list_busy() and lst.statuses_known())
+    assert "article_statuses" in off_thread
+    # the open article stays listed until the analyst moves on (see ArticleList.keep)
+    open_id = w.session.article.id if w.session.article else None
+    assert open_id in done  # the first article was done: it stays open
+    assert _shown_ids(w) == done and lst.model.rowCount() == N // 4
+    lst.status_combo.setCurrentIndex(lst.status_combo.findData("in_progress"))
+    qtbot.waitUntil(lambda: not w.list_busy())
+    assert _shown_ids(w) == in_progress
+    lst.status_combo.setCurrentIndex(lst.status_combo.findData(None))
+    qtbot.waitUntil(lambda: not w.list_busy())
+    assert lst.model.rowCount() == N
+    # "Has undecided quotes": every third article has an open suggestion
+    combo = lst.filter_combo
+    combo.setCurrentIndex(combo.findData("undecided"))
+    qtbot.waitUntil(lambda: not w.list_busy() and lst.model.rowCount() < N)
+    assert "filter_article_ids" in off_thread
+    undecided = [a for i, a in enumerate(ids) if i % 3 == 0]
+    assert set(_shown_ids(w)) - {w.session.article.id if w.session.article else -1} <= set(
+        undecided
+    )
+    assert set(undecided) <= set(_shown_ids(w))
+    assert f"{len(undecided)} articles match the filter." in w.statusBar().currentMessage()
+    w.close()
+
+
+def test_totals_are_counted_off_the_window_thread_and_follow_changes(
+    qtbot: Any, tmp_path: Path, monkeypatch: Any
+) -> None:
+    path = _project(tmp_path / "p.db", 40)
+    release, counting = threading.Event(), threading.Event()
+    real = queries.totals
+
+    def slow(project: Project, annotator: str | None) -> Any:
+        assert threading.current_thread() is not threading.main_thread()
+        result = real(project, annotator)
+        counting.set()
+        release.wait(20)  # counted before the window's change, delivered after it
+        return result
+
+    monkeypatch.setattr(queries, "totals", slow)
+    w = MainWindow(path, annotator="alice", load_model=False)
+    qtbot.addWidget(w)
+    assert "counting" in w.progress_label.text()
+    assert counting.wait(20)
+    with Project.open(path) as p:
+        target = p.article_ids()[3]  # a suggestion, not read by the list yet
+    w.open_article(target)
+    w.accept_quote()
+    release.set()
+
+    def figures() -> str:
+        with Project.open(path) as p:
+            t = real(p, "alice")
+        return (
+            f"articles done {t.articles_done}/{t.articles} · quotes done {t.quotes_done}/{t.quotes}"
+        )
+
+    qtbot.waitUntil(lambda: not w.list_busy())
+    assert figures() in w.progress_label.text()
+    assert "quotes done 1/" in w.progress_label.text()
+    w.close()
+
+
+def test_a_lazy_model_passes_the_model_tester_across_pages(
+    qtmodeltester: Any, tmp_path: Path, monkeypatch: Any
+) -> None:
+    monkeypatch.setattr(article_list, "PAGE", 7)
+    monkeypatch.setattr(article_list, "CACHE_ROWS", 20)
+    with Project.open(_project(tmp_path / "p.db", 50)) as p:
+        model = ArticleListModel()
+        model.fetch = lambda ids: queries.article_rows_for(p, "alice", ids)
+        qtmodeltester.check(model)
+        ids = list(reversed(p.article_ids()))
+        model.set_ids(ids)
+        qtmodeltester.check(model)
+        # every row read back in the order given, the cache never above its bound
+        seen = []
+        for r in range(model.rowCount()):
+            seen.append(model.article(r))
+            assert sum(model.cached(i) is not None for i in ids) <= 20
+        assert seen == queries.article_rows_for(p, "alice", ids)
