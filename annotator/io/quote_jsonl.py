@@ -125,30 +125,39 @@ def iter_jsonl(path: str | Path) -> Iterator[Article | LineError]:
     :func:`annotator.io.files.max_file_bytes` are LineErrors.
     """
     name = str(path)
+    for lineno, obj in _json_lines(path):
+        if isinstance(obj, LineError):
+            yield obj
+            continue
+        try:
+            yield article_from_json(obj)
+        except ValueError as exc:
+            yield LineError(name, lineno, str(exc))
+
+
+def _json_lines(path: str | Path) -> Iterator[tuple[int, Any]]:
+    """``(line number, decoded JSON value)`` of each non-blank line; the value is a
+    LineError for a line that is too long, not UTF-8 or not JSON. Raises as
+    :func:`iter_jsonl` does."""
+    name = str(path)
     for lineno, raw in iter_lines(path):
         if isinstance(raw, LineTooLong):
-            yield LineError(name, lineno, str(raw))
+            yield lineno, LineError(name, lineno, str(raw))
             continue
         if not raw.strip():
             continue
         try:
             line = raw.decode("utf-8-sig" if lineno == 1 else "utf-8")
         except UnicodeDecodeError as exc:
-            yield LineError(
-                name,
-                lineno,
-                f"not UTF-8 ({exc.reason} at byte {exc.start}); JSONL files must be UTF-8",
-            )
+            reason = f"not UTF-8 ({exc.reason} at byte {exc.start}); JSONL files must be UTF-8"
+            yield lineno, LineError(name, lineno, reason)
             continue
         try:  # without its line end, which a cut-off string would report as its error
             obj = load_json(line.rstrip("\r\n"))
         except BadJson as exc:
-            yield LineError(name, lineno, str(exc))
+            yield lineno, LineError(name, lineno, str(exc))
             continue
-        try:
-            yield article_from_json(obj)
-        except ValueError as exc:
-            yield LineError(name, lineno, str(exc))
+        yield lineno, obj
 
 
 #: Files at least this large (bytes) are read in a worker process by
@@ -233,21 +242,9 @@ def iter_jsonl_rows_here(path: str | Path) -> Iterator[ArticleRow | LineError]:
     """:func:`iter_jsonl` with each article as its row (:func:`article_row_from_json`):
     the same lines, LineErrors and messages, in this process."""
     name = str(path)
-    for lineno, raw in iter_lines(path):
-        if isinstance(raw, LineTooLong):
-            yield LineError(name, lineno, str(raw))
-            continue
-        if not raw.strip():
-            continue
-        try:
-            line = raw.decode("utf-8-sig" if lineno == 1 else "utf-8")
-        except UnicodeDecodeError as exc:
-            yield LineError(name, lineno, f"not UTF-8 ({exc.reason} at byte {exc.start})")
-            continue
-        try:
-            obj = load_json(line)
-        except BadJson as exc:
-            yield LineError(name, lineno, str(exc))
+    for lineno, obj in _json_lines(path):
+        if isinstance(obj, LineError):
+            yield obj
             continue
         try:
             yield article_row_from_json(obj)
