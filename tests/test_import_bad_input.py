@@ -65,8 +65,9 @@ def _line(stdout: str, path: Path) -> str:
         (PNG, "the file is a PNG image, not text"),
         (NOISE, "the file is a binary file, not text"),
         (b"SQLite format 3\x00" + bytes(200), "the file is an SQLite database, not text"),
+        (bytes(range(1, 32)) * 40, "the file is a binary file, not text"),
     ],
-    ids=["empty", "blank", "png", "noise", "sqlite"],
+    ids=["empty", "blank", "png", "noise", "sqlite", "controls"],
 )
 def test_a_file_that_is_not_text_is_one_failed_line_and_exit_1(
     tmp_path: Path, saved: Path, run_cli: CliRunner, ext: str, data: bytes, reason: str
@@ -84,6 +85,27 @@ def test_a_file_that_is_not_text_is_one_failed_line_and_exit_1(
     after = _rows(saved)
     assert after[: len(before) - 1] == before[: len(before) - 1]  # old articles as they were
     assert set(before) <= set(after) and len(after) == len(before) + 1  # plus the good one
+
+
+@pytest.mark.parametrize("ext", [".txt", ".csv"])
+def test_an_encoding_nobody_knows_is_named_as_such(
+    tmp_path: Path, run_cli: CliRunner, ext: str
+) -> None:
+    bad = tmp_path / f"odd{ext}"
+    bad.write_bytes(bytes(range(0x80, 0x100)) * 10)  # no NUL, not UTF-8, no code page fits
+    res = run_cli("import", str(tmp_path / "p.db"), str(bad), "--quiet")
+    assert res.returncode == 1
+    assert _line(res.stdout, bad) == f"{bad}: failed: the encoding could not be recognised"
+
+
+def test_text_with_a_few_control_characters_is_still_text(
+    tmp_path: Path, run_cli: CliRunner
+) -> None:
+    ok = tmp_path / "form_feed.txt"
+    ok.write_bytes(b"Title\f\n\nThe mayor said\x07 the bridge\x1b would reopen.\n" * 3)
+    res = run_cli("import", str(tmp_path / "p.db"), str(ok), "--quiet")
+    assert res.returncode == 0, res.stdout
+    assert _line(res.stdout, ok) == f"{ok}: imported 1 article"
 
 
 def test_utf16_jsonl_is_refused_with_what_to_do(tmp_path: Path, run_cli: CliRunner) -> None:

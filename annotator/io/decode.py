@@ -28,6 +28,12 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
 )
 
 
+#: Control bytes that plain text holds: tab, line feed, vertical tab, form feed, return.
+_TEXT_CONTROLS = frozenset(b"\t\n\x0b\x0c\r")
+#: Share of other control bytes in a file's start above which it is binary, not text.
+CONTROL_SHARE = 0.1
+
+
 class NotTextError(ValueError):
     """The bytes are not a text we can read (empty, binary or undecodable)."""
 
@@ -54,6 +60,11 @@ def describe_binary(data: bytes) -> str | None:
     head = data[:4096]
     # UTF-16/32 text has NUL bytes too but starts with a BOM; anything else with NULs is binary
     if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "a binary file"
+    # control characters other than tab, line ends and form feed: text has next to none,
+    # binary data without NUL bytes (a key file, a terminal capture of a program) has many
+    controls = sum(1 for b in head if b < 0x20 and b not in _TEXT_CONTROLS)
+    if controls > CONTROL_SHARE * len(head):
         return "a binary file"
     return None
 
