@@ -36,7 +36,7 @@ from functools import partial
 from annotator.core.speakers import HONORIFIC_GENDER, guess_gender
 from annotator.nlp import lexicon as lx
 from annotator.nlp.docindex import DocIndex, QuoteRecord, Span
-from annotator.nlp.speakers import is_relative_source, transcript_turns
+from annotator.nlp.speakers import headline_quotes, is_relative_source, transcript_turns
 
 #: How many earlier people a pronoun looks back over for one that agrees in gender.
 MAX_PRONOUN_CANDIDATES = 8
@@ -403,6 +403,7 @@ def resolve_names(
     """
     names = NameIndex(idx, genders)
     records = transcript_turns(idx, records)  # "TAPPER: ... I think ...": the label
+    records = headline_quotes(idx, records)  # "Sanders: Clinton needs 'a change'"
     out = []
     last_person: str | None = None
     last_person_at = -1

@@ -381,6 +381,52 @@ def turn_label(text: str, pos: int, start: int | None = None) -> Span | None:
     return m.span("label")
 
 
+#: A headline that opens with a name and a colon (``Sanders: Clinton needs to ...``).
+_HEADLINE_LABEL = re.compile(
+    r"[ \t]*(?P<label>[A-Z][\w.'’\-]*(?: (?:[A-Z][\w.'’\-]*|of|de|van|von)){0,3}):[ \t]+\S"
+)
+#: Headline openers that name no speaker (``Poll: ...``, ``Fact check: ...``).
+_NOT_HEADLINE_LABELS = frozenset(
+    {
+        *lx.words(
+            """
+            poll polls analysis opinion editorial exclusive watch video breaking update
+            updated live report review photos interview transcript fact check explainer
+            read related note correction factcheck commentary column letters letter
+            """
+        ),
+    }
+)
+
+
+def headline_label(text: str) -> Span | None:
+    """The name that opens the headline (the text's first line) before a colon: the
+    source of every quote in the headline (``Sanders: Clinton needs to 'get away from
+    it'``). None when the first line opens otherwise, or with a heading word (``Poll:``,
+    ``Fact check:``, :data:`_NOT_HEADLINE_LABELS`)."""
+    end = text.find("\n")
+    end = len(text) if end < 0 else end
+    m = _HEADLINE_LABEL.match(text, 0, min(end, 300))
+    if m is None:
+        return None
+    words = m.group("label").lower().split()
+    if any(w.strip(".") in _NOT_HEADLINE_LABELS for w in words):
+        return None
+    return m.span("label")
+
+
+def headline_quotes(idx: DocIndex, records: Sequence[QuoteRecord]) -> list[QuoteRecord]:
+    """Quotes in a headline that opens with ``Name:`` belong to that name (PolNeAR train
+    and dev: ``Lewandowski: FBI director acted as 'judge and jury'`` has Lewandowski as
+    the source, whatever the words in the headline say)."""
+    label = headline_label(idx.text)
+    if label is None:
+        return list(records)
+    end = idx.text.find("\n")
+    end = len(idx.text) if end < 0 else end
+    return [replace(rec, speaker=label) if label[1] <= rec.start < end else rec for rec in records]
+
+
 def transcript_turns(idx: DocIndex, records: Sequence[QuoteRecord]) -> list[QuoteRecord]:
     """Quotes inside a transcript turn (``TAPPER: ... I think ...``) belong to the turn's
     speaker when their own speaker is missing, borrowed from an earlier quote, or a first-

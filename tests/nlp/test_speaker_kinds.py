@@ -378,3 +378,64 @@ def test_participle_hung_on_quoted_words_takes_the_subject_before(cue: str) -> N
     assert idx.in_quote[6] and not idx.in_quote[9]
     spk = subject(idx, doc[9], 0, 10)
     assert spk is not None and doc.text[slice(*spk)] == "Ms. Varga"
+
+
+# --- a headline "Name: ..." gives its quotes to the name ----------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("Okafor: Harbour plan is 'a fantasy'\n\nBody.", "Okafor"),
+        ("Ruth Abara: The depot 'must stay open'\n\nBody.", "Ruth Abara"),
+        ("Gov. Lutz: I will 'never' sign the fare rise\nBody.", "Gov. Lutz"),
+        ("Poll: Voters call the plan 'a waste'\n\nBody.", None),
+        ("Fact check: Was the bridge 'ever safe'?\n\nBody.", None),
+        ("The council votes today\n\nOkafor: later line.", None),
+        ("Okafor:\n\nBody.", None),
+    ],
+)
+def test_headline_label_reads_the_first_line(text: str, label: str | None) -> None:
+    from annotator.nlp.speakers import headline_label
+
+    span = headline_label(text)
+    assert (text[slice(*span)] if span else None) == label
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("headline", "words", "who", "name"),
+    [
+        (
+            "Mendes: Mayor Lutz is 'hopelessly slow' on the harbour",
+            "hopelessly slow",
+            "Mendes",
+            "Carla Mendes",
+        ),
+        (
+            "Ruth Abara: I 'will not resign' over the depot",
+            "will not resign",
+            "Ruth Abara",
+            "Ruth Abara",
+        ),
+        (
+            "Senator Banjo: Ferry fares are 'a scandal', the council 'must act'",
+            "a scandal",
+            "Senator Banjo",
+            "Olu Banjo",
+        ),
+    ],
+)
+def test_headline_quotes_belong_to_the_label(
+    detect: Detect, headline: str, words: str, who: str, name: str
+) -> None:
+    body = (
+        "Carla Mendes spoke first; Olu Banjo and Ruth Abara spoke in the city on Monday "
+        "about the harbour."
+    )
+    text = f"{headline}\n\n{body}\n"
+    quotes = [q for q in detect(text) if q.start < len(headline)]
+    assert speaker(text, find(text, quotes, words)) == who
+    for q in quotes:
+        assert speaker(text, q) == who
+        assert q.speaker_name == name
