@@ -75,6 +75,11 @@ def subject(idx: DocIndex, cue: Token, lo: int, hi: int) -> Span | None:
                 for grand in child.children:
                     if grand.dep_ == "pobj":
                         return clip_subtree(idx, grand, lo, hi)
+        if tok.dep_ == "xcomp" and tok.head.lemma_.lower() in _CAUSATIVES:
+            # "The vote led Republicans to say ...": the object of "led" speaks
+            obj = next((c for c in tok.head.children if c.dep_ == "dobj" and c.i < tok.i), None)
+            if obj is not None:
+                return clip_subtree(idx, obj, lo, hi)
         if tok.dep_ in ("advcl", "xcomp", "conj", "pcomp", "acl") and tok.head is not tok:
             tok = tok.head
             if (
@@ -129,6 +134,10 @@ def _participle_subject(idx: DocIndex, cue: Token, lo: int, hi: int) -> Span | N
     return None
 
 
+#: Verbs that make someone else speak ("led Republicans to say", "prompted her to call").
+_CAUSATIVES = frozenset(
+    {"lead", "prompt", "cause", "force", "push", "drive", "spur", "inspire", "compel", "move"}
+)
 #: Prepositions that hang a participle cue on a verb whose subject speaks ("began by
 #: saying", "responded by asking").
 _BY_PREPS = frozenset({"by"})

@@ -439,3 +439,38 @@ def test_headline_quotes_belong_to_the_label(
     for q in quotes:
         assert speaker(text, q) == who
         assert q.speaker_name == name
+
+
+# --- "X led Y to say": the one made to speak is the source --------------------------
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "words", "who", "name"),
+    [
+        (
+            "The narrow vote led Councillor Ruth Abara to declare that the depot would stay open.",
+            "the depot would stay open",
+            "Councillor Ruth Abara",
+            "Ruth Abara",
+        ),
+        (
+            "The ferry strike prompted Mayor Ines Duarte to say that fares would be frozen.",
+            "fares would be frozen",
+            "Mayor Ines Duarte",
+            "Ines Duarte",
+        ),
+        (
+            "Weeks of delays forced Olu Banjo to admit that the bridge was unsafe.",
+            "the bridge was unsafe",
+            "Olu Banjo",
+            "Olu Banjo",
+        ),
+    ],
+)
+def test_the_one_made_to_speak_is_the_source(
+    detect: Detect, text: str, words: str, who: str, name: str
+) -> None:
+    got, canonical = _said_by(detect, text, words)
+    assert got == who
+    assert canonical == name
