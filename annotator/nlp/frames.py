@@ -118,6 +118,10 @@ def find_frame(idx: DocIndex, run: list[Segment], para: Span) -> Frame | None:
             usable = False
         if usable and (spk is not None or before_cue is None):
             return Frame(doc[after_cue], spk, "after")
+    if (ends_open or ends_question) and after_cue is None and idx.has_pos:
+        tagged_noun = _cue_tagged_noun(idx, a_lo, a_hi)
+        if tagged_noun is not None:
+            return tagged_noun
     if (
         (ends_open or ends_question)
         and after_cue is None
@@ -157,6 +161,34 @@ def find_frame(idx: DocIndex, run: list[Segment], para: Span) -> Frame | None:
     if before_colon and b_hi > b_lo and idx.has_dep:
         # "she boomed, ''...''": a verb with a subject just before the comma
         return verb_before_colon(idx, max(b_lo, b_hi - 5), b_hi, b_lo)
+    return None
+
+
+#: Determiners that open a source mention after a quote ("the email read").
+_MENTION_OPENERS = lx.words("the a an his her its their our this that")
+#: "read": the verb of a document's words (``"...," the email read``), no speech verb.
+_READ_FORMS = lx.words("read reads")
+
+
+def _cue_tagged_noun(idx: DocIndex, lo: int, hi: int) -> Frame | None:
+    """``"...," the notice states.`` or ``"...," the email read.``: a reporting verb after
+    a noun, which the tagger took for a compound noun (``notice states``, ``email read``)
+    so that no cue is found. The frame right after an open quote must be a determiner, up
+    to three words and the verb form, then the end of the clause (punctuation, a
+    preposition or the end of the frame)."""
+    doc = idx.doc
+    if hi < lo + 1 or doc[lo].lower_ not in _MENTION_OPENERS:
+        return None
+    for i in range(lo + 1, min(hi, lo + 4) + 1):
+        tok = doc[i]
+        if tok.is_punct or tok.is_space:
+            return None
+        verb_form = tok.lower_ in lx.SPEECH_FORMS or tok.lower_ in _READ_FORMS
+        if verb_form and tok.pos_ in ("NOUN", "PROPN"):
+            nxt = doc[i + 1] if i + 1 <= hi else None
+            if nxt is None or nxt.is_punct or nxt.pos_ == "ADP":
+                spk = idx.span_of(lo, i - 1)
+                return Frame(tok, spk, "after") if spk is not None else None
     return None
 
 

@@ -474,3 +474,58 @@ def test_the_one_made_to_speak_is_the_source(
     got, canonical = _said_by(detect, text, words)
     assert got == who
     assert canonical == name
+
+
+# --- a reporting verb the tagger took for a noun: '"...," the email read.' ----------
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "words", "who"),
+    [
+        (
+            "The union sent a note on Friday. “If the mayor wants to keep the depot, she "
+            "should pay for it, and come to the harbour,” the editorial read.",
+            "If the mayor wants",
+            "the editorial",
+        ),
+        (
+            "“Friend, let me be plain. I can beat the mayor. Nobody else can,” the email read.",
+            "I can beat the mayor",
+            "the email",
+        ),
+        ("“The ferry will run all winter,” the notice states.", "The ferry will run", "the notice"),
+        ("“We will win the vote,” the Saudis state in the paper.", "We will win", "the Saudis"),
+    ],
+)
+def test_cue_tagged_as_noun_after_an_open_quote(
+    detect: Detect, text: str, words: str, who: str
+) -> None:
+    quotes = detect(text)
+    q = find(text, quotes, words)
+    assert speaker(text, q) == who
+    assert q.speaker_name is None  # a document or a group without a name in the text
+    assert q.cue_spans and text[slice(*q.cue_spans[0])] in ("read", "states", "state")
+
+
+def test_cue_tagged_as_noun_needs_the_clause_to_end() -> None:
+    from annotator.nlp.frames import _cue_tagged_noun
+
+    # "the email read receipts were off": "read" modifies a noun, no frame
+    words = ["the", "email", "read", "receipts", "were", "off"]
+    parse = [
+        (1, "det", "DET", "DT"),
+        (3, "compound", "NOUN", "NN"),
+        (3, "compound", "NOUN", "NN"),
+        (4, "nsubj", "NOUN", "NNS"),
+        (4, "ROOT", "AUX", "VBD"),
+        (4, "acomp", "ADV", "RB"),
+    ]
+    doc, idx = _parsed(words, parse)
+    assert _cue_tagged_noun(idx, 0, 5) is None
+    doc, idx = _parsed(
+        words[:3] + ["."], parse[:2] + [(2, "ROOT", "NOUN", "NN"), (2, "punct", "PUNCT", ".")]
+    )
+    frame = _cue_tagged_noun(idx, 0, 3)
+    assert frame is not None and frame.speaker is not None
+    assert doc.text[slice(*frame.speaker)] == "the email"
