@@ -83,6 +83,8 @@ def find_frame(idx: DocIndex, run: list[Segment], para: Span) -> Frame | None:
         None,
     )
     byline = dash_byline(idx, a_lo, a_hi)
+    if byline is None and a_hi < a_lo:
+        byline = byline_below(idx, end)
     if byline is not None:
         return byline
     if before_cue is None and b_hi < b_lo and run[0].start == para[0]:
@@ -262,7 +264,28 @@ def dash_byline(idx: DocIndex, lo: int, hi: int) -> Frame | None:
         # not a signature
         return None
     spk = idx.span_of(first, last - 1)
-    return Frame(None, spk, "after") if spk is not None else None
+    if spk is None:
+        return None
+    if spk[0] == doc[first].idx:  # not the glued dash: "-Joe Pike"
+        spk = (spk[0] + len(doc[first].text) - len(doc[first].text.lstrip("―—–-~")), spk[1])
+    return Frame(None, spk, "after")
+
+
+def byline_below(idx: DocIndex, end: int) -> Frame | None:
+    """``"...."`` then, on the next line, ``- Carla Sanchez.`` (or ``-President Obama,
+    tweeting after the speech.``): a quote that ends its paragraph signed on the line
+    below. None when the quote's line goes on or the next line is no dash byline."""
+    doc = idx.doc
+    i = idx.token_at(end)
+    while i < idx.n and doc[i].is_punct and "\n" not in doc[i].text:
+        i += 1  # the closing marks and a full stop after them
+    if i >= idx.n or not (doc[i].is_space and "\n" in doc[i].text):
+        return None
+    while i < idx.n and doc[i].is_space:
+        i += 1
+    if i >= idx.n or doc[i].text[:1] not in _DASHES:
+        return None
+    return dash_byline(idx, i, idx.line_hi[i])
 
 
 def verb_before_colon(

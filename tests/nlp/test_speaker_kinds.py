@@ -529,3 +529,46 @@ def test_cue_tagged_as_noun_needs_the_clause_to_end() -> None:
     frame = _cue_tagged_noun(idx, 0, 3)
     assert frame is not None and frame.speaker is not None
     assert doc.text[slice(*frame.speaker)] == "the email"
+
+
+# --- a dash byline on the line below the quote --------------------------------------
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("byline", "who"),
+    [
+        ("- Carla Sanchez.", "Carla Sanchez"),
+        ("—Mayor Ines Duarte, speaking on Friday.", "Mayor Ines Duarte"),
+        ("-Olu Banjo, Lagos.", "Olu Banjo"),
+    ],
+)
+def test_dash_byline_on_the_next_line_signs_the_quote(
+    detect: Detect, byline: str, who: str
+) -> None:
+    text = (
+        "Readers sent us their views.\n\n"
+        '"The bridge will be open by May. I promise you that."\n\n'
+        f"{byline}\n\n"
+        "Other letters followed.\n"
+    )
+    q = find(text, detect(text), "The bridge will be open")
+    got = speaker(text, q)
+    # the stored mention covers whole tokens: a glued dash ("-Olu") stays in it
+    assert got is not None and got.lstrip("-—") == who, got
+    assert q.speaker_name is not None and q.speaker_name in who
+
+
+def test_next_line_without_a_dash_name_is_no_byline() -> None:
+    from annotator.nlp.frames import byline_below
+
+    for below in ("- lower case item.", "Carla Sanchez.", "- Carla Sanchez said so and more"):
+        words = ["“", "Fine", "”", "\n\n", *below.replace(".", " .").split()]
+        parse = [(i, "dep", "X", "XX") for i in range(len(words))]
+        doc, idx = _parsed(words, parse)
+        assert byline_below(idx, doc[2].idx) is None, below
+    words = ["“", "Fine", "”", "\n\n", "-", "Carla", "Sanchez", "."]
+    doc, idx = _parsed(words, [(i, "dep", "X", "XX") for i in range(len(words))])
+    frame = byline_below(idx, doc[2].idx)
+    assert frame is not None and frame.speaker is not None
+    assert doc.text[slice(*frame.speaker)] == "Carla Sanchez"
