@@ -142,6 +142,10 @@ def find_frame(idx: DocIndex, run: list[Segment], para: Span) -> Frame | None:
                 if spk is not None:
                     return Frame(doc[i], spk, "after")
                 break
+    if before_cue is not None and before_colon:
+        inverted = inverted_colon_frame(idx, before_cue, b_lo, b_hi)
+        if inverted is not None:
+            return inverted
     if before_cue is not None:
         cue = doc[before_cue]
         spk = speaker(idx, cue, b_lo, b_hi, "before")
@@ -158,6 +162,10 @@ def find_frame(idx: DocIndex, run: list[Segment], para: Span) -> Frame | None:
             mixed_from = between[0].idx
         return Frame(cue, spk, "before", mixed_from)
     if before_colon and b_hi > b_lo and doc[b_hi].text == ":":
+        if doc[b_lo].lower_ in lx.SPEECH_FORMS:  # "Said Duarte:", the verb tagged a name
+            inverted = inverted_colon_frame(idx, b_lo, b_lo, b_hi)
+            if inverted is not None:
+                return inverted
         frame = verb_before_colon(idx, b_lo, b_hi) if idx.has_dep else None
         return frame or label_before_colon(idx, b_lo, b_hi)
     if before_colon and b_hi > b_lo and idx.has_dep:
@@ -269,6 +277,23 @@ def dash_byline(idx: DocIndex, lo: int, hi: int) -> Frame | None:
     if spk[0] == doc[first].idx:  # not the glued dash: "-Joe Pike"
         spk = (spk[0] + len(doc[first].text) - len(doc[first].text.lstrip("―—–-~")), spk[1])
     return Frame(None, spk, "after")
+
+
+def inverted_colon_frame(idx: DocIndex, cue: int, lo: int, hi: int) -> Frame | None:
+    """``Said Ellis: "..."``, ``Added Gov. Ines Duarte: "..."``: a sentence that opens
+    with the reporting verb, then the name and a colon (frame tokens ``lo..hi``, the colon
+    at ``hi``). None unless the cue opens the frame and only a name (capitalised words,
+    at most five) stands between it and the colon."""
+    doc = idx.doc
+    if doc[hi].text != ":" or cue != lo or not 2 <= hi - cue <= 6:
+        return None
+    words = [doc[i] for i in range(cue + 1, hi)]
+    if not words[0].text[:1].isupper() or not all(
+        t.text[:1].isupper() or t.text == "." or t.lower_ in ("de", "van", "von") for t in words
+    ):
+        return None
+    spk = idx.span_of(cue + 1, hi - 1)
+    return Frame(doc[cue], spk, "before") if spk is not None else None
 
 
 def byline_below(idx: DocIndex, end: int) -> Frame | None:

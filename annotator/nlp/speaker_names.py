@@ -75,6 +75,11 @@ def _is_title(word: str) -> bool:
     return w in lx.TITLES or w in HONORIFIC_GENDER
 
 
+#: Reporting verbs that open an inverted frame and get glued to the name by the tagger
+#: ("Said Duarte:", "Added Lutz:").
+_INVERTED_CUES = frozenset({"said", "added", "says", "adds", "wrote", "writes", "asked"})
+
+
 def clean_person_name(text: str, word_before: str = "") -> str:
     """A person's name without the title and place words the tagger glued to it.
 
@@ -85,8 +90,8 @@ def clean_person_name(text: str, word_before: str = "") -> str:
     words = _strip_possessive(text.strip("'\"“”‘’ ")).split()
     if words and words[0].lower() == "the":
         words = words[1:]
-    while len(words) > 1 and _is_title(words[0]):
-        words = words[1:]
+    while len(words) > 1 and (_is_title(words[0]) or words[0].lower() in _INVERTED_CUES):
+        words = words[1:]  # "Said Duarte: ...": the inverted reporting verb is no name
     if (
         len(words) >= 3
         and word_before.lower() in _PLACE_PREPOSITIONS

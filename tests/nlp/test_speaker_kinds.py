@@ -572,3 +572,53 @@ def test_next_line_without_a_dash_name_is_no_byline() -> None:
     frame = byline_below(idx, doc[2].idx)
     assert frame is not None and frame.speaker is not None
     assert doc.text[slice(*frame.speaker)] == "Carla Sanchez"
+
+
+# --- "Said Ellis: ..." -- the verb opens the sentence, the name stands before the colon
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "words", "who", "name"),
+    [
+        (
+            "Ryan Ellis said the plan was complicated. Said Ellis: “I don’t get the sense "
+            "she cares about tax reform.”",
+            "I don’t get the sense",
+            "Ellis",
+            "Ryan Ellis",
+        ),
+        (
+            "The mayor spoke first. Said Duarte: “We will keep the depot open.”",
+            "We will keep the depot open",
+            "Duarte",
+            "Duarte",
+        ),
+        (
+            "The mayor spoke first. Added Gov. Ines Duarte: “We will keep the depot open.”",
+            "We will keep the depot open",
+            "Gov. Ines Duarte",
+            "Ines Duarte",
+        ),
+        (
+            "The chair closed the meeting. Added Lutz: “The vote stands.”",
+            "The vote stands",
+            "Lutz",
+            "Lutz",
+        ),
+    ],
+)
+def test_inverted_verb_before_colon_names_the_speaker(
+    detect: Detect, text: str, words: str, who: str, name: str
+) -> None:
+    got, canonical = _said_by(detect, text, words)
+    assert got == who
+    assert canonical == name
+
+
+def test_clean_person_name_drops_an_inverted_verb() -> None:
+    from annotator.nlp.speaker_names import clean_person_name
+
+    assert clean_person_name("Said Duarte") == "Duarte"
+    assert clean_person_name("Added Gov. Lutz") == "Lutz"
+    assert clean_person_name("Said") == "Said"  # nothing else: kept
