@@ -83,6 +83,8 @@ def find_frame(idx: DocIndex, run: list[Segment], para: Span) -> Frame | None:
         None,
     )
     byline = dash_byline(idx, a_lo, a_hi)
+    if byline is None and a_hi < a_lo:
+        byline = byline_below(idx, end)
     if byline is not None:
         return byline
     if before_cue is None and b_hi < b_lo and run[0].start == para[0]:
@@ -118,6 +120,10 @@ def find_frame(idx: DocIndex, run: list[Segment], para: Span) -> Frame | None:
             usable = False
         if usable and (spk is not None or before_cue is None):
             return Frame(doc[after_cue], spk, "after")
+    if (ends_open or ends_question) and after_cue is None and idx.has_pos:
+        tagged_noun = _cue_tagged_noun(idx, a_lo, a_hi)
+        if tagged_noun is not None:
+            return tagged_noun
     if (
         (ends_open or ends_question)
         and after_cue is None
@@ -136,6 +142,10 @@ def find_frame(idx: DocIndex, run: list[Segment], para: Span) -> Frame | None:
                 if spk is not None:
                     return Frame(doc[i], spk, "after")
                 break
+    if before_cue is not None and before_colon:
+        inverted = inverted_colon_frame(idx, before_cue, b_lo, b_hi)
+        if inverted is not None:
+            return inverted
     if before_cue is not None:
         cue = doc[before_cue]
         spk = speaker(idx, cue, b_lo, b_hi, "before")
@@ -152,11 +162,43 @@ def find_frame(idx: DocIndex, run: list[Segment], para: Span) -> Frame | None:
             mixed_from = between[0].idx
         return Frame(cue, spk, "before", mixed_from)
     if before_colon and b_hi > b_lo and doc[b_hi].text == ":":
+        if doc[b_lo].lower_ in lx.SPEECH_FORMS:  # "Said Duarte:", the verb tagged a name
+            inverted = inverted_colon_frame(idx, b_lo, b_lo, b_hi)
+            if inverted is not None:
+                return inverted
         frame = verb_before_colon(idx, b_lo, b_hi) if idx.has_dep else None
         return frame or label_before_colon(idx, b_lo, b_hi)
     if before_colon and b_hi > b_lo and idx.has_dep:
         # "she boomed, ''...''": a verb with a subject just before the comma
         return verb_before_colon(idx, max(b_lo, b_hi - 5), b_hi, b_lo)
+    return None
+
+
+#: Determiners that open a source mention after a quote ("the email read").
+_MENTION_OPENERS = lx.words("the a an his her its their our this that")
+#: "read": the verb of a document's words (``"...," the email read``), no speech verb.
+_READ_FORMS = lx.words("read reads")
+
+
+def _cue_tagged_noun(idx: DocIndex, lo: int, hi: int) -> Frame | None:
+    """``"...," the notice states.`` or ``"...," the email read.``: a reporting verb after
+    a noun, which the tagger took for a compound noun (``notice states``, ``email read``)
+    so that no cue is found. The frame right after an open quote must be a determiner, up
+    to three words and the verb form, then the end of the clause (punctuation, a
+    preposition or the end of the frame)."""
+    doc = idx.doc
+    if hi < lo + 1 or doc[lo].lower_ not in _MENTION_OPENERS:
+        return None
+    for i in range(lo + 1, min(hi, lo + 4) + 1):
+        tok = doc[i]
+        if tok.is_punct or tok.is_space:
+            return None
+        verb_form = tok.lower_ in lx.SPEECH_FORMS or tok.lower_ in _READ_FORMS
+        if verb_form and tok.pos_ in ("NOUN", "PROPN"):
+            nxt = doc[i + 1] if i + 1 <= hi else None
+            if nxt is None or nxt.is_punct or nxt.pos_ == "ADP":
+                spk = idx.span_of(lo, i - 1)
+                return Frame(tok, spk, "after") if spk is not None else None
     return None
 
 
@@ -230,7 +272,45 @@ def dash_byline(idx: DocIndex, lo: int, hi: int) -> Frame | None:
         # not a signature
         return None
     spk = idx.span_of(first, last - 1)
-    return Frame(None, spk, "after") if spk is not None else None
+    if spk is None:
+        return None
+    if spk[0] == doc[first].idx:  # not the glued dash: "-Joe Pike"
+        spk = (spk[0] + len(doc[first].text) - len(doc[first].text.lstrip("―—–-~")), spk[1])
+    return Frame(None, spk, "after")
+
+
+def inverted_colon_frame(idx: DocIndex, cue: int, lo: int, hi: int) -> Frame | None:
+    """``Said Ellis: "..."``, ``Added Gov. Ines Duarte: "..."``: a sentence that opens
+    with the reporting verb, then the name and a colon (frame tokens ``lo..hi``, the colon
+    at ``hi``). None unless the cue opens the frame and only a name (capitalised words,
+    at most five) stands between it and the colon."""
+    doc = idx.doc
+    if doc[hi].text != ":" or cue != lo or not 2 <= hi - cue <= 6:
+        return None
+    words = [doc[i] for i in range(cue + 1, hi)]
+    if not words[0].text[:1].isupper() or not all(
+        t.text[:1].isupper() or t.text == "." or t.lower_ in ("de", "van", "von") for t in words
+    ):
+        return None
+    spk = idx.span_of(cue + 1, hi - 1)
+    return Frame(doc[cue], spk, "before") if spk is not None else None
+
+
+def byline_below(idx: DocIndex, end: int) -> Frame | None:
+    """``"...."`` then, on the next line, ``- Carla Sanchez.`` (or ``-President Obama,
+    tweeting after the speech.``): a quote that ends its paragraph signed on the line
+    below. None when the quote's line goes on or the next line is no dash byline."""
+    doc = idx.doc
+    i = idx.token_at(end)
+    while i < idx.n and doc[i].is_punct and "\n" not in doc[i].text:
+        i += 1  # the closing marks and a full stop after them
+    if i >= idx.n or not (doc[i].is_space and "\n" in doc[i].text):
+        return None
+    while i < idx.n and doc[i].is_space:
+        i += 1
+    if i >= idx.n or doc[i].text[:1] not in _DASHES:
+        return None
+    return dash_byline(idx, i, idx.line_hi[i])
 
 
 def verb_before_colon(

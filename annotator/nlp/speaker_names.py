@@ -36,7 +36,7 @@ from functools import partial
 from annotator.core.speakers import HONORIFIC_GENDER, guess_gender
 from annotator.nlp import lexicon as lx
 from annotator.nlp.docindex import DocIndex, QuoteRecord, Span
-from annotator.nlp.speakers import is_relative_source, transcript_turns
+from annotator.nlp.speakers import headline_quotes, is_relative_source, transcript_turns
 
 #: How many earlier people a pronoun looks back over for one that agrees in gender.
 MAX_PRONOUN_CANDIDATES = 8
@@ -75,6 +75,11 @@ def _is_title(word: str) -> bool:
     return w in lx.TITLES or w in HONORIFIC_GENDER
 
 
+#: Reporting verbs that open an inverted frame and get glued to the name by the tagger
+#: ("Said Duarte:", "Added Lutz:").
+_INVERTED_CUES = frozenset({"said", "added", "says", "adds", "wrote", "writes", "asked"})
+
+
 def clean_person_name(text: str, word_before: str = "") -> str:
     """A person's name without the title and place words the tagger glued to it.
 
@@ -85,8 +90,8 @@ def clean_person_name(text: str, word_before: str = "") -> str:
     words = _strip_possessive(text.strip("'\"“”‘’ ")).split()
     if words and words[0].lower() == "the":
         words = words[1:]
-    while len(words) > 1 and _is_title(words[0]):
-        words = words[1:]
+    while len(words) > 1 and (_is_title(words[0]) or words[0].lower() in _INVERTED_CUES):
+        words = words[1:]  # "Said Duarte: ...": the inverted reporting verb is no name
     if (
         len(words) >= 3
         and word_before.lower() in _PLACE_PREPOSITIONS
@@ -403,6 +408,7 @@ def resolve_names(
     """
     names = NameIndex(idx, genders)
     records = transcript_turns(idx, records)  # "TAPPER: ... I think ...": the label
+    records = headline_quotes(idx, records)  # "Sanders: Clinton needs 'a change'"
     out = []
     last_person: str | None = None
     last_person_at = -1

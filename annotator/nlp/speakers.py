@@ -75,6 +75,11 @@ def subject(idx: DocIndex, cue: Token, lo: int, hi: int) -> Span | None:
                 for grand in child.children:
                     if grand.dep_ == "pobj":
                         return clip_subtree(idx, grand, lo, hi)
+        if tok.dep_ == "xcomp" and tok.head.lemma_.lower() in _CAUSATIVES:
+            # "The vote led Republicans to say ...": the object of "led" speaks
+            obj = next((c for c in tok.head.children if c.dep_ == "dobj" and c.i < tok.i), None)
+            if obj is not None:
+                return clip_subtree(idx, obj, lo, hi)
         if tok.dep_ in ("advcl", "xcomp", "conj", "pcomp", "acl") and tok.head is not tok:
             tok = tok.head
             if (
@@ -129,6 +134,10 @@ def _participle_subject(idx: DocIndex, cue: Token, lo: int, hi: int) -> Span | N
     return None
 
 
+#: Verbs that make someone else speak ("led Republicans to say", "prompted her to call").
+_CAUSATIVES = frozenset(
+    {"lead", "prompt", "cause", "force", "push", "drive", "spur", "inspire", "compel", "move"}
+)
 #: Prepositions that hang a participle cue on a verb whose subject speaks ("began by
 #: saying", "responded by asking").
 _BY_PREPS = frozenset({"by"})
@@ -379,6 +388,52 @@ def turn_label(text: str, pos: int, start: int | None = None) -> Span | None:
     if len(label.replace(".", "")) < 3 or label in _NOT_LABELS:
         return None
     return m.span("label")
+
+
+#: A headline that opens with a name and a colon (``Sanders: Clinton needs to ...``).
+_HEADLINE_LABEL = re.compile(
+    r"[ \t]*(?P<label>[A-Z][\w.'’\-]*(?: (?:[A-Z][\w.'’\-]*|of|de|van|von)){0,3}):[ \t]+\S"
+)
+#: Headline openers that name no speaker (``Poll: ...``, ``Fact check: ...``).
+_NOT_HEADLINE_LABELS = frozenset(
+    {
+        *lx.words(
+            """
+            poll polls analysis opinion editorial exclusive watch video breaking update
+            updated live report review photos interview transcript fact check explainer
+            read related note correction factcheck commentary column letters letter
+            """
+        ),
+    }
+)
+
+
+def headline_label(text: str) -> Span | None:
+    """The name that opens the headline (the text's first line) before a colon: the
+    source of every quote in the headline (``Sanders: Clinton needs to 'get away from
+    it'``). None when the first line opens otherwise, or with a heading word (``Poll:``,
+    ``Fact check:``, :data:`_NOT_HEADLINE_LABELS`)."""
+    end = text.find("\n")
+    end = len(text) if end < 0 else end
+    m = _HEADLINE_LABEL.match(text, 0, min(end, 300))
+    if m is None:
+        return None
+    words = m.group("label").lower().split()
+    if any(w.strip(".") in _NOT_HEADLINE_LABELS for w in words):
+        return None
+    return m.span("label")
+
+
+def headline_quotes(idx: DocIndex, records: Sequence[QuoteRecord]) -> list[QuoteRecord]:
+    """Quotes in a headline that opens with ``Name:`` belong to that name (PolNeAR train
+    and dev: ``Lewandowski: FBI director acted as 'judge and jury'`` has Lewandowski as
+    the source, whatever the words in the headline say)."""
+    label = headline_label(idx.text)
+    if label is None:
+        return list(records)
+    end = idx.text.find("\n")
+    end = len(idx.text) if end < 0 else end
+    return [replace(rec, speaker=label) if label[1] <= rec.start < end else rec for rec in records]
 
 
 def transcript_turns(idx: DocIndex, records: Sequence[QuoteRecord]) -> list[QuoteRecord]:

@@ -378,3 +378,247 @@ def test_participle_hung_on_quoted_words_takes_the_subject_before(cue: str) -> N
     assert idx.in_quote[6] and not idx.in_quote[9]
     spk = subject(idx, doc[9], 0, 10)
     assert spk is not None and doc.text[slice(*spk)] == "Ms. Varga"
+
+
+# --- a headline "Name: ..." gives its quotes to the name ----------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("Okafor: Harbour plan is 'a fantasy'\n\nBody.", "Okafor"),
+        ("Ruth Abara: The depot 'must stay open'\n\nBody.", "Ruth Abara"),
+        ("Gov. Lutz: I will 'never' sign the fare rise\nBody.", "Gov. Lutz"),
+        ("Poll: Voters call the plan 'a waste'\n\nBody.", None),
+        ("Fact check: Was the bridge 'ever safe'?\n\nBody.", None),
+        ("The council votes today\n\nOkafor: later line.", None),
+        ("Okafor:\n\nBody.", None),
+    ],
+)
+def test_headline_label_reads_the_first_line(text: str, label: str | None) -> None:
+    from annotator.nlp.speakers import headline_label
+
+    span = headline_label(text)
+    assert (text[slice(*span)] if span else None) == label
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("headline", "words", "who", "name"),
+    [
+        (
+            "Mendes: Mayor Lutz is 'hopelessly slow' on the harbour",
+            "hopelessly slow",
+            "Mendes",
+            "Carla Mendes",
+        ),
+        (
+            "Ruth Abara: I 'will not resign' over the depot",
+            "will not resign",
+            "Ruth Abara",
+            "Ruth Abara",
+        ),
+        (
+            "Senator Banjo: Ferry fares are 'a scandal', the council 'must act'",
+            "a scandal",
+            "Senator Banjo",
+            "Olu Banjo",
+        ),
+    ],
+)
+def test_headline_quotes_belong_to_the_label(
+    detect: Detect, headline: str, words: str, who: str, name: str
+) -> None:
+    body = (
+        "Carla Mendes spoke first; Olu Banjo and Ruth Abara spoke in the city on Monday "
+        "about the harbour."
+    )
+    text = f"{headline}\n\n{body}\n"
+    quotes = [q for q in detect(text) if q.start < len(headline)]
+    assert speaker(text, find(text, quotes, words)) == who
+    for q in quotes:
+        assert speaker(text, q) == who
+        assert q.speaker_name == name
+
+
+# --- "X led Y to say": the one made to speak is the source --------------------------
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "words", "who", "name"),
+    [
+        (
+            "The narrow vote led Councillor Ruth Abara to declare that the depot would stay open.",
+            "the depot would stay open",
+            "Councillor Ruth Abara",
+            "Ruth Abara",
+        ),
+        (
+            "The ferry strike prompted Mayor Ines Duarte to say that fares would be frozen.",
+            "fares would be frozen",
+            "Mayor Ines Duarte",
+            "Ines Duarte",
+        ),
+        (
+            "Weeks of delays forced Olu Banjo to admit that the bridge was unsafe.",
+            "the bridge was unsafe",
+            "Olu Banjo",
+            "Olu Banjo",
+        ),
+    ],
+)
+def test_the_one_made_to_speak_is_the_source(
+    detect: Detect, text: str, words: str, who: str, name: str
+) -> None:
+    got, canonical = _said_by(detect, text, words)
+    assert got == who
+    assert canonical == name
+
+
+# --- a reporting verb the tagger took for a noun: '"...," the email read.' ----------
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "words", "who"),
+    [
+        (
+            "The union sent a note on Friday. “If the mayor wants to keep the depot, she "
+            "should pay for it, and come to the harbour,” the editorial read.",
+            "If the mayor wants",
+            "the editorial",
+        ),
+        (
+            "“Friend, let me be plain. I can beat the mayor. Nobody else can,” the email read.",
+            "I can beat the mayor",
+            "the email",
+        ),
+        ("“The ferry will run all winter,” the notice states.", "The ferry will run", "the notice"),
+        ("“We will win the vote,” the Saudis state in the paper.", "We will win", "the Saudis"),
+    ],
+)
+def test_cue_tagged_as_noun_after_an_open_quote(
+    detect: Detect, text: str, words: str, who: str
+) -> None:
+    quotes = detect(text)
+    q = find(text, quotes, words)
+    assert speaker(text, q) == who
+    assert q.speaker_name is None  # a document or a group without a name in the text
+    assert q.cue_spans and text[slice(*q.cue_spans[0])] in ("read", "states", "state")
+
+
+def test_cue_tagged_as_noun_needs_the_clause_to_end() -> None:
+    from annotator.nlp.frames import _cue_tagged_noun
+
+    # "the email read receipts were off": "read" modifies a noun, no frame
+    words = ["the", "email", "read", "receipts", "were", "off"]
+    parse = [
+        (1, "det", "DET", "DT"),
+        (3, "compound", "NOUN", "NN"),
+        (3, "compound", "NOUN", "NN"),
+        (4, "nsubj", "NOUN", "NNS"),
+        (4, "ROOT", "AUX", "VBD"),
+        (4, "acomp", "ADV", "RB"),
+    ]
+    doc, idx = _parsed(words, parse)
+    assert _cue_tagged_noun(idx, 0, 5) is None
+    doc, idx = _parsed(
+        words[:3] + ["."], parse[:2] + [(2, "ROOT", "NOUN", "NN"), (2, "punct", "PUNCT", ".")]
+    )
+    frame = _cue_tagged_noun(idx, 0, 3)
+    assert frame is not None and frame.speaker is not None
+    assert doc.text[slice(*frame.speaker)] == "the email"
+
+
+# --- a dash byline on the line below the quote --------------------------------------
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("byline", "who"),
+    [
+        ("- Carla Sanchez.", "Carla Sanchez"),
+        ("—Mayor Ines Duarte, speaking on Friday.", "Mayor Ines Duarte"),
+        ("-Olu Banjo, Lagos.", "Olu Banjo"),
+    ],
+)
+def test_dash_byline_on_the_next_line_signs_the_quote(
+    detect: Detect, byline: str, who: str
+) -> None:
+    text = (
+        "Readers sent us their views.\n\n"
+        '"The bridge will be open by May. I promise you that."\n\n'
+        f"{byline}\n\n"
+        "Other letters followed.\n"
+    )
+    q = find(text, detect(text), "The bridge will be open")
+    got = speaker(text, q)
+    # the stored mention covers whole tokens: a glued dash ("-Olu") stays in it
+    assert got is not None and got.lstrip("-—") == who, got
+    assert q.speaker_name is not None and q.speaker_name in who
+
+
+def test_next_line_without_a_dash_name_is_no_byline() -> None:
+    from annotator.nlp.frames import byline_below
+
+    for below in ("- lower case item.", "Carla Sanchez.", "- Carla Sanchez said so and more"):
+        words = ["“", "Fine", "”", "\n\n", *below.replace(".", " .").split()]
+        parse = [(i, "dep", "X", "XX") for i in range(len(words))]
+        doc, idx = _parsed(words, parse)
+        assert byline_below(idx, doc[2].idx) is None, below
+    words = ["“", "Fine", "”", "\n\n", "-", "Carla", "Sanchez", "."]
+    doc, idx = _parsed(words, [(i, "dep", "X", "XX") for i in range(len(words))])
+    frame = byline_below(idx, doc[2].idx)
+    assert frame is not None and frame.speaker is not None
+    assert doc.text[slice(*frame.speaker)] == "Carla Sanchez"
+
+
+# --- "Said Ellis: ..." -- the verb opens the sentence, the name stands before the colon
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "words", "who", "name"),
+    [
+        (
+            "Ryan Ellis said the plan was complicated. Said Ellis: “I don’t get the sense "
+            "she cares about tax reform.”",
+            "I don’t get the sense",
+            "Ellis",
+            "Ryan Ellis",
+        ),
+        (
+            "The mayor spoke first. Said Duarte: “We will keep the depot open.”",
+            "We will keep the depot open",
+            "Duarte",
+            "Duarte",
+        ),
+        (
+            "The mayor spoke first. Added Gov. Ines Duarte: “We will keep the depot open.”",
+            "We will keep the depot open",
+            "Gov. Ines Duarte",
+            "Ines Duarte",
+        ),
+        (
+            "The chair closed the meeting. Added Lutz: “The vote stands.”",
+            "The vote stands",
+            "Lutz",
+            "Lutz",
+        ),
+    ],
+)
+def test_inverted_verb_before_colon_names_the_speaker(
+    detect: Detect, text: str, words: str, who: str, name: str
+) -> None:
+    got, canonical = _said_by(detect, text, words)
+    assert got == who
+    assert canonical == name
+
+
+def test_clean_person_name_drops_an_inverted_verb() -> None:
+    from annotator.nlp.speaker_names import clean_person_name
+
+    assert clean_person_name("Said Duarte") == "Duarte"
+    assert clean_person_name("Added Gov. Lutz") == "Lutz"
+    assert clean_person_name("Said") == "Said"  # nothing else: kept
