@@ -161,7 +161,7 @@ def _json_lines(path: str | Path) -> Iterator[tuple[int, Any]]:
 
 
 #: Files at least this large (bytes) are read in a worker process by
-#: :func:`iter_jsonl_hashed`: about 3,000 PolNeAR articles with quotes (11 kB a line in
+#: :func:`iter_jsonl_rows`: about 3,000 PolNeAR articles with quotes (11 kB a line in
 #: the scale bench's import file). Smaller ones are read in the caller's process: the
 #: worker's start (a fresh interpreter importing the schema, about 0.5 s) and passing the
 #: articles over a pipe ate the gain at 1,000 such articles (2.7 s against 2.5 s wall).
@@ -270,7 +270,7 @@ def _receive(src: IO[bytes]) -> object:
 
 
 def _worker_main(path: str) -> None:
-    """The worker process of :func:`iter_jsonl_hashed`: writes pickled chunks of items to
+    """The worker process of :func:`iter_jsonl_rows`: writes pickled chunks of items to
     stdout, then None (or the exception that stopped the reading)."""
     out = sys.stdout.buffer
     try:
