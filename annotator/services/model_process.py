@@ -19,8 +19,10 @@ commands
     ``{"names": [article_id, text]}``: the PERSON/ORG names of a text. End of input ends
     the process.
 events
-    ``{"model": {"name": ..., "rules_only": ..., "message": ..., "entities": ...}}`` once
-    the pipeline is loaded, or ``{"error": message}`` (then the process ends);
+    ``{"model": {"name": ..., "rules_only": ..., "message": ..., "entities": ...,
+    "note": ...}}`` once the pipeline is loaded (``note``: what the window must say, e.g.
+    that the model folder asked for does not exist and which model stands in for it),
+    or ``{"error": message}`` (then the process ends);
     ``{"total": n}`` (articles to detect), ``{"progress": [done, total], "stored": [ids]}``
     after each stored chunk (the ids of that chunk: the window never parses one list of
     100,000 ids at once),
@@ -132,24 +134,40 @@ class Server:
             self.detecting.join()
 
 
+def missing_folder(model: str) -> str:
+    """``model`` when it names a folder (a path, not a package name such as
+    ``en_core_web_sm``) that does not exist, else "". The window then uses the default
+    model instead and says so, rather than loading no model at all."""
+    if not model or model == "rules-only":
+        return ""
+    looks_like_path = os.sep in model or "/" in model or model.startswith((".", "~"))
+    return model if looks_like_path and not Path(model).expanduser().is_dir() else ""
+
+
 def serve(project_path: Path, model: str, stdin: TextIO, stdout: TextIO) -> int:
     """Load ``model`` ("" for the default order) and serve ``stdin`` until it ends;
     return the exit status (0; 1 when the pipeline could not be loaded)."""
     out = _Out(stdout)
+    missing = missing_folder(model)
     try:
         from annotator.nlp.pipeline import load_pipeline
         from annotator.services.names import has_entities
 
-        nlp, info = load_pipeline(model or None)
+        nlp, info = load_pipeline(None if missing or not model else model)
     except Exception as exc:  # the window says the model could not be loaded, and why
         out.say(error=f"{type(exc).__name__}: {exc}")
         return 1
+    note = ""
+    if missing:
+        instead = "the rules only" if info.rules_only else f"the base model {info.name}"
+        note = f"The model folder {missing} does not exist; using {instead} instead."
     out.say(
         model={
             "name": info.name,
             "rules_only": info.rules_only,
-            "message": info.message,
+            "message": f"{note} {info.message}".strip(),
             "entities": has_entities(nlp),
+            "note": note,
         }
     )
     server = Server(project_path, nlp, out)

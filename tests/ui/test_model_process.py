@@ -202,3 +202,89 @@ def test_a_window_gone_mid_detection_ends_the_child_quietly(tmp_path: Path) -> N
     assert child.wait(60) == 0
     assert child.stderr is not None
     assert "Traceback" not in child.stderr.read()
+
+
+# -- a child that ends unasked, a model folder that is not there (issue 13) -----------------
+
+
+def _kill_child(w: MainWindow) -> None:
+    proc = w.detection.process
+    assert proc is not None and proc.ready
+    os.kill(int(proc.proc.processId()), 9)
+
+
+def test_a_killed_detection_child_is_restarted_twice_then_the_window_says_so(
+    qtbot: Any, tmp_path: Path
+) -> None:
+    path = make_project(tmp_path / "p.db")
+    w = _open(qtbot, path, "rules-only")
+    det = w.detection
+    said: list[str] = []
+    det.message.connect(lambda text, _ms: said.append(text))
+    qtbot.waitUntil(lambda: det.process is not None and det.process.ready, timeout=60000)
+    qtbot.waitUntil(lambda: det.task is None, timeout=60000)
+    # an article arrives while the child is down: the restarted child detects it
+    new = _with_new_article(path)
+    first = det.process
+    _kill_child(w)
+    qtbot.waitUntil(lambda: any("restarting (1 of 2)" in t for t in said), timeout=30000)
+    assert any(t.startswith("Detector stopped") for t in said)
+    assert not any("could not be loaded" in t for t in said)
+    qtbot.waitUntil(lambda: det.process is not None and det.process.ready, timeout=60000)
+    assert det.process is not first
+    qtbot.waitUntil(lambda: _suggestion_count(path, new) > 0, timeout=60000)
+    qtbot.waitUntil(lambda: det.task is None, timeout=60000)
+    _kill_child(w)
+    qtbot.waitUntil(lambda: any("restarting (2 of 2)" in t for t in said), timeout=30000)
+    qtbot.waitUntil(lambda: det.process is not None and det.process.ready, timeout=60000)
+    _kill_child(w)
+    qtbot.waitUntil(lambda: any("stopped 3 times" in t for t in said), timeout=30000)
+    assert det.process is None
+    assert "stopped" in w.model_label.text()
+    assert "stopped 3 times" in w.statusBar().currentMessage()
+    assert not w.act_detect.isEnabled()
+    w.close()
+
+
+def test_a_missing_model_folder_is_named_and_the_default_model_used(
+    qtbot: Any, tmp_path: Path
+) -> None:
+    path = make_project(tmp_path / "p.db")
+    new = _with_new_article(path)
+    missing = tmp_path / "no" / "such-model"
+    w = _open(qtbot, path, str(missing))
+    det = w.detection
+    said: list[str] = []
+    det.message.connect(lambda text, _ms: said.append(text))
+    qtbot.waitUntil(lambda: det.process is not None and det.process.ready, timeout=120000)
+    qtbot.waitUntil(lambda: any(str(missing) in t for t in said), timeout=10000)
+    (note,) = [t for t in said if str(missing) in t]
+    assert "does not exist" in note and "instead" in note
+    assert "rules only" in note or "base model" in note
+    assert "could not be loaded" not in " ".join(said)
+    # the stand-in detects
+    qtbot.waitUntil(lambda: _suggestion_count(path, new) > 0, timeout=120000)
+    w.close()
+
+
+@pytest.mark.parametrize(
+    ("model", "missing"),
+    [
+        ("en_core_web_sm", False),  # a package name: spaCy looks it up, not a folder
+        ("rules-only", False),
+        ("", False),
+        ("/no/such/folder", True),
+        ("./not-here", True),
+        ("~/not-here-either-3141", True),
+    ],
+)
+def test_which_models_are_missing_folders(model: str, missing: bool) -> None:
+    from annotator.services.model_process import missing_folder
+
+    assert missing_folder(model) == (model if missing else "")
+
+
+def test_an_existing_folder_is_not_missing(tmp_path: Path) -> None:
+    from annotator.services.model_process import missing_folder
+
+    assert missing_folder(str(tmp_path)) == ""

@@ -19,6 +19,8 @@ from annotator.ui.screen import can_show_windows
 from annotator.ui.workers import DetectTask, ModelLoadTask, PipelineLoader
 
 REPORT_TITLE = "Detection report"
+#: Times a detection process that ended unasked is started again in one window session.
+MAX_RESTARTS = 2
 
 
 @dataclass(frozen=True)
@@ -99,6 +101,9 @@ class DetectionController(QObject):
         self._model_task: ModelLoadTask | None = None
         self._seen = 0
         self._total = 0
+        self._restarts = 0
+        #: What the model process was started with ("": the default order).
+        self.process_model = ""
         self._auto = False
         self._again = False
         self.closing = False
@@ -147,9 +152,11 @@ class DetectionController(QObject):
             print(f"annotator: {note}", file=sys.stderr)
 
     def _start_process(self, model: str) -> None:
+        self.process_model = model
         proc = self.process = ModelProcess(self.project_path, model, self)
         proc.loaded.connect(self._process_loaded)
         proc.failed.connect(self._process_failed)
+        proc.crashed.connect(self._process_crashed)
         proc.stored.connect(self._process_stored)
         proc.progress.connect(self._progress)
         proc.skipped.connect(self._process_skipped)
@@ -164,6 +171,10 @@ class DetectionController(QObject):
             str(info.get("name", "")), bool(info.get("rules_only")), str(info.get("message", ""))
         )
         self._announce_model(self.model_info)
+        note = str(info.get("note") or "")
+        if note:
+            self.message.emit(note, 20000)
+            print(f"annotator: {note}", file=sys.stderr)
         if not self.model_info.rules_only and info.get("entities") and self.process:
             self.names_parser.emit(self.process)
         self.can_detect.emit(not self.readonly)
@@ -177,6 +188,40 @@ class DetectionController(QObject):
         if self.process is not None and not self.process.ready:
             self.process = None
             self._model_failed(message)
+
+    def _process_crashed(self, how: str) -> None:
+        """The detection process ended unasked: start it again (up to
+        :data:`MAX_RESTARTS` times in a session; it resumes the detection, as the articles
+        it stored are done), then say detection is off."""
+        if self.closing:
+            return
+        old, self.process = self.process, None
+        if old is not None:
+            old.deleteLater()
+        if isinstance(self.task, ProcessRun):
+            stored = list(self.task.article_ids[self._seen :])
+            if stored:
+                self.articles_detected.emit(stored)
+            self._take_skipped()
+            self._stop()
+            self.finished.emit()
+        self.can_detect.emit(False)
+        if self._restarts < MAX_RESTARTS:
+            self._restarts += 1
+            self.model_state.emit("Model: restarting…", how)
+            self.message.emit(
+                f"Detector stopped ({how}); restarting ({self._restarts} of {MAX_RESTARTS}).",
+                15000,
+            )
+            self._start_process(self.process_model)
+            return
+        note = (
+            f"The detector stopped {MAX_RESTARTS + 1} times ({how}); it is not started again."
+            " Suggestions stored so far are kept; reopen the project to detect again."
+        )
+        self.model_state.emit("Model: stopped", note)
+        self.message.emit(note, 0)
+        print(f"annotator: {note}", file=sys.stderr)
 
     def _process_stored(self, ids: list[int]) -> None:
         if isinstance(self.task, ProcessRun):

@@ -22,7 +22,10 @@ class ModelProcess(QObject):
 
     Signals:
         loaded(info): a dict with ``name``, ``rules_only``, ``message``, ``entities``.
-        failed(message): the pipeline could not be loaded, or the process died.
+        failed(message): the pipeline could not be loaded (the child said why), or the
+            child could not be started.
+        crashed(how): the child ended when nobody asked it to (killed from outside, out
+            of memory, a crash in compiled code), before or after it loaded.
         stored(list): the articles of a chunk just stored (before its ``progress``).
         progress(done, total): articles detected and stored so far.
         skipped(article_id, title, reason): the detector failed on an article.
@@ -33,6 +36,7 @@ class ModelProcess(QObject):
 
     loaded = Signal(dict)
     failed = Signal(str)
+    crashed = Signal(str)
     stored = Signal(list)
     progress = Signal(int, int)
     skipped = Signal(int, str, str)
@@ -52,6 +56,7 @@ class ModelProcess(QObject):
         self.proc.errorOccurred.connect(self._error)
         self._buffer = b""
         self._stopping = False
+        self._said_error = False
 
     def start(self) -> None:
         """Start the child (it loads the pipeline, then says ``loaded``)."""
@@ -95,6 +100,7 @@ class ModelProcess(QObject):
             self.ready = True
             self.loaded.emit(event["model"])
         elif "error" in event:
+            self._said_error = True
             self.failed.emit(str(event["error"]))
         elif "progress" in event:
             done, total = event["progress"]
@@ -111,10 +117,14 @@ class ModelProcess(QObject):
             ident, names = event["names"]
             self.names.emit(int(ident), [str(n) for n in names])
 
-    def _ended(self, code: int, _status: object) -> None:
+    def _ended(self, code: int, status: QProcess.ExitStatus) -> None:
         self.ready = False
-        if not self._stopping and code != 1:  # 1: it said why (``error``)
-            self.failed.emit(f"the model process ended (status {code})")
+        if self._stopping or (code == 1 and self._said_error):  # it said why (``error``)
+            return
+        if status == QProcess.ExitStatus.CrashExit:
+            self.crashed.emit("the detection process was killed or crashed")
+        else:
+            self.crashed.emit(f"the detection process ended (status {code})")
 
     def _error(self, error: QProcess.ProcessError) -> None:
         if not self._stopping and error == QProcess.ProcessError.FailedToStart:
