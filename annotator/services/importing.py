@@ -76,6 +76,13 @@ CLI_COMMIT_INTERVAL_S = 1.0
 #: milliseconds of bulk inserts (about 40 PolNeAR articles), so the open transaction stays
 #: near COMMIT_INTERVAL_S, while 100,000 articles with quotes import in minutes (issue 16).
 FLUSH_ROWS = 1000
+#: The group size when the transaction is committed every CLI_COMMIT_INTERVAL_S or more
+#: seldom (the command line): about 400 PolNeAR articles a group. SQLite's full-text index
+#: writes its pending terms as a new segment at the end of each group's INSERT of articles
+#: (and merges the segments later), so fewer, larger groups cost less: 10 to 15% of the
+#: importing process's CPU time at 10,000 articles with quotes (issue 16). A failing group
+#: is written again article by article, so a bad article costs a larger retry.
+LONG_FLUSH_ROWS = 10_000
 #: Articles whose quote keys the import keeps in memory to skip duplicates (about 2 kB
 #: each for a PolNeAR article); older ones are read from the project again when needed.
 INDEX_ARTICLES = 2000
@@ -383,12 +390,13 @@ def _import_articles(
 
 
 class _Pending:
-    """Articles read but not yet written: flushed as one bulk write when FLUSH_ROWS rows
+    """Articles read but not yet written: flushed as one bulk write when ``limit`` rows
     (articles and quotes) are waiting, before a text already waiting comes again (its
     duplicate check needs the first one stored), and at the end of the file."""
 
-    def __init__(self, write: Callable[[list[_Item]], None]) -> None:
+    def __init__(self, write: Callable[[list[_Item]], None], limit: int | None = None) -> None:
         self.write = write
+        self.limit = FLUSH_ROWS if limit is None else limit
         self.items: list[_Item] = []
         self.hashes: set[str] = set()
         self.rows = 0
@@ -401,7 +409,7 @@ class _Pending:
         self.items.append(item)
         self.hashes.add(digest)
         self.rows += 1 + len(item[A_QUOTES])
-        if self.rows >= FLUSH_ROWS:
+        if self.rows >= self.limit:
             self.flush()
 
     def flush(self) -> None:
@@ -477,7 +485,8 @@ def import_file(
 ) -> FileReport:
     """Import one file; never raises for bad input, the report says what went wrong.
 
-    Articles are stored in groups of about FLUSH_ROWS rows (one savepoint and a few bulk
+    Articles are stored in groups of about FLUSH_ROWS rows (LONG_FLUSH_ROWS when ``steps``
+    commits every CLI_COMMIT_INTERVAL_S or more seldom; one savepoint and a few bulk
     statements each; a group that fails is stored again article by article): a bad line,
     row or ``.ann`` file is reported with its place and reason and costs only itself; the
     counts are what was really stored. ``on_item`` is called after each line of a
@@ -538,7 +547,8 @@ def import_file(
             )
             steps.tick()
 
-        pending = _Pending(write)
+        long_steps = steps.interval >= CLI_COMMIT_INTERVAL_S
+        pending = _Pending(write, LONG_FLUSH_ROWS if long_steps else FLUSH_ROWS)
         entries = 0  # articles and bad entries read (notes on a CSV's columns not counted)
         try:
             for item in items:

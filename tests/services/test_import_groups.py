@@ -161,3 +161,33 @@ def test_duplicate_quotes_found_after_the_index_dropped_their_article(
             ("a0", "alice"), ("a0", "bob"), ("a0", "carol")
         ]  # fmt: skip
         assert len(rows) == 13
+
+
+@pytest.mark.parametrize(
+    ("interval", "want_groups"),
+    [(importing.COMMIT_INTERVAL_S, 6), (importing.CLI_COMMIT_INTERVAL_S, 2)],
+)
+def test_the_command_lines_longer_transactions_write_larger_groups(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, interval: float, want_groups: int
+) -> None:
+    """Each group is one INSERT of articles (a full-text segment each): with commits every
+    CLI_COMMIT_INTERVAL_S the groups are LONG_FLUSH_ROWS rows, else FLUSH_ROWS."""
+    from annotator.store import bulk
+
+    monkeypatch.setattr(importing, "FLUSH_ROWS", 4)  # 2 articles of 1 quote
+    monkeypatch.setattr(importing, "LONG_FLUSH_ROWS", 12)  # 6 articles
+    calls: list[int] = []
+    real = bulk.add_article_rows
+
+    def spy(project: Project, rows: Any, *args: Any) -> Any:
+        calls.append(len(rows))
+        return real(project, rows, *args)
+
+    monkeypatch.setattr(bulk, "add_article_rows", spy)
+    path = _write(tmp_path, [_line(n, [QUOTE]) for n in range(12)])
+    with Project.open(tmp_path / "p.db") as project:
+        report = import_paths(project, [path], commit_interval=interval)
+        assert report.files[0].articles_added == 12
+        assert project.db.execute("SELECT count(*) FROM annotations").fetchone()[0] == 12
+    assert len(calls) == want_groups
+    assert sum(calls) == 12

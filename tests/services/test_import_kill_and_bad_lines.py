@@ -146,6 +146,7 @@ def test_bad_lines_are_reported_and_their_neighbours_imported(
     from annotator.services import importing
 
     monkeypatch.setattr(importing, "FLUSH_ROWS", flush_rows)
+    monkeypatch.setattr(importing, "LONG_FLUSH_ROWS", flush_rows)
     monkeypatch.setattr(quote_jsonl, "PARALLEL_MIN_BYTES", 0 if parallel else 2**40)
     good = [_article(i) for i in range(8)]
     kind = dict(good[2], id="bad-kind", text=good[2]["text"] + "!")

@@ -257,6 +257,7 @@ def test_the_import_stores_the_same_rows_as_before(
     from annotator.io import quote_jsonl
 
     monkeypatch.setattr(importing, "FLUSH_ROWS", flush_rows)
+    monkeypatch.setattr(importing, "LONG_FLUSH_ROWS", flush_rows)
     monkeypatch.setattr(quote_jsonl, "PARALLEL_MIN_BYTES", 0 if parallel else 2**40)
     got = run_imports(tmp_path)
     want = json.loads(SNAPSHOT.read_text(encoding="utf-8"))
