@@ -213,6 +213,7 @@ def serve(project_path: Path, model: str, stdin: TextIO, stdout: TextIO) -> int:
             "message": f"{note} {info.message}".strip(),
             "entities": has_entities(nlp),
             "note": note,
+            "missing": missing,
             "detector": _detector_version(nlp),
         }
     )

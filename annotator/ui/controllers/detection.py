@@ -251,6 +251,9 @@ class DetectionController(QObject):
         self.detector_loaded.emit(str(info.get("detector") or ""))
         note = str(info.get("note") or "")
         if note:
+            # also in the model's label: a passing message is cut short beside the bars
+            missing = str(info.get("missing") or "")
+            self.model_state.emit(f"Model: {self.model_info.name} ({missing} not found)", note)
             self.message.emit(note, 20000)
             print(f"annotator: {note}", file=sys.stderr)
         if not self.model_info.rules_only and info.get("entities") and self.process:
