@@ -16,8 +16,9 @@ on stdout, one JSON object per line:
 commands
     ``{"detect": true}``: detect the articles the detector has not run on (in a thread;
     one at a time); ``{"cancel": true}``: stop that detection after its chunk;
-    ``{"names": [article_id, text]}``: the PERSON/ORG names of a text. End of input ends
-    the process.
+    ``{"names": [article_id, text]}``: the PERSON/ORG names of a text;
+    ``{"redetect": true}``: re-detect the undecided articles (after a detection running).
+    End of input ends the process.
 events
     ``{"model": {"name": ..., "rules_only": ..., "message": ..., "entities": ...,
     "note": ...}}`` once the pipeline is loaded (``note``: what the window must say, e.g.
@@ -27,7 +28,11 @@ events
     after each stored chunk (the ids of that chunk: the window never parses one list of
     100,000 ids at once),
     ``{"skip": [article_id, title, reason]}``, ``{"done": n}`` or
-    ``{"detect_error": message}`` for a detection; ``{"names": [article_id, [names]]}``.
+    ``{"detect_error": message}`` for a detection; ``{"names": [article_id, [names]]}``;
+    ``{"redetect_progress": [done, total]}``, then ``{"redetected": {"articles": n,
+    "added": n}}`` or ``{"redetect_error": message}`` for a re-detection. ``model`` also
+    says ``detector``: the version the suggestions are stored under (a trained model's
+    name@hash8 included).
 
 A kill loses at most the chunk in progress: SQLite rolls back the open transaction.
 """
@@ -78,6 +83,11 @@ class Server:
         self.parse = entities_only(nlp) if has_entities(nlp) else None
         self.cancel = threading.Event()
         self.detecting: threading.Thread | None = None
+        from annotator.nlp.detect import DETECTOR_VERSION, detector_version
+
+        #: A trained pipeline (it includes the rules): what it detects counts as the
+        #: rules' run too, so new articles are not detected again with the rules alone.
+        self.trained = detector_version(nlp) != DETECTOR_VERSION
 
     def handle(self, command: dict[str, Any]) -> None:
         """Do one command (unknown ones are ignored, so older windows keep working)."""
@@ -86,6 +96,11 @@ class Server:
                 self.cancel.clear()
                 self.detecting = threading.Thread(target=self._detect, daemon=True)
                 self.detecting.start()
+        elif command.get("redetect"):
+            self.cancel.clear()
+            before = self.detecting
+            self.detecting = threading.Thread(target=self._redetect, args=(before,), daemon=True)
+            self.detecting.start()
         elif command.get("cancel"):
             self.cancel.set()
         elif "names" in command:
@@ -109,6 +124,10 @@ class Server:
                 sent = [0]  # articles already said stored
 
                 def progress(done: int, total: int) -> None:
+                    if self.trained and done > sent[0]:
+                        from annotator.services.detection import record_rules_run
+
+                        record_rules_run(project, ids[sent[0] : done])
                     self.out.say(progress=[done, total], stored=ids[sent[0] : done])
                     sent[0] = done
 
@@ -128,10 +147,34 @@ class Server:
         except Exception as exc:  # shown in the window's status bar
             self.out.say(detect_error=f"{type(exc).__name__}: {exc}")
 
+    def _redetect(self, before: threading.Thread | None) -> None:
+        from annotator.services.detection import redetect_undecided
+        from annotator.store.project import Project
+
+        if before is not None:
+            before.join()  # one job at a time: the detection running ends first
+        try:
+            with Project.open(self.project_path, create=False) as project:
+                report = redetect_undecided(
+                    project,
+                    self.nlp,
+                    progress=lambda done, total: self.out.say(redetect_progress=[done, total]),
+                    cancel=lambda: self.cancel.is_set() or self.out.closed,
+                )
+            self.out.say(redetected={"articles": report.articles, "added": report.added})
+        except Exception as exc:  # shown in the window's status bar
+            self.out.say(redetect_error=f"{type(exc).__name__}: {exc}")
+
     def wait(self) -> None:
         """Let a running detection finish its chunk after a cancel."""
         if self.detecting is not None:
             self.detecting.join()
+
+
+def _detector_version(nlp: Any) -> str:
+    from annotator.nlp.detect import detector_version
+
+    return detector_version(nlp)
 
 
 def missing_folder(model: str) -> str:
@@ -153,7 +196,9 @@ def serve(project_path: Path, model: str, stdin: TextIO, stdout: TextIO) -> int:
         from annotator.nlp.pipeline import load_pipeline
         from annotator.services.names import has_entities
 
-        nlp, info = load_pipeline(None if missing or not model else model)
+        # a folder the user chose must load as it is (no silent stand-in under its name)
+        strict = bool(model) and not missing and Path(model).expanduser().is_dir()
+        nlp, info = load_pipeline(None if missing or not model else model, strict=strict)
     except Exception as exc:  # the window says the model could not be loaded, and why
         out.say(error=f"{type(exc).__name__}: {exc}")
         return 1
@@ -168,6 +213,8 @@ def serve(project_path: Path, model: str, stdin: TextIO, stdout: TextIO) -> int:
             "message": f"{note} {info.message}".strip(),
             "entities": has_entities(nlp),
             "note": note,
+            "missing": missing,
+            "detector": _detector_version(nlp),
         }
     )
     server = Server(project_path, nlp, out)

@@ -203,9 +203,12 @@ def totals(project: Project, annotator: str | None) -> Totals:
 
 
 def article_ids(project: Project) -> list[int]:
-    """Every article id in id order: one scan of the primary key (about 20 ms at 100,000
-    articles), all the article list needs to know its length and order before sorting."""
-    return [int(r[0]) for r in project.db.execute("SELECT id FROM articles ORDER BY id")]
+    """Every article id in id order, all the article list needs to know its length and
+    order before sorting. Read from the smallest index that holds the ids (the unique
+    content hash), then sorted here: ``ORDER BY id`` walks the table itself, whose pages
+    hold the texts (measured at 100,000 articles: 0.08 s against 0.44 s warm, 0.8 s
+    cold)."""
+    return sorted(int(r[0]) for r in project.db.execute("SELECT id FROM articles"))
 
 
 def article_rows_for(project: Project, annotator: str | None, ids: list[int]) -> list[ArticleRow]:
@@ -267,9 +270,7 @@ def article_order(
     ties by id. A project-wide query (about a second at 100,000 articles by quotes), so
     the window runs it on a pool thread."""
     if not 0 <= column < len(_ORDER_KEYS):
-        order = "a.id DESC" if descending else "a.id"
-        sql = f"SELECT a.id FROM articles a ORDER BY {order}"
-        return [int(r[0]) for r in project.db.execute(sql)]
+        return sorted(article_ids(project), reverse=descending)
     way = "DESC" if descending else "ASC"
     joins = " LEFT JOIN article_progress p ON p.article_id = a.id AND p.annotator_id IS :ann"
     sql = f"SELECT a.id FROM articles a{joins}"

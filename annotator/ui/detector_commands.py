@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Qt, QThreadPool
 from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import (
+    QFileDialog,
     QLabel,
     QMenu,
     QMessageBox,
@@ -89,6 +90,14 @@ class DetectorCommands(WindowCommands):
             label.show()
         self.redetect_bar.hide()
         self.redetect_cancel.hide()
+        # a chosen trained model loads and detects in the detection process
+        tr.child = det
+        det.chosen_model = tr.chosen_folder
+        tr.detector_changed.connect(det.use_model)
+        det.detector_loaded.connect(tr.set_loaded_version)
+        det.redetect_progress.connect(tr._redetect_progress)
+        det.redetected.connect(tr._redetect_done)
+        det.redetect_failed.connect(tr._redetect_failed)
         tr.detector_named.connect(self._show_detector)
         det.model_state.connect(lambda *_: self._base_pipeline_loaded())
         tr.message.connect(self.status.say)
@@ -113,7 +122,9 @@ class DetectorCommands(WindowCommands):
         model loads next, and then detects the new articles."""
         det = self.detection
         info = det.model_info
-        if info is not None:
+        trained_loaded = det.process is not None and bool(det.chosen_model())
+        if info is not None and not trained_loaded:
+            # training parses with the base model, never with a trained one
             self.trainer.base_model = str(getattr(info, "name", "")) or None
         if det.nlp is not None and self._base_nlp is None:
             self._base_nlp = det.nlp
@@ -181,6 +192,32 @@ class DetectorCommands(WindowCommands):
         if len(entries) == 1:
             hint = menu.addAction("(no trained model yet: Train from this project…)")
             hint.setEnabled(False)
+        menu.addSeparator()
+        other = menu.addAction("Choose model folder…")
+        other.setToolTip("A model trained elsewhere (annotator train -o FOLDER)")
+        other.setEnabled(not self.readonly)
+        other.triggered.connect(lambda _c=False: self.choose_model_folder())
+
+    def ask_model_folder(self) -> str:
+        """The folder the analyst picks ("" when cancelled)."""
+        return QFileDialog.getExistingDirectory(self, "Choose a trained model folder")
+
+    def choose_model_folder(self) -> None:
+        """Detector > Choose model folder…: detect with a trained model from any folder
+        (kept in the project by its absolute path; named name@hash8 once loaded)."""
+        raw = self.ask_model_folder()
+        if not raw:
+            return
+        folder = Path(raw).expanduser().resolve()
+        mod = training_module()
+        if mod is None or mod.model_info(folder) is None:
+            self.status.say(
+                f"{folder} is not a trained model folder (no meta.json written by"
+                " annotator train); the detector was not changed.",
+                12000,
+            )
+            return
+        self.choose_detector(str(folder))
 
     def choose_detector(self, name: str | None) -> None:
         """Detect with the trained model ``name`` (None: rules only) in this project."""

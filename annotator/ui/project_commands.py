@@ -95,6 +95,8 @@ class ProjectCommands(QuoteCommands):
     _targets_generation = 0
     start_list_task: Callable[[Task, Callable[[object], None], Callable[[str], None]], None]
     _filter_generation = 0
+    _filter_running = False
+    _filter_again: tuple[str, str] | None = None
 
     # -- stance targets -----------------------------------------------------------------------
 
@@ -328,23 +330,41 @@ class ProjectCommands(QuoteCommands):
         read on a pool thread (a project-wide query); the list changes when it arrives."""
         self._filter_generation += 1
         if not name:
+            self._filter_again = None
             self.article_list.set_filter_ids(None)
+            return
+        if self._filter_running:
+            # one read at a time (each key press re-runs the filter): the newest question
+            # is asked once the read running ends
+            self._filter_again = (name, value)
             return
         task = ListFilterTask(
             self.project_path, self.session.annotator, name, value, self._filter_generation
         )
+        self._filter_running = True
         self.start_list_task(task, self._filter_read, self._filter_failed)
+
+    def _filter_next(self) -> bool:
+        """The filter read ended: ask the question that came meanwhile; True if one did."""
+        self._filter_running = False
+        again, self._filter_again = self._filter_again, None
+        if again is None:
+            return False
+        self.apply_list_filter(*again)
+        return True
 
     def _filter_read(self, result: object) -> None:
         generation, ids = cast(tuple[int, set[int]], result)
-        if generation != self._filter_generation:
-            return  # the analyst chose another filter since
+        if self._filter_next() or generation != self._filter_generation:
+            return  # a newer question is on its way, or the filter was cleared
         self.article_list.set_filter_ids(ids)
         self.statusBar().showMessage(
             f"{len(ids)} article{'s' if len(ids) != 1 else ''} match the filter.", 4000
         )
 
     def _filter_failed(self, message: str) -> None:
+        if self._filter_next():
+            return
         self.statusBar().showMessage(f"Filter not applied: {message}.", 8000)
 
     def refresh_list_filter(self) -> None:

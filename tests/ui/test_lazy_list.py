@@ -236,3 +236,42 @@ def test_a_lazy_model_passes_the_model_tester_across_pages(
             seen.append(model.article(r))
             assert sum(model.cached(i) is not None for i in ids) <= 20
         assert seen == queries.article_rows_for(p, "alice", ids)
+
+
+def test_a_burst_of_filter_questions_reads_the_first_and_the_last_only(
+    qtbot: Any, tmp_path: Path, monkeypatch: Any
+) -> None:
+    path = _project(tmp_path / "p.db", 30)
+    release = threading.Event()
+    asked: list[tuple[str, str]] = []
+    real = queries.filter_article_ids
+
+    def slow(project: Project, annotator: str | None, name: str, value: str = "") -> set[int]:
+        asked.append((name, value))
+        release.wait(20)
+        return real(project, annotator, name, value)
+
+    monkeypatch.setattr(queries, "filter_article_ids", slow)
+    w = _window(qtbot, path)
+    w.apply_list_filter("kind", "indirect")
+    qtbot.waitUntil(lambda: len(asked) == 1)
+    for _ in range(5):  # every accept key re-runs the filter: only the last one is asked
+        w.apply_list_filter("kind", "mixed")
+    w.apply_list_filter("undecided", "")
+    release.set()
+    qtbot.waitUntil(lambda: not w.list_busy())
+    assert asked == [("kind", "indirect"), ("undecided", "")]
+    with Project.open(path) as p:
+        want = real(p, "alice", "undecided")
+    keep = w.session.article.id if w.session.article else None
+    assert set(_shown_ids(w)) - {keep} == want - {keep} and want
+    # clearing the filter while a read runs is not undone by the question kept for later
+    release.clear()
+    w.apply_list_filter("kind", "indirect")
+    qtbot.waitUntil(lambda: len(asked) == 3)
+    w.apply_list_filter("kind", "direct")
+    w.apply_list_filter("", "")
+    release.set()
+    qtbot.waitUntil(lambda: not w.list_busy())
+    assert len(asked) == 3 and w.article_list.model.rowCount() == 30
+    w.close()

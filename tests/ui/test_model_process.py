@@ -262,6 +262,8 @@ def test_a_missing_model_folder_is_named_and_the_default_model_used(
     assert "does not exist" in note and "instead" in note
     assert "rules only" in note or "base model" in note
     assert "could not be loaded" not in " ".join(said)
+    # the model's label says it too (a passing message is cut short beside the bars)
+    assert f"({missing} not found)" in w.model_label.text()
     # the stand-in detects
     qtbot.waitUntil(lambda: _suggestion_count(path, new) > 0, timeout=120000)
     w.close()

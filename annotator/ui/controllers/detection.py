@@ -33,6 +33,15 @@ class LoadedModel:
     message: str
 
 
+@dataclass(frozen=True)
+class RedetectSummary:
+    """What a re-detection in the process did (the figures of ``RedetectReport`` the
+    window shows)."""
+
+    articles: int
+    added: int
+
+
 class ProcessRun:
     """A detection running in the model process, seen as a task: the ids it has stored so
     far (chunk by chunk), the articles it skipped, whether it was cancelled."""
@@ -74,6 +83,13 @@ class DetectionController(QObject):
     articles_detected = Signal(list)
     finished = Signal()
     can_detect = Signal(bool)
+    #: The detection process loaded a pipeline whose suggestions carry this version (a
+    #: trained model's name@hash8 included).
+    detector_loaded = Signal(str)
+    redetect_progress = Signal(int, int)
+    #: The re-detection in the process ended: an object with ``articles`` and ``added``.
+    redetected = Signal(object)
+    redetect_failed = Signal(str)
 
     def __init__(
         self,
@@ -104,6 +120,11 @@ class DetectionController(QObject):
         self._restarts = 0
         #: What the model process was started with ("": the default order).
         self.process_model = ""
+        #: The folder of the trained detector chosen in the project (None: the base
+        #: model); set by the window, read when the process starts.
+        self.chosen_model: Callable[[], str | None] = lambda: None
+        self._redetect_pending = False
+        self.redetecting = False
         self._auto = False
         self._again = False
         self.closing = False
@@ -120,7 +141,7 @@ class DetectionController(QObject):
             return
         self.model_state.emit("Model: loading…", "")
         if isinstance(self._loader, PipelineLoader):
-            self._start_process(self._loader.model or "")
+            self._start_process(self._model_arg(self.chosen_model()))
             return
         task = ModelLoadTask(self._loader)
         task.signals.finished.connect(self._model_loaded)
@@ -151,12 +172,68 @@ class DetectionController(QObject):
             self.message.emit(note, 15000)
             print(f"annotator: {note}", file=sys.stderr)
 
+    def _model_arg(self, trained: str | None) -> str:
+        loader = self._loader
+        base = loader.model if isinstance(loader, PipelineLoader) else None
+        return trained or base or ""
+
+    def uses_process(self) -> bool:
+        """True when the pipeline runs in the detection process (the real window)."""
+        return self.process is not None
+
+    def use_model(self, trained: str | None) -> None:
+        """Detect with the trained model in folder ``trained`` (None: the base model) from
+        now on: the detection process is started again with it (it loads there, never in
+        this process). A detection running is cancelled; new articles are detected again
+        once the new process has loaded."""
+        if self.process is None or self.closing:
+            return
+        model = self._model_arg(trained)
+        if model == self.process_model:
+            return
+        old, self.process = self.process, None
+        old.stop()
+        old.deleteLater()
+        if self.task is not None:
+            self._take_skipped()
+            self._stop()
+        if self.redetecting:
+            self.redetecting = False
+            self.redetect_failed.emit("the detector was changed")
+        self.nlp = None
+        self.model_state.emit("Model: loading…", model)
+        self._start_process(model)
+
+    def redetect(self) -> bool:
+        """Re-detect the undecided articles in the detection process (once it has loaded);
+        False when there is no such process (then the caller runs it itself)."""
+        if self.process is None or self.closing:
+            return False
+        self.redetecting = True
+        if self.process.ready:
+            self.process.redetect()
+        else:
+            self._redetect_pending = True
+        return True
+
+    def _redetect_done(self, info: dict[str, Any]) -> None:
+        self.redetecting = False
+        report = RedetectSummary(int(info.get("articles", 0)), int(info.get("added", 0)))
+        self.redetected.emit(report)
+
+    def _redetect_error(self, message: str) -> None:
+        self.redetecting = False
+        self.redetect_failed.emit(message)
+
     def _start_process(self, model: str) -> None:
         self.process_model = model
         proc = self.process = ModelProcess(self.project_path, model, self)
         proc.loaded.connect(self._process_loaded)
         proc.failed.connect(self._process_failed)
         proc.crashed.connect(self._process_crashed)
+        proc.redetect_progress.connect(self.redetect_progress)
+        proc.redetected.connect(self._redetect_done)
+        proc.redetect_failed.connect(self._redetect_error)
         proc.stored.connect(self._process_stored)
         proc.progress.connect(self._progress)
         proc.skipped.connect(self._process_skipped)
@@ -171,13 +248,20 @@ class DetectionController(QObject):
             str(info.get("name", "")), bool(info.get("rules_only")), str(info.get("message", ""))
         )
         self._announce_model(self.model_info)
+        self.detector_loaded.emit(str(info.get("detector") or ""))
         note = str(info.get("note") or "")
         if note:
+            # also in the model's label: a passing message is cut short beside the bars
+            missing = str(info.get("missing") or "")
+            self.model_state.emit(f"Model: {self.model_info.name} ({missing} not found)", note)
             self.message.emit(note, 20000)
             print(f"annotator: {note}", file=sys.stderr)
         if not self.model_info.rules_only and info.get("entities") and self.process:
             self.names_parser.emit(self.process)
         self.can_detect.emit(not self.readonly)
+        if self._redetect_pending and self.process is not None:
+            self._redetect_pending = False
+            self.process.redetect()
         self.start(auto=True)
 
     def _process_failed(self, message: str) -> None:
@@ -188,6 +272,9 @@ class DetectionController(QObject):
         if self.process is not None and not self.process.ready:
             self.process = None
             self._model_failed(message)
+            if self.redetecting:
+                self.redetecting = self._redetect_pending = False
+                self.redetect_failed.emit(f"the detector could not be loaded: {message}")
 
     def _process_crashed(self, how: str) -> None:
         """The detection process ended unasked: start it again (up to
@@ -198,6 +285,9 @@ class DetectionController(QObject):
         old, self.process = self.process, None
         if old is not None:
             old.deleteLater()
+        if self.redetecting:
+            self.redetecting = self._redetect_pending = False
+            self.redetect_failed.emit(f"{how}; undecided articles done so far are kept")
         if isinstance(self.task, ProcessRun):
             stored = list(self.task.article_ids[self._seen :])
             if stored:

@@ -32,6 +32,9 @@ class ModelProcess(QObject):
         detected(n): the detection ended (done or cancelled) after ``n`` articles.
         detect_failed(message): the detection stopped on an error.
         names(article_id, names): the PERSON/ORG names of a text asked for.
+        redetect_progress(done, total): undecided articles re-detected so far.
+        redetected(report): the re-detection ended: a dict with ``articles``, ``added``.
+        redetect_failed(message): the re-detection stopped on an error.
     """
 
     loaded = Signal(dict)
@@ -43,6 +46,9 @@ class ModelProcess(QObject):
     detected = Signal(int)
     detect_failed = Signal(str)
     names = Signal(int, list)
+    redetect_progress = Signal(int, int)
+    redetected = Signal(dict)
+    redetect_failed = Signal(str)
 
     def __init__(self, project_path: Path, model: str, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -73,6 +79,9 @@ class ModelProcess(QObject):
 
     def cancel(self) -> None:
         self.send(cancel=True)
+
+    def redetect(self) -> None:
+        self.send(redetect=True)
 
     def request_names(self, article_id: int, text: str) -> None:
         self.send(names=[article_id, text])
@@ -113,6 +122,13 @@ class ModelProcess(QObject):
             self.detected.emit(int(event["done"]))
         elif "detect_error" in event:
             self.detect_failed.emit(str(event["detect_error"]))
+        elif "redetect_progress" in event:
+            done, total = event["redetect_progress"]
+            self.redetect_progress.emit(int(done), int(total))
+        elif "redetected" in event:
+            self.redetected.emit(dict(event["redetected"]))
+        elif "redetect_error" in event:
+            self.redetect_failed.emit(str(event["redetect_error"]))
         elif "names" in event:
             ident, names = event["names"]
             self.names.emit(int(ident), [str(n) for n in names])

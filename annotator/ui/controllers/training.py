@@ -118,6 +118,19 @@ class RedetectTask(Task):
             )
 
 
+class ChildRedetect:
+    """A re-detection running in the detection process, seen as a task (cancel, cancelled)."""
+
+    def __init__(self, child: Any) -> None:
+        self.child = child
+        self.cancelled = False
+
+    def cancel(self) -> None:
+        self.cancelled = True
+        if self.child.process is not None:
+            self.child.process.cancel()
+
+
 class UsefulTask(Task):
     """Find the next most useful article (not ``exclude``); finished(UsefulArticle | None)."""
 
@@ -149,6 +162,8 @@ class TrainingController(QObject):
         useful(found): the next most useful article (``UsefulArticle``) or None.
         pipeline_ready(nlp, name): the chosen detector's pipeline is loaded (``name`` None:
             the rules, ``nlp`` then None: the window's base pipeline), for new articles too.
+        detector_changed(folder): with a detection process (:attr:`child`), the chosen
+            detector's model folder (None: the base model): the process loads it.
     """
 
     detector_named = Signal(str, str)
@@ -161,6 +176,7 @@ class TrainingController(QObject):
     redetected = Signal(object)
     useful = Signal(object)
     pipeline_ready = Signal(object, object)
+    detector_changed = Signal(object)
 
     def __init__(
         self,
@@ -182,21 +198,41 @@ class TrainingController(QObject):
         self._nlp_for: str | None = None
         self._load: ModelLoadTask | None = None
         self.train_task: TrainTask | None = None
-        self.redetect_task: RedetectTask | None = None
+        self.redetect_task: RedetectTask | ChildRedetect | None = None
         self.useful_task: UsefulTask | None = None
         self._redetect_wanted = False
         self.closing = False
         #: the spaCy pipeline training parses with (None: the training module's default)
         self.base_model: str | None = None
+        #: The detection process's controller when the window has one (then a chosen
+        #: trained model loads and re-detects there, never in this process).
+        self.child: Any = None
+        #: The version the loaded detector stores (``... + name@hash8`` for a trained one).
+        self.loaded_version = ""
 
     # -- the choice ---------------------------------------------------------------------------
 
     def label(self) -> str:
-        """The detector in use as the status bar names it (a model chosen by its folder's
-        path: the folder's name)."""
+        """The detector in use as the status bar names it: a trained model by its name
+        (a model chosen by its folder's path: the folder's name) and, once the detection
+        process has loaded it, the first 8 hex digits of its hash (``name@1a2b3c4d``)."""
         if self.choice is None:
             return f"Detector: {RULES_LABEL}"
-        return f"Detector: {Path(self.choice).name if _is_path(self.choice) else self.choice}"
+        name = Path(self.choice).name if _is_path(self.choice) else self.choice
+        _, plus, loaded = self.loaded_version.partition(" + ")
+        if plus and "@" in loaded:
+            name = f"{name}@{loaded.rsplit('@', 1)[1]}"
+        return f"Detector: {name}"
+
+    def set_loaded_version(self, version: str) -> None:
+        """The detection process loaded a detector storing ``version``: name it so."""
+        self.loaded_version = version
+        self.announce()
+
+    def chosen_folder(self) -> str | None:
+        """The folder of the chosen trained model (None: the rules, or a missing model)."""
+        path = self.model_path(self.choice) if self.choice is not None else None
+        return None if path is None else str(path)
 
     def missing(self) -> bool:
         """True when the chosen trained model is no longer in the models folder."""
@@ -250,7 +286,10 @@ class TrainingController(QObject):
         if changed:
             self.nlp = None
             self._nlp_for = None
-            if self.choice is None:
+            self.loaded_version = ""
+            if self.child is not None and self.child.uses_process():
+                self.detector_changed.emit(self.chosen_folder())
+            elif self.choice is None:
                 self.pipeline_ready.emit(None, None)
             else:
                 self.preload()
@@ -265,6 +304,8 @@ class TrainingController(QObject):
     def preload(self) -> None:
         """Load the chosen trained model now (in the pool), so new articles are detected
         with it too; nothing for the rules."""
+        if self.child is not None and self.child.uses_process():
+            return  # the detection process loads it
         if self.choice is not None and not self.closing:
             self._with_pipeline(quiet=True)
 
@@ -334,6 +375,10 @@ class TrainingController(QObject):
         if self.missing():
             self.message.emit(self.missing_note(), 15000)
             return
+        if self.child is not None and self.child.redetect():
+            self.redetect_task = ChildRedetect(self.child)
+            self.message.emit("Re-detecting undecided articles…", 0)
+            return
         if not self._with_pipeline():
             self._redetect_wanted = self._load is not None
             return
@@ -359,6 +404,14 @@ class TrainingController(QObject):
         if self.closing:
             return
         cancelled = task is not None and task.cancelled
+        if not cancelled and report.articles == 0:
+            self.message.emit(
+                "Nothing to re-detect: no article is undecided (every article has an"
+                " accepted, rejected or added quote, or is marked done).",
+                15000,
+            )
+            self.redetected.emit(report)
+            return
         verb = "Re-detection cancelled after" if cancelled else "Re-detected"
         s = "" if report.added == 1 else "s"
         n = report.articles
