@@ -69,10 +69,71 @@ def describe_binary(data: bytes) -> str | None:
     return None
 
 
+#: Byte order marks of the wide Unicode encodings, longest first (UTF-32 LE starts like UTF-16 LE).
+_WIDE_BOMS: tuple[tuple[bytes, str], ...] = (
+    (b"\xff\xfe\x00\x00", "utf-32"),
+    (b"\x00\x00\xfe\xff", "utf-32"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+)
+#: Share of NUL bytes at every other position of a file's start above which (and none at the
+#: others) BOM-less text is taken as UTF-16: Latin-script text in UTF-16 has a NUL as the high
+#: byte of nearly every character, binary data has NULs at both positions.
+WIDE_NUL_SHARE = 0.4
+
+
+def wide_encoding(data: bytes) -> str | None:
+    """The UTF-16/UTF-32 codec name for text in a wide encoding, or None.
+
+    With a byte order mark the mark decides; without one, a start where NUL bytes sit at
+    every other position only (see :data:`WIDE_NUL_SHARE`) is UTF-16 LE or BE, as written by
+    Excel's "Unicode text" and Windows Notepad's "Unicode" saving.
+    """
+    for bom, name in _WIDE_BOMS:
+        if data.startswith(bom):
+            return name
+    head = data[:4096]
+    half = len(head) // 2
+    if half < 2:
+        return None
+    even = head[0 : 2 * half : 2].count(0) / half
+    odd = head[1 : 2 * half : 2].count(0) / half
+    if odd > WIDE_NUL_SHARE and even == 0:
+        return "utf-16-le"
+    if even > WIDE_NUL_SHARE and odd == 0:
+        return "utf-16-be"
+    return None
+
+
+def _decode_wide(data: bytes, encoding: str) -> Decoded:
+    """Text of a UTF-16/32 file; NotTextError when it does not decode or holds controls."""
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise NotTextError(
+            f"the file looks like {encoding} text but does not decode: {exc}"
+        ) from exc
+    text = text.removeprefix("\ufeff")
+    if not text.strip():
+        raise NotTextError("the file is empty")
+    head = text[:4096]
+    controls = sum(1 for c in head if ord(c) < 0x20 and ord(c) not in _TEXT_CONTROLS)
+    if "\x00" in head or controls > CONTROL_SHARE * len(head):
+        raise NotTextError("the file is a binary file, not text")
+    return Decoded(text, encoding, True)
+
+
 def decode_bytes(data: bytes) -> Decoded:
-    """Decode file bytes to text; raise NotTextError with the reason when we cannot."""
+    """Decode file bytes to text; raise NotTextError with the reason when we cannot.
+
+    UTF-8 (BOM or not), then UTF-16/UTF-32 (:func:`wide_encoding`), then the detector's
+    guess. Raises NotTextError for an empty, binary or undecodable file.
+    """
     if not data.strip():
         raise NotTextError("the file is empty")
+    wide = wide_encoding(data)
+    if wide is not None and not any(data.startswith(m) for m, _ in _MAGIC):
+        return _decode_wide(data, wide)
     what = describe_binary(data)
     if what:
         raise NotTextError(f"the file is {what}, not text")
