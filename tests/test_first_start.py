@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -97,7 +98,9 @@ def test_missing_libraries_are_named_with_the_apt_command(
     ],
 )
 def test_which_platforms_are_checked(env: dict[str, str], expect: str | None) -> None:
-    problem = window_problem(env, ldd=lambda path: FAKE_LDD, platform="linux")
+    problem = window_problem(
+        env, ldd=lambda path: FAKE_LDD, platform="linux", reachable=lambda env: None
+    )
     if expect is None:
         assert problem is None
     else:
@@ -130,3 +133,72 @@ def test_readme_lists_every_package() -> None:
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     missing = [p for p in XCB_PACKAGES if p not in readme]
     assert missing == []
+
+
+def _free_display_number() -> int:
+    """A display number with no X server: neither its socket files nor its TCP port answer."""
+    for n in range(731, 831):
+        if not platform_check.x11_answers(f":{n}") and not platform_check.x11_answers(
+            f"127.0.0.1:{n}"
+        ):
+            return n
+    raise AssertionError("no free display number")
+
+
+def test_a_display_answers_only_while_its_server_listens(tmp_path: Path) -> None:
+    n = _free_display_number()
+    local = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    local.bind(f"\0/tmp/.X11-unix/X{n}")  # abstract: leaves no file behind
+    local.listen(16)
+    tcp = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    tcp.bind(("127.0.0.1", 6000 + n))
+    tcp.listen(16)
+    way = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    way.bind(str(tmp_path / "wayland-7"))
+    way.listen(16)
+    env = {"XDG_RUNTIME_DIR": str(tmp_path)}
+    try:
+        assert platform_check.x11_answers(f":{n}") and platform_check.x11_answers(f"unix:{n}.0")
+        assert platform_check.x11_answers(f"127.0.0.1:{n}.0")
+        assert platform_check.wayland_answers("wayland-7", env)
+        assert platform_check.unreachable_display({"DISPLAY": f":{n}", **env}) is None
+    finally:
+        local.close()
+        tcp.close()
+        way.close()
+    assert not platform_check.x11_answers(f":{n}")
+    assert not platform_check.x11_answers(f"127.0.0.1:{n}")
+    assert not platform_check.wayland_answers("wayland-8", env)
+
+
+@pytest.mark.parametrize(
+    ("env", "named"),
+    [
+        ({"DISPLAY": ":{n}"}, "DISPLAY=:{n}"),
+        ({"DISPLAY": "127.0.0.1:{n}.0"}, "DISPLAY=127.0.0.1:{n}.0"),
+        ({"WAYLAND_DISPLAY": "wayland-9"}, "WAYLAND_DISPLAY=wayland-9"),
+        ({"DISPLAY": ":{n}", "WAYLAND_DISPLAY": "wayland-9"}, "DISPLAY=:{n} or WAYLAND_DISPLAY"),
+    ],
+)
+def test_a_display_left_over_is_named_and_nothing_is_created(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    env: dict[str, str],
+    named: str,
+) -> None:
+    n = _free_display_number()
+    for key in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"):
+        monkeypatch.delenv(key, raising=False)
+    for key, value in env.items():
+        monkeypatch.setenv(key, value.format(n=n))
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(tmp_path / "run"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.setattr(platform_check, "missing_xcb_libraries", lambda ldd=None: [])
+    monkeypatch.setattr(platform_check.sys, "platform", "linux")
+    project = tmp_path / "x.db"
+    assert cli.main([str(project)]) == 1
+    (line,) = capsys.readouterr().err.strip().splitlines()
+    assert line.startswith("annotator: error: the window cannot start: no display server")
+    assert named.format(n=n) in line and "xvfb-run" in line and "nothing was created" in line
+    assert not project.exists() and not (tmp_path / "data").exists()

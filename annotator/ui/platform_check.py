@@ -17,6 +17,7 @@ import ctypes.util
 import importlib.util
 import os
 import shutil
+import socket
 import subprocess
 import sys
 from collections.abc import Callable, Mapping
@@ -166,12 +167,87 @@ def install_command(sonames: list[str]) -> str:
     return "sudo apt install " + " ".join(packages)
 
 
+#: Seconds to wait for a display server on another host (ssh X forwarding answers at once).
+CONNECT_TIMEOUT_S = 1.0
+
+
+def _unix_answers(path: str) -> bool:
+    """True when a server accepts a connection on this Unix socket (``\0...``: abstract)."""
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+        sock.settimeout(CONNECT_TIMEOUT_S)
+        try:
+            sock.connect(path)
+        except OSError:
+            return False
+    return True
+
+
+def x11_answers(display: str) -> bool:
+    """Whether an X server answers at ``DISPLAY`` (``:N``, ``unix:N``, ``HOST:N[.S]``).
+
+    The local forms are tried on the X server's abstract and file sockets
+    (``/tmp/.X11-unix/XN``), a host on TCP port 6000 + N (the X11 protocol's own numbering).
+    A form we do not know (macOS launchd paths) counts as answering: Qt gets to try it.
+    """
+    host, _, rest = display.rpartition(":")
+    number = rest.split(".")[0]
+    if not number.isdigit() or host.startswith("/"):
+        return True
+    if host in ("", "unix"):
+        path = f"/tmp/.X11-unix/X{number}"
+        return _unix_answers("\0" + path) or _unix_answers(path)
+    try:
+        with socket.create_connection((host, 6000 + int(number)), CONNECT_TIMEOUT_S):
+            return True
+    except OSError:
+        return False
+
+
+def wayland_answers(name: str, env: Mapping[str, str]) -> bool:
+    """Whether a Wayland compositor answers at ``WAYLAND_DISPLAY`` (in ``XDG_RUNTIME_DIR``)."""
+    path = name if name.startswith("/") else os.path.join(env.get("XDG_RUNTIME_DIR", ""), name)
+    return _unix_answers(path)
+
+
+def unreachable_display(env: Mapping[str, str]) -> str | None:
+    """Why no display set in ``env`` can be reached, as one sentence; None when one answers.
+
+    Qt aborts the process (exit 134) on a display that is set but does not answer (one left
+    over from an ssh or desktop session that has ended), blaming a library that is there.
+    """
+    chosen = [p.split(":")[0].strip() for p in env.get("QT_QPA_PLATFORM", "").split(";")]
+    chosen = [p for p in chosen if p]
+    x11, wayland = env.get("DISPLAY", ""), env.get("WAYLAND_DISPLAY", "")
+    tried: list[str] = []
+    if x11 and chosen[:1] in ([], ["xcb"]):
+        if x11_answers(x11):
+            return None
+        tried.append(f"DISPLAY={x11}")
+    if wayland and chosen[:1] in ([], ["wayland"]):
+        if wayland_answers(wayland, env):
+            return None
+        tried.append(f"WAYLAND_DISPLAY={wayland}")
+    if not tried:
+        return None
+    return (
+        f"the window cannot start: no display server answers at {' or '.join(tried)} "
+        "(one left over from a session that has ended?); run it in a desktop session, or "
+        "under a virtual display: sudo apt install xvfb && xvfb-run annotator (the "
+        "command-line tools need no display: annotator --help)"
+    )
+
+
 def window_problem(
-    env: Mapping[str, str] | None = None, ldd: Ldd | None = None, platform: str | None = None
+    env: Mapping[str, str] | None = None,
+    ldd: Ldd | None = None,
+    platform: str | None = None,
+    reachable: Callable[[Mapping[str, str]], str | None] | None = None,
 ) -> str | None:
     """Why the window cannot start here, as one sentence; None when it can.
 
-    Only Linux is checked (elsewhere Qt brings its own platform plugin).
+    Only Linux is checked (elsewhere Qt brings its own platform plugin): a display is set,
+    the X11 plugin's libraries are installed, and the display answers (``reachable``,
+    :func:`unreachable_display` unless given; tests pass their own).
     """
     env = os.environ if env is None else env
     if not (platform or sys.platform).startswith("linux"):
@@ -189,12 +265,11 @@ def window_problem(
             "display: annotator --help)"
         )
     uses_xcb = (chosen[:1] == ["xcb"]) or (not chosen and x11 and not wayland)
-    if not uses_xcb:
-        return None
-    missing = missing_xcb_libraries(ldd)
-    if not missing:
-        return None
-    return (
-        f"the window cannot start: Qt's X11 (xcb) plugin needs {', '.join(missing)}, "
-        f"not installed here; install with: {install_command(missing)}"
-    )
+    if uses_xcb:
+        missing = missing_xcb_libraries(ldd)
+        if missing:
+            return (
+                f"the window cannot start: Qt's X11 (xcb) plugin needs {', '.join(missing)}, "
+                f"not installed here; install with: {install_command(missing)}"
+            )
+    return (reachable or unreachable_display)(env)

@@ -114,7 +114,7 @@ def test_a_folder_that_is_no_model_is_refused(qtbot: Any, tmp_path: Path, monkey
     w.choose_model_folder()
     assert "is not a trained model folder" in w.statusBar().currentMessage()
     assert w.trainer.choice is None
-    assert w.detector_label.text() == "Detector: Rules only"
+    assert w.detector_label.text() == "Detector: Rules (no trained model)"
     w.close()
 
 

@@ -70,8 +70,8 @@ def test_the_choice_of_detector_persists_in_the_project(
     qtbot: Any, project_path: Path, models: list[ModelEntry]
 ) -> None:
     w = open_window(qtbot, project_path)
-    assert w.detector_label.text() == "Detector: Rules only"
-    assert menu_texts(w)[:3] == ["Rules only", "tiny", "wide"]
+    assert w.detector_label.text() == "Detector: Rules (no trained model)"
+    assert menu_texts(w)[:3] == ["Rules (no trained model)", "tiny", "wide"]
     pick(w, "wide")
     assert w.detector_label.text() == "Detector: wide"
     w.close()
@@ -80,10 +80,10 @@ def test_the_choice_of_detector_persists_in_the_project(
     assert w2.detector_label.text() == "Detector: wide"
     checked = [a.text() for a in w2.detector_menu.actions() if a.isChecked()]
     assert checked == ["wide"]
-    pick(w2, "Rules only")
+    pick(w2, "Rules (no trained model)")
     w2.close()
     w3 = open_window(qtbot, project_path)
-    assert w3.detector_label.text() == "Detector: Rules only"
+    assert w3.detector_label.text() == "Detector: Rules (no trained model)"
     # a model that left this computer is still named, and said to be missing
     models.pop()
     with Project.open(project_path) as p:
@@ -138,7 +138,7 @@ def test_redetect_replaces_only_the_undecided_suggestions(
 
     monkeypatch.setattr(QMessageBox, "question", answer)
     w.act_redetect.trigger()  # first answer: Cancel
-    assert "cannot be undone" in asked[0] and "Rules only" in asked[0]
+    assert "cannot be undone" in asked[0] and "Rules (no trained model)" in asked[0]
     assert rows(path, "suggestions") == before_sugg
     with qtbot.waitSignal(w.trainer.redetected, timeout=30000):
         w.act_redetect.trigger()
@@ -258,7 +258,7 @@ def test_redetect_with_a_missing_model_is_refused_at_once(
     assert asked == []  # no confirmation that promises a re-detection
     assert len(warned) == 1
     assert f"'{chosen}' is missing" in warned[0]
-    assert "Rules only" in warned[0] and "another detector" in warned[0]
+    assert "Rules (no trained model)" in warned[0] and "another detector" in warned[0]
     assert w.statusBar().currentMessage() == (f"Re-detection refused: model '{chosen}' is missing.")
     assert w.trainer.redetect_task is None
     # the controller refuses too, and says so, when asked without the menu

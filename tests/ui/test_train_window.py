@@ -164,9 +164,11 @@ def test_train_from_the_window_then_redetect_with_the_model(
         assert articles_to_detect(p) == []  # the rules count as run: not detected again
     # back to the rules: new articles are detected with the base pipeline again
     w.detector_menu.aboutToShow.emit()
-    (rules,) = [a for a in w.detector_menu.actions() if a.text() == "Rules only"]
+    (rules,) = [a for a in w.detector_menu.actions() if a.text() == "Rules (no trained model)"]
     rules.trigger()
-    assert w.detection.nlp is base and w.detector_label.text() == "Detector: Rules only"
+    assert (
+        w.detection.nlp is base and w.detector_label.text() == "Detector: Rules (no trained model)"
+    )
 
 
 def test_cancel_keeps_the_window_working(

@@ -23,7 +23,7 @@ from annotator.store.project import Project
 from annotator.ui.workers import ModelLoadTask, Task, WorkerSignals
 
 #: How the status bar and the menu call the rules alone.
-RULES_LABEL = "Rules only"
+RULES_LABEL = "Rules (no trained model)"
 
 
 def training_module() -> Any:
@@ -242,7 +242,7 @@ class TrainingController(QObject):
         """What to tell the analyst when the chosen model is missing (see :meth:`missing`)."""
         return (
             f"The detector model {self.choice!r} is missing: it is no longer in this "
-            "computer's models folder. Choose another detector or Rules only in "
+            "computer's models folder. Choose another detector or 'Rules (no trained model)' in "
             "Detector > Detector in use, then re-detect."
         )
 
