@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -398,6 +398,20 @@ class ArticleView(QTextEdit):
         side = spare // 2
         if self.viewportMargins().left() != side:
             self.setViewportMargins(side, 0, side, 0)
+        # the text has reflowed (first show at the window's real size, a restored layout, a
+        # resize): the current quote may have moved out of view, so bring it back once the
+        # new layout is in place
+        QTimer.singleShot(0, self._keep_current_in_view)
+
+    def _keep_current_in_view(self) -> None:
+        """Scroll the current quote into view if a reflow moved it out (no-op otherwise)."""
+        item, index = self._current, self._index
+        if item is None or index is None or self.textCursor().hasSelection():
+            return
+        if item.quote.end > len(self._text):  # an item of the article shown before
+            return
+        m = index.map
+        self._scroll_to(m.to_utf16(item.quote.start), m.to_utf16(item.quote.end))
 
     def paintEvent(self, e: QPaintEvent) -> None:  # noqa: N802
         super().paintEvent(e)
