@@ -220,3 +220,62 @@ def guess_gender(name: str, role: str | None = None) -> str:
     if verdict in ("male", "mostly_male"):
         return "male"
     return "unknown"
+
+
+def _wordset(text: str) -> frozenset[str]:
+    """The white-space separated words of ``text``."""
+    return frozenset(text.split())
+
+
+#: Words that make a speaker name an organisation's: the head of "Unification Ministry",
+#: "New York Post", "Ministry of Defence" (before "of"). Common English news usage.
+ORGANISATION_HEADS = _wordset(
+    """
+    ministry department agency office company firm government administration campaign
+    committee commission council party court police army navy military organization
+    organisation association union bank board bureau institute university college school
+    foundation embassy network newspaper station channel service authority parliament
+    congress senate house team league club corporation corp inc ltd llc plc center centre
+    coalition alliance federation group trust fund council cabinet kremlin pentagon
+    post times news herald tribune journal gazette telegraph guardian press radio tv
+    television magazine reuters ap afp xinhua sputnik tass yonhap bbc cnn nbc cbs abc fox
+    """
+)
+
+#: Plural nouns of people that make a speaker a group ("officials", "local residents").
+GROUP_HEADS = _wordset(
+    """
+    officials residents critics protesters protestors experts lawmakers legislators analysts
+    activists democrats republicans conservatives liberals voters workers employees members
+    leaders sources investors supporters opponents scientists researchers doctors nurses
+    teachers parents students farmers economists authorities witnesses neighbours neighbors
+    people diplomats negotiators prosecutors organisers organizers locals citizens
+    shareholders executives officers soldiers campaigners environmentalists villagers
+    families victims fans players others observers commentators historians
+    """
+)
+
+
+def guess_kind(name: str, gender: str = "unknown") -> str:
+    """``person``, ``organisation``, ``group`` or ``unknown`` for a speaker name (a guess).
+
+    A gender guess (honorific or first name, :func:`guess_gender`) makes a person; a last
+    word in :data:`GROUP_HEADS` a group ("local officials"); a last word, or the word before
+    "of", in :data:`ORGANISATION_HEADS` an organisation ("Unification Ministry", "Ministry of
+    Defence", "New York Post"); a title before a name (:data:`TITLE_WORDS`, "Councillor Obi")
+    a person. Anything else stays ``unknown`` for the analyst.
+    """
+    words = [w.rstrip(".") for w in _WORD.findall(fold(name))]
+    if not words:
+        return "unknown"
+    if gender in ("female", "male"):
+        return "person"
+    last = words[-1]
+    if last in GROUP_HEADS:
+        return "group"
+    before_of = words[words.index("of") - 1] if "of" in words[1:] else ""
+    if last in ORGANISATION_HEADS or before_of in ORGANISATION_HEADS:
+        return "organisation"
+    if len(words) >= 2 and words[0] in TITLE_WORDS - {"the"} and name[:1].isupper():
+        return "person"
+    return "unknown"

@@ -34,7 +34,7 @@ from annotator.core.model import (
     clean_target,
     encode_spans,
 )
-from annotator.core.speakers import guess_gender
+from annotator.core.speakers import guess_gender, guess_kind
 from annotator.core.text import content_hash
 from annotator.store.db import (
     backup_file,
@@ -478,9 +478,12 @@ class Project(ProjectSuggestions):
             return None
         with self._action():
             kind = facts.kind if facts is not None and facts.kind is not None else kind
-            # A person's gender is pre-filled as a guess (marked so) for the registry.
+            # A person's gender is pre-filled as a guess (marked so) for the registry, and an
+            # unknown type from the name's words (core.speakers.guess_kind).
             gender = "unknown" if kind in ("organisation", "group") else guess_gender(name)
             guessed = gender != "unknown"
+            if kind == "unknown":
+                kind = guess_kind(name, gender)
             if facts is not None and facts.gender is not None:
                 gender = facts.gender
                 guessed = bool(facts.gender_guessed) and gender != "unknown"

@@ -175,7 +175,7 @@ def test_csv_export_carries_the_registry_type_and_gender(
         for r in rows
     }
     assert got["Port union"] == ("group", "unknown", "0")
-    assert got["Helen Brandt"] == ("unknown", "female", "1")
+    assert got["Helen Brandt"] == ("person", "female", "1")  # type guessed from the name
     # a merge shows at once in the export: the canonical name follows the registry
     from annotator.services.speakers import plan_merge
 
