@@ -258,3 +258,28 @@ def test_detect_on_a_cluster_says_which_encoding_it_guessed(tmp_path: Path) -> N
         f"{latin}: not UTF-8: decoded as cp1252 (detected)",
         f"skipped {empty}: is a folder with no files to read in it",
     ]
+
+
+@pytest.mark.parametrize("kind", ["folder", "missing", "fifo"])
+def test_detect_without_a_scheduler_names_what_the_input_is(
+    tmp_path: Path, run_cli: CliRunner, kind: str
+) -> None:
+    src = tmp_path / "in"
+    if kind == "folder":
+        src.mkdir()
+        (src / "a.txt").write_text("Title\n\nThe mayor said the pier would reopen.", "utf-8")
+    elif kind == "fifo":
+        os.mkfifo(src)
+    out = tmp_path / "o.jsonl"
+    res = run_cli("detect", str(src), "-o", str(out), "--model", "rules-only")
+    assert res.returncode == 1
+    (line,) = res.stderr.strip().splitlines()
+    expected = {
+        "folder": f"annotator: error: {src}: is a folder; without --scheduler detect reads one",
+        "missing": f"annotator: error: {src}: no such file",
+        "fifo": f"annotator: error: {src}: not a file",
+    }[kind]
+    assert line.startswith(expected)
+    if kind == "folder":
+        assert "--scheduler local" in line
+    assert not out.exists()

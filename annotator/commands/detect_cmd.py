@@ -195,8 +195,14 @@ def run_single(args: argparse.Namespace) -> int:
     from annotator.nlp.pipeline import load_pipeline
 
     src = Path(args.input)
+    if src.is_dir():
+        raise CliError(
+            f"{src}: is a folder; without --scheduler detect reads one quote-JSONL file (run "
+            f"`annotator detect {src} -o OUT_DIR --scheduler local` for a folder of articles, "
+            "or import it into a project and detect there)"
+        )
     if not src.is_file():
-        raise CliError(f"{src}: no such file")
+        raise CliError(f"{src}: no such file" if not src.exists() else f"{src}: not a file")
     if args.n_process < 1:
         raise CliError("--n-process must be at least 1")
     if Path(args.output).resolve() == src.resolve():
