@@ -161,10 +161,15 @@ def report_json(report: Report, by: str | None = None) -> str:
 def _bar_figure(labels: list[str], values: list[float], title: str, unit: str) -> Any:
     """A horizontal bar chart (matplotlib Figure, no pyplot state, no GUI backend)."""
     from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
 
-    fig = Figure(figsize=(7.0, max(2.2, 0.8 + 0.3 * len(labels))), layout="constrained")
+    # 6 x (0.8 + 0.22 per bar) inches: 20 bars are 576 x 500 pixels at 96 dpi, which fit the
+    # Summary view on a 1366 x 768 screen with their axis
+    fig = Figure(figsize=(6.0, max(2.2, 0.8 + 0.22 * len(labels))), layout="constrained")
     ax = fig.add_subplot()
     ax.barh(range(len(values)), values, color="#4c72b0")
+    if unit == "quotes":  # counts: whole-number ticks (one quote showed 0.0 to 0.8)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_yticks(range(len(labels)), labels=labels, fontsize=9)
     ax.invert_yaxis()
     ax.set_xlabel(unit)

@@ -240,7 +240,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("&Review", "act_dashboard", "Agreement &dashboard…", "lazy:dashboard"),
     ActionSpec("&Review", "", "", ""),
     ActionSpec("&Review", "act_speakers", "&Speakers…", "lazy:speakers", "Ctrl+Shift+P"),
-    ActionSpec("&Review", "act_summary", "Quote &summary…", "lazy:summary"),
+    ActionSpec("&Review", "act_summary", "Quote s&ummary…", "lazy:summary"),
     # -- issue 13: learn from the analysts (slots in annotator.ui.detector_commands) --------
     ActionSpec(
         "&Detector",

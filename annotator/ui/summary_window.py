@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QMessageBox,
     QPushButton,
@@ -58,7 +59,7 @@ class SummaryWindow(QDialog):
         super().__init__(window)
         self.project = window.session.project
         self.setWindowTitle("Quote summary")
-        self.resize(980, 620)
+        self.resize(1000, 640)
         self.source_box = QComboBox()
         names = self.project.annotators()
         self.source_box.addItems([*names, GOLD])
@@ -114,6 +115,10 @@ class SummaryWindow(QDialog):
             for c, text in enumerate(cells):
                 table.setItem(r, c, QTableWidgetItem(text))
         table.resizeColumnsToContents()
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)  # names elide, not counts
+        for c in range(1, 5):
+            header.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
         chart = QLabel("No quotes." if not rows else "")
         if rows:
             labels, values = chart_series(report, dim)
@@ -125,7 +130,7 @@ class SummaryWindow(QDialog):
         split = QSplitter()
         split.addWidget(scroll)
         split.addWidget(table)
-        split.setSizes([620, 340])
+        split.setSizes([600, 380])
         return split
 
     def save_html(self) -> None:
