@@ -68,6 +68,10 @@ class ArticleListModel(QAbstractTableModel):
         self._totals: Totals | None = None
         #: Reads the rows of some ids (set by the window; the default reads nothing).
         self.fetch: Callable[[list[int]], list[ArticleRow]] = lambda _ids: []
+        #: When set, the pages a view asks for are read through it off this thread (the
+        #: rows then come to :meth:`rows_read`); rows not read yet show a placeholder.
+        self.fetch_later: Callable[[list[int]], None] | None = None
+        self._asked: set[int] = set()
         #: Pages read so far (tests and the bench count them).
         self.pages_read = 0
 
@@ -81,6 +85,7 @@ class ArticleListModel(QAbstractTableModel):
     def forget_rows(self) -> None:
         """Drop every row read (the project changed as a whole); shown rows are read again."""
         self._rows.clear()
+        self._asked.clear()
         if self._ids:
             last = self.index(len(self._ids) - 1, len(COLUMNS) - 1)
             self.dataChanged.emit(self.index(0, 0), last)
@@ -149,17 +154,48 @@ class ArticleListModel(QAbstractTableModel):
             return ArticleRow(ident, "", "", "", "new", 0, 0)
         return found
 
+    def _ask_page(self, page: int) -> None:
+        want = [
+            a
+            for a in self._ids[page * PAGE : (page + 1) * PAGE]
+            if a not in self._rows and a not in self._asked
+        ]
+        if want and self.fetch_later is not None:
+            self._asked.update(want)
+            self.pages_read += 1
+            self.fetch_later(want)
+
     def _read_page(self, page: int) -> None:
         want = [a for a in self._ids[page * PAGE : (page + 1) * PAGE] if a not in self._rows]
         if not want:
             return
         rows = self.fetch(want)
         self.pages_read += 1
-        if len(self._rows) + len(rows) > CACHE_ROWS:
-            for old in list(self._rows)[: len(self._rows) + len(rows) - CACHE_ROWS]:
-                del self._rows[old]
         for r in rows:
             self._rows[r.id] = r
+        self._trim()
+
+    def rows_read(self, rows: Sequence[ArticleRow]) -> None:
+        """Rows read for :attr:`fetch_later`: shown now. A row changed since it was asked
+        for (already read again, see :meth:`update_row`) keeps its newer figures."""
+        changed: list[int] = []
+        for r in rows:
+            self._asked.discard(r.id)
+            if r.id in self._rows:
+                continue
+            self._rows[r.id] = r
+            i = self._pos.get(r.id)
+            if i is not None:
+                changed.append(i)
+        self._trim()
+        if changed:
+            last = len(COLUMNS) - 1
+            self.dataChanged.emit(self.index(min(changed), 0), self.index(max(changed), last))
+
+    def _trim(self) -> None:
+        if len(self._rows) > CACHE_ROWS:
+            for old in list(self._rows)[: len(self._rows) - CACHE_ROWS]:
+                del self._rows[old]
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         self.sort_requested.emit(column, order == Qt.SortOrder.DescendingOrder)
@@ -189,7 +225,16 @@ class ArticleListModel(QAbstractTableModel):
         col = index.column()
         if role not in _ROW_ROLES or (role == Qt.ItemDataRole.ForegroundRole and col != 3):
             return None
-        r = self.article(index.row())
+        if self.fetch_later is not None:
+            found = self._rows.get(self._ids[index.row()])
+            if found is None:
+                self._ask_page(index.row() // PAGE)
+                if role == Qt.ItemDataRole.DisplayRole and col == 0:
+                    return "…"
+                return None
+            r = found
+        else:
+            r = self.article(index.row())
         if role == Qt.ItemDataRole.DisplayRole:
             if col == 0:
                 sub = " · ".join(x for x in (r.publisher, r.date) if x)

@@ -31,7 +31,7 @@ from annotator.services.project_settings import load_settings
 from annotator.services.session import Session
 from annotator.store import queries
 from annotator.store.project import Project
-from annotator.store.queries import Totals
+from annotator.store.queries import ArticleRow, Totals
 from annotator.ui.article_list import ArticleList
 from annotator.ui.article_view import ArticleView, legend_html
 from annotator.ui.commands import ALL_DECIDED, APP_TITLE
@@ -50,6 +50,7 @@ from annotator.ui.status import StatusArea
 from annotator.ui.window_commands import SETTINGS_ANNOTATOR
 from annotator.ui.workers import (
     ListOrderTask,
+    ListRowsTask,
     Task,
     TotalsTask,
     default_loader,
@@ -101,6 +102,10 @@ class MainWindow(DetectorCommands):
         # the article list's orders, filters and totals are read here (one thread)
         self.list_pool = QThreadPool(self)
         self.list_pool.setMaxThreadCount(1)
+        # the list's pages: their own thread, so a long order or count never delays them
+        self.page_pool = QThreadPool(self)
+        self.page_pool.setMaxThreadCount(1)
+        self._page_tasks: list[Task] = []
         self._list_tasks: list[Task] = []
         self._totals_task: TotalsTask | None = None
         self._totals_again = False
@@ -174,6 +179,9 @@ class MainWindow(DetectorCommands):
             self.project, self.session.annotator, ids
         )
         self.article_list.model.totals_stale.connect(self._count_totals)
+        # the pages a view asks for are read here, off this thread (a cold page of a large
+        # project took 0.6 s on this thread)
+        self.article_list.model.fetch_later = self._read_rows
         self.article_list.speaker_source = lambda: queries.speaker_names(self.project)
         self.view = ArticleView()
         self.view.clicked.connect(lambda pos: self.session.select_at(pos))
@@ -367,9 +375,30 @@ class MainWindow(DetectorCommands):
         self._list_tasks.append(task)
         self.list_pool.start(task)
 
+    def _read_rows(self, ids: list[int]) -> None:
+        task = ListRowsTask(self.project_path, self.session.annotator, ids, self._list_generation)
+
+        def done(result: object) -> None:
+            if task in self._page_tasks:
+                self._page_tasks.remove(task)
+            generation, rows = cast(tuple[int, list[ArticleRow]], result)
+            if generation == self._list_generation and not self._closing:
+                self.article_list.model.rows_read(rows)
+
+        def failed(message: str) -> None:
+            if task in self._page_tasks:
+                self._page_tasks.remove(task)
+            if not self._closing:
+                self.status.say(f"Article list: {message}")
+
+        task.signals.finished.connect(done)
+        task.signals.failed.connect(failed)
+        self._page_tasks.append(task)
+        self.page_pool.start(task)
+
     def list_busy(self) -> bool:
         """True while an order, a filter or the totals of the list are being read."""
-        return bool(self._list_tasks) or self._totals_task is not None
+        return bool(self._list_tasks or self._page_tasks) or self._totals_task is not None
 
     def _read_order(self, column: int, descending: bool) -> None:
         """The list asked for every id in a new order (and the statuses): read on a pool
@@ -564,6 +593,7 @@ class MainWindow(DetectorCommands):
             ctl.shutdown()
         for task in self._list_tasks:
             task.cancel()
+        self.page_pool.waitForDone(30000)
         self.list_pool.waitForDone(30000)
         QThreadPool.globalInstance().waitForDone(30000)  # the stance targets task
         self.names.closing = True

@@ -223,6 +223,25 @@ class ListOrderTask(Task):
         return self.generation, self.key, ids, statuses
 
 
+class ListRowsTask(Task):
+    """The article list's rows of ``ids`` (one page, :func:`queries.article_rows_for`);
+    finished((generation, rows))."""
+
+    expected = (OSError,)
+
+    def __init__(self, path: Path, annotator: str, ids: list[int], generation: int) -> None:
+        super().__init__()
+        self.path, self.annotator, self.ids, self.generation = path, annotator, ids, generation
+        self.signals = WorkerSignals()
+
+    def work(self) -> object:
+        from annotator.store import queries
+        from annotator.store.project import Project
+
+        with Project.open(self.path, create=False, readonly=True) as project:
+            return self.generation, queries.article_rows_for(project, self.annotator, self.ids)
+
+
 class TotalsTask(Task):
     """The annotator's progress over the project (:func:`queries.totals`, about a second
     at 100,000 articles); finished((generation, Totals))."""

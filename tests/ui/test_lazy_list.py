@@ -26,7 +26,7 @@ WORDS = ("Zinc", "apple", "Mango", "bridge", "Kettle", "orchard", "ferry")
 def _project(path: Path, n: int = N) -> Path:
     """``n`` short articles whose titles, publishers and dates do not follow their ids;
     alice is done with every fourth, in progress on every fifth; every third has a
-    suggestion."""
+    suggestion; alice stopped at the first."""
     with Project.open(path) as p, p.batch():
         for i in range(n):
             text = f'Item {i}\n\n"We will see," Kim said of number {i}.'
@@ -40,6 +40,8 @@ def _project(path: Path, n: int = N) -> Path:
                 p.set_progress(aid, "alice", "done")
             elif i % 5 == 0:
                 p.set_progress(aid, "alice", "in_progress")
+        # alice stopped at the first article: the window opens there, at the list's top
+        p.set_progress(p.article_ids()[0], "alice", "done")
     return path
 
 
@@ -73,12 +75,24 @@ def off_thread(monkeypatch: Any) -> list[str]:
 
 
 def test_rows_appear_at_once_and_only_the_visible_pages_are_read(
-    qtbot: Any, tmp_path: Path, off_thread: list[str]
+    qtbot: Any, tmp_path: Path, off_thread: list[str], monkeypatch: Any
 ) -> None:
     path = _project(tmp_path / "p.db")
+    pages_here: list[int] = []
+    real = queries.article_rows_for
+
+    def spy(project: Project, annotator: str | None, ids: list[int]) -> Any:
+        if threading.current_thread() is threading.main_thread():
+            pages_here.append(len(ids))
+        return real(project, annotator, ids)
+
+    monkeypatch.setattr(queries, "article_rows_for", spy)
     w = _window(qtbot, path)
     model = w.article_list.model
     assert model.rowCount() == N  # every id is known from the start
+    qtbot.waitUntil(lambda: not w.list_busy() and model.cached(model.id_at(5)) is not None)
+    # only the open article's own row is read on this thread; pages come from the pool
+    assert pages_here == [1]
     with Project.open(path) as p:
         ids = p.article_ids()
         assert _shown_ids(w) == ids
@@ -129,7 +143,9 @@ def test_sorting_by_a_header_click_reads_the_order_off_the_window_thread(
     qtbot.waitUntil(lambda: not w.list_busy() and lst.sort_key == (0, False))
     assert "article_order" in off_thread
     assert _shown_ids(w) == by_title
-    assert lst.model.index(0, 0).data().startswith(rows[by_title[0] - 1].title)
+    # the first row's page is read off this thread, then drawn
+    title = rows[by_title[0] - 1].title
+    qtbot.waitUntil(lambda: str(lst.model.index(0, 0).data()).startswith(title))
     # quotes, most first (ties by id, newest first)
     lst.table.sortByColumn(4, Qt.SortOrder.DescendingOrder)
     qtbot.waitUntil(lambda: not w.list_busy() and lst.sort_key == (4, True))
