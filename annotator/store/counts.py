@@ -152,37 +152,10 @@ def article_rows(
 
 def article_row(project: Project, article_id: int, annotator: str | None) -> ArticleRow:
     """The list row of one article (after a change to it); KeyError for an unknown id."""
-    sql = f"""
-        SELECT a.id, a.title,
-               coalesce(json_extract(a.meta, '$.publisher'), '') AS publisher,
-               coalesce(json_extract(a.meta, '$.date'), '') AS date,
-               coalesce((SELECT p.status FROM article_progress p WHERE p.article_id = a.id
-                         AND p.annotator_id IS :ann), 'new') AS status,
-               (SELECT count(*) FROM annotations x WHERE x.article_id = a.id
-                  AND x.annotator_id IS :ann AND x.status IN ('accepted', 'rejected')) AS done,
-               (SELECT count(*) FROM annotations x WHERE x.article_id = a.id
-                  AND x.annotator_id IS :ann) AS n_ann,
-               (SELECT count(*) FROM annotations x WHERE x.article_id = a.id
-                  AND x.annotator_id IS :ann AND x.status = 'accepted') AS n_acc,
-               ({_OPEN_SUGGESTIONS}) AS n_open
-        FROM articles a WHERE a.id = :article
-    """
-    params = {"ann": _annotator(project, annotator), "article": article_id}
-    rows = list(project.db.query(sql, params))
+    rows = article_rows_for(project, annotator, [article_id])
     if not rows:
         raise KeyError(f"no article {article_id}")
-    r = rows[0]
-    return ArticleRow(
-        int(r["id"]),
-        str(r["title"]),
-        str(r["publisher"]),
-        str(r["date"]),
-        str(r["status"]),
-        int(r["done"]),
-        int(r["n_ann"]) + int(r["n_open"]),
-        int(r["n_ann"]),
-        int(r["n_acc"]),
-    )
+    return rows[0]
 
 
 def totals(project: Project, annotator: str | None) -> Totals:
