@@ -11,10 +11,10 @@ import os
 import pickle
 import subprocess
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 from unicodedata import is_normalized
 
 from annotator.core.model import Article, Quote, SpeakerFacts, encode_spans, normalise_spans
@@ -36,6 +36,8 @@ _ARTICLE_KEYS = {"id", "title", "text", "meta", "quotes"}
 #: ``speaker_facts`` (never ``extra``), which the store applies to its registry
 #: (:meth:`annotator.store.project.Project.speaker_id`).
 REGISTRY_KEYS = frozenset({"speaker_type", "speaker_gender", "speaker_gender_guessed"})
+
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
@@ -124,13 +126,19 @@ def iter_jsonl(path: str | Path) -> Iterator[Article | LineError]:
     UTF-16 (:func:`~annotator.io.files.check_line_file`); lines over the size limit of
     :func:`annotator.io.files.max_file_bytes` are LineErrors.
     """
+    return _converted_lines(path, article_from_json)
+
+
+def _converted_lines(path: str | Path, convert: Callable[[Any], _T]) -> Iterator[_T | LineError]:
+    """``convert`` applied to each JSON line of ``path``; a line it refuses (ValueError) or
+    that is not JSON comes back as a LineError naming the file and line."""
     name = str(path)
     for lineno, obj in _json_lines(path):
         if isinstance(obj, LineError):
             yield obj
             continue
         try:
-            yield article_from_json(obj)
+            yield convert(obj)
         except ValueError as exc:
             yield LineError(name, lineno, str(exc))
 
@@ -241,15 +249,7 @@ def article_row_from_json(obj: Any) -> ArticleRow:
 def iter_jsonl_rows_here(path: str | Path) -> Iterator[ArticleRow | LineError]:
     """:func:`iter_jsonl` with each article as its row (:func:`article_row_from_json`):
     the same lines, LineErrors and messages, in this process."""
-    name = str(path)
-    for lineno, obj in _json_lines(path):
-        if isinstance(obj, LineError):
-            yield obj
-            continue
-        try:
-            yield article_row_from_json(obj)
-        except ValueError as exc:
-            yield LineError(name, lineno, str(exc))
+    return _converted_lines(path, article_row_from_json)
 
 
 def _send(out: IO[bytes], obj: object) -> None:
