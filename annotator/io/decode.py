@@ -8,6 +8,7 @@ can say so. Empty and binary files are refused with a reason naming what they lo
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from charset_normalizer import from_bytes
@@ -52,6 +53,13 @@ class Decoded:
         return f"not UTF-8: decoded as {self.encoding} (detected)" if self.detected else ""
 
 
+def _mostly_controls(codes: Sequence[int]) -> bool:
+    """More than :data:`CONTROL_SHARE` of ``codes`` (bytes or code points) are control
+    characters other than tab, line ends and form feed: binary data, not text."""
+    controls = sum(1 for c in codes if c < 0x20 and c not in _TEXT_CONTROLS)
+    return controls > CONTROL_SHARE * len(codes)
+
+
 def describe_binary(data: bytes) -> str | None:
     """What a binary file looks like, or None when it may be text."""
     for magic, what in _MAGIC:
@@ -63,8 +71,7 @@ def describe_binary(data: bytes) -> str | None:
         return "a binary file"
     # control characters other than tab, line ends and form feed: text has next to none,
     # binary data without NUL bytes (a key file, a terminal capture of a program) has many
-    controls = sum(1 for b in head if b < 0x20 and b not in _TEXT_CONTROLS)
-    if controls > CONTROL_SHARE * len(head):
+    if _mostly_controls(head):
         return "a binary file"
     return None
 
@@ -117,8 +124,7 @@ def _decode_wide(data: bytes, encoding: str) -> Decoded:
     if not text.strip():
         raise NotTextError("the file is empty")
     head = text[:4096]
-    controls = sum(1 for c in head if ord(c) < 0x20 and ord(c) not in _TEXT_CONTROLS)
-    if "\x00" in head or controls > CONTROL_SHARE * len(head):
+    if "\x00" in head or _mostly_controls([ord(c) for c in head]):
         raise NotTextError("the file is a binary file, not text")
     return Decoded(text, encoding, True)
 
