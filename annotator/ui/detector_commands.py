@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMenu,
     QMessageBox,
-    QProgressBar,
     QPushButton,
     QWidget,
 )
@@ -25,6 +24,7 @@ from annotator.ui.controllers.training import (
     TrainingController,
     training_module,
 )
+from annotator.ui.status import CountBar, ElidingLabel
 from annotator.ui.training_dialogs import TrainDialog, TrainProgressDialog
 from annotator.ui.window_commands import WindowCommands
 
@@ -44,8 +44,8 @@ class DetectorCommands(WindowCommands):
     act_next_useful: QAction
     detector_menu: QMenu
     trainer: TrainingController
-    detector_label: QLabel
-    redetect_bar: QProgressBar
+    detector_label: ElidingLabel
+    redetect_bar: CountBar
     redetect_cancel: QPushButton
     train_dialog: TrainProgressDialog | None
     pool: QThreadPool
@@ -70,11 +70,11 @@ class DetectorCommands(WindowCommands):
         )
         self.train_dialog = None
         bar = self.statusBar()
-        self.detector_label = QLabel()
+        self.detector_label = ElidingLabel("", 90)
         self.detector_label.setObjectName("detectorLabel")
-        self.redetect_bar = QProgressBar()
-        self.redetect_bar.setFixedWidth(210)
-        self.redetect_bar.setFormat("Re-detecting: %v/%m articles")
+        self.redetect_bar = CountBar(
+            "Re-detecting", "Re-detecting quotes: {done} of {total} articles"
+        )
         self.redetect_cancel = QPushButton("Cancel")
         self.redetect_cancel.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.redetect_cancel.clicked.connect(tr.cancel_redetect)

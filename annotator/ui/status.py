@@ -1,16 +1,149 @@
-"""The annotation window's status bar: notes, model, annotator, progress, task bars."""
+"""The annotation window's status bar: notes, model, annotator, progress, task bars.
+
+Every widget of the bar can shrink: the texts are :class:`ElidingLabel` (cut with "…",
+the whole text in the tooltip) and the task bars are :class:`CountBar` of a fixed modest
+width, so no message, model name or count widens the window past a 1366-pixel screen.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Qt
-from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton, QStatusBar, QWidget
+from PySide6.QtCore import QEvent, QObject, QSize, Qt
+from PySide6.QtGui import QPainter, QPaintEvent
+from PySide6.QtWidgets import (
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QSizePolicy,
+    QStatusBar,
+    QToolTip,
+    QWidget,
+)
 
 from annotator.services.session import ArticleCounts
 from annotator.store.queries import Totals
 from annotator.ui.controllers.read_only import READ_ONLY_NOTE
 
-# QStatusBar leaves a few pixels of margin left of a message and between it and the widgets
-_MESSAGE_MARGIN_PX = 12
+#: Width of the task bars (detection, re-detection, import), in pixels.
+TASK_BAR_WIDTH = 150
+
+
+class ElidingLabel(QLabel):
+    """A one-line label that takes any width down to ``min_width`` pixels: a text that
+    does not fit is drawn cut with "…" at the right. :meth:`text` stays the whole text and
+    the tooltip shows it while it is cut (before the tooltip set, if any).
+
+    Line breaks in the text are drawn as spaces.
+    """
+
+    def __init__(self, text: str = "", min_width: int = 40, parent: QWidget | None = None):
+        super().__init__(text, parent)
+        self.min_width = min_width
+
+    def _line(self) -> str:
+        return " ".join(self.text().split("\n"))
+
+    def shown_text(self) -> str:
+        """The text as drawn at the label's width now (with "…" when cut)."""
+        width = self.contentsRect().width()
+        return self.fontMetrics().elidedText(self._line(), Qt.TextElideMode.ElideRight, width)
+
+    def is_elided(self) -> bool:
+        return self.shown_text() != self._line()
+
+    def tip(self) -> str:
+        """What the tooltip shows: the tooltip set, led by the whole text while it is cut."""
+        own = self.toolTip()
+        if not self.is_elided() or self.text() in own:
+            return own
+        return f"{self.text()}\n\n{own}" if own else self.text()
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        m = self.contentsMargins()
+        width = self.fontMetrics().horizontalAdvance(self._line()) + m.left() + m.right() + 2
+        return QSize(width, super().sizeHint().height())
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        hint = self.sizeHint()
+        return QSize(min(hint.width(), self.min_width), hint.height())
+
+    def event(self, e: QEvent) -> bool:
+        if e.type() == QEvent.Type.ToolTip:
+            tip = self.tip()
+            if tip:
+                QToolTip.showText(e.globalPos(), tip, self)  # type: ignore[attr-defined]
+            else:
+                QToolTip.hideText()
+                e.ignore()
+            return True
+        return super().event(e)
+
+    def paintEvent(self, _e: QPaintEvent) -> None:  # noqa: N802
+        painter = QPainter(self)
+        self.style().drawItemText(
+            painter,
+            self.contentsRect(),
+            int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+            self.palette(),
+            self.isEnabled(),
+            self.shown_text(),
+            self.foregroundRole(),
+        )
+        painter.end()
+
+
+class CountBar(QProgressBar):
+    """A progress bar of :data:`TASK_BAR_WIDTH` pixels saying ``"<what> done/total"`` (or
+    ``"<what> N%"`` for a ``share``); when that does not fit, only the figures. The tooltip
+    says it in full: ``long_form`` with ``{done}``, ``{total}`` and ``{pct}`` filled in."""
+
+    def __init__(
+        self, what: str, long_form: str, share: bool = False, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.what = what
+        self.long_form = long_form
+        #: Say a percentage, not done/total (abstract units such as lines of a file).
+        self.share = share
+        self.setFixedWidth(TASK_BAR_WIDTH)
+        self.valueChanged.connect(lambda _v: self._retip())
+
+    def _busy(self) -> bool:
+        return self.maximum() == self.minimum() == 0
+
+    def _pct(self) -> int:
+        span = max(1, self.maximum() - self.minimum())
+        return 100 * max(0, self.value() - self.minimum()) // span
+
+    def _retip(self) -> None:
+        done, total = max(self.value(), 0), self.maximum()
+        tip = self.long_form.format(done=done, total=total, pct=self._pct())
+        self.setToolTip(self.what if self._busy() else tip)
+
+    def text(self) -> str:
+        """What the bar says (Qt's style asks for it when painting): the first of the
+        name with the exact figures, the name with short figures (``99k``), the figures
+        alone, that fits the bar."""
+        if self._busy():
+            return self.what
+        done, total = max(self.value(), 0), self.maximum()
+        if self.share:
+            tries = [f"{self.what} {self._pct()}%", f"{self._pct()}%"]
+        else:
+            exact, short = f"{done}/{total}", f"{_short(done)}/{_short(total)}"
+            tries = [f"{self.what} {exact}", f"{self.what} {short}", exact, short]
+        room = self.contentsRect().width() - 8
+        fm = self.fontMetrics()
+        return next((t for t in tries if fm.horizontalAdvance(t) <= room), tries[-1])
+
+
+def _short(n: int) -> str:
+    """``n`` in at most four digits and a unit, rounded down (99999 is 99k, not 100k: a
+    count short of its total must not read as the total)."""
+    if n < 10_000:
+        return str(n)
+    if n < 10_000_000:
+        return f"{n // 1000}k"
+    return f"{n // 1_000_000}M"
 
 
 class StatusArea(QObject):
@@ -22,28 +155,30 @@ class StatusArea(QObject):
         self._tied: str | None = None
         self._detail_for: str | None = None  # the message whose detail is the tooltip
         bar.messageChanged.connect(self._message_changed)
-        # a lasting note (e.g. the first import's report); hints come and go over it
-        self.info_label = QLabel()
-        self.info_label.setObjectName("infoLabel")
-        bar.addWidget(self.info_label, 1)
-        self.model_label = QLabel("Model: loading…")
-        self.annotator_label = QLabel()
-        self.progress_label = QLabel()
-        self.detect_bar = QProgressBar()
-        self.detect_bar.setFixedWidth(230)
-        self.detect_bar.setFormat("Detecting quotes: %v/%m articles")
+        # QStatusBar draws a passing message itself, cut off without "…" and under the
+        # tooltip of the whole bar: the message is shown in a label of its own instead,
+        # in the room left of the first permanent widget (where Qt would draw it, which
+        # leaves Qt nothing to draw); the lasting note (e.g. the first import's report)
+        # shares that room and comes back when the message goes
+        self.info_label = self._room_label("infoLabel")
+        self.message_label = self._room_label("messageLabel")
+        self.message_label.hide()
+        self.model_label = ElidingLabel("Model: loading…", 90)
+        self.annotator_label = ElidingLabel("", 70)
+        self.progress_label = ElidingLabel("", 120)
+        self.detect_bar = CountBar("Detecting", "Detecting quotes: {done} of {total} articles")
         self.detect_cancel = QPushButton("Cancel")
         self.detect_cancel.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         # said for as long as the window is open, whatever message shows over the rest
-        self.read_only_label = QLabel(READ_ONLY_NOTE)
+        self.read_only_label = ElidingLabel(READ_ONLY_NOTE, 90)
         self.read_only_label.setObjectName("readOnlyStatus")
         self.read_only_label.setStyleSheet("color: #8a5a00; font-weight: bold;")
-        self.import_bar = QProgressBar()
-        self.import_bar.setFixedWidth(200)
-        self.import_bar.setFormat("Importing: %p%")
+        self.import_bar = CountBar("Importing", "Importing: {pct}% done", share=True)
         self.import_cancel = QPushButton("Cancel import")
         self.import_cancel.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         w: QWidget
+        for w in (self.info_label, self.message_label):
+            bar.addPermanentWidget(w, 1)
         for w in (
             self.read_only_label,
             self.import_bar,
@@ -56,6 +191,13 @@ class StatusArea(QObject):
         for w in (self.model_label, self.annotator_label, self.progress_label):
             bar.addPermanentWidget(w)
 
+    def _room_label(self, name: str) -> ElidingLabel:
+        """A label for the leftover room: no width of its own to ask for, all the stretch."""
+        label = ElidingLabel("", 0)
+        label.setObjectName(name)
+        label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        return label
+
     def say(self, text: str, ms: int = 0, detail: str = "") -> None:
         """A passing message (``ms`` 0: until replaced); ``detail``, the longer story, is
         the status bar's tooltip while the message shows."""
@@ -63,22 +205,26 @@ class StatusArea(QObject):
         self._detail_for = text if detail else None
         self.bar.setToolTip(detail)
         self.bar.showMessage(text, ms)
+        self._tip_message()
 
     def message_room(self) -> int:
-        """Pixels a passing message has: from the bar's left edge to the first permanent
-        widget shown (QStatusBar draws messages there), less the margins Qt keeps."""
-        lefts = [
-            w.geometry().left()
-            for w in self.bar.findChildren(QWidget)
-            if w.isVisible() and w.parentWidget() is self.bar and w is not self.info_label
-        ]
-        right = min(lefts, default=self.bar.width())
-        return max(0, right - _MESSAGE_MARGIN_PX)
+        """Pixels a passing message has: the width of the label it is shown in (the room
+        left of the other widgets)."""
+        return max(0, self.message_label.contentsRect().width())
 
     def _message_changed(self, text: str) -> None:
         if self._detail_for is not None and text != self._detail_for:
             self._detail_for = None
             self.bar.setToolTip("")
+        self.message_label.setText(text)
+        self._tip_message()
+        self.message_label.setVisible(bool(text))
+        self.info_label.setVisible(not text)
+
+    def _tip_message(self) -> None:
+        """The message label's tooltip: the whole message, then its detail if any."""
+        text, detail = self.message_label.text(), self.bar.toolTip()
+        self.message_label.setToolTip(f"{text}\n\n{detail}" if text and detail else text)
 
     def say_while(self, text: str, state: str, ms: int = 15000) -> None:
         """A message true only while ``state`` holds: :meth:`drop` (``state``) clears it."""
