@@ -15,7 +15,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -265,6 +265,39 @@ _ROW_ROLES = {
 }
 
 
+#: After a key moved the list's row, the article opens once the keys rest this long (ms):
+#: holding Down through a long list opens only the row where it stops.
+OPEN_AFTER_KEYS_MS = 150
+
+
+class ArticleTable(QTableView):
+    """The list's table: Home and End go to the first and last row (QTableView's go to
+    the first and last column), and a row reached by a key is announced through
+    :attr:`row_reached` (a click announces itself through ``clicked``)."""
+
+    #: A key (arrows, Page Up/Down, Home, End) made this row current.
+    row_reached = Signal(int)
+
+    def moveCursor(  # noqa: N802
+        self,
+        cursor_action: QAbstractItemView.CursorAction,
+        modifiers: Qt.KeyboardModifier,
+    ) -> QModelIndex:
+        model = self.model()
+        rows = model.rowCount() if model is not None else 0
+        home, end = QAbstractItemView.CursorAction.MoveHome, QAbstractItemView.CursorAction.MoveEnd
+        if cursor_action in (home, end) and rows and model is not None:
+            return model.index(0 if cursor_action == home else rows - 1, 0)
+        return super().moveCursor(cursor_action, modifiers)
+
+    def keyPressEvent(self, e: QKeyEvent) -> None:  # noqa: N802
+        before = self.currentIndex().row()
+        super().keyPressEvent(e)
+        row = self.currentIndex().row()
+        if row >= 0 and row != before:
+            self.row_reached.emit(row)
+
+
 #: The "Show" filter's choices: (text, name of :data:`annotator.store.queries.ARTICLE_FILTERS`).
 FILTER_CHOICES: tuple[tuple[str, str | None], ...] = (
     ("Show: every article", None),
@@ -340,7 +373,7 @@ class ArticleList(QWidget):
         #: Gives the names the speaker filter offers (set by the window; read when chosen).
         self.speaker_source: Callable[[], list[str]] = list
         self._filter_ids: set[int] | None = None
-        self.table = QTableView()
+        self.table = ArticleTable()
         self.table.setObjectName("articleTable")
         self.table.setModel(self.model)
         self.table.setSortingEnabled(True)
@@ -354,7 +387,9 @@ class ArticleList(QWidget):
         self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.table.setAlternatingRowColors(True)
-        self.table.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        # Tab and Shift+Tab reach the list (Shift+Tab from the article text)
+        self.table.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the list (rows, not cells)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         # fixed widths: ResizeToContents would read every row on each change (10,000 rows)
@@ -371,6 +406,13 @@ class ArticleList(QWidget):
         lay.addWidget(self.table, 1)
         self.table.clicked.connect(self._clicked)
         self.table.activated.connect(self._clicked)
+        #: The article shown (set by :meth:`show_current`): reaching its row opens nothing.
+        self.shown: int | None = None
+        self._open_timer = QTimer(self)
+        self._open_timer.setSingleShot(True)
+        self._open_timer.setInterval(OPEN_AFTER_KEYS_MS)
+        self._open_timer.timeout.connect(self._open_reached)
+        self.table.row_reached.connect(lambda _row: self._open_timer.start())
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(250)
@@ -396,9 +438,23 @@ class ArticleList(QWidget):
         menu.exec(self.table.horizontalHeader().mapToGlobal(pos))
 
     def _clicked(self, index: QModelIndex) -> None:
+        self._open_timer.stop()  # the click (or Enter) opens its row now
         ident = index.data(ID_ROLE)
         if ident is not None:
             self.article_chosen.emit(int(ident))
+
+    def _open_reached(self) -> None:
+        """The keys rested on a row: open its article (unless it is the one shown)."""
+        row = self.table.currentIndex().row()
+        if not 0 <= row < self.model.rowCount():
+            return
+        ident = self.model.id_at(row)
+        if ident != self.shown:
+            self.article_chosen.emit(ident)
+
+    def open_pending(self) -> bool:
+        """True while a row reached by keys waits for the keys to rest before it opens."""
+        return self._open_timer.isActive()
 
     def flush_search(self) -> None:
         """Search now for text still waiting for the typing pause."""
@@ -525,7 +581,7 @@ class ArticleList(QWidget):
     def show_current(self, article_id: int) -> None:
         """Select the article's row without emitting article_chosen; it stays listed when a
         refresh of the filters would drop it (see :attr:`keep`)."""
-        self.keep = article_id
+        self.keep = self.shown = article_id
         self.model.remember(article_id)
         row = self.model.row_of(article_id)
         if row is None:
