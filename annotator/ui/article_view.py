@@ -229,16 +229,24 @@ class ArticleView(QTextEdit):
         """The search hits marked now (code points)."""
         return list(self._hits)
 
-    def _selection_of(self, a: int, b: int, fmt: QTextCharFormat) -> QTextEdit.ExtraSelection:
+    def _selections_of(
+        self, a: int, b: int, fmt: QTextCharFormat
+    ) -> list[QTextEdit.ExtraSelection]:
+        """Extra selections for code-point span [a, b), one per block it touches: a
+        selection over a line break would also paint the break (a box past the line's
+        last word, or across an empty line)."""
         assert self._index is not None
-        m = self._index.map
-        sel = QTextEdit.ExtraSelection()
-        cur = QTextCursor(self.document())
-        cur.setPosition(m.to_utf16(a))
-        cur.setPosition(m.to_utf16(b), QTextCursor.MoveMode.KeepAnchor)
-        sel.cursor = cur  # type: ignore[misc]
-        sel.format = fmt  # type: ignore[misc]
-        return sel
+        starts = self._index.block_starts16
+        out = []
+        for blk, s16, n16 in self._index.pieces(a, b):
+            sel = QTextEdit.ExtraSelection()
+            cur = QTextCursor(self.document())
+            cur.setPosition(starts[blk] + s16)
+            cur.setPosition(starts[blk] + s16 + n16, QTextCursor.MoveMode.KeepAnchor)
+            sel.cursor = cur  # type: ignore[misc]
+            sel.format = fmt  # type: ignore[misc]
+            out.append(sel)
+        return out
 
     def _refresh_extras(self) -> None:
         """Extra selections: the current quote's fragments, then the search hits."""
@@ -248,12 +256,13 @@ class ArticleView(QTextEdit):
             if item is not None:
                 fmt = QTextCharFormat()
                 fmt.setBackground(QColor(STATE_COLOURS[item.state][0]).darker(CURRENT_DARKER))
-                sels += [self._selection_of(a, b, fmt) for a, b in item.quote.content_spans]
+                for a, b in item.quote.content_spans:
+                    sels += self._selections_of(a, b, fmt)
             for i, (a, b) in enumerate(self._hits):
                 fmt = QTextCharFormat()
                 fmt.setBackground(QColor(HIT_COLOUR if i != self._hit else CURRENT_HIT_COLOUR))
                 fmt.setForeground(QColor("#000000"))
-                sels.append(self._selection_of(a, b, fmt))
+                sels += self._selections_of(a, b, fmt)
         self.setExtraSelections(sels)
         self.viewport().update()
 
@@ -429,13 +438,9 @@ class ArticleView(QTextEdit):
         pen = QPen(QColor(OUTLINE_COLOUR))
         pen.setWidthF(2.0)
         painter.setPen(pen)
-        dx = -self.horizontalScrollBar().value()
-        dy = -self.verticalScrollBar().value()
-        m = self._index.map
         path = QPainterPath()
-        for a, b in item.quote.content_spans:
-            for rect in self._line_rects(m.to_utf16(a), m.to_utf16(b)):
-                path.addRoundedRect(rect.translated(dx, dy).adjusted(-2, -1, 2, 1), 3, 3)
+        for rect in self.outline_rects():
+            path.addRoundedRect(rect, 3, 3)
         painter.drawPath(path.simplified())
         if self._drag is not None and self._drag_pos16 >= 0:
             cur = QTextCursor(self.document())
@@ -445,13 +450,32 @@ class ArticleView(QTextEdit):
         pen.setColor(QColor(SPEAKER_COLOUR))
         pen.setStyle(Qt.PenStyle.DashLine)
         painter.setPen(pen)
-        for a, b in item.quote.speaker_spans:
-            for rect in self._line_rects(m.to_utf16(a), m.to_utf16(b)):
-                painter.drawRoundedRect(rect.translated(dx, dy).adjusted(-2, -1, 2, 1), 3, 3)
+        for rect in self.outline_rects(speaker=True):
+            painter.drawRoundedRect(rect, 3, 3)
         painter.end()
 
-    def _line_rects(self, start16: int, end16: int) -> list[QRectF]:
-        """Document-coordinate rectangles covering [start16, end16), one per visual line."""
+    def outline_rects(self, speaker: bool = False) -> list[QRectF]:
+        """The outline of the current quote (``speaker``: of its speaker mention) as
+        painted: viewport rectangles, one per visual line and fragment, each spanning
+        exactly the glyphs of the span on that line (see :meth:`span_rects`)."""
+        item = self._current
+        if item is None or self._index is None:
+            return []
+        dx = -self.horizontalScrollBar().value()
+        dy = -self.verticalScrollBar().value()
+        spans = item.quote.speaker_spans if speaker else item.quote.content_spans
+        return [r.translated(dx, dy) for a, b in spans for r in self.span_rects(a, b)]
+
+    def span_rects(self, a: int, b: int) -> list[QRectF]:
+        """Document-coordinate rectangles covering code-point span [a, b): one per visual
+        line holding a glyph of it, from the left edge of its first glyph there to the
+        right edge of its last, the line's height tall. Spaces at either end of a line's
+        part are left out (the space a line wraps at is drawn nowhere; a span starting
+        with it would get a sliver at the end of the line above), as are line breaks."""
+        if self._index is None:
+            return []
+        m = self._index.map
+        start16, end16 = m.to_utf16(a), m.to_utf16(b)
         doc = self.document()
         layout = doc.documentLayout()
         out: list[QRectF] = []
@@ -467,13 +491,29 @@ class ArticleView(QTextEdit):
                 ls, le = line.textStart(), line.textStart() + line.textLength()
                 if le <= s or ls >= e:
                     continue
-                x1 = float(line.cursorToX(max(s, ls))[0])  # type: ignore[index]
-                x2 = float(line.cursorToX(min(e, le))[0])  # type: ignore[index]
+                x, y = self._inked(bpos + max(s, ls), bpos + min(e, le))
+                if y <= x:
+                    continue
+                xa = float(line.cursorToX(x - bpos)[0])  # type: ignore[index]
+                xb = float(line.cursorToX(y - bpos)[0])  # type: ignore[index]
+                top = origin.y() + line.y()
                 out.append(
                     QRectF(
-                        QPointF(origin.x() + x1, origin.y() + line.y()),
-                        QPointF(origin.x() + x2, origin.y() + line.y() + line.height()),
+                        QPointF(origin.x() + min(xa, xb), top),
+                        QPointF(origin.x() + max(xa, xb), top + line.height()),
                     )
                 )
             block = block.next()
         return out
+
+    def _inked(self, a16: int, b16: int) -> tuple[int, int]:
+        """UTF-16 span [a16, b16) without the whitespace at its ends (read from the stored
+        text, not the widget)."""
+        assert self._index is not None
+        m, text = self._index.map, self._text
+        a, b = m.from_utf16(a16), m.from_utf16(b16)
+        while a < b and text[a].isspace():
+            a += 1
+        while b > a and text[b - 1].isspace():
+            b -= 1
+        return m.to_utf16(a), m.to_utf16(b)
