@@ -2,7 +2,9 @@
 
 Every readable input line gives one output line with the same ``id`` and the detected
 quotes (origin ``model``, status ``pending``). Bad lines are reported on stderr, naming
-file and line, and skipped. An article the detector cannot take (a lone surrogate in its
+file and line, and skipped; the good lines are all written, the closing summary counts the
+skipped lines and names them, and the exit status is then 1 (so that a script notices that
+the output lacks some input lines). An article the detector cannot take (a lone surrogate in its
 text) is reported the same way and written without quotes, with an ``error`` field that
 the reference scorer counts. Progress goes to stderr.
 
@@ -34,7 +36,9 @@ def register(sub: Any) -> None:
         help="detect quotes, speakers and cues in a quote-JSONL file",
         description=(
             "Read quote JSONL (articles with or without quotes) and write quote JSONL with "
-            "the quotes the detector finds, one output line per input article. With "
+            "the quotes the detector finds, one output line per input article. Unreadable "
+            "lines are named on stderr and skipped; the exit status is then 1, after all the "
+            "good lines are written. With "
             "--scheduler, run on a Dask cluster: read any files or folders import reads, and "
             "write one quote-JSONL shard per partition and manifest.json into the output "
             "folder; running the same command again finishes an interrupted run."
@@ -221,14 +225,14 @@ def run_single(args: argparse.Namespace) -> int:
     print(f"annotator detect: {info.message}", file=sys.stderr)
     total = _count_lines(src)
     pending: deque[tuple[Article, str, int]] = deque()
-    bad = 0
+    bad: list[int] = []  # line numbers of the lines skipped as unreadable
     failed: dict[int, str] = {}
 
     def texts() -> Iterator[str]:
         nonlocal bad
         for item, (lineno, original) in zip(iter_jsonl(src), _raw_texts(src)):
             if isinstance(item, LineError):
-                bad += 1
+                bad.append(item.line)
                 tqdm.write(f"annotator detect: skipped {item}", file=sys.stderr)
                 bar.update(1)
                 continue
@@ -277,7 +281,24 @@ def run_single(args: argparse.Namespace) -> int:
     print(
         f"annotator detect: {count_noun(written, 'article')} written to {args.output}"
         + (f", {undetected} of them not detected" if undetected else "")
-        + (f", {count_noun(bad, 'bad line')} skipped" if bad else ""),
+        + (f", {count_noun(len(bad), 'bad line')} skipped ({_where(src, bad)})" if bad else ""),
         file=sys.stderr,
     )
-    return 0
+    return 1 if bad else 0
+
+
+#: How many skipped line numbers the closing summary lists before "and N more".
+_LINES_LISTED = 10
+
+
+def _where(src: Path, lines: list[int]) -> str:
+    """``in.jsonl, line 2`` or ``in.jsonl, lines 2, 5 and 9`` (the first ten, then a count)."""
+    shown = [str(n) for n in lines[:_LINES_LISTED]]
+    rest = len(lines) - len(shown)
+    if rest:
+        listed = f"{', '.join(shown)} and {rest} more"
+    elif len(shown) > 1:
+        listed = f"{', '.join(shown[:-1])} and {shown[-1]}"
+    else:
+        listed = shown[0]
+    return f"{src}, {'line' if len(lines) == 1 else 'lines'} {listed}"

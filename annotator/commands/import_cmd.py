@@ -103,6 +103,16 @@ def run(args: argparse.Namespace) -> int:
         )
     if created_nothing:
         print(f"Nothing was imported, so {target} was not created.")
+    elif report.held_no_quotes:
+        # the window runs the detector on every article it has not run on, in the
+        # background once the model has loaded (DetectionController.start(auto=True))
+        print(
+            f"{report.no_quotes_note()} The detector will suggest quotes in "
+            f"{'this article' if report.articles_added == 1 else 'these articles'} when you "
+            f"open the project in the window (annotator {target}): it runs in the background "
+            "once the model has loaded, on every article it has not seen (File > Detect quotes "
+            "in new articles runs it on demand)."
+        )
     if report.failed or any(f.problems for f in report.files):
         return 1  # the good entries went in; the lines above say what did not
     return 0

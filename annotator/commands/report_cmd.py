@@ -18,7 +18,10 @@ def register(sub: Any) -> None:
         help="who is quoted how often: by speaker, outlet, month, kind, gender",
         description="Count one version of every quote (an annotator's accepted quotes, or "
         "the gold versions) by speaker, publisher, month, kind, gender and stance; write "
-        "CSV (one table), JSON or a self-contained HTML page with charts.",
+        "CSV (one table), JSON or a self-contained HTML page with charts. A missing value "
+        "(a quote without a canonical speaker or stance, an article without a publisher or "
+        "date, a speaker without a type or gender) is written as (none) in CSV and HTML, "
+        "and as null in JSON.",
     )
     p.add_argument("project", help="the project file (.db)")
     p.add_argument(
@@ -31,7 +34,8 @@ def register(sub: Any) -> None:
         "--format",
         choices=FORMATS,
         default=None,
-        help="csv, json or html (default: from the extension of -o)",
+        help="csv, json or html (default: from the extension of -o); csv and html write a "
+        "missing value as (none), json as null",
     )
     p.add_argument("-o", "--output", required=True, help="the file to write")
     p.set_defaults(func=run)

@@ -1,8 +1,10 @@
 """Turn the bytes of a file into text, or say clearly why they are not text.
 
 UTF-8 (with or without BOM) is taken as is; anything else is decoded by detection with
-charset-normalizer, and the caller is told which encoding was guessed so the import report
-can say so. Empty and binary files are refused with a reason naming what they look like.
+charset-normalizer, corrected towards Windows-1252 where the detector is known to go wrong on
+Western European text (:func:`_prefer_western`, :func:`_western_not_cjk`), and the caller is
+told which encoding was used so the import report can say so. Empty and binary files are
+refused with a reason naming what they look like.
 """
 
 from __future__ import annotations
@@ -149,11 +151,16 @@ def decode_bytes(data: bytes) -> Decoded:
         pass
     best = from_bytes(data).best()
     if best is None or best.encoding is None:
-        raise NotTextError("the encoding could not be recognised")
+        western = _western_not_cjk(data, "")
+        if western is None:
+            raise NotTextError("the encoding could not be recognised")
+        return Decoded(western[0], western[1], True)
     text, encoding = str(best), best.encoding
     if "\x00" in text:
         raise NotTextError("the file is a binary file, not text")
     western = _prefer_western(data, text, encoding)
+    if western is None:
+        western = _western_not_cjk(data, encoding)
     if western is not None:
         text, encoding = western
     return Decoded(text, encoding, True)
@@ -203,3 +210,89 @@ def _prefer_western(data: bytes, guessed: str, encoding: str) -> tuple[str, str]
             return western, name
         return None
     return None
+
+
+#: Characters outside ASCII that Western European news text written in Windows-1252 holds:
+#: the accented letters of Latin-1 (not the signs x and / between them), the letters cp1252
+#: adds (\u0152\u0153 \u0160\u0161 \u017d\u017e \u0178), typographic quotes, dashes, the
+#: ellipsis, bullet, euro, guillemets and the common Latin-1 signs (no-break space, currency,
+#: degree, ordinals, fractions, copyright, the acute accent used as an apostrophe). The other
+#: bytes 0x80-0xBF map to signs (f-hook, dagger, per-mille, tilde, pilcrow, cedilla...) that
+#: legacy-encoded CJK bytes produce often and Western text next to never.
+WESTERN_CHARS = frozenset(
+    "".join(chr(c) for c in range(0xC0, 0x100) if c not in (0xD7, 0xF7))
+    + "\u0152\u0153\u0160\u0161\u017d\u017e\u0178"
+    + "\u2018\u2019\u201a\u201c\u201d\u201e\u2039\u203a\u2013\u2014\u2026\u2022\u20ac\u2122"
+    + "\u00a0\u00a1\u00a2\u00a3\u00a5\u00a7\u00a9\u00aa\u00ab\u00ad\u00ae\u00b0\u00b1"
+    + "\u00b2\u00b3\u00b4\u00b5\u00b7\u00b9\u00ba\u00bb\u00bc\u00bd\u00be\u00bf"
+)
+#: Share of non-ASCII characters among the non-space ones that plausible Western text stays
+#: under (two-character Big5 "\u81fa\u7063" read as cp1252, "\u00bbO\u00c6W", is at it).
+#: Western European prose is mostly ASCII: French and Portuguese, the most accented, run at
+#: 3-6%; a lone short word ("Caf\u00e9", "a\u00e7\u00f5es") reaches 25-40%. Text in a
+#: double-byte CJK encoding (GB2312, Big5, EUC-KR) is nearly all bytes >= 0x80; Shift-JIS,
+#: whose second bytes are ASCII about a third of the time, is over 70% (kanji read as
+#: cp1252: "\u201c\u00fa\u2013{\u0152\u00ea", runs short enough to pass the other test).
+WESTERN_MAX_SHARE = 0.5
+#: Longest run of adjacent non-ASCII characters in plausible Western text: accents sit one
+#: or two to a word ("a\u00e7\u00f5es"), quotes and dashes add one or two ("\u2026\u201d",
+#: "\u201c\u00a1Qu\u00e9"); one CJK character is two non-ASCII bytes and a word of two is
+#: four.
+WESTERN_MAX_RUN = 3
+
+
+def _plausible_western(text: str) -> bool:
+    """True when ``text`` (bytes read as Windows-1252) looks like Western European text.
+
+    Every non-ASCII character is one of :data:`WESTERN_CHARS`, they are under
+    :data:`WESTERN_MAX_SHARE` of the non-space characters, and never more than
+    :data:`WESTERN_MAX_RUN` in a row. No ASCII control other than tab and line ends.
+    """
+    run = foreign = visible = 0
+    for ch in text:
+        if ch.isspace() and ch != "\u00a0":
+            run = 0
+            continue
+        visible += 1
+        code = ord(ch)
+        if code < 0x80:
+            if code < 0x20 or code == 0x7F:
+                return False
+            run = 0
+            continue
+        if ch not in WESTERN_CHARS:
+            return False
+        foreign += 1
+        run += 1
+        if run > WESTERN_MAX_RUN:  # CJK text stops here, in its first word
+            return False
+    return foreign < WESTERN_MAX_SHARE * visible
+
+
+def _western_not_cjk(data: bytes, encoding: str) -> tuple[str, str] | None:
+    """Windows-1252 text when the detector guessed a multi-byte encoding for Western text.
+
+    Why: charset-normalizer (3.x) scores short texts by how "clean" the decoded characters
+    look, and the bytes of a few accented letters or curly quotes in Windows-1252
+    (``Caf\xe9``, ``\x93Yes,\x94``, ``Z\xfcrich``) also form valid two-byte CJK or UTF-16
+    characters, which it then prefers: "Z\u00fcrich", "Caf\u00e9" and "M\u00fcller" came
+    back as UTF-16 (CJK characters), "S\u00e3o" and "\u00c7a va" as Big5, "\u00e9\u201c" as
+    Shift-JIS (charset-normalizer 3.5).
+    Bytes that are not UTF-8 (the caller tried it first) and read in Windows-1252 as
+    plausible Western text (:func:`_plausible_western`) are that text: real CJK text read
+    as Windows-1252 gives long runs of accented capitals and signs, which the test refuses,
+    so GB2312, Big5, Shift-JIS and EUC-KR texts keep the detector's guess.
+
+    Args:
+        encoding: the detector's guess ("" when it had none).
+
+    Returns ``(text, "cp1252")``, or None to keep the guess (a single-byte guess is
+    :func:`_prefer_western`'s to judge; bytes undefined in Windows-1252 never decode).
+    """
+    if _single_byte(encoding):
+        return None
+    try:
+        western = data.decode("cp1252")
+    except UnicodeDecodeError:
+        return None
+    return (western, "cp1252") if _plausible_western(western) else None

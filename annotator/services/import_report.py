@@ -88,6 +88,24 @@ class ImportReport:
     def failed(self) -> list[FileReport]:
         return [f for f in self.files if f.status == "failed"]
 
+    @property
+    def held_no_quotes(self) -> bool:
+        """Articles were added, and no file imported held a quote or a suggestion (plain
+        text, or quote JSONL whose lines have no quotes): nothing is highlighted yet."""
+        return self.articles_added > 0 and not any(
+            f.quotes_added or f.quotes_present or f.suggestions_added or f.suggestions_present
+            for f in self.files
+        )
+
+    def no_quotes_note(self) -> str:
+        """``The imported file held no quotes.`` (or ``files``) when :attr:`held_no_quotes`,
+        else ""; the caller adds what happens next, which differs between the command line
+        and the window."""
+        if not self.held_no_quotes:
+            return ""
+        imported = sum(1 for f in self.files if f.articles_added)
+        return f"The imported {'file' if imported == 1 else 'files'} held no quotes."
+
     def lines(self) -> list[str]:
         """One line per file, with its bad entries indented underneath."""
         out = []

@@ -125,8 +125,18 @@ def write_report(report: Report, fmt: str, out: Path, by: str | None = None) -> 
     tmp.replace(out)
 
 
+#: What CSV and HTML reports write for a missing value (no speaker, no publisher, no date,
+#: no stance, no target, no type or gender); JSON keeps null.
+NONE_LABEL = "(none)"
+
+
 def report_csv(report: Report, by: str) -> str:
-    """One table as CSV: value, quotes, articles, speakers, share (+ speaker fields)."""
+    """One table as CSV: value, quotes, articles, speakers, share (+ speaker fields).
+
+    A missing value is written as :data:`NONE_LABEL`, as the HTML report shows it: an empty
+    cell would read as a blank that the analyst forgot to fill, and spreadsheet filters
+    drop empty cells. Shares have four decimals (0..1); line ends are CRLF.
+    """
     rows = report.tables[by]
     cols = ["value", "quotes", "articles", "speakers", "share"]
     if by == "speaker":
@@ -135,14 +145,14 @@ def report_csv(report: Report, by: str) -> str:
     w = csv.writer(buf, lineterminator="\r\n")
     w.writerow([by if c == "value" else c for c in cols])
     for r in rows:
-        w.writerow(["" if r.get(c) is None else _cell(r.get(c)) for c in cols])
+        w.writerow([_cell(r.get(c)) for c in cols])
     return buf.getvalue()
 
 
 def _cell(v: Any) -> str:
     if isinstance(v, float):
         return f"{v:.4f}"
-    return str(v)
+    return label(v)
 
 
 def report_json(report: Report, by: str | None = None) -> str:
@@ -202,7 +212,7 @@ def chart_series(report: Report, by: str, top: int = 20) -> tuple[list[str], lis
 
 def label(value: Any) -> str:
     """A table value as a chart or cell label."""
-    return "(none)" if value is None or value == "" else str(value)
+    return NONE_LABEL if value is None or value == "" else str(value)
 
 
 def report_html(report: Report, by: str | None = None) -> str:

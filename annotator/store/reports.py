@@ -2,7 +2,7 @@
 
 Each function counts one version of every quote: the accepted annotations of one annotator,
 or the gold (reviewed) versions. Quotes without a canonical speaker count under the speaker
-``None``; articles without a publisher or date under ``None``.
+``None``; articles without a publisher or date under ``None``, and so do blank ones.
 """
 
 from __future__ import annotations
@@ -45,12 +45,14 @@ def _quotes_cte(source: QuoteSource) -> tuple[str, list[Any]]:
 
 _GROUP = {
     "speaker": ("s.name", "s.kind AS speaker_type, s.gender AS gender, s.gender_guessed"),
-    "publisher": ("json_extract(ar.meta, '$.publisher')", None),
-    "month": ("substr(json_extract(ar.meta, '$.date'), 1, 7)", None),
+    # a blank string (``"publisher": ""`` in imported metadata) is as missing as no key: both
+    # count in one None row, not in two rows that every report writes as "(none)"
+    "publisher": ("NULLIF(json_extract(ar.meta, '$.publisher'), '')", None),
+    "month": ("NULLIF(substr(json_extract(ar.meta, '$.date'), 1, 7), '')", None),
     "kind": ("q.kind", None),
     "gender": ("CASE WHEN s.id IS NULL THEN NULL ELSE s.gender END", None),
-    "stance": ("q.stance", None),
-    "target": ("q.stance_target", None),
+    "stance": ("NULLIF(q.stance, '')", None),
+    "target": ("NULLIF(q.stance_target, '')", None),
 }
 
 
@@ -110,14 +112,14 @@ def stance_by(project: Project, source: QuoteSource, by: str) -> list[dict[str, 
     if by not in ("speaker", "target"):
         raise ValueError(f"stance is reported by speaker or target, not {by!r}")
     cte, params = _quotes_cte(source)
-    key = "s.name" if by == "speaker" else "q.stance_target"
-    group = "s.id" if by == "speaker" else "q.stance_target"
+    key = "s.name" if by == "speaker" else "NULLIF(q.stance_target, '')"
+    group = "s.id" if by == "speaker" else "NULLIF(q.stance_target, '')"
     sql = f"""
         WITH {cte}
-        SELECT {key} AS key, q.stance AS stance, count(*) AS quotes,
+        SELECT {key} AS key, NULLIF(q.stance, '') AS stance, count(*) AS quotes,
                sum(count(*)) OVER (PARTITION BY {group}) AS key_total
           FROM q LEFT JOIN speakers s ON s.id = q.speaker_id
-         GROUP BY {group}, q.stance
+         GROUP BY {group}, NULLIF(q.stance, '')
          ORDER BY key_total DESC, key, quotes DESC
     """
     return [

@@ -97,7 +97,7 @@ def test_cli_detect(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
         json.dumps({"id": "a2", "text": "Nothing quoted here at all."}),
     ]
     src.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    assert main(["detect", str(src), "-o", str(out)]) == 0
+    assert main(["detect", str(src), "-o", str(out)]) == 1  # a line was skipped
     err = capsys.readouterr().err
     assert f"{src}, line 2" in err
     assert "loaded" in err or "rules-only" in err

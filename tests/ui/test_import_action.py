@@ -120,3 +120,48 @@ def test_import_task_cancelled_before_work_imports_nothing(
         task.run()
     assert blocker.args[0].articles_added == 0
     assert len(_titles(project_path)) == 2
+
+
+def test_the_no_quotes_note_is_true_the_window_suggests_quotes(
+    qtbot: Any, tmp_path: Path, run_cli: Any, monkeypatch: Any
+) -> None:
+    """What `annotator import` promises for files without quotes: opening the project in
+    the window runs the detector on them, and the window's own import says the same."""
+    from annotator.nlp.detect import DETECTOR_VERSION
+    from annotator.nlp.pipeline import ModelInfo, rules_only_pipeline
+
+    def loader() -> tuple[Any, Any]:
+        return rules_only_pipeline(), ModelInfo("rules-only", True, "rules only, for tests")
+
+    project = tmp_path / "p.db"
+    harbour = tmp_path / "harbour.txt"
+    harbour.write_text(FIRST, encoding="utf-8")
+    res = run_cli("import", str(project), str(harbour), "--quiet")
+    assert "The imported file held no quotes. The detector will suggest" in res.stdout
+    with Project.open(project) as p:
+        (aid,) = p.article_ids()
+        assert p.suggestions(aid, DETECTOR_VERSION) == []
+
+    w = MainWindow(project, annotator="alice", pipeline_loader=loader)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitUntil(lambda: w.detection.nlp is not None and w.detection.task is None, timeout=20000)
+    with Project.open(project) as p:
+        (suggestion,) = p.suggestions(aid, DETECTOR_VERSION)
+        text = p.article(aid).text
+    ((a, b),) = suggestion.quote.content_spans
+    assert text[a:b] == "Boats are back"
+
+    library = tmp_path / "library.txt"
+    library.write_text(SECOND, encoding="utf-8")
+    monkeypatch.setattr(w, "ask_import_files", lambda: [str(library)])
+    with qtbot.waitSignal(w.import_finished, timeout=20000):
+        w.act_import_files.trigger()
+    assert w.info_label.text() == (
+        "Imported 1 article and 0 quotes from 1 file. The imported file held no quotes. "
+        "The detector will suggest quotes in them in the background."
+    )
+    qtbot.waitUntil(lambda: w.detection.task is None, timeout=20000)
+    with Project.open(project) as p:
+        assert p.articles_without_suggestions(DETECTOR_VERSION) == []
+    w.close()

@@ -93,6 +93,12 @@ class ImportController(QObject):
         summary = str(report.summary())
         if cancelled:
             summary = f"Import cancelled. {summary}"
+        elif report.held_no_quotes:
+            # the window starts the detector on the new articles (start_after_import)
+            summary += (
+                f" {report.no_quotes_note()} The detector will suggest quotes in them in the"
+                " background."
+            )
         self.info.emit(summary)
         self.message.emit(summary, 10000)
         if report.failed or any(f.problems or f.notes for f in report.files):
