@@ -44,7 +44,6 @@ sys.path.insert(0, str(REPO / "bench"))
 
 OUT = REPO / "bench" / "_out"
 TRAIN = REPO.parent / "shared" / "data" / "polnear" / "train.jsonl"
-VERSION = "bench 1"
 EXTRA = {
     "q1000": (120_000, 1000),
     "c15k": (15_000, 60),
