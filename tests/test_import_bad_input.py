@@ -140,14 +140,19 @@ def test_wrong_types_and_lines_that_are_not_objects_name_their_line(
     res = run_cli("import", str(saved), str(src), "--quiet")
     assert res.returncode == 1
     out = res.stdout.splitlines()
-    assert _line(res.stdout, src) == f"{src}: imported 2 articles; 9 bad entries skipped"
+    # line 6's quote is not an object: it costs only that quote, and its article "xy" is kept
+    assert _line(res.stdout, src) == (
+        f"{src}: imported 3 articles; 8 bad entries skipped; 1 bad quote skipped (not their "
+        "articles)"
+    )
     problems = [x.strip() for x in out if x.startswith("    ")]
     assert problems == [
         f"{src}, line 2: text: Input should be a valid string, not a number (42)",
         f"{src}, line 3: title: Input should be a valid string, not an array",
         f"{src}, line 4: meta: Input should be a JSON object, not a string ('Herald')",
         f"{src}, line 5: quotes: Input should be a JSON array, not an object",
-        f"{src}, line 6: quote 1: Input should be a JSON object, not a string ('a quote')",
+        f"{src}, line 6, quote 1: a quote must be a JSON object, not a string ('a quote'); "
+        "this quote was skipped, not its article",
         f"{src}, line 7: the line is an array, not a JSON object{HINT}",
         f"{src}, line 8: the line is a string ('just a string'), not a JSON object{HINT}",
         f"{src}, line 9: the line is null, not a JSON object{HINT}",
@@ -155,7 +160,7 @@ def test_wrong_types_and_lines_that_are_not_objects_name_their_line(
     ]
     with Project.open(saved, readonly=True) as p:
         titles = sorted(p.article(a).title for a in p.article_ids())
-    assert titles == ['"Not yet," said Vera Lind on the pier.', "Good one", "Good two"]
+    assert titles == ['"Not yet," said Vera Lind on the pier.', "Good one", "Good two", "xy"]
     assert set(before) <= set(_rows(saved))
 
 

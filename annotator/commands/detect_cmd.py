@@ -194,7 +194,13 @@ def run_single(args: argparse.Namespace) -> int:
     from annotator.core.model import Article
     from annotator.io.decode import NotTextError
     from annotator.io.files import check_line_path
-    from annotator.io.quote_jsonl import LineError, article_to_json, iter_jsonl, write_jsonl_line
+    from annotator.io.quote_jsonl import (
+        LineError,
+        QuoteError,
+        article_to_json,
+        iter_jsonl,
+        write_jsonl_line,
+    )
     from annotator.nlp.detect import detect_texts, text_problem
     from annotator.nlp.pipeline import load_pipeline
 
@@ -230,7 +236,11 @@ def run_single(args: argparse.Namespace) -> int:
 
     def texts() -> Iterator[str]:
         nonlocal bad
-        for item, (lineno, original) in zip(iter_jsonl(src), _raw_texts(src)):
+        raw_texts = _raw_texts(src)  # one per line, as iter_jsonl gives one Article or LineError
+        for item in iter_jsonl(src):
+            if isinstance(item, QuoteError):  # the input's quotes are not read: no matter
+                continue
+            lineno, original = next(raw_texts)
             if isinstance(item, LineError):
                 bad.append(item.line)
                 tqdm.write(f"annotator detect: skipped {item}", file=sys.stderr)

@@ -27,7 +27,9 @@ def register(sub: Any) -> None:
             "every annotator, not anybody's annotations. Articles already in the project are "
             "skipped; each file gets a line in the report, and each bad line or row one more "
             "line naming the file, the line and the problem (the good entries next to it are "
-            "imported)."
+            "imported). A bad quote in a quote-JSONL line costs only that quote: its line is "
+            "named with the quote's place in the line's quotes, and the article and its other "
+            "quotes are imported."
         ),
         epilog=(
             "Exit code: 0 when every file and entry was imported or was already in the "

@@ -167,9 +167,11 @@ class QuoteSchema(QuoteFast):
 
 
 class ArticleSchema(ArticleFast):
-    """The top level of a quote JSONL line (unknown keys allowed, kept in ``meta``)."""
+    """The top level of a quote JSONL line (unknown keys allowed, kept in ``meta``).
 
-    quotes: list[dict[str, Any]] | None = None
+    ``quotes`` must be an array (or null); its items are checked one by one with
+    :func:`check_quote`, so that a bad quote costs only itself, not its article.
+    """
 
 
 #: One compiled validator call for all the quotes of a line (issue 16: the per-quote

@@ -1,7 +1,10 @@
 """Quote JSONL (interchange format version 1, see PRODUCT.md): read and write, streaming.
 
 One article per line. Reading never stops at a bad line: it yields a :class:`LineError`
-naming the line and the problem, and goes on with the next one.
+naming the line and the problem, and goes on with the next one. A bad quote inside a good
+line costs only that quote: the reader yields a :class:`QuoteError` naming the line, the
+quote's place in the line's ``quotes`` array and the problem, then the article with its
+other quotes.
 """
 
 from __future__ import annotations
@@ -52,6 +55,31 @@ class LineError:
         return f"{self.path}, line {self.line}: {self.reason}"
 
 
+@dataclass(frozen=True)
+class QuoteError:
+    """A quote of a readable JSONL line that was left out (its article was read).
+
+    Attributes:
+        quote: the quote's place in the line's ``quotes`` array, from 1.
+    """
+
+    path: str
+    line: int
+    quote: int
+    reason: str
+
+    def __str__(self) -> str:
+        return (
+            f"{self.path}, line {self.line}, quote {self.quote}: {self.reason}; this quote "
+            "was skipped, not its article"
+        )
+
+
+#: Quotes of a line left out by the lenient readers: (place in the ``quotes`` array from 1,
+#: reason).
+BadQuotes = list[tuple[int, str]]
+
+
 def article_from_json(obj: Any) -> Article:
     """Build an Article from one decoded JSONL object; raise ValueError if it is not one.
 
@@ -60,7 +88,22 @@ def article_from_json(obj: Any) -> Article:
     annotator raises SchemaError (a ValueError) naming the quote and field. Unknown
     top-level keys are kept in ``meta`` (never an error). The text is normalised (CRLF,
     BOM, NFC) and the quotes' offsets are moved with it, so they keep pointing at the same
-    characters.
+    characters. (The file readers use :func:`article_and_bad_quotes`, which keeps the
+    article when a quote is bad.)
+    """
+    article, bad = article_and_bad_quotes(obj)
+    if bad:
+        n, reason = bad[0]
+        raise SchemaError(f"quote {n}: {reason}")
+    return article
+
+
+def article_and_bad_quotes(obj: Any) -> tuple[Article, BadQuotes]:
+    """:func:`article_from_json` that leaves out a bad quote instead of refusing the line.
+
+    Returns the Article with the quotes that follow the schema, and ``(n, reason)`` of each
+    quote left out (``n`` counts from 1 in the line's ``quotes`` array). Raises
+    SchemaError for a bad top level (no text, ``quotes`` not an array, a bad ``meta``...).
     """
     fast = check_article_fast(obj)
     if fast is not None:  # the usual case: every rule holds, checked in two calls
@@ -68,12 +111,13 @@ def article_from_json(obj: Any) -> Article:
         norm, offsets = normalise_with_map(top.text)
         if norm == top.text:
             quotes = [Quote.from_checked(c, q) for c, q in zip(checked_quotes, top.quotes or ())]
-            return _article(obj, norm, top.title, top.meta, top.id, quotes)
+            return _article(obj, norm, top.title, top.meta, top.id, quotes), []
     checked = check_article(obj)
     text = checked.text
     raw_quotes: list[Any] = list(checked.quotes or [])
     norm, offsets = normalise_with_map(text)
     quotes = []
+    bad: BadQuotes = []
     for n, q in enumerate(raw_quotes, 1):
         try:
             # the spans are checked against the file's own text, then moved
@@ -82,8 +126,8 @@ def article_from_json(obj: Any) -> Article:
                 quote = Quote.from_json(_shift_quote(q, offsets), len(norm))
             quotes.append(quote)
         except ValueError as exc:
-            raise SchemaError(f"quote {n}: {exc}") from None
-    return _article(obj, norm, checked.title, checked.meta, checked.id, quotes)
+            bad.append((n, str(exc)))
+    return _article(obj, norm, checked.title, checked.meta, checked.id, quotes), bad
 
 
 def _article(
@@ -118,29 +162,39 @@ def article_to_json(article: Article, quotes: Iterable[Quote] | None = None) -> 
     }
 
 
-def iter_jsonl(path: str | Path) -> Iterator[Article | LineError]:
+def iter_jsonl(path: str | Path) -> Iterator[Article | LineError | QuoteError]:
     """Stream the articles of a quote-JSONL file; bad lines come back as LineError.
 
-    A BOM at the start of the file is dropped (the first line is kept). Raises NotTextError
-    when the path is not a regular file (FIFO, device), cannot be read, is empty, binary or
-    UTF-16 (:func:`~annotator.io.files.check_line_file`); lines over the size limit of
+    A bad quote in a readable line comes back as a QuoteError, followed by the line's
+    article without it (:func:`article_and_bad_quotes`): every line gives exactly one
+    Article or LineError, preceded by its QuoteErrors. A BOM at the start of the file is
+    dropped (the first line is kept). Raises NotTextError when the path is not a regular
+    file (FIFO, device), cannot be read, is empty, binary or UTF-16
+    (:func:`~annotator.io.files.check_line_file`); lines over the size limit of
     :func:`annotator.io.files.max_file_bytes` are LineErrors.
     """
-    return _converted_lines(path, article_from_json)
+    return _converted_lines(path, article_and_bad_quotes)
 
 
-def _converted_lines(path: str | Path, convert: Callable[[Any], _T]) -> Iterator[_T | LineError]:
-    """``convert`` applied to each JSON line of ``path``; a line it refuses (ValueError) or
-    that is not JSON comes back as a LineError naming the file and line."""
+def _converted_lines(
+    path: str | Path, convert: Callable[[Any], tuple[_T, BadQuotes]]
+) -> Iterator[_T | LineError | QuoteError]:
+    """``convert`` applied to each JSON line of ``path``: the QuoteErrors of the quotes it
+    left out, then what it made; a line it refuses (ValueError) or that is not JSON comes
+    back as a LineError naming the file and line."""
     name = str(path)
     for lineno, obj in _json_lines(path):
         if isinstance(obj, LineError):
             yield obj
             continue
         try:
-            yield convert(obj)
+            item, bad = convert(obj)
         except ValueError as exc:
             yield LineError(name, lineno, str(exc))
+            continue
+        for n, reason in bad:
+            yield QuoteError(name, lineno, n, reason)
+        yield item
 
 
 def _json_lines(path: str | Path) -> Iterator[tuple[int, Any]]:
@@ -217,9 +271,20 @@ def _fast_quote_row(c: QuoteFast, obj: dict[str, Any]) -> QuoteRow:
 def article_row_from_json(obj: Any) -> ArticleRow:
     """:func:`article_from_json` as the plain row the import writes
     (:func:`~annotator.core.quote_rows.article_row`, content hash included): the same
-    checks, messages and stored values. The usual line (valid, text already normalised)
-    never builds Article or Quote objects. Raises ValueError (SchemaError) as
+    checks, messages and stored values. Raises ValueError (SchemaError) as
     :func:`article_from_json` does."""
+    row, bad = article_row_and_bad_quotes(obj)
+    if bad:
+        n, reason = bad[0]
+        raise SchemaError(f"quote {n}: {reason}")
+    return row
+
+
+def article_row_and_bad_quotes(obj: Any) -> tuple[ArticleRow, BadQuotes]:
+    """:func:`article_and_bad_quotes` as the plain row the import writes: the row with the
+    good quotes and ``(n, reason)`` of each quote left out. The usual line (valid, text
+    already normalised) never builds Article or Quote objects. Raises SchemaError for a
+    bad top level."""
     fast = check_article_fast(obj)
     if fast is not None:
         top, checked_quotes = fast
@@ -234,7 +299,7 @@ def article_row_from_json(obj: Any) -> ArticleRow:
                     merged.setdefault(key, value)
             quotes = tuple(_fast_quote_row(c, q) for c, q in zip(checked_quotes, top.quotes or ()))
             ident = top.id
-            return (
+            row = (
                 content_hash(text),
                 None if ident is None else str(ident),
                 title.strip(),
@@ -242,14 +307,15 @@ def article_row_from_json(obj: Any) -> ArticleRow:
                 meta_json(merged),
                 quotes,
             )
-    article = article_from_json(obj)
-    return article_row(article, content_hash(article.text))
+            return row, []
+    article, bad = article_and_bad_quotes(obj)
+    return article_row(article, content_hash(article.text)), bad
 
 
-def iter_jsonl_rows_here(path: str | Path) -> Iterator[ArticleRow | LineError]:
-    """:func:`iter_jsonl` with each article as its row (:func:`article_row_from_json`):
-    the same lines, LineErrors and messages, in this process."""
-    return _converted_lines(path, article_row_from_json)
+def iter_jsonl_rows_here(path: str | Path) -> Iterator[ArticleRow | LineError | QuoteError]:
+    """:func:`iter_jsonl` with each article as its row (:func:`article_row_and_bad_quotes`):
+    the same lines, LineErrors, QuoteErrors and messages, in this process."""
+    return _converted_lines(path, article_row_and_bad_quotes)
 
 
 def _send(out: IO[bytes], obj: object) -> None:
@@ -274,7 +340,7 @@ def _worker_main(path: str) -> None:
     stdout, then None (or the exception that stopped the reading)."""
     out = sys.stdout.buffer
     try:
-        batch: list[ArticleRow | LineError] = []
+        batch: list[ArticleRow | LineError | QuoteError] = []
         for item in iter_jsonl_rows_here(path):
             batch.append(item)
             if len(batch) >= CHUNK_LINES:
@@ -297,11 +363,11 @@ def _worker_main(path: str) -> None:
 
 def iter_jsonl_rows(
     path: str | Path, parallel: bool | None = None
-) -> Iterator[ArticleRow | LineError]:
+) -> Iterator[ArticleRow | LineError | QuoteError]:
     """:func:`iter_jsonl` with each article as the plain row the import writes
     (:data:`~annotator.core.quote_rows.ArticleRow`, content hash included; see
-    :func:`article_row_from_json`) and LineErrors, in the file's order, with the same
-    messages.
+    :func:`article_row_and_bad_quotes`), LineErrors and QuoteErrors, in the file's order,
+    with the same messages.
 
     ``parallel`` (default: the file has at least PARALLEL_MIN_BYTES): decode and check the
     lines in a worker process (a fresh ``python`` running :func:`_worker_main`, so it is

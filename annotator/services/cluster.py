@@ -47,7 +47,7 @@ from annotator.io.detect_output import (
     write_manifest,
     write_shard,
 )
-from annotator.io.quote_jsonl import article_to_json, iter_jsonl
+from annotator.io.quote_jsonl import QuoteError, article_to_json, iter_jsonl
 from annotator.services.importing import FORMATS, detect_format, expand_paths
 
 if TYPE_CHECKING:
@@ -178,6 +178,8 @@ def scan_inputs(
             for item in _read(path, fmt, notice):
                 if isinstance(item, Article):
                     entry.articles += 1
+                elif isinstance(item, QuoteError):
+                    continue  # a bad quote of an input article: the detector reads no quotes
                 else:
                     entry.bad_entries += 1
                     notice(f"skipped {item}")

@@ -24,6 +24,8 @@ class FileReport:
     suggestions_added: int = 0
     suggestions_present: int = 0
     problems: list[str] = field(default_factory=list)
+    #: quotes left out of articles that were read (each also has a line in ``problems``)
+    quotes_refused: int = 0
     notes: list[str] = field(default_factory=list)
     encoding_note: str = ""
     #: quotes added, by the annotator they went to
@@ -61,8 +63,11 @@ class FileReport:
             out += f" (the file named {named}; --annotator-override put them there)"
         if self.encoding_note:
             out += f" ({self.encoding_note})"
-        if self.problems:
-            out += f"; {_n(len(self.problems), 'bad entry')} skipped".replace("entrys", "entries")
+        entries = len(self.problems) - self.quotes_refused
+        if entries:
+            out += f"; {_n(entries, 'bad entry')} skipped"
+        if self.quotes_refused:
+            out += f"; {_n(self.quotes_refused, 'bad quote')} skipped (not their articles)"
         return out
 
 
@@ -93,7 +98,11 @@ class ImportReport:
         """Articles were added, and no file imported held a quote or a suggestion (plain
         text, or quote JSONL whose lines have no quotes): nothing is highlighted yet."""
         return self.articles_added > 0 and not any(
-            f.quotes_added or f.quotes_present or f.suggestions_added or f.suggestions_present
+            f.quotes_added
+            or f.quotes_present
+            or f.suggestions_added
+            or f.suggestions_present
+            or f.quotes_refused
             for f in self.files
         )
 

@@ -48,7 +48,7 @@ from annotator.io.detect_output import (
 from annotator.io.files import check_line_path, check_regular, is_regular_file
 from annotator.io.plaintext import read_txt
 from annotator.io.prodigy import is_prodigy_file, iter_prodigy
-from annotator.io.quote_jsonl import iter_jsonl, iter_jsonl_rows
+from annotator.io.quote_jsonl import QuoteError, iter_jsonl, iter_jsonl_rows
 from annotator.services.import_report import FileReport, ImportReport, _n
 from annotator.services.suggestion_import import (
     is_suggestion,
@@ -564,6 +564,8 @@ def import_file(
                         report.notes.append(str(item))
                     else:
                         report.problems.append(str(item))
+                        if isinstance(item, QuoteError):
+                            report.quotes_refused += 1
                 if on_item is not None and fmt in _LINE_FORMATS:
                     on_item()
         finally:

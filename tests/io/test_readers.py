@@ -11,7 +11,7 @@ from annotator.core.model import Article
 from annotator.io.csv_import import RowError, read_csv
 from annotator.io.decode import NotTextError, decode_bytes
 from annotator.io.plaintext import read_txt
-from annotator.io.quote_jsonl import LineError, article_to_json, iter_jsonl
+from annotator.io.quote_jsonl import LineError, QuoteError, article_to_json, iter_jsonl
 
 
 def test_txt_title_and_crlf(tmp_path: Path) -> None:
@@ -106,9 +106,13 @@ def test_jsonl_good_and_bad_lines(tmp_path: Path) -> None:
     assert art.text[q.speaker_spans[0][0] : q.speaker_spans[0][1]] == "he"
     assert art.meta["source_site"] == "kept"
     errors = [i for i in items if isinstance(i, LineError)]
-    assert [e.line for e in errors] == [2, 3, 4]
+    assert [e.line for e in errors] == [2, 3]
     assert "broken JSON" in errors[0].reason
     assert "text" in errors[1].reason
-    assert "past the end" in errors[2].reason
+    # line 4's only quote is bad: it costs that quote, and the article comes after it
+    assert isinstance(items[3], QuoteError) and (items[3].line, items[3].quote) == (4, 1)
+    assert "past the end" in items[3].reason
+    assert isinstance(items[4], Article) and items[4].text == "abc" and items[4].quotes == []
+    assert len(items) == 5
     back = article_to_json(art)
     assert back["quotes"][0]["content_spans"] == [list(q.content_spans[0])]

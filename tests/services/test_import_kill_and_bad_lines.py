@@ -153,7 +153,7 @@ def test_bad_lines_are_reported_and_their_neighbours_imported(
     kind["quotes"] = [dict(good[2]["quotes"][0], kind="shouted")]
     lines = [
         json.dumps(good[0]),
-        json.dumps(kind),  # 2: a kind the schema refuses
+        json.dumps(kind),  # 2: a quote of a kind the schema refuses
         json.dumps(good[1]),
         '{"text": "no end',  # 4: broken JSON
         json.dumps(good[2]),
@@ -169,20 +169,28 @@ def test_bad_lines_are_reported_and_their_neighbours_imported(
     with Project.open(tmp_path / "p.db") as project:
         report = import_paths(project, [src]).files[0]
         problems = report.problems
+        # lines 4 and 10 are bad as a whole; the others hold one bad quote each, which
+        # costs only that quote (their articles are stored without it)
         assert [p.split(": ")[0] for p in problems] == [
-            f"{src}, line {n}" for n in (2, 4, 6, 8, 10, 11)
+            f"{src}, line 2, quote 1",
+            f"{src}, line 4",
+            f"{src}, line 6, quote 1",
+            f"{src}, line 8, quote 1",
+            f"{src}, line 10",
+            f"{src}, line 11, quote 1",
         ]
         assert "quote 1: kind" in problems[0]
         assert "past the end" in problems[2]
         assert "confidence" in problems[5]
+        assert report.quotes_refused == 4
         ext_ids = [r[0] for r in project.db.execute("SELECT ext_id FROM articles ORDER BY id")]
-        assert ext_ids == ["f0", "f1", "f2", "f4", "f6"]
+        assert ext_ids == ["f0", "bad-kind", "f1", "f2", "f3", "f4", "f5", "f6", "f7"]
         counts = dict(
             project.db.execute(
                 "SELECT a.ext_id, count(q.id) FROM articles a"
                 " JOIN annotations q ON q.article_id = a.id GROUP BY a.ext_id"
             ).fetchall()
         )
-        assert counts == {f"f{i}": i % 4 + 1 for i in (0, 1, 2, 4, 6)}
-        assert report.articles_added == 5
+        assert counts == {f"f{i}": i % 4 + 1 for i in (0, 1, 2, 4, 6)}  # f3, f5, f7: none
+        assert report.articles_added == 9
         assert report.quotes_added == sum(i % 4 + 1 for i in (0, 1, 2, 4, 6))

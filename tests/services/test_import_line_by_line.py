@@ -1,8 +1,10 @@
 """One good line next to one bad line: the good one is stored, the bad one reported.
 
-For every field of the quote JSONL (and its top level), and for hostile JSON, a file holds
-a good article and a bad one; the import must store exactly the good one, name the bad
-line with its number and reason, and count only what was stored.
+For the top level of the quote JSONL, and for hostile JSON, a file holds a good article
+and a bad one; the import must store exactly the good one, name the bad line with its
+number and reason, and count only what was stored. For every field of a quote, a bad quote
+costs only itself: its article and the article's good quotes are stored, and the report
+names the file, line, quote and problem.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ GOOD_QUOTE: dict[str, Any] = {
     "confidence": 0.5,
 }
 
-# (field, bad value) for every quote field; each must cost only its own line
+# (field, bad value) for every quote field; each must cost only its own quote
 BAD_QUOTE_FIELDS: list[tuple[str, Any]] = [
     ("content_spans", []),
     ("content_spans", [[8]]),
@@ -88,7 +90,6 @@ BAD_RAW_LINES: list[str] = [
     json.dumps({"title": "no text"}),
     json.dumps({"text": 42}),
     json.dumps({"text": TEXT, "quotes": {"a": 1}}),
-    json.dumps({"text": TEXT, "quotes": ["not an object"]}),
     json.dumps({"text": TEXT, "meta": [1, 2]}),
     json.dumps({"text": TEXT, "title": ["x"]}),
     json.dumps({"text": TEXT, "id": {"a": 1}}),
@@ -102,9 +103,11 @@ def good_line(n: int) -> str:
 
 
 def bad_quote_line(field: str, value: Any) -> str:
+    """An article whose second quote has ``field`` set to ``value``; its first is good."""
     q = dict(GOOD_QUOTE)
     q[field] = value
-    return json.dumps({"id": "bad", "text": TEXT + " (bad)", "quotes": [q]})
+    first = {**GOOD_QUOTE, "content_spans": [[0, 6]], "stance": "oppose"}
+    return json.dumps({"id": "bad", "text": TEXT + " (bad)", "quotes": [first, q]})
 
 
 def _check(project: Project, path: Path, n_good: int) -> None:
@@ -121,16 +124,62 @@ def _check(project: Project, path: Path, n_good: int) -> None:
 
 
 @pytest.mark.parametrize(("field", "value"), BAD_QUOTE_FIELDS)
-def test_bad_quote_field_costs_only_its_line(tmp_path: Path, field: str, value: Any) -> None:
+def test_bad_quote_field_costs_only_its_quote(tmp_path: Path, field: str, value: Any) -> None:
+    """Was: the bad quote cost its whole line. Now its article and good quote are stored."""
     path = tmp_path / "in.jsonl"
     path.write_text(
         "\n".join([good_line(0), bad_quote_line(field, value), good_line(1)]) + "\n",
         encoding="utf-8",
     )
     with Project.open(tmp_path / "p.db") as project:
-        _check(project, path, 2)
-        report = import_paths(project, [path])  # the problem names the field
-        assert field in report.files[0].problems[0] or "span" in report.files[0].problems[0]
+        report = import_paths(project, [path])
+        (f,) = report.files
+        assert f.status == "imported", f.line()
+        assert report.articles_added == 3 and report.quotes_added == 3
+        rows = project.db.query("SELECT ext_id, text FROM articles ORDER BY id")
+        assert [(r["ext_id"], r["text"]) for r in rows] == [
+            ("good-0", f"{TEXT} (0)"),
+            ("bad", f"{TEXT} (bad)"),
+            ("good-1", f"{TEXT} (1)"),
+        ]
+        # the bad line's first quote is stored with its own fields; the second is not
+        bad_id = project.db.execute("SELECT id FROM articles WHERE ext_id = 'bad'").fetchone()[0]
+        (rec,) = project.annotations(bad_id)
+        assert rec.quote.content_spans == ((0, 6),) and rec.quote.stance == "oppose"
+        assert project.db.execute("SELECT count(*) FROM annotations").fetchone()[0] == 3
+        (problem,) = f.problems
+        assert problem.startswith(f"{path}, line 2, quote 2: ")
+        assert field in problem or "span" in problem  # the problem names the field
+        assert problem.endswith("; this quote was skipped, not its article")
+        assert f.quotes_refused == 1
+        assert f.line().endswith("; 1 bad quote skipped (not their articles)")
+
+
+@pytest.mark.parametrize(
+    ("quote", "words"),
+    [
+        ("not an object", ["a quote must be a JSON object", "a string"]),
+        (["content_spans", [[0, 3]]], ["a quote must be a JSON object", "an array"]),
+        (7, ["a quote must be a JSON object", "a number"]),
+        (None, ["a quote must be a JSON object", "null"]),
+    ],
+)
+def test_a_quote_that_is_not_an_object_costs_only_itself(
+    tmp_path: Path, quote: Any, words: list[str]
+) -> None:
+    """Was a whole-line error (``quotes: ["not an object"]``); now only that quote's."""
+    path = tmp_path / "in.jsonl"
+    line = json.dumps({"id": "x", "text": TEXT, "quotes": [GOOD_QUOTE, quote, GOOD_QUOTE]})
+    path.write_text(line + "\n", encoding="utf-8")
+    with Project.open(tmp_path / "p.db") as project:
+        report = import_paths(project, [path])
+        assert report.articles_added == 1
+        # the first and third quotes are the same quote: stored once
+        assert report.quotes_added + report.files[0].quotes_present == 2
+        (problem,) = report.files[0].problems
+        assert problem.startswith(f"{path}, line 1, quote 2: ")
+        for word in words:
+            assert word in problem
 
 
 @pytest.mark.parametrize("raw", BAD_RAW_LINES, ids=range(len(BAD_RAW_LINES)))
@@ -162,6 +211,25 @@ def test_bom_keeps_the_first_line(tmp_path: Path) -> None:
 
 
 def test_a_failing_file_never_rolls_back_another(tmp_path: Path) -> None:
+    # the middle file's second line is bad as a whole (a bad quote no longer is: it costs
+    # only itself, see test_bad_quote_field_costs_only_its_quote)
+    files = []
+    for n, bad in enumerate([None, json.dumps({"id": "bad", "text": 42}), None]):
+        path = tmp_path / f"f{n}.jsonl"
+        lines = [json.dumps({"id": f"good-{n}", "text": f"{TEXT} [{n}]", "quotes": [GOOD_QUOTE]})]
+        if bad:
+            lines.append(bad)
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        files.append(path)
+    with Project.open(tmp_path / "p.db") as project:
+        report = import_paths(project, files)
+        assert [f.articles_added for f in report.files] == [1, 1, 1]
+        assert len(report.files[1].problems) == 1 and "line 2" in report.files[1].problems[0]
+        assert project.count_articles() == 3
+        assert report.summary().startswith("Imported 3 articles and 3 quotes from 3 files")
+
+
+def test_a_bad_quote_in_one_file_keeps_its_article_beside_the_others(tmp_path: Path) -> None:
     files = []
     for n, bad in enumerate([None, ("stance", {}), None]):
         path = tmp_path / f"f{n}.jsonl"
@@ -172,10 +240,11 @@ def test_a_failing_file_never_rolls_back_another(tmp_path: Path) -> None:
         files.append(path)
     with Project.open(tmp_path / "p.db") as project:
         report = import_paths(project, files)
-        assert [f.articles_added for f in report.files] == [1, 1, 1]
-        assert len(report.files[1].problems) == 1 and "line 2" in report.files[1].problems[0]
-        assert project.count_articles() == 3
-        assert report.summary().startswith("Imported 3 articles and 3 quotes from 3 files")
+        assert [f.articles_added for f in report.files] == [1, 2, 1]
+        (problem,) = report.files[1].problems
+        assert problem.startswith(f"{files[1]}, line 2, quote 2: stance: ")
+        assert project.count_articles() == 4
+        assert report.summary().startswith("Imported 4 articles and 4 quotes from 3 files")
 
 
 def test_summary_counts_only_what_was_stored(tmp_path: Path) -> None:

@@ -6,8 +6,11 @@ annotators, progress, change log without its timestamps) and the full-text searc
 that commit a5f8487 (the import before the change) stored for the files below; the test
 imports the same files now, in small and in large groups, with the reader in this process
 and in its worker, and compares. Regenerate (only when a change to the stored rows is
-meant): ``python tests/services/test_import_same_rows.py``. Regenerated once since, when new
-registry entries began to get a type guessed from the name (two speakers became ``person``).
+meant): ``python tests/services/test_import_same_rows.py``. Regenerated twice since: when new
+registry entries began to get a type guessed from the name (two speakers became ``person``),
+and when a bad quote began to cost only itself, not its line (a.jsonl line 4, ``bad-span``,
+is now stored without its quote, ahead of the later line with the same text; the report
+names the quote).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Quote JSONL import takes the speaker type and gender the export writes: a new speaker gets
 them, an analyst-set registry entry keeps its own, a guess gives way to a set value, and a bad
-value costs only its line."""
+value costs only its quote."""
 
 from __future__ import annotations
 
@@ -156,16 +156,18 @@ def test_new_speaker_keeps_the_files_guess_flag_and_unknown_gender(tmp_path: Pat
         ({"speaker_gender_guessed": 0}, "speaker_gender_guessed"),
     ],
 )
-def test_bad_registry_value_costs_only_its_line(
+def test_bad_registry_value_costs_only_its_quote(
     tmp_path: Path, bad: dict[str, object], field: str
 ) -> None:
+    # was: costs only its line; the line's article (the same text as line 2's) is now
+    # stored from line 1 without the bad quote, and line 2 adds its good quote to it
     p = Project.open(tmp_path / "p.db")
     try:
         path = tmp_path / "mixed.jsonl"
         good = _line(SET_FEMALE, "It is a sad day")
         problems = _import_lines(p, path, _line({**SET_FEMALE, **bad}), good)
         assert len(problems) == 1
-        assert problems[0].startswith(f"{path}, line 1:") and field in problems[0]
+        assert problems[0].startswith(f"{path}, line 1, quote 1: {field}: ")
         assert _facts(p, "Dana Price") == ("person", "female", False)
         (article_id,) = p.article_ids()
         (only,) = p.annotations(article_id)

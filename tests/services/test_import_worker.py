@@ -18,7 +18,7 @@ from annotator.core.quote_rows import article_row
 from annotator.core.text import content_hash
 from annotator.io import quote_jsonl
 from annotator.io.decode import NotTextError
-from annotator.io.quote_jsonl import LineError, iter_jsonl, iter_jsonl_rows
+from annotator.io.quote_jsonl import LineError, QuoteError, iter_jsonl, iter_jsonl_rows
 from annotator.services.importing import import_paths
 from annotator.store.project import Project
 
@@ -51,8 +51,9 @@ def _line(n: int, **over: Any) -> bytes:
 
 def _mixed(path: Path, good: int = 250) -> Path:
     """``good`` good lines (more than a worker's chunk) with bad lines of each kind among
-    them: broken JSON, not UTF-8, a span past the text, a wrong type, a blank line, a CRLF
-    text (normalised, offsets moved), a repeated text, and a BOM at the start."""
+    them: broken JSON, not UTF-8, a wrong type, a blank line, a CRLF text (normalised,
+    offsets moved), a repeated text, a BOM at the start, and a line whose only quote has a
+    span past the text (it costs that quote; its text repeats the line before it)."""
     lines = [b"\xef\xbb\xbf" + _line(0)]
     for n in range(1, good):
         lines.append(_line(n))
@@ -83,13 +84,18 @@ def test_worker_gives_the_same_items_as_the_caller(tmp_path: Path) -> None:
     assert [(e.line, e.path) for e in errors] == [
         (9, str(path)),
         (123, str(path)),
-        (125, str(path)),
         (166, str(path)),
     ]
-    rows = [item for item in there if not isinstance(item, LineError)]
-    assert len(rows) == 250 + 2  # the CRLF text and the repeated one
+    # was a LineError: the bad quote now costs only itself, and its line gives a row
+    (bad_quote,) = [item for item in there if isinstance(item, QuoteError)]
+    assert (bad_quote.line, bad_quote.quote, bad_quote.path) == (125, 1, str(path))
+    assert "past the end" in bad_quote.reason
+    rows = [item for item in there if not isinstance(item, LineError | QuoteError)]
+    assert len(rows) == 250 + 3  # the CRLF text, the repeated one and line 125's
+    # lines 124 and 125 share a text: 124 with its two quotes, 125 without its bad one
+    assert [len(r[5]) for r in rows if r[3] == TEXT + " (121)"] == [2, 0]
     # each row is what the Article reader's article makes, hash included
-    articles = [a for a in iter_jsonl(path) if not isinstance(a, LineError)]
+    articles = [a for a in iter_jsonl(path) if not isinstance(a, LineError | QuoteError)]
     assert rows == [article_row(a, content_hash(a.text)) for a in articles]
 
 
@@ -120,7 +126,10 @@ def test_import_through_the_worker_stores_what_the_caller_would(
     got = report_there.files[0]
     assert got.problems == report_here.files[0].problems
     assert [p.split(": ")[0] for p in got.problems] == [
-        f"{path}, line {n}" for n in (9, 123, 125, 166)
+        f"{path}, line 9",
+        f"{path}, line 123",
+        f"{path}, line 125, quote 1",  # its article repeats line 124's text: stored once
+        f"{path}, line 166",
     ]
     assert (got.articles_added, got.quotes_added, got.quotes_present) == (251, 501, 2)
     assert again.files[0].status == "skipped"
