@@ -15,6 +15,7 @@ from typing import Any
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QWidget
 
+from annotator.ui.busy import busy_cursor
 from annotator.ui.quote_panel import QuotePanel
 
 Keys = str | list[str] | QKeySequence.StandardKey | None
@@ -511,8 +512,11 @@ class ActionWindow(QMainWindow):
 
         def trigger() -> None:
             try:
-                cls = getattr(importlib.import_module(module), attr)
-                win = make(self, cls)
+                # importing the module (matplotlib for the summary) and building the
+                # window (the summary counts every quote) hold this thread a while
+                with busy_cursor():
+                    cls = getattr(importlib.import_module(module), attr)
+                    win = make(self, cls)
             except Exception as exc:  # show why, and keep working
                 act.setEnabled(False)
                 act.setToolTip(f"Not available: {exc}")

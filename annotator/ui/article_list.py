@@ -452,6 +452,16 @@ class ArticleList(QWidget):
         if ident != self.shown:
             self.article_chosen.emit(ident)
 
+    def stop_waiting(self) -> None:
+        """Drop a search and an opening still waiting for the typing or the keys to rest
+        (the window is closing: they would read a closed project)."""
+        self._search_timer.stop()
+        self._open_timer.stop()
+
+    def search_pending(self) -> bool:
+        """True while typed search words wait for the typing pause."""
+        return self._search_timer.isActive()
+
     def open_pending(self) -> bool:
         """True while a row reached by keys waits for the keys to rest before it opens."""
         return self._open_timer.isActive()

@@ -580,9 +580,11 @@ class MainWindow(DetectorCommands):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         self._closing = True
-        # commit a half-typed speaker or note before leaving
+        self.article_list.stop_waiting()
+        # commit a half-typed speaker, stance target or note before leaving (once the
+        # project is closed, the field's losing the focus would try to write and fail)
         focus = self.focusWidget()
-        if focus in (self.panel.speaker_edit, self.panel.note_edit):
+        if focus in (self.panel.speaker_edit, self.panel.target_edit, self.panel.note_edit):
             self.view.setFocus()
         self.save_position()
         self.position.record()

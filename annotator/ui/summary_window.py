@@ -39,6 +39,7 @@ from annotator.services.report import (
     write_report,
 )
 from annotator.store.reports import DIMENSIONS, QuoteSource
+from annotator.ui.busy import busy_cursor
 
 TITLES = {
     "speaker": "Speakers",
@@ -88,16 +89,18 @@ class SummaryWindow(QDialog):
         return QuoteSource(gold=True) if text == GOLD else QuoteSource(annotator=text)
 
     def reload(self) -> None:
-        """Count again and rebuild the tabs."""
-        self.report = build_report(self.project, self.source())
-        self.total.setText(
-            f"{count_noun(self.report.total, 'quote')}: {self.report.source.describe()}"
-        )
-        current = self.tabs.currentIndex()
-        self.tabs.clear()
-        for dim in DIMENSIONS:
-            self.tabs.addTab(self._tab(self.report, dim), TITLES[dim])
-        self.tabs.setCurrentIndex(max(current, 0))
+        """Count again and rebuild the tabs (the wait cursor shows meanwhile: counting a
+        large project and drawing seven charts hold this thread)."""
+        with busy_cursor():
+            self.report = build_report(self.project, self.source())
+            self.total.setText(
+                f"{count_noun(self.report.total, 'quote')}: {self.report.source.describe()}"
+            )
+            current = self.tabs.currentIndex()
+            self.tabs.clear()
+            for dim in DIMENSIONS:
+                self.tabs.addTab(self._tab(self.report, dim), TITLES[dim])
+            self.tabs.setCurrentIndex(max(current, 0))
 
     def _tab(self, report: Report, dim: str) -> QWidget:
         rows = report.tables[dim]
@@ -143,6 +146,7 @@ class SummaryWindow(QDialog):
         if not path:
             return
         try:
-            write_report(self.report, "html", Path(path))
+            with busy_cursor():  # the page's charts are drawn again
+                write_report(self.report, "html", Path(path))
         except (OSError, AnnotatorError) as exc:
             QMessageBox.warning(self, "Quote summary", f"The report was not saved:\n{exc}")
