@@ -34,7 +34,10 @@ def register(sub: Any) -> None:
         epilog=(
             "Exit code: 0 when every file and entry was imported or was already in the "
             "project; 1 when some file, line or row could not be imported (the rest was); "
-            "also 1 when the project cannot be opened or written."
+            "also 1 when the project cannot be opened or written. When another program "
+            "holds the project's lock past the wait (or it turns read-only) partway, the "
+            "import stops, names the files done and not done, and keeps what it stored; "
+            "running the same import again adds only what is missing."
         ),
     )
     p.add_argument("project", help="the project file (.db)")
@@ -115,6 +118,6 @@ def run(args: argparse.Namespace) -> int:
             "once the model has loaded, on every article it has not seen (File > Detect quotes "
             "in new articles runs it on demand)."
         )
-    if report.failed or any(f.problems for f in report.files):
+    if report.stopped or report.failed or any(f.problems for f in report.files):
         return 1  # the good entries went in; the lines above say what did not
     return 0

@@ -8,7 +8,18 @@ class AnnotatorError(Exception):
 
 
 class ProjectError(AnnotatorError):
-    """A project file cannot be opened or written (newer schema, locked, read-only, not ours)."""
+    """A project file cannot be opened or written (newer schema, locked, read-only, not ours).
+
+    Attributes:
+        refusal: for a write the project refused to start (locked by another program,
+            read-only, a disk error), why, without the message's word on what was changed:
+            a caller that committed earlier steps (a multi-file import) says that itself.
+            None for other errors.
+    """
+
+    def __init__(self, message: str, refusal: str | None = None) -> None:
+        super().__init__(message)
+        self.refusal = refusal
 
 
 class ReadOnlyProjectError(ProjectError):

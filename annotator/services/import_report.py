@@ -15,7 +15,9 @@ class FileReport:
     """What happened to one file."""
 
     path: str
-    status: str = "imported"  # imported | skipped | failed
+    #: imported | skipped | failed, or, when the project refused a write mid-import,
+    #: stopped (the file in progress; ``reason`` says why) | not imported (files after it)
+    status: str = "imported"
     reason: str = ""
     articles_added: int = 0
     articles_present: int = 0
@@ -33,6 +35,17 @@ class FileReport:
     #: names the file gave its quotes that the fallback or override did not keep
     names_overridden: Counter[str] = field(default_factory=Counter)
 
+    @property
+    def stored_anything(self) -> bool:
+        return bool(self.articles_added or self.quotes_added or self.suggestions_added)
+
+    def stored(self) -> str:
+        """``2 articles and 3 quotes`` (and suggestions, when there are any) added."""
+        out = f"{_n(self.articles_added, 'article')} and {_n(self.quotes_added, 'quote')}"
+        if self.suggestions_added:
+            out = out.replace(" and ", ", ") + f" and {_n(self.suggestions_added, 'suggestion')}"
+        return out
+
     def owners(self) -> str:
         """``"alice (3), carol (2)"``: who the added quotes went to, most first."""
         return ", ".join(f"{n} ({c})" for n, c in self.quotes_by_annotator.most_common())
@@ -41,6 +54,12 @@ class FileReport:
         """The report line for this file."""
         if self.status == "failed":
             return f"{self.path}: failed: {self.reason}"
+        if self.status == "not imported":
+            return f"{self.path}: not imported (the import stopped before it)"
+        if self.status == "stopped":
+            if self.stored_anything:
+                return f"{self.path}: stopped after storing {self.stored()}: {self.reason}"
+            return f"{self.path}: not imported: {self.reason}"
         quotes = f" and {_n(self.quotes_added, 'quote')}" if self.quotes_added else ""
         if self.suggestions_added:
             quotes += f" and {_n(self.suggestions_added, 'suggestion')}"
@@ -76,6 +95,8 @@ class ImportReport:
     """The per-file lines of an import and its totals."""
 
     files: list[FileReport] = field(default_factory=list)
+    #: why the import stopped early (the project refused a write), or ""
+    stopped: str = ""
 
     @property
     def articles_added(self) -> int:
@@ -130,9 +151,48 @@ class ImportReport:
         what = f"{_n(self.articles_added, 'article')} and {_n(self.quotes_added, 'quote')}"
         if self.suggestions_added:
             what = what.replace(" and ", ", ") + f" and {_n(self.suggestions_added, 'suggestion')}"
+        if self.stopped:
+            return self._stopped_summary(what)
         parts = [f"Imported {what} from {_n(len(self.files), 'file')}"]
         if n_skipped:
             parts.append(f"{n_skipped} had nothing new")
         if n_failed:
             parts.append(f"{n_failed} failed")
         return "; ".join(parts) + "."
+
+    def _stopped_summary(self, what: str) -> str:
+        """The summary of an import the project stopped: what is in, what is not, and that
+        running it again is safe (the import skips an article whose text is already in the
+        project, by content hash, and a quote already there, by annotator and spans)."""
+        done = [f.path for f in self.files if f.status in ("imported", "skipped")]
+        failed = [f.path for f in self.files if f.status == "failed"]
+        (cut,) = [f for f in self.files if f.status == "stopped"]
+        missing = [f.path for f in self.files if f.status == "not imported"]
+        parts = [f"The import stopped: {self.stopped}. Imported {what} before that"]
+        if done:
+            parts.append(f"done: {_names(done)}")
+        if cut.stored_anything:
+            parts.append(f"partly done: {cut.path} ({cut.stored()} stored, the rest not)")
+        else:
+            missing.insert(0, cut.path)
+        if missing:
+            parts.append(f"not imported: {_names(missing)}")
+        if failed:
+            parts.append(f"failed: {_names(failed)}")
+        return (
+            "; ".join(parts)
+            + ". Running the same import again is safe: articles already in the project "
+            "(the same text) and quotes already there are skipped, so only what is missing "
+            "is added."
+        )
+
+
+#: File names a summary lists before "and N more".
+_NAMES_LISTED = 5
+
+
+def _names(paths: list[str]) -> str:
+    """``a.jsonl, b.jsonl`` (the first five, then ``and N more``)."""
+    shown = ", ".join(paths[:_NAMES_LISTED])
+    rest = len(paths) - _NAMES_LISTED
+    return f"{shown} and {rest} more" if rest > 0 else shown

@@ -20,6 +20,7 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from annotator.core.errors import ProjectError
 from annotator.core.model import Article, Quote
 from annotator.core.quote_rows import (
     A_QUOTES,
@@ -576,6 +577,14 @@ def import_file(
         report.status, report.reason = "failed", str(exc)
     except (OSError, ValueError, StoreDatabaseError) as exc:
         report.status, report.reason = "failed", str(exc) or type(exc).__name__
+    except ProjectError as exc:
+        if exc.refusal is None:
+            raise
+        # the project refused to start a write (another program holds the lock past the
+        # busy timeout, or it became read-only): what this file stored before is committed
+        # (the refused write is the start of a transaction), nothing after it is
+        report.status, report.reason = "stopped", exc.refusal
+        return report
     finally:
         stack.close()
         if own:
@@ -624,6 +633,12 @@ def import_paths(
     transaction, one disk sync per group), so other writers of the project wait one such
     step at most; every article is a savepoint of its own, so a failing file or article
     leaves no trace and never undoes another.
+
+    When the project refuses a write (another program holds its lock past the busy timeout,
+    or it became read-only), the import stops there: the report's file in progress has
+    status ``stopped`` with what it stored before (committed), the files after it status
+    ``not imported``, and :attr:`ImportReport.stopped` says why. Raises ProjectError for
+    other project errors.
     """
     files = list(expand_paths(paths))
     units = [progress_units(f) for f in files] if progress is not None else [1] * len(files)
@@ -646,8 +661,14 @@ def import_paths(
 
             if progress is not None:
                 progress(done, total, label)
-            report.files.append(import_file(project, path, annotator, index, step, steps, override))
+            got = import_file(project, path, annotator, index, step, steps, override)
+            report.files.append(got)
             done = start + units_of_file
+            if got.status == "stopped":
+                report.stopped = got.reason
+                later = files[len(report.files) :]
+                report.files.extend(FileReport(str(f), status="not imported") for f in later)
+                break
         steps.commit()
     if progress is not None:
         progress(done, total, "")

@@ -314,15 +314,16 @@ class Project(ProjectSuggestions):
         """A failure to start a write, as a sentence naming the project file."""
         msg = str(exc)
         if "locked" in msg or "busy" in msg:
-            return ProjectError(
-                f"{self.path}: is locked by another program (waited "
-                f"{self.db.execute('PRAGMA busy_timeout').fetchone()[0] / 1000:g} s); "
-                "nothing was changed"
-            )
+            waited = self.db.execute("PRAGMA busy_timeout").fetchone()[0] / 1000
+            refusal = f"{self.path}: is locked by another program (waited {waited:g} s)"
+            return ProjectError(f"{refusal}; nothing was changed", refusal)
         if "readonly" in msg or "read-only" in msg:
             why = read_only_reason(self.path) or f"SQLite says: {msg}"
-            return ReadOnlyProjectError(read_only_message(self.path, why))
-        return ProjectError(f"{self.path}: cannot be written ({msg}); nothing was changed")
+            return ReadOnlyProjectError(
+                read_only_message(self.path, why), read_only_message(self.path, why, "").rstrip()
+            )
+        refusal = f"{self.path}: cannot be written ({msg})"
+        return ProjectError(f"{refusal}; nothing was changed", refusal)
 
     def _log(
         self,

@@ -165,3 +165,35 @@ def test_the_no_quotes_note_is_true_the_window_suggests_quotes(
     with Project.open(project) as p:
         assert p.articles_without_suggestions(DETECTOR_VERSION) == []
     w.close()
+
+
+def test_an_import_stopped_by_another_programs_lock_says_so(
+    qtbot: Any, project_path: Path, tmp_path: Path, monkeypatch: Any
+) -> None:
+    import sqlite3
+
+    monkeypatch.setattr("annotator.store.db._BUSY_TIMEOUT_S", 0.3)
+    new = tmp_path / "harbour.txt"
+    new.write_text(FIRST, encoding="utf-8")
+    w = MainWindow(project_path, annotator="alice", load_model=False)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    other = sqlite3.connect(project_path, timeout=0, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another program holds the write lock
+    try:
+        monkeypatch.setattr(w, "ask_import_files", lambda: [str(new)])
+        with qtbot.waitSignal(w.import_finished, timeout=20000):
+            w.act_import_files.trigger()
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    report = w.importer.last_report
+    assert report is not None and report.stopped.endswith(
+        "is locked by another program (waited 0.3 s)"
+    )
+    assert w.info_label.text().startswith(f"The import stopped: {project_path}: is locked")
+    assert w.importer.report_box is not None
+    assert f"{new}: not imported: " in w.importer.report_box.detailedText()
+    assert len(_titles(project_path)) == 2  # the fixture's two; nothing half-written
+    w.close()

@@ -101,7 +101,7 @@ class ImportController(QObject):
             )
         self.info.emit(summary)
         self.message.emit(summary, 10000)
-        if report.failed or any(f.problems or f.notes for f in report.files):
+        if report.stopped or report.failed or any(f.problems or f.notes for f in report.files):
             self._show_report(summary, report.lines())
         self.finished.emit(report)
 
