@@ -135,7 +135,9 @@ class MainWindow(DetectorCommands):
         )
         self._build_controllers(pipeline_loader or default_loader(model))
         self._build_detector()
-        # the .db alone stays whole: a burst of writes is checkpointed once it is over
+        # the .db alone stays whole: a burst of writes is checkpointed once it is over, on
+        # a thread of its own (the flush of a large .db to disk froze this one for 0.9 s)
+        self.project.checkpoint_in_background()
         self._checkpoint_timer = QTimer(self)
         self._checkpoint_timer.setInterval(CHECKPOINT_POLL_MS)
         self._checkpoint_timer.timeout.connect(lambda: self.project.checkpoint_if_due())
