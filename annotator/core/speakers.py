@@ -10,12 +10,12 @@ always marked as such until the analyst confirms it.
 
 from __future__ import annotations
 
+import itertools
 import re
 import threading
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 from annotator.core.model import Speaker
@@ -173,28 +173,84 @@ def _kinds_fit(a: Speaker, b: Speaker) -> bool:
 
 
 _DETECTOR_LOCK = threading.Lock()
+#: Lines of the first-name list one :func:`warm_up_step` parses by default (about 3 ms).
+WARM_UP_LINES = 250
+
+
+class _FirstNames:
+    """gender_guesser's first-name detector, its list parsed a slice of lines at a time
+    (the library parses all of it, 0.75 s of Python, in its constructor)."""
+
+    def __init__(self) -> None:
+        self.detector: Any = None
+        self.available = True
+        self._lines: Iterator[str] | None = None
+        #: Lines parsed so far (tests check that none is parsed twice).
+        self.parsed = 0
+
+    def _start(self) -> None:
+        try:
+            import gender_guesser.detector as gd  # type: ignore[import-untyped]
+        except ImportError:  # pragma: no cover - a dependency of the package
+            self.available = False
+            return
+
+        class _Unparsed(gd.Detector):  # type: ignore[misc]
+            def _parse(self, filename: str) -> None:
+                self.names: dict[str, dict[str, str]] = {}
+                self.source = filename
+
+        detector = _Unparsed(case_sensitive=False)
+        with open(detector.source, encoding="utf-8") as fh:
+            self._lines = iter(fh.read().splitlines())
+        self.detector = detector
+
+    def step(self, max_lines: int | None) -> bool:
+        """Parse up to ``max_lines`` more lines (None: the rest); True once all are."""
+        if self._lines is None:
+            if not self.available:
+                return True
+            self._start()
+            if self._lines is None:
+                return True
+        eat = self.detector._eat_name_line
+        taken = 0
+        for line in itertools.islice(self._lines, max_lines):
+            taken += 1
+            text = line.strip()
+            if text:  # a blank line names nobody
+                eat(text)
+        self.parsed += taken
+        if max_lines is None or taken < max_lines:
+            self._lines = iter(())
+            return True
+        return False
+
+
+_FIRST_NAMES = _FirstNames()
+
+
+def warm_up_step(max_lines: int = WARM_UP_LINES) -> bool:
+    """Parse ``max_lines`` more lines of the first-name list (a few milliseconds); True
+    once it is all parsed. A window calls it from an idle timer on its own thread until it
+    says True, so the first new speaker never waits 0.75 s for the whole list, and no
+    thread of Python parsing competes with the window's thread for the interpreter lock
+    (a pool thread doing it delayed the window by up to 0.3 s, issue 16)."""
+    with _DETECTOR_LOCK:
+        return _FIRST_NAMES.step(max_lines)
 
 
 def warm_up() -> None:
-    """Load the first-name list now (about 0.75 s of parsing), e.g. in a background thread at
-    start, so the first new speaker never waits for it on the GUI thread."""
+    """Parse what is left of the first-name list now, on this thread."""
     _first_name_detector()
 
 
 def _first_name_detector() -> Any:
-    # One load, whichever thread asks first; a second caller waits for it instead of
+    # One parse, whichever thread asks first; a second caller waits for it instead of
     # parsing the list again.
     with _DETECTOR_LOCK:
-        return _load_first_name_detector()
-
-
-@lru_cache(maxsize=1)
-def _load_first_name_detector() -> Any:
-    try:
-        import gender_guesser.detector as gd  # type: ignore[import-untyped]
-    except ImportError:  # pragma: no cover - a dependency of the package
-        return None
-    return gd.Detector(case_sensitive=False)
+        _FIRST_NAMES.step(None)
+        return _FIRST_NAMES.detector
 
 
 def guess_gender(name: str, role: str | None = None) -> str:

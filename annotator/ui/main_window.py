@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.core.speakers import warm_up as warm_up_first_names
+from annotator.core.speakers import warm_up_step as warm_up_first_names
 from annotator.services.items import ItemKey
 from annotator.services.ops import Change
 from annotator.services.project_settings import load_settings
@@ -135,7 +135,9 @@ class MainWindow(DetectorCommands):
         )
         self._build_controllers(pipeline_loader or default_loader(model))
         self._build_detector()
-        # the .db alone stays whole: a burst of writes is checkpointed once it is over
+        # the .db alone stays whole: a burst of writes is checkpointed once it is over, on
+        # a thread of its own (the flush of a large .db to disk froze this one for 0.9 s)
+        self.project.checkpoint_in_background()
         self._checkpoint_timer = QTimer(self)
         self._checkpoint_timer.setInterval(CHECKPOINT_POLL_MS)
         self._checkpoint_timer.timeout.connect(lambda: self.project.checkpoint_if_due())
@@ -155,11 +157,17 @@ class MainWindow(DetectorCommands):
             QTimer.singleShot(0, self.detection.load_model)
         else:
             self.model_label.setText("Model: not loaded")
-        # the first new speaker's gender guess must not parse the name list on this thread;
-        # parsed a little later, so its 0.75 s of Python does not slow the first paint
-        QTimer.singleShot(
-            WARM_UP_DELAY_MS, lambda: QThreadPool.globalInstance().start(warm_up_first_names)
-        )
+        # the first new speaker's gender guess must not wait for the whole name list: it is
+        # parsed a slice at a time when this thread is idle, after the first paint (in a
+        # pool thread its 0.75 s of Python held the interpreter lock and froze this one)
+        self._warm_up_timer = QTimer(self)
+        self._warm_up_timer.setInterval(0)
+        self._warm_up_timer.timeout.connect(self._warm_up_step)
+        QTimer.singleShot(WARM_UP_DELAY_MS, self._warm_up_timer.start)
+
+    def _warm_up_step(self) -> None:
+        if self._closing or warm_up_first_names():
+            self._warm_up_timer.stop()
 
     # -- construction ------------------------------------------------------------------------
 

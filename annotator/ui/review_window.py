@@ -70,6 +70,8 @@ class ReviewWindow(ReviewArticles):
     def __init__(self, project_path: Path, reviewer: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.project = Project.open(project_path, create=False)
+        # checkpoints (and their flush of the .db to disk) off this window's thread
+        self.project.checkpoint_in_background()
         self.session = ReviewSession(self.project, reviewer)
         self.undo_stack = QUndoStack(self)
         self._article_ids: list[int] = []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlite_utils import Database
@@ -276,18 +277,57 @@ def test_migration_from_schema_3_keeps_speakers_and_references(tmp_path: Path) -
     Project.open(path).close()
 
 
-def test_the_first_name_list_is_parsed_once_whichever_thread_asks() -> None:
-    """The window warms the list up in a pool thread; a guess made meanwhile waits for that
-    load instead of parsing the list a second time (0.75 s) on the GUI thread."""
-    import threading
-
+@pytest.fixture
+def fresh_first_names(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """The first-name list not parsed yet (a new _FirstNames for this test)."""
     from annotator.core import speakers as core_speakers
 
-    core_speakers._load_first_name_detector.cache_clear()
-    threads = [threading.Thread(target=core_speakers.warm_up) for _ in range(4)]
+    monkeypatch.setattr(core_speakers, "_FIRST_NAMES", core_speakers._FirstNames())
+    return core_speakers
+
+
+def _library_names() -> dict[str, Any]:
+    import gender_guesser.detector as gd  # type: ignore[import-untyped]
+
+    return dict(gd.Detector(case_sensitive=False).names)
+
+
+def test_the_first_name_list_is_parsed_once_whichever_thread_asks(
+    fresh_first_names: Any,
+) -> None:
+    """Threads warming the list up and a guess made meanwhile share one parse."""
+    import threading
+
+    threads = [threading.Thread(target=fresh_first_names.warm_up) for _ in range(4)]
     for t in threads:
         t.start()
     assert guess_gender("Helen Brandt") == "female"
     for t in threads:
         t.join()
-    assert core_speakers._load_first_name_detector.cache_info().misses == 1
+    state = fresh_first_names._FIRST_NAMES
+    with open(state.detector.source, encoding="utf-8") as fh:
+        assert state.parsed == len(fh.read().splitlines())
+
+
+@pytest.mark.parametrize("lines", [1, 97, 250, 5000])
+def test_the_list_parsed_in_slices_is_the_librarys_list(fresh_first_names: Any, lines: int) -> None:
+    """The window parses the list a slice at a time on its own thread: the names and
+    genders are exactly those of the library's own parse, and each slice is that size."""
+    steps = 0
+    while not fresh_first_names.warm_up_step(lines):
+        steps += 1
+        assert fresh_first_names._FIRST_NAMES.parsed == steps * lines
+    assert fresh_first_names._FIRST_NAMES.detector.names == _library_names()
+    assert fresh_first_names.warm_up_step(lines)  # nothing left: done at once
+    assert guess_gender("Helen Brandt") == "female"
+    assert guess_gender("Tom Lee") == "male"
+
+
+def test_a_guess_during_the_warm_up_parses_the_rest_once(fresh_first_names: Any) -> None:
+    assert not fresh_first_names.warm_up_step(300)
+    assert guess_gender("Maria Lopez") == "female"  # finishes the list here
+    state = fresh_first_names._FIRST_NAMES
+    parsed = state.parsed
+    assert fresh_first_names.warm_up_step(300)
+    assert state.parsed == parsed
+    assert state.detector.names == _library_names()

@@ -14,6 +14,7 @@ import sqlite3
 import stat
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -93,6 +94,80 @@ def test_a_new_project_is_whole_in_its_db_file_while_open(tmp_path: Path) -> Non
     with Project.open(path) as p:
         p.db.execute("PRAGMA wal_autocheckpoint = 0")
         assert _rows_in_copy_of_db_alone(path, tmp_path / "a") == 0  # the schema is there
+
+
+def _wait_whole(p: Project) -> None:
+    """Poll as the window's timer does until the background checkpoint has copied every
+    write (a deadline only ends a hung test; nothing is timed)."""
+    deadline = time.monotonic() + 30
+    while p.wal_pending and time.monotonic() < deadline:
+        p.checkpoint_if_due(quiet_s=0.0)
+        time.sleep(0.01)
+
+
+@pytest.mark.parametrize("writes", [1, 10, 40])
+def test_background_checkpoints_never_run_on_the_callers_connection(
+    tmp_path: Path, writes: int
+) -> None:
+    path = _project(tmp_path / "p.db", articles=1)
+    with Project.open(path) as p:
+        p.checkpoint_in_background()
+        statements: list[str] = []
+        p.db.conn.set_trace_callback(statements.append)
+        aid = p.article_ids()[0]
+        for k in range(writes):
+            p.add_annotation(aid, "bob", Quote(((k, k + 3),), status="accepted"))
+        p._last_checkpoint = 0.0  # noqa: SLF001 (the lag limit is due: still no wait)
+        p.add_annotation(aid, "carol", Quote(((1, 5),), status="accepted"))
+        _wait_whole(p)
+        assert not p.wal_pending
+        assert not [s for s in statements if "checkpoint" in s.lower()]
+        # SQLite's own checkpoint at commit would run on this connection too: it is off
+        assert p.db.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 0
+        # the .db alone holds every write (the 1 of _project, these, carol's)
+        assert _rows_in_copy_of_db_alone(path, tmp_path / "a") == writes + 2
+    assert _sidecars(path) == []
+
+
+def test_writes_after_a_background_checkpoint_keep_the_file_pending(tmp_path: Path) -> None:
+    path = _project(tmp_path / "p.db", articles=1)
+    with Project.open(path) as p:
+        p.checkpoint_in_background()
+        aid = p.article_ids()[0]
+        p.add_annotation(aid, "bob", Quote(((0, 3),), status="accepted"))
+        _wait_whole(p)
+        assert _rows_in_copy_of_db_alone(path, tmp_path / "a") == 2
+        p._last_checkpoint = time.monotonic()  # noqa: SLF001 (inside the lag: no request)
+        p.add_annotation(aid, "bob", Quote(((4, 8),), status="accepted"))
+        assert p.wal_pending  # the newer write is not in the .db yet
+        _wait_whole(p)
+        assert not p.wal_pending
+        assert _rows_in_copy_of_db_alone(path, tmp_path / "b") == 3
+
+
+def test_close_stops_the_background_checkpoints_and_leaves_one_whole_file(
+    tmp_path: Path,
+) -> None:
+    path = _project(tmp_path / "p.db", articles=1)
+    p = Project.open(path)
+    p.checkpoint_in_background()
+    checkpointer = p._checkpointer  # noqa: SLF001
+    assert checkpointer is not None
+    p._last_checkpoint = time.monotonic()  # noqa: SLF001 (the write stays in the WAL)
+    p.add_annotation(p.article_ids()[0], "bob", Quote(((0, 3),), status="accepted"))
+    p.close()
+    assert not checkpointer._thread.is_alive()  # noqa: SLF001
+    assert _sidecars(path) == []
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT count(*) FROM annotations").fetchone()[0] == 2
+
+
+def test_a_read_only_project_starts_no_background_checkpoints(tmp_path: Path) -> None:
+    path = _project(tmp_path / "p.db", articles=1)
+    with Project.open(path, readonly=True) as p:
+        p.checkpoint_in_background()
+        assert p._checkpointer is None  # noqa: SLF001
+    assert _sidecars(path) == []
 
 
 # -- read-only commands leave nothing behind ----------------------------------------------

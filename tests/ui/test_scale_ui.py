@@ -100,3 +100,38 @@ def test_opened_article_is_highlighted_and_one_decision_repaints_its_block(
     view.set_items([Item(other, None, 1), accepted], None)
     assert repainted == [where]
     assert STATE_COLOURS[ACCEPTED][0] in backgrounds(where)
+
+
+def test_the_first_name_list_is_parsed_on_the_window_thread_in_slices(
+    qtbot: Any, project_path: Path, monkeypatch: Any
+) -> None:
+    """No pool thread parses the list (its Python held the interpreter lock and froze the
+    window, issue 16): the window's own idle timer does, a slice per tick, and stops."""
+    import threading
+
+    from annotator.core import speakers as core_speakers
+    from annotator.ui import main_window
+
+    state = core_speakers._FirstNames()
+    monkeypatch.setattr(core_speakers, "_FIRST_NAMES", state)
+    monkeypatch.setattr(main_window, "WARM_UP_DELAY_MS", 0)
+    threads: list[int] = []
+    sizes: list[int] = []
+    real = core_speakers.warm_up_step
+
+    def step(max_lines: int = core_speakers.WARM_UP_LINES) -> bool:
+        threads.append(threading.get_ident())
+        before = state.parsed
+        done = real(max_lines)
+        sizes.append(state.parsed - before)
+        return done
+
+    monkeypatch.setattr(main_window, "warm_up_first_names", step)
+    w = _open(qtbot, project_path)
+    qtbot.waitUntil(lambda: not w._warm_up_timer.isActive() and bool(sizes), timeout=60000)
+    assert set(threads) == {threading.main_thread().ident}
+    assert len(sizes) > 1 and max(sizes) == core_speakers.WARM_UP_LINES
+    assert state.detector.names["helen"]
+    ticks = len(sizes)
+    qtbot.wait(50)
+    assert len(sizes) == ticks  # it stopped once the list was parsed

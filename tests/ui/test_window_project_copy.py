@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
@@ -65,6 +66,37 @@ def test_copy_of_the_db_alone_right_after_ten_accepts_holds_all_ten(
     )
     assert int(out.stdout) == 10
     assert (tmp_path / "p.db-wal").exists()  # the window is still open, in WAL mode
+    w.close()
+
+
+@pytest.mark.parametrize("accepts", [1, 4, 10])
+def test_the_window_thread_never_runs_a_checkpoint(
+    qtbot: Any, tmp_path: Path, accepts: int
+) -> None:
+    """The checkpoint (and its flush of the .db to disk, 0.9 s on a large project just
+    copied) runs on the project's checkpoint thread, never on the window's connection;
+    the .db alone still holds every accept once the burst is over."""
+    path = _ten_suggestions(tmp_path / "p.db")
+    w = MainWindow(path, annotator="alice", load_model=False)
+    qtbot.addWidget(w)
+    statements: list[str] = []
+    w.project.db.conn.set_trace_callback(statements.append)
+    w.show()
+    qtbot.waitExposed(w)
+    w.view.setFocus()
+    for _ in range(accepts):
+        w.act_accept.trigger()
+    qtbot.waitUntil(lambda: not w.project.wal_pending)
+    assert not [s for s in statements if "checkpoint" in s.lower()]
+    assert w.project.db.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 0
+    (tmp_path / "colleague").mkdir()
+    out = subprocess.run(
+        [sys.executable, "-c", COPY_AND_COUNT, str(path), str(tmp_path / "colleague" / "p.db")],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert int(out.stdout) == accepts
     w.close()
 
 
