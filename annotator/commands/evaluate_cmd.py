@@ -67,7 +67,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         default=0.0,
         metavar="X",
         help="score only predictions with a confidence of at least X (0..1; predictions "
-        "without a confidence are kept); the bands are printed for all of them",
+        "without a confidence are kept); the bands are printed for all of them. Default 0: "
+        "every suggestion, as the window shows them until View > Hide suggestions below "
+        "confidence is set",
     )
     parser.add_argument(
         "--marks-inside",

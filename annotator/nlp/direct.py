@@ -64,15 +64,6 @@ def direct_quotes(idx: DocIndex, runs: list[list[Segment]]) -> list[QuoteRecord]
         frame = find_frame(idx, run, (para[0], last_para[1]))
         fragments = [(s.start, s.end) for s in run]
         words = _word_count(text, fragments)
-        if prev is not None and _inside_frame(idx, prev, run, words, fragments):
-            # '"A," Clinton said on ABC's "This Week" on Sunday. "B."': a title or scare
-            # quote inside the frame of the quote before; that quote stays open for "B."
-            rule = "direct_title" if _is_title(text, fragments, True) else "direct_scare"
-            out.append(_weak(idx, run, rule))
-            prev.after_end = max(
-                prev.after_end or 0, frame_after(idx, run[-1].end, last_para[1])[1]
-            )
-            continue
         if prev is not None and frame is None and _next_paragraph(idx, prev, run, words, paras):
             # '"A," she said.' then a paragraph that is all quote: PolNeAR's one quote
             prev.fragments.extend(fragments)
@@ -85,6 +76,15 @@ def direct_quotes(idx: DocIndex, runs: list[list[Segment]]) -> list[QuoteRecord]
             prev.words += words
             if frame is not None and frame.side == "after":
                 prev.after_end = frame_after(idx, run[-1].end, last_para[1])[1]
+            continue
+        if prev is not None and _inside_frame(idx, prev, run, words, fragments):
+            # '"A," Clinton said on ABC's "This Week" on Sunday. "B."': a title or scare
+            # quote inside the frame of the quote before; that quote stays open for "B."
+            rule = "direct_title" if _is_title(text, fragments, True) else "direct_scare"
+            out.append(_weak(idx, run, rule))
+            prev.after_end = max(
+                prev.after_end or 0, frame_after(idx, run[-1].end, last_para[1])[1]
+            )
             continue
         if prev is not None:
             out.append(prev.record())
@@ -341,7 +341,49 @@ def _inside_frame(
     first = idx.token_at(run[0].start)
     if first != prev.after_end + 1 or first >= idx.n or not idx.in_quote[first]:
         return False
-    return words < 4 or (words <= 6 and _is_title(idx.text, fragments, True))
+    title = words <= 6 and _is_title(idx.text, fragments, True)
+    if not (words < 4 or title):
+        return False
+    # a title is never what the frame's verb says (the parser hangs "Meet the Press"
+    # on "told" as a clause); other words in marks may be ("had typed "back pain."")
+    return title or prev.cue is None or not _says_run(idx, run, idx.token_at(prev.cue[0]))
+
+
+def _says_run(idx: DocIndex, run: list[Segment], cue: int) -> bool:
+    """Is ``run`` what the verb at token ``cue`` says (``a doctor had typed "homicidal
+    ideation."``, ``she added the words, "Hillary Clinton."``)?
+
+    True when the parse hangs the run on the verb as its object, clause or a conjunct,
+    through nouns only; not through a preposition or another verb (``said on "This
+    Week"``, ``who noted prices had "collapsed"``), nor as the person spoken to (``told
+    NBC's "Today"``).
+    """
+    if not idx.has_dep or cue >= idx.n:
+        return False
+    lo, hi = idx.token_at(run[0].start), idx.token_at(run[-1].end) - 1
+    doc = idx.doc
+    tok = next(
+        (doc[i] for i in range(lo, hi + 1) if not (doc[i].is_punct or lo <= doc[i].head.i <= hi)),
+        None,
+    )
+    for _ in range(4):
+        if tok is None or tok.head is tok:
+            return False
+        head = tok.head
+        if head.i == cue:
+            addressee = tok.dep_ in ("dobj", "dative") and head.lemma_.lower() in _TOLD
+            return tok.dep_ in _ARGUMENTS and not addressee
+        if head.pos_ in ("ADP", "VERB", "AUX"):
+            return False
+        tok = head
+    return False
+
+
+#: Dependencies of what a verb says (its object, clause or a conjunct of them); not the
+#: loose noun phrases the parser hangs on it (``said on ABC's "This Week" on Sunday``).
+_ARGUMENTS = frozenset({"dobj", "ccomp", "xcomp", "attr", "oprd", "conj", "appos"})
+#: Verbs whose object is the person spoken to ("told NBC's "Today"").
+_TOLD = lx.words("tell ask inform remind assure advise answer")
 
 
 def _next_paragraph(
@@ -364,6 +406,7 @@ def _next_paragraph(
         or run[0].paragraph != prev.paragraph + 1
         or run[0].start != para[0]
         or not _stands_alone(text, run, "")
+        or _heading(text, run)
     ):
         return False
     end = prev.fragments[-1][1]
@@ -372,6 +415,13 @@ def _next_paragraph(
         end = max(end, tok.idx + len(tok.text))
     rest = text[end : paras[prev.paragraph][1]]
     return not any(ch.isalnum() for ch in rest)
+
+
+def _heading(text: str, run: list[Segment]) -> bool:
+    """Is ``run`` in Title Case, full stop or not (``"All Bets Are Off."``): a heading?"""
+    inner = " ".join(text[s.start : s.end] for s in run).strip("\"'“”„«» ,.?!")
+    words = [w for w in inner.split() if w[:1].isalpha()]
+    return bool(words) and all(w[:1].isupper() or w.lower() in _SMALL_WORDS for w in words)
 
 
 def _continues(idx: DocIndex, prev: _Open, run: list[Segment], frame: Frame | None) -> bool:

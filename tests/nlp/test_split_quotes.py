@@ -62,6 +62,33 @@ def test_a_title_inside_the_frame_keeps_the_split_quote_whole(
         assert other.kind == "mixed"
 
 
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        (
+            "On the form, in a box labelled “reason for visit,” the nurse had typed “back "
+            "pain.” “She was in tears when she came in.”",
+            "back pain.",
+        ),
+        (
+            "The note, signed “a neighbour,” ended with the words “shame on you.” “We "
+            "will not stop until the trees are saved.”",
+            "shame on you.",
+        ),
+    ],
+)
+def test_words_in_marks_that_the_frame_verb_says_end_the_quote_before(
+    detect: Detect, text: str, said: str
+) -> None:
+    # the second run is the object of the frame's verb, not a title inside the frame:
+    # the quote before it ends there, and the sentence after is no part of it
+    quotes = detect(text)
+    q = find(text, quotes, said.rstrip("."))
+    first = quotes[0]
+    assert first is not q
+    assert not any("She was in tears" in f or "We will not stop" in f for f in content(text, first))
+
+
 def test_a_long_quote_inside_the_frame_is_no_title(detect: Detect) -> None:
     text = (
         "“The roads are open again,” said Ida Marsh, who added that “every crew worked "
@@ -111,9 +138,23 @@ def test_a_quote_paragraph_after_a_framed_quote_is_its_second_fragment(
     assert who in (speaker(text, q) or "")
 
 
+def test_a_split_quote_with_its_frame_between_stays_one_quote(detect: Detect) -> None:
+    text = (
+        '"My deputy sends me the flood maps every morning," she said, "and they are frightening."'
+    )
+    q = find(text, detect(text), "flood maps")
+    assert content(text, q) == [
+        "My deputy sends me the flood maps every morning",
+        "and they are frightening.",
+    ]
+
+
 @pytest.mark.parametrize(
     "text",
     [
+        # a heading in marks (Title Case) after the framed quote's paragraph
+        "“We did everything we could,” said Hana Moretti.\n\n“The Long Goodbye Of Mill "
+        "Town.”\n\n“Nobody wanted this to happen to the town.”",
         # the framed quote's paragraph goes on with another sentence
         "“We did everything we could,” said Hana Moretti. The union disagrees.\n\n"
         "“Nobody wanted this to happen to the town.”",
