@@ -60,7 +60,7 @@ def dev_scores(docs: list[Any], gold: list[dict[str, Any]], component: Any) -> d
             component(doc)
             learned = learned_spans(doc)
         else:
-            learned = []
+            learned = None
         records = extract_quotes(doc, learned=learned)
         pred[obj["id"]] = [
             {

@@ -186,6 +186,7 @@ def parse_long(nlp: Language, text: str) -> Doc:
 
     docs: list[Doc] = []
     fragments: list[tuple[int, int, float]] = []
+    tagged = False  # a trained component tagged the pieces (even if it found nothing)
     weighted = 0.0
     measured = 0
     offset = 0
@@ -194,7 +195,10 @@ def parse_long(nlp: Language, text: str) -> Doc:
         for name, proc in nlp.pipeline:
             if name != "annotator_quotes":
                 doc = proc(doc)
-        fragments.extend((a + offset, b + offset, c) for a, b, c in learned_spans(doc))
+        found = learned_spans(doc)
+        if found is not None:
+            tagged = True
+            fragments.extend((a + offset, b + offset, c) for a, b, c in found)
         value = doc._.quote_uncertainty if Doc.has_extension("quote_uncertainty") else None
         if value is not None:
             weighted += float(value) * len(doc)
@@ -202,7 +206,7 @@ def parse_long(nlp: Language, text: str) -> Doc:
         docs.append(doc)
         offset += len(piece)
     joined = Doc.from_docs(docs, ensure_whitespace=False, exclude=["spans", "user_data"])  # type: ignore[call-arg]
-    if fragments:
+    if tagged:
         spans = [joined.char_span(a, b, label="CONTENT") for a, b, _ in fragments]
         kept = [(span, c) for span, (_, _, c) in zip(spans, fragments, strict=True) if span]
         joined.spans[LEARNED] = [span for span, _ in kept]

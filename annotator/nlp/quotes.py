@@ -51,7 +51,7 @@ def extract_quotes(
     use_parse: bool = True,
     marks_inside: bool = MARKS_INSIDE_DEFAULT,
     genders: Mapping[str, str] | None = None,
-    learned: Sequence[tuple[int, int, float]] = (),
+    learned: Sequence[tuple[int, int, float]] | None = None,
 ) -> list[QuoteRecord]:
     """All quotes of ``doc`` (direct, mixed, indirect), ordered by their first fragment.
 
@@ -64,7 +64,8 @@ def extract_quotes(
 
     ``learned``: content fragments of a trained model (start, end, confidence), added
     where the rules found nothing (:func:`~annotator.nlp.learned.merge_learned` holds
-    the overlap rule).
+    the overlap rule); None without a trained model, empty when it found nothing (then
+    the rules' titles and scare quotes are left out too, as the model did not tag them).
 
     Spans are character offsets (code points) into ``doc.text``. With ``use_parse`` False,
     or on a doc without a parse, only the rules that need no trained model run (direct
@@ -84,7 +85,7 @@ def extract_quotes(
     # a title or scare quote inside reported speech belongs to it; elsewhere it stays
     held = _charset(records)
     records.extend(r for r in weak if not overlaps(r.content, held))
-    if learned:
+    if learned is not None:
         records = merge_learned(idx, learned, records)
     if not marks_inside:
         records = [_without_marks(text, r) if r.kind == "direct" else r for r in records]

@@ -15,12 +15,14 @@ from annotator.nlp.docindex import DocIndex, QuoteRecord
 from annotator.nlp.learned import (
     CALIBRATION_EDGES,
     CALIBRATION_PRIOR,
+    MODEL_DECIDES,
     NO_CUE,
     OTHER_VERB,
     REPORTING_CUE,
     Calibration,
     article_uncertainty,
     fragment_cues,
+    learned_spans,
     merge_learned,
     tag_doc,
     token_features,
@@ -28,6 +30,7 @@ from annotator.nlp.learned import (
 )
 from annotator.nlp.pipeline import load_pipeline, rules_only_pipeline
 from annotator.nlp.quotemarks import find_segments
+from annotator.nlp.quotes import extract_quotes
 from tests.conftest import HELD_OUT, HELD_OUT_CONTENT
 
 
@@ -341,3 +344,113 @@ def test_training_stores_the_calibration_and_the_model_applies_it(tiny_model: Pa
     # a floor above every calibrated value leaves nothing
     component.min_confidence = 2.0
     assert list(nlp(HELD_OUT).spans["learned"]) == []
+
+
+# -- what a trained model leaves out: weak runs in marks it did not tag, sourceless quotes ----
+
+
+@pytest.mark.parametrize("rule", sorted(MODEL_DECIDES))
+def test_with_a_model_weak_runs_in_marks_stay_only_where_it_tagged(rule: str) -> None:
+    text = 'Critics call the film “a triumph” of sorts. "We will win," said Ann Lee.'
+    idx = _idx(text)
+    a = text.index("a triumph")
+    weak = QuoteRecord(((a, a + 9),), None, None, "direct", 0.15, rule=rule)
+    b = text.index("We will")
+    framed = QuoteRecord(((b, b + 11),), (text.index("Ann"), len(text) - 1), None, "direct", 0.9)
+    # the model tagged nothing here: the framed quote stays, the weak run goes
+    assert merge_learned(idx, [], [weak, framed]) == [framed]
+    # a fragment elsewhere changes nothing for it either
+    far = (0, text.index(" call"), 0.9)
+    assert weak not in merge_learned(idx, [far], [weak, framed])
+    # a fragment over part of the run keeps it as the rules found it
+    part = (text.index("triumph"), text.index(". "), 0.9)
+    assert merge_learned(idx, [part], [weak, framed]) == [weak, framed]
+
+
+def test_weak_runs_in_marks_go_only_when_a_model_tagged_the_text() -> None:
+    text = "The film “Lost Harbour” opened on Friday. Critics call it a “triumph” of sorts."
+    doc = rules_only_pipeline().make_doc(text)
+    rules = extract_quotes(doc, use_parse=False)
+    assert [(text[r.start : r.end], r.rule) for r in rules] == [
+        ("Lost Harbour", "direct_title"),
+        ("triumph", "direct_scare"),
+    ]
+    # no trained model (None) is not a model that found nothing ([])
+    assert extract_quotes(doc, use_parse=False, learned=None) == rules
+    assert extract_quotes(doc, use_parse=False, learned=[]) == []
+    a = text.index("Harbour")
+    (kept,) = extract_quotes(doc, use_parse=False, learned=[(a, a + 7, 0.8)])
+    assert kept == rules[0]
+
+
+def test_an_untrained_component_leaves_the_rules_alone() -> None:
+    nlp = rules_only_pipeline()
+    nlp.add_pipe("annotator_learned_quotes", before="annotator_quotes")
+    text = "The film “Lost Harbour” opened on Friday."
+    doc = nlp(text)
+    assert learned_spans(doc) is None
+    (quotes,) = detect_texts(nlp, [text])
+    assert [text[q.start : q.end] for q in quotes] == ["Lost Harbour"]
+
+
+def _subject_says(subject: list[str], verb: str) -> Doc:
+    """``SUBJECT VERB taxes went unpaid .`` parsed by hand: the subject hangs on the verb,
+    ``went`` is its clause."""
+    n = len(subject)
+    article = subject[0].lower() in ("the", "a")
+    words = [*subject, verb, "taxes", "went", "unpaid", "."]
+    heads = [n - 1] * (n - 1) + [n] + [n, n + 2, n, n + 2, n]
+    deps = ["det" if article else "compound"] * (n - 1)
+    deps += ["nsubj", "ROOT", "nsubj", "ccomp", "acomp", "punct"]
+    head_pos = "PRON" if subject[-1].lower() in ("she", "it", "they") else "PROPN"
+    if subject[-1].islower():
+        head_pos = "NOUN"
+    pos = ["DET" if article else "PROPN"] * (n - 1) + [head_pos]
+    pos += ["VERB", "NOUN", "VERB", "ADJ", "PUNCT"]
+    return _parsed(words, heads, deps, pos)
+
+
+@pytest.mark.parametrize(
+    ("subject", "verb", "kept"),
+    [
+        (["The", "losses"], "means", False),  # a verb of no speech, a subject naming nobody
+        (["the", "losses"], "mean", False),
+        (["It"], "means", False),
+        (["This"], "means", False),
+        (["Senator", "Lee"], "means", True),  # ... naming someone
+        (["The", "Senate"], "means", True),
+        (["She"], "means", True),
+        (["They"], "means", True),
+        (["The", "report"], "warned", True),  # under a reporting verb any subject is one
+        (["It"], "warned", True),
+    ],
+)
+def test_a_learned_quote_needs_a_source(subject: list[str], verb: str, kept: bool) -> None:
+    doc = _subject_says(subject, verb)
+    text = doc.text
+    idx = DocIndex(doc, find_segments(text), True, text)
+    a, b = text.index("taxes"), text.index(" .")
+    out = merge_learned(idx, [(a, b, 0.9)], [])
+    if not kept:
+        assert out == []
+        return
+    (rec,) = out
+    assert text[rec.start : rec.end] == "taxes went unpaid"
+    assert rec.speaker is not None and text[slice(*rec.speaker)] == " ".join(subject)
+
+
+def test_a_learned_fragment_with_no_source_still_gives_reported_speech_its_bounds() -> None:
+    # "Taxes went unpaid ." alone: no verb above the fragment, no speaker: no quote of its own
+    doc = _parsed(
+        ["Taxes", "went", "unpaid", "."],
+        [1, 1, 1, 1],
+        ["nsubj", "ROOT", "acomp", "punct"],
+        ["NOUN", "VERB", "ADJ", "PUNCT"],
+    )
+    text = doc.text
+    idx = DocIndex(doc, find_segments(text), True, text)
+    assert merge_learned(idx, [(0, text.index(" ."), 0.9)], []) == []
+    # with a rule quote of reported speech under it, the fragment sets its bounds
+    rule = QuoteRecord(((0, len(text)),), None, None, "indirect", 0.6, rule="indirect_aside")
+    (out,) = merge_learned(idx, [(0, text.index(" ."), 0.9)], [rule])
+    assert out == replace(rule, content=((0, text.index(" .")),))
