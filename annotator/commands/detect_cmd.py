@@ -10,7 +10,8 @@ the reference scorer counts. Progress goes to stderr.
 
 ``annotator detect IN... -o OUT_DIR --scheduler local[:N] | tcp://HOST:PORT`` runs on a
 Dask cluster instead (:mod:`annotator.services.cluster`): any input ``import`` reads, one
-shard per partition in OUT_DIR plus ``manifest.json``, resumable by running it again.
+shard per partition in OUT_DIR plus ``manifest.json``, resumable by running it again. Bad
+entries and unreadable input files are named and skipped there too, with exit status 1.
 """
 
 from __future__ import annotations
@@ -184,7 +185,16 @@ def run_on_cluster(args: argparse.Namespace) -> int:
     if len(report.failed) > 20:
         print(f"annotator detect: ... and {len(report.failed) - 20} more", file=sys.stderr)
     print(f"annotator detect: {report.summary()}", file=sys.stderr)
-    return 1 if report.failed else 0
+    bad = sum(i.bad_entries for i in report.manifest.inputs)
+    if bad or report.problems:
+        skipped = [count_noun(bad, "bad entry")] if bad else []
+        skipped += [count_noun(len(report.problems), "unreadable file")] if report.problems else []
+        print(
+            f"annotator detect: {' and '.join(skipped)} skipped (named above); their articles "
+            "are not in the output",
+            file=sys.stderr,
+        )
+    return 1 if report.failed or bad or report.problems else 0
 
 
 def run_single(args: argparse.Namespace) -> int:

@@ -535,3 +535,30 @@ def test_a_worker_running_another_detector_fails_its_partitions(
         assert "ran the detector 'something else 9'" in line
         assert f"this run records {DETECTOR_VERSION!r}" in line
     assert not list(out.glob("part-*"))
+
+
+@pytest.mark.slow
+@pytest.mark.cluster
+def test_bad_lines_are_named_and_the_run_exits_1_with_every_good_article(
+    cluster: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """As without --scheduler: the good articles are all written, the bad lines named, and
+    the exit status is 1. A bad quote inside a line costs nothing (no input quote is read)."""
+    src = tmp_path / "in.jsonl"
+    bad_quote = {"id": "q", "text": TEXTS[1], "quotes": [{"content_spans": [[9, 2]]}]}
+    lines = [
+        json.dumps({"id": "g0", "text": TEXTS[0]}),
+        "{broken",
+        json.dumps(bad_quote),
+        json.dumps({"id": "t", "text": 42}),
+        json.dumps({"id": "g2", "text": TEXTS[2]}),
+    ]
+    src.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    argv = ["detect", str(src), "-o", str(out), "--scheduler", cluster, "--quiet"]
+    assert main([*argv, "--model", "rules-only"]) == 1
+    err = capsys.readouterr().err
+    assert f"skipped {src}, line 2: " in err and f"skipped {src}, line 4: " in err
+    assert "line 3" not in err
+    assert "annotator detect: 2 bad entries skipped (named above)" in err
+    assert [a.ext_id for a in _shard_rows(out)] == ["g0", "q", "g2"]
