@@ -8,12 +8,14 @@ Qt's UTF-16 with the text's one :class:`Utf16Map`; text is never read back from 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
+    QImage,
     QKeyEvent,
     QMouseEvent,
     QPainter,
@@ -72,6 +74,77 @@ ZOOM_FACTOR = 1.12
 ZOOM_MIN, ZOOM_MAX = -4, 8
 
 
+def draw_outlines(
+    painter: QPainter,
+    content: Sequence[QRectF],
+    speaker: Sequence[QRectF],
+    drag: QRectF | None = None,
+) -> None:
+    """The current quote's outline on ``painter``: one rounded outline around the content
+    rectangles, the drag caret (``drag``), dashed outlines around the speaker's."""
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    pen = QPen(QColor(OUTLINE_COLOUR))
+    pen.setWidthF(2.0)
+    painter.setPen(pen)
+    path = QPainterPath()
+    for rect in content:
+        path.addRoundedRect(rect, 3, 3)
+    painter.drawPath(path.simplified())
+    if drag is not None:
+        painter.fillRect(drag, pen.color())
+    pen.setColor(QColor(SPEAKER_COLOUR))
+    pen.setStyle(Qt.PenStyle.DashLine)
+    painter.setPen(pen)
+    for rect in speaker:
+        painter.drawRoundedRect(rect, 3, 3)
+
+
+def line_rects(doc: QTextDocument, start16: int, end16: int) -> list[QRectF]:
+    """Rectangles (document coordinates) covering [start16, end16) of ``doc`` (UTF-16
+    positions), one per visual line."""
+    layout = doc.documentLayout()
+    out: list[QRectF] = []
+    block = doc.findBlock(start16)
+    while block.isValid() and block.position() < end16:
+        tl = block.layout()
+        origin = layout.blockBoundingRect(block).topLeft()
+        bpos = block.position()
+        s = max(start16, bpos) - bpos
+        e = min(end16, bpos + block.length() - 1) - bpos
+        for i in range(tl.lineCount()):
+            line = tl.lineAt(i)
+            ls, le = line.textStart(), line.textStart() + line.textLength()
+            if le <= s or ls >= e:
+                continue
+            x1 = float(line.cursorToX(max(s, ls))[0])  # type: ignore[index]
+            x2 = float(line.cursorToX(min(e, le))[0])  # type: ignore[index]
+            out.append(
+                QRectF(
+                    QPointF(origin.x() + x1, origin.y() + line.y()),
+                    QPointF(origin.x() + x2, origin.y() + line.y() + line.height()),
+                )
+            )
+        block = block.next()
+    return out
+
+
+@functools.cache
+def warm_up_painting() -> None:
+    """Draw an outline and a caret once on a small image. PySide creates the Python types
+    of Qt's enums on first use, and the first outline of the first paint created nine of
+    them (about 70 ms of the window's first paint, issue 16); done here, while the window
+    is built and not yet shown, once per process."""
+    image = QImage(16, 16, QImage.Format.Format_ARGB32_Premultiplied)
+    doc = QTextDocument("Warm up")
+    doc.setTextWidth(200.0)
+    line_rects(doc, 1, 5)
+    painter = QPainter(image)
+    box = QRectF(2.0, 2.0, 8.0, 8.0)
+    painter.fillRect(QRectF(1.0, 1.0, 1.5, 6.0), QColor("#333"))
+    draw_outlines(painter, [box], [box], QRectF(1.0, 1.0, 3.0, 6.0))
+    painter.end()
+
+
 class ArticleView(QTextEdit):
     """Read-only article text with quote highlights; emits clicks as code-point offsets.
 
@@ -86,6 +159,7 @@ class ArticleView(QTextEdit):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        warm_up_painting()
         self.setObjectName("articleView")
         self.setReadOnly(True)
         self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -424,56 +498,29 @@ class ArticleView(QTextEdit):
         item = self._current
         if item is None or self._index is None:
             return
-        painter = QPainter(self.viewport())
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        pen = QPen(QColor(OUTLINE_COLOUR))
-        pen.setWidthF(2.0)
-        painter.setPen(pen)
         dx = -self.horizontalScrollBar().value()
         dy = -self.verticalScrollBar().value()
         m = self._index.map
-        path = QPainterPath()
-        for a, b in item.quote.content_spans:
-            for rect in self._line_rects(m.to_utf16(a), m.to_utf16(b)):
-                path.addRoundedRect(rect.translated(dx, dy).adjusted(-2, -1, 2, 1), 3, 3)
-        painter.drawPath(path.simplified())
+
+        def rects(spans: Sequence[tuple[int, int]]) -> list[QRectF]:
+            return [
+                rect.translated(dx, dy).adjusted(-2, -1, 2, 1)
+                for a, b in spans
+                for rect in self._line_rects(m.to_utf16(a), m.to_utf16(b))
+            ]
+
+        drag = None
         if self._drag is not None and self._drag_pos16 >= 0:
             cur = QTextCursor(self.document())
             cur.setPosition(self._drag_pos16)
             r = self.cursorRect(cur)
-            painter.fillRect(QRectF(r.center().x() - 1.5, r.top(), 3.0, r.height()), pen.color())
-        pen.setColor(QColor(SPEAKER_COLOUR))
-        pen.setStyle(Qt.PenStyle.DashLine)
-        painter.setPen(pen)
-        for a, b in item.quote.speaker_spans:
-            for rect in self._line_rects(m.to_utf16(a), m.to_utf16(b)):
-                painter.drawRoundedRect(rect.translated(dx, dy).adjusted(-2, -1, 2, 1), 3, 3)
+            drag = QRectF(r.center().x() - 1.5, r.top(), 3.0, r.height())
+        painter = QPainter(self.viewport())
+        draw_outlines(
+            painter, rects(item.quote.content_spans), rects(item.quote.speaker_spans), drag
+        )
         painter.end()
 
     def _line_rects(self, start16: int, end16: int) -> list[QRectF]:
         """Document-coordinate rectangles covering [start16, end16), one per visual line."""
-        doc = self.document()
-        layout = doc.documentLayout()
-        out: list[QRectF] = []
-        block = doc.findBlock(start16)
-        while block.isValid() and block.position() < end16:
-            tl = block.layout()
-            origin = layout.blockBoundingRect(block).topLeft()
-            bpos = block.position()
-            s = max(start16, bpos) - bpos
-            e = min(end16, bpos + block.length() - 1) - bpos
-            for i in range(tl.lineCount()):
-                line = tl.lineAt(i)
-                ls, le = line.textStart(), line.textStart() + line.textLength()
-                if le <= s or ls >= e:
-                    continue
-                x1 = float(line.cursorToX(max(s, ls))[0])  # type: ignore[index]
-                x2 = float(line.cursorToX(min(e, le))[0])  # type: ignore[index]
-                out.append(
-                    QRectF(
-                        QPointF(origin.x() + x1, origin.y() + line.y()),
-                        QPointF(origin.x() + x2, origin.y() + line.y() + line.height()),
-                    )
-                )
-            block = block.next()
-        return out
+        return line_rects(self.document(), start16, end16)
