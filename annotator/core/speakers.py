@@ -205,14 +205,16 @@ class _FirstNames:
             self._lines = iter(fh.read().splitlines())
         self.detector = detector
 
+    def read(self) -> None:
+        """Import the library and read the list's lines (file reading, no parsing)."""
+        if self._lines is None and self.available:
+            self._start()
+
     def step(self, max_lines: int | None) -> bool:
         """Parse up to ``max_lines`` more lines (None: the rest); True once all are."""
+        self.read()
         if self._lines is None:
-            if not self.available:
-                return True
-            self._start()
-            if self._lines is None:
-                return True
+            return True
         eat = self.detector._eat_name_line
         taken = 0
         for line in itertools.islice(self._lines, max_lines):
@@ -238,6 +240,14 @@ def warm_up_step(max_lines: int = WARM_UP_LINES) -> bool:
     (a pool thread doing it delayed the window by up to 0.3 s, issue 16)."""
     with _DETECTOR_LOCK:
         return _FIRST_NAMES.step(max_lines)
+
+
+def warm_up_read() -> None:
+    """Import the first-name library and read its list file (no parsing): the disk part of
+    the warm-up, for a pool thread (reading the file on a window's thread took 0.2 s while
+    the disk was busy), before the :func:`warm_up_step` calls."""
+    with _DETECTOR_LOCK:
+        _FIRST_NAMES.read()
 
 
 def warm_up() -> None:

@@ -8,12 +8,14 @@ Qt's UTF-16 with the text's one :class:`Utf16Map`; text is never read back from 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
+    QImage,
     QKeyEvent,
     QMouseEvent,
     QPainter,
@@ -72,6 +74,52 @@ ZOOM_FACTOR = 1.12
 ZOOM_MIN, ZOOM_MAX = -4, 8
 
 
+def draw_outlines(
+    painter: QPainter,
+    content: Sequence[QRectF],
+    speaker: Sequence[QRectF],
+    drag: QRectF | None = None,
+) -> None:
+    """The current quote's outline on ``painter``: one rounded outline around the content
+    rectangles, the drag caret (``drag``), dashed outlines around the speaker's."""
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    pen = QPen(QColor(OUTLINE_COLOUR))
+    pen.setWidthF(2.0)
+    painter.setPen(pen)
+    path = QPainterPath()
+    for rect in content:
+        path.addRoundedRect(rect, 3, 3)
+    painter.drawPath(path.simplified())
+    if drag is not None:
+        painter.fillRect(drag, pen.color())
+    pen.setColor(QColor(SPEAKER_COLOUR))
+    pen.setStyle(Qt.PenStyle.DashLine)
+    painter.setPen(pen)
+    for rect in speaker:
+        painter.drawRoundedRect(rect, 3, 3)
+
+
+@functools.cache
+def warm_up_painting() -> None:
+    """Draw an outline and a caret once on a small image, after asking a small document's
+    layout for line positions as :meth:`ArticleView.span_rects` does. PySide creates the
+    Python types of Qt's enums on first use, and the first outline of the window's first
+    paint created nine of them (about 70 ms of that paint, issue 16); done here, while the
+    window is built and not yet shown, once per process."""
+    doc = QTextDocument("Warm up")
+    doc.setTextWidth(200.0)
+    block = doc.findBlock(1)
+    doc.documentLayout().blockBoundingRect(block)
+    line = block.layout().lineAt(0)
+    line.cursorToX(1)
+    image = QImage(16, 16, QImage.Format.Format_ARGB32_Premultiplied)
+    painter = QPainter(image)
+    box = QRectF(2.0, 2.0, 8.0, 8.0)
+    painter.fillRect(QRectF(1.0, 1.0, 1.5, 6.0), QColor("#333"))
+    draw_outlines(painter, [box], [box], QRectF(1.0, 1.0, 3.0, 6.0))
+    painter.end()
+
+
 class ArticleView(QTextEdit):
     """Read-only article text with quote highlights; emits clicks as code-point offsets.
 
@@ -86,6 +134,7 @@ class ArticleView(QTextEdit):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        warm_up_painting()
         self.setObjectName("articleView")
         self.setReadOnly(True)
         self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -433,25 +482,14 @@ class ArticleView(QTextEdit):
         item = self._current
         if item is None or self._index is None:
             return
-        painter = QPainter(self.viewport())
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        pen = QPen(QColor(OUTLINE_COLOUR))
-        pen.setWidthF(2.0)
-        painter.setPen(pen)
-        path = QPainterPath()
-        for rect in self.outline_rects():
-            path.addRoundedRect(rect, 3, 3)
-        painter.drawPath(path.simplified())
+        drag = None
         if self._drag is not None and self._drag_pos16 >= 0:
             cur = QTextCursor(self.document())
             cur.setPosition(self._drag_pos16)
             r = self.cursorRect(cur)
-            painter.fillRect(QRectF(r.center().x() - 1.5, r.top(), 3.0, r.height()), pen.color())
-        pen.setColor(QColor(SPEAKER_COLOUR))
-        pen.setStyle(Qt.PenStyle.DashLine)
-        painter.setPen(pen)
-        for rect in self.outline_rects(speaker=True):
-            painter.drawRoundedRect(rect, 3, 3)
+            drag = QRectF(r.center().x() - 1.5, r.top(), 3.0, r.height())
+        painter = QPainter(self.viewport())
+        draw_outlines(painter, self.outline_rects(), self.outline_rects(speaker=True), drag)
         painter.end()
 
     def outline_rects(self, speaker: bool = False) -> list[QRectF]:

@@ -9,6 +9,7 @@ The other jobs are controllers (:mod:`annotator.ui.controllers`) reporting by si
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, cast
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.core.speakers import warm_up_read as read_first_names
 from annotator.core.speakers import warm_up_step as warm_up_first_names
 from annotator.services.items import ItemKey
 from annotator.services.ops import Change
@@ -49,6 +51,7 @@ from annotator.ui.quote_panel import QuotePanel
 from annotator.ui.status import StatusArea
 from annotator.ui.window_commands import SETTINGS_ANNOTATOR
 from annotator.ui.workers import (
+    CallTask,
     ListOrderTask,
     ListRowsTask,
     Task,
@@ -158,12 +161,27 @@ class MainWindow(DetectorCommands):
         else:
             self.model_label.setText("Model: not loaded")
         # the first new speaker's gender guess must not wait for the whole name list: it is
-        # parsed a slice at a time when this thread is idle, after the first paint (in a
-        # pool thread its 0.75 s of Python held the interpreter lock and froze this one)
+        # read from disk in the pool, then parsed a slice at a time when this thread is
+        # idle, after the first paint (in a pool thread its 0.75 s of Python held the
+        # interpreter lock and froze this one)
         self._warm_up_timer = QTimer(self)
         self._warm_up_timer.setInterval(0)
         self._warm_up_timer.timeout.connect(self._warm_up_step)
-        QTimer.singleShot(WARM_UP_DELAY_MS, self._warm_up_timer.start)
+        self._warm_up_task: CallTask | None = None
+        QTimer.singleShot(WARM_UP_DELAY_MS, self._warm_up_read)
+        # what exists now (modules, Qt wrappers, this window) lives as long as the window:
+        # out of the cycle collector's scans, whose full pass over all of it took 0.3 s on
+        # this thread, or on a pool thread holding the interpreter lock (issue 16)
+        gc.freeze()
+
+    def _warm_up_read(self) -> None:
+        if self._closing:
+            return
+        task = self._warm_up_task = CallTask(read_first_names)
+        task.signals.finished.connect(lambda _r: self._warm_up_timer.start())
+        # unreadable: the first guess tries again (and says why) where it is needed
+        task.signals.failed.connect(lambda m: self.status.say(f"First-name list: {m}", 8000))
+        self.pool.start(task)
 
     def _warm_up_step(self) -> None:
         if self._closing or warm_up_first_names():

@@ -303,3 +303,17 @@ class TargetsTask(Task):
 
         with Project.open(self.path, create=False, readonly=True) as project:
             return self.generation, project.stance_targets_used()
+
+
+class CallTask(Task):
+    """Run ``call()`` (no arguments; file reading and such, no Qt); finished(its result)."""
+
+    expected = (OSError,)
+
+    def __init__(self, call: Callable[[], object]) -> None:
+        super().__init__()
+        self.call = call
+        self.signals = WorkerSignals()
+
+    def work(self) -> object:
+        return self.call()

@@ -484,4 +484,6 @@ class DetectionController(QObject):
         if self.task is not None:
             self.task.cancel()
         if self.process is not None:
-            self.process.stop()
+            # killed at once: the window closes now (an idle child took over 0.1 s to end
+            # by itself, on this thread); SQLite rolls back a chunk it was storing
+            self.process.stop(wait_ms=0)

@@ -86,14 +86,15 @@ class ModelProcess(QObject):
     def request_names(self, article_id: int, text: str) -> None:
         self.send(names=[article_id, text])
 
-    def stop(self) -> None:
-        """The window closes: end the child (a detection loses its chunk in progress)."""
+    def stop(self, wait_ms: int = STOP_WAIT_MS) -> None:
+        """End the child: it may end by itself within ``wait_ms`` milliseconds (end of its
+        input), else it is killed (a detection loses its chunk in progress)."""
         self._stopping = True
         if self.proc.state() == QProcess.ProcessState.NotRunning:
             return
         self.send(cancel=True)
         self.proc.closeWriteChannel()
-        if not self.proc.waitForFinished(STOP_WAIT_MS):
+        if not self.proc.waitForFinished(wait_ms):
             self.proc.kill()
             self.proc.waitForFinished(-1)
 
