@@ -622,3 +622,32 @@ def test_clean_person_name_drops_an_inverted_verb() -> None:
     assert clean_person_name("Said Duarte") == "Duarte"
     assert clean_person_name("Added Gov. Lutz") == "Lutz"
     assert clean_person_name("Said") == "Said"  # nothing else: kept
+
+
+@pytest.mark.parametrize(
+    ("text", "who"),
+    [
+        (
+            "Pollsters agree - Dana Whitfield: “The late shift in Iowa was real, and the "
+            "last surveys caught it.”",
+            "Dana Whitfield",
+        ),
+        (
+            "TURNOUT WAS HIGHER THAN EXPECTED IN OHIO - Marco Bellini: “Both parties drew "
+            "record crowds to the caucus sites this year.”",
+            "Marco Bellini",
+        ),
+        (
+            "Polls did predict the Democratic race - Poll Watch: “Most pollsters fared much "
+            "better with the Democratic results.”",
+            "Poll Watch",
+        ),
+    ],
+)
+def test_a_name_after_a_headline_dash_and_before_a_colon_is_the_speaker(
+    detect: Detect, text: str, who: str
+) -> None:
+    # news digests: a headline, a dash, then the author of the quote and a colon
+    quotes = detect(text)
+    q = next(q for q in quotes if q.kind == "direct")
+    assert speaker(text, q) == who
