@@ -77,6 +77,12 @@ def direct_quotes(idx: DocIndex, runs: list[list[Segment]]) -> list[QuoteRecord]
             if frame is not None and frame.side == "after":
                 prev.after_end = frame_after(idx, run[-1].end, last_para[1])[1]
             continue
+        if prev is not None and _goes_on(idx, prev, run, frame):
+            # '"A," she said. But "B."': a few words, then the same speaker goes on
+            prev.fragments.extend(fragments)
+            prev.words += words
+            prev.after_end = None
+            continue
         if prev is not None and _inside_frame(idx, prev, run, words, fragments):
             # '"A," Clinton said on ABC's "This Week" on Sunday. "B."': a title or scare
             # quote inside the frame of the quote before; that quote stays open for "B."
@@ -323,6 +329,35 @@ def _inherit_speakers(records: list[QuoteRecord]) -> list[QuoteRecord]:
         if rec.speaker is not None and rec.rule not in WEAK_RULES:
             last = rec  # a scare quote's speaker is a guess: not handed on
     return out
+
+
+def _goes_on(idx: DocIndex, prev: _Open, run: list[Segment], frame: Frame | None) -> bool:
+    """Does ``run`` go on with ``prev`` after the end of its frame's sentence?
+
+    ``"A," she said. But "B."``, ``"A," said Jo Finn. Now, "B."``: the sentence after the
+    frame opens with at most three words, none a verb, then the run, which has no frame of
+    its own with a speaker. PolNeAR annotates both runs as one quote of the first run's
+    speaker. Needs the tagger (a verb in the lead starts a sentence of its own).
+    """
+    if (
+        prev.after_end is None
+        or prev.kind != "direct"
+        or run[0].paragraph != prev.paragraph
+        or not idx.has_pos
+        or (frame is not None and frame.speaker is not None)
+    ):
+        return False
+    doc = idx.doc
+    end = prev.after_end + 1  # the token after the frame: its sentence end
+    if end >= idx.n or doc[end].text not in (".", "!", "?"):
+        return False
+    lead = [t for t in doc[end + 1 : idx.token_at(run[0].start)] if not t.is_space]
+    words = [t for t in lead if not t.is_punct]
+    return (
+        0 < len(words) <= 3
+        and all(t.text in (",", "—", "–", "-") for t in lead if t.is_punct)
+        and not any(t.pos_ in ("VERB", "AUX") or idx.in_quote[t.i] for t in lead)
+    )
 
 
 def _inside_frame(

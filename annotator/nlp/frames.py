@@ -77,6 +77,8 @@ def find_frame(idx: DocIndex, run: list[Segment], para: Span) -> Frame | None:
     a_lo, a_hi = frame_after(idx, end, para[1])
     b_lo, b_hi = frame_before(idx, start, para[0])
     doc = idx.doc
+    if b_hi > b_lo and doc[b_hi].text == ":":
+        b_lo = _after_last_dash(idx, b_lo, b_hi)  # "HEADLINE - Ana Ruiz: "...""
     after_cue = next((i for i in range(a_lo, min(a_hi, a_lo + 30) + 1) if idx.is_cue(doc[i])), None)
     before_cue = next(
         (i for i in range(b_hi, b_lo - 1, -1) if idx.is_cue(doc[i]) or is_according(doc, i)),
@@ -172,6 +174,23 @@ def find_frame(idx: DocIndex, run: list[Segment], para: Span) -> Frame | None:
         # "she boomed, ''...''": a verb with a subject just before the comma
         return verb_before_colon(idx, max(b_lo, b_hi - 5), b_hi, b_lo)
     return None
+
+
+def _after_last_dash(idx: DocIndex, lo: int, colon: int) -> int:
+    """The first token after the last dash of ``lo..colon`` that has a name before the colon.
+
+    ``POLLS MISSED THE SHIFT - Ana Ruiz: "..."``, ``Pollsters agree - Ana Ruiz:``: a
+    headline, a dash, then the author of the quote (news digests). Only when the part
+    after the dash is short (at most six tokens) and starts with a capital; else ``lo``.
+    """
+    doc = idx.doc
+    for i in range(colon - 1, lo, -1):
+        if doc[i].text in _DASHES and doc[i].is_punct:
+            first = i + 1
+            if 0 < colon - first <= 6 and doc[first].text[:1].isupper():
+                return first
+            return lo
+    return lo
 
 
 #: Determiners that open a source mention after a quote ("the email read").

@@ -239,6 +239,9 @@ def speaker_by_position(idx: DocIndex, cue: int, lo: int, hi: int, side: str) ->
         if first <= end and doc[first].lower_ in ("who", "which") and j > lo:
             j -= 1  # "Smith, who toured the valley, said": the name before the clause
             continue
+        if first == end and doc[end].like_num and j > lo and doc[j].text == ",":
+            j -= 1  # "Ramos, 58, told AFP": the name before the age
+            continue
         break
     while first <= end and doc[first].lower_ in lx.CLAUSE_OPENERS:
         first += 1

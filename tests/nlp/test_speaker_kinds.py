@@ -622,3 +622,50 @@ def test_clean_person_name_drops_an_inverted_verb() -> None:
     assert clean_person_name("Said Duarte") == "Duarte"
     assert clean_person_name("Added Gov. Lutz") == "Lutz"
     assert clean_person_name("Said") == "Said"  # nothing else: kept
+
+
+@pytest.mark.parametrize(
+    ("text", "who"),
+    [
+        (
+            "Pollsters agree - Dana Whitfield: “The late shift in Iowa was real, and the "
+            "last surveys caught it.”",
+            "Dana Whitfield",
+        ),
+        (
+            "TURNOUT WAS HIGHER THAN EXPECTED IN OHIO - Marco Bellini: “Both parties drew "
+            "record crowds to the caucus sites this year.”",
+            "Marco Bellini",
+        ),
+        (
+            "Polls did predict the Democratic race - Poll Watch: “Most pollsters fared much "
+            "better with the Democratic results.”",
+            "Poll Watch",
+        ),
+    ],
+)
+def test_a_name_after_a_headline_dash_and_before_a_colon_is_the_speaker(
+    detect: Detect, text: str, who: str
+) -> None:
+    # news digests: a headline, a dash, then the author of the quote and a colon
+    quotes = detect(text)
+    q = next(q for q in quotes if q.kind == "direct")
+    assert speaker(text, q) == who
+
+
+@pytest.mark.parametrize(
+    ("text", "who"),
+    [
+        ("“We were wrong to wait so long,” Ramos, 58, told reporters on Monday.", "Ramos"),
+        ("“The river is rising again,” Ines Duarte, 41, said.", "Ines Duarte"),
+        ("“The mine will not reopen this year,” Tom Keller, 67, told the council.", "Tom Keller"),
+    ],
+)
+def test_the_name_before_an_age_is_the_speaker_found_by_position(
+    detect_rules: Detect, text: str, who: str
+) -> None:
+    # by position (rules-only mode, or a parse that loses the subject): the age after
+    # the name is skipped, not taken for the speaker
+    quotes = detect_rules(text)
+    assert len(quotes) == 1
+    assert (speaker(text, quotes[0]) or "").startswith(who)

@@ -173,3 +173,58 @@ def test_a_quote_paragraph_stays_apart_when_something_comes_between(
     q = find(text, quotes, "We did everything we could")
     assert content(text, q) == ["We did everything we could"]
     find(text, quotes, "Nobody wanted this")
+
+
+# -- 3. a few words after the frame's sentence, then the same speaker goes on ---------------
+
+
+@pytest.mark.parametrize(
+    ("text", "first", "second", "who"),
+    [
+        (
+            "“The harvest was the worst in a decade,” said Omar Haddad, a grower. But “the "
+            "vines will recover if the spring is wet.”",
+            "The harvest was the worst in a decade",
+            "the vines will recover if the spring is wet.",
+            "Omar Haddad",
+        ),
+        (
+            "''We were not pleased at first,'' said Greta Lund of the farmers' union. Now, "
+            "''most members think the tax is fair.''",
+            "We were not pleased at first",
+            "most members think the tax is fair.",
+            "Greta Lund",
+        ),
+        (
+            '"He is meant to lead the team," Coach Ana Ruiz said. Instead "he just sulks '
+            'on the bench."',
+            "He is meant to lead the team",
+            "he just sulks on the bench.",
+            "Ana Ruiz",
+        ),
+    ],
+)
+def test_a_run_after_a_short_lead_goes_on_with_the_quote(
+    detect: Detect, text: str, first: str, second: str, who: str
+) -> None:
+    quotes = detect(text)
+    q = find(text, quotes, first)
+    assert content(text, q) == [first, second]
+    assert who in (speaker(text, q) or "")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the lead has a verb: a sentence of its own
+        "“The harvest was poor,” said Omar Haddad. That makes it “the worst year since "
+        "records began.”",
+        # another speaker
+        "“The harvest was poor,” said Omar Haddad. But “it was a fine year for olives,” "
+        "Lina Sarkis said.",
+    ],
+)
+def test_a_run_after_a_sentence_of_its_own_is_not_joined(detect: Detect, text: str) -> None:
+    quotes = detect(text)
+    q = find(text, quotes, "The harvest was poor")
+    assert content(text, q) == ["The harvest was poor"]
