@@ -68,6 +68,16 @@ def _direct(dev: dict[str, float]) -> str:
     return "n/a (no direct quote held out)" if value is None else f"{100 * value:.1f}"
 
 
+def _rules_alone(dev: dict[str, float]) -> str:
+    """The rules' own direct F1 and speaker accuracy on the dev part, when measured."""
+    if "rules_speaker_name_acc" not in dev:
+        return ""
+    direct = (
+        "" if direct_f1(dev) is None else f"direct {100 * dev['rules_direct_lenient_f1']:.1f}, "
+    )
+    return f" (rules alone: {direct}speaker {100 * dev['rules_speaker_name_acc']:.1f})"
+
+
 def _line(report: EpochReport) -> str:
     d = report.dev
     mark = "  * best, saved" if report.best else ""
@@ -75,7 +85,8 @@ def _line(report: EpochReport) -> str:
         f"round {report.epoch}: {report.seconds:.0f} s, loss {report.loss:.0f} | dev all "
         f"lenient F1 {100 * d['all_lenient_f1']:.1f} (P {100 * d['all_lenient_p']:.1f} "
         f"R {100 * d['all_lenient_r']:.1f}), strict F1 {100 * d['all_strict_f1']:.1f} | "
-        f"direct lenient F1 {_direct(d)}{mark}"
+        f"direct lenient F1 {_direct(d)} | speaker {100 * d['speaker_name_acc']:.1f}"
+        f"{_rules_alone(d)}{mark}"
     )
 
 

@@ -11,6 +11,7 @@ import pytest
 
 from annotator.core.model import Article, Quote
 from annotator.services.training import (
+    THRESHOLDS,
     EpochReport,
     TooFewArticles,
     TrainingCancelled,
@@ -49,6 +50,10 @@ def test_training_writes_a_model_and_never_writes_the_project(tmp_path: Path) ->
     assert reports[0].best
     for key in ("all_lenient_f1", "all_strict_f1", "direct_lenient_f1"):
         assert 0.0 <= reports[0].dev[key] <= 1.0
+    # the rules alone on the same dev part, to keep their figures
+    for key in ("rules_direct_lenient_f1", "rules_speaker_name_acc", "speaker_name_acc"):
+        assert 0.0 <= reports[0].dev[key] <= 1.0
+    assert reports[0].dev["min_confidence"] in THRESHOLDS
     # the tiny model finds the held-out dev contents
     assert result.best_dev["all_lenient_f1"] > 0.5
     info = model_info(tmp_path / "m")
@@ -196,3 +201,42 @@ def test_two_annotators_on_one_article_need_a_choice(tmp_path: Path) -> None:
     one = TrainOptions(annotators=("other",), base_model="rules-only", rounds=(10,))
     with pytest.raises(TooFewArticles, match="only 1 annotated article"):
         train_from_project(db, tmp_path / "m2", one)
+
+
+def _figures(
+    lenient: float, strict: float, direct: float, speaker: float, direct_gold: float = 5.0
+) -> dict[str, float]:
+    """Dev figures of one round and floor, the rules alone reaching direct 0.9, speaker 0.9."""
+    from annotator.services.training import _objective
+
+    d = {
+        "all_lenient_f1": lenient,
+        "all_strict_f1": strict,
+        "direct_lenient_f1": direct,
+        "speaker_name_acc": speaker,
+        "direct_gold": direct_gold,
+        "rules_direct_lenient_f1": 0.9,
+        "rules_speaker_name_acc": 0.9,
+    }
+    d["objective"] = _objective(d)
+    return d
+
+
+def test_rounds_and_floors_that_keep_the_rules_figures_are_chosen_first() -> None:
+    from annotator.services.training import _better, _keeps_rules, _rank
+
+    keeps = _figures(0.78, 0.50, 0.91, 0.90)
+    costs_direct = _figures(0.85, 0.55, 0.85, 0.95)  # a better mean, direct below the rules
+    costs_speakers = _figures(0.85, 0.55, 0.95, 0.85)
+    assert _keeps_rules(keeps)
+    assert not _keeps_rules(costs_direct) and not _keeps_rules(costs_speakers)
+    assert costs_direct["objective"] > keeps["objective"]
+    assert max([costs_direct, keeps, costs_speakers], key=_rank) is keeps
+    assert _better(keeps, costs_direct) and not _better(costs_direct, keeps)
+    # among those that keep them the mean decides; so it does when none keeps them
+    better = _figures(0.80, 0.52, 0.92, 0.91)
+    assert max([keeps, better], key=_rank) is better
+    assert max([costs_speakers, _figures(0.70, 0.4, 0.5, 0.5)], key=_rank) is costs_speakers
+    # no direct quote held out: only the speakers are compared
+    assert _keeps_rules(_figures(0.8, 0.5, 0.0, 0.9, direct_gold=0))
+    assert not _keeps_rules(_figures(0.8, 0.5, 0.0, 0.8, direct_gold=0))
