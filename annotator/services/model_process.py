@@ -43,6 +43,7 @@ import json
 import os
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -165,6 +166,10 @@ class Server:
         except Exception as exc:  # shown in the window's status bar
             self.out.say(redetect_error=f"{type(exc).__name__}: {exc}")
 
+    def busy(self) -> bool:
+        """A detection or re-detection is running (it holds the project open)."""
+        return self.detecting is not None and self.detecting.is_alive()
+
     def wait(self) -> None:
         """Let a running detection finish its chunk after a cancel."""
         if self.detecting is not None:
@@ -187,9 +192,25 @@ def missing_folder(model: str) -> str:
     return model if looks_like_path and not Path(model).expanduser().is_dir() else ""
 
 
-def serve(project_path: Path, model: str, stdin: TextIO, stdout: TextIO) -> int:
+def serve(
+    project_path: Path,
+    model: str,
+    stdin: TextIO,
+    stdout: TextIO,
+    leave: Callable[[int], Any] = os._exit,
+) -> int:
     """Load ``model`` ("" for the default order) and serve ``stdin`` until it ends;
-    return the exit status (0; 1 when the pipeline could not be loaded)."""
+    return the exit status (0; 1 when the pipeline could not be loaded).
+
+    The end of ``stdin`` means the window went away (closed, or killed). When a job is
+    running then, the process leaves at once through ``leave(0)`` (``os._exit``: no
+    cleanup) and the chunk in progress rolls back, instead of finishing the chunk and
+    closing its connection: closing the last connection checkpoints and deletes
+    ``NAME.db-wal`` by its name, and seconds after its window died a child doing so could
+    hit the log of a new project the user made under the same name (a tester saw such a
+    project come out malformed after deleting the files of one whose window had been
+    killed). SQLite's "How To Corrupt An SQLite Database File", section 2.4 (unlinking or
+    renaming a database file while in use)."""
     out = _Out(stdout)
     missing = missing_folder(model)
     try:
@@ -222,6 +243,9 @@ def serve(project_path: Path, model: str, stdin: TextIO, stdout: TextIO) -> int:
         if line.strip():
             server.handle(json.loads(line))
     server.cancel.set()
+    if server.busy():
+        stdout.flush()
+        leave(0)
     server.wait()
     return 0
 

@@ -290,3 +290,55 @@ def test_an_existing_folder_is_not_missing(tmp_path: Path) -> None:
     from annotator.services.model_process import missing_folder
 
     assert missing_folder(str(tmp_path)) == ""
+
+
+# -- a window gone mid-detection: the child lets go of the project at once ----------------
+
+LONG_TEXT = " ".join(
+    f'Paragraph {i}. "The harbour will stay open until the storm passes," said pilot '
+    f"Ann Berg {i}. The council said it would meet again on Monday to decide."
+    for i in range(40)
+)
+
+
+@pytest.mark.parametrize("commands", [['{"detect": true}'], ['{"redetect": true}']])
+def test_end_of_input_mid_job_leaves_without_closing_the_project(
+    tmp_path: Path, commands: list[str]
+) -> None:
+    """The window gone (closed or killed) while a job runs: the child leaves at once
+    (``os._exit``) instead of finishing its chunk and closing its connection, which
+    checkpoints and deletes ``NAME.db-wal`` by name, seconds after the window died, when
+    the user may already have a new project of that name. What was stored before stays,
+    and the project opens whole."""
+    import io
+
+    from annotator.services import model_process
+
+    path = tmp_path / "p.db"
+    with Project.open(path) as p:
+        for i in range(200):
+            p.add_article(Article(f"Long {i}", f"Article {i}. {LONG_TEXT}", {}))
+    left: list[int] = []
+    out = io.StringIO()
+    status = model_process.serve(
+        path, "rules-only", io.StringIO("\n".join(commands) + "\n"), out, leave=left.append
+    )
+    assert left == [0] and status == 0
+    events = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert "model" in events[0]
+    with Project.open(path, readonly=True) as reader:
+        assert len(reader.article_ids()) == 200
+        assert reader.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_end_of_input_while_idle_ends_normally(tmp_path: Path) -> None:
+    import io
+
+    from annotator.services import model_process
+
+    path = make_project(tmp_path / "p.db")
+    left: list[int] = []
+    out = io.StringIO()
+    stdin = io.StringIO(json.dumps({"names": [1, NEW_TEXT]}) + "\n")
+    assert model_process.serve(path, "rules-only", stdin, out, leave=left.append) == 0
+    assert left == []
