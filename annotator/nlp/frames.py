@@ -133,6 +133,7 @@ def find_frame(idx: DocIndex, run: list[Segment], para: Span) -> Frame | None:
         and idx.has_dep
         and a_hi >= a_lo
         and doc[a_lo].lower_ not in _NEW_CLAUSE
+        and doc[a_lo].lower_ not in _RELATIVE_OPENERS
     ):
         # '"...," Oliver barked.' -- any verb right after an open-ended quote is its cue
         reach = 8 if ends_open else 3
@@ -221,6 +222,9 @@ def _cue_tagged_noun(idx: DocIndex, lo: int, hi: int) -> Frame | None:
     return None
 
 
+# '"... through California," which votes June 7': a relative clause about the quote's
+# last words, whose verb is no cue of the quote.
+_RELATIVE_OPENERS = lx.words("which that")
 # Words that open a new clause right after a quote: what follows is not its frame.
 _NEW_CLAUSE = lx.words("and but or while whereas because so yet although though as")
 # Verbs whose direct object is the person spoken to, not the words ("told reporters").

@@ -669,3 +669,32 @@ def test_the_name_before_an_age_is_the_speaker_found_by_position(
     quotes = detect_rules(text)
     assert len(quotes) == 1
     assert (speaker(text, quotes[0]) or "").startswith(who)
+
+
+@pytest.mark.parametrize(
+    ("text", "first", "who"),
+    [
+        (
+            "“We will carry the north,” said Lea Brandt, the campaign chief. “And we have a "
+            "real chance all the way down to Bavaria,” which votes in June.",
+            "We will carry the north",
+            "Lea Brandt",
+        ),
+        (
+            "“The budget holds,” said Omar Aziz. “We will keep the clinic in Eastfield open,” "
+            "which serves four villages.",
+            "The budget holds",
+            "Omar Aziz",
+        ),
+    ],
+)
+def test_a_relative_clause_after_a_quote_names_no_speaker(
+    detect: Detect, text: str, first: str, who: str
+) -> None:
+    # "..., which votes in June" is about the quote's last words: the second run goes on
+    # with the first quote's speaker, not "which"
+    quotes = detect(text)
+    q = find(text, quotes, first)
+    assert len(content(text, q)) == 2
+    assert who in (speaker(text, q) or "")
+    assert all(speaker(text, other) != "which" for other in quotes)
