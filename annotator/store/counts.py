@@ -24,7 +24,7 @@ _OPEN_SUGGESTIONS = """
     SELECT count(*) FROM suggestions s
     WHERE s.article_id = :article
       AND s.detector_version = (SELECT s2.detector_version FROM suggestions s2
-                                WHERE s2.article_id = s.article_id ORDER BY s2.id DESC LIMIT 1)
+                                WHERE s2.article_id = :article ORDER BY s2.id DESC LIMIT 1)
       AND NOT EXISTS (SELECT 1 FROM annotations x
                       WHERE x.annotator_id IS :ann AND x.suggestion_id = s.id)
       AND NOT EXISTS (SELECT 1 FROM annotations x
