@@ -31,7 +31,7 @@ from annotator.core.schema import (
 )
 from annotator.core.text import content_hash, normalise_with_map, title_and_body
 from annotator.io.files import LineTooLong, iter_lines
-from annotator.io.jsonload import BadJson, load_json
+from annotator.io.jsonload import BadJson, check_utf8, load_json
 
 _ARTICLE_KEYS = {"id", "title", "text", "meta", "quotes"}
 #: Quote keys the JSONL export adds from the speaker registry (type and gender of the
@@ -177,13 +177,14 @@ def iter_jsonl(path: str | Path) -> Iterator[Article | LineError | QuoteError]:
 
 
 def _converted_lines(
-    path: str | Path, convert: Callable[[Any], tuple[_T, BadQuotes]]
+    path: str | Path, convert: Callable[[Any], tuple[_T, BadQuotes]], utf8: bool = False
 ) -> Iterator[_T | LineError | QuoteError]:
     """``convert`` applied to each JSON line of ``path``: the QuoteErrors of the quotes it
     left out, then what it made; a line it refuses (ValueError) or that is not JSON comes
-    back as a LineError naming the file and line."""
+    back as a LineError naming the file and line. ``utf8``: a line with a string that has
+    no UTF-8 form (a lone surrogate) is a LineError too (see :func:`_json_lines`)."""
     name = str(path)
-    for lineno, obj in _json_lines(path):
+    for lineno, obj in _json_lines(path, utf8):
         if isinstance(obj, LineError):
             yield obj
             continue
@@ -197,10 +198,12 @@ def _converted_lines(
         yield item
 
 
-def _json_lines(path: str | Path) -> Iterator[tuple[int, Any]]:
+def _json_lines(path: str | Path, utf8: bool = False) -> Iterator[tuple[int, Any]]:
     """``(line number, decoded JSON value)`` of each non-blank line; the value is a
-    LineError for a line that is too long, not UTF-8 or not JSON. Raises as
-    :func:`iter_jsonl` does."""
+    LineError for a line that is too long, not UTF-8 or not JSON, and with ``utf8`` for a
+    line holding a lone surrogate (:func:`~annotator.io.jsonload.check_utf8`: what a
+    project stores must have a UTF-8 form; the detector keeps such lines and skips them
+    itself). Raises as :func:`iter_jsonl` does."""
     name = str(path)
     for lineno, raw in iter_lines(path):
         if isinstance(raw, LineTooLong):
@@ -216,6 +219,8 @@ def _json_lines(path: str | Path) -> Iterator[tuple[int, Any]]:
             continue
         try:  # without its line end, which a cut-off string would report as its error
             obj = load_json(line.rstrip("\r\n"))
+            if utf8:
+                check_utf8(obj, line)
         except BadJson as exc:
             yield lineno, LineError(name, lineno, str(exc))
             continue
@@ -315,7 +320,7 @@ def article_row_and_bad_quotes(obj: Any) -> tuple[ArticleRow, BadQuotes]:
 def iter_jsonl_rows_here(path: str | Path) -> Iterator[ArticleRow | LineError | QuoteError]:
     """:func:`iter_jsonl` with each article as its row (:func:`article_row_and_bad_quotes`):
     the same lines, LineErrors, QuoteErrors and messages, in this process."""
-    return _converted_lines(path, article_row_and_bad_quotes)
+    return _converted_lines(path, article_row_and_bad_quotes, utf8=True)
 
 
 def _send(out: IO[bytes], obj: object) -> None:
