@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from annotator.core.outputs import check_output
 from annotator.core.wording import count_noun
 from annotator.services.report import FORMATS, build_report, choose_source, write_report
 from annotator.store.project import Project
@@ -46,6 +47,7 @@ def run(args: argparse.Namespace) -> int:
     fmt = args.format or (out.suffix.lstrip(".").lower() if out.suffix else "html")
     if fmt == "htm":
         fmt = "html"
+    check_output(out)  # before the counting, which takes a while on a large project
     with Project.open(args.project, create=False, readonly=True) as project:
         source = choose_source(project, args.annotator, args.gold)
         report = build_report(project, source)
