@@ -22,7 +22,8 @@ def register(sub: Any) -> None:
         "CSV (one table), JSON or a self-contained HTML page with charts. A missing value "
         "(a quote without a canonical speaker or stance, an article without a publisher or "
         "date, a speaker without a type or gender) is written as (none) in CSV and HTML, "
-        "and as null in JSON.",
+        "and as null in JSON. Months come from ISO dates (2020-09-21); an article whose "
+        "date is something else counts under (unknown date).",
     )
     p.add_argument("project", help="the project file (.db)")
     p.add_argument(
