@@ -26,6 +26,7 @@ from typing import Any
 
 from annotator.commands import CliError
 from annotator.core.model import MARKS_INSIDE_DEFAULT
+from annotator.core.outputs import output_problem, write_problem
 from annotator.core.wording import count_noun
 from annotator.io.jsonload import load_json
 
@@ -227,6 +228,9 @@ def run_single(args: argparse.Namespace) -> int:
         raise CliError("--n-process must be at least 1")
     if Path(args.output).resolve() == src.resolve():
         raise CliError("the output file must not be the input file")
+    why = output_problem(Path(args.output))  # before the model loads (seconds)
+    if why:
+        raise CliError(f"{args.output}: {why}")
     try:  # empty, binary (a project file, an image) or UTF-16: say so before the model loads
         check_line_path(src)
     except NotTextError as exc:
@@ -267,9 +271,7 @@ def run_single(args: argparse.Namespace) -> int:
     try:
         out = open(args.output, "w", encoding="utf-8", newline="\n")  # noqa: SIM115
     except OSError as exc:
-        raise CliError(
-            f"{args.output}: cannot be written ({exc.strerror or exc}); choose another output"
-        ) from None
+        raise CliError(write_problem(Path(args.output), exc)) from None
     with tqdm(total=total, unit="article", file=sys.stderr, disable=args.quiet) as bar, out:
         found = detect_texts(
             nlp,

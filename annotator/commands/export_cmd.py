@@ -9,6 +9,7 @@ from typing import Any
 
 from annotator.commands import CliError
 from annotator.core.model import KINDS, STATUSES
+from annotator.core.outputs import write_problem
 from annotator.services.export import (
     FORMATS,
     AnnotatorChoiceNeeded,
@@ -149,9 +150,7 @@ def run(args: argparse.Namespace) -> int:
         except ExportError as exc:
             raise CliError(str(exc)) from None
         except OSError as exc:  # disk full, no permission...: nothing was left half-written
-            where = exc.filename or options.output
-            msg = f"{where}: cannot write ({exc.strerror or exc}); nothing was written"
-            raise CliError(msg) from None
+            raise CliError(write_problem(Path(options.output), exc)) from None
         finally:
             bar.close()
     for line in report.lines():

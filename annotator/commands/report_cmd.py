@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from annotator.core.outputs import check_output
 from annotator.core.wording import count_noun
 from annotator.services.report import FORMATS, build_report, choose_source, write_report
 from annotator.store.project import Project
@@ -21,7 +22,8 @@ def register(sub: Any) -> None:
         "CSV (one table), JSON or a self-contained HTML page with charts. A missing value "
         "(a quote without a canonical speaker or stance, an article without a publisher or "
         "date, a speaker without a type or gender) is written as (none) in CSV and HTML, "
-        "and as null in JSON.",
+        "and as null in JSON. Months come from ISO dates (2020-09-21); an article whose "
+        "date is something else counts under (unknown date).",
     )
     p.add_argument("project", help="the project file (.db)")
     p.add_argument(
@@ -46,6 +48,7 @@ def run(args: argparse.Namespace) -> int:
     fmt = args.format or (out.suffix.lstrip(".").lower() if out.suffix else "html")
     if fmt == "htm":
         fmt = "html"
+    check_output(out)  # before the counting, which takes a while on a large project
     with Project.open(args.project, create=False, readonly=True) as project:
         source = choose_source(project, args.annotator, args.gold)
         report = build_report(project, source)

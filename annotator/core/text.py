@@ -27,6 +27,26 @@ def normalise_text(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+def utf8_problem(text: str) -> str | None:
+    """Why ``text`` has no UTF-8 form (a one-line message), or None when it has one.
+
+    A lone surrogate (U+D800 to U+DFFF, as a broken JSON escape such as ``"\\ud800"``
+    leaves) cannot be encoded as UTF-8, so neither spaCy (it hashes tokens as UTF-8) nor
+    SQLite can take it. The message counts code points from 0: ``character 14 is a lone
+    surrogate (U+D800), which has no UTF-8 form``.
+    """
+    if text.isascii():
+        return None
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        return (
+            f"character {exc.start} is a lone surrogate (U+{ord(text[exc.start]):04X}), "
+            "which has no UTF-8 form"
+        )
+    return None
+
+
 def content_hash(text: str) -> str:
     """Stable hash of normalised text, used to recognise the same article twice."""
     return hashlib.sha256(normalise_text(text).encode("utf-8")).hexdigest()

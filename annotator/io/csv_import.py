@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from annotator.core.dates import date_problem
 from annotator.core.model import Article
 from annotator.core.text import normalise_text, title_and_body
 from annotator.core.wording import count_noun
@@ -228,6 +229,9 @@ def read_csv(
                 if col not in used and col and (row.get(col) or "").strip():
                     meta[col] = row[col]
             meta["filename"] = p.name
+            problem = date_problem(meta.get("date"))
+            if problem is not None:  # the article is kept; the report says it
+                yield RowNote(str(p), n, problem)
             id_col = mapped["id"]
             ext_id = (row.get(id_col) or "").strip() if id_col else ""
             yield Article(title=normalise_text(title), text=norm, meta=meta, ext_id=ext_id or None)

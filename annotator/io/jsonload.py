@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from typing import Any
+
+from annotator.core.text import utf8_problem
 
 
 class BadJson(ValueError):
@@ -43,3 +46,41 @@ def load_json(text: str | bytes) -> Any:
         raise BadJson("the JSON is nested too deeply") from None
     except ValueError as exc:  # e.g. an integer with more digits than Python converts
         raise BadJson(f"unreadable JSON ({str(exc)[:120]})") from None
+
+
+#: A JSON escape of a surrogate (U+D800-U+DFFF): only a line with one can decode to a lone
+#: surrogate (raw UTF-8 cannot hold one), so only such lines are walked.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
+def check_utf8(value: Any, line: str) -> None:
+    """Raise BadJson when a string of ``value`` (decoded from ``line``) holds a lone
+    surrogate, which a JSON escape such as ``"\\ud800"`` can make but no UTF-8 text (and
+    so no project) can hold; the message names the field, e.g. ``text: character 14 is a
+    lone surrogate (U+D800), which has no UTF-8 form``. Quick when ``line`` has no
+    surrogate escape (one regular-expression scan)."""
+    if _SURROGATE_ESCAPE.search(line) is None:
+        return
+    problem = _first_utf8_problem(value, "")
+    if problem is not None:
+        raise BadJson(problem)
+
+
+def _first_utf8_problem(value: Any, where: str) -> str | None:
+    if isinstance(value, str):
+        problem = utf8_problem(value)
+        return None if problem is None else f"{where or 'the value'}: {problem}"
+    if isinstance(value, dict):
+        for key, item in value.items():
+            key_problem = utf8_problem(str(key))
+            if key_problem is not None:
+                return f"key {where + '.' if where else ''}{key!r}: {key_problem}"
+            found = _first_utf8_problem(item, f"{where}.{key}" if where else str(key))
+            if found is not None:
+                return found
+    if isinstance(value, list):
+        for i, item in enumerate(value):
+            found = _first_utf8_problem(item, f"{where}[{i}]")
+            if found is not None:
+                return found
+    return None

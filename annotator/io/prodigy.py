@@ -41,7 +41,7 @@ from annotator.core.text import normalise_text, normalise_with_map
 from annotator.io.brat import guess_kind
 from annotator.io.export_records import ExportQuote
 from annotator.io.files import LineTooLong, is_regular_file, iter_lines
-from annotator.io.jsonload import load_json
+from annotator.io.jsonload import check_utf8, load_json
 from annotator.io.quote_jsonl import LineError, write_jsonl_line
 
 QUOTE, SPEAKER, CUE = "QUOTE", "SPEAKER", "CUE"
@@ -446,7 +446,9 @@ def iter_prodigy(path: str | Path) -> Iterator[Article | LineError]:
         if not raw.strip():
             continue
         try:
-            obj = load_json(raw.decode("utf-8-sig" if lineno == 1 else "utf-8"))
+            line = raw.decode("utf-8-sig" if lineno == 1 else "utf-8")
+            obj = load_json(line)
+            check_utf8(obj, line)  # a project cannot store a lone surrogate
             article, quotes = _task_article(obj)
         except UnicodeDecodeError as exc:
             yield LineError(name, lineno, f"not UTF-8 ({exc.reason} at byte {exc.start})")

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import IO, Any, TypeVar
 from unicodedata import is_normalized
 
+from annotator.core.dates import date_problem
 from annotator.core.model import Article, Quote, SpeakerFacts, encode_spans, normalise_spans
 from annotator.core.quote_rows import ArticleRow, QuoteRow, article_row, extra_json, meta_json
 from annotator.core.schema import (
@@ -31,7 +32,7 @@ from annotator.core.schema import (
 )
 from annotator.core.text import content_hash, normalise_with_map, title_and_body
 from annotator.io.files import LineTooLong, iter_lines
-from annotator.io.jsonload import BadJson, load_json
+from annotator.io.jsonload import BadJson, check_utf8, load_json
 
 _ARTICLE_KEYS = {"id", "title", "text", "meta", "quotes"}
 #: Quote keys the JSONL export adds from the speaker registry (type and gender of the
@@ -73,6 +74,28 @@ class QuoteError:
             f"{self.path}, line {self.line}, quote {self.quote}: {self.reason}; this quote "
             "was skipped, not its article"
         )
+
+
+@dataclass(frozen=True)
+class LineNote:
+    """Something the import report must say about a line whose article was imported (e.g.
+    a date no report can place in a month)."""
+
+    path: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}, line {self.line}: {self.message}"
+
+
+def _date_of(obj: Any) -> Any:
+    """The ``date`` a line gives its article: ``meta.date``, else a top-level ``date``
+    (unknown top-level keys join ``meta``, see :func:`_article`)."""
+    meta = obj.get("meta") if isinstance(obj, dict) else None
+    if isinstance(meta, dict) and "date" in meta:
+        return meta["date"]
+    return obj.get("date") if isinstance(obj, dict) else None
 
 
 #: Quotes of a line left out by the lenient readers: (place in the ``quotes`` array from 1,
@@ -173,17 +196,22 @@ def iter_jsonl(path: str | Path) -> Iterator[Article | LineError | QuoteError]:
     (:func:`~annotator.io.files.check_line_file`); lines over the size limit of
     :func:`annotator.io.files.max_file_bytes` are LineErrors.
     """
-    return _converted_lines(path, article_and_bad_quotes)
+    # notes come only when importing; the filter tells the type checker so
+    lines = _converted_lines(path, article_and_bad_quotes)
+    return (x for x in lines if not isinstance(x, LineNote))
 
 
 def _converted_lines(
-    path: str | Path, convert: Callable[[Any], tuple[_T, BadQuotes]]
-) -> Iterator[_T | LineError | QuoteError]:
+    path: str | Path, convert: Callable[[Any], tuple[_T, BadQuotes]], importing: bool = False
+) -> Iterator[_T | LineError | QuoteError | LineNote]:
     """``convert`` applied to each JSON line of ``path``: the QuoteErrors of the quotes it
     left out, then what it made; a line it refuses (ValueError) or that is not JSON comes
-    back as a LineError naming the file and line."""
+    back as a LineError naming the file and line. ``importing``: a line with a string that
+    has no UTF-8 form (a lone surrogate) is a LineError too (see :func:`_json_lines`), and
+    an article kept with a date no report can place in a month is preceded by a LineNote
+    (:func:`annotator.core.dates.date_problem`)."""
     name = str(path)
-    for lineno, obj in _json_lines(path):
+    for lineno, obj in _json_lines(path, importing):
         if isinstance(obj, LineError):
             yield obj
             continue
@@ -194,13 +222,19 @@ def _converted_lines(
             continue
         for n, reason in bad:
             yield QuoteError(name, lineno, n, reason)
+        if importing:
+            problem = date_problem(_date_of(obj))
+            if problem is not None:
+                yield LineNote(name, lineno, problem)
         yield item
 
 
-def _json_lines(path: str | Path) -> Iterator[tuple[int, Any]]:
+def _json_lines(path: str | Path, utf8: bool = False) -> Iterator[tuple[int, Any]]:
     """``(line number, decoded JSON value)`` of each non-blank line; the value is a
-    LineError for a line that is too long, not UTF-8 or not JSON. Raises as
-    :func:`iter_jsonl` does."""
+    LineError for a line that is too long, not UTF-8 or not JSON, and with ``utf8`` for a
+    line holding a lone surrogate (:func:`~annotator.io.jsonload.check_utf8`: what a
+    project stores must have a UTF-8 form; the detector keeps such lines and skips them
+    itself). Raises as :func:`iter_jsonl` does."""
     name = str(path)
     for lineno, raw in iter_lines(path):
         if isinstance(raw, LineTooLong):
@@ -216,6 +250,8 @@ def _json_lines(path: str | Path) -> Iterator[tuple[int, Any]]:
             continue
         try:  # without its line end, which a cut-off string would report as its error
             obj = load_json(line.rstrip("\r\n"))
+            if utf8:
+                check_utf8(obj, line)
         except BadJson as exc:
             yield lineno, LineError(name, lineno, str(exc))
             continue
@@ -312,10 +348,13 @@ def article_row_and_bad_quotes(obj: Any) -> tuple[ArticleRow, BadQuotes]:
     return article_row(article, content_hash(article.text)), bad
 
 
-def iter_jsonl_rows_here(path: str | Path) -> Iterator[ArticleRow | LineError | QuoteError]:
+def iter_jsonl_rows_here(
+    path: str | Path,
+) -> Iterator[ArticleRow | LineError | QuoteError | LineNote]:
     """:func:`iter_jsonl` with each article as its row (:func:`article_row_and_bad_quotes`):
-    the same lines, LineErrors, QuoteErrors and messages, in this process."""
-    return _converted_lines(path, article_row_and_bad_quotes)
+    the same lines, LineErrors, QuoteErrors and messages, in this process, and the import's
+    own checks (a lone surrogate refuses a line; an odd date is a LineNote before its row)."""
+    return _converted_lines(path, article_row_and_bad_quotes, importing=True)
 
 
 def _send(out: IO[bytes], obj: object) -> None:
@@ -340,7 +379,7 @@ def _worker_main(path: str) -> None:
     stdout, then None (or the exception that stopped the reading)."""
     out = sys.stdout.buffer
     try:
-        batch: list[ArticleRow | LineError | QuoteError] = []
+        batch: list[ArticleRow | LineError | QuoteError | LineNote] = []
         for item in iter_jsonl_rows_here(path):
             batch.append(item)
             if len(batch) >= CHUNK_LINES:
@@ -363,7 +402,7 @@ def _worker_main(path: str) -> None:
 
 def iter_jsonl_rows(
     path: str | Path, parallel: bool | None = None
-) -> Iterator[ArticleRow | LineError | QuoteError]:
+) -> Iterator[ArticleRow | LineError | QuoteError | LineNote]:
     """:func:`iter_jsonl` with each article as the plain row the import writes
     (:data:`~annotator.core.quote_rows.ArticleRow`, content hash included; see
     :func:`article_row_and_bad_quotes`), LineErrors and QuoteErrors, in the file's order,

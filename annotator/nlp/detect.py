@@ -19,6 +19,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from annotator.core.model import Quote
+from annotator.core.text import utf8_problem
 from annotator.nlp.component import CUES, QUOTES, SPEAKERS, QuoteDetector
 from annotator.nlp.learned import FACTORY, LearnedQuotes
 
@@ -81,19 +82,10 @@ _log = logging.getLogger(__name__)
 def text_problem(text: str) -> str | None:
     """Why spaCy cannot parse ``text`` (a one-line message), or None when it can.
 
-    spaCy hashes every token as UTF-8, so a code point without a UTF-8 form (a lone
-    surrogate, U+D800 to U+DFFF, as left by a broken JSON escape) cannot be parsed.
+    spaCy hashes every token as UTF-8, so a text without a UTF-8 form (a lone surrogate,
+    see :func:`annotator.core.text.utf8_problem`, whose message this is) cannot be parsed.
     """
-    if text.isascii():
-        return None
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError as exc:
-        return (
-            f"character {exc.start} is a lone surrogate (U+{ord(text[exc.start]):04X}), "
-            "which has no UTF-8 form"
-        )
-    return None
+    return utf8_problem(text)
 
 
 def _log_error(position: int, message: str) -> None:

@@ -6,6 +6,7 @@ All offsets are code points into the article text (HOUSE_STYLE "offsets").
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from annotator.core.model import Span
 
@@ -43,14 +44,15 @@ def _words(text: str, start: int, end: int, marks_inside: bool = True) -> list[t
 def grow_end(
     text: str, spans: tuple[Span, ...], marks_inside: bool = True
 ) -> tuple[Span, ...] | None:
-    """The quote with the next word after its end added (None at the end of the text).
+    """The quote with the next word after its end added (None at the end of the text or
+    of its paragraph: a word past a line break belongs to the next paragraph).
 
     With ``marks_inside`` False the word is a bare word (:data:`BARE_WORD_RE`): the closing
     mark and the comma before it are skipped, as the project's guidelines leave them out.
     """
     a, b = spans[-1]
     m = _word_re(marks_inside).search(text, b)
-    if m is None:
+    if m is None or "\n" in text[b : m.start()]:
         return None
     return (*spans[:-1], (a, m.end()))
 
@@ -69,12 +71,13 @@ def shrink_end(
 def grow_start(
     text: str, spans: tuple[Span, ...], marks_inside: bool = True
 ) -> tuple[Span, ...] | None:
-    """The quote with the word before its start added (None at the start of the text)."""
+    """The quote with the word before its start added (None at the start of the text or
+    of its paragraph: a word before a line break belongs to the paragraph before)."""
     a, b = spans[0]
     words = _words(text, max(0, a - 400), a, marks_inside)
     if not words:
         words = _words(text, 0, a, marks_inside)
-    if not words:
+    if not words or "\n" in text[words[-1][1] : a]:
         return None
     return ((words[-1][0], b), *spans[1:])
 
@@ -96,6 +99,58 @@ RESIZERS = {
     "grow_start": grow_start,
     "shrink_start": shrink_start,
 }
+
+
+#: Why a word step of a quote's edge was refused (the status bar says it).
+AT_TEXT_END = "The quote already ends at the end of the text."
+AT_TEXT_START = "The quote already starts at the start of the text."
+AT_PARAGRAPH_END = (
+    "The quote ends at the end of its paragraph: a word step does not cross into the next one."
+)
+AT_PARAGRAPH_START = (
+    "The quote starts at the start of its paragraph: a word step does not cross into the one"
+    " before."
+)
+INTO_OTHER_QUOTE = "The next word belongs to another quote: a word step never overlaps quotes."
+LAST_WORD = "The quote has one word left: R rejects or deletes the quote."
+
+
+def _overlaps(added: Span, others: Sequence[tuple[Span, ...]]) -> bool:
+    a, b = added
+    return any(x < b and a < y for spans in others for x, y in spans)
+
+
+def resize(
+    text: str,
+    spans: tuple[Span, ...],
+    which: str,
+    marks_inside: bool = True,
+    others: Sequence[tuple[Span, ...]] = (),
+) -> tuple[tuple[Span, ...] | None, str]:
+    """One word step of a quote's edge (``which`` is a key of :data:`RESIZERS`), kept inside
+    the quote's paragraph and off the ``others`` quotes' fragments (code-point spans).
+
+    Returns ``(spans, "")`` for the new fragments, or ``(None, why)`` with a sentence for
+    the status bar when the step is refused. Raises KeyError for another ``which``.
+    """
+    new = RESIZERS[which](text, spans, marks_inside)
+    if new is None:
+        return None, _why_not(text, spans, which, marks_inside)
+    if which == "grow_end" and _overlaps((spans[-1][1], new[-1][1]), others):
+        return None, INTO_OTHER_QUOTE
+    if which == "grow_start" and _overlaps((new[0][0], spans[0][0]), others):
+        return None, INTO_OTHER_QUOTE
+    return new, ""
+
+
+def _why_not(text: str, spans: tuple[Span, ...], which: str, marks_inside: bool) -> str:
+    if which == "grow_end":
+        more = _word_re(marks_inside).search(text, spans[-1][1]) is not None
+        return AT_PARAGRAPH_END if more else AT_TEXT_END
+    if which == "grow_start":
+        more = bool(_words(text, 0, spans[0][0], marks_inside))
+        return AT_PARAGRAPH_START if more else AT_TEXT_START
+    return LAST_WORD
 
 
 def trim_span(text: str, start: int, end: int) -> Span:

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from annotator.core.errors import AnnotatorError
 from annotator.core.model import KINDS, STATUSES, StoredArticle, with_target
+from annotator.core.outputs import output_problem, partial_path, write_problem
 from annotator.core.wording import count_noun, plural
 from annotator.io.brat import BratWriter, foreign_files, swap_in
 from annotator.io.csv_export import CsvWriter
@@ -240,22 +241,21 @@ def _validate(project: Project, options: ExportOptions) -> None:
 
 
 def _check_target(path: Path, folder: bool) -> None:
-    parent = path.parent
-    if not parent.exists() and not (folder and parent.parent.exists()):
-        raise ExportError(f"{path}: the folder {parent} does not exist")
-    if folder:
-        if path.exists() and not path.is_dir():
-            raise ExportError(f"{path}: is a file; brat export writes a folder")
-        foreign = foreign_files(path) if path.is_dir() else []
-        if foreign:
-            shown = ", ".join(str(f.relative_to(path)) for f in foreign[:5])
-            more = f" and {len(foreign) - 5} more" if len(foreign) > 5 else ""
-            raise ExportError(
-                f"{path}: holds files a brat export did not write ({shown}{more}); they are "
-                "never deleted: choose a new or empty folder, or move them away"
-            )
-    elif path.is_dir():
-        raise ExportError(f"{path}: is a folder; give a file name")
+    if folder and path.exists() and not path.is_dir():
+        raise ExportError(f"{path}: is a file; brat export writes a folder")
+    # a split brat export writes OUT/train/, OUT/dev/...: OUT itself may still be new
+    new_root = folder and not path.parent.exists() and path.parent.parent.is_dir()
+    why = "" if new_root else output_problem(path, folder)
+    if why:
+        raise ExportError(f"{path}: {why}")
+    foreign = foreign_files(path) if folder and path.is_dir() else []
+    if foreign:
+        shown = ", ".join(str(f.relative_to(path)) for f in foreign[:5])
+        more = f" and {len(foreign) - 5} more" if len(foreign) > 5 else ""
+        raise ExportError(
+            f"{path}: holds files a brat export did not write ({shown}{more}); they are "
+            "never deleted: choose a new or empty folder, or move them away"
+        )
 
 
 # -- reading the project -------------------------------------------------------------------
@@ -348,7 +348,7 @@ def iter_export_quotes(
 
 
 def _partial(path: Path) -> Path:
-    return path.with_name(f".{path.name}.partial")
+    return partial_path(path)
 
 
 def _make_writer(options: ExportOptions, path: Path) -> ArticleWriter:
@@ -384,7 +384,9 @@ def export_project(
             removes what it wrote (the report says ``cancelled``).
 
     Raises:
-        ExportError: the options cannot be honoured (nothing is written then).
+        ExportError: the options cannot be honoured (nothing is written then), or the
+            output cannot be written (disk full, no permission: the message names the
+            output, never a temporary file).
     """
     options = ExportOptions(**{**options.__dict__, "output": Path(options.output)})
     _validate(project, options)
@@ -436,7 +438,7 @@ def export_project(
                 last = done
         for writer in writers:
             writer.close()
-    except BaseException:
+    except BaseException as exc:
         for writer in writers:  # release the files (Windows cannot delete open ones)
             with contextlib.suppress(Exception):
                 writer.close()
@@ -444,6 +446,8 @@ def export_project(
             _remove(tmp)
         if root_tmp is not None:
             _remove(root_tmp)
+        if isinstance(exc, OSError):  # said about the user's file, not the temporary one
+            raise ExportError(write_problem(options.output, exc)) from None
         raise
     if report.cancelled:
         for tmp in tmp_paths:
@@ -451,11 +455,18 @@ def export_project(
         if root_tmp is not None:
             _remove(root_tmp)
         return report
-    if root_tmp is not None:
-        swap_in(root_tmp, options.output)  # atomic; deletes only what an export wrote
-    else:
-        for tmp, (_name, path) in zip(tmp_paths, targets):
-            os.replace(tmp, path)
+    try:
+        if root_tmp is not None:
+            swap_in(root_tmp, options.output)  # atomic; deletes only what an export wrote
+        else:
+            for tmp, (_name, path) in zip(tmp_paths, targets):
+                os.replace(tmp, path)
+    except OSError as exc:
+        for tmp in tmp_paths:  # what was not moved into place goes
+            _remove(tmp)
+        if root_tmp is not None:
+            _remove(root_tmp)
+        raise ExportError(write_problem(options.output, exc)) from None
     if progress is not None:
         progress(done, total)
     moved = sum(int(getattr(w, "moved", 0)) for w in writers)

@@ -49,7 +49,7 @@ from annotator.io.detect_output import (
 from annotator.io.files import check_line_path, check_regular, is_regular_file
 from annotator.io.plaintext import read_txt
 from annotator.io.prodigy import is_prodigy_file, iter_prodigy
-from annotator.io.quote_jsonl import QuoteError, iter_jsonl, iter_jsonl_rows
+from annotator.io.quote_jsonl import LineNote, QuoteError, iter_jsonl, iter_jsonl_rows
 from annotator.services.import_report import FileReport, ImportReport, _n
 from annotator.services.suggestion_import import (
     is_suggestion,
@@ -92,6 +92,10 @@ Progress = Callable[[int, int, str], None]
 # A reader gives the items of one file (articles, or anything else: a bad item, reported
 # by its str()) and a note on the file's encoding ("" when it was UTF-8).
 Reader = Callable[[Path], tuple[Iterable[object], str]]
+
+
+#: What a reader says of an entry it still imported (a report note, not a bad entry).
+_NOTES = (RowNote, LineNote)
 
 
 # -- readers -------------------------------------------------------------------------------
@@ -553,7 +557,7 @@ def import_file(
         entries = 0  # articles and bad entries read (notes on a CSV's columns not counted)
         try:
             for item in items:
-                if not isinstance(item, RowNote):
+                if not isinstance(item, _NOTES):
                     entries += 1
                 if isinstance(item, tuple):
                     pending.add(item)
@@ -561,7 +565,7 @@ def import_file(
                     pending.add(article_row(item, content_hash(item.text)))
                 else:
                     pending.flush()  # the report keeps the file's order
-                    if isinstance(item, RowNote):
+                    if isinstance(item, _NOTES):
                         report.notes.append(str(item))
                     else:
                         report.problems.append(str(item))

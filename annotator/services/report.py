@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.core.errors import AnnotatorError
+from annotator.core.outputs import write_text_atomic
 from annotator.core.wording import count_noun
 from annotator.store.project import Project
 from annotator.store.reports import (
@@ -108,7 +109,8 @@ def write_report(report: Report, fmt: str, out: Path, by: str | None = None) -> 
     Written to a temporary name first, then moved, so a failure leaves no half file.
 
     Raises:
-        AnnotatorError: an unknown format or dimension.
+        AnnotatorError: an unknown format or dimension; OutputError (one) when ``out``
+            cannot be written, naming ``out`` and why (e.g. its folder does not exist).
     """
     if fmt not in FORMATS:
         raise AnnotatorError(f"unknown report format {fmt!r}; choose from {', '.join(FORMATS)}")
@@ -120,9 +122,7 @@ def write_report(report: Report, fmt: str, out: Path, by: str | None = None) -> 
         text = report_json(report, by)
     else:
         text = report_html(report, by)
-    tmp = out.with_name(out.name + ".part")
-    tmp.write_text(text, encoding="utf-8", newline="")
-    tmp.replace(out)
+    write_text_atomic(out, text)
 
 
 #: What CSV and HTML reports write for a missing value (no speaker, no publisher, no date,

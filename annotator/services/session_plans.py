@@ -6,11 +6,11 @@ from typing import TYPE_CHECKING
 
 from annotator.core.model import Quote, StoredArticle, clean_target, effective_target
 from annotator.services.editing import (
-    RESIZERS,
     fragment_at,
     merge_spans,
     move_edge,
     quoted,
+    resize,
     trim_span,
 )
 from annotator.services.items import Item
@@ -25,6 +25,7 @@ class SessionPlans:
     project: Project
     annotator: str
     article: StoredArticle | None
+    items: list[Item]
     _suggested: dict[int, Quote]
     _status: str
 
@@ -234,16 +235,39 @@ class SessionPlans:
     def plan_resize(self, which: str) -> AnnotationOp | None:
         """Grow or shrink the current quote by a word: ``which`` is one of
         ``grow_end``, ``shrink_end``, ``grow_start``, ``shrink_start``. Words follow the
-        project's ``quote_marks_inside`` setting (marks and trailing commas skipped when off)."""
+        project's ``quote_marks_inside`` setting (marks and trailing commas skipped when off).
+        A step stays inside the quote's paragraph and never overlaps another quote of the
+        article (None then; :meth:`why_not_resize` says why)."""
+        spans, _why = self._resized(which)
         item = self.current
-        if item is None or self.article is None:
-            return None
-        fn = RESIZERS[which]
-        spans = fn(self.article.text, item.quote.content_spans, self.project.marks_inside())
-        if not spans or spans == item.quote.content_spans:
+        if item is None or not spans or spans == item.quote.content_spans:
             return None
         label = which.replace("_", " ").capitalize()
         return self._edited(label, content_spans=spans)
+
+    def why_not_resize(self, which: str) -> str:
+        """Why :meth:`plan_resize` (``which``) plans nothing now, as a sentence ("" when it
+        plans a step or there is no current quote)."""
+        return self._resized(which)[1]
+
+    def _resized(self, which: str) -> tuple[tuple[tuple[int, int], ...] | None, str]:
+        item = self.current
+        if item is None or self.article is None:
+            return None, ""
+        # the other quotes a step must not run into: everything shown but this quote and
+        # the quotes the annotator rejected (no longer quotes to them)
+        others = [
+            it.quote.content_spans
+            for it in self.items
+            if it.key != item.key and it.quote.status != "rejected"
+        ]
+        return resize(
+            self.article.text,
+            item.quote.content_spans,
+            which,
+            self.project.marks_inside(),
+            others,
+        )
 
     # -- hand annotation: spans from the selection and the mouse (issue 10) -------------------
 

@@ -50,6 +50,7 @@ from platformdirs import user_data_path
 
 from annotator.core.errors import AnnotatorError
 from annotator.core.model import Quote
+from annotator.core.outputs import output_problem
 from annotator.core.scoring import ScoredArticle, ScoredQuote, score
 from annotator.services.locations import APP_NAME
 from annotator.services.people import selection_problem
@@ -219,8 +220,9 @@ def _check_options(out_dir: Path, options: TrainOptions) -> None:
                 f"{out_dir}: exists and is not a trained model; nothing was written, "
                 "choose a new folder"
             )
-    if not out_dir.parent.is_dir():
-        raise TrainingError(f"{out_dir}: the folder {out_dir.parent} does not exist")
+    why = output_problem(out_dir, folder=True)
+    if why:
+        raise TrainingError(f"{out_dir}: {why}")
 
 
 def _read_articles(project: Project, options: TrainOptions) -> list[_Article]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from annotator.core.dates import report_month
 from annotator.store.project import Project
 
 #: Report dimensions: the column each one groups by.
@@ -48,7 +49,8 @@ _GROUP = {
     # a blank string (``"publisher": ""`` in imported metadata) is as missing as no key: both
     # count in one None row, not in two rows that every report writes as "(none)"
     "publisher": ("NULLIF(json_extract(ar.meta, '$.publisher'), '')", None),
-    "month": ("NULLIF(substr(json_extract(ar.meta, '$.date'), 1, 7), '')", None),
+    # YYYY-MM of an ISO date; another value is "(unknown date)", never a cut string
+    "month": ("annotator_report_month(json_extract(ar.meta, '$.date'))", None),
     "kind": ("q.kind", None),
     "gender": ("CASE WHEN s.id IS NULL THEN NULL ELSE s.gender END", None),
     "stance": ("NULLIF(q.stance, '')", None),
@@ -75,6 +77,11 @@ def count_by(project: Project, source: QuoteSource, by: str) -> list[dict[str, A
         raise ValueError(f"unknown report dimension {by!r}; choose from {', '.join(DIMENSIONS)}")
     cte, params = _quotes_cte(source)
     expr, extra = _GROUP[by]
+    if by == "month":
+        # the same rule as import's date warning (core.dates), not an SQL copy of it
+        project.db.conn.create_function(
+            "annotator_report_month", 1, report_month, deterministic=True
+        )
     where = "WHERE s.id IS NULL OR s.kind IN ('person', 'unknown')" if by == "gender" else ""
     extra_cols = f", {extra}" if extra else ""
     sql = f"""

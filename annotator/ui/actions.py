@@ -63,6 +63,14 @@ ACTIONS: tuple[ActionSpec, ...] = (
         True,
     ),
     ActionSpec("&File", "act_cancel_import", "Cancel i&mport", "cancel_import"),
+    ActionSpec(
+        "&File",
+        "act_import_report",
+        "&Last import report…",
+        "show_import_report",
+        None,
+        "The last import's summary and its per-file lines again (failed files, bad entries)",
+    ),
     ActionSpec("&File", "", "", ""),
     ActionSpec(
         "&File",
@@ -351,6 +359,7 @@ class ActionWindow(QMainWindow):
     act_import_files: QAction
     act_import_folder: QAction
     act_cancel_import: QAction
+    act_import_report: QAction
     act_detect: QAction
     act_cancel: QAction
     act_detect_report: QAction

@@ -181,7 +181,14 @@ class QuoteCommands(ActionWindow):
         self._push(self.session.plan_cycle_kind())
 
     def resize_quote(self, which: str) -> None:
-        self._push(self.session.plan_resize(which))
+        """Grow or shrink the current quote by a word; a refused step says why."""
+        op = self.session.plan_resize(which)
+        if op is None:
+            why = self.session.why_not_resize(which)
+            if why:
+                self.status.say(why, 5000)
+            return
+        self._push(op)
 
     def grow_end(self) -> None:
         self.resize_quote("grow_end")

@@ -582,6 +582,9 @@ class MainWindow(DetectorCommands):
     def show_detection_report(self) -> None:
         self.detection.show_report()
 
+    def show_import_report(self) -> None:
+        self.importer.show_last_report()
+
     def cancel_detection(self) -> None:
         if self.detection.task is not None:
             self.status.detect_cancel.setEnabled(False)

@@ -131,7 +131,22 @@ class CountBar(QProgressBar):
         #: Say a percentage, not done/total (abstract units such as lines of a file).
         self.share = share
         self.setFixedWidth(TASK_BAR_WIDTH)
+        # the tooltip follows every figure the bar says: a new total with the same count
+        # done changes no value (a tooltip once said 0/239394 under a bar saying 0/239694)
         self.valueChanged.connect(lambda _v: self._retip())
+
+    def setRange(self, minimum: int, maximum: int) -> None:  # noqa: N802
+        super().setRange(minimum, maximum)
+        self._retip()
+
+    def setMaximum(self, maximum: int) -> None:  # noqa: N802
+        super().setMaximum(maximum)
+        self._retip()
+
+    def event(self, e: QEvent) -> bool:
+        if e.type() == QEvent.Type.ToolTip:
+            self._retip()  # a range set from C++ (none of ours) still shows its figures
+        return super().event(e)
 
     def _busy(self) -> bool:
         return self.maximum() == self.minimum() == 0
@@ -292,6 +307,15 @@ class StatusArea(QObject):
             f"{t.quotes_done}/{t.quotes}"
         )
         self.progress_label.setText(article + project)
+        # the tooltip from the same figures as the label, set with it every time
+        here_tip = f"This article: {here.done} of {here.total} quotes decided\n" if here else ""
+        project_tip = (
+            "The project's progress is being counted."
+            if t is None
+            else f"Project: {t.articles_done} of {t.articles} articles done, "
+            f"{t.quotes_done} of {t.quotes} quotes decided"
+        )
+        self.progress_label.setToolTip(here_tip + project_tip)
         self.annotator_label.setText(f"Annotator: {annotator}")
 
     def show_model_state(self, text: str, tooltip: str) -> None:

@@ -325,7 +325,7 @@ def test_grow_end_skips_mark_and_comma_when_marks_are_left_out() -> None:
 
 
 @pytest.mark.parametrize(
-    ("setting", "expected"), [(True, '"We will talk'), (False, 'resume\n\n"We will talk')]
+    ("setting", "expected"), [(True, '"We will talk'), (False, "We will talk")]
 )
 def test_session_resize_reads_the_project_setting(
     project: Project, setting: bool, expected: str
@@ -337,7 +337,8 @@ def test_session_resize_reads_the_project_setting(
     s.run(s.plan_resize("grow_start"))
     assert s.current is not None
     (sp,) = s.current.quote.content_spans
-    # with marks inside, the opening mark is the word before; without, "resume" is
+    # with marks inside, the opening mark is the word before; without, the word before is
+    # "resume" in the paragraph above, and a word step stays in its paragraph
     assert TEXT[sp[0] : sp[1]] == expected
 
 

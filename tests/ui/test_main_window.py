@@ -379,3 +379,20 @@ def test_view_menu_hides_suggestions_below_a_threshold(
     w2.act_min_confidence.trigger()
     assert [it.quote.confidence for it in w2.session.items] == [0.9, 0.5]
     w2.close()
+
+
+def test_ctrl_right_stops_at_the_paragraph_end_and_says_so(qtbot: Any, project_path: Path) -> None:
+    from annotator.services.editing import AT_PARAGRAPH_END
+
+    w = _open(qtbot, project_path)
+    _key(qtbot, w, Qt.Key.Key_N)  # the second suggestion: "it hoped for progress"
+    assert w.session.current is not None
+    assert TEXT[slice(*w.session.current.quote.content_spans[0])] == "it hoped for progress"
+    for _ in range(6):
+        _key(qtbot, w, Qt.Key.Key_Right, Qt.KeyboardModifier.ControlModifier)
+    (grown,) = [q for q in _mine(project_path) if q.status != "rejected"]
+    # four words to the paragraph's end, then no further: "Critics" starts the next one
+    assert TEXT[slice(*grown.content_spans[0])] == (
+        "it hoped for progress, according to Andrey Kulik."
+    )
+    assert w.statusBar().currentMessage() == AT_PARAGRAPH_END

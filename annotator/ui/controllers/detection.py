@@ -15,6 +15,7 @@ from annotator.core.wording import count_noun
 from annotator.services.names import entities_only, has_entities
 from annotator.store.project import Project
 from annotator.ui.controllers.model_process import ModelProcess
+from annotator.ui.report_box import report_box
 from annotator.ui.screen import can_show_windows
 from annotator.ui.workers import DetectTask, ModelLoadTask, PipelineLoader
 
@@ -463,16 +464,14 @@ class DetectionController(QObject):
             head = "The detector has skipped no article in this session."
             info = ""
         parent = self.parent()
-        box = QMessageBox(
+        box = report_box(
             QMessageBox.Icon.Warning if lines else QMessageBox.Icon.Information,
             REPORT_TITLE,
             head,
-            QMessageBox.StandardButton.Ok,
+            info,
+            lines,
             parent if isinstance(parent, QWidget) else None,
         )
-        box.setInformativeText(info)
-        if lines:
-            box.setDetailedText("\n".join(lines))
         self.report_box = box
         if can_show_windows():
             box.open()

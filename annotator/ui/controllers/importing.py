@@ -8,10 +8,13 @@ from typing import Any
 from PySide6.QtCore import QObject, QThreadPool, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from annotator.ui.report_box import report_box
 from annotator.ui.screen import can_show_windows
 from annotator.ui.workers import ImportTask
 
 APP_TITLE = "Quote Annotator"
+#: Title of File > Last import report.
+REPORT_TITLE = "Last import report"
 
 
 class ImportController(QObject):
@@ -44,6 +47,8 @@ class ImportController(QObject):
         self.pool = pool
         self.task: ImportTask | None = None
         self.last_report: Any = None
+        #: The status-bar summary of :attr:`last_report` (with "Import cancelled." etc.).
+        self.last_summary = ""
         self.report_box: QMessageBox | None = None
         self._box_parent = box_parent
         self.closing = False
@@ -99,6 +104,7 @@ class ImportController(QObject):
                 f" {report.no_quotes_note()} The detector will suggest quotes in them in the"
                 " background."
             )
+        self.last_summary = summary
         self.info.emit(summary)
         self.message.emit(summary, 10000)
         if report.stopped or report.failed or any(f.problems or f.notes for f in report.files):
@@ -114,18 +120,45 @@ class ImportController(QObject):
 
     def _show_report(self, summary: str, lines: list[str]) -> None:
         """Some file failed or had bad entries: the per-file lines in a box (on a screen)."""
-        box = QMessageBox(
+        self.report_box = report_box(
             QMessageBox.Icon.Warning,
             APP_TITLE,
             summary,
-            QMessageBox.StandardButton.Ok,
+            "Some files or entries could not be imported; see the details.",
+            lines,
             self._box_parent,
         )
-        box.setInformativeText("Some files or entries could not be imported; see the details.")
-        box.setDetailedText("\n".join(lines))
-        self.report_box = box
         if can_show_windows():
-            box.open()
+            self.report_box.open()
+
+    def show_last_report(self) -> QMessageBox:
+        """File > Last import report: the report of this window's last import again (the
+        status bar's summary is soon replaced, and the box once closed is gone)."""
+        report = self.last_report
+        if report is None:
+            box = QMessageBox(
+                QMessageBox.Icon.Information,
+                REPORT_TITLE,
+                "No import has run in this window yet.",
+                QMessageBox.StandardButton.Ok,
+                self._box_parent,
+            )
+            self.report_box = box
+            if can_show_windows():
+                box.open()
+            return box
+        bad = report.stopped or report.failed or any(f.problems or f.notes for f in report.files)
+        self.report_box = report_box(
+            QMessageBox.Icon.Warning if bad else QMessageBox.Icon.Information,
+            REPORT_TITLE,
+            self.last_summary,
+            "Some files or entries could not be imported; see the details." if bad else "",
+            list(report.lines()),
+            self._box_parent,
+        )
+        if can_show_windows():
+            self.report_box.open()
+        return self.report_box
 
     def shutdown(self) -> None:
         self.closing = True

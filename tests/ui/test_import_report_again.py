@@ -1,0 +1,109 @@
+"""The last import's report can be seen again (File > Last import report…) after the status
+bar moved on and its box was closed; its details pane is tall enough to read; the status
+bar's tooltips say the same figures as the bar."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtWidgets import QMessageBox
+
+from annotator.services.session import ArticleCounts
+from annotator.store.counts import Totals
+from annotator.ui.main_window import MainWindow
+from annotator.ui.report_box import DETAIL_LINES, details_pane
+
+GOOD = "Ferry back\n\nThe ferry runs again, the captain said on Friday 🚢.\n"
+
+
+def _window(qtbot: Any, path: Path) -> MainWindow:
+    w = MainWindow(path, annotator="alice", load_model=False)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    return w
+
+
+def _import(qtbot: Any, w: MainWindow, folder: Path, monkeypatch: Any) -> None:
+    monkeypatch.setattr(w, "ask_import_folder", lambda: str(folder))
+    with qtbot.waitSignal(w.import_finished, timeout=20000):
+        w.act_import_folder.trigger()
+    qtbot.waitUntil(lambda: w.importer.task is None)
+
+
+def test_the_last_import_report_opens_again_after_the_status_bar_moved_on(
+    qtbot: Any, project_path: Path, tmp_path: Path, monkeypatch: Any
+) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "ferry.txt").write_text(GOOD, encoding="utf-8")
+    for i in range(12):
+        (folder / f"empty{i:02}.txt").write_text("", encoding="utf-8")
+    w = _window(qtbot, project_path)
+    assert w.act_import_report.text().replace("&", "") == "Last import report…"
+    assert w.act_import_report in w.menuBar().actions()[0].menu().actions()
+
+    _import(qtbot, w, folder, monkeypatch)
+    first = w.importer.report_box
+    assert first is not None and "empty11.txt" in first.detailedText()
+    # the pane shows many lines, not Qt's 100 pixels
+    pane = details_pane(first)
+    assert pane is not None
+    assert pane.height() >= pane.fontMetrics().lineSpacing() * DETAIL_LINES
+    first.done(0)
+    w.status.say("Detection finished: 65 articles.")  # what replaced the summary
+    w.status.clear_info()
+
+    w.act_import_report.trigger()
+    again = w.importer.report_box
+    assert again is not None and again is not first
+    assert again.text() == w.importer.last_summary
+    assert "1 article" in again.text() and "12 failed" in again.text()
+    detail = again.detailedText()
+    assert all(f"empty{i:02}.txt" in detail for i in range(12))
+    assert len(detail.splitlines()) >= 12
+
+
+def test_the_report_of_a_clean_import_opens_too_and_before_any_it_says_none(
+    qtbot: Any, project_path: Path, tmp_path: Path, monkeypatch: Any
+) -> None:
+    w = _window(qtbot, project_path)
+    w.act_import_report.trigger()
+    box = w.importer.report_box
+    assert box is not None and box.text() == "No import has run in this window yet."
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "ferry.txt").write_text(GOOD, encoding="utf-8")
+    _import(qtbot, w, folder, monkeypatch)
+    w.act_import_report.trigger()
+    box = w.importer.report_box
+    assert box is not None and box.icon() == QMessageBox.Icon.Information
+    assert "ferry.txt" in box.detailedText()
+
+
+def test_the_detection_bar_tooltip_follows_a_new_total_with_the_same_count(
+    qtbot: Any, project_path: Path
+) -> None:
+    w = _window(qtbot, project_path)
+    st = w.status
+    st.show_detection_running(239394)
+    st.show_detection_progress(0, 239394)
+    assert st.detect_bar.toolTip() == "Detecting quotes: 0 of 239394 articles"
+    st.show_detection_progress(0, 239694)  # more articles came; none done yet
+    assert "0/239694" in st.detect_bar.text() or "0/239k" in st.detect_bar.text()
+    assert st.detect_bar.toolTip() == "Detecting quotes: 0 of 239694 articles"
+
+
+def test_the_progress_tooltip_says_the_label_figures(qtbot: Any, project_path: Path) -> None:
+    w = _window(qtbot, project_path)
+    st = w.status
+    here = ArticleCounts(done=1, total=3, status="in_progress")
+    st.show_progress(Totals(0, 239394, 5, 900), here, "alice")
+    st.show_progress(Totals(0, 239694, 6, 901), here, "alice")
+    assert "articles done 0/239694" in st.progress_label.text()
+    tip = st.progress_label.toolTip()
+    assert "0 of 239694 articles" in tip and "6 of 901 quotes" in tip
+    assert "1 of 3 quotes" in tip and "239394" not in tip
+    st.show_progress(None, None, "alice")
+    assert st.progress_label.toolTip() == "The project's progress is being counted."
