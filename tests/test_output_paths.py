@@ -116,3 +116,20 @@ def test_export_says_a_failed_write_about_its_output(
         f"{out}: no permission to write in the folder {tmp_path}; nothing was written"
     )
     assert not out.exists() and _leftovers(tmp_path) == []
+
+
+@pytest.mark.parametrize("code", [errno.EACCES, errno.EPERM])
+def test_a_refused_permission_names_the_file_or_its_folder(tmp_path: Path, code: int) -> None:
+    from annotator.core.outputs import write_problem
+
+    out = tmp_path / "o.csv"
+    own = OSError(code, os.strerror(code), str(out))
+    assert write_problem(out, own) == (
+        f"{out}: cannot be written (no permission); nothing was written"
+    )
+    part = OSError(code, os.strerror(code), str(partial_path(out)))
+    assert write_problem(out, part) == (
+        f"{out}: no permission to write in the folder {tmp_path}; nothing was written"
+    )
+    unnamed = OSError(code, os.strerror(code))
+    assert "in the folder" in write_problem(out, unnamed)

@@ -210,7 +210,7 @@ def test_detect_output_in_a_read_only_place_and_a_project_as_input(
     res = run_cli("detect", str(src), "-o", str(out), "--model", "rules-only", "--quiet")
     assert res.returncode == 1
     assert res.stderr.splitlines()[-1] == (
-        f"annotator: error: {out}: cannot be written (Permission denied); choose another output"
+        f"annotator: error: {out}: cannot be written (no permission); nothing was written"
     )
 
 

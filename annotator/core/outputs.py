@@ -53,12 +53,16 @@ def check_output(path: Path, folder: bool = False) -> None:
 
 def write_problem(path: Path, exc: OSError) -> str:
     """``exc``, raised while ``path`` or its temporary file was written, said about
-    ``path``: ``"PATH: reason; nothing was written"``."""
+    ``path``: ``"PATH: reason; nothing was written"``. A refused permission is the file's
+    own when ``exc`` names ``path`` itself, else its folder's (the temporary file is
+    created there)."""
     why = output_problem(path)
     if not why:
         code = exc.errno
-        if code in (errno.EACCES, errno.EPERM):
-            why = f"no permission to write in the folder {path.parent}"
+        if code in (errno.EACCES, errno.EPERM) and exc.filename and Path(exc.filename) == path:
+            why = "cannot be written (no permission)"  # the file itself, e.g. read-only
+        elif code in (errno.EACCES, errno.EPERM):
+            why = f"no permission to write in the folder {path.parent}"  # its temporary file
         elif code == errno.ENOSPC:
             why = "the disk is full"
         elif code == errno.EROFS:
