@@ -61,3 +61,97 @@ def test_inverted_speaker_tail_without_parse(detect_rules: Detect, text: str, wh
 def test_speaker_keeps_what_names_the_source(detect: Detect, text: str, who: str) -> None:
     q = find(text, detect(text), QUOTE)
     assert speaker(text, q) == who
+
+
+CLAUSE_TAILS = [
+    (
+        'The plan is "a disaster" for farmers, said Jim Beam.',
+        'The plan is "a disaster" for farmers',
+        "Jim Beam",
+    ),
+    ('Another "quoted" body, said Jim Beam.', 'Another "quoted" body', "Jim Beam"),
+    (
+        'The plan is "a disaster" for farmers, added Jim Beam.',
+        'The plan is "a disaster" for farmers',
+        "Jim Beam",
+    ),
+    (
+        'The plan is "a disaster" for farmers, Jim Beam told reporters.',
+        'The plan is "a disaster" for farmers',
+        "Jim Beam",
+    ),
+    (
+        'The new tariff will "crush small growers" across the valley, said Ana Ruiz.',
+        'The new tariff will "crush small growers" across the valley',
+        "Ana Ruiz",
+    ),
+    (
+        'The port is "open for business" this week, noted harbour master Karl Olsen.',
+        'The port is "open for business" this week',
+        "harbour master Karl Olsen",
+    ),
+    (
+        'The port is "open for business" this week, she added.',
+        'The port is "open for business" this week',
+        "she",
+    ),
+    ('"A relic" of another age, said Karl Olsen.', '"A relic" of another age', "Karl Olsen"),
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "body", "who"),
+    [
+        *CLAUSE_TAILS,
+        (
+            'The plan is "a disaster" for farmers, according to Jim Beam.',
+            'The plan is "a disaster" for farmers',
+            "Jim Beam",
+        ),
+        (
+            'Ports are "open for business" again, the minister said on Friday.',
+            'Ports are "open for business" again',
+            "the minister",
+        ),
+        (
+            'The budget was "a mess from the start" and must go, the minister said.',
+            'The budget was "a mess from the start" and must go',
+            "the minister",
+        ),
+    ],
+)
+def test_words_after_the_marks_are_the_rest_of_the_clause(
+    detect: Detect, text: str, body: str, who: str
+) -> None:
+    quotes = detect(text)
+    assert len(quotes) == 1, quotes
+    assert content(text, quotes[0]) == [body]
+    assert speaker(text, quotes[0]) == who
+
+
+@pytest.mark.parametrize(("text", "body", "who"), CLAUSE_TAILS)
+def test_clause_tail_without_parse(detect_rules: Detect, text: str, body: str, who: str) -> None:
+    quotes = detect_rules(text)
+    assert len(quotes) == 1, quotes
+    assert content(text, quotes[0]) == [body]
+    assert speaker(text, quotes[0]) == who
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "body", "who"),
+    [
+        # a name after the marks is the speaker, not more of the quote
+        ('"The port stays open" Karl Olsen, a shipping agent, said.', QUOTE, "Karl Olsen"),
+        ('"Nonsense" Jim Beam, a farmer, said.', "Nonsense", "Jim Beam"),
+        # a comma inside the marks ends the quote as before
+        (f'"{QUOTE}," said Karl Olsen, a shipping agent.', QUOTE, "Karl Olsen"),
+    ],
+)
+def test_speaker_after_the_marks_is_no_clause_tail(
+    detect: Detect, text: str, body: str, who: str
+) -> None:
+    q = find(text, detect(text), body)
+    assert content(text, q) == [body]
+    assert speaker(text, q) == who
