@@ -239,6 +239,8 @@ _TIME_WORDS = lx.words(
     evening night day week month year today yesterday tonight time
     """
 )
+#: Prepositions of a time only ("said Karl Olsen after the vote").
+_TIME_PREPS = lx.words("during after before amid following since until upon ahead")
 #: Entity labels of a time or a place after a name ("Karl Olsen on Friday", "in Oslo").
 _TIME_ENTS = frozenset({"DATE", "TIME"})
 _PLACE_ENTS = frozenset({"GPE", "LOC", "FAC"})
@@ -248,19 +250,26 @@ def _without_adjuncts(tok: Token) -> int:
     """Last token of ``tok``'s subtree without the time, place or occasion of the speaking
     that the parser hung on the mention (``said shipping agent Karl Olsen on Friday``,
     ``the agent in a statement``, ``Karl Olsen in Oslo``): a preposition after the head
-    whose object is a date or time, an occasion (:data:`_OCCASIONS`) or, after a name, a
-    place. ``of`` and ``from`` phrases stay (``Karl Olsen of the port authority``)."""
+    whose object is a date or time, an occasion (:data:`_OCCASIONS`), any object of a
+    preposition of time (``after the vote``) and, after a name, a place (``in``, ``at``)
+    or anything after ``on`` (``on Twitter``). ``of`` and ``from`` phrases stay (``Karl
+    Olsen of the port authority``), and so does a preposition inside a name (``the
+    Commission on Presidential Debates``)."""
     right = tok.right_edge.i
     for child in tok.rights:
         if child.dep_ != "prep" or child.lower_ in ("of", "from"):
             continue
+        if child.ent_iob_ == "I" or child.text[:1].isupper():
+            continue  # inside a name ("the Commission on Presidential Debates")
         obj = next((c for c in child.children if c.dep_ == "pobj"), None)
         if obj is None:
             continue
         ents = {t.ent_type_ for t in obj.subtree}
         timed = bool(ents & _TIME_ENTS) or obj.lower_ in _TIME_WORDS
-        placed = (
-            tok.pos_ == "PROPN" and obj.ent_type_ in _PLACE_ENTS and child.lower_ in ("in", "at")
+        timed = timed or child.lower_ in _TIME_PREPS
+        named = tok.pos_ == "PROPN"
+        placed = named and (
+            child.lower_ == "on" or (obj.ent_type_ in _PLACE_ENTS and child.lower_ in ("in", "at"))
         )
         if timed or placed or obj.lemma_.lower() in _OCCASIONS or obj.lower_ in _OCCASIONS:
             right = min(right, child.left_edge.i - 1)
@@ -274,7 +283,8 @@ def _without_adjuncts(tok: Token) -> int:
 #: found without a parse (``, said Karl Olsen in a statement``).
 _ADJUNCT_OPENERS = lx.words(
     """
-    on in at during after before yesterday today tonight last earlier later this when
+    on in at during after before amid following yesterday today tonight last earlier later
+    this when
     while as to
     """
 )

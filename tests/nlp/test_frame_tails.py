@@ -27,6 +27,9 @@ SPEAKER_TAILS = [
     (f'"{QUOTE}," said Karl Olsen last week.', "Karl Olsen"),
     (f'"{QUOTE}," said Karl Olsen in Oslo.', "Karl Olsen"),
     (f'"{QUOTE}," said the shipping agent on Friday.', "the shipping agent"),
+    (f'"{QUOTE}," said Karl Olsen after the vote.', "Karl Olsen"),
+    (f'"{QUOTE}," said Karl Olsen during a press conference.', "Karl Olsen"),
+    (f'"{QUOTE}," said Karl Olsen on Twitter.', "Karl Olsen"),
 ]
 
 
@@ -56,6 +59,11 @@ def test_inverted_speaker_tail_without_parse(detect_rules: Detect, text: str, wh
         # what names the source stays: an affiliation, an apposition's name
         (f'"{QUOTE}," said Karl Olsen of the port authority.', "Karl Olsen of the port authority"),
         (f'"{QUOTE}," said Mayor Ines Duarte of Bergen on Monday.', "Mayor Ines Duarte of Bergen"),
+        # a preposition inside a name is no time or place of the speaking
+        (
+            f'"{QUOTE}," said the Commission on Port Safety on Monday.',
+            "the Commission on Port Safety",
+        ),
     ],
 )
 def test_speaker_keeps_what_names_the_source(detect: Detect, text: str, who: str) -> None:
