@@ -163,6 +163,8 @@ def direct_quotes(idx: DocIndex, runs: list[list[Segment]]) -> list[QuoteRecord]
         if words < 4 and not _ends_sentence(text, run[-1]):
             # a short phrase in marks is a title or a scare quote unless "X said" follows
             first_after = idx.token_at(run[-1].end)
+            if frame.tail is not None:
+                first_after = frame.tail + 2  # 'is "a disaster" for farmers, said X'
             close = frame.cue is not None and frame.cue.i - first_after <= 3
             if frame.speaker is not None and first_after < idx.n:
                 # '"Carson is cratering," Texas-based Matt Mackowiak said.'
@@ -184,6 +186,12 @@ def direct_quotes(idx: DocIndex, runs: list[list[Segment]]) -> list[QuoteRecord]
                 # 'It is "undermining our values," he warned.': the words before the
                 # marks belong to what is reported, a mixed quote from the sentence start
                 prev.fragments[0] = (lead, prev.fragments[0][1])
+                prev.kind = "mixed"
+            if frame.tail is not None:
+                # 'The plan is "a disaster" for farmers, said Jim Beam.': the words after
+                # the marks up to the frame's comma are the rest of the reported clause
+                last_tok = idx.doc[frame.tail]
+                prev.fragments[-1] = (prev.fragments[-1][0], last_tok.idx + len(last_tok.text))
                 prev.kind = "mixed"
     if prev is not None:
         out.append(prev.record())

@@ -37,6 +37,7 @@ class Frame:
     side: str  # "after" or "before"
     mixed_from: int | None = None  # start of a mixed quote's content, before the run
     label: bool = False  # a name before a colon without any verb ("From Carla Mendes:")
+    tail: int | None = None  # last token of the quoted clause after the run, before ", said X"
 
 
 def frame_after(idx: DocIndex, end: int, para_end: int) -> tuple[int, int]:
@@ -99,17 +100,22 @@ def find_frame(idx: DocIndex, run: list[Segment], para: Span) -> Frame | None:
     ends_question = any(ch in tail for ch in "?!")
     before_colon = b_hi >= b_lo and doc[b_hi].text in (":", ",")
     leads_on = a_hi + 1 < idx.n and idx.in_quote[a_hi + 1]
-    if after_cue is not None and not slot_for_quote(idx, doc[after_cue], a_lo, a_hi):
+    clause_end = None
+    if after_cue is not None and not (ends_open or ends_question):
+        clause_end = clause_tail(idx, run, b_lo, a_lo, after_cue)
+    # the frame proper: after the comma that ends the clause's tail, if any
+    f_lo = a_lo if clause_end is None else clause_end + 2
+    if after_cue is not None and not slot_for_quote(idx, doc[after_cue], f_lo, a_hi):
         after_cue = None  # "Journalists started asking about the penalty": another clause
     if after_cue is not None:
-        offset = after_cue - a_lo
-        spk = speaker(idx, doc[after_cue], a_lo, a_hi, "after")
+        offset = after_cue - f_lo
+        spk = speaker(idx, doc[after_cue], f_lo, a_hi, "after")
         # '"..." Miller, a retired worker, said pleasantly.': speaker and cue fill the frame
         whole_frame = (
             spk is not None
-            and spk[0] <= idx.starts[a_lo] + 2
+            and spk[0] <= idx.starts[f_lo] + 2
             and a_hi - after_cue <= 4
-            and after_cue > a_lo
+            and after_cue > f_lo
         )
         if ends_open:
             usable = not (leads_on and before_cue is not None and before_colon)
@@ -117,9 +123,11 @@ def find_frame(idx: DocIndex, run: list[Segment], para: Span) -> Frame | None:
             usable = offset <= 6 or doc[a_lo].is_lower or whole_frame
         else:
             # after a full stop inside the marks, "X said." must follow at once
-            usable = (offset <= 4 and a_hi - a_lo <= 10) or whole_frame
+            usable = (offset <= 4 and a_hi - f_lo <= 10) or whole_frame
         if usable and before_cue is not None and before_colon and not ends_open:
             usable = False
+        if usable and clause_end is not None and spk is not None and spk[0] >= idx.starts[f_lo]:
+            return Frame(doc[after_cue], spk, "after", tail=clause_end)
         if usable and (spk is not None or before_cue is None):
             return Frame(doc[after_cue], spk, "after")
     if (ends_open or ends_question) and after_cue is None and idx.has_pos:
@@ -175,6 +183,56 @@ def find_frame(idx: DocIndex, run: list[Segment], para: Span) -> Frame | None:
         # "she boomed, ''...''": a verb with a subject just before the comma
         return verb_before_colon(idx, max(b_lo, b_hi - 5), b_hi, b_lo)
     return None
+
+
+#: Tokens a clause may run on after its closing mark before ``, said X`` (see
+#: :func:`clause_tail`).
+MAX_TAIL = 15
+
+
+def clause_tail(idx: DocIndex, run: list[Segment], b_lo: int, a_lo: int, cue: int) -> int | None:
+    """The last token of the words that carry on the quoted clause after the run, up to the
+    comma (or dash) before its frame: ``The plan is "a disaster" for farmers, said Jim
+    Beam.`` gives the token of ``farmers``. The clause is what the cue reports, so those
+    words are content and the speaker is looked for only after the comma.
+
+    ``b_lo`` and ``a_lo`` are the first tokens of the frames before and after the run,
+    ``cue`` the reporting verb after it. None when the run ends its sentence, when no word
+    follows the closing mark at once, when no comma or dash comes within
+    :data:`MAX_TAIL` tokens before the cue, or when the words are not part of the clause:
+    they must start in lower case (``"Nonsense" Jim Beam, a farmer, said`` names the
+    speaker) and, with a parse, one of them must hang on the words up to the closing mark
+    (or one of those on them: ``Another "quoted" body, said ...``), or the clause up to
+    it be the cue's complement (``Ports are "open" again, the minister said``).
+    """
+    doc = idx.doc
+    seg = run[-1]
+    if any(ch in idx.text[max(seg.start, seg.end - 3) : seg.end] for ch in ".?!,"):
+        return None
+    first = doc[a_lo].text
+    if a_lo >= cue or not any(ch.isalnum() for ch in first) or first[:1].isupper():
+        return None  # no words, or a name ('"Nonsense" Jim Beam, a farmer, said')
+    comma = next(
+        (
+            k
+            for k in range(a_lo + 1, min(cue, a_lo + MAX_TAIL + 1))
+            if doc[k].text in (",", *_DASHES)
+        ),
+        None,
+    )
+    if comma is None or (comma + 1 < cue and doc[comma + 1].text == ","):
+        return None
+    if idx.has_dep:
+        joined = (
+            any(doc[t].head.i < a_lo for t in range(a_lo, comma))
+            or any(a_lo <= doc[t].head.i < comma for t in range(b_lo, a_lo))
+            # 'Ports are "open" again, the minister said': the clause is the cue's
+            # complement, the parse hung the adverb on the cue
+            or any(c.dep_ == "ccomp" and b_lo <= c.i < a_lo for c in doc[cue].children)
+        )
+    else:
+        joined = True
+    return comma - 1 if joined else None
 
 
 def _after_last_dash(idx: DocIndex, lo: int, colon: int) -> int:
@@ -256,6 +314,8 @@ def slot_for_quote(idx: DocIndex, verb: Token, lo: int, hi: int) -> bool:
         if child.dep_ in ("ccomp", "xcomp", "attr", "oprd"):
             return False
         if child.dep_ == "dobj" and lemma not in _ADDRESSEE_VERBS and lemma != "put":
+            if verb.i == lo and child.pos_ == "PROPN":
+                continue  # ', added Jim Beam.': the inverted speaker taken for an object
             return False
         if child.dep_ == "prep" and child.lower_ in _TOPIC_PREPS:
             return False

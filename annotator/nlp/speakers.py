@@ -194,7 +194,7 @@ def _mention_end(tok: Token) -> int:
     relative clauses (``Priya Raman, who drives ...``), appositions (``Priya Raman, 41, a
     baker``) and brackets (``Rep. Gwen Moore (D-Wis.)``). A description keeps them: they
     name its source (``the minister, Lee In-young``, ``a study that appeared in ...``)."""
-    right = tok.right_edge.i
+    right = _without_adjuncts(tok)
     if tok.pos_ != "PROPN":
         return right  # "a study that appeared in the BMJ": the clause names the source
     # a name in apposition may be the speaker ("the real Dred Scott, Chief Justice Roberts")
@@ -219,6 +219,77 @@ def _mention_end(tok: Token) -> int:
     return max(right, tok.i)
 
 
+#: Nouns of the occasion or medium of speaking ("said Karl Olsen in a statement").
+_OCCASIONS = frozenset(
+    {
+        *lx.words(
+            """
+            statement statements interview interviews meeting meetings conference briefing
+            speech speeches hearing hearings email emails letter release post tweet tweets
+            call rally debate session event address remarks radio television podcast
+            video broadcast show appearance sidelines
+            """
+        )
+    }
+)
+#: Nouns of a time ("on Friday", "during the night") when the tagger gives no entity.
+_TIME_WORDS = lx.words(
+    """
+    monday tuesday wednesday thursday friday saturday sunday weekend morning afternoon
+    evening night day week month year today yesterday tonight time
+    """
+)
+#: Prepositions of a time only ("said Karl Olsen after the vote").
+_TIME_PREPS = lx.words("during after before amid following since until upon ahead")
+#: Entity labels of a time or a place after a name ("Karl Olsen on Friday", "in Oslo").
+_TIME_ENTS = frozenset({"DATE", "TIME"})
+_PLACE_ENTS = frozenset({"GPE", "LOC", "FAC"})
+
+
+def _without_adjuncts(tok: Token) -> int:
+    """Last token of ``tok``'s subtree without the time, place or occasion of the speaking
+    that the parser hung on the mention (``said shipping agent Karl Olsen on Friday``,
+    ``the agent in a statement``, ``Karl Olsen in Oslo``): a preposition after the head
+    whose object is a date or time, an occasion (:data:`_OCCASIONS`), any object of a
+    preposition of time (``after the vote``) and, after a name, a place (``in``, ``at``)
+    or anything after ``on`` (``on Twitter``). ``of`` and ``from`` phrases stay (``Karl
+    Olsen of the port authority``), and so does a preposition inside a name (``the
+    Commission on Presidential Debates``)."""
+    right = tok.right_edge.i
+    for child in tok.rights:
+        if child.dep_ != "prep" or child.lower_ in ("of", "from"):
+            continue
+        if child.ent_iob_ == "I" or child.text[:1].isupper():
+            continue  # inside a name ("the Commission on Presidential Debates")
+        obj = next((c for c in child.children if c.dep_ == "pobj"), None)
+        if obj is None:
+            continue
+        ents = {t.ent_type_ for t in obj.subtree}
+        timed = bool(ents & _TIME_ENTS) or obj.lower_ in _TIME_WORDS
+        timed = timed or child.lower_ in _TIME_PREPS
+        named = tok.pos_ == "PROPN"
+        placed = named and (
+            child.lower_ == "on" or (obj.ent_type_ in _PLACE_ENTS and child.lower_ in ("in", "at"))
+        )
+        if timed or placed or obj.lemma_.lower() in _OCCASIONS or obj.lower_ in _OCCASIONS:
+            right = min(right, child.left_edge.i - 1)
+            break
+    while right > tok.i and (tok.doc[right].is_punct or tok.doc[right].is_space):
+        right -= 1
+    return max(right, tok.i)
+
+
+#: Lower-case words that open the time, place or occasion after an inverted speaker
+#: found without a parse (``, said Karl Olsen in a statement``).
+_ADJUNCT_OPENERS = lx.words(
+    """
+    on in at during after before amid following yesterday today tonight last earlier later
+    this when
+    while as to
+    """
+)
+
+
 def speaker_by_position(idx: DocIndex, cue: int, lo: int, hi: int, side: str) -> Span | None:
     """Speaker without a parse: the words next to the cue in its frame."""
     doc = idx.doc
@@ -226,6 +297,8 @@ def speaker_by_position(idx: DocIndex, cue: int, lo: int, hi: int, side: str) ->
         # inverted order: ", said Smith, a spokesman."
         j = cue + 1
         while j <= hi and j - cue <= 8 and not doc[j].is_punct:
+            if j > cue + 1 and doc[j].lower_ in _ADJUNCT_OPENERS:
+                break  # ", said Karl Olsen on Friday.": the time is no part of the name
             j += 1
         return idx.span_of(cue + 1, j - 1)
     j = cue - 1
