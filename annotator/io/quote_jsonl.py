@@ -115,10 +115,15 @@ def article_from_json(obj: Any) -> Article:
     article when a quote is bad.)
     """
     article, bad = article_and_bad_quotes(obj)
+    _refuse_bad_quotes(bad)
+    return article
+
+
+def _refuse_bad_quotes(bad: BadQuotes) -> None:
+    """Raise SchemaError ``"quote N: reason"`` for the first quote left out, if any."""
     if bad:
         n, reason = bad[0]
         raise SchemaError(f"quote {n}: {reason}")
-    return article
 
 
 def article_and_bad_quotes(obj: Any) -> tuple[Article, BadQuotes]:
@@ -310,9 +315,7 @@ def article_row_from_json(obj: Any) -> ArticleRow:
     checks, messages and stored values. Raises ValueError (SchemaError) as
     :func:`article_from_json` does."""
     row, bad = article_row_and_bad_quotes(obj)
-    if bad:
-        n, reason = bad[0]
-        raise SchemaError(f"quote {n}: {reason}")
+    _refuse_bad_quotes(bad)
     return row
 
 
