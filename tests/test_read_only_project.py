@@ -210,7 +210,8 @@ def test_detect_output_in_a_read_only_place_and_a_project_as_input(
     res = run_cli("detect", str(src), "-o", str(out), "--model", "rules-only", "--quiet")
     assert res.returncode == 1
     assert res.stderr.splitlines()[-1] == (
-        f"annotator: error: {out}: cannot be written (Permission denied); choose another output"
+        f"annotator: error: {out}: no permission to write in the folder {tmp_path}; "
+        "nothing was written"
     )
 
 
