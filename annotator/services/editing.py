@@ -101,18 +101,14 @@ RESIZERS = {
 }
 
 
-#: Why a word step of a quote's edge was refused (the status bar says it).
-AT_TEXT_END = "The quote already ends at the end of the text."
-AT_TEXT_START = "The quote already starts at the start of the text."
-AT_PARAGRAPH_END = (
-    "The quote ends at the end of its paragraph: a word step does not cross into the next one."
-)
-AT_PARAGRAPH_START = (
-    "The quote starts at the start of its paragraph: a word step does not cross into the one"
-    " before."
-)
-INTO_OTHER_QUOTE = "The next word belongs to another quote: a word step never overlaps quotes."
-LAST_WORD = "The quote has one word left: R rejects or deletes the quote."
+#: Why a word step of a quote's edge was refused (the status bar says it; short, so it fits
+#: beside the bar's other fields on a 1366-pixel screen).
+AT_TEXT_END = "Not grown: the quote ends at the end of the text."
+AT_TEXT_START = "Not grown: the quote starts at the start of the text."
+AT_PARAGRAPH_END = "Not grown: the quote ends at its paragraph's end."
+AT_PARAGRAPH_START = "Not grown: the quote starts at its paragraph's start."
+INTO_OTHER_QUOTE = "Not grown: that word belongs to another quote."
+LAST_WORD = "Not shrunk: one word is left (R rejects the quote)."
 
 
 def _overlaps(added: Span, others: Sequence[tuple[Span, ...]]) -> bool:
