@@ -158,20 +158,43 @@ def article_row(project: Project, article_id: int, annotator: str | None) -> Art
     return rows[0]
 
 
-def totals(project: Project, annotator: str | None) -> Totals:
-    """Articles and quotes the annotator has done, out of the project's totals."""
-    sql = (
-        _COUNTS_CTE
-        + """
-        SELECT
-          (SELECT count(*) FROM article_progress
-             WHERE annotator_id IS :ann AND status = 'done'),
-          (SELECT count(*) FROM articles),
-          (SELECT coalesce(sum(done), 0) FROM mine),
-          (SELECT coalesce(sum(n), 0) FROM mine) + (SELECT coalesce(sum(n), 0) FROM open_sugg)
-    """
+# The totals of :func:`totals`. An annotator's open suggestions over the whole project are
+# the suggestions of every article's newest run (counted in the index alone, no row read)
+# less those the annotator handled, looked for only in the articles they have annotations
+# in: a third less work at 100,000 articles than testing every suggestion (issue 16).
+_TOTALS = """
+    WITH latest AS MATERIALIZED (
+        SELECT s.article_id, s.detector_version FROM suggestions s
+        WHERE s.id IN (SELECT max(id) FROM suggestions GROUP BY article_id)
+    ),
+    touched AS MATERIALIZED (
+        SELECT DISTINCT article_id FROM annotations WHERE annotator_id IS :ann
     )
-    row = project.db.execute(sql, {"ann": _annotator(project, annotator), **_ALL}).fetchone()
+    SELECT
+      (SELECT count(*) FROM article_progress WHERE annotator_id IS :ann AND status = 'done'),
+      (SELECT count(*) FROM articles),
+      (SELECT coalesce(sum(status IN ('accepted', 'rejected')), 0) FROM annotations
+         WHERE annotator_id IS :ann),
+      (SELECT count(*) FROM annotations WHERE annotator_id IS :ann)
+      + (SELECT count(*) FROM latest l JOIN suggestions s
+           ON s.article_id = l.article_id AND s.detector_version = l.detector_version)
+      - (SELECT count(*) FROM touched t
+           JOIN latest l ON l.article_id = t.article_id
+           JOIN suggestions s ON s.article_id = l.article_id
+                             AND s.detector_version = l.detector_version
+         WHERE EXISTS (SELECT 1 FROM annotations x
+                       WHERE x.annotator_id IS :ann AND x.suggestion_id = s.id)
+            OR EXISTS (SELECT 1 FROM annotations x
+                       WHERE x.article_id = s.article_id AND x.annotator_id IS :ann
+                         AND x.content_spans = s.content_spans))
+"""
+
+
+def totals(project: Project, annotator: str | None) -> Totals:
+    """Articles and quotes the annotator has done, out of the project's totals (the sums
+    of :func:`article_rows` over every article; one project-wide read, seconds at 100,000
+    articles, so the window runs it on a pool thread)."""
+    row = project.db.execute(_TOTALS, {"ann": _annotator(project, annotator)}).fetchone()
     return Totals(int(row[0]), int(row[1]), int(row[2]), int(row[3]))
 
 

@@ -106,6 +106,12 @@ class Project(ProjectSuggestions):
         self._last_checkpoint = 0.0
         self._writes = 0  # committed writes of this connection
         self._checkpointer: Checkpointer | None = None
+        # speaker_names(): the names read last, the stamp they were read at, and the count
+        # of writes to the speakers table on this connection (bumped by a temp trigger)
+        self._speaker_names: list[str] | None = None
+        self._speaker_names_at: tuple[int, int] | None = None
+        self._speaker_writes = 0
+        self._speaker_watch = False
 
     # -- opening ---------------------------------------------------------------------------
 
@@ -578,6 +584,50 @@ class Project(ProjectSuggestions):
     def speakers(self) -> list[Speaker]:
         rows = self.db.query("SELECT * FROM speakers ORDER BY name COLLATE NOCASE")
         return [speaker_from_row(r) for r in rows]
+
+    def speaker_names(self) -> list[str]:
+        """Every registry name and alias (names in name order, each followed by its
+        aliases), for autocompletion: a new list each call.
+
+        The registry is read again only when it may have changed: a write to the speakers
+        table on this connection (any code path; a temporary trigger counts them) or a
+        commit by another connection (``PRAGMA data_version``). Otherwise no query runs, so
+        an article change costs nothing however large the registry (issue 16). Names read
+        inside a transaction are not kept (a rollback may undo them).
+        """
+        self._watch_speakers()
+        stamp = (self._speaker_writes, int(self.db.execute("PRAGMA data_version").fetchone()[0]))
+        if self._speaker_names is not None and stamp == self._speaker_names_at:
+            return list(self._speaker_names)
+        names: list[str] = []
+        for sp in self.speakers():
+            names.append(sp.name)
+            names.extend(sp.aliases)
+        # inside a transaction the names may yet be rolled back: not kept
+        self._speaker_names = None if self.db.conn.in_transaction else names
+        self._speaker_names_at = stamp
+        return list(names)
+
+    def _watch_speakers(self) -> None:
+        """Count this connection's writes to the speakers table (temporary triggers, not
+        stored in the file); a read-only connection writes none, so it needs none."""
+        if self._speaker_watch:
+            return
+        self._speaker_watch = True
+        if self.readonly:
+            return
+
+        def bump() -> int:
+            self._speaker_writes += 1
+            return 0
+
+        conn = self.db.conn
+        conn.create_function("qa_speakers_written", 0, bump)
+        for event in ("INSERT", "UPDATE", "DELETE"):
+            conn.execute(
+                f"CREATE TEMP TRIGGER IF NOT EXISTS qa_speakers_{event.lower()} AFTER {event}"
+                " ON main.speakers BEGIN SELECT qa_speakers_written(); END"
+            )
 
     def add_speaker_alias(self, speaker_id: int, alias: str) -> None:
         with self._action():

@@ -75,12 +75,9 @@ def find_speaker(project: Project, name: str) -> str | None:
 
 
 def speaker_names(project: Project) -> list[str]:
-    """Registry names and aliases, for autocompletion."""
-    out: list[str] = []
-    for sp in project.speakers():
-        out.append(sp.name)
-        out.extend(sp.aliases)
-    return out
+    """Registry names and aliases, for autocompletion (read again only after the
+    registry changed: :meth:`Project.speaker_names`)."""
+    return project.speaker_names()
 
 
 def article_status(project: Project, article_id: int, annotator: str) -> str:

@@ -102,7 +102,8 @@ class MainWindow(DetectorCommands):
         self._stance_actions: list[QAction] = []
         self._closing = False
         self._list_generation = 0
-        # the article list's orders, filters and totals are read here (one thread)
+        # the article list's orders, filters and totals are read here (one thread, run at a
+        # lower priority than this one: project-wide reads, see workers.lower_thread_priority)
         self.list_pool = QThreadPool(self)
         self.list_pool.setMaxThreadCount(1)
         # the list's pages: their own thread, so a long order or count never delays them

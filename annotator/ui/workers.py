@@ -6,6 +6,8 @@ detection opens its own :class:`Project` because SQLite connections never cross 
 
 from __future__ import annotations
 
+import os
+import sys
 import threading
 import traceback
 from collections.abc import Callable, Sequence
@@ -45,6 +47,29 @@ def default_loader(model: str | None) -> Callable[[], tuple[Any, Any]]:
     return PipelineLoader(model)
 
 
+#: How much lower than the window's the scheduling priority of a background task's thread
+#: is (Linux nice steps): a project-wide read (the totals, a sort or filter of 100,000
+#: articles: seconds of CPU) must not take a core from the window on a loaded machine.
+BACKGROUND_NICE = 10
+
+
+def lower_thread_priority(step: int = BACKGROUND_NICE) -> int | None:
+    """Make the calling thread ``step`` nice levels lower than the process's main thread
+    (at most 19); a thread already that low stays as it is. Linux only (a thread's nice
+    value is its own there); returns the thread's nice value, None elsewhere or when the
+    system refuses."""
+    if sys.platform != "linux":
+        return None
+    try:
+        tid = threading.get_native_id()
+        want = min(19, os.getpriority(os.PRIO_PROCESS, os.getpid()) + step)
+        if os.getpriority(os.PRIO_PROCESS, tid) < want:
+            os.setpriority(os.PRIO_PROCESS, tid, want)
+        return os.getpriority(os.PRIO_PROCESS, tid)
+    except OSError:
+        return None
+
+
 class Task(QRunnable):
     """The one base of every pool task (detection, import, names, export, agreement).
 
@@ -57,6 +82,9 @@ class Task(QRunnable):
 
     signals: WorkerSignals | ImportSignals
     expected: tuple[type[Exception], ...] = ()
+    #: Run at a lower priority than the window (:func:`lower_thread_priority`): for the
+    #: project-wide reads of the list pool, whose threads run nothing else.
+    background = False
 
     def __init__(self) -> None:
         super().__init__()
@@ -74,6 +102,8 @@ class Task(QRunnable):
         raise NotImplementedError
 
     def run(self) -> None:
+        if self.background:
+            lower_thread_priority()
         try:
             result = self.work()
         except self.expected as exc:
@@ -203,6 +233,7 @@ class ListOrderTask(Task):
     the window asks it here (issue 16); opens its own read-only :class:`Project`."""
 
     expected = (OSError,)
+    background = True  # a project-wide read on the list pool
 
     def __init__(
         self, path: Path, annotator: str, column: int, descending: bool, generation: int
@@ -247,6 +278,7 @@ class TotalsTask(Task):
     at 100,000 articles); finished((generation, Totals))."""
 
     expected = (OSError,)
+    background = True  # a project-wide read on the list pool
 
     def __init__(self, path: Path, annotator: str, generation: int) -> None:
         super().__init__()
@@ -267,6 +299,7 @@ class ListFilterTask(Task):
     message alone."""
 
     expected = (OSError, ValueError)
+    background = True  # a project-wide read on the list pool
 
     def __init__(self, path: Path, annotator: str, name: str, value: str, generation: int) -> None:
         super().__init__()

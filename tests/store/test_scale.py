@@ -424,3 +424,52 @@ def test_a_list_row_looks_up_the_newest_run_once_per_article(
     ]
     wanted = "SEARCH s USING INDEX suggestions_article (article_id=? AND detector_version=?)"
     assert wanted in plan
+
+
+# -- the project's totals ----------------------------------------------------------------------
+
+
+def _summed(project: Project, annotator: str | None) -> counts.Totals:
+    """The totals as the sums of the list's rows (what the window's status bar must show)."""
+    rows = queries.article_rows(project, annotator)
+    return counts.Totals(
+        sum(r.status == "done" for r in rows),
+        len(rows),
+        sum(r.quotes_done for r in rows),
+        sum(r.quotes_total for r in rows),
+    )
+
+
+def test_totals_are_the_sums_of_the_list_rows(project: Project) -> None:
+    ids = _fill(project, 7)
+    # an older run's suggestions do not count once a newer run exists
+    project.set_suggestions(ids[2], "v2", [_q("roads may close")])
+    # two annotations on one suggestion, one of them by spans only
+    sid = project.suggestions(ids[3])[1].id
+    project.add_annotation(ids[3], "alice", _q("It will pour all week,", status="pending"), sid)
+    project.add_annotation(ids[3], "alice", _q("It will pour all week,", status="accepted"))
+    # an annotation of alice's own, matching no suggestion
+    project.add_annotation(ids[4], "alice", _q("Officials said", status="accepted"))
+    # an article with no suggestions at all, annotated by bob only
+    bare, _ = project.add_article(Article("Bare", TEXT, {}))
+    project.add_annotation(bare, "bob", _q("Bring an umbrella,", status="rejected"))
+    project.set_progress(ids[0], "alice", "done")
+    project.set_progress(bare, "bob", "done")
+    for who in ("alice", "bob", "carol", None):
+        assert queries.totals(project, who) == _summed(project, who), who
+    assert queries.totals(project, "alice").quotes == _summed(project, "alice").quotes > 0
+
+
+def test_totals_read_no_suggestion_row_of_an_untouched_article(project: Project) -> None:
+    """The open suggestions are counted in the index alone except in the articles the
+    annotator has annotations in: no plan line searches suggestions outside those."""
+    _fill(project, 3)
+    ann = project.annotator_id("alice")
+    plan = [
+        str(r[3]) for r in project.db.execute("EXPLAIN QUERY PLAN " + counts._TOTALS, {"ann": ann})
+    ]
+    whole = [line for line in plan if line.startswith("SEARCH s ") or line.startswith("SCAN s")]
+    # the newest-run count reads the covering index; the handled count follows `touched`
+    assert any("COVERING INDEX suggestions_article" in line for line in whole), plan
+    assert not any(line.startswith("SCAN suggestions ") and "COVERING" not in line for line in plan)
+    assert "MATERIALIZE touched" in plan
