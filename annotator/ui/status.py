@@ -7,6 +7,8 @@ width, so no message, model name or count widens the window past a 1366-pixel sc
 
 from __future__ import annotations
 
+import functools
+
 from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt
 from PySide6.QtGui import QImage, QPainter, QPaintEvent
 from PySide6.QtWidgets import (
@@ -27,17 +29,13 @@ from annotator.ui.controllers.read_only import READ_ONLY_NOTE
 TASK_BAR_WIDTH = 150
 
 
-_warmed_up: list[bool] = [False]
-
-
-def _warm_up_item_text(label: QLabel) -> None:
-    """Draw ``label``'s kind of text once on a small image, as :meth:`ElidingLabel.paintEvent`
-    does. PySide creates the Python types of Qt's enums (the style's and the palette's, 13
-    of them) on first use; done here while the window is built, the first paint of the
+@functools.cache
+def _warm_up_item_text() -> None:
+    """Draw a label's text once on a small image, as :meth:`ElidingLabel.paintEvent` does.
+    PySide creates the Python types of Qt's enums (the style's and the palette's, 13 of
+    them) on first use; done here while the window is built, the first paint of the
     shown window does not pay for them (25-60 ms, issue 16). Once per process."""
-    if _warmed_up[0]:
-        return
-    _warmed_up[0] = True
+    label = QLabel()
     image = QImage(16, 16, QImage.Format.Format_ARGB32_Premultiplied)
     painter = QPainter(image)
     label.style().drawItemText(
@@ -63,7 +61,7 @@ class ElidingLabel(QLabel):
     def __init__(self, text: str = "", min_width: int = 40, parent: QWidget | None = None):
         super().__init__(text, parent)
         self.min_width = min_width
-        _warm_up_item_text(self)
+        _warm_up_item_text()
 
     def _line(self) -> str:
         return " ".join(self.text().split("\n"))
