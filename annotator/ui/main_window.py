@@ -202,6 +202,9 @@ class MainWindow(DetectorCommands):
         self.article_list.search_entered.connect(self.search_enter)
         self.article_list.filter_changed.connect(self.apply_list_filter)
         self.article_list.order_needed.connect(self._read_order)
+        self.article_list.working_changed.connect(
+            lambda doing: self.status.show_list_working(doing)
+        )
         self.article_list.model.fetch = lambda ids: queries.article_rows_for(
             self.project, self.session.annotator, ids
         )
@@ -433,9 +436,11 @@ class MainWindow(DetectorCommands):
         task = ListOrderTask(
             self.project_path, self.session.annotator, column, descending, self._list_generation
         )
-        self.start_list_task(
-            task, self._order_read, lambda msg: self.status.say(f"Article list: {msg}")
-        )
+        self.start_list_task(task, self._order_read, self._order_failed)
+
+    def _order_failed(self, message: str) -> None:
+        self.article_list.order_failed()
+        self.status.say(f"Article list: {message}")
 
     def _order_read(self, result: object) -> None:
         generation, key, ids, statuses = cast(

@@ -56,7 +56,7 @@ class SearchController(QObject):
         self.words = text.strip()
         self.list.keep = None  # the analyst's own change: filter the shown article too
         ids = set(self.project.search_articles(self.words)) if self.words else None
-        self.list.set_search_ids(ids)
+        self.list.set_search_ids(ids, self.words)
         self.show_hits(None)
 
     def list_filtered(self) -> None:
@@ -97,6 +97,10 @@ class SearchController(QObject):
             return
         if 0 <= self.hit + step < len(self.hits):
             self.show_hits(self.hit + step)
+            return
+        why_not = self.list.busy_note() or self.list.empty_note()
+        if why_not:
+            self.message.emit(why_not, 5000)
             return
         art = self._session().article
         target = self.list.neighbour(art.id if art else -1, step)
