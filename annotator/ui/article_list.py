@@ -344,6 +344,9 @@ class ArticleTable(QTableView):
         #: The message the last paint drew over the rows ("" none): what the user sees.
         self.painted_message = ""
         self._revealed: int | None = None
+        #: The revealed row was in view after the last scroll.
+        self._in_view = False
+        self.verticalScrollBar().valueChanged.connect(lambda _v: self._note_in_view())
 
     def set_messages(self, busy: str, empty: str) -> None:
         if (busy, empty) != (self.busy_text, self.empty_text):
@@ -356,6 +359,7 @@ class ArticleTable(QTableView):
         bottom edge after the scroll: the row was left half hidden there)."""
         self._revealed = row
         self.scrollTo(self.model().index(row, 0))
+        self._note_in_view()
         bar = self.verticalScrollBar()
         at = bar.value()
         # again once laid out, unless something scrolled the list meanwhile
@@ -363,26 +367,29 @@ class ArticleTable(QTableView):
 
     def forget_revealed(self) -> None:
         self._revealed = None
+        self._in_view = False
 
     def _reveal_again(self) -> None:
         row = self._revealed
         model = self.model()
         if row is not None and model is not None and 0 <= row < model.rowCount():
             self.scrollTo(model.index(row, 0))
+            self._note_in_view()
 
-    def resizeEvent(self, e: QResizeEvent) -> None:  # noqa: N802
-        row = self._revealed
-        model = self.model()
-        # the row shown (at least in part) before the table changed height is shown whole
-        # after it; a row the analyst scrolled away from stays away
-        seen = (
+    def _note_in_view(self) -> None:
+        row, model = self._revealed, self.model()
+        self._in_view = (
             row is not None
             and model is not None
             and 0 <= row < model.rowCount()
             and self.visualRect(model.index(row, 0)).intersects(self.viewport().rect())
         )
+
+    def resizeEvent(self, e: QResizeEvent) -> None:  # noqa: N802
         super().resizeEvent(e)
-        if seen and e.size().height() != e.oldSize().height():
+        # the row in view (at least in part) before the table changed height is shown
+        # whole after it; a row the analyst scrolled away from stays away
+        if self._in_view and e.size().height() != e.oldSize().height():
             self._reveal_again()
 
     def moveCursor(  # noqa: N802
@@ -406,6 +413,7 @@ class ArticleTable(QTableView):
         row = self.currentIndex().row()
         if row >= 0 and row != before:
             self._revealed = row
+            self._note_in_view()
             self.row_reached.emit(row)
 
     def mousePressEvent(self, e: QMouseEvent) -> None:  # noqa: N802
@@ -423,16 +431,20 @@ class ArticleTable(QTableView):
     def paintEvent(self, e: QPaintEvent) -> None:  # noqa: N802
         super().paintEvent(e)
         model = self.model()
-        empty = model is None or model.rowCount() == 0
-        text = self.busy_text or (self.empty_text if empty else "")
+        rows = 0 if model is None else model.rowCount()
+        # no article passes when the only row is the one kept while being worked on
+        kept = isinstance(model, ArticleListModel) and model.extra is not None
+        text = self.busy_text or (self.empty_text if rows - kept == 0 else "")
         self.painted_message = text
         if not text:
             return
         vp = self.viewport()
         painter = QPainter(vp)
         area = vp.rect()
-        if self.busy_text and not empty:
+        if self.busy_text and rows:
             painter.fillRect(area, QColor(255, 255, 255, 170))  # the old rows, veiled
+        elif rows:  # below the kept row
+            area.setTop(self.rowViewportPosition(rows - 1) + self.rowHeight(rows - 1))
         font = painter.font()
         font.setBold(bool(self.busy_text))
         painter.setFont(font)
