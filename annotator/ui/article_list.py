@@ -349,14 +349,16 @@ class ArticleTable(QTableView):
         self.verticalScrollBar().valueChanged.connect(lambda _v: self._note_in_view())
 
     def set_messages(self, busy: str, empty: str) -> None:
+        """What to say over the rows while busy, and in place of rows when empty."""
         if (busy, empty) != (self.busy_text, self.empty_text):
             self.busy_text, self.empty_text = busy, empty
             self.viewport().update()
 
     def reveal(self, row: int) -> None:
-        """Make ``row`` current and show it whole, now and after the layout settles (a
-        window being laid out, or a status bar changing height, moves the table's
-        bottom edge after the scroll: the row was left half hidden there)."""
+        """Show ``row`` (the current one) whole, now and once the layout settles, and
+        again when the table changes height while it is in view (a window being laid
+        out, or a status bar changing height, moved the table's bottom edge after the
+        scroll: the row was left half hidden there)."""
         self._revealed = row
         self.scrollTo(self.model().index(row, 0))
         self._note_in_view()
@@ -488,7 +490,14 @@ _FILTER_WANTS = {
 
 
 class ArticleList(QWidget):
-    """Search box, status filter and the sortable table; emits the chosen article id."""
+    """Search box, status filter, a count line and the sortable table; emits the chosen
+    article id.
+
+    A sort or "Show" filter asked is read by the window on a pool thread (seconds at
+    100,000 articles); until its answer is set the list says what it is doing (count
+    line, a card over the veiled grey rows, :attr:`working_changed` for the status bar)
+    and its old rows take no keys or clicks (issue 16).
+    """
 
     article_chosen = Signal(int)
     search_changed = Signal(str)

@@ -324,8 +324,7 @@ class StatusArea(QObject):
     def show_list_working(self, doing: str) -> None:
         """The article list is busy (``doing``: "Sorting…", "Filtering…"), or is not ("")."""
         if doing:
-            self.list_bar.what = f"List: {doing[:1].lower()}{doing[1:]}"
-            self.list_bar.setToolTip(f"The article list: {doing[:1].lower()}{doing[1:]}")
+            self.list_bar.what = f"List: {doing[:1].lower()}{doing[1:]}"  # also its tooltip
             self.list_bar.update()
         self.list_bar.setVisible(bool(doing))
 
