@@ -108,7 +108,7 @@ class ArticleListModel(QAbstractTableModel):
         """List ``ids`` in this order; rows already read stay read."""
         self.beginResetModel()
         self._ids = list(ids)
-        self._pos = {a: i for i, a in enumerate(self._ids)}
+        self._pos = dict(zip(self._ids, range(len(self._ids))))
         self.endResetModel()
 
     def forget_rows(self) -> None:
@@ -534,6 +534,8 @@ class ArticleList(QWidget):
         self.filter_pending = False
         #: The words the search ids answer ("" no search).
         self._words = ""
+        #: Words asked are being searched (see :meth:`search_asked`).
+        self.searching = False
         self._working = ""
         #: An article listed whatever the filters say: the one being worked on, until the
         #: analyst changes the search or a filter (a decision must not hide it mid-work).
@@ -713,7 +715,18 @@ class ArticleList(QWidget):
         """The articles the search for ``words`` found (None: no search)."""
         self._ids = ids
         self._words = words if ids is not None else ""
+        self.searching = False
         self._apply_filter()
+
+    def search_asked(self) -> None:
+        """Words are being searched: until :meth:`set_search_ids` (or
+        :meth:`search_failed`) the rows shown are an old answer."""
+        self.searching = True
+        self._update_working()
+
+    def search_failed(self) -> None:
+        self.searching = False
+        self._update_working()
 
     def filter(self) -> tuple[str, str]:
         """The "Show" filter as (name, value); ("", "") shows every article."""
@@ -744,18 +757,20 @@ class ArticleList(QWidget):
         self._update_working()
 
     def working(self) -> str:
-        """What the list is busy with: "Sorting…" or "Filtering…"; "" when the rows shown
-        answer what was asked last."""
+        """What the list is busy with: "Sorting…", "Filtering…" or "Searching…"; "" when
+        the rows shown answer what was asked last."""
         if self.pending_order is not None:
             return "Filtering…" if self._order_for_status else "Sorting…"
-        return "Filtering…" if self.filter_pending else ""
+        if self.filter_pending:
+            return "Filtering…"
+        return "Searching…" if self.searching else ""
 
     def busy_note(self) -> str:
         """Why a key that moves through the list does nothing now ("" it can)."""
         doing = self.working()
         if not doing:
             return ""
-        what = "sorted" if doing.startswith("Sort") else "filtered"
+        what = {"Sorting…": "sorted", "Searching…": "searched"}.get(doing, "filtered")
         return f"The article list is being {what}; a moment, then try again."
 
     def empty_note(self) -> str:
@@ -773,8 +788,7 @@ class ArticleList(QWidget):
         total = len(self._order)
         listed = self.model.rowCount() - (self.model.extra is not None)
         if doing:
-            verb = "Sorting" if doing.startswith("Sort") else "Filtering"
-            text = f"{verb} {total:,} article{'s' if total != 1 else ''}…"
+            text = f"{doing[:-1]} {total:,} article{'s' if total != 1 else ''}…"
         elif listed == total and self.model.extra is None:
             text = f"{total:,} article{'s' if total != 1 else ''}"
         else:

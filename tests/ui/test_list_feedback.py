@@ -161,6 +161,37 @@ def test_a_sort_being_read_says_sorting_and_a_newer_one_wins(
     w.close()
 
 
+def test_a_search_being_read_says_searching(qtbot: Any, tmp_path: Path, monkeypatch: Any) -> None:
+    path = _project(tmp_path / "p.db")
+    w = _window(qtbot, path)
+    lst = w.article_list
+    release, started = threading.Event(), threading.Event()
+    real = Project.search_articles
+
+    def slow(project: Project, query: str) -> list[int]:
+        assert threading.current_thread() is not threading.main_thread()
+        started.set()
+        release.wait(20)
+        return real(project, query)
+
+    monkeypatch.setattr(Project, "search_articles", slow)
+    lst.search.setFocus()
+    qtbot.keyClicks(lst.search, "sloe")
+    qtbot.keyClick(lst.search, Qt.Key.Key_Return)  # Enter: search now, then the first hit
+    assert started.wait(20)
+    assert lst.count_label.text() == "Searching 30 articles…"
+    assert _painted(w) == "Searching…"
+    assert w.status.list_bar.text() == "List: searching…"
+    release.set()
+    qtbot.waitUntil(lambda: not w.list_busy())
+    assert lst.count_label.text() == "6 of 30 articles" and _painted(w) == ""
+    # Enter went to the first hit once the articles were found
+    assert "Sloe" in str(lst.model.index(0, 0).data())
+    assert _open_id(w) == _shown_ids(w)[0]
+    assert w.view.current_hit() == 0
+    w.close()
+
+
 def test_a_search_without_hits_lists_nothing_and_says_so(qtbot: Any, tmp_path: Path) -> None:
     path = _project(tmp_path / "p.db")
     w = _window(qtbot, path)
@@ -168,14 +199,14 @@ def test_a_search_without_hits_lists_nothing_and_says_so(qtbot: Any, tmp_path: P
     # a search with hits first: its first hit opens
     lst.search.setFocus()
     qtbot.keyClicks(lst.search, "medlar")
-    qtbot.waitUntil(lambda: not lst.search_pending())
+    qtbot.waitUntil(lambda: not lst.search_pending() and not w.list_busy())
     assert lst.count_label.text() == "6 of 30 articles"
     hit = _open_id(w)
     assert "medlar" in str(lst.model.index(0, 0).data())
     # then words no article has
     lst.search.clear()
     qtbot.keyClicks(lst.search, "medlar zzyzx")
-    qtbot.waitUntil(lambda: not lst.search_pending())
+    qtbot.waitUntil(lambda: not lst.search_pending() and not w.list_busy())
     assert lst.model.rowCount() == 0
     assert _painted(w) == "No article matches “medlar zzyzx”."
     assert lst.count_label.text() == "0 of 30 articles"
@@ -209,7 +240,7 @@ def test_a_filter_without_hits_says_which(qtbot: Any, tmp_path: Path) -> None:
     # with a search as well: both are said
     lst.search.setFocus()
     qtbot.keyClicks(lst.search, "rowan")
-    qtbot.waitUntil(lambda: not lst.search_pending())
+    qtbot.waitUntil(lambda: not lst.search_pending() and not w.list_busy())
     assert _painted(w) == "No article matches “rowan” and has mixed quotes."
     w.close()
 
