@@ -778,7 +778,7 @@ class ArticleList(QWidget):
         not)."""
         if self.model.rowCount():
             return ""
-        return self.empty_text() + " Clear the search or the filters to list articles."
+        return self.empty_text()
 
     def _update_working(self) -> None:
         """Show what the list is busy with (veil and grey rows), or the count."""
