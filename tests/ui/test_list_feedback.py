@@ -161,6 +161,30 @@ def test_a_sort_being_read_says_sorting_and_a_newer_one_wins(
     w.close()
 
 
+def test_a_search_answered_during_a_sort_opens_its_first_hit_in_the_new_order(
+    qtbot: Any, tmp_path: Path, monkeypatch: Any
+) -> None:
+    path = _project(tmp_path / "p.db")
+    w = _window(qtbot, path)
+    lst = w.article_list
+    before = _open_id(w)
+    release, started = _held(monkeypatch, "article_order")
+    lst.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+    assert started.wait(20)
+    lst.search.setFocus()
+    qtbot.keyClicks(lst.search, "damson")  # the open article (Quince) does not match
+    qtbot.waitUntil(lambda: not lst.search_pending() and lst.model.rowCount() == 6)
+    assert lst.working() == "Sorting…" and _painted(w) == "Sorting…"
+    assert _open_id(w) == before  # no hit of the old order opens
+    release.set()
+    qtbot.waitUntil(lambda: not w.list_busy())
+    titles = [lst.model.article(r).title for r in range(6)]
+    assert titles == sorted(titles, key=str.lower, reverse=True)
+    assert all(t.startswith("Damson") for t in titles)
+    assert _open_id(w) == _shown_ids(w)[0]
+    w.close()
+
+
 def test_a_search_being_read_says_searching(qtbot: Any, tmp_path: Path, monkeypatch: Any) -> None:
     path = _project(tmp_path / "p.db")
     w = _window(qtbot, path)

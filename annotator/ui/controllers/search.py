@@ -106,6 +106,8 @@ class SearchController(QObject):
         if art is not None and self.list.shows(art.id):
             self.list.show_current(art.id)
             return
+        if self.list.working():
+            return  # the first row of an old order or filter: wait for the new one
         first = self.list.neighbour(-1, 1)
         if first is not None:
             self.open_article.emit(first)
