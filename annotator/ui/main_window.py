@@ -529,6 +529,11 @@ class MainWindow(DetectorCommands):
         elif change.counts_changed:
             for aid in change.article_ids:
                 self._update_list_row(aid)
+            art = self.session.article
+            if art is not None and art.id in change.article_ids:
+                # a decision made while a new filter was read must not hide the article
+                # worked on when the filter arrives (see ArticleList.keep)
+                self.article_list.keep = art.id
             self.refresh_list_filter()
         if change.opened or change.items_changed:
             c = self.session.article_counts
