@@ -339,9 +339,11 @@ class TargetsTask(Task):
 
 
 class CallTask(Task):
-    """Run ``call()`` (no arguments; file reading and such, no Qt); finished(its result)."""
+    """Run ``call()`` (no arguments; file reading and such, no Qt); finished(its result).
+    A failure of a type in ``expected`` (OSError unless the caller sets more) is
+    reported as its message alone."""
 
-    expected = (OSError,)
+    expected: tuple[type[Exception], ...] = (OSError,)
 
     def __init__(self, call: Callable[[], object]) -> None:
         super().__init__()
@@ -350,3 +352,41 @@ class CallTask(Task):
 
     def work(self) -> object:
         return self.call()
+
+
+class ReportTask(Task):
+    """Count the quote summary of ``source`` in the project at ``path``
+    (:func:`annotator.services.report.build_report`, about 15 s for one annotator at
+    100,000 articles) and draw a PNG bar chart per dimension that has rows;
+    finished((generation, report, charts)) with charts dimension -> PNG bytes, titled
+    from ``titles``. A cancelled task finishes with report None. Opens its own
+    read-only :class:`Project`."""
+
+    expected = (OSError, AnnotatorError)
+    background = True  # a project-wide read
+
+    def __init__(self, path: Path, source: Any, titles: dict[str, str], generation: int) -> None:
+        super().__init__()
+        self.path, self.source, self.titles = path, source, titles
+        self.generation = generation
+        self.signals = WorkerSignals()
+
+    def work(self) -> object:
+        from annotator.services.report import ReportStopped, build_report, chart_png, chart_series
+        from annotator.store.project import Project
+
+        if self.cancelled:
+            return self.generation, None, {}
+        try:
+            with Project.open(self.path, create=False, readonly=True) as project:
+                report = build_report(project, self.source, stop=self._cancel.is_set)
+        except ReportStopped:
+            return self.generation, None, {}
+        charts: dict[str, bytes] = {}
+        for dim, rows in report.tables.items():
+            if self.cancelled:
+                return self.generation, None, {}
+            if rows:
+                labels, values = chart_series(report, dim)
+                charts[dim] = chart_png(labels, values, self.titles.get(dim, dim))
+        return self.generation, report, charts
