@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from annotator.core.errors import AnnotatorError
+from annotator.core.errors import AnnotatorError, Stopped
 from annotator.core.outputs import write_text_atomic
 from annotator.core.wording import count_noun
 from annotator.store.project import Project
@@ -40,10 +40,6 @@ _TITLES = {
     "stance": "Stance",
     "target": "Stance targets",
 }
-
-
-class ReportStopped(Exception):
-    """A report's counting was stopped before the end (:func:`build_report`)."""
 
 
 @dataclass
@@ -107,12 +103,12 @@ def build_report(
     the window runs it on a pool thread; ``stop()`` is asked between the counts.
 
     Raises:
-        ReportStopped: ``stop()`` answered True (the count is no longer wanted).
+        Stopped: ``stop()`` answered True (the count is no longer wanted).
     """
     report = Report(source, count_quotes(project, source))
     for dim in DIMENSIONS:
         if stop is not None and stop():
-            raise ReportStopped
+            raise Stopped
         report.tables[dim] = count_by(project, source, dim)
     report.stance_by_speaker = stance_by(project, source, "speaker")
     report.stance_by_target = stance_by(project, source, "target")

@@ -16,7 +16,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, Signal
 
-from annotator.core.errors import AnnotatorError
+from annotator.core.errors import AnnotatorError, Stopped
 
 
 class WorkerSignals(QObject):
@@ -372,7 +372,7 @@ class ReportTask(Task):
         self.signals = WorkerSignals()
 
     def work(self) -> object:
-        from annotator.services.report import ReportStopped, build_report, chart_png, chart_series
+        from annotator.services.report import build_report, chart_png, chart_series
         from annotator.store.project import Project
 
         if self.cancelled:
@@ -380,7 +380,7 @@ class ReportTask(Task):
         try:
             with Project.open(self.path, create=False, readonly=True) as project:
                 report = build_report(project, self.source, stop=self._cancel.is_set)
-        except ReportStopped:
+        except Stopped:
             return self.generation, None, {}
         charts: dict[str, bytes] = {}
         for dim, rows in report.tables.items():
