@@ -3,11 +3,13 @@ they scroll into view), the widget with its search box, status and "Show" filter
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QEvent,
     QModelIndex,
     QPersistentModelIndex,
     QPoint,
@@ -15,14 +17,25 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QColor, QKeyEvent
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetrics,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
+    QLabel,
     QLineEdit,
     QMenu,
+    QStyle,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -33,6 +46,9 @@ from annotator.store.queries import ArticleRow, Totals
 COLUMNS = ("Title", "Publisher", "Date", "Status", "Quotes")
 STATUS_TEXT = {"new": "new", "in_progress": "in progress", "done": "done"}
 STATUS_COLOUR = {"new": "#546e7a", "in_progress": "#ef6c00", "done": "#2e7d32"}
+#: Text colour of rows that are an old answer while a new sort or filter is read.
+STALE_COLOUR = "#a0a0a0"
+KEPT_NOTE = "It no longer matches the search or filters; it stays listed while you work on it."
 ID_ROLE = Qt.ItemDataRole.UserRole + 2
 
 ModelIndex = QModelIndex | QPersistentModelIndex
@@ -74,12 +90,25 @@ class ArticleListModel(QAbstractTableModel):
         self._asked: set[int] = set()
         #: Pages read so far (tests and the bench count them).
         self.pages_read = 0
+        #: The rows are an old answer (a newer sort or filter is being read): drawn grey.
+        self.stale = False
+        #: A listed article the search and filters do not keep (see ``ArticleList.keep``).
+        self.extra: int | None = None
+
+    def set_stale(self, stale: bool) -> None:
+        """Draw every row grey (``stale``: a newer order or filter is on its way) or in
+        its status colours again."""
+        if stale != self.stale:
+            self.stale = stale
+            if self._ids:
+                last = self.index(len(self._ids) - 1, len(COLUMNS) - 1)
+                self.dataChanged.emit(self.index(0, 0), last)
 
     def set_ids(self, ids: Sequence[int]) -> None:
         """List ``ids`` in this order; rows already read stay read."""
         self.beginResetModel()
         self._ids = list(ids)
-        self._pos = {a: i for i, a in enumerate(self._ids)}
+        self._pos = dict(zip(self._ids, range(len(self._ids))))
         self.endResetModel()
 
     def forget_rows(self) -> None:
@@ -223,7 +252,11 @@ class ArticleListModel(QAbstractTableModel):
         if role == ID_ROLE:
             return self._ids[index.row()]
         col = index.column()
-        if role not in _ROW_ROLES or (role == Qt.ItemDataRole.ForegroundRole and col != 3):
+        if role == Qt.ItemDataRole.ForegroundRole and (self.stale or col != 3):
+            return QColor(STALE_COLOUR) if self.stale else None
+        if role == Qt.ItemDataRole.FontRole:
+            return _kept_font() if self._ids[index.row()] == self.extra else None
+        if role not in _ROW_ROLES:
             return None
         if self.fetch_later is not None:
             found = self._rows.get(self._ids[index.row()])
@@ -249,12 +282,23 @@ class ArticleListModel(QAbstractTableModel):
             if col == 4:
                 return f"{r.quotes_done}/{r.quotes_total}"
         elif role == Qt.ItemDataRole.ToolTipRole and col == 0:
-            return "\n".join(x for x in (r.title, r.publisher, r.date) if x)
+            tip = "\n".join(x for x in (r.title, r.publisher, r.date) if x)
+            if r.id == self.extra:
+                tip += "\n\n" + KEPT_NOTE
+            return tip
         elif role == Qt.ItemDataRole.ForegroundRole:
             return QColor(STATUS_COLOUR.get(r.status, "#000000"))
         elif role == Qt.ItemDataRole.TextAlignmentRole and col == 4:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
+
+
+@functools.cache
+def _kept_font() -> QFont:
+    """The font of the kept row (listed although it no longer matches): italic."""
+    font = QFont()
+    font.setItalic(True)
+    return font
 
 
 _ROW_ROLES = {
@@ -265,6 +309,13 @@ _ROW_ROLES = {
 }
 
 
+#: The widest text of the Quotes column to fit whole (decided/total; a long article
+#: of a large project has a thousand quotes or more).
+QUOTES_WIDEST = "8888/8888"
+#: Pixels a narrow column has beyond its text and the style's margins (the grid line,
+#: and a little air so figures do not touch the next column).
+CELL_SLACK = 4
+
 #: After a key moved the list's row, the article opens once the keys rest this long (ms):
 #: holding Down through a long list opens only the row where it stops.
 OPEN_AFTER_KEYS_MS = 150
@@ -273,10 +324,75 @@ OPEN_AFTER_KEYS_MS = 150
 class ArticleTable(QTableView):
     """The list's table: Home and End go to the first and last row (QTableView's go to
     the first and last column), and a row reached by a key is announced through
-    :attr:`row_reached` (a click announces itself through ``clicked``)."""
+    :attr:`row_reached` (a click announces itself through ``clicked``).
+
+    While :attr:`busy_text` is set (a new order or filter is being read) the rows are an
+    old answer: a veil and the text cover them and keys and clicks leave them alone. An
+    empty list says :attr:`empty_text` instead of showing nothing. The current row stays
+    whole in view when the table changes height (see :meth:`reveal`).
+    """
 
     #: A key (arrows, Page Up/Down, Home, End) made this row current.
     row_reached = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        #: What the list is busy with ("Sorting…"); "" when its rows are the answer.
+        self.busy_text = ""
+        #: What an empty list says ("No article matches …").
+        self.empty_text = ""
+        #: The message the last paint drew over the rows ("" none): what the user sees.
+        self.painted_message = ""
+        self._revealed: int | None = None
+        #: The revealed row was in view after the last scroll.
+        self._in_view = False
+        self.verticalScrollBar().valueChanged.connect(lambda _v: self._note_in_view())
+
+    def set_messages(self, busy: str, empty: str) -> None:
+        """What to say over the rows while busy, and in place of rows when empty."""
+        if (busy, empty) != (self.busy_text, self.empty_text):
+            self.busy_text, self.empty_text = busy, empty
+            self.viewport().update()
+
+    def reveal(self, row: int) -> None:
+        """Show ``row`` (the current one) whole, now and once the layout settles, and
+        again when the table changes height while it is in view (a window being laid
+        out, or a status bar changing height, moved the table's bottom edge after the
+        scroll: the row was left half hidden there)."""
+        self._revealed = row
+        self.scrollTo(self.model().index(row, 0))
+        self._note_in_view()
+        bar = self.verticalScrollBar()
+        at = bar.value()
+        # again once laid out, unless something scrolled the list meanwhile
+        QTimer.singleShot(0, self, lambda: self._reveal_again() if bar.value() == at else None)
+
+    def forget_revealed(self) -> None:
+        self._revealed = None
+        self._in_view = False
+
+    def _reveal_again(self) -> None:
+        row = self._revealed
+        model = self.model()
+        if row is not None and model is not None and 0 <= row < model.rowCount():
+            self.scrollTo(model.index(row, 0))
+            self._note_in_view()
+
+    def _note_in_view(self) -> None:
+        row, model = self._revealed, self.model()
+        self._in_view = (
+            row is not None
+            and model is not None
+            and 0 <= row < model.rowCount()
+            and self.visualRect(model.index(row, 0)).intersects(self.viewport().rect())
+        )
+
+    def resizeEvent(self, e: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(e)
+        # the row in view (at least in part) before the table changed height is shown
+        # whole after it; a row the analyst scrolled away from stays away
+        if self._in_view and e.size().height() != e.oldSize().height():
+            self._reveal_again()
 
     def moveCursor(  # noqa: N802
         self,
@@ -291,11 +407,65 @@ class ArticleTable(QTableView):
         return super().moveCursor(cursor_action, modifiers)
 
     def keyPressEvent(self, e: QKeyEvent) -> None:  # noqa: N802
+        if self.busy_text and e.key() not in _KEYS_WHILE_BUSY:
+            e.accept()  # the rows are an old answer: no key acts on them
+            return
         before = self.currentIndex().row()
         super().keyPressEvent(e)
         row = self.currentIndex().row()
         if row >= 0 and row != before:
+            self._revealed = row
+            self._note_in_view()
             self.row_reached.emit(row)
+
+    def mousePressEvent(self, e: QMouseEvent) -> None:  # noqa: N802
+        if self.busy_text:
+            e.accept()
+            return
+        super().mousePressEvent(e)
+
+    def mouseDoubleClickEvent(self, e: QMouseEvent) -> None:  # noqa: N802
+        if self.busy_text:
+            e.accept()
+            return
+        super().mouseDoubleClickEvent(e)
+
+    def paintEvent(self, e: QPaintEvent) -> None:  # noqa: N802
+        super().paintEvent(e)
+        model = self.model()
+        rows = 0 if model is None else model.rowCount()
+        # no article passes when the only row is the one kept while being worked on
+        kept = isinstance(model, ArticleListModel) and model.extra is not None
+        text = self.busy_text or (self.empty_text if rows - kept == 0 else "")
+        self.painted_message = text
+        if not text:
+            return
+        vp = self.viewport()
+        painter = QPainter(vp)
+        area = vp.rect()
+        if self.busy_text and rows:
+            painter.fillRect(area, QColor(255, 255, 255, 170))  # the old rows, veiled
+        elif rows:  # below the kept row
+            area.setTop(self.rowViewportPosition(rows - 1) + self.rowHeight(rows - 1))
+        font = painter.font()
+        font.setBold(bool(self.busy_text))
+        painter.setFont(font)
+        flags = int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop) | _WRAP
+        room = area.adjusted(24, 24, -24, -24)
+        box = painter.fontMetrics().boundingRect(room, flags, text).adjusted(-12, -8, 12, 8)
+        if self.busy_text:  # a card over the veiled rows, so the text is read whole
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            painter.setPen(QColor("#90a4ae"))
+            painter.setBrush(QColor("#eceff1"))
+            painter.drawRoundedRect(box, 6, 6)
+        painter.setPen(QColor("#37474f" if self.busy_text else "#546e7a"))
+        painter.drawText(box.adjusted(12, 8, -12, -8), flags, text)
+        painter.end()
+
+
+_WRAP = int(Qt.TextFlag.TextWordWrap)
+#: Keys the table still takes while its rows are an old answer: leaving it.
+_KEYS_WHILE_BUSY = {Qt.Key.Key_Tab, Qt.Key.Key_Backtab, Qt.Key.Key_Escape}
 
 
 #: The "Show" filter's choices: (text, name of :data:`annotator.store.queries.ARTICLE_FILTERS`).
@@ -309,8 +479,25 @@ FILTER_CHOICES: tuple[tuple[str, str | None], ...] = (
 )
 
 
+#: What an article must have to pass each "Show" filter, for "No article <...>." messages.
+_FILTER_WANTS = {
+    "undecided": "has undecided quotes",
+    "speaker": "has quotes by “{value}”",
+    "kind": "has {value} quotes",
+    "confidence_below": "has quotes of confidence below {value}",
+    "disagreement": "has annotators who disagree",
+}
+
+
 class ArticleList(QWidget):
-    """Search box, status filter and the sortable table; emits the chosen article id."""
+    """Search box, status filter, a count line and the sortable table; emits the chosen
+    article id.
+
+    A sort or "Show" filter asked is read by the window on a pool thread (seconds at
+    100,000 articles); until its answer is set the list says what it is doing (count
+    line, a card over the veiled grey rows, :attr:`working_changed` for the status bar)
+    and its old rows take no keys or clicks (issue 16).
+    """
 
     article_chosen = Signal(int)
     search_changed = Signal(str)
@@ -324,6 +511,9 @@ class ArticleList(QWidget):
     #: statuses (a project-wide read: the window runs it on a pool thread, then
     #: :meth:`set_order`).
     order_needed = Signal(int, bool)
+    #: What the list is busy with ("Sorting…", "Filtering…"; "" when its rows are the
+    #: answer to what was last asked): the window shows it in the status bar.
+    working_changed = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -337,6 +527,16 @@ class ArticleList(QWidget):
         self._statuses: dict[int, str] | None = None
         #: An order asked for and not yet set (the status filter waits for it).
         self.pending_order: tuple[int, bool] | None = None
+        #: The pending order was asked by the status filter (it needs the statuses), not
+        #: by a sort.
+        self._order_for_status = False
+        #: A "Show" filter asked by the analyst is being read (see :meth:`filter_asked`).
+        self.filter_pending = False
+        #: The words the search ids answer ("" no search).
+        self._words = ""
+        #: Words asked are being searched (see :meth:`search_asked`).
+        self.searching = False
+        self._working = ""
         #: An article listed whatever the filters say: the one being worked on, until the
         #: analyst changes the search or a filter (a decision must not hide it mid-work).
         self.keep: int | None = None
@@ -370,6 +570,12 @@ class ArticleList(QWidget):
         second.addWidget(self.filter_combo, 1)
         second.addWidget(self.filter_value, 1)
         lay.addLayout(second)
+        #: How many articles are listed, of how many ("1,234 of 100,000 articles"), or
+        #: what the list is busy with.
+        self.count_label = QLabel()
+        self.count_label.setObjectName("articleCount")
+        self.count_label.setStyleSheet("color: #455a64; padding: 1px 2px;")
+        lay.addWidget(self.count_label)
         #: Gives the names the speaker filter offers (set by the window; read when chosen).
         self.speaker_source: Callable[[], list[str]] = list
         self._filter_ids: set[int] | None = None
@@ -392,13 +598,11 @@ class ArticleList(QWidget):
         self.table.setTabKeyNavigation(False)  # Tab leaves the list (rows, not cells)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        # fixed widths: ResizeToContents would read every row on each change (10,000 rows)
-        for c, width in ((1, 110), (2, 86), (3, 84), (4, 56)):
+        for c in range(1, len(COLUMNS)):
             header.setSectionResizeMode(c, QHeaderView.ResizeMode.Interactive)
-            header.resizeSection(c, width)
+        self.fit_columns()
         header.setHighlightSections(False)
         # publisher and date show under the title; their columns stay for sorting
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
         self.table.setColumnHidden(1, True)
         self.table.setColumnHidden(2, True)
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -427,6 +631,39 @@ class ArticleList(QWidget):
             line.returnPressed.connect(self._emit_filter)
         self._ids: set[int] | None = None
 
+    def fit_columns(self) -> None:
+        """Give the narrow columns the width of their widest text in the table's font
+        (Quotes: a thousand quotes or more, "1000/1000"; Status: "in progress"), and
+        the header's title with its sort arrow; the Title column takes the rest. Fixed
+        widths: sizing to the contents would read every row on each change."""
+        cell = QFontMetrics(self.table.font())
+        head = QFontMetrics(self.table.horizontalHeader().font())
+        style, metric = self.table.style(), QStyle.PixelMetric
+        # a cell's text has the focus frame's margin and a pixel on each side, then the
+        # grid line; a header's title its margins and the sort arrow
+        cell_pad = 2 * (style.pixelMetric(metric.PM_FocusFrameHMargin) + 1) + CELL_SLACK
+        head_pad = (
+            4 * style.pixelMetric(metric.PM_HeaderMargin)
+            + style.pixelMetric(metric.PM_HeaderMarkSize)
+            + CELL_SLACK
+        )
+        widest = {
+            1: ["Associated Press"],
+            2: ["8888-88-88"],
+            3: list(STATUS_TEXT.values()),
+            4: [QUOTES_WIDEST],
+        }
+        header = self.table.horizontalHeader()
+        for col, texts in widest.items():
+            need = max(cell.horizontalAdvance(t) for t in texts) + cell_pad
+            title = head.horizontalAdvance(COLUMNS[col]) + head_pad
+            header.resizeSection(col, max(need, title))
+
+    def changeEvent(self, e: QEvent) -> None:  # noqa: N802
+        super().changeEvent(e)
+        if e.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self.fit_columns()
+
     def _header_menu(self, pos: QPoint) -> None:
         """Right-click on the header: show or hide the Publisher and Date columns."""
         menu = QMenu(self)
@@ -439,6 +676,8 @@ class ArticleList(QWidget):
 
     def _clicked(self, index: QModelIndex) -> None:
         self._open_timer.stop()  # the click (or Enter) opens its row now
+        if self.working():
+            return  # an old row: the new list is on its way
         ident = index.data(ID_ROLE)
         if ident is not None:
             self.article_chosen.emit(int(ident))
@@ -446,7 +685,7 @@ class ArticleList(QWidget):
     def _open_reached(self) -> None:
         """The keys rested on a row: open its article (unless it is the one shown)."""
         row = self.table.currentIndex().row()
-        if not 0 <= row < self.model.rowCount():
+        if self.working() or not 0 <= row < self.model.rowCount():
             return
         ident = self.model.id_at(row)
         if ident != self.shown:
@@ -472,9 +711,22 @@ class ArticleList(QWidget):
             self._search_timer.stop()
             self.search_changed.emit(self.search.text())
 
-    def set_search_ids(self, ids: set[int] | None) -> None:
+    def set_search_ids(self, ids: set[int] | None, words: str = "") -> None:
+        """The articles the search for ``words`` found (None: no search)."""
         self._ids = ids
+        self._words = words if ids is not None else ""
+        self.searching = False
         self._apply_filter()
+
+    def search_asked(self) -> None:
+        """Words are being searched: until :meth:`set_search_ids` (or
+        :meth:`search_failed`) the rows shown are an old answer."""
+        self.searching = True
+        self._update_working()
+
+    def search_failed(self) -> None:
+        self.searching = False
+        self._update_working()
 
     def filter(self) -> tuple[str, str]:
         """The "Show" filter as (name, value); ("", "") shows every article."""
@@ -482,9 +734,88 @@ class ArticleList(QWidget):
         return name, self.filter_value.currentText().strip() if name else ""
 
     def set_filter_ids(self, ids: set[int] | None) -> None:
-        """The articles the "Show" filter keeps (None: all)."""
+        """The articles the "Show" filter keeps (None: all): the answer to the filter
+        asked last (:attr:`filter_pending` ends)."""
         self._filter_ids = ids
+        self.filter_pending = False
         self._apply_filter()
+
+    def filter_asked(self) -> None:
+        """The analyst chose a "Show" filter the window now reads: until
+        :meth:`set_filter_ids` (or :meth:`filter_failed`) the rows shown are an old answer."""
+        self.filter_pending = True
+        self._update_working()
+
+    def filter_failed(self) -> None:
+        """The filter asked could not be read: the rows shown stay, as they are."""
+        self.filter_pending = False
+        self._update_working()
+
+    def order_failed(self) -> None:
+        """The order asked could not be read: the rows shown stay, in their order."""
+        self.pending_order = None
+        self._update_working()
+
+    def working(self) -> str:
+        """What the list is busy with: "Sorting…", "Filtering…" or "Searching…"; "" when
+        the rows shown answer what was asked last."""
+        if self.pending_order is not None:
+            return "Filtering…" if self._order_for_status else "Sorting…"
+        if self.filter_pending:
+            return "Filtering…"
+        return "Searching…" if self.searching else ""
+
+    def busy_note(self) -> str:
+        """Why a key that moves through the list does nothing now ("" it can)."""
+        doing = self.working()
+        if not doing:
+            return ""
+        what = {"Sorting…": "sorted", "Searching…": "searched"}.get(doing, "filtered")
+        return f"The article list is being {what}; a moment, then try again."
+
+    def empty_note(self) -> str:
+        """Why no key can move to another listed article: the list is empty ("" it is
+        not)."""
+        if self.model.rowCount():
+            return ""
+        return self.empty_text() + " Clear the search or the filters to list articles."
+
+    def _update_working(self) -> None:
+        """Show what the list is busy with (veil and grey rows), or the count."""
+        doing = self.working()
+        self.model.set_stale(bool(doing))
+        self.table.set_messages(doing, self.empty_text())
+        total = len(self._order)
+        listed = self.model.rowCount() - (self.model.extra is not None)
+        if doing:
+            text = f"{doing[:-1]} {total:,} article{'s' if total != 1 else ''}…"
+        elif listed == total and self.model.extra is None:
+            text = f"{total:,} article{'s' if total != 1 else ''}"
+        else:
+            text = f"{listed:,} of {total:,} article{'s' if total != 1 else ''}"
+            if self.model.extra is not None:
+                text += " (and the open one)"
+        self.count_label.setText(text)
+        self.count_label.setToolTip(KEPT_NOTE if self.model.extra is not None else "")
+        if doing != self._working:
+            self._working = doing
+            self.working_changed.emit(doing)
+
+    def empty_text(self) -> str:
+        """What an empty list says: which search and filters no article passes."""
+        wants: list[str] = []
+        if self._words:
+            wants.append(f"matches “{self._words}”")
+        name, value = self.filter()
+        if self._filter_ids is not None and name:
+            wants.append(_FILTER_WANTS.get(name, "passes the filter").format(value=value))
+        status = self.status_combo.currentData()
+        if status is not None:
+            wants.append(f"is {STATUS_TEXT.get(status, status)}")
+        if not wants:
+            return "No articles in this project yet."
+        said = wants[0] if len(wants) == 1 else ", ".join(wants[:-1]) + " and " + wants[-1]
+        return f"No article {said}."
 
     def _fill_values(self, name: str) -> None:
         values = {
@@ -517,8 +848,13 @@ class ArticleList(QWidget):
             return
         self.ask_order(column, descending)
 
-    def ask_order(self, column: int, descending: bool) -> None:
+    def ask_order(self, column: int, descending: bool, for_status: bool = False) -> None:
+        """Ask the window for every id in this order (and the statuses); until
+        :meth:`set_order` the rows shown are an old answer (``for_status``: the status
+        filter asked, to read the statuses)."""
         self.pending_order = (column, descending)
+        self._order_for_status = for_status
+        self._update_working()
         self.order_needed.emit(column, descending)
 
     def set_order(
@@ -565,9 +901,11 @@ class ArticleList(QWidget):
         status = self.status_combo.currentData()
         if status is not None and self._statuses is None:
             if self.pending_order is None:
-                self.ask_order(*self.sort_key)
+                self.ask_order(*self.sort_key, for_status=True)
+            self._update_working()
             return  # set_order applies the filter once the statuses are read
         keep, statuses = self.keep, self._statuses or {}
+        extra = None
         if ids is None and status is None:
             shown = self._order
         else:
@@ -580,7 +918,15 @@ class ArticleList(QWidget):
                     and (status is None or statuses.get(a, "new") == status)
                 )
             ]
+            if keep is not None and not (
+                (ids is None or keep in ids)
+                and (status is None or statuses.get(keep, "new") == status)
+            ):
+                extra = keep if keep in self._order else None
+        self.model.extra = extra
+        self.table.forget_revealed()
         self.model.set_ids(shown)
+        self._update_working()
         if announce:
             self.rows_changed.emit()
 
@@ -596,10 +942,10 @@ class ArticleList(QWidget):
         row = self.model.row_of(article_id)
         if row is None:
             self.table.clearSelection()
+            self.table.forget_revealed()
             return
-        idx = self.model.index(row, 0)
         self.table.selectRow(row)
-        self.table.scrollTo(idx)
+        self.table.reveal(row)
 
     def neighbour(self, article_id: int, step: int) -> int | None:
         """The id ``step`` rows away from ``article_id`` in the list as shown (sorted,

@@ -292,8 +292,15 @@ class QuoteCommands(ActionWindow):
         self._step_article(-1)
 
     def _step_article(self, step: int) -> None:
+        lst = self.article_list
+        why_not = lst.busy_note() or lst.empty_note()
+        if why_not:
+            self.statusBar().showMessage(why_not, 5000)
+            return
         art = self.session.article
-        target = self.article_list.neighbour(art.id if art else -1, step)
+        # the open article may not be listed (the search or a filter left it out): the
+        # next article is then the list's first, the previous its last (see neighbour)
+        target = lst.neighbour(art.id if art else -1, step)
         if target is None:
             last = "last" if step > 0 else "first"
             self.statusBar().showMessage(f"This is the {last} article in the list.", 3000)

@@ -202,6 +202,9 @@ class MainWindow(DetectorCommands):
         self.article_list.search_entered.connect(self.search_enter)
         self.article_list.filter_changed.connect(self.apply_list_filter)
         self.article_list.order_needed.connect(self._read_order)
+        self.article_list.working_changed.connect(
+            lambda doing: self.status.show_list_working(doing)
+        )
         self.article_list.model.fetch = lambda ids: queries.article_rows_for(
             self.project, self.session.annotator, ids
         )
@@ -313,7 +316,12 @@ class MainWindow(DetectorCommands):
         pos.failed.connect(lambda text: say(text, 8000))
 
         search = self.search = SearchController(
-            self.project, lambda: self.session, self.article_list, self.view, self
+            self.project,
+            lambda: self.session,
+            self.article_list,
+            self.view,
+            self.start_page_task,
+            self,
         )
         search.open_article.connect(self.choose_article)
         search.message.connect(say)
@@ -402,29 +410,43 @@ class MainWindow(DetectorCommands):
         self._list_tasks.append(task)
         self.list_pool.start(task)
 
+    def start_page_task(
+        self, task: Task, done: Callable[[object], None], failed: Callable[[str], None]
+    ) -> None:
+        """Run a short list read (a page of rows, a search) on the page thread, never
+        behind a long order or filter; ``done(result)`` or ``failed(message)`` on this
+        thread when it ends (not after the window closed)."""
+
+        def finish(result: object) -> None:
+            if task in self._page_tasks:
+                self._page_tasks.remove(task)
+            if not self._closing:
+                done(result)
+
+        def fail(message: str) -> None:
+            if task in self._page_tasks:
+                self._page_tasks.remove(task)
+            if not self._closing:
+                failed(message)
+
+        task.signals.finished.connect(finish)
+        task.signals.failed.connect(fail)
+        self._page_tasks.append(task)
+        self.page_pool.start(task)
+
     def _read_rows(self, ids: list[int]) -> None:
         task = ListRowsTask(self.project_path, self.session.annotator, ids, self._list_generation)
 
         def done(result: object) -> None:
-            if task in self._page_tasks:
-                self._page_tasks.remove(task)
             generation, rows = cast(tuple[int, list[ArticleRow]], result)
-            if generation == self._list_generation and not self._closing:
+            if generation == self._list_generation:
                 self.article_list.model.rows_read(rows)
 
-        def failed(message: str) -> None:
-            if task in self._page_tasks:
-                self._page_tasks.remove(task)
-            if not self._closing:
-                self.status.say(f"Article list: {message}")
-
-        task.signals.finished.connect(done)
-        task.signals.failed.connect(failed)
-        self._page_tasks.append(task)
-        self.page_pool.start(task)
+        self.start_page_task(task, done, lambda msg: self.status.say(f"Article list: {msg}"))
 
     def list_busy(self) -> bool:
-        """True while an order, a filter or the totals of the list are being read."""
+        """True while an order, a filter, a search, a page or the totals of the list are
+        being read."""
         return bool(self._list_tasks or self._page_tasks) or self._totals_task is not None
 
     def _read_order(self, column: int, descending: bool) -> None:
@@ -433,9 +455,11 @@ class MainWindow(DetectorCommands):
         task = ListOrderTask(
             self.project_path, self.session.annotator, column, descending, self._list_generation
         )
-        self.start_list_task(
-            task, self._order_read, lambda msg: self.status.say(f"Article list: {msg}")
-        )
+        self.start_list_task(task, self._order_read, self._order_failed)
+
+    def _order_failed(self, message: str) -> None:
+        self.article_list.order_failed()
+        self.status.say(f"Article list: {message}")
 
     def _order_read(self, result: object) -> None:
         generation, key, ids, statuses = cast(

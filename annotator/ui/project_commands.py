@@ -325,14 +325,18 @@ class ProjectCommands(QuoteCommands):
 
     # -- the article list's "Show" filter ---------------------------------------------------
 
-    def apply_list_filter(self, name: str = "", value: str = "") -> None:
+    def apply_list_filter(self, name: str = "", value: str = "", asked: bool = True) -> None:
         """Keep only the articles filter ``name`` selects (see ``queries.filter_article_ids``),
-        read on a pool thread (a project-wide query); the list changes when it arrives."""
+        read on a pool thread (a project-wide query); the list changes when it arrives.
+        ``asked``: the analyst chose it (the list shows it is filtering until then); a
+        refresh after a decision leaves the list as it is meanwhile."""
         self._filter_generation += 1
         if not name:
             self._filter_again = None
             self.article_list.set_filter_ids(None)
             return
+        if asked:
+            self.article_list.filter_asked()
         if self._filter_running:
             # one read at a time (each key press re-runs the filter): the newest question
             # is asked once the read running ends
@@ -365,10 +369,11 @@ class ProjectCommands(QuoteCommands):
     def _filter_failed(self, message: str) -> None:
         if self._filter_next():
             return
+        self.article_list.filter_failed()
         self.statusBar().showMessage(f"Filter not applied: {message}.", 8000)
 
     def refresh_list_filter(self) -> None:
         """Re-run the active filter (decisions change which articles it keeps)."""
         name, value = self.article_list.filter()
         if name:
-            self.apply_list_filter(name, value)
+            self.apply_list_filter(name, value, asked=False)

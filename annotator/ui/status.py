@@ -213,6 +213,10 @@ class StatusArea(QObject):
         self.read_only_label.setObjectName("readOnlyStatus")
         self.read_only_label.setStyleSheet("color: #8a5a00; font-weight: bold;")
         self.import_bar = CountBar("Importing", "Importing: {pct}% done", share=True)
+        #: Turns while the article list reads a new order or filter (a project-wide read).
+        self.list_bar = CountBar("Sorting…", "")
+        self.list_bar.setObjectName("listBusy")
+        self.list_bar.setRange(0, 0)
         self.import_cancel = QPushButton("Cancel import")
         self.import_cancel.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         w: QWidget
@@ -220,6 +224,7 @@ class StatusArea(QObject):
             bar.addPermanentWidget(w, 1)
         for w in (
             self.read_only_label,
+            self.list_bar,
             self.import_bar,
             self.import_cancel,
             self.detect_bar,
@@ -315,6 +320,13 @@ class StatusArea(QObject):
         )
         self.progress_label.setToolTip(here_tip + project_tip)
         self.annotator_label.setText(f"Annotator: {annotator}")
+
+    def show_list_working(self, doing: str) -> None:
+        """The article list is busy (``doing``: "Sorting…", "Filtering…"), or is not ("")."""
+        if doing:
+            self.list_bar.what = f"List: {doing[:1].lower()}{doing[1:]}"  # also its tooltip
+            self.list_bar.update()
+        self.list_bar.setVisible(bool(doing))
 
     def show_model_state(self, text: str, tooltip: str) -> None:
         self.model_label.setText(text)

@@ -216,6 +216,7 @@ def test_search_enter_opens_first_hit_and_f3_walks_hits(qtbot: Any, project_path
     assert QApplication.focusWidget() is w.article_list.search
     qtbot.keyClicks(w.article_list.search, "Kim")
     _key(qtbot, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not w.list_busy())  # the search runs in the pool
     assert w.session.article is not None and w.session.article.id == a2
     assert _listed(w) == a2
     text2 = w.session.article.text
@@ -231,6 +232,7 @@ def test_search_enter_opens_first_hit_and_f3_walks_hits(qtbot: Any, project_path
     _key(qtbot, Qt.Key.Key_F, CTRL)
     qtbot.keyClicks(w.article_list.search, "said")
     _key(qtbot, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not w.list_busy())  # the search runs in the pool
     assert w.session.article is not None and w.session.article.id == a2  # a2 has "said" too
     _key(qtbot, Qt.Key.Key_F3, SHIFT)  # back to the previous article's last hit
     assert w.session.article.id == a1 and _listed(w) == a1
@@ -262,6 +264,7 @@ def test_search_scrolls_a_far_hit_into_view(qtbot: Any, tmp_path: Path) -> None:
     _key(qtbot, Qt.Key.Key_F, CTRL)
     qtbot.keyClicks(w.article_list.search, "zanzibar")
     _key(qtbot, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not w.list_busy())  # the search runs in the pool
     (hit,) = w.view.hits()
     cur = QTextCursor(w.view.document())
     cur.setPosition(hit[0])
@@ -410,6 +413,7 @@ def test_a_hit_inside_a_quote_makes_it_current(qtbot: Any, project_path: Path) -
     _key(qtbot, Qt.Key.Key_F, CTRL)
     qtbot.keyClicks(w.article_list.search, "progress")
     _key(qtbot, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not w.list_busy())  # the search runs in the pool
     cur = w.session.current
     assert cur is not None and cur.quote.content_spans == (span("it hoped for progress"),)
     assert _outlined(w) == cur.key

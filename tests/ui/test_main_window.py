@@ -200,6 +200,8 @@ def test_search_and_status_filter(qtbot: Any, project_path: Path) -> None:
     assert lst.model.rowCount() == 2
     first = w.session.article.id if w.session.article else -1
     w.search.search("Kim")
+    assert lst.working() == "Searching…"  # the words are looked up in the pool
+    qtbot.waitUntil(lambda: not w.list_busy())
     assert lst.model.rowCount() == 1
     # the shown article follows the search (the list selection equals the shown article)
     assert w.session.article is not None and w.session.article.title == "Second article"

@@ -9,6 +9,8 @@ always equals the shown article.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
+from typing import cast
 
 from PySide6.QtCore import QObject, Signal
 
@@ -18,10 +20,17 @@ from annotator.services.session import Session
 from annotator.store.project import Project
 from annotator.ui.article_list import ArticleList
 from annotator.ui.article_view import ArticleView
+from annotator.ui.workers import ListSearchTask, Task
+
+#: Runs a pool task: (task, done(result), failed(message)), the callbacks on this thread.
+StartTask = Callable[[Task, Callable[[object], None], Callable[[str], None]], None]
 
 
 class SearchController(QObject):
     """Keeps the article list, the shown article and the search hits in step.
+
+    The articles holding the words are found by ``start`` on a pool thread (a query of
+    the whole project's text index); the list says it is searching meanwhile.
 
     Signals:
         open_article(article_id): show this article (the window opens it).
@@ -37,10 +46,17 @@ class SearchController(QObject):
         session: Callable[[], Session],
         article_list: ArticleList,
         view: ArticleView,
+        start: StartTask,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self.project = project
+        self._path = Path(project.path)
+        self._start = start
+        self._generation = 0
+        #: The words being searched (None: the list shows the last words' answer).
+        self.pending: str | None = None
+        self._first_hit_later = False
         self._session = session
         self.list = article_list
         self.view = view
@@ -51,13 +67,37 @@ class SearchController(QObject):
         article_list.rows_changed.connect(self.list_filtered)
 
     def search(self, text: str) -> None:
-        """The search text changed: filter the list (then :meth:`list_filtered`), mark the
-        hits in the shown article."""
+        """The search text changed: find the articles on a pool thread, then filter the
+        list (then :meth:`list_filtered`); mark the hits in the shown article now."""
         self.words = text.strip()
         self.list.keep = None  # the analyst's own change: filter the shown article too
-        ids = set(self.project.search_articles(self.words)) if self.words else None
-        self.list.set_search_ids(ids)
+        self._generation += 1
+        self._first_hit_later = False
+        if not self.words:
+            self.pending = None
+            self.list.set_search_ids(None)
+        else:
+            self.pending = self.words
+            self.list.search_asked()
+            task = ListSearchTask(self._path, self.words, self._generation)
+            self._start(task, self._found, self._failed)
         self.show_hits(None)
+
+    def _found(self, result: object) -> None:
+        generation, words, ids = cast(tuple[int, str, set[int]], result)
+        if generation != self._generation:
+            return  # newer words are being searched
+        self.pending = None
+        self.list.set_search_ids(ids, words)
+        if self._first_hit_later:
+            self._first_hit_later = False
+            self.show_hits(0)
+
+    def _failed(self, message: str) -> None:
+        self.pending = None
+        self._first_hit_later = False
+        self.list.search_failed()
+        self.message.emit(f"Search failed: {message}", 8000)
 
     def list_filtered(self) -> None:
         """The list shows other rows: keep the shown article selected, or open the first
@@ -73,7 +113,10 @@ class SearchController(QObject):
     def enter(self) -> None:
         """Enter in the search box: search now and go to the first hit."""
         self.list.flush_search()
-        self.show_hits(0)
+        if self.pending is not None:
+            self._first_hit_later = True  # once the list shows the articles found
+        else:
+            self.show_hits(0)
 
     def show_hits(self, index: int | None) -> None:
         """Mark the hits in the shown article; go to hit ``index`` (None: none; negative
@@ -97,6 +140,10 @@ class SearchController(QObject):
             return
         if 0 <= self.hit + step < len(self.hits):
             self.show_hits(self.hit + step)
+            return
+        why_not = self.list.busy_note() or self.list.empty_note()
+        if why_not:
+            self.message.emit(why_not, 5000)
             return
         art = self._session().article
         target = self.list.neighbour(art.id if art else -1, step)
