@@ -105,6 +105,8 @@ def _downgrade(path: Path) -> None:
         " DROP TABLE article_uncertainty; DROP INDEX annotations_suggestion;"
         # 0008_one_article_index
         " CREATE INDEX annotations_article ON annotations(article_id, annotator_id);"
+        # 0009_reviews_by_reviewer
+        " DROP INDEX reviews_reviewer;"
     )
     con.executemany("DELETE FROM _sqlite_migrations WHERE name = ?", [(n,) for n in later])
     con.commit()
