@@ -268,6 +268,6 @@ class ReviewArticles(QMainWindow):
             self.article_list.setCurrentRow(row)
 
     def _stop_reading(self) -> None:
-        """The window closes: no more answers, and the reads under way end first."""
+        """The window closes: no more answers (reads under way are not waited for)."""
         self._loads.close()
         self._pages.close()

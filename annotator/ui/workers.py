@@ -432,12 +432,13 @@ class TaskRunner:
         for task in self._tasks:
             task.cancel()
 
-    def close(self, wait_ms: int = 30000) -> None:
-        """No more answers; cancel the tasks and wait (at most ``wait_ms``) for them."""
+    def close(self) -> None:
+        """No more answers: the tasks waiting never start, the ones under way are asked to
+        stop and their results are dropped. Nobody waits for them (each has its own
+        connection); the pool, a child of ``parent``, waits for them when it is deleted."""
         self.closed = True
         self.cancel_all()
-        self.pool.clear()  # tasks not started yet never start
-        self.pool.waitForDone(wait_ms)
+        self.pool.clear()
 
 
 class ReviewLoadTask(Task):
