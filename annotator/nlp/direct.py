@@ -119,7 +119,9 @@ def direct_quotes(idx: DocIndex, runs: list[list[Segment]]) -> list[QuoteRecord]
             out.append(_weak(idx, run, "direct_title"))
             continue
         governed = False
-        if frame is None and words >= 4 and idx.has_dep:
+        if frame is None and words >= 4 and idx.has_dep and last_char != ":":
+            # (after a colon the quote is what the colon introduces: "The reason was
+            # plain enough: "..."" is no verb's object, below)
             frame = governing_frame(idx, run)
             governed = frame is not None
         if frame is None:
@@ -169,6 +171,8 @@ def direct_quotes(idx: DocIndex, runs: list[list[Segment]]) -> list[QuoteRecord]
         rule = "direct_framed" if frame.speaker is not None else "direct_cue_only"
         if frame.label:
             rule = "direct_colon_label"
+        if frame.colon_clause:
+            rule = "direct_colon_clause"
         if governed:
             rule = "direct_governed"  # the quote hangs off a verb that is not a reporting verb
         if words < 4 and not _ends_sentence(text, run[-1]):
@@ -228,7 +232,8 @@ def _weak(idx: DocIndex, run: list[Segment], rule: str) -> QuoteRecord:
     fragments = tuple((s.start, s.end) for s in run)
     speaker: Span | None = None
     cue: Span | None = None
-    if idx.has_dep:
+    # a cited quote's colon clause was looked at by the frame rules and names nobody
+    if idx.has_dep and rule != "direct_cited":
         frame = governing_frame(idx, run)
         if (
             frame is not None
@@ -244,6 +249,8 @@ def _weak(idx: DocIndex, run: list[Segment], rule: str) -> QuoteRecord:
             # nearest subject or possessor up the parse
             # ("Reid has been pounding Trump as a "con artist"", speakers.governing_subject)
             speaker = run_subject(idx, run)
+    if speaker is not None and speaker[0] < run[-1].end and speaker[1] > run[0].start:
+        speaker = None  # the parse hung the run inside its own subject: no speaker
     return QuoteRecord(fragments, speaker, cue, "direct", CONFIDENCE[rule], rule=rule)
 
 

@@ -84,3 +84,49 @@ def test_framed_quote_is_above_the_default(detect: Detect) -> None:
     (q,) = detect(text)
     assert q.kind == "direct"
     assert q.confidence is not None and q.confidence >= DEFAULT_MIN_CONFIDENCE
+
+
+# -- a clause before a colon names the speaker, or names nobody ------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "who"),
+    [
+        (
+            "The county board was blunt in its findings: "
+            "\u201cFurther delays to the crossing are not acceptable to residents.\u201d",
+            "The county board",
+        ),
+        (
+            "Tickets rose again. Here\u2019s Ross in March 2019: "
+            "\u201cNobody will pay more than five pounds for a crossing while I am here.\u201d",
+            "Ross",
+        ),
+        (
+            # a no-break space after the colon is a token of its own
+            "The county board was blunt in its findings:\u00a0"
+            "\u201cFurther delays to the crossing are not acceptable to residents.\u201d",
+            "The county board",
+        ),
+    ],
+)
+def test_clause_before_a_colon_gives_its_subject_as_speaker(
+    detect: Detect, text: str, who: str
+) -> None:
+    q = find(text, detect(text), "crossing")
+    assert q.kind == "direct"
+    assert speaker(text, q) == who
+    assert q.confidence is not None and q.confidence >= DEFAULT_MIN_CONFIDENCE
+
+
+@pytest.mark.parametrize(
+    "lead",
+    ["The answer is simple:", "The reason was plain enough:"],
+)
+def test_clause_that_names_nobody_gives_no_speaker(detect: Detect, lead: str) -> None:
+    text = f"{lead} \u201cBuild the bridge and the town will grow again within ten years.\u201d"
+    q = find(text, detect(text), "Build the bridge")
+    assert q.kind == "direct"
+    assert content(text, q) == ["Build the bridge and the town will grow again within ten years."]
+    # never a mention that holds the quote itself, nor the clause taken for a name
+    assert q.speaker_spans == ()
