@@ -251,27 +251,34 @@ def test_precision_per_confidence_band(tmp_path: Path, capsys: pytest.CaptureFix
         "quotes": [
             {"content_spans": [[10, 28]], "speaker_spans": [[0, 3]], "confidence": 0.9},
             {"content_spans": [[39, 44]], "speaker_spans": [], "confidence": 0.6},
-            {"content_spans": [[0, 3]], "speaker_spans": [], "confidence": 0.2},  # wrong
+            {"content_spans": [[0, 3]], "speaker_spans": [], "confidence": 0.1},  # wrong
             {"content_spans": [[30, 33]], "speaker_spans": [], "confidence": 0.25},  # wrong
         ],
     }
     pred = write_jsonl(tmp_path / "pred.jsonl", [pred_obj])
     assert main(["evaluate", str(gold), str(pred), "--no-spacy"]) == 0
     out = capsys.readouterr().out
-    assert "confidence 0.00-0.30: 2 predicted, lenient precision 0.0%" in out
+    # the first band ends at the default threshold: what the window hides until told
+    assert "confidence 0.00-0.20: 1 predicted, lenient precision 0.0%" in out
+    assert "confidence 0.20-0.30: 1 predicted, lenient precision 0.0%" in out
     assert "confidence 0.50-0.70: 1 predicted, lenient precision 100.0%" in out
     assert "confidence 0.90-1.00: 1 predicted, lenient precision 100.0%" in out
     assert "confidence 0.30-0.50: none predicted" in out
+    assert f"{pred} conf>=0.2 " in out
+    # by default only what the window shows is scored; the bands count every prediction
     assert main(["evaluate", str(gold), str(pred), "--no-spacy", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
+    assert data["all"]["n_pred"] == 3 and data["all"]["lenient_p"] == pytest.approx(2 / 3)
+    assert [b["predicted"] for b in data["confidence_bands"]] == [1, 1, 0, 1, 0, 1]
+    cmd = ["evaluate", str(gold), str(pred), "--no-spacy", "--json", "--min-confidence", "0"]
+    assert main(cmd) == 0
+    data = json.loads(capsys.readouterr().out)
     assert data["all"]["n_pred"] == 4 and data["all"]["lenient_p"] == 0.5
-    assert [b["predicted"] for b in data["confidence_bands"]] == [2, 0, 1, 0, 1]
-    # the threshold scores only what the window would show; the bands still count all
     cmd = ["evaluate", str(gold), str(pred), "--no-spacy", "--json", "--min-confidence", "0.3"]
     assert main(cmd) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["all"]["n_pred"] == 2 and data["all"]["lenient_p"] == 1.0
-    assert [b["predicted"] for b in data["confidence_bands"]] == [2, 0, 1, 0, 1]
+    assert [b["predicted"] for b in data["confidence_bands"]] == [1, 1, 0, 1, 0, 1]
 
 
 @pytest.mark.parametrize("value", ["1.5", "-0.1"])

@@ -3,8 +3,10 @@
 ``annotator evaluate GOLD.jsonl PRED.jsonl`` scores a prediction file; ``--detect`` runs the
 detector on the gold texts instead. Both print one line for all attributions and one for
 direct quotes (the format of ``score_quotes.py``), then the lenient precision of the
-predictions per confidence band, or a JSON object with ``--json``. ``--min-confidence X``
-scores only the predictions the window shows at that threshold.
+predictions per confidence band, or a JSON object with ``--json``. Only the predictions the
+window shows by default are scored (confidence at least
+:data:`~annotator.core.model.DEFAULT_MIN_CONFIDENCE`); ``--min-confidence X`` sets another
+threshold, 0 scores them all.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from annotator.commands import CliError
+from annotator.core.model import DEFAULT_MIN_CONFIDENCE
 from annotator.core.scoring import (
     SUBSETS,
     PropnWords,
@@ -64,12 +67,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.add_argument(
         "--min-confidence",
         type=float,
-        default=0.0,
+        default=DEFAULT_MIN_CONFIDENCE,
         metavar="X",
         help="score only predictions with a confidence of at least X (0..1; predictions "
-        "without a confidence are kept); the bands are printed for all of them. Default 0: "
-        "every suggestion, as the window shows them until View > Hide suggestions below "
-        "confidence is set",
+        "without a confidence are kept); the bands are printed for all of them. Default "
+        f"{DEFAULT_MIN_CONFIDENCE:g}: what the window shows until View > Hide suggestions "
+        "below confidence is changed; 0 scores every suggestion",
     )
     parser.add_argument(
         "--marks-inside",
@@ -244,7 +247,7 @@ def run(args: argparse.Namespace) -> int:
             )
     bands, without = precision_by_band(gold, pred)
     has_bands = any(b.n_pred for b in bands)  # only when predictions carry a confidence
-    if args.min_confidence > 0:
+    if args.min_confidence > 0 and has_bands:  # without confidences nothing is left out
         pred = {
             k: [q for q in v if q.confidence is None or q.confidence >= args.min_confidence]
             for k, v in pred.items()

@@ -7,6 +7,11 @@ class AnnotatorError(Exception):
     """Base of every error the program reports to the user as a sentence."""
 
 
+class Stopped(Exception):
+    """Long work (a report, the agreement figures) was stopped before its end because its
+    result is no longer wanted (its window closed, another choice was made)."""
+
+
 class ProjectError(AnnotatorError):
     """A project file cannot be opened or written (newer schema, locked, read-only, not ours).
 

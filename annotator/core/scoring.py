@@ -27,7 +27,7 @@ from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from typing import Any, Literal, TypeAlias
 
-from annotator.core.model import Article, Quote, Span
+from annotator.core.model import DEFAULT_MIN_CONFIDENCE, Article, Quote, Span
 
 Subset = Literal["all", "direct"]
 SUBSETS: tuple[Subset, ...] = ("all", "direct")
@@ -476,8 +476,10 @@ def predictions_from_json(
 
 
 #: Confidence bands of :func:`precision_by_band`: ``[low, high)``, the last one closed.
+#: The first ends at the default display threshold: the suggestions the window hides.
 CONFIDENCE_BANDS: tuple[tuple[float, float], ...] = (
-    (0.0, 0.3),
+    (0.0, DEFAULT_MIN_CONFIDENCE),
+    (DEFAULT_MIN_CONFIDENCE, 0.3),
     (0.3, 0.5),
     (0.5, 0.7),
     (0.7, 0.9),

@@ -147,6 +147,7 @@ class NameIndex:
         self._only_full: dict[str, str | None] = {}
         self._outside: dict[str, list[int]] = {}  # label -> entities outside quotes
         self._noun_hits: dict[tuple[str, str], list[int]] = {}
+        self._by_word: dict[str, list[int]] | None = None
         #: gender of a canonical name, learned from pronouns resolved to it
         self.learned_gender: dict[str, str] = {}
         self._honorific_gender: dict[str, str] | None = None
@@ -276,7 +277,12 @@ class NameIndex:
             # computed once per distinct noun ("minister", "agency") in the document
             found = self._noun_hits.get((label, noun))
             if found is None:
-                found = [k for k in of_label if self._names_noun(k, noun)]
+                # only entities holding the noun or with it among the three words before
+                # can name it (:meth:`_names_noun`); the word index makes this linear in
+                # the entities instead of entities x distinct nouns (issue 16)
+                wanted = set(of_label)
+                found = [k for k in self._noun_candidates(noun) if k in wanted]
+                found = [k for k in found if self._names_noun(k, noun)]
                 self._noun_hits[(label, noun)] = found
             hits = found
         j = bisect_left(hits, limit)
@@ -295,6 +301,25 @@ class NameIndex:
     def _close_after(self, at: int, start: int) -> bool:
         """Is ``start`` in the same paragraph as ``at`` and at most 250 characters on?"""
         return start - at <= 250 and "\n" not in self.idx.text[at:start]
+
+    def _noun_candidates(self, noun: str) -> list[int]:
+        """Entities (ascending indexes) whose text or three words before hold ``noun`` or
+        its title abbreviation: every entity :meth:`_names_noun` can accept, from a word
+        index built once per document."""
+        if self._by_word is None:
+            by_word: dict[str, list[int]] = {}
+            text = self.idx.text
+            for k, (start, _end, _label, ent_text) in enumerate(self.idx.ents):
+                words = set(ent_text.lower().split())
+                words.update(w.lower() for w in text[max(0, start - 40) : start].split()[-3:])
+                for word in words:
+                    by_word.setdefault(word, []).append(k)
+            self._by_word = by_word
+        found = self._by_word.get(noun, [])
+        abbrev = _TITLE_ABBREVIATIONS.get(noun)
+        if abbrev and abbrev in self._by_word:
+            found = sorted({*found, *self._by_word[abbrev]})
+        return found
 
     def _names_noun(self, k: int, noun: str) -> bool:
         """Entity ``k`` holds ``noun`` or follows it as a title (``Minister Lee``).

@@ -11,11 +11,12 @@ import csv
 import html
 import io
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from annotator.core.errors import AnnotatorError
+from annotator.core.errors import AnnotatorError, Stopped
 from annotator.core.outputs import write_text_atomic
 from annotator.core.wording import count_noun
 from annotator.store.project import Project
@@ -93,10 +94,21 @@ def choose_source(project: Project, annotator: str | None, gold: bool) -> QuoteS
     )
 
 
-def build_report(project: Project, source: QuoteSource) -> Report:
-    """Count every dimension for one version of the quotes."""
+def build_report(
+    project: Project, source: QuoteSource, stop: Callable[[], bool] | None = None
+) -> Report:
+    """Count every dimension for one version of the quotes.
+
+    A project-wide read (about 15 s for one annotator of a 100,000-article project), so
+    the window runs it on a pool thread; ``stop()`` is asked between the counts.
+
+    Raises:
+        Stopped: ``stop()`` answered True (the count is no longer wanted).
+    """
     report = Report(source, count_quotes(project, source))
     for dim in DIMENSIONS:
+        if stop is not None and stop():
+            raise Stopped
         report.tables[dim] = count_by(project, source, dim)
     report.stance_by_speaker = stance_by(project, source, "speaker")
     report.stance_by_target = stance_by(project, source, "target")

@@ -117,18 +117,38 @@ class ReviewStore:
         self, reviewer: str, annotators: Sequence[str], status: str
     ) -> list[int]:
         """Ids (ascending) of the articles where one of ``annotators`` has a quote of
-        ``status``, or where ``reviewer`` already wrote a gold quote."""
+        ``status``, or where ``reviewer`` already wrote a gold quote.
+
+        A project-wide read (0.6 s at 100,000 articles): never on the GUI thread. The
+        reviewer's part starts from the reviewer's reviews (index ``reviews_reviewer``)."""
         if not annotators:
             return []
         marks = ", ".join("?" for _ in annotators)
         rows = self.db.execute(
             "SELECT DISTINCT a.article_id FROM annotations a JOIN annotators an"
             f" ON an.id = a.annotator_id WHERE a.status = ? AND an.name IN ({marks})"
-            " UNION SELECT g.article_id FROM gold_quotes g JOIN reviews r ON r.id = g.review_id"
-            " WHERE r.reviewer = ? ORDER BY 1",
+            " UNION SELECT r.article_id FROM reviews r WHERE r.reviewer = ? AND EXISTS"
+            " (SELECT 1 FROM gold_quotes g WHERE g.article_id = r.article_id"
+            " AND g.review_id = r.id) ORDER BY 1",
             [status, *annotators, reviewer],
         )
         return [int(r[0]) for r in rows]
+
+    def statuses(self, reviewer: str, article_ids: Sequence[int]) -> dict[int, str]:
+        """Article id -> ``reviewer``'s review status (``in_progress`` or ``done``) for the
+        articles of ``article_ids`` that have a review (one probe of the review key per id)."""
+        out: dict[int, str] = {}
+        ids = list(article_ids)
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ", ".join("?" for _ in chunk)
+            rows = self.db.execute(
+                f"SELECT article_id, status FROM reviews WHERE article_id IN ({marks})"
+                " AND reviewer = ?",
+                [*chunk, reviewer],
+            )
+            out.update({int(a): str(st) for a, st in rows})
+        return out
 
     @staticmethod
     def _review_from_row(r: dict[str, Any]) -> ReviewRecord:

@@ -369,6 +369,17 @@ def _m0008_one_article_index(db: Database) -> None:
     db.executescript("DROP INDEX IF EXISTS annotations_article;")
 
 
+@migrations(name="0009_reviews_by_reviewer")
+def _m0009_reviews_by_reviewer(db: Database) -> None:
+    """``reviews_reviewer`` (reviewer, article_id): the review window's article list starts
+    from the reviewer's own reviews (the articles they wrote gold for), which the review key
+    (article_id, reviewer) cannot find without reading every review (issue 16).
+    """
+    db.executescript(
+        "CREATE INDEX IF NOT EXISTS reviews_reviewer ON reviews(reviewer, article_id);"
+    )
+
+
 def known_migration_names() -> list[str]:
     """Names of the migrations this program knows, in order."""
     return [m.name for m in migrations._migrations]

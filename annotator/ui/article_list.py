@@ -8,7 +8,6 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QEvent,
     QModelIndex,
     QPersistentModelIndex,
@@ -42,6 +41,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.store.queries import ArticleRow, Totals
+from annotator.ui.lazy_rows import LazyRowsModel
 
 COLUMNS = ("Title", "Publisher", "Date", "Status", "Quotes")
 STATUS_TEXT = {"new": "new", "in_progress": "in progress", "done": "done"}
@@ -60,7 +60,7 @@ PAGE = 100
 CACHE_ROWS = 5000
 
 
-class ArticleListModel(QAbstractTableModel):
+class ArticleListModel(LazyRowsModel[ArticleRow]):
     """The articles as listed (sorted and filtered), read lazily.
 
     The model holds only the ids in their shown order; a row's title, status and counts are
@@ -78,22 +78,21 @@ class ArticleListModel(QAbstractTableModel):
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._ids: list[int] = []
-        self._pos: dict[int, int] = {}
-        self._rows: dict[int, ArticleRow] = {}
         self._totals: Totals | None = None
         #: Reads the rows of some ids (set by the window; the default reads nothing).
         self.fetch: Callable[[list[int]], list[ArticleRow]] = lambda _ids: []
-        #: When set, the pages a view asks for are read through it off this thread (the
-        #: rows then come to :meth:`rows_read`); rows not read yet show a placeholder.
-        self.fetch_later: Callable[[list[int]], None] | None = None
-        self._asked: set[int] = set()
-        #: Pages read so far (tests and the bench count them).
-        self.pages_read = 0
         #: The rows are an old answer (a newer sort or filter is being read): drawn grey.
         self.stale = False
         #: A listed article the search and filters do not keep (see ``ArticleList.keep``).
         self.extra: int | None = None
+
+    @property
+    def page_size(self) -> int:
+        return PAGE  # the module's (tests make it small)
+
+    @property
+    def cache_rows(self) -> int:
+        return CACHE_ROWS
 
     def set_stale(self, stale: bool) -> None:
         """Draw every row grey (``stale``: a newer order or filter is on its way) or in
@@ -103,25 +102,6 @@ class ArticleListModel(QAbstractTableModel):
             if self._ids:
                 last = self.index(len(self._ids) - 1, len(COLUMNS) - 1)
                 self.dataChanged.emit(self.index(0, 0), last)
-
-    def set_ids(self, ids: Sequence[int]) -> None:
-        """List ``ids`` in this order; rows already read stay read."""
-        self.beginResetModel()
-        self._ids = list(ids)
-        self._pos = dict(zip(self._ids, range(len(self._ids))))
-        self.endResetModel()
-
-    def forget_rows(self) -> None:
-        """Drop every row read (the project changed as a whole); shown rows are read again."""
-        self._rows.clear()
-        self._asked.clear()
-        if self._ids:
-            last = self.index(len(self._ids) - 1, len(COLUMNS) - 1)
-            self.dataChanged.emit(self.index(0, 0), last)
-
-    def ids(self) -> list[int]:
-        """The ids as listed."""
-        return list(self._ids)
 
     def set_totals(self, totals: Totals | None) -> None:
         """The annotator's progress over the project (None: not counted yet)."""
@@ -148,11 +128,8 @@ class ArticleListModel(QAbstractTableModel):
                     t.quotes_done + row.quotes_done - old.quotes_done,
                     t.quotes + row.quotes_total - old.quotes_total,
                 )
-        i = self._pos.get(row.id)
-        if i is not None or old is not None:
-            self._rows[row.id] = row
-        if i is not None:
-            self.dataChanged.emit(self.index(i, 0), self.index(i, len(COLUMNS) - 1))
+        if row.id in self._pos or old is not None:
+            self._set_row(row)
 
     def remember(self, article_id: int) -> None:
         """Read the row of ``article_id`` now if it is not (one indexed query): the row
@@ -160,17 +137,6 @@ class ArticleListModel(QAbstractTableModel):
         if article_id not in self._rows:
             for r in self.fetch([article_id]):
                 self._rows[r.id] = r
-
-    def cached(self, article_id: int) -> ArticleRow | None:
-        """The row of ``article_id`` if read, else None (nothing is read)."""
-        return self._rows.get(article_id)
-
-    def row_of(self, article_id: int) -> int | None:
-        """The listed row of ``article_id`` (None: not listed)."""
-        return self._pos.get(article_id)
-
-    def id_at(self, row: int) -> int:
-        return self._ids[row]
 
     def article(self, row: int) -> ArticleRow:
         """The row at ``row``, reading its page if needed; IndexError out of range."""
@@ -183,17 +149,6 @@ class ArticleListModel(QAbstractTableModel):
             return ArticleRow(ident, "", "", "", "new", 0, 0)
         return found
 
-    def _ask_page(self, page: int) -> None:
-        want = [
-            a
-            for a in self._ids[page * PAGE : (page + 1) * PAGE]
-            if a not in self._rows and a not in self._asked
-        ]
-        if want and self.fetch_later is not None:
-            self._asked.update(want)
-            self.pages_read += 1
-            self.fetch_later(want)
-
     def _read_page(self, page: int) -> None:
         want = [a for a in self._ids[page * PAGE : (page + 1) * PAGE] if a not in self._rows]
         if not want:
@@ -204,33 +159,8 @@ class ArticleListModel(QAbstractTableModel):
             self._rows[r.id] = r
         self._trim()
 
-    def rows_read(self, rows: Sequence[ArticleRow]) -> None:
-        """Rows read for :attr:`fetch_later`: shown now. A row changed since it was asked
-        for (already read again, see :meth:`update_row`) keeps its newer figures."""
-        changed: list[int] = []
-        for r in rows:
-            self._asked.discard(r.id)
-            if r.id in self._rows:
-                continue
-            self._rows[r.id] = r
-            i = self._pos.get(r.id)
-            if i is not None:
-                changed.append(i)
-        self._trim()
-        if changed:
-            last = len(COLUMNS) - 1
-            self.dataChanged.emit(self.index(min(changed), 0), self.index(max(changed), last))
-
-    def _trim(self) -> None:
-        if len(self._rows) > CACHE_ROWS:
-            for old in list(self._rows)[: len(self._rows) - CACHE_ROWS]:
-                del self._rows[old]
-
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         self.sort_requested.emit(column, order == Qt.SortOrder.DescendingOrder)
-
-    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self._ids)
 
     def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
         return 0 if parent.isValid() else len(COLUMNS)
@@ -259,9 +189,8 @@ class ArticleListModel(QAbstractTableModel):
         if role not in _ROW_ROLES:
             return None
         if self.fetch_later is not None:
-            found = self._rows.get(self._ids[index.row()])
+            found = self._shown_row(index.row())
             if found is None:
-                self._ask_page(index.row() // PAGE)
                 if role == Qt.ItemDataRole.DisplayRole and col == 0:
                     return "…"
                 return None

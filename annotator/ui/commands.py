@@ -13,6 +13,7 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 
 from annotator.core.errors import ProjectError
+from annotator.core.model import DEFAULT_MIN_CONFIDENCE
 from annotator.services.items import ItemKey
 from annotator.services.ops import Op
 from annotator.services.session import Session
@@ -329,11 +330,14 @@ class QuoteCommands(ActionWindow):
         self.article_list.setVisible(not self.article_list.isVisible())
 
     def min_confidence_setting(self) -> float:
-        """The analyst's threshold (QSettings ``view/min_confidence``), 0..1."""
+        """The analyst's threshold (QSettings ``view/min_confidence``), 0..1; until they set
+        one (or when the stored value is unreadable), :data:`DEFAULT_MIN_CONFIDENCE`, the
+        default of ``annotator evaluate`` too."""
+        stored = self.settings.value(SETTINGS_MIN_CONFIDENCE, DEFAULT_MIN_CONFIDENCE)
         try:
-            value = float(str(self.settings.value(SETTINGS_MIN_CONFIDENCE, 0.0) or 0.0))
+            value = float(str(stored))
         except (TypeError, ValueError):
-            return 0.0
+            return DEFAULT_MIN_CONFIDENCE
         return min(max(value, 0.0), 1.0)
 
     def ask_min_confidence(self) -> None:

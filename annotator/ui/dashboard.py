@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.core.errors import Stopped
 from annotator.core.wording import count_noun
 from annotator.services.agreement import AgreementReport, compute_agreement
 from annotator.store.project import Project
@@ -180,8 +181,17 @@ class _AgreementJob(Task):
         self.signals = WorkerSignals()
 
     def work(self) -> object:
-        with Project.open(self.path, create=False, readonly=True) as project:
-            return compute_agreement(project, self.annotators)
+        try:
+            with Project.open(self.path, create=False, readonly=True) as project:
+                return compute_agreement(project, self.annotators, stop=self._cancel.is_set)
+        except Stopped:
+            return None  # no longer wanted: a newer request, or the window closed
+
+
+#: Jobs still running: a window that closes cancels its jobs without waiting for them
+#: (the agreement of a 100,000-article project takes minutes), and a pool runnable must
+#: outlive its run.
+_RUNNING: set[_AgreementJob] = set()
 
 
 def _item(text: str, align_right: bool = False) -> QTableWidgetItem:
@@ -298,11 +308,15 @@ class DashboardWindow(QMainWindow):
     def refresh(self) -> None:
         """Recompute the figures in the background for the ticked annotators."""
         self.summary.setText("Computing agreement…")
+        for old in self._jobs:  # their figures would be dropped anyway
+            old.cancel()
         job = _AgreementJob(self.project_path, self.chosen_annotators())
+        job.signals.finished.connect(lambda _r, j=job: _RUNNING.discard(j))
+        job.signals.failed.connect(lambda _m, j=job: _RUNNING.discard(j))
         job.signals.finished.connect(self._show)
         job.signals.failed.connect(self._failed)
-        job.setAutoDelete(False)
-        self._jobs.append(job)  # keep it (and its signals) alive until it reports
+        _RUNNING.add(job)
+        self._jobs = [job]
         QThreadPool.globalInstance().start(job)
 
     def _failed(self, message: str) -> None:
@@ -311,8 +325,8 @@ class DashboardWindow(QMainWindow):
         )
         self.failed.emit(message)
 
-    def _show(self, report: AgreementReport) -> None:
-        if report.annotators != self.chosen_annotators():
+    def _show(self, report: AgreementReport | None) -> None:
+        if report is None or report.annotators != self.chosen_annotators():
             return  # a newer request is on its way
         self.report = report
         n = len(report.annotators)
@@ -376,5 +390,6 @@ class DashboardWindow(QMainWindow):
         self.computed.emit(report)
 
     def closeEvent(self, event: object) -> None:  # noqa: N802 (Qt name)
-        QThreadPool.globalInstance().waitForDone(5000)
+        for job in self._jobs:  # it stops at its next article; nobody waits for it
+            job.cancel()
         super().closeEvent(event)  # type: ignore[arg-type]

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.core.errors import AnnotatorError
 from annotator.core.model import KINDS, STATUSES
 from annotator.core.wording import count_noun
 from annotator.services.export import (
@@ -48,7 +49,7 @@ from annotator.services.export import (
     part_paths,
 )
 from annotator.store.project import Project
-from annotator.ui.workers import Task, WorkerSignals
+from annotator.ui.workers import CallTask, Task, WorkerSignals
 
 #: Extensions an export output may carry that a change of format replaces.
 _EXPORT_SUFFIXES = frozenset(e for e in EXTENSIONS.values() if e) | {".tsv", ".json", ".txt"}
@@ -88,6 +89,11 @@ class ExportTask(Task):
             )
 
 
+#: Checks before an export still running (:meth:`ExportDialog.start`): a closed dialog
+#: drops their answer without waiting, and a pool runnable must outlive its run.
+_CHECKS: set[CallTask] = set()
+
+
 class ExportDialog(QDialog):
     """Export the project's quotes as training data."""
 
@@ -100,6 +106,7 @@ class ExportDialog(QDialog):
         self.setWindowTitle(f"Export — {self.project_path.name}")
         self.pool = QThreadPool(self)
         self.task: ExportTask | None = None
+        self._check: CallTask | None = None
         self.report: ExportReport | None = None
         with Project.open(self.project_path, create=False, readonly=True) as project:
             annotators = project.annotators()
@@ -314,7 +321,9 @@ class ExportDialog(QDialog):
 
     def whose_versions_missing(self, options: ExportOptions) -> str | None:
         """The question to ask when several annotators' versions of an article would go
-        out together and the user has not said whose (None when nothing is missing)."""
+        out together and the user has not said whose (None when nothing is missing).
+        A project-wide query (seconds at 100,000 articles): :meth:`start` runs it on a
+        pool thread."""
         if options.gold or options.annotators or options.all_annotators:
             return None
         with Project.open(self.project_path, create=False, readonly=True) as project:
@@ -357,10 +366,12 @@ class ExportDialog(QDialog):
 
     @property
     def running(self) -> bool:
-        return self.task is not None
+        """True while an export, or the check before it, runs."""
+        return self.task is not None or self._check is not None
 
     def start(self) -> None:
-        """Start the export in the pool (does nothing while one is running)."""
+        """Check whose versions would go out (:meth:`whose_versions_missing`, on a pool
+        thread), then start the export in the pool; does nothing while either runs."""
         if self.running:
             return
         try:
@@ -368,11 +379,45 @@ class ExportDialog(QDialog):
         except ExportError as exc:
             self._show_error(str(exc))
             return
-        question = self.whose_versions_missing(options)
-        if question:
-            self._show_error(question)
-            self.failed.emit(question)
+        if options.gold or options.annotators or options.all_annotators:
+            self._start_export(options)  # whose versions is said: nothing to check
             return
+        check = self._check = CallTask(lambda: self.whose_versions_missing(options))
+        check.expected = (OSError, AnnotatorError)
+        check.signals.finished.connect(lambda question: self._checked(check, options, question))
+        check.signals.failed.connect(lambda message: self._check_failed(check, message))
+        _CHECKS.add(check)
+        self.progress.setRange(0, 0)
+        self.status_label.setStyleSheet("")
+        self.status_label.setText("Checking whose versions would be exported…")
+        self.export_button.setEnabled(False)
+        QThreadPool.globalInstance().start(check)
+
+    def _check_ended(self, check: CallTask) -> bool:
+        _CHECKS.discard(check)
+        if check is not self._check:
+            return False  # the dialog closed meanwhile
+        self._check = None
+        self.progress.setRange(0, 1)
+        self.progress.setValue(0)
+        self.export_button.setEnabled(True)
+        return True
+
+    def _check_failed(self, check: CallTask, message: str) -> None:
+        if self._check_ended(check):
+            self._show_error(message)
+            self.failed.emit(message)
+
+    def _checked(self, check: CallTask, options: ExportOptions, question: object) -> None:
+        if not self._check_ended(check):
+            return
+        if question:
+            self._show_error(str(question))
+            self.failed.emit(str(question))
+            return
+        self._start_export(options)
+
+    def _start_export(self, options: ExportOptions) -> None:
         self.output_edit.setText(str(options.output))
         existing = self.existing_targets(options)
         if existing and not self.ask_replace(existing):
@@ -392,6 +437,11 @@ class ExportDialog(QDialog):
         self.pool.start(self.task)
 
     def cancel_export(self) -> None:
+        if self._check is not None:  # before the export: drop the check's answer
+            check = self._check
+            self._check_ended(check)
+            _CHECKS.add(check)  # still running: kept alive until it ends
+            self.status_label.setText("Nothing was exported.")
         if self.task is not None:
             self.task.cancel()
             self.status_label.setText("Cancelling…")
@@ -432,11 +482,13 @@ class ExportDialog(QDialog):
         self.status_label.setText(f"Cannot export: {message}")
 
     def reject(self) -> None:
+        self._check = None  # its answer is dropped when it comes
         self.cancel_export()
         self.pool.waitForDone()
         super().reject()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt name)
+        self._check = None
         self.cancel_export()
         self.pool.waitForDone()
         super().closeEvent(event)

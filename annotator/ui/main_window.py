@@ -654,12 +654,14 @@ class MainWindow(DetectorCommands):
             ctl.shutdown()
         for task in self._list_tasks:
             task.cancel()
+        # first the windows opened from here: they stop their own long work (a summary's
+        # count, the dashboard's agreement) so the waits below are short
+        for w in list(self._windows):
+            w.close()
         self.page_pool.waitForDone(30000)
         self.list_pool.waitForDone(30000)
         QThreadPool.globalInstance().waitForDone(30000)  # the stance targets task
         self.names.closing = True
         self.pool.waitForDone(30000)
-        for w in list(self._windows):
-            w.close()
         self.project.close()
         super().closeEvent(event)

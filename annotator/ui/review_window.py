@@ -13,7 +13,7 @@ import html
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import (
     QAction,
     QBrush,
@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QListWidget,
-    QListWidgetItem,
     QMenu,
     QMessageBox,
     QPlainTextEdit,
@@ -47,7 +46,7 @@ from annotator.core.wording import count_noun
 from annotator.services.adjudication import ReviewEdit, ReviewItem, ReviewSession
 from annotator.store.project import Project
 from annotator.ui.dialogs import shortcut_rows
-from annotator.ui.review_articles import ReviewArticles
+from annotator.ui.review_articles import LOADING, ReviewArticles
 from annotator.ui.review_dialogs import (
     VERSION_COLOURS,
     GoldEditDialog,
@@ -69,20 +68,17 @@ class ReviewWindow(ReviewArticles):
 
     def __init__(self, project_path: Path, reviewer: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.project_path = Path(project_path)
         self.project = Project.open(project_path, create=False)
         # checkpoints (and their flush of the .db to disk) off this window's thread
         self.project.checkpoint_in_background()
         self.session = ReviewSession(self.project, reviewer)
         self.undo_stack = QUndoStack(self)
-        self._article_ids: list[int] = []
         self._article_id: int | None = None
         self._items: list[ReviewItem] = []
         self._text = ""
+        self._title = ""
         self._u16 = Utf16Map("")
-        self._titles: dict[int, str] = {}
-        self._label_queue: list[int] = []
-        self._label_timer = QTimer(self)
-        self._label_timer.timeout.connect(self._label_some)
         self._edit_dialog: GoldEditDialog | None = None
         self._all_decided_said = False  # the status bar says every quote here is decided
         self._said_about: int | None = None
@@ -90,8 +86,9 @@ class ReviewWindow(ReviewArticles):
         self.resize(1300, 740)
         self._build()
         self._build_actions()
-        available = self.session.available_annotators()
-        self.set_annotators(available[:2])
+        # the annotators and the articles are read on a pool thread: the window is up at once
+        self.header.setText(LOADING)
+        self._load(None)
 
     # -- layout --------------------------------------------------------------------------------
 
@@ -102,16 +99,10 @@ class ReviewWindow(ReviewArticles):
         lv.addWidget(QLabel("Compare annotators (tick to choose)"))
         self.annotator_list = QListWidget()
         self.annotator_list.setMaximumHeight(130)
-        for name in self._all_annotators():
-            it = QListWidgetItem(name)
-            it.setFlags(it.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            it.setCheckState(Qt.CheckState.Unchecked)
-            self.annotator_list.addItem(it)
         self.annotator_list.itemChanged.connect(self._annotators_ticked)
         lv.addWidget(self.annotator_list)
-        lv.addWidget(QLabel("Articles (N / P)"))
-        self.article_list = QListWidget()
-        self.article_list.currentRowChanged.connect(self._article_row_changed)
+        self._build_article_list()
+        lv.addWidget(self.articles_label)
         lv.addWidget(self.article_list, 1)
 
         self.text_view = QPlainTextEdit()
@@ -154,9 +145,6 @@ class ReviewWindow(ReviewArticles):
         split.setSizes([230, 520, 550])
         self.setCentralWidget(split)
         self.statusBar().showMessage("Ready")
-
-    def _all_annotators(self) -> list[str]:
-        return self.session.available_annotators()
 
     def _build_actions(self) -> None:
         review = self.menuBar().addMenu("&Review")
@@ -241,6 +229,7 @@ class ReviewWindow(ReviewArticles):
             )
             return
         art = self.session.article(article_id)
+        self._title = art.title
         if art.text != self._text:
             self._text = art.text
             self._u16 = Utf16Map(art.text)
@@ -369,12 +358,11 @@ class ReviewWindow(ReviewArticles):
     def after_change(self, article_id: int) -> None:
         """Refresh what a change to ``article_id``'s gold affects."""
         row = self.current_row()
-        if article_id != self._article_id and article_id in self._article_ids:
-            self.article_list.setCurrentRow(self._article_ids.index(article_id))
+        listed = self.article_model.row_of(article_id)
+        if article_id != self._article_id and listed is not None:
+            self.article_list.setCurrentRow(listed)
         self._show_article(article_id, keep_row=max(row, 0))
-        if article_id in self._article_ids:
-            i = self._article_ids.index(article_id)
-            self.article_list.item(i).setText(self._article_label(article_id, self._items))
+        self._refresh_label(article_id)
         self.changed.emit(article_id)
 
     def accept_agreements(self) -> None:
@@ -446,7 +434,7 @@ class ReviewWindow(ReviewArticles):
         self._move_article(1)
 
     def closeEvent(self, event: object) -> None:  # noqa: N802 (Qt name)
-        self._label_timer.stop()
+        self._stop_reading()
         try:
             self.project.close()
         except Exception as exc:  # closing must not lose the window's last word

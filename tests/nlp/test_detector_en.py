@@ -212,13 +212,14 @@ def test_quote_in_the_headline(detect: Detect) -> None:
 
 def test_titles_and_scare_quotes_are_kept_with_a_low_confidence(detect: Detect) -> None:
     text = 'She appeared on "Good Morning Britain," where the hosts called the plan a "gimmick."'
-    quotes = [q for q in detect(text) if q.kind == "direct"]
-    assert [content(text, q) for q in quotes] == [["Good Morning Britain"], ["gimmick."]]
-    for q in quotes:
-        assert q.confidence is not None and q.confidence <= 0.3
-    # a title after "appeared on" has no speaker; the scare quote is the hosts' word
-    assert quotes[0].speaker_spans == ()
-    assert speaker(text, quotes[1]) == "the hosts"
+    title, named = detect(text)
+    assert title.kind == "direct" and content(text, title) == ["Good Morning Britain"]
+    assert title.confidence is not None and title.confidence <= 0.3
+    # a title after "appeared on" has no speaker; the word in marks the hosts name the
+    # plan with is a mixed quote of theirs, with what they name (issue 12)
+    assert title.speaker_spans == ()
+    assert named.kind == "mixed" and content(text, named) == ['the plan a "gimmick."']
+    assert speaker(text, named) == "the hosts"
 
 
 def test_every_quote_has_kind_and_confidence(detect: Detect) -> None:

@@ -105,6 +105,8 @@ def _downgrade(path: Path) -> None:
         " DROP TABLE article_uncertainty; DROP INDEX annotations_suggestion;"
         # 0008_one_article_index
         " CREATE INDEX annotations_article ON annotations(article_id, annotator_id);"
+        # 0009_reviews_by_reviewer
+        " DROP INDEX reviews_reviewer;"
     )
     con.executemany("DELETE FROM _sqlite_migrations WHERE name = ?", [(n,) for n in later])
     con.commit()
@@ -473,3 +475,37 @@ def test_totals_read_no_suggestion_row_of_an_untouched_article(project: Project)
     assert any("COVERING INDEX suggestions_article" in line for line in whole), plan
     assert not any(line.startswith("SCAN suggestions ") and "COVERING" not in line for line in plan)
     assert "MATERIALIZE touched" in plan
+
+
+def test_review_window_reads_use_indexes(project: Project) -> None:
+    """The review list's page of labels (titles, versions, gold, left out, statuses) and
+    the annotators offered probe indexes; the reviewer's gold articles are found from the
+    reviewer's reviews (``reviews_reviewer``), not by reading every gold quote."""
+    from annotator.services.adjudication import ReviewSession
+
+    ids = _fill(project, 12)
+    for aid in ids[:6]:
+        project.add_annotation(aid, "bob", _q("Bring an umbrella,", status="accepted"))
+    session = ReviewSession(project, "rita", ["alice", "bob"])
+    session.accept_agreements(ids[0])
+    session.set_done(ids[0])
+
+    def page() -> None:
+        assert session.available_annotators() == ["alice", "bob"]
+        labels = session.labels(ids[:6])
+        assert [(lab.id, lab.decided, lab.status) for lab in labels][:2] == [
+            (ids[0], 1, "done"),
+            (ids[1], 0, "new"),
+        ]
+
+    statements = _capture(project, page)
+    assert any("FROM reviews" in s for s in statements)
+    for sql in statements:
+        assert _scans(project, sql) == [], sql
+        for line in _plan(project, sql.replace("?", "1")):
+            assert not re.match(r"SCAN (g|gold_quotes|r|reviews|l|left_out)\b", line), sql
+    (listed,) = _capture(project, session.article_ids)
+    plan = _plan(project, listed)
+    assert "SEARCH r USING COVERING INDEX reviews_reviewer (reviewer=?)" in plan
+    assert not any(re.match(r"SCAN (g|gold_quotes)\b", line) for line in plan)
+    assert session.article_ids()[0] == ids[0]

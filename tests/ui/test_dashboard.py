@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
 
+import annotator.ui.dashboard as dashboard
+from annotator.core.errors import Stopped
 from annotator.core.model import Article, Quote
+from annotator.services.agreement import compute_agreement
 from annotator.store.project import Project
 from annotator.ui.dashboard import BAR_ROLE, DashboardWindow
 
@@ -83,3 +87,65 @@ def test_untick_an_annotator_recomputes(qtbot, project_path: Path) -> None:  # t
         w.annotator_list.item(1).setCheckState(Qt.CheckState.Unchecked)
     assert w.pairs_table.rowCount() == 0 and w.chart.rows() == []
     w.close()
+
+
+def test_closing_while_computing_stops_the_job_without_waiting(
+    qtbot, project_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    """Issue 16: the agreement of a 100,000-article project takes minutes; closing the
+    dashboard must not wait for it (it waited 5 s, then let the job's signals be deleted)."""
+    gate, started = threading.Event(), threading.Event()
+    seen: list[bool] = []
+    real = dashboard.compute_agreement
+
+    def held(project, annotators, stop=None):  # type: ignore[no-untyped-def]
+        started.set()
+        gate.wait(10)
+        seen.append(stop())
+        return real(project, annotators, stop=stop)
+
+    monkeypatch.setattr(dashboard, "compute_agreement", held)
+    w = DashboardWindow(project_path)
+    qtbot.addWidget(w)
+    assert started.wait(10)
+    (job,) = w._jobs
+    w.close()  # returns while the job is held
+    assert job.cancelled and job in dashboard._RUNNING
+    gate.set()
+    qtbot.waitUntil(lambda: job not in dashboard._RUNNING, timeout=10000)
+    assert seen == [True] and w.report is None
+
+
+def test_a_newer_choice_stops_the_older_computation(
+    qtbot, project_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    gate, started = threading.Event(), threading.Event()
+    real = dashboard.compute_agreement
+
+    def held(project, annotators, stop=None):  # type: ignore[no-untyped-def]
+        started.set()
+        gate.wait(10)
+        return real(project, annotators, stop=stop)
+
+    monkeypatch.setattr(dashboard, "compute_agreement", held)
+    w = DashboardWindow(project_path)
+    qtbot.addWidget(w)
+    assert started.wait(10)
+    (first,) = w._jobs
+    w.annotator_list.item(2).setCheckState(Qt.CheckState.Unchecked)
+    assert first.cancelled and len(w._jobs) == 1 and w._jobs[0] is not first
+    with qtbot.waitSignal(w.computed, timeout=10000) as blocker:
+        gate.set()
+    assert blocker.args[0].annotators == ["ann", "bob"]
+
+
+def test_compute_agreement_stops_when_asked(project_path: Path) -> None:
+    asked: list[int] = []
+
+    def stop() -> bool:
+        asked.append(1)
+        return True
+
+    with Project.open(project_path, readonly=True) as p, pytest.raises(Stopped):
+        compute_agreement(p, ["ann", "bob"], stop=stop)
+    assert asked == [1]  # asked before the first article, which was not compared

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import threading
 from pathlib import Path
 
 import pytest
@@ -157,3 +158,83 @@ def test_a_refused_export_says_why(qtbot: QtBot, export_db: Path, tmp_path: Path
     qtbot.mouseClick(d.export_button, Qt.MouseButton.LeftButton)
     assert "add up to 1" in d.status_label.text() and not d.running
     assert not (tmp_path / "x.csv").exists()
+
+
+class _Held:
+    """Holds Project.annotators_sharing_articles (the check before an export) until
+    ``gate`` is set; records whether it ran on the GUI thread."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.gate, self.started = threading.Event(), threading.Event()
+        self.on_gui_thread: list[bool] = []
+        real = Project.annotators_sharing_articles
+
+        def held(project: Project, *a: object, **k: object) -> list[str]:
+            self.started.set()
+            self.gate.wait(10)
+            self.on_gui_thread.append(threading.current_thread() is threading.main_thread())
+            return real(project, *a, **k)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(Project, "annotators_sharing_articles", held)
+
+
+def test_whose_versions_is_checked_off_the_gui_thread(
+    qtbot: QtBot, export_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 16: the check reads every annotation (3-5 s at 100,000 articles)."""
+    held = _Held(monkeypatch)
+    out = tmp_path / "all.jsonl"
+    d = dialog(qtbot, export_db)
+    choose_format(d, "jsonl")
+    set_output(qtbot, d, out)
+    qtbot.mouseClick(d.export_button, Qt.MouseButton.LeftButton)
+    assert held.started.wait(10)
+    assert "Checking whose versions" in d.status_label.text()
+    assert d.running and not d.export_button.isEnabled()
+    with qtbot.waitSignal(d.failed, timeout=20000) as blocker:
+        held.gate.set()
+    assert held.on_gui_thread == [False]
+    assert "alice, bob" in blocker.args[0] and "Choose whose" in blocker.args[0]
+    assert "Cannot export" in d.status_label.text() and d.export_button.isEnabled()
+    assert not out.exists() and not d.running
+
+
+def test_cancel_during_the_check_exports_nothing(
+    qtbot: QtBot, export_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    held = _Held(monkeypatch)
+    out = tmp_path / "all.csv"
+    with Project.open(export_db) as p:  # bob's versions gone: the check would say go
+        p.db.execute(
+            "DELETE FROM annotations WHERE annotator_id ="
+            " (SELECT id FROM annotators WHERE name = 'bob')"
+        )
+    d = dialog(qtbot, export_db)
+    set_output(qtbot, d, out)
+    qtbot.mouseClick(d.export_button, Qt.MouseButton.LeftButton)
+    assert held.started.wait(10)
+    qtbot.mouseClick(d.cancel_button, Qt.MouseButton.LeftButton)
+    assert d.status_label.text() == "Nothing was exported." and not d.running
+    assert d.export_button.isEnabled()
+    held.gate.set()
+    qtbot.waitUntil(lambda: bool(held.on_gui_thread), timeout=10000)
+    qtbot.wait(200)  # the check's answer arrives and is dropped
+    assert not out.exists() and d.task is None
+
+
+def test_one_annotator_exports_after_the_check(
+    qtbot: QtBot, export_db: Path, tmp_path: Path
+) -> None:
+    with Project.open(export_db) as p:
+        p.db.execute(
+            "DELETE FROM annotations WHERE annotator_id ="
+            " (SELECT id FROM annotators WHERE name = 'bob')"
+        )
+    out = tmp_path / "alice.jsonl"
+    d = dialog(qtbot, export_db)
+    choose_format(d, "jsonl")
+    set_output(qtbot, d, out)
+    run(qtbot, d)
+    docs = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+    assert len(docs) == 6
+    assert {q["annotator"] for doc in docs for q in doc["quotes"]} == {"alice"}

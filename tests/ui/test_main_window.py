@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication
 from annotator.core.model import Quote
 from annotator.store.project import Project
 from annotator.ui.main_window import MainWindow
-from tests.ui.conftest import TEXT, open_window, span
+from tests.ui.conftest import DETECTOR, TEXT, open_window, span
 
 
 def _open(qtbot: Any, path: Path, who: str = "alice") -> MainWindow:
@@ -380,6 +380,39 @@ def test_view_menu_hides_suggestions_below_a_threshold(
     monkeypatch.setattr(QInputDialog, "getDouble", lambda *a, **k: (0.0, True))
     w2.act_min_confidence.trigger()
     assert [it.quote.confidence for it in w2.session.items] == [0.9, 0.5]
+    w2.close()
+
+
+def test_suggestions_below_the_default_threshold_are_hidden_until_asked_for(
+    qtbot: Any, project_path: Path, monkeypatch: Any
+) -> None:
+    from PySide6.QtWidgets import QInputDialog
+
+    from annotator.core.model import DEFAULT_MIN_CONFIDENCE
+
+    with Project.open(project_path) as p:
+        aid = p.article_ids()[0]
+        kept = [r.quote for r in p.suggestions(aid)]
+        title = Quote(content_spans=(span("Peace comes first."),), kind="direct", confidence=0.1)
+        p.set_suggestions(aid, DETECTOR, [*kept, title])
+    w = _open(qtbot, project_path)
+    # an analyst who never set a threshold sees what evaluate scores by default
+    assert w.session.min_confidence == DEFAULT_MIN_CONFIDENCE
+    assert [it.quote.confidence for it in w.session.items] == [0.9, 0.5]
+    seen: list[float] = []
+
+    def ask(*args: Any, **kwargs: Any) -> tuple[float, bool]:
+        seen.append(args[3])  # the dialog opens on the threshold in force
+        return 0.0, True
+
+    monkeypatch.setattr(QInputDialog, "getDouble", ask)
+    w.act_min_confidence.trigger()
+    assert seen == [DEFAULT_MIN_CONFIDENCE]
+    assert [it.quote.confidence for it in w.session.items] == [0.9, 0.1, 0.5]
+    w.close()
+    # 0 is the analyst's choice now, kept for the next window
+    w2 = _open(qtbot, project_path)
+    assert [it.quote.confidence for it in w2.session.items] == [0.9, 0.1, 0.5]
     w2.close()
 
 

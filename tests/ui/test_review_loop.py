@@ -62,6 +62,8 @@ def _window(qtbot: Any, path: Path, names: list[str]) -> ReviewWindow:
     w.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is w)
     w.set_annotators(names)
+    # the articles are read on a pool thread
+    qtbot.waitUntil(lambda: w.session.annotators == tuple(names) and w.table.rowCount() > 0)
     return w
 
 
@@ -136,6 +138,7 @@ def test_missing_version_says_rejected_or_never_opened(qtbot: Any, path: Path) -
     w.table.setCurrentCell(_row_of(w, "It is too late"), 1)
     assert "bob opened the article but did not mark this quote" in _detail(w)
     w.set_annotators(["alice", "carol"])
+    qtbot.waitUntil(lambda: w.session.annotators == ("alice", "carol"))  # read on a pool thread
     w.table.setCurrentCell(_row_of(w, "Nobody asked us"), 1)
     assert "carol never opened this article" in _detail(w)
     qtbot.keyClick(w.table, Qt.Key.Key_2)

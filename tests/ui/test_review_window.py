@@ -91,7 +91,8 @@ def test_review_an_article_with_keys(qtbot, project_path: Path) -> None:  # type
     w.activateWindow()
     # window shortcuts fire only in the active window
     qtbot.waitUntil(lambda: QApplication.activeWindow() is w)
-    assert w.session.annotators == ("alice", "bob")
+    qtbot.waitUntil(lambda: w.session.annotators == ("alice", "bob"))  # read on a pool thread
+    qtbot.waitUntil(lambda: w.table.rowCount() == 3)
     assert w.table.rowCount() == 3
     differences = [w.table.item(r, 2).text() for r in range(3)]
     assert differences[0] == "agreed"
@@ -151,13 +152,14 @@ def test_choosing_annotators(qtbot, project_path: Path) -> None:  # type: ignore
     w = ReviewWindow(project_path, "rita")
     qtbot.addWidget(w)
     w.set_annotators(["bob"])
+    qtbot.waitUntil(lambda: w.session.annotators == ("bob",))
     assert w.table.rowCount() == 3  # bob's quotes on the first article, nothing to compare
     assert "Tick a second annotator" in w.header.text()
     assert not any(it.agreed for it in w._items)
     item = w.annotator_list.item(0)
     assert item.text() == "alice"
     item.setCheckState(Qt.CheckState.Checked)
-    assert w.session.annotators == ("alice", "bob")
+    qtbot.waitUntil(lambda: w.session.annotators == ("alice", "bob"))
     assert w.table.rowCount() == 3
     # every command is in a menu with its keys (Help > Keyboard shortcuts lists them)
     lines = w.shortcut_lines()
@@ -175,6 +177,7 @@ def test_edit_the_gold_version_from_a_text_selection(qtbot, project_path: Path) 
     w.show()
     w.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is w)
+    qtbot.waitUntil(lambda: w.table.rowCount() == 3)  # the articles are read on a pool thread
     qtbot.keyClick(w.table, Qt.Key.Key_J)
     start = TEXT.index("repairs")
     end = TEXT.index(" than feared")

@@ -106,6 +106,7 @@ def test_a_suggestion_is_accepted_with_enter(qtbot: Any, two_annotators: Path) -
 def test_summary_counts_the_chosen_annotator(qtbot: Any, two_annotators: Path) -> None:
     _w, win = _open_window(qtbot, two_annotators, SummaryWindow)
     assert win.source_box.currentText() == "alice"
+    qtbot.waitUntil(lambda: win.report is not None, timeout=10000)  # counted on a pool thread
     assert win.report is not None and win.report.total == 2
     assert win.tabs.count() == 7
     table = win.tabs.widget(0).widget(1)

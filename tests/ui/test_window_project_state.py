@@ -152,6 +152,7 @@ def test_review_change_refreshes_list_and_highlights(qtbot: Any, project_path: P
     w.act_review.trigger()
     review = next(x for x in w._windows if isinstance(x, ReviewWindow))
     qtbot.waitExposed(review)
+    qtbot.waitUntil(lambda: review.table.rowCount() > 0)  # its articles are read on a pool thread
     with qtbot.waitSignal(review.changed, timeout=5000):
         review.accept_agreements()  # a real decision in the review window
     assert model.article(row).quotes_done == 2
