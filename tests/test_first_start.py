@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from annotator import cli
+from annotator.store.project import Project
 from annotator.ui import platform_check
 from annotator.ui.platform_check import (
     DEBIAN_PACKAGES,
@@ -202,3 +203,31 @@ def test_a_display_left_over_is_named_and_nothing_is_created(
     assert line.startswith("annotator: error: the window cannot start: no display server")
     assert named.format(n=n) in line and "xvfb-run" in line and "nothing was created" in line
     assert not project.exists() and not (tmp_path / "data").exists()
+
+
+def test_opening_an_older_project_says_it_is_upgraded_first(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 16: the upgrade copies the old file first (seconds for gigabytes, before the
+    window exists); the terminal says so, once, and the project keeps its article."""
+    from sqlite_utils import Database
+
+    from annotator.commands.open_cmd import prepare_project
+    from annotator.store.schema import known_migration_names, migrations
+
+    path = tmp_path / "old.db"
+    db = Database(path)
+    migrations.apply(db, stop_before=known_migration_names()[-1])
+    db.execute(
+        "INSERT INTO articles (title, text, meta, content_hash, imported_at) "
+        "VALUES ('Old', 'Old text', '{}', 'h1', '2020-01-01')"
+    )
+    db.close()
+    prepare_project(path)
+    err = capsys.readouterr().err
+    assert f"upgrading {path}" in err and "copy of the old file" in err
+    assert list(tmp_path.glob("old.db.v*.bak"))
+    with Project.open(path, readonly=True) as project:
+        assert project.count_articles() == 1
+    prepare_project(path)  # now current: nothing said
+    assert "upgrading" not in capsys.readouterr().err

@@ -44,9 +44,29 @@ def prepare_project(path: Path | None) -> tuple[Path, str | None]:
                 project.set_setting("seeded", True)
                 message = f"Welcome: {report.summary()} ({path})"
         return path, message
+    if _needs_upgrade(path):
+        # a consistent copy of the old file is written first: a minute for gigabytes
+        print(
+            f"annotator: upgrading {path} to this version's format; a copy of the old file"
+            " is kept beside it first (a large project takes a while, once)",
+            file=sys.stderr,
+            flush=True,
+        )
     with Project.open(path):
         pass
     return path, message
+
+
+def _needs_upgrade(path: Path) -> bool:
+    """Does the project at ``path`` exist and need an upgrade (see ``annotator upgrade``)?
+    Any other refusal is left to the real open, which says it."""
+    if not path.is_file():
+        return False
+    try:
+        with Project.open(path, create=False, readonly=True):
+            return False
+    except ProjectError as exc:
+        return "needs an upgrade" in str(exc)
 
 
 def _show_in_window(message: str) -> None:
