@@ -129,6 +129,12 @@ def direct_quotes(idx: DocIndex, runs: list[list[Segment]]) -> list[QuoteRecord]
                 # introduced by a colon that names nobody: mostly a cited document
                 out.append(_weak(idx, run, "direct_cited"))
                 continue
+            if _opens_sentence_open(text, run, last_char) and words >= 3:
+                # '"Keep the library open," read one banner.': a clause in marks opening
+                # its sentence and ending with a comma, whose frame names no speaker the
+                # rules can find: a quote, not a scare quote; the annotator adds who
+                out.append(_weak(idx, run, "direct_open_unframed"))
+                continue
             if not _stands_alone(text, run, last_char):
                 out.append(_weak(idx, run, "direct_scare"))  # a phrase in marks
                 continue
@@ -218,7 +224,7 @@ def direct_quotes(idx: DocIndex, runs: list[list[Segment]]) -> list[QuoteRecord]
 #: Rules of runs that look like titles, scare quotes or cited documents: kept with a low
 #: confidence (the annotator decides), never given an inherited speaker, and dropped by
 #: :func:`annotator.nlp.quotes.extract_quotes` when reported speech around them holds them.
-WEAK_RULES = frozenset({"direct_title", "direct_scare", "direct_cited"})
+WEAK_RULES = frozenset({"direct_title", "direct_scare", "direct_cited", "direct_open_unframed"})
 
 
 def _weak(idx: DocIndex, run: list[Segment], rule: str) -> QuoteRecord:
@@ -673,6 +679,12 @@ def _word_count(text: str, fragments: Sequence[Span]) -> int:
 def _ends_sentence(text: str, seg: Segment) -> bool:
     tail = text[max(seg.start, seg.end - 3) : seg.end]
     return any(ch in tail for ch in ".?!")
+
+
+def _opens_sentence_open(text: str, run: list[Segment], last_char: str) -> bool:
+    """A run that starts its sentence and ends with a comma (``"We will win," ...``)."""
+    tail = text[max(run[-1].start, run[-1].end - 3) : run[-1].end]
+    return (not last_char or last_char in ".?!\"”'") and "," in tail
 
 
 def _stands_alone(text: str, run: list[Segment], last_char: str) -> bool:
