@@ -168,6 +168,18 @@ def direct_quotes(idx: DocIndex, runs: list[list[Segment]]) -> list[QuoteRecord]
                 # the words in marks, as for "called the plan "a disaster"" (_weak)
                 bounds = (frame.mixed_from, run[-1].end)
                 rule = "mixed_named"
+            elif (
+                bounds is None
+                and _word_before(text, frame.mixed_from, run[0].start)
+                and not (frame.cue is not None and _passive(frame.cue))
+            ):
+                # 'pledged to "bomb the hell out of them"', 'she said, is "doing better"':
+                # the words after the cue run straight into the marks (no comma, colon or
+                # dash before them): the quoted words finish a reported clause, a mixed
+                # quote; with punctuation before the marks ('told voters in Reno: "..."')
+                # the words between are the frame and the quote stays direct
+                bounds = (frame.mixed_from, run[-1].end)
+                rule = "mixed_lead"
             if bounds is not None:
                 conf = CONFIDENCE[rule]
                 spk = frame.speaker

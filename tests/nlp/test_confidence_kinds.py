@@ -171,3 +171,42 @@ def test_aside_after_the_frame_does_not_take_the_verbs_object_slot(
     assert q.kind == "direct"
     assert speaker(text, q) == who
     assert q.confidence == CONFIDENCE["direct_framed"]
+
+
+# -- words after the cue that run straight into the marks: a mixed quote ---------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "whole", "who"),
+    [
+        (
+            'The mayor pledged to "keep every branch library open until the end of the decade."',
+            'to "keep every branch library open until the end of the decade."',
+            "The mayor",
+        ),
+        (
+            "Ms Adeyemi warned against \u201ca betrayal of everything this town stands for.\u201d",
+            "against \u201ca betrayal of everything this town stands for.\u201d",
+            "Ms Adeyemi",
+        ),
+    ],
+)
+def test_words_running_into_the_marks_make_a_mixed_quote(
+    detect: Detect, text: str, whole: str, who: str
+) -> None:
+    (q,) = detect(text)
+    assert q.kind == "mixed"
+    assert content(text, q) == [whole]
+    assert speaker(text, q) == who
+
+
+@pytest.mark.parametrize(
+    "frame",
+    ["The mayor told voters in Reno:", "The mayor said in a statement on Monday,"],
+)
+def test_frame_words_before_punctuation_leave_the_quote_direct(detect: Detect, frame: str) -> None:
+    text = f'{frame} "We will keep every branch library open until 2030."'
+    (q,) = detect(text)
+    assert q.kind == "direct"
+    assert content(text, q) == ["We will keep every branch library open until 2030."]
+    assert speaker(text, q) == "The mayor"
