@@ -136,17 +136,24 @@ def test_clause_that_names_nobody_gives_no_speaker(detect: Detect, lead: str) ->
 
 
 @pytest.mark.parametrize(
-    "text",
+    ("text", "who"),
     [
-        '"Keep the library open," read one banner outside the town hall.',
-        "\u201cPlease keep to the left of the path at all times,\u201d begins a notice.",
-        "\u201cHands off our harbour,\u201d ran the slogan on every poster.",
+        ('"Keep the library open," read one banner outside the town hall.', "one banner"),
+        (
+            "\u201cPlease keep to the left of the path at all times,\u201d begins a notice.",
+            "a notice",
+        ),
+        ("\u201cHands off our harbour,\u201d ran the slogan on every poster.", "the slogan"),
     ],
 )
-def test_open_clause_in_marks_without_a_found_frame_is_shown(detect: Detect, text: str) -> None:
+def test_open_clause_in_marks_without_a_found_frame_is_shown(
+    detect: Detect, text: str, who: str
+) -> None:
     (q,) = detect(text)
     assert q.kind == "direct"
     assert content(text, q)[0].split()[0] in ("Keep", "Please", "Hands")
+    # the inverted subject after the verb is offered as the speaker
+    assert speaker(text, q) == who
     # not a scare quote: shown by default, the annotator adds the speaker
     assert q.confidence == CONFIDENCE["direct_open_unframed"]
     assert q.confidence >= DEFAULT_MIN_CONFIDENCE
