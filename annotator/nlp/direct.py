@@ -19,7 +19,7 @@ paragraph start, so that a paragraph with thousands of quotes stays linear (issu
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from spacy.tokens import Token
 
@@ -28,7 +28,7 @@ from annotator.nlp.confidence import CONFIDENCE
 from annotator.nlp.docindex import EDGE_PUNCT, DocIndex, QuoteRecord, Span
 from annotator.nlp.frames import Frame, find_frame, frame_after, frame_before, governing_frame
 from annotator.nlp.quotemarks import Segment, paragraphs
-from annotator.nlp.speakers import run_subject, subject
+from annotator.nlp.speakers import clip_subtree, run_subject, subject
 
 
 @dataclass
@@ -129,6 +129,15 @@ def direct_quotes(idx: DocIndex, runs: list[list[Segment]]) -> list[QuoteRecord]
                 # introduced by a colon that names nobody: mostly a cited document
                 out.append(_weak(idx, run, "direct_cited"))
                 continue
+            if _opens_sentence_open(text, run, last_char) and words >= 3:
+                # '"Keep the library open," read one banner.': a clause in marks opening
+                # its sentence and ending with a comma, whose frame names no speaker the
+                # rules can find: a quote, not a scare quote; the annotator adds who
+                rec = _weak(idx, run, "direct_open_unframed")
+                if rec.speaker is None:
+                    rec = replace(rec, speaker=_inverted_subject(idx, run))
+                out.append(rec)
+                continue
             if not _stands_alone(text, run, last_char):
                 out.append(_weak(idx, run, "direct_scare"))  # a phrase in marks
                 continue
@@ -162,6 +171,18 @@ def direct_quotes(idx: DocIndex, runs: list[list[Segment]]) -> list[QuoteRecord]
                 # the words in marks, as for "called the plan "a disaster"" (_weak)
                 bounds = (frame.mixed_from, run[-1].end)
                 rule = "mixed_named"
+            elif (
+                bounds is None
+                and _word_before(text, frame.mixed_from, run[0].start)
+                and not (frame.cue is not None and _passive(frame.cue))
+            ):
+                # 'pledged to "bomb the hell out of them"', 'she said, is "doing better"':
+                # the words after the cue run straight into the marks (no comma, colon or
+                # dash before them): the quoted words finish a reported clause, a mixed
+                # quote; with punctuation before the marks ('told voters in Reno: "..."')
+                # the words between are the frame and the quote stays direct
+                bounds = (frame.mixed_from, run[-1].end)
+                rule = "mixed_lead"
             if bounds is not None:
                 conf = CONFIDENCE[rule]
                 spk = frame.speaker
@@ -218,7 +239,7 @@ def direct_quotes(idx: DocIndex, runs: list[list[Segment]]) -> list[QuoteRecord]
 #: Rules of runs that look like titles, scare quotes or cited documents: kept with a low
 #: confidence (the annotator decides), never given an inherited speaker, and dropped by
 #: :func:`annotator.nlp.quotes.extract_quotes` when reported speech around them holds them.
-WEAK_RULES = frozenset({"direct_title", "direct_scare", "direct_cited"})
+WEAK_RULES = frozenset({"direct_title", "direct_scare", "direct_cited", "direct_open_unframed"})
 
 
 def _weak(idx: DocIndex, run: list[Segment], rule: str) -> QuoteRecord:
@@ -673,6 +694,36 @@ def _word_count(text: str, fragments: Sequence[Span]) -> int:
 def _ends_sentence(text: str, seg: Segment) -> bool:
     tail = text[max(seg.start, seg.end - 3) : seg.end]
     return any(ch in tail for ch in ".?!")
+
+
+def _inverted_subject(idx: DocIndex, run: list[Segment]) -> Span | None:
+    """``"...," read one banner``, ``"...," tweeted a local teacher``: the noun phrase
+    right after the verb that follows an open-ended quote (English puts the subject after
+    the verb there; the parser often calls it the object). None without a tagger, when no
+    verb comes right after the closing mark, or when no noun phrase follows the verb."""
+    if not idx.has_dep:
+        return None
+    doc = idx.doc
+    i = idx.token_at(run[-1].end)
+    while i < idx.n and (doc[i].is_punct or doc[i].is_space) and not idx.in_quote[i]:
+        i += 1
+    if i >= idx.n or idx.in_quote[i] or doc[i].pos_ not in ("VERB", "AUX"):
+        return None
+    verb = doc[i]
+    lo, hi = i + 1, min(idx.line_hi[i], verb.sent.end - 1)
+    for child in verb.children:
+        if child.i > verb.i and child.dep_ in ("nsubj", "dobj", "attr") and child.pos_ in _NOMINAL:
+            return clip_subtree(idx, child, lo, hi)
+    return None
+
+
+_NOMINAL = frozenset({"NOUN", "PROPN", "PRON", "NUM"})
+
+
+def _opens_sentence_open(text: str, run: list[Segment], last_char: str) -> bool:
+    """A run that starts its sentence and ends with a comma (``"We will win," ...``)."""
+    tail = text[max(run[-1].start, run[-1].end - 3) : run[-1].end]
+    return (not last_char or last_char in ".?!\"”'") and "," in tail
 
 
 def _stands_alone(text: str, run: list[Segment], last_char: str) -> bool:

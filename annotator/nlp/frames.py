@@ -318,6 +318,8 @@ def slot_for_quote(idx: DocIndex, verb: Token, lo: int, hi: int) -> bool:
     for child in verb.children:
         if child.i <= verb.i or child.i > hi:
             continue
+        if any(t.text == "," for t in idx.doc[verb.i + 1 : child.left_edge.i]):
+            continue  # '"...," she said, a hint of anger in her voice': an aside, no object
         if child.dep_ in ("ccomp", "xcomp", "attr", "oprd"):
             return False
         if child.dep_ == "dobj" and lemma not in _ADDRESSEE_VERBS and lemma != "put":

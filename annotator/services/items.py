@@ -159,6 +159,20 @@ class ItemSet:
             and (conf is None or conf >= self.min_confidence)
         )
 
+    def hidden(self) -> int:
+        """How many suggestions the threshold hides: not handled by the annotator, with a
+        confidence below ``min_confidence`` (the window says so; they are kept)."""
+        if self.min_confidence <= 0:
+            return 0
+        return sum(
+            1
+            for sid, s in self._suggestions.items()
+            if s.quote.confidence is not None
+            and s.quote.confidence < self.min_confidence
+            and self._handled[sid] <= 0
+            and self._spans[s.quote.content_spans] <= 0
+        )
+
     def replace(
         self, annotation_id: int, record: AnnotationRecord | None
     ) -> tuple[list[Item], list[Item]]:

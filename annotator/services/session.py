@@ -57,6 +57,9 @@ class ArticleCounts:
     done: int = 0
     total: int = 0
     status: str = "new"
+    #: suggestions hidden by the confidence threshold ``below`` (not in ``total``)
+    hidden: int = 0
+    below: float = 0.0
 
 
 @dataclass
@@ -312,6 +315,8 @@ class Session(SessionPlans):
             done=done,
             total=len(self.items),
             status=self._status,
+            hidden=kept.hidden() if kept is not None else 0,
+            below=self.min_confidence,
         )
 
     def totals(self) -> Totals:

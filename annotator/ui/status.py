@@ -303,6 +303,14 @@ class StatusArea(QObject):
         still being counted on a pool thread)."""
         t = totals
         article = f"this article {here.done}/{here.total} · " if here is not None else ""
+        hidden_tip = ""
+        if here is not None and here.hidden:
+            # suggestions below the threshold are kept, not dropped: say so
+            article += f"{here.hidden} hidden below {here.below:g} · "
+            hidden_tip = (
+                f"{here.hidden} suggestions below confidence {here.below:g} are hidden "
+                "(View > Hide suggestions below confidence; 0 shows them)\n"
+            )
         project = (
             "counting the project's progress…"
             if t is None
@@ -312,6 +320,7 @@ class StatusArea(QObject):
         self.progress_label.setText(article + project)
         # the tooltip from the same figures as the label, set with it every time
         here_tip = f"This article: {here.done} of {here.total} quotes decided\n" if here else ""
+        here_tip += hidden_tip
         project_tip = (
             "The project's progress is being counted."
             if t is None

@@ -130,3 +130,90 @@ def test_clause_that_names_nobody_gives_no_speaker(detect: Detect, lead: str) ->
     assert content(text, q) == ["Build the bridge and the town will grow again within ten years."]
     # never a mention that holds the quote itself, nor the clause taken for a name
     assert q.speaker_spans == ()
+
+
+# -- a clause in marks opening its sentence is a quote, even when no speaker is found ---------
+
+
+@pytest.mark.parametrize(
+    ("text", "who"),
+    [
+        ('"Keep the library open," read one banner outside the town hall.', "one banner"),
+        (
+            "\u201cPlease keep to the left of the path at all times,\u201d begins a notice.",
+            "a notice",
+        ),
+        ("\u201cHands off our harbour,\u201d ran the slogan on every poster.", "the slogan"),
+    ],
+)
+def test_open_clause_in_marks_without_a_found_frame_is_shown(
+    detect: Detect, text: str, who: str
+) -> None:
+    (q,) = detect(text)
+    assert q.kind == "direct"
+    assert content(text, q)[0].split()[0] in ("Keep", "Please", "Hands")
+    # the inverted subject after the verb is offered as the speaker
+    assert speaker(text, q) == who
+    # not a scare quote: shown by default, the annotator adds the speaker
+    assert q.confidence == CONFIDENCE["direct_open_unframed"]
+    assert q.confidence >= DEFAULT_MIN_CONFIDENCE
+
+
+@pytest.mark.parametrize(
+    ("text", "who"),
+    [
+        ('"We will win this," Coach Maria Santos said, a smile on her face.', "Coach Maria Santos"),
+        (
+            "\u201cOur members are tired,\u201d the union leader Ada Quist said, "
+            "a note of anger in her voice.",
+            "the union leader Ada Quist",
+        ),
+        ("''The deal is signed and sealed,'' he said, a copy of it in his hand.", "he"),
+    ],
+)
+def test_aside_after_the_frame_does_not_take_the_verbs_object_slot(
+    detect: Detect, text: str, who: str
+) -> None:
+    (q,) = detect(text)
+    assert q.kind == "direct"
+    assert speaker(text, q) == who
+    assert q.confidence == CONFIDENCE["direct_framed"]
+
+
+# -- words after the cue that run straight into the marks: a mixed quote ---------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "whole", "who"),
+    [
+        (
+            'The mayor pledged to "keep every branch library open until the end of the decade."',
+            'to "keep every branch library open until the end of the decade."',
+            "The mayor",
+        ),
+        (
+            "Ms Adeyemi warned against \u201ca betrayal of everything this town stands for.\u201d",
+            "against \u201ca betrayal of everything this town stands for.\u201d",
+            "Ms Adeyemi",
+        ),
+    ],
+)
+def test_words_running_into_the_marks_make_a_mixed_quote(
+    detect: Detect, text: str, whole: str, who: str
+) -> None:
+    (q,) = detect(text)
+    assert q.kind == "mixed"
+    assert content(text, q) == [whole]
+    assert speaker(text, q) == who
+
+
+@pytest.mark.parametrize(
+    "frame",
+    ["The mayor told voters in Reno:", "The mayor said in a statement on Monday,"],
+)
+def test_frame_words_before_punctuation_leave_the_quote_direct(detect: Detect, frame: str) -> None:
+    text = f'{frame} "We will keep every branch library open until 2030."'
+    (q,) = detect(text)
+    assert q.kind == "direct"
+    assert content(text, q) == ["We will keep every branch library open until 2030."]
+    assert speaker(text, q) == "The mayor"

@@ -101,6 +101,8 @@ def test_random_decisions_and_undos_keep_the_items_of_a_fresh_read(
         counts = s.article_counts
         assert counts.done == sum(1 for it in s.items if it.decided)
         assert counts.total == len(s.items)
+        # the hidden ones are exactly those a threshold of 0 would add
+        assert counts.hidden == len(_fresh(p, aid, 0.0)) - len(s.items)
     p.close()
 
 

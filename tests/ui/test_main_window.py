@@ -399,6 +399,9 @@ def test_suggestions_below_the_default_threshold_are_hidden_until_asked_for(
     # an analyst who never set a threshold sees what evaluate scores by default
     assert w.session.min_confidence == DEFAULT_MIN_CONFIDENCE
     assert [it.quote.confidence for it in w.session.items] == [0.9, 0.5]
+    # hidden, not dropped: the status bar says how many and how to show them
+    assert "1 hidden below 0.2" in w.status.progress_label.text()
+    assert "View > Hide suggestions below confidence" in w.status.progress_label.toolTip()
     seen: list[float] = []
 
     def ask(*args: Any, **kwargs: Any) -> tuple[float, bool]:
@@ -409,6 +412,7 @@ def test_suggestions_below_the_default_threshold_are_hidden_until_asked_for(
     w.act_min_confidence.trigger()
     assert seen == [DEFAULT_MIN_CONFIDENCE]
     assert [it.quote.confidence for it in w.session.items] == [0.9, 0.1, 0.5]
+    assert "hidden" not in w.status.progress_label.text()
     w.close()
     # 0 is the analyst's choice now, kept for the next window
     w2 = _open(qtbot, project_path)
