@@ -4,7 +4,10 @@ For each size N (the first N articles of ``train.jsonl`` after a seeded shuffle)
 training service's own rounds (:func:`annotator.services.training.train_parsed`: 80% of
 the N to learn from, 20% to choose the round and the confidence floor) train a model,
 which is then scored on PolNeAR ``dev.jsonl`` with the whole detector (rules + learned
-fragments) by :mod:`annotator.core.scoring` (speaker names compared by capitalisation).
+fragments) by :mod:`annotator.core.scoring` (speaker names compared by capitalisation), on
+the suggestions ``annotator evaluate`` scores by default (confidence at least
+``DEFAULT_MIN_CONFIDENCE``, what the window shows; ``--min-confidence 0`` scores them all,
+as the reference scorer does on a prediction file).
 The parses come from ``bench/cache_docs.py`` (parsed once; the time a training spends
 parsing is printed apart, per article). Models go to ``bench/_out/curve/N`` (git-ignored:
 PolNeAR has no licence for redistribution, models trained on it are never committed).
@@ -27,7 +30,7 @@ sys.path.insert(0, str(REPO / "bench"))
 
 from cache_docs import OUT, load_docs  # noqa: E402
 
-from annotator.core.model import Quote  # noqa: E402
+from annotator.core.model import DEFAULT_MIN_CONFIDENCE, Quote  # noqa: E402
 from annotator.core.scoring import score  # noqa: E402
 from annotator.nlp.learned import FACTORY, learned_spans  # noqa: E402
 from annotator.nlp.pipeline import load_pipeline  # noqa: E402
@@ -52,8 +55,11 @@ def _article(k: int, obj: dict[str, Any]) -> Any:
     return art
 
 
-def dev_scores(docs: list[Any], gold: list[dict[str, Any]], component: Any) -> dict[str, float]:
-    """Figures of rules + ``component`` (None: rules only) on the cached dev docs."""
+def dev_scores(
+    docs: list[Any], gold: list[dict[str, Any]], component: Any, floor: float
+) -> dict[str, float]:
+    """Figures of rules + ``component`` (None: rules only) on the cached dev docs, on the
+    suggestions of confidence at least ``floor``."""
     pred: dict[str, list[dict[str, Any]]] = {}
     for obj, doc in zip(gold, docs, strict=True):
         if component is not None:
@@ -61,7 +67,7 @@ def dev_scores(docs: list[Any], gold: list[dict[str, Any]], component: Any) -> d
             learned = learned_spans(doc)
         else:
             learned = None
-        records = extract_quotes(doc, learned=learned)
+        records = [r for r in extract_quotes(doc, learned=learned) if r.confidence >= floor]
         pred[obj["id"]] = [
             {
                 "content_spans": [list(s) for s in r.content],
@@ -97,6 +103,7 @@ def main() -> int:
     ap.add_argument("--sizes", default="50,100,200,400,840")
     ap.add_argument("--rounds", default=",".join(str(r) for r in tr.ROUNDS))
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--min-confidence", type=float, default=DEFAULT_MIN_CONFIDENCE)
     ap.add_argument(
         "--surface",
         action="store_true",
@@ -115,13 +122,14 @@ def main() -> int:
     train_objs, train_docs = load_docs(DATA / "train.jsonl")
     dev_objs, dev_docs = load_docs(DATA / "dev.jsonl")
     print(f"parses loaded in {time.perf_counter() - t0:.0f} s", flush=True)
+    print(f"dev scored on suggestions of confidence >= {args.min_confidence:g}", flush=True)
     order = list(range(len(train_objs)))
     random.Random(args.seed).shuffle(order)
     header = (
         "articles | all lenient F1 (P/R) | all strict F1 | direct lenient F1 | "
         "direct strict F1 | speaker name acc | training time"
     )
-    lines = [header, _row("rules", dev_scores(dev_docs, dev_objs, None), "-")]
+    lines = [header, _row("rules", dev_scores(dev_docs, dev_objs, None, args.min_confidence), "-")]
     print(lines[-1], flush=True)
     for n in sizes:
         chosen = order[:n]
@@ -148,7 +156,7 @@ def main() -> int:
             ),
         )
         took = time.perf_counter() - started
-        scores = dev_scores(dev_docs, dev_objs, nlp.get_pipe(FACTORY))
+        scores = dev_scores(dev_docs, dev_objs, nlp.get_pipe(FACTORY), args.min_confidence)
         lines.append(_row(str(n), scores, f"{took / 60:.1f} min ({result.epochs} rounds)"))
         print(lines[-1], flush=True)
     print("\n".join(["", *lines]))

@@ -134,6 +134,48 @@ def test_learned_fragment_speaker_is_the_subject_further_up(
     assert rec.speaker is not None and text[slice(*rec.speaker)] == who
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        (
+            "It goes without saying that the harbour board will raise the fees again.",
+            "the harbour board will raise the fees again",
+        ),
+        (
+            "It is worth noting that the ferry service lost money for three years.",
+            "the ferry service lost money for three years",
+        ),
+        (
+            "There's no way to tell whether the bridge will open before winter.",
+            "whether the bridge will open before winter",
+        ),
+        ("The new levy is expected to pass the council easily.", "to pass the council easily"),
+    ],
+)
+def test_words_before_a_gerund_infinitive_or_passive_are_no_source(
+    en_nlp: Language, text: str, fragment: str
+) -> None:
+    # the parse gives the cue no subject; the words before it ("It goes without", "The new
+    # levy is") name nobody, so the learned fragment has no source and is no quote
+    doc = en_nlp(text)
+    a = text.index(fragment)
+    records = extract_quotes(doc, learned=[(a, a + len(fragment), 0.9)])
+    assert [(r.rule, r.speaker) for r in records if r.rule == "learned"] == []
+
+
+@pytest.mark.slow
+def test_words_before_a_cue_without_subject_stay_a_source_when_they_end_on_a_name(
+    en_nlp: Language,
+) -> None:
+    text = "In a letter of the Gazette Mayor Okafor said that the ferry service lost money."
+    doc = en_nlp(text)
+    a = text.index("the ferry")
+    records = extract_quotes(doc, learned=[(a, len(text) - 1, 0.9)])
+    (rec,) = [r for r in records if r.rule == "learned"]
+    assert rec.speaker is not None and text[slice(*rec.speaker)].endswith("Mayor Okafor")
+
+
 # --- a heading line never joins the speaker mention ---------------------------------
 
 
