@@ -51,13 +51,27 @@ def test_words_in_marks_on_a_verb_get_its_subject(
 def test_scare_quote_speaker_is_not_inherited(detect: Detect) -> None:
     text = (
         'Councillor Ravi Menon said on Monday: "We will vote against it."\n\n'
-        'The mayor called the budget "balanced" at the meeting.\n\n'
+        'The so-called "balanced" budget passed at the meeting.\n\n'
         '"Nobody in this chamber believes the figures add up, not one member."'
     )
     quotes = detect(text)
     last = find(text, quotes, "Nobody in this chamber")
     assert last.speaker_name == "Ravi Menon"
     assert find(text, quotes, "balanced").speaker_name != "Ravi Menon"
+
+
+def test_a_naming_verb_makes_its_subject_the_last_speaker(detect: Detect) -> None:
+    """'called the budget "balanced"' is a mixed quote of the mayor (issue 12), so the
+    mayor, not the councillor, is the speaker a following frameless quote continues."""
+    text = (
+        'Councillor Ravi Menon said on Monday: "We will vote against it."\n\n'
+        'The mayor called the budget "balanced" at the meeting.\n\n'
+        '"Nobody in this chamber believes the figures add up, not one member."'
+    )
+    quotes = detect(text)
+    named = find(text, quotes, "balanced")
+    assert named.kind == "mixed" and speaker(text, named) == "The mayor"
+    assert speaker(text, find(text, quotes, "Nobody in this chamber")) == "The mayor"
 
 
 # --- a relative clause's source is its pronoun, named by the noun it hangs on --------
