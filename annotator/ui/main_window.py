@@ -55,6 +55,7 @@ from annotator.ui.workers import (
     ListOrderTask,
     ListRowsTask,
     Task,
+    TaskRunner,
     TotalsTask,
     default_loader,
 )
@@ -104,13 +105,11 @@ class MainWindow(DetectorCommands):
         self._list_generation = 0
         # the article list's orders, filters and totals are read here (one thread, run at a
         # lower priority than this one: project-wide reads, see workers.lower_thread_priority)
-        self.list_pool = QThreadPool(self)
-        self.list_pool.setMaxThreadCount(1)
+        self._list_reads = TaskRunner(self)
+        self.list_pool = self._list_reads.pool
         # the list's pages: their own thread, so a long order or count never delays them
-        self.page_pool = QThreadPool(self)
-        self.page_pool.setMaxThreadCount(1)
-        self._page_tasks: list[Task] = []
-        self._list_tasks: list[Task] = []
+        self._page_reads = TaskRunner(self)
+        self.page_pool = self._page_reads.pool
         self._totals_task: TotalsTask | None = None
         self._totals_again = False
         self._list_changes = 0  # list rows changed so far (totals counted before go stale)
@@ -392,23 +391,7 @@ class MainWindow(DetectorCommands):
     ) -> None:
         """Run a list read (order, filter) on the list's pool thread; ``done(result)`` or
         ``failed(message)`` on this thread when it ends (not after the window closed)."""
-
-        def finish(result: object) -> None:
-            if task in self._list_tasks:
-                self._list_tasks.remove(task)
-            if not self._closing:
-                done(result)
-
-        def fail(message: str) -> None:
-            if task in self._list_tasks:
-                self._list_tasks.remove(task)
-            if not self._closing:
-                failed(message)
-
-        task.signals.finished.connect(finish)
-        task.signals.failed.connect(fail)
-        self._list_tasks.append(task)
-        self.list_pool.start(task)
+        self._list_reads.start(task, done, failed)
 
     def start_page_task(
         self, task: Task, done: Callable[[object], None], failed: Callable[[str], None]
@@ -416,23 +399,7 @@ class MainWindow(DetectorCommands):
         """Run a short list read (a page of rows, a search) on the page thread, never
         behind a long order or filter; ``done(result)`` or ``failed(message)`` on this
         thread when it ends (not after the window closed)."""
-
-        def finish(result: object) -> None:
-            if task in self._page_tasks:
-                self._page_tasks.remove(task)
-            if not self._closing:
-                done(result)
-
-        def fail(message: str) -> None:
-            if task in self._page_tasks:
-                self._page_tasks.remove(task)
-            if not self._closing:
-                failed(message)
-
-        task.signals.finished.connect(finish)
-        task.signals.failed.connect(fail)
-        self._page_tasks.append(task)
-        self.page_pool.start(task)
+        self._page_reads.start(task, done, failed)
 
     def _read_rows(self, ids: list[int]) -> None:
         task = ListRowsTask(self.project_path, self.session.annotator, ids, self._list_generation)
@@ -447,7 +414,8 @@ class MainWindow(DetectorCommands):
     def list_busy(self) -> bool:
         """True while an order, a filter, a search, a page or the totals of the list are
         being read."""
-        return bool(self._list_tasks or self._page_tasks) or self._totals_task is not None
+        busy = self._list_reads.busy() or self._page_reads.busy()
+        return busy or self._totals_task is not None
 
     def _read_order(self, column: int, descending: bool) -> None:
         """The list asked for every id in a new order (and the statuses): read on a pool
@@ -652,8 +620,9 @@ class MainWindow(DetectorCommands):
         self.settings.sync()
         for ctl in (self.detection, self.importer, self.trainer):
             ctl.shutdown()
-        for task in self._list_tasks:
-            task.cancel()
+        # answers still to come are dropped; the list's reads are asked to stop
+        self._list_reads.closed = self._page_reads.closed = True
+        self._list_reads.cancel_all()
         # first the windows opened from here: they stop their own long work (a summary's
         # count, the dashboard's agreement) so the waits below are short
         for w in list(self._windows):
