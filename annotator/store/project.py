@@ -37,6 +37,7 @@ from annotator.core.model import (
 )
 from annotator.core.speakers import guess_gender, guess_kind
 from annotator.core.text import content_hash
+from annotator.store import summary
 from annotator.store.checkpointer import Checkpointer
 from annotator.store.db import (
     backup_file,
@@ -359,6 +360,9 @@ class Project(ProjectSuggestions):
                         raise self._write_error(exc) from None
                     try:
                         yield self.db
+                        # the list's summaries of the articles written, in this transaction
+                        if summary.pending(self.db.conn):
+                            summary.refresh(self.db.conn)
                     except BaseException:
                         self.db.conn.rollback()
                         raise
