@@ -26,6 +26,7 @@ from annotator.core.scoring import (
     overlap_matching,
     score_article,
     scored_quote,
+    span_bounds,
 )
 
 _WORD = re.compile(r"\w+")
@@ -217,14 +218,24 @@ def cluster_quotes(versions: Mapping[str, Sequence[Quote]]) -> list[dict[str, in
     groups already hold a quote of the same annotator. Sorted by position in the text.
     """
     nodes = [(name, k) for name in sorted(versions) for k in range(len(versions[name]))]
-    sets = {node: char_set(versions[node[0]][node[1]].content_spans) for node in nodes}
-    edges = []
-    for x, node_a in enumerate(nodes):
-        for node_b in nodes[x + 1 :]:
-            if node_a[0] != node_b[0]:
-                n = len(sets[node_a] & sets[node_b])
+    sets = [char_set(versions[name][k].content_spans) for name, k in nodes]
+    bounds = [span_bounds(versions[name][k].content_spans) for name, k in nodes]
+    # pairs of overlapping quotes, found by a sweep in start order (issue 16: comparing every
+    # pair was most of the agreement's time), then put in the order a loop over every pair
+    # (x before y) would give them, so ties of the stable sort below break as they always did
+    order = sorted(range(len(nodes)), key=lambda i: bounds[i])
+    found: list[tuple[int, int, int]] = []
+    for pos, x in enumerate(order):
+        x_end = bounds[x][1]
+        for y in order[pos + 1 :]:
+            if bounds[y][0] >= x_end:
+                break
+            if nodes[x][0] != nodes[y][0]:
+                n = len(sets[x] & sets[y])
                 if n:
-                    edges.append((n, node_a, node_b))
+                    found.append((min(x, y), max(x, y), n))
+    found.sort()
+    edges = [(n, nodes[x], nodes[y]) for x, y, n in found]
     edges.sort(key=lambda e: -e[0])
     group = {node: {node[0]: node[1]} for node in nodes}
     for _, node_a, node_b in edges:

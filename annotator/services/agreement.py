@@ -25,7 +25,6 @@ from annotator.core.agreement import (
     describe_differences,
     iter_pair_agreements,
     krippendorff_alpha_nominal,
-    stance_units,
 )
 from annotator.core.errors import AnnotatorError, Stopped
 from annotator.core.model import Quote
@@ -208,9 +207,9 @@ def _annotator_figures(project: Project, names: Sequence[str]) -> list[Annotator
     return out
 
 
-def _contested(art: AnnotatedArticle) -> tuple[int, int]:
-    """(quote clusters, clusters where not every annotator has the same version)."""
-    clusters = cluster_quotes(art.versions)
+def _contested(art: AnnotatedArticle, clusters: Sequence[dict[str, int]]) -> tuple[int, int]:
+    """(quote clusters, clusters where not every annotator has the same version), given the
+    article's :func:`cluster_quotes`."""
     n_annotators = len(art.versions)
     contested = 0
     for cluster in clusters:
@@ -272,8 +271,9 @@ def compute_agreement(
                 aggs[(a, b)] += pair
                 n_articles[(a, b)] += 1
                 disagreements += pair.disagreements
-        units.extend(stance_units([art]))
-        n_quotes, contested = _contested(art)
+        clusters = cluster_quotes(art.versions)  # once: the stance units and the contested
+        units.extend({n: art.versions[n][k].stance for n, k in c.items()} for c in clusters)
+        n_quotes, contested = _contested(art, clusters)
         rows.append(
             ArticleFigures(
                 int(art.id), title, len(art.versions), n_quotes, contested, disagreements
