@@ -131,47 +131,46 @@ class _Loaded:
     titles: dict[str, tuple[int, str]]
 
 
-def _annotated_by(project: Project, names: Sequence[str]) -> dict[int, set[str]]:
-    """Article id -> the chosen annotators who worked on it (an annotation, or marked done)."""
-    wanted = set(names)
-    out: dict[int, set[str]] = {}
-    for article_id, workers in project.workers_by_article().items():
-        if workers & wanted:
-            out[article_id] = workers & wanted
-    return out
-
-
 #: Articles read per round trip when streaming versions (texts and quotes of one chunk).
 _CHUNK = 200
 
 
-def iter_versions(
+def worked_articles(
     project: Project, annotators: Sequence[str], min_versions: int = 1
+) -> list[tuple[int, frozenset[str]]]:
+    """(article id, the chosen annotators who worked on it), ascending, for the articles
+    at least ``min_versions`` of them worked on: one grouped query, nothing else read."""
+    return project.articles_worked_by(annotators, min_versions)
+
+
+def iter_versions(
+    project: Project,
+    annotators: Sequence[str],
+    min_versions: int = 1,
+    worked: Sequence[tuple[int, frozenset[str]]] | None = None,
 ) -> Iterator[tuple[AnnotatedArticle, str]]:
     """(article with the chosen annotators' accepted quotes, its title), in id order, for
-    the articles at least ``min_versions`` of them worked on.
+    the articles at least ``min_versions`` of them worked on (``worked``: those articles
+    as :func:`worked_articles` gave them, when the caller asked already).
 
     Streams: texts and quotes are read ``_CHUNK`` articles at a time and nothing is kept,
     so memory stays that of one chunk however large the project (with ``min_versions=2``
     the articles only one annotator touched are never read at all).
     """
-    worked = {
-        aid: names
-        for aid, names in _annotated_by(project, annotators).items()
-        if len(names) >= min_versions
-    }
-    ids = sorted(worked)
-    for start in range(0, len(ids), _CHUNK):
-        chunk = ids[start : start + _CHUNK]
+    if worked is None:
+        worked = worked_articles(project, annotators, min_versions)
+    for start in range(0, len(worked), _CHUNK):
+        chunk = worked[start : start + _CHUNK]
+        ids = [aid for aid, _ in chunk]
         quotes: dict[int, dict[str, list[Quote]]] = {
-            aid: {n: [] for n in sorted(worked[aid])} for aid in chunk
+            aid: {n: [] for n in sorted(names)} for aid, names in chunk
         }
         for rec in project.iter_annotation_rows(
-            annotators=list(annotators), statuses=[COUNTED_STATUS], article_ids=chunk
+            annotators=list(annotators), statuses=[COUNTED_STATUS], article_ids=ids
         ):
             name = rec.quote.annotator or ""
             quotes[rec.article_id].setdefault(name, []).append(rec.quote)
-        for art in project.iter_articles(chunk):
+        for art in project.iter_articles(ids):
             versions = {n: quotes[art.id][n] for n in annotators if n in quotes[art.id]}
             yield AnnotatedArticle(str(art.id), art.text, versions), art.title
 
@@ -233,8 +232,10 @@ def compute_agreement(
     Args:
         annotators: the annotators to compare (default: every annotator of the project),
             in the order pairs are formed: each pair (A, B) has A earlier in this list.
-        progress: called as progress(pairs_done, pairs_total).
-        stop: asked before each article (about 3 minutes for 20,000 doubly annotated
+        progress: called as progress(articles_done, articles_total) over the articles
+            at least two of them worked on (the only ones compared): once with 0 before
+            the first, then after each article.
+        stop: asked before each article (about a minute for 20,000 doubly annotated
             articles, so a window that closes must be able to end it).
 
     Raises:
@@ -262,7 +263,11 @@ def compute_agreement(
     rows = []
     # one article at a time: only articles with two or more versions can disagree, and
     # every figure below is a sum over them (stance units of one annotator are unpairable)
-    for art, title in iter_versions(project, names, min_versions=2):
+    worked = worked_articles(project, names, min_versions=2)
+    total = len(worked)
+    if progress is not None:
+        progress(0, total)
+    for done, (art, title) in enumerate(iter_versions(project, names, worked=worked), 1):
         if stop is not None and stop():
             raise Stopped
         disagreements = 0
@@ -279,7 +284,9 @@ def compute_agreement(
                 int(art.id), title, len(art.versions), n_quotes, contested, disagreements
             )
         )
-    for k, (a, b) in enumerate(pair_names, 1):
+        if progress is not None:
+            progress(done, total)
+    for a, b in pair_names:
         agg = aggs[(a, b)]
         report.pairs.append(
             PairFigures(
@@ -297,8 +304,6 @@ def compute_agreement(
                 disagreements=agg.disagreements,
             )
         )
-        if progress is not None:
-            progress(k, len(pair_names))
     report.stance_alpha = krippendorff_alpha_nominal(units)
     if report.stance_alpha is None:
         report.stance_alpha_note = alpha_undefined_reason(units)
