@@ -411,6 +411,39 @@ class ReportTask(Task):
         return self.generation, report, charts
 
 
+#: Tasks started on a shared pool whose window may close before they end: a pool runnable
+#: must outlive its run, and a window that closes cancels its task without waiting (the
+#: agreement of a 100,000-article project takes a minute). See :func:`keep_alive`.
+RUNNING: set[Task] = set()
+
+
+def keep_alive(task: Task) -> Task:
+    """Hold ``task`` in :data:`RUNNING` until it finishes or fails; returns it."""
+    RUNNING.add(task)
+    task.signals.finished.connect(lambda _r, t=task: RUNNING.discard(t))
+    task.signals.failed.connect(lambda _m, t=task: RUNNING.discard(t))
+    return task
+
+
+class PeopleTask(Task):
+    """Every annotator of the project at ``path`` with their count of annotations of
+    ``status`` (:meth:`Project.annotation_counts`, a project-wide read);
+    finished(dict name -> count). Opens its own read-only :class:`Project`."""
+
+    expected = (OSError,)
+
+    def __init__(self, path: Path, status: str | None = "accepted") -> None:
+        super().__init__()
+        self.path, self.status = path, status
+        self.signals = WorkerSignals()
+
+    def work(self) -> object:
+        from annotator.store.project import Project
+
+        with Project.open(self.path, create=False, readonly=True) as project:
+            return project.annotation_counts(self.status)
+
+
 class TaskRunner:
     """Runs tasks on a pool of its own (``threads`` threads, child of ``parent``) and hands
     each result to ``done(result)`` or ``failed(message)`` on the GUI thread, unless the
