@@ -20,6 +20,7 @@ from typing import Any
 from annotator.core.agreement import (
     AnnotatedArticle,
     PairAgreement,
+    StanceUnits,
     alpha_undefined_reason,
     cluster_quotes,
     describe_differences,
@@ -259,7 +260,7 @@ def compute_agreement(
     pair_names = list(combinations(names, 2))
     aggs = {pair: PairAgreement() for pair in pair_names}
     n_articles = dict.fromkeys(pair_names, 0)
-    units: list[dict[str, str | None]] = []
+    units = StanceUnits()  # counted by pattern: a few hundred counts, not a dict per quote
     rows = []
     # one article at a time: only articles with two or more versions can disagree, and
     # every figure below is a sum over them (stance units of one annotator are unpairable)
@@ -277,7 +278,8 @@ def compute_agreement(
                 n_articles[(a, b)] += 1
                 disagreements += pair.disagreements
         clusters = cluster_quotes(art.versions)  # once: the stance units and the contested
-        units.extend({n: art.versions[n][k].stance for n, k in c.items()} for c in clusters)
+        for c in clusters:
+            units.add({n: art.versions[n][k].stance for n, k in c.items()})
         n_quotes, contested = _contested(art, clusters)
         rows.append(
             ArticleFigures(
