@@ -108,7 +108,7 @@ def test_a_suggestion_is_accepted_with_enter(qtbot: Any, two_annotators: Path) -
 
 def test_summary_counts_the_chosen_annotator(qtbot: Any, two_annotators: Path) -> None:
     _w, win = _open_window(qtbot, two_annotators, SummaryWindow)
-    assert win.source_box.currentText() == "alice"
+    qtbot.waitUntil(lambda: win.source_box.currentText() == "alice (2)", timeout=10000)
     qtbot.waitUntil(lambda: win.report is not None, timeout=10000)  # counted on a pool thread
     assert win.report is not None and win.report.total == 2
     assert win.tabs.count() == 7
@@ -155,3 +155,50 @@ def test_an_empty_registry_says_so_once_read(qtbot: Any, tmp_path: Path) -> None
     _w, win = _open_window(qtbot, path, SpeakersWindow)
     qtbot.waitUntil(lambda: not win.loading(), timeout=10000)
     assert win.empty_hint.isVisible() and win.status.text() == "0 speakers, most quoted first"
+
+
+def _summary_as(qtbot: Any, path: Path, me: str) -> Any:
+    w = MainWindow(path, annotator=me, load_model=False)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    w.act_summary.trigger()
+    win = next(x for x in w._windows if isinstance(x, SummaryWindow))
+    qtbot.waitUntil(lambda: win.report is not None, timeout=10000)
+    return win
+
+
+def test_summary_never_defaults_to_someone_without_quotes(qtbot: Any, two_annotators: Path) -> None:
+    """Issue 16: a reviewer with no quote opened the summary on their own empty count."""
+    with Project.open(two_annotators) as p:
+        aid = p.article_ids()[0]
+        p.add_annotation(aid, "bob", _q("Judge Helen Brandt", "bob", "Helen Brandt", "Judge"))
+    win = _summary_as(qtbot, two_annotators, "rita")  # rita annotated nothing
+    box = win.source_box
+    assert box.currentText() == "bob (3)" and win.report.source.annotator == "bob"
+    assert [box.itemText(i) for i in range(box.count())] == [
+        "alice (2)",
+        "bob (3)",
+        "rita (0)",
+        "Gold (reviewed versions)",
+    ]
+    assert win.total.text() == "3 quotes: accepted quotes of bob"
+
+
+def test_summary_defaults_to_me_when_i_have_quotes(qtbot: Any, two_annotators: Path) -> None:
+    with Project.open(two_annotators) as p:
+        aid = p.article_ids()[0]
+        p.add_annotation(aid, "bob", _q("Judge Helen Brandt", "bob", "Helen Brandt", "Judge"))
+    win = _summary_as(qtbot, two_annotators, "alice")  # fewer than bob, but mine
+    assert win.source_box.currentText() == "alice (2)" and win.report.source.annotator == "alice"
+
+
+def test_summary_counts_gold_when_nobody_has_quotes(qtbot: Any, tmp_path: Path) -> None:
+    path = tmp_path / "none.db"
+    with Project.open(path) as p:
+        aid, _ = p.add_article(Article("Bridge", TEXT))
+        rejected = _q("The bridge is safe", "alice", "Obi", "Obi").with_(status="rejected")
+        p.add_annotation(aid, "alice", rejected)
+    win = _summary_as(qtbot, path, "alice")
+    assert win.source_box.currentText() == "Gold (reviewed versions)"
+    assert win.report.source.gold and win.source_box.itemText(0) == "alice (0)"
