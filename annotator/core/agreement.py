@@ -13,6 +13,7 @@ annotators over clusters of overlapping quotes, with missing values.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -26,6 +27,7 @@ from annotator.core.scoring import (
     overlap_matching,
     score_article,
     scored_quote,
+    span_bounds,
 )
 
 _WORD = re.compile(r"\w+")
@@ -185,29 +187,59 @@ def cohen_kappa(pairs: Sequence[tuple[Hashable, Hashable]]) -> float | None:
     return (observed - expected) / (1 - expected)
 
 
-def krippendorff_alpha_nominal(units: Sequence[Mapping[str, Hashable | None]]) -> float | None:
-    """Krippendorff's alpha (nominal) of units given as {annotator: label or None}.
+Unit = Mapping[str, Hashable | None]
 
-    Uses the ``krippendorff`` package. None when alpha is undefined: no unit labelled by two
-    annotators, or a single label over all such units.
+
+class StanceUnits:
+    """Stance units counted by pattern: a unit is {annotator: label or None}, and alpha
+    depends only on how many units have each pattern, so a project's hundreds of thousands
+    of quote clusters are a few hundred counts (issue 16: a list of one dict per cluster
+    grew the heap until each garbage collection paused the window for 0.1 to 1 s)."""
+
+    def __init__(self, units: Iterable[Unit] = ()) -> None:
+        self.patterns: Counter[tuple[tuple[str, Hashable | None], ...]] = Counter()
+        for unit in units:
+            self.add(unit)
+
+    def add(self, unit: Unit) -> None:
+        """Count one unit."""
+        self.patterns[tuple(sorted(unit.items(), key=lambda kv: kv[0]))] += 1
+
+    def __len__(self) -> int:
+        return sum(self.patterns.values())
+
+
+def _counted(units: Sequence[Unit] | StanceUnits) -> StanceUnits:
+    return units if isinstance(units, StanceUnits) else StanceUnits(units)
+
+
+def krippendorff_alpha_nominal(units: Sequence[Unit] | StanceUnits) -> float | None:
+    """Krippendorff's alpha (nominal) of units given as {annotator: label or None} (or
+    counted as :class:`StanceUnits`).
+
+    Uses the ``krippendorff`` package (on the units' value counts, the form it computes
+    from). None when alpha is undefined: no unit labelled by two annotators, or a single
+    label over all such units.
     """
     import krippendorff
     import numpy as np
 
     # only units with two or more labels carry information (Krippendorff's "pairable" values)
-    pairable = [u for u in units if sum(v is not None for v in u.values()) >= 2]
-    labels = sorted({v for unit in pairable for v in unit.values() if v is not None}, key=repr)
-    if len(labels) < 2:
+    pairable = [
+        (labels, n)
+        for pattern, n in _counted(units).patterns.items()
+        if len(labels := [v for _, v in pattern if v is not None]) >= 2
+    ]
+    values = sorted({v for labels, _ in pairable for v in labels}, key=repr)
+    if len(values) < 2:
         return None
-    coders = sorted({c for unit in pairable for c, v in unit.items() if v is not None})
-    code = {label: k for k, label in enumerate(labels)}
-    data = np.full((len(coders), len(pairable)), np.nan)
-    for u, unit in enumerate(pairable):
-        for c, coder in enumerate(coders):
-            value = unit.get(coder)
-            if value is not None:
-                data[c, u] = code[value]
-    return float(krippendorff.alpha(reliability_data=data, level_of_measurement="nominal"))
+    code = {label: k for k, label in enumerate(values)}
+    counts = np.zeros((len(pairable), len(values)))
+    for row, (labels, _) in enumerate(pairable):
+        for label in labels:
+            counts[row, code[label]] += 1
+    repeated = np.repeat(counts, [n for _, n in pairable], axis=0)
+    return float(krippendorff.alpha(value_counts=repeated, level_of_measurement="nominal"))
 
 
 def cluster_quotes(versions: Mapping[str, Sequence[Quote]]) -> list[dict[str, int]]:
@@ -217,14 +249,24 @@ def cluster_quotes(versions: Mapping[str, Sequence[Quote]]) -> list[dict[str, in
     groups already hold a quote of the same annotator. Sorted by position in the text.
     """
     nodes = [(name, k) for name in sorted(versions) for k in range(len(versions[name]))]
-    sets = {node: char_set(versions[node[0]][node[1]].content_spans) for node in nodes}
-    edges = []
-    for x, node_a in enumerate(nodes):
-        for node_b in nodes[x + 1 :]:
-            if node_a[0] != node_b[0]:
-                n = len(sets[node_a] & sets[node_b])
+    sets = [char_set(versions[name][k].content_spans) for name, k in nodes]
+    bounds = [span_bounds(versions[name][k].content_spans) for name, k in nodes]
+    # pairs of overlapping quotes, found by a sweep in start order (issue 16: comparing every
+    # pair was most of the agreement's time), then put in the order a loop over every pair
+    # (x before y) would give them, so ties of the stable sort below break as they always did
+    order = sorted(range(len(nodes)), key=lambda i: bounds[i])
+    found: list[tuple[int, int, int]] = []
+    for pos, x in enumerate(order):
+        x_end = bounds[x][1]
+        for y in order[pos + 1 :]:
+            if bounds[y][0] >= x_end:
+                break
+            if nodes[x][0] != nodes[y][0]:
+                n = len(sets[x] & sets[y])
                 if n:
-                    edges.append((n, node_a, node_b))
+                    found.append((min(x, y), max(x, y), n))
+    found.sort()
+    edges = [(n, nodes[x], nodes[y]) for x, y, n in found]
     edges.sort(key=lambda e: -e[0])
     group = {node: {node[0]: node[1]} for node in nodes}
     for _, node_a, node_b in edges:
@@ -256,19 +298,20 @@ def stance_alpha(articles: Iterable[AnnotatedArticle]) -> float | None:
     return krippendorff_alpha_nominal(stance_units(articles))
 
 
-def alpha_undefined_reason(units: Sequence[Mapping[str, Hashable | None]]) -> str | None:
+def alpha_undefined_reason(units: Sequence[Unit] | StanceUnits) -> str | None:
     """Why :func:`krippendorff_alpha_nominal` gives None for ``units``, in words; None when
     it is defined. Alpha needs units labelled by two annotators and two categories in use
     (Krippendorff 2011, "Computing Krippendorff's alpha-reliability")."""
-    pairable = [u for u in units if sum(v is not None for v in u.values()) >= 2]
-    labels = {v for unit in pairable for v in unit.values() if v is not None}
+    patterns = _counted(units).patterns
+    given = sum(n * sum(v is not None for _, v in p) for p, n in patterns.items())
+    pairable = {p: n for p, n in patterns.items() if sum(v is not None for _, v in p) >= 2}
+    labels = {v for p in pairable for _, v in p if v is not None}
     if not pairable:
-        given = sum(v is not None for unit in units for v in unit.values())
         if given == 0:
             return "no stance labels given"
         return f"no quote has stance labels from two annotators ({given} given)"
     if len(labels) == 1:
-        n = sum(v is not None for unit in pairable for v in unit.values())
+        n = sum(k * sum(v is not None for _, v in p) for p, k in pairable.items())
         return f"all {n} stance labels in one category ({next(iter(labels))})"
     return None
 

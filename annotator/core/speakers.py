@@ -141,25 +141,33 @@ def merge_suggestions(
             )
 
     tokens = {sp.id: set(name_tokens(sp.name)) for sp in entries}
-    for short in entries:
-        st = tokens[short.id]
-        if not st:
-            continue
-        fuller = [sp for sp in entries if sp.id != short.id and st < tokens[sp.id]]
-        if len(fuller) == 1:
+    # the entries whose words strictly include an entry's, in registry order, through a
+    # word -> entries index (issue 16: comparing every pair took 2.4 s for 3,000 speakers)
+    by_word: dict[str, set[int]] = {}
+    for i, sp in enumerate(entries):
+        for word in tokens[sp.id]:
+            by_word.setdefault(word, set()).add(i)
+
+    def fuller_than(i: int) -> list[Speaker]:
+        st = tokens[entries[i].id]
+        common = set.intersection(*(by_word[w] for w in st))
+        return [
+            entries[j]
+            for j in sorted(common)
+            if entries[j].id != entries[i].id and st < tokens[entries[j].id]
+        ]
+
+    fuller_of = {i: fuller_than(i) for i, sp in enumerate(entries) if tokens[sp.id]}
+    for i, short in enumerate(entries):
+        fuller = fuller_of.get(i)
+        if fuller is not None and len(fuller) == 1:
             add(fuller[0], short, f"every word of “{short.name}” is in “{fuller[0].name}”")
 
     if articles is not None:
         # A surname shared by several fuller names is ambiguous project-wide ("Obi": Marcus
         # Obi, Grace Obi) but not inside the one article where both are quoted.
-        for short in entries:
-            st = tokens[short.id]
-            if not st:
-                continue
-            for full in entries:
-                ft = tokens[full.id]
-                if full.id == short.id or not st < ft:
-                    continue
+        for i, short in enumerate(entries):
+            for full in fuller_of.get(i, ()):
                 if name_tokens(short.name)[-1] != name_tokens(full.name)[-1]:
                     continue
                 if articles.get(short.id, set()) & articles.get(full.id, set()):

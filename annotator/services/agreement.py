@@ -20,12 +20,12 @@ from typing import Any
 from annotator.core.agreement import (
     AnnotatedArticle,
     PairAgreement,
+    StanceUnits,
     alpha_undefined_reason,
     cluster_quotes,
     describe_differences,
     iter_pair_agreements,
     krippendorff_alpha_nominal,
-    stance_units,
 )
 from annotator.core.errors import AnnotatorError, Stopped
 from annotator.core.model import Quote
@@ -132,47 +132,46 @@ class _Loaded:
     titles: dict[str, tuple[int, str]]
 
 
-def _annotated_by(project: Project, names: Sequence[str]) -> dict[int, set[str]]:
-    """Article id -> the chosen annotators who worked on it (an annotation, or marked done)."""
-    wanted = set(names)
-    out: dict[int, set[str]] = {}
-    for article_id, workers in project.workers_by_article().items():
-        if workers & wanted:
-            out[article_id] = workers & wanted
-    return out
-
-
 #: Articles read per round trip when streaming versions (texts and quotes of one chunk).
 _CHUNK = 200
 
 
-def iter_versions(
+def worked_articles(
     project: Project, annotators: Sequence[str], min_versions: int = 1
+) -> list[tuple[int, frozenset[str]]]:
+    """(article id, the chosen annotators who worked on it), ascending, for the articles
+    at least ``min_versions`` of them worked on: one grouped query, nothing else read."""
+    return project.articles_worked_by(annotators, min_versions)
+
+
+def iter_versions(
+    project: Project,
+    annotators: Sequence[str],
+    min_versions: int = 1,
+    worked: Sequence[tuple[int, frozenset[str]]] | None = None,
 ) -> Iterator[tuple[AnnotatedArticle, str]]:
     """(article with the chosen annotators' accepted quotes, its title), in id order, for
-    the articles at least ``min_versions`` of them worked on.
+    the articles at least ``min_versions`` of them worked on (``worked``: those articles
+    as :func:`worked_articles` gave them, when the caller asked already).
 
     Streams: texts and quotes are read ``_CHUNK`` articles at a time and nothing is kept,
     so memory stays that of one chunk however large the project (with ``min_versions=2``
     the articles only one annotator touched are never read at all).
     """
-    worked = {
-        aid: names
-        for aid, names in _annotated_by(project, annotators).items()
-        if len(names) >= min_versions
-    }
-    ids = sorted(worked)
-    for start in range(0, len(ids), _CHUNK):
-        chunk = ids[start : start + _CHUNK]
+    if worked is None:
+        worked = worked_articles(project, annotators, min_versions)
+    for start in range(0, len(worked), _CHUNK):
+        chunk = worked[start : start + _CHUNK]
+        ids = [aid for aid, _ in chunk]
         quotes: dict[int, dict[str, list[Quote]]] = {
-            aid: {n: [] for n in sorted(worked[aid])} for aid in chunk
+            aid: {n: [] for n in sorted(names)} for aid, names in chunk
         }
         for rec in project.iter_annotation_rows(
-            annotators=list(annotators), statuses=[COUNTED_STATUS], article_ids=chunk
+            annotators=list(annotators), statuses=[COUNTED_STATUS], article_ids=ids
         ):
             name = rec.quote.annotator or ""
             quotes[rec.article_id].setdefault(name, []).append(rec.quote)
-        for art in project.iter_articles(chunk):
+        for art in project.iter_articles(ids):
             versions = {n: quotes[art.id][n] for n in annotators if n in quotes[art.id]}
             yield AnnotatedArticle(str(art.id), art.text, versions), art.title
 
@@ -208,9 +207,9 @@ def _annotator_figures(project: Project, names: Sequence[str]) -> list[Annotator
     return out
 
 
-def _contested(art: AnnotatedArticle) -> tuple[int, int]:
-    """(quote clusters, clusters where not every annotator has the same version)."""
-    clusters = cluster_quotes(art.versions)
+def _contested(art: AnnotatedArticle, clusters: Sequence[dict[str, int]]) -> tuple[int, int]:
+    """(quote clusters, clusters where not every annotator has the same version), given the
+    article's :func:`cluster_quotes`."""
     n_annotators = len(art.versions)
     contested = 0
     for cluster in clusters:
@@ -234,8 +233,10 @@ def compute_agreement(
     Args:
         annotators: the annotators to compare (default: every annotator of the project),
             in the order pairs are formed: each pair (A, B) has A earlier in this list.
-        progress: called as progress(pairs_done, pairs_total).
-        stop: asked before each article (about 3 minutes for 20,000 doubly annotated
+        progress: called as progress(articles_done, articles_total) over the articles
+            at least two of them worked on (the only ones compared): once with 0 before
+            the first, then after each article.
+        stop: asked before each article (about a minute for 20,000 doubly annotated
             articles, so a window that closes must be able to end it).
 
     Raises:
@@ -259,11 +260,15 @@ def compute_agreement(
     pair_names = list(combinations(names, 2))
     aggs = {pair: PairAgreement() for pair in pair_names}
     n_articles = dict.fromkeys(pair_names, 0)
-    units: list[dict[str, str | None]] = []
+    units = StanceUnits()  # counted by pattern: a few hundred counts, not a dict per quote
     rows = []
     # one article at a time: only articles with two or more versions can disagree, and
     # every figure below is a sum over them (stance units of one annotator are unpairable)
-    for art, title in iter_versions(project, names, min_versions=2):
+    worked = worked_articles(project, names, min_versions=2)
+    total = len(worked)
+    if progress is not None:
+        progress(0, total)
+    for done, (art, title) in enumerate(iter_versions(project, names, worked=worked), 1):
         if stop is not None and stop():
             raise Stopped
         disagreements = 0
@@ -272,14 +277,18 @@ def compute_agreement(
                 aggs[(a, b)] += pair
                 n_articles[(a, b)] += 1
                 disagreements += pair.disagreements
-        units.extend(stance_units([art]))
-        n_quotes, contested = _contested(art)
+        clusters = cluster_quotes(art.versions)  # once: the stance units and the contested
+        for c in clusters:
+            units.add({n: art.versions[n][k].stance for n, k in c.items()})
+        n_quotes, contested = _contested(art, clusters)
         rows.append(
             ArticleFigures(
                 int(art.id), title, len(art.versions), n_quotes, contested, disagreements
             )
         )
-    for k, (a, b) in enumerate(pair_names, 1):
+        if progress is not None:
+            progress(done, total)
+    for a, b in pair_names:
         agg = aggs[(a, b)]
         report.pairs.append(
             PairFigures(
@@ -297,8 +306,6 @@ def compute_agreement(
                 disagreements=agg.disagreements,
             )
         )
-        if progress is not None:
-            progress(k, len(pair_names))
     report.stance_alpha = krippendorff_alpha_nominal(units)
     if report.stance_alpha is None:
         report.stance_alpha_note = alpha_undefined_reason(units)

@@ -1008,6 +1008,47 @@ class Project(ProjectSuggestions):
             out.setdefault(int(article_id), set()).add(str(name))
         return out
 
+    def annotation_counts(self, status: str | None = None) -> dict[str, int]:
+        """Annotator name -> how many annotations (of ``status``; None: any) they have, for
+        every annotator of the project (0 included), by name.
+
+        One count per annotator over their rows of ``annotations_annotator``: a project-wide
+        read (about a second at 100,000 articles), so not for a GUI thread.
+        """
+        where = "" if status is None else " AND a.status = ?"
+        rows = self.db.execute(
+            "SELECT an.name, (SELECT count(*) FROM annotations a WHERE a.annotator_id = an.id"
+            f"{where}) FROM annotators an ORDER BY an.name",
+            [] if status is None else [status],
+        )
+        return {str(name): int(n) for name, n in rows}
+
+    def articles_worked_by(
+        self, annotators: Sequence[str], min_workers: int = 1
+    ) -> list[tuple[int, frozenset[str]]]:
+        """(article id, the ``annotators`` who worked on it), ascending, for the articles at
+        least ``min_workers`` of them worked on (an annotation there, or marked it done).
+
+        One grouped pass over the chosen annotators' rows of ``annotations_annotator`` (a
+        covering index) and their done marks: the agreement's pre-filter, a fraction of a
+        second at 100,000 articles where :meth:`workers_by_article` took 1.6 s in Python.
+        """
+        ids = {i: n for n in annotators if (i := self.annotator_id(n, create=False))}
+        if not ids:
+            return []
+        marks = ", ".join("?" for _ in ids)
+        rows = self.db.execute(
+            "SELECT w.article_id, group_concat(w.annotator_id) FROM ("
+            f"SELECT article_id, annotator_id FROM annotations WHERE annotator_id IN ({marks})"
+            " UNION SELECT article_id, annotator_id FROM article_progress"
+            f" WHERE status = 'done' AND annotator_id IN ({marks})"
+            ") w GROUP BY w.article_id HAVING count(*) >= ? ORDER BY w.article_id",
+            [*ids, *ids, min_workers],
+        )
+        return [
+            (int(aid), frozenset(ids[int(x)] for x in str(who).split(","))) for aid, who in rows
+        ]
+
     def count_articles_annotated(self, annotator: str) -> int:
         """How many articles hold at least one annotation of ``annotator`` (any status)."""
         row = self.db.execute(

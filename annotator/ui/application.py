@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 from pathlib import Path
 
@@ -79,4 +80,8 @@ def run_app(
         window.show_info(message)
     window.show()
     window.focus_text()
+    # The modules and the window live as long as the process: leave them out of every
+    # later full garbage collection, whose pause grows with what it walks (issue 16: the
+    # agreement's worker triggered one every second or so, 80-140 ms of frozen window).
+    gc.freeze()
     return int(app.exec())

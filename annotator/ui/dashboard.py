@@ -3,16 +3,21 @@
 PySide6-Essentials has no QtCharts, so :class:`PairChart` paints grouped bars with QPainter
 and :class:`BarDelegate` draws bars inside table cells. The figures come from
 :func:`annotator.services.agreement.compute_agreement`, run in a pool worker with its own
-connection (connections never cross threads).
+connection (connections never cross threads), which also turns them into the rows shown
+(:func:`dashboard_rows`), so the GUI thread only resets three table models.
 """
 
 from __future__ import annotations
 
 import html
+import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, cast
 
 from PySide6.QtCore import (
+    QAbstractTableModel,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -22,20 +27,29 @@ from PySide6.QtCore import (
     QThreadPool,
     Signal,
 )
-from PySide6.QtGui import QAction, QColor, QFont, QKeySequence, QPainter, QPaintEvent, QPen
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QColor,
+    QFont,
+    QKeySequence,
+    QPainter,
+    QPaintEvent,
+    QPen,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QListWidget,
-    QListWidgetItem,
     QMainWindow,
+    QProgressBar,
     QScrollArea,
     QSplitter,
     QStyledItemDelegate,
     QStyleOptionViewItem,
-    QTableWidget,
-    QTableWidgetItem,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -44,7 +58,10 @@ from annotator.core.errors import Stopped
 from annotator.core.wording import count_noun
 from annotator.services.agreement import AgreementReport, compute_agreement
 from annotator.store.project import Project
-from annotator.ui.workers import Task, WorkerSignals
+from annotator.ui.people_list import PeopleList
+from annotator.ui.workers import PeopleTask, Task, TaskRunner, WorkerSignals, keep_alive
+
+Index = QModelIndex | QPersistentModelIndex
 
 METRICS: tuple[tuple[str, str, str], ...] = (
     ("quote_f1_lenient", "Quote F1 (lenient)", "#1f77b4"),
@@ -69,16 +86,25 @@ class PairChart(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._rows: list[tuple[str, list[float | None]]] = []
+        self._message = ""
         self.setMinimumWidth(420)
 
-    def set_rows(self, rows: Sequence[tuple[str, Sequence[float | None]]]) -> None:
+    def set_rows(
+        self, rows: Sequence[tuple[str, Sequence[float | None]]], message: str = ""
+    ) -> None:
+        """Show ``rows``; with none, ``message`` says why (computing, nobody to compare)."""
         self._rows = [(label, list(values)) for label, values in rows]
+        self._message = message
         self.setMinimumHeight(self._height())
         self.updateGeometry()
         self.update()
 
     def rows(self) -> list[tuple[str, list[float | None]]]:
         return list(self._rows)
+
+    def message(self) -> str:
+        """What the chart says instead of bars ("" when it shows bars)."""
+        return "" if self._rows else self._message
 
     def _height(self) -> int:
         group = self.BAR * len(METRICS) + self.GAP
@@ -113,7 +139,7 @@ class PairChart(QWidget):
             p.drawText(
                 QRect(0, top, self.width(), 40),
                 Qt.AlignmentFlag.AlignCenter,
-                "No pair to compare: two annotators needed",
+                self._message,
             )
             return
         y = top
@@ -169,50 +195,191 @@ class BarDelegate(QStyledItemDelegate):
         super().paint(painter, option, index)
 
 
+# -- the figures as rows, made on the worker ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One table cell: its text, right-aligned or not, and a bar share (0 to 1) or None."""
+
+    text: str
+    right: bool = False
+    bar: float | None = None
+
+
+@dataclass(frozen=True)
+class DashboardRows:
+    """Everything the window shows of a report, made off the GUI thread so that showing
+    it is a few model resets (20,000 article rows were 1.5 s of table items)."""
+
+    report: AgreementReport
+    summary: str
+    chart: list[tuple[str, list[float | None]]]
+    pairs: list[tuple[Cell, ...]]
+    annotators: list[tuple[Cell, ...]]
+    articles: list[tuple[Cell, ...]]
+
+
+def no_pair_message(report: AgreementReport) -> str:
+    """Why a finished report has no pair to chart, in words."""
+    n = len(report.annotators)
+    if n == 0:
+        return "No pair to compare: no annotator is ticked (tick two above)"
+    if n == 1:
+        return f"No pair to compare: only {report.annotators[0]} is ticked (tick another)"
+    return "No pair to compare"
+
+
+def dashboard_rows(report: AgreementReport) -> DashboardRows:
+    """The summary line, chart rows and table rows of ``report`` (pure, no Qt)."""
+    n = len(report.annotators)
+    alpha = (
+        f"n/a ({report.stance_alpha_note or 'fewer than two stance labels in use'})"
+        if report.stance_alpha is None
+        else f"{report.stance_alpha:.3f}"
+    )
+    compared = len(report.per_article)
+    summary = (
+        f"<b>{count_noun(n, 'annotator')}</b>, {count_noun(len(report.pairs), 'pair')},"
+        f" {count_noun(compared, 'article')} with two versions or more · "
+        f"Krippendorff's α (stance, nominal) over all: <b>{alpha}</b> · "
+        f"gold: {count_noun(report.gold_quotes, 'quote')},"
+        f" {count_noun(report.gold_articles, 'review')} finished · "
+        "A is gold and B the prediction, as in the reference scorer"
+    )
+    chart = [(f"{p.a} / {p.b}", [getattr(p, key) for key, _, _ in METRICS]) for p in report.pairs]
+    pairs: list[tuple[Cell, ...]] = [
+        (
+            Cell(p.a),
+            Cell(p.b),
+            Cell(_fmt(p.quote_f1_lenient), True),
+            Cell(_fmt(p.quote_f1_jaccard), True),
+            Cell(_fmt(p.speaker_agreement), True),
+            Cell(_fmt(p.stance_kappa), True),
+            Cell(f"{p.articles:,}", True),
+            Cell(f"{p.disagreements:,}", True),
+        )
+        for p in report.pairs
+    ]
+    annotators: list[tuple[Cell, ...]] = [
+        (
+            Cell(f.name),
+            Cell(f"{f.accepted:,}", True),
+            Cell(f"{f.rejected:,}", True),
+            Cell(f"{f.pending:,}", True),
+            Cell(f"{f.articles_annotated:,}", True),
+            Cell(f"{f.articles_done:,}", True),
+            Cell(f"{100 * f.progress:.0f}% of {f.articles_total:,}", bar=f.progress),
+        )
+        for f in report.per_annotator
+    ]
+    worst = max((x.disagreements for x in report.per_article), default=0) or 1
+    articles: list[tuple[Cell, ...]] = [
+        (
+            Cell(f"{x.disagreements:,}", True, x.disagreements / worst),
+            Cell(f"{x.contested} of {x.quotes}", True),
+            Cell(f"#{x.id}  {x.title}"),
+        )
+        for x in report.per_article
+    ]
+    return DashboardRows(report, summary, chart, pairs, annotators, articles)
+
+
+class RowsModel(QAbstractTableModel):
+    """Rows of :class:`Cell` made elsewhere; ``data`` only looks them up, so a reset of
+    20,000 rows costs no more than one of twenty (the view asks for the rows it shows)."""
+
+    def __init__(self, headers: Sequence[str], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.headers = list(headers)
+        self.rows: list[tuple[Cell, ...]] = []
+
+    def set_rows(self, rows: list[tuple[Cell, ...]]) -> None:
+        self.beginResetModel()
+        self.rows = rows
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self.headers)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:  # noqa: N802
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.headers[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self.rows):
+            return None
+        cell = self.rows[index.row()][index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return cell.text
+        if role == BAR_ROLE:
+            return cell.bar
+        if role == Qt.ItemDataRole.TextAlignmentRole and cell.right:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+
 class _AgreementJob(Task):
-    """Compute the figures on a connection of its own; finished(AgreementReport)."""
+    """Compute the figures on a connection of its own and make the rows shown;
+    progress(articles done, articles total), finished(DashboardRows, or None when stopped)."""
 
     expected = (Exception,)  # every failure is shown in the window as its message
+    #: Seconds between two progress reports (a report per article would flood the queue).
+    EVERY = 0.1
 
-    def __init__(self, path: Path, annotators: list[str] | None) -> None:
+    def __init__(self, path: Path, annotators: list[str]) -> None:
         super().__init__()
         self.path = path
         self.annotators = annotators
         self.signals = WorkerSignals()
+        self._last = 0.0
+
+    def _progress(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if done in (0, total) or now - self._last >= self.EVERY:
+            self._last = now
+            self.signals.progress.emit(done, total)
 
     def work(self) -> object:
         try:
             with Project.open(self.path, create=False, readonly=True) as project:
-                return compute_agreement(project, self.annotators, stop=self._cancel.is_set)
+                report = compute_agreement(
+                    project, self.annotators, progress=self._progress, stop=self._cancel.is_set
+                )
         except Stopped:
             return None  # no longer wanted: a newer request, or the window closed
+        return dashboard_rows(report)
 
 
-#: Jobs still running: a window that closes cancels its jobs without waiting for them
-#: (the agreement of a 100,000-article project takes minutes), and a pool runnable must
-#: outlive its run.
-_RUNNING: set[_AgreementJob] = set()
-
-
-def _item(text: str, align_right: bool = False) -> QTableWidgetItem:
-    it = QTableWidgetItem(text)
-    if align_right:
-        it.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-    return it
-
-
-def _table(headers: list[str]) -> QTableWidget:
-    t = QTableWidget(0, len(headers))
-    t.setHorizontalHeaderLabels(headers)
+def _table(model: RowsModel) -> QTableView:
+    t = QTableView()
+    t.setModel(model)
     t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     t.verticalHeader().setVisible(False)
+    # one row height for all: no row is measured, however many there are
+    t.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+    t.verticalHeader().setDefaultSectionSize(t.fontMetrics().height() + 8)
     t.setAlternatingRowColors(True)
+    t.setWordWrap(False)
     return t
 
 
+COMPUTING = "Computing agreement…"
+READING = "Reading the annotators…"
+
+
 class DashboardWindow(QMainWindow):
-    """Agreement figures of a project: per pair, over all annotators, per annotator, per article."""
+    """Agreement figures of a project: per pair, over all annotators, per annotator, per article.
+
+    Opens at once: the annotators and their counts, then the figures, come from pool
+    threads, with the articles compared so far on a progress bar. Those with accepted
+    quotes are ticked at first; ticking or unticking computes again.
+    """
 
     computed = Signal(object)  # the AgreementReport shown
     failed = Signal(str)
@@ -222,11 +389,10 @@ class DashboardWindow(QMainWindow):
         self.project_path = Path(project_path)
         self.report: AgreementReport | None = None
         self._jobs: list[_AgreementJob] = []
+        self._people = TaskRunner(self)
         self.setWindowTitle(f"Agreement — {self.project_path.name}")
         self.resize(1300, 740)
-        with Project.open(self.project_path, create=False, readonly=True) as project:
-            names = project.annotators()
-        self._build(names)
+        self._build()
         view = self.menuBar().addMenu("&View")
         refresh = QAction("&Refresh", self)
         refresh.setShortcut(QKeySequence.StandardKey.Refresh)
@@ -236,49 +402,52 @@ class DashboardWindow(QMainWindow):
         close.setShortcut(QKeySequence("Ctrl+W"))
         close.triggered.connect(self.close)
         view.addAction(close)
-        self.refresh()
+        self._read_people()
 
-    def _build(self, names: list[str]) -> None:
-        self.summary = QLabel("Computing…")
+    def _build(self) -> None:
+        self.summary = QLabel(READING)
         self.summary.setWordWrap(True)
-        self.annotator_list = QListWidget()
+        self.progress = QProgressBar()
+        self.progress.setFormat("%v of %m articles compared")
+        self.progress.setMaximumWidth(360)
+        self.progress.hide()
+        top = QHBoxLayout()
+        top.addWidget(self.summary, 1)
+        top.addWidget(self.progress)
+        self.annotator_list = PeopleList("accepted quote")
         self.annotator_list.setFlow(QListWidget.Flow.LeftToRight)
         self.annotator_list.setWrapping(True)
         self.annotator_list.setMaximumHeight(34)
-        for name in names:
-            it = QListWidgetItem(name)
-            it.setFlags(it.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            it.setCheckState(Qt.CheckState.Checked)
-            self.annotator_list.addItem(it)
-        self.annotator_list.itemChanged.connect(lambda _it: self.refresh())
+        self.annotator_list.ticked_changed.connect(lambda _names: self.refresh())
 
         self.chart = PairChart()
+        self.chart.set_rows([], READING)
         scroll = QScrollArea()
         scroll.setWidget(self.chart)
         scroll.setWidgetResizable(True)
-        self.pairs_table = _table(
-            ["A (gold)", "B", "F1 lenient", "F1 J≥0.5", "Speaker", "Stance κ", "Articles", "Differ"]
-        )
+        pair_headers = ["A (gold)", "B", "F1 lenient", "F1 J≥0.5", "Speaker", "Stance κ"]
+        self.pairs_model = RowsModel([*pair_headers, "Articles", "Differ"], self)
+        self.pairs_table = _table(self.pairs_model)
         self.pairs_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         left = QSplitter(Qt.Orientation.Vertical)
         left.addWidget(scroll)
         left.addWidget(self.pairs_table)
         left.setSizes([420, 220])
 
-        self.annotators_table = _table(
-            ["Annotator", "Accepted", "Rejected", "Pending", "Articles", "Done", "Progress"]
+        self.annotators_model = RowsModel(
+            ["Annotator", "Accepted", "Rejected", "Pending", "Articles", "Done", "Progress"], self
         )
+        self.annotators_table = _table(self.annotators_model)
         self.annotators_table.setItemDelegateForColumn(6, BarDelegate("#b7e1b0", self))
-        self.annotators_table.horizontalHeader().setSectionResizeMode(
-            QHeaderView.ResizeMode.ResizeToContents
-        )
         self.annotators_table.horizontalHeader().setStretchLastSection(True)
-        self.articles_table = _table(["Disagreements", "Contested", "Article"])
+        self.articles_model = RowsModel(["Disagreements", "Contested", "Article"], self)
+        self.articles_table = _table(self.articles_model)
         self.articles_table.setItemDelegateForColumn(0, BarDelegate("#f5b7b1", self))
-        self.articles_table.horizontalHeader().setSectionResizeMode(
-            QHeaderView.ResizeMode.ResizeToContents
-        )
-        self.articles_table.horizontalHeader().setStretchLastSection(True)
+        header = self.articles_table.horizontalHeader()
+        header.setStretchLastSection(True)
+        width = self.fontMetrics().horizontalAdvance("Disagreements") + 24
+        header.resizeSection(0, width)
+        header.resizeSection(1, width)
         right = QWidget()
         rv = QVBoxLayout(right)
         rv.setContentsMargins(4, 0, 0, 0)
@@ -293,103 +462,82 @@ class DashboardWindow(QMainWindow):
         split.setSizes([760, 540])
         central = QWidget()
         v = QVBoxLayout(central)
-        v.addWidget(self.summary)
+        v.addLayout(top)
         v.addWidget(self.annotator_list)
         v.addWidget(split, 1)
         self.setCentralWidget(central)
 
+    def _read_people(self) -> None:
+        """The annotators and their accepted quotes, on a pool thread; then the figures."""
+        self._people.start(PeopleTask(self.project_path), self._people_read, self._failed)
+
+    def _people_read(self, result: object) -> None:
+        counts = cast(dict[str, int], result)
+        self.annotator_list.set_people(counts)  # those with quotes ticked
+        self.refresh()
+
     def chosen_annotators(self) -> list[str]:
-        return [
-            self.annotator_list.item(i).text()
-            for i in range(self.annotator_list.count())
-            if self.annotator_list.item(i).checkState() == Qt.CheckState.Checked
-        ]
+        return self.annotator_list.ticked()
+
+    def computing(self) -> bool:
+        """True while figures are being computed."""
+        return bool(self._jobs)
 
     def refresh(self) -> None:
         """Recompute the figures in the background for the ticked annotators."""
-        self.summary.setText("Computing agreement…")
         for old in self._jobs:  # their figures would be dropped anyway
             old.cancel()
+        self.summary.setText(COMPUTING)
+        self.chart.set_rows([], COMPUTING)
+        self.progress.setRange(0, 0)  # busy until the articles to compare are known
+        self.progress.show()
         job = _AgreementJob(self.project_path, self.chosen_annotators())
-        job.signals.finished.connect(lambda _r, j=job: _RUNNING.discard(j))
-        job.signals.failed.connect(lambda _m, j=job: _RUNNING.discard(j))
-        job.signals.finished.connect(self._show)
-        job.signals.failed.connect(self._failed)
-        _RUNNING.add(job)
+        job.signals.progress.connect(lambda done, total, j=job: self._progressed(j, done, total))
+        job.signals.finished.connect(lambda rows, j=job: self._show(j, rows))
+        job.signals.failed.connect(lambda message, j=job: self._job_failed(j, message))
         self._jobs = [job]
-        QThreadPool.globalInstance().start(job)
+        QThreadPool.globalInstance().start(keep_alive(job))
+
+    def _progressed(self, job: _AgreementJob, done: int, total: int) -> None:
+        if job not in self._jobs:
+            return
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(done)
+        self.summary.setText(f"{COMPUTING} {done:,} of {count_noun(total, 'article')} compared")
+
+    def _job_failed(self, job: _AgreementJob, message: str) -> None:
+        if job not in self._jobs:
+            return
+        self._jobs = []
+        self.progress.hide()
+        self._failed(message)
 
     def _failed(self, message: str) -> None:
         self.summary.setText(
             f"<span style='color:#b71c1c'>Could not compute: {html.escape(message)}</span>"
         )
+        self.chart.set_rows([], "Could not compute")
         self.failed.emit(message)
 
-    def _show(self, report: AgreementReport | None) -> None:
-        if report is None or report.annotators != self.chosen_annotators():
+    def _show(self, job: _AgreementJob, result: object) -> None:
+        if job not in self._jobs:
             return  # a newer request is on its way
+        rows = cast(DashboardRows | None, result)
+        if rows is None:
+            return
+        self._jobs = []
+        self.progress.hide()
+        report = rows.report
         self.report = report
-        n = len(report.annotators)
-        alpha = (
-            f"n/a ({report.stance_alpha_note or 'fewer than two stance labels in use'})"
-            if report.stance_alpha is None
-            else f"{report.stance_alpha:.3f}"
-        )
-        self.summary.setText(
-            f"<b>{count_noun(n, 'annotator')}</b>, {count_noun(len(report.pairs), 'pair')} · "
-            f"Krippendorff's α (stance, nominal) over all: <b>{alpha}</b> · "
-            f"gold: {count_noun(report.gold_quotes, 'quote')},"
-            f" {count_noun(report.gold_articles, 'review')} finished · "
-            "A is gold and B the prediction, as in the reference scorer"
-        )
-        self.chart.set_rows(
-            [(f"{p.a} / {p.b}", [getattr(p, key) for key, _, _ in METRICS]) for p in report.pairs]
-        )
-        t = self.pairs_table
-        t.setRowCount(len(report.pairs))
-        for r, p in enumerate(report.pairs):
-            values = [
-                p.a,
-                p.b,
-                _fmt(p.quote_f1_lenient),
-                _fmt(p.quote_f1_jaccard),
-                _fmt(p.speaker_agreement),
-                _fmt(p.stance_kappa),
-                str(p.articles),
-                str(p.disagreements),
-            ]
-            for c, v in enumerate(values):
-                t.setItem(r, c, _item(v, c >= 2))
-        a = self.annotators_table
-        a.setRowCount(len(report.per_annotator))
-        for r, f in enumerate(report.per_annotator):
-            values = [
-                f.name,
-                str(f.accepted),
-                str(f.rejected),
-                str(f.pending),
-                str(f.articles_annotated),
-                str(f.articles_done),
-                f"{100 * f.progress:.0f}% of {f.articles_total}",
-            ]
-            for c, v in enumerate(values):
-                cell = _item(v, 0 < c < 6)
-                if c == 6:
-                    cell.setData(BAR_ROLE, f.progress)
-                a.setItem(r, c, cell)
-        w = self.articles_table
-        w.setRowCount(len(report.per_article))
-        worst = max((x.disagreements for x in report.per_article), default=0) or 1
-        for r, x in enumerate(report.per_article):
-            bar = _item(str(x.disagreements), True)
-            bar.setData(BAR_ROLE, x.disagreements / worst)
-            w.setItem(r, 0, bar)
-            w.setItem(r, 1, _item(f"{x.contested} of {x.quotes}", True))
-            w.setItem(r, 2, _item(f"#{x.id}  {x.title}"))
-        self._jobs = [j for j in self._jobs if j.signals is not self.sender()]
+        self.summary.setText(rows.summary)
+        self.chart.set_rows(rows.chart, no_pair_message(report))
+        self.pairs_model.set_rows(rows.pairs)
+        self.annotators_model.set_rows(rows.annotators)
+        self.articles_model.set_rows(rows.articles)
         self.computed.emit(report)
 
-    def closeEvent(self, event: object) -> None:  # noqa: N802 (Qt name)
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt name)
         for job in self._jobs:  # it stops at its next article; nobody waits for it
             job.cancel()
-        super().closeEvent(event)  # type: ignore[arg-type]
+        self._people.close()
+        super().closeEvent(event)

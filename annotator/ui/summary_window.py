@@ -37,7 +37,8 @@ from annotator.core.errors import AnnotatorError
 from annotator.core.wording import count_noun
 from annotator.services.report import Report, label, write_report
 from annotator.store.reports import DIMENSIONS, QuoteSource
-from annotator.ui.workers import CallTask, ReportTask, Task
+from annotator.ui.people_list import person_label
+from annotator.ui.workers import CallTask, ReportTask, Task, keep_alive
 
 TITLES = {
     "speaker": "Speakers",
@@ -49,11 +50,6 @@ TITLES = {
     "target": "Targets",
 }
 GOLD = "Gold (reviewed versions)"
-
-
-#: Tasks still running (a window closed while counting leaves its task to end here: a
-#: pool runnable must outlive its run).
-_RUNNING: set[Task] = set()
 
 
 def _report_pool(window: QObject) -> QThreadPool:
@@ -85,10 +81,12 @@ class SummaryWindow(QDialog):
         self.resize(1000, 640)
         self.source_box = QComboBox()
         names = self.project.annotators()
-        self.source_box.addItems([*names, GOLD])
-        me = window.session.annotator
-        if me in names:
-            self.source_box.setCurrentText(me)
+        for name in names:  # the counts come with the first summary (person_label)
+            self.source_box.addItem(name, name)
+        self.source_box.addItem(GOLD, GOLD)
+        self.me = window.session.annotator
+        if self.me in names:
+            self.source_box.setCurrentIndex(names.index(self.me))
         self.source_box.currentIndexChanged.connect(lambda _i: self.reload())
         self.total = QLabel()
         self.working = QProgressBar()
@@ -112,11 +110,11 @@ class SummaryWindow(QDialog):
         self._generation = 0
         self._task: ReportTask | None = None
         self._saving: Task | None = None
-        self.reload()
+        self._reload(default=True)
 
     def source(self) -> QuoteSource:
-        text = self.source_box.currentText()
-        return QuoteSource(gold=True) if text == GOLD else QuoteSource(annotator=text)
+        name = self.source_box.currentData()
+        return QuoteSource(gold=True) if name == GOLD else QuoteSource(annotator=name)
 
     def counting(self) -> bool:
         """True while a count is under way."""
@@ -125,15 +123,21 @@ class SummaryWindow(QDialog):
     def reload(self) -> None:
         """Count the chosen version again on the report pool; the tabs are rebuilt when
         the count arrives (:meth:`_counted`). A count under way is stopped."""
+        self._reload(default=False)
+
+    def _reload(self, default: bool) -> None:
+        """``default``: the task picks the version (every annotator's count first; the
+        list then shows the counts and the version picked)."""
         if self._task is not None:
             self._task.cancel()
         self._generation += 1
-        source = self.source()
-        task = self._task = ReportTask(self.path, source, TITLES, self._generation)
+        source = None if default else self.source()
+        task = self._task = ReportTask(self.path, source, TITLES, self._generation, self.me)
         task.signals.finished.connect(lambda result, t=task: self._counted(t, result))
         task.signals.failed.connect(lambda message, t=task: self._failed(t, message))
-        _RUNNING.add(task)
-        self.total.setText(f"Counting the quotes: {source.describe()}…")
+        keep_alive(task)
+        what = "" if source is None else f": {source.describe()}"
+        self.total.setText(f"Counting the quotes{what}…")
         self.working.show()
         self.save.setEnabled(False)
         self.tabs.setEnabled(False)  # the tabs show the count before, until this one
@@ -142,7 +146,6 @@ class SummaryWindow(QDialog):
 
     def _end(self, task: ReportTask) -> bool:
         """Forget ``task``; True when it is this window's current count."""
-        _RUNNING.discard(task)
         if task is not self._task:
             return False
         self._task = None
@@ -151,9 +154,13 @@ class SummaryWindow(QDialog):
         return True
 
     def _counted(self, task: ReportTask, result: object) -> None:
+        _generation, report, charts, counts = cast(
+            tuple[int, Report | None, dict[str, bytes], dict[str, int] | None], result
+        )
+        if counts is not None:
+            self._show_counts(counts, task.source if task is self._task else None)
         if not self._end(task):
             return
-        _generation, report, charts = cast(tuple[int, Report | None, dict[str, bytes]], result)
         if report is None:  # stopped, and nothing newer asked for
             self.total.setText("Counting stopped.")
             return
@@ -166,6 +173,22 @@ class SummaryWindow(QDialog):
         self.tabs.setCurrentIndex(max(current, 0))
         self.tabs.setEnabled(True)
         self.save.setEnabled(True)
+
+    def _show_counts(self, counts: dict[str, int], chosen: QuoteSource | None) -> None:
+        """Name each annotator with their accepted quotes and show ``chosen`` (the version
+        a default count picked) as the current one, without counting again."""
+        box = self.source_box
+        box.blockSignals(True)
+        for i in range(box.count()):
+            name = box.itemData(i)
+            if name in counts:
+                box.setItemText(i, person_label(name, counts[name]))
+        if chosen is not None:
+            want = GOLD if chosen.gold else chosen.annotator
+            index = box.findData(want)
+            if index >= 0:
+                box.setCurrentIndex(index)
+        box.blockSignals(False)
 
     def _failed(self, task: ReportTask, message: str) -> None:
         if not self._end(task):
@@ -223,13 +246,12 @@ class SummaryWindow(QDialog):
         task.expected = (OSError, AnnotatorError)
         task.signals.finished.connect(lambda _r, t=task: self._saved(t, out, None))
         task.signals.failed.connect(lambda message, t=task: self._saved(t, out, message))
-        _RUNNING.add(task)
+        keep_alive(task)
         self.save.setEnabled(False)
         self.save.setText("Saving…")
         self.pool.start(task)
 
     def _saved(self, task: Task, out: Path, error: str | None) -> None:
-        _RUNNING.discard(task)
         self._saving = None
         self.save.setText("Save &HTML report…")
         self.save.setEnabled(self.report is not None and self._task is None)

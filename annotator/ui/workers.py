@@ -421,39 +421,118 @@ class ReportTask(Task):
     """Count the quote summary of ``source`` in the project at ``path``
     (:func:`annotator.services.report.build_report`, about 15 s for one annotator at
     100,000 articles) and draw a PNG bar chart per dimension that has rows;
-    finished((generation, report, charts)) with charts dimension -> PNG bytes, titled
-    from ``titles``. A cancelled task finishes with report None. Opens its own
-    read-only :class:`Project`."""
+    finished((generation, report, charts, counts)) with charts dimension -> PNG bytes,
+    titled from ``titles``. A cancelled task finishes with report None. Opens its own
+    read-only :class:`Project`.
+
+    With ``source`` None the task first counts every annotator's accepted quotes
+    (``counts``, name -> count; else None) and summarises the default one
+    (:func:`~annotator.ui.people_list.default_person` of ``me``: never an annotator with no
+    quote while someone has some; gold when nobody has any).
+    """
 
     expected = (OSError, AnnotatorError)
     background = True  # a project-wide read
 
-    def __init__(self, path: Path, source: Any, titles: dict[str, str], generation: int) -> None:
+    def __init__(
+        self,
+        path: Path,
+        source: Any,
+        titles: dict[str, str],
+        generation: int,
+        me: str | None = None,
+    ) -> None:
         super().__init__()
         self.path, self.source, self.titles = path, source, titles
-        self.generation = generation
+        self.generation, self.me = generation, me
         self.signals = WorkerSignals()
 
     def work(self) -> object:
         from annotator.services.report import build_report, chart_png, chart_series
+        from annotator.store.reports import QuoteSource
+        from annotator.ui.people_list import default_person
 
+        counts: dict[str, int] | None = None
         if self.cancelled:
-            return self.generation, None, {}
+            return self.generation, None, {}, counts
         try:
             with self.reading(self.path) as project:
+                if self.source is None:
+                    counts = project.annotation_counts("accepted")
+                    name = default_person(counts, self.me)
+                    self.source = (
+                        QuoteSource(gold=True) if name is None else QuoteSource(annotator=name)
+                    )
                 report = build_report(project, self.source, stop=self._cancel.is_set)
         except Exception as exc:
             if isinstance(exc, Stopped) or (self.cancelled and was_interrupted(exc)):
-                return self.generation, None, {}
+                return self.generation, None, {}, counts
             raise
         charts: dict[str, bytes] = {}
         for dim, rows in report.tables.items():
             if self.cancelled:
-                return self.generation, None, {}
+                return self.generation, None, {}, counts
             if rows:
                 labels, values = chart_series(report, dim)
                 charts[dim] = chart_png(labels, values, self.titles.get(dim, dim))
-        return self.generation, report, charts
+        return self.generation, report, charts, counts
+
+
+#: Tasks started on a shared pool whose window may close before they end: a pool runnable
+#: must outlive its run, and a window that closes cancels its task without waiting (the
+#: agreement of a 100,000-article project takes a minute). See :func:`keep_alive`.
+RUNNING: set[Task] = set()
+
+
+def keep_alive(task: Task) -> Task:
+    """Hold ``task`` in :data:`RUNNING` until it finishes or fails; returns it."""
+    RUNNING.add(task)
+    task.signals.finished.connect(lambda _r, t=task: RUNNING.discard(t))
+    task.signals.failed.connect(lambda _m, t=task: RUNNING.discard(t))
+    return task
+
+
+class PeopleTask(Task):
+    """Every annotator of the project at ``path`` with their count of annotations of
+    ``status`` (:meth:`Project.annotation_counts`, a project-wide read);
+    finished(dict name -> count). Opens its own read-only :class:`Project`."""
+
+    expected = (OSError,)
+
+    def __init__(self, path: Path, status: str | None = "accepted") -> None:
+        super().__init__()
+        self.path, self.status = path, status
+        self.signals = WorkerSignals()
+
+    def work(self) -> object:
+        from annotator.store.project import Project
+
+        with Project.open(self.path, create=False, readonly=True) as project:
+            return project.annotation_counts(self.status)
+
+
+class SpeakersLoadTask(Task):
+    """The speaker registry with counts, most quoted first
+    (:func:`~annotator.services.speakers.speaker_stats`), and the probable duplicates
+    (:func:`~annotator.services.speakers.suggest_merges`); finished((generation, stats,
+    suggestions)). Both read every quote with a speaker (about a second at 100,000
+    articles), so they run here; opens its own read-only :class:`Project`."""
+
+    expected = (OSError, AnnotatorError)
+
+    def __init__(self, path: Path, generation: int) -> None:
+        super().__init__()
+        self.path, self.generation = path, generation
+        self.signals = WorkerSignals()
+
+    def work(self) -> object:
+        from annotator.services.speakers import speaker_stats, suggest_merges
+        from annotator.store.project import Project
+
+        with Project.open(self.path, create=False, readonly=True) as project:
+            stats = speaker_stats(project)
+            merges = [] if self.cancelled else suggest_merges(project)
+        return self.generation, stats, merges
 
 
 class TaskRunner:

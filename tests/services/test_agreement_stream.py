@@ -86,3 +86,41 @@ def test_articles_with_one_version_are_not_read(project: Project, monkeypatch: A
     assert len(read) == 6  # the articles both ann and bob worked on
     assert report.pair("ann", "bob") is not None
     assert report.pair("ann", "bob").articles == 6  # type: ignore[union-attr]
+
+
+def test_progress_counts_the_compared_articles(project: Project) -> None:
+    """Issue 16: the dashboard shows articles done / total; the total is the articles two
+    chosen annotators worked on (a done mark with no quote counts), known before the first."""
+    aid, _ = project.add_article(Article("Only ann", TEXT.format(i="x")))
+    project.add_annotation(aid, "ann", _q(0, 18, "support"))
+    seen: list[tuple[int, int]] = []
+    compute_agreement(project, ["ann", "bob"], progress=lambda d, t: seen.append((d, t)))
+    assert seen == [(k, 6) for k in range(7)]
+    seen.clear()
+    compute_agreement(project, ["bob", "cy"], progress=lambda d, t: seen.append((d, t)))
+    # bob and cy share no article with quotes; cy marked article 4 done, where bob worked
+    assert seen == [(0, 1), (1, 1)]
+    seen.clear()
+    compute_agreement(project, ["ann", "bob", "cy"], progress=lambda d, t: seen.append((d, t)))
+    assert seen[0] == (0, 9) and seen[-1] == (9, 9) and len(seen) == 10
+
+
+def test_worked_articles_are_found_by_one_query(project: Project) -> None:
+    worked = project.articles_worked_by(["ann", "cy"], 2)
+    ids = [aid for aid, _ in worked]
+    assert ids == sorted(ids) and len(ids) == 4  # cy on 0, 3, 6 (quotes) and 4 (done)
+    assert all(names == frozenset({"ann", "cy"}) for _, names in worked)
+    assert len(project.articles_worked_by(["ann", "cy"], 1)) == 9
+    assert project.articles_worked_by(["nobody", "cy"], 1) == [
+        (aid, frozenset({"cy"})) for aid in ids
+    ]
+    assert project.articles_worked_by(["nobody"], 1) == []
+    seen: list[str] = []
+    project.db.conn.set_trace_callback(seen.append)
+    project.articles_worked_by(["ann", "bob"], 2)
+    project.db.conn.set_trace_callback(None)
+    (sql,) = [s for s in seen if "GROUP BY" in s]
+    plan = [str(r[3]) for r in project.db.execute("EXPLAIN QUERY PLAN " + sql)]
+    # the chosen annotators' rows of the covering index, never every annotation
+    assert any("COVERING INDEX annotations_annotator" in p for p in plan), plan
+    assert not any(p.startswith("SCAN annotations") for p in plan), plan

@@ -15,6 +15,7 @@ from PySide6.QtGui import QGuiApplication
 
 import annotator.services.report as report
 import annotator.ui.summary_window as summary_window
+import annotator.ui.workers as workers
 from annotator.core.model import Article, Quote
 from annotator.store.project import Project
 from annotator.ui.busy import busy_cursor
@@ -184,7 +185,7 @@ def test_closing_the_summary_while_it_counts_does_not_wait(
     win.close()  # returns while the count is still held
     assert task.cancelled and not gate.calls
     gate.open()
-    qtbot.waitUntil(lambda: task not in summary_window._RUNNING, timeout=10000)
+    qtbot.waitUntil(lambda: task not in workers.RUNNING, timeout=10000)
     assert gate.calls == [("alice", False, True)]
 
 

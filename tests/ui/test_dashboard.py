@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
 
 import annotator.ui.dashboard as dashboard
+import annotator.ui.workers as workers
 from annotator.core.errors import Stopped
 from annotator.core.model import Article, Quote
 from annotator.services.agreement import compute_agreement
@@ -28,6 +30,11 @@ def _q(a: int, b: int, who: str, stance: str) -> Quote:
         stance=stance,
         kind="direct",
     )
+
+
+def _cell(table: Any, row: int, column: int) -> str:
+    """The text a table view shows in a cell."""
+    return str(table.model().index(row, column).data())
 
 
 @pytest.fixture
@@ -57,18 +64,20 @@ def test_dashboard_shows_figures(qtbot, project_path: Path) -> None:  # type: ig
         pass
     report = blocker.args[0]
     assert [(p.a, p.b) for p in report.pairs] == [("ann", "bob"), ("ann", "cy"), ("bob", "cy")]
-    assert w.pairs_table.rowCount() == 3
-    assert w.pairs_table.item(0, 2).text() == "1.000"  # lenient F1 of ann and bob
+    assert w.pairs_model.rowCount() == 3
+    assert _cell(w.pairs_table, 0, 2) == "1.000"  # lenient F1 of ann and bob
     rows = w.chart.rows()
     assert [label for label, _ in rows] == ["ann / bob", "ann / cy", "bob / cy"]
     assert all(len(values) == 4 for _, values in rows)
     assert "Krippendorff" in w.summary.text()
-    assert w.annotators_table.rowCount() == 3
-    ann_progress = w.annotators_table.item(0, 6)
+    assert w.annotators_model.rowCount() == 3
+    ann_progress = w.annotators_model.index(0, 6)
     assert ann_progress.data(BAR_ROLE) == pytest.approx(0.5)
+    assert _cell(w.annotators_table, 0, 6) == "50% of 2"
     # per article, worst first: Taxes (ann/bob stance, cy missing one) before Final
-    assert "Taxes" in w.articles_table.item(0, 2).text()
-    assert w.articles_table.item(0, 0).data(BAR_ROLE) == 1.0
+    assert "Taxes" in _cell(w.articles_table, 0, 2)
+    assert w.articles_model.index(0, 0).data(BAR_ROLE) == 1.0
+    assert w.progress.isHidden() and w.chart.message() == ""
     w.show()
     qtbot.waitExposed(w)
     assert not w.chart.grab().isNull()
@@ -82,10 +91,12 @@ def test_untick_an_annotator_recomputes(qtbot, project_path: Path) -> None:  # t
     with qtbot.waitSignal(w.computed, timeout=10000) as blocker:
         w.annotator_list.item(2).setCheckState(Qt.CheckState.Unchecked)
     assert blocker.args[0].annotators == ["ann", "bob"]
-    assert w.pairs_table.rowCount() == 1
+    assert w.pairs_model.rowCount() == 1
     with qtbot.waitSignal(w.computed, timeout=10000) as blocker:
         w.annotator_list.item(1).setCheckState(Qt.CheckState.Unchecked)
-    assert w.pairs_table.rowCount() == 0 and w.chart.rows() == []
+    assert w.pairs_model.rowCount() == 0 and w.chart.rows() == []
+    # finished with nobody to pair: the chart says why, not "computing"
+    assert w.chart.message() == "No pair to compare: only ann is ticked (tick another)"
     w.close()
 
 
@@ -98,21 +109,21 @@ def test_closing_while_computing_stops_the_job_without_waiting(
     seen: list[bool] = []
     real = dashboard.compute_agreement
 
-    def held(project, annotators, stop=None):  # type: ignore[no-untyped-def]
+    def held(project, annotators, progress=None, stop=None):  # type: ignore[no-untyped-def]
         started.set()
         gate.wait(10)
         seen.append(stop())
-        return real(project, annotators, stop=stop)
+        return real(project, annotators, progress=progress, stop=stop)
 
     monkeypatch.setattr(dashboard, "compute_agreement", held)
     w = DashboardWindow(project_path)
     qtbot.addWidget(w)
-    assert started.wait(10)
+    qtbot.waitUntil(started.is_set, timeout=10000)
     (job,) = w._jobs
     w.close()  # returns while the job is held
-    assert job.cancelled and job in dashboard._RUNNING
+    assert job.cancelled and job in workers.RUNNING
     gate.set()
-    qtbot.waitUntil(lambda: job not in dashboard._RUNNING, timeout=10000)
+    qtbot.waitUntil(lambda: job not in workers.RUNNING, timeout=10000)
     assert seen == [True] and w.report is None
 
 
@@ -122,15 +133,15 @@ def test_a_newer_choice_stops_the_older_computation(
     gate, started = threading.Event(), threading.Event()
     real = dashboard.compute_agreement
 
-    def held(project, annotators, stop=None):  # type: ignore[no-untyped-def]
+    def held(project, annotators, progress=None, stop=None):  # type: ignore[no-untyped-def]
         started.set()
         gate.wait(10)
-        return real(project, annotators, stop=stop)
+        return real(project, annotators, progress=progress, stop=stop)
 
     monkeypatch.setattr(dashboard, "compute_agreement", held)
     w = DashboardWindow(project_path)
     qtbot.addWidget(w)
-    assert started.wait(10)
+    qtbot.waitUntil(started.is_set, timeout=10000)
     (first,) = w._jobs
     w.annotator_list.item(2).setCheckState(Qt.CheckState.Unchecked)
     assert first.cancelled and len(w._jobs) == 1 and w._jobs[0] is not first
@@ -149,3 +160,78 @@ def test_compute_agreement_stops_when_asked(project_path: Path) -> None:
     with Project.open(project_path, readonly=True) as p, pytest.raises(Stopped):
         compute_agreement(p, ["ann", "bob"], stop=stop)
     assert asked == [1]  # asked before the first article, which was not compared
+
+
+def test_progress_shows_articles_compared_and_says_computing(
+    qtbot, project_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    """Issue 16: minutes at 100,000 articles with nothing on screen but "No pair to
+    compare"; now the articles compared so far, and no empty message until finished."""
+    gate, reported = threading.Event(), threading.Event()
+    real = dashboard.compute_agreement
+
+    def held(project, annotators, progress=None, stop=None):  # type: ignore[no-untyped-def]
+        def report(done: int, total: int) -> None:
+            progress(done, total)
+            if done == 1:
+                reported.set()
+                gate.wait(10)
+
+        return real(project, annotators, progress=report, stop=stop)
+
+    monkeypatch.setattr(dashboard, "compute_agreement", held)
+    monkeypatch.setattr(dashboard._AgreementJob, "EVERY", 0.0)  # every article reported
+    w = DashboardWindow(project_path)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitUntil(reported.is_set, timeout=10000)
+    qtbot.waitUntil(lambda: w.progress.value() == 1, timeout=10000)
+    assert w.progress.isVisible() and w.progress.maximum() == 2
+    assert w.progress.text() == "1 of 2 articles compared"
+    assert w.summary.text() == "Computing agreement… 1 of 2 articles compared"
+    assert w.chart.message() == "Computing agreement…"
+    assert "No pair" not in w.chart.message() and w.computing()
+    with qtbot.waitSignal(w.computed, timeout=10000):
+        gate.set()
+    assert not w.computing() and not w.progress.isVisible()
+    assert "2 articles with two versions or more" in w.summary.text()
+
+
+def test_only_annotators_with_quotes_are_ticked_and_counts_shown(qtbot, project_path: Path) -> None:  # type: ignore[no-untyped-def]
+    with Project.open(project_path) as p:
+        p.annotator_id("rita")  # a reviewer who annotated nothing
+        aid = p.article_ids()[0]
+        p.add_annotation(aid, "zoe", _q(0, 18, "zoe", "support").with_(status="rejected"))
+    w = DashboardWindow(project_path)
+    qtbot.addWidget(w)
+    with qtbot.waitSignal(w.computed, timeout=10000) as blocker:
+        pass
+    labels = [w.annotator_list.item(i).text() for i in range(w.annotator_list.count())]
+    assert labels == ["ann (3)", "bob (3)", "cy (2)", "rita (0)", "zoe (0)"]
+    assert w.annotator_list.ticked() == ["ann", "bob", "cy"]
+    assert blocker.args[0].annotators == ["ann", "bob", "cy"]
+    assert w.annotator_list.item(3).toolTip() == "0 accepted quotes"
+    # ticking rita by hand compares her too (she has no version anywhere)
+    with qtbot.waitSignal(w.computed, timeout=10000) as blocker:
+        w.annotator_list.item_of("rita").setCheckState(Qt.CheckState.Checked)  # type: ignore[union-attr]
+    assert blocker.args[0].annotators == ["ann", "bob", "cy", "rita"]
+    assert [_cell(w.annotators_table, r, 0) for r in range(4)] == ["ann", "bob", "cy", "rita"]
+    assert _cell(w.annotators_table, 3, 1) == "0"
+
+
+def test_many_articles_fill_the_table_lazily(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "many.db"
+    with Project.open(path) as p:
+        for i in range(300):
+            aid, _ = p.add_article(Article(f"Budget {i}", T1 + f" Copy {i}."))
+            p.add_annotation(aid, "ann", _q(0, 18, "ann", "support"))
+            p.add_annotation(aid, "bob", _q(0, 18 if i % 3 else 10, "bob", "support"))
+    w = DashboardWindow(path)
+    qtbot.addWidget(w)
+    with qtbot.waitSignal(w.computed, timeout=20000):
+        pass
+    assert w.articles_model.rowCount() == 300
+    # worst first: the 100 articles where bob's quote is shorter differ
+    assert _cell(w.articles_table, 0, 0) == "1" and _cell(w.articles_table, 100, 0) == "0"
+    assert _cell(w.articles_table, 0, 2) == "#1  Budget 0"
+    assert _cell(w.pairs_table, 0, 6) == "300" and _cell(w.pairs_table, 0, 7) == "100"
