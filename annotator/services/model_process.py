@@ -15,8 +15,9 @@ on stdout, one JSON object per line:
 
 commands
     ``{"detect": true}``: detect the articles the detector has not run on (in a thread;
-    one at a time); ``{"cancel": true}``: stop that detection after its chunk;
-    ``{"names": [article_id, text]}``: the PERSON/ORG names of a text;
+    jobs run one at a time in the order asked, a detect asked while one runs runs again
+    after it); ``{"cancel": true}``: stop that job after its chunk and drop the waiting
+    ones; ``{"names": [article_id, text]}``: the PERSON/ORG names of a text;
     ``{"redetect": true}``: re-detect the undecided articles (after a detection running).
     End of input ends the process.
 events
@@ -83,7 +84,11 @@ class Server:
         self.out = out
         self.parse = entities_only(nlp) if has_entities(nlp) else None
         self.cancel = threading.Event()
+        #: The thread doing the jobs (one at a time, in the order asked).
         self.detecting: threading.Thread | None = None
+        self._lock = threading.Lock()
+        self._pending: list[str] = []  # "detect" / "redetect", each at most once
+        self._running = False
         from annotator.nlp.detect import DETECTOR_VERSION, detector_version
 
         #: A trained pipeline (it includes the rules): what it detects counts as the
@@ -93,20 +98,50 @@ class Server:
     def handle(self, command: dict[str, Any]) -> None:
         """Do one command (unknown ones are ignored, so older windows keep working)."""
         if command.get("detect"):
-            if self.detecting is None or not self.detecting.is_alive():
-                self.cancel.clear()
-                self.detecting = threading.Thread(target=self._detect, daemon=True)
-                self.detecting.start()
+            self._submit("detect")
         elif command.get("redetect"):
-            self.cancel.clear()
-            before = self.detecting
-            self.detecting = threading.Thread(target=self._redetect, args=(before,), daemon=True)
-            self.detecting.start()
+            self._submit("redetect")
         elif command.get("cancel"):
-            self.cancel.set()
+            self.stop()
         elif "names" in command:
             article_id, text = command["names"]
             self.out.say(names=[article_id, self.names(str(text))])
+
+    def _submit(self, job: str) -> None:
+        """Queue ``job`` ("detect" or "redetect") after the job running, if any.
+
+        A job asked for while the same one waits is asked once; asked while the same one
+        runs, it runs again after it (a detection already under way has its list of
+        articles, so articles added since need another run). Checked under a lock with
+        the worker's own end, so a request that comes as the last job says ``done`` is
+        never dropped."""
+        with self._lock:
+            if job not in self._pending:
+                self._pending.append(job)
+            if self._running:
+                return
+            self._running = True
+        self.detecting = threading.Thread(target=self._work, daemon=True)
+        self.detecting.start()
+
+    def _work(self) -> None:
+        while True:
+            with self._lock:
+                if not self._pending:
+                    self._running = False
+                    return
+                job = self._pending.pop(0)
+                self.cancel.clear()
+            if job == "detect":
+                self._detect()
+            else:
+                self._redetect()
+
+    def stop(self) -> None:
+        """Stop the job running after its chunk and drop the ones waiting."""
+        with self._lock:
+            self._pending.clear()
+            self.cancel.set()
 
     def names(self, text: str) -> list[str]:
         from annotator.services.names import entity_names
@@ -148,12 +183,10 @@ class Server:
         except Exception as exc:  # shown in the window's status bar
             self.out.say(detect_error=f"{type(exc).__name__}: {exc}")
 
-    def _redetect(self, before: threading.Thread | None) -> None:
+    def _redetect(self) -> None:
         from annotator.services.detection import redetect_undecided
         from annotator.store.project import Project
 
-        if before is not None:
-            before.join()  # one job at a time: the detection running ends first
         try:
             with Project.open(self.project_path, create=False) as project:
                 report = redetect_undecided(
@@ -167,8 +200,9 @@ class Server:
             self.out.say(redetect_error=f"{type(exc).__name__}: {exc}")
 
     def busy(self) -> bool:
-        """A detection or re-detection is running (it holds the project open)."""
-        return self.detecting is not None and self.detecting.is_alive()
+        """A detection or re-detection is running or waiting (it holds the project open)."""
+        with self._lock:
+            return self._running
 
     def wait(self) -> None:
         """Let a running detection finish its chunk after a cancel."""
@@ -242,7 +276,7 @@ def serve(
     for line in stdin:
         if line.strip():
             server.handle(json.loads(line))
-    server.cancel.set()
+    server.stop()
     if server.busy():
         stdout.flush()
         leave(0)
