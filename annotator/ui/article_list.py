@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.core.wording import figure
 from annotator.store.queries import ArticleRow, Totals
 from annotator.ui.lazy_rows import LazyRowsModel
 
@@ -209,7 +210,7 @@ class ArticleListModel(LazyRowsModel[ArticleRow]):
             if col == 3:
                 return STATUS_TEXT.get(r.status, r.status)
             if col == 4:
-                return f"{r.quotes_done}/{r.quotes_total}"
+                return f"{figure(r.quotes_done)}/{figure(r.quotes_total)}"
         elif role == Qt.ItemDataRole.ToolTipRole and col == 0:
             tip = "\n".join(x for x in (r.title, r.publisher, r.date) if x)
             if r.id == self.extra:
@@ -240,7 +241,7 @@ _ROW_ROLES = {
 
 #: The widest text of the Quotes column to fit whole (decided/total; a long article
 #: of a large project has a thousand quotes or more).
-QUOTES_WIDEST = "8888/8888"
+QUOTES_WIDEST = "8,888/8,888"
 #: Pixels a narrow column has beyond its text and the style's margins (the grid line,
 #: and a little air so figures do not touch the next column).
 CELL_SLACK = 4

@@ -230,7 +230,7 @@ class MainWindow(DetectorCommands):
         for i, (w, stretch) in enumerate(((self.article_list, 0), (self.view, 1), (self.panel, 0))):
             splitter.addWidget(w)
             splitter.setStretchFactor(i, stretch)
-        splitter.setSizes([330, 700, 320])
+        splitter.setSizes([410, 620, 320])
         splitter.setChildrenCollapsible(False)
         self.splitter = splitter
         self.read_only_banner = QLabel()

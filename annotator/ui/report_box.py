@@ -1,8 +1,9 @@
 """A message box with a report of many lines (import, detection): a details pane tall enough
-to read, scrollable, and open from the start."""
+to read, scrollable, open from the start, every line wrapped whole into view."""
 
 from __future__ import annotations
 
+from PySide6.QtGui import QTextCursor, QTextOption
 from PySide6.QtWidgets import QAbstractButton, QMessageBox, QTextEdit, QWidget
 
 #: Lines of a report the details pane shows before it scrolls (Qt's own pane shows 4-5).
@@ -21,7 +22,9 @@ def report_box(
 ) -> QMessageBox:
     """A box saying ``text`` and ``info``, with ``lines`` in a details pane of
     :data:`DETAIL_LINES` lines by :data:`DETAIL_CHARS` characters (scrollable, shown at
-    once). The box is not opened; the caller opens it where a person can see it."""
+    once). A line longer than the pane wraps (at a space, else anywhere: file paths) under
+    a hanging indent, so no line is cut off at the pane's edge. The box is not opened; the
+    caller opens it where a person can see it."""
     box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, parent)
     box.setInformativeText(info)
     if lines:
@@ -33,11 +36,35 @@ def report_box(
             # Qt fixes the pane at 100 pixels; a fixed height of our own replaces it
             edit.setFixedHeight(fm.lineSpacing() * DETAIL_LINES + frame)
             edit.setMinimumWidth(fm.averageCharWidth() * DETAIL_CHARS + frame)
-            edit.setLineWrapMode(QTextEdit.LineWrapMode.NoWrap)
+            edit.setLineWrapMode(QTextEdit.LineWrapMode.WidgetWidth)
+            edit.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+            _hanging_indents(edit, fm.averageCharWidth())
         toggle = _details_button(box)
         if toggle is not None:
             toggle.click()  # open: the details are what the box is for
     return box
+
+
+def _hanging_indents(edit: QTextEdit, char: int) -> None:
+    """Each line's leading spaces become its left margin, and a line that wraps goes on
+    two characters further in (``char``: pixels of an average character)."""
+    doc = edit.document()
+    cursor = QTextCursor(doc)
+    cursor.beginEditBlock()
+    block = doc.begin()
+    while block.isValid():
+        text = block.text()
+        lead = len(text) - len(text.lstrip(" "))
+        cursor.setPosition(block.position())
+        if lead:
+            cursor.setPosition(block.position() + lead, QTextCursor.MoveMode.KeepAnchor)
+            cursor.removeSelectedText()
+        fmt = block.blockFormat()
+        fmt.setLeftMargin(float((lead + 2) * char))
+        fmt.setTextIndent(float(-2 * char))
+        cursor.setBlockFormat(fmt)
+        block = block.next()
+    cursor.endEditBlock()
 
 
 def details_pane(box: QMessageBox) -> QTextEdit | None:

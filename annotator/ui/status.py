@@ -181,7 +181,7 @@ def _short(n: int) -> str:
     """``n`` in at most four digits and a unit, rounded down (99999 is 99k, not 100k: a
     count short of its total must not read as the total)."""
     if n < 10_000:
-        return figure(n)
+        return str(n)
     if n < 10_000_000:
         return f"{n // 1000}k"
     return f"{n // 1_000_000}M"

@@ -84,8 +84,8 @@ def test_a_model_folder_chosen_anywhere_loads_and_redetects_in_the_child(
     with Project.open(path, readonly=True) as p:
         assert p.get_setting("detector_model") == str(tiny_model.resolve())
     # Re-detect undecided articles: the child stores the trained detector's suggestions
-    w.redetect_undecided()
-    qtbot.waitUntil(lambda: tr.redetect_task is None, timeout=60000)
+    with qtbot.waitSignal(tr.redetected, timeout=60000):
+        w.redetect_undecided()
     assert any(t.startswith("Re-detected 3 undecided articles") for t in said), said
     assert version in _versions(path)
     # a new article is detected by the trained model too, and counts as the rules' run
@@ -141,9 +141,13 @@ def test_redetect_with_nothing_undecided_says_so(
 
         w._base_nlp = rules_only_pipeline()
     before = _versions(path)
+    asked: list[str] = []
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **_k: asked.append(a[2]))
     w.redetect_undecided()
-    qtbot.waitUntil(lambda: w.trainer.redetect_task is None, timeout=60000)
+    # counted first (off the window's thread): nothing to ask about, nothing started
+    qtbot.waitUntil(lambda: w.statusBar().currentMessage().startswith("Nothing to re-detect"))
     message = w.statusBar().currentMessage()
     assert message.startswith("Nothing to re-detect: no article is undecided"), message
+    assert asked == [] and w.trainer.redetect_task is None
     assert _versions(path) == before
     w.close()

@@ -138,7 +138,10 @@ def test_redetect_replaces_only_the_undecided_suggestions(
 
     monkeypatch.setattr(QMessageBox, "question", answer)
     w.act_redetect.trigger()  # first answer: Cancel
+    # asked once the undecided articles are counted off the window's thread, with their number
+    qtbot.waitUntil(lambda: len(asked) == 1)
     assert "cannot be undone" in asked[0] and "Rules (no trained model)" in asked[0]
+    assert "Re-detect 2 undecided articles?" in asked[0]
     assert rows(path, "suggestions") == before_sugg
     with qtbot.waitSignal(w.trainer.redetected, timeout=30000):
         w.act_redetect.trigger()
@@ -269,4 +272,5 @@ def test_redetect_with_a_missing_model_is_refused_at_once(
     # a model that is there is still offered for confirmation
     pick(w, "tiny")
     w.act_redetect.trigger()
-    assert len(asked) == 1 and "Detector: tiny" in asked[0]
+    qtbot.waitUntil(lambda: len(asked) == 1)
+    assert "Detector: tiny" in asked[0]

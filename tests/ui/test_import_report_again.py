@@ -4,9 +4,11 @@ bar's tooltips say the same figures as the bar."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 from PySide6.QtWidgets import QMessageBox
 
 from annotator.services.session import ArticleCounts
@@ -107,3 +109,42 @@ def test_the_progress_tooltip_says_the_label_figures(qtbot: Any, project_path: P
     assert "1 of 3 quotes" in tip and "239,394" not in tip
     st.show_progress(None, None, "alice")
     assert st.progress_label.toolTip() == "The project's progress is being counted."
+
+
+@pytest.mark.parametrize(
+    ("folder_name", "bad_lines"),
+    [("in", 1), ("a folder name an analyst might well give " * 3, 2), ("x" * 150, 3)],
+)
+def test_the_details_pane_shows_every_line_whole(
+    qtbot: Any,
+    project_path: Path,
+    tmp_path: Path,
+    monkeypatch: Any,
+    folder_name: str,
+    bad_lines: int,
+) -> None:
+    """A report line longer than the pane (a long path, a long reason) wraps into view
+    instead of running past the pane's edge (the tester saw the detail line cut off)."""
+    folder = tmp_path / folder_name.strip()
+    folder.mkdir()
+    good = json.dumps({"id": "a", "title": "Ferry", "text": GOOD})
+    broken = '{"id": "b", "title": "Broken", "text": "unterminated'
+    (folder / "wire_stories_with_quotes_from_the_scraper.jsonl").write_text(
+        "\n".join([good] + [broken] * bad_lines) + "\n", encoding="utf-8"
+    )
+    w = _window(qtbot, project_path)
+    _import(qtbot, w, folder, monkeypatch)
+    box = w.importer.report_box
+    assert box is not None
+    box.show()
+    qtbot.waitExposed(box)
+    pane = details_pane(box)
+    assert pane is not None and pane.isVisible()
+    detail = box.detailedText()
+    assert detail.count("broken JSON") == bad_lines
+    # every word of every line is in the pane, and nothing lies past its right edge
+    assert pane.toPlainText().split() == detail.split()
+    assert pane.horizontalScrollBar().maximum() == 0
+    assert pane.document().size().width() <= pane.viewport().width() + 1
+    box.done(0)
+    w.close()

@@ -327,7 +327,7 @@ def test_the_quotes_column_shows_a_thousand_quotes_whole(qtbot: Any, tmp_path: P
     table = w.article_list.table
     qtbot.waitUntil(lambda: w.article_list.model.cached(aid) is not None)
     fm = QFontMetrics(table.font())
-    for col, want in ((4, "1000/1000"), (3, "in progress")):
+    for col, want in ((4, "1,000/1,000"), (3, "in progress")):
         if col == 4:
             assert table.model().index(0, col).data() == want
         rect = table.visualRect(table.model().index(0, col))

@@ -192,3 +192,22 @@ def test_the_first_decision_after_opening_relays_out_only_its_paragraphs(
     for a, b in laid_out:
         assert top <= a and b <= bottom, (laid_out, top, bottom)
     w.close()
+
+
+def test_counts_of_a_thousand_quotes_read_with_separators(qtbot: Any, tmp_path: Path) -> None:
+    """The list row, the status bar and the quote panel write 1,200 (the tester read
+    '100004 articles')."""
+    aid, _text = _project(tmp_path / "p.db", n=1200)
+    w = open_window(qtbot, tmp_path / "p.db")
+    w.open_article(aid)
+    w.view.setFocus()
+    model = w.article_list.model
+    row = w.article_list.table.currentIndex().row()
+    qtbot.waitUntil(lambda: model.data(model.index(row, 4)) == "0/1,200")
+    assert "this article 0/1,200" in w.progress_label.text()
+    assert "of 1,200</b>" in w.panel.header.text()
+    _key(qtbot, w, "A")
+    qtbot.waitUntil(lambda: model.data(model.index(row, 4)) == "1/1,200")
+    assert "this article 1/1,200" in w.progress_label.text()
+    qtbot.waitUntil(lambda: "quotes done 1/1,200" in w.progress_label.text())
+    w.close()

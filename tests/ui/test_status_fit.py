@@ -130,12 +130,12 @@ def test_the_detection_bar_keeps_its_width_and_says_the_count(
     bar: CountBar = st.detect_bar
     assert bar.width() == TASK_BAR_WIDTH
     text = bar.text()
-    exact, short = f"{done}/{total}", f"{_short(done)}/{_short(total)}"
+    exact, short = f"{done:,}/{total:,}", f"{_short(done)}/{_short(total)}"
     assert text in (f"Detecting {exact}", f"Detecting {short}")
     if bar.fontMetrics().horizontalAdvance(f"Detecting {exact}") <= TASK_BAR_WIDTH - 10:
         assert text == f"Detecting {exact}"  # short figures only when the exact ones do not fit
     assert bar.fontMetrics().horizontalAdvance(text) <= bar.contentsRect().width()
-    assert bar.toolTip() == f"Detecting quotes: {done} of {total} articles"
+    assert bar.toolTip() == f"Detecting quotes: {done:,} of {total:,} articles"
 
 
 def test_the_import_bar_says_a_share(qtbot: Any, project_path: Path) -> None:

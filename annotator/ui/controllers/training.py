@@ -24,6 +24,11 @@ from annotator.ui.workers import ModelLoadTask, Task, WorkerSignals
 
 #: How the status bar and the menu call the rules alone.
 RULES_LABEL = "Rules (no trained model)"
+#: What the window says when no article is left to re-detect.
+NOTHING_TO_REDETECT = (
+    "Nothing to re-detect: no article is undecided (every article has an"
+    " accepted, rejected or added quote, or is marked done)."
+)
 
 
 def training_module() -> Any:
@@ -405,11 +410,7 @@ class TrainingController(QObject):
             return
         cancelled = task is not None and task.cancelled
         if not cancelled and report.articles == 0:
-            self.message.emit(
-                "Nothing to re-detect: no article is undecided (every article has an"
-                " accepted, rejected or added quote, or is marked done).",
-                15000,
-            )
+            self.message.emit(NOTHING_TO_REDETECT, 15000)
             self.redetected.emit(report)
             return
         verb = "Re-detection cancelled after" if cancelled else "Re-detected"
