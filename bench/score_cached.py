@@ -7,8 +7,13 @@ capitalisation unless ``--spacy``), plus the number of proposals and their lenie
 precision per rule. For the reference figures run ``../shared/eval/score_quotes.py`` on the
 two files it names.
 
+With ``--model DIR`` a trained pipeline's learned fragments are merged in, as
+``annotator evaluate --detect --model DIR`` does; the fragments are computed once per model
+and data file and kept in ``bench/_out/frags_*.json`` (:func:`learned_fragments`), so that
+the post-processing of learned spans is measured in seconds.
+
 Usage: python bench/score_cached.py DATA.jsonl [--lines 401-840] [--spacy]
-       [--marks in|out] [--min-confidence X] [--names]
+       [--marks in|out] [--min-confidence X] [--names] [--model DIR]
 """
 
 from __future__ import annotations
@@ -38,6 +43,30 @@ from annotator.nlp.detect import detect_doc  # noqa: E402
 from annotator.nlp.quotes import extract_quotes  # noqa: E402
 
 
+def learned_fragments(
+    model: str | None, data: str | Path, docs: list
+) -> list[list[tuple[int, int, float]] | None]:
+    """Per doc, the learned fragments (start, end, confidence) of the trained component of
+    ``model`` (None: no model, a list of None), cached per model hash and data file."""
+    if not model:
+        return [None] * len(docs)
+    meta = json.loads((Path(model) / "annotator_learned_quotes" / "learned.json").read_text())
+    path = OUT / f"frags_{meta['model_hash']}_{Path(data).stem}.json"
+    if path.exists():
+        got = json.loads(path.read_text())
+        if len(got) == len(docs):
+            return [[tuple(f) for f in frags] for frags in got]  # type: ignore[misc]
+    import spacy
+
+    from annotator.nlp.learned import learned_spans
+
+    nlp = spacy.load(model)
+    component = next(p for name, p in nlp.pipeline if "learned" in name)
+    out = [learned_spans(component(doc)) or [] for doc in docs]
+    path.write_text(json.dumps(out))
+    return out  # type: ignore[return-value]
+
+
 def line_range(spec: str | None, n: int) -> range:
     """``"401-840"`` (1-based, inclusive) as a range of 0-based indexes."""
     if not spec:
@@ -59,12 +88,15 @@ def main() -> int:
         help="speaker_text = the canonical speaker name (when found): spk_name then "
         "measures canonical-name accuracy instead of the mention's",
     )
+    ap.add_argument("--model", help="a trained pipeline whose learned fragments merge in")
     args = ap.parse_args()
     articles, docs = load_docs(args.data)
+    frags = learned_fragments(args.model, args.data, docs)
     chosen = line_range(args.lines, len(articles))
     tag = Path(args.data).stem + (f"_{args.lines}" if args.lines else "")
     tag += f"_c{args.min_confidence}" if args.min_confidence else ""
     tag += "_names" if args.names else ""
+    tag += f"_{Path(args.model).name}" if args.model else ""
     gold_path, pred_path = OUT / f"{tag}.gold.jsonl", OUT / f"{tag}.pred.jsonl"
     gold, pred = [], {}
     per_rule: Counter[str] = Counter()
@@ -73,7 +105,7 @@ def main() -> int:
     with open(gold_path, "w", encoding="utf-8") as gf, open(pred_path, "w", encoding="utf-8") as pf:
         for i in chosen:
             art, doc = articles[i], docs[i]
-            records = extract_quotes(doc, **kwargs)
+            records = extract_quotes(doc, learned=frags[i], **kwargs)
             records = [r for r in records if r.confidence >= args.min_confidence]
             write_records(doc, records)
             quotes = detect_doc(doc)

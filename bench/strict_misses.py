@@ -11,8 +11,12 @@ them). Then the predictions that overlap no gold quote, by rule.
 
 Uses the cached parses of ``bench/cache_docs.py``. Prints figures; not a test.
 
+``--min-confidence`` keeps only the suggestions ``annotator evaluate`` scores (0.2 there
+by default); a model's fragments are cached as ``bench/score_cached.py`` does.
+
 Usage: python bench/strict_misses.py DATA.jsonl [--lines 1-400] [--model DIR]
-       [--show KIND,LABELS,RULE ...]   (e.g. --show "mixed,-start,direct_framed")
+       [--min-confidence X] [--show KIND,LABELS,RULE ...]
+       (e.g. --show "mixed,-start,direct_framed")
 """
 
 from __future__ import annotations
@@ -23,16 +27,14 @@ import re
 import sys
 from collections import Counter, defaultdict
 from pathlib import Path
-from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 
 from cache_docs import load_docs  # noqa: E402
-from score_cached import line_range  # noqa: E402
+from score_cached import learned_fragments, line_range  # noqa: E402
 
-from annotator.nlp.learned import learned_spans  # noqa: E402
 from annotator.nlp.quotes import extract_quotes  # noqa: E402
 
 WORD = re.compile(r"\w")
@@ -73,15 +75,11 @@ def main() -> int:
     ap.add_argument("data")
     ap.add_argument("--lines")
     ap.add_argument("--model", help="a trained pipeline whose learned component runs too")
+    ap.add_argument("--min-confidence", type=float, default=0.0)
     ap.add_argument("--show", nargs="*", default=[])
     args = ap.parse_args()
     articles, docs = load_docs(args.data)
-    component: Any = None
-    if args.model:
-        import spacy
-
-        nlp = spacy.load(args.model)
-        component = next(p for name, p in nlp.pipeline if "learned" in name)
+    frags = learned_fragments(args.model, args.data, docs)
     matched: Counter[str] = Counter()
     missed: Counter[str] = Counter()
     kinds: Counter[tuple[str, str, str]] = Counter()
@@ -90,9 +88,8 @@ def main() -> int:
     for i in line_range(args.lines, len(articles)):
         art, doc = articles[i], docs[i]
         text = art["text"]
-        if component is not None:
-            doc = component(doc)
-        recs = extract_quotes(doc, learned=learned_spans(doc))
+        recs = extract_quotes(doc, learned=frags[i])
+        recs = [r for r in recs if r.confidence >= args.min_confidence]
         psets = [set().union(*(range(a, b) for a, b in r.content)) for r in recs]
         gold = art["quotes"]
         gsets = [set().union(*(range(a, b) for a, b in q["content_spans"])) for q in gold]
@@ -114,6 +111,12 @@ def main() -> int:
     print(f"lenient-matched gold {sum(matched.values())}, strict misses {sum(missed.values())}")
     for rule, n in matched.most_common():
         print(f"  {rule:<26} matched {n:5d}  strict misses {missed[rule]:5d}")
+    by_label: Counter[str] = Counter()
+    for (_, key, _), n in kinds.items():
+        by_label[key] += n
+    print("strict misses by labels:")
+    for key, n in by_label.most_common(12):
+        print(f"  {n:5d}  {key}")
     print("strict misses by gold kind, labels and rule:")
     for (kind, key, rule), n in kinds.most_common(40):
         print(f"  {n:5d}  {kind:<8} {key:<24} {rule}")

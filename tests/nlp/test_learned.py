@@ -256,6 +256,36 @@ def test_a_trained_fragment_around_a_scare_quote_or_title_replaces_it(
     assert marked in text[out.start : out.end]
 
 
+@pytest.mark.parametrize(
+    ("text", "marked", "rule"),
+    [
+        ("Her new show, “Night Shift,” opens in May.", "Night Shift", "direct_title"),
+        ("Residents call it the 'quiet zone' of the city.", "quiet zone", "direct_scare"),
+        ("He starred in ‘Harbour Lights’.", "Harbour Lights", "direct_title"),
+        (
+            "The sign read “Closed for the season.” all winter.",
+            "Closed for the season.",
+            "direct_cited",
+        ),
+    ],
+)
+@pytest.mark.parametrize("edges", ["marks", "marks and punctuation", "words only"])
+def test_a_trained_fragment_that_is_only_the_run_in_marks_leaves_the_rules_guess(
+    text: str, marked: str, rule: str, edges: str
+) -> None:
+    idx = _idx(text)
+    a = text.index(marked)
+    weak = QuoteRecord(((a, a + len(marked)),), None, None, "direct", 0.15, rule=rule)
+    lo, hi = a, a + len(marked)
+    if edges != "words only":  # the fragment takes the marks (and the comma) with it
+        lo, hi = a - 1, a + len(marked) + 1
+        if edges == "marks and punctuation" and text[hi] in ",.":
+            hi += 1
+    # no word outside the marks: not a learned quote of the model's confidence, the
+    # title or scare quote stays with the rule's low confidence
+    assert merge_learned(idx, [(lo, hi, 0.9)], [weak]) == [weak]
+
+
 def test_a_trained_fragment_around_a_framed_quote_changes_nothing() -> None:
     text = "The coach said the game was “a disgrace to the league” on Sunday."
     idx = _idx(text)
