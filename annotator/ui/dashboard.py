@@ -328,6 +328,7 @@ class _AgreementJob(Task):
     progress(articles done, articles total), finished(DashboardRows, or None when stopped)."""
 
     expected = (Exception,)  # every failure is shown in the window as its message
+    background = True  # a minute of CPU at 100,000 articles: the window keeps its core
     #: Seconds between two progress reports (a report per article would flood the queue).
     EVERY = 0.1
 
@@ -367,6 +368,20 @@ def _table(model: RowsModel) -> QTableView:
     t.setAlternatingRowColors(True)
     t.setWordWrap(False)
     return t
+
+
+_POOL: list[QThreadPool] = []
+
+
+def agreement_pool() -> QThreadPool:
+    """The pool of agreement computations (made when first asked for; one thread, run
+    below the window's priority, :attr:`Task.background`). Not a child of any window: a
+    dashboard that closes does not wait for the computation it cancelled."""
+    if not _POOL:
+        pool = QThreadPool()
+        pool.setMaxThreadCount(1)
+        _POOL.append(pool)
+    return _POOL[0]
 
 
 COMPUTING = "Computing agreement…"
@@ -496,7 +511,7 @@ class DashboardWindow(QMainWindow):
         job.signals.finished.connect(lambda rows, j=job: self._show(j, rows))
         job.signals.failed.connect(lambda message, j=job: self._job_failed(j, message))
         self._jobs = [job]
-        QThreadPool.globalInstance().start(keep_alive(job))
+        agreement_pool().start(keep_alive(job))
 
     def _progressed(self, job: _AgreementJob, done: int, total: int) -> None:
         if job not in self._jobs:
