@@ -542,11 +542,12 @@ class TaskRunner:
 
 
 class ReviewLoadTask(Task):
-    """The review window's choice and list: the annotators with counted quotes, the ones
-    compared (``annotators``, or the first two when None) and the ids of the articles to
-    review for them (ascending); finished((generation, available, compared, ids)). Both
-    reads go over the whole project (about 1.3 s at 100,000 articles), so they run here;
-    opens its own read-only :class:`Project`."""
+    """The review window's choice and list: the annotators with counted quotes and their
+    counts (``available``, name -> count, by name), the ones compared (``annotators``, or
+    the first two when None) and the ids of the articles to review for them (ascending);
+    finished((generation, available, compared, ids)). Both reads go over the whole project
+    (about 2 s at 100,000 articles), so they run here; opens its own read-only
+    :class:`Project`."""
 
     expected = (OSError,)
     background = True  # project-wide reads
@@ -561,13 +562,15 @@ class ReviewLoadTask(Task):
         self.signals = WorkerSignals()
 
     def work(self) -> object:
-        from annotator.services.adjudication import ReviewSession
+        from annotator.services.adjudication import COUNTED_STATUS, ReviewSession
         from annotator.store.project import Project
 
         with Project.open(self.path, create=False, readonly=True) as project:
             session = ReviewSession(project, self.reviewer)
-            available = session.available_annotators()
-            wanted = available[:2] if self.annotators is None else self.annotators
+            # those with a counted quote (ReviewSession.available_annotators), with the count
+            counts = project.annotation_counts(COUNTED_STATUS)
+            available = {name: n for name, n in counts.items() if n > 0}
+            wanted = list(available)[:2] if self.annotators is None else self.annotators
             names = [n for n in available if n in wanted]
             session.set_annotators(names)
             ids = [] if self.cancelled else session.article_ids()
