@@ -328,7 +328,9 @@ class _AgreementJob(Task):
     progress(articles done, articles total), finished(DashboardRows, or None when stopped)."""
 
     expected = (Exception,)  # every failure is shown in the window as its message
-    background = True  # a minute of CPU at 100,000 articles: the window keeps its core
+    # Not a background (niced) task: a thread low in the scheduler that holds the GIL
+    # when it is descheduled keeps the window waiting for it (measured at 100k on a loaded
+    # machine: stalls up to 643 ms niced, 133 ms not).
     #: Seconds between two progress reports (a report per article would flood the queue).
     EVERY = 0.1
 
@@ -374,9 +376,9 @@ _POOL: list[QThreadPool] = []
 
 
 def agreement_pool() -> QThreadPool:
-    """The pool of agreement computations (made when first asked for; one thread, run
-    below the window's priority, :attr:`Task.background`). Not a child of any window: a
-    dashboard that closes does not wait for the computation it cancelled."""
+    """The pool of agreement computations (made when first asked for; one thread). Not a
+    child of any window: a dashboard that closes does not wait for the computation it
+    cancelled."""
     if not _POOL:
         pool = QThreadPool()
         pool.setMaxThreadCount(1)

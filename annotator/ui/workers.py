@@ -453,7 +453,6 @@ class PeopleTask(Task):
     finished(dict name -> count). Opens its own read-only :class:`Project`."""
 
     expected = (OSError,)
-    background = True  # a project-wide read
 
     def __init__(self, path: Path, status: str | None = "accepted") -> None:
         super().__init__()
@@ -475,7 +474,6 @@ class SpeakersLoadTask(Task):
     articles), so they run here; opens its own read-only :class:`Project`."""
 
     expected = (OSError, AnnotatorError)
-    background = True  # reads every quote with a speaker
 
     def __init__(self, path: Path, generation: int) -> None:
         super().__init__()
