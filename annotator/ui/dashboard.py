@@ -55,7 +55,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.errors import Stopped
-from annotator.core.wording import count_noun
+from annotator.core.wording import plural
 from annotator.services.agreement import AgreementReport, compute_agreement
 from annotator.store.project import Project
 from annotator.ui.people_list import PeopleList
@@ -70,6 +70,11 @@ METRICS: tuple[tuple[str, str, str], ...] = (
     ("stance_kappa", "Stance κ", "#ff7f0e"),
 )
 BAR_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+def _many(count: int, singular: str) -> str:
+    """``20,000 articles``: the count with thousands separated, and the noun agreeing."""
+    return f"{count:,} {plural(count, singular)}"
 
 
 def _fmt(value: float | None) -> str:
@@ -240,11 +245,11 @@ def dashboard_rows(report: AgreementReport) -> DashboardRows:
     )
     compared = len(report.per_article)
     summary = (
-        f"<b>{count_noun(n, 'annotator')}</b>, {count_noun(len(report.pairs), 'pair')},"
-        f" {count_noun(compared, 'article')} with two versions or more · "
+        f"<b>{_many(n, 'annotator')}</b>, {_many(len(report.pairs), 'pair')},"
+        f" {_many(compared, 'article')} with two versions or more · "
         f"Krippendorff's α (stance, nominal) over all: <b>{alpha}</b> · "
-        f"gold: {count_noun(report.gold_quotes, 'quote')},"
-        f" {count_noun(report.gold_articles, 'review')} finished · "
+        f"gold: {_many(report.gold_quotes, 'quote')},"
+        f" {_many(report.gold_articles, 'review')} finished · "
         "A is gold and B the prediction, as in the reference scorer"
     )
     chart = [(f"{p.a} / {p.b}", [getattr(p, key) for key, _, _ in METRICS]) for p in report.pairs]
@@ -425,8 +430,8 @@ class DashboardWindow(QMainWindow):
         self.summary = QLabel(READING)
         self.summary.setWordWrap(True)
         self.progress = QProgressBar()
-        self.progress.setFormat("%v of %m articles compared")
-        self.progress.setMaximumWidth(360)
+        self.progress.setMinimumWidth(220)
+        self.progress.setMaximumWidth(320)
         self.progress.hide()
         top = QHBoxLayout()
         top.addWidget(self.summary, 1)
@@ -520,7 +525,8 @@ class DashboardWindow(QMainWindow):
             return
         self.progress.setRange(0, max(total, 1))
         self.progress.setValue(done)
-        self.summary.setText(f"{COMPUTING} {done:,} of {count_noun(total, 'article')} compared")
+        self.progress.setFormat(f"{done:,} / {total:,}")
+        self.summary.setText(f"{COMPUTING} {done:,} of {_many(total, 'article')} compared")
 
     def _job_failed(self, job: _AgreementJob, message: str) -> None:
         if job not in self._jobs:

@@ -187,7 +187,7 @@ def test_progress_shows_articles_compared_and_says_computing(
     qtbot.waitUntil(reported.is_set, timeout=10000)
     qtbot.waitUntil(lambda: w.progress.value() == 1, timeout=10000)
     assert w.progress.isVisible() and w.progress.maximum() == 2
-    assert w.progress.text() == "1 of 2 articles compared"
+    assert w.progress.text() == "1 / 2"
     assert w.summary.text() == "Computing agreement… 1 of 2 articles compared"
     assert w.chart.message() == "Computing agreement…"
     assert "No pair" not in w.chart.message() and w.computing()
