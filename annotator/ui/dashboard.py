@@ -575,6 +575,10 @@ class DashboardWindow(QMainWindow):
         )
         self.annotators_table = _table(self.annotators_model)
         self.annotators_table.setItemDelegateForColumn(6, BarDelegate("#b7e1b0", self))
+        # one row per annotator: measuring them all is cheap, and every column then fits
+        self.annotators_table.horizontalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents
+        )
         self.annotators_table.horizontalHeader().setStretchLastSection(True)
         self.articles_model = RowsModel(["Disagreements", "Contested", "Article"], self)
         self.articles_table = _table(self.articles_model)
