@@ -36,6 +36,8 @@ TASK = {
         (3, "bad entry", "3 bad entries"),
         (2, "status", "2 statuses"),
         (-1, "line", "-1 line"),
+        (100004, "article", "100,004 articles"),
+        (1000, "bad entry", "1,000 bad entries"),
     ],
 )
 def test_count_noun(n: int, word: str, expected: str) -> None:

@@ -1,4 +1,5 @@
-"""Counted nouns in messages: ``1 article``, ``2 articles``, ``1 entry``, ``3 entries``."""
+"""Counts in messages: ``1 article``, ``2 articles``, ``1 entry``, ``3 entries``,
+``100,004 articles`` (every count the user reads, written by :func:`figure`)."""
 
 from __future__ import annotations
 
@@ -29,6 +30,13 @@ def plural(count: int, singular: str) -> str:
     return f"{head} {many}" if head else many
 
 
+def figure(count: int) -> str:
+    """A count as the user reads it, thousands separated by commas: ``figure(100004) ==
+    "100,004"`` (one form in the window, the terminal and the reports)."""
+    return f"{count:,}"
+
+
 def count_noun(count: int, singular: str) -> str:
-    """``count`` and the noun, agreeing: ``count_noun(1, "article") == "1 article"``."""
-    return f"{count} {plural(count, singular)}"
+    """``count`` and the noun, agreeing: ``count_noun(1, "article") == "1 article"``,
+    ``count_noun(12000, "quote") == "12,000 quotes"``."""
+    return f"{figure(count)} {plural(count, singular)}"

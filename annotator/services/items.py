@@ -144,6 +144,7 @@ class ItemSet:
         )
         #: how many items are decided (accepted or rejected annotations)
         self.done = sum(1 for it in self.items if it.decided)
+        self._hidden = sum(1 for sid in self._suggestions if self._below(sid))
 
     def _count(self, it: Item, sign: int) -> None:
         if it.suggestion_id is not None:
@@ -159,19 +160,22 @@ class ItemSet:
             and (conf is None or conf >= self.min_confidence)
         )
 
-    def hidden(self) -> int:
-        """How many suggestions the threshold hides: not handled by the annotator, with a
-        confidence below ``min_confidence`` (the window says so; they are kept)."""
-        if self.min_confidence <= 0:
-            return 0
-        return sum(
-            1
-            for sid, s in self._suggestions.items()
-            if s.quote.confidence is not None
-            and s.quote.confidence < self.min_confidence
-            and self._handled[sid] <= 0
+    def _below(self, suggestion_id: int) -> bool:
+        """Is the suggestion hidden by the threshold alone (not handled by the annotator)?"""
+        s = self._suggestions[suggestion_id]
+        conf = s.quote.confidence
+        return (
+            conf is not None
+            and conf < self.min_confidence
+            and self._handled[suggestion_id] <= 0
             and self._spans[s.quote.content_spans] <= 0
         )
+
+    def hidden(self) -> int:
+        """How many suggestions the threshold hides: not handled by the annotator, with a
+        confidence below ``min_confidence`` (the window says so; they are kept). Kept
+        current by :meth:`replace` (the status bar asks after every key)."""
+        return self._hidden
 
     def replace(
         self, annotation_id: int, record: AnnotationRecord | None
@@ -180,18 +184,19 @@ class ItemSet:
         items that left the list and those that came in (a changed one is in both)."""
         removed: list[Item] = []
         added: list[Item] = []
-        candidates: set[int] = set()
         old = self._mine.pop(annotation_id, None)
+        new = None if record is None else Item(record.quote, record.id, record.suggestion_id)
+        # only the suggestions the old and new annotation link or share spans with change
+        candidates = {sid for it in (old, new) if it is not None for sid in self._linked(it)}
+        self._hidden -= sum(self._below(sid) for sid in candidates)
         if old is not None:
             self._count(old, -1)
             removed.append(old)
-            candidates.update(self._linked(old))
-        if record is not None:
-            new = Item(record.quote, record.id, record.suggestion_id)
+        if record is not None and new is not None:
             self._mine[record.id] = new
             self._count(new, 1)
             added.append(new)
-            candidates.update(self._linked(new))
+        self._hidden += sum(self._below(sid) for sid in candidates)
         for sid in sorted(candidates):
             want, shown = self._visible(sid), self._shown.get(sid)
             if shown is not None and not want:

@@ -16,6 +16,8 @@ import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from annotator.store import summary
+
 if TYPE_CHECKING:
     from annotator.store.project import Project
 
@@ -247,6 +249,16 @@ def article_rows_for(project: Project, annotator: str | None, ids: list[int]) ->
     return [found[i] for i in ids if i in found]
 
 
+# The sort by Quotes from the per-article summaries (annotator/store/summary.py): the
+# annotator's quotes of an article are their annotations plus the latest run's suggestions
+# they have not handled.
+_BY_QUOTES = """
+    SELECT s.article_id FROM article_summary s
+    LEFT JOIN annotator_summary m ON m.annotator_id = :ann AND m.article_id = s.article_id
+    ORDER BY coalesce(m.n_annotations, 0) + s.n_latest - coalesce(m.n_handled, 0) {way},
+             s.article_id {way}
+"""
+
 #: What the article list sorts by, per column (Title, Publisher, Date, Status, Quotes).
 _ORDER_KEYS = (
     "lower(coalesce(a.title, ''))",
@@ -268,6 +280,9 @@ def article_order(
     if not 0 <= column < len(_ORDER_KEYS):
         return sorted(article_ids(project), reverse=descending)
     way = "DESC" if descending else "ASC"
+    if column == 4 and summary.is_current(project.db.conn):
+        sql = _BY_QUOTES.format(way=way)
+        return [int(r[0]) for r in project.db.execute(sql, {"ann": _annotator(project, annotator)})]
     joins = " LEFT JOIN article_progress p ON p.article_id = a.id AND p.annotator_id IS :ann"
     sql = f"SELECT a.id FROM articles a{joins}"
     if column == 4:

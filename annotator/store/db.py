@@ -110,6 +110,12 @@ def now_iso() -> str:
     return stamp.isoformat(timespec="microseconds")
 
 
+def was_interrupted(exc: BaseException) -> bool:
+    """True when ``exc`` is SQLite's answer to an interrupted statement
+    (:meth:`Project.interrupt` or :meth:`Project.stop_when`), not a real failure."""
+    return isinstance(exc, sqlite3.OperationalError) and str(exc) == "interrupted"
+
+
 def in_filter(column: str, values: Sequence[Any] | None, params: list[Any]) -> str:
     """`` AND column IN (?, ...)`` for a non-empty ``values`` (appended to ``params``), else ""."""
     if not values:

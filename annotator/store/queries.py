@@ -8,7 +8,7 @@ from here).
 from __future__ import annotations
 
 from annotator.core.model import Quote
-from annotator.store import counts
+from annotator.store import counts, summary
 from annotator.store.counts import ArticleRow as ArticleRow
 from annotator.store.counts import Totals as Totals
 from annotator.store.project import Project
@@ -175,6 +175,16 @@ _DISAGREEMENT = """
 """
 
 
+# The fast forms, from the per-article summaries (annotator/store/summary.py): one pass
+# over the articles' summary rows, one probe of the annotator's row each.
+_UNDECIDED = """
+    SELECT s.article_id FROM article_summary s
+    LEFT JOIN annotator_summary m ON m.annotator_id = :ann AND m.article_id = s.article_id
+    WHERE s.n_latest > coalesce(m.n_handled, 0) OR coalesce(m.n_pending, 0) > 0
+"""
+_DISAGREEING = "SELECT article_id FROM article_summary WHERE disagree"
+
+
 def filter_article_ids(
     project: Project, annotator: str | None, name: str, value: str = ""
 ) -> set[int]:
@@ -194,7 +204,10 @@ def filter_article_ids(
     """
     ann = project.annotator_id(annotator, create=False) if annotator else None
     params: dict[str, object] = {"ann": ann}
+    current = name in ("undecided", "disagreement") and summary.is_current(project.db.conn)
     if name == "undecided":
+        if current:
+            return {int(r[0]) for r in project.db.execute(_UNDECIDED, params)}
         where = "status IN ('open', 'pending')"
     elif name == "speaker":
         speaker = project.find_speaker(value)
@@ -218,7 +231,7 @@ def filter_article_ids(
         params["limit"] = limit
         where = "confidence IS NOT NULL AND confidence < :limit"
     elif name == "disagreement":
-        return {int(r[0]) for r in project.db.execute(_DISAGREEMENT)}
+        return {int(r[0]) for r in project.db.execute(_DISAGREEING if current else _DISAGREEMENT)}
     else:
         raise ValueError(f"unknown article filter {name!r}")
     sql = _SEEN + f" SELECT DISTINCT article_id FROM seen WHERE {where}"

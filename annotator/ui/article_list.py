@@ -508,6 +508,8 @@ class ArticleList(QWidget):
         #: Gives the names the speaker filter offers (set by the window; read when chosen).
         self.speaker_source: Callable[[], list[str]] = list
         self._filter_ids: set[int] | None = None
+        #: The "Show" filter (name, value) the rows shown answer.
+        self._shown_filter: tuple[str, str] = ("", "")
         self.table = ArticleTable()
         self.table.setObjectName("articleTable")
         self.table.setModel(self.model)
@@ -666,8 +668,25 @@ class ArticleList(QWidget):
         """The articles the "Show" filter keeps (None: all): the answer to the filter
         asked last (:attr:`filter_pending` ends)."""
         self._filter_ids = ids
+        self._shown_filter = self.filter() if ids is not None else ("", "")
         self.filter_pending = False
         self._apply_filter()
+
+    def filter_cancelled(self) -> None:
+        """The filter asked was stopped before its answer (Esc): the "Show" choice goes
+        back to the one the rows shown answer, and the rows stay as they are."""
+        name, value = self._shown_filter
+        index = max(0, self.filter_combo.findData(name or None))
+        self.filter_combo.blockSignals(True)
+        self.filter_combo.setCurrentIndex(index)
+        self.filter_combo.blockSignals(False)
+        self._fill_values(name)
+        if value:
+            self.filter_value.blockSignals(True)
+            self.filter_value.setCurrentText(value)
+            self.filter_value.blockSignals(False)
+        self.filter_pending = False
+        self._update_working()
 
     def filter_asked(self) -> None:
         """The analyst chose a "Show" filter the window now reads: until

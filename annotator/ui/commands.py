@@ -58,6 +58,9 @@ class QuoteCommands(ActionWindow):
     def _show_current(self, scroll: bool = True) -> None:
         raise NotImplementedError
 
+    def stop_list_reads(self) -> bool:
+        raise NotImplementedError
+
     project: Project
 
     # -- a copy of the project ---------------------------------------------------------------
@@ -309,7 +312,9 @@ class QuoteCommands(ActionWindow):
         self.choose_article(target)
 
     def focus_text(self) -> None:
-        self.view.setFocus()
+        """Esc: stop the list's sort or filter being read (issue 16), else back to the text."""
+        if not self.stop_list_reads():
+            self.view.setFocus()
 
     def focus_search(self) -> None:
         if not self.article_list.isVisible():

@@ -6,7 +6,6 @@ from bisect import bisect_right, insort
 from collections.abc import Sequence
 
 from PySide6.QtGui import QColor, QFont, QSyntaxHighlighter, QTextCharFormat, QTextDocument
-from PySide6.QtWidgets import QWidget
 
 from annotator.core.text import Utf16Map
 from annotator.services.items import ACCEPTED, MANUAL, REJECTED, SUGGESTED, Item, ItemKey
@@ -244,10 +243,9 @@ class SpanIndex:
 class QuoteHighlighter(QSyntaxHighlighter):
     """Paints quote states, speakers and cues from a block -> entries index."""
 
-    def __init__(self, document: QTextDocument, parent: QWidget) -> None:
-        # owned by the view, not the document: the view swaps documents per article
-        super().__init__(parent)
-        self.setDocument(document)
+    def __init__(self, document: QTextDocument) -> None:
+        # a child of its document, deleted with it: one highlighter per article shown
+        super().__init__(document)
         self.index: dict[int, list[Entry]] = {}
         self._formats = _formats()
 

@@ -111,6 +111,7 @@ class MainWindow(DetectorCommands):
         self._page_reads = TaskRunner(self)
         self.page_pool = self._page_reads.pool
         self._totals_task: TotalsTask | None = None
+        self._order_task: ListOrderTask | None = None
         self._totals_again = False
         self._list_changes = 0  # list rows changed so far (totals counted before go stale)
         self._totals_changes = 0
@@ -387,11 +388,21 @@ class MainWindow(DetectorCommands):
         self._count_totals()
 
     def start_list_task(
-        self, task: Task, done: Callable[[object], None], failed: Callable[[str], None]
+        self,
+        task: Task,
+        done: Callable[[object], None],
+        failed: Callable[[str], None],
+        stopped: Callable[[], None] | None = None,
     ) -> None:
-        """Run a list read (order, filter) on the list's pool thread; ``done(result)`` or
-        ``failed(message)`` on this thread when it ends (not after the window closed)."""
-        self._list_reads.start(task, done, failed)
+        """Run a list read (order, filter) on the list's pool thread; ``done(result)``,
+        ``failed(message)`` or, when cancelled, ``stopped()`` on this thread when it ends
+        (not after the window closed)."""
+        self._list_reads.start(task, done, failed, stopped)
+
+    def cancel_list_task(self, task: Task) -> None:
+        """Stop a list read started by :meth:`start_list_task` (its statement under way is
+        interrupted; it ends with ``stopped()``)."""
+        self._list_reads.cancel(task)
 
     def start_page_task(
         self, task: Task, done: Callable[[object], None], failed: Callable[[str], None]
@@ -419,11 +430,46 @@ class MainWindow(DetectorCommands):
 
     def _read_order(self, column: int, descending: bool) -> None:
         """The list asked for every id in a new order (and the statuses): read on a pool
-        thread, set when it arrives (an answer to an older question is dropped)."""
-        task = ListOrderTask(
+        thread, set when it arrives; the read of an older order still running is
+        interrupted (its answer would be dropped)."""
+        old, self._order_task = self._order_task, None
+        if old is not None:
+            self.cancel_list_task(old)
+        task = self._order_task = ListOrderTask(
             self.project_path, self.session.annotator, column, descending, self._list_generation
         )
-        self.start_list_task(task, self._order_read, self._order_failed)
+
+        def ended() -> bool:
+            mine = task is self._order_task
+            if mine:
+                self._order_task = None
+            return mine
+
+        def stopped() -> None:
+            if ended():
+                self.article_list.order_failed()
+
+        def done(result: object) -> None:
+            if ended():
+                self._order_read(result)
+
+        def failed(message: str) -> None:
+            if ended():
+                self._order_failed(message)
+
+        self.start_list_task(task, done, failed, stopped)
+
+    def stop_list_reads(self) -> bool:
+        """Stop the sort and the filter of the list being read (Esc while the list says
+        "Sorting…" or "Filtering…"): the list keeps the rows it shows. True when one was."""
+        stopped = self.cancel_list_filter()
+        task, self._order_task = self._order_task, None
+        if task is not None:
+            self.cancel_list_task(task)
+            self.article_list.order_failed()
+            self.status.say("Sort stopped; the list is as it was.", 4000)
+            stopped = True
+        return stopped
 
     def _order_failed(self, message: str) -> None:
         self.article_list.order_failed()
@@ -620,9 +666,14 @@ class MainWindow(DetectorCommands):
         self.settings.sync()
         for ctl in (self.detection, self.importer, self.trainer):
             ctl.shutdown()
-        # answers still to come are dropped; the list's reads are asked to stop
-        self._list_reads.closed = self._page_reads.closed = True
-        self._list_reads.cancel_all()
+        # answers still to come are dropped; the project-wide reads under way are
+        # interrupted (a filter of 100,000 articles held the closing for 25 s), so the
+        # waits below are short
+        self._list_reads.close()
+        self._page_reads.close()
+        for task in (self._totals_task, self.targets_task):
+            if task is not None:
+                task.cancel()
         # first the windows opened from here: they stop their own long work (a summary's
         # count, the dashboard's agreement) so the waits below are short
         for w in list(self._windows):

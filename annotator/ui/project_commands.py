@@ -93,9 +93,12 @@ class ProjectCommands(QuoteCommands):
     #: the pool task reading the project's stance targets, while it runs
     targets_task: TargetsTask | None = None
     _targets_generation = 0
-    start_list_task: Callable[[Task, Callable[[object], None], Callable[[str], None]], None]
+    start_list_task: Callable[..., None]
+    cancel_list_task: Callable[[Task], None]
     _filter_generation = 0
-    _filter_running = False
+    #: the filter read running, and its (name, value)
+    _filter_task: ListFilterTask | None = None
+    _filter_question: tuple[str, str] = ("", "")
     _filter_again: tuple[str, str] | None = None
 
     # -- stance targets -----------------------------------------------------------------------
@@ -329,48 +332,86 @@ class ProjectCommands(QuoteCommands):
         """Keep only the articles filter ``name`` selects (see ``queries.filter_article_ids``),
         read on a pool thread (a project-wide query); the list changes when it arrives.
         ``asked``: the analyst chose it (the list shows it is filtering until then); a
-        refresh after a decision leaves the list as it is meanwhile."""
+        refresh after a decision leaves the list as it is meanwhile.
+
+        A read of another question still running is interrupted, not waited for (issue 16:
+        a stale 10-second read held the newer one back); a refresh of the question being
+        read is read again once it ends."""
+        if name and self._filter_task is not None and self._filter_question == (name, value):
+            if asked:
+                self.article_list.filter_asked()
+            else:  # decisions came meanwhile: read it again once this read ends
+                self._filter_again = (name, value)
+            return
         self._filter_generation += 1
+        self._filter_again = None
+        self._stop_filter()
         if not name:
-            self._filter_again = None
             self.article_list.set_filter_ids(None)
             return
         if asked:
             self.article_list.filter_asked()
-        if self._filter_running:
-            # one read at a time (each key press re-runs the filter): the newest question
-            # is asked once the read running ends
-            self._filter_again = (name, value)
-            return
         task = ListFilterTask(
             self.project_path, self.session.annotator, name, value, self._filter_generation
         )
-        self._filter_running = True
-        self.start_list_task(task, self._filter_read, self._filter_failed)
+        self._filter_task, self._filter_question = task, (name, value)
+        self.start_list_task(
+            task,
+            lambda result: self._filter_read(task, result),
+            lambda message: self._filter_failed(task, message),
+            lambda: self._filter_stopped(task),
+        )
 
-    def _filter_next(self) -> bool:
-        """The filter read ended: ask the question that came meanwhile; True if one did."""
-        self._filter_running = False
+    def _stop_filter(self) -> None:
+        """Interrupt the filter read running (its answer would be stale)."""
+        task, self._filter_task = self._filter_task, None
+        if task is not None:
+            self.cancel_list_task(task)
+
+    def cancel_list_filter(self) -> bool:
+        """Esc on the busy list: stop the filter being read; the list keeps the rows and
+        the filter it shows (True if one was being read)."""
+        if self._filter_task is None:
+            return False
+        self._filter_again = None
+        self._filter_generation += 1
+        self._stop_filter()
+        self.article_list.filter_cancelled()
+        self.statusBar().showMessage("Filter stopped; the list is as it was.", 4000)
+        return True
+
+    def _filter_next(self, task: ListFilterTask) -> bool:
+        """The filter read ``task`` ended: ask the question that came meanwhile; True if one
+        did (or a newer read is on its way)."""
+        if task is not self._filter_task:
+            return True  # a read replaced by a newer one
+        self._filter_task = None
         again, self._filter_again = self._filter_again, None
         if again is None:
             return False
-        self.apply_list_filter(*again)
+        self.apply_list_filter(*again, asked=False)
         return True
 
-    def _filter_read(self, result: object) -> None:
+    def _filter_read(self, task: ListFilterTask, result: object) -> None:
         generation, ids = cast(tuple[int, set[int]], result)
-        if self._filter_next() or generation != self._filter_generation:
+        if self._filter_next(task) or generation != self._filter_generation:
             return  # a newer question is on its way, or the filter was cleared
         self.article_list.set_filter_ids(ids)
         self.statusBar().showMessage(
             f"{len(ids)} article{'s' if len(ids) != 1 else ''} match the filter.", 4000
         )
 
-    def _filter_failed(self, message: str) -> None:
-        if self._filter_next():
+    def _filter_failed(self, task: ListFilterTask, message: str) -> None:
+        if self._filter_next(task):
             return
         self.article_list.filter_failed()
         self.statusBar().showMessage(f"Filter not applied: {message}.", 8000)
+
+    def _filter_stopped(self, task: ListFilterTask) -> None:
+        """A filter read ended by an interrupt: a newer read or the cancel took over."""
+        if task is self._filter_task:  # not asked by this window: say nothing, as a failure
+            self._filter_task = None
+            self.article_list.filter_failed()
 
     def refresh_list_filter(self) -> None:
         """Re-run the active filter (decisions change which articles it keeps)."""

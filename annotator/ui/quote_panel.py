@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.model import KINDS
-from annotator.core.wording import count_noun
+from annotator.core.wording import count_noun, figure
 from annotator.services.items import Item
 
 _MAX_QUOTE_CHARS = 700
@@ -281,7 +281,7 @@ class QuotePanel(QWidget):
         state = _STATE_TEXT.get(item.state, item.state)
         if q.status == "pending" and item.annotation_id is not None:
             state = "Edited, not yet accepted"
-        self.header.setText(f"<b>Quote {number} of {total}</b> · {state}")
+        self.header.setText(f"<b>Quote {figure(number)} of {figure(total)}</b> · {state}")
         if self._header_state != item.state:
             self._header_state = item.state
             bg = _STATE_BACKGROUND.get(item.state, "#ffffff")

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.core.wording import figure
 from annotator.services.session import ArticleCounts
 from annotator.store.queries import Totals
 from annotator.ui.controllers.read_only import READ_ONLY_NOTE
@@ -155,7 +156,7 @@ class CountBar(QProgressBar):
 
     def _retip(self) -> None:
         done, total = max(self.value(), 0), self.maximum()
-        tip = self.long_form.format(done=done, total=total, pct=self._pct())
+        tip = self.long_form.format(done=figure(done), total=figure(total), pct=self._pct())
         self.setToolTip(self.what if self._busy() else tip)
 
     def text(self) -> str:
@@ -168,7 +169,8 @@ class CountBar(QProgressBar):
         if self.share:
             tries = [f"{self.what} {self._pct()}%", f"{self._pct()}%"]
         else:
-            exact, short = f"{done}/{total}", f"{_short(done)}/{_short(total)}"
+            exact = f"{figure(done)}/{figure(total)}"
+            short = f"{_short(done)}/{_short(total)}"
             tries = [f"{self.what} {exact}", f"{self.what} {short}", exact, short]
         room = self.contentsRect().width() - 8
         fm = self.fontMetrics()
@@ -179,7 +181,7 @@ def _short(n: int) -> str:
     """``n`` in at most four digits and a unit, rounded down (99999 is 99k, not 100k: a
     count short of its total must not read as the total)."""
     if n < 10_000:
-        return str(n)
+        return figure(n)
     if n < 10_000_000:
         return f"{n // 1000}k"
     return f"{n // 1_000_000}M"
@@ -302,30 +304,33 @@ class StatusArea(QObject):
         """The annotator's progress: the open article (``here``) and the project (None:
         still being counted on a pool thread)."""
         t = totals
-        article = f"this article {here.done}/{here.total} · " if here is not None else ""
+        n = figure
+        article = f"this article {n(here.done)}/{n(here.total)} · " if here is not None else ""
         hidden_tip = ""
         if here is not None and here.hidden:
             # suggestions below the threshold are kept, not dropped: say so
-            article += f"{here.hidden} hidden below {here.below:g} · "
+            article += f"{n(here.hidden)} hidden below {here.below:g} · "
             hidden_tip = (
-                f"{here.hidden} suggestions below confidence {here.below:g} are hidden "
+                f"{n(here.hidden)} suggestions below confidence {here.below:g} are hidden "
                 "(View > Hide suggestions below confidence; 0 shows them)\n"
             )
         project = (
             "counting the project's progress…"
             if t is None
-            else f"articles done {t.articles_done}/{t.articles} · quotes done "
-            f"{t.quotes_done}/{t.quotes}"
+            else f"articles done {n(t.articles_done)}/{n(t.articles)} · quotes done "
+            f"{n(t.quotes_done)}/{n(t.quotes)}"
         )
         self.progress_label.setText(article + project)
         # the tooltip from the same figures as the label, set with it every time
-        here_tip = f"This article: {here.done} of {here.total} quotes decided\n" if here else ""
+        here_tip = (
+            f"This article: {n(here.done)} of {n(here.total)} quotes decided\n" if here else ""
+        )
         here_tip += hidden_tip
         project_tip = (
             "The project's progress is being counted."
             if t is None
-            else f"Project: {t.articles_done} of {t.articles} articles done, "
-            f"{t.quotes_done} of {t.quotes} quotes decided"
+            else f"Project: {n(t.articles_done)} of {n(t.articles)} articles done, "
+            f"{n(t.quotes_done)} of {n(t.quotes)} quotes decided"
         )
         self.progress_label.setToolTip(here_tip + project_tip)
         self.annotator_label.setText(f"Annotator: {annotator}")

@@ -10,21 +10,28 @@ import os
 import sys
 import threading
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 from annotator.core.errors import AnnotatorError, Stopped
+from annotator.store.db import was_interrupted
+
+if TYPE_CHECKING:
+    from annotator.store.project import Project
 
 
 class WorkerSignals(QObject):
-    """progress(done, total), finished(result), failed(message)."""
+    """progress(done, total), finished(result), failed(message), stopped() (cancelled
+    before its end: no result, no error)."""
 
     progress = Signal(int, int)
     finished = Signal(object)
     failed = Signal(str)
+    stopped = Signal()
 
 
 class PipelineLoader:
@@ -77,7 +84,11 @@ class Task(QRunnable):
     is reported through ``signals.failed`` so a broken model, file or project never takes
     a window down: an exception of a type in ``expected`` (bad input the user can fix)
     as its message alone, any other one as ``Type: message`` with the traceback printed.
-    ``cancel()`` sets an event that ``work()`` polls between units.
+    ``cancel()`` sets an event that ``work()`` polls between units, and interrupts the
+    statement under way on the project :meth:`reading` opened (issue 16: a 10-second
+    query of a 100,000-article project must not hold the window's closing). Work that
+    ends because it was cancelled (:class:`Stopped`, or SQLite's "interrupted") emits
+    ``signals.stopped``: no result and no error message.
     """
 
     signals: WorkerSignals | ImportSignals
@@ -90,9 +101,37 @@ class Task(QRunnable):
         super().__init__()
         self.setAutoDelete(False)
         self._cancel = threading.Event()
+        self._lock = threading.Lock()
+        self._reading: Project | None = None
 
     def cancel(self) -> None:
+        """Ask the work to stop; a read of :meth:`reading` stops at once (from any thread)."""
         self._cancel.set()
+        with self._lock:
+            if self._reading is not None:
+                self._reading.interrupt()
+
+    @contextmanager
+    def reading(self, path: Path) -> Iterator[Project]:
+        """The project at ``path`` opened read-only for this task's work (its own
+        connection) and closed after: :meth:`cancel` interrupts its statement under way,
+        and a statement started after the cancel stops within a few milliseconds
+        (:meth:`Project.stop_when`). Raises :class:`Stopped` when cancelled before it
+        opens."""
+        from annotator.store.project import Project
+
+        if self.cancelled:
+            raise Stopped("cancelled before it started")
+        project = Project.open(path, create=False, readonly=True)
+        project.stop_when(self._cancel.is_set)
+        with self._lock:
+            self._reading = project
+        try:
+            yield project
+        finally:
+            with self._lock:
+                self._reading = None
+            project.close()
 
     @property
     def cancelled(self) -> bool:
@@ -106,14 +145,23 @@ class Task(QRunnable):
             lower_thread_priority()
         try:
             result = self.work()
-        except self.expected as exc:
-            self.signals.failed.emit(str(exc))
-            return
         except Exception as exc:
-            traceback.print_exc()
-            self.signals.failed.emit(f"{type(exc).__name__}: {exc}")
+            if isinstance(exc, Stopped) or (self.cancelled and was_interrupted(exc)):
+                self._stopped()
+            elif isinstance(exc, self.expected):
+                self.signals.failed.emit(str(exc))
+            else:
+                traceback.print_exc()
+                self.signals.failed.emit(f"{type(exc).__name__}: {exc}")
             return
         self.signals.finished.emit(result)
+
+    def _stopped(self) -> None:
+        stopped = getattr(self.signals, "stopped", None)
+        if stopped is not None:
+            stopped.emit()
+        else:  # a signals class without it: a quiet failure
+            self.signals.failed.emit("stopped")
 
 
 class ModelLoadTask(Task):
@@ -191,11 +239,13 @@ class NamesTask(Task):
 
 
 class ImportSignals(QObject):
-    """progress(done, total, label) in abstract units, finished(report), failed(message)."""
+    """progress(done, total, label) in abstract units, finished(report), failed(message),
+    stopped()."""
 
     progress = Signal(int, int, str)
     finished = Signal(object)
     failed = Signal(str)
+    stopped = Signal()
 
 
 class ImportTask(Task):
@@ -246,9 +296,8 @@ class ListOrderTask(Task):
 
     def work(self) -> object:
         from annotator.store import queries
-        from annotator.store.project import Project
 
-        with Project.open(self.path, create=False, readonly=True) as project:
+        with self.reading(self.path) as project:
             ids = queries.article_order(project, self.annotator, *self.key)
             statuses = queries.article_statuses(project, self.annotator)
         return self.generation, self.key, ids, statuses
@@ -267,9 +316,8 @@ class ListRowsTask(Task):
 
     def work(self) -> object:
         from annotator.store import queries
-        from annotator.store.project import Project
 
-        with Project.open(self.path, create=False, readonly=True) as project:
+        with self.reading(self.path) as project:
             return self.generation, queries.article_rows_for(project, self.annotator, self.ids)
 
 
@@ -286,9 +334,8 @@ class ListSearchTask(Task):
         self.signals = WorkerSignals()
 
     def work(self) -> object:
-        from annotator.store.project import Project
 
-        with Project.open(self.path, create=False, readonly=True) as project:
+        with self.reading(self.path) as project:
             return self.generation, self.words, set(project.search_articles(self.words))
 
 
@@ -306,9 +353,8 @@ class TotalsTask(Task):
 
     def work(self) -> object:
         from annotator.store import queries
-        from annotator.store.project import Project
 
-        with Project.open(self.path, create=False, readonly=True) as project:
+        with self.reading(self.path) as project:
             return self.generation, queries.totals(project, self.annotator)
 
 
@@ -328,9 +374,8 @@ class ListFilterTask(Task):
 
     def work(self) -> object:
         from annotator.store import queries
-        from annotator.store.project import Project
 
-        with Project.open(self.path, create=False, readonly=True) as project:
+        with self.reading(self.path) as project:
             ids = queries.filter_article_ids(project, self.annotator, self.name, self.value)
         return self.generation, ids
 
@@ -351,9 +396,8 @@ class TargetsTask(Task):
         self.signals = WorkerSignals()
 
     def work(self) -> object:
-        from annotator.store.project import Project
 
-        with Project.open(self.path, create=False, readonly=True) as project:
+        with self.reading(self.path) as project:
             return self.generation, project.stance_targets_used()
 
 
@@ -405,7 +449,6 @@ class ReportTask(Task):
 
     def work(self) -> object:
         from annotator.services.report import build_report, chart_png, chart_series
-        from annotator.store.project import Project
         from annotator.store.reports import QuoteSource
         from annotator.ui.people_list import default_person
 
@@ -413,7 +456,7 @@ class ReportTask(Task):
         if self.cancelled:
             return self.generation, None, {}, counts
         try:
-            with Project.open(self.path, create=False, readonly=True) as project:
+            with self.reading(self.path) as project:
                 if self.source is None:
                     counts = project.annotation_counts("accepted")
                     name = default_person(counts, self.me)
@@ -421,8 +464,10 @@ class ReportTask(Task):
                         QuoteSource(gold=True) if name is None else QuoteSource(annotator=name)
                     )
                 report = build_report(project, self.source, stop=self._cancel.is_set)
-        except Stopped:
-            return self.generation, None, {}, counts
+        except Exception as exc:
+            if isinstance(exc, Stopped) or (self.cancelled and was_interrupted(exc)):
+                return self.generation, None, {}, counts
+            raise
         charts: dict[str, bytes] = {}
         for dim, rows in report.tables.items():
             if self.cancelled:
@@ -444,13 +489,15 @@ def keep_alive(task: Task) -> Task:
     RUNNING.add(task)
     task.signals.finished.connect(lambda _r, t=task: RUNNING.discard(t))
     task.signals.failed.connect(lambda _m, t=task: RUNNING.discard(t))
+    if isinstance(task.signals, WorkerSignals):
+        task.signals.stopped.connect(lambda t=task: RUNNING.discard(t))
     return task
 
 
 class PeopleTask(Task):
     """Every annotator of the project at ``path`` with their count of annotations of
     ``status`` (:meth:`Project.annotation_counts`, a project-wide read);
-    finished(dict name -> count). Opens its own read-only :class:`Project`."""
+    finished(dict name -> count). Reads through :meth:`Task.reading`."""
 
     expected = (OSError,)
 
@@ -460,9 +507,7 @@ class PeopleTask(Task):
         self.signals = WorkerSignals()
 
     def work(self) -> object:
-        from annotator.store.project import Project
-
-        with Project.open(self.path, create=False, readonly=True) as project:
+        with self.reading(self.path) as project:
             return project.annotation_counts(self.status)
 
 
@@ -471,7 +516,7 @@ class SpeakersLoadTask(Task):
     (:func:`~annotator.services.speakers.speaker_stats`), and the probable duplicates
     (:func:`~annotator.services.speakers.suggest_merges`); finished((generation, stats,
     suggestions)). Both read every quote with a speaker (about a second at 100,000
-    articles), so they run here; opens its own read-only :class:`Project`."""
+    articles), so they run here, through :meth:`Task.reading`."""
 
     expected = (OSError, AnnotatorError)
 
@@ -482,9 +527,8 @@ class SpeakersLoadTask(Task):
 
     def work(self) -> object:
         from annotator.services.speakers import speaker_stats, suggest_merges
-        from annotator.store.project import Project
 
-        with Project.open(self.path, create=False, readonly=True) as project:
+        with self.reading(self.path) as project:
             stats = speaker_stats(project)
             merges = [] if self.cancelled else suggest_merges(project)
         return self.generation, stats, merges
@@ -493,31 +537,45 @@ class SpeakersLoadTask(Task):
 class TaskRunner:
     """Runs tasks on a pool of its own (``threads`` threads, child of ``parent``) and hands
     each result to ``done(result)`` or ``failed(message)`` on the GUI thread, unless the
-    runner was closed meanwhile. Holds the tasks it runs until they end."""
+    runner was closed meanwhile; a task cancelled before its end calls ``stopped()``
+    instead (when given). Holds the tasks it runs until they end."""
 
     def __init__(self, parent: QObject, threads: int = 1) -> None:
         self.pool = QThreadPool(parent)
         self.pool.setMaxThreadCount(threads)
         self._tasks: list[Task] = []
+        self._stopped: dict[int, Callable[[], None]] = {}
         self.closed = False
 
     def start(
-        self, task: Task, done: Callable[[object], None], failed: Callable[[str], None]
+        self,
+        task: Task,
+        done: Callable[[object], None],
+        failed: Callable[[str], None],
+        stopped: Callable[[], None] | None = None,
     ) -> None:
-        def finish(result: object) -> None:
+        def ended() -> bool:
             if task in self._tasks:
                 self._tasks.remove(task)
-            if not self.closed:
+            self._stopped.pop(id(task), None)
+            return not self.closed
+
+        def finish(result: object) -> None:
+            if ended():
                 done(result)
 
         def fail(message: str) -> None:
-            if task in self._tasks:
-                self._tasks.remove(task)
-            if not self.closed:
+            if ended():
                 failed(message)
+
+        def stop() -> None:
+            if ended() and stopped is not None:
+                stopped()
 
         task.signals.finished.connect(finish)
         task.signals.failed.connect(fail)
+        task.signals.stopped.connect(stop)
+        self._stopped[id(task)] = stop
         self._tasks.append(task)
         self.pool.start(task)
 
@@ -525,14 +583,27 @@ class TaskRunner:
         """True while a task started here has not ended."""
         return bool(self._tasks)
 
+    def cancel(self, task: Task) -> None:
+        """Stop ``task``: taken off the queue when it has not started (its ``stopped()``
+        is called now), else its statement under way is interrupted (``stopped()`` comes
+        when its thread has let go, within milliseconds)."""
+        if task not in self._tasks:
+            return
+        task.cancel()
+        if self.pool.tryTake(task):
+            stop = self._stopped.get(id(task))
+            if stop is not None:
+                stop()
+
     def cancel_all(self) -> None:
-        """Ask every task under way or waiting to stop (their answers still come)."""
-        for task in self._tasks:
-            task.cancel()
+        """Ask every task under way or waiting to stop (each ends with ``stopped()``,
+        unless its answer was on its way already)."""
+        for task in list(self._tasks):
+            self.cancel(task)
 
     def close(self) -> None:
-        """No more answers: the tasks waiting never start, the ones under way are asked to
-        stop and their results are dropped. Nobody waits for them (each has its own
+        """No more answers: the tasks waiting never start, the ones under way are
+        interrupted and their results dropped. Nobody waits for them (each has its own
         connection); the pool, a child of ``parent``, waits for them when it is deleted."""
         self.closed = True
         self.cancel_all()
@@ -561,9 +632,8 @@ class ReviewLoadTask(Task):
 
     def work(self) -> object:
         from annotator.services.adjudication import COUNTED_STATUS, ReviewSession
-        from annotator.store.project import Project
 
-        with Project.open(self.path, create=False, readonly=True) as project:
+        with self.reading(self.path) as project:
             session = ReviewSession(project, self.reviewer)
             # those with a counted quote (ReviewSession.available_annotators), with the count
             counts = project.annotation_counts(COUNTED_STATUS)
@@ -592,10 +662,9 @@ class ReviewLabelsTask(Task):
 
     def work(self) -> object:
         from annotator.services.adjudication import ReviewSession
-        from annotator.store.project import Project
 
         if self.cancelled:
             return self.generation, []
-        with Project.open(self.path, create=False, readonly=True) as project:
+        with self.reading(self.path) as project:
             session = ReviewSession(project, self.reviewer, self.annotators)
             return self.generation, session.labels(self.ids)

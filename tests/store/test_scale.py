@@ -92,6 +92,17 @@ def test_deleting_an_article_drops_its_detections(project: Project) -> None:
     assert project.db.execute("SELECT count(*) FROM detections").fetchone()[0] == 0
 
 
+def drop_summaries(con: sqlite3.Connection) -> None:
+    """Undo migration 0010 (the article summaries: tables, their indexes, triggers)."""
+    for (name,) in con.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'summary_%'"
+    ).fetchall():
+        con.execute(f"DROP TRIGGER {name}")
+    con.executescript(
+        "DROP TABLE article_summary; DROP TABLE annotator_summary; DROP TABLE summary_dirty;"
+    )
+
+
 def _downgrade(path: Path) -> None:
     """Make ``path`` look like a file written before the detections migration (and the
     ones after it)."""
@@ -108,6 +119,7 @@ def _downgrade(path: Path) -> None:
         # 0009_reviews_by_reviewer
         " DROP INDEX reviews_reviewer;"
     )
+    drop_summaries(con)  # 0010_article_summaries
     con.executemany("DELETE FROM _sqlite_migrations WHERE name = ?", [(n,) for n in later])
     con.commit()
     con.close()

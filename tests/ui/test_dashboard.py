@@ -240,9 +240,7 @@ def test_many_articles_fill_the_table_lazily(qtbot, tmp_path: Path) -> None:  # 
     assert _cell(w.pairs_table, 0, 6) == "300" and _cell(w.pairs_table, 0, 7) == "100"
 
 
-def test_the_child_process_reports_a_failure_in_the_window(
-    qtbot, project_path: Path
-) -> None:  # type: ignore[no-untyped-def]
+def test_the_child_process_reports_a_failure_in_the_window(qtbot, project_path: Path) -> None:  # type: ignore[no-untyped-def]
     """The figures are computed in a child process; when it cannot, the window says why."""
     w = DashboardWindow(project_path)
     qtbot.addWidget(w)

@@ -89,10 +89,10 @@ def test_the_detection_bar_tooltip_follows_a_new_total_with_the_same_count(
     st = w.status
     st.show_detection_running(239394)
     st.show_detection_progress(0, 239394)
-    assert st.detect_bar.toolTip() == "Detecting quotes: 0 of 239394 articles"
+    assert st.detect_bar.toolTip() == "Detecting quotes: 0 of 239,394 articles"
     st.show_detection_progress(0, 239694)  # more articles came; none done yet
-    assert "0/239694" in st.detect_bar.text() or "0/239k" in st.detect_bar.text()
-    assert st.detect_bar.toolTip() == "Detecting quotes: 0 of 239694 articles"
+    assert "0/239,694" in st.detect_bar.text() or "0/239k" in st.detect_bar.text()
+    assert st.detect_bar.toolTip() == "Detecting quotes: 0 of 239,694 articles"
 
 
 def test_the_progress_tooltip_says_the_label_figures(qtbot: Any, project_path: Path) -> None:
@@ -101,9 +101,9 @@ def test_the_progress_tooltip_says_the_label_figures(qtbot: Any, project_path: P
     here = ArticleCounts(done=1, total=3, status="in_progress")
     st.show_progress(Totals(0, 239394, 5, 900), here, "alice")
     st.show_progress(Totals(0, 239694, 6, 901), here, "alice")
-    assert "articles done 0/239694" in st.progress_label.text()
+    assert "articles done 0/239,694" in st.progress_label.text()
     tip = st.progress_label.toolTip()
-    assert "0 of 239694 articles" in tip and "6 of 901 quotes" in tip
-    assert "1 of 3 quotes" in tip and "239394" not in tip
+    assert "0 of 239,694 articles" in tip and "6 of 901 quotes" in tip
+    assert "1 of 3 quotes" in tip and "239,394" not in tip
     st.show_progress(None, None, "alice")
     assert st.progress_label.toolTip() == "The project's progress is being counted."

@@ -225,7 +225,8 @@ def test_totals_are_counted_off_the_window_thread_and_follow_changes(
         with Project.open(path) as p:
             t = real(p, "alice")
         return (
-            f"articles done {t.articles_done}/{t.articles} · quotes done {t.quotes_done}/{t.quotes}"
+            f"articles done {t.articles_done:,}/{t.articles:,} · quotes done "
+            f"{t.quotes_done:,}/{t.quotes:,}"
         )
 
     qtbot.waitUntil(lambda: not w.list_busy())

@@ -198,7 +198,8 @@ def test_status_bar_counts_match_the_store_after_every_kind_of_change(
         with Project.open(project_path) as p:
             t = queries.totals(p, "alice")
         return (
-            f"articles done {t.articles_done}/{t.articles} · quotes done {t.quotes_done}/{t.quotes}"
+            f"articles done {t.articles_done:,}/{t.articles:,} · quotes done "
+            f"{t.quotes_done:,}/{t.quotes:,}"
         )
 
     # the project's totals are counted on a pool thread; after that every change moves them
