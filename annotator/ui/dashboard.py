@@ -389,7 +389,7 @@ def _read_messages(stream: IO[bytes], into: queue.Queue[tuple[Any, ...] | None])
     try:
         while True:
             into.put(pickle.load(stream))
-    except (EOFError, OSError, pickle.UnpicklingError):
+    except (EOFError, OSError, ValueError, pickle.UnpicklingError):
         into.put(None)
 
 
@@ -461,6 +461,7 @@ class _AgreementJob(Task):
             if child.poll() is None:
                 child.kill()
             child.wait()
+            reader.join(5)  # its output ended with the child: the reader has stopped
             child.stdout.close()
 
     def _work_here(self) -> object:

@@ -254,3 +254,31 @@ def test_the_child_process_reports_a_failure_in_the_window(qtbot, project_path: 
     assert "Could not compute" in w.summary.text() and blocker.args[0] in w.summary.text()
     assert w.chart.message() == "Could not compute" and not w.computing()
     assert not w.progress.isVisible()
+
+
+def test_a_cancelled_computation_ends_its_child_process(
+    project_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Closing the dashboard (or a newer choice) cancels the job: the child computing the
+    figures is ended at once, not left running for its minute."""
+    import subprocess
+
+    started: list[subprocess.Popen[bytes]] = []
+    real = subprocess.Popen
+
+    def recorded(*args: Any, **kwargs: Any) -> subprocess.Popen[bytes]:
+        child = real(*args, **kwargs)
+        started.append(child)
+        return child
+
+    monkeypatch.setattr(dashboard.subprocess, "Popen", recorded)
+    job = dashboard._AgreementJob(project_path, ["ann", "bob"])
+    job.cancel()
+    assert job.work() is None
+    (child,) = started
+    assert child.returncode is not None  # ended and waited for
+    # and not cancelled: the same job shape gives the figures
+    done = dashboard._AgreementJob(project_path, ["ann", "bob"]).work()
+    assert isinstance(done, dashboard.DashboardRows)
+    assert [(p.a, p.b) for p in done.report.pairs] == [("ann", "bob")]
+    assert len(done.articles) == len(done.report.per_article) == 2
