@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import pickle
 import queue
 import subprocess
@@ -359,6 +360,12 @@ def child_run() -> None:
     stdin, computes, makes the rows and writes them to stdout as pickles in pieces
     ("progress", then "head", "articles"…, "done"; or "failed")."""
     args = json.loads(sys.stdin.readline())
+
+    def end_with_the_window() -> None:
+        sys.stdin.read()  # the window keeps this pipe open: its end means it is gone
+        os._exit(1)
+
+    threading.Thread(target=end_with_the_window, daemon=True).start()
     out = sys.stdout.buffer
     sys.stdout = sys.stderr  # a stray print must not break the stream of pickles
     every = float(args["every"])
@@ -425,7 +432,7 @@ class _AgreementJob(Task):
         assert child.stdin is not None and child.stdout is not None
         args = {"path": str(self.path), "annotators": self.annotators, "every": self.EVERY}
         child.stdin.write((json.dumps(args) + "\n").encode())
-        child.stdin.close()
+        child.stdin.flush()  # kept open: the child ends when it closes (or this process dies)
         messages: queue.Queue[tuple[Any, ...] | None] = queue.Queue()
         reader = threading.Thread(target=_read_messages, args=(child.stdout, messages))
         reader.daemon = True
@@ -463,6 +470,7 @@ class _AgreementJob(Task):
             child.wait()
             reader.join(5)  # its output ended with the child: the reader has stopped
             child.stdout.close()
+            child.stdin.close()
 
     def _work_here(self) -> object:
         try:
