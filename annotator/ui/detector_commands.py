@@ -335,6 +335,7 @@ class DetectorCommands(WindowCommands):
             self,
             folder=mod.default_models_dir(),
             taken_in=lambda folder: [m.name for m in mod.list_trained_models(folder)],
+            project_path=self.project_path,
         )
         if not dlg.exec():
             return

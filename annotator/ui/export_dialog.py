@@ -8,6 +8,7 @@ a connection of its own (SQLite connections never cross threads).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import cast
 
 from platformdirs import user_documents_path
 from PySide6.QtCore import Qt, QThreadPool, Signal
@@ -23,8 +24,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QMessageBox,
     QProgressBar,
     QPushButton,
@@ -49,7 +48,8 @@ from annotator.services.export import (
     part_paths,
 )
 from annotator.store.project import Project
-from annotator.ui.workers import CallTask, Task, WorkerSignals
+from annotator.ui.people_list import PeopleList
+from annotator.ui.workers import CallTask, PeopleTask, Task, TaskRunner, WorkerSignals
 
 #: Extensions an export output may carry that a change of format replaces.
 _EXPORT_SUFFIXES = frozenset(e for e in EXTENSIONS.values() if e) | {".tsv", ".json", ".txt"}
@@ -113,8 +113,12 @@ class ExportDialog(QDialog):
             reviewers = gold_reviewers(project)
         self._annotators = annotators
         self._reviewers = reviewers
+        self._counts: dict[str, int] | None = None
         self._build()
         self._format_changed()
+        # each annotator's accepted quotes, for the list (a project-wide count: not here)
+        self._people = TaskRunner(self)
+        self._people.start(PeopleTask(self.project_path), self._people_counted, lambda _m: None)
 
     # -- widgets -------------------------------------------------------------------------
 
@@ -142,7 +146,7 @@ class ExportDialog(QDialog):
 
         filters = QGroupBox("Which quotes")
         fl = QFormLayout(filters)
-        self.annotator_list = QListWidget()
+        self.annotator_list = PeopleList("accepted quote")
         self.annotator_list.setToolTip("None ticked: every annotator (or reviewer, for gold)")
         self.annotator_list.setMaximumHeight(96)
         self._fill_people(self._annotators)
@@ -227,12 +231,20 @@ class ExportDialog(QDialog):
         layout.addLayout(buttons)
 
     def _fill_people(self, names: list[str]) -> None:
-        self.annotator_list.clear()
-        for name in names:
-            item = QListWidgetItem(name)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Unchecked)
-            self.annotator_list.addItem(item)
+        """List ``names``, none ticked (that means everyone), with their counts once known
+        (annotators only: a reviewer's count is not an annotator's)."""
+        counts = self._counts
+        if counts is None or names is self._reviewers:
+            self.annotator_list.set_people(names, ticked=[])
+        else:
+            self.annotator_list.set_people({n: counts.get(n, 0) for n in names}, ticked=[])
+
+    def _people_counted(self, result: object) -> None:
+        self._counts = cast(dict[str, int], result)
+        if not self.gold_check.isChecked():
+            ticked = self.annotator_list.ticked()
+            self._fill_people(self._annotators)
+            self.annotator_list.tick(ticked)
 
     def _gold_toggled(self, on: bool) -> None:
         self._fill_people(self._reviewers if on else self._annotators)
@@ -287,11 +299,7 @@ class ExportDialog(QDialog):
         out = self.output_edit.text().strip()
         if not out:
             raise ExportError("choose where to write the export")
-        people = tuple(
-            self.annotator_list.item(i).text()
-            for i in range(self.annotator_list.count())
-            if self.annotator_list.item(i).checkState() == Qt.CheckState.Checked
-        )
+        people = tuple(self.annotator_list.ticked())
         gold = self.gold_check.isChecked()
         statuses = tuple(s for s, box in self.status_checks.items() if box.isChecked())
         if not gold and not statuses:
@@ -483,12 +491,14 @@ class ExportDialog(QDialog):
 
     def reject(self) -> None:
         self._check = None  # its answer is dropped when it comes
+        self._people.close()
         self.cancel_export()
         self.pool.waitForDone()
         super().reject()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt name)
         self._check = None
+        self._people.close()
         self.cancel_export()
         self.pool.waitForDone()
         super().closeEvent(event)

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QWidget
 
-from annotator.core.wording import count_noun
+from annotator.core.wording import plural
 
 #: The name of the item's person (the text also shows the count).
 NAME_ROLE = Qt.ItemDataRole.UserRole + 7
@@ -80,7 +80,7 @@ class PeopleList(QListWidget):
             it = QListWidgetItem(person_label(name, n))
             it.setData(NAME_ROLE, name)
             if n is not None:
-                it.setToolTip(count_noun(n, self.noun))
+                it.setToolTip(f"{n:,} {plural(n, self.noun)}")
             it.setFlags(it.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             it.setCheckState(Qt.CheckState.Checked if name in chosen else Qt.CheckState.Unchecked)
             self.addItem(it)

@@ -17,8 +17,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
     QLabel,
-    QListWidget,
-    QListWidgetItem,
     QMainWindow,
     QTableView,
     QWidget,
@@ -27,6 +25,7 @@ from PySide6.QtWidgets import (
 from annotator.services.adjudication import ReviewItem, ReviewLabel, ReviewSession
 from annotator.store.project import Project
 from annotator.ui.lazy_rows import LazyRowsModel, ModelIndex
+from annotator.ui.people_list import PeopleList
 from annotator.ui.review_dialogs import clip
 from annotator.ui.workers import ReviewLabelsTask, ReviewLoadTask, TaskRunner
 
@@ -114,7 +113,7 @@ class ReviewArticles(QMainWindow):
     project_path: Path
     session: ReviewSession
     undo_stack: QUndoStack
-    annotator_list: QListWidget
+    annotator_list: PeopleList
     article_list: ReviewArticleView
     articles_label: QLabel
     header: QLabel
@@ -153,29 +152,15 @@ class ReviewArticles(QMainWindow):
 
     def annotator_names(self) -> list[str]:
         """The annotators offered in the list (empty until read)."""
-        return [self.annotator_list.item(i).text() for i in range(self.annotator_list.count())]
+        return self.annotator_list.names()
 
     def set_annotators(self, names: list[str]) -> None:
         """Compare ``names`` (in the list's order): the articles are read again on a pool
         thread; the list ticks them once read."""
-        self._tick(names)
+        self.annotator_list.tick(names)
         self._load(names)
 
-    def _tick(self, names: list[str]) -> None:
-        self.annotator_list.blockSignals(True)
-        for i in range(self.annotator_list.count()):
-            it = self.annotator_list.item(i)
-            it.setCheckState(
-                Qt.CheckState.Checked if it.text() in names else Qt.CheckState.Unchecked
-            )
-        self.annotator_list.blockSignals(False)
-
-    def _annotators_ticked(self, _item: QListWidgetItem) -> None:
-        names = [
-            self.annotator_list.item(i).text()
-            for i in range(self.annotator_list.count())
-            if self.annotator_list.item(i).checkState() == Qt.CheckState.Checked
-        ]
+    def _annotators_ticked(self, names: list[str]) -> None:
         self.undo_stack.clear()  # edits were made against the other comparison
         self._load(names)
 
@@ -191,21 +176,12 @@ class ReviewArticles(QMainWindow):
 
     def _loaded(self, result: object) -> None:
         generation, available, names, ids = cast(
-            tuple[int, list[str], list[str], list[int]], result
+            tuple[int, dict[str, int], list[str], list[int]], result
         )
         if generation != self._generation:
             return  # a newer choice is being read
         self._loading = False
-        if self.annotator_names() != available:
-            self.annotator_list.blockSignals(True)
-            self.annotator_list.clear()
-            for name in available:
-                it = QListWidgetItem(name)
-                it.setFlags(it.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-                it.setCheckState(Qt.CheckState.Unchecked)
-                self.annotator_list.addItem(it)
-            self.annotator_list.blockSignals(False)
-        self._tick(names)
+        self.annotator_list.set_people(available, ticked=names)
         self.session.set_annotators(names)
         self.articles_label.setText(f"Articles (N / P): {len(ids):,}")
         keep = self._article_id

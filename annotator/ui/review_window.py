@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QHeaderView,
     QLabel,
-    QListWidget,
     QMenu,
     QMessageBox,
     QPlainTextEdit,
@@ -46,6 +45,7 @@ from annotator.core.wording import count_noun
 from annotator.services.adjudication import ReviewEdit, ReviewItem, ReviewSession
 from annotator.store.project import Project
 from annotator.ui.dialogs import shortcut_rows
+from annotator.ui.people_list import PeopleList
 from annotator.ui.review_articles import LOADING, ReviewArticles
 from annotator.ui.review_dialogs import (
     VERSION_COLOURS,
@@ -97,9 +97,9 @@ class ReviewWindow(ReviewArticles):
         lv = QVBoxLayout(left)
         lv.setContentsMargins(4, 4, 4, 4)
         lv.addWidget(QLabel("Compare annotators (tick to choose)"))
-        self.annotator_list = QListWidget()
+        self.annotator_list = PeopleList("accepted quote")
         self.annotator_list.setMaximumHeight(130)
-        self.annotator_list.itemChanged.connect(self._annotators_ticked)
+        self.annotator_list.ticked_changed.connect(self._annotators_ticked)
         lv.addWidget(self.annotator_list)
         self._build_article_list()
         lv.addWidget(self.articles_label)

@@ -6,7 +6,7 @@ import os
 import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -20,13 +20,15 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListView,
     QListWidget,
-    QListWidgetItem,
     QProgressBar,
     QPushButton,
     QRadioButton,
     QVBoxLayout,
     QWidget,
 )
+
+from annotator.ui.people_list import PeopleList, with_quotes
+from annotator.ui.workers import PeopleTask, TaskRunner
 
 #: Characters a model name (a folder name) may not hold on any of the desktop systems.
 _BAD_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
@@ -73,8 +75,10 @@ class TrainDialog(QDialog):
         *,
         folder: Path | None = None,
         taken_in: Callable[[Path], Sequence[str]] | None = None,
+        project_path: Path | None = None,
     ) -> None:
         super().__init__(parent)
+        self.me = me
         self.setWindowTitle("Train the detector on this project")
         self.setMinimumWidth(480)
         self.taken = list(taken)
@@ -95,14 +99,12 @@ class TrainDialog(QDialog):
         self.from_annotators = QRadioButton("Quotes accepted by these annotators:")
         self.from_annotators.setChecked(True)
         lay.addWidget(self.from_annotators)
-        self.who = QListWidget()
+        self.who = PeopleList("accepted quote")
         self.who.setObjectName("trainAnnotators")
         self.who.setMaximumHeight(110)
-        for name in annotators:
-            item = QListWidgetItem(name)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Checked if name == me else Qt.CheckState.Unchecked)
-            self.who.addItem(item)
+        # me until the counts say who has accepted quotes (:meth:`_people_counted`)
+        self.who.set_people(list(annotators), ticked=[me])
+        self._ticked_by_hand = False
         lay.addWidget(self.who)
         self.from_gold = QRadioButton("Reviewed (gold) quotes")
         lay.addWidget(self.from_gold)
@@ -146,16 +148,41 @@ class TrainDialog(QDialog):
         lay.addWidget(buttons)
         self.name.textChanged.connect(self._check)
         self.folder_edit.textChanged.connect(lambda _t: self._folder_changed())
-        self.who.itemChanged.connect(lambda _i: self._check())
+        self.who.ticked_changed.connect(self._ticked)
         self.from_gold.toggled.connect(lambda _on: self._check())
         self._check()
+        self._people = TaskRunner(self)
+        if project_path is not None:  # each annotator's accepted quotes: a project-wide count
+            self._people.start(PeopleTask(project_path), self._people_counted, lambda _m: None)
+
+    def _ticked(self, _names: list[str]) -> None:
+        self._ticked_by_hand = True
+        self._check()
+
+    def _people_counted(self, result: object) -> None:
+        """Show each annotator's accepted quotes; unless ticks were changed by hand, tick
+        me if I have any, else everyone who has (never only someone with none)."""
+        counts = cast(dict[str, int], result)
+        names = self.who.names()
+        shown = {n: counts.get(n, 0) for n in names}
+        if self._ticked_by_hand:
+            ticked = self.who.ticked()
+        elif shown.get(self.me, 0) > 0:
+            ticked = [self.me]
+        else:
+            ticked = with_quotes(shown)
+        self.who.set_people(shown, ticked=ticked)
+        self._check()
+
+    def done(self, result: int) -> None:
+        self._people.close()  # a count under way is not waited for
+        super().done(result)
 
     def annotators(self) -> tuple[str, ...]:
         """The checked annotators (empty with gold chosen)."""
         if self.from_gold.isChecked():
             return ()
-        items = (self.who.item(i) for i in range(self.who.count()))
-        return tuple(i.text() for i in items if i.checkState() == Qt.CheckState.Checked)
+        return tuple(self.who.ticked())
 
     def gold(self) -> bool:
         return self.from_gold.isChecked()

@@ -489,13 +489,15 @@ def keep_alive(task: Task) -> Task:
     RUNNING.add(task)
     task.signals.finished.connect(lambda _r, t=task: RUNNING.discard(t))
     task.signals.failed.connect(lambda _m, t=task: RUNNING.discard(t))
+    if isinstance(task.signals, WorkerSignals):
+        task.signals.stopped.connect(lambda t=task: RUNNING.discard(t))
     return task
 
 
 class PeopleTask(Task):
     """Every annotator of the project at ``path`` with their count of annotations of
     ``status`` (:meth:`Project.annotation_counts`, a project-wide read);
-    finished(dict name -> count). Opens its own read-only :class:`Project`."""
+    finished(dict name -> count). Reads through :meth:`Task.reading`."""
 
     expected = (OSError,)
 
@@ -505,9 +507,7 @@ class PeopleTask(Task):
         self.signals = WorkerSignals()
 
     def work(self) -> object:
-        from annotator.store.project import Project
-
-        with Project.open(self.path, create=False, readonly=True) as project:
+        with self.reading(self.path) as project:
             return project.annotation_counts(self.status)
 
 
@@ -516,7 +516,7 @@ class SpeakersLoadTask(Task):
     (:func:`~annotator.services.speakers.speaker_stats`), and the probable duplicates
     (:func:`~annotator.services.speakers.suggest_merges`); finished((generation, stats,
     suggestions)). Both read every quote with a speaker (about a second at 100,000
-    articles), so they run here; opens its own read-only :class:`Project`."""
+    articles), so they run here, through :meth:`Task.reading`."""
 
     expected = (OSError, AnnotatorError)
 
@@ -527,9 +527,8 @@ class SpeakersLoadTask(Task):
 
     def work(self) -> object:
         from annotator.services.speakers import speaker_stats, suggest_merges
-        from annotator.store.project import Project
 
-        with Project.open(self.path, create=False, readonly=True) as project:
+        with self.reading(self.path) as project:
             stats = speaker_stats(project)
             merges = [] if self.cancelled else suggest_merges(project)
         return self.generation, stats, merges
@@ -612,11 +611,12 @@ class TaskRunner:
 
 
 class ReviewLoadTask(Task):
-    """The review window's choice and list: the annotators with counted quotes, the ones
-    compared (``annotators``, or the first two when None) and the ids of the articles to
-    review for them (ascending); finished((generation, available, compared, ids)). Both
-    reads go over the whole project (about 1.3 s at 100,000 articles), so they run here;
-    opens its own read-only :class:`Project`."""
+    """The review window's choice and list: the annotators with counted quotes and their
+    counts (``available``, name -> count, by name), the ones compared (``annotators``, or
+    the first two when None) and the ids of the articles to review for them (ascending);
+    finished((generation, available, compared, ids)). Both reads go over the whole project
+    (about 2 s at 100,000 articles), so they run here; opens its own read-only
+    :class:`Project`."""
 
     expected = (OSError,)
     background = True  # project-wide reads
@@ -631,12 +631,14 @@ class ReviewLoadTask(Task):
         self.signals = WorkerSignals()
 
     def work(self) -> object:
-        from annotator.services.adjudication import ReviewSession
+        from annotator.services.adjudication import COUNTED_STATUS, ReviewSession
 
         with self.reading(self.path) as project:
             session = ReviewSession(project, self.reviewer)
-            available = session.available_annotators()
-            wanted = available[:2] if self.annotators is None else self.annotators
+            # those with a counted quote (ReviewSession.available_annotators), with the count
+            counts = project.annotation_counts(COUNTED_STATUS)
+            available = {name: n for name, n in counts.items() if n > 0}
+            wanted = list(available)[:2] if self.annotators is None else self.annotators
             names = [n for n in available if n in wanted]
             session.set_annotators(names)
             ids = [] if self.cancelled else session.article_ids()

@@ -116,6 +116,7 @@ def test_closing_while_computing_stops_the_job_without_waiting(
         return real(project, annotators, progress=progress, stop=stop)
 
     monkeypatch.setattr(dashboard, "compute_agreement", held)
+    monkeypatch.setattr(dashboard._AgreementJob, "in_child", False)  # held in this process
     w = DashboardWindow(project_path)
     qtbot.addWidget(w)
     qtbot.waitUntil(started.is_set, timeout=10000)
@@ -139,6 +140,7 @@ def test_a_newer_choice_stops_the_older_computation(
         return real(project, annotators, progress=progress, stop=stop)
 
     monkeypatch.setattr(dashboard, "compute_agreement", held)
+    monkeypatch.setattr(dashboard._AgreementJob, "in_child", False)  # held in this process
     w = DashboardWindow(project_path)
     qtbot.addWidget(w)
     qtbot.waitUntil(started.is_set, timeout=10000)
@@ -180,6 +182,7 @@ def test_progress_shows_articles_compared_and_says_computing(
         return real(project, annotators, progress=report, stop=stop)
 
     monkeypatch.setattr(dashboard, "compute_agreement", held)
+    monkeypatch.setattr(dashboard._AgreementJob, "in_child", False)  # held in this process
     monkeypatch.setattr(dashboard._AgreementJob, "EVERY", 0.0)  # every article reported
     w = DashboardWindow(project_path)
     qtbot.addWidget(w)
@@ -187,7 +190,7 @@ def test_progress_shows_articles_compared_and_says_computing(
     qtbot.waitUntil(reported.is_set, timeout=10000)
     qtbot.waitUntil(lambda: w.progress.value() == 1, timeout=10000)
     assert w.progress.isVisible() and w.progress.maximum() == 2
-    assert w.progress.text() == "1 of 2 articles compared"
+    assert w.progress.text() == "1 / 2"
     assert w.summary.text() == "Computing agreement… 1 of 2 articles compared"
     assert w.chart.message() == "Computing agreement…"
     assert "No pair" not in w.chart.message() and w.computing()
@@ -235,3 +238,47 @@ def test_many_articles_fill_the_table_lazily(qtbot, tmp_path: Path) -> None:  # 
     assert _cell(w.articles_table, 0, 0) == "1" and _cell(w.articles_table, 100, 0) == "0"
     assert _cell(w.articles_table, 0, 2) == "#1  Budget 0"
     assert _cell(w.pairs_table, 0, 6) == "300" and _cell(w.pairs_table, 0, 7) == "100"
+
+
+def test_the_child_process_reports_a_failure_in_the_window(qtbot, project_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The figures are computed in a child process; when it cannot, the window says why."""
+    w = DashboardWindow(project_path)
+    qtbot.addWidget(w)
+    with qtbot.waitSignal(w.computed, timeout=20000):
+        pass
+    assert dashboard._AgreementJob.in_child  # the figures above came from the child
+    gone = project_path.with_name("gone.db")
+    project_path.rename(gone)
+    with qtbot.waitSignal(w.failed, timeout=20000) as blocker:
+        w.refresh()
+    assert "Could not compute" in w.summary.text() and blocker.args[0] in w.summary.text()
+    assert w.chart.message() == "Could not compute" and not w.computing()
+    assert not w.progress.isVisible()
+
+
+def test_a_cancelled_computation_ends_its_child_process(
+    project_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Closing the dashboard (or a newer choice) cancels the job: the child computing the
+    figures is ended at once, not left running for its minute."""
+    import subprocess
+
+    started: list[subprocess.Popen[bytes]] = []
+    real = subprocess.Popen
+
+    def recorded(*args: Any, **kwargs: Any) -> subprocess.Popen[bytes]:
+        child = real(*args, **kwargs)
+        started.append(child)
+        return child
+
+    monkeypatch.setattr(dashboard.subprocess, "Popen", recorded)
+    job = dashboard._AgreementJob(project_path, ["ann", "bob"])
+    job.cancel()
+    assert job.work() is None
+    (child,) = started
+    assert child.returncode is not None  # ended and waited for
+    # and not cancelled: the same job shape gives the figures
+    done = dashboard._AgreementJob(project_path, ["ann", "bob"]).work()
+    assert isinstance(done, dashboard.DashboardRows)
+    assert [(p.a, p.b) for p in done.report.pairs] == [("ann", "bob")]
+    assert len(done.articles) == len(done.report.per_article) == 2

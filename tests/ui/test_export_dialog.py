@@ -87,7 +87,8 @@ def test_csv_with_bom_negatives_and_one_annotator(
     set_output(qtbot, d, out)
     qtbot.mouseClick(d.bom_check, Qt.MouseButton.LeftButton)
     qtbot.mouseClick(d.status_checks["rejected"], Qt.MouseButton.LeftButton)
-    alice = d.annotator_list.findItems("alice", Qt.MatchFlag.MatchExactly)[0]
+    alice = d.annotator_list.item_of("alice")
+    assert alice is not None
     alice.setCheckState(Qt.CheckState.Checked)
     report = run(qtbot, d)
     assert report.quotes == 12  # type: ignore[attr-defined]
@@ -238,3 +239,22 @@ def test_one_annotator_exports_after_the_check(
     docs = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
     assert len(docs) == 6
     assert {q["annotator"] for doc in docs for q in doc["quotes"]} == {"alice"}
+
+
+def test_annotators_are_listed_with_their_counts_none_ticked(qtbot: QtBot, tmp_path: Path) -> None:
+    """The shared annotator list: counts arrive from a pool thread; a tick made before
+    they arrive stays; nobody is ticked by default (that exports everyone)."""
+    path = tmp_path / "people.db"
+    with Project.open(path) as p:
+        aid, _ = p.add_article(Article("Rail", "Trains will run, the operator said."))
+        p.add_annotation(aid, "bob", Quote(content_spans=((0, 15),), status="accepted"))
+        p.annotator_id("rita")  # a reviewer with no quote
+    d = ExportDialog(path)
+    qtbot.addWidget(d)
+    d.annotator_list.item_of("rita").setCheckState(Qt.CheckState.Checked)  # type: ignore[union-attr]
+    qtbot.waitUntil(lambda: d.annotator_list.item(0).text() != "bob", timeout=10000)
+    texts = [d.annotator_list.item(i).text() for i in range(d.annotator_list.count())]
+    assert texts == ["bob (1)", "rita (0)"]
+    assert d.annotator_list.ticked() == ["rita"]
+    d.annotator_list.tick([])
+    assert d.annotator_list.ticked() == []

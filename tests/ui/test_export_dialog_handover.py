@@ -74,7 +74,8 @@ def test_an_existing_file_is_replaced_only_after_yes(
 
     d = dialog(qtbot, export_db)
     set_output(qtbot, d, target)
-    alice = d.annotator_list.findItems("alice", Qt.MatchFlag.MatchExactly)[0]
+    alice = d.annotator_list.item_of("alice")
+    assert alice is not None
     alice.setCheckState(Qt.CheckState.Checked)
     monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.No))
     qtbot.mouseClick(d.export_button, Qt.MouseButton.LeftButton)

@@ -129,6 +129,8 @@ def test_the_window_opens_before_its_articles_are_read(
     assert w.annotator_names() == ["alice", "bob"]  # carol has no accepted quote
     ticks = [w.annotator_list.item(i).checkState() for i in range(2)]
     assert ticks == [Qt.CheckState.Checked, Qt.CheckState.Checked]
+    # each with the accepted quotes the comparison counts (the shared PeopleList)
+    assert [w.annotator_list.item(i).text() for i in range(2)] == ["alice (2)", "bob (3)"]
     assert w.session.annotators == ("alice", "bob")
     assert w.articles_label.text() == "Articles (N / P): 2"
     assert w.article_list.currentRow() == 0

@@ -157,7 +157,8 @@ def test_choosing_annotators(qtbot, project_path: Path) -> None:  # type: ignore
     assert "Tick a second annotator" in w.header.text()
     assert not any(it.agreed for it in w._items)
     item = w.annotator_list.item(0)
-    assert item.text() == "alice"
+    assert w.annotator_list.names()[0] == "alice"
+    assert item.text().startswith("alice (") and item.toolTip().endswith("accepted quotes")
     item.setCheckState(Qt.CheckState.Checked)
     qtbot.waitUntil(lambda: w.session.annotators == ("alice", "bob"))
     assert w.table.rowCount() == 3

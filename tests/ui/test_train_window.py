@@ -376,3 +376,47 @@ def test_round_lines_read_as_the_cli_and_fit_without_a_sideways_scroll(
         # a line wider than the list wraps onto more lines rather than being cut
         lines = -(-prog.rounds.fontMetrics().horizontalAdvance(expected) // room)
         assert rect.height() >= lines * prog.rounds.fontMetrics().lineSpacing()
+
+
+@pytest.fixture
+def three_people(tmp_path: Path) -> Path:
+    """alice with two accepted quotes, bob with one, rita (a reviewer) with none."""
+    path = tmp_path / "people.db"
+    text = "“Rates stay put,” the governor said. “Not for long,” an economist replied."
+    with Project.open(path) as p:
+        aid, _ = p.add_article(Article("Rates", text))
+        for who, spans in (("alice", [(0, 17), (37, 52)]), ("bob", [(0, 17)])):
+            for a, b in spans:
+                p.add_annotation(aid, who, Quote(content_spans=((a, b),), status="accepted"))
+        p.annotator_id("rita")
+    return path
+
+
+def _train_dialog(qtbot: Any, path: Path, me: str) -> TrainDialog:
+    dlg = TrainDialog(["alice", "bob", "rita"], me, "p-2026", [], project_path=path)
+    qtbot.addWidget(dlg)
+    qtbot.waitUntil(lambda: dlg.who.item(0).text() != "alice", timeout=10000)
+    return dlg
+
+
+def test_training_never_defaults_to_an_annotator_without_quotes(
+    qtbot: Any, three_people: Path, models_home: Path
+) -> None:
+    """Issue 16 (the kind of the dashboard's ticked reviewer): rita opening Train ticked
+    only herself, with nothing to learn from."""
+    dlg = _train_dialog(qtbot, three_people, "rita")
+    texts = [dlg.who.item(i).text() for i in range(3)]
+    assert texts == ["alice (2)", "bob (1)", "rita (0)"]
+    assert dlg.annotators() == ("alice", "bob") and dlg.ok.isEnabled()
+    mine = _train_dialog(qtbot, three_people, "bob")
+    assert mine.annotators() == ("bob",)  # mine, when I have some
+
+
+def test_ticks_made_before_the_counts_arrive_are_kept(
+    qtbot: Any, three_people: Path, models_home: Path
+) -> None:
+    dlg = TrainDialog(["alice", "bob", "rita"], "rita", "p-2026", [], project_path=three_people)
+    qtbot.addWidget(dlg)
+    dlg.who.item(1).setCheckState(Qt.CheckState.Checked)  # bob, by hand
+    qtbot.waitUntil(lambda: dlg.who.item(0).text() != "alice", timeout=10000)
+    assert dlg.annotators() == ("bob", "rita")
