@@ -267,13 +267,13 @@ class QuoteHighlighter(QSyntaxHighlighter):
             if block.isValid():
                 self.rehighlightBlock(block)
 
+    def changed_blocks(self, index: dict[int, list[Entry]]) -> set[int]:
+        """The blocks whose entries differ between :attr:`index` and ``index``."""
+        old = self.index
+        return {blk for blk in set(old) | set(index) if old.get(blk) != index.get(blk)}
+
     def update_index(self, index: dict[int, list[Entry]]) -> None:
         """Swap the index and repaint only the blocks whose entries changed."""
-        old = self.index
+        changed = self.changed_blocks(index)
         self.index = index
-        doc = self.document()
-        for blk in set(old) | set(index):
-            if old.get(blk) != index.get(blk):
-                block = doc.findBlockByNumber(blk)
-                if block.isValid():
-                    self.rehighlightBlock(block)
+        self.repaint_blocks(changed)

@@ -9,21 +9,22 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication
 
 from annotator.core.model import Article, Quote
 from annotator.core.text import Utf16Map
+from annotator.services.items import Item
 from annotator.services.session import Session
 from annotator.store.project import Project
-from annotator.ui.article_view import ArticleView
+from annotator.ui.article_view import REPAINT_BLOCKS_MAX, ArticleView
 from annotator.ui.main_window import MainWindow
 from tests.ui.conftest import DETECTOR, open_window
 
 NAMES = ["Ana Ruiz", "Tom Okafor", "Mei Chen"]
 
 
-def _many_quotes(n: int) -> tuple[str, list[Quote]]:
+def _many_quotes(n: int, low_every: int = 0) -> tuple[str, list[Quote]]:
     """``n`` paragraphs, each with a direct quote, its speaker and its cue; every fifth
     paragraph holds an emoji and a non-breaking space before its quote (UTF-16 offsets
     differ from code points after them), every seventh quote runs on into the next
@@ -49,7 +50,7 @@ def _many_quotes(n: int) -> tuple[str, list[Quote]]:
                 speaker_text=name,
                 speaker_name=name,
                 kind="direct",
-                confidence=0.8,
+                confidence=0.3 if low_every and i % low_every == 0 else 0.8,
             )
         )
         paras.append(para)
@@ -59,8 +60,8 @@ def _many_quotes(n: int) -> tuple[str, list[Quote]]:
     return text, quotes
 
 
-def _project(path: Path, n: int = 120) -> tuple[int, str]:
-    text, quotes = _many_quotes(n)
+def _project(path: Path, n: int = 120, low_every: int = 0) -> tuple[int, str]:
+    text, quotes = _many_quotes(n, low_every)
     with Project.open(path) as p:
         aid, _ = p.add_article(Article("Many quotes", text, {"publisher": "Wire"}))
         p.set_suggestions(aid, DETECTOR, quotes)
@@ -211,3 +212,88 @@ def test_counts_of_a_thousand_quotes_read_with_separators(qtbot: Any, tmp_path: 
     assert "this article 1/1,200" in w.progress_label.text()
     qtbot.waitUntil(lambda: "quotes done 1/1,200" in w.progress_label.text())
     w.close()
+
+
+def _top_char(view: ArticleView) -> int:
+    """The character under the middle of the first line shown (below the page margin)."""
+    return view.cursorForPosition(QPoint(view.viewport().width() // 2, 40)).position()
+
+
+@pytest.mark.parametrize("low_every", [2, 3, 40])
+@pytest.mark.parametrize("where", ["top", "middle", "end"])
+def test_a_new_threshold_repaints_every_paragraph_and_keeps_the_place(
+    qtbot: Any, tmp_path: Path, low_every: int, where: str
+) -> None:
+    """Hiding or showing many suggestions at once (a confidence threshold; a re-detection
+    refreshes the same way) paints what the project holds in every paragraph, keeps the
+    selection and outlines the current quote."""
+    aid, text = _project(tmp_path / "p.db", n=300, low_every=low_every)
+    w = open_window(qtbot, tmp_path / "p.db")
+    w.session.set_min_confidence(0.0)
+    w.open_article(aid)
+    bar = w.view.verticalScrollBar()
+    w.view.document().documentLayout().documentSize()  # all laid out: the bar's full range
+    bar.setValue({"top": 0, "middle": bar.maximum() // 2, "end": bar.maximum()}[where])
+    top = _top_char(w.view)
+    at = Utf16Map(text).from_utf16(top)  # the view counts UTF-16 units, spans code points
+    w.view.select_span(at, min(at + 20, len(text)))  # the selection the keys act on
+    selected = w.view.selected_span()
+    for threshold in (0.5, 0.0, 0.5):
+        w.session.set_min_confidence(threshold)
+        hidden = 0 if threshold == 0.0 else len(range(0, 300, low_every))
+        assert len(w.session.items) == 300 - hidden
+        _assert_painted_is_stored(qtbot, w, aid, text, f"threshold {threshold}")
+        assert w.view.highlighter.document() is w.view.document()
+        assert w.view.selected_span() == selected, threshold
+        cur = w.session.current
+        assert cur is not None and w.view.outlined() is cur
+    w.close()
+
+
+@pytest.mark.parametrize("keep", [0.0, 0.5, 0.9, 0.97])
+# (not the very end: a paragraph losing its bold speaker may wrap shorter, and a shorter
+# document scrolled to its end shows more of what comes before, whichever way it repaints)
+@pytest.mark.parametrize("where", [0.0, 0.5, 0.9])
+def test_many_changed_paragraphs_keep_the_text_in_place(
+    qtbot: Any, tmp_path: Path, keep: float, where: float
+) -> None:
+    """The view alone (no current quote to bring into view): after many highlights
+    changed, the same character is at the top of the view and the selection stays."""
+    text, quotes = _many_quotes(300)
+    items = [Item(q, None, i) for i, q in enumerate(quotes, 1)]
+    view = ArticleView()
+    qtbot.addWidget(view)
+    view.resize(640, 500)
+    view.show()
+    qtbot.waitExposed(view)
+    view.set_article(text, items, None)
+    view.document().documentLayout().documentSize()
+    bar = view.verticalScrollBar()
+    bar.setValue(int(bar.maximum() * where))
+    top = _top_char(view)
+    at = Utf16Map(text).from_utf16(top)
+    view.select_span(at, min(at + 20, len(text)))
+    selected = view.selected_span()
+    kept = items[: int(len(items) * keep)]
+    before = view.document()
+    view.set_items(kept, None)
+    # few changed paragraphs repaint in place, many in a new document (both checked here)
+    assert (view.document() is before) == (len(items) - len(kept) <= REPAINT_BLOCKS_MAX)
+    assert _top_char(view) == top
+    assert view.selected_span() == selected
+    other = ArticleView()
+    qtbot.addWidget(other)
+    other.set_article(text, kept, None)
+    assert _painted(view) == _painted(other)
+    assert view.highlighter.index == other.highlighter.index
+
+
+def _assert_painted_is_stored(qtbot: Any, w: MainWindow, aid: int, text: str, step: str) -> None:
+    fresh = Session(w.project, w.session.annotator)
+    fresh.min_confidence = w.session.min_confidence
+    fresh.open_article(aid)
+    assert [it.key for it in w.session.items] == [it.key for it in fresh.items], step
+    other = ArticleView()
+    qtbot.addWidget(other)
+    other.set_article(text, fresh.items, None)
+    assert _painted(w.view) == _painted(other), step
