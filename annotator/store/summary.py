@@ -137,50 +137,61 @@ SCHEMA = """
         INSERT INTO article_summary (article_id) SELECT NEW.id
             WHERE NOT EXISTS (SELECT 1 FROM article_summary WHERE article_id = NEW.id);
     END;
-    CREATE TRIGGER summary_article_delete AFTER DELETE ON articles BEGIN
-        INSERT INTO summary_dirty (article_id) SELECT OLD.id
-            WHERE NOT EXISTS (SELECT 1 FROM summary_dirty WHERE article_id = OLD.id);
+    CREATE TRIGGER summary_article_delete AFTER DELETE ON articles
+    WHEN NOT EXISTS (SELECT 1 FROM summary_dirty WHERE article_id = OLD.id) BEGIN
+        INSERT INTO summary_dirty (article_id) VALUES (OLD.id);
     END;
-    CREATE TRIGGER summary_suggestion_insert AFTER INSERT ON suggestions BEGIN
-        INSERT INTO summary_dirty (article_id) SELECT NEW.article_id
-            WHERE NOT EXISTS (SELECT 1 FROM summary_dirty WHERE article_id = NEW.article_id);
+    CREATE TRIGGER summary_suggestion_insert AFTER INSERT ON suggestions
+    WHEN NOT EXISTS (SELECT 1 FROM summary_dirty WHERE article_id = NEW.article_id) BEGIN
+        INSERT INTO summary_dirty (article_id) VALUES (NEW.article_id);
     END;
-    CREATE TRIGGER summary_suggestion_delete AFTER DELETE ON suggestions BEGIN
-        INSERT INTO summary_dirty (article_id) SELECT OLD.article_id
-            WHERE NOT EXISTS (SELECT 1 FROM summary_dirty WHERE article_id = OLD.article_id);
+    CREATE TRIGGER summary_suggestion_delete AFTER DELETE ON suggestions
+    WHEN NOT EXISTS (SELECT 1 FROM summary_dirty WHERE article_id = OLD.article_id) BEGIN
+        INSERT INTO summary_dirty (article_id) VALUES (OLD.article_id);
     END;
     CREATE TRIGGER summary_suggestion_update
     AFTER UPDATE OF id, article_id, detector_version, content_spans ON suggestions BEGIN
-        INSERT INTO summary_dirty (article_id) SELECT OLD.article_id
-            WHERE NOT EXISTS (SELECT 1 FROM summary_dirty WHERE article_id = OLD.article_id);
-        INSERT INTO summary_dirty (article_id) SELECT NEW.article_id
-            WHERE NOT EXISTS (SELECT 1 FROM summary_dirty WHERE article_id = NEW.article_id);
         INSERT INTO summary_dirty (article_id)
-            SELECT DISTINCT x.article_id FROM annotations x
-            WHERE x.suggestion_id IN (OLD.id, NEW.id)
-              AND NOT EXISTS (SELECT 1 FROM summary_dirty d WHERE d.article_id = x.article_id);
+            SELECT DISTINCT a FROM (SELECT OLD.article_id AS a UNION ALL SELECT NEW.article_id
+                                    UNION ALL SELECT article_id FROM annotations
+                                    WHERE suggestion_id IN (OLD.id, NEW.id))
+            WHERE NOT EXISTS (SELECT 1 FROM summary_dirty WHERE article_id = a);
     END;
-    CREATE TRIGGER summary_annotation_insert AFTER INSERT ON annotations BEGIN
-        INSERT INTO summary_dirty (article_id) SELECT NEW.article_id
-            WHERE NOT EXISTS (SELECT 1 FROM summary_dirty WHERE article_id = NEW.article_id);
-        INSERT INTO summary_dirty (article_id)
-            SELECT DISTINCT s.article_id FROM suggestions s WHERE s.id = NEW.suggestion_id
-              AND NOT EXISTS (SELECT 1 FROM summary_dirty d WHERE d.article_id = s.article_id);
+    CREATE TRIGGER summary_annotation_insert AFTER INSERT ON annotations
+    WHEN NOT EXISTS (SELECT 1 FROM summary_dirty WHERE article_id = NEW.article_id) BEGIN
+        INSERT INTO summary_dirty (article_id) VALUES (NEW.article_id);
     END;
-    CREATE TRIGGER summary_annotation_delete AFTER DELETE ON annotations BEGIN
-        INSERT INTO summary_dirty (article_id) SELECT OLD.article_id
-            WHERE NOT EXISTS (SELECT 1 FROM summary_dirty WHERE article_id = OLD.article_id);
-        INSERT INTO summary_dirty (article_id)
-            SELECT DISTINCT s.article_id FROM suggestions s WHERE s.id = OLD.suggestion_id
-              AND NOT EXISTS (SELECT 1 FROM summary_dirty d WHERE d.article_id = s.article_id);
+    CREATE TRIGGER summary_annotation_delete AFTER DELETE ON annotations
+    WHEN NOT EXISTS (SELECT 1 FROM summary_dirty WHERE article_id = OLD.article_id) BEGIN
+        INSERT INTO summary_dirty (article_id) VALUES (OLD.article_id);
     END;
     CREATE TRIGGER summary_annotation_update
     AFTER UPDATE OF article_id, annotator_id, suggestion_id, content_spans, speaker_spans,
         kind, speaker_id, stance, stance_target, status ON annotations BEGIN
-        INSERT INTO summary_dirty (article_id) SELECT OLD.article_id
-            WHERE NOT EXISTS (SELECT 1 FROM summary_dirty WHERE article_id = OLD.article_id);
-        INSERT INTO summary_dirty (article_id) SELECT NEW.article_id
-            WHERE NOT EXISTS (SELECT 1 FROM summary_dirty WHERE article_id = NEW.article_id);
+        INSERT INTO summary_dirty (article_id)
+            SELECT DISTINCT a FROM (SELECT OLD.article_id AS a UNION ALL SELECT NEW.article_id)
+            WHERE NOT EXISTS (SELECT 1 FROM summary_dirty WHERE article_id = a);
+    END;
+    -- an annotation linked to a suggestion of another article decides that one too (the
+    -- list counts look for the link anywhere): rare, so tested before anything is written
+    CREATE TRIGGER summary_link_insert AFTER INSERT ON annotations
+    WHEN NEW.suggestion_id IS NOT NULL AND (SELECT article_id FROM suggestions
+                                           WHERE id = NEW.suggestion_id) <> NEW.article_id
+    BEGIN
+        INSERT INTO summary_dirty (article_id)
+            SELECT article_id FROM suggestions s WHERE s.id = NEW.suggestion_id
+              AND NOT EXISTS (SELECT 1 FROM summary_dirty d WHERE d.article_id = s.article_id);
+    END;
+    CREATE TRIGGER summary_link_delete AFTER DELETE ON annotations
+    WHEN OLD.suggestion_id IS NOT NULL AND (SELECT article_id FROM suggestions
+                                           WHERE id = OLD.suggestion_id) <> OLD.article_id
+    BEGIN
+        INSERT INTO summary_dirty (article_id)
+            SELECT article_id FROM suggestions s WHERE s.id = OLD.suggestion_id
+              AND NOT EXISTS (SELECT 1 FROM summary_dirty d WHERE d.article_id = s.article_id);
+    END;
+    CREATE TRIGGER summary_link_update AFTER UPDATE OF suggestion_id, article_id ON annotations
+    BEGIN
         INSERT INTO summary_dirty (article_id)
             SELECT DISTINCT s.article_id FROM suggestions s
             WHERE s.id IN (OLD.suggestion_id, NEW.suggestion_id)
