@@ -366,6 +366,8 @@ class ArticleTable(QTableView):
         # no article passes when the only row is the one kept while being worked on
         kept = isinstance(model, ArticleListModel) and model.extra is not None
         text = self.busy_text or (self.empty_text if rows - kept == 0 else "")
+        if self.busy_text in STOPPABLE:  # a read that Esc stops (issue 16) says so
+            text += "\n" + STOP_HINT
         self.painted_message = text
         if not text:
             return
@@ -393,6 +395,10 @@ class ArticleTable(QTableView):
 
 
 _WRAP = int(Qt.TextFlag.TextWordWrap)
+#: What the list may be busy with that Esc stops (the window's "Back to the text" key
+#: stops the read first), and the card's line saying so.
+STOPPABLE = ("Sorting…", "Filtering…")
+STOP_HINT = "Esc stops it"
 #: Keys the table still takes while its rows are an old answer: leaving it.
 _KEYS_WHILE_BUSY = {Qt.Key.Key_Tab, Qt.Key.Key_Backtab, Qt.Key.Key_Escape}
 

@@ -184,6 +184,8 @@ def test_esc_stops_a_filter_and_the_list_stays_as_it_was(
     _choose(w, "undecided")
     assert started.wait(20)
     assert lst.working() == "Filtering…"
+    lst.table.viewport().repaint()
+    assert lst.table.painted_message == "Filtering…\nEsc stops it"
     lst.filter_combo.setFocus()
     qtbot.keyClick(lst.filter_combo, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: not w.list_busy())
