@@ -706,7 +706,12 @@ class ArticleList(QWidget):
         self._update_working()
 
     def order_failed(self) -> None:
-        """The order asked could not be read: the rows shown stay, in their order."""
+        """The order asked could not be read (or was stopped): the rows shown stay, in their
+        order; a status filter that waited for it goes back to All, as the rows are."""
+        if self._order_for_status and self._statuses is None:
+            self.status_combo.blockSignals(True)
+            self.status_combo.setCurrentIndex(0)
+            self.status_combo.blockSignals(False)
         self.pending_order = None
         self._update_working()
 
