@@ -401,3 +401,34 @@ def test_an_annotation_linked_to_another_articles_suggestion(tmp_path: Path) -> 
     assert queries.filter_article_ids(p, "alice", "undecided") == {ids[0]}
     check(p)
     p.close()
+
+
+@pytest.mark.parametrize("column", [0, 1, 2])
+@pytest.mark.parametrize("descending", [False, True])
+def test_sorts_by_title_publisher_and_date_walk_an_index(
+    tmp_path: Path, column: int, descending: bool
+) -> None:
+    """No sort of every article's row: the index on the sort key is read in order (ties
+    by id, as the index keeps them), and the order is the one asked."""
+    p = Project.open(tmp_path / "p.db")
+    metas = [{"publisher": "Wire", "date": "2020-01-02"}, {"date": "2019-05-01"}, {}]
+    for i, title in enumerate(["beta", "Alpha", "", "alpha", "Gamma", "beta"]):
+        p.add_article(Article(title or "untitled", _text(i), metas[i % 3]))
+    recorded: list[str] = []
+    p.db.conn.set_trace_callback(recorded.append)
+    got = queries.article_order(p, "alice", column, descending)
+    p.db.conn.set_trace_callback(None)
+    (sql,) = [s for s in recorded if "ORDER BY" in s]
+    plan = [str(r[3]) for r in p.db.execute("EXPLAIN QUERY PLAN " + sql)]
+    assert not any("TEMP B-TREE" in line for line in plan), plan
+    assert any("_order" in line for line in plan), plan
+    rows = {r[0]: r[1:] for r in p.db.execute("SELECT id, title, meta FROM articles")}
+
+    def key(aid: int) -> tuple[str, int]:
+        title, meta = rows[aid]
+        meta = json.loads(meta)
+        value = (title, meta.get("publisher", ""), meta.get("date", ""))[column]
+        return (value.lower() if column < 2 else value, aid)
+
+    assert got == sorted(rows, key=key, reverse=descending)
+    p.close()
