@@ -189,6 +189,23 @@ _SUMMARY_WHERE = {
     " ELSE m.min_confidence END < :limit",
 }
 _DISAGREEING = "SELECT article_id FROM article_summary WHERE disagree"
+# The speaker filter: the annotator's annotations of the speaker (by registry id), then the
+# latest run's suggestions naming them that the annotator has not handled, each found
+# through its index (suggestions_speaker) instead of a pass over every suggestion.
+_BY_SPEAKER = """
+    SELECT x.article_id FROM annotations x
+    WHERE x.speaker_id = :sid AND x.annotator_id IS :ann
+    UNION
+    SELECT s.article_id FROM suggestions s
+    JOIN article_summary v ON v.article_id = s.article_id
+                          AND v.latest_version = s.detector_version
+    WHERE s.speaker_name = :name COLLATE NOCASE
+      AND NOT EXISTS (SELECT 1 FROM annotations x
+                      WHERE x.annotator_id IS :ann AND x.suggestion_id = s.id)
+      AND NOT EXISTS (SELECT 1 FROM annotations x
+                      WHERE x.article_id = s.article_id AND x.annotator_id IS :ann
+                        AND x.content_spans = s.content_spans)
+"""
 
 
 def summary_filter_sql(name: str) -> str:
@@ -246,5 +263,7 @@ def filter_article_ids(
         raise ValueError(f"unknown article filter {name!r}")
     if name in _SUMMARY_WHERE and summary.is_current(project.db.conn):
         return {int(r[0]) for r in project.db.execute(summary_filter_sql(name), params)}
+    if name == "speaker" and summary.is_current(project.db.conn):
+        return {int(r[0]) for r in project.db.execute(_BY_SPEAKER, params)}
     sql = _SEEN + f" SELECT DISTINCT article_id FROM seen WHERE {where}"
     return {int(r[0]) for r in project.db.execute(sql, params)}

@@ -387,7 +387,7 @@ def _m0010_article_summaries(db: Database) -> None:
     articles, "Has undecided quotes" and the sort by Quotes 5-17 s); see
     :mod:`annotator.store.summary`. Filled here for the articles already there (a pass
     over their quotes: seconds at 100,000 articles, once). Indexes on the sort keys of
-    title, publisher and date.
+    title, publisher and date, and on the speaker a suggestion names (the speaker filter).
     """
     from annotator.store import summary
 
@@ -401,6 +401,8 @@ def _m0010_article_summaries(db: Database) -> None:
         CREATE INDEX articles_publisher_order
             ON articles(lower(coalesce(json_extract(meta, '$.publisher'), '')));
         CREATE INDEX articles_date_order ON articles(coalesce(json_extract(meta, '$.date'), ''));
+        CREATE INDEX suggestions_speaker ON suggestions(speaker_name COLLATE NOCASE)
+            WHERE speaker_name IS NOT NULL;
         """
     )
     db.execute("INSERT OR IGNORE INTO article_summary (article_id) SELECT id FROM articles")

@@ -45,15 +45,23 @@ class Ref:
         self.undecided: set[int] = set()
         self.disagree: set[int] = set()
         self.order: list[int] = []
-        #: (kind, confidence) of each quote the annotator sees, by article
-        self.seen: dict[int, list[tuple[str, float | None]]] = defaultdict(list)
+        #: (kind, confidence, speaker id, speaker name) of each quote the annotator sees
+        #: (an annotation's speaker is its registry id, a suggestion's the name it gives)
+        self.seen: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
 
     def kind(self, kind: str) -> set[int]:
-        return {a for a, qs in self.seen.items() if any(k == kind for k, _c in qs)}
+        return {a for a, qs in self.seen.items() if any(q[0] == kind for q in qs)}
 
     def below(self, limit: float) -> set[int]:
         return {
-            a for a, qs in self.seen.items() if any(c is not None and c < limit for _k, c in qs)
+            a for a, qs in self.seen.items() if any(q[1] is not None and q[1] < limit for q in qs)
+        }
+
+    def speaker(self, sid: int, name: str) -> set[int]:
+        return {
+            a
+            for a, qs in self.seen.items()
+            if any(q[2] == sid or (q[3] or "").lower() == name.lower() for q in qs)
         }
 
 
@@ -74,7 +82,7 @@ def reference(project: Project, annotator: str | None) -> Ref:
     undecided = ref.undecided
     for x in mine:
         quotes[x["article_id"]] += 1
-        ref.seen[x["article_id"]].append((x["kind"], x["confidence"]))
+        ref.seen[x["article_id"]].append((x["kind"], x["confidence"], x["speaker_id"], None))
         if x["status"] == "pending":
             undecided.add(x["article_id"])
     for s in sugg:
@@ -86,7 +94,7 @@ def reference(project: Project, annotator: str | None) -> Ref:
         )
         if not handled:
             quotes[aid] += 1
-            ref.seen[aid].append((s["kind"], s["confidence"]))
+            ref.seen[aid].append((s["kind"], s["confidence"], None, s["speaker_name"]))
             undecided.add(aid)
     disagree = ref.disagree
     by_article: dict[int, list[dict[str, Any]]] = defaultdict(list)
@@ -120,6 +128,11 @@ def check(project: Project) -> None:
         assert queries.filter_article_ids(project, who, "disagreement") == ref.disagree, who
         for kind in KINDS:
             assert queries.filter_article_ids(project, who, "kind", kind) == ref.kind(kind)
+        for value in ("Lee", "kim", "Park", "Nobody"):
+            found = project.find_speaker(value)
+            sid, name = (found.id, found.name) if found else (-1, value)
+            got = queries.filter_article_ids(project, who, "speaker", value)
+            assert got == ref.speaker(sid, name), (who, value)
         for limit in (0.1, 0.5, 0.95, 1.0):
             got = queries.filter_article_ids(project, who, "confidence_below", str(limit))
             assert got == ref.below(limit), (who, limit)
@@ -357,6 +370,14 @@ def test_hot_summary_queries_use_their_indexes(tmp_path: Path) -> None:
             t in line for line in plans[label] for t in ("annotations", "suggestions")
         ), plans[label]
     assert any("article_summary_disagree" in line for line in plans["disagree"]), plans["disagree"]
+    speaker = [
+        str(r[3])
+        for r in p.db.execute(
+            "EXPLAIN QUERY PLAN " + queries._BY_SPEAKER, {"ann": 1, "sid": 1, "name": "Lee"}
+        )
+    ]
+    assert any("USING INDEX suggestions_speaker" in line for line in speaker), speaker
+    assert not any(re.match(r"SCAN (s|x)\b", line) for line in speaker), speaker
     # the refresh of one article's rows reads that article's quotes through indexes only
     # (a scan of every annotation made an accept cost 20 ms at 10,000 articles); the
     # quote tables go by these names or aliases there

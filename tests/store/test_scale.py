@@ -101,7 +101,7 @@ def drop_summaries(con: sqlite3.Connection) -> None:
     con.executescript(
         "DROP TABLE article_summary; DROP TABLE annotator_summary; DROP TABLE summary_dirty;"
         " DROP INDEX articles_title_order; DROP INDEX articles_publisher_order;"
-        " DROP INDEX articles_date_order;"
+        " DROP INDEX articles_date_order; DROP INDEX suggestions_speaker;"
     )
 
 
