@@ -255,7 +255,7 @@ def article_rows_for(project: Project, annotator: str | None, ids: list[int]) ->
 _BY_QUOTES = """
     SELECT s.article_id FROM article_summary s
     LEFT JOIN annotator_summary m ON m.annotator_id = :ann AND m.article_id = s.article_id
-    ORDER BY coalesce(m.n_annotations, 0) + s.n_latest - coalesce(m.n_handled, 0) {way},
+    ORDER BY coalesce(m.n_annotations, 0) + coalesce(m.n_open, s.n_latest) {way},
              s.article_id {way}
 """
 

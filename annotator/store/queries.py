@@ -176,13 +176,41 @@ _DISAGREEMENT = """
 
 
 # The fast forms, from the per-article summaries (annotator/store/summary.py): one pass
-# over the articles' summary rows, one probe of the annotator's row each.
-_UNDECIDED = """
+# over the articles' summary rows, one probe of the annotator's row each; an article where
+# the annotator has no row shows them the latest run's suggestions, all open.
+_SUMMARY_FROM = """
     SELECT s.article_id FROM article_summary s
     LEFT JOIN annotator_summary m ON m.annotator_id = :ann AND m.article_id = s.article_id
-    WHERE s.n_latest > coalesce(m.n_handled, 0) OR coalesce(m.n_pending, 0) > 0
 """
+_SUMMARY_WHERE = {
+    "undecided": "coalesce(m.n_open, s.n_latest) > 0 OR m.n_pending > 0",
+    "kind": "coalesce(m.kinds, s.kinds) & :bit",
+    "confidence_below": "CASE WHEN m.article_id IS NULL THEN s.min_confidence"
+    " ELSE m.min_confidence END < :limit",
+}
 _DISAGREEING = "SELECT article_id FROM article_summary WHERE disagree"
+# The speaker filter: the annotator's annotations of the speaker (by registry id), then the
+# latest run's suggestions naming them that the annotator has not handled, each found
+# through its index (suggestions_speaker) instead of a pass over every suggestion.
+_BY_SPEAKER = """
+    SELECT x.article_id FROM annotations x
+    WHERE x.speaker_id = :sid AND x.annotator_id IS :ann
+    UNION
+    SELECT s.article_id FROM suggestions s
+    JOIN article_summary v ON v.article_id = s.article_id
+                          AND v.latest_version = s.detector_version
+    WHERE s.speaker_name = :name COLLATE NOCASE
+      AND NOT EXISTS (SELECT 1 FROM annotations x
+                      WHERE x.annotator_id IS :ann AND x.suggestion_id = s.id)
+      AND NOT EXISTS (SELECT 1 FROM annotations x
+                      WHERE x.article_id = s.article_id AND x.annotator_id IS :ann
+                        AND x.content_spans = s.content_spans)
+"""
+
+
+def summary_filter_sql(name: str) -> str:
+    """The summary query of filter ``name`` (undecided, kind, confidence_below)."""
+    return _SUMMARY_FROM + " WHERE " + _SUMMARY_WHERE[name]
 
 
 def filter_article_ids(
@@ -204,10 +232,7 @@ def filter_article_ids(
     """
     ann = project.annotator_id(annotator, create=False) if annotator else None
     params: dict[str, object] = {"ann": ann}
-    current = name in ("undecided", "disagreement") and summary.is_current(project.db.conn)
     if name == "undecided":
-        if current:
-            return {int(r[0]) for r in project.db.execute(_UNDECIDED, params)}
         where = "status IN ('open', 'pending')"
     elif name == "speaker":
         speaker = project.find_speaker(value)
@@ -220,6 +245,7 @@ def filter_article_ids(
         if value not in ("direct", "mixed", "indirect"):
             raise ValueError(f"unknown quote kind {value!r}: use direct, mixed or indirect")
         params["kind"] = value
+        params["bit"] = summary.KIND_BITS[value]
         where = "kind = :kind"
     elif name == "confidence_below":
         try:
@@ -231,8 +257,13 @@ def filter_article_ids(
         params["limit"] = limit
         where = "confidence IS NOT NULL AND confidence < :limit"
     elif name == "disagreement":
+        current = summary.is_current(project.db.conn)
         return {int(r[0]) for r in project.db.execute(_DISAGREEING if current else _DISAGREEMENT)}
     else:
         raise ValueError(f"unknown article filter {name!r}")
+    if name in _SUMMARY_WHERE and summary.is_current(project.db.conn):
+        return {int(r[0]) for r in project.db.execute(summary_filter_sql(name), params)}
+    if name == "speaker" and summary.is_current(project.db.conn):
+        return {int(r[0]) for r in project.db.execute(_BY_SPEAKER, params)}
     sql = _SEEN + f" SELECT DISTINCT article_id FROM seen WHERE {where}"
     return {int(r[0]) for r in project.db.execute(sql, params)}

@@ -7,13 +7,16 @@ annotator with quotes in it (``annotator_summary``):
 
 - ``article_summary.latest_version``: the detector version of the article's newest
   suggestion row (None: no suggestion), as :meth:`Project.suggestions` picks the run to
-  show; ``n_latest``: that run's suggestions; ``disagree``: 1 when an annotator has an
-  accepted quote another annotator of the article has not accepted with the same spans,
-  kind, speaker, stance and target (the "Annotators disagree" filter).
-- ``annotator_summary``: the annotator's annotations (``n_annotations``), of which pending
-  (``n_pending``), and how many of the latest run's suggestions they handled
-  (``n_handled``: one of their annotations points at it or has its content spans).
-  An annotator's open suggestions in an article are ``n_latest - n_handled``.
+  show; ``n_latest``: that run's suggestions, ``kinds`` the bits (:data:`KIND_BITS`) of
+  their kinds and ``min_confidence`` their lowest confidence: what an annotator with no
+  row of their own in the article sees; ``disagree``: 1 when an annotator has an accepted
+  quote another annotator of the article has not accepted with the same spans, kind,
+  speaker, stance and target (the "Annotators disagree" filter).
+- ``annotator_summary``, for each annotator with an annotation in the article (or linked
+  to one of its suggestions): their annotations (``n_annotations``), of which pending
+  (``n_pending``), the latest run's suggestions they have not handled (``n_open``: none
+  of their annotations points at it or has its content spans), and over both the kinds'
+  bits and the lowest confidence.
 
 They are kept by the store in the transaction of each write: triggers (migration 0010)
 note the articles a write touches in ``summary_dirty``; :func:`refresh` recomputes those
@@ -48,47 +51,67 @@ DISAGREE_ONE = """
                   AND b.stance_target IS a.stance_target))
 """
 
+#: The bit of each quote kind in the ``kinds`` columns.
+KIND_BITS = {"direct": 1, "mixed": 2, "indirect": 4}
+_KINDS = "(max(kind = 'direct') | (max(kind = 'mixed') << 1) | (max(kind = 'indirect') << 2))"
+
 _REFRESH = (
     # articles gone: their rows go
     f"DELETE FROM article_summary WHERE article_id IN ({_DIRTY})"
     " AND article_id NOT IN (SELECT id FROM articles)",
     f"DELETE FROM annotator_summary WHERE article_id IN ({_DIRTY})",
     f"""
-    INSERT OR REPLACE INTO article_summary (article_id, latest_version, n_latest, disagree)
+    INSERT OR REPLACE INTO article_summary
+        (article_id, latest_version, n_latest, kinds, min_confidence, disagree)
     SELECT v.article_id, v.version,
            (SELECT count(*) FROM suggestions s
+            WHERE s.article_id = v.article_id AND s.detector_version = v.version),
+           (SELECT coalesce({_KINDS}, 0) FROM suggestions s
+            WHERE s.article_id = v.article_id AND s.detector_version = v.version),
+           (SELECT min(confidence) FROM suggestions s
             WHERE s.article_id = v.article_id AND s.detector_version = v.version),
            {DISAGREE_ONE.format(aid="v.article_id")}
     FROM (SELECT d.article_id,
                  (SELECT s.detector_version FROM suggestions s WHERE s.article_id = d.article_id
                   ORDER BY s.id DESC LIMIT 1) AS version
-          FROM summary_dirty d JOIN articles ar ON ar.id = d.article_id) v
+          FROM summary_dirty d CROSS JOIN articles ar ON ar.id = d.article_id) v
     """,
     f"""
-    INSERT INTO annotator_summary (annotator_id, article_id, n_annotations, n_pending, n_handled)
+    INSERT INTO annotator_summary
+        (annotator_id, article_id, n_annotations, n_pending, n_open, kinds, min_confidence)
+    WITH pairs AS (
+        SELECT DISTINCT x.article_id, x.annotator_id FROM annotations x
+        WHERE x.article_id IN ({_DIRTY})
+        UNION
+        SELECT s.article_id, x.annotator_id FROM suggestions s
+        JOIN annotations x ON x.suggestion_id = s.id
+        WHERE s.article_id IN ({_DIRTY})
+    ),
+    seen AS (
+        SELECT p.annotator_id, p.article_id, x.kind, x.confidence, x.status
+        FROM pairs p CROSS JOIN annotations x  -- CROSS: the pairs first, then an index probe
+          ON x.article_id = p.article_id AND x.annotator_id = p.annotator_id
+        UNION ALL
+        SELECT p.annotator_id, p.article_id, s.kind, s.confidence, 'open'
+        FROM pairs p CROSS JOIN article_summary v ON v.article_id = p.article_id
+        CROSS JOIN suggestions s ON s.article_id = v.article_id
+                          AND s.detector_version = v.latest_version
+        WHERE NOT EXISTS (SELECT 1 FROM annotations x
+                          WHERE x.annotator_id = p.annotator_id AND x.suggestion_id = s.id)
+          AND NOT EXISTS (SELECT 1 FROM annotations x
+                          WHERE x.article_id = s.article_id AND x.annotator_id = p.annotator_id
+                            AND x.content_spans = s.content_spans)
+    )
     SELECT p.annotator_id, p.article_id,
-           (SELECT count(*) FROM annotations x
-            WHERE x.article_id = p.article_id AND x.annotator_id = p.annotator_id),
-           (SELECT count(*) FROM annotations x
-            WHERE x.article_id = p.article_id AND x.annotator_id = p.annotator_id
-              AND x.status = 'pending'),
-           (SELECT count(*) FROM article_summary v
-            JOIN suggestions s ON s.article_id = v.article_id
-                              AND s.detector_version = v.latest_version
-            WHERE v.article_id = p.article_id
-              AND (EXISTS (SELECT 1 FROM annotations x
-                           WHERE x.annotator_id = p.annotator_id AND x.suggestion_id = s.id)
-                   OR EXISTS (SELECT 1 FROM annotations x
-                              WHERE x.article_id = s.article_id
-                                AND x.annotator_id = p.annotator_id
-                                AND x.content_spans = s.content_spans)))
-    FROM (SELECT DISTINCT x.article_id, x.annotator_id FROM annotations x
-          WHERE x.article_id IN ({_DIRTY})
-          UNION
-          SELECT s.article_id, x.annotator_id FROM suggestions s
-          JOIN annotations x ON x.suggestion_id = s.id
-          WHERE s.article_id IN ({_DIRTY})) p
+           count(seen.status) - coalesce(sum(seen.status = 'open'), 0),
+           coalesce(sum(seen.status = 'pending'), 0),
+           coalesce(sum(seen.status = 'open'), 0),
+           coalesce({_KINDS.replace("kind", "seen.kind")}, 0),
+           min(seen.confidence)
+    FROM pairs p
+    LEFT JOIN seen ON seen.annotator_id = p.annotator_id AND seen.article_id = p.article_id
     WHERE p.article_id IN (SELECT id FROM articles)
+    GROUP BY p.annotator_id, p.article_id
     """,
     "DELETE FROM summary_dirty",
 )
@@ -120,6 +143,8 @@ SCHEMA = """
         article_id INTEGER PRIMARY KEY,
         latest_version TEXT,
         n_latest INTEGER NOT NULL DEFAULT 0,
+        kinds INTEGER NOT NULL DEFAULT 0,
+        min_confidence REAL,
         disagree INTEGER NOT NULL DEFAULT 0
     );
     CREATE INDEX article_summary_disagree ON article_summary(article_id) WHERE disagree;
@@ -128,7 +153,9 @@ SCHEMA = """
         article_id INTEGER NOT NULL,
         n_annotations INTEGER NOT NULL,
         n_pending INTEGER NOT NULL,
-        n_handled INTEGER NOT NULL,
+        n_open INTEGER NOT NULL,
+        kinds INTEGER NOT NULL,
+        min_confidence REAL,
         PRIMARY KEY (annotator_id, article_id)
     ) WITHOUT ROWID;
     CREATE INDEX annotator_summary_article ON annotator_summary(article_id);
@@ -137,50 +164,61 @@ SCHEMA = """
         INSERT INTO article_summary (article_id) SELECT NEW.id
             WHERE NOT EXISTS (SELECT 1 FROM article_summary WHERE article_id = NEW.id);
     END;
-    CREATE TRIGGER summary_article_delete AFTER DELETE ON articles BEGIN
-        INSERT INTO summary_dirty (article_id) SELECT OLD.id
-            WHERE NOT EXISTS (SELECT 1 FROM summary_dirty WHERE article_id = OLD.id);
+    CREATE TRIGGER summary_article_delete AFTER DELETE ON articles
+    WHEN NOT EXISTS (SELECT 1 FROM summary_dirty WHERE article_id = OLD.id) BEGIN
+        INSERT INTO summary_dirty (article_id) VALUES (OLD.id);
     END;
-    CREATE TRIGGER summary_suggestion_insert AFTER INSERT ON suggestions BEGIN
-        INSERT INTO summary_dirty (article_id) SELECT NEW.article_id
-            WHERE NOT EXISTS (SELECT 1 FROM summary_dirty WHERE article_id = NEW.article_id);
+    CREATE TRIGGER summary_suggestion_insert AFTER INSERT ON suggestions
+    WHEN NOT EXISTS (SELECT 1 FROM summary_dirty WHERE article_id = NEW.article_id) BEGIN
+        INSERT INTO summary_dirty (article_id) VALUES (NEW.article_id);
     END;
-    CREATE TRIGGER summary_suggestion_delete AFTER DELETE ON suggestions BEGIN
-        INSERT INTO summary_dirty (article_id) SELECT OLD.article_id
-            WHERE NOT EXISTS (SELECT 1 FROM summary_dirty WHERE article_id = OLD.article_id);
+    CREATE TRIGGER summary_suggestion_delete AFTER DELETE ON suggestions
+    WHEN NOT EXISTS (SELECT 1 FROM summary_dirty WHERE article_id = OLD.article_id) BEGIN
+        INSERT INTO summary_dirty (article_id) VALUES (OLD.article_id);
     END;
     CREATE TRIGGER summary_suggestion_update
     AFTER UPDATE OF id, article_id, detector_version, content_spans ON suggestions BEGIN
-        INSERT INTO summary_dirty (article_id) SELECT OLD.article_id
-            WHERE NOT EXISTS (SELECT 1 FROM summary_dirty WHERE article_id = OLD.article_id);
-        INSERT INTO summary_dirty (article_id) SELECT NEW.article_id
-            WHERE NOT EXISTS (SELECT 1 FROM summary_dirty WHERE article_id = NEW.article_id);
         INSERT INTO summary_dirty (article_id)
-            SELECT DISTINCT x.article_id FROM annotations x
-            WHERE x.suggestion_id IN (OLD.id, NEW.id)
-              AND NOT EXISTS (SELECT 1 FROM summary_dirty d WHERE d.article_id = x.article_id);
+            SELECT DISTINCT a FROM (SELECT OLD.article_id AS a UNION ALL SELECT NEW.article_id
+                                    UNION ALL SELECT article_id FROM annotations
+                                    WHERE suggestion_id IN (OLD.id, NEW.id))
+            WHERE NOT EXISTS (SELECT 1 FROM summary_dirty WHERE article_id = a);
     END;
-    CREATE TRIGGER summary_annotation_insert AFTER INSERT ON annotations BEGIN
-        INSERT INTO summary_dirty (article_id) SELECT NEW.article_id
-            WHERE NOT EXISTS (SELECT 1 FROM summary_dirty WHERE article_id = NEW.article_id);
-        INSERT INTO summary_dirty (article_id)
-            SELECT DISTINCT s.article_id FROM suggestions s WHERE s.id = NEW.suggestion_id
-              AND NOT EXISTS (SELECT 1 FROM summary_dirty d WHERE d.article_id = s.article_id);
+    CREATE TRIGGER summary_annotation_insert AFTER INSERT ON annotations
+    WHEN NOT EXISTS (SELECT 1 FROM summary_dirty WHERE article_id = NEW.article_id) BEGIN
+        INSERT INTO summary_dirty (article_id) VALUES (NEW.article_id);
     END;
-    CREATE TRIGGER summary_annotation_delete AFTER DELETE ON annotations BEGIN
-        INSERT INTO summary_dirty (article_id) SELECT OLD.article_id
-            WHERE NOT EXISTS (SELECT 1 FROM summary_dirty WHERE article_id = OLD.article_id);
-        INSERT INTO summary_dirty (article_id)
-            SELECT DISTINCT s.article_id FROM suggestions s WHERE s.id = OLD.suggestion_id
-              AND NOT EXISTS (SELECT 1 FROM summary_dirty d WHERE d.article_id = s.article_id);
+    CREATE TRIGGER summary_annotation_delete AFTER DELETE ON annotations
+    WHEN NOT EXISTS (SELECT 1 FROM summary_dirty WHERE article_id = OLD.article_id) BEGIN
+        INSERT INTO summary_dirty (article_id) VALUES (OLD.article_id);
     END;
     CREATE TRIGGER summary_annotation_update
     AFTER UPDATE OF article_id, annotator_id, suggestion_id, content_spans, speaker_spans,
         kind, speaker_id, stance, stance_target, status ON annotations BEGIN
-        INSERT INTO summary_dirty (article_id) SELECT OLD.article_id
-            WHERE NOT EXISTS (SELECT 1 FROM summary_dirty WHERE article_id = OLD.article_id);
-        INSERT INTO summary_dirty (article_id) SELECT NEW.article_id
-            WHERE NOT EXISTS (SELECT 1 FROM summary_dirty WHERE article_id = NEW.article_id);
+        INSERT INTO summary_dirty (article_id)
+            SELECT DISTINCT a FROM (SELECT OLD.article_id AS a UNION ALL SELECT NEW.article_id)
+            WHERE NOT EXISTS (SELECT 1 FROM summary_dirty WHERE article_id = a);
+    END;
+    -- an annotation linked to a suggestion of another article decides that one too (the
+    -- list counts look for the link anywhere): rare, so tested before anything is written
+    CREATE TRIGGER summary_link_insert AFTER INSERT ON annotations
+    WHEN NEW.suggestion_id IS NOT NULL AND (SELECT article_id FROM suggestions
+                                           WHERE id = NEW.suggestion_id) <> NEW.article_id
+    BEGIN
+        INSERT INTO summary_dirty (article_id)
+            SELECT article_id FROM suggestions s WHERE s.id = NEW.suggestion_id
+              AND NOT EXISTS (SELECT 1 FROM summary_dirty d WHERE d.article_id = s.article_id);
+    END;
+    CREATE TRIGGER summary_link_delete AFTER DELETE ON annotations
+    WHEN OLD.suggestion_id IS NOT NULL AND (SELECT article_id FROM suggestions
+                                           WHERE id = OLD.suggestion_id) <> OLD.article_id
+    BEGIN
+        INSERT INTO summary_dirty (article_id)
+            SELECT article_id FROM suggestions s WHERE s.id = OLD.suggestion_id
+              AND NOT EXISTS (SELECT 1 FROM summary_dirty d WHERE d.article_id = s.article_id);
+    END;
+    CREATE TRIGGER summary_link_update AFTER UPDATE OF suggestion_id, article_id ON annotations
+    BEGIN
         INSERT INTO summary_dirty (article_id)
             SELECT DISTINCT s.article_id FROM suggestions s
             WHERE s.id IN (OLD.suggestion_id, NEW.suggestion_id)

@@ -367,6 +367,8 @@ class ArticleTable(QTableView):
         # no article passes when the only row is the one kept while being worked on
         kept = isinstance(model, ArticleListModel) and model.extra is not None
         text = self.busy_text or (self.empty_text if rows - kept == 0 else "")
+        if self.busy_text in STOPPABLE:  # a read that Esc stops (issue 16) says so
+            text += "\n" + STOP_HINT
         self.painted_message = text
         if not text:
             return
@@ -394,6 +396,10 @@ class ArticleTable(QTableView):
 
 
 _WRAP = int(Qt.TextFlag.TextWordWrap)
+#: What the list may be busy with that Esc stops (the window's "Back to the text" key
+#: stops the read first), and the card's line saying so.
+STOPPABLE = ("Sorting…", "Filtering…")
+STOP_HINT = "Esc stops it"
 #: Keys the table still takes while its rows are an old answer: leaving it.
 _KEYS_WHILE_BUSY = {Qt.Key.Key_Tab, Qt.Key.Key_Backtab, Qt.Key.Key_Escape}
 
@@ -701,7 +707,12 @@ class ArticleList(QWidget):
         self._update_working()
 
     def order_failed(self) -> None:
-        """The order asked could not be read: the rows shown stay, in their order."""
+        """The order asked could not be read (or was stopped): the rows shown stay, in their
+        order; a status filter that waited for it goes back to All, as the rows are."""
+        if self._order_for_status and self._statuses is None:
+            self.status_combo.blockSignals(True)
+            self.status_combo.setCurrentIndex(0)
+            self.status_combo.blockSignals(False)
         self.pending_order = None
         self._update_working()
 

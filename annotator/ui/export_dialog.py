@@ -49,7 +49,14 @@ from annotator.services.export import (
 )
 from annotator.store.project import Project
 from annotator.ui.people_list import PeopleList
-from annotator.ui.workers import CallTask, PeopleTask, Task, TaskRunner, WorkerSignals
+from annotator.ui.workers import (
+    PeopleTask,
+    ReadTask,
+    Task,
+    TaskRunner,
+    WorkerSignals,
+    keep_alive,
+)
 
 #: Extensions an export output may carry that a change of format replaces.
 _EXPORT_SUFFIXES = frozenset(e for e in EXTENSIONS.values() if e) | {".tsv", ".json", ".txt"}
@@ -89,11 +96,6 @@ class ExportTask(Task):
             )
 
 
-#: Checks before an export still running (:meth:`ExportDialog.start`): a closed dialog
-#: drops their answer without waiting, and a pool runnable must outlive its run.
-_CHECKS: set[CallTask] = set()
-
-
 class ExportDialog(QDialog):
     """Export the project's quotes as training data."""
 
@@ -106,7 +108,7 @@ class ExportDialog(QDialog):
         self.setWindowTitle(f"Export — {self.project_path.name}")
         self.pool = QThreadPool(self)
         self.task: ExportTask | None = None
-        self._check: CallTask | None = None
+        self._check: ReadTask | None = None
         self.report: ExportReport | None = None
         with Project.open(self.project_path, create=False, readonly=True) as project:
             annotators = project.annotators()
@@ -327,17 +329,21 @@ class ExportDialog(QDialog):
             all_annotators=self.all_annotators_check.isChecked() and not gold,
         )
 
-    def whose_versions_missing(self, options: ExportOptions) -> str | None:
+    def whose_versions_missing(
+        self, options: ExportOptions, project: Project | None = None
+    ) -> str | None:
         """The question to ask when several annotators' versions of an article would go
         out together and the user has not said whose (None when nothing is missing).
         A project-wide query (seconds at 100,000 articles): :meth:`start` runs it on a
         pool thread."""
         if options.gold or options.annotators or options.all_annotators:
             return None
-        with Project.open(self.project_path, create=False, readonly=True) as project:
-            shared = project.annotators_sharing_articles(
-                options.statuses or None, options.kinds or None
-            )
+        if project is None:
+            with Project.open(self.project_path, create=False, readonly=True) as opened:
+                return self.whose_versions_missing(options, opened)
+        shared = project.annotators_sharing_articles(
+            options.statuses or None, options.kinds or None
+        )
         if not shared:
             return None
         gold = " “Reviewed (gold) versions only”," if self._reviewers else ""
@@ -390,19 +396,21 @@ class ExportDialog(QDialog):
         if options.gold or options.annotators or options.all_annotators:
             self._start_export(options)  # whose versions is said: nothing to check
             return
-        check = self._check = CallTask(lambda: self.whose_versions_missing(options))
+        check = self._check = ReadTask(
+            self.project_path, lambda project: self.whose_versions_missing(options, project)
+        )
         check.expected = (OSError, AnnotatorError)
         check.signals.finished.connect(lambda question: self._checked(check, options, question))
         check.signals.failed.connect(lambda message: self._check_failed(check, message))
-        _CHECKS.add(check)
+        check.signals.stopped.connect(lambda: self._check_ended(check))
+        keep_alive(check)  # held until it ends, even after the dialog closes
         self.progress.setRange(0, 0)
         self.status_label.setStyleSheet("")
         self.status_label.setText("Checking whose versions would be exported…")
         self.export_button.setEnabled(False)
         QThreadPool.globalInstance().start(check)
 
-    def _check_ended(self, check: CallTask) -> bool:
-        _CHECKS.discard(check)
+    def _check_ended(self, check: Task) -> bool:
         if check is not self._check:
             return False  # the dialog closed meanwhile
         self._check = None
@@ -411,12 +419,12 @@ class ExportDialog(QDialog):
         self.export_button.setEnabled(True)
         return True
 
-    def _check_failed(self, check: CallTask, message: str) -> None:
+    def _check_failed(self, check: Task, message: str) -> None:
         if self._check_ended(check):
             self._show_error(message)
             self.failed.emit(message)
 
-    def _checked(self, check: CallTask, options: ExportOptions, question: object) -> None:
+    def _checked(self, check: Task, options: ExportOptions, question: object) -> None:
         if not self._check_ended(check):
             return
         if question:
@@ -448,7 +456,7 @@ class ExportDialog(QDialog):
         if self._check is not None:  # before the export: drop the check's answer
             check = self._check
             self._check_ended(check)
-            _CHECKS.add(check)  # still running: kept alive until it ends
+            check.cancel()  # its read is interrupted (seconds at 100,000 articles)
             self.status_label.setText("Nothing was exported.")
         if self.task is not None:
             self.task.cancel()
@@ -490,15 +498,13 @@ class ExportDialog(QDialog):
         self.status_label.setText(f"Cannot export: {message}")
 
     def reject(self) -> None:
-        self._check = None  # its answer is dropped when it comes
         self._people.close()
-        self.cancel_export()
+        self.cancel_export()  # a check's answer is dropped, its read interrupted
         self.pool.waitForDone()
         super().reject()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt name)
-        self._check = None
         self._people.close()
-        self.cancel_export()
+        self.cancel_export()  # a check's answer is dropped, its read interrupted
         self.pool.waitForDone()
         super().closeEvent(event)

@@ -417,6 +417,24 @@ class CallTask(Task):
         return self.call()
 
 
+class ReadTask(Task):
+    """Run ``call(project)`` on the project at ``path``, opened read-only by
+    :meth:`Task.reading` (so :meth:`cancel` interrupts its statement under way);
+    finished(its result). A failure of a type in ``expected`` is reported as its message
+    alone."""
+
+    expected: tuple[type[Exception], ...] = (OSError,)
+
+    def __init__(self, path: Path, call: Callable[[Project], object]) -> None:
+        super().__init__()
+        self.path, self.call = path, call
+        self.signals = WorkerSignals()
+
+    def work(self) -> object:
+        with self.reading(self.path) as project:
+            return self.call(project)
+
+
 class ReportTask(Task):
     """Count the quote summary of ``source`` in the project at ``path``
     (:func:`annotator.services.report.build_report`, about 15 s for one annotator at

@@ -100,6 +100,8 @@ def drop_summaries(con: sqlite3.Connection) -> None:
         con.execute(f"DROP TRIGGER {name}")
     con.executescript(
         "DROP TABLE article_summary; DROP TABLE annotator_summary; DROP TABLE summary_dirty;"
+        " DROP INDEX articles_title_order; DROP INDEX articles_publisher_order;"
+        " DROP INDEX articles_date_order; DROP INDEX suggestions_speaker;"
     )
 
 

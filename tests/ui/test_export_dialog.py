@@ -9,7 +9,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QThreadPool
 from pytestqt.qtbot import QtBot
 
 from annotator.core.model import Article, Quote
@@ -258,3 +258,37 @@ def test_annotators_are_listed_with_their_counts_none_ticked(qtbot: QtBot, tmp_p
     assert d.annotator_list.ticked() == ["rita"]
     d.annotator_list.tick([])
     assert d.annotator_list.ticked() == []
+
+
+@pytest.mark.parametrize("how", ["cancel", "close"])
+def test_the_check_is_interrupted_when_the_export_is_given_up(
+    qtbot: QtBot, export_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, how: str
+) -> None:
+    """Issue 16: the check's read (seconds at 100,000 articles) stops at once when the
+    export is cancelled or the dialog closed, so nothing waits for it (the window's Quit
+    waits for the pool it runs on). The read is made endless on purpose."""
+    started = threading.Event()
+
+    def endless(project: Project, *a: object, **k: object) -> list[str]:
+        started.set()
+        project.db.execute(
+            "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n) SELECT count(*) FROM n"
+        ).fetchone()
+        raise AssertionError("the endless read ended by itself")
+
+    monkeypatch.setattr(Project, "annotators_sharing_articles", endless)
+    out = tmp_path / "all.jsonl"
+    d = dialog(qtbot, export_db)
+    choose_format(d, "jsonl")
+    set_output(qtbot, d, out)
+    failures: list[str] = []
+    d.failed.connect(failures.append)
+    qtbot.mouseClick(d.export_button, Qt.MouseButton.LeftButton)
+    assert started.wait(10)
+    if how == "cancel":
+        d.cancel_export()
+        assert "Nothing was exported" in d.status_label.text()
+    else:
+        d.close()
+    qtbot.waitUntil(lambda: QThreadPool.globalInstance().activeThreadCount() == 0)
+    assert not failures and not out.exists() and not d.running

@@ -94,7 +94,7 @@ def test_a_filter_being_read_veils_the_old_rows_and_takes_no_keys(
     assert started.wait(20)
     # the moment it is asked: the list says it is filtering, the old rows are veiled grey
     assert lst.count_label.text() == "Filtering 30 articles…"
-    assert _painted(w) == "Filtering…"
+    assert _painted(w) == "Filtering…\nEsc stops it"
     assert lst.model.index(0, 3).data(Qt.ItemDataRole.ForegroundRole) == QColor(STALE_COLOUR)
     bar = w.status.list_bar
     assert bar.isVisible() and bar.text() == "List: filtering…"
@@ -152,7 +152,7 @@ def test_a_sort_being_read_says_sorting_and_a_newer_one_wins(
     )
     assert started.wait(20)
     assert lst.count_label.text() == "Sorting 30 articles…"
-    assert _painted(w) == "Sorting…"
+    assert _painted(w) == "Sorting…\nEsc stops it"
     assert w.status.list_bar.text() == "List: sorting…"
     lst.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)  # asked again before the answer
     release.set()
@@ -181,7 +181,7 @@ def test_a_search_answered_during_a_sort_opens_its_first_hit_in_the_new_order(
     lst.search.setFocus()
     qtbot.keyClicks(lst.search, "damson")  # the open article (Quince) does not match
     qtbot.waitUntil(lambda: not lst.search_pending() and lst.model.rowCount() == 6)
-    assert lst.working() == "Sorting…" and _painted(w) == "Sorting…"
+    assert lst.working() == "Sorting…" and _painted(w) == "Sorting…\nEsc stops it"
     assert _open_id(w) == before  # no hit of the old order opens
     release.set()
     qtbot.waitUntil(lambda: not w.list_busy())

@@ -184,6 +184,8 @@ def test_esc_stops_a_filter_and_the_list_stays_as_it_was(
     _choose(w, "undecided")
     assert started.wait(20)
     assert lst.working() == "Filtering…"
+    lst.table.viewport().repaint()
+    assert lst.table.painted_message == "Filtering…\nEsc stops it"
     lst.filter_combo.setFocus()
     qtbot.keyClick(lst.filter_combo, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: not w.list_busy())
@@ -270,3 +272,23 @@ def test_a_statement_started_after_the_cancel_stops_too(tmp_path: Path) -> None:
         task.cancel()
         with pytest.raises(sqlite3.OperationalError, match="interrupted"):
             project.db.execute(ENDLESS).fetchone()
+
+
+def test_esc_stops_the_read_a_status_filter_waits_for(
+    qtbot: Any, tmp_path: Path, monkeypatch: Any
+) -> None:
+    """The status filter needs the statuses, read with the order: Esc stops that read and
+    the status choice goes back to All, as the rows shown are."""
+    path = _project(tmp_path / "p.db")
+    w = _window(qtbot, path)
+    lst = w.article_list
+    lst.forget_statuses()
+    started = _endless(monkeypatch, "article_order")
+    lst.status_combo.setCurrentIndex(lst.status_combo.findData("new"))
+    assert started.wait(20)
+    assert lst.working() == "Filtering…"
+    qtbot.keyClick(lst.status_combo, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not w.list_busy())
+    assert lst.working() == "" and lst.status_combo.currentData() is None
+    assert lst.model.rowCount() == 12
+    w.close()
