@@ -40,6 +40,7 @@ from annotator.nlp.direct import WEAK_RULES, direct_quotes
 from annotator.nlp.docindex import DocIndex, QuoteRecord, Span, overlaps
 from annotator.nlp.indirect import indirect_quotes
 from annotator.nlp.learned import merge_learned
+from annotator.nlp.nesting import untangle
 from annotator.nlp.quotemarks import find_segments, group_runs, strip_marks
 from annotator.nlp.speaker_names import resolve_names
 
@@ -82,6 +83,7 @@ def extract_quotes(
         taken = _charset(records)
         used_cues = {r.cue[0] for r in records if r.cue is not None}
         records.extend(indirect_quotes(idx, taken, used_cues))
+        records = untangle(idx, records)
     # a title or scare quote inside reported speech belongs to it; elsewhere it stays
     held = _charset(records)
     records.extend(r for r in weak if not overlaps(r.content, held))
