@@ -24,6 +24,7 @@ Measured with ``bench/score_cached.py`` on PolNeAR train (see the commit message
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import replace
 
 from spacy.tokens import Token
@@ -82,6 +83,7 @@ def untangle(idx: DocIndex, records: list[QuoteRecord]) -> list[QuoteRecord]:
     Only reported speech is changed (records whose rule starts with ``indirect`` or is
     ``according_to``); direct and mixed quotes are left as they are. Returns a new list,
     in the input order; records may be dropped, shortened or given another speaker.
+    Cost: O(n log n) in the number of records, plus the pairs found.
     """
     reported = [
         k
@@ -93,14 +95,23 @@ def untangle(idx: DocIndex, records: list[QuoteRecord]) -> list[QuoteRecord]:
     doc = idx.doc
     cue_at = {k: r.cue[0] for k, r in enumerate(records) if r.cue is not None}
     cue_tok = {k: doc[idx.token_at(cue_at[k])] for k in reported}
+    by_cue = sorted((cue_at[k], k) for k in reported)
+    starts = [c for c, _ in by_cue]
+
+    def inside(rec: QuoteRecord, k: int) -> list[int]:
+        """The reports other than ``k`` whose cue is in ``rec``'s content, in text order."""
+        found: list[int] = []
+        for a, b in rec.content:
+            found.extend(j for _, j in by_cue[bisect_left(starts, a) : bisect_left(starts, b)])
+        return [j for j in found if j != k]
+
     out: list[QuoteRecord | None] = list(records)
     dropped: set[int] = set()
     # nested reports first: "said she believes X" keeps the outer one only; a report
     # joined to the first one ("said A and added B") is cut apart below instead
     for k in reported:
-        rec = records[k]
-        for j in reported:
-            if j == k or j in dropped or not _covers(rec.content, cue_at[j]):
+        for j in inside(records[k], k):
+            if j in dropped:
                 continue
             if not _coordinated(cue_tok[k], cue_tok[j]) and _same_source(idx, records[j]):
                 dropped.add(j)
@@ -111,12 +122,7 @@ def untangle(idx: DocIndex, records: list[QuoteRecord]) -> list[QuoteRecord]:
             continue
         rec = out[k] or records[k]  # its speaker may be fixed already
         inner = [
-            j
-            for j in reported
-            if j != k
-            and j not in dropped
-            and _covers(rec.content, cue_at[j])
-            and _coordinated(cue_tok[k], cue_tok[j])
+            j for j in inside(rec, k) if j not in dropped and _coordinated(cue_tok[k], cue_tok[j])
         ]
         if not inner:
             continue
