@@ -38,6 +38,11 @@ _JOINERS = frozenset(
 )
 
 
+def _is_mark(word: str) -> bool:
+    """Is ``word`` a quotation mark (a closing mark stays with the words it closes)?"""
+    return bool(word) and all(ch in "\"'“”‘’«»" for ch in word)
+
+
 def _covers(spans: tuple[Span, ...], char: int) -> bool:
     return any(a <= char < b for a, b in spans)
 
@@ -156,7 +161,10 @@ def _cut(idx: DocIndex, rec: QuoteRecord, other: QuoteRecord, cue: Token) -> Quo
         return None
     doc = idx.doc
     last = idx.token_at(begin) - 1
-    while last >= 0 and (doc[last].is_punct or doc[last].lower_ in _JOINERS):
+    while last >= 0 and (
+        (doc[last].is_punct and not idx.in_quote[last] and not _is_mark(doc[last].text))
+        or doc[last].lower_ in _JOINERS
+    ):
         last -= 1
     if last < 0 or doc[last].idx + len(doc[last].text) <= rec.start:
         return None

@@ -84,6 +84,14 @@ COORDINATED = [
         "that the agency had done nothing wrong",
     ),
     (
+        'The mayor said the tax was "unfair" and added that the council would review it.',
+        "The mayor",
+        "said",
+        'the tax was "unfair"',
+        "added",
+        "that the council would review it",
+    ),
+    (
         "The governor urged residents to stay indoors and promised that the roads would "
         "be cleared by noon.",
         "The governor",
