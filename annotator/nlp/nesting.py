@@ -64,8 +64,9 @@ _PRONOUNS = frozenset({"he", "she", "they", "i", "we", "it", "you", "who", "whic
 def _coordinated(outer_cue: Token, inner_cue: Token) -> bool:
     """Is ``inner_cue`` a second report of the same source, joined to the first one:
     ``said A and added B`` (a verb of the same form, without a subject of its own, after
-    ``and``/``but``/a comma) or ``said A, adding that B`` (a participle of a speech verb
-    after a comma)? The parser may hang it on any verb of the first content."""
+    ``and``/``but``/a comma) or ``said A, adding that B`` (a participle of a reporting
+    or belief verb after a comma, or after ``and`` when it is coordinated)? The parser
+    may hang it on any verb of the first content."""
     if inner_cue.i <= outer_cue.i or any(
         c.dep_ in ("nsubj", "nsubjpass", "expl") for c in inner_cue.children
     ):
@@ -78,7 +79,8 @@ def _coordinated(outer_cue: Token, inner_cue: Token) -> bool:
     if inner_cue.dep_ == "conj" and inner_cue.tag_ == outer_cue.tag_:
         return prev.lower_ in _JOINERS or prev.text in (",", ";")
     if inner_cue.dep_ in ("advcl", "conj", "xcomp") and inner_cue.tag_ == "VBG":
-        return prev.text in (",", ";") and inner_cue.lemma_.lower() in lx.SPEECH_VERBS
+        joined = prev.text in (",", ";") or (inner_cue.dep_ == "conj" and prev.lower_ in _JOINERS)
+        return joined and inner_cue.lemma_.lower() in lx.CLAUSE_VERBS
     return False
 
 
@@ -154,9 +156,9 @@ def _cut(idx: DocIndex, rec: QuoteRecord, other: QuoteRecord, cue: Token) -> Quo
     words left out; None when too little (under three words) would be left, or when
     ``other`` begins before ``rec``'s content."""
     assert other.cue is not None
+    # no subject of its own (see _coordinated): its speaker, if any, is the parse's
+    # guess from inside rec's content, replaced by rec's speaker
     begin = min(other.cue[0], other.content[0][0])
-    if other.speaker is not None and other.speaker[0] > rec.start:
-        begin = min(begin, other.speaker[0])
     if begin <= rec.start:
         return None
     doc = idx.doc

@@ -92,6 +92,23 @@ COORDINATED = [
         "that the council would review it",
     ),
     (
+        "The senator questioned why the agency had waited so long, suggesting that "
+        "officials had ignored the warnings.",
+        "The senator",
+        "questioned",
+        "why the agency had waited so long",
+        "suggesting",
+        "that officials had ignored the warnings",
+    ),
+    (
+        "Ms Diaz criticized the plan, arguing that it would raise rents.",
+        "Ms Diaz",
+        "criticized",
+        "the plan",
+        "arguing",
+        "that it would raise rents",
+    ),
+    (
         "The governor urged residents to stay indoors and promised that the roads would "
         "be cleared by noon.",
         "The governor",
