@@ -15,6 +15,9 @@ family, each citing the sources of its heuristics:
 2. :mod:`~annotator.nlp.indirect`: reported speech. A reporting, belief or intention verb
    governing a clause (``ccomp``), ``according to X``, an aside ``Otherwise, she said,
    ...`` and a few stance verbs with their object (``criticized the plan``).
+   :mod:`~annotator.nlp.nesting` then leaves one attribution per cue, as PolNeAR
+   annotates them: ``said A and added that B`` is two quotes of one speaker (the first
+   content cut before the second report), ``said she believes that B`` one quote.
 3. :mod:`~annotator.nlp.speakers`: the speaker mention, the subject of the cue (with its
    appositions), the agent of a passive, the object of ``according to``.
 4. :mod:`~annotator.nlp.speaker_names`: pronouns and descriptions ("the minister") are
