@@ -27,7 +27,13 @@ from spacy.tokens import Token
 from annotator.nlp import lexicon as lx
 from annotator.nlp.confidence import CONFIDENCE
 from annotator.nlp.docindex import DocIndex, QuoteRecord, Span, kind_of, overlaps
-from annotator.nlp.speakers import clip_subtree, is_according, is_relative_source, subject
+from annotator.nlp.speakers import (
+    clip_subtree,
+    is_according,
+    is_relative_source,
+    misparsed_conj,
+    subject,
+)
 
 
 def indirect_quotes(idx: DocIndex, taken: list[Span], used_cues: set[int]) -> list[QuoteRecord]:
@@ -84,10 +90,17 @@ def _clause_quote(idx: DocIndex, verb: Token) -> QuoteRecord | None:
     if not comps or any(c.dep_ == "neg" for c in verb.children):
         return None  # "did not say that ...": nothing was said
     comp = comps[-1]  # "In a statement, Cruz said he ...": the clause after the verb
+    second = None
+    if len(comps) > 1 and misparsed_conj(comp):
+        # "said the clinic had run out and warned that ...": "warned" is a second report
+        second, comp = comp, comps[-2]
     if comp.i < verb.i and not _inverted_report(idx, comp, verb):
         return None
     left = max(comp.left_edge.i, idx.line_lo[verb.i])
     right = min(comp.right_edge.i, idx.line_hi[verb.i])
+    if second is not None:
+        right = min(right, second.i - 1)
+    right = _without_joiners(idx, left, right)
     if left <= verb.i <= right:
         return None
     content = idx.span_of(left, right)
@@ -177,7 +190,7 @@ def _object_record(
     """The quote of ``rule`` whose content is tokens ``left``..``right`` (at least two
     words), whose source is ``verb``'s subject (not overlapping the content, not one of
     ``not_sources``) and whose cue is ``verb``; None when any of these is missing."""
-    content = idx.span_of(left, right)
+    content = idx.span_of(left, _without_joiners(idx, left, right))
     if content is None or len(idx.text[content[0] : content[1]].split()) < 2:
         return None
     sent = verb.sent
@@ -189,6 +202,16 @@ def _object_record(
     kind = kind_of(idx.text[content[0] : content[1]])
     cue = (verb.idx, verb.idx + len(verb.text))
     return QuoteRecord((content,), speaker, cue, kind, CONFIDENCE[rule], rule=rule)
+
+
+def _without_joiners(idx: DocIndex, left: int, right: int) -> int:
+    """``right`` moved left past a trailing ``and``/``but`` (and punctuation): the parse
+    may end a content with the conjunction that joins the next report (``urged residents
+    to stay indoors and promised ...``)."""
+    doc = idx.doc
+    while right > left and (doc[right].dep_ == "cc" or doc[right].is_punct):
+        right -= 1
+    return right
 
 
 _NOT_SOURCES = frozenset({"it", "which", "this", "that", "who", "there", "what"})

@@ -80,7 +80,9 @@ def subject(idx: DocIndex, cue: Token, lo: int, hi: int) -> Span | None:
             obj = next((c for c in tok.head.children if c.dep_ == "dobj" and c.i < tok.i), None)
             if obj is not None:
                 return clip_subtree(idx, obj, lo, hi)
-        if tok.dep_ in ("advcl", "xcomp", "conj", "pcomp", "acl") and tok.head is not tok:
+        if (
+            tok.dep_ in ("advcl", "xcomp", "conj", "pcomp", "acl") or misparsed_conj(tok)
+        ) and tok.head is not tok:
             tok = tok.head
             if (
                 tok.dep_ == "prep"
@@ -92,6 +94,20 @@ def subject(idx: DocIndex, cue: Token, lo: int, hi: int) -> Span | None:
         else:
             break
     return None
+
+
+def misparsed_conj(verb: Token) -> bool:
+    """Is ``verb`` a second report the parser made a clause of the first one's verb:
+    ``said the clinic had run out and warned that ...`` parsed with ``warned`` as a second
+    ``ccomp`` of ``said``? A finite verb without a subject, right after ``and``/``but``,
+    with a clause of the same head before it."""
+    if verb.dep_ != "ccomp" or verb.tag_ not in ("VBD", "VBZ", "VBP") or verb.i == 0:
+        return False
+    if verb.doc[verb.i - 1].lower_ not in ("and", "but"):
+        return False
+    if any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in verb.children):
+        return False
+    return any(c.dep_ == "ccomp" and c.i < verb.i for c in verb.head.children)
 
 
 #: Nouns of a recording that shows someone speaking ("footage of Ana Ruiz asking").
