@@ -192,7 +192,8 @@ _DISAGREEING = "SELECT article_id FROM article_summary WHERE disagree"
 # The speaker filter: the annotator's annotations of the speaker (by registry id), then the
 # latest run's suggestions naming them that the annotator has not handled, each found
 # through its index (suggestions_speaker) instead of a pass over every suggestion.
-_BY_SPEAKER = """
+_BY_SPEAKER = (
+    """
     SELECT x.article_id FROM annotations x
     WHERE x.speaker_id = :sid AND x.annotator_id IS :ann
     UNION
@@ -200,12 +201,9 @@ _BY_SPEAKER = """
     JOIN article_summary v ON v.article_id = s.article_id
                           AND v.latest_version = s.detector_version
     WHERE s.speaker_name = :name COLLATE NOCASE
-      AND NOT EXISTS (SELECT 1 FROM annotations x
-                      WHERE x.annotator_id IS :ann AND x.suggestion_id = s.id)
-      AND NOT EXISTS (SELECT 1 FROM annotations x
-                      WHERE x.article_id = s.article_id AND x.annotator_id IS :ann
-                        AND x.content_spans = s.content_spans)
 """
+    + counts.UNHANDLED_BY_ANN
+)
 
 
 def summary_filter_sql(name: str) -> str:
