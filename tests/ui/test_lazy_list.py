@@ -17,7 +17,7 @@ from annotator.store.project import Project
 from annotator.ui import article_list
 from annotator.ui.article_list import ID_ROLE, ArticleListModel
 from annotator.ui.main_window import MainWindow
-from tests.ui.conftest import DETECTOR
+from tests.ui.conftest import DETECTOR, shown_window
 
 N = 300
 WORDS = ("Zinc", "apple", "Mango", "bridge", "Kettle", "orchard", "ferry")
@@ -43,14 +43,6 @@ def _project(path: Path, n: int = N) -> Path:
         # alice stopped at the first article: the window opens there, at the list's top
         p.set_progress(p.article_ids()[0], "alice", "done")
     return path
-
-
-def _window(qtbot: Any, path: Path) -> MainWindow:
-    w = MainWindow(path, annotator="alice", load_model=False)
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    return w
 
 
 def _shown_ids(w: MainWindow) -> list[int]:
@@ -87,7 +79,7 @@ def test_rows_appear_at_once_and_only_the_visible_pages_are_read(
         return real(project, annotator, ids)
 
     monkeypatch.setattr(queries, "article_rows_for", spy)
-    w = _window(qtbot, path)
+    w = shown_window(qtbot, path)
     model = w.article_list.model
     assert model.rowCount() == N  # every id is known from the start
     qtbot.waitUntil(lambda: not w.list_busy() and model.cached(model.id_at(5)) is not None)
@@ -108,7 +100,7 @@ def test_rows_appear_at_once_and_only_the_visible_pages_are_read(
 
 def test_scrolling_to_the_end_reads_the_last_article(qtbot: Any, tmp_path: Path) -> None:
     path = _project(tmp_path / "p.db")
-    w = _window(qtbot, path)
+    w = shown_window(qtbot, path)
     model, table = w.article_list.model, w.article_list.table
     with Project.open(path) as p:
         last = p.article_ids()[-1]
@@ -129,7 +121,7 @@ def test_sorting_by_a_header_click_reads_the_order_off_the_window_thread(
     qtbot: Any, tmp_path: Path, off_thread: list[str]
 ) -> None:
     path = _project(tmp_path / "p.db")
-    w = _window(qtbot, path)
+    w = shown_window(qtbot, path)
     lst = w.article_list
     header = lst.table.horizontalHeader()
     with Project.open(path) as p:
@@ -163,7 +155,7 @@ def test_status_and_show_filters_give_the_right_articles(
     qtbot: Any, tmp_path: Path, off_thread: list[str]
 ) -> None:
     path = _project(tmp_path / "p.db")
-    w = _window(qtbot, path)
+    w = shown_window(qtbot, path)
     lst = w.article_list
     with Project.open(path) as p:
         ids = p.article_ids()
@@ -269,7 +261,7 @@ def test_a_burst_of_filter_questions_reads_the_first_and_the_last_only(
         return real(project, annotator, name, value)
 
     monkeypatch.setattr(queries, "filter_article_ids", slow)
-    w = _window(qtbot, path)
+    w = shown_window(qtbot, path)
     w.apply_list_filter("kind", "indirect")
     qtbot.waitUntil(lambda: len(asked) == 1)
     for _ in range(5):  # every accept key re-runs the filter: only the last one is asked

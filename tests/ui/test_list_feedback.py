@@ -18,7 +18,7 @@ from annotator.store import bulk, queries
 from annotator.store.project import Project
 from annotator.ui.article_list import ID_ROLE, STALE_COLOUR, STATUS_COLOUR
 from annotator.ui.main_window import MainWindow
-from tests.ui.conftest import DETECTOR
+from tests.ui.conftest import DETECTOR, shown_window
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 FRUIT = ("Quince", "medlar", "Sloe", "rowan", "Damson")
@@ -37,12 +37,7 @@ def _project(path: Path, n: int = 30) -> Path:
 
 
 def _window(qtbot: Any, path: Path, size: tuple[int, int] = (1366, 768)) -> MainWindow:
-    w = MainWindow(path, annotator="alice", load_model=False)
-    qtbot.addWidget(w)
-    w.resize(*size)
-    w.show()
-    qtbot.waitExposed(w)
-    qtbot.waitUntil(lambda: not w.list_busy())
+    w: MainWindow = shown_window(qtbot, path, size=size, list_ready=True)
     return w
 
 
