@@ -101,6 +101,15 @@ def shown_window(
     return w
 
 
+def shown_ids(w: Any) -> list[int]:
+    """The article ids of the window ``w``'s list rows, top to bottom (as the model's
+    ``ID_ROLE`` gives them)."""
+    from annotator.ui.article_list import ID_ROLE
+
+    m = w.article_list.model
+    return [int(m.index(r, 0).data(ID_ROLE)) for r in range(m.rowCount())]
+
+
 def open_window(qtbot: Any, path: Path, who: str = "alice") -> Any:
     """The annotation window on ``path`` (no model), shown, with the keyboard in the text."""
     from PySide6.QtWidgets import QApplication

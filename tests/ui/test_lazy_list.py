@@ -17,7 +17,7 @@ from annotator.store.project import Project
 from annotator.ui import article_list
 from annotator.ui.article_list import ID_ROLE, ArticleListModel
 from annotator.ui.main_window import MainWindow
-from tests.ui.conftest import DETECTOR, shown_window
+from tests.ui.conftest import DETECTOR, shown_ids, shown_window
 
 N = 300
 WORDS = ("Zinc", "apple", "Mango", "bridge", "Kettle", "orchard", "ferry")
@@ -43,11 +43,6 @@ def _project(path: Path, n: int = N) -> Path:
         # alice stopped at the first article: the window opens there, at the list's top
         p.set_progress(p.article_ids()[0], "alice", "done")
     return path
-
-
-def _shown_ids(w: MainWindow) -> list[int]:
-    m = w.article_list.model
-    return [int(m.index(r, 0).data(ID_ROLE)) for r in range(m.rowCount())]
 
 
 @pytest.fixture
@@ -87,7 +82,7 @@ def test_rows_appear_at_once_and_only_the_visible_pages_are_read(
     assert pages_here == [1]
     with Project.open(path) as p:
         ids = p.article_ids()
-        assert _shown_ids(w) == ids
+        assert shown_ids(w) == ids
         # what the first rows show is what the store says
         first = queries.article_rows_for(p, "alice", ids[:3])
     assert [model.article(i) for i in range(3)] == first
@@ -134,7 +129,7 @@ def test_sorting_by_a_header_click_reads_the_order_off_the_window_thread(
     )
     qtbot.waitUntil(lambda: not w.list_busy() and lst.sort_key == (0, False))
     assert "article_order" in off_thread
-    assert _shown_ids(w) == by_title
+    assert shown_ids(w) == by_title
     # the first row's page is read off this thread, then drawn
     title = rows[by_title[0] - 1].title
     qtbot.waitUntil(lambda: str(lst.model.index(0, 0).data()).startswith(title))
@@ -142,7 +137,7 @@ def test_sorting_by_a_header_click_reads_the_order_off_the_window_thread(
     lst.table.sortByColumn(4, Qt.SortOrder.DescendingOrder)
     qtbot.waitUntil(lambda: not w.list_busy() and lst.sort_key == (4, True))
     by_quotes = [r.id for r in sorted(rows, key=lambda r: (r.quotes_total, r.id), reverse=True)]
-    assert _shown_ids(w) == by_quotes
+    assert shown_ids(w) == by_quotes
     assert lst.model.article(0).quotes_total == 1
     # Ctrl+Down follows the sorted order
     w.open_article(by_quotes[10])
@@ -167,10 +162,10 @@ def test_status_and_show_filters_give_the_right_articles(
     # the open article stays listed until the analyst moves on (see ArticleList.keep)
     open_id = w.session.article.id if w.session.article else None
     assert open_id in done  # the first article was done: it stays open
-    assert _shown_ids(w) == done and lst.model.rowCount() == N // 4
+    assert shown_ids(w) == done and lst.model.rowCount() == N // 4
     lst.status_combo.setCurrentIndex(lst.status_combo.findData("in_progress"))
     qtbot.waitUntil(lambda: not w.list_busy())
-    assert _shown_ids(w) == in_progress
+    assert shown_ids(w) == in_progress
     lst.status_combo.setCurrentIndex(lst.status_combo.findData(None))
     qtbot.waitUntil(lambda: not w.list_busy())
     assert lst.model.rowCount() == N
@@ -180,10 +175,8 @@ def test_status_and_show_filters_give_the_right_articles(
     qtbot.waitUntil(lambda: not w.list_busy() and lst.model.rowCount() < N)
     assert "filter_article_ids" in off_thread
     undecided = [a for i, a in enumerate(ids) if i % 3 == 0]
-    assert set(_shown_ids(w)) - {w.session.article.id if w.session.article else -1} <= set(
-        undecided
-    )
-    assert set(undecided) <= set(_shown_ids(w))
+    assert set(shown_ids(w)) - {w.session.article.id if w.session.article else -1} <= set(undecided)
+    assert set(undecided) <= set(shown_ids(w))
     assert f"{len(undecided)} articles match the filter." in w.statusBar().currentMessage()
     w.close()
 
@@ -273,7 +266,7 @@ def test_a_burst_of_filter_questions_reads_the_first_and_the_last_only(
     with Project.open(path) as p:
         want = real(p, "alice", "undecided")
     keep = w.session.article.id if w.session.article else None
-    assert set(_shown_ids(w)) - {keep} == want - {keep} and want
+    assert set(shown_ids(w)) - {keep} == want - {keep} and want
     # clearing the filter while a read runs is not undone by the question kept for later
     release.clear()
     w.apply_list_filter("kind", "indirect")
