@@ -161,18 +161,18 @@ _SEEN = """
 
 # Two annotators disagree on an article when one has an accepted quote the other (who also
 # annotated it) has not accepted with the same spans, kind, speaker, stance and target.
-_DISAGREEMENT = """
+_DISAGREEMENT = (
+    """
     SELECT DISTINCT a.article_id FROM annotations a
     JOIN annotations o ON o.article_id = a.article_id AND o.annotator_id <> a.annotator_id
     WHERE a.status = 'accepted'
       AND NOT EXISTS (
         SELECT 1 FROM annotations b
         WHERE b.article_id = a.article_id AND b.annotator_id = o.annotator_id
-          AND b.status = 'accepted' AND b.content_spans = a.content_spans
-          AND b.kind = a.kind AND b.speaker_spans = a.speaker_spans
-          AND b.speaker_id IS a.speaker_id AND b.stance IS a.stance
-          AND b.stance_target IS a.stance_target)
-"""
+          AND"""
+    + summary.SAME_ACCEPTED
+    + ")\n"
+)
 
 
 # The fast forms, from the per-article summaries (annotator/store/summary.py): one pass
