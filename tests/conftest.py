@@ -163,6 +163,23 @@ def make_training_project(
     return path
 
 
+def old_project(path: Path) -> bytes:
+    """A project at ``path`` one migration behind (the last one not applied), with one
+    article titled "Old" (text "Old text"); returns the file's bytes as written."""
+    from sqlite_utils import Database
+
+    from annotator.store.schema import known_migration_names, migrations
+
+    db = Database(path)
+    migrations.apply(db, stop_before=known_migration_names()[-1])
+    db.execute(
+        "INSERT INTO articles (title, text, meta, content_hash, imported_at) "
+        "VALUES ('Old', 'Old text', '{}', 'h1', '2020-01-01')"
+    )
+    db.close()
+    return path.read_bytes()
+
+
 @pytest.fixture(scope="session")
 def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A model trained in seconds on :func:`tiny_training_articles` (rules-only base)."""

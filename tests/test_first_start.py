@@ -23,6 +23,7 @@ from annotator.ui.platform_check import (
     qt_xcb_files,
     window_problem,
 )
+from tests.conftest import old_project
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -210,19 +211,10 @@ def test_opening_an_older_project_says_it_is_upgraded_first(
 ) -> None:
     """Issue 16: the upgrade copies the old file first (seconds for gigabytes, before the
     window exists); the terminal says so, once, and the project keeps its article."""
-    from sqlite_utils import Database
-
     from annotator.commands.open_cmd import prepare_project
-    from annotator.store.schema import known_migration_names, migrations
 
     path = tmp_path / "old.db"
-    db = Database(path)
-    migrations.apply(db, stop_before=known_migration_names()[-1])
-    db.execute(
-        "INSERT INTO articles (title, text, meta, content_hash, imported_at) "
-        "VALUES ('Old', 'Old text', '{}', 'h1', '2020-01-01')"
-    )
-    db.close()
+    old_project(path)
     prepare_project(path)
     err = capsys.readouterr().err
     assert f"upgrading {path}" in err and "copy of the old file" in err

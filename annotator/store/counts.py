@@ -21,12 +21,10 @@ from annotator.store import summary
 if TYPE_CHECKING:
     from annotator.store.project import Project
 
-# The suggestions of an article's newest detector run that `:ann` has not handled yet.
-_OPEN_SUGGESTIONS = """
-    SELECT count(*) FROM suggestions s
-    WHERE s.article_id = :article
-      AND s.detector_version = (SELECT s2.detector_version FROM suggestions s2
-                                WHERE s2.article_id = :article ORDER BY s2.id DESC LIMIT 1)
+# The condition (to follow a WHERE) that `:ann` has not handled suggestion `s`: no annotation
+# of theirs links to it and none has its content spans. One text for the list's counts and
+# the speaker filter (summary.py states the same per (annotator, article) pair).
+UNHANDLED_BY_ANN = """
       AND NOT EXISTS (SELECT 1 FROM annotations x
                       WHERE x.annotator_id IS :ann AND x.suggestion_id = s.id)
       AND NOT EXISTS (SELECT 1 FROM annotations x
@@ -34,9 +32,21 @@ _OPEN_SUGGESTIONS = """
                         AND x.content_spans = s.content_spans)
 """
 
+# The suggestions of an article's newest detector run that `:ann` has not handled yet.
+_OPEN_SUGGESTIONS = (
+    """
+    SELECT count(*) FROM suggestions s
+    WHERE s.article_id = :article
+      AND s.detector_version = (SELECT s2.detector_version FROM suggestions s2
+                                WHERE s2.article_id = :article ORDER BY s2.id DESC LIMIT 1)
+"""
+    + UNHANDLED_BY_ANN
+)
+
 # Per-article counts for one annotator (`:ann`): their annotations (mine) and the open
 # suggestions of each article's newest detector run (open_sugg).
-_COUNTS_CTE = """
+_COUNTS_CTE = (
+    """
         WITH latest AS (
             SELECT s.article_id, s.detector_version FROM suggestions s
             WHERE s.id IN (SELECT max(id) FROM suggestions
@@ -47,11 +57,9 @@ _COUNTS_CTE = """
             JOIN latest l ON l.article_id = s.article_id
                          AND l.detector_version = s.detector_version
             WHERE s.article_id BETWEEN :lo AND :hi
-              AND NOT EXISTS (SELECT 1 FROM annotations x
-                              WHERE x.annotator_id IS :ann AND x.suggestion_id = s.id)
-              AND NOT EXISTS (SELECT 1 FROM annotations x
-                              WHERE x.article_id = s.article_id AND x.annotator_id IS :ann
-                                AND x.content_spans = s.content_spans)
+            """
+    + UNHANDLED_BY_ANN
+    + """
             GROUP BY s.article_id
         ),
         mine AS (
@@ -62,6 +70,7 @@ _COUNTS_CTE = """
             GROUP BY article_id
         )
 """
+)
 
 
 @dataclass(frozen=True)

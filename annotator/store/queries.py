@@ -161,18 +161,18 @@ _SEEN = """
 
 # Two annotators disagree on an article when one has an accepted quote the other (who also
 # annotated it) has not accepted with the same spans, kind, speaker, stance and target.
-_DISAGREEMENT = """
+_DISAGREEMENT = (
+    """
     SELECT DISTINCT a.article_id FROM annotations a
     JOIN annotations o ON o.article_id = a.article_id AND o.annotator_id <> a.annotator_id
     WHERE a.status = 'accepted'
       AND NOT EXISTS (
         SELECT 1 FROM annotations b
         WHERE b.article_id = a.article_id AND b.annotator_id = o.annotator_id
-          AND b.status = 'accepted' AND b.content_spans = a.content_spans
-          AND b.kind = a.kind AND b.speaker_spans = a.speaker_spans
-          AND b.speaker_id IS a.speaker_id AND b.stance IS a.stance
-          AND b.stance_target IS a.stance_target)
-"""
+          AND"""
+    + summary.SAME_ACCEPTED
+    + ")\n"
+)
 
 
 # The fast forms, from the per-article summaries (annotator/store/summary.py): one pass
@@ -192,7 +192,8 @@ _DISAGREEING = "SELECT article_id FROM article_summary WHERE disagree"
 # The speaker filter: the annotator's annotations of the speaker (by registry id), then the
 # latest run's suggestions naming them that the annotator has not handled, each found
 # through its index (suggestions_speaker) instead of a pass over every suggestion.
-_BY_SPEAKER = """
+_BY_SPEAKER = (
+    """
     SELECT x.article_id FROM annotations x
     WHERE x.speaker_id = :sid AND x.annotator_id IS :ann
     UNION
@@ -200,12 +201,9 @@ _BY_SPEAKER = """
     JOIN article_summary v ON v.article_id = s.article_id
                           AND v.latest_version = s.detector_version
     WHERE s.speaker_name = :name COLLATE NOCASE
-      AND NOT EXISTS (SELECT 1 FROM annotations x
-                      WHERE x.annotator_id IS :ann AND x.suggestion_id = s.id)
-      AND NOT EXISTS (SELECT 1 FROM annotations x
-                      WHERE x.article_id = s.article_id AND x.annotator_id IS :ann
-                        AND x.content_spans = s.content_spans)
 """
+    + counts.UNHANDLED_BY_ANN
+)
 
 
 def summary_filter_sql(name: str) -> str:

@@ -33,11 +33,21 @@ import sqlite3
 # The articles whose rows are recomputed: every id in summary_dirty.
 _DIRTY = "SELECT article_id FROM summary_dirty"
 
+#: The condition that annotation ``b`` is an accepted version of annotation ``a`` the same
+#: in everything the disagreement compares: content spans, kind, speaker spans, speaker,
+#: stance and its target. One text for :data:`DISAGREE_ONE` and ``queries._DISAGREEMENT``.
+SAME_ACCEPTED = """
+                  b.content_spans = a.content_spans AND b.status = 'accepted'
+                  AND b.kind = a.kind AND b.speaker_spans = a.speaker_spans
+                  AND b.speaker_id IS a.speaker_id AND b.stance IS a.stance
+                  AND b.stance_target IS a.stance_target"""
+
 #: True when the article's annotators' accepted versions differ (the old
 #: ``queries._DISAGREEMENT`` for one article ``:aid``), the other annotators taken once
 #: each rather than once per annotation (a 1,000-quote article: a thousand probes, not a
 #: million).
-DISAGREE_ONE = """
+DISAGREE_ONE = (
+    """
     EXISTS (SELECT 1 FROM annotations a
             JOIN (SELECT DISTINCT annotator_id FROM annotations WHERE article_id = {aid}) o
               ON o.annotator_id <> a.annotator_id
@@ -45,11 +55,10 @@ DISAGREE_ONE = """
               AND NOT EXISTS (
                 SELECT 1 FROM annotations b
                 WHERE b.article_id = a.article_id AND b.annotator_id = o.annotator_id
-                  AND b.content_spans = a.content_spans AND b.status = 'accepted'
-                  AND b.kind = a.kind AND b.speaker_spans = a.speaker_spans
-                  AND b.speaker_id IS a.speaker_id AND b.stance IS a.stance
-                  AND b.stance_target IS a.stance_target))
-"""
+                  AND"""
+    + SAME_ACCEPTED
+    + "))\n"
+)
 
 #: The bit of each quote kind in the ``kinds`` columns.
 KIND_BITS = {"direct": 1, "mixed": 2, "indirect": 4}

@@ -512,21 +512,14 @@ def keep_alive(task: Task) -> Task:
     return task
 
 
-class PeopleTask(Task):
+class PeopleTask(ReadTask):
     """Every annotator of the project at ``path`` with their count of annotations of
     ``status`` (:meth:`Project.annotation_counts`, a project-wide read);
-    finished(dict name -> count). Reads through :meth:`Task.reading`."""
-
-    expected = (OSError,)
+    finished(dict name -> count). A :class:`ReadTask` with that one call."""
 
     def __init__(self, path: Path, status: str | None = "accepted") -> None:
-        super().__init__()
-        self.path, self.status = path, status
-        self.signals = WorkerSignals()
-
-    def work(self) -> object:
-        with self.reading(self.path) as project:
-            return project.annotation_counts(self.status)
+        super().__init__(path, lambda project: project.annotation_counts(status))
+        self.status = status
 
 
 class SpeakersLoadTask(Task):

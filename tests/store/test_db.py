@@ -15,6 +15,7 @@ from annotator.core.model import Article, Quote
 from annotator.store.db import APPLICATION_ID, open_db
 from annotator.store.project import Project
 from annotator.store.schema import SCHEMA_VERSION, known_migration_names, migrations
+from tests.conftest import old_project
 
 
 def test_new_project_has_every_table_wal_and_foreign_keys(tmp_path: Path) -> None:
@@ -189,22 +190,11 @@ def test_an_empty_file_is_not_called_missing(tmp_path: Path, readonly: bool) -> 
         open_db(tmp_path / "absent.db", create=False)
 
 
-def _old_project(path: Path) -> bytes:
-    db = Database(path)
-    migrations.apply(db, stop_before=known_migration_names()[-1])
-    db.execute(
-        "INSERT INTO articles (title, text, meta, content_hash, imported_at) "
-        "VALUES ('Old', 'Old text', '{}', 'h1', '2020-01-01')"
-    )
-    db.close()
-    return path.read_bytes()
-
-
 def test_reading_command_on_older_schema_names_the_upgrade(tmp_path: Path) -> None:
     from annotator.cli import main
 
     path = tmp_path / "old.db"
-    before = _old_project(path)
+    before = old_project(path)
     with pytest.raises(ProjectError, match="needs an upgrade") as err:
         Project.open(path, readonly=True)
     message = str(err.value)
@@ -234,7 +224,7 @@ def test_older_schema_on_read_only_file_says_to_copy(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = tmp_path / "old.db"
-    before = _old_project(path)
+    before = old_project(path)
     path.chmod(stat.S_IRUSR)
     import annotator.store.db as dbmod
 

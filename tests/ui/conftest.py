@@ -76,16 +76,45 @@ def project_path(tmp_path: Path) -> Path:
     return make_project(tmp_path / "p.db")
 
 
+def shown_window(
+    qtbot: Any,
+    path: Path,
+    who: str = "alice",
+    size: tuple[int, int] | None = None,
+    list_ready: bool = False,
+    **options: Any,
+) -> Any:
+    """The annotation window on ``path`` for ``who`` (no model unless ``options`` say
+    ``load_model=True``), resized to ``size`` (width, height) when given, shown and exposed;
+    with ``list_ready`` once the article list has no read under way."""
+    from annotator.ui.main_window import MainWindow
+
+    options.setdefault("load_model", False)
+    w = MainWindow(path, annotator=who, **options)
+    qtbot.addWidget(w)
+    if size is not None:
+        w.resize(*size)
+    w.show()
+    qtbot.waitExposed(w)
+    if list_ready:
+        qtbot.waitUntil(lambda: not w.list_busy())
+    return w
+
+
+def shown_ids(w: Any) -> list[int]:
+    """The article ids of the window ``w``'s list rows, top to bottom (as the model's
+    ``ID_ROLE`` gives them)."""
+    from annotator.ui.article_list import ID_ROLE
+
+    m = w.article_list.model
+    return [int(m.index(r, 0).data(ID_ROLE)) for r in range(m.rowCount())]
+
+
 def open_window(qtbot: Any, path: Path, who: str = "alice") -> Any:
     """The annotation window on ``path`` (no model), shown, with the keyboard in the text."""
     from PySide6.QtWidgets import QApplication
 
-    from annotator.ui.main_window import MainWindow
-
-    w = MainWindow(path, annotator=who, load_model=False)
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
+    w = shown_window(qtbot, path, who)
     w.activateWindow()
     w.view.setFocus()
     qtbot.waitUntil(lambda: QApplication.focusWidget() is w.view)

@@ -21,6 +21,7 @@ from annotator.store.project import Project
 from annotator.ui.busy import busy_cursor
 from annotator.ui.main_window import MainWindow
 from annotator.ui.summary_window import GOLD, SummaryWindow
+from tests.ui.conftest import shown_window
 
 TEXT = "The harbour will reopen in May, the port authority said. Fishers said it was late."
 
@@ -88,14 +89,6 @@ def gate(monkeypatch: pytest.MonkeyPatch) -> Iterator[Gate]:
     g.open()  # never leave a pool thread waiting
 
 
-def _window(qtbot: Any, path: Path) -> MainWindow:
-    w = MainWindow(path, annotator="alice", load_model=False)
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    return w
-
-
 def _summary(w: MainWindow) -> SummaryWindow:
     (win,) = [x for x in w._windows if isinstance(x, SummaryWindow)]
     return win
@@ -111,7 +104,7 @@ def _open_summary(qtbot: Any, w: MainWindow) -> SummaryWindow:
 def test_the_summary_opens_at_once_and_counts_on_a_pool_thread(
     qtbot: Any, two_annotators: Path, gate: Gate
 ) -> None:
-    w = _window(qtbot, two_annotators)
+    w = shown_window(qtbot, two_annotators)
     win = _open_summary(qtbot, w)
     assert gate.started.wait(10)  # counting, and the window is already there
     assert win.isVisible() and win.counting()
@@ -138,7 +131,7 @@ def test_the_summary_opens_at_once_and_counts_on_a_pool_thread(
 def test_choosing_another_version_stops_the_count_under_way(
     qtbot: Any, two_annotators: Path, gate: Gate
 ) -> None:
-    w = _window(qtbot, two_annotators)
+    w = shown_window(qtbot, two_annotators)
     win = _open_summary(qtbot, w)
     assert gate.started.wait(10)
     win.source_box.setCurrentText("bob")
@@ -161,7 +154,7 @@ def test_a_failing_count_says_why_in_the_window(
         raise OSError("disk I/O error")
 
     monkeypatch.setattr(report, "build_report", broken)
-    w = _window(qtbot, two_annotators)
+    w = shown_window(qtbot, two_annotators)
     win = _open_summary(qtbot, w)
     qtbot.waitUntil(lambda: not win.counting(), timeout=10000)
     assert "could not be counted: disk I/O error" in win.total.text()
@@ -177,7 +170,7 @@ def test_a_failing_count_says_why_in_the_window(
 def test_closing_the_summary_while_it_counts_does_not_wait(
     qtbot: Any, two_annotators: Path, gate: Gate
 ) -> None:
-    w = _window(qtbot, two_annotators)
+    w = shown_window(qtbot, two_annotators)
     win = _open_summary(qtbot, w)
     assert gate.started.wait(10)
     task = win._task
@@ -196,7 +189,7 @@ def test_the_html_report_is_written_off_the_gui_thread(
     monkeypatch.setattr(
         summary_window.QFileDialog, "getSaveFileName", lambda *_a, **_k: (str(out), "")
     )
-    w = _window(qtbot, two_annotators)
+    w = shown_window(qtbot, two_annotators)
     win = _open_summary(qtbot, w)
     qtbot.waitUntil(lambda: win.report is not None, timeout=10000)
     win.save.click()
@@ -217,7 +210,7 @@ def test_an_html_report_that_cannot_be_written_says_why(
     monkeypatch.setattr(
         summary_window.QMessageBox, "warning", lambda _p, _t, text: warned.append(text)
     )
-    w = _window(qtbot, two_annotators)
+    w = shown_window(qtbot, two_annotators)
     win = _open_summary(qtbot, w)
     qtbot.waitUntil(lambda: win.report is not None, timeout=10000)
     win.save.click()

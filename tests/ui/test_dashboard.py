@@ -100,11 +100,11 @@ def test_untick_an_annotator_recomputes(qtbot, project_path: Path) -> None:  # t
     w.close()
 
 
-def test_closing_while_computing_stops_the_job_without_waiting(
-    qtbot, project_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:  # type: ignore[no-untyped-def]
-    """Issue 16: the agreement of a 100,000-article project takes minutes; closing the
-    dashboard must not wait for it (it waited 5 s, then let the job's signals be deleted)."""
+def _held_agreement(
+    monkeypatch: pytest.MonkeyPatch,
+) -> tuple[threading.Event, threading.Event, list[bool]]:
+    """Run the dashboard's agreement in this process and hold it until the first event is
+    set; the second is set once it began; the list gets what ``stop()`` said on release."""
     gate, started = threading.Event(), threading.Event()
     seen: list[bool] = []
     real = dashboard.compute_agreement
@@ -117,6 +117,15 @@ def test_closing_while_computing_stops_the_job_without_waiting(
 
     monkeypatch.setattr(dashboard, "compute_agreement", held)
     monkeypatch.setattr(dashboard._AgreementJob, "in_child", False)  # held in this process
+    return gate, started, seen
+
+
+def test_closing_while_computing_stops_the_job_without_waiting(
+    qtbot, project_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    """Issue 16: the agreement of a 100,000-article project takes minutes; closing the
+    dashboard must not wait for it (it waited 5 s, then let the job's signals be deleted)."""
+    gate, started, seen = _held_agreement(monkeypatch)
     w = DashboardWindow(project_path)
     qtbot.addWidget(w)
     qtbot.waitUntil(started.is_set, timeout=10000)
@@ -131,16 +140,7 @@ def test_closing_while_computing_stops_the_job_without_waiting(
 def test_a_newer_choice_stops_the_older_computation(
     qtbot, project_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:  # type: ignore[no-untyped-def]
-    gate, started = threading.Event(), threading.Event()
-    real = dashboard.compute_agreement
-
-    def held(project, annotators, progress=None, stop=None):  # type: ignore[no-untyped-def]
-        started.set()
-        gate.wait(10)
-        return real(project, annotators, progress=progress, stop=stop)
-
-    monkeypatch.setattr(dashboard, "compute_agreement", held)
-    monkeypatch.setattr(dashboard._AgreementJob, "in_child", False)  # held in this process
+    gate, started, _seen = _held_agreement(monkeypatch)
     w = DashboardWindow(project_path)
     qtbot.addWidget(w)
     qtbot.waitUntil(started.is_set, timeout=10000)

@@ -15,16 +15,9 @@ from annotator.services.session import ArticleCounts
 from annotator.store.counts import Totals
 from annotator.ui.main_window import MainWindow
 from annotator.ui.report_box import DETAIL_LINES, details_pane
+from tests.ui.conftest import shown_window
 
 GOOD = "Ferry back\n\nThe ferry runs again, the captain said on Friday 🚢.\n"
-
-
-def _window(qtbot: Any, path: Path) -> MainWindow:
-    w = MainWindow(path, annotator="alice", load_model=False)
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    return w
 
 
 def _import(qtbot: Any, w: MainWindow, folder: Path, monkeypatch: Any) -> None:
@@ -42,7 +35,7 @@ def test_the_last_import_report_opens_again_after_the_status_bar_moved_on(
     (folder / "ferry.txt").write_text(GOOD, encoding="utf-8")
     for i in range(12):
         (folder / f"empty{i:02}.txt").write_text("", encoding="utf-8")
-    w = _window(qtbot, project_path)
+    w = shown_window(qtbot, project_path)
     assert w.act_import_report.text().replace("&", "") == "Last import report…"
     assert w.act_import_report in w.menuBar().actions()[0].menu().actions()
 
@@ -70,7 +63,7 @@ def test_the_last_import_report_opens_again_after_the_status_bar_moved_on(
 def test_the_report_of_a_clean_import_opens_too_and_before_any_it_says_none(
     qtbot: Any, project_path: Path, tmp_path: Path, monkeypatch: Any
 ) -> None:
-    w = _window(qtbot, project_path)
+    w = shown_window(qtbot, project_path)
     w.act_import_report.trigger()
     box = w.importer.report_box
     assert box is not None and box.text() == "No import has run in this window yet."
@@ -87,7 +80,7 @@ def test_the_report_of_a_clean_import_opens_too_and_before_any_it_says_none(
 def test_the_detection_bar_tooltip_follows_a_new_total_with_the_same_count(
     qtbot: Any, project_path: Path
 ) -> None:
-    w = _window(qtbot, project_path)
+    w = shown_window(qtbot, project_path)
     st = w.status
     st.show_detection_running(239394)
     st.show_detection_progress(0, 239394)
@@ -98,7 +91,7 @@ def test_the_detection_bar_tooltip_follows_a_new_total_with_the_same_count(
 
 
 def test_the_progress_tooltip_says_the_label_figures(qtbot: Any, project_path: Path) -> None:
-    w = _window(qtbot, project_path)
+    w = shown_window(qtbot, project_path)
     st = w.status
     here = ArticleCounts(done=1, total=3, status="in_progress")
     st.show_progress(Totals(0, 239394, 5, 900), here, "alice")
@@ -132,7 +125,7 @@ def test_the_details_pane_shows_every_line_whole(
     (folder / "wire_stories_with_quotes_from_the_scraper.jsonl").write_text(
         "\n".join([good] + [broken] * bad_lines) + "\n", encoding="utf-8"
     )
-    w = _window(qtbot, project_path)
+    w = shown_window(qtbot, project_path)
     _import(qtbot, w, folder, monkeypatch)
     box = w.importer.report_box
     assert box is not None

@@ -17,7 +17,7 @@ from annotator.store.project import Project
 from annotator.ui import article_list
 from annotator.ui.article_list import ID_ROLE, ArticleListModel
 from annotator.ui.main_window import MainWindow
-from tests.ui.conftest import DETECTOR
+from tests.ui.conftest import DETECTOR, shown_ids, shown_window
 
 N = 300
 WORDS = ("Zinc", "apple", "Mango", "bridge", "Kettle", "orchard", "ferry")
@@ -43,19 +43,6 @@ def _project(path: Path, n: int = N) -> Path:
         # alice stopped at the first article: the window opens there, at the list's top
         p.set_progress(p.article_ids()[0], "alice", "done")
     return path
-
-
-def _window(qtbot: Any, path: Path) -> MainWindow:
-    w = MainWindow(path, annotator="alice", load_model=False)
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    return w
-
-
-def _shown_ids(w: MainWindow) -> list[int]:
-    m = w.article_list.model
-    return [int(m.index(r, 0).data(ID_ROLE)) for r in range(m.rowCount())]
 
 
 @pytest.fixture
@@ -87,7 +74,7 @@ def test_rows_appear_at_once_and_only_the_visible_pages_are_read(
         return real(project, annotator, ids)
 
     monkeypatch.setattr(queries, "article_rows_for", spy)
-    w = _window(qtbot, path)
+    w = shown_window(qtbot, path)
     model = w.article_list.model
     assert model.rowCount() == N  # every id is known from the start
     qtbot.waitUntil(lambda: not w.list_busy() and model.cached(model.id_at(5)) is not None)
@@ -95,7 +82,7 @@ def test_rows_appear_at_once_and_only_the_visible_pages_are_read(
     assert pages_here == [1]
     with Project.open(path) as p:
         ids = p.article_ids()
-        assert _shown_ids(w) == ids
+        assert shown_ids(w) == ids
         # what the first rows show is what the store says
         first = queries.article_rows_for(p, "alice", ids[:3])
     assert [model.article(i) for i in range(3)] == first
@@ -108,7 +95,7 @@ def test_rows_appear_at_once_and_only_the_visible_pages_are_read(
 
 def test_scrolling_to_the_end_reads_the_last_article(qtbot: Any, tmp_path: Path) -> None:
     path = _project(tmp_path / "p.db")
-    w = _window(qtbot, path)
+    w = shown_window(qtbot, path)
     model, table = w.article_list.model, w.article_list.table
     with Project.open(path) as p:
         last = p.article_ids()[-1]
@@ -129,7 +116,7 @@ def test_sorting_by_a_header_click_reads_the_order_off_the_window_thread(
     qtbot: Any, tmp_path: Path, off_thread: list[str]
 ) -> None:
     path = _project(tmp_path / "p.db")
-    w = _window(qtbot, path)
+    w = shown_window(qtbot, path)
     lst = w.article_list
     header = lst.table.horizontalHeader()
     with Project.open(path) as p:
@@ -142,7 +129,7 @@ def test_sorting_by_a_header_click_reads_the_order_off_the_window_thread(
     )
     qtbot.waitUntil(lambda: not w.list_busy() and lst.sort_key == (0, False))
     assert "article_order" in off_thread
-    assert _shown_ids(w) == by_title
+    assert shown_ids(w) == by_title
     # the first row's page is read off this thread, then drawn
     title = rows[by_title[0] - 1].title
     qtbot.waitUntil(lambda: str(lst.model.index(0, 0).data()).startswith(title))
@@ -150,7 +137,7 @@ def test_sorting_by_a_header_click_reads_the_order_off_the_window_thread(
     lst.table.sortByColumn(4, Qt.SortOrder.DescendingOrder)
     qtbot.waitUntil(lambda: not w.list_busy() and lst.sort_key == (4, True))
     by_quotes = [r.id for r in sorted(rows, key=lambda r: (r.quotes_total, r.id), reverse=True)]
-    assert _shown_ids(w) == by_quotes
+    assert shown_ids(w) == by_quotes
     assert lst.model.article(0).quotes_total == 1
     # Ctrl+Down follows the sorted order
     w.open_article(by_quotes[10])
@@ -163,7 +150,7 @@ def test_status_and_show_filters_give_the_right_articles(
     qtbot: Any, tmp_path: Path, off_thread: list[str]
 ) -> None:
     path = _project(tmp_path / "p.db")
-    w = _window(qtbot, path)
+    w = shown_window(qtbot, path)
     lst = w.article_list
     with Project.open(path) as p:
         ids = p.article_ids()
@@ -175,10 +162,10 @@ def test_status_and_show_filters_give_the_right_articles(
     # the open article stays listed until the analyst moves on (see ArticleList.keep)
     open_id = w.session.article.id if w.session.article else None
     assert open_id in done  # the first article was done: it stays open
-    assert _shown_ids(w) == done and lst.model.rowCount() == N // 4
+    assert shown_ids(w) == done and lst.model.rowCount() == N // 4
     lst.status_combo.setCurrentIndex(lst.status_combo.findData("in_progress"))
     qtbot.waitUntil(lambda: not w.list_busy())
-    assert _shown_ids(w) == in_progress
+    assert shown_ids(w) == in_progress
     lst.status_combo.setCurrentIndex(lst.status_combo.findData(None))
     qtbot.waitUntil(lambda: not w.list_busy())
     assert lst.model.rowCount() == N
@@ -188,10 +175,8 @@ def test_status_and_show_filters_give_the_right_articles(
     qtbot.waitUntil(lambda: not w.list_busy() and lst.model.rowCount() < N)
     assert "filter_article_ids" in off_thread
     undecided = [a for i, a in enumerate(ids) if i % 3 == 0]
-    assert set(_shown_ids(w)) - {w.session.article.id if w.session.article else -1} <= set(
-        undecided
-    )
-    assert set(undecided) <= set(_shown_ids(w))
+    assert set(shown_ids(w)) - {w.session.article.id if w.session.article else -1} <= set(undecided)
+    assert set(undecided) <= set(shown_ids(w))
     assert f"{len(undecided)} articles match the filter." in w.statusBar().currentMessage()
     w.close()
 
@@ -269,7 +254,7 @@ def test_a_burst_of_filter_questions_reads_the_first_and_the_last_only(
         return real(project, annotator, name, value)
 
     monkeypatch.setattr(queries, "filter_article_ids", slow)
-    w = _window(qtbot, path)
+    w = shown_window(qtbot, path)
     w.apply_list_filter("kind", "indirect")
     qtbot.waitUntil(lambda: len(asked) == 1)
     for _ in range(5):  # every accept key re-runs the filter: only the last one is asked
@@ -281,7 +266,7 @@ def test_a_burst_of_filter_questions_reads_the_first_and_the_last_only(
     with Project.open(path) as p:
         want = real(p, "alice", "undecided")
     keep = w.session.article.id if w.session.article else None
-    assert set(_shown_ids(w)) - {keep} == want - {keep} and want
+    assert set(shown_ids(w)) - {keep} == want - {keep} and want
     # clearing the filter while a read runs is not undone by the question kept for later
     release.clear()
     w.apply_list_filter("kind", "indirect")

@@ -16,9 +16,9 @@ from PySide6.QtWidgets import QApplication
 from annotator.core.model import Article, Quote
 from annotator.store import bulk, queries
 from annotator.store.project import Project
-from annotator.ui.article_list import ID_ROLE, STALE_COLOUR, STATUS_COLOUR
+from annotator.ui.article_list import STALE_COLOUR, STATUS_COLOUR
 from annotator.ui.main_window import MainWindow
-from tests.ui.conftest import DETECTOR
+from tests.ui.conftest import DETECTOR, shown_ids, shown_window
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 FRUIT = ("Quince", "medlar", "Sloe", "rowan", "Damson")
@@ -37,12 +37,7 @@ def _project(path: Path, n: int = 30) -> Path:
 
 
 def _window(qtbot: Any, path: Path, size: tuple[int, int] = (1366, 768)) -> MainWindow:
-    w = MainWindow(path, annotator="alice", load_model=False)
-    qtbot.addWidget(w)
-    w.resize(*size)
-    w.show()
-    qtbot.waitExposed(w)
-    qtbot.waitUntil(lambda: not w.list_busy())
+    w: MainWindow = shown_window(qtbot, path, size=size, list_ready=True)
     return w
 
 
@@ -51,11 +46,6 @@ def _painted(w: MainWindow) -> str:
     table = w.article_list.table
     table.viewport().repaint()
     return table.painted_message
-
-
-def _shown_ids(w: MainWindow) -> list[int]:
-    m = w.article_list.model
-    return [int(m.index(r, 0).data(ID_ROLE)) for r in range(m.rowCount())]
 
 
 def _open_id(w: MainWindow) -> int:
@@ -86,7 +76,7 @@ def test_a_filter_being_read_veils_the_old_rows_and_takes_no_keys(
     lst = w.article_list
     assert lst.count_label.text() == "30 articles"
     assert _painted(w) == ""
-    before_rows, before_open = _shown_ids(w), _open_id(w)
+    before_rows, before_open = shown_ids(w), _open_id(w)
     release, started = _held(monkeypatch, "filter_article_ids")
     lst.filter_combo.setFocus()
     qtbot.keyClick(lst.filter_combo, Qt.Key.Key_Down)  # "Has undecided quotes"
@@ -107,7 +97,7 @@ def test_a_filter_being_read_veils_the_old_rows_and_takes_no_keys(
     qtbot.mouseClick(lst.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     qtbot.wait(250)  # longer than the list's pause before a row reached by keys opens
     assert lst.table.currentIndex().row() == current
-    assert _open_id(w) == before_open and _shown_ids(w) == before_rows
+    assert _open_id(w) == before_open and shown_ids(w) == before_rows
     assert QApplication.focusWidget() is lst.table
     w.view.setFocus()
     qtbot.keyClick(w.view, Qt.Key.Key_Down, CTRL)  # next article: not from an old list
@@ -124,7 +114,7 @@ def test_a_filter_being_read_veils_the_old_rows_and_takes_no_keys(
     assert before_open not in undecided
     # the answer lists the undecided articles, and the one being worked on stays open,
     # listed apart (see ArticleList.keep)
-    assert set(_shown_ids(w)) == undecided | {before_open}
+    assert set(shown_ids(w)) == undecided | {before_open}
     assert _open_id(w) == before_open
     assert lst.count_label.text() == f"{len(undecided)} of 30 articles (and the open one)"
     assert _painted(w) == ""
@@ -133,7 +123,7 @@ def test_a_filter_being_read_veils_the_old_rows_and_takes_no_keys(
     assert status == QColor(STATUS_COLOUR["new"])
     # the list's rows act again
     qtbot.keyClick(w.view, Qt.Key.Key_Down, CTRL)
-    assert _open_id(w) == _shown_ids(w)[1]
+    assert _open_id(w) == shown_ids(w)[1]
     w.close()
 
 
@@ -188,7 +178,7 @@ def test_a_search_answered_during_a_sort_opens_its_first_hit_in_the_new_order(
     titles = [lst.model.article(r).title for r in range(6)]
     assert titles == sorted(titles, key=str.lower, reverse=True)
     assert all(t.startswith("Damson") for t in titles)
-    assert _open_id(w) == _shown_ids(w)[0]
+    assert _open_id(w) == shown_ids(w)[0]
     w.close()
 
 
@@ -218,7 +208,7 @@ def test_a_search_being_read_says_searching(qtbot: Any, tmp_path: Path, monkeypa
     assert lst.count_label.text() == "6 of 30 articles" and _painted(w) == ""
     # Enter went to the first hit once the articles were found
     assert "Sloe" in str(lst.model.index(0, 0).data())
-    assert _open_id(w) == _shown_ids(w)[0]
+    assert _open_id(w) == shown_ids(w)[0]
     assert w.view.current_hit() == 0
     w.close()
 
@@ -287,19 +277,19 @@ def test_the_open_article_kept_listed_is_not_shown_as_a_match(qtbot: Any, tmp_pa
         ids = p.article_ids()
     lst.filter_combo.setCurrentIndex(lst.filter_combo.findData("undecided"))
     qtbot.waitUntil(lambda: not w.list_busy())
-    assert _shown_ids(w) == [ids[0], ids[3]]
+    assert shown_ids(w) == [ids[0], ids[3]]
     w.open_article(ids[0])
     w.view.setFocus()
     qtbot.keyClick(w.view, Qt.Key.Key_A)  # its only quote decided: it no longer passes
     qtbot.waitUntil(lambda: not w.list_busy())
-    assert _shown_ids(w) == [ids[0], ids[3]]
+    assert shown_ids(w) == [ids[0], ids[3]]
     assert lst.count_label.text() == "1 of 6 articles (and the open one)"
     assert lst.model.index(0, 0).data(Qt.ItemDataRole.FontRole).italic()
     qtbot.keyClick(w.view, Qt.Key.Key_Down, CTRL)
     assert _open_id(w) == ids[3]
     qtbot.keyClick(w.view, Qt.Key.Key_A)
     qtbot.waitUntil(lambda: not w.list_busy())
-    assert _shown_ids(w) == [ids[3]] and _open_id(w) == ids[3]
+    assert shown_ids(w) == [ids[3]] and _open_id(w) == ids[3]
     assert lst.model.index(0, 0).data(Qt.ItemDataRole.FontRole).italic()
     assert _painted(w) == "No article has undecided quotes."
     assert lst.count_label.text() == "0 of 6 articles (and the open one)"
@@ -307,7 +297,7 @@ def test_the_open_article_kept_listed_is_not_shown_as_a_match(qtbot: Any, tmp_pa
     lst.filter_combo.setCurrentIndex(0)
     lst.filter_combo.setCurrentIndex(lst.filter_combo.findData("undecided"))
     qtbot.waitUntil(lambda: not w.list_busy())
-    assert _shown_ids(w) == [] and _open_id(w) == ids[3]
+    assert shown_ids(w) == [] and _open_id(w) == ids[3]
     assert lst.count_label.text() == "0 of 6 articles"
     w.close()
 

@@ -21,7 +21,7 @@ from annotator.store import queries
 from annotator.store.project import Project
 from annotator.ui.main_window import MainWindow
 from annotator.ui.workers import ListFilterTask, ReviewLoadTask, TaskRunner
-from tests.ui.conftest import DETECTOR
+from tests.ui.conftest import DETECTOR, shown_window
 
 ENDLESS = "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n) SELECT count(*) FROM n"
 
@@ -72,15 +72,6 @@ def _endless(monkeypatch: Any, name: str, when: Any = lambda *a: True) -> thread
     return started
 
 
-def _window(qtbot: Any, path: Path) -> MainWindow:
-    w = MainWindow(path, annotator="alice", load_model=False)
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    qtbot.waitUntil(lambda: not w.list_busy())
-    return w
-
-
 def _choose(w: MainWindow, name: str) -> None:
     combo = w.article_list.filter_combo
     combo.setCurrentIndex(combo.findData(name))
@@ -96,7 +87,7 @@ def test_closing_interrupts_a_filter_being_read(
 ) -> None:
     path = _project(tmp_path / "p.db")
     before = _rows(path)
-    w = _window(qtbot, path)
+    w = shown_window(qtbot, path, list_ready=True)
     started = _endless(monkeypatch, "filter_article_ids")
     _choose(w, "undecided")
     assert started.wait(20)
@@ -117,7 +108,7 @@ def test_closing_interrupts_a_sort_and_the_totals_being_read(
 ) -> None:
     path = _project(tmp_path / "p.db")
     before = _rows(path)
-    w = _window(qtbot, path)
+    w = shown_window(qtbot, path, list_ready=True)
     sorting = _endless(monkeypatch, "article_order")
     w.article_list.table.sortByColumn(4, Qt.SortOrder.DescendingOrder)
     assert sorting.wait(20)
@@ -134,7 +125,7 @@ def test_a_newer_filter_interrupts_the_one_being_read(
 ) -> None:
     path = _project(tmp_path / "p.db")
     before = _rows(path)
-    w = _window(qtbot, path)
+    w = shown_window(qtbot, path, list_ready=True)
     started = _endless(
         monkeypatch, "filter_article_ids", lambda _ann, name, *v: name == "undecided"
     )
@@ -156,7 +147,7 @@ def test_a_newer_sort_interrupts_the_one_being_read(
     qtbot: Any, tmp_path: Path, monkeypatch: Any
 ) -> None:
     path = _project(tmp_path / "p.db")
-    w = _window(qtbot, path)
+    w = shown_window(qtbot, path, list_ready=True)
     started = _endless(monkeypatch, "article_order", lambda _ann, column, *d: column == 4)
     lst = w.article_list
     lst.table.sortByColumn(4, Qt.SortOrder.DescendingOrder)
@@ -174,7 +165,7 @@ def test_esc_stops_a_filter_and_the_list_stays_as_it_was(
     qtbot: Any, tmp_path: Path, monkeypatch: Any
 ) -> None:
     path = _project(tmp_path / "p.db")
-    w = _window(qtbot, path)
+    w = shown_window(qtbot, path, list_ready=True)
     lst = w.article_list
     _choose(w, "kind")  # a filter answered first: direct quotes (articles 1, 2, 4, ...)
     qtbot.waitUntil(lambda: not w.list_busy())
@@ -203,7 +194,7 @@ def test_esc_stops_a_filter_and_the_list_stays_as_it_was(
 
 def test_esc_stops_a_sort(qtbot: Any, tmp_path: Path, monkeypatch: Any) -> None:
     path = _project(tmp_path / "p.db")
-    w = _window(qtbot, path)
+    w = shown_window(qtbot, path, list_ready=True)
     lst = w.article_list
     started = _endless(monkeypatch, "article_order")
     lst.table.sortByColumn(4, Qt.SortOrder.AscendingOrder)
@@ -280,7 +271,7 @@ def test_esc_stops_the_read_a_status_filter_waits_for(
     """The status filter needs the statuses, read with the order: Esc stops that read and
     the status choice goes back to All, as the rows shown are."""
     path = _project(tmp_path / "p.db")
-    w = _window(qtbot, path)
+    w = shown_window(qtbot, path, list_ready=True)
     lst = w.article_list
     lst.forget_statuses()
     started = _endless(monkeypatch, "article_order")

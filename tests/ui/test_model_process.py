@@ -16,6 +16,7 @@ from PySide6.QtCore import QProcess
 from annotator.core.model import Article
 from annotator.store.project import Project
 from annotator.ui.main_window import MainWindow
+from tests.ui.conftest import shown_window
 
 from .conftest import make_project
 
@@ -46,10 +47,7 @@ def _with_new_article(path: Path) -> int:
 
 
 def _open(qtbot: Any, path: Path, model: str) -> MainWindow:
-    w = MainWindow(path, model=model, annotator="alice", load_model=True)
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
+    w: MainWindow = shown_window(qtbot, path, model=model, load_model=True)
     return w
 
 

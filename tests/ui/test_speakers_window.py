@@ -15,6 +15,7 @@ from annotator.store.project import Project
 from annotator.ui.main_window import MainWindow
 from annotator.ui.speakers_window import SpeakersWindow
 from annotator.ui.summary_window import SummaryWindow
+from tests.ui.conftest import shown_window
 
 TEXT = (
     "Councillor Marcus Obi spoke first. “The bridge is safe,” Obi said. "
@@ -53,10 +54,7 @@ def _canonical(path: Path) -> float | None:
 
 
 def _open_window(qtbot: Any, path: Path, cls: type) -> tuple[MainWindow, Any]:
-    w = MainWindow(path, annotator="alice", load_model=False)
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
+    w = shown_window(qtbot, path)
     act = w.act_speakers if cls is SpeakersWindow else w.act_summary
     act.trigger()
     win = next(x for x in w._windows if isinstance(x, cls))
