@@ -60,7 +60,7 @@ def indirect_quotes(idx: DocIndex, taken: list[Span], used_cues: set[int]) -> li
         elif tok.pos_ == "VERB" and tok.lemma_.lower() in lx.OBJECT_VERBS:
             rec = _object_quote(idx, tok)
         elif tok.pos_ == "VERB":
-            rec = _family_quote(idx, tok)
+            rec = _family_quote(idx, tok) or _naming_quote(idx, tok)
             if rec is None:
                 continue
         else:
@@ -298,6 +298,36 @@ def _family_quote(idx: DocIndex, verb: Token) -> QuoteRecord | None:
 #: Rules whose object may be followed by what the speaker says it is ("slammed the plan as
 #: reckless", "called the deal a disaster"), part of the content in PolNeAR.
 _OBJECT_RULES = frozenset({"indirect_position_object", "indirect_support_object"})
+
+
+#: Naming verbs whose participle after a comma says what the source calls something
+#: (``criticized the plan, calling it a waste of money``).
+_NAMING_PARTICIPLES = lx.words("call describe label brand dub term")
+
+
+def _naming_quote(idx: DocIndex, verb: Token) -> QuoteRecord | None:
+    """``pushed back, calling it the mark of a desperate campaign``: rule ``indirect_naming``.
+
+    A participle of a naming verb after a comma, with an object and what the object is
+    called (an object predicate, an adjective or ``as`` + phrase) and no quotation
+    marks (those are mixed quotes, :mod:`annotator.nlp.direct`): the object and its
+    description are the content, the subject of the verb the participle hangs on the
+    source. None for any other shape.
+    """
+    if verb.tag_ != "VBG" or verb.lemma_.lower() not in _NAMING_PARTICIPLES:
+        return None
+    if verb.i == 0 or idx.doc[verb.i - 1].text != "," or verb.dep_ not in ("advcl", "conj"):
+        return None
+    obj = next((c for c in verb.children if c.dep_ == "dobj" and c.i > verb.i), None)
+    if obj is None:
+        return None
+    described = [c for c in verb.children if c.i > obj.i and _describes(c)]
+    if not described:
+        return None
+    lo, hi = idx.line_lo[verb.i], idx.line_hi[verb.i]
+    left = max(obj.left_edge.i, lo)
+    right = min(max(c.right_edge.i for c in described), hi)
+    return _object_record(idx, verb, left, right, _NOT_SOURCES, "indirect_naming")
 
 
 def _describes(child: Token) -> bool:

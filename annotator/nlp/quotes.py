@@ -17,7 +17,8 @@ family, each citing the sources of its heuristics:
    ...`` and a few stance verbs with their object (``criticized the plan``).
    :mod:`~annotator.nlp.nesting` then leaves one attribution per cue, as PolNeAR
    annotates them: ``said A and added that B`` is two quotes of one speaker (the first
-   content cut before the second report), ``said she believes that B`` one quote.
+   content cut before the second report, also when the first one is a mixed quote and
+   when no rule proposed the second one), ``said she believes that B`` one quote.
 3. :mod:`~annotator.nlp.speakers`: the speaker mention, the subject of the cue (with its
    appositions), the agent of a passive, the object of ``according to``.
 4. :mod:`~annotator.nlp.speaker_names`: pronouns and descriptions ("the minister") are
@@ -43,7 +44,7 @@ from annotator.nlp.direct import WEAK_RULES, direct_quotes
 from annotator.nlp.docindex import DocIndex, QuoteRecord, Span, overlaps
 from annotator.nlp.indirect import indirect_quotes
 from annotator.nlp.learned import merge_learned
-from annotator.nlp.nesting import untangle
+from annotator.nlp.nesting import split_joined, untangle
 from annotator.nlp.quotemarks import find_segments, group_runs, strip_marks
 from annotator.nlp.speaker_names import resolve_names
 
@@ -86,7 +87,7 @@ def extract_quotes(
         taken = _charset(records)
         used_cues = {r.cue[0] for r in records if r.cue is not None}
         records.extend(indirect_quotes(idx, taken, used_cues))
-        records = untangle(idx, records)
+        records = split_joined(idx, untangle(idx, records))
     # a title or scare quote inside reported speech belongs to it; elsewhere it stays
     held = _charset(records)
     records.extend(r for r in weak if not overlaps(r.content, held))
