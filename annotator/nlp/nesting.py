@@ -19,6 +19,8 @@ annotates two shapes:
   (and the ``and``/``but``/comma joining them), and the second one takes the first one's
   source when the parse gave it a subject from inside the first content.
 
+A report of another source joined by ``and``, ``but``, ``while`` or ``whereas`` (``say
+A, while about a third say B``) ends the first content too, each keeping its source.
 The same cut applies to mixed quotes (``said the plan was "a disaster" and called the
 protest "a stunt"``). A second report no rule proposed (its content was inside the first
 one's) is split off by :func:`split_joined` (``said A and accused B of C``, ``said A,
@@ -114,8 +116,9 @@ def _tense(verb: Token) -> str:
 def untangle(idx: DocIndex, records: list[QuoteRecord]) -> list[QuoteRecord]:
     """``records`` with no content holding another record's cue (see the module doc).
 
-    Only reported speech is changed (records whose rule starts with ``indirect`` or is
-    ``according_to``); direct and mixed quotes are left as they are. Returns a new list,
+    Only reported speech and mixed quotes are changed (records whose rule starts with
+    ``indirect`` or ``mixed``, ``according_to``, or of kind ``mixed``); only reported
+    speech is dropped as nested; direct quotes are left as they are. Returns a new list,
     in the input order; records may be dropped, shortened or given another speaker.
     Cost: O(n log n) in the number of records, plus the pairs found.
     """
@@ -143,7 +146,11 @@ def untangle(idx: DocIndex, records: list[QuoteRecord]) -> list[QuoteRecord]:
         for j in inside(records[k], k):
             if j in dropped or not (_indirect(records[k]) and _indirect(records[j])):
                 continue
-            if not _coordinated(cue_tok[k], cue_tok[j]) and _same_source(idx, records[j]):
+            if (
+                not _coordinated(cue_tok[k], cue_tok[j])
+                and _clause_start(cue_tok[j]) is None
+                and _same_source(idx, records[j])
+            ):
                 dropped.add(j)
                 out[j] = None
     # then coordinated / following reports: cut the first content before the second
@@ -152,12 +159,16 @@ def untangle(idx: DocIndex, records: list[QuoteRecord]) -> list[QuoteRecord]:
             continue
         rec = out[k] or records[k]  # its speaker may be fixed already
         inner = [
-            j for j in inside(rec, k) if j not in dropped and _coordinated(cue_tok[k], cue_tok[j])
+            j
+            for j in inside(rec, k)
+            if j not in dropped
+            and (_coordinated(cue_tok[k], cue_tok[j]) or _clause_start(cue_tok[j]) is not None)
         ]
         if not inner:
             continue
         j = min(inner, key=lambda j: cue_at[j])
-        cut = _cut(idx, rec, records[j], cue_tok[j])
+        start = _clause_start(cue_tok[j])
+        cut = _cut(idx, rec, records[j], cue_tok[j], None if start is None else doc[start].idx)
         if cut is None:
             continue
         out[k] = cut
@@ -174,14 +185,36 @@ def untangle(idx: DocIndex, records: list[QuoteRecord]) -> list[QuoteRecord]:
     return [r for r in out if r is not None]
 
 
-def _cut(idx: DocIndex, rec: QuoteRecord, other: QuoteRecord, cue: Token) -> QuoteRecord | None:
-    """``rec`` ending before ``other`` (whose cue token is ``cue``) begins, the joining
-    words left out; None when too little (under three words) would be left, or when
-    ``other`` begins before ``rec``'s content."""
+def _clause_start(verb: Token) -> int | None:
+    """Where a second report with a subject of its own begins when it is a clause joined
+    to the first one (``said A, while another firm says B``, ``said A, and he railed
+    against B``): the token index of its subject's first word, after ``and``, ``but``,
+    ``while`` or ``whereas`` (with or without a comma before). None for any other shape,
+    such as a relative clause (``the mayor, who said B``)."""
+    subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subj is None or subj.i > verb.i or subj.lower_ in ("who", "which", "that", "what"):
+        return None
+    start = subj.left_edge.i
+    if start == 0 or verb.dep_ not in ("conj", "advcl", "ccomp"):
+        return None
+    before = verb.doc[start - 1]
+    if before.lower_ in ("and", "but", "while", "whereas"):
+        return start
+    return None
+
+
+def _cut(
+    idx: DocIndex, rec: QuoteRecord, other: QuoteRecord, cue: Token, begin: int | None = None
+) -> QuoteRecord | None:
+    """``rec`` ending before ``other`` (whose cue token is ``cue``) begins (at character
+    ``begin`` when given: the start of its clause), the joining words left out; None
+    when too little (under three words) would be left, or when ``other`` begins before
+    ``rec``'s content."""
     assert other.cue is not None
-    # no subject of its own (see _coordinated): its speaker, if any, is the parse's
-    # guess from inside rec's content, replaced by rec's speaker
-    begin = min(other.cue[0], other.content[0][0])
+    if begin is None:
+        # no subject of its own (see _coordinated): its speaker, if any, is the parse's
+        # guess from inside rec's content, replaced by rec's speaker
+        begin = min(other.cue[0], other.content[0][0])
     if begin <= rec.start:
         return None
     doc = idx.doc
@@ -285,6 +318,14 @@ def _not_a_source(idx: DocIndex, rec: QuoteRecord) -> bool:
     return idx.text[rec.speaker[0] : rec.speaker[1]].lower() in ("which", "that", "it", "this")
 
 
+def _second_report(cue: Token, verb: Token) -> bool:
+    """Does ``verb`` start a second report joined to the one of ``cue``: a verb of
+    :data:`_SECOND_VERBS` without a subject of its own (:func:`_coordinated`)? (A joined
+    clause with a subject of its own, ``said A, while about 4 in 10 want B``, made a
+    quote of its own too was measured: +0.1 jacc50 F on train, -0.1 on dev; left out.)"""
+    return verb.lemma_.lower() in _SECOND_VERBS and _coordinated(cue, verb, _SECOND_VERBS)
+
+
 def _not_a_report(verb: Token) -> bool:
     """``considering the party is ...`` (given that), ``denying him a victory`` (keeping
     it from him): participles of report verbs that report nothing (PolNeAR train 401-840)."""
@@ -306,8 +347,7 @@ def _joined_record(idx: DocIndex, rec: QuoteRecord, cues: set[int]) -> QuoteReco
             tok.pos_ != "VERB"
             or idx.in_quote[i]
             or tok.idx in cues
-            or tok.lemma_.lower() not in _SECOND_VERBS
-            or not _coordinated(cue, tok, _SECOND_VERBS)
+            or not _second_report(cue, tok)
             or _not_a_source(idx, rec)
             or _not_a_report(tok)
         ):

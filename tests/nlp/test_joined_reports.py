@@ -5,7 +5,9 @@
    a quote of its own (same speaker, its own cue), as PolNeAR annotates them.
 2. ``..., calling them the heart of the town`` with no quotation marks: what the source
    calls something is reported speech of the subject of the verb before the comma.
-3. Participles that report nothing (``considering``) and verbs that PolNeAR keeps inside
+3. ``say A, while about a third say B``: a report of another source joined by ``while``,
+   ``whereas``, ``and`` or ``but`` ends the first one's content.
+4. Participles that report nothing (``considering``) and verbs that PolNeAR keeps inside
    the first report stay where they are; an object left without marks after a split is
    no quote.
 
@@ -204,3 +206,54 @@ def test_object_left_without_marks_is_no_quote(
     quotes = detect(text)
     assert content(text, find(text, quotes, words)) == [words]
     assert not [q for q in quotes if any(left in f for f in content(text, q))]
+
+
+OTHER_SOURCE = [
+    # (text, first speaker, first content, second speaker, second content)
+    (
+        "Most members say they prefer a chair who is new to the club, while about a third "
+        "say the club needs someone with experience.",
+        "Most members",
+        "they prefer a chair who is new to the club",
+        "about a third",
+        "the club needs someone with experience",
+    ),
+    (
+        "One agency says the city has the most landlords and that rents are the highest, "
+        "while another says the suburbs have twice as many.",
+        "One agency",
+        "the city has the most landlords and that rents are the highest",
+        "another",
+        "the suburbs have twice as many",
+    ),
+    (
+        "Some drivers say the new lanes are safer for cyclists, whereas many others say the "
+        "junction is worse than before.",
+        "Some drivers",
+        "the new lanes are safer for cyclists",
+        "many others",
+        "the junction is worse than before",
+    ),
+    (
+        "Most parents say they want a school that is close to home, while many teachers "
+        "argue the town needs one large campus.",
+        "Most parents",
+        "they want a school that is close to home",
+        "many teachers",
+        "the town needs one large campus",
+    ),
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("text", "who1", "first", "who2", "second"), OTHER_SOURCE)
+def test_report_of_another_source_joined_by_while_ends_the_first(
+    detect: Detect, text: str, who1: str, first: str, who2: str, second: str
+) -> None:
+    quotes = detect(text)
+    q1 = find(text, quotes, first)
+    q2 = find(text, quotes, second)
+    assert q1 is not q2
+    assert content(text, q1) == [first]
+    assert content(text, q2) == [second]
+    assert (speaker(text, q1), speaker(text, q2)) == (who1, who2)
