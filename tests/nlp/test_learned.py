@@ -484,3 +484,66 @@ def test_a_learned_fragment_with_no_source_still_gives_reported_speech_its_bound
     rule = QuoteRecord(((0, len(text)),), None, None, "indirect", 0.6, rule="indirect_aside")
     (out,) = merge_learned(idx, [(0, text.index(" ."), 0.9)], [rule])
     assert out == replace(rule, content=((0, text.index(" .")),))
+
+
+def _owned_claim(owner: list[str], owner_pos: str, verb: str) -> Doc:
+    """``Critics VERB OWNER claim that taxes went unpaid .`` parsed by hand: the clause
+    hangs on ``claim``, the owner's last word is its possessor (the words before it its
+    compounds)."""
+    n = len(owner)
+    words = ["Critics", verb, *owner, "claim", "that", "taxes", "went", "unpaid", "."]
+    claim = 2 + n
+    went = claim + 3
+    heads = [1, 1] + [1 + n] * (n - 1) + [claim, 1, went, went, claim, went, 1]
+    deps = ["nsubj", "ROOT"] + ["compound"] * (n - 1) + ["poss"]
+    deps += ["dobj", "mark", "nsubj", "acl", "acomp", "punct"]
+    pos = ["NOUN", "VERB"] + ["PROPN"] * (n - 1) + [owner_pos]
+    pos += ["NOUN", "SCONJ", "NOUN", "VERB", "ADJ", "PUNCT"]
+    return _parsed(words, heads, deps, pos)
+
+
+@pytest.mark.parametrize(
+    ("owner", "owner_pos", "verb", "speaker"),
+    [
+        (["her"], "PRON", "doubted", "her"),  # not "Critics", the subject of the verb above
+        (["his"], "PRON", "questioned", "his"),  # a reporting verb above changes nothing
+        (["Senator", "Lee"], "PROPN", "doubted", "Senator Lee"),  # with the name's compounds
+        (["the"], "DET", "doubted", "Critics"),  # no possessor: the verb's subject, as before
+        (["their"], "ADJ", "doubted", "Critics"),  # a possessive the tagger took for no pronoun
+    ],
+)
+def test_a_learned_quote_on_a_possessed_noun_is_the_possessors(
+    owner: list[str], owner_pos: str, verb: str, speaker: str
+) -> None:
+    doc = _owned_claim(owner, owner_pos, verb)
+    text = doc.text
+    idx = DocIndex(doc, find_segments(text), True, text)
+    a, b = text.index("taxes"), text.index(" .")
+    (rec,) = merge_learned(idx, [(a, b, 0.9)], [])
+    assert text[rec.start : rec.end] == "taxes went unpaid"
+    assert rec.speaker is not None and text[slice(*rec.speaker)] == speaker
+    if speaker != "Critics":
+        assert rec.cue is not None and text[slice(*rec.cue)] == "claim"
+
+
+def test_a_possessor_inside_the_fragment_or_in_marks_is_no_source() -> None:
+    # the fragment holds "her claim that taxes went unpaid": the possessor is in it, so the
+    # source is the subject of the verb the fragment hangs under
+    doc = _owned_claim(["her"], "PRON", "doubted")
+    text = doc.text
+    idx = DocIndex(doc, find_segments(text), True, text)
+    (rec,) = merge_learned(idx, [(text.index("her"), text.index(" ."), 0.9)], [])
+    assert rec.speaker is not None and text[slice(*rec.speaker)] == "Critics"
+    # "Critics doubted “her” claim ...": words in marks are nobody's mention
+    words = ["Critics", "doubted", "“", "her", "”", "claim", "that", "taxes", "went", "unpaid"]
+    words.append(".")
+    heads = [1, 1, 3, 5, 3, 1, 8, 8, 5, 8, 1]
+    deps = ["nsubj", "ROOT", "punct", "poss", "punct", "dobj", "mark", "nsubj", "acl"]
+    deps += ["acomp", "punct"]
+    pos = ["NOUN", "VERB", "PUNCT", "PRON", "PUNCT", "NOUN", "SCONJ", "NOUN", "VERB", "ADJ"]
+    pos.append("PUNCT")
+    marked = _parsed(words, heads, deps, pos)
+    text = marked.text
+    idx = DocIndex(marked, find_segments(text), True, text)
+    out = merge_learned(idx, [(text.index("taxes"), text.index(" ."), 0.9)], [])
+    assert [text[slice(*r.speaker)] for r in out if r.speaker is not None] == ["Critics"]
