@@ -1,0 +1,141 @@
+"""Two windows (or a window and another program) on one project as the same annotator:
+a change that meets the other's change says so in words and shows the state saved there."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from annotator.services.session import Session
+from annotator.store.project import Project
+from annotator.ui.main_window import MainWindow
+from tests.ui.conftest import open_window, span
+
+
+def _key(qtbot: Any, key: Any) -> None:
+    target = QApplication.focusWidget()
+    assert target is not None
+    qtbot.keyClick(target, key)
+
+
+def _rows(path: Path, who: str = "alice") -> list[tuple[int | None, str, str]]:
+    """(suggestion id, status, origin) of ``who``'s annotations of the first article."""
+    with Project.open(path, readonly=True) as p:
+        recs = p.annotations(p.article_ids()[0], who)
+        return [(r.suggestion_id, r.quote.status, r.quote.origin) for r in recs]
+
+
+def _elsewhere(path: Path, do: str, who: str = "alice") -> None:
+    """Another window of ``who`` decides the first article's first quote: ``accept``,
+    ``reject`` or ``delete`` (its annotation)."""
+    with Project.open(path) as p:
+        s = Session(p, who)
+        s.open_article(p.article_ids()[0])
+        op = {"accept": s.plan_accept, "reject": s.plan_reject}.get(do)
+        if do == "delete":
+            cur = s.items[0]
+            assert cur.annotation_id is not None
+            p.delete_annotation(cur.annotation_id, actor=who)
+        else:
+            assert op is not None
+            s.run(op())
+
+
+def _conflict_text(w: MainWindow) -> str:
+    box = w.conflict_box
+    assert box is not None and box.isVisible()
+    return f"{box.text()} {box.informativeText()}"
+
+
+def _no_sql(text: str) -> None:
+    for word in ("UNIQUE", "constraint", "annotations.", "KeyError", "no annotation"):
+        assert word not in text
+
+
+def test_accept_after_accept_elsewhere(qtbot: Any, project_path: Path) -> None:
+    w = open_window(qtbot, project_path)
+    first = w.session.current
+    assert first is not None and first.state == "suggested"
+    _elsewhere(project_path, "accept")
+    _key(qtbot, Qt.Key.Key_A)
+    text = _conflict_text(w)
+    _no_sql(text)
+    assert "changed in another window" in text and "it is now accepted" in text
+    assert "We will talk" in text  # the quote is named
+    assert "another window" in w.statusBar().currentMessage()
+    # the window shows the state saved there, on the same quote (not moved on)
+    cur = w.session.current
+    assert cur is not None and cur.state == "accepted"
+    assert cur.suggestion_id == first.suggestion_id
+    assert w.panel.isEnabled()
+    # one row, nothing lost, nothing doubled; the undo stack holds nothing failed
+    assert _rows(project_path) == [(first.suggestion_id, "accepted", "model")]
+    assert w.undo_stack.count() == 0
+
+
+def test_reject_after_accept_elsewhere(qtbot: Any, project_path: Path) -> None:
+    w = open_window(qtbot, project_path)
+    first = w.session.current
+    assert first is not None
+    _elsewhere(project_path, "accept")
+    _key(qtbot, Qt.Key.Key_R)
+    text = _conflict_text(w)
+    _no_sql(text)
+    assert "it is now accepted" in text
+    assert _rows(project_path) == [(first.suggestion_id, "accepted", "model")]
+    assert w.session.current is not None and w.session.current.state == "accepted"
+
+
+def test_accept_after_reject_elsewhere(qtbot: Any, project_path: Path) -> None:
+    w = open_window(qtbot, project_path)
+    first = w.session.current
+    assert first is not None
+    _elsewhere(project_path, "reject")
+    _key(qtbot, Qt.Key.Key_A)
+    assert "it is now rejected" in _conflict_text(w)
+    assert _rows(project_path) == [(first.suggestion_id, "rejected", "model")]
+    cur = w.session.current
+    assert cur is not None and cur.state == "rejected"
+    # the analyst, now seeing it, can still change their mind here: A accepts it
+    w.conflict_box.close()
+    _key(qtbot, Qt.Key.Key_A)
+    assert _rows(project_path) == [(first.suggestion_id, "accepted", "model")]
+
+
+def test_edit_after_delete_elsewhere(qtbot: Any, project_path: Path) -> None:
+    w = open_window(qtbot, project_path)
+    first = w.session.current
+    assert first is not None
+    _key(qtbot, Qt.Key.Key_A)  # accepted here: an annotation row
+    assert len(_rows(project_path)) == 1
+    w.session.previous_quote()  # back to the accepted quote
+    assert w.session.current is not None and w.session.current.annotation_id is not None
+    _elsewhere(project_path, "delete")
+    _key(qtbot, Qt.Key.Key_1)  # a stance on an annotation deleted there
+    text = _conflict_text(w)
+    _no_sql(text)
+    assert "it was deleted there" in text
+    assert _rows(project_path) == []  # nothing re-created, nothing doubled
+    cur = w.session.current
+    assert cur is not None and cur.state == "suggested"  # the suggestion is open again
+    assert cur.suggestion_id == first.suggestion_id
+
+
+def test_delete_after_delete_elsewhere(qtbot: Any, project_path: Path) -> None:
+    w = open_window(qtbot, project_path)
+    w.view.select_span(*span("Critics were unimpressed"))
+    _key(qtbot, Qt.Key.Key_Q)  # a hand-made quote
+    assert [r[2] for r in _rows(project_path)] == ["manual"]
+    with Project.open(project_path) as p:
+        ann = p.annotations(p.article_ids()[0], "alice")[0]
+        p.delete_annotation(ann.id, actor="alice")
+    cur = w.session.current
+    assert cur is not None and cur.annotation_id == ann.id
+    _key(qtbot, Qt.Key.Key_R)  # R deletes a hand-made quote
+    text = _conflict_text(w)
+    assert "Critics were unimpressed" in text and "it was deleted there" in text
+    assert _rows(project_path) == []
+    assert all(it.annotation_id != ann.id for it in w.session.items)
