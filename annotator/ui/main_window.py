@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, cast
 
-from PySide6.QtCore import QSettings, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QEvent, QSettings, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QUndoStack
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -137,6 +137,8 @@ class MainWindow(DetectorCommands):
             st.import_bar,
             st.read_only_label,
         )
+        # what other windows and processes committed, as last seen (see notice_elsewhere)
+        self._seen_version = self.project.data_version()
         self._build_controllers(pipeline_loader or default_loader(model))
         self._build_detector()
         # the .db alone stays whole: a burst of writes is checkpointed once it is over, on
@@ -527,7 +529,30 @@ class MainWindow(DetectorCommands):
     def choose_article(self, article_id: int) -> None:
         """The analyst opens an article (list, keys, search): the welcome note goes."""
         self.status.clear_info()
+        self.notice_elsewhere()
         self.open_article(article_id)
+
+    def notice_elsewhere(self) -> bool:
+        """Re-read the open article, the list and its counts when another window or
+        process committed to the project since last seen (``PRAGMA data_version``, a few
+        microseconds); on focus-in and article change. True when something was re-read."""
+        if self._closing:
+            return False
+        try:
+            version = self.project.data_version()
+        except Exception:  # a vanished file: the next write says why
+            return False
+        if version == self._seen_version:
+            return False
+        self._seen_version = version
+        self.session.refresh(None)
+        self.status.say("Updated with changes saved in another window or program.", 5000)
+        return True
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.ActivationChange and self.isActiveWindow():
+            self.notice_elsewhere()
 
     def session_refresh(self, article_ids: list[int] | None) -> None:
         """Background work wrote these articles (None: any): re-read and show them."""

@@ -139,3 +139,39 @@ def test_delete_after_delete_elsewhere(qtbot: Any, project_path: Path) -> None:
     assert "Critics were unimpressed" in text and "it was deleted there" in text
     assert _rows(project_path) == []
     assert all(it.annotation_id != ann.id for it in w.session.items)
+
+
+def test_focus_shows_the_other_windows_decisions(qtbot: Any, project_path: Path) -> None:
+    a = open_window(qtbot, project_path)
+    b = open_window(qtbot, project_path)
+    first = b.session.current
+    assert first is not None and first.state == "suggested"
+    # A accepts the first quote and rejects the second
+    a.activateWindow()
+    a.view.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is a.view)
+    _key(qtbot, Qt.Key.Key_A)
+    _key(qtbot, Qt.Key.Key_R)
+    assert sorted(r[1] for r in _rows(project_path)) == ["accepted", "rejected"]
+    assert b.session.items[0].state == "suggested"  # B has not looked yet
+    # B comes to the front: it shows A's decisions and counts, on the same quote
+    b.activateWindow()
+    b.view.setFocus()
+    qtbot.waitUntil(lambda: [it.state for it in b.session.items] == ["accepted", "rejected"])
+    assert b.session.current is not None and b.session.current.suggestion_id == first.suggestion_id
+    assert b.session.article_counts.done == 2
+    assert "another window" in b.statusBar().currentMessage()
+    qtbot.waitUntil(lambda: getattr(b.article_list.model.totals(), "quotes_done", 0) == 2)
+    # and B's next key works on the state it now shows: R changes A's accept to a reject
+    _key(qtbot, Qt.Key.Key_R)
+    assert b.conflict_box is None
+    assert sorted(r[1] for r in _rows(project_path)) == ["rejected", "rejected"]
+
+
+def test_no_refresh_without_a_change_elsewhere(qtbot: Any, project_path: Path) -> None:
+    w = open_window(qtbot, project_path)
+    _key(qtbot, Qt.Key.Key_A)  # this window's own write does not count as "elsewhere"
+    assert not w.notice_elsewhere()
+    _elsewhere(project_path, "reject")  # the second quote is current; the first was ours
+    assert w.notice_elsewhere()
+    assert not w.notice_elsewhere()  # seen once
