@@ -47,3 +47,7 @@ class EditConflict(ProjectError):
         super().__init__(message)
         self.annotation_id = annotation_id
         self.suggestion_id = suggestion_id
+
+
+class OpenCancelled(ProjectError):
+    """The user chose not to open the project (it is open in another window)."""

@@ -25,15 +25,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.core.errors import OpenCancelled
 from annotator.core.speakers import warm_up_read as read_first_names
 from annotator.core.speakers import warm_up_step as warm_up_first_names
 from annotator.services.items import ItemKey
 from annotator.services.ops import Change
 from annotator.services.project_settings import load_settings
 from annotator.services.session import Session
-from annotator.store import queries
+from annotator.store import open_sessions, queries
+from annotator.store.open_sessions import SessionRecord
 from annotator.store.project import Project
 from annotator.store.queries import ArticleRow, Totals
+from annotator.ui import open_elsewhere
 from annotator.ui.article_list import ArticleList
 from annotator.ui.article_view import ArticleView, legend_html
 from annotator.ui.commands import ALL_DECIDED, APP_TITLE
@@ -120,6 +123,7 @@ class MainWindow(DetectorCommands):
         if not name:
             name = self._ask_annotator(None) or "annotator"
         self.settings.setValue(SETTINGS_ANNOTATOR, name)
+        self._open_note = self._check_open_elsewhere(name)
         self.session = self._new_session(name)
         self.undo_stack = QUndoStack(self)
 
@@ -159,6 +163,8 @@ class MainWindow(DetectorCommands):
         self._load_article_list()
         self._restore_position()
         self._update_title()
+        if self._open_note:
+            self.status.say(self._open_note, 15000)
         if load_model:
             QTimer.singleShot(0, self.detection.load_model)
         else:
@@ -176,6 +182,33 @@ class MainWindow(DetectorCommands):
         # out of the cycle collector's scans, whose full pass over all of it took 0.3 s on
         # this thread, or on a pool thread holding the interpreter lock (issue 16)
         gc.freeze()
+
+    def _check_open_elsewhere(self, annotator: str) -> str:
+        """Record this window beside the project; when another window of the same
+        annotator has it open, ask: open anyway, read-only (the project is re-opened so),
+        or cancel (raises OpenCancelled). Returns a note for the status bar ("": none)."""
+        self._read_only_why: tuple[str, str] = ("", "")
+        self.open_record: SessionRecord | None = None
+        if self.readonly:
+            return ""
+        others = open_sessions.others(self.project_path)
+        if open_elsewhere.risky(others, annotator):
+            choice = open_elsewhere.ask(None, self.project_path, annotator, others)
+            if choice == open_elsewhere.CANCEL:
+                self.project.close()
+                raise OpenCancelled(f"{self.project_path}: not opened (open in another window)")
+            if choice == open_elsewhere.READ_ONLY:
+                self.project.close()
+                self.project = Project.open(self.project_path, create=False, readonly=True)
+                self.readonly = True
+                self._read_only_why = (
+                    f"it is open as {annotator} in another window, and you chose to open "
+                    "it read-only here",
+                    "close the other window, then open the project again",
+                )
+                return ""
+        self.open_record = open_sessions.register(self.project_path, annotator)
+        return open_elsewhere.note(others) if others else ""
 
     def _warm_up_read(self) -> None:
         if self._closing:
@@ -277,7 +310,9 @@ class MainWindow(DetectorCommands):
         say = st_.say
         st_.detect_cancel.clicked.connect(self.cancel_detection)
         st_.import_cancel.clicked.connect(self.cancel_import)
-        ro = self.read_only = ReadOnlyController(self.project_path, self.readonly, self)
+        ro = self.read_only = ReadOnlyController(
+            self.project_path, self.readonly, self, *self._read_only_why
+        )
         ro.entered.connect(self._show_read_only)
         ro.message.connect(say)
 
@@ -709,4 +744,6 @@ class MainWindow(DetectorCommands):
         self.names.closing = True
         self.pool.waitForDone(30000)
         self.project.close()
+        if self.open_record is not None:
+            self.open_record.close()
         super().closeEvent(event)

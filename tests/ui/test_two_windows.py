@@ -3,14 +3,23 @@ a change that meets the other's change says so in words and shows the state save
 
 from __future__ import annotations
 
+import json
+import os
+import socket
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
+from annotator.core.errors import OpenCancelled
 from annotator.services.session import Session
+from annotator.store import open_sessions
 from annotator.store.project import Project
+from annotator.ui import open_elsewhere
 from annotator.ui.main_window import MainWindow
 from tests.ui.conftest import open_window, span
 
@@ -175,3 +184,115 @@ def test_no_refresh_without_a_change_elsewhere(qtbot: Any, project_path: Path) -
     _elsewhere(project_path, "reject")  # the second quote is current; the first was ours
     assert w.notice_elsewhere()
     assert not w.notice_elsewhere()  # seen once
+
+
+# -- at open: the project is open elsewhere ------------------------------------------------
+
+
+def test_second_window_of_the_same_annotator_is_warned(
+    qtbot: Any, project_path: Path, open_elsewhere_answers: list[str]
+) -> None:
+    from tests.ui.conftest import ASKED, shown_window
+
+    a = shown_window(qtbot, project_path, "alice")
+    assert ASKED == []  # the first window: nothing to say
+    assert a.open_record is not None and a.open_record.path is not None
+    b = shown_window(qtbot, project_path, "alice")
+    assert len(ASKED) == 1
+    who, others = ASKED[0]
+    assert who == "alice" and [o.annotator for o in others] == ["alice"]
+    assert others[0].same_process
+    text, info = open_elsewhere.message(project_path, "alice", others)
+    assert "already open as alice in another window" in text
+    assert "read-only" in info
+    assert not b.readonly  # "Open anyway"
+    # the closed window's record goes; a third window is then not asked
+    a.close()
+    b.close()
+    shown_window(qtbot, project_path, "alice")
+    assert len(ASKED) == 1
+
+
+def test_open_read_only_when_open_elsewhere(
+    qtbot: Any, project_path: Path, open_elsewhere_answers: list[str]
+) -> None:
+    from tests.ui.conftest import shown_window
+
+    shown_window(qtbot, project_path, "alice")
+    open_elsewhere_answers.append(open_elsewhere.READ_ONLY)
+    b = shown_window(qtbot, project_path, "alice")
+    assert b.readonly and b.project.readonly
+    assert "[read-only]" in b.windowTitle()
+    assert b.read_only_banner.isVisible()
+    assert "another window" in b.read_only_banner.text()
+    assert b.read_only.box is None  # chosen a moment ago: no second box, the banner says it
+    b.activateWindow()
+    b.view.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is b.view)
+    _key(qtbot, Qt.Key.Key_A)  # refused, nothing written
+    assert _rows(project_path) == []
+
+
+def test_cancel_when_open_elsewhere(
+    qtbot: Any, project_path: Path, open_elsewhere_answers: list[str]
+) -> None:
+    from tests.ui.conftest import shown_window
+
+    a = shown_window(qtbot, project_path, "alice")
+    open_elsewhere_answers.append(open_elsewhere.CANCEL)
+    with pytest.raises(OpenCancelled):
+        MainWindow(project_path, annotator="alice", load_model=False)
+    # nothing of the cancelled window is left behind
+    assert a.project is not None
+    assert len(open_sessions.others(project_path)) == 1  # only a's record
+
+
+def test_other_annotator_gets_a_note_not_a_question(qtbot: Any, project_path: Path) -> None:
+    from tests.ui.conftest import ASKED, shown_window
+
+    shown_window(qtbot, project_path, "alice")
+    b = shown_window(qtbot, project_path, "bob")
+    assert ASKED == []
+    assert not b.readonly
+    assert "Also open in another window: alice" in b.statusBar().currentMessage()
+
+
+def test_records_of_dead_processes_are_ignored(tmp_path: Path, project_path: Path) -> None:
+    folder = open_sessions.folder_for(project_path)
+    folder.mkdir()
+    host = socket.gethostname()
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    rows = {
+        "dead.json": {"pid": dead.pid, "host": host, "annotator": "alice", "token": "x"},
+        "live.json": {"pid": os.getppid(), "host": host, "annotator": "bob", "token": "y"},
+        "broken.json": "{not json",
+        "crashed-here.json": {"pid": os.getpid(), "host": host, "annotator": "eve", "token": "z"},
+    }
+    for name, data in rows.items():
+        text = (
+            data
+            if isinstance(data, str)
+            else json.dumps({**data, "started": "2026-01-01T10:00:00Z"})
+        )
+        (folder / name).write_text(text, encoding="utf-8")
+    found = open_sessions.others(project_path)
+    assert [o.annotator for o in found] == ["bob"]
+    assert "process" in found[0].describe()
+    assert not (folder / "dead.json").exists()  # cleaned up
+    assert not (folder / "crashed-here.json").exists()  # this pid, not a live window
+
+
+def test_a_read_only_folder_keeps_no_record(tmp_path: Path) -> None:
+    from tests.ui.conftest import make_project
+
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    path = make_project(folder / "p.db")
+    folder.chmod(0o555)
+    try:
+        rec = open_sessions.register(path, "alice")
+        assert rec.path is None or os.geteuid() == 0
+        rec.close()
+    finally:
+        folder.chmod(0o755)
