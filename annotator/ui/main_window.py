@@ -569,10 +569,10 @@ class MainWindow(DetectorCommands):
 
     def notice_elsewhere(self) -> bool:
         """Re-read the open article, the list and its counts when another window or
-        process committed to the project since last seen (``PRAGMA data_version``, a few
-        microseconds); on focus-in and article change. True when something was re-read."""
-        if self._closing:
-            return False
+        process committed to the project since last seen (:meth:`Project.data_version`, a
+        few microseconds); on focus-in and article change. True when something was re-read."""
+        if self._closing or self._own_writer_running():
+            return False  # this window's own detection or import refreshes what it writes
         try:
             version = self.project.data_version()
         except Exception:  # a vanished file: the next write says why
@@ -584,6 +584,11 @@ class MainWindow(DetectorCommands):
         self.status.say("Updated with changes saved in another window or program.", 5000)
         return True
 
+    def _own_writer_running(self) -> bool:
+        trainer = getattr(self, "trainer", None)
+        tasks = (self.detection.task, self.importer.task, getattr(trainer, "redetect_task", None))
+        return any(t is not None for t in tasks)
+
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802
         super().changeEvent(event)
         if event.type() == QEvent.Type.ActivationChange and self.isActiveWindow():
@@ -592,6 +597,8 @@ class MainWindow(DetectorCommands):
     def session_refresh(self, article_ids: list[int] | None) -> None:
         """Background work wrote these articles (None: any): re-read and show them."""
         if not self._closing:
+            if article_ids is None:  # everything is re-read: nothing elsewhere is unseen
+                self._seen_version = self.project.data_version()
             self.session.refresh(article_ids)
 
     def on_change(self, change: Change) -> None:

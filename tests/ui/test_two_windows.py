@@ -184,6 +184,11 @@ def test_no_refresh_without_a_change_elsewhere(qtbot: Any, project_path: Path) -
     _elsewhere(project_path, "reject")  # the second quote is current; the first was ours
     assert w.notice_elsewhere()
     assert not w.notice_elsewhere()  # seen once
+    # a background write of this window (detection, import) re-reads everything itself
+    with Project.open(project_path) as p:
+        p.set_progress(p.article_ids()[1], "alice", "done", None)
+    w.session_refresh(None)
+    assert not w.notice_elsewhere()
 
 
 # -- at open: the project is open elsewhere ------------------------------------------------
