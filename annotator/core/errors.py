@@ -29,3 +29,25 @@ class ProjectError(AnnotatorError):
 
 class ReadOnlyProjectError(ProjectError):
     """A write was attempted on a project opened read-only."""
+
+
+class EditConflict(ProjectError):
+    """A write met a change made elsewhere (another window or process on the same project):
+    the suggestion it decides already has this annotator's version, or the annotation it
+    edits or deletes is gone. Nothing was written.
+
+    Attributes:
+        annotation_id: the annotation that is gone (None when a suggestion was decided).
+        suggestion_id: the suggestion decided elsewhere (None when an annotation is gone).
+    """
+
+    def __init__(
+        self, message: str, annotation_id: int | None = None, suggestion_id: int | None = None
+    ) -> None:
+        super().__init__(message)
+        self.annotation_id = annotation_id
+        self.suggestion_id = suggestion_id
+
+
+class OpenCancelled(ProjectError):
+    """The user chose not to open the project (it is open in another window)."""

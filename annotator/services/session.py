@@ -19,6 +19,7 @@ from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from annotator.core.errors import EditConflict
 from annotator.core.model import (
     AnnotationRecord,
     Quote,
@@ -258,12 +259,21 @@ class Session(SessionPlans):
         """Write ``op``, refresh the items and select the quote it touched; return its inverse.
 
         Announces one :class:`Change` naming the article and quotes written.
-        Raises whatever the store raises (nothing is then written).
+
+        Raises:
+            EditConflict: another window or process changed the quote first (nothing was
+                written): the article is re-read and announced, the current quote kept
+                where it can be, and the error's message says in plain words what the
+                quote is now.
+            Whatever else the store raises (nothing is then written).
         """
         opened = self.article is None or self.article.id != op.article_id
         if opened:
             self._open(op.article_id)
-        inverse = op.apply(self.project)
+        try:
+            inverse = op.apply(self.project)
+        except EditConflict as exc:
+            raise self._conflict(op, exc) from None
         if isinstance(op, ArticleTargetOp):
             self.article = self.project.article(op.article_id)
         old_pos = self.current.quote.start if self.current else 0
@@ -296,6 +306,52 @@ class Session(SessionPlans):
             )
         )
         return inverse
+
+    def _conflict(self, op: Op, exc: EditConflict) -> EditConflict:
+        """Re-read the open article after ``op`` met a change made elsewhere, announce it,
+        and return the error to raise, its message naming the quote and its state now."""
+        if not isinstance(op, AnnotationOp) or self.article is None:
+            return exc
+        quote = op.before or op.after
+        words = spans_text(self.article.text, quote.content_spans) if quote else ""
+        words = " ".join(words.split())
+        if len(words) > 60:
+            words = words[:59].rstrip() + "…"
+        self.reload()
+        now = None
+        for it in self.items:
+            if (op.annotation_id is not None and it.annotation_id == op.annotation_id) or (
+                op.suggestion_id is not None and it.suggestion_id == op.suggestion_id
+            ):
+                now = it
+                break
+        gone = op.annotation_id is not None and (now is None or now.annotation_id is None)
+        if gone:
+            state = "it was deleted there"
+            if now is not None:
+                state += " (the detector's suggestion is undecided again)"
+        elif now is None:
+            state = "it is no longer in this article"
+        elif now.annotation_id is None or now.quote.status == "pending":
+            state = "it is now undecided"
+        else:
+            state = f"it is now {now.quote.status}"
+            if now.annotation_id is not None and now is not self.current:
+                self.select(now.key)
+        self.announce(
+            Change(
+                article_ids=(self.article.id,),
+                counts_changed=True,
+                items_changed=True,
+            )
+        )
+        named = f"The quote “{words}”" if words else "This quote"
+        return EditConflict(
+            f"{named} was changed in another window of this project: {state}. "
+            "This window now shows it as saved there; your change was not applied.",
+            exc.annotation_id,
+            exc.suggestion_id,
+        )
 
     def run(self, op: Op | None) -> Op | None:
         """Apply ``op`` when there is one; return its inverse (convenience for tests)."""

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlite_utils import Database
 
-from annotator.core.errors import ProjectError, ReadOnlyProjectError
+from annotator.core.errors import EditConflict, ProjectError, ReadOnlyProjectError
 from annotator.core.model import (
     DEFAULT_STANCE_LABELS,
     MARKS_INSIDE_DEFAULT,
@@ -72,6 +72,18 @@ _ANNOTATION_SELECT = """
     JOIN annotators an ON an.id = a.annotator_id
     LEFT JOIN speakers s ON s.id = a.speaker_id
 """
+
+
+class SuggestionDecidedElsewhere(EditConflict, sqlite3.IntegrityError):
+    """The annotator's version of a suggestion exists already (an IntegrityError still,
+    for callers that expect the UNIQUE constraint's)."""
+
+
+class AnnotationGone(EditConflict, KeyError):
+    """The annotation to edit or delete no longer exists (a KeyError still, as before)."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
 
 
 @dataclass
@@ -129,6 +141,13 @@ class Project(ProjectSuggestions):
         forced = not readonly and bool(db.execute("PRAGMA query_only").fetchone()[0])
         why = (read_only_reason(p) or "it cannot be written") if forced else ""
         return cls(db, p, readonly or forced, why)
+
+    def data_version(self) -> int:
+        """SQLite's ``PRAGMA data_version`` of this connection: a number that changes when
+        another connection (another window, process or worker thread) commits to the file,
+        never for this connection's own commits. Costs a few microseconds (no file read):
+        cheap enough for every focus change."""
+        return int(self.db.conn.execute("PRAGMA data_version").fetchone()[0])
 
     def interrupt(self) -> None:
         """Stop the statement running on this connection now; callable from any thread.
@@ -845,6 +864,10 @@ class Project(ProjectSuggestions):
         """Store ``annotator``'s version of a quote; return its id.
 
         ``annotation_id`` re-creates a deleted annotation under its old id (undo).
+
+        Raises:
+            EditConflict: ``annotator`` already has a version of ``suggestion_id`` (written
+                by another window or process since this one read the article).
         """
         with self._action():
             ann_id = self.annotator_id(annotator)
@@ -861,9 +884,19 @@ class Project(ProjectSuggestions):
                 values["id"] = annotation_id
             cols = ", ".join(values)
             marks = ", ".join("?" for _ in values)
-            cur = self.db.execute(
-                f"INSERT INTO annotations ({cols}) VALUES ({marks})", list(values.values())
-            )
+            try:
+                cur = self.db.execute(
+                    f"INSERT INTO annotations ({cols}) VALUES ({marks})", list(values.values())
+                )
+            except sqlite3.IntegrityError as exc:
+                # UNIQUE (annotator_id, suggestion_id): decided meanwhile by another window
+                # of the same annotator (the window's view was stale)
+                if suggestion_id is not None and "suggestion_id" in str(exc):
+                    raise SuggestionDecidedElsewhere(
+                        f"suggestion {suggestion_id} already has {annotator}'s version",
+                        suggestion_id=suggestion_id,
+                    ) from None
+                raise
             ident = int(cur.lastrowid or 0)
             self._log("add", "annotation", ident, quote.to_json(), annotator)
             self._touch_progress(article_id, ann_id, ident)
@@ -872,9 +905,13 @@ class Project(ProjectSuggestions):
     def update_annotation(
         self, annotation_id: int, quote: Quote, actor: str | None = None
     ) -> Quote:
-        """Replace an annotation's content with ``quote``; return the previous version."""
+        """Replace an annotation's content with ``quote``; return the previous version.
+
+        Raises:
+            EditConflict: the annotation is gone (deleted elsewhere).
+        """
         with self._action():
-            old = self.annotation(annotation_id)
+            old = self._existing_annotation(annotation_id)
             values = self._annotation_values(quote)
             values["updated_at"] = now_iso()
             sets = ", ".join(f"{k} = ?" for k in values)
@@ -891,9 +928,13 @@ class Project(ProjectSuggestions):
         return old.quote
 
     def delete_annotation(self, annotation_id: int, actor: str | None = None) -> AnnotationRecord:
-        """Delete an annotation; return it as it was (for undo)."""
+        """Delete an annotation; return it as it was (for undo).
+
+        Raises:
+            EditConflict: the annotation is gone (deleted elsewhere).
+        """
         with self._action():
-            old = self.annotation(annotation_id)
+            old = self._existing_annotation(annotation_id)
             self.db.execute("DELETE FROM annotations WHERE id = ?", [annotation_id])
             self._log(
                 "delete",
@@ -903,6 +944,14 @@ class Project(ProjectSuggestions):
                 actor or old.quote.annotator,
             )
         return old
+
+    def _existing_annotation(self, annotation_id: int) -> AnnotationRecord:
+        try:
+            return self.annotation(annotation_id)
+        except KeyError:
+            raise AnnotationGone(
+                f"annotation {annotation_id} no longer exists", annotation_id=annotation_id
+            ) from None
 
     def annotation(self, annotation_id: int) -> AnnotationRecord:
         rows = list(self.db.query(_ANNOTATION_SELECT + " WHERE a.id = ?", [annotation_id]))

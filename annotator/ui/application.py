@@ -9,7 +9,7 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from annotator.core.errors import ProjectError
+from annotator.core.errors import OpenCancelled, ProjectError
 from annotator.services.project_settings import read_resource
 from annotator.ui.screen import can_show_windows
 
@@ -72,6 +72,8 @@ def run_app(
         app.setStyleSheet(style)
     try:
         window = MainWindow(Path(project_path), model=model, annotator=annotator)
+    except OpenCancelled:  # the user chose not to open it (open in another window)
+        return 0
     except ProjectError as exc:  # refused (newer schema, locked…): a sentence, no traceback
         print(f"annotator: error: {exc}", file=sys.stderr)
         show_project_error(str(exc))

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 
-from annotator.core.errors import ProjectError
+from annotator.core.errors import EditConflict, ProjectError
 from annotator.core.model import DEFAULT_MIN_CONFIDENCE
 from annotator.services.items import ItemKey
 from annotator.services.ops import Op
@@ -62,6 +62,9 @@ class QuoteCommands(ActionWindow):
         raise NotImplementedError
 
     project: Project
+    #: the last op met another window's change (see :meth:`apply_op`)
+    conflicted: bool = False
+    conflict_box: QMessageBox | None = None
 
     # -- a copy of the project ---------------------------------------------------------------
 
@@ -125,6 +128,7 @@ class QuoteCommands(ActionWindow):
     # -- op dispatch --------------------------------------------------------------------------
 
     def _push(self, op: Op | None) -> bool:
+        self.conflicted = False
         if op is None or self.read_only.refuse():
             return False
         self.status.clear_info()  # the welcome or import note is about the state before
@@ -133,11 +137,34 @@ class QuoteCommands(ActionWindow):
 
     def apply_op(self, op: Op) -> Op | None:
         """Apply ``op`` through the session (its Change refreshes the views); the inverse."""
+        self.conflicted = False
         try:
             return self.session.apply(op)
+        except EditConflict as exc:
+            # another window of this project changed the quote first: the session re-read
+            # the article (shown now); say what happened in words, keep the place
+            self.conflicted = True
+            self.show_conflict(str(exc))
+            return None
         except Exception as exc:
             QMessageBox.warning(self, APP_TITLE, f"The change was not saved:\n{exc}")
             return None
+
+    def show_conflict(self, text: str) -> None:
+        """Say (in a box that does not block, and in the status bar) that a change met
+        another window's change to the same quote."""
+        self.status.say(text, 15000)
+        box = QMessageBox(
+            QMessageBox.Icon.Information,
+            APP_TITLE,
+            "This quote was changed in another window.",
+            QMessageBox.StandardButton.Ok,
+            self,
+        )
+        box.setInformativeText(text)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.conflict_box = box
+        box.open()
 
     # -- commands ------------------------------------------------------------------------------
 
@@ -146,7 +173,8 @@ class QuoteCommands(ActionWindow):
             self._nothing_here()
             return
         self._push(self.session.plan_accept())
-        self._advance()
+        if not self.conflicted:  # after a conflict the analyst looks at the quote again
+            self._advance()
 
     def reject_quote(self) -> None:
         cur = self.session.current
@@ -154,7 +182,7 @@ class QuoteCommands(ActionWindow):
             self._nothing_here()
             return
         manual = cur.state == "manual"
-        if self._push(self.session.plan_reject()) and manual:
+        if (self._push(self.session.plan_reject()) and manual) or self.conflicted:
             return  # the hand-made quote is gone; the nearest one is already current
         self._advance()
 

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, cast
 
-from PySide6.QtCore import QSettings, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QEvent, QSettings, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QUndoStack
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -25,15 +25,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.core.errors import OpenCancelled
 from annotator.core.speakers import warm_up_read as read_first_names
 from annotator.core.speakers import warm_up_step as warm_up_first_names
 from annotator.services.items import ItemKey
 from annotator.services.ops import Change
 from annotator.services.project_settings import load_settings
 from annotator.services.session import Session
-from annotator.store import queries
+from annotator.store import open_sessions, queries
+from annotator.store.open_sessions import SessionRecord
 from annotator.store.project import Project
 from annotator.store.queries import ArticleRow, Totals
+from annotator.ui import open_elsewhere
 from annotator.ui.article_list import ArticleList
 from annotator.ui.article_view import ArticleView, legend_html
 from annotator.ui.commands import ALL_DECIDED, APP_TITLE
@@ -120,6 +123,7 @@ class MainWindow(DetectorCommands):
         if not name:
             name = self._ask_annotator(None) or "annotator"
         self.settings.setValue(SETTINGS_ANNOTATOR, name)
+        self._open_note = self._check_open_elsewhere(name)
         self.session = self._new_session(name)
         self.undo_stack = QUndoStack(self)
 
@@ -137,6 +141,8 @@ class MainWindow(DetectorCommands):
             st.import_bar,
             st.read_only_label,
         )
+        # what other windows and processes committed, as last seen (see notice_elsewhere)
+        self._seen_version = self.project.data_version()
         self._build_controllers(pipeline_loader or default_loader(model))
         self._build_detector()
         # the .db alone stays whole: a burst of writes is checkpointed once it is over, on
@@ -157,6 +163,8 @@ class MainWindow(DetectorCommands):
         self._load_article_list()
         self._restore_position()
         self._update_title()
+        if self._open_note:
+            self.status.say(self._open_note, 15000)
         if load_model:
             QTimer.singleShot(0, self.detection.load_model)
         else:
@@ -174,6 +182,33 @@ class MainWindow(DetectorCommands):
         # out of the cycle collector's scans, whose full pass over all of it took 0.3 s on
         # this thread, or on a pool thread holding the interpreter lock (issue 16)
         gc.freeze()
+
+    def _check_open_elsewhere(self, annotator: str) -> str:
+        """Record this window beside the project; when another window of the same
+        annotator has it open, ask: open anyway, read-only (the project is re-opened so),
+        or cancel (raises OpenCancelled). Returns a note for the status bar ("": none)."""
+        self._read_only_why: tuple[str, str] = ("", "")
+        self.open_record: SessionRecord | None = None
+        if self.readonly:
+            return ""
+        others = open_sessions.others(self.project_path)
+        if open_elsewhere.risky(others, annotator):
+            choice = open_elsewhere.ask(None, self.project_path, annotator, others)
+            if choice == open_elsewhere.CANCEL:
+                self.project.close()
+                raise OpenCancelled(f"{self.project_path}: not opened (open in another window)")
+            if choice == open_elsewhere.READ_ONLY:
+                self.project.close()
+                self.project = Project.open(self.project_path, create=False, readonly=True)
+                self.readonly = True
+                self._read_only_why = (
+                    f"it is open as {annotator} in another window, and you chose to open "
+                    "it read-only here",
+                    "close the other window, then open the project again",
+                )
+                return ""
+        self.open_record = open_sessions.register(self.project_path, annotator)
+        return open_elsewhere.note(others) if others else ""
 
     def _warm_up_read(self) -> None:
         if self._closing:
@@ -275,7 +310,9 @@ class MainWindow(DetectorCommands):
         say = st_.say
         st_.detect_cancel.clicked.connect(self.cancel_detection)
         st_.import_cancel.clicked.connect(self.cancel_import)
-        ro = self.read_only = ReadOnlyController(self.project_path, self.readonly, self)
+        ro = self.read_only = ReadOnlyController(
+            self.project_path, self.readonly, self, *self._read_only_why
+        )
         ro.entered.connect(self._show_read_only)
         ro.message.connect(say)
 
@@ -527,11 +564,41 @@ class MainWindow(DetectorCommands):
     def choose_article(self, article_id: int) -> None:
         """The analyst opens an article (list, keys, search): the welcome note goes."""
         self.status.clear_info()
+        self.notice_elsewhere()
         self.open_article(article_id)
+
+    def notice_elsewhere(self) -> bool:
+        """Re-read the open article, the list and its counts when another window or
+        process committed to the project since last seen (:meth:`Project.data_version`, a
+        few microseconds); on focus-in and article change. True when something was re-read."""
+        if self._closing or self._own_writer_running():
+            return False  # this window's own detection or import refreshes what it writes
+        try:
+            version = self.project.data_version()
+        except Exception:  # a vanished file: the next write says why
+            return False
+        if version == self._seen_version:
+            return False
+        self._seen_version = version
+        self.session.refresh(None)
+        self.status.say("Updated with changes saved in another window or program.", 5000)
+        return True
+
+    def _own_writer_running(self) -> bool:
+        trainer = getattr(self, "trainer", None)
+        tasks = (self.detection.task, self.importer.task, getattr(trainer, "redetect_task", None))
+        return any(t is not None for t in tasks)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.ActivationChange and self.isActiveWindow():
+            self.notice_elsewhere()
 
     def session_refresh(self, article_ids: list[int] | None) -> None:
         """Background work wrote these articles (None: any): re-read and show them."""
         if not self._closing:
+            if article_ids is None:  # everything is re-read: nothing elsewhere is unseen
+                self._seen_version = self.project.data_version()
             self.session.refresh(article_ids)
 
     def on_change(self, change: Change) -> None:
@@ -684,4 +751,6 @@ class MainWindow(DetectorCommands):
         self.names.closing = True
         self.pool.waitForDone(30000)
         self.project.close()
+        if self.open_record is not None:
+            self.open_record.close()
         super().closeEvent(event)

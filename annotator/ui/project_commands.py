@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 import annotator
-from annotator.core.errors import ProjectError
+from annotator.core.errors import OpenCancelled, ProjectError
 from annotator.store.db import StoreDatabaseError
 from annotator.store.project import Project
 from annotator.ui.article_view import legend_html
@@ -266,6 +266,8 @@ class ProjectCommands(QuoteCommands):
             return None
         try:
             win = self._open_window(path)
+        except OpenCancelled:
+            return None
         except ProjectError as exc:
             QMessageBox.warning(self, APP_TITLE, str(exc))
             return None

@@ -117,6 +117,9 @@ class WindowCommands(ProjectCommands):
         self.save_position()
         self.position.record()
         self.settings.setValue(SETTINGS_ANNOTATOR, name)
+        record = getattr(self, "open_record", None)  # what other windows see of this one
+        if record is not None:
+            record.set_annotator(name)
         self.session = self._new_session(name)
         self.position.annotator = name
         self.undo_stack.clear()

@@ -39,6 +39,28 @@ def isolated_settings(tmp_path: Path, qapp: QCoreApplication) -> Iterator[None]:
     yield
 
 
+#: What the "open elsewhere" question answers in tests (see ``open_elsewhere_answers``).
+ASKED: list[tuple[str, list[Any]]] = []
+
+
+@pytest.fixture(autouse=True)
+def open_elsewhere_answers(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """The box "already open in another window" never blocks a test: it answers "anyway"
+    unless a test puts other answers in the returned list; every question is kept in
+    :data:`ASKED` (annotator, the other windows)."""
+    from annotator.ui import open_elsewhere
+
+    answers: list[str] = []
+    ASKED.clear()
+
+    def ask(_parent: Any, _path: Path, annotator: str, others: list[Any]) -> str:
+        ASKED.append((annotator, others))
+        return answers.pop(0) if answers else open_elsewhere.ANYWAY
+
+    monkeypatch.setattr(open_elsewhere, "ask", ask)
+    yield answers
+
+
 def make_project(path: Path) -> Path:
     """A project with two articles; the first has two suggestions."""
     with Project.open(path) as p:

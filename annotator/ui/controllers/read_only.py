@@ -26,24 +26,37 @@ class ReadOnlyController(QObject):
     entered = Signal(str, str)
     message = Signal(str, int)
 
-    def __init__(self, project_path: Path, readonly: bool, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        project_path: Path,
+        readonly: bool,
+        parent: QObject | None = None,
+        reason: str = "",
+        fix: str = "",
+    ) -> None:
         super().__init__(parent)
         self.project_path = project_path
         self.readonly = readonly
+        #: why and what to do, when the user chose read-only (else found from the file;
+        #: no box then, only the banner)
+        self.reason = reason
+        self.fix = fix
         self.box: QMessageBox | None = None
 
     def enter(self, box_parent: QWidget) -> None:
         """Announce the mode (nothing when the project is writable)."""
         if not self.readonly:
             return
-        reason = read_only_reason(self.project_path) or "it cannot be written"
+        reason = self.reason or read_only_reason(self.project_path) or "it cannot be written"
         why = f"{self.project_path} is read-only: {reason}"
-        fix = read_only_fix(self.project_path, reason)
+        fix = self.fix or read_only_fix(self.project_path, reason)
         self.entered.emit(
             f"<b>{READ_ONLY_NOTE}.</b> {html.escape(why)}. You can read and move around; to "
             f"annotate, {html.escape(fix)}.",
             self.tooltip(),
         )
+        if self.reason:  # the user chose read-only a moment ago: the banner is enough
+            return
         box = QMessageBox(
             QMessageBox.Icon.Warning,
             APP_TITLE,
