@@ -10,7 +10,7 @@ path of its own.
 from __future__ import annotations
 
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QWidget
+from PySide6.QtWidgets import QMainWindow, QMenu, QWidget
 
 QUIT_KEYS = "Ctrl+Q"
 
@@ -28,7 +28,7 @@ def add_quit(window: QWidget, quit_action: QAction) -> QAction:
     act.triggered.connect(lambda _checked=False: quit_action.trigger())
     menus = window.menuBar().actions() if isinstance(window, QMainWindow) else []
     first = menus[0].menu() if menus else None
-    if first is not None:
+    if isinstance(first, QMenu):
         first.addSeparator()
         first.addAction(act)
     else:
