@@ -19,7 +19,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO, Any, cast
 
@@ -230,6 +230,8 @@ class DashboardRows:
     pairs: list[tuple[Cell, ...]]
     annotators: list[tuple[Cell, ...]]
     articles: list[tuple[Cell, ...]]
+    #: "alice / me" of each pair with no article annotated by both (not charted, no row)
+    empty_pairs: list[str] = field(default_factory=list)
 
 
 def no_pair_message(report: AgreementReport) -> str:
@@ -239,7 +241,16 @@ def no_pair_message(report: AgreementReport) -> str:
         return "No pair to compare: no annotator is ticked (tick two above)"
     if n == 1:
         return f"No pair to compare: only {report.annotators[0]} is ticked (tick another)"
+    if report.pairs and all(p.articles == 0 for p in report.pairs):
+        return "No pair to compare: no article is annotated by two of the ticked annotators"
     return "No pair to compare"
+
+
+def empty_pairs_text(names: Sequence[str]) -> str:
+    """One line for the pairs with no shared article ("" when there is none)."""
+    if not names:
+        return ""
+    return f"No article annotated by both (not shown): {', '.join(names)}"
 
 
 def dashboard_rows(report: AgreementReport) -> DashboardRows:
@@ -251,15 +262,17 @@ def dashboard_rows(report: AgreementReport) -> DashboardRows:
         else f"{report.stance_alpha:.3f}"
     )
     compared = len(report.per_article)
+    shared = [p for p in report.pairs if p.articles > 0]
+    empty = [f"{p.a} / {p.b}" for p in report.pairs if p.articles == 0]
     summary = (
-        f"<b>{_many(n, 'annotator')}</b>, {_many(len(report.pairs), 'pair')},"
+        f"<b>{_many(n, 'annotator')}</b>, {_many(len(shared), 'pair')} sharing articles,"
         f" {_many(compared, 'article')} with two versions or more · "
         f"Krippendorff's α (stance, nominal) over all: <b>{alpha}</b> · "
         f"gold: {_many(report.gold_quotes, 'quote')},"
         f" {_many(report.gold_articles, 'review')} finished · "
         "A is gold and B the prediction, as in the reference scorer"
     )
-    chart = [(f"{p.a} / {p.b}", [getattr(p, key) for key, _, _ in METRICS]) for p in report.pairs]
+    chart = [(f"{p.a} / {p.b}", [getattr(p, key) for key, _, _ in METRICS]) for p in shared]
     pairs: list[tuple[Cell, ...]] = [
         (
             Cell(p.a),
@@ -271,7 +284,7 @@ def dashboard_rows(report: AgreementReport) -> DashboardRows:
             Cell(f"{p.articles:,}", True),
             Cell(f"{p.disagreements:,}", True),
         )
-        for p in report.pairs
+        for p in shared
     ]
     annotators: list[tuple[Cell, ...]] = [
         (
@@ -294,7 +307,31 @@ def dashboard_rows(report: AgreementReport) -> DashboardRows:
         )
         for x in report.per_article
     ]
-    return DashboardRows(report, summary, chart, pairs, annotators, articles)
+    return DashboardRows(report, summary, chart, pairs, annotators, articles, empty)
+
+
+def known_annotator_rows(
+    names: Sequence[str], accepted: dict[str, int | None], before: Sequence[tuple[Cell, ...]]
+) -> list[tuple[Cell, ...]]:
+    """Per-annotator rows shown while the figures are computed: a row of ``before`` (the
+    last report's) when it has the name, else the name and its accepted quotes (known
+    at once) with "…" for what the computation gives."""
+    old = {row[0].text: row for row in before}
+    rows: list[tuple[Cell, ...]] = []
+    for name in names:
+        if name in old:
+            rows.append(old[name])
+            continue
+        n = accepted.get(name)
+        rows.append(
+            (
+                Cell(name),
+                Cell("…" if n is None else f"{n:,}", True),
+                *(Cell("…", True) for _ in range(4)),
+                Cell("…"),
+            )
+        )
+    return rows
 
 
 class RowsModel(QAbstractTableModel):
@@ -515,6 +552,7 @@ def agreement_pool() -> QThreadPool:
 
 
 COMPUTING = "Computing agreement…"
+FINDING = "Finding the articles annotated by two or more of them…"
 READING = "Reading the annotators…"
 
 
@@ -574,9 +612,18 @@ class DashboardWindow(QMainWindow):
         self.pairs_model = RowsModel([*pair_headers, "Articles", "Differ"], self)
         self.pairs_table = _table(self.pairs_model)
         self.pairs_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.empty_pairs = QLabel()
+        self.empty_pairs.setWordWrap(True)
+        self.empty_pairs.setStyleSheet("color:#555555")
+        self.empty_pairs.hide()
+        pairs_box = QWidget()
+        pv = QVBoxLayout(pairs_box)
+        pv.setContentsMargins(0, 0, 0, 0)
+        pv.addWidget(self.pairs_table, 1)
+        pv.addWidget(self.empty_pairs)
         left = QSplitter(Qt.Orientation.Vertical)
         left.addWidget(scroll)
-        left.addWidget(self.pairs_table)
+        left.addWidget(pairs_box)
         left.setSizes([420, 220])
 
         self.annotators_model = RowsModel(
@@ -636,11 +683,18 @@ class DashboardWindow(QMainWindow):
         """Recompute the figures in the background for the ticked annotators."""
         for old in self._jobs:  # their figures would be dropped anyway
             old.cancel()
-        self.summary.setText(COMPUTING)
+        chosen = self.chosen_annotators()
+        self.summary.setText(f"{COMPUTING} {FINDING}")
         self.chart.set_rows([], COMPUTING)
         self.progress.setRange(0, 0)  # busy until the articles to compare are known
+        self.progress.setFormat(FINDING)
+        self.progress.setToolTip(FINDING)
         self.progress.show()
-        job = _AgreementJob(self.project_path, self.chosen_annotators())
+        # what is known at once: the accepted quotes of each (the rest when computed)
+        self.annotators_model.set_rows(
+            known_annotator_rows(chosen, self.annotator_list.counts(), self.annotators_model.rows)
+        )
+        job = _AgreementJob(self.project_path, chosen)
         job.signals.progress.connect(lambda done, total, j=job: self._progressed(j, done, total))
         job.signals.finished.connect(lambda rows, j=job: self._show(j, rows))
         job.signals.failed.connect(lambda message, j=job: self._job_failed(j, message))
@@ -682,6 +736,8 @@ class DashboardWindow(QMainWindow):
         self.summary.setText(rows.summary)
         self.chart.set_rows(rows.chart, no_pair_message(report))
         self.pairs_model.set_rows(rows.pairs)
+        self.empty_pairs.setText(empty_pairs_text(rows.empty_pairs))
+        self.empty_pairs.setVisible(bool(rows.empty_pairs))
         self.annotators_model.set_rows(rows.annotators)
         self.articles_model.set_rows(rows.articles)
         self.computed.emit(report)
