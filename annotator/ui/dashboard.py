@@ -229,7 +229,9 @@ class DashboardRows:
     chart: list[tuple[str, list[float | None]]]
     pairs: list[tuple[Cell, ...]]
     annotators: list[tuple[Cell, ...]]
-    articles: list[tuple[Cell, ...]]
+    #: the article rows, worst first: figures formatted only when a row is shown
+    #: (:class:`ArticlesModel`), so 20,000 of them are 20,000 objects, not 140,000
+    articles: list[ArticleFigures]
     #: "alice / me" of each pair with no article annotated by both (not charted, no row)
     empty_pairs: list[str] = field(default_factory=list)
 
@@ -298,16 +300,17 @@ def dashboard_rows(report: AgreementReport) -> DashboardRows:
         )
         for f in report.per_annotator
     ]
-    worst = max((x.disagreements for x in report.per_article), default=0) or 1
-    articles: list[tuple[Cell, ...]] = [
-        (
-            Cell(f"{x.disagreements:,}", True, x.disagreements / worst),
-            Cell(f"{x.contested} of {x.quotes}", True),
-            Cell(f"#{x.id}  {x.title}"),
-        )
-        for x in report.per_article
-    ]
-    return DashboardRows(report, summary, chart, pairs, annotators, articles, empty)
+    return DashboardRows(report, summary, chart, pairs, annotators, report.per_article, empty)
+
+
+def article_cells(x: ArticleFigures, worst: int) -> tuple[Cell, ...]:
+    """The row of one article: disagreements (bar: share of ``worst``, the most of any
+    article), quotes contested, id and title."""
+    return (
+        Cell(f"{x.disagreements:,}", True, x.disagreements / (worst or 1)),
+        Cell(f"{x.contested} of {x.quotes}", True),
+        Cell(f"#{x.id}  {x.title}"),
+    )
 
 
 def known_annotator_rows(
@@ -372,6 +375,37 @@ class RowsModel(QAbstractTableModel):
         return None
 
 
+class ArticlesModel(RowsModel):
+    """The per-article table over :class:`ArticleFigures`: a row's cells are made when the
+    view asks for it (a few dozen rows shown), not for all 20,000 when the result arrives."""
+
+    def __init__(self, headers: Sequence[str], parent: QObject | None = None) -> None:
+        super().__init__(headers, parent)
+        self.figures: list[ArticleFigures] = []
+        self._worst = 1
+
+    def set_figures(self, figures: list[ArticleFigures]) -> None:
+        self.beginResetModel()
+        self.figures = figures
+        self._worst = max((x.disagreements for x in figures), default=0) or 1
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self.figures)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self.figures):
+            return None
+        cell = article_cells(self.figures[index.row()], self._worst)[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return cell.text
+        if role == BAR_ROLE:
+            return cell.bar
+        if role == Qt.ItemDataRole.TextAlignmentRole and cell.right:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+
 #: Rows of the article table sent from the child process in one message (each message is
 #: unpickled in this process: a few milliseconds, never the whole table at once).
 _ROWS_PER_MESSAGE = 1000
@@ -416,12 +450,11 @@ def child_run() -> None:
             progress = _throttled(lambda done, total: send(("progress", done, total)), every)
             report = compute_agreement(project, args["annotators"], progress=progress)
         rows = dashboard_rows(report)
-        articles, per_article = rows.articles, report.per_article
+        per_article = report.per_article
         report.per_article = []
         send(("head", replace(rows, articles=[])))
-        for k in range(0, len(articles), _ROWS_PER_MESSAGE):
-            piece = slice(k, k + _ROWS_PER_MESSAGE)
-            send(("articles", per_article[piece], articles[piece]))
+        for k in range(0, len(per_article), _ROWS_PER_MESSAGE):
+            send(("articles", per_article[k : k + _ROWS_PER_MESSAGE]))
         send(("done",))
     except Exception as exc:  # noqa: BLE001 (everything is shown in the window as its message)
         known = isinstance(exc, AnnotatorError)
@@ -476,7 +509,6 @@ class _AgreementJob(Task):
         reader.start()
         head: DashboardRows | None = None
         per_article: list[ArticleFigures] = []
-        articles: list[tuple[Cell, ...]] = []
         try:
             while True:
                 if self.cancelled:
@@ -495,12 +527,11 @@ class _AgreementJob(Task):
                     head = message[1]
                 elif kind == "articles":
                     per_article.extend(message[1])
-                    articles.extend(message[2])
                 elif kind == "failed":
                     raise AnnotatorError(message[1])
                 elif kind == "done" and head is not None:
                     head.report.per_article = per_article
-                    return replace(head, articles=articles)
+                    return replace(head, articles=per_article)
         finally:
             if child.poll() is None:
                 child.kill()
@@ -636,7 +667,7 @@ class DashboardWindow(QMainWindow):
             QHeaderView.ResizeMode.ResizeToContents
         )
         self.annotators_table.horizontalHeader().setStretchLastSection(True)
-        self.articles_model = RowsModel(["Disagreements", "Contested", "Article"], self)
+        self.articles_model = ArticlesModel(["Disagreements", "Contested", "Article"], self)
         self.articles_table = _table(self.articles_model)
         self.articles_table.setItemDelegateForColumn(0, BarDelegate("#f5b7b1", self))
         header = self.articles_table.horizontalHeader()
@@ -739,7 +770,7 @@ class DashboardWindow(QMainWindow):
         self.empty_pairs.setText(empty_pairs_text(rows.empty_pairs))
         self.empty_pairs.setVisible(bool(rows.empty_pairs))
         self.annotators_model.set_rows(rows.annotators)
-        self.articles_model.set_rows(rows.articles)
+        self.articles_model.set_figures(rows.articles)
         self.computed.emit(report)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt name)
