@@ -82,9 +82,10 @@ class AnnotatorFigures:
         return self.articles_done / self.articles_total if self.articles_total else 0.0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ArticleFigures:
-    """How much the annotators disagree on one article."""
+    """How much the annotators disagree on one article (slots: 20,000 of them are sent to
+    the dashboard's process, where fewer objects mean shorter garbage collections)."""
 
     id: int
     title: str

@@ -16,6 +16,7 @@ from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QWidget
 
 from annotator.ui.busy import busy_cursor
+from annotator.ui.quit_shortcut import add_quit
 from annotator.ui.quote_panel import QuotePanel
 
 Keys = str | list[str] | QKeySequence.StandardKey | None
@@ -533,6 +534,7 @@ class ActionWindow(QMainWindow):
                     f"{text.replace('&', '')} is not available: {exc}", 15000
                 )
                 return
+            add_quit(win, self.act_quit)
             self._windows.append(win)
             win.destroyed.connect(lambda _o=None, w=win: self._forget_window(w))
             win.show()

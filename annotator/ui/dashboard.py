@@ -19,7 +19,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO, Any, cast
 
@@ -229,7 +229,11 @@ class DashboardRows:
     chart: list[tuple[str, list[float | None]]]
     pairs: list[tuple[Cell, ...]]
     annotators: list[tuple[Cell, ...]]
-    articles: list[tuple[Cell, ...]]
+    #: the article rows, worst first: figures formatted only when a row is shown
+    #: (:class:`ArticlesModel`), so 20,000 of them are 20,000 objects, not 140,000
+    articles: list[ArticleFigures]
+    #: "alice / me" of each pair with no article annotated by both (not charted, no row)
+    empty_pairs: list[str] = field(default_factory=list)
 
 
 def no_pair_message(report: AgreementReport) -> str:
@@ -239,7 +243,16 @@ def no_pair_message(report: AgreementReport) -> str:
         return "No pair to compare: no annotator is ticked (tick two above)"
     if n == 1:
         return f"No pair to compare: only {report.annotators[0]} is ticked (tick another)"
+    if report.pairs and all(p.articles == 0 for p in report.pairs):
+        return "No pair to compare: no article is annotated by two of the ticked annotators"
     return "No pair to compare"
+
+
+def empty_pairs_text(names: Sequence[str]) -> str:
+    """One line for the pairs with no shared article ("" when there is none)."""
+    if not names:
+        return ""
+    return f"No article annotated by both (not shown): {', '.join(names)}"
 
 
 def dashboard_rows(report: AgreementReport) -> DashboardRows:
@@ -251,15 +264,17 @@ def dashboard_rows(report: AgreementReport) -> DashboardRows:
         else f"{report.stance_alpha:.3f}"
     )
     compared = len(report.per_article)
+    shared = [p for p in report.pairs if p.articles > 0]
+    empty = [f"{p.a} / {p.b}" for p in report.pairs if p.articles == 0]
     summary = (
-        f"<b>{_many(n, 'annotator')}</b>, {_many(len(report.pairs), 'pair')},"
+        f"<b>{_many(n, 'annotator')}</b>, {_many(len(shared), 'pair')} sharing articles,"
         f" {_many(compared, 'article')} with two versions or more · "
         f"Krippendorff's α (stance, nominal) over all: <b>{alpha}</b> · "
         f"gold: {_many(report.gold_quotes, 'quote')},"
         f" {_many(report.gold_articles, 'review')} finished · "
         "A is gold and B the prediction, as in the reference scorer"
     )
-    chart = [(f"{p.a} / {p.b}", [getattr(p, key) for key, _, _ in METRICS]) for p in report.pairs]
+    chart = [(f"{p.a} / {p.b}", [getattr(p, key) for key, _, _ in METRICS]) for p in shared]
     pairs: list[tuple[Cell, ...]] = [
         (
             Cell(p.a),
@@ -271,7 +286,7 @@ def dashboard_rows(report: AgreementReport) -> DashboardRows:
             Cell(f"{p.articles:,}", True),
             Cell(f"{p.disagreements:,}", True),
         )
-        for p in report.pairs
+        for p in shared
     ]
     annotators: list[tuple[Cell, ...]] = [
         (
@@ -285,16 +300,41 @@ def dashboard_rows(report: AgreementReport) -> DashboardRows:
         )
         for f in report.per_annotator
     ]
-    worst = max((x.disagreements for x in report.per_article), default=0) or 1
-    articles: list[tuple[Cell, ...]] = [
-        (
-            Cell(f"{x.disagreements:,}", True, x.disagreements / worst),
-            Cell(f"{x.contested} of {x.quotes}", True),
-            Cell(f"#{x.id}  {x.title}"),
+    return DashboardRows(report, summary, chart, pairs, annotators, report.per_article, empty)
+
+
+def article_cells(x: ArticleFigures, worst: int) -> tuple[Cell, ...]:
+    """The row of one article: disagreements (bar: share of ``worst``, the most of any
+    article), quotes contested, id and title."""
+    return (
+        Cell(f"{x.disagreements:,}", True, x.disagreements / (worst or 1)),
+        Cell(f"{x.contested} of {x.quotes}", True),
+        Cell(f"#{x.id}  {x.title}"),
+    )
+
+
+def known_annotator_rows(
+    names: Sequence[str], accepted: dict[str, int | None], before: Sequence[tuple[Cell, ...]]
+) -> list[tuple[Cell, ...]]:
+    """Per-annotator rows shown while the figures are computed: a row of ``before`` (the
+    last report's) when it has the name, else the name and its accepted quotes (known
+    at once) with "…" for what the computation gives."""
+    old = {row[0].text: row for row in before}
+    rows: list[tuple[Cell, ...]] = []
+    for name in names:
+        if name in old:
+            rows.append(old[name])
+            continue
+        n = accepted.get(name)
+        rows.append(
+            (
+                Cell(name),
+                Cell("…" if n is None else f"{n:,}", True),
+                *(Cell("…", True) for _ in range(4)),
+                Cell("…"),
+            )
         )
-        for x in report.per_article
-    ]
-    return DashboardRows(report, summary, chart, pairs, annotators, articles)
+    return rows
 
 
 class RowsModel(QAbstractTableModel):
@@ -326,6 +366,37 @@ class RowsModel(QAbstractTableModel):
         if not index.isValid() or not 0 <= index.row() < len(self.rows):
             return None
         cell = self.rows[index.row()][index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return cell.text
+        if role == BAR_ROLE:
+            return cell.bar
+        if role == Qt.ItemDataRole.TextAlignmentRole and cell.right:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+
+class ArticlesModel(RowsModel):
+    """The per-article table over :class:`ArticleFigures`: a row's cells are made when the
+    view asks for it (a few dozen rows shown), not for all 20,000 when the result arrives."""
+
+    def __init__(self, headers: Sequence[str], parent: QObject | None = None) -> None:
+        super().__init__(headers, parent)
+        self.figures: list[ArticleFigures] = []
+        self._worst = 1
+
+    def set_figures(self, figures: list[ArticleFigures]) -> None:
+        self.beginResetModel()
+        self.figures = figures
+        self._worst = max((x.disagreements for x in figures), default=0) or 1
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self.figures)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self.figures):
+            return None
+        cell = article_cells(self.figures[index.row()], self._worst)[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
             return cell.text
         if role == BAR_ROLE:
@@ -379,12 +450,11 @@ def child_run() -> None:
             progress = _throttled(lambda done, total: send(("progress", done, total)), every)
             report = compute_agreement(project, args["annotators"], progress=progress)
         rows = dashboard_rows(report)
-        articles, per_article = rows.articles, report.per_article
+        per_article = report.per_article
         report.per_article = []
         send(("head", replace(rows, articles=[])))
-        for k in range(0, len(articles), _ROWS_PER_MESSAGE):
-            piece = slice(k, k + _ROWS_PER_MESSAGE)
-            send(("articles", per_article[piece], articles[piece]))
+        for k in range(0, len(per_article), _ROWS_PER_MESSAGE):
+            send(("articles", per_article[k : k + _ROWS_PER_MESSAGE]))
         send(("done",))
     except Exception as exc:  # noqa: BLE001 (everything is shown in the window as its message)
         known = isinstance(exc, AnnotatorError)
@@ -439,7 +509,6 @@ class _AgreementJob(Task):
         reader.start()
         head: DashboardRows | None = None
         per_article: list[ArticleFigures] = []
-        articles: list[tuple[Cell, ...]] = []
         try:
             while True:
                 if self.cancelled:
@@ -458,12 +527,11 @@ class _AgreementJob(Task):
                     head = message[1]
                 elif kind == "articles":
                     per_article.extend(message[1])
-                    articles.extend(message[2])
                 elif kind == "failed":
                     raise AnnotatorError(message[1])
                 elif kind == "done" and head is not None:
                     head.report.per_article = per_article
-                    return replace(head, articles=articles)
+                    return replace(head, articles=per_article)
         finally:
             if child.poll() is None:
                 child.kill()
@@ -515,6 +583,7 @@ def agreement_pool() -> QThreadPool:
 
 
 COMPUTING = "Computing agreement…"
+FINDING = "Finding the articles annotated by two or more of them…"
 READING = "Reading the annotators…"
 
 
@@ -574,9 +643,18 @@ class DashboardWindow(QMainWindow):
         self.pairs_model = RowsModel([*pair_headers, "Articles", "Differ"], self)
         self.pairs_table = _table(self.pairs_model)
         self.pairs_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.empty_pairs = QLabel()
+        self.empty_pairs.setWordWrap(True)
+        self.empty_pairs.setStyleSheet("color:#555555")
+        self.empty_pairs.hide()
+        pairs_box = QWidget()
+        pv = QVBoxLayout(pairs_box)
+        pv.setContentsMargins(0, 0, 0, 0)
+        pv.addWidget(self.pairs_table, 1)
+        pv.addWidget(self.empty_pairs)
         left = QSplitter(Qt.Orientation.Vertical)
         left.addWidget(scroll)
-        left.addWidget(self.pairs_table)
+        left.addWidget(pairs_box)
         left.setSizes([420, 220])
 
         self.annotators_model = RowsModel(
@@ -589,7 +667,7 @@ class DashboardWindow(QMainWindow):
             QHeaderView.ResizeMode.ResizeToContents
         )
         self.annotators_table.horizontalHeader().setStretchLastSection(True)
-        self.articles_model = RowsModel(["Disagreements", "Contested", "Article"], self)
+        self.articles_model = ArticlesModel(["Disagreements", "Contested", "Article"], self)
         self.articles_table = _table(self.articles_model)
         self.articles_table.setItemDelegateForColumn(0, BarDelegate("#f5b7b1", self))
         header = self.articles_table.horizontalHeader()
@@ -636,11 +714,18 @@ class DashboardWindow(QMainWindow):
         """Recompute the figures in the background for the ticked annotators."""
         for old in self._jobs:  # their figures would be dropped anyway
             old.cancel()
-        self.summary.setText(COMPUTING)
+        chosen = self.chosen_annotators()
+        self.summary.setText(f"{COMPUTING} {FINDING}")
         self.chart.set_rows([], COMPUTING)
         self.progress.setRange(0, 0)  # busy until the articles to compare are known
+        self.progress.setFormat(FINDING)
+        self.progress.setToolTip(FINDING)
         self.progress.show()
-        job = _AgreementJob(self.project_path, self.chosen_annotators())
+        # what is known at once: the accepted quotes of each (the rest when computed)
+        self.annotators_model.set_rows(
+            known_annotator_rows(chosen, self.annotator_list.counts(), self.annotators_model.rows)
+        )
+        job = _AgreementJob(self.project_path, chosen)
         job.signals.progress.connect(lambda done, total, j=job: self._progressed(j, done, total))
         job.signals.finished.connect(lambda rows, j=job: self._show(j, rows))
         job.signals.failed.connect(lambda message, j=job: self._job_failed(j, message))
@@ -682,8 +767,10 @@ class DashboardWindow(QMainWindow):
         self.summary.setText(rows.summary)
         self.chart.set_rows(rows.chart, no_pair_message(report))
         self.pairs_model.set_rows(rows.pairs)
+        self.empty_pairs.setText(empty_pairs_text(rows.empty_pairs))
+        self.empty_pairs.setVisible(bool(rows.empty_pairs))
         self.annotators_model.set_rows(rows.annotators)
-        self.articles_model.set_rows(rows.articles)
+        self.articles_model.set_figures(rows.articles)
         self.computed.emit(report)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt name)

@@ -282,3 +282,71 @@ def test_a_cancelled_computation_ends_its_child_process(
     assert isinstance(done, dashboard.DashboardRows)
     assert [(p.a, p.b) for p in done.report.pairs] == [("ann", "bob")]
     assert len(done.articles) == len(done.report.per_article) == 2
+
+
+def test_while_finding_articles_the_phase_is_said_and_counts_are_shown(
+    qtbot, project_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    """Before the first article is compared: words for the phase (not a bare busy bar),
+    and the per-annotator table already lists each ticked annotator's accepted quotes."""
+    gate, started, _seen = _held_agreement(monkeypatch)
+    w = DashboardWindow(project_path)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitUntil(started.is_set, timeout=10000)
+    assert "Finding the articles annotated by two or more" in w.summary.text()
+    assert w.progress.maximum() == 0 and "Finding" in w.progress.format()
+    rows = [
+        [_cell(w.annotators_table, r, c) for c in range(3)]
+        for r in range(w.annotators_model.rowCount())
+    ]
+    assert rows == [["ann", "3", "…"], ["bob", "3", "…"], ["cy", "2", "…"]]
+    with qtbot.waitSignal(w.computed, timeout=10000):
+        gate.set()
+    assert _cell(w.annotators_table, 0, 2) == "0"  # rejected, now computed
+    assert _cell(w.annotators_table, 0, 6) == "50% of 2"
+
+
+@pytest.mark.parametrize("newcomers", [["me"], ["me", "zed"]])
+def test_pairs_without_a_shared_article_are_one_line_not_rows(
+    qtbot, project_path: Path, newcomers: list[str]
+) -> None:  # type: ignore[no-untyped-def]
+    """Annotators of an article nobody else did: their pairs with the others would be rows
+    of n/a with 0 articles; they are named on one line instead, off the chart."""
+    with Project.open(project_path) as p:
+        for who in newcomers:
+            aid, _ = p.add_article(Article(f"Only {who}", T2 + f" {who} wrote this alone."))
+            p.add_annotation(aid, who, _q(0, 15, who, "neutral"))
+    w = DashboardWindow(project_path)
+    qtbot.addWidget(w)
+    w.show()
+    with qtbot.waitSignal(w.computed, timeout=20000) as blocker:
+        pass
+    report = blocker.args[0]
+    assert set(newcomers) <= set(report.annotators)
+    shown = [f"{_cell(w.pairs_table, r, 0)}/{_cell(w.pairs_table, r, 1)}" for r in range(3)]
+    assert w.pairs_model.rowCount() == 3 and shown == ["ann/bob", "ann/cy", "bob/cy"]
+    assert [label for label, _ in w.chart.rows()] == ["ann / bob", "ann / cy", "bob / cy"]
+    assert [_cell(w.pairs_table, r, 6) for r in range(3)] == ["2", "2", "2"]  # shared articles
+    line = w.empty_pairs.text()
+    assert w.empty_pairs.isVisible() and line.startswith("No article annotated by both")
+    assert "ann / me" in line and "cy / me" in line
+    if "zed" in newcomers:
+        assert "me / zed" in line
+    assert "3 pairs sharing articles" in w.summary.text()
+
+
+def test_when_no_pair_shares_an_article_the_chart_says_so(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "apart.db"
+    with Project.open(path) as p:
+        for who, text in (("ann", T1), ("bob", T2)):
+            aid, _ = p.add_article(Article(who, text))
+            p.add_annotation(aid, who, _q(0, 15, who, "neutral"))
+    w = DashboardWindow(path)
+    qtbot.addWidget(w)
+    w.show()
+    with qtbot.waitSignal(w.computed, timeout=20000):
+        pass
+    assert w.pairs_model.rowCount() == 0
+    assert "no article is annotated by two" in w.chart.message()
+    assert "ann / bob" in w.empty_pairs.text()
