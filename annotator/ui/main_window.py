@@ -359,6 +359,7 @@ class MainWindow(DetectorCommands):
             self.view,
             self.start_page_task,
             self,
+            cancel=self._page_reads.cancel,
         )
         search.open_article.connect(self.choose_article)
         search.message.connect(say)
@@ -497,9 +498,13 @@ class MainWindow(DetectorCommands):
         self.start_list_task(task, done, failed, stopped)
 
     def stop_list_reads(self) -> bool:
-        """Stop the sort and the filter of the list being read (Esc while the list says
-        "Sorting…" or "Filtering…"): the list keeps the rows it shows. True when one was."""
+        """Stop the sort, the filter and the search of the list being read (Esc while the
+        list says "Sorting…", "Filtering…" or "Searching…"): the list keeps the rows it
+        shows. True when one was."""
         stopped = self.cancel_list_filter()
+        if self.search.stop():
+            self.status.say("Search stopped; the list is as it was.", 4000)
+            stopped = True
         task, self._order_task = self._order_task, None
         if task is not None:
             self.cancel_list_task(task)
