@@ -113,6 +113,10 @@ class MainWindow(DetectorCommands):
         # the list's pages: their own thread, so a long order or count never delays them
         self._page_reads = TaskRunner(self)
         self.page_pool = self._page_reads.pool
+        # the progress totals: their own thread, so a filter or sort asked just after the
+        # window opens does not wait for them (issue 16: at 100,000 articles read from disk
+        # the first count takes 4 s, and "Quotes of kind direct" took 4.3 s instead of 0.1 s)
+        self.count_pool = TaskRunner(self).pool
         self._totals_task: TotalsTask | None = None
         self._order_task: ListOrderTask | None = None
         self._totals_again = False
@@ -536,7 +540,7 @@ class MainWindow(DetectorCommands):
         task.signals.finished.connect(self._totals_read)
         task.signals.failed.connect(lambda msg: self.status.say(f"Article list: {msg}"))
         self._totals_task = task
-        self.list_pool.start(task)
+        self.count_pool.start(task)
 
     def _totals_read(self, result: object) -> None:
         generation, totals = cast(tuple[int, Totals], result)
@@ -752,6 +756,7 @@ class MainWindow(DetectorCommands):
             w.close()
         self.page_pool.waitForDone(30000)
         self.list_pool.waitForDone(30000)
+        self.count_pool.waitForDone(30000)
         QThreadPool.globalInstance().waitForDone(30000)  # the stance targets task
         self.names.closing = True
         self.pool.waitForDone(30000)
