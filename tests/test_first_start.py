@@ -223,3 +223,53 @@ def test_opening_an_older_project_says_it_is_upgraded_first(
         assert project.count_articles() == 1
     prepare_project(path)  # now current: nothing said
     assert "upgrading" not in capsys.readouterr().err
+
+
+def test_the_upgrade_says_each_step_and_how_long_it_took(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 16: 18 s of "upgrading" with nothing after it; now the copy, each migration
+    and the time taken are said as they come."""
+    from annotator.commands.open_cmd import prepare_project
+    from annotator.store.schema import known_migration_names
+
+    path = tmp_path / "old.db"
+    old_project(path)
+    prepare_project(path)
+    err = capsys.readouterr().err.splitlines()
+    (backup,) = tmp_path.glob("old.db.v*.bak")
+    assert any(f"copying the old file to {backup.name} (" in line for line in err)
+    assert any(line.startswith("annotator: copied in ") for line in err)
+    steps = [line for line in err if line.startswith("annotator: migration ")]
+    assert steps and steps[-1].endswith(known_migration_names()[-1])
+    assert f"of {len(steps)}:" in steps[0]
+    assert err[-1].startswith("annotator: upgraded in ") and err[-1].endswith(" s")
+
+
+@pytest.mark.parametrize("free", [0, 100, "one byte short"])
+def test_the_upgrade_refuses_when_the_copy_would_not_fit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, free: object
+) -> None:
+    """No room for the backup copy: a message naming the copy and the space needed, and
+    the old file byte for byte as it was (no copy, no -wal left over)."""
+    import shutil
+
+    from annotator.commands.open_cmd import prepare_project
+    from annotator.core.errors import ProjectError
+
+    path = tmp_path / "old.db"
+    old_project(path)
+    before = path.read_bytes()
+    have = len(before) - 1 if free == "one byte short" else int(str(free))
+    usage = shutil.disk_usage(tmp_path)
+    monkeypatch.setattr(shutil, "disk_usage", lambda _p: usage._replace(free=have))
+    with pytest.raises(ProjectError) as caught:
+        prepare_project(path)
+    message = str(caught.value)
+    assert "cannot be upgraded" in message and "old.db.v" in message and ".bak" in message
+    assert "MB" in message and "The file was not changed." in message
+    assert path.read_bytes() == before
+    assert not list(tmp_path.glob("old.db.v*.bak"))
+    monkeypatch.undo()
+    prepare_project(path)  # with the room: upgraded
+    assert list(tmp_path.glob("old.db.v*.bak"))

@@ -8,6 +8,8 @@ kept beside it as ``PROJECT.db.vN-<time>.bak``, then the migrations run in one g
 from __future__ import annotations
 
 import argparse
+import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +32,11 @@ def register(sub: Any) -> None:
     p.set_defaults(func=run)
 
 
+def upgrade_step(line: str) -> None:
+    """Say one upgrade step on stderr as it starts (a large project takes seconds)."""
+    print(f"annotator: {line}", file=sys.stderr, flush=True)
+
+
 def _backups(path: Path) -> set[Path]:
     return set(path.parent.glob(f"{path.name}.v*.bak"))
 
@@ -44,12 +51,14 @@ def run(args: argparse.Namespace) -> int:
         if "needs an upgrade" not in str(exc):
             raise CliError(str(exc)) from None
     before = _backups(path)
+    started = time.perf_counter()
     try:
-        with Project.open(path, create=False) as project:
+        with Project.open(path, create=False, progress=upgrade_step) as project:
             version = project.schema_version
     except ProjectError as exc:
         raise CliError(str(exc)) from None
     made = sorted(_backups(path) - before)
     kept = f"; the old version is kept as {made[-1]}" if made else ""
-    print(f"{path}: upgraded to schema {version}{kept}")
+    took = time.perf_counter() - started
+    print(f"{path}: upgraded to schema {version} in {took:.1f} s{kept}")
     return 0

@@ -8,9 +8,11 @@ version of Quote Annotator is refused with a message naming it, and left as it w
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 import threading
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -183,6 +185,40 @@ def backup_path(path: Path, version: int) -> Path:
     return path.with_name(f"{path.name}.v{version}-{stamp}.bak")
 
 
+def _file_size(p: Path) -> int:
+    """Bytes of the project and its ``-wal`` (what the backup copy can take)."""
+    wal = p.with_name(p.name + "-wal")
+    return p.stat().st_size + (wal.stat().st_size if wal.is_file() else 0)
+
+
+def _size_text(size: int) -> str:
+    """``size`` bytes as a person reads it: "1.9 GB", "120 MB"."""
+    if size >= 1e9:
+        return f"{size / 1e9:.1f} GB"
+    return f"{max(1, round(size / 1e6))} MB"
+
+
+def _check_backup_space(p: Path, dest: Path) -> None:
+    """Refuse the upgrade when the folder has less free space than the copy needs.
+
+    Raises:
+        ProjectError: naming the copy, the space it needs and the space free; nothing
+            was written.
+    """
+    need = _file_size(p)
+    try:
+        free = shutil.disk_usage(p.parent).free
+    except OSError:  # cannot tell: the copy itself will say
+        return
+    if free < need:
+        raise ProjectError(
+            f"{p}: cannot be upgraded: the upgrade first keeps a copy of the old file beside "
+            f"it ({dest.name}, {_size_text(need)}) and {p.parent} has only {_size_text(free)} "
+            "free; free some space (or move the project to a disk with more) and open it "
+            "again. The file was not changed."
+        )
+
+
 def _backup(conn: sqlite3.Connection, dest: Path) -> None:
     """Copy the database consistently (SQLite's online backup), next to the original."""
     target = sqlite3.connect(str(dest))
@@ -293,7 +329,11 @@ def _open_connection(target: str, uri: bool) -> _ProjectConnection:
 
 
 def open_db(
-    path: str | os.PathLike[str], *, create: bool = True, readonly: bool = False
+    path: str | os.PathLike[str],
+    *,
+    create: bool = True,
+    readonly: bool = False,
+    progress: Callable[[str], None] | None = None,
 ) -> Database:
     """Open (and create or upgrade) the project at ``path``; return a sqlite-utils Database.
 
@@ -301,11 +341,14 @@ def open_db(
         path: the project file.
         create: make a new project when the file does not exist.
         readonly: open without writing anything (no migration, no WAL switch).
+        progress: called with one line per upgrade step (the backup copy, each migration)
+            when the file needs an upgrade; not called otherwise.
 
     Raises:
         ProjectError: the file is not a project (an empty file included when ``create`` is
             False), is from a newer version, is read-only
-            while a write was needed, or is locked by another program.
+            while a write was needed, or is locked by another program, or needs an upgrade
+            and the disk lacks the space for the copy of the old file kept beside it.
     """
     p = Path(path)
     has_data = _check_file(p)
@@ -332,7 +375,7 @@ def open_db(
     except sqlite3.OperationalError as exc:
         raise ProjectError(f"{p}: cannot open ({exc})") from None
     try:
-        db = _prepare(p, conn, has_data, readonly, readonly_reason)
+        db = _prepare(p, conn, has_data, readonly, readonly_reason, progress)
     except BaseException:
         conn.close()
         raise
@@ -342,7 +385,12 @@ def open_db(
 
 
 def _prepare(
-    p: Path, conn: sqlite3.Connection, has_data: bool, readonly: bool, readonly_reason: str
+    p: Path,
+    conn: sqlite3.Connection,
+    has_data: bool,
+    readonly: bool,
+    readonly_reason: str,
+    progress: Callable[[str], None] | None = None,
 ) -> Database:
     try:
         foreign = foreign_before_reading(conn) if has_data else ""
@@ -381,6 +429,10 @@ def _prepare(
             f"upgrades it and keeps the old version beside it as {p.name}.v{len(applied)}-"
             "<time>.bak. The file was not changed."
         )
+    say = progress or (lambda _line: None)
+    backup = backup_path(p, len(applied)) if pending and applied else None
+    if backup is not None:
+        _check_backup_space(p, backup)  # before anything is written
     db = Database(conn)
     db.execute("PRAGMA foreign_keys = ON")
     if readonly or readonly_reason:
@@ -392,11 +444,17 @@ def _prepare(
         # a crash of the machine, not just of the process.
         db.execute("PRAGMA synchronous = FULL")
         if pending:
-            if applied:
-                _backup(conn, backup_path(p, len(applied)))
+            if backup is not None:
+                say(f"copying the old file to {backup.name} ({_size_text(_file_size(p))})")
+                started = time.perf_counter()
+                _backup(conn, backup)
+                say(f"copied in {time.perf_counter() - started:.1f} s")
             else:
                 db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-            migrations.apply(db)
+            for i, name in enumerate(pending):
+                if applied:  # a new project's migrations take no time: nothing to say
+                    say(f"migration {i + 1} of {len(pending)}: {name}")
+                migrations.apply(db, stop_before=pending[i + 1] if i + 1 < len(pending) else None)
             db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             checkpoint(conn)  # a copy of the .db alone is a whole project from the start
     except sqlite3.OperationalError as exc:

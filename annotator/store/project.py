@@ -133,11 +133,17 @@ class Project(ProjectSuggestions):
 
     @classmethod
     def open(
-        cls, path: str | os.PathLike[str], *, create: bool = True, readonly: bool = False
+        cls,
+        path: str | os.PathLike[str],
+        *,
+        create: bool = True,
+        readonly: bool = False,
+        progress: Callable[[str], None] | None = None,
     ) -> Project:
-        """Open ``path`` (creating it when ``create``); see :func:`open_db` for the checks."""
+        """Open ``path`` (creating it when ``create``); see :func:`open_db` for the checks
+        and ``progress`` (one line per upgrade step)."""
         p = Path(path)
-        db = open_db(p, create=create, readonly=readonly)
+        db = open_db(p, create=create, readonly=readonly, progress=progress)
         forced = not readonly and bool(db.execute("PRAGMA query_only").fetchone()[0])
         why = (read_only_reason(p) or "it cannot be written") if forced else ""
         return cls(db, p, readonly or forced, why)

@@ -662,6 +662,17 @@ class ArticleList(QWidget):
         self.searching = True
         self._update_working()
 
+    def search_cancelled(self) -> str:
+        """The search asked was stopped before its answer (Esc): the box goes back to the
+        words the rows shown answer (returned), and the rows stay as they are."""
+        self._search_timer.stop()
+        self.search.blockSignals(True)
+        self.search.setText(self._words)
+        self.search.blockSignals(False)
+        self.searching = False
+        self._update_working()
+        return self._words
+
     def search_failed(self) -> None:
         self.searching = False
         self._update_working()

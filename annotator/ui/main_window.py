@@ -113,6 +113,10 @@ class MainWindow(DetectorCommands):
         # the list's pages: their own thread, so a long order or count never delays them
         self._page_reads = TaskRunner(self)
         self.page_pool = self._page_reads.pool
+        # the progress totals: their own thread, so a filter or sort asked just after the
+        # window opens does not wait for them (issue 16: at 100,000 articles read from disk
+        # the first count takes 4 s, and "Quotes of kind direct" took 4.3 s instead of 0.1 s)
+        self.count_pool = TaskRunner(self).pool
         self._totals_task: TotalsTask | None = None
         self._order_task: ListOrderTask | None = None
         self._totals_again = False
@@ -359,6 +363,7 @@ class MainWindow(DetectorCommands):
             self.view,
             self.start_page_task,
             self,
+            cancel=self._page_reads.cancel,
         )
         search.open_article.connect(self.choose_article)
         search.message.connect(say)
@@ -497,9 +502,13 @@ class MainWindow(DetectorCommands):
         self.start_list_task(task, done, failed, stopped)
 
     def stop_list_reads(self) -> bool:
-        """Stop the sort and the filter of the list being read (Esc while the list says
-        "Sorting…" or "Filtering…"): the list keeps the rows it shows. True when one was."""
+        """Stop the sort, the filter and the search of the list being read (Esc while the
+        list says "Sorting…", "Filtering…" or "Searching…"): the list keeps the rows it
+        shows. True when one was."""
         stopped = self.cancel_list_filter()
+        if self.search.stop():
+            self.status.say("Search stopped; the list is as it was.", 4000)
+            stopped = True
         task, self._order_task = self._order_task, None
         if task is not None:
             self.cancel_list_task(task)
@@ -531,7 +540,7 @@ class MainWindow(DetectorCommands):
         task.signals.finished.connect(self._totals_read)
         task.signals.failed.connect(lambda msg: self.status.say(f"Article list: {msg}"))
         self._totals_task = task
-        self.list_pool.start(task)
+        self.count_pool.start(task)
 
     def _totals_read(self, result: object) -> None:
         generation, totals = cast(tuple[int, Totals], result)
@@ -747,6 +756,7 @@ class MainWindow(DetectorCommands):
             w.close()
         self.page_pool.waitForDone(30000)
         self.list_pool.waitForDone(30000)
+        self.count_pool.waitForDone(30000)
         QThreadPool.globalInstance().waitForDone(30000)  # the stance targets task
         self.names.closing = True
         self.pool.waitForDone(30000)

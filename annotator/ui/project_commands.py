@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 import annotator
 from annotator.core.errors import OpenCancelled, ProjectError
+from annotator.core.wording import count_noun
 from annotator.store.db import StoreDatabaseError
 from annotator.store.project import Project
 from annotator.ui.article_view import legend_html
@@ -350,6 +351,7 @@ class ProjectCommands(QuoteCommands):
         self._stop_filter()
         if not name:
             self.article_list.set_filter_ids(None)
+            self.statusBar().clearMessage()  # "N articles match the filter." no longer holds
             return
         if asked:
             self.article_list.filter_asked()
@@ -400,7 +402,8 @@ class ProjectCommands(QuoteCommands):
             return  # a newer question is on its way, or the filter was cleared
         self.article_list.set_filter_ids(ids)
         self.statusBar().showMessage(
-            f"{len(ids)} article{'s' if len(ids) != 1 else ''} match the filter.", 4000
+            f"{count_noun(len(ids), 'article')} match{'es' if len(ids) == 1 else ''} the filter.",
+            4000,
         )
 
     def _filter_failed(self, task: ListFilterTask, message: str) -> None:

@@ -45,9 +45,10 @@ class WindowCommands(ProjectCommands):
     # -- search keys --------------------------------------------------------------------------
 
     def search_enter(self) -> None:
-        """Enter in the search box: go to the first hit, back in the text."""
+        """Enter in the search box: go to the first hit, back in the text (the reads under
+        way go on: Esc stops them, Enter does not)."""
         self.search.enter()
-        self.focus_text()
+        self.view.setFocus()
 
     def find_next(self) -> None:
         """F3: the next search hit, in this article and then in the next listed ones."""

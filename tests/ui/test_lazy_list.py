@@ -178,6 +178,30 @@ def test_status_and_show_filters_give_the_right_articles(
     assert set(shown_ids(w)) - {w.session.article.id if w.session.article else -1} <= set(undecided)
     assert set(undecided) <= set(shown_ids(w))
     assert f"{len(undecided)} articles match the filter." in w.statusBar().currentMessage()
+    # back to every article: the count of the filter no longer holds and goes
+    combo.setCurrentIndex(combo.findData(None))
+    qtbot.waitUntil(lambda: not w.list_busy() and lst.model.rowCount() == N)
+    assert "match the filter" not in w.statusBar().currentMessage()
+    w.close()
+
+
+def test_the_filter_count_is_written_with_a_thousands_separator(
+    qtbot: Any, tmp_path: Path, monkeypatch: Any
+) -> None:
+    from annotator.store import queries
+
+    path = _project(tmp_path / "p.db", 12)
+    w = shown_window(qtbot, path)
+    lst = w.article_list
+    # as many as a 100k project keeps (ids the list does not hold are simply not shown)
+    monkeypatch.setattr(queries, "filter_article_ids", lambda *a: set(range(1, 99767)))
+    lst.filter_combo.setCurrentIndex(lst.filter_combo.findData("undecided"))
+    qtbot.waitUntil(lambda: "match the filter" in w.statusBar().currentMessage())
+    assert w.statusBar().currentMessage() == "99,766 articles match the filter."
+    monkeypatch.setattr(queries, "filter_article_ids", lambda *a: {1})
+    lst.filter_combo.setCurrentIndex(lst.filter_combo.findData("disagreement"))
+    qtbot.waitUntil(lambda: "1 article " in w.statusBar().currentMessage())
+    assert w.statusBar().currentMessage() == "1 article matches the filter."
     w.close()
 
 

@@ -113,10 +113,11 @@ def test_closing_interrupts_a_sort_and_the_totals_being_read(
     w.article_list.table.sortByColumn(4, Qt.SortOrder.DescendingOrder)
     assert sorting.wait(20)
     counting = _endless(monkeypatch, "totals")
-    w._count_totals()  # queued behind the sort on the list's one thread
-    w.close()
+    w._count_totals()  # on its own thread: a filter or sort never waits for it
+    assert counting.wait(20)
+    w.close()  # interrupts both endless reads (the test would hang otherwise)
     assert w.list_pool.activeThreadCount() == 0
-    assert not counting.is_set()  # it never started
+    assert w.count_pool.activeThreadCount() == 0
     assert _rows(path) == before
 
 
@@ -282,4 +283,70 @@ def test_esc_stops_the_read_a_status_filter_waits_for(
     qtbot.waitUntil(lambda: not w.list_busy())
     assert lst.working() == "" and lst.status_combo.currentData() is None
     assert lst.model.rowCount() == 12
+    w.close()
+
+
+@pytest.mark.parametrize("where", ["search box", "list"])
+def test_esc_stops_a_search_and_the_list_stays_as_it_was(
+    qtbot: Any, tmp_path: Path, monkeypatch: Any, where: str
+) -> None:
+    """Issue 16: Esc left the list "Searching…" until the search ended by itself."""
+    path = _project(tmp_path / "p.db")
+    before = _rows(path)
+    w = shown_window(qtbot, path, list_ready=True)
+    lst = w.article_list
+    lst.search.setText("row 3")  # a search answered first
+    lst.flush_search()
+    qtbot.waitUntil(lambda: not w.list_busy() and lst.model.rowCount() < 12)
+    shown = [lst.model.id_at(r) for r in range(lst.model.rowCount())]
+    started = threading.Event()
+    real = Project.search_articles
+
+    def endless(project: Project, words: str) -> Any:
+        if words != "grower":
+            return real(project, words)
+        started.set()
+        project.db.execute(ENDLESS).fetchone()
+        raise AssertionError("the endless statement ended by itself")
+
+    monkeypatch.setattr(Project, "search_articles", endless)
+    lst.search.setText("grower")
+    lst.flush_search()
+    assert started.wait(20)
+    assert lst.working() == "Searching…"
+    target = lst.search if where == "search box" else lst.table
+    target.setFocus()
+    qtbot.keyClick(target, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not w.list_busy())
+    assert lst.working() == ""
+    assert lst.search.text() == "row 3"  # the words the rows answer
+    assert [lst.model.id_at(r) for r in range(lst.model.rowCount())] == shown
+    assert "Search stopped" in _said(w)
+    qtbot.wait(50)  # the interrupted read ends without an error said
+    assert "failed" not in _said(w)
+    # the search can be asked again and answers
+    monkeypatch.undo()
+    lst.search.setText("grower")
+    lst.flush_search()
+    qtbot.waitUntil(lambda: not w.list_busy() and lst.model.rowCount() == 12)
+    w.close()
+    assert _rows(path) == before
+
+
+def test_a_filter_does_not_wait_for_the_totals_being_counted(
+    qtbot: Any, tmp_path: Path, monkeypatch: Any
+) -> None:
+    """Issue 16: a filter asked just after the window opened waited for the opening count
+    of the totals (4 s at 100,000 articles read from disk): they now read on threads of
+    their own."""
+    path = _project(tmp_path / "p.db")
+    w = shown_window(qtbot, path, list_ready=True)
+    lst = w.article_list
+    counting = _endless(monkeypatch, "totals")
+    w._count_totals()
+    assert counting.wait(20)
+    _choose(w, "undecided")
+    qtbot.waitUntil(lambda: "match the filter" in _said(w))
+    assert [lst.model.id_at(r) for r in range(lst.model.rowCount())] == [1, 4, 7, 10]
+    assert w.list_busy()  # the count still runs, endless
     w.close()

@@ -48,11 +48,14 @@ class SearchController(QObject):
         view: ArticleView,
         start: StartTask,
         parent: QObject | None = None,
+        cancel: Callable[[Task], None] | None = None,
     ) -> None:
         super().__init__(parent)
         self.project = project
         self._path = Path(project.path)
         self._start = start
+        self._cancel = cancel
+        self._task: Task | None = None
         self._generation = 0
         #: The words being searched (None: the list shows the last words' answer).
         self.pending: str | None = None
@@ -80,8 +83,24 @@ class SearchController(QObject):
             self.pending = self.words
             self.list.search_asked()
             task = ListSearchTask(self._path, self.words, self._generation)
+            self._task = task
             self._start(task, self._found, self._failed)
         self.show_hits(None)
+
+    def stop(self) -> bool:
+        """Esc while the list says "Searching…": interrupt the search under way; the list
+        keeps the rows it shows and the box the words they answer. True if one was stopped."""
+        if self.pending is None:
+            return False
+        task, self._task = self._task, None
+        self._generation += 1  # its answer, if one still comes, is stale
+        self.pending = None
+        self._first_hit_later = False
+        if task is not None and self._cancel is not None:
+            self._cancel(task)
+        self.words = self.list.search_cancelled()
+        self.show_hits(None)
+        return True
 
     def _found(self, result: object) -> None:
         generation, words, ids = cast(tuple[int, str, set[int]], result)
@@ -94,6 +113,8 @@ class SearchController(QObject):
             self.show_hits(0)
 
     def _failed(self, message: str) -> None:
+        if self.pending is None:
+            return  # stopped (Esc): the interrupt is no failure
         self.pending = None
         self._first_hit_later = False
         self.list.search_failed()
