@@ -34,6 +34,12 @@ class WorkerSignals(QObject):
     stopped = Signal()
 
 
+def signals_gone(exc: BaseException) -> bool:
+    """``exc`` is what emitting a signal of an already deleted QObject raises
+    (RuntimeError "Signal source has been deleted")."""
+    return isinstance(exc, RuntimeError) and "has been deleted" in str(exc)
+
+
 class PipelineLoader:
     """Loads ``model`` through the product's pipeline factory (imported lazily); calling it
     gives (nlp, info). Unlike any other loader, what it loads can be loaded again by name
@@ -146,22 +152,34 @@ class Task(QRunnable):
         try:
             result = self.work()
         except Exception as exc:
+            if signals_gone(exc):
+                return  # the app quit while this ran (a progress emit found no signals)
             if isinstance(exc, Stopped) or (self.cancelled and was_interrupted(exc)):
                 self._stopped()
             elif isinstance(exc, self.expected):
-                self.signals.failed.emit(str(exc))
+                self._tell("failed", str(exc))
             else:
                 traceback.print_exc()
-                self.signals.failed.emit(f"{type(exc).__name__}: {exc}")
+                self._tell("failed", f"{type(exc).__name__}: {exc}")
             return
-        self.signals.finished.emit(result)
+        self._tell("finished", result)
+
+    def _tell(self, name: str, *args: object) -> None:
+        """Emit ``signals.<name>(*args)``, unless the signals object is already deleted:
+        the application quit while this task ran and nobody is left to tell (Qt deletes
+        it with the application; emitting then raises RuntimeError "Signal source has
+        been deleted", which would be printed from the pool thread at every quit)."""
+        try:
+            getattr(self.signals, name).emit(*args)
+        except RuntimeError as exc:
+            if not signals_gone(exc):
+                raise
 
     def _stopped(self) -> None:
-        stopped = getattr(self.signals, "stopped", None)
-        if stopped is not None:
-            stopped.emit()
+        if getattr(self.signals, "stopped", None) is not None:
+            self._tell("stopped")
         else:  # a signals class without it: a quiet failure
-            self.signals.failed.emit("stopped")
+            self._tell("failed", "stopped")
 
 
 class ModelLoadTask(Task):
