@@ -62,6 +62,21 @@ def speaker(text: str, quote: Quote) -> str | None:
     return " ".join(text[a:b] for a, b in quote.speaker_spans) or None
 
 
+def cue_of(text: str, quote: Quote) -> str:
+    """The text of the cue of ``quote`` (its fragments joined by a space)."""
+    return " ".join(text[a:b] for a, b in quote.cue_spans)
+
+
+def two_quotes(text: str, quotes: list[Quote], first: str, second: str) -> tuple[Quote, Quote]:
+    """The two different quotes whose contents are exactly ``first`` and ``second``
+    (each one fragment); asserts both."""
+    q1, q2 = find(text, quotes, first), find(text, quotes, second)
+    assert q1 is not q2
+    assert content(text, q1) == [first]
+    assert content(text, q2) == [second]
+    return q1, q2
+
+
 def find(text: str, quotes: list[Quote], words: str) -> Quote:
     """The one quote whose content contains ``words``."""
     hits = [q for q in quotes if any(words in frag for frag in content(text, q))]

@@ -14,12 +14,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.nlp.conftest import Detect, content, find, speaker
-
-
-def _cue(text: str, quote: object) -> str:
-    return " ".join(text[a:b] for a, b in quote.cue_spans)  # type: ignore[attr-defined]
-
+from tests.nlp.conftest import Detect, content, cue_of, speaker, two_quotes
 
 COORDINATED = [
     # (text, speaker, first cue, first content, second cue, second content)
@@ -125,13 +120,8 @@ COORDINATED = [
 def test_coordinated_reports_are_two_quotes_of_one_speaker(
     detect: Detect, text: str, who: str, cue1: str, first: str, cue2: str, second: str
 ) -> None:
-    quotes = detect(text)
-    q1 = find(text, quotes, first)
-    q2 = find(text, quotes, second)
-    assert q1 is not q2
-    assert content(text, q1) == [first]
-    assert content(text, q2) == [second]
-    assert (_cue(text, q1), _cue(text, q2)) == (cue1, cue2)
+    q1, q2 = two_quotes(text, detect(text), first, second)
+    assert (cue_of(text, q1), cue_of(text, q2)) == (cue1, cue2)
     assert speaker(text, q1) == speaker(text, q2) == who
 
 
@@ -179,5 +169,5 @@ def test_nested_report_is_one_quote_with_the_outer_cue(
     assert len(quotes) == 1, quotes
     q = quotes[0]
     assert content(text, q) == [words]
-    assert _cue(text, q) == cue
+    assert cue_of(text, q) == cue
     assert speaker(text, q) == who

@@ -18,12 +18,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.nlp.conftest import Detect, content, find, speaker
-
-
-def _cue(text: str, quote: object) -> str:
-    return " ".join(text[a:b] for a, b in quote.cue_spans)  # type: ignore[attr-defined]
-
+from tests.nlp.conftest import Detect, content, cue_of, find, speaker, two_quotes
 
 JOINED = [
     # (text, speaker, first cue, first content, second cue, second content)
@@ -96,13 +91,8 @@ JOINED = [
 def test_report_joined_to_a_mixed_quote_is_a_quote_of_its_own(
     detect: Detect, text: str, who: str, cue1: str, first: str, cue2: str, second: str
 ) -> None:
-    quotes = detect(text)
-    q1 = find(text, quotes, first)
-    q2 = find(text, quotes, second)
-    assert q1 is not q2
-    assert content(text, q1) == [first]
-    assert content(text, q2) == [second]
-    assert (_cue(text, q1), _cue(text, q2)) == (cue1, cue2)
+    q1, q2 = two_quotes(text, detect(text), first, second)
+    assert (cue_of(text, q1), cue_of(text, q2)) == (cue1, cue2)
     assert speaker(text, q1) == speaker(text, q2) == who
 
 
@@ -151,7 +141,7 @@ def test_calling_it_without_marks_is_reported_speech(
     quotes = detect(text)
     q = find(text, quotes, words)
     assert content(text, q) == [words]
-    assert _cue(text, q) == cue
+    assert cue_of(text, q) == cue
     assert speaker(text, q) == who
     assert q.kind == "indirect"
 
@@ -250,10 +240,5 @@ OTHER_SOURCE = [
 def test_report_of_another_source_joined_by_while_ends_the_first(
     detect: Detect, text: str, who1: str, first: str, who2: str, second: str
 ) -> None:
-    quotes = detect(text)
-    q1 = find(text, quotes, first)
-    q2 = find(text, quotes, second)
-    assert q1 is not q2
-    assert content(text, q1) == [first]
-    assert content(text, q2) == [second]
+    q1, q2 = two_quotes(text, detect(text), first, second)
     assert (speaker(text, q1), speaker(text, q2)) == (who1, who2)
