@@ -362,10 +362,14 @@ class RowsModel(QAbstractTableModel):
             return self.headers[section]
         return None
 
+    def cell(self, row: int, column: int) -> Cell:
+        """The cell at ``row``, ``column`` (both in range)."""
+        return self.rows[row][column]
+
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.rows):
+        if not index.isValid() or not 0 <= index.row() < self.rowCount():
             return None
-        cell = self.rows[index.row()][index.column()]
+        cell = self.cell(index.row(), index.column())
         if role == Qt.ItemDataRole.DisplayRole:
             return cell.text
         if role == BAR_ROLE:
@@ -393,17 +397,8 @@ class ArticlesModel(RowsModel):
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
         return 0 if parent.isValid() else len(self.figures)
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.figures):
-            return None
-        cell = article_cells(self.figures[index.row()], self._worst)[index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return cell.text
-        if role == BAR_ROLE:
-            return cell.bar
-        if role == Qt.ItemDataRole.TextAlignmentRole and cell.right:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
+    def cell(self, row: int, column: int) -> Cell:
+        return article_cells(self.figures[row], self._worst)[column]
 
 
 #: Rows of the article table sent from the child process in one message (each message is
