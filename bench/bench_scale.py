@@ -1,5 +1,10 @@
 """Scale benchmark (issue 16): the same figures on projects of 1k, 10k and 100k articles.
 
+The key rows ("A key until idle", "R", "Ctrl+Z", "next article, Ctrl+Down") press real keys
+on the window (its shortcuts and actions) and time until the event loop is idle again
+(:class:`KeyClock`): what the analyst waits for. The rows that call ``accept_quote()`` and
+``next_article()`` directly and paint once are kept so older figures stay comparable.
+
     python bench/bench_scale.py [--sizes 1000,10000,100000] [--keep] [--freeze-seconds 30]
                                 [--skip NAME,...] [--batch]
 
@@ -110,6 +115,122 @@ def laptop_screen() -> None:
     os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={config}"
 
 
+# -- keys as a person presses them (issue 16) --------------------------------------------------
+
+
+class KeyClock:
+    """Times a key as the analyst feels it: from the press (a real key event on the window,
+    through its shortcut and action) until the event loop is idle again, i.e. everything the
+    key posted has run: queued signals, 0 ms timers, the answers of the window's pool
+    threads it started, layout and the repaint.
+
+    After the key, a sentinel event is posted (normal priority) and events are processed
+    until it is delivered, then once more (repaints are posted at low priority, behind the
+    sentinel). A round in which anything but the sentinel was delivered (a queued call, a
+    timer, an update request, a paint...) is work the key caused, so another round follows;
+    the key is over after a round with none and no pool thread of the window running. The
+    window's periodic checkpoint poll (every 250 ms, not started by the key) does not count;
+    the cursor does not blink (its timer would be counted). The position write 4 s after
+    the last move is not a reaction to the key a person waits for and is not reached.
+
+    Each key gives (wall, CPU, handler): wall and process CPU seconds from the press to
+    the end of the last round with work, and the wall seconds of the press alone (the
+    shortcut's slot and everything it calls synchronously)."""
+
+    def __init__(self, app: Any, w: Any) -> None:
+        from PySide6.QtCore import QEvent, QObject
+
+        clock = self
+
+        class Watch(QObject):
+            def eventFilter(self, obj: Any, ev: Any) -> bool:  # noqa: N802
+                if obj is sentinel:
+                    return False
+                t = ev.type()
+                if t == QEvent.Type.Timer and ev.timerId() in clock.ignored_timers:
+                    return False
+                if t in clock.work_types:
+                    clock.work += 1
+                return False
+
+        class Sentinel(QObject):
+            def event(self, ev: Any) -> bool:
+                if ev.type() == QEvent.Type.User:
+                    clock.fired = True
+                    return True
+                return super().event(ev)
+
+        sentinel = Sentinel()
+        self.sentinel = sentinel
+        self.app, self.w = app, w
+        self.work = 0
+        self.fired = False
+        self.work_types = {
+            QEvent.Type.MetaCall,
+            QEvent.Type.Timer,
+            QEvent.Type.UpdateRequest,
+            QEvent.Type.Paint,
+            QEvent.Type.LayoutRequest,
+            QEvent.Type.DeferredDelete,
+            QEvent.Type.Polish,
+        }
+        self.ignored_timers = {w._checkpoint_timer.timerId()}
+        self.watch = Watch()
+        app.setCursorFlashTime(0)
+        app.installEventFilter(self.watch)
+
+    def close(self) -> None:
+        self.app.removeEventFilter(self.watch)
+
+    def _pools_busy(self) -> bool:
+        w = self.w
+        pools = (w.pool, w.list_pool, w.page_pool, w.count_pool)
+        return any(p.activeThreadCount() for p in pools)
+
+    def _round(self) -> bool:
+        """Process what is posted until the sentinel comes, then the low-priority rest;
+        True when anything but the sentinel was delivered."""
+        from PySide6.QtCore import QCoreApplication, QEvent
+
+        self.work = 0
+        self.fired = False
+        QCoreApplication.postEvent(self.sentinel, QEvent(QEvent.Type.User))
+        while not self.fired:
+            self.app.processEvents()
+        self.app.processEvents()
+        return self.work > 0
+
+    def settle(self, limit: float = 5.0) -> None:
+        """Let the event loop run until it is idle (no timing)."""
+        end = time.perf_counter() + limit
+        while time.perf_counter() < end and (self._round() or self._pools_busy()):
+            time.sleep(0.001)
+
+    def press(
+        self, key: Any, modifier: Any = None, limit: float = 5.0
+    ) -> tuple[float, float, float]:
+        """Press and release ``key`` (with ``modifier``) on the window's focus widget."""
+        from PySide6.QtCore import Qt
+        from PySide6.QtTest import QTest
+        from PySide6.QtWidgets import QApplication
+
+        target = QApplication.focusWidget() or self.w
+        mod = Qt.KeyboardModifier.NoModifier if modifier is None else modifier
+        t0, c0 = time.perf_counter(), time.process_time()
+        QTest.keyClick(target, key, mod)
+        handler = time.perf_counter() - t0
+        end, cend = time.perf_counter(), time.process_time()
+        deadline = t0 + limit
+        while time.perf_counter() < deadline:
+            if self._round():
+                end, cend = time.perf_counter(), time.process_time()
+                continue
+            if not self._pools_busy():
+                break
+            time.sleep(0.0005)  # a pool thread's answer is on its way
+        return end - t0, cend - c0, handler
+
+
 def child_gui(path: Path) -> dict[str, Any]:
     t0 = time.perf_counter()
     laptop_screen()
@@ -199,7 +320,51 @@ def child_gui(path: Path) -> dict[str, Any]:
     out["accept_p95_s"] = pct(keys, 0.95)
     out["accept_p95_cpu_s"] = pct(cpus, 0.95)
     out["accept_first_s"] = keys[0]
+    out.update(_real_keys(app, w, ids["q1000"]))
     w.close()
+    return out
+
+
+def _real_keys(app: Any, w: Any, q1000: int) -> dict[str, Any]:
+    """The keys pressed as a person does (see :class:`KeyClock`): Ctrl+Down through 100
+    articles, then on the 1000-quote article A (accept and next), R (reject and next) and
+    Ctrl+Z (undo) 60 times each; p95 of wall and CPU, and the handler's own p95."""
+    from PySide6.QtCore import Qt
+
+    ctrl = Qt.KeyboardModifier.ControlModifier
+    out: dict[str, Any] = {}
+    w.activateWindow()
+    w.view.setFocus()
+    clock = KeyClock(app, w)
+    try:
+        w.open_article(1)
+        clock.settle()
+        rows = [("k_next", Qt.Key.Key_Down, ctrl, 100)]
+        for name, key, mod, n in rows:
+            res = [clock.press(key, mod) for _ in range(n)]
+            out[f"{name}_p95_s"] = pct([r[0] for r in res], 0.95)
+            out[f"{name}_p95_cpu_s"] = pct([r[1] for r in res], 0.95)
+            out[f"{name}_handler_p95_s"] = pct([r[2] for r in res], 0.95)
+        w.open_article(q1000)
+        clock.settle()
+        t = time.perf_counter()
+        while time.perf_counter() - t < 0.5:  # a person reads before the first key
+            app.processEvents()
+            time.sleep(0.005)
+        clock.settle()
+        rows = [
+            ("k_accept", Qt.Key.Key_A, None, 60),
+            ("k_reject", Qt.Key.Key_R, None, 60),
+            ("k_undo", Qt.Key.Key_Z, ctrl, 60),
+        ]
+        for name, key, mod, n in rows:
+            res = [clock.press(key, mod) for _ in range(n)]
+            out[f"{name}_p95_s"] = pct([r[0] for r in res], 0.95)
+            out[f"{name}_p95_cpu_s"] = pct([r[1] for r in res], 0.95)
+            out[f"{name}_handler_p95_s"] = pct([r[2] for r in res], 0.95)
+            out[f"{name}_first_s"] = res[0][0]
+    finally:
+        clock.close()
     return out
 
 
@@ -503,6 +668,19 @@ ROWS = [
     ("accept key p95, 1000-quote article (ms)", "accept_p95_s", 1000, "< 50"),
     ("accept key p95, CPU (ms)", "accept_p95_cpu_s", 1000, "-"),
     ("accept key, first after opening (ms)", "accept_first_s", 1000, "< 50"),
+    ("next article, Ctrl+Down until idle, p95 (ms)", "k_next_p95_s", 1000, "< 100"),
+    ("  the same, CPU (ms)", "k_next_p95_cpu_s", 1000, "-"),
+    ("  the same, key handler alone (ms)", "k_next_handler_p95_s", 1000, "-"),
+    ("A key until idle, 1000-quote article, p95 (ms)", "k_accept_p95_s", 1000, "< 50"),
+    ("  the same, CPU (ms)", "k_accept_p95_cpu_s", 1000, "-"),
+    ("  the same, key handler alone (ms)", "k_accept_handler_p95_s", 1000, "-"),
+    ("  first A after opening (ms)", "k_accept_first_s", 1000, "< 50"),
+    ("R key until idle, 1000-quote article, p95 (ms)", "k_reject_p95_s", 1000, "< 50"),
+    ("  the same, CPU (ms)", "k_reject_p95_cpu_s", 1000, "-"),
+    ("  the same, key handler alone (ms)", "k_reject_handler_p95_s", 1000, "-"),
+    ("Ctrl+Z until idle, 1000-quote article, p95 (ms)", "k_undo_p95_s", 1000, "< 50"),
+    ("  the same, CPU (ms)", "k_undo_p95_cpu_s", 1000, "-"),
+    ("  the same, key handler alone (ms)", "k_undo_handler_p95_s", 1000, "-"),
     ("open 15k chars (ms)", "open_c15k_s", 1000, "-"),
     ("open 60k chars (ms)", "open_c60k_s", 1000, "-"),
     ("open 250k chars (ms)", "open_c250k_s", 1000, "< 300"),
