@@ -144,6 +144,8 @@ class ItemSet:
         )
         #: how many items are decided (accepted or rejected annotations)
         self.done = sum(1 for it in self.items if it.decided)
+        #: how many of the annotator's annotations are accepted
+        self.accepted = sum(1 for it in self._mine.values() if it.quote.status == "accepted")
         self._hidden = sum(1 for sid in self._suggestions if self._below(sid))
 
     def _count(self, it: Item, sign: int) -> None:
@@ -213,7 +215,14 @@ class ItemSet:
         for it in added:
             insort(self.items, it, key=text_order)
         self.done += sum(it.decided for it in added) - sum(it.decided for it in removed)
+        self.accepted += (new is not None and new.quote.status == "accepted") - (
+            old is not None and old.quote.status == "accepted"
+        )
         return removed, added
+
+    def annotations(self) -> int:
+        """How many annotations of the annotator's the article has (any status)."""
+        return len(self._mine)
 
     def _linked(self, it: Item) -> list[int]:
         """The suggestions an annotation can hide: the one it links, those with its spans."""

@@ -43,6 +43,7 @@ __all__ = [
     "Change",
     "Item",
     "ItemKey",
+    "ListFigures",
     "Op",
     "ProgressOp",
     "Session",
@@ -61,6 +62,18 @@ class ArticleCounts:
     #: suggestions hidden by the confidence threshold ``below`` (not in ``total``)
     hidden: int = 0
     below: float = 0.0
+
+
+@dataclass(frozen=True)
+class ListFigures:
+    """The figures of one article's list row that quote decisions change (the fields of
+    :class:`~annotator.store.queries.ArticleRow` of the same names)."""
+
+    status: str
+    quotes_done: int
+    quotes_total: int
+    n_annotations: int
+    n_accepted: int
 
 
 @dataclass
@@ -373,6 +386,23 @@ class Session(SessionPlans):
             status=self._status,
             hidden=kept.hidden() if kept is not None else 0,
             below=self.min_confidence,
+        )
+
+    def list_figures(self) -> ListFigures | None:
+        """The open article's figures as the article list counts them (its status, decided
+        quotes, quotes, annotations, accepted ones; :func:`queries.article_row`), from the
+        items kept current one change at a time: no read, whatever the article's size.
+        None when there is no article or its items were not built that way."""
+        kept = self._item_set
+        if self.article is None or kept is None or self.items is not kept.items:
+            return None
+        return ListFigures(
+            status=self._status,
+            quotes_done=kept.done,
+            # the list counts the suggestions the threshold hides too
+            quotes_total=len(self.items) + kept.hidden(),
+            n_annotations=kept.annotations(),
+            n_accepted=kept.accepted,
         )
 
     def totals(self) -> Totals:

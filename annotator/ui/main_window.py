@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Callable
+from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any, cast
 
@@ -555,8 +556,17 @@ class MainWindow(DetectorCommands):
             self._count_totals()  # a change came in while counting
         self._update_status()
 
-    def _update_list_row(self, article_id: int) -> None:
+    def _update_list_row(self, article_id: int, kept: bool = False) -> None:
+        """Show the changed figures of ``article_id``'s list row. ``kept``: the change was
+        one op on the open article, whose figures the session keeps (no read: the query
+        counts every quote of the article, 1.5 ms a key on a 1,000-quote article)."""
         self._list_changes += 1
+        art = self.session.article
+        old = self.article_list.model.cached(article_id)
+        figures = self.session.list_figures() if kept and art and art.id == article_id else None
+        if old is not None and figures is not None:
+            self.article_list.note_row(replace(old, **asdict(figures)))
+            return
         try:
             row = queries.article_row(self.project, article_id, self.session.annotator)
         except KeyError:
@@ -618,7 +628,7 @@ class MainWindow(DetectorCommands):
             self._load_article_list()
         elif change.counts_changed:
             for aid in change.article_ids:
-                self._update_list_row(aid)
+                self._update_list_row(aid, kept=change.items_delta)
             art = self.session.article
             if art is not None and art.id in change.article_ids:
                 # a decision made while a new filter was read must not hide the article

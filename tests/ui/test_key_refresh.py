@@ -1,0 +1,129 @@
+"""What the screen shows after each key that changes one quote (issue 16): the list row of
+the open article, the status bar and the project's rows agree with a fresh read, though the
+window no longer re-reads the article's counts after a key."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+
+from annotator.core.model import Quote
+from annotator.store import queries
+from annotator.store.project import Project
+from annotator.ui.main_window import MainWindow
+from tests.ui.conftest import DETECTOR, TEXT, open_window, span
+
+CTRL = Qt.KeyboardModifier.ControlModifier
+SHIFT = Qt.KeyboardModifier.ShiftModifier
+NONE = Qt.KeyboardModifier.NoModifier
+
+#: Keys as a person presses them, each changing (at most) one quote or the article status.
+KEYS: list[tuple[Qt.Key, Qt.KeyboardModifier]] = [
+    (Qt.Key.Key_A, NONE),  # accept and next
+    (Qt.Key.Key_R, NONE),  # reject and next
+    (Qt.Key.Key_Z, CTRL),  # undo the reject
+    (Qt.Key.Key_Z, CTRL | SHIFT),  # redo it
+    (Qt.Key.Key_1, NONE),  # a stance on the current quote
+    (Qt.Key.Key_T, NONE),  # its kind
+    (Qt.Key.Key_Right, CTRL),  # its end grown by a word
+    (Qt.Key.Key_D, CTRL),  # the article done
+    (Qt.Key.Key_Z, CTRL),  # undone
+    (Qt.Key.Key_Z, CTRL),
+    (Qt.Key.Key_Z, CTRL),
+    (Qt.Key.Key_Z, CTRL),
+    (Qt.Key.Key_Z, CTRL),
+    (Qt.Key.Key_Z, CTRL),
+    (Qt.Key.Key_Z, CTRL),  # back to nothing decided
+]
+
+
+def _quotes_cell(w: MainWindow, article_id: int) -> str:
+    m = w.article_list.model
+    row = m.row_of(article_id)
+    assert row is not None
+    return str(m.index(row, 4).data())
+
+
+def _db_figures(path: Path, article_id: int) -> tuple[int, int]:
+    """(decided, annotations) of alice in the article, read through a connection of its own."""
+    con = sqlite3.connect(path)
+    try:
+        done, n = con.execute(
+            "SELECT coalesce(sum(x.status IN ('accepted', 'rejected')), 0), count(*)"
+            " FROM annotations x JOIN annotators a ON a.id = x.annotator_id"
+            " WHERE x.article_id = ? AND a.name = 'alice'",
+            [article_id],
+        ).fetchone()
+        return int(done), int(n)
+    finally:
+        con.close()
+
+
+def _check(w: MainWindow, path: Path) -> None:
+    """The open article's list row equals a fresh read; the cell and the status bar say it."""
+    art = w.session.article
+    assert art is not None
+    fresh = queries.article_row(w.project, art.id, "alice")
+    assert w.article_list.model.cached(art.id) == fresh
+    assert _quotes_cell(w, art.id) == f"{fresh.quotes_done}/{fresh.quotes_total}"
+    assert f"this article {fresh.quotes_done}/" in w.progress_label.text()
+    assert _db_figures(path, art.id) == (fresh.quotes_done, fresh.n_annotations)
+
+
+def _add_suggestions(path: Path) -> None:
+    """A newer detector run: the two suggestions again and a third of low confidence."""
+    with Project.open(path) as p:
+        aid = p.db.execute("SELECT min(id) FROM articles").fetchone()[0]
+        old = [s.quote for s in p.suggestions(aid)]
+        low = Quote(
+            content_spans=(span("Critics were unimpressed"),), kind="indirect", confidence=0.1
+        )
+        p.set_suggestions(aid, DETECTOR + "b", [*old, low])
+
+
+@pytest.mark.parametrize("threshold", [0.0, 0.3])
+def test_every_key_leaves_the_list_row_as_a_fresh_read(
+    qtbot: Any, project_path: Path, threshold: float
+) -> None:
+    _add_suggestions(project_path)
+    w: MainWindow = open_window(qtbot, project_path)
+    w.session.set_min_confidence(threshold)
+    qtbot.waitUntil(lambda: w.article_list.model.totals() is not None)
+    art = w.session.article
+    assert art is not None and TEXT in art.text
+    _check(w, project_path)
+    start = w.article_list.model.totals()
+    seen = set()
+    for key, mods in KEYS:
+        qtbot.keyClick(w.view, key, mods)
+        qtbot.wait(1)
+        _check(w, project_path)
+        seen.add(_quotes_cell(w, art.id))
+    assert len(seen) >= 3  # the figures did move: 0/3, 1/3, 2/3...
+    assert _db_figures(project_path, art.id) == (0, 0)
+    # the project totals the status bar shows moved with the rows, back to where they were
+    assert w.article_list.model.totals() == start
+
+
+def test_a_write_by_another_window_is_read_not_derived(qtbot: Any, project_path: Path) -> None:
+    """After another window decided a quote, the next key's row comes from the store."""
+    w: MainWindow = open_window(qtbot, project_path)
+    art = w.session.article
+    assert art is not None
+    other = open_window(qtbot, project_path, "alice")
+    qtbot.keyClick(other.view, Qt.Key.Key_A)  # alice accepts the first quote there
+    w.activateWindow()
+    w.view.setFocus()
+    qtbot.waitUntil(lambda: w.isActiveWindow())
+    w.notice_elsewhere()  # as on focus-in: the article is read again
+    _check(w, project_path)
+    assert _db_figures(project_path, art.id) == (1, 1)
+    qtbot.keyClick(w.view, Qt.Key.Key_R)  # the quote decided there is current: rejected
+    _check(w, project_path)
+    qtbot.keyClick(w.view, Qt.Key.Key_R)  # the other one
+    _check(w, project_path)
+    assert _db_figures(project_path, art.id) == (2, 2)
