@@ -220,6 +220,16 @@ class ItemSet:
         )
         return removed, added
 
+    def find(self, key: ItemKey) -> int | None:
+        """The position in :attr:`items` of the item whose own key is ``key``, in O(log n)
+        (None: no such item; a suggestion's key may still match the annotation that
+        decided it, see :meth:`Item.matches`)."""
+        it = (self._mine if key.kind == "annotation" else self._shown).get(key.id)
+        if it is None:
+            return None
+        i = bisect_left(self.items, text_order(it), key=text_order)
+        return i if i < len(self.items) and self.items[i] is it else None
+
     def annotations(self) -> int:
         """How many annotations of the annotator's the article has (any status)."""
         return len(self._mine)

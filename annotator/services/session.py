@@ -215,6 +215,14 @@ class Session(SessionPlans):
 
     def select(self, key: ItemKey) -> bool:
         """Make the item with ``key`` current; return False when there is none."""
+        kept = self._item_set
+        if kept is not None and self.items is kept.items:
+            # the item of that key, found without walking the article's quotes (a key
+            # on a 1,000-quote article selects the quote it wrote)
+            found = kept.find(key)
+            if found is not None:
+                self.index = found
+                return True
         for i, it in enumerate(self.items):
             if it.matches(key):
                 self.index = i

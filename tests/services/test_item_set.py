@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from annotator.core.model import Article, Quote
-from annotator.services.items import ItemSet
+from annotator.services.items import ItemSet, annotation_key, suggestion_key
 from annotator.services.session import Session
+from annotator.store import queries
 from annotator.store.project import Project
 
 WORDS = [
@@ -103,7 +104,31 @@ def test_random_decisions_and_undos_keep_the_items_of_a_fresh_read(
         assert counts.total == len(s.items)
         # the hidden ones are exactly those a threshold of 0 would add
         assert counts.hidden == len(_fresh(p, aid, 0.0)) - len(s.items)
+        _check_row_and_select(s, p, aid)
     p.close()
+
+
+def _check_row_and_select(s: Session, p: Project, aid: int) -> None:
+    """The list row the session derives is the store's; selecting any key (an item's own,
+    or a decided suggestion's) picks the item a walk over the items finds first."""
+    figures = s.list_figures()
+    row = queries.article_row(p, aid, "alice")
+    assert figures is not None
+    assert (
+        figures.status,
+        figures.quotes_done,
+        figures.quotes_total,
+        figures.n_annotations,
+        figures.n_accepted,
+    ) == (row.status, row.quotes_done, row.quotes_total, row.n_annotations, row.n_accepted)
+    here = s.index
+    keys = [it.key for it in s.items] + [suggestion_key(x.id) for x in s._suggestions]
+    for key in [*keys, annotation_key(10**6)]:
+        walked = next((i for i, it in enumerate(s.items) if it.matches(key)), None)
+        s.index = -1
+        assert s.select(key) == (walked is not None)
+        assert s.index == (-1 if walked is None else walked)
+    s.index = here
 
 
 def test_an_accept_announces_exactly_the_items_that_changed(tmp_path: Path) -> None:
