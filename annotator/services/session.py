@@ -93,6 +93,8 @@ class Session(SessionPlans):
     _listeners: list[Callable[[Change], None]] = field(default_factory=list)
     #: suggestions (undecided model quotes) below this confidence are hidden; 0 shows all
     min_confidence: float = 0.0
+    #: the last :meth:`apply` asked to advance found an undecided quote to move to
+    advanced: bool = False
 
     # -- change notices --------------------------------------------------------------------
 
@@ -264,20 +266,29 @@ class Session(SessionPlans):
         """Move to the next quote not yet accepted or rejected, wrapping around to the
         article's first; announces ``Change(moved=True)``. False when none is left (the
         current quote stays)."""
+        before = self.index
+        if not self._to_next_undecided():
+            return False
+        return True if self.index == before else self._moved(True)
+
+    def _to_next_undecided(self) -> bool:
+        """:meth:`next_undecided` without the notice."""
         n = len(self.items)
         for step in range(1, n + 1):
             i = (self.index + step) % n
             if not self.items[i].decided:
-                if i == self.index:
-                    return True
                 self.index = i
-                return self._moved(True)
+                return True
         return False
 
     # -- applying ---------------------------------------------------------------------------
 
-    def apply(self, op: Op) -> Op:
+    def apply(self, op: Op, advance: bool = False) -> Op:
         """Write ``op``, refresh the items and select the quote it touched; return its inverse.
+
+        ``advance``: then move on to the next undecided quote (as :meth:`next_undecided`;
+        :attr:`advanced` says whether there was one), announced in the same notice: a
+        decision key shows the article once, not once for the write and again for the move.
 
         Announces one :class:`Change` naming the article and quotes written.
 
@@ -314,6 +325,8 @@ class Session(SessionPlans):
         self.index = -1
         if (focus is None or not self.select(focus)) and self.items:
             self.index = self._nearest(old_pos)
+        touched = self.index
+        self.advanced = advance and self._to_next_undecided()
         self.announce(
             Change(
                 article_ids=(op.article_id,),
@@ -321,6 +334,7 @@ class Session(SessionPlans):
                 counts_changed=True,
                 opened=opened,
                 items_changed=True,
+                moved=self.index != touched,
                 items_delta=delta,
                 items_removed=tuple(removed),
                 items_added=tuple(added),

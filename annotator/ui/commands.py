@@ -64,6 +64,8 @@ class QuoteCommands(ActionWindow):
     project: Project
     #: the last op met another window's change (see :meth:`apply_op`)
     conflicted: bool = False
+    #: the op being pushed moves on to the next undecided quote (see :meth:`_push`)
+    _advancing: bool = False
     conflict_box: QMessageBox | None = None
 
     # -- a copy of the project ---------------------------------------------------------------
@@ -127,19 +129,27 @@ class QuoteCommands(ActionWindow):
 
     # -- op dispatch --------------------------------------------------------------------------
 
-    def _push(self, op: Op | None) -> bool:
+    def _push(self, op: Op | None, advance: bool = False) -> bool:
+        """Apply ``op`` as a new undo step; ``advance``: then move on to the next undecided
+        quote in the same refresh of the views (redo and undo later do not move on)."""
         self.conflicted = False
+        self.session.advanced = False
         if op is None or self.read_only.refuse():
             return False
         self.status.clear_info()  # the welcome or import note is about the state before
-        self.undo_stack.push(ApplyCommand(op, self.apply_op))
+        self._advancing = advance
+        try:
+            self.undo_stack.push(ApplyCommand(op, self.apply_op))
+        finally:
+            self._advancing = False
         return True
 
     def apply_op(self, op: Op) -> Op | None:
         """Apply ``op`` through the session (its Change refreshes the views); the inverse."""
         self.conflicted = False
+        advance, self._advancing = self._advancing, False
         try:
-            return self.session.apply(op)
+            return self.session.apply(op, advance=advance)
         except EditConflict as exc:
             # another window of this project changed the quote first: the session re-read
             # the article (shown now); say what happened in words, keep the place
@@ -172,7 +182,7 @@ class QuoteCommands(ActionWindow):
         if self.session.current is None:
             self._nothing_here()
             return
-        self._push(self.session.plan_accept())
+        self._push(self.session.plan_accept(), advance=True)
         if not self.conflicted:  # after a conflict the analyst looks at the quote again
             self._advance()
 
@@ -182,15 +192,17 @@ class QuoteCommands(ActionWindow):
             self._nothing_here()
             return
         manual = cur.state == "manual"
-        if (self._push(self.session.plan_reject()) and manual) or self.conflicted:
+        if (self._push(self.session.plan_reject(), advance=not manual) and manual) or (
+            self.conflicted
+        ):
             return  # the hand-made quote is gone; the nearest one is already current
         self._advance()
 
     def _advance(self) -> None:
         """After a decision: the next undecided quote (wrapping around), or say that none is
         left and how to finish the article."""
-        if self.session.next_undecided():
-            return
+        if self.session.advanced or self.session.next_undecided():
+            return  # moved on with the decision itself, or now
         self._show_current()
         c = self.session.article_counts
         if c.total and c.done == c.total:

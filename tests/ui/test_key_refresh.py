@@ -127,3 +127,38 @@ def test_a_write_by_another_window_is_read_not_derived(qtbot: Any, project_path:
     qtbot.keyClick(w.view, Qt.Key.Key_R)  # the other one
     _check(w, project_path)
     assert _db_figures(project_path, art.id) == (2, 2)
+
+
+def test_a_decision_shows_the_next_quote_in_one_refresh(qtbot: Any, project_path: Path) -> None:
+    """A and R write and move on in one notice: the view, the panel, the remembered
+    position and the store all show the next undecided quote; redo does not move on."""
+    w: MainWindow = open_window(qtbot, project_path)
+    notices: list[Any] = []
+    w.session.subscribe(notices.append)
+    first, second = w.session.items
+    assert w.view.outlined() == first
+    qtbot.keyClick(w.view, Qt.Key.Key_A)
+    assert len(notices) == 1 and notices[0].moved
+    assert w.view.outlined() is not None and w.view.outlined().key == second.key
+    assert w.panel.header.text() == "<b>Quote 2 of 2</b> · Suggested"
+    saved = w.position.saved()
+    assert saved is not None and saved[1] == second.key
+    art = w.session.article
+    assert art is not None and _db_figures(project_path, art.id) == (1, 1)
+    _check(w, project_path)
+    # undo and redo: the accepted quote is current again, not the next one
+    qtbot.keyClick(w.view, Qt.Key.Key_Z, CTRL)
+    assert w.view.outlined() is not None and w.view.outlined().key == first.key
+    qtbot.keyClick(w.view, Qt.Key.Key_Z, CTRL | SHIFT)
+    cur = w.view.outlined()
+    assert cur is not None and cur.suggestion_id == first.suggestion_id and cur.decided
+    # the last undecided quote: R rejects it, nothing is left to move to, and it says so
+    w.session.select(second.key)
+    notices.clear()
+    qtbot.keyClick(w.view, Qt.Key.Key_R)
+    cur = w.view.outlined()
+    assert cur is not None and cur.suggestion_id == second.suggestion_id
+    assert cur.quote.status == "rejected"
+    assert "No undecided quote left" in w.statusBar().currentMessage()
+    assert _db_figures(project_path, art.id) == (2, 2)
+    _check(w, project_path)
