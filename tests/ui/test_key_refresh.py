@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt
 from annotator.core.model import Quote
 from annotator.store import queries
 from annotator.store.project import Project
+from annotator.ui.article_view import ArticleView
 from annotator.ui.main_window import MainWindow
 from tests.ui.conftest import DETECTOR, TEXT, open_window, span
 
@@ -162,3 +163,37 @@ def test_a_decision_shows_the_next_quote_in_one_refresh(qtbot: Any, project_path
     assert "No undecided quote left" in w.statusBar().currentMessage()
     assert _db_figures(project_path, art.id) == (2, 2)
     _check(w, project_path)
+
+
+def test_keys_that_change_no_colour_repaint_no_block(qtbot: Any, project_path: Path) -> None:
+    """A stance, a kind or a note leaves the highlights as they are: the document is not
+    touched (a repainted block is laid out again with every block after it); a decision
+    repaints, and the colours on screen are those of a fresh view either way."""
+    from tests.ui.test_highlight_patch import _painted
+
+    w: MainWindow = open_window(qtbot, project_path)
+    qtbot.keyClick(w.view, Qt.Key.Key_A)  # the first quote accepted: now an annotation
+    qtbot.keyClick(w.view, Qt.Key.Key_P)  # back to it
+    changes: list[object] = []
+    # the layout says what it laid out again (a repainted block and every one after it)
+    w.view.document().documentLayout().update.connect(lambda *a: changes.append(a))
+    for key in (Qt.Key.Key_1, Qt.Key.Key_2, Qt.Key.Key_T, Qt.Key.Key_T):
+        qtbot.keyClick(w.view, key)
+    w.panel.note_edit.setFocus()
+    qtbot.keyClicks(w.panel.note_edit, "check the date")
+    qtbot.keyClick(w.panel.note_edit, Qt.Key.Key_Return)
+    cur = w.session.current
+    assert cur is not None and cur.quote.stance is not None and cur.quote.note == "check the date"
+    assert cur.quote.kind != "direct"
+    assert changes == []
+    fresh = ArticleView()
+    qtbot.addWidget(fresh)
+    art = w.session.article
+    assert art is not None
+    fresh.set_article(art.text, w.session.items, None)
+    assert _painted(w.view) == _painted(fresh)
+    w.view.setFocus()
+    qtbot.keyClick(w.view, Qt.Key.Key_R)  # a colour changes: its block is repainted
+    assert changes
+    fresh.set_article(art.text, w.session.items, None)
+    assert _painted(w.view) == _painted(fresh)
