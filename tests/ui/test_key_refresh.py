@@ -197,3 +197,42 @@ def test_keys_that_change_no_colour_repaint_no_block(qtbot: Any, project_path: P
     assert changes
     fresh.set_article(art.text, w.session.items, None)
     assert _painted(w.view) == _painted(fresh)
+
+
+def test_keys_leave_the_settings_file_alone_until_a_pause(qtbot: Any, project_path: Path) -> None:
+    """Quote keys do not rewrite the settings file (QSettings writes the whole file after
+    every change); the position reaches it after the pause, with the project's, and at
+    once on an article change; meanwhile the window knows it."""
+    from PySide6.QtCore import QSettings
+
+    w: MainWindow = open_window(qtbot, project_path)
+    w.position.timer.setInterval(300)
+    qtbot.waitUntil(lambda: not w.position.timer.isActive(), timeout=3000)
+    w.settings.sync()
+    ini = Path(w.settings.fileName())
+    before = ini.read_bytes()
+    for key in (Qt.Key.Key_N, Qt.Key.Key_P, Qt.Key.Key_A):
+        qtbot.keyClick(w.view, key)
+    qtbot.wait(50)  # QSettings would have written the file at this turn of the event loop
+    assert ini.read_bytes() == before
+    cur = w.session.current
+    art = w.session.article
+    assert cur is not None and art is not None
+    assert w.position.saved() == (art.id, cur.key)
+
+    def on_disk() -> None:
+        fresh = QSettings(str(ini), QSettings.Format.IniFormat)
+        keys = [k for k in fresh.allKeys() if k.endswith("/alice/quote")]
+        assert keys and fresh.value(keys[0]) == str(cur.key)
+        with Project.open(project_path) as p:
+            assert queries.current_quote(p, art.id, "alice") == cur.key.stored()
+
+    qtbot.waitUntil(on_disk, timeout=3000)
+    # an article change writes at once
+    qtbot.keyClick(w.view, Qt.Key.Key_Down, CTRL)
+    second = w.session.article
+    assert second is not None and second.id != art.id
+    w.settings.sync()
+    fresh = QSettings(str(ini), QSettings.Format.IniFormat)
+    keys = [k for k in fresh.allKeys() if k.endswith("/alice/article")]
+    assert keys and int(str(fresh.value(keys[0]))) == second.id
