@@ -62,11 +62,23 @@ class AnnotationOp:
     after: Quote | None
 
     def apply(self, project: Project) -> AnnotationOp:
-        """Write the change; return the op that undoes it."""
+        """Write the change; return the op that undoes it.
+
+        An edit or delete is conditional: it writes only while the stored annotation is
+        still ``before`` (the version this window read); the inverse carries the version
+        stored by this write as its ``before``, so an undo or redo is conditional too.
+
+        Raises:
+            EditConflict: another window or process changed, deleted or decided the quote
+                first (nothing written).
+            ValueError: the op has no annotation to edit or delete.
+        """
         if self.after is None:
             if self.annotation_id is None:
                 raise ValueError("nothing to delete")
-            rec = project.delete_annotation(self.annotation_id, actor=self.annotator)
+            rec = project.delete_annotation(
+                self.annotation_id, actor=self.annotator, expected=self.before
+            )
             return AnnotationOp(
                 self.label,
                 self.article_id,
@@ -77,32 +89,38 @@ class AnnotationOp:
                 rec.quote,
             )
         if self.before is None:
-            new_id = project.add_annotation(
-                self.article_id,
-                self.annotator,
-                self.after,
-                suggestion_id=self.suggestion_id,
-                annotation_id=self.annotation_id,
-            )
+            with project.transaction():
+                new_id = project.add_annotation(
+                    self.article_id,
+                    self.annotator,
+                    self.after,
+                    suggestion_id=self.suggestion_id,
+                    annotation_id=self.annotation_id,
+                )
+                stored = project.annotation(new_id).quote
             return AnnotationOp(
                 self.label,
                 self.article_id,
                 self.annotator,
                 new_id,
                 self.suggestion_id,
-                self.after,
+                stored,
                 None,
             )
         if self.annotation_id is None:
             raise ValueError("nothing to update")
-        old = project.update_annotation(self.annotation_id, self.after, actor=self.annotator)
+        with project.transaction():
+            old = project.update_annotation(
+                self.annotation_id, self.after, actor=self.annotator, expected=self.before
+            )
+            stored = project.annotation(self.annotation_id).quote
         return AnnotationOp(
             self.label,
             self.article_id,
             self.annotator,
             self.annotation_id,
             self.suggestion_id,
-            self.after,
+            stored,
             old,
         )
 

@@ -79,6 +79,16 @@ class SuggestionDecidedElsewhere(EditConflict, sqlite3.IntegrityError):
     for callers that expect the UNIQUE constraint's)."""
 
 
+class AnnotationChangedElsewhere(EditConflict):
+    """The annotation to edit or delete is no longer the version the caller read (another
+    window or process changed it since)."""
+
+
+class AnnotationIdTaken(EditConflict, sqlite3.IntegrityError):
+    """A deleted annotation cannot come back under its old id: another quote was stored
+    under that id since (SQLite reuses the highest row id once it is deleted)."""
+
+
 class AnnotationGone(EditConflict, KeyError):
     """The annotation to edit or delete no longer exists (a KeyError still, as before)."""
 
@@ -902,6 +912,11 @@ class Project(ProjectSuggestions):
                         f"suggestion {suggestion_id} already has {annotator}'s version",
                         suggestion_id=suggestion_id,
                     ) from None
+                if annotation_id is not None and "annotations.id" in str(exc):
+                    raise AnnotationIdTaken(
+                        f"annotation id {annotation_id} was given to another quote since",
+                        annotation_id=annotation_id,
+                    ) from None
                 raise
             ident = int(cur.lastrowid or 0)
             self._log("add", "annotation", ident, quote.to_json(), annotator)
@@ -909,15 +924,25 @@ class Project(ProjectSuggestions):
         return ident
 
     def update_annotation(
-        self, annotation_id: int, quote: Quote, actor: str | None = None
+        self,
+        annotation_id: int,
+        quote: Quote,
+        actor: str | None = None,
+        expected: Quote | None = None,
     ) -> Quote:
         """Replace an annotation's content with ``quote``; return the previous version.
 
+        ``expected``: the version the caller read (a window's view of the quote); the
+        write happens only while the stored version is still equal to it (every field
+        :class:`Quote` compares: spans, speaker, kind, stance, target, status, origin,
+        confidence, note), so an edit never silently overwrites another window's.
+
         Raises:
-            EditConflict: the annotation is gone (deleted elsewhere).
+            EditConflict: the annotation is gone (deleted elsewhere), or (with
+                ``expected``) it was changed elsewhere since it was read. Nothing written.
         """
         with self._action():
-            old = self._existing_annotation(annotation_id)
+            old = self._existing_annotation(annotation_id, expected)
             values = self._annotation_values(quote)
             values["updated_at"] = now_iso()
             sets = ", ".join(f"{k} = ?" for k in values)
@@ -933,14 +958,19 @@ class Project(ProjectSuggestions):
             )
         return old.quote
 
-    def delete_annotation(self, annotation_id: int, actor: str | None = None) -> AnnotationRecord:
+    def delete_annotation(
+        self, annotation_id: int, actor: str | None = None, expected: Quote | None = None
+    ) -> AnnotationRecord:
         """Delete an annotation; return it as it was (for undo).
 
+        ``expected``: as for :meth:`update_annotation` (delete only the version read).
+
         Raises:
-            EditConflict: the annotation is gone (deleted elsewhere).
+            EditConflict: the annotation is gone (deleted elsewhere), or (with
+                ``expected``) it was changed elsewhere since it was read. Nothing deleted.
         """
         with self._action():
-            old = self._existing_annotation(annotation_id)
+            old = self._existing_annotation(annotation_id, expected)
             self.db.execute("DELETE FROM annotations WHERE id = ?", [annotation_id])
             self._log(
                 "delete",
@@ -951,13 +981,24 @@ class Project(ProjectSuggestions):
             )
         return old
 
-    def _existing_annotation(self, annotation_id: int) -> AnnotationRecord:
+    def _existing_annotation(
+        self, annotation_id: int, expected: Quote | None = None
+    ) -> AnnotationRecord:
+        """The stored annotation (read inside the writing transaction, so the check and
+        the write see the same row); raises EditConflict when it is gone or, with
+        ``expected``, differs from the version the caller read."""
         try:
-            return self.annotation(annotation_id)
+            rec = self.annotation(annotation_id)
         except KeyError:
             raise AnnotationGone(
                 f"annotation {annotation_id} no longer exists", annotation_id=annotation_id
             ) from None
+        if expected is not None and rec.quote != expected:
+            raise AnnotationChangedElsewhere(
+                f"annotation {annotation_id} was changed since it was read",
+                annotation_id=annotation_id,
+            )
+        return rec
 
     def annotation(self, annotation_id: int) -> AnnotationRecord:
         rows = list(self.db.query(_ANNOTATION_SELECT + " WHERE a.id = ?", [annotation_id]))
