@@ -105,6 +105,26 @@ def test_speaker_after_speaker_elsewhere(qtbot: Any, project_path: Path) -> None
     assert b.undo_stack.count() == 1
 
 
+def test_note_after_note_elsewhere(qtbot: Any, project_path: Path) -> None:
+    """The field typed in is reset to the note saved there: leaving it (the box takes the
+    focus) must not write the typed text over the other window's note afterwards."""
+    ann = _accepted(project_path)
+    a = _window_on(qtbot, project_path, ann)
+    b = _window_on(qtbot, project_path, ann)
+    a.panel.note_edited.emit("Check the date")
+    _key(qtbot, Qt.Key.Key_M)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is b.panel.note_edit)
+    qtbot.keyClicks(b.panel.note_edit, "Ask the desk")
+    qtbot.keyClick(b.panel.note_edit, Qt.Key.Key_Return)
+    assert "its note was changed" in _conflict_text(b)
+    assert b.panel.note_edit.text() == "Check the date"
+    b.conflict_box.close()
+    b.view.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is b.view)
+    assert _stored(project_path, ann).note == "Check the date"
+    _unchanged_place(b, ann)
+
+
 def test_stance_after_span_elsewhere(qtbot: Any, project_path: Path) -> None:
     ann = _accepted(project_path)
     b = _window_on(qtbot, project_path, ann)
