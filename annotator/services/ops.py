@@ -11,10 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Union
 
-from annotator.core.model import Quote
+from annotator.core.model import Quote, clean_target
 from annotator.services.items import Item, ItemKey, annotation_key, suggestion_key
 from annotator.store import queries
-from annotator.store.project import Project
+from annotator.store.project import Project, Unchecked
 
 
 @dataclass(frozen=True)
@@ -170,16 +170,30 @@ class ProgressOp:
 
 @dataclass(frozen=True)
 class ArticleTargetOp:
-    """Set the stance target of one article (None: use the project's default)."""
+    """Set the stance target of one article (None: use the project's default).
+
+    ``before``: the target the window read; the write happens only while it is still
+    stored (an undo or redo too); :attr:`Unchecked.ANY` writes whatever is stored.
+    """
 
     label: str
     article_id: int
     annotator: str
     target: str | None
+    before: str | None | Unchecked = Unchecked.ANY
 
     def apply(self, project: Project) -> ArticleTargetOp:
-        old = project.set_article_target(self.article_id, self.target, actor=self.annotator)
-        return ArticleTargetOp(self.label, self.article_id, self.annotator, old)
+        """Write the target; return the op that undoes it.
+
+        Raises:
+            EditConflict: another window or process set another target first.
+        """
+        old = project.set_article_target(
+            self.article_id, self.target, actor=self.annotator, expected=self.before
+        )
+        return ArticleTargetOp(
+            self.label, self.article_id, self.annotator, old, clean_target(self.target)
+        )
 
     @property
     def focus(self) -> ItemKey | None:

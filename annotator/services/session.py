@@ -34,7 +34,7 @@ from annotator.services.items import Item, ItemKey, ItemSet, annotation_key
 from annotator.services.ops import AnnotationOp, ArticleTargetOp, Change, Op, ProgressOp
 from annotator.services.session_plans import SessionPlans
 from annotator.store import queries
-from annotator.store.project import AnnotationIdTaken, Project
+from annotator.store.project import AnnotationIdTaken, ArticleTargetChangedElsewhere, Project
 from annotator.store.queries import Totals
 
 __all__ = [
@@ -358,6 +358,8 @@ class Session(SessionPlans):
     def _conflict(self, op: Op, exc: EditConflict) -> EditConflict:
         """Re-read the open article after ``op`` met a change made elsewhere, announce it,
         and return the error to raise, its message naming the quote and its state now."""
+        if isinstance(op, ArticleTargetOp) and isinstance(exc, ArticleTargetChangedElsewhere):
+            return self._target_conflict(op, exc)
         if not isinstance(op, AnnotationOp) or self.article is None:
             return exc
         text = self.article.text
@@ -404,6 +406,24 @@ class Session(SessionPlans):
             "This window now shows it as saved there; your change was not applied.",
             exc.annotation_id,
             exc.suggestion_id,
+        )
+
+    def _target_conflict(
+        self, op: ArticleTargetOp, exc: ArticleTargetChangedElsewhere
+    ) -> EditConflict:
+        """Re-read the article whose stance target another window set first, announce it,
+        and return the error to raise, saying the target now in words."""
+        self.article = self.project.article(op.article_id)
+        self.reload()
+        self.announce(Change(article_ids=(op.article_id,), counts_changed=True, items_changed=True))
+        state = (
+            f"it is now “{exc.now}”"
+            if exc.now
+            else "it was cleared there (the project's default applies)"
+        )
+        return EditConflict(
+            "This article's stance target was changed in another window of this project: "
+            f"{state}. This window now shows it as saved there; your change was not applied."
         )
 
     def run(self, op: Op | None) -> Op | None:

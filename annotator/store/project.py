@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
+from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -87,6 +88,24 @@ class AnnotationChangedElsewhere(EditConflict):
 class AnnotationIdTaken(EditConflict, sqlite3.IntegrityError):
     """A deleted annotation cannot come back under its old id: another quote was stored
     under that id since (SQLite reuses the highest row id once it is deleted)."""
+
+
+class ArticleTargetChangedElsewhere(EditConflict):
+    """The article's stance target is no longer the one the caller read.
+
+    Attributes:
+        now: the target stored (None: the project's default applies).
+    """
+
+    def __init__(self, message: str, now: str | None) -> None:
+        super().__init__(message)
+        self.now = now
+
+
+class Unchecked(Enum):
+    """The ``expected`` of a write that is not conditional (any stored value will do)."""
+
+    ANY = "any"
 
 
 class AnnotationGone(EditConflict, KeyError):
@@ -481,15 +500,29 @@ class Project(ProjectSuggestions):
         return str(self.get_setting("stance_target", "") or "")
 
     def set_article_target(
-        self, article_id: int, target: str | None, actor: str | None = None
+        self,
+        article_id: int,
+        target: str | None,
+        actor: str | None = None,
+        expected: str | None | Unchecked = Unchecked.ANY,
     ) -> str | None:
         """Set (None: clear) the stance target of one article; return the previous one.
 
-        Raises KeyError for an unknown article.
+        ``expected``: the target the caller read (None: none set); the write happens only
+        while the stored one is still that (default: whatever it is).
+
+        Raises:
+            KeyError: an unknown article.
+            EditConflict: (with ``expected``) another window or process set another
+                target since (:class:`ArticleTargetChangedElsewhere`). Nothing written.
         """
         target = clean_target(target)
         with self._action():
             old = self.article(article_id).stance_target
+            if expected is not Unchecked.ANY and old != clean_target(expected):
+                raise ArticleTargetChangedElsewhere(
+                    f"article {article_id}'s stance target was changed since it was read", old
+                )
             self.db.execute(
                 "UPDATE articles SET stance_target = ? WHERE id = ?", [target, article_id]
             )

@@ -9,8 +9,8 @@ import pytest
 
 from annotator.core.errors import EditConflict
 from annotator.core.model import Article, Quote
-from annotator.services.ops import AnnotationOp
-from annotator.store.project import AnnotationIdTaken, Project
+from annotator.services.ops import AnnotationOp, ArticleTargetOp
+from annotator.store.project import AnnotationIdTaken, ArticleTargetChangedElsewhere, Project
 
 TEXT = 'Lee said: "We will talk." Kim 🇰🇷 said:\u00a0"Not now." Park agreed.'
 
@@ -140,3 +140,34 @@ def test_undo_of_a_delete_whose_id_was_given_away(path: Path) -> None:
         assert [r.quote.content_spans for r in a.annotations(aid, "alice")] == [
             (_span("Park agreed."),)
         ]
+
+
+def test_article_target_of_the_version_read(path: Path) -> None:
+    with Project.open(path) as a, Project.open(path) as b:
+        aid = a.article_ids()[0]
+        assert a.set_article_target(aid, "ferry fares", expected=None) is None
+        # B read "no target" before A's write: refused, A's target stays
+        with pytest.raises(ArticleTargetChangedElsewhere) as err:
+            b.set_article_target(aid, "bridge toll", expected=None)
+        assert err.value.now == "ferry fares"
+        assert a.article(aid).stance_target == "ferry fares"
+        with pytest.raises(EditConflict):  # clearing it, too
+            b.set_article_target(aid, None, expected="bridge toll")
+        # the target read is stored: written (blanks as the store cleans them)
+        assert b.set_article_target(aid, " bridge toll ", expected="ferry fares ") == (
+            "ferry fares"
+        )
+        assert a.article(aid).stance_target == "bridge toll"
+        b.set_article_target(aid, None)  # unconditional, as before
+        assert a.article(aid).stance_target is None
+
+
+def test_article_target_undo_is_conditional(path: Path) -> None:
+    with Project.open(path) as a, Project.open(path) as b:
+        aid = a.article_ids()[0]
+        undo = ArticleTargetOp("Set", aid, "alice", "ferry fares", None).apply(a)
+        assert undo.before == "ferry fares" and undo.target is None
+        b.set_article_target(aid, "bridge toll")
+        with pytest.raises(EditConflict):
+            undo.apply(a)
+        assert a.article(aid).stance_target == "bridge toll"

@@ -257,3 +257,22 @@ def test_one_window_edits_undoes_and_redoes(qtbot: Any, project_path: Path) -> N
     assert again.content_spans == shrunk
     assert w.conflict_box is None
     assert w.undo_stack.count() == 4 and w.undo_stack.index() == 4
+
+
+def test_article_target_after_article_target_elsewhere(
+    qtbot: Any, project_path: Path, monkeypatch: Any
+) -> None:
+    w = open_window(qtbot, project_path)
+    with Project.open(project_path) as p:  # another window aims the article's stances
+        p.set_article_target(p.article_ids()[0], "ferry fares", actor="alice")
+    monkeypatch.setattr(w, "ask_article_target", lambda _current, _targets: "bridge toll")
+    _key(qtbot, Qt.Key.Key_G, Qt.KeyboardModifier.ShiftModifier)
+    text = _conflict_text(w)
+    assert "This article's stance target was changed in another window" in text
+    assert "it is now “ferry fares”" in text and "your change was not applied" in text
+    with Project.open(project_path, readonly=True) as p:
+        assert p.article(p.article_ids()[0]).stance_target == "ferry fares"
+    assert w.session.article is not None and w.session.article.stance_target == "ferry fares"
+    assert "ferry fares" in w.panel.target_label.text()
+    assert w.undo_stack.count() == 0
+    assert "bridge toll" not in w.panel.targets()
