@@ -101,6 +101,9 @@ CONFIDENCE = MappingProxyType(
         "indirect_call_for": 0.7,  # n 124, lenient 95.2%, jacc50 72.6%, e2e 72.6%
         # addressee and infinitive of a request verb ("asked residents to boil water")
         "indirect_request": 0.7,  # n 104, lenient 95.2%, jacc50 76.0%, e2e 73.1%
+        # "Do you support Donald Trump?": a stance object of "you" in a question (a reader
+        # poll closing an article), no one's stance
+        "indirect_reader_question": 0.05,  # n 11, lenient 0.0% (hand value, 12-03)
         # "met Kulik to discuss the situation": the purpose of a meeting, mostly a topic
         "indirect_agenda": 0.35,  # n 21, lenient 81.0%, jacc50 61.9%, e2e 57.1% (hand value)
         # object of a support verb ("endorsed Smith", "opposes the plan")

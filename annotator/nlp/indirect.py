@@ -199,9 +199,34 @@ def _object_record(
         return None
     if _not_a_source(idx, speaker, not_sources):
         return None
+    if rule in _STANCE_RULES and _asks_the_reader(idx, verb, speaker):
+        rule = "indirect_reader_question"
     kind = kind_of(idx.text[content[0] : content[1]])
     cue = (verb.idx, verb.idx + len(verb.text))
     return QuoteRecord((content,), speaker, cue, kind, CONFIDENCE[rule], rule=rule)
+
+
+#: Rules of a stance held towards an object (``supports Smith``, ``criticized the plan``).
+_STANCE_RULES = frozenset(
+    {"indirect_position_object", "indirect_support_object", "indirect_stance_object"}
+)
+
+
+def _asks_the_reader(idx: DocIndex, verb: Token, speaker: Span) -> bool:
+    """``Do you support Donald Trump?``: a question put to *you*, which reports no stance.
+
+    Such reader polls close many articles of one PolNeAR publisher (PolNeAR train: 11
+    stance objects of ``you`` in a question, none overlapping a gold attribution); they
+    are kept as ``indirect_reader_question`` with a low confidence, the annotator decides.
+    True when the verb's subject is ``you`` and its sentence ends with a question mark.
+    """
+    if idx.text[speaker[0] : speaker[1]].lower() != "you":
+        return False
+    sent = verb.sent
+    last = sent.end - 1
+    while last > sent.start and (idx.doc[last].is_space or idx.doc[last].is_quote):
+        last -= 1
+    return idx.doc[last].text.endswith("?")
 
 
 def _without_joiners(idx: DocIndex, left: int, right: int) -> int:

@@ -1,0 +1,76 @@
+"""Kinds of suggestions that overlap no attribution (issue 12): each is kept, as the issue
+asks, but with a confidence below the default display threshold when it reports nobody's
+words or stance, while the real attributions next to them keep theirs."""
+
+from __future__ import annotations
+
+import pytest
+
+from annotator.core.model import DEFAULT_MIN_CONFIDENCE
+from annotator.nlp.confidence import CONFIDENCE
+from tests.nlp.conftest import Detect, content, find, speaker
+
+# -- a stance question put to the reader ("Do you support ...?") --------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        (
+            "The ferry company raised its fares again on Monday.\n\n"
+            "Do you support Mayor Pike? Tell us in the comments below.",
+            "Mayor Pike",
+        ),
+        ("Do you oppose the new harbour bridge? Vote in our poll.", "harbour bridge"),
+        (
+            "Residents packed the hall on Tuesday night. "
+            "Would you back the council's plan for the old mill?",
+            "old mill",
+        ),
+        ("Did you criticize the budget? Write to the editor.", "the budget"),
+    ],
+)
+def test_a_stance_question_to_the_reader_is_kept_below_the_default(
+    detect: Detect, text: str, words: str
+) -> None:
+    q = find(text, detect(text), words)
+    who = speaker(text, q)
+    assert who is not None and who.lower() == "you"
+    assert q.confidence == CONFIDENCE["indirect_reader_question"]
+    assert q.confidence is not None and q.confidence < DEFAULT_MIN_CONFIDENCE
+
+
+@pytest.mark.parametrize(
+    ("text", "words", "who", "rule"),
+    [
+        # someone else's stance asked about: the question still names a holder
+        (
+            "Does Mayor Pike support the harbour bridge? Her office would not say.",
+            "the harbour bridge",
+            "Mayor Pike",
+            "indirect_support_object",
+        ),
+        # "you" in a statement, no question
+        (
+            "If you support the harbour bridge, write to the council before May.",
+            "the harbour bridge",
+            "you",
+            "indirect_support_object",
+        ),
+        # a stance reported in a sentence that is no question
+        (
+            "The fishermen's union opposes the new harbour bridge.",
+            "the new harbour bridge",
+            "The fishermen's union",
+            "indirect_support_object",
+        ),
+    ],
+)
+def test_stances_that_are_not_reader_questions_keep_their_rule(
+    detect: Detect, text: str, words: str, who: str, rule: str
+) -> None:
+    q = find(text, detect(text), words)
+    assert content(text, q) == [words]
+    assert speaker(text, q) == who
+    assert q.confidence == CONFIDENCE[rule]
+    assert q.confidence >= DEFAULT_MIN_CONFIDENCE
