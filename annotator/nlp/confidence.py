@@ -109,6 +109,8 @@ CONFIDENCE = MappingProxyType(
         # object of a support verb ("endorsed Smith", "opposes the plan")
         "indirect_support_object": 0.45,  # n 393, lenient 83.5%, jacc50 48.1%, e2e 52.9%
         # infinitive of a wish verb ("wants to raise taxes", "plans to appeal")
+        # "Trump may want to check his stats": may/might want to, the writer's advice
+        "indirect_advice": 0.15,  # n 5, lenient 20.0% (hand value, 12-03)
         "indirect_wish": 0.4,  # n 309, lenient 84.1%, jacc50 56.6%, e2e 42.7%
     }
 )

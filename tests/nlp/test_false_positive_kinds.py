@@ -74,3 +74,61 @@ def test_stances_that_are_not_reader_questions_keep_their_rule(
     assert speaker(text, q) == who
     assert q.confidence == CONFIDENCE[rule]
     assert q.confidence >= DEFAULT_MIN_CONFIDENCE
+
+
+# -- "X may want to ...": the writer's advice to X, not X's wish ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        (
+            "The ferry timetable changed again. "
+            "Mayor Pike may want to check the new times before Friday.",
+            "to check the new times before Friday",
+        ),
+        ("After two defeats, the council might want to rethink the whole plan.", "to rethink"),
+        ("Ferry users may want to buy their tickets early this summer.", "to buy their tickets"),
+    ],
+)
+def test_may_or_might_want_to_is_advice_kept_below_the_default(
+    detect: Detect, text: str, words: str
+) -> None:
+    q = find(text, detect(text), words)
+    assert q.confidence == CONFIDENCE["indirect_advice"]
+    assert q.confidence is not None and q.confidence < DEFAULT_MIN_CONFIDENCE
+
+
+@pytest.mark.parametrize(
+    ("text", "words", "who", "rule"),
+    [
+        # a plain wish
+        (
+            "Mayor Pike wants to close the old harbour by June.",
+            "to close the old harbour by June",
+            "Mayor Pike",
+            "indirect_wish",
+        ),
+        # another modal: still the subject's wish
+        (
+            "The council would want to see the figures first.",
+            "to see the figures first",
+            "The council",
+            "indirect_wish",
+        ),
+        # the advice reported by someone: their words are a quote as before
+        (
+            "After the vote, the fishermen may want to sell their boats, the union said.",
+            "After the vote, the fishermen may want to sell their boats",
+            "the union",
+            "indirect_speech_clause",
+        ),
+    ],
+)
+def test_wishes_and_reported_advice_keep_their_rule(
+    detect: Detect, text: str, words: str, who: str, rule: str
+) -> None:
+    q = next(q for q in detect(text) if content(text, q) == [words])
+    assert speaker(text, q) == who
+    assert q.confidence == CONFIDENCE[rule]
+    assert q.confidence >= DEFAULT_MIN_CONFIDENCE
