@@ -62,6 +62,9 @@ CONFIDENCE = MappingProxyType(
         "direct_open_unframed": 0.5,  # n 16, lenient 93.8%, jacc50 68.8%, e2e 50.0% (hand)
         # a short whole sentence in marks standing alone, no frame ("Nobody told us.")
         "direct_standalone_short": 0.1,  # n 20, lenient 30.0%, jacc50 10.0%, no speaker
+        # words in marks chanted, shouted or cried ('chanted "Build the wall!"', 'chants of
+        # "USA! USA!"'): were scare quotes or titles (0.15, 0.1)
+        "direct_chant": 0.6,  # n 15, lenient 100.0%, jacc50 73.3%, e2e 73.3% (hand value)
         # words in marks inside a sentence, no frame: mostly a scare quote
         "direct_scare": 0.15,  # n 917, lenient 68.2%, jacc50 19.3%, e2e 27.5%
         # Title Case words in marks: mostly the title of a work
@@ -110,7 +113,7 @@ CONFIDENCE = MappingProxyType(
         "indirect_support_object": 0.45,  # n 393, lenient 83.5%, jacc50 48.1%, e2e 52.9%
         # infinitive of a wish verb ("wants to raise taxes", "plans to appeal")
         # "Trump may want to check his stats": may/might want to, the writer's advice
-        "indirect_advice": 0.15,  # n 5, lenient 20.0% (hand value, 12-03)
+        "indirect_advice": 0.15,  # n 5, lenient 20.0%, jacc50 20.0%, e2e 20.0% (hand value)
         "indirect_wish": 0.4,  # n 309, lenient 84.1%, jacc50 56.6%, e2e 42.7%
     }
 )

@@ -132,3 +132,55 @@ def test_wishes_and_reported_advice_keep_their_rule(
     assert speaker(text, q) == who
     assert q.confidence == CONFIDENCE[rule]
     assert q.confidence >= DEFAULT_MIN_CONFIDENCE
+
+
+# -- words chanted, shouted or cried: speech of the crowd, not a slogan or title ------------
+
+
+@pytest.mark.parametrize(
+    ("text", "words", "who"),
+    [
+        (
+            'As the mayor left the hall, the crowd chanted "Save our ferry!" and waved flags.',
+            "Save our ferry!",
+            "the crowd",
+        ),
+        (
+            "Supporters greeted her with chants of \u201cPike! Pike! Pike!\u201d at the harbour.",
+            "Pike! Pike! Pike!",
+            "Supporters",
+        ),
+        (
+            'Dozens of fishermen were yelling "Shame on you" outside the council offices.',
+            "Shame on you",
+            "Dozens of fishermen",
+        ),
+        ('When someone at the back shouted, "Liar," the mayor stopped speaking.', "Liar", None),
+    ],
+)
+def test_a_chant_or_shout_in_marks_is_shown_as_a_direct_quote(
+    detect: Detect, text: str, words: str, who: str | None
+) -> None:
+    q = find(text, detect(text), words)
+    assert q.kind == "direct"
+    assert content(text, q) == [words]
+    assert q.confidence == CONFIDENCE["direct_chant"]
+    assert q.confidence >= DEFAULT_MIN_CONFIDENCE
+    if who is not None:
+        assert speaker(text, q) == who
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ('She read "The Long Walk Home" twice on the flight to Lisbon.', "Long Walk"),
+        ("A man in the front row wore a shirt that read \u201cFerry Forever\u201d.", "Ferry"),
+        ('The station\'s "morning show" moved to a later slot this spring.', "morning"),
+        ("Fans waved flags reading \u201cRovers Forever\u201d outside the ground.", "Rovers"),
+    ],
+)
+def test_titles_and_words_read_on_things_stay_below_the_default(
+    detect: Detect, text: str, words: str
+) -> None:
+    q = find(text, detect(text), words)
+    assert q.confidence is not None and q.confidence < DEFAULT_MIN_CONFIDENCE
