@@ -234,7 +234,7 @@ def direct_quotes(idx: DocIndex, runs: list[list[Segment]]) -> list[QuoteRecord]
                 prev.kind = "mixed"
     if prev is not None:
         out.append(prev.record())
-    return _inherit_speakers(out)
+    return _inherit_speakers(idx, out)
 
 
 #: Rules of runs that look like titles, scare quotes or cited documents: kept with a low
@@ -419,8 +419,12 @@ def _is_headline(text: str, paras: list[Span]) -> bool:
     return not first.endswith(".") and len(first) < 200
 
 
-def _inherit_speakers(records: list[QuoteRecord]) -> list[QuoteRecord]:
-    """A direct quote without a frame belongs to the speaker of the quote just before it."""
+def _inherit_speakers(idx: DocIndex, records: list[QuoteRecord]) -> list[QuoteRecord]:
+    """A direct quote without a frame belongs to the speaker of the quote just before it.
+
+    The speaker mention given is that speaker's name nearest before the quote
+    (:func:`_nearest_mention`), the one a reader links the quote to.
+    """
     out = []
     last: QuoteRecord | None = None
     conf = CONFIDENCE["direct_inherited"]
@@ -432,13 +436,58 @@ def _inherit_speakers(records: list[QuoteRecord]) -> list[QuoteRecord]:
             and rec.rule not in WEAK_RULES
             and rec.rule != "direct_standalone_short"  # a section heading, mostly
         ):
-            rec = QuoteRecord(
-                rec.content, last.speaker, last.cue, rec.kind, conf, rule="direct_inherited"
-            )
+            spk = last.speaker
+            if spk is not None:
+                spk = _nearest_mention(idx, spk, rec.start)
+            rec = QuoteRecord(rec.content, spk, last.cue, rec.kind, conf, rule="direct_inherited")
         out.append(rec)
         if rec.speaker is not None and rec.rule not in WEAK_RULES:
             last = rec  # a scare quote's speaker is a guess: not handed on
     return out
+
+
+#: How far back (characters) a later mention of an inherited speaker's name is looked for.
+_MENTION_WINDOW = 1000
+
+
+def _nearest_mention(idx: DocIndex, speaker: Span, before: int) -> Span:
+    """The last mention of ``speaker``'s name between ``speaker`` and ``before``, else
+    ``speaker``.
+
+    ``"A," said Cecile Richards. [...] Richards spoke of her mother. "B."``: "B." is
+    inherited from the quote before, but the reader (and PolNeAR's annotators) link it to
+    "Richards", the name nearest before it. The name is the last proper noun of the
+    mention (none: ``speaker`` is kept, as for pronouns and descriptions); the mention
+    found is that word (same case) with the proper nouns next to it, outside quotation
+    marks, at most :data:`_MENTION_WINDOW` characters before ``before``. Needs the tagger.
+    """
+    if not idx.has_pos:
+        return speaker
+    doc, text = idx.doc, idx.text
+    first, stop = idx.token_at(speaker[0]), idx.token_at(speaker[1])
+    names = [doc[i] for i in range(first, min(stop, idx.n)) if doc[i].pos_ == "PROPN"]
+    if not names:
+        return speaker
+    name = names[-1].text
+    lo = max(speaker[1], before - _MENTION_WINDOW)
+    pos = text.rfind(name, lo, before)
+    while pos >= 0:
+        k = idx.token_at(pos)
+        if (
+            k < idx.n
+            and idx.starts[k] == pos
+            and doc[k].text == name  # the same word and case: the tagger may call it a noun
+            and not idx.in_quote[k]
+        ):
+            a = k
+            while a > 0 and doc[a - 1].pos_ == "PROPN" and not idx.in_quote[a - 1]:
+                a -= 1
+            b = k
+            while b + 1 < idx.n and doc[b + 1].pos_ == "PROPN" and not idx.in_quote[b + 1]:
+                b += 1
+            return (idx.starts[a], idx.starts[b] + len(doc[b].text))
+        pos = text.rfind(name, lo, pos)
+    return speaker
 
 
 def _goes_on(idx: DocIndex, prev: _Open, run: list[Segment], frame: Frame | None) -> bool:
