@@ -100,6 +100,9 @@ CONFIDENCE = MappingProxyType(
         "indirect_position_object": 0.6,  # n 458, lenient 94.3%, jacc50 60.7%, e2e 78.8%
         # infinitive of an intention verb ("threatened to sue", "promised to cut taxes")
         "indirect_intention": 0.7,  # n 71, lenient 87.3%, jacc50 71.8%, e2e 73.2%
+        # "The debate promised to be a crucial moment": threaten/promise with an event or a
+        # measure as subject, what is likely, no one's intention
+        "indirect_prospect": 0.15,  # n 6, lenient 16.7% (hand value, 12-03)
         # "called for a recount", "called on Congress to act"
         "indirect_call_for": 0.7,  # n 124, lenient 95.2%, jacc50 72.6%, e2e 72.6%
         # addressee and infinitive of a request verb ("asked residents to boil water")

@@ -184,3 +184,50 @@ def test_titles_and_words_read_on_things_stay_below_the_default(
 ) -> None:
     q = find(text, detect(text), words)
     assert q.confidence is not None and q.confidence < DEFAULT_MIN_CONFIDENCE
+
+
+# -- "the debate threatened to ...": what an event makes likely, no one's intention ---------
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("The storm threatened to close the harbour for a week.", "to close the harbour"),
+        ("It was a debate that threatened to split the council in two.", "to split the council"),
+        (
+            "The referendum promises to be the biggest change in a decade.",
+            "to be the biggest change",
+        ),
+    ],
+)
+def test_an_event_that_threatens_or_promises_is_kept_below_the_default(
+    detect: Detect, text: str, words: str
+) -> None:
+    q = find(text, detect(text), words)
+    assert q.confidence == CONFIDENCE["indirect_prospect"]
+    assert q.confidence is not None and q.confidence < DEFAULT_MIN_CONFIDENCE
+
+
+@pytest.mark.parametrize(
+    ("text", "words", "who"),
+    [
+        (
+            "The fishermen threatened to block the harbour on Monday.",
+            "to block the harbour on Monday",
+            "The fishermen",
+        ),
+        (
+            "Mayor Pike promised to reopen the ferry office by June.",
+            "to reopen the ferry office by June",
+            "Mayor Pike",
+        ),
+    ],
+)
+def test_people_who_threaten_or_promise_keep_the_intention_rule(
+    detect: Detect, text: str, words: str, who: str
+) -> None:
+    q = find(text, detect(text), words)
+    assert content(text, q) == [words]
+    assert speaker(text, q) == who
+    assert q.confidence == CONFIDENCE["indirect_intention"]
+    assert q.confidence >= DEFAULT_MIN_CONFIDENCE
