@@ -40,6 +40,7 @@ from spacy.tokens import Doc, Token
 from annotator.nlp import lexicon as lx
 from annotator.nlp.direct import WEAK_RULES
 from annotator.nlp.docindex import DocIndex, QuoteRecord, Span, kind_of, overlaps
+from annotator.nlp.nesting import split_inner_reports
 from annotator.nlp.quotemarks import find_segments
 from annotator.nlp.speakers import clip_subtree, fragment_speaker, subject
 
@@ -499,6 +500,8 @@ MODEL_DECIDES = WEAK_RULES | {"direct_standalone_short"}
 
 #: The overlap rule's variant: learned bounds replace those of the rules' reported speech.
 REPLACE_INDIRECT_BOUNDS = True
+#: Learned quotes are cut at the reports with a source of their own they hold.
+SPLIT_INNER_REPORTS = True
 
 
 def merge_learned(
@@ -531,7 +534,10 @@ def merge_learned(
     quotes got their speaker right this way, 1 lost it and 1 more came with a wrong one.
     A fragment whose speaker is none, or is not a source (:func:`_is_source`: under a verb
     that is no reporting verb, a mention naming nobody), is dropped: the rules' figures for
-    speakers hold only if the learned quotes' speakers are as good.
+    speakers hold only if the learned quotes' speakers are as good. A learned quote that
+    holds a second report with a source of its own (``that taxes rose, the clerk said
+    families file suits``) is cut there, each report a quote of its source, by the rules'
+    nesting (:func:`annotator.nlp.nesting.split_inner_reports`).
     Fragments are character offsets (start, end, confidence in 0..1).
     """
     frags = sorted((a, b) for a, b, _ in learned)
@@ -597,16 +603,11 @@ def merge_learned(
             speaker = fragment_speaker(idx, first, last, cue)
         if owner is None and not _is_source(idx, speaker, cue):
             continue
-        out.append(
-            QuoteRecord(
-                (got,),
-                speaker,
-                cue_span,
-                kind,
-                round(float(conf), 3),
-                rule="learned",
-            )
-        )
+        rec = QuoteRecord((got,), speaker, cue_span, kind, round(float(conf), 3), rule="learned")
+        if SPLIT_INNER_REPORTS and idx.has_dep:
+            out.extend(split_inner_reports(idx, rec, lambda tok: _is_cue(idx, tok)))
+        else:
+            out.append(rec)
     return [r for k, r in enumerate(out) if k not in absorbed]
 
 
