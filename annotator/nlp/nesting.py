@@ -438,7 +438,7 @@ def _inner_report(
     content, that report; either None when nothing is left of it), or None when
     ``rec`` holds no such report (see :func:`split_inner_reports`)."""
     doc = idx.doc
-    first, last = idx.token_at(rec.start), idx.token_at(rec.end - 1)
+    first, last = idx.token_at(rec.start), idx.token_at(rec.end) - 1
     for i in range(first + 1, last + 1):
         verb = doc[i]
         if verb.pos_ != "VERB" or idx.in_quote[i] or not is_cue(verb):

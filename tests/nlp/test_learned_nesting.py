@@ -1,10 +1,12 @@
 """Learned quotes cut at the reports with a source of their own that they hold
-(annotator.nlp.nesting.split_inner_reports, called by annotator.nlp.learned.merge_learned)."""
+(annotator.nlp.nesting.split_inner_reports, called by annotator.nlp.learned.merge_learned),
+and learned quotes of weak shapes kept as hidden suggestions."""
 
 from __future__ import annotations
 
 from spacy.tokens import Doc
 
+from annotator.core.model import DEFAULT_MIN_CONFIDENCE
 from annotator.nlp.docindex import DocIndex, QuoteRecord
 from annotator.nlp.learned import merge_learned
 from annotator.nlp.nesting import split_inner_reports
@@ -229,3 +231,90 @@ def test_a_fragment_ending_with_its_own_cue_and_source_is_theirs() -> None:
     assert _split(doc, "taxes rose sharply , he said", "Experts", "agreed") == [
         ("taxes rose sharply", "he", "said"),
     ]
+
+
+# -- learned quotes of shapes that are mostly no attribution: hidden suggestions ------------
+
+
+def _lee_warned(rest: list[tuple[str, int, str, str, str]]) -> Doc:
+    """``Lee warned REST .``: ``warned`` the root (token 1), REST's heads absolute."""
+    rows = [("Lee", 1, "nsubj", "PROPN", "lee"), ("warned", 1, "ROOT", "VERB", "warn")]
+    rows += rest
+    rows.append((".", 1, "punct", "PUNCT", "."))
+    return _doc(rows)
+
+
+def _learned(doc: Doc, frag: str) -> list[tuple[str, str | None, float]]:
+    """(content, speaker, confidence) of the quotes merge_learned makes of ``frag`` (0.9)."""
+    text = doc.text
+    a, b = _span(text, frag)
+    return [
+        (text[r.start : r.end], text[slice(*r.speaker)] if r.speaker else None, r.confidence)
+        for r in merge_learned(_index(doc), [(a, b, 0.9)], [])
+    ]
+
+
+TAXES_WENT_UNPAID = [
+    ("taxes", 3, "nsubj", "NOUN", "tax"),
+    ("went", 1, "ccomp", "VERB", "go"),
+    ("unpaid", 3, "acomp", "ADJ", "unpaid"),
+]
+
+
+def test_a_reported_clause_keeps_the_model_s_confidence() -> None:
+    doc = _lee_warned(TAXES_WENT_UNPAID)
+    assert _learned(doc, "taxes went unpaid") == [("taxes went unpaid", "Lee", 0.9)]
+
+
+def test_learned_quotes_of_weak_shapes_stay_as_hidden_suggestions() -> None:
+    hidden = round(0.9 * DEFAULT_MIN_CONFIDENCE, 3)
+    assert hidden < DEFAULT_MIN_CONFIDENCE
+    # a prepositional phrase: "Lee warned about unpaid taxes"
+    doc = _lee_warned(
+        [
+            ("about", 1, "prep", "ADP", "about"),
+            ("unpaid", 4, "amod", "ADJ", "unpaid"),
+            ("taxes", 2, "pobj", "NOUN", "tax"),
+        ]
+    )
+    assert _learned(doc, "about unpaid taxes") == [("about unpaid taxes", "Lee", hidden)]
+    # a number first: "Lee warned 3 taxes went unpaid" (the clause itself is no weak shape)
+    doc = _lee_warned(
+        [
+            ("3", 3, "nummod", "NUM", "3"),
+            ("taxes", 4, "nsubj", "NOUN", "tax"),
+            ("went", 1, "ccomp", "VERB", "go"),
+            ("unpaid", 4, "acomp", "ADJ", "unpaid"),
+        ]
+    )
+    assert _learned(doc, "3 taxes went unpaid") == [("3 taxes went unpaid", "Lee", hidden)]
+    # a relative clause: "Lee warned voters who paid taxes"
+    doc = _lee_warned(
+        [
+            ("voters", 1, "dobj", "NOUN", "voter"),
+            ("who", 4, "nsubj", "PRON", "who"),
+            ("paid", 2, "relcl", "VERB", "pay"),
+            ("taxes", 4, "dobj", "NOUN", "tax"),
+        ]
+    )
+    assert _learned(doc, "who paid taxes") == [("who paid taxes", "Lee", hidden)]
+
+
+def test_a_learned_quote_whose_source_is_a_relative_pronoun_is_hidden() -> None:
+    # "Lee , who warned taxes went unpaid , left ."
+    doc = _doc(
+        [
+            ("Lee", 8, "nsubj", "PROPN", "lee"),
+            (",", 0, "punct", "PUNCT", ","),
+            ("who", 3, "nsubj", "PRON", "who"),
+            ("warned", 0, "relcl", "VERB", "warn"),
+            ("taxes", 5, "nsubj", "NOUN", "tax"),
+            ("went", 3, "ccomp", "VERB", "go"),
+            ("unpaid", 5, "acomp", "ADJ", "unpaid"),
+            (",", 0, "punct", "PUNCT", ","),
+            ("left", 8, "ROOT", "VERB", "leave"),
+            (".", 8, "punct", "PUNCT", "."),
+        ]
+    )
+    hidden = round(0.9 * DEFAULT_MIN_CONFIDENCE, 3)
+    assert _learned(doc, "taxes went unpaid") == [("taxes went unpaid", "who", hidden)]
