@@ -638,7 +638,10 @@ def _weak_shape(idx: DocIndex, rec: QuoteRecord) -> bool:
     preposition, number or conjunction (``on ABC's "This Week"``); its top word (the one
     hanging outside it) a preposition, relative clause, conjunct or particle, or an
     object predicate or adverb with no verb in the fragment; or its speaker ``who``,
-    ``that`` or ``what``. Needs a parse."""
+    ``that`` or ``what``. Also a speaker found after the fragment's start (``..., he
+    said``, or a subject further on): on the same halves 54% of those learned quotes that
+    matched a gold attribution had its source (84% of the others), and 31% matched none
+    (18% of the others). Needs a parse."""
     doc = idx.doc
     first, last = idx.token_at(rec.start), idx.token_at(rec.end) - 1
     if first > last:
@@ -646,6 +649,8 @@ def _weak_shape(idx: DocIndex, rec: QuoteRecord) -> bool:
     if doc[first].pos_ in _WEAK_STARTS:
         return True
     if rec.speaker is not None:
+        if rec.speaker[0] > rec.start:
+            return True  # a source found after the reported words
         words = idx.text[rec.speaker[0] : rec.speaker[1]].lower().split()
         if words and words[0] in _WEAK_SOURCES:
             return True

@@ -318,3 +318,40 @@ def test_a_learned_quote_whose_source_is_a_relative_pronoun_is_hidden() -> None:
     )
     hidden = round(0.9 * DEFAULT_MIN_CONFIDENCE, 3)
     assert _learned(doc, "taxes went unpaid") == [("taxes went unpaid", "who", hidden)]
+
+
+def test_a_learned_quote_whose_source_comes_after_it_is_hidden() -> None:
+    # "Taxes went unpaid , Lee warned ." / "Taxes went unpaid , the clerk warned ."
+    for subject in (["Lee"], ["the", "clerk"]):
+        n = len(subject)
+        warned = 4 + n
+        rows = [
+            ("Taxes", 1, "nsubj", "NOUN", "tax"),
+            ("went", warned, "ccomp", "VERB", "go"),
+            ("unpaid", 1, "acomp", "ADJ", "unpaid"),
+            (",", warned, "punct", "PUNCT", ","),
+        ]
+        for k, word in enumerate(subject):
+            last = k == n - 1
+            pos = "PROPN" if word == "Lee" else ("NOUN" if last else "DET")
+            rows.append((word, warned if last else 3 + n, "nsubj" if last else "det", pos, word))
+        rows += [("warned", warned, "ROOT", "VERB", "warn"), (".", warned, "punct", "PUNCT", ".")]
+        doc = _doc(rows)
+        hidden = round(0.9 * DEFAULT_MIN_CONFIDENCE, 3)
+        assert _learned(doc, "Taxes went unpaid") == [
+            ("Taxes went unpaid", " ".join(subject), hidden)
+        ]
+
+
+def test_a_fragment_that_ends_the_text_is_read_to_its_last_word() -> None:
+    # "Officials said costs rose sharply , but we doubt the figures hold" (no full stop)
+    doc = _said_but("we", "PRON")
+    words = [t.text for t in doc][:-1]
+    rows = [(t.text, t.head.i, t.dep_, t.pos_, t.lemma_) for t in doc][:-1]
+    doc = _doc(rows)
+    assert [t.text for t in doc] == words
+    frag = "costs rose sharply , but we doubt the figures hold"
+    assert _split(doc, frag, "Officials", "said") == [
+        ("costs rose sharply", "Officials", "said"),
+        ("the figures hold", "we", "doubt"),
+    ]
