@@ -37,7 +37,7 @@ from types import MappingProxyType
 CONFIDENCE = MappingProxyType(
     {
         # direct quote, cue and speaker in its frame ('"...," she said')
-        "direct_framed": 0.9,  # n 3923, lenient 99.6%, jacc50 95.4%, e2e 94.5% (12-02)
+        "direct_framed": 0.9,  # n 3952, lenient 99.6%, jacc50 95.4%, e2e 94.4% (12-03)
         # "From union secretary Carla Mendes:" then the quote: a name, a colon, no verb
         "direct_colon_label": 0.7,  # n 1 (hand value)
         # "The board was blunt in its findings:" then the quote: the clause's subject
@@ -50,6 +50,8 @@ CONFIDENCE = MappingProxyType(
         "direct_governed": 0.5,  # n 273, lenient 93.8%, jacc50 54.6%, e2e 55.7% (12-02)
         # direct quote without a frame, speaker taken from the quote just before
         "direct_inherited": 0.4,  # n 154, lenient 93.5%, jacc50 56.5%, e2e 44.2%
+        # (12-03: n 77, lenient 90.9%, jacc50 54.5%, e2e 24.7%: by the rule above 0.2; kept
+        # until decided, e2e counts an earlier mention of the right name as wrong)
         # no frame, but the sentence just before in the paragraph has a subject
         "direct_introduced": 0.7,  # n 48, lenient 91.7%, jacc50 70.8%, e2e 75.0%
         # quoted first line (headline) without a frame
@@ -66,9 +68,9 @@ CONFIDENCE = MappingProxyType(
         # "USA! USA!"'): were scare quotes or titles (0.15, 0.1)
         "direct_chant": 0.6,  # n 15, lenient 100.0%, jacc50 73.3%, e2e 73.3% (hand value)
         # words in marks inside a sentence, no frame: mostly a scare quote
-        "direct_scare": 0.15,  # n 917, lenient 68.2%, jacc50 19.3%, e2e 27.5%
+        "direct_scare": 0.15,  # n 784, lenient 62.4%, jacc50 14.3%, e2e 30.4% (12-03)
         # Title Case words in marks: mostly the title of a work
-        "direct_title": 0.1,  # n 403, lenient 36.7%, jacc50 12.4%, e2e 10.9%
+        "direct_title": 0.1,  # n 382, lenient 33.0%, jacc50 10.7%, e2e 12.6% (12-03)
         # a quote after a colon that names nobody: mostly a cited document
         "direct_cited": 0.3,  # n 24, lenient 70.8%, jacc50 58.3%, e2e 4.2% (hand value)
         # naming verb, its object, then marks ('called the plan "a disaster"', 'described
@@ -95,14 +97,14 @@ CONFIDENCE = MappingProxyType(
         # "according to X, ..."
         "according_to": 0.85,  # n 362, lenient 95.9%, jacc50 85.6%, e2e 91.7%
         # object of a stance verb ("criticized the plan", "urged voters to ...")
-        "indirect_stance_object": 0.65,  # n 264, lenient 94.3%, jacc50 68.9%, e2e 81.1%
+        "indirect_stance_object": 0.65,  # n 259, lenient 94.2%, jacc50 70.3%, e2e 83.8% (12-03)
         # object of a position verb ("dismissed the report", "slammed the deal")
-        "indirect_position_object": 0.6,  # n 458, lenient 94.3%, jacc50 60.7%, e2e 78.8%
+        "indirect_position_object": 0.6,  # n 470, lenient 94.7%, jacc50 67.2%, e2e 81.1% (12-03)
         # infinitive of an intention verb ("threatened to sue", "promised to cut taxes")
-        "indirect_intention": 0.7,  # n 71, lenient 87.3%, jacc50 71.8%, e2e 73.2%
+        "indirect_intention": 0.7,  # n 61, lenient 93.4%, jacc50 78.7%, e2e 85.2% (12-03)
         # "The debate promised to be a crucial moment": threaten/promise with an event or a
         # measure as subject, what is likely, no one's intention
-        "indirect_prospect": 0.15,  # n 6, lenient 16.7% (hand value, 12-03)
+        "indirect_prospect": 0.15,  # n 6, lenient 16.7%, jacc50 16.7%, e2e 0.0% (hand value)
         # "called for a recount", "called on Congress to act"
         "indirect_call_for": 0.7,  # n 124, lenient 95.2%, jacc50 72.6%, e2e 72.6%
         # addressee and infinitive of a request verb ("asked residents to boil water")
@@ -113,11 +115,11 @@ CONFIDENCE = MappingProxyType(
         # "met Kulik to discuss the situation": the purpose of a meeting, mostly a topic
         "indirect_agenda": 0.35,  # n 21, lenient 81.0%, jacc50 61.9%, e2e 57.1% (hand value)
         # object of a support verb ("endorsed Smith", "opposes the plan")
-        "indirect_support_object": 0.45,  # n 393, lenient 83.5%, jacc50 48.1%, e2e 52.9%
-        # infinitive of a wish verb ("wants to raise taxes", "plans to appeal")
+        "indirect_support_object": 0.45,  # n 345, lenient 84.1%, jacc50 55.7%, e2e 62.6% (12-03)
         # "Trump may want to check his stats": may/might want to, the writer's advice
         "indirect_advice": 0.15,  # n 5, lenient 20.0%, jacc50 20.0%, e2e 20.0% (hand value)
-        "indirect_wish": 0.4,  # n 309, lenient 84.1%, jacc50 56.6%, e2e 42.7%
+        # infinitive of a wish verb ("wants to raise taxes", "plans to appeal")
+        "indirect_wish": 0.4,  # n 262, lenient 83.2%, jacc50 58.0%, e2e 50.4% (12-03)
     }
 )
-# All rules together on train 1-840: n 13226, lenient 92.6%, jacc50 75.2%, e2e 76.2% (12-02)
+# All rules together on train 1-840: n 13037, lenient 92.5%, jacc50 76.7%, e2e 77.9% (12-03)

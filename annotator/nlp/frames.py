@@ -69,6 +69,13 @@ def frame_before(idx: DocIndex, start: int, para_start: int) -> tuple[int, int]:
     return first, last
 
 
+def _last_word(idx: DocIndex, lo: int, hi: int) -> str:
+    """The text of the last token of ``lo..hi`` that is no space ('' when none)."""
+    while hi >= lo and idx.doc[hi].is_space:
+        hi -= 1
+    return idx.doc[hi].text if hi >= lo else ""
+
+
 def find_frame(idx: DocIndex, run: list[Segment], para: Span) -> Frame | None:
     """The cue and speaker of a quoted run, looked for after it, then before it.
 
@@ -128,8 +135,11 @@ def find_frame(idx: DocIndex, run: list[Segment], para: Span) -> Frame | None:
         elif ends_question:
             usable = offset <= 6 or doc[a_lo].is_lower or whole_frame
         else:
-            # after a full stop inside the marks, "X said." must follow at once
-            usable = (offset <= 4 and a_hi - f_lo <= 10) or whole_frame
+            # after a full stop inside the marks, "X said." must follow at once; "He
+            # added:" before the next quote introduces that one instead
+            usable = ((offset <= 4 and a_hi - f_lo <= 10) or whole_frame) and not (
+                leads_on and _last_word(idx, a_lo, a_hi) == ":"
+            )
         if usable and before_cue is not None and before_colon and not ends_open:
             usable = False
         if usable and clause_end is not None and spk is not None and spk[0] >= idx.starts[f_lo]:
