@@ -183,8 +183,10 @@ class KeyClock:
         self.app.removeEventFilter(self.watch)
 
     def _pools_busy(self) -> bool:
+        from PySide6.QtCore import QThreadPool
+
         w = self.w
-        pools = (w.pool, w.list_pool, w.page_pool, w.count_pool)
+        pools = (w.pool, w.list_pool, w.page_pool, w.count_pool, QThreadPool.globalInstance())
         return any(p.activeThreadCount() for p in pools)
 
     def _round(self) -> bool:
