@@ -236,3 +236,33 @@ def test_keys_leave_the_settings_file_alone_until_a_pause(qtbot: Any, project_pa
     fresh = QSettings(str(ini), QSettings.Format.IniFormat)
     keys = [k for k in fresh.allKeys() if k.endswith("/alice/article")]
     assert keys and int(str(fresh.value(keys[0]))) == second.id
+
+
+def test_a_filter_answer_that_did_not_change_leaves_the_list_alone(
+    qtbot: Any, project_path: Path
+) -> None:
+    """With "Has undecided quotes" shown, a decision that leaves the article undecided
+    brings the same answer: the list keeps its rows (no rebuild, no reset); the decision
+    that changes the answer rebuilds it, the open article kept."""
+    from tests.ui.conftest import shown_ids
+
+    w: MainWindow = open_window(qtbot, project_path)
+    lst = w.article_list
+    lst.filter_combo.setCurrentIndex(lst.filter_combo.findData("undecided"))
+    qtbot.waitUntil(lambda: not w.list_busy())
+    art = w.session.article
+    assert art is not None and shown_ids(w) == [art.id]
+    resets: list[int] = []
+    lst.model.modelReset.connect(lambda: resets.append(1))
+    qtbot.keyClick(w.view, Qt.Key.Key_A)  # one of two quotes: still undecided
+    qtbot.waitUntil(lambda: not w.list_busy())
+    assert resets == []
+    assert shown_ids(w) == [art.id]
+    assert _quotes_cell(w, art.id) == "1/2"
+    assert not lst.model.index(0, 0).data(Qt.ItemDataRole.FontRole)  # listed on its merits
+    qtbot.keyClick(w.view, Qt.Key.Key_R)  # the last one: no longer passes, kept open
+    qtbot.waitUntil(lambda: not w.list_busy())
+    assert resets
+    assert shown_ids(w) == [art.id] and _quotes_cell(w, art.id) == "2/2"
+    assert lst.model.index(0, 0).data(Qt.ItemDataRole.FontRole).italic()
+    assert _db_figures(project_path, art.id) == (2, 2)
