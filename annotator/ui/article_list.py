@@ -682,6 +682,13 @@ class ArticleList(QWidget):
         name = self.filter_combo.currentData() or ""
         return name, self.filter_value.currentText().strip() if name else ""
 
+    def filter_answer(self) -> tuple[tuple[str, str], set[int]] | None:
+        """The "Show" question the rows answer and its ids (None: no filter applies, or
+        its answer is still being read)."""
+        if self._filter_ids is None or self.filter_pending:
+            return None
+        return self._shown_filter, self._filter_ids
+
     def set_filter_ids(self, ids: set[int] | None) -> None:
         """The articles the "Show" filter keeps (None: all): the answer to the filter
         asked last (:attr:`filter_pending` ends)."""
