@@ -34,10 +34,11 @@ class ReadOnlyProjectError(ProjectError):
 class EditConflict(ProjectError):
     """A write met a change made elsewhere (another window or process on the same project):
     the suggestion it decides already has this annotator's version, or the annotation it
-    edits or deletes is gone. Nothing was written.
+    edits or deletes is gone or no longer the version the window read. Nothing was written.
 
     Attributes:
-        annotation_id: the annotation that is gone (None when a suggestion was decided).
+        annotation_id: the annotation that is gone or changed (None when a suggestion was
+            decided).
         suggestion_id: the suggestion decided elsewhere (None when an annotation is gone).
     """
 

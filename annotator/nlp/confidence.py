@@ -62,6 +62,9 @@ CONFIDENCE = MappingProxyType(
         "direct_open_unframed": 0.5,  # n 16, lenient 93.8%, jacc50 68.8%, e2e 50.0% (hand)
         # a short whole sentence in marks standing alone, no frame ("Nobody told us.")
         "direct_standalone_short": 0.1,  # n 20, lenient 30.0%, jacc50 10.0%, no speaker
+        # words in marks chanted, shouted or cried ('chanted "Build the wall!"', 'chants of
+        # "USA! USA!"'): were scare quotes or titles (0.15, 0.1)
+        "direct_chant": 0.6,  # n 15, lenient 100.0%, jacc50 73.3%, e2e 73.3% (hand value)
         # words in marks inside a sentence, no frame: mostly a scare quote
         "direct_scare": 0.15,  # n 917, lenient 68.2%, jacc50 19.3%, e2e 27.5%
         # Title Case words in marks: mostly the title of a work
@@ -97,15 +100,23 @@ CONFIDENCE = MappingProxyType(
         "indirect_position_object": 0.6,  # n 458, lenient 94.3%, jacc50 60.7%, e2e 78.8%
         # infinitive of an intention verb ("threatened to sue", "promised to cut taxes")
         "indirect_intention": 0.7,  # n 71, lenient 87.3%, jacc50 71.8%, e2e 73.2%
+        # "The debate promised to be a crucial moment": threaten/promise with an event or a
+        # measure as subject, what is likely, no one's intention
+        "indirect_prospect": 0.15,  # n 6, lenient 16.7% (hand value, 12-03)
         # "called for a recount", "called on Congress to act"
         "indirect_call_for": 0.7,  # n 124, lenient 95.2%, jacc50 72.6%, e2e 72.6%
         # addressee and infinitive of a request verb ("asked residents to boil water")
         "indirect_request": 0.7,  # n 104, lenient 95.2%, jacc50 76.0%, e2e 73.1%
+        # "Do you support Donald Trump?": a stance object of "you" in a question (a reader
+        # poll closing an article), no one's stance
+        "indirect_reader_question": 0.05,  # n 11, lenient 0.0% (hand value, 12-03)
         # "met Kulik to discuss the situation": the purpose of a meeting, mostly a topic
         "indirect_agenda": 0.35,  # n 21, lenient 81.0%, jacc50 61.9%, e2e 57.1% (hand value)
         # object of a support verb ("endorsed Smith", "opposes the plan")
         "indirect_support_object": 0.45,  # n 393, lenient 83.5%, jacc50 48.1%, e2e 52.9%
         # infinitive of a wish verb ("wants to raise taxes", "plans to appeal")
+        # "Trump may want to check his stats": may/might want to, the writer's advice
+        "indirect_advice": 0.15,  # n 5, lenient 20.0%, jacc50 20.0%, e2e 20.0% (hand value)
         "indirect_wish": 0.4,  # n 309, lenient 84.1%, jacc50 56.6%, e2e 42.7%
     }
 )

@@ -24,7 +24,9 @@ A, while about a third say B``) ends the first content too, each keeping its sou
 The same cut applies to mixed quotes (``said the plan was "a disaster" and called the
 protest "a stunt"``). A second report no rule proposed (its content was inside the first
 one's) is split off by :func:`split_joined` (``said A and accused B of C``, ``said A,
-calling the old one "a fire trap"``), with the first one's speaker.
+calling the old one "a fire trap"``), with the first one's speaker. A trained model's
+fragment that runs over a second report with a source of its own is cut the same way by
+:func:`split_inner_reports`.
 
 Measured with ``bench/score_cached.py`` on PolNeAR train (see the commit messages).
 """
@@ -32,13 +34,15 @@ Measured with ``bench/score_cached.py`` on PolNeAR train (see the commit message
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections.abc import Callable
 from dataclasses import replace
 
-from spacy.tokens import Token
+from spacy.tokens import Doc, Token
 
 from annotator.nlp import lexicon as lx
 from annotator.nlp.confidence import CONFIDENCE
 from annotator.nlp.docindex import DocIndex, QuoteRecord, Span, kind_of
+from annotator.nlp.speakers import subject
 
 #: Words that join a second report to the first one and belong to neither content.
 _JOINERS = frozenset(
@@ -380,3 +384,131 @@ def _joined_record(idx: DocIndex, rec: QuoteRecord, cues: set[int]) -> QuoteReco
             rule=rule,
         )
     return None
+
+
+#: The dependents after a verb that make what follows it its report (``said [ccomp]``,
+#: ``urged [dobj] to [xcomp]``, ``argued [prep] for``).
+_REPORT_COMPLEMENTS = frozenset({"ccomp", "xcomp", "dobj", "prep", "dative", "prt", "attr"})
+
+
+def split_inner_reports(
+    idx: DocIndex, rec: QuoteRecord, is_cue: Callable[[Token], bool]
+) -> list[QuoteRecord]:
+    """``rec`` (a learned quote: one content fragment tagged by the trained model) cut
+    at the reports it holds that have a source of their own, each of them a quote of
+    that source, by the rules of :func:`untangle`.
+
+    A long fragment may swallow a second report: ``that Trump had not answered, the
+    candidate said families file lawsuits`` (a cue of :func:`is_cue <annotator.nlp.
+    learned._is_cue>` with its subject inside the fragment). As in :func:`untangle`:
+
+    - a named source, or any source of a clause joined by ``and``/``but``/``while``/
+      ``whereas`` (:func:`_clause_start`), starts a second quote: cue the verb, speaker
+      its subject (:func:`~annotator.nlp.speakers.subject`), content the words after the
+      verb up to the end of its subtree within the fragment; the first one is cut before
+      that clause (:func:`_cut`; dropped when under three words are left, as when the
+      fragment begins with the second source: ``The council hopes its plan works``);
+    - a pronoun source not so joined is a nested report of the same speaker (``she
+      believes``) and stays inside the first content, as PolNeAR annotates it;
+    - the fragment's own cue and source at its end (``taxes went unpaid, he said``,
+      the verb's clause before it) make the words before them a quote of that source.
+
+    Returns the records in text order (``rec`` itself when nothing is cut); each keeps
+    ``rec``'s confidence and rule. Cost: linear in the fragment's tokens.
+    """
+    out: list[QuoteRecord] = []
+    while True:
+        found = _inner_report(idx, rec, is_cue)
+        if found is None:
+            break
+        first, second = found
+        if first is not None:
+            out.append(first)
+        if second is None:
+            return out
+        rec = second
+    out.append(rec)
+    return out
+
+
+def _inner_report(
+    idx: DocIndex, rec: QuoteRecord, is_cue: Callable[[Token], bool]
+) -> tuple[QuoteRecord | None, QuoteRecord | None] | None:
+    """(what is left of ``rec`` before the first report with a source of its own in its
+    content, that report; either None when nothing is left of it), or None when
+    ``rec`` holds no such report (see :func:`split_inner_reports`)."""
+    doc = idx.doc
+    first, last = idx.token_at(rec.start), idx.token_at(rec.end) - 1
+    for i in range(first + 1, last + 1):
+        verb = doc[i]
+        if verb.pos_ != "VERB" or idx.in_quote[i] or not is_cue(verb):
+            continue
+        subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subj is None or subj.lower_ in _RELATIVES:
+            continue
+        if subj.left_edge.i < first or subj.i > last:
+            continue  # the subject is outside: the fragment's own cue and source
+        lo, hi = idx.line_lo[verb.i], idx.line_hi[verb.i]
+        speaker = subject(idx, verb, lo, hi) or idx.span_of(subj.left_edge.i, subj.i)
+        if speaker is None:
+            continue
+        cue = (verb.idx, verb.idx + len(verb.text))
+        comp = next((c for c in verb.children if c.dep_ == "ccomp" and c.i < verb.i), None)
+        if comp is not None and comp.left_edge.i >= first and subj.i > comp.i:
+            # "taxes went unpaid, he said": the words before the cue are its report
+            end = min(subj.left_edge.i, verb.i) - 1
+            while end > first and (doc[end].is_punct and not _is_mark(doc[end].text)):
+                end -= 1
+            span = idx.span_of(first, end)
+            if span is None or len(idx.text[span[0] : span[1]].split()) < 3:
+                continue
+            text = idx.text[span[0] : span[1]]
+            return None, replace(rec, content=(span,), speaker=speaker, cue=cue, kind=kind_of(text))
+        begin = _clause_start(verb)
+        after = [c for c in verb.children if c.i > verb.i and c.dep_ in _REPORT_COMPLEMENTS]
+        if not after:
+            continue
+        if begin is None and not _apart(doc, verb, subj, first, last):
+            # the verb is inside the fragment's own clause: a nested report, one
+            # attribution for PolNeAR (its gold never has a content holding another
+            # attribution's cue), unless a named source reports a clause of its own
+            # ("information that investigators said they found"), not as the
+            # complement of the first one ("that a video showed he grabbed ...")
+            if _same_source(idx, replace(rec, speaker=speaker)):
+                continue
+            if not any(c.dep_ == "ccomp" for c in after) or any(
+                c.dep_ == "mark" for c in verb.children
+            ):
+                continue
+        right = min(last, verb.right_edge.i)
+        while right > verb.i and doc[right].is_punct and not _is_mark(doc[right].text):
+            right -= 1
+        span = idx.span_of(verb.i + 1, right)
+        if span is None or len(idx.text[span[0] : span[1]].split()) < 2:
+            continue
+        text = idx.text[span[0] : span[1]]
+        second = replace(
+            rec, content=(span,), speaker=speaker, cue=cue, kind=kind_of(text), speaker_text=None
+        )
+        start = subj.left_edge.i if begin is None else begin
+        return _cut(idx, rec, second, verb, doc[start].idx), second
+    return None
+
+
+_RELATIVES = frozenset({"who", "which", "that", "what", "whom"})
+
+
+def _apart(doc: Doc, verb: Token, subj: Token, first: int, last: int) -> bool:
+    """Does the fragment of tokens ``first..last`` hold ``verb`` (whose subject is
+    ``subj``) as a clause of its own after another one: ``verb``'s head is outside the
+    fragment (or ``verb`` is the sentence's root) and some word before its subject
+    hangs outside the fragment too (``that Trump had not answered, the candidate said
+    ...``)?"""
+    if first <= verb.head.i <= last and verb.head.i != verb.i:
+        return False
+    return any(
+        not (first <= doc[j].head.i <= last)
+        and not doc[j].is_punct
+        and doc[j].dep_ not in ("cc", "mark")
+        for j in range(first, subj.left_edge.i)
+    )

@@ -11,10 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Union
 
-from annotator.core.model import Quote
+from annotator.core.model import Quote, clean_target
 from annotator.services.items import Item, ItemKey, annotation_key, suggestion_key
 from annotator.store import queries
-from annotator.store.project import Project
+from annotator.store.project import Project, Unchecked
 
 
 @dataclass(frozen=True)
@@ -62,11 +62,23 @@ class AnnotationOp:
     after: Quote | None
 
     def apply(self, project: Project) -> AnnotationOp:
-        """Write the change; return the op that undoes it."""
+        """Write the change; return the op that undoes it.
+
+        An edit or delete is conditional: it writes only while the stored annotation is
+        still ``before`` (the version this window read); the inverse carries the version
+        stored by this write as its ``before``, so an undo or redo is conditional too.
+
+        Raises:
+            EditConflict: another window or process changed, deleted or decided the quote
+                first (nothing written).
+            ValueError: the op has no annotation to edit or delete.
+        """
         if self.after is None:
             if self.annotation_id is None:
                 raise ValueError("nothing to delete")
-            rec = project.delete_annotation(self.annotation_id, actor=self.annotator)
+            rec = project.delete_annotation(
+                self.annotation_id, actor=self.annotator, expected=self.before
+            )
             return AnnotationOp(
                 self.label,
                 self.article_id,
@@ -77,32 +89,38 @@ class AnnotationOp:
                 rec.quote,
             )
         if self.before is None:
-            new_id = project.add_annotation(
-                self.article_id,
-                self.annotator,
-                self.after,
-                suggestion_id=self.suggestion_id,
-                annotation_id=self.annotation_id,
-            )
+            with project.transaction():
+                new_id = project.add_annotation(
+                    self.article_id,
+                    self.annotator,
+                    self.after,
+                    suggestion_id=self.suggestion_id,
+                    annotation_id=self.annotation_id,
+                )
+                stored = project.annotation(new_id).quote
             return AnnotationOp(
                 self.label,
                 self.article_id,
                 self.annotator,
                 new_id,
                 self.suggestion_id,
-                self.after,
+                stored,
                 None,
             )
         if self.annotation_id is None:
             raise ValueError("nothing to update")
-        old = project.update_annotation(self.annotation_id, self.after, actor=self.annotator)
+        with project.transaction():
+            old = project.update_annotation(
+                self.annotation_id, self.after, actor=self.annotator, expected=self.before
+            )
+            stored = project.annotation(self.annotation_id).quote
         return AnnotationOp(
             self.label,
             self.article_id,
             self.annotator,
             self.annotation_id,
             self.suggestion_id,
-            self.after,
+            stored,
             old,
         )
 
@@ -152,16 +170,30 @@ class ProgressOp:
 
 @dataclass(frozen=True)
 class ArticleTargetOp:
-    """Set the stance target of one article (None: use the project's default)."""
+    """Set the stance target of one article (None: use the project's default).
+
+    ``before``: the target the window read; the write happens only while it is still
+    stored (an undo or redo too); :attr:`Unchecked.ANY` writes whatever is stored.
+    """
 
     label: str
     article_id: int
     annotator: str
     target: str | None
+    before: str | None | Unchecked = Unchecked.ANY
 
     def apply(self, project: Project) -> ArticleTargetOp:
-        old = project.set_article_target(self.article_id, self.target, actor=self.annotator)
-        return ArticleTargetOp(self.label, self.article_id, self.annotator, old)
+        """Write the target; return the op that undoes it.
+
+        Raises:
+            EditConflict: another window or process set another target first.
+        """
+        old = project.set_article_target(
+            self.article_id, self.target, actor=self.annotator, expected=self.before
+        )
+        return ArticleTargetOp(
+            self.label, self.article_id, self.annotator, old, clean_target(self.target)
+        )
 
     @property
     def focus(self) -> ItemKey | None:

@@ -34,7 +34,7 @@ from annotator.services.items import Item, ItemKey, ItemSet, annotation_key
 from annotator.services.ops import AnnotationOp, ArticleTargetOp, Change, Op, ProgressOp
 from annotator.services.session_plans import SessionPlans
 from annotator.store import queries
-from annotator.store.project import Project
+from annotator.store.project import AnnotationIdTaken, ArticleTargetChangedElsewhere, Project
 from annotator.store.queries import Totals
 
 __all__ = [
@@ -50,6 +50,54 @@ __all__ = [
 ]
 
 # -- the session ----------------------------------------------------------------------------
+
+
+def _words(text: str, spans: Sequence[tuple[int, int]], limit: int = 60) -> str:
+    """The text of ``spans`` on one line, cut to ``limit`` characters with "…"."""
+    words = " ".join(spans_text(text, tuple(spans)).split())
+    return words[: limit - 1].rstrip() + "…" if len(words) > limit else words
+
+
+def differences(text: str, read: Quote, now: Quote) -> list[str]:
+    """What another window changed in a quote, as clauses ("its speaker is now Kim Ji-ho"),
+    from the version this window ``read`` to the one stored ``now`` (offsets into ``text``);
+    empty when no field the analyst edits differs."""
+    out: list[str] = []
+    if now.status != read.status:
+        out.append("it is now undecided" if now.status == "pending" else f"it is now {now.status}")
+    if now.content_spans != read.content_spans:
+        out.append(f"its span is now “{_words(text, now.content_spans)}”")
+    if now.speaker_name != read.speaker_name:
+        out.append(
+            f"its speaker is now {now.speaker_name}"
+            if now.speaker_name
+            else "its speaker was removed"
+        )
+    if now.speaker_spans != read.speaker_spans:
+        out.append(
+            f"its speaker mention is now “{_words(text, now.speaker_spans)}”"
+            if now.speaker_spans
+            else "its speaker mention was removed"
+        )
+    if now.stance != read.stance:
+        out.append(f"its stance is now {now.stance}" if now.stance else "its stance was cleared")
+    if now.stance_target != read.stance_target and now.stance == read.stance:
+        out.append(
+            f"its stance target is now “{now.stance_target}”"
+            if now.stance_target
+            else "its own stance target was cleared"
+        )
+    if now.kind != read.kind:
+        out.append(f"its kind is now {now.kind}")
+    if now.cue_spans != read.cue_spans:
+        out.append(
+            f"its cue is now “{_words(text, now.cue_spans)}”"
+            if now.cue_spans
+            else "its cue was removed"
+        )
+    if (now.note or None) != (read.note or None):
+        out.append("its note was changed" if now.note else "its note was removed")
+    return out
 
 
 @dataclass
@@ -345,32 +393,39 @@ class Session(SessionPlans):
     def _conflict(self, op: Op, exc: EditConflict) -> EditConflict:
         """Re-read the open article after ``op`` met a change made elsewhere, announce it,
         and return the error to raise, its message naming the quote and its state now."""
+        if isinstance(op, ArticleTargetOp) and isinstance(exc, ArticleTargetChangedElsewhere):
+            return self._target_conflict(op, exc)
         if not isinstance(op, AnnotationOp) or self.article is None:
             return exc
+        text = self.article.text
         quote = op.before or op.after
-        words = spans_text(self.article.text, quote.content_spans) if quote else ""
-        words = " ".join(words.split())
-        if len(words) > 60:
-            words = words[:59].rstrip() + "…"
+        words = _words(text, quote.content_spans) if quote else ""
         self.reload()
         now = None
-        for it in self.items:
-            if (op.annotation_id is not None and it.annotation_id == op.annotation_id) or (
-                op.suggestion_id is not None and it.suggestion_id == op.suggestion_id
-            ):
-                now = it
-                break
+        if not isinstance(exc, AnnotationIdTaken):
+            for it in self.items:
+                if (op.annotation_id is not None and it.annotation_id == op.annotation_id) or (
+                    op.suggestion_id is not None and it.suggestion_id == op.suggestion_id
+                ):
+                    now = it
+                    break
         gone = op.annotation_id is not None and (now is None or now.annotation_id is None)
-        if gone:
+        if isinstance(exc, AnnotationIdTaken):
+            state = "another quote was saved in its place since, so it was not restored"
+        elif gone:
             state = "it was deleted there"
             if now is not None:
                 state += " (the detector's suggestion is undecided again)"
         elif now is None:
             state = "it is no longer in this article"
-        elif now.annotation_id is None or now.quote.status == "pending":
-            state = "it is now undecided"
         else:
-            state = f"it is now {now.quote.status}"
+            if now.annotation_id is None or now.quote.status == "pending":
+                state = "it is now undecided"
+            else:
+                state = f"it is now {now.quote.status}"
+            if op.before is not None and now.annotation_id is not None:
+                # an edit of a version changed there: say what changed, in words
+                state = "; ".join(differences(text, op.before, now.quote)) or state
             if now.annotation_id is not None and now is not self.current:
                 self.select(now.key)
         self.announce(
@@ -386,6 +441,24 @@ class Session(SessionPlans):
             "This window now shows it as saved there; your change was not applied.",
             exc.annotation_id,
             exc.suggestion_id,
+        )
+
+    def _target_conflict(
+        self, op: ArticleTargetOp, exc: ArticleTargetChangedElsewhere
+    ) -> EditConflict:
+        """Re-read the article whose stance target another window set first, announce it,
+        and return the error to raise, saying the target now in words."""
+        self.article = self.project.article(op.article_id)
+        self.reload()
+        self.announce(Change(article_ids=(op.article_id,), counts_changed=True, items_changed=True))
+        state = (
+            f"it is now “{exc.now}”"
+            if exc.now
+            else "it was cleared there (the project's default applies)"
+        )
+        return EditConflict(
+            "This article's stance target was changed in another window of this project: "
+            f"{state}. This window now shows it as saved there; your change was not applied."
         )
 
     def run(self, op: Op | None) -> Op | None:

@@ -164,7 +164,9 @@ class SessionPlans:
         if value == self.article.stance_target:
             return None
         label = "Set article stance target" if value else "Clear article stance target"
-        return ArticleTargetOp(label, self.article.id, self.annotator, value)
+        return ArticleTargetOp(
+            label, self.article.id, self.annotator, value, self.article.stance_target
+        )
 
     def plan_speaker_name(self, name: str | None) -> AnnotationOp | None:
         """Set the canonical speaker (a new name joins the registry when written)."""

@@ -78,13 +78,13 @@ class Checkpointer:
                     if self._stopping:
                         return
                     writes = self._wanted
-                if conn is None:
-                    conn = sqlite3.connect(str(self.path), timeout=0.0, check_same_thread=False)
-                    # FULL: the .db is flushed to disk before the WAL is reused
-                    conn.execute("PRAGMA synchronous = FULL")
                 try:
+                    if conn is None:
+                        conn = _connect(self.path)
                     complete = checkpoint(conn, "PASSIVE")
                 except sqlite3.Error:
+                    # busy (another connection holds a lock while this one starts or
+                    # checkpoints): nothing lost, the next write asks again
                     complete = False
                 with self._wake:
                     self.runs += 1
@@ -95,3 +95,16 @@ class Checkpointer:
         finally:
             if conn is not None:
                 conn.close()
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    """The checkpoint thread's connection to ``path``, ``synchronous = FULL`` (the .db is
+    flushed to disk before the WAL is reused). Raises :class:`sqlite3.Error` when the file
+    is locked at that moment; the connection is closed again then."""
+    conn = sqlite3.connect(str(path), timeout=0.0, check_same_thread=False)
+    try:
+        conn.execute("PRAGMA synchronous = FULL")
+    except sqlite3.Error:
+        conn.close()
+        raise
+    return conn

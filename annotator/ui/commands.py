@@ -154,6 +154,7 @@ class QuoteCommands(ActionWindow):
             # another window of this project changed the quote first: the session re-read
             # the article (shown now); say what happened in words, keep the place
             self.conflicted = True
+            self.panel.show_stored()  # the field typed in would otherwise commit it again
             self.show_conflict(str(exc))
             return None
         except Exception as exc:

@@ -65,8 +65,8 @@ from annotator.core.errors import AnnotatorError, Stopped
 from annotator.core.wording import plural
 from annotator.services.agreement import AgreementReport, ArticleFigures, compute_agreement
 from annotator.store.project import Project
-from annotator.ui.people_list import PeopleList
-from annotator.ui.workers import PeopleTask, Task, TaskRunner, WorkerSignals, keep_alive
+from annotator.ui.people_list import PeopleList, sharing_default, with_quotes
+from annotator.ui.workers import ReadTask, Task, TaskRunner, WorkerSignals, keep_alive
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -253,6 +253,39 @@ def empty_pairs_text(names: Sequence[str]) -> str:
     if not names:
         return ""
     return f"No article annotated by both (not shown): {', '.join(names)}"
+
+
+def people_and_sharing(project: Project) -> tuple[dict[str, int], list[str]]:
+    """Every annotator with their count of accepted quotes, and those who share an
+    annotated article with another annotator with accepted quotes (sorted): what the
+    dashboard lists and ticks (two project-wide reads, on a pool thread)."""
+    return project.annotation_counts("accepted"), project.annotators_who_share("accepted")
+
+
+def nobody_shares_message(names: Sequence[str]) -> str:
+    """What the dashboard says when no article was annotated by two of ``names`` (the
+    annotators with accepted quotes): why nobody is ticked, and what to do."""
+    shown = list(names[:8]) + ([f"{len(names) - 8:,} more"] if len(names) > 8 else [])
+    who = shown[0] if len(shown) == 1 else f"{', '.join(shown[:-1])} and {shown[-1]}"
+    each = "has" if len(names) == 1 else "each have"
+    return (
+        "<b>Nothing to compare yet:</b> no article was annotated by two annotators. "
+        f"{html.escape(who)} {each} accepted quotes, but on articles nobody else annotated, "
+        "so nobody is ticked. Agreement needs the same articles annotated by two people "
+        "or more; tick annotators above to compute their figures anyway."
+    )
+
+
+def alone_note(names: Sequence[str]) -> str:
+    """One sentence naming the annotators not ticked because they share no article with
+    another ("" when there is none)."""
+    if not names:
+        return ""
+    verb = "shares" if len(names) == 1 else "share"
+    return (
+        f" · Not ticked: {html.escape(', '.join(names))} ({verb} no annotated article"
+        " with another annotator)"
+    )
 
 
 def dashboard_rows(report: AgreementReport) -> DashboardRows:
@@ -587,16 +620,22 @@ class DashboardWindow(QMainWindow):
 
     Opens at once: the annotators and their counts, then the figures, come from pool
     threads, with the articles compared so far on a progress bar. Those with accepted
-    quotes are ticked at first; ticking or unticking computes again.
+    quotes who share an annotated article with another of them are ticked at first (when
+    nobody shares, nothing is computed and the window says why); ticking or unticking
+    computes again.
     """
 
     computed = Signal(object)  # the AgreementReport shown
     failed = Signal(str)
+    #: nobody shares an annotated article: nothing computed, the window says why
+    nothing_shared = Signal()
 
     def __init__(self, project_path: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.project_path = Path(project_path)
         self.report: AgreementReport | None = None
+        #: annotators with accepted quotes not ticked at first: they share no article
+        self.alone: list[str] = []
         self._jobs: list[_AgreementJob] = []
         self._people = TaskRunner(self)
         self.setWindowTitle(f"Agreement — {self.project_path.name}")
@@ -690,13 +729,31 @@ class DashboardWindow(QMainWindow):
         self.setCentralWidget(central)
 
     def _read_people(self) -> None:
-        """The annotators and their accepted quotes, on a pool thread; then the figures."""
-        self._people.start(PeopleTask(self.project_path), self._people_read, self._failed)
+        """The annotators, their accepted quotes and who shares an article, on a pool
+        thread; then the figures."""
+        task = ReadTask(self.project_path, people_and_sharing)
+        self._people.start(task, self._people_read, self._failed)
 
     def _people_read(self, result: object) -> None:
-        counts = cast(dict[str, int], result)
-        self.annotator_list.set_people(counts)  # those with quotes ticked
+        counts, sharing = cast(tuple[dict[str, int], list[str]], result)
+        ticked = sharing_default(counts, sharing)
+        self.alone = [n for n in with_quotes(counts) if n not in ticked]
+        self.annotator_list.set_people(counts, ticked=ticked)
+        for name in self.alone:
+            self.annotator_list.add_tip(
+                name, ", on articles no other annotator annotated (not ticked)"
+            )
+        if self.alone and not ticked:
+            self._nobody_shares()
+            return
         self.refresh()
+
+    def _nobody_shares(self) -> None:
+        """No article has two annotators' versions: say so instead of computing nothing."""
+        self.summary.setText(nobody_shares_message(self.alone))
+        self.chart.set_rows([], "No article annotated by two annotators")
+        self.progress.hide()
+        self.nothing_shared.emit()
 
     def chosen_annotators(self) -> list[str]:
         return self.annotator_list.ticked()
@@ -759,7 +816,8 @@ class DashboardWindow(QMainWindow):
         self.progress.hide()
         report = rows.report
         self.report = report
-        self.summary.setText(rows.summary)
+        unticked = [n for n in self.alone if n not in report.annotators]
+        self.summary.setText(rows.summary + alone_note(unticked))
         self.chart.set_rows(rows.chart, no_pair_message(report))
         self.pairs_model.set_rows(rows.pairs)
         self.empty_pairs.setText(empty_pairs_text(rows.empty_pairs))

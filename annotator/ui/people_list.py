@@ -31,6 +31,15 @@ def with_quotes(counts: Mapping[str, int]) -> list[str]:
     return [name for name, n in counts.items() if n > 0]
 
 
+def sharing_default(counts: Mapping[str, int], sharing: Iterable[str]) -> list[str]:
+    """The people an agreement compares by default: those with at least one quote
+    (:func:`with_quotes`) who share an annotated article with another of them
+    (``sharing``: :meth:`~annotator.store.project.Project.annotators_who_share`), in the
+    order of ``counts``; a pair with no article in common has nothing to compare."""
+    shared = set(sharing)
+    return [name for name in with_quotes(counts) if name in shared]
+
+
 def default_person(counts: Mapping[str, int], me: str | None) -> str | None:
     """The one person a view counts by default: ``me`` when I have quotes, else whoever
     has the most (first by name on a tie); None when nobody has any."""
@@ -111,6 +120,15 @@ class PeopleList(QListWidget):
             want = it.data(NAME_ROLE) in chosen
             it.setCheckState(Qt.CheckState.Checked if want else Qt.CheckState.Unchecked)
         self.blockSignals(False)
+
+    def add_tip(self, name: str, words: str) -> None:
+        """Add ``words`` to ``name``'s tooltip (no :attr:`ticked_changed`: a tooltip is
+        not a tick)."""
+        it = self.item_of(name)
+        if it is not None:
+            self.blockSignals(True)
+            it.setToolTip(f"{it.toolTip()}{words}")
+            self.blockSignals(False)
 
     def item_of(self, name: str) -> QListWidgetItem | None:
         """The item of ``name`` (None: not listed)."""

@@ -140,8 +140,9 @@ class ProjectCommands(QuoteCommands):
             return
         text = self.ask_article_target(art.stance_target or "", self.panel.targets())
         if text is not None and self._push(self.session.plan_article_target(text)):
-            self._offer_target(text)
-            self.refresh_targets()
+            if not self.conflicted:  # else the target set in the other window stays
+                self._offer_target(text)
+                self.refresh_targets()
             self._show_current(scroll=False)
 
     def refresh_targets(self) -> None:

@@ -344,6 +344,20 @@ class QuotePanel(QWidget):
                     return True
         return super().eventFilter(obj, event)
 
+    def show_stored(self) -> None:
+        """Put the shown quote's stored speaker, note and stance target back in their fields,
+        even in the one being typed in: after a change met another window's, the text typed
+        there must not be committed again (on leaving the field) over the version saved
+        there."""
+        q = self._item.quote if self._item is not None else None
+        for edit, value in (
+            (self.speaker_edit, q.speaker_name if q else None),
+            (self.note_edit, q.note if q else None),
+            (self.target_edit, q.stance_target if q else None),
+        ):
+            edit.setText(value or "")
+            edit.setCursorPosition(0)
+
     def _revert(self, edit: QLineEdit) -> None:
         q = self._item.quote if self._item is not None else None
         old = (q.speaker_name if edit is self.speaker_edit else q.note) if q else None

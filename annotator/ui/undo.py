@@ -21,8 +21,9 @@ class ApplyCommand(QUndoCommand, Generic[T]):
 
     Args:
         op: the operation (``applied``: already done, so its inverse).
-        apply: writes an op and returns the op that undoes it (None: it failed, and the
-            command is dropped from the stack).
+        apply: writes an op and returns the op that undoes it (None: it failed, e.g. it met
+            another window's change, and the command is dropped from the stack, on redo as
+            on undo: its op no longer fits what is stored).
         applied: the first redo (QUndoStack.push calls it) does nothing; the edit is done.
     """
 
@@ -44,5 +45,7 @@ class ApplyCommand(QUndoCommand, Generic[T]):
 
     def undo(self) -> None:
         inverse = self._apply(self._op)
-        if inverse is not None:
+        if inverse is None:
+            self.setObsolete(True)  # QUndoStack.undo then deletes the command
+        else:
             self._op = inverse

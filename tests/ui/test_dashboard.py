@@ -311,8 +311,9 @@ def test_while_finding_articles_the_phase_is_said_and_counts_are_shown(
 def test_pairs_without_a_shared_article_are_one_line_not_rows(
     qtbot, project_path: Path, newcomers: list[str]
 ) -> None:  # type: ignore[no-untyped-def]
-    """Annotators of an article nobody else did: their pairs with the others would be rows
-    of n/a with 0 articles; they are named on one line instead, off the chart."""
+    """Annotators of an article nobody else did are not ticked at first (their pairs have
+    nothing to compare) and the summary says why; ticked by hand, their pairs with the
+    others (rows of n/a with 0 articles) are named on one line instead, off the chart."""
     with Project.open(project_path) as p:
         for who in newcomers:
             aid, _ = p.add_article(Article(f"Only {who}", T2 + f" {who} wrote this alone."))
@@ -322,8 +323,21 @@ def test_pairs_without_a_shared_article_are_one_line_not_rows(
     w.show()
     with qtbot.waitSignal(w.computed, timeout=20000) as blocker:
         pass
+    assert blocker.args[0].annotators == ["ann", "bob", "cy"]
+    assert w.annotator_list.ticked() == ["ann", "bob", "cy"]
+    alone = ", ".join(newcomers)
+    share = "shares" if len(newcomers) == 1 else "share"
+    assert f"Not ticked: {alone} ({share} no annotated article with another" in w.summary.text()
+    tip = w.annotator_list.item_of("me").toolTip()  # type: ignore[union-attr]
+    assert tip == "1 accepted quote, on articles no other annotator annotated (not ticked)"
+    assert not w.empty_pairs.isVisible()
+    # ticked by hand: compared, and named on one line
+    for who in newcomers:
+        with qtbot.waitSignal(w.computed, timeout=20000) as blocker:
+            w.annotator_list.item_of(who).setCheckState(Qt.CheckState.Checked)  # type: ignore[union-attr]
     report = blocker.args[0]
     assert set(newcomers) <= set(report.annotators)
+    assert "Not ticked" not in w.summary.text()
     shown = [f"{_cell(w.pairs_table, r, 0)}/{_cell(w.pairs_table, r, 1)}" for r in range(3)]
     assert w.pairs_model.rowCount() == 3 and shown == ["ann/bob", "ann/cy", "bob/cy"]
     assert [label for label, _ in w.chart.rows()] == ["ann / bob", "ann / cy", "bob / cy"]
@@ -336,17 +350,38 @@ def test_pairs_without_a_shared_article_are_one_line_not_rows(
     assert "3 pairs sharing articles" in w.summary.text()
 
 
-def test_when_no_pair_shares_an_article_the_chart_says_so(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize("people", [["ann", "bob"], ["ann", "bob", "cy"]])
+def test_when_nobody_shares_an_article_nobody_is_ticked_and_it_says_so(
+    qtbot, tmp_path: Path, people: list[str]
+) -> None:  # type: ignore[no-untyped-def]
     path = tmp_path / "apart.db"
     with Project.open(path) as p:
-        for who, text in (("ann", T1), ("bob", T2)):
-            aid, _ = p.add_article(Article(who, text))
+        for i, who in enumerate(people):
+            aid, _ = p.add_article(Article(who, (T1, T2)[i % 2] + f" ({who})"))
             p.add_annotation(aid, who, _q(0, 15, who, "neutral"))
+        if "cy" in people:  # cy also rejected a quote in ann's article: cy has no accepted there
+            p.add_annotation(
+                p.article_ids()[0], "dee", _q(0, 15, "dee", "neutral").with_(status="rejected")
+            )
     w = DashboardWindow(path)
     qtbot.addWidget(w)
     w.show()
-    with qtbot.waitSignal(w.computed, timeout=20000):
+    with qtbot.waitSignal(w.nothing_shared, timeout=20000):
         pass
+    assert w.annotator_list.ticked() == []
+    assert not w.computing()
+    text = w.summary.text()
+    assert "Nothing to compare yet" in text and "no article was annotated by two" in text
+    names = "ann and bob" if len(people) == 2 else "ann, bob and cy"
+    assert f"{names} each have accepted quotes" in text
+    assert "tick annotators above" in text
+    assert "No article annotated by two" in w.chart.message()
+    assert not w.progress.isVisible()
+    # ticked by hand, the pair is computed and says it has nothing in common
+    with qtbot.waitSignal(w.computed, timeout=20000):
+        w.annotator_list.item_of("ann").setCheckState(Qt.CheckState.Checked)  # type: ignore[union-attr]
+    with qtbot.waitSignal(w.computed, timeout=20000):
+        w.annotator_list.item_of("bob").setCheckState(Qt.CheckState.Checked)  # type: ignore[union-attr]
     assert w.pairs_model.rowCount() == 0
     assert "no article is annotated by two" in w.chart.message()
     assert "ann / bob" in w.empty_pairs.text()
