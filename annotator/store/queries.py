@@ -7,6 +7,9 @@ from here).
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
+
 from annotator.core.model import Quote
 from annotator.store import counts, summary
 from annotator.store.counts import ArticleRow as ArticleRow
@@ -212,9 +215,15 @@ def summary_filter_sql(name: str) -> str:
 
 
 def filter_article_ids(
-    project: Project, annotator: str | None, name: str, value: str = ""
+    project: Project,
+    annotator: str | None,
+    name: str,
+    value: str = "",
+    only: Sequence[int] | None = None,
 ) -> set[int]:
-    """Ids of the articles one list filter keeps, for ``annotator``'s view of the project.
+    """Ids of the articles one list filter keeps, for ``annotator``'s view of the project
+    (``only``: among these articles alone; their rows are looked up by id, so after one
+    decision the window asks about the one article it changed instead of the project).
 
     Args:
         name: one of :data:`ARTICLE_FILTERS`: ``undecided`` (a quote neither accepted nor
@@ -255,13 +264,23 @@ def filter_article_ids(
         params["limit"] = limit
         where = "confidence IS NOT NULL AND confidence < :limit"
     elif name == "disagreement":
-        current = summary.is_current(project.db.conn)
-        return {int(r[0]) for r in project.db.execute(_DISAGREEING if current else _DISAGREEMENT)}
+        where = ""
     else:
         raise ValueError(f"unknown article filter {name!r}")
-    if name in _SUMMARY_WHERE and summary.is_current(project.db.conn):
-        return {int(r[0]) for r in project.db.execute(summary_filter_sql(name), params)}
-    if name == "speaker" and summary.is_current(project.db.conn):
-        return {int(r[0]) for r in project.db.execute(_BY_SPEAKER, params)}
-    sql = _SEEN + f" SELECT DISTINCT article_id FROM seen WHERE {where}"
+    current = summary.is_current(project.db.conn)
+    if name == "disagreement":
+        sql = _DISAGREEING if current else _DISAGREEMENT
+    elif name in _SUMMARY_WHERE and current:
+        sql = summary_filter_sql(name)
+    elif name == "speaker" and current:
+        sql = _BY_SPEAKER
+    else:
+        sql = _SEEN + f" SELECT DISTINCT article_id FROM seen WHERE {where}"
+    if only is not None:
+        # the condition is pushed into the query: each article's rows by their keys
+        sql = (
+            f"SELECT f.article_id FROM ({sql}) AS f"
+            " WHERE f.article_id IN (SELECT value FROM json_each(:only))"
+        )
+        params["only"] = json.dumps([int(a) for a in only])
     return {int(r[0]) for r in project.db.execute(sql, params)}

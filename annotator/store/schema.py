@@ -410,6 +410,20 @@ def _m0010_article_summaries(db: Database) -> None:
     summary.refresh(db.conn)
 
 
+@migrations(name="0011_annotation_references")
+def _m0011_annotation_references(db: Database) -> None:
+    """Indexes on the columns that point at an annotation (``gold_quotes.source_annotation_id``,
+    ``left_out.annotation_id``): deleting an annotation (the undo of an accept or reject, R on
+    a quote added by hand) checks their foreign keys, and without them read every gold quote
+    and every left-out row of the project (4.6 ms a key at 100,000 articles, issue 16)."""
+    db.executescript(
+        """
+        CREATE INDEX IF NOT EXISTS gold_quotes_source ON gold_quotes(source_annotation_id);
+        CREATE INDEX IF NOT EXISTS left_out_annotation ON left_out(annotation_id);
+        """
+    )
+
+
 def known_migration_names() -> list[str]:
     """Names of the migrations this program knows, in order."""
     return [m.name for m in migrations._migrations]

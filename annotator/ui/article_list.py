@@ -682,12 +682,37 @@ class ArticleList(QWidget):
         name = self.filter_combo.currentData() or ""
         return name, self.filter_value.currentText().strip() if name else ""
 
+    def filter_answer(self) -> tuple[tuple[str, str], set[int]] | None:
+        """The "Show" question the rows answer and its ids (None: no filter applies, or
+        its answer is still being read)."""
+        if self._filter_ids is None or self.filter_pending:
+            return None
+        return self._shown_filter, self._filter_ids
+
     def set_filter_ids(self, ids: set[int] | None) -> None:
         """The articles the "Show" filter keeps (None: all): the answer to the filter
         asked last (:attr:`filter_pending` ends)."""
+        # the same answer to the same question (a refresh after a decision mostly is): the
+        # rows stay as they are, without the rebuild of the whole list and its repaint (at
+        # 10,000 articles with "Has undecided quotes", 1.7 ms and two full repaints a key)
+        keep = self.keep
+        passes = keep is None or (
+            ids is not None and keep in ids and (self._ids is None or keep in self._ids)
+        )
+        same = (
+            ids is not None
+            and ids == self._filter_ids
+            and self.filter() == self._shown_filter
+            and self.status_combo.currentData() is None
+            # the article worked on is listed as before: on its merits, or kept
+            and self.model.extra == (None if passes else keep)
+        )
         self._filter_ids = ids
         self._shown_filter = self.filter() if ids is not None else ("", "")
         self.filter_pending = False
+        if same:
+            self._update_working()
+            return
         self._apply_filter()
 
     def filter_cancelled(self) -> None:

@@ -634,7 +634,7 @@ class MainWindow(DetectorCommands):
                 # a decision made while a new filter was read must not hide the article
                 # worked on when the filter arrives (see ArticleList.keep)
                 self.article_list.keep = art.id
-            self.refresh_list_filter()
+            self.refresh_list_filter(change.article_ids)
         if change.opened or change.items_changed:
             c = self.session.article_counts
             if change.opened or not (c.total and c.done == c.total):

@@ -8,7 +8,7 @@ A mixin of :class:`~annotator.ui.main_window.MainWindow` (between it and
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import cast
 
@@ -419,8 +419,47 @@ class ProjectCommands(QuoteCommands):
             self._filter_task = None
             self.article_list.filter_failed()
 
-    def refresh_list_filter(self) -> None:
-        """Re-run the active filter (decisions change which articles it keeps)."""
+    def refresh_list_filter(self, article_ids: Sequence[int] | None = None) -> None:
+        """Re-run the active filter (decisions change which articles it keeps); when only
+        ``article_ids`` changed and the rows answer this filter, ask about them alone and
+        keep the rest of the answer (a decision asked the whole project again: 6 ms of
+        SQL at 10,000 articles for "Has undecided quotes", 62 ms for a speaker)."""
         name, value = self.article_list.filter()
-        if name:
-            self.apply_list_filter(name, value, asked=False)
+        if not name:
+            return
+        lst = self.article_list
+        known = lst.filter_answer()
+        if article_ids and self._filter_task is None and known is not None:
+            question, ids = known
+            if question == (name, value):
+                self._ask_filter_about(name, value, list(article_ids), ids)
+                return
+        self.apply_list_filter(name, value, asked=False)
+
+    def _ask_filter_about(
+        self, name: str, value: str, article_ids: list[int], ids: set[int]
+    ) -> None:
+        """Read whether ``article_ids`` pass the filter whose answer is ``ids``; the list
+        takes ``ids`` with theirs replaced (as the answer of the whole question)."""
+        self._filter_generation += 1
+        self._filter_again = None
+        task = ListFilterTask(
+            self.project_path,
+            self.session.annotator,
+            name,
+            value,
+            self._filter_generation,
+            only=article_ids,
+        )
+        self._filter_task, self._filter_question = task, (name, value)
+
+        def done(result: object) -> None:
+            generation, found = cast(tuple[int, set[int]], result)
+            self._filter_read(task, (generation, (ids - set(article_ids)) | found))
+
+        self.start_list_task(
+            task,
+            done,
+            lambda message: self._filter_failed(task, message),
+            lambda: self._filter_stopped(task),
+        )

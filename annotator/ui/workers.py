@@ -384,17 +384,32 @@ class ListFilterTask(Task):
     expected = (OSError, ValueError)
     background = True  # a project-wide read on the list pool
 
-    def __init__(self, path: Path, annotator: str, name: str, value: str, generation: int) -> None:
+    def __init__(
+        self,
+        path: Path,
+        annotator: str,
+        name: str,
+        value: str,
+        generation: int,
+        only: list[int] | None = None,
+    ) -> None:
         super().__init__()
         self.path, self.annotator = path, annotator
         self.name, self.value, self.generation = name, value, generation
+        #: ask about these articles alone (None: the project)
+        self.only = only
         self.signals = WorkerSignals()
 
     def work(self) -> object:
         from annotator.store import queries
 
         with self.reading(self.path) as project:
-            ids = queries.filter_article_ids(project, self.annotator, self.name, self.value)
+            if self.only is None:
+                ids = queries.filter_article_ids(project, self.annotator, self.name, self.value)
+            else:
+                ids = queries.filter_article_ids(
+                    project, self.annotator, self.name, self.value, only=self.only
+                )
         return self.generation, ids
 
 

@@ -120,6 +120,8 @@ def _downgrade(path: Path) -> None:
         " CREATE INDEX annotations_article ON annotations(article_id, annotator_id);"
         # 0009_reviews_by_reviewer
         " DROP INDEX reviews_reviewer;"
+        # 0011_annotation_references
+        " DROP INDEX gold_quotes_source; DROP INDEX left_out_annotation;"
     )
     drop_summaries(con)  # 0010_article_summaries
     con.executemany("DELETE FROM _sqlite_migrations WHERE name = ?", [(n,) for n in later])
@@ -523,3 +525,37 @@ def test_review_window_reads_use_indexes(project: Project) -> None:
     assert "SEARCH r USING COVERING INDEX reviews_reviewer (reviewer=?)" in plan
     assert not any(re.match(r"SCAN (g|gold_quotes)\b", line) for line in plan)
     assert session.article_ids()[0] == ids[0]
+
+
+def test_deleting_an_annotation_checks_its_references_by_index(project: Project) -> None:
+    """The undo of an accept deletes the annotation: the foreign keys pointing at it (gold
+    quotes, left-out rows) are checked through indexes, not a read of every row (0011); a
+    gold quote made from it keeps its quote and loses the link, a left-out mark goes."""
+    from annotator.store.review import GoldState, ReviewStore
+
+    ids = _fill(project, 6)
+    aid = ids[4]
+    session = Session(project, "alice")
+    session.open_article(aid)
+    op = session.plan_accept()
+    assert op is not None
+    undo = session.apply(op)
+    cur = session.current
+    assert cur is not None and cur.annotation_id is not None
+    ann = cur.annotation_id
+    reviews = ReviewStore(project)
+    gid = reviews.put_gold(aid, "rita", ["alice"], GoldState(cur.quote, "agreed", ann))
+    reviews.set_left_out(aid, "rita", ["alice"], [ann], True)
+    plan = _plan(project, "DELETE FROM annotations WHERE id = ?", ann)
+    assert not [p for p in plan if p.startswith("SCAN")], plan
+    assert any("gold_quotes_source" in p for p in plan), plan
+    assert any("left_out_annotation" in p for p in plan), plan
+    session.apply(undo)  # the undo deletes the annotation
+    assert (
+        project.db.execute("SELECT count(*) FROM annotations WHERE id = ?", [ann]).fetchone()[0]
+        == 0
+    )
+    gold = reviews.gold_quote(gid)
+    assert gold is not None and gold.state.source_annotation_id is None
+    assert gold.state.quote.content_spans == cur.quote.content_spans
+    assert reviews.left_out(aid, "rita") == set()

@@ -236,3 +236,76 @@ def test_keys_leave_the_settings_file_alone_until_a_pause(qtbot: Any, project_pa
     fresh = QSettings(str(ini), QSettings.Format.IniFormat)
     keys = [k for k in fresh.allKeys() if k.endswith("/alice/article")]
     assert keys and int(str(fresh.value(keys[0]))) == second.id
+
+
+def test_a_filter_answer_that_did_not_change_leaves_the_list_alone(
+    qtbot: Any, project_path: Path
+) -> None:
+    """With "Has undecided quotes" shown, a decision that leaves the article undecided
+    brings the same answer: the list keeps its rows (no rebuild, no reset); the decision
+    that changes the answer rebuilds it, the open article kept."""
+    from tests.ui.conftest import shown_ids
+
+    w: MainWindow = open_window(qtbot, project_path)
+    lst = w.article_list
+    lst.filter_combo.setCurrentIndex(lst.filter_combo.findData("undecided"))
+    qtbot.waitUntil(lambda: not w.list_busy())
+    art = w.session.article
+    assert art is not None and shown_ids(w) == [art.id]
+    resets: list[int] = []
+    lst.model.modelReset.connect(lambda: resets.append(1))
+    qtbot.keyClick(w.view, Qt.Key.Key_A)  # one of two quotes: still undecided
+    qtbot.waitUntil(lambda: not w.list_busy())
+    assert resets == []
+    assert shown_ids(w) == [art.id]
+    assert _quotes_cell(w, art.id) == "1/2"
+    assert not lst.model.index(0, 0).data(Qt.ItemDataRole.FontRole)  # listed on its merits
+    qtbot.keyClick(w.view, Qt.Key.Key_R)  # the last one: no longer passes, kept open
+    qtbot.waitUntil(lambda: not w.list_busy())
+    assert resets
+    assert shown_ids(w) == [art.id] and _quotes_cell(w, art.id) == "2/2"
+    assert lst.model.index(0, 0).data(Qt.ItemDataRole.FontRole).italic()
+    assert _db_figures(project_path, art.id) == (2, 2)
+
+
+def test_after_a_decision_the_filter_is_asked_about_that_article_alone(
+    qtbot: Any, project_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The filter's refresh after a key reads the changed article only; the rest of the
+    answer stays, and the list shows what a fresh read of the whole filter gives."""
+    from annotator.ui import workers
+    from tests.ui.conftest import shown_ids
+
+    asked: list[list[int] | None] = []
+    real = workers.ListFilterTask.work
+
+    def work(task: Any) -> object:
+        asked.append(task.only)
+        return real(task)
+
+    monkeypatch.setattr(workers.ListFilterTask, "work", work)
+    w: MainWindow = open_window(qtbot, project_path)
+    lst = w.article_list
+    lst.filter_combo.setCurrentIndex(lst.filter_combo.findData("kind"))
+    lst.filter_value.setCurrentText("direct")
+    lst._emit_filter()
+    qtbot.waitUntil(lambda: not w.list_busy() and not lst.filter_pending)
+    art = w.session.article
+    assert art is not None and shown_ids(w) == [art.id] and asked == [None]
+    qtbot.keyClick(w.view, Qt.Key.Key_T)  # direct -> mixed: its other quote is indirect
+    qtbot.waitUntil(lambda: not w.list_busy())
+    assert asked[1:] == [[art.id]]
+    with Project.open(project_path) as p:
+        fresh = queries.filter_article_ids(p, "alice", "kind", "direct")
+    assert fresh == set()
+    answer = lst.filter_answer()
+    assert answer is not None and answer[1] == fresh
+    # no longer passing, the open article stays listed, kept
+    assert shown_ids(w) == [art.id]
+    assert lst.model.index(0, 0).data(Qt.ItemDataRole.FontRole).italic()
+    qtbot.keyClick(w.view, Qt.Key.Key_Z, CTRL)  # direct again: passes on its merits
+    qtbot.waitUntil(lambda: not w.list_busy())
+    assert asked[2:] == [[art.id]]
+    answer = lst.filter_answer()
+    assert answer is not None and answer[1] == {art.id}
+    assert not lst.model.index(0, 0).data(Qt.ItemDataRole.FontRole)
