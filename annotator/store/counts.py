@@ -236,8 +236,12 @@ def article_ids(project: Project) -> list[int]:
     order before sorting. Read from the smallest index that holds the ids (the unique
     content hash), then sorted here: ``ORDER BY id`` walks the table itself, whose pages
     hold the texts (measured at 100,000 articles: 0.08 s against 0.44 s warm, 0.8 s
-    cold)."""
-    return sorted(int(r[0]) for r in project.db.execute("SELECT id FROM articles"))
+    cold). The ids come back as one JSON array, parsed in C: a Python object per row took
+    0.065 s of the window's start at 100,000 articles, the array 0.025 s."""
+    row = project.db.execute("SELECT json_group_array(id) FROM articles").fetchone()
+    ids: list[int] = json.loads(row[0])
+    ids.sort()
+    return ids
 
 
 def article_rows_for(project: Project, annotator: str | None, ids: list[int]) -> list[ArticleRow]:

@@ -523,3 +523,19 @@ def test_review_window_reads_use_indexes(project: Project) -> None:
     assert "SEARCH r USING COVERING INDEX reviews_reviewer (reviewer=?)" in plan
     assert not any(re.match(r"SCAN (g|gold_quotes)\b", line) for line in plan)
     assert session.article_ids()[0] == ids[0]
+
+
+def test_the_lists_ids_are_every_article_in_id_order(project: Project) -> None:
+    """The ids the window lists at start (read from an index in its own order): every
+    article once, ascending, none of a deleted one; none in an empty project."""
+    assert queries.article_ids(project) == []
+    ids = _fill(project, 5)
+    # dates that sort against the ids, so the index read comes back in another order
+    for i, aid in enumerate(ids):
+        project.db.execute(
+            "UPDATE articles SET meta = json_set(meta, '$.date', ?) WHERE id = ?",
+            [f"2020-01-{30 - i:02d}", aid],
+        )
+    with project.transaction():
+        project.db.execute("DELETE FROM articles WHERE id = ?", [ids[2]])
+    assert queries.article_ids(project) == [ids[0], ids[1], ids[3], ids[4]]
