@@ -42,7 +42,7 @@ def _modules_after(code: str) -> set[str]:
 def test_the_windows_modules_leave_spacy_pydantic_and_other_commands_out() -> None:
     mods = _modules_after(PROBE)
     assert "annotator.ui.main_window" in mods  # the probe did import the window
-    for heavy in ("spacy", "thinc", "pydantic", "pydantic_core", "charset_normalizer"):
+    for heavy in ("spacy", "thinc", "pydantic", "pydantic_core", "charset_normalizer", "numpy"):
         assert heavy not in mods, heavy
     others = [m for m in cli.COMMAND_MODULES if m in mods]
     # open_cmd checks an old project with upgrade_cmd's steps
@@ -89,3 +89,23 @@ def test_a_command_parses_the_same_with_its_module_alone() -> None:
     every = vars(cli.build_parser().parse_args(argv))
     assert alone == every
     assert alone["command"] == "import"
+
+
+def test_the_store_leaves_numpy_out_and_numpy_still_imports() -> None:
+    """sqlite-utils is imported without numpy (the window never needs it); numpy imports
+    as usual afterwards (the agreement maths and the detector use it), and the store
+    writes and reads a project all the same."""
+    mods = _modules_after(
+        "import json, sys, tempfile, pathlib\n"
+        "import annotator.store.project as sp\n"
+        "from annotator.core.model import Article\n"
+        "assert 'numpy' not in sys.modules and 'sqlite_utils' in sys.modules\n"
+        "with tempfile.TemporaryDirectory() as d:\n"
+        "    with sp.Project.open(pathlib.Path(d) / 'p.db') as p:\n"
+        "        aid, _ = p.add_article(Article('T', 'Some text.'))\n"
+        "        assert p.count_articles() == 1\n"
+        "import numpy\n"
+        "assert numpy.arange(3).sum() == 3\n"
+        "print(json.dumps(sorted(sys.modules)))\n"
+    )
+    assert "numpy" in mods
