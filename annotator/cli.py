@@ -17,7 +17,10 @@ from annotator.commands import CliError
 from annotator.core.errors import AnnotatorError
 from annotator.store.db import StoreDatabaseError
 
-# Each module registers one sub-command; order is the order shown by --help.
+# Each module registers one sub-command; order is the order shown by --help. A command
+# is named after its module (``import`` -> ``import_cmd``), so the command line can import
+# only the module of the command it runs: the others pull in importers, exporters and the
+# agreement maths, a third of a second that the window waited for at every launch (issue 16).
 COMMAND_MODULES = (
     "annotator.commands.open_cmd",
     "annotator.commands.import_cmd",
@@ -34,9 +37,13 @@ COMMAND_MODULES = (
     "annotator.commands.report_cmd",
 )
 
+#: Command name -> the module that registers it.
+COMMANDS = {m.rsplit(".", 1)[1].removesuffix("_cmd"): m for m in COMMAND_MODULES}
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser with every sub-command registered."""
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser with every sub-command registered (``only``: that command
+    alone, which parses its own arguments the same way)."""
     parser = argparse.ArgumentParser(
         prog="annotator",
         description=(
@@ -47,7 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"annotator {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMAND_MODULES:
+    for name in COMMAND_MODULES if only is None else (COMMANDS[only],):
         importlib.import_module(name).register(sub)
     return parser
 
@@ -55,13 +62,13 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the process exit code."""
     args_list = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser()
-    commands = set(_command_names(parser))
     # `annotator` and `annotator PROJECT.db [--model M]` mean `annotator open ...`
     first = args_list[0] if args_list else ""
-    opens_window = not first or (first not in commands and not first.startswith("-"))
+    opens_window = not first or (first not in COMMANDS and not first.startswith("-"))
     if opens_window or first in ("--model", "--annotator"):
         args_list = ["open", *args_list]
+    # a command's own module only (`--help`, `--version`, a typo: every command)
+    parser = build_parser(args_list[0] if args_list[0] in COMMANDS else None)
     args = parser.parse_args(args_list)
     try:
         return int(args.func(args) or 0)
@@ -87,13 +94,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         where = f"{exc.filename}: " if exc.filename else ""
         print(f"annotator: error: {where}{exc.strerror or exc}", file=sys.stderr)
         return 1
-
-
-def _command_names(parser: argparse.ArgumentParser) -> list[str]:
-    for action in parser._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            return list(action.choices)
-    return []
 
 
 if __name__ == "__main__":

@@ -11,7 +11,6 @@ from typing import Any
 from annotator.commands import CliError
 from annotator.commands.upgrade_cmd import upgrade_step
 from annotator.core.errors import ProjectError
-from annotator.services.importing import import_paths
 from annotator.services.locations import default_project_path, seeds_dir
 from annotator.store.db import read_only_message, read_only_reason
 from annotator.store.project import Project
@@ -42,6 +41,9 @@ def prepare_project(path: Path | None) -> tuple[Path, str | None]:
             if project.readonly:  # nothing can be seeded; the window says why
                 return path, message
             if project.count_articles() == 0 and not project.get_setting("seeded"):
+                # the readers only the first start needs (their imports: 0.1 s)
+                from annotator.services.importing import import_paths
+
                 report = import_paths(project, [seeds_dir()])
                 project.set_setting("seeded", True)
                 message = f"Welcome: {report.summary()} ({path})"

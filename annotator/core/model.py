@@ -9,10 +9,13 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from annotator.core.schema import QUOTE_KEYS, QuoteFast, QuoteSchema, check_quote
+from annotator.core.quote_keys import QUOTE_KEYS
 from annotator.core.text import title_and_body
+
+if TYPE_CHECKING:  # pydantic is imported by the readers that check quotes, not by the window
+    from annotator.core.schema import QuoteFast, QuoteSchema
 
 Span = tuple[int, int]
 
@@ -226,6 +229,8 @@ class Quote:
         spans against ``text_length`` when given. Raises SchemaError (a ValueError) naming
         the field when the object is not a valid quote.
         """
+        from annotator.core.schema import check_quote
+
         return cls.from_checked(check_quote(obj, text_length), obj)
 
     @classmethod

@@ -52,29 +52,6 @@ GenderName = Literal["female", "male", "other", "unknown"]
 
 SpanPair = Annotated[list[StrictInt], Field(min_length=2, max_length=2)]
 
-#: Keys of a quote object the schema knows; any other key is kept as extra data.
-QUOTE_KEYS = frozenset(
-    {
-        "content_spans",
-        "speaker_spans",
-        "cue_spans",
-        "speaker_text",
-        "speaker_name",
-        "kind",
-        "stance",
-        "stance_target",
-        "annotator",
-        "status",
-        "origin",
-        "confidence",
-        "note",
-        "speaker_type",
-        "speaker_gender",
-        "speaker_gender_guessed",
-    }
-)
-
-
 M = TypeVar("M", bound=BaseModel)
 
 

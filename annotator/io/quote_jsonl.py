@@ -22,9 +22,9 @@ from unicodedata import is_normalized
 
 from annotator.core.dates import date_problem
 from annotator.core.model import Article, Quote, SpeakerFacts, encode_spans, normalise_spans
+from annotator.core.quote_keys import QUOTE_KEYS
 from annotator.core.quote_rows import ArticleRow, QuoteRow, article_row, extra_json, meta_json
 from annotator.core.schema import (
-    QUOTE_KEYS,
     QuoteFast,
     SchemaError,
     check_article,

@@ -20,3 +20,28 @@ Public API, by module:
 - :mod:`~annotator.store.db`: opening, migrations, and the error names
   (:data:`StoreIntegrityError`, :data:`StoreDatabaseError`) callers catch without sqlite3.
 """
+
+
+def _sqlite_utils_without_numpy() -> None:
+    """Import sqlite-utils without the numpy and pandas it imports when they are installed.
+
+    sqlite-utils only uses them to name the column type of a numpy or pandas value when it
+    creates a table from Python values; every table here comes from the migrations' SQL.
+    numpy took 0.07-0.13 s of each launch of the window, before it shows (issue 16). A
+    module already imported is left as it is, and both import normally afterwards.
+    """
+    import sys
+
+    blocked = [m for m in ("numpy", "pandas") if m not in sys.modules]
+    if "sqlite_utils" in sys.modules or not blocked:
+        return
+    for name in blocked:
+        sys.modules[name] = None  # type: ignore[assignment]  # `import name` fails
+    try:
+        import sqlite_utils  # noqa: F401
+    finally:
+        for name in blocked:
+            del sys.modules[name]
+
+
+_sqlite_utils_without_numpy()

@@ -201,11 +201,33 @@ _TOTALS = """
 """
 
 
+# The same totals from the per-article summaries (annotator/store/summary.py), when they
+# are current: the annotator's rows give their annotations (of which pending) and the open
+# suggestions of the articles they have rows in; every other article shows its newest
+# run's suggestions (n_latest). At 100,000 articles: 0.03-0.1 s against 3.4-4.1 s, and the
+# summaries are small tables, so the count no longer competes with the window for the disk.
+_TOTALS_FROM_SUMMARIES = """
+    SELECT
+      (SELECT count(*) FROM article_progress WHERE annotator_id IS :ann AND status = 'done'),
+      (SELECT count(*) FROM articles),
+      (SELECT coalesce(sum(n_annotations - n_pending), 0) FROM annotator_summary
+         WHERE annotator_id IS :ann),
+      (SELECT coalesce(sum(n_annotations + n_open), 0) FROM annotator_summary
+         WHERE annotator_id IS :ann)
+      + (SELECT coalesce(sum(n_latest), 0) FROM article_summary)
+      - (SELECT coalesce(sum(v.n_latest), 0) FROM annotator_summary m
+           JOIN article_summary v ON v.article_id = m.article_id
+         WHERE m.annotator_id IS :ann)
+"""
+
+
 def totals(project: Project, annotator: str | None) -> Totals:
     """Articles and quotes the annotator has done, out of the project's totals (the sums
-    of :func:`article_rows` over every article; one project-wide read, seconds at 100,000
-    articles, so the window runs it on a pool thread)."""
-    row = project.db.execute(_TOTALS, {"ann": _annotator(project, annotator)}).fetchone()
+    of :func:`article_rows` over every article). Read from the per-article summaries when
+    they hold every write (0.03-0.1 s at 100,000 articles), else counted from the quotes
+    (seconds at 100,000 articles); the window runs it on a pool thread either way."""
+    sql = _TOTALS_FROM_SUMMARIES if summary.is_current(project.db.conn) else _TOTALS
+    row = project.db.execute(sql, {"ann": _annotator(project, annotator)}).fetchone()
     return Totals(int(row[0]), int(row[1]), int(row[2]), int(row[3]))
 
 
@@ -214,8 +236,12 @@ def article_ids(project: Project) -> list[int]:
     order before sorting. Read from the smallest index that holds the ids (the unique
     content hash), then sorted here: ``ORDER BY id`` walks the table itself, whose pages
     hold the texts (measured at 100,000 articles: 0.08 s against 0.44 s warm, 0.8 s
-    cold)."""
-    return sorted(int(r[0]) for r in project.db.execute("SELECT id FROM articles"))
+    cold). The ids come back as one JSON array, parsed in C: a Python object per row took
+    0.065 s of the window's start at 100,000 articles, the array 0.025 s."""
+    row = project.db.execute("SELECT json_group_array(id) FROM articles").fetchone()
+    ids: list[int] = json.loads(row[0])
+    ids.sort()
+    return ids
 
 
 def article_rows_for(project: Project, annotator: str | None, ids: list[int]) -> list[ArticleRow]:

@@ -358,8 +358,9 @@ class ListSearchTask(Task):
 
 
 class TotalsTask(Task):
-    """The annotator's progress over the project (:func:`queries.totals`, about a second
-    at 100,000 articles); finished((generation, Totals))."""
+    """The annotator's progress over the project (:func:`queries.totals`: 0.1 s at 100,000
+    articles from the summaries, seconds when they wait for a refresh); finished((generation,
+    Totals))."""
 
     expected = (OSError,)
     background = True  # a project-wide read on the list pool

@@ -1,8 +1,9 @@
 """The article list's summaries (migration 0010, annotator/store/summary.py) give exactly
 the answers of a straight computation over the quotes (issue 16): "Has undecided quotes",
-"Annotators disagree" and the sort by Quotes, for every annotator, after every kind of
-write (accept, reject, edit, undo, re-detection, speaker merge, import in bulk, project
-merge, article deletion, a write by another program), on varied small projects."""
+"Annotators disagree", the sort by Quotes and the progress totals, for every annotator,
+after every kind of write (accept, reject, edit, undo, re-detection, speaker merge, import
+in bulk, project merge, article deletion, a write by another program), on varied small
+projects."""
 
 from __future__ import annotations
 
@@ -45,6 +46,7 @@ class Ref:
         self.undecided: set[int] = set()
         self.disagree: set[int] = set()
         self.order: list[int] = []
+        self.totals = counts.Totals(0, 0, 0, 0)
         #: (kind, confidence, speaker id, speaker name) of each quote the annotator sees
         #: (an annotation's speaker is its registry id, a suggestion's the name it gives)
         self.seen: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
@@ -117,6 +119,13 @@ def reference(project: Project, annotator: str | None) -> Ref:
                 if key(a) not in theirs:
                     disagree.add(aid)
     ref.order = sorted(articles, key=lambda a: (quotes.get(a, 0), a))
+    progress = project.db.execute("SELECT annotator_id, status FROM article_progress")
+    ref.totals = counts.Totals(
+        sum(a == ann and status == "done" for a, status in progress),
+        len(articles),
+        sum(x["status"] in ("accepted", "rejected") for x in mine),
+        sum(quotes.values()),
+    )
     return ref
 
 
@@ -150,6 +159,8 @@ def check(project: Project) -> None:
             assert got == ref.below(limit), (who, limit)
         assert queries.article_order(project, who, 4, False) == ref.order, who
         assert queries.article_order(project, who, 4, True) == ref.order[::-1], who
+        # the status bar's progress (read from the summaries when they are current)
+        assert queries.totals(project, who) == ref.totals, who
 
 
 # -- varied projects ----------------------------------------------------------------------------
@@ -182,7 +193,7 @@ def _quote(rng: random.Random, **kw: Any) -> Quote:
 def _random_step(p: Project, rng: random.Random, ids: list[int]) -> None:
     """One write a person or a tool could make."""
     aid = rng.choice(ids)
-    step = rng.randrange(11)
+    step = rng.randrange(12)
     who = rng.choice(("alice", "bob"))
     if step <= 1:  # (re-)detection, sometimes by a newer detector
         version = rng.choice(("v1", "v1", "v2"))
@@ -233,6 +244,8 @@ def _random_step(p: Project, rng: random.Random, ids: list[int]) -> None:
                 p.db.execute(
                     "UPDATE annotations SET speaker_id = ? WHERE speaker_id = ?", [lee, kim]
                 )
+    elif step == 10:  # the annotator marks the article (done, or back in progress)
+        p.set_progress(aid, who, rng.choice(("done", "done", "in_progress")))
     else:  # an article deleted (its quotes go with it)
         if len(ids) > 3:
             with p.transaction():

@@ -559,3 +559,19 @@ def test_deleting_an_annotation_checks_its_references_by_index(project: Project)
     assert gold is not None and gold.state.source_annotation_id is None
     assert gold.state.quote.content_spans == cur.quote.content_spans
     assert reviews.left_out(aid, "rita") == set()
+
+
+def test_the_lists_ids_are_every_article_in_id_order(project: Project) -> None:
+    """The ids the window lists at start (read from an index in its own order): every
+    article once, ascending, none of a deleted one; none in an empty project."""
+    assert queries.article_ids(project) == []
+    ids = _fill(project, 5)
+    # dates that sort against the ids, so the index read comes back in another order
+    for i, aid in enumerate(ids):
+        project.db.execute(
+            "UPDATE articles SET meta = json_set(meta, '$.date', ?) WHERE id = ?",
+            [f"2020-01-{30 - i:02d}", aid],
+        )
+    with project.transaction():
+        project.db.execute("DELETE FROM articles WHERE id = ?", [ids[2]])
+    assert queries.article_ids(project) == [ids[0], ids[1], ids[3], ids[4]]
