@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -67,8 +68,17 @@ def small_groups(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
 def test_cancel_mid_file_keeps_whole_groups_and_says_how_many(
     tmp_path: Path, small_groups: int, k: int, parallel: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    started: list[subprocess.Popen[bytes]] = []
     if parallel:
         monkeypatch.setattr(quote_jsonl, "PARALLEL_MIN_BYTES", 0)
+        real_popen = subprocess.Popen
+
+        def popen(*args: Any, **kw: Any) -> subprocess.Popen[bytes]:
+            proc = real_popen(*args, **kw)
+            started.append(proc)
+            return proc
+
+        monkeypatch.setattr(quote_jsonl.subprocess, "Popen", popen)
     src = _write(tmp_path / "new20.jsonl", [_line(n) for n in range(20)])
     later = _write(tmp_path / "later.jsonl", [_line(n) for n in range(100, 103)])
     db = tmp_path / "p.db"
@@ -77,6 +87,8 @@ def test_cancel_mid_file_keeps_whole_groups_and_says_how_many(
         report = import_paths(p, [src, later], progress=progress, cancel=cancel)
     f, g = report.files
     assert report.cancelled
+    # the worker process reading the file was ended with the import
+    assert len(started) == int(parallel) and all(p.poll() is not None for p in started)
     assert f.status == "cancelled" and g.status == "not imported"
     # stopped at the first group after the cancel: what was read (k lines) is stored whole
     assert f.articles_added == k and f.quotes_added == k
