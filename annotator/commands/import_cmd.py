@@ -76,8 +76,10 @@ def _sigint_sets(event: threading.Event) -> Iterator[None]:
     """While inside: the first Ctrl+C (SIGINT) sets ``event`` (the import stops at its next
     group of articles and reports), a second one interrupts at once (KeyboardInterrupt,
     the open transaction is rolled back). Only in the main thread (elsewhere: no change)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
+    if threading.current_thread() is not threading.main_thread() or signal.getsignal(
+        signal.SIGINT
+    ) in (signal.SIG_IGN, None):
+        yield  # started with Ctrl+C ignored (nohup, a background job): it stays so
         return
 
     def first(signum: int, frame: object) -> None:

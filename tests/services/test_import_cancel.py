@@ -164,14 +164,19 @@ def test_cli_ctrl_c_stops_at_a_group_prints_what_was_kept_and_exits_130(
         return real(*args, **kw)
 
     monkeypatch.setattr(import_cmd, "import_paths", interrupted)
-    res = run_cli("import", str(db), str(src), "--quiet")
+    # as from a terminal (a background job of a shell starts with SIGINT ignored)
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        res = run_cli("import", str(db), str(src), "--quiet")
+        assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # handler gone
+    finally:
+        signal.signal(signal.SIGINT, before)
     assert res.returncode == 130
     kept = _rows(db)
     assert kept[1:] == (kept[0], 0, "ok")  # each article with its quote
     assert 9 <= kept[0] < 30
     assert f"Import cancelled after {kept[0]:,} of about 30 articles of big.jsonl" in res.stdout
     assert f"those {kept[0]:,} are in the project" in res.stdout
-    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
     monkeypatch.setattr(import_cmd, "import_paths", real)
     res2 = run_cli("import", str(db), str(src), "--quiet")
     assert res2.returncode == 0
