@@ -212,3 +212,19 @@ def test_a_latin1_jsonl_line_says_how_to_convert(tmp_path: Path) -> None:
     (f,) = report.files
     assert f.status == "failed"
     assert "not UTF-8" in f.problems[0] and "iconv -f latin1 -t utf-8" in f.problems[0]
+
+
+@pytest.mark.parametrize("text", ["", " \n\t\n"])
+def test_a_brat_article_with_an_empty_text_is_skipped_and_named(tmp_path: Path, text: str) -> None:
+    folder = tmp_path / "brat"
+    folder.mkdir()
+    (folder / "a.txt").write_text(text, encoding="utf-8")
+    (folder / "a.ann").write_text("", encoding="utf-8")
+    (folder / "b.txt").write_text("Title\n\nThe mayor spoke.\n", encoding="utf-8")
+    (folder / "b.ann").write_text("", encoding="utf-8")
+    with Project.open(tmp_path / "p.db") as p:
+        report = import_paths(p, [folder])
+        texts = [r[0] for r in p.db.execute("SELECT text FROM articles")]
+    assert texts == ["Title\n\nThe mayor spoke.\n"]
+    (f,) = report.files
+    assert f.problems == [f"{folder / 'a.ann'}: its .txt file is empty; the article was skipped"]
