@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +41,10 @@ def register(sub: Any) -> None:
             "also 1 when the project cannot be opened or written. When another program "
             "holds the project's lock past the wait (or it turns read-only) partway, the "
             "import stops, names the files done and not done, and keeps what it stored; "
-            "running the same import again adds only what is missing."
+            "running the same import again adds only what is missing. Ctrl+C stops the "
+            "import at the next group of articles: what was stored is kept (whole articles "
+            "with their quotes), the report says how many, and the exit code is 130; the "
+            "same import again adds the rest."
         ),
     )
     p.add_argument("project", help="the project file (.db)")
@@ -64,6 +71,29 @@ def _remove_project(path: Path) -> None:
         path.with_name(path.name + suffix).unlink(missing_ok=True)
 
 
+@contextmanager
+def _sigint_sets(event: threading.Event) -> Iterator[None]:
+    """While inside: the first Ctrl+C (SIGINT) sets ``event`` (the import stops at its next
+    group of articles and reports), a second one interrupts at once (KeyboardInterrupt,
+    the open transaction is rolled back). Only in the main thread (elsewhere: no change)."""
+    if threading.current_thread() is not threading.main_thread() or signal.getsignal(
+        signal.SIGINT
+    ) in (signal.SIG_IGN, None):
+        yield  # started with Ctrl+C ignored (nohup, a background job): it stays so
+        return
+
+    def first(signum: int, frame: object) -> None:
+        event.set()
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        print("\nannotator: stopping the import at the next group of articles…", file=sys.stderr)
+
+    old = signal.signal(signal.SIGINT, first)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, old)
+
+
 def run(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
@@ -83,15 +113,18 @@ def run(args: argparse.Namespace) -> int:
                 bar.set_postfix_str(Path(current).name[-40:], refresh=False)
             bar.update(done - bar.n)  # tqdm redraws at most every 0.1 s
 
+        interrupted = threading.Event()
         try:
-            report = import_paths(
-                project,
-                args.paths,
-                annotator,
-                progress,
-                override=bool(args.annotator_override),
-                commit_interval=CLI_COMMIT_INTERVAL_S,
-            )
+            with _sigint_sets(interrupted):
+                report = import_paths(
+                    project,
+                    args.paths,
+                    annotator,
+                    progress,
+                    cancel=interrupted.is_set,
+                    override=bool(args.annotator_override),
+                    commit_interval=CLI_COMMIT_INTERVAL_S,
+                )
         finally:
             bar.close()
     created_nothing = new_project and report.articles_added == 0 and report.quotes_added == 0
@@ -118,6 +151,8 @@ def run(args: argparse.Namespace) -> int:
             "once the model has loaded, on every article it has not seen (File > Detect quotes "
             "in new articles runs it on demand)."
         )
+    if report.cancelled:
+        return 130  # as for any command stopped by Ctrl+C (SIGINT)
     if report.stopped or report.failed or any(f.problems for f in report.files):
         return 1  # the good entries went in; the lines above say what did not
     return 0

@@ -639,6 +639,9 @@ def iter_brat(folder: str | Path) -> Iterator[Article | FileError]:
         except (OSError, ValueError) as exc:
             yield FileError(str(ann_path), str(exc))
             continue
+        if not article.text.strip():  # nothing to annotate (an empty .txt file is refused too)
+            yield FileError(str(ann_path), "its .txt file is empty; the article was skipped")
+            continue
         for problem in problems:
             yield FileError(str(ann_path), problem)
         yield article

@@ -42,7 +42,7 @@ from annotator.io.brat import guess_kind
 from annotator.io.export_records import ExportQuote
 from annotator.io.files import LineTooLong, is_regular_file, iter_lines
 from annotator.io.jsonload import check_utf8, load_json
-from annotator.io.quote_jsonl import LineError, write_jsonl_line
+from annotator.io.quote_jsonl import UTF8_HINT, LineError, write_jsonl_line
 
 QUOTE, SPEAKER, CUE = "QUOTE", "SPEAKER", "CUE"
 SAID_BY, CUED_BY, CONTINUES = "SAID_BY", "CUED_BY", "CONTINUES"
@@ -451,11 +451,15 @@ def iter_prodigy(path: str | Path) -> Iterator[Article | LineError]:
             check_utf8(obj, line)  # a project cannot store a lone surrogate
             article, quotes = _task_article(obj)
         except UnicodeDecodeError as exc:
-            yield LineError(name, lineno, f"not UTF-8 ({exc.reason} at byte {exc.start})")
+            reason = f"not UTF-8 ({exc.reason} at byte {exc.start}); {UTF8_HINT}"
+            yield LineError(name, lineno, reason)
             continue
         except (ValueError, TypeError, KeyError, IndexError, AttributeError) as exc:
             # BadJson and SchemaError are ValueErrors: one bad task costs only itself
             yield LineError(name, lineno, str(exc) or type(exc).__name__)
+            continue
+        if not article.text.strip():
+            yield LineError(name, lineno, "the text is empty (the task was skipped)")
             continue
         if current is not None and current.text == article.text:
             pending.extend(quotes)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import pickle
+import signal
 import subprocess
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -23,7 +24,14 @@ from unicodedata import is_normalized
 from annotator.core.dates import date_problem
 from annotator.core.model import Article, Quote, SpeakerFacts, encode_spans, normalise_spans
 from annotator.core.quote_keys import QUOTE_KEYS
-from annotator.core.quote_rows import ArticleRow, QuoteRow, article_row, extra_json, meta_json
+from annotator.core.quote_rows import (
+    A_TEXT,
+    ArticleRow,
+    QuoteRow,
+    article_row,
+    extra_json,
+    meta_json,
+)
 from annotator.core.schema import (
     QuoteFast,
     SchemaError,
@@ -225,6 +233,10 @@ def _converted_lines(
         except ValueError as exc:
             yield LineError(name, lineno, str(exc))
             continue
+        if importing and not _text_of(item).strip():
+            # an empty article is nothing to annotate (an empty .txt file is refused too)
+            yield LineError(name, lineno, "the text is empty (the article was skipped)")
+            continue
         for n, reason in bad:
             yield QuoteError(name, lineno, n, reason)
         if importing:
@@ -232,6 +244,23 @@ def _converted_lines(
             if problem is not None:
                 yield LineNote(name, lineno, problem)
         yield item
+
+
+#: What a JSONL line that is not UTF-8 is told (JSON text exchanged between systems is UTF-8,
+#: RFC 8259 section 8.1, so the file is not guessed at as a .txt file is).
+UTF8_HINT = (
+    "JSONL files must be UTF-8 (convert the file first, e.g. "
+    "iconv -f latin1 -t utf-8 IN.jsonl > OUT.jsonl)"
+)
+
+
+def _text_of(item: object) -> str:
+    """The text of an Article or an article row (:data:`~annotator.core.quote_rows.ArticleRow`)."""
+    if isinstance(item, Article):
+        return item.text
+    assert isinstance(item, tuple)
+    text = item[A_TEXT]
+    return text if isinstance(text, str) else ""
 
 
 def _json_lines(path: str | Path, utf8: bool = False) -> Iterator[tuple[int, Any]]:
@@ -250,7 +279,7 @@ def _json_lines(path: str | Path, utf8: bool = False) -> Iterator[tuple[int, Any
         try:
             line = raw.decode("utf-8-sig" if lineno == 1 else "utf-8")
         except UnicodeDecodeError as exc:
-            reason = f"not UTF-8 ({exc.reason} at byte {exc.start}); JSONL files must be UTF-8"
+            reason = f"not UTF-8 ({exc.reason} at byte {exc.start}); {UTF8_HINT}"
             yield lineno, LineError(name, lineno, reason)
             continue
         try:  # without its line end, which a cut-off string would report as its error
@@ -380,6 +409,9 @@ def _receive(src: IO[bytes]) -> object:
 def _worker_main(path: str) -> None:
     """The worker process of :func:`iter_jsonl_rows`: writes pickled chunks of items to
     stdout, then None (or the exception that stopped the reading)."""
+    # Ctrl+C in a terminal reaches the whole process group: the importing process decides
+    # (it stops at a batch and closes this pipe); a traceback here would only be noise
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     out = sys.stdout.buffer
     try:
         batch: list[ArticleRow | LineError | QuoteError | LineNote] = []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from annotator.core.wording import count_noun
 
@@ -16,7 +17,9 @@ class FileReport:
 
     path: str
     #: imported | skipped | failed, or, when the project refused a write mid-import,
-    #: stopped (the file in progress; ``reason`` says why) | not imported (files after it)
+    #: stopped (the file in progress; ``reason`` says why) | not imported (files after it),
+    #: or, when the import was cancelled, cancelled (the file in progress: what it stored
+    #: is in the project) | not imported (files after it)
     status: str = "imported"
     reason: str = ""
     articles_added: int = 0
@@ -34,6 +37,14 @@ class FileReport:
     quotes_by_annotator: Counter[str] = field(default_factory=Counter)
     #: names the file gave its quotes that the fallback or override did not keep
     names_overridden: Counter[str] = field(default_factory=Counter)
+    #: about how many articles the file holds (its non-blank lines, for a JSONL file whose
+    #: progress was counted), else 0 (unknown)
+    expected: int = 0
+
+    @property
+    def articles_kept(self) -> int:
+        """Articles of this file that are in the project now (added or already there)."""
+        return self.articles_added + self.articles_present
 
     @property
     def stored_anything(self) -> bool:
@@ -46,6 +57,18 @@ class FileReport:
             out = out.replace(" and ", ", ") + f" and {_n(self.suggestions_added, 'suggestion')}"
         return out
 
+    def _kept(self) -> str:
+        """``2,163 of about 20,000 articles (2,163 articles and 51,000 quotes added)``."""
+        kept = f"{self.articles_kept:,}"
+        of = f" of about {self.expected:,}" if self.expected else ""
+        noun = "article" if self.articles_kept == 1 and not of else "articles"
+        out = f"{kept}{of} {noun}"
+        if self.articles_present:
+            out += f" ({self.stored()} added, {_n(self.articles_present, 'article')} were there)"
+        else:
+            out += f" ({self.stored()} added)"
+        return out
+
     def owners(self) -> str:
         """``"alice (3), carol (2)"``: who the added quotes went to, most first."""
         return ", ".join(f"{n} ({c})" for n, c in self.quotes_by_annotator.most_common())
@@ -56,6 +79,8 @@ class FileReport:
             return f"{self.path}: failed: {self.reason}"
         if self.status == "not imported":
             return f"{self.path}: not imported (the import stopped before it)"
+        if self.status == "cancelled":
+            return f"{self.path}: cancelled after {self._kept()}"
         if self.status == "stopped":
             if self.stored_anything:
                 return f"{self.path}: stopped after storing {self.stored()}: {self.reason}"
@@ -97,6 +122,8 @@ class ImportReport:
     files: list[FileReport] = field(default_factory=list)
     #: why the import stopped early (the project refused a write), or ""
     stopped: str = ""
+    #: the import was cancelled before its end (see :meth:`summary`)
+    cancelled: bool = False
 
     @property
     def articles_added(self) -> int:
@@ -153,12 +180,47 @@ class ImportReport:
             what = what.replace(" and ", ", ") + f" and {_n(self.suggestions_added, 'suggestion')}"
         if self.stopped:
             return self._stopped_summary(what)
+        if self.cancelled:
+            return self._cancelled_summary(what)
         parts = [f"Imported {what} from {_n(len(self.files), 'file')}"]
         if n_skipped:
             parts.append(f"{n_skipped} had nothing new")
         if n_failed:
             parts.append(f"{n_failed} failed")
         return "; ".join(parts) + "."
+
+    def _cancelled_summary(self, what: str) -> str:
+        """``Import cancelled after 2,163 of about 20,000 articles of new20k.jsonl; those
+        2,163 are in the project.``, then the files done and not imported, and that the same
+        import again adds the rest (articles already in the project are skipped)."""
+        done = [f.path for f in self.files if f.status in ("imported", "skipped", "failed")]
+        cut = [f for f in self.files if f.status == "cancelled"]
+        missing = [f.path for f in self.files if f.status == "not imported"]
+        if cut:
+            c = cut[0]
+            kept = c.articles_kept
+            of = f" of about {c.expected:,}" if c.expected else ""
+            noun = "article" if kept == 1 and not of else "articles"
+            out = f"Import cancelled after {kept:,}{of} {noun} of {Path(c.path).name}"
+            if kept:
+                those = "it is" if kept == 1 else f"those {kept:,} are"
+                out += f"; {those} in the project"
+                if c.articles_present:
+                    out += f" ({c.articles_present:,} of them were there before)"
+        else:
+            out = "Import cancelled before its first file" if not done else "Import cancelled"
+        parts = [out]
+        if done:
+            parts.append(f"done before: {_names(done)}")
+        if done:
+            parts.append(f"imported {what} in all")
+        if missing:
+            parts.append(f"not imported: {_names(missing)}")
+        return (
+            "; ".join(parts)
+            + ". Importing the same files again adds the rest (articles already in the"
+            " project are skipped)."
+        )
 
     def _stopped_summary(self, what: str) -> str:
         """The summary of an import the project stopped: what is in, what is not, and that

@@ -479,6 +479,11 @@ def progress_units(path: Path) -> int:
     return 1
 
 
+def path_units_known(path: Path) -> bool:
+    """True when :func:`progress_units` of ``path`` counts its articles (one per line)."""
+    return is_regular_file(path) and detect_format(path) in _LINE_FORMATS
+
+
 def import_file(
     project: Project,
     path: Path,
@@ -487,6 +492,7 @@ def import_file(
     on_item: Callable[[], None] | None = None,
     steps: _Steps | None = None,
     override: bool = False,
+    cancel: Callable[[], bool] | None = None,
 ) -> FileReport:
     """Import one file; never raises for bad input, the report says what went wrong.
 
@@ -497,6 +503,9 @@ def import_file(
     counts are what was really stored. ``on_item`` is called after each line of a
     line-per-article file (progress). ``steps`` is the caller's time-bounded transaction
     (one is made if None).
+    ``cancel`` is polled before each entry read: when it returns True the articles read so
+    far are stored (one group, whole articles with their quotes), the rest of the file is
+    not read, and the report's status is ``cancelled``.
     ``override``: every quote goes to ``annotator``, even one naming its own.
     A large quote-JSONL file is read, checked and hashed by a worker process while this
     one writes (:func:`~annotator.io.quote_jsonl.iter_jsonl_rows`); the worker stops
@@ -557,6 +566,9 @@ def import_file(
         entries = 0  # articles and bad entries read (notes on a CSV's columns not counted)
         try:
             for item in items:
+                if cancel is not None and cancel():
+                    report.status = "cancelled"
+                    break
                 if not isinstance(item, _NOTES):
                     entries += 1
                 if isinstance(item, tuple):
@@ -575,7 +587,7 @@ def import_file(
                     on_item()
         finally:
             pending.flush()  # what was read before a failure is still stored
-        if not entries:
+        if not entries and report.status != "cancelled":
             raise NotTextError(_NO_ENTRIES.get(fmt, "the file holds no articles"))
     except NotTextError as exc:
         report.status, report.reason = "failed", str(exc)
@@ -600,6 +612,8 @@ def import_file(
                 f" (after {_n(report.articles_added, 'article')} and "
                 f"{_n(report.quotes_added, 'quote')} were stored)"
             )
+        return report
+    if report.status == "cancelled":
         return report
     if report.articles_added == report.quotes_added == report.suggestions_added == 0:
         if report.problems and not (
@@ -628,8 +642,12 @@ def import_paths(
             ``override``); each file's report line says whom its quotes went to.
         progress: called as progress(done, total, current_path), in steps of one file,
             or one line for JSONL files (so a single large file still moves the bar).
-        cancel: polled between files; when it returns True the import stops there
-            (files already imported stay imported).
+        cancel: polled before each file and each entry (line, row) of a file; when it
+            returns True the import stores the whole articles read so far (one group of at
+            most FLUSH_ROWS rows, or LONG_FLUSH_ROWS with the command line's interval),
+            commits and stops: :attr:`ImportReport.cancelled` is set, the file in progress
+            has status ``cancelled`` (with what it stored) and the files after it
+            ``not imported``. Importing the same files again adds the rest.
         commit_interval: seconds between commits (COMMIT_INTERVAL_S; the command line
             uses CLI_COMMIT_INTERVAL_S, which see for the trade-off).
 
@@ -651,8 +669,10 @@ def import_paths(
     report = ImportReport()
     index = _QuoteIndex(project)
     with _Steps(project, commit_interval) as steps:
-        for path, units_of_file in zip(files, units):
+        for n, (path, units_of_file) in enumerate(zip(files, units)):
             if cancel is not None and cancel():
+                report.cancelled = True
+                report.files.extend(FileReport(str(f), status="not imported") for f in files[n:])
                 break
             start = done
             label = str(path)
@@ -665,9 +685,16 @@ def import_paths(
 
             if progress is not None:
                 progress(done, total, label)
-            got = import_file(project, path, annotator, index, step, steps, override)
+            got = import_file(project, path, annotator, index, step, steps, override, cancel)
+            if progress is not None and path_units_known(path):
+                got.expected = units_of_file
             report.files.append(got)
             done = start + units_of_file
+            if got.status == "cancelled":
+                report.cancelled = True
+                later = files[n + 1 :]
+                report.files.extend(FileReport(str(f), status="not imported") for f in later)
+                break
             if got.status == "stopped":
                 report.stopped = got.reason
                 later = files[len(report.files) :]

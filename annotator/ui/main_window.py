@@ -764,6 +764,10 @@ class MainWindow(DetectorCommands):
         # count, the dashboard's agreement) so the waits below are short
         for w in list(self._windows):
             w.close()
+        # the window goes away now: what is left is waiting for the workers told to stop
+        # above (an import stops at its next group of articles and commits it, tester16
+        # F3), so the project is closed only after its last writer thread ended
+        self.hide()
         self.page_pool.waitForDone(30000)
         self.list_pool.waitForDone(30000)
         self.count_pool.waitForDone(30000)

@@ -96,8 +96,9 @@ class ImportController(QObject):
         report: Any = result
         self.last_report = report
         summary = str(report.summary())
-        if cancelled:
-            summary = f"Import cancelled. {summary}"
+        if cancelled and not report.cancelled:
+            # the import had read its last entry when the cancel came: all of it is in
+            summary = f"The import had finished before the cancel. {summary}"
         elif report.held_no_quotes:
             # the window starts the detector on the new articles (start_after_import)
             summary += (

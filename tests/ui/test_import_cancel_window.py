@@ -1,0 +1,131 @@
+"""File > Cancel import and closing the window during an import (tester16 F3): the import
+stops at its next group of articles, keeps whole articles with their quotes, the status bar
+says how many, and closing waits for the import thread before the project is closed."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from annotator.services import importing
+from annotator.ui.main_window import MainWindow
+
+TEXT = 'Budget\n\n"We will balance it," the minister said on Tuesday.'
+QUOTE: dict[str, Any] = {"content_spans": [[8, 31]], "annotator": "alice", "status": "accepted"}
+
+
+def _source(tmp_path: Path, n: int = 40) -> Path:
+    path = tmp_path / "incoming.jsonl"
+    lines = [
+        json.dumps({"title": f"New {i}", "text": f"{TEXT} ({i})", "quotes": [QUOTE]})
+        for i in range(n)
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _new_rows(db: Path) -> tuple[int, int, int, str]:
+    """(new articles, their annotations, new articles without one, integrity_check)."""
+    c = sqlite3.connect(db)
+    try:
+        new = "SELECT id FROM articles WHERE title LIKE 'New %'"
+        arts = c.execute(f"SELECT count(*) FROM ({new})").fetchone()[0]
+        anns = c.execute(f"SELECT count(*) FROM annotations WHERE article_id IN ({new})")
+        bare = c.execute(
+            f"SELECT count(*) FROM ({new}) WHERE id NOT IN (SELECT article_id FROM annotations)"
+        )
+        ok = c.execute("PRAGMA integrity_check").fetchone()[0]
+        return arts, anns.fetchone()[0], bare.fetchone()[0], ok
+    finally:
+        c.close()
+
+
+def _at_line(monkeypatch: pytest.MonkeyPatch, k: int, then: Callable[[], None]) -> threading.Event:
+    """Make the window's import call ``then()`` on its thread once it has read ``k`` lines
+    (the moment a person presses Cancel or Ctrl+Q); the returned event is set then."""
+    reached = threading.Event()
+    real = importing.import_paths
+
+    def import_paths(*args: Any, **kw: Any) -> Any:
+        progress = kw["progress"]
+
+        def at_k(done: int, total: int, label: str) -> None:
+            progress(done, total, label)
+            if done == k:
+                reached.set()
+                then()
+
+        kw["progress"] = at_k
+        return real(*args, **kw)
+
+    monkeypatch.setattr(importing, "import_paths", import_paths)
+    return reached
+
+
+@pytest.mark.parametrize("k", [1, 9, 25])
+def test_cancel_import_keeps_whole_groups_and_the_status_bar_says_how_many(
+    qtbot: Any, project_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, k: int
+) -> None:
+    monkeypatch.setattr(importing, "FLUSH_ROWS", 4)  # groups of two articles with a quote
+    src = _source(tmp_path)
+    w = MainWindow(project_path, annotator="alice", load_model=False)
+    qtbot.addWidget(w)
+    w.show()
+    real = importing.import_paths
+    # the person presses File > Cancel import when k lines were read
+    _at_line(monkeypatch, k, lambda: w.importer.task.cancel())  # type: ignore[union-attr]
+    with qtbot.waitSignal(w.import_finished, timeout=20000):
+        w.start_import([str(src)])
+    assert _new_rows(project_path) == (k, k, 0, "ok")
+    those = "it is" if k == 1 else f"those {k} are"
+    said = (
+        f"Import cancelled after {k} of about 40 articles of incoming.jsonl; {those} in the"
+        " project. Importing the same files again adds the rest"
+    )
+    assert w.importer.last_summary.startswith(said)
+    assert said in w.info_label.text() or said in w.info_label.toolTip()
+    # the same import again adds the rest
+    monkeypatch.setattr(importing, "import_paths", real)
+    with qtbot.waitSignal(w.import_finished, timeout=20000):
+        w.start_import([str(src)])
+    qtbot.waitUntil(lambda: w.importer.task is None)
+    report = w.importer.last_report
+    assert (report.articles_added, report.files[0].articles_present) == (40 - k, k)
+    assert _new_rows(project_path) == (40, 40, 0, "ok")
+
+
+@pytest.mark.parametrize("k", [1, 17])
+def test_closing_during_an_import_stops_it_and_closes_the_project_after_it(
+    qtbot: Any, project_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, k: int
+) -> None:
+    monkeypatch.setattr(importing, "FLUSH_ROWS", 4)
+    src = _source(tmp_path)
+    w = MainWindow(project_path, annotator="alice", load_model=False)
+    qtbot.addWidget(w)
+    w.show()
+    closing = threading.Event()
+    # the import thread is held at line k until the window's close has told it to stop
+    reached = _at_line(monkeypatch, k, lambda: closing.wait(20))
+    w.start_import([str(src)])
+    qtbot.waitUntil(reached.is_set, timeout=20000)
+    task = w.importer.task
+    assert task is not None
+    real_cancel = task.cancel
+
+    def cancel() -> None:
+        real_cancel()
+        closing.set()
+
+    monkeypatch.setattr(task, "cancel", cancel)
+    w.close()
+    assert not w.isVisible()
+    assert w.pool.activeThreadCount() == 0  # the import thread ended before the close
+    assert closing.is_set()
+    # the project file holds whole articles with their quotes, as many as were read
+    assert _new_rows(project_path) == (k, k, 0, "ok")
