@@ -102,8 +102,9 @@ BLOCK_CHARS = 3000
 #: The longest block the view makes of a run with no space. Qt searches the rest of such a
 #: run for a word boundary on every line it wraps, so a block of it costs its length times
 #: its lines: in a 700-pixel column a megabyte cut every 3,000 characters held the event
-#: loop 1.3 s at a time while it was laid out in the background.
-RUN_CHARS = 600
+#: loop 1.3 s at a time while it was laid out in the background; every 600, 0.42 s;
+#: every 300, 0.26 s (Qt lays out up to 200,000 characters a step).
+RUN_CHARS = 300
 #: What Qt turns into a block separator when text goes into a QTextDocument
 #: (QTextCursor::insertText): line feed, carriage return, paragraph separator, and the two
 #: frame markers. Each takes one position, as in the stored text.
