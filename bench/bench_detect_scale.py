@@ -15,6 +15,8 @@ Cases (sizes in characters, default 10k, 100k, 1M):
 - ``marks``: a single paragraph of short quotes, ``"Yes," he said. `` repeated (a 1M
   article holds about 125,000 quotation marks; 10,000 at 80k characters);
 - ``nospace``: letters and punctuation without a single space;
+- ``flat``: plain sentences with no line break at all (a scraped page flattened to one
+  line, issue 16), so the pieces are cut at sentence ends;
 - ``emoji``: runs of emoji between short quoted sentences.
 
 Usage: python bench/bench_detect_scale.py [--sizes 10000,100000,1000000] [--cases news,...]
@@ -32,7 +34,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 DEV = REPO.parent / "shared" / "data" / "polnear" / "dev.jsonl"
-CASES = ("news", "marks", "nospace", "emoji")
+CASES = ("news", "marks", "nospace", "flat", "emoji")
 
 
 def make_text(case: str, size: int) -> str:
@@ -45,6 +47,8 @@ def make_text(case: str, size: int) -> str:
         unit = '"Yes," he said. "No," Smith told reporters. '
     elif case == "nospace":
         unit = 'Quote:"abc,"said-Lee.Xyz'
+    elif case == "flat":
+        unit = "The minister said the talks would resume. Officials met in the capital. "
     else:
         unit = "😀" * 200 + ' "We won," she said. ' + "🎉👍" * 50 + "\n"
     text = unit * (size // len(unit) + 1)

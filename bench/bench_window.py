@@ -1,12 +1,16 @@
 """Benchmark the annotation window against the budgets of PRODUCT.md.
 
-    python bench/bench_window.py [--articles 10000] [--keep]
+    python bench/bench_window.py [--articles 10000] [--keep] [--flat-only]
 
 Prints, against each budget: window visible after start, opening a 15,000-character
 article with 60 quotes (painted), moving to the next article in a 10,000-article project
 (p50/p95), confirming a quote (the durable write, and the whole key handling), and paint
-times while scrolling a 30,000-character article with 100 quotes. The synthetic project is
-cached in bench/_out/ (``--keep`` reuses it).
+times while scrolling a 30,000-character article with 100 quotes, and opening articles of
+250,000, 1,000,000 and 5,000,000 characters with no paragraph break (a scraped page
+flattened to one line; issue 16): the open, painted, and the longest the event loop is
+held from the open until the background layout has run for two seconds. The synthetic
+project is cached in bench/_out/ (``--keep`` reuses it; ``--flat-only`` measures only
+the flat texts).
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 T_START = time.perf_counter()
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -131,6 +136,63 @@ def build_project(path: Path, n_articles: int) -> dict[str, int]:
     return ids
 
 
+#: Flat texts (no line break): name -> (characters, the unit repeated).
+FLAT = {
+    "flat250k": (250_000, "Lorem ipsum dolor sit amet. "),
+    "flat1M": (1_000_000, "Lorem ipsum dolor sit amet. "),
+    "flat5M": (5_000_000, "Lorem ipsum dolor sit amet. "),
+    "flat1M-nospace": (1_000_000, "Loremipsumdolorsitamet."),
+}
+
+
+def add_flat_articles(path: Path) -> dict[str, int]:
+    """Add the :data:`FLAT` articles to ``path``, each with a quote every 5,000
+    characters (ids by name)."""
+    ids: dict[str, int] = {}
+    with Project.open(path) as p, p.batch():
+        for name, (n_chars, unit) in FLAT.items():
+            text = (unit * (n_chars // len(unit) + 1))[:n_chars]
+            aid, _ = p.add_article(Article(name, text, {"publisher": "Scraper"}))
+            quotes = [
+                Quote(content_spans=((a, a + 120),), kind="indirect", confidence=0.7)
+                for a in range(1000, n_chars - 200, 5000)
+            ]
+            p.set_suggestions(aid, "bench 1", quotes)
+            ids[name] = aid
+    return ids
+
+
+def bench_flat(app: Any, w: Any, ids: dict[str, int], back: int) -> None:
+    """Open each flat article (from article ``back``): the open, painted, and the longest
+    event-loop turn from the open through two seconds of background layout."""
+    for name, aid in ids.items():
+        opens, stalls = [], []
+        for _ in range(3):
+            w.open_article(back)
+            app.processEvents()
+            w.view.viewport().repaint()
+            t = time.perf_counter()
+            w.open_article(aid)
+            app.processEvents()
+            w.view.viewport().repaint()
+            opened = time.perf_counter() - t
+            longest = opened
+            end = time.perf_counter() + 2.0
+            while time.perf_counter() < end:
+                t = time.perf_counter()
+                app.processEvents()
+                longest = max(longest, time.perf_counter() - t)
+                time.sleep(0.005)
+            opens.append(opened)
+            stalls.append(longest)
+        blocks = w.view.document().blockCount()
+        print(
+            f"open flat {name:15s} ({blocks:5d} blocks): open+paint median "
+            f"{statistics.median(opens) * 1000:7.1f} ms, longest stall median "
+            f"{statistics.median(stalls) * 1000:7.1f} ms   budget 300 ms / 200 ms"
+        )
+
+
 def pct(values: list[float], q: float) -> float:
     s = sorted(values)
     return s[min(len(s) - 1, int(round(q * (len(s) - 1))))]
@@ -140,6 +202,7 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--articles", type=int, default=10000)
     ap.add_argument("--keep", action="store_true", help="reuse the cached project")
+    ap.add_argument("--flat-only", action="store_true", help="only the flat-text rows")
     args = ap.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     path = OUT / f"bench_{args.articles}.db"
@@ -159,6 +222,7 @@ def main() -> int:
         Path(f"{run_path}{suffix}").unlink(missing_ok=True)
     with sqlite3.connect(path) as src, sqlite3.connect(run_path) as dst:
         src.backup(dst)
+    flat_ids = add_flat_articles(run_path)
 
     t_launch = time.perf_counter()
     from PySide6.QtCore import QCoreApplication, QSettings
@@ -183,6 +247,11 @@ def main() -> int:
     def painted() -> None:
         app.processEvents()
         w.view.viewport().repaint()
+
+    bench_flat(app, w, flat_ids, ids["a15k"])
+    if args.flat_only:
+        w.close()
+        return 0
 
     # open a 15,000-character article with 60 quotes, painted
     times = []

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from typing import overload
 
@@ -75,7 +75,7 @@ class Utf16Map:
     """
 
     def __init__(self, text: str) -> None:
-        self._astral = [m.start() for m in _ASTRAL.finditer(text)]
+        self._astral = [] if text.isascii() else [m.start() for m in _ASTRAL.finditer(text)]
         # UTF-16 position of each astral character's first unit
         self._astral16 = [i + k for k, i in enumerate(self._astral)]
         self._length = len(text)
@@ -91,6 +91,179 @@ class Utf16Map:
         if k and self._astral16[k - 1] + 1 == offset16:
             return self._astral[k - 1]
         return offset16 - k
+
+
+#: The longest run of text (code points) the article view lets Qt lay out as one block.
+#: Qt lays a block out whole, synchronously, and wraps a run with no space by searching it
+#: for a word boundary on every line: one line of 250,000 characters took 0.24 s (sentences)
+#: to 14.9 s (no space) before the window could paint (issue 16); blocks of 2,000-4,000
+#: characters cost 0.4-1 us a character, no-space runs included.
+BLOCK_CHARS = 3000
+#: The longest block the view makes of a run with no space. Qt searches the rest of such a
+#: run for a word boundary on every line it wraps, so a block of it costs its length times
+#: its lines: in a 700-pixel column a megabyte cut every 3,000 characters held the event
+#: loop 1.3 s at a time while it was laid out in the background; every 600, 0.42 s;
+#: every 300, 0.26 s (Qt lays out up to 200,000 characters a step).
+RUN_CHARS = 300
+#: What Qt turns into a block separator when text goes into a QTextDocument
+#: (QTextCursor::insertText): line feed, carriage return, paragraph separator, and the two
+#: frame markers. Each takes one position, as in the stored text.
+_QT_BREAKS = re.compile("[\n\r\u2029\ufdd0\ufdd1]")
+#: The space after a sentence end (closing quotation marks or brackets allowed between).
+_SENTENCE_SPACE = re.compile("[.!?\u2026][\"'\u201d\u2019\u00bb)\\]]*[ \t]")
+#: Where a run with no space may still end a line in the view: after sentence punctuation
+#: (Latin or CJK).
+_SENTENCE_MARK = re.compile("[.!?\u2026\u3002\uff01\uff1f]")
+#: Spaces a view cut may take the place of (one UTF-16 unit each, drawn as nothing at the
+#: end of a line). The non-breaking spaces are left alone.
+_CUT_SPACES = (" ", "\t", "\u3000")
+
+
+def _qt_breaks(text: str) -> list[int]:
+    """Code points of the characters Qt makes block separators of, ascending."""
+    if any(ch in text for ch in "\r\u2029\ufdd0\ufdd1"):  # rare: one regex pass
+        return [m.start() for m in _QT_BREAKS.finditer(text)]
+    out = []
+    pos = text.find("\n")
+    while pos >= 0:  # str.find runs at memory speed, a regex scan at a fifth of it
+        out.append(pos)
+        pos = text.find("\n", pos + 1)
+    return out
+
+
+def _glued(text: str, i: int) -> bool:
+    """True when a line must not start at code point ``i`` (a combining mark, a joiner or
+    a variation selector would lose the character it belongs to)."""
+    ch, before = text[i], text[i - 1]
+    return (
+        unicodedata.combining(ch) != 0
+        or ch in "\u200d\u200c"
+        or before == "\u200d"
+        or "\ufe00" <= ch <= "\ufe0f"
+        or "\U0001f3fb" <= ch <= "\U0001f3ff"
+        or "\U000e0100" <= ch <= "\U000e01ef"
+    )
+
+
+def _soft_cut(text: str, lo: int, hi: int) -> tuple[int, bool]:
+    """Where to end a view block in ``text[lo:hi]``: (code point, True) when the space
+    there becomes the block separator, (code point, False) when a separator goes in before
+    that character. Prefers a sentence end, then any space, then sentence punctuation in a
+    run with no space, then ``hi`` (moved back off combining marks and joiners)."""
+    last = -1
+    # the window's end first: sentences are short, and a 50 MB line has 17,000 windows
+    for begin in (max(lo, hi - 400), lo):
+        for m in _SENTENCE_SPACE.finditer(text, begin, hi):
+            last = m.end() - 1
+        if last >= 0 or begin == lo:
+            break
+    if last < 0:
+        last = max(text.rfind(sp, lo, hi) for sp in _CUT_SPACES)
+    if last >= 0:
+        return last, True
+    for m in _SENTENCE_MARK.finditer(text, lo, hi - 1):
+        last = m.end()
+    if last > lo and not _glued(text, last):
+        return last, False
+    at = hi
+    while at > lo + 1 and _glued(text, at):
+        at -= 1
+    return at, False
+
+
+class ViewText:
+    """The stored text as a view's QTextDocument holds it, and the offsets between them.
+
+    Qt lays out each block (paragraph) whole and at once, so a paragraph longer than
+    ``block_chars`` is shown as several blocks: a block separator (U+2029) takes the place
+    of a space near a sentence end, which keeps every position; a run with no space at all
+    gets a separator put in every ``run_chars`` at most (after sentence punctuation where
+    there is some), which moves the positions after it by one. Raises ValueError unless
+    ``2 <= run_chars <= block_chars``. :meth:`to_view` / :meth:`from_view` convert code points
+    of the stored text to positions in the document (UTF-16 units plus the separators put
+    in) and back, in O(log n); they are the identity for a text of short paragraphs with no
+    character outside the Basic Multilingual Plane.
+
+    Attributes:
+        text: the stored text.
+        display: what goes into the document (``text`` with the cuts), a ``str``.
+        replaced: code points of the spaces that became separators (ascending).
+        inserted: code points before which a separator was put in (ascending).
+        block_starts16: document position of every block's first character (ascending,
+            starting with 0): after each line break of the text and each cut.
+        soft_breaks: indices in ``display`` (code points) of the separators the view
+            made (ascending).
+    """
+
+    def __init__(
+        self, text: str, block_chars: int = BLOCK_CHARS, run_chars: int = RUN_CHARS
+    ) -> None:
+        if not 2 <= run_chars <= block_chars:
+            raise ValueError(f"need 2 <= run_chars ({run_chars}) <= block_chars ({block_chars})")
+        self.text = text
+        self._u16 = Utf16Map(text)
+        self.replaced: list[int] = []
+        self.inserted: list[int] = []
+        hard = _qt_breaks(text)
+        start = 0
+        for end in [*hard, len(text)]:
+            pos = start
+            while end - pos > block_chars:
+                at, replace = _soft_cut(text, pos + block_chars // 2, pos + block_chars)
+                if not replace:  # no space in the window: cut a run with no space shorter
+                    at, replace = _soft_cut(text, pos + run_chars // 2, pos + run_chars)
+                if replace:
+                    self.replaced.append(at)
+                    pos = at + 1
+                else:
+                    self.inserted.append(at)
+                    pos = at
+            start = end + 1
+        # view position of each inserted separator
+        self._ins16 = [self._u16.to_utf16(c) + k for k, c in enumerate(self.inserted)]
+        self.display = self._display(hard)
+        soft = sorted(
+            [self.to_view(c) for c in self.replaced] + [self.to_view(c) - 1 for c in self.inserted]
+        )
+        ins = self.inserted
+        self.soft_breaks = sorted(
+            [c + bisect_left(ins, c) for c in self.replaced] + [c + k for k, c in enumerate(ins)]
+        )
+        starts = [self.to_view(i + 1) for i in hard] + [p + 1 for p in soft]
+        self.block_starts16 = [0, *sorted(starts)]
+
+    def _display(self, hard: list[int]) -> str:
+        text = self.text
+        if not self.replaced and not self.inserted and "\r" not in text:
+            return text
+        # (code point, characters of the text the cut takes the place of: 1 or 0)
+        cuts = sorted([(c, 1) for c in self.replaced] + [(c, 0) for c in self.inserted])
+        cuts += [(i, 1) for i in hard if text[i] == "\r"]  # Qt joins "\r\n" into one break
+        cuts.sort()
+        parts: list[str] = []
+        pos = 0
+        for at, width in cuts:
+            parts.append(text[pos:at])
+            parts.append("\u2029")
+            pos = at + width
+        parts.append(text[pos:])
+        return "".join(parts)
+
+    def to_view(self, offset: int) -> int:
+        """Code point of the stored text -> position in the document. At a separator put
+        in, the position after it (the start of the next block)."""
+        return self._u16.to_utf16(offset) + bisect_right(self.inserted, offset)
+
+    def from_view(self, position: int) -> int:
+        """Position in the document -> code point of the stored text (inside a surrogate
+        pair: the pair's start; at a separator put in, the code point it comes before)."""
+        k = bisect_right(self._ins16, position - 1)
+        return self._u16.from_utf16(position - k)
+
+    @property
+    def block_count(self) -> int:
+        """How many blocks the document has."""
+        return len(self.block_starts16)
 
 
 class OffsetMap(Sequence[int]):

@@ -3,7 +3,8 @@
 Persistent highlights come from a QSyntaxHighlighter fed by a block -> spans index built
 from the session's items (HOUSE_STYLE "Qt"); the current quote is an extra selection plus
 an outline painted over the viewport. Offsets arrive as code points and are converted to
-Qt's UTF-16 with the text's one :class:`Utf16Map`; text is never read back from the widget.
+document positions with the text's one :class:`ViewText` (UTF-16 units, and paragraphs too
+long for Qt to lay out at once cut into blocks); text is never read back from the widget.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Sequence
 
-from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QMimeData, QPoint, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -30,6 +31,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QTextEdit, QWidget
 
+from annotator.core.text import ViewText
 from annotator.services.editing import snap_to_words, word_step
 from annotator.services.items import Item
 from annotator.ui.highlighting import (
@@ -145,7 +147,7 @@ class ArticleView(QTextEdit):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setUndoRedoEnabled(False)
         self.zoom_steps = 0
-        doc = self._new_document("", {})
+        doc = self._new_document(None, {})
         self.setDocument(doc)
         self._index: SpanIndex | None = None
         self._current: Item | None = None
@@ -160,9 +162,12 @@ class ArticleView(QTextEdit):
 
     # -- content ---------------------------------------------------------------------------
 
-    def _new_document(self, text: str, index: dict[int, list[Entry]]) -> QTextDocument:
-        """A document holding ``text`` with the view's font, margins and block format,
-        painted from ``index`` by a new :class:`QuoteHighlighter` (:attr:`highlighter`).
+    def _new_document(self, shown: ViewText | None, index: dict[int, list[Entry]]) -> QTextDocument:
+        """A document holding ``shown.display`` (the text, its over-long paragraphs cut
+        into blocks) with the view's font, margins and block format, painted from
+        ``index`` by a new :class:`QuoteHighlighter` (:attr:`highlighter`). A block the
+        view cut (not a paragraph of the text) has no gap below it: the next line follows
+        as after a line wrap.
 
         Filled before it is shown: every block takes the line height and paragraph gap
         from the cursor's block format as it is inserted, so no pass over the blocks (and
@@ -190,8 +195,17 @@ class ArticleView(QTextEdit):
         fmt.setBottomMargin(6.0)
         cursor = QTextCursor(doc)
         cursor.setBlockFormat(fmt)
-        if text:
-            cursor.insertText(text)
+        if shown is not None and shown.display:
+            display = shown.display
+            soft = QTextBlockFormat(fmt)
+            soft.setBottomMargin(0.0)
+            pos = 0
+            for sep in shown.soft_breaks:
+                cursor.insertText(display[pos:sep])
+                cursor.setBlockFormat(soft)
+                cursor.insertBlock(fmt)
+                pos = sep + 1
+            cursor.insertText(display[pos:])
             doc.documentLayout()
             held = doc.blockSignals(True)
             cursor.beginEditBlock()
@@ -230,7 +244,7 @@ class ArticleView(QTextEdit):
         self._hits, self._hit = [], -1  # hits belong to the text they were found in
         self.setExtraSelections([])
         old = self.document()
-        doc = self._new_document(text, self._index.build(items))
+        doc = self._new_document(self._index.map, self._index.build(items))
         self.setDocument(doc)
         old.deleteLater()
         self.set_current(current, scroll=True)
@@ -258,7 +272,7 @@ class ArticleView(QTextEdit):
         anchor, position = cur.anchor(), cur.position()
         self.setExtraSelections([])
         old = self.document()
-        doc = self._new_document(self._text, index)
+        doc = self._new_document(self._index.map if self._index else None, index)
         self.setDocument(doc)
         old.deleteLater()
         cur = QTextCursor(doc)
@@ -291,11 +305,11 @@ class ArticleView(QTextEdit):
         if moved and item is not None and self._index is not None:
             cur = self.textCursor()
             if not cur.hasSelection():
-                cur.setPosition(self._index.map.to_utf16(item.quote.end))
+                cur.setPosition(self._index.map.to_view(item.quote.end))
                 self.setTextCursor(cur)
         if item is not None and self._index is not None and scroll:
             m = self._index.map
-            self._scroll_to(m.to_utf16(item.quote.start), m.to_utf16(item.quote.end))
+            self._scroll_to(m.to_view(item.quote.start), m.to_view(item.quote.end))
         self._refresh_extras()
 
     def set_hits(self, hits: Sequence[tuple[int, int]], index: int = -1) -> None:
@@ -307,7 +321,7 @@ class ArticleView(QTextEdit):
         if 0 <= index < len(self._hits) and self._index is not None:
             m = self._index.map
             a, b = self._hits[index]
-            self._scroll_to(m.to_utf16(a), m.to_utf16(b))
+            self._scroll_to(m.to_view(a), m.to_view(b))
         self._refresh_extras()
 
     def outlined(self) -> Item | None:
@@ -379,7 +393,7 @@ class ArticleView(QTextEdit):
         if not cur.hasSelection() or self._index is None:
             return None
         m = self._index.map
-        return m.from_utf16(cur.selectionStart()), m.from_utf16(cur.selectionEnd())
+        return m.from_view(cur.selectionStart()), m.from_view(cur.selectionEnd())
 
     def select_span(self, a: int, b: int) -> None:
         """Select code-point span [a, b) (used by tests and the search-in-article feature)."""
@@ -387,9 +401,19 @@ class ArticleView(QTextEdit):
             return
         m = self._index.map
         cur = QTextCursor(self.document())
-        cur.setPosition(m.to_utf16(a))
-        cur.setPosition(m.to_utf16(b), QTextCursor.MoveMode.KeepAnchor)
+        cur.setPosition(m.to_view(a))
+        cur.setPosition(m.to_view(b), QTextCursor.MoveMode.KeepAnchor)
         self.setTextCursor(cur)
+
+    def createMimeDataFromSelection(self) -> QMimeData:  # noqa: N802  (Qt override)
+        """Copy (and drag) the selected part of the stored text: the document holds a
+        block separator where the view cut a long paragraph, and Qt's own copy would give
+        a line break there (and a plain space for a non-breaking one)."""
+        mime = QMimeData()
+        span = self.selected_span()
+        if span is not None:
+            mime.setText(self._text[span[0] : span[1]])
+        return mime
 
     def clear_selection(self) -> None:
         cur = self.textCursor()
@@ -413,11 +437,11 @@ class ArticleView(QTextEdit):
             return
         m = self._index.map
         cur = self.textCursor()
-        pos = word_step(self._text, m.from_utf16(cur.position()), step)
+        pos = word_step(self._text, m.from_view(cur.position()), step)
         mode = QTextCursor.MoveMode.MoveAnchor
         if mods == Qt.KeyboardModifier.ShiftModifier:
             mode = QTextCursor.MoveMode.KeepAnchor
-        cur.setPosition(m.to_utf16(pos), mode)
+        cur.setPosition(m.to_view(pos), mode)
         self.setTextCursor(cur)
         self.ensureCursorVisible()
         self.viewport().update()
@@ -427,7 +451,7 @@ class ArticleView(QTextEdit):
         """Where the text cursor is (the last click), as a code point of the stored text."""
         if self._index is None:
             return 0
-        return self._index.map.from_utf16(self.textCursor().position())
+        return self._index.map.from_view(self.textCursor().position())
 
     def edge_at(self, point: QPoint) -> str | None:
         """``start`` or ``end`` when ``point`` (viewport pixels) is on that edge of the
@@ -438,7 +462,7 @@ class ArticleView(QTextEdit):
         m = self._index.map
         for which, pos in (("start", item.quote.start), ("end", item.quote.end)):
             cur = QTextCursor(self.document())
-            cur.setPosition(m.to_utf16(pos))
+            cur.setPosition(m.to_view(pos))
             r = self.cursorRect(cur)
             if abs(point.x() - r.center().x()) <= EDGE_GRAB and r.top() <= point.y() <= r.bottom():
                 return which
@@ -474,7 +498,7 @@ class ArticleView(QTextEdit):
             pos16 = self.cursorForPosition(e.position().toPoint()).position()
             self.viewport().update()
             if self._index is not None:
-                self.edge_dragged.emit(which, self._index.map.from_utf16(pos16))
+                self.edge_dragged.emit(which, self._index.map.from_view(pos16))
             e.accept()
             return
         super().mouseReleaseEvent(e)
@@ -489,7 +513,7 @@ class ArticleView(QTextEdit):
                         self.select_span(a, b)
             return
         pos16 = self.cursorForPosition(e.position().toPoint()).position()
-        self.clicked.emit(self._index.map.from_utf16(pos16))
+        self.clicked.emit(self._index.map.from_view(pos16))
 
     # -- layout and painting -------------------------------------------------------------------
 
@@ -513,7 +537,7 @@ class ArticleView(QTextEdit):
         if item.quote.end > len(self._text):  # an item of the article shown before
             return
         m = index.map
-        self._scroll_to(m.to_utf16(item.quote.start), m.to_utf16(item.quote.end))
+        self._scroll_to(m.to_view(item.quote.start), m.to_view(item.quote.end))
 
     def paintEvent(self, e: QPaintEvent) -> None:  # noqa: N802
         super().paintEvent(e)
@@ -557,7 +581,7 @@ class ArticleView(QTextEdit):
         if self._index is None:
             return []
         m = self._index.map
-        start16, end16 = m.to_utf16(a), m.to_utf16(b)
+        start16, end16 = m.to_view(a), m.to_view(b)
         doc = self.document()
         layout = doc.documentLayout()
         out: list[QRectF] = []
@@ -593,9 +617,9 @@ class ArticleView(QTextEdit):
         text, not the widget)."""
         assert self._index is not None
         m, text = self._index.map, self._text
-        a, b = m.from_utf16(a16), m.from_utf16(b16)
+        a, b = m.from_view(a16), m.from_view(b16)
         while a < b and text[a].isspace():
             a += 1
         while b > a and text[b - 1].isspace():
             b -= 1
-        return m.to_utf16(a), m.to_utf16(b)
+        return m.to_view(a), m.to_view(b)

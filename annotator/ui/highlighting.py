@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from PySide6.QtGui import QColor, QFont, QSyntaxHighlighter, QTextCharFormat, QTextDocument
 
-from annotator.core.text import Utf16Map
+from annotator.core.text import ViewText
 from annotator.services.items import ACCEPTED, MANUAL, REJECTED, SUGGESTED, Item, ItemKey
 
 #: Background and underline colours per state (colour-blind safe-ish: hue and pattern differ).
@@ -120,17 +120,14 @@ def _formats() -> dict[str, QTextCharFormat]:
 
 
 class SpanIndex:
-    """Code-point spans of the items, cut into per-block UTF-16 pieces."""
+    """Code-point spans of the items, cut into per-block pieces (document positions: UTF-16
+    units plus the separators :class:`ViewText` put in)."""
 
     def __init__(self, text: str) -> None:
-        self.map = Utf16Map(text)
-        starts = [0]
-        pos = text.find("\n")
-        while pos >= 0:
-            starts.append(pos + 1)
-            pos = text.find("\n", pos + 1)
-        self.block_starts16 = [self.map.to_utf16(s) for s in starts]
-        self.length16 = self.map.to_utf16(len(text))
+        #: the text as the view's document holds it: positions and blocks
+        self.map = ViewText(text)
+        self.block_starts16 = self.map.block_starts16
+        self.length16 = self.map.to_view(len(text))
         self._pieces: dict[tuple[int, int], list[tuple[int, int, int]]] = {}
         self._entries: dict[tuple[object, ...], list[tuple[int, Entry]]] = {}
         # block -> (paint order, entry), sorted: what build and replace keep
@@ -147,7 +144,7 @@ class SpanIndex:
         return got
 
     def _cut(self, a: int, b: int) -> list[tuple[int, int, int]]:
-        to16 = self.map.to_utf16
+        to16 = self.map.to_view
         a16, b16 = to16(a), to16(b)
         starts = self.block_starts16
         n = len(starts)

@@ -40,7 +40,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.model import spans_text
-from annotator.core.text import Utf16Map
+from annotator.core.text import ViewText
 from annotator.core.wording import count_noun
 from annotator.services.adjudication import ReviewEdit, ReviewItem, ReviewSession
 from annotator.store.project import Project
@@ -78,7 +78,7 @@ class ReviewWindow(ReviewArticles):
         self._items: list[ReviewItem] = []
         self._text = ""
         self._title = ""
-        self._u16 = Utf16Map("")
+        self._shown = ViewText("")
         self._edit_dialog: GoldEditDialog | None = None
         self._all_decided_said = False  # the status bar says every quote here is decided
         self._said_about: int | None = None
@@ -232,8 +232,9 @@ class ReviewWindow(ReviewArticles):
         self._title = art.title
         if art.text != self._text:
             self._text = art.text
-            self._u16 = Utf16Map(art.text)
-            self.text_view.setPlainText(art.text)
+            # over-long paragraphs cut into blocks, as in the annotation window (issue 16)
+            self._shown = ViewText(art.text)
+            self.text_view.setPlainText(self._shown.display)
         self._items = self.session.items(article_id, art.text)
         self._drop_all_decided(article_id)
         self._fill_table(keep_row)
@@ -325,15 +326,15 @@ class ReviewWindow(ReviewArticles):
         self.text_view.setExtraSelections(sels)
         if sels:
             cur = QTextCursor(self.text_view.document())
-            cur.setPosition(self._u16.to_utf16(item.start if item else 0))
+            cur.setPosition(self._shown.to_view(item.start if item else 0))
             self.text_view.setTextCursor(cur)
             self.text_view.centerCursor()
 
     def _selection(self, a: int, b: int, fmt: QTextCharFormat) -> QTextEdit.ExtraSelection:
         sel = QTextEdit.ExtraSelection()
         cur = QTextCursor(self.text_view.document())
-        cur.setPosition(self._u16.to_utf16(a))
-        cur.setPosition(self._u16.to_utf16(b), QTextCursor.MoveMode.KeepAnchor)
+        cur.setPosition(self._shown.to_view(a))
+        cur.setPosition(self._shown.to_view(b), QTextCursor.MoveMode.KeepAnchor)
         sel.cursor = cur  # type: ignore[attr-defined]
         sel.format = fmt  # type: ignore[attr-defined]
         return sel
@@ -400,8 +401,8 @@ class ReviewWindow(ReviewArticles):
         cur = self.text_view.textCursor()
         if not cur.hasSelection():
             return None
-        a = self._u16.from_utf16(cur.selectionStart())
-        b = self._u16.from_utf16(cur.selectionEnd())
+        a = self._shown.from_view(cur.selectionStart())
+        b = self._shown.from_view(cur.selectionEnd())
         return (a, b) if b > a else None
 
     def edit_gold(self) -> None:

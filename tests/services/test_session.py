@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from annotator.core.model import Article, Quote
 from annotator.core.text import normalise_text
 from annotator.services.editing import (
+    NAME_RE,
     grow_end,
     grow_start,
     name_candidates,
@@ -357,3 +361,34 @@ def test_threshold_hides_open_suggestions_but_never_decided_quotes(project: Proj
     assert len(s.items) == 2
     with pytest.raises(ValueError, match="between 0 and 1"):
         s.set_min_confidence(1.5)
+
+
+#: The name pattern before issue 16 (quadratic in a long word): the reference for matches.
+_OLD_NAME_RE = re.compile(
+    r"\b[A-Z][\w’'\-]*[a-z][\w’'\-]*(?:\s+(?:(?:de|van|von|bin|al|da|del)\s+)?"
+    r"[A-Z][\w’'\-]*[a-z][\w’'\-]*){1,3}"
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from("AaBbé- '\n.de"), max_size=40))
+def test_name_pattern_matches_as_before(text: str) -> None:
+    assert [m.span() for m in NAME_RE.finditer(text)] == [
+        m.span() for m in _OLD_NAME_RE.finditer(text)
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        ("Loremipsumdolorsitametconsectetur" * 2000)[:60_000],  # one word, no space
+        "Kim Lee said. " + "ABCDEFGH" * 8000 + " Maria Lopez",  # a long capitals run
+        "Kim Lee 🙂 " + "Lorem🙂Ipsum" * 6000,  # emoji between capitals, no space
+    ],
+)
+def test_name_candidates_of_a_text_with_no_space(text: str) -> None:
+    # the old pattern took minutes on these (issue 16); the names around are still found
+    names = name_candidates(text)
+    assert ("Kim Lee" in names) == text.startswith("Kim Lee")
+    assert ("Maria Lopez" in names) == text.endswith("Maria Lopez")
+    assert all(len(n) < 100 for n in names)

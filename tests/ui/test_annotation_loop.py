@@ -45,7 +45,7 @@ def _mine(path: Path, who: str = "alice", article: int = 0) -> list[Quote]:
 def _point(w: MainWindow, pos: int, after: bool = False) -> QPoint:
     """Viewport pixel of code point ``pos`` of TEXT (its left edge; ``after``: just right)."""
     cur = QTextCursor(w.view.document())
-    cur.setPosition(w.view._index.map.to_utf16(pos) if w.view._index else pos)
+    cur.setPosition(w.view._index.map.to_view(pos) if w.view._index else pos)
     r = w.view.cursorRect(cur)
     return QPoint(r.center().x() + (3 if after else 0), r.center().y())
 

@@ -142,7 +142,7 @@ def test_click_selects_quote(qtbot: Any, project_path: Path) -> None:
     index = w.view._index
     assert index is not None
     cur = QTextCursor(w.view.document())
-    cur.setPosition(index.map.to_utf16(span("hoped")[0]) + 1)
+    cur.setPosition(index.map.to_view(span("hoped")[0]) + 1)
     qtbot.mouseClick(
         w.view.viewport(), Qt.MouseButton.LeftButton, pos=w.view.cursorRect(cur).center()
     )
@@ -263,8 +263,8 @@ def test_offsets_survive_emoji_nbsp_and_crlf(qtbot: Any, project_path: Path) -> 
         for a, b in (*item.quote.content_spans, *item.quote.speaker_spans):
             # read back from the widget only to check the mapping
             cur = QTextCursor(w.view.document())
-            cur.setPosition(index.map.to_utf16(a))
-            cur.setPosition(index.map.to_utf16(b), QTextCursor.MoveMode.KeepAnchor)
+            cur.setPosition(index.map.to_view(a))
+            cur.setPosition(index.map.to_view(b), QTextCursor.MoveMode.KeepAnchor)
             assert cur.selectedText().replace("\u2029", "\n") == TEXT[a:b]
     # a selection made in the widget comes back as code points of the stored text
     w.view.select_span(*span("Peace comes first."))

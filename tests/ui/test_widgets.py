@@ -130,7 +130,7 @@ def test_clicking_a_quote_in_the_view_makes_it_current_and_a_accepts_that_one(
     a, b = span("it hoped for progress")
     m = w.view._index.map
     cur = QTextCursor(w.view.document())
-    cur.setPosition(m.to_utf16(a + 3))
+    cur.setPosition(m.to_view(a + 3))
     point: QPoint = w.view.cursorRect(cur).center()
     qtbot.mouseClick(w.view.viewport(), Qt.MouseButton.LeftButton, pos=point)
     assert w.session.current is not None and w.session.current.quote.start == a
