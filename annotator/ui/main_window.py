@@ -726,7 +726,12 @@ class MainWindow(DetectorCommands):
         self.act_import_folder.setEnabled(not on and not self.readonly)
 
     def _imported(self, report: Any) -> None:
-        self.session_refresh(None)
+        if report is None or any(f.stored_anything for f in report.files):
+            self.session_refresh(None)
+        elif not self._closing:
+            # nothing was stored (every article already here): the list is not rebuilt
+            # (at 100,000 articles that held the GUI 80-220 ms for nothing)
+            self._seen_version = self.project.data_version()
         if self.session.article is None:
             first = self.article_list.neighbour(-1, 1)
             if first is not None:
