@@ -244,6 +244,15 @@ def article_ids(project: Project) -> list[int]:
     return ids
 
 
+def article_ids_after(project: Project, after: int) -> list[int]:
+    """The ids above ``after``, in id order (the articles an import just added: new ids
+    are above every older one); a range of the primary key, read in microseconds."""
+    rows = project.db.execute(
+        "SELECT id FROM articles WHERE id > :after ORDER BY id", {"after": after}
+    ).fetchall()
+    return [int(r[0]) for r in rows]
+
+
 def article_rows_for(project: Project, annotator: str | None, ids: list[int]) -> list[ArticleRow]:
     """The list rows of ``ids`` (one page of the article list, in the order of ``ids``;
     unknown ids are left out): the query of :func:`article_row` for each id, every part

@@ -37,6 +37,11 @@ def article_ids(project: Project) -> list[int]:
     return counts.article_ids(project)
 
 
+def article_ids_after(project: Project, after: int) -> list[int]:
+    """The ids above ``after`` in id order (see :func:`counts.article_ids_after`)."""
+    return counts.article_ids_after(project, after)
+
+
 def article_rows_for(project: Project, annotator: str | None, ids: list[int]) -> list[ArticleRow]:
     """The list rows of ``ids``, in that order (see :func:`counts.article_rows_for`)."""
     return counts.article_rows_for(project, annotator, ids)

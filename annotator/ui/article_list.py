@@ -872,6 +872,29 @@ class ArticleList(QWidget):
             self._statuses = dict(statuses)
         self._apply_filter(announce)
 
+    def last_listed_id(self) -> int | None:
+        """The highest id of the whole list when it is in id order with no search or
+        filter (new articles can then be appended, :meth:`append_articles`), else None."""
+        if (
+            self.sort_key != (-1, False)
+            or self.pending_order is not None
+            or self._ids is not None
+            or self._filter_ids is not None
+            or self.filter_pending
+            or self.status_combo.currentData() is not None
+            or not self._order
+        ):
+            return None
+        return self._order[-1]
+
+    def append_articles(self, ids: Sequence[int]) -> None:
+        """New articles (ids above :meth:`last_listed_id`, which must not be None): listed
+        at the end without rebuilding the list (selection and scroll stay)."""
+        self._order.extend(ids)
+        self.model.append_ids(ids)
+        self._update_working()
+        self.rows_changed.emit()
+
     def note_row(self, row: ArticleRow) -> None:
         """A row changed (its status may have): the status filter uses the new status
         next time it applies (the list does not re-filter while the analyst works)."""

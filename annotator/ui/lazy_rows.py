@@ -59,6 +59,18 @@ class LazyRowsModel(QAbstractTableModel, Generic[RowT]):
         self._pos = dict(zip(self._ids, range(len(self._ids))))  # twice the speed of a loop
         self.endResetModel()
 
+    def append_ids(self, ids: Sequence[int]) -> None:
+        """List ``ids`` after the last row (inserted rows: the view keeps its selection and
+        scroll, nothing is reset). Ids already listed are left where they are."""
+        new = [a for a in dict.fromkeys(ids) if a not in self._pos]
+        if not new:
+            return
+        first = len(self._ids)
+        self.beginInsertRows(QModelIndex(), first, first + len(new) - 1)
+        self._ids.extend(new)
+        self._pos.update(zip(new, range(first, first + len(new))))
+        self.endInsertRows()
+
     def forget_rows(self) -> None:
         """Drop every row read (the rows changed as a whole); shown rows are read again."""
         self._rows.clear()

@@ -726,7 +726,9 @@ class MainWindow(DetectorCommands):
         self.act_import_folder.setEnabled(not on and not self.readonly)
 
     def _imported(self, report: Any) -> None:
-        if report is None or any(f.stored_anything for f in report.files):
+        if report is not None and self._append_imported(report):
+            pass
+        elif report is None or any(f.stored_anything for f in report.files):
             self.session_refresh(None)
         elif not self._closing:
             # nothing was stored (every article already here): the list is not rebuilt
@@ -739,6 +741,22 @@ class MainWindow(DetectorCommands):
         if report is not None and report.articles_added:
             self.detection.start_after_import()
         self.import_finished.emit(report)
+
+    def _append_imported(self, report: Any) -> bool:
+        """Every article of the import was new, and the list is in id order unfiltered:
+        append the new ids to the list instead of rebuilding it (at 100,000 articles the
+        rebuild held the GUI 35-60 ms), count the totals again. False: nothing done."""
+        if self._closing or not report.articles_added:
+            return False
+        if any(f.articles_present for f in report.files):
+            return False  # articles already here may have got quotes: re-read them all
+        last = self.article_list.last_listed_id()
+        if last is None:
+            return False
+        self._seen_version = self.project.data_version()
+        self.article_list.append_articles(queries.article_ids_after(self.project, last))
+        self._count_totals()
+        return True
 
     # -- closing ----------------------------------------------------------------------------------
 

@@ -50,6 +50,7 @@ def test_import_lists_new_articles_and_keeps_the_open_one(
     opened = model.id_at(model.rowCount() - 1)
     w.open_article(opened)
     rows_before = model.rowCount()
+    resets = _resets(w)
 
     report = _import(qtbot, w, _write(tmp_path / "new.jsonl", LINES))
 
@@ -68,6 +69,34 @@ def test_import_lists_new_articles_and_keeps_the_open_one(
     assert w.session.article is not None and w.session.article.id == opened
     selected = w.article_list.table.selectionModel().selectedRows()
     assert [model.id_at(i.row()) for i in selected] == [opened]
+    # appended at the end in id order, not rebuilt
+    assert resets == []
+    assert model.ids()[-2:] == sorted(new)
+    # the totals count the new articles
+    qtbot.waitUntil(lambda: w._totals_task is None)
+    totals = model.totals()
+    assert totals is not None and totals.articles == rows_before + 2
+
+
+def test_import_into_a_sorted_list_lists_the_new_articles_in_order(
+    qtbot: Any, project_path: Path, tmp_path: Path
+) -> None:
+    w = shown_window(qtbot, project_path, list_ready=True)
+    lst = w.article_list
+    lst.ask_order(1, True)  # by title, descending: new articles are not simply appended
+    qtbot.waitUntil(lambda: not w.list_busy())
+    rows = lst.model.rowCount()
+
+    report = _import(qtbot, w, _write(tmp_path / "new.jsonl", LINES))
+
+    assert report.articles_added == 2
+    qtbot.waitUntil(lambda: not w.list_busy())
+    assert lst.model.rowCount() == rows + 2
+    with Project.open(project_path) as p:
+        titles = [p.article(i).title for i in lst.model.ids()]
+    assert titles == sorted(titles, key=str.casefold, reverse=True) or titles == sorted(
+        titles, reverse=True
+    )
 
 
 def test_import_of_nothing_new_does_not_rebuild_the_list(
