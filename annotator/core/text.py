@@ -237,7 +237,7 @@ class ViewText:
         if not self.replaced and not self.inserted and "\r" not in text:
             return text
         # (code point, characters of the text the cut takes the place of: 1 or 0)
-        cuts = sorted([(c, 1) for c in self.replaced] + [(c, 0) for c in self.inserted])
+        cuts = [(c, 1) for c in self.replaced] + [(c, 0) for c in self.inserted]
         cuts += [(i, 1) for i in hard if text[i] == "\r"]  # Qt joins "\r\n" into one break
         cuts.sort()
         parts: list[str] = []
