@@ -212,7 +212,6 @@ class ImportReport:
         parts = [out]
         if done:
             parts.append(f"done before: {_names(done)}")
-        if done:
             parts.append(f"imported {what} in all")
         if missing:
             parts.append(f"not imported: {_names(missing)}")
