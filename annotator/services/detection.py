@@ -12,8 +12,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from annotator.core.errors import Stopped
 from annotator.core.model import Quote
 from annotator.store import learning
+from annotator.store.db import was_interrupted
 from annotator.store.project import Project
 
 #: Articles parsed per round trip to spaCy and per transaction.
@@ -149,16 +151,29 @@ _Measured = tuple[list[Quote], float | None] | str
 
 
 def _detect_measured(
-    nlp: Any, texts: list[str], marks_inside: bool, genders: dict[str, str]
+    nlp: Any,
+    texts: list[str],
+    marks_inside: bool,
+    genders: dict[str, str],
+    cancel: Callable[[], bool] | None = None,
 ) -> list[_Measured]:
     """Quotes and the trained model's article uncertainty (``doc._.quote_uncertainty``,
     set by :mod:`annotator.nlp.learned`) of each text, parsed as one batch; a text that
     cannot be parsed, or that fails in the pipeline when redone alone, gives its reason.
-    ``marks_inside`` and ``genders`` as in :func:`detect_articles`."""
+    ``marks_inside`` and ``genders`` as in :func:`detect_articles`. With ``cancel``, the
+    texts are parsed one at a time and ``cancel()`` is polled before each pipeline
+    component (:func:`annotator.nlp.detect.parse_polled`); True raises
+    :class:`~annotator.core.errors.Stopped`."""
     from spacy.tokens import Doc
 
     from annotator.nlp.component import QuoteDetector
-    from annotator.nlp.detect import detect_doc, parse_text, parse_texts, text_problem
+    from annotator.nlp.detect import (
+        detect_doc,
+        parse_polled,
+        parse_text,
+        parse_texts,
+        text_problem,
+    )
 
     if "annotator_quotes" in nlp.pipe_names:
         component = nlp.get_pipe("annotator_quotes")
@@ -174,6 +189,15 @@ def _detect_measured(
     limit = nlp.max_length
     out: list[_Measured | None] = [text_problem(t) for t in texts]
     todo = [i for i, problem in enumerate(out) if problem is None]
+    if cancel is not None:
+        for i in todo:
+            try:
+                out[i] = result(parse_polled(nlp, texts[i][:limit], cancel))
+            except Stopped:
+                raise
+            except Exception as exc:  # one text must not stop the others
+                out[i] = f"detection failed: {type(exc).__name__}: {exc}"
+        return [r if r is not None else ([], None) for r in out]
     try:
         for i, doc in zip(todo, parse_texts(nlp, [texts[i][:limit] for i in todo]), strict=True):
             out[i] = result(doc)
@@ -200,13 +224,21 @@ def redetect_undecided(
     hash included), with the model's uncertainty about each article
     (:func:`annotator.store.learning.replace_open_suggestions`). Decided suggestions and
     every annotation stay; there is no undo (the old open suggestions are gone). Each
-    chunk of :data:`CHUNK` articles is one transaction, so a cancel (polled between
-    chunks) or a crash keeps the articles done before it; ``progress(done, total)`` in
-    articles. A text the pipeline cannot take keeps its old suggestions (logged).
+    chunk of :data:`CHUNK` articles is one transaction, so a cancel or a crash keeps the
+    articles done before it; ``progress(done, total)`` in articles. ``cancel()`` is polled
+    inside the read of the undecided articles (:meth:`Project.stop_when`) and before each
+    pipeline component of each article: True ends the run there, the chunk being parsed
+    is dropped (nothing of it is written). A text the pipeline cannot take keeps its old
+    suggestions (logged).
     """
     from annotator.nlp.detect import DETECTOR_VERSION, detector_version
 
-    ids = undecided_articles(project) if article_ids is None else list(article_ids)
+    if article_ids is None:
+        ids = _undecided_polled(project, cancel)
+        if ids is None:
+            return RedetectReport(0, 0, 0, 0)
+    else:
+        ids = list(article_ids)
     version = detector_version(nlp)
     marks_inside = project.marks_inside()
     genders = registry_genders(project)
@@ -219,7 +251,10 @@ def redetect_undecided(
             break
         chunk = ids[start : start + CHUNK]
         texts = [a.text for a in project.iter_articles(chunk)]
-        results = _detect_measured(nlp, texts, marks_inside, genders)
+        try:
+            results = _detect_measured(nlp, texts, marks_inside, genders, cancel)
+        except Stopped:
+            break
         with project.batch():  # one commit per chunk; each article its own savepoint
             for ident, found in zip(chunk, results, strict=True):
                 if isinstance(found, str):
@@ -242,6 +277,22 @@ def redetect_undecided(
         if progress is not None:
             progress(done, total)
     return RedetectReport(done, removed, added, kept)
+
+
+def _undecided_polled(project: Project, cancel: Callable[[], bool] | None) -> list[int] | None:
+    """:func:`undecided_articles`, its statement stopped once ``cancel()`` is true (a
+    project-wide read: 2 s at 100,000 articles); None when it was."""
+    if cancel is None:
+        return undecided_articles(project)
+    project.stop_when(cancel)
+    try:
+        return undecided_articles(project)
+    except Exception as exc:  # SQLite's "interrupted"
+        if was_interrupted(exc) and cancel():
+            return None
+        raise
+    finally:
+        project.stop_when(None)
 
 
 @dataclass(frozen=True)

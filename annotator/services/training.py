@@ -184,11 +184,16 @@ def model_info(path: Path) -> TrainedModel | None:
 
 
 def list_trained_models(folder: Path | None = None) -> list[TrainedModel]:
-    """The trained models in ``folder`` (default :func:`default_models_dir`), by name."""
+    """The trained models in ``folder`` (default :func:`default_models_dir`), by name;
+    hidden folders (a model being written) are left out."""
     base = default_models_dir() if folder is None else folder
     if not base.is_dir():
         return []
-    found = (model_info(p) for p in sorted(base.iterdir()) if p.is_dir())
+    # a hidden folder is a model being written (``.NAME.partial``, left whole or not by a
+    # process killed while writing), never one to offer
+    found = (
+        model_info(p) for p in sorted(base.iterdir()) if p.is_dir() and not p.name.startswith(".")
+    )
     return [m for m in found if m is not None]
 
 
@@ -225,7 +230,33 @@ def _check_options(out_dir: Path, options: TrainOptions) -> None:
         raise TrainingError(f"{out_dir}: {why}")
 
 
-def _read_articles(project: Project, options: TrainOptions) -> list[_Article]:
+#: Rows read between two polls of the cancel while reading the annotations.
+POLL_ROWS = 512
+
+
+def _read_articles(
+    project: Project, options: TrainOptions, over: Callable[[], bool] = lambda: False
+) -> list[_Article]:
+    """The annotated articles with their accepted quotes. ``over()`` is polled every
+    :data:`POLL_ROWS` rows and inside each statement (:meth:`Project.stop_when`; at
+    100,000 articles this read takes a minute); True raises :class:`TrainingCancelled`."""
+    from annotator.store.db import was_interrupted
+
+    project.stop_when(over)
+    try:
+        return _read_rows(project, options, over)
+    except Exception as exc:  # SQLite's "interrupted"
+        if was_interrupted(exc) and over():
+            raise TrainingCancelled(_CANCELLED_READING) from None
+        raise
+    finally:
+        project.stop_when(None)
+
+
+_CANCELLED_READING = "training was stopped while reading the annotations; nothing was written"
+
+
+def _read_rows(project: Project, options: TrainOptions, over: Callable[[], bool]) -> list[_Article]:
     by_id: dict[int, _Article] = {}
     why = selection_problem(
         project, options.annotators, options.gold, "train on the annotators' quotes"
@@ -251,14 +282,18 @@ def _read_articles(project: Project, options: TrainOptions) -> list[_Article]:
                 options.annotators or None, ("accepted", "rejected")
             )
         )
-    for article_id, quote in rows:
+    for n, (article_id, quote) in enumerate(rows):
+        if n % POLL_ROWS == 0 and over():
+            raise TrainingCancelled(_CANCELLED_READING)
         art = by_id.get(article_id)
         if art is None:
             art = by_id[article_id] = _Article(article_id, "")
         if quote.status == "accepted":
             art.content.extend(quote.content_spans)
             art.quotes.append(quote)
-    for stored in project.iter_articles(sorted(by_id)):
+    for n, stored in enumerate(project.iter_articles(sorted(by_id))):
+        if n % POLL_ROWS == 0 and over():
+            raise TrainingCancelled(_CANCELLED_READING)
         by_id[stored.id].text = stored.text
     return [by_id[k] for k in sorted(by_id)]
 
@@ -293,12 +328,18 @@ def _trainer_class() -> Any:
     import pycrfsuite
 
     class Trainer(pycrfsuite.Trainer):  # type: ignore[misc]
-        """CRFsuite's trainer, quiet, calling ``tick(loss)`` after each iteration."""
+        """CRFsuite's trainer, quiet, calling ``tick(loss)`` after each iteration and
+        ``poll()`` at every message of CRFsuite's log (its feature generation, before the
+        first iteration, prints a progress mark every tenth of the data); either True
+        ends the run."""
 
         tick: Callable[[float], bool] = staticmethod(lambda loss: False)
+        poll: Callable[[], bool] = staticmethod(lambda: False)
         loss = math.nan
 
         def message(self, message: str) -> None:
+            if self.poll():
+                raise _Stop()
             event = self.logparser.feed(message)
             if event == "iteration":
                 info = self.logparser.last_iteration
@@ -345,12 +386,18 @@ def _charset(spans: Sequence[tuple[int, int]]) -> set[int]:
 
 
 def _dev_figures(
-    tagger: Any, dev_docs: Sequence[Any], dev: Sequence[_Article], marks_inside: bool
+    tagger: Any,
+    dev_docs: Sequence[Any],
+    dev: Sequence[_Article],
+    marks_inside: bool,
+    over: Callable[[], bool] = lambda: False,
 ) -> tuple[dict[str, float], Any]:
     """The dev figures of the full detector (rules + learned fragments) at the best
     confidence floor of :data:`THRESHOLDS` (that floor as ``min_confidence``), and the
     :class:`~annotator.nlp.learned.Calibration` fitted on the dev fragments that become
-    quotes of their own (those overlapping no rule quote), which the floors apply to."""
+    quotes of their own (those overlapping no rule quote), which the floors apply to.
+    ``over()`` is polled before each article at each floor: True raises :class:`_Stop`
+    (the round is not scored: on a large dev part the ten passes take minutes)."""
     from annotator.nlp.learned import Calibration, fragment_cues, tag_doc, token_features
     from annotator.nlp.quotes import extract_quotes
 
@@ -358,6 +405,8 @@ def _dev_figures(
     tagged: list[list[tuple[int, int, float, int]]] = []
     samples: list[tuple[float, int, bool]] = []
     for art, doc in zip(dev, dev_docs, strict=True):
+        if over():
+            raise _Stop()
         spans, conf, _ = tag_doc(tagger, doc, token_features(doc))
         cued = fragment_cues(doc, spans)
         frags = [
@@ -394,6 +443,8 @@ def _dev_figures(
         """Dev figures with the fragments at or above ``floor`` (None: the rules alone)."""
         pred: dict[str, list[ScoredQuote]] = {}
         for art, doc, frags in zip(dev, dev_docs, tagged, strict=True):
+            if over():
+                raise _Stop()
             learned = None
             if floor is not None:
                 learned = [
@@ -463,8 +514,12 @@ def train_from_project(
     """Train on the project at ``db_path`` and write the model directory ``out_dir``.
 
     ``progress`` gets an :class:`EpochReport` after each round; ``should_stop()`` is polled
-    after every L-BFGS iteration and between articles while parsing: True ends training
-    there, leaving the best model so far in ``out_dir``. The project is opened read-only
+    at every step of a fraction of a second (every few hundred annotation rows read,
+    before each pipeline component of each article parsed, before each article's
+    features, at every message of CRFsuite's log and after every L-BFGS iteration, before
+    each dev article scored): True ends training there, leaving the best model so far in
+    ``out_dir`` (a stopped round is never written; every model is written whole or not at
+    all, see :func:`_write_model`). The project is opened read-only
     and never written.
 
     Raises:
@@ -483,25 +538,32 @@ def train_from_project(
     db_path = Path(db_path)
     if not db_path.is_file():
         raise TrainingError(f"{db_path}: no such project")
-    with Project.open(db_path, create=False, readonly=True) as project:
-        articles = _read_articles(project, options)
-        marks_inside = project.marks_inside()
-    train, dev = _split(articles, options)
     deadline = None if options.max_minutes is None else t0 + 60.0 * options.max_minutes
 
     def over() -> bool:
         return stop() or (deadline is not None and time.perf_counter() > deadline)
 
+    with Project.open(db_path, create=False, readonly=True) as project:
+        articles = _read_articles(project, options, over)
+        marks_inside = project.marks_inside()
+    train, dev = _split(articles, options)
+
+    from annotator.core.errors import Stopped
+    from annotator.nlp.detect import parse_polled
     from annotator.nlp.pipeline import load_pipeline
 
+    parsing = "training was stopped while parsing; nothing was written"
+    if over():
+        raise TrainingCancelled(parsing)
     # a base model named on purpose must be the one used (ModelLoadError otherwise)
     nlp, loaded = load_pipeline(options.base_model, strict=options.base_model is not None)
     nlp.remove_pipe("annotator_quotes")
     docs = []
-    for doc in nlp.pipe((a.text for a in (*train, *dev)), batch_size=16):
-        docs.append(doc)
-        if over():
-            raise TrainingCancelled("training was stopped while parsing; nothing was written")
+    try:  # a text at a time, one component at a time: a cancel waits for one step
+        for art in (*train, *dev):
+            docs.append(parse_polled(nlp, art.text, over))
+    except Stopped:
+        raise TrainingCancelled(parsing) from None
     train_docs, dev_docs = docs[: len(train)], docs[len(train) :]
     return train_parsed(
         nlp,
@@ -538,7 +600,8 @@ def train_parsed(
 ) -> TrainResult:
     """The rounds of :func:`train_from_project` on articles already parsed by ``nlp`` (the
     base pipeline without ``annotator_quotes``; the trained component is added to it).
-    ``over()`` is polled after every iteration: True ends training. For benches that keep
+    ``over()`` is polled as in :func:`train_from_project`: True ends training (before the
+    first round is written: :class:`TrainingCancelled`). For benches that keep
     their parses (``bench/bench_train.py``)."""
     from annotator.nlp.learned import FACTORY, token_features, token_labels
 
@@ -549,7 +612,12 @@ def train_parsed(
     # one trainer for every round: CRFsuite keeps the appended sequences (as attribute ids)
     trainer = _trainer_class()(verbose=False)
     trainer.tick = lambda loss: over()
+    trainer.poll = over
     for doc, art in zip(train_docs, train, strict=True):
+        if over():  # 5-20 ms an article: the features of a long training part take minutes
+            raise TrainingCancelled(
+                "training was stopped while building the features; nothing was written"
+            )
         trainer.append(token_features(doc), token_labels(doc, art.content))
     best: dict[str, float] | None = None
     epochs = 0
@@ -579,7 +647,11 @@ def train_parsed(
             crf = with_model.read_bytes()
             tagger = pycrfsuite.Tagger()
             tagger.open_inmemory(crf)
-            figures, calibration = _dev_figures(tagger, dev_docs, dev, marks_inside)
+            try:
+                figures, calibration = _dev_figures(tagger, dev_docs, dev, marks_inside, over)
+            except _Stop:
+                stopped = True
+                break
             epochs = epoch
             is_best = _better(figures, best)
             if is_best:

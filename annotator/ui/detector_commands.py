@@ -27,6 +27,7 @@ from annotator.ui.controllers.training import (
     TrainingController,
     training_module,
 )
+from annotator.ui.quit_shortcut import add_quit
 from annotator.ui.status import CountBar, ElidingLabel
 from annotator.ui.training_dialogs import TrainDialog, TrainProgressDialog
 from annotator.ui.window_commands import WindowCommands
@@ -54,6 +55,7 @@ class DetectorCommands(WindowCommands):
     act_train: QAction
     act_redetect: QAction
     act_next_useful: QAction
+    act_quit: QAction
     detector_menu: QMenu
     trainer: TrainingController
     detector_label: ElidingLabel
@@ -360,6 +362,8 @@ class DetectorCommands(WindowCommands):
         rounds = getattr(options, "rounds", None)
         prog = TrainProgressDialog(name, len(rounds) if rounds else None, self)
         prog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        # a window of its own with the focus while training runs: Ctrl+Q quits from it too
+        add_quit(prog, self.act_quit)
         tr = self.trainer
         prog.cancel_requested.connect(tr.cancel_training)
         prog.use_model.connect(lambda _name, c=choice: self.choose_detector(c))

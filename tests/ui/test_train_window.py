@@ -420,3 +420,39 @@ def test_ticks_made_before_the_counts_arrive_are_kept(
     dlg.who.item(1).setCheckState(Qt.CheckState.Checked)  # bob, by hand
     qtbot.waitUntil(lambda: dlg.who.item(0).text() != "alice", timeout=10000)
     assert dlg.annotators() == ("bob", "rita")
+
+
+@pytest.mark.parametrize("wait_rounds", (0, 1))
+def test_ctrl_q_in_the_training_dialog_quits_and_leaves_a_whole_model_or_none(
+    qtbot: Any, tmp_path: Path, models_home: Path, wait_rounds: int
+) -> None:
+    """The progress dialog has the focus while training runs: Ctrl+Q there closes the
+    window (it did nothing: the main window's shortcut is not seen from another window)
+    and training stops with it; the models folder holds a whole model or nothing."""
+    path = tmp_path / "p.db"
+    build(path)
+    before = _rows(path, "annotations")
+    w = open_window(qtbot, path)
+    w.trainer.base_model = "rules-only"
+    options = w.trainer.options(annotators=("alice",), rounds=(5,) * 40)
+    reports: list[Any] = []
+    w.trainer.epoch.connect(reports.append)
+    prog = w.start_training("quit", options)
+    assert prog is not None
+    prog.activateWindow()
+    prog.rounds.setFocus()
+    qtbot.waitUntil(lambda: prog.isActiveWindow())
+    qtbot.waitUntil(lambda: len(reports) >= wait_rounds, timeout=60000)
+    task = w.trainer.train_task
+    assert task is not None
+    qtbot.keyClick(prog.rounds, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
+    assert not w.isVisible() and w._closing
+    assert task.cancelled and w.pool.activeThreadCount() == 0  # training ended in the close
+    model = models_home / "quit"
+    assert [p.name for p in models_home.iterdir()] == (["quit"] if model.exists() else [])
+    if model.exists():
+        import spacy
+
+        assert "annotator_learned_quotes" in spacy.load(model).pipe_names
+    assert len(reports) < 40
+    assert _rows(path, "annotations") == before
