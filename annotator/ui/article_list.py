@@ -468,6 +468,9 @@ class ArticleList(QWidget):
         self._order_for_status = False
         #: A "Show" filter asked by the analyst is being read (see :meth:`filter_asked`).
         self.filter_pending = False
+        #: (scroll value, article id) to keep while a re-read of the whole list arrives
+        #: (:meth:`hold_view`); None: the rows follow what was asked.
+        self._held_view: tuple[int, int | None] | None = None
         #: The words the search ids answer ("" no search).
         self._words = ""
         #: Words asked are being searched (see :meth:`search_asked`).
@@ -711,6 +714,7 @@ class ArticleList(QWidget):
         self._shown_filter = self.filter() if ids is not None else ("", "")
         self.filter_pending = False
         if same:
+            self._keep_held_view()  # rows unchanged: the view as held, the hold ends
             self._update_working()
             return
         self._apply_filter()
@@ -872,6 +876,43 @@ class ArticleList(QWidget):
             self._statuses = dict(statuses)
         self._apply_filter(announce)
 
+    def extend_order(self, ids: Sequence[int]) -> None:
+        """New articles (ids above every listed one) join the id order the filters choose
+        from; the rows shown change only when a filter's answer lists them."""
+        assert self.sort_key == (-1, False)
+        self._order.extend(ids)
+
+    def last_ordered_id(self) -> int | None:
+        """The last id of the whole order (before search and filters); None when empty."""
+        return self._order[-1] if self._order else None
+
+    def search_ids(self) -> set[int] | None:
+        """The articles the search shown keeps (None: no search)."""
+        return self._ids
+
+    def hold_view(self) -> None:
+        """The window re-reads the order and the filter of the whole list in the background
+        (another program's or an import's writes): until both answers are in, every
+        answer applied keeps the scroll position and the selected article's row
+        selected, as far as it is still listed."""
+        self._held_view = (self.table.verticalScrollBar().value(), self.shown)
+
+    def _keep_held_view(self) -> None:
+        held = self._held_view
+        if held is None:
+            return
+        if self.pending_order is None and not self.filter_pending:
+            self._held_view = None  # the last answer: the rows are what was asked again
+        value, current = held
+        row = self.model.row_of(current) if current is not None else None
+        bar = self.table.verticalScrollBar()
+        if row is not None:
+            self.table.selectRow(row)  # (scrolls to the row: the value is set after)
+        bar.setValue(value)
+        # again once the reset rows are laid out (the layout scrolls to the current row),
+        # unless the analyst scrolled meanwhile
+        QTimer.singleShot(0, self, lambda: bar.setValue(value) if bar.value() != value else None)
+
     def last_listed_id(self) -> int | None:
         """The highest id of the whole list when it is in id order with no search or
         filter (new articles can then be appended, :meth:`append_articles`), else None."""
@@ -945,6 +986,7 @@ class ArticleList(QWidget):
         self.model.extra = extra
         self.table.forget_revealed()
         self.model.set_ids(shown)
+        self._keep_held_view()
         self._update_working()
         if announce:
             self.rows_changed.emit()
@@ -962,6 +1004,13 @@ class ArticleList(QWidget):
         if row is None:
             self.table.clearSelection()
             self.table.forget_revealed()
+            return
+        if self._held_view is not None and self._held_view[1] != article_id:
+            self._held_view = None  # the analyst moved on: the list follows them again
+        if self._held_view is not None:  # the list is read again: it stays where it is
+            at = self.table.verticalScrollBar().value()
+            self.table.selectRow(row)
+            self.table.verticalScrollBar().setValue(at)
             return
         self.table.selectRow(row)
         self.table.reveal(row)

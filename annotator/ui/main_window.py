@@ -122,6 +122,7 @@ class MainWindow(DetectorCommands):
         self._order_task: ListOrderTask | None = None
         self._totals_again = False
         self._list_changes = 0  # list rows changed so far (totals counted before go stale)
+        self._import_ending = False  # the list is read again after an import (it only adds)
         self._totals_changes = 0
 
         name = annotator or str(self.settings.value(SETTINGS_ANNOTATOR, "") or "")
@@ -414,6 +415,8 @@ class MainWindow(DetectorCommands):
         read a page at a time as they scroll into view (:class:`ArticleListModel`). The
         order of a sort, the statuses of the status filter and the totals in the status
         bar are read on a pool thread (project-wide queries never run on this one)."""
+        if self._reload_list_in_background():
+            return
         self._list_generation += 1
         lst = self.article_list
         lst.model.forget_rows()
@@ -429,6 +432,38 @@ class MainWindow(DetectorCommands):
         if self.session.article is not None:
             lst.show_current(self.session.article.id)
         self._count_totals()
+
+    def _reload_list_in_background(self) -> bool:
+        """A sorted or filtered list already shown is read again on the list's pool thread
+        (its order with the statuses, then its filter) while it shows the rows it has;
+        each answer keeps the scroll and the selected article (issue 16: the whole
+        list was listed again in id order and then sorted on this thread at the end of
+        every import, 0.2-0.3 s at 100,000 articles). False, nothing done: a plain or
+        searched list, or none yet (the caller lists it at once)."""
+        lst = self.article_list
+        name, _value = lst.filter()
+        sorted_or_filtered = (
+            lst.sort_key != (-1, False) or bool(name) or lst.status_combo.currentData() is not None
+        )
+        if not sorted_or_filtered or lst.search_ids() is not None or not lst.model.rowCount():
+            return False
+        self._list_generation += 1
+        lst.model.forget_rows()
+        lst.forget_statuses()
+        lst.hold_view()
+        last = lst.last_ordered_id()
+        plain = lst.sort_key == (-1, False) and lst.status_combo.currentData() is None
+        if plain and self._import_ending and last is not None:
+            # an import (it only adds articles), id order, a "Show" filter: the new ids
+            # join the order here (one indexed read), and the rows change only if the
+            # filter's new answer differs
+            lst.extend_order(queries.article_ids_after(self.project, last))
+        else:
+            lst.ask_order(*lst.sort_key)
+        if name:
+            self.apply_list_filter(*lst.filter(), asked=True)
+        self._count_totals()
+        return True
 
     def start_list_task(
         self,
@@ -729,7 +764,11 @@ class MainWindow(DetectorCommands):
         if report is not None and self._append_imported(report):
             pass
         elif report is None or any(f.stored_anything for f in report.files):
-            self.session_refresh(None)
+            self._import_ending = True
+            try:
+                self.session_refresh(None)
+            finally:
+                self._import_ending = False
         elif not self._closing:
             # nothing was stored (every article already here): the list is not rebuilt
             # (at 100,000 articles that held the GUI 80-220 ms for nothing)
