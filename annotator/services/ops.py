@@ -146,18 +146,31 @@ class AnnotationOp:
 
 @dataclass(frozen=True)
 class ProgressOp:
-    """Set the annotator's status on an article (new, in_progress, done)."""
+    """Set the annotator's status on an article (new, in_progress, done).
+
+    ``before``: the status the window read; the write happens only while it is still
+    stored, or the stored one is already ``status`` (an undo or redo too);
+    :attr:`Unchecked.ANY` writes whatever is stored.
+    """
 
     label: str
     article_id: int
     annotator: str
     status: str
+    before: str | Unchecked = Unchecked.ANY
 
     def apply(self, project: Project) -> ProgressOp:
+        """Write the status; return the op that undoes it.
+
+        Raises:
+            EditConflict: another window or process set another status first.
+        """
         # set_progress replaces current_quote too: keep the resume position recorded there
         here = queries.current_quote(project, self.article_id, self.annotator)
-        old = project.set_progress(self.article_id, self.annotator, self.status, here)
-        return ProgressOp(self.label, self.article_id, self.annotator, old)
+        old = project.set_progress(
+            self.article_id, self.annotator, self.status, here, expected=self.before
+        )
+        return ProgressOp(self.label, self.article_id, self.annotator, old, self.status)
 
     @property
     def focus(self) -> ItemKey | None:

@@ -34,7 +34,12 @@ from annotator.services.items import Item, ItemKey, ItemSet, annotation_key
 from annotator.services.ops import AnnotationOp, ArticleTargetOp, Change, Op, ProgressOp
 from annotator.services.session_plans import SessionPlans
 from annotator.store import queries
-from annotator.store.project import AnnotationIdTaken, ArticleTargetChangedElsewhere, Project
+from annotator.store.project import (
+    AnnotationIdTaken,
+    ArticleTargetChangedElsewhere,
+    ProgressChangedElsewhere,
+    Project,
+)
 from annotator.store.queries import Totals
 
 __all__ = [
@@ -395,6 +400,8 @@ class Session(SessionPlans):
         and return the error to raise, its message naming the quote and its state now."""
         if isinstance(op, ArticleTargetOp) and isinstance(exc, ArticleTargetChangedElsewhere):
             return self._target_conflict(op, exc)
+        if isinstance(op, ProgressOp) and isinstance(exc, ProgressChangedElsewhere):
+            return self._status_conflict(op, exc)
         if not isinstance(op, AnnotationOp) or self.article is None:
             return exc
         text = self.article.text
@@ -458,6 +465,21 @@ class Session(SessionPlans):
         )
         return EditConflict(
             "This article's stance target was changed in another window of this project: "
+            f"{state}. This window now shows it as saved there; your change was not applied."
+        )
+
+    def _status_conflict(self, op: ProgressOp, exc: ProgressChangedElsewhere) -> EditConflict:
+        """Re-read the article whose status another window set first, announce it, and
+        return the error to raise, saying the status now in words."""
+        self.reload()
+        self.announce(Change(article_ids=(op.article_id,), counts_changed=True, items_changed=True))
+        state = {
+            "done": "it was marked done there",
+            "in_progress": "it is in progress there (reopened, or a quote was decided)",
+            "new": "it is new there (not started)",
+        }.get(exc.now, f"it is now {exc.now}")
+        return EditConflict(
+            "This article's status was changed in another window of this project: "
             f"{state}. This window now shows it as saved there; your change was not applied."
         )
 

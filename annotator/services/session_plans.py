@@ -340,4 +340,5 @@ class SessionPlans:
             self.article.id,
             self.annotator,
             status,
+            before=self._status,
         )

@@ -102,6 +102,19 @@ class ArticleTargetChangedElsewhere(EditConflict):
         self.now = now
 
 
+class ProgressChangedElsewhere(EditConflict):
+    """The annotator's status on the article is no longer the one the caller read (another
+    window or process marked it done, reopened it, since).
+
+    Attributes:
+        now: the status stored (new, in_progress, done).
+    """
+
+    def __init__(self, message: str, now: str) -> None:
+        super().__init__(message)
+        self.now = now
+
+
 class Unchecked(Enum):
     """The ``expected`` of a write that is not conditional (any stored value will do)."""
 
@@ -1251,11 +1264,26 @@ class Project(ProjectSuggestions):
         annotator: str,
         status: str | None = None,
         current_quote: int | None = None,
+        expected: str | Unchecked = Unchecked.ANY,
     ) -> str:
-        """Record an annotator's status on an article; return the previous status."""
+        """Record an annotator's status on an article; return the previous status.
+
+        ``expected``: the status the caller read (new, in_progress, done); a new
+        ``status`` is written only while the stored one is still that, or already is
+        ``status`` (two windows marking the same article done agree). Default: whatever
+        is stored.
+
+        Raises:
+            EditConflict: (with ``expected``) another window or process set another
+                status since (:class:`ProgressChangedElsewhere`). Nothing written.
+        """
         with self._action():
             ann_id = self.annotator_id(annotator)
             old = self.progress(article_id, annotator)
+            if expected is not Unchecked.ANY and status and old not in (expected, status):
+                raise ProgressChangedElsewhere(
+                    f"article {article_id}'s status was changed since it was read", old
+                )
             self.db.execute(
                 "INSERT INTO article_progress (article_id, annotator_id, status, current_quote,"
                 " updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT(article_id, annotator_id) DO"

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 from annotator.core.errors import EditConflict, ProjectError
 from annotator.core.model import DEFAULT_MIN_CONFIDENCE
 from annotator.services.items import ItemKey
-from annotator.services.ops import Op
+from annotator.services.ops import AnnotationOp, Op
 from annotator.services.session import Session
 from annotator.store.project import Project
 from annotator.ui.actions import ActionWindow
@@ -155,20 +155,22 @@ class QuoteCommands(ActionWindow):
             # the article (shown now); say what happened in words, keep the place
             self.conflicted = True
             self.panel.show_stored()  # the field typed in would otherwise commit it again
-            self.show_conflict(str(exc))
+            about = "quote" if isinstance(op, AnnotationOp) else "article"
+            self.show_conflict(str(exc), about)
             return None
         except Exception as exc:
             QMessageBox.warning(self, APP_TITLE, f"The change was not saved:\n{exc}")
             return None
 
-    def show_conflict(self, text: str) -> None:
+    def show_conflict(self, text: str, about: str = "quote") -> None:
         """Say (in a box that does not block, and in the status bar) that a change met
-        another window's change to the same quote."""
+        another window's change to the same ``about`` ("quote" or "article": its status
+        or stance target)."""
         self.status.say(text, 15000)
         box = QMessageBox(
             QMessageBox.Icon.Information,
             APP_TITLE,
-            "This quote was changed in another window.",
+            f"This {about} was changed in another window.",
             QMessageBox.StandardButton.Ok,
             self,
         )
@@ -321,7 +323,7 @@ class QuoteCommands(ActionWindow):
     def toggle_done(self) -> None:
         done = self.session.article_counts.status != "done"
         self._push(self.session.plan_done(done))
-        if done:
+        if done and not self.conflicted:
             self.statusBar().showMessage("Article marked done.", 3000)
 
     def next_quote(self) -> None:
