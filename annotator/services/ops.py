@@ -88,32 +88,29 @@ class AnnotationOp:
                 None,
                 rec.quote,
             )
+        # the version stored comes back from the write itself (no second read)
         if self.before is None:
-            with project.transaction():
-                new_id = project.add_annotation(
-                    self.article_id,
-                    self.annotator,
-                    self.after,
-                    suggestion_id=self.suggestion_id,
-                    annotation_id=self.annotation_id,
-                )
-                stored = project.annotation(new_id).quote
+            rec = project.add_annotation_stored(
+                self.article_id,
+                self.annotator,
+                self.after,
+                suggestion_id=self.suggestion_id,
+                annotation_id=self.annotation_id,
+            )
             return AnnotationOp(
                 self.label,
                 self.article_id,
                 self.annotator,
-                new_id,
+                rec.id,
                 self.suggestion_id,
-                stored,
+                rec.quote,
                 None,
             )
         if self.annotation_id is None:
             raise ValueError("nothing to update")
-        with project.transaction():
-            old = project.update_annotation(
-                self.annotation_id, self.after, actor=self.annotator, expected=self.before
-            )
-            stored = project.annotation(self.annotation_id).quote
+        old, stored = project.update_annotation_stored(
+            self.annotation_id, self.after, actor=self.annotator, expected=self.before
+        )
         return AnnotationOp(
             self.label,
             self.article_id,

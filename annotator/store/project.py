@@ -75,6 +75,22 @@ _ANNOTATION_SELECT = """
 """
 
 
+#: What an INSERT or UPDATE of one annotation gives back: the row as stored with the names
+#: :data:`_ANNOTATION_SELECT` joins (the written row without a second read, issue 16).
+_ANNOTATION_RETURNING = """
+    RETURNING *,
+        (SELECT name FROM annotators WHERE annotators.id = annotator_id) AS annotator_name,
+        (SELECT name FROM speakers WHERE speakers.id = speaker_id) AS speaker_name
+"""
+
+
+def _returned(cur: sqlite3.Cursor) -> dict[str, Any]:
+    """The one row of a statement with :data:`_ANNOTATION_RETURNING`, by column name."""
+    names = [d[0] for d in cur.description]
+    rows = cur.fetchall()  # all of them: the statement ends only once they are read
+    return dict(zip(names, rows[0], strict=True))
+
+
 class SuggestionDecidedElsewhere(EditConflict, sqlite3.IntegrityError):
     """The annotator's version of a suggestion exists already (an IntegrityError still,
     for callers that expect the UNIQUE constraint's)."""
@@ -931,6 +947,20 @@ class Project(ProjectSuggestions):
             EditConflict: ``annotator`` already has a version of ``suggestion_id`` (written
                 by another window or process since this one read the article).
         """
+        return self.add_annotation_stored(
+            article_id, annotator, quote, suggestion_id, annotation_id
+        ).id
+
+    def add_annotation_stored(
+        self,
+        article_id: int,
+        annotator: str,
+        quote: Quote,
+        suggestion_id: int | None = None,
+        annotation_id: int | None = None,
+    ) -> AnnotationRecord:
+        """:meth:`add_annotation`, returning the annotation as stored (the speaker's
+        registry name, the cleaned target…) from the INSERT itself: no second read."""
         with self._action():
             ann_id = self.annotator_id(annotator)
             values = self._annotation_values(quote)
@@ -947,8 +977,12 @@ class Project(ProjectSuggestions):
             cols = ", ".join(values)
             marks = ", ".join("?" for _ in values)
             try:
-                cur = self.db.execute(
-                    f"INSERT INTO annotations ({cols}) VALUES ({marks})", list(values.values())
+                row = _returned(
+                    self.db.execute(
+                        f"INSERT INTO annotations ({cols}) VALUES ({marks})"
+                        + _ANNOTATION_RETURNING,
+                        list(values.values()),
+                    )
                 )
             except sqlite3.IntegrityError as exc:
                 # UNIQUE (annotator_id, suggestion_id): decided meanwhile by another window
@@ -964,10 +998,10 @@ class Project(ProjectSuggestions):
                         annotation_id=annotation_id,
                     ) from None
                 raise
-            ident = int(cur.lastrowid or 0)
+            ident = int(row["id"])
             self._log("add", "annotation", ident, quote.to_json(), annotator)
             self._touch_progress(article_id, ann_id, ident)
-        return ident
+        return self._annotation_from_row(row)
 
     def update_annotation(
         self,
@@ -987,13 +1021,28 @@ class Project(ProjectSuggestions):
             EditConflict: the annotation is gone (deleted elsewhere), or (with
                 ``expected``) it was changed elsewhere since it was read. Nothing written.
         """
+        return self.update_annotation_stored(annotation_id, quote, actor, expected)[0]
+
+    def update_annotation_stored(
+        self,
+        annotation_id: int,
+        quote: Quote,
+        actor: str | None = None,
+        expected: Quote | None = None,
+    ) -> tuple[Quote, Quote]:
+        """:meth:`update_annotation`, returning (previous version, version as stored: the
+        speaker's registry name, the cleaned target…), the latter from the UPDATE itself
+        (no second read). Raises as :meth:`update_annotation`."""
         with self._action():
             old = self._existing_annotation(annotation_id, expected)
             values = self._annotation_values(quote)
             values["updated_at"] = now_iso()
             sets = ", ".join(f"{k} = ?" for k in values)
-            self.db.execute(
-                f"UPDATE annotations SET {sets} WHERE id = ?", [*values.values(), annotation_id]
+            row = _returned(
+                self.db.execute(
+                    f"UPDATE annotations SET {sets} WHERE id = ?" + _ANNOTATION_RETURNING,
+                    [*values.values(), annotation_id],
+                )
             )
             self._log(
                 "update",
@@ -1002,7 +1051,7 @@ class Project(ProjectSuggestions):
                 {"old": old.quote.to_json(), "new": quote.to_json()},
                 actor or old.quote.annotator,
             )
-        return old.quote
+        return old.quote, quote_from_row(row)
 
     def delete_annotation(
         self, annotation_id: int, actor: str | None = None, expected: Quote | None = None
