@@ -1,0 +1,153 @@
+"""GUI gaps while an import from the window runs (issue 16: 60-95 ms gaps while the import
+thread held the interpreter lock in JSON and Python work).
+
+    python bench/bench_import_gaps.py PROJECT.db SOURCE.jsonl [--lines 2500]
+                                      [--worker auto|always|never]
+
+Measure a copy (the import writes to it). Writes ``--lines`` articles of SOURCE (a JSONL
+with quotes, e.g. bench/_out/import_10000.jsonl) with a new last paragraph each, so every
+run imports new articles, opens the real window offscreen (no model), imports the file,
+and prints the import's wall time, and the gaps of a 5 ms heartbeat while it ran: p50,
+p95, p99, the longest, and how many were over 50 ms; then the same heartbeat for as long
+with nothing running (what the machine's load alone gives). ``--worker``: read the file
+in the JSONL worker process always, never, or as the import decides (files of 32 MB+).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+
+def _file(source: Path, n: int) -> Path:
+    stamp = time.time_ns()
+    out = Path(tempfile.mkdtemp()) / "new.jsonl"
+    with source.open(encoding="utf-8") as f, out.open("w", encoding="utf-8") as o:
+        for k, line in enumerate(f):
+            if k >= n:
+                break
+            d = json.loads(line)
+            d["text"] += f"\n\nBench tail {stamp}-{k}."
+            if "id" in d:
+                d["id"] = f"{d['id']}-{stamp}-{k}"
+            o.write(json.dumps(d) + "\n")
+    return out
+
+
+def _figures(gaps: list[float]) -> str:
+    if not gaps:
+        return "no beats"
+    q = statistics.quantiles(gaps, n=100)
+    over = sum(g > 50 for g in gaps)
+    return (
+        f"p50 {q[49]:.0f} / p95 {q[94]:.0f} / p99 {q[98]:.0f} / max {max(gaps):.0f} ms,"
+        f" {over} over 50 ms"
+    )
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("project")
+    ap.add_argument("source")
+    ap.add_argument("--lines", type=int, default=2500)
+    ap.add_argument("--worker", choices=("auto", "always", "never"), default="auto")
+    ap.add_argument(
+        "--where",
+        action="store_true",
+        help="name where the other threads were when a beat was 40 ms+ late",
+    )
+    args = ap.parse_args()
+    from PySide6.QtCore import QElapsedTimer, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from annotator.io import quote_jsonl
+    from annotator.ui.main_window import MainWindow
+
+    if args.worker != "auto":
+        quote_jsonl.PARALLEL_MIN_BYTES = 0 if args.worker == "always" else 2**62
+    path = _file(Path(args.source), args.lines)
+    app = QApplication([])
+    w = MainWindow(Path(args.project), annotator="alice", load_model=False)
+    w.show()
+    end = time.perf_counter() + 60
+    while time.perf_counter() < end and w.list_busy():
+        app.processEvents()
+        time.sleep(0.005)
+    clock = QElapsedTimer()
+    clock.start()
+    gaps: list[float] = []
+    last = [clock.elapsed()]
+
+    def beat() -> None:
+        now = clock.elapsed()
+        gaps.append(now - last[0])
+        last[0] = now
+
+    late: dict[str, int] = {}
+    ended: list[float] = []
+    if args.where:
+        import threading
+        import traceback
+
+        main_id = threading.main_thread().ident
+        beat_at = [time.perf_counter()]
+
+        def watch() -> None:
+            while not ended:
+                time.sleep(0.01)
+                if time.perf_counter() - beat_at[0] < 0.04:
+                    continue
+                for tid, frame in sys._current_frames().items():
+                    if tid in (main_id, threading.get_ident()):
+                        continue
+                    stack = traceback.extract_stack(frame)[-4:]
+                    key = " < ".join(
+                        f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in stack[::-1]
+                    )
+                    late[key] = late.get(key, 0) + 1
+
+        threading.Thread(target=watch, daemon=True).start()
+        timer_beat = beat
+
+        def beat() -> None:
+            beat_at[0] = time.perf_counter()
+            timer_beat()
+
+    timer = QTimer()
+    timer.setInterval(5)
+    timer.timeout.connect(beat)
+    w.import_finished.connect(lambda _r: ended.append(time.perf_counter()))
+    timer.start()
+    t0 = time.perf_counter()
+    w.start_import([str(path)])
+    while not ended and time.perf_counter() < t0 + 1800:
+        app.processEvents()
+        time.sleep(0.001)
+    took = ended[0] - t0 if ended else float("nan")
+    during = gaps[:]
+    gaps.clear()
+    quiet_end = time.perf_counter() + min(took, 20)
+    while time.perf_counter() < quiet_end:
+        app.processEvents()
+        time.sleep(0.001)
+    timer.stop()
+    print(f"import of {args.lines:,} articles ({args.worker} worker): {took:.1f} s")
+    print(f"  heartbeat during the import: {_figures(during)}")
+    print(f"  heartbeat after, nothing running: {_figures(gaps)}")
+    for key, n in sorted(late.items(), key=lambda kv: -kv[1])[:8]:
+        print(f"  {n:4d} x {key}")
+    w.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
