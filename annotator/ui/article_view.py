@@ -81,7 +81,7 @@ FILL_FIRST_MAX = 150_000
 #: How long one later fill step aims to hold the event loop (s): the text put in, painted by
 #: the highlighter and laid out. The step's size follows the time the last one took, so a
 #: narrow column, a large zoom or a text with no space (slower to lay out) get smaller steps.
-FILL_STEP_SECONDS = 0.03
+FILL_STEP_SECONDS = 0.025
 FILL_STEP_MIN, FILL_STEP_MAX = 3_000, 400_000
 #: How near (pixels) the mouse must be to a quote's edge to grab it.
 EDGE_GRAB = 5
@@ -180,6 +180,7 @@ class ArticleView(QTextEdit):
         self._filled16 = 0
         self._fill_cursor: QTextCursor | None = None
         self._fill_chars = FILL_FIRST_CHARS
+        self._fill_rate = 0.0  # characters a second the fill steps went at (0: none yet)
         self._fill_timer = QTimer(self)
         self._fill_timer.setSingleShot(True)
         self._fill_timer.timeout.connect(self._fill_step)
@@ -315,7 +316,7 @@ class ArticleView(QTextEdit):
         self.setExtraSelections([])
         old = self.document()
         shown = self._index.map
-        self._fill_chars = FILL_FIRST_CHARS
+        self._fill_chars, self._fill_rate = FILL_FIRST_CHARS, 0.0
         doc = self._new_document(shown, self._index.build(items), self._first_blocks(current))
         self.setDocument(doc)
         old.deleteLater()
@@ -391,7 +392,12 @@ class ArticleView(QTextEdit):
         cursor.endEditBlock()
         spent = max(time.perf_counter() - t, 1e-4)
         chars = (starts[b1] if b1 < len(starts) else len(shown.display)) - starts[b0]
-        pace = int(chars * FILL_STEP_SECONDS / spent)
+        # characters a second, the geometric mean with the steps before: one step slowed by
+        # another program (2 cores shared) does not make the next ones tiny, nor a fast one
+        # huge
+        rate = chars / spent
+        self._fill_rate = rate if self._fill_rate <= 0 else (self._fill_rate * rate) ** 0.5
+        pace = int(self._fill_rate * FILL_STEP_SECONDS)
         self._fill_chars = max(FILL_STEP_MIN, min(FILL_STEP_MAX, 2 * self._fill_chars, pace))
         waiting = self._when_shown
         if waiting is not None and waiting[0] <= self._filled16:
@@ -429,7 +435,7 @@ class ArticleView(QTextEdit):
         self.setExtraSelections([])
         self._fill_timer.stop()
         old = self.document()
-        self._fill_chars = FILL_FIRST_CHARS
+        self._fill_chars, self._fill_rate = FILL_FIRST_CHARS, 0.0
         first = self._first_blocks(None, max(anchor, position, bottom))
         doc = self._new_document(self._index.map, index, first)
         self.setDocument(doc)
