@@ -52,16 +52,40 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(normalise_text(text).encode("utf-8")).hexdigest()
 
 
+#: The longest title taken from a text's first line (characters, "…" included).
+TITLE_CHARS = 200
+
+
 def title_and_body(text: str) -> tuple[str, str]:
-    """Split a plain-text article: the first non-empty line is the title.
+    """Split a plain-text article: the first non-empty line is the title, cut to
+    :data:`TITLE_CHARS` at a space when longer (with "…").
 
     The body keeps the whole text (title line included), so offsets into the stored text
-    cover the headline too and quotes in the headline can be annotated.
+    cover the headline too and quotes in the headline can be annotated. A scraped page
+    flattened to one line made a title of megabytes, and the article list froze for half
+    a minute painting it (issue 16).
     """
-    for line in text.split("\n"):
-        if line.strip():
-            return line.strip(), text
+    pos = 0
+    while pos < len(text):
+        end = text.find("\n", pos)
+        end = len(text) if end < 0 else end
+        line = text[pos:end].strip()
+        if line:
+            return clip_title(line), text
+        pos = end + 1
     return "", text
+
+
+def clip_title(title: str, limit: int = TITLE_CHARS) -> str:
+    """``title`` cut to ``limit`` characters, at a space if there is one in its last
+    quarter, with "…" at the end (``title`` itself when short enough)."""
+    if len(title) <= limit:
+        return title
+    cut = title[: limit - 1]
+    space = cut.rfind(" ")
+    if space >= limit * 3 // 4:
+        cut = cut[:space]
+    return cut.rstrip() + "…"
 
 
 class Utf16Map:

@@ -40,7 +40,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.model import spans_text
-from annotator.core.text import ViewText
+from annotator.core.text import ViewText, clip_title
 from annotator.core.wording import count_noun
 from annotator.services.adjudication import ReviewEdit, ReviewItem, ReviewSession
 from annotator.store.project import Project
@@ -229,7 +229,7 @@ class ReviewWindow(ReviewArticles):
             )
             return
         art = self.session.article(article_id)
-        self._title = art.title
+        self._title = clip_title(art.title)
         if art.text != self._text:
             self._text = art.text
             # over-long paragraphs cut into blocks, as in the annotation window (issue 16)
@@ -243,7 +243,7 @@ class ReviewWindow(ReviewArticles):
         if len(self.session.annotators) < 2:
             hint = "<br><i>Tick a second annotator to compare versions.</i>"
         self.header.setText(
-            f"<b>{html.escape(art.title)}</b>{hint}<br>"
+            f"<b>{html.escape(clip_title(art.title))}</b>{hint}<br>"
             f"{count_noun(len(self._items), 'quote')}: {n_agree} agreed, "
             f"{len(self._items) - n_agree} differ · "
             f"review {self.session.status(article_id).replace('_', ' ')} · comparing "

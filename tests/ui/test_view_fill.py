@@ -292,3 +292,20 @@ def test_keys_on_a_quote_shown_work_while_the_rest_fills(qtbot: Any, tmp_path: P
     assert w.view.is_filled()
     assert w.view.document().toPlainText() == 'Officials said nothing. "It is fine," said Kim.'
     w.close()
+
+
+def test_a_title_stored_as_a_whole_page_shows_cut_in_the_list(qtbot: Any, tmp_path: Path) -> None:
+    """A project imported before titles were cut may hold a title of megabytes (the first
+    line of a page flattened to one line): the article list painted it for half a minute."""
+    text = SHAPES["no space"]
+    path = tmp_path / "title.db"
+    with Project.open(path) as p:
+        p.add_article(Article(text, text))
+    w = open_window(qtbot, path)
+    qtbot.waitUntil(lambda: w.article_list.model.rowCount() == 1)
+    model = w.article_list.model
+    shown = model.index(0, 0).data(Qt.ItemDataRole.DisplayRole)
+    tip = model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole)
+    assert shown.split("\n")[0] == text[:199] + "…"
+    assert tip.split("\n")[0] == text[:199] + "…"
+    w.close()
