@@ -675,8 +675,8 @@ class MainWindow(DetectorCommands):
     def _text_filling(self, done: int, total: int) -> None:
         """A long article's text is going into the view by steps: say how far."""
         self.status.say_while(
-            f"Putting the article's text on screen: {done * 100 // max(total, 1)}% "
-            f"({done:,} of {total:,} characters). Quotes shown can be worked on.",
+            f"Text {done * 100 // max(total, 1)}% on screen ({done:,} of {total:,} "
+            "characters): the quotes shown can be worked on",
             FILLING,
             0,
         )

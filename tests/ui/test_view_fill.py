@@ -262,7 +262,7 @@ def test_keys_on_a_quote_not_on_screen_yet_are_refused_then_work(
     with Project.open(path) as p:
         assert p.annotations(p.article_ids()[0], "alice") == []
     qtbot.waitUntil(w.view.is_filled, timeout=20_000)
-    assert "Putting the article" not in w.statusBar().currentMessage()
+    assert "on screen (" not in w.statusBar().currentMessage()
     qtbot.keyClick(w.view, Qt.Key.Key_A)
     assert _accepted(path) == [(far,)]
     w.close()
@@ -276,7 +276,7 @@ def test_keys_on_a_quote_shown_work_while_the_rest_fills(qtbot: Any, tmp_path: P
     w.open_article(w.project.article_ids()[0])
     QApplication.processEvents()
     assert not w.view.is_filled()
-    assert "Putting the article's text on screen" in w.statusBar().currentMessage()
+    assert "% on screen (" in w.statusBar().currentMessage()
     assert w.view.outlined().quote.content_spans == (spans[0],)
     qtbot.keyClick(w.view, Qt.Key.Key_A)
     assert _accepted(path) == [(spans[0],)]
@@ -308,4 +308,43 @@ def test_a_title_stored_as_a_whole_page_shows_cut_in_the_list(qtbot: Any, tmp_pa
     tip = model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole)
     assert shown.split("\n")[0] == text[:199] + "…"
     assert tip.split("\n")[0] == text[:199] + "…"
+    w.close()
+
+
+@pytest.mark.parametrize("name", ["flat sentences", "emoji, no space", "short lines"])
+def test_review_window_fills_a_long_text_by_steps_and_marks_the_versions(
+    qtbot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    from annotator.ui import review_window
+    from annotator.ui.review_window import ReviewWindow
+
+    monkeypatch.setattr(review_window, "REVIEW_FILL_CHARS", 5_000)
+    text = SHAPES[name]
+    a = len(text) - 700  # far past the first step
+    path = tmp_path / "review.db"
+    with Project.open(path) as p:
+        aid, _ = p.add_article(Article("Long", text))
+        for who, extra in (("alice", 0), ("bob", 8)):
+            quote = Quote(
+                content_spans=((a, a + 70 + extra),),
+                annotator=who,
+                status="accepted",
+                origin="manual",
+                kind="direct",
+            )
+            p.add_annotation(aid, who, quote)
+    w = ReviewWindow(path, "rita")
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitUntil(lambda: w.table.rowCount() == 1)
+    probe = ViewText(text)
+    doc = w.text_view.document()
+    assert doc.blockCount() < probe.block_count  # the first step only
+    qtbot.waitUntil(lambda: doc.blockCount() == probe.block_count, timeout=20_000)
+    assert doc.toPlainText() == probe.display.replace("\u2029", "\n")
+    spans = {
+        (probe.from_view(s.cursor.selectionStart()), probe.from_view(s.cursor.selectionEnd()))
+        for s in w.text_view.extraSelections()
+    }
+    assert spans == {(a, a + 70), (a, a + 78)}
     w.close()
