@@ -329,10 +329,12 @@ def _words_touching(text: str, chars: set[int] | frozenset[int]) -> int:
     if not chars:
         return 0
     lo, hi = min(chars), max(chars)
+    # only [lo, hi] is read: a word cut at either end is still one word touching them (the
+    # whole text was read: 1.1 s for a review of a 10 MB article, issue 16)
     return sum(
         1
-        for m in _WORD.finditer(text)
-        if m.end() > lo and m.start() <= hi and any(i in chars for i in range(m.start(), m.end()))
+        for m in _WORD.finditer(text, lo, hi + 1)
+        if any(i in chars for i in range(m.start(), m.end()))
     )
 
 

@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.core.text import clip_title
 from annotator.core.wording import figure
 from annotator.store.queries import ArticleRow, Totals
 from annotator.ui.lazy_rows import LazyRowsModel
@@ -201,7 +202,8 @@ class ArticleListModel(LazyRowsModel[ArticleRow]):
         if role == Qt.ItemDataRole.DisplayRole:
             if col == 0:
                 sub = " · ".join(x for x in (r.publisher, r.date) if x)
-                title = r.title or f"(article {r.id})"
+                # a title stored before titles were cut may be a whole scraped page
+                title = clip_title(r.title) if r.title else f"(article {r.id})"
                 return f"{title}\n{sub}" if sub else title
             if col == 1:
                 return r.publisher
@@ -212,7 +214,7 @@ class ArticleListModel(LazyRowsModel[ArticleRow]):
             if col == 4:
                 return f"{figure(r.quotes_done)}/{figure(r.quotes_total)}"
         elif role == Qt.ItemDataRole.ToolTipRole and col == 0:
-            tip = "\n".join(x for x in (r.title, r.publisher, r.date) if x)
+            tip = "\n".join(x for x in (clip_title(r.title), r.publisher, r.date) if x)
             if r.id == self.extra:
                 tip += "\n\n" + KEPT_NOTE
             return tip

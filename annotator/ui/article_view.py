@@ -10,7 +10,9 @@ long for Qt to lay out at once cut into blocks); text is never read back from th
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+import time
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QMimeData, QPoint, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
@@ -69,6 +71,18 @@ __all__ = [
 #: layout walks every block after a repainted one: repainting 1,000 of 2,000 paragraphs
 #: one by one took 0.6 s, a new document of the same text 45 ms).
 REPAINT_BLOCKS_MAX = 24
+#: An article goes into the view's document at once up to this many characters (almost
+#: every news article); past it the document is filled in steps (see
+#: :meth:`ArticleView.set_article`).
+FILL_FIRST_CHARS = 50_000
+#: How far into the text the first step may reach to show the current quote at once: the
+#: first paint lays out everything above what it shows (0.3-0.5 us a character).
+FILL_FIRST_MAX = 150_000
+#: How long one later fill step aims to hold the event loop (s): the text put in, painted by
+#: the highlighter and laid out. The step's size follows the time the last one took, so a
+#: narrow column, a large zoom or a text with no space (slower to lay out) get smaller steps.
+FILL_STEP_SECONDS = 0.025
+FILL_STEP_MIN, FILL_STEP_MAX = 3_000, 400_000
 #: How near (pixels) the mouse must be to a quote's edge to grab it.
 EDGE_GRAB = 5
 MAX_TEXT_WIDTH = 760
@@ -137,6 +151,10 @@ class ArticleView(QTextEdit):
     clicked = Signal(int)
     #: ("start" or "end", code point where the mouse let go of the current quote's edge)
     edge_dragged = Signal(str, int)
+    #: (code points of the text in the document, of the whole text): after each fill step
+    filling = Signal(int, int)
+    #: the whole text of the article is in the document (also for a text filled at once)
+    filled = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -156,18 +174,33 @@ class ArticleView(QTextEdit):
         self._hit = -1
         self._drag: str | None = None  # the edge being dragged: "start", "end" or None
         self._drag_pos16 = -1
+        # the stepwise fill: the document holds blocks [0, _blocks) of the view text, which
+        # end at position _filled16 (the whole text when _blocks is the block count)
+        self._blocks = 0
+        self._filled16 = 0
+        self._fill_cursor: QTextCursor | None = None
+        self._fill_chars = FILL_FIRST_CHARS
+        self._fill_rate = 0.0  # characters a second the fill steps went at (0: none yet)
+        self._fill_timer = QTimer(self)
+        self._fill_timer.setSingleShot(True)
+        self._fill_timer.timeout.connect(self._fill_step)
+        #: what waits for the fill: (document position it needs, what to do then)
+        self._when_shown: tuple[int, Callable[[], None]] | None = None
+        self._extras_short = False  # a marked span reaches past the text filled so far
         self.viewport().setMouseTracking(True)  # hover over an edge changes the cursor
         #: False in a read-only project: quote edges cannot be dragged.
         self.editable = True
 
     # -- content ---------------------------------------------------------------------------
 
-    def _new_document(self, shown: ViewText | None, index: dict[int, list[Entry]]) -> QTextDocument:
-        """A document holding ``shown.display`` (the text, its over-long paragraphs cut
-        into blocks) with the view's font, margins and block format, painted from
-        ``index`` by a new :class:`QuoteHighlighter` (:attr:`highlighter`). A block the
-        view cut (not a paragraph of the text) has no gap below it: the next line follows
-        as after a line wrap.
+    def _new_document(
+        self, shown: ViewText | None, index: dict[int, list[Entry]], blocks: int = -1
+    ) -> QTextDocument:
+        """A document holding the first ``blocks`` blocks of ``shown.display`` (-1: all;
+        the text with its over-long paragraphs cut into blocks) with the view's font,
+        margins and block format, painted from ``index`` by a new :class:`QuoteHighlighter`
+        (:attr:`highlighter`). A block the view cut (not a paragraph of the text) has no
+        gap below it: the next line follows as after a line wrap.
 
         Filled before it is shown: every block takes the line height and paragraph gap
         from the cursor's block format as it is inserted, so no pass over the blocks (and
@@ -190,28 +223,53 @@ class ArticleView(QTextEdit):
         # attached while the document is empty: no delayed full rehighlight is queued
         self.highlighter = QuoteHighlighter(doc)
         self.highlighter.index = index
-        fmt = QTextBlockFormat()
-        fmt.setLineHeight(145.0, QTextBlockFormat.LineHeightTypes.ProportionalHeight.value)
-        fmt.setBottomMargin(6.0)
         cursor = QTextCursor(doc)
-        cursor.setBlockFormat(fmt)
+        cursor.setBlockFormat(self._block_format())
+        self._fill_cursor = cursor
         if shown is not None and shown.display:
-            display = shown.display
-            soft = QTextBlockFormat(fmt)
-            soft.setBottomMargin(0.0)
-            pos = 0
-            for sep in shown.soft_breaks:
-                cursor.insertText(display[pos:sep])
-                cursor.setBlockFormat(soft)
-                cursor.insertBlock(fmt)
-                pos = sep + 1
-            cursor.insertText(display[pos:])
+            self._put_blocks(shown, 0, shown.block_count if blocks < 0 else blocks)
             doc.documentLayout()
             held = doc.blockSignals(True)
             cursor.beginEditBlock()
             cursor.endEditBlock()
             doc.blockSignals(held)
         return doc
+
+    @staticmethod
+    def _block_format(cut: bool = False) -> QTextBlockFormat:
+        """A paragraph's block format (line height, gap below); ``cut``: of a block the
+        view cut, which has no gap below it."""
+        fmt = QTextBlockFormat()
+        fmt.setLineHeight(145.0, QTextBlockFormat.LineHeightTypes.ProportionalHeight.value)
+        fmt.setBottomMargin(0.0 if cut else 6.0)
+        return fmt
+
+    def _put_blocks(self, shown: ViewText, b0: int, b1: int) -> None:
+        """Append blocks ``b0`` to ``b1`` (exclusive) of ``shown`` at the fill cursor (the
+        end of a document holding blocks 0 to ``b0``) and note how far the text goes."""
+        cursor = self._fill_cursor
+        assert cursor is not None
+        display, soft, starts = shown.display, shown.soft_breaks, shown.block_starts
+        fmt, cut = self._block_format(), self._block_format(cut=True)
+        n = shown.block_count
+        b1 = min(b1, n)
+        d0 = starts[b0]
+        d1 = starts[b1] - 1 if b1 < n else len(display)
+        if b0 > 0:
+            cursor.insertBlock(fmt)  # the break before block b0 (its own format came with it)
+        k = bisect_left(soft, d0)
+        pos = d0
+        while k < len(soft) and soft[k] < d1:
+            cursor.insertText(display[pos : soft[k]])
+            cursor.setBlockFormat(cut)
+            cursor.insertBlock(fmt)
+            pos = soft[k] + 1
+            k += 1
+        cursor.insertText(display[pos:d1])
+        if k < len(soft) and soft[k] == d1:  # the last block put in is one the view cut
+            cursor.setBlockFormat(cut)
+        self._blocks = b1
+        self._filled16 = shown.block_starts16[b1] - 1 if b1 < n else shown.to_view(len(shown.text))
 
     # -- zoom --------------------------------------------------------------------------------
 
@@ -237,26 +295,129 @@ class ArticleView(QTextEdit):
         self.viewport().update()
 
     def set_article(self, text: str, items: Sequence[Item], current: Item | None) -> None:
-        """Show a new article (``text`` as stored) with its items."""
+        """Show a new article (``text`` as stored) with its items.
+
+        A text up to :data:`FILL_FIRST_CHARS` goes into the document at once. A longer one
+        (a scraped page of megabytes) goes in by steps so that no step holds the event loop
+        for long (issue 16): at once the blocks up to :data:`FILL_FIRST_CHARS`, or up to the
+        current quote when it lies within :data:`FILL_FIRST_MAX`; then the rest, a block
+        range per timer turn (:data:`FILL_STEP_SECONDS`), each laid out as it goes in.
+        :attr:`filling` reports each step, :attr:`filled` the end. Until then positions past
+        the text put in wait or are refused: the scroll to the current quote or a search hit
+        happens once the fill reaches it, marks and outlines show the part put in, and
+        :meth:`select_span` returns False. A new article stops the fill of the one before.
+        """
+        self._fill_timer.stop()
+        self._when_shown = None
         self._text = text
         self._index = SpanIndex(text)
         self._current = None
         self._hits, self._hit = [], -1  # hits belong to the text they were found in
         self.setExtraSelections([])
         old = self.document()
-        doc = self._new_document(self._index.map, self._index.build(items))
+        shown = self._index.map
+        self._fill_chars, self._fill_rate = FILL_FIRST_CHARS, 0.0
+        doc = self._new_document(shown, self._index.build(items), self._first_blocks(current))
         self.setDocument(doc)
         old.deleteLater()
         self.set_current(current, scroll=True)
+        self._fill_later()
+
+    def setPlainText(self, text: str) -> None:  # noqa: N802  (Qt override)
+        """Show a note in place of an article (no article: nothing is marked or filled)."""
+        self._fill_timer.stop()
+        self._fill_cursor = None
+        self._when_shown = None
+        self._index = None
+        self._current = None
+        self._hits, self._hit = [], -1
+        self._text = ""
+        self.setExtraSelections([])
+        super().setPlainText(text)
+        self.filled.emit()
+
+    def _first_blocks(self, current: Item | None, position16: int = -1) -> int:
+        """How many blocks of the text go into the document at once: those up to
+        :data:`FILL_FIRST_CHARS`, or up to the current quote's end (or ``position16``)
+        when it ends within :data:`FILL_FIRST_MAX`."""
+        assert self._index is not None
+        shown = self._index.map
+        starts = shown.block_starts
+        blocks = max(1, bisect_left(starts, FILL_FIRST_CHARS))
+        want = position16
+        if current is not None:
+            want = max(want, shown.to_view(current.quote.end))
+        if want >= 0:
+            blk = bisect_right(shown.block_starts16, want) - 1  # the block holding it
+            if starts[blk] <= FILL_FIRST_MAX:
+                blocks = max(blocks, blk + 2)  # and the one after it
+        return min(blocks, shown.block_count)
+
+    def is_filled(self) -> bool:
+        """True when the document holds the article's whole text."""
+        return self._index is None or self._blocks >= self._index.map.block_count
+
+    def shows(self, a: int, b: int) -> bool:
+        """True when code-point span [a, b) of the text is in the document (see
+        :meth:`set_article`: a long text goes in by steps)."""
+        return self._index is not None and self._index.map.to_view(b) <= self._filled16
+
+    def filled_part(self) -> tuple[int, int]:
+        """(code points of the text in the document, length of the text)."""
+        if self._index is None:
+            return 0, 0
+        return self._index.map.from_view(self._filled16), len(self._text)
+
+    def _fill_later(self) -> None:
+        """Go on filling at the next turn of the event loop, or say the fill is done."""
+        if self.is_filled():
+            self._fill_cursor = None
+            self.filled.emit()
+        else:
+            self._fill_timer.start(0)
+
+    def _fill_step(self) -> None:
+        """Put the next blocks in (about :data:`FILL_STEP_SECONDS` of work), then do what
+        waited for them."""
+        index, cursor = self._index, self._fill_cursor
+        if index is None or cursor is None or self.is_filled():
+            return
+        shown = index.map
+        starts = shown.block_starts
+        b0 = self._blocks
+        b1 = max(b0 + 1, bisect_left(starts, starts[b0] + self._fill_chars))
+        t = time.perf_counter()
+        cursor.beginEditBlock()  # one change: the highlighter and the layout see it once
+        self._put_blocks(shown, b0, b1)
+        cursor.endEditBlock()
+        spent = max(time.perf_counter() - t, 1e-4)
+        chars = (starts[b1] if b1 < len(starts) else len(shown.display)) - starts[b0]
+        # characters a second, the geometric mean with the steps before: one step slowed by
+        # another program (2 cores shared) does not make the next ones tiny, nor a fast one
+        # huge
+        rate = chars / spent
+        self._fill_rate = rate if self._fill_rate <= 0 else (self._fill_rate * rate) ** 0.5
+        pace = int(self._fill_rate * FILL_STEP_SECONDS)
+        self._fill_chars = max(FILL_STEP_MIN, min(FILL_STEP_MAX, 2 * self._fill_chars, pace))
+        waiting = self._when_shown
+        if waiting is not None and waiting[0] <= self._filled16:
+            self._when_shown = None
+            waiting[1]()
+        if self._extras_short:
+            self._refresh_extras()
+        self.filling.emit(*self.filled_part())
+        self._fill_later()
 
     def set_items(self, items: Sequence[Item], current: Item | None) -> None:
         """Refresh highlights after a change: the changed blocks repaint, or, when many
         changed (a re-detection, a new confidence threshold), a new document of the same
-        text is painted, keeping the scroll position, the caret and the selection."""
+        text is painted, keeping the scroll position, the caret and the selection. Blocks
+        not in the document yet are painted from the new index as they go in."""
         if self._index is None:
             return
         index = self._index.build(items)
-        if len(self.highlighter.changed_blocks(index)) > REPAINT_BLOCKS_MAX:
+        changed = self.highlighter.changed_blocks(index)
+        if sum(1 for blk in changed if blk < self._blocks) > REPAINT_BLOCKS_MAX:
             self._repaint_all(index)
         else:
             self.highlighter.update_index(index)
@@ -264,6 +425,7 @@ class ArticleView(QTextEdit):
 
     def _repaint_all(self, index: dict[int, list[Entry]]) -> None:
         """Show the same text in a new document painted from ``index``."""
+        assert self._index is not None
         bar = self.verticalScrollBar()
         value = bar.value()
         port = self.viewport()
@@ -271,17 +433,34 @@ class ArticleView(QTextEdit):
         cur = self.textCursor()
         anchor, position = cur.anchor(), cur.position()
         self.setExtraSelections([])
+        self._fill_timer.stop()
         old = self.document()
-        doc = self._new_document(self._index.map if self._index else None, index)
+        self._fill_chars, self._fill_rate = FILL_FIRST_CHARS, 0.0
+        first = self._first_blocks(None, max(anchor, position, bottom))
+        doc = self._new_document(self._index.map, index, first)
         self.setDocument(doc)
         old.deleteLater()
-        cur = QTextCursor(doc)
-        cur.setPosition(anchor)
-        cur.setPosition(position, QTextCursor.MoveMode.KeepAnchor)
-        self.setTextCursor(cur)
-        # the new layout is lazy: lay it out down to the last line shown, then scroll back
-        doc.documentLayout().blockBoundingRect(doc.findBlock(bottom))
-        bar.setValue(value)
+
+        def restore() -> None:
+            cur = QTextCursor(doc)
+            cur.setPosition(anchor)
+            cur.setPosition(position, QTextCursor.MoveMode.KeepAnchor)
+            self.setTextCursor(cur)
+            # the new layout is lazy: lay it out down to the last line shown, then scroll back
+            doc.documentLayout().blockBoundingRect(doc.findBlock(bottom))
+            bar.setValue(value)
+
+        self._when_shown = None
+        self._after_fill(max(anchor, position, bottom), restore)
+        self._fill_later()
+
+    def _after_fill(self, position16: int, act: Callable[[], None]) -> None:
+        """Do ``act`` now when the document reaches ``position16``, else once it does (in
+        place of anything waiting before: the latest wish wins)."""
+        if position16 <= self._filled16:
+            act()
+        else:
+            self._when_shown = (position16, act)
 
     def update_items(
         self, removed: Sequence[Item], added: Sequence[Item], current: Item | None
@@ -298,30 +477,38 @@ class ArticleView(QTextEdit):
         """Outline ``item`` (extra selections + painted outline) and bring it into view.
 
         When another quote becomes current the caret moves to its end, so a keyboard
-        selection (Shift+Right) starts there.
+        selection (Shift+Right) starts there. For a quote past the text filled so far the
+        caret and the scroll wait until the fill reaches it (see :meth:`set_article`).
         """
         moved = item is not None and (self._current is None or self._current.key != item.key)
         self._current = item
-        if moved and item is not None and self._index is not None:
-            cur = self.textCursor()
-            if not cur.hasSelection():
-                cur.setPosition(self._index.map.to_view(item.quote.end))
-                self.setTextCursor(cur)
-        if item is not None and self._index is not None and scroll:
+        if item is not None and self._index is not None and (moved or scroll):
             m = self._index.map
-            self._scroll_to(m.to_view(item.quote.start), m.to_view(item.quote.end))
+            a16, b16 = m.to_view(item.quote.start), m.to_view(item.quote.end)
+
+            def show() -> None:
+                if moved:
+                    cur = self.textCursor()
+                    if not cur.hasSelection():
+                        cur.setPosition(b16)
+                        self.setTextCursor(cur)
+                if scroll:
+                    self._scroll_to(a16, b16)
+
+            self._after_fill(b16, show)
         self._refresh_extras()
 
     def set_hits(self, hits: Sequence[tuple[int, int]], index: int = -1) -> None:
-        """Mark search hits (code-point spans); scroll to hit ``index`` (-1: none)."""
+        """Mark search hits (code-point spans); scroll to hit ``index`` (-1: none), once
+        the text is filled that far."""
         if not hits and not self._hits:
             return  # nothing marked before or now (every article change without a search)
         self._hits = list(hits)
         self._hit = index
         if 0 <= index < len(self._hits) and self._index is not None:
             m = self._index.map
-            a, b = self._hits[index]
-            self._scroll_to(m.to_view(a), m.to_view(b))
+            a16, b16 = m.to_view(self._hits[index][0]), m.to_view(self._hits[index][1])
+            self._after_fill(b16, lambda: self._scroll_to(a16, b16))
         self._refresh_extras()
 
     def outlined(self) -> Item | None:
@@ -346,6 +533,9 @@ class ArticleView(QTextEdit):
         starts = self._index.block_starts16
         out = []
         for blk, s16, n16 in self._index.pieces(a, b):
+            if blk >= self._blocks:  # not in the document yet: marked when it is
+                self._extras_short = True
+                break
             sel = QTextEdit.ExtraSelection()
             cur = QTextCursor(self.document())
             cur.setPosition(starts[blk] + s16)
@@ -359,6 +549,7 @@ class ArticleView(QTextEdit):
         """Extra selections: the current quote's fragments, then the search hits."""
         sels = []
         item = self._current
+        self._extras_short = False
         if self._index is not None:
             if item is not None:
                 fmt = QTextCharFormat()
@@ -374,6 +565,8 @@ class ArticleView(QTextEdit):
         self.viewport().update()
 
     def _scroll_to(self, start16: int, end16: int) -> None:
+        if end16 > self._filled16:  # not in the document (yet)
+            return
         cur = QTextCursor(self.document())
         cur.setPosition(start16)
         top = self.cursorRect(cur)
@@ -395,15 +588,17 @@ class ArticleView(QTextEdit):
         m = self._index.map
         return m.from_view(cur.selectionStart()), m.from_view(cur.selectionEnd())
 
-    def select_span(self, a: int, b: int) -> None:
-        """Select code-point span [a, b) (used by tests and the search-in-article feature)."""
-        if self._index is None:
-            return
+    def select_span(self, a: int, b: int) -> bool:
+        """Select code-point span [a, b) (used by tests and the search-in-article feature).
+        False (nothing selected) when the span is not in the document (yet)."""
+        if self._index is None or not self.shows(a, b):
+            return False
         m = self._index.map
         cur = QTextCursor(self.document())
         cur.setPosition(m.to_view(a))
         cur.setPosition(m.to_view(b), QTextCursor.MoveMode.KeepAnchor)
         self.setTextCursor(cur)
+        return True
 
     def createMimeDataFromSelection(self) -> QMimeData:  # noqa: N802  (Qt override)
         """Copy (and drag) the selected part of the stored text: the document holds a
@@ -441,7 +636,7 @@ class ArticleView(QTextEdit):
         mode = QTextCursor.MoveMode.MoveAnchor
         if mods == Qt.KeyboardModifier.ShiftModifier:
             mode = QTextCursor.MoveMode.KeepAnchor
-        cur.setPosition(m.to_view(pos), mode)
+        cur.setPosition(min(m.to_view(pos), self._filled16), mode)
         self.setTextCursor(cur)
         self.ensureCursorVisible()
         self.viewport().update()
@@ -461,6 +656,8 @@ class ArticleView(QTextEdit):
             return None
         m = self._index.map
         for which, pos in (("start", item.quote.start), ("end", item.quote.end)):
+            if m.to_view(pos) > self._filled16:
+                continue
             cur = QTextCursor(self.document())
             cur.setPosition(m.to_view(pos))
             r = self.cursorRect(cur)
@@ -536,6 +733,8 @@ class ArticleView(QTextEdit):
             return
         if item.quote.end > len(self._text):  # an item of the article shown before
             return
+        if self._when_shown is not None:  # the fill has not reached what is to be shown
+            return
         m = index.map
         self._scroll_to(m.to_view(item.quote.start), m.to_view(item.quote.end))
 
@@ -581,7 +780,7 @@ class ArticleView(QTextEdit):
         if self._index is None:
             return []
         m = self._index.map
-        start16, end16 = m.to_view(a), m.to_view(b)
+        start16, end16 = m.to_view(a), min(m.to_view(b), self._filled16)
         doc = self.document()
         layout = doc.documentLayout()
         out: list[QRectF] = []

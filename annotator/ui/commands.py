@@ -32,6 +32,8 @@ SETTINGS_MIN_CONFIDENCE = "view/min_confidence"
 APP_TITLE = "Quote Annotator"
 #: The status-bar message tied to "every quote of the open article is decided".
 ALL_DECIDED = "all-decided"
+#: The status-bar message tied to "the article's text is still going into the view".
+FILLING = "filling"
 #: The file dialog's filters for File > Import files….
 IMPORT_FILTERS = "Articles (*.txt *.jsonl *.csv *.tsv *.prodigy);;All files (*)"
 
@@ -181,9 +183,27 @@ class QuoteCommands(ActionWindow):
 
     # -- commands ------------------------------------------------------------------------------
 
+    def _outlined_on_screen(self) -> bool:
+        """True when the current quote is in the article view; else says why a key that
+        acts on it waits: a long text goes into the view by steps (issue 16), and a
+        decision on a quote the analyst cannot see yet is not one to make."""
+        cur = self.session.current
+        if cur is None or self.view.shows(cur.quote.start, cur.quote.end):
+            return True
+        done, total = self.view.filled_part()
+        self.status.say(
+            f"The current quote is not on screen yet: the article's text is still being put "
+            f"in ({done * 100 // max(total, 1)}%). A, R and the other quote keys work once "
+            "it shows.",
+            5000,
+        )
+        return False
+
     def accept_quote(self) -> None:
         if self.session.current is None:
             self._nothing_here()
+            return
+        if not self._outlined_on_screen():
             return
         self._push(self.session.plan_accept(), advance=True)
         if not self.conflicted:  # after a conflict the analyst looks at the quote again
@@ -193,6 +213,8 @@ class QuoteCommands(ActionWindow):
         cur = self.session.current
         if cur is None:
             self._nothing_here()
+            return
+        if not self._outlined_on_screen():
             return
         manual = cur.state == "manual"
         if (self._push(self.session.plan_reject(), advance=not manual) and manual) or (
@@ -222,13 +244,17 @@ class QuoteCommands(ActionWindow):
         )
 
     def set_stance(self, label: str | None) -> None:
-        self._push(self.session.plan_stance(label))
+        if self._outlined_on_screen():
+            self._push(self.session.plan_stance(label))
 
     def cycle_kind(self) -> None:
-        self._push(self.session.plan_cycle_kind())
+        if self._outlined_on_screen():
+            self._push(self.session.plan_cycle_kind())
 
     def resize_quote(self, which: str) -> None:
         """Grow or shrink the current quote by a word; a refused step says why."""
+        if not self._outlined_on_screen():
+            return
         op = self.session.plan_resize(which)
         if op is None:
             why = self.session.why_not_resize(which)
@@ -271,6 +297,8 @@ class QuoteCommands(ActionWindow):
             return None
         if self.session.current is None:
             self.status.say("There is no current quote: select text and press Q first.", 5000)
+            return None
+        if not self._outlined_on_screen():
             return None
         return span
 

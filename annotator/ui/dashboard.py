@@ -62,6 +62,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.errors import AnnotatorError, Stopped
+from annotator.core.text import clip_title
 from annotator.core.wording import plural
 from annotator.services.agreement import AgreementReport, ArticleFigures, compute_agreement
 from annotator.store.project import Project
@@ -342,7 +343,7 @@ def article_cells(x: ArticleFigures, worst: int) -> tuple[Cell, ...]:
     return (
         Cell(f"{x.disagreements:,}", True, x.disagreements / (worst or 1)),
         Cell(f"{x.contested} of {x.quotes}", True),
-        Cell(f"#{x.id}  {x.title}"),
+        Cell(f"#{x.id}  {clip_title(x.title)}"),
     )
 
 

@@ -40,7 +40,7 @@ from annotator.store.queries import ArticleRow, Totals
 from annotator.ui import open_elsewhere
 from annotator.ui.article_list import ArticleList
 from annotator.ui.article_view import ArticleView, legend_html
-from annotator.ui.commands import ALL_DECIDED, APP_TITLE
+from annotator.ui.commands import ALL_DECIDED, APP_TITLE, FILLING
 from annotator.ui.controllers.detection import DetectionController
 from annotator.ui.controllers.importing import ImportController
 from annotator.ui.controllers.names import NamesController
@@ -257,6 +257,8 @@ class MainWindow(DetectorCommands):
         self.view = ArticleView()
         self.view.clicked.connect(lambda pos: self.session.select_at(pos))
         self.view.edge_dragged.connect(self.move_edge)
+        self.view.filling.connect(self._text_filling)
+        self.view.filled.connect(lambda: self.status.drop(FILLING))
         self.panel = QuotePanel()
         self.panel.stance_clicked.connect(self.set_stance)
         self.panel.kind_chosen.connect(lambda k: self._push(self.session.plan_kind(k)))
@@ -704,6 +706,15 @@ class MainWindow(DetectorCommands):
         self.article_list.show_current(art.id)
         self._show_current(scroll=False)
         self.search.show_hits(None)
+
+    def _text_filling(self, done: int, total: int) -> None:
+        """A long article's text is going into the view by steps: say how far."""
+        self.status.say_while(
+            f"Text {done * 100 // max(total, 1)}% on screen ({done:,} of {total:,} "
+            "characters): the quotes shown can be worked on",
+            FILLING,
+            0,
+        )
 
     def _names_found(self, article_id: int, names: list[str]) -> None:
         art = self.session.article

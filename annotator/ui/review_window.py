@@ -10,10 +10,11 @@ D finishes the article, Ctrl+Z / Ctrl+Shift+Z undo and redo.
 from __future__ import annotations
 
 import html
+from bisect import bisect_left
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QBrush,
@@ -40,7 +41,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.model import spans_text
-from annotator.core.text import ViewText
+from annotator.core.text import ViewText, clip_title
 from annotator.core.wording import count_noun
 from annotator.services.adjudication import ReviewEdit, ReviewItem, ReviewSession
 from annotator.store.project import Project
@@ -56,6 +57,11 @@ from annotator.ui.review_dialogs import (
     version_marks,
 )
 from annotator.ui.undo import ApplyCommand
+
+#: A long article's text goes into the text view this many characters at a time (at once
+#: up to there, then one step per turn of the event loop; 10 MB in one setPlainText held
+#: the review window 1.3-2.5 s, issue 16).
+REVIEW_FILL_CHARS = 100_000
 
 # One colour per compared annotator (background of their version in the text).
 _MARKS = {"agreed": "=", "picked": "✓", "edited": "✎", "added": "+"}
@@ -79,6 +85,13 @@ class ReviewWindow(ReviewArticles):
         self._text = ""
         self._title = ""
         self._shown = ViewText("")
+        # a long text goes into text_view by steps, as in the annotation window (issue 16):
+        # blocks [0, _blocks) are in, up to document position _filled16
+        self._blocks = 1
+        self._filled16 = 0
+        self._fill_timer = QTimer(self)
+        self._fill_timer.setSingleShot(True)
+        self._fill_timer.timeout.connect(self._fill_step)
         self._edit_dialog: GoldEditDialog | None = None
         self._all_decided_said = False  # the status bar says every quote here is decided
         self._said_about: int | None = None
@@ -218,6 +231,9 @@ class ReviewWindow(ReviewArticles):
         self._article_id = article_id
         if article_id is None:
             self._text = ""
+            self._fill_timer.stop()
+            self._shown = ViewText("")
+            self._blocks, self._filled16 = 1, 0
             self.text_view.setPlainText("")
             self._items = []
             self._drop_all_decided(None)
@@ -229,12 +245,13 @@ class ReviewWindow(ReviewArticles):
             )
             return
         art = self.session.article(article_id)
-        self._title = art.title
+        self._title = clip_title(art.title)
         if art.text != self._text:
             self._text = art.text
             # over-long paragraphs cut into blocks, as in the annotation window (issue 16)
+            self._fill_timer.stop()
             self._shown = ViewText(art.text)
-            self.text_view.setPlainText(self._shown.display)
+            self._put_blocks(0, bisect_left(self._shown.block_starts, REVIEW_FILL_CHARS))
         self._items = self.session.items(article_id, art.text)
         self._drop_all_decided(article_id)
         self._fill_table(keep_row)
@@ -243,7 +260,7 @@ class ReviewWindow(ReviewArticles):
         if len(self.session.annotators) < 2:
             hint = "<br><i>Tick a second annotator to compare versions.</i>"
         self.header.setText(
-            f"<b>{html.escape(art.title)}</b>{hint}<br>"
+            f"<b>{html.escape(clip_title(art.title))}</b>{hint}<br>"
             f"{count_noun(len(self._items), 'quote')}: {n_agree} agreed, "
             f"{len(self._items) - n_agree} differ · "
             f"review {self.session.status(article_id).replace('_', ' ')} · comparing "
@@ -253,6 +270,41 @@ class ReviewWindow(ReviewArticles):
                 for i, n in enumerate(self.session.annotators)
             )
         )
+
+    def _put_blocks(self, b0: int, b1: int) -> None:
+        """Blocks ``b0`` to ``b1`` (exclusive) of the shown text into ``text_view`` (from
+        0: a new document), then the rest at the next turn of the event loop."""
+        shown = self._shown
+        n = shown.block_count
+        b1 = max(b0 + 1, min(b1, n))
+        starts = shown.block_starts
+        d0 = starts[b0] - 1 if b0 else 0  # from the break before block b0
+        d1 = starts[b1] - 1 if b1 < n else len(shown.display)
+        if b0 == 0:
+            self.text_view.setPlainText(shown.display[:d1])
+        else:
+            cur = QTextCursor(self.text_view.document())
+            cur.movePosition(QTextCursor.MoveOperation.End)
+            cur.insertText(shown.display[d0:d1])
+        self._blocks = b1
+        self._filled16 = shown.block_starts16[b1] - 1 if b1 < n else shown.to_view(len(shown.text))
+        if b1 < n:
+            self._fill_timer.start(0)
+
+    def _fill_step(self) -> None:
+        """The next REVIEW_FILL_CHARS of a long text; the marks of the current quote again
+        when they reach past what was in before."""
+        starts = self._shown.block_starts
+        if self._blocks >= self._shown.block_count:
+            return
+        before = self._filled16
+        self._put_blocks(
+            self._blocks, bisect_left(starts, starts[self._blocks] + REVIEW_FILL_CHARS)
+        )
+        item = self.current_item()
+        ends = [self._shown.to_view(b) for _a, b, _fmt in version_marks(item)]
+        if ends and max(ends) > before:
+            self._highlight(item)
 
     def _drop_all_decided(self, article_id: int | None) -> None:
         """Clear "every quote has a decision" once it is no longer about what is shown."""
@@ -322,11 +374,16 @@ class ReviewWindow(ReviewArticles):
         self._describe(item)
 
     def _highlight(self, item: ReviewItem | None) -> None:
-        sels = [self._selection(a, b, fmt) for a, b, fmt in version_marks(item)]
+        shown, filled = self._shown, self._filled16
+        sels = [
+            self._selection(a, b, fmt)
+            for a, b, fmt in version_marks(item)
+            if shown.to_view(a) < filled  # past what is in: marked when it is
+        ]
         self.text_view.setExtraSelections(sels)
         if sels:
             cur = QTextCursor(self.text_view.document())
-            cur.setPosition(self._shown.to_view(item.start if item else 0))
+            cur.setPosition(shown.to_view(item.start if item else 0))
             self.text_view.setTextCursor(cur)
             self.text_view.centerCursor()
 
@@ -334,7 +391,8 @@ class ReviewWindow(ReviewArticles):
         sel = QTextEdit.ExtraSelection()
         cur = QTextCursor(self.text_view.document())
         cur.setPosition(self._shown.to_view(a))
-        cur.setPosition(self._shown.to_view(b), QTextCursor.MoveMode.KeepAnchor)
+        end = min(self._shown.to_view(b), self._filled16)
+        cur.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
         sel.cursor = cur  # type: ignore[attr-defined]
         sel.format = fmt  # type: ignore[attr-defined]
         return sel

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from annotator.core.text import (
+    TITLE_CHARS,
     Utf16Map,
     content_hash,
     normalise_text,
@@ -26,6 +28,23 @@ def test_title_is_first_non_empty_line() -> None:
     title, body = title_and_body("\n\n  Title here \nbody")
     assert title == "Title here"
     assert body == "\n\n  Title here \nbody"
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("word " * 100_000, ("word " * 39).strip() + "…"),
+        ("x" * 1_000_000 + "\nbody", "x" * 199 + "…"),
+        ("\n  " + "🙂" * 300, "🙂" * 199 + "…"),
+        ("  short title  \n" + "y" * 500, "short title"),
+        ("a" * 200, "a" * 200),
+    ],
+)
+def test_a_title_from_a_long_first_line_is_cut(text: str, title: str) -> None:
+    """A scraped page flattened to one line made a title of megabytes (issue 16)."""
+    got, body = title_and_body(text)
+    assert got == title and len(got) <= TITLE_CHARS
+    assert body == text
 
 
 def test_utf16_map_matches_qt_counting() -> None:

@@ -73,6 +73,7 @@ def _check(text: str, block_chars: int = BLOCK_CHARS, run_chars: int = RUN_CHARS
     # blocks: where Qt starts them, none longer than block_chars
     starts = [0] + [p + 1 for p, u in enumerate(units) if u and u in BREAKS]
     assert v.block_starts16 == starts
+    assert v.block_starts == [0] + [i + 1 for i, ch in enumerate(v.display) if ch in BREAKS]
     assert v.block_count == len(_blocks(v.display))
     assert all(len(b) <= block_chars for b in _blocks(v.display))
     # the separators the view made, as indices of ``display``: one per cut

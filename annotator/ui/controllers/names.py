@@ -8,6 +8,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QThreadPool, Signal
 
+from annotator.services.session import NAME_SCAN_CHARS
 from annotator.ui.controllers.model_process import ModelProcess
 from annotator.ui.workers import NamesTask
 
@@ -59,7 +60,12 @@ class NamesController(QObject):
         return names
 
     def request(self, article_id: int, text: str) -> None:
-        """The annotator is on this article: parse it unless cached or a parse is running."""
+        """The annotator is on this article: parse it unless cached or a parse is running.
+
+        Only the first NAME_SCAN_CHARS of the text: a scraped page of 50 MB went to the
+        model's process as one JSON line written on the window's thread (1.8 s), and spaCy
+        refuses texts over 1,000,000 characters anyway (issue 16)."""
+        text = text[:NAME_SCAN_CHARS]
         self._wanted = (article_id, text)
         ready = self.parse is not None or self.remote is not None
         if not ready or self.task is not None or article_id in self.cache:

@@ -1,0 +1,350 @@
+"""A long article goes into the view's document by steps (issue 16): the first part at
+once, the rest at later turns of the event loop. While it fills and after, everything that
+counts positions lands on the stored text: highlights, the outline, selection, copy, the
+scroll to a quote; what lies past the part put in waits or is refused, keys that act on a
+quote not on screen yet say so, and a new article stops the fill of the one before.
+
+The fill's sizes are made small here (a few thousand characters a step), so texts of tens
+of thousands of characters take several steps. The reference for "where is code point i"
+is read from the document itself (its blocks walked against the stored text).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QApplication
+
+from annotator.core.model import Article, Quote
+from annotator.core.text import ViewText
+from annotator.services.items import Item
+from annotator.store.project import Project
+from annotator.ui import article_view
+from annotator.ui.article_view import ArticleView
+from annotator.ui.highlighting import STATE_COLOURS
+from tests.ui.conftest import open_window
+
+
+def _repeat(unit: str, n: int) -> str:
+    return (unit * (n // len(unit) + 1))[:n]
+
+
+N = 60_000
+SHAPES = {
+    "flat sentences": _repeat("Lorem ipsum dolor sit amet. Consectetur adipiscing elit. ", N),
+    "no space": _repeat("Loremipsumdolorsitametconsectetur", N),
+    "one letter": "x" * N,
+    "long words": _repeat("Donaudampfschifffahrtsgesellschaftskapitänswitwe" * 4 + " ", N),
+    "short lines": _repeat("A short line.\nAnother one, a bit longer.\n", N),
+    "mixed scripts and emoji": _repeat(
+        "Lorem 🙂 ipsum\u00a0dolor. Съешь же ещё. 東京都の人口。 مرحبا 👍🏽 ", N
+    ),
+    "emoji, no space": _repeat("ab🙂cd👍🏽éf東京", N),
+}
+
+
+@pytest.fixture(autouse=True)
+def small_steps(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(article_view, "FILL_FIRST_CHARS", 6_000)
+    monkeypatch.setattr(article_view, "FILL_FIRST_MAX", 12_000)
+    monkeypatch.setattr(article_view, "FILL_STEP_MIN", 2_000)
+    monkeypatch.setattr(article_view, "FILL_STEP_MAX", 5_000)
+
+
+def _walk(view: ArticleView, text: str) -> list[int]:
+    """Code point where each block of the document starts, checking that the blocks hold
+    the stored text in order with nothing else between them."""
+    starts = []
+    pos = 0
+    block = view.document().begin()
+    while block.isValid():
+        got = block.text()
+        assert text.startswith(got, pos), (block.blockNumber(), pos)
+        starts.append(pos)
+        pos += len(got)
+        block = block.next()
+        if block.isValid() and pos < len(text) and text[pos] in "\n ":
+            pos += 1  # a line break of the text or a space the view cut at
+    assert pos == len(text)
+    return starts
+
+
+def _painted(view: ArticleView, starts: list[int], colour: str) -> set[int]:
+    """Code points the highlighter painted with background ``colour``."""
+    out: set[int] = set()
+    block = view.document().begin()
+    while block.isValid():
+        u16_to_cp = []
+        for k, ch in enumerate(block.text()):
+            u16_to_cp += [k] * (2 if ord(ch) > 0xFFFF else 1)
+        for r in block.layout().formats():
+            if r.format.background().color() == QColor(colour):
+                for u in range(r.start, r.start + r.length):
+                    out.add(starts[block.blockNumber()] + u16_to_cp[u])
+        block = block.next()
+    return out
+
+
+def _item(a: int, b: int, n: int) -> Item:
+    return Item(Quote(((a, b),), status="pending", origin="model"), None, n)
+
+
+def _view(qtbot: Any) -> ArticleView:
+    view = ArticleView()
+    qtbot.addWidget(view)
+    view.resize(800, 600)
+    view.show()
+    qtbot.waitExposed(view)
+    return view
+
+
+def _spans(text: str) -> list[tuple[int, int]]:
+    """Spans all along the text: across the cuts the view makes, and at the very end."""
+    probe = ViewText(text)
+    cuts = [probe.from_view(s) for s in probe.block_starts16[1:]]
+    picked = cuts[:: max(1, len(cuts) // 12)]
+    out = [(max(0, c - 25), min(len(text), c + 35)) for c in picked]
+    return [*out, (len(text) - 20, len(text))]
+
+
+@pytest.mark.parametrize("name", list(SHAPES))
+def test_a_text_filled_by_steps_is_the_stored_text_with_its_highlights(
+    qtbot: Any, name: str
+) -> None:
+    text = SHAPES[name]
+    spans = _spans(text)
+    items = [_item(a, b, i) for i, (a, b) in enumerate(spans)]
+    view = _view(qtbot)
+    steps: list[tuple[int, int]] = []
+    view.filling.connect(lambda done, total: steps.append((done, total)))
+    with qtbot.waitSignal(view.filled, timeout=20_000):
+        view.set_article(text, items, items[0])
+        assert not view.is_filled()
+        done, total = view.filled_part()
+        assert 0 < done < total == len(text)
+    assert view.is_filled()
+    assert len(steps) >= 3 and steps[-1] == (len(text), len(text))
+    assert [d for d, _ in steps] == sorted(d for d, _ in steps)
+    starts = _walk(view, text)
+    # the blocks are those a document filled at once has, with the same gaps below
+    probe = ViewText(text)
+    assert view.document().blockCount() == probe.block_count
+    soft = set(probe.soft_breaks)
+    block = view.document().begin()
+    for b in range(probe.block_count):
+        cut = b + 1 < probe.block_count and probe.block_starts[b + 1] - 1 in soft
+        assert block.blockFormat().bottomMargin() == (0.0 if cut else 6.0), b
+        block = block.next()
+    # every suggestion is painted on exactly its stored characters
+    painted = _painted(view, starts, STATE_COLOURS["suggested"][0])
+    wanted = {i for a, b in spans for i in range(a, b) if text[i] not in "\n"}
+    cut_spaces = {s - 1 for s in starts[1:] if text[s - 1] == " "}
+    assert painted == wanted - cut_spaces
+
+
+def test_what_lies_past_the_part_put_in_waits_for_the_fill(qtbot: Any) -> None:
+    text = SHAPES["mixed scripts and emoji"]
+    a = len(text) - 300
+    far = _item(a, a + 40, 1)
+    near = _item(100, 140, 2)
+    view = _view(qtbot)
+    view.set_article(text, [near, far], far)
+    # the current quote is far down: not in the document yet, nothing selected or outlined
+    assert not view.shows(a, a + 40)
+    assert view.outline_rects() == []
+    assert view.select_span(a, a + 10) is False
+    assert view.selected_span() is None
+    assert view.verticalScrollBar().value() == 0
+    # a span in the part put in can be selected and copied while the rest goes in
+    assert view.select_span(100, 140) is True
+    assert view.createMimeDataFromSelection().text() == text[100:140]
+    view.clear_selection()
+    qtbot.waitUntil(view.is_filled, timeout=20_000)
+    QApplication.processEvents()
+    # then the view scrolled to the quote, outlines it, and the caret is at its end
+    rects = view.outline_rects()
+    assert rects and all(view.viewport().rect().intersects(r.toRect()) for r in rects)
+    assert view.caret() == a + 40
+    sels = view.extraSelections()
+    assert sels and view.selected_span() is None
+    m = ViewText(text)
+    assert (sels[0].cursor.selectionStart(), sels[-1].cursor.selectionEnd()) == (
+        m.to_view(a),
+        m.to_view(a + 40),
+    )
+
+
+def test_a_search_hit_past_the_fill_is_marked_and_scrolled_to_once_in(qtbot: Any) -> None:
+    text = SHAPES["flat sentences"]
+    view = _view(qtbot)
+    view.set_article(text, [], None)
+    hit = (len(text) - 500, len(text) - 495)
+    view.set_hits([(5, 10), hit], 1)
+    assert len(view.extraSelections()) == 1  # the hit put in so far
+    qtbot.waitUntil(view.is_filled, timeout=20_000)
+    QApplication.processEvents()
+    sels = view.extraSelections()
+    assert [(s.cursor.selectionStart(), s.cursor.selectionEnd()) for s in sels] == [(5, 10), hit]
+    rect = view.cursorRect(sels[1].cursor)
+    assert view.viewport().rect().contains(rect.center())
+
+
+def test_copy_of_the_whole_filled_text_gives_the_stored_text_back(qtbot: Any) -> None:
+    for name in ("emoji, no space", "short lines", "mixed scripts and emoji"):
+        text = SHAPES[name]
+        view = _view(qtbot)
+        view.set_article(text, [], None)
+        qtbot.waitUntil(view.is_filled, timeout=20_000)
+        assert view.select_span(0, len(text))
+        assert view.createMimeDataFromSelection().text() == text
+        view.selectAll()
+        assert view.createMimeDataFromSelection().text() == text
+
+
+def test_a_new_article_stops_the_fill_of_the_one_before(qtbot: Any) -> None:
+    long_text = SHAPES["no space"]
+    short = "A short article. It fits at once."
+    view = _view(qtbot)
+    steps: list[int] = []
+    view.filling.connect(lambda done, _total: steps.append(done))
+    view.set_article(long_text, [], None)
+    first = view.filled_part()[0]
+    assert first < len(long_text)
+    view.set_article(short, [_item(2, 7, 1)], None)
+    assert view.is_filled()
+    for _ in range(20):
+        QApplication.processEvents()
+    assert view.document().toPlainText() == short
+    assert steps == []  # no step of the old fill ran after the new article came
+    # the long one again: a new fill from its start, to the end
+    with qtbot.waitSignal(view.filled, timeout=20_000):
+        view.set_article(long_text, [], None)
+    _walk(view, long_text)
+    assert view.document().blockCount() == ViewText(long_text).block_count
+
+
+def _big_project(path: Path, text: str, spans: list[tuple[int, int]]) -> Path:
+    with Project.open(path) as p:
+        aid, _ = p.add_article(Article("Scraped page", text, {"publisher": "Web"}))
+        quotes = [Quote(content_spans=(s,), kind="indirect", confidence=0.8) for s in spans]
+        p.set_suggestions(aid, "test-detector 1", quotes)
+        p.add_article(Article("Short one", 'Officials said nothing. "It is fine," said Kim.'))
+    return path
+
+
+def _accepted(path: Path) -> list[tuple[tuple[int, int], ...]]:
+    with Project.open(path) as p:
+        return [
+            r.quote.content_spans
+            for r in p.annotations(p.article_ids()[0], "alice")
+            if r.quote.status == "accepted"
+        ]
+
+
+def test_keys_on_a_quote_not_on_screen_yet_are_refused_then_work(
+    qtbot: Any, tmp_path: Path
+) -> None:
+    text = SHAPES["mixed scripts and emoji"]
+    far = (len(text) - 400, len(text) - 350)
+    path = _big_project(tmp_path / "big.db", text, [far])
+    w = open_window(qtbot, path)
+    w.open_article(w.project.article_ids()[0])
+    assert not w.view.is_filled()
+    assert w.view.outlined() is not None and w.view.outlined().quote.content_spans == (far,)
+    qtbot.keyClick(w.view, Qt.Key.Key_A)
+    assert _accepted(path) == []
+    assert "not on screen yet" in w.statusBar().currentMessage()
+    qtbot.keyClick(w.view, Qt.Key.Key_R)
+    with Project.open(path) as p:
+        assert p.annotations(p.article_ids()[0], "alice") == []
+    qtbot.waitUntil(w.view.is_filled, timeout=20_000)
+    assert "on screen (" not in w.statusBar().currentMessage()
+    qtbot.keyClick(w.view, Qt.Key.Key_A)
+    assert _accepted(path) == [(far,)]
+    w.close()
+
+
+def test_keys_on_a_quote_shown_work_while_the_rest_fills(qtbot: Any, tmp_path: Path) -> None:
+    text = SHAPES["no space"]
+    spans = [(200, 260), (len(text) - 400, len(text) - 350)]
+    path = _big_project(tmp_path / "big.db", text, spans)
+    w = open_window(qtbot, path)
+    w.open_article(w.project.article_ids()[0])
+    QApplication.processEvents()
+    assert not w.view.is_filled()
+    assert "% on screen (" in w.statusBar().currentMessage()
+    assert w.view.outlined().quote.content_spans == (spans[0],)
+    qtbot.keyClick(w.view, Qt.Key.Key_A)
+    assert _accepted(path) == [(spans[0],)]
+    assert not w.view.is_filled()
+    # the next undecided quote is far down: current (outlined) and refused until shown
+    assert w.view.outlined().quote.content_spans == (spans[1],)
+    qtbot.keyClick(w.view, Qt.Key.Key_A)
+    assert _accepted(path) == [(spans[0],)]
+    # Ctrl+Down opens the next article mid-fill: its text alone is shown
+    qtbot.keyClick(w.view, Qt.Key.Key_Down, Qt.KeyboardModifier.ControlModifier)
+    for _ in range(10):
+        QApplication.processEvents()
+    assert w.view.is_filled()
+    assert w.view.document().toPlainText() == 'Officials said nothing. "It is fine," said Kim.'
+    w.close()
+
+
+def test_a_title_stored_as_a_whole_page_shows_cut_in_the_list(qtbot: Any, tmp_path: Path) -> None:
+    """A project imported before titles were cut may hold a title of megabytes (the first
+    line of a page flattened to one line): the article list painted it for half a minute."""
+    text = SHAPES["no space"]
+    path = tmp_path / "title.db"
+    with Project.open(path) as p:
+        p.add_article(Article(text, text))
+    w = open_window(qtbot, path)
+    qtbot.waitUntil(lambda: w.article_list.model.rowCount() == 1)
+    model = w.article_list.model
+    shown = model.index(0, 0).data(Qt.ItemDataRole.DisplayRole)
+    tip = model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole)
+    assert shown.split("\n")[0] == text[:199] + "…"
+    assert tip.split("\n")[0] == text[:199] + "…"
+    w.close()
+
+
+@pytest.mark.parametrize("name", ["flat sentences", "emoji, no space", "short lines"])
+def test_review_window_fills_a_long_text_by_steps_and_marks_the_versions(
+    qtbot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    from annotator.ui import review_window
+    from annotator.ui.review_window import ReviewWindow
+
+    monkeypatch.setattr(review_window, "REVIEW_FILL_CHARS", 5_000)
+    text = SHAPES[name]
+    a = len(text) - 700  # far past the first step
+    path = tmp_path / "review.db"
+    with Project.open(path) as p:
+        aid, _ = p.add_article(Article("Long", text))
+        for who, extra in (("alice", 0), ("bob", 8)):
+            quote = Quote(
+                content_spans=((a, a + 70 + extra),),
+                annotator=who,
+                status="accepted",
+                origin="manual",
+                kind="direct",
+            )
+            p.add_annotation(aid, who, quote)
+    w = ReviewWindow(path, "rita")
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitUntil(lambda: w.table.rowCount() == 1)
+    probe = ViewText(text)
+    doc = w.text_view.document()
+    assert doc.blockCount() < probe.block_count  # the first step only
+    qtbot.waitUntil(lambda: doc.blockCount() == probe.block_count, timeout=20_000)
+    assert doc.toPlainText() == probe.display.replace("\u2029", "\n")
+    spans = {
+        (probe.from_view(s.cursor.selectionStart()), probe.from_view(s.cursor.selectionEnd()))
+        for s in w.text_view.extraSelections()
+    }
+    assert spans == {(a, a + 70), (a, a + 78)}
+    w.close()
