@@ -231,3 +231,59 @@ def test_a_clause_under_the_cue_before_a_colon_leaves_the_cue_its_quote(
     (q,) = quotes
     assert speaker(text, q) == who
     assert cue_of(text, q) == cue
+
+
+# --- runs in marks joined by a bare "and"/"or": one list, one quote ----------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "runs"),
+    [
+        ('They chanted "We are here" and "Open the port." all day.', 1),
+        ('He kept shouting "Get out" or "Be nice" at them.', 1),
+        ('Signs read "Save the pier", and "Keep the ferry".', 1),
+        ('They chanted "We are here." and "Open the port." all day.', 2),  # a sentence ends
+        ('They chanted "We are here" but "Open the port" was louder.', 2),
+        ('They chanted "We are here" and then "Open the port" later.', 2),
+        ('They chanted "We are here" and\n\n"Open the port" later.', 2),  # paragraphs
+    ],
+)
+def test_runs_joined_by_a_bare_conjunction_are_one_run(text: str, runs: int) -> None:
+    from annotator.nlp.quotemarks import group_runs, join_coordinated
+
+    assert len(join_coordinated(text, group_runs(find_segments(text)))) == runs
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "first", "second", "who"),
+    [
+        (
+            'Many marchers were chanting "We are Orlando" and "Disarm hate." as they passed.',
+            "We are Orlando",
+            "Disarm hate.",
+            "Many marchers",
+        ),
+        (
+            "Mayor Pike tries to calm the crowd, alternately shouting "
+            "\u201cGet them out of here\u201d and \u201cBe nice.\u201d",
+            "Get them out of here",
+            "Be nice.",
+            "Mayor Pike",
+        ),
+        (
+            'As they marched down the quay, the fishermen chanted "Save our port," and '
+            '"No sale, no peace."',
+            "Save our port",
+            "No sale, no peace.",
+            "the fishermen",
+        ),
+    ],
+)
+def test_words_in_marks_chanted_as_a_list_are_one_quote(
+    detect: Detect, text: str, first: str, second: str, who: str
+) -> None:
+    q = find(text, detect(text), first)
+    assert content(text, q) == [first, second]
+    assert speaker(text, q) == who
+    assert q.confidence is not None and q.confidence >= 0.5
