@@ -27,7 +27,14 @@ from spacy.tokens import Token
 from annotator.nlp import lexicon as lx
 from annotator.nlp.confidence import CONFIDENCE
 from annotator.nlp.docindex import EDGE_PUNCT, DocIndex, QuoteRecord, Span
-from annotator.nlp.frames import Frame, find_frame, frame_after, frame_before, governing_frame
+from annotator.nlp.frames import (
+    Frame,
+    find_frame,
+    frame_after,
+    frame_before,
+    governing_frame,
+    introduces_run,
+)
 from annotator.nlp.quotemarks import Segment, paragraphs
 from annotator.nlp.speakers import clip_subtree, run_subject, subject
 
@@ -642,28 +649,33 @@ def _continues(idx: DocIndex, prev: _Open, run: list[Segment], frame: Frame | No
         # '"A," she said, adding that "B"': the second run hangs off a word of the frame
         # (a mixed or new quote of its own), not the frame's end (PolNeAR train 1-400)
         return False
-    if _introduces_next(idx.text, prev, run):
+    if _introduces_next(idx, prev, run):
         return False
     # a run with its own "..., he added" frame is a new quote
     return frame is None or frame.side != "after" or frame.speaker is None
 
 
-def _introduces_next(text: str, prev: _Open, run: list[Segment]) -> bool:
+def _introduces_next(idx: DocIndex, prev: _Open, run: list[Segment]) -> bool:
     """``... "men should not be going there." Cruz says, "That is reasonable."``: the
     words between two runs introduce the second one, not close the first.
 
     True when ``prev``'s last run ends its sentence inside the marks and those words end
-    with a colon, or with a comma after a mixed quote (whose cue came before its marks):
-    a frame of the second run, which is a quote of its own (PolNeAR train: 11 such joined
-    runs, all separate gold quotes; '"A," he said. "B."' keeps joining). Reads only the
-    few characters around the gap.
+    with a colon, or with a comma after a mixed quote (whose cue came before its marks)
+    or before a capitalised run with a reporting verb between
+    (:func:`~annotator.nlp.frames.introduces_run`): a frame of the second run, which is a
+    quote of its own (PolNeAR train: 11 such joined runs, all separate gold quotes;
+    '"A," he said. "B."' keeps joining). Reads only the few tokens around the gap.
     """
+    text = idx.text
     a, b = prev.fragments[-1]
     last = text[max(a, b - 8) : b].rstrip(_CLOSING + " \u00a0")
     if not last.endswith((".", "?", "!")):
         return False
     gap = text[b : run[0].start].rstrip(_OPENING + " \u00a0")
-    return gap.endswith(":") or (gap.endswith(",") and prev.kind == "mixed")
+    if gap.endswith(",") and prev.kind == "mixed":
+        return True
+    lo, hi = idx.token_at(b), idx.token_at(run[0].start) - 1
+    return gap.endswith((":", ",")) and lo <= hi and introduces_run(idx, lo, hi)
 
 
 #: Closing and opening quotation marks, as read around a gap between two runs.

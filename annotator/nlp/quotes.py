@@ -45,7 +45,7 @@ from annotator.nlp.docindex import DocIndex, QuoteRecord, Span, overlaps
 from annotator.nlp.indirect import indirect_quotes
 from annotator.nlp.learned import merge_learned
 from annotator.nlp.nesting import split_joined, untangle
-from annotator.nlp.quotemarks import find_segments, group_runs, strip_marks
+from annotator.nlp.quotemarks import find_segments, group_runs, join_coordinated, strip_marks
 from annotator.nlp.speaker_names import resolve_names
 
 __all__ = ["QuoteRecord", "Span", "extract_quotes"]
@@ -80,7 +80,7 @@ def extract_quotes(
     text = doc.text  # Doc.text joins every token: read it once
     segments = find_segments(text)
     idx = DocIndex(doc, segments, use_parse, text)
-    found = direct_quotes(idx, group_runs(segments))
+    found = direct_quotes(idx, join_coordinated(text, group_runs(segments)))
     records = [r for r in found if r.rule not in WEAK_RULES]
     weak = [r for r in found if r.rule in WEAK_RULES]
     if idx.has_dep:

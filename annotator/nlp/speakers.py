@@ -45,7 +45,7 @@ def subject(idx: DocIndex, cue: Token, lo: int, hi: int) -> Span | None:
         if tok is not cue and idx.in_quote[tok.i] and not idx.in_quote[cue.i]:
             # the parse hung the cue on a verb of the quoted words ("treating it as a
             # compliment -- ''...'' -- and, when asked, asserting, ''...''")
-            return _participle_subject(idx, cue, lo, hi) if cue.tag_ == "VBG" else None
+            return participle_subject(idx, cue, lo, hi) if cue.tag_ == "VBG" else None
         if tok.lower_ == "according":
             for child in tok.children:
                 for grand in [child, *child.children]:
@@ -134,7 +134,7 @@ def _recorded_name(idx: DocIndex, cue: Token) -> Token | None:
     return None
 
 
-def _participle_subject(idx: DocIndex, cue: Token, lo: int, hi: int) -> Span | None:
+def participle_subject(idx: DocIndex, cue: Token, lo: int, hi: int) -> Span | None:
     """The subject of a participle cue whose parse climbs into quoted words: the nearest
     subject before it in its sentence, of a verb outside quotation marks."""
     for i in range(cue.i - 1, max(lo, cue.sent.start) - 1, -1):
