@@ -29,6 +29,7 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 
 from cache_docs import load_docs  # noqa: E402
+from score_cached import line_range  # noqa: E402
 
 from annotator.core.scoring import (  # noqa: E402
     ScoredQuote,
@@ -75,11 +76,15 @@ def main() -> int:
     ap.add_argument("model")
     ap.add_argument("--floor", type=float, default=None)
     ap.add_argument("--examples", type=int, default=4)
+    ap.add_argument("--data", default=str(DATA / "dev.jsonl"))
+    ap.add_argument("--lines", help="1-based inclusive range of --data, e.g. 1-400")
+    ap.add_argument("--min-confidence", type=float, default=0.2)
     args = ap.parse_args()
     comp = LearnedQuotes().from_disk(Path(args.model) / "annotator_learned_quotes")
     if args.floor is not None:
         comp.min_confidence = args.floor
-    objs, docs = load_docs(DATA / "dev.jsonl")
+    objs, docs = load_docs(args.data)
+    chosen = set(line_range(args.lines, len(objs)))
     gold, pred_r, pred_m = [], {}, {}
     direct_fp: dict[str, Counter[str]] = {"rules": Counter(), "model": Counter()}
     direct_n: dict[str, Counter[str]] = {"rules": Counter(), "model": Counter()}
@@ -88,13 +93,18 @@ def main() -> int:
     changes: Counter[str] = Counter()
     examples: dict[str, list[str]] = {}
     lost_direct = gained_direct = 0
-    for obj, doc in zip(objs, docs, strict=True):
+    for n, (obj, doc) in enumerate(zip(objs, docs, strict=True)):
+        if n not in chosen:
+            continue
         art = scored_article(obj)
         gold.append(art)
         text = art.text
-        runs = {"rules": extract_quotes(doc)}
+        floor = args.min_confidence
+        runs = {"rules": [r for r in extract_quotes(doc) if r.confidence >= floor]}
         comp(doc)
-        runs["model"] = extract_quotes(doc, learned=learned_spans(doc))
+        runs["model"] = [
+            r for r in extract_quotes(doc, learned=learned_spans(doc)) if r.confidence >= floor
+        ]
         pred_r[art.id], pred_m[art.id] = _scored(runs["rules"]), _scored(runs["model"])
         d_sets = [char_set(q.content) for q in art.quotes if q.direct]
         o_sets = [char_set(q.content) for q in art.quotes if not q.direct]

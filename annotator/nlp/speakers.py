@@ -560,11 +560,26 @@ def _borrowed(idx: DocIndex, rec: QuoteRecord, label: Span) -> bool:
     return idx.text[rec.speaker[0] : rec.speaker[1]].lower() in _TURN_PRONOUNS
 
 
+#: Nouns of what someone writes or passes (``published a letter disputing ...``,
+#: ``approved a resolution condemning ...``): the author, the subject of the verb above
+#: them, is the source of what the participle after them reports, not the noun itself.
+_AUTHORED = frozenset(
+    lx.words(
+        "letter report article resolution statement memo tweet post column editorial "
+        "book essay release email message speech video petition bill lawsuit complaint "
+        "filing ruling order op-ed interview"
+    )
+)
+
+
 def fragment_speaker(idx: DocIndex, first: int, last: int, cue: Token | None) -> Span | None:
     """Speaker of a trained model's fragment (tokens ``first..last``) whose cue gave none.
 
-    :func:`governing_subject` from the cue (``Trump unleashed tweets criticizing X``: the
-    participle's clause has no subject of its own), or, without a cue, from the head of
+    The noun a participle cue hangs on (``staff members suggesting that ...``, ``911
+    calls saying ...``), unless the noun is something written or passed (:data:`_AUTHORED`:
+    ``published a letter disputing ...``); else :func:`governing_subject` from the cue
+    (``Trump unleashed tweets criticizing X``: the participle's clause has no subject of
+    its own), or, without a cue, from the head of
     the fragment's top token (``Many Democrats are afraid that ...``); within the cue's
     (or fragment's) line, and never a span inside the fragment. None without a parse.
     """
@@ -579,7 +594,25 @@ def fragment_speaker(idx: DocIndex, first: int, last: int, cue: Token | None) ->
             return None
         cue = top.head
     lo, hi = idx.line_lo[cue.i], idx.line_hi[cue.i]
-    spk = governing_subject(idx, cue, lo, hi)
+    spk = None
+    noun = cue.head
+    if (
+        cue.dep_ == "acl"
+        and cue.tag_ == "VBG"
+        and noun.i < cue.i
+        and noun.pos_ in ("NOUN", "PROPN")
+        and not idx.in_quote[noun.i]
+        and noun.lemma_.lower() not in _AUTHORED
+    ):
+        # "staff members suggesting that ...", "ads attacking ...": the participle's noun
+        end = cue.i - 1
+        while end > noun.i and doc[end].is_punct:
+            end -= 1
+        left = max(noun.left_edge.i, lo)
+        if left <= end < first and end - left < MAX_SPEAKER_TOKENS:
+            spk = idx.span_of(left, end)
+    if spk is None:
+        spk = governing_subject(idx, cue, lo, hi)
     if spk is None and cue.i < first:
         # a parse without the verb's subject ("... of the Post Trump said that ..."): the
         # words before the cue, as without a parse

@@ -397,6 +397,18 @@ def test_with_a_model_weak_runs_in_marks_stay_only_where_it_tagged(rule: str) ->
     assert merge_learned(idx, [part], [weak, framed]) == [weak, framed]
 
 
+@pytest.mark.parametrize("rule", ["direct_chant", "direct_cited", "direct_open_unframed"])
+@pytest.mark.parametrize("where", ["no fragment", "a fragment elsewhere"])
+def test_with_a_model_the_rules_shown_direct_quotes_stay_untagged(rule: str, where: str) -> None:
+    text = 'The crowd chanted "Lock her up!" at the rally. Critics call the plan a failure.'
+    idx = _idx(text)
+    a = text.index("Lock")
+    direct = QuoteRecord(((a, a + 12),), None, None, "direct", 0.5, rule=rule)
+    frags = [] if where == "no fragment" else [(text.index("a failure"), len(text) - 1, 0.9)]
+    assert rule not in MODEL_DECIDES
+    assert direct in merge_learned(idx, frags, [direct])
+
+
 def test_weak_runs_in_marks_go_only_when_a_model_tagged_the_text() -> None:
     text = "The film “Lost Harbour” opened on Friday. Critics call it a “triumph” of sorts."
     doc = rules_only_pipeline().make_doc(text)

@@ -355,3 +355,88 @@ def test_a_fragment_that_ends_the_text_is_read_to_its_last_word() -> None:
         ("costs rose sharply", "Officials", "said"),
         ("the figures hold", "we", "doubt"),
     ]
+
+
+def test_learned_noun_phrases_and_adverbial_clauses_are_hidden() -> None:
+    hidden = round(0.9 * DEFAULT_MIN_CONFIDENCE, 3)
+    # a noun phrase with no verb: "Lee warned the entire council"
+    doc = _lee_warned(
+        [
+            ("the", 4, "det", "DET", "the"),
+            ("entire", 4, "amod", "ADJ", "entire"),
+            ("council", 1, "dobj", "NOUN", "council"),
+        ]
+    )
+    assert _learned(doc, "the entire council") == [("the entire council", "Lee", hidden)]
+    # the same words with a verb are a report: "Lee warned the council was late"
+    doc = _lee_warned(
+        [
+            ("the", 3, "det", "DET", "the"),
+            ("council", 4, "nsubj", "NOUN", "council"),
+            ("was", 1, "ccomp", "AUX", "be"),
+            ("late", 4, "acomp", "ADJ", "late"),
+        ]
+    )
+    assert _learned(doc, "the council was late") == [("the council was late", "Lee", 0.9)]
+    # a clause of time or manner: "Lee warned as the council voted"
+    doc = _lee_warned(
+        [
+            ("as", 5, "mark", "SCONJ", "as"),
+            ("the", 4, "det", "DET", "the"),
+            ("council", 5, "nsubj", "NOUN", "council"),
+            ("voted", 1, "advcl", "VERB", "vote"),
+        ]
+    )
+    assert _learned(doc, "as the council voted") == [("as the council voted", "Lee", hidden)]
+
+
+def test_a_learned_quote_whose_source_is_it_is_hidden() -> None:
+    # "It shows taxes went unpaid ." / "Lee shows taxes went unpaid ."
+    for subject, pos, conf in (
+        ("It", "PRON", round(0.9 * DEFAULT_MIN_CONFIDENCE, 3)),
+        ("Lee", "PROPN", 0.9),
+    ):
+        doc = _doc(
+            [
+                (subject, 1, "nsubj", pos, subject.lower()),
+                ("shows", 1, "ROOT", "VERB", "show"),
+                ("taxes", 3, "nsubj", "NOUN", "tax"),
+                ("went", 1, "ccomp", "VERB", "go"),
+                ("unpaid", 3, "acomp", "ADJ", "unpaid"),
+                (".", 1, "punct", "PUNCT", "."),
+            ]
+        )
+        assert _learned(doc, "taxes went unpaid") == [("taxes went unpaid", subject, conf)]
+
+
+def _received_calls(noun: list[tuple[str, str]]) -> Doc:
+    """``Police received NOUN saying shots were fired .``: ``saying`` a participle on the
+    noun (its last word)."""
+    n = len(noun)
+    head, saying = 2 + n - 1, 2 + n
+    rows = [("Police", 1, "nsubj", "PROPN", "police"), ("received", 1, "ROOT", "VERB", "receive")]
+    for k, (word, pos) in enumerate(noun):
+        last = k == n - 1
+        dep = "dobj" if last else ("det" if pos == "DET" else "compound")
+        rows.append((word, 1 if last else head, dep, pos, word))
+    rows += [
+        ("saying", head, "acl", "VERB", "say"),
+        ("shots", saying + 2, "nsubjpass", "NOUN", "shot"),
+        ("were", saying + 2, "auxpass", "AUX", "be"),
+        ("fired", saying, "ccomp", "VERB", "fire"),
+        (".", 1, "punct", "PUNCT", "."),
+    ]
+    doc = _doc(rows)
+    doc[saying].tag_ = "VBG"
+    return doc
+
+
+def test_a_participle_on_a_noun_makes_the_noun_the_source() -> None:
+    # "Police received 911 calls saying shots were fired": the calls said it
+    doc = _received_calls([("911", "NUM"), ("calls", "NOUN")])
+    assert _learned(doc, "shots were fired") == [("shots were fired", "911 calls", 0.9)]
+    doc = _received_calls([("staff", "NOUN"), ("emails", "NOUN")])
+    assert _learned(doc, "shots were fired") == [("shots were fired", "staff emails", 0.9)]
+    # what someone writes is no source: the author, the subject above it, is
+    doc = _received_calls([("a", "DET"), ("letter", "NOUN")])
+    assert _learned(doc, "shots were fired") == [("shots were fired", "Police", 0.9)]
