@@ -258,6 +258,9 @@ def test_keys_on_a_quote_not_on_screen_yet_are_refused_then_work(
     qtbot.keyClick(w.view, Qt.Key.Key_A)
     assert _accepted(path) == []
     assert "not on screen yet" in w.statusBar().currentMessage()
+    for _ in range(3):  # fill steps go on: the progress line does not hide why
+        QApplication.processEvents()
+    assert "not on screen yet" in w.statusBar().currentMessage()
     qtbot.keyClick(w.view, Qt.Key.Key_R)
     with Project.open(path) as p:
         assert p.annotations(p.article_ids()[0], "alice") == []
