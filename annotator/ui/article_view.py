@@ -226,6 +226,8 @@ class ArticleView(QTextEdit):
         cursor = QTextCursor(doc)
         cursor.setBlockFormat(self._block_format())
         self._fill_cursor = cursor
+        # an empty text is one empty block, all in; a text's own fill sets these below
+        self._blocks, self._filled16 = (1 if shown is not None else 0), 0
         if shown is not None and shown.display:
             self._put_blocks(shown, 0, shown.block_count if blocks < 0 else blocks)
             doc.documentLayout()

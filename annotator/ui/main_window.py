@@ -708,7 +708,10 @@ class MainWindow(DetectorCommands):
         self.search.show_hits(None)
 
     def _text_filling(self, done: int, total: int) -> None:
-        """A long article's text is going into the view by steps: say how far."""
+        """A long article's text is going into the view by steps: say how far (not over
+        another message, such as why a key waits: it comes back after that one)."""
+        if self.statusBar().currentMessage() and self.status.tied() != FILLING:
+            return
         self.status.say_while(
             f"Text {done * 100 // max(total, 1)}% on screen ({done:,} of {total:,} "
             "characters): the quotes shown can be worked on",

@@ -225,6 +225,12 @@ def test_a_new_article_stops_the_fill_of_the_one_before(qtbot: Any) -> None:
         view.set_article(long_text, [], None)
     _walk(view, long_text)
     assert view.document().blockCount() == ViewText(long_text).block_count
+    # an empty text after a long one: all in at once, nothing of the long one left
+    view.set_article(long_text, [], None)
+    view.set_article("", [], None)
+    assert view.is_filled() and view.filled_part() == (0, 0)
+    assert view.document().toPlainText() == ""
+    assert not view.shows(0, 1)
 
 
 def _big_project(path: Path, text: str, spans: list[tuple[int, int]]) -> Path:
@@ -257,6 +263,9 @@ def test_keys_on_a_quote_not_on_screen_yet_are_refused_then_work(
     assert w.view.outlined() is not None and w.view.outlined().quote.content_spans == (far,)
     qtbot.keyClick(w.view, Qt.Key.Key_A)
     assert _accepted(path) == []
+    assert "not on screen yet" in w.statusBar().currentMessage()
+    for _ in range(3):  # fill steps go on: the progress line does not hide why
+        QApplication.processEvents()
     assert "not on screen yet" in w.statusBar().currentMessage()
     qtbot.keyClick(w.view, Qt.Key.Key_R)
     with Project.open(path) as p:
