@@ -287,3 +287,127 @@ def test_words_in_marks_chanted_as_a_list_are_one_quote(
     assert content(text, q) == [first, second]
     assert speaker(text, q) == who
     assert q.confidence is not None and q.confidence >= 0.5
+
+
+# --- punctuation glued to an opening mark: the cue and the label colon stay tokens -------
+
+
+@pytest.mark.parametrize(
+    ("text", "pieces"),
+    [
+        ("Iain Ross said,\u201cLook, the ferry stays.\u201d", ["said", ",", "\u201c", "Look"]),
+        ('Councillor Ana Pike:"We keep the ferry."', ["Pike", ":", '"', "We"]),
+        ('Mayor Pike said:"The ferry stays."', ["said", ":", '"', "The"]),
+        # as spaCy splits "(R-Maine): " with a space
+        ("Ross (R-Maine):\u201cNo comment.\u201d", ["Maine", "):", "\u201c", "No"]),
+        ('He wrote;"Enough."', ["wrote", ";", '"', "Enough"]),
+    ],
+)
+def test_punctuation_glued_to_an_opening_mark_is_split_off(text: str, pieces: list[str]) -> None:
+    from annotator.nlp.pipeline import rules_only_pipeline
+
+    words = [t.text for t in rules_only_pipeline().tokenizer(text)]
+    at = words.index(pieces[0])
+    assert words[at : at + len(pieces)] == pieces
+
+
+@pytest.mark.parametrize(
+    "text", ["It is 12:30 now.", 'A 12" board, then a 3,5 m pole.', "Ratio 3:1, said Pike."]
+)
+def test_colons_and_commas_not_before_a_mark_stay_as_they_were(text: str) -> None:
+    from annotator.nlp.pipeline import rules_only_pipeline
+
+    plain = spacy.blank("en").tokenizer(text)
+    assert [t.text for t in rules_only_pipeline().tokenizer(text)] == [t.text for t in plain]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "words", "who"),
+    [
+        (
+            "Iain Ross said,\u201cLook, the ferry is our only road and we will keep it.\u201d",
+            "Look, the ferry is our only road",
+            "Iain Ross",
+        ),
+        (
+            'Councillor Ana Pike:"We will keep the ferry running all winter. Nobody should '
+            'doubt it."',
+            "We will keep the ferry running",
+            "Councillor Ana Pike",
+        ),
+        (
+            'Mayor Ana Pike said:"The ferry will run all winter, whatever the board decides."',
+            "The ferry will run all winter",
+            "Mayor Ana Pike",
+        ),
+    ],
+)
+def test_a_quote_glued_to_its_frame_keeps_its_speaker(
+    detect: Detect, text: str, words: str, who: str
+) -> None:
+    q = find(text, detect(text), words)
+    assert q.kind == "direct"
+    assert speaker(text, q) == who
+    assert q.confidence is not None and q.confidence >= 0.7
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("gap", [" ", ""])
+@pytest.mark.parametrize(
+    ("label", "who"),
+    [
+        ("Rep. Ana Pike (R-Maine)", "Rep. Ana Pike (R-Maine)"),
+        ("Former harbour master Iain Ross (Harbour Board)", "Iain Ross"),
+        ("Sen. Carla Mendes [D-Ore.]", "Sen. Carla Mendes [D-Ore.]"),
+    ],
+)
+def test_a_label_with_brackets_before_a_colon_names_the_speaker(
+    detect: Detect, label: str, who: str, gap: str
+) -> None:
+    text = f'{label}:{gap}"We will keep the ferry running all winter. Nobody doubts it."'
+    q = find(text, detect(text), "We will keep the ferry running all winter.")
+    got = speaker(text, q)
+    assert got is not None and who in got, got
+
+
+# --- '"...," X said, according to Y': Y's report, Y the source ------------------------
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "words", "who"),
+    [
+        (
+            '"We will keep the ferry running," Mayor Ana Pike said, according to the '
+            "Island Gazette.",
+            "We will keep the ferry running",
+            "the Island Gazette",
+        ),
+        (
+            "\u201cThe port stays open,\u201d Iain Ross told reporters on Monday, according "
+            "to a transcript of the meeting.",
+            "The port stays open",
+            "a transcript of the meeting",
+        ),
+        (
+            '"Nobody asked us," said Carla Mendes, according to a local radio station.',
+            "Nobody asked us",
+            "a local radio station",
+        ),
+    ],
+)
+def test_a_quote_said_according_to_someone_is_their_report(
+    detect: Detect, text: str, words: str, who: str
+) -> None:
+    q = find(text, detect(text), words)
+    assert speaker(text, q) == who
+    assert cue_of(text, q).lower().startswith("according")
+
+
+@pytest.mark.slow
+def test_according_to_in_the_next_sentence_leaves_the_frame_alone(detect: Detect) -> None:
+    text = '"The port stays open," Iain Ross said. According to the Gazette, the vote is Friday.'
+    q = find(text, detect(text), "The port stays open")
+    assert speaker(text, q) == "Iain Ross"
+    assert cue_of(text, q) == "said"
