@@ -899,21 +899,40 @@ class ArticleList(QWidget):
         selected, as far as it is still listed."""
         self._held_view = (self.table.verticalScrollBar().value(), self.shown)
 
-    def _keep_held_view(self) -> None:
+    def _keep_held_view(self, end: bool = True) -> None:
+        """Keep the held scroll and selection in the rows just set; ``end``: and end the
+        hold when no answer is awaited any more (else :meth:`_end_held_view` does)."""
         held = self._held_view
         if held is None:
             return
-        if self.pending_order is None and not self.filter_pending:
-            self._held_view = None  # the last answer: the rows are what was asked again
+        if end:
+            self._end_held_view()
         value, current = held
         row = self.model.row_of(current) if current is not None else None
         bar = self.table.verticalScrollBar()
         if row is not None:
-            self.table.selectRow(row)  # (scrolls to the row: the value is set after)
+            self._select_in_place(row)
         bar.setValue(value)
         # again once the reset rows are laid out (the layout scrolls to the current row),
         # unless the analyst scrolled meanwhile
         QTimer.singleShot(0, self, lambda: bar.setValue(value) if bar.value() != value else None)
+
+    def _end_held_view(self) -> None:
+        if self.pending_order is None and not self.filter_pending:
+            self._held_view = None  # the last answer: the rows are what was asked again
+
+    def _select_in_place(self, row: int) -> None:
+        """Select ``row`` as the current one without scrolling to it (a new current index
+        scrolls the view to it, now or once the rows are laid out)."""
+        table = self.table
+        at = table.verticalScrollBar().value()
+        auto = table.hasAutoScroll()
+        table.setAutoScroll(False)
+        try:
+            table.selectRow(row)
+        finally:
+            table.setAutoScroll(auto)
+        table.verticalScrollBar().setValue(at)
 
     def last_listed_id(self) -> int | None:
         """The highest id of the whole list when it is in id order with no search or
@@ -988,10 +1007,12 @@ class ArticleList(QWidget):
         self.model.extra = extra
         self.table.forget_revealed()
         self.model.set_ids(shown)
-        self._keep_held_view()
+        # held through the announcement: what it shows again stays where it is
+        self._keep_held_view(end=False)
         self._update_working()
         if announce:
             self.rows_changed.emit()
+        self._end_held_view()
 
     def shows(self, article_id: int) -> bool:
         """True when the article's row passes the search and filters."""
@@ -1010,9 +1031,7 @@ class ArticleList(QWidget):
         if self._held_view is not None and self._held_view[1] != article_id:
             self._held_view = None  # the analyst moved on: the list follows them again
         if self._held_view is not None:  # the list is read again: it stays where it is
-            at = self.table.verticalScrollBar().value()
-            self.table.selectRow(row)
-            self.table.verticalScrollBar().setValue(at)
+            self._select_in_place(row)
             return
         self.table.selectRow(row)
         self.table.reveal(row)
