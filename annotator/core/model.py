@@ -163,6 +163,37 @@ def check_spans_inside(spans: Iterable[Span], length: int) -> None:
             raise ValueError(f"span [{a}, {b}] reaches past the end of the text ({length})")
 
 
+def span_problem(a: int, b: int, length: int) -> str | None:
+    """Why code-point span [a, b) cannot be a span of a text of ``length`` characters (the
+    import's rules: no negative offset, start before end, end within the text), or None."""
+    if a < 0:
+        return f"span [{a}, {b}] starts before the text (negative offset)"
+    if b <= a:
+        return f"span [{a}, {b}] is empty or reversed (start must be < end)"
+    if b > length:
+        return f"span [{a}, {b}] reaches past the end of the text ({length} characters)"
+    return None
+
+
+def quote_span_problem(quote: Quote, length: int) -> str | None:
+    """The first content, speaker or cue span of ``quote`` that cannot lie in a text of
+    ``length`` characters (:func:`span_problem`), as ``content span [a, b] ...``; None when
+    all can. A project edited by hand (SQL) may hold such spans: exports leave the quote
+    out and the window does not draw it, each saying which."""
+    for what, spans in (
+        ("content", quote.content_spans),
+        ("speaker", quote.speaker_spans),
+        ("cue", quote.cue_spans),
+    ):
+        for a, b in spans:
+            why = span_problem(a, b, length)
+            if why is not None:
+                return f"{what} {why}"
+    if not quote.content_spans:
+        return "no content span"
+    return None
+
+
 @dataclass(frozen=True)
 class SpeakerFacts:
     """What a quote-JSONL file says about its canonical speaker's registry entry.
