@@ -132,3 +132,55 @@ def article_row(article: Article, digest: str) -> ArticleRow:
         meta_json(article.meta),
         tuple(quote_row(q) for q in article.quotes),
     )
+
+
+def _detector_of(extra: str) -> object:
+    """The ``detector_version`` a suggestion's extra JSON names (None: none)."""
+    if '"detector_version"' not in extra:
+        return None
+    try:
+        value = json.loads(extra)
+    except ValueError:
+        return extra
+    return value.get("detector_version") if isinstance(value, dict) else None
+
+
+def without_duplicate_suggestions(row: ArticleRow) -> tuple[ArticleRow, int]:
+    """``row`` without the exact repeats of its detector suggestions; (row, repeats dropped).
+
+    A suggestion (origin ``model``, no annotator) repeats an earlier one of the article when
+    it has the same content, speaker and cue spans, speaker text and name, kind and detector
+    version; the first is kept (its confidence with it). Thousands of copies of one
+    suggestion (a broken exporter, tester17 F10) gave the window thousands of quotes on one
+    span that one key hid and one undo showed again. Annotations are never dropped here
+    (the import skips an annotator's repeats by its own rule).
+    """
+    quotes = row[A_QUOTES]
+    seen: set[tuple[object, ...]] = set()
+    kept: list[QuoteRow] = []
+    for q in quotes:
+        if q[Q_ORIGIN] == "model" and not q[Q_ANNOTATOR]:
+            key = (
+                q[Q_CONTENT],
+                q[Q_SPEAKER],
+                q[Q_CUE],
+                q[Q_SPEAKER_TEXT],
+                q[Q_SPEAKER_NAME],
+                q[Q_KIND],
+                _detector_of(q[Q_EXTRA]),
+            )
+            if key in seen:
+                continue
+            seen.add(key)
+        kept.append(q)
+    dropped = len(quotes) - len(kept)
+    if not dropped:
+        return row, 0
+    return (
+        row[A_HASH],
+        row[A_EXT_ID],
+        row[A_TITLE],
+        row[A_TEXT],
+        row[A_META],
+        tuple(kept),
+    ), dropped

@@ -40,3 +40,44 @@ def count_noun(count: int, singular: str) -> str:
     """``count`` and the noun, agreeing: ``count_noun(1, "article") == "1 article"``,
     ``count_noun(12000, "quote") == "12,000 quotes"``."""
     return f"{figure(count)} {plural(count, singular)}"
+
+
+def listing(parts: list[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    if len(parts) <= 1:
+        return "".join(parts)
+    return ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def printable(text: str) -> str:
+    """``text`` with what would break a report line shown as escapes: control characters
+    (a newline in a file name: ``\\n``) and the undecodable bytes of a file name
+    (``os.fsdecode``'s surrogate escapes: ``\\xff``). Other text is unchanged."""
+    if text.isprintable():
+        return text
+    out = []
+    for ch in text:
+        code = ord(ch)
+        if 0xDC80 <= code <= 0xDCFF:  # a byte the file system name did not decode
+            out.append(f"\\x{code - 0xDC00:02x}")
+        elif ch.isprintable() or ch == " ":
+            out.append(ch)
+        else:
+            out.append(ch.encode("unicode_escape", "backslashreplace").decode("ascii"))
+    return "".join(out)
+
+
+def storable_name(name: str) -> str:
+    """A file name as text the project can store: the bytes of ``name`` that are not UTF-8
+    (surrogate escapes from ``os.fsdecode``) each become U+FFFD; a valid name is
+    unchanged."""
+    try:
+        name.encode("utf-8")
+        return name
+    except UnicodeEncodeError:
+        raw = name.encode("utf-8", "surrogateescape" if _only_escapes(name) else "replace")
+        return raw.decode("utf-8", "replace")
+
+
+def _only_escapes(name: str) -> bool:
+    return all(not 0xD800 <= ord(c) <= 0xDFFF or 0xDC80 <= ord(c) <= 0xDCFF for c in name)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from annotator.core.model import Article
 from annotator.core.text import normalise_text, title_and_body
+from annotator.core.wording import storable_name
 from annotator.io.decode import Decoded, NotTextError, decode_bytes
 from annotator.io.files import read_limited
 
@@ -18,4 +19,6 @@ def read_txt(path: str | Path) -> tuple[Article, Decoded]:
     title, body = title_and_body(text)
     if not title:
         raise NotTextError("the file holds only white space")
-    return Article(title=title, text=body, meta={"filename": p.name}, ext_id=p.stem), decoded
+    # a name that is not UTF-8 (an old zip archive's) is stored with its odd bytes as U+FFFD
+    name, stem = storable_name(p.name), storable_name(p.stem)
+    return Article(title=title, text=body, meta={"filename": name}, ext_id=stem), decoded

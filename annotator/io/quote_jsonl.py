@@ -31,6 +31,7 @@ from annotator.core.quote_rows import (
     article_row,
     extra_json,
     meta_json,
+    without_duplicate_suggestions,
 )
 from annotator.core.schema import (
     QuoteFast,
@@ -95,6 +96,24 @@ class LineNote:
 
     def __str__(self) -> str:
         return f"{self.path}, line {self.line}: {self.message}"
+
+
+@dataclass(frozen=True)
+class DuplicatesNote(LineNote):
+    """A line whose article repeated some of its detector suggestions exactly: ``dropped``
+    copies were left out, one of each kept
+    (:func:`~annotator.core.quote_rows.without_duplicate_suggestions`)."""
+
+    dropped: int = 0
+
+
+def duplicates_message(dropped: int) -> str:
+    """What the report says of a line's dropped repeats."""
+    copies = "copy" if dropped == 1 else "copies"
+    return (
+        f"{dropped:,} exact {copies} of suggestions already on this line dropped (the same"
+        " spans, kind, speaker and detector); one of each was kept"
+    )
 
 
 def _date_of(obj: Any) -> Any:
@@ -239,6 +258,10 @@ def _converted_lines(
             continue
         for n, reason in bad:
             yield QuoteError(name, lineno, n, reason)
+        if importing and isinstance(item, tuple):
+            item, dropped = without_duplicate_suggestions(item)  # type: ignore[assignment]
+            if dropped:
+                yield DuplicatesNote(name, lineno, duplicates_message(dropped), dropped)
         if importing:
             problem = date_problem(_date_of(obj))
             if problem is not None:

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from annotator.core.errors import AnnotatorError
-from annotator.core.model import KINDS, STATUSES, StoredArticle, with_target
+from annotator.core.model import KINDS, STATUSES, StoredArticle, quote_span_problem, with_target
 from annotator.core.outputs import output_problem, partial_path, write_problem
 from annotator.core.wording import count_noun, plural
 from annotator.io.brat import BratWriter, foreign_files, swap_in
@@ -127,6 +127,9 @@ class ExportReport:
     parts: list[PartReport] = field(default_factory=list)
     cancelled: bool = False
     warnings: list[str] = field(default_factory=list)
+    #: quotes not written because a span lies outside their article's text: "article 12,
+    #: quote 345: content span [-5, 99] starts before the text (negative offset)"
+    left_out: list[str] = field(default_factory=list)
 
     @property
     def articles(self) -> int:
@@ -146,6 +149,13 @@ class ExportReport:
             f"as {FORMAT_NAMES[self.format]}."
         )
         out.extend(f"warning: {w}" for w in self.warnings)
+        if self.left_out:
+            n = len(self.left_out)
+            out.append(
+                f"warning: {count_noun(n, 'quote')} left out, with a span outside the"
+                " article's text (the project was changed outside the program?):"
+            )
+            out.extend(f"    {line}" for line in self.left_out)
         return out
 
 
@@ -424,10 +434,19 @@ def export_project(
                 report.cancelled = True
                 break
             article: StoredArticle = project.article(article_id)
-            quotes = [
-                replace(q, quote=with_target(q.quote, article.stance_target, project_target))
-                for _, q in group
-            ]
+            quotes = []
+            for _, q in group:
+                # a span outside the text (a project edited by hand) is never written: the
+                # import would refuse the file, and a trainer would read garbage
+                why = quote_span_problem(q.quote, len(article.text))
+                if why is not None:
+                    report.left_out.append(f"article {article_id}, quote {q.id}: {why}")
+                    continue
+                quotes.append(
+                    replace(q, quote=with_target(q.quote, article.stance_target, project_target))
+                )
+            if not quotes:
+                continue
             part = assign.get(article_id, 0)
             writers[part].write(article, quotes)
             report.parts[part].articles += 1

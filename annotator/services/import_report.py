@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from annotator.core.wording import count_noun
+from annotator.core.wording import count_noun, listing, plural, printable
 
 _n = count_noun
 
@@ -28,6 +28,8 @@ class FileReport:
     quotes_present: int = 0
     suggestions_added: int = 0
     suggestions_present: int = 0
+    #: exact repeats of an article's suggestions left out (each line's count is a note)
+    suggestions_repeated: int = 0
     problems: list[str] = field(default_factory=list)
     #: quotes left out of articles that were read (each also has a line in ``problems``)
     quotes_refused: int = 0
@@ -74,7 +76,11 @@ class FileReport:
         return ", ".join(f"{n} ({c})" for n, c in self.quotes_by_annotator.most_common())
 
     def line(self) -> str:
-        """The report line for this file."""
+        """The report line for this file (control characters and undecodable bytes of its
+        name shown as escapes: one file, one line)."""
+        return printable(self._line())
+
+    def _line(self) -> str:
         if self.status == "failed":
             return f"{self.path}: failed: {self.reason}"
         if self.status == "not imported":
@@ -85,21 +91,27 @@ class FileReport:
             if self.stored_anything:
                 return f"{self.path}: stopped after storing {self.stored()}: {self.reason}"
             return f"{self.path}: not imported: {self.reason}"
-        quotes = f" and {_n(self.quotes_added, 'quote')}" if self.quotes_added else ""
+        added = [_n(self.articles_added, "article")]
+        if self.quotes_added:
+            added.append(_n(self.quotes_added, "quote"))
         if self.suggestions_added:
-            quotes += f" and {_n(self.suggestions_added, 'suggestion')}"
-        present = ""
-        if self.articles_present or self.quotes_present or self.suggestions_present:
-            present = _n(self.articles_present, "article")
-            if self.quotes_present:
-                present += f" and {_n(self.quotes_present, 'quote')}"
-            if self.suggestions_present:
-                present += f" and {_n(self.suggestions_present, 'suggestion')}"
+            added.append(_n(self.suggestions_added, "suggestion"))
+        counts = [
+            (n, noun)
+            for n, noun in (
+                (self.articles_present, "article"),
+                (self.quotes_present, "quote"),
+                (self.suggestions_present, "suggestion"),
+            )
+            if n
+        ]
+        present = listing([_n(n, noun) for n, noun in counts])
         if self.status == "skipped":
             return f"{self.path}: skipped: {present or 'nothing to import'} already in the project"
         if present:
-            present = f" ({present} were already there)"
-        out = f"{self.path}: imported {_n(self.articles_added, 'article')}{quotes}{present}"
+            one = len(counts) == 1 and counts[0][0] == 1
+            present = f" ({present} {plural(1 if one else 2, 'was')} already there)"
+        out = f"{self.path}: imported {listing(added)}{present}"
         if self.quotes_by_annotator:
             out += f"; quotes went to {self.owners()}"
         if self.names_overridden:
@@ -112,6 +124,12 @@ class FileReport:
             out += f"; {_n(entries, 'bad entry')} skipped"
         if self.quotes_refused:
             out += f"; {_n(self.quotes_refused, 'bad quote')} skipped (not their articles)"
+        if self.suggestions_repeated:
+            copies = "copy" if self.suggestions_repeated == 1 else "copies"
+            out += (
+                f"; {self.suggestions_repeated:,} exact {copies} of suggestions dropped"
+                " (lines in the notes below)"
+            )
         return out
 
 
@@ -168,11 +186,15 @@ class ImportReport:
         out = []
         for f in self.files:
             out.append(f.line())
-            out.extend(f"    {p}" for p in f.problems)
-            out.extend(f"    note: {n}" for n in f.notes)
+            out.extend(printable(f"    {p}") for p in f.problems)
+            out.extend(printable(f"    note: {n}") for n in f.notes)
         return out
 
     def summary(self) -> str:
+        """The one-line summary (file names in it shown as :meth:`FileReport.line` does)."""
+        return printable(self._summary())
+
+    def _summary(self) -> str:
         n_failed = len(self.failed)
         n_skipped = sum(1 for f in self.files if f.status == "skipped")
         what = f"{_n(self.articles_added, 'article')} and {_n(self.quotes_added, 'quote')}"

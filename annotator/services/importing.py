@@ -36,7 +36,7 @@ from annotator.core.quote_rows import (
     quote_of_row,
 )
 from annotator.core.text import content_hash
-from annotator.core.wording import count_noun
+from annotator.core.wording import count_noun, storable_name
 from annotator.io.brat import is_brat_folder, iter_brat
 from annotator.io.csv_import import RowNote, read_csv
 from annotator.io.decode import NotTextError
@@ -49,7 +49,13 @@ from annotator.io.detect_output import (
 from annotator.io.files import check_line_path, check_regular, is_regular_file
 from annotator.io.plaintext import read_txt
 from annotator.io.prodigy import is_prodigy_file, iter_prodigy
-from annotator.io.quote_jsonl import LineNote, QuoteError, iter_jsonl, iter_jsonl_rows
+from annotator.io.quote_jsonl import (
+    DuplicatesNote,
+    LineNote,
+    QuoteError,
+    iter_jsonl,
+    iter_jsonl_rows,
+)
 from annotator.services.import_report import FileReport, ImportReport, _n
 from annotator.services.suggestion_import import (
     is_suggestion,
@@ -553,12 +559,16 @@ def import_file(
             stack.callback(items.close)
         report.encoding_note = note
         version = shard_detector_version(path)
+        source = storable_name(str(path))
+        if source != str(path):
+            report.notes.append(
+                "the file name is not valid UTF-8; the project keeps it with each undecodable"
+                f" byte replaced by \ufffd: {source}"
+            )
 
         def write(articles: list[_Item]) -> None:
             steps.open()
-            _import_articles(
-                project, articles, str(path), annotator, index, report, version, override
-            )
+            _import_articles(project, articles, source, annotator, index, report, version, override)
             steps.tick()
 
         long_steps = steps.interval >= CLI_COMMIT_INTERVAL_S
@@ -579,6 +589,8 @@ def import_file(
                     pending.flush()  # the report keeps the file's order
                     if isinstance(item, _NOTES):
                         report.notes.append(str(item))
+                        if isinstance(item, DuplicatesNote):
+                            report.suggestions_repeated += item.dropped
                     else:
                         report.problems.append(str(item))
                         if isinstance(item, QuoteError):

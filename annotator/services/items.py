@@ -6,10 +6,11 @@ decided yet; :class:`ItemKey` says which, instead of a sign or a string prefix.
 
 from __future__ import annotations
 
-from bisect import bisect_left, insort
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Literal
 
 from annotator.core.model import AnnotationRecord, Quote, SuggestionRecord
@@ -68,12 +69,23 @@ class Item:
     annotation_id: int | None
     suggestion_id: int | None
 
-    @property
+    @cached_property
     def key(self) -> ItemKey:
-        """The annotation's key when there is one, else the suggestion's."""
+        """The annotation's key when there is one, else the suggestion's (made once: the
+        window asks for it on every paint and key)."""
         if self.annotation_id is not None:
             return annotation_key(self.annotation_id)
         return suggestion_key(self.suggestion_id or 0)
+
+    @cached_property
+    def order(self) -> tuple[int, int, int, int]:
+        """The item's place in text order, as plain integers: start, end, then its key
+        (annotations before suggestions, then by id; the order of :class:`ItemKey`).
+        Made once, so sorting and bisecting compare tuples of ints, never call Python."""
+        q = self.quote
+        if self.annotation_id is not None:
+            return q.start, q.end, 0, self.annotation_id
+        return q.start, q.end, 1, self.suggestion_id or 0
 
     @property
     def state(self) -> str:
@@ -105,9 +117,20 @@ def keys_of(items: Iterable[Item]) -> list[ItemKey]:
 Spans = tuple[tuple[int, int], ...]
 
 
-def text_order(item: Item) -> tuple[int, int, ItemKey]:
-    """The order of the items in the open article: by start, end, then key."""
-    return item.quote.start, item.quote.end, item.key
+def text_order(item: Item) -> tuple[int, int, int, int]:
+    """The order of the items in the open article: by start, end, then key (see
+    :attr:`Item.order`)."""
+    return item.order
+
+
+#: Above this many items changed by one annotation (suggestions sharing its spans: an
+#: import of thousands of suggestions on one span), :meth:`ItemSet.replace` rebuilds the
+#: list in one linear pass instead of one bisect and one list insert/delete per item.
+BULK_CHANGE = 64
+
+
+def _first(pair: tuple[tuple[int, int, int, int], Item]) -> tuple[int, int, int, int]:
+    return pair[0]
 
 
 class ItemSet:
@@ -138,10 +161,16 @@ class ItemSet:
         self._spans: Counter[Spans] = Counter()
         for it in self._mine.values():
             self._count(it, 1)
-        self._shown = {s.id: Item(s.quote, None, s.id) for s in suggestions if self._visible(s.id)}
+        # one Item per suggestion for the life of the set: shown again after an undo, it
+        # comes back with its key and order already made
+        self._items_of = {s.id: Item(s.quote, None, s.id) for s in suggestions}
+        self._shown = {sid: it for sid, it in self._items_of.items() if self._visible(sid)}
         self.items: list[Item] = sorted(
             [*self._mine.values(), *self._shown.values()], key=text_order
         )
+        #: :attr:`Item.order` of :attr:`items`, position by position (bisected without
+        #: computing a key: O(log n) int-tuple comparisons, ties in text order included)
+        self._order: list[tuple[int, int, int, int]] = [it.order for it in self.items]
         #: how many items are decided (accepted or rejected annotations)
         self.done = sum(1 for it in self.items if it.decided)
         #: how many of the annotator's annotations are accepted
@@ -204,16 +233,17 @@ class ItemSet:
             if shown is not None and not want:
                 removed.append(self._shown.pop(sid))
             elif shown is None and want:
-                self._shown[sid] = Item(self._suggestions[sid].quote, None, sid)
+                self._shown[sid] = self._items_of[sid]
                 added.append(self._shown[sid])
-        for it in removed:
-            i = bisect_left(self.items, text_order(it), key=text_order)
-            if i < len(self.items) and self.items[i] is it:
-                del self.items[i]
-            else:  # not where its order says (cannot happen while keys are unique)
-                self.items.remove(it)
-        for it in added:
-            insort(self.items, it, key=text_order)
+        if len(removed) + len(added) > BULK_CHANGE:
+            self._rebuild(removed, added)
+        else:
+            for it in removed:
+                self._remove(it)
+            for it in added:
+                i = bisect_left(self._order, it.order)
+                self._order.insert(i, it.order)
+                self.items.insert(i, it)
         self.done += sum(it.decided for it in added) - sum(it.decided for it in removed)
         self.accepted += (new is not None and new.quote.status == "accepted") - (
             old is not None and old.quote.status == "accepted"
@@ -227,8 +257,29 @@ class ItemSet:
         it = (self._mine if key.kind == "annotation" else self._shown).get(key.id)
         if it is None:
             return None
-        i = bisect_left(self.items, text_order(it), key=text_order)
+        i = bisect_left(self._order, it.order)
         return i if i < len(self.items) and self.items[i] is it else None
+
+    def _remove(self, it: Item) -> None:
+        i = bisect_left(self._order, it.order)
+        if i < len(self.items) and self.items[i] is it:
+            del self.items[i]
+            del self._order[i]
+        else:  # not where its order says (cannot happen while keys are unique)
+            j = next(k for k, other in enumerate(self.items) if other is it)
+            del self.items[j]
+            del self._order[j]
+
+    def _rebuild(self, removed: Sequence[Item], added: Sequence[Item]) -> None:
+        """Take ``removed`` out and put ``added`` in with one filter and one sort of the
+        precomputed keys (linear in the article's items, not in items x changed).
+        :attr:`items` stays the same list object (the session holds it)."""
+        gone = {id(it) for it in removed}
+        kept = [(o, it) for o, it in zip(self._order, self.items) if id(it) not in gone]
+        kept.extend((it.order, it) for it in added)
+        kept.sort(key=_first)  # timsort: two sorted runs merge in linear time
+        self._order[:] = [o for o, _ in kept]
+        self.items[:] = [it for _, it in kept]
 
     def annotations(self) -> int:
         """How many annotations of the annotator's the article has (any status)."""

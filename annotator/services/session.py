@@ -25,6 +25,7 @@ from annotator.core.model import (
     Quote,
     StoredArticle,
     SuggestionRecord,
+    quote_span_problem,
     spans_text,
 )
 from annotator.services.editing import (
@@ -146,6 +147,9 @@ class Session(SessionPlans):
     _suggestions: list[SuggestionRecord] = field(default_factory=list)
     _suggestions_of: int | None = None
     _item_set: ItemSet | None = None
+    #: the open article's quotes left out for a span outside its text ("quote 12: content
+    #: span [-5, 99] starts before the text (negative offset)"); see _load_items
+    bad_spans: list[str] = field(default_factory=list)
     _status: str = "new"
     _listeners: list[Callable[[Change], None]] = field(default_factory=list)
     #: suggestions (undecided model quotes) below this confidence are hidden; 0 shows all
@@ -201,7 +205,30 @@ class Session(SessionPlans):
             self._suggestions_of = aid
             self._suggested = {s.id: s.quote for s in self._suggestions}
         mine = self.project.annotations(aid, self.annotator)
-        self._item_set = ItemSet(mine, self._suggestions, self.min_confidence)
+        # spans outside the text (a project changed by hand, with SQL) are not drawn nor
+        # acted on; the window says so once (tester17 F9). The rows stay as they are.
+        length = len(self.article.text)
+        bad: list[str] = []
+        suggestions = self._suggestions
+        if any(quote_span_problem(r.quote, length) for r in suggestions):
+            suggestions = []
+            for r in self._suggestions:
+                why = quote_span_problem(r.quote, length)
+                if why is None:
+                    suggestions.append(r)
+                else:
+                    bad.append(f"suggestion {r.id}: {why}")
+        if any(quote_span_problem(r.quote, length) for r in mine):
+            kept = []
+            for rec in mine:
+                why = quote_span_problem(rec.quote, length)
+                if why is None:
+                    kept.append(rec)
+                else:
+                    bad.append(f"quote {rec.id}: {why}")
+            mine = kept
+        self.bad_spans = bad
+        self._item_set = ItemSet(mine, suggestions, self.min_confidence)
         self.items = self._item_set.items
 
     def _replace_annotation(self, annotation_id: int) -> tuple[list[Item], list[Item]]:
@@ -213,7 +240,9 @@ class Session(SessionPlans):
         except KeyError:
             rec = None
         if rec is not None and (
-            rec.article_id != self.article.id or rec.quote.annotator != self.annotator
+            rec.article_id != self.article.id
+            or rec.quote.annotator != self.annotator
+            or quote_span_problem(rec.quote, len(self.article.text)) is not None
         ):
             rec = None
         return self._item_set.replace(annotation_id, rec)

@@ -68,7 +68,8 @@ def suggestion_values(q: Quote) -> tuple[Any, ...]:
 
 def quote_from_row(row: dict[str, Any]) -> Quote:
     """Build a Quote from an annotations/suggestions/gold_quotes row (joined names included)."""
-    extra = json.loads(row["extra"]) if row.get("extra") else {}
+    raw = row.get("extra")
+    extra = json.loads(raw) if raw and raw != "{}" else {}
     return Quote(
         content_spans=decode_spans(row["content_spans"]),
         speaker_spans=decode_spans(row.get("speaker_spans")),

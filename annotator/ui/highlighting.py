@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from bisect import bisect_right, insort
+from bisect import bisect_left, bisect_right, insort
 from collections.abc import Sequence
 
 from PySide6.QtGui import QColor, QFont, QSyntaxHighlighter, QTextCharFormat, QTextDocument
 
 from annotator.core.text import ViewText
-from annotator.services.items import ACCEPTED, MANUAL, REJECTED, SUGGESTED, Item, ItemKey
+from annotator.services.items import ACCEPTED, MANUAL, REJECTED, SUGGESTED, Item
 
 #: Background and underline colours per state (colour-blind safe-ish: hue and pattern differ).
 STATE_COLOURS: dict[str, tuple[str, str]] = {
@@ -87,8 +87,10 @@ def legend_html() -> str:
 
 # (start16 within block, length16, format key)
 Entry = tuple[int, int, str]
-# the order entries are painted in a block: (not rejected, start, end, item key, piece)
-_Order = tuple[bool, int, int, ItemKey, int]
+# the order entries are painted in a block: (not rejected, start, end, item key as
+# annotations-first rank and id, piece): plain ints, compared in C (Item.order)
+_Order = tuple[bool, int, int, int, int, int]
+_Placed = tuple[_Order, Entry]
 
 
 def _formats() -> dict[str, QTextCharFormat]:
@@ -117,6 +119,11 @@ def _formats() -> dict[str, QTextCharFormat]:
     cue.setForeground(QColor(CUE_COLOUR))
     out["cue"] = cue
     return out
+
+
+#: Above this many entries leaving or entering one block in one change, the block's list
+#: is filtered or merged in one pass instead of one bisect and insert per entry.
+SMALL_PATCH = 16
 
 
 class SpanIndex:
@@ -192,23 +199,38 @@ class SpanIndex:
 
         Costs the blocks of the changed items, not the article's other quotes.
         """
-        touched: set[int] = set()
+        gone: dict[int, set[_Placed]] = {}
+        come: dict[int, list[_Placed]] = {}
         for it in removed:
             for blk, placed in self._placed(it):
-                got = self._ordered.get(blk)
-                if got is not None and placed in got:
-                    got.remove(placed)
-                    touched.add(blk)
+                gone.setdefault(blk, set()).add(placed)
         for it in added:
             for blk, placed in self._placed(it):
-                insort(self._ordered.setdefault(blk, []), placed)
-                touched.add(blk)
+                come.setdefault(blk, []).append(placed)
+        touched = set(gone) | set(come)
+        for blk in touched:
+            got = self._ordered.setdefault(blk, [])
+            out = gone.get(blk, set())
+            if len(out) > SMALL_PATCH:  # thousands of quotes on one span: one pass
+                got[:] = [p for p in got if p not in out]
+            else:
+                for placed in out:  # O(log m) each, ties in text order included
+                    i = bisect_left(got, placed)
+                    if i < len(got) and got[i] == placed:
+                        del got[i]
+            new = come.get(blk, [])
+            if len(new) > SMALL_PATCH:
+                got.extend(new)
+                got.sort()  # timsort merges the two sorted runs
+            else:
+                for placed in new:
+                    insort(got, placed)
         changed: set[int] = set()
         for blk in touched:
             before = index.get(blk)
-            got = self._ordered.get(blk)
-            if got:
-                index[blk] = [e for _, e in got]
+            now = self._ordered.get(blk)
+            if now:
+                index[blk] = [e for _, e in now]
             else:
                 self._ordered.pop(blk, None)
                 index.pop(blk, None)
@@ -218,11 +240,14 @@ class SpanIndex:
                 changed.add(blk)
         return changed
 
-    def _placed(self, it: Item) -> list[tuple[int, tuple[_Order, Entry]]]:
+    def _placed(self, it: Item) -> list[tuple[int, _Placed]]:
         """(block, (paint order, entry)) of the item's pieces."""
-        q = it.quote
-        base = (it.state != REJECTED, q.start, q.end, it.key)
-        return [(blk, ((*base, n), entry)) for n, (blk, entry) in enumerate(self._item_entries(it))]
+        live = it.state != REJECTED
+        start, end, rank, ident = it.order
+        return [
+            (blk, ((live, start, end, rank, ident, n), entry))
+            for n, (blk, entry) in enumerate(self._item_entries(it))
+        ]
 
     def _item_entries(self, it: Item) -> list[tuple[int, Entry]]:
         q = it.quote

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from annotator.core.errors import OpenCancelled
 from annotator.core.speakers import warm_up_read as read_first_names
 from annotator.core.speakers import warm_up_step as warm_up_first_names
+from annotator.core.wording import count_noun, plural
 from annotator.services.items import ItemKey
 from annotator.services.ops import Change
 from annotator.services.project_settings import load_settings
@@ -706,6 +707,16 @@ class MainWindow(DetectorCommands):
         self.article_list.show_current(art.id)
         self._show_current(scroll=False)
         self.search.show_hits(None)
+        bad = self.session.bad_spans
+        if bad:  # said once, when the article opens; the project is left as it is
+            self.status.say(
+                f"{count_noun(len(bad), 'quote')} of this article {plural(len(bad), 'has')} a"
+                f" span outside the text and {plural(len(bad), 'is')} not shown ({bad[0]}"
+                f"{'; ...' if len(bad) > 1 else ''}): the project was changed outside the"
+                " program",
+                30000,
+                "\n".join(bad),
+            )
 
     def _text_filling(self, done: int, total: int) -> None:
         """A long article's text is going into the view by steps: say how far (not over

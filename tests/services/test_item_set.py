@@ -158,3 +158,82 @@ def test_an_item_set_of_nothing_is_empty() -> None:
     items = ItemSet([], [])
     assert items.items == [] and items.done == 0
     assert items.replace(5, None) == ([], [])
+
+
+def _ties_project(path: Path, same: int, other: int) -> tuple[Project, int]:
+    """An article whose ``same`` suggestions all sit on one span (a hostile import), beside
+    ``other`` suggestions on spans of their own; some of the same-span ones differ in
+    speaker, kind or confidence."""
+    text = "Zeta said it. " * 40
+    p = Project.open(path)
+    aid, _ = p.add_article(Article("Ties", text))
+    quotes = []
+    for i in range(same):
+        quotes.append(
+            Quote(
+                ((10, 12),),
+                speaker_spans=((0, 4),) if i % 3 else (),
+                kind="direct" if i % 5 else "indirect",
+                confidence=None if i % 7 else 0.3,
+            )
+        )
+    for i in range(other):
+        quotes.append(Quote(((14 * (i % 39) + 24, 14 * (i % 39) + 26 + i % 3),)))
+    p.set_suggestions(aid, "v1", quotes)
+    return p, aid
+
+
+@pytest.mark.parametrize(
+    ("same", "other", "threshold"),
+    [(70, 0, 0.0), (200, 30, 0.0), (300, 80, 0.5), (65, 5, 0.5), (10, 200, 0.0)],
+)
+def test_thousands_of_ties_keep_the_items_of_a_fresh_read(
+    tmp_path: Path, same: int, other: int, threshold: float
+) -> None:
+    """Accepting, rejecting, respanning and undoing on a span shared by many suggestions
+    (more than the bulk-change limit) gives exactly what a fresh read gives."""
+    p, aid = _ties_project(tmp_path / "p.db", same, other)
+    s = Session(p, "alice")
+    s.min_confidence = threshold
+    s.open_article(aid)
+    undo: list[object] = []
+    rng = random.Random(same + other)
+    for step in range(24):
+        undoing = step % 4 == 3 and bool(undo)
+        if undoing:
+            op: object = undo.pop()
+        else:
+            s.index = rng.randrange(len(s.items))
+            op = (s.plan_accept, s.plan_reject)[step % 2]()
+            if step % 6 == 5:
+                op = s.plan_respan(10, 12) if rng.random() < 0.5 else s.plan_respan(24, 30)
+        if op is None:
+            continue
+        inverse = s.apply(op)  # type: ignore[arg-type]
+        if not undoing:
+            undo.append(inverse)
+        assert [(it.key, it.state, it.quote) for it in s.items] == _fresh(p, aid, threshold)
+        counts = s.article_counts
+        assert counts.done == sum(1 for it in s.items if it.decided)
+        assert counts.hidden == len(_fresh(p, aid, 0.0)) - len(s.items)
+        _check_row_and_select(s, p, aid)
+    while undo:
+        s.apply(undo.pop())  # type: ignore[arg-type]
+        assert [(it.key, it.state, it.quote) for it in s.items] == _fresh(p, aid, threshold)
+    assert len(s.items) == len(_fresh(p, aid, threshold))
+    p.close()
+
+
+def test_one_accept_on_a_shared_span_hides_every_suggestion_on_it(tmp_path: Path) -> None:
+    p, aid = _ties_project(tmp_path / "p.db", 500, 3)
+    s = Session(p, "alice")
+    s.open_article(aid)
+    assert len(s.items) == 503
+    inverse = s.apply(s.plan_accept())  # the first item: one of the 500 on (10, 12)
+    assert [it.state for it in s.items if it.quote.start == 10] == ["accepted"]
+    assert len(s.items) == 4
+    s.apply(inverse)
+    assert len(s.items) == 503 and [it.key for it in s.items] == [
+        key for key, _state, _q in _fresh(p, aid, 0.0)
+    ]
+    p.close()

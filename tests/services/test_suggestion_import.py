@@ -61,7 +61,7 @@ def test_model_quotes_without_annotator_become_suggestions(
     report = import_paths(project, [src], annotator=annotator)
     (file_report,) = report.files
     assert (file_report.suggestions_added, file_report.quotes_added) == (2, 2)
-    assert "imported 1 article and 2 quotes and 2 suggestions" in file_report.line()
+    assert "imported 1 article, 2 quotes and 2 suggestions" in file_report.line()
     assert "1 article, 2 quotes and 2 suggestions" in report.summary()
     (aid,) = project.article_ids()
     imported = project.suggestions(aid, IMPORTED_DETECTOR)

@@ -86,3 +86,31 @@ def test_rejected_quotes_paint_under_live_ones_after_a_patch(qtbot: Any) -> None
     view.update_items([], [dead], None)
     keys = [key for _s, _n, key in view.highlighter.index[0]]
     assert keys[0] == REJECTED and keys[-1] != REJECTED
+
+
+@pytest.mark.parametrize(("ties", "spread"), [(20, 0), (150, 3), (400, 10)])
+def test_many_quotes_on_one_span_patch_like_a_fresh_build(
+    qtbot: Any, ties: int, spread: int
+) -> None:
+    """Hundreds of suggestions on one span leave and come back in one change (an accept
+    hides them, its undo shows them): the patched index is a fresh build's."""
+    a = TEXT.index("all is well 3")
+    same = [
+        Item(Quote(((a, a + 11),), speaker_spans=((a - 9, a - 5),)), None, i)
+        for i in range(1, ties + 1)
+    ]
+    rng = random.Random(ties)
+    others = [_item(rng, 10_000 + i) for i in range(spread)]
+    decided = Item(Quote(((a, a + 11),), status="accepted"), 99_999, 1)
+    view = ArticleView()
+    qtbot.addWidget(view)
+    view.set_article(TEXT, same + others, None)
+    view.update_items(same, [decided], None)
+    assert view.highlighter.index == SpanIndex(TEXT).build([*others, decided])
+    view.update_items([decided], same, None)
+    fresh = SpanIndex(TEXT).build(same + others)
+    assert view.highlighter.index == fresh
+    other = ArticleView()
+    qtbot.addWidget(other)
+    other.set_article(TEXT, same + others, None)
+    assert _painted(view) == _painted(other)
