@@ -31,6 +31,20 @@ class ReadOnlyProjectError(ProjectError):
     """A write was attempted on a project opened read-only."""
 
 
+class ProjectLockedError(ProjectError):
+    """A write was refused because another connection (another program, or another
+    writer of this process) kept the project's write lock longer than the writer waits.
+    Nothing was written; the same write may succeed once the lock is free.
+
+    Attributes:
+        holder: who holds the lock when known ("sqlitebrowser (process 4242)"), else "".
+    """
+
+    def __init__(self, message: str, refusal: str | None = None, holder: str = "") -> None:
+        super().__init__(message, refusal)
+        self.holder = holder
+
+
 class EditConflict(ProjectError):
     """A write met a change made elsewhere (another window or process on the same project):
     the suggestion it decides already has this annotator's version, or the annotation it

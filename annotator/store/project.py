@@ -22,7 +22,12 @@ from typing import TYPE_CHECKING, Any
 
 from sqlite_utils import Database
 
-from annotator.core.errors import EditConflict, ProjectError, ReadOnlyProjectError
+from annotator.core.errors import (
+    EditConflict,
+    ProjectError,
+    ProjectLockedError,
+    ReadOnlyProjectError,
+)
 from annotator.core.model import (
     DEFAULT_STANCE_LABELS,
     MARKS_INSIDE_DEFAULT,
@@ -50,6 +55,7 @@ from annotator.store.db import (
     read_only_reason,
     schema_version,
 )
+from annotator.store.locks import lock_holder
 from annotator.store.project_suggestions import ProjectSuggestions
 from annotator.store.rows import quote_from_row, rows_to_records, speaker_from_row
 from annotator.store.turns import TurnTimeout, write_turn
@@ -64,6 +70,15 @@ _ID_CHUNK = 500
 #: Seconds the project file (the ``.db`` without its ``-wal``) may lag behind while writes
 #: keep coming: a commit later than this after the last checkpoint checkpoints at once.
 MAX_CHECKPOINT_LAG_S = 2.0
+#: Longest wait (seconds) of a window's write for the lock (its :attr:`Project.write_wait`):
+#: long enough for an import's group in another process to commit (COMMIT_INTERVAL_S),
+#: short enough not to freeze the window (PRODUCT.md: no freeze over 200 ms).
+WINDOW_WRITE_WAIT_S = 0.2
+#: Seconds between two tries for the write lock while :attr:`Project.write_wait` is set.
+#: SQLite's own busy handler sleeps up to 100 ms between tries, so it can miss every gap
+#: between the short transactions of an import in another process; polling this often
+#: finds the first gap (each try is one failed lock call, a few microseconds).
+_LOCK_POLL_S = 0.001
 #: Seconds without a write that end a burst; :meth:`Project.checkpoint_if_due` then copies it.
 BURST_QUIET_S = 0.3
 
@@ -186,6 +201,10 @@ class Project(ProjectSuggestions):
         self._speaker_names_at: tuple[int, int] | None = None
         self._speaker_writes = 0
         self._speaker_watch = False
+        #: Longest wait (seconds) for the write lock before a write is refused with
+        #: ProjectLockedError; None: the connection's busy timeout (10 s). A window sets
+        #: a fraction of a second, so its thread never hangs on another program's lock.
+        self.write_wait: float | None = None
 
     # -- opening ---------------------------------------------------------------------------
 
@@ -437,10 +456,7 @@ class Project(ProjectSuggestions):
                 with self._turn():
                     # IMMEDIATE takes the write lock up front, so a second process waits for
                     # it (busy timeout) instead of failing when its read snapshot goes stale.
-                    try:
-                        self.db.execute("BEGIN IMMEDIATE")
-                    except sqlite3.OperationalError as exc:
-                        raise self._write_error(exc) from None
+                    self._begin_immediate()
                     try:
                         yield self.db
                         # the list's summaries of the articles written, in this transaction
@@ -461,23 +477,76 @@ class Project(ProjectSuggestions):
                         del log[key]
             raise
 
+    def sync_commits(self, on: bool) -> None:
+        """Sync each commit to disk (on, the default: ``synchronous = FULL``) or not (off:
+        ``NORMAL``, for a long run of short transactions such as an import's groups).
+
+        Off, a commit is still atomic and ordered in the WAL; a power cut may lose the
+        last commits, never part of one, and the next synced commit (any connection's)
+        or checkpoint makes every commit before it durable. No-op when read-only or
+        inside a transaction (SQLite keeps the level of the open one).
+        """
+        if not self.readonly and not self.db.conn.in_transaction:
+            self.db.execute(f"PRAGMA synchronous = {'FULL' if on else 'NORMAL'}")
+
+    def _lock_wait(self) -> float:
+        """Seconds a write waits for the lock: :attr:`write_wait`, else the busy timeout."""
+        if self.write_wait is not None:
+            return self.write_wait
+        return float(self.db.execute("PRAGMA busy_timeout").fetchone()[0]) / 1000
+
+    def _begin_immediate(self) -> None:
+        """Start the write transaction, waiting for the lock as :attr:`write_wait` says."""
+        if self.write_wait is None:
+            try:
+                self.db.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as exc:
+                raise self._write_error(exc) from None
+            return
+        conn = self.db.conn
+        busy_ms = conn.execute("PRAGMA busy_timeout").fetchone()[0]
+        deadline = time.monotonic() + self.write_wait
+        conn.execute("PRAGMA busy_timeout = 0")  # this loop polls instead of SQLite's sleeps
+        try:
+            while True:
+                try:
+                    conn.execute("BEGIN IMMEDIATE")
+                    return
+                except sqlite3.OperationalError as exc:
+                    msg = str(exc)
+                    if ("locked" not in msg and "busy" not in msg) or (
+                        time.monotonic() >= deadline
+                    ):
+                        raise self._write_error(exc) from None
+                time.sleep(_LOCK_POLL_S)
+        finally:
+            conn.execute(f"PRAGMA busy_timeout = {int(busy_ms)}")
+
     @contextmanager
     def _turn(self) -> Iterator[None]:
-        """This process's write turn for the file, waiting at most the busy timeout."""
-        timeout = self.db.execute("PRAGMA busy_timeout").fetchone()[0] / 1000
+        """This process's write turn for the file, waiting at most the busy timeout (also
+        with :attr:`write_wait`: the other writers of this process take short turns, first
+        come first served, so a window's write waits for one group of its own import)."""
+        timeout = float(self.db.execute("PRAGMA busy_timeout").fetchone()[0]) / 1000
         try:
             with write_turn(self.path, timeout):
                 yield
         except TurnTimeout:
-            raise self._write_error(sqlite3.OperationalError("database is locked")) from None
+            locked = sqlite3.OperationalError("database is locked")
+            raise self._write_error(locked, timeout) from None
 
-    def _write_error(self, exc: sqlite3.OperationalError) -> ProjectError:
-        """A failure to start a write, as a sentence naming the project file."""
+    def _write_error(
+        self, exc: sqlite3.OperationalError, waited: float | None = None
+    ) -> ProjectError:
+        """A failure to start a write, as a sentence naming the project file (``waited``:
+        the seconds waited for the lock, when not :meth:`_lock_wait`)."""
         msg = str(exc)
         if "locked" in msg or "busy" in msg:
-            waited = self.db.execute("PRAGMA busy_timeout").fetchone()[0] / 1000
-            refusal = f"{self.path}: is locked by another program (waited {waited:g} s)"
-            return ProjectError(f"{refusal}; nothing was changed", refusal)
+            waited = self._lock_wait() if waited is None else waited
+            holder = lock_holder(self.path)
+            who = f"another program ({holder})" if holder else "another program"
+            refusal = f"{self.path}: is locked by {who} (waited {waited:g} s)"
+            return ProjectLockedError(f"{refusal}; nothing was changed", refusal, holder)
         if "readonly" in msg or "read-only" in msg:
             why = read_only_reason(self.path) or f"SQLite says: {msg}"
             return ReadOnlyProjectError(

@@ -12,7 +12,7 @@ from pathlib import Path
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 
-from annotator.core.errors import EditConflict, ProjectError
+from annotator.core.errors import EditConflict, ProjectError, ProjectLockedError
 from annotator.core.model import DEFAULT_MIN_CONFIDENCE
 from annotator.services.items import ItemKey
 from annotator.services.ops import AnnotationOp, Op
@@ -24,7 +24,7 @@ from annotator.ui.article_view import ArticleView
 from annotator.ui.controllers.importing import ImportController
 from annotator.ui.controllers.read_only import ReadOnlyController
 from annotator.ui.status import StatusArea
-from annotator.ui.undo import ApplyCommand
+from annotator.ui.undo import KEPT, ApplyCommand, Kept
 
 #: QSettings key of the View menu's confidence threshold (per analyst, not per project).
 SETTINGS_MIN_CONFIDENCE = "view/min_confidence"
@@ -64,7 +64,8 @@ class QuoteCommands(ActionWindow):
         raise NotImplementedError
 
     project: Project
-    #: the last op met another window's change (see :meth:`apply_op`)
+    #: the last op was not written: it met another window's change, or another program
+    #: held the project's lock (see :meth:`apply_op`)
     conflicted: bool = False
     #: the op being pushed moves on to the next undecided quote (see :meth:`_push`)
     _advancing: bool = False
@@ -141,12 +142,12 @@ class QuoteCommands(ActionWindow):
         self.status.clear_info()  # the welcome or import note is about the state before
         self._advancing = advance
         try:
-            self.undo_stack.push(ApplyCommand(op, self.apply_op))
+            self.undo_stack.push(ApplyCommand(op, self.apply_op, stack=self.undo_stack))
         finally:
             self._advancing = False
         return True
 
-    def apply_op(self, op: Op) -> Op | None:
+    def apply_op(self, op: Op) -> Op | None | Kept:
         """Apply ``op`` through the session (its Change refreshes the views); the inverse."""
         self.conflicted = False
         advance, self._advancing = self._advancing, False
@@ -160,9 +161,26 @@ class QuoteCommands(ActionWindow):
             about = "quote" if isinstance(op, AnnotationOp) else "article"
             self.show_conflict(str(exc), about)
             return None
+        except ProjectLockedError as exc:
+            # another program keeps the write lock: say so at once, without a box (the
+            # store waited a fraction of a second, see WINDOW_WRITE_WAIT_S); nothing changed
+            self.conflicted = True  # not written: the analyst stays on the quote
+            self.show_locked(exc)
+            return KEPT
         except Exception as exc:
             QMessageBox.warning(self, APP_TITLE, f"The change was not saved:\n{exc}")
             return None
+
+    def show_locked(self, exc: ProjectLockedError) -> None:
+        """Say in the status line (no box: the analyst may simply press again) that a change
+        was not saved because another program holds the project's write lock."""
+        who = f"another program ({exc.holder})" if exc.holder else "another program"
+        self.status.say(
+            f"The project is locked by {who}; your change was not saved. "
+            "Press the key again when it is free.",
+            15000,
+            detail=str(exc),
+        )
 
     def show_conflict(self, text: str, about: str = "quote") -> None:
         """Say (in a box that does not block, and in the status bar) that a change met

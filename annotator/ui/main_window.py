@@ -36,7 +36,7 @@ from annotator.services.project_settings import load_settings
 from annotator.services.session import Session
 from annotator.store import open_sessions, queries
 from annotator.store.open_sessions import SessionRecord
-from annotator.store.project import Project
+from annotator.store.project import WINDOW_WRITE_WAIT_S, Project
 from annotator.store.queries import ArticleRow, Totals
 from annotator.ui import open_elsewhere
 from annotator.ui.article_list import ArticleList
@@ -155,6 +155,9 @@ class MainWindow(DetectorCommands):
         # the .db alone stays whole: a burst of writes is checkpointed once it is over, on
         # a thread of its own (the flush of a large .db to disk froze this one for 0.9 s)
         self.project.checkpoint_in_background()
+        # a write waits a fraction of a second for another program's lock, then is refused
+        # with a word in the status line (tester17 F13: 10 s freezes and a box per key)
+        self.project.write_wait = WINDOW_WRITE_WAIT_S
         self._checkpoint_timer = QTimer(self)
         self._checkpoint_timer.setInterval(CHECKPOINT_POLL_MS)
         self._checkpoint_timer.timeout.connect(lambda: self.project.checkpoint_if_due())

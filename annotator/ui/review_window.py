@@ -44,7 +44,7 @@ from annotator.core.model import spans_text
 from annotator.core.text import ViewText, clip_title
 from annotator.core.wording import count_noun
 from annotator.services.adjudication import ReviewEdit, ReviewItem, ReviewSession
-from annotator.store.project import Project
+from annotator.store.project import WINDOW_WRITE_WAIT_S, Project
 from annotator.ui.dialogs import shortcut_rows
 from annotator.ui.people_list import PeopleList
 from annotator.ui.review_articles import LOADING, ReviewArticles
@@ -78,6 +78,7 @@ class ReviewWindow(ReviewArticles):
         self.project = Project.open(project_path, create=False)
         # checkpoints (and their flush of the .db to disk) off this window's thread
         self.project.checkpoint_in_background()
+        self.project.write_wait = WINDOW_WRITE_WAIT_S  # never hang on another's lock
         self.session = ReviewSession(self.project, reviewer)
         self.undo_stack = QUndoStack(self)
         self._article_id: int | None = None

@@ -165,17 +165,18 @@ def test_duplicate_quotes_found_after_the_index_dropped_their_article(
 
 @pytest.mark.parametrize(
     ("interval", "want_groups"),
-    [(importing.COMMIT_INTERVAL_S, 6), (importing.CLI_COMMIT_INTERVAL_S, 2)],
+    [(importing.COMMIT_INTERVAL_S, 6), (importing.CLI_COMMIT_INTERVAL_S, 6), (3600.0, 6)],
 )
-def test_the_command_lines_longer_transactions_write_larger_groups(
+def test_the_groups_are_their_size_whatever_the_commit_interval(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, interval: float, want_groups: int
 ) -> None:
-    """Each group is one INSERT of articles (a full-text segment each): with commits every
-    CLI_COMMIT_INTERVAL_S the groups are LONG_FLUSH_ROWS rows, else FLUSH_ROWS."""
+    """Each group is one INSERT of articles (a full-text segment each) and one commit: its
+    size (FLUSH_ROWS at first, then fitted to the time a group takes, at most
+    LONG_FLUSH_ROWS) does not depend on the command line's or the window's interval."""
     from annotator.store import bulk
 
     monkeypatch.setattr(importing, "FLUSH_ROWS", 4)  # 2 articles of 1 quote
-    monkeypatch.setattr(importing, "LONG_FLUSH_ROWS", 12)  # 6 articles
+    monkeypatch.setattr(importing, "LONG_FLUSH_ROWS", 4)
     calls: list[int] = []
     real = bulk.add_article_rows
 
