@@ -41,7 +41,7 @@ import math
 import random
 import shutil
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -291,11 +291,21 @@ def _read_rows(project: Project, options: TrainOptions, over: Callable[[], bool]
         if quote.status == "accepted":
             art.content.extend(quote.content_spans)
             art.quotes.append(quote)
-    for n, stored in enumerate(project.iter_articles(sorted(by_id))):
+    # the texts are not read here: each is read when it is parsed (see _texts)
+    return [by_id[k] for k in sorted(by_id)]
+
+
+def _texts(
+    project: Project, articles: Sequence[_Article], over: Callable[[], bool]
+) -> Iterator[tuple[_Article, str]]:
+    """Each article of ``articles`` with its text, read from ``project`` a chunk of ids at
+    a time (only that chunk's texts are held). ``over()`` is polled every
+    :data:`POLL_ROWS` texts: True raises :class:`TrainingCancelled`."""
+    ids = [a.ident for a in articles]
+    for n, (art, stored) in enumerate(zip(articles, project.iter_articles(ids), strict=True)):
         if n % POLL_ROWS == 0 and over():
             raise TrainingCancelled(_CANCELLED_READING)
-        by_id[stored.id].text = stored.text
-    return [by_id[k] for k in sorted(by_id)]
+        yield art, stored.text
 
 
 def _split(
@@ -543,37 +553,47 @@ def train_from_project(
     def over() -> bool:
         return stop() or (deadline is not None and time.perf_counter() > deadline)
 
-    with Project.open(db_path, create=False, readonly=True) as project:
-        articles = _read_articles(project, options, over)
-        marks_inside = project.marks_inside()
-    train, dev = _split(articles, options)
-
     from annotator.core.errors import Stopped
     from annotator.nlp.detect import parse_polled
     from annotator.nlp.pipeline import load_pipeline
 
     parsing = "training was stopped while parsing; nothing was written"
-    if over():
-        raise TrainingCancelled(parsing)
-    # a base model named on purpose must be the one used (ModelLoadError otherwise)
-    nlp, loaded = load_pipeline(options.base_model, strict=options.base_model is not None)
-    nlp.remove_pipe("annotator_quotes")
-    docs = []
-    try:  # a text at a time, one component at a time: a cancel waits for one step
-        for art in (*train, *dev):
-            docs.append(parse_polled(nlp, art.text, over))
-    except Stopped:
-        raise TrainingCancelled(parsing) from None
-    train_docs, dev_docs = docs[: len(train)], docs[len(train) :]
-    return train_parsed(
-        nlp,
-        TrainingSet(train, train_docs, dev, dev_docs, marks_inside, loaded.name),
-        out_dir,
-        options,
-        progress=progress,
-        over=over,
-        started=t0,
-    )
+    with Project.open(db_path, create=False, readonly=True) as project:
+        articles = _read_articles(project, options, over)
+        marks_inside = project.marks_inside()
+        train, dev = _split(articles, options)
+        for art in train:  # the training part needs only the accepted spans
+            art.quotes = []
+        if over():
+            raise TrainingCancelled(parsing)
+        # a base model named on purpose must be the one used (ModelLoadError otherwise)
+        nlp, loaded = load_pipeline(options.base_model, strict=options.base_model is not None)
+        nlp.remove_pipe("annotator_quotes")
+
+        def parsed(part: Sequence[_Article], keep_text: bool) -> Iterator[Any]:
+            # a text at a time, one component at a time: a cancel waits for one step
+            try:
+                for art, text in _texts(project, part, over):
+                    if keep_text:
+                        art.text = text
+                    yield parse_polled(nlp, text, over)
+            except Stopped:
+                raise TrainingCancelled(parsing) from None
+
+        # the dev part is scored after every round: its Docs are kept (the dev fraction of
+        # the selection); the training part is streamed: each text is read, parsed, turned
+        # into CRFsuite's features and dropped (train_parsed), so memory no longer grows
+        # with the training part (tester17 F8: every Doc of 100,000 articles was held)
+        dev_docs = list(parsed(dev, True))
+        return train_parsed(
+            nlp,
+            TrainingSet(train, parsed(train, False), dev, dev_docs, marks_inside, loaded.name),
+            out_dir,
+            options,
+            progress=progress,
+            over=over,
+            started=t0,
+        )
 
 
 @dataclass(frozen=True)
@@ -581,7 +601,9 @@ class TrainingSet:
     """Parsed articles to learn from (``train``) and to choose the round by (``dev``)."""
 
     train: Sequence[_Article]
-    train_docs: Sequence[Any]
+    #: each train article's Doc, in order; read once (a generator: each Doc is dropped
+    #: once its features are with CRFsuite)
+    train_docs: Iterable[Any]
     dev: Sequence[_Article]
     dev_docs: Sequence[Any]
     marks_inside: bool = False

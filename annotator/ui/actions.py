@@ -16,7 +16,7 @@ from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QWidget
 
 from annotator.ui.busy import busy_cursor
-from annotator.ui.quit_shortcut import add_quit
+from annotator.ui.quit_shortcut import QUIT_KEYS, add_quit
 from annotator.ui.quote_panel import QuotePanel
 
 Keys = str | list[str] | QKeySequence.StandardKey | None
@@ -417,6 +417,15 @@ class ActionWindow(QMainWindow):
     _editing: list[QAction]
     _menus: list[QMenu]
 
+    def show_window(self, win: QWidget) -> None:
+        """Show ``win``, a top-level window or non-modal dialog opened from this window,
+        with Ctrl+Q on it (:func:`add_quit`): every window the app shows with ``show()``
+        goes through here, so Ctrl+Q quits from whichever one is active (tester17 F8b).
+        Modal dialogs (``exec()``) block the main window anyway and are not meant here."""
+        if not any(a.shortcut().toString() == QUIT_KEYS for a in win.findChildren(QAction)):
+            add_quit(win, self.act_quit)
+        win.show()
+
     def _action(
         self, menu: QMenu, text: str, slot: Callable[[], Any], keys: Keys = None, tip: str = ""
     ) -> QAction:
@@ -534,10 +543,9 @@ class ActionWindow(QMainWindow):
                     f"{text.replace('&', '')} is not available: {exc}", 15000
                 )
                 return
-            add_quit(win, self.act_quit)
             self._windows.append(win)
             win.destroyed.connect(lambda _o=None, w=win: self._forget_window(w))
-            win.show()
+            self.show_window(win)
 
         act.triggered.connect(lambda _c=False: trigger())
         menu.setToolTipsVisible(True)

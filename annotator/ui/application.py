@@ -86,4 +86,6 @@ def run_app(
     # later full garbage collection, whose pause grows with what it walks (issue 16: the
     # agreement's worker triggered one every second or so, 80-140 ms of frozen window).
     gc.freeze()
-    return int(app.exec())
+    from annotator.ui.closing import end_process
+
+    return end_process(int(app.exec()))

@@ -27,7 +27,6 @@ from annotator.ui.controllers.training import (
     TrainingController,
     training_module,
 )
-from annotator.ui.quit_shortcut import add_quit
 from annotator.ui.status import CountBar, ElidingLabel
 from annotator.ui.training_dialogs import TrainDialog, TrainProgressDialog
 from annotator.ui.window_commands import WindowCommands
@@ -362,8 +361,6 @@ class DetectorCommands(WindowCommands):
         rounds = getattr(options, "rounds", None)
         prog = TrainProgressDialog(name, len(rounds) if rounds else None, self)
         prog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        # a window of its own with the focus while training runs: Ctrl+Q quits from it too
-        add_quit(prog, self.act_quit)
         tr = self.trainer
         prog.cancel_requested.connect(tr.cancel_training)
         prog.use_model.connect(lambda _name, c=choice: self.choose_detector(c))
@@ -375,7 +372,8 @@ class DetectorCommands(WindowCommands):
             prog.close()
             return None
         self.train_dialog = prog
-        prog.show()
+        # a window of its own with the focus while training runs: Ctrl+Q quits from it too
+        self.show_window(prog)
         return prog
 
     def _forget_train_dialog(self) -> None:

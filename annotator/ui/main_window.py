@@ -38,7 +38,7 @@ from annotator.store import open_sessions, queries
 from annotator.store.open_sessions import SessionRecord
 from annotator.store.project import WINDOW_WRITE_WAIT_S, Project
 from annotator.store.queries import ArticleRow, Totals
-from annotator.ui import open_elsewhere
+from annotator.ui import closing, open_elsewhere
 from annotator.ui.article_list import ArticleList
 from annotator.ui.article_view import ArticleView, legend_html
 from annotator.ui.commands import ALL_DECIDED, APP_TITLE, FILLING
@@ -54,6 +54,7 @@ from annotator.ui.dialogs import ShortcutSheet, shortcut_sheet_html
 from annotator.ui.project_commands import remember_project
 from annotator.ui.quote_panel import QuotePanel
 from annotator.ui.status import StatusArea
+from annotator.ui.warm_imports import warm_in_background
 from annotator.ui.window_commands import SETTINGS_ANNOTATOR
 from annotator.ui.workers import (
     CallTask,
@@ -67,6 +68,9 @@ from annotator.ui.workers import (
 
 #: Delay before the first-name list is parsed in the pool (ms): after the window's start.
 WARM_UP_DELAY_MS = 3000
+#: After this (ms), the export dialog's and the dashboard's modules are imported on a
+#: thread of their own (:mod:`annotator.ui.warm_imports`, tester17 F12).
+WARM_IMPORTS_DELAY_MS = 4000
 #: How often the window looks for written but not yet checkpointed changes (ms).
 CHECKPOINT_POLL_MS = 250
 
@@ -188,6 +192,8 @@ class MainWindow(DetectorCommands):
         self._warm_up_timer.timeout.connect(self._warm_up_step)
         self._warm_up_task: CallTask | None = None
         QTimer.singleShot(WARM_UP_DELAY_MS, self._warm_up_read)
+        # the first Ctrl+E / dashboard no longer import their modules on this thread
+        QTimer.singleShot(WARM_IMPORTS_DELAY_MS, self._warm_imports)
         # what exists now (modules, Qt wrappers, this window) lives as long as the window:
         # out of the cycle collector's scans, whose full pass over all of it took 0.3 s on
         # this thread, or on a pool thread holding the interpreter lock (issue 16)
@@ -228,6 +234,10 @@ class MainWindow(DetectorCommands):
         # unreadable: the first guess tries again (and says why) where it is needed
         task.signals.failed.connect(lambda m: self.status.say(f"First-name list: {m}", 8000))
         self.pool.start(task)
+
+    def _warm_imports(self) -> None:
+        if not self._closing:
+            warm_in_background()
 
     def _warm_up_step(self) -> None:
         if self._closing or warm_up_first_names():
@@ -764,7 +774,7 @@ class MainWindow(DetectorCommands):
     def show_shortcuts(self) -> None:
         dlg = ShortcutSheet(shortcut_sheet_html(self._menus) + legend_html(), self)
         dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dlg.show()
+        self.show_window(dlg)
         self._shortcut_sheet = dlg
 
     # -- background work: what the controllers report -----------------------------------------
@@ -829,6 +839,10 @@ class MainWindow(DetectorCommands):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         self._closing = True
+        # the timers first: none may fire on a project being closed (the checkpoint timer
+        # did, with two tracebacks, when a worker outlived the waits below: tester17 F8)
+        for timer in self.findChildren(QTimer):
+            timer.stop()
         self.article_list.stop_waiting()
         # commit a half-typed speaker, stance target or note before leaving (once the
         # project is closed, the field's losing the focus would try to write and fail)
@@ -854,17 +868,30 @@ class MainWindow(DetectorCommands):
         # count, the dashboard's agreement) so the waits below are short
         for w in list(self._windows):
             w.close()
+        # and the other windows shown from here (the shortcut sheet, the colour legend,
+        # training's progress): left open, they kept the application running after Quit
+        for child in self.findChildren(QWidget):
+            if child.isWindow() and child.isVisible():
+                child.close()
         # the window goes away now: what is left is waiting for the workers told to stop
         # above (an import stops at its next group of articles and commits it, tester16
         # F3), so the project is closed only after its last writer thread ended
         self.hide()
-        self.page_pool.waitForDone(30000)
-        self.list_pool.waitForDone(30000)
-        self.count_pool.waitForDone(30000)
-        QThreadPool.globalInstance().waitForDone(30000)  # the stance targets task
+        self.page_pool.waitForDone(closing.CLOSE_WAIT_MS)
+        self.list_pool.waitForDone(closing.CLOSE_WAIT_MS)
+        self.count_pool.waitForDone(closing.CLOSE_WAIT_MS)
+        QThreadPool.globalInstance().waitForDone(closing.CLOSE_WAIT_MS)  # the stance targets task
         self.names.closing = True
-        self.pool.waitForDone(30000)
-        self.project.close()
+        self.pool.waitForDone(closing.CLOSE_WAIT_MS)
+        pools = [self.page_pool, self.list_pool, self.count_pool, self.pool]
+        pools.append(QThreadPool.globalInstance())
+        if any(p.activeThreadCount() for p in pools):
+            # a worker did not stop in time and may still use the connection: it is never
+            # closed under it (tester17 F8), but when the last worker ends, or by the
+            # operating system if the program ends first (see leftover_workers)
+            closing.close_after_workers(self.project, pools)
+        else:
+            self.project.close()
         if self.open_record is not None:
             self.open_record.close()
         super().closeEvent(event)

@@ -174,7 +174,7 @@ class ProjectCommands(QuoteCommands):
     def show_legend(self) -> None:
         dlg = LegendDialog(self)
         dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dlg.show()
+        self.show_window(dlg)
         self._legend = dlg
 
     def zoom_in(self) -> None:
