@@ -74,6 +74,10 @@ MAX_CHECKPOINT_LAG_S = 2.0
 #: long enough for an import's group in another process to commit (COMMIT_INTERVAL_S),
 #: short enough not to freeze the window (PRODUCT.md: no freeze over 200 ms).
 WINDOW_WRITE_WAIT_S = 0.2
+#: SQLite's automatic checkpoint (WAL pages) with :meth:`Project.sync_commits` on (its
+#: default) and off (many short transactions: fewer, larger checkpoints).
+_WAL_PAGES_SYNCED = 1000
+_WAL_PAGES_UNSYNCED = 20_000
 #: Seconds between two tries for the write lock while :attr:`Project.write_wait` is set.
 #: SQLite's own busy handler sleeps up to 100 ms between tries, so it can miss every gap
 #: between the short transactions of an import in another process; polling this often
@@ -488,6 +492,12 @@ class Project(ProjectSuggestions):
         """
         if not self.readonly and not self.db.conn.in_transaction:
             self.db.execute(f"PRAGMA synchronous = {'FULL' if on else 'NORMAL'}")
+            # SQLite checkpoints (with two disk syncs) at any commit once the WAL holds
+            # 1,000 pages: with a commit per short group that is nearly every commit, so
+            # off, that waits for a larger WAL (the time-based checkpoints still run)
+            if self._checkpointer is None:
+                pages = _WAL_PAGES_SYNCED if on else _WAL_PAGES_UNSYNCED
+                self.db.execute(f"PRAGMA wal_autocheckpoint = {pages}")
 
     def _lock_wait(self) -> float:
         """Seconds a write waits for the lock: :attr:`write_wait`, else the busy timeout."""

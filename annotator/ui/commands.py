@@ -174,10 +174,10 @@ class QuoteCommands(ActionWindow):
     def show_locked(self, exc: ProjectLockedError) -> None:
         """Say in the status line (no box: the analyst may simply press again) that a change
         was not saved because another program holds the project's write lock."""
-        who = f"another program ({exc.holder})" if exc.holder else "another program"
+        who = exc.holder or "another program"
+        # the words that matter first: the status line cuts the end off on narrow windows
         self.status.say(
-            f"The project is locked by {who}; your change was not saved. "
-            "Press the key again when it is free.",
+            f"Not saved: {who} holds the project's lock; press the key again when it is free.",
             15000,
             detail=str(exc),
         )
