@@ -666,6 +666,25 @@ def import_file(
     return report
 
 
+#: A file at least this big (bytes) is not read while the import holds the write lock: the
+#: small writes before it (kept open up to the commit interval) are committed first.
+BIG_READ_BYTES = 256 * 1024
+
+
+def _release_before_reading(steps: _Steps, path: Path) -> None:
+    """Commit the open group before reading a big file (its read can take longer than a
+    window waits for the lock, 0.2 s); before a small one only if the group is older
+    than the commit interval."""
+    try:
+        big = os.stat(path).st_size >= BIG_READ_BYTES
+    except OSError:
+        big = True  # import_file says what is wrong with it; nothing is held meanwhile
+    if big:
+        steps.commit()
+    else:
+        steps.tick()
+
+
 def import_paths(
     project: Project,
     paths: Iterable[str | os.PathLike[str]],
@@ -749,6 +768,7 @@ def _import_all(
 
             if progress is not None:
                 progress(done, total, label)
+            _release_before_reading(steps, path)
             got = import_file(project, path, annotator, index, step, steps, override, cancel)
             if progress is not None and path_units_known(path):
                 got.expected = units_of_file

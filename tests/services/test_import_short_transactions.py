@@ -130,3 +130,38 @@ def test_the_next_group_is_sized_by_the_time_the_last_took(
         after = steps.group_rows
     assert (after > before) == grows
     assert importing.MIN_FLUSH_ROWS <= after <= importing.LONG_FLUSH_ROWS
+
+
+@pytest.mark.parametrize("small_files", [1, 3])
+def test_no_lock_is_held_while_a_big_file_is_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, small_files: int
+) -> None:
+    """Small .txt files leave their group open (up to the commit interval); a big file after
+    them is read with that group committed, so another program can write meanwhile."""
+    paths = []
+    for i in range(small_files):
+        small = tmp_path / f"small{i}.txt"
+        small.write_text(f"Short note {i}.\\n\\nThe mayor said so on day {i}.", encoding="utf-8")
+        paths.append(small)
+    big = tmp_path / "big.txt"
+    big.write_text("The council met. " * (importing.BIG_READ_BYTES // 10), encoding="utf-8")
+    paths.append(big)
+    db = tmp_path / "p.db"
+    Project.open(db).close()
+    monkeypatch.setattr(importing, "COMMIT_INTERVAL_S", 3600.0)
+    held: dict[str, bool] = {}
+    real = importing.import_file
+
+    def watched(project: Project, path: Path, *args: Any) -> Any:
+        held[Path(path).name] = project.db.conn.in_transaction
+        return real(project, path, *args)
+
+    monkeypatch.setattr(importing, "import_file", watched)
+    with Project.open(db) as project:
+        report = import_paths(project, paths, commit_interval=3600.0)
+    assert [f.articles_added for f in report.files] == [1] * (small_files + 1)
+    assert held["big.txt"] is False
+    if small_files > 1:  # small files after a small one share its open group
+        assert held["small1.txt"] is True
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT count(*) FROM articles").fetchone()[0] == small_files + 1
