@@ -65,11 +65,30 @@ class ApplyCommand(QUndoCommand, Generic[T]):
         if isinstance(inverse, Kept) and not first and self._stack is not None:
             # the stack now counts this command as done: take that step back, no write
             self._skip_undo = True
-            QTimer.singleShot(0, self._stack.undo)
+            self._step_back_later(self._stack.index() + 1, undo=True)
         elif inverse is None or isinstance(inverse, Kept):
             self.setObsolete(True)
         else:
             self._op = inverse
+
+    def _step_back_later(self, index: int, undo: bool) -> None:
+        """After a refused write, put the stack back where it was (no write), at the next
+        turn of the event loop, and only if nothing moved it meanwhile (stack at
+        ``index``, this command next to it): a key handled in between must never be
+        stepped back. When something did move it, this command is dropped (obsolete), as
+        the stack no longer says whether it is done; nothing is written either way."""
+        stack = self._stack
+        assert stack is not None
+
+        def back() -> None:
+            mine = index - 1 if undo else index
+            if stack.index() == index and 0 <= mine < stack.count() and stack.command(mine) is self:
+                (stack.undo if undo else stack.redo)()
+            else:
+                self._skip = self._skip_undo = False
+                self.setObsolete(True)
+
+        QTimer.singleShot(0, back)
 
     def undo(self) -> None:
         if self._skip_undo:
@@ -79,7 +98,7 @@ class ApplyCommand(QUndoCommand, Generic[T]):
         if isinstance(inverse, Kept) and self._stack is not None:
             # the stack now counts this command as undone: take that step back, no write
             self._skip = True
-            QTimer.singleShot(0, self._stack.redo)
+            self._step_back_later(self._stack.index() - 1, undo=False)
         elif inverse is None or isinstance(inverse, Kept):
             self.setObsolete(True)  # QUndoStack.undo then deletes the command
         else:
