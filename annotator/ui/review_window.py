@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.core.errors import ProjectLockedError
 from annotator.core.model import spans_text
 from annotator.core.text import ViewText, clip_title
 from annotator.core.wording import count_noun
@@ -56,7 +57,7 @@ from annotator.ui.review_dialogs import (
     describe_html,
     version_marks,
 )
-from annotator.ui.undo import ApplyCommand
+from annotator.ui.undo import KEPT, ApplyCommand, Kept
 
 #: A long article's text goes into the text view this many characters at a time (at once
 #: up to there, then one step per turn of the event loop; 10 MB in one setPlainText held
@@ -406,14 +407,31 @@ class ReviewWindow(ReviewArticles):
     def _push(self, inverse: ReviewEdit) -> None:
         if inverse.empty:
             return
-        self.undo_stack.push(ApplyCommand(inverse, self._apply, applied=True))
+        self.undo_stack.push(
+            ApplyCommand(inverse, self._apply, applied=True, stack=self.undo_stack)
+        )
         self.after_change(inverse.article_id)
 
-    def _apply(self, edit: ReviewEdit) -> ReviewEdit:
-        """Undo/redo: apply ``edit`` and show the article it changed; the inverse."""
-        inverse = self.session.apply(edit)
+    def _apply(self, edit: ReviewEdit) -> ReviewEdit | Kept:
+        """Undo/redo: apply ``edit`` and show the article it changed; the inverse
+        (:data:`KEPT` when another program held the lock: nothing written, the command
+        stays where it was on the stack)."""
+        try:
+            inverse = self.session.apply(edit)
+        except ProjectLockedError as exc:
+            self._say_locked(exc)
+            return KEPT
         self.after_change(inverse.article_id)
         return inverse
+
+    def _say_locked(self, exc: ProjectLockedError) -> None:
+        """Say in the status line that a decision was not saved: another program holds the
+        project's write lock (the store waited a fraction of a second)."""
+        who = exc.holder or "another program"
+        self.statusBar().showMessage(
+            f"Not saved: {who} holds the project's lock; press the key again when it is free.",
+            15000,
+        )
 
     def after_change(self, article_id: int) -> None:
         """Refresh what a change to ``article_id``'s gold affects."""
@@ -428,7 +446,11 @@ class ReviewWindow(ReviewArticles):
     def accept_agreements(self) -> None:
         if self._article_id is None:
             return
-        inverse = self.session.accept_agreements(self._article_id)
+        try:
+            inverse = self.session.accept_agreements(self._article_id)
+        except ProjectLockedError as exc:
+            self._say_locked(exc)
+            return
         n = len(inverse.changes)
         self.statusBar().showMessage(f"{count_noun(n, 'agreed quote')} made gold", 4000)
         self._push(inverse)
@@ -443,7 +465,11 @@ class ReviewWindow(ReviewArticles):
         if item.versions[index] is None:
             self.statusBar().showMessage(f"{name} {absence_text(item.absence(name))}", 4000)
             return
-        self._push(self.session.pick(self._article_id, item, name))
+        try:
+            self._push(self.session.pick(self._article_id, item, name))
+        except ProjectLockedError as exc:
+            self._say_locked(exc)
+            return
         self.next_undecided()
 
     def drop(self) -> None:
@@ -453,7 +479,11 @@ class ReviewWindow(ReviewArticles):
         if item.left_out:
             self.statusBar().showMessage("This quote is already left out of the gold", 4000)
             return
-        self._push(self.session.drop(self._article_id, item))
+        try:
+            self._push(self.session.drop(self._article_id, item))
+        except ProjectLockedError as exc:
+            self._say_locked(exc)
+            return
         self.next_undecided()
 
     def _text_selection(self) -> tuple[int, int] | None:
