@@ -44,6 +44,12 @@ class ProjectLockedError(ProjectError):
         super().__init__(message, refusal)
         self.holder = holder
 
+    def not_saved_line(self) -> str:
+        """The status line for a key whose change this refused: what matters first (status
+        lines are cut at the end on narrow windows)."""
+        who = self.holder or "another program"
+        return f"Not saved: {who} holds the project's lock; press the key again when it is free."
+
 
 class EditConflict(ProjectError):
     """A write met a change made elsewhere (another window or process on the same project):

@@ -174,13 +174,7 @@ class QuoteCommands(ActionWindow):
     def show_locked(self, exc: ProjectLockedError) -> None:
         """Say in the status line (no box: the analyst may simply press again) that a change
         was not saved because another program holds the project's write lock."""
-        who = exc.holder or "another program"
-        # the words that matter first: the status line cuts the end off on narrow windows
-        self.status.say(
-            f"Not saved: {who} holds the project's lock; press the key again when it is free.",
-            15000,
-            detail=str(exc),
-        )
+        self.status.say(exc.not_saved_line(), 15000, detail=str(exc))
 
     def show_conflict(self, text: str, about: str = "quote") -> None:
         """Say (in a box that does not block, and in the status bar) that a change met

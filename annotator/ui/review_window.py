@@ -427,11 +427,7 @@ class ReviewWindow(ReviewArticles):
     def _say_locked(self, exc: ProjectLockedError) -> None:
         """Say in the status line that a decision was not saved: another program holds the
         project's write lock (the store waited a fraction of a second)."""
-        who = exc.holder or "another program"
-        self.statusBar().showMessage(
-            f"Not saved: {who} holds the project's lock; press the key again when it is free.",
-            15000,
-        )
+        self.statusBar().showMessage(exc.not_saved_line(), 15000)
 
     def after_change(self, article_id: int) -> None:
         """Refresh what a change to ``article_id``'s gold affects."""
