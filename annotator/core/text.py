@@ -364,6 +364,13 @@ class ViewText:
         """How many blocks the document has."""
         return len(self.block_starts16)
 
+    def view_end(self, blocks: int) -> int:
+        """The document position (UTF-16) where the first ``blocks`` blocks end: before the
+        break that follows them, or the document's end when they are all of it."""
+        if blocks < self.block_count:
+            return self.block_starts16[blocks] - 1
+        return self.to_view(len(self.text))
+
 
 class OffsetMap(Sequence[int]):
     """Old offset -> new offset for a text whose normalisation only dropped characters.

@@ -271,7 +271,7 @@ class ArticleView(QTextEdit):
         if k < len(soft) and soft[k] == d1:  # the last block put in is one the view cut
             cursor.setBlockFormat(cut)
         self._blocks = b1
-        self._filled16 = shown.block_starts16[b1] - 1 if b1 < n else shown.to_view(len(shown.text))
+        self._filled16 = shown.view_end(b1)
 
     # -- zoom --------------------------------------------------------------------------------
 

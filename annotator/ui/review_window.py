@@ -289,7 +289,7 @@ class ReviewWindow(ReviewArticles):
             cur.movePosition(QTextCursor.MoveOperation.End)
             cur.insertText(shown.display[d0:d1])
         self._blocks = b1
-        self._filled16 = shown.block_starts16[b1] - 1 if b1 < n else shown.to_view(len(shown.text))
+        self._filled16 = shown.view_end(b1)
         if b1 < n:
             self._fill_timer.start(0)
 
