@@ -23,7 +23,7 @@ from annotator.core.model import Article, Quote
 from annotator.core.text import ViewText
 from annotator.services.items import Item
 from annotator.store.project import Project
-from annotator.ui import article_view
+from annotator.ui import stepwise_fill
 from annotator.ui.article_view import ArticleView
 from annotator.ui.highlighting import STATE_COLOURS
 from tests.ui.conftest import open_window
@@ -49,10 +49,10 @@ SHAPES = {
 
 @pytest.fixture(autouse=True)
 def small_steps(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(article_view, "FILL_FIRST_CHARS", 6_000)
-    monkeypatch.setattr(article_view, "FILL_FIRST_MAX", 12_000)
-    monkeypatch.setattr(article_view, "FILL_STEP_MIN", 2_000)
-    monkeypatch.setattr(article_view, "FILL_STEP_MAX", 5_000)
+    monkeypatch.setattr(stepwise_fill, "FILL_FIRST_CHARS", 6_000)
+    monkeypatch.setattr(stepwise_fill, "FILL_FIRST_MAX", 12_000)
+    monkeypatch.setattr(stepwise_fill, "FILL_STEP_MIN", 2_000)
+    monkeypatch.setattr(stepwise_fill, "FILL_STEP_MAX", 5_000)
 
 
 def _walk(view: ArticleView, text: str) -> list[int]:
@@ -324,10 +324,8 @@ def test_a_title_stored_as_a_whole_page_shows_cut_in_the_list(qtbot: Any, tmp_pa
 def test_review_window_fills_a_long_text_by_steps_and_marks_the_versions(
     qtbot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str
 ) -> None:
-    from annotator.ui import review_window
     from annotator.ui.review_window import ReviewWindow
 
-    monkeypatch.setattr(review_window, "REVIEW_FILL_CHARS", 5_000)
     text = SHAPES[name]
     a = len(text) - 700  # far past the first step
     path = tmp_path / "review.db"
