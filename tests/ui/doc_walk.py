@@ -4,7 +4,22 @@ highlighter painted in a colour. The reference never comes from the code under t
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtGui import QColor, QTextDocument
+
+from annotator.ui import stepwise_fill
+
+
+def small_fill_steps(
+    monkeypatch: pytest.MonkeyPatch, first: int, first_max: int, least: int, most: int
+) -> None:
+    """Make the stepwise fill's sizes small (characters: the first part, how far it may
+    reach for a wanted position, a later step's bounds), so a text of tens of thousands
+    of characters takes many steps."""
+    monkeypatch.setattr(stepwise_fill, "FILL_FIRST_CHARS", first)
+    monkeypatch.setattr(stepwise_fill, "FILL_FIRST_MAX", first_max)
+    monkeypatch.setattr(stepwise_fill, "FILL_STEP_MIN", least)
+    monkeypatch.setattr(stepwise_fill, "FILL_STEP_MAX", most)
 
 
 def repeat(unit: str, n: int) -> str:

@@ -15,9 +15,8 @@ from PySide6.QtGui import QSyntaxHighlighter, QTextBlockFormat, QTextDocument
 from PySide6.QtWidgets import QApplication
 
 from annotator.core.text import ViewText
-from annotator.ui import stepwise_fill
 from annotator.ui.stepwise_fill import StepwiseFill, not_on_screen_line
-from tests.ui.doc_walk import repeat, walk
+from tests.ui.doc_walk import repeat, small_fill_steps, walk
 
 TEXTS = {
     "flat sentences": repeat("Lorem ipsum dolor sit amet. ", 40_000),
@@ -29,10 +28,7 @@ TEXTS = {
 
 @pytest.fixture(autouse=True)
 def small_steps(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(stepwise_fill, "FILL_FIRST_CHARS", 4_000)
-    monkeypatch.setattr(stepwise_fill, "FILL_FIRST_MAX", 8_000)
-    monkeypatch.setattr(stepwise_fill, "FILL_STEP_MIN", 2_000)
-    monkeypatch.setattr(stepwise_fill, "FILL_STEP_MAX", 3_000)
+    small_fill_steps(monkeypatch, 4_000, 8_000, 2_000, 3_000)
 
 
 def _formats() -> tuple[QTextBlockFormat, QTextBlockFormat]:

@@ -22,11 +22,11 @@ from annotator.core.model import Article, Quote
 from annotator.core.text import ViewText
 from annotator.services.items import Item
 from annotator.store.project import Project
-from annotator.ui import article_view, stepwise_fill
+from annotator.ui import article_view
 from annotator.ui.article_view import ArticleView
 from annotator.ui.highlighting import STATE_COLOURS
-from tests.ui.conftest import open_window
-from tests.ui.doc_walk import painted_at, repeat, walk
+from tests.ui.conftest import open_review, open_window
+from tests.ui.doc_walk import painted_at, repeat, small_fill_steps, walk
 
 N = 60_000
 SHAPES = {
@@ -44,10 +44,7 @@ SHAPES = {
 
 @pytest.fixture(autouse=True)
 def small_steps(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(stepwise_fill, "FILL_FIRST_CHARS", 6_000)
-    monkeypatch.setattr(stepwise_fill, "FILL_FIRST_MAX", 12_000)
-    monkeypatch.setattr(stepwise_fill, "FILL_STEP_MIN", 2_000)
-    monkeypatch.setattr(stepwise_fill, "FILL_STEP_MAX", 5_000)
+    small_fill_steps(monkeypatch, 6_000, 12_000, 2_000, 5_000)
 
 
 def _item(a: int, b: int, n: int) -> Item:
@@ -393,18 +390,6 @@ def _review_project(path: Path, text: str, a: int) -> Path:
     return path
 
 
-def _review(qtbot: Any, path: Path) -> Any:
-    from annotator.ui.review_window import ReviewWindow
-
-    w = ReviewWindow(path, "rita")
-    qtbot.addWidget(w)
-    w.show()
-    w.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is w)
-    qtbot.waitUntil(lambda: w.table.rowCount() == 1)
-    return w
-
-
 def _golds(path: Path) -> list[str]:
     from annotator.store.review import ReviewStore
 
@@ -418,7 +403,7 @@ def test_review_keys_on_a_quote_not_in_the_text_yet_are_refused_then_work(
 ) -> None:
     text = SHAPES[name]
     path = _review_project(tmp_path / "review.db", text, len(text) - 700)
-    w = _review(qtbot, path)
+    w = open_review(qtbot, path, 1)
     assert not w.fill.is_filled()
     for key in (Qt.Key.Key_1, Qt.Key.Key_X):
         qtbot.keyClick(w.table, key)
@@ -434,7 +419,7 @@ def test_review_keys_on_a_quote_not_in_the_text_yet_are_refused_then_work(
 def test_review_next_article_mid_fill_stops_the_long_text(qtbot: Any, tmp_path: Path) -> None:
     text = SHAPES["emoji, no space"]
     path = _review_project(tmp_path / "review.db", text, len(text) - 700)
-    w = _review(qtbot, path)
+    w = open_review(qtbot, path, 1)
     assert not w.fill.is_filled()
     steps: list[int] = []
     w.fill.filling.connect(lambda done, _total: steps.append(done))
