@@ -162,7 +162,7 @@ class ArticleView(QTextEdit):
         self._drag_pos16 = -1
         #: puts the text into the document by steps (issue 16); the quotes' highlights go
         #: into the span index as the fill reaches them (:meth:`_reach`)
-        self.fill = StepwiseFill(self, self._block_formats, self._reach)
+        self.fill = StepwiseFill(self, self._block_formats, self._reach, self._blocks_on_screen)
         self.fill.filling.connect(self._filling)
         self.fill.filled.connect(self.filled)
         self._reached = ItemsByReach()

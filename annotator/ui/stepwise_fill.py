@@ -55,7 +55,8 @@ class StepwiseFill(QObject):
     Positions are document positions (UTF-16 units plus the separators the view put in),
     blocks are the ViewText's block numbers. ``before_put(b0, b1)`` is called before
     blocks ``b0`` to ``b1`` (exclusive) go in (the article view adds the highlights of the
-    quotes they hold then).
+    quotes they hold then); ``on_screen()`` gives the range of blocks on screen (end
+    exclusive), whose repaints go first.
     """
 
     #: (code points of the text in the document, of the whole text): after each step
@@ -68,17 +69,22 @@ class StepwiseFill(QObject):
         parent: QObject | None = None,
         formats: Callable[[], BlockFormats] | None = None,
         before_put: Callable[[int, int], None] | None = None,
+        on_screen: Callable[[], tuple[int, int]] | None = None,
     ) -> None:
         super().__init__(parent)
         self._formats = formats
         self._before_put = before_put
+        self._on_screen = on_screen
         self.shown = ViewText("")
         #: the document holds blocks [0, blocks) of :attr:`shown`, up to position filled16
         self.blocks = 1
         self.filled16 = 0
         self._cursor: QTextCursor | None = None
-        self._chars = FILL_FIRST_CHARS
-        self._rate = 0.0  # characters a second the steps went at (0: none yet)
+        # characters a later step takes, and the pace (characters a second, 0: none
+        # yet) of the steps before: one pair for putting in, one for repainting (about
+        # ten times slower a character: Qt lays out the range again and moves the rest)
+        self._pace = {"put": [FILL_FIRST_CHARS, 0.0], "restyle": [FILL_STEP_MIN, 0.0]}
+        self._restyled_last = False  # the last step repainted: the next one puts in
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._step)
@@ -97,7 +103,7 @@ class StepwiseFill(QObject):
         the event loop."""
         self.stop()
         self.shown = shown
-        self._chars, self._rate = FILL_FIRST_CHARS, 0.0
+        self._pace = {"put": [FILL_FIRST_CHARS, 0.0], "restyle": [FILL_STEP_MIN, 0.0]}
         cursor = QTextCursor(doc)
         if self._formats is not None:
             cursor.setBlockFormat(self._formats()[0])
@@ -203,22 +209,26 @@ class StepwiseFill(QObject):
     def _step(self) -> None:
         """Repaint or put in the next blocks (about :data:`FILL_STEP_SECONDS` of work),
         then do what waited for them; or say that all is in."""
-        if self._stale:
+        cursor = self._cursor
+        putting = cursor is not None and not self.is_filled()
+        if self._stale and not (putting and self._restyled_last):
+            # repaint and put in by turns: neither waits for the other to end
+            self._restyled_last = True
             self._restyle_step()
             self._timer.start(0)
             return
-        cursor = self._cursor
-        if cursor is None or self.is_filled():
+        self._restyled_last = False
+        if cursor is None or not putting:
             self.go()
             return
         starts = self.shown.block_starts
         b0 = self.blocks
-        b1 = max(b0 + 1, bisect_left(starts, starts[b0] + self._chars))
+        b1 = max(b0 + 1, bisect_left(starts, starts[b0] + self._pace["put"][0]))
         t = time.perf_counter()
         cursor.beginEditBlock()  # one change: the highlighter and the layout see it once
         self._put(b0, b1)
         cursor.endEditBlock()
-        self._paced(self._chars_of(b0, self.blocks), time.perf_counter() - t)
+        self._paced("put", self._chars_of(b0, self.blocks), time.perf_counter() - t)
         waiting = self._waiting
         if waiting is not None and waiting[0] <= self.filled16:
             self._waiting = None
@@ -230,14 +240,16 @@ class StepwiseFill(QObject):
         starts = self.shown.block_starts
         return (starts[b1] if b1 < len(starts) else len(self.shown.display)) - starts[b0]
 
-    def _paced(self, chars: int, spent: float) -> None:
-        """Size the next step from this one: characters a second, the geometric mean with
-        the steps before (one step slowed by another program on the 2 shared cores does
-        not make the next ones tiny, nor a fast one huge)."""
+    def _paced(self, kind: str, chars: int, spent: float) -> None:
+        """Size the next step of ``kind`` ("put", "restyle") from this one: characters a
+        second, the geometric mean with the steps before (one step slowed by another
+        program on the 2 shared cores does not make the next ones tiny, nor a fast one
+        huge)."""
+        pace = self._pace[kind]
         rate = chars / max(spent, 1e-4)
-        self._rate = rate if self._rate <= 0 else (self._rate * rate) ** 0.5
-        pace = int(self._rate * FILL_STEP_SECONDS)
-        self._chars = max(FILL_STEP_MIN, min(FILL_STEP_MAX, 2 * self._chars, pace))
+        pace[1] = rate if pace[1] <= 0 else (pace[1] * rate) ** 0.5
+        size = int(pace[1] * FILL_STEP_SECONDS)
+        pace[0] = max(FILL_STEP_MIN, min(FILL_STEP_MAX, 2 * int(pace[0]), size))
 
     # -- repainting --------------------------------------------------------------------------
 
@@ -262,15 +274,22 @@ class StepwiseFill(QObject):
         return list(self._stale)
 
     def _restyle_step(self) -> None:
-        """Repaint the next stale blocks within one step's characters."""
+        """Repaint the next stale blocks within one step's characters: those on screen
+        first (the analyst scrolled to them), else from the start."""
         stale, starts = self._stale, self.shown.block_starts
-        first = stale[0]
-        k = bisect_left(stale, bisect_left(starts, starts[first] + self._chars))
-        k = max(1, k)
-        part, self._stale = stale[:k], stale[k:]
+        i = 0
+        if self._on_screen is not None:
+            lo, hi = self._on_screen()
+            j = bisect_left(stale, lo)
+            if j < len(stale) and stale[j] < hi:
+                i = j
+        first = stale[i]
+        k = bisect_left(stale, bisect_left(starts, starts[first] + self._pace["restyle"][0]))
+        k = max(i + 1, k)
+        part, self._stale = stale[i:k], stale[:i] + stale[k:]
         t = time.perf_counter()
         self._repaint(part)
-        self._paced(self._chars_of(part[0], part[-1] + 1), time.perf_counter() - t)
+        self._paced("restyle", self._chars_of(part[0], part[-1] + 1), time.perf_counter() - t)
 
     def _repaint(self, blocks: list[int]) -> None:
         """Repaint ``blocks`` (ascending) as one change: Qt lays out the range they span

@@ -179,3 +179,24 @@ def test_the_refusal_line_says_how_far_the_text_is_in() -> None:
     line = not_on_screen_line(250, 1000)
     assert "not on screen yet" in line and "(25%)" in line and line.endswith("work once it shows.")
     assert "1-9, X and E work once" in not_on_screen_line(1, 3, "1-9, X and E")
+
+
+def test_blocks_on_screen_are_repainted_first(qtbot: Any) -> None:
+    text = repeat("Lorem ipsum dolor sit amet. ", 150_000)
+    shown = ViewText(text)
+    doc = QTextDocument()
+    hl = Counting(doc)
+    screen = (30, 34)  # the analyst scrolled there
+    fill = StepwiseFill(None, _formats, on_screen=lambda: screen)
+    with qtbot.waitSignal(fill.filled, timeout=20_000):
+        fill.start(doc, shown, fill.first_blocks(shown))
+        fill.go()
+    hl.painted.clear()
+    fill.restyle(hl, set(range(shown.block_count)))
+    assert hl.painted == {}  # nothing given as on screen now: all by steps
+    while not set(range(30, 34)) <= set(hl.painted):  # a step at a time
+        assert 0 not in hl.painted
+        QApplication.processEvents()
+    assert 0 not in hl.painted
+    qtbot.waitUntil(lambda: not fill.stale(), timeout=20_000)
+    assert set(hl.painted) == set(range(shown.block_count))
