@@ -280,7 +280,7 @@ def test_a_title_stored_as_a_whole_page_shows_cut_in_the_list(qtbot: Any, tmp_pa
 
 @pytest.mark.parametrize("name", ["flat sentences", "emoji, no space", "short lines"])
 def test_review_window_fills_a_long_text_by_steps_and_marks_the_versions(
-    qtbot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str
+    qtbot: Any, tmp_path: Path, name: str
 ) -> None:
     from annotator.ui.review_window import ReviewWindow
 
