@@ -25,6 +25,7 @@ from annotator.ui.controllers.importing import ImportController
 from annotator.ui.controllers.read_only import ReadOnlyController
 from annotator.ui.lock_notice import LockNotice
 from annotator.ui.status import StatusArea
+from annotator.ui.stepwise_fill import not_on_screen_line
 from annotator.ui.undo import KEPT, ApplyCommand, Kept
 
 #: QSettings key of the View menu's confidence threshold (per analyst, not per project).
@@ -211,12 +212,7 @@ class QuoteCommands(ActionWindow):
         if cur is None or self.view.shows(cur.quote.start, cur.quote.end):
             return True
         done, total = self.view.filled_part()
-        self.status.say(
-            f"The current quote is not on screen yet: the article's text is still being put "
-            f"in ({done * 100 // max(total, 1)}%). A, R and the other quote keys work once "
-            "it shows.",
-            5000,
-        )
+        self.status.say(not_on_screen_line(done, total), 5000)
         return False
 
     def accept_quote(self) -> None:

@@ -11,21 +11,16 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
 
 from annotator.ui.review_window import ReviewWindow
+from tests.ui.conftest import open_review
 from tests.ui.test_review_window import _gold, project_path  # noqa: F401  (fixture)
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 
 
 def _window(qtbot: Any, path: Path) -> ReviewWindow:
-    w = ReviewWindow(path, "rita")
-    qtbot.addWidget(w)
-    w.show()
-    w.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is w)
-    qtbot.waitUntil(lambda: w.table.rowCount() == 3)
+    w: ReviewWindow = open_review(qtbot, path, 3)
     return w
 
 
