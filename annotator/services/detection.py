@@ -126,7 +126,7 @@ def record_rules_run(project: Project, article_ids: Sequence[int]) -> None:
     """Record that the rules' :data:`DETECTOR_VERSION` has run on ``article_ids`` (a
     trained pipeline, which includes the rules, detected them), so detecting new articles
     with the rules alone leaves them. One transaction."""
-    from annotator.nlp.detect import DETECTOR_VERSION
+    from annotator.core.versions import DETECTOR_VERSION
 
     learning.record_detections(project, article_ids, DETECTOR_VERSION)
 

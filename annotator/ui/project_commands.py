@@ -292,7 +292,7 @@ class ProjectCommands(QuoteCommands):
             detector = "not loaded (yet)"
         else:
             detector = str(getattr(info, "message", "") or getattr(info, "name", "model"))
-        from annotator.nlp.detect import DETECTOR_VERSION
+        from annotator.core.versions import DETECTOR_VERSION
 
         return (
             f"<b>{APP_TITLE} {annotator.__version__}</b><br>"
