@@ -21,7 +21,7 @@ from spacy.tokens import Doc
 from annotator.core.errors import Stopped
 from annotator.core.model import Quote
 from annotator.core.text import utf8_problem
-from annotator.core.versions import DETECTOR_VERSION
+from annotator.core.versions import DETECTOR_VERSION as DETECTOR_VERSION
 from annotator.nlp.component import CUES, QUOTES, SPEAKERS, QuoteDetector
 from annotator.nlp.learned import FACTORY, LearnedQuotes
 
