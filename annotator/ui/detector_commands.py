@@ -27,6 +27,7 @@ from annotator.ui.controllers.training import (
     TrainingController,
     training_module,
 )
+from annotator.ui.quit_shortcut import add_modal_quit
 from annotator.ui.status import CountBar, ElidingLabel
 from annotator.ui.training_dialogs import TrainDialog, TrainProgressDialog
 from annotator.ui.window_commands import WindowCommands
@@ -338,6 +339,7 @@ class DetectorCommands(WindowCommands):
             taken_in=lambda folder: [m.name for m in mod.list_trained_models(folder)],
             project_path=self.project_path,
         )
+        add_modal_quit(dlg)
         if not dlg.exec():
             return
         name = dlg.model_name()

@@ -33,6 +33,7 @@ from annotator.store.project import Project
 from annotator.ui.article_view import legend_html
 from annotator.ui.commands import APP_TITLE, QuoteCommands
 from annotator.ui.controllers.detection import DetectionController
+from annotator.ui.quit_shortcut import add_modal_quit
 from annotator.ui.quote_panel import QuotePanel
 from annotator.ui.workers import ListFilterTask, TargetsTask, Task
 
@@ -83,6 +84,9 @@ def remember_project(settings: QSettings, path: Path) -> list[str]:
 
 class ProjectCommands(QuoteCommands):
     """Slots of the issue-10 actions (see :data:`annotator.ui.actions.ACTIONS`)."""
+
+    #: the Help > About box while it is up (tests find it here)
+    about_box: QMessageBox | None = None
 
     settings: QSettings
     project: Project
@@ -302,8 +306,16 @@ class ProjectCommands(QuoteCommands):
             f"Detector: {DETECTOR_VERSION}; pipeline: {detector}"
         )
 
-    def about(self) -> None:
-        QMessageBox.about(self, APP_TITLE, self.about_text())
+    def about(self) -> QMessageBox:
+        """Help > About: a modal box (Ctrl+Q in it quits, :func:`add_modal_quit`)."""
+        box = QMessageBox(QMessageBox.Icon.NoIcon, APP_TITLE, self.about_text(), parent=self)
+        box.setTextFormat(Qt.TextFormat.RichText)
+        box.setStandardButtons(QMessageBox.StandardButton.Ok)
+        box.setEscapeButton(QMessageBox.StandardButton.Ok)
+        add_modal_quit(box)
+        self.about_box = box
+        box.exec()
+        return box
 
     # -- drag and drop ------------------------------------------------------------------------
 

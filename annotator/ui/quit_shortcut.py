@@ -9,8 +9,9 @@ path of its own.
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QMenu, QWidget
+from PySide6.QtWidgets import QDialog, QMainWindow, QMenu, QWidget
 
 QUIT_KEYS = "Ctrl+Q"
 
@@ -33,4 +34,39 @@ def add_quit(window: QWidget, quit_action: QAction) -> QAction:
         first.addAction(act)
     else:
         window.addAction(act)
+    return act
+
+
+def quit_action_of(widget: QWidget | None) -> QAction | None:
+    """The Ctrl+Q action of ``widget``'s window or the nearest window above it (the main
+    window's Quit, or the one :func:`add_quit` gave a child window); None when none has
+    one."""
+    while widget is not None:
+        top = widget.window()
+        for act in top.findChildren(QAction):
+            if act.shortcut().toString() == QUIT_KEYS:
+                return act
+        widget = top.parentWidget()
+    return None
+
+
+def add_modal_quit(dialog: QDialog) -> QAction | None:
+    """Give a modal ``dialog`` (one run with ``exec()``) Ctrl+Q: it closes the dialog as
+    Cancel would, then quits the way the window it belongs to does. The dialog blocks its
+    window, so that window's own Ctrl+Q could not be reached; the F1 sheet lists Ctrl+Q as
+    Quit everywhere (tester18 T11). Returns the action, or None when no window above the
+    dialog has a Quit action (the dialog keeps Esc)."""
+    quit_action = quit_action_of(dialog.parentWidget())
+    if quit_action is None:
+        return None
+    act = QAction("&Quit", dialog)
+    act.setShortcut(QKeySequence(QUIT_KEYS))
+    act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+
+    def quit_after_closing() -> None:
+        dialog.reject()  # the caller of exec() sees Cancel and does nothing more
+        QTimer.singleShot(0, quit_action.trigger)
+
+    act.triggered.connect(lambda _checked=False: quit_after_closing())
+    dialog.addAction(act)
     return act

@@ -48,6 +48,7 @@ from annotator.store.project import WINDOW_WRITE_WAIT_S, Project
 from annotator.ui.dialogs import shortcut_rows
 from annotator.ui.lock_notice import LockNotice
 from annotator.ui.people_list import PeopleList
+from annotator.ui.quit_shortcut import add_modal_quit
 from annotator.ui.review_articles import LOADING, ReviewArticles
 from annotator.ui.review_dialogs import (
     VERSION_COLOURS,
@@ -504,6 +505,7 @@ class ReviewWindow(ReviewArticles):
             quote, self._text, self.project.stance_labels(), self._text_selection(), self
         )
         self._edit_dialog = dlg
+        add_modal_quit(dlg)
         if dlg.exec() == QDialog.DialogCode.Accepted:
             self._push(self.session.edit(self._article_id, item, dlg.result_quote(), base))
 

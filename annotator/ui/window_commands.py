@@ -15,6 +15,7 @@ from annotator.ui.controllers.search import SearchController
 from annotator.ui.controllers.settings import SettingsController
 from annotator.ui.dialogs import AnnotatorDialog
 from annotator.ui.project_commands import ProjectCommands
+from annotator.ui.quit_shortcut import add_modal_quit
 
 SETTINGS_ANNOTATOR = "annotator"
 
@@ -105,6 +106,7 @@ class WindowCommands(ProjectCommands):
 
     def _ask_annotator(self, current: str | None) -> str | None:
         dlg = AnnotatorDialog(self.project.annotators(), current, self)
+        add_modal_quit(dlg)
         if dlg.exec() and dlg.name():
             return dlg.name()
         return None

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QWidget
 from annotator.services.project_settings import ProjectSettings, load_settings, save_settings
 from annotator.store.project import Project
 from annotator.ui.dialogs import SettingsDialog
+from annotator.ui.quit_shortcut import add_modal_quit
 
 
 class SettingsController(QObject):
@@ -38,6 +39,7 @@ class SettingsController(QObject):
             marks_inside=now.marks_inside,
         )
         self.dialog = dlg
+        add_modal_quit(dlg)
         if not dlg.exec():
             return
         new = ProjectSettings(
