@@ -22,9 +22,11 @@ from typing import IO, Any, TypeVar
 from unicodedata import is_normalized
 
 from annotator.core.dates import date_problem
+from annotator.core.entry_checks import check_article_row
 from annotator.core.model import Article, Quote, SpeakerFacts, encode_spans, normalise_spans
 from annotator.core.quote_keys import QUOTE_KEYS
 from annotator.core.quote_rows import (
+    A_QUOTES,
     A_TEXT,
     ArticleRow,
     QuoteRow,
@@ -256,8 +258,21 @@ def _converted_lines(
             # an empty article is nothing to annotate (an empty .txt file is refused too)
             yield LineError(name, lineno, "the text is empty (the article was skipped)")
             continue
+        if importing and isinstance(item, tuple):
+            # the quotes' own numbers in the line (the bad ones are already left out)
+            left_out = {n for n, _ in bad}
+            count = len(item[A_QUOTES]) + len(bad)
+            numbers = [n for n in range(1, count + 1) if n not in left_out]
+            item, notes, refused = check_article_row(  # type: ignore[assignment]
+                item, [f"quote {n}" for n in numbers]
+            )
+            bad = sorted([*bad, *((numbers[i], why) for i, why in refused)])
+        else:
+            notes, numbers = [], []
         for n, reason in bad:
             yield QuoteError(name, lineno, n, reason)
+        for i, message in notes:
+            yield LineNote(name, lineno, message if i is None else f"quote {numbers[i]}: {message}")
         if importing and isinstance(item, tuple):
             item, dropped = without_duplicate_suggestions(item)  # type: ignore[assignment]
             if dropped:
