@@ -215,6 +215,23 @@ def quote_span_problem(quote: Quote, length: int) -> str | None:
     return None
 
 
+def left_out_line(article_id: int, quote_id: object, why: str) -> str:
+    """The warning line of a quote left out for a span outside its text (the export's
+    words): ``article 3, quote 17: content span [40, 99999] reaches past the end ...``."""
+    return f"article {article_id}, quote {quote_id}: {why}"
+
+
+def left_out_status(lines: Sequence[str], of: str = "the figures") -> str:
+    """One status line for the quotes left out of ``of`` (:func:`left_out_line` each),
+    "" when none: the first named, the others counted, cut to about 200 characters."""
+    if not lines:
+        return ""
+    first = lines[0] if len(lines[0]) <= 160 else lines[0][:159] + "…"
+    if len(lines) == 1:
+        return f"1 quote left out of {of} (a span outside its text): {first}"
+    return f"{len(lines):,} quotes left out of {of} (spans outside their text), first: {first}"
+
+
 @dataclass(frozen=True)
 class SpeakerFacts:
     """What a quote-JSONL file says about its canonical speaker's registry entry.

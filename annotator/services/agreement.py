@@ -28,7 +28,7 @@ from annotator.core.agreement import (
     krippendorff_alpha_nominal,
 )
 from annotator.core.errors import AnnotatorError, Stopped
-from annotator.core.model import Quote, quote_span_problem
+from annotator.core.model import Quote, left_out_line, quote_span_problem
 from annotator.store.project import Project
 from annotator.store.review import ReviewStore
 
@@ -109,7 +109,8 @@ class AgreementReport:
     gold_articles: int = 0
     gold_quotes: int = 0
     #: quotes left out because a span cannot lie in their article's text (a project edited
-    #: by hand), one ``article N, quote M: why`` line each (:func:`left_out_line`)
+    #: by hand), one ``article N, quote M: why`` line each
+    #: (:func:`~annotator.core.model.left_out_line`)
     left_out: list[str] = field(default_factory=list)
 
     def pair(self, a: str, b: str) -> PairFigures | None:
@@ -149,13 +150,6 @@ def worked_articles(
     return project.articles_worked_by(annotators, min_versions)
 
 
-def left_out_line(article_id: int, quote_id: object, why: str) -> str:
-    """The warning line of a quote left out for a span outside its text: ``article 3,
-    quote 17: content span [40, 99999] reaches past the end ...`` (the words of the
-    export's list, :func:`~annotator.core.model.quote_span_problem`)."""
-    return f"article {article_id}, quote {quote_id}: {why}"
-
-
 def iter_versions(
     project: Project,
     annotators: Sequence[str],
@@ -170,7 +164,7 @@ def iter_versions(
     A quote with a span that cannot lie in its article's text (a project edited by hand:
     :func:`~annotator.core.model.quote_span_problem`, the export's check) is not part of
     its annotator's version: it would be scored against characters that do not exist.
-    Each one adds a :func:`left_out_line` to ``left_out`` when given.
+    Each one adds a :func:`~annotator.core.model.left_out_line` to ``left_out`` when given.
 
     Streams: texts and quotes are read ``_CHUNK`` articles at a time and nothing is kept,
     so memory stays that of one chunk however large the project (with ``min_versions=2``

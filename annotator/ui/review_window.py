@@ -41,7 +41,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.errors import ProjectLockedError
-from annotator.core.model import spans_text
+from annotator.core.model import left_out_status, spans_text
 from annotator.core.text import ViewText, clip_title
 from annotator.core.wording import count_noun
 from annotator.services.adjudication import ReviewEdit, ReviewItem, ReviewSession
@@ -96,6 +96,8 @@ class ReviewWindow(ReviewArticles):
         self._fill_timer.timeout.connect(self._fill_step)
         self._edit_dialog: GoldEditDialog | None = None
         self._all_decided_said = False  # the status bar says every quote here is decided
+        #: articles whose left-out quotes the status line has named (once each)
+        self._left_out_said: set[int] = set()
         self._said_about: int | None = None
         self.setWindowTitle(f"Review — {Path(project_path).name} — reviewer {reviewer}")
         self.resize(1300, 740)
@@ -256,6 +258,7 @@ class ReviewWindow(ReviewArticles):
             self._put_blocks(0, bisect_left(self._shown.block_starts, REVIEW_FILL_CHARS))
         self._items = self.session.items(article_id, art.text)
         self._drop_all_decided(article_id)
+        self._say_left_out(article_id)
         self._fill_table(keep_row)
         n_agree = sum(1 for it in self._items if it.agreed)
         hint = ""
@@ -307,6 +310,14 @@ class ReviewWindow(ReviewArticles):
         ends = [self._shown.to_view(b) for _a, b, _fmt in version_marks(item)]
         if ends and max(ends) > before:
             self._highlight(item)
+
+    def _say_left_out(self, article_id: int) -> None:
+        """Say once per article, in the status line, which quotes its rows leave out for a
+        span outside the text (a project edited by hand; the export's check)."""
+        lines = self.session.left_out.get(article_id)
+        if lines and article_id not in self._left_out_said:
+            self._left_out_said.add(article_id)
+            self.statusBar().showMessage(left_out_status(lines, "the review"))
 
     def _drop_all_decided(self, article_id: int | None) -> None:
         """Clear "every quote has a decision" once it is no longer about what is shown."""
