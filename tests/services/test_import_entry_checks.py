@@ -363,3 +363,24 @@ def test_the_tester_file_gives_short_lines(run_cli: CliRunner, tmp_path: Path) -
         assert longest < 100
         assert c.execute("SELECT max(length(name)) FROM annotators").fetchone()[0] == 3
         assert c.execute("SELECT length(title) FROM articles").fetchone()[0] == 500
+
+
+@pytest.mark.parametrize("name", ["a\nb", "n" * 201, "\u202eevil"])
+def test_an_annotator_option_breaking_the_name_rule_imports_nothing(
+    run_cli: CliRunner, tmp_path: Path, name: str
+) -> None:
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps({"text": TEXT, "quotes": [_quote(annotator=None)]}), "utf-8")
+    db = tmp_path / "p.db"
+    res = run_cli("import", str(db), str(src), "--annotator", name)
+    assert res.returncode == 1
+    assert "the --annotator name" in res.stderr and "Nothing was imported" in res.stderr
+    assert len(res.stderr) < 300
+    assert not db.exists()
+
+
+def test_a_huge_offset_gives_a_short_line(run_cli: CliRunner, tmp_path: Path) -> None:
+    db, lines = _import(run_cli, tmp_path, [_quote(content_spans=[[16, 10**400]])])
+    (line,) = [x for x in lines if "quote 1:" in x]
+    assert "reaches past the end" in line and len(line) < 400
+    assert _rows(db, "id") == []
