@@ -39,8 +39,9 @@ project (:mod:`annotator.services.importing`).
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from annotator.core.model import Span, decode_spans, encode_spans, mention_text
@@ -178,12 +179,42 @@ def _optional(row: list[Any], index: int, what: str, limit: int, notes: list[str
         row[index] = None
 
 
+#: One fragment as the store encodes it: the usual speaker span.
+_ONE = re.compile(r"\[\[([0-9]+), ([0-9]+)\]\]")
+
+
+def _fine(value: str | None, limit: int) -> bool:
+    return value is None or (len(value) <= limit and value.isprintable())
+
+
+def _unchanged(row: QuoteRow, text: str) -> bool:
+    """True when :func:`check_quote_row` has nothing to change or say about ``row``: the
+    usual quote, told in a few string tests (2.4 million quotes at 100,000 articles)."""
+    if "], [" in row[Q_CONTENT] or "], [" in row[Q_SPEAKER] or "], [" in row[Q_CUE]:
+        return False
+    if '_text"' in row[Q_EXTRA]:
+        return False
+    speaker = row[Q_SPEAKER]
+    if speaker != "[]":
+        one = _ONE.fullmatch(speaker)
+        if one is None or row[Q_SPEAKER_TEXT] != text[int(one[1]) : int(one[2])]:
+            return False
+    return (
+        _fine(row[Q_ANNOTATOR], MAX_NAME)
+        and _fine(row[Q_SPEAKER_NAME], MAX_NAME)
+        and _fine(row[Q_STANCE], MAX_LABEL)
+        and _fine(row[Q_TARGET], MAX_TARGET)
+    )
+
+
 def check_quote_row(row: QuoteRow, text: str) -> tuple[QuoteRow | None, list[str]]:
     """One quote row of an article of ``text``, checked (module docstring).
 
     Returns ``(row, notes)``: the row as it should be stored and what changed, or
     ``(None, [reason])`` when the quote is refused.
     """
+    if _unchanged(row, text):
+        return row, []
     annotator = row[Q_ANNOTATOR]
     if annotator is not None:
         why = name_problem(annotator)
@@ -250,13 +281,13 @@ def _key(row: QuoteRow) -> tuple[str | None, str, str, str]:
 
 
 def check_article_row(
-    row: ArticleRow, places: Sequence[str] | None = None
+    row: ArticleRow, place: Callable[[int], str] | None = None
 ) -> tuple[ArticleRow, list[Note], list[tuple[int, str]]]:
     """An article row and its quotes, checked (module docstring).
 
     Args:
-        places: how a note names each quote of ``row`` (``"quote 3"``, ``"line 7"``...);
-            default ``quote N``, counted from 1.
+        place: how a note names the quote of index ``i`` of ``row`` (``"quote 3"``,
+            ``"the quote on line 7"``...); default ``quote N``, counted from 1.
 
     Returns:
         ``(row, notes, refused)``: the row to store (refused quotes and status conflicts
@@ -273,6 +304,13 @@ def check_article_row(
     first: dict[tuple[str | None, str, str, str], int] = {}
     quotes = row[A_QUOTES]
     changed = title_note is not None
+    # the usual article: nothing to change, and no key repeated (which may be a conflict)
+    if (
+        title_note is None
+        and all(_unchanged(q, text) for q in quotes)
+        and len({q[:4] for q in quotes}) == len(quotes)
+    ):
+        return row, notes, refused
     for i, q in enumerate(quotes):
         checked, said = check_quote_row(q, text)
         if checked is None:
@@ -286,7 +324,7 @@ def check_article_row(
         if j != i:
             other = quotes[j][Q_STATUS]
             if checked[Q_STATUS] != other:
-                where = places[j] if places is not None else f"quote {j + 1}"
+                where = place(j) if place is not None else f"quote {j + 1}"
                 who = shown(checked[Q_ANNOTATOR]) if checked[Q_ANNOTATOR] else "no annotator"
                 notes.append(
                     (

@@ -607,7 +607,7 @@ def read_brat_checked(ann_path: Path) -> tuple[Article, list[str], list[str]]:
     naming its event. Raises ValueError as :func:`read_brat_file` does."""
     article, problems, idents = _read_brat(ann_path)
     row = article_row(article, "")
-    checked, found, refused = check_article_row(row, [f"event {e}" for e in idents])
+    checked, found, refused = check_article_row(row, lambda i: f"event {idents[i]}")
     problems += [f"event {idents[i]}: {why}; skipped" for i, why in refused]
     notes = [msg if i is None else f"event {idents[i]}: {msg}" for i, msg in found]
     if checked is not row:

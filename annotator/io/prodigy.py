@@ -443,8 +443,7 @@ def _finish(
     quotes.sort(key=lambda kq: kq[0])  # stable: tasks' own order among equal keys
     article.quotes = [q for _, q, _, _ in quotes]
     row = article_row(article, "")
-    places = [f"the quote on line {line}" for _, _, line, _ in quotes]
-    checked, notes, refused = check_article_row(row, places)
+    checked, notes, refused = check_article_row(row, lambda i: f"the quote on line {quotes[i][2]}")
     for k, why in refused:
         yield QuoteError(name, quotes[k][2], quotes[k][3], why)
     for i, message in notes:

@@ -17,6 +17,7 @@ import subprocess
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import IO, Any, TypeVar
 from unicodedata import is_normalized
@@ -235,6 +236,11 @@ def iter_jsonl(path: str | Path) -> Iterator[Article | LineError | QuoteError]:
     return (x for x in lines if not isinstance(x, LineNote))
 
 
+def _quote_place(numbers: Sequence[int], i: int) -> str:
+    """How a note names the quote of index ``i`` among a line's good quotes."""
+    return f"quote {numbers[i]}"
+
+
 def _converted_lines(
     path: str | Path, convert: Callable[[Any], tuple[_T, BadQuotes]], importing: bool = False
 ) -> Iterator[_T | LineError | QuoteError | LineNote]:
@@ -260,15 +266,19 @@ def _converted_lines(
             continue
         if importing and isinstance(item, tuple):
             # the quotes' own numbers in the line (the bad ones are already left out)
-            left_out = {n for n, _ in bad}
-            count = len(item[A_QUOTES]) + len(bad)
-            numbers = [n for n in range(1, count + 1) if n not in left_out]
+            numbers: Sequence[int]
+            if bad:
+                left_out = {n for n, _ in bad}
+                count = len(item[A_QUOTES]) + len(bad)
+                numbers = [n for n in range(1, count + 1) if n not in left_out]
+            else:
+                numbers = range(1, len(item[A_QUOTES]) + 1)
             item, notes, refused = check_article_row(  # type: ignore[assignment]
-                item, [f"quote {n}" for n in numbers]
+                item, partial(_quote_place, numbers)
             )
             bad = sorted([*bad, *((numbers[i], why) for i, why in refused)])
         else:
-            notes, numbers = [], []
+            notes, numbers = [], range(0)
         for n, reason in bad:
             yield QuoteError(name, lineno, n, reason)
         for i, message in notes:
