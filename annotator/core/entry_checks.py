@@ -53,6 +53,7 @@ from annotator.core.quote_rows import (
     Q_CONTENT,
     Q_CUE,
     Q_EXTRA,
+    Q_ORIGIN,
     Q_SPEAKER,
     Q_SPEAKER_NAME,
     Q_SPEAKER_TEXT,
@@ -319,8 +320,10 @@ def check_article_row(
             continue
         notes.extend((i, s) for s in said)
         changed = changed or checked is not q
-        key = _key(checked)
-        j = first.setdefault(key, i)
+        # detector suggestions (origin model, nobody's) have no status of anyone's to
+        # conflict with; their exact repeats are dropped by their own rule
+        suggestion = checked[Q_ORIGIN] == "model" and not checked[Q_ANNOTATOR]
+        j = i if suggestion else first.setdefault(_key(checked), i)
         if j != i:
             other = quotes[j][Q_STATUS]
             if checked[Q_STATUS] != other:

@@ -384,3 +384,32 @@ def test_a_huge_offset_gives_a_short_line(run_cli: CliRunner, tmp_path: Path) ->
     (line,) = [x for x in lines if "quote 1:" in x]
     assert "reaches past the end" in line and len(line) < 400
     assert _rows(db, "id") == []
+
+
+def test_a_prodigy_accept_and_reject_of_the_same_quote_is_a_conflict_note(
+    run_cli: CliRunner, tmp_path: Path
+) -> None:
+    ((c0, c1),) = _at("the boats stay in port until Monday")
+
+    def task(answer: str) -> str:
+        span = {"start": c0, "end": c1, "label": "QUOTE"}
+        return json.dumps({"text": TEXT, "spans": [span], "answer": answer, "_annotator_id": "ann"})
+
+    src = tmp_path / "tasks.jsonl"
+    src.write_text(task("accept") + "\n" + task("reject") + "\n", "utf-8")
+    db = tmp_path / "p.db"
+    res = run_cli("import", str(db), str(src), check=True)
+    assert _rows(db, "status") == [("accepted",)]
+    (note,) = [x for x in res.stdout.splitlines() if "note:" in x]
+    assert "tasks.jsonl, line 2: quote 1: the same quote ('ann'" in note
+    assert "as the quote on line 1, but rejected, not accepted" in note
+
+
+def test_repeated_suggestions_are_no_status_conflict(run_cli: CliRunner, tmp_path: Path) -> None:
+    def suggestion(status: str) -> dict[str, Any]:
+        return _quote(annotator=None, origin="model", status=status, confidence=0.8)
+
+    db, lines = _import(run_cli, tmp_path, [suggestion("pending"), suggestion("accepted")])
+    assert not [x for x in lines if "the same quote" in x]
+    with sqlite3.connect(db) as c:
+        assert c.execute("SELECT count(*) FROM suggestions").fetchone() == (1,)
