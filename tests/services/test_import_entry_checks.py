@@ -413,3 +413,21 @@ def test_repeated_suggestions_are_no_status_conflict(run_cli: CliRunner, tmp_pat
     assert not [x for x in lines if "the same quote" in x]
     with sqlite3.connect(db) as c:
         assert c.execute("SELECT count(*) FROM suggestions").fetchone() == (1,)
+
+
+def test_a_csv_title_with_control_characters_is_cleaned_and_said(
+    run_cli: CliRunner, tmp_path: Path
+) -> None:
+    src = tmp_path / "arts.csv"
+    src.write_text(
+        'title,text\n"\u202eEvil\ttitle","Ferry news. Nobody spoke."\n'
+        '"Fine title","Another text here."\n',
+        "utf-8",
+    )
+    db = tmp_path / "p.db"
+    res = run_cli("import", str(db), str(src), check=True)
+    with sqlite3.connect(db) as c:
+        titles = [t for (t,) in c.execute("SELECT title FROM articles ORDER BY id")]
+    assert titles == ["Evil title", "Fine title"]
+    (note,) = [x for x in res.stdout.splitlines() if "note:" in x]
+    assert "arts.csv, row 2: the title" in note and "stored as 'Evil title'" in note
