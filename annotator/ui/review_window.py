@@ -47,6 +47,7 @@ from annotator.core.wording import count_noun
 from annotator.services.adjudication import ReviewEdit, ReviewItem, ReviewSession
 from annotator.store.project import WINDOW_WRITE_WAIT_S, Project
 from annotator.ui.dialogs import shortcut_rows
+from annotator.ui.lock_notice import LockNotice
 from annotator.ui.people_list import PeopleList
 from annotator.ui.review_articles import LOADING, ReviewArticles
 from annotator.ui.review_dialogs import (
@@ -82,6 +83,7 @@ class ReviewWindow(ReviewArticles):
         self.project.write_wait = WINDOW_WRITE_WAIT_S  # never hang on another's lock
         self.session = ReviewSession(self.project, reviewer)
         self.undo_stack = QUndoStack(self)
+        self.lock_notice = LockNotice()
         self._article_id: int | None = None
         self._items: list[ReviewItem] = []
         self._text = ""
@@ -416,6 +418,7 @@ class ReviewWindow(ReviewArticles):
     # -- decisions -----------------------------------------------------------------------------
 
     def _push(self, inverse: ReviewEdit) -> None:
+        self._say_saved()
         if inverse.empty:
             return
         self.undo_stack.push(
@@ -432,13 +435,21 @@ class ReviewWindow(ReviewArticles):
         except ProjectLockedError as exc:
             self._say_locked(exc)
             return KEPT
+        self._say_saved()
         self.after_change(inverse.article_id)
         return inverse
 
     def _say_locked(self, exc: ProjectLockedError) -> None:
         """Say in the status line that a decision was not saved: another program holds the
-        project's write lock (the store waited a fraction of a second)."""
-        self.statusBar().showMessage(exc.not_saved_line(), 15000)
+        project's write lock (the store waited a fraction of a second); a second refusal
+        in a row says how many (:class:`~annotator.ui.lock_notice.LockNotice`)."""
+        self.statusBar().showMessage(self.lock_notice.refusal(exc), 15000)
+
+    def _say_saved(self) -> None:
+        """A decision was saved: replace a "Not saved" line, if one is up."""
+        again = self.lock_notice.saved()
+        if again is not None:
+            self.statusBar().showMessage(again, 8000)
 
     def after_change(self, article_id: int) -> None:
         """Refresh what a change to ``article_id``'s gold affects."""
@@ -458,9 +469,9 @@ class ReviewWindow(ReviewArticles):
         except ProjectLockedError as exc:
             self._say_locked(exc)
             return
+        self._push(inverse)
         n = len(inverse.changes)
         self.statusBar().showMessage(f"{count_noun(n, 'agreed quote')} made gold", 4000)
-        self._push(inverse)
 
     def pick(self, index: int) -> None:
         item = self.current_item()

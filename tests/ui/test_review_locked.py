@@ -66,3 +66,23 @@ def test_locked_decisions_say_so_and_write_nothing(qtbot: Any, project_path: Pat
     assert _gold(project_path) == []
     qtbot.keyClick(w.table, Qt.Key.Key_A)
     assert [g[1] for g in _gold(project_path)] == ["agreed"]
+
+
+def test_review_refusals_are_counted_and_a_saved_decision_replaces_the_line(
+    qtbot: Any,
+    project_path: Path,  # noqa: F811
+) -> None:
+    w = _window(qtbot, project_path)
+    other = sqlite3.connect(project_path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    qtbot.keyClick(w.table, Qt.Key.Key_A)
+    assert w.statusBar().currentMessage().startswith("Not saved: ")
+    qtbot.keyClick(w.table, Qt.Key.Key_A)
+    assert w.statusBar().currentMessage().startswith("Not saved (2 keys in a row): ")
+    other.execute("ROLLBACK")
+    other.close()
+    qtbot.keyClick(w.table, Qt.Key.Key_A)
+    assert [g[1] for g in _gold(project_path)] == ["agreed"]
+    said = w.statusBar().currentMessage()
+    assert "Not saved" not in said and said == "1 agreed quote made gold"
+    assert w.lock_notice.refused == 0
