@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 
 from annotator.core.wording import count_noun
 from annotator.services.agreement import AgreementReport, compute_agreement
@@ -109,6 +110,8 @@ def format_report(report: AgreementReport, n_articles: int = 10) -> list[str]:
 def run(args: argparse.Namespace) -> int:
     with Project.open(args.project, create=False, readonly=True) as project:
         report = compute_agreement(project, args.annotators)
+    for line in report.left_out:  # a project edited by hand: said, never counted
+        print(f"warning: left out of the figures: {line}", file=sys.stderr)
     if args.json:
         print(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
     else:

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.commands import CliError
+from annotator.core.entry_checks import name_problem
 from annotator.services.importing import CLI_COMMIT_INTERVAL_S, import_paths
 from annotator.store.db import read_only_message
 from annotator.store.project import Project
@@ -100,6 +101,10 @@ def run(args: argparse.Namespace) -> int:
     target = Path(args.project)
     new_project = not target.exists()
     annotator = args.annotator_override or args.annotator
+    if annotator is not None:  # the rule every quote's own name follows (entry_checks)
+        why = name_problem(annotator, "the --annotator name")
+        if why is not None:
+            raise CliError(f"{why}. Nothing was imported.")
     with Project.open(target) as project:
         if project.read_only_why:
             raise CliError(

@@ -119,6 +119,27 @@ def spans_text(text: str, spans: Iterable[Span], sep: str = " … ") -> str:
     return sep.join(text[a:b] for a, b in spans)
 
 
+def mention_text(text: str, spans: Iterable[Span]) -> str | None:
+    """The text under speaker ``spans`` as the quote's mention: fragments joined by a
+    space (as the brat and Prodigy readers join them); None when there are no spans."""
+    return " ".join(text[a:b] for a, b in spans) or None
+
+
+def with_mention(quote: Quote, text: str) -> Quote:
+    """``quote`` with its mention filled in from its speaker spans when it has none.
+
+    The import derives ``speaker_text`` from the spans (tester18 T1); rows stored before
+    that, or written by hand, may hold spans and no text: what the window and the exports
+    show is then the text under the spans. Spans outside ``text`` are left to
+    :func:`quote_span_problem` (the quote is returned unchanged).
+    """
+    if quote.speaker_text or not quote.speaker_spans:
+        return quote
+    if any(span_problem(a, b, len(text)) for a, b in quote.speaker_spans):
+        return quote
+    return quote.with_(speaker_text=mention_text(text, quote.speaker_spans))
+
+
 def clean_target(value: Any) -> str | None:
     """A stance target as stored: stripped text, or None for a missing or blank one.
 
@@ -192,6 +213,23 @@ def quote_span_problem(quote: Quote, length: int) -> str | None:
     if not quote.content_spans:
         return "no content span"
     return None
+
+
+def left_out_line(article_id: int, quote_id: object, why: str) -> str:
+    """The warning line of a quote left out for a span outside its text (the export's
+    words): ``article 3, quote 17: content span [40, 99999] reaches past the end ...``."""
+    return f"article {article_id}, quote {quote_id}: {why}"
+
+
+def left_out_status(lines: Sequence[str], of: str = "the figures") -> str:
+    """One status line for the quotes left out of ``of`` (:func:`left_out_line` each),
+    "" when none: the first named, the others counted, cut to about 200 characters."""
+    if not lines:
+        return ""
+    first = lines[0] if len(lines[0]) <= 160 else lines[0][:159] + "…"
+    if len(lines) == 1:
+        return f"1 quote left out of {of} (a span outside its text): {first}"
+    return f"{len(lines):,} quotes left out of {of} (spans outside their text), first: {first}"
 
 
 @dataclass(frozen=True)

@@ -59,15 +59,23 @@ class SchemaError(ValueError):
     """A quote or article object does not follow the quote JSONL schema (one-line reason)."""
 
 
+def _num(x: int) -> str:
+    """An offset for a message: a number of over 20 digits (``10**400`` in a hostile file)
+    as its first digits and its length, so that the report line stays a line."""
+    text = str(x)
+    return text if len(text) <= 20 else f"{text[:12]}…({len(text)} digits)"
+
+
 def _check_spans(spans: list[list[int]], info: ValidationInfo) -> list[list[int]]:
     length = (info.context or {}).get("text_length")
     for start, end in spans or ():  # null: no spans (a validator runs on None too)
+        pair = f"[{_num(start)}, {_num(end)}]"
         if start < 0:
-            raise ValueError(f"span [{start}, {end}] starts before the text (negative offset)")
+            raise ValueError(f"span {pair} starts before the text (negative offset)")
         if end <= start:
-            raise ValueError(f"span [{start}, {end}] is empty or reversed (start must be < end)")
+            raise ValueError(f"span {pair} is empty or reversed (start must be < end)")
         if length is not None and end > length:
-            raise ValueError(f"span [{start}, {end}] reaches past the end of the text ({length})")
+            raise ValueError(f"span {pair} reaches past the end of the text ({length})")
     return spans
 
 
@@ -214,6 +222,8 @@ def _reason(exc: ValidationError, prefix: str = "") -> str:
             where[:2] = [f"quote {where[1] + 1}"]  # as the other quote messages count them
         loc = ".".join(str(x) for x in where)
         msg = str(err["msg"]).removeprefix("Value error, ")
+        if len(msg) > 200:  # a 400-digit offset: the report line stays a line
+            msg = msg[:199] + "…"
         msg = msg.replace("valid dictionary", "JSON object").replace("valid list", "JSON array")
         if str(err.get("type", "")).endswith("_type") and "input" in err:
             msg += f", not {json_kind(err['input'])}"

@@ -45,7 +45,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from annotator.core.entry_checks import check_article_row
 from annotator.core.model import Article, Quote, StoredArticle
+from annotator.core.quote_rows import A_QUOTES, A_TITLE, article_row, quote_of_row
 from annotator.core.text import normalise_text, normalise_with_map
 from annotator.io.export_records import ExportQuote, safe_name
 from annotator.io.files import read_limited
@@ -517,7 +519,11 @@ def _normalised(raw: str) -> tuple[str, Sequence[int] | None]:
     return normalise_with_map(raw)
 
 
-def _quotes_from_ann(ann: _Ann, text: str, annotator: str | None) -> tuple[list[Quote], list[str]]:
+def _quotes_from_ann(
+    ann: _Ann, text: str, annotator: str | None, idents: list[str] | None = None
+) -> tuple[list[Quote], list[str]]:
+    """The quotes of the Attribution events and the problems of the events skipped;
+    ``idents`` (when given) gets each quote's event id, in order."""
     quotes: list[Quote] = []
     problems: list[str] = []
 
@@ -577,6 +583,8 @@ def _quotes_from_ann(ann: _Ann, text: str, annotator: str | None) -> tuple[list[
                     data[key] = value
             data.update({k: [list(s) for s in v] for k, v in drawn.items()})
             quotes.append(Quote.from_json(data, len(text)))
+            if idents is not None:
+                idents.append(ident)
         except (ValueError, TypeError, IndexError, KeyError, AttributeError) as exc:
             # one bad event (or note) costs only itself
             problems.append(f"event {ident}: {exc or type(exc).__name__}; skipped")
@@ -588,6 +596,28 @@ def read_brat_file(ann_path: Path) -> tuple[Article, list[str]]:
 
     Returns the article and the problems of single events that were skipped.
     """
+    article, problems, _idents = _read_brat(ann_path)
+    return article, problems
+
+
+def read_brat_checked(ann_path: Path) -> tuple[Article, list[str], list[str]]:
+    """:func:`read_brat_file` with the quotes checked as every import checks them
+    (:func:`~annotator.core.entry_checks.check_article_row`): (article, problems, notes).
+    A refused quote is a problem (``event E3: ...; skipped``), what was changed a note
+    naming its event. Raises ValueError as :func:`read_brat_file` does."""
+    article, problems, idents = _read_brat(ann_path)
+    row = article_row(article, "")
+    checked, found, refused = check_article_row(row, lambda i: f"event {idents[i]}")
+    problems += [f"event {idents[i]}: {why}; skipped" for i, why in refused]
+    notes = [msg if i is None else f"event {idents[i]}: {msg}" for i, msg in found]
+    if checked is not row:
+        article.title = checked[A_TITLE]
+        article.quotes = [quote_of_row(q) for q in checked[A_QUOTES]]
+    return article, problems, notes
+
+
+def _read_brat(ann_path: Path) -> tuple[Article, list[str], list[str]]:
+    """:func:`read_brat_file` and the event id of each quote."""
     txt_path, suffix = _text_for(ann_path)
     if txt_path is None:
         raise ValueError("no .txt file with the same name")
@@ -602,7 +632,8 @@ def read_brat_file(ann_path: Path) -> tuple[Article, list[str]]:
     ann, problems = parse_ann(content)
     _convention, bad_spans = _check_textbounds(ann, raw, text, omap)
     problems += bad_spans
-    quotes, event_problems = _quotes_from_ann(ann, text, suffix)
+    idents: list[str] = []
+    quotes, event_problems = _quotes_from_ann(ann, text, suffix, idents)
     problems += event_problems
     meta: dict[str, Any] = {}
     title: Any = None
@@ -619,7 +650,7 @@ def read_brat_file(ann_path: Path) -> tuple[Article, list[str]]:
             title = info.get("title")
             ext_id = info.get("id", ext_id)
     article = Article.from_parts(text, title, meta, ext_id, quotes)
-    return article, problems
+    return article, problems, idents
 
 
 def iter_ann_files(folder: str | Path) -> Iterator[Path]:
@@ -631,11 +662,24 @@ def iter_ann_files(folder: str | Path) -> Iterator[Path]:
                 yield Path(root) / name
 
 
-def iter_brat(folder: str | Path) -> Iterator[Article | FileError]:
-    """Stream the articles of a brat folder; unreadable files come back as FileError."""
+@dataclass(frozen=True)
+class FileNote:
+    """Something the import report must say about a brat file whose article was imported."""
+
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}"
+
+
+def iter_brat(folder: str | Path) -> Iterator[Article | FileError | FileNote]:
+    """Stream the articles of a brat folder; unreadable files come back as FileError, what
+    the import checks changed in an article as FileNotes before it
+    (:func:`read_brat_checked`)."""
     for ann_path in iter_ann_files(folder):
         try:
-            article, problems = read_brat_file(ann_path)
+            article, problems, notes = read_brat_checked(ann_path)
         except (OSError, ValueError) as exc:
             yield FileError(str(ann_path), str(exc))
             continue
@@ -644,6 +688,8 @@ def iter_brat(folder: str | Path) -> Iterator[Article | FileError]:
             continue
         for problem in problems:
             yield FileError(str(ann_path), problem)
+        for note in notes:
+            yield FileNote(str(ann_path), note)
         yield article
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from annotator.core.dates import date_problem
+from annotator.core.entry_checks import clean_title
 from annotator.core.model import Article
 from annotator.core.text import normalise_text, title_and_body
 from annotator.core.wording import count_noun
@@ -251,6 +252,9 @@ def read_csv(
                 yield RowNote(str(p), n, problem)
             id_col = mapped["id"]
             ext_id = (row.get(id_col) or "").strip() if id_col else ""
-            yield Article(title=normalise_text(title), text=norm, meta=meta, ext_id=ext_id or None)
+            title, changed = clean_title(normalise_text(title), norm)
+            if changed is not None:  # control characters or an endless cell: cleaned, said
+                yield RowNote(str(p), n, changed)
+            yield Article(title=title, text=norm, meta=meta, ext_id=ext_id or None)
 
     return rows(), decoded

@@ -36,13 +36,15 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from annotator.core.entry_checks import check_article_row
 from annotator.core.model import Article, Quote, StoredArticle
+from annotator.core.quote_rows import A_QUOTES, A_TITLE, article_row, quote_of_row
 from annotator.core.text import normalise_text, normalise_with_map
 from annotator.io.brat import guess_kind
 from annotator.io.export_records import ExportQuote
 from annotator.io.files import LineTooLong, is_regular_file, iter_lines
 from annotator.io.jsonload import check_utf8, load_json
-from annotator.io.quote_jsonl import UTF8_HINT, LineError, write_jsonl_line
+from annotator.io.quote_jsonl import UTF8_HINT, LineError, LineNote, QuoteError, write_jsonl_line
 
 QUOTE, SPEAKER, CUE = "QUOTE", "SPEAKER", "CUE"
 SAID_BY, CUED_BY, CONTINUES = "SAID_BY", "CUED_BY", "CONTINUES"
@@ -428,17 +430,45 @@ def _task_article(obj: Any) -> tuple[Article, list[tuple[float, Quote]]]:
     return article, quotes
 
 
-def _finish(article: Article, quotes: list[tuple[float, Quote]]) -> Article:
+#: A quote read from a task: (sort key, quote, line, its number among the line's quotes).
+_Read = tuple[float, Quote, int, int]
+
+
+def _finish(
+    name: str, article: Article, quotes: list[_Read], start: int
+) -> Iterator[Article | LineNote | QuoteError]:
+    """The article of consecutive tasks, its quotes checked
+    (:func:`~annotator.core.entry_checks.check_article_row`: a refused quote is a
+    QuoteError naming its line, what changed a LineNote), then the article."""
     quotes.sort(key=lambda kq: kq[0])  # stable: tasks' own order among equal keys
-    article.quotes = [q for _, q in quotes]
-    return article
+    article.quotes = [q for _, q, _, _ in quotes]
+    row = article_row(article, "")
+    checked, notes, refused = check_article_row(row, lambda i: f"the quote on line {quotes[i][2]}")
+    for k, why in refused:
+        yield QuoteError(name, quotes[k][2], quotes[k][3], why)
+    for i, message in notes:
+        if i is None:
+            yield LineNote(name, start, message)
+        else:
+            yield LineNote(name, quotes[i][2], f"quote {quotes[i][3]}: {message}")
+    if checked is not row:
+        article.title = checked[A_TITLE]
+        article.quotes = [quote_of_row(q) for q in checked[A_QUOTES]]
+    yield article
 
 
-def iter_prodigy(path: str | Path) -> Iterator[Article | LineError]:
-    """Stream the articles of a Prodigy task file; bad lines come back as LineError."""
+def iter_prodigy(path: str | Path) -> Iterator[Article | LineError | LineNote | QuoteError]:
+    """Stream the articles of a Prodigy task file; bad lines come back as LineError.
+
+    Consecutive tasks with the same text are one article, its quotes checked as every
+    import checks them (:mod:`annotator.core.entry_checks`): a quote refused there is a
+    QuoteError and what was changed a LineNote, both naming the task's line, before the
+    article.
+    """
     name = str(path)
     current: Article | None = None
-    pending: list[tuple[float, Quote]] = []
+    pending: list[_Read] = []
+    start = 0  # the line of the current article's first task
     for lineno, raw in iter_lines(path):
         if isinstance(raw, LineTooLong):
             yield LineError(name, lineno, str(raw))
@@ -461,14 +491,15 @@ def iter_prodigy(path: str | Path) -> Iterator[Article | LineError]:
         if not article.text.strip():
             yield LineError(name, lineno, "the text is empty (the task was skipped)")
             continue
+        read = [(key, q, lineno, n) for n, (key, q) in enumerate(quotes, 1)]
         if current is not None and current.text == article.text:
-            pending.extend(quotes)
+            pending.extend(read)
             continue
         if current is not None:
-            yield _finish(current, pending)
-        current, pending = article, list(quotes)
+            yield from _finish(name, current, pending, start)
+        current, pending, start = article, read, lineno
     if current is not None:
-        yield _finish(current, pending)
+        yield from _finish(name, current, pending, start)
 
 
 def is_prodigy_file(path: str | Path) -> bool:

@@ -17,14 +17,17 @@ import subprocess
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import IO, Any, TypeVar
 from unicodedata import is_normalized
 
 from annotator.core.dates import date_problem
+from annotator.core.entry_checks import check_article_row
 from annotator.core.model import Article, Quote, SpeakerFacts, encode_spans, normalise_spans
 from annotator.core.quote_keys import QUOTE_KEYS
 from annotator.core.quote_rows import (
+    A_QUOTES,
     A_TEXT,
     ArticleRow,
     QuoteRow,
@@ -233,6 +236,11 @@ def iter_jsonl(path: str | Path) -> Iterator[Article | LineError | QuoteError]:
     return (x for x in lines if not isinstance(x, LineNote))
 
 
+def _quote_place(numbers: Sequence[int], i: int) -> str:
+    """How a note names the quote of index ``i`` among a line's good quotes."""
+    return f"quote {numbers[i]}"
+
+
 def _converted_lines(
     path: str | Path, convert: Callable[[Any], tuple[_T, BadQuotes]], importing: bool = False
 ) -> Iterator[_T | LineError | QuoteError | LineNote]:
@@ -256,8 +264,25 @@ def _converted_lines(
             # an empty article is nothing to annotate (an empty .txt file is refused too)
             yield LineError(name, lineno, "the text is empty (the article was skipped)")
             continue
+        if importing and isinstance(item, tuple):
+            # the quotes' own numbers in the line (the bad ones are already left out)
+            numbers: Sequence[int]
+            if bad:
+                left_out = {n for n, _ in bad}
+                count = len(item[A_QUOTES]) + len(bad)
+                numbers = [n for n in range(1, count + 1) if n not in left_out]
+            else:
+                numbers = range(1, len(item[A_QUOTES]) + 1)
+            item, notes, refused = check_article_row(  # type: ignore[assignment]
+                item, partial(_quote_place, numbers)
+            )
+            bad = sorted([*bad, *((numbers[i], why) for i, why in refused)])
+        else:
+            notes, numbers = [], range(0)
         for n, reason in bad:
             yield QuoteError(name, lineno, n, reason)
+        for i, message in notes:
+            yield LineNote(name, lineno, message if i is None else f"quote {numbers[i]}: {message}")
         if importing and isinstance(item, tuple):
             item, dropped = without_duplicate_suggestions(item)  # type: ignore[assignment]
             if dropped:

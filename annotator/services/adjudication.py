@@ -14,7 +14,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from annotator.core.agreement import describe_differences
-from annotator.core.model import AnnotationRecord, Quote, StoredArticle
+from annotator.core.model import (
+    AnnotationRecord,
+    Quote,
+    StoredArticle,
+    left_out_line,
+    quote_span_problem,
+)
 from annotator.core.scoring import overlap_matching
 from annotator.store import queries
 from annotator.store.project import Project
@@ -206,6 +212,8 @@ class ReviewSession:
         self.store = ReviewStore(project)
         self.reviewer = reviewer
         self.annotators: tuple[str, ...] = tuple(annotators)
+        #: article id -> a line per quote left out of its rows (see :meth:`_versions`)
+        self.left_out: dict[int, list[str]] = {}
 
     def set_annotators(self, annotators: Sequence[str]) -> None:
         """Choose the annotators to compare (in the order their versions are shown)."""
@@ -258,21 +266,35 @@ class ReviewSession:
 
     # -- reading -------------------------------------------------------------------------------
 
-    def _versions(self, article_id: int) -> list[list[AnnotationRecord]]:
-        return [
-            [
-                r
-                for r in self.project.annotations(article_id, name)
-                if r.quote.status == COUNTED_STATUS
-            ]
-            for name in self.annotators
-        ]
+    def _versions(self, article_id: int, text: str) -> list[list[AnnotationRecord]]:
+        """The chosen annotators' counted quotes on the article, without those whose spans
+        cannot lie in ``text`` (a project edited by hand: the export's check,
+        :func:`~annotator.core.model.quote_span_problem`); each of those is a
+        :func:`~annotator.core.model.left_out_line` in :attr:`left_out` of the article."""
+        bad: list[str] = []
+        out: list[list[AnnotationRecord]] = []
+        for name in self.annotators:
+            kept: list[AnnotationRecord] = []
+            for r in self.project.annotations(article_id, name):
+                if r.quote.status != COUNTED_STATUS:
+                    continue
+                why = quote_span_problem(r.quote, len(text))
+                if why is None:
+                    kept.append(r)
+                else:
+                    bad.append(left_out_line(article_id, r.id, why))
+            out.append(kept)
+        if bad:
+            self.left_out[article_id] = bad
+        else:
+            self.left_out.pop(article_id, None)
+        return out
 
     def items(self, article_id: int, text: str | None = None) -> list[ReviewItem]:
         """The article's quotes as matched rows with their differences and gold, in text order."""
         if text is None:
             text = self.project.article(article_id).text
-        rows = match_versions(self.annotators, self._versions(article_id))
+        rows = match_versions(self.annotators, self._versions(article_id, text))
         golds = self.store.gold(article_id, self.reviewer)
         by_source = {g.state.source_annotation_id: g for g in golds if g.state.source_annotation_id}
         assigned: dict[int, GoldRecord] = {}

@@ -28,7 +28,7 @@ from annotator.core.agreement import (
     krippendorff_alpha_nominal,
 )
 from annotator.core.errors import AnnotatorError, Stopped
-from annotator.core.model import Quote
+from annotator.core.model import Quote, left_out_line, quote_span_problem
 from annotator.store.project import Project
 from annotator.store.review import ReviewStore
 
@@ -108,6 +108,10 @@ class AgreementReport:
     per_article: list[ArticleFigures] = field(default_factory=list)
     gold_articles: int = 0
     gold_quotes: int = 0
+    #: quotes left out because a span cannot lie in their article's text (a project edited
+    #: by hand), one ``article N, quote M: why`` line each
+    #: (:func:`~annotator.core.model.left_out_line`)
+    left_out: list[str] = field(default_factory=list)
 
     def pair(self, a: str, b: str) -> PairFigures | None:
         return next((p for p in self.pairs if p.a == a and p.b == b), None)
@@ -124,6 +128,7 @@ class AgreementReport:
             ],
             "per_article": [asdict(a) for a in self.per_article],
             "gold": {"articles": self.gold_articles, "quotes": self.gold_quotes},
+            "left_out": list(self.left_out),
         }
 
 
@@ -150,10 +155,16 @@ def iter_versions(
     annotators: Sequence[str],
     min_versions: int = 1,
     worked: Sequence[tuple[int, frozenset[str]]] | None = None,
+    left_out: list[str] | None = None,
 ) -> Iterator[tuple[AnnotatedArticle, str]]:
     """(article with the chosen annotators' accepted quotes, its title), in id order, for
     the articles at least ``min_versions`` of them worked on (``worked``: those articles
     as :func:`worked_articles` gave them, when the caller asked already).
+
+    A quote with a span that cannot lie in its article's text (a project edited by hand:
+    :func:`~annotator.core.model.quote_span_problem`, the export's check) is not part of
+    its annotator's version: it would be scored against characters that do not exist.
+    Each one adds a :func:`~annotator.core.model.left_out_line` to ``left_out`` when given.
 
     Streams: texts and quotes are read ``_CHUNK`` articles at a time and nothing is kept,
     so memory stays that of one chunk however large the project (with ``min_versions=2``
@@ -164,16 +175,27 @@ def iter_versions(
     for start in range(0, len(worked), _CHUNK):
         chunk = worked[start : start + _CHUNK]
         ids = [aid for aid, _ in chunk]
-        quotes: dict[int, dict[str, list[Quote]]] = {
+        quotes: dict[int, dict[str, list[tuple[int, Quote]]]] = {
             aid: {n: [] for n in sorted(names)} for aid, names in chunk
         }
         for rec in project.iter_annotation_rows(
             annotators=list(annotators), statuses=[COUNTED_STATUS], article_ids=ids
         ):
             name = rec.quote.annotator or ""
-            quotes[rec.article_id].setdefault(name, []).append(rec.quote)
+            quotes[rec.article_id].setdefault(name, []).append((rec.id, rec.quote))
         for art in project.iter_articles(ids):
-            versions = {n: quotes[art.id][n] for n in annotators if n in quotes[art.id]}
+            length = len(art.text)
+            versions: dict[str, list[Quote]] = {}
+            for n in annotators:
+                if n not in quotes[art.id]:
+                    continue
+                kept = versions[n] = []
+                for qid, q in quotes[art.id][n]:
+                    why = quote_span_problem(q, length)
+                    if why is None:
+                        kept.append(q)
+                    elif left_out is not None:
+                        left_out.append(left_out_line(art.id, qid, why))
             yield AnnotatedArticle(str(art.id), art.text, versions), art.title
 
 
@@ -269,7 +291,8 @@ def compute_agreement(
     total = len(worked)
     if progress is not None:
         progress(0, total)
-    for done, (art, title) in enumerate(iter_versions(project, names, worked=worked), 1):
+    versions = iter_versions(project, names, worked=worked, left_out=report.left_out)
+    for done, (art, title) in enumerate(versions, 1):
         if stop is not None and stop():
             raise Stopped
         disagreements = 0

@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 from annotator.core.errors import AnnotatorError
 from annotator.core.model import Article
 from annotator.core.wording import count_noun
+from annotator.io.brat import FileNote
 from annotator.io.decode import NotTextError
 from annotator.io.detect_output import (
     InputFile,
@@ -47,7 +48,7 @@ from annotator.io.detect_output import (
     write_manifest,
     write_shard,
 )
-from annotator.io.quote_jsonl import QuoteError, article_to_json, iter_jsonl
+from annotator.io.quote_jsonl import LineNote, QuoteError, article_to_json, iter_jsonl
 from annotator.services.importing import FORMATS, detect_format, expand_paths
 
 if TYPE_CHECKING:
@@ -178,8 +179,10 @@ def scan_inputs(
             for item in _read(path, fmt, notice):
                 if isinstance(item, Article):
                     entry.articles += 1
-                elif isinstance(item, QuoteError):
-                    continue  # a bad quote of an input article: the detector reads no quotes
+                elif isinstance(item, QuoteError | LineNote | FileNote):
+                    # a bad quote of an input article, or a note on one the import would
+                    # make: the detector reads no quotes
+                    continue
                 else:
                     entry.bad_entries += 1
                     notice(f"skipped {item}")

@@ -23,7 +23,14 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from annotator.core.errors import AnnotatorError
-from annotator.core.model import KINDS, STATUSES, StoredArticle, quote_span_problem, with_target
+from annotator.core.model import (
+    KINDS,
+    STATUSES,
+    StoredArticle,
+    quote_span_problem,
+    with_mention,
+    with_target,
+)
 from annotator.core.outputs import output_problem, partial_path, write_problem
 from annotator.core.wording import count_noun, plural
 from annotator.io.brat import BratWriter, foreign_files, swap_in
@@ -442,9 +449,8 @@ def export_project(
                 if why is not None:
                     report.left_out.append(f"article {article_id}, quote {q.id}: {why}")
                     continue
-                quotes.append(
-                    replace(q, quote=with_target(q.quote, article.stance_target, project_target))
-                )
+                quote = with_target(q.quote, article.stance_target, project_target)
+                quotes.append(replace(q, quote=with_mention(quote, article.text)))
             if not quotes:
                 continue
             part = assign.get(article_id, 0)

@@ -74,7 +74,7 @@ class FileReport:
 
     def owners(self) -> str:
         """``"alice (3), carol (2)"``: who the added quotes went to, most first."""
-        return ", ".join(f"{n} ({c})" for n, c in self.quotes_by_annotator.most_common())
+        return ", ".join(f"{_short(n)} ({c})" for n, c in self.quotes_by_annotator.most_common())
 
     def line(self) -> str:
         """The report line for this file (control characters and undecodable bytes of its
@@ -116,7 +116,7 @@ class FileReport:
         if self.quotes_by_annotator:
             out += f"; quotes went to {self.owners()}"
         if self.names_overridden:
-            named = ", ".join(sorted(self.names_overridden))
+            named = ", ".join(_short(n) for n in sorted(self.names_overridden))
             out += f" (the file named {named}; --annotator-override put them there)"
         if self.encoding_note:
             out += f" ({self.encoding_note})"
@@ -270,6 +270,16 @@ class ImportReport:
             "(the same text) and quotes already there are skipped, so only what is missing "
             "is added."
         )
+
+
+#: The most characters of an annotator's name a report line shows (names are bounded on
+#: import, :data:`annotator.core.entry_checks.MAX_NAME`; a project may hold older ones).
+_NAME_SHOWN = 60
+
+
+def _short(name: str) -> str:
+    """``name`` cut to :data:`_NAME_SHOWN` characters with ``…``."""
+    return name if len(name) <= _NAME_SHOWN else name[: _NAME_SHOWN - 1] + "…"
 
 
 #: File names a summary lists before "and N more".

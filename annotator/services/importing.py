@@ -21,6 +21,7 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from annotator.core.entry_checks import shown
 from annotator.core.errors import ProjectError
 from annotator.core.model import Article, Quote
 from annotator.core.quote_rows import (
@@ -31,6 +32,7 @@ from annotator.core.quote_rows import (
     Q_CUE,
     Q_ORIGIN,
     Q_SPEAKER,
+    Q_STANCE,
     ArticleRow,
     QuoteRow,
     article_row,
@@ -38,7 +40,7 @@ from annotator.core.quote_rows import (
 )
 from annotator.core.text import content_hash
 from annotator.core.wording import count_noun, storable_name
-from annotator.io.brat import is_brat_folder, iter_brat
+from annotator.io.brat import FileNote, is_brat_folder, iter_brat
 from annotator.io.csv_import import RowNote, read_csv
 from annotator.io.decode import NotTextError
 from annotator.io.detect_output import (
@@ -106,7 +108,7 @@ Reader = Callable[[Path], tuple[Iterable[object], str]]
 
 
 #: What a reader says of an entry it still imported (a report note, not a bad entry).
-_NOTES = (RowNote, LineNote)
+_NOTES = (RowNote, LineNote, FileNote)
 
 
 # -- readers -------------------------------------------------------------------------------
@@ -297,6 +299,34 @@ class _Stored:
         report.quotes_present += self.quotes_present
         report.quotes_by_annotator.update(self.by_annotator)
         report.names_overridden.update(self.overridden)
+
+
+class _Stances:
+    """Stances of a file's quotes that are not among the project's labels (PRODUCT.md,
+    "Stance": a per-project label set). They are kept, as the annotator gave them (the
+    analyst may add the label to the set, or change the quotes in the window); the report
+    says which, with how many quotes and the first article, one note per label."""
+
+    def __init__(self, labels: Sequence[str]) -> None:
+        self.labels = set(labels)
+        self.shown = ", ".join(labels)
+        self.found: dict[str, tuple[int, str]] = {}
+
+    def count(self, row: _Item) -> None:
+        for q in row[A_QUOTES]:
+            stance = q[Q_STANCE]
+            if stance is not None and stance not in self.labels:
+                n, first = self.found.get(stance, (0, ""))
+                self.found[stance] = (n + 1, first or row[A_TITLE])
+
+    def notes(self, path: str) -> list[str]:
+        return [
+            f"{path}: the stance {shown(stance)} of {count_noun(n, 'quote')} (the first in the "
+            f"article {shown(first)}) is not one of the project's stance labels "
+            f"({self.shown[:120]}); kept as given: add the label to the project or change "
+            "the quotes"
+            for stance, (n, first) in self.found.items()
+        ]
 
 
 def _split(quotes: Sequence[QuoteRow]) -> tuple[list[Quote], list[QuoteRow]]:
@@ -601,6 +631,7 @@ def import_file(
             pending.limit = steps.group_rows
 
         pending = _Pending(write, steps.group_rows)
+        stances = _Stances(project.stance_labels())
         entries = 0  # articles and bad entries read (notes on a CSV's columns not counted)
         try:
             for item in items:
@@ -610,9 +641,12 @@ def import_file(
                 if not isinstance(item, _NOTES):
                     entries += 1
                 if isinstance(item, tuple):
+                    stances.count(item)
                     pending.add(item)
                 elif isinstance(item, Article):
-                    pending.add(article_row(item, content_hash(item.text)))
+                    row = article_row(item, content_hash(item.text))
+                    stances.count(row)
+                    pending.add(row)
                 else:
                     pending.flush()  # the report keeps the file's order
                     if isinstance(item, _NOTES):
@@ -627,6 +661,7 @@ def import_file(
                     on_item()
         finally:
             pending.flush()  # what was read before a failure is still stored
+            report.notes.extend(stances.notes(str(path)))
         if not entries and report.status != "cancelled":
             raise NotTextError(_NO_ENTRIES.get(fmt, "the file holds no articles"))
     except NotTextError as exc:

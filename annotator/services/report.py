@@ -12,11 +12,12 @@ import html
 import io
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from annotator.core.errors import AnnotatorError, Stopped
+from annotator.core.model import left_out_line
 from annotator.core.outputs import write_text_atomic
 from annotator.core.wording import count_noun
 from annotator.store.project import Project
@@ -25,6 +26,7 @@ from annotator.store.reports import (
     QuoteSource,
     count_by,
     count_quotes,
+    span_problems,
     stance_by,
 )
 from annotator.store.review import ReviewStore
@@ -59,6 +61,9 @@ class Report:
     tables: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     stance_by_speaker: list[dict[str, Any]] = field(default_factory=list)
     stance_by_target: list[dict[str, Any]] = field(default_factory=list)
+    #: quotes not counted because a span cannot lie in their article's text (a project
+    #: edited by hand), one ``article N, quote M: why`` line each
+    left_out: list[str] = field(default_factory=list)
 
 
 def choose_source(project: Project, annotator: str | None, gold: bool) -> QuoteSource:
@@ -105,7 +110,12 @@ def build_report(
     Raises:
         Stopped: ``stop()`` answered True (the count is no longer wanted).
     """
+    bad = span_problems(project, source)
+    if bad:  # counted nowhere, and said (the export's check, the same words)
+        source = replace(source, exclude=frozenset(qid for _, qid, _ in bad))
     report = Report(source, count_quotes(project, source))
+    prefix = "g" if source.gold else ""
+    report.left_out = [left_out_line(aid, f"{prefix}{qid}", why) for aid, qid, why in bad]
     for dim in DIMENSIONS:
         if stop is not None and stop():
             raise Stopped

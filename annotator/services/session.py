@@ -27,6 +27,7 @@ from annotator.core.model import (
     SuggestionRecord,
     quote_span_problem,
     spans_text,
+    with_mention,
 )
 from annotator.services.editing import (
     name_candidates,
@@ -565,6 +566,14 @@ class Session(SessionPlans):
         if item is None or self.article is None:
             return ""
         return spans_text(self.article.text, item.quote.content_spans)
+
+    def mention_text(self, item: Item | None = None) -> str:
+        """The quote's speaker mention: its ``speaker_text``, else the text under its
+        speaker spans (:func:`~annotator.core.model.with_mention`); "" when it has none."""
+        item = item or self.current
+        if item is None or self.article is None:
+            return ""
+        return with_mention(item.quote, self.article.text).speaker_text or ""
 
     def cue_text(self, item: Item | None = None) -> str:
         """The words of the quote's cue ("" when it has none)."""

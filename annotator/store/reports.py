@@ -7,10 +7,13 @@ or the gold (reviewed) versions. Quotes without a canonical speaker count under 
 
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from annotator.core.dates import report_month
+from annotator.core.model import Quote, decode_spans, quote_span_problem
 from annotator.store.project import Project
 
 #: Report dimensions: the column each one groups by.
@@ -19,10 +22,15 @@ DIMENSIONS = ("speaker", "publisher", "month", "kind", "gender", "stance", "targ
 
 @dataclass(frozen=True)
 class QuoteSource:
-    """Which version of the quotes to count: ``annotator`` (accepted) or ``gold``."""
+    """Which version of the quotes to count: ``annotator`` (accepted) or ``gold``.
+
+    ``exclude``: ids of quotes (annotations, or gold quotes) left out of every count
+    (:func:`span_problems` finds those a report must not count).
+    """
 
     annotator: str | None = None
     gold: bool = False
+    exclude: frozenset[int] = frozenset()
 
     def describe(self) -> str:
         return "gold (reviewed) versions" if self.gold else f"accepted quotes of {self.annotator}"
@@ -30,18 +38,90 @@ class QuoteSource:
 
 def _quotes_cte(source: QuoteSource) -> tuple[str, list[Any]]:
     if source.gold:
-        return (
+        cte = (
             "q AS (SELECT g.article_id, g.speaker_id, g.kind, g.stance, g.stance_target "
-            "FROM gold_quotes g)",
-            [],
+            "FROM gold_quotes g WHERE 1"
         )
-    return (
-        "q AS (SELECT a.article_id, a.speaker_id, a.kind, a.stance, a.stance_target "
-        "FROM annotations a "
-        "JOIN annotators n ON n.id = a.annotator_id "
-        "WHERE a.status = 'accepted' AND n.name = ?)",
-        [source.annotator],
+        params: list[Any] = []
+        alias = "g"
+    else:
+        cte = (
+            "q AS (SELECT a.article_id, a.speaker_id, a.kind, a.stance, a.stance_target "
+            "FROM annotations a "
+            "JOIN annotators n ON n.id = a.annotator_id "
+            "WHERE a.status = 'accepted' AND n.name = ?"
+        )
+        params = [source.annotator]
+        alias = "a"
+    if source.exclude:
+        cte += f" AND {alias}.id NOT IN (SELECT value FROM json_each(?))"
+        params.append(json.dumps(sorted(source.exclude)))
+    return cte + ")", params
+
+
+#: Span columns as the store writes them (pairs of non-negative ints): the usual value.
+_PAIRS = re.compile(r"\[(?:\[[0-9]+, [0-9]+\](?:, )?)*\]")
+_INT = re.compile(r"[0-9]+")
+
+
+_ONE = re.compile(r"\[\[([0-9]+), ([0-9]+)\]\]")
+
+
+def _fits(value: Any, length: int) -> bool:
+    """True when ``value`` is spans the store wrote, each ``0 <= start < end <= length``
+    (the fast test; anything else goes to :func:`quote_span_problem`)."""
+    if value == "[]":
+        return True
+    if type(value) is not str:
+        return False
+    one = _ONE.fullmatch(value)  # most quotes: one fragment
+    if one is not None:
+        return int(one[1]) < int(one[2]) <= length
+    if not _PAIRS.fullmatch(value):
+        return False
+    nums = [int(x) for x in _INT.findall(value)]
+    return max(nums) <= length and all(a < b for a, b in zip(nums[::2], nums[1::2]))
+
+
+def _span_problem(content: Any, speaker: Any, cue: Any, length: Any) -> str | None:
+    """Why a stored quote's spans cannot lie in a text of ``length`` characters
+    (:func:`~annotator.core.model.quote_span_problem`), or None."""
+    n = int(length or 0)
+    if content != "[]" and _fits(content, n) and _fits(speaker, n) and _fits(cue, n):
+        return None
+    try:
+        quote = Quote(decode_spans(content), decode_spans(speaker), decode_spans(cue))
+    except ValueError as exc:
+        return str(exc)
+    return quote_span_problem(quote, int(length or 0))
+
+
+def span_problems(project: Project, source: QuoteSource) -> list[tuple[int, int, str]]:
+    """``(article id, quote id, why)`` of the quotes ``source`` counts whose spans cannot
+    lie in their article's text (a project edited by hand; the export leaves such quotes
+    out with the same words), in article then quote order."""
+    if source.gold:
+        table, where, params = "gold_quotes", "1", []
+    else:
+        table = "annotations"
+        where = (
+            "q.status = 'accepted' AND q.annotator_id = (SELECT id FROM annotators WHERE name = ?)"
+        )
+        params = [source.annotator]
+    # each text's length once (counting the characters of a text for each of its quotes
+    # was half the time); one pass over the quotes' span columns, checked in Python
+    lengths = dict(project.db.execute("SELECT id, length(text) FROM articles").fetchall())
+    sql = (
+        "SELECT q.article_id, q.id, q.content_spans, q.speaker_spans, q.cue_spans"
+        f" FROM {table} q WHERE {where}"
     )
+    out = []
+    for aid, qid, content, speaker, cue in project.db.execute(sql, params):
+        why = _span_problem(content, speaker, cue, lengths.get(aid, 0))
+        if why is not None:
+            out.append((int(aid), int(qid), why))
+    out.sort()
+    return out
 
 
 _GROUP = {

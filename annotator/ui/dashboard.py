@@ -54,6 +54,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.errors import Stopped
+from annotator.core.model import left_out_status
 from annotator.core.text import clip_title
 from annotator.core.wording import plural
 from annotator.services.agreement import AgreementReport, ArticleFigures, compute_agreement
@@ -742,6 +743,11 @@ class DashboardWindow(QMainWindow):
         self.empty_pairs.setVisible(bool(rows.empty_pairs))
         self.annotators_model.set_rows(rows.annotators)
         self.articles_model.set_figures(rows.articles)
+        # a project edited by hand: the quotes not counted, in one line
+        if report.left_out:
+            self.statusBar().showMessage(left_out_status(report.left_out))
+        else:
+            self.statusBar().clearMessage()
         self.computed.emit(report)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt name)

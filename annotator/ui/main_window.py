@@ -756,7 +756,14 @@ class MainWindow(DetectorCommands):
         # the outline follows every move (click, key, undo, search jump); scroll only on a move
         self.view.set_current(cur, scroll=scroll)
         self.panel.set_inherited_target(s.inherited_target(), s.inherited_source())
-        self.panel.show_item(cur, s.quote_text(cur), s.index + 1, len(s.items), s.cue_text(cur))
+        self.panel.show_item(
+            cur,
+            s.quote_text(cur),
+            s.index + 1,
+            len(s.items),
+            s.cue_text(cur),
+            s.mention_text(cur),
+        )
         self._update_status()
 
     def _update_status(self) -> None:

@@ -261,9 +261,16 @@ class QuotePanel(QWidget):
     # -- showing ------------------------------------------------------------------------------
 
     def show_item(
-        self, item: Item | None, quote_text: str, number: int, total: int, cue_text: str = ""
+        self,
+        item: Item | None,
+        quote_text: str,
+        number: int,
+        total: int,
+        cue_text: str = "",
+        mention: str | None = None,
     ) -> None:
-        """Show ``item`` (quote ``number`` of ``total``); ``cue_text``: its cue's words."""
+        """Show ``item`` (quote ``number`` of ``total``); ``cue_text``: its cue's words;
+        ``mention``: its speaker mention (default: the quote's ``speaker_text``)."""
         self._item = item
         self._set_enabled(item is not None and not self._read_only)
         if item is None:
@@ -291,7 +298,9 @@ class QuotePanel(QWidget):
             shown = shown[: _MAX_QUOTE_CHARS - 1] + "…"
         self.quote_label.setText(shown)
         self.kind_combo.setCurrentText(q.kind)
-        self.mention_label.setText(q.speaker_text or "— (select text, press S)")
+        if mention is None:
+            mention = q.speaker_text
+        self.mention_label.setText(mention or "— (select text, press S)")
         self.cue_label.setText(cue_text or "— (select text, press C)")
         if not self.speaker_edit.hasFocus():
             self.speaker_edit.setText(q.speaker_name or "")

@@ -40,7 +40,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.errors import ProjectLockedError
-from annotator.core.model import spans_text
+from annotator.core.model import left_out_status, spans_text
 from annotator.core.text import ViewText, clip_title
 from annotator.core.wording import count_noun
 from annotator.services.adjudication import ReviewEdit, ReviewItem, ReviewSession
@@ -91,6 +91,8 @@ class ReviewWindow(ReviewArticles):
         self._marks_short = False  # a mark of the current quote reaches past the fill
         self._edit_dialog: GoldEditDialog | None = None
         self._all_decided_said = False  # the status bar says every quote here is decided
+        #: articles whose left-out quotes the status line has named (once each)
+        self._left_out_said: set[int] = set()
         self._said_about: int | None = None
         self.setWindowTitle(f"Review — {Path(project_path).name} — reviewer {reviewer}")
         self.resize(1300, 740)
@@ -254,6 +256,7 @@ class ReviewWindow(ReviewArticles):
             self.fill.start(self.text_view.document(), shown, self.fill.first_blocks(shown, want))
             self.fill.go()
         self._drop_all_decided(article_id)
+        self._say_left_out(article_id)
         self._fill_table(keep_row)
         n_agree = sum(1 for it in self._items if it.agreed)
         hint = ""
@@ -292,6 +295,14 @@ class ReviewWindow(ReviewArticles):
             not_on_screen_line(*self.fill.filled_part(), "1-9, X and E"), 5000
         )
         return False
+
+    def _say_left_out(self, article_id: int) -> None:
+        """Say once per article, in the status line, which quotes its rows leave out for a
+        span outside the text (a project edited by hand; the export's check)."""
+        lines = self.session.left_out.get(article_id)
+        if lines and article_id not in self._left_out_said:
+            self._left_out_said.add(article_id)
+            self.statusBar().showMessage(left_out_status(lines, "the review"))
 
     def _drop_all_decided(self, article_id: int | None) -> None:
         """Clear "every quote has a decision" once it is no longer about what is shown."""

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.errors import AnnotatorError
+from annotator.core.model import left_out_status
 from annotator.core.wording import count_noun
 from annotator.services.report import Report, label, write_report
 from annotator.store.reports import DIMENSIONS, QuoteSource
@@ -262,7 +263,10 @@ class SummaryWindow(QDialog):
 
     @staticmethod
     def _counted_text(report: Report) -> str:
-        return f"{count_noun(report.total, 'quote')}: {report.source.describe()}"
+        out = f"{count_noun(report.total, 'quote')}: {report.source.describe()}"
+        if report.left_out:  # a project edited by hand: said in the same line
+            out += f" · {left_out_status(report.left_out, 'the counts')}"
+        return out
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt name)
         if self._task is not None:  # its thread stops at the next count; nobody waits

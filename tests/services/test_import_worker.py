@@ -68,7 +68,9 @@ def _mixed(path: Path, good: int = 250) -> Path:
             lines.append(_line(n, title=["not", "a", "title"]))
         if n == 200:
             crlf = TEXT.replace("\n", "\r\n")
-            lines.append(_line(n, text=crlf, quotes=[_quote(content_spans=[[12, 40]])]))
+            # offsets count the \r of the file's text (two before the quote)
+            moved = _quote(content_spans=[[12, 40]], speaker_spans=[[42, 51]])
+            lines.append(_line(n, text=crlf, quotes=[{**moved, "cue_spans": [[52, 56]]}]))
         if n == 230:
             lines.append(_line(5))  # the same text again: stored once
     path.write_bytes(b"\n".join(lines) + b"\n")
