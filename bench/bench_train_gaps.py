@@ -10,8 +10,9 @@ Measure a copy (never a project in bench/_out in place). Opens the real window o
 20 ms heartbeat (a :class:`QTimer`, as /work/shared/tools/heartbeat.py) until training ends
 or ``--seconds`` pass (then it is cancelled and waited for). Prints the heartbeat's
 longest gap, its p50 / p95 / p99, how many beats were late by 100 ms and 200 ms or more,
-how training ended, and, when the training ran in a child process that said so, the
-child's peak resident memory.
+how training ended, the same heartbeat for ``--quiet-seconds`` after it with nothing
+running (what the machine's load alone gives), and, when the training ran in a child
+process that said so, the child's peak resident memory.
 """
 
 from __future__ import annotations
@@ -49,6 +50,9 @@ def main() -> int:
     ap.add_argument("--seconds", type=float, default=60.0, help="cancel after this long")
     ap.add_argument("--base-model", default=None, help="default: the installed English model")
     ap.add_argument("--rounds", default="", help="L-BFGS iterations per round, e.g. 30,60")
+    ap.add_argument(
+        "--quiet-seconds", type=float, default=20.0, help="heartbeat after, nothing running"
+    )
     args = ap.parse_args()
     from PySide6.QtCore import QElapsedTimer, QTimer
     from PySide6.QtWidgets import QApplication
@@ -111,10 +115,18 @@ def main() -> int:
         app.processEvents()
         time.sleep(0.001)
     took = time.perf_counter() - t0
+    during = gaps[:]
+    gaps.clear()
+    last[0] = clock.elapsed()
+    quiet_end = time.perf_counter() + args.quiet_seconds
+    while time.perf_counter() < quiet_end:  # the same loop with nothing running
+        app.processEvents()
+        time.sleep(0.001)
     timer.stop()
     how = "cancelled at --seconds" if cancelled else "ran to its end"
     print(f"training from the window ({how}) for {took:.1f} s: {outcome[0] if outcome else '?'}")
-    print(f"  20 ms heartbeat during training: {_figures(gaps)}")
+    print(f"  20 ms heartbeat during training: {_figures(during)}")
+    print(f"  then {args.quiet_seconds:.0f} s with nothing running: {_figures(gaps)}")
     if peak:
         print(f"  training process peak RSS: {peak[0]:.0f} MB")
     model = folder / "bench" / "annotator_learned_quotes" / "model.crfsuite"

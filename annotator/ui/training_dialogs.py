@@ -335,6 +335,16 @@ class TrainProgressDialog(QDialog):
             f"{_pct(dev.get('all_strict_f1'))} strict; direct quotes "
             f"{_direct(dev)}. Saved as {self.name}."
         )
+        left_out = list(getattr(result, "left_out", ()))
+        if left_out:
+            n = len(left_out)
+            self.state.setText(
+                f"{self.state.text()} {n} accepted quote{'s were' if n != 1 else ' was'} left "
+                "out: a span does not fit the article's text (listed below)."
+            )
+            for line in left_out:
+                self.rounds.addItem(f"Left out: {line}")
+            self.rounds.scrollToBottom()
         self._ended(True)
 
     def show_failure(self, message: str) -> None:

@@ -114,6 +114,8 @@ class ChildTraining(QObject):
         self._grace.setSingleShot(True)
         self._grace.timeout.connect(self._end_now)
         self._forced = False
+        #: the child's process id once started (kept after it ended; 0 before)
+        self.child_pid = 0
 
     def start(self) -> None:
         from annotator.services.train_process import options_to_json
@@ -126,6 +128,7 @@ class ChildTraining(QObject):
             options_to_json(self.options),
         ]
         self.proc.start(sys.executable, args)
+        self.child_pid = self.pid()
 
     def pid(self) -> int:
         """The child's process id (0 when it is not running)."""
