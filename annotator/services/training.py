@@ -1,7 +1,8 @@
 """Train the detector's learned part on a project's own annotations (issue 13). No Qt.
 
-:func:`train_from_project` reads a project (its own read-only connection: it may run in a
-worker thread while the window keeps writing), parses the annotated articles with the
+:func:`train_from_project` reads a project (its own read-only connection: the window
+runs it in a process of its own, :mod:`annotator.services.train_process`, while it keeps
+writing), parses the annotated articles with the
 base English pipeline, and trains the CRF of :mod:`annotator.nlp.learned` on them. The
 result is a spaCy pipeline directory (the base pipeline's components plus
 ``annotator_learned_quotes``) that ``spacy.load`` opens and ``annotator detect --model
@@ -32,6 +33,11 @@ speaker accuracy on that dev part, :func:`_keeps_rules`; then by :func:`_objecti
 mean of the all-attribution lenient and strict F1 and the direct lenient F1) are written
 to ``out_dir`` at once, atomically (a temporary folder beside it, then a rename), so a
 cancel, a Ctrl+C or a crash leaves the best model so far.
+
+Memory: the training part is streamed (each text read, parsed, turned into features and
+dropped); the dev part's parses wait in a temporary file between rounds (:class:`DevStore`)
+and are read back one at a time. An accepted quote whose spans do not fit its text
+(:func:`training_span_problem`) is left out and listed in :attr:`TrainResult.left_out`.
 """
 
 from __future__ import annotations
@@ -711,7 +717,8 @@ def train_from_project(
     each dev article scored): True ends training there, leaving the best model so far in
     ``out_dir`` (a stopped round is never written; every model is written whole or not at
     all, see :func:`_write_model`). The project is opened read-only
-    and never written.
+    and never written. Accepted quotes whose spans do not fit their text are left out and
+    named in the result's ``left_out`` (:func:`training_span_problem`), never an error.
 
     Raises:
         TrainingError: no project at ``db_path``, a bad option, an ``out_dir`` that exists

@@ -70,6 +70,9 @@ def _is_path(choice: str) -> bool:
 #: step running: a fraction of a second, a few seconds in a long CRFsuite iteration)
 #: before it is ended (then killed): Cancel never waits for it longer than that.
 CANCEL_GRACE_MS = 15000
+#: Milliseconds between terminating a training process that outlived its grace period and
+#: killing it.
+KILL_AFTER_MS = 2000
 
 
 class ChildTraining(QObject):
@@ -79,7 +82,8 @@ class ChildTraining(QObject):
     interpreter lock is never held by the training's compiled code).
 
     ``cancel()`` asks the child to stop after the step running (the best model so far
-    stays) and ends it after :data:`CANCEL_GRACE_MS` if it has not stopped; ``stop()``
+    stays) and ends it after :data:`CANCEL_GRACE_MS` if it has not stopped (terminated,
+    then killed); ``stop()``
     (the window closes) ends it at once. Either way the model folder then holds a whole
     model or nothing (:func:`~annotator.services.training.clear_partial`).
 
@@ -158,9 +162,16 @@ class ChildTraining(QObject):
         self._tidy()
 
     def _end_now(self) -> None:
-        """The grace period after a cancel passed and the child still runs: end it."""
+        """The grace period after a cancel passed and the child still runs: terminate it
+        (SIGTERM ends it at once: it installs no handler), killed if it is still there
+        :data:`KILL_AFTER_MS` later."""
         if self.running():
             self._forced = True
+            self.proc.terminate()
+            QTimer.singleShot(KILL_AFTER_MS, self, self._kill_if_running)
+
+    def _kill_if_running(self) -> None:
+        if self.running():
             self.proc.kill()
 
     def _tidy(self) -> None:
