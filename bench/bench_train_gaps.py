@@ -51,6 +51,11 @@ def main() -> int:
     ap.add_argument("--base-model", default=None, help="default: the installed English model")
     ap.add_argument("--rounds", default="", help="L-BFGS iterations per round, e.g. 30,60")
     ap.add_argument(
+        "--where",
+        action="store_true",
+        help="name where the window's thread was while a beat was 100 ms+ late",
+    )
+    ap.add_argument(
         "--quiet-seconds", type=float, default=20.0, help="heartbeat after, nothing running"
     )
     args = ap.parse_args()
@@ -97,6 +102,36 @@ def main() -> int:
         gaps.append(now - last[0])
         last[0] = now
 
+    late: dict[str, int] = {}
+    done: list[bool] = []
+    if args.where:
+        import threading
+        import traceback
+
+        main_id = threading.main_thread().ident
+        beat_at = [time.perf_counter()]
+
+        def watch() -> None:
+            while not done:
+                time.sleep(0.01)
+                if time.perf_counter() - beat_at[0] < 0.1:
+                    continue
+                frame = sys._current_frames().get(main_id or 0)
+                if frame is None:
+                    continue
+                stack = traceback.extract_stack(frame)[-5:]
+                key = " < ".join(
+                    f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in stack[::-1]
+                )
+                late[key] = late.get(key, 0) + 1
+
+        threading.Thread(target=watch, daemon=True).start()
+        timed_beat = beat
+
+        def beat() -> None:
+            beat_at[0] = time.perf_counter()
+            timed_beat()
+
     timer = QTimer()
     timer.setInterval(20)
     timer.timeout.connect(beat)
@@ -123,10 +158,13 @@ def main() -> int:
         app.processEvents()
         time.sleep(0.001)
     timer.stop()
+    done.append(True)
     how = "cancelled at --seconds" if cancelled else "ran to its end"
     print(f"training from the window ({how}) for {took:.1f} s: {outcome[0] if outcome else '?'}")
     print(f"  20 ms heartbeat during training: {_figures(during)}")
     print(f"  then {args.quiet_seconds:.0f} s with nothing running: {_figures(gaps)}")
+    for key, n in sorted(late.items(), key=lambda kv: -kv[1])[:10]:
+        print(f"  {n:4d} x 10 ms late by 100 ms+ in {key}")
     if peak:
         print(f"  training process peak RSS: {peak[0]:.0f} MB")
     model = folder / "bench" / "annotator_learned_quotes" / "model.crfsuite"

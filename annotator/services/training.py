@@ -774,7 +774,7 @@ def train_from_project(
         # turned into CRFsuite's features and dropped (train_parsed), so memory no longer
         # grows with the training part (tester17 F8: every Doc of 100,000 articles was held)
         with DevStore(nlp.vocab) as dev_store:
-            for art, doc in zip(dev, parsed(dev)):
+            for art, doc in zip(dev, parsed(dev), strict=True):
                 dev_store.add(art, doc)
                 art.quotes, art.quote_ids, art.content = [], [], []  # in the store now
             result = train_parsed(

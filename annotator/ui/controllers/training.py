@@ -1,5 +1,6 @@
 """The Detector menu's jobs (issue 13): train on the project, choose the detector, re-detect
-undecided articles, find the next most useful article. All of it off the GUI thread.
+undecided articles, find the next most useful article. All of it off the GUI thread;
+training in a child process of its own (:class:`ChildTraining`, issue 16).
 
 The choice of detector lives in the project (:mod:`annotator.services.project_settings`):
 None is the rules on the window's base pipeline, a name is a trained model of
@@ -83,9 +84,10 @@ class ChildTraining(QObject):
 
     ``cancel()`` asks the child to stop after the step running (the best model so far
     stays) and ends it after :data:`CANCEL_GRACE_MS` if it has not stopped (terminated,
-    then killed); ``stop()``
-    (the window closes) ends it at once. Either way the model folder then holds a whole
-    model or nothing (:func:`~annotator.services.training.clear_partial`).
+    then killed); ``stop()`` (the window closes) ends it at once. Either way the model
+    folder then holds a whole model or nothing
+    (:func:`~annotator.services.training.clear_partial`). The child also stops by itself
+    when its input ends: the window's process died without ending it.
 
     Signals:
         epoch(EpochReport): a round ended.
