@@ -499,7 +499,8 @@ class DevStore:
     without its tok2vec tensor, which no step after the parse reads) to an anonymous
     temporary file, which the system deletes when it is closed or the process ends;
     iterating reads them back in order, one at a time, as often as asked. Memory: one Doc
-    and one offset per article; disk: about 20-60 kB per article. A context manager."""
+    and one offset per article; disk: about 90 kB for an article of 700 tokens (341 kB
+    with the tensor), read back in about 9 ms. A context manager."""
 
     def __init__(self, vocab: Any) -> None:
         import tempfile
