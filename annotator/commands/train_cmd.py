@@ -126,8 +126,8 @@ def run(args: argparse.Namespace) -> int:
     if result.left_out:
         n = len(result.left_out)
         print(
-            f"warning: {n} accepted quote{'s' if n != 1 else ''} left out, with a span that "
-            "does not fit the article's text (the project was changed outside the program?):",
+            f"warning: {n} accepted quote{'s' if n != 1 else ''} left out, with spans outside "
+            "the article's text or overlapping (the project was changed outside the program?):",
             file=sys.stderr,
         )
         for line in result.left_out:

@@ -340,7 +340,7 @@ class TrainProgressDialog(QDialog):
             n = len(left_out)
             self.state.setText(
                 f"{self.state.text()} {n} accepted quote{'s were' if n != 1 else ' was'} left "
-                "out: a span does not fit the article's text (listed below)."
+                "out, with spans outside the article's text or overlapping (listed below)."
             )
             for line in left_out:
                 self.rounds.addItem(f"Left out: {line}")
