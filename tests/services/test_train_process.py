@@ -156,3 +156,30 @@ def test_the_process_ends_when_its_window_goes_away(tmp_path: Path) -> None:
     result = train_process.result_from_json(events[-1]["result"])  # type: ignore[arg-type]
     assert result.stopped_early and result.epochs < 200
     assert sorted(p.name for p in tmp_path.iterdir()) == ["m", "p.db"]
+
+
+@pytest.mark.parametrize(
+    ("left", "kept"),
+    [
+        ((".m.partial", ".m.crfsuite"), None),  # killed while writing the first model
+        (("m", ".m.partial", ".m.crfsuite"), "m"),  # killed while writing a later one
+        ((".m.old", ".m.partial"), ".m.old"),  # killed between the two renames
+        (("m", ".m.old"), "m"),  # killed before the old model was removed
+        (("m",), "m"),  # nothing to tidy
+    ],
+)
+def test_what_a_killed_training_leaves_is_tidied(
+    tmp_path: Path, left: tuple[str, ...], kept: str | None
+) -> None:
+    from annotator.services.training import clear_partial
+
+    for name in left:
+        if name.endswith(".crfsuite"):
+            (tmp_path / name).write_bytes(b"crf")
+        else:
+            (tmp_path / name).mkdir()
+            (tmp_path / name / "meta.json").write_text(name, encoding="utf-8")
+    clear_partial(tmp_path / "m")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ([] if kept is None else ["m"])
+    if kept is not None:  # the whole model that was there, never the half-written one
+        assert (tmp_path / "m" / "meta.json").read_text(encoding="utf-8") == kept
