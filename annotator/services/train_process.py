@@ -19,6 +19,9 @@ commands
     ``{"cancel": true}``: stop after the step running (the best model so far stays). The
     end of stdin (the window closed or died) stops it the same way.
 events
+    ``{"stage": [what, done, total]}`` as the steps go (``what``: ``dev``, ``train`` or
+    ``round``, see :data:`~annotator.services.training.STAGE_DEV`; at most every
+    :data:`STAGE_EVERY_S` seconds within a step, and at its last article);
     ``{"epoch": ...}`` after each round (:func:`epoch_to_json`); then one of
     ``{"result": ...}`` (:func:`result_to_json`, with ``peak_rss_mb``: this process's
     peak resident memory) or ``{"failed": message, "expected": bool}`` (``expected``: a
@@ -34,14 +37,18 @@ import json
 import os
 import sys
 import threading
+import time
 import traceback
 from pathlib import Path
 from typing import Any, TextIO
 
-from annotator.services.training import EpochReport, TrainOptions, TrainResult
+from annotator.services.training import STAGE_ROUND, EpochReport, TrainOptions, TrainResult
 
 #: Added to the process's nice value: the window's process gets the CPU first.
 NICENESS = 10
+#: Seconds between two ``stage`` events of the same step (each article would be hundreds
+#: of lines a second on short texts).
+STAGE_EVERY_S = 0.25
 
 
 def options_to_json(options: TrainOptions) -> str:
@@ -176,6 +183,15 @@ def run(project: Path, out_dir: Path, options: TrainOptions, stdin: TextIO, stdo
     out = _Out(stdout)
     stop = threading.Event()
     threading.Thread(target=_listen, args=(stdin, stop), daemon=True).start()
+    said: list[tuple[str, float]] = [("", 0.0)]  # the last step said, and when
+
+    def stage(what: str, done: int, total: int) -> None:
+        now = time.monotonic()
+        step, at = said[0]
+        if what != step or what == STAGE_ROUND or done >= total or now - at >= STAGE_EVERY_S:
+            said[0] = (what, now)
+            out.say(stage=[what, done, total])
+
     try:
         result = train_from_project(
             project,
@@ -183,6 +199,7 @@ def run(project: Path, out_dir: Path, options: TrainOptions, stdin: TextIO, stdo
             options,
             progress=lambda report: out.say(epoch=epoch_to_json(report)),
             should_stop=lambda: stop.is_set() or out.closed,
+            stage=stage,
         )
     except TrainingError as exc:
         out.say(failed=str(exc), expected=True)

@@ -294,6 +294,11 @@ def _check_options(out_dir: Path, options: TrainOptions) -> None:
         raise TrainingError(f"{out_dir}: {why}")
 
 
+#: The steps :func:`train_from_project` tells its ``stage`` callback: the held-out articles
+#: parsed (done, total), the articles to learn from parsed and turned into features (done,
+#: total), a round started (its number, the rounds).
+STAGE_DEV, STAGE_TRAIN, STAGE_ROUND = "dev", "train", "round"
+
 #: Rows read between two polls of the cancel while reading the annotations.
 POLL_ROWS = 512
 
@@ -708,10 +713,14 @@ def train_from_project(
     *,
     progress: Callable[[EpochReport], None] | None = None,
     should_stop: Callable[[], bool] | None = None,
+    stage: Callable[[str, int, int], None] | None = None,
 ) -> TrainResult:
     """Train on the project at ``db_path`` and write the model directory ``out_dir``.
 
-    ``progress`` gets an :class:`EpochReport` after each round; ``should_stop()`` is polled
+    ``progress`` gets an :class:`EpochReport` after each round; ``stage(what, done,
+    total)`` is told the step under way (:data:`STAGE_DEV`, :data:`STAGE_TRAIN` with the
+    articles parsed of the part's, :data:`STAGE_ROUND` with the round and the rounds, at
+    its start); ``should_stop()`` is polled
     at every step of a fraction of a second (every few hundred annotation rows read,
     before each pipeline component of each article parsed, before each article's
     features, at every message of CRFsuite's log and after every L-BFGS iteration, before
@@ -747,6 +756,7 @@ def train_from_project(
     from annotator.nlp.pipeline import load_pipeline
 
     parsing = "training was stopped while parsing; nothing was written"
+    tell = stage or (lambda _what, _done, _total: None)
     left_out: list[str] = []
     with Project.open(db_path, create=False, readonly=True) as project:
         articles = _read_articles(project, options, over, left_out)
@@ -775,8 +785,9 @@ def train_from_project(
         # turned into CRFsuite's features and dropped (train_parsed), so memory no longer
         # grows with the training part (tester17 F8: every Doc of 100,000 articles was held)
         with DevStore(nlp.vocab) as dev_store:
-            for art, doc in zip(dev, parsed(dev), strict=True):
+            for n, (art, doc) in enumerate(zip(dev, parsed(dev), strict=True), 1):
                 dev_store.add(art, doc)
+                tell(STAGE_DEV, n, len(dev))
                 art.quotes, art.quote_ids, art.content = [], [], []  # in the store now
             result = train_parsed(
                 nlp,
@@ -786,6 +797,7 @@ def train_from_project(
                 progress=progress,
                 over=over,
                 started=t0,
+                stage=stage,
             )
         return replace(result, left_out=tuple(left_out))
 
@@ -814,11 +826,13 @@ def train_parsed(
     progress: Callable[[EpochReport], None] | None = None,
     over: Callable[[], bool] = lambda: False,
     started: float | None = None,
+    stage: Callable[[str, int, int], None] | None = None,
 ) -> TrainResult:
     """The rounds of :func:`train_from_project` on articles already parsed by ``nlp`` (the
     base pipeline without ``annotator_quotes``; the trained component is added to it).
     ``over()`` is polled as in :func:`train_from_project`: True ends training (before the
-    first round is written: :class:`TrainingCancelled`). For benches that keep
+    first round is written: :class:`TrainingCancelled`) and ``stage`` told as there.
+    For benches that keep
     their parses (``bench/bench_train.py``)."""
     from annotator.nlp.learned import FACTORY, token_features, token_labels
 
@@ -833,12 +847,14 @@ def train_parsed(
     trainer = _trainer_class()(verbose=False)
     trainer.tick = lambda loss: over()
     trainer.poll = over
-    for doc, art in zip(train_docs, train, strict=True):
+    tell = stage or (lambda _what, _done, _total: None)
+    for n, (doc, art) in enumerate(zip(train_docs, train, strict=True), 1):
         if over():  # 5-20 ms an article: the features of a long training part take minutes
             raise TrainingCancelled(
                 "training was stopped while building the features; nothing was written"
             )
         trainer.append(token_features(doc), token_labels(doc, art.content))
+        tell(STAGE_TRAIN, n, len(train))
     best: dict[str, float] | None = None
     epochs = 0
     stopped = False
@@ -851,6 +867,7 @@ def train_parsed(
                 stopped = True
                 break
             started = time.perf_counter()
+            tell(STAGE_ROUND, epoch, len(options.rounds))
             trainer.set_params(
                 {
                     "c1": C1,

@@ -67,8 +67,16 @@ def test_a_training_says_its_rounds_then_its_result(tmp_path: Path) -> None:
         held.release.set()
     events = _events(out.getvalue())
     assert code == 0
-    assert [list(e) for e in events] == [["epoch"], ["epoch"], ["result"]]
+    said = [list(e) for e in events if "stage" not in e]
+    assert said == [["epoch"], ["epoch"], ["result"]]
     result = train_process.result_from_json(events[-1]["result"])  # type: ignore[arg-type]
+    stages = [tuple(e["stage"]) for e in events if "stage" in e]  # type: ignore[arg-type]
+    # each step's last article is always said, and every round's start
+    assert ("dev", result.dev_articles, result.dev_articles) in stages
+    assert ("train", result.train_articles, result.train_articles) in stages
+    assert [s for s in stages if s[0] == "round"] == [("round", 1, 2), ("round", 2, 2)]
+    kinds = [s[0] for s in stages]
+    assert kinds == sorted(kinds, key=["dev", "train", "round"].index)
     assert result.model_dir == tmp_path / "m" and result.epochs == 2
     assert result.peak_rss_mb is not None and result.peak_rss_mb > 0
     assert (tmp_path / "m" / "meta.json").is_file()
@@ -147,8 +155,9 @@ def test_the_process_ends_when_its_window_goes_away(tmp_path: Path) -> None:
         text=True,
     )
     assert child.stdout is not None and child.stdin is not None
-    first = child.stdout.readline()  # the first round ended: training is under way
-    assert "epoch" in json.loads(first)
+    for line in child.stdout:  # until the first round ended: training is under way
+        if "epoch" in json.loads(line):
+            break
     child.stdin.close()
     rest = child.stdout.read()
     assert child.wait(timeout=120) == 0

@@ -74,6 +74,7 @@ def test_the_child_writes_the_model_training_in_process_writes(
     w.trainer.base_model = "rules-only"
     options = w.trainer.options(annotators=("ann",), rounds=rounds, seed=seed, dev_fraction=dev)
     epochs: list[Any] = []
+    stages: list[tuple[str, int, int, str]] = []
     w.trainer.epoch.connect(epochs.append)
     with qtbot.waitSignal(w.trainer.trained, timeout=120000) as blocker:
         prog = w.start_training("child", options)
@@ -81,7 +82,29 @@ def test_the_child_writes_the_model_training_in_process_writes(
         task = w.trainer.train_task
         assert task is not None and task.child_pid not in (0, os.getpid())
         pid = task.child_pid
+        # while it runs, Cancel is the only button (Detect and Close were shown too)
+        qtbot.waitExposed(prog)
+        assert prog.cancel_button.isVisible()
+        assert not prog.use_button.isVisible() and not prog.close_button.isVisible()
+        # connected after the dialog's own slot: the text is the one it shows for it
+        w.trainer.train_stage.connect(
+            lambda what, done, total: stages.append((what, done, total, prog.state.text()))
+        )
     result = blocker.args[0]
+    # the steps came through the pipe as they went, and the dialog said each
+    n_dev, n_train = result.dev_articles, result.train_articles
+    seen = [s[:3] for s in stages]
+    assert ("dev", n_dev, n_dev) in seen and ("train", n_train, n_train) in seen
+    assert [s for s in seen if s[0] == "round"] == [
+        ("round", k, len(rounds)) for k in range(1, len(rounds) + 1)
+    ]
+    texts = {s[:3]: s[3] for s in stages}
+    assert f"parsing the held-out articles ({n_dev} of {n_dev})" in texts[("dev", n_dev, n_dev)]
+    assert (
+        f"(parsing the articles to learn from ({n_train} of {n_train}))"
+        in (texts[("train", n_train, n_train)])
+    )
+    assert f"(round 1 of {len(rounds)}: learning" in texts[("round", 1, len(rounds))]
     # measured in the child: it ran there (the window's process never trained)
     assert result.peak_rss_mb is not None and result.peak_rss_mb > 0
     qtbot.waitUntil(lambda: _gone(pid), timeout=10000)
@@ -97,6 +120,8 @@ def test_the_child_writes_the_model_training_in_process_writes(
     assert [r.epoch for r in epochs] == list(range(1, len(rounds) + 1))
     assert prog.rounds.count() == len(rounds)
     assert "Saved as child" in prog.state.text()
+    assert prog.use_button.isVisible() and prog.close_button.isVisible()
+    assert not prog.cancel_button.isVisible()
     assert _annotations(path) == before  # the child opened the project read-only
 
 

@@ -90,12 +90,15 @@ class ChildTraining(QObject):
     when its input ends: the window's process died without ending it.
 
     Signals:
+        stage(what, done, total): the step under way (see
+            :mod:`annotator.services.train_process`).
         epoch(EpochReport): a round ended.
         finished(TrainResult): training ended with a model.
         failed(message): training ended without one (or the child could not start, was
             killed from outside, or crashed).
     """
 
+    stage = Signal(str, int, int)
     epoch = Signal(object)
     finished = Signal(object)
     failed = Signal(str)
@@ -194,7 +197,10 @@ class ChildTraining(QObject):
                 event = json.loads(line)
             except ValueError:
                 continue
-            if "epoch" in event:
+            if "stage" in event:
+                what, done, total = event["stage"]
+                self.stage.emit(str(what), int(done), int(total))
+            elif "epoch" in event:
                 self.epoch.emit(epoch_from_json(event["epoch"]))
             elif "result" in event:
                 self._outcome = ("result", result_from_json(event["result"]))
@@ -288,6 +294,8 @@ class TrainingController(QObject):
     Signals:
         detector_named(text, tooltip): the status-bar text for the detector in use.
         message(text, ms): a passing status-bar message.
+        train_stage(what, done, total): the training step under way (see
+            :class:`ChildTraining`).
         epoch(report): a training round ended (``EpochReport``).
         trained(result): training ended with a model (``TrainResult``).
         train_failed(message): training stopped without a model.
@@ -303,6 +311,7 @@ class TrainingController(QObject):
 
     detector_named = Signal(str, str)
     message = Signal(str, int)
+    train_stage = Signal(str, int, int)
     epoch = Signal(object)
     trained = Signal(object)
     train_failed = Signal(str)
@@ -598,6 +607,7 @@ class TrainingController(QObject):
         if self.train_task is not None or self.closing or training_module() is None:
             return False
         task = ChildTraining(self.project_path, out_dir, options, self)
+        task.stage.connect(self.train_stage)
         task.epoch.connect(self.epoch)
         task.finished.connect(self._trained)
         task.failed.connect(self._train_failed)
