@@ -123,6 +123,15 @@ def run(args: argparse.Namespace) -> int:
         raise CliError(
             "interrupted before the first model was saved; nothing was written", 130
         ) from None
+    if result.left_out:
+        n = len(result.left_out)
+        print(
+            f"warning: {n} accepted quote{'s' if n != 1 else ''} left out, with spans outside "
+            "the article's text or overlapping (the project was changed outside the program?):",
+            file=sys.stderr,
+        )
+        for line in result.left_out:
+            print(f"    {line}", file=sys.stderr)
     d = result.best_dev
     how = "stopped early" if result.stopped_early else f"{result.epochs} rounds"
     print(

@@ -1,7 +1,8 @@
 """Train the detector's learned part on a project's own annotations (issue 13). No Qt.
 
-:func:`train_from_project` reads a project (its own read-only connection: it may run in a
-worker thread while the window keeps writing), parses the annotated articles with the
+:func:`train_from_project` reads a project (its own read-only connection: the window
+runs it in a process of its own, :mod:`annotator.services.train_process`, while it keeps
+writing), parses the annotated articles with the
 base English pipeline, and trains the CRF of :mod:`annotator.nlp.learned` on them. The
 result is a spaCy pipeline directory (the base pipeline's components plus
 ``annotator_learned_quotes``) that ``spacy.load`` opens and ``annotator detect --model
@@ -32,6 +33,11 @@ speaker accuracy on that dev part, :func:`_keeps_rules`; then by :func:`_objecti
 mean of the all-attribution lenient and strict F1 and the direct lenient F1) are written
 to ``out_dir`` at once, atomically (a temporary folder beside it, then a rename), so a
 cancel, a Ctrl+C or a crash leaves the best model so far.
+
+Memory: the training part is streamed (each text read, parsed, turned into features and
+dropped); the dev part's parses wait in a temporary file between rounds (:class:`DevStore`)
+and are read back one at a time. An accepted quote whose spans do not fit its text
+(:func:`training_span_problem`) is left out and listed in :attr:`TrainResult.left_out`.
 """
 
 from __future__ import annotations
@@ -40,18 +46,19 @@ import json
 import math
 import random
 import shutil
+import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from platformdirs import user_data_path
 
 from annotator.core.errors import AnnotatorError
-from annotator.core.model import Quote
+from annotator.core.model import Quote, quote_span_problem
 from annotator.core.outputs import output_problem
-from annotator.core.scoring import ScoredArticle, ScoredQuote, score
+from annotator.core.scoring import ScoredArticle, ScoredQuote
 from annotator.services.locations import APP_NAME
 from annotator.services.people import selection_problem
 from annotator.store.project import Project
@@ -136,7 +143,13 @@ class EpochReport:
 class TrainResult:
     """The training run: where the model is, rounds run, the best round's dev figures,
     the articles of each part, the run's seconds, and whether it ended before its last
-    round (cancel, Ctrl+C or ``max_minutes``)."""
+    round (cancel, Ctrl+C or ``max_minutes``).
+
+    ``left_out``: the accepted quotes not learned from, one line each ("article 12, quote
+    345: content span [-5, 99] starts before the text (negative offset)"), see
+    :func:`training_span_problem`. ``peak_rss_mb``: the training process's peak resident
+    memory in MB, when it ran in a process of its own (:mod:`annotator.services.
+    train_process`); None otherwise."""
 
     model_dir: Path
     epochs: int
@@ -145,6 +158,8 @@ class TrainResult:
     dev_articles: int
     seconds: float
     stopped_early: bool
+    left_out: tuple[str, ...] = ()
+    peak_rss_mb: float | None = None
 
 
 @dataclass(frozen=True)
@@ -206,6 +221,55 @@ class _Article:
     text: str
     content: list[tuple[int, int]] = field(default_factory=list)
     quotes: list[Quote] = field(default_factory=list)
+    #: each quote's id (its annotation's, or its gold quote's), in the order of ``quotes``
+    quote_ids: list[int] = field(default_factory=list)
+
+
+def training_span_problem(quote: Quote, length: int) -> str | None:
+    """Why ``quote`` cannot be learned from in a text of ``length`` characters, or None.
+
+    The import's and the exports' rules first (:func:`~annotator.core.model.
+    quote_span_problem`: a content, speaker or cue span with a negative offset, empty or
+    reversed, or reaching past the end of the text; no content span), then two content
+    fragments that overlap one another (the editor joins such fragments: a project
+    changed by hand may hold them, and each character of a quote is labelled once).
+    """
+    why = quote_span_problem(quote, length)
+    if why is not None:
+        return why
+    spans = sorted(quote.content_spans)
+    for (a, b), (c, d) in zip(spans, spans[1:]):
+        if c < b:
+            return f"content spans [{a}, {b}] and [{c}, {d}] overlap"
+    return None
+
+
+def _left_out_line(gold: bool, article_id: int, quote_id: int, why: str) -> str:
+    """One line of :attr:`TrainResult.left_out`, worded as the exports' list."""
+    return f"article {article_id}, {'gold quote' if gold else 'quote'} {quote_id}: {why}"
+
+
+def _check_against_text(art: _Article, text: str, gold: bool, left_out: list[str]) -> None:
+    """Leave out of ``art`` the quotes whose spans do not fit ``text`` (each named in
+    ``left_out``); ``art.content`` is rebuilt from the quotes kept."""
+    length = len(text)
+    if all(b <= length for q in art.quotes for a, b in _all_spans(q)):
+        return  # the other rules were checked when the quotes were read
+    kept: list[Quote] = []
+    ids: list[int] = []
+    for q, ident in zip(art.quotes, art.quote_ids, strict=True):
+        why = training_span_problem(q, length)
+        if why is None:
+            kept.append(q)
+            ids.append(ident)
+        else:
+            left_out.append(_left_out_line(gold, art.ident, ident, why))
+    art.quotes, art.quote_ids = kept, ids
+    art.content = [s for q in kept for s in q.content_spans]
+
+
+def _all_spans(quote: Quote) -> tuple[tuple[int, int], ...]:
+    return quote.content_spans + quote.speaker_spans + quote.cue_spans
 
 
 def _check_options(out_dir: Path, options: TrainOptions) -> None:
@@ -230,21 +294,32 @@ def _check_options(out_dir: Path, options: TrainOptions) -> None:
         raise TrainingError(f"{out_dir}: {why}")
 
 
+#: The steps :func:`train_from_project` tells its ``stage`` callback: the held-out articles
+#: parsed (done, total), the articles to learn from parsed and turned into features (done,
+#: total), a round started (its number, the rounds).
+STAGE_DEV, STAGE_TRAIN, STAGE_ROUND = "dev", "train", "round"
+
 #: Rows read between two polls of the cancel while reading the annotations.
 POLL_ROWS = 512
 
 
 def _read_articles(
-    project: Project, options: TrainOptions, over: Callable[[], bool] = lambda: False
+    project: Project,
+    options: TrainOptions,
+    over: Callable[[], bool] = lambda: False,
+    left_out: list[str] | None = None,
 ) -> list[_Article]:
     """The annotated articles with their accepted quotes. ``over()`` is polled every
     :data:`POLL_ROWS` rows and inside each statement (:meth:`Project.stop_when`; at
-    100,000 articles this read takes a minute); True raises :class:`TrainingCancelled`."""
+    100,000 articles this read takes a minute); True raises :class:`TrainingCancelled`.
+    An accepted quote whose spans cannot be right in any text (:func:`training_span_problem`
+    but for the text's length, checked when the text is read) is left out and named in
+    ``left_out``."""
     from annotator.store.db import was_interrupted
 
     project.stop_when(over)
     try:
-        return _read_rows(project, options, over)
+        return _read_rows(project, options, over, [] if left_out is None else left_out)
     except Exception as exc:  # SQLite's "interrupted"
         if was_interrupted(exc) and over():
             raise TrainingCancelled(_CANCELLED_READING) from None
@@ -256,7 +331,9 @@ def _read_articles(
 _CANCELLED_READING = "training was stopped while reading the annotations; nothing was written"
 
 
-def _read_rows(project: Project, options: TrainOptions, over: Callable[[], bool]) -> list[_Article]:
+def _read_rows(
+    project: Project, options: TrainOptions, over: Callable[[], bool], left_out: list[str]
+) -> list[_Article]:
     by_id: dict[int, _Article] = {}
     why = selection_problem(
         project, options.annotators, options.gold, "train on the annotators' quotes"
@@ -265,7 +342,7 @@ def _read_rows(project: Project, options: TrainOptions, over: Callable[[], bool]
         raise TrainingError(why)
     if options.gold:
         rows = (
-            (g.article_id, g.quote)
+            (g.article_id, g.id, g.quote)
             for g in iter_gold_rows(project, Selection(True, options.annotators))
         )
     else:
@@ -277,20 +354,26 @@ def _read_rows(project: Project, options: TrainOptions, over: Callable[[], bool]
                     f"({', '.join(shared)}): choose --annotator NAME (repeatable) or --gold"
                 )
         rows = (
-            (r.article_id, r.quote)
+            (r.article_id, r.id, r.quote)
             for r in project.iter_annotation_rows(
                 options.annotators or None, ("accepted", "rejected")
             )
         )
-    for n, (article_id, quote) in enumerate(rows):
+    for n, (article_id, quote_id, quote) in enumerate(rows):
         if n % POLL_ROWS == 0 and over():
             raise TrainingCancelled(_CANCELLED_READING)
         art = by_id.get(article_id)
         if art is None:
             art = by_id[article_id] = _Article(article_id, "")
         if quote.status == "accepted":
+            # what no text can hold is left out now; the text's end when it is read
+            why = training_span_problem(quote, sys.maxsize)
+            if why is not None:
+                left_out.append(_left_out_line(options.gold, article_id, quote_id, why))
+                continue
             art.content.extend(quote.content_spans)
             art.quotes.append(quote)
+            art.quote_ids.append(quote_id)
     # the texts are not read here: each is read when it is parsed (see _texts)
     return [by_id[k] for k in sorted(by_id)]
 
@@ -395,10 +478,98 @@ def _charset(spans: Sequence[tuple[int, int]]) -> set[int]:
     return {i for a, b in spans for i in range(a, b)}
 
 
+@dataclass(frozen=True)
+class _DevItem:
+    """What the dev scoring needs of one held-out article: its id, its gold quotes as the
+    scorer sees them, the accepted content spans, and its parsed Doc (text included)."""
+
+    ident: int
+    gold: tuple[ScoredQuote, ...]
+    content: tuple[tuple[int, int], ...]
+    doc: Any
+
+
+def _scored_gold(quotes: Iterable[Quote]) -> tuple[ScoredQuote, ...]:
+    return tuple(
+        ScoredQuote(q.content_spans, q.speaker_spans, q.speaker_text, q.kind == "direct")
+        for q in quotes
+    )
+
+
+class DevStore:
+    """The dev part's parsed articles on disk between rounds (issue 16: each parsed Doc
+    is about 0.45 MB in memory and the dev part was held whole for every round).
+
+    :meth:`add` writes an article's :class:`_DevItem` (the Doc as ``Doc.to_bytes``
+    without its tok2vec tensor, which no step after the parse reads) to an anonymous
+    temporary file, which the system deletes when it is closed or the process ends;
+    iterating reads them back in order, one at a time, as often as asked. Memory: one Doc
+    and one offset per article; disk: about 90 kB for an article of 700 tokens (341 kB
+    with the tensor), read back in about 9 ms. A context manager."""
+
+    def __init__(self, vocab: Any) -> None:
+        import tempfile
+
+        self.vocab = vocab
+        # closed by close() / the with block (it lives across the rounds)
+        self._file = tempfile.TemporaryFile(prefix="annotator-dev-")  # noqa: SIM115
+        self._ends: list[int] = []
+
+    def add(self, art: _Article, doc: Any) -> None:
+        import pickle
+
+        record = (
+            art.ident,
+            _scored_gold(art.quotes),
+            tuple(art.content),
+            doc.to_bytes(exclude=["tensor"]),
+        )
+        self._file.seek(0, 2)
+        self._file.write(pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL))
+        self._ends.append(self._file.tell())
+
+    def __len__(self) -> int:
+        return len(self._ends)
+
+    def __iter__(self) -> Iterator[_DevItem]:
+        import pickle
+
+        from spacy.tokens import Doc
+
+        start = 0
+        for end in self._ends:
+            self._file.seek(start)
+            ident, gold, content, data = pickle.loads(self._file.read(end - start))
+            start = end
+            yield _DevItem(ident, gold, content, Doc(self.vocab).from_bytes(data))
+
+    def close(self) -> None:
+        self._file.close()
+
+    def __enter__(self) -> DevStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class _DevInMemory:
+    """The dev part as parsed Docs kept in memory (the benches' :class:`TrainingSet`)."""
+
+    def __init__(self, dev: Sequence[_Article], docs: Sequence[Any]) -> None:
+        self.dev, self.docs = dev, docs
+
+    def __len__(self) -> int:
+        return len(self.dev)
+
+    def __iter__(self) -> Iterator[_DevItem]:
+        for art, doc in zip(self.dev, self.docs, strict=True):
+            yield _DevItem(art.ident, _scored_gold(art.quotes), tuple(art.content), doc)
+
+
 def _dev_figures(
     tagger: Any,
-    dev_docs: Sequence[Any],
-    dev: Sequence[_Article],
+    dev_items: Iterable[_DevItem],
     marks_inside: bool,
     over: Callable[[], bool] = lambda: False,
 ) -> tuple[dict[str, float], Any]:
@@ -406,17 +577,22 @@ def _dev_figures(
     confidence floor of :data:`THRESHOLDS` (that floor as ``min_confidence``), and the
     :class:`~annotator.nlp.learned.Calibration` fitted on the dev fragments that become
     quotes of their own (those overlapping no rule quote), which the floors apply to.
-    ``over()`` is polled before each article at each floor: True raises :class:`_Stop`
-    (the round is not scored: on a large dev part the ten passes take minutes)."""
+
+    ``dev_items`` is read twice, an article at a time (a :class:`DevStore`: memory does
+    not grow with the dev part): once to tag it and fit the calibration, once to score
+    the rules alone and every floor. ``over()`` is polled before each article of each
+    pass: True raises :class:`_Stop` (the round is not scored: on a large dev part the
+    passes take minutes)."""
+    from annotator.core.scoring import Scores, score_article
     from annotator.nlp.learned import Calibration, fragment_cues, tag_doc, token_features
     from annotator.nlp.quotes import extract_quotes
 
-    gold: list[ScoredArticle] = []
     tagged: list[list[tuple[int, int, float, int]]] = []
     samples: list[tuple[float, int, bool]] = []
-    for art, doc in zip(dev, dev_docs, strict=True):
+    for item in dev_items:
         if over():
             raise _Stop()
+        doc = item.doc
         spans, conf, _ = tag_doc(tagger, doc, token_features(doc))
         cued = fragment_cues(doc, spans)
         frags = [
@@ -428,48 +604,50 @@ def _dev_figures(
             ruled = _charset(
                 [s for r in extract_quotes(doc, marks_inside=marks_inside) for s in r.content]
             )
-            accepted = _charset(art.content)
+            accepted = _charset(item.content)
             for a, b, c, q in frags:
                 here = set(range(a, b))
                 if not here & ruled:
                     samples.append((c, q, bool(here & accepted)))
-        gold.append(
-            ScoredArticle(
-                str(art.ident),
-                art.text,
-                tuple(
-                    ScoredQuote(
-                        q.content_spans, q.speaker_spans, q.speaker_text, q.kind == "direct"
-                    )
-                    for q in art.quotes
-                ),
-            )
-        )
     calibration = Calibration.fit(samples)
-    # with no direct quote held out, the direct F1 is 0 by definition: say n/a instead
-    direct_gold = float(sum(q.direct for a in gold for q in a.quotes))
+    floors: tuple[float | None, ...] = (None, *THRESHOLDS)  # None: the rules alone
+    counts = {(f, sub): Scores() for f in floors for sub in ("all", "direct")}
 
-    def figures_of(floor: float | None) -> dict[str, float]:
-        """Dev figures with the fragments at or above ``floor`` (None: the rules alone)."""
-        pred: dict[str, list[ScoredQuote]] = {}
-        for art, doc, frags in zip(dev, dev_docs, tagged, strict=True):
+    def figures_of() -> float:
+        """Add each article's counts at every floor; the direct quotes held out."""
+        direct_gold = 0
+        for item, frags in zip(dev_items, tagged, strict=True):
             if over():
                 raise _Stop()
-            learned = None
-            if floor is not None:
-                learned = [
-                    (a, b, p) for a, b, c, q in frags if (p := calibration.apply(c, q)) >= floor
+            gold = ScoredArticle(str(item.ident), item.doc.text, item.gold)
+            direct_gold += sum(q.direct for q in item.gold)
+            for floor in floors:
+                learned = None
+                if floor is not None:
+                    learned = [
+                        (a, b, p) for a, b, c, q in frags if (p := calibration.apply(c, q)) >= floor
+                    ]
+                records = extract_quotes(item.doc, marks_inside=marks_inside, learned=learned)
+                pred = [
+                    ScoredQuote(
+                        r.content,
+                        (r.speaker,) if r.speaker else (),
+                        r.speaker_text,
+                        r.kind == "direct",
+                    )
+                    for r in records
                 ]
-            records = extract_quotes(doc, marks_inside=marks_inside, learned=learned)
-            pred[str(art.ident)] = [
-                ScoredQuote(
-                    r.content, (r.speaker,) if r.speaker else (), r.speaker_text, r.kind == "direct"
-                )
-                for r in records
-            ]
+                for subset in ("all", "direct"):
+                    counts[(floor, subset)] += score_article(gold, pred, subset)  # type: ignore[arg-type]
+        return float(direct_gold)
+
+    # with no direct quote held out, the direct F1 is 0 by definition: say n/a instead
+    direct_gold = figures_of()
+
+    def figures_at(floor: float | None) -> dict[str, float]:
         figures: dict[str, float] = {"direct_gold": direct_gold}
         for subset in ("all", "direct"):
-            s = score(gold, pred, subset)  # type: ignore[arg-type]
+            s = counts[(floor, subset)]
             p, r, f = s.lenient
             figures[f"{subset}_lenient_p"] = p
             figures[f"{subset}_lenient_r"] = r
@@ -479,10 +657,10 @@ def _dev_figures(
                 figures["speaker_name_acc"] = s.speaker_name_acc
         return figures
 
-    rules = figures_of(None)
+    rules = figures_at(None)
     best: dict[str, float] | None = None
     for floor in THRESHOLDS:
-        figures = figures_of(floor)
+        figures = figures_at(floor)
         figures["min_confidence"] = floor
         figures["rules_direct_lenient_f1"] = rules["direct_lenient_f1"]
         figures["rules_speaker_name_acc"] = rules["speaker_name_acc"]
@@ -513,6 +691,21 @@ def _write_model(nlp: Any, out_dir: Path, data: bytes, info: dict[str, Any]) -> 
     shutil.rmtree(old, ignore_errors=True)
 
 
+def clear_partial(out_dir: Path) -> None:
+    """Tidy what a training process killed while it worked on ``out_dir`` may leave
+    beside it: the model being written (``.NAME.partial``), the round's CRFsuite file
+    (``.NAME.crfsuite``), and, killed between :func:`_write_model`'s two renames, the
+    previous model set aside as ``.NAME.old`` (put back when ``NAME`` is missing). Leaves
+    ``out_dir`` holding a whole model or nothing."""
+    out_dir = Path(out_dir)
+    old = out_dir.with_name(f".{out_dir.name}.old")
+    shutil.rmtree(out_dir.with_name(f".{out_dir.name}.partial"), ignore_errors=True)
+    out_dir.with_name(f".{out_dir.name}.crfsuite").unlink(missing_ok=True)
+    if old.is_dir() and not out_dir.exists():
+        old.rename(out_dir)
+    shutil.rmtree(old, ignore_errors=True)
+
+
 def train_from_project(
     db_path: Path,
     out_dir: Path,
@@ -520,17 +713,22 @@ def train_from_project(
     *,
     progress: Callable[[EpochReport], None] | None = None,
     should_stop: Callable[[], bool] | None = None,
+    stage: Callable[[str, int, int], None] | None = None,
 ) -> TrainResult:
     """Train on the project at ``db_path`` and write the model directory ``out_dir``.
 
-    ``progress`` gets an :class:`EpochReport` after each round; ``should_stop()`` is polled
+    ``progress`` gets an :class:`EpochReport` after each round; ``stage(what, done,
+    total)`` is told the step under way (:data:`STAGE_DEV`, :data:`STAGE_TRAIN` with the
+    articles parsed of the part's, :data:`STAGE_ROUND` with the round and the rounds, at
+    its start); ``should_stop()`` is polled
     at every step of a fraction of a second (every few hundred annotation rows read,
     before each pipeline component of each article parsed, before each article's
     features, at every message of CRFsuite's log and after every L-BFGS iteration, before
     each dev article scored): True ends training there, leaving the best model so far in
     ``out_dir`` (a stopped round is never written; every model is written whole or not at
     all, see :func:`_write_model`). The project is opened read-only
-    and never written.
+    and never written. Accepted quotes whose spans do not fit their text are left out and
+    named in the result's ``left_out`` (:func:`training_span_problem`), never an error.
 
     Raises:
         TrainingError: no project at ``db_path``, a bad option, an ``out_dir`` that exists
@@ -558,42 +756,50 @@ def train_from_project(
     from annotator.nlp.pipeline import load_pipeline
 
     parsing = "training was stopped while parsing; nothing was written"
+    tell = stage or (lambda _what, _done, _total: None)
+    left_out: list[str] = []
     with Project.open(db_path, create=False, readonly=True) as project:
-        articles = _read_articles(project, options, over)
+        articles = _read_articles(project, options, over, left_out)
         marks_inside = project.marks_inside()
         train, dev = _split(articles, options)
-        for art in train:  # the training part needs only the accepted spans
-            art.quotes = []
         if over():
             raise TrainingCancelled(parsing)
         # a base model named on purpose must be the one used (ModelLoadError otherwise)
         nlp, loaded = load_pipeline(options.base_model, strict=options.base_model is not None)
         nlp.remove_pipe("annotator_quotes")
 
-        def parsed(part: Sequence[_Article], keep_text: bool) -> Iterator[Any]:
+        def parsed(part: Sequence[_Article]) -> Iterator[Any]:
             # a text at a time, one component at a time: a cancel waits for one step
             try:
                 for art, text in _texts(project, part, over):
-                    if keep_text:
-                        art.text = text
+                    # spans past the text's end are left out before the text is learned
+                    _check_against_text(art, text, options.gold, left_out)
                     yield parse_polled(nlp, text, over)
+                    art.quotes, art.quote_ids = [], []  # the spans (content) are enough now
             except Stopped:
                 raise TrainingCancelled(parsing) from None
 
-        # the dev part is scored after every round: its Docs are kept (the dev fraction of
-        # the selection); the training part is streamed: each text is read, parsed, turned
-        # into CRFsuite's features and dropped (train_parsed), so memory no longer grows
-        # with the training part (tester17 F8: every Doc of 100,000 articles was held)
-        dev_docs = list(parsed(dev, True))
-        return train_parsed(
-            nlp,
-            TrainingSet(train, parsed(train, False), dev, dev_docs, marks_inside, loaded.name),
-            out_dir,
-            options,
-            progress=progress,
-            over=over,
-            started=t0,
-        )
+        # the dev part is scored after every round: its Docs go to a temporary file and
+        # are read back one at a time (DevStore: 0.45 MB a Doc were held for every dev
+        # article, issue 16); the training part is streamed: each text is read, parsed,
+        # turned into CRFsuite's features and dropped (train_parsed), so memory no longer
+        # grows with the training part (tester17 F8: every Doc of 100,000 articles was held)
+        with DevStore(nlp.vocab) as dev_store:
+            for n, (art, doc) in enumerate(zip(dev, parsed(dev), strict=True), 1):
+                dev_store.add(art, doc)
+                tell(STAGE_DEV, n, len(dev))
+                art.quotes, art.quote_ids, art.content = [], [], []  # in the store now
+            result = train_parsed(
+                nlp,
+                TrainingSet(train, parsed(train), dev, dev_store, marks_inside, loaded.name),
+                out_dir,
+                options,
+                progress=progress,
+                over=over,
+                started=t0,
+                stage=stage,
+            )
+        return replace(result, left_out=tuple(left_out))
 
 
 @dataclass(frozen=True)
@@ -605,7 +811,8 @@ class TrainingSet:
     #: once its features are with CRFsuite)
     train_docs: Iterable[Any]
     dev: Sequence[_Article]
-    dev_docs: Sequence[Any]
+    #: each dev article's Doc, in order (a list), or a :class:`DevStore` of the dev part
+    dev_docs: Sequence[Any] | DevStore
     marks_inside: bool = False
     base_model: str = ""
 
@@ -619,28 +826,35 @@ def train_parsed(
     progress: Callable[[EpochReport], None] | None = None,
     over: Callable[[], bool] = lambda: False,
     started: float | None = None,
+    stage: Callable[[str, int, int], None] | None = None,
 ) -> TrainResult:
     """The rounds of :func:`train_from_project` on articles already parsed by ``nlp`` (the
     base pipeline without ``annotator_quotes``; the trained component is added to it).
     ``over()`` is polled as in :func:`train_from_project`: True ends training (before the
-    first round is written: :class:`TrainingCancelled`). For benches that keep
+    first round is written: :class:`TrainingCancelled`) and ``stage`` told as there.
+    For benches that keep
     their parses (``bench/bench_train.py``)."""
     from annotator.nlp.learned import FACTORY, token_features, token_labels
 
     t0 = time.perf_counter() if started is None else started
-    train, train_docs, dev, dev_docs = data.train, data.train_docs, data.dev, data.dev_docs
+    train, train_docs, dev = data.train, data.train_docs, data.dev
+    dev_items = (
+        data.dev_docs if isinstance(data.dev_docs, DevStore) else _DevInMemory(dev, data.dev_docs)
+    )
     marks_inside = data.marks_inside
     nlp.add_pipe(FACTORY, config={"model_name": out_dir.name})
     # one trainer for every round: CRFsuite keeps the appended sequences (as attribute ids)
     trainer = _trainer_class()(verbose=False)
     trainer.tick = lambda loss: over()
     trainer.poll = over
-    for doc, art in zip(train_docs, train, strict=True):
+    tell = stage or (lambda _what, _done, _total: None)
+    for n, (doc, art) in enumerate(zip(train_docs, train, strict=True), 1):
         if over():  # 5-20 ms an article: the features of a long training part take minutes
             raise TrainingCancelled(
                 "training was stopped while building the features; nothing was written"
             )
         trainer.append(token_features(doc), token_labels(doc, art.content))
+        tell(STAGE_TRAIN, n, len(train))
     best: dict[str, float] | None = None
     epochs = 0
     stopped = False
@@ -653,6 +867,7 @@ def train_parsed(
                 stopped = True
                 break
             started = time.perf_counter()
+            tell(STAGE_ROUND, epoch, len(options.rounds))
             trainer.set_params(
                 {
                     "c1": C1,
@@ -670,7 +885,7 @@ def train_parsed(
             tagger = pycrfsuite.Tagger()
             tagger.open_inmemory(crf)
             try:
-                figures, calibration = _dev_figures(tagger, dev_docs, dev, marks_inside, over)
+                figures, calibration = _dev_figures(tagger, dev_items, marks_inside, over)
             except _Stop:
                 stopped = True
                 break

@@ -366,6 +366,7 @@ class DetectorCommands(WindowCommands):
         tr = self.trainer
         prog.cancel_requested.connect(tr.cancel_training)
         prog.use_model.connect(lambda _name, c=choice: self.choose_detector(c))
+        tr.train_stage.connect(prog.show_stage)
         tr.epoch.connect(prog.show_epoch)
         tr.trained.connect(prog.show_result)
         tr.train_failed.connect(prog.show_failure)

@@ -287,12 +287,14 @@ class TrainProgressDialog(QDialog):
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.setToolTip("Stop after the step running; the best model so far stays")
         self.use_button = QPushButton("Detect with this model")
-        self.use_button.hide()
         self.close_button = QPushButton("Close")
-        self.close_button.hide()
         buttons.addButton(self.use_button, QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.addButton(self.cancel_button, QDialogButtonBox.ButtonRole.RejectRole)
         buttons.addButton(self.close_button, QDialogButtonBox.ButtonRole.RejectRole)
+        # hidden once in the box (adding a button shows it): while training runs, "Detect
+        # with this model" chose a model not written yet
+        self.use_button.hide()
+        self.close_button.hide()
         lay.addWidget(buttons)
         self.cancel_button.clicked.connect(self._cancel)
         self.close_button.clicked.connect(self.close)
@@ -307,6 +309,21 @@ class TrainProgressDialog(QDialog):
     def _use(self) -> None:
         self.use_model.emit(self.name)
         self.close()
+
+    def show_stage(self, what: str, done: int, total: int) -> None:
+        """The step under way (``dev``, ``train`` with articles done of total, ``round``
+        with its number of the rounds), unless Cancel was pressed."""
+        if not self.cancel_button.isEnabled():
+            return
+        if what == "dev":
+            step = f"parsing the held-out articles ({done:,} of {total:,})"
+        elif what == "train":
+            step = f"parsing the articles to learn from ({done:,} of {total:,})"
+        elif what == "round":
+            step = f"round {done} of {total}: learning, then scoring the held-out articles"
+        else:
+            return
+        self.state.setText(f"Training {self.name} on this project… ({step})")
 
     def show_epoch(self, report: Any) -> None:
         """A round ended (an ``EpochReport``)."""
@@ -335,6 +352,16 @@ class TrainProgressDialog(QDialog):
             f"{_pct(dev.get('all_strict_f1'))} strict; direct quotes "
             f"{_direct(dev)}. Saved as {self.name}."
         )
+        left_out = list(getattr(result, "left_out", ()))
+        if left_out:
+            n = len(left_out)
+            self.state.setText(
+                f"{self.state.text()} {n} accepted quote{'s were' if n != 1 else ' was'} left "
+                "out, with spans outside the article's text or overlapping (listed below)."
+            )
+            for line in left_out:
+                self.rounds.addItem(f"Left out: {line}")
+            self.rounds.scrollToBottom()
         self._ended(True)
 
     def show_failure(self, message: str) -> None:

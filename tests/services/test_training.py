@@ -240,3 +240,26 @@ def test_rounds_and_floors_that_keep_the_rules_figures_are_chosen_first() -> Non
     # no direct quote held out: only the speakers are compared
     assert _keeps_rules(_figures(0.8, 0.5, 0.0, 0.9, direct_gold=0))
     assert not _keeps_rules(_figures(0.8, 0.5, 0.0, 0.8, direct_gold=0))
+
+
+@pytest.mark.parametrize(("n", "rounds", "dev"), [(12, (3,), 0.2), (15, (2, 4, 6), 0.4)])
+def test_each_step_is_told_as_it_goes(
+    tmp_path: Path, n: int, rounds: tuple[int, ...], dev: float
+) -> None:
+    """``stage``: every held-out article parsed, then every article learned from, then the
+    start of each round (issue 16: the window said "reading the annotations" until the
+    first round ended, minutes into a large training)."""
+    db = make_training_project(tmp_path / "p.db", n=n)
+    told: list[tuple[str, int, int]] = []
+    result = train_from_project(
+        db,
+        tmp_path / "m",
+        TrainOptions(base_model="rules-only", rounds=rounds, dev_fraction=dev),
+        stage=lambda what, done, total: told.append((what, done, total)),
+    )
+    n_dev, n_train = result.dev_articles, result.train_articles
+    assert told == [
+        *(("dev", k, n_dev) for k in range(1, n_dev + 1)),
+        *(("train", k, n_train) for k in range(1, n_train + 1)),
+        *(("round", k, len(rounds)) for k in range(1, len(rounds) + 1)),
+    ]

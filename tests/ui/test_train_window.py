@@ -4,6 +4,7 @@ texts written for this test, then used to re-detect an undecided article (rows c
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -444,10 +445,13 @@ def test_ctrl_q_in_the_training_dialog_quits_and_leaves_a_whole_model_or_none(
     qtbot.waitUntil(lambda: prog.isActiveWindow())
     qtbot.waitUntil(lambda: len(reports) >= wait_rounds, timeout=60000)
     task = w.trainer.train_task
-    assert task is not None
+    assert task is not None and task.child_pid
     qtbot.keyClick(prog.rounds, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
     assert not w.isVisible() and w._closing
-    assert task.cancelled and w.pool.activeThreadCount() == 0  # training ended in the close
+    # training (a child process, issue 16) ended in the close: no process is left
+    assert task.cancelled and not task.running()
+    with pytest.raises(ProcessLookupError):
+        os.kill(task.child_pid, 0)
     model = models_home / "quit"
     assert [p.name for p in models_home.iterdir()] == (["quit"] if model.exists() else [])
     if model.exists():

@@ -1,5 +1,6 @@
 """The Detector menu's jobs (issue 13): train on the project, choose the detector, re-detect
-undecided articles, find the next most useful article. All of it off the GUI thread.
+undecided articles, find the next most useful article. All of it off the GUI thread;
+training in a child process of its own (:class:`ChildTraining`, issue 16).
 
 The choice of detector lives in the project (:mod:`annotator.services.project_settings`):
 None is the rules on the window's base pipeline, a name is a trained model of
@@ -9,14 +10,17 @@ None is the rules on the window's base pipeline, a name is a trained model of
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import importlib
+import json
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QThreadPool, Signal
+from PySide6.QtCore import QObject, QProcess, QThreadPool, QTimer, Signal
 
 from annotator.services.project_settings import detector_choice, set_detector_choice
 from annotator.store.project import Project
@@ -63,42 +67,174 @@ def _is_path(choice: str) -> bool:
     return Path(choice).is_absolute()
 
 
-class TrainSignals(QObject):
-    """epoch(EpochReport), finished(TrainResult), failed(message)."""
+#: Milliseconds a cancelled training process has to stop by itself (it stops after the
+#: step running: a fraction of a second, a few seconds in a long CRFsuite iteration)
+#: before it is ended (then killed): Cancel never waits for it longer than that.
+CANCEL_GRACE_MS = 15000
+#: Milliseconds between terminating a training process that outlived its grace period and
+#: killing it.
+KILL_AFTER_MS = 2000
 
+
+class ChildTraining(QObject):
+    """Training on the project at ``path`` into ``out_dir`` in a child process
+    (:mod:`annotator.services.train_process`, a fresh interpreter started through
+    :class:`QProcess`: its events arrive on the GUI thread as signals, and the window's
+    interpreter lock is never held by the training's compiled code).
+
+    ``cancel()`` asks the child to stop after the step running (the best model so far
+    stays) and ends it after :data:`CANCEL_GRACE_MS` if it has not stopped (terminated,
+    then killed); ``stop()`` (the window closes) ends it at once. Either way the model
+    folder then holds a whole model or nothing
+    (:func:`~annotator.services.training.clear_partial`). The child also stops by itself
+    when its input ends: the window's process died without ending it.
+
+    Signals:
+        stage(what, done, total): the step under way (see
+            :mod:`annotator.services.train_process`).
+        epoch(EpochReport): a round ended.
+        finished(TrainResult): training ended with a model.
+        failed(message): training ended without one (or the child could not start, was
+            killed from outside, or crashed).
+    """
+
+    stage = Signal(str, int, int)
     epoch = Signal(object)
     finished = Signal(object)
     failed = Signal(str)
-    progress = Signal(int, int)
 
-
-class TrainTask(Task):
-    """Train a model on the project at ``path`` into ``out_dir``; finished(TrainResult).
-
-    ``cancel()`` makes training stop after the step running (the best model so far stays).
-    """
-
-    def __init__(self, path: Path, out_dir: Path, options: Any) -> None:
-        super().__init__()
+    def __init__(
+        self, path: Path, out_dir: Path, options: Any, parent: QObject | None = None
+    ) -> None:
+        super().__init__(parent)
         self.path = path
         self.out_dir = out_dir
         self.options = options
-        self.signals = TrainSignals()  # type: ignore[assignment]
-        mod = training_module()
-        self.expected = (mod.TrainingError,) if mod is not None else ()
+        self.cancelled = False
+        self.ended = False
+        self.proc = QProcess(self)
+        self.proc.setProcessChannelMode(QProcess.ProcessChannelMode.ForwardedErrorChannel)
+        self.proc.readyReadStandardOutput.connect(self._read)
+        self.proc.finished.connect(self._finished)
+        self.proc.errorOccurred.connect(self._error)
+        self._buffer = b""
+        self._outcome: tuple[str, Any] | None = None
+        self._grace = QTimer(self)
+        self._grace.setSingleShot(True)
+        self._grace.timeout.connect(self._end_now)
+        self._forced = False
+        #: the child's process id once started (kept after it ended; 0 before)
+        self.child_pid = 0
 
-    def work(self) -> object:
-        mod = training_module()
-        return mod.train_from_project(
-            self.path,
-            self.out_dir,
-            self.options,
-            progress=self._epoch,
-            should_stop=self._cancel.is_set,
-        )
+    def start(self) -> None:
+        from annotator.services.train_process import options_to_json
 
-    def _epoch(self, report: Any) -> None:
-        self.signals.epoch.emit(report)  # type: ignore[union-attr]
+        args = [
+            "-m",
+            "annotator.services.train_process",
+            str(self.path),
+            str(self.out_dir),
+            options_to_json(self.options),
+        ]
+        self.proc.start(sys.executable, args)
+        self.child_pid = self.pid()
+
+    def pid(self) -> int:
+        """The child's process id (0 when it is not running)."""
+        return int(self.proc.processId())
+
+    def running(self) -> bool:
+        return self.proc.state() != QProcess.ProcessState.NotRunning
+
+    def cancel(self) -> None:
+        """Ask the child to stop after the step running; end it after the grace period."""
+        if self.cancelled or not self.running():
+            self.cancelled = True
+            return
+        self.cancelled = True
+        self.proc.write(b'{"cancel": true}\n')
+        self._grace.start(CANCEL_GRACE_MS)
+
+    def stop(self) -> None:
+        """End the child now (the window closes) and wait until it is gone; no signal
+        follows. Its model folder holds the best model so far, whole, or nothing."""
+        self.cancelled = True
+        self.ended = True  # nothing is emitted from here on
+        self._grace.stop()
+        if self.running():
+            self.proc.kill()
+            self.proc.waitForFinished(-1)
+        self._tidy()
+
+    def _end_now(self) -> None:
+        """The grace period after a cancel passed and the child still runs: terminate it
+        (SIGTERM ends it at once: it installs no handler), killed if it is still there
+        :data:`KILL_AFTER_MS` later."""
+        if self.running():
+            self._forced = True
+            self.proc.terminate()
+            QTimer.singleShot(KILL_AFTER_MS, self, self._kill_if_running)
+
+    def _kill_if_running(self) -> None:
+        if self.running():
+            self.proc.kill()
+
+    def _tidy(self) -> None:
+        mod = training_module()
+        if mod is not None:
+            with contextlib.suppress(OSError):
+                mod.clear_partial(self.out_dir)
+
+    def _read(self) -> None:
+        from annotator.services.train_process import epoch_from_json, result_from_json
+
+        self._buffer += bytes(self.proc.readAllStandardOutput().data())
+        *lines, self._buffer = self._buffer.split(b"\n")
+        for line in lines:
+            if not line.strip() or self.ended:
+                continue
+            try:
+                event = json.loads(line)
+            except ValueError:
+                continue
+            if "stage" in event:
+                what, done, total = event["stage"]
+                self.stage.emit(str(what), int(done), int(total))
+            elif "epoch" in event:
+                self.epoch.emit(epoch_from_json(event["epoch"]))
+            elif "result" in event:
+                self._outcome = ("result", result_from_json(event["result"]))
+            elif "failed" in event:
+                self._outcome = ("failed", str(event["failed"]))
+
+    def _finished(self, code: int, status: QProcess.ExitStatus) -> None:
+        self._grace.stop()
+        self._read()
+        if self.ended:
+            return
+        self.ended = True
+        if self._forced or self._outcome is None:
+            self._tidy()
+        if self._outcome is not None and self._outcome[0] == "result":
+            self.finished.emit(self._outcome[1])
+        elif self._outcome is not None:
+            self.failed.emit(self._outcome[1])
+        elif self._forced:
+            mod = training_module()
+            kept = mod is not None and mod.model_info(self.out_dir) is not None
+            self.failed.emit(
+                "the training process did not stop in time and was ended; "
+                + ("the best model so far stays" if kept else "nothing was written")
+            )
+        elif status == QProcess.ExitStatus.CrashExit:
+            self.failed.emit("the training process was killed or crashed")
+        else:
+            self.failed.emit(f"the training process ended (status {code})")
+
+    def _error(self, error: QProcess.ProcessError) -> None:
+        if error == QProcess.ProcessError.FailedToStart and not self.ended:
+            self.ended = True
+            self.failed.emit("the training process could not be started")
 
 
 class RedetectTask(Task):
@@ -158,6 +294,8 @@ class TrainingController(QObject):
     Signals:
         detector_named(text, tooltip): the status-bar text for the detector in use.
         message(text, ms): a passing status-bar message.
+        train_stage(what, done, total): the training step under way (see
+            :class:`ChildTraining`).
         epoch(report): a training round ended (``EpochReport``).
         trained(result): training ended with a model (``TrainResult``).
         train_failed(message): training stopped without a model.
@@ -173,6 +311,7 @@ class TrainingController(QObject):
 
     detector_named = Signal(str, str)
     message = Signal(str, int)
+    train_stage = Signal(str, int, int)
     epoch = Signal(object)
     trained = Signal(object)
     train_failed = Signal(str)
@@ -202,7 +341,7 @@ class TrainingController(QObject):
         self.nlp: Any = None
         self._nlp_for: str | None = None
         self._load: ModelLoadTask | None = None
-        self.train_task: TrainTask | None = None
+        self.train_task: ChildTraining | None = None
         self.redetect_task: RedetectTask | ChildRedetect | None = None
         self.useful_task: UsefulTask | None = None
         self._redetect_wanted = False
@@ -463,16 +602,17 @@ class TrainingController(QObject):
         return mod.TrainOptions(**{k: v for k, v in chosen.items() if k in known})
 
     def train(self, out_dir: Path, options: Any) -> bool:
-        """Start training into ``out_dir``; False when training is running or missing."""
+        """Start training into ``out_dir`` in a child process (:class:`ChildTraining`);
+        False when training is running or missing."""
         if self.train_task is not None or self.closing or training_module() is None:
             return False
-        task = TrainTask(self.project_path, out_dir, options)
-        signals: TrainSignals = task.signals  # type: ignore[assignment]
-        signals.epoch.connect(self.epoch)
-        signals.finished.connect(self._trained)
-        signals.failed.connect(self._train_failed)
+        task = ChildTraining(self.project_path, out_dir, options, self)
+        task.stage.connect(self.train_stage)
+        task.epoch.connect(self.epoch)
+        task.finished.connect(self._trained)
+        task.failed.connect(self._train_failed)
         self.train_task = task
-        self.pool.start(task)
+        task.start()
         return True
 
     def cancel_training(self) -> None:
@@ -481,18 +621,26 @@ class TrainingController(QObject):
             self.train_task.cancel()
 
     def _trained(self, result: object) -> None:
-        self.train_task = None
+        self._forget_training()
         if not self.closing:
             self.trained.emit(result)
 
     def _train_failed(self, message: str) -> None:
-        self.train_task = None
+        self._forget_training()
         if not self.closing:
             self.train_failed.emit(message)
+
+    def _forget_training(self) -> None:
+        task, self.train_task = self.train_task, None
+        if task is not None:
+            task.deleteLater()
 
     def shutdown(self) -> None:
         """The window closes: stop what runs and ignore late results."""
         self.closing = True
-        for task in (self.train_task, self.redetect_task):
-            if task is not None:
-                task.cancel()
+        if self.redetect_task is not None:
+            self.redetect_task.cancel()
+        if self.train_task is not None:
+            # the training process ends with the window (never left running after it)
+            self.train_task.stop()
+            self.train_task = None
