@@ -364,7 +364,7 @@ def test_the_migration_fills_the_summaries_of_an_older_project(tmp_path: Path) -
     con.executescript("DROP INDEX gold_quotes_source; DROP INDEX left_out_annotation;")
     con.execute(
         "DELETE FROM _sqlite_migrations WHERE name IN"
-        " ('0010_article_summaries', '0011_annotation_references')"
+        " ('0010_article_summaries', '0011_annotation_references', '0012_summary_pairs')"
     )
     con.commit()
     con.close()
