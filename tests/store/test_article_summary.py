@@ -436,6 +436,23 @@ def test_hot_summary_queries_use_their_indexes(tmp_path: Path) -> None:
     for sql in summary._REFRESH:
         for r in p.db.execute("EXPLAIN QUERY PLAN " + sql):
             assert not re.match(quote_tables, str(r[3])), (str(r[3]), sql)
+    # and so does the refresh of one (annotator, article) pair (migration 0012): it reads
+    # the noted pairs, never a pass over the articles (an IN over them walked all 10,000)
+    params = {"ann": 1, "aid": 1, "ver": "v1", "kind": "direct"}
+    for sql in (
+        summary._PAIRS_TO_ARTICLES,
+        summary._PAIRS,
+        summary._MINE,
+        summary._HANDLED,
+        summary._OPEN_OF_KIND,
+        summary._OPEN_MIN_OF_KIND,
+        summary._DISAGREE_ONE_ARTICLE,
+        *summary._LINKS,
+    ):
+        for r in p.db.execute("EXPLAIN QUERY PLAN " + sql, params if ":" in sql else {}):
+            line = str(r[3])
+            assert not re.match(quote_tables + r"|SCAN (article_summary|v)\b", line), (line, sql)
+            assert "FOR IN-OPERATOR" not in line or "summary_dirty" in line, (line, sql)
     p.close()
 
 
