@@ -198,7 +198,7 @@ def main() -> int:
     ap.add_argument("--project", type=Path, help="an existing project (a copy: it is written)")
     ap.add_argument("--titles", default="", help="with --project: the articles to measure")
     ap.add_argument("--annotator", default="bench")
-    ap.add_argument("--profile", type=Path, help="cProfile of the opens into this file")
+    ap.add_argument("--profile", type=Path, help="cProfile of the opens and A keys into this file")
     args = ap.parse_args()
     from bench_scale import KeyClock, laptop_screen
 
@@ -263,11 +263,15 @@ def main() -> int:
         ):
             got = []
             for i in range(args.n):
+                if prof is not None and label == "A":
+                    prof.enable()
                 if key is None:  # a stance on the current quote (after the undos: accepted)
                     digit = (Qt.Key.Key_1, Qt.Key.Key_2, Qt.Key.Key_3)[i % 3]
                     wall, cpu, _h = clock.press(digit, mod, limit=30.0)
                 else:
                     wall, cpu, _h = clock.press(key, mod, limit=30.0)
+                if prof is not None:
+                    prof.disable()
                 got.append((wall, cpu))
             rows.append((name, label, got))
     clock.close()

@@ -348,6 +348,12 @@ class ViewText:
         parts.append(text[pos:])
         return "".join(parts)
 
+    @property
+    def identity(self) -> bool:
+        """True when every code point is one document position (no character outside the
+        BMP, no separator put in): :meth:`to_view` is the identity."""
+        return self._u16.identity and not self.inserted
+
     def to_view(self, offset: int) -> int:
         """Code point of the stored text -> position in the document. At a separator put
         in, the position after it (the start of the next block)."""
