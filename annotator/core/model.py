@@ -179,6 +179,19 @@ def span_problem(a: int, b: int, length: int) -> str | None:
     return None
 
 
+def quotes_inside(quotes: Iterable[Quote], length: int) -> bool:
+    """True when :func:`quote_span_problem` finds nothing in any of ``quotes``: one loop,
+    no call per span (an article of 20,000 suggestions checks 60,000 spans as it opens)."""
+    for q in quotes:
+        if not q.content_spans:
+            return False
+        for spans in (q.content_spans, q.speaker_spans, q.cue_spans):
+            for a, b in spans:
+                if not 0 <= a < b <= length:
+                    return False
+    return True
+
+
 def quote_span_problem(quote: Quote, length: int) -> str | None:
     """The first content, speaker or cue span of ``quote`` that cannot lie in a text of
     ``length`` characters (:func:`span_problem`), as ``content span [a, b] ...``; None when
