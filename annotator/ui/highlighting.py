@@ -303,14 +303,19 @@ class QuoteHighlighter(QSyntaxHighlighter):
         self._formats = _formats()
 
     def highlightBlock(self, text: str) -> None:  # noqa: N802  (Qt override)
+        formats = self._formats
+        set_format = self.setFormat
         for start, length, key in self.index.get(self.currentBlock().blockNumber(), ()):
-            fmt = self._formats[key]
+            fmt = formats[key]
             if key in ("speaker", "cue"):
-                # keep the quote's background under a speaker or cue inside it
-                merged = QTextCharFormat(self.format(start))
-                merged.merge(fmt)
-                fmt = merged
-            self.setFormat(start, length, fmt)
+                # keep the quote's background under a speaker or cue inside it; outside
+                # any quote (most speakers: 'Name said, "..."') there is nothing to keep
+                under = self.format(start)
+                if under.propertyCount():
+                    merged = QTextCharFormat(under)
+                    merged.merge(fmt)
+                    fmt = merged
+            set_format(start, length, fmt)
 
     def repaint_blocks(self, blocks: set[int]) -> None:
         """Repaint these blocks (their entries in :attr:`index` changed)."""
