@@ -13,8 +13,10 @@ speaker and cue spans, kinds and confidences varied), and ``same`` as above. ``-
 P.db --titles a,b`` measures articles of an existing project (copy it first).
 
 Then, in a real MainWindow (offscreen 1366x768, no model), opens each article N times
-(the article list's signal, as a click on its row sends it) and presses A, R, Ctrl+Z and
-the stance keys 1/2/3 N times each, timing every key until the event loop is idle
+(the article list's signal, as a click on its row sends it; "painted": until the first
+screen is painted, "open": until the event loop is idle, the whole text filled in) and
+presses A, R, Ctrl+Z and the stance keys 1/2/3 N times each, timing every key until the
+event loop is idle
 (:class:`bench_scale.KeyClock`). Prints wall and CPU p50/p95 (ms) per step.
 
     python bench/bench_many_suggestions.py [--n 20] [--opens 5] [--import]
@@ -238,6 +240,7 @@ def main() -> int:
         prof = cProfile.Profile()
     for name in ids:
         opens = []
+        painted = []  # until the first screen is painted (the rest fills in steps after)
         for _ in range(args.opens):
             w.article_list.article_chosen.emit(small)
             clock.settle()
@@ -245,11 +248,14 @@ def main() -> int:
             if prof is not None:
                 prof.enable()
             w.article_list.article_chosen.emit(ids[name])  # as a click in the list
+            app.processEvents()
             w.view.viewport().repaint()
+            painted.append((time.perf_counter() - t0, time.process_time() - c0))
             clock.settle()
             if prof is not None:
                 prof.disable()
             opens.append((time.perf_counter() - t0, time.process_time() - c0))
+        rows.append((name, "painted", painted))
         rows.append((name, "open", opens))
         w.view.setFocus()
         clock.settle()
