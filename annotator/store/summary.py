@@ -153,6 +153,9 @@ def refresh_articles(conn: sqlite3.Connection) -> None:
 #: annotations into existing articles), their articles are recomputed in one set-based
 #: pass instead of a few queries per pair.
 MANY_PAIRS = 64
+#: Above this many annotations changed since the last refresh (a bulk write), a pair's open
+#: suggestions are counted again from its annotations instead of moved by each change.
+MANY_CHANGES = 256
 
 
 def refresh(conn: sqlite3.Connection) -> None:
@@ -182,13 +185,20 @@ def refresh(conn: sqlite3.Connection) -> None:
             conn.execute(sql)
         refresh_articles(conn)
     disagree: set[int] = set()
+    many = bool(pairs) and bool(
+        conn.execute(
+            f"SELECT count(*) > {MANY_CHANGES} FROM (SELECT 1 FROM summary_changes"
+            f" LIMIT {MANY_CHANGES + 1})"
+        ).fetchone()[0]
+    )
     for ann, aid, flag, latest, n_latest, kinds, min_conf in pairs:
-        _refresh_pair(conn, int(ann), int(aid), latest, n_latest, kinds, min_conf)
+        _refresh_pair(conn, int(ann), int(aid), latest, n_latest, kinds, min_conf, many)
         if flag:
             disagree.add(int(aid))
     for aid in sorted(disagree):
         conn.execute(_DISAGREE_ONE_ARTICLE, {"aid": aid})
     conn.execute("DELETE FROM summary_pairs")
+    conn.execute("DELETE FROM summary_changes")
 
 
 def pending_articles(conn: sqlite3.Connection) -> bool:
@@ -204,20 +214,31 @@ def _refresh_pair(
     n_latest: int,
     latest_kinds: int,
     latest_min: float | None,
+    many_changes: bool,
 ) -> None:
     """Recompute one (annotator, article) row of ``annotator_summary``; the article's
     ``article_summary`` row is current and no annotation of the annotator in another
-    article links one of its suggestions (``summary_links``)."""
+    article links one of its suggestions (``summary_links``). ``many_changes``: count the
+    handled suggestions from all their annotations of the article rather than move the
+    last count by the changed ones (which compares each with each)."""
     p = {"ann": ann, "aid": aid, "ver": latest}
     n, n_pending, kinds, min_conf = conn.execute(_MINE, p).fetchone()
-    conn.execute(
-        "DELETE FROM annotator_summary WHERE annotator_id = ? AND article_id = ?", [ann, aid]
-    )
+    row = conn.execute(
+        "DELETE FROM annotator_summary WHERE annotator_id = ? AND article_id = ? RETURNING n_open",
+        [ann, aid],
+    ).fetchone()
+    before = None if row is None else int(row[0])
     if not n:  # no annotation of theirs left in the article: no row (see the pairs of _REFRESH)
         return
     n_open = 0
-    if latest is not None and n_latest:
+    if latest is not None and n_latest and many_changes:
         n_open = n_latest - int(conn.execute(_HANDLED, p).fetchone()[0])
+    elif latest is not None and n_latest:
+        # the count at the last refresh (no row: no annotation of theirs then, all open),
+        # moved by the suggestions the changed annotations handled then and handle now
+        n_open = (n_latest if before is None else before) + int(
+            conn.execute(_OPEN_DELTA, p).fetchone()[0]
+        )
     if n_open:
         # the open suggestions' kinds and lowest confidence, looked for only when they can
         # change the answer: a kind of the run the annotations lack, a run's confidence
@@ -287,6 +308,52 @@ _HANDLED = """
           ON s.article_id = :aid AND s.detector_version = :ver
          AND s.content_spans = spans.content_spans
     )
+"""
+# How many of the latest run's suggestions the pair's changed annotations made handled
+# (negative) or open (positive) since the last refresh: only the suggestions the changed
+# versions, then and now, link or share content spans with are looked at. Handled then:
+# by an annotation not changed since, or by a changed one as it was; now: by any.
+_OPEN_DELTA = """
+    WITH
+    was AS MATERIALIZED (
+        SELECT suggestion_id, content_spans FROM summary_changes
+        WHERE annotator_id = :ann AND article_id = :aid
+    ),
+    touched AS MATERIALIZED (
+        SELECT suggestion_id, content_spans FROM was
+        UNION ALL
+        SELECT x.suggestion_id, x.content_spans
+        FROM summary_changes c CROSS JOIN annotations x ON x.id = c.annotation_id
+        WHERE x.annotator_id = :ann AND x.article_id = :aid
+    ),
+    affected AS (
+        SELECT s.id, s.content_spans FROM touched t CROSS JOIN suggestions s
+          ON s.id = t.suggestion_id
+        WHERE s.article_id = :aid AND s.detector_version = :ver
+        UNION
+        SELECT s.id, s.content_spans FROM (SELECT DISTINCT content_spans FROM touched) AS t
+        CROSS JOIN suggestions s INDEXED BY suggestions_spans
+          ON s.article_id = :aid AND s.detector_version = :ver
+         AND s.content_spans = t.content_spans
+    )
+    SELECT coalesce(sum(
+        (EXISTS (SELECT 1 FROM annotations y
+                 WHERE y.annotator_id = :ann AND y.suggestion_id = hit.id
+                   AND NOT EXISTS (SELECT 1 FROM summary_changes c
+                                   WHERE c.annotation_id = y.id))
+         OR EXISTS (SELECT 1 FROM annotations y
+                    WHERE y.article_id = :aid AND y.annotator_id = :ann
+                      AND y.content_spans = hit.content_spans
+                      AND NOT EXISTS (SELECT 1 FROM summary_changes c
+                                      WHERE c.annotation_id = y.id))
+         OR EXISTS (SELECT 1 FROM was w
+                    WHERE w.suggestion_id = hit.id OR w.content_spans = hit.content_spans))
+        - (EXISTS (SELECT 1 FROM annotations y
+                   WHERE y.annotator_id = :ann AND y.suggestion_id = hit.id)
+           OR EXISTS (SELECT 1 FROM annotations y
+                      WHERE y.article_id = :aid AND y.annotator_id = :ann
+                        AND y.content_spans = hit.content_spans))
+    ), 0) FROM affected hit
 """
 _UNHANDLED = """
       AND NOT EXISTS (SELECT 1 FROM annotations x
@@ -432,10 +499,12 @@ SCHEMA = """
 
 #: Migration 0012: a write of annotations notes the (annotator, article) pairs it touched
 #: in ``summary_pairs`` (``disagree``: an accepted version or the article's annotators may
-#: have changed) instead of the whole article, so :func:`refresh` recomputes one row per key
-#: instead of the article's every suggestion (issue 16: 65 ms a key on an article of
-#: 20,000 suggestions). ``summary_links`` keeps the pairs whose annotator links one of the
-#: article's suggestions from another article (such a pair is recomputed whole). Two
+#: have changed) instead of the whole article, and in ``summary_changes`` each changed
+#: annotation as it was at the last refresh (annotator NULL: it did not exist), so
+#: :func:`refresh` updates one row per key from the suggestions those versions link or
+#: share spans with instead of the article's every suggestion (issue 16: 65 ms a key on an
+#: article of 20,000 suggestions). ``summary_links`` keeps the pairs whose annotator links
+#: one of the article's suggestions from another article (such a pair is recomputed whole). Two
 #: indexes let the pair's handled and open suggestions be found without a pass over the
 #: article's: by content spans, and by kind then confidence.
 SCHEMA_0012 = """
@@ -450,6 +519,13 @@ SCHEMA_0012 = """
         article_id INTEGER NOT NULL,
         PRIMARY KEY (annotator_id, article_id)
     ) WITHOUT ROWID;
+    CREATE TABLE summary_changes (
+        annotation_id INTEGER PRIMARY KEY,
+        annotator_id INTEGER,
+        article_id INTEGER,
+        suggestion_id INTEGER,
+        content_spans TEXT
+    );
     CREATE INDEX suggestions_spans ON suggestions(article_id, detector_version, content_spans);
     CREATE INDEX suggestions_open ON suggestions(article_id, detector_version, kind, confidence);
     DROP TRIGGER summary_annotation_insert;
@@ -460,12 +536,15 @@ SCHEMA_0012 = """
         INSERT INTO summary_pairs (article_id, annotator_id, disagree)
             VALUES (NEW.article_id, NEW.annotator_id, 1)
             ON CONFLICT (article_id, annotator_id) DO UPDATE SET disagree = 1;
+        INSERT OR IGNORE INTO summary_changes (annotation_id) VALUES (NEW.id);
     END;
     CREATE TRIGGER summary_pair_delete AFTER DELETE ON annotations
     WHEN NOT EXISTS (SELECT 1 FROM summary_dirty WHERE article_id = OLD.article_id) BEGIN
         INSERT INTO summary_pairs (article_id, annotator_id, disagree)
             VALUES (OLD.article_id, OLD.annotator_id, 1)
             ON CONFLICT (article_id, annotator_id) DO UPDATE SET disagree = 1;
+        INSERT OR IGNORE INTO summary_changes VALUES
+            (OLD.id, OLD.annotator_id, OLD.article_id, OLD.suggestion_id, OLD.content_spans);
     END;
     CREATE TRIGGER summary_pair_update
     AFTER UPDATE OF article_id, annotator_id, suggestion_id, content_spans, speaker_spans,
@@ -482,6 +561,10 @@ SCHEMA_0012 = """
             WHERE (OLD.article_id <> NEW.article_id OR OLD.annotator_id <> NEW.annotator_id)
               AND NOT EXISTS (SELECT 1 FROM summary_dirty WHERE article_id = NEW.article_id)
             ON CONFLICT (article_id, annotator_id) DO UPDATE SET disagree = 1;
+        INSERT OR IGNORE INTO summary_changes
+            SELECT OLD.id, OLD.annotator_id, OLD.article_id, OLD.suggestion_id, OLD.content_spans
+            WHERE NOT EXISTS (SELECT 1 FROM summary_dirty WHERE article_id = OLD.article_id)
+               OR NOT EXISTS (SELECT 1 FROM summary_dirty WHERE article_id = NEW.article_id);
     END;
 """
 

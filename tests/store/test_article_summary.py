@@ -443,7 +443,7 @@ def test_hot_summary_queries_use_their_indexes(tmp_path: Path) -> None:
         summary._PAIRS_TO_ARTICLES,
         summary._PAIRS,
         summary._MINE,
-        summary._HANDLED,
+        summary._OPEN_DELTA,
         summary._OPEN_OF_KIND,
         summary._OPEN_MIN_OF_KIND,
         summary._DISAGREE_ONE_ARTICLE,

@@ -105,6 +105,7 @@ def drop_summaries(con: sqlite3.Connection) -> None:
         " DROP INDEX articles_date_order; DROP INDEX suggestions_speaker;"
         # 0012_summary_pairs
         " DROP TABLE IF EXISTS summary_pairs; DROP TABLE IF EXISTS summary_links;"
+        " DROP TABLE IF EXISTS summary_changes;"
         " DROP INDEX IF EXISTS suggestions_spans; DROP INDEX IF EXISTS suggestions_open;"
     )
 

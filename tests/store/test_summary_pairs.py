@@ -200,7 +200,7 @@ def test_a_key_reads_no_other_suggestion_of_the_article(tmp_path: Path) -> None:
     p.db.conn.set_trace_callback(None)
     assert not any("FROM summary_dirty d CROSS JOIN articles" in s for s in statements)
     assert any("INSERT INTO annotator_summary" in s for s in statements)
-    for sql in (summary._HANDLED, summary._OPEN_OF_KIND, summary._OPEN_MIN_OF_KIND):
+    for sql in (summary._OPEN_DELTA, summary._OPEN_OF_KIND, summary._OPEN_MIN_OF_KIND):
         plan = [
             str(r[3])
             for r in p.db.execute(
@@ -266,7 +266,7 @@ def test_the_upgrade_of_a_project_of_0011(tmp_path: Path) -> None:
     for name in ("summary_pair_insert", "summary_pair_delete", "summary_pair_update"):
         con.execute(f"DROP TRIGGER {name}")
     con.executescript(
-        "DROP TABLE summary_pairs; DROP TABLE summary_links;"
+        "DROP TABLE summary_pairs; DROP TABLE summary_links; DROP TABLE summary_changes;"
         " DROP INDEX suggestions_spans; DROP INDEX suggestions_open;"
     )
     # the three annotation triggers of 0010, as that migration wrote them
@@ -290,3 +290,27 @@ def test_the_upgrade_of_a_project_of_0011(tmp_path: Path) -> None:
                 assert_exact(p)
         check(p)
     assert list(tmp_path.glob("old.db.v*.bak"))
+
+
+@pytest.mark.parametrize("many", [10, 300])
+def test_one_write_of_many_changes_to_one_pair(tmp_path: Path, many: int) -> None:
+    """Accepts, then edits and deletions of ``many`` annotations of one annotator in one
+    transaction: over summary.MANY_CHANGES the pair's open count is counted again, under it
+    moved change by change; the rows are exact either way."""
+    p, ids, rng = _build(tmp_path / "p.db", 21, big=400)
+    sugg = p.suggestions(ids[0])
+    with p.transaction():
+        made = [
+            p.add_annotation(ids[0], "alice", s.quote.with_(status="accepted"), s.id)
+            for s in sugg[:many]
+        ]
+    assert_exact(p)
+    with p.transaction():
+        for x in made[::2]:
+            rec = p.annotation(x)
+            p.update_annotation(x, rec.quote.with_(content_spans=_spans(rng, shared=True)))
+        for x in made[1::2]:
+            p.delete_annotation(x)
+    assert_exact(p)
+    check(p)
+    p.close()
