@@ -82,6 +82,7 @@ _NUM = r"(?:0|[1-9][0-9]*)"
 #: Exactly the text :func:`encode_spans` writes for pairs of non-negative ints.
 _PAIRS = re.compile(rf"\[\[{_NUM}, {_NUM}\](?:, \[{_NUM}, {_NUM}\])*\]")
 _INT = re.compile(r"[0-9]+")
+_ONE_PAIR = re.compile(rf"\[\[({_NUM}), ({_NUM})\]\]")
 
 
 def decode_spans(value: str | None) -> tuple[Span, ...]:
@@ -92,6 +93,9 @@ def decode_spans(value: str | None) -> tuple[Span, ...]:
     """
     if not value or value == "[]":  # no spans (most speaker and cue columns)
         return ()
+    one = _ONE_PAIR.fullmatch(value)
+    if one is not None:  # one span: most columns of most rows, read without a list
+        return ((int(one[1]), int(one[2])),)
     if _PAIRS.fullmatch(value):  # what encode_spans writes: no JSON parser needed (an
         # article of 20,000 suggestions reads 60,000 span columns when it opens)
         nums = [int(x) for x in _INT.findall(value)]
@@ -194,6 +198,19 @@ def span_problem(a: int, b: int, length: int) -> str | None:
     if b > length:
         return f"span [{a}, {b}] reaches past the end of the text ({length} characters)"
     return None
+
+
+def quotes_inside(quotes: Iterable[Quote], length: int) -> bool:
+    """True when :func:`quote_span_problem` finds nothing in any of ``quotes``: one loop,
+    no call per span (an article of 20,000 suggestions checks 60,000 spans as it opens)."""
+    for q in quotes:
+        if not q.content_spans:
+            return False
+        for spans in (q.content_spans, q.speaker_spans, q.cue_spans):
+            for a, b in spans:
+                if not 0 <= a < b <= length:
+                    return False
+    return True
 
 
 def quote_span_problem(quote: Quote, length: int) -> str | None:

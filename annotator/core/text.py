@@ -354,6 +354,12 @@ class ViewText:
         tos.append(len(text))
         return "\u2029".join([text[a:b] for a, b in zip(froms, tos)])
 
+    @property
+    def identity(self) -> bool:
+        """True when every code point is one document position (no character outside the
+        BMP, no separator put in): :meth:`to_view` is the identity."""
+        return self._u16.identity and not self.inserted
+
     def to_view(self, offset: int) -> int:
         """Code point of the stored text -> position in the document. At a separator put
         in, the position after it (the start of the next block)."""

