@@ -9,6 +9,7 @@ usable meanwhile.
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Any, cast
 
@@ -110,6 +111,8 @@ class SummaryWindow(QDialog):
         self.report: Report | None = None
         self._generation = 0
         self._task: ReportTask | None = None
+        #: every count started and maybe not ended (closing disconnects them all)
+        self._started: list[ReportTask] = []
         self._saving: Task | None = None
         self._reload(default=True)
 
@@ -134,6 +137,7 @@ class SummaryWindow(QDialog):
         self._generation += 1
         source = None if default else self.source()
         task = self._task = ReportTask(self.path, source, TITLES, self._generation, self.me)
+        self._started.append(task)
         task.signals.finished.connect(lambda result, t=task: self._counted(t, result))
         task.signals.failed.connect(lambda message, t=task: self._failed(t, message))
         keep_alive(task)
@@ -147,6 +151,8 @@ class SummaryWindow(QDialog):
 
     def _end(self, task: ReportTask) -> bool:
         """Forget ``task``; True when it is this window's current count."""
+        if task in self._started:
+            self._started.remove(task)
         if task is not self._task:
             return False
         self._task = None
@@ -269,6 +275,12 @@ class SummaryWindow(QDialog):
         return out
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt name)
-        if self._task is not None:  # its thread stops at the next count; nobody waits
-            self._task.cancel()
+        self._task = None
+        for task in self._started:  # a child is killed within 0.1 s; nobody waits
+            task.cancel()
+            # an answer may come after this window is deleted: nobody is told
+            for signal in (task.signals.finished, task.signals.failed):
+                with contextlib.suppress(RuntimeError, TypeError):
+                    signal.disconnect()
+        self._started = []
         super().closeEvent(event)

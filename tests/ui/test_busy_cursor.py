@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication
 
 import annotator.services.report as report
 import annotator.ui.summary_window as summary_window
@@ -229,3 +230,28 @@ def test_busy_cursor_nests_and_restores(qtbot: Any) -> None:
             raise ValueError("inner")
         assert _shape() == WAIT
     assert _shape() is None
+
+
+@pytest.mark.parametrize("recounts", [0, 2])
+def test_a_summary_closed_while_its_child_counts_is_told_nothing_after(
+    qtbot: Any, two_annotators: Path, recounts: int
+) -> None:
+    """The count runs in a child process and its answer can come after the window is gone
+    (closed and deleted): nothing of the deleted window is touched (the review merge's
+    suite saw 'Internal C++ object already deleted' in _end)."""
+    assert workers.ReportTask.in_child
+    w = shown_window(qtbot, two_annotators)
+    win = _open_summary(qtbot, w)
+    for _ in range(recounts):  # older counts cancelled, still on their way
+        win.reload()
+    assert win.counting()
+    pool = summary_window._report_pool(w)
+    win.close()
+    win.deleteLater()
+    qtbot.waitUntil(lambda: pool.activeThreadCount() == 0, timeout=30000)
+    for _ in range(5):
+        QApplication.processEvents()  # the queued answers are delivered (to nobody)
+    w.act_summary.trigger()  # a new summary still counts
+    again = _summary(w)
+    qtbot.addWidget(again)
+    qtbot.waitUntil(lambda: again.report is not None, timeout=30000)
