@@ -46,7 +46,9 @@ from typing import Any
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
-DEFAULT_SOURCE = Path("/work/main/bench/_out/import_10000.jsonl") if not (REPO / "bench" / "_out" / "import_10000.jsonl").exists() else REPO / "bench" / "_out" / "import_10000.jsonl"
+_OWN = REPO / "bench" / "_out" / "import_10000.jsonl"
+#: the lead's scale file (bench_scale.py writes it) when this tree has none
+DEFAULT_SOURCE = _OWN if _OWN.exists() else Path("/work/main/bench/_out/import_10000.jsonl")
 
 
 def make_source(source: Path, n: int, folder: Path) -> Path:
@@ -129,8 +131,15 @@ def main() -> int:
     ap.add_argument("--where", action="store_true")
     args = ap.parse_args()
 
-    from PySide6.QtCore import QCoreApplication, QElapsedTimer, QEvent, QObject, QSettings, Qt
-    from PySide6.QtCore import QTimer
+    from PySide6.QtCore import (
+        QCoreApplication,
+        QElapsedTimer,
+        QEvent,
+        QObject,
+        QSettings,
+        Qt,
+        QTimer,
+    )
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
 
@@ -173,7 +182,11 @@ def main() -> int:
     Database.execute = timed_execute  # type: ignore[method-assign]
 
     project = Path(args.project)
-    new = make_source(Path(args.source), args.lines, tmp) if args.mode in ("terminal", "window") else None
+    new = (
+        make_source(Path(args.source), args.lines, tmp)
+        if args.mode in ("terminal", "window")
+        else None
+    )
     w = MainWindow(project, annotator="bench", load_model=False)
     w.resize(1366, 768)
     w.show()
@@ -323,7 +336,6 @@ def main() -> int:
         f"(load {load_state}; load average {os.getloadavg()[0]:.1f})"
         + (f", {backups[0]} backups started" if args.mode == "backup" else "")
         + f"; bench's annotations now {saved}"
-
     )
     for label, rows in results.items():
         if rows:
@@ -336,9 +348,7 @@ def main() -> int:
                 f" / p95 {pct(cm, 0.95):5.1f} ms"
             )
     if gaps:
-        print(
-            f"  longest heartbeat gap while keys were pressed: {worst[0]:.0f} ms ({worst[1]})"
-        )
+        print(f"  longest heartbeat gap while keys were pressed: {worst[0]:.0f} ms ({worst[1]})")
     if dog:
         dog.stop = True
         print("  where the GUI thread was 100 ms into a slow key:")

@@ -209,6 +209,9 @@ class Project(ProjectSuggestions):
         #: ProjectLockedError; None: the connection's busy timeout (10 s). A window sets
         #: a fraction of a second, so its thread never hangs on another program's lock.
         self.write_wait: float | None = None
+        #: Called on this connection's thread after each of its commits (a window takes
+        #: the open article's stamp again, see Session.own_commit); None: nothing.
+        self.on_commit: Callable[[], None] | None = None
 
     # -- opening ---------------------------------------------------------------------------
 
@@ -300,6 +303,8 @@ class Project(ProjectSuggestions):
         self._last_write = time.monotonic()
         if self._last_write - self._last_checkpoint >= MAX_CHECKPOINT_LAG_S:
             self._checkpoint_now_or_soon()
+        if self.on_commit is not None:
+            self.on_commit()
 
     def _checkpoint_now_or_soon(self) -> bool:
         """Checkpoint here, or ask the background thread to (then False: not done yet)."""
