@@ -15,6 +15,7 @@ ever written.
 
 from __future__ import annotations
 
+import contextlib
 from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -642,19 +643,25 @@ class Session(SessionPlans):
 
     # -- resume position --------------------------------------------------------------------
 
-    def record_position(self) -> bool:
+    def record_position(self, wait: bool = True) -> bool:
         """Write the open article and current quote into the project (no change-log entry).
 
         Cheap enough for every article change, too costly for every quote move (one
         transaction each): callers write on article change, on quit, and after a pause.
         Returns False when nothing was written (no article, or a read-only project).
+        ``wait=False``: only if the write lock is free at once (another writer, such as
+        an import, keeps it): else ProjectLockedError, nothing written.
         """
         if self.article is None or self.project.readonly:
             return False
         cur = self.current
-        self.project.set_progress(
-            self.article.id, self.annotator, None, cur.key.stored() if cur is not None else None
-        )
+        with contextlib.nullcontext() if wait else self.project.no_wait():
+            self.project.set_progress(
+                self.article.id,
+                self.annotator,
+                None,
+                cur.key.stored() if cur is not None else None,
+            )
         return True
 
     def resume_position(self) -> tuple[int, ItemKey | None] | None:

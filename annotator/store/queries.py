@@ -42,6 +42,18 @@ def article_ids_after(project: Project, after: int) -> list[int]:
     return counts.article_ids_after(project, after)
 
 
+def ids_after_and_count(project: Project, after: int) -> tuple[list[int], int]:
+    """The article ids above ``after`` in id order and how many articles there are, read
+    in one statement (one snapshot: another program's commit between two reads would make
+    them disagree)."""
+    row = project.db.execute(
+        "SELECT (SELECT count(*) FROM articles),"
+        " (SELECT json_group_array(id) FROM (SELECT id FROM articles WHERE id > ? ORDER BY id))",
+        [after],
+    ).fetchone()
+    return [int(i) for i in json.loads(row[1])], int(row[0])
+
+
 def article_rows_for(project: Project, annotator: str | None, ids: list[int]) -> list[ArticleRow]:
     """The list rows of ``ids``, in that order (see :func:`counts.article_rows_for`)."""
     return counts.article_rows_for(project, annotator, ids)

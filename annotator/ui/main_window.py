@@ -381,6 +381,7 @@ class MainWindow(DetectorCommands):
             lambda: self.session.record_position(),
             self.readonly,
             self,
+            try_write=lambda: self.session.record_position(wait=False),
         )
         pos.annotator = self.session.annotator
         pos.failed.connect(lambda text: say(text, 8000))
@@ -640,7 +641,7 @@ class MainWindow(DetectorCommands):
     def open_article(self, article_id: int, focus: ItemKey | None = None) -> None:
         """Show article ``article_id`` (selecting quote ``focus`` if given)."""
         self.session.open_article(article_id, focus)
-        self.position.record()
+        self.position.record_if_free()
 
     def choose_article(self, article_id: int) -> None:
         """The analyst opens an article (list, keys, search): the welcome note goes."""
@@ -702,8 +703,8 @@ class MainWindow(DetectorCommands):
         lst = self.article_list
         last = lst.last_listed_id()
         if last is not None:
-            new = queries.article_ids_after(self.project, last)
-            if lst.model.rowCount() + len(new) == self.project.count_articles():
+            new, count = queries.ids_after_and_count(self.project, last)
+            if lst.model.rowCount() + len(new) == count:
                 if new:
                     lst.append_articles(new)
                 lst.model.forget_rows()  # the rows in view are read again, a page at a time
