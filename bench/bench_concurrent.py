@@ -153,7 +153,8 @@ def main() -> int:
     from annotator.ui.main_window import MainWindow
 
     # where a key's wall time goes besides the GUI thread's CPU: the wait for the write
-    # lock (BEGIN IMMEDIATE) and the COMMIT (its disk sync), summed per key
+    # lock (this process's turn, then BEGIN IMMEDIATE) and the COMMIT (its disk sync),
+    # summed per key
     spent = {"lock": 0.0, "commit": 0.0}
     begin = Project._begin_immediate
 
@@ -166,6 +167,21 @@ def main() -> int:
                 spent["lock"] += time.perf_counter() - t
 
     Project._begin_immediate = timed_begin  # type: ignore[method-assign]
+    from contextlib import contextmanager
+
+    from annotator.store import project as project_module
+
+    turn = project_module.write_turn
+
+    @contextmanager
+    def timed_turn(path: Path, timeout: float) -> Any:
+        t = time.perf_counter()
+        with turn(path, timeout):
+            if threading.current_thread() is threading.main_thread():
+                spent["lock"] += time.perf_counter() - t
+            yield
+
+    project_module.write_turn = timed_turn  # type: ignore[assignment]
     from sqlite_utils import Database
 
     execute = Database.execute

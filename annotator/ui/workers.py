@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import sys
 import threading
+import time
 import traceback
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -18,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 from annotator.core.errors import AnnotatorError, Stopped
+from annotator.services.import_process import ImportProcessError
 from annotator.store.db import was_interrupted
 
 if TYPE_CHECKING:
@@ -256,6 +258,10 @@ class NamesTask(Task):
         return (self.article_id, entity_names(self.text, self.parse))
 
 
+#: Seconds between two progress signals of an import (the bar moves ten times a second).
+IMPORT_PROGRESS_S = 0.1
+
+
 class ImportSignals(QObject):
     """progress(done, total, label) in abstract units, finished(report), failed(message),
     stopped()."""
@@ -270,8 +276,14 @@ class ImportTask(Task):
     """Import ``paths`` into the project at ``path``; finished(ImportReport).
 
     Opens its own :class:`Project` (SQLite connections never cross threads); imported
-    quotes naming nobody belong to ``annotator``.
+    quotes naming nobody belong to ``annotator``. With :attr:`in_child` (the default) the
+    import runs in a child process (:mod:`annotator.services.import_process`) and this
+    thread only relays its progress and cancel: in this thread its Python work held the
+    interpreter lock the window needs for each key (issue 16).
     """
+
+    in_child = True
+    expected = (ImportProcessError,)  # its message says the child's error type already
 
     def __init__(self, path: Path, paths: Sequence[str], annotator: str | None) -> None:
         super().__init__()
@@ -279,19 +291,44 @@ class ImportTask(Task):
         self.paths = list(paths)
         self.annotator = annotator
         self.signals = ImportSignals()
+        self._told = 0.0  # time.monotonic() of the last progress told, and its label
+        self._label: str | None = None
 
     def work(self) -> object:
-        from annotator.services.importing import import_paths
+        from annotator.services.importing import WINDOW_OPEN_COMMIT_INTERVAL_S, import_paths
         from annotator.store.project import Project
 
+        if self.in_child:
+            from annotator.services.import_process import import_in_child
+
+            return import_in_child(
+                self.path,
+                self.paths,
+                self.annotator,
+                self._progress,
+                self._cancel.is_set,
+                WINDOW_OPEN_COMMIT_INTERVAL_S,
+            )
         with Project.open(self.path, create=False) as project:
+            # short groups: a key of the window waits for the group under way
             return import_paths(
                 project,
                 self.paths,
                 annotator=self.annotator,
-                progress=self.signals.progress.emit,
+                progress=self._progress,
                 cancel=self._cancel.is_set,
+                commit_interval=WINDOW_OPEN_COMMIT_INTERVAL_S,
             )
+
+    def _progress(self, done: int, total: int, label: str) -> None:
+        """Tell the window at most every IMPORT_PROGRESS_S, and at each new file and the
+        end (a signal per line of a JSONL file repainted the bar 400 times a second in the
+        window's thread while its keys waited, issue 16)."""
+        now = time.monotonic()
+        if label == self._label and label and now - self._told < IMPORT_PROGRESS_S:
+            return
+        self._told, self._label = now, label
+        self.signals.progress.emit(done, total, label)
 
 
 class ListOrderTask(Task):

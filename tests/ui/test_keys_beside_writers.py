@@ -112,3 +112,55 @@ def _import_file(tmp_path: Path, n: int) -> Path:
 def _alice_statuses(path: Path, article_id: int) -> list[str]:
     with Project.open(path, readonly=True) as p:
         return [r.quote.status for r in p.annotations(article_id, "alice")]
+
+
+@pytest.mark.parametrize(
+    ("keys", "expected"),
+    [
+        ([(Qt.Key.Key_A, Qt.KeyboardModifier.NoModifier)], ["accepted"]),
+        ([(Qt.Key.Key_R, Qt.KeyboardModifier.NoModifier)], ["rejected"]),
+        ([(Qt.Key.Key_A, Qt.KeyboardModifier.NoModifier), (Qt.Key.Key_Z, CTRL)], []),
+    ],
+)
+def test_keys_during_the_windows_import_are_saved_while_it_runs(
+    qtbot: Any, project_path: Path, tmp_path: Path, keys: Any, expected: list[str]
+) -> None:
+    """The import runs in a process of its own and lets the window's write go before its
+    next group: each key's write is in the project at once, long before the import ends
+    (its rows are older than the import's last articles), and the import is whole."""
+    src = _import_file(tmp_path, 8000)
+    w = open_window(qtbot, project_path)
+    aid = w.session.article.id
+    w.start_import([str(src)])
+    # the import has begun writing
+    qtbot.waitUntil(lambda: len(_bridge_articles(project_path)) > 0, timeout=60000)
+    for key, mod in keys:
+        qtbot.keyClick(QApplication.focusWidget(), key, mod)
+    assert _alice_statuses(project_path, aid) == expected  # saved, read by another connection
+    written = _last_write_of_alice(project_path)
+    qtbot.waitUntil(lambda: w.importer.task is None, timeout=300000)
+    report = w.importer.last_report
+    assert report is not None and report.articles_added == 8000
+    assert _alice_statuses(project_path, aid) == expected
+    # the keys were written while the import still had articles to write
+    assert written < max(_bridge_articles(project_path))
+
+
+def _bridge_articles(path: Path) -> list[str]:
+    """imported_at of the imported articles so far (another connection)."""
+    with sqlite3.connect(path) as c:
+        return [
+            r[0] for r in c.execute("SELECT imported_at FROM articles WHERE title LIKE 'Bridge %'")
+        ]
+
+
+def _last_write_of_alice(path: Path) -> str:
+    """The newest time alice wrote anything (annotations or the article's progress row)."""
+    with sqlite3.connect(path) as c:
+        row = c.execute(
+            "SELECT max(t) FROM (SELECT max(a.updated_at) AS t FROM annotations a"
+            " JOIN annotators n ON n.id = a.annotator_id WHERE n.name = 'alice'"
+            " UNION ALL SELECT max(p.updated_at) FROM article_progress p"
+            " JOIN annotators n ON n.id = p.annotator_id WHERE n.name = 'alice')"
+        ).fetchone()
+        return str(row[0])
