@@ -354,8 +354,9 @@ class Project(ProjectSuggestions):
             return False
         return self._checkpoint_now_or_soon()
 
-    def save_copy(self, dest: str | os.PathLike[str]) -> Path:
-        """Write a consistent single-file copy of the project to ``dest`` (SQLite backup).
+    def save_copy(self, dest: str | os.PathLike[str], paced: bool = False) -> Path:
+        """Write a consistent single-file copy of the project to ``dest`` (SQLite backup;
+        ``paced``: a few megabytes at a time with rests, see :func:`backup_file`).
 
         Raises:
             ProjectError: ``dest`` is this project's file (or its -wal/-shm), a folder, or
@@ -367,7 +368,7 @@ class Project(ProjectSuggestions):
         mine = {own, own.with_name(own.name + "-wal"), own.with_name(own.name + "-shm")}
         if target.resolve() in mine:
             raise ProjectError(f"{target}: is the project file itself; choose another name")
-        return backup_file(self.db.conn, target)
+        return backup_file(self.db.conn, target, paced)
 
     def __enter__(self) -> Project:
         return self
