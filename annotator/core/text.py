@@ -225,9 +225,17 @@ def _cut_run(
     One pass in a tight loop: 10 MB with no space is 33,000 cuts."""
     half = run_chars // 2
     rfind = text.rfind
+    # most runs hold one kind of sentence mark or none: no generator and max() a cut then
+    # (a third of the time to cut 50 MB with no space)
+    one = marks[0] if len(marks) == 1 else ""
     while pos <= limit:
         lo, hi = pos + half, pos + run_chars
-        last = max((rfind(mark, lo, hi - 1) for mark in marks), default=-1) + 1 if marks else 0
+        if one:
+            last = rfind(one, lo, hi - 1) + 1
+        elif marks:
+            last = max(rfind(mark, lo, hi - 1) for mark in marks) + 1
+        else:
+            last = 0
         if last > lo and (text[last] < "\u0300" > text[last - 1] or not _glued(text, last)):
             pos = last
         elif text[hi] < "\u0300" > text[hi - 1]:  # neither a mark nor a joiner: no check
@@ -339,14 +347,12 @@ class ViewText:
         cuts = [(c, 1) for c in self.replaced] + [(c, 0) for c in self.inserted]
         cuts += [(i, 1) for i in hard if text[i] == "\r"]  # Qt joins "\r\n" into one break
         cuts.sort()
-        parts: list[str] = []
-        pos = 0
-        for at, width in cuts:
-            parts.append(text[pos:at])
-            parts.append("\u2029")
-            pos = at + width
-        parts.append(text[pos:])
-        return "".join(parts)
+        # the pieces between the cuts, joined by separators (one comprehension and join:
+        # a loop of appends was half the time to cut 50 MB with no space)
+        froms = [0, *(at + width for at, width in cuts)]
+        tos = [at for at, _ in cuts]
+        tos.append(len(text))
+        return "\u2029".join([text[a:b] for a, b in zip(froms, tos)])
 
     def to_view(self, offset: int) -> int:
         """Code point of the stored text -> position in the document. At a separator put

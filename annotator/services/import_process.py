@@ -9,9 +9,10 @@ as a terminal import does (short groups; a window waiting for the lock goes firs
 
 The child runs :func:`~annotator.services.importing.import_paths` on its own connection
 and sends, over its standard output, pickled frames: ``("progress", done, total, label)``
-at most every :data:`PROGRESS_S` (and at each new file), then ``("report", ImportReport)``
-or ``("failed", message)``. A line on its standard input, or its end (the window's process
-went away), is the cancel: the import stops at its next group as with Cancel import.
+at most every :data:`PROGRESS_S` (and at each new file and the end), then
+``("report", ImportReport)`` or ``("failed", message)``. A line on its standard input,
+or its end (the window's process went away), is the cancel: the import stops at its next
+group as with Cancel import.
 """
 
 from __future__ import annotations
@@ -92,7 +93,7 @@ def child_main() -> None:
 
     def progress(done: int, total: int, label: str) -> None:
         now = time.monotonic()
-        if label == told_label[0] and label and now - told_at[0] < PROGRESS_S:
+        if label == told_label[0] and done < total and now - told_at[0] < PROGRESS_S:
             return
         told_at[0], told_label[0] = now, label
         _send(out, ("progress", done, total, label))

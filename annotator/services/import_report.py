@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -182,12 +183,13 @@ class ImportReport:
         return f"The imported {'file' if imported == 1 else 'files'} held no quotes."
 
     def lines(self) -> list[str]:
-        """One line per file, with its bad entries indented underneath."""
+        """One line per file, with its bad entries indented underneath; entries that say
+        the same of many lines or rows are one line (:func:`grouped_entries`)."""
         out = []
         for f in self.files:
             out.append(f.line())
-            out.extend(printable(f"    {p}") for p in f.problems)
-            out.extend(printable(f"    note: {n}") for n in f.notes)
+            out.extend(printable(f"    {p}") for p in grouped_entries(f.problems))
+            out.extend(printable(f"    note: {n}") for n in grouped_entries(f.notes))
         return out
 
     def summary(self) -> str:
@@ -279,3 +281,57 @@ def _names(paths: list[str]) -> str:
     shown = ", ".join(paths[:_NAMES_LISTED])
     rest = len(paths) - _NAMES_LISTED
     return f"{shown} and {rest} more" if rest > 0 else shown
+
+
+#: An entry about one line or row of a file: ``"f.jsonl, line 12: not UTF-8 (…)"``.
+_ENTRY = re.compile(r"(?P<src>.+?), (?P<unit>line|row) (?P<n>\d+): (?P<msg>.*)", re.DOTALL)
+#: Entries saying the same of at least this many lines become one line.
+GROUP_MIN = 3
+#: Line ranges a grouped entry lists before "and N more".
+GROUP_RANGES = 10
+
+
+def grouped_entries(entries: list[str]) -> list[str]:
+    """``entries`` with those that say the same of several lines or rows of one file made
+    one line each, at the place of the first: ``"f.jsonl, 50,000 lines (1-50,000): not
+    UTF-8 (…)"``. Entries alike but for their numbers (a byte offset) are grouped too and
+    show the first one's message, marked as such. Other entries are kept as they are, in
+    order. A file of 50,000 refused lines printed the same advice 50,000 times, and the
+    window's report box took seconds to lay them out (tester18 T3)."""
+    parsed = [_ENTRY.fullmatch(e) for e in entries]
+    groups: dict[tuple[str, str, str], list[int]] = {}
+    for i, m in enumerate(parsed):
+        if m is not None:
+            key = (m["src"], m["unit"], re.sub(r"\d+", "#", m["msg"]))
+            groups.setdefault(key, []).append(i)
+    out: list[str] = []
+    for i, entry in enumerate(entries):
+        m = parsed[i]
+        if m is None:
+            out.append(entry)
+            continue
+        members = groups[(m["src"], m["unit"], re.sub(r"\d+", "#", m["msg"]))]
+        if len(members) < GROUP_MIN:
+            out.append(entry)
+        elif members[0] == i:
+            numbers = [int(parsed[j]["n"]) for j in members]  # type: ignore[index]
+            msg = m["msg"]
+            if any(parsed[j]["msg"] != msg for j in members):  # type: ignore[index]
+                msg += f" (said of {m['unit']} {numbers[0]:,}; the others differ in numbers)"
+            out.append(f"{m['src']}, {len(members):,} {m['unit']}s ({_ranges(numbers)}): {msg}")
+    return out
+
+
+def _ranges(numbers: list[int]) -> str:
+    """``"1-3, 7, 12-50,000"`` (at most :data:`GROUP_RANGES` ranges, then "and N more")."""
+    runs: list[tuple[int, int]] = []
+    for n in sorted(set(numbers)):
+        if runs and n == runs[-1][1] + 1:
+            runs[-1] = (runs[-1][0], n)
+        else:
+            runs.append((n, n))
+    shown = [f"{a:,}" if a == b else f"{a:,}-{b:,}" for a, b in runs[:GROUP_RANGES]]
+    if len(runs) > GROUP_RANGES:
+        rest = sum(b - a + 1 for a, b in runs[GROUP_RANGES:])
+        shown.append(f"and {rest:,} more")
+    return ", ".join(shown)

@@ -10,9 +10,7 @@ long for Qt to lay out at once cut into blocks); text is never read back from th
 from __future__ import annotations
 
 import functools
-import time
-from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from PySide6.QtCore import QMimeData, QPoint, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
@@ -50,6 +48,8 @@ from annotator.ui.highlighting import (
     SpanIndex,
     legend_html,
 )
+from annotator.ui.lazy_highlights import ItemsByReach
+from annotator.ui.stepwise_fill import BlockFormats, StepwiseFill
 
 __all__ = [
     "ArticleView",
@@ -71,18 +71,6 @@ __all__ = [
 #: layout walks every block after a repainted one: repainting 1,000 of 2,000 paragraphs
 #: one by one took 0.6 s, a new document of the same text 45 ms).
 REPAINT_BLOCKS_MAX = 24
-#: An article goes into the view's document at once up to this many characters (almost
-#: every news article); past it the document is filled in steps (see
-#: :meth:`ArticleView.set_article`).
-FILL_FIRST_CHARS = 50_000
-#: How far into the text the first step may reach to show the current quote at once: the
-#: first paint lays out everything above what it shows (0.3-0.5 us a character).
-FILL_FIRST_MAX = 150_000
-#: How long one later fill step aims to hold the event loop (s): the text put in, painted by
-#: the highlighter and laid out. The step's size follows the time the last one took, so a
-#: narrow column, a large zoom or a text with no space (slower to lay out) get smaller steps.
-FILL_STEP_SECONDS = 0.025
-FILL_STEP_MIN, FILL_STEP_MAX = 3_000, 400_000
 #: How near (pixels) the mouse must be to a quote's edge to grab it.
 EDGE_GRAB = 5
 MAX_TEXT_WIDTH = 760
@@ -165,8 +153,6 @@ class ArticleView(QTextEdit):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setUndoRedoEnabled(False)
         self.zoom_steps = 0
-        doc = self._new_document(None, {})
-        self.setDocument(doc)
         self._index: SpanIndex | None = None
         self._current: Item | None = None
         self._text = ""
@@ -174,22 +160,18 @@ class ArticleView(QTextEdit):
         self._hit = -1
         self._drag: str | None = None  # the edge being dragged: "start", "end" or None
         self._drag_pos16 = -1
-        # the stepwise fill: the document holds blocks [0, _blocks) of the view text, which
-        # end at position _filled16 (the whole text when _blocks is the block count)
-        self._blocks = 0
-        self._filled16 = 0
-        self._fill_cursor: QTextCursor | None = None
-        self._fill_chars = FILL_FIRST_CHARS
-        self._fill_rate = 0.0  # characters a second the fill steps went at (0: none yet)
-        self._fill_timer = QTimer(self)
-        self._fill_timer.setSingleShot(True)
-        self._fill_timer.timeout.connect(self._fill_step)
-        #: what waits for the fill: (document position it needs, what to do then)
-        self._when_shown: tuple[int, Callable[[], None]] | None = None
+        #: puts the text into the document by steps (issue 16); the quotes' highlights go
+        #: into the span index as the fill reaches them (:meth:`_reach`)
+        self.fill = StepwiseFill(self, self._block_formats, self._reach, self._blocks_on_screen)
+        self.fill.filling.connect(self._filling)
+        self.fill.filled.connect(self.filled)
+        self._reached = ItemsByReach()
+        self._stepwise = False  # the text is too long to go in at once
         self._extras_short = False  # a marked span reaches past the text filled so far
         self.viewport().setMouseTracking(True)  # hover over an edge changes the cursor
         #: False in a read-only project: quote edges cannot be dragged.
         self.editable = True
+        self.setDocument(self._new_document(None, {}))
 
     # -- content ---------------------------------------------------------------------------
 
@@ -223,15 +205,14 @@ class ArticleView(QTextEdit):
         # attached while the document is empty: no delayed full rehighlight is queued
         self.highlighter = QuoteHighlighter(doc)
         self.highlighter.index = index
-        cursor = QTextCursor(doc)
-        cursor.setBlockFormat(self._block_format())
-        self._fill_cursor = cursor
-        # an empty text is one empty block, all in; a text's own fill sets these below
-        self._blocks, self._filled16 = (1 if shown is not None else 0), 0
-        if shown is not None and shown.display:
-            self._put_blocks(shown, 0, shown.block_count if blocks < 0 else blocks)
+        if shown is None:
+            self.fill.stop()
+            return doc
+        self.fill.start(doc, shown, blocks)
+        if shown.display:
             doc.documentLayout()
             held = doc.blockSignals(True)
+            cursor = QTextCursor(doc)
             cursor.beginEditBlock()
             cursor.endEditBlock()
             doc.blockSignals(held)
@@ -246,32 +227,26 @@ class ArticleView(QTextEdit):
         fmt.setBottomMargin(0.0 if cut else 6.0)
         return fmt
 
-    def _put_blocks(self, shown: ViewText, b0: int, b1: int) -> None:
-        """Append blocks ``b0`` to ``b1`` (exclusive) of ``shown`` at the fill cursor (the
-        end of a document holding blocks 0 to ``b0``) and note how far the text goes."""
-        cursor = self._fill_cursor
-        assert cursor is not None
-        display, soft, starts = shown.display, shown.soft_breaks, shown.block_starts
-        fmt, cut = self._block_format(), self._block_format(cut=True)
-        n = shown.block_count
-        b1 = min(b1, n)
-        d0 = starts[b0]
-        d1 = starts[b1] - 1 if b1 < n else len(display)
-        if b0 > 0:
-            cursor.insertBlock(fmt)  # the break before block b0 (its own format came with it)
-        k = bisect_left(soft, d0)
-        pos = d0
-        while k < len(soft) and soft[k] < d1:
-            cursor.insertText(display[pos : soft[k]])
-            cursor.setBlockFormat(cut)
-            cursor.insertBlock(fmt)
-            pos = soft[k] + 1
-            k += 1
-        cursor.insertText(display[pos:d1])
-        if k < len(soft) and soft[k] == d1:  # the last block put in is one the view cut
-            cursor.setBlockFormat(cut)
-        self._blocks = b1
-        self._filled16 = shown.view_end(b1)
+    def _block_formats(self) -> BlockFormats:
+        """(a paragraph's block format, a cut block's): for the fill."""
+        return self._block_format(), self._block_format(cut=True)
+
+    def _reach(self, b0: int, b1: int) -> None:
+        """Blocks up to ``b1`` are about to go in: put the quotes that start in them into
+        the span index (and so the highlighter's), so they are painted as they go in."""
+        if self._index is None:
+            return
+        m = self._index.map
+        reach = m.from_view(m.block_starts16[b1]) if b1 < m.block_count else len(self._text) + 1
+        got = self._reached.take(reach)
+        if got:
+            changed = self._index.replace((), got, self.highlighter.index)
+            self.highlighter.repaint_blocks({b for b in changed if b < b0})
+
+    def _filling(self, done: int, total: int) -> None:
+        if self._extras_short:
+            self._refresh_extras()
+        self.filling.emit(done, total)
 
     # -- zoom --------------------------------------------------------------------------------
 
@@ -299,18 +274,19 @@ class ArticleView(QTextEdit):
     def set_article(self, text: str, items: Sequence[Item], current: Item | None) -> None:
         """Show a new article (``text`` as stored) with its items.
 
-        A text up to :data:`FILL_FIRST_CHARS` goes into the document at once. A longer one
-        (a scraped page of megabytes) goes in by steps so that no step holds the event loop
-        for long (issue 16): at once the blocks up to :data:`FILL_FIRST_CHARS`, or up to the
-        current quote when it lies within :data:`FILL_FIRST_MAX`; then the rest, a block
-        range per timer turn (:data:`FILL_STEP_SECONDS`), each laid out as it goes in.
-        :attr:`filling` reports each step, :attr:`filled` the end. Until then positions past
-        the text put in wait or are refused: the scroll to the current quote or a search hit
-        happens once the fill reaches it, marks and outlines show the part put in, and
+        A text up to ``stepwise_fill.FILL_FIRST_CHARS`` goes into the document at once. A
+        longer one (a scraped page of megabytes) goes in by steps so that no step holds the
+        event loop for long (issue 16, :class:`StepwiseFill`): at once the blocks up to that
+        many characters, or up to the current quote when it lies near enough; then the rest,
+        a block range per timer turn, each laid out as it goes in. A quote's highlights go
+        into the span index when the fill reaches its first character (cutting 10,000
+        quotes of a 50 MB page into block pieces at open took 0.36 s). :attr:`filling`
+        reports each step, :attr:`filled` the end. Until then positions past the text put
+        in wait or are refused: the scroll to the current quote or a search hit happens
+        once the fill reaches it, marks and outlines show the part put in, and
         :meth:`select_span` returns False. A new article stops the fill of the one before.
         """
-        self._fill_timer.stop()
-        self._when_shown = None
+        self.fill.stop()
         self._text = text
         self._index = SpanIndex(text)
         self._current = None
@@ -318,115 +294,73 @@ class ArticleView(QTextEdit):
         self.setExtraSelections([])
         old = self.document()
         shown = self._index.map
-        self._fill_chars, self._fill_rate = FILL_FIRST_CHARS, 0.0
-        doc = self._new_document(shown, self._index.build(items), self._first_blocks(current))
+        want = shown.to_view(current.quote.end) if current is not None else -1
+        first = StepwiseFill.first_blocks(shown, want)
+        self._stepwise = first < shown.block_count
+        # no quote in the index yet: each goes in as the fill reaches it (_reach)
+        self._reached.reset(items, 0)
+        doc = self._new_document(shown, self._index.build(()), first)
         self.setDocument(doc)
         old.deleteLater()
         self.set_current(current, scroll=True)
-        self._fill_later()
+        self.fill.go()
 
     def setPlainText(self, text: str) -> None:  # noqa: N802  (Qt override)
         """Show a note in place of an article (no article: nothing is marked or filled)."""
-        self._fill_timer.stop()
-        self._fill_cursor = None
-        self._when_shown = None
+        self.fill.stop()
         self._index = None
         self._current = None
         self._hits, self._hit = [], -1
         self._text = ""
+        self._stepwise = False
         self.setExtraSelections([])
         super().setPlainText(text)
         self.filled.emit()
 
-    def _first_blocks(self, current: Item | None, position16: int = -1) -> int:
-        """How many blocks of the text go into the document at once: those up to
-        :data:`FILL_FIRST_CHARS`, or up to the current quote's end (or ``position16``)
-        when it ends within :data:`FILL_FIRST_MAX`."""
-        assert self._index is not None
-        shown = self._index.map
-        starts = shown.block_starts
-        blocks = max(1, bisect_left(starts, FILL_FIRST_CHARS))
-        want = position16
-        if current is not None:
-            want = max(want, shown.to_view(current.quote.end))
-        if want >= 0:
-            blk = bisect_right(shown.block_starts16, want) - 1  # the block holding it
-            if starts[blk] <= FILL_FIRST_MAX:
-                blocks = max(blocks, blk + 2)  # and the one after it
-        return min(blocks, shown.block_count)
-
     def is_filled(self) -> bool:
         """True when the document holds the article's whole text."""
-        return self._index is None or self._blocks >= self._index.map.block_count
+        return self._index is None or self.fill.is_filled()
 
     def shows(self, a: int, b: int) -> bool:
         """True when code-point span [a, b) of the text is in the document (see
         :meth:`set_article`: a long text goes in by steps)."""
-        return self._index is not None and self._index.map.to_view(b) <= self._filled16
+        return self._index is not None and self.fill.shows16(self._index.map.to_view(b))
 
     def filled_part(self) -> tuple[int, int]:
         """(code points of the text in the document, length of the text)."""
         if self._index is None:
             return 0, 0
-        return self._index.map.from_view(self._filled16), len(self._text)
-
-    def _fill_later(self) -> None:
-        """Go on filling at the next turn of the event loop, or say the fill is done."""
-        if self.is_filled():
-            self._fill_cursor = None
-            self.filled.emit()
-        else:
-            self._fill_timer.start(0)
-
-    def _fill_step(self) -> None:
-        """Put the next blocks in (about :data:`FILL_STEP_SECONDS` of work), then do what
-        waited for them."""
-        index, cursor = self._index, self._fill_cursor
-        if index is None or cursor is None or self.is_filled():
-            return
-        shown = index.map
-        starts = shown.block_starts
-        b0 = self._blocks
-        b1 = max(b0 + 1, bisect_left(starts, starts[b0] + self._fill_chars))
-        t = time.perf_counter()
-        cursor.beginEditBlock()  # one change: the highlighter and the layout see it once
-        self._put_blocks(shown, b0, b1)
-        cursor.endEditBlock()
-        spent = max(time.perf_counter() - t, 1e-4)
-        chars = (starts[b1] if b1 < len(starts) else len(shown.display)) - starts[b0]
-        # characters a second, the geometric mean with the steps before: one step slowed by
-        # another program (2 cores shared) does not make the next ones tiny, nor a fast one
-        # huge
-        rate = chars / spent
-        self._fill_rate = rate if self._fill_rate <= 0 else (self._fill_rate * rate) ** 0.5
-        pace = int(self._fill_rate * FILL_STEP_SECONDS)
-        self._fill_chars = max(FILL_STEP_MIN, min(FILL_STEP_MAX, 2 * self._fill_chars, pace))
-        waiting = self._when_shown
-        if waiting is not None and waiting[0] <= self._filled16:
-            self._when_shown = None
-            waiting[1]()
-        if self._extras_short:
-            self._refresh_extras()
-        self.filling.emit(*self.filled_part())
-        self._fill_later()
+        return self.fill.filled_part()
 
     def set_items(self, items: Sequence[Item], current: Item | None) -> None:
-        """Refresh highlights after a change: the changed blocks repaint, or, when many
-        changed (a re-detection, a new confidence threshold), a new document of the same
-        text is painted, keeping the scroll position, the caret and the selection. Blocks
-        not in the document yet are painted from the new index as they go in."""
+        """Refresh highlights after a change. A few changed blocks repaint at once; many
+        (a re-detection, a new confidence threshold) in an article put in at once: a new
+        document of the same text is painted, keeping the scroll position, the caret and
+        the selection; in a long article (filled by steps) those on screen repaint at once
+        and the rest by steps, while the fill goes on where it was. Blocks not in the
+        document yet are painted from the new index as they go in."""
         if self._index is None:
             return
-        index = self._index.build(items)
+        index = self._index.build(self._reached.reset(items, self._reached.reach))
         changed = self.highlighter.changed_blocks(index)
-        if sum(1 for blk in changed if blk < self._blocks) > REPAINT_BLOCKS_MAX:
+        if sum(1 for blk in changed if blk < self.fill.blocks) <= REPAINT_BLOCKS_MAX:
+            self.highlighter.update_index(index)
+        elif not self._stepwise:
             self._repaint_all(index)
         else:
-            self.highlighter.update_index(index)
+            self.highlighter.index = index
+            self.fill.restyle(self.highlighter, changed, self._blocks_on_screen())
         self.set_current(current, scroll=True)
 
+    def _blocks_on_screen(self) -> tuple[int, int]:
+        """The range of blocks the viewport shows (end exclusive)."""
+        port = self.viewport()
+        top = self.cursorForPosition(QPoint(0, 0)).blockNumber()
+        bottom = self.cursorForPosition(QPoint(port.width(), port.height())).blockNumber()
+        return top, bottom + 1
+
     def _repaint_all(self, index: dict[int, list[Entry]]) -> None:
-        """Show the same text in a new document painted from ``index``."""
+        """Show the same text (put in at once) in a new document painted from ``index``."""
         assert self._index is not None
         bar = self.verticalScrollBar()
         value = bar.value()
@@ -435,44 +369,33 @@ class ArticleView(QTextEdit):
         cur = self.textCursor()
         anchor, position = cur.anchor(), cur.position()
         self.setExtraSelections([])
-        self._fill_timer.stop()
         old = self.document()
-        self._fill_chars, self._fill_rate = FILL_FIRST_CHARS, 0.0
-        first = self._first_blocks(None, max(anchor, position, bottom))
-        doc = self._new_document(self._index.map, index, first)
+        doc = self._new_document(self._index.map, index)
         self.setDocument(doc)
         old.deleteLater()
-
-        def restore() -> None:
-            cur = QTextCursor(doc)
-            cur.setPosition(anchor)
-            cur.setPosition(position, QTextCursor.MoveMode.KeepAnchor)
-            self.setTextCursor(cur)
-            # the new layout is lazy: lay it out down to the last line shown, then scroll back
-            doc.documentLayout().blockBoundingRect(doc.findBlock(bottom))
-            bar.setValue(value)
-
-        self._when_shown = None
-        self._after_fill(max(anchor, position, bottom), restore)
-        self._fill_later()
-
-    def _after_fill(self, position16: int, act: Callable[[], None]) -> None:
-        """Do ``act`` now when the document reaches ``position16``, else once it does (in
-        place of anything waiting before: the latest wish wins)."""
-        if position16 <= self._filled16:
-            act()
-        else:
-            self._when_shown = (position16, act)
+        cur = QTextCursor(doc)
+        cur.setPosition(anchor)
+        cur.setPosition(position, QTextCursor.MoveMode.KeepAnchor)
+        self.setTextCursor(cur)
+        # the new layout is lazy: lay it out down to the last line shown, then scroll back
+        doc.documentLayout().blockBoundingRect(doc.findBlock(bottom))
+        bar.setValue(value)
+        self.fill.go()
 
     def update_items(
         self, removed: Sequence[Item], added: Sequence[Item], current: Item | None
     ) -> None:
         """Patch the highlights after one change: ``removed`` items left, ``added`` came
-        (a changed item is in both); only the blocks they touch are repainted."""
+        (a changed item is in both); only the blocks they touch are repainted (those the
+        fill has not reached are painted when it does)."""
         if self._index is None:
             return
-        blocks = self._index.replace(removed, added, self.highlighter.index)
-        self.highlighter.repaint_blocks(blocks)
+        gone, come = self._reached.remove(removed), self._reached.add(added)
+        blocks = self._index.replace(gone, come, self.highlighter.index)
+        if len(blocks) > REPAINT_BLOCKS_MAX and self._stepwise:
+            self.fill.restyle(self.highlighter, blocks, self._blocks_on_screen())
+        else:
+            self.highlighter.repaint_blocks({b for b in blocks if b < self.fill.blocks})
         self.set_current(current, scroll=True)
 
     def set_current(self, item: Item | None, scroll: bool = True) -> None:
@@ -497,7 +420,7 @@ class ArticleView(QTextEdit):
                 if scroll:
                     self._scroll_to(a16, b16)
 
-            self._after_fill(b16, show)
+            self.fill.after(b16, show)
         self._refresh_extras()
 
     def set_hits(self, hits: Sequence[tuple[int, int]], index: int = -1) -> None:
@@ -510,7 +433,7 @@ class ArticleView(QTextEdit):
         if 0 <= index < len(self._hits) and self._index is not None:
             m = self._index.map
             a16, b16 = m.to_view(self._hits[index][0]), m.to_view(self._hits[index][1])
-            self._after_fill(b16, lambda: self._scroll_to(a16, b16))
+            self.fill.after(b16, lambda: self._scroll_to(a16, b16))
         self._refresh_extras()
 
     def outlined(self) -> Item | None:
@@ -535,7 +458,7 @@ class ArticleView(QTextEdit):
         starts = self._index.block_starts16
         out = []
         for blk, s16, n16 in self._index.pieces(a, b):
-            if blk >= self._blocks:  # not in the document yet: marked when it is
+            if blk >= self.fill.blocks:  # not in the document yet: marked when it is
                 self._extras_short = True
                 break
             sel = QTextEdit.ExtraSelection()
@@ -567,7 +490,7 @@ class ArticleView(QTextEdit):
         self.viewport().update()
 
     def _scroll_to(self, start16: int, end16: int) -> None:
-        if end16 > self._filled16:  # not in the document (yet)
+        if end16 > self.fill.filled16:  # not in the document (yet)
             return
         cur = QTextCursor(self.document())
         cur.setPosition(start16)
@@ -638,7 +561,7 @@ class ArticleView(QTextEdit):
         mode = QTextCursor.MoveMode.MoveAnchor
         if mods == Qt.KeyboardModifier.ShiftModifier:
             mode = QTextCursor.MoveMode.KeepAnchor
-        cur.setPosition(min(m.to_view(pos), self._filled16), mode)
+        cur.setPosition(min(m.to_view(pos), self.fill.filled16), mode)
         self.setTextCursor(cur)
         self.ensureCursorVisible()
         self.viewport().update()
@@ -658,7 +581,7 @@ class ArticleView(QTextEdit):
             return None
         m = self._index.map
         for which, pos in (("start", item.quote.start), ("end", item.quote.end)):
-            if m.to_view(pos) > self._filled16:
+            if m.to_view(pos) > self.fill.filled16:
                 continue
             cur = QTextCursor(self.document())
             cur.setPosition(m.to_view(pos))
@@ -735,7 +658,7 @@ class ArticleView(QTextEdit):
             return
         if item.quote.end > len(self._text):  # an item of the article shown before
             return
-        if self._when_shown is not None:  # the fill has not reached what is to be shown
+        if self.fill.waits():  # the fill has not reached what is to be shown
             return
         m = index.map
         self._scroll_to(m.to_view(item.quote.start), m.to_view(item.quote.end))
@@ -782,7 +705,7 @@ class ArticleView(QTextEdit):
         if self._index is None:
             return []
         m = self._index.map
-        start16, end16 = m.to_view(a), min(m.to_view(b), self._filled16)
+        start16, end16 = m.to_view(a), min(m.to_view(b), self.fill.filled16)
         doc = self.document()
         layout = doc.documentLayout()
         out: list[QRectF] = []

@@ -23,7 +23,9 @@ from annotator.ui.article_list import ArticleList
 from annotator.ui.article_view import ArticleView
 from annotator.ui.controllers.importing import ImportController
 from annotator.ui.controllers.read_only import ReadOnlyController
+from annotator.ui.lock_notice import LockNotice
 from annotator.ui.status import StatusArea
+from annotator.ui.stepwise_fill import not_on_screen_line
 from annotator.ui.undo import KEPT, ApplyCommand, Kept
 
 #: QSettings key of the View menu's confidence threshold (per analyst, not per project).
@@ -70,6 +72,8 @@ class QuoteCommands(ActionWindow):
     #: the op being pushed moves on to the next undecided quote (see :meth:`_push`)
     _advancing: bool = False
     conflict_box: QMessageBox | None = None
+    #: keys refused for another program's lock in a row (see :meth:`show_locked`)
+    lock_notice: LockNotice
 
     # -- a copy of the project ---------------------------------------------------------------
 
@@ -152,7 +156,7 @@ class QuoteCommands(ActionWindow):
         self.conflicted = False
         advance, self._advancing = self._advancing, False
         try:
-            return self.session.apply(op, advance=advance)
+            inverse = self.session.apply(op, advance=advance)
         except EditConflict as exc:
             # another window of this project changed the quote first: the session re-read
             # the article (shown now); say what happened in words, keep the place
@@ -170,11 +174,16 @@ class QuoteCommands(ActionWindow):
         except Exception as exc:
             QMessageBox.warning(self, APP_TITLE, f"The change was not saved:\n{exc}")
             return None
+        again = self.lock_notice.saved()
+        if again is not None:
+            self.status.say(again, 8000)
+        return inverse
 
     def show_locked(self, exc: ProjectLockedError) -> None:
         """Say in the status line (no box: the analyst may simply press again) that a change
-        was not saved because another program holds the project's write lock."""
-        self.status.say(exc.not_saved_line(), 15000, detail=str(exc))
+        was not saved because another program holds the project's write lock; a second
+        refusal in a row says how many (:class:`~annotator.ui.lock_notice.LockNotice`)."""
+        self.status.say(self.lock_notice.refusal(exc), 15000, detail=str(exc))
 
     def show_conflict(self, text: str, about: str = "quote") -> None:
         """Say (in a box that does not block, and in the status bar) that a change met
@@ -203,12 +212,7 @@ class QuoteCommands(ActionWindow):
         if cur is None or self.view.shows(cur.quote.start, cur.quote.end):
             return True
         done, total = self.view.filled_part()
-        self.status.say(
-            f"The current quote is not on screen yet: the article's text is still being put "
-            f"in ({done * 100 // max(total, 1)}%). A, R and the other quote keys work once "
-            "it shows.",
-            5000,
-        )
+        self.status.say(not_on_screen_line(done, total), 5000)
         return False
 
     def accept_quote(self) -> None:

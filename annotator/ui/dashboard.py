@@ -10,18 +10,10 @@ connection (connections never cross threads), which also turns them into the row
 from __future__ import annotations
 
 import html
-import json
-import os
-import pickle
-import queue
-import subprocess
-import sys
-import threading
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import IO, Any, cast
+from typing import Any, cast
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -61,10 +53,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.core.errors import AnnotatorError, Stopped
+from annotator.core.errors import Stopped
 from annotator.core.text import clip_title
 from annotator.core.wording import plural
 from annotator.services.agreement import AgreementReport, ArticleFigures, compute_agreement
+from annotator.services.child_call import PROGRESS_EVERY_S, call_in_child, throttled
 from annotator.store.project import Project
 from annotator.ui.people_list import PeopleList, sharing_default, with_quotes
 from annotator.ui.workers import ReadTask, Task, TaskRunner, WorkerSignals, keep_alive
@@ -438,81 +431,37 @@ class ArticlesModel(RowsModel):
 #: Rows of the article table sent from the child process in one message (each message is
 #: unpickled in this process: a few milliseconds, never the whole table at once).
 _ROWS_PER_MESSAGE = 1000
-#: Seconds between two progress reports (a report per article would flood the queue).
-_EVERY = 0.1
 
 
-def _throttled(report: Callable[[int, int], None], every: float) -> Callable[[int, int], None]:
-    """``report(done, total)`` at the first and last call and at most every ``every`` s."""
-    last = [0.0]
-
-    def progress(done: int, total: int) -> None:
-        now = time.monotonic()
-        if done in (0, total) or now - last[0] >= every:
-            last[0] = now
-            report(done, total)
-
-    return progress
-
-
-def child_run() -> None:
-    """The child process's entry: reads ``{"path", "annotators", "every"}`` as JSON from
-    stdin, computes, makes the rows and writes them to stdout as pickles in pieces
-    ("progress", then "head", "articles"…, "done"; or "failed")."""
-    args = json.loads(sys.stdin.readline())
-
-    def end_with_the_window() -> None:
-        sys.stdin.read()  # the window keeps this pipe open: its end means it is gone
-        os._exit(1)
-
-    threading.Thread(target=end_with_the_window, daemon=True).start()
-    out = sys.stdout.buffer
-    sys.stdout = sys.stderr  # a stray print must not break the stream of pickles
-    every = float(args["every"])
-
-    def send(message: tuple[Any, ...]) -> None:
-        pickle.dump(message, out, protocol=pickle.HIGHEST_PROTOCOL)
-        out.flush()
-
-    try:
-        with Project.open(Path(args["path"]), create=False, readonly=True) as project:
-            progress = _throttled(lambda done, total: send(("progress", done, total)), every)
-            report = compute_agreement(project, args["annotators"], progress=progress)
-        rows = dashboard_rows(report)
-        per_article = report.per_article
-        report.per_article = []
-        send(("head", replace(rows, articles=[])))
-        for k in range(0, len(per_article), _ROWS_PER_MESSAGE):
-            send(("articles", per_article[k : k + _ROWS_PER_MESSAGE]))
-        send(("done",))
-    except Exception as exc:  # noqa: BLE001 (everything is shown in the window as its message)
-        known = isinstance(exc, AnnotatorError)
-        send(("failed", str(exc) if known else f"{type(exc).__name__}: {exc}"))
-
-
-def _read_messages(stream: IO[bytes], into: queue.Queue[tuple[Any, ...] | None]) -> None:
-    """Unpickle the child's messages into ``into`` until its output ends (then None)."""
-    try:
-        while True:
-            into.put(pickle.load(stream))
-    except (EOFError, OSError, ValueError, pickle.UnpicklingError):
-        into.put(None)
+def agreement_pieces(args: dict[str, Any], progress: Callable[[int, int], None]) -> Any:
+    """In the child process (:func:`~annotator.services.child_call.call_in_child`): the
+    dashboard's rows of ``{"path", "annotators"}``, yielded in pieces: the rows without
+    the article table, then the article table by :data:`_ROWS_PER_MESSAGE`."""
+    with Project.open(Path(args["path"]), create=False, readonly=True) as project:
+        report = compute_agreement(project, args["annotators"], progress=progress)
+    rows = dashboard_rows(report)
+    per_article = report.per_article
+    report.per_article = []
+    yield replace(rows, articles=[])
+    for k in range(0, len(per_article), _ROWS_PER_MESSAGE):
+        yield per_article[k : k + _ROWS_PER_MESSAGE]
 
 
 class _AgreementJob(Task):
     """Compute the figures and make the rows shown; progress(articles done, articles
     total), finished(DashboardRows, or None when stopped).
 
-    The computation runs in a child process (:func:`child_run`, its own connection): a
-    minute of pure Python at 100,000 articles, which in a thread of this process shares
-    the GIL with the window and, on a loaded machine, froze it for 100-650 ms at a time.
-    This thread only relays progress and gathers the rows; cancelling ends the child.
-    ``in_child`` False computes in this thread instead (tests that hold the computation).
+    The computation runs in a child process (:func:`agreement_pieces` through
+    :func:`~annotator.services.child_call.call_in_child`, its own connection): a minute of
+    pure Python at 100,000 articles, which in a thread of this process shares the GIL with
+    the window and, on a loaded machine, froze it for 100-650 ms at a time. This thread
+    only relays progress and gathers the rows; cancelling ends the child. ``in_child``
+    False computes in this thread instead (tests that hold the computation).
     """
 
     expected = (Exception,)  # every failure is shown in the window as its message
     in_child = True
-    EVERY = _EVERY
+    EVERY = PROGRESS_EVERY_S
 
     def __init__(self, path: Path, annotators: list[str]) -> None:
         super().__init__()
@@ -523,51 +472,19 @@ class _AgreementJob(Task):
     def work(self) -> object:
         if not self.in_child:
             return self._work_here()
-        child = subprocess.Popen(
-            [sys.executable, "-c", "from annotator.ui.dashboard import child_run; child_run()"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-        )
-        assert child.stdin is not None and child.stdout is not None
-        args = {"path": str(self.path), "annotators": self.annotators, "every": self.EVERY}
-        child.stdin.write((json.dumps(args) + "\n").encode())
-        child.stdin.flush()  # kept open: the child ends when it closes (or this process dies)
-        messages: queue.Queue[tuple[Any, ...] | None] = queue.Queue()
-        reader = threading.Thread(target=_read_messages, args=(child.stdout, messages))
-        reader.daemon = True
-        reader.start()
-        head: DashboardRows | None = None
-        per_article: list[ArticleFigures] = []
         try:
-            while True:
-                if self.cancelled:
-                    return None  # no longer wanted: a newer request, or the window closed
-                try:
-                    message = messages.get(timeout=0.1)
-                except queue.Empty:
-                    continue
-                if message is None:
-                    code = child.wait()
-                    raise AnnotatorError(f"the computation ended early (exit code {code})")
-                kind = message[0]
-                if kind == "progress":
-                    self.signals.progress.emit(message[1], message[2])
-                elif kind == "head":
-                    head = message[1]
-                elif kind == "articles":
-                    per_article.extend(message[1])
-                elif kind == "failed":
-                    raise AnnotatorError(message[1])
-                elif kind == "done" and head is not None:
-                    head.report.per_article = per_article
-                    return replace(head, articles=per_article)
-        finally:
-            if child.poll() is None:
-                child.kill()
-            child.wait()
-            reader.join(5)  # its output ended with the child: the reader has stopped
-            child.stdout.close()
-            child.stdin.close()
+            head, *chunks = call_in_child(
+                "annotator.ui.dashboard:agreement_pieces",
+                {"path": str(self.path), "annotators": self.annotators},
+                progress=self.signals.progress.emit,
+                cancelled=self._cancel.is_set,
+                every=self.EVERY,
+            )
+        except Stopped:
+            return None  # no longer wanted: a newer request, or the window closed
+        per_article: list[ArticleFigures] = [row for chunk in chunks for row in chunk]
+        head.report.per_article = per_article
+        return replace(head, articles=per_article)
 
     def _work_here(self) -> object:
         try:
@@ -575,7 +492,7 @@ class _AgreementJob(Task):
                 report = compute_agreement(
                     project,
                     self.annotators,
-                    progress=_throttled(self.signals.progress.emit, self.EVERY),
+                    progress=throttled(self.signals.progress.emit, self.EVERY),
                     stop=self._cancel.is_set,
                 )
         except Stopped:

@@ -52,6 +52,7 @@ from annotator.ui.controllers.search import SearchController
 from annotator.ui.controllers.settings import SettingsController
 from annotator.ui.detector_commands import DetectorCommands
 from annotator.ui.dialogs import ShortcutSheet, shortcut_sheet_html
+from annotator.ui.lock_notice import LockNotice
 from annotator.ui.project_commands import remember_project
 from annotator.ui.quote_panel import QuotePanel
 from annotator.ui.status import StatusArea
@@ -142,6 +143,7 @@ class MainWindow(DetectorCommands):
         self._open_note = self._check_open_elsewhere(name)
         self.session = self._new_session(name)
         self.undo_stack = QUndoStack(self)
+        self.lock_notice = LockNotice()
 
         self._build_widgets()
         self._build_actions()

@@ -10,11 +10,10 @@ D finishes the article, Ctrl+Z / Ctrl+Shift+Z undo and redo.
 from __future__ import annotations
 
 import html
-from bisect import bisect_left
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import (
     QAction,
     QBrush,
@@ -47,6 +46,7 @@ from annotator.core.wording import count_noun
 from annotator.services.adjudication import ReviewEdit, ReviewItem, ReviewSession
 from annotator.store.project import WINDOW_WRITE_WAIT_S, Project
 from annotator.ui.dialogs import shortcut_rows
+from annotator.ui.lock_notice import LockNotice
 from annotator.ui.people_list import PeopleList
 from annotator.ui.review_articles import LOADING, ReviewArticles
 from annotator.ui.review_dialogs import (
@@ -57,12 +57,8 @@ from annotator.ui.review_dialogs import (
     describe_html,
     version_marks,
 )
+from annotator.ui.stepwise_fill import StepwiseFill, not_on_screen_line
 from annotator.ui.undo import KEPT, ApplyCommand, Kept
-
-#: A long article's text goes into the text view this many characters at a time (at once
-#: up to there, then one step per turn of the event loop; 10 MB in one setPlainText held
-#: the review window 1.3-2.5 s, issue 16).
-REVIEW_FILL_CHARS = 100_000
 
 # One colour per compared annotator (background of their version in the text).
 _MARKS = {"agreed": "=", "picked": "✓", "edited": "✎", "added": "+"}
@@ -82,18 +78,16 @@ class ReviewWindow(ReviewArticles):
         self.project.write_wait = WINDOW_WRITE_WAIT_S  # never hang on another's lock
         self.session = ReviewSession(self.project, reviewer)
         self.undo_stack = QUndoStack(self)
+        self.lock_notice = LockNotice()
         self._article_id: int | None = None
         self._items: list[ReviewItem] = []
         self._text = ""
         self._title = ""
-        self._shown = ViewText("")
-        # a long text goes into text_view by steps, as in the annotation window (issue 16):
-        # blocks [0, _blocks) are in, up to document position _filled16
-        self._blocks = 1
-        self._filled16 = 0
-        self._fill_timer = QTimer(self)
-        self._fill_timer.setSingleShot(True)
-        self._fill_timer.timeout.connect(self._fill_step)
+        # a long text goes into text_view by steps, as in the annotation window (10 MB in
+        # one setPlainText held the window 1.3-2.5 s, issue 16)
+        self.fill = StepwiseFill(self)
+        self.fill.filling.connect(self._filled_more)
+        self._marks_short = False  # a mark of the current quote reaches past the fill
         self._edit_dialog: GoldEditDialog | None = None
         self._all_decided_said = False  # the status bar says every quote here is decided
         self._said_about: int | None = None
@@ -233,9 +227,7 @@ class ReviewWindow(ReviewArticles):
         self._article_id = article_id
         if article_id is None:
             self._text = ""
-            self._fill_timer.stop()
-            self._shown = ViewText("")
-            self._blocks, self._filled16 = 1, 0
+            self.fill.stop()
             self.text_view.setPlainText("")
             self._items = []
             self._drop_all_decided(None)
@@ -248,13 +240,18 @@ class ReviewWindow(ReviewArticles):
             return
         art = self.session.article(article_id)
         self._title = clip_title(art.title)
+        self._items = self.session.items(article_id, art.text)
         if art.text != self._text:
             self._text = art.text
-            # over-long paragraphs cut into blocks, as in the annotation window (issue 16)
-            self._fill_timer.stop()
-            self._shown = ViewText(art.text)
-            self._put_blocks(0, bisect_left(self._shown.block_starts, REVIEW_FILL_CHARS))
-        self._items = self.session.items(article_id, art.text)
+            # over-long paragraphs cut into blocks, as in the annotation window (issue 16);
+            # at once as far as the quote that will be current
+            self.fill.stop()
+            shown = ViewText(art.text)
+            row = min(keep_row or 0, len(self._items) - 1)
+            want = self._marks_end16(shown, self._items[row] if row >= 0 else None)
+            self.text_view.clear()
+            self.fill.start(self.text_view.document(), shown, self.fill.first_blocks(shown, want))
+            self.fill.go()
         self._drop_all_decided(article_id)
         self._fill_table(keep_row)
         n_agree = sum(1 for it in self._items if it.agreed)
@@ -273,40 +270,27 @@ class ReviewWindow(ReviewArticles):
             )
         )
 
-    def _put_blocks(self, b0: int, b1: int) -> None:
-        """Blocks ``b0`` to ``b1`` (exclusive) of the shown text into ``text_view`` (from
-        0: a new document), then the rest at the next turn of the event loop."""
-        shown = self._shown
-        n = shown.block_count
-        b1 = max(b0 + 1, min(b1, n))
-        starts = shown.block_starts
-        d0 = starts[b0] - 1 if b0 else 0  # from the break before block b0
-        d1 = starts[b1] - 1 if b1 < n else len(shown.display)
-        if b0 == 0:
-            self.text_view.setPlainText(shown.display[:d1])
-        else:
-            cur = QTextCursor(self.text_view.document())
-            cur.movePosition(QTextCursor.MoveOperation.End)
-            cur.insertText(shown.display[d0:d1])
-        self._blocks = b1
-        self._filled16 = shown.view_end(b1)
-        if b1 < n:
-            self._fill_timer.start(0)
+    @staticmethod
+    def _marks_end16(shown: ViewText, item: ReviewItem | None) -> int:
+        """Where the marks of ``item`` end in the document (-1: no item, no marks)."""
+        return max((shown.to_view(b) for _a, b, _fmt in version_marks(item)), default=-1)
 
-    def _fill_step(self) -> None:
-        """The next REVIEW_FILL_CHARS of a long text; the marks of the current quote again
-        when they reach past what was in before."""
-        starts = self._shown.block_starts
-        if self._blocks >= self._shown.block_count:
-            return
-        before = self._filled16
-        self._put_blocks(
-            self._blocks, bisect_left(starts, starts[self._blocks] + REVIEW_FILL_CHARS)
+    def _filled_more(self, _done: int, _total: int) -> None:
+        """The fill put more text in: mark the current quote again if its marks were cut."""
+        if self._marks_short:
+            self._highlight(self.current_item())
+
+    def _on_screen(self) -> bool:
+        """True when the current quote's marks are all in the text view; else say in the
+        status line that the key waits for the fill (a decision on a quote the reviewer
+        cannot see in its text is not one to make)."""
+        end = self._marks_end16(self.fill.shown, self.current_item())
+        if self.fill.shows16(end):
+            return True
+        self.statusBar().showMessage(
+            not_on_screen_line(*self.fill.filled_part(), "1-9, X and E"), 5000
         )
-        item = self.current_item()
-        ends = [self._shown.to_view(b) for _a, b, _fmt in version_marks(item)]
-        if ends and max(ends) > before:
-            self._highlight(item)
+        return False
 
     def _drop_all_decided(self, article_id: int | None) -> None:
         """Clear "every quote has a decision" once it is no longer about what is shown."""
@@ -376,12 +360,14 @@ class ReviewWindow(ReviewArticles):
         self._describe(item)
 
     def _highlight(self, item: ReviewItem | None) -> None:
-        shown, filled = self._shown, self._filled16
+        shown, filled = self.fill.shown, self.fill.filled16
+        marks = version_marks(item)
         sels = [
             self._selection(a, b, fmt)
-            for a, b, fmt in version_marks(item)
+            for a, b, fmt in marks
             if shown.to_view(a) < filled  # past what is in: marked when it is
         ]
+        self._marks_short = any(shown.to_view(b) > filled for _a, b, _fmt in marks)
         self.text_view.setExtraSelections(sels)
         if sels:
             cur = QTextCursor(self.text_view.document())
@@ -392,8 +378,8 @@ class ReviewWindow(ReviewArticles):
     def _selection(self, a: int, b: int, fmt: QTextCharFormat) -> QTextEdit.ExtraSelection:
         sel = QTextEdit.ExtraSelection()
         cur = QTextCursor(self.text_view.document())
-        cur.setPosition(self._shown.to_view(a))
-        end = min(self._shown.to_view(b), self._filled16)
+        cur.setPosition(self.fill.shown.to_view(a))
+        end = min(self.fill.shown.to_view(b), self.fill.filled16)
         cur.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
         sel.cursor = cur  # type: ignore[attr-defined]
         sel.format = fmt  # type: ignore[attr-defined]
@@ -405,6 +391,7 @@ class ReviewWindow(ReviewArticles):
     # -- decisions -----------------------------------------------------------------------------
 
     def _push(self, inverse: ReviewEdit) -> None:
+        self._say_saved()
         if inverse.empty:
             return
         self.undo_stack.push(
@@ -421,13 +408,21 @@ class ReviewWindow(ReviewArticles):
         except ProjectLockedError as exc:
             self._say_locked(exc)
             return KEPT
+        self._say_saved()
         self.after_change(inverse.article_id)
         return inverse
 
     def _say_locked(self, exc: ProjectLockedError) -> None:
         """Say in the status line that a decision was not saved: another program holds the
-        project's write lock (the store waited a fraction of a second)."""
-        self.statusBar().showMessage(exc.not_saved_line(), 15000)
+        project's write lock (the store waited a fraction of a second); a second refusal
+        in a row says how many (:class:`~annotator.ui.lock_notice.LockNotice`)."""
+        self.statusBar().showMessage(self.lock_notice.refusal(exc), 15000)
+
+    def _say_saved(self) -> None:
+        """A decision was saved: replace a "Not saved" line, if one is up."""
+        again = self.lock_notice.saved()
+        if again is not None:
+            self.statusBar().showMessage(again, 8000)
 
     def after_change(self, article_id: int) -> None:
         """Refresh what a change to ``article_id``'s gold affects."""
@@ -447,9 +442,9 @@ class ReviewWindow(ReviewArticles):
         except ProjectLockedError as exc:
             self._say_locked(exc)
             return
+        self._push(inverse)
         n = len(inverse.changes)
         self.statusBar().showMessage(f"{count_noun(n, 'agreed quote')} made gold", 4000)
-        self._push(inverse)
 
     def pick(self, index: int) -> None:
         item = self.current_item()
@@ -458,6 +453,8 @@ class ReviewWindow(ReviewArticles):
         if index >= len(item.annotators):
             return
         name = item.annotators[index]
+        if not self._on_screen():
+            return
         if item.versions[index] is None:
             self.statusBar().showMessage(f"{name} {absence_text(item.absence(name))}", 4000)
             return
@@ -475,6 +472,8 @@ class ReviewWindow(ReviewArticles):
         if item.left_out:
             self.statusBar().showMessage("This quote is already left out of the gold", 4000)
             return
+        if not self._on_screen():
+            return
         try:
             self._push(self.session.drop(self._article_id, item))
         except ProjectLockedError as exc:
@@ -486,14 +485,14 @@ class ReviewWindow(ReviewArticles):
         cur = self.text_view.textCursor()
         if not cur.hasSelection():
             return None
-        a = self._shown.from_view(cur.selectionStart())
-        b = self._shown.from_view(cur.selectionEnd())
+        a = self.fill.shown.from_view(cur.selectionStart())
+        b = self.fill.shown.from_view(cur.selectionEnd())
         return (a, b) if b > a else None
 
     def edit_gold(self) -> None:
         """Edit the gold version (starting from the gold, or the first version)."""
         item = self.current_item()
-        if item is None or self._article_id is None:
+        if item is None or self._article_id is None or not self._on_screen():
             return
         base: str | None = None
         if item.gold is not None:

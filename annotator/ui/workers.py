@@ -258,10 +258,6 @@ class NamesTask(Task):
         return (self.article_id, entity_names(self.text, self.parse))
 
 
-#: Seconds between two progress signals of an import (the bar moves ten times a second).
-IMPORT_PROGRESS_S = 0.1
-
-
 class ImportSignals(QObject):
     """progress(done, total, label) in abstract units, finished(report), failed(message),
     stopped()."""
@@ -272,14 +268,23 @@ class ImportSignals(QObject):
     stopped = Signal()
 
 
+#: Shortest time (seconds) between two progress signals of an import. The import steps
+#: once per line of a JSONL file; a file of 50,000 refused lines sent 50,000 queued signals
+#: in a second, and the GUI thread then spent 5-12 s redrawing the bar and the status line
+#: (tester18 T3). Twenty updates a second is as smooth as a bar looks.
+PROGRESS_INTERVAL_S = 0.05
+
+
 class ImportTask(Task):
     """Import ``paths`` into the project at ``path``; finished(ImportReport).
 
     Opens its own :class:`Project` (SQLite connections never cross threads); imported
-    quotes naming nobody belong to ``annotator``. With :attr:`in_child` (the default) the
-    import runs in a child process (:mod:`annotator.services.import_process`) and this
-    thread only relays its progress and cancel: in this thread its Python work held the
-    interpreter lock the window needs for each key (issue 16).
+    quotes naming nobody belong to ``annotator``. Progress is sent at most every
+    :data:`PROGRESS_INTERVAL_S`, and always for a new file and for the end. With
+    :attr:`in_child` (the default) the import runs in a child process
+    (:mod:`annotator.services.import_process`) and this thread only relays its progress
+    and cancel: in this thread its Python work held the interpreter lock the window needs
+    for each key (issue 16).
     """
 
     in_child = True
@@ -291,8 +296,21 @@ class ImportTask(Task):
         self.paths = list(paths)
         self.annotator = annotator
         self.signals = ImportSignals()
-        self._told = 0.0  # time.monotonic() of the last progress told, and its label
-        self._label: str | None = None
+        self._last_sent = float("-inf")
+        self._last_label: str | None = None
+
+    def _progress(self, done: int, total: int, label: str) -> None:
+        """Send progress(done, total, label) unless one was sent less than
+        :data:`PROGRESS_INTERVAL_S` ago for the same file (the end is always sent)."""
+        now = time.monotonic()
+        if (
+            label == self._last_label
+            and done < total
+            and now - self._last_sent < PROGRESS_INTERVAL_S
+        ):
+            return
+        self._last_sent, self._last_label = now, label
+        self.signals.progress.emit(done, total, label)
 
     def work(self) -> object:
         from annotator.services.importing import WINDOW_OPEN_COMMIT_INTERVAL_S, import_paths
@@ -319,16 +337,6 @@ class ImportTask(Task):
                 cancel=self._cancel.is_set,
                 commit_interval=WINDOW_OPEN_COMMIT_INTERVAL_S,
             )
-
-    def _progress(self, done: int, total: int, label: str) -> None:
-        """Tell the window at most every IMPORT_PROGRESS_S, and at each new file and the
-        end (a signal per line of a JSONL file repainted the bar 400 times a second in the
-        window's thread while its keys waited, issue 16)."""
-        now = time.monotonic()
-        if label == self._label and label and now - self._told < IMPORT_PROGRESS_S:
-            return
-        self._told, self._label = now, label
-        self.signals.progress.emit(done, total, label)
 
 
 class ListOrderTask(Task):
@@ -506,22 +514,67 @@ class ReadTask(Task):
             return self.call(project)
 
 
+def _count_report(
+    project: Project, source: Any, titles: dict[str, str], me: str | None, stop: Any
+) -> tuple[Any, dict[str, bytes], dict[str, int] | None]:
+    """(report, charts, counts) of :class:`ReportTask`; ``stop()`` asked between steps
+    (raises :class:`Stopped`)."""
+    from annotator.services.report import build_report, chart_png, chart_series
+    from annotator.store.reports import QuoteSource
+    from annotator.ui.people_list import default_person
+
+    counts: dict[str, int] | None = None
+    if source is None:
+        counts = project.annotation_counts("accepted")
+        name = default_person(counts, me)
+        source = QuoteSource(gold=True) if name is None else QuoteSource(annotator=name)
+    report = build_report(project, source, stop=stop)
+    charts: dict[str, bytes] = {}
+    for dim, rows in report.tables.items():
+        if stop():
+            raise Stopped("no longer wanted")
+        if rows:
+            labels, values = chart_series(report, dim)
+            charts[dim] = chart_png(labels, values, titles.get(dim, dim))
+    return report, charts, counts
+
+
+def report_in_child(
+    args: dict[str, Any], _progress: Any
+) -> tuple[Any, dict[str, bytes], dict[str, int] | None]:
+    """In the child process (:func:`~annotator.services.child_call.call_in_child`): the
+    quote summary of ``{"path", "source": {"annotator", "gold"} or None, "titles", "me"}``
+    as :class:`ReportTask` returns it (report, charts, counts)."""
+    from annotator.store.project import Project
+    from annotator.store.reports import QuoteSource
+
+    source = None if args["source"] is None else QuoteSource(**args["source"])
+    with Project.open(Path(args["path"]), create=False, readonly=True) as project:
+        return _count_report(project, source, args["titles"], args["me"], lambda: False)
+
+
 class ReportTask(Task):
     """Count the quote summary of ``source`` in the project at ``path``
-    (:func:`annotator.services.report.build_report`, about 15 s for one annotator at
-    100,000 articles) and draw a PNG bar chart per dimension that has rows;
+    (:func:`annotator.services.report.build_report`, 35-40 s for one annotator's 970,000
+    quotes at 100,000 articles) and draw a PNG bar chart per dimension that has rows;
     finished((generation, report, charts, counts)) with charts dimension -> PNG bytes,
-    titled from ``titles``. A cancelled task finishes with report None. Opens its own
-    read-only :class:`Project`.
+    titled from ``titles``. A cancelled task finishes with report None.
 
     With ``source`` None the task first counts every annotator's accepted quotes
     (``counts``, name -> count; else None) and summarises the default one
     (:func:`~annotator.ui.people_list.default_person` of ``me``: never an annotator with no
     quote while someone has some; gold when nobody has any).
+
+    The counting runs in a child process (:func:`report_in_child`, its own read-only
+    connection): in a thread of the window's process it held the interpreter lock beside
+    the GUI thread, which stood still 200-480 ms at a time at 100,000 articles (tester18
+    T6); a cancel kills the child. ``in_child`` False counts in this thread (tests that
+    hold the count).
     """
 
     expected = (OSError, AnnotatorError)
     background = True  # a project-wide read
+    in_child = True
 
     def __init__(
         self,
@@ -537,33 +590,34 @@ class ReportTask(Task):
         self.signals = WorkerSignals()
 
     def work(self) -> object:
-        from annotator.services.report import build_report, chart_png, chart_series
-        from annotator.store.reports import QuoteSource
-        from annotator.ui.people_list import default_person
+        from annotator.services.child_call import call_in_child
 
-        counts: dict[str, int] | None = None
         if self.cancelled:
-            return self.generation, None, {}, counts
+            return self.generation, None, {}, None
         try:
-            with self.reading(self.path) as project:
-                if self.source is None:
-                    counts = project.annotation_counts("accepted")
-                    name = default_person(counts, self.me)
-                    self.source = (
-                        QuoteSource(gold=True) if name is None else QuoteSource(annotator=name)
+            if self.in_child:
+                source = None
+                if self.source is not None:
+                    source = {"annotator": self.source.annotator, "gold": self.source.gold}
+                args = {
+                    "path": str(self.path),
+                    "source": source,
+                    "titles": self.titles,
+                    "me": self.me,
+                }
+                report, charts, counts = call_in_child(
+                    "annotator.ui.workers:report_in_child", args, cancelled=self._cancel.is_set
+                )
+            else:
+                with self.reading(self.path) as project:
+                    report, charts, counts = _count_report(
+                        project, self.source, self.titles, self.me, self._cancel.is_set
                     )
-                report = build_report(project, self.source, stop=self._cancel.is_set)
         except Exception as exc:
             if isinstance(exc, Stopped) or (self.cancelled and was_interrupted(exc)):
-                return self.generation, None, {}, counts
+                return self.generation, None, {}, None
             raise
-        charts: dict[str, bytes] = {}
-        for dim, rows in report.tables.items():
-            if self.cancelled:
-                return self.generation, None, {}, counts
-            if rows:
-                labels, values = chart_series(report, dim)
-                charts[dim] = chart_png(labels, values, self.titles.get(dim, dim))
+        self.source = report.source
         return self.generation, report, charts, counts
 
 

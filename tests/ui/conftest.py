@@ -132,6 +132,22 @@ def shown_ids(w: Any) -> list[int]:
     return [int(m.index(r, 0).data(ID_ROLE)) for r in range(m.rowCount())]
 
 
+def open_review(qtbot: Any, path: Path, rows: int, reviewer: str = "rita") -> Any:
+    """The review window on ``path``, shown and active, once its table has ``rows`` rows
+    (the annotators and articles are read on a pool thread)."""
+    from PySide6.QtWidgets import QApplication
+
+    from annotator.ui.review_window import ReviewWindow
+
+    w = ReviewWindow(path, reviewer)
+    qtbot.addWidget(w)
+    w.show()
+    w.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is w)
+    qtbot.waitUntil(lambda: w.table.rowCount() == rows)
+    return w
+
+
 def open_window(qtbot: Any, path: Path, who: str = "alice") -> Any:
     """The annotation window on ``path`` (no model), shown, with the keyboard in the text."""
     from PySide6.QtWidgets import QApplication

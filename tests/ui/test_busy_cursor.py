@@ -85,6 +85,7 @@ def gate(monkeypatch: pytest.MonkeyPatch) -> Iterator[Gate]:
         return count(project, source, stop)
 
     monkeypatch.setattr(report, "build_report", held)
+    monkeypatch.setattr(workers.ReportTask, "in_child", False)  # held in this process
     yield g
     g.open()  # never leave a pool thread waiting
 
@@ -154,6 +155,7 @@ def test_a_failing_count_says_why_in_the_window(
         raise OSError("disk I/O error")
 
     monkeypatch.setattr(report, "build_report", broken)
+    monkeypatch.setattr(workers.ReportTask, "in_child", False)  # held in this process
     w = shown_window(qtbot, two_annotators)
     win = _open_summary(qtbot, w)
     qtbot.waitUntil(lambda: not win.counting(), timeout=10000)

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 
+import annotator.services.child_call as child_call
 import annotator.ui.dashboard as dashboard
 import annotator.ui.workers as workers
 from annotator.core.errors import Stopped
@@ -271,7 +272,7 @@ def test_a_cancelled_computation_ends_its_child_process(
         started.append(child)
         return child
 
-    monkeypatch.setattr(dashboard.subprocess, "Popen", recorded)
+    monkeypatch.setattr(child_call.subprocess, "Popen", recorded)
     job = dashboard._AgreementJob(project_path, ["ann", "bob"])
     job.cancel()
     assert job.work() is None

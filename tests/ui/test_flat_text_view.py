@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QTextCursor
+from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QApplication
 
 from annotator.core.model import Article, Quote
@@ -26,42 +26,20 @@ from annotator.store.project import Project
 from annotator.ui.article_view import ArticleView
 from annotator.ui.highlighting import STATE_COLOURS
 from annotator.ui.review_window import ReviewWindow
+from tests.ui.doc_walk import painted_at, repeat, walk
 
 SENTENCES = "Lorem ipsum dolor sit amet. Consectetur adipiscing elit, sed do eiusmod. "
 
 
-def _repeat(unit: str, n: int) -> str:
-    return (unit * (n // len(unit) + 1))[:n]
-
-
 TEXTS = {
-    "flat sentences": _repeat(SENTENCES, 40_000),
-    "flat no space": _repeat("Loremipsumdolorsitametconsectetur", 40_000),
+    "flat sentences": repeat(SENTENCES, 40_000),
+    "flat no space": repeat("Loremipsumdolorsitametconsectetur", 40_000),
     "long paragraph among short ones": (
-        "A short opening paragraph.\n\n" + _repeat(SENTENCES, 20_000).strip() + "\nShort end."
+        "A short opening paragraph.\n\n" + repeat(SENTENCES, 20_000).strip() + "\nShort end."
     ),
-    "flat with emoji": _repeat("Lorem 🙂 ipsum\u00a0dolor 👍🏽 sit amet. ", 40_000),
-    "flat no space with emoji": _repeat("Lorem🙂ipsum👍🏽dolor", 40_000),
+    "flat with emoji": repeat("Lorem 🙂 ipsum\u00a0dolor 👍🏽 sit amet. ", 40_000),
+    "flat no space with emoji": repeat("Lorem🙂ipsum👍🏽dolor", 40_000),
 }
-
-
-def _walk(view: ArticleView, text: str) -> list[int]:
-    """Code point where each block of the view's document starts, checking that the
-    blocks hold the stored text in order with nothing else in between."""
-    doc = view.document()
-    starts = []
-    pos = 0
-    block = doc.begin()
-    while block.isValid():
-        got = block.text()
-        assert text.startswith(got, pos), (block.blockNumber(), pos)
-        starts.append(pos)
-        pos += len(got)
-        block = block.next()
-        if block.isValid() and pos < len(text) and text[pos] in "\n ":
-            pos += 1  # a line break of the text or a space the view cut at
-    assert pos == len(text)
-    return starts
 
 
 def _doc_pos(view: ArticleView, starts: list[int], i: int) -> int:
@@ -71,24 +49,6 @@ def _doc_pos(view: ArticleView, starts: list[int], i: int) -> int:
     block = doc.findBlockByNumber(b)
     inside = block.text()[: i - starts[b]]
     return block.position() + len(inside.encode("utf-16-le")) // 2
-
-
-def _painted(view: ArticleView, starts: list[int], colour: str) -> set[int]:
-    """Code points the highlighter painted with background ``colour``."""
-    doc = view.document()
-    out: set[int] = set()
-    block = doc.begin()
-    while block.isValid():
-        text = block.text()
-        u16_to_cp = []
-        for k, ch in enumerate(text):
-            u16_to_cp += [k] * (2 if ord(ch) > 0xFFFF else 1)
-        for r in block.layout().formats():
-            if r.format.background().color() == QColor(colour):
-                for u in range(r.start, r.start + r.length):
-                    out.add(starts[block.blockNumber()] + u16_to_cp[u])
-        block = block.next()
-    return out
 
 
 def _item(spans: tuple[tuple[int, int], ...], n: int = 1) -> Item:
@@ -119,7 +79,7 @@ def test_flat_text_is_cut_into_blocks_and_highlights_land_on_the_stored_spans(
 ) -> None:
     text = TEXTS[name]
     view = _view(qtbot, text, [])
-    starts = _walk(view, text)
+    starts = walk(view.document(), text)
     doc = view.document()
     assert doc.blockCount() >= len(text) // BLOCK_CHARS
     block = doc.begin()
@@ -133,8 +93,8 @@ def test_flat_text_is_cut_into_blocks_and_highlights_land_on_the_stored_spans(
     spans = _spans_over_cuts(text, starts)
     items = [_item((s,), n) for n, s in enumerate(spans, 1)]
     view.set_article(text, items, None)
-    starts = _walk(view, text)
-    painted = _painted(view, starts, STATE_COLOURS["suggested"][0])
+    starts = walk(view.document(), text)
+    painted = painted_at(view.document(), starts, STATE_COLOURS["suggested"][0])
     # every character of the quotes is painted, nothing else: a space the view cut at is
     # a block separator now (as a line break is), so it has no glyph to paint
     cut_spaces = {s - 1 for s in starts[1:] if text[s - 1] == " "}
@@ -147,7 +107,7 @@ def test_flat_text_is_cut_into_blocks_and_highlights_land_on_the_stored_spans(
 def test_selection_copy_and_word_keys_give_the_stored_text_back(qtbot: Any, name: str) -> None:
     text = TEXTS[name]
     view = _view(qtbot, text, [])
-    starts = _walk(view, text)
+    starts = walk(view.document(), text)
     a, b = starts[3] - 50, starts[3] + 50  # across a cut
     view.select_span(a, b)
     cur = view.textCursor()
@@ -176,7 +136,7 @@ def test_selection_copy_and_word_keys_give_the_stored_text_back(qtbot: Any, name
 def test_click_and_search_hit_far_down_a_flat_text(qtbot: Any, name: str) -> None:
     text = TEXTS[name]
     view = _view(qtbot, text, [])
-    starts = _walk(view, text)
+    starts = walk(view.document(), text)
     a = starts[-2] + 7  # in the last blocks, between two letters (a click's nearest edge)
     while not (text[a - 1].isascii() and text[a].isascii()):
         a += 1
@@ -196,7 +156,7 @@ def test_click_and_search_hit_far_down_a_flat_text(qtbot: Any, name: str) -> Non
 def test_current_quote_across_a_cut_is_outlined_on_both_blocks(qtbot: Any) -> None:
     text = TEXTS["flat sentences"]
     view = _view(qtbot, text, [])
-    starts = _walk(view, text)
+    starts = walk(view.document(), text)
     a, b = starts[2] - 40, starts[2] + 60
     item = _item(((a, b),))
     view.set_article(text, [item], item)

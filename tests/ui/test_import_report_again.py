@@ -134,7 +134,10 @@ def test_the_details_pane_shows_every_line_whole(
     pane = details_pane(box)
     assert pane is not None and pane.isVisible()
     detail = box.detailedText()
-    assert detail.count("broken JSON") == bad_lines
+    if bad_lines < 3:
+        assert detail.count("broken JSON") == bad_lines
+    else:  # three or more lines alike are one line with their numbers
+        assert detail.count("broken JSON") == 1 and "3 lines (2-4): broken JSON" in detail
     # every word of every line is in the pane, and nothing lies past its right edge
     assert pane.toPlainText().split() == detail.split()
     assert pane.horizontalScrollBar().maximum() == 0

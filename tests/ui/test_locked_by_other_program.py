@@ -114,3 +114,33 @@ def test_redo_while_locked_stays_redoable(qtbot: Any, project_path: Path, holder
     assert _decided(project_path) == []
     w.undo_stack.redo()
     assert _decided(project_path) == ["accepted"]
+
+
+def test_refusals_in_a_row_are_counted_and_a_saved_key_replaces_the_line(
+    qtbot: Any, project_path: Path, holder: Holder
+) -> None:
+    """tester18 T7: a second refusal showed the very same line, and a key saved after the
+    lock was freed left "Not saved" up."""
+    w = open_window(qtbot, project_path)
+    _lock(holder)
+    _key(qtbot, Qt.Key.Key_A)
+    assert _said(w).startswith("Not saved: another program holds")
+    _key(qtbot, Qt.Key.Key_R)
+    assert _said(w).startswith("Not saved (2 keys in a row): another program holds")
+    _key(qtbot, Qt.Key.Key_A)
+    assert _said(w).startswith("Not saved (3 keys in a row):")
+    holder.execute("ROLLBACK")
+    _key(qtbot, Qt.Key.Key_A)
+    assert _decided(project_path) == ["accepted"]
+    assert _said(w).startswith("Saved: the project's lock is free again (3 keys before")
+    assert "Not saved" not in _said(w)
+    _key(qtbot, Qt.Key.Key_Z, CTRL)  # a saved key after a saved key: no new lock line
+    assert _decided(project_path) == []
+    assert "Not saved" not in _said(w) and w.lock_notice.refused == 0
+    _lock(holder)
+    _key(qtbot, Qt.Key.Key_A)  # a new run of refusals starts from one
+    assert _said(w).startswith("Not saved: another program holds")
+    holder.execute("COMMIT")
+    _key(qtbot, Qt.Key.Key_A)
+    assert _said(w).startswith("Saved: the project's lock is free again (1 key before this")
+    assert "1 key before this one was not saved" in _said(w)

@@ -11,21 +11,16 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
 
 from annotator.ui.review_window import ReviewWindow
+from tests.ui.conftest import open_review
 from tests.ui.test_review_window import _gold, project_path  # noqa: F401  (fixture)
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 
 
 def _window(qtbot: Any, path: Path) -> ReviewWindow:
-    w = ReviewWindow(path, "rita")
-    qtbot.addWidget(w)
-    w.show()
-    w.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is w)
-    qtbot.waitUntil(lambda: w.table.rowCount() == 3)
+    w: ReviewWindow = open_review(qtbot, path, 3)
     return w
 
 
@@ -66,3 +61,23 @@ def test_locked_decisions_say_so_and_write_nothing(qtbot: Any, project_path: Pat
     assert _gold(project_path) == []
     qtbot.keyClick(w.table, Qt.Key.Key_A)
     assert [g[1] for g in _gold(project_path)] == ["agreed"]
+
+
+def test_review_refusals_are_counted_and_a_saved_decision_replaces_the_line(
+    qtbot: Any,
+    project_path: Path,  # noqa: F811
+) -> None:
+    w = _window(qtbot, project_path)
+    other = sqlite3.connect(project_path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    qtbot.keyClick(w.table, Qt.Key.Key_A)
+    assert w.statusBar().currentMessage().startswith("Not saved: ")
+    qtbot.keyClick(w.table, Qt.Key.Key_A)
+    assert w.statusBar().currentMessage().startswith("Not saved (2 keys in a row): ")
+    other.execute("ROLLBACK")
+    other.close()
+    qtbot.keyClick(w.table, Qt.Key.Key_A)
+    assert [g[1] for g in _gold(project_path)] == ["agreed"]
+    said = w.statusBar().currentMessage()
+    assert "Not saved" not in said and said == "1 agreed quote made gold"
+    assert w.lock_notice.refused == 0

@@ -16,7 +16,6 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication
 
 from annotator.core.model import Article, Quote
@@ -26,67 +25,26 @@ from annotator.store.project import Project
 from annotator.ui import article_view
 from annotator.ui.article_view import ArticleView
 from annotator.ui.highlighting import STATE_COLOURS
-from tests.ui.conftest import open_window
-
-
-def _repeat(unit: str, n: int) -> str:
-    return (unit * (n // len(unit) + 1))[:n]
-
+from tests.ui.conftest import open_review, open_window
+from tests.ui.doc_walk import painted_at, repeat, small_fill_steps, walk
 
 N = 60_000
 SHAPES = {
-    "flat sentences": _repeat("Lorem ipsum dolor sit amet. Consectetur adipiscing elit. ", N),
-    "no space": _repeat("Loremipsumdolorsitametconsectetur", N),
+    "flat sentences": repeat("Lorem ipsum dolor sit amet. Consectetur adipiscing elit. ", N),
+    "no space": repeat("Loremipsumdolorsitametconsectetur", N),
     "one letter": "x" * N,
-    "long words": _repeat("Donaudampfschifffahrtsgesellschaftskapitänswitwe" * 4 + " ", N),
-    "short lines": _repeat("A short line.\nAnother one, a bit longer.\n", N),
-    "mixed scripts and emoji": _repeat(
+    "long words": repeat("Donaudampfschifffahrtsgesellschaftskapitänswitwe" * 4 + " ", N),
+    "short lines": repeat("A short line.\nAnother one, a bit longer.\n", N),
+    "mixed scripts and emoji": repeat(
         "Lorem 🙂 ipsum\u00a0dolor. Съешь же ещё. 東京都の人口。 مرحبا 👍🏽 ", N
     ),
-    "emoji, no space": _repeat("ab🙂cd👍🏽éf東京", N),
+    "emoji, no space": repeat("ab🙂cd👍🏽éf東京", N),
 }
 
 
 @pytest.fixture(autouse=True)
 def small_steps(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(article_view, "FILL_FIRST_CHARS", 6_000)
-    monkeypatch.setattr(article_view, "FILL_FIRST_MAX", 12_000)
-    monkeypatch.setattr(article_view, "FILL_STEP_MIN", 2_000)
-    monkeypatch.setattr(article_view, "FILL_STEP_MAX", 5_000)
-
-
-def _walk(view: ArticleView, text: str) -> list[int]:
-    """Code point where each block of the document starts, checking that the blocks hold
-    the stored text in order with nothing else between them."""
-    starts = []
-    pos = 0
-    block = view.document().begin()
-    while block.isValid():
-        got = block.text()
-        assert text.startswith(got, pos), (block.blockNumber(), pos)
-        starts.append(pos)
-        pos += len(got)
-        block = block.next()
-        if block.isValid() and pos < len(text) and text[pos] in "\n ":
-            pos += 1  # a line break of the text or a space the view cut at
-    assert pos == len(text)
-    return starts
-
-
-def _painted(view: ArticleView, starts: list[int], colour: str) -> set[int]:
-    """Code points the highlighter painted with background ``colour``."""
-    out: set[int] = set()
-    block = view.document().begin()
-    while block.isValid():
-        u16_to_cp = []
-        for k, ch in enumerate(block.text()):
-            u16_to_cp += [k] * (2 if ord(ch) > 0xFFFF else 1)
-        for r in block.layout().formats():
-            if r.format.background().color() == QColor(colour):
-                for u in range(r.start, r.start + r.length):
-                    out.add(starts[block.blockNumber()] + u16_to_cp[u])
-        block = block.next()
-    return out
+    small_fill_steps(monkeypatch, 6_000, 12_000, 2_000, 5_000)
 
 
 def _item(a: int, b: int, n: int) -> Item:
@@ -129,7 +87,7 @@ def test_a_text_filled_by_steps_is_the_stored_text_with_its_highlights(
     assert view.is_filled()
     assert len(steps) >= 3 and steps[-1] == (len(text), len(text))
     assert [d for d, _ in steps] == sorted(d for d, _ in steps)
-    starts = _walk(view, text)
+    starts = walk(view.document(), text)
     # the blocks are those a document filled at once has, with the same gaps below
     probe = ViewText(text)
     assert view.document().blockCount() == probe.block_count
@@ -140,7 +98,7 @@ def test_a_text_filled_by_steps_is_the_stored_text_with_its_highlights(
         assert block.blockFormat().bottomMargin() == (0.0 if cut else 6.0), b
         block = block.next()
     # every suggestion is painted on exactly its stored characters
-    painted = _painted(view, starts, STATE_COLOURS["suggested"][0])
+    painted = painted_at(view.document(), starts, STATE_COLOURS["suggested"][0])
     wanted = {i for a, b in spans for i in range(a, b) if text[i] not in "\n"}
     cut_spaces = {s - 1 for s in starts[1:] if text[s - 1] == " "}
     assert painted == wanted - cut_spaces
@@ -223,7 +181,7 @@ def test_a_new_article_stops_the_fill_of_the_one_before(qtbot: Any) -> None:
     # the long one again: a new fill from its start, to the end
     with qtbot.waitSignal(view.filled, timeout=20_000):
         view.set_article(long_text, [], None)
-    _walk(view, long_text)
+    walk(view.document(), long_text)
     assert view.document().blockCount() == ViewText(long_text).block_count
     # an empty text after a long one: all in at once, nothing of the long one left
     view.set_article(long_text, [], None)
@@ -322,12 +280,10 @@ def test_a_title_stored_as_a_whole_page_shows_cut_in_the_list(qtbot: Any, tmp_pa
 
 @pytest.mark.parametrize("name", ["flat sentences", "emoji, no space", "short lines"])
 def test_review_window_fills_a_long_text_by_steps_and_marks_the_versions(
-    qtbot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str
+    qtbot: Any, tmp_path: Path, name: str
 ) -> None:
-    from annotator.ui import review_window
     from annotator.ui.review_window import ReviewWindow
 
-    monkeypatch.setattr(review_window, "REVIEW_FILL_CHARS", 5_000)
     text = SHAPES[name]
     a = len(text) - 700  # far past the first step
     path = tmp_path / "review.db"
@@ -356,4 +312,127 @@ def test_review_window_fills_a_long_text_by_steps_and_marks_the_versions(
         for s in w.text_view.extraSelections()
     }
     assert spans == {(a, a + 70), (a, a + 78)}
+    w.close()
+
+
+def _accepted_item(a: int, b: int, n: int) -> Item:
+    return Item(Quote(((a, b),), status="accepted", origin="model-corrected"), n, n)
+
+
+@pytest.mark.parametrize("name", ["flat sentences", "emoji, no space", "short lines"])
+def test_many_blocks_repainted_mid_fill_keep_the_fill_where_it_was(
+    qtbot: Any, monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    """A change that repaints more than REPAINT_BLOCKS_MAX blocks of a long article (every
+    suggestion accepted at once, a re-detection) made a new document and filled the text
+    again from its start."""
+    monkeypatch.setattr(article_view, "REPAINT_BLOCKS_MAX", 2)
+    text = SHAPES[name]
+    spans = [(a, a + 40) for a in range(50, len(text) - 60, 700)]
+    items = [_item(a, b, i) for i, (a, b) in enumerate(spans)]
+    view = _view(qtbot)
+    steps: list[int] = []
+    view.filling.connect(lambda done, _total: steps.append(done))
+    view.set_article(text, items, None)
+    doc = view.document()
+    while view.document().blockCount() < 8:
+        QApplication.processEvents()
+    done = view.filled_part()[0]
+    assert done < len(text) // 2
+    accepted = [_accepted_item(a, b, i + 1) for i, (a, b) in enumerate(spans)]
+    view.set_items(accepted, None)
+    assert view.document() is doc  # the same document, not a new one filled again
+    assert view.filled_part()[0] == done
+    steps.clear()
+    qtbot.waitUntil(lambda: view.is_filled() and not view.fill.stale(), timeout=20_000)
+    assert steps and min(steps) > done  # the fill went on from where it was
+    starts = walk(doc, text)
+    wanted = {i for a, b in spans for i in range(a, b) if text[i] != "\n"}
+    cut_spaces = {s - 1 for s in starts[1:] if text[s - 1] == " "}
+    assert painted_at(doc, starts, STATE_COLOURS["accepted"][0]) == wanted - cut_spaces
+    assert painted_at(doc, starts, STATE_COLOURS["suggested"][0]) == set()
+
+
+def test_a_quote_changed_past_the_fill_is_painted_as_it_is_now(qtbot: Any) -> None:
+    """Highlights go into the index as the fill reaches each quote: a quote accepted or
+    removed before the fill got to it is painted (or not) as it is when it goes in."""
+    text = SHAPES["mixed scripts and emoji"]
+    near = _item(100, 140, 1)
+    far_a, far_b = (len(text) - 900, len(text) - 860), (len(text) - 300, len(text) - 260)
+    a, b = _item(*far_a, 2), _item(*far_b, 3)
+    view = _view(qtbot)
+    view.set_article(text, [near, a, b], near)
+    assert not view.shows(*far_a)
+    took = _accepted_item(*far_a, 7)
+    view.update_items([a], [took], near)  # accepted before it is on screen
+    view.update_items([b], [], near)  # gone (a suggestion hidden) before it is on screen
+    qtbot.waitUntil(view.is_filled, timeout=20_000)
+    doc = view.document()
+    starts = walk(doc, text)
+    assert painted_at(doc, starts, STATE_COLOURS["accepted"][0]) == set(range(*far_a))
+    assert painted_at(doc, starts, STATE_COLOURS["suggested"][0]) == set(range(100, 140))
+
+
+def _review_project(path: Path, text: str, a: int) -> Path:
+    with Project.open(path) as p:
+        aid, _ = p.add_article(Article("Long", text))
+        short_id, _ = p.add_article(Article("Short", 'Officials said nothing. "Fine," said Kim.'))
+        for who, extra in (("alice", 0), ("bob", 8)):
+            for art, span in ((aid, (a, a + 70 + extra)), (short_id, (24, 31))):
+                quote = Quote(
+                    content_spans=(span,),
+                    annotator=who,
+                    status="accepted",
+                    origin="manual",
+                    kind="direct",
+                )
+                p.add_annotation(art, who, quote)
+    return path
+
+
+def _golds(path: Path) -> list[str]:
+    from annotator.store.review import ReviewStore
+
+    with Project.open(path, create=False, readonly=True) as p:
+        return [g.decision for aid in p.article_ids() for g in ReviewStore(p).gold(aid, "rita")]
+
+
+@pytest.mark.parametrize("name", ["flat sentences", "no space"])
+def test_review_keys_on_a_quote_not_in_the_text_yet_are_refused_then_work(
+    qtbot: Any, tmp_path: Path, name: str
+) -> None:
+    text = SHAPES[name]
+    path = _review_project(tmp_path / "review.db", text, len(text) - 700)
+    w = open_review(qtbot, path, 1)
+    assert not w.fill.is_filled()
+    for key in (Qt.Key.Key_1, Qt.Key.Key_X):
+        qtbot.keyClick(w.table, key)
+        assert "not on screen yet" in w.statusBar().currentMessage()
+        assert "1-9, X and E work once it shows" in w.statusBar().currentMessage()
+    assert _golds(path) == []
+    qtbot.waitUntil(w.fill.is_filled, timeout=20_000)
+    qtbot.keyClick(w.table, Qt.Key.Key_2)  # bob's version
+    assert _golds(path) == ["picked"]
+    w.close()
+
+
+def test_review_next_article_mid_fill_stops_the_long_text(qtbot: Any, tmp_path: Path) -> None:
+    text = SHAPES["emoji, no space"]
+    path = _review_project(tmp_path / "review.db", text, len(text) - 700)
+    w = open_review(qtbot, path, 1)
+    assert not w.fill.is_filled()
+    steps: list[int] = []
+    w.fill.filling.connect(lambda done, _total: steps.append(done))
+    qtbot.keyClick(w.table, Qt.Key.Key_N)
+    qtbot.waitUntil(lambda: w.text_view.toPlainText().startswith("Officials"))
+    for _ in range(20):
+        QApplication.processEvents()
+    assert w.text_view.toPlainText() == 'Officials said nothing. "Fine," said Kim.'
+    assert steps == [] and w.fill.is_filled()
+    qtbot.keyClick(w.table, Qt.Key.Key_1)  # a quote on screen (both agree): gold at once
+    assert _golds(path) == ["agreed"]
+    # back to the long one: filled again from its start, to its end
+    qtbot.keyClick(w.table, Qt.Key.Key_P)
+    qtbot.waitUntil(w.fill.is_filled, timeout=20_000)
+    assert w.text_view.toPlainText() == ViewText(text).display.replace("\u2029", "\n")
     w.close()

@@ -1,0 +1,70 @@
+"""Entries of an import report that say the same of many lines become one line (tester18
+T3: 50,000 refused lines printed the same advice 50,000 times)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from annotator.services.import_report import GROUP_RANGES, grouped_entries
+from annotator.services.importing import import_paths
+from annotator.store.project import Project
+
+ADVICE = "not UTF-8 (invalid continuation byte at byte 13); convert the file first"
+
+
+def test_the_same_entry_on_many_lines_is_one_line_with_its_line_ranges() -> None:
+    entries = [f"f.jsonl, line {n}: {ADVICE}" for n in (*range(1, 6), 9, *range(12, 40))]
+    assert grouped_entries(entries) == [f"f.jsonl, 34 lines (1-5, 9, 12-39): {ADVICE}"]
+
+
+def test_entries_alike_but_for_a_number_are_grouped_and_say_it() -> None:
+    entries = [f"f.jsonl, line {n}: not UTF-8 (byte {n * 7})" for n in range(1, 5)]
+    (line,) = grouped_entries(entries)
+    assert line.startswith("f.jsonl, 4 lines (1-4): not UTF-8 (byte 7)")
+    assert "said of line 1; the others differ in numbers" in line
+
+
+def test_two_entries_alike_stay_as_they_are() -> None:
+    entries = ['f.csv, row 2: the "text" cell is empty', 'f.csv, row 9: the "text" cell is empty']
+    assert grouped_entries(entries) == entries
+
+
+def test_other_entries_keep_their_place_and_files_and_units_are_not_mixed() -> None:
+    entries = [
+        "a.csv, row 2: the cell is empty",
+        "a.csv, line 3 is not brat standoff",  # no 'line N:' form: kept as it is
+        "a.csv, row 3: the cell is empty",
+        "b.csv, row 4: the cell is empty",
+        "a.csv, row 5: the cell is empty",
+        "a.csv, line 6: the cell is empty",
+        "a.jsonl, line 7, quote 2: bad span; this quote was skipped, not its article",
+    ]
+    assert grouped_entries(entries) == [
+        "a.csv, 3 rows (2-3, 5): the cell is empty",
+        "a.csv, line 3 is not brat standoff",
+        "b.csv, row 4: the cell is empty",
+        "a.csv, line 6: the cell is empty",
+        "a.jsonl, line 7, quote 2: bad span; this quote was skipped, not its article",
+    ]
+
+
+def test_a_scattered_group_lists_its_first_ranges_and_counts_the_rest() -> None:
+    lines = list(range(1, 200, 2))  # 100 single lines, no two adjacent
+    (line,) = grouped_entries([f"x.jsonl, line {n}: bad" for n in lines])
+    shown = ", ".join(f"{n:,}" for n in lines[:GROUP_RANGES])
+    assert line == f"x.jsonl, 100 lines ({shown}, and {100 - GROUP_RANGES} more): bad"
+
+
+def test_an_import_of_many_refused_lines_reports_them_in_one_line(tmp_path: Path) -> None:
+    src = tmp_path / "latin.jsonl"
+    good = json.dumps({"title": "Ferry", "text": "The captain said the ferry runs again."})
+    rows = [f'{{"text": "Caf\xe9 {n} said it."}}'.encode("latin-1") for n in range(300)]
+    src.write_bytes(b"\n".join([*rows[:150], good.encode(), *rows[150:]]) + b"\n")
+    with Project.open(tmp_path / "p.db", create=True) as project:
+        report = import_paths(project, [str(src)])
+        assert project.db.execute("SELECT count(*) FROM articles").fetchone()[0] == 1
+    lines = report.lines()
+    assert len(lines) == 2, lines
+    assert "300 lines (1-150, 152-301): not UTF-8" in lines[1]
+    assert report.files[0].problems and len(report.files[0].problems) == 300
