@@ -79,6 +79,10 @@ CHECKPOINT_POLL_MS = 250
 #: 50 ms), the article list and its totals are read again at most this often (ms) on an
 #: article change or activation; a change noticed within it is read when it is over.
 ELSEWHERE_LIST_INTERVAL_MS = 3000
+#: Longest wait (seconds) of a key's write for the lock while the window's own import
+#: runs (it yields before each group, so a longer wait is only a loaded machine's slow
+#: group; a refusal would drop the key).
+OWN_IMPORT_WRITE_WAIT_S = 1.0
 
 
 class MainWindow(DetectorCommands):
@@ -854,6 +858,10 @@ class MainWindow(DetectorCommands):
         self.detection.cancel()
 
     def _import_running(self, on: bool) -> None:
+        # the window's own import (a child process) lets a waiting key write before its
+        # next group of 20 ms: a key waits longer for it than for an unknown program's
+        # lock before it is refused, as it did for the import thread's turn
+        self.project.write_wait = OWN_IMPORT_WRITE_WAIT_S if on else WINDOW_WRITE_WAIT_S
         self.act_cancel_import.setEnabled(on)
         self.act_import_files.setEnabled(not on and not self.readonly)
         self.act_import_folder.setEnabled(not on and not self.readonly)

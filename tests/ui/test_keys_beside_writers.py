@@ -16,7 +16,8 @@ from PySide6.QtWidgets import QApplication
 from annotator.core.errors import ProjectLockedError
 from annotator.services.items import ItemKey
 from annotator.store import queries
-from annotator.store.project import Project
+from annotator.store.project import WINDOW_WRITE_WAIT_S, Project
+from annotator.ui import main_window
 from annotator.ui.controllers.position import PositionController
 from tests.ui.conftest import open_window
 
@@ -134,6 +135,8 @@ def test_keys_during_the_windows_import_are_saved_while_it_runs(
     w.start_import([str(src)])
     # the import has begun writing
     qtbot.waitUntil(lambda: len(_bridge_articles(project_path)) > 0, timeout=60000)
+    # a key waits longer for the window's own (polite) import than for another's lock
+    assert w.project.write_wait == main_window.OWN_IMPORT_WRITE_WAIT_S
     for key, mod in keys:
         qtbot.keyClick(QApplication.focusWidget(), key, mod)
     assert _alice_statuses(project_path, aid) == expected  # saved, read by another connection
@@ -141,6 +144,7 @@ def test_keys_during_the_windows_import_are_saved_while_it_runs(
     qtbot.waitUntil(lambda: w.importer.task is None, timeout=300000)
     report = w.importer.last_report
     assert report is not None and report.articles_added == 8000
+    assert w.project.write_wait == WINDOW_WRITE_WAIT_S
     assert _alice_statuses(project_path, aid) == expected
     # the keys were written while the import still had articles to write
     assert written < max(_bridge_articles(project_path))
