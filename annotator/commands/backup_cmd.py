@@ -33,7 +33,8 @@ def run(args: argparse.Namespace) -> int:
         raise CliError(f"{out}: exists already; choose another name or add --force")
     with Project.open(args.project, create=False, readonly=True) as project:
         try:
-            project.save_copy(out)
+            # paced: a window open on the project keeps its disk syncs short meanwhile
+            project.save_copy(out, paced=True)
         except OSError as exc:
             why = exc.strerror or exc
             raise CliError(f"{out}: cannot write ({why}); nothing was written") from None

@@ -13,7 +13,12 @@ from typing import Any
 
 from annotator.commands import CliError
 from annotator.core.entry_checks import name_problem
-from annotator.services.importing import CLI_COMMIT_INTERVAL_S, import_paths
+from annotator.services.importing import (
+    CLI_COMMIT_INTERVAL_S,
+    WINDOW_OPEN_COMMIT_INTERVAL_S,
+    import_paths,
+)
+from annotator.store import open_sessions
 from annotator.store.db import read_only_message
 from annotator.store.project import Project
 
@@ -95,6 +100,17 @@ def _sigint_sets(event: threading.Event) -> Iterator[None]:
         signal.signal(signal.SIGINT, old)
 
 
+def commit_interval(project: Path) -> float:
+    """The import's commit interval (seconds): shorter while a window has the project open
+    (it waits for the group under way before an accept is saved; see
+    WINDOW_OPEN_COMMIT_INTERVAL_S)."""
+    try:
+        open_now = bool(open_sessions.others(project))
+    except OSError:
+        open_now = False
+    return WINDOW_OPEN_COMMIT_INTERVAL_S if open_now else CLI_COMMIT_INTERVAL_S
+
+
 def run(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
@@ -128,7 +144,7 @@ def run(args: argparse.Namespace) -> int:
                     progress,
                     cancel=interrupted.is_set,
                     override=bool(args.annotator_override),
-                    commit_interval=CLI_COMMIT_INTERVAL_S,
+                    commit_interval=commit_interval(target),
                 )
         finally:
             bar.close()

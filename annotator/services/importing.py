@@ -84,6 +84,10 @@ COMMIT_INTERVAL_S = 0.05
 #: group longer than 0.2 s and were refused). The commits of the groups are not synced one
 #: by one and checkpoint seldom (see :meth:`Project.sync_commits`); the import ends synced.
 CLI_COMMIT_INTERVAL_S = COMMIT_INTERVAL_S
+#: The command line's interval while a window has the project open: a key of the window
+#: waits for the group under way (a window waiting makes the import let it go before the
+#: next group, :mod:`annotator.store.waiting`), so the groups are shorter then.
+WINDOW_OPEN_COMMIT_INTERVAL_S = 0.02
 #: Rows (articles and their quotes) of the first group; later groups are sized from the
 #: time the groups before took to write (time-bounded, see COMMIT_INTERVAL_S).
 FLUSH_ROWS = 1000
@@ -759,11 +763,14 @@ def import_paths(
     files = list(expand_paths(paths))
     units = [progress_units(f) for f in files] if progress is not None else [1] * len(files)
     project.sync_commits(False)  # each group's commit: no disk sync of its own
+    # a window of another program waiting for the lock goes before the next group
+    polite, project.yields_to_windows = project.yields_to_windows, True
     try:
         report = _import_all(
             project, files, units, annotator, progress, cancel, override, commit_interval
         )
     finally:
+        project.yields_to_windows = polite
         project.sync_commits(True)
         # a checkpoint syncs the WAL before it copies it: the groups are on disk now
         with contextlib.suppress(StoreDatabaseError):

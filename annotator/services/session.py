@@ -15,6 +15,7 @@ ever written.
 
 from __future__ import annotations
 
+import contextlib
 from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -158,6 +159,13 @@ class Session(SessionPlans):
     min_confidence: float = 0.0
     #: the last :meth:`apply` asked to advance found an undecided quote to move to
     advanced: bool = False
+    #: :func:`queries.article_stamp` of the open article taken just before it was read
+    #: (None: unknown, the next :meth:`changed_elsewhere` says True), and the project's
+    #: ``data_version`` then (see :meth:`own_commit`)
+    _stamp: tuple[object, ...] | None = None
+    _stamp_version: int = -1
+    #: times the open article's items were read (tests count the re-reads)
+    reads: int = 0
 
     # -- change notices --------------------------------------------------------------------
 
@@ -186,6 +194,7 @@ class Session(SessionPlans):
         self.announce(Change(article_ids=(article_id,), opened=True))
 
     def _open(self, article_id: int, focus: ItemKey | None = None) -> None:
+        self._take_stamp(article_id)
         self.article = self.project.article(article_id)
         self._status = self.project.progress(article_id, self.annotator)
         self._load_items()
@@ -202,6 +211,7 @@ class Session(SessionPlans):
         the annotator's annotations are read again."""
         assert self.article is not None
         aid = self.article.id
+        self.reads += 1
         if suggestions_too or self._suggestions_of != aid:
             self._suggestions = self.project.suggestions(aid)
             self._suggestions_of = aid
@@ -269,12 +279,54 @@ class Session(SessionPlans):
             )
         )
 
+    # -- changes made elsewhere ------------------------------------------------------------
+
+    def _take_stamp(self, article_id: int) -> None:
+        """The stamp of the article about to be read, taken before its rows are (a commit
+        landing between the two makes the stamp older than what is shown: one re-read too
+        many at worst, never a change missed)."""
+        self._stamp_version = self.project.data_version()
+        self._stamp = queries.article_stamp(self.project, article_id, self.annotator)
+
+    def own_commit(self) -> None:
+        """This session's connection committed (an accept, an undo, a position): its own
+        write changed the open article's stamp. Take it again when no other connection
+        committed since the stamp was taken, before or during this read (``data_version``
+        the same throughout), else forget it (the next check re-reads the article)."""
+        if self.article is None or self._stamp is None:
+            return
+        version = self.project.data_version()
+        if version != self._stamp_version:
+            self._stamp = None
+            return
+        stamp = queries.article_stamp(self.project, self.article.id, self.annotator)
+        if self.project.data_version() != version:
+            self._stamp = None
+            return
+        self._stamp = stamp
+
+    def forget_stamp(self) -> None:
+        """The open article's stamp is not known: the next check re-reads the article."""
+        self._stamp = None
+
+    def changed_elsewhere(self) -> bool:
+        """True when another window or program may have changed what is shown of the open
+        article (its stamp differs from the one read with it); an indexed read of that
+        article's rows, never of the others. False when no article is open."""
+        if self.article is None:
+            return False
+        if self._stamp is None:
+            return True
+        now = queries.article_stamp(self.project, self.article.id, self.annotator)
+        return now != self._stamp
+
     def reload(self) -> None:
         """Re-read the open article's items, keeping the current quote when it is still there."""
         if self.article is None:
             return
         key = self.current.key if self.current else None
         pos = self.current.quote.start if self.current else 0
+        self._take_stamp(self.article.id)
         self._status = self.project.progress(self.article.id, self.annotator)
         self._load_items()
         self.index = -1
@@ -601,19 +653,25 @@ class Session(SessionPlans):
 
     # -- resume position --------------------------------------------------------------------
 
-    def record_position(self) -> bool:
+    def record_position(self, wait: bool = True) -> bool:
         """Write the open article and current quote into the project (no change-log entry).
 
         Cheap enough for every article change, too costly for every quote move (one
         transaction each): callers write on article change, on quit, and after a pause.
         Returns False when nothing was written (no article, or a read-only project).
+        ``wait=False``: only if the write lock is free at once (another writer, such as
+        an import, keeps it): else ProjectLockedError, nothing written.
         """
         if self.article is None or self.project.readonly:
             return False
         cur = self.current
-        self.project.set_progress(
-            self.article.id, self.annotator, None, cur.key.stored() if cur is not None else None
-        )
+        with contextlib.nullcontext() if wait else self.project.no_wait():
+            self.project.set_progress(
+                self.article.id,
+                self.annotator,
+                None,
+                cur.key.stored() if cur is not None else None,
+            )
         return True
 
     def resume_position(self) -> tuple[int, ItemKey | None] | None:

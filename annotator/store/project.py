@@ -43,7 +43,7 @@ from annotator.core.model import (
 )
 from annotator.core.speakers import guess_gender, guess_kind
 from annotator.core.text import content_hash
-from annotator.store import summary
+from annotator.store import summary, waiting
 from annotator.store.checkpointer import Checkpointer
 from annotator.store.db import (
     backup_file,
@@ -209,6 +209,13 @@ class Project(ProjectSuggestions):
         #: ProjectLockedError; None: the connection's busy timeout (10 s). A window sets
         #: a fraction of a second, so its thread never hangs on another program's lock.
         self.write_wait: float | None = None
+        #: A polite writer (an import): before each transaction it lets a window that
+        #: waits for the lock go first (see :mod:`annotator.store.waiting`).
+        self.yields_to_windows = False
+        self._no_wait = False
+        #: Called on this connection's thread after each of its commits (a window takes
+        #: the open article's stamp again, see Session.own_commit); None: nothing.
+        self.on_commit: Callable[[], None] | None = None
 
     # -- opening ---------------------------------------------------------------------------
 
@@ -300,6 +307,8 @@ class Project(ProjectSuggestions):
         self._last_write = time.monotonic()
         if self._last_write - self._last_checkpoint >= MAX_CHECKPOINT_LAG_S:
             self._checkpoint_now_or_soon()
+        if self.on_commit is not None:
+            self.on_commit()
 
     def _checkpoint_now_or_soon(self) -> bool:
         """Checkpoint here, or ask the background thread to (then False: not done yet)."""
@@ -345,8 +354,9 @@ class Project(ProjectSuggestions):
             return False
         return self._checkpoint_now_or_soon()
 
-    def save_copy(self, dest: str | os.PathLike[str]) -> Path:
-        """Write a consistent single-file copy of the project to ``dest`` (SQLite backup).
+    def save_copy(self, dest: str | os.PathLike[str], paced: bool = False) -> Path:
+        """Write a consistent single-file copy of the project to ``dest`` (SQLite backup;
+        ``paced``: a few megabytes at a time with rests, see :func:`backup_file`).
 
         Raises:
             ProjectError: ``dest`` is this project's file (or its -wal/-shm), a folder, or
@@ -358,7 +368,7 @@ class Project(ProjectSuggestions):
         mine = {own, own.with_name(own.name + "-wal"), own.with_name(own.name + "-shm")}
         if target.resolve() in mine:
             raise ProjectError(f"{target}: is the project file itself; choose another name")
-        return backup_file(self.db.conn, target)
+        return backup_file(self.db.conn, target, paced)
 
     def __enter__(self) -> Project:
         return self
@@ -455,6 +465,8 @@ class Project(ProjectSuggestions):
                 with self.db.atomic() as db:
                     yield db
             else:
+                if self.yields_to_windows:
+                    waiting.let_waiting_writers_go(self.path)
                 # writers of this file in this process take turns first (a background
                 # import must not starve the window's accept, see store/turns.py)
                 with self._turn():
@@ -499,15 +511,33 @@ class Project(ProjectSuggestions):
                 pages = _WAL_PAGES_SYNCED if on else _WAL_PAGES_UNSYNCED
                 self.db.execute(f"PRAGMA wal_autocheckpoint = {pages}")
 
+    @contextmanager
+    def no_wait(self) -> Iterator[None]:
+        """Writes inside start only when the write lock is free at once (this process's
+        other writers and other programs): else they raise ProjectLockedError without
+        waiting. For a write that may as well be made later (the resume position)."""
+        old, self._no_wait = self._no_wait, True
+        try:
+            yield
+        finally:
+            self._no_wait = old
+
     def _lock_wait(self) -> float:
         """Seconds a write waits for the lock: :attr:`write_wait`, else the busy timeout."""
+        if self._no_wait:
+            return 0.0
         if self.write_wait is not None:
             return self.write_wait
         return float(self.db.execute("PRAGMA busy_timeout").fetchone()[0]) / 1000
 
     def _begin_immediate(self) -> None:
-        """Start the write transaction, waiting for the lock as :attr:`write_wait` says."""
-        if self.write_wait is None:
+        """Start the write transaction, waiting for the lock as :attr:`write_wait` says.
+
+        With :attr:`write_wait` (a window), the lock is polled every millisecond, and
+        while it is taken the other programs are told that a window waits (a flag file,
+        :mod:`annotator.store.waiting`): a polite writer such as an import lets it go
+        before its next transaction."""
+        if self.write_wait is None and not self._no_wait:
             try:
                 self.db.execute("BEGIN IMMEDIATE")
             except sqlite3.OperationalError as exc:
@@ -515,8 +545,9 @@ class Project(ProjectSuggestions):
             return
         conn = self.db.conn
         busy_ms = conn.execute("PRAGMA busy_timeout").fetchone()[0]
-        deadline = time.monotonic() + self.write_wait
+        deadline = time.monotonic() + self._lock_wait()
         conn.execute("PRAGMA busy_timeout = 0")  # this loop polls instead of SQLite's sleeps
+        flagged = False
         try:
             while True:
                 try:
@@ -528,16 +559,23 @@ class Project(ProjectSuggestions):
                         time.monotonic() >= deadline
                     ):
                         raise self._write_error(exc) from None
+                if not flagged:
+                    flagged = waiting.raise_flag(self.path)
                 time.sleep(_LOCK_POLL_S)
         finally:
+            if flagged:
+                waiting.lower_flag(self.path)
             conn.execute(f"PRAGMA busy_timeout = {int(busy_ms)}")
 
     @contextmanager
     def _turn(self) -> Iterator[None]:
         """This process's write turn for the file, waiting at most the busy timeout (also
         with :attr:`write_wait`: the other writers of this process take short turns, first
-        come first served, so a window's write waits for one group of its own import)."""
+        come first served, so a window's write waits for one group of its own import;
+        none at all under :meth:`no_wait`)."""
         timeout = float(self.db.execute("PRAGMA busy_timeout").fetchone()[0]) / 1000
+        if self._no_wait:
+            timeout = 0.0
         try:
             with write_turn(self.path, timeout):
                 yield

@@ -42,6 +42,18 @@ def article_ids_after(project: Project, after: int) -> list[int]:
     return counts.article_ids_after(project, after)
 
 
+def ids_after_and_count(project: Project, after: int) -> tuple[list[int], int]:
+    """The article ids above ``after`` in id order and how many articles there are, read
+    in one statement (one snapshot: another program's commit between two reads would make
+    them disagree)."""
+    row = project.db.execute(
+        "SELECT (SELECT count(*) FROM articles),"
+        " (SELECT json_group_array(id) FROM (SELECT id FROM articles WHERE id > ? ORDER BY id))",
+        [after],
+    ).fetchone()
+    return [int(i) for i in json.loads(row[1])], int(row[0])
+
+
 def article_rows_for(project: Project, annotator: str | None, ids: list[int]) -> list[ArticleRow]:
     """The list rows of ``ids``, in that order (see :func:`counts.article_rows_for`)."""
     return counts.article_rows_for(project, annotator, ids)
@@ -91,6 +103,31 @@ def speaker_names(project: Project) -> list[str]:
 def article_status(project: Project, article_id: int, annotator: str) -> str:
     """The annotator's status on an article (new, in_progress, done)."""
     return project.progress(article_id, annotator)
+
+
+_STAMP = """
+    SELECT
+      (SELECT count(*) || ',' || coalesce(max(id), 0) || ',' || coalesce(max(updated_at), '')
+       FROM annotations WHERE article_id = :a AND annotator_id IS :n),
+      (SELECT count(*) || ',' || coalesce(max(id), 0) FROM suggestions WHERE article_id = :a),
+      (SELECT status FROM article_progress WHERE article_id = :a AND annotator_id IS :n),
+      (SELECT coalesce(stance_target, '') || ',' || length(text) FROM articles WHERE id = :a)
+"""
+
+
+def article_stamp(project: Project, article_id: int, annotator: str) -> tuple[object, ...]:
+    """A value that changes whenever anything the annotation window shows of one article
+    for ``annotator`` changes: their annotations (added, removed, or edited: each write sets
+    ``updated_at`` to a strictly later time), the article's suggestions, their status, and
+    the article's stance target and text. Compare two stamps of the same article only.
+
+    Indexed reads of that article's rows (about 0.1 ms for 60 quotes, 1 ms for 1,000):
+    cheap enough to ask, when another program committed, whether the open article must be
+    read again. A missing article gives a stamp of Nones.
+    """
+    ann = project.annotator_id(annotator, create=False)
+    row = project.db.execute(_STAMP, {"a": article_id, "n": ann}).fetchone()
+    return tuple(row)
 
 
 def resume_point(project: Project, annotator: str) -> tuple[int, int | None] | None:

@@ -10,6 +10,7 @@ The other jobs are controllers (:mod:`annotator.ui.controllers`) reporting by si
 from __future__ import annotations
 
 import gc
+import time
 from collections.abc import Callable
 from dataclasses import asdict, replace
 from pathlib import Path
@@ -74,6 +75,14 @@ WARM_UP_DELAY_MS = 3000
 WARM_IMPORTS_DELAY_MS = 4000
 #: How often the window looks for written but not yet checkpointed changes (ms).
 CHECKPOINT_POLL_MS = 250
+#: While another program keeps writing the project (a terminal import commits every
+#: 50 ms), the article list and its totals are read again at most this often (ms) on an
+#: article change or activation; a change noticed within it is read when it is over.
+ELSEWHERE_LIST_INTERVAL_MS = 3000
+#: Longest wait (seconds) of a key's write for the lock while the window's own import
+#: runs (it yields before each group, so a longer wait is only a loaded machine's slow
+#: group; a refusal would drop the key).
+OWN_IMPORT_WRITE_WAIT_S = 1.0
 
 
 class MainWindow(DetectorCommands):
@@ -156,6 +165,12 @@ class MainWindow(DetectorCommands):
         )
         # what other windows and processes committed, as last seen (see notice_elsewhere)
         self._seen_version = self.project.data_version()
+        # this connection's own commits change the open article's stamp: taken again
+        self.project.on_commit = self._own_commit
+        self._elsewhere_list_at = -1e9  # time.monotonic() of the last list re-read for it
+        self._elsewhere_timer = QTimer(self)
+        self._elsewhere_timer.setSingleShot(True)
+        self._elsewhere_timer.timeout.connect(self._reread_list_elsewhere)
         self._build_controllers(pipeline_loader or default_loader(model))
         self._build_detector()
         # the .db alone stays whole: a burst of writes is checkpointed once it is over, on
@@ -372,6 +387,7 @@ class MainWindow(DetectorCommands):
             lambda: self.session.record_position(),
             self.readonly,
             self,
+            try_write=lambda: self.session.record_position(wait=False),
         )
         pos.annotator = self.session.annotator
         pos.failed.connect(lambda text: say(text, 8000))
@@ -631,18 +647,22 @@ class MainWindow(DetectorCommands):
     def open_article(self, article_id: int, focus: ItemKey | None = None) -> None:
         """Show article ``article_id`` (selecting quote ``focus`` if given)."""
         self.session.open_article(article_id, focus)
-        self.position.record()
+        self.position.record_if_free()
 
     def choose_article(self, article_id: int) -> None:
         """The analyst opens an article (list, keys, search): the welcome note goes."""
         self.status.clear_info()
-        self.notice_elsewhere()
+        self.notice_elsewhere(leaving=True)
         self.open_article(article_id)
 
-    def notice_elsewhere(self) -> bool:
-        """Re-read the open article, the list and its counts when another window or
-        process committed to the project since last seen (:meth:`Project.data_version`, a
-        few microseconds); on focus-in and article change. True when something was re-read."""
+    def notice_elsewhere(self, leaving: bool = False) -> bool:
+        """When another window or process committed to the project since last seen
+        (:meth:`Project.data_version`, a few microseconds), on focus-in and article change:
+        re-read the open article only if what it shows changed (its stamp,
+        :meth:`Session.changed_elsewhere`; ``leaving``: not at all, the next article is
+        read anyway), and the list and its counts at most every ELSEWHERE_LIST_INTERVAL_MS
+        (a terminal import commits every 50 ms and only adds other articles: re-reading
+        both at each key stalled the keys). True when another connection had committed."""
         if self._closing or self._own_writer_running():
             return False  # this window's own detection or import refreshes what it writes
         try:
@@ -652,9 +672,51 @@ class MainWindow(DetectorCommands):
         if version == self._seen_version:
             return False
         self._seen_version = version
-        self.session.refresh(None)
+        self._list_changed_elsewhere()
+        art = self.session.article
+        if not leaving and art is not None and self.session.changed_elsewhere():
+            self.session.refresh([art.id])
         self.status.say("Updated with changes saved in another window or program.", 5000)
         return True
+
+    def _own_commit(self) -> None:
+        if not self._closing:
+            try:
+                self.session.own_commit()
+            except Exception:  # the write is done; the next check re-reads the article
+                self.session.forget_stamp()
+
+    def _list_changed_elsewhere(self) -> None:
+        """Read the list and its totals again now, or when ELSEWHERE_LIST_INTERVAL_MS have
+        passed since the last time (one re-read for any number of changes meanwhile)."""
+        wait_ms = int(
+            ELSEWHERE_LIST_INTERVAL_MS - (time.monotonic() - self._elsewhere_list_at) * 1000
+        )
+        if wait_ms > 0:
+            if not self._elsewhere_timer.isActive():
+                self._elsewhere_timer.start(wait_ms)
+            return
+        self._reread_list_elsewhere()
+
+    def _reread_list_elsewhere(self) -> None:
+        """The list after other programs' commits: in id order with no filter, new articles
+        are appended and the rows in view read again (no rebuild); else it is read again
+        as a whole (sorted or filtered: on the list's thread)."""
+        if self._closing:
+            return
+        self._elsewhere_timer.stop()
+        self._elsewhere_list_at = time.monotonic()
+        lst = self.article_list
+        last = lst.last_listed_id()
+        if last is not None:
+            new, count = queries.ids_after_and_count(self.project, last)
+            if lst.model.rowCount() + len(new) == count:
+                if new:
+                    lst.append_articles(new)
+                lst.model.forget_rows()  # the rows in view are read again, a page at a time
+                self._count_totals()
+                return
+        self._load_article_list()  # an article went, or a sorted or filtered list
 
     def _own_writer_running(self) -> bool:
         trainer = getattr(self, "trainer", None)
@@ -803,6 +865,10 @@ class MainWindow(DetectorCommands):
         self.detection.cancel()
 
     def _import_running(self, on: bool) -> None:
+        # the window's own import (a child process) lets a waiting key write before its
+        # next group of 20 ms: a key waits longer for it than for an unknown program's
+        # lock before it is refused, as it did for the import thread's turn
+        self.project.write_wait = OWN_IMPORT_WRITE_WAIT_S if on else WINDOW_WRITE_WAIT_S
         self.act_cancel_import.setEnabled(on)
         self.act_import_files.setEnabled(not on and not self.readonly)
         self.act_import_folder.setEnabled(not on and not self.readonly)

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 from annotator.core.errors import AnnotatorError, Stopped
+from annotator.services.import_process import ImportProcessError
 from annotator.store.db import was_interrupted
 
 if TYPE_CHECKING:
@@ -279,8 +280,15 @@ class ImportTask(Task):
 
     Opens its own :class:`Project` (SQLite connections never cross threads); imported
     quotes naming nobody belong to ``annotator``. Progress is sent at most every
-    :data:`PROGRESS_INTERVAL_S`, and always for a new file and for the end.
+    :data:`PROGRESS_INTERVAL_S`, and always for a new file and for the end. With
+    :attr:`in_child` (the default) the import runs in a child process
+    (:mod:`annotator.services.import_process`) and this thread only relays its progress
+    and cancel: in this thread its Python work held the interpreter lock the window needs
+    for each key (issue 16).
     """
+
+    in_child = True
+    expected = (ImportProcessError,)  # its message says the child's error type already
 
     def __init__(self, path: Path, paths: Sequence[str], annotator: str | None) -> None:
         super().__init__()
@@ -305,16 +313,29 @@ class ImportTask(Task):
         self.signals.progress.emit(done, total, label)
 
     def work(self) -> object:
-        from annotator.services.importing import import_paths
+        from annotator.services.importing import WINDOW_OPEN_COMMIT_INTERVAL_S, import_paths
         from annotator.store.project import Project
 
+        if self.in_child:
+            from annotator.services.import_process import import_in_child
+
+            return import_in_child(
+                self.path,
+                self.paths,
+                self.annotator,
+                self._progress,
+                self._cancel.is_set,
+                WINDOW_OPEN_COMMIT_INTERVAL_S,
+            )
         with Project.open(self.path, create=False) as project:
+            # short groups: a key of the window waits for the group under way
             return import_paths(
                 project,
                 self.paths,
                 annotator=self.annotator,
                 progress=self._progress,
                 cancel=self._cancel.is_set,
+                commit_interval=WINDOW_OPEN_COMMIT_INTERVAL_S,
             )
 
 

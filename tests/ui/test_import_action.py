@@ -173,6 +173,8 @@ def test_an_import_stopped_by_another_programs_lock_says_so(
     import sqlite3
 
     monkeypatch.setattr("annotator.store.db._BUSY_TIMEOUT_S", 0.3)
+    # in the window's process, so that the shorter busy timeout applies to the import
+    monkeypatch.setattr("annotator.ui.workers.ImportTask.in_child", False)
     new = tmp_path / "harbour.txt"
     new.write_text(FIRST, encoding="utf-8")
     w = MainWindow(project_path, annotator="alice", load_model=False)

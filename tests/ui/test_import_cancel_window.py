@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from annotator.services import importing
+from annotator.ui import workers
 from annotator.ui.main_window import MainWindow
 
 TEXT = 'Budget\n\n"We will balance it," the minister said on Tuesday.'
@@ -48,7 +49,10 @@ def _new_rows(db: Path) -> tuple[int, int, int, str]:
 
 def _at_line(monkeypatch: pytest.MonkeyPatch, k: int, then: Callable[[], None]) -> threading.Event:
     """Make the window's import call ``then()`` on its thread once it has read ``k`` lines
-    (the moment a person presses Cancel or Ctrl+Q); the returned event is set then."""
+    (the moment a person presses Cancel or Ctrl+Q); the returned event is set then. The
+    import runs in the window's process for this (its hooks do not reach a child;
+    test_import_process.py cancels the child)."""
+    monkeypatch.setattr(workers.ImportTask, "in_child", False)
     reached = threading.Event()
     real = importing.import_paths
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QSettings, QTimer, Signal
 
+from annotator.core.errors import ProjectLockedError
 from annotator.services.items import ItemKey
 
 #: After the last quote move, write the position into QSettings and the project this much
@@ -24,7 +25,10 @@ class PositionController(QObject):
     """Remembers (article id, item key) per project file and annotator.
 
     ``write`` records the session's position in the project (it returns False when
-    nothing was written); ``failed(message)`` says when that write raised.
+    nothing was written); ``failed(message)`` says when that write raised. ``try_write``
+    (default: ``write``) does the same only if the project's write lock is free at once,
+    else raises ProjectLockedError: used on article changes and after a pause, so this
+    thread never waits for another writer (an import) for a position.
     """
 
     failed = Signal(str)
@@ -36,17 +40,19 @@ class PositionController(QObject):
         write: Callable[[], object],
         readonly: bool,
         parent: QObject | None = None,
+        try_write: Callable[[], object] | None = None,
     ) -> None:
         super().__init__(parent)
         self.settings = settings
         self.readonly = readonly
         self.annotator = ""
         self._write = write
+        self._try_write = try_write or write
         self._digest = hashlib.sha1(str(project_path.resolve()).encode()).hexdigest()[:16]
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.setInterval(POSITION_WRITE_DELAY_MS)
-        self.timer.timeout.connect(self.record)
+        self.timer.timeout.connect(self.record_if_free)
         #: (annotator, position) remembered but not yet in QSettings
         self._pending: tuple[str, Position] | None = None
 
@@ -96,4 +102,17 @@ class PositionController(QObject):
         try:
             self._write()
         except Exception as exc:  # a busy or vanished file must not stop the annotator
+            self.failed.emit(f"The position was not saved in the project: {exc}")
+
+    def record_if_free(self) -> None:
+        """:meth:`record` on an article change or after a pause: into the project only if
+        its write lock is free now; else after another pause (a key never waits for
+        another writer's transaction for a position; quit writes it with :meth:`record`)."""
+        self.timer.stop()
+        self._to_settings()
+        try:
+            self._try_write()
+        except ProjectLockedError:
+            self.timer.start()
+        except Exception as exc:  # a vanished file must not stop the annotator
             self.failed.emit(f"The position was not saved in the project: {exc}")
