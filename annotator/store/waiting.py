@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import time
 from pathlib import Path
 
@@ -39,10 +40,22 @@ def flag_for(project: Path) -> Path:
 def raise_flag(project: Path) -> bool:
     """Say that a writer of this process waits for the lock; True when the flag was
     written (False: the folder is not writable, the others are not told)."""
+    # never through a link or into a pipe someone put under the flag's name: a link would
+    # have the window overwrite the file it points to, a pipe would block it
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
+    flags |= getattr(os, "O_NONBLOCK", 0)
     try:
-        flag_for(project).write_bytes(str(os.getpid()).encode())
+        fd = os.open(flag_for(project), flags, 0o644)
     except OSError:
         return False
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return False
+        os.write(fd, str(os.getpid()).encode())
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
     return True
 
 

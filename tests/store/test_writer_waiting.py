@@ -224,3 +224,25 @@ def test_cli_import_uses_short_groups_while_a_window_is_open(path: Path) -> None
         encoding="utf-8",
     )
     assert import_cmd.commit_interval(path) == importing.CLI_COMMIT_INTERVAL_S
+
+
+def test_a_link_under_the_flags_name_is_not_followed(tmp_path: Path) -> None:
+    """Someone else's link under the flag's name (a shared folder): the window never writes
+    through it, so the file it points to keeps its bytes."""
+    project = tmp_path / "p.db"
+    precious = tmp_path / "notes.txt"
+    precious.write_text("my notes\n", encoding="utf-8")
+    waiting.flag_for(project).symlink_to(precious)
+    assert waiting.raise_flag(project) is False
+    assert precious.read_text(encoding="utf-8") == "my notes\n"
+    waiting.lower_flag(project)  # removes the link, never the file
+    assert precious.exists() and not waiting.flag_for(project).is_symlink()
+
+
+def test_a_pipe_or_folder_under_the_flags_name_does_not_block(tmp_path: Path) -> None:
+    project = tmp_path / "p.db"
+    os.mkfifo(waiting.flag_for(project))  # no reader: an open for writing would block
+    assert waiting.raise_flag(project) is False
+    waiting.flag_for(project).unlink()
+    waiting.flag_for(project).mkdir()
+    assert waiting.raise_flag(project) is False
