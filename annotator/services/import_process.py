@@ -111,6 +111,7 @@ def child_main() -> None:
     except Exception as exc:  # said to the window, which shows it
         _send(out, ("failed", f"{type(exc).__name__}: {exc}"))
         return
+    report.keep_lines()  # grouped here, not on the window's thread
     _send(out, ("report", report))
 
 

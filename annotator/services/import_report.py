@@ -143,6 +143,8 @@ class ImportReport:
     stopped: str = ""
     #: the import was cancelled before its end (see :meth:`summary`)
     cancelled: bool = False
+    #: :meth:`lines` as :meth:`keep_lines` made them (None: made at each call)
+    _lines: list[str] | None = field(default=None, repr=False, compare=False)
 
     @property
     def articles_added(self) -> int:
@@ -182,9 +184,18 @@ class ImportReport:
         imported = sum(1 for f in self.files if f.articles_added)
         return f"The imported {'file' if imported == 1 else 'files'} held no quotes."
 
+    def keep_lines(self) -> None:
+        """Make :meth:`lines` once, now, and keep them: the import's worker calls it when
+        the import has ended, so the window's thread never groups 200,000 entries (2.2 s,
+        tester19) when it shows the report box or File > Last import report."""
+        self._lines = None
+        self._lines = self.lines()
+
     def lines(self) -> list[str]:
         """One line per file, with its bad entries indented underneath; entries that say
         the same of many lines or rows are one line (:func:`grouped_entries`)."""
+        if self._lines is not None:
+            return list(self._lines)
         out = []
         for f in self.files:
             out.append(f.line())
@@ -295,6 +306,7 @@ def _names(paths: list[str]) -> str:
 
 #: An entry about one line or row of a file: ``"f.jsonl, line 12: not UTF-8 (…)"``.
 _ENTRY = re.compile(r"(?P<src>.+?), (?P<unit>line|row) (?P<n>\d+): (?P<msg>.*)", re.DOTALL)
+_DIGITS = re.compile(r"\d+")
 #: Entries saying the same of at least this many lines become one line.
 GROUP_MIN = 3
 #: Line ranges a grouped entry lists before "and N more".
@@ -309,18 +321,20 @@ def grouped_entries(entries: list[str]) -> list[str]:
     order. A file of 50,000 refused lines printed the same advice 50,000 times, and the
     window's report box took seconds to lay them out (tester18 T3)."""
     parsed = [_ENTRY.fullmatch(e) for e in entries]
+    keys: list[tuple[str, str, str] | None] = [
+        None if m is None else (m["src"], m["unit"], _DIGITS.sub("#", m["msg"])) for m in parsed
+    ]
     groups: dict[tuple[str, str, str], list[int]] = {}
-    for i, m in enumerate(parsed):
-        if m is not None:
-            key = (m["src"], m["unit"], re.sub(r"\d+", "#", m["msg"]))
+    for i, key in enumerate(keys):
+        if key is not None:
             groups.setdefault(key, []).append(i)
     out: list[str] = []
     for i, entry in enumerate(entries):
-        m = parsed[i]
-        if m is None:
+        m, key = parsed[i], keys[i]
+        if m is None or key is None:
             out.append(entry)
             continue
-        members = groups[(m["src"], m["unit"], re.sub(r"\d+", "#", m["msg"]))]
+        members = groups[key]
         if len(members) < GROUP_MIN:
             out.append(entry)
         elif members[0] == i:

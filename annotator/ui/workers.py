@@ -329,7 +329,7 @@ class ImportTask(Task):
             )
         with Project.open(self.path, create=False) as project:
             # short groups: a key of the window waits for the group under way
-            return import_paths(
+            report = import_paths(
                 project,
                 self.paths,
                 annotator=self.annotator,
@@ -337,6 +337,8 @@ class ImportTask(Task):
                 cancel=self._cancel.is_set,
                 commit_interval=WINDOW_OPEN_COMMIT_INTERVAL_S,
             )
+        report.keep_lines()  # grouped on this thread, not the window's
+        return report
 
 
 class ListOrderTask(Task):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from annotator.services.import_report import GROUP_RANGES, grouped_entries
 from annotator.services.importing import import_paths
@@ -68,3 +69,26 @@ def test_an_import_of_many_refused_lines_reports_them_in_one_line(tmp_path: Path
     assert len(lines) == 2, lines
     assert "300 lines (1-150, 152-301): not UTF-8" in lines[1]
     assert report.files[0].problems and len(report.files[0].problems) == 300
+
+
+def test_kept_lines_are_made_once_and_survive_the_pipe(tmp_path: Path, monkeypatch: Any) -> None:
+    """The import's worker groups the entries once (keep_lines); the window's thread then
+    only reads them, also after the report came through a pickle from the child."""
+    import pickle
+
+    from annotator.services import import_report
+
+    src = tmp_path / "empty.csv"
+    src.write_text("title,text\n" + "".join(f"t{i},\n" for i in range(500)), encoding="utf-8")
+    with Project.open(tmp_path / "p.db", create=True) as project:
+        report = import_paths(project, [str(src)])
+    report.keep_lines()
+    calls: list[int] = []
+    real = import_report.grouped_entries
+    monkeypatch.setattr(import_report, "grouped_entries", lambda e: calls.append(len(e)) or real(e))
+    again = pickle.loads(pickle.dumps(report))
+    assert again.lines() == report.lines() and len(again.lines()) == 2
+    assert "500 rows (2-501)" in again.lines()[1]
+    assert calls == []  # nothing grouped again
+    again.lines().append("changed by a caller")
+    assert len(again.lines()) == 2  # a copy each time
