@@ -46,6 +46,9 @@ from typing import Any
 
 from annotator.core.model import Span, decode_spans, encode_spans, mention_text
 from annotator.core.quote_rows import (
+    A_EXT_ID,
+    A_HASH,
+    A_META,
     A_QUOTES,
     A_TEXT,
     A_TITLE,
@@ -77,6 +80,12 @@ MAX_TARGET = 500
 MAX_TITLE = 500
 #: How many characters of a value a note shows.
 SHOWN = 60
+#: The most characters of an article's metadata (as stored, JSON text) an import keeps:
+#: metadata is for filters, exports and reports (source, date, URL, section), not for a
+#: document of its own. A CSV of 1,000,000 extra columns put 16 MB into one article's
+#: metadata, which the window then read on the GUI thread at every opening (2.6 s,
+#: tester19 N1).
+MAX_META = 65_536
 
 #: Bidirectional formatting characters (Unicode UAX #9): an override (U+202E) makes a name
 #: or title read backwards in the window and the report ("Trojan Source", CVE-2021-42574).
@@ -131,6 +140,42 @@ def name_problem(name: str, what: str = "the annotator name", limit: int = MAX_N
     if char is not None:
         return f"{what} {shown(name)} holds a control character ({char})"
     return None
+
+
+def clean_meta(meta: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
+    """``meta`` within :data:`MAX_META` characters of JSON, and a note when keys were left
+    out: ``filename`` first, then the keys in their order while they fit (a key too long to
+    fit is left out and the later ones are still tried, so a small ``date`` after a huge
+    ``raw_html`` stays)."""
+    size = len(json.dumps(meta, ensure_ascii=False))
+    if size <= MAX_META:
+        return meta, None
+    kept: dict[str, Any] = {}
+    used = 2  # the braces
+    # the file the article came from is tried first (a CSV reader adds it last)
+    order = [k for k in ("filename",) if k in meta] + [k for k in meta if k != "filename"]
+    for key in order:
+        value = meta[key]
+        item = len(json.dumps({key: value}, ensure_ascii=False)) - 2 + 2  # and ", "
+        if used + item <= MAX_META:
+            kept[key] = value
+            used += item
+    left = len(meta) - len(kept)
+    return kept, (
+        f"the metadata ({len(meta):,} keys, {size:,} characters) was cut to its first "
+        f"{MAX_META:,} characters: {left:,} key{'s' if left != 1 else ''} left out"
+    )
+
+
+def clean_meta_json(meta: str) -> tuple[str, str | None]:
+    """:func:`clean_meta` of metadata stored as JSON object text (as in an article row)."""
+    if len(meta) <= MAX_META:
+        return meta, None
+    value = json.loads(meta)
+    if not isinstance(value, dict):
+        return "{}", "the metadata was not an object and was left out"
+    kept, note = clean_meta(value)
+    return json.dumps(kept, ensure_ascii=False), note
 
 
 def clean_title(title: str, text: str) -> tuple[str, str | None]:
@@ -301,6 +346,10 @@ def check_article_row(
     title, title_note = clean_title(row[A_TITLE], text)
     if title_note is not None:
         notes.append((None, title_note))
+    meta, meta_note = clean_meta_json(row[A_META])
+    if meta_note is not None:
+        notes.append((None, meta_note))
+        row = (row[A_HASH], row[A_EXT_ID], row[A_TITLE], text, meta, row[A_QUOTES])
     kept: list[QuoteRow] = []
     first: dict[tuple[str | None, str, str, str], int] = {}
     quotes = row[A_QUOTES]

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from annotator.core.dates import date_problem
-from annotator.core.entry_checks import clean_title
+from annotator.core.entry_checks import clean_meta, clean_title
 from annotator.core.model import Article
 from annotator.core.text import normalise_text, title_and_body
 from annotator.core.wording import count_noun
@@ -255,6 +255,9 @@ def read_csv(
             title, changed = clean_title(normalise_text(title), norm)
             if changed is not None:  # control characters or an endless cell: cleaned, said
                 yield RowNote(str(p), n, changed)
+            meta, cut = clean_meta(meta)
+            if cut is not None:  # thousands of extra columns: the first ones kept, said
+                yield RowNote(str(p), n, cut)
             yield Article(title=title, text=norm, meta=meta, ext_id=ext_id or None)
 
     return rows(), decoded
