@@ -25,6 +25,7 @@ from unicodedata import is_normalized
 from annotator.core.dates import date_problem
 from annotator.core.entry_checks import check_article_row
 from annotator.core.model import Article, Quote, SpeakerFacts, encode_spans, normalise_spans
+from annotator.core.processes import python_argv
 from annotator.core.quote_keys import QUOTE_KEYS
 from annotator.core.quote_rows import (
     A_QUOTES,
@@ -512,9 +513,7 @@ def iter_jsonl_rows(
     root = str(Path(__file__).resolve().parents[2])
     env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
     code = "import sys; from annotator.io.quote_jsonl import _worker_main as m; m(sys.argv[1])"
-    proc = subprocess.Popen(
-        [sys.executable, "-c", code, str(path)], stdout=subprocess.PIPE, env=env
-    )
+    proc = subprocess.Popen(python_argv(code, str(path)), stdout=subprocess.PIPE, env=env)
     assert proc.stdout is not None
     try:
         while True:

@@ -32,6 +32,7 @@ from collections.abc import Callable
 from typing import IO, Any
 
 from annotator.core.errors import AnnotatorError, Stopped
+from annotator.core.processes import python_argv
 
 #: Targets a child may run: this package's own functions only.
 ALLOWED_PREFIX = "annotator."
@@ -132,11 +133,7 @@ def call_in_child(
         AnnotatorError: the child failed (its message) or ended without an answer.
     """
     child = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "from annotator.services.child_call import child_main; child_main()",
-        ],
+        python_argv("from annotator.services.child_call import child_main; child_main()"),
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
     )

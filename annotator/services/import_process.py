@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from annotator.core.errors import AnnotatorError
+from annotator.core.processes import python_argv
 
 #: Seconds between two progress frames (the bar moves ten times a second).
 PROGRESS_S = 0.1
@@ -136,7 +137,7 @@ def import_in_child(
     env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
     code = "from annotator.services.import_process import child_main; child_main()"
     proc = subprocess.Popen(
-        [sys.executable, "-c", code],
+        python_argv(code),
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         env=env,

@@ -5,11 +5,12 @@ signals; nothing here blocks or holds the interpreter lock for long)."""
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, QProcess, Signal
+
+from annotator.core.processes import module_argv
 
 #: Milliseconds the window waits at close for an idle child to end by itself (end of its
 #: input) before killing it: a child in the middle of a chunk would take seconds, and the
@@ -66,8 +67,10 @@ class ModelProcess(QObject):
 
     def start(self) -> None:
         """Start the child (it loads the pipeline, then says ``loaded``)."""
-        args = ["-m", "annotator.services.model_process", str(self.project_path), self.model]
-        self.proc.start(sys.executable, args)
+        program, *args = module_argv(
+            "annotator.services.model_process", str(self.project_path), self.model
+        )
+        self.proc.start(program, args)
 
     def send(self, **command: object) -> None:
         """Write one command (see :mod:`annotator.services.model_process`)."""

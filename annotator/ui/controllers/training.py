@@ -14,7 +14,6 @@ import contextlib
 import dataclasses
 import importlib
 import json
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +21,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QProcess, QThreadPool, QTimer, Signal
 
+from annotator.core.processes import module_argv
 from annotator.services.project_settings import detector_choice, set_detector_choice
 from annotator.store.project import Project
 from annotator.ui.workers import ModelLoadTask, Task, WorkerSignals
@@ -129,14 +129,13 @@ class ChildTraining(QObject):
     def start(self) -> None:
         from annotator.services.train_process import options_to_json
 
-        args = [
-            "-m",
+        program, *args = module_argv(
             "annotator.services.train_process",
             str(self.path),
             str(self.out_dir),
             options_to_json(self.options),
-        ]
-        self.proc.start(sys.executable, args)
+        )
+        self.proc.start(program, args)
         self.child_pid = self.pid()
 
     def pid(self) -> int:
