@@ -649,7 +649,10 @@ def governing_frame(idx: DocIndex, run: list[Segment]) -> Frame | None:
                 # none, or the parse put the quote inside its own speaker ("The answer is
                 # simple: "Build ..."" with the quote hung on "answer")
                 return None
-            if idx.text[spk[0] : spk[1]].lower() in _EMPTY_SUBJECTS:
+            empty = idx.text[spk[0] : spk[1]].lower() in _EMPTY_SUBJECTS
+            if empty and tok.lemma_.lower() not in _SAYS_OR_NAMES:
+                # ("what it calls "..."": the subject of a verb that says or names the
+                # words is their source, an organisation's "it" too)
                 spk = _speaker_above(idx, tok, line_lo, line_hi) or spk
             return Frame(tok, spk, "before" if tok.i < lo else "after")
         if tok.head is tok:
@@ -661,6 +664,8 @@ def governing_frame(idx: DocIndex, run: list[Segment]) -> Frame | None:
 #: Subjects that name nobody: the verb a quote hangs on says nothing of who speaks
 #: (``said that this was a "new" demand``, ``a clause that requires "..."``).
 _EMPTY_SUBJECTS = lx.words("it this that what which there")
+#: Verbs whose subject says or names the words in marks, whatever it is.
+_SAYS_OR_NAMES = lx.SPEECH_VERBS | lx.NAMING_VERBS
 #: How many heads above the verb :func:`_speaker_above` climbs.
 _ABOVE_HOPS = 6
 

@@ -2,7 +2,8 @@
 that this was a "new" demand`` -- the speaker is the subject of the clause above
 (``Ana Ruiz``), not ``this``, ``it``, ``what`` or a relative ``that``/``which``.
 
-When no clause above has a subject that names someone, the old speaker stays. Texts are
+When no clause above has a subject that names someone, the old speaker stays, and so does
+the subject of a verb that says or names the words (``what it calls "..."``). Texts are
 our own; several wordings per case.
 """
 
@@ -72,6 +73,12 @@ def test_speaker_is_the_subject_above_an_empty_one(
             "for months.",
             "land grabber",
             "Councillor Ruth Abara",
+        ),
+        # "it" as the subject of a verb that names the words: an organisation speaks
+        (
+            'The ferry union opposes what it calls "a timetable written for tourists."',
+            "a timetable written for tourists",
+            "it",
         ),
         # a framed quote is untouched
         (
