@@ -36,7 +36,7 @@ from annotator.nlp.frames import (
     introduces_run,
 )
 from annotator.nlp.quotemarks import Segment, paragraphs
-from annotator.nlp.speakers import clip_subtree, run_subject, subject
+from annotator.nlp.speakers import addressed, clip_subtree, run_subject, subject
 
 
 @dataclass
@@ -451,6 +451,7 @@ def _inherit_speakers(idx: DocIndex, records: list[QuoteRecord]) -> list[QuoteRe
             and last is not None
             and rec.rule not in WEAK_RULES
             and rec.rule != "direct_standalone_short"  # a section heading, mostly
+            and not _asked(idx, rec)  # "Ana Ruiz was asked, "..."": not the last speaker's
         ):
             spk = last.speaker
             if spk is not None:
@@ -460,6 +461,15 @@ def _inherit_speakers(idx: DocIndex, records: list[QuoteRecord]) -> list[QuoteRe
         if rec.speaker is not None and rec.rule not in WEAK_RULES:
             last = rec  # a scare quote's speaker is a guess: not handed on
     return out
+
+
+def _asked(idx: DocIndex, rec: QuoteRecord) -> bool:
+    """Is ``rec``'s cue a passive verb of speaking to someone (``was asked``)? Its words
+    are then the asker's, who is not named: no speaker is handed on to them."""
+    if rec.cue is None or not idx.has_dep:
+        return False
+    k = idx.token_at(rec.cue[0])
+    return k < idx.n and addressed(idx.doc[k])
 
 
 #: How far back (characters) a later mention of an inherited speaker's name is looked for.

@@ -363,12 +363,32 @@ def speaker(idx: DocIndex, cue: Token, lo: int, hi: int, side: str = "before") -
         spk = subject(idx, cue, lo, hi)
         if spk is not None and idx.text[spk[0] : spk[1]].lower() not in lx.CLAUSE_OPENERS:
             return spk
+        if addressed(cue):
+            return None  # "Ana Ruiz was asked, "..."": the words before are who is asked
     if cue.lower_ == "according":
         return idx.span_of(cue.i + 2, min(hi, cue.i + 8))
     spk = speaker_by_position(idx, cue.i, lo, hi, side)
     if spk is not None and not plausible_speaker(idx.text[spk[0] : spk[1]]):
         return None
     return spk
+
+
+#: Verbs whose passive subject is the person spoken to (``was asked``, ``were told``).
+ADDRESSEE_VERBS = lx.words("ask tell warn remind advise inform assure urge question instruct")
+
+
+def addressed(cue: Token) -> bool:
+    """Is ``cue`` a passive verb of speaking *to* someone (``Ana Ruiz was asked``, ``the
+    staff were told``, ``Pike was warned about ...``), whose subject is the addressee?
+
+    The source of the words is then the one who asked or told: the agent (``by a
+    reporter``, found by :func:`subject`), or nobody named. PARC/PolNeAR take the source
+    as the one who speaks; in PolNeAR train the quotes after ``X was asked,`` and ``X
+    were told,`` have no source or another one, never X. Needs the parse.
+    """
+    return cue.lemma_.lower() in ADDRESSEE_VERBS and any(
+        c.dep_ in ("nsubjpass", "auxpass") for c in cue.children
+    )
 
 
 def plausible_speaker(mention: str) -> bool:
