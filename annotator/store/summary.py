@@ -501,6 +501,9 @@ SCHEMA = """
 
 
 #: Migration 0012: a write of annotations notes the (annotator, article) pairs it touched
+#: (an INSERT that replaces a row, ``INSERT OR REPLACE`` by another program, runs no delete
+#: trigger for the row it replaces: ``summary_replace`` sends both articles to the
+#: whole-article pass instead; a link moved to another annotator is noticed too)
 #: in ``summary_pairs`` (``disagree``: an accepted version or the article's annotators may
 #: have changed) instead of the whole article, and in ``summary_changes`` each changed
 #: annotation as it was at the last refresh (annotator NULL: it did not exist), so
@@ -568,6 +571,30 @@ SCHEMA_0012 = """
             SELECT OLD.id, OLD.annotator_id, OLD.article_id, OLD.suggestion_id, OLD.content_spans
             WHERE NOT EXISTS (SELECT 1 FROM summary_dirty WHERE article_id = OLD.article_id)
                OR NOT EXISTS (SELECT 1 FROM summary_dirty WHERE article_id = NEW.article_id);
+    END;
+    DROP TRIGGER summary_link_update;
+    CREATE TRIGGER summary_link_update
+    AFTER UPDATE OF suggestion_id, article_id, annotator_id ON annotations
+    BEGIN
+        INSERT INTO summary_dirty (article_id)
+            SELECT DISTINCT s.article_id FROM suggestions s
+            WHERE s.id IN (OLD.suggestion_id, NEW.suggestion_id)
+              AND NOT EXISTS (SELECT 1 FROM summary_dirty d WHERE d.article_id = s.article_id);
+    END;
+    CREATE TRIGGER summary_replace BEFORE INSERT ON annotations
+    WHEN EXISTS (SELECT 1 FROM annotations WHERE id = NEW.id)
+      OR (NEW.suggestion_id IS NOT NULL
+          AND EXISTS (SELECT 1 FROM annotations WHERE annotator_id = NEW.annotator_id
+                                                  AND suggestion_id = NEW.suggestion_id))
+    BEGIN
+        INSERT INTO summary_dirty (article_id)
+            SELECT DISTINCT a.article_id FROM annotations a
+            WHERE (a.id = NEW.id OR (a.annotator_id = NEW.annotator_id
+                                     AND a.suggestion_id = NEW.suggestion_id))
+              AND NOT EXISTS (SELECT 1 FROM summary_dirty d WHERE d.article_id = a.article_id);
+        INSERT INTO summary_dirty (article_id)
+            SELECT NEW.article_id
+            WHERE NOT EXISTS (SELECT 1 FROM summary_dirty d WHERE d.article_id = NEW.article_id);
     END;
 """
 

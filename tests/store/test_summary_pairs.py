@@ -263,7 +263,13 @@ def test_the_upgrade_of_a_project_of_0011(tmp_path: Path) -> None:
     p.add_annotation(ids[2], "carol", Quote(((0, 3),), status="accepted"), sid)
     p.close()
     con = sqlite3.connect(path)
-    for name in ("summary_pair_insert", "summary_pair_delete", "summary_pair_update"):
+    for name in (
+        "summary_pair_insert",
+        "summary_pair_delete",
+        "summary_pair_update",
+        "summary_replace",
+        "summary_link_update",
+    ):
         con.execute(f"DROP TRIGGER {name}")
     con.executescript(
         "DROP TABLE summary_pairs; DROP TABLE summary_links; DROP TABLE summary_changes;"
@@ -274,8 +280,9 @@ def test_the_upgrade_of_a_project_of_0011(tmp_path: Path) -> None:
     for name in ("summary_annotation_insert", "summary_annotation_delete"):
         start = old.index(f"CREATE TRIGGER {name}")
         con.execute(old[start : old.index("END;", start) + 4])
-    start = old.index("CREATE TRIGGER summary_annotation_update")
-    con.execute(old[start : old.index("END;", start) + 4])
+    for name in ("summary_annotation_update", "summary_link_update"):
+        start = old.index(f"CREATE TRIGGER {name}")
+        con.execute(old[start : old.index("END;", start) + 4])
     con.execute("DELETE FROM _sqlite_migrations WHERE name = '0012_summary_pairs'")
     con.commit()
     con.close()
@@ -311,6 +318,64 @@ def test_one_write_of_many_changes_to_one_pair(tmp_path: Path, many: int) -> Non
             p.update_annotation(x, rec.quote.with_(content_spans=_spans(rng, shared=True)))
         for x in made[1::2]:
             p.delete_annotation(x)
+    assert_exact(p)
+    check(p)
+    p.close()
+
+
+def _raw(p: Project, sql: str, *args: Any) -> None:
+    """Another program's write: its own connection, no action of ours around it."""
+    other = sqlite3.connect(p.path, isolation_level=None)
+    try:
+        other.execute(sql, args)
+    finally:
+        other.close()
+
+
+@pytest.mark.parametrize("how", ["same id", "same annotator and suggestion"])
+def test_another_programs_insert_or_replace_is_never_trusted_as_current(
+    tmp_path: Path, how: str
+) -> None:
+    """INSERT OR REPLACE deletes the old row without its delete trigger: the pair upkeep
+    never saw it, and the kept rows were wrong while saying they were current (review of
+    session 13). Now both articles are sent to the whole-article pass."""
+    p, ids, _rng = _build(tmp_path / "p.db", 5, big=30)
+    sugg = p.suggestions(ids[0])
+    ann = p.add_annotation(ids[0], "alice", sugg[0].quote.with_(status="rejected"), sugg[0].id)
+    p.add_annotation(ids[0], "bob", sugg[1].quote.with_(status="accepted"), sugg[1].id)
+    assert_exact(p)
+    cols = (
+        "id, article_id, annotator_id, suggestion_id, content_spans, kind, status, origin,"
+        " created_at, updated_at"
+    )
+    row = p.db.execute(f"SELECT {cols} FROM annotations WHERE id = ?", [ann]).fetchone()
+    new = list(row)
+    new[4] = json.dumps([[300, 309]])  # other spans: the suggestion's own no longer
+    new[6] = "accepted"
+    if how != "same id":
+        new[0] = None  # a new id; the unique (annotator, suggestion) replaces the old row
+    marks = ", ".join("?" for _ in cols.split(","))
+    _raw(p, f"INSERT OR REPLACE INTO annotations ({cols}) VALUES ({marks})", *new)
+    assert summary.pending(p.db.conn)  # not current: readers count straight
+    assert not summary.is_current(p.db.conn)
+    p.add_annotation(ids[1], "bob", Quote(((0, 3),), status="accepted"))  # our next write
+    assert_exact(p)
+    check(p)
+    p.close()
+
+
+def test_a_link_moved_to_another_annotator_by_another_program_is_noticed(
+    tmp_path: Path,
+) -> None:
+    p, ids, _rng = _build(tmp_path / "p.db", 6, big=30)
+    sugg = p.suggestions(ids[0])
+    p.add_annotation(ids[0], "alice", sugg[0].quote.with_(status="accepted"), sugg[0].id)
+    x = p.add_annotation(ids[1], "alice", Quote(((0, 3),), status="accepted"), sugg[1].id)
+    p.annotator_id("bob") or p.add_annotation(ids[2], "bob", Quote(((0, 3),), status="accepted"))
+    assert_exact(p)
+    bob = p.annotator_id("bob")
+    _raw(p, "UPDATE annotations SET annotator_id = ? WHERE id = ?", bob, x)
+    p.add_annotation(ids[1], "alice", Quote(((5, 9),), status="accepted"))
     assert_exact(p)
     check(p)
     p.close()
