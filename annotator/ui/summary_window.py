@@ -111,8 +111,9 @@ class SummaryWindow(QDialog):
         self.report: Report | None = None
         self._generation = 0
         self._task: ReportTask | None = None
-        #: every count started and maybe not ended (closing disconnects them all)
-        self._started: list[ReportTask] = []
+        #: every count started and not ended, with this window's slots on its signals
+        #: (closing disconnects those)
+        self._slots: dict[ReportTask, tuple[Any, Any]] = {}
         self._saving: Task | None = None
         self._reload(default=True)
 
@@ -137,9 +138,11 @@ class SummaryWindow(QDialog):
         self._generation += 1
         source = None if default else self.source()
         task = self._task = ReportTask(self.path, source, TITLES, self._generation, self.me)
-        self._started.append(task)
-        task.signals.finished.connect(lambda result, t=task: self._counted(t, result))
-        task.signals.failed.connect(lambda message, t=task: self._failed(t, message))
+        done = lambda result, t=task: self._counted(t, result)  # noqa: E731
+        failed = lambda message, t=task: self._failed(t, message)  # noqa: E731
+        task.signals.finished.connect(done)
+        task.signals.failed.connect(failed)
+        self._slots[task] = (done, failed)
         keep_alive(task)
         what = "" if source is None else f": {source.describe()}"
         self.total.setText(f"Counting the quotes{what}…")
@@ -151,8 +154,7 @@ class SummaryWindow(QDialog):
 
     def _end(self, task: ReportTask) -> bool:
         """Forget ``task``; True when it is this window's current count."""
-        if task in self._started:
-            self._started.remove(task)
+        self._slots.pop(task, None)
         if task is not self._task:
             return False
         self._task = None
@@ -276,11 +278,13 @@ class SummaryWindow(QDialog):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt name)
         self._task = None
-        for task in self._started:  # a child is killed within 0.1 s; nobody waits
+        for task, (done, failed) in self._slots.items():  # a child is killed within 0.1 s
             task.cancel()
-            # an answer may come after this window is deleted: nobody is told
-            for signal in (task.signals.finished, task.signals.failed):
-                with contextlib.suppress(RuntimeError, TypeError):
-                    signal.disconnect()
-        self._started = []
+            # an answer may come after this window is deleted: this window is not told
+            # (keep_alive's own slots stay, so the task still leaves workers.RUNNING)
+            with contextlib.suppress(RuntimeError, TypeError):
+                task.signals.finished.disconnect(done)
+            with contextlib.suppress(RuntimeError, TypeError):
+                task.signals.failed.disconnect(failed)
+        self._slots = {}
         super().closeEvent(event)

@@ -245,12 +245,15 @@ def test_a_summary_closed_while_its_child_counts_is_told_nothing_after(
     for _ in range(recounts):  # older counts cancelled, still on their way
         win.reload()
     assert win.counting()
+    started = list(win._slots)
+    assert len(started) == recounts + 1
     pool = summary_window._report_pool(w)
     win.close()
     win.deleteLater()
     qtbot.waitUntil(lambda: pool.activeThreadCount() == 0, timeout=30000)
     for _ in range(5):
         QApplication.processEvents()  # the queued answers are delivered (to nobody)
+    assert not any(t in workers.RUNNING for t in started)  # ended and let go
     w.act_summary.trigger()  # a new summary still counts
     again = _summary(w)
     qtbot.addWidget(again)
