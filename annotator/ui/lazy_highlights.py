@@ -53,6 +53,15 @@ class ItemsByReach:
         del self._keys[:k], self._items[:k]
         return out
 
+    def take_some(self, n: int, limit: int) -> list[Item]:
+        """Move the reach forward past at most ``n`` more items, never beyond ``limit``;
+        return the items it passed (none once the reach is at ``limit``)."""
+        if self.reach >= limit:
+            return []
+        k = min(n, len(self._keys))
+        reach = self._keys[k - 1][0] + 1 if k < len(self._keys) and k > 0 else limit
+        return self.take(min(reach, limit))
+
     def waiting(self) -> int:
         """How many items wait for the reach."""
         return len(self._items)
