@@ -380,7 +380,8 @@ class ArticleView(QTextEdit):
             self.highlighter.index = index
             self.fill.restyle(self.highlighter, changed, self._blocks_on_screen())
         self.set_current(current, scroll=True)
-        self._arrive_more(self._arrived, target)
+        generation = self._arrived
+        QTimer.singleShot(0, lambda: self._arrive_more(generation, target))
 
     def _arrive_more(self, generation: int, target: int) -> None:
         if generation != self._arrived or self._index is None or self._reached.reach >= target:
