@@ -35,6 +35,9 @@ class Change:
             article's items (one annotation written): a view may patch just those.
         items_removed: items that left the open article's list (old versions).
         items_added: items that came into it (new versions; a changed item is in both).
+        items_arrived: with ``items_changed``: the open article's many suggestions came
+            (read off the window's thread after its text showed): a view may paint those
+            on screen at once and the rest by steps.
     """
 
     article_ids: tuple[int, ...] = ()
@@ -47,6 +50,7 @@ class Change:
     items_delta: bool = False
     items_removed: tuple[Item, ...] = ()
     items_added: tuple[Item, ...] = ()
+    items_arrived: bool = False
 
 
 @dataclass(frozen=True)

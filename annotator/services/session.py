@@ -137,6 +137,52 @@ class ListFigures:
     n_accepted: int
 
 
+def item_set_of(
+    length: int,
+    suggestions: list[SuggestionRecord],
+    mine: list[AnnotationRecord],
+    min_confidence: float,
+) -> tuple[ItemSet, list[str]]:
+    """The items of an article of ``length`` code points from its suggestions and one
+    annotator's annotations (no database: a worker thread may call it), and the lines
+    naming the quotes left out for a span outside the text ("quote 12: content span
+    [-5, 99] starts before the text")."""
+    # spans outside the text (a project changed by hand, with SQL) are not drawn nor
+    # acted on; the window says so once (tester17 F9). The rows stay as they are.
+    bad: list[str] = []
+    kept_suggestions = suggestions
+    if not quotes_inside((r.quote for r in suggestions), length):
+        kept_suggestions = []
+        for r in suggestions:
+            why = quote_span_problem(r.quote, length)
+            if why is None:
+                kept_suggestions.append(r)
+            else:
+                bad.append(f"suggestion {r.id}: {why}")
+    if not quotes_inside((r.quote for r in mine), length):
+        kept = []
+        for rec in mine:
+            why = quote_span_problem(rec.quote, length)
+            if why is None:
+                kept.append(rec)
+            else:
+                bad.append(f"quote {rec.id}: {why}")
+        mine = kept
+    return ItemSet(mine, kept_suggestions, min_confidence), bad
+
+
+@dataclass(frozen=True)
+class LateItems:
+    """What a worker made of an article's suggestions read off the window's thread:
+    ``items`` and ``bad`` from :func:`item_set_of` over ``mine`` (the annotations it read
+    beside them) at ``min_confidence``."""
+
+    mine: list[AnnotationRecord]
+    items: ItemSet
+    bad: list[str]
+    min_confidence: float
+
+
 @dataclass
 class Session(SessionPlans):
     """One annotator's session on a project: the open article, its items, the current one."""
@@ -166,6 +212,19 @@ class Session(SessionPlans):
     _stamp_version: int = -1
     #: times the open article's items were read (tests count the re-reads)
     reads: int = 0
+    #: an article with more suggestions than this has them read elsewhere when
+    #: ``on_late_suggestions`` is set (issue 16, tester18 T8: 20,000 took 0.23 s to read and
+    #: 0.2 s more to index on the window's thread); smaller articles get theirs at once
+    late_suggestions: int = 2_000
+    #: the window's reader of late suggestions: called with the article id; it reads them
+    #: off its thread and hands them to :meth:`suggestions_arrived`. None: read at once
+    on_late_suggestions: Callable[[int], None] | None = None
+    #: id of the open article whose suggestions are being read elsewhere (its items hold
+    #: the annotator's annotations alone meanwhile); None when none are awaited
+    suggestions_pending: int | None = None
+    #: (focus asked at open, key picked at open) while suggestions are awaited: when they
+    #: arrive and the analyst has not moved, the pick is made again with them
+    _pending_pick: tuple[ItemKey | None, ItemKey | None] = (None, None)
 
     # -- change notices --------------------------------------------------------------------
 
@@ -197,13 +256,63 @@ class Session(SessionPlans):
         self._take_stamp(article_id)
         self.article = self.project.article(article_id)
         self._status = self.project.progress(article_id, self.annotator)
+        self.suggestions_pending = None
         self._load_items()
+        self._pick(focus)
+        if self.suggestions_pending is not None:
+            self._pending_pick = (focus, self.current.key if self.current else None)
+
+    def _pick(self, focus: ItemKey | None) -> None:
+        """Make ``focus`` current, else the first undecided item, else the first."""
         self.index = -1
         if focus is not None:
             self.select(focus)
         if self.index < 0 and self.items:
             undecided = [i for i, it in enumerate(self.items) if not it.decided]
             self.index = undecided[0] if undecided else 0
+
+    def suggestions_arrived(
+        self, article_id: int, rows: list[SuggestionRecord], made: LateItems | None = None
+    ) -> bool:
+        """The suggestions of ``article_id`` read elsewhere (what
+        :meth:`Project.suggestions` gives): when that article is open and awaits them, take
+        them into its items, pick the quote to show again if the analyst has not moved, and
+        announce ``Change(items_changed=True, items_arrived=True)``. ``made``: the items a
+        worker built from them, taken as they are when its annotations and threshold are
+        still this session's (else built here). False (nothing done) for rows come too
+        late (another article opened, or the article re-read since)."""
+        if self.suggestions_pending != article_id or self.article is None:
+            return False
+        if self.article.id != article_id:
+            return False
+        self.suggestions_pending = None
+        self._suggestions = rows
+        self._suggestions_of = article_id
+        self._suggested = {s.id: s.quote for s in rows}
+        focus, picked = self._pending_pick
+        key = self.current.key if self.current else None
+        if (
+            made is not None
+            and made.min_confidence == self.min_confidence
+            and made.mine == self.project.annotations(article_id, self.annotator)
+        ):
+            self._item_set, self.bad_spans = made.items, made.bad
+            self.items = made.items.items
+        else:
+            self._load_items(suggestions_too=False)
+        stayed = key == picked  # the analyst is where the open put them
+        if stayed:
+            self._pick(focus)
+        else:
+            self.index = -1
+            if key is not None:
+                self.select(key)
+            if self.index < 0 and self.items:
+                self.index = 0
+        self.announce(
+            Change(article_ids=(article_id,), items_changed=True, moved=stayed, items_arrived=True)
+        )
+        return True
 
     def _load_items(self, suggestions_too: bool = True) -> None:
         """Re-read the open article's items. ``suggestions_too=False`` keeps the article's
@@ -212,35 +321,25 @@ class Session(SessionPlans):
         assert self.article is not None
         aid = self.article.id
         self.reads += 1
-        if suggestions_too or self._suggestions_of != aid:
+        late = self.on_late_suggestions
+        if self.suggestions_pending == aid:
+            pass  # being read elsewhere: the annotations alone until they come
+        elif (
+            (suggestions_too or self._suggestions_of != aid)
+            and late is not None
+            and self.project.has_suggestions_over(aid, self.late_suggestions)
+        ):
+            self.suggestions_pending = aid
+            self._suggestions, self._suggestions_of, self._suggested = [], aid, {}
+            late(aid)
+        elif suggestions_too or self._suggestions_of != aid:
             self._suggestions = self.project.suggestions(aid)
             self._suggestions_of = aid
             self._suggested = {s.id: s.quote for s in self._suggestions}
         mine = self.project.annotations(aid, self.annotator)
-        # spans outside the text (a project changed by hand, with SQL) are not drawn nor
-        # acted on; the window says so once (tester17 F9). The rows stay as they are.
-        length = len(self.article.text)
-        bad: list[str] = []
-        suggestions = self._suggestions
-        if not quotes_inside((r.quote for r in suggestions), length):
-            suggestions = []
-            for r in self._suggestions:
-                why = quote_span_problem(r.quote, length)
-                if why is None:
-                    suggestions.append(r)
-                else:
-                    bad.append(f"suggestion {r.id}: {why}")
-        if not quotes_inside((r.quote for r in mine), length):
-            kept = []
-            for rec in mine:
-                why = quote_span_problem(rec.quote, length)
-                if why is None:
-                    kept.append(rec)
-                else:
-                    bad.append(f"quote {rec.id}: {why}")
-            mine = kept
-        self.bad_spans = bad
-        self._item_set = ItemSet(mine, suggestions, self.min_confidence)
+        self._item_set, self.bad_spans = item_set_of(
+            len(self.article.text), self._suggestions, mine, self.min_confidence
+        )
         self.items = self._item_set.items
 
     def _replace_annotation(self, annotation_id: int) -> tuple[list[Item], list[Item]]:

@@ -62,6 +62,15 @@ class ProjectSuggestions:
             self._log("detect", "article", article_id, {"version": detector_version, "n": len(ids)})
         return ids
 
+    def has_suggestions_over(self, article_id: int, limit: int) -> bool:
+        """True when the article holds more than ``limit`` suggestion rows (any detector
+        version); reads at most ``limit + 1`` index entries (a millisecond at 2,000)."""
+        row = self.db.execute(
+            "SELECT count(*) FROM (SELECT 1 FROM suggestions WHERE article_id = ? LIMIT ?)",
+            [article_id, limit + 1],
+        ).fetchone()
+        return bool(row and row[0] > limit)
+
     def suggestions(
         self,
         article_id: int,

@@ -51,6 +51,10 @@ from annotator.ui.highlighting import (
 from annotator.ui.lazy_highlights import ItemsByReach
 from annotator.ui.stepwise_fill import BlockFormats, StepwiseFill
 
+#: Quotes whose highlights go in per turn of the event loop when an article's many
+#: suggestions arrive after its text (:meth:`ArticleView.add_arrived_items`)
+ARRIVED_STEP = 1_500
+
 __all__ = [
     "ArticleView",
     "CUE_COLOUR",
@@ -166,6 +170,7 @@ class ArticleView(QTextEdit):
         self.fill.filling.connect(self._filling)
         self.fill.filled.connect(self.filled)
         self._reached = ItemsByReach()
+        self._arrived = 0  # arrivals of quotes after the text (add_arrived_items)
         self._stepwise = False  # the text is too long to go in at once
         self._extras_short = False  # a marked span reaches past the text filled so far
         self.viewport().setMouseTracking(True)  # hover over an edge changes the cursor
@@ -287,6 +292,7 @@ class ArticleView(QTextEdit):
         :meth:`select_span` returns False. A new article stops the fill of the one before.
         """
         self.fill.stop()
+        self._arrived += 1  # the quotes still arriving belong to the text before
         self._text = text
         self._index = SpanIndex(text)
         self._current = None
@@ -351,6 +357,41 @@ class ArticleView(QTextEdit):
             self.highlighter.index = index
             self.fill.restyle(self.highlighter, changed, self._blocks_on_screen())
         self.set_current(current, scroll=True)
+
+    def add_arrived_items(self, items: Sequence[Item], current: Item | None) -> None:
+        """The article's quotes came after its text (its many suggestions, read off this
+        thread, issue 16): the highlights of the quotes down to the last line on screen go
+        in at once, those further down by steps of :data:`ARRIVED_STEP` quotes, one per
+        turn of the event loop (20,000 at once held it 0.2-0.35 s), up to where the fill
+        has got; the fill puts in the rest as it goes on."""
+        if self._index is None:
+            return
+        self._arrived += 1
+        target = self._reached.reach
+        m = self._index.map
+        bottom = min(self._blocks_on_screen()[1], m.block_count)
+        screen = m.from_view(m.block_starts16[bottom]) if bottom < m.block_count else target
+        index = self._index.build(self._reached.reset_late(items, target, screen))
+        if not self._stepwise:
+            self.highlighter.update_index(index)  # the blocks on screen, a few
+        else:
+            changed = self.highlighter.changed_blocks(index)
+            self.highlighter.index = index
+            self.fill.restyle(self.highlighter, changed, self._blocks_on_screen())
+        self.set_current(current, scroll=True)
+        generation = self._arrived
+        QTimer.singleShot(0, lambda: self._arrive_more(generation))
+
+    def _arrive_more(self, generation: int) -> None:
+        if generation != self._arrived or self._index is None or not self._reached.behind():
+            return
+        got = self._reached.take_behind(ARRIVED_STEP)
+        if got:
+            changed = self._index.replace((), got, self.highlighter.index)
+            # blocks in the document already: repainted by the fill's paced steps (one
+            # block of 50 quotes took 8-20 ms to repaint), those on screen at once
+            self.fill.restyle(self.highlighter, changed, self._blocks_on_screen())
+        QTimer.singleShot(0, lambda: self._arrive_more(generation))
 
     def _blocks_on_screen(self) -> tuple[int, int]:
         """The range of blocks the viewport shows (end exclusive)."""

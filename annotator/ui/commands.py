@@ -25,7 +25,7 @@ from annotator.ui.controllers.importing import ImportController
 from annotator.ui.controllers.read_only import ReadOnlyController
 from annotator.ui.lock_notice import LockNotice
 from annotator.ui.status import StatusArea
-from annotator.ui.stepwise_fill import not_on_screen_line
+from annotator.ui.stepwise_fill import not_on_screen_line, quotes_not_read_line
 from annotator.ui.undo import KEPT, ApplyCommand, Kept
 
 #: QSettings key of the View menu's confidence threshold (per analyst, not per project).
@@ -209,6 +209,9 @@ class QuoteCommands(ActionWindow):
         acts on it waits: a long text goes into the view by steps (issue 16), and a
         decision on a quote the analyst cannot see yet is not one to make."""
         cur = self.session.current
+        if cur is None and self.session.suggestions_pending is not None:
+            self.status.say(quotes_not_read_line(), 5000)
+            return False
         if cur is None or self.view.shows(cur.quote.start, cur.quote.end):
             return True
         done, total = self.view.filled_part()
@@ -244,6 +247,9 @@ class QuoteCommands(ActionWindow):
         left and how to finish the article."""
         if self.session.advanced or self.session.next_undecided():
             return  # moved on with the decision itself, or now
+        if self.session.suggestions_pending is not None:
+            self._show_current()
+            return  # the undecided quotes are still being read: none to say is left
         self._show_current()
         c = self.session.article_counts
         if c.total and c.done == c.total:
@@ -254,6 +260,9 @@ class QuoteCommands(ActionWindow):
             )
 
     def _nothing_here(self) -> None:
+        if self.session.suggestions_pending is not None:
+            self.status.say(quotes_not_read_line(), 5000)
+            return
         self.statusBar().showMessage(
             "No quote here: select text and press Q to add one, or Ctrl+Down for the next article.",
             5000,

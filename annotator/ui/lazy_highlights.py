@@ -34,6 +34,9 @@ class ItemsByReach:
         self.reach = 0
         self._keys: list[_Key] = []
         self._items: list[Item] = []
+        # items before the reach not handed out yet (see reset_late)
+        self._behind_keys: list[_Key] = []
+        self._behind_items: list[Item] = []
 
     def reset(self, items: Iterable[Item], reach: int) -> list[Item]:
         """Take a new article's ``items``; return those starting before ``reach``."""
@@ -41,6 +44,7 @@ class ItemsByReach:
         self._keys = [k for k, _ in pairs]
         self._items = [it for _, it in pairs]
         self.reach = 0
+        self._behind_keys, self._behind_items = [], []
         return self.take(reach)
 
     def take(self, reach: int) -> list[Item]:
@@ -52,6 +56,31 @@ class ItemsByReach:
         out = self._items[:k]
         del self._keys[:k], self._items[:k]
         return out
+
+    def reset_late(self, items: Iterable[Item], reach: int, now: int) -> list[Item]:
+        """Take the items of an article whose text is in up to ``reach`` already (they
+        came after it): return those starting before ``now`` (to go in at once); those
+        from ``now`` to ``reach`` are *behind* (:meth:`take_behind` hands them out), the
+        rest wait for the reach as usual."""
+        pairs = sorted(((first_position(it), it.order), it) for it in items)
+        keys = [k for k, _ in pairs]
+        its = [it for _, it in pairs]
+        a = bisect_left(keys, (min(now, reach),))
+        b = bisect_left(keys, (reach,))
+        self._behind_keys, self._behind_items = keys[a:b], its[a:b]
+        self._keys, self._items = keys[b:], its[b:]
+        self.reach = reach
+        return its[:a]
+
+    def take_behind(self, n: int) -> list[Item]:
+        """Hand out the next ``n`` items behind the reach (see :meth:`reset_late`)."""
+        out = self._behind_items[:n]
+        del self._behind_keys[:n], self._behind_items[:n]
+        return out
+
+    def behind(self) -> int:
+        """How many items behind the reach are still to be handed out."""
+        return len(self._behind_items)
 
     def waiting(self) -> int:
         """How many items wait for the reach."""
@@ -76,7 +105,11 @@ class ItemsByReach:
         for it in items:
             key = (first_position(it), it.order)
             if key[0] < self.reach:
-                out.append(it)
+                j = bisect_left(self._behind_keys, key)
+                if j < len(self._behind_keys) and self._behind_keys[j] == key:
+                    del self._behind_keys[j], self._behind_items[j]  # never handed out
+                else:
+                    out.append(it)
                 continue
             i = bisect_left(self._keys, key)
             if i < len(self._keys) and self._keys[i] == key:

@@ -28,13 +28,14 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.errors import OpenCancelled
+from annotator.core.model import SuggestionRecord
 from annotator.core.speakers import warm_up_read as read_first_names
 from annotator.core.speakers import warm_up_step as warm_up_first_names
 from annotator.core.wording import count_noun, plural
 from annotator.services.items import ItemKey
 from annotator.services.ops import Change
 from annotator.services.project_settings import load_settings
-from annotator.services.session import Session
+from annotator.services.session import LateItems, Session
 from annotator.store import open_sessions, queries
 from annotator.store.open_sessions import SessionRecord
 from annotator.store.project import WINDOW_WRITE_WAIT_S, Project
@@ -62,6 +63,7 @@ from annotator.ui.workers import (
     CallTask,
     ListOrderTask,
     ListRowsTask,
+    SuggestionsTask,
     Task,
     TaskRunner,
     TotalsTask,
@@ -133,6 +135,10 @@ class MainWindow(DetectorCommands):
         # window opens does not wait for them (issue 16: at 100,000 articles read from disk
         # the first count takes 4 s, and "Quotes of kind direct" took 4.3 s instead of 0.1 s)
         self.count_pool = TaskRunner(self).pool
+        # the suggestions of an article that has very many (see _read_suggestions)
+        self._suggestion_reads = TaskRunner(self)
+        self._suggestions_task: SuggestionsTask | None = None
+        self.suggestion_pool = self._suggestion_reads.pool
         self._totals_task: TotalsTask | None = None
         self._order_task: ListOrderTask | None = None
         self._totals_again = False
@@ -266,7 +272,40 @@ class MainWindow(DetectorCommands):
         session = Session(self.project, annotator)
         session.min_confidence = self.min_confidence_setting()
         session.subscribe(self.on_change)
+        session.on_late_suggestions = self._read_suggestions
         return session
+
+    def _read_suggestions(self, article_id: int) -> None:
+        """Read the open article's many suggestions off this thread (issue 16, tester18
+        T8): the text shows at once, the quotes when they come; a key on a quote not there
+        yet is refused with a status line (see QuoteCommands._outlined_on_screen)."""
+        if self._closing:
+            return
+        if self._suggestions_task is not None:
+            self._suggestion_reads.cancel(self._suggestions_task)
+        s = self.session
+        length = len(s.article.text) if s.article is not None else 0
+        task = SuggestionsTask(self.project_path, article_id, s.annotator, length, s.min_confidence)
+        self._suggestions_task = task
+
+        def done(result: object) -> None:
+            if self._suggestions_task is task:
+                self._suggestions_task = None
+            aid, rows, made = cast(tuple[int, list[SuggestionRecord], LateItems], result)
+            self.session.suggestions_arrived(aid, rows, made)
+
+        def failed(message: str) -> None:
+            if self._suggestions_task is task:
+                self._suggestions_task = None
+            # read here then: slower, but the quotes must come
+            if self.session.suggestions_pending == article_id:
+                self.session.suggestions_arrived(article_id, self.project.suggestions(article_id))
+
+        def stopped() -> None:
+            if self._suggestions_task is task:
+                self._suggestions_task = None
+
+        self._suggestion_reads.start(task, done, failed, stopped)
 
     def _build_widgets(self) -> None:
         self.article_list = ArticleList()
@@ -761,6 +800,8 @@ class MainWindow(DetectorCommands):
                 self.view.update_items(
                     change.items_removed, change.items_added, self.session.current
                 )
+            elif change.items_arrived:
+                self.view.add_arrived_items(self.session.items, self.session.current)
             elif change.items_changed:
                 self.view.set_items(self.session.items, self.session.current)
             self._show_current(scroll=change.moved)
@@ -936,6 +977,7 @@ class MainWindow(DetectorCommands):
         # waits below are short
         self._list_reads.close()
         self._page_reads.close()
+        self._suggestion_reads.close()
         for task in (self._totals_task, self.targets_task):
             if task is not None:
                 task.cancel()

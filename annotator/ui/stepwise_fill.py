@@ -49,6 +49,15 @@ def not_on_screen_line(done: int, total: int, keys: str = "A, R and the other qu
     )
 
 
+def quotes_not_read_line(keys: str = "A, R and the other quote keys") -> str:
+    """The status line for a key refused because the open article's quotes (its many
+    suggestions, read off the window's thread) are not on screen yet."""
+    return (
+        f"The quotes are not on screen yet: the article's suggestions are still being "
+        f"read. {keys} work once they show."
+    )
+
+
 class StepwiseFill(QObject):
     """Fills a document with a :class:`ViewText` by steps and says how far it got.
 

@@ -42,3 +42,27 @@ def test_changes_before_the_reach_go_in_now_the_others_wait() -> None:
     assert reach.add([near_new, far_new]) == [near_new]
     assert reach.remove([a, far]) == [a]  # far never went in: dropped from the waiting
     assert reach.take(10**9) == [far_new]
+
+
+def test_items_that_come_after_the_text_go_in_screen_first_then_behind_then_with_the_reach() -> (
+    None
+):
+    on_screen = _item(1, (100, 150))
+    behind = [_item(2 + k, (1_000 + 100 * k, 1_050 + 100 * k)) for k in range(5)]
+    later = _item(9, (50_000, 50_010))
+    reach = ItemsByReach()
+    # the fill has put in 20,000 characters; the screen shows the first 500
+    assert reach.reset_late([later, *behind, on_screen], 20_000, 500) == [on_screen]
+    assert reach.behind() == 5 and reach.waiting() == 1
+    assert reach.take_behind(2) == behind[:2]
+    # a quote behind the reach, changed before it was handed out: never handed out, and
+    # not returned as one to take out of the index (it is not there)
+    assert reach.remove([behind[3]]) == []
+    assert reach.take_behind(10) == [behind[2], behind[4]] and reach.behind() == 0
+    # one handed out already is returned, to come out of the index
+    assert reach.remove([behind[0]]) == [behind[0]]
+    assert reach.take(50_001) == [later]
+    # a new article: nothing stays behind
+    reach.reset_late(behind, 20_000, 0)
+    reach.reset([on_screen], 0)
+    assert reach.behind() == 0
