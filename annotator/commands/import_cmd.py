@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.commands import CliError
+from annotator.commands.notes import say_open_note
 from annotator.core.entry_checks import name_problem
 from annotator.services.importing import CLI_COMMIT_INTERVAL_S, import_paths
 from annotator.store.db import read_only_message
@@ -106,6 +107,7 @@ def run(args: argparse.Namespace) -> int:
         if why is not None:
             raise CliError(f"{why}. Nothing was imported.")
     with Project.open(target) as project:
+        say_open_note(project)
         if project.read_only_why:
             raise CliError(
                 read_only_message(target, project.read_only_why, "Nothing was imported.")
