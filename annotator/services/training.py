@@ -74,7 +74,9 @@ C1, C2 = 0.05, 0.01
 #: Fewer annotated articles than this cannot give both a training and a dev part.
 MIN_ARTICLES = 4
 #: With ``max_minutes``: the share of the limit that reading, parsing and the features of
-#: both parts may use, and the dev part's parse alone; the articles not reached are left
+#: both parts may use, and the dev part's parse alone (a share of the time left when the
+#: model is loaded: the read and the load can take much of a short limit); the articles
+#: not reached are left
 #: out (both parts are shuffled, so those used are a random sample). The rest of the limit
 #: is for the rounds (tester18 T12: on 100,000 articles the whole limit went to parsing
 #: and nothing was written).
@@ -771,6 +773,11 @@ def train_from_project(
         limit = options.max_minutes
         return limit is not None and time.perf_counter() > t0 + share * 60.0 * limit
 
+    dev_until: list[float] = []  # set when parsing starts (see below)
+
+    def dev_past() -> bool:
+        return bool(dev_until) and time.perf_counter() > dev_until[0]
+
     from annotator.core.errors import Stopped
     from annotator.nlp.detect import parse_polled
     from annotator.nlp.pipeline import load_pipeline
@@ -805,13 +812,19 @@ def train_from_project(
         # turned into CRFsuite's features and dropped (train_parsed), so memory no longer
         # grows with the training part (tester17 F8: every Doc of 100,000 articles was held)
         dev_available = len(dev)
+        if options.max_minutes is not None:
+            # the dev part's share of the parse time left once the model is loaded (the
+            # read and the load can take much of a short limit)
+            now = time.perf_counter()
+            left = max(0.0, t0 + 60.0 * options.max_minutes - now)
+            dev_until.append(now + DEV_SHARE * left)
         with DevStore(nlp.vocab) as dev_store:
             docs = parsed(dev)
             for n, (art, doc) in enumerate(zip(dev, docs), 1):
                 dev_store.add(art, doc)
                 tell(STAGE_DEV, n, len(dev))
                 art.quotes, art.quote_ids, art.content = [], [], []  # in the store now
-                if past(DEV_SHARE) and n < len(dev):  # a sample of the dev part
+                if dev_past() and n < len(dev):  # a sample of the dev part
                     dev = dev[:n]
                     break
             docs.close()
