@@ -53,11 +53,12 @@ def register(sub: Any) -> None:
         type=float,
         metavar="M",
         help="time limit of the whole run, in minutes. Reading and parsing the articles may "
-        "use half of it (the held-out part 15%%): the articles not parsed by then are left "
-        "out, so a large project trains on a random sample (the output says how many). The "
-        "first round always runs to its end, so a model is written even when it ends after "
-        "M minutes; a later round still running at M minutes is stopped and the best model "
-        "so far stays. Ctrl+C stops at any time",
+        "use half of it (the held-out part a tenth of the time left once the model is "
+        "loaded): the articles not parsed by then are left out, so a large project trains "
+        "on a random sample (the output says how many). The first round always runs to its "
+        "end, so a model is written even when it ends after M minutes; a later round still "
+        "running at M minutes is stopped and the best model so far stays. Ctrl+C stops at "
+        "any time",
     )
     p.add_argument(
         "--base-model",

@@ -81,7 +81,7 @@ MIN_ARTICLES = 4
 #: is for the rounds (tester18 T12: on 100,000 articles the whole limit went to parsing
 #: and nothing was written).
 PARSE_SHARE = 0.5
-DEV_SHARE = 0.15
+DEV_SHARE = 0.1
 #: The name of the trained component's marker in a model directory's meta.json.
 META_KEY = "quote_annotator"
 
@@ -108,10 +108,10 @@ class TrainOptions:
     ``dev_fraction``: share of the annotated articles held out to score each round
     (0 < f < 1; at least one article each side). ``seed``: the article shuffle.
     ``max_minutes``: the time limit of the whole run. Reading and parsing may use
-    :data:`PARSE_SHARE` of it (the dev part :data:`DEV_SHARE`): the articles not parsed by
-    then are left out (a random sample is used). The first round always runs to its end,
-    so a model is written (only a cancel stops it); a later round is stopped when the
-    limit has passed, and the best model so far stays. ``base_model``: the pipeline whose
+    :data:`PARSE_SHARE` of it (the dev part :data:`DEV_SHARE` of the time left once the
+    model is loaded): the articles not parsed by then are left out (a random sample is
+    used). The first round always runs to its end, so a model is written (only a cancel
+    stops it); a later round is stopped when the limit has passed, and the best model so far stays. ``base_model``: the pipeline whose
     parse the features read (None:
     the installed English model as :func:`annotator.nlp.pipeline.load_pipeline` picks it;
     ``"rules-only"``: a blank English pipeline, for tests and machines without a model).
