@@ -111,8 +111,8 @@ class TrainOptions:
     :data:`PARSE_SHARE` of it (the dev part :data:`DEV_SHARE` of the time left once the
     model is loaded): the articles not parsed by then are left out (a random sample is
     used). The first round always runs to its end, so a model is written (only a cancel
-    stops it); a later round is stopped when the limit has passed, and the best model so far stays. ``base_model``: the pipeline whose
-    parse the features read (None:
+    stops it); a later round is stopped when the limit has passed, and the best model so
+    far stays. ``base_model``: the pipeline whose parse the features read (None:
     the installed English model as :func:`annotator.nlp.pipeline.load_pipeline` picks it;
     ``"rules-only"``: a blank English pipeline, for tests and machines without a model).
     ``rounds``: L-BFGS iterations per round (default :data:`ROUNDS`).
