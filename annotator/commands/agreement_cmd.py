@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 
+from annotator.commands.notes import say_open_note
 from annotator.core.wording import count_noun
 from annotator.services.agreement import AgreementReport, compute_agreement
 from annotator.store.project import Project
@@ -109,6 +110,7 @@ def format_report(report: AgreementReport, n_articles: int = 10) -> list[str]:
 
 def run(args: argparse.Namespace) -> int:
     with Project.open(args.project, create=False, readonly=True) as project:
+        say_open_note(project)
         report = compute_agreement(project, args.annotators)
     for line in report.left_out:  # a project edited by hand: said, never counted
         print(f"warning: left out of the figures: {line}", file=sys.stderr)

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.commands import CliError
+from annotator.commands.notes import say_open_note
 from annotator.core.wording import count_noun
 from annotator.store.project import Project
 
@@ -32,6 +33,7 @@ def run(args: argparse.Namespace) -> int:
     if out.exists() and not out.is_dir() and not args.force:
         raise CliError(f"{out}: exists already; choose another name or add --force")
     with Project.open(args.project, create=False, readonly=True) as project:
+        say_open_note(project)
         try:
             # paced: a window open on the project keeps its disk syncs short meanwhile
             project.save_copy(out, paced=True)

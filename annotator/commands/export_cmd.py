@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.commands import CliError
+from annotator.commands.notes import say_open_note
 from annotator.core.model import KINDS, STATUSES
 from annotator.core.outputs import write_problem
 from annotator.services.export import (
@@ -136,6 +137,7 @@ def run(args: argparse.Namespace) -> int:
     if args.gold and args.status:
         raise CliError("gold quotes have no status: leave out --status with --gold", code=2)
     with Project.open(args.project, create=False, readonly=True) as project:
+        say_open_note(project)
         bar = tqdm(total=0, unit="quote", disable=args.quiet or None, file=sys.stderr, leave=False)
 
         def progress(done: int, total: int) -> None:

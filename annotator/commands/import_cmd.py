@@ -12,7 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from annotator.commands import CliError
+from annotator.commands.notes import say_open_note
 from annotator.core.entry_checks import name_problem
+from annotator.io.decode import check_encoding
 from annotator.services.importing import (
     CLI_COMMIT_INTERVAL_S,
     WINDOW_OPEN_COMMIT_INTERVAL_S,
@@ -67,6 +69,14 @@ def register(sub: Any) -> None:
         metavar="NAME",
         help="owner of every imported quote, also of those that name another annotator",
     )
+    p.add_argument(
+        "--encoding",
+        metavar="NAME",
+        help="decode .txt and .csv files with this encoding (a Python codec name: cp1250, "
+        "shift_jis, cp932, gb18030, koi8-r ...) instead of detecting it; a file that does "
+        "not decode so is refused with the byte named. JSONL stays UTF-8 (RFC 8259). "
+        "Command line only: the window always detects",
+    )
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=run)
 
@@ -117,11 +127,18 @@ def run(args: argparse.Namespace) -> int:
     target = Path(args.project)
     new_project = not target.exists()
     annotator = args.annotator_override or args.annotator
+    encoding = getattr(args, "encoding", None)
+    if encoding is not None:
+        try:
+            encoding = check_encoding(encoding)
+        except ValueError as exc:
+            raise CliError(f"--encoding: {exc}. Nothing was imported.") from None
     if annotator is not None:  # the rule every quote's own name follows (entry_checks)
         why = name_problem(annotator, "the --annotator name")
         if why is not None:
             raise CliError(f"{why}. Nothing was imported.")
     with Project.open(target) as project:
+        say_open_note(project)
         if project.read_only_why:
             raise CliError(
                 read_only_message(target, project.read_only_why, "Nothing was imported.")
@@ -145,6 +162,7 @@ def run(args: argparse.Namespace) -> int:
                     cancel=interrupted.is_set,
                     override=bool(args.annotator_override),
                     commit_interval=commit_interval(target),
+                    encoding=encoding,
                 )
         finally:
             bar.close()

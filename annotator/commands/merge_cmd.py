@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 
+from annotator.commands.notes import say_open_note
 from annotator.services.merge import merge_project
 from annotator.store.project import Project
 
@@ -38,6 +39,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def run(args: argparse.Namespace) -> int:
     with Project.open(args.project, create=False) as project:
+        say_open_note(project)
         report = merge_project(project, args.other)
     if args.json:
         print(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))

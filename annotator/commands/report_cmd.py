@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from annotator.commands.notes import say_open_note
 from annotator.core.outputs import check_output
 from annotator.core.wording import count_noun
 from annotator.services.report import FORMATS, build_report, choose_source, write_report
@@ -51,6 +52,7 @@ def run(args: argparse.Namespace) -> int:
         fmt = "html"
     check_output(out)  # before the counting, which takes a while on a large project
     with Project.open(args.project, create=False, readonly=True) as project:
+        say_open_note(project)
         source = choose_source(project, args.annotator, args.gold)
         report = build_report(project, source)
     for line in report.left_out:  # a project edited by hand: said, never counted

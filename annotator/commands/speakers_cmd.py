@@ -8,6 +8,7 @@ import json
 import sys
 from typing import Any
 
+from annotator.commands.notes import say_open_note
 from annotator.core.wording import count_noun
 from annotator.services.speakers import fill_gender_guesses, speaker_stats, suggest_merges
 from annotator.store.project import Project
@@ -36,6 +37,7 @@ def register(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     with Project.open(args.project, create=False, readonly=not args.guess_genders) as project:
+        say_open_note(project)
         if args.guess_genders:
             n = fill_gender_guesses(project)
             before = sum(1 for sp in project.speakers() if sp.gender_guessed) - n

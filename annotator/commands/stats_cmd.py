@@ -6,6 +6,7 @@ import argparse
 import json
 from typing import Any
 
+from annotator.commands.notes import say_open_note
 from annotator.core.wording import count_noun
 from annotator.store.project import Project
 
@@ -24,6 +25,7 @@ def register(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     with Project.open(args.project, create=False, readonly=True) as project:
+        say_open_note(project)
         stats = project.stats()
     if args.json:
         print(json.dumps(stats, indent=2))

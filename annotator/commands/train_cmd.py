@@ -52,7 +52,13 @@ def register(sub: Any) -> None:
         "--max-minutes",
         type=float,
         metavar="M",
-        help="stop after the round running at M minutes (the best model so far stays)",
+        help="time limit of the whole run, in minutes. Reading and parsing the articles may "
+        "use half of it (the held-out part a tenth of the time left once the model is "
+        "loaded): the articles not parsed by then are left out, so a large project trains "
+        "on a random sample (the output says how many). The first round always runs to its "
+        "end, so a model is written even when it ends after M minutes; a later round still "
+        "running at M minutes is stopped and the best model so far stays. Ctrl+C stops at "
+        "any time",
     )
     p.add_argument(
         "--base-model",
@@ -132,6 +138,17 @@ def run(args: argparse.Namespace) -> int:
         )
         for line in result.left_out:
             print(f"    {line}", file=sys.stderr)
+    if result.train_available or result.dev_available:
+        parts = []
+        if result.train_available:
+            parts.append(f"{result.train_articles:,} of {result.train_available:,} training")
+        if result.dev_available:
+            parts.append(f"{result.dev_articles:,} of {result.dev_available:,} held-out")
+        print(
+            f"note: --max-minutes {args.max_minutes:g} left time to parse {' and '.join(parts)}"
+            " articles (a random sample); a longer limit uses more",
+            file=sys.stderr,
+        )
     d = result.best_dev
     how = "stopped early" if result.stopped_early else f"{result.epochs} rounds"
     print(

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.commands import CliError
+from annotator.commands.notes import say_open_note
 from annotator.core.errors import ProjectError
 from annotator.store.project import Project
 
@@ -54,6 +55,7 @@ def run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     try:
         with Project.open(path, create=False, progress=upgrade_step) as project:
+            say_open_note(project)
             version = project.schema_version
     except ProjectError as exc:
         raise CliError(str(exc)) from None

@@ -18,7 +18,7 @@ from annotator.core.entry_checks import clean_meta, clean_title
 from annotator.core.model import Article
 from annotator.core.text import normalise_text, title_and_body
 from annotator.core.wording import count_noun
-from annotator.io.decode import Decoded, NotTextError, decode_bytes
+from annotator.io.decode import Decoded, NotTextError, decode_as, decode_bytes
 from annotator.io.files import read_limited
 
 TEXT_COLUMNS = (
@@ -132,7 +132,7 @@ def _swallowed_lines(cells: list[str], width: int, delimiter: str) -> int:
 
 
 def read_csv(
-    path: str | Path,
+    path: str | Path, encoding: str | None = None
 ) -> tuple[Iterator[Article | RowError | RowNote], Decoded]:
     """Open a CSV of articles; raise NotTextError if the file or its header is unusable.
 
@@ -144,7 +144,8 @@ def read_csv(
     ``NAME (column N)``).
     """
     p = Path(path)
-    decoded = decode_bytes(read_limited(p))
+    data = read_limited(p)
+    decoded = decode_bytes(data) if encoding is None else decode_as(data, encoding)
     text = decoded.text
     if text.startswith("\ufeff"):
         text = text[1:]

@@ -9,6 +9,7 @@ refused with a reason naming what they look like.
 
 from __future__ import annotations
 
+import codecs
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -48,11 +49,67 @@ class Decoded:
     text: str
     encoding: str
     detected: bool
+    #: the user named the encoding (``annotator import --encoding``)
+    chosen: bool = False
 
     @property
     def note(self) -> str:
-        """A phrase for the import report when the encoding was not UTF-8."""
+        """A phrase for the import report when the encoding was not UTF-8 or was chosen."""
+        if self.chosen:
+            return f"decoded as {self.encoding}, the --encoding given"
         return f"not UTF-8: decoded as {self.encoding} (detected)" if self.detected else ""
+
+
+def check_encoding(name: str) -> str:
+    """Python's name of the text encoding ``name`` (``"Shift-JIS"`` -> ``"shift_jis"``).
+
+    Raises:
+        ValueError: ``name`` is no encoding Python knows, or is not a text encoding
+            (``base64``, ``zlib``).
+    """
+    try:
+        info = codecs.lookup(name)
+    except (LookupError, TypeError):
+        raise ValueError(
+            f"unknown encoding {name!r}; give a name Python knows, e.g. cp1250, cp1252, "
+            "latin-1, shift_jis, cp932, gb18030, big5, euc-kr, koi8-r, utf-16"
+        ) from None
+    if not getattr(info, "_is_text_encoding", True):
+        raise ValueError(f"{name!r} is not a text encoding")
+    return info.name
+
+
+def decode_as(data: bytes, encoding: str) -> Decoded:
+    """Decode file bytes with the encoding the user named (no detection); a UTF-8,
+    UTF-16 or UTF-32 byte-order mark is dropped when it matches that encoding.
+
+    Raises:
+        NotTextError: the file is empty or binary, or does not decode as ``encoding``
+            (the message names the first bad byte's position).
+        ValueError: ``encoding`` is unknown (:func:`check_encoding`).
+    """
+    name = check_encoding(encoding)
+    if not data.strip():
+        raise NotTextError("the file is empty")
+    # UTF-16/32 text is half zero bytes: for them, the decoded text is checked instead
+    wide = name.startswith(("utf-16", "utf-32"))
+    what = "" if wide else describe_binary(data)
+    if what:
+        raise NotTextError(f"the file is {what}, not text")
+    codec = "utf-8-sig" if name == "utf-8" else name
+    try:
+        text = data.decode(codec)
+    except UnicodeDecodeError as exc:
+        bad = data[exc.start : exc.start + 1].hex()
+        raise NotTextError(
+            f"the file does not decode as {name} (--encoding): byte 0x{bad} at byte "
+            f"{exc.start:,} is not valid in it"
+        ) from None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if wide and _mostly_controls([ord(c) for c in text[:4096]]):
+        raise NotTextError("the file is a binary file, not text")
+    return Decoded(text, name, False, chosen=True)
 
 
 def _mostly_controls(codes: Sequence[int]) -> bool:

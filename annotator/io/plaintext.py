@@ -7,14 +7,16 @@ from pathlib import Path
 from annotator.core.model import Article
 from annotator.core.text import normalise_text, title_and_body
 from annotator.core.wording import storable_name
-from annotator.io.decode import Decoded, NotTextError, decode_bytes
+from annotator.io.decode import Decoded, NotTextError, decode_as, decode_bytes
 from annotator.io.files import read_limited
 
 
-def read_txt(path: str | Path) -> tuple[Article, Decoded]:
-    """Read one article from a text file; raise NotTextError (with the reason) if unusable."""
+def read_txt(path: str | Path, encoding: str | None = None) -> tuple[Article, Decoded]:
+    """Read one article from a text file; raise NotTextError (with the reason) if unusable.
+    ``encoding`` (a codec name) decodes it so, without detection (:func:`decode_as`)."""
     p = Path(path)
-    decoded = decode_bytes(read_limited(p))
+    data = read_limited(p)
+    decoded = decode_bytes(data) if encoding is None else decode_as(data, encoding)
     text = normalise_text(decoded.text)
     title, body = title_and_body(text)
     if not title:

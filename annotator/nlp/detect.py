@@ -103,8 +103,9 @@ def detect_texts(
 ) -> Iterator[list[Quote]]:
     """One list of detected quotes per text, in the order of ``texts``; never raises for a text.
 
-    A text longer than ``nlp.max_length`` is searched up to that length only (spaCy
-    refuses longer ones, and one huge article must not stop a whole batch). A text that
+    A text longer than ``nlp.max_length`` is searched in sections of at most that length,
+    cut at paragraph breaks (:func:`sections`), and the sections' quotes come back with
+    offsets into the whole text (a quote that crosses a cut can be missed). A text that
     cannot be parsed (:func:`text_problem`) or whose processing fails gives an empty list
     and a call ``on_error(position, message)`` (default: a logged warning). With
     ``n_process`` > 1 on Linux, batches run in forked worker processes; elsewhere in this
@@ -124,18 +125,68 @@ def detect_texts(
             if genders is not None:
                 component.genders = dict(genders)
     limit = nlp.max_length
-    capped = (text if len(text) <= limit else text[:limit] for text in texts)
-    batches = _chunks(capped, max(1, batch_size))
+    # each text's section offsets, noted as its sections go in (results come out later)
+    starts: deque[list[int]] = deque()
+
+    def flat() -> Iterator[str]:
+        for text in texts:
+            parts = sections(text, limit)
+            starts.append([start for start, _part in parts])
+            yield from (part for _start, part in parts)
+
+    batches = _chunks(flat(), max(1, batch_size))
     if n_process > 1 and sys.platform == "linux":
         results = _detect_forked(nlp, batches, n_process)
     else:
         results = (result for batch in batches for result in _detect_batch(nlp, batch))
-    for position, result in enumerate(results):
-        if isinstance(result, str):
-            report(position, result)
-            yield []
-        else:
-            yield result
+    for position, first in enumerate(results):
+        offsets = starts.popleft()
+        found: list[Quote] = []
+        problems: list[str] = []
+        for k, start in enumerate(offsets):
+            result = first if k == 0 else next(results)
+            if isinstance(result, str):
+                where = f" (the part from character {start:,})" if len(offsets) > 1 else ""
+                problems.append(result + where)
+            else:
+                found.extend(shift_quotes(result, start))
+        for problem in problems:
+            report(position, problem)
+        yield [] if problems and not found else found
+
+
+def sections(text: str, limit: int) -> list[tuple[int, str]]:
+    """``text`` as ``(offset, part)`` pairs of at most ``limit`` code points each, cut
+    after a paragraph break where there is one (:func:`cut_pieces`); one pair when the
+    text fits. spaCy refuses texts over ``nlp.max_length`` (1,000,000 by default), and a
+    Doc of a 64 MB article would not fit in memory: each part is parsed on its own."""
+    if len(text) <= limit:
+        return [(0, text)]
+    out = []
+    start = 0
+    for part in cut_pieces(text, limit):
+        out.append((start, part))
+        start += len(part)
+    return out
+
+
+def shift_quotes(quotes: list[Quote], offset: int) -> list[Quote]:
+    """``quotes`` with every span moved ``offset`` code points later (a section's quotes
+    as offsets into the whole text); the same list when ``offset`` is 0."""
+    if not offset:
+        return quotes
+
+    def moved(spans: tuple[tuple[int, int], ...]) -> tuple[tuple[int, int], ...]:
+        return tuple((a + offset, b + offset) for a, b in spans)
+
+    return [
+        q.with_(
+            content_spans=moved(q.content_spans),
+            speaker_spans=moved(q.speaker_spans),
+            cue_spans=moved(q.cue_spans),
+        )
+        for q in quotes
+    ]
 
 
 #: Texts longer than this many code points are parsed in pieces cut at paragraph breaks

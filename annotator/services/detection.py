@@ -157,6 +157,48 @@ def _detect_measured(
     genders: dict[str, str],
     cancel: Callable[[], bool] | None = None,
 ) -> list[_Measured]:
+    """:func:`_detect_parts` of each text; a text over ``nlp.max_length`` is detected in
+    sections cut at paragraph breaks (:func:`annotator.nlp.detect.sections`), its quotes
+    shifted back to offsets into the whole text, its uncertainty the sections' mean
+    weighted by length (tester18 T15: the text was cut at 1,000,000 characters)."""
+    from annotator.nlp.detect import sections, shift_quotes
+
+    limit = nlp.max_length
+    if all(len(t) <= limit for t in texts):
+        return _detect_parts(nlp, texts, marks_inside, genders, cancel)
+    split = [sections(t, limit) for t in texts]
+    flat = _detect_parts(
+        nlp, [part for parts in split for _s, part in parts], marks_inside, genders, cancel
+    )
+    out: list[_Measured] = []
+    at = 0
+    for parts in split:
+        results = flat[at : at + len(parts)]
+        at += len(parts)
+        problems = [r for r in results if isinstance(r, str)]
+        if problems:
+            out.append(problems[0])
+            continue
+        quotes: list[Quote] = []
+        weighted = 0.0
+        measured = 0
+        for (start, part), result in zip(parts, results, strict=True):
+            assert not isinstance(result, str)
+            quotes.extend(shift_quotes(result[0], start))
+            if result[1] is not None:
+                weighted += result[1] * len(part)
+                measured += len(part)
+        out.append((quotes, weighted / measured if measured else None))
+    return out
+
+
+def _detect_parts(
+    nlp: Any,
+    texts: list[str],
+    marks_inside: bool,
+    genders: dict[str, str],
+    cancel: Callable[[], bool] | None = None,
+) -> list[_Measured]:
     """Quotes and the trained model's article uncertainty (``doc._.quote_uncertainty``,
     set by :mod:`annotator.nlp.learned`) of each text, parsed as one batch; a text that
     cannot be parsed, or that fails in the pipeline when redone alone, gives its reason.

@@ -42,7 +42,7 @@ from annotator.core.text import content_hash
 from annotator.core.wording import count_noun, storable_name
 from annotator.io.brat import FileNote, is_brat_folder, iter_brat
 from annotator.io.csv_import import RowNote, read_csv
-from annotator.io.decode import NotTextError
+from annotator.io.decode import NotTextError, check_encoding
 from annotator.io.detect_output import (
     MANIFEST_NAME,
     detect_folder_shards,
@@ -127,14 +127,35 @@ def _read_jsonl(path: Path) -> tuple[Iterable[object], str]:
     return iter_jsonl(path), ""
 
 
-def _read_for_import(path: Path, fmt: str) -> tuple[Iterable[object], str]:
+#: What the report says when ``--encoding`` is given for a file it does not apply to.
+_UTF8_ONLY = {
+    "jsonl": "--encoding not used: JSONL is UTF-8 (RFC 8259)",
+    "prodigy": "--encoding not used: Prodigy JSONL is UTF-8 (RFC 8259)",
+    "brat": "--encoding not used: brat files are read as UTF-8",
+}
+
+
+def _read_for_import(
+    path: Path, fmt: str, encoding: str | None = None
+) -> tuple[Iterable[object], str]:
     """What the import writer reads: for quote JSONL, plain article rows
     (:data:`~annotator.core.quote_rows.ArticleRow`, checked and hashed; in a worker process
     when the file is large) and line errors; else the FORMATS reader's articles and errors
-    (the contract other readers of FORMATS, e.g. the cluster, rely on)."""
+    (the contract other readers of FORMATS, e.g. the cluster, rely on). ``encoding`` (a
+    codec name, checked by the caller) decodes .txt and .csv files without detection;
+    other formats are UTF-8 and say so in the note."""
+    if encoding is not None and fmt == "txt":
+        article, decoded = read_txt(path, encoding)
+        return [article], decoded.note
+    if encoding is not None and fmt == "csv":
+        rows, decoded = read_csv(path, encoding)
+        return rows, decoded.note
     if fmt == "jsonl":
-        return iter_jsonl_rows(path), ""
-    return FORMATS[fmt](path)
+        return iter_jsonl_rows(path), _UTF8_ONLY["jsonl"] if encoding else ""
+    items, note = FORMATS[fmt](path)
+    if encoding is not None and fmt in _UTF8_ONLY:
+        note = "; ".join(x for x in (note, _UTF8_ONLY[fmt]) if x)
+    return items, note
 
 
 def _read_csv(path: Path) -> tuple[Iterable[object], str]:
@@ -559,6 +580,7 @@ def import_file(
     steps: _Steps | None = None,
     override: bool = False,
     cancel: Callable[[], bool] | None = None,
+    encoding: str | None = None,
 ) -> FileReport:
     """Import one file; never raises for bad input, the report says what went wrong.
 
@@ -573,6 +595,8 @@ def import_file(
     far are stored (one group, whole articles with their quotes), the rest of the file is
     not read, and the report's status is ``cancelled``.
     ``override``: every quote goes to ``annotator``, even one naming its own.
+    ``encoding``: a codec name (:func:`~annotator.io.decode.check_encoding`) that decodes
+    a .txt or .csv file without detection; the report's encoding note names it.
     A large quote-JSONL file is read, checked and hashed by a worker process while this
     one writes (:func:`~annotator.io.quote_jsonl.iter_jsonl_rows`); the worker stops
     with the import, however it ends.
@@ -614,7 +638,7 @@ def import_file(
     try:
         if fmt != "brat":
             check_regular(path)
-        items, note = _read_for_import(path, fmt)
+        items, note = _read_for_import(path, fmt, encoding)
         if isinstance(items, Generator):  # a reader's worker stops with the import
             stack.callback(items.close)
         report.encoding_note = note
@@ -732,6 +756,7 @@ def import_paths(
     cancel: Callable[[], bool] | None = None,
     override: bool = False,
     commit_interval: float = COMMIT_INTERVAL_S,
+    encoding: str | None = None,
 ) -> ImportReport:
     """Import files and folders into ``project``; return the per-file report.
 
@@ -748,6 +773,12 @@ def import_paths(
             ``not imported``. Importing the same files again adds the rest.
         commit_interval: seconds between commits (COMMIT_INTERVAL_S; the command line
             uses CLI_COMMIT_INTERVAL_S, which see for the trade-off).
+        encoding: decode .txt and .csv files with this codec instead of detecting it;
+            JSONL, Prodigy and brat files stay UTF-8 and their report lines say so.
+
+    Raises:
+        ValueError: ``encoding`` is not a text encoding Python knows (before anything is
+            read or written).
 
     Writes are committed at least every ``commit_interval`` seconds (many small files share a
     transaction, one disk sync per group), so other writers of the project wait one such
@@ -760,6 +791,8 @@ def import_paths(
     ``not imported``, and :attr:`ImportReport.stopped` says why. Raises ProjectError for
     other project errors.
     """
+    if encoding is not None:
+        encoding = check_encoding(encoding)
     files = list(expand_paths(paths))
     units = [progress_units(f) for f in files] if progress is not None else [1] * len(files)
     project.sync_commits(False)  # each group's commit: no disk sync of its own
@@ -767,7 +800,7 @@ def import_paths(
     polite, project.yields_to_windows = project.yields_to_windows, True
     try:
         report = _import_all(
-            project, files, units, annotator, progress, cancel, override, commit_interval
+            project, files, units, annotator, progress, cancel, override, commit_interval, encoding
         )
     finally:
         project.yields_to_windows = polite
@@ -787,6 +820,7 @@ def _import_all(
     cancel: Callable[[], bool] | None,
     override: bool,
     commit_interval: float,
+    encoding: str | None = None,
 ) -> ImportReport:
     """:func:`import_paths` of the ``files`` found, ``units`` progress steps each."""
     total = sum(units)
@@ -811,7 +845,9 @@ def _import_all(
             if progress is not None:
                 progress(done, total, label)
             _release_before_reading(steps, path)
-            got = import_file(project, path, annotator, index, step, steps, override, cancel)
+            got = import_file(
+                project, path, annotator, index, step, steps, override, cancel, encoding
+            )
             if progress is not None and path_units_known(path):
                 got.expected = units_of_file
             report.files.append(got)

@@ -48,7 +48,7 @@ import random
 import shutil
 import sys
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -73,6 +73,15 @@ ROUNDS: tuple[int, ...] = (30, 60)
 C1, C2 = 0.05, 0.01
 #: Fewer annotated articles than this cannot give both a training and a dev part.
 MIN_ARTICLES = 4
+#: With ``max_minutes``: the share of the limit that reading, parsing and the features of
+#: both parts may use, and the dev part's parse alone (a share of the time left when the
+#: model is loaded: the read and the load can take much of a short limit); the articles
+#: not reached are left
+#: out (both parts are shuffled, so those used are a random sample). The rest of the limit
+#: is for the rounds (tester18 T12: on 100,000 articles the whole limit went to parsing
+#: and nothing was written).
+PARSE_SHARE = 0.5
+DEV_SHARE = 0.1
 #: The name of the trained component's marker in a model directory's meta.json.
 META_KEY = "quote_annotator"
 
@@ -98,8 +107,12 @@ class TrainOptions:
     empty: everybody's (see the module doc for articles with several versions).
     ``dev_fraction``: share of the annotated articles held out to score each round
     (0 < f < 1; at least one article each side). ``seed``: the article shuffle.
-    ``max_minutes``: stop after the round running when this much time has passed (the best
-    model so far stays). ``base_model``: the pipeline whose parse the features read (None:
+    ``max_minutes``: the time limit of the whole run. Reading and parsing may use
+    :data:`PARSE_SHARE` of it (the dev part :data:`DEV_SHARE` of the time left once the
+    model is loaded): the articles not parsed by then are left out (a random sample is
+    used). The first round always runs to its end, so a model is written (only a cancel
+    stops it); a later round is stopped when the limit has passed, and the best model so
+    far stays. ``base_model``: the pipeline whose parse the features read (None:
     the installed English model as :func:`annotator.nlp.pipeline.load_pipeline` picks it;
     ``"rules-only"``: a blank English pipeline, for tests and machines without a model).
     ``rounds``: L-BFGS iterations per round (default :data:`ROUNDS`).
@@ -160,6 +173,10 @@ class TrainResult:
     stopped_early: bool
     left_out: tuple[str, ...] = ()
     peak_rss_mb: float | None = None
+    #: the annotated articles of each part before ``max_minutes`` sampled them (0: all
+    #: were used; see :data:`PARSE_SHARE`)
+    train_available: int = 0
+    dev_available: int = 0
 
 
 @dataclass(frozen=True)
@@ -751,6 +768,16 @@ def train_from_project(
     def over() -> bool:
         return stop() or (deadline is not None and time.perf_counter() > deadline)
 
+    def past(share: float) -> bool:
+        """The run is past ``share`` of ``max_minutes`` (never without a limit)."""
+        limit = options.max_minutes
+        return limit is not None and time.perf_counter() > t0 + share * 60.0 * limit
+
+    dev_until: list[float] = []  # set when parsing starts (see below)
+
+    def dev_past() -> bool:
+        return bool(dev_until) and time.perf_counter() > dev_until[0]
+
     from annotator.core.errors import Stopped
     from annotator.nlp.detect import parse_polled
     from annotator.nlp.pipeline import load_pipeline
@@ -768,7 +795,7 @@ def train_from_project(
         nlp, loaded = load_pipeline(options.base_model, strict=options.base_model is not None)
         nlp.remove_pipe("annotator_quotes")
 
-        def parsed(part: Sequence[_Article]) -> Iterator[Any]:
+        def parsed(part: Sequence[_Article]) -> Generator[Any, None, None]:
             # a text at a time, one component at a time: a cancel waits for one step
             try:
                 for art, text in _texts(project, part, over):
@@ -784,11 +811,23 @@ def train_from_project(
         # article, issue 16); the training part is streamed: each text is read, parsed,
         # turned into CRFsuite's features and dropped (train_parsed), so memory no longer
         # grows with the training part (tester17 F8: every Doc of 100,000 articles was held)
+        dev_available = len(dev)
+        if options.max_minutes is not None:
+            # the dev part's share of the parse time left once the model is loaded (the
+            # read and the load can take much of a short limit)
+            now = time.perf_counter()
+            left = max(0.0, t0 + 60.0 * options.max_minutes - now)
+            dev_until.append(now + DEV_SHARE * left)
         with DevStore(nlp.vocab) as dev_store:
-            for n, (art, doc) in enumerate(zip(dev, parsed(dev), strict=True), 1):
+            docs = parsed(dev)
+            for n, (art, doc) in enumerate(zip(dev, docs), 1):
                 dev_store.add(art, doc)
                 tell(STAGE_DEV, n, len(dev))
                 art.quotes, art.quote_ids, art.content = [], [], []  # in the store now
+                if dev_past() and n < len(dev):  # a sample of the dev part
+                    dev = dev[:n]
+                    break
+            docs.close()
             result = train_parsed(
                 nlp,
                 TrainingSet(train, parsed(train), dev, dev_store, marks_inside, loaded.name),
@@ -798,8 +837,13 @@ def train_from_project(
                 over=over,
                 started=t0,
                 stage=stage,
+                enough=lambda: past(PARSE_SHARE),
+                cancel=stop,
             )
-        return replace(result, left_out=tuple(left_out))
+        sampled = result.dev_articles < dev_available
+        return replace(
+            result, left_out=tuple(left_out), dev_available=dev_available if sampled else 0
+        )
 
 
 @dataclass(frozen=True)
@@ -827,11 +871,17 @@ def train_parsed(
     over: Callable[[], bool] = lambda: False,
     started: float | None = None,
     stage: Callable[[str, int, int], None] | None = None,
+    enough: Callable[[], bool] = lambda: False,
+    cancel: Callable[[], bool] | None = None,
 ) -> TrainResult:
     """The rounds of :func:`train_from_project` on articles already parsed by ``nlp`` (the
     base pipeline without ``annotator_quotes``; the trained component is added to it).
     ``over()`` is polled as in :func:`train_from_project`: True ends training (before the
     first round is written: :class:`TrainingCancelled`) and ``stage`` told as there.
+    ``enough()`` is polled after each training article's features: True ends the part
+    there (once one article with a quote is in): the articles read so far are the
+    training part. With ``cancel`` (the user's stop), the first round polls only that,
+    not ``over()``: a time limit never leaves a run without a model.
     For benches that keep
     their parses (``bench/bench_train.py``)."""
     from annotator.nlp.learned import FACTORY, token_features, token_labels
@@ -845,16 +895,30 @@ def train_parsed(
     nlp.add_pipe(FACTORY, config={"model_name": out_dir.name})
     # one trainer for every round: CRFsuite keeps the appended sequences (as attribute ids)
     trainer = _trainer_class()(verbose=False)
-    trainer.tick = lambda loss: over()
+    # the first round stops only for a cancel (when given); later ones at the time limit
+    # (called through one function, as ``over`` calls ``should_stop``)
+    check: list[Callable[[], bool]] = [over if cancel is None else (lambda: cancel())]
+    trainer.tick = lambda loss: over()  # set again for each round below
     trainer.poll = over
     tell = stage or (lambda _what, _done, _total: None)
-    for n, (doc, art) in enumerate(zip(train_docs, train, strict=True), 1):
+    train_available = len(train)
+    learned = False  # an article with a quote is in
+    docs = iter(train_docs)
+    for n, art in enumerate(train, 1):
+        doc = next(docs)
         if over():  # 5-20 ms an article: the features of a long training part take minutes
             raise TrainingCancelled(
                 "training was stopped while building the features; nothing was written"
             )
         trainer.append(token_features(doc), token_labels(doc, art.content))
+        learned = learned or bool(art.content)
         tell(STAGE_TRAIN, n, len(train))
+        if learned and n < len(train) and enough():  # a sample of the training part
+            train = train[:n]
+            break
+    close = getattr(docs, "close", None)
+    if close is not None:
+        close()
     best: dict[str, float] | None = None
     epochs = 0
     stopped = False
@@ -863,7 +927,12 @@ def train_parsed(
     with_model = Path(out_dir.parent) / f".{out_dir.name}.crfsuite"
     try:
         for epoch, iterations in enumerate(options.rounds, 1):
-            if over():
+            if epoch > 1:
+                check[0] = over
+            current = check[0]
+            trainer.tick = lambda loss, current=current: current()
+            trainer.poll = current
+            if current():
                 stopped = True
                 break
             started = time.perf_counter()
@@ -885,7 +954,7 @@ def train_parsed(
             tagger = pycrfsuite.Tagger()
             tagger.open_inmemory(crf)
             try:
-                figures, calibration = _dev_figures(tagger, dev_items, marks_inside, over)
+                figures, calibration = _dev_figures(tagger, dev_items, marks_inside, check[0])
             except _Stop:
                 stopped = True
                 break
@@ -927,4 +996,5 @@ def train_parsed(
         dev_articles=len(dev),
         seconds=time.perf_counter() - t0,
         stopped_early=stopped,
+        train_available=train_available if len(train) < train_available else 0,
     )

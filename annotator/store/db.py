@@ -27,6 +27,8 @@ from annotator.store.schema_check import foreign_before_reading, schema_differen
 APPLICATION_ID = 0x51416E6E
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 _BUSY_TIMEOUT_S = 10.0
+#: longest wait (ms) for the write lock when removing foreign planner statistics at open
+_STATS_LOCK_WAIT_MS = 500
 
 
 #: What a write raises when it breaks a constraint of the schema (a foreign key, a unique or
@@ -73,6 +75,8 @@ class _ProjectConnection(sqlite3.Connection):
     """A connection that keeps the process-wide registry of open project files."""
 
     _key: tuple[int, int] | None = None
+    #: one line about the file found at open ("" when none): see :func:`_drop_statistics`
+    open_note = ""
 
     def register(self, path: Path, wal: bool) -> None:
         key = _file_key(path)
@@ -322,6 +326,73 @@ def _connect(path: Path, readonly: bool) -> _ProjectConnection:
     return _open_connection(f"{path.resolve().as_uri()}?mode=ro", True)
 
 
+#: SQLite's query-planner statistics tables (ANALYZE writes stat1 and, in some builds,
+#: stat4; stat2/stat3 are from old versions and no longer read)
+_STAT_TABLES = ("sqlite_stat1", "sqlite_stat4")
+
+
+def statistics_tables(conn: sqlite3.Connection) -> list[str]:
+    """The planner statistics tables of the file that hold rows (names, in order)."""
+    present = {
+        str(r[0])
+        for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name IN (?, ?)", _STAT_TABLES
+        )
+    }
+    return [
+        name
+        for name in _STAT_TABLES
+        if name in present and conn.execute(f"SELECT EXISTS (SELECT 1 FROM {name})").fetchone()[0]
+    ]
+
+
+def _drop_statistics(conn: _ProjectConnection, p: Path, writable: bool) -> None:
+    """Empty the planner statistics another program left in the file (tester18 T14).
+
+    Quote Annotator never runs ANALYZE: our queries are planned (and tested) without
+    statistics, so any rows in ``sqlite_stat1``/``sqlite_stat4`` come from another program
+    (a DB browser's "analyze", a script, a hand edit). They steer SQLite's choice of index,
+    and rows that call a selective index unselective made every key take seconds at
+    100,000 articles. A writable file loses them (``ANALYZE sqlite_master`` then makes this
+    connection plan without them); a read-only one keeps them, with a note. Sets
+    ``conn.open_note``; a lock held by another program leaves them for the next open.
+    """
+    try:
+        tables = statistics_tables(conn)
+    except sqlite3.DatabaseError:
+        return
+    if not tables:
+        return
+    named = " and ".join(tables)
+    if not writable:
+        conn.open_note = (
+            f"{p.name} holds query-planner statistics ({named}) written by another program; "
+            "they can make this program slow. Open the project once in the window (not "
+            "read-only) to remove them."
+        )
+        return
+    conn.execute(f"PRAGMA busy_timeout = {_STATS_LOCK_WAIT_MS}")
+    try:
+        for name in tables:
+            conn.execute(f"DELETE FROM {name}")
+        conn.commit()
+        conn.execute("ANALYZE sqlite_master")  # reload: plan without them from now on
+    except sqlite3.OperationalError:
+        conn.rollback()
+        conn.open_note = (
+            f"{p.name} holds query-planner statistics ({named}) written by another program; "
+            "they could not be removed now (the project is locked by another program), and "
+            "they can make this program slow until the next open removes them."
+        )
+        return
+    finally:
+        conn.execute(f"PRAGMA busy_timeout = {int(_BUSY_TIMEOUT_S * 1000)}")
+    conn.open_note = (
+        f"Removed query-planner statistics ({named}) that another program had written into "
+        f"{p.name}: this program plans its queries without them."
+    )
+
+
 def _open_connection(target: str, uri: bool) -> _ProjectConnection:
     conn = sqlite3.connect(target, uri=uri, timeout=_BUSY_TIMEOUT_S, factory=_ProjectConnection)
     assert isinstance(conn, _ProjectConnection)
@@ -435,8 +506,10 @@ def _prepare(
         _check_backup_space(p, backup)  # before anything is written
     db = Database(conn)
     db.execute("PRAGMA foreign_keys = ON")
+    assert isinstance(conn, _ProjectConnection)
     if readonly or readonly_reason:
         db.execute("PRAGMA query_only = ON")
+        _drop_statistics(conn, p, writable=False)
         return db
     try:
         db.enable_wal()
@@ -457,6 +530,7 @@ def _prepare(
                 migrations.apply(db, stop_before=pending[i + 1] if i + 1 < len(pending) else None)
             db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             checkpoint(conn)  # a copy of the .db alone is a whole project from the start
+        _drop_statistics(conn, p, writable=True)
     except sqlite3.OperationalError as exc:
         msg = str(exc)
         if "locked" in msg or "busy" in msg:

@@ -190,6 +190,9 @@ class Project(ProjectSuggestions):
         #: why the project could not be opened for writing ("" when it was, or when it was
         #: opened read-only on purpose): :func:`~annotator.store.db.read_only_reason`
         self.read_only_why = read_only_why
+        #: one line about the file found at open, for the status bar or the terminal ("":
+        #: none), e.g. foreign planner statistics removed (:func:`~annotator.store.db.open_db`)
+        self.open_note = ""
         self._annotator_ids: dict[str, int] = {}
         # while a logged_batch is open: "action entity" -> ids its actions would have logged
         self._batch_log: dict[str, list[int | None]] | None = None
@@ -234,7 +237,9 @@ class Project(ProjectSuggestions):
         db = open_db(p, create=create, readonly=readonly, progress=progress)
         forced = not readonly and bool(db.execute("PRAGMA query_only").fetchone()[0])
         why = (read_only_reason(p) or "it cannot be written") if forced else ""
-        return cls(db, p, readonly or forced, why)
+        project = cls(db, p, readonly or forced, why)
+        project.open_note = str(getattr(db.conn, "open_note", ""))
+        return project
 
     def data_version(self) -> int:
         """SQLite's ``PRAGMA data_version`` of this connection: a number that changes when

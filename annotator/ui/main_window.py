@@ -151,6 +151,8 @@ class MainWindow(DetectorCommands):
             name = self._ask_annotator(None) or "annotator"
         self.settings.setValue(SETTINGS_ANNOTATOR, name)
         self._open_note = self._check_open_elsewhere(name)
+        if self.project.open_note:  # e.g. another program's planner statistics removed
+            self._open_note = " ".join(x for x in (self._open_note, self.project.open_note) if x)
         self.session = self._new_session(name)
         self.undo_stack = QUndoStack(self)
         self.lock_notice = LockNotice()

@@ -48,9 +48,17 @@ def _fill(p: Project, n: int) -> list[int]:
     return ids
 
 
-@pytest.fixture
-def project(tmp_path: Path) -> Project:
+@pytest.fixture(params=["new", "foreign statistics"])
+def project(tmp_path: Path, request: pytest.FixtureRequest) -> Project:
+    """A new project; or one whose file held another program's misleading planner
+    statistics (tester18 T14), which the open removes: the plans must be the same."""
+    if request.param == "foreign statistics":
+        from tests.store.test_planner_statistics import tamper
+
+        Project.open(tmp_path / "p.db").close()
+        assert tamper(tmp_path / "p.db") > 5
     p = Project.open(tmp_path / "p.db")
+    assert p.open_note.startswith("Removed") == (request.param == "foreign statistics")
     yield p  # type: ignore[misc]
     p.close()
 
