@@ -91,6 +91,9 @@ class SummaryWindow(QDialog):
             self.source_box.setCurrentIndex(names.index(self.me))
         self.source_box.currentIndexChanged.connect(lambda _i: self.reload())
         self.total = QLabel()
+        # names in it come from imported files: never read as rich text (an annotator
+        # named "<h1>BOSS</h1>" showed as a heading, tester19 N2)
+        self.total.setTextFormat(Qt.TextFormat.PlainText)
         self.working = QProgressBar()
         self.working.setRange(0, 0)  # busy: the count has no steps to show
         self.working.setMaximumWidth(120)

@@ -92,3 +92,24 @@ def test_kept_lines_are_made_once_and_survive_the_pipe(tmp_path: Path, monkeypat
     assert calls == []  # nothing grouped again
     again.lines().append("changed by a caller")
     assert len(again.lines()) == 2  # a copy each time
+
+
+def test_many_files_failed_alike_are_one_line(tmp_path: Path) -> None:
+    """A folder of empty .txt files: one line for them all, the others as they are
+    (tester19 N3: 20,000 lines of 'failed: the file is empty')."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i in range(25):
+        (folder / f"e{i:02}.txt").write_text("", encoding="utf-8")
+    (folder / "good.txt").write_text("Ferry\n\nThe captain said it runs.\n", encoding="utf-8")
+    (folder / "two.jsonl").write_text('{"text": ""}\n{"text": ""}\n', encoding="utf-8")
+    with Project.open(tmp_path / "p.db", create=True) as project:
+        report = import_paths(project, [str(folder)])
+    lines = report.lines()
+    empties = [x for x in lines if "files failed" in x]
+    assert len(empties) == 1
+    assert empties[0].startswith("25 files failed: ") and "and 22 more)" in empties[0]
+    assert any(x.startswith(str(folder / "good.txt")) for x in lines)
+    # the JSONL file failed with entries of its own: its line and entries stay
+    assert any(str(folder / "two.jsonl") in x and "failed" in x for x in lines)
+    assert report.summary() == "Imported 1 article and 0 quotes from 27 files; 26 failed."

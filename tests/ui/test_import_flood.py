@@ -42,17 +42,22 @@ def test_progress_of_one_file_is_sent_at_most_every_interval(monkeypatch: Any) -
     assert all(b[0] - a[0] == 2 for a, b in zip(got[:-1], got[1:-1]))
 
 
-def test_a_new_file_and_the_end_are_always_sent(monkeypatch: Any) -> None:
+def test_new_files_wait_for_the_interval_too_and_the_end_is_always_sent(
+    monkeypatch: Any,
+) -> None:
+    """A folder of 20,000 small files sent two signals per file when each new file was sent
+    at once (tester19 N3): a new file's name now waits for the interval like the rest."""
     clock = _Clock()
     monkeypatch.setattr(workers.time, "monotonic", clock)
-    task = ImportTask(Path("p.db"), ["a.txt", "b.txt"], None)
+    task = ImportTask(Path("p.db"), ["folder"], None)
     got = _sent(task)
-    task._progress(0, 3, "a.txt")
-    task._progress(1, 3, "a.txt")  # same instant, same file: dropped
-    task._progress(1, 3, "b.txt")  # another file: sent
-    task._progress(2, 3, "b.txt")  # dropped
-    task._progress(3, 3, "")  # the end: sent
-    assert got == [(0, 3, "a.txt"), (1, 3, "b.txt"), (3, 3, "")]
+    for n in range(1000):  # a thousand files, 0.6 of an interval apart
+        clock.now += PROGRESS_INTERVAL_S * 0.6
+        task._progress(n, 1000, f"f{n}.txt")
+    task._progress(1000, 1000, "")  # the end: sent at once
+    assert len(got) == 501
+    assert got[0] == (0, 1000, "f0.txt") and got[-1] == (1000, 1000, "")
+    assert len({label for _d, _t, label in got}) == len(got)  # each names the file then
 
 
 def test_a_window_import_of_many_refused_lines_sends_few_signals(
