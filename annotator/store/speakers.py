@@ -204,6 +204,22 @@ def write_registry_state(
             "UPDATE gold_quotes SET speaker_id = ? WHERE id = ?",
             [(v, k) for k, v in state.gold.items()],
         )
+        # the quotes of these speakers now show another name or speaker: a later time on
+        # them lets a window open on their article see it (queries.article_stamp), as it
+        # sees any other change made elsewhere, and read them again before an edit
+        when = now_iso()
+        sids = list(state.speakers)
+        for k in range(0, len(sids), 500):
+            part = sids[k : k + 500]
+            db.execute(
+                f"UPDATE annotations SET updated_at = ? WHERE speaker_id IN"
+                f" ({', '.join('?' for _ in part)})",
+                [when, *part],
+            )
+        db.conn.executemany(
+            "UPDATE annotations SET updated_at = ? WHERE id = ?",
+            [(when, k) for k in state.annotations],
+        )
         for sid, gone in state.speakers.items():
             if gone is None:
                 db.execute("DELETE FROM speakers WHERE id = ?", [sid])
