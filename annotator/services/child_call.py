@@ -138,15 +138,17 @@ def call_in_child(
         stdout=subprocess.PIPE,
     )
     assert child.stdin is not None and child.stdout is not None
-    child.stdin.write(
-        (json.dumps({"target": target, "args": args, "every": every}) + "\n").encode()
-    )
-    child.stdin.flush()  # kept open: the child ends when it closes (or this process dies)
     messages: queue.Queue[tuple[Any, ...] | None] = queue.Queue()
     reader = threading.Thread(target=_read_messages, args=(child.stdout, messages), daemon=True)
     reader.start()
     pieces: list[Any] = []
+    request = json.dumps({"target": target, "args": args, "every": every}) + "\n"
     try:
+        try:
+            child.stdin.write(request.encode())
+            child.stdin.flush()  # kept open: the child ends when it closes (or we do)
+        except OSError:
+            pass  # the child ended at once: the end of its output says so below
         while True:
             if cancelled is not None and cancelled():
                 raise Stopped("no longer wanted")

@@ -74,12 +74,14 @@ def writer_waiting(project: Path) -> bool:
     return age < FLAG_STALE_S
 
 
-def let_waiting_writers_go(project: Path, most: float = YIELD_MAX_S) -> float:
+def let_waiting_writers_go(project: Path, most: float | None = None) -> float:
     """Before a polite writer's transaction: while a window waits for the lock, wait (at
-    most ``most`` seconds) so that it goes first. Returns the seconds waited (0.0 when no
-    one waits: the usual case, one ``stat``)."""
+    most ``most`` seconds, :data:`YIELD_MAX_S` by default) so that it goes first. Returns
+    the seconds waited (0.0 when no one waits: the usual case, one ``stat``)."""
     if not writer_waiting(project):
         return 0.0
+    if most is None:  # read now, not when the function was defined
+        most = YIELD_MAX_S
     start = time.monotonic()
     while writer_waiting(project) and time.monotonic() - start < most:
         time.sleep(_POLL_S)

@@ -65,7 +65,8 @@ def add_modal_quit(dialog: QDialog) -> QAction | None:
 
     def quit_after_closing() -> None:
         dialog.reject()  # the caller of exec() sees Cancel and does nothing more
-        QTimer.singleShot(0, quit_action.trigger)
+        # with the action as context: nothing is called if its window is gone by then
+        QTimer.singleShot(0, quit_action, quit_action.trigger)
 
     act.triggered.connect(lambda _checked=False: quit_after_closing())
     dialog.addAction(act)

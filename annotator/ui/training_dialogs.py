@@ -33,6 +33,9 @@ from annotator.ui.workers import PeopleTask, TaskRunner
 #: Characters a model name (a folder name) may not hold on any of the desktop systems.
 _BAD_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 
+#: Quotes left out of training the dialog lists before counting the rest.
+LEFT_OUT_SHOWN = 200
+
 
 def model_name_problem(name: str, taken: Sequence[str]) -> str:
     """Why ``name`` cannot name a new model folder ("" when it can)."""
@@ -359,8 +362,11 @@ class TrainProgressDialog(QDialog):
                 f"{self.state.text()} {n} accepted quote{'s were' if n != 1 else ' was'} left "
                 "out, with spans outside the article's text or overlapping (listed below)."
             )
-            for line in left_out:
+            for line in left_out[:LEFT_OUT_SHOWN]:
                 self.rounds.addItem(f"Left out: {line}")
+            if n > LEFT_OUT_SHOWN:  # a hand-edited project may have thousands
+                rest = n - LEFT_OUT_SHOWN
+                self.rounds.addItem(f"… and {rest:,} more left out (annotator train lists all)")
             self.rounds.scrollToBottom()
         self._ended(True)
 

@@ -196,6 +196,8 @@ class ChildTraining(QObject):
                 event = json.loads(line)
             except ValueError:
                 continue
+            if not isinstance(event, dict):  # a stray print of the child: not ours
+                continue
             if "stage" in event:
                 what, done, total = event["stage"]
                 self.stage.emit(str(what), int(done), int(total))
