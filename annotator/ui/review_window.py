@@ -138,10 +138,13 @@ class ReviewWindow(ReviewArticles):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
         hh = self.table.horizontalHeader()
-        hh.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        # the narrow columns are sized once per fill (_fill_table), not kept sized to their
+        # contents: Qt measured the whole column again at every cell set, and a decision,
+        # which fills the table again, took 17 s on an article of 1,000 quotes (tester19 N4)
+        hh.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
         hh.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         hh.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        hh.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
+        hh.setSectionResizeMode(3, QHeaderView.ResizeMode.Interactive)
         self.table.setWordWrap(True)
         self.table.currentCellChanged.connect(self._row_changed)
         rv.addWidget(self.table, 3)
@@ -332,6 +335,8 @@ class ReviewWindow(ReviewArticles):
                 elif not it.decided:
                     cell.setForeground(QBrush(QColor("#b71c1c")))
                 self.table.setItem(r, c, cell)
+        self.table.resizeColumnToContents(0)
+        self.table.resizeColumnToContents(3)
         self.table.resizeRowsToContents()
         self.table.blockSignals(False)
         if self._items:
