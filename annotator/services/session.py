@@ -19,6 +19,7 @@ import contextlib
 from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from annotator.core.errors import EditConflict
 from annotator.core.model import (
@@ -150,25 +151,28 @@ def item_set_of(
     # spans outside the text (a project changed by hand, with SQL) are not drawn nor
     # acted on; the window says so once (tester17 F9). The rows stay as they are.
     bad: list[str] = []
-    kept_suggestions = suggestions
-    if not quotes_inside((r.quote for r in suggestions), length):
-        kept_suggestions = []
-        for r in suggestions:
-            why = quote_span_problem(r.quote, length)
-            if why is None:
-                kept_suggestions.append(r)
-            else:
-                bad.append(f"suggestion {r.id}: {why}")
-    if not quotes_inside((r.quote for r in mine), length):
-        kept = []
-        for rec in mine:
-            why = quote_span_problem(rec.quote, length)
-            if why is None:
-                kept.append(rec)
-            else:
-                bad.append(f"quote {rec.id}: {why}")
-        mine = kept
-    return ItemSet(mine, kept_suggestions, min_confidence), bad
+    kept_suggestions = _inside(suggestions, length, "suggestion", bad)
+    kept_mine = _inside(mine, length, "quote", bad)
+    return ItemSet(kept_mine, kept_suggestions, min_confidence), bad
+
+
+_Rec = TypeVar("_Rec", SuggestionRecord, AnnotationRecord)
+
+
+def _inside(records: list[_Rec], length: int, noun: str, bad: list[str]) -> list[_Rec]:
+    """``records`` whose spans lie inside a text of ``length`` code points (the list
+    itself when all do: the usual case, one pass); each left out is added to ``bad`` as
+    ``"{noun} {id}: why"``."""
+    if quotes_inside((r.quote for r in records), length):
+        return records
+    kept: list[_Rec] = []
+    for r in records:
+        why = quote_span_problem(r.quote, length)
+        if why is None:
+            kept.append(r)
+        else:
+            bad.append(f"{noun} {r.id}: {why}")
+    return kept
 
 
 @dataclass(frozen=True)
