@@ -12,7 +12,10 @@ per quote (values cut to :data:`SHOWN` characters, never printed whole):
   are what the window draws, scores and trains on, so the two can never be allowed to say
   different things. Extra keys ``cue_text``, ``quote_text`` and ``content_text`` (other
   tools write them) are kept only when they are the text under their spans; the exports
-  compute those texts from the spans.
+  compute those texts from the spans. A ``speaker_text`` with no ``speaker_spans`` (a source
+  the article does not name, "the ministry") is held to the rules of ``speaker_name``
+  below: over :data:`MAX_NAME` characters or with a control or bidi-override character it
+  is left out with a note.
 - **fragments**: repeated or overlapping fragments of one span list are merged (a set of
   character positions, as the scorer reads them), with a note.
 - **annotator name**: at most :data:`MAX_NAME` characters and no control or bidi-override
@@ -245,6 +248,8 @@ def _unchanged(row: QuoteRow, text: str) -> bool:
         one = _ONE.fullmatch(speaker)
         if one is None or row[Q_SPEAKER_TEXT] != text[int(one[1]) : int(one[2])]:
             return False
+    elif not _fine(row[Q_SPEAKER_TEXT], MAX_NAME):
+        return False
     return (
         _fine(row[Q_ANNOTATOR], MAX_NAME)
         and _fine(row[Q_SPEAKER_NAME], MAX_NAME)
@@ -271,7 +276,9 @@ def check_quote_row(row: QuoteRow, text: str) -> tuple[QuoteRow | None, list[str
     _merged(out, Q_CONTENT, "content_spans", notes)
     _merged(out, Q_SPEAKER, "speaker_spans", notes)
     _merged(out, Q_CUE, "cue_spans", notes)
-    if out[Q_SPEAKER] != "[]":
+    if out[Q_SPEAKER] == "[]":
+        _optional(out, Q_SPEAKER_TEXT, "speaker_text (with no speaker_spans)", MAX_NAME, notes)
+    else:
         under = mention_text(text, decode_spans(out[Q_SPEAKER]))
         given = out[Q_SPEAKER_TEXT]
         if given is None or not given.strip():

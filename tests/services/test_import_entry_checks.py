@@ -431,3 +431,27 @@ def test_a_csv_title_with_control_characters_is_cleaned_and_said(
     assert titles == ["Evil title", "Fine title"]
     (note,) = [x for x in res.stdout.splitlines() if "note:" in x]
     assert "arts.csv, row 2: the title" in note and "stored as 'Evil title'" in note
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["S" * 201, "the \u202eministry", "the ministry\x07", "press\noffice"],
+)
+def test_a_source_text_without_spans_too_long_or_with_control_characters_is_left_out(
+    run_cli: CliRunner, tmp_path: Path, value: str
+) -> None:
+    db, lines = _import(run_cli, tmp_path, [_quote(speaker_spans=[], speaker_text=value)])
+    assert _rows(db, "speaker_text", "speaker_spans") == [(None, "[]")]
+    (note,) = [x for x in lines if "note:" in x]
+    assert "speaker_text (with no speaker_spans)" in note
+    assert "left out, the quote is kept" in note
+    assert len(note) < 400
+
+
+@pytest.mark.parametrize("value", ["the ministry", "S" * 200, "Ministère de l\u2019Intérieur"])
+def test_a_source_text_without_spans_within_the_rules_is_kept_silently(
+    run_cli: CliRunner, tmp_path: Path, value: str
+) -> None:
+    db, lines = _import(run_cli, tmp_path, [_quote(speaker_spans=[], speaker_text=value)])
+    assert _rows(db, "speaker_text") == [(value,)]
+    assert not [x for x in lines if "note:" in x]
