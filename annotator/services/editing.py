@@ -112,6 +112,7 @@ AT_TEXT_START = "Not grown: the quote starts at the start of the text."
 AT_PARAGRAPH_END = "Not grown: the quote ends at its paragraph's end."
 AT_PARAGRAPH_START = "Not grown: the quote starts at its paragraph's start."
 INTO_OTHER_QUOTE = "Not grown: that word belongs to another quote."
+INTO_OWN_SOURCE = "Not grown: that word is this quote's speaker or cue."
 LAST_WORD = "Not shrunk: one word is left (R rejects the quote)."
 
 
@@ -126,9 +127,12 @@ def resize(
     which: str,
     marks_inside: bool = True,
     others: Sequence[tuple[Span, ...]] = (),
+    own: Sequence[tuple[Span, ...]] = (),
 ) -> tuple[tuple[Span, ...] | None, str]:
     """One word step of a quote's edge (``which`` is a key of :data:`RESIZERS`), kept inside
-    the quote's paragraph and off the ``others`` quotes' fragments (code-point spans).
+    the quote's paragraph, off the ``others`` quotes' fragments and off the quote's ``own``
+    speaker and cue spans (code-point spans): content never covers its own source or cue,
+    which the exports would otherwise write inside the quote text (tester20 U1).
 
     Returns ``(spans, "")`` for the new fragments, or ``(None, why)`` with a sentence for
     the status bar when the step is refused. Raises KeyError for another ``which``.
@@ -136,9 +140,15 @@ def resize(
     new = RESIZERS[which](text, spans, marks_inside)
     if new is None:
         return None, _why_not(text, spans, which, marks_inside)
-    if which == "grow_end" and _overlaps((spans[-1][1], new[-1][1]), others):
-        return None, INTO_OTHER_QUOTE
-    if which == "grow_start" and _overlaps((new[0][0], spans[0][0]), others):
+    if which == "grow_end":
+        added = (spans[-1][1], new[-1][1])
+    elif which == "grow_start":
+        added = (new[0][0], spans[0][0])
+    else:
+        return new, ""
+    if _overlaps(added, own):
+        return None, INTO_OWN_SOURCE
+    if _overlaps(added, others):
         return None, INTO_OTHER_QUOTE
     return new, ""
 

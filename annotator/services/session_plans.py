@@ -239,7 +239,8 @@ class SessionPlans:
         ``grow_end``, ``shrink_end``, ``grow_start``, ``shrink_start``. Words follow the
         project's ``quote_marks_inside`` setting (marks and trailing commas skipped when off).
         A step stays inside the quote's paragraph and never overlaps another quote of the
-        article (None then; :meth:`why_not_resize` says why)."""
+        article or the quote's own speaker and cue spans (None then; :meth:`why_not_resize`
+        says why)."""
         spans, _why = self._resized(which)
         item = self.current
         if item is None or not spans or spans == item.quote.content_spans:
@@ -269,6 +270,7 @@ class SessionPlans:
             which,
             self.project.marks_inside(),
             others,
+            (item.quote.speaker_spans, item.quote.cue_spans),
         )
 
     # -- hand annotation: spans from the selection and the mouse (issue 10) -------------------

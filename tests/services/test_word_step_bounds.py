@@ -16,6 +16,7 @@ from annotator.services.editing import (
     AT_TEXT_END,
     AT_TEXT_START,
     INTO_OTHER_QUOTE,
+    INTO_OWN_SOURCE,
     grow_end,
     grow_start,
     resize,
@@ -78,6 +79,54 @@ def test_resize_refuses_a_step_into_an_adjacent_quote_on_the_same_line() -> None
     # a quote further away does not block
     far = (_span("the count was quick"),)
     assert _said(resize(TEXT, left, "grow_end", False, [far])[0]) == ["the vote was fair and"]
+
+
+def test_resize_never_runs_the_content_into_its_own_speaker_or_cue() -> None:
+    # speaker after the content: '"We came to listen," said Ana Ruiz.'
+    content = (_span("We came to listen,"),)
+    at = _span("said\u00a0Ana")[0]
+    said, ana = ((at, at + 4),), (_span("Ana Ruiz"),)
+    # the closing mark is no one's: taken; then "said" is the cue
+    step = resize(TEXT, content, "grow_end", True, [], [ana, said])[0]
+    assert _said(step) == ['We came to listen,"']
+    assert step is not None
+    assert resize(TEXT, step, "grow_end", True, [], [ana, said]) == (None, INTO_OWN_SOURCE)
+    # only the speaker marked (no cue): the step takes "said", then stops at the name
+    step = resize(TEXT, step, "grow_end", True, [], [ana, ()])[0]
+    assert _said(step) == ['We came to listen," said']
+    assert step is not None
+    assert resize(TEXT, step, "grow_end", True, [], [ana, ()]) == (None, INTO_OWN_SOURCE)
+    # speaker before the content: 'Ruiz said the vote was fair ...'
+    vote = (_span("the vote was fair"),)
+    ruiz = (_span("Ruiz said the")[0], _span("Ruiz said the")[0] + 4)
+    cue = (_span("said the vote")[0], _span("said the vote")[0] + 4)
+    assert resize(TEXT, vote, "grow_start", False, [], [(ruiz,), (cue,)]) == (
+        None,
+        INTO_OWN_SOURCE,
+    )
+    # the speaker before does not stop a step at the other edge
+    assert _said(resize(TEXT, vote, "grow_end", False, [], [(ruiz,), (cue,)])[0]) == [
+        "the vote was fair and"
+    ]
+    # shrinking is never refused for the speaker
+    assert _said(resize(TEXT, vote, "shrink_end", False, [], [(ruiz,), (cue,)])[0]) == [
+        "the vote was"
+    ]
+
+
+def test_a_session_step_into_the_quotes_own_speaker_is_refused(project: Project) -> None:
+    s = _session(project)
+    while s.current is not None and s.current.quote.start != _span("the vote")[0]:
+        assert s.next_quote()
+    start = _span("Ruiz said the vote")[0]
+    s.run(s.plan_speaker_span(start, start + 4))
+    s.run(s.plan_resize("grow_start"))
+    assert s.plan_resize("grow_start") is None
+    assert s.why_not_resize("grow_start") == INTO_OWN_SOURCE
+    stored = project.annotations(project.article_ids()[0], "alice")
+    (row,) = [r for r in stored if r.quote.speaker_spans]
+    assert [TEXT[a:b] for a, b in row.quote.content_spans] == ["said the vote was fair"]
+    assert [TEXT[a:b] for a, b in row.quote.speaker_spans] == ["Ruiz"]
 
 
 def test_resize_says_why_at_the_ends_of_the_text_and_of_a_paragraph() -> None:
