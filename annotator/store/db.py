@@ -162,6 +162,17 @@ def _applied(conn: sqlite3.Connection) -> list[str] | None:
     return [r[0] for r in rows]
 
 
+def _refuse_newer(p: Path, applied: list[str]) -> None:
+    """Raise ProjectError when ``applied`` names a migration this version does not know."""
+    known = set(known_migration_names())
+    if any(name not in known for name in applied):
+        raise ProjectError(
+            f"{p}: was written by a newer version of Quote Annotator (schema "
+            f"{len(applied)}, this version knows {SCHEMA_VERSION}); update the program "
+            "to open it. The file was not changed."
+        )
+
+
 def _has_migrations(conn: sqlite3.Connection) -> bool:
     row = conn.execute("SELECT 1 FROM sqlite_master WHERE name = '_sqlite_migrations'").fetchone()
     return row is not None
@@ -465,7 +476,14 @@ def _prepare(
 ) -> Database:
     try:
         foreign = foreign_before_reading(conn) if has_data else ""
-        applied = _applied(conn) if has_data and not foreign else None
+        # a newer version's file holds tables this version does not know: say "newer",
+        # not "foreign" (the migrations table is read only when it is a plain table, so
+        # nothing stored in the file runs; tester20 U4)
+        applied = _applied(conn) if has_data else None
+        if applied is not None:
+            _refuse_newer(p, applied)
+        if foreign:
+            applied = None
         if has_data and applied is None and _user_tables(conn) and not foreign:
             raise ProjectError(f"{p}: is an SQLite database of another program, not a project")
         if foreign and applied is None and not _has_migrations(conn):
@@ -479,13 +497,6 @@ def _prepare(
         raise ProjectError(f"{p}: cannot read the database ({exc})") from None
     applied = applied or []
     known = known_migration_names()
-    unknown = [name for name in applied if name not in known]
-    if unknown:
-        raise ProjectError(
-            f"{p}: was written by a newer version of Quote Annotator (schema "
-            f"{len(applied)}, this version knows {SCHEMA_VERSION}); update the program "
-            "to open it. The file was not changed."
-        )
     pending = [name for name in known if name not in applied]
     if pending and readonly_reason:
         raise ProjectError(

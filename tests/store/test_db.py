@@ -91,6 +91,54 @@ def test_newer_schema_is_refused_and_left_untouched(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
+    "added",
+    [
+        "CREATE TABLE future_table (x)",
+        "CREATE INDEX future_index ON articles (title, id)",
+        "CREATE TABLE future_a (x); CREATE TABLE future_b (y); CREATE VIEW future_v AS SELECT 1",
+        # a newer version's trigger: refused as newer, and it never runs
+        "CREATE TABLE seen (x); CREATE TRIGGER future_t AFTER INSERT ON articles "
+        "BEGIN INSERT INTO seen VALUES (1); END",
+    ],
+)
+def test_a_newer_schema_with_new_objects_is_refused_as_newer_not_as_foreign(
+    tmp_path: Path, added: str
+) -> None:
+    path = tmp_path / "p.db"
+    Project.open(path).close()
+    con = sqlite3.connect(path)
+    con.execute(
+        "INSERT INTO _sqlite_migrations (migration_set, name, applied_at) "
+        "VALUES ('quote_annotator', '9999_from_the_future', '2030-01-01')"
+    )
+    con.executescript(added)
+    con.commit()
+    con.close()
+    before = path.read_bytes()
+    with pytest.raises(ProjectError, match="newer version") as err:
+        Project.open(path)
+    assert "another program" not in str(err.value)
+    assert "Triggers and views" not in str(err.value)
+    with pytest.raises(ProjectError, match="newer version"):
+        Project.open(path, readonly=True)
+    assert path.read_bytes() == before
+
+
+def test_foreign_objects_without_a_newer_migration_are_still_refused_as_foreign(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "p.db"
+    Project.open(path).close()
+    con = sqlite3.connect(path)
+    con.execute("CREATE TABLE extra_table (x)")
+    con.commit()
+    con.close()
+    with pytest.raises(ProjectError, match="extra_table") as err:
+        Project.open(path)
+    assert "newer version" not in str(err.value)
+
+
+@pytest.mark.parametrize(
     ("content", "reason"),
     [
         (b"hello, I am a text file\n", "not an SQLite database"),
