@@ -22,7 +22,11 @@ pending ones in an ``ignore`` task). A task holds:
 Import rebuilds quotes from the spans and relations (so edits made in Prodigy count) and
 takes each quote's attributes from ``meta.quotes`` when its content spans match; tasks
 written elsewhere (no such meta) become quotes with their answer as status. Consecutive
-tasks with the same text are one article.
+tasks with the same text are one article. A span given by ``token_start``/``token_end``
+alone takes its offsets from the task's ``tokens``. A span that cannot be used (offsets
+outside the text, empty or reversed, not numbers, tokens the task lacks, an unknown label)
+is left out with a note naming the line and the span; the task's article and other spans
+are kept, as a bad quote of quote JSONL costs only that quote.
 """
 
 from __future__ import annotations
@@ -276,21 +280,98 @@ class _Groups:
             self.parent[max(a, b)] = min(a, b)
 
 
-def _task_quotes(obj: dict[str, Any], text: str) -> list[tuple[float, Quote]]:
-    """The quotes of one task, each with its sort key (``seq`` from meta when known)."""
+_LABELS = ", ".join(_ROLE_OF_LABEL)
+
+
+def _whole(value: Any) -> bool:
+    """True for an int (not a bool) or a string of digits (as older tools wrote them)."""
+    if isinstance(value, bool):
+        return False
+    return isinstance(value, int) or (isinstance(value, str) and value.isdecimal())
+
+
+def _token_offsets(obj: dict[str, Any], raw: dict[str, Any]) -> tuple[int, int]:
+    """``start``/``end`` of a span given only by ``token_start``/``token_end`` (inclusive),
+    from the task's ``tokens``.
+
+    Raises:
+        ValueError: the task has no such tokens, or their offsets are not numbers.
+    """
+    tokens = obj.get("tokens")
+    if not isinstance(tokens, list) or not tokens:
+        raise ValueError("has token_start/token_end but the task has no tokens")
+    ts, te = int(raw["token_start"]), int(raw["token_end"])
+    if not 0 <= ts <= te < len(tokens):
+        raise ValueError(
+            f"tokens {ts}-{te} are not tokens of the task (it has {len(tokens):,}, "
+            f"0-{len(tokens) - 1:,})"
+        )
+    first, last = tokens[ts], tokens[te]
+    if not isinstance(first, dict) or not isinstance(last, dict):
+        raise ValueError(f"token {ts} or {te} is not an object")
+    a, b = first.get("start"), last.get("end")
+    if not _whole(a) or not _whole(b):
+        raise ValueError(f"token {ts} or {te} has no start/end offsets")
+    return int(str(a)), int(str(b))  # both _whole
+
+
+def _read_span(
+    obj: dict[str, Any], raw: Any, text: str
+) -> tuple[tuple[int, int, str] | None, str | None]:
+    """One entry of a task's ``spans``: ``((start, end, role), None)``, or ``(None, why)``
+    when it cannot be used (the rest of the task is kept; tester20 U3)."""
+    if not isinstance(raw, dict):
+        return None, "is not an object"
+    label = raw.get("label")
+    role = _ROLE_OF_LABEL.get(str(label).upper()) if isinstance(label, str) else None
+    if role is None:
+        return None, f"label {label!r:.60} is not one of {_LABELS}"
+    start, end = raw.get("start"), raw.get("end")
+    if start is None and end is None and "token_start" in raw:
+        ts, te = raw["token_start"], raw.get("token_end")
+        if not (_whole(ts) and _whole(te)):
+            return None, f"({role}) token_start/token_end are not whole numbers"
+        try:
+            start, end = _token_offsets(obj, raw)
+        except ValueError as exc:
+            return None, f"({role}) {exc}"
+    if start is None or end is None:
+        return None, f"({role}) has no start/end offsets"
+    if not (_whole(start) and _whole(end)):
+        return None, f"({role}) start/end {start!r:.30}, {end!r:.30} are not whole numbers"
+    a, b = int(str(start)), int(str(end))  # both _whole
+    if a >= b:
+        return None, f"({role}) [{a}, {b}] is empty or reversed (start must be < end)"
+    if a < 0 or b > len(text):
+        return None, f"({role}) [{a}, {b}] is outside the text ({len(text):,} characters)"
+    return (a, b, role), None
+
+
+def _task_quotes(
+    obj: dict[str, Any], text: str, notes: list[str] | None = None
+) -> list[tuple[float, Quote]]:
+    """The quotes of one task, each with its sort key (``seq`` from meta when known).
+
+    A span that cannot be used (bad offsets, unknown label, tokens the task lacks) is left
+    out and ``notes`` gets a sentence naming it; its quote keeps its other fragments, and
+    the article and the task's other quotes are kept.
+
+    Raises:
+        ValueError: ``spans`` is not a list.
+    """
     raw_spans = obj.get("spans") or []
     if not isinstance(raw_spans, list):
         raise ValueError('"spans" is not a list')
     fragments: list[tuple[int, int]] = []
     frag_index: dict[tuple[int, int], int] = {}
     by_token_end: dict[tuple[int, str], tuple[int, int, str]] = {}
-    for raw in raw_spans:
-        key = _span_key(raw)
+    for n, raw in enumerate(raw_spans, 1):
+        key, why = _read_span(obj, raw, text)
         if key is None:
+            if notes is not None:
+                notes.append(f"span {n} {why}; that span was left out, the task was kept")
             continue
         a, b, role = key
-        if not 0 <= a < b <= len(text):
-            raise ValueError(f"span [{a}, {b}] is outside the text ({len(text)} characters)")
         if isinstance(raw.get("token_end"), int):
             by_token_end.setdefault((raw["token_end"], role), key)
         if role == QUOTE:
@@ -340,7 +421,9 @@ def _task_quotes(obj: dict[str, Any], text: str) -> list[tuple[float, Quote]]:
             except (TypeError, ValueError):
                 continue
             entries[spans].append(entry)
-    default_status = STATUS_OF_ANSWER.get(str(obj.get("answer", "accept")), "accepted")
+    answer = obj.get("answer", "accept")
+    default_status = STATUS_OF_ANSWER.get(str(answer), "accepted")
+
     default_annotator = meta.get("annotator") or obj.get("_annotator_id")
     out: list[tuple[float, Quote]] = []
     for root in sorted(members):
@@ -369,6 +452,11 @@ def _task_quotes(obj: dict[str, Any], text: str) -> list[tuple[float, Quote]]:
         )
         data.setdefault("status", default_status)
         out.append((order_key, Quote.from_json(data, len(text))))
+    if notes is not None and out and str(answer) not in STATUS_OF_ANSWER:
+        notes.append(
+            f"answer {answer!r:.60} is not accept, reject or ignore; its quotes were read "
+            "as accepted"
+        )
     return out
 
 
@@ -393,7 +481,13 @@ def _shifted_entry(entry: Any, offsets: Sequence[int]) -> Any:
     return {**entry, "content_spans": spans}
 
 
-def _task_article(obj: Any) -> tuple[Article, list[tuple[float, Quote]]]:
+def _task_article(obj: Any) -> tuple[Article, list[tuple[float, Quote]], list[str]]:
+    """The article of one task, its quotes (with sort keys) and the notes on spans left
+    out (:func:`_task_quotes`).
+
+    Raises:
+        ValueError: not an object, no text, or ``spans`` not a list.
+    """
     if not isinstance(obj, dict):
         raise ValueError("the line is not a JSON object")
     text = obj.get("text")
@@ -404,6 +498,8 @@ def _task_article(obj: Any) -> tuple[Article, list[tuple[float, Quote]]]:
         # move every span with the text, so they keep pointing at the same characters
         norm, offsets = normalise_with_map(text)
         obj = {**obj, "spans": [_shifted(s, offsets) for s in obj.get("spans") or []]}
+        if isinstance(obj.get("tokens"), list):
+            obj["tokens"] = [_shifted(t, offsets) for t in obj["tokens"]]
         obj["relations"] = [
             {**r, **{k: _shifted(r[k], offsets) for k in ("head_span", "child_span") if k in r}}
             for r in obj.get("relations") or []
@@ -416,7 +512,8 @@ def _task_article(obj: Any) -> tuple[Article, list[tuple[float, Quote]]]:
             }
     meta = obj.get("meta") if isinstance(obj.get("meta"), dict) else {}
     assert isinstance(meta, dict)
-    quotes = _task_quotes(obj, norm)
+    notes: list[str] = []
+    quotes = _task_quotes(obj, norm, notes)
     if "article_meta" in meta or "quotes" in meta:
         art_meta = meta.get("article_meta") if isinstance(meta.get("article_meta"), dict) else {}
         assert isinstance(art_meta, dict)
@@ -427,7 +524,7 @@ def _task_article(obj: Any) -> tuple[Article, list[tuple[float, Quote]]]:
         title = meta.get("title")
         ext_id = meta.get("id")
     article = Article.from_parts(norm, title, art_meta, ext_id)
-    return article, quotes
+    return article, quotes, notes
 
 
 #: A quote read from a task: (sort key, quote, line, its number among the line's quotes).
@@ -435,12 +532,13 @@ _Read = tuple[float, Quote, int, int]
 
 
 def _finish(
-    name: str, article: Article, quotes: list[_Read], start: int
+    name: str, article: Article, quotes: list[_Read], start: int, task_notes: list[LineNote]
 ) -> Iterator[Article | LineNote | QuoteError]:
     """The article of consecutive tasks, its quotes checked
     (:func:`~annotator.core.entry_checks.check_article_row`: a refused quote is a
     QuoteError naming its line, what changed a LineNote), then the article."""
     quotes.sort(key=lambda kq: kq[0])  # stable: tasks' own order among equal keys
+    yield from task_notes
     article.quotes = [q for _, q, _, _ in quotes]
     row = article_row(article, "")
     checked, notes, refused = check_article_row(row, lambda i: f"the quote on line {quotes[i][2]}")
@@ -468,6 +566,7 @@ def iter_prodigy(path: str | Path) -> Iterator[Article | LineError | LineNote | 
     name = str(path)
     current: Article | None = None
     pending: list[_Read] = []
+    pending_notes: list[LineNote] = []
     start = 0  # the line of the current article's first task
     for lineno, raw in iter_lines(path):
         if isinstance(raw, LineTooLong):
@@ -479,7 +578,7 @@ def iter_prodigy(path: str | Path) -> Iterator[Article | LineError | LineNote | 
             line = raw.decode("utf-8-sig" if lineno == 1 else "utf-8")
             obj = load_json(line)
             check_utf8(obj, line)  # a project cannot store a lone surrogate
-            article, quotes = _task_article(obj)
+            article, quotes, notes = _task_article(obj)
         except UnicodeDecodeError as exc:
             reason = f"not UTF-8 ({exc.reason} at byte {exc.start}); {UTF8_HINT}"
             yield LineError(name, lineno, reason)
@@ -492,14 +591,16 @@ def iter_prodigy(path: str | Path) -> Iterator[Article | LineError | LineNote | 
             yield LineError(name, lineno, "the text is empty (the task was skipped)")
             continue
         read = [(key, q, lineno, n) for n, (key, q) in enumerate(quotes, 1)]
+        said = [LineNote(name, lineno, note) for note in notes]
         if current is not None and current.text == article.text:
             pending.extend(read)
+            pending_notes.extend(said)
             continue
         if current is not None:
-            yield from _finish(name, current, pending, start)
-        current, pending, start = article, read, lineno
+            yield from _finish(name, current, pending, start, pending_notes)
+        current, pending, start, pending_notes = article, read, lineno, said
     if current is not None:
-        yield from _finish(name, current, pending, start)
+        yield from _finish(name, current, pending, start, pending_notes)
 
 
 def is_prodigy_file(path: str | Path) -> bool:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from annotator.core.model import Article, Quote, StoredArticle
 from annotator.core.text import normalise_text
 from annotator.io.export_records import ExportQuote
@@ -14,7 +16,7 @@ from annotator.io.prodigy import (
     iter_prodigy,
     prodigy_tasks,
 )
-from annotator.io.quote_jsonl import LineError
+from annotator.io.quote_jsonl import LineError, LineNote
 
 RAW = (
     "Port reopens 🚢\r\n\r\n"
@@ -223,10 +225,95 @@ def test_bad_lines_are_reported_and_skipped(tmp_path: Path) -> None:
     )
     items = list(iter_prodigy(path))
     errors = [i for i in items if isinstance(i, LineError)]
-    assert [e.line for e in errors] == [1, 2, 3]
-    assert "outside the text" in errors[1].reason
+    assert [e.line for e in errors] == [1, 3]
+    # a span outside the text costs only that span: the task's article is kept
+    (note,) = [i for i in items if isinstance(i, LineNote)]
+    assert note.line == 2 and "outside the text (1 characters)" in note.message
     arts = [i for i in items if isinstance(i, Article)]
-    assert len(arts) == 1 and arts[0].quotes[0].content_spans == ((0, 4),)
+    assert [a.text for a in arts] == ["x", "Fine text."]
+    assert arts[0].quotes == [] and arts[1].quotes[0].content_spans == ((0, 4),)
+
+
+BRIDGE = 'Mayor Ann Lee said "We will rebuild the bridge." Critics disagreed.'
+
+
+def _task_items(tmp_path: Path, *tasks: dict[str, object]) -> list[object]:
+    path = tmp_path / "t.jsonl"
+    path.write_text("\n".join(json.dumps(t) for t in tasks) + "\n", encoding="utf-8")
+    return list(iter_prodigy(path))
+
+
+def _q(sub: str, label: str, text: str = BRIDGE) -> dict[str, object]:
+    i = text.index(sub)
+    return {"start": i, "end": i + len(sub), "label": label}
+
+
+@pytest.mark.parametrize(
+    ("bad", "said"),
+    [
+        ({"start": 10, "end": 5, "label": "CUE"}, "(CUE) [10, 5] is empty or reversed"),
+        ({"start": 14, "end": 14, "label": "SPEAKER"}, "(SPEAKER) [14, 14] is empty"),
+        ({"start": 500, "end": 510, "label": "SPEAKER"}, "outside the text (67 characters)"),
+        ({"start": -3, "end": 4, "label": "CUE"}, "outside the text"),
+        ({"label": "QUOTE"}, "(QUOTE) has no start/end offsets"),
+        ({"start": "a", "end": 4, "label": "CUE"}, "are not whole numbers"),
+        ({"start": 1.5, "end": 4, "label": "CUE"}, "are not whole numbers"),
+        ({"start": True, "end": 4, "label": "CUE"}, "are not whole numbers"),
+        ({"start": 0, "end": 4, "label": "WEIRD"}, "label 'WEIRD' is not one of QUOTE"),
+        ({"start": 0, "end": 4}, "label None is not one of"),
+        ("QUOTE 0 4", "is not an object"),
+        ({"token_start": 0, "token_end": 50, "label": "QUOTE"}, "the task has no tokens"),
+    ],
+)
+def test_a_bad_span_is_left_out_with_a_note_and_the_rest_of_the_task_kept(
+    tmp_path: Path, bad: object, said: str
+) -> None:
+    good = _q('"We will rebuild the bridge."', "QUOTE")
+    items = _task_items(tmp_path, {"text": BRIDGE, "spans": [good, bad], "answer": "accept"})
+    assert not [i for i in items if isinstance(i, LineError)]
+    (note,) = [i for i in items if isinstance(i, LineNote)]
+    assert note.line == 1 and said in note.message and "span 2" in note.message
+    assert "left out, the task was kept" in note.message
+    (art,) = [i for i in items if isinstance(i, Article)]
+    (q,) = art.quotes
+    assert BRIDGE[slice(*q.content_spans[0])] == '"We will rebuild the bridge."'
+    assert q.status == "accepted"
+
+
+def test_spans_given_by_tokens_only_are_read_from_the_tasks_tokens(tmp_path: Path) -> None:
+    raw = 'Mayor Ann\u00a0Lee said\r\n"We rebuild." 🌉 Fine.'
+    words = [(m.start(), m.end()) for m in __import__("re").finditer(r"\S+", raw)]
+    tokens = [{"text": raw[a:b], "start": a, "end": b, "id": i} for i, (a, b) in enumerate(words)]
+    # "We rebuild." is tokens 4-5 ('"We', 'rebuild."'), the speaker tokens 1-2
+    spans = [
+        {"token_start": 4, "token_end": 5, "label": "QUOTE"},
+        {"token_start": 1, "token_end": 2, "label": "SPEAKER"},
+        {"token_start": 7, "token_end": 9, "label": "CUE"},
+    ]
+    relations = [{"head": 5, "child": 2, "label": "SAID_BY"}]
+    items = _task_items(
+        tmp_path, {"text": raw, "tokens": tokens, "spans": spans, "relations": relations}
+    )
+    (art,) = [i for i in items if isinstance(i, Article)]
+    (q,) = art.quotes
+    assert art.text[slice(*q.content_spans[0])] == '"We rebuild."'
+    assert [art.text[a:b] for a, b in q.speaker_spans] == ["Ann\u00a0Lee"]
+    (note,) = [i for i in items if isinstance(i, LineNote)]
+    assert "span 3 (CUE) tokens 7-9 are not tokens of the task (it has 8, 0-7)" in note.message
+
+
+def test_an_unknown_answer_is_read_as_accept_and_said(tmp_path: Path) -> None:
+    good = _q('"We will rebuild the bridge."', "QUOTE")
+    items = _task_items(
+        tmp_path,
+        {"text": BRIDGE, "spans": [good], "answer": "maybe"},
+        {"text": BRIDGE + " More.", "spans": [], "answer": "maybe"},
+    )
+    notes = [i for i in items if isinstance(i, LineNote)]
+    assert [(n.line, "answer 'maybe'" in n.message) for n in notes] == [(1, True)]
+    arts = [i for i in items if isinstance(i, Article)]
+    assert [len(a.quotes) for a in arts] == [1, 0]
+    assert arts[0].quotes[0].status == "accepted"
 
 
 def test_quote_jsonl_is_not_taken_for_prodigy(tmp_path: Path) -> None:

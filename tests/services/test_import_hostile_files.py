@@ -208,8 +208,6 @@ def _good_task(n: int) -> dict[str, Any]:
 
 
 PRODIGY_BAD = [
-    _task(TEXT, [{"start": 5, "end": 9999, "label": "QUOTE"}]),
-    _task(TEXT, [{"start": -4, "end": 3, "label": "QUOTE"}]),
     _task(TEXT, {"start": 0}),  # type: ignore[arg-type]
     {"text": 42, "spans": []},
     _task(
@@ -244,6 +242,33 @@ def test_prodigy_bad_task_costs_only_itself(
     (problem,) = report.files[0].problems
     assert "line 2" in problem
     assert len(_texts(project)) == 2
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"start": 5, "end": 9999, "label": "QUOTE"},
+        {"start": -4, "end": 3, "label": "QUOTE"},
+        {"start": 9, "end": 4, "label": "CUE"},
+        {"start": 0, "end": 3, "label": "OPINION"},
+    ],
+    ids=range(4),
+)
+def test_a_prodigy_task_with_one_bad_span_keeps_its_article_and_its_good_quote(
+    project: Project, tmp_path: Path, bad: dict[str, Any]
+) -> None:
+    f = tmp_path / "tasks.jsonl"
+    middle = _task(TEXT, [{"start": 0, "end": 4, "label": "QUOTE"}, bad])
+    f.write_text(
+        "\n".join(json.dumps(t) for t in (_good_task(0), middle, _good_task(1))) + "\n",
+        encoding="utf-8",
+    )
+    report = import_paths(project, [f])
+    assert report.articles_added == 3 and report.quotes_added == 3, report.lines()
+    assert not report.files[0].problems
+    (note,) = report.files[0].notes
+    assert "line 2: span 2" in note and "that span was left out, the task was kept" in note
+    assert len(_texts(project)) == 3
 
 
 # -- brat: one good annotation next to one bad one -----------------------------------------
