@@ -86,7 +86,9 @@ def test_the_article_and_its_good_quotes_are_imported(
     )
     assert out[1].startswith(f"    {src}, line 2, quote 2: {problem}")
     assert out[1].endswith("; this quote was skipped, not its article")
-    assert out[2] == "Imported 2 articles and 2 quotes from 1 file."
+    assert out[2] == (
+        "Imported 2 articles and 2 quotes from 1 file; 1 bad quote skipped (articles kept)."
+    )
     assert len(out) == 3  # no "held no quotes" note: the file held quotes
 
 

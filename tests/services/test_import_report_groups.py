@@ -113,3 +113,17 @@ def test_many_files_failed_alike_are_one_line(tmp_path: Path) -> None:
     # the JSONL file failed with entries of its own: its line and entries stay
     assert any(str(folder / "two.jsonl") in x and "failed" in x for x in lines)
     assert report.summary() == "Imported 1 article and 0 quotes from 27 files; 26 failed."
+
+
+def test_the_summary_says_how_many_lines_were_refused_in_files_that_were_read(
+    tmp_path: Path,
+) -> None:
+    good = '{"text": "The mayor said it runs."}\n'
+    src = tmp_path / "mostly_bad.jsonl"
+    src.write_text("{broken\n" * 120 + good + "[1, 2]\n", encoding="utf-8")
+    with Project.open(tmp_path / "p.db", create=True) as project:
+        report = import_paths(project, [str(src)])
+        assert project.count_articles() == 1
+    assert report.summary() == (
+        "Imported 1 article and 0 quotes from 1 file; 121 bad entries skipped."
+    )

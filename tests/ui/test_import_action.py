@@ -159,7 +159,7 @@ def test_the_no_quotes_note_is_true_the_window_suggests_quotes(
         w.act_import_files.trigger()
     assert w.info_label.text() == (
         "Imported 1 article and 0 quotes from 1 file. The imported file held no quotes. "
-        "The detector will suggest quotes in them in the background."
+        "The detector will suggest quotes in it in the background."
     )
     qtbot.waitUntil(lambda: w.detection.task is None, timeout=20000)
     with Project.open(project) as p:

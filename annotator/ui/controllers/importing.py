@@ -101,9 +101,10 @@ class ImportController(QObject):
             summary = f"The import had finished before the cancel. {summary}"
         elif report.held_no_quotes:
             # the window starts the detector on the new articles (start_after_import)
+            them = "it" if report.articles_added == 1 else "them"
             summary += (
-                f" {report.no_quotes_note()} The detector will suggest quotes in them in the"
-                " background."
+                f" {report.no_quotes_note()} The detector will suggest quotes in {them} in"
+                " the background."
             )
         self.last_summary = summary
         self.info.emit(summary)
