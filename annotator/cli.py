@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from annotator import __version__
 from annotator.commands import CliError
 from annotator.core.errors import AnnotatorError
-from annotator.store.db import StoreDatabaseError
+from annotator.store.db import StoreDatabaseError, damage_message, is_damage
 
 # Each module registers one sub-command; order is the order shown by --help. A command
 # is named after its module (``import`` -> ``import_cmd``), so the command line can import
@@ -79,7 +79,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"annotator: error: {exc}", file=sys.stderr)
         return 1
     except StoreDatabaseError as exc:
-        print(f"annotator: error: database problem: {exc}", file=sys.stderr)
+        project = getattr(args, "project", None)
+        if project and is_damage(exc):
+            print(f"annotator: error: {damage_message(project, exc)}", file=sys.stderr)
+        else:
+            where = f"{project}: " if project else ""
+            print(f"annotator: error: {where}database problem: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("annotator: interrupted", file=sys.stderr)

@@ -14,6 +14,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta, timezone
+from glob import escape as glob_escape
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +38,37 @@ StoreIntegrityError = sqlite3.IntegrityError
 #: The base of every database failure (corrupt file, disk I/O, constraint): what the command
 #: line turns into "database problem" instead of a traceback.
 StoreDatabaseError = sqlite3.DatabaseError
+
+#: SQLite's words for a file whose pages cannot be read as a database (SQLITE_CORRUPT,
+#: SQLITE_NOTADB, SQLITE_IOERR): https://www.sqlite.org/rescode.html
+_DAMAGE_WORDS = ("malformed", "not a database", "disk i/o error", "corrupt")
+
+
+def is_damage(exc: BaseException) -> bool:
+    """True when ``exc`` says the project file itself is damaged (not locked, not a bad
+    statement): a page that cannot be read, a file that is no longer a database."""
+    return isinstance(exc, sqlite3.DatabaseError) and any(
+        w in str(exc).lower() for w in _DAMAGE_WORDS
+    )
+
+
+def damage_message(path: str | os.PathLike[str], exc: BaseException) -> str:
+    """What to tell the analyst when :func:`is_damage` (``exc``) for the project at
+    ``path``: that the file is damaged, that nothing was written to it, and the ways to
+    the work it holds (copies beside it, SQLite's ``.recover``)."""
+    p = Path(path)
+    copies = sorted(p.parent.glob(glob_escape(p.name) + ".*.bak"))
+    kept = (
+        "Copies kept beside it: " + ", ".join(c.name for c in copies[-3:]) + ". " if copies else ""
+    )
+    return (
+        f"{p}: the project file is damaged (SQLite: {exc}). "
+        f"{kept}Work on a copy: `annotator stats` and `annotator export` may still read "
+        "most of it, and SQLite's command-line tool copies what it can read into a new "
+        f"file (sqlite3 {p.name} .recover | sqlite3 recovered.db); a copy made by "
+        "`annotator backup` holds the work up to its time."
+    )
+
 
 _last_stamp = datetime.min.replace(tzinfo=timezone.utc)
 _stamp_lock = threading.Lock()
@@ -494,6 +526,8 @@ def _prepare(
         if different:
             raise ProjectError(_refusal(p, "has " + different))
     except sqlite3.DatabaseError as exc:
+        if is_damage(exc):
+            raise ProjectError(damage_message(p, exc)) from None
         raise ProjectError(f"{p}: cannot read the database ({exc})") from None
     applied = applied or []
     known = known_migration_names()

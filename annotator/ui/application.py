@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from annotator.core.errors import OpenCancelled, ProjectError
 from annotator.services.project_settings import read_resource
+from annotator.store.db import StoreDatabaseError, damage_message, is_damage
 from annotator.ui.screen import can_show_windows
 
 __all__ = ["can_show_windows", "configure_application", "run_app", "show_project_error"]
@@ -77,6 +78,15 @@ def run_app(
     except ProjectError as exc:  # refused (newer schema, locked…): a sentence, no traceback
         print(f"annotator: error: {exc}", file=sys.stderr)
         show_project_error(str(exc))
+        return 1
+    except StoreDatabaseError as exc:
+        if not is_damage(exc):
+            raise
+        # a page of the file cannot be read (a disk fault): the way to the work, no
+        # traceback (tester20 U9)
+        said = damage_message(project_path, exc)
+        print(f"annotator: error: {said}", file=sys.stderr)
+        show_project_error(said)
         return 1
     if message:
         window.show_info(message)

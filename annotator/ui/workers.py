@@ -20,7 +20,7 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 from annotator.core.errors import AnnotatorError, Stopped
 from annotator.services.import_process import ImportProcessError
-from annotator.store.db import was_interrupted
+from annotator.store.db import is_damage, was_interrupted
 
 if TYPE_CHECKING:
     from annotator.store.project import Project
@@ -160,6 +160,8 @@ class Task(QRunnable):
                 self._stopped()
             elif isinstance(exc, self.expected):
                 self._tell("failed", str(exc))
+            elif is_damage(exc):  # the project file is damaged: said, no traceback
+                self._tell("failed", f"the project file is damaged (SQLite: {exc})")
             else:
                 traceback.print_exc()
                 self._tell("failed", f"{type(exc).__name__}: {exc}")

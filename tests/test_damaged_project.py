@@ -1,0 +1,94 @@
+"""A project file with a damaged page (a disk fault): every command and the window name
+the file, say it is damaged and give the ways to the work, with no traceback (tester20
+U9). The damage is made by overwriting pages of a real project."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from annotator.store.db import damage_message, is_damage
+from annotator.store.project import Project
+from tests.conftest import CliRunner
+
+TEXT = 'Harbour tolls\n\n"We will not raise the tolls," said Mayor Ann Lee on Monday.\n'
+
+
+def _damaged(tmp_path: Path, run_cli: CliRunner, offset: int) -> Path:
+    src = tmp_path / "in.jsonl"
+    lines = [{"id": f"a{i}", "text": TEXT + f"Part {i}. " * 40} for i in range(60)]
+    src.write_text("\n".join(json.dumps(x) for x in lines) + "\n", encoding="utf-8")
+    db = tmp_path / "p.db"
+    run_cli("import", str(db), str(src), check=True)
+    with sqlite3.connect(db) as c:
+        c.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    with open(db, "r+b") as fh:
+        fh.seek(offset)
+        fh.write(b"\xab" * 4000)
+    return db
+
+
+# page 3 holds the schema: every command refuses the file at open; page 4 an articles page
+# the import reads
+@pytest.mark.parametrize(
+    ("offset", "command"),
+    [
+        (4096 * 2, ["stats"]),
+        (4096 * 2, ["export", "-f", "csv"]),
+        (4096 * 2, ["import"]),
+        (4096 * 2, ["agreement"]),
+        (4096 * 3, ["import"]),
+    ],
+)
+def test_a_command_on_a_damaged_file_names_it_and_the_way_out(
+    run_cli: CliRunner, tmp_path: Path, offset: int, command: list[str]
+) -> None:
+    db = _damaged(tmp_path, run_cli, offset)
+    extra = {
+        "import": [str(tmp_path / "in.jsonl")],
+        "stats": [],
+        "agreement": [],
+        "export": ["-o", str(tmp_path / "out.csv")],
+    }[command[0]]
+    res = run_cli(command[0], str(db), *command[1:], *extra)
+    assert res.returncode == 1, res.stdout
+    assert "Traceback" not in res.stderr
+    assert f"{db}: the project file is damaged" in res.stderr
+    assert ".recover" in res.stderr
+
+
+def test_reading_commands_still_read_a_file_damaged_where_they_do_not_look(
+    run_cli: CliRunner, tmp_path: Path
+) -> None:
+    db = _damaged(tmp_path, run_cli, 4096 * 3)
+    res = run_cli("stats", str(db), check=True)
+    assert "Articles" in res.stdout
+
+
+def test_the_window_on_a_damaged_file_says_so_and_exits_1(
+    run_cli: CliRunner, tmp_path: Path, capsys: pytest.CaptureFixture[str], qapp: object
+) -> None:
+    db = _damaged(tmp_path, run_cli, 4096 * 3)
+    (tmp_path / "p.db.v11-20261201-101010.bak").write_bytes(b"old")
+    from annotator.ui.application import run_app
+
+    assert run_app(db, annotator="me") == 1
+    err = capsys.readouterr().err
+    assert f"{db}: the project file is damaged" in err
+    assert "p.db.v11-20261201-101010.bak" in err
+    assert "Traceback" not in err
+
+
+def test_damage_is_told_from_other_database_errors(tmp_path: Path) -> None:
+    assert is_damage(sqlite3.DatabaseError("database disk image is malformed"))
+    assert is_damage(sqlite3.DatabaseError("file is not a database"))
+    assert not is_damage(sqlite3.OperationalError("database is locked"))
+    assert not is_damage(sqlite3.IntegrityError("UNIQUE constraint failed: articles.hash"))
+    assert not is_damage(ValueError("malformed"))
+    said = damage_message(tmp_path / "x[1].db", sqlite3.DatabaseError("malformed"))
+    assert said.startswith(f"{tmp_path / 'x[1].db'}: the project file is damaged")
+    with Project.open(tmp_path / "fine.db") as p:
+        assert p.count_articles() == 0
