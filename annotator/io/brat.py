@@ -395,6 +395,10 @@ class _Ann:
 
 
 _ROLE_DIGITS = re.compile(r"\d+$")
+#: Standoff lines of brat that quotes do not use (relations, normalisations, equivalences:
+#: https://brat.nlplab.org/standoff.html): read past without a word; any other line that is
+#: not T, E, A, M or # is not brat standoff and is said.
+_OTHER_KINDS = ("R", "N")  # and "*" alone
 
 
 def parse_ann(content: str) -> tuple[_Ann, list[str]]:
@@ -406,12 +410,21 @@ def parse_ann(content: str) -> tuple[_Ann, list[str]]:
     """
     ann = _Ann({}, [], {}, {})
     problems: list[str] = []
+    event_lines: dict[str, int] = {}
     for lineno, line in enumerate(content.splitlines(), 1):
         if not line.strip():
             continue
         try:
             ident, _, rest = line.partition("\t")
             kind = ident[:1]
+            first = ann.lines.get(ident) if kind == "T" else event_lines.get(ident)
+            if first is not None:
+                # brat ids are unique in a file: the first keeps its place and its events
+                problems.append(
+                    f"line {lineno}: {ident[:20]} is already defined on line {first}; "
+                    "this line skipped"
+                )
+                continue
             if kind == "T":
                 head, tab, covered = rest.partition("\t")
                 label, _, locs = head.partition(" ")
@@ -427,6 +440,7 @@ def parse_ann(content: str) -> tuple[_Ann, list[str]]:
                 etype, _, trigger = parts[0].partition(":")
                 args = [tuple(p.split(":", 1)) for p in parts[1:] if ":" in p]
                 ann.events.append((ident, etype, [(r, t) for r, t in args]))
+                event_lines[ident] = lineno
             elif kind in ("A", "M"):
                 parts = rest.split()
                 value = parts[2] if len(parts) > 2 else "true"
@@ -436,6 +450,8 @@ def parse_ann(content: str) -> tuple[_Ann, list[str]]:
                 parts = head.split()
                 if len(parts) >= 2:
                     ann.notes.setdefault(parts[1], []).append(text)
+            elif not rest or not (ident == "*" or (kind in _OTHER_KINDS and ident[1:].isdigit())):
+                raise ValueError(line)
         except (ValueError, IndexError):
             problems.append(f"line {lineno} is not brat standoff: {line[:60]!r}; skipped")
     return ann, problems

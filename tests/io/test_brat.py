@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from annotator.core.model import Article, Quote, StoredArticle
 from annotator.core.text import normalise_text
 from annotator.io.brat import (
@@ -188,6 +190,60 @@ def test_bad_ann_line_costs_only_itself(tmp_path: Path) -> None:
     err, article = list(iter_brat(tmp_path))
     assert isinstance(err, FileError) and "line 1" in err.reason
     assert isinstance(article, Article) and article.text == "Some text here."
+
+
+BRAT_LEE = '"We stay," said Ann Lee. Others left.'
+ANN_LEE = [
+    'T1\tContent 0 10\t"We stay,"',
+    "T2\tSource 16 23\tAnn Lee",
+    "T3\tCue 11 15\tsaid",
+    "T4\tAttribution 11 15\tsaid",
+    "E1\tAttribution:T4 Source:T2 Cue:T3 Content:T1",
+]
+
+
+def _read_lee(tmp_path: Path, extra: list[str]) -> tuple[list[str], list[Article]]:
+    (tmp_path / "a.txt").write_text(BRAT_LEE, encoding="utf-8")
+    (tmp_path / "a.ann").write_text("\n".join(ANN_LEE + extra) + "\n", encoding="utf-8")
+    items = list(iter_brat(tmp_path))
+    said = [str(i) for i in items if not isinstance(i, Article)]
+    return said, [i for i in items if isinstance(i, Article)]
+
+
+@pytest.mark.parametrize(
+    ("extra", "said"),
+    [
+        (["T1\tSource 99999 100010\tfoo"], "line 6: T1 is already defined on line 1"),
+        (["T2\tCue 25 31\tOthers"], "line 6: T2 is already defined on line 2"),
+        (["E1\tAttribution:T4 Content:T3"], "line 6: E1 is already defined on line 5"),
+    ],
+)
+def test_an_id_defined_twice_keeps_the_first_and_says_so(
+    tmp_path: Path, extra: list[str], said: str
+) -> None:
+    problems, (article,) = _read_lee(tmp_path, extra)
+    assert any(said in p and "this line skipped" in p for p in problems), problems
+    (q,) = article.quotes
+    assert [BRAT_LEE[a:b] for a, b in q.content_spans] == ['"We stay,"']
+    assert [BRAT_LEE[a:b] for a, b in q.speaker_spans] == ["Ann Lee"]
+    assert [BRAT_LEE[a:b] for a, b in q.cue_spans] == ["said"]
+
+
+@pytest.mark.parametrize("line", ["broken", "Q7\tSomething 1 2", "T", "R1", "Rx\tRel"])
+def test_a_line_that_is_not_brat_standoff_is_said(tmp_path: Path, line: str) -> None:
+    problems, (article,) = _read_lee(tmp_path, [line])
+    assert any("line 6" in p and "not brat standoff" in p for p in problems), problems
+    assert len(article.quotes) == 1
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["R1\tRelated Arg1:T1 Arg2:T2", "N1\tReference T2 Wikidata:Q42\tAnn Lee", "*\tEquiv T1 T3"],
+)
+def test_brat_lines_quotes_do_not_use_are_read_past_quietly(tmp_path: Path, line: str) -> None:
+    problems, (article,) = _read_lee(tmp_path, [line])
+    assert problems == []
+    assert len(article.quotes) == 1
 
 
 def test_guess_kind() -> None:
