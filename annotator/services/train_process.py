@@ -37,11 +37,11 @@ import json
 import os
 import sys
 import threading
-import time
 import traceback
 from pathlib import Path
 from typing import Any, TextIO
 
+from annotator.core.throttle import Throttle
 from annotator.services.training import STAGE_ROUND, EpochReport, TrainOptions, TrainResult
 
 #: Added to the process's nice value: the window's process gets the CPU first.
@@ -183,13 +183,10 @@ def run(project: Path, out_dir: Path, options: TrainOptions, stdin: TextIO, stdo
     out = _Out(stdout)
     stop = threading.Event()
     threading.Thread(target=_listen, args=(stdin, stop), daemon=True).start()
-    said: list[tuple[str, float]] = [("", 0.0)]  # the last step said, and when
+    throttle = Throttle(STAGE_EVERY_S)  # a new step and every round are always said
 
     def stage(what: str, done: int, total: int) -> None:
-        now = time.monotonic()
-        step, at = said[0]
-        if what != step or what == STAGE_ROUND or done >= total or now - at >= STAGE_EVERY_S:
-            said[0] = (what, now)
+        if throttle.due(done, total, key=what, force=what == STAGE_ROUND):
             out.say(stage=[what, done, total])
 
     try:
