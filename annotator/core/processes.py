@@ -8,16 +8,21 @@ and run (review of session 13). The command built here leaves the current folder
 (``-P`` from Python 3.11, and the first statement for 3.10) and finds this package where
 the parent found it, whatever the current folder.
 
-Our children answer in frames (:func:`send_frame`, :func:`receive_frame`): pickles, so
-only ever between this program's own processes, never from a file or a socket.
+Children run through :mod:`annotator.services.child_call` answer in frames
+(:func:`send_frame`, :func:`receive_frame`): pickles, so only ever between this program's
+own processes, never from a file or a socket. The detection and training processes, which
+the window reads through a ``QProcess``, speak JSON lines (:class:`EventWriter`,
+:class:`EventLines`).
 """
 
 from __future__ import annotations
 
+import json
 import pickle
 import sys
+import threading
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 import annotator
 
@@ -60,3 +65,52 @@ def receive_frame(src: IO[bytes]) -> object:
     if size < 0 or len(data) != size:
         raise EOFError
     return pickle.loads(data)  # noqa: S301 - a frame of our own child process
+
+
+class EventWriter:
+    """The JSON-lines side of a child the window drives through a ``QProcess`` (the
+    detection and training processes): one JSON object per line on ``stream``, whole lines
+    only (the detection process writes from two threads). A parent that went away (broken
+    pipe, closed stream) is not an error: :attr:`closed` turns true and the rest is dropped.
+    """
+
+    def __init__(self, stream: IO[str]) -> None:
+        self.stream = stream
+        self.lock = threading.Lock()
+        #: The parent's end of the pipe is closed (it went away): nothing more is written.
+        self.closed = False
+
+    def say(self, **event: Any) -> None:
+        """Write ``event`` as one line (keys and values JSON-serialisable)."""
+        line = json.dumps(event) + "\n"
+        with self.lock:
+            if self.closed:
+                return
+            try:
+                self.stream.write(line)
+                self.stream.flush()
+            except (BrokenPipeError, ValueError):
+                self.closed = True
+
+
+class EventLines:
+    """The parent's side of :class:`EventWriter`: :meth:`feed` takes the bytes read so far
+    and returns the whole lines' events; a line that is not a JSON object (a stray print
+    of the child, a traceback) is passed over."""
+
+    def __init__(self) -> None:
+        self._rest = b""
+
+    def feed(self, data: bytes) -> list[dict[str, Any]]:
+        *lines, self._rest = (self._rest + data).split(b"\n")
+        events = []
+        for line in lines:
+            if not line.strip():
+                continue
+            try:
+                event = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(event, dict):
+                events.append(event)
+        return events

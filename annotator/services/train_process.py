@@ -41,6 +41,7 @@ import traceback
 from pathlib import Path
 from typing import Any, TextIO
 
+from annotator.core.processes import EventWriter
 from annotator.core.throttle import Throttle
 from annotator.services.training import STAGE_ROUND, EpochReport, TrainOptions, TrainResult
 
@@ -141,23 +142,6 @@ def peak_rss_mb() -> float | None:
     return kb / (1024 * 1024) if sys.platform == "darwin" else kb / 1024
 
 
-class _Out:
-    """One JSON event per line; a window that went away is not an error."""
-
-    def __init__(self, stream: TextIO) -> None:
-        self.stream = stream
-        self.closed = False
-
-    def say(self, **event: Any) -> None:
-        if self.closed:
-            return
-        try:
-            self.stream.write(json.dumps(event) + "\n")
-            self.stream.flush()
-        except (BrokenPipeError, ValueError):
-            self.closed = True
-
-
 def _listen(stdin: TextIO, stop: threading.Event) -> None:
     """Set ``stop`` at a cancel command or at the end of ``stdin`` (the window is gone)."""
     try:
@@ -180,7 +164,7 @@ def run(project: Path, out_dir: Path, options: TrainOptions, stdin: TextIO, stdo
     to ``stdin`` and telling ``stdout`` (see the module's protocol); the exit status."""
     from annotator.services.training import TrainingError, train_from_project
 
-    out = _Out(stdout)
+    out = EventWriter(stdout)
     stop = threading.Event()
     threading.Thread(target=_listen, args=(stdin, stop), daemon=True).start()
     throttle = Throttle(STAGE_EVERY_S)  # a new step and every round are always said

@@ -10,7 +10,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QProcess, Signal
 
-from annotator.core.processes import module_argv
+from annotator.core.processes import EventLines, module_argv
 
 #: Milliseconds the window waits at close for an idle child to end by itself (end of its
 #: input) before killing it: a child in the middle of a chunk would take seconds, and the
@@ -61,7 +61,7 @@ class ModelProcess(QObject):
         self.proc.readyReadStandardOutput.connect(self._read)
         self.proc.finished.connect(self._ended)
         self.proc.errorOccurred.connect(self._error)
-        self._buffer = b""
+        self._lines = EventLines()
         self._stopping = False
         self._said_error = False
 
@@ -102,11 +102,8 @@ class ModelProcess(QObject):
             self.proc.waitForFinished(-1)
 
     def _read(self) -> None:
-        self._buffer += bytes(self.proc.readAllStandardOutput().data())
-        *lines, self._buffer = self._buffer.split(b"\n")
-        for line in lines:
-            if line.strip():
-                self._event(json.loads(line))
+        for event in self._lines.feed(bytes(self.proc.readAllStandardOutput().data())):
+            self._event(event)
 
     def _event(self, event: dict[str, Any]) -> None:
         if "model" in event:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import importlib
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +20,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QProcess, QThreadPool, QTimer, Signal
 
-from annotator.core.processes import module_argv
+from annotator.core.processes import EventLines, module_argv
 from annotator.services.project_settings import detector_choice, set_detector_choice
 from annotator.store.project import Project
 from annotator.ui.workers import ModelLoadTask, Task, WorkerSignals
@@ -117,7 +116,7 @@ class ChildTraining(QObject):
         self.proc.readyReadStandardOutput.connect(self._read)
         self.proc.finished.connect(self._finished)
         self.proc.errorOccurred.connect(self._error)
-        self._buffer = b""
+        self._lines = EventLines()
         self._outcome: tuple[str, Any] | None = None
         self._grace = QTimer(self)
         self._grace.setSingleShot(True)
@@ -187,16 +186,8 @@ class ChildTraining(QObject):
     def _read(self) -> None:
         from annotator.services.train_process import epoch_from_json, result_from_json
 
-        self._buffer += bytes(self.proc.readAllStandardOutput().data())
-        *lines, self._buffer = self._buffer.split(b"\n")
-        for line in lines:
-            if not line.strip() or self.ended:
-                continue
-            try:
-                event = json.loads(line)
-            except ValueError:
-                continue
-            if not isinstance(event, dict):  # a stray print of the child: not ours
+        for event in self._lines.feed(bytes(self.proc.readAllStandardOutput().data())):
+            if self.ended:
                 continue
             if "stage" in event:
                 what, done, total = event["stage"]
