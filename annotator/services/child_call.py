@@ -17,9 +17,9 @@ parent -> child (standard input)
     one JSON line ``{"target": "package.module:function", "args": {...}, "every": s,
     "cancel": "kill" | "ask"}``; the child imports the target (only names under
     :data:`ALLOWED_PREFIX`: nothing read from a project file picks it) and calls
-    ``function(args, progress, stop)``. Then, with ``"ask"``, any further line is the
-    cancel: ``stop()`` turns true and the function ends at its next unit with what it
-    has (an import's report says cancelled).
+    ``function(args, progress, stop)``. Then, with ``"ask"``, ``{"cancel": true}`` is the
+    cancel (:func:`~annotator.core.processes.watch_input`): ``stop()`` turns true and the
+    function ends at its next unit with what it has (an import's report says cancelled).
 child -> parent (standard output, :func:`~annotator.core.processes.send_frame`)
     ``("progress", done, total, *more)`` through a
     :class:`~annotator.core.throttle.Throttle` of ``every`` seconds (the end always);
@@ -52,7 +52,7 @@ from collections.abc import Callable
 from typing import IO, Any, Literal
 
 from annotator.core.errors import AnnotatorError, Stopped
-from annotator.core.processes import python_argv, receive_frame, send_frame
+from annotator.core.processes import python_argv, receive_frame, send_frame, watch_input
 from annotator.core.throttle import PROGRESS_EVERY_S, throttled
 
 #: Targets a child may run: this package's own functions only.
@@ -101,16 +101,9 @@ def child_main() -> None:
     """The child process's entry (see the module's docstring for the protocol)."""
     request = json.loads(sys.stdin.readline())
     stop = threading.Event()
-    exit_when_gone = request.get("cancel", "kill") == "kill"
-
-    def listen() -> None:
-        for _line in sys.stdin:  # a cancel
-            stop.set()
-        if exit_when_gone:  # the parent is gone, and nothing here writes
-            os._exit(1)
-        stop.set()
-
-    threading.Thread(target=listen, daemon=True).start()
+    # the parent gone: a "kill" job (it writes nothing) exits at once, an "ask" one stops
+    gone = (lambda: os._exit(1)) if request.get("cancel", "kill") == "kill" else None
+    watch_input(sys.stdin, stop, at_end=gone)
     out = sys.stdout.buffer
     sys.stdout = sys.stderr  # a stray print must not break the stream of frames
 
@@ -184,7 +177,7 @@ def call_in_child(
                 if cancel == "kill":
                     raise Stopped("no longer wanted")
                 told = True
-                _write(child.stdin, "cancel\n")
+                _write(child.stdin, json.dumps({"cancel": True}) + "\n")
             try:
                 message = messages.get(timeout=0.1)
             except queue.Empty:

@@ -48,10 +48,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
 
-from annotator.core.processes import EventWriter
-
-#: Added to the process's nice value: the window's process gets the CPU first.
-NICENESS = 10
+from annotator.core.processes import EventWriter, lower_priority
 
 
 class Server:
@@ -272,8 +269,7 @@ def main(argv: list[str] | None = None) -> int:
     if len(args) != 2:
         print("usage: python -m annotator.services.model_process PROJECT MODEL", file=sys.stderr)
         return 2
-    if hasattr(os, "nice"):
-        os.nice(NICENESS)
+    lower_priority()
     try:
         return serve(Path(args[0]), args[1], sys.stdin, sys.stdout)
     except BrokenPipeError:

@@ -34,19 +34,16 @@ The exit status is 0 after ``result``, 1 after ``failed``, 2 on bad arguments.
 from __future__ import annotations
 
 import json
-import os
 import sys
 import threading
 import traceback
 from pathlib import Path
 from typing import Any, TextIO
 
-from annotator.core.processes import EventWriter
+from annotator.core.processes import EventWriter, lower_priority, watch_input
 from annotator.core.throttle import Throttle
 from annotator.services.training import STAGE_ROUND, EpochReport, TrainOptions, TrainResult
 
-#: Added to the process's nice value: the window's process gets the CPU first.
-NICENESS = 10
 #: Seconds between two ``stage`` events of the same step (each article would be hundreds
 #: of lines a second on short texts).
 STAGE_EVERY_S = 0.25
@@ -142,23 +139,6 @@ def peak_rss_mb() -> float | None:
     return kb / (1024 * 1024) if sys.platform == "darwin" else kb / 1024
 
 
-def _listen(stdin: TextIO, stop: threading.Event) -> None:
-    """Set ``stop`` at a cancel command or at the end of ``stdin`` (the window is gone)."""
-    try:
-        for line in stdin:
-            if not line.strip():
-                continue
-            try:
-                command = json.loads(line)
-            except ValueError:
-                continue
-            if isinstance(command, dict) and command.get("cancel"):
-                stop.set()
-    except (OSError, ValueError):
-        pass
-    stop.set()
-
-
 def run(project: Path, out_dir: Path, options: TrainOptions, stdin: TextIO, stdout: TextIO) -> int:
     """Train as :func:`~annotator.services.training.train_from_project` does, listening
     to ``stdin`` and telling ``stdout`` (see the module's protocol); the exit status."""
@@ -166,7 +146,7 @@ def run(project: Path, out_dir: Path, options: TrainOptions, stdin: TextIO, stdo
 
     out = EventWriter(stdout)
     stop = threading.Event()
-    threading.Thread(target=_listen, args=(stdin, stop), daemon=True).start()
+    watch_input(stdin, stop)  # a cancel command, or the window went away
     throttle = Throttle(STAGE_EVERY_S)  # a new step and every round are always said
 
     def stage(what: str, done: int, total: int) -> None:
@@ -208,8 +188,7 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
-    if hasattr(os, "nice"):
-        os.nice(NICENESS)
+    lower_priority()
     return run(Path(args[0]), Path(args[1]), options, sys.stdin, sys.stdout)
 
 

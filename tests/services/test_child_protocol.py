@@ -10,6 +10,7 @@ import json
 import os
 import signal
 import subprocess
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,14 @@ import pytest
 import annotator.services.child_call as child_call
 from annotator.core.errors import Stopped
 from annotator.core.model import Article
-from annotator.core.processes import python_argv, receive_frame, send_frame
+from annotator.core.processes import (
+    EventLines,
+    EventWriter,
+    python_argv,
+    receive_frame,
+    send_frame,
+    watch_input,
+)
 from annotator.services.child_call import ChildEnded, ChildFailed, call_in_child
 from annotator.store.project import Project
 
@@ -225,3 +233,60 @@ def test_a_child_whose_parent_goes_away_ends(project: Path, tmp_path: Path, canc
     else:
         assert code == 0 and kinds[-2:] == ["result", "done"]
         assert frames[-2][1].cancelled
+
+
+class _Lines:
+    """An input that gives ``lines`` then waits (a parent still there) until released."""
+
+    def __init__(self, *lines: str) -> None:
+        self.lines = lines
+        self.release = threading.Event()
+        self.read = threading.Event()
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        yield from self.lines
+        self.read.set()
+        self.release.wait()
+
+
+@pytest.mark.parametrize(
+    ("lines", "stops"),
+    [
+        (('{"cancel": true}\n',), True),
+        (("\n", "not json\n", "[1]\n", '{"cancel": false}\n', '{"other": 1}\n'), False),
+        (("cancel\n", '{"cancel": 1}\n'), True),
+    ],
+)
+def test_only_a_cancel_command_stops_a_child(lines: tuple[str, ...], stops: bool) -> None:
+    stdin = _Lines(*lines)
+    stop = threading.Event()
+    ended = threading.Event()
+    watch_input(stdin, stop, at_end=ended.set)
+    assert stdin.read.wait(10)
+    if stops:
+        assert stop.wait(10)
+    else:
+        assert not stop.is_set()
+    stdin.release.set()  # the input ends: the parent went away
+    assert ended.wait(10) and stop.wait(10)
+
+
+def test_events_come_whole_from_pieces_and_noise_is_passed_over() -> None:
+    out = io.StringIO()
+    writer = EventWriter(out)
+    writer.say(stage=["dev", 1, 2])
+    writer.say(result={"é": [1.5, None]})
+    data = ("print noise\n" + out.getvalue() + "[1, 2]\n\n" + '{"half": ').encode("utf-8")
+    lines = EventLines()
+    got = [e for k in range(len(data)) for e in lines.feed(data[k : k + 1])]
+    assert got == [{"stage": ["dev", 1, 2]}, {"result": {"é": [1.5, None]}}]
+    assert lines.feed(b"1}\n") == [{"half": 1}]
+
+
+def test_a_writer_whose_parent_went_away_drops_the_rest() -> None:
+    out = io.StringIO()
+    writer = EventWriter(out)
+    out.close()
+    writer.say(x=1)  # no error
+    assert writer.closed
+    writer.say(x=2)

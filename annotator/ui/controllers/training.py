@@ -147,7 +147,7 @@ class ChildTraining(QObject):
             self.cancelled = True
             return
         self.cancelled = True
-        self.proc.write(b'{"cancel": true}\n')
+        self.proc.write(b'{"cancel": true}\n')  # also while it starts: Qt buffers it
         self._grace.start(CANCEL_GRACE_MS)
 
     def stop(self) -> None:
