@@ -46,6 +46,9 @@ from typing import Any
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+
+from bench._heartbeat import Heartbeat  # noqa: E402
+
 _OWN = REPO / "bench" / "_out" / "import_10000.jsonl"
 #: the lead's scale file (bench_scale.py writes it) when this tree has none
 DEFAULT_SOURCE = _OWN if _OWN.exists() else Path("/work/main/bench/_out/import_10000.jsonl")
@@ -133,12 +136,10 @@ def main() -> int:
 
     from PySide6.QtCore import (
         QCoreApplication,
-        QElapsedTimer,
         QEvent,
         QObject,
         QSettings,
         Qt,
-        QTimer,
     )
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
@@ -241,24 +242,8 @@ def main() -> int:
             app.processEvents()
         app.processEvents()  # the repaint, posted behind the sentinel
 
-    clock = QElapsedTimer()
-    clock.start()
-    gaps: list[float] = []
-    last = [clock.elapsed()]
-
     in_key = [""]
-    worst = [0.0, ""]
-
-    def beat() -> None:
-        now = clock.elapsed()
-        gaps.append(now - last[0])
-        if now - last[0] > worst[0]:
-            worst[:] = [now - last[0], in_key[0]]
-        last[0] = now
-
-    hb = QTimer()
-    hb.setInterval(5)
-    hb.timeout.connect(beat)
+    hb = Heartbeat(5, label=lambda: in_key[0])
     dog = Watchdog() if args.where else None
 
     env = {**os.environ, "PYTHONPATH": str(REPO)}
@@ -303,7 +288,6 @@ def main() -> int:
     results: dict[str, list[tuple[float, float]]] = {k[0]: [] for k in keys}
     waits: dict[str, list[tuple[float, float]]] = {k[0]: [] for k in keys}
     under_load = 0
-    last[0] = clock.elapsed()
     hb.start()
     for _ in range(args.rounds):
         for label, key, mod in keys:
@@ -363,8 +347,9 @@ def main() -> int:
                 f" / p95 {pct(lk, 0.95):5.1f} ms, in COMMIT p50 {statistics.median(cm):5.1f}"
                 f" / p95 {pct(cm, 0.95):5.1f} ms"
             )
-    if gaps:
-        print(f"  longest heartbeat gap while keys were pressed: {worst[0]:.0f} ms ({worst[1]})")
+    if hb.gaps:
+        gap, during = hb.worst
+        print(f"  longest heartbeat gap while keys were pressed: {gap:.0f} ms ({during})")
     if dog:
         dog.stop = True
         print("  where the GUI thread was 100 ms into a slow key:")

@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import statistics
 import sys
 import tempfile
 import time
@@ -26,6 +25,8 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench._heartbeat import Heartbeat, LateStacks, percentiles  # noqa: E402
 
 
 def _file(source: Path, n: int) -> Path:
@@ -46,11 +47,10 @@ def _file(source: Path, n: int) -> Path:
 def _figures(gaps: list[float]) -> str:
     if not gaps:
         return "no beats"
-    q = statistics.quantiles(gaps, n=100)
+    p50, p95, p99 = percentiles(gaps)
     over = sum(g > 50 for g in gaps)
     return (
-        f"p50 {q[49]:.0f} / p95 {q[94]:.0f} / p99 {q[98]:.0f} / max {max(gaps):.0f} ms,"
-        f" {over} over 50 ms"
+        f"p50 {p50:.0f} / p95 {p95:.0f} / p99 {p99:.0f} / max {max(gaps):.0f} ms, {over} over 50 ms"
     )
 
 
@@ -66,7 +66,6 @@ def main() -> int:
         help="name where the other threads were when a beat was 40 ms+ late",
     )
     args = ap.parse_args()
-    from PySide6.QtCore import QElapsedTimer, QTimer
     from PySide6.QtWidgets import QApplication
 
     from annotator.io import quote_jsonl
@@ -82,67 +81,30 @@ def main() -> int:
     while time.perf_counter() < end and w.list_busy():
         app.processEvents()
         time.sleep(0.005)
-    clock = QElapsedTimer()
-    clock.start()
-    gaps: list[float] = []
-    last = [clock.elapsed()]
-
-    def beat() -> None:
-        now = clock.elapsed()
-        gaps.append(now - last[0])
-        last[0] = now
-
-    late: dict[str, int] = {}
+    heart = Heartbeat(5)
     ended: list[float] = []
-    if args.where:
-        import threading
-        import traceback
-
-        main_id = threading.main_thread().ident
-        beat_at = [time.perf_counter()]
-
-        def watch() -> None:
-            while not ended:
-                time.sleep(0.01)
-                if time.perf_counter() - beat_at[0] < 0.04:
-                    continue
-                for tid, frame in sys._current_frames().items():
-                    if tid in (main_id, threading.get_ident()):
-                        continue
-                    stack = traceback.extract_stack(frame)[-4:]
-                    key = " < ".join(
-                        f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in stack[::-1]
-                    )
-                    late[key] = late.get(key, 0) + 1
-
-        threading.Thread(target=watch, daemon=True).start()
-        timer_beat = beat
-
-        def beat() -> None:
-            beat_at[0] = time.perf_counter()
-            timer_beat()
-
-    timer = QTimer()
-    timer.setInterval(5)
-    timer.timeout.connect(beat)
+    # the other threads' places while a beat is 40 ms+ late, until the import ends
+    where = LateStacks(heart, 0.04, depth=4, main=False) if args.where else None
     w.import_finished.connect(lambda _r: ended.append(time.perf_counter()))
-    timer.start()
+    heart.start()
     t0 = time.perf_counter()
     w.start_import([str(path)])
     while not ended and time.perf_counter() < t0 + 1800:
         app.processEvents()
         time.sleep(0.001)
+    if where is not None:
+        where.stop()
     took = ended[0] - t0 if ended else float("nan")
-    during = gaps[:]
-    gaps.clear()
+    during = heart.take()
     quiet_end = time.perf_counter() + min(took, 20)
     while time.perf_counter() < quiet_end:
         app.processEvents()
         time.sleep(0.001)
-    timer.stop()
+    heart.stop()
     print(f"import of {args.lines:,} articles ({args.worker} worker): {took:.1f} s")
     print(f"  heartbeat during the import: {_figures(during)}")
-    print(f"  heartbeat after, nothing running: {_figures(gaps)}")
+    print(f"  heartbeat after, nothing running: {_figures(heart.gaps)}")
+    late = where.places if where is not None else {}
     for key, n in sorted(late.items(), key=lambda kv: -kv[1])[:8]:
         print(f"  {n:4d} x {key}")
     w.close()

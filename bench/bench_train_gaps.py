@@ -27,7 +27,6 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import statistics
 import sys
 import tempfile
 import time
@@ -37,13 +36,15 @@ from typing import Any
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench._heartbeat import Heartbeat, LateStacks, percentiles  # noqa: E402
+
 
 def _figures(gaps: list[float]) -> str:
     if len(gaps) < 2:
         return "no beats"
-    q = statistics.quantiles(gaps, n=100)
+    p50, p95, p99 = percentiles(gaps)
     return (
-        f"max {max(gaps):.0f} ms, p50 {q[49]:.0f} / p95 {q[94]:.0f} / p99 {q[98]:.0f} ms,"
+        f"max {max(gaps):.0f} ms, p50 {p50:.0f} / p95 {p95:.0f} / p99 {p99:.0f} ms,"
         f" {sum(g >= 100 for g in gaps)} gaps >= 100 ms, {sum(g >= 200 for g in gaps)}"
         f" >= 200 ms, {len(gaps)} beats"
     )
@@ -66,7 +67,6 @@ def main() -> int:
         "--quiet-seconds", type=float, default=20.0, help="heartbeat after, nothing running"
     )
     args = ap.parse_args()
-    from PySide6.QtCore import QElapsedTimer, QTimer
     from PySide6.QtWidgets import QApplication
 
     from annotator.ui.main_window import MainWindow
@@ -99,50 +99,10 @@ def main() -> int:
 
     w.trainer.trained.connect(trained)
     w.trainer.train_failed.connect(lambda m: outcome.append(f"stopped: {m}"))
-    clock = QElapsedTimer()
-    clock.start()
-    gaps: list[float] = []
-    last = [clock.elapsed()]
-
-    def beat() -> None:
-        now = clock.elapsed()
-        gaps.append(now - last[0])
-        last[0] = now
-
-    late: dict[str, int] = {}
-    done: list[bool] = []
-    if args.where:
-        import threading
-        import traceback
-
-        main_id = threading.main_thread().ident
-        beat_at = [time.perf_counter()]
-
-        def watch() -> None:
-            while not done:
-                time.sleep(0.01)
-                if time.perf_counter() - beat_at[0] < 0.1:
-                    continue
-                frame = sys._current_frames().get(main_id or 0)
-                if frame is None:
-                    continue
-                stack = traceback.extract_stack(frame)[-5:]
-                key = " < ".join(
-                    f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in stack[::-1]
-                )
-                late[key] = late.get(key, 0) + 1
-
-        threading.Thread(target=watch, daemon=True).start()
-        timed_beat = beat
-
-        def beat() -> None:
-            beat_at[0] = time.perf_counter()
-            timed_beat()
-
-    timer = QTimer()
-    timer.setInterval(20)
-    timer.timeout.connect(beat)
-    timer.start()
+    heart = Heartbeat(20)
+    # the window's thread's place while a beat is 100 ms+ late, to the end of the quiet time
+    where = LateStacks(heart, 0.1, depth=5, main=True) if args.where else None
+    heart.start()
     t0 = time.perf_counter()
     prog = w.start_training("bench", options, folder)
     if prog is None:
@@ -157,19 +117,19 @@ def main() -> int:
         app.processEvents()
         time.sleep(0.001)
     took = time.perf_counter() - t0
-    during = gaps[:]
-    gaps.clear()
-    last[0] = clock.elapsed()
+    during = heart.take(restart=True)
     quiet_end = time.perf_counter() + args.quiet_seconds
     while time.perf_counter() < quiet_end:  # the same loop with nothing running
         app.processEvents()
         time.sleep(0.001)
-    timer.stop()
-    done.append(True)
+    heart.stop()
+    if where is not None:
+        where.stop()
+    late = where.places if where is not None else {}
     how = "cancelled at --seconds" if cancelled else "ran to its end"
     print(f"training from the window ({how}) for {took:.1f} s: {outcome[0] if outcome else '?'}")
     print(f"  20 ms heartbeat during training: {_figures(during)}")
-    print(f"  then {args.quiet_seconds:.0f} s with nothing running: {_figures(gaps)}")
+    print(f"  then {args.quiet_seconds:.0f} s with nothing running: {_figures(heart.gaps)}")
     for key, n in sorted(late.items(), key=lambda kv: -kv[1])[:10]:
         print(f"  {n:4d} x 10 ms late by 100 ms+ in {key}")
     if peak:

@@ -25,7 +25,7 @@ from unicodedata import is_normalized
 from annotator.core.dates import date_problem
 from annotator.core.entry_checks import check_article_row
 from annotator.core.model import Article, Quote, SpeakerFacts, encode_spans, normalise_spans
-from annotator.core.processes import python_argv
+from annotator.core.processes import python_argv, receive_frame, send_frame
 from annotator.core.quote_keys import QUOTE_KEYS
 from annotator.core.quote_rows import (
     A_QUOTES,
@@ -438,23 +438,6 @@ def iter_jsonl_rows_here(
     return _converted_lines(path, article_row_and_bad_quotes, importing=True)
 
 
-def _send(out: IO[bytes], obj: object) -> None:
-    """One frame: its length (8 bytes, big-endian), then ``obj`` pickled."""
-    data = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
-    out.write(len(data).to_bytes(8, "big"))
-    out.write(data)
-
-
-def _receive(src: IO[bytes]) -> object:
-    """The next frame :func:`_send` wrote; EOFError when the stream ends inside one."""
-    head = src.read(8)
-    size = int.from_bytes(head, "big") if len(head) == 8 else -1
-    data = src.read(size) if size >= 0 else b""
-    if size < 0 or len(data) != size:
-        raise EOFError
-    return pickle.loads(data)
-
-
 def _worker_main(path: str) -> None:
     """The worker process of :func:`iter_jsonl_rows`: writes pickled chunks of items to
     stdout, then None (or the exception that stopped the reading)."""
@@ -467,10 +450,10 @@ def _worker_main(path: str) -> None:
         for item in iter_jsonl_rows_here(path):
             batch.append(item)
             if len(batch) >= CHUNK_LINES:
-                _send(out, batch)
+                send_frame(out, batch)
                 batch = []
         if batch:
-            _send(out, batch)
+            send_frame(out, batch)
         end: object = None
     except BrokenPipeError:  # the reader stopped listening
         return
@@ -480,8 +463,7 @@ def _worker_main(path: str) -> None:
             pickle.dumps(exc)
         except Exception:
             end = OSError(f"{type(exc).__name__}: {exc}")
-    _send(out, end)
-    out.flush()
+    send_frame(out, end)
 
 
 def iter_jsonl_rows(
@@ -518,7 +500,7 @@ def iter_jsonl_rows(
     try:
         while True:
             try:
-                got = _receive(proc.stdout)
+                got = receive_frame(proc.stdout)
             except EOFError:
                 raise OSError(
                     f"the process reading {path} stopped (exit code {proc.wait()})"

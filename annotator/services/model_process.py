@@ -48,35 +48,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
 
-#: Added to the process's nice value: the window's process gets the CPU first.
-NICENESS = 10
-
-
-class _Out:
-    """One JSON event per line; the detection thread and the reader write through it."""
-
-    def __init__(self, stream: TextIO) -> None:
-        self.stream = stream
-        self.lock = threading.Lock()
-        #: The window's end of the pipe is closed (it went away): nothing more is written.
-        self.closed = False
-
-    def say(self, **event: Any) -> None:
-        line = json.dumps(event) + "\n"
-        with self.lock:
-            if self.closed:
-                return
-            try:
-                self.stream.write(line)
-                self.stream.flush()
-            except BrokenPipeError:
-                self.closed = True
+from annotator.core.processes import EventWriter, lower_priority
 
 
 class Server:
     """Serves one project with one loaded pipeline (see the module's protocol)."""
 
-    def __init__(self, project_path: Path, nlp: Any, out: _Out) -> None:
+    def __init__(self, project_path: Path, nlp: Any, out: EventWriter) -> None:
         from annotator.services.names import entities_only, has_entities
 
         self.project_path = project_path
@@ -245,7 +223,7 @@ def serve(
     project come out malformed after deleting the files of one whose window had been
     killed). SQLite's "How To Corrupt An SQLite Database File", section 2.4 (unlinking or
     renaming a database file while in use)."""
-    out = _Out(stdout)
+    out = EventWriter(stdout)
     missing = missing_folder(model)
     try:
         from annotator.nlp.pipeline import load_pipeline
@@ -291,8 +269,7 @@ def main(argv: list[str] | None = None) -> int:
     if len(args) != 2:
         print("usage: python -m annotator.services.model_process PROJECT MODEL", file=sys.stderr)
         return 2
-    if hasattr(os, "nice"):
-        os.nice(NICENESS)
+    lower_priority()
     try:
         return serve(Path(args[0]), args[1], sys.stdin, sys.stdout)
     except BrokenPipeError:

@@ -34,18 +34,16 @@ The exit status is 0 after ``result``, 1 after ``failed``, 2 on bad arguments.
 from __future__ import annotations
 
 import json
-import os
 import sys
 import threading
-import time
 import traceback
 from pathlib import Path
 from typing import Any, TextIO
 
+from annotator.core.processes import EventWriter, lower_priority, watch_input
+from annotator.core.throttle import Throttle
 from annotator.services.training import STAGE_ROUND, EpochReport, TrainOptions, TrainResult
 
-#: Added to the process's nice value: the window's process gets the CPU first.
-NICENESS = 10
 #: Seconds between two ``stage`` events of the same step (each article would be hundreds
 #: of lines a second on short texts).
 STAGE_EVERY_S = 0.25
@@ -141,55 +139,18 @@ def peak_rss_mb() -> float | None:
     return kb / (1024 * 1024) if sys.platform == "darwin" else kb / 1024
 
 
-class _Out:
-    """One JSON event per line; a window that went away is not an error."""
-
-    def __init__(self, stream: TextIO) -> None:
-        self.stream = stream
-        self.closed = False
-
-    def say(self, **event: Any) -> None:
-        if self.closed:
-            return
-        try:
-            self.stream.write(json.dumps(event) + "\n")
-            self.stream.flush()
-        except (BrokenPipeError, ValueError):
-            self.closed = True
-
-
-def _listen(stdin: TextIO, stop: threading.Event) -> None:
-    """Set ``stop`` at a cancel command or at the end of ``stdin`` (the window is gone)."""
-    try:
-        for line in stdin:
-            if not line.strip():
-                continue
-            try:
-                command = json.loads(line)
-            except ValueError:
-                continue
-            if isinstance(command, dict) and command.get("cancel"):
-                stop.set()
-    except (OSError, ValueError):
-        pass
-    stop.set()
-
-
 def run(project: Path, out_dir: Path, options: TrainOptions, stdin: TextIO, stdout: TextIO) -> int:
     """Train as :func:`~annotator.services.training.train_from_project` does, listening
     to ``stdin`` and telling ``stdout`` (see the module's protocol); the exit status."""
     from annotator.services.training import TrainingError, train_from_project
 
-    out = _Out(stdout)
+    out = EventWriter(stdout)
     stop = threading.Event()
-    threading.Thread(target=_listen, args=(stdin, stop), daemon=True).start()
-    said: list[tuple[str, float]] = [("", 0.0)]  # the last step said, and when
+    watch_input(stdin, stop)  # a cancel command, or the window went away
+    throttle = Throttle(STAGE_EVERY_S)  # a new step and every round are always said
 
     def stage(what: str, done: int, total: int) -> None:
-        now = time.monotonic()
-        step, at = said[0]
-        if what != step or what == STAGE_ROUND or done >= total or now - at >= STAGE_EVERY_S:
-            said[0] = (what, now)
+        if throttle.due(done, total, key=what, force=what == STAGE_ROUND):
             out.say(stage=[what, done, total])
 
     try:
@@ -227,8 +188,7 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
-    if hasattr(os, "nice"):
-        os.nice(NICENESS)
+    lower_priority()
     return run(Path(args[0]), Path(args[1]), options, sys.stdin, sys.stdout)
 
 

@@ -56,9 +56,10 @@ from PySide6.QtWidgets import (
 from annotator.core.errors import Stopped
 from annotator.core.model import left_out_status
 from annotator.core.text import clip_title
+from annotator.core.throttle import PROGRESS_EVERY_S, throttled
 from annotator.core.wording import plural
 from annotator.services.agreement import AgreementReport, ArticleFigures, compute_agreement
-from annotator.services.child_call import PROGRESS_EVERY_S, call_in_child, throttled
+from annotator.services.child_call import call_in_child
 from annotator.store.project import Project
 from annotator.ui.people_list import PeopleList, sharing_default, with_quotes
 from annotator.ui.workers import ReadTask, Task, TaskRunner, WorkerSignals, keep_alive
@@ -434,7 +435,9 @@ class ArticlesModel(RowsModel):
 _ROWS_PER_MESSAGE = 1000
 
 
-def agreement_pieces(args: dict[str, Any], progress: Callable[[int, int], None]) -> Any:
+def agreement_pieces(
+    args: dict[str, Any], progress: Callable[[int, int], None], _stop: Callable[[], bool]
+) -> Any:
     """In the child process (:func:`~annotator.services.child_call.call_in_child`): the
     dashboard's rows of ``{"path", "annotators"}``, yielded in pieces: the rows without
     the article table, then the article table by :data:`_ROWS_PER_MESSAGE`."""

@@ -14,7 +14,8 @@ import pytest
 import annotator.services.child_call as child_call
 from annotator.core.errors import AnnotatorError, Stopped
 from annotator.core.model import Article, Quote
-from annotator.services.child_call import call_in_child, throttled
+from annotator.core.throttle import throttled
+from annotator.services.child_call import call_in_child
 from annotator.store.project import Project
 
 TEXT = "The bridge opens in June, the mayor said. Critics said it was too costly."

@@ -7,7 +7,8 @@ import io
 import threading
 from pathlib import Path
 
-from annotator.services.model_process import Server, _Out
+from annotator.core.processes import EventWriter
+from annotator.services.model_process import Server
 
 
 class _Recorder(Server):
@@ -19,7 +20,7 @@ class _Recorder(Server):
         self._lock = threading.Lock()
         self._pending = []
         self._running = False
-        self.out = _Out(io.StringIO())
+        self.out = EventWriter(io.StringIO())
         self.project_path = Path("unused.db")
         self.ran: list[str] = []
         self.release = threading.Semaphore(0)

@@ -4,6 +4,7 @@ MAX_DETAIL_LINES lines."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +31,7 @@ def _sent(task: ImportTask) -> list[tuple[int, int, str]]:
 
 def test_progress_of_one_file_is_sent_at_most_every_interval(monkeypatch: Any) -> None:
     clock = _Clock()
-    monkeypatch.setattr(workers.time, "monotonic", clock)
+    monkeypatch.setattr(time, "monotonic", clock)
     task = ImportTask(Path("p.db"), ["f.jsonl"], None)
     got = _sent(task)
     for done in range(1, 1001):  # a thousand lines, 0.6 of an interval each
@@ -48,7 +49,7 @@ def test_new_files_wait_for_the_interval_too_and_the_end_is_always_sent(
     """A folder of 20,000 small files sent two signals per file when each new file was sent
     at once (tester19 N3): a new file's name now waits for the interval like the rest."""
     clock = _Clock()
-    monkeypatch.setattr(workers.time, "monotonic", clock)
+    monkeypatch.setattr(time, "monotonic", clock)
     task = ImportTask(Path("p.db"), ["folder"], None)
     got = _sent(task)
     for n in range(1000):  # a thousand files, 0.6 of an interval apart

@@ -4,13 +4,12 @@ signals; nothing here blocks or holds the interpreter lock for long)."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, QProcess, Signal
 
-from annotator.core.processes import module_argv
+from annotator.ui.controllers.event_process import EventProcess
 
 #: Milliseconds the window waits at close for an idle child to end by itself (end of its
 #: input) before killing it: a child in the middle of a chunk would take seconds, and the
@@ -56,26 +55,22 @@ class ModelProcess(QObject):
         self.project_path = project_path
         self.model = model
         self.ready = False
-        self.proc = QProcess(self)
-        self.proc.setProcessChannelMode(QProcess.ProcessChannelMode.ForwardedErrorChannel)
-        self.proc.readyReadStandardOutput.connect(self._read)
+        self.proc = EventProcess(self)
+        self.proc.said.connect(self._event)
         self.proc.finished.connect(self._ended)
         self.proc.errorOccurred.connect(self._error)
-        self._buffer = b""
         self._stopping = False
         self._said_error = False
 
     def start(self) -> None:
         """Start the child (it loads the pipeline, then says ``loaded``)."""
-        program, *args = module_argv(
+        self.proc.start_module(
             "annotator.services.model_process", str(self.project_path), self.model
         )
-        self.proc.start(program, args)
 
     def send(self, **command: object) -> None:
         """Write one command (see :mod:`annotator.services.model_process`)."""
-        if self.proc.state() == QProcess.ProcessState.Running:
-            self.proc.write((json.dumps(command) + "\n").encode("utf-8"))
+        self.proc.tell(**command)
 
     def detect(self) -> None:
         self.send(detect=True)
@@ -100,13 +95,6 @@ class ModelProcess(QObject):
         if not self.proc.waitForFinished(wait_ms):
             self.proc.kill()
             self.proc.waitForFinished(-1)
-
-    def _read(self) -> None:
-        self._buffer += bytes(self.proc.readAllStandardOutput().data())
-        *lines, self._buffer = self._buffer.split(b"\n")
-        for line in lines:
-            if line.strip():
-                self._event(json.loads(line))
 
     def _event(self, event: dict[str, Any]) -> None:
         if "model" in event:

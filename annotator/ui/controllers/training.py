@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import importlib
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,9 +20,9 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QProcess, QThreadPool, QTimer, Signal
 
-from annotator.core.processes import module_argv
 from annotator.services.project_settings import detector_choice, set_detector_choice
 from annotator.store.project import Project
+from annotator.ui.controllers.event_process import EventProcess
 from annotator.ui.workers import ModelLoadTask, Task, WorkerSignals
 
 #: How the status bar and the menu call the rules alone.
@@ -112,12 +111,10 @@ class ChildTraining(QObject):
         self.options = options
         self.cancelled = False
         self.ended = False
-        self.proc = QProcess(self)
-        self.proc.setProcessChannelMode(QProcess.ProcessChannelMode.ForwardedErrorChannel)
-        self.proc.readyReadStandardOutput.connect(self._read)
+        self.proc = EventProcess(self)
+        self.proc.said.connect(self._event)
         self.proc.finished.connect(self._finished)
         self.proc.errorOccurred.connect(self._error)
-        self._buffer = b""
         self._outcome: tuple[str, Any] | None = None
         self._grace = QTimer(self)
         self._grace.setSingleShot(True)
@@ -129,13 +126,12 @@ class ChildTraining(QObject):
     def start(self) -> None:
         from annotator.services.train_process import options_to_json
 
-        program, *args = module_argv(
+        self.proc.start_module(
             "annotator.services.train_process",
             str(self.path),
             str(self.out_dir),
             options_to_json(self.options),
         )
-        self.proc.start(program, args)
         self.child_pid = self.pid()
 
     def pid(self) -> int:
@@ -151,7 +147,7 @@ class ChildTraining(QObject):
             self.cancelled = True
             return
         self.cancelled = True
-        self.proc.write(b'{"cancel": true}\n')
+        self.proc.write(b'{"cancel": true}\n')  # also while it starts: Qt buffers it
         self._grace.start(CANCEL_GRACE_MS)
 
     def stop(self) -> None:
@@ -184,33 +180,24 @@ class ChildTraining(QObject):
             with contextlib.suppress(OSError):
                 mod.clear_partial(self.out_dir)
 
-    def _read(self) -> None:
+    def _event(self, event: dict[str, Any]) -> None:
         from annotator.services.train_process import epoch_from_json, result_from_json
 
-        self._buffer += bytes(self.proc.readAllStandardOutput().data())
-        *lines, self._buffer = self._buffer.split(b"\n")
-        for line in lines:
-            if not line.strip() or self.ended:
-                continue
-            try:
-                event = json.loads(line)
-            except ValueError:
-                continue
-            if not isinstance(event, dict):  # a stray print of the child: not ours
-                continue
-            if "stage" in event:
-                what, done, total = event["stage"]
-                self.stage.emit(str(what), int(done), int(total))
-            elif "epoch" in event:
-                self.epoch.emit(epoch_from_json(event["epoch"]))
-            elif "result" in event:
-                self._outcome = ("result", result_from_json(event["result"]))
-            elif "failed" in event:
-                self._outcome = ("failed", str(event["failed"]))
+        if self.ended:
+            return
+        if "stage" in event:
+            what, done, total = event["stage"]
+            self.stage.emit(str(what), int(done), int(total))
+        elif "epoch" in event:
+            self.epoch.emit(epoch_from_json(event["epoch"]))
+        elif "result" in event:
+            self._outcome = ("result", result_from_json(event["result"]))
+        elif "failed" in event:
+            self._outcome = ("failed", str(event["failed"]))
 
     def _finished(self, code: int, status: QProcess.ExitStatus) -> None:
         self._grace.stop()
-        self._read()
+        self.proc.drain()
         if self.ended:
             return
         self.ended = True
