@@ -868,6 +868,7 @@ class MainWindow(DetectorCommands):
             len(s.items),
             s.cue_text(cur),
             s.mention_text(cur),
+            s.suggestions_loading if s.suggestions_pending is not None else 0,
         )
         self._update_status()
 
