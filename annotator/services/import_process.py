@@ -122,13 +122,16 @@ def import_in_child(
     progress: Callable[[int, int, str], None],
     cancelled: Callable[[], bool],
     interval: float,
+    started: Callable[[subprocess.Popen[bytes]], None] | None = None,
 ) -> Any:
     """Import ``paths`` into ``project`` in a child process; return its ImportReport.
 
     ``progress(done, total, label)`` is called on this thread as the child reports;
     ``cancelled()`` is polled ten times a second and, once true, the child is told to stop
-    at its next group (the report then says cancelled, as in-process). Raises
-    ImportProcessError when the child failed (its message) or ended without a report.
+    at its next group (the report then says cancelled, as in-process). ``started(proc)``
+    is given the child as soon as it runs (a closing window kills it rather than wait
+    for its group; see ``ImportTask.abandon``). Raises ImportProcessError when the child
+    failed (its message) or ended without a report.
     """
     env = dict(os.environ)
     # the child imports this package from where the window did
@@ -142,6 +145,8 @@ def import_in_child(
         env=env,
     )
     assert proc.stdin is not None and proc.stdout is not None
+    if started is not None:
+        started(proc)
     spec = {
         "project": str(project),
         "paths": [str(p) for p in paths],
