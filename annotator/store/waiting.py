@@ -9,11 +9,11 @@ accept p50 60 ms, p95 135-200 ms of lock wait beside a terminal import at load 5
 A window whose first try finds the lock taken writes a small flag file of its own into a
 folder beside the project (``.NAME.db.writers-waiting/``, one file per waiting write, so
 one window that stops waiting never clears another's request) and removes it once it has
-the lock or gives up (the folder goes with the last flag); a polite writer (the import)
+the lock or gives up (the folder stays, empty); a polite writer (the import)
 looks for a fresh flag there before each transaction and, while there is one, lets the
 windows go first. So a window waits for the group under way at most. Flags are files
-(not rows) so that looking costs one failed ``open`` when no window waits and nothing is
-written into the project; a flag older than :data:`FLAG_STALE_S` (a window that crashed
+(not rows) so that looking costs a listing of a small folder (one failed ``open`` before
+any window waited) and nothing is written into the project; a flag older than :data:`FLAG_STALE_S` (a window that crashed
 while waiting) is ignored, and removed by the next window that lowers its own. Nothing is
 written through a link or into a pipe or file someone put under the folder's name. No SQL
 here.
@@ -109,7 +109,7 @@ def refresh_flag(project: Path, name: str) -> None:
 def lower_flag(project: Path, name: str | None) -> None:
     """The waiting writer has the lock (or gave up): its flag ``name`` (what
     :func:`raise_flag` returned) goes, the flags of other waiters stay; stale flags (of
-    windows that crashed) go too, and the folder with the last flag."""
+    windows that crashed) go too."""
     fd_dir = _open_folder(project, create=False)
     if fd_dir is None:
         return
@@ -125,8 +125,8 @@ def lower_flag(project: Path, name: str | None) -> None:
                         os.unlink(e.name, dir_fd=fd_dir)
     finally:
         os.close(fd_dir)
-    with contextlib.suppress(OSError):
-        os.rmdir(folder_for(project))  # only when empty: another waiter's flag keeps it
+    # the folder stays, empty (removing it cost 3 ms a key on an overlay file system, and
+    # raced with a window making its flag); an empty folder says no window waits
 
 
 def writer_waiting(project: Path) -> bool:
@@ -152,12 +152,39 @@ def writer_waiting(project: Path) -> bool:
     return False
 
 
+#: Seconds after a polite writer last let a window go during which it counts as a window
+#: at work (pressing keys): see :func:`window_at_work`.
+LATELY_S = 3.0
+#: when this process's polite writers last found a window waiting, per project path
+#: (:func:`window_at_work`, :func:`let_waiting_writers_go`)
+_seen: dict[str, float] = {}
+
+
+def window_at_work(project: Path, within: float | None = None) -> bool:
+    """True when a window waits for ``project``'s lock now, or a polite writer of this
+    process found one waiting within the last ``within`` seconds (:data:`LATELY_S` by
+    default): someone is pressing keys, so the writer keeps its transactions short for a
+    while. Costs what :func:`writer_waiting` costs (one failed ``open`` when no window
+    waits). A writer asks at the end of its transaction: a window that waited for it has
+    its flag up then, and usually has the lock before the writer's next
+    :func:`let_waiting_writers_go`."""
+    key = str(project)
+    if writer_waiting(project):
+        _seen[key] = time.monotonic()
+        return True
+    seen = _seen.get(key)
+    if seen is None:
+        return False
+    return time.monotonic() - seen < (LATELY_S if within is None else within)
+
+
 def let_waiting_writers_go(project: Path, most: float | None = None) -> float:
     """Before a polite writer's transaction: while a window waits for the lock, wait (at
     most ``most`` seconds, :data:`YIELD_MAX_S` by default) so that it goes first. Returns
     the seconds waited (0.0 when no one waits: the usual case, one ``stat``)."""
     if not writer_waiting(project):
         return 0.0
+    _seen[str(project)] = time.monotonic()
     if most is None:  # read now, not when the function was defined
         most = YIELD_MAX_S
     start = time.monotonic()

@@ -49,7 +49,7 @@ def test_flag_raised_lowered_and_stale(path: Path) -> None:
     assert waiting.let_waiting_writers_go(path) == 0.0
     waiting.lower_flag(path, flag)
     waiting.lower_flag(path, flag)  # twice: no error
-    assert not waiting.folder_for(path).exists()
+    assert not any(waiting.folder_for(path).iterdir())
 
 
 def test_one_waiter_lowering_its_flag_leaves_the_others_up(path: Path) -> None:
@@ -61,7 +61,7 @@ def test_one_waiter_lowering_its_flag_leaves_the_others_up(path: Path) -> None:
     assert waiting.writer_waiting(path)
     waiting.lower_flag(path, second)
     assert not waiting.writer_waiting(path)
-    assert not waiting.folder_for(path).exists()  # the folder goes with the last flag
+    assert not any(waiting.folder_for(path).iterdir())  # no flag is left
 
 
 def test_a_stale_flag_of_a_crashed_window_goes_with_the_next_lowered(path: Path) -> None:
@@ -73,7 +73,7 @@ def test_a_stale_flag_of_a_crashed_window_goes_with_the_next_lowered(path: Path)
     assert waiting.writer_waiting(path)
     waiting.lower_flag(path, live)
     assert not waiting.writer_waiting(path)
-    assert not waiting.folder_for(path).exists()
+    assert not any(waiting.folder_for(path).iterdir())
 
 
 def test_flag_in_a_folder_that_cannot_be_written(tmp_path: Path) -> None:
@@ -103,7 +103,8 @@ def test_a_waiting_window_raises_the_flag_and_lowers_it(path: Path, how: str) ->
         window.add_article(Article("Two", "Lee said goodbye."))
         t.join()
         assert seen == [True]  # the flag was up while the window waited
-        assert not waiting.folder_for(path).exists()  # and gone once it had the lock
+        assert not waiting.writer_waiting(path)  # and gone once it had the lock
+        assert not any(waiting.folder_for(path).iterdir())
     holder.close()
     assert _titles(path) == ["One", "Two"]
 
@@ -117,7 +118,7 @@ def test_a_refused_window_write_lowers_the_flag(path: Path) -> None:
             window.add_article(Article("Two", "Lee said goodbye."))
     holder.execute("ROLLBACK")
     holder.close()
-    assert not waiting.folder_for(path).exists()
+    assert not any(waiting.folder_for(path).iterdir())
     assert _titles(path) == ["One"]
 
 
@@ -334,7 +335,7 @@ def test_a_window_that_gives_up_leaves_the_flag_of_one_still_waiting(path: Path)
     t.join(30)
     assert errors == []
     assert seen_after_first == [True]  # the second window's request outlived the first's
-    assert not waiting.folder_for(path).exists()
+    assert not any(waiting.folder_for(path).iterdir())
     assert _titles(path) == ["One", "Second"]
 
 
@@ -360,4 +361,4 @@ def test_a_long_wait_keeps_its_flag_fresh(path: Path, monkeypatch: pytest.Monkey
     t.join()
     holder.close()
     assert seen == [True]
-    assert not waiting.folder_for(path).exists()
+    assert not any(waiting.folder_for(path).iterdir())
