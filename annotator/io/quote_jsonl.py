@@ -9,6 +9,7 @@ other quotes.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import pickle
@@ -473,6 +474,7 @@ def _worker_main(path: str) -> None:
             _send(out, batch)
         end: object = None
     except BrokenPipeError:  # the reader stopped listening
+        _quiet_exit()
         return
     except Exception as exc:  # handed to the reader, which raises it
         end = exc
@@ -480,8 +482,19 @@ def _worker_main(path: str) -> None:
             pickle.dumps(exc)
         except Exception:
             end = OSError(f"{type(exc).__name__}: {exc}")
-    _send(out, end)
-    out.flush()
+    try:
+        _send(out, end)
+        out.flush()
+    except BrokenPipeError:  # the reader stopped (or was killed) before the end
+        _quiet_exit()
+
+
+def _quiet_exit() -> None:
+    """The reader is gone: what is left in stdout's buffer goes nowhere (Python's exit
+    would otherwise print the broken pipe as a traceback into the terminal)."""
+    with contextlib.suppress(OSError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
 
 
 def iter_jsonl_rows(

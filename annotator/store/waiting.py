@@ -13,10 +13,10 @@ the lock or gives up (the folder stays, empty); a polite writer (the import)
 looks for a fresh flag there before each transaction and, while there is one, lets the
 windows go first. So a window waits for the group under way at most. Flags are files
 (not rows) so that looking costs a listing of a small folder (one failed ``open`` before
-any window waited) and nothing is written into the project; a flag older than :data:`FLAG_STALE_S` (a window that crashed
-while waiting) is ignored, and removed by the next window that lowers its own. Nothing is
-written through a link or into a pipe or file someone put under the folder's name. No SQL
-here.
+any window waited) and nothing is written into the project; a flag older than
+:data:`FLAG_STALE_S` (a window that crashed while waiting) is ignored, and removed by the
+next window that lowers its own. Nothing is written through a link or into a pipe or file
+someone put under the folder's name. No SQL here.
 """
 
 from __future__ import annotations
