@@ -380,10 +380,19 @@ class QuoteCommands(ActionWindow):
             self.statusBar().showMessage("Article marked done.", 3000)
 
     def next_quote(self) -> None:
-        self.session.next_quote()
+        if not self.session.next_quote():
+            self._still_reading()
 
     def previous_quote(self) -> None:
-        self.session.previous_quote()
+        if not self.session.previous_quote():
+            self._still_reading()
+
+    def _still_reading(self) -> None:
+        """A move found no quote while the article's many suggestions are still being
+        read: say so (else the key would seem dead)."""
+        if self.session.suggestions_pending is not None:
+            line = quotes_not_read_line(count=self.session.suggestions_loading)
+            self.status.say(line, 5000)
 
     def next_article(self) -> None:
         self._step_article(1)

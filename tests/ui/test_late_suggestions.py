@@ -268,7 +268,9 @@ def test_while_they_load_the_lines_say_how_many_and_then_the_right_count(
     assert w.panel.header.text() == "Loading 400 suggestions…"
     qtbot.keyClick(w.view, Qt.Key.Key_A)
     assert "400 suggestions are still being read" in w.statusBar().currentMessage()
-    qtbot.keyClick(w.view, Qt.Key.Key_N)  # moving finds nothing and writes nothing
+    w.statusBar().clearMessage()
+    qtbot.keyClick(w.view, Qt.Key.Key_N)  # moving finds nothing, says why, writes nothing
+    assert "400 suggestions are still being read" in w.statusBar().currentMessage()
     assert _rows(path, big) == 0
     gate.set()
     qtbot.waitUntil(lambda: _arrived(w), timeout=20_000)
