@@ -6,8 +6,8 @@
 
 Measure a copy (the run writes to it). Opens the real MainWindow offscreen (annotator
 ``bench``, no model) on the article ``--article`` (default: the first with 40+
-suggestions), starts the load, waits a second and presses rounds of A (accept), Ctrl+Z
-(undo) and Ctrl+Down (next article) with QTest on the focused article view. Loads:
+suggestions), starts the load, waits a second and presses rounds of A (accept), R
+(reject), Ctrl+Z (undo) and Ctrl+Down (next article) with QTest on the focused article view. Loads:
 
 - ``terminal``: ``annotator import PROJECT.db NEW.jsonl`` in another process;
 - ``window``: the window's own File > Import of NEW.jsonl (``start_import``);
@@ -132,6 +132,9 @@ def main() -> int:
     ap.add_argument("--rounds", type=int, default=30)
     ap.add_argument("--article", type=int, default=0)
     ap.add_argument("--where", action="store_true")
+    ap.add_argument(
+        "--profile", type=int, default=0, help="print the GUI thread's N costliest functions"
+    )
     args = ap.parse_args()
 
     from PySide6.QtCore import (
@@ -282,12 +285,21 @@ def main() -> int:
     none = Qt.KeyboardModifier.NoModifier
     keys = [
         ("A (accept)", Qt.Key.Key_A, none),
+        ("R (reject)", Qt.Key.Key_R, none),
         ("Ctrl+Z (undo)", Qt.Key.Key_Z, ctrl),
         ("Ctrl+Down (next art.)", Qt.Key.Key_Down, ctrl),
     ]
     results: dict[str, list[tuple[float, float]]] = {k[0]: [] for k in keys}
     waits: dict[str, list[tuple[float, float]]] = {k[0]: [] for k in keys}
+    # CPU of this process's other threads during the key (the window's pool threads):
+    # Python work there holds the interpreter lock the GUI thread needs
+    others: dict[str, list[float]] = {k[0]: [] for k in keys}
     under_load = 0
+    prof = None
+    if args.profile:
+        import cProfile
+
+        prof = cProfile.Profile()
     hb.start()
     for _ in range(args.rounds):
         for label, key, mod in keys:
@@ -300,9 +312,15 @@ def main() -> int:
             spent["lock"] = spent["commit"] = 0.0
             t0 = time.perf_counter()
             c0 = time.thread_time()
+            p0 = time.process_time()
+            if prof is not None:
+                prof.enable()
             QTest.keyClick(target, key, mod)
             settle()
+            if prof is not None:
+                prof.disable()
             results[label].append((time.perf_counter() - t0, time.thread_time() - c0))
+            others[label].append(time.process_time() - p0 - results[label][-1][1])
             waits[label].append((spent["lock"], spent["commit"]))
             if dog:
                 dog.end()
@@ -347,6 +365,11 @@ def main() -> int:
                 f" / p95 {pct(lk, 0.95):5.1f} ms, in COMMIT p50 {statistics.median(cm):5.1f}"
                 f" / p95 {pct(cm, 0.95):5.1f} ms"
             )
+            ot = [x * 1000 for x in others[label]]
+            print(
+                f"  {'':22s}        CPU of the window's other threads meanwhile p50 "
+                f"{statistics.median(ot):5.1f} / p95 {pct(ot, 0.95):5.1f} ms"
+            )
     if hb.gaps:
         gap, during = hb.worst
         print(f"  longest heartbeat gap while keys were pressed: {gap:.0f} ms ({during})")
@@ -355,6 +378,11 @@ def main() -> int:
         print("  where the GUI thread was 100 ms into a slow key:")
         for place, n in dog.places.most_common(10):
             print(f"    {n:3d} x {place}")
+    if prof is not None:
+        import pstats
+
+        print("  the GUI thread's costliest functions over all keys (own time):")
+        pstats.Stats(prof).sort_stats("tottime").print_stats(args.profile)
     w.close()
     shutil.rmtree(tmp, ignore_errors=True)
     return 0

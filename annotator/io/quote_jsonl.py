@@ -9,6 +9,7 @@ other quotes.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import pickle
@@ -456,6 +457,7 @@ def _worker_main(path: str) -> None:
             send_frame(out, batch)
         end: object = None
     except BrokenPipeError:  # the reader stopped listening
+        _quiet_exit()
         return
     except Exception as exc:  # handed to the reader, which raises it
         end = exc
@@ -463,7 +465,18 @@ def _worker_main(path: str) -> None:
             pickle.dumps(exc)
         except Exception:
             end = OSError(f"{type(exc).__name__}: {exc}")
-    send_frame(out, end)
+    try:
+        send_frame(out, end)
+    except BrokenPipeError:  # the reader stopped (or was killed) before the end
+        _quiet_exit()
+
+
+def _quiet_exit() -> None:
+    """The reader is gone: what is left in stdout's buffer goes nowhere (Python's exit
+    would otherwise print the broken pipe as a traceback into the terminal)."""
+    with contextlib.suppress(OSError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
 
 
 def iter_jsonl_rows(

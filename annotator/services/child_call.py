@@ -142,6 +142,7 @@ def call_in_child(
     every: float = PROGRESS_EVERY_S,
     cancel: Cancel = "kill",
     end_wait: float = END_WAIT_S,
+    started: Callable[[subprocess.Popen[bytes]], None] | None = None,
 ) -> Any:
     """``target(args, progress, stop)`` run in a child process: its result, or the list of
     the items it yielded when it is a generator.
@@ -156,6 +157,8 @@ def call_in_child(
             told to stop at its next unit (``"ask"``: its answer still comes back).
         end_wait: seconds an ``"ask"`` child has to end after its answer before it is
             killed.
+        started: given the child's process as soon as it runs (to kill it from another
+            thread, e.g. a closing window).
 
     Raises:
         Stopped: ``cancelled`` turned true with ``"kill"`` (the child is gone).
@@ -164,6 +167,8 @@ def call_in_child(
     """
     child = subprocess.Popen(python_argv(_CHILD), stdin=subprocess.PIPE, stdout=subprocess.PIPE)
     assert child.stdin is not None and child.stdout is not None
+    if started is not None:
+        started(child)
     messages: queue.Queue[tuple[Any, ...] | None] = queue.Queue()
     reader = threading.Thread(target=_read_messages, args=(child.stdout, messages), daemon=True)
     reader.start()

@@ -12,6 +12,7 @@ as a terminal import does (short groups; a window waiting for the lock goes firs
 
 from __future__ import annotations
 
+import subprocess
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -52,14 +53,16 @@ def import_in_child(
     progress: Callable[[int, int, str], None],
     cancelled: Callable[[], bool],
     interval: float,
+    started: Callable[[subprocess.Popen[bytes]], None] | None = None,
 ) -> Any:
     """Import ``paths`` into ``project`` in a child process; return its ImportReport.
 
     ``progress(done, total, label)`` is called on this thread as the child reports (at most
     ten times a second, and the end); ``cancelled()`` is polled ten times a second and, once
     true, the child is told to stop at its next group (the report then says cancelled, as
-    in-process). Raises ImportProcessError when the child failed (its message) or ended
-    without a report.
+    in-process). ``started(proc)`` is given the child as soon as it runs (a closing window
+    kills it rather than wait for its group; see ``ImportTask.abandon``). Raises
+    ImportProcessError when the child failed (its message) or ended without a report.
     """
     args = {
         "project": str(project),
@@ -74,6 +77,7 @@ def import_in_child(
             progress=progress,
             cancelled=cancelled,
             cancel="ask",
+            started=started,
         )
     except ChildFailed as exc:
         raise ImportProcessError(f"{exc.type_name}: {exc.text}") from None

@@ -124,6 +124,9 @@ class ArticleCounts:
     #: suggestions hidden by the confidence threshold ``below`` (not in ``total``)
     hidden: int = 0
     below: float = 0.0
+    #: suggestions of the article being read off the window's thread (0: none awaited);
+    #: ``done`` and ``total`` count the items there are until they come
+    loading: int = 0
 
 
 @dataclass(frozen=True)
@@ -226,6 +229,8 @@ class Session(SessionPlans):
     #: id of the open article whose suggestions are being read elsewhere (its items hold
     #: the annotator's annotations alone meanwhile); None when none are awaited
     suggestions_pending: int | None = None
+    #: how many suggestions are awaited for :attr:`suggestions_pending` (0: none)
+    suggestions_loading: int = 0
     #: (focus asked at open, key picked at open) while suggestions are awaited: when they
     #: arrive and the analyst has not moved, the pick is made again with them
     _pending_pick: tuple[ItemKey | None, ItemKey | None] = (None, None)
@@ -261,6 +266,7 @@ class Session(SessionPlans):
         self.article = self.project.article(article_id)
         self._status = self.project.progress(article_id, self.annotator)
         self.suggestions_pending = None
+        self.suggestions_loading = 0
         self._load_items()
         self._pick(focus)
         if self.suggestions_pending is not None:
@@ -290,6 +296,7 @@ class Session(SessionPlans):
         if self.article.id != article_id:
             return False
         self.suggestions_pending = None
+        self.suggestions_loading = 0
         self._suggestions = rows
         self._suggestions_of = article_id
         self._suggested = {s.id: s.quote for s in rows}
@@ -334,6 +341,7 @@ class Session(SessionPlans):
             and self.project.has_suggestions_over(aid, self.late_suggestions)
         ):
             self.suggestions_pending = aid
+            self.suggestions_loading = self.project.suggestion_count(aid)
             self._suggestions, self._suggestions_of, self._suggested = [], aid, {}
             late(aid)
         elif suggestions_too or self._suggestions_of != aid:
@@ -693,6 +701,7 @@ class Session(SessionPlans):
             status=self._status,
             hidden=kept.hidden() if kept is not None else 0,
             below=self.min_confidence,
+            loading=self.suggestions_loading if self.suggestions_pending is not None else 0,
         )
 
     def list_figures(self) -> ListFigures | None:

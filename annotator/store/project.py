@@ -553,6 +553,8 @@ class Project(ProjectSuggestions):
         deadline = time.monotonic() + self._lock_wait()
         conn.execute("PRAGMA busy_timeout = 0")  # this loop polls instead of SQLite's sleeps
         flagged = False
+        flag: str | None = None
+        fresh_at = 0.0
         try:
             while True:
                 try:
@@ -565,11 +567,16 @@ class Project(ProjectSuggestions):
                     ):
                         raise self._write_error(exc) from None
                 if not flagged:
-                    flagged = waiting.raise_flag(self.path)
+                    flagged = True
+                    flag = waiting.raise_flag(self.path)
+                    fresh_at = time.monotonic()
+                elif flag is not None and time.monotonic() - fresh_at > waiting.FLAG_STALE_S / 4:
+                    waiting.refresh_flag(self.path, flag)  # still waiting: still fresh
+                    fresh_at = time.monotonic()
                 time.sleep(_LOCK_POLL_S)
         finally:
-            if flagged:
-                waiting.lower_flag(self.path)
+            if flag is not None:
+                waiting.lower_flag(self.path, flag)
             conn.execute(f"PRAGMA busy_timeout = {int(busy_ms)}")
 
     @contextmanager

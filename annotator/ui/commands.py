@@ -210,7 +210,7 @@ class QuoteCommands(ActionWindow):
         decision on a quote the analyst cannot see yet is not one to make."""
         cur = self.session.current
         if cur is None and self.session.suggestions_pending is not None:
-            self.status.say(quotes_not_read_line(), 5000)
+            self.status.say(quotes_not_read_line(count=self.session.suggestions_loading), 5000)
             return False
         if cur is None or self.view.shows(cur.quote.start, cur.quote.end):
             return True
@@ -261,7 +261,7 @@ class QuoteCommands(ActionWindow):
 
     def _nothing_here(self) -> None:
         if self.session.suggestions_pending is not None:
-            self.status.say(quotes_not_read_line(), 5000)
+            self.status.say(quotes_not_read_line(count=self.session.suggestions_loading), 5000)
             return
         self.statusBar().showMessage(
             "No quote here: select text and press Q to add one, or Ctrl+Down for the next article.",
@@ -380,10 +380,19 @@ class QuoteCommands(ActionWindow):
             self.statusBar().showMessage("Article marked done.", 3000)
 
     def next_quote(self) -> None:
-        self.session.next_quote()
+        if not self.session.next_quote():
+            self._still_reading()
 
     def previous_quote(self) -> None:
-        self.session.previous_quote()
+        if not self.session.previous_quote():
+            self._still_reading()
+
+    def _still_reading(self) -> None:
+        """A move found no quote while the article's many suggestions are still being
+        read: say so (else the key would seem dead)."""
+        if self.session.suggestions_pending is not None:
+            line = quotes_not_read_line(count=self.session.suggestions_loading)
+            self.status.say(line, 5000)
 
     def next_article(self) -> None:
         self._step_article(1)

@@ -268,14 +268,24 @@ class QuotePanel(QWidget):
         total: int,
         cue_text: str = "",
         mention: str | None = None,
+        loading: int = 0,
     ) -> None:
         """Show ``item`` (quote ``number`` of ``total``); ``cue_text``: its cue's words;
-        ``mention``: its speaker mention (default: the quote's ``speaker_text``)."""
+        ``mention``: its speaker mention (default: the quote's ``speaker_text``);
+        ``loading``: the article's suggestions still being read (0: none), then ``total``
+        counts the quotes read so far."""
         self._item = item
         self._set_enabled(item is not None and not self._read_only)
         if item is None:
-            self.header.setText("No quote" if total == 0 else count_noun(total, "quote"))
-            self.quote_label.setText("Select text and press Q to add a quote.")
+            if loading:
+                self.header.setText(f"Loading {figure(loading)} suggestions…")
+                self.quote_label.setText(
+                    "The article's quotes show when they are read; A, R and the other "
+                    "quote keys work then."
+                )
+            else:
+                self.header.setText("No quote" if total == 0 else count_noun(total, "quote"))
+                self.quote_label.setText("Select text and press Q to add a quote.")
             self.mention_label.setText("—")
             self.cue_label.setText("—")
             self.speaker_edit.setText("")
@@ -288,7 +298,13 @@ class QuotePanel(QWidget):
         state = _STATE_TEXT.get(item.state, item.state)
         if q.status == "pending" and item.annotation_id is not None:
             state = "Edited, not yet accepted"
-        self.header.setText(f"<b>Quote {figure(number)} of {figure(total)}</b> · {state}")
+        if loading:
+            self.header.setText(
+                f"<b>Quote {figure(number)} of {figure(total)} read so far</b> · {state} · "
+                f"loading {figure(loading)} suggestions…"
+            )
+        else:
+            self.header.setText(f"<b>Quote {figure(number)} of {figure(total)}</b> · {state}")
         if self._header_state != item.state:
             self._header_state = item.state
             bg = _STATE_BACKGROUND.get(item.state, "#ffffff")

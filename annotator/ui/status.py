@@ -306,6 +306,15 @@ class StatusArea(QObject):
         t = totals
         n = figure
         article = f"this article {n(here.done)}/{n(here.total)} · " if here is not None else ""
+        loading_tip = ""
+        if here is not None and here.loading:
+            # the figures until the suggestions come count the annotator's own quotes
+            # alone: "0/0" would be untrue (issue 16)
+            article = f"this article: loading {n(here.loading)} suggestions… · "
+            loading_tip = (
+                f"This article's {n(here.loading)} suggestions are being read; its "
+                "figures show when they come\n"
+            )
         hidden_tip = ""
         if here is not None and here.hidden:
             # suggestions below the threshold are kept, not dropped: say so
@@ -322,7 +331,7 @@ class StatusArea(QObject):
         )
         self.progress_label.setText(article + project)
         # the tooltip from the same figures as the label, set with it every time
-        here_tip = (
+        here_tip = loading_tip or (
             f"This article: {n(here.done)} of {n(here.total)} quotes decided\n" if here else ""
         )
         here_tip += hidden_tip

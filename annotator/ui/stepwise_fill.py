@@ -49,11 +49,13 @@ def not_on_screen_line(done: int, total: int, keys: str = "A, R and the other qu
     )
 
 
-def quotes_not_read_line(keys: str = "A, R and the other quote keys") -> str:
+def quotes_not_read_line(keys: str = "A, R and the other quote keys", count: int = 0) -> str:
     """The status line for a key refused because the open article's quotes (its many
-    suggestions, read off the window's thread) are not on screen yet."""
+    suggestions, read off the window's thread) are not on screen yet; ``count``: how
+    many are being read (0: not said)."""
+    many = f"{count:,} " if count else ""
     return (
-        f"The quotes are not on screen yet: the article's suggestions are still being "
+        f"The quotes are not on screen yet: the article's {many}suggestions are still being "
         f"read. {keys} work once they show."
     )
 

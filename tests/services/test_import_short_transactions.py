@@ -15,6 +15,7 @@ import pytest
 
 from annotator.services import importing
 from annotator.services.importing import _Steps, import_paths
+from annotator.store import waiting
 from annotator.store.project import Project
 
 TEXT = 'Budget\n\n"We will balance it," the minister said on Tuesday.'
@@ -165,3 +166,38 @@ def test_no_lock_is_held_while_a_big_file_is_read(
         assert held["small1.txt"] is True
     with sqlite3.connect(db) as conn:
         assert conn.execute("SELECT count(*) FROM articles").fetchone()[0] == small_files + 1
+
+
+@pytest.mark.parametrize("at_work", [False, True])
+def test_groups_are_short_while_a_window_is_at_work(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, at_work: bool
+) -> None:
+    """A window waited for the lock lately (someone presses keys): the next group aims at
+    KEYS_INTERVAL_S at once and may be as small as KEYS_MIN_ROWS (a key waits for the
+    group under way); otherwise it moves half way towards the interval's size."""
+    monkeypatch.setattr(waiting, "window_at_work", lambda _p, within=None: at_work)
+    with Project.open(tmp_path / "p.db") as project:
+        steps = _Steps(project, importing.WINDOW_OPEN_COMMIT_INTERVAL_S)
+        steps.group_rows = 1000
+        steps.written(1000, 0.02, full=True)  # 1,000 rows took the interval (20 ms)
+        first = steps.group_rows
+        steps.written(first, 1.0, full=True)  # a very slow group (a loaded machine)
+        second = steps.group_rows
+    if at_work:
+        assert first == int(1000 * importing.KEYS_INTERVAL_S / 0.02)  # 500
+        assert second == importing.KEYS_MIN_ROWS
+    else:
+        assert first == 1000
+        assert second == (1000 + 20) // 2  # half way, not below MIN_FLUSH_ROWS at once
+
+
+def test_a_window_waiting_now_or_lately_is_at_work(tmp_path: Path) -> None:
+    path = tmp_path / "p.db"
+    Project.open(path).close()
+    assert not waiting.window_at_work(path)
+    flag = waiting.raise_flag(path)
+    assert waiting.window_at_work(path)  # it waits now
+    waiting.lower_flag(path, flag)
+    assert waiting.window_at_work(path)  # it waited a moment ago: keys are being pressed
+    assert not waiting.window_at_work(path, within=0.0)
+    assert not waiting.window_at_work(tmp_path / "other.db")  # per project

@@ -181,3 +181,27 @@ def test_every_import_reader_gives_articles_or_line_errors(tmp_path: Path) -> No
     items = list(FORMATS["jsonl"](src)[0])
     assert [type(i).__name__ for i in items] == ["Article", "LineError"]
     assert isinstance(items[0], Article) and items[0].text == 'Ann said "yes."'
+
+
+@pytest.mark.parametrize("lines", [5, 3000])
+def test_a_worker_whose_reader_went_away_ends_without_a_traceback(
+    tmp_path: Path, lines: int
+) -> None:
+    """The reader is killed (a window quit during its import, or Ctrl+C): the worker's
+    next write finds the pipe broken and it ends quietly (it printed a BrokenPipeError
+    traceback into the terminal when that was its last frame)."""
+    import subprocess
+    import sys
+
+    path = _mixed(tmp_path / "mixed.jsonl", good=lines)
+    code = "import sys; from annotator.io.quote_jsonl import _worker_main as m; m(sys.argv[1])"
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code, str(path)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # the reader is gone before the first frame
+    err = proc.stderr.read().decode()
+    assert proc.wait(60) == 0
+    assert "Traceback" not in err and "BrokenPipe" not in err

@@ -248,3 +248,71 @@ def test_session_drops_suggestions_that_come_for_an_article_no_longer_open(
         assert s.suggestions_arrived(big, rows)
         assert len(s.items) == N and s.current.quote.content_spans == _content(0)
         assert not s.suggestions_arrived(big, rows)  # once only
+
+
+def _statuses(path: Path, aid: int) -> list[tuple[tuple[tuple[int, int], ...], str]]:
+    with Project.open(path) as p:
+        return [(r.quote.content_spans, r.quote.status) for r in p.annotations(aid, "alice")]
+
+
+def test_while_they_load_the_lines_say_how_many_and_then_the_right_count(
+    qtbot: Any, tmp_path: Path, gate: threading.Event
+) -> None:
+    path, big, _small = _project(tmp_path / "many.db")
+    w = _window(qtbot, path)
+    w.open_article(big)
+    # not "0/0" nor "No quote": the truth, with the number being read
+    assert w.session.suggestions_loading == N
+    assert "loading 400 suggestions…" in w.status.progress_label.text()
+    assert "0/0" not in w.status.progress_label.text()
+    assert w.panel.header.text() == "Loading 400 suggestions…"
+    qtbot.keyClick(w.view, Qt.Key.Key_A)
+    assert "400 suggestions are still being read" in w.statusBar().currentMessage()
+    w.statusBar().clearMessage()
+    qtbot.keyClick(w.view, Qt.Key.Key_N)  # moving finds nothing, says why, writes nothing
+    assert "400 suggestions are still being read" in w.statusBar().currentMessage()
+    assert _rows(path, big) == 0
+    gate.set()
+    qtbot.waitUntil(lambda: _arrived(w), timeout=20_000)
+    assert w.session.suggestions_loading == 0
+    assert "this article 0/400" in w.status.progress_label.text()
+    assert "loading" not in w.status.progress_label.text()
+    assert w.panel.header.text().startswith("<b>Quote 1 of 400</b>")
+    w.close()
+
+
+def test_keys_on_a_quote_read_before_the_rest_act_on_that_quote(
+    qtbot: Any, tmp_path: Path, gate: threading.Event
+) -> None:
+    path, big, small = _project(tmp_path / "many.db")
+    w = _window(qtbot, path)
+    w.open_article(big)
+    gate.set()
+    qtbot.waitUntil(lambda: _arrived(w), timeout=20_000)
+    for _ in range(3):  # quotes 0, 1, 2 accepted
+        qtbot.keyClick(w.view, Qt.Key.Key_A)
+    gate.clear()
+    w.open_article(small)
+    w.open_article(big)
+    assert [it.quote.content_spans for it in w.session.items] == [_content(i) for i in range(3)]
+    header = w.panel.header.text()
+    assert "Quote 1 of 3 read so far" in header and "loading 400 suggestions…" in header
+    assert "loading 400 suggestions…" in w.status.progress_label.text()
+    # move to the second accepted quote and reject it: that quote, no other
+    qtbot.keyClick(w.view, Qt.Key.Key_N)
+    assert w.view.outlined().quote.content_spans == _content(1)
+    qtbot.keyClick(w.view, Qt.Key.Key_R)
+    assert _statuses(path, big) == [
+        (_content(0), "accepted"),
+        (_content(1), "rejected"),
+        (_content(2), "accepted"),
+    ]
+    gate.set()
+    qtbot.waitUntil(lambda: _arrived(w), timeout=20_000)
+    assert len(w.session.items) == N
+    assert "this article 3/400" in w.status.progress_label.text()
+    # the analyst had moved: the same quote stays current once the rest comes
+    assert w.view.outlined().quote.content_spans == _content(1)
+    qtbot.keyClick(w.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert _statuses(path, big)[1] == (_content(1), "accepted")
+    w.close()

@@ -484,5 +484,12 @@ class DetectionController(QObject):
             self.task.cancel()
         if self.process is not None:
             # killed at once: the window closes now (an idle child took over 0.1 s to end
-            # by itself, on this thread); SQLite rolls back a chunk it was storing
-            self.process.stop(wait_ms=0)
+            # by itself, on this thread); SQLite rolls back a chunk it was storing. Its
+            # end is waited for last (finish_shutdown), after the window's other work
+            self.process.stop(wait_ms=0, reap=False)
+
+    def finish_shutdown(self) -> None:
+        """After :meth:`shutdown` and the window's other closing work: the killed model
+        process is gone (usually already)."""
+        if self.process is not None:
+            self.process.reap()

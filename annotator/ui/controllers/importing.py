@@ -68,6 +68,7 @@ class ImportController(QObject):
         task.signals.progress.connect(self._progress)
         task.signals.finished.connect(self._finished)
         task.signals.failed.connect(self._failed)
+        task.signals.stopped.connect(self._done)  # abandoned: the window closes
         self.task = task
         self.running.emit(True)
         self.message.emit("Importing…", 0)
@@ -163,6 +164,9 @@ class ImportController(QObject):
         return self.report_box
 
     def shutdown(self) -> None:
+        """The window closes: an import under way is stopped at once (its child process
+        killed: the groups it committed stay, the one under way is rolled back; see
+        :meth:`ImportTask.abandon`), so the window's wait for its pool is short."""
         self.closing = True
         if self.task is not None:
-            self.task.cancel()
+            self.task.abandon()
