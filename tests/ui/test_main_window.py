@@ -349,7 +349,8 @@ def test_run_app_shows_message_and_returns(
 
     def close_soon() -> None:
         for top in QApplication.topLevelWidgets():
-            if isinstance(top, MainWindow):
+            # the window run_app made (a window of an earlier test may linger, closed)
+            if isinstance(top, MainWindow) and top.isVisible():
                 seen.append(top.info_label.text())
                 top.close()
 

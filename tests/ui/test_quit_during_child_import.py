@@ -12,7 +12,6 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-from annotator.services import import_process
 from annotator.ui.main_window import MainWindow
 from annotator.ui.workers import ImportTask
 
@@ -119,7 +118,6 @@ def test_a_group_under_way_is_rolled_back_when_its_child_is_killed(
     src = _source(tmp_path, 3000)
     children = _children(monkeypatch)
     task = ImportTask(project_path, [str(src)], "alice")
-    monkeypatch.setattr(import_process, "PROGRESS_S", 0.0)
     task.signals.progress.connect(lambda *_: task.abandon())
     task.run()
     assert children[0].poll() is not None
