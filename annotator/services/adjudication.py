@@ -357,6 +357,12 @@ class ReviewSession:
         """:meth:`ReviewStore.review_stamp` of the article for this review."""
         return self.store.review_stamp(article_id, self.reviewer, self.annotators)
 
+    def version_count(self, article_id: int) -> int:
+        """How many annotations (any status) the compared annotators have on the article:
+        the first item of :meth:`stamp`, an indexed count."""
+        count = self.stamp(article_id)[0]
+        return count if isinstance(count, int) else 0
+
     def _read(self, article_id: int, text: str | None) -> tuple[list[ReviewItem], list[int]]:
         """The items in text order and each one's place before that sort."""
         if text is None:
