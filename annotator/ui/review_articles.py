@@ -39,7 +39,7 @@ def label_text(label: ReviewLabel) -> str:
     """The list's two lines for an article: "✔ " when done, the title, the counts."""
     mark = "✔ " if label.status == "done" else ""
     title = clip(label.title or f"#{label.id}", 48)
-    return f"{mark}{title}\n   {label.differ} differ · {label.decided}/{label.quotes} gold"
+    return f"{mark}{title}\n   {label.differ:,} differ · {label.decided:,}/{label.quotes:,} gold"
 
 
 class ReviewArticleModel(LazyRowsModel[ReviewLabel]):

@@ -76,3 +76,24 @@ def test_a_pick_on_an_article_of_many_quotes_changes_one_row(qtbot: Any, tmp_pat
     for col in (0, 3):
         widest = max(fm.horizontalAdvance(w.table.cell_text(r, col)) for r in range(300))
         assert w.table.columnWidth(col) >= widest
+
+
+def test_counts_have_thousands_separators(qtbot: Any, tmp_path: Path) -> None:
+    """tester19 N4: "5,000 quotes: 1162 agreed, 3838 differ" lacked two separators."""
+    from annotator.core.model import AnnotationRecord
+    from annotator.services.adjudication import ArticleRows, ReviewItem, ReviewLabel
+    from annotator.ui.review_articles import label_text
+
+    path = _project(tmp_path / "p.db", 3)
+    w = ReviewWindow(path, "rita")
+    qtbot.addWidget(w)
+    qtbot.waitUntil(lambda: w.table.rowCount() == 3)
+    rec = AnnotationRecord(1, 1, None, Quote(((0, 5),), status="accepted"))
+    names = ("alice", "bob")
+    same = ReviewItem(names, (rec, rec), ())
+    differ = ReviewItem(names, (rec, None), ("only in alice's",))
+    w._rows = ArticleRows(w._article_id or 0, [same] * 1162 + [differ] * 3838)
+    w._say_counts()
+    assert "5,000 quotes: 1,162 agreed, 3,838 differ" in w.header.text()
+    label = label_text(ReviewLabel(1, "Long", 3838, 1162, 5000, "in_progress"))
+    assert label.endswith("3,838 differ · 1,162/5,000 gold")
