@@ -175,6 +175,9 @@ class ArticleRows:
     #: some gold is not in the row of its source version (placed by overlap, or a
     #: reviewer's own quote): each change is read again in full
     loose: bool = False
+    #: how many rows are agreed, and decided (gold or left out)
+    agreed: int = 0
+    decided: int = 0
 
     def index(self) -> None:
         """Build the lookups from ``items``."""
@@ -184,11 +187,8 @@ class ArticleRows:
             it.gold is not None and it.gold.state.source_annotation_id not in it.version_ids
             for it in self.items
         )
-
-    @property
-    def agreed(self) -> int:
-        """How many rows are agreed."""
-        return sum(1 for it in self.items if it.agreed)
+        self.agreed = sum(1 for it in self.items if it.agreed)
+        self.decided = sum(1 for it in self.items if it.decided)
 
 
 def match_versions(
@@ -287,6 +287,13 @@ class ReviewSession:
             sum(1 for it in items if it.decided),
             len(items),
             self.status(article_id) if status is None else status,
+        )
+
+    def rows_label(self, rows: ArticleRows, title: str) -> ReviewLabel:
+        """:meth:`label` from the counts kept in ``rows`` (the status is read)."""
+        n = len(rows.items)
+        return ReviewLabel(
+            rows.article_id, title, n - rows.agreed, rows.decided, n, self.status(rows.article_id)
         )
 
     def labels(self, article_ids: Sequence[int]) -> list[ReviewLabel]:
@@ -455,6 +462,7 @@ class ReviewSession:
             return self._reread(rows)
         items = rows.items
         touched: set[int] = set()
+        was: dict[int, bool] = {}  # decided before this update, by row
         for ch in applied.changes:
             gid, state = ch.gold_id, ch.before  # the inverse's "before" is the state now
             if gid is None:
@@ -471,6 +479,9 @@ class ReviewSession:
                 there = items[target].gold
                 if there is not None and there.id != gid:
                     return self._reread(rows)
+            for i in (old, target):
+                if i is not None:
+                    was.setdefault(i, items[i].decided)
             if old is not None and old != target:
                 items[old] = replace(items[old], gold=None)
                 del rows.row_of_gold[gid]
@@ -487,10 +498,12 @@ class ReviewSession:
             left = self.store.left_out(rows.article_id, self.reviewer)
             for i in touched:
                 it = items[i]
+                was.setdefault(i, it.decided)
                 marked = it.gold is None and any(v.id in left for v in it.present_v)
                 if marked != it.left_out:
                     items[i] = replace(it, left_out=marked)
         rows.stamp = self.stamp(rows.article_id)
+        rows.decided += sum(int(items[i].decided) - int(before) for i, before in was.items())
         for i in touched:
             if i > 0 and _order_key(items[i - 1], rows.base[i - 1]) > _order_key(
                 items[i], rows.base[i]

@@ -588,7 +588,7 @@ class ReviewWindow(ReviewArticles):
         aid = self._article_id
         if aid is None or self._rows is None:
             return
-        undecided = sum(1 for it in self._items if not it.decided)
+        undecided = len(self._rows.items) - self._rows.decided
         if self._decide(lambda: self.session.set_done(aid, True)) is None:
             return
         if undecided:

@@ -213,6 +213,7 @@ def _run(path: Path, aid: int, names: list[str], incremental: bool) -> list[Any]
                 assert rows.items == fresh.items, (what, i)
                 assert rows.stamp == fresh.stamp
                 assert rows.base == fresh.base
+                assert (rows.agreed, rows.decided) == (fresh.agreed, fresh.decided)
             seen.append(_gold_rows(p, aid))
     return seen
 

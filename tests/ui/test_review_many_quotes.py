@@ -93,6 +93,7 @@ def test_counts_have_thousands_separators(qtbot: Any, tmp_path: Path) -> None:
     same = ReviewItem(names, (rec, rec), ())
     differ = ReviewItem(names, (rec, None), ("only in alice's",))
     w._rows = ArticleRows(w._article_id or 0, [same] * 1162 + [differ] * 3838)
+    w._rows.index()
     w._say_counts()
     assert "5,000 quotes: 1,162 agreed, 3,838 differ" in w.header.text()
     label = label_text(ReviewLabel(1, "Long", 3838, 1162, 5000, "in_progress"))
