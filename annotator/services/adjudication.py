@@ -178,6 +178,8 @@ class ArticleRows:
     #: how many rows are agreed, and decided (gold or left out)
     agreed: int = 0
     decided: int = 0
+    #: :meth:`Project.data_version` when ``stamp`` was last found current (-1: never)
+    data_version: int = -1
 
     def index(self) -> None:
         """Build the lookups from ``items``."""
@@ -359,6 +361,18 @@ class ReviewSession:
         rows = ArticleRows(article_id, items, stamp, list(self.left_out.get(article_id, ())), base)
         rows.index()
         return rows
+
+    def fresh(self, rows: ArticleRows) -> bool:
+        """True when ``rows`` are the project's now: no other connection committed since
+        they were last found current (``PRAGMA data_version``, no read), or the
+        article's :meth:`stamp` is still theirs."""
+        version = self.project.data_version()
+        if version == rows.data_version:
+            return True
+        if self.stamp(rows.article_id) != rows.stamp:
+            return False
+        rows.data_version = version
+        return True
 
     def stamp(self, article_id: int) -> tuple[object, ...]:
         """:meth:`ReviewStore.review_stamp` of the article for this review."""

@@ -437,11 +437,7 @@ class ReviewWindow(ReviewArticles):
         article's versions or gold since they were read): a decision then updates them
         (:meth:`ReviewSession.update`), else the article is read again after it."""
         rows = self._rows
-        return (
-            rows is not None
-            and rows.article_id == self._article_id
-            and self.session.stamp(rows.article_id) == rows.stamp
-        )
+        return rows is not None and rows.article_id == self._article_id and self.session.fresh(rows)
 
     def _push(self, inverse: ReviewEdit, fresh: bool) -> None:
         self._say_saved()
@@ -486,7 +482,12 @@ class ReviewWindow(ReviewArticles):
         row = self.current_row()
         rows = self._rows
         if article_id == self._article_id and fresh and rows is not None:
+            checked = rows.data_version
             changed = self.session.update(rows, applied)
+            if self.project.data_version() != checked:
+                # another program committed since the rows were found current: its
+                # change may be in the stamp just taken but not in the rows
+                rows.stamp = ()
             if changed is None:  # read again: rows may have moved
                 self._set_rows(rows, keep_row=max(row, 0))
             else:

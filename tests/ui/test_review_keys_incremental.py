@@ -139,3 +139,23 @@ def test_a_change_made_elsewhere_is_read_after_the_next_key(qtbot: Any, tmp_path
     assert w._items == _fresh(path, names, aid)
     assert any("had found the money" in w.table.cell_text(r, 1) for r in range(5))
     assert [d for d, _, _ in _gold(path, aid)] == ["agreed"]
+
+
+def test_a_commit_elsewhere_about_another_article_keeps_the_rows(
+    qtbot: Any, tmp_path: Path
+) -> None:
+    path = tmp_path / "p.db"
+    aid, names = _project(path, "speakers")
+    w = _window(qtbot, path, names)
+    reads: list[int] = []
+    real = w.session.read
+    w.session.read = lambda *a, **k: (reads.append(1), real(*a, **k))[1]  # type: ignore[method-assign]
+    with Project.open(path, create=False) as other:  # another program: the other article
+        bid = [i for i in other.article_ids() if i != aid][0]
+        q = Quote(((0, 7),), kind="indirect", status="accepted", origin="manual")
+        other.add_annotation(bid, "carol", q.with_(annotator="carol"))
+    w.table.setCurrentCell(1, 1)
+    qtbot.keyClick(w.table, Qt.Key.Key_2)
+    assert not reads  # the article's stamp did not change: its rows were kept
+    assert w._items == _fresh(path, names, aid)
+    assert w.table.cell_text(1, 3) == "picked"
