@@ -516,7 +516,10 @@ class ReviewSession:
                 marked = it.gold is None and any(v.id in left for v in it.present_v)
                 if marked != it.left_out:
                     items[i] = replace(it, left_out=marked)
-        rows.stamp = self.stamp(rows.article_id)
+        # a decision writes gold rows and left-out marks only: the versions' part of the
+        # stamp stays as checked (a change made to them meanwhile shows at the next check)
+        gold = self.store.gold_stamp(rows.article_id, self.reviewer)
+        rows.stamp = (*rows.stamp[:-1], gold)
         rows.decided += sum(int(items[i].decided) - int(before) for i, before in was.items())
         for i in touched:
             if i > 0 and _order_key(items[i - 1], rows.base[i - 1]) > _order_key(

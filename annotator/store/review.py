@@ -435,7 +435,7 @@ class ReviewStore:
         ``reviewer``'s gold quotes and left-out marks of it. The first item is how many
         annotations of ``annotators`` the article has. Compare stamps of one article only.
 
-        Indexed reads of that article's rows (about 2 ms for 10,000 annotations)."""
+        Indexed reads of that article's rows (about 5 ms for 10,000 annotations)."""
         parts: list[object] = [0]
         for name in annotators:
             ann = self.project.annotator_id(name, create=False)
@@ -448,6 +448,12 @@ class ReviewStore:
             ).fetchone()
             parts[0] = int(parts[0]) + int(row[0])  # type: ignore[call-overload]
             parts.append(tuple(row))
+        parts.append(self.gold_stamp(article_id, reviewer))
+        return tuple(parts)
+
+    def gold_stamp(self, article_id: int, reviewer: str) -> tuple[object, ...]:
+        """The last item of :meth:`review_stamp`: ``reviewer``'s gold quotes and left-out
+        marks of the article (what a review's own writes change)."""
         gold = self.db.execute(
             "SELECT count(*), coalesce(max(g.id), 0), coalesce(max(g.updated_at), ''),"
             " (SELECT count(*) || ',' || coalesce(max(l.rowid), 0) || ','"
@@ -457,8 +463,7 @@ class ReviewStore:
             " WHERE g.article_id = :a AND r.reviewer = :r",
             {"a": article_id, "r": reviewer},
         ).fetchone()
-        parts.append(tuple(gold))
-        return tuple(parts)
+        return tuple(gold)
 
     # -- quotes left out of the gold ---------------------------------------------------------
 
