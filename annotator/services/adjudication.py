@@ -364,7 +364,7 @@ class ReviewSession:
 
     def fresh(self, rows: ArticleRows) -> bool:
         """True when ``rows`` are the project's now: no other connection committed since
-        they were last found current (``PRAGMA data_version``, no read), or the
+        they were last found current (SQLite's data version: no read), or the
         article's :meth:`stamp` is still theirs."""
         version = self.project.data_version()
         if version == rows.data_version:
