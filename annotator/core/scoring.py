@@ -22,6 +22,8 @@ tagger is injected, so this module needs no spaCy.
 
 from __future__ import annotations
 
+import bisect
+import heapq
 import re
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
@@ -240,20 +242,50 @@ def greedy_one_to_one(pairs: Sequence[tuple[float, int, int]]) -> dict[int, int]
 
 
 def overlap_matching(a: Sequence[Sequence[Span]], b: Sequence[Sequence[Span]]) -> dict[int, int]:
-    """One-to-one matching of two lists of span lists by character overlap, largest first."""
-    a_sets = [char_set(s) for s in a]
-    b_sets = [char_set(s) for s in b]
+    """One-to-one matching of two lists of span lists by character overlap, largest first.
+
+    Returns {index in ``a``: index in ``b``}. Ties are broken as if every pair were compared
+    in list order (``a`` first, then ``b``). Only pairs whose bounds overlap are compared:
+    ``b`` sorted by start and swept along ``a`` sorted by start, with the ``b`` sets that
+    cover the current start kept in a heap by end, so the cost is n log n plus the pairs
+    that do overlap (every pair was compared before: 25 million for 5,000 quotes each,
+    3 s; issue 16).
+    """
     a_bounds = [span_bounds(s) for s in a]
     b_bounds = [span_bounds(s) for s in b]
-    pairs = []
-    for i, sa in enumerate(a_sets):
+    b_order = sorted(range(len(b)), key=lambda j: b_bounds[j][0])
+    b_starts = [b_bounds[j][0] for j in b_order]
+    b_sets: dict[int, frozenset[int]] = {}
+    covering: list[tuple[int, int]] = []  # (end, j) of the b that start at or before here
+    added = 0
+    found: dict[int, list[tuple[int, int]]] = {}
+    for i in sorted(range(len(a)), key=lambda k: a_bounds[k][0]):
         lo, hi = a_bounds[i]
-        for j, sb in enumerate(b_sets):
-            if b_bounds[j][0] >= hi or lo >= b_bounds[j][1]:
-                continue  # bounds apart: no shared position
+        while added < len(b_order) and b_starts[added] <= lo:
+            j = b_order[added]
+            heapq.heappush(covering, (b_bounds[j][1], j))
+            added += 1
+        while covering and covering[0][0] <= lo:
+            heapq.heappop(covering)
+        if lo >= hi:
+            continue  # no position: overlaps nothing
+        # the b covering ``lo``, and those starting inside (lo, hi)
+        near = [j for _end, j in covering]
+        near += b_order[bisect.bisect_right(b_starts, lo) : bisect.bisect_left(b_starts, hi)]
+        if not near:
+            continue
+        sa = char_set(a[i])
+        hits = []
+        for j in near:
+            sb = b_sets.get(j)
+            if sb is None:
+                sb = b_sets[j] = char_set(b[j])
             n = len(sa & sb)
             if n:
-                pairs.append((float(n), i, j))
+                hits.append((j, n))
+        if hits:
+            found[i] = sorted(hits)
+    pairs = [(float(n), i, j) for i in sorted(found) for j, n in found[i]]
     return greedy_one_to_one(pairs)
 
 

@@ -426,6 +426,45 @@ class ReviewStore:
                     )
         return review_id
 
+    def review_stamp(
+        self, article_id: int, reviewer: str, annotators: Sequence[str]
+    ) -> tuple[object, ...]:
+        """A value that changes whenever anything a review of the article shows changes:
+        each of ``annotators``' annotations of it (any status: added, removed or edited;
+        every write sets ``updated_at`` strictly later) and whether they opened it, and
+        ``reviewer``'s gold quotes and left-out marks of it. The first item is how many
+        annotations of ``annotators`` the article has. Compare stamps of one article only.
+
+        Indexed reads of that article's rows (about 5 ms for 10,000 annotations)."""
+        parts: list[object] = [0]
+        for name in annotators:
+            ann = self.project.annotator_id(name, create=False)
+            row = self.db.execute(
+                "SELECT count(*), coalesce(max(id), 0), coalesce(max(updated_at), ''),"
+                " (SELECT status FROM article_progress WHERE article_id = :a"
+                " AND annotator_id IS :n)"
+                " FROM annotations WHERE article_id = :a AND annotator_id IS :n",
+                {"a": article_id, "n": ann},
+            ).fetchone()
+            parts[0] = int(parts[0]) + int(row[0])  # type: ignore[call-overload]
+            parts.append(tuple(row))
+        parts.append(self.gold_stamp(article_id, reviewer))
+        return tuple(parts)
+
+    def gold_stamp(self, article_id: int, reviewer: str) -> tuple[object, ...]:
+        """The last item of :meth:`review_stamp`: ``reviewer``'s gold quotes and left-out
+        marks of the article (what a review's own writes change)."""
+        gold = self.db.execute(
+            "SELECT count(*), coalesce(max(g.id), 0), coalesce(max(g.updated_at), ''),"
+            " (SELECT count(*) || ',' || coalesce(max(l.rowid), 0) || ','"
+            " || coalesce(max(l.created_at), '') FROM left_out l JOIN reviews r2"
+            " ON r2.id = l.review_id WHERE r2.article_id = :a AND r2.reviewer = :r)"
+            " FROM gold_quotes g JOIN reviews r ON r.id = g.review_id"
+            " WHERE g.article_id = :a AND r.reviewer = :r",
+            {"a": article_id, "r": reviewer},
+        ).fetchone()
+        return tuple(gold)
+
     # -- quotes left out of the gold ---------------------------------------------------------
 
     def left_out(self, article_id: int, reviewer: str) -> set[int]:

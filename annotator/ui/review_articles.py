@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.services.adjudication import ReviewItem, ReviewLabel, ReviewSession
+from annotator.services.adjudication import ArticleRows, ReviewItem, ReviewLabel, ReviewSession
 from annotator.store.project import Project
 from annotator.ui.lazy_rows import LazyRowsModel, ModelIndex
 from annotator.ui.people_list import PeopleList
@@ -39,7 +39,7 @@ def label_text(label: ReviewLabel) -> str:
     """The list's two lines for an article: "✔ " when done, the title, the counts."""
     mark = "✔ " if label.status == "done" else ""
     title = clip(label.title or f"#{label.id}", 48)
-    return f"{mark}{title}\n   {label.differ} differ · {label.decided}/{label.quotes} gold"
+    return f"{mark}{title}\n   {label.differ:,} differ · {label.decided:,}/{label.quotes:,} gold"
 
 
 class ReviewArticleModel(LazyRowsModel[ReviewLabel]):
@@ -120,6 +120,7 @@ class ReviewArticles(QMainWindow):
     _article_id: int | None
     _title: str
     _items: list[ReviewItem]
+    _rows: ArticleRows | None
 
     if TYPE_CHECKING:
 
@@ -224,10 +225,14 @@ class ReviewArticles(QMainWindow):
 
     def _refresh_label(self, article_id: int) -> None:
         """Show the new label of the article shown (its rows are ``_items``)."""
-        if article_id == self._article_id and self.article_model.row_of(article_id) is not None:
-            self.article_model.update_label(
-                self.session.label(article_id, self._items, self._title)
-            )
+        rows = self._rows
+        if (
+            article_id == self._article_id
+            and rows is not None
+            and rows.article_id == article_id
+            and self.article_model.row_of(article_id) is not None
+        ):
+            self.article_model.update_label(self.session.rows_label(rows, self._title))
 
     def _article_row_changed(self, row: int) -> None:
         if 0 <= row < self.article_model.rowCount():

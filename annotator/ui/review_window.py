@@ -12,38 +12,33 @@ from __future__ import annotations
 import html
 from collections.abc import Callable
 from pathlib import Path
+from typing import cast
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import (
     QAction,
-    QBrush,
-    QColor,
     QKeySequence,
     QTextCharFormat,
     QTextCursor,
     QUndoStack,
 )
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
-    QHeaderView,
     QLabel,
     QMenu,
     QMessageBox,
     QPlainTextEdit,
     QSplitter,
-    QTableWidget,
-    QTableWidgetItem,
     QTextEdit,
     QVBoxLayout,
     QWidget,
 )
 
 from annotator.core.errors import ProjectLockedError
-from annotator.core.model import left_out_status, spans_text
+from annotator.core.model import left_out_status
 from annotator.core.text import ViewText, clip_title
 from annotator.core.wording import count_noun
-from annotator.services.adjudication import ReviewEdit, ReviewItem, ReviewSession
+from annotator.services.adjudication import ArticleRows, ReviewEdit, ReviewItem, ReviewSession
 from annotator.store.project import WINDOW_WRITE_WAIT_S, Project
 from annotator.ui.dialogs import shortcut_rows
 from annotator.ui.lock_notice import LockNotice
@@ -54,15 +49,17 @@ from annotator.ui.review_dialogs import (
     VERSION_COLOURS,
     GoldEditDialog,
     absence_text,
-    clip,
     describe_html,
     version_marks,
 )
+from annotator.ui.review_table import ReviewQuotesView, ReviewRowsTask
 from annotator.ui.stepwise_fill import StepwiseFill, not_on_screen_line
 from annotator.ui.undo import KEPT, ApplyCommand, Kept
+from annotator.ui.workers import TaskRunner
 
-# One colour per compared annotator (background of their version in the text).
-_MARKS = {"agreed": "=", "picked": "✓", "edited": "✎", "added": "+"}
+#: An article with more versions than this (all compared annotators together) has its
+#: rows read and matched on a pool thread (about 0.1 s per 1,000 versions).
+READ_HERE_MAX = 400
 
 
 class ReviewWindow(ReviewArticles):
@@ -82,6 +79,10 @@ class ReviewWindow(ReviewArticles):
         self.lock_notice = LockNotice()
         self._article_id: int | None = None
         self._items: list[ReviewItem] = []
+        #: the rows of the article shown (None while they are read)
+        self._rows: ArticleRows | None = None
+        self._rows_reader = TaskRunner(self)
+        self._rows_generation = 0
         self._text = ""
         self._title = ""
         # a long text goes into text_view by steps, as in the annotation window (10 MB in
@@ -131,22 +132,11 @@ class ReviewWindow(ReviewArticles):
         self.header = QLabel()
         self.header.setWordWrap(True)
         rv.addWidget(self.header)
-        self.table = QTableWidget(0, 4)
-        self.table.setHorizontalHeaderLabels(["", "Quote", "Differences", "Gold"])
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().setVisible(False)
-        hh = self.table.horizontalHeader()
-        # the narrow columns are sized once per fill (_fill_table), not kept sized to their
-        # contents: Qt measured the whole column again at every cell set, and a decision,
-        # which fills the table again, took 17 s on an article of 1,000 quotes (tester19 N4)
-        hh.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
-        hh.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        hh.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        hh.setSectionResizeMode(3, QHeaderView.ResizeMode.Interactive)
-        self.table.setWordWrap(True)
-        self.table.currentCellChanged.connect(self._row_changed)
+        # a model over the rows: only the rows in view are made, a decision repaints the
+        # rows it changed (a table widget filled again took 0.2-0.3 s a key at 1,000
+        # quotes per annotator, and 17 s while its columns fit their contents; tester19 N4)
+        self.table = ReviewQuotesView()
+        self.table.current_row_changed.connect(self._row_changed)
         rv.addWidget(self.table, 3)
         self.detail = QTextEdit()
         self.detail.setReadOnly(True)
@@ -230,14 +220,17 @@ class ReviewWindow(ReviewArticles):
     # -- the shown article ---------------------------------------------------------------------
 
     def _show_article(self, article_id: int | None, keep_row: int | None = None) -> None:
+        """Show the article (None: none): its text at once, its rows here when it has
+        few versions, else read and matched on a pool thread while the header says so
+        (:data:`READ_HERE_MAX`)."""
         self._article_id = article_id
+        self._rows_generation += 1
+        self._rows_reader.cancel_all()
         if article_id is None:
             self._text = ""
             self.fill.stop()
             self.text_view.setPlainText("")
-            self._items = []
-            self._drop_all_decided(None)
-            self._fill_table(None)
+            self._set_rows(None, None)
             self.header.setText(
                 "Tick two or more annotators to compare."
                 if len(self.session.annotators) < 2
@@ -246,30 +239,92 @@ class ReviewWindow(ReviewArticles):
             return
         art = self.session.article(article_id)
         self._title = clip_title(art.title)
-        self._items = self.session.items(article_id, art.text)
+        versions = self.session.version_count(article_id)
+        rows: ArticleRows | None = None
+        if versions <= READ_HERE_MAX:
+            rows = self.session.read(article_id, art.text)
         if art.text != self._text:
             self._text = art.text
             # over-long paragraphs cut into blocks, as in the annotation window (issue 16);
             # at once as far as the quote that will be current
             self.fill.stop()
             shown = ViewText(art.text)
-            row = min(keep_row or 0, len(self._items) - 1)
-            want = self._marks_end16(shown, self._items[row] if row >= 0 else None)
+            items = [] if rows is None else rows.items
+            row = min(keep_row or 0, len(items) - 1)
+            want = self._marks_end16(shown, items[row] if row >= 0 else None)
             self.text_view.clear()
             self.fill.start(self.text_view.document(), shown, self.fill.first_blocks(shown, want))
             self.fill.go()
-        self._drop_all_decided(article_id)
-        self._say_left_out(article_id)
-        self._fill_table(keep_row)
-        n_agree = sum(1 for it in self._items if it.agreed)
+        if rows is not None:
+            self._set_rows(rows, keep_row)
+            return
+        self._set_rows(None, None)
+        self.header.setText(
+            f"<b>{html.escape(self._title)}</b><br>"
+            f"Reading and matching {count_noun(versions, 'version')} of "
+            f"{html.escape(', '.join(self.session.annotators))}…"
+        )
+        task = ReviewRowsTask(
+            self.project_path,
+            self.session.reviewer,
+            self.session.annotators,
+            article_id,
+            self._rows_generation,
+        )
+
+        def done(result: object) -> None:
+            generation, read = cast(tuple[int, ArticleRows], result)
+            if generation == self._rows_generation and read.article_id == self._article_id:
+                self._set_rows(read, keep_row)
+
+        def failed(message: str) -> None:
+            self.header.setText(f"Could not read the article's quotes: {html.escape(message)}")
+
+        self._rows_reader.start(task, done, failed)
+
+    def rows_pending(self) -> bool:
+        """True while the rows of the article shown are read on a pool thread."""
+        return self._article_id is not None and self._rows is None
+
+    def _set_rows(self, rows: ArticleRows | None, keep_row: int | None) -> None:
+        """Show ``rows`` (None: no rows, or not read yet) in the table and the header."""
+        self._rows = rows
+        self._items = [] if rows is None else rows.items
+        if rows is not None:
+            if rows.left_out_lines:
+                self.session.left_out[rows.article_id] = rows.left_out_lines
+            else:
+                self.session.left_out.pop(rows.article_id, None)
+        self._drop_all_decided(self._article_id if rows is not None else None)
+        if rows is not None:
+            self._say_left_out(rows.article_id)
+        self.table.items_model.set_items(self._items, self._text)
+        if self._items:
+            row = 0 if keep_row is None else max(0, min(keep_row, len(self._items) - 1))
+            self.table.blockSignals(True)  # one _row_changed, below
+            self.table.setCurrentCell(row, 1)
+            self.table.blockSignals(False)
+            self._row_changed(row)
+        else:
+            self._row_changed(-1)
+        if rows is not None:
+            self._say_counts()
+
+    def _say_counts(self) -> None:
+        """The header: the title, how many rows agree and differ, the review status and
+        the annotators compared (their colours)."""
+        rows = self._rows
+        if rows is None or self._article_id is None:
+            return
+        n_agree = rows.agreed
         hint = ""
         if len(self.session.annotators) < 2:
             hint = "<br><i>Tick a second annotator to compare versions.</i>"
         self.header.setText(
-            f"<b>{html.escape(clip_title(art.title))}</b>{hint}<br>"
-            f"{count_noun(len(self._items), 'quote')}: {n_agree} agreed, "
-            f"{len(self._items) - n_agree} differ · "
-            f"review {self.session.status(article_id).replace('_', ' ')} · comparing "
+            f"<b>{html.escape(self._title)}</b>{hint}<br>"
+            f"{count_noun(len(rows.items), 'quote')}: {n_agree:,} agreed, "
+            f"{len(rows.items) - n_agree:,} differ · "
+            f"review {self.session.status(self._article_id).replace('_', ' ')} · comparing "
             + ", ".join(
                 f"<span style='background:{VERSION_COLOURS[i % len(VERSION_COLOURS)]}'>"
                 f"&nbsp;{i + 1} {html.escape(n)}&nbsp;</span>"
@@ -316,36 +371,6 @@ class ReviewWindow(ReviewArticles):
             self._all_decided_said = False
             self.statusBar().clearMessage()
 
-    def _fill_table(self, keep_row: int | None) -> None:
-        self.table.blockSignals(True)
-        self.table.setRowCount(len(self._items))
-        for r, it in enumerate(self._items):
-            mark = _MARKS.get(it.gold.decision, "?") if it.gold else ("" if it.agreed else "≠")
-            quote_text = clip(spans_text(self._text, it.spans), 90)
-            gold = (
-                f"{it.gold.decision}" if it.gold else ("agreed, not yet gold" if it.agreed else "—")
-            )
-            if it.left_out:
-                mark, gold = "✗", "left out"
-            cells = [mark, quote_text, it.summary(), gold]
-            for c, value in enumerate(cells):
-                cell = QTableWidgetItem(value)
-                if it.agreed:
-                    cell.setForeground(QBrush(QColor("#2e7d32")))
-                elif not it.decided:
-                    cell.setForeground(QBrush(QColor("#b71c1c")))
-                self.table.setItem(r, c, cell)
-        self.table.resizeColumnToContents(0)
-        self.table.resizeColumnToContents(3)
-        self.table.resizeRowsToContents()
-        self.table.blockSignals(False)
-        if self._items:
-            row = 0 if keep_row is None else min(keep_row, len(self._items) - 1)
-            self.table.setCurrentCell(row, 1)
-            self._row_changed(row, 1, -1, -1)
-        else:
-            self._row_changed(-1, -1, -1, -1)
-
     # -- the current quote ---------------------------------------------------------------------
 
     def current_row(self) -> int:
@@ -371,7 +396,7 @@ class ReviewWindow(ReviewArticles):
         self.statusBar().showMessage("Every quote of this article has a decision", 4000)
         self._all_decided_said, self._said_about = True, self._article_id
 
-    def _row_changed(self, row: int, _col: int, _prow: int, _pcol: int) -> None:
+    def _row_changed(self, row: int) -> None:
         item = self._items[row] if 0 <= row < len(self._items) else None
         self._highlight(item)
         self._describe(item)
@@ -407,26 +432,34 @@ class ReviewWindow(ReviewArticles):
 
     # -- decisions -----------------------------------------------------------------------------
 
-    def _push(self, inverse: ReviewEdit) -> None:
+    def _rows_fresh(self) -> bool:
+        """True when the rows shown are those of the project now (nobody else changed the
+        article's versions or gold since they were read): a decision then updates them
+        (:meth:`ReviewSession.update`), else the article is read again after it."""
+        rows = self._rows
+        return rows is not None and rows.article_id == self._article_id and self.session.fresh(rows)
+
+    def _push(self, inverse: ReviewEdit, fresh: bool) -> None:
         self._say_saved()
         if inverse.empty:
             return
         self.undo_stack.push(
             ApplyCommand(inverse, self._apply, applied=True, stack=self.undo_stack)
         )
-        self.after_change(inverse.article_id)
+        self.after_change(inverse, fresh)
 
     def _apply(self, edit: ReviewEdit) -> ReviewEdit | Kept:
         """Undo/redo: apply ``edit`` and show the article it changed; the inverse
         (:data:`KEPT` when another program held the lock: nothing written, the command
         stays where it was on the stack)."""
+        fresh = edit.article_id == self._article_id and self._rows_fresh()
         try:
             inverse = self.session.apply(edit)
         except ProjectLockedError as exc:
             self._say_locked(exc)
             return KEPT
         self._say_saved()
-        self.after_change(inverse.article_id)
+        self.after_change(inverse, fresh)
         return inverse
 
     def _say_locked(self, exc: ProjectLockedError) -> None:
@@ -441,31 +474,64 @@ class ReviewWindow(ReviewArticles):
         if again is not None:
             self.statusBar().showMessage(again, 8000)
 
-    def after_change(self, article_id: int) -> None:
-        """Refresh what a change to ``article_id``'s gold affects."""
+    def after_change(self, applied: ReviewEdit, fresh: bool = False) -> None:
+        """Show what ``applied`` (a decision's or an undo's inverse) changed: on the
+        article shown, with ``fresh`` rows (:meth:`_rows_fresh` before the change), only
+        the rows it changed; else the article is read again."""
+        article_id = applied.article_id
         row = self.current_row()
-        listed = self.article_model.row_of(article_id)
-        if article_id != self._article_id and listed is not None:
-            self.article_list.setCurrentRow(listed)
-        self._show_article(article_id, keep_row=max(row, 0))
+        rows = self._rows
+        if article_id == self._article_id and fresh and rows is not None:
+            checked = rows.data_version
+            changed = self.session.update(rows, applied)
+            if self.project.data_version() != checked:
+                # another program committed since the rows were found current: its
+                # change may be in the stamp just taken but not in the rows
+                rows.stamp = ()
+            if changed is None:  # read again: rows may have moved
+                self._set_rows(rows, keep_row=max(row, 0))
+            else:
+                self._items = rows.items
+                self.table.items_model.rows_changed(changed)
+                if row in changed:
+                    self._row_changed(row)
+                self._drop_all_decided(article_id)
+                self._say_counts()
+        else:
+            listed = self.article_model.row_of(article_id)
+            if article_id != self._article_id and listed is not None:
+                self.article_list.setCurrentRow(listed)
+            self._show_article(article_id, keep_row=max(row, 0))
         self._refresh_label(article_id)
         self.changed.emit(article_id)
 
-    def accept_agreements(self) -> None:
-        if self._article_id is None:
-            return
+    def _decide(self, make: Callable[[], ReviewEdit]) -> ReviewEdit | None:
+        """Make a decision (``make`` writes it and returns its undo) and show it; None
+        when another program held the lock (said in the status line)."""
+        fresh = self._rows_fresh()
         try:
-            inverse = self.session.accept_agreements(self._article_id)
+            inverse = make()
         except ProjectLockedError as exc:
             self._say_locked(exc)
+            return None
+        self._push(inverse, fresh)
+        return inverse
+
+    def accept_agreements(self) -> None:
+        aid = self._article_id
+        if aid is None or self._rows is None:
             return
-        self._push(inverse)
+        items = self._rows.items
+        inverse = self._decide(lambda: self.session.accept_agreements(aid, items))
+        if inverse is None:
+            return
         n = len(inverse.changes)
         self.statusBar().showMessage(f"{count_noun(n, 'agreed quote')} made gold", 4000)
 
     def pick(self, index: int) -> None:
         item = self.current_item()
-        if item is None or self._article_id is None:
+        aid = self._article_id
+        if item is None or aid is None:
             return
         if index >= len(item.annotators):
             return
@@ -475,28 +541,21 @@ class ReviewWindow(ReviewArticles):
         if item.versions[index] is None:
             self.statusBar().showMessage(f"{name} {absence_text(item.absence(name))}", 4000)
             return
-        try:
-            self._push(self.session.pick(self._article_id, item, name))
-        except ProjectLockedError as exc:
-            self._say_locked(exc)
-            return
-        self.next_undecided()
+        if self._decide(lambda: self.session.pick(aid, item, name)) is not None:
+            self.next_undecided()
 
     def drop(self) -> None:
         item = self.current_item()
-        if item is None or self._article_id is None:
+        aid = self._article_id
+        if item is None or aid is None:
             return
         if item.left_out:
             self.statusBar().showMessage("This quote is already left out of the gold", 4000)
             return
         if not self._on_screen():
             return
-        try:
-            self._push(self.session.drop(self._article_id, item))
-        except ProjectLockedError as exc:
-            self._say_locked(exc)
-            return
-        self.next_undecided()
+        if self._decide(lambda: self.session.drop(aid, item)) is not None:
+            self.next_undecided()
 
     def _text_selection(self) -> tuple[int, int] | None:
         cur = self.text_view.textCursor()
@@ -523,13 +582,16 @@ class ReviewWindow(ReviewArticles):
         self._edit_dialog = dlg
         add_modal_quit(dlg)
         if dlg.exec() == QDialog.DialogCode.Accepted:
-            self._push(self.session.edit(self._article_id, item, dlg.result_quote(), base))
+            aid, quote = self._article_id, dlg.result_quote()
+            self._decide(lambda: self.session.edit(aid, item, quote, base))
 
     def finish_article(self) -> None:
-        if self._article_id is None:
+        aid = self._article_id
+        if aid is None or self._rows is None:
             return
-        undecided = sum(1 for it in self._items if not it.decided)
-        self._push(self.session.set_done(self._article_id, True))
+        undecided = len(self._rows.items) - self._rows.decided
+        if self._decide(lambda: self.session.set_done(aid, True)) is None:
+            return
         if undecided:
             self.statusBar().showMessage(
                 f"Finished, {count_noun(undecided, 'quote')} left out of the gold", 5000
@@ -538,6 +600,7 @@ class ReviewWindow(ReviewArticles):
 
     def closeEvent(self, event: object) -> None:  # noqa: N802 (Qt name)
         self._stop_reading()
+        self._rows_reader.close()
         try:
             self.project.close()
         except Exception as exc:  # closing must not lose the window's last word

@@ -69,7 +69,7 @@ def _window(qtbot: Any, path: Path, names: list[str]) -> ReviewWindow:
 
 def _row_of(w: ReviewWindow, frag: str) -> int:
     for r in range(w.table.rowCount()):
-        if frag in w.table.item(r, 1).text():
+        if frag in w.table.cell_text(r, 1):
             return r
     raise AssertionError(frag)
 
@@ -94,11 +94,11 @@ def test_x_leaves_an_undecided_row_out_and_undo_takes_it_back(qtbot: Any, path: 
     with Project.open(path, create=False, readonly=True) as p:
         (rec,) = [r for r in p.annotations(p.article_ids()[0], "alice") if r.id in left]
         assert TEXT[rec.quote.start : rec.quote.end] == "“Nobody asked us,”"
-    assert w.table.item(row, 3).text() == "left out"
+    assert w.table.cell_text(row, 3) == "left out"
     assert w._items[row].decided
     qtbot.keyClick(w.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert _left_out(path) == set()
-    assert w.table.item(row, 3).text() == "—"
+    assert w.table.cell_text(row, 3) == "—"
 
 
 def test_x_on_a_gold_row_removes_the_gold_and_picking_takes_it_back(

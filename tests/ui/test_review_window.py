@@ -94,7 +94,7 @@ def test_review_an_article_with_keys(qtbot, project_path: Path) -> None:  # type
     qtbot.waitUntil(lambda: w.session.annotators == ("alice", "bob"))  # read on a pool thread
     qtbot.waitUntil(lambda: w.table.rowCount() == 3)
     assert w.table.rowCount() == 3
-    differences = [w.table.item(r, 2).text() for r in range(3)]
+    differences = [w.table.cell_text(r, 2) for r in range(3)]
     assert differences[0] == "agreed"
     assert "boundary differs by 2 words" in differences[1]
     assert "stance support vs neutral" in differences[1]
@@ -204,5 +204,5 @@ def test_edit_the_gold_version_from_a_text_selection(qtbot, project_path: Path) 
     with Project.open(project_path, create=False, readonly=True) as p:
         [g] = ReviewStore(p).gold(1)
         assert g.quote.speaker_name == "Dana Wu" and g.state.source_annotation_id is not None
-    assert "edited" in w.table.item(1, 3).text()
+    assert "edited" in w.table.cell_text(1, 3)
     w.close()

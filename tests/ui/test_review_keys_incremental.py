@@ -1,0 +1,161 @@
+"""Decision keys in the review window update the rows they change (no new matching of the
+versions): after each key the table shows what a fresh read of the article shows, and the
+gold rows in the project are the decisions made; a long article is read on a pool thread
+(keys wait for it); a change made by another program is read again after the next key."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from annotator.core.model import Quote
+from annotator.services.adjudication import ReviewSession
+from annotator.store.project import Project
+from annotator.store.review import ReviewStore
+from annotator.ui import review_window
+from annotator.ui.review_table import row_cells
+from annotator.ui.review_window import ReviewWindow
+from tests.services.test_review_incremental import TEXT, _project, _span
+
+CTRL = Qt.KeyboardModifier.ControlModifier
+SHIFT = Qt.KeyboardModifier.ShiftModifier
+
+
+def _window(qtbot: Any, path: Path, names: list[str]) -> ReviewWindow:
+    w = ReviewWindow(path, "rita")
+    qtbot.addWidget(w)
+    w.show()
+    w.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is w)
+    w.set_annotators(names)
+    qtbot.waitUntil(
+        lambda: (
+            w.session.annotators == tuple(names) and w.table.rowCount() > 0 and not w.rows_pending()
+        )
+    )
+    w.table.setFocus()
+    return w
+
+
+def _fresh(path: Path, names: list[str], aid: int) -> list[Any]:
+    with Project.open(path, create=False, readonly=True) as p:
+        return ReviewSession(p, "rita", names).items(aid)
+
+
+def _shown(w: ReviewWindow) -> list[tuple[str, ...]]:
+    return [tuple(w.table.cell_text(r, c) for c in range(4)) for r in range(w.table.rowCount())]
+
+
+def _gold(path: Path, aid: int) -> list[tuple[str, int | None, str]]:
+    with Project.open(path, create=False, readonly=True) as p:
+        return [
+            (g.decision, g.state.source_annotation_id, TEXT[g.quote.start : g.quote.end])
+            for g in ReviewStore(p).gold(aid, "rita")
+        ]
+
+
+# (key, modifiers, row to stand on first or None)
+KEYS = [
+    (Qt.Key.Key_1, None, 0),
+    (Qt.Key.Key_X, None, 1),
+    (Qt.Key.Key_2, None, 1),
+    (Qt.Key.Key_A, None, None),
+    (Qt.Key.Key_Z, CTRL, None),
+    (Qt.Key.Key_Z, CTRL | SHIFT, None),
+    (Qt.Key.Key_3, None, 2),
+    (Qt.Key.Key_X, None, 2),
+    (Qt.Key.Key_Z, CTRL, None),
+    (Qt.Key.Key_Z, CTRL, None),
+    (Qt.Key.Key_2, None, 3),
+    (Qt.Key.Key_Delete, None, 0),
+    (Qt.Key.Key_Z, CTRL, None),
+]
+
+
+@pytest.mark.parametrize("shape", ["overlapping", "missing", "speakers", "three"])
+def test_every_key_shows_what_a_fresh_read_shows(qtbot: Any, tmp_path: Path, shape: str) -> None:
+    path = tmp_path / "p.db"
+    aid, names = _project(path, shape)
+    w = _window(qtbot, path, names)
+    reads: list[int] = []
+    real = w.session.read
+    w.session.read = lambda *a, **k: (reads.append(1), real(*a, **k))[1]  # type: ignore[method-assign]
+    decided = 0
+    for key, mods, row in KEYS:
+        if row is not None:
+            w.table.setCurrentCell(min(row, w.table.rowCount() - 1), 1)
+        qtbot.keyClick(w.table, key, mods or Qt.KeyboardModifier.NoModifier)
+        fresh = _fresh(path, names, aid)
+        assert w._items == fresh, key
+        assert _shown(w) == [row_cells(it, TEXT) for it in fresh]
+        gold = _gold(path, aid)
+        shown_gold = [it.gold for it in w._items if it.gold is not None]
+        assert len(gold) == len(shown_gold)
+        decided = max(decided, len(gold))
+    assert decided > 0
+    assert not reads  # every key updated the rows it changed
+
+
+def test_a_long_article_is_read_on_a_pool_thread(
+    qtbot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(review_window, "READ_HERE_MAX", 0)
+    path = tmp_path / "p.db"
+    aid, names = _project(path, "speakers")
+    w = ReviewWindow(path, "rita")
+    qtbot.addWidget(w)
+    w.show()
+    w.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is w)
+    qtbot.waitUntil(lambda: w.rows_pending() or w.table.rowCount() > 0)
+    if w.rows_pending():
+        assert "Reading and matching 6 versions" in w.header.text()
+        qtbot.keyClick(w, Qt.Key.Key_1)  # nothing to decide on yet
+        assert _gold(path, aid) == []
+    qtbot.waitUntil(lambda: w.table.rowCount() == 3)
+    assert "3 quotes: 1 agreed, 2 differ" in w.header.text()
+    w.table.setFocus()
+    w.table.setCurrentCell(0, 1)
+    qtbot.keyClick(w.table, Qt.Key.Key_2)
+    assert [d for d, _, _ in _gold(path, aid)] == ["picked"]
+    assert w.table.cell_text(0, 3) == "picked"
+
+
+def test_a_change_made_elsewhere_is_read_after_the_next_key(qtbot: Any, tmp_path: Path) -> None:
+    path = tmp_path / "p.db"
+    aid, names = _project(path, "missing")
+    w = _window(qtbot, path, names)
+    assert w.table.rowCount() == 4
+    with Project.open(path, create=False) as other:  # another program: bob marks a quote
+        q = Quote(((_span("had found the money")),), kind="indirect", status="accepted")
+        other.add_annotation(aid, "bob", q.with_(annotator="bob", origin="manual"))
+    w.table.setCurrentCell(0, 1)
+    qtbot.keyClick(w.table, Qt.Key.Key_1)
+    qtbot.waitUntil(lambda: w.table.rowCount() == 5)
+    assert w._items == _fresh(path, names, aid)
+    assert any("had found the money" in w.table.cell_text(r, 1) for r in range(5))
+    assert [d for d, _, _ in _gold(path, aid)] == ["agreed"]
+
+
+def test_a_commit_elsewhere_about_another_article_keeps_the_rows(
+    qtbot: Any, tmp_path: Path
+) -> None:
+    path = tmp_path / "p.db"
+    aid, names = _project(path, "speakers")
+    w = _window(qtbot, path, names)
+    reads: list[int] = []
+    real = w.session.read
+    w.session.read = lambda *a, **k: (reads.append(1), real(*a, **k))[1]  # type: ignore[method-assign]
+    with Project.open(path, create=False) as other:  # another program: the other article
+        bid = [i for i in other.article_ids() if i != aid][0]
+        q = Quote(((0, 7),), kind="indirect", status="accepted", origin="manual")
+        other.add_annotation(bid, "carol", q.with_(annotator="carol"))
+    w.table.setCurrentCell(1, 1)
+    qtbot.keyClick(w.table, Qt.Key.Key_2)
+    assert not reads  # the article's stamp did not change: its rows were kept
+    assert w._items == _fresh(path, names, aid)
+    assert w.table.cell_text(1, 3) == "picked"
