@@ -44,7 +44,7 @@ def test_a_pick_on_an_article_of_many_quotes_fills_the_table_once(
     w.show()
     w.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is w)
-    qtbot.waitUntil(lambda: w.table.rowCount() == 300, timeout=20000)
+    qtbot.waitUntil(lambda: w.table.rowCount() == 300, timeout=60000)
     hh = w.table.horizontalHeader()
     for col in (0, 3):
         assert hh.sectionResizeMode(col) != QHeaderView.ResizeMode.ResizeToContents
