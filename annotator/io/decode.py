@@ -51,13 +51,43 @@ class Decoded:
     detected: bool
     #: the user named the encoding (``annotator import --encoding``)
     chosen: bool = False
+    #: stray NUL bytes removed before decoding (see :func:`_without_stray_nuls`)
+    nuls_removed: int = 0
 
     @property
     def note(self) -> str:
-        """A phrase for the import report when the encoding was not UTF-8 or was chosen."""
+        """A phrase for the import report when the encoding was not UTF-8 or was chosen, or
+        stray NUL characters were removed."""
         if self.chosen:
-            return f"decoded as {self.encoding}, the --encoding given"
-        return f"not UTF-8: decoded as {self.encoding} (detected)" if self.detected else ""
+            out = f"decoded as {self.encoding}, the --encoding given"
+        else:
+            out = f"not UTF-8: decoded as {self.encoding} (detected)" if self.detected else ""
+        if self.nuls_removed:
+            n = self.nuls_removed
+            nuls = f"{n:,} NUL {'character was' if n == 1 else 'characters were'} removed"
+            out = f"{out}; {nuls}" if out else nuls
+        return out
+
+
+#: At most this many NUL bytes in a file's first 4,096 bytes (and one more per 4,096 bytes
+#: after) are stray NULs of a text file (a scraped CSV cell, a truncated write), removed
+#: with a note; more make it binary data (a PNG, an executable and a database have NULs
+#: every few bytes).
+STRAY_NULS = 8
+
+
+def _without_stray_nuls(data: bytes) -> tuple[bytes, int]:
+    """``data`` without its NUL bytes, and how many there were: no text in a project holds
+    one (tester20 U15: one NUL in a CSV cell refused the whole file as binary). Only for
+    single-byte and UTF-8 data, where a NUL byte is a NUL character.
+
+    Raises:
+        NotTextError: more NULs than stray ones (:data:`STRAY_NULS`): binary data.
+    """
+    n = data.count(b"\x00")
+    if n and n > STRAY_NULS + len(data) // 4096:
+        raise NotTextError("the file is a binary file, not text")
+    return (data.replace(b"\x00", b""), n) if n else (data, 0)
 
 
 def check_encoding(name: str) -> str:
@@ -96,6 +126,9 @@ def decode_as(data: bytes, encoding: str) -> Decoded:
     what = "" if wide else describe_binary(data)
     if what:
         raise NotTextError(f"the file is {what}, not text")
+    nuls = 0
+    if not wide:
+        data, nuls = _without_stray_nuls(data)
     codec = "utf-8-sig" if name == "utf-8" else name
     try:
         text = data.decode(codec)
@@ -109,7 +142,7 @@ def decode_as(data: bytes, encoding: str) -> Decoded:
         text = text[1:]
     if wide and _mostly_controls([ord(c) for c in text[:4096]]):
         raise NotTextError("the file is a binary file, not text")
-    return Decoded(text, name, False, chosen=True)
+    return Decoded(text, name, False, chosen=True, nuls_removed=nuls)
 
 
 def _mostly_controls(codes: Sequence[int]) -> bool:
@@ -125,12 +158,13 @@ def describe_binary(data: bytes) -> str | None:
         if data.startswith(magic):
             return what
     head = data[:4096]
-    # UTF-16/32 text has NUL bytes too but starts with a BOM; anything else with NULs is binary
-    if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+    # UTF-16/32 text has NUL bytes too but starts with a BOM; anything else with more than
+    # a few NULs is binary (a few are stray NULs of text, removed on decoding)
+    if head.count(b"\x00") > STRAY_NULS and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "a binary file"
     # control characters other than tab, line ends and form feed: text has next to none,
     # binary data without NUL bytes (a key file, a terminal capture of a program) has many
-    if _mostly_controls(head):
+    if _mostly_controls(head.replace(b"\x00", b"")):  # stray NULs: not counted here
         return "a binary file"
     return None
 
@@ -202,8 +236,9 @@ def decode_bytes(data: bytes) -> Decoded:
     what = describe_binary(data)
     if what:
         raise NotTextError(f"the file is {what}, not text")
+    data, nuls = _without_stray_nuls(data)
     try:
-        return Decoded(data.decode("utf-8-sig"), "utf-8", False)
+        return Decoded(data.decode("utf-8-sig"), "utf-8", False, nuls_removed=nuls)
     except UnicodeDecodeError:
         pass
     best = from_bytes(data).best()
@@ -211,16 +246,14 @@ def decode_bytes(data: bytes) -> Decoded:
         western = _western_not_cjk(data, "")
         if western is None:
             raise NotTextError("the encoding could not be recognised")
-        return Decoded(western[0], western[1], True)
+        return Decoded(western[0], western[1], True, nuls_removed=nuls)
     text, encoding = str(best), best.encoding
-    if "\x00" in text:
-        raise NotTextError("the file is a binary file, not text")
     western = _prefer_western(data, text, encoding)
     if western is None:
         western = _western_not_cjk(data, encoding)
     if western is not None:
         text, encoding = western
-    return Decoded(text, encoding, True)
+    return Decoded(text, encoding, True, nuls_removed=nuls)
 
 
 def _single_byte(encoding: str) -> bool:

@@ -243,6 +243,25 @@ def _quote_place(numbers: Sequence[int], i: int) -> str:
     return f"quote {numbers[i]}"
 
 
+#: What a line of a quote-JSONL file that is a Prodigy task is told (tester20 U16).
+_TASK_NOTE = (
+    'this line looks like a Prodigy task ("spans", no "quotes"): its article was imported '
+    "without its spans; import Prodigy tasks from a file of tasks only (or name it "
+    ".prodigy)"
+)
+
+
+def _looks_like_a_task(obj: Any) -> bool:
+    """True for a JSON object with a non-empty ``spans`` list and no ``quotes``: a Prodigy
+    task in a quote-JSONL file, whose spans the quote-JSONL reader does not read."""
+    return (
+        isinstance(obj, dict)
+        and "quotes" not in obj
+        and isinstance(obj.get("spans"), list)
+        and bool(obj["spans"])
+    )
+
+
 def _converted_lines(
     path: str | Path, convert: Callable[[Any], tuple[_T, BadQuotes]], importing: bool = False
 ) -> Iterator[_T | LineError | QuoteError | LineNote]:
@@ -293,6 +312,8 @@ def _converted_lines(
             problem = date_problem(_date_of(obj))
             if problem is not None:
                 yield LineNote(name, lineno, problem)
+            if _looks_like_a_task(obj):
+                yield LineNote(name, lineno, _TASK_NOTE)
         yield item
 
 

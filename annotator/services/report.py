@@ -89,12 +89,17 @@ def choose_source(project: Project, annotator: str | None, gold: bool) -> QuoteS
                 f"{', '.join(names) or 'none'})"
             )
         return QuoteSource(annotator=annotator)
-    if len(names) == 1:
-        return QuoteSource(annotator=names[0])
-    if not names:
+    # who has quotes: a name that only opened the project (the first start's default
+    # name, say) is no choice to make (tester20 U11)
+    counts = project.annotation_counts()
+    having = [name for name in names if counts.get(name, 0) > 0]
+    if len(having) == 1:
+        return QuoteSource(annotator=having[0])
+    if not having:
         raise AnnotatorError(f"{project.path} has no annotations to report on")
+    listed = ", ".join(f"{name} ({counts[name]:,})" for name in having)
     raise AnnotatorError(
-        f"{project.path} has quotes of several annotators ({', '.join(names)}); "
+        f"{project.path} has quotes of several annotators ({listed}); "
         "choose one with --annotator NAME, or --gold for the reviewed versions"
     )
 

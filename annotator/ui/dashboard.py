@@ -62,7 +62,14 @@ from annotator.services.agreement import AgreementReport, ArticleFigures, comput
 from annotator.services.child_call import call_in_child
 from annotator.store.project import Project
 from annotator.ui.people_list import PeopleList, sharing_default, with_quotes
-from annotator.ui.workers import ReadTask, Task, TaskRunner, WorkerSignals, keep_alive
+from annotator.ui.workers import (
+    ReadTask,
+    Task,
+    TaskRunner,
+    WorkerSignals,
+    keep_alive,
+    worth_a_child,
+)
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -459,8 +466,10 @@ class _AgreementJob(Task):
     :func:`~annotator.services.child_call.call_in_child`, its own connection): a minute of
     pure Python at 100,000 articles, which in a thread of this process shares the GIL with
     the window and, on a loaded machine, froze it for 100-650 ms at a time. This thread
-    only relays progress and gathers the rows; cancelling ends the child. ``in_child``
-    False computes in this thread instead (tests that hold the computation).
+    only relays progress and gathers the rows; cancelling ends the child. A small project
+    (:func:`~annotator.ui.workers.worth_a_child` False: a child's start would cost more
+    than it saves) and ``in_child`` False compute in this thread instead (tests that hold
+    the computation).
     """
 
     expected = (Exception,)  # every failure is shown in the window as its message
@@ -474,7 +483,7 @@ class _AgreementJob(Task):
         self.signals = WorkerSignals()
 
     def work(self) -> object:
-        if not self.in_child:
+        if not self.in_child or not worth_a_child(self.path):
             return self._work_here()
         try:
             head, *chunks = call_in_child(

@@ -581,6 +581,27 @@ class ReadTask(Task):
             return self.call(project)
 
 
+#: A project file (with its -wal) smaller than this is counted in the window's own process
+#: (a pool thread) rather than a child: a child's start (the interpreter, Qt, matplotlib)
+#: took 2-8 s on a loaded machine before the summary of a two-quote project appeared
+#: (tester20 U6), while the interpreter-lock stalls a child avoids are counted in seconds
+#: only from about 10,000 articles (190 MB); 32 MB is about 1,500 articles.
+CHILD_FROM_BYTES = 32 * 1024 * 1024
+
+
+def worth_a_child(path: Path) -> bool:
+    """True when the project at ``path`` is big enough for a project-wide count in a child
+    process (:data:`CHILD_FROM_BYTES`); True when its size cannot be read (the child then
+    says why)."""
+    try:
+        size = path.stat().st_size
+        wal = path.with_name(path.name + "-wal")
+        size += wal.stat().st_size if wal.exists() else 0
+    except OSError:
+        return True
+    return size >= CHILD_FROM_BYTES
+
+
 def _count_report(
     project: Project, source: Any, titles: dict[str, str], me: str | None, stop: Any
 ) -> tuple[Any, dict[str, bytes], dict[str, int] | None]:
@@ -635,8 +656,8 @@ class ReportTask(Task):
     The counting runs in a child process (:func:`report_in_child`, its own read-only
     connection): in a thread of the window's process it held the interpreter lock beside
     the GUI thread, which stood still 200-480 ms at a time at 100,000 articles (tester18
-    T6); a cancel kills the child. ``in_child`` False counts in this thread (tests that
-    hold the count).
+    T6); a cancel kills the child. A small project (:func:`worth_a_child` False) and
+    ``in_child`` False count in this thread (tests that hold the count).
     """
 
     expected = (OSError, AnnotatorError)
@@ -662,7 +683,7 @@ class ReportTask(Task):
         if self.cancelled:
             return self.generation, None, {}, None
         try:
-            if self.in_child:
+            if self.in_child and worth_a_child(self.path):
                 source = None
                 if self.source is not None:
                     source = {"annotator": self.source.annotator, "gold": self.source.gold}

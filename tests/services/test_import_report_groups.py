@@ -127,3 +127,18 @@ def test_the_summary_says_how_many_lines_were_refused_in_files_that_were_read(
     assert report.summary() == (
         "Imported 1 article and 0 quotes from 1 file; 121 bad entries skipped."
     )
+
+
+def test_a_prodigy_task_line_in_a_quote_jsonl_file_is_said(tmp_path: Path) -> None:
+    lines = [
+        {"text": 'Mayor Lee said "We rebuild." Later.'},
+        {"text": 'Ann said "No." Then left.', "spans": [{"start": 9, "end": 14, "label": "QUOTE"}]},
+        {"text": "Nobody spoke.", "spans": []},  # no spans: nothing lost, nothing said
+    ]
+    src = tmp_path / "mixed.jsonl"
+    src.write_text("\n".join(json.dumps(x) for x in lines) + "\n", encoding="utf-8")
+    with Project.open(tmp_path / "p.db", create=True) as project:
+        report = import_paths(project, [str(src)])
+        assert project.count_articles() == 3
+    (note,) = report.files[0].notes
+    assert note.startswith(f"{src}, line 2: this line looks like a Prodigy task")

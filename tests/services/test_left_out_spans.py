@@ -175,7 +175,7 @@ def test_the_dashboard_says_it_in_the_status_line(qtbot, project: Path) -> None:
     _tamper(project, "content_spans", f"[[0, {LEN + 5}]]", 2)
     w = DashboardWindow(project)
     qtbot.addWidget(w)
-    with qtbot.waitSignal(w.computed, timeout=20000) as blocker:
+    with qtbot.waitSignal(w.computed, timeout=60000) as blocker:
         pass
     assert blocker.args[0].pairs[0].quotes_a == 1
     message = w.statusBar().currentMessage()

@@ -109,8 +109,30 @@ def test_publisher_month_kind_gender_stance(project: Project) -> None:
     assert sorted((r["stance"], r["quotes"]) for r in tolls) == [("oppose", 1), ("support", 1)]
 
 
+def test_an_annotator_without_quotes_is_no_choice_to_make(tmp_path: Path) -> None:
+    """A name that only opened the project (the first start's default name) does not make
+    the report ask whose quotes to count (tester20 U11); a second name with quotes does."""
+    with Project.open(tmp_path / "p.db") as p:
+        aid, _ = p.add_article(Article("Tolls", 'Ms Lee said "no tolls" today.'))
+        p.annotator_id("root")
+        p.annotator_id("me")
+        p.add_annotation(
+            aid,
+            "me",
+            Quote(content_spans=((13, 21),), kind="direct", status="accepted", origin="manual"),
+        )
+        assert choose_source(p, None, False) == QuoteSource(annotator="me")
+        p.add_annotation(
+            aid,
+            "root",
+            Quote(content_spans=((13, 21),), kind="direct", status="rejected", origin="manual"),
+        )
+        with pytest.raises(AnnotatorError, match=r"me \(1\), root \(1\)"):
+            choose_source(p, None, False)
+
+
 def test_choose_source(project: Project) -> None:
-    with pytest.raises(AnnotatorError, match="several annotators .*ann, bob"):
+    with pytest.raises(AnnotatorError, match=r"several annotators \(ann \(\d+\), bob \(\d+\)\)"):
         choose_source(project, None, False)
     with pytest.raises(AnnotatorError, match="no annotator 'zed'"):
         choose_source(project, "zed", False)

@@ -87,7 +87,7 @@ def test_a_worker_that_outlasts_the_wait_keeps_its_project_until_it_ends(
     before = job.reads
     qtbot.waitUntil(lambda: job.reads > before + 20)  # the worker goes on reading
     release.set()
-    qtbot.waitUntil(lambda: _closed(w.project), timeout=20000)  # closed once it ended
+    qtbot.waitUntil(lambda: _closed(w.project), timeout=60000)  # closed once it ended
     assert job.errors == []
     assert closing.leftover_workers() == 0
 

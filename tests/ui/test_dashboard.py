@@ -61,7 +61,7 @@ def test_dashboard_shows_figures(qtbot, project_path: Path) -> None:  # type: ig
     w = DashboardWindow(project_path)
     qtbot.addWidget(w)
     # the first computation reports through the event loop, so connecting now is in time
-    with qtbot.waitSignal(w.computed, timeout=10000) as blocker:
+    with qtbot.waitSignal(w.computed, timeout=60000) as blocker:
         pass
     report = blocker.args[0]
     assert [(p.a, p.b) for p in report.pairs] == [("ann", "bob"), ("ann", "cy"), ("bob", "cy")]
@@ -87,13 +87,13 @@ def test_dashboard_shows_figures(qtbot, project_path: Path) -> None:  # type: ig
 def test_untick_an_annotator_recomputes(qtbot, project_path: Path) -> None:  # type: ignore[no-untyped-def]
     w = DashboardWindow(project_path)
     qtbot.addWidget(w)
-    with qtbot.waitSignal(w.computed, timeout=10000):
+    with qtbot.waitSignal(w.computed, timeout=60000):
         pass
-    with qtbot.waitSignal(w.computed, timeout=10000) as blocker:
+    with qtbot.waitSignal(w.computed, timeout=60000) as blocker:
         w.annotator_list.item(2).setCheckState(Qt.CheckState.Unchecked)
     assert blocker.args[0].annotators == ["ann", "bob"]
     assert w.pairs_model.rowCount() == 1
-    with qtbot.waitSignal(w.computed, timeout=10000) as blocker:
+    with qtbot.waitSignal(w.computed, timeout=60000) as blocker:
         w.annotator_list.item(1).setCheckState(Qt.CheckState.Unchecked)
     assert w.pairs_model.rowCount() == 0 and w.chart.rows() == []
     # finished with nobody to pair: the chart says why, not "computing"
@@ -129,12 +129,12 @@ def test_closing_while_computing_stops_the_job_without_waiting(
     gate, started, seen = _held_agreement(monkeypatch)
     w = DashboardWindow(project_path)
     qtbot.addWidget(w)
-    qtbot.waitUntil(started.is_set, timeout=10000)
+    qtbot.waitUntil(started.is_set, timeout=60000)
     (job,) = w._jobs
     w.close()  # returns while the job is held
     assert job.cancelled and job in workers.RUNNING
     gate.set()
-    qtbot.waitUntil(lambda: job not in workers.RUNNING, timeout=10000)
+    qtbot.waitUntil(lambda: job not in workers.RUNNING, timeout=60000)
     assert seen == [True] and w.report is None
 
 
@@ -144,11 +144,11 @@ def test_a_newer_choice_stops_the_older_computation(
     gate, started, _seen = _held_agreement(monkeypatch)
     w = DashboardWindow(project_path)
     qtbot.addWidget(w)
-    qtbot.waitUntil(started.is_set, timeout=10000)
+    qtbot.waitUntil(started.is_set, timeout=60000)
     (first,) = w._jobs
     w.annotator_list.item(2).setCheckState(Qt.CheckState.Unchecked)
     assert first.cancelled and len(w._jobs) == 1 and w._jobs[0] is not first
-    with qtbot.waitSignal(w.computed, timeout=10000) as blocker:
+    with qtbot.waitSignal(w.computed, timeout=60000) as blocker:
         gate.set()
     assert blocker.args[0].annotators == ["ann", "bob"]
 
@@ -188,14 +188,14 @@ def test_progress_shows_articles_compared_and_says_computing(
     w = DashboardWindow(project_path)
     qtbot.addWidget(w)
     w.show()
-    qtbot.waitUntil(reported.is_set, timeout=10000)
-    qtbot.waitUntil(lambda: w.progress.value() == 1, timeout=10000)
+    qtbot.waitUntil(reported.is_set, timeout=60000)
+    qtbot.waitUntil(lambda: w.progress.value() == 1, timeout=60000)
     assert w.progress.isVisible() and w.progress.maximum() == 2
     assert w.progress.text() == "1 / 2"
     assert w.summary.text() == "Computing agreement… 1 of 2 articles compared"
     assert w.chart.message() == "Computing agreement…"
     assert "No pair" not in w.chart.message() and w.computing()
-    with qtbot.waitSignal(w.computed, timeout=10000):
+    with qtbot.waitSignal(w.computed, timeout=60000):
         gate.set()
     assert not w.computing() and not w.progress.isVisible()
     assert "2 articles with two versions or more" in w.summary.text()
@@ -208,7 +208,7 @@ def test_only_annotators_with_quotes_are_ticked_and_counts_shown(qtbot, project_
         p.add_annotation(aid, "zoe", _q(0, 18, "zoe", "support").with_(status="rejected"))
     w = DashboardWindow(project_path)
     qtbot.addWidget(w)
-    with qtbot.waitSignal(w.computed, timeout=10000) as blocker:
+    with qtbot.waitSignal(w.computed, timeout=60000) as blocker:
         pass
     labels = [w.annotator_list.item(i).text() for i in range(w.annotator_list.count())]
     assert labels == ["ann (3)", "bob (3)", "cy (2)", "rita (0)", "zoe (0)"]
@@ -216,7 +216,7 @@ def test_only_annotators_with_quotes_are_ticked_and_counts_shown(qtbot, project_
     assert blocker.args[0].annotators == ["ann", "bob", "cy"]
     assert w.annotator_list.item(3).toolTip() == "0 accepted quotes"
     # ticking rita by hand compares her too (she has no version anywhere)
-    with qtbot.waitSignal(w.computed, timeout=10000) as blocker:
+    with qtbot.waitSignal(w.computed, timeout=60000) as blocker:
         w.annotator_list.item_of("rita").setCheckState(Qt.CheckState.Checked)  # type: ignore[union-attr]
     assert blocker.args[0].annotators == ["ann", "bob", "cy", "rita"]
     assert [_cell(w.annotators_table, r, 0) for r in range(4)] == ["ann", "bob", "cy", "rita"]
@@ -232,7 +232,7 @@ def test_many_articles_fill_the_table_lazily(qtbot, tmp_path: Path) -> None:  # 
             p.add_annotation(aid, "bob", _q(0, 18 if i % 3 else 10, "bob", "support"))
     w = DashboardWindow(path)
     qtbot.addWidget(w)
-    with qtbot.waitSignal(w.computed, timeout=20000):
+    with qtbot.waitSignal(w.computed, timeout=60000):
         pass
     assert w.articles_model.rowCount() == 300
     # worst first: the 100 articles where bob's quote is shorter differ
@@ -241,16 +241,19 @@ def test_many_articles_fill_the_table_lazily(qtbot, tmp_path: Path) -> None:  # 
     assert _cell(w.pairs_table, 0, 6) == "300" and _cell(w.pairs_table, 0, 7) == "100"
 
 
-def test_the_child_process_reports_a_failure_in_the_window(qtbot, project_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_the_child_process_reports_a_failure_in_the_window(
+    qtbot, project_path: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
     """The figures are computed in a child process; when it cannot, the window says why."""
+    monkeypatch.setattr(workers, "CHILD_FROM_BYTES", 0)  # a big project's path
     w = DashboardWindow(project_path)
     qtbot.addWidget(w)
-    with qtbot.waitSignal(w.computed, timeout=20000):
+    with qtbot.waitSignal(w.computed, timeout=60000):
         pass
     assert dashboard._AgreementJob.in_child  # the figures above came from the child
     gone = project_path.with_name("gone.db")
     project_path.rename(gone)
-    with qtbot.waitSignal(w.failed, timeout=20000) as blocker:
+    with qtbot.waitSignal(w.failed, timeout=60000) as blocker:
         w.refresh()
     assert "Could not compute" in w.summary.text() and blocker.args[0] in w.summary.text()
     assert w.chart.message() == "Could not compute" and not w.computing()
@@ -262,6 +265,7 @@ def test_a_cancelled_computation_ends_its_child_process(
 ) -> None:
     """Closing the dashboard (or a newer choice) cancels the job: the child computing the
     figures is ended at once, not left running for its minute."""
+    monkeypatch.setattr(workers, "CHILD_FROM_BYTES", 0)  # a big project's path
     import subprocess
 
     started: list[subprocess.Popen[bytes]] = []
@@ -294,7 +298,7 @@ def test_while_finding_articles_the_phase_is_said_and_counts_are_shown(
     w = DashboardWindow(project_path)
     qtbot.addWidget(w)
     w.show()
-    qtbot.waitUntil(started.is_set, timeout=10000)
+    qtbot.waitUntil(started.is_set, timeout=60000)
     assert "Finding the articles annotated by two or more" in w.summary.text()
     assert w.progress.maximum() == 0 and "Finding" in w.progress.format()
     rows = [
@@ -302,7 +306,7 @@ def test_while_finding_articles_the_phase_is_said_and_counts_are_shown(
         for r in range(w.annotators_model.rowCount())
     ]
     assert rows == [["ann", "3", "…"], ["bob", "3", "…"], ["cy", "2", "…"]]
-    with qtbot.waitSignal(w.computed, timeout=10000):
+    with qtbot.waitSignal(w.computed, timeout=60000):
         gate.set()
     assert _cell(w.annotators_table, 0, 2) == "0"  # rejected, now computed
     assert _cell(w.annotators_table, 0, 6) == "50% of 2"
@@ -322,7 +326,7 @@ def test_pairs_without_a_shared_article_are_one_line_not_rows(
     w = DashboardWindow(project_path)
     qtbot.addWidget(w)
     w.show()
-    with qtbot.waitSignal(w.computed, timeout=20000) as blocker:
+    with qtbot.waitSignal(w.computed, timeout=60000) as blocker:
         pass
     assert blocker.args[0].annotators == ["ann", "bob", "cy"]
     assert w.annotator_list.ticked() == ["ann", "bob", "cy"]
@@ -334,7 +338,7 @@ def test_pairs_without_a_shared_article_are_one_line_not_rows(
     assert not w.empty_pairs.isVisible()
     # ticked by hand: compared, and named on one line
     for who in newcomers:
-        with qtbot.waitSignal(w.computed, timeout=20000) as blocker:
+        with qtbot.waitSignal(w.computed, timeout=60000) as blocker:
             w.annotator_list.item_of(who).setCheckState(Qt.CheckState.Checked)  # type: ignore[union-attr]
     report = blocker.args[0]
     assert set(newcomers) <= set(report.annotators)
@@ -367,7 +371,7 @@ def test_when_nobody_shares_an_article_nobody_is_ticked_and_it_says_so(
     w = DashboardWindow(path)
     qtbot.addWidget(w)
     w.show()
-    with qtbot.waitSignal(w.nothing_shared, timeout=20000):
+    with qtbot.waitSignal(w.nothing_shared, timeout=60000):
         pass
     assert w.annotator_list.ticked() == []
     assert not w.computing()
@@ -379,10 +383,38 @@ def test_when_nobody_shares_an_article_nobody_is_ticked_and_it_says_so(
     assert "No article annotated by two" in w.chart.message()
     assert not w.progress.isVisible()
     # ticked by hand, the pair is computed and says it has nothing in common
-    with qtbot.waitSignal(w.computed, timeout=20000):
+    with qtbot.waitSignal(w.computed, timeout=60000):
         w.annotator_list.item_of("ann").setCheckState(Qt.CheckState.Checked)  # type: ignore[union-attr]
-    with qtbot.waitSignal(w.computed, timeout=20000):
+    with qtbot.waitSignal(w.computed, timeout=60000):
         w.annotator_list.item_of("bob").setCheckState(Qt.CheckState.Checked)  # type: ignore[union-attr]
     assert w.pairs_model.rowCount() == 0
     assert "no article is annotated by two" in w.chart.message()
     assert "ann / bob" in w.empty_pairs.text()
+
+
+def test_a_small_project_is_computed_without_a_child_process(
+    qtbot, project_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    """A child's start costs seconds on a loaded machine: a project under
+    CHILD_FROM_BYTES is computed in the window's process (tester20 U6); a bigger one in a
+    child."""
+    started: list[object] = []
+    real = child_call.subprocess.Popen
+
+    def recorded(*args: Any, **kwargs: Any) -> Any:
+        child = real(*args, **kwargs)
+        started.append(child)
+        return child
+
+    monkeypatch.setattr(child_call.subprocess, "Popen", recorded)
+    assert not workers.worth_a_child(project_path)
+    w = DashboardWindow(project_path)
+    qtbot.addWidget(w)
+    with qtbot.waitSignal(w.computed, timeout=60000):
+        pass
+    assert started == [] and w.pairs_model.rowCount() > 0
+    monkeypatch.setattr(workers, "CHILD_FROM_BYTES", project_path.stat().st_size)
+    assert workers.worth_a_child(project_path)
+    with qtbot.waitSignal(w.computed, timeout=60000):
+        w.refresh()
+    assert len(started) == 1 and w.pairs_model.rowCount() > 0

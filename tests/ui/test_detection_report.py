@@ -44,8 +44,8 @@ def _run_detection(qtbot: Any, path: Path) -> MainWindow:
     w = MainWindow(path, annotator="alice", pipeline_loader=_loader())
     qtbot.addWidget(w)
     w.show()
-    qtbot.waitUntil(lambda: w.detection.nlp is not None, timeout=20000)
-    qtbot.waitUntil(lambda: w.detection.task is None, timeout=20000)
+    qtbot.waitUntil(lambda: w.detection.nlp is not None, timeout=60000)
+    qtbot.waitUntil(lambda: w.detection.task is None, timeout=60000)
     return w
 
 

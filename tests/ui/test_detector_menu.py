@@ -143,7 +143,7 @@ def test_redetect_replaces_only_the_undecided_suggestions(
     assert "cannot be undone" in asked[0] and "Rules (no trained model)" in asked[0]
     assert "Re-detect 2 undecided articles?" in asked[0]
     assert rows(path, "suggestions") == before_sugg
-    with qtbot.waitSignal(w.trainer.redetected, timeout=30000):
+    with qtbot.waitSignal(w.trainer.redetected, timeout=60000):
         w.act_redetect.trigger()
     after = rows(path, "suggestions")
     for key in ("decided", "done"):

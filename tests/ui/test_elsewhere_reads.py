@@ -151,7 +151,7 @@ def test_list_read_at_most_once_per_interval(
     c = _add_articles(project_path, 1, "c")
     assert w.notice_elsewhere()
     assert len(calls) == 1  # within the interval: not yet
-    qtbot.waitUntil(lambda: len(calls) == 2, timeout=5000)
+    qtbot.waitUntil(lambda: len(calls) == 2, timeout=60000)
     qtbot.waitUntil(lambda: shown_ids(w)[-3:] == a + b + c)
     qtbot.wait(600)
     assert len(calls) == 2  # nothing new: no third read

@@ -73,7 +73,7 @@ def choose_format(d: ExportDialog, key: str) -> None:
 
 
 def run(qtbot: QtBot, d: ExportDialog) -> object:
-    with qtbot.waitSignal(d.exported, timeout=20000) as blocker:
+    with qtbot.waitSignal(d.exported, timeout=60000) as blocker:
         qtbot.mouseClick(d.export_button, Qt.MouseButton.LeftButton)
     return blocker.args[0]
 
@@ -146,7 +146,7 @@ def test_a_refused_export_says_why(qtbot: QtBot, export_db: Path, tmp_path: Path
     choose_format(d, "brat")
     set_output(qtbot, d, folder)
     qtbot.mouseClick(d.all_annotators_check, Qt.MouseButton.LeftButton)
-    with qtbot.waitSignal(d.failed, timeout=20000) as blocker:
+    with qtbot.waitSignal(d.failed, timeout=60000) as blocker:
         qtbot.mouseClick(d.export_button, Qt.MouseButton.LeftButton)
     assert "did not write (keep.txt)" in blocker.args[0]
     assert "Cannot export" in d.status_label.text()
@@ -192,7 +192,7 @@ def test_whose_versions_is_checked_off_the_gui_thread(
     assert held.started.wait(10)
     assert "Checking whose versions" in d.status_label.text()
     assert d.running and not d.export_button.isEnabled()
-    with qtbot.waitSignal(d.failed, timeout=20000) as blocker:
+    with qtbot.waitSignal(d.failed, timeout=60000) as blocker:
         held.gate.set()
     assert held.on_gui_thread == [False]
     assert "alice, bob" in blocker.args[0] and "Choose whose" in blocker.args[0]
@@ -218,7 +218,7 @@ def test_cancel_during_the_check_exports_nothing(
     assert d.status_label.text() == "Nothing was exported." and not d.running
     assert d.export_button.isEnabled()
     held.gate.set()
-    qtbot.waitUntil(lambda: bool(held.on_gui_thread), timeout=10000)
+    qtbot.waitUntil(lambda: bool(held.on_gui_thread), timeout=60000)
     qtbot.wait(200)  # the check's answer arrives and is dropped
     assert not out.exists() and d.task is None
 
@@ -252,7 +252,7 @@ def test_annotators_are_listed_with_their_counts_none_ticked(qtbot: QtBot, tmp_p
     d = ExportDialog(path)
     qtbot.addWidget(d)
     d.annotator_list.item_of("rita").setCheckState(Qt.CheckState.Checked)  # type: ignore[union-attr]
-    qtbot.waitUntil(lambda: d.annotator_list.item(0).text() != "bob", timeout=10000)
+    qtbot.waitUntil(lambda: d.annotator_list.item(0).text() != "bob", timeout=60000)
     texts = [d.annotator_list.item(i).text() for i in range(d.annotator_list.count())]
     assert texts == ["bob (1)", "rita (0)"]
     assert d.annotator_list.ticked() == ["rita"]

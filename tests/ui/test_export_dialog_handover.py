@@ -129,7 +129,7 @@ def test_several_annotators_need_a_choice(qtbot: QtBot, export_db: Path, tmp_pat
     choose_format(d, "spacy")
     out = tmp_path / "train.spacy"
     set_output(qtbot, d, out)
-    with qtbot.waitSignal(d.failed, timeout=20000) as blocker:
+    with qtbot.waitSignal(d.failed, timeout=60000) as blocker:
         qtbot.mouseClick(d.export_button, Qt.MouseButton.LeftButton)
     message = blocker.args[0]
     assert "alice, bob" in message and "one annotator" in message

@@ -38,7 +38,7 @@ def test_import_folder_adds_articles_and_reports_the_empty_file(
     monkeypatch.setattr(w, "ask_import_folder", lambda: str(folder))
     rows_before = w.article_list.model.rowCount()
 
-    with qtbot.waitSignal(w.import_finished, timeout=20000):
+    with qtbot.waitSignal(w.import_finished, timeout=60000):
         w.act_import_folder.trigger()
     qtbot.waitUntil(lambda: w.importer.task is None)
 
@@ -96,12 +96,12 @@ def test_imported_articles_are_detected_when_the_model_is_loaded(
     w = MainWindow(project_path, annotator="alice", pipeline_loader=loader)
     qtbot.addWidget(w)
     w.show()
-    qtbot.waitUntil(lambda: w.detection.nlp is not None and w.detection.task is None, timeout=20000)
+    qtbot.waitUntil(lambda: w.detection.nlp is not None and w.detection.task is None, timeout=60000)
     monkeypatch.setattr(w, "ask_import_files", lambda: [str(new)])
-    with qtbot.waitSignal(w.import_finished, timeout=20000):
+    with qtbot.waitSignal(w.import_finished, timeout=60000):
         w.act_import_files.trigger()
     assert w.importer.report_box is None  # nothing failed: no box
-    qtbot.waitUntil(lambda: w.detection.task is None, timeout=20000)
+    qtbot.waitUntil(lambda: w.detection.task is None, timeout=60000)
     with Project.open(project_path) as p:
         assert p.articles_without_suggestions(DETECTOR_VERSION) == []
     w.close()
@@ -116,7 +116,7 @@ def test_import_task_cancelled_before_work_imports_nothing(
     new.write_text(FIRST, encoding="utf-8")
     task = ImportTask(project_path, [str(new)], "alice")
     task.cancel()
-    with qtbot.waitSignal(task.signals.finished, timeout=5000) as blocker:
+    with qtbot.waitSignal(task.signals.finished, timeout=60000) as blocker:
         task.run()
     assert blocker.args[0].articles_added == 0
     assert len(_titles(project_path)) == 2
@@ -145,7 +145,7 @@ def test_the_no_quotes_note_is_true_the_window_suggests_quotes(
     w = MainWindow(project, annotator="alice", pipeline_loader=loader)
     qtbot.addWidget(w)
     w.show()
-    qtbot.waitUntil(lambda: w.detection.nlp is not None and w.detection.task is None, timeout=20000)
+    qtbot.waitUntil(lambda: w.detection.nlp is not None and w.detection.task is None, timeout=60000)
     with Project.open(project) as p:
         (suggestion,) = p.suggestions(aid, DETECTOR_VERSION)
         text = p.article(aid).text
@@ -155,13 +155,13 @@ def test_the_no_quotes_note_is_true_the_window_suggests_quotes(
     library = tmp_path / "library.txt"
     library.write_text(SECOND, encoding="utf-8")
     monkeypatch.setattr(w, "ask_import_files", lambda: [str(library)])
-    with qtbot.waitSignal(w.import_finished, timeout=20000):
+    with qtbot.waitSignal(w.import_finished, timeout=60000):
         w.act_import_files.trigger()
     assert w.info_label.text() == (
         "Imported 1 article and 0 quotes from 1 file. The imported file held no quotes. "
         "The detector will suggest quotes in it in the background."
     )
-    qtbot.waitUntil(lambda: w.detection.task is None, timeout=20000)
+    qtbot.waitUntil(lambda: w.detection.task is None, timeout=60000)
     with Project.open(project) as p:
         assert p.articles_without_suggestions(DETECTOR_VERSION) == []
     w.close()
@@ -185,7 +185,7 @@ def test_an_import_stopped_by_another_programs_lock_says_so(
     other.execute("BEGIN IMMEDIATE")  # another program holds the write lock
     try:
         monkeypatch.setattr(w, "ask_import_files", lambda: [str(new)])
-        with qtbot.waitSignal(w.import_finished, timeout=20000):
+        with qtbot.waitSignal(w.import_finished, timeout=60000):
             w.act_import_files.trigger()
     finally:
         other.execute("ROLLBACK")

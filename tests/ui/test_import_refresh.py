@@ -30,7 +30,7 @@ def _write(path: Path, lines: list[dict[str, Any]]) -> Path:
 
 
 def _import(qtbot: Any, w: Any, path: Path) -> Any:
-    with qtbot.waitSignal(w.import_finished, timeout=20000) as blocker:
+    with qtbot.waitSignal(w.import_finished, timeout=60000) as blocker:
         w.start_import([str(path)])
     qtbot.waitUntil(lambda: w.importer.task is None)
     return blocker.args[0]

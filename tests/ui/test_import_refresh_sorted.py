@@ -40,7 +40,7 @@ def _project(path: Path, n: int = 150) -> Path:
 
 def _import(qtbot: Any, w: Any, path: Path) -> Any:
     path.write_text("".join(json.dumps(x) + "\n" for x in NEW), encoding="utf-8")
-    with qtbot.waitSignal(w.import_finished, timeout=20000) as blocker:
+    with qtbot.waitSignal(w.import_finished, timeout=60000) as blocker:
         w.start_import([str(path)])
     qtbot.waitUntil(lambda: w.importer.task is None)
     return blocker.args[0]

@@ -22,7 +22,7 @@ GOOD = "Ferry back\n\nThe ferry runs again, the captain said on Friday 🚢.\n"
 
 def _import(qtbot: Any, w: MainWindow, folder: Path, monkeypatch: Any) -> None:
     monkeypatch.setattr(w, "ask_import_folder", lambda: str(folder))
-    with qtbot.waitSignal(w.import_finished, timeout=20000):
+    with qtbot.waitSignal(w.import_finished, timeout=60000):
         w.act_import_folder.trigger()
     qtbot.waitUntil(lambda: w.importer.task is None)
 

@@ -291,7 +291,7 @@ def test_dropping_files_and_folders_imports_them(
         Qt.MouseButton.LeftButton,
         Qt.KeyboardModifier.NoModifier,
     )
-    with qtbot.waitSignal(w.import_finished, timeout=20000) as blocker:
+    with qtbot.waitSignal(w.import_finished, timeout=60000) as blocker:
         w.dropEvent(event)
     report = blocker.args[0]
     assert report.articles_added == 2 and started == [True]

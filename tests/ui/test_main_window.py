@@ -282,9 +282,9 @@ def test_background_detection_with_rules_only_pipeline(qtbot: Any, project_path:
     w = MainWindow(project_path, annotator="alice", pipeline_loader=loader)
     qtbot.addWidget(w)
     w.show()
-    qtbot.waitUntil(lambda: w.detection.nlp is not None, timeout=20000)
+    qtbot.waitUntil(lambda: w.detection.nlp is not None, timeout=60000)
     assert "rules-only" in w.model_label.text()
-    qtbot.waitUntil(lambda: w.detection.task is None, timeout=20000)
+    qtbot.waitUntil(lambda: w.detection.task is None, timeout=60000)
     with Project.open(project_path) as p:
         assert p.articles_without_suggestions(DETECTOR_VERSION) == []
         # the second article's direct quote was found by the rules
@@ -299,7 +299,7 @@ def test_detection_cancel_stops_before_work(qtbot: Any, project_path: Path) -> N
 
     task = DetectTask(project_path, object(), [1, 2])
     task.cancel()
-    with qtbot.waitSignal(task.signals.finished, timeout=5000) as blocker:
+    with qtbot.waitSignal(task.signals.finished, timeout=60000) as blocker:
         task.run()
     assert blocker.args == [0]
 

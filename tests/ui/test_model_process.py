@@ -79,7 +79,7 @@ def test_names_come_from_the_child_and_are_cached(qtbot: Any, tmp_path: Path) ->
     w = _open(qtbot, path, str(model))
     qtbot.waitUntil(lambda: w.names.remote is not None, timeout=60000)
     w.open_article(new)
-    qtbot.waitUntil(lambda: w.names.cached(new) == ["Kim"], timeout=30000)
+    qtbot.waitUntil(lambda: w.names.cached(new) == ["Kim"], timeout=60000)
     assert "Kim" in w.panel.names()
     assert w.names.parse is None  # nothing parsed in this process
     qtbot.waitUntil(lambda: w.detection.task is None, timeout=60000)
@@ -225,7 +225,7 @@ def test_a_killed_detection_child_is_restarted_twice_then_the_window_says_so(
     new = _with_new_article(path)
     first = det.process
     _kill_child(w)
-    qtbot.waitUntil(lambda: any("restarting (1 of 2)" in t for t in said), timeout=30000)
+    qtbot.waitUntil(lambda: any("restarting (1 of 2)" in t for t in said), timeout=60000)
     assert any(t.startswith("Detector stopped") for t in said)
     assert not any("could not be loaded" in t for t in said)
     qtbot.waitUntil(lambda: det.process is not None and det.process.ready, timeout=60000)
@@ -233,10 +233,10 @@ def test_a_killed_detection_child_is_restarted_twice_then_the_window_says_so(
     qtbot.waitUntil(lambda: _suggestion_count(path, new) > 0, timeout=60000)
     qtbot.waitUntil(lambda: det.task is None, timeout=60000)
     _kill_child(w)
-    qtbot.waitUntil(lambda: any("restarting (2 of 2)" in t for t in said), timeout=30000)
+    qtbot.waitUntil(lambda: any("restarting (2 of 2)" in t for t in said), timeout=60000)
     qtbot.waitUntil(lambda: det.process is not None and det.process.ready, timeout=60000)
     _kill_child(w)
-    qtbot.waitUntil(lambda: any("stopped 3 times" in t for t in said), timeout=30000)
+    qtbot.waitUntil(lambda: any("stopped 3 times" in t for t in said), timeout=60000)
     assert det.process is None
     assert "stopped" in w.model_label.text()
     assert "stopped 3 times" in w.statusBar().currentMessage()
@@ -255,7 +255,7 @@ def test_a_missing_model_folder_is_named_and_the_default_model_used(
     said: list[str] = []
     det.message.connect(lambda text, _ms: said.append(text))
     qtbot.waitUntil(lambda: det.process is not None and det.process.ready, timeout=120000)
-    qtbot.waitUntil(lambda: any(str(missing) in t for t in said), timeout=10000)
+    qtbot.waitUntil(lambda: any(str(missing) in t for t in said), timeout=60000)
     (note,) = [t for t in said if str(missing) in t]
     assert "does not exist" in note and "instead" in note
     assert "rules only" in note or "base model" in note

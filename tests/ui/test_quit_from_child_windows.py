@@ -31,7 +31,7 @@ def test_ctrl_q_in_a_child_window_quits_through_the_main_window(
     target = QApplication.focusWidget() or child
     qtbot.keyClick(target, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
     assert quits == [True]  # the main window's own Quit, not a path of the child's
-    qtbot.waitUntil(lambda: not w.isVisible() and not child.isVisible(), timeout=10000)
+    qtbot.waitUntil(lambda: not w.isVisible() and not child.isVisible(), timeout=60000)
     if isinstance(child, QMainWindow) and child.menuBar().actions():
         first = child.menuBar().actions()[0].menu()
         assert "Ctrl+Q" in [a.shortcut().toString() for a in first.actions()]

@@ -69,7 +69,7 @@ def test_ctrl_q_reaches_the_quit_action_from_every_open_window(
     assert sorted(quits) == titles  # once from each window, through the main window's Quit
     w.act_quit.triggered.connect(w.close)
     w.act_quit.trigger()
-    qtbot.waitUntil(lambda: not _others(w) and not w.isVisible(), timeout=10000)
+    qtbot.waitUntil(lambda: not _others(w) and not w.isVisible(), timeout=60000)
 
 
 @pytest.mark.parametrize("action", ["act_shortcuts", "act_legend"])
@@ -80,7 +80,7 @@ def test_ctrl_q_in_the_sheet_or_legend_closes_the_app(
     getattr(w, action).trigger()
     (sheet,) = _others(w)
     _press_ctrl_q(qtbot, sheet)
-    qtbot.waitUntil(lambda: not w.isVisible() and not sheet.isVisible(), timeout=10000)
+    qtbot.waitUntil(lambda: not w.isVisible() and not sheet.isVisible(), timeout=60000)
     assert w._closing
 
 

@@ -63,13 +63,13 @@ def test_ctrl_q_in_a_modal_dialog_closes_it_and_quits(
     getattr(w, action).trigger()  # returns when the dialog has closed
     assert seen and "gave up" not in seen, seen
     assert QApplication.activeModalWidget() is None
-    qtbot.waitUntil(lambda: quits == [True], timeout=5000)
+    qtbot.waitUntil(lambda: quits == [True], timeout=60000)
     with Project.open(project_path) as p:  # closed as Cancel: nothing written
         after = (p.annotators(), p.db.execute("SELECT count(*) FROM settings").fetchone()[0])
     assert after == before
     w.act_quit.triggered.connect(w.close)
     w.act_quit.trigger()
-    qtbot.waitUntil(lambda: not w.isVisible(), timeout=10000)
+    qtbot.waitUntil(lambda: not w.isVisible(), timeout=60000)
 
 
 def test_a_dialog_with_no_quit_above_it_keeps_only_esc(qtbot: Any) -> None:
@@ -97,7 +97,7 @@ def test_a_dialog_of_a_child_window_finds_that_windows_quit(qtbot: Any, project_
     QTimer.singleShot(50, _press_in_modal(qtbot, seen))
     assert dlg.exec() == QDialog.DialogCode.Rejected
     assert seen and "gave up" not in seen, seen
-    qtbot.waitUntil(lambda: quits == [True], timeout=5000)  # through the main window's Quit
+    qtbot.waitUntil(lambda: quits == [True], timeout=60000)  # through the main window's Quit
     w.act_quit.triggered.connect(w.close)
     for t in QApplication.topLevelWidgets():
         if isinstance(t, QWidget) and t.isVisible():

@@ -121,10 +121,10 @@ def test_the_window_opens_before_its_articles_are_read(
     assert w.article_model.rowCount() == 0 and w.table.rowCount() == 0
     fired: list[int] = []
     QTimer.singleShot(0, lambda: fired.append(1))
-    qtbot.waitUntil(lambda: bool(fired), timeout=2000)  # the event loop runs meanwhile
+    qtbot.waitUntil(lambda: bool(fired), timeout=60000)  # the event loop runs meanwhile
     assert not gate.on_gui_thread
     gate.open()
-    qtbot.waitUntil(lambda: not w.loading(), timeout=10000)
+    qtbot.waitUntil(lambda: not w.loading(), timeout=60000)
     assert gate.on_gui_thread == [False]
     assert w.annotator_names() == ["alice", "bob"]  # carol has no accepted quote
     ticks = [w.annotator_list.item(i).checkState() for i in range(2)]
@@ -135,7 +135,7 @@ def test_the_window_opens_before_its_articles_are_read(
     assert w.articles_label.text() == "Articles (N / P): 2"
     assert w.article_list.currentRow() == 0
     assert "Harbour" in w.header.text() and w.table.rowCount() == 2
-    qtbot.waitUntil(lambda: _labels_read(w), timeout=10000)
+    qtbot.waitUntil(lambda: _labels_read(w), timeout=60000)
     assert _texts(w) == ["Harbour\n   1 differ · 0/2 gold", "Bridge\n   0 differ · 0/1 gold"]
     assert label_threads and not any(label_threads)
     w.close()
@@ -150,8 +150,8 @@ def test_a_newer_choice_of_annotators_wins_over_a_read_under_way(
     assert gate.started.wait(10)
     w.set_annotators(["bob"])  # while the first read (alice and bob) is held
     gate.open()
-    qtbot.waitUntil(lambda: not w.loading(), timeout=10000)
-    qtbot.waitUntil(lambda: _labels_read(w), timeout=10000)
+    qtbot.waitUntil(lambda: not w.loading(), timeout=60000)
+    qtbot.waitUntil(lambda: _labels_read(w), timeout=60000)
     assert w.session.annotators == ("bob",)
     ticks = [w.annotator_list.item(i).checkState() for i in range(2)]
     assert ticks == [Qt.CheckState.Unchecked, Qt.CheckState.Checked]
@@ -159,8 +159,8 @@ def test_a_newer_choice_of_annotators_wins_over_a_read_under_way(
     assert _texts(w) == ["Harbour\n   2 differ · 0/2 gold", "Bridge\n   1 differ · 0/1 gold"]
     # ticking alice again reads the list again, with the labels of the new comparison
     w.annotator_list.item(0).setCheckState(Qt.CheckState.Checked)
-    qtbot.waitUntil(lambda: w.session.annotators == ("alice", "bob"), timeout=10000)
-    qtbot.waitUntil(lambda: _labels_read(w), timeout=10000)
+    qtbot.waitUntil(lambda: w.session.annotators == ("alice", "bob"), timeout=60000)
+    qtbot.waitUntil(lambda: _labels_read(w), timeout=60000)
     assert _texts(w)[1] == "Bridge\n   0 differ · 0/1 gold"
     w.close()
 
@@ -169,7 +169,7 @@ def test_a_decision_updates_its_label_and_n_p_move(qtbot: Any, path: Path) -> No
     w = ReviewWindow(path, "rita")
     qtbot.addWidget(w)
     w.show()
-    qtbot.waitUntil(lambda: not w.loading() and _labels_read(w), timeout=10000)
+    qtbot.waitUntil(lambda: not w.loading() and _labels_read(w), timeout=60000)
     w.accept_agreements()  # the label changes at once, without another read
     assert _texts(w)[0] == "Harbour\n   1 differ · 1/2 gold"
     w.finish_article()  # done: marked, and on to the next article
@@ -204,18 +204,18 @@ def test_only_the_rows_in_view_have_their_labels_read(qtbot: Any, tmp_path: Path
     qtbot.addWidget(w)
     w.resize(900, 500)
     w.show()
-    qtbot.waitUntil(lambda: not w.loading(), timeout=10000)
+    qtbot.waitUntil(lambda: not w.loading(), timeout=60000)
     model = w.article_model
     assert model.ids() == ids
-    qtbot.waitUntil(lambda: model.cached(ids[0]) is not None, timeout=10000)
-    qtbot.waitUntil(lambda: not w.labels_pending(), timeout=10000)
+    qtbot.waitUntil(lambda: model.cached(ids[0]) is not None, timeout=60000)
+    qtbot.waitUntil(lambda: not w.labels_pending(), timeout=60000)
     assert model.cached(ids[-1]) is None  # far out of view: never read
     assert model.pages_read < 120 // model.page_size
     # the last row, reached by keys: its label is read when it comes into view
     w.article_list.setCurrentRow(119)
     w.article_list.scrollToBottom()
     assert "Ferry 119" in w.header.text()
-    qtbot.waitUntil(lambda: model.cached(ids[-1]) is not None, timeout=10000)
+    qtbot.waitUntil(lambda: model.cached(ids[-1]) is not None, timeout=60000)
     assert _texts(w)[-1] == "Ferry 119\n   0 differ · 0/1 gold"
     assert model.index(119, 0).data(ID_ROLE) == ids[-1]
     w.close()

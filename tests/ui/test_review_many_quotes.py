@@ -43,7 +43,7 @@ def test_a_pick_on_an_article_of_many_quotes_changes_one_row(qtbot: Any, tmp_pat
     w.show()
     w.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is w)
-    qtbot.waitUntil(lambda: w.table.rowCount() == 300, timeout=20000)
+    qtbot.waitUntil(lambda: w.table.rowCount() == 300, timeout=60000)
     assert "300 quotes: 150 agreed, 150 differ" in w.header.text()
     hh = w.table.horizontalHeader()
     for col in (0, 3):

@@ -69,14 +69,14 @@ def test_merge_in_the_panel_then_undo_moves_the_agreement_and_back(
 ) -> None:
     assert _canonical(two_annotators) == pytest.approx(0.5)
     w, win = _open_window(qtbot, two_annotators, SpeakersWindow)
-    qtbot.waitUntil(lambda: not win.loading(), timeout=10000)  # read on a pool thread
+    qtbot.waitUntil(lambda: not win.loading(), timeout=60000)  # read on a pool thread
     names = [st.speaker.name for st in win.model.rows]
     assert set(names) == {"Marcus Obi", "Obi"}
     win.table.setFocus()
     qtbot.waitUntil(lambda: QApplication.focusWidget() is win.table)
     win.table.selectAll()
     qtbot.keyClick(win.table, Qt.Key.Key_M, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: not win.loading(), timeout=10000)
+    qtbot.waitUntil(lambda: not win.loading(), timeout=60000)
     assert [st.speaker.name for st in win.model.rows] == ["Marcus Obi"]
     assert win.model.rows[0].quotes == 4
     assert _canonical(two_annotators) == pytest.approx(1.0)
@@ -84,7 +84,7 @@ def test_merge_in_the_panel_then_undo_moves_the_agreement_and_back(
         sp = p.find_speaker("Marcus Obi")
         assert sp is not None and sp.aliases == ("Obi",)
     qtbot.keyClick(win.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: not win.loading(), timeout=10000)
+    qtbot.waitUntil(lambda: not win.loading(), timeout=60000)
     assert {st.speaker.name for st in win.model.rows} == {"Marcus Obi", "Obi"}
     assert _canonical(two_annotators) == pytest.approx(0.5)
     # the same undo stack as the annotation window: redo there merges again
@@ -94,7 +94,7 @@ def test_merge_in_the_panel_then_undo_moves_the_agreement_and_back(
 
 def test_a_suggestion_is_accepted_with_enter(qtbot: Any, two_annotators: Path) -> None:
     _w, win = _open_window(qtbot, two_annotators, SpeakersWindow)
-    qtbot.waitUntil(lambda: win.suggestions.count() == 1, timeout=10000)
+    qtbot.waitUntil(lambda: win.suggestions.count() == 1, timeout=60000)
     assert "Obi" in win.suggestions.item(0).text()
     win.suggestions.setFocus()
     qtbot.waitUntil(lambda: QApplication.focusWidget() is win.suggestions)
@@ -106,8 +106,8 @@ def test_a_suggestion_is_accepted_with_enter(qtbot: Any, two_annotators: Path) -
 
 def test_summary_counts_the_chosen_annotator(qtbot: Any, two_annotators: Path) -> None:
     _w, win = _open_window(qtbot, two_annotators, SummaryWindow)
-    qtbot.waitUntil(lambda: win.source_box.currentText() == "alice (2)", timeout=10000)
-    qtbot.waitUntil(lambda: win.report is not None, timeout=10000)  # counted on a pool thread
+    qtbot.waitUntil(lambda: win.source_box.currentText() == "alice (2)", timeout=60000)
+    qtbot.waitUntil(lambda: win.report is not None, timeout=60000)  # counted on a pool thread
     assert win.report is not None and win.report.total == 2
     assert win.tabs.count() == 7
     table = win.tabs.widget(0).widget(1)
@@ -139,7 +139,7 @@ def test_speakers_are_read_off_the_gui_thread_with_loading_shown(
     assert win.loading() and win.status.text() == "Loading speakers…"
     assert win.model.rowCount() == 0 and win.empty_hint.isHidden()
     gate.set()
-    qtbot.waitUntil(lambda: not win.loading(), timeout=10000)
+    qtbot.waitUntil(lambda: not win.loading(), timeout=60000)
     assert win.status.text() == "2 speakers, most quoted first"
     assert [win.model.index(r, 0).data() for r in range(2)] == ["Marcus Obi", "Obi"]
     assert [win.model.index(r, 5).data() for r in range(2)] == [3, 1]
@@ -151,7 +151,7 @@ def test_an_empty_registry_says_so_once_read(qtbot: Any, tmp_path: Path) -> None
     with Project.open(path) as p:
         p.add_article(Article("Bridge", TEXT))
     _w, win = _open_window(qtbot, path, SpeakersWindow)
-    qtbot.waitUntil(lambda: not win.loading(), timeout=10000)
+    qtbot.waitUntil(lambda: not win.loading(), timeout=60000)
     assert win.empty_hint.isVisible() and win.status.text() == "0 speakers, most quoted first"
 
 
@@ -162,7 +162,7 @@ def _summary_as(qtbot: Any, path: Path, me: str) -> Any:
     qtbot.waitExposed(w)
     w.act_summary.trigger()
     win = next(x for x in w._windows if isinstance(x, SummaryWindow))
-    qtbot.waitUntil(lambda: win.report is not None, timeout=10000)
+    qtbot.waitUntil(lambda: win.report is not None, timeout=60000)
     return win
 
 

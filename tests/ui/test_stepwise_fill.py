@@ -61,7 +61,7 @@ def test_the_document_gets_the_whole_text_by_steps(qtbot: Any, name: str, format
     fill.filling.connect(lambda done, total: steps.append((done, total)))
     first = fill.first_blocks(shown)
     assert 1 <= first < shown.block_count
-    with qtbot.waitSignal(fill.filled, timeout=20_000):
+    with qtbot.waitSignal(fill.filled, timeout=60000):
         fill.start(doc, shown, first)
         fill.go()
         assert fill.blocks == first and not fill.is_filled()
@@ -104,7 +104,7 @@ def test_what_waits_runs_once_the_fill_reaches_it(qtbot: Any) -> None:
     fill.after(far, lambda: ran.append(far))
     assert fill.waits() and not fill.shows16(far)
     fill.go()
-    qtbot.waitUntil(fill.is_filled, timeout=20_000)
+    qtbot.waitUntil(fill.is_filled, timeout=60000)
     assert ran == [10, far] and not fill.waits()
 
 
@@ -168,7 +168,7 @@ def test_restyle_repaints_the_blocks_in_and_the_fill_goes_on(qtbot: Any) -> None
     assert {b for b in hl.painted if b < before} == {4, 6, 8}
     assert fill.stale() == sorted(b for b in marked if b < before and not 4 <= b < 10)
     assert fill.blocks == before  # the fill did not start again
-    qtbot.waitUntil(lambda: fill.is_filled() and not fill.stale(), timeout=20_000)
+    qtbot.waitUntil(lambda: fill.is_filled() and not fill.stale(), timeout=60000)
     assert {b for b in marked if b < before} <= set(hl.painted)
     assert done == sorted(done) and done[0] > shown.from_view(shown.view_end(before))
     walk(doc, text)
@@ -188,7 +188,7 @@ def test_blocks_on_screen_are_repainted_first(qtbot: Any) -> None:
     hl = Counting(doc)
     screen = (30, 34)  # the analyst scrolled there
     fill = StepwiseFill(None, _formats, on_screen=lambda: screen)
-    with qtbot.waitSignal(fill.filled, timeout=20_000):
+    with qtbot.waitSignal(fill.filled, timeout=60000):
         fill.start(doc, shown, fill.first_blocks(shown))
         fill.go()
     hl.painted.clear()
@@ -198,5 +198,5 @@ def test_blocks_on_screen_are_repainted_first(qtbot: Any) -> None:
         assert 0 not in hl.painted
         QApplication.processEvents()
     assert 0 not in hl.painted
-    qtbot.waitUntil(lambda: not fill.stale(), timeout=20_000)
+    qtbot.waitUntil(lambda: not fill.stale(), timeout=60000)
     assert set(hl.painted) == set(range(shown.block_count))

@@ -107,7 +107,7 @@ def test_the_child_writes_the_model_training_in_process_writes(
     assert f"(round 1 of {len(rounds)}: learning" in texts[("round", 1, len(rounds))]
     # measured in the child: it ran there (the window's process never trained)
     assert result.peak_rss_mb is not None and result.peak_rss_mb > 0
-    qtbot.waitUntil(lambda: _gone(pid), timeout=10000)
+    qtbot.waitUntil(lambda: _gone(pid), timeout=60000)
     assert w.trainer.train_task is None
     here = train_from_project(path, tmp_path / "in-process", options)
     assert _crf(models_home / "child") == _crf(tmp_path / "in-process") != b""

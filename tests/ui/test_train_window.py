@@ -396,7 +396,7 @@ def three_people(tmp_path: Path) -> Path:
 def _train_dialog(qtbot: Any, path: Path, me: str) -> TrainDialog:
     dlg = TrainDialog(["alice", "bob", "rita"], me, "p-2026", [], project_path=path)
     qtbot.addWidget(dlg)
-    qtbot.waitUntil(lambda: dlg.who.item(0).text() != "alice", timeout=10000)
+    qtbot.waitUntil(lambda: dlg.who.item(0).text() != "alice", timeout=60000)
     return dlg
 
 
@@ -419,7 +419,7 @@ def test_ticks_made_before_the_counts_arrive_are_kept(
     dlg = TrainDialog(["alice", "bob", "rita"], "rita", "p-2026", [], project_path=three_people)
     qtbot.addWidget(dlg)
     dlg.who.item(1).setCheckState(Qt.CheckState.Checked)  # bob, by hand
-    qtbot.waitUntil(lambda: dlg.who.item(0).text() != "alice", timeout=10000)
+    qtbot.waitUntil(lambda: dlg.who.item(0).text() != "alice", timeout=60000)
     assert dlg.annotators() == ("bob", "rita")
 
 

@@ -79,7 +79,7 @@ def test_a_text_filled_by_steps_is_the_stored_text_with_its_highlights(
     view = _view(qtbot)
     steps: list[tuple[int, int]] = []
     view.filling.connect(lambda done, total: steps.append((done, total)))
-    with qtbot.waitSignal(view.filled, timeout=20_000):
+    with qtbot.waitSignal(view.filled, timeout=60000):
         view.set_article(text, items, items[0])
         assert not view.is_filled()
         done, total = view.filled_part()
@@ -121,7 +121,7 @@ def test_what_lies_past_the_part_put_in_waits_for_the_fill(qtbot: Any) -> None:
     assert view.select_span(100, 140) is True
     assert view.createMimeDataFromSelection().text() == text[100:140]
     view.clear_selection()
-    qtbot.waitUntil(view.is_filled, timeout=20_000)
+    qtbot.waitUntil(view.is_filled, timeout=60000)
     QApplication.processEvents()
     # then the view scrolled to the quote, outlines it, and the caret is at its end
     rects = view.outline_rects()
@@ -143,7 +143,7 @@ def test_a_search_hit_past_the_fill_is_marked_and_scrolled_to_once_in(qtbot: Any
     hit = (len(text) - 500, len(text) - 495)
     view.set_hits([(5, 10), hit], 1)
     assert len(view.extraSelections()) == 1  # the hit put in so far
-    qtbot.waitUntil(view.is_filled, timeout=20_000)
+    qtbot.waitUntil(view.is_filled, timeout=60000)
     QApplication.processEvents()
     sels = view.extraSelections()
     assert [(s.cursor.selectionStart(), s.cursor.selectionEnd()) for s in sels] == [(5, 10), hit]
@@ -156,7 +156,7 @@ def test_copy_of_the_whole_filled_text_gives_the_stored_text_back(qtbot: Any) ->
         text = SHAPES[name]
         view = _view(qtbot)
         view.set_article(text, [], None)
-        qtbot.waitUntil(view.is_filled, timeout=20_000)
+        qtbot.waitUntil(view.is_filled, timeout=60000)
         assert view.select_span(0, len(text))
         assert view.createMimeDataFromSelection().text() == text
         view.selectAll()
@@ -179,7 +179,7 @@ def test_a_new_article_stops_the_fill_of_the_one_before(qtbot: Any) -> None:
     assert view.document().toPlainText() == short
     assert steps == []  # no step of the old fill ran after the new article came
     # the long one again: a new fill from its start, to the end
-    with qtbot.waitSignal(view.filled, timeout=20_000):
+    with qtbot.waitSignal(view.filled, timeout=60000):
         view.set_article(long_text, [], None)
     walk(view.document(), long_text)
     assert view.document().blockCount() == ViewText(long_text).block_count
@@ -228,7 +228,7 @@ def test_keys_on_a_quote_not_on_screen_yet_are_refused_then_work(
     qtbot.keyClick(w.view, Qt.Key.Key_R)
     with Project.open(path) as p:
         assert p.annotations(p.article_ids()[0], "alice") == []
-    qtbot.waitUntil(w.view.is_filled, timeout=20_000)
+    qtbot.waitUntil(w.view.is_filled, timeout=60000)
     assert "on screen (" not in w.statusBar().currentMessage()
     qtbot.keyClick(w.view, Qt.Key.Key_A)
     assert _accepted(path) == [(far,)]
@@ -305,7 +305,7 @@ def test_review_window_fills_a_long_text_by_steps_and_marks_the_versions(
     probe = ViewText(text)
     doc = w.text_view.document()
     assert doc.blockCount() < probe.block_count  # the first step only
-    qtbot.waitUntil(lambda: doc.blockCount() == probe.block_count, timeout=20_000)
+    qtbot.waitUntil(lambda: doc.blockCount() == probe.block_count, timeout=60000)
     assert doc.toPlainText() == probe.display.replace("\u2029", "\n")
     spans = {
         (probe.from_view(s.cursor.selectionStart()), probe.from_view(s.cursor.selectionEnd()))
@@ -344,7 +344,7 @@ def test_many_blocks_repainted_mid_fill_keep_the_fill_where_it_was(
     assert view.document() is doc  # the same document, not a new one filled again
     assert view.filled_part()[0] == done
     steps.clear()
-    qtbot.waitUntil(lambda: view.is_filled() and not view.fill.stale(), timeout=20_000)
+    qtbot.waitUntil(lambda: view.is_filled() and not view.fill.stale(), timeout=60000)
     assert steps and min(steps) > done  # the fill went on from where it was
     starts = walk(doc, text)
     wanted = {i for a, b in spans for i in range(a, b) if text[i] != "\n"}
@@ -366,7 +366,7 @@ def test_a_quote_changed_past_the_fill_is_painted_as_it_is_now(qtbot: Any) -> No
     took = _accepted_item(*far_a, 7)
     view.update_items([a], [took], near)  # accepted before it is on screen
     view.update_items([b], [], near)  # gone (a suggestion hidden) before it is on screen
-    qtbot.waitUntil(view.is_filled, timeout=20_000)
+    qtbot.waitUntil(view.is_filled, timeout=60000)
     doc = view.document()
     starts = walk(doc, text)
     assert painted_at(doc, starts, STATE_COLOURS["accepted"][0]) == set(range(*far_a))
@@ -410,7 +410,7 @@ def test_review_keys_on_a_quote_not_in_the_text_yet_are_refused_then_work(
         assert "not on screen yet" in w.statusBar().currentMessage()
         assert "1-9, X and E work once it shows" in w.statusBar().currentMessage()
     assert _golds(path) == []
-    qtbot.waitUntil(w.fill.is_filled, timeout=20_000)
+    qtbot.waitUntil(w.fill.is_filled, timeout=60000)
     qtbot.keyClick(w.table, Qt.Key.Key_2)  # bob's version
     assert _golds(path) == ["picked"]
     w.close()
@@ -433,6 +433,6 @@ def test_review_next_article_mid_fill_stops_the_long_text(qtbot: Any, tmp_path: 
     assert _golds(path) == ["agreed"]
     # back to the long one: filled again from its start, to its end
     qtbot.keyClick(w.table, Qt.Key.Key_P)
-    qtbot.waitUntil(w.fill.is_filled, timeout=20_000)
+    qtbot.waitUntil(w.fill.is_filled, timeout=60000)
     assert w.text_view.toPlainText() == ViewText(text).display.replace("\u2029", "\n")
     w.close()

@@ -49,10 +49,10 @@ def test_current_quote_is_back_in_view_after_each_reflow(
     view.resize(*sizes[0])
     view.show()
     qtbot.waitExposed(view)
-    qtbot.waitUntil(lambda: _visible(view, item), timeout=2000)
+    qtbot.waitUntil(lambda: _visible(view, item), timeout=60000)
     for size in sizes[1:]:
         view.resize(*size)
-        qtbot.waitUntil(lambda: _visible(view, item), timeout=2000)
+        qtbot.waitUntil(lambda: _visible(view, item), timeout=60000)
     assert view.verticalScrollBar().value() > 0  # the quote is far down: it did scroll
 
 
@@ -65,7 +65,7 @@ def test_a_selection_is_not_scrolled_away(qtbot: Any) -> None:
     view.show()
     qtbot.waitExposed(view)
     view.set_article(TEXT, [item], item)
-    qtbot.waitUntil(lambda: _visible(view, item), timeout=2000)
+    qtbot.waitUntil(lambda: _visible(view, item), timeout=60000)
     view.select_span(10, 30)  # the analyst is selecting words near the top
     view.verticalScrollBar().setValue(0)
     view.resize(650, 400)

@@ -153,7 +153,7 @@ def test_review_change_refreshes_list_and_highlights(qtbot: Any, project_path: P
     review = next(x for x in w._windows if isinstance(x, ReviewWindow))
     qtbot.waitExposed(review)
     qtbot.waitUntil(lambda: review.table.rowCount() > 0)  # its articles are read on a pool thread
-    with qtbot.waitSignal(review.changed, timeout=5000):
+    with qtbot.waitSignal(review.changed, timeout=60000):
         review.accept_agreements()  # a real decision in the review window
     assert model.article(row).quotes_done == 2
     assert [it.state for it in w.session.items] == ["accepted", "accepted"]
@@ -189,7 +189,7 @@ def test_speaker_completion_offers_the_models_people(qtbot: Any, project_path: P
     w = _open(qtbot, project_path, load_model=True, pipeline_loader=_ner_loader(True))
     # before the model: the capitalised-words scan
     assert "Minister Lee In-young" in w.panel.names()
-    qtbot.waitUntil(lambda: "Lee In-young" in w.panel.names(), timeout=20000)
+    qtbot.waitUntil(lambda: "Lee In-young" in w.panel.names(), timeout=60000)
     names = w.panel.names()
     assert "Minister Lee In-young" not in names and "Andrey Kulik" not in names
     assert "Seoul" not in names  # a place, not a speaker
@@ -199,11 +199,11 @@ def test_speaker_completion_offers_the_models_people(qtbot: Any, project_path: P
 
     # the next article is parsed once; back and forth uses the cache
     _key(qtbot, Qt.Key.Key_Down, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: "Kim" in w.panel.names(), timeout=20000)
+    qtbot.waitUntil(lambda: "Kim" in w.panel.names(), timeout=60000)
     _key(qtbot, Qt.Key.Key_Up, Qt.KeyboardModifier.ControlModifier)
     assert "Lee In-young" in w.panel.names() and w.names.task is None
     assert len(w.names.cache) == 2
-    qtbot.waitUntil(lambda: w.detection.task is None, timeout=20000)
+    qtbot.waitUntil(lambda: w.detection.task is None, timeout=60000)
     w.close()
 
 
@@ -214,7 +214,7 @@ def test_rules_only_mode_is_said_on_stderr_and_in_the_window(
     qtbot: Any, project_path: Path, capsys: Any
 ) -> None:
     w = _open(qtbot, project_path, load_model=True, pipeline_loader=_ner_loader(False))
-    qtbot.waitUntil(lambda: w.detection.nlp is not None, timeout=20000)
+    qtbot.waitUntil(lambda: w.detection.nlp is not None, timeout=60000)
     # the status bar keeps saying it (a passing message would be gone after detection)
     assert "no trained English model" in w.model_label.text()
     assert "rules-only" in w.model_label.text() and w.model_label.isVisible()
@@ -223,7 +223,7 @@ def test_rules_only_mode_is_said_on_stderr_and_in_the_window(
     # no entities in rules-only mode: the scan stays
     assert "Minister Lee In-young" in w.panel.names()
     assert w.names.parse is None
-    qtbot.waitUntil(lambda: w.detection.task is None, timeout=20000)
+    qtbot.waitUntil(lambda: w.detection.task is None, timeout=60000)
     w.close()
 
 
