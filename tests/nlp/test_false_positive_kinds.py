@@ -285,3 +285,57 @@ def test_support_in_a_main_clause_is_still_found(
 ) -> None:
     q = find(text, detect(text), words)
     assert speaker(text, q) == who
+
+
+# -- a short phrase in marks inside the subject of the verb after it -----------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        (
+            "Ana Pike, who produces the radio show 'Harbour Nights,' was hired by the "
+            "council on Monday.",
+            "Harbour Nights",
+        ),
+        (
+            "In a note on Friday, Joe Okafor, the editor in charge of \u201cMorning Tide,\u201d "
+            "reminded his staff about the new rota.",
+            "Morning Tide",
+        ),
+        (
+            'Next month, Pike Books is set to publish "Salt and Iron," a history written '
+            "by the port's archivist.",
+            "Salt and Iron",
+        ),
+    ],
+)
+def test_a_short_phrase_in_the_subject_is_no_framed_quote(
+    detect: Detect, text: str, words: str
+) -> None:
+    for q in detect(text):
+        if any(words in frag for frag in content(text, q)):
+            assert q.confidence is not None and q.confidence < DEFAULT_MIN_CONFIDENCE
+
+
+@pytest.mark.parametrize(
+    ("text", "words", "who"),
+    [
+        (
+            "The tax plan is \u201cprofoundly unfair,\u201d said Ana Pike, the union's economist.",
+            "profoundly unfair",
+            "Ana Pike",
+        ),
+        (
+            "The ferry is 'not for sale,' Mayor Reyes said on Tuesday.",
+            "not for sale",
+            "Mayor Reyes",
+        ),
+    ],
+)
+def test_a_short_phrase_framed_after_it_keeps_its_speaker(
+    detect: Detect, text: str, words: str, who: str
+) -> None:
+    q = find(text, detect(text), words)
+    assert speaker(text, q) == who
+    assert q.confidence is not None and q.confidence >= DEFAULT_MIN_CONFIDENCE
