@@ -348,7 +348,7 @@ def _inside_subject(idx: DocIndex, cue: Token | None, run: list[Segment]) -> boo
     ``"Trump Revealed," a biography written by ...``), so the verb frames no quote."""
     if cue is None or not idx.has_dep:
         return False
-    if cue.dep_ in ("acl", "relcl", "amod"):
+    if cue.dep_ in ("acl", "relcl"):
         return True
     first = idx.token_at(run[0].start)
     return any(c.dep_ in ("nsubj", "nsubjpass") and c.i < first for c in cue.children)
