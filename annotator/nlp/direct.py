@@ -222,7 +222,9 @@ def direct_quotes(idx: DocIndex, runs: list[list[Segment]]) -> list[QuoteRecord]
             if frame.speaker is not None and first_after < idx.n:
                 # '"Carson is cratering," Texas-based Matt Mackowiak said.'
                 close = close or frame.speaker[0] <= idx.starts[first_after] + 2
-            if not (frame.side == "after" and close and frame.speaker is not None):
+            if not (
+                frame.side == "after" and close and frame.speaker is not None
+            ) or _inside_subject(idx, frame.cue, run):
                 out.append(_weak(idx, run, "direct_scare"))  # a short phrase in marks
                 continue
             rule = "direct_short"
@@ -338,6 +340,18 @@ def _named_by_subject(idx: DocIndex, frame: Frame, run: list[Segment]) -> QuoteR
     cue_span = (cue.idx, cue.idx + len(cue.text))
     conf = CONFIDENCE["mixed_named"]
     return QuoteRecord(tuple(fragments), frame.speaker, cue_span, "mixed", conf, rule="mixed_named")
+
+
+def _inside_subject(idx: DocIndex, cue: Token | None, run: list[Segment]) -> bool:
+    """``Peter Lenkov, who runs "Harbour Nights," was hired by CBS``: the words in marks
+    sit inside the subject of the verb after them (or that verb only describes a noun,
+    ``"Trump Revealed," a biography written by ...``), so the verb frames no quote."""
+    if cue is None or not idx.has_dep:
+        return False
+    if cue.dep_ in ("acl", "relcl"):
+        return True
+    first = idx.token_at(run[0].start)
+    return any(c.dep_ in ("nsubj", "nsubjpass") and c.i < first for c in cue.children)
 
 
 def _passive(verb: Token) -> bool:

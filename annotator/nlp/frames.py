@@ -346,18 +346,30 @@ _READ_FORMS = lx.words("read reads")
 def _cue_tagged_noun(idx: DocIndex, lo: int, hi: int) -> Frame | None:
     """``"...," the notice states.`` or ``"...," the email read.``: a reporting verb after
     a noun, which the tagger took for a compound noun (``notice states``, ``email read``)
-    so that no cue is found. The frame right after an open quote must be a determiner, up
-    to three words and the verb form, then the end of the clause (punctuation, a
-    preposition or the end of the frame)."""
+    so that no cue is found; also after a longer mention (``"...," a voice-over in the ad
+    states.``). The frame right after an open quote must be a determiner, up to six words
+    (a hyphen and a prepositional phrase may be among them) and the verb form in lower
+    case right after a noun when past three words (not ``the leader of the United
+    States``), then the end of the clause (punctuation, a preposition or the end of
+    the frame)."""
     doc = idx.doc
     if hi < lo + 1 or doc[lo].lower_ not in _MENTION_OPENERS:
         return None
-    for i in range(lo + 1, min(hi, lo + 4) + 1):
+    hyphen = False
+    for i in range(lo + 1, min(hi, lo + 7) + 1):
         tok = doc[i]
-        if tok.is_punct or tok.is_space:
-            return None
+        if (tok.is_punct and tok.tag_ != "HYPH") or tok.is_space:
+            return None  # "a voice-over in the ad states": a hyphen stays inside the mention
+        hyphen = hyphen or tok.is_punct
         verb_form = tok.lower_ in lx.SPEECH_FORMS or tok.lower_ in _READ_FORMS
-        if verb_form and tok.pos_ in ("NOUN", "PROPN"):
+        # past three words or a hyphen, only a lower-case form right after a noun
+        # (not "the leader of the United States")
+        longer = i > lo + 3 or hyphen
+        if (
+            verb_form
+            and tok.pos_ in ("NOUN", "PROPN")
+            and (not longer or (tok.text.islower() and doc[i - 1].pos_ in ("NOUN", "PROPN")))
+        ):
             nxt = doc[i + 1] if i + 1 <= hi else None
             if nxt is None or nxt.is_punct or nxt.pos_ == "ADP":
                 spk = idx.span_of(lo, i - 1)

@@ -298,6 +298,8 @@ def _family_quote(idx: DocIndex, verb: Token) -> QuoteRecord | None:
                 break
     if comp is None:
         return None
+    if rule == "indirect_support_object" and _describes_someone(verb):
+        return None
     if rule == "indirect_position_object" and _agenda(verb):
         rule = "indirect_agenda"
     if rule == "indirect_wish" and _advice(verb):
@@ -369,6 +371,17 @@ def _describes(child: Token) -> bool:
 #: Verbs whose object is a topic talked over, not a position held ("to discuss the
 #: situation in the region").
 _TOPIC_VERBS = lx.words("discuss")
+
+
+def _describes_someone(verb: Token) -> bool:
+    """``Peter Thiel, who backed Ron Paul in 2008, said ...``: a support verb heading a
+    relative clause is the writer's description of someone, mostly no attribution.
+
+    PolNeAR train 1-400: 13 of 43 such support objects overlapped no gold attribution
+    (lenient precision 70%, against 88% for the rule's others); 401-840: 14 of 33. They
+    are left out, not lowered: every suggestion the detector writes is scored.
+    """
+    return verb.dep_ == "relcl"
 
 
 def _agenda(verb: Token) -> bool:

@@ -231,3 +231,111 @@ def test_people_who_threaten_or_promise_keep_the_intention_rule(
     assert speaker(text, q) == who
     assert q.confidence == CONFIDENCE["indirect_intention"]
     assert q.confidence >= DEFAULT_MIN_CONFIDENCE
+
+
+# -- a support verb in a relative clause: the writer describing someone --------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "described"),
+    [
+        (
+            "Ana Pike, who backed the harbour plan in 2019, said the ferry must stay.",
+            "the harbour plan",
+        ),
+        (
+            '"We will not sell the port," said Joe Okafor, a councillor who endorsed '
+            "Mayor Reyes last spring.",
+            "Mayor Reyes",
+        ),
+        (
+            "The fishermen's union, which supports the new quay, met on Tuesday.",
+            "the new quay",
+        ),
+        (
+            "Voters who oppose the bridge tax turned out in large numbers on Sunday.",
+            "the bridge tax",
+        ),
+    ],
+)
+def test_a_support_verb_describing_someone_gives_no_quote(
+    detect: Detect, text: str, described: str
+) -> None:
+    a = text.index(described)
+    for q in detect(text):
+        assert not any(s < a + len(described) and a < e for s, e in q.content_spans), content(
+            text, q
+        )
+
+
+@pytest.mark.parametrize(
+    ("text", "words", "who"),
+    [
+        ("Ana Pike backed the harbour plan on Monday.", "the harbour plan", "Ana Pike"),
+        ("The union endorsed Mayor Reyes after a long vote.", "Mayor Reyes", "The union"),
+        (
+            "Several residents opposed the bridge tax at the meeting.",
+            "the bridge tax",
+            "Several residents",
+        ),
+    ],
+)
+def test_support_in_a_main_clause_is_still_found(
+    detect: Detect, text: str, words: str, who: str
+) -> None:
+    q = find(text, detect(text), words)
+    assert speaker(text, q) == who
+
+
+# -- a short phrase in marks inside the subject of the verb after it -----------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        (
+            "Ana Pike, who produces the radio show 'Harbour Nights,' was hired by the "
+            "council on Monday.",
+            "Harbour Nights",
+        ),
+        (
+            "In a note on Friday, Joe Okafor, the editor in charge of \u201cMorning Tide,\u201d "
+            "reminded his staff about the new rota.",
+            "Morning Tide",
+        ),
+        (
+            'Next month, Pike Books is set to publish "Salt and Iron," a history written '
+            "by the port's archivist.",
+            "Salt and Iron",
+        ),
+    ],
+)
+def test_a_short_phrase_in_the_subject_is_no_framed_quote(
+    detect: Detect, text: str, words: str
+) -> None:
+    for q in detect(text):
+        if any(words in frag for frag in content(text, q)):
+            assert q.confidence is not None and q.confidence < DEFAULT_MIN_CONFIDENCE
+
+
+@pytest.mark.parametrize(
+    ("text", "words", "who"),
+    [
+        (
+            "The tax plan is \u201cprofoundly unfair,\u201d said Ana Pike, the union's economist.",
+            "profoundly unfair",
+            "Ana Pike",
+        ),
+        (
+            "The ferry is 'not for sale,' Mayor Reyes said on Tuesday.",
+            "not for sale",
+            "Mayor Reyes",
+        ),
+    ],
+)
+def test_a_short_phrase_framed_after_it_keeps_its_speaker(
+    detect: Detect, text: str, words: str, who: str
+) -> None:
+    q = find(text, detect(text), words)
+    assert speaker(text, q) == who
+    assert q.confidence is not None and q.confidence >= DEFAULT_MIN_CONFIDENCE

@@ -550,6 +550,41 @@ def test_cue_tagged_as_noun_after_an_open_quote(
     assert q.cue_spans and text[slice(*q.cue_spans[0])] in ("read", "states", "state")
 
 
+@pytest.mark.parametrize(
+    ("text", "words", "who"),
+    [
+        (
+            "The new spot shows the harbour at dawn. “Ana Pike will keep the port open,” "
+            "a voice-over in the ad states.",
+            "Ana Pike will keep",
+            "a voice-over in the ad",
+        ),
+        ("“The ferry stays,” the notice on the pier door reads.", "The ferry stays", None),
+        (
+            "“Keep the mill open,” the banner on the old town hall reads.",
+            "Keep the mill open",
+            None,
+        ),
+    ],
+)
+def test_cue_tagged_as_noun_after_a_longer_mention(
+    detect: Detect, text: str, words: str, who: str | None
+) -> None:
+    q = find(text, detect(text), words)
+    cue = text[slice(*q.cue_spans[0])] if q.cue_spans else None
+    assert cue in ("states", "reads")
+    mention = speaker(text, q)
+    assert mention is not None and text.index(mention) < text.index(cue)
+    if who is not None:
+        assert mention == who
+
+
+def test_a_plural_noun_after_a_preposition_is_no_cue(detect: Detect) -> None:
+    text = "“We trade with every port,” the president of the states."
+    for q in detect(text):
+        assert not q.cue_spans or text[slice(*q.cue_spans[0])] != "states"
+
+
 def test_cue_tagged_as_noun_needs_the_clause_to_end() -> None:
     from annotator.nlp.frames import _cue_tagged_noun
 
