@@ -590,10 +590,26 @@ def _dev_figures(
     marks_inside: bool,
     over: Callable[[], bool] = lambda: False,
 ) -> tuple[dict[str, float], Any]:
-    """The dev figures of the full detector (rules + learned fragments) at the best
-    confidence floor of :data:`THRESHOLDS` (that floor as ``min_confidence``), and the
-    :class:`~annotator.nlp.learned.Calibration` fitted on the dev fragments that become
-    quotes of their own (those overlapping no rule quote), which the floors apply to.
+    """The dev figures of the full detector (rules + learned fragments) at the confidence
+    floor :func:`_pick_floor` chooses among :data:`THRESHOLDS` (that floor as
+    ``min_confidence``), and the :class:`~annotator.nlp.learned.Calibration` fitted on the
+    dev fragments that become quotes of their own (those overlapping no rule quote), which
+    the floors apply to. See :func:`_dev_table`."""
+    table, calibration = _dev_table(tagger, dev_items, marks_inside, over)
+    return _pick_floor(table), calibration
+
+
+def _dev_table(
+    tagger: Any,
+    dev_items: Iterable[_DevItem],
+    marks_inside: bool,
+    over: Callable[[], bool] = lambda: False,
+    calibration: Any = None,
+) -> tuple[list[dict[str, float]], Any]:
+    """The dev figures of the full detector at every floor of :data:`THRESHOLDS` (one dict
+    per floor, in that order, with ``min_confidence``, the rules' own figures and
+    ``objective``), and the calibration they were scored with: ``calibration`` when given
+    (the benches score held-out articles with the dev part's), else the one fitted here.
 
     ``dev_items`` is read twice, an article at a time (a :class:`DevStore`: memory does
     not grow with the dev part): once to tag it and fit the calibration, once to score
@@ -626,7 +642,8 @@ def _dev_figures(
                 here = set(range(a, b))
                 if not here & ruled:
                     samples.append((c, q, bool(here & accepted)))
-    calibration = Calibration.fit(samples)
+    if calibration is None:
+        calibration = Calibration.fit(samples)
     floors: tuple[float | None, ...] = (None, *THRESHOLDS)  # None: the rules alone
     counts = {(f, sub): Scores() for f in floors for sub in ("all", "direct")}
 
@@ -675,17 +692,27 @@ def _dev_figures(
         return figures
 
     rules = figures_at(None)
-    best: dict[str, float] | None = None
+    table = []
     for floor in THRESHOLDS:
         figures = figures_at(floor)
         figures["min_confidence"] = floor
         figures["rules_direct_lenient_f1"] = rules["direct_lenient_f1"]
         figures["rules_speaker_name_acc"] = rules["speaker_name_acc"]
+        figures["rules_all_lenient_f1"] = rules["all_lenient_f1"]
         figures["objective"] = _objective(figures)
+        table.append(figures)
+    return table, calibration
+
+
+def _pick_floor(table: Sequence[dict[str, float]]) -> dict[str, float]:
+    """The figures of the floor chosen from a round's ``table`` (:func:`_dev_table`): the
+    best by :func:`_rank`; of equal ranks the lowest floor (the first)."""
+    best: dict[str, float] | None = None
+    for figures in table:
         if best is None or _rank(figures) > _rank(best):
             best = figures
     assert best is not None
-    return best, calibration
+    return best
 
 
 def _better(a: dict[str, float], b: dict[str, float] | None) -> bool:

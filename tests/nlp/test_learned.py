@@ -559,3 +559,66 @@ def test_a_possessor_inside_the_fragment_or_in_marks_is_no_source() -> None:
     idx = DocIndex(marked, find_segments(text), True, text)
     out = merge_learned(idx, [(text.index("taxes"), text.index(" ."), 0.9)], [])
     assert [text[slice(*r.speaker)] for r in out if r.speaker is not None] == ["Critics"]
+
+
+def _told(verb: str, lemma: str, between: list[tuple[str, str, str]]) -> Doc:
+    """``Lee VERB [BETWEEN ...] he would run .`` parsed by hand: the words between (word,
+    relation, part of speech) hang on the verb, ``run`` is its clause."""
+    words = ["Lee", verb, *(w for w, _, _ in between), "he", "would", "run", "."]
+    n = len(between)
+    run = 4 + n
+    heads = [1, 1, *([1] * n), run, run, 1, 1]
+    deps = ["nsubj", "ROOT", *(d for _, d, _ in between), "nsubj", "aux", "ccomp", "punct"]
+    pos = ["PROPN", "VERB", *(p for _, _, p in between), "PRON", "AUX", "VERB", "PUNCT"]
+    vocab = rules_only_pipeline().vocab
+    return Doc(
+        vocab,
+        words=words,
+        heads=heads,
+        deps=deps,
+        pos=pos,
+        lemmas=[w.lower() for w in words[:1]] + [lemma] + [w.lower() for w in words[2:]],
+        sent_starts=[True] + [False] * (len(words) - 1),
+    )
+
+
+@pytest.mark.parametrize(
+    ("verb", "lemma", "between", "content"),
+    [
+        # the person told or asked is outside the reported words (the gold convention)
+        ("told", "tell", [("reporters", "dobj", "NOUN")], "he would run"),
+        (
+            "told",
+            "tell",
+            [("reporters", "dobj", "NOUN"), ("Tuesday", "npadvmod", "PROPN")],
+            "he would run",
+        ),
+        ("assured", "assure", [("them", "dobj", "PRON")], "he would run"),
+        ("warned", "warn", [("voters", "dative", "NOUN")], "he would run"),
+        ("reminded", "remind", [("Pike", "dobj", "PROPN")], "he would run"),
+        # a verb whose object is reported, or words that are not the verb's object: kept
+        ("showed", "show", [("reporters", "dobj", "NOUN")], "reporters he would run"),
+        ("described", "describe", [("plans", "dobj", "NOUN")], "plans he would run"),
+        ("told", "tell", [("Tuesday", "npadvmod", "PROPN")], "Tuesday he would run"),
+        ("told", "tell", [("anyway", "advmod", "ADV")], "anyway he would run"),
+    ],
+)
+def test_a_learned_fragment_leaves_out_the_person_told(
+    verb: str, lemma: str, between: list[tuple[str, str, str]], content: str
+) -> None:
+    doc = _told(verb, lemma, between)
+    text = doc.text
+    idx = DocIndex(doc, find_segments(text), True, text)
+    a, b = text.index(between[0][0]), text.index(" .")
+    (rec,) = merge_learned(idx, [(a, b, 0.9)], [])
+    assert text[rec.start : rec.end] == content
+    assert rec.speaker is not None and text[slice(*rec.speaker)] == "Lee"
+
+
+def test_a_learned_fragment_of_the_clause_alone_is_unchanged() -> None:
+    doc = _told("told", "tell", [("reporters", "dobj", "NOUN")])
+    text = doc.text
+    idx = DocIndex(doc, find_segments(text), True, text)
+    a, b = text.index("he would"), text.index(" .")
+    (rec,) = merge_learned(idx, [(a, b, 0.9)], [])
+    assert text[rec.start : rec.end] == "he would run"

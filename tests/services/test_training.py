@@ -263,3 +263,18 @@ def test_each_step_is_told_as_it_goes(
         *(("train", k, n_train) for k in range(1, n_train + 1)),
         *(("round", k, len(rounds)) for k in range(1, len(rounds) + 1)),
     ]
+
+
+def test_the_floor_pick_takes_the_lowest_of_equal_floors() -> None:
+    from annotator.services.training import _pick_floor
+
+    table = []
+    for floor, lenient in ((0.5, 0.70), (0.6, 0.78), (0.7, 0.78), (0.8, 0.75)):
+        figures = _figures(lenient, 0.5, 0.91, 0.90)
+        figures["min_confidence"] = floor
+        table.append(figures)
+    assert _pick_floor(table)["min_confidence"] == 0.6
+    # a floor that costs the rules' direct figure is not chosen, however good its mean
+    table[0] = {**_figures(0.95, 0.7, 0.80, 0.90), "min_confidence": 0.5}
+    assert _pick_floor(table)["min_confidence"] == 0.6
+    assert _pick_floor(list(reversed(table)))["min_confidence"] == 0.7

@@ -49,7 +49,7 @@ def stop_in(step: str, after_rounds: int, reports: list[EpochReport]) -> Callabl
 # the steps by the function that polls: reading the annotations, parsing (before each
 # pipeline component), the features of each article, CRFsuite's log (its feature
 # generation and iterations), the dev part's scoring at each floor
-STEPS = ("_read_rows", "_check", "train_parsed", "message", "_dev_figures", "figures_of")
+STEPS = ("_read_rows", "_check", "train_parsed", "message", "_dev_table", "figures_of")
 
 
 @pytest.mark.parametrize("step", STEPS)
@@ -69,7 +69,7 @@ def test_stopped_before_the_first_round_writes_nothing(
     assert _state(db) == before
 
 
-@pytest.mark.parametrize("step", ("message", "_dev_figures", "figures_of"))
+@pytest.mark.parametrize("step", ("message", "_dev_table", "figures_of"))
 @pytest.mark.parametrize("rounds_done", (1, 2))
 def test_stopped_in_a_later_round_keeps_the_best_so_far(
     tmp_path: Path, step: str, rounds_done: int
