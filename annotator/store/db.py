@@ -22,7 +22,11 @@ from sqlite_utils import Database
 
 from annotator.core.errors import ProjectError
 from annotator.store.schema import MIGRATION_SET, SCHEMA_VERSION, known_migration_names, migrations
-from annotator.store.schema_check import foreign_before_reading, schema_differences
+from annotator.store.schema_check import (
+    foreign_before_reading,
+    migrations_table_is_ours,
+    schema_differences,
+)
 
 #: PRAGMA application_id marking a Quote Annotator project ("QAnn").
 APPLICATION_ID = 0x51416E6E
@@ -181,11 +185,19 @@ def _check_file(path: Path) -> bool:
 
 
 def _applied(conn: sqlite3.Connection) -> list[str] | None:
-    """Applied migration names of our set, or None when the migrations table is missing."""
+    """Applied migration names of our set, or None when the migrations table is missing or
+    is not the plain table our migrations make (then nothing is read from it).
+
+    The table is read before the check of the file's other objects (a newer version's
+    file is told as such, tester20 U4), so it must be exactly ours: a virtual table of that
+    name (FTS, R-tree: ``type = 'table'`` too) would run its module over tables the file's
+    author wrote, and a generated column would run an expression on every read
+    (review21 R4).
+    """
     row = conn.execute(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_sqlite_migrations'"
+        "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = '_sqlite_migrations'"
     ).fetchone()
-    if row is None:
+    if row is None or not migrations_table_is_ours(row[0]):
         return None
     rows = conn.execute(
         "SELECT name FROM _sqlite_migrations WHERE migration_set = ? ORDER BY rowid",

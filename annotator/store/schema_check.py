@@ -129,6 +129,18 @@ def expected_objects() -> tuple[frozenset[Obj], ...]:
     return tuple(out)
 
 
+def migrations_table_is_ours(sql: str | None) -> bool:
+    """True when ``sql`` (a ``sqlite_master.sql``) is the migrations table our migrations
+    create, token for token: a plain table, no virtual table, no generated column."""
+    ours = {
+        obj_sql
+        for objs in expected_objects()
+        for kind, name, obj_sql in objs
+        if kind == "table" and name == "_sqlite_migrations"
+    }
+    return _norm_sql(sql) in ours
+
+
 def _all_names() -> set[tuple[str, str]]:
     return {(kind, name) for objs in expected_objects() for kind, name, _sql in objs}
 

@@ -332,3 +332,41 @@ def test_the_registry_forgets_a_closed_project(tmp_path: Path) -> None:
     path.write_bytes(b"not a database at all, just some bytes of text......")
     with pytest.raises(ProjectError, match="not an SQLite database"):
         Project.open(path)
+
+
+@pytest.mark.parametrize(
+    "table",
+    [
+        "CREATE VIRTUAL TABLE _sqlite_migrations USING fts5(migration_set, name)",
+        "CREATE VIRTUAL TABLE _sqlite_migrations USING fts4(migration_set, name)",
+        "CREATE VIRTUAL TABLE _sqlite_migrations USING rtree(id, a, b)",
+        # a generated column runs its expression on every read
+        "CREATE TABLE _sqlite_migrations (id INTEGER PRIMARY KEY, migration_set TEXT, "
+        "applied_at TEXT, name TEXT GENERATED ALWAYS AS (hex(zeroblob(4))) VIRTUAL)",
+        "CREATE TABLE _sqlite_migrations (migration_set TEXT, name TEXT, applied_at TEXT, x)",
+    ],
+)
+def test_a_migrations_table_that_is_not_ours_is_never_read(tmp_path: Path, table: str) -> None:
+    """The migrations table is read before the check of the other objects (to tell a newer
+    version's file), so only our exact plain table is read; anything else of that name is
+    another program's file or a foreign object (review21 R4)."""
+    path = tmp_path / "p.db"
+    con = sqlite3.connect(path)
+    con.execute(table)
+    if "rtree" in table:
+        pass
+    elif "GENERATED" in table:
+        con.execute("INSERT INTO _sqlite_migrations (migration_set) VALUES ('quote_annotator')")
+    else:
+        con.execute(
+            "INSERT INTO _sqlite_migrations (migration_set, name) "
+            "VALUES ('quote_annotator', '9999_from_the_future')"
+        )
+    con.commit()
+    con.close()
+    before = path.read_bytes()
+    with pytest.raises(ProjectError) as err:
+        Project.open(path)
+    assert "newer version" not in str(err.value)
+    assert "is not opened" in str(err.value) or "another program" in str(err.value)
+    assert path.read_bytes() == before
