@@ -365,12 +365,14 @@ def _task_quotes(
     fragments: list[tuple[int, int]] = []
     frag_index: dict[tuple[int, int], int] = {}
     by_token_end: dict[tuple[int, str], tuple[int, int, str]] = {}
+    accepted: set[tuple[int, int, str]] = set()
     for n, raw in enumerate(raw_spans, 1):
         key, why = _read_span(obj, raw, text)
         if key is None:
             if notes is not None:
                 notes.append(f"span {n} {why}; that span was left out, the task was kept")
             continue
+        accepted.add(key)
         a, b, role = key
         if isinstance(raw.get("token_end"), int):
             by_token_end.setdefault((raw["token_end"], role), key)
@@ -388,7 +390,9 @@ def _task_quotes(
                 key = by_token_end.get((rel[end], role))
                 if key is not None:
                     break
-        return key
+        # only a span of the task that was read: a relation to one left out (or to none)
+        # adds nothing (it cost the whole task, review21 R3)
+        return key if key in accepted else None
 
     for rel in obj.get("relations") or []:
         if not isinstance(rel, dict):
@@ -466,8 +470,8 @@ def _shifted(span: Any, offsets: Sequence[int]) -> Any:
     out = dict(span)
     for key in ("start", "end"):
         value = span.get(key)
-        if isinstance(value, int) and 0 <= value < len(offsets):
-            out[key] = offsets[value]
+        if _whole(value) and 0 <= int(str(value)) < len(offsets):
+            out[key] = offsets[int(str(value))]  # a digit string too (review21 R2)
     return out
 
 

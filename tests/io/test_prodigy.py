@@ -320,3 +320,47 @@ def test_quote_jsonl_is_not_taken_for_prodigy(tmp_path: Path) -> None:
     p = tmp_path / "q.jsonl"
     p.write_text(json.dumps({"text": "a", "quotes": [], "spans": []}) + "\n", encoding="utf-8")
     assert not is_prodigy_file(p)
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"start": 0, "end": 400, "label": "SPEAKER", "token_end": 1},
+        {"start": 7, "end": 0, "label": "SPEAKER"},
+        {"start": "x", "end": 3, "label": "SPEAKER"},
+    ],
+)
+def test_a_relation_to_a_span_left_out_adds_nothing_and_keeps_the_task(
+    tmp_path: Path, bad: dict[str, object]
+) -> None:
+    text = "Ann Lee said: the pier will close in May."
+    quote = {"start": 14, "end": 40, "label": "QUOTE", "token_end": 9}
+    rel = {"head_span": quote, "child_span": bad, "head": 9, "child": 1, "label": "SAID_BY"}
+    items = _task_items(tmp_path, {"text": text, "spans": [quote, bad], "relations": [rel]})
+    assert not [i for i in items if isinstance(i, LineError)]
+    (art,) = [i for i in items if isinstance(i, Article)]
+    (q,) = art.quotes
+    assert q.content_spans == ((14, 40),) and q.speaker_spans == ()
+
+
+@pytest.mark.parametrize("as_text", [False, True])
+def test_offsets_as_digit_strings_move_with_the_text_like_numbers(
+    tmp_path: Path, as_text: bool
+) -> None:
+    raw = "Intro line.\r\nSecond 🚢 line.\r\nAnn said: the pier will close."
+    a, b = raw.index("the pier"), raw.index("close.") + 5
+    ann = raw.index("Ann")
+
+    def offset(n: int) -> object:
+        return str(n) if as_text else n
+
+    spans = [
+        {"start": offset(a), "end": offset(b), "label": "QUOTE"},
+        {"start": offset(ann), "end": offset(ann + 3), "label": "SPEAKER"},
+    ]
+    rel = {"head_span": spans[0], "child_span": spans[1], "label": "SAID_BY"}
+    items = _task_items(tmp_path, {"text": raw, "spans": spans, "relations": [rel]})
+    (art,) = [i for i in items if isinstance(i, Article)]
+    (q,) = art.quotes
+    assert art.text[slice(*q.content_spans[0])] == "the pier will close"
+    assert [art.text[x:y] for x, y in q.speaker_spans] == ["Ann"]
