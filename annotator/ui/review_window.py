@@ -442,6 +442,9 @@ class ReviewWindow(ReviewArticles):
     def _push(self, inverse: ReviewEdit, fresh: bool) -> None:
         self._say_saved()
         if inverse.empty:
+            if not fresh and inverse.article_id == self._article_id:
+                # nothing to do now, because another window or program did it: show that
+                self._show_article(inverse.article_id, keep_row=max(self.current_row(), 0))
             return
         self.undo_stack.push(
             ApplyCommand(inverse, self._apply, applied=True, stack=self.undo_stack)
@@ -521,7 +524,10 @@ class ReviewWindow(ReviewArticles):
         aid = self._article_id
         if aid is None or self._rows is None:
             return
-        items = self._rows.items
+        # the rows shown when they are the project's now; else read at the key (another
+        # window may have made them gold already: the shown rows would add them twice,
+        # review21 R1)
+        items = self._rows.items if self._rows_fresh() else None
         inverse = self._decide(lambda: self.session.accept_agreements(aid, items))
         if inverse is None:
             return

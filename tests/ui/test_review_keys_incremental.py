@@ -159,3 +159,23 @@ def test_a_commit_elsewhere_about_another_article_keeps_the_rows(
     assert not reads  # the article's stamp did not change: its rows were kept
     assert w._items == _fresh(path, names, aid)
     assert w.table.cell_text(1, 3) == "picked"
+
+
+@pytest.mark.parametrize("shape", ["overlapping", "missing", "speakers", "three"])
+def test_accepting_agreements_already_made_gold_elsewhere_adds_no_second_gold(
+    qtbot: Any, tmp_path: Path, shape: str
+) -> None:
+    """The same reviewer in two windows: one accepts the agreements, then the other (its
+    rows read before) presses A too. The second reads the rows at the key, so each agreed
+    row has one gold quote, not two (review21 R1)."""
+    path = tmp_path / "p.db"
+    aid, names = _project(path, shape)
+    w = _window(qtbot, path, names)
+    with Project.open(path, create=False) as other:  # the other window, another connection
+        ReviewSession(other, "rita", names).accept_agreements(aid)
+    once = _gold(path, aid)
+    w.accept_agreements()
+    assert _gold(path, aid) == once
+    sources = [src for _, src, _ in once]
+    assert len(sources) == len(set(sources))
+    qtbot.waitUntil(lambda: w._items == _fresh(path, names, aid))
