@@ -7,6 +7,7 @@ file passes SQLite's integrity check, and no process is left behind."""
 from __future__ import annotations
 
 import json
+import signal
 import sqlite3
 import subprocess
 from pathlib import Path
@@ -74,10 +75,12 @@ def test_closing_while_the_child_imports_kills_it_and_keeps_whole_groups(
     assert not w.isVisible()
     assert w.pool.activeThreadCount() == 0  # the import's thread ended in the close
     assert children[0].poll() is not None  # the child is gone, not left running
+    # killed, not told to stop at its next group (that child ends with 0 after its group)
+    assert children[0].returncode == -signal.SIGKILL
     arts, anns, bare, ok = _new_rows(project_path)
     assert ok == "ok"
     assert arts == anns and bare == 0  # whole articles with their quote, none half
-    assert arts <= n
+    assert arts < n
 
 
 def test_abandoned_before_its_child_started_the_child_is_killed_at_once(
@@ -123,7 +126,18 @@ def test_a_group_under_way_is_rolled_back_when_its_child_is_killed(
     assert children[0].poll() is not None
     arts, anns, bare, ok = _new_rows(project_path)
     assert (ok, bare, arts == anns) == ("ok", 0, True)
-    again = ImportTask(project_path, [str(_source(tmp_path / "..", 5))], "alice")
+    before = _new_rows(project_path)[0]
+    fresh = tmp_path / "again.jsonl"
+    fresh.write_text(
+        "".join(
+            json.dumps({"title": f"New again {i}", "text": f"{TEXT} (again {i})"}) + "\n"
+            for i in range(5)
+        ),
+        encoding="utf-8",
+    )
+    again = ImportTask(project_path, [str(fresh)], "alice")
     again.in_child = False
     again.run()
-    assert _new_rows(project_path)[3] == "ok"
+    arts, _anns, _bare, ok = _new_rows(project_path)
+    assert ok == "ok"
+    assert arts == before + 5  # the new file's five articles arrived
