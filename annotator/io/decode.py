@@ -69,11 +69,17 @@ class Decoded:
         return out
 
 
-#: At most this many NUL bytes in a file's first 4,096 bytes (and one more per 4,096 bytes
-#: after) are stray NULs of a text file (a scraped CSV cell, a truncated write), removed
+#: NUL bytes up to this many, or up to :data:`STRAY_NUL_SHARE` of the bytes, are stray NULs
+#: of a text file (a scraped CSV cell, a truncated write: one per short row is 4%), removed
 #: with a note; more make it binary data (a PNG, an executable and a database have NULs
-#: every few bytes).
+#: in a third or more of their bytes; other control bytes mark binary data too, see
+#: :func:`describe_binary`).
 STRAY_NULS = 8
+STRAY_NUL_SHARE = 0.05
+
+
+def _stray(nuls: int, size: int) -> bool:
+    return nuls <= max(STRAY_NULS, STRAY_NUL_SHARE * size)
 
 
 def _without_stray_nuls(data: bytes) -> tuple[bytes, int]:
@@ -85,7 +91,7 @@ def _without_stray_nuls(data: bytes) -> tuple[bytes, int]:
         NotTextError: more NULs than stray ones (:data:`STRAY_NULS`): binary data.
     """
     n = data.count(b"\x00")
-    if n and n > STRAY_NULS + len(data) // 4096:
+    if n and not _stray(n, len(data)):
         raise NotTextError("the file is a binary file, not text")
     return (data.replace(b"\x00", b""), n) if n else (data, 0)
 
@@ -160,7 +166,9 @@ def describe_binary(data: bytes) -> str | None:
     head = data[:4096]
     # UTF-16/32 text has NUL bytes too but starts with a BOM; anything else with more than
     # a few NULs is binary (a few are stray NULs of text, removed on decoding)
-    if head.count(b"\x00") > STRAY_NULS and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if not _stray(head.count(b"\x00"), len(head)) and not head.startswith(
+        (b"\xff\xfe", b"\xfe\xff")
+    ):
         return "a binary file"
     # control characters other than tab, line ends and form feed: text has next to none,
     # binary data without NUL bytes (a key file, a terminal capture of a program) has many

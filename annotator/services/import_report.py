@@ -359,7 +359,12 @@ def grouped_entries(entries: list[str]) -> list[str]:
             msg = m["msg"]
             if any(parsed[j]["msg"] != msg for j in members):  # type: ignore[index]
                 msg += f" (said of {m['unit']} {numbers[0]:,}; the others differ in numbers)"
-            out.append(f"{m['src']}, {len(members):,} {m['unit']}s ({_ranges(numbers)}): {msg}")
+            unit, places = m["unit"], len(set(numbers))
+            if places < len(members):  # several entries of one line (a task's spans)
+                where = f"{len(members):,} entries on {places:,} {unit}{'s' if places > 1 else ''}"
+            else:
+                where = f"{len(members):,} {unit}s"
+            out.append(f"{m['src']}, {where} ({_ranges(numbers)}): {msg}")
     return out
 
 

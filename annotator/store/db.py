@@ -67,10 +67,10 @@ def damage_message(path: str | os.PathLike[str], exc: BaseException) -> str:
     )
     return (
         f"{p}: the project file is damaged (SQLite: {exc}). "
-        f"{kept}Work on a copy: `annotator stats` and `annotator export` may still read "
-        "most of it, and SQLite's command-line tool copies what it can read into a new "
-        f"file (sqlite3 {p.name} .recover | sqlite3 recovered.db); a copy made by "
-        "`annotator backup` holds the work up to its time."
+        f"{kept}SQLite's command-line tool copies what it can still read into a new file "
+        f"(sqlite3 '{p}' .recover | sqlite3 recovered.db), which opens as a project if its "
+        "schema survived; `annotator stats` may still read parts of it; a copy made by "
+        "`annotator backup` before the damage holds the work up to its time."
     )
 
 

@@ -31,7 +31,7 @@ def test_stray_nuls_are_removed_and_counted(data: bytes, text: str | None, n: in
 
 
 def test_more_nuls_than_stray_ones_are_binary_data() -> None:
-    data = b"Some words " + b"\x00" * (STRAY_NULS + 1) + b" more words\n"
+    data = b"Some words " + b"\x00" * (STRAY_NULS + 30) + b" more words\n"
     with pytest.raises(NotTextError, match="binary"):
         decode_bytes(data)
     with pytest.raises(NotTextError, match="binary"):
@@ -47,3 +47,10 @@ def test_a_csv_with_a_nul_in_a_cell_imports_every_row_with_a_note(tmp_path: Path
     assert report.articles_added == 2
     assert texts == ["Bob said  hi there.", "ok text"]
     assert "1 NUL character was removed" in report.files[0].line()
+
+
+def test_a_nul_in_each_short_row_is_stray_too(tmp_path: Path) -> None:
+    """One NUL per short row (titles, tweets) is 4% of the bytes: stray, not binary."""
+    rows = "".join(f"T{i},Bob said \x00 hi {i}.\n" for i in range(20))
+    decoded = decode_bytes(("title,text\n" + rows).encode())
+    assert decoded.nuls_removed == 20 and "\x00" not in decoded.text

@@ -142,3 +142,17 @@ def test_a_prodigy_task_line_in_a_quote_jsonl_file_is_said(tmp_path: Path) -> No
         assert project.count_articles() == 3
     (note,) = report.files[0].notes
     assert note.startswith(f"{src}, line 2: this line looks like a Prodigy task")
+
+
+def test_entries_of_the_same_lines_are_counted_as_entries_on_lines() -> None:
+    """A Prodigy task gives one note per bad span, several on one line (verify21 V1)."""
+    entries = ["t.jsonl, line 1: span 2 (CUE) is reversed"] * 5
+    entries += ["t.jsonl, line 3: span 2 (CUE) is reversed"] * 3
+    assert grouped_entries(entries) == [
+        "t.jsonl, 8 entries on 2 lines (1, 3): span 2 (CUE) is reversed"
+    ]
+    one = grouped_entries(["t.jsonl, line 7: span 9 bad"] * 4)
+    assert one == ["t.jsonl, 4 entries on 1 line (7): span 9 bad"]
+    # one entry a line: lines, as before
+    many = grouped_entries([f"t.jsonl, line {n}: broken JSON" for n in (1, 2, 3)])
+    assert many == ["t.jsonl, 3 lines (1-3): broken JSON"]
