@@ -244,6 +244,8 @@ class _Outline:
     content: list[QRectF]
     speaker: list[QRectF]
     shapes: list[Shape]
+    #: the covered blocks' places and line breaks (:meth:`ArticleView._lines_print`)
+    lines_print: tuple[tuple[float, ...], ...]
 
 
 class ArticleView(QTextEdit):
@@ -969,23 +971,56 @@ class ArticleView(QTextEdit):
         got = self._outline_cache
         if (
             got is not None
-            and got.key == key
+            and got.key[0] == key[0]
+            and got.key[2:] == key[2:]
             and (got.content_spans is q.content_spans or got.content_spans == q.content_spans)
             and (got.speaker_spans is q.speaker_spans or got.speaker_spans == q.speaker_spans)
         ):
             v0, v1 = self._near_blocks(0.0)
             if got.b0 <= v0 and v1 <= got.b1:
-                return got
+                if got.key == key:
+                    return got
+                # the layout changed somewhere (a quote repainted: an accept, a reject):
+                # kept when the blocks it covers lie and break their lines as before
+                if self._lines_print(got.b0, got.b1) == got.lines_print:
+                    got.key = key
+                    return got
         b0, b1 = self._near_blocks(OUTLINE_MARGIN)
         lo16, hi16 = self._window16(b0, b1)
         lines: dict[int, _BlockLines] = {}
         content = self._rects_near(q.content_spans, lo16, hi16, lines)
         speaker = self._rects_near(q.speaker_spans, lo16, hi16, lines)
         got = _Outline(
-            key, q.content_spans, q.speaker_spans, b0, b1, content, speaker, outline_shapes(content)
+            key,
+            q.content_spans,
+            q.speaker_spans,
+            b0,
+            b1,
+            content,
+            speaker,
+            outline_shapes(content),
+            self._lines_print(b0, b1),
         )
         self._outline_cache = got
         return got
+
+    def _lines_print(self, b0: int, b1: int) -> tuple[tuple[float, ...], ...]:
+        """Where blocks [b0, b1) in the document lie and how they break their lines: each
+        block's top, height and, for each line, its first position and width."""
+        doc = self.document()
+        layout = doc.documentLayout()
+        out = []
+        block = doc.findBlockByNumber(b0)
+        while block.isValid() and block.blockNumber() < b1:
+            r = layout.blockBoundingRect(block)
+            tl = block.layout()
+            row = [r.top(), r.height(), r.left(), r.width()]
+            for i in range(tl.lineCount()):
+                line = tl.lineAt(i)
+                row += (line.textStart(), line.naturalTextWidth())
+            out.append(tuple(row))
+            block = block.next()
+        return tuple(out)
 
     def _rects_near(
         self,
