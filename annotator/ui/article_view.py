@@ -246,6 +246,8 @@ class _Outline:
     shapes: list[Shape]
     #: the covered blocks' places and line breaks (:meth:`ArticleView._lines_print`)
     lines_print: tuple[tuple[float, ...], ...]
+    #: where the text put in ended when the fill's end cut it short, else -1
+    cut_at: int
 
 
 class ArticleView(QTextEdit):
@@ -948,9 +950,11 @@ class ArticleView(QTextEdit):
 
     def _outline(self) -> _Outline | None:
         """The current quote's outline near the viewport, in document coordinates: made
-        once per (quote's spans, document, layout, width, part filled) and kept while the
-        viewport stays within the blocks it was made for (:data:`OUTLINE_MARGIN`
-        viewport heights around the one shown when it was made). A quote of 20,000
+        once per (quote's spans, document, width, and the part filled when the fill's end
+        cut it short) and kept while the viewport stays within the blocks it was made for
+        (:data:`OUTLINE_MARGIN` viewport heights around the one shown when it was made)
+        and those blocks lie and break their lines as they did (checked after any change
+        of the layout: text put in, a quote repainted, a zoom). A quote of 20,000
         fragments recomputed every fragment's rectangles on every paint (16 s a paint,
         tester20 U10); now a paint draws the shapes it crosses."""
         item = self._current
@@ -962,17 +966,14 @@ class ArticleView(QTextEdit):
             doc.documentLayout().update.connect(self._layout_moved)
             self._layout_gen += 1
         q = item.quote
-        key = (
-            id(doc),
-            self._layout_gen,
-            self.viewport().width(),
-            self.fill.filled16,
-        )
+        key = (id(doc), self._layout_gen, self.viewport().width())
         got = self._outline_cache
         if (
             got is not None
             and got.key[0] == key[0]
             and got.key[2:] == key[2:]
+            # more text put in matters only to an outline the fill's end cut short
+            and got.cut_at in (-1, self.fill.filled16)
             and (got.content_spans is q.content_spans or got.content_spans == q.content_spans)
             and (got.speaker_spans is q.speaker_spans or got.speaker_spans == q.speaker_spans)
         ):
@@ -987,6 +988,9 @@ class ArticleView(QTextEdit):
                     return got
         b0, b1 = self._near_blocks(OUTLINE_MARGIN)
         lo16, hi16 = self._window16(b0, b1)
+        starts = self._index.block_starts16
+        whole = starts[b1] if b1 < len(starts) else self._index.length16
+        cut_at = self.fill.filled16 if hi16 < whole else -1
         lines: dict[int, _BlockLines] = {}
         content = self._rects_near(q.content_spans, lo16, hi16, lines)
         speaker = self._rects_near(q.speaker_spans, lo16, hi16, lines)
@@ -1000,6 +1004,7 @@ class ArticleView(QTextEdit):
             speaker,
             outline_shapes(content),
             self._lines_print(b0, b1),
+            cut_at,
         )
         self._outline_cache = got
         return got
@@ -1060,7 +1065,6 @@ class ArticleView(QTextEdit):
         each block's lines between calls (the lines a span touches are found by binary
         search, not by a walk over the block's lines)."""
         doc = self.document()
-        layout = doc.documentLayout()
         out: list[QRectF] = []
         block = doc.findBlock(start16)
         while block.isValid() and block.position() < end16:
@@ -1068,6 +1072,8 @@ class ArticleView(QTextEdit):
             got = lines.get(number)
             if got is None:
                 tl = block.layout()
+                # (asked here, not once a span: PySide takes 0.1-0.4 ms to hand it over)
+                layout = doc.documentLayout()
                 origin = layout.blockBoundingRect(block).topLeft()  # lays the block out
                 all_lines = [tl.lineAt(i) for i in range(tl.lineCount())]
                 got = lines[number] = (origin, [ln.textStart() for ln in all_lines], all_lines)
