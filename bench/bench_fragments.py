@@ -20,15 +20,32 @@ the load average before and after.
 ``BENCH_REPO=/path/to/checkout`` measures that checkout's code (the before figures; at
 20,000 fragments one paint took 16 s there: use ``--n 2``).
 
-Measured on the shared 2-core machine (load 9-11), before (main 5cd1188) -> after
-(this branch), CPU ms p95 unless said:
+Measured on the shared 2-core machine (load 7.6-10), ``--n 3``, main 5cd1188 (before) ->
+this branch (after). CPU ms of the one press that does something (the p95 column); "turn":
+the longest stretch of GUI-thread CPU without an event-loop turn during that key (the
+freeze felt); "open": CPU to the first screen painted; "round": the longest GUI round
+after it while the text fills. 20,000 before: tester20 U10 (16 s a paint, A 4.2 s CPU).
 
-=================  =====================  ====================
-step               before                 after
-=================  =====================  ====================
-flat 300 paint     ~700                   see the bench output
-flat 20000 paint   16,000 (wall)          see the bench output
-=================  =====================  ====================
+===========  ======  ======  =====  ======  ========  ========  ========  =========
+article      open    round   paint  A       A turn    Ctrl+Z    R         Ctrl+Z
+===========  ======  ======  =====  ======  ========  ========  ========  =========
+flat 1       --      --      --     --      --        --        --        --
+  after      48      60      2      --      10        7         8         9
+flat 300     630     471     220    262     --        247       23        250
+  after      54      37      5      20      9         16 (8)    13 (7)    23 (14)
+flat 1000    1593    1512    744    793     --        789       19        759
+  after      91      58      9      30      --        30        19        39
+flat 20000   8,900   16,000  16,000 4,200   --        --        --        --
+  after      292     38      8-18   298     166       304 (175) 155 (80)  195 (102)
+para 2000    405     2       155    2735    --        2411      98        1846
+  after      45      1       1.5    119     25        95 (42)   73 (36)   78 (30)
+===========  ======  ======  =====  ======  ========  ========  ========  =========
+
+(after: a key's CPU until the loop is idle, its longest turn in brackets). At the import
+bound (200 fragments) open, paint and keys cost what a one-fragment quote does (open 56,
+paint 4.4, longest key turn 6-15 ms). Left at 20,000 fragments (a project made before the
+bound): the key's own handler and the first open turn stay O(fragments) in the store
+(decoding and encoding 20,000 spans) and the span index (SpanIndex.replace).
 """
 
 from __future__ import annotations
@@ -40,6 +57,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 REPO = Path(os.environ.get("BENCH_REPO") or Path(__file__).resolve().parents[1])
@@ -83,6 +101,32 @@ def build(path: Path, shape: str, n: int) -> int:
         )
         p.add_annotation(aid, WHO, quote)
     return aid
+
+
+def press(clock: Any, key: Any, mod: Any, limit: float = 60.0) -> tuple[float, float, float]:
+    """Press ``key`` on the focus widget and run the event loop until it is idle, as
+    :meth:`bench_scale.KeyClock.press` does; returns (wall, process CPU, the longest
+    stretch of GUI-thread CPU the loop spent without a turn: the key's own handler or one
+    later round of what it posted, such as a step of a paced repaint)."""
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
+
+    target = QApplication.focusWidget() or clock.w
+    t0, c0, g0 = time.perf_counter(), time.process_time(), time.thread_time()
+    QTest.keyClick(target, key, mod)
+    longest = time.thread_time() - g0
+    end, cend = time.perf_counter(), time.process_time()
+    while time.perf_counter() < t0 + limit:
+        g = time.thread_time()
+        worked = clock._round()
+        if worked:
+            longest = max(longest, time.thread_time() - g)
+            end, cend = time.perf_counter(), time.process_time()
+            continue
+        if not clock._pools_busy():
+            break
+        time.sleep(0.0005)
+    return end - t0, cend - c0, longest
 
 
 def pct(values: list[float], q: float) -> float:
@@ -156,10 +200,13 @@ def main() -> int:
             ("Ctrl+Z", Qt.Key.Key_Z, ctrl),
         ):
             got = []
+            turns = []
             for _ in range(args.n):
-                wall, cpu, _h = clock.press(key, mod, limit=60.0)
+                wall, cpu, longest = press(clock, key, mod)
                 got.append((wall, cpu))
+                turns.append((longest, longest))
             rows.append((name, label, got))
+            rows.append((name, label + " turn", turns))
         clock.close()
         w.close()
         app.processEvents()
