@@ -248,6 +248,8 @@ class _Outline:
     lines_print: tuple[tuple[float, ...], ...]
     #: where the text put in ended when the fill's end cut it short, else -1
     cut_at: int
+    #: the document y range of the blocks it covers (ArticleView._covers_viewport)
+    span: tuple[float, float]
 
 
 class ArticleView(QTextEdit):
@@ -291,9 +293,9 @@ class ArticleView(QTextEdit):
         self._arrived = 0  # arrivals of quotes after the text (add_arrived_items)
         self._stepwise = False  # the text is too long to go in at once
         self._extras_short = False  # a marked span reaches past the text filled so far
-        #: the blocks (end exclusive) the extra selections of a quote of many fragments or
-        #: of many search hits cover, or None when they cover all (:meth:`_refresh_extras`)
-        self._extras_blocks: tuple[int, int] | None = None
+        #: the document y range of the blocks the extra selections of many search hits
+        #: cover, or None when they cover all (:meth:`_refresh_extras`)
+        self._extras_blocks: tuple[float, float] | None = None  # as document y
         self._extras_due = False  # a refresh of them is queued
         #: the current quote's outline near the viewport (:meth:`_outline`)
         self._outline_cache: _Outline | None = None
@@ -669,7 +671,9 @@ class ArticleView(QTextEdit):
             hits: Sequence[tuple[int, int]] = self._hits
             first_hit = 0
             if len(hits) > EXTRAS_ALL and self._hit_starts:
-                b0, b1 = self._extras_blocks = self._near_blocks(OUTLINE_MARGIN)
+                self._watch_layout()
+                b0, b1 = self._near_blocks(OUTLINE_MARGIN)
+                self._extras_blocks = self._covers_viewport(b0, b1)
                 m = self._index.map
                 lo16, hi16 = self._window16(b0, b1)
                 lo, hi = m.from_view(lo16), m.from_view(hi16)
@@ -690,8 +694,7 @@ class ArticleView(QTextEdit):
         the event loop (from a paint)."""
         if self._extras_blocks is None or self._extras_due:
             return
-        v0, v1 = self._near_blocks(0.0)
-        if self._extras_blocks[0] <= v0 and v1 <= self._extras_blocks[1]:
+        if self._in_view(self._extras_blocks):
             return
         if later:
             self._extras_due = True
@@ -921,10 +924,39 @@ class ArticleView(QTextEdit):
         rects = outline.speaker if speaker else outline.content
         return [r.translated(dx, dy) for r in rects]
 
+    def _watch_layout(self) -> QTextDocument:
+        """The document, its layout's changes counted (:meth:`_layout_moved`)."""
+        doc = self.document()
+        if self._watched is not doc:
+            self._watched = doc
+            doc.documentLayout().update.connect(self._layout_moved)
+            self._layout_gen += 1
+        return doc
+
     def _layout_moved(self) -> None:
         """The document's layout changed (text put in, a block repainted, a reflow): the
-        outline cached in document coordinates may be out of date."""
+        outline cached in document coordinates may be out of date, and the place of the
+        blocks the search hits are selected in is checked again at the next paint."""
         self._layout_gen += 1
+        if self._extras_blocks is not None:
+            self._extras_blocks = (1.0, 0.0)  # in no view: renewed at the next paint
+
+    def _covers_viewport(self, b0: int, b1: int) -> tuple[float, float]:
+        """The document y range blocks [b0, b1) cover, open at the document's ends (the
+        viewport is within it when nothing above or below them can be shown)."""
+        doc = self.document()
+        layout = doc.documentLayout()
+        first, last = doc.findBlockByNumber(b0), doc.findBlockByNumber(b1 - 1)
+        top = -1e18 if b0 <= 0 or not first.isValid() else layout.blockBoundingRect(first).top()
+        if not last.isValid() or b1 >= doc.blockCount():
+            return top, 1e18
+        return top, layout.blockBoundingRect(last).bottom()
+
+    def _in_view(self, span: tuple[float, float]) -> bool:
+        """True when the viewport shows only document y within ``span`` (arithmetic: the
+        layout's hit test walks the blocks, 20 ms at 40,000 paragraphs)."""
+        top = self.verticalScrollBar().value()
+        return span[0] <= top and top + self.viewport().height() <= span[1]
 
     def _near_blocks(self, margin: float) -> tuple[int, int]:
         """The blocks (end exclusive) holding the lines from ``margin`` viewport heights
@@ -960,11 +992,7 @@ class ArticleView(QTextEdit):
         item = self._current
         if item is None or self._index is None:
             return None
-        doc = self.document()
-        if self._watched is not doc:
-            self._watched = doc
-            doc.documentLayout().update.connect(self._layout_moved)
-            self._layout_gen += 1
+        doc = self._watch_layout()
         q = item.quote
         key = (id(doc), self._layout_gen, self.viewport().width())
         got = self._outline_cache
@@ -976,16 +1004,15 @@ class ArticleView(QTextEdit):
             and got.cut_at in (-1, self.fill.filled16)
             and (got.content_spans is q.content_spans or got.content_spans == q.content_spans)
             and (got.speaker_spans is q.speaker_spans or got.speaker_spans == q.speaker_spans)
+            and self._in_view(got.span)
         ):
-            v0, v1 = self._near_blocks(0.0)
-            if got.b0 <= v0 and v1 <= got.b1:
-                if got.key == key:
-                    return got
-                # the layout changed somewhere (a quote repainted: an accept, a reject):
-                # kept when the blocks it covers lie and break their lines as before
-                if self._lines_print(got.b0, got.b1) == got.lines_print:
-                    got.key = key
-                    return got
+            if got.key == key:
+                return got
+            # the layout changed somewhere (a quote repainted: an accept, a reject): kept
+            # when the blocks it covers lie and break their lines as before
+            if self._lines_print(got.b0, got.b1) == got.lines_print:
+                got.key = key
+                return got
         b0, b1 = self._near_blocks(OUTLINE_MARGIN)
         lo16, hi16 = self._window16(b0, b1)
         starts = self._index.block_starts16
@@ -1005,6 +1032,7 @@ class ArticleView(QTextEdit):
             outline_shapes(content),
             self._lines_print(b0, b1),
             cut_at,
+            self._covers_viewport(b0, b1),
         )
         self._outline_cache = got
         return got
