@@ -17,7 +17,16 @@ per quote (values cut to :data:`SHOWN` characters, never printed whole):
   below: over :data:`MAX_NAME` characters or with a control or bidi-override character it
   is left out with a note.
 - **fragments**: repeated or overlapping fragments of one span list are merged (a set of
-  character positions, as the scorer reads them), with a note.
+  character positions, as the scorer reads them), with a note. Content fragments separated
+  only by whitespace are joined into one (a converter that writes one fragment per token
+  gives a 300-word quote 300 fragments), with one note per quote, in a quote of more than
+  :data:`JOIN_OVER` fragments (a few fragments are kept as given: a quote split at the
+  paragraph breaks it crosses exports and imports unchanged); fragments that touch, or
+  are separated by anything else (``"A," she said, "B."``), stay apart. A span list still
+  holding more than :data:`MAX_FRAGMENTS` fragments *refuses the quote* (a QuoteError line
+  naming the file, the line and the count): no quote is told in that many pieces, and each
+  piece costs the window on every paint and key (a quote of 20,000 two-character fragments
+  painted in 16 s, tester20 U10).
 - **annotator name**: at most :data:`MAX_NAME` characters and no control or bidi-override
   character, else the *quote is refused* (a QuoteError line). A name says whose work the
   quote is and is part of the key the import de-duplicates on: a name cut or cleaned would
@@ -83,6 +92,18 @@ MAX_TARGET = 500
 MAX_TITLE = 500
 #: How many characters of a value a note shows.
 SHOWN = 60
+#: The most fragments a span list of one quote may hold (after the content's fragments
+#: separated only by whitespace are joined). Our own bound: a quote interrupted by its
+#: attribution has two or three fragments, and the longest in the news sets we know about
+#: a dozen; 200 keeps a hostile or broken file's quote well under the window's budgets
+#: (each fragment is a piece the view outlines and repaints: 300 fragments took 0.8 s a
+#: paint before the outline was cached) while no real quote comes near it.
+MAX_FRAGMENTS = 200
+#: Content fragments separated only by whitespace are joined in a quote of more than this
+#: many: below it a quote is kept as given (one split at each paragraph break it crosses
+#: round-trips through export and import unchanged, and a re-import still finds it the
+#: same quote); one fragment per token is a converter's doing, not an annotator's.
+JOIN_OVER = 20
 #: The most characters of an article's metadata (as stored, JSON text) an import keeps:
 #: metadata is for filters, exports and reports (source, date, URL, section), not for a
 #: document of its own. A CSV of 1,000,000 extra columns put 16 MB into one article's
@@ -132,6 +153,50 @@ def merge_fragments(spans: Sequence[Span]) -> tuple[Span, ...]:
         else:
             out.append((a, b))
     return tuple(out)
+
+
+def join_spaced(spans: Sequence[Span], text: str) -> tuple[Span, ...]:
+    """``spans`` (sorted, not overlapping) with each run of fragments separated only by
+    whitespace in ``text`` joined into one fragment; touching fragments stay apart."""
+    out: list[Span] = []
+    for a, b in spans:
+        if out:
+            end = out[-1][1]
+            gap = text[end:a]
+            if end < a and gap.isspace() and len(gap) == a - end:
+                out[-1] = (out[-1][0], b)
+                continue
+        out.append((a, b))
+    return tuple(out)
+
+
+def _fragments(row: list[Any], text: str, notes: list[str]) -> str | None:
+    """Join the content fragments separated only by whitespace (a note says so); the
+    reason the quote is refused when a span list still has more than
+    :data:`MAX_FRAGMENTS` fragments, else None."""
+    content = row[Q_CONTENT]
+    if content.count("], [") >= JOIN_OVER:
+        spans = decode_spans(content)
+        joined = join_spaced(merge_fragments(spans), text)
+        if len(joined) < len(spans):
+            notes.append(
+                f"content_spans: {len(spans):,} fragments separated only by whitespace "
+                f"were joined into {len(joined):,}"
+            )
+            row[Q_CONTENT] = encode_spans(joined)
+    for index, what in (
+        (Q_CONTENT, "content_spans"),
+        (Q_SPEAKER, "speaker_spans"),
+        (Q_CUE, "cue_spans"),
+    ):
+        count = row[index].count("], [") + 1
+        if count > MAX_FRAGMENTS:
+            joined_note = " after joining those separated only by whitespace"
+            return (
+                f"{what} holds {count:,} fragments (at most {MAX_FRAGMENTS}"
+                f"{joined_note if index == Q_CONTENT else ''})"
+            )
+    return None
 
 
 def name_problem(name: str, what: str = "the annotator name", limit: int = MAX_NAME) -> str | None:
@@ -276,6 +341,9 @@ def check_quote_row(row: QuoteRow, text: str) -> tuple[QuoteRow | None, list[str
     _merged(out, Q_CONTENT, "content_spans", notes)
     _merged(out, Q_SPEAKER, "speaker_spans", notes)
     _merged(out, Q_CUE, "cue_spans", notes)
+    too_many = _fragments(out, text, notes)
+    if too_many is not None:
+        return None, [too_many]
     if out[Q_SPEAKER] == "[]":
         _optional(out, Q_SPEAKER_TEXT, "speaker_text (with no speaker_spans)", MAX_NAME, notes)
     else:

@@ -10,7 +10,9 @@ long for Qt to lay out at once cut into blocks); text is never read back from th
 from __future__ import annotations
 
 import functools
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from PySide6.QtCore import QMimeData, QPoint, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
@@ -28,6 +30,7 @@ from PySide6.QtGui import (
     QTextCharFormat,
     QTextCursor,
     QTextDocument,
+    QTextLine,
 )
 from PySide6.QtWidgets import QTextEdit, QWidget
 
@@ -86,22 +89,79 @@ ZOOM_FACTOR = 1.12
 ZOOM_MIN, ZOOM_MAX = -4, 8
 
 
+#: A shape of the current quote's outline: (its bounds, the outline of rectangles that
+#: touch or overlap, united; None for a shape of one rectangle, drawn as it is).
+Shape = tuple[QRectF, QPainterPath | None]
+
+
+def outline_shapes(rects: Sequence[QRectF]) -> list[Shape]:
+    """``rects`` (one per line and fragment, in text order) grouped into the shapes the
+    outline draws: rectangles that touch or overlap (a fragment over several lines,
+    fragments side by side) are one shape with one rounded outline around their union;
+    the others are a shape each.
+
+    One path of every rectangle, united, drew as one polygon: 0.12 s for 1,000 separate
+    fragments, where drawing them one by one takes 7 ms (tester20 U10). A rectangle can
+    only touch one on its own line or on the line above, the last few before it."""
+    parent = list(range(len(rects)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    grown = [r.adjusted(-0.5, -0.5, 0.5, 0.5) for r in rects]
+    line_top = -1.0
+    this_line: list[int] = []
+    above: list[int] = []
+    for i, r in enumerate(rects):
+        if r.top() != line_top:
+            above = this_line if this_line and rects[this_line[0]].bottom() >= r.top() - 1 else []
+            this_line, line_top = [], r.top()
+        for j in (*above, *this_line[-1:]):
+            if grown[j].intersects(grown[i]):
+                parent[root(i)] = root(j)
+        this_line.append(i)
+    groups: dict[int, list[int]] = {}
+    for i in range(len(rects)):
+        groups.setdefault(root(i), []).append(i)
+    out: list[Shape] = []
+    for members in groups.values():
+        if len(members) == 1:
+            out.append((rects[members[0]], None))
+            continue
+        path = QPainterPath()
+        for i in members:
+            path.addRoundedRect(rects[i], 3, 3)
+        united = path.simplified()
+        out.append((united.boundingRect(), united))
+    return out
+
+
 def draw_outlines(
     painter: QPainter,
-    content: Sequence[QRectF],
+    content: Sequence[Shape],
     speaker: Sequence[QRectF],
     drag: QRectF | None = None,
+    exposed: QRectF | None = None,
 ) -> None:
-    """The current quote's outline on ``painter``: one rounded outline around the content
-    rectangles, the drag caret (``drag``), dashed outlines around the speaker's."""
+    """The current quote's outline on ``painter``: a rounded outline around each shape of
+    the content (:func:`outline_shapes`), the drag caret (``drag``), dashed outlines
+    around the speaker's rectangles. ``exposed`` (in the painter's coordinates): only the
+    shapes that cross it are drawn."""
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     pen = QPen(QColor(OUTLINE_COLOUR))
     pen.setWidthF(2.0)
     painter.setPen(pen)
-    path = QPainterPath()
-    for rect in content:
-        path.addRoundedRect(rect, 3, 3)
-    painter.drawPath(path.simplified())
+    near = exposed.adjusted(-3, -3, 3, 3) if exposed is not None else None
+    for bounds, path in content:
+        if near is not None and not near.intersects(bounds):
+            continue
+        if path is None:
+            painter.drawRoundedRect(bounds, 3, 3)
+        else:
+            painter.drawPath(path)
     if drag is not None:
         painter.fillRect(drag, pen.color())
     pen.setColor(QColor(SPEAKER_COLOUR))
@@ -128,8 +188,68 @@ def warm_up_painting() -> None:
     painter = QPainter(image)
     box = QRectF(2.0, 2.0, 8.0, 8.0)
     painter.fillRect(QRectF(1.0, 1.0, 1.5, 6.0), QColor("#333"))
-    draw_outlines(painter, [box], [box], QRectF(1.0, 1.0, 3.0, 6.0))
+    draw_outlines(painter, outline_shapes([box]), [box], QRectF(1.0, 1.0, 3.0, 6.0))
     painter.end()
+
+
+#: The current quote's outline is made for the blocks from this many viewport heights
+#: above the viewport to as many below it, and made again when the viewport leaves them.
+OUTLINE_MARGIN = 1.0
+#: A quote of more fragments than this gets its shade (extra selections) only in the
+#: blocks near the viewport, renewed as it scrolls (Qt draws a line again for every
+#: selection that crosses it: 2.2 s a paint for a quote of 1,000 fragments).
+EXTRAS_ALL = 64
+
+#: The grey the shade of a quote of many fragments multiplies the text's colours by: as
+#: dark as QColor.darker(CURRENT_DARKER) makes a background.
+SHADE = QColor(*(round(255 * 100 / CURRENT_DARKER),) * 3)
+#: A block's lines as the outline reads them: (its top left in the document, the lines'
+#: first positions in the block, the lines).
+_BlockLines = tuple[QPointF, list[int], list[QTextLine]]
+
+
+@dataclass(frozen=True)
+class _SpansOrder:
+    """A span list sorted for binary search: ``reach[i]`` is the furthest end of spans
+    [0, i], so the spans crossing [lo, hi) are ``spans[bisect_right(reach, lo) :
+    bisect_left(starts, hi)]`` (some may end before lo when spans overlap)."""
+
+    spans: list[tuple[int, int]]
+    starts: list[int]
+    reach: list[int]
+
+
+@functools.lru_cache(maxsize=8)
+def _spans_order(spans: tuple[tuple[int, int], ...]) -> _SpansOrder:
+    ordered = sorted(spans)
+    reach: list[int] = []
+    far = -1
+    for _, b in ordered:
+        far = max(far, b)
+        reach.append(far)
+    return _SpansOrder(ordered, [a for a, _ in ordered], reach)
+
+
+@dataclass
+class _Outline:
+    """The current quote's outline near the viewport (see :meth:`ArticleView._outline`)."""
+
+    key: tuple[int, ...]
+    content_spans: tuple[tuple[int, int], ...]
+    speaker_spans: tuple[tuple[int, int], ...]
+    #: the blocks it covers, end exclusive
+    b0: int
+    b1: int
+    #: document coordinates
+    content: list[QRectF]
+    speaker: list[QRectF]
+    shapes: list[Shape]
+    #: the covered blocks' places and line breaks (:meth:`ArticleView._lines_print`)
+    lines_print: tuple[tuple[float, ...], ...]
+    #: where the text put in ended when the fill's end cut it short, else -1
+    cut_at: int
+    #: the document y range of the blocks it covers (ArticleView._covers_viewport)
+    span: tuple[float, float]
 
 
 class ArticleView(QTextEdit):
@@ -173,10 +293,20 @@ class ArticleView(QTextEdit):
         self._arrived = 0  # arrivals of quotes after the text (add_arrived_items)
         self._stepwise = False  # the text is too long to go in at once
         self._extras_short = False  # a marked span reaches past the text filled so far
+        #: the document y range of the blocks the extra selections of many search hits
+        #: cover, or None when they cover all (:meth:`_refresh_extras`)
+        self._extras_blocks: tuple[float, float] | None = None  # as document y
+        self._extras_due = False  # a refresh of them is queued
+        #: the current quote's outline near the viewport (:meth:`_outline`)
+        self._outline_cache: _Outline | None = None
+        self._layout_gen = 0  # counts the changes of the document's layout
+        self._watched: QTextDocument | None = None  # the document whose layout is counted
+        self._hit_starts: list[int] = []  # the hits' starts, when they are in text order
         self.viewport().setMouseTracking(True)  # hover over an edge changes the cursor
         #: False in a read-only project: quote edges cannot be dragged.
         self.editable = True
         self.setDocument(self._new_document(None, {}))
+        self.verticalScrollBar().valueChanged.connect(lambda _v: self._extras_follow())
 
     # -- content ---------------------------------------------------------------------------
 
@@ -433,7 +563,11 @@ class ArticleView(QTextEdit):
             return
         gone, come = self._reached.remove(removed), self._reached.add(added)
         blocks = self._index.replace(gone, come, self.highlighter.index)
-        if len(blocks) > REPAINT_BLOCKS_MAX and self._stepwise:
+        # a quote of many fragments: each block holds hundreds of its pieces, and laying
+        # one out again takes 10-30 ms (a reject over 20 blocks of a 20,000-fragment
+        # quote held the loop 0.2-0.3 s); those on screen now, the rest by steps
+        many = any(len(it.quote.content_spans) > EXTRAS_ALL for it in (*removed, *added))
+        if (len(blocks) > REPAINT_BLOCKS_MAX and self._stepwise) or (many and len(blocks) > 1):
             self.fill.restyle(self.highlighter, blocks, self._blocks_on_screen())
         else:
             self.highlighter.repaint_blocks({b for b in blocks if b < self.fill.blocks})
@@ -471,6 +605,9 @@ class ArticleView(QTextEdit):
             return  # nothing marked before or now (every article change without a search)
         self._hits = list(hits)
         self._hit = index
+        starts = [a for a, _ in self._hits]
+        in_order = all(x[1] <= y[0] for x, y in zip(self._hits, self._hits[1:], strict=False))
+        self._hit_starts = starts if in_order else []
         if 0 <= index < len(self._hits) and self._index is not None:
             m = self._index.map
             a16, b16 = m.to_view(self._hits[index][0]), m.to_view(self._hits[index][1])
@@ -512,23 +649,58 @@ class ArticleView(QTextEdit):
         return out
 
     def _refresh_extras(self) -> None:
-        """Extra selections: the current quote's fragments, then the search hits."""
+        """Extra selections: the current quote's fragments, then the search hits.
+
+        Qt draws a line once more for every selection that crosses it: a quote of 1,000
+        fragments on screen took 2.5 s a paint (tester20 U10). So a quote of more than
+        :data:`EXTRAS_ALL` fragments gets no extra selections: its shade is painted over
+        its outline's rectangles (:meth:`paintEvent`); and more hits than that are
+        selected only in the blocks near the viewport (as the outline,
+        :data:`OUTLINE_MARGIN`), renewed when it leaves them (:meth:`_extras_follow`)."""
         sels = []
         item = self._current
         self._extras_short = False
+        self._extras_due = False
+        self._extras_blocks = None
         if self._index is not None:
-            if item is not None:
+            if item is not None and len(item.quote.content_spans) <= EXTRAS_ALL:
                 fmt = QTextCharFormat()
                 fmt.setBackground(QColor(STATE_COLOURS[item.state][0]).darker(CURRENT_DARKER))
                 for a, b in item.quote.content_spans:
                     sels += self._selections_of(a, b, fmt)
-            for i, (a, b) in enumerate(self._hits):
+            hits: Sequence[tuple[int, int]] = self._hits
+            first_hit = 0
+            if len(hits) > EXTRAS_ALL and self._hit_starts:
+                self._watch_layout()
+                b0, b1 = self._near_blocks(OUTLINE_MARGIN)
+                self._extras_blocks = self._covers_viewport(b0, b1)
+                m = self._index.map
+                lo16, hi16 = self._window16(b0, b1)
+                lo, hi = m.from_view(lo16), m.from_view(hi16)
+                # hits in text order do not overlap: their ends ascend as their starts do
+                first_hit = max(0, bisect_right(self._hit_starts, lo) - 1)
+                hits = hits[first_hit : bisect_left(self._hit_starts, hi)]
+            for i, (a, b) in enumerate(hits, first_hit):
                 fmt = QTextCharFormat()
                 fmt.setBackground(QColor(HIT_COLOUR if i != self._hit else CURRENT_HIT_COLOUR))
                 fmt.setForeground(QColor("#000000"))
                 sels += self._selections_of(a, b, fmt)
         self.setExtraSelections(sels)
         self.viewport().update()
+
+    def _extras_follow(self, later: bool = False) -> None:
+        """Renew the extra selections when they cover only the blocks near the viewport
+        and it has left them (a scroll, a resize, a zoom); ``later``: at the next turn of
+        the event loop (from a paint)."""
+        if self._extras_blocks is None or self._extras_due:
+            return
+        if self._in_view(self._extras_blocks):
+            return
+        if later:
+            self._extras_due = True
+            QTimer.singleShot(0, self._refresh_extras)
+        else:
+            self._refresh_extras()
 
     def _scroll_to(self, start16: int, end16: int) -> None:
         if end16 > self.fill.filled16:  # not in the document (yet)
@@ -712,30 +884,198 @@ class ArticleView(QTextEdit):
             caret = QPainter(self.viewport())
             caret.fillRect(QRectF(r.center().x() - 0.5, r.top(), 1.5, r.height()), QColor("#333"))
             caret.end()
-        item = self._current
-        if item is None or self._index is None:
+        self._extras_follow(later=True)
+        outline = self._outline()
+        if outline is None:
             return
+        dx = -self.horizontalScrollBar().value()
+        dy = -self.verticalScrollBar().value()
         drag = None
         if self._drag is not None and self._drag_pos16 >= 0:
             cur = QTextCursor(self.document())
             cur.setPosition(self._drag_pos16)
             r = self.cursorRect(cur)
-            drag = QRectF(r.center().x() - 1.5, r.top(), 3.0, r.height())
+            drag = QRectF(r.center().x() - 1.5 - dx, r.top() - dy, 3.0, r.height())
         painter = QPainter(self.viewport())
-        draw_outlines(painter, self.outline_rects(), self.outline_rects(speaker=True), drag)
+        painter.translate(dx, dy)  # the outline is kept in document coordinates
+        exposed = QRectF(e.rect()).translated(-dx, -dy)
+        if self._current is not None and len(self._current.quote.content_spans) > EXTRAS_ALL:
+            # the shade of a quote of many fragments (no extra selections, see
+            # _refresh_extras): multiplying by this grey darkens the background as
+            # QColor.darker(CURRENT_DARKER) does, and leaves dark text dark
+            painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_Multiply)
+            for rect in outline.content:
+                if rect.intersects(exposed):
+                    painter.fillRect(rect, SHADE)
+            painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_SourceOver)
+        draw_outlines(painter, outline.shapes, outline.speaker, drag, exposed)
         painter.end()
 
     def outline_rects(self, speaker: bool = False) -> list[QRectF]:
         """The outline of the current quote (``speaker``: of its speaker mention) as
         painted: viewport rectangles, one per visual line and fragment, each spanning
-        exactly the glyphs of the span on that line (see :meth:`span_rects`)."""
-        item = self._current
-        if item is None or self._index is None:
+        exactly the glyphs of the span on that line (see :meth:`span_rects`), for the
+        fragments in the blocks near the viewport (:meth:`_outline`)."""
+        outline = self._outline()
+        if outline is None:
             return []
         dx = -self.horizontalScrollBar().value()
         dy = -self.verticalScrollBar().value()
-        spans = item.quote.speaker_spans if speaker else item.quote.content_spans
-        return [r.translated(dx, dy) for a, b in spans for r in self.span_rects(a, b)]
+        rects = outline.speaker if speaker else outline.content
+        return [r.translated(dx, dy) for r in rects]
+
+    def _watch_layout(self) -> QTextDocument:
+        """The document, its layout's changes counted (:meth:`_layout_moved`)."""
+        doc = self.document()
+        if self._watched is not doc:
+            self._watched = doc
+            doc.documentLayout().update.connect(self._layout_moved)
+            self._layout_gen += 1
+        return doc
+
+    def _layout_moved(self) -> None:
+        """The document's layout changed (text put in, a block repainted, a reflow): the
+        outline cached in document coordinates may be out of date, and the place of the
+        blocks the search hits are selected in is checked again at the next paint."""
+        self._layout_gen += 1
+        if self._extras_blocks is not None:
+            self._extras_blocks = (1.0, 0.0)  # in no view: renewed at the next paint
+
+    def _covers_viewport(self, b0: int, b1: int) -> tuple[float, float]:
+        """The document y range blocks [b0, b1) cover, open at the document's ends (the
+        viewport is within it when nothing above or below them can be shown)."""
+        doc = self.document()
+        layout = doc.documentLayout()
+        first, last = doc.findBlockByNumber(b0), doc.findBlockByNumber(b1 - 1)
+        top = -1e18 if b0 <= 0 or not first.isValid() else layout.blockBoundingRect(first).top()
+        if not last.isValid() or b1 >= doc.blockCount():
+            return top, 1e18
+        return top, layout.blockBoundingRect(last).bottom()
+
+    def _in_view(self, span: tuple[float, float]) -> bool:
+        """True when the viewport shows only document y within ``span`` (arithmetic: the
+        layout's hit test walks the blocks, 20 ms at 40,000 paragraphs)."""
+        top = self.verticalScrollBar().value()
+        return span[0] <= top and top + self.viewport().height() <= span[1]
+
+    def _near_blocks(self, margin: float) -> tuple[int, int]:
+        """The blocks (end exclusive) holding the lines from ``margin`` viewport heights
+        above the viewport to as far below it, laid out or not."""
+        doc = self.document()
+        layout = doc.documentLayout()
+        port = self.viewport()
+        h = port.height()
+        top = self.verticalScrollBar().value() - margin * h
+        bottom = self.verticalScrollBar().value() + (1 + margin) * h
+        fuzzy = Qt.HitTestAccuracy.FuzzyHit
+        b0 = doc.findBlock(max(0, layout.hitTest(QPointF(0, max(0.0, top)), fuzzy)))
+        b1 = doc.findBlock(max(0, layout.hitTest(QPointF(port.width(), bottom), fuzzy)))
+        return max(0, b0.blockNumber()), max(0, b1.blockNumber()) + 1
+
+    def _window16(self, b0: int, b1: int) -> tuple[int, int]:
+        """Blocks [b0, b1) as document positions [start, end), within the part filled."""
+        assert self._index is not None
+        starts = self._index.block_starts16
+        lo16 = starts[min(b0, len(starts) - 1)]
+        hi16 = starts[b1] if b1 < len(starts) else self._index.length16
+        return lo16, min(hi16, self.fill.filled16)
+
+    def _outline(self) -> _Outline | None:
+        """The current quote's outline near the viewport, in document coordinates: made
+        once per (quote's spans, document, width, and the part filled when the fill's end
+        cut it short) and kept while the viewport stays within the blocks it was made for
+        (:data:`OUTLINE_MARGIN` viewport heights around the one shown when it was made)
+        and those blocks lie and break their lines as they did (checked after any change
+        of the layout: text put in, a quote repainted, a zoom). A quote of 20,000
+        fragments recomputed every fragment's rectangles on every paint (16 s a paint,
+        tester20 U10); now a paint draws the shapes it crosses."""
+        item = self._current
+        if item is None or self._index is None:
+            return None
+        doc = self._watch_layout()
+        q = item.quote
+        key = (id(doc), self._layout_gen, self.viewport().width())
+        got = self._outline_cache
+        if (
+            got is not None
+            and got.key[0] == key[0]
+            and got.key[2:] == key[2:]
+            # more text put in matters only to an outline the fill's end cut short
+            and got.cut_at in (-1, self.fill.filled16)
+            and (got.content_spans is q.content_spans or got.content_spans == q.content_spans)
+            and (got.speaker_spans is q.speaker_spans or got.speaker_spans == q.speaker_spans)
+            and self._in_view(got.span)
+        ):
+            if got.key == key:
+                return got
+            # the layout changed somewhere (a quote repainted: an accept, a reject): kept
+            # when the blocks it covers lie and break their lines as before
+            if self._lines_print(got.b0, got.b1) == got.lines_print:
+                got.key = key
+                return got
+        b0, b1 = self._near_blocks(OUTLINE_MARGIN)
+        lo16, hi16 = self._window16(b0, b1)
+        starts = self._index.block_starts16
+        whole = starts[b1] if b1 < len(starts) else self._index.length16
+        cut_at = self.fill.filled16 if hi16 < whole else -1
+        lines: dict[int, _BlockLines] = {}
+        content = self._rects_near(q.content_spans, lo16, hi16, lines)
+        speaker = self._rects_near(q.speaker_spans, lo16, hi16, lines)
+        got = _Outline(
+            key,
+            q.content_spans,
+            q.speaker_spans,
+            b0,
+            b1,
+            content,
+            speaker,
+            outline_shapes(content),
+            self._lines_print(b0, b1),
+            cut_at,
+            self._covers_viewport(b0, b1),
+        )
+        self._outline_cache = got
+        return got
+
+    def _lines_print(self, b0: int, b1: int) -> tuple[tuple[float, ...], ...]:
+        """Where blocks [b0, b1) in the document lie and how they break their lines: each
+        block's top, height and, for each line, its first position and width."""
+        doc = self.document()
+        layout = doc.documentLayout()
+        out = []
+        block = doc.findBlockByNumber(b0)
+        while block.isValid() and block.blockNumber() < b1:
+            r = layout.blockBoundingRect(block)
+            tl = block.layout()
+            row = [r.top(), r.height(), r.left(), r.width()]
+            for i in range(tl.lineCount()):
+                line = tl.lineAt(i)
+                row += (line.textStart(), line.naturalTextWidth())
+            out.append(tuple(row))
+            block = block.next()
+        return tuple(out)
+
+    def _rects_near(
+        self,
+        spans: tuple[tuple[int, int], ...],
+        lo16: int,
+        hi16: int,
+        lines: dict[int, _BlockLines],
+    ) -> list[QRectF]:
+        """:meth:`span_rects` of the parts of ``spans`` (code points) within document
+        positions [lo16, hi16), found by binary search on the fragments' offsets."""
+        assert self._index is not None
+        m = self._index.map
+        order = _spans_order(spans)
+        lo, hi = m.from_view(lo16), m.from_view(hi16)
+        i, j = bisect_right(order.reach, lo), bisect_left(order.starts, hi)
+        out: list[QRectF] = []
+        filled16 = self.fill.filled16
+        for a, b in order.spans[i:j]:
+            a16, b16 = max(m.to_view(a), lo16), min(m.to_view(b), hi16, filled16)
+            if b16 > a16:
+                out += self._rects16(a16, b16, lines)
+        return out
 
     def span_rects(self, a: int, b: int) -> list[QRectF]:
         """Document-coordinate rectangles covering code-point span [a, b): one per visual
@@ -746,21 +1086,36 @@ class ArticleView(QTextEdit):
         if self._index is None:
             return []
         m = self._index.map
-        start16, end16 = m.to_view(a), min(m.to_view(b), self.fill.filled16)
+        return self._rects16(m.to_view(a), min(m.to_view(b), self.fill.filled16), {})
+
+    def _rects16(self, start16: int, end16: int, lines: dict[int, _BlockLines]) -> list[QRectF]:
+        """:meth:`span_rects` of document positions [start16, end16); ``lines`` keeps
+        each block's lines between calls (the lines a span touches are found by binary
+        search, not by a walk over the block's lines)."""
         doc = self.document()
-        layout = doc.documentLayout()
         out: list[QRectF] = []
         block = doc.findBlock(start16)
         while block.isValid() and block.position() < end16:
-            tl = block.layout()
-            origin = layout.blockBoundingRect(block).topLeft()
+            number = block.blockNumber()
+            got = lines.get(number)
+            if got is None:
+                tl = block.layout()
+                # (asked here, not once a span: PySide takes 0.1-0.4 ms to hand it over)
+                layout = doc.documentLayout()
+                origin = layout.blockBoundingRect(block).topLeft()  # lays the block out
+                all_lines = [tl.lineAt(i) for i in range(tl.lineCount())]
+                got = lines[number] = (origin, [ln.textStart() for ln in all_lines], all_lines)
+            origin, line_starts, block_lines = got
             bpos = block.position()
             s = max(start16, bpos) - bpos
             e = min(end16, bpos + block.length() - 1) - bpos
-            for i in range(tl.lineCount()):
-                line = tl.lineAt(i)
-                ls, le = line.textStart(), line.textStart() + line.textLength()
-                if le <= s or ls >= e:
+            for i in range(max(0, bisect_right(line_starts, s) - 1), len(block_lines)):
+                line = block_lines[i]
+                ls = line_starts[i]
+                if ls >= e:
+                    break
+                le = ls + line.textLength()
+                if le <= s:
                     continue
                 x, y = self._inked(bpos + max(s, ls), bpos + min(e, le))
                 if y <= x:
