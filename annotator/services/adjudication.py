@@ -597,11 +597,13 @@ class ReviewSession:
     def accept_agreements(
         self, article_id: int, items: Sequence[ReviewItem] | None = None
     ) -> ReviewEdit:
-        """Make every agreed, undecided row gold (decision ``agreed``); return the undo.
+        """Make every agreed, undecided row gold (decision ``agreed``; a row already gold or
+        left out of the gold stays so); return the undo.
         ``items``: the article's rows as shown (None: read them)."""
         changes = []
         for item in self.items(article_id) if items is None else items:
-            if item.agreed and item.gold is None:
+            # decided rows stay as decided: gold, or left out by the reviewer (verify21 V4)
+            if item.agreed and item.gold is None and not item.left_out:
                 name, rec = item.present[0]
                 changes.append(
                     GoldChange(None, None, self._gold_state(item, rec.quote, "agreed", rec.id))

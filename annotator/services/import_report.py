@@ -322,7 +322,8 @@ def _names(paths: list[str]) -> str:
 
 
 #: An entry about one line or row of a file: ``"f.jsonl, line 12: not UTF-8 (…)"``.
-_ENTRY = re.compile(r"(?P<src>.+?), (?P<unit>line|row) (?P<n>\d+): (?P<msg>.*)", re.DOTALL)
+#: A brat file's entries name the line after a colon: ``"a.ann: line 16: T1 is …"``.
+_ENTRY = re.compile(r"(?P<src>.+?)(?:, |: )(?P<unit>line|row) (?P<n>\d+): (?P<msg>.*)", re.DOTALL)
 _DIGITS = re.compile(r"\d+")
 #: Entries saying the same of at least this many lines become one line.
 GROUP_MIN = 3

@@ -156,3 +156,15 @@ def test_entries_of_the_same_lines_are_counted_as_entries_on_lines() -> None:
     # one entry a line: lines, as before
     many = grouped_entries([f"t.jsonl, line {n}: broken JSON" for n in (1, 2, 3)])
     assert many == ["t.jsonl, 3 lines (1-3): broken JSON"]
+
+
+def test_a_brat_files_repeated_lines_are_grouped_too() -> None:
+    """brat names the line after a colon (``a.ann: line 7: …``): 100,000 repeats of one id
+    printed 100,000 lines (verify21 V5)."""
+    entries = [
+        f"a.ann: line {n}: T1 is already defined on line 1; this line skipped"
+        for n in range(2, 100_002)
+    ]
+    assert grouped_entries(entries) == [
+        "a.ann, 100,000 lines (2-100,001): T1 is already defined on line 1; this line skipped"
+    ]

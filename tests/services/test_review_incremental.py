@@ -256,3 +256,23 @@ def test_a_change_made_elsewhere_shows_in_the_stamp(tmp_path: Path) -> None:
         ReviewStore(p).set_left_out(aid, "rita", names, [rows.items[0].version_ids[0]], True)
         assert s.stamp(aid) != stamp
         assert s.stamp(aid)[0] == 7  # the annotations of the compared annotators
+
+
+@pytest.mark.parametrize("shape", ["missing", "speakers", "three"])  # shapes with agreed rows
+def test_accepting_agreements_leaves_a_row_left_out_of_the_gold_alone(
+    tmp_path: Path, shape: str
+) -> None:
+    """X on an agreed row, then A: the row stays left out, with no gold row (verify21 V4)."""
+    path = tmp_path / "p.db"
+    aid, names = _project(path, shape)
+    with Project.open(path, create=False) as p:
+        s = ReviewSession(p, "rita", names)
+        agreed = [it.version_ids for it in s.items(aid) if it.agreed]
+        assert agreed
+        (first,) = [it for it in s.items(aid) if it.version_ids == agreed[0]]
+        s.drop(aid, first)
+        s.accept_agreements(aid)
+        after = {it.version_ids: it for it in s.items(aid)}
+        assert after[agreed[0]].left_out and after[agreed[0]].gold is None
+        assert all(after[ids].gold is not None for ids in agreed[1:])
+        assert all(not after[ids].left_out for ids in agreed[1:])
