@@ -518,6 +518,12 @@ def _task_article(obj: Any) -> tuple[Article, list[tuple[float, Quote]], list[st
     assert isinstance(meta, dict)
     notes: list[str] = []
     quotes = _task_quotes(obj, norm, notes)
+    if isinstance(obj.get("quotes"), list) and obj["quotes"] and not obj.get("spans"):
+        # a line of quote JSONL among the tasks (verify21 V6; the reverse is said there)
+        notes.append(
+            'this line looks like quote JSONL ("quotes", no "spans"): its article was '
+            "imported without its quotes; import quote JSONL from a .jsonl file of its own"
+        )
     if "article_meta" in meta or "quotes" in meta:
         art_meta = meta.get("article_meta") if isinstance(meta.get("article_meta"), dict) else {}
         assert isinstance(art_meta, dict)

@@ -364,3 +364,12 @@ def test_offsets_as_digit_strings_move_with_the_text_like_numbers(
     (q,) = art.quotes
     assert art.text[slice(*q.content_spans[0])] == "the pier will close"
     assert [art.text[x:y] for x, y in q.speaker_spans] == ["Ann"]
+
+
+def test_a_quote_jsonl_line_among_tasks_is_said(tmp_path: Path) -> None:
+    good = _q('"We will rebuild the bridge."', "QUOTE")
+    line = {"text": "Ann said it.", "quotes": [{"content_spans": [[4, 11]], "kind": "indirect"}]}
+    items = _task_items(tmp_path, {"text": BRIDGE, "spans": [good]}, line)
+    (note,) = [i for i in items if isinstance(i, LineNote)]
+    assert note.line == 2 and "looks like quote JSONL" in note.message
+    assert [len(a.quotes) for a in items if isinstance(a, Article)] == [1, 0]
