@@ -92,3 +92,19 @@ def test_damage_is_told_from_other_database_errors(tmp_path: Path) -> None:
     assert said.startswith(f"{tmp_path / 'x[1].db'}: the project file is damaged")
     with Project.open(tmp_path / "fine.db") as p:
         assert p.count_articles() == 0
+
+
+@pytest.mark.parametrize(
+    "name", ["Interview $(touch PWNED).db", "a' $(touch PWNED) 'b.db", "x `id` y.db"]
+)
+def test_the_recover_command_quotes_the_file_name(tmp_path: Path, name: str) -> None:
+    import shlex
+
+    said = damage_message(tmp_path / name, sqlite3.DatabaseError("malformed"))
+    command = said[said.index("(sqlite3 ") + 1 : said.index(" | sqlite3 recovered.db")]
+    assert shlex.split(command) == ["sqlite3", str(tmp_path / name), ".recover"]
+
+
+def test_a_disk_error_is_not_called_damage() -> None:
+    said = damage_message(Path("p.db"), sqlite3.OperationalError("disk I/O error"))
+    assert "could not be read from the disk" in said and "damaged" not in said

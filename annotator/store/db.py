@@ -8,6 +8,7 @@ version of Quote Annotator is refused with a message naming it, and left as it w
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
 import sqlite3
 import threading
@@ -44,15 +45,18 @@ StoreIntegrityError = sqlite3.IntegrityError
 StoreDatabaseError = sqlite3.DatabaseError
 
 #: SQLite's words for a file whose pages cannot be read as a database (SQLITE_CORRUPT,
-#: SQLITE_NOTADB, SQLITE_IOERR): https://www.sqlite.org/rescode.html
-_DAMAGE_WORDS = ("malformed", "not a database", "disk i/o error", "corrupt")
+#: SQLITE_NOTADB): https://www.sqlite.org/rescode.html. A disk I/O error (SQLITE_IOERR) is
+#: most often a drive removed or a network share gone, not a damaged file: told apart.
+_DAMAGE_WORDS = ("malformed", "not a database", "corrupt")
 
 
 def is_damage(exc: BaseException) -> bool:
-    """True when ``exc`` says the project file itself is damaged (not locked, not a bad
-    statement): a page that cannot be read, a file that is no longer a database."""
-    return isinstance(exc, sqlite3.DatabaseError) and any(
-        w in str(exc).lower() for w in _DAMAGE_WORDS
+    """True when ``exc`` says the project file cannot be read (not locked, not a bad
+    statement): a page that cannot be read, a file that is no longer a database, or a disk
+    I/O error (:func:`damage_message` tells the last apart)."""
+    text = str(exc).lower()
+    return isinstance(exc, sqlite3.DatabaseError) and (
+        any(w in text for w in _DAMAGE_WORDS) or "disk i/o error" in text
     )
 
 
@@ -61,6 +65,12 @@ def damage_message(path: str | os.PathLike[str], exc: BaseException) -> str:
     ``path``: that the file is damaged, that nothing was written to it, and the ways to
     the work it holds (copies beside it, SQLite's ``.recover``)."""
     p = Path(path)
+    if "disk i/o error" in str(exc).lower():
+        return (
+            f"{p}: could not be read from the disk (SQLite: {exc}): a drive removed or a "
+            "network share gone? Connect it again and open the project again; what was "
+            "saved before is in the file."
+        )
     copies = sorted(p.parent.glob(glob_escape(p.name) + ".*.bak"))
     kept = (
         "Copies kept beside it: " + ", ".join(c.name for c in copies[-3:]) + ". " if copies else ""
@@ -68,7 +78,8 @@ def damage_message(path: str | os.PathLike[str], exc: BaseException) -> str:
     return (
         f"{p}: the project file is damaged (SQLite: {exc}). "
         f"{kept}SQLite's command-line tool copies what it can still read into a new file "
-        f"(sqlite3 '{p}' .recover | sqlite3 recovered.db), which opens as a project if its "
+        f"(sqlite3 {shlex.quote(str(p))} .recover | sqlite3 recovered.db), which opens as "
+        "a project if its "
         "schema survived; `annotator stats` may still read parts of it; a copy made by "
         "`annotator backup` before the damage holds the work up to its time."
     )
