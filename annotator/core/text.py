@@ -15,6 +15,8 @@ from collections.abc import Sequence
 from typing import overload
 
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+#: How much of a text a lazy :class:`Utf16Map` scans for astral characters at a time.
+ASTRAL_SCAN_CHARS = 200_000
 #: One character and the non-white-space run after it (:func:`normalise_with_map`'s unit).
 _CHUNK = re.compile(r".\S*", re.DOTALL)
 
@@ -96,25 +98,50 @@ class Utf16Map:
     them is one regular-expression scan (C speed, no Python loop over the characters); a
     text without any (almost every news article) gets empty lists, so both conversions
     are the identity.
+
+    ``lazy=True``: the text is scanned as far as the offsets asked for, a chunk of
+    :data:`ASTRAL_SCAN_CHARS` at a time (a view of a 30 MB page asks for the first screen
+    first); an ASCII text is never scanned (``str.isascii`` is O(1)).
     """
 
-    def __init__(self, text: str) -> None:
-        self._astral = [] if text.isascii() else [m.start() for m in _ASTRAL.finditer(text)]
-        # UTF-16 position of each astral character's first unit
-        self._astral16 = [i + k for k, i in enumerate(self._astral)]
+    def __init__(self, text: str, lazy: bool = False) -> None:
+        self._text = text
         self._length = len(text)
+        self._astral: list[int] = []
+        # UTF-16 position of each astral character's first unit
+        self._astral16: list[int] = []
+        #: code points scanned so far (offsets up to it convert exactly)
+        self._scanned = self._length if text.isascii() else 0
+        if not lazy:
+            self._scan(self._length)
+
+    def _scan(self, upto: int) -> None:
+        """Scan the text for astral characters up to code point ``upto`` (at least)."""
+        upto = min(self._length, max(upto, self._scanned + ASTRAL_SCAN_CHARS))
+        if upto <= self._scanned:
+            return
+        k = len(self._astral)
+        found = [m.start() for m in _ASTRAL.finditer(self._text, self._scanned, upto)]
+        self._astral += found
+        self._astral16 += [i + k + j for j, i in enumerate(found)]
+        self._scanned = upto
 
     @property
     def identity(self) -> bool:
-        """True when the text has no character outside the BMP (both maps are identity)."""
+        """True when the text scanned so far has no character outside the BMP (both maps
+        are the identity there; for the whole text unless ``lazy``)."""
         return not self._astral
 
     def to_utf16(self, offset: int) -> int:
         """Code-point offset -> UTF-16 offset."""
+        if offset > self._scanned:
+            self._scan(offset)
         return offset + bisect_right(self._astral, offset - 1)
 
     def from_utf16(self, offset16: int) -> int:
         """UTF-16 offset -> code-point offset (an offset inside a pair rounds down)."""
+        while offset16 > self._scanned + len(self._astral) and self._scanned < self._length:
+            self._scan(offset16)  # the code point is at most offset16
         k = bisect_right(self._astral16, offset16 - 1)
         # if offset16 points at the second unit of a surrogate pair, round down
         if k and self._astral16[k - 1] + 1 == offset16:
@@ -140,6 +167,8 @@ RUN_CHARS = 300
 _QT_BREAKS = re.compile("[\n\r\u2029\ufdd0\ufdd1]")
 #: The space after a sentence end (closing quotation marks or brackets allowed between).
 _SENTENCE_SPACE = re.compile("[.!?\u2026][\"'\u201d\u2019\u00bb)\\]]*[ \t]")
+#: The marks a sentence end starts with (see _SENTENCE_SPACE).
+_SENTENCE_ENDS = ".!?\u2026"
 #: The last of them in a window, in one C-level search (the greedy prefix backtracks from
 #: the window's end): a Python loop over every sentence was 20-36 us a block, 0.3 s at 50 MB.
 _LAST_SENTENCE_SPACE = re.compile("(?s:.*)" + _SENTENCE_SPACE.pattern)
@@ -149,18 +178,6 @@ _SENTENCE_MARKS = ".!?\u2026\u3002\uff01\uff1f"
 #: Spaces a view cut may take the place of (one UTF-16 unit each, drawn as nothing at the
 #: end of a line). The non-breaking spaces are left alone.
 _CUT_SPACES = (" ", "\t", "\u3000")
-
-
-def _qt_breaks(text: str) -> list[int]:
-    """Code points of the characters Qt makes block separators of, ascending."""
-    if any(ch in text for ch in "\r\u2029\ufdd0\ufdd1"):  # rare: one regex pass
-        return [m.start() for m in _QT_BREAKS.finditer(text)]
-    out = []
-    pos = text.find("\n")
-    while pos >= 0:  # str.find runs at memory speed, a regex scan at a fifth of it
-        out.append(pos)
-        pos = text.find("\n", pos + 1)
-    return out
 
 
 def _glued(text: str, i: int) -> bool:
@@ -183,13 +200,16 @@ def _soft_cut(text: str, lo: int, hi: int) -> tuple[int, bool]:
     that character. Prefers a sentence end, then any space, then sentence punctuation in a
     run with no space, then ``hi`` (moved back off combining marks and joiners)."""
     last = -1
-    # the window's end first: sentences are short, and a 50 MB line has 17,000 windows
-    for begin in (max(lo, hi - 400), lo):
-        m = _LAST_SENTENCE_SPACE.match(text, begin, hi)
-        if m is not None:
-            last = m.end() - 1
-        if last >= 0 or begin == lo:
-            break
+    # the window's end first: sentences are short, and a 50 MB line has 17,000 windows;
+    # none at all when the window has no sentence end (four finds at memory speed: the
+    # regular expression tried every position of 30 MB of words, 0.3 s, issue 16)
+    if any(text.find(c, lo, hi) >= 0 for c in _SENTENCE_ENDS):
+        for begin in (max(lo, hi - 400), lo):
+            m = _LAST_SENTENCE_SPACE.match(text, begin, hi)
+            if m is not None:
+                last = m.end() - 1
+            if last >= 0 or begin == lo:
+                break
     if last < 0:
         last = max(text.rfind(sp, lo, hi) for sp in _CUT_SPACES)
     if last >= 0:
@@ -272,113 +292,218 @@ class ViewText:
     in) and back, in O(log n); they are the identity for a text of short paragraphs with no
     character outside the Basic Multilingual Plane.
 
+    ``lazy=True``: the text is cut into blocks only as far as :meth:`extend` (or
+    :meth:`extend_blocks`) asks, in text order; the lists below then hold the blocks cut so
+    far, and grow (the same list objects) as it goes on. The cuts are the same as those of
+    the whole text cut at once. A view shows the first screen of a 30 MB page after cutting
+    its first 50,000 characters, not all of it (0.4 s on the window's thread, issue 16).
+    The conversions cut as far as the offset they are given first (correct, but a far
+    offset costs the cutting up to it: callers of a lazy map ask within :attr:`built`).
+
     Attributes:
         text: the stored text.
-        display: what goes into the document (``text`` with the cuts), a ``str``.
         replaced: code points of the spaces that became separators (ascending).
         inserted: code points before which a separator was put in (ascending).
         block_starts16: document position of every block's first character (ascending,
             starting with 0): after each line break of the text and each cut.
-        block_starts: the same as indices in ``display`` (code points).
-        soft_breaks: indices in ``display`` (code points) of the separators the view
+        block_starts: the same as indices in :attr:`display` (code points).
+        soft_breaks: indices in :attr:`display` (code points) of the separators the view
             made (ascending).
+        built: the code point where the last block cut so far starts (the blocks before it
+            are final; offsets up to it convert exactly without cutting more); the text's
+            length once :attr:`complete`.
+        complete: True when the whole text is cut (always, unless ``lazy``).
     """
 
     def __init__(
-        self, text: str, block_chars: int = BLOCK_CHARS, run_chars: int = RUN_CHARS
+        self,
+        text: str,
+        block_chars: int = BLOCK_CHARS,
+        run_chars: int = RUN_CHARS,
+        lazy: bool = False,
     ) -> None:
         if not 2 <= run_chars <= block_chars:
             raise ValueError(f"need 2 <= run_chars ({run_chars}) <= block_chars ({block_chars})")
         self.text = text
-        self._u16 = Utf16Map(text)
+        self._block_chars, self._run_chars = block_chars, run_chars
+        self._u16 = Utf16Map(text, lazy=True)
         self.replaced: list[int] = []
         self.inserted: list[int] = []
-        hard = _qt_breaks(text)
-        start = 0
-        for end in [*hard, len(text)]:
-            pos = start
-            space = -1  # the first space at or after pos (end: none left in the paragraph)
-            marks: list[str] = []
-            while end - pos > block_chars:
+        self.soft_breaks: list[int] = []
+        self.block_starts: list[int] = [0]
+        self.block_starts16: list[int] = [0]
+        # display index and document position of each inserted separator
+        self._ins_d: list[int] = []
+        self._ins16: list[int] = []
+        # Qt breaks other than "\n" are rare: a text without them is split by str.find
+        # "\r" is ASCII: an ASCII text may hold it too (a project edited by hand; review21 R9)
+        self._rare = "\r" in text or (
+            not text.isascii() and any(ch in text for ch in "\u2029\ufdd0\ufdd1")
+        )
+        self._cr = "\r" in text
+        # the cutting's state: the paragraph being cut ends at _end (-1: not looked for
+        # yet); the first space at or after built (_space; the paragraph's end: none
+        # left) and the sentence marks of the run up to it (_marks)
+        self._end = -1
+        self._space = -1
+        self._marks: list[str] = []
+        self.built = 0
+        self.complete = False
+        self.extend(0 if lazy else len(text))
+
+    # -- cutting -----------------------------------------------------------------------------
+
+    def extend(self, limit: int) -> None:
+        """Cut the text into blocks at least as far as code point ``limit``: afterwards
+        :attr:`built` >= ``limit`` or :attr:`complete`. Costs the text cut, about 10 ns a
+        character of words (a run with no space is slower)."""
+        text, bc, rc = self.text, self._block_chars, self._run_chars
+        n = len(text)
+        while not self.complete and (self.built < limit or self.built == n):
+            pos, end = self.built, self._end
+            if end < 0:  # a new paragraph: find its end
+                end = self._end = self._next_break(pos)
+            space, marks = self._space, self._marks
+            while end - pos > bc and pos < limit:
                 if space < pos:
-                    space = _next_space(text, pos, end, block_chars)
+                    space = _next_space(text, pos, end, bc)
                     # the sentence marks the run up to it holds (most runs: one or none)
                     marks = [c for c in _SENTENCE_MARKS if text.find(c, pos, space) >= 0]
-                if space >= pos + block_chars:
+                if space >= pos + bc:
                     # inside a run with no space: no window has one, so only sentence
                     # punctuation or the run length can end a block (the same cuts as below,
                     # without searching 3,000 characters for spaces at every step: a
                     # megabyte with no space took 0.07-0.19 s here, issue 16)
-                    limit = min(space, end - 1) - block_chars
-                    pos = _cut_run(text, pos, limit, run_chars, marks, self.inserted)
+                    run_limit = min(space, end - 1) - bc  # >= pos: one cut at least
+                    cuts: list[int] = []
+                    pos = _cut_run(text, pos, min(run_limit, limit), rc, marks, cuts)
+                    for c in cuts:
+                        self._insert(c)
                     continue
-                at, replace = _soft_cut(text, pos + block_chars // 2, pos + block_chars)
+                at, replace = _soft_cut(text, pos + bc // 2, pos + bc)
                 if not replace:  # no space in the window: cut a run with no space shorter
-                    at, replace = _soft_cut(text, pos + run_chars // 2, pos + run_chars)
+                    at, replace = _soft_cut(text, pos + rc // 2, pos + rc)
                 if replace:
-                    self.replaced.append(at)
+                    self._replace(at)
                     pos = at + 1
                 else:
-                    self.inserted.append(at)
+                    self._insert(at)
                     pos = at
-            start = end + 1
-        ins = self.inserted
-        self.display = self._display(hard)
-        self.soft_breaks = sorted(
-            [c + bisect_left(ins, c) for c in self.replaced] + [c + k for k, c in enumerate(ins)]
-        )
-        firsts = [i + bisect_left(ins, i) + 1 for i in hard] + [p + 1 for p in self.soft_breaks]
-        self.block_starts = [0, *sorted(firsts)]
-        if self._u16.identity:  # one UTF-16 unit a character: positions are display indices
-            self._ins16 = [c + k for k, c in enumerate(ins)]
-            self.block_starts16 = self.block_starts
-            return
-        # view position of each inserted separator
-        self._ins16 = [self._u16.to_utf16(c) + k for k, c in enumerate(ins)]
-        soft = sorted([self.to_view(c) for c in self.replaced] + [self.to_view(c) - 1 for c in ins])
-        starts = [self.to_view(i + 1) for i in hard] + [p + 1 for p in soft]
-        self.block_starts16 = [0, *sorted(starts)]
+            self.built, self._space, self._marks = pos, space, marks
+            if end - pos > bc:
+                break  # limit reached inside the paragraph
+            # the paragraph's last block runs to its end: the break after it, or the text's
+            if end >= n:
+                self.built, self.complete = n, True
+                break
+            k = len(self.inserted)
+            self.block_starts.append(end + k + 1)
+            self.block_starts16.append(self._u16.to_utf16(end + 1) + k)
+            self.built, self._end, self._space, self._marks = end + 1, -1, -1, []
 
-    def _display(self, hard: list[int]) -> str:
-        text = self.text
-        if not self.replaced and not self.inserted and "\r" not in text:
-            return text
-        # (code point, characters of the text the cut takes the place of: 1 or 0)
-        cuts = [(c, 1) for c in self.replaced] + [(c, 0) for c in self.inserted]
-        cuts += [(i, 1) for i in hard if text[i] == "\r"]  # Qt joins "\r\n" into one break
-        cuts.sort()
-        # the pieces between the cuts, joined by separators (one comprehension and join:
-        # a loop of appends was half the time to cut 50 MB with no space)
-        froms = [0, *(at + width for at, width in cuts)]
-        tos = [at for at, _ in cuts]
-        tos.append(len(text))
-        return "\u2029".join([text[a:b] for a, b in zip(froms, tos)])
+    def extend_blocks(self, blocks: int) -> None:
+        """Cut the text until its first ``blocks`` blocks are final (the start of block
+        ``blocks`` is known) or it is all cut."""
+        while not self.complete and len(self.block_starts) <= blocks:
+            self.extend(self.built + 1)
+
+    def _next_break(self, pos: int) -> int:
+        """The first character at or after ``pos`` Qt makes a block separator of (the
+        text's length: none)."""
+        if self._rare:  # one regex search
+            m = _QT_BREAKS.search(self.text, pos)
+            return len(self.text) if m is None else m.start()
+        at = self.text.find("\n", pos)  # str.find runs at memory speed, a regex at a fifth
+        return len(self.text) if at < 0 else at
+
+    def _replace(self, c: int) -> None:
+        """The space at code point ``c`` becomes a block separator."""
+        k = len(self.inserted)
+        self.replaced.append(c)
+        self.soft_breaks.append(c + k)
+        self.block_starts.append(c + k + 1)
+        self.block_starts16.append(self._u16.to_utf16(c) + k + 1)
+
+    def _insert(self, c: int) -> None:
+        """A block separator goes in before code point ``c``."""
+        k = len(self.inserted)
+        at16 = self._u16.to_utf16(c) + k
+        self.inserted.append(c)
+        self._ins_d.append(c + k)
+        self._ins16.append(at16)
+        self.soft_breaks.append(c + k)
+        self.block_starts.append(c + k + 1)
+        self.block_starts16.append(at16 + 1)
+
+    # -- what goes into the document ---------------------------------------------------------
+
+    @property
+    def display(self) -> str:
+        """What goes into the document: ``text`` with the cuts (block separators in place
+        of the spaces cut and of each carriage return, and put in before the inserted
+        cuts). Cuts the whole text first."""
+        self.extend(len(self.text))
+        return self.display_slice(0, self.display_length)
+
+    @property
+    def display_length(self) -> int:
+        """``len(display)`` (cuts the whole text first)."""
+        self.extend(len(self.text))
+        return len(self.text) + len(self.inserted)
+
+    def display_slice(self, d0: int, d1: int) -> str:
+        """``display[d0:d1]``, made from the text and the cuts between (the cut so far:
+        ``d1`` at most ``block_starts[-1]`` unless :attr:`complete`)."""
+        soft, ins_d, text = self.soft_breaks, self._ins_d, self.text
+        out: list[str] = []
+        pos = d0
+        k = bisect_left(soft, d0)
+        while True:
+            end = soft[k] if k < len(soft) and soft[k] < d1 else d1
+            if end > pos:
+                c = pos - bisect_left(ins_d, pos)  # code point of display index pos
+                out.append(text[c : c + end - pos])
+            if end >= d1:
+                break
+            out.append("\u2029")
+            pos, k = end + 1, k + 1
+        got = "".join(out) if len(out) != 1 else out[0]
+        return got.replace("\r", "\u2029") if self._cr else got
+
+    # -- offsets -------------------------------------------------------------------------------
 
     @property
     def identity(self) -> bool:
         """True when every code point is one document position (no character outside the
-        BMP, no separator put in): :meth:`to_view` is the identity."""
+        BMP, no separator put in; in a lazy map: as far as it is cut)."""
         return self._u16.identity and not self.inserted
 
     def to_view(self, offset: int) -> int:
         """Code point of the stored text -> position in the document. At a separator put
         in, the position after it (the start of the next block)."""
+        if offset > self.built:
+            self.extend(offset)
         return self._u16.to_utf16(offset) + bisect_right(self.inserted, offset)
 
     def from_view(self, position: int) -> int:
         """Position in the document -> code point of the stored text (inside a surrogate
         pair: the pair's start; at a separator put in, the code point it comes before)."""
+        starts16 = self.block_starts16
+        while position > starts16[-1] and not self.complete:
+            self.extend(self.built + self._block_chars)
         k = bisect_right(self._ins16, position - 1)
         return self._u16.from_utf16(position - k)
 
     @property
     def block_count(self) -> int:
-        """How many blocks the document has."""
+        """How many blocks the document has (in a lazy map: the blocks cut so far, the
+        last one open until :attr:`complete`)."""
         return len(self.block_starts16)
 
     def view_end(self, blocks: int) -> int:
         """The document position (UTF-16) where the first ``blocks`` blocks end: before the
         break that follows them, or the document's end when they are all of it."""
+        self.extend_blocks(blocks)
         if blocks < self.block_count:
             return self.block_starts16[blocks] - 1
         return self.to_view(len(self.text))

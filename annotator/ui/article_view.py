@@ -10,6 +10,8 @@ long for Qt to lay out at once cut into blocks); text is never read back from th
 from __future__ import annotations
 
 import functools
+import gc
+import time
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -34,7 +36,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QTextEdit, QWidget
 
-from annotator.core.text import ViewText
+from annotator.core.text import BLOCK_CHARS, ViewText
 from annotator.services.editing import snap_to_words, word_step
 from annotator.services.items import Item
 from annotator.ui.highlighting import (
@@ -52,11 +54,16 @@ from annotator.ui.highlighting import (
     legend_html,
 )
 from annotator.ui.lazy_highlights import ItemsByReach
-from annotator.ui.stepwise_fill import BlockFormats, StepwiseFill
+from annotator.ui.stepwise_fill import FILL_FIRST_MAX, BlockFormats, StepwiseFill
 
-#: Quotes whose highlights go in per turn of the event loop when an article's many
-#: suggestions arrive after its text (:meth:`ArticleView.add_arrived_items`)
-ARRIVED_STEP = 1_500
+#: Quotes whose highlights go in at a time when an article's many suggestions arrive after
+#: its text (:meth:`ArticleView.add_arrived_items`); as many such parts as fit in
+#: :data:`ARRIVED_SECONDS` go in per turn of the event loop
+ARRIVED_STEP = 100
+ARRIVED_SECONDS = 0.015
+#: At most about this many quotes get their highlights in one fill step (the step ends
+#: before the block that holds the next one; :meth:`ArticleView._step_end`)
+FILL_STEP_QUOTES = 300
 
 __all__ = [
     "ArticleView",
@@ -286,7 +293,9 @@ class ArticleView(QTextEdit):
         self._drag_pos16 = -1
         #: puts the text into the document by steps (issue 16); the quotes' highlights go
         #: into the span index as the fill reaches them (:meth:`_reach`)
-        self.fill = StepwiseFill(self, self._block_formats, self._reach, self._blocks_on_screen)
+        self.fill = StepwiseFill(
+            self, self._block_formats, self._reach, self._blocks_on_screen, self._step_end
+        )
         self.fill.filling.connect(self._filling)
         self.fill.filled.connect(self.filled)
         self._reached = ItemsByReach()
@@ -344,7 +353,7 @@ class ArticleView(QTextEdit):
             self.fill.stop()
             return doc
         self.fill.start(doc, shown, blocks)
-        if shown.display:
+        if shown.text:
             doc.documentLayout()
             held = doc.blockSignals(True)
             cursor = QTextCursor(doc)
@@ -377,6 +386,20 @@ class ArticleView(QTextEdit):
         if got:
             changed = self._index.replace((), got, self.highlighter.index)
             self.highlighter.repaint_blocks({b for b in changed if b < b0})
+
+    def _step_end(self, b0: int, b1: int) -> int:
+        """Where a fill step putting in blocks ``b0`` to ``b1`` ends (at least ``b0 + 1``):
+        before the block of the :data:`FILL_STEP_QUOTES`-th quote still waiting, so no
+        step cuts thousands of quotes into block pieces at once (20,000 suggestions on
+        640,000 characters held the window 0.2-0.45 s a step, issue 16)."""
+        if self._index is None:
+            return b1
+        first = self._reached.position_of(FILL_STEP_QUOTES)
+        m = self._index.map
+        if first is None or b1 >= m.block_count or first >= m.from_view(m.block_starts16[b1]):
+            return b1
+        blk = bisect_right(m.block_starts16, m.to_view(first)) - 1  # the block holding it
+        return max(b0 + 1, blk)
 
     def _filling(self, done: int, total: int) -> None:
         if self._extras_short:
@@ -421,6 +444,7 @@ class ArticleView(QTextEdit):
         once the fill reaches it, marks and outlines show the part put in, and
         :meth:`select_span` returns False. A new article stops the fill of the one before.
         """
+        gc.enable()  # held off during the late quotes' steps (see add_arrived_items)
         self.fill.stop()
         self._arrived += 1  # the quotes still arriving belong to the text before
         self._text = text
@@ -430,7 +454,9 @@ class ArticleView(QTextEdit):
         self.setExtraSelections([])
         old = self.document()
         shown = self._index.map
-        want = shown.to_view(current.quote.end) if current is not None else -1
+        want = -1  # a quote further down waits for the fill (the text is not cut that far)
+        if current is not None and current.quote.end <= FILL_FIRST_MAX + BLOCK_CHARS:
+            want = shown.to_view(current.quote.end)
         first = StepwiseFill.first_blocks(shown, want)
         self._stepwise = first < shown.block_count
         # no quote in the index yet: each goes in as the fill reaches it (_reach)
@@ -460,7 +486,7 @@ class ArticleView(QTextEdit):
     def shows(self, a: int, b: int) -> bool:
         """True when code-point span [a, b) of the text is in the document (see
         :meth:`set_article`: a long text goes in by steps)."""
-        return self._index is not None and self.fill.shows16(self._index.map.to_view(b))
+        return self._index is not None and self.fill.shows_text(b)
 
     def filled_part(self) -> tuple[int, int]:
         """(code points of the text in the document, length of the text)."""
@@ -491,11 +517,18 @@ class ArticleView(QTextEdit):
     def add_arrived_items(self, items: Sequence[Item], current: Item | None) -> None:
         """The article's quotes came after its text (its many suggestions, read off this
         thread, issue 16): the highlights of the quotes down to the last line on screen go
-        in at once, those further down by steps of :data:`ARRIVED_STEP` quotes, one per
-        turn of the event loop (20,000 at once held it 0.2-0.35 s), up to where the fill
-        has got; the fill puts in the rest as it goes on."""
+        in at once, those further down by parts of :data:`ARRIVED_STEP` quotes, as many as
+        fit in :data:`ARRIVED_SECONDS` per turn of the event loop (20,000 at once held it
+        0.2-0.35 s), up to where the fill has got; the fill puts in the rest as it goes on.
+
+        The cycle collector is held off while the steps index them (``gc.disable``, enabled
+        again when the steps end or another article comes): each of its full passes
+        walked the tens of thousands of new objects, 40-50 ms on this thread in the middle
+        of a step. Not ``gc.freeze``: what it freezes is never scanned again, so cyclic
+        garbage of the session would pile up, once per such article (review21 R10)."""
         if self._index is None:
             return
+        gc.disable()
         self._arrived += 1
         target = self._reached.reach
         m = self._index.map
@@ -513,11 +546,17 @@ class ArticleView(QTextEdit):
         QTimer.singleShot(0, lambda: self._arrive_more(generation))
 
     def _arrive_more(self, generation: int) -> None:
-        if generation != self._arrived or self._index is None or not self._reached.behind():
+        if generation != self._arrived:
+            return  # a newer arrival's steps run (and enable the collector at their end)
+        if self._index is None or not self._reached.behind():
+            gc.enable()
             return
-        got = self._reached.take_behind(ARRIVED_STEP)
-        if got:
-            changed = self._index.replace((), got, self.highlighter.index)
+        t = time.perf_counter()
+        changed: set[int] = set()
+        while self._reached.behind() and time.perf_counter() - t < ARRIVED_SECONDS:
+            got = self._reached.take_behind(ARRIVED_STEP)
+            changed |= self._index.replace((), got, self.highlighter.index)
+        if changed:
             # blocks in the document already: repainted by the fill's paced steps (one
             # block of 50 quotes took 8-20 ms to repaint), those on screen at once
             self.fill.restyle(self.highlighter, changed, self._blocks_on_screen())
@@ -584,9 +623,10 @@ class ArticleView(QTextEdit):
         self._current = item
         if item is not None and self._index is not None and (moved or scroll):
             m = self._index.map
-            a16, b16 = m.to_view(item.quote.start), m.to_view(item.quote.end)
+            a, b = item.quote.start, item.quote.end
 
-            def show() -> None:
+            def show() -> None:  # once the fill reaches the quote (the text cut that far)
+                a16, b16 = m.to_view(a), m.to_view(b)
                 if moved:
                     cur = self.textCursor()
                     if not cur.hasSelection():
@@ -595,7 +635,7 @@ class ArticleView(QTextEdit):
                 if scroll:
                     self._scroll_to(a16, b16)
 
-            self.fill.after(b16, show)
+            self.fill.after_text(b, show)
         self._refresh_extras()
 
     def set_hits(self, hits: Sequence[tuple[int, int]], index: int = -1) -> None:
@@ -610,8 +650,8 @@ class ArticleView(QTextEdit):
         self._hit_starts = starts if in_order else []
         if 0 <= index < len(self._hits) and self._index is not None:
             m = self._index.map
-            a16, b16 = m.to_view(self._hits[index][0]), m.to_view(self._hits[index][1])
-            self.fill.after(b16, lambda: self._scroll_to(a16, b16))
+            a, b = self._hits[index]
+            self.fill.after_text(b, lambda: self._scroll_to(m.to_view(a), m.to_view(b)))
         self._refresh_extras()
 
     def outlined(self) -> Item | None:
@@ -634,7 +674,12 @@ class ArticleView(QTextEdit):
         last word, or across an empty line)."""
         assert self._index is not None
         starts = self._index.block_starts16
-        out = []
+        out: list[QTextEdit.ExtraSelection] = []
+        if not self.fill.shows_text(b):  # marked once the fill reaches it
+            self._extras_short = True
+            if not self.fill.shows_text(a):
+                return out
+            b = min(b, self._index.map.built)  # the text past it may not be cut yet
         for blk, s16, n16 in self._index.pieces(a, b):
             if blk >= self.fill.blocks:  # not in the document yet: marked when it is
                 self._extras_short = True
@@ -794,7 +839,7 @@ class ArticleView(QTextEdit):
             return None
         m = self._index.map
         for which, pos in (("start", item.quote.start), ("end", item.quote.end)):
-            if m.to_view(pos) > self.fill.filled16:
+            if not self.fill.shows_text(pos):
                 continue
             cur = QTextCursor(self.document())
             cur.setPosition(m.to_view(pos))
@@ -871,10 +916,10 @@ class ArticleView(QTextEdit):
             return
         if item.quote.end > len(self._text):  # an item of the article shown before
             return
-        if self.fill.waits():  # the fill has not reached what is to be shown
-            return
+        if self.fill.waits() or not self.fill.shows_text(item.quote.start):
+            return  # the fill has not reached what is to be shown
         m = index.map
-        self._scroll_to(m.to_view(item.quote.start), m.to_view(item.quote.end))
+        self._scroll_to(m.to_view(item.quote.start), m.to_view(min(item.quote.end, m.built)))
 
     def paintEvent(self, e: QPaintEvent) -> None:  # noqa: N802
         super().paintEvent(e)
@@ -1072,7 +1117,9 @@ class ArticleView(QTextEdit):
         out: list[QRectF] = []
         filled16 = self.fill.filled16
         for a, b in order.spans[i:j]:
-            a16, b16 = max(m.to_view(a), lo16), min(m.to_view(b), hi16, filled16)
+            if a >= m.built:  # not cut into blocks yet: not in the document either
+                break
+            a16, b16 = max(m.to_view(a), lo16), min(m.to_view(min(b, m.built)), hi16, filled16)
             if b16 > a16:
                 out += self._rects16(a16, b16, lines)
         return out
@@ -1086,7 +1133,10 @@ class ArticleView(QTextEdit):
         if self._index is None:
             return []
         m = self._index.map
-        return self._rects16(m.to_view(a), min(m.to_view(b), self.fill.filled16), {})
+        if not self.fill.shows_text(a):  # past the fill (and maybe the text cut so far)
+            return []
+        start16, end16 = m.to_view(a), min(m.to_view(min(b, m.built)), self.fill.filled16)
+        return self._rects16(start16, end16, {})
 
     def _rects16(self, start16: int, end16: int, lines: dict[int, _BlockLines]) -> list[QRectF]:
         """:meth:`span_rects` of document positions [start16, end16); ``lines`` keeps

@@ -18,12 +18,9 @@ _Key = tuple[int, tuple[int, int, int, int]]
 
 
 def first_position(item: Item) -> int:
-    """The first code point any span of ``item`` (content, speaker, cue) covers."""
-    q = item.quote
-    return min(
-        (a for spans in (q.content_spans, q.speaker_spans, q.cue_spans) for a, _ in spans),
-        default=q.start,
-    )
+    """The first code point any span of ``item`` (content, speaker, cue) covers
+    (:attr:`Item.first`, made with the item)."""
+    return item.first
 
 
 class ItemsByReach:
@@ -40,7 +37,7 @@ class ItemsByReach:
 
     def reset(self, items: Iterable[Item], reach: int) -> list[Item]:
         """Take a new article's ``items``; return those starting before ``reach``."""
-        pairs = sorted(((first_position(it), it.order), it) for it in items)
+        pairs = sorted([((it.first, it.order), it) for it in items])
         self._keys = [k for k, _ in pairs]
         self._items = [it for _, it in pairs]
         self.reach = 0
@@ -62,7 +59,7 @@ class ItemsByReach:
         came after it): return those starting before ``now`` (to go in at once); those
         from ``now`` to ``reach`` are *behind* (:meth:`take_behind` hands them out), the
         rest wait for the reach as usual."""
-        pairs = sorted(((first_position(it), it.order), it) for it in items)
+        pairs = sorted([((it.first, it.order), it) for it in items])
         keys = [k for k, _ in pairs]
         its = [it for _, it in pairs]
         a = bisect_left(keys, (min(now, reach),))
@@ -82,6 +79,11 @@ class ItemsByReach:
         """How many items behind the reach are still to be handed out."""
         return len(self._behind_items)
 
+    def position_of(self, n: int) -> int | None:
+        """The first code point of the ``n``-th item waiting for the reach (from 1), or
+        None when fewer wait."""
+        return self._keys[n - 1][0] if 0 < n <= len(self._keys) else None
+
     def waiting(self) -> int:
         """How many items wait for the reach."""
         return len(self._items)
@@ -90,7 +92,7 @@ class ItemsByReach:
         """New items: return those before the reach, keep the others waiting."""
         out = []
         for it in items:
-            key = (first_position(it), it.order)
+            key = (it.first, it.order)
             if key[0] < self.reach:
                 out.append(it)
             else:
@@ -103,7 +105,7 @@ class ItemsByReach:
         """Items gone: return those before the reach, drop the others from the waiting."""
         out = []
         for it in items:
-            key = (first_position(it), it.order)
+            key = (it.first, it.order)
             if key[0] < self.reach:
                 j = bisect_left(self._behind_keys, key)
                 if j < len(self._behind_keys) and self._behind_keys[j] == key:

@@ -1,7 +1,9 @@
 """A long text goes into a view's QTextDocument by steps, so no step holds the event loop
 for long (issue 16); the article view and the review window each own one :class:`StepwiseFill`.
 
-The text comes as a :class:`ViewText` (over-long paragraphs cut into blocks). At once go
+The text comes as a :class:`ViewText` (over-long paragraphs cut into blocks), which may be
+lazy: each step cuts the text as far as it puts in (a 30 MB page is not cut whole before
+its first screen shows). At once go
 the blocks up to :data:`FILL_FIRST_CHARS`, or up to a position the window wants on screen
 (the current quote) when it lies within :data:`FILL_FIRST_MAX`; the rest goes in a block
 range per turn of the event loop, each range sized to about :data:`FILL_STEP_SECONDS` of
@@ -67,7 +69,9 @@ class StepwiseFill(QObject):
     blocks are the ViewText's block numbers. ``before_put(b0, b1)`` is called before
     blocks ``b0`` to ``b1`` (exclusive) go in (the article view adds the highlights of the
     quotes they hold then); ``on_screen()`` gives the range of blocks on screen (end
-    exclusive), whose repaints go first.
+    exclusive), whose repaints go first; ``limit(b0, b1)`` may lower the end ``b1`` of a
+    later step (at least ``b0 + 1``: the article view keeps the quotes a step paints
+    bounded).
     """
 
     #: (code points of the text in the document, of the whole text): after each step
@@ -81,11 +85,13 @@ class StepwiseFill(QObject):
         formats: Callable[[], BlockFormats] | None = None,
         before_put: Callable[[int, int], None] | None = None,
         on_screen: Callable[[], tuple[int, int]] | None = None,
+        limit: Callable[[int, int], int] | None = None,
     ) -> None:
         super().__init__(parent)
         self._formats = formats
         self._before_put = before_put
         self._on_screen = on_screen
+        self._limit = limit
         self.shown = ViewText("")
         #: the document holds blocks [0, blocks) of :attr:`shown`, up to position filled16
         self.blocks = 1
@@ -99,8 +105,9 @@ class StepwiseFill(QObject):
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._step)
-        #: what waits for the fill: (document position it needs, what to do then)
-        self._waiting: tuple[int, Callable[[], None]] | None = None
+        #: what waits for the fill: (position it needs, True: a code point of the text,
+        #: False: a document position; what to do then)
+        self._waiting: tuple[int, bool, Callable[[], None]] | None = None
         # blocks in the document to repaint, ascending, and the highlighter to do it
         self._stale: list[int] = []
         self._highlighter: QSyntaxHighlighter | None = None
@@ -110,8 +117,8 @@ class StepwiseFill(QObject):
 
     def start(self, doc: QTextDocument, shown: ViewText, first: int = -1) -> None:
         """Stop the fill before and put ``shown`` into the empty ``doc``: its first
-        ``first`` blocks now (-1: all); :meth:`go` then puts the rest in at later turns of
-        the event loop."""
+        ``first`` blocks now (-1: all, the text cut whole first); :meth:`go` then puts the
+        rest in at later turns of the event loop."""
         self.stop()
         self.shown = shown
         self._pace = {"put": [FILL_FIRST_CHARS, 0.0], "restyle": [FILL_STEP_MIN, 0.0]}
@@ -121,7 +128,9 @@ class StepwiseFill(QObject):
         self._cursor = cursor
         self._said_filled = False
         self.blocks, self.filled16 = 1, 0
-        if shown.display:
+        if shown.text:
+            if first < 0:
+                shown.extend(len(shown.text))
             self._put(0, shown.block_count if first < 0 else max(1, first))
 
     def go(self) -> None:
@@ -150,22 +159,31 @@ class StepwiseFill(QObject):
     def first_blocks(shown: ViewText, position16: int = -1) -> int:
         """How many blocks of ``shown`` go in at once: those up to :data:`FILL_FIRST_CHARS`,
         or up to ``position16`` (and the block after it) when that lies within
-        :data:`FILL_FIRST_MAX` characters."""
+        :data:`FILL_FIRST_MAX` characters. Cuts a lazy ``shown`` that far (``position16``:
+        a position of the text cut so far)."""
+        shown.extend(FILL_FIRST_CHARS)
         starts = shown.block_starts
         blocks = max(1, bisect_left(starts, FILL_FIRST_CHARS))
         if position16 >= 0:
             blk = bisect_right(shown.block_starts16, position16) - 1  # the block holding it
             if starts[blk] <= FILL_FIRST_MAX:
                 blocks = max(blocks, blk + 2)
+        shown.extend_blocks(blocks)
         return min(blocks, shown.block_count)
 
     def is_filled(self) -> bool:
         """True when the document holds the whole text."""
-        return self.blocks >= self.shown.block_count
+        return self.shown.complete and self.blocks >= self.shown.block_count
 
     def shows16(self, position16: int) -> bool:
         """True when the document reaches document position ``position16``."""
         return position16 <= self.filled16
+
+    def shows_text(self, offset: int) -> bool:
+        """True when the document reaches code point ``offset`` of the text (as
+        ``shows16(shown.to_view(offset))``, without cutting a lazy text past the fill)."""
+        shown = self.shown
+        return offset <= shown.built and shown.to_view(offset) <= self.filled16
 
     def filled_part(self) -> tuple[int, int]:
         """(code points of the text in the document, length of the text)."""
@@ -178,7 +196,22 @@ class StepwiseFill(QObject):
             self._waiting = None
             act()
         else:
-            self._waiting = (position16, act)
+            self._waiting = (position16, False, act)
+
+    def after_text(self, offset: int, act: Callable[[], None]) -> None:
+        """:meth:`after` for code point ``offset`` of the text (a far one in a lazy text
+        waits without cutting the text that far)."""
+        if self.shows_text(offset):
+            self._waiting = None
+            act()
+        else:
+            self._waiting = (offset, True, act)
+
+    def _reached(self) -> bool:
+        """True when what waits (:meth:`after`) can be done now."""
+        assert self._waiting is not None
+        pos, in_text, _act = self._waiting
+        return self.shows_text(pos) if in_text else pos <= self.filled16
 
     def waits(self) -> bool:
         """True while something waits for the fill to reach it (see :meth:`after`)."""
@@ -190,15 +223,16 @@ class StepwiseFill(QObject):
         cursor = self._cursor
         assert cursor is not None
         shown = self.shown
+        shown.extend_blocks(b1)  # a lazy text: cut as far as the blocks going in
         n = shown.block_count
         b1 = min(b1, n)
         if self._before_put is not None:
             self._before_put(b0, b1)
-        display, soft, starts = shown.display, shown.soft_breaks, shown.block_starts
+        display, soft, starts = shown.display_slice, shown.soft_breaks, shown.block_starts
         d0 = starts[b0]
-        d1 = starts[b1] - 1 if b1 < n else len(display)
+        d1 = starts[b1] - 1 if b1 < n else shown.display_length
         if self._formats is None:  # no formats to set: the separators make the blocks
-            cursor.insertText(display[d0 - 1 if b0 else 0 : d1])
+            cursor.insertText(display(d0 - 1 if b0 else 0, d1))
         else:
             fmt, cut = self._formats()
             if b0 > 0:
@@ -206,12 +240,12 @@ class StepwiseFill(QObject):
             k = bisect_left(soft, d0)
             pos = d0
             while k < len(soft) and soft[k] < d1:
-                cursor.insertText(display[pos : soft[k]])
+                cursor.insertText(display(pos, soft[k]))
                 cursor.setBlockFormat(cut)
                 cursor.insertBlock(fmt)
                 pos = soft[k] + 1
                 k += 1
-            cursor.insertText(display[pos:d1])
+            cursor.insertText(display(pos, d1))
             if k < len(soft) and soft[k] == d1:  # the last block put in is one the view cut
                 cursor.setBlockFormat(cut)
         self.blocks = b1
@@ -232,24 +266,28 @@ class StepwiseFill(QObject):
         if cursor is None or not putting:
             self.go()
             return
-        starts = self.shown.block_starts
-        b0 = self.blocks
-        b1 = max(b0 + 1, bisect_left(starts, starts[b0] + self._pace["put"][0]))
         t = time.perf_counter()
+        shown, b0 = self.shown, self.blocks
+        starts = shown.block_starts
+        want = starts[b0] + int(self._pace["put"][0])
+        shown.extend(want)  # a lazy text: cut as far as this step goes (part of its time)
+        b1 = max(b0 + 1, bisect_left(starts, want))
+        if self._limit is not None:
+            b1 = max(b0 + 1, min(b1, self._limit(b0, b1)))
         cursor.beginEditBlock()  # one change: the highlighter and the layout see it once
         self._put(b0, b1)
         cursor.endEditBlock()
         self._paced("put", self._chars_of(b0, self.blocks), time.perf_counter() - t)
         waiting = self._waiting
-        if waiting is not None and waiting[0] <= self.filled16:
+        if waiting is not None and self._reached():
             self._waiting = None
-            waiting[1]()
+            waiting[2]()
         self.filling.emit(*self.filled_part())
         self.go()
 
     def _chars_of(self, b0: int, b1: int) -> int:
         starts = self.shown.block_starts
-        return (starts[b1] if b1 < len(starts) else len(self.shown.display)) - starts[b0]
+        return (starts[b1] if b1 < len(starts) else self.shown.display_length) - starts[b0]
 
     def _paced(self, kind: str, chars: int, spent: float) -> None:
         """Size the next step of ``kind`` ("put", "restyle") from this one: characters a

@@ -153,6 +153,13 @@ def test_breaks_qt_makes_of_stored_characters_are_blocks_too() -> None:
     assert v.block_count == 4 and v.block_starts16 == [0, 4, 8, 14]
 
 
+@pytest.mark.parametrize("text", ["a\rb", "One\rtwo\rthree", "x" * 50 + "\r" + "y" * 50])
+def test_a_carriage_return_in_an_ascii_text_is_a_block_too(text: str) -> None:
+    """\r is ASCII: an ASCII text holding one still gets its block (review21 R9)."""
+    v = _check(text)
+    assert v.block_count == text.count("\r") + 1
+
+
 @pytest.mark.parametrize(("block", "run"), [(1, 1), (10, 1), (10, 11)])
 def test_block_and_run_chars_must_leave_room(block: int, run: int) -> None:
     with pytest.raises(ValueError):
@@ -167,3 +174,54 @@ def test_block_and_run_chars_must_leave_room(block: int, run: int) -> None:
 )
 def test_map_holds_for_any_text(text: str, block_chars: int, run_chars: int) -> None:
     _check(text, max(block_chars, run_chars), min(block_chars, run_chars))
+
+
+_PIECES = ["ab", " ", ". ", "\n", "🙂", "é", "\u0301", "。", "\u200d", "\t", "x" * 40, "y" * 90]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.sampled_from(_PIECES), max_size=300),
+    st.lists(st.integers(1, 120), min_size=1, max_size=40),
+)
+def test_a_lazy_map_cut_in_steps_is_the_map_cut_at_once(
+    pieces: list[str], steps: list[int]
+) -> None:
+    # the article view cuts a long text as its fill goes on (issue 16): every step must
+    # give the blocks and offsets the text cut at once gives, whatever the steps' sizes
+    text = "".join(pieces)
+    whole = ViewText(text, 60, 20)
+    lazy = ViewText(text, 60, 20, lazy=True)
+    k = done = 0
+    while not lazy.complete:
+        lazy.extend(lazy.built + steps[k % len(steps)])
+        k += 1
+        n = len(lazy.block_starts16)
+        assert lazy.block_starts16[-1] == whole.block_starts16[n - 1]
+        # offsets up to the part cut so far are exact without cutting more
+        built = lazy.built
+        for off in range(done, built + 1):
+            assert lazy.to_view(off) == whole.to_view(off)
+        assert lazy.built == built
+        end = lazy.block_starts[-1]
+        start = lazy.block_starts[max(0, n - 3)]
+        assert lazy.display_slice(start, end) == whole.display[start:end]
+        done = built
+    assert lazy.block_starts16 == whole.block_starts16
+    assert lazy.block_starts == whole.block_starts
+    assert lazy.display == whole.display
+    assert (lazy.replaced, lazy.inserted) == (whole.replaced, whole.inserted)
+    assert lazy.soft_breaks == whole.soft_breaks
+    for pos in range(whole.to_view(len(text)) + 1):
+        assert lazy.from_view(pos) == whole.from_view(pos)
+
+
+def test_a_lazy_map_of_a_long_line_cuts_no_more_than_asked() -> None:
+    text = "word " * 200_000  # one line of a million characters
+    lazy = ViewText(text, lazy=True)
+    lazy.extend(50_000)
+    assert 50_000 <= lazy.built < 50_000 + BLOCK_CHARS and not lazy.complete
+    assert lazy.to_view(40_000) == 40_000
+    lazy.extend_blocks(lazy.block_count + 3)
+    assert not lazy.complete
+    assert lazy.view_end(3) == ViewText(text).view_end(3)
