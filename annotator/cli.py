@@ -59,6 +59,10 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     return parser
 
 
+#: Commands that use a second database file besides PROJECT.db, and its argument.
+_OTHER_DATABASE = {"merge": "other", "backup": "output"}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the process exit code."""
     args_list = list(sys.argv[1:] if argv is None else argv)
@@ -80,8 +84,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except StoreDatabaseError as exc:
         project = getattr(args, "project", None)
-        if project and is_damage(exc):
+        # a command that reads or writes a second database file (merge's OTHER.db,
+        # backup's OUT.db) cannot tell here which of them failed: both are named, never
+        # the project alone (its backup restored over healthy work, review21 R12)
+        second = _OTHER_DATABASE.get(args_list[0])
+        others = [str(getattr(args, second))] if second and getattr(args, second, None) else []
+        if project and not others and is_damage(exc):
             print(f"annotator: error: {damage_message(project, exc)}", file=sys.stderr)
+        elif project and others:
+            files = " or ".join([str(project), *others])
+            print(
+                f"annotator: error: a database file this command used ({files}) could not "
+                f"be read or written (SQLite: {exc}); `annotator stats FILE` on each tells "
+                "which.",
+                file=sys.stderr,
+            )
         else:
             where = f"{project}: " if project else ""
             print(f"annotator: error: {where}database problem: {exc}", file=sys.stderr)

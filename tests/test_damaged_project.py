@@ -108,3 +108,23 @@ def test_the_recover_command_quotes_the_file_name(tmp_path: Path, name: str) -> 
 def test_a_disk_error_is_not_called_damage() -> None:
     said = damage_message(Path("p.db"), sqlite3.OperationalError("disk I/O error"))
     assert "could not be read from the disk" in said and "damaged" not in said
+
+
+def test_a_damaged_other_file_of_a_merge_is_not_blamed_on_the_project(
+    run_cli: CliRunner, tmp_path: Path
+) -> None:
+    """merge P.db OTHER.db with OTHER.db damaged: the message names both files and never
+    tells the analyst that P.db is damaged (its backup restored over healthy work,
+    review21 R12)."""
+    other_dir = tmp_path / "colleague"
+    other_dir.mkdir()
+    other = _damaged(other_dir, run_cli, 4096 * 3)
+    project = tmp_path / "mine.db"
+    src = tmp_path / "mine.jsonl"
+    src.write_text(json.dumps({"id": "m1", "text": TEXT}) + "\n", encoding="utf-8")
+    run_cli("import", str(project), str(src), check=True)
+    res = run_cli("merge", str(project), str(other))
+    assert res.returncode == 1
+    assert "Traceback" not in res.stderr
+    assert f"{project}: the project file is damaged" not in res.stderr
+    assert str(project) in res.stderr and str(other) in res.stderr
