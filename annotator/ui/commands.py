@@ -17,6 +17,7 @@ from annotator.core.model import DEFAULT_MIN_CONFIDENCE
 from annotator.services.items import ItemKey
 from annotator.services.ops import AnnotationOp, Op
 from annotator.services.session import Session
+from annotator.store.db import damage_message, is_damage
 from annotator.store.project import Project
 from annotator.ui.actions import ActionWindow
 from annotator.ui.article_list import ArticleList
@@ -172,7 +173,10 @@ class QuoteCommands(ActionWindow):
             self.show_locked(exc)
             return KEPT
         except Exception as exc:
-            QMessageBox.warning(self, APP_TITLE, f"The change was not saved:\n{exc}")
+            said = str(exc)
+            if is_damage(exc):  # a page of the file cannot be read: the way to the work
+                said = damage_message(self.project.path, exc)
+            QMessageBox.warning(self, APP_TITLE, f"The change was not saved:\n{said}")
             return None
         again = self.lock_notice.saved()
         if again is not None:

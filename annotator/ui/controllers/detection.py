@@ -442,6 +442,8 @@ class DetectionController(QObject):
         skipped = self._take_skipped()
         self._stop()
         self._again = False
+        if any(w in message.lower() for w in ("malformed", "not a database")):
+            message = f"the project file is damaged ({message})"  # said in full at a key
         self.message.emit(f"Detection stopped: {message}{skipped}", 15000)
         if not self.closing:
             self.finished.emit()
