@@ -11,7 +11,7 @@ import csv
 import html
 import io
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -296,3 +296,55 @@ def report_html(report: Report, by: str | None = None) -> str:
         parts.append("</table>")
     parts.append("</body></html>\n")
     return "".join(parts)
+
+
+def default_person(counts: Mapping[str, int], me: str | None) -> str | None:
+    """The one person a view counts by default: ``me`` when I have quotes, else whoever
+    has the most (first by name on a tie); None when nobody has any."""
+    if me is not None and counts.get(me, 0) > 0:
+        return me
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    return ranked[0][0] if ranked and ranked[0][1] > 0 else None
+
+
+def count_summary(
+    project: Project,
+    source: QuoteSource | None,
+    titles: dict[str, str],
+    me: str | None,
+    stop: Callable[[], bool],
+) -> tuple[Report, dict[str, bytes], dict[str, int] | None]:
+    """The window's quote summary: ``(report, charts, counts)`` with ``charts`` dimension ->
+    PNG bytes (titled from ``titles``) and ``counts`` every annotator's accepted quotes
+    when ``source`` is None (then the default person's are counted, or gold when nobody
+    has any; else None). ``stop()`` is asked between steps.
+
+    Raises:
+        Stopped: ``stop()`` turned true.
+    """
+    counts: dict[str, int] | None = None
+    if source is None:
+        counts = project.annotation_counts("accepted")
+        name = default_person(counts, me)
+        source = QuoteSource(gold=True) if name is None else QuoteSource(annotator=name)
+    report = build_report(project, source, stop=stop)
+    charts: dict[str, bytes] = {}
+    for dim, rows in report.tables.items():
+        if stop():
+            raise Stopped("no longer wanted")
+        if rows:
+            labels, values = chart_series(report, dim)
+            charts[dim] = chart_png(labels, values, titles.get(dim, dim))
+    return report, charts, counts
+
+
+def summary_in_child(
+    args: dict[str, Any], _progress: Any, _stop: Any
+) -> tuple[Report, dict[str, bytes], dict[str, int] | None]:
+    """In a child process (:func:`~annotator.services.child_call.call_in_child`): the quote
+    summary of ``{"path", "source": {"annotator", "gold"} or None, "titles", "me"}`` as
+    :func:`count_summary` gives it. Here, not in the window's modules, so the child
+    imports no Qt (review21 R8)."""
+    source = None if args["source"] is None else QuoteSource(**args["source"])
+    with Project.open(Path(args["path"]), create=False, readonly=True) as project:
+        return count_summary(project, source, args["titles"], args["me"], lambda: False)

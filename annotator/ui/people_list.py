@@ -15,6 +15,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QWidget
 
 from annotator.core.wording import plural
+from annotator.services.report import default_person as default_person
 
 #: The name of the item's person (the text also shows the count).
 NAME_ROLE = Qt.ItemDataRole.UserRole + 7
@@ -38,15 +39,6 @@ def sharing_default(counts: Mapping[str, int], sharing: Iterable[str]) -> list[s
     order of ``counts``; a pair with no article in common has nothing to compare."""
     shared = set(sharing)
     return [name for name in with_quotes(counts) if name in shared]
-
-
-def default_person(counts: Mapping[str, int], me: str | None) -> str | None:
-    """The one person a view counts by default: ``me`` when I have quotes, else whoever
-    has the most (first by name on a tie); None when nobody has any."""
-    if me is not None and counts.get(me, 0) > 0:
-        return me
-    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-    return ranked[0][0] if ranked and ranked[0][1] > 0 else None
 
 
 class PeopleList(QListWidget):

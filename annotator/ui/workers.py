@@ -602,45 +602,6 @@ def worth_a_child(path: Path) -> bool:
     return size >= CHILD_FROM_BYTES
 
 
-def _count_report(
-    project: Project, source: Any, titles: dict[str, str], me: str | None, stop: Any
-) -> tuple[Any, dict[str, bytes], dict[str, int] | None]:
-    """(report, charts, counts) of :class:`ReportTask`; ``stop()`` asked between steps
-    (raises :class:`Stopped`)."""
-    from annotator.services.report import build_report, chart_png, chart_series
-    from annotator.store.reports import QuoteSource
-    from annotator.ui.people_list import default_person
-
-    counts: dict[str, int] | None = None
-    if source is None:
-        counts = project.annotation_counts("accepted")
-        name = default_person(counts, me)
-        source = QuoteSource(gold=True) if name is None else QuoteSource(annotator=name)
-    report = build_report(project, source, stop=stop)
-    charts: dict[str, bytes] = {}
-    for dim, rows in report.tables.items():
-        if stop():
-            raise Stopped("no longer wanted")
-        if rows:
-            labels, values = chart_series(report, dim)
-            charts[dim] = chart_png(labels, values, titles.get(dim, dim))
-    return report, charts, counts
-
-
-def report_in_child(
-    args: dict[str, Any], _progress: Any, _stop: Any
-) -> tuple[Any, dict[str, bytes], dict[str, int] | None]:
-    """In the child process (:func:`~annotator.services.child_call.call_in_child`): the
-    quote summary of ``{"path", "source": {"annotator", "gold"} or None, "titles", "me"}``
-    as :class:`ReportTask` returns it (report, charts, counts)."""
-    from annotator.store.project import Project
-    from annotator.store.reports import QuoteSource
-
-    source = None if args["source"] is None else QuoteSource(**args["source"])
-    with Project.open(Path(args["path"]), create=False, readonly=True) as project:
-        return _count_report(project, source, args["titles"], args["me"], lambda: False)
-
-
 class ReportTask(Task):
     """Count the quote summary of ``source`` in the project at ``path``
     (:func:`annotator.services.report.build_report`, 35-40 s for one annotator's 970,000
@@ -650,10 +611,11 @@ class ReportTask(Task):
 
     With ``source`` None the task first counts every annotator's accepted quotes
     (``counts``, name -> count; else None) and summarises the default one
-    (:func:`~annotator.ui.people_list.default_person` of ``me``: never an annotator with no
+    (:func:`~annotator.services.report.default_person` of ``me``: never an annotator with no
     quote while someone has some; gold when nobody has any).
 
-    The counting runs in a child process (:func:`report_in_child`, its own read-only
+    The counting runs in a child process
+    (:func:`~annotator.services.report.summary_in_child`, its own read-only
     connection): in a thread of the window's process it held the interpreter lock beside
     the GUI thread, which stood still 200-480 ms at a time at 100,000 articles (tester18
     T6); a cancel kills the child. A small project (:func:`worth_a_child` False) and
@@ -679,6 +641,7 @@ class ReportTask(Task):
 
     def work(self) -> object:
         from annotator.services.child_call import call_in_child
+        from annotator.services.report import count_summary
 
         if self.cancelled:
             return self.generation, None, {}, None
@@ -694,11 +657,13 @@ class ReportTask(Task):
                     "me": self.me,
                 }
                 report, charts, counts = call_in_child(
-                    "annotator.ui.workers:report_in_child", args, cancelled=self._cancel.is_set
+                    "annotator.services.report:summary_in_child",
+                    args,
+                    cancelled=self._cancel.is_set,
                 )
             else:
                 with self.reading(self.path) as project:
-                    report, charts, counts = _count_report(
+                    report, charts, counts = count_summary(
                         project, self.source, self.titles, self.me, self._cancel.is_set
                     )
         except Exception as exc:

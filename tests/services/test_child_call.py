@@ -49,12 +49,15 @@ def _args(path: Path, source: Any = None) -> dict[str, Any]:
 
 
 def test_the_quote_summary_counted_in_a_child_comes_back_whole(project: Path) -> None:
-    report, charts, counts = call_in_child("annotator.ui.workers:report_in_child", _args(project))
+    report, charts, counts = call_in_child(
+        "annotator.services.report:summary_in_child", _args(project)
+    )
     assert counts == {"alice": 2, "bob": 1}
     assert report.source.annotator == "alice" and report.total == 2
     assert set(charts) and all(png.startswith(b"\x89PNG") for png in charts.values())
     report, _charts, counts = call_in_child(
-        "annotator.ui.workers:report_in_child", _args(project, {"annotator": "bob", "gold": False})
+        "annotator.services.report:summary_in_child",
+        _args(project, {"annotator": "bob", "gold": False}),
     )
     assert counts is None and report.total == 1
 
@@ -83,7 +86,7 @@ def test_only_this_programs_functions_run(project: Path, target: str) -> None:
 def test_a_failure_in_the_child_comes_back_as_its_message(tmp_path: Path) -> None:
     missing = tmp_path / "gone.db"
     with pytest.raises(AnnotatorError) as caught:
-        call_in_child("annotator.ui.workers:report_in_child", _args(missing))
+        call_in_child("annotator.services.report:summary_in_child", _args(missing))
     assert "gone.db" in str(caught.value)
     assert not missing.exists()  # opened read-only: nothing made
 
@@ -100,7 +103,7 @@ def test_a_cancel_ends_the_child(project: Path, monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setattr(child_call.subprocess, "Popen", recorded)
     with pytest.raises(Stopped):
         call_in_child(
-            "annotator.ui.workers:report_in_child", _args(project), cancelled=lambda: True
+            "annotator.services.report:summary_in_child", _args(project), cancelled=lambda: True
         )
     (child,) = started
     assert child.returncode is not None  # ended and waited for
@@ -112,3 +115,19 @@ def test_throttled_reports_the_first_the_last_and_few_between() -> None:
     for done in range(0, 101):
         report(done, 100)
     assert got == [(0, 100), (100, 100)]
+
+
+def test_the_summary_child_imports_no_qt() -> None:
+    """The quote summary's child runs a function of annotator.services: it imports no Qt
+    (PySide6 was most of a child's start when the target lived in annotator.ui,
+    review21 R8)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from annotator.services.child_call import call_in_child; "
+        "import annotator.services.report; "
+        "print(sorted(m for m in sys.modules if m.startswith('PySide6')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

@@ -34,7 +34,9 @@ def test_a_count_in_a_child_ignores_modules_in_the_current_folder(
     project: Path,  # noqa: F811
     hostile_cwd: Path,
 ) -> None:
-    report, _charts, counts = call_in_child("annotator.ui.workers:report_in_child", _args(project))
+    report, _charts, counts = call_in_child(
+        "annotator.services.report:summary_in_child", _args(project)
+    )
     assert counts == {"alice": 2, "bob": 1} and report.total == 2
     assert not list(hostile_cwd.glob("*.ran"))
 

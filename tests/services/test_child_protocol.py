@@ -139,7 +139,7 @@ def test_a_known_error_comes_back_as_its_message_alone(tmp_path: Path) -> None:
     missing = tmp_path / "gone.db"
     with pytest.raises(ChildFailed) as caught:
         call_in_child(
-            "annotator.ui.workers:report_in_child",
+            "annotator.services.report:summary_in_child",
             {"path": str(missing), "source": None, "titles": {}, "me": None},
         )
     if caught.value.known:
