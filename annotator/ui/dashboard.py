@@ -4,14 +4,15 @@ PySide6-Essentials has no QtCharts, so :class:`PairChart` paints grouped bars wi
 and :class:`BarDelegate` draws bars inside table cells. The figures come from
 :func:`annotator.services.agreement.compute_agreement`, run in a pool worker with its own
 connection (connections never cross threads), which also turns them into the rows shown
-(:func:`dashboard_rows`), so the GUI thread only resets three table models.
+(:func:`~annotator.services.agreement_rows.dashboard_rows`), so the GUI thread only resets
+three table models.
 """
 
 from __future__ import annotations
 
 import html
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, cast
 
@@ -55,10 +56,17 @@ from PySide6.QtWidgets import (
 
 from annotator.core.errors import Stopped
 from annotator.core.model import left_out_status
-from annotator.core.text import clip_title
 from annotator.core.throttle import PROGRESS_EVERY_S, throttled
-from annotator.core.wording import plural
 from annotator.services.agreement import AgreementReport, ArticleFigures, compute_agreement
+from annotator.services.agreement_rows import (
+    METRICS,
+    Cell,
+    DashboardRows,
+    article_cells,
+    dashboard_rows,
+    known_annotator_rows,
+    many,
+)
 from annotator.services.child_call import call_in_child
 from annotator.store.project import Project
 from annotator.ui.people_list import PeopleList, sharing_default, with_quotes
@@ -73,22 +81,7 @@ from annotator.ui.workers import (
 
 Index = QModelIndex | QPersistentModelIndex
 
-METRICS: tuple[tuple[str, str, str], ...] = (
-    ("quote_f1_lenient", "Quote F1 (lenient)", "#1f77b4"),
-    ("quote_f1_jaccard", "Quote F1 (Jaccard ≥ 0.5)", "#6baed6"),
-    ("speaker_agreement", "Speaker agreement", "#2ca02c"),
-    ("stance_kappa", "Stance κ", "#ff7f0e"),
-)
 BAR_ROLE = Qt.ItemDataRole.UserRole + 1
-
-
-def _many(count: int, singular: str) -> str:
-    """``20,000 articles``: the count with thousands separated, and the noun agreeing."""
-    return f"{count:,} {plural(count, singular)}"
-
-
-def _fmt(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:.3f}"
 
 
 class PairChart(QWidget):
@@ -213,32 +206,6 @@ class BarDelegate(QStyledItemDelegate):
 # -- the figures as rows, made on the worker ------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Cell:
-    """One table cell: its text, right-aligned or not, and a bar share (0 to 1) or None."""
-
-    text: str
-    right: bool = False
-    bar: float | None = None
-
-
-@dataclass(frozen=True)
-class DashboardRows:
-    """Everything the window shows of a report, made off the GUI thread so that showing
-    it is a few model resets (20,000 article rows were 1.5 s of table items)."""
-
-    report: AgreementReport
-    summary: str
-    chart: list[tuple[str, list[float | None]]]
-    pairs: list[tuple[Cell, ...]]
-    annotators: list[tuple[Cell, ...]]
-    #: the article rows, worst first: figures formatted only when a row is shown
-    #: (:class:`ArticlesModel`), so 20,000 of them are 20,000 objects, not 140,000
-    articles: list[ArticleFigures]
-    #: "alice / me" of each pair with no article annotated by both (not charted, no row)
-    empty_pairs: list[str] = field(default_factory=list)
-
-
 def no_pair_message(report: AgreementReport) -> str:
     """Why a finished report has no pair to chart, in words."""
     n = len(report.annotators)
@@ -289,88 +256,6 @@ def alone_note(names: Sequence[str]) -> str:
         f" · Not ticked: {html.escape(', '.join(names))} ({verb} no annotated article"
         " with another annotator)"
     )
-
-
-def dashboard_rows(report: AgreementReport) -> DashboardRows:
-    """The summary line, chart rows and table rows of ``report`` (pure, no Qt)."""
-    n = len(report.annotators)
-    alpha = (
-        f"n/a ({report.stance_alpha_note or 'fewer than two stance labels in use'})"
-        if report.stance_alpha is None
-        else f"{report.stance_alpha:.3f}"
-    )
-    compared = len(report.per_article)
-    shared = [p for p in report.pairs if p.articles > 0]
-    empty = [f"{p.a} / {p.b}" for p in report.pairs if p.articles == 0]
-    summary = (
-        f"<b>{_many(n, 'annotator')}</b>, {_many(len(shared), 'pair')} sharing articles,"
-        f" {_many(compared, 'article')} with two versions or more · "
-        f"Krippendorff's α (stance, nominal) over all: <b>{alpha}</b> · "
-        f"gold: {_many(report.gold_quotes, 'quote')},"
-        f" {_many(report.gold_articles, 'review')} finished · "
-        "A is gold and B the prediction, as in the reference scorer"
-    )
-    chart = [(f"{p.a} / {p.b}", [getattr(p, key) for key, _, _ in METRICS]) for p in shared]
-    pairs: list[tuple[Cell, ...]] = [
-        (
-            Cell(p.a),
-            Cell(p.b),
-            Cell(_fmt(p.quote_f1_lenient), True),
-            Cell(_fmt(p.quote_f1_jaccard), True),
-            Cell(_fmt(p.speaker_agreement), True),
-            Cell(_fmt(p.stance_kappa), True),
-            Cell(f"{p.articles:,}", True),
-            Cell(f"{p.disagreements:,}", True),
-        )
-        for p in shared
-    ]
-    annotators: list[tuple[Cell, ...]] = [
-        (
-            Cell(f.name),
-            Cell(f"{f.accepted:,}", True),
-            Cell(f"{f.rejected:,}", True),
-            Cell(f"{f.pending:,}", True),
-            Cell(f"{f.articles_annotated:,}", True),
-            Cell(f"{f.articles_done:,}", True),
-            Cell(f"{100 * f.progress:.0f}% of {f.articles_total:,}", bar=f.progress),
-        )
-        for f in report.per_annotator
-    ]
-    return DashboardRows(report, summary, chart, pairs, annotators, report.per_article, empty)
-
-
-def article_cells(x: ArticleFigures, worst: int) -> tuple[Cell, ...]:
-    """The row of one article: disagreements (bar: share of ``worst``, the most of any
-    article), quotes contested, id and title."""
-    return (
-        Cell(f"{x.disagreements:,}", True, x.disagreements / (worst or 1)),
-        Cell(f"{x.contested} of {x.quotes}", True),
-        Cell(f"#{x.id}  {clip_title(x.title)}"),
-    )
-
-
-def known_annotator_rows(
-    names: Sequence[str], accepted: dict[str, int | None], before: Sequence[tuple[Cell, ...]]
-) -> list[tuple[Cell, ...]]:
-    """Per-annotator rows shown while the figures are computed: a row of ``before`` (the
-    last report's) when it has the name, else the name and its accepted quotes (known
-    at once) with "…" for what the computation gives."""
-    old = {row[0].text: row for row in before}
-    rows: list[tuple[Cell, ...]] = []
-    for name in names:
-        if name in old:
-            rows.append(old[name])
-            continue
-        n = accepted.get(name)
-        rows.append(
-            (
-                Cell(name),
-                Cell("…" if n is None else f"{n:,}", True),
-                *(Cell("…", True) for _ in range(4)),
-                Cell("…"),
-            )
-        )
-    return rows
 
 
 class RowsModel(QAbstractTableModel):
@@ -437,32 +322,12 @@ class ArticlesModel(RowsModel):
         return article_cells(self.figures[row], self._worst)[column]
 
 
-#: Rows of the article table sent from the child process in one message (each message is
-#: unpickled in this process: a few milliseconds, never the whole table at once).
-_ROWS_PER_MESSAGE = 1000
-
-
-def agreement_pieces(
-    args: dict[str, Any], progress: Callable[[int, int], None], _stop: Callable[[], bool]
-) -> Any:
-    """In the child process (:func:`~annotator.services.child_call.call_in_child`): the
-    dashboard's rows of ``{"path", "annotators"}``, yielded in pieces: the rows without
-    the article table, then the article table by :data:`_ROWS_PER_MESSAGE`."""
-    with Project.open(Path(args["path"]), create=False, readonly=True) as project:
-        report = compute_agreement(project, args["annotators"], progress=progress)
-    rows = dashboard_rows(report)
-    per_article = report.per_article
-    report.per_article = []
-    yield replace(rows, articles=[])
-    for k in range(0, len(per_article), _ROWS_PER_MESSAGE):
-        yield per_article[k : k + _ROWS_PER_MESSAGE]
-
-
 class _AgreementJob(Task):
     """Compute the figures and make the rows shown; progress(articles done, articles
     total), finished(DashboardRows, or None when stopped).
 
-    The computation runs in a child process (:func:`agreement_pieces` through
+    The computation runs in a child process
+    (:func:`~annotator.services.agreement_rows.agreement_pieces` through
     :func:`~annotator.services.child_call.call_in_child`, its own connection): a minute of
     pure Python at 100,000 articles, which in a thread of this process shares the GIL with
     the window and, on a loaded machine, froze it for 100-650 ms at a time. This thread
@@ -487,7 +352,7 @@ class _AgreementJob(Task):
             return self._work_here()
         try:
             head, *chunks = call_in_child(
-                "annotator.ui.dashboard:agreement_pieces",
+                "annotator.services.agreement_rows:agreement_pieces",
                 {"path": str(self.path), "annotators": self.annotators},
                 progress=self.signals.progress.emit,
                 cancelled=self._cancel.is_set,
@@ -721,7 +586,7 @@ class DashboardWindow(QMainWindow):
         self.progress.setRange(0, max(total, 1))
         self.progress.setValue(done)
         self.progress.setFormat(f"{done:,} / {total:,}")
-        self.summary.setText(f"{COMPUTING} {done:,} of {_many(total, 'article')} compared")
+        self.summary.setText(f"{COMPUTING} {done:,} of {many(total, 'article')} compared")
 
     def _job_failed(self, job: _AgreementJob, message: str) -> None:
         if job not in self._jobs:

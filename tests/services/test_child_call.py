@@ -65,7 +65,7 @@ def test_the_quote_summary_counted_in_a_child_comes_back_whole(project: Path) ->
 def test_pieces_of_a_generator_come_back_in_order_and_progress_is_relayed(project: Path) -> None:
     seen: list[tuple[int, int]] = []
     head, *chunks = call_in_child(
-        "annotator.ui.dashboard:agreement_pieces",
+        "annotator.services.agreement_rows:agreement_pieces",
         {"path": str(project), "annotators": ["alice", "bob"]},
         progress=lambda d, t: seen.append((d, t)),
         every=0.0,
@@ -117,7 +117,7 @@ def test_throttled_reports_the_first_the_last_and_few_between() -> None:
     assert got == [(0, 100), (100, 100)]
 
 
-def test_the_summary_child_imports_no_qt() -> None:
+def test_the_summary_and_agreement_children_import_no_qt() -> None:
     """The quote summary's child runs a function of annotator.services: it imports no Qt
     (PySide6 was most of a child's start when the target lived in annotator.ui,
     review21 R8)."""
@@ -126,7 +126,7 @@ def test_the_summary_child_imports_no_qt() -> None:
 
     code = (
         "import sys; from annotator.services.child_call import call_in_child; "
-        "import annotator.services.report; "
+        "import annotator.services.report, annotator.services.agreement_rows; "
         "print(sorted(m for m in sys.modules if m.startswith('PySide6')))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
