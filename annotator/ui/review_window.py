@@ -62,6 +62,13 @@ from annotator.ui.workers import TaskRunner
 READ_HERE_MAX = 400
 
 
+#: Said when a decision key finds the rows shown out of date (see ReviewWindow._decide).
+STALE_ROWS = (
+    "This article was changed in another window or program: it is shown again as it is "
+    "now. Press the key again if it still applies."
+)
+
+
 class ReviewWindow(ReviewArticles):
     """Review annotators' work on a project and adjudicate the gold version."""
 
@@ -508,10 +515,19 @@ class ReviewWindow(ReviewArticles):
         self._refresh_label(article_id)
         self.changed.emit(article_id)
 
-    def _decide(self, make: Callable[[], ReviewEdit]) -> ReviewEdit | None:
+    def _decide(self, make: Callable[[], ReviewEdit], stale_ok: bool = False) -> ReviewEdit | None:
         """Make a decision (``make`` writes it and returns its undo) and show it; None
-        when another program held the lock (said in the status line)."""
+        when another program held the lock (said in the status line), or when the rows
+        shown are no longer the project's (another window or program changed the article:
+        a pick of the row shown could add a second gold quote, review21 R1) and the
+        decision depends on them (``stale_ok`` False): the article is shown again as it
+        is now and the status line asks for the key again."""
         fresh = self._rows_fresh()
+        rows = self._rows
+        if not fresh and not stale_ok and rows is not None and rows.article_id == self._article_id:
+            self._show_article(rows.article_id, keep_row=max(self.current_row(), 0))
+            self.statusBar().showMessage(STALE_ROWS, 10000)
+            return None
         try:
             inverse = make()
         except ProjectLockedError as exc:
@@ -528,7 +544,9 @@ class ReviewWindow(ReviewArticles):
         # window may have made them gold already: the shown rows would add them twice,
         # review21 R1)
         items = self._rows.items if self._rows_fresh() else None
-        inverse = self._decide(lambda: self.session.accept_agreements(aid, items))
+        inverse = self._decide(
+            lambda: self.session.accept_agreements(aid, items), stale_ok=items is None
+        )
         if inverse is None:
             return
         n = len(inverse.changes)
@@ -596,7 +614,7 @@ class ReviewWindow(ReviewArticles):
         if aid is None or self._rows is None:
             return
         undecided = len(self._rows.items) - self._rows.decided
-        if self._decide(lambda: self.session.set_done(aid, True)) is None:
+        if self._decide(lambda: self.session.set_done(aid, True), stale_ok=True) is None:
             return
         if undecided:
             self.statusBar().showMessage(

@@ -135,9 +135,14 @@ def test_a_change_made_elsewhere_is_read_after_the_next_key(qtbot: Any, tmp_path
         other.add_annotation(aid, "bob", q.with_(annotator="bob", origin="manual"))
     w.table.setCurrentCell(0, 1)
     qtbot.keyClick(w.table, Qt.Key.Key_1)
+    # the rows shown were out of date: nothing written, the article shown as it is now
     qtbot.waitUntil(lambda: w.table.rowCount() == 5)
+    assert _gold(path, aid) == []
+    assert w.statusBar().currentMessage() == review_window.STALE_ROWS
     assert w._items == _fresh(path, names, aid)
     assert any("had found the money" in w.table.cell_text(r, 1) for r in range(5))
+    w.table.setCurrentCell(0, 1)
+    qtbot.keyClick(w.table, Qt.Key.Key_1)  # again, on the rows of now: written
     assert [d for d, _, _ in _gold(path, aid)] == ["agreed"]
 
 
@@ -178,4 +183,24 @@ def test_accepting_agreements_already_made_gold_elsewhere_adds_no_second_gold(
     assert _gold(path, aid) == once
     sources = [src for _, src, _ in once]
     assert len(sources) == len(set(sources))
+    qtbot.waitUntil(lambda: w._items == _fresh(path, names, aid))
+
+
+@pytest.mark.parametrize("key", [Qt.Key.Key_1, Qt.Key.Key_2, Qt.Key.Key_X])
+def test_a_decision_on_a_row_decided_in_another_window_adds_no_second_gold(
+    qtbot: Any, tmp_path: Path, key: Qt.Key
+) -> None:
+    """The same reviewer in two windows: one picks row 0, the other (its rows read
+    before) presses a decision key on the same row: refused, shown again (review21 R1)."""
+    path = tmp_path / "p.db"
+    aid, names = _project(path, "speakers")
+    w = _window(qtbot, path, names)
+    first = w._items[0]
+    with Project.open(path, create=False) as other:
+        ReviewSession(other, "rita", names).pick(aid, first, names[0])
+    once = _gold(path, aid)
+    w.table.setCurrentCell(0, 1)
+    qtbot.keyClick(w.table, key)
+    assert _gold(path, aid) == once
+    assert w.statusBar().currentMessage() == review_window.STALE_ROWS
     qtbot.waitUntil(lambda: w._items == _fresh(path, names, aid))
