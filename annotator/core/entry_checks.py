@@ -157,13 +157,15 @@ def merge_fragments(spans: Sequence[Span]) -> tuple[Span, ...]:
 
 def join_spaced(spans: Sequence[Span], text: str) -> tuple[Span, ...]:
     """``spans`` (sorted, not overlapping) with each run of fragments separated only by
-    whitespace in ``text`` joined into one fragment; touching fragments stay apart."""
+    spaces or tabs in ``text`` joined into one fragment; touching fragments stay apart,
+    and so do fragments on either side of a line break (a fragment stays in its
+    paragraph, as the window's word steps and the brat export expect; review21 R11)."""
     out: list[Span] = []
     for a, b in spans:
         if out:
             end = out[-1][1]
             gap = text[end:a]
-            if end < a and gap.isspace() and len(gap) == a - end:
+            if end < a and gap.isspace() and "\n" not in gap and len(gap) == a - end:
                 out[-1] = (out[-1][0], b)
                 continue
         out.append((a, b))

@@ -88,7 +88,7 @@ def test_fragments_one_per_word_are_joined_into_one_with_one_note(
     assert row["quote_text"].startswith("w000 w001") and row["quote_text"].endswith("w299")
 
 
-@pytest.mark.parametrize("space", ["\t", "\n", "\u00a0", "  "])
+@pytest.mark.parametrize("space", ["\t", "\u00a0", "  "])
 def test_other_whitespace_between_fragments_is_joined_too(
     run_cli: CliRunner, tmp_path: Path, space: str
 ) -> None:
@@ -100,6 +100,26 @@ def test_other_whitespace_between_fragments_is_joined_too(
     assert code == 0
     assert _content(db) == [f"[[0, {249 * step + 4}]]"]
     assert len([x for x in lines if "joined into 1" in x]) == 1
+
+
+@pytest.mark.parametrize("brk", ["\n\n", "\n", " \n "])
+def test_fragments_are_joined_within_a_paragraph_not_across_a_line_break(
+    run_cli: CliRunner, tmp_path: Path, brk: str
+) -> None:
+    """One fragment per word over ten paragraphs: one fragment per paragraph, none
+    across a line break (review21 R11)."""
+    paragraphs = [" ".join(f"p{p}w{w:02}" for w in range(25)) for p in range(10)]
+    text = brk.join(paragraphs) + "\n\nTail said."
+    spans = []
+    for para in paragraphs:
+        start = text.index(para)
+        spans += [[start + i * 6, start + i * 6 + 5] for i in range(25)]
+    speaker = [[text.index("Tail"), text.index("Tail") + 4]]
+    db, lines, code = _import(run_cli, tmp_path, text, [_quote(spans, speaker_spans=speaker)])
+    assert code == 0
+    want = [[text.index(para), text.index(para) + len(para)] for para in paragraphs]
+    assert _content(db) == [json.dumps(want)]
+    assert len([x for x in lines if "joined into 10" in x]) == 1
 
 
 def test_touching_fragments_stay_apart(run_cli: CliRunner, tmp_path: Path) -> None:
