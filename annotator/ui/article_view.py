@@ -215,6 +215,11 @@ SHADE = QColor(*(round(255 * 100 / CURRENT_DARKER),) * 3)
 _BlockLines = tuple[QPointF, list[int], list[QTextLine]]
 
 
+#: Longest the cycle collector stays held off for the late quotes' steps (ms): enabled
+#: again by a plain timer, whatever becomes of the view.
+GC_HELD_MAX_MS = 10_000
+
+
 @dataclass(frozen=True)
 class _SpansOrder:
     """A span list sorted for binary search: ``reach[i]`` is the furthest end of spans
@@ -543,7 +548,10 @@ class ArticleView(QTextEdit):
             self.fill.restyle(self.highlighter, changed, self._blocks_on_screen())
         self.set_current(current, scroll=True)
         generation = self._arrived
-        QTimer.singleShot(0, lambda: self._arrive_more(generation))
+        # whatever becomes of this view (closed, an error in a step), the collector is on
+        # again within GC_HELD_MAX_MS: gc.disable is process-wide (review21 R13)
+        QTimer.singleShot(GC_HELD_MAX_MS, gc.enable)
+        QTimer.singleShot(0, self, lambda: self._arrive_more(generation))
 
     def _arrive_more(self, generation: int) -> None:
         if generation != self._arrived:
@@ -553,14 +561,18 @@ class ArticleView(QTextEdit):
             return
         t = time.perf_counter()
         changed: set[int] = set()
-        while self._reached.behind() and time.perf_counter() - t < ARRIVED_SECONDS:
-            got = self._reached.take_behind(ARRIVED_STEP)
-            changed |= self._index.replace((), got, self.highlighter.index)
-        if changed:
-            # blocks in the document already: repainted by the fill's paced steps (one
-            # block of 50 quotes took 8-20 ms to repaint), those on screen at once
-            self.fill.restyle(self.highlighter, changed, self._blocks_on_screen())
-        QTimer.singleShot(0, lambda: self._arrive_more(generation))
+        try:
+            while self._reached.behind() and time.perf_counter() - t < ARRIVED_SECONDS:
+                got = self._reached.take_behind(ARRIVED_STEP)
+                changed |= self._index.replace((), got, self.highlighter.index)
+            if changed:
+                # blocks in the document already: repainted by the fill's paced steps (one
+                # block of 50 quotes took 8-20 ms to repaint), those on screen at once
+                self.fill.restyle(self.highlighter, changed, self._blocks_on_screen())
+        except BaseException:
+            gc.enable()
+            raise
+        QTimer.singleShot(0, self, lambda: self._arrive_more(generation))
 
     def _blocks_on_screen(self) -> tuple[int, int]:
         """The range of blocks the viewport shows (end exclusive)."""

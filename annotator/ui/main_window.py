@@ -87,6 +87,11 @@ ELSEWHERE_LIST_INTERVAL_MS = 3000
 OWN_IMPORT_WRITE_WAIT_S = 1.0
 
 
+#: Seconds the closing window's writes (a half-typed field, the position) wait for the
+#: write lock: children were just killed and may hold it a little longer (see closeEvent).
+CLOSING_WRITE_WAIT_S = 2.0
+
+
 class MainWindow(DetectorCommands):
     """The window an analyst spends the day in.
 
@@ -969,6 +974,11 @@ class MainWindow(DetectorCommands):
         # the window 0.63-0.69 s, tester19); the model's child is reaped at the end
         for ctl in (self.detection, self.importer, self.trainer):
             ctl.shutdown()
+        # a child killed while it stored a chunk holds the write lock until the kernel has
+        # torn it down (about 0.1 s for a 2 GB process, longer on a loaded machine): the
+        # closing writes below wait longer than a key's 0.2 s, so a half-typed field is not
+        # lost to a refusal on a window being hidden (review21 R14)
+        self.project.write_wait = CLOSING_WRITE_WAIT_S
         # commit a half-typed speaker, stance target or note before leaving (once the
         # project is closed, the field's losing the focus would try to write and fail)
         focus = self.focusWidget()
