@@ -42,7 +42,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import pickle
 import queue
 import subprocess
 import sys
@@ -130,7 +129,9 @@ def _read_messages(stream: IO[bytes], into: queue.Queue[tuple[Any, ...] | None])
     try:
         while True:
             into.put(receive_frame(stream))  # type: ignore[arg-type]
-    except (EOFError, OSError, ValueError, pickle.UnpicklingError):
+    except Exception:  # noqa: BLE001 (any frame that cannot be read ends the reading)
+        # the end of the output, or a frame that does not unpickle here (a class this
+        # process cannot make): the caller then sees the child's exit, never waits forever
         into.put(None)
 
 

@@ -204,3 +204,21 @@ def test_a_decision_on_a_row_decided_in_another_window_adds_no_second_gold(
     assert _gold(path, aid) == once
     assert w.statusBar().currentMessage() == review_window.STALE_ROWS
     qtbot.waitUntil(lambda: w._items == _fresh(path, names, aid))
+
+
+@pytest.mark.parametrize("shape", ["overlapping", "three"])
+def test_the_review_rows_model_passes_the_model_tester_through_decisions(
+    qtbot: Any, qtmodeltester: Any, tmp_path: Path, shape: str
+) -> None:
+    """Qt's model tester over the quotes table's model after it is filled and after
+    decisions that change rows in place (review21 R15)."""
+    path = tmp_path / "p.db"
+    aid, names = _project(path, shape)
+    w = _window(qtbot, path, names)
+    qtmodeltester.check(w.table.items_model)
+    for key, row in ((Qt.Key.Key_1, 0), (Qt.Key.Key_X, 1), (Qt.Key.Key_A, None)):
+        if row is not None:
+            w.table.setCurrentCell(row, 1)
+        qtbot.keyClick(w.table, key)
+        qtmodeltester.check(w.table.items_model)
+    assert w._items == _fresh(path, names, aid)
