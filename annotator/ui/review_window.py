@@ -536,6 +536,25 @@ class ReviewWindow(ReviewArticles):
         self._push(inverse, fresh)
         return inverse
 
+    def _row_now(self, item: ReviewItem) -> ReviewItem | None:
+        """``item`` as the project has it now: itself when the rows shown are current;
+        else, read again, the row with the same versions when its gold and left-out mark
+        are still those shown (an unrelated change elsewhere in the article); None when
+        that row itself changed: the article is then shown again and the status line
+        asks for the key again (a decision on it could add a second gold quote,
+        review21 R1/R16)."""
+        aid = self._article_id
+        if aid is None or self._rows_fresh():
+            return item
+        for now in self.session.items(aid):
+            if now.version_ids == item.version_ids:
+                if now.gold == item.gold and now.left_out == item.left_out:
+                    return now
+                break
+        self._show_article(aid, keep_row=max(self.current_row(), 0))
+        self.statusBar().showMessage(STALE_ROWS, 10000)
+        return None
+
     def accept_agreements(self) -> None:
         aid = self._article_id
         if aid is None or self._rows is None:
@@ -565,7 +584,10 @@ class ReviewWindow(ReviewArticles):
         if item.versions[index] is None:
             self.statusBar().showMessage(f"{name} {absence_text(item.absence(name))}", 4000)
             return
-        if self._decide(lambda: self.session.pick(aid, item, name)) is not None:
+        now = self._row_now(item)
+        if now is None:
+            return
+        if self._decide(lambda: self.session.pick(aid, now, name), stale_ok=True) is not None:
             self.next_undecided()
 
     def drop(self) -> None:
@@ -578,7 +600,10 @@ class ReviewWindow(ReviewArticles):
             return
         if not self._on_screen():
             return
-        if self._decide(lambda: self.session.drop(aid, item)) is not None:
+        now = self._row_now(item)
+        if now is None:
+            return
+        if self._decide(lambda: self.session.drop(aid, now), stale_ok=True) is not None:
             self.next_undecided()
 
     def _text_selection(self) -> tuple[int, int] | None:
@@ -607,7 +632,10 @@ class ReviewWindow(ReviewArticles):
         add_modal_quit(dlg)
         if dlg.exec() == QDialog.DialogCode.Accepted:
             aid, quote = self._article_id, dlg.result_quote()
-            self._decide(lambda: self.session.edit(aid, item, quote, base))
+            now = self._row_now(item)  # minutes may have passed in the dialog
+            if now is None or aid is None:
+                return
+            self._decide(lambda: self.session.edit(aid, now, quote, base), stale_ok=True)
 
     def finish_article(self) -> None:
         aid = self._article_id

@@ -135,14 +135,10 @@ def test_a_change_made_elsewhere_is_read_after_the_next_key(qtbot: Any, tmp_path
         other.add_annotation(aid, "bob", q.with_(annotator="bob", origin="manual"))
     w.table.setCurrentCell(0, 1)
     qtbot.keyClick(w.table, Qt.Key.Key_1)
-    # the rows shown were out of date: nothing written, the article shown as it is now
+    # the row the key is about did not change: written, and the article read again
     qtbot.waitUntil(lambda: w.table.rowCount() == 5)
-    assert _gold(path, aid) == []
-    assert w.statusBar().currentMessage() == review_window.STALE_ROWS
     assert w._items == _fresh(path, names, aid)
     assert any("had found the money" in w.table.cell_text(r, 1) for r in range(5))
-    w.table.setCurrentCell(0, 1)
-    qtbot.keyClick(w.table, Qt.Key.Key_1)  # again, on the rows of now: written
     assert [d for d, _, _ in _gold(path, aid)] == ["agreed"]
 
 
@@ -222,3 +218,21 @@ def test_the_review_rows_model_passes_the_model_tester_through_decisions(
         qtbot.keyClick(w.table, key)
         qtmodeltester.check(w.table.items_model)
     assert w._items == _fresh(path, names, aid)
+
+
+def test_a_decision_after_an_unrelated_change_elsewhere_is_written(
+    qtbot: Any, tmp_path: Path
+) -> None:
+    """Another window picks row 0; a key on row 1 (unchanged) is written at once, no
+    'press again' (review21 R16)."""
+    path = tmp_path / "p.db"
+    aid, names = _project(path, "speakers")
+    w = _window(qtbot, path, names)
+    first = w._items[0]
+    with Project.open(path, create=False) as other:
+        ReviewSession(other, "rita", names).pick(aid, first, names[0])
+    w.table.setCurrentCell(1, 1)
+    qtbot.keyClick(w.table, Qt.Key.Key_X)
+    assert w.statusBar().currentMessage() != review_window.STALE_ROWS
+    qtbot.waitUntil(lambda: w._items == _fresh(path, names, aid))
+    assert w._items[0].gold is not None and w._items[1].left_out
