@@ -538,9 +538,9 @@ class ReviewWindow(ReviewArticles):
 
     def _row_now(self, item: ReviewItem) -> ReviewItem | None:
         """``item`` as the project has it now: itself when the rows shown are current;
-        else, read again, the row with the same versions when its gold and left-out mark
-        are still those shown (an unrelated change elsewhere in the article); None when
-        that row itself changed: the article is then shown again and the status line
+        else, read again, the row with the same versions when it is still the row shown
+        (versions, gold and left-out mark: an unrelated change elsewhere in the article);
+        None when that row itself changed: the article is then shown again and the status line
         asks for the key again (a decision on it could add a second gold quote,
         review21 R1/R16)."""
         aid = self._article_id
@@ -548,7 +548,9 @@ class ReviewWindow(ReviewArticles):
             return item
         for now in self.session.items(aid):
             if now.version_ids == item.version_ids:
-                if now.gold == item.gold and now.left_out == item.left_out:
+                # the whole row as shown: versions (an annotator's edit of one keeps its
+                # id, review21 R17), gold, left-out mark
+                if now == item:
                     return now
                 break
         self._show_article(aid, keep_row=max(self.current_row(), 0))

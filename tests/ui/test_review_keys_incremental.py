@@ -236,3 +236,21 @@ def test_a_decision_after_an_unrelated_change_elsewhere_is_written(
     assert w.statusBar().currentMessage() != review_window.STALE_ROWS
     qtbot.waitUntil(lambda: w._items == _fresh(path, names, aid))
     assert w._items[0].gold is not None and w._items[1].left_out
+
+
+def test_a_pick_of_a_version_edited_elsewhere_is_not_written(qtbot: Any, tmp_path: Path) -> None:
+    """An annotator edits the version the reviewer sees (same annotation id, new spans):
+    a pick of the row shown would write content the reviewer never saw (review21 R17)."""
+    path = tmp_path / "p.db"
+    aid, names = _project(path, "speakers")
+    w = _window(qtbot, path, names)
+    shown = w._items[0]
+    (name, rec), *_ = shown.present
+    with Project.open(path, create=False) as other:
+        a, b = rec.quote.content_spans[0]
+        other.update_annotation(rec.id, rec.quote.with_(content_spans=((a, b - 2),)))
+    w.table.setCurrentCell(0, 1)
+    qtbot.keyClick(w.table, Qt.Key.Key_1)
+    assert _gold(path, aid) == []
+    assert w.statusBar().currentMessage() == review_window.STALE_ROWS
+    qtbot.waitUntil(lambda: w._items == _fresh(path, names, aid))
