@@ -121,6 +121,8 @@ class EventLines:
         self._rest = b""
 
     def feed(self, data: bytes) -> list[dict[str, Any]]:
+        """The events of the whole lines in what was read before plus ``data`` (bytes of
+        the child's output, any cut); a line's unfinished end is kept for the next call."""
         *lines, self._rest = (self._rest + data).split(b"\n")
         events = []
         for line in lines:

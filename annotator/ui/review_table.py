@@ -184,6 +184,7 @@ class ReviewRowsTask(Task):
         self.signals = WorkerSignals()
 
     def work(self) -> object:
+        """``(generation, ArticleRows)`` of the article, read and matched here."""
         from annotator.services.adjudication import ReviewSession
 
         with self.reading(self.path) as project:
