@@ -293,6 +293,7 @@ class ArticleView(QTextEdit):
         self._current: Item | None = None
         self._text = ""
         self._hits: list[tuple[int, int]] = []
+        self._hits_given: object = None  # the sequence set_hits was given last
         self._hit = -1
         self._drag: str | None = None  # the edge being dragged: "start", "end" or None
         self._drag_pos16 = -1
@@ -456,6 +457,7 @@ class ArticleView(QTextEdit):
         self._index = SpanIndex(text)
         self._current = None
         self._hits, self._hit = [], -1  # hits belong to the text they were found in
+        self._hits_given = None
         self.setExtraSelections([])
         old = self.document()
         shown = self._index.map
@@ -478,6 +480,7 @@ class ArticleView(QTextEdit):
         self._index = None
         self._current = None
         self._hits, self._hit = [], -1
+        self._hits_given = None
         self._text = ""
         self._stepwise = False
         self.setExtraSelections([])
@@ -655,11 +658,13 @@ class ArticleView(QTextEdit):
         the text is filled that far."""
         if not hits and not self._hits:
             return  # nothing marked before or now (every article change without a search)
-        self._hits = list(hits)
+        if hits is not self._hits_given:  # F3 along the same hits: only the index moves
+            self._hits_given = hits
+            self._hits = list(hits)
+            starts = [a for a, _ in self._hits]
+            pairs = zip(self._hits, self._hits[1:], strict=False)
+            self._hit_starts = starts if all(x[1] <= y[0] for x, y in pairs) else []
         self._hit = index
-        starts = [a for a, _ in self._hits]
-        in_order = all(x[1] <= y[0] for x, y in zip(self._hits, self._hits[1:], strict=False))
-        self._hit_starts = starts if in_order else []
         if 0 <= index < len(self._hits) and self._index is not None:
             m = self._index.map
             a, b = self._hits[index]

@@ -271,6 +271,43 @@ def test_search_scrolls_a_far_hit_into_view(qtbot: Any, tmp_path: Path) -> None:
     assert w.view.viewport().rect().contains(w.view.cursorRect(cur).center())
 
 
+def test_hits_are_found_once_per_article_and_capped(
+    qtbot: Any, tmp_path: Path, monkeypatch: Any
+) -> None:
+    """F3 walks along the hits found at Enter (not found and marked again at every key);
+    an article with more hits than MAX_HITS marks the first ones and says so
+    (verify21 V10: 6,000,000 hits, 3-4 s a key)."""
+    import annotator.ui.controllers.search as search_ctl
+
+    monkeypatch.setattr(search_ctl, "MAX_HITS", 50)
+    real = search_ctl.search_hits
+    calls: list[str] = []
+
+    def counted(text: str, words: str, limit: int = 50) -> list[tuple[int, int]]:
+        calls.append(words)
+        return real(text, words, limit)
+
+    monkeypatch.setattr(search_ctl, "search_hits", counted)
+    path = tmp_path / "many.db"
+    text = "Hits\n\n" + " ".join(f"Zanzibar {i}." for i in range(80)) + "\n"
+    with Project.open(path) as p:
+        p.add_article(Article("Many", text))
+    w = _open(qtbot, path)
+    _key(qtbot, Qt.Key.Key_F, CTRL)
+    qtbot.keyClicks(w.article_list.search, "zanzibar")
+    _key(qtbot, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not w.list_busy())
+    assert len(w.view.hits()) == 50
+    assert "Only the first 50 hits" in w.statusBar().currentMessage()
+    found = len(calls)
+    for n in range(1, 6):
+        _key(qtbot, Qt.Key.Key_F3)
+        assert w.view.current_hit() == n
+    assert len(calls) == found  # the same hits, walked
+    start = w.view.hits()[5][0]
+    assert text[start : start + 8] == "Zanzibar"
+
+
 # -- fault 5: no stale status messages ---------------------------------------------------------
 
 
