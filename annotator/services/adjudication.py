@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 from annotator.core.agreement import describe_differences
+from annotator.core.errors import EditConflict
 from annotator.core.model import (
     AnnotationRecord,
     Quote,
@@ -108,6 +109,32 @@ class ReviewItem:
         if not any(self.versions):
             return "added by the reviewer"
         return "; ".join(self.differences)
+
+
+def _same_gold(a: GoldState, b: GoldState | None) -> bool:
+    """The same gold decision: how it was decided, from which version, and what the quote
+    says (spans, kind, speaker, stance, target); the stored row and the state a session
+    holds may differ in what no decision sets (the version's origin, the name)."""
+    if b is None:
+        return False
+    qa, qb = a.quote, b.quote
+    return (a.decision, a.source_annotation_id) == (b.decision, b.source_annotation_id) and (
+        qa.content_spans,
+        qa.speaker_spans,
+        qa.cue_spans,
+        qa.kind,
+        qa.speaker_name,
+        qa.stance,
+        qa.stance_target,
+    ) == (
+        qb.content_spans,
+        qb.speaker_spans,
+        qb.cue_spans,
+        qb.kind,
+        qb.speaker_name,
+        qb.stance,
+        qb.stance_target,
+    )
 
 
 @dataclass(frozen=True)
@@ -548,6 +575,8 @@ class ReviewSession:
         status: tuple[str, str] | None = None
         with self.project.batch():
             for ch in edit.changes:
+                if ch.gold_id is not None:
+                    self._expect(ch)
                 if ch.after is None:
                     if ch.gold_id is None:
                         continue
@@ -572,6 +601,20 @@ class ReviewSession:
                 )
                 left_out = (changed, not on)
         return ReviewEdit(edit.label, edit.article_id, tuple(reversed(inverse)), status, left_out)
+
+    def _expect(self, ch: GoldChange) -> None:
+        """Raise EditConflict unless gold row ``ch.gold_id`` still holds ``ch.before`` (or
+        is still absent when ``before`` is None): an undo or a decision of this session
+        never replaces a decision made since in another window or program (verify21 V12:
+        Ctrl+Z in one review window deleted the same reviewer's later pick in another)."""
+        now = self.store.gold_quote(ch.gold_id) if ch.gold_id is not None else None
+        if (now is None) != (ch.before is None) or (
+            now is not None and not _same_gold(now.state, ch.before)
+        ):
+            raise EditConflict(
+                "this quote's gold was changed in another window or program since; "
+                "nothing was changed here"
+            )
 
     def _gold_state(
         self, item: ReviewItem, quote: Quote, decision: str, source: int | None

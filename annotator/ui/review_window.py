@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.core.errors import ProjectLockedError
+from annotator.core.errors import EditConflict, ProjectLockedError
 from annotator.core.model import left_out_status
 from annotator.core.text import ViewText, clip_title
 from annotator.core.wording import count_noun
@@ -468,9 +468,19 @@ class ReviewWindow(ReviewArticles):
         except ProjectLockedError as exc:
             self._say_locked(exc)
             return KEPT
+        except EditConflict as exc:  # decided again elsewhere since: nothing written
+            self._show_again(edit.article_id, f"Not undone: {exc}.")
+            return KEPT
         self._say_saved()
         self.after_change(inverse, fresh)
         return inverse
+
+    def _show_again(self, article_id: int, message: str) -> None:
+        """Show ``article_id`` as the project has it now, with ``message`` in the status
+        line (a decision or an undo found its row changed elsewhere)."""
+        if article_id == self._article_id:
+            self._show_article(article_id, keep_row=max(self.current_row(), 0))
+        self.statusBar().showMessage(message, 10000)
 
     def _say_locked(self, exc: ProjectLockedError) -> None:
         """Say in the status line that a decision was not saved: another program holds the
@@ -532,6 +542,10 @@ class ReviewWindow(ReviewArticles):
             inverse = make()
         except ProjectLockedError as exc:
             self._say_locked(exc)
+            return None
+        except EditConflict:  # its row was decided elsewhere in the meantime
+            if self._article_id is not None:
+                self._show_again(self._article_id, STALE_ROWS)
             return None
         self._push(inverse, fresh)
         return inverse

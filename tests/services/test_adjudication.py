@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from annotator.core.errors import EditConflict
 from annotator.core.model import Article, Quote
 from annotator.services.adjudication import ReviewSession
 from annotator.store.project import Project
@@ -110,9 +111,11 @@ def test_accept_pick_edit_drop_with_undo(project: Project) -> None:
     assert s.drop(aid, s.items(aid)[3]).empty  # already left out
     s.pick(aid, s.items(aid)[2], "alice")
     assert [g.decision for g in store.gold(aid, "rita")] == ["agreed", "edited", "picked"]
-    redo_pick = s.apply(undo_pick)  # the pick created the row: undoing it deletes it
-    assert s.items(aid)[1].gold is None
-    s.apply(redo_pick)
+    # the row was edited since the pick: undoing the pick out of order would delete the
+    # later decision (another window's, verify21 V12): refused, nothing changed
+    with pytest.raises(EditConflict):
+        s.apply(undo_pick)
+    assert s.items(aid)[1].gold.decision == "edited"  # type: ignore[union-attr]
     s.apply(undo_accept)
     assert s.items(aid)[0].gold is None
     assert store.review(aid, "rita") is not None

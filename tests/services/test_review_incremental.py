@@ -276,3 +276,30 @@ def test_accepting_agreements_leaves_a_row_left_out_of_the_gold_alone(
         assert after[agreed[0]].left_out and after[agreed[0]].gold is None
         assert all(after[ids].gold is not None for ids in agreed[1:])
         assert all(not after[ids].left_out for ids in agreed[1:])
+
+
+@pytest.mark.parametrize("shape", ["missing", "speakers", "three"])
+def test_an_undo_does_not_replace_a_decision_made_since_elsewhere(
+    tmp_path: Path, shape: str
+) -> None:
+    """Session A picks a row; session B (same reviewer, another window) then leaves it
+    out; A's undo must not delete B's decision (verify21 V12): EditConflict, nothing
+    written. B's own undo, on the row as B left it, goes through."""
+    from annotator.core.errors import EditConflict
+
+    path = tmp_path / "p.db"
+    aid, names = _project(path, shape)
+    with Project.open(path, create=False) as pa, Project.open(path, create=False) as pb:
+        a, b = ReviewSession(pa, "rita", names), ReviewSession(pb, "rita", names)
+        row = next(it for it in a.items(aid) if it.present)
+        undo = a.pick(aid, row, row.present[0][0])
+        (now,) = [it for it in b.items(aid) if it.version_ids == row.version_ids]
+        assert now.gold is not None
+        undo_b = b.drop(aid, now)
+        before = _gold_rows(pb, aid)
+        with pytest.raises(EditConflict):
+            a.apply(undo)
+        assert _gold_rows(pb, aid) == before
+        b.apply(undo_b)  # back to A's pick, as B found it
+        (back,) = [it for it in b.items(aid) if it.version_ids == row.version_ids]
+        assert back.gold is not None and not back.left_out

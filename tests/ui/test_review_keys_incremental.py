@@ -254,3 +254,24 @@ def test_a_pick_of_a_version_edited_elsewhere_is_not_written(qtbot: Any, tmp_pat
     assert _gold(path, aid) == []
     assert w.statusBar().currentMessage() == review_window.STALE_ROWS
     qtbot.waitUntil(lambda: w._items == _fresh(path, names, aid))
+
+
+def test_ctrl_z_after_the_row_was_decided_elsewhere_is_refused(qtbot: Any, tmp_path: Path) -> None:
+    """Window A picks row 0; another window of the same reviewer leaves it out; A's Ctrl+Z
+    would delete that later decision: refused with a line, nothing changed (verify21
+    V12)."""
+    path = tmp_path / "p.db"
+    aid, names = _project(path, "speakers")
+    w = _window(qtbot, path, names)
+    w.table.setCurrentCell(0, 1)
+    qtbot.keyClick(w.table, Qt.Key.Key_1)
+    picked = w._items[0].version_ids
+    with Project.open(path, create=False) as other:
+        s = ReviewSession(other, "rita", names)
+        (row,) = [it for it in s.items(aid) if it.version_ids == picked]
+        s.drop(aid, row)
+    before = _gold(path, aid)
+    qtbot.keyClick(w.table, Qt.Key.Key_Z, CTRL)
+    assert _gold(path, aid) == before
+    assert w.statusBar().currentMessage().startswith("Not undone:")
+    qtbot.waitUntil(lambda: w._items == _fresh(path, names, aid))
