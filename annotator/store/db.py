@@ -54,10 +54,16 @@ def is_damage(exc: BaseException) -> bool:
     """True when ``exc`` says the project file cannot be read (not locked, not a bad
     statement): a page that cannot be read, a file that is no longer a database, or a disk
     I/O error (:func:`damage_message` tells the last apart)."""
-    text = str(exc).lower()
     return isinstance(exc, sqlite3.DatabaseError) and (
-        any(w in text for w in _DAMAGE_WORDS) or "disk i/o error" in text
+        says_damage(str(exc)) or "disk i/o error" in str(exc).lower()
     )
+
+
+def says_damage(message: str) -> bool:
+    """True when SQLite's ``message`` (as a child process or a log passes it on, without
+    the exception) says a page of the file cannot be read: :data:`_DAMAGE_WORDS`."""
+    text = message.lower()
+    return any(w in text for w in _DAMAGE_WORDS)
 
 
 def damage_message(path: str | os.PathLike[str], exc: BaseException) -> str:

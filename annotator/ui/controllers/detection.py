@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from annotator.core.wording import count_noun
 from annotator.services.names import entities_only, has_entities
+from annotator.store.db import says_damage
 from annotator.store.project import Project
 from annotator.ui.controllers.model_process import ModelProcess
 from annotator.ui.report_box import report_box
@@ -442,7 +443,7 @@ class DetectionController(QObject):
         skipped = self._take_skipped()
         self._stop()
         self._again = False
-        if any(w in message.lower() for w in ("malformed", "not a database")):
+        if says_damage(message):
             message = f"the project file is damaged ({message})"  # said in full at a key
         self.message.emit(f"Detection stopped: {message}{skipped}", 15000)
         if not self.closing:
