@@ -56,7 +56,7 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from annotator.core.model import Span, decode_spans, encode_spans, mention_text
+from annotator.core.model import Quote, Span, decode_spans, encode_spans, mention_text
 from annotator.core.quote_rows import (
     A_EXT_ID,
     A_HASH,
@@ -172,6 +172,67 @@ def join_spaced(spans: Sequence[Span], text: str) -> tuple[Span, ...]:
     return tuple(out)
 
 
+def joined_content(spans: Sequence[Span], text: str) -> tuple[Span, ...]:
+    """``spans`` (a quote's content fragments in an article of ``text``) as an import
+    stores them: in a quote of more than :data:`JOIN_OVER` fragments, repeated and
+    overlapping ones merged and those separated only by spaces or tabs joined
+    (:func:`join_spaced`); a quote of fewer kept as given. What a duplicate check compares
+    on both sides, so a quote stored before the joining (or by a merge) is found again."""
+    if len(spans) <= JOIN_OVER:
+        return tuple(spans)
+    return join_spaced(merge_fragments(spans), text)
+
+
+def joined_note(before: int, after: int) -> str:
+    """The note for a content of ``before`` fragments joined into ``after``."""
+    return (
+        f"content_spans: {before:,} fragments separated only by whitespace "
+        f"were joined into {after:,}"
+    )
+
+
+def too_many_fragments(counts: Sequence[tuple[str, int]]) -> str | None:
+    """Why a quote is refused when one of its span lists (``(name, fragment count)``, the
+    content first, counted after joining) holds more than :data:`MAX_FRAGMENTS`, or None."""
+    for what, count in counts:
+        if count > MAX_FRAGMENTS:
+            joined = " after joining those separated only by whitespace"
+            return (
+                f"{what} holds {count:,} fragments (at most {MAX_FRAGMENTS}"
+                f"{joined if what == 'content_spans' else ''})"
+            )
+    return None
+
+
+def check_fragments(quote: Quote, text: str) -> tuple[Quote | None, str | None]:
+    """The fragment rules of the import (module docstring) for a stored ``quote`` of an
+    article of ``text``, as a merge brings it in.
+
+    Returns:
+        ``(quote, note)``: the quote to store (its content joined by
+        :func:`joined_content`) and the note saying so, or None when nothing was joined;
+        ``(None, reason)`` when a span list still holds over :data:`MAX_FRAGMENTS`.
+    """
+    content = joined_content(quote.content_spans, text)
+    why = too_many_fragments(
+        (
+            ("content_spans", len(content)),
+            ("speaker_spans", len(quote.speaker_spans)),
+            ("cue_spans", len(quote.cue_spans)),
+        )
+    )
+    if why is not None:
+        return None, why
+    if content == quote.content_spans:
+        return quote, None
+    note = (
+        joined_note(len(quote.content_spans), len(content))
+        if len(content) < len(quote.content_spans)
+        else None
+    )
+    return quote.with_(content_spans=content), note
+
+
 def _fragments(row: list[Any], text: str, notes: list[str]) -> str | None:
     """Join the content fragments separated only by whitespace (a note says so); the
     reason the quote is refused when a span list still has more than
@@ -179,26 +240,20 @@ def _fragments(row: list[Any], text: str, notes: list[str]) -> str | None:
     content = row[Q_CONTENT]
     if content.count("], [") >= JOIN_OVER:
         spans = decode_spans(content)
-        joined = join_spaced(merge_fragments(spans), text)
+        joined = joined_content(spans, text)
         if len(joined) < len(spans):
-            notes.append(
-                f"content_spans: {len(spans):,} fragments separated only by whitespace "
-                f"were joined into {len(joined):,}"
-            )
+            notes.append(joined_note(len(spans), len(joined)))
             row[Q_CONTENT] = encode_spans(joined)
-    for index, what in (
-        (Q_CONTENT, "content_spans"),
-        (Q_SPEAKER, "speaker_spans"),
-        (Q_CUE, "cue_spans"),
-    ):
-        count = row[index].count("], [") + 1
-        if count > MAX_FRAGMENTS:
-            joined_note = " after joining those separated only by whitespace"
-            return (
-                f"{what} holds {count:,} fragments (at most {MAX_FRAGMENTS}"
-                f"{joined_note if index == Q_CONTENT else ''})"
+    return too_many_fragments(
+        [
+            (what, row[index].count("], [") + 1)
+            for index, what in (
+                (Q_CONTENT, "content_spans"),
+                (Q_SPEAKER, "speaker_spans"),
+                (Q_CUE, "cue_spans"),
             )
-    return None
+        ]
+    )
 
 
 def name_problem(name: str, what: str = "the annotator name", limit: int = MAX_NAME) -> str | None:

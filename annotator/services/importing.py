@@ -21,11 +21,12 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from annotator.core.entry_checks import shown
+from annotator.core.entry_checks import JOIN_OVER, joined_content, shown
 from annotator.core.errors import ProjectError
-from annotator.core.model import Article, Quote
+from annotator.core.model import Article, Quote, decode_spans, encode_spans
 from annotator.core.quote_rows import (
     A_QUOTES,
+    A_TEXT,
     A_TITLE,
     Q_ANNOTATOR,
     Q_CONTENT,
@@ -293,18 +294,34 @@ class _QuoteIndex:
             self._cache.popitem(last=False)
         return keys
 
-    def seen(self, article_id: int) -> set[_Key]:
+    def seen(self, article_id: int, text: str) -> set[_Key]:
+        """The keys of the article (of ``text``) as this import would store its quotes:
+        a quote of many fragments stored before the import joined them (or brought in by
+        an older merge) has its content joined the same way, so it is found again instead
+        of imported a second time (review21 R11)."""
         keys = self._cache.get(article_id)
         if keys is None:
-            keys = self.project.annotation_span_keys(article_id)
+            keys = {_joined_key(k, text) for k in self.project.annotation_span_keys(article_id)}
         return self._keep(article_id, keys)
 
-    def stored(self, article_id: int, keys: set[_Key], new_article: bool) -> None:
-        """``keys`` were just stored in the article (a new one has no others)."""
+    def stored(self, article_id: int, text: str, keys: set[_Key], new_article: bool) -> None:
+        """``keys`` were just stored in the article of ``text`` (a new one has no others)."""
         if new_article and article_id not in self._cache:
             self._keep(article_id, set(keys))
         elif keys:
-            self.seen(article_id).update(keys)
+            self.seen(article_id, text).update(keys)
+
+
+def _joined_key(key: _Key, text: str) -> _Key:
+    """``key`` (a stored annotation's) with its content as an import would store it now."""
+    content = key[1]
+    if content.count("], [") < JOIN_OVER:  # the usual quote: as it is
+        return key
+    try:
+        spans = decode_spans(content)
+    except ValueError:  # a broken row of an older file: compared as it is
+        return key
+    return (key[0], encode_spans(joined_content(spans, text)), key[2], key[3])
 
 
 @dataclass
@@ -313,6 +330,7 @@ class _Stored:
 
     article_id: int
     added: bool
+    text: str = ""  # the article's (for the quote index)
     suggestions_added: int = 0
     suggestions_present: int = 0
     quotes_present: int = 0
@@ -321,7 +339,7 @@ class _Stored:
     overridden: Counter[str] = field(default_factory=Counter)
 
     def count(self, report: FileReport, index: _QuoteIndex) -> None:
-        index.stored(self.article_id, self.new_keys, self.added)
+        index.stored(self.article_id, self.text, self.new_keys, self.added)
         if self.added:
             report.articles_added += 1
         else:
@@ -397,7 +415,7 @@ def _store_articles(
     stored = bulk.add_article_rows(project, [item[:A_QUOTES] for item in items], source, annotator)
     forced = annotator if override and annotator else None
     for item, (article_id, added) in zip(items, stored, strict=True):
-        done = _Stored(article_id, added)
+        done = _Stored(article_id, added, item[A_TEXT])
         out.append(done)
         suggestions, quotes = _split(item[A_QUOTES])
         if added:  # nothing to compare with: one bulk run per detector version
@@ -406,10 +424,10 @@ def _store_articles(
                 done.suggestions_added += len(group)
         elif suggestions or detector_version is not None:
             done.suggestions_added, done.suggestions_present = store_suggestions(
-                project, article_id, suggestions, detector_version
+                project, article_id, suggestions, detector_version, text=item[A_TEXT]
             )
         # a new article has no quotes yet: no need to ask the store
-        seen = index.seen(article_id) if quotes and not added else set()
+        seen = index.seen(article_id, item[A_TEXT]) if quotes and not added else set()
         new_keys = done.new_keys
         for q in quotes:
             named = q[Q_ANNOTATOR]

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from annotator.core.entry_checks import JOIN_OVER, joined_content
 from annotator.core.model import Quote
 from annotator.store.project import Project
 
@@ -64,6 +65,7 @@ def store_suggestions(
     quotes: Sequence[Quote],
     default_version: str | None,
     new_article: bool = False,
+    text: str = "",
 ) -> tuple[int, int]:
     """Store ``quotes`` as the article's suggestions; return (added, already there).
 
@@ -73,7 +75,9 @@ def store_suggestions(
     version whose suggestions for the article are already
     exactly these is left alone (importing twice adds nothing, and decisions stay linked to
     their suggestion); otherwise that version's suggestions are replaced, as a new
-    detection run replaces them.
+    detection run replaces them. ``text`` (the article's) lets a stored suggestion of
+    many fragments be compared with its content joined as the import joins ``quotes``
+    (:func:`~annotator.core.entry_checks.joined_content`).
     """
     if not quotes and not new_article:
         return 0, 0
@@ -83,7 +87,12 @@ def store_suggestions(
             project.set_suggestions(article_id, version, group)
             added += len(group)
             continue
-        have = {_key(s.quote) for s in project.suggestions(article_id, version)}
+        have = {
+            _key(s.quote.with_(content_spans=joined_content(s.quote.content_spans, text)))
+            if text and len(s.quote.content_spans) > JOIN_OVER
+            else _key(s.quote)
+            for s in project.suggestions(article_id, version)
+        }
         new = {_key(q) for q in group}
         if have == new:
             present += len(group)

@@ -197,3 +197,92 @@ def test_a_speaker_of_too_many_fragments_refuses_its_quote(
     (refused,) = [x for x in lines if "this quote was skipped" in x]
     assert f"speaker_spans holds {MAX_FRAGMENTS + 5:,} fragments" in refused
     assert _content(db) == []
+
+
+# -- a re-import finds a quote of many fragments again (review21 R11) --------------------
+
+
+def _unjoin(db: Path, spans: list[list[int]]) -> None:
+    """Store ``spans`` as the (only) annotation's content, as a version before the joining
+    (or a merge before it applied the rule) left it."""
+    with sqlite3.connect(db) as c:
+        c.execute("UPDATE annotations SET content_spans = ?", (json.dumps(spans),))
+
+
+def _reimport(run_cli: CliRunner, tmp_path: Path) -> list[str]:
+    res = run_cli("import", str(tmp_path / "p.db"), str(tmp_path / "frags.jsonl"))
+    assert res.returncode == 0, res.stderr
+    return res.stdout.splitlines()
+
+
+@pytest.mark.parametrize("n", [JOIN_OVER + 1, 300, 400])
+def test_a_quote_stored_unjoined_is_found_again_on_re_import(
+    run_cli: CliRunner, tmp_path: Path, n: int
+) -> None:
+    db, _, _ = _import(run_cli, tmp_path, SPACED, [_quote(_words(n))])
+    _unjoin(db, _words(n))
+    lines = _reimport(run_cli, tmp_path)
+    assert _content(db) == [json.dumps(_words(n))]  # left as it was, no second quote
+    assert any(
+        x.endswith("frags.jsonl: skipped: 2 articles and 1 quote already in the project")
+        for x in lines
+    )
+
+
+def test_a_quote_joined_per_paragraph_is_found_again(run_cli: CliRunner, tmp_path: Path) -> None:
+    paragraphs = [" ".join(f"p{p}w{w:02}" for w in range(25)) for p in range(3)]
+    text = "\n\n".join(paragraphs) + "\n\nTail said."
+    spans = []
+    for para in paragraphs:
+        start = text.index(para)
+        spans += [[start + i * 6, start + i * 6 + 5] for i in range(25)]
+    speaker = [[text.index("Tail"), text.index("Tail") + 4]]
+    db, _, _ = _import(run_cli, tmp_path, text, [_quote(spans, speaker_spans=speaker)])
+    _unjoin(db, spans)
+    _reimport(run_cli, tmp_path)
+    assert _content(db) == [json.dumps(spans)]
+
+
+def test_re_importing_twice_keeps_one_joined_quote(run_cli: CliRunner, tmp_path: Path) -> None:
+    db, _, _ = _import(run_cli, tmp_path, SPACED, [_quote(_words(300))])
+    _reimport(run_cli, tmp_path)
+    _reimport(run_cli, tmp_path)
+    assert _content(db) == [f"[[0, {299 * 5 + 4}]]"]
+
+
+def test_another_annotator_or_other_words_are_still_a_new_quote(
+    run_cli: CliRunner, tmp_path: Path
+) -> None:
+    """The joined comparison does not swallow real differences."""
+    db, _, _ = _import(run_cli, tmp_path, SPACED, [_quote(_words(300))])
+    _unjoin(db, _words(300))
+    src = tmp_path / "frags.jsonl"
+    more = [_quote(_words(300), annotator="bob"), _quote(_words(299))]
+    line = {"id": "frags", "title": "Fragments", "text": SPACED, "quotes": more}
+    src.write_text(json.dumps(line) + "\n", "utf-8")
+    _reimport(run_cli, tmp_path)
+    assert _content(db) == [
+        json.dumps(_words(300)),
+        f"[[0, {299 * 5 + 4}]]",
+        f"[[0, {298 * 5 + 4}]]",
+    ]
+
+
+def test_a_suggestion_stored_unjoined_is_found_again(run_cli: CliRunner, tmp_path: Path) -> None:
+    """A detector's suggestion of many fragments: the re-import leaves the stored one (and
+    the decision linked to it) in place instead of replacing the run."""
+    sugg = {
+        "content_spans": _words(300),
+        "speaker_spans": SPEAKER,
+        "kind": "direct",
+        "origin": "model",
+        "confidence": 0.9,
+    }
+    db, _, _ = _import(run_cli, tmp_path, SPACED, [sugg])
+    with sqlite3.connect(db) as c:
+        c.execute("UPDATE suggestions SET content_spans = ?", (json.dumps(_words(300)),))
+        before = c.execute("SELECT id, content_spans FROM suggestions").fetchall()
+    lines = _reimport(run_cli, tmp_path)
+    with sqlite3.connect(db) as c:
+        assert c.execute("SELECT id, content_spans FROM suggestions").fetchall() == before
+    assert any("already in the project" in x for x in lines)
