@@ -15,10 +15,11 @@ from __future__ import annotations
 import os
 from collections import Counter
 from collections.abc import Callable, Hashable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from annotator.core.entry_checks import JOIN_OVER, check_fragments, joined_content, shown
 from annotator.core.errors import ProjectError
 from annotator.core.model import AnnotationRecord, Quote, StoredArticle
 from annotator.core.schema import (
@@ -63,6 +64,7 @@ class MergeReport:
     left_out_added: int = 0
     progress_updated: int = 0
     skipped: list[str] = field(default_factory=list)
+    joined: list[str] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -113,6 +115,12 @@ class MergeReport:
                 f" ({len(self.review_conflicts)}):"
             )
             out.extend("  " + c for c in self.review_conflicts)
+        if self.joined:
+            out.append(
+                f"quotes of the other file {self.source} with their fragments joined "
+                f"({len(self.joined)}):"
+            )
+            out.extend("  " + c for c in self.joined)
         if self.skipped:
             out.append(f"skipped as invalid in the other file {self.source} ({len(self.skipped)}):")
             out.extend("  " + c for c in self.skipped)
@@ -253,19 +261,52 @@ def _valid(quote: Quote, text: str, what: str, report: MergeReport) -> bool:
     return True
 
 
+def _taken(quote: Quote, text: str, what: str, report: MergeReport) -> Quote | None:
+    """A valid quote of the other file as this project takes it, by the import's rules
+    (:mod:`annotator.core.entry_checks`): its content fragments separated only by spaces
+    joined in a quote of many (a line in ``report.joined``), None when a span list still
+    holds more than ``MAX_FRAGMENTS`` (a line in ``report.skipped``, verify21 V11).
+    ``what`` names the quote: its table, row id and article in the other file."""
+    if not _valid(quote, text, what, report):
+        return None
+    taken, said = check_fragments(quote, text)
+    if taken is None:
+        report.skipped.append(f"{what}: {said}; skipped")
+    elif said is not None:
+        report.joined.append(f"{what}: {said}")
+    return taken
+
+
+def _as_taken(quote: Quote, text: str) -> Quote:
+    """One of this project's quotes with its content as a merge would take it now (what
+    the duplicate checks compare: a quote of many fragments stored before the joining is
+    the same quote as the joined one)."""
+    if len(quote.content_spans) <= JOIN_OVER:
+        return quote
+    return quote.with_(content_spans=joined_content(quote.content_spans, text))
+
+
+def _where(table: str, row_id: int, article: int, title: str) -> str:
+    """How a report line names a row of the other file: ``annotations row 7 (article 3
+    'Title')``."""
+    return f"{table} row {row_id} (article {article} {shown(title, 40)})"
+
+
 def _copy_suggestions(
     project: Project, other: Project, their_article: int, our_article: int, report: MergeReport
 ) -> dict[int, int]:
     mapping: dict[int, int] = {}
-    text = project.article(our_article).text
+    ours = project.article(our_article)
+    text = ours.text
     for version in other.detector_versions(their_article):
-        theirs = [
-            s
-            for s in other.suggestions(their_article, version, problems=report.skipped)
-            if _valid(s.quote, text, f"suggestions row {s.id}", report)
-        ]
-        ids = project.set_suggestions(our_article, version, [s.quote for s in theirs])
-        mapping.update({s.id: new for s, new in zip(theirs, ids)})
+        theirs: list[tuple[int, Quote]] = []
+        for s in other.suggestions(their_article, version, problems=report.skipped):
+            where = _where("suggestions", s.id, their_article, ours.title)
+            taken = _taken(s.quote, text, where, report)
+            if taken is not None:
+                theirs.append((s.id, taken))
+        ids = project.set_suggestions(our_article, version, [q for _, q in theirs])
+        mapping.update({sid: new for (sid, _), new in zip(theirs, ids)})
         report.suggestions_added += len(ids)
     return mapping
 
@@ -273,15 +314,17 @@ def _copy_suggestions(
 def _match_suggestions(
     project: Project, other: Project, their_article: int, our_article: int
 ) -> dict[int, int]:
-    """Their suggestion ids -> ours, where the same detector proposed the same spans."""
+    """Their suggestion ids -> ours, where the same detector proposed the same spans
+    (the content of both compared as a merge takes it)."""
     mapping: dict[int, int] = {}
+    text = project.article(our_article).text
     for version in other.detector_versions(their_article):
         ours = {
-            (s.quote.content_spans, s.quote.speaker_spans): s.id
+            (_as_taken(s.quote, text).content_spans, s.quote.speaker_spans): s.id
             for s in project.suggestions(our_article, version)
         }
         for s in other.suggestions(their_article, version, problems=[]):
-            hit = ours.get((s.quote.content_spans, s.quote.speaker_spans))
+            hit = ours.get((_as_taken(s.quote, text).content_spans, s.quote.speaker_spans))
             if hit is not None:
                 mapping[s.id] = hit
     return mapping
@@ -304,17 +347,19 @@ def _merge_annotations(
     # the same target are the same quote (another target is a version of its own)
     by_content: set[tuple[str | None, tuple[tuple[int, int], ...], str | None]] = set()
     speaker = SpeakerIds(project, create=True)
+    article = project.article(our_article)
+    title, text = article.title, article.text
     for rec in project.annotations(our_article):
-        existing.setdefault(annotation_identity(rec.quote, speaker(rec.quote.speaker_name)), rec.id)
+        mine = _as_taken(rec.quote, text)
+        existing.setdefault(annotation_identity(mine, speaker(mine.speaker_name)), rec.id)
         if rec.suggestion_id is not None:
             by_suggestion[(rec.quote.annotator, rec.suggestion_id)] = rec
-        by_content.add(_content_key(rec.quote))
-    title = project.article(our_article).title
-    text = project.article(our_article).text
+        by_content.add(_content_key(mine))
     for rec in other.annotations(their_article, problems=report.skipped):
-        q = rec.quote
-        if not _valid(q, text, f"annotations row {rec.id}", report):
+        taken = _taken(rec.quote, text, _where("annotations", rec.id, their_article, title), report)
+        if taken is None:
             continue
+        q = taken
         if q.annotator not in annotators:
             report.skipped.append(f"annotations row {rec.id}: its annotator was skipped; skipped")
             continue
@@ -363,9 +408,10 @@ def _merge_progress(
             report.progress_updated += 1
 
 
-def _gold_identity(gold: GoldRecord, speaker_id: int | None) -> Hashable:
-    """What makes two gold quotes of the same article the same (the source link aside)."""
-    q = gold.quote
+def _gold_identity(gold: GoldRecord, speaker_id: int | None, text: str) -> Hashable:
+    """What makes two gold quotes of the same article (of ``text``) the same (the source
+    link aside; the content as a merge takes it)."""
+    q = _as_taken(gold.quote, text)
     return (
         gold.decision,
         q.content_spans,
@@ -401,7 +447,10 @@ def _their_reviews(
 
 
 def _their_gold(
-    article_gold: list[GoldRecord], review: ReviewRecord, text: str, report: MergeReport
+    article_gold: list[GoldRecord],
+    review: ReviewRecord,
+    article: StoredArticle,
+    report: MergeReport,
 ) -> list[GoldRecord]:
     """The review's gold quotes that pass the row and quote checks (the rest reported)."""
     out = []
@@ -422,8 +471,10 @@ def _their_gold(
         except SchemaError as exc:
             report.skipped.append(f"gold_quotes row {g.id}: {exc}; skipped")
             continue
-        if _valid(g.quote, text, f"gold_quotes row {g.id}", report):
-            out.append(g)
+        where = _where("gold_quotes", g.id, g.article_id, article.title)
+        taken = _taken(g.quote, article.text, where, report)
+        if taken is not None:
+            out.append(g if taken is g.quote else replace(g, state=replace(g.state, quote=taken)))
     return out
 
 
@@ -471,19 +522,21 @@ def _merge_reviews(
     ours_store = ReviewStore(project)
     article_gold = ReviewStore(other).gold(their_article, problems=report.skipped)
     speaker = SpeakerIds(project, create=True)
-    text = project.article(our_article).text
+    article = project.article(our_article)
     for review in reviews:
-        their_gold = _their_gold(article_gold, review, text, report)
+        their_gold = _their_gold(article_gold, review, article, report)
         ours = ours_store.review(our_article, review.reviewer)
         if ours is not None:
             our_gold = ours_store.gold(our_article, review.reviewer)
-            same = Counter(_gold_identity(g, speaker(g.quote.speaker_name)) for g in our_gold) == (
-                Counter(_gold_identity(g, speaker(g.quote.speaker_name)) for g in their_gold)
+            same = Counter(
+                _gold_identity(g, speaker(g.quote.speaker_name), article.text) for g in our_gold
+            ) == Counter(
+                _gold_identity(g, speaker(g.quote.speaker_name), article.text) for g in their_gold
             )
             if same:
                 report.reviews_present += 1
             else:
-                title = project.article(our_article).title
+                title = article.title
                 report.review_conflicts.append(
                     f"{review.reviewer} on {title!r}: ours has "
                     f"{count_noun(len(our_gold), 'gold quote')}"
