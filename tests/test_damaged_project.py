@@ -128,3 +128,103 @@ def test_a_damaged_other_file_of_a_merge_is_not_blamed_on_the_project(
     assert "Traceback" not in res.stderr
     assert f"{project}: the project file is damaged" not in res.stderr
     assert str(project) in res.stderr and str(other) in res.stderr
+
+
+# -- backup of a damaged project (verify21 V2) ------------------------------------------
+
+
+@pytest.mark.parametrize("page", [3, 4, 20])
+def test_backup_of_a_damaged_project_says_so_and_writes_no_copy(
+    run_cli: CliRunner, tmp_path: Path, page: int
+) -> None:
+    db = _damaged(tmp_path, run_cli, 4096 * page)
+    out = tmp_path / "copy.db"
+    res = run_cli("backup", str(db), str(out))
+    assert res.returncode == 1
+    assert "Traceback" not in res.stderr and "Copied" not in res.stdout
+    assert f"{db}: the project file is damaged (SQLite: quick_check: " in res.stderr
+    assert ".recover" in res.stderr
+    assert f"A copy would hold the same damage: {out} was not written." in res.stderr
+    assert not [p.name for p in tmp_path.iterdir() if "copy" in p.name]
+
+
+def test_backup_of_a_damaged_project_leaves_an_older_copy_as_it_was(
+    run_cli: CliRunner, tmp_path: Path
+) -> None:
+    db = _damaged(tmp_path, run_cli, 4096 * 3)
+    out = tmp_path / "copy.db"
+    out.write_bytes(b"the copy of last week")
+    res = run_cli("backup", str(db), str(out), "--force")
+    assert res.returncode == 1 and "was not written" in res.stderr
+    assert out.read_bytes() == b"the copy of last week"
+
+
+def test_backup_of_a_healthy_project_says_it_was_checked(
+    run_cli: CliRunner, tmp_path: Path
+) -> None:
+    db = _damaged(tmp_path, run_cli, 4096 * 3)
+    good = tmp_path / "good.db"
+    db.rename(tmp_path / "bad.db")
+    run_cli("import", str(good), str(tmp_path / "in.jsonl"), check=True)
+    out = tmp_path / "copy.db"
+    res = run_cli("backup", str(good), str(out), check=True)
+    assert res.stdout.strip() == f"Copied {good} (60 articles) to {out} (checked: no damage found)"
+    with sqlite3.connect(out) as c:
+        assert c.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        assert c.execute("SELECT count(*) FROM articles").fetchone() == (60,)
+
+
+def test_backup_no_check_copies_as_before(run_cli: CliRunner, tmp_path: Path) -> None:
+    db = _damaged(tmp_path, run_cli, 4096 * 3)
+    out = tmp_path / "copy.db"
+    res = run_cli("backup", str(db), str(out), "--no-check", check=True)
+    assert res.stdout.strip() == f"Copied {db} (60 articles) to {out}"
+    from annotator.store.db import quick_check
+
+    with sqlite3.connect(out) as c:  # the copy holds the damage (the analyst asked for it)
+        assert "Page 4" in quick_check(c)[0]
+
+
+def test_a_copy_damaged_on_its_way_is_not_blamed_on_the_project(
+    run_cli: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The project passes the check, its copy does not (a failing drive): the message
+    names the copy, never calls the project damaged, and no copy is left."""
+    from annotator.store import db as store_db
+
+    real = store_db.quick_check
+
+    def copy_fails(conn: sqlite3.Connection) -> list[str]:
+        (name,) = [r[2] for r in conn.execute("PRAGMA database_list") if r[1] == "main"]
+        return (
+            ["Page 7: btreeInitPage() returns error code 11"] if ".partial" in name else real(conn)
+        )
+
+    monkeypatch.setattr(store_db, "quick_check", copy_fails)
+    good = tmp_path / "good.db"
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps({"id": "a", "text": TEXT}) + "\n", encoding="utf-8")
+    run_cli("import", str(good), str(src), check=True)
+    out = tmp_path / "copy.db"
+    res = run_cli("backup", str(good), str(out))
+    assert res.returncode == 1
+    assert f"{out}: the copy was damaged while it was written" in res.stderr
+    assert f"though {good} itself passes the check" in res.stderr
+    assert "the project file is damaged" not in res.stderr
+    assert not out.exists() and not (tmp_path / ".copy.db.partial").exists()
+
+
+def test_save_copy_with_check_raises_a_damaged_copy_error(
+    run_cli: CliRunner, tmp_path: Path
+) -> None:
+    from annotator.store.db import DamagedCopyError
+
+    db = _damaged(tmp_path, run_cli, 4096 * 3)
+    with (
+        Project.open(db, create=False, readonly=True) as p,
+        pytest.raises(DamagedCopyError) as info,
+    ):
+        p.save_copy(tmp_path / "c.db", check=True)
+    assert info.value.source_damaged
+    assert info.value.problems and "Page 4" in info.value.problems[0]
+    assert not (tmp_path / "c.db").exists()

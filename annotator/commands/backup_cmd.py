@@ -19,12 +19,20 @@ def register(sub: Any) -> None:
         description=(
             "Copy PROJECT.db to OUT.db with SQLite's backup API: the copy holds every "
             "committed change, also those still in PROJECT.db-wal while the window is open, "
-            "and is one file with no -wal/-shm companions, ready to mail or archive."
+            "and is one file with no -wal/-shm companions, ready to mail or archive. "
+            "The copy is checked with SQLite's quick_check before it takes its name: a "
+            "damaged project is said, and no copy that looks good is left."
         ),
     )
     p.add_argument("project", help="the project file (.db)")
     p.add_argument("output", metavar="OUT.db", help="the copy to write")
     p.add_argument("--force", action="store_true", help="replace OUT.db if it exists")
+    p.add_argument(
+        "--no-check",
+        dest="check",
+        action="store_false",
+        help="do not check the copy (SQLite quick_check reads it whole: about 1.3 s per 200 MB)",
+    )
     p.set_defaults(func=run)
 
 
@@ -36,10 +44,11 @@ def run(args: argparse.Namespace) -> int:
         say_open_note(project)
         try:
             # paced: a window open on the project keeps its disk syncs short meanwhile
-            project.save_copy(out, paced=True)
+            project.save_copy(out, paced=True, check=args.check)
         except OSError as exc:
             why = exc.strerror or exc
             raise CliError(f"{out}: cannot write ({why}); nothing was written") from None
         articles = project.count_articles()
-    print(f"Copied {args.project} ({count_noun(articles, 'article')}) to {out}")
+    checked = " (checked: no damage found)" if args.check else ""
+    print(f"Copied {args.project} ({count_noun(articles, 'article')}) to {out}{checked}")
     return 0

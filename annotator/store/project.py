@@ -359,11 +359,17 @@ class Project(ProjectSuggestions):
             return False
         return self._checkpoint_now_or_soon()
 
-    def save_copy(self, dest: str | os.PathLike[str], paced: bool = False) -> Path:
+    def save_copy(
+        self, dest: str | os.PathLike[str], paced: bool = False, check: bool = False
+    ) -> Path:
         """Write a consistent single-file copy of the project to ``dest`` (SQLite backup;
-        ``paced``: a few megabytes at a time with rests, see :func:`backup_file`).
+        ``paced``: a few megabytes at a time with rests; ``check``: the copy is checked
+        with SQLite's quick_check before it takes its name, see :func:`backup_file`).
 
         Raises:
+            DamagedCopyError: with ``check``, the copy fails the check (the project file
+                is damaged, or the copy was damaged on its way to the disk); ``dest`` was
+                not written.
             ProjectError: ``dest`` is this project's file (or its -wal/-shm), a folder, or
                 in a missing folder.
             OSError: the copy cannot be written.
@@ -373,7 +379,7 @@ class Project(ProjectSuggestions):
         mine = {own, own.with_name(own.name + "-wal"), own.with_name(own.name + "-shm")}
         if target.resolve() in mine:
             raise ProjectError(f"{target}: is the project file itself; choose another name")
-        return backup_file(self.db.conn, target, paced)
+        return backup_file(self.db.conn, target, paced, check=check, source=self.path)
 
     def __enter__(self) -> Project:
         return self

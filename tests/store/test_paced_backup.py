@@ -7,6 +7,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -119,9 +120,9 @@ def test_backup_command_is_paced(
     calls: list[bool] = []
     real = store_db.backup_file
 
-    def spy(conn: sqlite3.Connection, dest: object, paced: bool = False) -> Path:
+    def spy(conn: sqlite3.Connection, dest: object, paced: bool = False, **kw: Any) -> Path:
         calls.append(paced)
-        return real(conn, dest, paced)  # type: ignore[arg-type]
+        return real(conn, dest, paced, **kw)  # type: ignore[arg-type]
 
     monkeypatch.setattr("annotator.store.project.backup_file", spy)
     out = tmp_path / "b.db"
