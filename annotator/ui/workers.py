@@ -294,13 +294,23 @@ class ImportTask(Task):
     in_child = True
     expected = (ImportProcessError,)  # its message says the child's error type already
 
-    def __init__(self, path: Path, paths: Sequence[str], annotator: str | None) -> None:
+    def __init__(
+        self,
+        path: Path,
+        paths: Sequence[str],
+        annotator: str | None,
+        clock: Callable[[], float] | None = None,
+    ) -> None:
+        """``clock``: the seconds the progress throttle reads (``time.monotonic`` when
+        None; tests give their own)."""
         super().__init__()
         self.path = path
         self.paths = list(paths)
         self.annotator = annotator
         self.signals = ImportSignals()
-        self._throttle = Throttle(PROGRESS_INTERVAL_S)
+        self._throttle = (
+            Throttle(PROGRESS_INTERVAL_S) if clock is None else Throttle(PROGRESS_INTERVAL_S, clock)
+        )
         #: the import's child process while it runs (see :meth:`abandon`)
         self._child: subprocess.Popen[bytes] | None = None
         self._abandoned = False

@@ -4,7 +4,6 @@ MAX_DETAIL_LINES lines."""
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from typing import Any
 
@@ -29,10 +28,9 @@ def _sent(task: ImportTask) -> list[tuple[int, int, str]]:
     return got
 
 
-def test_progress_of_one_file_is_sent_at_most_every_interval(monkeypatch: Any) -> None:
+def test_progress_of_one_file_is_sent_at_most_every_interval() -> None:
     clock = _Clock()
-    monkeypatch.setattr(time, "monotonic", clock)
-    task = ImportTask(Path("p.db"), ["f.jsonl"], None)
+    task = ImportTask(Path("p.db"), ["f.jsonl"], None, clock=clock)
     got = _sent(task)
     for done in range(1, 1001):  # a thousand lines, 0.6 of an interval each
         clock.now += PROGRESS_INTERVAL_S * 0.6
@@ -43,14 +41,11 @@ def test_progress_of_one_file_is_sent_at_most_every_interval(monkeypatch: Any) -
     assert all(b[0] - a[0] == 2 for a, b in zip(got[:-1], got[1:-1]))
 
 
-def test_new_files_wait_for_the_interval_too_and_the_end_is_always_sent(
-    monkeypatch: Any,
-) -> None:
+def test_new_files_wait_for_the_interval_too_and_the_end_is_always_sent() -> None:
     """A folder of 20,000 small files sent two signals per file when each new file was sent
     at once (tester19 N3): a new file's name now waits for the interval like the rest."""
     clock = _Clock()
-    monkeypatch.setattr(time, "monotonic", clock)
-    task = ImportTask(Path("p.db"), ["folder"], None)
+    task = ImportTask(Path("p.db"), ["folder"], None, clock=clock)
     got = _sent(task)
     for n in range(1000):  # a thousand files, 0.6 of an interval apart
         clock.now += PROGRESS_INTERVAL_S * 0.6
