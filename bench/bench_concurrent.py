@@ -29,7 +29,6 @@ running 100 ms, and the most common places are printed.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shutil
 import statistics
@@ -47,6 +46,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from bench._common import fresh_source, pct  # noqa: E402
 from bench._heartbeat import Heartbeat  # noqa: E402
 
 _OWN = REPO / "bench" / "_out" / "import_10000.jsonl"
@@ -56,23 +56,7 @@ DEFAULT_SOURCE = _OWN if _OWN.exists() else Path("/work/main/bench/_out/import_1
 
 def make_source(source: Path, n: int, folder: Path) -> Path:
     """The first ``n`` articles of ``source``, each with a new last paragraph (and id)."""
-    stamp = time.time_ns()
-    out = folder / "new.jsonl"
-    with source.open(encoding="utf-8") as f, out.open("w", encoding="utf-8") as o:
-        for k, line in enumerate(f):
-            if k >= n:
-                break
-            d = json.loads(line)
-            d["text"] += f"\n\nConcurrent bench tail {stamp}-{k}."
-            if "id" in d:
-                d["id"] = f"{d['id']}-{stamp}-{k}"
-            o.write(json.dumps(d) + "\n")
-    return out
-
-
-def pct(values: list[float], q: float) -> float:
-    s = sorted(values)
-    return s[min(len(s) - 1, int(round(q * (len(s) - 1))))]
+    return fresh_source(source, n, folder / "new.jsonl", "Concurrent bench tail")
 
 
 def figures(label: str, rows: list[tuple[float, float]]) -> str:

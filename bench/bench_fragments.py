@@ -52,7 +52,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import sys
 import tempfile
 import time
@@ -63,6 +62,10 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 REPO = Path(os.environ.get("BENCH_REPO") or Path(__file__).resolve().parents[1])
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
+# this tree's shared bench helpers, also when BENCH_REPO is an older checkout without them
+sys.path.append(str(Path(__file__).resolve().parent))
+
+from _common import key_table, load  # noqa: E402
 
 WHO = "bench"
 
@@ -127,15 +130,6 @@ def press(clock: Any, key: Any, mod: Any, limit: float = 60.0) -> tuple[float, f
             break
         time.sleep(0.0005)
     return end - t0, cend - c0, longest
-
-
-def pct(values: list[float], q: float) -> float:
-    s = sorted(values)
-    return s[min(len(s) - 1, int(round(q * (len(s) - 1))))]
-
-
-def load() -> str:
-    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
 def main() -> int:
@@ -212,15 +206,8 @@ def main() -> int:
         app.processEvents()
         print(f"{name}: done, load {load()}", flush=True)
     print(f"load after: {load()}")
-    head = f"{'wall p50':>9} {'p95':>8} {'CPU p50':>8} {'p95':>8}"
-    print(f"{'article':11} {'step':7} {head}  (ms; 'round': the longest GUI-thread round)")
-    for name, step, got in rows:
-        walls = [g[0] * 1000 for g in got]
-        cpus = [g[1] * 1000 for g in got]
-        print(
-            f"{name:11} {step:7} {statistics.median(walls):9.1f} {pct(walls, 0.95):8.1f}"
-            f" {statistics.median(cpus):8.1f} {pct(cpus, 0.95):8.1f}"
-        )
+    note = "  (ms; 'round': the longest GUI-thread round)"
+    print("\n".join(key_table(rows, 11, note=note)))
     return 0
 
 

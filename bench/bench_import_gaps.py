@@ -16,7 +16,6 @@ in the JSONL worker process always, never, or as the import decides (files of 32
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import tempfile
@@ -26,22 +25,12 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench._common import fresh_source  # noqa: E402
 from bench._heartbeat import Heartbeat, LateStacks, percentiles  # noqa: E402
 
 
 def _file(source: Path, n: int) -> Path:
-    stamp = time.time_ns()
-    out = Path(tempfile.mkdtemp()) / "new.jsonl"
-    with source.open(encoding="utf-8") as f, out.open("w", encoding="utf-8") as o:
-        for k, line in enumerate(f):
-            if k >= n:
-                break
-            d = json.loads(line)
-            d["text"] += f"\n\nBench tail {stamp}-{k}."
-            if "id" in d:
-                d["id"] = f"{d['id']}-{stamp}-{k}"
-            o.write(json.dumps(d) + "\n")
-    return out
+    return fresh_source(source, n, Path(tempfile.mkdtemp()) / "new.jsonl", "Bench tail")
 
 
 def _figures(gaps: list[float]) -> str:

@@ -39,6 +39,10 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 REPO = Path(os.environ.get("BENCH_REPO") or Path(__file__).resolve().parents[1])
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
+# this tree's shared bench helpers, also when BENCH_REPO is an older checkout without them
+sys.path.append(str(Path(__file__).resolve().parent))
+
+from _common import key_table  # noqa: E402
 
 
 def build(path: Path) -> dict[str, int]:
@@ -187,11 +191,6 @@ def titles(path: Path, names: list[str]) -> dict[str, int]:
     return dict(rows)
 
 
-def pct(values: list[float], q: float) -> float:
-    s = sorted(values)
-    return s[min(len(s) - 1, int(round(q * (len(s) - 1))))]
-
-
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=20)
@@ -318,15 +317,7 @@ def main() -> int:
     w.close()
     if prof is not None:
         prof.dump_stats(str(args.profile))
-    head = f"{'wall p50':>9} {'p95':>7} {'max':>7} {'CPU p50':>8} {'p95':>7}"
-    print(f"{'article':8} {'step':7} {head}")
-    for name, step, got in rows:
-        walls = [g[0] * 1000 for g in got]
-        cpus = [g[1] * 1000 for g in got]
-        print(
-            f"{name:8} {step:7} {statistics.median(walls):9.1f} {pct(walls, 0.95):7.1f}"
-            f" {max(walls):7.1f} {statistics.median(cpus):8.1f} {pct(cpus, 0.95):7.1f}"
-        )
+    print("\n".join(key_table(rows, 8, show_max=True)))
     return 0
 
 

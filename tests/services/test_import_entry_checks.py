@@ -18,6 +18,7 @@ import pytest
 from annotator.services.session import Session
 from annotator.store.project import Project
 from tests.conftest import CliRunner
+from tests.services.import_files import import_articles, quote
 
 # an emoji and a no-break space before the mention: offsets count code points
 TEXT = (
@@ -33,27 +34,19 @@ def _at(part: str) -> list[list[int]]:
 
 
 def _quote(**over: Any) -> dict[str, Any]:
-    q: dict[str, Any] = {
+    fields = {
         "content_spans": _at("the boats stay in port until Monday"),
         "speaker_spans": _at("Ines\u00a0Kahl"),
         "cue_spans": _at("said"),
-        "kind": "direct",
-        "annotator": "ann",
-        "status": "accepted",
-        "origin": "manual",
     }
-    q.update(over)
-    return q
+    return quote(**{**fields, **over})
 
 
 def _import(
     run_cli: CliRunner, tmp_path: Path, quotes: list[dict[str, Any]], **article: Any
 ) -> tuple[Path, list[str]]:
-    src = tmp_path / "in.jsonl"
     line = {"id": "ferry", "title": "Ferry strike", "text": TEXT, "quotes": quotes, **article}
-    src.write_text(json.dumps(line) + "\n", "utf-8")
-    db = tmp_path / "p.db"
-    res = run_cli("import", str(db), str(src))
+    db, res = import_articles(run_cli, tmp_path, [line], "in.jsonl")
     # a refused quote makes the import's exit code 1 (its line is in the report)
     assert res.returncode == (1 if "this quote was skipped" in res.stdout else 0), res.stderr
     return db, res.stdout.splitlines()

@@ -18,6 +18,7 @@ import pytest
 
 from annotator.core.entry_checks import JOIN_OVER, MAX_FRAGMENTS
 from tests.conftest import CliRunner
+from tests.services.import_files import import_articles, quote
 
 WORDS = [f"w{i:03d}" for i in range(400)]
 #: one paragraph of 400 words, then a second paragraph: "w000 w001 ... w399\n\nTail said."
@@ -34,32 +35,15 @@ def _words(n: int, sep: int = 1) -> list[list[int]]:
 
 
 def _quote(content: list[list[int]], **over: Any) -> dict[str, Any]:
-    q: dict[str, Any] = {
-        "content_spans": content,
-        "speaker_spans": SPEAKER,
-        "kind": "direct",
-        "annotator": "ann",
-        "status": "accepted",
-        "origin": "manual",
-    }
-    q.update(over)
-    return q
+    return quote(**{"content_spans": content, "speaker_spans": SPEAKER, **over})
 
 
 def _import(
     run_cli: CliRunner, tmp_path: Path, text: str, quotes: list[dict[str, Any]]
 ) -> tuple[Path, list[str], int]:
-    src = tmp_path / "frags.jsonl"
     line = {"id": "frags", "title": "Fragments", "text": text, "quotes": quotes}
-    src.write_text(
-        json.dumps({"id": "other", "text": "Line one.", "quotes": []})
-        + "\n"
-        + json.dumps(line)
-        + "\n",
-        "utf-8",
-    )
-    db = tmp_path / "p.db"
-    res = run_cli("import", str(db), str(src))
+    other = {"id": "other", "text": "Line one.", "quotes": []}
+    db, res = import_articles(run_cli, tmp_path, [other, line], "frags.jsonl")
     return db, res.stdout.splitlines(), res.returncode
 
 
@@ -102,19 +86,25 @@ def test_other_whitespace_between_fragments_is_joined_too(
     assert len([x for x in lines if "joined into 1" in x]) == 1
 
 
+def _paragraphs(n: int, brk: str) -> tuple[list[str], str, list[list[int]], list[list[int]]]:
+    """``n`` paragraphs of 25 words joined by ``brk``, then "Tail said.": (paragraphs,
+    text, one content fragment per word, the speaker span of "Tail")."""
+    paragraphs = [" ".join(f"p{p}w{w:02}" for w in range(25)) for p in range(n)]
+    text = brk.join(paragraphs) + "\n\nTail said."
+    spans = []
+    for para in paragraphs:
+        start = text.index(para)
+        spans += [[start + i * 6, start + i * 6 + 5] for i in range(25)]
+    return paragraphs, text, spans, [[text.index("Tail"), text.index("Tail") + 4]]
+
+
 @pytest.mark.parametrize("brk", ["\n\n", "\n", " \n "])
 def test_fragments_are_joined_within_a_paragraph_not_across_a_line_break(
     run_cli: CliRunner, tmp_path: Path, brk: str
 ) -> None:
     """One fragment per word over ten paragraphs: one fragment per paragraph, none
     across a line break (review21 R11)."""
-    paragraphs = [" ".join(f"p{p}w{w:02}" for w in range(25)) for p in range(10)]
-    text = brk.join(paragraphs) + "\n\nTail said."
-    spans = []
-    for para in paragraphs:
-        start = text.index(para)
-        spans += [[start + i * 6, start + i * 6 + 5] for i in range(25)]
-    speaker = [[text.index("Tail"), text.index("Tail") + 4]]
+    paragraphs, text, spans, speaker = _paragraphs(10, brk)
     db, lines, code = _import(run_cli, tmp_path, text, [_quote(spans, speaker_spans=speaker)])
     assert code == 0
     want = [[text.index(para), text.index(para) + len(para)] for para in paragraphs]
@@ -230,13 +220,7 @@ def test_a_quote_stored_unjoined_is_found_again_on_re_import(
 
 
 def test_a_quote_joined_per_paragraph_is_found_again(run_cli: CliRunner, tmp_path: Path) -> None:
-    paragraphs = [" ".join(f"p{p}w{w:02}" for w in range(25)) for p in range(3)]
-    text = "\n\n".join(paragraphs) + "\n\nTail said."
-    spans = []
-    for para in paragraphs:
-        start = text.index(para)
-        spans += [[start + i * 6, start + i * 6 + 5] for i in range(25)]
-    speaker = [[text.index("Tail"), text.index("Tail") + 4]]
+    _, text, spans, speaker = _paragraphs(3, "\n\n")
     db, _, _ = _import(run_cli, tmp_path, text, [_quote(spans, speaker_spans=speaker)])
     _unjoin(db, spans)
     _reimport(run_cli, tmp_path)

@@ -4,8 +4,6 @@ says how many, and closing waits for the import thread before the project is clo
 
 from __future__ import annotations
 
-import json
-import sqlite3
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -16,35 +14,7 @@ import pytest
 from annotator.services import importing
 from annotator.ui import workers
 from annotator.ui.main_window import MainWindow
-
-TEXT = 'Budget\n\n"We will balance it," the minister said on Tuesday.'
-QUOTE: dict[str, Any] = {"content_spans": [[8, 31]], "annotator": "alice", "status": "accepted"}
-
-
-def _source(tmp_path: Path, n: int = 40) -> Path:
-    path = tmp_path / "incoming.jsonl"
-    lines = [
-        json.dumps({"title": f"New {i}", "text": f"{TEXT} ({i})", "quotes": [QUOTE]})
-        for i in range(n)
-    ]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
-
-
-def _new_rows(db: Path) -> tuple[int, int, int, str]:
-    """(new articles, their annotations, new articles without one, integrity_check)."""
-    c = sqlite3.connect(db)
-    try:
-        new = "SELECT id FROM articles WHERE title LIKE 'New %'"
-        arts = c.execute(f"SELECT count(*) FROM ({new})").fetchone()[0]
-        anns = c.execute(f"SELECT count(*) FROM annotations WHERE article_id IN ({new})")
-        bare = c.execute(
-            f"SELECT count(*) FROM ({new}) WHERE id NOT IN (SELECT article_id FROM annotations)"
-        )
-        ok = c.execute("PRAGMA integrity_check").fetchone()[0]
-        return arts, anns.fetchone()[0], bare.fetchone()[0], ok
-    finally:
-        c.close()
+from tests.ui.import_source import import_source, new_rows
 
 
 def _at_line(monkeypatch: pytest.MonkeyPatch, k: int, then: Callable[[], None]) -> threading.Event:
@@ -77,7 +47,7 @@ def test_cancel_import_keeps_whole_groups_and_the_status_bar_says_how_many(
     qtbot: Any, project_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, k: int
 ) -> None:
     monkeypatch.setattr(importing, "FLUSH_ROWS", 4)  # groups of two articles with a quote
-    src = _source(tmp_path)
+    src = import_source(tmp_path, 40)
     w = MainWindow(project_path, annotator="alice", load_model=False)
     qtbot.addWidget(w)
     w.show()
@@ -86,7 +56,7 @@ def test_cancel_import_keeps_whole_groups_and_the_status_bar_says_how_many(
     _at_line(monkeypatch, k, lambda: w.importer.task.cancel())  # type: ignore[union-attr]
     with qtbot.waitSignal(w.import_finished, timeout=60000):
         w.start_import([str(src)])
-    assert _new_rows(project_path) == (k, k, 0, "ok")
+    assert new_rows(project_path) == (k, k, 0, "ok")
     those = "it is" if k == 1 else f"those {k} are"
     said = (
         f"Import cancelled after {k} of about 40 articles of incoming.jsonl; {those} in the"
@@ -101,7 +71,7 @@ def test_cancel_import_keeps_whole_groups_and_the_status_bar_says_how_many(
     qtbot.waitUntil(lambda: w.importer.task is None)
     report = w.importer.last_report
     assert (report.articles_added, report.files[0].articles_present) == (40 - k, k)
-    assert _new_rows(project_path) == (40, 40, 0, "ok")
+    assert new_rows(project_path) == (40, 40, 0, "ok")
 
 
 @pytest.mark.parametrize("k", [1, 17])
@@ -109,7 +79,7 @@ def test_closing_during_an_import_stops_it_and_closes_the_project_after_it(
     qtbot: Any, project_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, k: int
 ) -> None:
     monkeypatch.setattr(importing, "FLUSH_ROWS", 4)
-    src = _source(tmp_path)
+    src = import_source(tmp_path, 40)
     w = MainWindow(project_path, annotator="alice", load_model=False)
     qtbot.addWidget(w)
     w.show()
@@ -132,4 +102,4 @@ def test_closing_during_an_import_stops_it_and_closes_the_project_after_it(
     assert w.pool.activeThreadCount() == 0  # the import thread ended before the close
     assert closing.is_set()
     # the project file holds whole articles with their quotes, as many as were read
-    assert _new_rows(project_path) == (k, k, 0, "ok")
+    assert new_rows(project_path) == (k, k, 0, "ok")

@@ -8,41 +8,13 @@ from __future__ import annotations
 
 import json
 import signal
-import sqlite3
 import subprocess
 from pathlib import Path
 from typing import Any
 
 from annotator.ui.main_window import MainWindow
 from annotator.ui.workers import ImportTask
-
-TEXT = 'Budget\n\n"We will balance it," the minister said on Tuesday.'
-QUOTE: dict[str, Any] = {"content_spans": [[8, 31]], "annotator": "alice", "status": "accepted"}
-
-
-def _source(tmp_path: Path, n: int) -> Path:
-    path = tmp_path / "incoming.jsonl"
-    with path.open("w", encoding="utf-8") as f:
-        for i in range(n):
-            f.write(json.dumps({"title": f"New {i}", "text": f"{TEXT} ({i})", "quotes": [QUOTE]}))
-            f.write("\n")
-    return path
-
-
-def _new_rows(db: Path) -> tuple[int, int, int, str]:
-    """(new articles, their annotations, new articles without one, integrity_check)."""
-    c = sqlite3.connect(db)
-    try:
-        new = "SELECT id FROM articles WHERE title LIKE 'New %'"
-        arts = c.execute(f"SELECT count(*) FROM ({new})").fetchone()[0]
-        anns = c.execute(f"SELECT count(*) FROM annotations WHERE article_id IN ({new})")
-        bare = c.execute(
-            f"SELECT count(*) FROM ({new}) WHERE id NOT IN (SELECT article_id FROM annotations)"
-        )
-        ok = c.execute("PRAGMA integrity_check").fetchone()[0]
-        return arts, anns.fetchone()[0], bare.fetchone()[0], ok
-    finally:
-        c.close()
+from tests.ui.import_source import TEXT, import_source, new_rows
 
 
 def _children(monkeypatch: Any) -> list[subprocess.Popen[bytes]]:
@@ -62,7 +34,7 @@ def test_closing_while_the_child_imports_kills_it_and_keeps_whole_groups(
     qtbot: Any, project_path: Path, tmp_path: Path, monkeypatch: Any
 ) -> None:
     n = 4000
-    src = _source(tmp_path, n)
+    src = import_source(tmp_path, n)
     children = _children(monkeypatch)
     w = MainWindow(project_path, annotator="alice", load_model=False)
     qtbot.addWidget(w)
@@ -77,7 +49,7 @@ def test_closing_while_the_child_imports_kills_it_and_keeps_whole_groups(
     assert children[0].poll() is not None  # the child is gone, not left running
     # killed, not told to stop at its next group (that child ends with 0 after its group)
     assert children[0].returncode == -signal.SIGKILL
-    arts, anns, bare, ok = _new_rows(project_path)
+    arts, anns, bare, ok = new_rows(project_path)
     assert ok == "ok"
     assert arts == anns and bare == 0  # whole articles with their quote, none half
     assert arts < n
@@ -86,7 +58,7 @@ def test_closing_while_the_child_imports_kills_it_and_keeps_whole_groups(
 def test_abandoned_before_its_child_started_the_child_is_killed_at_once(
     project_path: Path, tmp_path: Path, monkeypatch: Any
 ) -> None:
-    src = _source(tmp_path, 50)
+    src = import_source(tmp_path, 50)
     children = _children(monkeypatch)
     task = ImportTask(project_path, [str(src)], "alice")
     failed: list[str] = []
@@ -97,20 +69,20 @@ def test_abandoned_before_its_child_started_the_child_is_killed_at_once(
     task.run()  # the child starts, is killed, and the work stops (no error, no traceback)
     assert children and children[0].poll() is not None
     assert (failed, stopped) == ([], [True])
-    assert _new_rows(project_path) == (0, 0, 0, "ok")
+    assert new_rows(project_path) == (0, 0, 0, "ok")
 
 
 def test_abandoned_after_the_import_ended_changes_nothing(
     qtbot: Any, project_path: Path, tmp_path: Path, monkeypatch: Any
 ) -> None:
-    src = _source(tmp_path, 30)
+    src = import_source(tmp_path, 30)
     task = ImportTask(project_path, [str(src)], "alice")
     done: list[object] = []
     task.signals.finished.connect(done.append)
     task.run()
-    assert done and _new_rows(project_path) == (30, 30, 0, "ok")
+    assert done and new_rows(project_path) == (30, 30, 0, "ok")
     task.abandon()  # the child has ended: nothing to kill, no error
-    assert _new_rows(project_path) == (30, 30, 0, "ok")
+    assert new_rows(project_path) == (30, 30, 0, "ok")
 
 
 def test_a_group_under_way_is_rolled_back_when_its_child_is_killed(
@@ -118,15 +90,15 @@ def test_a_group_under_way_is_rolled_back_when_its_child_is_killed(
 ) -> None:
     # the child of a whole large file, killed as soon as it said anything: what it
     # committed is whole, and the project still opens and takes a new import
-    src = _source(tmp_path, 3000)
+    src = import_source(tmp_path, 3000)
     children = _children(monkeypatch)
     task = ImportTask(project_path, [str(src)], "alice")
     task.signals.progress.connect(lambda *_: task.abandon())
     task.run()
     assert children[0].poll() is not None
-    arts, anns, bare, ok = _new_rows(project_path)
+    arts, anns, bare, ok = new_rows(project_path)
     assert (ok, bare, arts == anns) == ("ok", 0, True)
-    before = _new_rows(project_path)[0]
+    before = new_rows(project_path)[0]
     fresh = tmp_path / "again.jsonl"
     fresh.write_text(
         "".join(
@@ -138,6 +110,6 @@ def test_a_group_under_way_is_rolled_back_when_its_child_is_killed(
     again = ImportTask(project_path, [str(fresh)], "alice")
     again.in_child = False
     again.run()
-    arts, _anns, _bare, ok = _new_rows(project_path)
+    arts, _anns, _bare, ok = new_rows(project_path)
     assert ok == "ok"
     assert arts == before + 5  # the new file's five articles arrived
