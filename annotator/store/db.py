@@ -578,7 +578,10 @@ def _prepare(
     backup = backup_path(p, len(applied)) if pending and applied else None
     if backup is not None:
         _check_backup_space(p, backup)  # before anything is written
-    db = Database(conn)
+    # no sqlite-utils plugins: none is ours, and finding them reads every installed
+    # package's entry points (30-60 ms of each process's first open); a plugin's
+    # prepare_connection would also run on the project's connection
+    db = Database(conn, execute_plugins=False)
     db.execute("PRAGMA foreign_keys = ON")
     assert isinstance(conn, _ProjectConnection)
     if readonly or readonly_reason:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
+from collections.abc import Iterator
 from typing import Any
 
 from sqlite_utils import Database, Migrations
@@ -38,6 +40,38 @@ ANNOTATION_CHECKED_COLUMNS = frozenset(
 )  # fmt: skip
 # encode_spans's output for int pairs: valid JSON (no leading zeros, no sign, ASCII digits)
 _SPANS_JSON = re.compile(r"\[(?:\[(?:0|[1-9][0-9]*), (?:0|[1-9][0-9]*)\](?:, (?=\[)|(?=\])))*\]\Z")
+
+
+def statements(sql: str) -> Iterator[str]:
+    """The statements of the script ``sql``, each stripped, as sqlite-utils' executescript
+    splits them (a statement ends where :func:`sqlite3.complete_statement` first says
+    the text so far is complete), tested only at semicolons, where a statement can end:
+    sqlite-utils tests the text after every character, 19,000 joins of growing strings
+    for our migrations, 60-80 ms of every start (the schema check applies them all in
+    memory) and of every new project."""
+    parts = sql.split(";")
+    held: list[str] = []
+    for part in parts[:-1]:
+        held.append(part + ";")
+        text = "".join(held).strip()
+        if sqlite3.complete_statement(text):
+            yield text
+            held = []
+    text = ("".join(held) + parts[-1]).strip()
+    if text:
+        yield text
+
+
+def _script(db: Database, sql: str) -> None:
+    """``db.executescript(sql)`` with :func:`statements` splitting it: inside a
+    transaction each statement is run on its own (sqlite3's executescript would commit
+    first), else sqlite3 runs the script."""
+    if db.conn.in_transaction:
+        cursor = db.conn.cursor()
+        for statement in statements(sql):
+            cursor.execute(statement)
+    else:
+        db.conn.executescript(sql)
 
 
 def _no_constant(name: str) -> Any:
@@ -95,7 +129,8 @@ def annotation_checks_hold(
 
 @migrations(name="0001_initial")
 def _m0001_initial(db: Database) -> None:
-    db.executescript(
+    _script(
+        db,
         f"""
         CREATE TABLE articles (
             id INTEGER PRIMARY KEY,
@@ -187,14 +222,15 @@ def _m0001_initial(db: Database) -> None:
             BEGIN SELECT RAISE(ABORT, 'the change log is append-only'); END;
         CREATE TRIGGER changelog_no_delete BEFORE DELETE ON changelog
             BEGIN SELECT RAISE(ABORT, 'the change log is append-only'); END;
-        """
+        """,
     )
 
 
 @migrations(name="0002_progress_and_search")
 def _m0002_progress_and_search(db: Database) -> None:
     """Per-annotator article progress (for the article list) and full-text search."""
-    db.executescript(
+    _script(
+        db,
         """
         CREATE TABLE article_progress (
             article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
@@ -204,7 +240,7 @@ def _m0002_progress_and_search(db: Database) -> None:
             updated_at TEXT NOT NULL,
             PRIMARY KEY (article_id, annotator_id)
         );
-        """
+        """,
     )
     db.table("articles").enable_fts(
         ["title", "text"], fts_version="FTS5", create_triggers=True, tokenize="unicode61"
@@ -218,7 +254,8 @@ def _m0003_stance_targets_and_filters(db: Database) -> None:
     A quote's ``stance_target`` is what its stance is about (issue 10: one target per
     project does not fit); an article's overrides the project default for its quotes.
     """
-    db.executescript(
+    _script(
+        db,
         """
         ALTER TABLE annotations ADD COLUMN stance_target TEXT;
         ALTER TABLE gold_quotes ADD COLUMN stance_target TEXT;
@@ -226,7 +263,7 @@ def _m0003_stance_targets_and_filters(db: Database) -> None:
         CREATE INDEX annotations_speaker ON annotations(speaker_id, article_id);
         CREATE INDEX annotations_target ON annotations(stance_target);
         CREATE INDEX suggestions_confidence ON suggestions(confidence, article_id);
-        """
+        """,
     )
 
 
@@ -281,7 +318,8 @@ _SPEAKERS_REBUILD = (
 def _m0005_review_left_out(db: Database) -> None:
     """Quotes a reviewer left out of the gold on purpose (review key X), by annotation, so an
     undecided row and a row decided "not a quote" differ (issue 10)."""
-    db.executescript(
+    _script(
+        db,
         """
         CREATE TABLE left_out (
             review_id INTEGER NOT NULL REFERENCES reviews(id) ON DELETE CASCADE,
@@ -289,7 +327,7 @@ def _m0005_review_left_out(db: Database) -> None:
             created_at TEXT NOT NULL,
             PRIMARY KEY (review_id, annotation_id)
         );
-        """
+        """,
     )
 
 
@@ -303,7 +341,8 @@ def _m0006_detections_and_scale_indexes(db: Database) -> None:
     ``detect`` rows (one pass over each), and from then on by
     :meth:`Project.set_suggestions`.
     """
-    db.executescript(
+    _script(
+        db,
         """
         CREATE TABLE detections (
             article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
@@ -326,7 +365,7 @@ def _m0006_detections_and_scale_indexes(db: Database) -> None:
             ON article_progress(annotator_id, updated_at);
         CREATE INDEX annotations_spans ON annotations(article_id, annotator_id, content_spans);
         CREATE INDEX annotations_annotator ON annotations(annotator_id, article_id);
-        """
+        """,
     )
 
 
@@ -343,7 +382,8 @@ def _m0007_learning(db: Database) -> None:
     :func:`annotator.nlp.learned.article_uncertainty`) from the latest re-detection of
     that article, one row per article, so "Next most useful article" can rank by it.
     """
-    db.executescript(
+    _script(
+        db,
         """
         CREATE INDEX IF NOT EXISTS annotations_suggestion ON annotations(suggestion_id);
         CREATE TABLE IF NOT EXISTS article_uncertainty (
@@ -354,7 +394,7 @@ def _m0007_learning(db: Database) -> None:
         );
         CREATE INDEX IF NOT EXISTS article_uncertainty_rank
             ON article_uncertainty(uncertainty DESC, article_id);
-        """
+        """,
     )
 
 
@@ -366,7 +406,7 @@ def _m0008_one_article_index(db: Database) -> None:
     one), so it only cost time on every insert (issue 16: a 100,000-article import writes
     2.4 million annotations).
     """
-    db.executescript("DROP INDEX IF EXISTS annotations_article;")
+    _script(db, "DROP INDEX IF EXISTS annotations_article;")
 
 
 @migrations(name="0009_reviews_by_reviewer")
@@ -375,9 +415,7 @@ def _m0009_reviews_by_reviewer(db: Database) -> None:
     from the reviewer's own reviews (the articles they wrote gold for), which the review key
     (article_id, reviewer) cannot find without reading every review (issue 16).
     """
-    db.executescript(
-        "CREATE INDEX IF NOT EXISTS reviews_reviewer ON reviews(reviewer, article_id);"
-    )
+    _script(db, "CREATE INDEX IF NOT EXISTS reviews_reviewer ON reviews(reviewer, article_id);")
 
 
 @migrations(name="0010_article_summaries")
@@ -391,11 +429,12 @@ def _m0010_article_summaries(db: Database) -> None:
     """
     from annotator.store import summary
 
-    db.executescript(summary.SCHEMA)
+    _script(db, summary.SCHEMA)
     # the list's sorts by title, publisher and date walk these instead of sorting every
     # article's row (0.5-1 s at 100,000 articles); the expressions are the sort keys of
     # annotator.store.counts, ties by id as the index keeps them
-    db.executescript(
+    _script(
+        db,
         """
         CREATE INDEX articles_title_order ON articles(lower(coalesce(title, '')));
         CREATE INDEX articles_publisher_order
@@ -403,7 +442,7 @@ def _m0010_article_summaries(db: Database) -> None:
         CREATE INDEX articles_date_order ON articles(coalesce(json_extract(meta, '$.date'), ''));
         CREATE INDEX suggestions_speaker ON suggestions(speaker_name COLLATE NOCASE)
             WHERE speaker_name IS NOT NULL;
-        """
+        """,
     )
     db.execute("INSERT OR IGNORE INTO article_summary (article_id) SELECT id FROM articles")
     db.execute("INSERT OR IGNORE INTO summary_dirty (article_id) SELECT id FROM articles")
@@ -417,11 +456,12 @@ def _m0011_annotation_references(db: Database) -> None:
     ``left_out.annotation_id``): deleting an annotation (the undo of an accept or reject, R on
     a quote added by hand) checks their foreign keys, and without them read every gold quote
     and every left-out row of the project (4.6 ms a key at 100,000 articles, issue 16)."""
-    db.executescript(
+    _script(
+        db,
         """
         CREATE INDEX IF NOT EXISTS gold_quotes_source ON gold_quotes(source_annotation_id);
         CREATE INDEX IF NOT EXISTS left_out_annotation ON left_out(annotation_id);
-        """
+        """,
     )
 
 
@@ -435,7 +475,7 @@ def _m0012_summary_pairs(db: Database) -> None:
     annotations linked to another article's suggestion (one pass over the links)."""
     from annotator.store import summary
 
-    db.executescript(summary.SCHEMA_0012)
+    _script(db, summary.SCHEMA_0012)
     db.execute(summary.FILL_LINKS)
 
 
