@@ -70,8 +70,10 @@ class SummaryWindow(QDialog):
     """Counts of one version of the quotes (an annotator's, or gold), a tab per dimension.
 
     Opens at once; the counts and charts arrive from a pool thread ("Counting…" shows
-    meanwhile, with the busy cursor over this window only). Choosing another version
-    stops the count under way. ``report`` is the report shown (None until one arrived).
+    meanwhile, with the busy cursor over this window only): the figures and tables first,
+    the charts when drawn (the first waits for matplotlib's import, about 2 s at load).
+    Choosing another version stops the count under way. ``report`` is the report shown
+    (None until one arrived).
     """
 
     def __init__(self, window: Any) -> None:
@@ -112,11 +114,13 @@ class SummaryWindow(QDialog):
         layout.addLayout(top)
         layout.addWidget(self.tabs)
         self.report: Report | None = None
+        #: the chart of each tab shown, by dimension (filled when the charts arrive)
+        self.charts: dict[str, QLabel] = {}
         self._generation = 0
         self._task: ReportTask | None = None
         #: every count started and not ended, with this window's slots on its signals
         #: (closing disconnects those)
-        self._slots: dict[ReportTask, tuple[Any, Any]] = {}
+        self._slots: dict[ReportTask, tuple[Any, Any, Any]] = {}
         self._saving: Task | None = None
         self._reload(default=True)
 
@@ -143,9 +147,11 @@ class SummaryWindow(QDialog):
         task = self._task = ReportTask(self.path, source, TITLES, self._generation, self.me)
         done = lambda result, t=task: self._counted(t, result)  # noqa: E731
         failed = lambda message, t=task: self._failed(t, message)  # noqa: E731
+        figures = lambda result, t=task: self._figures(t, result)  # noqa: E731
         task.signals.finished.connect(done)
         task.signals.failed.connect(failed)
-        self._slots[task] = (done, failed)
+        task.signals.counted.connect(figures)
+        self._slots[task] = (done, failed, figures)
         keep_alive(task)
         what = "" if source is None else f": {source.describe()}"
         self.total.setText(f"Counting the quotes{what}…")
@@ -165,6 +171,16 @@ class SummaryWindow(QDialog):
         self.unsetCursor()
         return True
 
+    def _figures(self, task: ReportTask, result: object) -> None:
+        """The count's figures, before its charts: the total, the tables, each chart's
+        place saying it is being drawn."""
+        _generation, report, counts = cast(tuple[int, Report, dict[str, int] | None], result)
+        if task is not self._task:
+            return
+        if counts is not None:
+            self._show_counts(counts, report.source)
+        self._show(report, None)
+
     def _counted(self, task: ReportTask, result: object) -> None:
         _generation, report, charts, counts = cast(
             tuple[int, Report | None, dict[str, bytes], dict[str, int] | None], result
@@ -176,15 +192,36 @@ class SummaryWindow(QDialog):
         if report is None:  # stopped, and nothing newer asked for
             self.total.setText("Counting stopped.")
             return
+        if report is self.report:  # its figures are shown: the charts go in their places
+            for dim, chart in self.charts.items():
+                self._set_chart(chart, report, dim, charts.get(dim))
+        else:
+            self._show(report, charts)
+        self.save.setEnabled(True)
+
+    def _show(self, report: Report, charts: dict[str, bytes] | None) -> None:
+        """Show ``report``: the total and a tab per dimension, with ``charts`` (None: not
+        drawn yet)."""
         self.report = report
         self.total.setText(self._counted_text(report))
         current = self.tabs.currentIndex()
         self.tabs.clear()
+        self.charts = {}
         for dim in DIMENSIONS:
-            self.tabs.addTab(self._tab(report, dim, charts.get(dim)), TITLES[dim])
+            png = None if charts is None else charts.get(dim)
+            self.tabs.addTab(self._tab(report, dim, png, charts is None), TITLES[dim])
         self.tabs.setCurrentIndex(max(current, 0))
         self.tabs.setEnabled(True)
-        self.save.setEnabled(True)
+
+    @staticmethod
+    def _set_chart(chart: QLabel, report: Report, dim: str, png: bytes | None) -> None:
+        if png is not None:
+            pix = QPixmap()
+            pix.loadFromData(png)
+            chart.setPixmap(pix)
+        else:
+            chart.setText("No quotes." if not report.tables[dim] else "")
+        chart.adjustSize()  # in its scroll area: the size of what it shows now
 
     def _show_counts(self, counts: dict[str, int], chosen: QuoteSource | None) -> None:
         """Name each annotator with their accepted quotes and show ``chosen`` (the version
@@ -210,7 +247,9 @@ class SummaryWindow(QDialog):
         self.tabs.setEnabled(True)
         self.total.setText(f"The quotes could not be counted: {message}")
 
-    def _tab(self, report: Report, dim: str, png: bytes | None) -> QWidget:
+    def _tab(self, report: Report, dim: str, png: bytes | None, drawing: bool) -> QWidget:
+        """A tab of ``report``'s ``dim``: its chart (``png``; with ``drawing`` a line saying
+        it is on its way) beside its table."""
         rows = report.tables[dim]
         table = QTableWidget(len(rows), 5)
         table.setHorizontalHeaderLabels([dim, "quotes", "articles", "speakers", "share"])
@@ -230,11 +269,11 @@ class SummaryWindow(QDialog):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)  # names elide, not counts
         for c in range(1, 5):
             header.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
-        chart = QLabel("No quotes." if not rows else "")
-        if png is not None:
-            pix = QPixmap()
-            pix.loadFromData(png)
-            chart.setPixmap(pix)
+        chart = self.charts[dim] = QLabel()
+        if drawing and rows:
+            chart.setText("Drawing the chart…")
+        else:
+            self._set_chart(chart, report, dim, png)
         scroll = QScrollArea()
         scroll.setWidget(chart)
         split = QSplitter()
@@ -281,7 +320,7 @@ class SummaryWindow(QDialog):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt name)
         self._task = None
-        for task, (done, failed) in self._slots.items():  # a child is killed within 0.1 s
+        for task, (done, failed, figures) in self._slots.items():  # a child: killed in 0.1 s
             task.cancel()
             # an answer may come after this window is deleted: this window is not told
             # (keep_alive's own slots stay, so the task still leaves workers.RUNNING)
@@ -289,5 +328,7 @@ class SummaryWindow(QDialog):
                 task.signals.finished.disconnect(done)
             with contextlib.suppress(RuntimeError, TypeError):
                 task.signals.failed.disconnect(failed)
+            with contextlib.suppress(RuntimeError, TypeError):
+                task.signals.counted.disconnect(figures)
         self._slots = {}
         super().closeEvent(event)

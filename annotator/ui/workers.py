@@ -38,6 +38,13 @@ class WorkerSignals(QObject):
     stopped = Signal()
 
 
+class ReportSignals(WorkerSignals):
+    """:class:`WorkerSignals` and counted(result): a quote summary's figures, sent
+    before its charts (:class:`ReportTask`)."""
+
+    counted = Signal(object)
+
+
 def signals_gone(exc: BaseException) -> bool:
     """``exc`` is what emitting a signal of an already deleted QObject raises
     (RuntimeError "Signal source has been deleted")."""
@@ -617,7 +624,9 @@ class ReportTask(Task):
     (:func:`annotator.services.report.build_report`, 35-40 s for one annotator's 970,000
     quotes at 100,000 articles) and draw a PNG bar chart per dimension that has rows;
     finished((generation, report, charts, counts)) with charts dimension -> PNG bytes,
-    titled from ``titles``. A cancelled task finishes with report None.
+    titled from ``titles``. A cancelled task finishes with report None. Before the charts
+    are drawn, counted((generation, report, counts)) sends the figures: the first chart
+    of a process waits for matplotlib's import, about 2 s at load (verify21 U6).
 
     With ``source`` None the task first counts every annotator's accepted quotes
     (``counts``, name -> count; else None) and summarises the default one
@@ -632,6 +641,7 @@ class ReportTask(Task):
     ``in_child`` False count in this thread (tests that hold the count).
     """
 
+    signals: ReportSignals
     expected = (OSError, AnnotatorError)
     background = True  # a project-wide read
     in_child = True
@@ -647,7 +657,11 @@ class ReportTask(Task):
         super().__init__()
         self.path, self.source, self.titles = path, source, titles
         self.generation, self.me = generation, me
-        self.signals = WorkerSignals()
+        self.signals = ReportSignals()
+
+    def _counted(self, report: Any, counts: Any) -> None:
+        if not self.cancelled:
+            self._tell("counted", (self.generation, report, counts))
 
     def work(self) -> object:
         from annotator.services.child_call import call_in_child
@@ -669,12 +683,18 @@ class ReportTask(Task):
                 report, charts, counts = call_in_child(
                     "annotator.services.report:summary_in_child",
                     args,
+                    progress=lambda _done, _total, *counted: self._counted(*counted),
                     cancelled=self._cancel.is_set,
                 )
             else:
                 with self.reading(self.path) as project:
                     report, charts, counts = count_summary(
-                        project, self.source, self.titles, self.me, self._cancel.is_set
+                        project,
+                        self.source,
+                        self.titles,
+                        self.me,
+                        self._cancel.is_set,
+                        counted=self._counted,
                     )
         except Exception as exc:
             if isinstance(exc, Stopped) or (self.cancelled and was_interrupted(exc)):

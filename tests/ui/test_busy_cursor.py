@@ -120,7 +120,7 @@ def test_the_summary_opens_at_once_and_counts_on_a_pool_thread(
     qtbot.waitUntil(lambda: bool(fired), timeout=60000)
     assert not gate.calls
     gate.open()
-    qtbot.waitUntil(lambda: win.report is not None, timeout=60000)
+    qtbot.waitUntil(lambda: win.report is not None and not win.counting(), timeout=60000)
     assert gate.calls == [("alice", False, False)]
     assert win.report is not None and win.report.total == 2
     assert win.total.text() == "2 quotes: accepted quotes of alice"
@@ -166,7 +166,7 @@ def test_a_failing_count_says_why_in_the_window(
     # choosing the version again tries again
     monkeypatch.undo()
     win.source_box.setCurrentText("bob")
-    qtbot.waitUntil(lambda: win.report is not None, timeout=60000)
+    qtbot.waitUntil(lambda: win.report is not None and not win.counting(), timeout=60000)
     assert win.report is not None and win.report.total == 2
 
 
@@ -194,7 +194,7 @@ def test_the_html_report_is_written_off_the_gui_thread(
     )
     w = shown_window(qtbot, two_annotators)
     win = _open_summary(qtbot, w)
-    qtbot.waitUntil(lambda: win.report is not None, timeout=60000)
+    qtbot.waitUntil(lambda: win.report is not None and not win.counting(), timeout=60000)
     win.save.click()
     qtbot.waitUntil(lambda: "Saved to" in win.total.text(), timeout=60000)
     page = out.read_text(encoding="utf-8")
@@ -215,7 +215,7 @@ def test_an_html_report_that_cannot_be_written_says_why(
     )
     w = shown_window(qtbot, two_annotators)
     win = _open_summary(qtbot, w)
-    qtbot.waitUntil(lambda: win.report is not None, timeout=60000)
+    qtbot.waitUntil(lambda: win.report is not None and not win.counting(), timeout=60000)
     win.save.click()
     qtbot.waitUntil(lambda: bool(warned), timeout=60000)
     assert "was not saved" in warned[0] and "missing folder" in warned[0]

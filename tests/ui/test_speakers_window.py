@@ -107,7 +107,9 @@ def test_a_suggestion_is_accepted_with_enter(qtbot: Any, two_annotators: Path) -
 def test_summary_counts_the_chosen_annotator(qtbot: Any, two_annotators: Path) -> None:
     _w, win = _open_window(qtbot, two_annotators, SummaryWindow)
     qtbot.waitUntil(lambda: win.source_box.currentText() == "alice (2)", timeout=60000)
-    qtbot.waitUntil(lambda: win.report is not None, timeout=60000)  # counted on a pool thread
+    qtbot.waitUntil(
+        lambda: win.report is not None and not win.counting(), timeout=60000
+    )  # counted on a pool thread
     assert win.report is not None and win.report.total == 2
     assert win.tabs.count() == 7
     table = win.tabs.widget(0).widget(1)
@@ -162,7 +164,7 @@ def _summary_as(qtbot: Any, path: Path, me: str) -> Any:
     qtbot.waitExposed(w)
     w.act_summary.trigger()
     win = next(x for x in w._windows if isinstance(x, SummaryWindow))
-    qtbot.waitUntil(lambda: win.report is not None, timeout=60000)
+    qtbot.waitUntil(lambda: win.report is not None and not win.counting(), timeout=60000)
     return win
 
 
