@@ -3,6 +3,7 @@ quote boundaries."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from annotator.core.model import MARKS_INSIDE_DEFAULT, MARKS_INSIDE_SETTING
@@ -69,6 +70,44 @@ def save_settings(project: Project, new: ProjectSettings, actor: str) -> list[st
             project.set_setting(MARKS_INSIDE_SETTING, new.marks_inside, actor=actor)
             written.append(MARKS_INSIDE_SETTING)
     return written
+
+
+#: The boundary sentence of the bundled guidelines for each value of the marks-inside
+#: setting (False: the bundled text as shipped). Matched with any run of white space
+#: between words, so a re-wrapped paragraph is still found.
+BOUNDARY_SENTENCES = {
+    False: 'Leave out the quotation marks and the frame ("she said").',
+    True: (
+        "Include the quotation marks and the punctuation just inside the closing mark; "
+        'leave out the frame ("she said").'
+    ),
+}
+
+
+def _sentence_pattern(sentence: str) -> re.Pattern[str]:
+    return re.compile(r"\s+".join(re.escape(word) for word in sentence.split()))
+
+
+def guidelines_for_marks(guidelines: str, marks_inside: bool) -> str | None:
+    """``guidelines`` with the bundled boundary sentence (:data:`BOUNDARY_SENTENCES`) put
+    right for ``marks_inside``, so the analyst's guidelines never contradict the setting.
+
+    Returns the new text (the same text when it already says the right thing), or None when
+    the text holds neither sentence (guidelines of the project's own wording: the analyst
+    is asked to check them). The other sentence's line breaks and indent are kept.
+    """
+    if _sentence_pattern(BOUNDARY_SENTENCES[marks_inside]).search(guidelines):
+        return guidelines
+    found = _sentence_pattern(BOUNDARY_SENTENCES[not marks_inside]).search(guidelines)
+    if found is None:
+        return None
+    old = found.group(0)
+    gaps = re.findall(r"\s+", old)
+    words = BOUNDARY_SENTENCES[marks_inside].split()
+    # the new sentence's words laid out on the old one's gaps (a longer sentence: spaces)
+    gaps += [" "] * max(0, len(words) - 1 - len(gaps))
+    new = "".join(w + (gaps[i] if i < len(words) - 1 else "") for i, w in enumerate(words))
+    return guidelines[: found.start()] + new + guidelines[found.end() :]
 
 
 def detector_choice(project: Project) -> str | None:

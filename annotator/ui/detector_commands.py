@@ -28,7 +28,7 @@ from annotator.ui.controllers.training import (
     training_module,
 )
 from annotator.ui.quit_shortcut import add_modal_quit
-from annotator.ui.status import CountBar, ElidingLabel
+from annotator.ui.status import STATUS_LABEL_MAX, CountBar, ElidingLabel
 from annotator.ui.training_dialogs import TrainDialog, TrainProgressDialog
 from annotator.ui.window_commands import WindowCommands
 from annotator.ui.workers import CallTask, Task
@@ -89,7 +89,7 @@ class DetectorCommands(WindowCommands):
         )
         self.train_dialog = None
         bar = self.statusBar()
-        self.detector_label = ElidingLabel("", 90)
+        self.detector_label = ElidingLabel("", 90, max_width=STATUS_LABEL_MAX)
         self.detector_label.setObjectName("detectorLabel")
         self.redetect_bar = CountBar(
             "Re-detecting", "Re-detecting quotes: {done} of {total} articles"

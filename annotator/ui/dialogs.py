@@ -21,6 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.services.project_settings import guidelines_for_marks
+
 
 class SettingsDialog(QDialog):
     """Edit the project's stance labels, stance target, quote boundaries and guidelines."""
@@ -63,6 +65,16 @@ class SettingsDialog(QDialog):
         self.guidelines_edit = QPlainTextEdit(guidelines)
         self.guidelines_edit.setObjectName("guidelines")
         lay.addWidget(self.guidelines_edit, 1)
+        #: What the boundary setting did to the guidelines (or asks of the analyst).
+        self.marks_note = QLabel()
+        self.marks_note.setObjectName("marksNote")
+        self.marks_note.setWordWrap(True)
+        lay.addWidget(self.marks_note)
+        # Tab moves on (a stance label or a guideline holds no tab): the dialog is usable
+        # from the keyboard alone, Ctrl+, then Tab to every field
+        for edit in (self.labels_edit, self.guidelines_edit):
+            edit.setTabChangesFocus(True)
+        self.marks_box.toggled.connect(self._marks_toggled)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -85,6 +97,25 @@ class SettingsDialog(QDialog):
 
     def marks_inside(self) -> bool:
         return self.marks_box.isChecked()
+
+    def _marks_toggled(self, inside: bool) -> None:
+        """Keep the guidelines' boundary sentence in step with the setting."""
+        now = self.guidelines_edit.toPlainText()
+        new = guidelines_for_marks(now, inside)
+        if new is None:
+            self.marks_note.setText(
+                "Your guidelines do not use the bundled sentence on quotation marks: check "
+                "that they say what this setting now does."
+            )
+        elif new != now:
+            cursor = self.guidelines_edit.textCursor()
+            cursor.select(cursor.SelectionType.Document)
+            cursor.insertText(new)  # one step of the edit's undo (Ctrl+Z brings it back)
+            self.marks_note.setText(
+                "The guidelines' sentence on quotation marks was changed to match."
+            )
+        else:
+            self.marks_note.setText("")
 
     def _check_and_accept(self) -> None:
         if not self.labels():

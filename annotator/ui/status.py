@@ -28,6 +28,10 @@ from annotator.ui.controllers.read_only import READ_ONLY_NOTE
 
 #: Width of the task bars (detection, re-detection, import), in pixels.
 TASK_BAR_WIDTH = 150
+#: The widest (pixels) the lasting labels of the status bar (model, detector, progress)
+#: ask to be: beyond it they are cut with "…" (whole text in the tooltip), so that at
+#: 1366 pixels the passing message keeps most of the bar.
+STATUS_LABEL_MAX = 260
 
 
 @functools.cache
@@ -59,9 +63,18 @@ class ElidingLabel(QLabel):
     Line breaks in the text are drawn as spaces.
     """
 
-    def __init__(self, text: str = "", min_width: int = 40, parent: QWidget | None = None):
+    def __init__(
+        self,
+        text: str = "",
+        min_width: int = 40,
+        parent: QWidget | None = None,
+        max_width: int | None = None,
+    ):
         super().__init__(text, parent)
         self.min_width = min_width
+        #: The widest (pixels) the label asks to be (None: its whole text): a permanent
+        #: label of the status bar with a long text otherwise takes the message's room.
+        self.max_width = max_width
         _warm_up_item_text()
 
     def _line(self) -> str:
@@ -85,6 +98,8 @@ class ElidingLabel(QLabel):
     def sizeHint(self) -> QSize:  # noqa: N802
         m = self.contentsMargins()
         width = self.fontMetrics().horizontalAdvance(self._line()) + m.left() + m.right() + 2
+        if self.max_width is not None:
+            width = min(width, self.max_width)
         return QSize(width, super().sizeHint().height())
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802
@@ -204,9 +219,9 @@ class StatusArea(QObject):
         self.info_label = self._room_label("infoLabel")
         self.message_label = self._room_label("messageLabel")
         self.message_label.hide()
-        self.model_label = ElidingLabel("Model: loading…", 90)
+        self.model_label = ElidingLabel("Model: loading…", 90, max_width=STATUS_LABEL_MAX)
         self.annotator_label = ElidingLabel("", 70)
-        self.progress_label = ElidingLabel("", 120)
+        self.progress_label = ElidingLabel("", 120, max_width=STATUS_LABEL_MAX)
         self.detect_bar = CountBar("Detecting", "Detecting quotes: {done} of {total} articles")
         self.detect_cancel = QPushButton("Cancel")
         self.detect_cancel.setFocusPolicy(Qt.FocusPolicy.NoFocus)

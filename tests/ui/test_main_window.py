@@ -436,3 +436,36 @@ def test_ctrl_right_stops_at_the_paragraph_end_and_says_so(qtbot: Any, project_p
         "it hoped for progress, according to Andrey Kulik."
     )
     assert w.statusBar().currentMessage() == AT_PARAGRAPH_END
+
+
+def test_settings_dialog_keeps_guidelines_in_step_and_tabs_on(qtbot: Any) -> None:
+    """Ticking the boundary box rewrites the bundled boundary sentence (one undo step
+    brings it back) or asks the analyst to check guidelines in their own words; Tab
+    leaves the stance labels and the guidelines instead of typing a tab (tester22 F6)."""
+    from annotator.services.project_settings import read_resource
+    from annotator.ui.dialogs import SettingsDialog
+
+    bundled = read_resource("guidelines.md")
+    dlg = SettingsDialog(["support", "oppose"], "", bundled)
+    qtbot.addWidget(dlg)
+    dlg.marks_box.setChecked(True)
+    assert "Include the quotation marks" in dlg.guidelines()
+    assert "changed to match" in dlg.marks_note.text()
+    dlg.marks_box.setChecked(False)
+    assert dlg.guidelines() == bundled
+    dlg.guidelines_edit.undo()
+    assert "Include the quotation marks" in dlg.guidelines()  # undo steps back one change
+
+    own = SettingsDialog(["support"], "", "# Ours\nKeep marks out.")
+    qtbot.addWidget(own)
+    own.marks_box.setChecked(True)
+    assert own.guidelines() == "# Ours\nKeep marks out."
+    assert "check" in own.marks_note.text()
+
+    for edit in (dlg.labels_edit, dlg.guidelines_edit):
+        assert edit.tabChangesFocus()
+    before = dlg.labels_edit.toPlainText()
+    dlg.show()
+    dlg.labels_edit.setFocus()
+    qtbot.keyClick(dlg.labels_edit, Qt.Key.Key_Tab)
+    assert dlg.labels_edit.toPlainText() == before  # no tab typed into a label

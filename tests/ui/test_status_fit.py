@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 from PySide6.QtWidgets import QStatusBar, QWidget
 
-from annotator.ui.status import TASK_BAR_WIDTH, CountBar, ElidingLabel, _short
+from annotator.nlp.pipeline import ModelInfo
+from annotator.ui.status import STATUS_LABEL_MAX, TASK_BAR_WIDTH, CountBar, ElidingLabel, _short
 from tests.ui.conftest import open_window
 
 SCREEN = 1366
@@ -173,3 +174,56 @@ def test_short_figures_round_down() -> None:
         "2345k",
         "12M",
     ]
+
+
+@pytest.mark.parametrize(
+    "folder",
+    [
+        "/home/analyst/.local/share/quote-annotator/models/p5-2026-12-03-2136",
+        "/tmp/t/" + "nested-folder/" * 12 + "court-reports-model",
+        "/srv/models/m",
+    ],
+)
+def test_a_trained_model_leaves_the_message_its_room(
+    qtbot: Any, project_path: Path, folder: str
+) -> None:
+    """A model loaded by its folder is named by the folder's name (the path in the
+    tooltip), and the lasting labels never take more than their cap: at 1366 pixels the
+    outcome of Re-detect or of Ctrl+U stays readable (tester22 F5: "Re-detecte…")."""
+    w = _fitted(qtbot, project_path)
+    st = w.status
+    w.detection._announce_model(ModelInfo(folder, False, "loaded from its folder"))
+    name = Path(folder).name
+    assert st.model_label.text() == f"Model: {name}"
+    assert folder in st.model_label.toolTip()
+    assert "loaded from its folder" in st.model_label.toolTip()
+    w.detector_label.setText(f"Detector: {name}@31b5b5b8")
+    message = "Re-detected 12 undecided articles with " + name + "; 3 new suggestions."
+    st.say(message)
+    _assert_fits(qtbot, w)
+    for label in (st.model_label, w.detector_label, st.progress_label):
+        assert label.width() <= STATUS_LABEL_MAX
+    assert st.message_label.shown_text() == message  # whole, not "Re-detecte…"
+
+
+def test_long_lasting_labels_are_capped(qtbot: Any, project_path: Path) -> None:
+    """Whatever the model, detector and progress labels say, each asks for at most
+    STATUS_LABEL_MAX pixels and the passing message keeps the rest of a 1366 bar."""
+    w = _fitted(qtbot, project_path)
+    st = w.status
+    st.show_model_state(LONG_MODEL, "")
+    w.detector_label.setText("Detector: " + "trained-on-the-whole-archive-" * 5)
+    st.progress_label.setText("This article 12/40 · project " + "1,234 done · " * 8)
+    st.say("Next most useful article: 41% of its suggestions are uncertain.")
+    _assert_fits(qtbot, w)
+    for label in (st.model_label, w.detector_label, st.progress_label):
+        assert label.sizeHint().width() <= STATUS_LABEL_MAX
+        assert label.is_elided()
+    assert not st.message_label.is_elided()
+
+
+def test_a_named_pipeline_keeps_its_name(qtbot: Any, project_path: Path) -> None:
+    w = _fitted(qtbot, project_path)
+    w.detection._announce_model(ModelInfo("en_core_web_sm", False, "spaCy 3.8"))
+    assert w.status.model_label.text() == "Model: en_core_web_sm"
+    assert w.status.model_label.toolTip() == "spaCy 3.8"

@@ -165,7 +165,12 @@ class DetectionController(QObject):
     def _announce_model(self, info: Any) -> None:
         rules = bool(getattr(info, "rules_only", False))
         message = str(getattr(info, "message", ""))
-        name = getattr(info, "name", "model")
+        name = str(getattr(info, "name", "model"))
+        if Path(name).is_absolute():
+            # a trained model loaded by its folder: the folder's name, the path in the tip
+            # (a whole path pushed the status bar's message down to a few characters)
+            message = f"{name}\n{message}" if message else name
+            name = Path(name).name
         text = "Model: rules-only mode (no trained English model installed)"
         self.model_state.emit(text if rules else f"Model: {name}", message)
         if rules:
