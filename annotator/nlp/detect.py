@@ -31,7 +31,7 @@ def detector_version(nlp: Language | None = None) -> str:
 
     The rules' :data:`DETECTOR_VERSION`; with a trained component in ``nlp``, followed by
     the model's name and the first 8 hex digits of its hash, e.g.
-    ``annotator_quotes 1.3 + mymodel@1a2b3c4d``, so a project knows which detector made
+    ``annotator_quotes 1.4 + mymodel@1a2b3c4d``, so a project knows which detector made
     which suggestions.
     """
     if FACTORY not in getattr(nlp, "pipe_names", ()):  # None, or a stand-in in tests

@@ -152,7 +152,8 @@ def direct_quotes(idx: DocIndex, runs: list[list[Segment]]) -> list[QuoteRecord]
                 # rules can find: a quote, not a scare quote; the annotator adds who
                 rec = _weak(idx, run, "direct_open_unframed")
                 if rec.speaker is None:
-                    rec = replace(rec, speaker=_inverted_subject(idx, run))
+                    spk = _inverted_subject(idx, run) or _subject_after(idx, run)
+                    rec = replace(rec, speaker=spk)
                 out.append(rec)
                 continue
             if not _stands_alone(text, run, last_char):
@@ -276,7 +277,10 @@ def _weak(idx: DocIndex, run: list[Segment], rule: str) -> QuoteRecord:
         rule = "direct_chant"
     speaker: Span | None = None
     cue: Span | None = None
-    # a cited quote's colon clause was looked at by the frame rules and names nobody
+    if rule == "direct_cited" and idx.has_dep:
+        # a colon clause with no reporting verb: its subject or 'from X' is the source
+        speaker = _colon_source(idx, run)
+    # a cited quote's colon clause was looked at by the frame rules and names nobody else
     if idx.has_dep and rule != "direct_cited":
         frame = governing_frame(idx, run)
         if (
@@ -296,6 +300,68 @@ def _weak(idx: DocIndex, run: list[Segment], rule: str) -> QuoteRecord:
     if speaker is not None and speaker[0] < run[-1].end and speaker[1] > run[0].start:
         speaker = None  # the parse hung the run inside its own subject: no speaker
     return QuoteRecord(fragments, speaker, cue, "direct", CONFIDENCE[rule], rule=rule)
+
+
+def _colon_source(idx: DocIndex, run: list[Segment]) -> Span | None:
+    """The source named by the colon clause that introduces ``run`` without a reporting
+    verb, or None.
+
+    ``More from Blumenthal and Cohen: "..."`` and ``From Bush's Facebook post: "..."``: the
+    object of ``from``; ``Clinton's response was: "..."``, ``Respondents are obliged to
+    disclose: "..."``, ``the cleric is shown lecturing: "..."``: the clause's nominal
+    subject (a noun or name, not ``it``/``there``). The clause is the words between the
+    colon right before the run (also at the end of the paragraph before) and the last
+    sentence end, dash or semicolon before it. Spans are code points.
+    """
+    doc = idx.doc
+    k = idx.token_at(run[0].start) - 1
+    while k >= 0 and (doc[k].is_space or doc[k].text in _OPENING) and not idx.in_quote[k]:
+        k -= 1
+    if k <= 0 or doc[k].text != ":" or idx.in_quote[k]:
+        return None
+    hi = k - 1
+    lo = hi
+    while lo > 0 and hi - lo < 40:
+        prev = doc[lo - 1]
+        spaced = prev.whitespace_ or doc[lo - 2].whitespace_ if lo >= 2 else True
+        if "\n" in prev.text or (
+            prev.text in _CLAUSE_BREAKS
+            and not idx.in_quote[prev.i]
+            and (prev.text not in _DASHES or spaced)
+        ):
+            break
+        lo -= 1
+    clause = doc[lo : hi + 1]
+    for tok in clause:
+        if tok.lower_ == "from" and tok.dep_ == "prep":
+            obj = next((c for c in tok.children if c.dep_ == "pobj" and c.i <= hi), None)
+            if obj is not None and obj.pos_ in ("NOUN", "PROPN"):
+                return clip_subtree(idx, obj, lo, hi)
+    for tok in clause:
+        if (
+            tok.dep_ in ("nsubj", "nsubjpass")
+            and tok.pos_ in ("NOUN", "PROPN")
+            and lo <= tok.head.i <= hi
+            and (
+                any(c.dep_ == "poss" for c in tok.children)
+                or not any(c.dep_ in ("acomp", "attr") for c in tok.head.children)
+            )
+        ):
+            # ('The reason was plain enough:' describes the quote, names nobody;
+            # 'The company's reply was short:' names its owner)
+            return clip_subtree(idx, tok, lo, hi)
+    if not any(t.pos_ in ("VERB", "AUX") for t in clause):
+        # 'Partial transcript as follows:', 'Her reply:' (no verb): the clause's head noun
+        root = next((t for t in clause if not lo <= t.head.i <= hi or t.head is t), None)
+        if root is not None and root.pos_ in ("NOUN", "PROPN"):
+            return clip_subtree(idx, root, lo, hi)
+    return None
+
+
+#: Dashes: a clause break when spaced ('all along - More from X:'), not in 'al-Awlaki'.
+_DASHES = frozenset({"—", "–", "-", "--"})
+#: Tokens that end the clause before a colon: sentence ends, dashes and semicolons.
+_CLAUSE_BREAKS = frozenset({".", "!", "?", ";", "—", "–", "-", "--"})
 
 
 #: Words of a crowd's voice right before the marks: ``chanted "Lock her up!"``, ``chants
@@ -898,6 +964,31 @@ def _inverted_subject(idx: DocIndex, run: list[Segment]) -> Span | None:
 
 
 _NOMINAL = frozenset({"NOUN", "PROPN", "PRON", "NUM"})
+
+
+def _subject_after(idx: DocIndex, run: list[Segment]) -> Span | None:
+    """``"Go back to Univision," Trump barked``, ``"...," the conference speaker says into
+    the camera``: the subject that opens the clause right after the closing mark (its
+    first word is the first word after the mark), whatever its verb; None without a
+    parse or when the clause after starts otherwise (``"...," as his father dreamed``)."""
+    if not idx.has_dep:
+        return None
+    doc = idx.doc
+    i = idx.token_at(run[-1].end)
+    while i < idx.n and (doc[i].is_punct or doc[i].is_space) and not idx.in_quote[i]:
+        i += 1
+    if i >= idx.n or idx.in_quote[i]:
+        return None
+    hi = min(idx.line_hi[i], doc[i].sent.end - 1)
+    for k in range(i, min(i + 6, hi + 1)):
+        tok = doc[k]
+        # ('Trump barked': the parser may call a name before its verb a compound)
+        subject = tok.dep_ in ("nsubj", "nsubjpass") or (
+            tok.dep_ == "compound" and tok.pos_ == "PROPN" and tok.head.pos_ == "VERB"
+        )
+        if subject and tok.pos_ in _NOMINAL and tok.left_edge.i == i and tok.head.i > k:
+            return clip_subtree(idx, tok, i, hi)
+    return None
 
 
 def _opens_sentence_open(text: str, run: list[Segment], last_char: str) -> bool:
