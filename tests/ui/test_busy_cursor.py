@@ -255,6 +255,9 @@ def test_a_summary_closed_while_its_child_counts_is_told_nothing_after(
     for _ in range(5):
         QApplication.processEvents()  # the queued answers are delivered (to nobody)
     assert not any(t in workers.RUNNING for t in started)  # ended and let go
+    # the deferred delete runs in an event loop (qWait), not in processEvents(): wait for
+    # the window to be forgotten, else the new summary finds two (tester22 F7, at load 6-8)
+    qtbot.waitUntil(lambda: not [x for x in w._windows if isinstance(x, SummaryWindow)])
     w.act_summary.trigger()  # a new summary still counts
     again = _summary(w)
     qtbot.addWidget(again)
