@@ -274,3 +274,25 @@ def test_redetect_with_a_missing_model_is_refused_at_once(
     w.act_redetect.trigger()
     qtbot.waitUntil(lambda: len(asked) == 1)
     assert "Detector: tiny" in asked[0]
+
+
+@pytest.mark.parametrize(
+    ("version", "shown"),
+    [
+        ("annotator_quotes 1.5 + mL@1b5be815", "Detector: mL@1b5be815"),
+        ("annotator_quotes 1.5 + court-2026-12-03@00ff00aa", "Detector: court-2026-12-03@00ff00aa"),
+        ("annotator_quotes 1.5", "Detector: Rules (no trained model)"),
+        ("", "Detector: Rules (no trained model)"),
+    ],
+)
+def test_a_trained_model_given_by_model_is_named(
+    qtbot: Any, project_path: Path, version: str, shown: str
+) -> None:
+    """Opened with --model TRAINED_DIR and the project's choice the rules, the status bar
+    names the trained model that makes the suggestions, not the rules (tester22 F9)."""
+    w = open_window(qtbot, project_path)
+    w.detection.detector_loaded.emit(version)
+    assert w.detector_label.text() == shown
+    tip = w.detector_label.toolTip()
+    assert ("--model" in tip) == ("+" in version)
+    w.close()

@@ -348,10 +348,14 @@ class TrainingController(QObject):
         """The detector in use as the status bar names it: a trained model by its name
         (a model chosen by its folder's path: the folder's name) and, once the detection
         process has loaded it, the first 8 hex digits of its hash (``name@1a2b3c4d``)."""
+        _, plus, loaded = self.loaded_version.partition(" + ")
         if self.choice is None:
+            if plus and loaded:
+                # no model chosen in the project, but the pipeline the window loaded (its
+                # --model) holds a trained one: that model makes the suggestions
+                return f"Detector: {loaded}"
             return f"Detector: {RULES_LABEL}"
         name = Path(self.choice).name if _is_path(self.choice) else self.choice
-        _, plus, loaded = self.loaded_version.partition(" + ")
         if plus and "@" in loaded:
             name = f"{name}@{loaded.rsplit('@', 1)[1]}"
         return f"Detector: {name}"
@@ -385,6 +389,12 @@ class TrainingController(QObject):
             if self.choice is None
             else f"Rules plus the model trained in {self.model_path(self.choice)}"
         )
+        if self.choice is None and " + " in self.loaded_version:
+            tip = (
+                "Rules plus the trained model in the pipeline this window was opened with "
+                "(--model); the project's own choice is the rules (Detector > Detector in "
+                "use to store one)"
+            )
         if missing:
             tip = f"The model {self.choice!r} is not in this computer's models folder"
         self.detector_named.emit(self.label() + (" (missing)" if missing else ""), tip)
