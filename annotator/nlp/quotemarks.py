@@ -317,3 +317,27 @@ def strip_marks(text: str, start: int, end: int) -> tuple[int, int]:
     while b > a and (text[b - 1].isspace() or text[b - 1] in _TRAILING):
         b -= 1
     return (a, b) if b > a else (start, end)
+
+
+_CLOSING_MARKS = "\"”’'»"
+
+
+def strip_closing_mark(text: str, start: int, end: int) -> tuple[int, int]:
+    """``text[start:end]`` (a mixed quote's last fragment) without the closing mark that
+    ends it and the ``,;:`` or dash printed before that mark.
+
+    ``the deal was "a step backwards,"`` becomes ``the deal was "a step backwards``: the
+    edge follows the project's marks setting as a direct quote's does; the opening mark
+    inside stays (it is no edge). Unchanged when the fragment does not end with a closing
+    mark (``"rotten" to the core``), or would vanish.
+    """
+    b = end
+    if b - 2 > start and text[b - 2 : b] == "''":
+        b -= 2
+    elif b - 1 > start and text[b - 1] in _CLOSING_MARKS:
+        b -= 1
+    else:
+        return start, end
+    while b > start and (text[b - 1].isspace() or text[b - 1] in _TRAILING):
+        b -= 1
+    return (start, b) if b > start else (start, end)

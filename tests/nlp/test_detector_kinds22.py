@@ -1,0 +1,105 @@
+"""Detector faults of the kinds of issue 12 found by tester22 (F1-F4), each with several
+wordings of our own and sentences that must not change.
+
+F4: a mixed quote ends at its closing mark when the reporter's words follow, and a clause
+    after a semicolon or dash never takes the quote; its closing mark follows the
+    project's marks setting.
+F1: British outer single marks with a nested double quote inside.
+F2: a description is never resolved to the title or to words across a paragraph break.
+F3: role word + a surname that is also a common noun; a short quote right after the title.
+"""
+
+from __future__ import annotations
+
+import pytest
+from spacy.language import Language
+
+from annotator.nlp.quotes import extract_quotes
+from tests.nlp.conftest import Detect, content, cue_of, find, speaker
+
+LEAD = "City Desk\n\nThe council met on Monday.\n\n"
+SAID = 'Councillor Joy Mensah said the budget was "a betrayal of renters'
+
+# -- F4: the reporter's words after a mixed quote --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "rest",
+    [
+        '", which the landlords quickly disputed.',
+        '," which the landlords quickly disputed.',
+        '", a claim the mayor rejects.',
+        '", drawing applause from the gallery.',
+        '" as her supporters cheered.',
+        '" before walking out of the meeting.',
+        '" on Thursday, days after the vote.',
+        '"; the mayor disagreed.',
+        '" - a charge the mayor denies.',
+        '" — a view the landlords share.',
+    ],
+)
+def test_mixed_quote_ends_at_its_closing_mark(detect: Detect, rest: str) -> None:
+    text = LEAD + SAID + rest
+    quotes = detect(text)
+    q = find(text, quotes, "betrayal of renters")
+    assert q.kind == "mixed"
+    assert content(text, q) == ['the budget was "a betrayal of renters']
+    assert speaker(text, q) == "Councillor Joy Mensah"
+    assert q.speaker_name == "Joy Mensah"
+    assert cue_of(text, q) == "said"
+    # nobody else is given her words: the mayor, the landlords, "a charge"
+    assert all("Mensah" in (speaker(text, o) or "Mensah") for o in quotes if o is not q)
+
+
+def test_british_mixed_quote_ends_at_its_closing_mark(detect: Detect) -> None:
+    text = (
+        LEAD + "Councillor Joy Mensah said the budget was ‘a betrayal of renters’, which the "
+        "landlords quickly disputed."
+    )
+    (q,) = detect(text)
+    assert content(text, q) == ["the budget was ‘a betrayal of renters"]
+    assert q.speaker_name == "Joy Mensah"
+
+
+@pytest.mark.parametrize(
+    ("rest", "words"),
+    [
+        # the source's own words go on after the marks: unchanged
+        ('" of every renter in the city.', " of every renter in the city"),
+        ('" because it ignored renters.', " because it ignored renters"),
+        ('" and should be withdrawn.', " and should be withdrawn"),
+        ('" after the cuts to housing aid.', " after the cuts to housing aid"),
+    ],
+)
+def test_mixed_quote_keeps_the_sources_words_after_its_marks(
+    detect: Detect, rest: str, words: str
+) -> None:
+    text = LEAD + 'Councillor Joy Mensah said the budget was "a betrayal' + rest
+    q = find(text, detect(text), "betrayal")
+    assert content(text, q) == ['the budget was "a betrayal"' + words]
+    assert q.speaker_name == "Joy Mensah"
+
+
+@pytest.mark.parametrize(
+    "after",
+    ["; the mayor disagreed.", " - a promise the mayor repeated on Monday."],
+)
+def test_clause_after_semicolon_or_dash_does_not_take_a_direct_quote(
+    detect: Detect, after: str
+) -> None:
+    text = LEAD + '"We will not sell the housing stock"' + after
+    q = find(text, detect(text), "housing stock")
+    assert cue_of(text, q) == ""
+    assert q.confidence < 0.5
+
+
+@pytest.mark.parametrize(("inside", "end"), [(False, "renters"), (True, 'renters,"')])
+def test_mixed_quote_closing_mark_follows_the_marks_setting(
+    en_nlp: Language, inside: bool, end: str
+) -> None:
+    text = LEAD + SAID + ",” and the mayor welcomed the plan.".replace("”", '"')
+    with en_nlp.select_pipes(disable=["annotator_quotes"]):
+        doc = en_nlp(text)
+    rec = next(r for r in extract_quotes(doc, marks_inside=inside) if r.kind == "mixed")
+    a, b = rec.content[-1]
+    assert text[a:b] == 'the budget was "a betrayal of ' + end
