@@ -14,6 +14,7 @@ from __future__ import annotations
 import pytest
 from spacy.language import Language
 
+from annotator.nlp.quotemarks import find_segments
 from annotator.nlp.quotes import extract_quotes
 from tests.nlp.conftest import Detect, content, cue_of, find, speaker
 
@@ -103,3 +104,118 @@ def test_mixed_quote_closing_mark_follows_the_marks_setting(
     rec = next(r for r in extract_quotes(doc, marks_inside=inside) if r.kind == "mixed")
     a, b = rec.content[-1]
     assert text[a:b] == 'the budget was "a betrayal of ' + end
+
+
+# -- F1: British outer single marks with a nested double quote ------------------------------
+
+BRITISH = [
+    # (text, fragments, speaker mention, canonical name)
+    (
+        "‘When people say “it can’t be done”, I point to the Welsh example,’ Mr Evans said. "
+        "‘We did it in two years.’",
+        [
+            "When people say “it can’t be done”, I point to the Welsh example",
+            "We did it in two years.",
+        ],
+        "Mr Evans",
+        "Evans",
+    ),
+    (
+        "‘The sign said “closed” when we arrived,’ said resident Paula Grey.",
+        ["The sign said “closed” when we arrived"],
+        "resident Paula Grey",
+        "Paula Grey",
+    ),
+    (
+        "Coach Ray Hunt said: ‘My father always told me “never give up” and I never have.’",
+        ["My father always told me “never give up” and I never have."],
+        "Coach Ray Hunt",
+        "Ray Hunt",
+    ),
+    (
+        "‘I read the report,’ said Paula Grey. ‘It called us “a failing town”. That is not fair.’",
+        ["I read the report", "It called us “a failing town”. That is not fair."],
+        "Paula Grey",
+        "Paula Grey",
+    ),
+    (
+        "‘The workers’ union called it “a betrayal”,’ said shop steward Dan O’Neill. "
+        "‘Since the ’90s we have heard “wait”.’",
+        ["The workers’ union called it “a betrayal”", "Since the ’90s we have heard “wait”."],
+        "shop steward Dan O’Neill",
+        "Dan O’Neill",
+    ),
+    (
+        "'When people say \"it can't be done\", I point to Wales,' Mr Evans said.",
+        ['When people say "it can\'t be done", I point to Wales'],
+        "Mr Evans",
+        "Evans",
+    ),
+]
+
+
+@pytest.mark.parametrize(("body", "frags", "who", "name"), BRITISH)
+def test_british_quote_with_a_nested_double_quote_is_one_direct_quote(
+    detect: Detect, body: str, frags: list[str], who: str, name: str
+) -> None:
+    text = LEAD + body
+    (q,) = detect(text)
+    assert q.kind == "direct"
+    assert content(text, q) == frags
+    assert speaker(text, q) == who
+    assert q.speaker_name == name
+    assert q.confidence == 0.9
+
+
+def test_british_quote_over_two_paragraphs_with_nested_quotes(detect: Detect) -> None:
+    text = (
+        LEAD + "‘We asked them “why now?” and got no answer.\n\n"
+        "‘They said “next year” again,’ said Ana Ruiz."
+    )
+    (q,) = detect(text)
+    assert content(text, q) == [
+        "We asked them “why now?” and got no answer.",
+        "They said “next year” again",
+    ]
+    assert q.speaker_name == "Ana Ruiz"
+
+
+@pytest.mark.parametrize(
+    ("body", "frag"),
+    [
+        # American style: the single marks are nested inside the double ones (unchanged)
+        (
+            "\"The sign said 'closed' when we arrived,\" said resident Paula Grey.",
+            "The sign said 'closed' when we arrived",
+        ),
+        (
+            "“The sign said ‘closed’ when we arrived,” said resident Paula Grey.",
+            "The sign said ‘closed’ when we arrived",
+        ),
+    ],
+)
+def test_american_nesting_is_unchanged(detect: Detect, body: str, frag: str) -> None:
+    text = LEAD + body
+    (q,) = detect(text)
+    assert q.kind == "direct" and content(text, q) == [frag]
+    assert q.speaker_name == "Paula Grey"
+
+
+def test_apostrophes_around_a_double_quote_open_nothing(detect: Detect) -> None:
+    text = LEAD + "It’s the workers’ view that “nothing has changed”, said Ana Ruiz’s aide."
+    (q,) = detect(text)
+    assert q.kind == "mixed"
+    assert content(text, q) == ["It’s the workers’ view that “nothing has changed"]
+
+
+@pytest.mark.parametrize(
+    ("text", "pieces"),
+    [
+        ("‘Say “no”,’ he said.", ["‘Say “no”,’"]),
+        ("‘A “b” c,’ he said. ‘D “e”.’", ["‘A “b” c,’", "‘D “e”.’"]),
+        ("“Say ‘no’,” he said.", ["“Say ‘no’,”"]),
+        ("The workers’ view is “no”, he said.", ["“no”"]),
+    ],
+)
+def test_segments_take_the_outer_marks(text: str, pieces: list[str]) -> None:
+    assert [text[s.start : s.end] for s in find_segments(text)] == pieces
