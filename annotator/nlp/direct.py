@@ -417,7 +417,10 @@ def _inside_subject(idx: DocIndex, cue: Token | None, run: list[Segment]) -> boo
     if cue.dep_ in ("acl", "relcl"):
         return True
     first = idx.token_at(run[0].start)
-    return any(c.dep_ in ("nsubj", "nsubjpass") and c.i < first for c in cue.children)
+    # a subject in an earlier paragraph is the parser joining the title to the quote's
+    # sentence ("Strike Vote\n\n'We are exhausted,' said ...", tester22 F3): no subject
+    lo = idx.line_lo[first] if first < idx.n else 0
+    return any(c.dep_ in ("nsubj", "nsubjpass") and lo <= c.i < first for c in cue.children)
 
 
 def _passive(verb: Token) -> bool:

@@ -219,3 +219,97 @@ def test_apostrophes_around_a_double_quote_open_nothing(detect: Detect) -> None:
 )
 def test_segments_take_the_outer_marks(text: str, pieces: list[str]) -> None:
     assert [text[s.start : s.end] for s in find_segments(text)] == pieces
+
+
+# -- F2: descriptions never resolve to the title or across a paragraph break ---------------
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "mention"),
+    [
+        (
+            "Harbour Board Keeps Port in Public Hands",
+            "The board voted on Monday.\n\nThe workers’ union had warned that a sale would "
+            "cost jobs.",
+            "The workers’ union",
+        ),
+        (
+            "Nurses Walk Out at City Hospital",
+            "Nurses at City Hospital stopped work at noon.\n\n"
+            "A spokesperson for the health department said talks would resume next week.",
+            "A spokesperson for the health department",
+        ),
+        (
+            "City Council Approves Stadium",
+            "Council members approved the stadium on Tuesday. The mayor's office said "
+            "construction would start in May.",
+            "The mayor's office",
+        ),
+        (
+            "Ferry Company Raises Fares Again",
+            "The union said the rise would hurt commuters.",
+            "The union",
+        ),
+    ],
+)
+def test_description_is_not_resolved_to_the_title(
+    detect: Detect, title: str, body: str, mention: str
+) -> None:
+    text = f"{title}\n\n{body}"
+    q = next(q for q in detect(text) if speaker(text, q) == mention)
+    assert q.speaker_name is None or ("\n" not in q.speaker_name and q.speaker_name not in title), (
+        q.speaker_name
+    )
+
+
+def test_description_still_takes_a_name_from_the_body(detect: Detect) -> None:
+    text = (
+        "Port Stays Public\n\nThe Harbour Workers Union met on Monday. "
+        "The union said a sale would cost jobs."
+    )
+    q = next(q for q in detect(text) if speaker(text, q) == "The union")
+    assert q.speaker_name == "Harbour Workers Union"
+
+
+# -- F3: role word + a surname that is also a noun; a short quote right after the title -----
+
+
+@pytest.mark.parametrize(
+    ("frame", "name"),
+    [
+        ("said nurse Helen Park", "Helen Park"),
+        ("said ward sister Helen Park", "Helen Park"),
+        ("said nurse Jim Street", "Jim Street"),
+        ("said porter Anna Hill", "Anna Hill"),
+        ("said nurse Helen Parker", "Helen Parker"),  # unchanged
+        ("said Helen Park", "Helen Park"),  # unchanged
+    ],
+)
+def test_role_word_and_a_noun_surname_give_the_name(detect: Detect, frame: str, name: str) -> None:
+    text = LEAD + f'"We are exhausted and we will not go back," {frame}.'
+    (q,) = detect(text)
+    assert speaker(text, q) == frame.removeprefix("said ")
+    assert q.speaker_name == name
+
+
+def test_a_place_after_a_preposition_is_no_name(detect: Detect) -> None:
+    text = LEAD + '"We are exhausted and we will not go back," said a nurse at Helen Park.'
+    (q,) = detect(text)
+    assert q.speaker_name is None
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "‘We are exhausted,’ said ward sister Helen Park.",
+        '"We are exhausted," said ward sister Helen Park.',
+        "‘Not again,’ said ward sister Helen Park.",
+    ],
+)
+def test_short_quote_right_after_the_title_keeps_its_frame(detect: Detect, body: str) -> None:
+    text = f"Strike Vote\n\n{body}"
+    (q,) = detect(text)
+    assert speaker(text, q) == "ward sister Helen Park"
+    assert q.speaker_name == "Helen Park"
+    assert cue_of(text, q) == "said"
+    assert q.confidence is not None and q.confidence >= 0.5
