@@ -915,7 +915,7 @@ def _mixed_bounds(
 #: ``before leaving the chamber``): the reporter's, not the source's.
 _TIME_OPENERS = lx.words("as while when before after")
 #: Words after ``as`` that keep it a comparison inside the quoted clause (``as well``).
-_AS_COMPARISON = lx.words("well much many long far soon if though")
+_AS_COMPARISON = lx.words("well much many long far soon if though to for")
 #: Words after a comma that open a comment on the quote (``, which the opposition echoed``).
 _RELATIVE_COMMENT = lx.words("which who whom whose where")
 #: Determiners that open an appositive comment (``, a view the opposition shares``).

@@ -70,6 +70,7 @@ def test_british_mixed_quote_ends_at_its_closing_mark(detect: Detect) -> None:
         ('" because it ignored renters.', " because it ignored renters"),
         ('" and should be withdrawn.', " and should be withdrawn"),
         ('" after the cuts to housing aid.', " after the cuts to housing aid"),
+        ('" as to why the rents rose so fast.', " as to why the rents rose so fast"),
     ],
 )
 def test_mixed_quote_keeps_the_sources_words_after_its_marks(
