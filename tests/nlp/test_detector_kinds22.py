@@ -314,3 +314,18 @@ def test_short_quote_right_after_the_title_keeps_its_frame(detect: Detect, body:
     assert q.speaker_name == "Helen Park"
     assert cue_of(text, q) == "said"
     assert q.confidence is not None and q.confidence >= 0.5
+
+
+@pytest.mark.parametrize(
+    ("byline", "who"),
+    [
+        ("-Alderman Joe Pike", "Alderman Joe Pike"),
+        ("–Alderman Joe Pike", "Alderman Joe Pike"),
+        ("— Alderman Joe Pike", "Alderman Joe Pike"),
+    ],
+)
+def test_dash_byline_mention_leaves_out_the_dash(detect: Detect, byline: str, who: str) -> None:
+    text = LEAD + f"“Keep the library open.” {byline}"
+    (q,) = detect(text)
+    assert speaker(text, q) == who
+    assert q.speaker_text == who
