@@ -8,4 +8,4 @@ from __future__ import annotations
 #: The rules' detector version, stored with each suggestion they made; a trained pipeline
 #: adds its model's name and hash (:func:`annotator.nlp.detect.detector_version`). A change
 #: of the rules that changes their output changes it, so saved projects detect again.
-DETECTOR_VERSION = "annotator_quotes 1.4"
+DETECTOR_VERSION = "annotator_quotes 1.5"

@@ -392,13 +392,20 @@ def detect_doc(doc: Doc) -> list[Quote]:
         content[qid].append((span.start_char, span.end_char))
         kinds[qid] = span.label_
         names[qid] = span.kb_id_
-    speakers = _by_id(doc, SPEAKERS)
+    speakers: dict[str, list[tuple[int, int]]] = {}
     cues = _by_id(doc, CUES)
     # the text of each quote's first speaker span (not Doc.text: it joins every token)
     speaker_texts: dict[str, str] = {}
     if SPEAKERS in doc.spans:
         for span in doc.spans[SPEAKERS]:
-            speaker_texts.setdefault(span.id_, span.text)
+            # '"..." -Alderman Joe Pike': the tokenizer glues a byline's dash to the name,
+            # and the span grows to that token; the dash is no part of the mention
+            words = span.text
+            cut = len(words) - len(words.lstrip(_GLUED_DASHES))
+            if not words[cut : cut + 1].isalpha():
+                cut = 0
+            speakers.setdefault(span.id_, []).append((span.start_char + cut, span.end_char))
+            speaker_texts.setdefault(span.id_, words[cut:])
     out = []
     for qid in order:
         spk = speakers.get(qid, [])
@@ -417,6 +424,10 @@ def detect_doc(doc: Doc) -> list[Quote]:
             )
         )
     return out
+
+
+#: Dashes a byline glues to the name after it (``-Alderman``).
+_GLUED_DASHES = "―—–-~"
 
 
 def _by_id(doc: Doc, key: str) -> dict[str, list[tuple[int, int]]]:

@@ -400,8 +400,12 @@ def slot_for_quote(idx: DocIndex, verb: Token, lo: int, hi: int) -> bool:
     """
     if lo <= hi and idx.doc[lo].lower_ in _NEW_CLAUSE:
         return False
+    if lo < hi and _new_sentence_part(idx, lo):
+        return False
     if not idx.has_dep:
         return True
+    if _object_relative(verb, lo):
+        return False  # '"...", a charge ministers deny': the verb's object is its noun
     lemma = verb.lemma_.lower()
     if any(c.dep_ in ("ccomp", "dobj", "parataxis") and idx.in_quote[c.i] for c in verb.children):
         return True  # the parser hangs the quote on the verb: it fills the slot
@@ -422,6 +426,33 @@ def slot_for_quote(idx: DocIndex, verb: Token, lo: int, hi: int) -> bool:
     if verb.dep_ in ("xcomp", "ccomp", "conj") and lo <= head.i < verb.i and head.pos_ == "VERB":
         return idx.is_cue(head) or head.lemma_.lower() in ("go", "continue", "quote")
     return True
+
+
+def _object_relative(verb: Token, lo: int) -> bool:
+    """Is ``verb`` in a relative clause on a noun of the frame (from token ``lo``) with a
+    subject of its own (``a charge [ministers deny]``, ``a view [the opposition
+    shares]``)? That noun fills its object slot, so the quote cannot."""
+    head = verb.head
+    return (
+        verb.dep_ in ("relcl", "acl")
+        and lo <= head.i < verb.i
+        and head.pos_ == "NOUN"
+        and any(c.dep_ == "nsubj" and head.i < c.i < verb.i for c in verb.children)
+    )
+
+
+def _new_sentence_part(idx: DocIndex, lo: int) -> bool:
+    """Does the frame after a quote open with a semicolon, or a dash then a word in lower
+    case (``"..."; the opposition agreed``, ``"..." - a charge ministers deny``)? Then it
+    is a clause of its own beside the quote, which its verb does not report (issue 12,
+    kind 3); a signature (``"..." - Ana Ruiz``) is read by :func:`dash_byline`."""
+    doc = idx.doc
+    k = lo
+    while k < idx.n and doc[k].is_space:
+        k += 1
+    if k + 1 >= idx.n or (doc[k].text != ";" and doc[k].text not in _DASHES):
+        return False
+    return doc[k].text == ";" or doc[k + 1].text[:1].islower()
 
 
 def dash_byline(idx: DocIndex, lo: int, hi: int) -> Frame | None:
@@ -656,6 +687,8 @@ def governing_frame(idx: DocIndex, run: list[Segment]) -> Frame | None:
     line_lo, line_hi = idx.line_lo[lo], idx.line_hi[lo]
     for _ in range(4):
         if tok.pos_ in ("VERB", "AUX") and not idx.in_quote[tok.i]:
+            if tok.i > hi and _new_sentence_part(idx, idx.token_at(run[-1].end)):
+                return None  # '"..." - a promise ministers repeated': a clause beside it
             spk = subject(idx, tok, line_lo, line_hi)
             if spk is None or (spk[0] < run[-1].end and spk[1] > run[0].start):
                 # none, or the parse put the quote inside its own speaker ("The answer is

@@ -2,9 +2,10 @@
 
 Pure text functions, no spaCy. The scanner pairs double quotation marks (straight, curly,
 low-9, guillemets and the NYT's two apostrophes ``''``) inside each paragraph. Single quotes
-(``‘…’`` and straight ``'…'``) are quotation marks only in a paragraph without double
-marks (British and Australian style puts them outside); inside a double quote they are
-nested quotes. Apostrophes are told apart from them by their letters: a mark between two
+(``‘…’`` and straight ``'…'``) are the quotation marks of a paragraph without double
+marks, or of one whose double marks all sit inside single ones (British and Australian
+style puts them outside, ``‘He said “never”,’ she said.``); inside a double quote they
+are nested quotes. Apostrophes are told apart from them by their letters: a mark between two
 letters (``it’s``, ``O’Neill``), before a decade (``’90s``) or in a short elision
 (``rock 'n' roll``, ``'em``) never opens or closes a quote, and a possessive ``workers’``
 closes one only when no better closing mark follows. A paragraph whose marks do not pair
@@ -119,7 +120,37 @@ def _opens_with_mark(text: str, para: tuple[int, int]) -> bool:
     start = para[0]
     if _MARK_RE.match(text, start):
         return _role(text, start, start + 1) != "close"
-    return _single_opens(text, start, para[1]) and not find_marks(text, start, para[1])
+    return _single_opens(text, start, para[1]) and _outer_single(
+        text, start, para[1], find_marks(text, start, para[1])
+    )
+
+
+def paragraph_marks(text: str, start: int, end: int) -> list[Mark]:
+    """The outer quotation marks of the paragraph ``text[start:end]``: its double marks,
+    or its single ones when they are the outer marks (:func:`_outer_single`)."""
+    doubles = find_marks(text, start, end)
+    if _outer_single(text, start, end, doubles):
+        return find_single_marks(text, start, end)
+    return doubles
+
+
+def _outer_single(text: str, start: int, end: int, doubles: list[Mark]) -> bool:
+    """Are single marks the outer quotation marks of ``text[start:end]``?
+
+    True without double marks; with them, when every double mark sits inside a pair of
+    single ones (British and Australian style: ``‘When people say “it can’t be done”, I
+    point to Wales,’ he said.``): the double marks are then a quote nested in the quote.
+    American style nests the other way (``"The sign said 'closed'," she said.``): False.
+    """
+    if not doubles:
+        return True
+    if "‘" not in text[start:end] and "'" not in text[start:end]:
+        return False
+    singles = find_single_marks(text, start, end)
+    pairs = [(singles[i].start, singles[i + 1].end) for i in range(0, len(singles) - 1, 2)]
+    if len(singles) % 2:
+        pairs.append((singles[-1].start, end))  # a quote going on in the next paragraph
+    return bool(pairs) and all(any(a < m.start and m.end <= b for a, b in pairs) for m in doubles)
 
 
 _SINGLE = frozenset("‘’'")
@@ -213,7 +244,7 @@ def find_segments(text: str) -> list[Segment]:
     for pi, (pstart, pend) in enumerate(paras):
         open_at: int | None = None
         continued = False
-        marks = find_marks(text, pstart, pend) or find_single_marks(text, pstart, pend)
+        marks = paragraph_marks(text, pstart, pend)
         if carried:
             # the continuation paragraph's own opening mark restarts the quote
             open_at = marks[0].start if marks else pstart
@@ -317,3 +348,27 @@ def strip_marks(text: str, start: int, end: int) -> tuple[int, int]:
     while b > a and (text[b - 1].isspace() or text[b - 1] in _TRAILING):
         b -= 1
     return (a, b) if b > a else (start, end)
+
+
+_CLOSING_MARKS = "\"”’'»"
+
+
+def strip_closing_mark(text: str, start: int, end: int) -> tuple[int, int]:
+    """``text[start:end]`` (a mixed quote's last fragment) without the closing mark that
+    ends it and the ``,;:`` or dash printed before that mark.
+
+    ``the deal was "a step backwards,"`` becomes ``the deal was "a step backwards``: the
+    edge follows the project's marks setting as a direct quote's does; the opening mark
+    inside stays (it is no edge). Unchanged when the fragment does not end with a closing
+    mark (``"rotten" to the core``), or would vanish.
+    """
+    b = end
+    if b - 2 > start and text[b - 2 : b] == "''":
+        b -= 2
+    elif b - 1 > start and text[b - 1] in _CLOSING_MARKS:
+        b -= 1
+    else:
+        return start, end
+    while b > start and (text[b - 1].isspace() or text[b - 1] in _TRAILING):
+        b -= 1
+    return (start, b) if b > start else (start, end)

@@ -45,7 +45,13 @@ from annotator.nlp.docindex import DocIndex, QuoteRecord, Span, overlaps
 from annotator.nlp.indirect import indirect_quotes
 from annotator.nlp.learned import merge_learned
 from annotator.nlp.nesting import split_joined, untangle
-from annotator.nlp.quotemarks import find_segments, group_runs, join_coordinated, strip_marks
+from annotator.nlp.quotemarks import (
+    find_segments,
+    group_runs,
+    join_coordinated,
+    strip_closing_mark,
+    strip_marks,
+)
 from annotator.nlp.speaker_names import resolve_names
 
 __all__ = ["QuoteRecord", "Span", "extract_quotes"]
@@ -62,8 +68,9 @@ def extract_quotes(
 
     ``marks_inside`` is the project setting of the same name: when False (the default
     guidelines' rule), a direct quote's fragments leave out their quotation marks and the
-    comma before the closing mark (:func:`~annotator.nlp.quotemarks.strip_marks`); mixed
-    quotes keep theirs, as their marks sit inside the content. ``genders`` maps speaker
+    comma before the closing mark (:func:`~annotator.nlp.quotemarks.strip_marks`); a mixed
+    quote loses only the closing mark that ends it (and the comma before it), as its
+    other marks sit inside the content. ``genders`` maps speaker
     names (and aliases) of the project's registry to the gender the analyst set
     (``female``/``male``), used by pronoun resolution before the article's own signals.
 
@@ -94,14 +101,43 @@ def extract_quotes(
     if learned is not None:
         records = merge_learned(idx, learned, records)
     if not marks_inside:
-        records = [_without_marks(text, r) if r.kind == "direct" else r for r in records]
+        records = [_without_marks(text, r) for r in records]
     records.sort(key=lambda r: (r.start, r.end))
     return resolve_names(idx, records, genders)
 
 
 def _without_marks(text: str, rec: QuoteRecord) -> QuoteRecord:
-    content = tuple(strip_marks(text, a, b) for a, b in rec.content)
+    """``rec`` with its edge marks left out: every fragment of a direct quote; the closing
+    mark ending a mixed quote and the marks of its fragments that are all in marks (its
+    other marks are inside the content); an indirect quote as it is."""
+    if rec.kind == "direct":
+        content = tuple(strip_marks(text, a, b) for a, b in rec.content)
+    elif rec.kind == "mixed" and rec.content:
+        # a fragment that is all words in marks (``what | "sensible rules."``) loses both
+        # marks as a direct quote's does; the last one, its closing mark
+        *head, last = (
+            strip_marks(text, a, b) if _all_quoted(text, a, b) else (a, b) for a, b in rec.content
+        )
+        content = (*head, strip_closing_mark(text, *last))
+    else:
+        return rec
     return replace(rec, content=content)
+
+
+def _all_quoted(text: str, a: int, b: int) -> bool:
+    """Does ``text[a:b]`` open with a quotation mark and end with one, with no mark
+    between (one run of words in marks)?"""
+    inner = text[a + 1 : b - 1]
+    return (
+        b - a > 2
+        and text[a] in _OPENING_MARKS
+        and text[b - 1] in _CLOSING_MARKS
+        and not any(ch in _OPENING_MARKS or ch in _CLOSING_MARKS for ch in inner.replace("’", ""))
+    )
+
+
+_OPENING_MARKS = "\"“„«‘'"
+_CLOSING_MARKS = "\"”»’'"
 
 
 def _charset(records: Sequence[QuoteRecord]) -> list[Span]:

@@ -97,7 +97,7 @@ def test_a_colon_frame_after_a_full_stop_opens_a_new_quote(
     [
         (
             'Pike said the ferry "keeps the island alive." He added: "Without it we are finished."',
-            'the ferry "keeps the island alive."',
+            'the ferry "keeps the island alive.',
             "Pike",
             "Without it we are finished.",
             "He",
@@ -105,7 +105,7 @@ def test_a_colon_frame_after_a_full_stop_opens_a_new_quote(
         (
             'Pike told us the pier "will not survive another winter." '
             'Then he warned: "The road behind it is next."',
-            'the pier "will not survive another winter."',
+            'the pier "will not survive another winter.',
             "Pike",
             "The road behind it is next.",
             "he",

@@ -22,17 +22,17 @@ from tests.nlp.conftest import Detect, content, find, speaker
         (
             "The council's budget is “a gamble with our children's future,” said Mayor "
             "Lena Ortiz on Monday.",
-            "The council's budget is “a gamble with our children's future,”",
+            "The council's budget is “a gamble with our children's future",
             "Lena Ortiz",
         ),
         (
             "It was “the worst flood in forty years,” the river warden Tom Blake told reporters.",
-            "It was “the worst flood in forty years,”",
+            "It was “the worst flood in forty years",
             "Tom Blake",
         ),
         (
             "In Leeds, the plan would be “a disaster for small shops,” Priya Nair said.",
-            "In Leeds, the plan would be “a disaster for small shops,”",
+            "In Leeds, the plan would be “a disaster for small shops",
             "Priya Nair",
         ),
     ],
@@ -124,18 +124,18 @@ def test_split_quote_still_joins(detect: Detect, text: str) -> None:
         (
             "Carson took the stage in Baltimore and called the political system “rotten to "
             "the core and beyond repair.”",
-            ["the political system “rotten to the core and beyond repair.”"],
+            ["the political system “rotten to the core and beyond repair."],
             "Carson",
         ),
         (
             "Mayor Ann Ruiz branded the new stadium deal “a gift to billionaires and their "
             "lawyers.”",
-            ["the new stadium deal “a gift to billionaires and their lawyers.”"],
+            ["the new stadium deal “a gift to billionaires and their lawyers."],
             "Mayor Ann Ruiz",
         ),
         (
             "The group backs what it calls “sensible rules for safer streets and parks.”",
-            ["what", "“sensible rules for safer streets and parks.”"],
+            ["what", "sensible rules for safer streets and parks."],
             "it",
         ),
     ],

@@ -19,25 +19,25 @@ from tests.nlp.conftest import Detect, content, find, speaker
         (
             "Later, Mayor Pike called the budget \u201ca betrayal of the town.\u201d",
             "betrayal",
-            "the budget \u201ca betrayal of the town.\u201d",
+            "the budget \u201ca betrayal of the town.",
             "Mayor Pike",
         ),
         (
             "The ferry owners have branded the new timetable \u201cunworkable\u201d.",
             "unworkable",
-            "the new timetable \u201cunworkable\u201d",
+            "the new timetable \u201cunworkable",
             "The ferry owners",
         ),
         (
             'Residents dubbed the empty tower "the tombstone" within a week of its opening.',
             "tombstone",
-            'the empty tower "the tombstone"',
+            'the empty tower "the tombstone',
             "Residents",
         ),
         (
             "The union described the offer as \u201can insult to every nurse on the ward.\u201d",
             "insult",
-            "the offer as \u201can insult to every nurse on the ward.\u201d",
+            "the offer as \u201can insult to every nurse on the ward.",
             "The union",
         ),
     ],
@@ -188,12 +188,12 @@ def test_aside_after_the_frame_does_not_take_the_verbs_object_slot(
     [
         (
             'The mayor pledged to "keep every branch library open until the end of the decade."',
-            'to "keep every branch library open until the end of the decade."',
+            'to "keep every branch library open until the end of the decade.',
             "The mayor",
         ),
         (
             "Ms Adeyemi warned against \u201ca betrayal of everything this town stands for.\u201d",
-            "against \u201ca betrayal of everything this town stands for.\u201d",
+            "against \u201ca betrayal of everything this town stands for.",
             "Ms Adeyemi",
         ),
     ],

@@ -82,7 +82,7 @@ COORDINATED = [
         'The mayor said the tax was "unfair" and added that the council would review it.',
         "The mayor",
         "said",
-        'the tax was "unfair"',
+        'the tax was "unfair',
         "added",
         "that the council would review it",
     ),

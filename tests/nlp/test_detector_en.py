@@ -218,7 +218,7 @@ def test_titles_and_scare_quotes_are_kept_with_a_low_confidence(detect: Detect) 
     # a title after "appeared on" has no speaker; the word in marks the hosts name the
     # plan with is a mixed quote of theirs, with what they name (issue 12)
     assert title.speaker_spans == ()
-    assert named.kind == "mixed" and content(text, named) == ['the plan a "gimmick."']
+    assert named.kind == "mixed" and content(text, named) == ['the plan a "gimmick.']
     assert speaker(text, named) == "the hosts"
 
 

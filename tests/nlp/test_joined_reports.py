@@ -26,7 +26,7 @@ JOINED = [
         'Mr Lund said the plan was "a disaster" and accused the board of hiding the costs.',
         "Mr Lund",
         "said",
-        'the plan was "a disaster"',
+        'the plan was "a disaster',
         "accused",
         "the board of hiding the costs",
     ),
@@ -35,9 +35,9 @@ JOINED = [
         '"a stunt by a few".',
         "The mayor",
         "said",
-        'the budget was "balanced and fair"',
+        'the budget was "balanced and fair',
         "called",
-        'the protest "a stunt by a few"',
+        'the protest "a stunt by a few',
     ),
     (
         'Ms Ito said the town needed a new school, calling the old one "a fire trap".',
@@ -45,32 +45,32 @@ JOINED = [
         "said",
         "the town needed a new school",
         "calling",
-        'the old one "a fire trap"',
+        'the old one "a fire trap',
     ),
     (
         'The donor did say he found the mayor "very charming" and called her rise in the '
         'polls "remarkable."',
         "The donor",
         "say",
-        'he found the mayor "very charming"',
+        'he found the mayor "very charming',
         "called",
-        'her rise in the polls "remarkable."',
+        'her rise in the polls "remarkable.',
     ),
     (
         'She stepped up her attack, telling reporters that the chief is a "coward" and '
         'questioning how he has "kept his job for so long."',
         "She",
         "telling",
-        'that the chief is a "coward"',
+        'that the chief is a "coward',
         "questioning",
-        'how he has "kept his job for so long."',
+        'how he has "kept his job for so long.',
     ),
     (
         'The coach said his team had played "with real heart" and criticized the referee '
         "for a late penalty.",
         "The coach",
         "said",
-        'his team had played "with real heart"',
+        'his team had played "with real heart',
         "criticized",
         "the referee for a late penalty",
     ),
@@ -79,7 +79,7 @@ JOINED = [
         "into the port.",
         "The senator",
         "said",
-        'the vote was "a turning point"',
+        'the vote was "a turning point',
         "called for",
         "a new inquiry into the port",
     ),
@@ -149,17 +149,23 @@ def test_calling_it_without_marks_is_reported_speech(
 KEPT_WHOLE = [
     # (text, the one content that must stay whole)
     (
-        'The author said the timing of the remark was "unfortunate," considering the city '
-        "is still grieving.",
-        'the timing of the remark was "unfortunate," considering the city is still grieving',
-    ),
-    (
         'Ms Berg said the harvest was "the worst in years" and wanted the council to act.',
         'the harvest was "the worst in years" and wanted the council to act',
     ),
+]
+
+#: A participle after the comma that follows a mixed quote's closing mark reports nothing
+#: and is the reporter's: the quote ends at its mark, and the participle is no quote of
+#: its own (issue 12 kind 3, tester22 F4; was kept inside the quote before).
+ENDS_AT_MARK = [
+    (
+        'The author said the timing of the remark was "unfortunate," considering the city '
+        "is still grieving.",
+        'the timing of the remark was "unfortunate',
+    ),
     (
         'The pilot said the runway was "far too short," showing the crew a photo of it.',
-        'the runway was "far too short," showing the crew a photo of it',
+        'the runway was "far too short',
     ),
 ]
 
@@ -174,18 +180,29 @@ def test_participles_that_report_nothing_stay_in_the_first_quote(
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize(("text", "words"), ENDS_AT_MARK)
+def test_participle_after_a_mixed_quote_is_the_reporters(
+    detect: Detect, text: str, words: str
+) -> None:
+    quotes = detect(text)
+    q = find(text, quotes, words)
+    assert content(text, q) == [words]
+    assert len(quotes) == 1
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("text", "words", "left"),
     [
         (
             'The firm wrote a long letter to the council, calling the two reports "false '
             'and careless."',
-            'the two reports "false and careless."',
+            'the two reports "false and careless.',
             "a long letter",
         ),
         (
             'The club sent a note to its members, describing the new rules as "a mess."',
-            'the new rules as "a mess."',
+            'the new rules as "a mess.',
             "a note",
         ),
     ],
